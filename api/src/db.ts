@@ -1,0 +1,31 @@
+// The one Prisma client. It reads DATABASE_URL when first imported: entry points (main.ts,
+// the test setup) decide the database before they import the app.
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "./generated/prisma/client.js";
+import { config } from "./config.js";
+
+const url = process.env.DATABASE_URL;
+if (!url) throw new Error("DATABASE_URL is not set (main.ts and the tests set it before importing db.ts)");
+
+export const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+
+export const prisma = new PrismaClient({
+  adapter: new PrismaPg(pool),
+  log: [{ emit: "event", level: "query" }],
+});
+
+/** Statements sent to PostgreSQL by Prisma since start; tests and benchmarks read deltas. */
+export const sqlStats = { statements: 0 };
+prisma.$on("query", (e) => {
+  sqlStats.statements++;
+  if (config.logSql) console.log(`[sql] ${e.duration}ms ${e.query}`);
+});
+
+export type Db = typeof prisma;
+export type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
+
+export async function disconnect(): Promise<void> {
+  await prisma.$disconnect();
+  await pool.end().catch(() => {});
+}

@@ -1,0 +1,103 @@
+import { builder } from "../../builder.js";
+import type { Viewer as ViewerShape } from "../../auth/viewer.js";
+import { prisma } from "../../db.js";
+
+export const Role = builder.enumType("Role", {
+  values: {
+    VOLUNTEER: { description: "义警" },
+    LEADER: { description: "队长 / 小队长" },
+    OFFICER: { description: "社区民警" },
+    PARTNER_ADMIN: { description: "共建单位联络人" },
+    ADMIN: { description: "平台管理员" },
+  } as const,
+});
+
+type RoleName = "VOLUNTEER" | "LEADER" | "OFFICER" | "PARTNER_ADMIN" | "ADMIN";
+
+interface RoleGrantShape {
+  role: RoleName;
+  stationId: string | null;
+  teamId: string | null;
+  squadId: string | null;
+  partnerId: string | null;
+}
+
+const RoleGrant = builder.objectRef<RoleGrantShape>("RoleGrant").implement({
+  description: "One role of the viewer and where it applies",
+  fields: (t) => ({
+    role: t.field({ type: Role, resolve: (g) => g.role }),
+    station: t.prismaField({
+      type: "Station",
+      nullable: true,
+      resolve: (query, g) => (g.stationId ? prisma.station.findUnique({ ...query, where: { id: g.stationId } }) : null),
+    }),
+    team: t.prismaField({
+      type: "Team",
+      nullable: true,
+      resolve: (query, g) => (g.teamId ? prisma.team.findUnique({ ...query, where: { id: g.teamId } }) : null),
+    }),
+    squad: t.prismaField({
+      type: "Squad",
+      nullable: true,
+      resolve: (query, g) => (g.squadId ? prisma.squad.findUnique({ ...query, where: { id: g.squadId } }) : null),
+    }),
+    partner: t.prismaField({
+      type: "Partner",
+      nullable: true,
+      resolve: (query, g) => (g.partnerId ? prisma.partner.findUnique({ ...query, where: { id: g.partnerId } }) : null),
+    }),
+  }),
+});
+
+function grants(v: ViewerShape): RoleGrantShape[] {
+  const none = { stationId: null, teamId: null, squadId: null, partnerId: null };
+  const out: RoleGrantShape[] = [];
+  if (v.isAdmin) out.push({ role: "ADMIN", ...none });
+  for (const stationId of v.officerStationIds) out.push({ role: "OFFICER", ...none, stationId });
+  for (const [partnerId, stationId] of v.partnerAdminOf) out.push({ role: "PARTNER_ADMIN", ...none, stationId, partnerId });
+  for (const [teamId, t] of v.teams) if (t.role === "LEADER") out.push({ role: "LEADER", ...none, stationId: t.stationId, teamId });
+  for (const [squadId, s] of v.squads) {
+    if (s.role === "LEADER") out.push({ role: "LEADER", ...none, stationId: v.teams.get(s.teamId)?.stationId ?? null, teamId: s.teamId, squadId });
+  }
+  if (v.volunteerId) out.push({ role: "VOLUNTEER", ...none });
+  return out;
+}
+
+export const Viewer = builder.objectRef<ViewerShape>("Viewer").implement({
+  description: "The signed-in account",
+  fields: (t) => ({
+    accountId: t.exposeID("accountId"),
+    phone: t.exposeString("phone", { description: "The viewer's own phone, unmasked" }),
+    roles: t.field({ type: [RoleGrant], resolve: grants }),
+    roleNames: t.field({
+      type: [Role],
+      description: "Distinct role names, for showing and hiding parts of the app",
+      resolve: (v) => [...new Set(grants(v).map((g) => g.role))],
+    }),
+    volunteer: t.prismaField({
+      type: "Volunteer",
+      nullable: true,
+      resolve: (query, v) => (v.volunteerId ? prisma.volunteer.findUnique({ ...query, where: { id: v.volunteerId } }) : null),
+    }),
+    stations: t.prismaField({
+      type: ["Station"],
+      description: "Stations the viewer works with (few: use Query.stations to page all as an admin)",
+      resolve: (query, v) =>
+        prisma.station.findMany({
+          ...query,
+          where: { id: { in: [...new Set(grants(v).map((g) => g.stationId).filter((s): s is string => !!s))] } },
+          orderBy: { name: "asc" },
+        }),
+    }),
+  }),
+});
+
+builder.queryField("viewer", (t) =>
+  t.field({
+    type: Viewer,
+    nullable: true,
+    description: "The signed-in account, or null without a valid token",
+    authScopes: { public: true },
+    resolve: (_root, _args, ctx) => ctx.viewer,
+  }),
+);

@@ -1,0 +1,60 @@
+import { builder } from "../../builder.js";
+import { can } from "../../auth/viewer.js";
+import { prisma } from "../../db.js";
+
+export const Station = builder.prismaNode("Station", {
+  id: { field: "id" },
+  description: "派出所: a police station, the boundary of almost all data",
+  authScopes: (station) => ({ seeStation: station.id }),
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    city: t.exposeString("city"),
+    district: t.exposeString("district"),
+    address: t.exposeString("address"),
+    communities: t.relatedConnection("communities", { cursor: "id", query: { orderBy: { name: "asc" } } }),
+    grids: t.relatedConnection("grids", { cursor: "id", query: { orderBy: { name: "asc" } } }),
+    teams: t.relatedConnection("teams", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
+    partners: t.relatedConnection("partners", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
+    viewerIsOfficer: t.boolean({ resolve: (s, _a, ctx) => can.officerOf(ctx.viewer, s.id) }),
+    viewerCanCreateTeam: t.boolean({ resolve: (s, _a, ctx) => can.officerOf(ctx.viewer, s.id) }),
+    viewerCanRegisterVolunteer: t.boolean({ resolve: (s, _a, ctx) => can.officerOf(ctx.viewer, s.id) }),
+  }),
+});
+
+builder.prismaNode("Community", {
+  id: { field: "id" },
+  description: "社区: a community inside a station's area",
+  authScopes: (c) => ({ seeStation: c.stationId }),
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    station: t.relation("station"),
+    grids: t.relatedConnection("grids", { cursor: "id", query: { orderBy: { name: "asc" } } }),
+  }),
+});
+
+builder.prismaNode("Grid", {
+  id: { field: "id" },
+  description: "网格: a patrol area of a community",
+  authScopes: (g) => ({ seeStation: g.stationId }),
+  fields: (t) => ({
+    name: t.exposeString("name"),
+    latitude: t.exposeFloat("latitude", { nullable: true }),
+    longitude: t.exposeFloat("longitude", { nullable: true }),
+    patrolPlan: t.exposeString("patrolPlan", { description: "巡防方案" }),
+    community: t.relation("community"),
+    station: t.relation("station"),
+  }),
+});
+
+builder.queryField("stations", (t) =>
+  t.prismaConnection({
+    type: "Station",
+    cursor: "id",
+    description: "Stations the viewer works with (all for an admin)",
+    authScopes: { signedIn: true },
+    resolve: (query, _root, _args, ctx) =>
+      ctx.viewer!.isAdmin
+        ? prisma.station.findMany({ ...query, orderBy: { id: "asc" } })
+        : prisma.station.findMany({ ...query, where: { id: { in: can.visibleStationIds(ctx.viewer!) } }, orderBy: { id: "asc" } }),
+  }),
+);

@@ -1,0 +1,14 @@
+// Masks for personal data shown to people who may not see it in full.
+export function maskPhone(phone: string): string {
+  return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : "****";
+}
+
+export function maskIdNumber(id: string): string {
+  return id.length > 7 ? `${id.slice(0, 3)}${"*".repeat(id.length - 7)}${id.slice(-4)}` : "*".repeat(id.length);
+}
+
+/** 张三 → 张*, 欧阳娜娜 → 欧***: the family name stays readable. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  return chars.length <= 1 ? "*" : chars[0] + "*".repeat(chars.length - 1);
+}

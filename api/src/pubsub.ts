@@ -1,0 +1,28 @@
+// Events for subscriptions. In-process by default; Redis when REDIS_URL is set, so several API
+// processes can serve one station. Services publish only after their write has committed.
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import { createPubSub } from "graphql-yoga";
+import { Redis } from "ioredis";
+import { config } from "./config.js";
+
+export type Topics = {
+  /** A team, its squads or its members changed. */
+  teamUpdated: [teamId: string, payload: { teamId: string }];
+};
+
+let redisClients: Redis[] = [];
+
+function create() {
+  if (!config.redisUrl) return createPubSub<Topics>();
+  const publishClient = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const subscribeClient = new Redis(config.redisUrl, { lazyConnect: false });
+  redisClients = [publishClient, subscribeClient];
+  return createPubSub<Topics>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+}
+
+export const pubsub = create();
+
+export async function closePubSub(): Promise<void> {
+  await Promise.all(redisClients.map((c) => c.quit().catch(() => c.disconnect())));
+  redisClients = [];
+}

@@ -1,0 +1,14 @@
+// The GraphQL schema: importing a module registers its types, queries and mutations.
+import { builder } from "../builder.js";
+import "../graphql/mutation.js";
+import "../modules/station/station.type.js";
+import "../modules/volunteer/volunteer.type.js";
+import "../modules/volunteer/volunteer.mutations.js";
+import "../modules/partner/partner.type.js";
+import "../modules/team/team.type.js";
+import "../modules/team/team.mutations.js";
+import "../modules/team/team.subscriptions.js";
+import "../modules/account/account.type.js";
+import "../modules/account/account.mutations.js";
+
+export const schema = builder.toSchema({ sortSchema: true });

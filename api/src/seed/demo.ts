@@ -1,0 +1,194 @@
+// Demo data drawn from the source reports (府山派出所 "好邻舍" and 长庆派出所 吴牙社区).
+// Idempotent: does nothing when the demo stations exist. Only main.ts calls it, in demo mode.
+import { hashPassword } from "../auth/passwords.js";
+import { prisma } from "../db.js";
+import type { Specialty } from "../generated/prisma/client.js";
+
+export const DEMO_PASSWORD = "linshe-demo";
+export const DEMO_PHONES = {
+  fushanOfficer: "13800000001",
+  haolinsheLeader: "13800000002",
+  partnerAdmin: "13800000003",
+  changqingOfficer: "13800000004",
+  firstVolunteer: "13800000101",
+  volunteerCount: 200,
+};
+
+const SQUADS: [string, Specialty, string][] = [
+  ["医疗守护", "MEDICAL_GUARD", "医护人员为主，突发疾病先期救护"],
+  ["高层楼宇", "HIGH_RISE", "高层住宅消防通道与电动车入户巡查"],
+  ["校园安保", "CAMPUS_SECURITY", "上下学高峰护学岗"],
+  ["社区网格", "COMMUNITY_GRID", "网格巡防、走访与隐患排查"],
+  ["反诈宣传", "ANTI_FRAUD", "反诈进社区、进商户"],
+  ["矛盾调解", "MEDIATION", "邻里纠纷调解"],
+  ["警民夜巡", "NIGHT_PATROL", "与社区民警共同夜巡"],
+  ["交通劝导", "TRAFFIC", "路口文明交通劝导"],
+  ["法律服务", "MEDIATION", "律师志愿者提供法律咨询"],
+  ["物业联防", "HIGH_RISE", "物业保安与义警联防"],
+];
+
+const SURNAMES = [..."王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武"];
+const GIVEN = [..."伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志宏海燕云飞雪梅新民晓东春生文斌荣欣怡佳琪子涵浩然思远立"];
+
+/** Deterministic realistic names: the same seed run twice gives the same people. */
+function personName(i: number): string {
+  const s = SURNAMES[(i * 7 + 3) % SURNAMES.length]!;
+  const g1 = GIVEN[(i * 13 + 5) % GIVEN.length]!;
+  const g2 = GIVEN[(i * 29 + 11) % GIVEN.length]!;
+  return i % 3 === 0 ? s + g1 : s + g1 + g2;
+}
+
+const SKILLS = ["急救证", "心理疏导", "法律咨询", "电工", "驾驶", "摄影", "外语", "无人机"];
+
+export async function seedDemo(log: (m: string) => void = console.log): Promise<boolean> {
+  if (await prisma.station.findUnique({ where: { name: "府山派出所" } })) return false;
+  // All demo accounts share the demo password; one hash keeps start-up fast.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  await prisma.$transaction(
+    async (tx) => {
+      const fushan = await tx.station.create({
+        data: { name: "府山派出所", city: "绍兴市", district: "越城区", address: "越城区府山街道（台门里的派出所）" },
+      });
+      const changqing = await tx.station.create({
+        data: { name: "长庆派出所", city: "杭州市", district: "拱墅区", address: "庆春路沿线" },
+      });
+
+      // 府山: three communities with grids near 府山.
+      const fushanCommunities = [
+        ["府山社区", 30.0023, 120.5772],
+        ["仓桥社区", 29.9991, 120.5811],
+        ["戴山社区", 30.0068, 120.5733],
+      ] as const;
+      for (const [name, lat, lng] of fushanCommunities) {
+        await tx.community.create({
+          data: {
+            stationId: fushan.id,
+            name,
+            grids: {
+              create: [1, 2].map((n) => ({
+                stationId: fushan.id,
+                name: `${name}第${n}网格`,
+                latitude: lat + n * 0.001,
+                longitude: lng + n * 0.001,
+              })),
+            },
+          },
+        });
+      }
+      // 长庆: six communities; 吴牙社区 split into three grids with a patrol plan.
+      for (const name of ["吴牙社区", "御跸社区", "长寿桥社区", "柳营社区", "贡院社区", "青年路社区"]) {
+        const community = await tx.community.create({ data: { stationId: changqing.id, name } });
+        if (name === "吴牙社区") {
+          await tx.grid.createMany({
+            data: ["一", "二", "三"].map((n, i) => ({
+              stationId: changqing.id,
+              communityId: community.id,
+              name: `吴牙社区第${n}网格`,
+              latitude: 30.2652 + i * 0.0012,
+              longitude: 120.1751 + i * 0.0011,
+              patrolPlan: "安全巡防图：居民楼、道路、出入口、周边单位；分时段巡防改为全天候",
+            })),
+          });
+        }
+      }
+
+      const haolinshe = await tx.team.create({
+        data: { stationId: fushan.id, name: "好邻舍义警", description: "2016年成立，警民协作开展邻里守望相助" },
+      });
+      const squads = await tx.squad.createManyAndReturn({
+        data: SQUADS.map(([name, specialty, description]) => ({ teamId: haolinshe.id, name, specialty, description })),
+      });
+      const committee = await tx.team.create({
+        data: { stationId: changqing.id, name: "吴牙社区安全委员会", description: "2017年初成立，15名委员，成文职责分工" },
+      });
+
+      const partners = await tx.partner.createManyAndReturn({
+        data: [
+          { stationId: fushan.id, name: "府山物业联合会", kind: "PROPERTY_MANAGEMENT", contactName: "陈建国", contactPhone: "0575-85000001" },
+          { stationId: fushan.id, name: "越州律师事务所", kind: "LAW_FIRM", contactName: "沈立", contactPhone: "0575-85000002" },
+          { stationId: fushan.id, name: "越城区中医院", kind: "HOSPITAL", contactName: "许晓燕", contactPhone: "0575-85000003" },
+          { stationId: fushan.id, name: "府山中学", kind: "SCHOOL", contactName: "钱思远", contactPhone: "0575-85000004" },
+          { stationId: changqing.id, name: "庆春路商户联盟", kind: "ENTERPRISE", contactName: "周志良", contactPhone: "0571-87000001" },
+        ],
+      });
+      const propertyPartner = partners.find((p) => p.name === "府山物业联合会")!;
+
+      // Team leader of 好邻舍义警 (also a volunteer).
+      const leader = await tx.volunteer.create({
+        data: {
+          name: "吴荣根",
+          displayName: "老吴",
+          phone: DEMO_PHONES.haolinsheLeader,
+          idNumber: "330602196505120031",
+          specialties: ["NIGHT_PATROL", "MEDIATION"],
+          skills: ["调解"],
+          teams: { create: { teamId: haolinshe.id, role: "LEADER" } },
+        },
+      });
+
+      // 200 volunteers, spread across the squads; the first of each squad leads it.
+      const volunteers = await tx.volunteer.createManyAndReturn({
+        data: Array.from({ length: DEMO_PHONES.volunteerCount }, (_, i) => {
+          const squad = SQUADS[i % SQUADS.length]!;
+          const name = personName(i);
+          return {
+            name,
+            displayName: `${name.slice(0, 1)}${i % 2 ? "师傅" : "老师"}${i + 1}`,
+            phone: String(Number(DEMO_PHONES.firstVolunteer) + i),
+            idNumber: `3306021980${String((i % 12) + 1).padStart(2, "0")}${String((i % 28) + 1).padStart(2, "0")}${String(100 + i).slice(-3)}${i % 10}`,
+            specialties: [squad[1]],
+            skills: [SKILLS[i % SKILLS.length]!],
+            partnerId: i % 10 === 9 ? propertyPartner.id : null,
+          };
+        }),
+      });
+      await tx.teamMembership.createMany({
+        data: volunteers.map((v) => ({ teamId: haolinshe.id, volunteerId: v.id })),
+      });
+      await tx.squadMembership.createMany({
+        data: volunteers.map((v, i) => ({
+          squadId: squads[i % squads.length]!.id,
+          volunteerId: v.id,
+          role: i < squads.length ? ("LEADER" as const) : ("MEMBER" as const),
+        })),
+      });
+
+      // 安全委员会: 15 members drawn from residents and units (周志良 "老周" among them).
+      const committeeMembers = await tx.volunteer.createManyAndReturn({
+        data: Array.from({ length: 15 }, (_, i) => ({
+          name: i === 0 ? "周志良" : personName(500 + i),
+          displayName: i === 0 ? "老周" : `${personName(500 + i).slice(0, 1)}委员`,
+          phone: String(13900000001 + i),
+          specialties: ["COMMUNITY_GRID" as const],
+          skills: [],
+        })),
+      });
+      await tx.teamMembership.createMany({
+        data: committeeMembers.map((v, i) => ({ teamId: committee.id, volunteerId: v.id, role: i === 0 ? ("LEADER" as const) : ("MEMBER" as const) })),
+      });
+
+      const accounts = await tx.account.createManyAndReturn({
+        data: [
+          { phone: DEMO_PHONES.fushanOfficer, passwordHash },
+          { phone: DEMO_PHONES.haolinsheLeader, passwordHash, volunteerId: leader.id },
+          { phone: DEMO_PHONES.partnerAdmin, passwordHash },
+          { phone: DEMO_PHONES.changqingOfficer, passwordHash },
+          ...volunteers.map((v) => ({ phone: v.phone, passwordHash, volunteerId: v.id })),
+          ...committeeMembers.map((v) => ({ phone: v.phone, passwordHash, volunteerId: v.id })),
+        ],
+      });
+      const byPhone = new Map(accounts.map((a) => [a.phone, a.id]));
+      await tx.accountRole.createMany({
+        data: [
+          { accountId: byPhone.get(DEMO_PHONES.fushanOfficer)!, role: "OFFICER", stationId: fushan.id },
+          { accountId: byPhone.get(DEMO_PHONES.changqingOfficer)!, role: "OFFICER", stationId: changqing.id },
+          { accountId: byPhone.get(DEMO_PHONES.partnerAdmin)!, role: "PARTNER_ADMIN", partnerId: propertyPartner.id },
+        ],
+      });
+    },
+    { timeout: 60_000 },
+  );
+  log("Demo data seeded: 府山派出所 (好邻舍义警, 10 squads, 201 volunteers), 长庆派出所 (吴牙社区安全委员会), 5 partners.");
+  return true;
+}
