@@ -54,7 +54,7 @@ export function defineMutation<Schema extends z.ZodType, Result extends object>(
   const Payload = builder.objectRef<Partial<Result> & WithUserErrors>(`${Name}Payload`).implement({
     fields: (t) => ({
       ...(opts.payloadFields(t) as object),
-      userErrors: t.field({ type: [UserError], resolve: (p) => p.userErrors ?? [] }),
+      userErrors: t.field({ type: [UserError], nullable: false, resolve: (p) => p.userErrors ?? [] }),
     }),
   });
   builder.mutationField(name, (t) =>

@@ -50,7 +50,10 @@ function relabel(res: pg.QueryResult): pg.QueryResult {
 }
 
 function poolFor(url: string): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: 2, Client: CatalogSafeClient as unknown as typeof pg.Client });
+  const pool = new pg.Pool({ connectionString: url, max: 2, Client: CatalogSafeClient as unknown as typeof pg.Client });
+  // Dropping the shadow database terminates its idle connections; that is expected.
+  pool.on("error", () => {});
+  return pool;
 }
 
 const CHARACTER_COLUMN = 6; // ColumnTypeEnum.Character in @prisma/driver-adapter-utils
@@ -198,10 +201,10 @@ async function run<T>(p: Promise<T>): Promise<T> {
 }
 
 /** `migrate deploy`: applies the pending migrations; returns their names. */
-export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+export async function applyMigrations(databaseUrl: string, dir = migrationsDir): Promise<string[]> {
   const { engine, close } = await openEngine(databaseUrl);
   try {
-    const out = await run(engine.applyMigrations({ migrationsList: await loadMigrations(), filters }));
+    const out = await run(engine.applyMigrations({ migrationsList: await loadMigrations(dir), filters }));
     return out.appliedMigrationNames;
   } finally {
     await close();
@@ -245,13 +248,13 @@ export async function createMigration(databaseUrl: string, name: string): Promis
  * SQL that would bring the migrations up to schema.prisma; empty when they agree.
  * Replays the migrations into a shadow database.
  */
-export async function driftScript(databaseUrl: string): Promise<string> {
+export async function driftScript(databaseUrl: string, schemaContent?: string, dir = migrationsDir): Promise<string> {
   const { engine, close } = await openEngine(databaseUrl);
   try {
-    const schema = await readFile(schemaPath, "utf8");
+    const schema = schemaContent ?? (await readFile(schemaPath, "utf8"));
     const out = await run(
       engine.diff({
-        from: { tag: "migrations", ...(await loadMigrations()) },
+        from: { tag: "migrations", ...(await loadMigrations(dir)) },
         to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content: schema }] },
         script: true,
         exitCode: false,

