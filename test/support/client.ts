@@ -83,7 +83,8 @@ export function subscribe(client: Client, query: string, variables: Record<strin
         });
         waiters = [];
       }
-      if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+      // Rethrown as is: a CloseEvent keeps its close code.
+      if (error) throw error;
       return results;
     },
   };

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { issueToken } from "../api/src/auth/tokens.js";
+import { prisma } from "../api/src/db.js";
+import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+});
+afterAll(() => app?.stop());
+
+const SIGN_IN = `mutation ($input: SignInInput!) {
+  signIn(input: $input) { token expiresAt viewer { phone roleNames volunteer { displayName } stations { name } } userErrors { code message field } }
+}`;
+
+describe("signIn", () => {
+  it("returns a token and the viewer with roles and stations", async () => {
+    const res = await gql(app, SIGN_IN, { input: { phone: DEMO_PHONES.fushanOfficer, password: "linshe-demo" } });
+    expect(res.errors).toBeUndefined();
+    const p = res.data!.signIn;
+    expect(p.userErrors).toEqual([]);
+    expect(p.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(new Date(p.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    expect(p.viewer).toEqual({ phone: DEMO_PHONES.fushanOfficer, roleNames: ["OFFICER"], volunteer: null, stations: [{ name: "府山派出所" }] });
+  });
+
+  it("gives a leader the LEADER and VOLUNTEER roles", async () => {
+    const res = await gql(app, SIGN_IN, { input: { phone: DEMO_PHONES.haolinsheLeader, password: "linshe-demo" } });
+    expect(res.data!.signIn.viewer.roleNames.sort()).toEqual(["LEADER", "VOLUNTEER"]);
+  });
+
+  it("rejects a wrong password and an unknown phone with the same UNAUTHENTICATED error", async () => {
+    const wrong = await gql(app, SIGN_IN, { input: { phone: DEMO_PHONES.fushanOfficer, password: "nope-nope" } });
+    const unknown = await gql(app, SIGN_IN, { input: { phone: "13999999999", password: "linshe-demo" } });
+    for (const res of [wrong, unknown]) {
+      expect(res.data!.signIn.token).toBeNull();
+      expect(res.data!.signIn.userErrors).toEqual([
+        { code: "UNAUTHENTICATED", message: "Wrong phone or password / 手机号或密码错误", field: ["input", "password"] },
+      ]);
+    }
+  });
+
+  it("reports malformed input as VALIDATION errors on the fields", async () => {
+    const res = await gql(app, SIGN_IN, { input: { phone: "12345", password: "" } });
+    expect(res.data!.signIn.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field])).toEqual([
+      ["VALIDATION", ["input", "phone"]],
+      ["VALIDATION", ["input", "password"]],
+    ]);
+  });
+});
+
+describe("tokens", () => {
+  it("are required for private data: no token gives no viewer, an error for stations and UNAUTHENTICATED for mutations", async () => {
+    const res = await gql(app, `{ viewer { phone } stations(first: 5) { edges { node { name } } } }`);
+    expect(res.data?.viewer).toBeNull();
+    expect(res.errors?.[0]?.path).toEqual(["stations"]);
+    const m = await gql(app, `mutation { createTeam(input: {stationId: "x", name: "y"}) { team { id } userErrors { code } } }`);
+    expect(m.data!.createTeam).toEqual({ team: null, userErrors: [{ code: "UNAUTHENTICATED" }] });
+  });
+
+  it("reject tampered, expired and revoked tokens", async () => {
+    const token = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const ok = await gql(app, `{ viewer { phone } }`, {}, token);
+    expect(ok.data!.viewer.phone).toBe(DEMO_PHONES.fushanOfficer);
+
+    const [h, p, s] = token.split(".");
+    const claims = JSON.parse(Buffer.from(p!, "base64url").toString());
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: "someone-else" })).toString("base64url")}.${s}`;
+    expect((await gql(app, `{ viewer { phone } }`, {}, forged)).data!.viewer).toBeNull();
+
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
+    const expired = issueToken(account.id, account.tokenVersion, Date.now() - 8 * 24 * 3600 * 1000).token;
+    expect((await gql(app, `{ viewer { phone } }`, {}, expired)).data!.viewer).toBeNull();
+
+    await prisma.account.update({ where: { id: account.id }, data: { tokenVersion: { increment: 1 } } });
+    expect((await gql(app, `{ viewer { phone } }`, {}, token)).data!.viewer).toBeNull();
+    await prisma.account.update({ where: { id: account.id }, data: { tokenVersion: { decrement: 1 } } });
+  });
+});
+
+describe("WebSocket (graphql-ws on /graphql)", () => {
+  const TEAM_UPDATED = `subscription ($teamId: ID!) { teamUpdated(teamId: $teamId) { name description } }`;
+
+  it("authenticates in connection_init and delivers events after a committed change", async () => {
+    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const client = wsClient(app, officer);
+    const sub = subscribe(client, TEAM_UPDATED, { teamId: gid("Team", demo.haolinshe.id) });
+    // Let the subscription register before the change.
+    await new Promise((r) => setTimeout(r, 300));
+    const res = await gql(
+      app,
+      `mutation ($input: UpdateTeamInput!) { updateTeam(input: $input) { team { description } userErrors { code } } }`,
+      { input: { teamId: gid("Team", demo.haolinshe.id), description: "邻里守望相助" } },
+      officer,
+    );
+    expect(res.data!.updateTeam.userErrors).toEqual([]);
+    const [event] = await sub.waitFor(1);
+    expect(event!.data).toEqual({ teamUpdated: { name: "好邻舍义警", description: "邻里守望相助" } });
+    sub.dispose();
+    await client.dispose();
+  });
+
+  it("refuses private subscriptions without a token", async () => {
+    const client = wsClient(app, null);
+    const sub = subscribe(client, TEAM_UPDATED, { teamId: gid("Team", demo.haolinshe.id) });
+    const [first] = await sub.waitFor(1).catch((e) => [{ errors: [e] }]);
+    expect(JSON.stringify(first)).toMatch(/Not authorized/);
+    await client.dispose();
+  });
+
+  it("closes the connection for an invalid token", async () => {
+    const client = wsClient(app, "not-a-token");
+    const sub = subscribe(client, TEAM_UPDATED, { teamId: gid("Team", demo.haolinshe.id) });
+    const error = await sub.waitFor(1).then(
+      () => null,
+      (e) => e,
+    );
+    expect(error).not.toBeNull();
+    expect((error as { code?: number }).code ?? String(error)).toBe(4403);
+    await client.dispose();
+  });
+
+  it("does not let an officer of another station watch the team", async () => {
+    const other = await signIn(app, DEMO_PHONES.changqingOfficer);
+    const client = wsClient(app, other);
+    const sub = subscribe(client, TEAM_UPDATED, { teamId: gid("Team", demo.haolinshe.id) });
+    const results = await sub.waitFor(1).catch((e) => [{ errors: [e] }]);
+    expect(JSON.stringify(results)).toMatch(/Team not found/);
+    await client.dispose();
+  });
+});

@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { prisma, sqlStats } from "../api/src/db.js";
+import { gql, signIn, startApp, type GqlResponse } from "./support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+const tokens: Record<string, string> = {};
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  for (const [k, phone] of Object.entries({
+    officer: DEMO_PHONES.fushanOfficer,
+    leader: DEMO_PHONES.haolinsheLeader,
+    otherOfficer: DEMO_PHONES.changqingOfficer,
+    partner: DEMO_PHONES.partnerAdmin,
+    volunteer: DEMO_PHONES.firstVolunteer,
+  })) {
+    tokens[k] = await signIn(app, phone);
+  }
+});
+afterAll(() => app?.stop());
+
+const PERSON = `query ($id: ID!) { node(id: $id) { ... on Volunteer { displayName name phone idNumber viewerCanSeePersonalData } } }`;
+
+describe("personal data", () => {
+  it("is shown in full to the person, their leaders and their station's officers, masked to others", async () => {
+    const target = await demo.volunteer("13800000150"); // a member of 好邻舍义警
+    const id = gid("Volunteer", target.id);
+    const asOther = await gql(app, PERSON, { id }, tokens.volunteer);
+    expect(asOther.data!.node).toEqual({
+      displayName: target.displayName,
+      name: target.name[0] + "*".repeat([...target.name].length - 1),
+      phone: "138****0150",
+      idNumber: `${target.idNumber!.slice(0, 3)}***********${target.idNumber!.slice(-4)}`,
+      viewerCanSeePersonalData: false,
+    });
+    for (const who of ["officer", "leader"]) {
+      const full = await gql(app, PERSON, { id }, tokens[who]);
+      expect(full.data!.node).toMatchObject({ name: target.name, phone: target.phone, idNumber: target.idNumber, viewerCanSeePersonalData: true });
+    }
+    const self = await signIn(app, target.phone);
+    expect((await gql(app, PERSON, { id }, self)).data!.node.phone).toBe(target.phone);
+  });
+
+  it("lets a squad leader see their squad's members but not other squads'", async () => {
+    const squad = demo.squads[0]!;
+    const members = await prisma.squadMembership.findMany({ where: { squadId: squad.id }, include: { volunteer: true } });
+    const leader = members.find((m) => m.role === "LEADER")!.volunteer;
+    const member = members.find((m) => m.role === "MEMBER")!.volunteer;
+    const outsider = await prisma.volunteer.findFirstOrThrow({ where: { squads: { some: { squadId: demo.squads[1]!.id, role: "MEMBER" } } } });
+    const token = await signIn(app, leader.phone);
+    expect((await gql(app, PERSON, { id: gid("Volunteer", member.id) }, token)).data!.node.phone).toBe(member.phone);
+    expect((await gql(app, PERSON, { id: gid("Volunteer", outsider.id) }, token)).data!.node.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+  });
+});
+
+describe("station boundaries", () => {
+  it("lists only the viewer's stations", async () => {
+    const q = `{ stations(first: 10) { edges { node { name } } } }`;
+    const names = async (t: string) => (await gql(app, q, {}, t)).data!.stations.edges.map((e: { node: { name: string } }) => e.node.name);
+    expect(await names(tokens.officer!)).toEqual(["府山派出所"]);
+    expect(await names(tokens.otherOfficer!)).toEqual(["长庆派出所"]);
+    expect(await names(tokens.partner!)).toEqual(["府山派出所"]);
+  });
+
+  it("denies another station's officer reading or changing a team", async () => {
+    const teamId = gid("Team", demo.haolinshe.id);
+    const read = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Team { name } } }`, { id: teamId }, tokens.otherOfficer);
+    // Nothing of the team leaks; the field says why.
+    expect(read.data?.node?.name ?? null).toBeNull();
+    expect(read.errors?.[0]?.message).toMatch(/Not authorized/);
+    const write = await gql(
+      app,
+      `mutation ($input: CreateSquadInput!) { createSquad(input: $input) { squad { id } userErrors { code } } }`,
+      { input: { teamId, name: "越界小队", specialty: "TRAFFIC" } },
+      tokens.otherOfficer,
+    );
+    expect(write.data!.createSquad).toEqual({ squad: null, userErrors: [{ code: "FORBIDDEN" }] });
+    expect(await prisma.squad.count({ where: { name: "越界小队" } })).toBe(0);
+  });
+});
+
+const CREATE_TEAM = `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id name viewerCanManage } userErrors { code message field } } }`;
+const REGISTER = `mutation ($input: RegisterVolunteerInput!) {
+  registerVolunteer(input: $input) { volunteer { id displayName phone specialties } userErrors { code message field } }
+}`;
+
+describe("management mutations", () => {
+  it("an officer creates a team; a duplicate name is a CONFLICT; bad input is VALIDATION", async () => {
+    const stationId = gid("Station", demo.fushan.id);
+    const ok = await gql(app, CREATE_TEAM, { input: { stationId, name: "红枫义警" } }, tokens.officer);
+    expect(ok.data!.createTeam.userErrors).toEqual([]);
+    expect(ok.data!.createTeam.team).toMatchObject({ name: "红枫义警", viewerCanManage: true });
+    const dup = await gql(app, CREATE_TEAM, { input: { stationId, name: "红枫义警" } }, tokens.officer);
+    expect(dup.data!.createTeam.userErrors).toEqual([{ code: "CONFLICT", message: expect.any(String), field: ["input", "name"] }]);
+    const bad = await gql(app, CREATE_TEAM, { input: { stationId: gid("Team", demo.haolinshe.id), name: "x".repeat(61) } }, tokens.officer);
+    expect(bad.data!.createTeam.userErrors.map((e: { field: string[] }) => e.field)).toEqual([
+      ["input", "stationId"],
+      ["input", "name"],
+    ]);
+    expect(await prisma.team.count({ where: { name: "红枫义警" } })).toBe(1);
+  });
+
+  it("a leader cannot create teams or appoint leaders, but manages squads and members", async () => {
+    const denied = await gql(app, CREATE_TEAM, { input: { stationId: gid("Station", demo.fushan.id), name: "队长的新队" } }, tokens.leader);
+    expect(denied.data!.createTeam.userErrors[0].code).toBe("FORBIDDEN");
+
+    const squad = await gql(
+      app,
+      `mutation ($input: CreateSquadInput!) { createSquad(input: $input) { squad { id name specialty viewerCanManage } userErrors { code } } }`,
+      { input: { teamId: gid("Team", demo.haolinshe.id), name: "电动车防盗", specialty: "COMMUNITY_GRID" } },
+      tokens.leader,
+    );
+    const created = squad.data!.createSquad.squad;
+    expect(created).toMatchObject({ name: "电动车防盗", specialty: "COMMUNITY_GRID", viewerCanManage: true });
+
+    const outsider = await demo.volunteer("13900000002"); // 长庆's committee member, not in 好邻舍义警
+    const add = `mutation ($input: AddSquadMemberInput!) { addSquadMember(input: $input) { membership { role } userErrors { code field } } }`;
+    const notInTeam = await gql(app, add, { input: { squadId: created.id, volunteerId: gid("Volunteer", outsider.id) } }, tokens.leader);
+    expect(notInTeam.data!.addSquadMember.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "volunteerId"] }]);
+
+    const addTeam = `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { membership { role } userErrors { code } } }`;
+    const asLeader = await gql(app, addTeam, { input: { teamId: gid("Team", demo.haolinshe.id), volunteerId: gid("Volunteer", outsider.id), role: "LEADER" } }, tokens.leader);
+    expect(asLeader.data!.addTeamMember.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    const asMember = await gql(app, addTeam, { input: { teamId: gid("Team", demo.haolinshe.id), volunteerId: gid("Volunteer", outsider.id) } }, tokens.leader);
+    expect(asMember.data!.addTeamMember).toEqual({ membership: { role: "MEMBER" }, userErrors: [] });
+
+    const setLeader = await gql(
+      app,
+      `mutation ($input: SetSquadLeaderInput!) { setSquadLeader(input: $input) { membership { role volunteer { displayName } } userErrors { code } } }`,
+      { input: { squadId: created.id, volunteerId: gid("Volunteer", outsider.id) } },
+      tokens.leader,
+    );
+    expect(setLeader.data!.setSquadLeader.membership.role).toBe("LEADER");
+
+    const remove = await gql(
+      app,
+      `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { name } userErrors { code } } }`,
+      { input: { teamId: gid("Team", demo.haolinshe.id), volunteerId: gid("Volunteer", outsider.id) } },
+      tokens.leader,
+    );
+    expect(remove.data!.removeTeamMember.userErrors).toEqual([]);
+    // Leaving the team leaves its squads too.
+    expect(await prisma.squadMembership.count({ where: { volunteerId: outsider.id, squad: { teamId: demo.haolinshe.id } } })).toBe(0);
+  });
+
+  it("a volunteer cannot manage the team", async () => {
+    const res = await gql(
+      app,
+      `mutation ($input: UpdateTeamInput!) { updateTeam(input: $input) { team { name } userErrors { code } } }`,
+      { input: { teamId: gid("Team", demo.haolinshe.id), name: "我的队" } },
+      tokens.volunteer,
+    );
+    expect(res.data!.updateTeam).toEqual({ team: null, userErrors: [{ code: "FORBIDDEN" }] });
+  });
+
+  it("an officer registers a volunteer who can then sign in; a second registration of the phone is a CONFLICT", async () => {
+    const input = {
+      teamId: gid("Team", demo.haolinshe.id),
+      squadIds: [gid("Squad", demo.squads[0]!.id)],
+      name: "方晓燕",
+      displayName: "方护士",
+      phone: "13700000001",
+      idNumber: "33060219900101002x",
+      specialties: ["MEDICAL_GUARD"],
+      skills: ["急救证"],
+      initialPassword: "hushi-2026",
+    };
+    const ok = await gql(app, REGISTER, { input }, tokens.officer);
+    expect(ok.data!.registerVolunteer).toMatchObject({
+      volunteer: { displayName: "方护士", phone: "13700000001", specialties: ["MEDICAL_GUARD"] },
+      userErrors: [],
+    });
+    expect(await signIn(app, "13700000001", "hushi-2026")).toBeTruthy();
+    const stored = await prisma.volunteer.findUniqueOrThrow({ where: { phone: "13700000001" }, include: { squads: true, teams: true } });
+    expect(stored.idNumber).toBe("33060219900101002X");
+    expect(stored.squads).toHaveLength(1);
+
+    const again = await gql(app, REGISTER, { input: { ...input, name: "别人" } }, tokens.officer);
+    expect(again.data!.registerVolunteer.userErrors).toEqual([{ code: "CONFLICT", message: expect.any(String), field: ["input", "phone"] }]);
+
+    const bad = await gql(app, REGISTER, { input: { ...input, phone: "555", idNumber: "123", initialPassword: "short" } }, tokens.officer);
+    expect(bad.data!.registerVolunteer.userErrors.map((e: { field: string[] }) => e.field.join("."))).toEqual([
+      "input.phone",
+      "input.idNumber",
+      "input.initialPassword",
+    ]);
+
+    const byLeader = await gql(app, REGISTER, { input: { ...input, phone: "13700000002" } }, tokens.leader);
+    expect(byLeader.data!.registerVolunteer.userErrors[0].code).toBe("FORBIDDEN");
+    expect(await prisma.volunteer.count({ where: { phone: "13700000002" } })).toBe(0);
+  });
+});
+
+describe("connections", () => {
+  const MEMBERS = `query ($id: ID!, $first: Int!, $after: String) {
+    node(id: $id) { ... on Team { members(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id volunteer { displayName } } } } } }
+  }`;
+
+  it("pages through all members without gaps or repeats", async () => {
+    const id = gid("Team", demo.haolinshe.id);
+    const expected = await prisma.teamMembership.count({ where: { teamId: demo.haolinshe.id } });
+    const seen = new Set<string>();
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const res: GqlResponse = await gql(app, MEMBERS, { id, first: 50, after }, tokens.officer);
+      const conn: any = res.data!.node.members;
+      expect(conn.totalCount).toBe(expected);
+      for (const e of conn.edges) seen.add(e.node.id);
+      after = conn.pageInfo.hasNextPage ? conn.pageInfo.endCursor : null;
+      pages++;
+    } while (after);
+    expect(seen.size).toBe(expected);
+    expect(pages).toBe(Math.ceil(expected / 50));
+  });
+
+  it("refuses a page larger than 100 with a clear error", async () => {
+    const res = await gql(app, MEMBERS, { id: gid("Team", demo.haolinshe.id), first: 101 }, tokens.officer);
+    expect(res.errors?.[0]?.message).toBe("`first` must be between 0 and 100, got 101");
+    expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("answers teams → squads → members with a bounded number of SQL statements, whatever the page size", async () => {
+    const q = `query ($first: Int!) { stations(first: 5) { edges { node { name teams(first: 10) { edges { node { name viewerCanManage
+      squads(first: 20) { edges { node { name specialty viewerCanManage members(first: $first) { totalCount edges { node { role volunteer { displayName phone } } } } } } } } } } } } } }`;
+    const count = async (first: number) => {
+      const before = sqlStats.statements;
+      const res = await gql(app, q, { first }, tokens.officer);
+      expect(res.errors).toBeUndefined();
+      const squads = res.data!.stations.edges[0].node.teams.edges.flatMap((t: any) => t.node.squads.edges);
+      const members = squads.flatMap((s: any) => s.node.members.edges);
+      return { statements: sqlStats.statements - before, members: members.length, phones: members.map((m: any) => m.node.volunteer.phone) };
+    };
+    const small = await count(5);
+    const large = await count(50);
+    expect(large.members).toBeGreaterThan(small.members * 3);
+    expect(large.phones.every((p: string) => /^1\d{10}$/.test(p))).toBe(true); // the officer sees them unmasked
+    expect(large.statements).toBe(small.statements);
+    // Seen: 8 to load the viewer, 5 for stations → teams → squads → memberships → volunteers,
+    // 4 for the batched personal-data and team-station loaders.
+    expect(large.statements).toBeLessThanOrEqual(20);
+  });
+});
