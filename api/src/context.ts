@@ -14,7 +14,7 @@ export interface Context {
 }
 
 /** Per-request loaders for facts the GraphQL types need beside what Prisma selects. */
-export function createLoaders() {
+export function createLoaders(viewerVolunteerId: string | null = null) {
   return {
     /** A volunteer's teams, squads and stations: decides who may see their personal data. */
     personalAccess: new DataLoader<string, PersonalAccess>(async (volunteerIds) => {
@@ -37,6 +37,34 @@ export function createLoaders() {
       for (const s of squads) byId.get(s.volunteerId)!.squadIds.push(s.squadId);
       return volunteerIds.map((id) => byId.get(id)!);
     }),
+    /** Where a shift belongs, for scope checks on claims. */
+    shiftScope: new DataLoader<string, { stationId: string; teamId: string; squadId: string | null } | null>(async (ids) => {
+      const rows = await prisma.shift.findMany({ where: { id: { in: [...ids] } }, select: { id: true, stationId: true, teamId: true, squadId: true } });
+      const m = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => m.get(id) ?? null);
+    }),
+    /** Waitlist position (1-based) of WAITLISTED claims, counted in claim order. */
+    waitlistPosition: new DataLoader<string, number | null>(async (claimIds) => {
+      const rows = await prisma.$queryRaw<{ id: string; position: bigint }[]>`
+        SELECT c.id, (SELECT count(*) FROM "ShiftClaim" w
+                      WHERE w."shiftId" = c."shiftId" AND w.status = 'WAITLISTED' AND w."waitlistSeq" <= c."waitlistSeq") AS position
+        FROM "ShiftClaim" c WHERE c.id = ANY(${[...claimIds]}::uuid[]) AND c.status = 'WAITLISTED'`;
+      const m = new Map(rows.map((r) => [r.id, Number(r.position)]));
+      return claimIds.map((id) => m.get(id) ?? null);
+    }),
+    /** The viewer's own claim on each shift. */
+    viewerClaim: new DataLoader<string, import("./generated/prisma/client.js").ShiftClaim | null>(async (shiftIds) => {
+      if (!viewerVolunteerId) return shiftIds.map(() => null);
+      const rows = await prisma.shiftClaim.findMany({ where: { volunteerId: viewerVolunteerId, shiftId: { in: [...shiftIds] } } });
+      const m = new Map(rows.map((r) => [r.shiftId, r]));
+      return shiftIds.map((id) => m.get(id) ?? null);
+    }),
+    /** The viewer's volunteer profile (specialties, squads), for viewerCanClaim. */
+    viewerVolunteer: new DataLoader<string, { specialties: string[]; status: string } | null>(async (ids) => {
+      const rows = await prisma.volunteer.findMany({ where: { id: { in: [...ids] } }, select: { id: true, specialties: true, status: true } });
+      const m = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => m.get(id) ?? null);
+    }),
     /** Station of a team, for scope checks on team fields. */
     teamStation: new DataLoader<string, string | null>(async (teamIds) => {
       const rows = await prisma.team.findMany({ where: { id: { in: [...teamIds] } }, select: { id: true, stationId: true } });
@@ -47,5 +75,5 @@ export function createLoaders() {
 }
 
 export function createContext(viewer: Viewer | null): Context {
-  return { viewer, loaders: createLoaders() };
+  return { viewer, loaders: createLoaders(viewer?.volunteerId ?? null) };
 }

@@ -25,6 +25,9 @@ if (process.env.LINSHE_DEMO === "1") {
 }
 
 const app = await (await buildApp()).start();
+// Every process sweeps; the sweep is safe to run concurrently (see closeFinishedShifts).
+const { startShiftSweeper } = await import("./modules/shift/checkin.service.js");
+const stopSweeper = startShiftSweeper();
 console.log(`Linshe 邻舍 is running: http://localhost:${app.port}/  (GraphQL: /graphql, health: /health)`);
 
 let stopping = false;
@@ -32,6 +35,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: stopping …`);
+  stopSweeper();
   await app.stop().catch(() => {});
   await disconnect();
   await embedded?.stop().catch(() => {});

@@ -8,7 +8,20 @@ import { config } from "./config.js";
 export type Topics = {
   /** A team, its squads or its members changed. */
   teamUpdated: [teamId: string, payload: { teamId: string }];
+  /** Seats, waitlist or status of a shift changed. */
+  shiftUpdated: [shiftId: string, payload: { shiftId: string }];
+  /** A patrol log entry was stored; `id` is its cursor. */
+  patrolEvent: [stationId: string, payload: PatrolEventMessage];
+  /** A volunteer's claim changed without them asking (promoted, shift cancelled, assigned, removed). */
+  claimNotice: [volunteerId: string, payload: { claimId: string; reason: ClaimNoticeReason }];
 };
+
+export type ClaimNoticeReason = "PROMOTED" | "SHIFT_CANCELLED" | "ASSIGNED" | "REMOVED" | "SHIFT_CHANGED";
+
+export interface PatrolEventMessage {
+  id: string;
+  teamId: string;
+}
 
 let redisClients: Redis[] = [];
 

@@ -10,5 +10,8 @@ import "../modules/team/team.mutations.js";
 import "../modules/team/team.subscriptions.js";
 import "../modules/account/account.type.js";
 import "../modules/account/account.mutations.js";
+import "../modules/shift/shift.type.js";
+import "../modules/shift/shift.mutations.js";
+import "../modules/shift/shift.subscriptions.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,181 @@
+// 签到 / 签退 and the end of shifts. Each stored PatrolEvent is published after its transaction commits.
+import type { Viewer } from "../../auth/viewer.js";
+import { clock } from "../../clock.js";
+import { prisma, type Tx } from "../../db.js";
+import type { CheckInMethod, PatrolEvent, PatrolEventKind, Shift, ShiftClaim } from "../../generated/prisma/client.js";
+import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
+import { pubsub } from "../../pubsub.js";
+import { canManageShift, checkInWindow, checkOutDeadline, distanceMeters, servedMinutes } from "./shift.rules.js";
+import { lockShift } from "./shift.service.js";
+
+const TX = { maxWait: 30_000, timeout: 30_000 } as const;
+
+function publish(events: PatrolEvent[]) {
+  for (const e of events) pubsub.publish("patrolEvent", e.stationId, { id: e.id.toString(), teamId: e.teamId });
+}
+
+async function record(
+  tx: Tx,
+  shift: Shift,
+  claim: ShiftClaim,
+  kind: PatrolEventKind,
+  at: Date,
+  extra: { method?: CheckInMethod | null; latitude?: number | null; longitude?: number | null; flagged?: boolean } = {},
+) {
+  return tx.patrolEvent.create({
+    data: { stationId: shift.stationId, teamId: shift.teamId, shiftId: shift.id, claimId: claim.id, kind, at, ...extra },
+  });
+}
+
+async function loadClaim(viewer: Viewer, claimId: string, method: CheckInMethod | null) {
+  const claim = await prisma.shiftClaim.findUnique({ where: { id: claimId }, include: { shift: { include: { grid: true, station: true } } } });
+  if (!claim) throw notFound("Claim", ["input", "claimId"]);
+  const manager = canManageShift(viewer, claim.shift);
+  if (method === "LEADER") {
+    if (!manager) throw forbidden("Only leaders and officers check others in / 仅队长或民警可代为签到");
+  } else if (viewer.volunteerId !== claim.volunteerId && !manager) {
+    throw forbidden();
+  }
+  return claim;
+}
+
+export interface CheckInInput {
+  claimId: string;
+  method: CheckInMethod;
+  latitude?: number | null;
+  longitude?: number | null;
+  code?: string | null;
+}
+
+export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ claim: ShiftClaim }> {
+  const now = clock.now();
+  const claim = await loadClaim(viewer, input.claimId, input.method);
+  if (claim.checkedInAt) return { claim }; // idempotent: same record, no second event
+  const { shift } = claim;
+  if (claim.status !== "CONFIRMED") throw conflict("Only a confirmed claim can check in / 仅已确认的认领可签到", ["input", "claimId"]);
+  if (shift.status !== "OPEN") throw conflict("The shift is not open / 班次未开放", ["input", "claimId"]);
+  const { opens, closes } = checkInWindow(shift);
+  if (now < opens) throw conflict("Check-in opens 30 minutes before the start / 开始前30分钟起可签到", ["input", "claimId"]);
+  if (now > closes) throw conflict("The shift has ended / 班次已结束，无法签到", ["input", "claimId"]);
+
+  let flagged = false;
+  if (input.method === "QR") {
+    if (!input.code) throw new UserFacingError("VALIDATION", "Scan or type the post code / 请扫描或输入岗点码", ["input", "code"]);
+    if (input.code.trim() !== shift.postCode) throw new UserFacingError("VALIDATION", "Wrong post code / 岗点码不正确", ["input", "code"]);
+  }
+  if (input.method === "GPS") {
+    if (input.latitude == null || input.longitude == null) {
+      throw new UserFacingError("VALIDATION", "GPS check-in needs your location / GPS签到需要定位", ["input", "latitude"]);
+    }
+    const g = shift.grid;
+    flagged =
+      !!g && g.latitude != null && g.longitude != null && distanceMeters(input.latitude, input.longitude, g.latitude, g.longitude) > shift.station.checkInRadiusMeters;
+  }
+
+  const result = await prisma.$transaction(async (tx) => {
+    // Conditional update: of two concurrent check-ins only one changes the row and logs an event.
+    const { count } = await tx.shiftClaim.updateMany({
+      where: { id: claim.id, checkedInAt: null, status: "CONFIRMED" },
+      data: {
+        checkedInAt: now,
+        checkInMethod: input.method,
+        checkInLat: input.latitude ?? null,
+        checkInLng: input.longitude ?? null,
+        checkInFlagged: flagged,
+      },
+    });
+    const updated = await tx.shiftClaim.findUniqueOrThrow({ where: { id: claim.id } });
+    if (!count) return { claim: updated, event: null };
+    const event = await record(tx, shift, updated, "CHECKED_IN", now, {
+      method: input.method,
+      latitude: input.latitude ?? null,
+      longitude: input.longitude ?? null,
+      flagged,
+    });
+    return { claim: updated, event };
+  }, TX);
+  if (result.event) publish([result.event]);
+  return { claim: result.claim };
+}
+
+export async function checkOut(viewer: Viewer, input: { claimId: string; method: CheckInMethod }): Promise<{ claim: ShiftClaim }> {
+  const now = clock.now();
+  const claim = await loadClaim(viewer, input.claimId, input.method);
+  if (claim.checkedOutAt) return { claim }; // idempotent
+  if (!claim.checkedInAt) throw conflict("Check in first / 请先签到", ["input", "claimId"]);
+  if (now > checkOutDeadline(claim.shift)) throw conflict("Check-out closed 2 hours after the end / 结束2小时后不能签退", ["input", "claimId"]);
+  const result = await prisma.$transaction(async (tx) => {
+    const minutesServed = servedMinutes(claim.shift, claim.checkedInAt!, now);
+    const { count } = await tx.shiftClaim.updateMany({
+      where: { id: claim.id, checkedOutAt: null },
+      data: { checkedOutAt: now, status: "COMPLETED", minutesServed },
+    });
+    const updated = await tx.shiftClaim.findUniqueOrThrow({ where: { id: claim.id } });
+    if (!count) return { claim: updated, event: null };
+    return { claim: updated, event: await record(tx, claim.shift, updated, "CHECKED_OUT", now, { method: input.method }) };
+  }, TX);
+  if (result.event) publish([result.event]);
+  return { claim: result.claim };
+}
+
+/**
+ * Closes what time has ended: after a shift ends its confirmed claims without check-in become
+ * NO_SHOW; two hours later claims still checked in are checked out at the end time and the shift is
+ * DONE. Safe to run from several processes at once: each row changes under the shift's lock and only
+ * in the state it is expected in.
+ */
+export async function closeFinishedShifts(now = clock.now()): Promise<{ noShows: number; autoCheckOuts: number; done: number }> {
+  const due = await prisma.shift.findMany({
+    where: { status: "OPEN", endsAt: { lte: now } },
+    select: { id: true },
+    orderBy: { endsAt: "asc" },
+    take: 500,
+  });
+  const totals = { noShows: 0, autoCheckOuts: 0, done: 0 };
+  for (const { id } of due) {
+    const events = await prisma.$transaction(async (tx) => {
+      const shift = await lockShift(tx, id);
+      if (shift.status !== "OPEN") return [];
+      const out: PatrolEvent[] = [];
+      const noShows = await tx.shiftClaim.findMany({ where: { shiftId: id, status: "CONFIRMED", checkedInAt: null } });
+      if (noShows.length) {
+        await tx.shiftClaim.updateMany({ where: { id: { in: noShows.map((c) => c.id) } }, data: { status: "NO_SHOW" } });
+        for (const c of noShows) out.push(await record(tx, shift, c, "NO_SHOW", shift.endsAt));
+        totals.noShows += noShows.length;
+      }
+      // Waitlisted volunteers never got a seat: their claims simply end.
+      await tx.shiftClaim.updateMany({ where: { shiftId: id, status: "WAITLISTED" }, data: { status: "CANCELLED", cancelledAt: shift.endsAt } });
+      if (now >= checkOutDeadline(shift)) {
+        const open = await tx.shiftClaim.findMany({ where: { shiftId: id, status: "CONFIRMED", checkedOutAt: null, checkedInAt: { not: null } } });
+        for (const c of open) {
+          const closed = await tx.shiftClaim.update({
+            where: { id: c.id },
+            data: { status: "COMPLETED", checkedOutAt: shift.endsAt, minutesServed: servedMinutes(shift, c.checkedInAt!, shift.endsAt) },
+          });
+          out.push(await record(tx, shift, closed, "CHECKED_OUT", shift.endsAt));
+        }
+        totals.autoCheckOuts += open.length;
+        await tx.shift.update({ where: { id }, data: { status: "DONE", waitlistCount: 0 } });
+        totals.done++;
+      }
+      return out;
+    }, TX);
+    publish(events);
+    if (events.length) pubsub.publish("shiftUpdated", id, { shiftId: id });
+  }
+  return totals;
+}
+
+/** Runs closeFinishedShifts every `intervalMs` in this process until stopped. */
+export function startShiftSweeper(intervalMs = 60_000): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    closeFinishedShifts()
+      .catch((e) => console.error("[sweeper]", e))
+      .finally(() => (running = false));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,127 @@
+import { GraphQLError } from "graphql";
+import { can } from "../../auth/viewer.js";
+import { builder } from "../../builder.js";
+import { prisma } from "../../db.js";
+import { idArg } from "../../graphql/ids.js";
+import { pubsub, type PatrolEventMessage } from "../../pubsub.js";
+
+import { PatrolCheckInEvent, Shift } from "./shift.type.js";
+
+const REPLAY_PAGE = 500;
+
+/**
+ * Replays stored events after `since`, then follows live ones with no gap and no duplicate:
+ * listening starts before the replay query, and live events at or below the last replayed cursor
+ * are dropped.
+ */
+async function* replayThenLive(stationId: string, since: bigint | null, visible: (m: PatrolEventMessage) => boolean) {
+  const live = pubsub.subscribe("patrolEvent", stationId);
+  const iterator = live[Symbol.asyncIterator]();
+  const first = iterator.next(); // starts listening now
+  try {
+    let last = since ?? -1n;
+    if (since !== null) {
+      for (;;) {
+        const rows = await prisma.patrolEvent.findMany({
+          where: { stationId, id: { gt: last } },
+          select: { id: true, teamId: true },
+          orderBy: { id: "asc" },
+          take: REPLAY_PAGE,
+        });
+        for (const r of rows) {
+          last = r.id;
+          const m = { id: r.id.toString(), teamId: r.teamId };
+          if (visible(m)) yield m;
+        }
+        if (rows.length < REPLAY_PAGE) break;
+      }
+    }
+    let next = first;
+    for (;;) {
+      const { value, done } = await next;
+      if (done) return;
+      if (BigInt(value.id) > last && visible(value)) yield value;
+      next = iterator.next();
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+builder.subscriptionField("patrolCheckIns", (t) =>
+  t.field({
+    type: PatrolCheckInEvent,
+    description: "巡防动态: check-ins, check-outs and no-shows of a station (officers; leaders see their teams)",
+    args: {
+      stationId: t.arg.id({ required: true }),
+      since: t.arg.string({ description: "Cursor of the last event seen: replays what came after it first" }),
+    },
+    authScopes: { signedIn: true },
+    subscribe: (_r, args, ctx) => {
+      const stationId = idArg(String(args.stationId), "Station", "stationId");
+      const v = ctx.viewer!;
+      const officer = can.officerOf(v, stationId);
+      const ledTeams = [...v.teams].filter(([, t]) => t.stationId === stationId && t.role === "LEADER").map(([id]) => id);
+      if (!officer && !ledTeams.length) {
+        throw new GraphQLError("Only the station's officers and team leaders watch patrols", { extensions: { code: "FORBIDDEN" } });
+      }
+      let since: bigint | null = null;
+      if (args.since != null) {
+        if (!/^\d{1,19}$/.test(args.since)) throw new GraphQLError("`since` is not a valid cursor", { extensions: { code: "BAD_USER_INPUT" } });
+        since = BigInt(args.since);
+      }
+      const teams = new Set(ledTeams);
+      return replayThenLive(stationId, since, (m) => officer || teams.has(m.teamId));
+    },
+    resolve: async (m: PatrolEventMessage) => prisma.patrolEvent.findUniqueOrThrow({ where: { id: BigInt(m.id) } }),
+  }),
+);
+
+builder.subscriptionField("shiftUpdated", (t) =>
+  t.field({
+    type: Shift,
+    description: "Seat counts and status of a shift, for the shift board",
+    args: { shiftId: t.arg.id({ required: true }) },
+    authScopes: { signedIn: true },
+    subscribe: async (_r, args, ctx) => {
+      const shiftId = idArg(String(args.shiftId), "Shift", "shiftId");
+      const shift = await prisma.shift.findUnique({ where: { id: shiftId }, select: { stationId: true } });
+      if (!shift || !can.seeStation(ctx.viewer, shift.stationId)) {
+        throw new GraphQLError("Shift not found", { extensions: { code: "NOT_FOUND" } });
+      }
+      return pubsub.subscribe("shiftUpdated", shiftId);
+    },
+    resolve: (m) => prisma.shift.findUniqueOrThrow({ where: { id: m.shiftId } }),
+  }),
+);
+
+const ClaimNoticeReason = builder.enumType("ClaimNoticeReason", {
+  values: {
+    PROMOTED: { description: "候补转正: a seat freed up and is yours" },
+    SHIFT_CANCELLED: { description: "The shift was cancelled" },
+    ASSIGNED: { description: "A leader put you on the shift" },
+    REMOVED: { description: "A leader took you off the shift" },
+    SHIFT_CHANGED: { description: "The shift's time changed" },
+  } as const,
+});
+
+const ClaimNotice = builder.objectRef<{ claimId: string; reason: "PROMOTED" | "SHIFT_CANCELLED" | "ASSIGNED" | "REMOVED" | "SHIFT_CHANGED" }>("ClaimNotice").implement({
+  fields: (t) => ({
+    reason: t.field({ type: ClaimNoticeReason, resolve: (n) => n.reason }),
+    claim: t.prismaField({ type: "ShiftClaim", resolve: (q, n) => prisma.shiftClaim.findUniqueOrThrow({ ...q, where: { id: n.claimId } }) }),
+  }),
+});
+
+builder.subscriptionField("claimNotices", (t) =>
+  t.field({
+    type: ClaimNotice,
+    description: "Changes to the viewer's claims that they did not make themselves",
+    authScopes: { signedIn: true },
+    subscribe: (_r, _a, ctx) => {
+      if (!ctx.viewer!.volunteerId) throw new GraphQLError("Only volunteers have claims", { extensions: { code: "FORBIDDEN" } });
+      return pubsub.subscribe("claimNotice", ctx.viewer!.volunteerId);
+    },
+    resolve: (n) => n,
+  }),
+);
+

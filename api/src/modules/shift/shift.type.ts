@@ -1,0 +1,222 @@
+import { builder } from "../../builder.js";
+import { clock } from "../../clock.js";
+import type { Context } from "../../context.js";
+import { prisma } from "../../db.js";
+import type { Prisma, Shift as ShiftRow } from "../../generated/prisma/client.js";
+import { idArg } from "../../graphql/ids.js";
+import { Viewer } from "../account/account.type.js";
+import { canSeePersonalData, Specialty } from "../volunteer/volunteer.type.js";
+import { canManageShift } from "./shift.rules.js";
+
+export const ShiftKind = builder.enumType("ShiftKind", {
+  values: {
+    PATROL: { description: "巡逻" },
+    NIGHT_PATROL: { description: "夜巡" },
+    PUBLICITY: { description: "宣传" },
+    EVENT_SECURITY: { description: "活动安保" },
+    HOME_WATCH: { description: "长假照看" },
+  } as const,
+});
+export const ShiftStatus = builder.enumType("ShiftStatus", { values: ["OPEN", "CANCELLED", "DONE"] as const });
+export const ClaimStatus = builder.enumType("ClaimStatus", {
+  values: {
+    CONFIRMED: { description: "已确认" },
+    WAITLISTED: { description: "候补" },
+    CANCELLED: { description: "已取消" },
+    NO_SHOW: { description: "缺勤" },
+    COMPLETED: { description: "已完成" },
+  } as const,
+});
+export const CheckInMethod = builder.enumType("CheckInMethod", {
+  values: { QR: { description: "扫岗点码" }, GPS: { description: "定位" }, LEADER: { description: "队长代签" } } as const,
+});
+export const PatrolEventKind = builder.enumType("PatrolEventKind", { values: ["CHECKED_IN", "CHECKED_OUT", "NO_SHOW"] as const });
+export const ApplyTo = builder.enumType("ApplyTo", {
+  description: "For a shift of a weekly series: change only this shift, or this and the later ones",
+  values: ["THIS_SHIFT", "FUTURE_SHIFTS"] as const,
+});
+
+/** Cheap eligibility for the UI; claimShift gives the definitive answer (overlaps included). */
+async function viewerCanClaim(s: ShiftRow, ctx: Context): Promise<boolean> {
+  const v = ctx.viewer;
+  if (!v?.volunteerId || s.status !== "OPEN" || s.startsAt <= clock.now()) return false;
+  if (!v.teams.has(s.teamId) || (s.squadId && !v.squads.has(s.squadId))) return false;
+  const claim = await ctx.loaders.viewerClaim.load(s.id);
+  if (claim && claim.status !== "CANCELLED") return false;
+  if (!s.requiredSpecialty) return true;
+  const me = await ctx.loaders.viewerVolunteer.load(v.volunteerId);
+  return !!me?.specialties.includes(s.requiredSpecialty);
+}
+
+export const Shift = builder.prismaNode("Shift", {
+  id: { field: "id" },
+  description: "巡逻班次: a patrol shift volunteers claim",
+  authScopes: (s) => ({ seeStation: s.stationId }),
+  fields: (t) => ({
+    kind: t.field({ type: ShiftKind, resolve: (s) => s.kind }),
+    title: t.exposeString("title"),
+    status: t.field({ type: ShiftStatus, resolve: (s) => s.status }),
+    cancelReason: t.exposeString("cancelReason", { nullable: true }),
+    place: t.exposeString("place"),
+    route: t.exposeString("route", { description: "巡防路线" }),
+    notes: t.exposeString("notes"),
+    startsAt: t.expose("startsAt", { type: "DateTime" }),
+    endsAt: t.expose("endsAt", { type: "DateTime" }),
+    capacity: t.exposeInt("capacity"),
+    seatsTaken: t.exposeInt("confirmedCount"),
+    seatsLeft: t.int({ resolve: (s) => Math.max(0, s.capacity - s.confirmedCount) }),
+    waitlistLength: t.exposeInt("waitlistCount"),
+    requiredSpecialty: t.field({ type: Specialty, nullable: true, resolve: (s) => s.requiredSpecialty }),
+    isRecurring: t.boolean({ resolve: (s) => !!s.seriesId }),
+    isJointPatrol: t.boolean({ description: "警民共巡", resolve: (s) => !!s.jointOfficerId }),
+    jointOfficerName: t.string({
+      nullable: true,
+      resolve: async (s) =>
+        s.jointOfficerId ? ((await prisma.account.findUnique({ where: { id: s.jointOfficerId }, select: { displayName: true } }))?.displayName ?? null) : null,
+    }),
+    station: t.relation("station"),
+    team: t.relation("team"),
+    squad: t.relation("squad", { nullable: true }),
+    grid: t.relation("grid", { nullable: true }),
+    postCode: t.string({
+      nullable: true,
+      description: "岗点码 printed at the post; only the shift's leaders and officers see it",
+      resolve: (s, _a, ctx) => (canManageShift(ctx.viewer, s) ? s.postCode : null),
+    }),
+    viewerClaim: t.prismaField({
+      type: "ShiftClaim",
+      nullable: true,
+      resolve: (_q, s, _a, ctx) => ctx.loaders.viewerClaim.load(s.id),
+    }),
+    viewerCanClaim: t.boolean({ resolve: (s, _a, ctx) => viewerCanClaim(s, ctx) }),
+    viewerCanManage: t.boolean({ resolve: (s, _a, ctx) => canManageShift(ctx.viewer, s) }),
+    claims: t.relatedConnection("claims", {
+      description: "Roster: confirmed first, then the waitlist in order (leaders and officers)",
+      cursor: "id",
+      args: { status: t.arg({ type: [ClaimStatus] }) },
+      authScopes: (s, _a, ctx) => canManageShift(ctx.viewer, s),
+      query: (args) => ({
+        where: args.status ? { status: { in: args.status } } : undefined,
+        orderBy: [{ status: "asc" }, { waitlistSeq: "asc" }, { claimedAt: "asc" }, { id: "asc" }],
+      }),
+    }),
+  }),
+});
+
+export const ShiftClaim = builder.prismaNode("ShiftClaim", {
+  id: { field: "id" },
+  description: "认领: a volunteer's claim of a shift",
+  authScopes: async (c, ctx) => {
+    if (ctx.viewer?.volunteerId === c.volunteerId) return true;
+    const scope = await ctx.loaders.shiftScope.load(c.shiftId);
+    return !!scope && canManageShift(ctx.viewer, scope);
+  },
+  fields: (t) => ({
+    status: t.field({ type: ClaimStatus, resolve: (c) => c.status }),
+    waitlistPosition: t.int({
+      nullable: true,
+      description: "1 for the next to get a seat; null unless WAITLISTED",
+      resolve: (c, _a, ctx) => (c.status === "WAITLISTED" ? ctx.loaders.waitlistPosition.load(c.id) : null),
+    }),
+    shift: t.relation("shift"),
+    volunteer: t.relation("volunteer"),
+    claimedAt: t.expose("claimedAt", { type: "DateTime" }),
+    confirmedAt: t.expose("confirmedAt", { type: "DateTime", nullable: true }),
+    cancelledAt: t.expose("cancelledAt", { type: "DateTime", nullable: true }),
+    assignedByLeader: t.boolean({ resolve: (c) => !!c.assignedById }),
+    checkedInAt: t.expose("checkedInAt", { type: "DateTime", nullable: true }),
+    checkInMethod: t.field({ type: CheckInMethod, nullable: true, resolve: (c) => c.checkInMethod }),
+    checkInFlagged: t.exposeBoolean("checkInFlagged", { description: "GPS point farther from the grid than the station allows" }),
+    checkedOutAt: t.expose("checkedOutAt", { type: "DateTime", nullable: true }),
+    minutesServed: t.exposeInt("minutesServed", { nullable: true }),
+  }),
+});
+
+export const GeoPoint = builder.objectRef<{ latitude: number; longitude: number }>("GeoPoint").implement({
+  fields: (t) => ({ latitude: t.exposeFloat("latitude"), longitude: t.exposeFloat("longitude") }),
+});
+
+export const PatrolCheckInEvent = builder.prismaObject("PatrolEvent", {
+  name: "PatrolCheckInEvent",
+  description: "An entry of the patrol log: check-in, check-out or no-show",
+  fields: (t) => ({
+    cursor: t.string({ description: "Pass as `since` to replay what came after this event", resolve: (e) => e.id.toString() }),
+    kind: t.field({ type: PatrolEventKind, resolve: (e) => e.kind }),
+    at: t.expose("at", { type: "DateTime" }),
+    method: t.field({ type: CheckInMethod, nullable: true, resolve: (e) => e.method }),
+    location: t.field({
+      type: GeoPoint,
+      nullable: true,
+      resolve: (e) => (e.latitude != null && e.longitude != null ? { latitude: e.latitude, longitude: e.longitude } : null),
+    }),
+    flagged: t.exposeBoolean("flagged"),
+    claim: t.relation("claim"),
+    shift: t.relation("shift"),
+  }),
+});
+
+function dateRange(from?: Date | null, to?: Date | null): Prisma.ShiftWhereInput {
+  return from || to ? { endsAt: from ? { gt: from } : undefined, startsAt: to ? { lt: to } : undefined } : {};
+}
+
+builder.queryField("shifts", (t) =>
+  t.prismaConnection({
+    type: "Shift",
+    cursor: "id",
+    description: "The shift board of a station, soonest first",
+    args: {
+      stationId: t.arg.id({ required: true }),
+      teamId: t.arg.id(),
+      squadId: t.arg.id(),
+      kind: t.arg({ type: ShiftKind }),
+      from: t.arg({ type: "DateTime", description: "Shifts ending after this (default: now)" }),
+      to: t.arg({ type: "DateTime", description: "Shifts starting before this" }),
+      onlyOpen: t.arg.boolean({ description: "Only OPEN shifts with seats or a waitlist to join" }),
+    },
+    authScopes: (_r, args) => ({ seeStation: idArg(String(args.stationId), "Station", "stationId") }),
+    resolve: (query, _r, args) =>
+      prisma.shift.findMany({
+        ...query,
+        where: {
+          stationId: idArg(String(args.stationId), "Station", "stationId"),
+          teamId: args.teamId ? idArg(String(args.teamId), "Team", "teamId") : undefined,
+          squadId: args.squadId ? idArg(String(args.squadId), "Squad", "squadId") : undefined,
+          kind: args.kind ?? undefined,
+          status: args.onlyOpen ? "OPEN" : undefined,
+          ...dateRange(args.from ?? clock.now(), args.to),
+        },
+        orderBy: [{ startsAt: "asc" }, { id: "asc" }],
+      }),
+  }),
+);
+
+builder.prismaObjectField("Volunteer", "claims", (t) =>
+  t.relatedConnection("claims", {
+    description: "The volunteer's shifts (claims), soonest first; the person, their leaders and officers",
+    cursor: "id",
+    args: { status: t.arg({ type: [ClaimStatus] }) },
+    authScopes: (v, _a, ctx) => canSeePersonalData(ctx, v.id),
+    query: (args) => ({
+      where: args.status ? { status: { in: args.status } } : undefined,
+      orderBy: [{ shift: { startsAt: "asc" } }, { id: "asc" }],
+    }),
+  }),
+);
+
+builder.objectField(Viewer, "myShifts", (t) =>
+  t.prismaConnection({
+    type: "ShiftClaim",
+    cursor: "id",
+    description: "我的班次: the viewer's active and past claims, by shift start",
+    args: { upcoming: t.arg.boolean({ description: "Only shifts not yet ended, still claimed" }) },
+    resolve: (query, v, args) =>
+      prisma.shiftClaim.findMany({
+        ...query,
+        where: {
+          volunteerId: v.volunteerId ?? "00000000-0000-0000-0000-000000000000",
+          ...(args.upcoming ? { status: { in: ["CONFIRMED", "WAITLISTED"] }, shift: { endsAt: { gt: clock.now() } } } : {}),
+        },
+        orderBy: [{ shift: { startsAt: args.upcoming ? "asc" : "desc" } }, { id: "asc" }],
+      }),
+  }),
+);
