@@ -276,9 +276,10 @@ export interface ClaimResult {
  * Claiming again returns the existing claim. `assignedBy` is set when a leader assigns someone.
  */
 async function claimFor(volunteerId: string, shiftId: string, assignedBy: string | null): Promise<ClaimResult> {
-  const now = clock.now();
   return committed(async (tx, out) => {
     const shift = await lockShift(tx, shiftId);
+    // Taken under the lock, so claim times follow the order seats and waitlist places are given.
+    const now = clock.now();
     const existing = await tx.shiftClaim.findUnique({ where: { shiftId_volunteerId: { shiftId, volunteerId } } });
     if (existing && existing.status !== "CANCELLED") {
       if (existing.status === "NO_SHOW") throw conflict("This shift is over / 班次已结束", ["input", "shiftId"]);
