@@ -73,7 +73,10 @@ export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ cl
   }
 
   const result = await prisma.$transaction(async (tx) => {
-    // Conditional update: of two concurrent check-ins only one changes the row and logs an event.
+    // Same lock order as claiming and cancelling (shift, then claim): no deadlock with them.
+    await lockShift(tx, shift.id, ["input", "claimId"]);
+    // Conditional update: of two concurrent check-ins only one changes the row and logs an event;
+    // a claim cancelled meanwhile is no longer CONFIRMED and is left alone.
     const { count } = await tx.shiftClaim.updateMany({
       where: { id: claim.id, checkedInAt: null, status: "CONFIRMED" },
       data: {
@@ -85,6 +88,7 @@ export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ cl
       },
     });
     const updated = await tx.shiftClaim.findUniqueOrThrow({ where: { id: claim.id } });
+    if (!count && !updated.checkedInAt) throw conflict("The claim was cancelled / 该认领已取消", ["input", "claimId"]);
     if (!count) return { claim: updated, event: null };
     const event = await record(tx, shift, updated, "CHECKED_IN", now, {
       method: input.method,
@@ -105,6 +109,7 @@ export async function checkOut(viewer: Viewer, input: { claimId: string; method:
   if (!claim.checkedInAt) throw conflict("Check in first / 请先签到", ["input", "claimId"]);
   if (now > checkOutDeadline(claim.shift)) throw conflict("Check-out closed 2 hours after the end / 结束2小时后不能签退", ["input", "claimId"]);
   const result = await prisma.$transaction(async (tx) => {
+    await lockShift(tx, claim.shiftId, ["input", "claimId"]);
     const minutesServed = servedMinutes(claim.shift, claim.checkedInAt!, now);
     const { count } = await tx.shiftClaim.updateMany({
       where: { id: claim.id, checkedOutAt: null },

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian tools the tests drive for real (Redis for multi-process subscriptions). Installed when
+# missing and we are root (as on these machines); otherwise says what to install.
+set -euo pipefail
+declare -A debian=([redis-server]=redis-server)
+missing=()
+for bin in "${!debian[@]}"; do
+  command -v "$bin" >/dev/null 2>&1 || missing+=("${debian[$bin]}")
+done
+((${#missing[@]})) || exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing ${missing[*]} for the tests …"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "The tests need: ${missing[*]} (e.g. sudo apt-get install ${missing[*]})" >&2
+  exit 1
+fi
