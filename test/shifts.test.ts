@@ -317,3 +317,18 @@ describe("shift board", () => {
     expect(fifty).toBeLessThanOrEqual(14);
   });
 });
+
+describe("station settings", () => {
+  it("only the station's officers set the GPS radius, within bounds", async () => {
+    const m = `mutation ($input: UpdateStationSettingsInput!) { updateStationSettings(input: $input) { station { checkInRadiusMeters } userErrors { code field } } }`;
+    const stationId = gid("Station", demo.fushan.id);
+    expect((await gql(app, m, { input: { stationId, checkInRadiusMeters: 800 } }, leader)).data!.updateStationSettings.userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await gql(app, m, { input: { stationId, checkInRadiusMeters: 10 } }, officer)).data!.updateStationSettings.userErrors).toEqual([
+      { code: "VALIDATION", field: ["input", "checkInRadiusMeters"] },
+    ]);
+    expect((await gql(app, m, { input: { stationId, checkInRadiusMeters: 800 } }, officer)).data!.updateStationSettings).toEqual({
+      station: { checkInRadiusMeters: 800 },
+      userErrors: [],
+    });
+  });
+});

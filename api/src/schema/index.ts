@@ -2,6 +2,7 @@
 import { builder } from "../builder.js";
 import "../graphql/mutation.js";
 import "../modules/station/station.type.js";
+import "../modules/station/station.mutations.js";
 import "../modules/volunteer/volunteer.type.js";
 import "../modules/volunteer/volunteer.mutations.js";
 import "../modules/partner/partner.type.js";

@@ -179,6 +179,33 @@ export async function seedDemo(log: (m: string) => void = console.log): Promise<
         ],
       });
       const byPhone = new Map(accounts.map((a) => [a.phone, a.id]));
+
+      // A week of shifts from tomorrow: nightly joint patrols, campus guard mornings, an anti-fraud talk.
+      const grids = await tx.grid.findMany({ where: { stationId: fushan.id }, orderBy: { name: "asc" } });
+      const squadBy = (name: string) => squads.find((q) => q.name === name)!;
+      const dayStart = Math.floor((Date.now() + 8 * 3600_000) / 86_400_000) * 86_400_000 - 8 * 3600_000; // today 00:00 Shanghai
+      const at = (day: number, hour: number) => new Date(dayStart + day * 86_400_000 + hour * 3600_000);
+      const shiftRows = [];
+      for (let d = 1; d <= 7; d++) {
+        shiftRows.push({
+          kind: "NIGHT_PATROL" as const, title: "警民夜巡", place: grids[d % grids.length]!.name, route: "府山公园—仓桥直街—越王台",
+          startsAt: at(d, 19), endsAt: at(d, 21), capacity: 8, squadId: squadBy("警民夜巡").id, gridId: grids[d % grids.length]!.id,
+        });
+        shiftRows.push({
+          kind: "PATROL" as const, title: "护学岗", place: "府山中学校门口", route: "",
+          startsAt: at(d, 7), endsAt: at(d, 8), capacity: 4, squadId: squadBy("校园安保").id, gridId: grids[0]!.id,
+        });
+      }
+      shiftRows.push({
+        kind: "PUBLICITY" as const, title: "反诈进社区宣讲", place: "府山社区文化家园", route: "",
+        startsAt: at(3, 14), endsAt: at(3, 16), capacity: 12, squadId: null, gridId: grids[0]!.id,
+      });
+      await tx.shift.createMany({
+        data: shiftRows.map((r, i) => ({
+          ...r, stationId: fushan.id, teamId: haolinshe.id, notes: "", postCode: String(100000 + i * 7919).slice(-6),
+          createdById: byPhone.get(DEMO_PHONES.haolinsheLeader)!,
+        })),
+      });
       await tx.accountRole.createMany({
         data: [
           { accountId: byPhone.get(DEMO_PHONES.fushanOfficer)!, role: "OFFICER", stationId: fushan.id },

@@ -190,9 +190,9 @@ builder.queryField("shifts", (t) =>
   }),
 );
 
-builder.prismaObjectField("Volunteer", "claims", (t) =>
+builder.prismaObjectField("Volunteer", "shifts", (t) =>
   t.relatedConnection("claims", {
-    description: "The volunteer's shifts (claims), soonest first; the person, their leaders and officers",
+    description: "The volunteer's shifts as their claims, soonest first (the person, their leaders and officers)",
     cursor: "id",
     args: { status: t.arg({ type: [ClaimStatus] }) },
     authScopes: (v, _a, ctx) => canSeePersonalData(ctx, v.id),

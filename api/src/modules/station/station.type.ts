@@ -11,6 +11,7 @@ export const Station = builder.prismaNode("Station", {
     city: t.exposeString("city"),
     district: t.exposeString("district"),
     address: t.exposeString("address"),
+    checkInRadiusMeters: t.exposeInt("checkInRadiusMeters", { description: "GPS check-ins farther from the grid are flagged" }),
     communities: t.relatedConnection("communities", { cursor: "id", query: { orderBy: { name: "asc" } } }),
     grids: t.relatedConnection("grids", { cursor: "id", query: { orderBy: { name: "asc" } } }),
     teams: t.relatedConnection("teams", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),

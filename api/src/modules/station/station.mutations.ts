@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { defineMutation, globalId } from "../../graphql/mutation.js";
+import { updateStationSettings } from "./station.service.js";
+import { Station } from "./station.type.js";
+
+defineMutation("updateStationSettings", {
+  description: "Station settings (officers): how far a GPS check-in may be from the grid's point",
+  inputFields: (t) => ({
+    stationId: t.id({ required: true }),
+    checkInRadiusMeters: t.int({ description: "GPS check-ins farther than this are flagged (50–5000 m)" }),
+  }),
+  schema: z.object({ stationId: globalId("Station"), checkInRadiusMeters: z.number().int().min(50).max(5000).nullish() }),
+  resolve: async (input, ctx) => ({ station: await updateStationSettings(ctx.viewer!, input) }),
+  payloadFields: (t) => ({ station: t.field({ type: Station, nullable: true, resolve: (p) => p.station ?? null }) }),
+});
