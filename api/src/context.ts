@@ -65,6 +65,18 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
       const m = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => m.get(id) ?? null);
     }),
+    /** How many times each volunteer has been commended ("表扬 3 次"). */
+    commendationCount: new DataLoader<string, number>(async (ids) => {
+      const rows = await prisma.commendation.groupBy({ by: ["volunteerId"], where: { volunteerId: { in: [...ids] } }, _count: true });
+      const m = new Map(rows.map((r) => [r.volunteerId, r._count]));
+      return ids.map((id) => m.get(id) ?? 0);
+    }),
+    /** Points balance = the sum of the ledger. */
+    pointsBalance: new DataLoader<string, number>(async (ids) => {
+      const rows = await prisma.pointsEntry.groupBy({ by: ["volunteerId"], where: { volunteerId: { in: [...ids] } }, _sum: { amount: true } });
+      const m = new Map(rows.map((r) => [r.volunteerId, r._sum.amount ?? 0]));
+      return ids.map((id) => m.get(id) ?? 0);
+    }),
     /** Station of a team, for scope checks on team fields. */
     teamStation: new DataLoader<string, string | null>(async (teamIds) => {
       const rows = await prisma.team.findMany({ where: { id: { in: [...teamIds] } }, select: { id: true, stationId: true } });

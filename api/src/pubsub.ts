@@ -14,6 +14,8 @@ export type Topics = {
   patrolEvent: [stationId: string, payload: PatrolEventMessage];
   /** A volunteer's claim changed without them asking (promoted, shift cancelled, assigned, removed). */
   claimNotice: [volunteerId: string, payload: { claimId: string; reason: ClaimNoticeReason }];
+  /** A board edition of the station was published or withdrawn. */
+  commendationBoardUpdated: [stationId: string, payload: { stationId: string; editionId: string }];
 };
 
 export type ClaimNoticeReason = "PROMOTED" | "SHIFT_CANCELLED" | "ASSIGNED" | "REMOVED" | "SHIFT_CHANGED";

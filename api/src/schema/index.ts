@@ -14,5 +14,10 @@ import "../modules/account/account.mutations.js";
 import "../modules/shift/shift.type.js";
 import "../modules/shift/shift.mutations.js";
 import "../modules/shift/shift.subscriptions.js";
+import "../modules/commendation/commendation.type.js";
+import "../modules/commendation/commendation.mutations.js";
+import "../modules/commendation/commendation.subscriptions.js";
+import "../modules/points/points.type.js";
+import "../modules/points/points.mutations.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -7,6 +7,7 @@ import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/er
 import { pubsub } from "../../pubsub.js";
 import { canManageShift, checkInWindow, checkOutDeadline, distanceMeters, servedMinutes } from "./shift.rules.js";
 import { lockShift } from "./shift.service.js";
+import { creditCompletedClaims } from "../points/points.service.js";
 
 const TX = { maxWait: 30_000, timeout: 30_000 } as const;
 
@@ -117,6 +118,7 @@ export async function checkOut(viewer: Viewer, input: { claimId: string; method:
     });
     const updated = await tx.shiftClaim.findUniqueOrThrow({ where: { id: claim.id } });
     if (!count) return { claim: updated, event: null };
+    await creditCompletedClaims(tx, claim.shift, [updated]);
     return { claim: updated, event: await record(tx, claim.shift, updated, "CHECKED_OUT", now, { method: input.method }) };
   }, TX);
   if (result.event) publish([result.event]);
@@ -158,6 +160,7 @@ export async function closeFinishedShifts(now = clock.now()): Promise<{ noShows:
             data: { status: "COMPLETED", checkedOutAt: shift.endsAt, minutesServed: servedMinutes(shift, c.checkedInAt!, shift.endsAt) },
           });
           out.push(await record(tx, shift, closed, "CHECKED_OUT", shift.endsAt));
+          await creditCompletedClaims(tx, shift, [closed]);
         }
         totals.autoCheckOuts += open.length;
         await tx.shift.update({ where: { id }, data: { status: "DONE", waitlistCount: 0 } });

@@ -61,3 +61,11 @@ export async function registerVolunteer(viewer: Viewer, input: RegisterVolunteer
     throw e;
   }
 }
+
+export async function updateMyPrivacy(viewer: Viewer, input: { publicRanking?: boolean | null; showLegalNameOnBoard?: boolean | null }) {
+  if (!viewer.volunteerId) throw forbidden("Only volunteers have these settings / 仅义警可设置");
+  return prisma.volunteer.update({
+    where: { id: viewer.volunteerId },
+    data: { publicRanking: input.publicRanking ?? undefined, showLegalNameOnBoard: input.showLegalNameOnBoard ?? undefined },
+  });
+}

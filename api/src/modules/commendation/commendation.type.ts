@@ -1,0 +1,212 @@
+import { builder } from "../../builder.js";
+import { can } from "../../auth/viewer.js";
+import { prisma } from "../../db.js";
+import { idArg } from "../../graphql/ids.js";
+import { resolveOffsetConnection } from "@pothos/plugin-relay";
+
+export const GoodDeedCategory = builder.enumType("GoodDeedCategory", {
+  values: {
+    HEROIC_ACT: { description: "见义勇为" },
+    LOST_PROPERTY_RETURNED: { description: "拾金不昧" },
+    HELPING_ELDERLY: { description: "助老助困" },
+    FRAUD_PREVENTED: { description: "反诈劝阻" },
+    DISPUTE_MEDIATED: { description: "矛盾调解" },
+    HAZARD_FOUND: { description: "隐患发现" },
+    OTHER: { description: "其他" },
+  } as const,
+});
+export const GoodDeedStatus = builder.enumType("GoodDeedStatus", { values: ["SUBMITTED", "APPROVED", "REJECTED"] as const });
+
+export const GoodDeed = builder.prismaNode("GoodDeed", {
+  id: { field: "id" },
+  description: "好人好事: submitted, then approved into a commendation or rejected",
+  authScopes: (d, ctx) => {
+    const v = ctx.viewer;
+    return (
+      can.officerOf(v, d.stationId) || can.leadTeam(v, d.teamId) || (!!v && (v.accountId === d.submittedById || (!!d.volunteerId && v.volunteerId === d.volunteerId)))
+    );
+  },
+  fields: (t) => ({
+    category: t.field({ type: GoodDeedCategory, resolve: (d) => d.category }),
+    title: t.exposeString("title"),
+    story: t.exposeString("story"),
+    occurredAt: t.expose("occurredAt", { type: "DateTime" }),
+    place: t.exposeString("place"),
+    status: t.field({ type: GoodDeedStatus, resolve: (d) => d.status }),
+    isCollective: t.boolean({ description: "By a squad or team as a whole", resolve: (d) => !d.volunteerId }),
+    volunteer: t.relation("volunteer", { nullable: true }),
+    team: t.relation("team"),
+    squad: t.relation("squad", { nullable: true }),
+    submittedAt: t.expose("submittedAt", { type: "DateTime" }),
+    reviewedAt: t.expose("reviewedAt", { type: "DateTime", nullable: true }),
+    rejectReason: t.exposeString("rejectReason", { nullable: true }),
+    pointsAwarded: t.exposeInt("pointsAwarded", { nullable: true }),
+    commendation: t.relation("commendation", { nullable: true }),
+    viewerCanReview: t.boolean({ resolve: (d, _a, ctx) => d.status === "SUBMITTED" && can.officerOf(ctx.viewer, d.stationId) }),
+  }),
+});
+
+export const Commendation = builder.prismaNode("Commendation", {
+  id: { field: "id" },
+  description: "表扬: an approved good deed",
+  authScopes: (c) => ({ seeStation: c.stationId }),
+  fields: (t) => ({
+    approvedAt: t.expose("approvedAt", { type: "DateTime" }),
+    goodDeed: t.relation("goodDeed"),
+    volunteer: t.relation("volunteer", { nullable: true }),
+  }),
+});
+
+/** What the public board shows of a person: never phone or ID number; the legal name only with consent. */
+const entrySelect = {
+  commendation: {
+    select: {
+      volunteerId: true,
+      volunteer: { select: { displayName: true, name: true, showLegalNameOnBoard: true } },
+      goodDeed: {
+        select: {
+          category: true,
+          title: true,
+          story: true,
+          occurredAt: true,
+          place: true,
+          team: { select: { name: true } },
+          squad: { select: { name: true } },
+        },
+      },
+    },
+  },
+  edition: { select: { title: true, publishedAt: true } },
+} as const;
+
+export const BoardEntry = builder.prismaNode("BoardEntry", {
+  id: { field: "id" },
+  name: "CommendationBoardEntry",
+  description: "An entry of a published 表扬榜 (public: no personal data)",
+  authScopes: { public: true },
+  select: entrySelect,
+  fields: (t) => ({
+    displayName: t.string({
+      description: "The person's public name, or the squad or team for a collective deed",
+      resolve: (e) => e.commendation.volunteer?.displayName ?? e.commendation.goodDeed.squad?.name ?? e.commendation.goodDeed.team.name,
+    }),
+    legalName: t.string({
+      nullable: true,
+      description: "Only when the person consented to show it",
+      resolve: (e) => (e.commendation.volunteer?.showLegalNameOnBoard ? e.commendation.volunteer.name : null),
+    }),
+    teamName: t.string({ resolve: (e) => e.commendation.goodDeed.team.name }),
+    squadName: t.string({ nullable: true, resolve: (e) => e.commendation.goodDeed.squad?.name ?? null }),
+    category: t.field({ type: GoodDeedCategory, resolve: (e) => e.commendation.goodDeed.category }),
+    title: t.string({ resolve: (e) => e.commendation.goodDeed.title }),
+    story: t.string({ resolve: (e) => e.commendation.goodDeed.story }),
+    place: t.string({ resolve: (e) => e.commendation.goodDeed.place }),
+    occurredAt: t.field({ type: "DateTime", resolve: (e) => e.commendation.goodDeed.occurredAt }),
+    editionTitle: t.string({ resolve: (e) => e.edition.title }),
+    publishedAt: t.field({ type: "DateTime", resolve: (e) => e.edition.publishedAt }),
+    timesCommended: t.int({
+      nullable: true,
+      description: "表扬 N 次: how many times this person has been commended (null for collective deeds)",
+      resolve: (e, _a, ctx) => (e.commendation.volunteerId ? ctx.loaders.commendationCount.load(e.commendation.volunteerId) : null),
+    }),
+  }),
+});
+
+export const BoardEdition = builder.prismaNode("BoardEdition", {
+  id: { field: "id" },
+  name: "CommendationBoardEdition",
+  description: "An edition of a team's 表扬榜",
+  authScopes: { public: true },
+  fields: (t) => ({
+    title: t.exposeString("title"),
+    publishedAt: t.expose("publishedAt", { type: "DateTime" }),
+    withdrawnAt: t.expose("withdrawnAt", { type: "DateTime", nullable: true }),
+    teamName: t.string({ select: { team: { select: { name: true } } }, resolve: (e) => e.team.name }),
+    entries: t.relatedConnection("entries", { cursor: "id", query: { orderBy: { position: "asc" } } }),
+    viewerCanWithdraw: t.boolean({
+      select: { team: { select: { id: true, stationId: true } } },
+      resolve: (e, _a, ctx) => !e.withdrawnAt && can.manageTeam(ctx.viewer, e.team),
+    }),
+  }),
+});
+
+builder.queryField("commendationBoard", (t) =>
+  t.prismaConnection({
+    type: "BoardEntry",
+    cursor: "id",
+    description: "表扬榜 (public, no sign-in): entries of the station's published editions, newest first",
+    args: { stationId: t.arg.id({ required: true }) },
+    authScopes: { public: true },
+    resolve: (query, _r, args) =>
+      prisma.boardEntry.findMany({
+        ...query,
+        where: { edition: { stationId: idArg(String(args.stationId), "Station", "stationId"), withdrawnAt: null } },
+        orderBy: [{ edition: { publishedAt: "desc" } }, { editionId: "desc" }, { position: "asc" }, { id: "asc" }],
+      }),
+  }),
+);
+
+const PublicStation = builder.objectRef<{ id: string; name: string; city: string; district: string }>("PublicStation").implement({
+  description: "What anyone may know of a station: enough to open its public board",
+  fields: (t) => ({
+    id: t.globalID({ resolve: (s) => ({ type: "Station", id: s.id }) }),
+    name: t.exposeString("name"),
+    city: t.exposeString("city"),
+    district: t.exposeString("district"),
+  }),
+});
+
+builder.queryField("publicStations", (t) =>
+  t.connection({
+    type: PublicStation,
+    description: "Stations, for choosing a public commendation board (no sign-in)",
+    authScopes: { public: true },
+    resolve: (_r, args) =>
+      resolveOffsetConnection({ args }, ({ limit, offset }) =>
+        prisma.station.findMany({ select: { id: true, name: true, city: true, district: true }, orderBy: [{ name: "asc" }, { id: "asc" }], skip: offset, take: limit }),
+      ),
+  }),
+);
+
+/** Deeds a non-officer may list: of teams they lead, submitted by them, or about them. */
+function ownDeeds(ledTeams: string[], v: import("../../auth/viewer.js").Viewer | null) {
+  const or: import("../../generated/prisma/client.js").Prisma.GoodDeedWhereInput[] = [{ teamId: { in: ledTeams } }];
+  if (v) or.push({ submittedById: v.accountId });
+  if (v?.volunteerId) or.push({ volunteerId: v.volunteerId });
+  return or;
+}
+
+builder.prismaObjectField("Station", "goodDeeds", (t) =>
+  t.prismaConnection({
+    type: "GoodDeed",
+    cursor: "id",
+    description: "Good deeds to review (officers) or of the teams you lead, newest first",
+    args: { status: t.arg({ type: GoodDeedStatus }) },
+    resolve: (query, station, args, ctx) => {
+      const v = ctx.viewer;
+      const ledTeams = v ? [...v.teams].filter(([, m]) => m.role === "LEADER" && m.stationId === station.id).map(([id]) => id) : [];
+      return prisma.goodDeed.findMany({
+        ...query,
+        where: {
+          stationId: station.id,
+          status: args.status ?? undefined,
+          ...(can.officerOf(v, station.id) ? {} : { OR: ownDeeds(ledTeams, v) }),
+        },
+        orderBy: [{ submittedAt: "desc" }, { id: "desc" }],
+      });
+    },
+  }),
+);
+
+builder.prismaObjectField("Team", "boardEditions", (t) =>
+  t.relatedConnection("boardEditions", { cursor: "id", query: { orderBy: [{ publishedAt: "desc" }, { id: "desc" }] } }),
+);
+
+builder.prismaObjectField("Team", "commendations", (t) =>
+  t.prismaConnection({
+    type: "Commendation",
+    cursor: "id",
+    description: "Approved commendations of the team, newest first: what a board edition is made of",
+    resolve: (query, team) => prisma.commendation.findMany({ ...query, where: { teamId: team.id }, orderBy: [{ approvedAt: "desc" }, { id: "desc" }] }),
+  }),
+);
