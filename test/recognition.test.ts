@@ -251,7 +251,7 @@ describe("points", () => {
   });
 
   it("ranks with ties, leaves out those who opted out, and pages", async () => {
-    const [a, b, c, d] = phones.slice(180, 184);
+    const [a, b, c, d] = phones.slice(180, 184) as [string, string, string, string];
     for (const [p, amount] of [[a, 500], [b, 500], [c, 400], [d, 900]] as const) {
       const v = await demo.volunteer(p);
       await gql(app, `mutation ($input: AdjustPointsInput!) { adjustPoints(input: $input) { userErrors { code } } }`, {
