@@ -200,6 +200,50 @@ export async function seedDemo(log: (m: string) => void = console.log): Promise<
         kind: "PUBLICITY" as const, title: "反诈进社区宣讲", place: "府山社区文化家园", route: "",
         startsAt: at(3, 14), endsAt: at(3, 16), capacity: 12, squadId: null, gridId: grids[0]!.id,
       });
+      // Good deeds approved into commendations and a published 表扬榜, rewards to redeem.
+      const officerId = byPhone.get(DEMO_PHONES.fushanOfficer)!;
+      const deeds = [
+        [0, "HELPING_ELDERLY", "护送走失老人回家", "夜巡中发现一位迷路的老人，联系社区网格员后护送其回家。"],
+        [11, "FRAUD_PREVENTED", "劝阻一起冒充客服诈骗", "在银行门口劝阻一位正要转账的阿姨，避免损失5万元。"],
+        [22, "LOST_PROPERTY_RETURNED", "拾金不昧", "在府山公园拾到钱包，内有现金和证件，交还失主。"],
+        [0, "HAZARD_FOUND", "发现楼道电动车充电隐患", "巡查高层楼宇时发现楼道违规充电，及时劝导整改。"],
+        [33, "DISPUTE_MEDIATED", "调解邻里噪音纠纷", "耐心调解楼上楼下噪音矛盾，双方握手言和。"],
+      ] as const;
+      const commendationIds: string[] = [];
+      for (const [i, [who, category, title, story]] of deeds.entries()) {
+        const v = volunteers[who]!;
+        const squad = squads[who % squads.length]!;
+        const deed = await tx.goodDeed.create({
+          data: {
+            stationId: fushan.id, teamId: haolinshe.id, squadId: squad.id, volunteerId: v.id, category, title, story,
+            occurredAt: at(-10 + i, 20), place: "府山街道", status: "APPROVED", submittedById: byPhone.get(DEMO_PHONES.haolinsheLeader)!,
+            reviewedById: officerId, reviewedAt: at(-8 + i, 10), pointsAwarded: 50,
+          },
+        });
+        const c = await tx.commendation.create({
+          data: { goodDeedId: deed.id, stationId: fushan.id, teamId: haolinshe.id, volunteerId: v.id, approvedAt: at(-8 + i, 10) },
+        });
+        commendationIds.push(c.id);
+        await tx.pointsEntry.create({
+          data: { volunteerId: v.id, stationId: fushan.id, amount: 50, reason: "COMMENDATION", note: title, source: `deed:${deed.id}`, createdById: officerId },
+        });
+      }
+      const month = new Date(at(0, 12).getTime() + 8 * 3600_000);
+      await tx.boardEdition.create({
+        data: {
+          stationId: fushan.id, teamId: haolinshe.id, title: `${month.getUTCFullYear()}年${month.getUTCMonth() + 1}月 好邻舍表扬榜`,
+          publishedById: byPhone.get(DEMO_PHONES.haolinsheLeader)!, publishedAt: at(-1, 9),
+          entries: { create: commendationIds.map((commendationId, position) => ({ commendationId, position })) },
+        },
+      });
+      await tx.reward.createMany({
+        data: [
+          { stationId: fushan.id, name: "反诈宣传帆布袋", description: "印有“好邻舍”标志", cost: 30, stock: 100 },
+          { stationId: fushan.id, name: "定制保温杯", description: "夜巡暖手", cost: 80, stock: 40 },
+          { stationId: fushan.id, name: "荣誉义警证书", description: "年度表彰", cost: 300, stock: 20 },
+        ],
+      });
+
       await tx.shift.createMany({
         data: shiftRows.map((r, i) => ({
           ...r, stationId: fushan.id, teamId: haolinshe.id, notes: "", postCode: String(100000 + i * 7919).slice(-6),
