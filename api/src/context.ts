@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type { Viewer } from "./auth/viewer.js";
 import { prisma } from "./db.js";
+import { fulfilmentOf, type ObligationFulfilment } from "./modules/partner/fulfilment.service.js";
 
 export interface PersonalAccess {
   teamIds: string[];
@@ -15,7 +16,23 @@ export interface Context {
 
 /** Per-request loaders for facts the GraphQL types need beside what Prisma selects. */
 export function createLoaders(viewerVolunteerId: string | null = null) {
+  const fulfilmentByInstant = new Map<number, DataLoader<{ id: string; partnerId: string; currentVersion: number }, ObligationFulfilment[], string>>();
   return {
+    /** Fulfilment of agreements at one instant, batched across a page of agreements. */
+    fulfilment(at: Date) {
+      let loader = fulfilmentByInstant.get(at.getTime());
+      if (!loader) {
+        loader = new DataLoader(
+          async (agreements) => {
+            const map = await fulfilmentOf([...agreements], at);
+            return agreements.map((a) => map.get(a.id) ?? []);
+          },
+          { cacheKeyFn: (a) => a.id },
+        );
+        fulfilmentByInstant.set(at.getTime(), loader);
+      }
+      return loader;
+    },
     /** A volunteer's teams, squads and stations: decides who may see their personal data. */
     personalAccess: new DataLoader<string, PersonalAccess>(async (volunteerIds) => {
       const [teams, squads] = await Promise.all([

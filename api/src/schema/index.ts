@@ -19,5 +19,7 @@ import "../modules/commendation/commendation.mutations.js";
 import "../modules/commendation/commendation.subscriptions.js";
 import "../modules/points/points.type.js";
 import "../modules/points/points.mutations.js";
+import "../modules/partner/agreement.type.js";
+import "../modules/partner/agreement.mutations.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

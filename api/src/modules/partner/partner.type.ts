@@ -15,6 +15,7 @@ builder.prismaNode("Partner", {
     contactName: t.exposeString("contactName"),
     contactPhone: t.exposeString("contactPhone"),
     station: t.relation("station"),
+    viewerIsAdmin: t.boolean({ description: "The viewer acts for this partner", resolve: (p, _a, ctx) => !!ctx.viewer?.partnerAdminOf.has(p.id) }),
     volunteers: t.relatedConnection("volunteers", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
   }),
 });

@@ -174,13 +174,13 @@ export async function closeFinishedShifts(now = clock.now()): Promise<{ noShows:
   return totals;
 }
 
-/** Runs closeFinishedShifts every `intervalMs` in this process until stopped. */
+/** Runs closeFinishedShifts and agreement expiry every `intervalMs` in this process until stopped. */
 export function startShiftSweeper(intervalMs = 60_000): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    closeFinishedShifts()
+    Promise.all([closeFinishedShifts(), import("../partner/agreement.service.js").then((m) => m.expireAgreements())])
       .catch((e) => console.error("[sweeper]", e))
       .finally(() => (running = false));
   }, intervalMs);

@@ -370,3 +370,13 @@ export async function cancelShiftClaim(viewer: Viewer, input: { claimId: string 
     return { claim: cancelled, shift: updated };
   });
 }
+
+/** 轮流出人: a partner's admin puts one of the partner's volunteers on a shift given to the partner. */
+export async function fillRotationSlot(viewer: Viewer, input: { shiftId: string; volunteerId: string }): Promise<ClaimResult> {
+  const slot = await prisma.rotationSlot.findUnique({ where: { shiftId: input.shiftId } });
+  if (!slot) throw notFound("Rotation slot for this shift", ["input", "shiftId"]);
+  if (!viewer.isAdmin && !viewer.partnerAdminOf.has(slot.partnerId)) throw forbidden("This slot belongs to another partner / 该轮值属于其他单位");
+  const volunteer = await prisma.volunteer.findUnique({ where: { id: input.volunteerId }, select: { partnerId: true } });
+  if (volunteer?.partnerId !== slot.partnerId) throw notFound("Volunteer of this partner", ["input", "volunteerId"]);
+  return claimFor(input.volunteerId, input.shiftId, viewer.accountId);
+}

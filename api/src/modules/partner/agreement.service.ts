@@ -1,0 +1,255 @@
+// 契约化共建: versioned agreements that both sides sign, exactly one version at a time.
+import { createHash } from "node:crypto";
+import type { Viewer } from "../../auth/viewer.js";
+import { can } from "../../auth/viewer.js";
+import { clock } from "../../clock.js";
+import { prisma, type Tx } from "../../db.js";
+import type { Agreement, AgreementSide, ObligationKind, ObligationPeriod, PartnerKind } from "../../generated/prisma/client.js";
+import { conflict, forbidden, isUniqueViolation, notFound, UserFacingError } from "../../graphql/errors.js";
+
+const TX = { maxWait: 30_000, timeout: 30_000 } as const;
+
+export interface ObligationInput {
+  kind: ObligationKind;
+  quantity: number;
+  period: ObligationPeriod;
+  teamId?: string | null;
+  squadId?: string | null;
+  description?: string | null;
+}
+
+export interface TermsInput {
+  title: string;
+  terms: string;
+  effectiveFrom: Date;
+  effectiveTo: Date;
+  obligations: ObligationInput[];
+}
+
+/** The exact text a signature covers: stable key order, obligations in their given order. */
+export function canonicalText(a: { agreementId: string; stationId: string; partnerId: string; version: number } & TermsInput): string {
+  return JSON.stringify({
+    agreement: a.agreementId,
+    station: a.stationId,
+    partner: a.partnerId,
+    version: a.version,
+    title: a.title,
+    terms: a.terms,
+    effectiveFrom: a.effectiveFrom.toISOString(),
+    effectiveTo: a.effectiveTo.toISOString(),
+    obligations: a.obligations.map((o) => ({
+      kind: o.kind,
+      quantity: o.quantity,
+      period: o.period,
+      team: o.teamId ?? null,
+      squad: o.squadId ?? null,
+      description: o.description ?? "",
+    })),
+  });
+}
+
+export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
+
+/** Which side the viewer can act for on this agreement (null: neither). */
+export function sideOf(viewer: Viewer | null, a: Pick<Agreement, "stationId" | "partnerId">, wanted?: AgreementSide | null): AgreementSide | null {
+  const station = can.officerOf(viewer, a.stationId);
+  const partner = !!viewer && (viewer.isAdmin || viewer.partnerAdminOf.has(a.partnerId));
+  if (wanted === "STATION") return station ? "STATION" : null;
+  if (wanted === "PARTNER") return partner ? "PARTNER" : null;
+  return station ? "STATION" : partner ? "PARTNER" : null;
+}
+
+/** Status as of now: an active agreement past its end date is EXPIRED without anyone acting. */
+export function effectiveStatus(a: Pick<Agreement, "status">, effectiveTo: Date | null, now = clock.now()) {
+  return a.status === "ACTIVE" && effectiveTo && effectiveTo <= now ? "EXPIRED" : a.status;
+}
+
+async function checkTerms(stationId: string, t: TermsInput) {
+  if (t.effectiveTo <= t.effectiveFrom) {
+    throw new UserFacingError("VALIDATION", "The end date must be after the start / 结束日期须晚于开始日期", ["input", "effectiveTo"]);
+  }
+  for (const [i, o] of t.obligations.entries()) {
+    if (o.teamId) {
+      const team = await prisma.team.findUnique({ where: { id: o.teamId }, select: { stationId: true } });
+      if (team?.stationId !== stationId) throw notFound("Team of this station", ["input", "obligations", String(i), "teamId"]);
+    }
+    if (o.squadId) {
+      const squad = await prisma.squad.findUnique({ where: { id: o.squadId }, select: { teamId: true, team: { select: { stationId: true } } } });
+      if (squad?.team.stationId !== stationId || (o.teamId && squad.teamId !== o.teamId)) {
+        throw notFound("Squad of this station", ["input", "obligations", String(i), "squadId"]);
+      }
+    }
+  }
+}
+
+async function writeVersion(tx: Tx, a: Agreement, version: number, t: TermsInput, actorId: string) {
+  const textHash = sha256(canonicalText({ agreementId: a.id, stationId: a.stationId, partnerId: a.partnerId, version, ...t }));
+  return tx.agreementVersion.create({
+    data: {
+      agreementId: a.id,
+      version,
+      title: t.title,
+      terms: t.terms,
+      effectiveFrom: t.effectiveFrom,
+      effectiveTo: t.effectiveTo,
+      textHash,
+      createdById: actorId,
+      obligations: {
+        create: t.obligations.map((o, position) => ({
+          position,
+          kind: o.kind,
+          quantity: o.quantity,
+          period: o.period,
+          teamId: o.teamId ?? null,
+          squadId: o.squadId ?? null,
+          description: o.description ?? "",
+        })),
+      },
+    },
+  });
+}
+
+export async function createPartner(viewer: Viewer, input: { stationId: string; name: string; kind: PartnerKind; contactName?: string | null; contactPhone?: string | null }) {
+  if (!can.officerOf(viewer, input.stationId)) throw forbidden("Only the station's officers add partners / 仅本所民警可添加共建单位");
+  try {
+    return await prisma.partner.create({
+      data: { stationId: input.stationId, name: input.name, kind: input.kind, contactName: input.contactName ?? "", contactPhone: input.contactPhone ?? "" },
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict("This partner already exists / 该共建单位已存在", ["input", "name"]);
+    throw e;
+  }
+}
+
+/** 起草: an officer drafts version 1 with a partner of the station. */
+export async function draftAgreement(viewer: Viewer, input: TermsInput & { partnerId: string }) {
+  const partner = await prisma.partner.findUnique({ where: { id: input.partnerId } });
+  if (!partner) throw notFound("Partner", ["input", "partnerId"]);
+  if (!can.officerOf(viewer, partner.stationId)) throw forbidden("Only the station's officers draft agreements / 仅本所民警可起草协议");
+  await checkTerms(partner.stationId, input);
+  return prisma.$transaction(async (tx) => {
+    const a = await tx.agreement.create({
+      data: { stationId: partner.stationId, partnerId: partner.id, createdById: viewer.accountId, currentVersion: 1 },
+    });
+    await writeVersion(tx, a, 1, input, viewer.accountId);
+    await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "DRAFTED", version: 1, side: "STATION", actorId: viewer.accountId } });
+    return a;
+  }, TX);
+}
+
+async function lockAgreement(tx: Tx, id: string) {
+  await tx.$queryRaw`SELECT id FROM "Agreement" WHERE id = ${id}::uuid FOR UPDATE`;
+  return tx.agreement.findUniqueOrThrow({ where: { id }, include: { versions: { orderBy: { version: "desc" }, take: 1 } } });
+}
+
+async function openAgreement(viewer: Viewer, agreementId: string, wantedSide?: AgreementSide | null) {
+  const a = await prisma.agreement.findUnique({ where: { id: agreementId } });
+  if (!a) throw notFound("Agreement", ["input", "agreementId"]);
+  const side = sideOf(viewer, a, wantedSide);
+  if (!side) {
+    throw forbidden(wantedSide ? `You cannot act for the ${wantedSide.toLowerCase()} side / 无权代表该方` : "Not a party to this agreement / 非协议当事方");
+  }
+  return { a, side };
+}
+
+/** 修订: a new version; signatures of earlier versions lapse. Either side may revise. */
+export async function reviseAgreement(viewer: Viewer, input: TermsInput & { agreementId: string; note?: string | null }) {
+  const { a, side } = await openAgreement(viewer, input.agreementId);
+  await checkTerms(a.stationId, input);
+  return prisma.$transaction(async (tx) => {
+    const current = await lockAgreement(tx, a.id);
+    const status = effectiveStatus(current, current.versions[0]?.effectiveTo ?? null);
+    if (status === "TERMINATED" || status === "EXPIRED") throw conflict(`The agreement is ${status.toLowerCase()} / 协议已终止或到期`, ["input", "agreementId"]);
+    const version = current.currentVersion + 1;
+    await writeVersion(tx, current, version, input, viewer.accountId);
+    await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "REVISED", version, side, actorId: viewer.accountId, note: input.note ?? "" } });
+    return tx.agreement.update({ where: { id: a.id }, data: { currentVersion: version, status: "DRAFT" } });
+  }, TX);
+}
+
+/** 签署 one exact version. Signing a version that is not the current one is a CONFLICT. */
+export async function signAgreement(viewer: Viewer, input: { agreementId: string; version: number; side?: AgreementSide | null }) {
+  const { a, side } = await openAgreement(viewer, input.agreementId, input.side);
+  const now = clock.now();
+  return prisma.$transaction(async (tx) => {
+    const current = await lockAgreement(tx, a.id);
+    const v = current.versions[0]!;
+    if (input.version !== current.currentVersion) {
+      throw conflict(`Version ${input.version} is not the current version ${current.currentVersion} / 该版本已被修订，请签署最新版本`, ["input", "version"]);
+    }
+    const status = effectiveStatus(current, v.effectiveTo, now);
+    if (status === "TERMINATED" || status === "EXPIRED") throw conflict("The agreement is no longer open / 协议已终止或到期", ["input", "agreementId"]);
+    const existing = await tx.agreementSignature.findUnique({ where: { versionId_side: { versionId: v.id, side } } });
+    if (!existing) {
+      await tx.agreementSignature.create({ data: { agreementId: a.id, versionId: v.id, side, signerId: viewer.accountId, signedAt: now, textHash: v.textHash } });
+      await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "SIGNED", version: v.version, side, actorId: viewer.accountId, at: now } });
+    }
+    const sides = await tx.agreementSignature.count({ where: { versionId: v.id } });
+    const next = sides === 2 ? "ACTIVE" : "AWAITING_SIGNATURES";
+    if (next === "ACTIVE" && current.status !== "ACTIVE") {
+      await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "ACTIVATED", version: v.version, at: now } });
+    }
+    return tx.agreement.update({ where: { id: a.id }, data: { status: next } });
+  }, TX);
+}
+
+export async function terminateAgreement(viewer: Viewer, input: { agreementId: string; reason: string }) {
+  const { a, side } = await openAgreement(viewer, input.agreementId);
+  return prisma.$transaction(async (tx) => {
+    const current = await lockAgreement(tx, a.id);
+    if (current.status === "TERMINATED") return current;
+    if (effectiveStatus(current, current.versions[0]?.effectiveTo ?? null) === "EXPIRED") {
+      throw conflict("The agreement has already expired / 协议已到期", ["input", "agreementId"]);
+    }
+    await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "TERMINATED", side, actorId: viewer.accountId, note: input.reason } });
+    return tx.agreement.update({ where: { id: a.id }, data: { status: "TERMINATED", terminationReason: input.reason } });
+  }, TX);
+}
+
+/** Records expiry of active agreements past their end date (the status already reads EXPIRED before this). */
+export async function expireAgreements(now = clock.now()): Promise<number> {
+  const due = await prisma.agreement.findMany({
+    where: { status: "ACTIVE", versions: { some: { effectiveTo: { lte: now } } } },
+    include: { versions: { orderBy: { version: "desc" }, take: 1 } },
+  });
+  let n = 0;
+  for (const a of due) {
+    const v = a.versions[0];
+    if (!v || v.effectiveTo > now) continue;
+    const { count } = await prisma.agreement.updateMany({ where: { id: a.id, status: "ACTIVE" }, data: { status: "EXPIRED" } });
+    if (count) {
+      await prisma.agreementEvent.create({ data: { agreementId: a.id, kind: "EXPIRED", version: v.version, at: v.effectiveTo } });
+      n++;
+    }
+  }
+  return n;
+}
+
+/** 轮流出人: gives the shifts to the partners in turn. */
+export async function assignRotation(viewer: Viewer, input: { stationId: string; partnerIds: string[]; shiftIds: string[] }) {
+  if (!can.officerOf(viewer, input.stationId)) throw forbidden("Only the station's officers plan the rotation / 仅本所民警可安排轮值");
+  const partners = await prisma.partner.findMany({ where: { id: { in: input.partnerIds }, stationId: input.stationId }, select: { id: true } });
+  const knownPartners = new Set(partners.map((p) => p.id));
+  const badPartner = input.partnerIds.findIndex((id) => !knownPartners.has(id));
+  if (badPartner >= 0) throw notFound("Partner of this station", ["input", "partnerIds", String(badPartner)]);
+  const shifts = await prisma.shift.findMany({ where: { id: { in: input.shiftIds }, stationId: input.stationId }, orderBy: { startsAt: "asc" } });
+  const knownShifts = new Set(shifts.map((s) => s.id));
+  const badShift = input.shiftIds.findIndex((id) => !knownShifts.has(id));
+  if (badShift >= 0) throw notFound("Shift of this station", ["input", "shiftIds", String(badShift)]);
+  const active = await prisma.agreement.findMany({ where: { stationId: input.stationId, partnerId: { in: input.partnerIds }, status: "ACTIVE" }, select: { id: true, partnerId: true } });
+  const agreementOf = new Map(active.map((a) => [a.partnerId, a.id]));
+  return prisma.$transaction(async (tx) => {
+    const slots = [];
+    for (const [i, s] of shifts.entries()) {
+      const partnerId = input.partnerIds[i % input.partnerIds.length]!;
+      slots.push(
+        await tx.rotationSlot.upsert({
+          where: { shiftId: s.id },
+          create: { stationId: input.stationId, shiftId: s.id, partnerId, agreementId: agreementOf.get(partnerId) ?? null },
+          update: { partnerId, agreementId: agreementOf.get(partnerId) ?? null },
+        }),
+      );
+    }
+    return slots;
+  }, TX);
+}
