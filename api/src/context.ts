@@ -7,6 +7,8 @@ export interface PersonalAccess {
   teamIds: string[];
   squadIds: string[];
   stationIds: string[];
+  /** 共建单位 the volunteer comes from */
+  partnerId: string | null;
 }
 
 export interface Context {
@@ -35,7 +37,7 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
     },
     /** A volunteer's teams, squads and stations: decides who may see their personal data. */
     personalAccess: new DataLoader<string, PersonalAccess>(async (volunteerIds) => {
-      const [teams, squads] = await Promise.all([
+      const [teams, squads, people] = await Promise.all([
         prisma.teamMembership.findMany({
           where: { volunteerId: { in: [...volunteerIds] } },
           select: { volunteerId: true, teamId: true, team: { select: { stationId: true } } },
@@ -44,14 +46,16 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
           where: { volunteerId: { in: [...volunteerIds] } },
           select: { volunteerId: true, squadId: true },
         }),
+        prisma.volunteer.findMany({ where: { id: { in: [...volunteerIds] } }, select: { id: true, partnerId: true } }),
       ]);
-      const byId = new Map<string, PersonalAccess>(volunteerIds.map((id) => [id, { teamIds: [], squadIds: [], stationIds: [] }]));
+      const byId = new Map<string, PersonalAccess>(volunteerIds.map((id) => [id, { teamIds: [], squadIds: [], stationIds: [], partnerId: null }]));
       for (const t of teams) {
         const a = byId.get(t.volunteerId)!;
         a.teamIds.push(t.teamId);
         a.stationIds.push(t.team.stationId);
       }
       for (const s of squads) byId.get(s.volunteerId)!.squadIds.push(s.squadId);
+      for (const p of people) byId.get(p.id)!.partnerId = p.partnerId;
       return volunteerIds.map((id) => byId.get(id)!);
     }),
     /** Where a shift belongs, for scope checks on claims. */

@@ -51,8 +51,8 @@ interface Delivery {
 async function deliveries(partnerIds: string[], start: Date, end: Date): Promise<Delivery[]> {
   const rows = await prisma.$queryRaw<{ partnerId: string; teamId: string; squadId: string | null; personShifts: bigint; minutes: bigint | null; publicity: bigint }[]>`
     SELECT v."partnerId", s."teamId", s."squadId",
-           count(*) AS "personShifts",
-           sum(c."minutesServed") AS minutes,
+           count(*) FILTER (WHERE s.kind IN ('PATROL', 'NIGHT_PATROL')) AS "personShifts",
+           sum(c."minutesServed") FILTER (WHERE s.kind IN ('PATROL', 'NIGHT_PATROL')) AS minutes,
            count(DISTINCT s.id) FILTER (WHERE s.kind = 'PUBLICITY') AS publicity
     FROM "ShiftClaim" c
     JOIN "Shift" s ON s.id = c."shiftId"
@@ -65,6 +65,8 @@ async function deliveries(partnerIds: string[], start: Date, end: Date): Promise
 }
 
 /**
+ * Patrol obligations count patrol and night-patrol shifts only; publicity obligations count
+ * distinct publicity shifts where a partner volunteer served.
  * Fulfilment of the current version of each agreement, for the periods containing `at`.
  * A fixed number of statements whatever the number of agreements: obligations, then one per period kind.
  */

@@ -109,7 +109,11 @@ export const ShiftClaim = builder.prismaNode("ShiftClaim", {
   authScopes: async (c, ctx) => {
     if (ctx.viewer?.volunteerId === c.volunteerId) return true;
     const scope = await ctx.loaders.shiftScope.load(c.shiftId);
-    return !!scope && canManageShift(ctx.viewer, scope);
+    if (scope && canManageShift(ctx.viewer, scope)) return true;
+    // A partner's admin follows the shifts of the partner's own volunteers (轮流出人).
+    if (!ctx.viewer?.partnerAdminOf.size) return false;
+    const { partnerId } = await ctx.loaders.personalAccess.load(c.volunteerId);
+    return !!partnerId && ctx.viewer.partnerAdminOf.has(partnerId);
   },
   fields: (t) => ({
     status: t.field({ type: ClaimStatus, resolve: (c) => c.status }),

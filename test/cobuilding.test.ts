@@ -1,0 +1,245 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { issueToken } from "../api/src/auth/tokens.js";
+import { clock } from "../api/src/clock.js";
+import { prisma, sqlStats } from "../api/src/db.js";
+import { canonicalText, expireAgreements, sha256 } from "../api/src/modules/partner/agreement.service.js";
+import { gql, signIn, startApp } from "./support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { CHECK_IN, CHECK_OUT, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let officer: string;
+let leader: string;
+let partnerAdmin: string;
+let otherPartnerAdmin: string;
+let property: { id: string };
+let lawFirm: { id: string };
+const raw = (g: string) => Buffer.from(g, "base64").toString().split(":")[1]!;
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+  partnerAdmin = await signIn(app, DEMO_PHONES.partnerAdmin);
+  property = await prisma.partner.findFirstOrThrow({ where: { name: "府山物业联合会" } });
+  lawFirm = await prisma.partner.findFirstOrThrow({ where: { name: "越州律师事务所" } });
+  const lawAdmin = await prisma.account.create({
+    data: { phone: "13700009999", passwordHash: "x", roles: { create: { role: "PARTNER_ADMIN", partnerId: lawFirm.id } } },
+  });
+  otherPartnerAdmin = issueToken(lawAdmin.id, 0).token;
+});
+afterAll(() => app?.stop());
+afterEach(() => clock.reset());
+
+const DRAFT = `mutation ($input: DraftAgreementInput!) { draftAgreement(input: $input) { agreement { id status currentVersionNumber } userErrors { code message field } } }`;
+const SIGN = `mutation ($input: SignAgreementInput!) { signAgreement(input: $input) { agreement { status } userErrors { code message field } } }`;
+const REVISE = `mutation ($input: ReviseAgreementInput!) { reviseAgreement(input: $input) { agreement { status currentVersionNumber } userErrors { code field } } }`;
+const AGREEMENT = `query ($id: ID!) { node(id: $id) { ... on Agreement { status viewerSide viewerCanSign currentVersion { version textHash
+  signatures { side version textHash } } history(first: 50) { edges { node { kind version side note } } } } } }`;
+
+function terms(extra: Record<string, unknown> = {}) {
+  return {
+    title: "府山派出所—府山物业联合会 契约化共建协议",
+    terms: "双方本着共建共治共享原则，物业联合会每月派出巡逻人员参与轮值巡防……",
+    effectiveFrom: new Date(Date.now() - DAY).toISOString(),
+    effectiveTo: new Date(Date.now() + 365 * DAY).toISOString(),
+    obligations: [
+      { kind: "PATROL_PERSON_SHIFTS", quantity: 8, period: "MONTH", description: "每月巡逻8人次" },
+      { kind: "PATROL_HOURS", quantity: 10, period: "MONTH" },
+      { kind: "PUBLICITY_EVENTS", quantity: 1, period: "QUARTER", description: "每季度反诈宣传1场" },
+      { kind: "VENUE", quantity: 1, period: "YEAR", description: "提供活动场地" },
+    ],
+    ...extra,
+  };
+}
+
+async function draft(partnerId: string, extra: Record<string, unknown> = {}) {
+  const res = await gql(app, DRAFT, { input: { partnerId: gid("Partner", partnerId), ...terms(extra) } }, officer);
+  expect(res.data!.draftAgreement.userErrors).toEqual([]);
+  return res.data!.draftAgreement.agreement.id as string;
+}
+const sign = (token: string, agreementId: string, version: number, side?: string) => gql(app, SIGN, { input: { agreementId, version, side } }, token);
+
+describe("agreement workflow", () => {
+  it("both sides sign one exact version; revising lapses signatures; stale versions are refused; history is kept", async () => {
+    const id = await draft(property.id);
+    expect((await sign(otherPartnerAdmin, id, 1)).data!.signAgreement.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await sign(partnerAdmin, id, 1, "STATION")).data!.signAgreement.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await sign(leader, id, 1)).data!.signAgreement.userErrors[0].code).toBe("FORBIDDEN");
+
+    expect((await sign(partnerAdmin, id, 1)).data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
+    const v2 = terms({ terms: "修订后的条款：增加夜巡。" });
+    const revised = await gql(app, REVISE, { input: { agreementId: id, note: "增加夜巡要求", ...v2 } }, officer);
+    expect(revised.data!.reviseAgreement.agreement).toEqual({ status: "DRAFT", currentVersionNumber: 2 });
+
+    const stale = await sign(officer, id, 1);
+    expect(stale.data!.signAgreement.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringContaining("not the current version"), field: ["input", "version"] }]);
+    expect((await sign(officer, id, 2)).data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
+    const again = await sign(officer, id, 2); // idempotent
+    expect(again.data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
+    expect((await sign(partnerAdmin, id, 2)).data!.signAgreement.agreement.status).toBe("ACTIVE");
+
+    const view = await gql(app, AGREEMENT, { id }, partnerAdmin);
+    const a = view.data!.node;
+    expect(a).toMatchObject({ status: "ACTIVE", viewerSide: "PARTNER", viewerCanSign: false });
+    const expectedHash = sha256(
+      canonicalText({
+        agreementId: raw(id),
+        stationId: demo.fushan.id,
+        partnerId: property.id,
+        version: 2,
+        ...v2,
+        effectiveFrom: new Date(v2.effectiveFrom),
+        effectiveTo: new Date(v2.effectiveTo),
+      } as never),
+    );
+    expect(a.currentVersion.version).toBe(2);
+    expect(a.currentVersion.signatures.map((s: any) => [s.side, s.version])).toEqual([["STATION", 2], ["PARTNER", 2]]);
+    for (const s of a.currentVersion.signatures) expect(s.textHash).toBe(a.currentVersion.textHash);
+    expect(a.currentVersion.textHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.currentVersion.textHash).toBe(expectedHash);
+    expect(a.history.edges.map((e: any) => [e.node.kind, e.node.version, e.node.side])).toEqual([
+      ["DRAFTED", 1, "STATION"],
+      ["SIGNED", 1, "PARTNER"],
+      ["REVISED", 2, "STATION"],
+      ["SIGNED", 2, "STATION"],
+      ["SIGNED", 2, "PARTNER"],
+      ["ACTIVATED", 2, null],
+    ]);
+    // The other partner and another station's officer cannot read it.
+    for (const t of [otherPartnerAdmin, await signIn(app, DEMO_PHONES.changqingOfficer)]) {
+      const res = await gql(app, AGREEMENT, { id }, t);
+      expect(res.data?.node?.status ?? null).toBeNull();
+    }
+  });
+
+  it("expires by date without anyone acting; termination needs a party and stops signing", async () => {
+    const id = await draft(lawFirm.id, { effectiveTo: new Date(Date.now() + 30 * DAY).toISOString() });
+    const lawAdminSigns = await sign(otherPartnerAdmin, id, 1);
+    expect(lawAdminSigns.data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
+    expect((await sign(officer, id, 1)).data!.signAgreement.agreement.status).toBe("ACTIVE");
+    clock.advance(31 * DAY);
+    expect((await gql(app, AGREEMENT, { id }, officer)).data!.node.status).toBe("EXPIRED");
+    expect(await expireAgreements(clock.now())).toBeGreaterThanOrEqual(1);
+    const hist = (await gql(app, AGREEMENT, { id }, officer)).data!.node.history.edges.map((e: any) => e.node.kind);
+    expect(hist.at(-1)).toBe("EXPIRED");
+    clock.reset();
+
+    const other = await draft(lawFirm.id);
+    const term = `mutation ($input: TerminateAgreementInput!) { terminateAgreement(input: $input) { agreement { status terminationReason } userErrors { code } } }`;
+    expect((await gql(app, term, { input: { agreementId: other, reason: "x" } }, partnerAdmin)).data!.terminateAgreement.userErrors[0].code).toBe("FORBIDDEN");
+    const done = await gql(app, term, { input: { agreementId: other, reason: "单位搬迁" } }, otherPartnerAdmin);
+    expect(done.data!.terminateAgreement.agreement).toEqual({ status: "TERMINATED", terminationReason: "单位搬迁" });
+    expect((await sign(officer, other, 1)).data!.signAgreement.userErrors[0].code).toBe("CONFLICT");
+  });
+
+  it("rejects bad terms as VALIDATION errors", async () => {
+    const res = await gql(app, DRAFT, {
+      input: { partnerId: gid("Partner", property.id), ...terms({ effectiveTo: new Date(Date.now() - 2 * DAY).toISOString(), obligations: [{ kind: "PATROL_HOURS", quantity: 0, period: "MONTH" }] }) },
+    }, officer);
+    expect(res.data!.draftAgreement.userErrors.map((e: any) => e.field.join("."))).toEqual(["input.obligations.0.quantity"]);
+    const dates = await gql(app, DRAFT, { input: { partnerId: gid("Partner", property.id), ...terms({ effectiveTo: new Date(Date.now() - 2 * DAY).toISOString() }) } }, officer);
+    expect(dates.data!.draftAgreement.userErrors).toEqual([{ code: "VALIDATION", message: expect.any(String), field: ["input", "effectiveTo"] }]);
+  });
+});
+
+describe("rotation and fulfilment", () => {
+  it("counts the partner's completed patrols, hours and publicity from real records", async () => {
+    // An active agreement for the property company (its own, so this test stands alone).
+    const id = await draft(property.id);
+    await sign(partnerAdmin, id, 1);
+    await sign(officer, id, 1);
+
+    const affiliated = await prisma.volunteer.findMany({ where: { partnerId: property.id }, orderBy: { phone: "asc" }, take: 2 });
+    const outsider = await demo.volunteer("13800000101");
+    expect(outsider.partnerId).toBeNull();
+    const tokens = await tokensFor([...affiliated.map((v) => v.phone), outsider.phone]);
+    const team = teamGid(demo.haolinshe.id);
+    const patrol = await publishShift(app, leader, { teamId: team, title: "物业轮值巡逻", startsAt: inMinutes(10), endsAt: inMinutes(130), capacity: 5 });
+    const publicity = await publishShift(app, leader, { teamId: team, kind: "PUBLICITY", title: "反诈宣传", startsAt: inMinutes(150), endsAt: inMinutes(210), capacity: 5 });
+
+    const rotation = await gql(app, `mutation ($input: AssignRotationInput!) { assignRotation(input: $input) { shifts { rotationPartner { name } } userErrors { code } } }`, {
+      input: { stationId: gid("Station", demo.fushan.id), partnerIds: [gid("Partner", property.id)], shiftIds: [patrol.shift.id, publicity.shift.id] },
+    }, officer);
+    expect(rotation.data!.assignRotation.shifts.map((s: any) => s.rotationPartner.name)).toEqual(["府山物业联合会", "府山物业联合会"]);
+
+    const FILL = `mutation ($input: FillRotationSlotInput!) { fillRotationSlot(input: $input) { claim { id status } userErrors { code field } } }`;
+    expect((await gql(app, FILL, { input: { shiftId: patrol.shift.id, volunteerId: gid("Volunteer", affiliated[0]!.id) } }, otherPartnerAdmin)).data!.fillRotationSlot.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await gql(app, FILL, { input: { shiftId: patrol.shift.id, volunteerId: gid("Volunteer", outsider.id) } }, partnerAdmin)).data!.fillRotationSlot.userErrors).toEqual([
+      { code: "NOT_FOUND", field: ["input", "volunteerId"] },
+    ]);
+    const claims: string[] = [];
+    for (const v of affiliated) {
+      const filled = await gql(app, FILL, { input: { shiftId: patrol.shift.id, volunteerId: gid("Volunteer", v.id) } }, partnerAdmin);
+      expect(filled.data!.fillRotationSlot.userErrors).toEqual([]);
+      claims.push(filled.data!.fillRotationSlot.claim.id);
+    }
+    const pub = (await gql(app, FILL, { input: { shiftId: publicity.shift.id, volunteerId: gid("Volunteer", affiliated[0]!.id) } }, partnerAdmin)).data!.fillRotationSlot;
+    expect(pub.userErrors).toEqual([]);
+    const outsiderRes = await gql(app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { id } userErrors { code message } } }`, { input: { shiftId: patrol.shift.id } }, tokens.get(outsider.phone));
+    expect(outsiderRes.data!.claimShift.userErrors).toEqual([]);
+    const outsiderClaim = outsiderRes.data!.claimShift.claim.id;
+
+    clock.advance(12 * 60_000);
+    for (const c of [...claims, outsiderClaim]) await gql(app, CHECK_IN, { input: { claimId: c, method: "LEADER" } }, leader);
+    clock.advance(120 * 60_000);
+    for (const c of [...claims, outsiderClaim]) await gql(app, CHECK_OUT, { input: { claimId: c, method: "LEADER" } }, leader);
+    clock.advance(10 * 60_000); // the publicity talk
+    await gql(app, CHECK_IN, { input: { claimId: pub.claim.id, method: "LEADER" } }, leader);
+    clock.advance(60 * 60_000);
+    await gql(app, CHECK_OUT, { input: { claimId: pub.claim.id, method: "LEADER" } }, leader);
+
+    const at = (await prisma.shift.findUniqueOrThrow({ where: { id: raw(patrol.shift.id) } })).startsAt.toISOString();
+    const q = `query ($id: ID!, $at: DateTime) { node(id: $id) { ... on Agreement { fulfilment(at: $at) { kind promised delivered percent status } } } }`;
+    const f = (await gql(app, q, { id, at }, partnerAdmin)).data!.node.fulfilment;
+    const minutes = (await prisma.shiftClaim.findMany({ where: { id: { in: claims.map(raw) } } })).reduce((n, c) => n + c.minutesServed!, 0);
+    expect(f.map((o: any) => [o.kind, o.promised, o.delivered])).toEqual([
+      ["PATROL_PERSON_SHIFTS", 8, 2],
+      ["PATROL_HOURS", 10, Math.round((minutes / 60) * 10) / 10],
+      ["PUBLICITY_EVENTS", 1, 1],
+      ["VENUE", 1, null],
+    ]);
+    expect(f[0].percent).toBe(25);
+    expect(f[2]).toMatchObject({ percent: 100, status: "ON_TRACK" });
+    expect(f[3].status).toBeNull();
+
+    // After the month is over the shortfall is MISSED.
+    clock.advance(40 * DAY);
+    const later = (await gql(app, q, { id, at }, officer)).data!.node.fulfilment;
+    expect(later[0].status).toBe("MISSED");
+  });
+
+  it("ranks the station's partners for officers with the same SQL for 2 or 4 partners; a partner sees only itself", async () => {
+    const overview = `query ($id: ID!) { node(id: $id) { ... on Station { partnerFulfilment(first: 20) { edges { node { percent partner { name } obligations { kind percent status } } } } } } }`;
+    const stationId = gid("Station", demo.fushan.id);
+    const activate = async (partnerId: string, adminToken: string) => {
+      const id = await draft(partnerId);
+      await sign(adminToken, id, 1);
+      await sign(officer, id, 1);
+    };
+    const hospital = await prisma.partner.findFirstOrThrow({ where: { name: "越城区中医院" } });
+    const school = await prisma.partner.findFirstOrThrow({ where: { name: "府山中学" } });
+    const adminOf = async (partnerId: string, phone: string) =>
+      issueToken((await prisma.account.create({ data: { phone, passwordHash: "x", roles: { create: { role: "PARTNER_ADMIN", partnerId } } } })).id, 0).token;
+    await activate(lawFirm.id, otherPartnerAdmin);
+    const count = async () => {
+      const before = sqlStats.statements;
+      const res = await gql(app, overview, { id: stationId }, officer);
+      expect(res.errors).toBeUndefined();
+      return { statements: sqlStats.statements - before, rows: res.data!.node.partnerFulfilment.edges.length };
+    };
+    const small = await count();
+    await activate(hospital.id, await adminOf(hospital.id, "13700009998"));
+    await activate(school.id, await adminOf(school.id, "13700009997"));
+    const large = await count();
+    expect(large.rows).toBeGreaterThan(small.rows);
+    expect(large.statements).toBe(small.statements);
+
+    const own = await gql(app, overview, { id: stationId }, partnerAdmin);
+    expect(new Set(own.data!.node.partnerFulfilment.edges.map((e: any) => e.node.partner.name))).toEqual(new Set(["府山物业联合会"]));
+  });
+});
