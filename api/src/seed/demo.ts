@@ -3,6 +3,7 @@
 import { hashPassword } from "../auth/passwords.js";
 import { prisma } from "../db.js";
 import type { Specialty } from "../generated/prisma/client.js";
+import { canonicalText, sha256 } from "../modules/partner/agreement.service.js";
 
 export const DEMO_PASSWORD = "linshe-demo";
 export const DEMO_PHONES = {
@@ -243,6 +244,46 @@ export async function seedDemo(log: (m: string) => void = console.log): Promise<
           { stationId: fushan.id, name: "荣誉义警证书", description: "年度表彰", cost: 300, stock: 20 },
         ],
       });
+
+      // 契约化共建: an active agreement with the property federation, and next year's awaiting its signature.
+      const partnerAdminId = byPhone.get(DEMO_PHONES.partnerAdmin)!;
+      const obligations = [
+        { kind: "PATROL_PERSON_SHIFTS" as const, quantity: 8, period: "MONTH" as const, description: "每月派出巡逻8人次" },
+        { kind: "PATROL_HOURS" as const, quantity: 16, period: "MONTH" as const, description: "每月巡逻16小时" },
+        { kind: "PUBLICITY_EVENTS" as const, quantity: 1, period: "QUARTER" as const, description: "每季度反诈宣传1场" },
+        { kind: "VENUE" as const, quantity: 1, period: "YEAR" as const, description: "提供物业活动室作为警务服务点" },
+      ];
+      const year = new Date(at(0, 12).getTime() + 8 * 3600_000).getUTCFullYear();
+      const agreementSpecs = [
+        { version: 1, title: `${year}年度 府山派出所—府山物业联合会 契约化共建协议`, from: Date.UTC(year, 0, 1), to: Date.UTC(year + 1, 0, 1), signed: ["STATION", "PARTNER"] as const },
+        { version: 1, title: `${year + 1}年度 契约化共建协议（续签）`, from: Date.UTC(year + 1, 0, 1), to: Date.UTC(year + 2, 0, 1), signed: ["STATION"] as const },
+      ];
+      for (const spec of agreementSpecs) {
+        const effectiveFrom = new Date(spec.from - 8 * 3600_000);
+        const effectiveTo = new Date(spec.to - 8 * 3600_000);
+        const both = spec.signed.length === 2;
+        const a = await tx.agreement.create({
+          data: { stationId: fushan.id, partnerId: propertyPartner.id, status: both ? "ACTIVE" : "AWAITING_SIGNATURES", createdById: officerId },
+        });
+        const terms = "一、物业联合会组织保安、保洁及业主志愿者加入“好邻舍”义警，按月轮流出人参与巡防。\n二、派出所提供培训与警情通报。\n三、双方每季度通报履约情况。";
+        const textHash = sha256(canonicalText({ agreementId: a.id, stationId: fushan.id, partnerId: propertyPartner.id, version: 1, title: spec.title, terms, effectiveFrom, effectiveTo, obligations }));
+        const v = await tx.agreementVersion.create({
+          data: {
+            agreementId: a.id, version: 1, title: spec.title, terms, effectiveFrom, effectiveTo, textHash, createdById: officerId,
+            obligations: { create: obligations.map((o, position) => ({ ...o, position })) },
+          },
+        });
+        await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "DRAFTED", version: 1, side: "STATION", actorId: officerId, at: at(-20, 10) } });
+        for (const side of spec.signed) {
+          const signerId = side === "STATION" ? officerId : partnerAdminId;
+          await tx.agreementSignature.create({ data: { agreementId: a.id, versionId: v.id, side, signerId, textHash, signedAt: at(-19, 10) } });
+          await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "SIGNED", version: 1, side, actorId: signerId, at: at(-19, 10) } });
+        }
+        if (both) await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "ACTIVATED", version: 1, at: at(-19, 10) } });
+      }
+      await tx.account.update({ where: { id: officerId }, data: { displayName: "方警官" } });
+      await tx.account.update({ where: { id: byPhone.get(DEMO_PHONES.changqingOfficer)! }, data: { displayName: "沈宏" } });
+      await tx.account.update({ where: { id: partnerAdminId }, data: { displayName: "陈建国" } });
 
       await tx.shift.createMany({
         data: shiftRows.map((r, i) => ({
