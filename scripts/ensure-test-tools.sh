@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Debian tools the tests drive for real (Redis for multi-process subscriptions). Installed when
+# Debian tools the tests drive for real: Redis (multi-process subscriptions), Chromium (e2e). Installed when
 # missing and we are root (as on these machines); otherwise says what to install.
 set -euo pipefail
-declare -A debian=([redis-server]=redis-server)
+declare -A debian=([redis-server]=redis-server [chromium]=chromium)
 missing=()
 for bin in "${!debian[@]}"; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("${debian[$bin]}")

@@ -29,7 +29,9 @@ export const builder = new SchemaBuilder<{
   };
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
+  DefaultFieldNullability: false;
 }>({
+  defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin, DataloaderPlugin],
   scopeAuth: {
     authorizeOnSubscribe: true,

@@ -6,6 +6,8 @@ import { verifyToken } from "./tokens.js";
 export interface Viewer {
   accountId: string;
   phone: string;
+  /** The volunteer's public name, else the account's (officers, partner contacts) */
+  displayName: string;
   volunteerId: string | null;
   isAdmin: boolean;
   officerStationIds: ReadonlySet<string>;
@@ -23,6 +25,7 @@ export async function loadViewer(accountId: string, tokenVersion?: number): Prom
     select: {
       id: true,
       phone: true,
+      displayName: true,
       disabled: true,
       tokenVersion: true,
       volunteerId: true,
@@ -30,6 +33,7 @@ export async function loadViewer(accountId: string, tokenVersion?: number): Prom
       volunteer: {
         select: {
           status: true,
+          displayName: true,
           teams: { select: { teamId: true, role: true, team: { select: { stationId: true } } } },
           squads: { select: { squadId: true, role: true, squad: { select: { teamId: true } } } },
         },
@@ -51,6 +55,7 @@ export async function loadViewer(accountId: string, tokenVersion?: number): Prom
   return {
     accountId: account.id,
     phone: account.phone,
+    displayName: account.volunteer?.displayName || account.displayName || account.phone,
     volunteerId: account.volunteerId,
     isAdmin,
     officerStationIds,

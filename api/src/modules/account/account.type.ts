@@ -68,6 +68,7 @@ export const Viewer = builder.objectRef<ViewerShape>("Viewer").implement({
   fields: (t) => ({
     accountId: t.exposeID("accountId"),
     phone: t.exposeString("phone", { description: "The viewer's own phone, unmasked" }),
+    displayName: t.exposeString("displayName"),
     roles: t.field({ type: [RoleGrant], resolve: grants }),
     roleNames: t.field({
       type: [Role],

@@ -144,6 +144,7 @@ builder.prismaNode("AgreementEvent", {
 builder.prismaObjectField("Partner", "agreements", (t) =>
   t.relatedConnection("agreements", {
     cursor: "id",
+    nullable: true,
     authScopes: (p, _a, ctx) => can.officerOf(ctx.viewer, p.stationId) || !!ctx.viewer?.partnerAdminOf.has(p.id),
     query: { orderBy: [{ createdAt: "desc" }, { id: "desc" }] },
   }),

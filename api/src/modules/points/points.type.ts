@@ -143,6 +143,7 @@ builder.prismaObjectFields("Station", (t) => ({
     cursor: "id",
     description: "Redemptions to hand out (officers)",
     args: { status: t.arg({ type: RedemptionStatus }) },
+    nullable: true,
     authScopes: (s) => ({ officerOf: s.id }),
     resolve: (query, s, args) =>
       prisma.redemption.findMany({
@@ -180,6 +181,7 @@ builder.queryField("pointsLeaderboard", (t) =>
   t.connection({
     type: LeaderboardEntry,
     description: "积分榜 of this month, quarter or year (Asia/Shanghai); volunteers who opted out are left out",
+    nullable: true,
     args: {
       stationId: t.arg.id({ required: true }),
       teamId: t.arg.id(),

@@ -94,6 +94,7 @@ export const Shift = builder.prismaNode("Shift", {
       description: "Roster: confirmed first, then the waitlist in order (leaders and officers)",
       cursor: "id",
       args: { status: t.arg({ type: [ClaimStatus] }) },
+      nullable: true,
       authScopes: (s, _a, ctx) => canManageShift(ctx.viewer, s),
       query: (args) => ({
         where: args.status ? { status: { in: args.status } } : undefined,
@@ -168,6 +169,7 @@ builder.queryField("shifts", (t) =>
     type: "Shift",
     cursor: "id",
     description: "The shift board of a station, soonest first",
+    nullable: true,
     args: {
       stationId: t.arg.id({ required: true }),
       teamId: t.arg.id(),
@@ -199,6 +201,7 @@ builder.prismaObjectField("Volunteer", "shifts", (t) =>
     description: "The volunteer's shifts as their claims, soonest first (the person, their leaders and officers)",
     cursor: "id",
     args: { status: t.arg({ type: [ClaimStatus] }) },
+    nullable: true,
     authScopes: (v, _a, ctx) => canSeePersonalData(ctx, v.id),
     query: (args) => ({
       where: args.status ? { status: { in: args.status } } : undefined,

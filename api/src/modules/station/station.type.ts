@@ -52,6 +52,7 @@ builder.queryField("stations", (t) =>
     type: "Station",
     cursor: "id",
     description: "Stations the viewer works with (all for an admin)",
+    nullable: true,
     authScopes: { signedIn: true },
     resolve: (query, _root, _args, ctx) =>
       ctx.viewer!.isAdmin
