@@ -7,6 +7,8 @@ missing=()
 for bin in "${!debian[@]}"; do
   command -v "$bin" >/dev/null 2>&1 || missing+=("${debian[$bin]}")
 done
+# A CJK font, so screenshots of the zh-CN pages show characters rather than boxes.
+command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || missing+=(fonts-wqy-microhei)
 ((${#missing[@]})) || exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing ${missing[*]} for the tests …"

@@ -33,6 +33,11 @@ describe("signIn", () => {
     expect(res.data!.signIn.viewer.roleNames.sort()).toEqual(["LEADER", "VOLUNTEER"]);
   });
 
+  it("gives a plain volunteer the stations of their teams", async () => {
+    const res = await gql(app, SIGN_IN, { input: { phone: "13800000160", password: "linshe-demo" } });
+    expect(res.data!.signIn.viewer).toMatchObject({ roleNames: ["VOLUNTEER"], stations: [{ name: "府山派出所" }] });
+  });
+
   it("rejects a wrong password and an unknown phone with the same UNAUTHENTICATED error", async () => {
     const wrong = await gql(app, SIGN_IN, { input: { phone: DEMO_PHONES.fushanOfficer, password: "nope-nope" } });
     const unknown = await gql(app, SIGN_IN, { input: { phone: "13999999999", password: "linshe-demo" } });

@@ -1,6 +1,7 @@
 import { builder } from "../../builder.js";
 import type { Viewer as ViewerShape } from "../../auth/viewer.js";
 import { prisma } from "../../db.js";
+import { can } from "../../auth/viewer.js";
 
 export const Role = builder.enumType("Role", {
   values: {
@@ -86,7 +87,7 @@ export const Viewer = builder.objectRef<ViewerShape>("Viewer").implement({
       resolve: (query, v) =>
         prisma.station.findMany({
           ...query,
-          where: { id: { in: [...new Set(grants(v).map((g) => g.stationId).filter((s): s is string => !!s))] } },
+          where: v.isAdmin ? {} : { id: { in: can.visibleStationIds(v) } },
           orderBy: { name: "asc" },
         }),
     }),
