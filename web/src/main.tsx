@@ -75,7 +75,7 @@ function TopBar() {
           <For each={s.viewer()?.stations}>{(st) => <option value={st.id}>{st.name}</option>}</For>
         </select>
       </Show>
-      <span>{s.viewer()?.displayName}</span>
+      <span class="who">{s.viewer()?.displayName}</span>
       <button onClick={() => setLang(lang() === "zh" ? "en" : "zh")} aria-label="Language">{lang() === "zh" ? "EN" : "中文"}</button>
       <button
         onClick={() => {
