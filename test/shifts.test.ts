@@ -314,7 +314,7 @@ describe("shift board", () => {
     const ten = await count(10);
     const fifty = await count(50);
     expect(fifty).toBe(ten);
-    expect(fifty).toBeLessThanOrEqual(14);
+    expect(fifty).toBeLessThanOrEqual(6);
   });
 });
 

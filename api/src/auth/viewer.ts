@@ -19,27 +19,33 @@ export interface Viewer {
   squads: ReadonlyMap<string, { role: MemberRole; teamId: string }>;
 }
 
+interface ViewerRow {
+  id: string;
+  phone: string;
+  displayName: string;
+  disabled: boolean;
+  tokenVersion: number;
+  volunteerId: string | null;
+  volunteerName: string | null;
+  volunteerStatus: string | null;
+  roles: { role: string; stationId: string | null; partnerId: string | null; partnerStation: string | null }[];
+  teams: { teamId: string; role: MemberRole; stationId: string }[];
+  squads: { squadId: string; role: MemberRole; teamId: string }[];
+}
+
+/** Every request needs this, so it is one statement rather than one per relation. */
 export async function loadViewer(accountId: string, tokenVersion?: number): Promise<Viewer | null> {
-  const account = await prisma.account.findUnique({
-    where: { id: accountId },
-    select: {
-      id: true,
-      phone: true,
-      displayName: true,
-      disabled: true,
-      tokenVersion: true,
-      volunteerId: true,
-      roles: { select: { role: true, stationId: true, partnerId: true, partner: { select: { stationId: true } } } },
-      volunteer: {
-        select: {
-          status: true,
-          displayName: true,
-          teams: { select: { teamId: true, role: true, team: { select: { stationId: true } } } },
-          squads: { select: { squadId: true, role: true, squad: { select: { teamId: true } } } },
-        },
-      },
-    },
-  });
+  const [account] = await prisma.$queryRaw<ViewerRow[]>`
+    SELECT a.id, a.phone, a."displayName", a.disabled, a."tokenVersion", a."volunteerId",
+           v."displayName" AS "volunteerName", v.status::text AS "volunteerStatus",
+           COALESCE((SELECT json_agg(json_build_object('role', r.role, 'stationId', r."stationId", 'partnerId', r."partnerId", 'partnerStation', p."stationId"))
+                     FROM "AccountRole" r LEFT JOIN "Partner" p ON p.id = r."partnerId" WHERE r."accountId" = a.id), '[]') AS roles,
+           COALESCE((SELECT json_agg(json_build_object('teamId', m."teamId", 'role', m.role, 'stationId', t."stationId"))
+                     FROM "TeamMembership" m JOIN "Team" t ON t.id = m."teamId" WHERE m."volunteerId" = a."volunteerId"), '[]') AS teams,
+           COALESCE((SELECT json_agg(json_build_object('squadId', m."squadId", 'role', m.role, 'teamId', q."teamId"))
+                     FROM "SquadMembership" m JOIN "Squad" q ON q.id = m."squadId" WHERE m."volunteerId" = a."volunteerId"), '[]') AS squads
+    FROM "Account" a LEFT JOIN "Volunteer" v ON v.id = a."volunteerId"
+    WHERE a.id = ${accountId}::uuid`;
   if (!account || account.disabled) return null;
   if (tokenVersion !== undefined && tokenVersion !== account.tokenVersion) return null;
   const officerStationIds = new Set<string>();
@@ -48,20 +54,20 @@ export async function loadViewer(accountId: string, tokenVersion?: number): Prom
   for (const r of account.roles) {
     if (r.role === "ADMIN") isAdmin = true;
     if (r.role === "OFFICER" && r.stationId) officerStationIds.add(r.stationId);
-    if (r.role === "PARTNER_ADMIN" && r.partnerId && r.partner) partnerAdminOf.set(r.partnerId, r.partner.stationId);
+    if (r.role === "PARTNER_ADMIN" && r.partnerId && r.partnerStation) partnerAdminOf.set(r.partnerId, r.partnerStation);
   }
   // A suspended volunteer keeps the account but loses team and squad rights.
-  const active = account.volunteer?.status === "ACTIVE";
+  const active = account.volunteerStatus === "ACTIVE";
   return {
     accountId: account.id,
     phone: account.phone,
-    displayName: account.volunteer?.displayName || account.displayName || account.phone,
+    displayName: account.volunteerName || account.displayName || account.phone,
     volunteerId: account.volunteerId,
     isAdmin,
     officerStationIds,
     partnerAdminOf,
-    teams: new Map(active ? account.volunteer!.teams.map((t) => [t.teamId, { role: t.role, stationId: t.team.stationId }]) : []),
-    squads: new Map(active ? account.volunteer!.squads.map((s) => [s.squadId, { role: s.role, teamId: s.squad.teamId }]) : []),
+    teams: new Map(active ? account.teams.map((t) => [t.teamId, { role: t.role, stationId: t.stationId }]) : []),
+    squads: new Map(active ? account.squads.map((q) => [q.squadId, { role: q.role, teamId: q.teamId }]) : []),
   };
 }
 

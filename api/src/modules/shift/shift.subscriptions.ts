@@ -10,6 +10,25 @@ import { PatrolCheckInEvent, Shift } from "./shift.type.js";
 const REPLAY_PAGE = 500;
 
 /**
+ * One database read per event however many dashboards watch: the row comes with the relations the
+ * feed shows (Pothos uses relations already present on a parent), and is shared for a few seconds.
+ */
+const recentEvents = new Map<string, Promise<unknown>>();
+function loadEvent(id: string) {
+  let row = recentEvents.get(id);
+  if (!row) {
+    row = prisma.patrolEvent.findUniqueOrThrow({
+      where: { id: BigInt(id) },
+      include: { claim: { include: { volunteer: true, shift: true } }, shift: { include: { grid: true } } },
+    });
+    recentEvents.set(id, row);
+    row.catch(() => recentEvents.delete(id));
+    setTimeout(() => recentEvents.delete(id), 10_000).unref();
+  }
+  return row as ReturnType<typeof prisma.patrolEvent.findUniqueOrThrow>;
+}
+
+/**
  * Replays stored events after `since`, then follows live ones with no gap and no duplicate:
  * listening starts before the replay query, and live events at or below the last replayed cursor
  * are dropped.
@@ -73,7 +92,7 @@ builder.subscriptionField("patrolCheckIns", (t) =>
       const teams = new Set(ledTeams);
       return replayThenLive(stationId, since, (m) => officer || teams.has(m.teamId));
     },
-    resolve: async (m: PatrolEventMessage) => prisma.patrolEvent.findUniqueOrThrow({ where: { id: BigInt(m.id) } }),
+    resolve: (m: PatrolEventMessage) => loadEvent(m.id),
   }),
 );
 

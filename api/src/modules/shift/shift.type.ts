@@ -109,7 +109,9 @@ export const ShiftClaim = builder.prismaNode("ShiftClaim", {
   description: "认领: a volunteer's claim of a shift",
   authScopes: async (c, ctx) => {
     if (ctx.viewer?.volunteerId === c.volunteerId) return true;
-    const scope = await ctx.loaders.shiftScope.load(c.shiftId);
+    // The shift may come loaded with the claim (patrol watch): no query then.
+    const loaded = (c as { shift?: { stationId: string; teamId: string; squadId: string | null } }).shift;
+    const scope = loaded ?? (await ctx.loaders.shiftScope.load(c.shiftId));
     if (scope && canManageShift(ctx.viewer, scope)) return true;
     // A partner's admin follows the shifts of the partner's own volunteers (轮流出人).
     if (!ctx.viewer?.partnerAdminOf.size) return false;

@@ -1,0 +1,311 @@
+// pnpm bench [throughput|sql|claims|fanout|growth|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R] [--subscribers N,M]
+// Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { createClient } from "graphql-ws";
+import pg from "pg";
+import WebSocket from "ws";
+import { issueToken } from "../api/src/auth/tokens.js";
+import { repoRoot } from "../api/src/infra/migrations.js";
+import { benchDatabase, benchServer, markGenerated } from "./db.js";
+import { fixtures, generate, makeIds } from "./generate.js";
+import { BOARD_GQL, CLAIM_SQL, SHIFTS_GQL } from "./queries.js";
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const scenario = args.find((a) => !a.startsWith("--") && !args[args.indexOf(a) - 1]?.startsWith("--")) ?? "all";
+const SECONDS = Number(opt("seconds", "10"));
+const CONNECTIONS = Number(opt("connections", "20"));
+const RUNS = Number(opt("runs", "3"));
+const results: Record<string, unknown> = { date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model}, node ${process.version}` };
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+function startChild(script: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", path.join(repoRoot, script)], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, NODE_ENV: "production", AUTH_SECRET: "bench-secret", LINSHE_DEMO: "0" },
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d;
+      const m = /LISTENING (\S+)/.exec(out);
+      if (m) resolve({ url: m[1]!, child });
+    });
+    child.once("exit", (c) => reject(new Error(`${script} exited ${c}`)));
+  });
+}
+const stop = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null ? r() : (c.once("exit", () => r()), c.kill("SIGTERM"))));
+
+async function prepare(scale: number) {
+  const server = await benchServer();
+  const { url, fresh } = await benchDatabase(server.adminUrl, scale);
+  let fx;
+  if (fresh) {
+    const t0 = Date.now();
+    const g = await generate(url, scale);
+    await markGenerated(url);
+    console.log(`Generated scale ${scale} in ${((Date.now() - t0) / 1000).toFixed(1)} s:`, g.counts);
+    results[`data_s${scale}`] = { ...g.counts, seconds: (Date.now() - t0) / 1000 };
+    fx = g;
+  } else fx = await fixtures(url);
+  if (process.env.AUTH_SECRET !== "bench-secret") throw new Error("run through `pnpm bench` (it sets AUTH_SECRET for all processes)");
+  const token = issueToken(fx.viewerAccountId, 0).token;
+  return { server, url, fx, token };
+}
+
+async function cannon(url: string, query: string, variables: Record<string, unknown>, token: string) {
+  const r = await autocannon({
+    url: `${url}/graphql`,
+    method: "POST",
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+async function throughput(scale: number) {
+  const { server, url, fx, token } = await prepare(scale);
+  const env = { DATABASE_URL: url, DATABASE_POOL_SIZE: "10" };
+  const [app, raw] = await Promise.all([startChild("bench/app-process.ts", env), startChild("bench/raw-server.ts", env)]);
+  const vars = { stationId: gid("Station", fx.stationId) };
+  const rows: Record<string, unknown>[] = [];
+  for (const [name, query, first] of [["board (first 20)", BOARD_GQL, 20], ["shift board (first 50)", SHIFTS_GQL, 50]] as const) {
+    // Same answer from both before measuring.
+    const check = async (u: string) => (await (await fetch(`${u}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: { ...vars, first } }) })).json()) as { data: Record<string, { edges: unknown[] }> };
+    const [a, b] = [await check(app.url), await check(raw.url)];
+    const key = Object.keys(a.data)[0]!;
+    if (a.data[key]!.edges.length !== b.data[key]!.edges.length) throw new Error(`${name}: Linshe and raw disagree`);
+    const linshe: Awaited<ReturnType<typeof cannon>>[] = [];
+    const base: Awaited<ReturnType<typeof cannon>>[] = [];
+    await cannon(app.url, query, { ...vars, first }, token); // warm-up
+    await cannon(raw.url, query, { ...vars, first }, token);
+    for (let i = 0; i < RUNS; i++) {
+      linshe.push(await cannon(app.url, query, { ...vars, first }, token));
+      base.push(await cannon(raw.url, query, { ...vars, first }, token));
+    }
+    const row = {
+      scenario: name,
+      scale,
+      linshe_rps: median(linshe.map((r) => r.rps)),
+      raw_rps: median(base.map((r) => r.rps)),
+      ratio: Math.round((median(linshe.map((r) => r.rps)) / median(base.map((r) => r.rps))) * 100) / 100,
+      linshe_p50_ms: median(linshe.map((r) => r.p50)),
+      linshe_p99_ms: median(linshe.map((r) => r.p99)),
+      raw_p50_ms: median(base.map((r) => r.p50)),
+      raw_p99_ms: median(base.map((r) => r.p99)),
+      errors: linshe.reduce((n, r) => n + r.errors, 0) + base.reduce((n, r) => n + r.errors, 0),
+      rows: a.data[key]!.edges.length,
+    };
+    rows.push(row);
+  }
+  console.table(rows);
+  await Promise.all([stop(app.child), stop(raw.child)]);
+  await server.stop();
+  return rows;
+}
+
+async function sqlPerRequest(scale: number) {
+  const { server, url, fx, token } = await prepare(scale);
+  process.env.DATABASE_URL = url;
+  const { buildApp } = await import("../api/src/app.js");
+  const { sqlStats } = await import("../api/src/db.js");
+  const app = await (await buildApp()).start(0, "127.0.0.1");
+  const rows = [];
+  for (const [name, query] of [["board", BOARD_GQL], ["shift board", SHIFTS_GQL]] as const) {
+    const counts: Record<number, number> = {};
+    for (const first of [10, 100]) {
+      const before = sqlStats.statements;
+      const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: { stationId: gid("Station", fx.stationId), first } }) });
+      const body = (await res.json()) as { errors?: unknown };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      counts[first] = sqlStats.statements - before;
+    }
+    rows.push({ scenario: name, statements_first_10: counts[10], statements_first_100: counts[100], bounded: counts[10] === counts[100] });
+  }
+  // The plans behind them.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { BOARD_SQL, SHIFTS_SQL } = await import("./queries.js");
+  const plans: Record<string, string> = {};
+  for (const [name, sql, params] of [["board", BOARD_SQL, [fx.stationId, 20]], ["shift board", SHIFTS_SQL, [fx.stationId, 50, fx.teamVolunteers[0]!.volunteerId]]] as const) {
+    plans[name] = (await client.query(`EXPLAIN ANALYZE ${sql}`, [...params])).rows.map((r) => r["QUERY PLAN"]).join("\n");
+  }
+  await client.end();
+  console.table(rows);
+  await app.stop();
+  const { disconnect } = await import("../api/src/db.js");
+  await disconnect();
+  await server.stop();
+  return { rows, plans };
+}
+
+async function claimStorm(scale: number) {
+  const { server, url, fx } = await prepare(scale);
+  const env = { DATABASE_URL: url, DATABASE_POOL_SIZE: "10" };
+  const app = await startChild("bench/app-process.ts", env);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const id = makeIds(Date.now());
+  const newShift = async () => {
+    const sid = id();
+    await client.query(
+      `INSERT INTO "Shift" (id, "stationId", "teamId", kind, title, "startsAt", "endsAt", capacity, "postCode", "createdById", "updatedAt")
+       VALUES ($1, $2, $3, 'PATROL', '抢班测试', now() + interval '2 days', now() + interval '2 days 2 hours', 10, '123456', $4, now())`,
+      [sid, fx.stationId, fx.teamId, fx.viewerAccountId],
+    );
+    return sid;
+  };
+  const people = fx.teamVolunteers.slice(0, 1000);
+  const verify = async (shiftId: string) => {
+    const { rows } = await client.query<{ status: string; seq: number | null }>(`SELECT status, "waitlistSeq" AS seq FROM "ShiftClaim" WHERE "shiftId" = $1 ORDER BY "waitlistSeq"`, [shiftId]);
+    const waiting = rows.filter((r) => r.status === "WAITLISTED").map((r) => r.seq);
+    const fifo = waiting.every((s, i) => s === i + 1);
+    return { confirmed: rows.filter((r) => r.status === "CONFIRMED").length, waitlisted: waiting.length, fifo };
+  };
+
+  // Linshe over HTTP.
+  const shiftA = await newShift();
+  const tokens = people.map((p) => issueToken(p.accountId, 0).token);
+  const mutation = `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { status } userErrors { code } } }`;
+  const t0 = performance.now();
+  const lat = await Promise.all(
+    tokens.map(async (t) => {
+      const s = performance.now();
+      const r = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${t}` }, body: JSON.stringify({ query: mutation, variables: { input: { shiftId: gid("Shift", shiftA) } } }) });
+      await r.json();
+      return performance.now() - s;
+    }),
+  );
+  const linsheSecs = (performance.now() - t0) / 1000;
+  const linshe = { ...(await verify(shiftA)), claims_per_s: Math.round(people.length / linsheSecs), p99_ms: Math.round(pct(lat, 99)), total_s: Math.round(linsheSecs * 100) / 100 };
+
+  // The same claim as one raw SQL statement.
+  const shiftB = await newShift();
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const t1 = performance.now();
+  const rawLat = await Promise.all(
+    people.map(async (p) => {
+      const s = performance.now();
+      await pool.query(CLAIM_SQL, [shiftB, p.volunteerId]);
+      return performance.now() - s;
+    }),
+  );
+  const rawSecs = (performance.now() - t1) / 1000;
+  const raw = { ...(await verify(shiftB)), claims_per_s: Math.round(people.length / rawSecs), p99_ms: Math.round(pct(rawLat, 99)), total_s: Math.round(rawSecs * 100) / 100 };
+  await pool.end();
+  await client.end();
+  const rows = [{ path: "Linshe claimShift over HTTP", ...linshe }, { path: "raw SQL, one statement", ...raw }];
+  console.table(rows);
+  await stop(app.child);
+  await server.stop();
+  return rows;
+}
+
+async function fanout(scale: number) {
+  const { server, url, fx } = await prepare(scale);
+  const app = await startChild("bench/app-process.ts", { DATABASE_URL: url, DATABASE_POOL_SIZE: "10" });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const officer = (await client.query<{ id: string }>(`SELECT "accountId" AS id FROM "AccountRole" WHERE role = 'OFFICER' AND "stationId" = $1`, [fx.stationId])).rows[0]!.id;
+  const officerToken = issueToken(officer, 0).token;
+  const memory = () =>
+    new Promise<{ rss: number; heapUsed: number }>((resolve) => {
+      app.child.once("message", (m: { rss: number; heapUsed: number }) => resolve(m));
+      app.child.send({ type: "memory" });
+    });
+  const rows = [];
+  for (const n of opt("subscribers", "1000,2000").split(",").map(Number)) {
+    const before = await memory();
+    const clients = Array.from({ length: Math.ceil(n / 100) }, () =>
+      createClient({ url: `${app.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${officerToken}` }, retryAttempts: 0 }),
+    );
+    // 100 subscriptions share each socket (graphql-ws multiplexes), as many dashboards' tabs would.
+    const deliveries: number[] = [];
+    let errors = 0;
+    const subs: (() => void)[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = clients[Math.floor(i / 100)]!;
+      subs.push(
+        c.subscribe(
+          { query: `subscription ($s: ID!) { patrolCheckIns(stationId: $s) { cursor at kind claim { volunteer { displayName } } shift { title grid { name } } } }`, variables: { s: gid("Station", fx.stationId) } },
+          { next: (r) => (r.errors ? errors++ : deliveries.push(Date.now() - new Date((r.data as { patrolCheckIns: { at: string } }).patrolCheckIns.at).getTime())), error: () => errors++, complete: () => {} },
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 2000 + n));
+    const after = await memory();
+    // Check-ins on a shift starting soon.
+    const id = makeIds(Date.now());
+    const shiftId = id();
+    await client.query(
+      `INSERT INTO "Shift" (id, "stationId", "teamId", kind, title, "startsAt", "endsAt", capacity, "postCode", "createdById", "updatedAt", "confirmedCount")
+       VALUES ($1, $2, $3, 'PATROL', '扇出测试', now() + interval '10 minutes', now() + interval '2 hours', 20, '123456', $4, now(), 20)`,
+      [shiftId, fx.stationId, fx.teamId, officer],
+    );
+    const claimIds = [];
+    for (const p of fx.teamVolunteers.slice(0, 10)) {
+      const cid = id();
+      await client.query(`INSERT INTO "ShiftClaim" (id, "shiftId", "volunteerId", status, "updatedAt") VALUES ($1, $2, $3, 'CONFIRMED', now())`, [cid, shiftId, p.volunteerId]);
+      claimIds.push(cid);
+    }
+    const EVENTS = 10;
+    for (const cid of claimIds.slice(0, EVENTS)) {
+      await fetch(`${app.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${officerToken}` },
+        body: JSON.stringify({ query: `mutation ($i: CheckInInput!) { checkIn(input: $i) { userErrors { code } } }`, variables: { i: { claimId: gid("ShiftClaim", cid), method: "LEADER" } } }),
+      });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const deadline = Date.now() + 60_000;
+    while (deliveries.length < n * EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    rows.push({
+      subscribers: n,
+      events: EVENTS,
+      delivered: deliveries.length,
+      expected: n * EVENTS,
+      p50_ms: deliveries.length ? pct(deliveries, 50) : null,
+      p99_ms: deliveries.length ? pct(deliveries, 99) : null,
+      errors,
+      kib_per_subscriber: Math.round((after.heapUsed - before.heapUsed) / n / 1024 * 10) / 10,
+    });
+    subs.forEach((s) => s());
+    await Promise.all(clients.map((c) => c.dispose()));
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  console.table(rows);
+  await client.end();
+  await stop(app.child);
+  await server.stop();
+  return rows;
+}
+
+const scale = Number(opt("scale", "1"));
+const out: Record<string, unknown> = {};
+if (scenario === "throughput" || scenario === "all") out.throughput = await throughput(scale);
+if (scenario === "sql" || scenario === "all") out.sql = await sqlPerRequest(scale);
+if (scenario === "claims" || scenario === "all") out.claims = await claimStorm(scale);
+if (scenario === "fanout" || scenario === "all") out.fanout = await fanout(scale);
+if (scenario === "growth") {
+  const growth = [];
+  for (const s of opt("scales", "1,10").split(",").map(Number)) growth.push(...(await throughput(s)));
+  out.growth = growth;
+  console.table(growth);
+}
+await mkdir(path.join(repoRoot, "bench/results"), { recursive: true });
+const file = path.join(repoRoot, "bench/results", `${scenario}-s${scale}-${Date.now()}.json`);
+await writeFile(file, JSON.stringify({ ...results, ...out }, null, 2));
+console.log(`Wrote ${path.relative(process.cwd(), file)}`);
+process.exit(0);
