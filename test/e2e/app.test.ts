@@ -126,6 +126,24 @@ describe("in the browser", () => {
     await ctx.close();
   });
 
+  it("an officer registers a volunteer in the browser; a bad phone is explained and nothing is saved", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, DEMO_PHONES.fushanOfficer);
+    await page.goto("/teams");
+    const form = page.getByRole("form", { name: "登记义警" });
+    await form.getByLabel("姓名").fill("方晓燕");
+    await form.getByLabel("手机号").fill("12345");
+    await form.getByRole("button", { name: "登记" }).click();
+    await page.getByRole("alert").getByText("手机号格式不正确").waitFor();
+    expect(await prisma.volunteer.count({ where: { name: "方晓燕" } })).toBe(0);
+    await form.getByLabel("手机号").fill("13712345678");
+    await form.getByRole("button", { name: "登记" }).click();
+    await page.getByText("义警已登记").waitFor();
+    expect(await prisma.volunteer.count({ where: { name: "方晓燕", phone: "13712345678" } })).toBe(1);
+    await ctx.close();
+  });
+
   it("screens every main page at phone and desktop sizes", async () => {
     for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]] as const) {
       const ctx = await context(browser, app.url, viewport);
@@ -133,7 +151,7 @@ describe("in the browser", () => {
       await page.goto("/login");
       await shoot(page, `${size}-login`);
       await signInAs(page, DEMO_PHONES.fushanOfficer);
-      for (const [path, name] of [["/shifts", "officer-shifts"], ["/review", "officer-review"], ["/partners", "officer-partners"], ["/board", "board-picker"]] as const) {
+      for (const [path, name] of [["/shifts", "officer-shifts"], ["/review", "officer-review"], ["/partners", "officer-partners"], ["/teams", "officer-teams"], ["/board", "board-picker"]] as const) {
         await page.goto(path);
         await page.locator("h1").first().waitFor();
         await page.waitForLoadState("networkidle");

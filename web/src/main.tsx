@@ -18,6 +18,7 @@ import Roster from "./pages/Roster";
 import Watch from "./pages/Watch";
 import Review from "./pages/Review";
 import Partners from "./pages/Partners";
+import Teams from "./pages/Teams";
 import Board, { BoardPicker } from "./pages/Board";
 
 function WithSession(props: { children: JSX.Element }) {
@@ -60,6 +61,7 @@ function TopBar() {
       { href: "/lead", zh: "队长", en: "Leader", show: s.has("LEADER") || s.has("OFFICER") },
       { href: "/watch", zh: "巡防动态", en: "Patrol watch", show: s.has("OFFICER") || s.has("LEADER") },
       { href: "/review", zh: "审核", en: "Review", show: s.has("OFFICER") },
+      { href: "/teams", zh: "队伍", en: "Teams", show: s.has("OFFICER") },
       { href: "/partners", zh: "共建", en: "Partners", show: s.has("OFFICER") || s.has("PARTNER_ADMIN") },
       { href: "/board", zh: "表扬榜", en: "Board", show: true },
     ].filter((l) => l.show);
@@ -132,6 +134,7 @@ function App() {
               <Route path="/watch" component={Watch} />
               <Route path="/review" component={Review} />
               <Route path="/partners" component={Partners} />
+              <Route path="/teams" component={Teams} />
             </Route>
           </Router>
         </Provider>
