@@ -40,7 +40,7 @@ export default function Teams() {
             return (
               <article class="card">
                 <strong>{t.node.name}</strong>
-                <div class="muted">{t.node.squads.edges.map((q) => `${q.node.name}（${label(q.node.specialty)}）`).join("、") || tr("暂无小队", "No squads")}</div>
+                <div class="muted">{t.node.squads.edges.map((q) => (q.node.name === label(q.node.specialty) ? q.node.name : `${q.node.name}（${label(q.node.specialty)}）`)).join("、") || tr("暂无小队", "No squads")}</div>
                 <Show when={t.node.viewerCanManage}>
                   <div class="row" style={{ "margin-top": ".5rem" }}>
                     <input style={{ "max-width": "12rem" }} placeholder={tr("新小队名称", "New squad")} aria-label={tr("新小队名称", "New squad")} value={squadName()} onInput={(e) => setSquadName(e.currentTarget.value)} />
@@ -80,7 +80,7 @@ export default function Teams() {
             <h2>{tr("登记义警", "Register a volunteer")}</h2>
             <div class="grid2">
               <Field label={tr("队伍", "Team")}>
-                <select value={person().teamId} onChange={(e) => setP({ teamId: e.currentTarget.value, squadId: "" })}>
+                <select value={person().teamId || station()!.teams.edges[0]?.node.id || ""} onChange={(e) => setP({ teamId: e.currentTarget.value, squadId: "" })}>
                   <For each={station()!.teams.edges}>{(t) => <option value={t.node.id}>{t.node.name}</option>}</For>
                 </select>
               </Field>
