@@ -22,6 +22,9 @@ prisma.$on("query", (e) => {
   if (config.logSql) console.log(`[sql] ${e.duration}ms ${e.query}`);
 });
 
+/** Interactive transactions wait for row locks under load (claim storms): generous limits. */
+export const TX = { maxWait: 30_000, timeout: 30_000 } as const;
+
 export type Db = typeof prisma;
 export type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 

@@ -2,13 +2,11 @@
 import type { Viewer } from "../../auth/viewer.js";
 import { can } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
-import { prisma } from "../../db.js";
+import { prisma, TX } from "../../db.js";
 import type { GoodDeedCategory } from "../../generated/prisma/client.js";
 import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
 import { pubsub } from "../../pubsub.js";
 import { rulesFor } from "../points/points.service.js";
-
-const TX = { maxWait: 30_000, timeout: 30_000 } as const;
 
 export interface SubmitGoodDeedInput {
   teamId: string;

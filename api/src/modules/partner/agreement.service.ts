@@ -3,11 +3,9 @@ import { createHash } from "node:crypto";
 import type { Viewer } from "../../auth/viewer.js";
 import { can } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
-import { prisma, type Tx } from "../../db.js";
+import { prisma, type Tx, TX } from "../../db.js";
 import type { Agreement, AgreementSide, ObligationKind, ObligationPeriod, PartnerKind } from "../../generated/prisma/client.js";
 import { conflict, forbidden, isUniqueViolation, notFound, UserFacingError } from "../../graphql/errors.js";
-
-const TX = { maxWait: 30_000, timeout: 30_000 } as const;
 
 export interface ObligationInput {
   kind: ObligationKind;

@@ -4,11 +4,9 @@ import { randomUUID } from "node:crypto";
 import type { Viewer } from "../../auth/viewer.js";
 import { can } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
-import { prisma, type Tx } from "../../db.js";
+import { prisma, type Tx, TX } from "../../db.js";
 import type { PointsRules, Shift, ShiftClaim } from "../../generated/prisma/client.js";
 import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
-
-const TX = { maxWait: 30_000, timeout: 30_000 } as const;
 
 export const DEFAULT_RULES = { pointsPerHour: 10, nightPatrolPercent: 150, commendationPoints: 50 };
 

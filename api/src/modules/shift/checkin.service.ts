@@ -1,15 +1,13 @@
 // 签到 / 签退 and the end of shifts. Each stored PatrolEvent is published after its transaction commits.
 import type { Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
-import { prisma, type Tx } from "../../db.js";
+import { prisma, type Tx, TX } from "../../db.js";
 import type { CheckInMethod, PatrolEvent, PatrolEventKind, Shift, ShiftClaim } from "../../generated/prisma/client.js";
 import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
 import { pubsub } from "../../pubsub.js";
 import { canManageShift, checkInWindow, checkOutDeadline, distanceMeters, servedMinutes } from "./shift.rules.js";
 import { lockShift } from "./shift.service.js";
 import { creditCompletedClaims } from "../points/points.service.js";
-
-const TX = { maxWait: 30_000, timeout: 30_000 } as const;
 
 function publish(events: PatrolEvent[]) {
   for (const e of events) pubsub.publish("patrolEvent", e.stationId, { id: e.id.toString(), teamId: e.teamId });

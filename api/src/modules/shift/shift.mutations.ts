@@ -2,13 +2,12 @@ import { z } from "zod";
 import { builder } from "../../builder.js";
 import type { Shift as ShiftRow, ShiftClaim as ShiftClaimRow } from "../../generated/prisma/client.js";
 import { defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "../../graphql/mutation.js";
-import { Specialty } from "../volunteer/volunteer.type.js";
+import { SPECIALTIES, Specialty } from "../volunteer/volunteer.type.js";
 import { checkIn, checkOut } from "./checkin.service.js";
 import * as shifts from "./shift.service.js";
 import { ApplyTo, CheckInMethod, Shift, ShiftClaim, ShiftKind } from "./shift.type.js";
 
 const KINDS = ["PATROL", "NIGHT_PATROL", "PUBLICITY", "EVENT_SECURITY", "HOME_WATCH"] as const;
-const SPECIALTIES = ["MEDICAL_GUARD", "HIGH_RISE", "CAMPUS_SECURITY", "COMMUNITY_GRID", "ANTI_FRAUD", "MEDIATION", "NIGHT_PATROL", "TRAFFIC"] as const;
 const text = (max: number) => z.string().trim().max(max).nullish();
 const capacity = z.number().int().min(1, "At least 1 seat / 至少1个名额").max(500, "At most 500 seats / 最多500个名额");
 

@@ -3,13 +3,12 @@
 import { randomInt } from "node:crypto";
 import type { Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
-import { prisma, type Tx } from "../../db.js";
+import { prisma, type Tx, TX } from "../../db.js";
 import type { Shift, ShiftClaim, ShiftKind, Specialty } from "../../generated/prisma/client.js";
 import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
 import { pubsub, type ClaimNoticeReason } from "../../pubsub.js";
 import { canManageShift, weeklyOccurrences } from "./shift.rules.js";
 
-const TX = { maxWait: 30_000, timeout: 30_000 } as const;
 const MAX_OCCURRENCES = 200;
 
 /** Events to publish once the transaction has committed. */

@@ -1,11 +1,10 @@
 import { z } from "zod";
 import type { Squad as SquadRow, SquadMembership as SquadMembershipRow, Team as TeamRow, TeamMembership as TeamMembershipRow } from "../../generated/prisma/client.js";
 import { defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "../../graphql/mutation.js";
-import { MemberRole, Specialty } from "../volunteer/volunteer.type.js";
+import { MemberRole, SPECIALTIES, Specialty } from "../volunteer/volunteer.type.js";
 import { Squad, Team } from "./team.type.js";
 import * as teams from "./team.service.js";
 
-const SPECIALTIES = ["MEDICAL_GUARD", "HIGH_RISE", "CAMPUS_SECURITY", "COMMUNITY_GRID", "ANTI_FRAUD", "MEDIATION", "NIGHT_PATROL", "TRAFFIC"] as const;
 const description = z.string().trim().max(2000).nullish();
 
 const teamPayload = (t: PayloadFieldBuilder<{ team: TeamRow }>) => ({

@@ -1,10 +1,9 @@
 import { z } from "zod";
 import type { Volunteer as VolunteerRow } from "../../generated/prisma/client.js";
 import { defineMutation, globalId, nonEmpty, phoneNumber } from "../../graphql/mutation.js";
-import { Specialty, Volunteer } from "./volunteer.type.js";
+import { SPECIALTIES, Specialty, Volunteer } from "./volunteer.type.js";
 import { registerVolunteer } from "./volunteer.service.js";
 
-const SPECIALTIES = ["MEDICAL_GUARD", "HIGH_RISE", "CAMPUS_SECURITY", "COMMUNITY_GRID", "ANTI_FRAUD", "MEDIATION", "NIGHT_PATROL", "TRAFFIC"] as const;
 
 defineMutation("registerVolunteer", {
   description: "登记义警: an officer registers a resident in one of the station's teams",

@@ -3,6 +3,8 @@ import type { Context } from "../../context.js";
 import { can } from "../../auth/viewer.js";
 import { maskIdNumber, maskName, maskPhone } from "./mask.js";
 
+export const SPECIALTIES = ["MEDICAL_GUARD", "HIGH_RISE", "CAMPUS_SECURITY", "COMMUNITY_GRID", "ANTI_FRAUD", "MEDIATION", "NIGHT_PATROL", "TRAFFIC"] as const;
+
 export const Specialty = builder.enumType("Specialty", {
   description: "特色小队的专长",
   values: {
