@@ -284,6 +284,18 @@ describe("live patrol watch", () => {
     await ws2.dispose();
   });
 
+  it("lists the latest log entries newest first for a dashboard that opens, to officers only", async () => {
+    const q = `query ($id: ID!) { node(id: $id) { ... on Station { patrolLog(first: 3) { edges { node { cursor kind claim { volunteer { displayName } } } } } } } }`;
+    const log = await gql(app, q, { id: gid("Station", demo.fushan.id) }, officer);
+    const cursors = log.data!.node.patrolLog.edges.map((e: any) => BigInt(e.node.cursor));
+    expect(cursors.length).toBe(3);
+    expect([...cursors].sort((a, b) => (a > b ? -1 : 1))).toEqual(cursors);
+    const newest = await prisma.patrolEvent.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { id: "desc" } });
+    expect(cursors[0]).toBe(newest.id);
+    const asVolunteer = await gql(app, q, { id: gid("Station", demo.fushan.id) }, tok(phones[60]!));
+    expect(asVolunteer.data!.node.patrolLog).toBeNull();
+  });
+
   it("is closed to volunteers and to another station's officers", async () => {
     for (const token of [tok(phones[50]!), await signIn(app, DEMO_PHONES.changqingOfficer)]) {
       const ws = wsClient(app, token);

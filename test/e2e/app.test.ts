@@ -75,10 +75,9 @@ describe("in the browser", () => {
     await card.getByText("签到成功").waitFor();
     await shoot(volunteer, "phone-checked-in");
 
-    const t0 = Date.now();
+    // "Within seconds": the feed must show it while we wait at most 5 s.
     const volunteerName = (await demo.volunteer("13800000170")).displayName;
     await officer.getByTestId("watch-feed").getByText(volunteerName).waitFor({ timeout: 5000 });
-    expect(Date.now() - t0).toBeLessThan(5000);
     await shoot(officer, "desktop-patrol-watch");
     await officerCtx.close();
     await volunteerCtx.close();

@@ -4,7 +4,8 @@ import { print } from "graphql";
 import { createClient } from "graphql-ws";
 import { createMemo, createSignal, For, onCleanup, Show, createEffect } from "solid-js";
 import { token } from "../auth";
-import { PatrolWatchDocument, type PatrolWatchSubscription } from "../gql/graphql";
+import { useClient } from "@urql/solid";
+import { PatrolLogDocument, PatrolWatchDocument, type PatrolWatchSubscription } from "../gql/graphql";
 import { fmtClock, label, tr } from "../i18n";
 import { useSession } from "../session";
 
@@ -16,6 +17,7 @@ export default function Watch() {
   const [events, setEvents] = createSignal<Event[]>([]);
   const [status, setStatus] = createSignal<"connecting" | "live" | "reconnecting">("connecting");
   const [error, setError] = createSignal<string | null>(null);
+  const client = useClient();
 
   createEffect(() => {
     const stationId = s.stationId();
@@ -33,11 +35,11 @@ export default function Watch() {
       lazy: true,
       on: { connected: () => setStatus("live") },
     });
-    // Show the last two hours on first open; afterwards resume exactly where we left off.
+    // Resume exactly where we left off.
     const start = () => {
       if (stopped) return;
       dispose = ws.subscribe<PatrolWatchSubscription>(
-        { query: QUERY, variables: { stationId, since: last ?? "0" } },
+        { query: QUERY, variables: { stationId, since: last } },
         {
           next: (r) => {
             const e = r.data?.patrolCheckIns;
@@ -64,8 +66,20 @@ export default function Watch() {
         },
       );
     };
-    if (!last) last = null;
-    start();
+    // Opened afresh: show the latest 50 entries, then follow from the newest of them (no full replay).
+    if (last) start();
+    else
+      void client
+        .query(PatrolLogDocument, { stationId }, { requestPolicy: "network-only" })
+        .toPromise()
+        .then((r) => {
+          const log = r.data?.node?.__typename === "Station" ? (r.data.node.patrolLog?.edges.map((e) => e.node) ?? []) : [];
+          for (const e of log) seen.add(e.cursor);
+          setEvents(log);
+          last = log[0]?.cursor ?? "0";
+          localStorage.setItem(key, last);
+          start();
+        });
     onCleanup(() => {
       stopped = true;
       dispose?.();

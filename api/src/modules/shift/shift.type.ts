@@ -1,4 +1,6 @@
+import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
+import { can } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
@@ -227,5 +229,27 @@ builder.objectField(Viewer, "myShifts", (t) =>
         },
         orderBy: [{ shift: { startsAt: args.upcoming ? "asc" : "desc" } }, { id: "asc" }],
       }),
+  }),
+);
+
+builder.prismaObjectField("Station", "patrolLog", (t) =>
+  t.connection({
+    type: PatrolCheckInEvent,
+    nullable: true,
+    description: "巡防日志, newest first: what a dashboard shows on opening before it follows `patrolCheckIns` (officers; leaders see their teams)",
+    authScopes: (s, _a, ctx) => can.officerOf(ctx.viewer, s.id) || [...(ctx.viewer?.teams.values() ?? [])].some((t) => t.stationId === s.id && t.role === "LEADER"),
+    resolve: (s, args, ctx) => {
+      const officer = can.officerOf(ctx.viewer, s.id);
+      const led = [...(ctx.viewer?.teams ?? [])].filter(([, t]) => t.stationId === s.id && t.role === "LEADER").map(([id]) => id);
+      return resolveOffsetConnection({ args }, ({ offset, limit }) =>
+        prisma.patrolEvent.findMany({
+          where: { stationId: s.id, ...(officer ? {} : { teamId: { in: led } }) },
+          include: { claim: { include: { volunteer: true, shift: true } }, shift: { include: { grid: true } } },
+          orderBy: { id: "desc" },
+          skip: offset,
+          take: limit,
+        }),
+      );
+    },
   }),
 );
