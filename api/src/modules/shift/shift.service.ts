@@ -27,11 +27,20 @@ export class Outbox {
   }
 }
 
+/** Runs `work` in a transaction and publishes its events after commit; retries deadlock victims. */
 export async function committed<T>(work: (tx: Tx, out: Outbox) => Promise<T>): Promise<T> {
-  const out = new Outbox();
-  const result = await prisma.$transaction((tx) => work(tx, out), TX);
-  out.flush();
-  return result;
+  for (let attempt = 1; ; attempt++) {
+    const out = new Outbox();
+    try {
+      const result = await prisma.$transaction((tx) => work(tx, out), TX);
+      out.flush();
+      return result;
+    } catch (e) {
+      // P2034: write conflict or deadlock; the transaction rolled back as a whole, so run it again.
+      if ((e as { code?: string }).code !== "P2034" || attempt === 3) throw e;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
 }
 
 export async function lockShift(tx: Tx, shiftId: string, field = ["input", "shiftId"]): Promise<Shift> {
@@ -238,6 +247,9 @@ async function promoteWaitlisted(tx: Tx, shift: Shift, out: Outbox): Promise<Shi
     let promoted = 0;
     for (const c of waiting) {
       if (s.confirmedCount + promoted >= s.capacity) break;
+      // The volunteer's lock makes the overlap check exact. Claims lock volunteer then shift and we
+      // hold the shift: PostgreSQL breaks such a rare cycle and committed() retries the loser.
+      await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${c.volunteerId}::uuid FOR UPDATE`;
       if (await overlapping(tx, c.volunteerId, s)) continue;
       await tx.shiftClaim.update({ where: { id: c.id }, data: { status: "CONFIRMED", confirmedAt: clock.now() } });
       out.notice(c.volunteerId, c.id, "PROMOTED");
@@ -276,6 +288,35 @@ export interface ClaimResult {
  */
 async function claimFor(volunteerId: string, shiftId: string, assignedBy: string | null): Promise<ClaimResult> {
   return committed(async (tx, out) => {
+    // Lock order everywhere: volunteer, then shift. The volunteer's lock makes the overlap check
+    // race-free; everything that does not depend on seat counts happens before the shift's lock,
+    // so claims of one busy shift wait only for the few statements that take a seat.
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
+    if (!locked.length) throw notFound("Volunteer", ["input", "volunteerId"]);
+    const draft = await tx.shift.findUnique({ where: { id: shiftId } });
+    if (!draft) throw notFound("Shift", ["input", "shiftId"]);
+    const volunteer = await tx.volunteer.findUniqueOrThrow({
+      where: { id: volunteerId },
+      select: {
+        status: true,
+        specialties: true,
+        teams: { where: { teamId: draft.teamId }, select: { id: true } },
+        squads: { where: { squadId: draft.squadId ?? undefined }, select: { id: true } },
+        claims: { where: { shiftId }, select: { id: true, status: true } },
+      },
+    });
+    const previous = volunteer.claims[0];
+    if (!previous || previous.status === "CANCELLED") {
+      if (volunteer.status !== "ACTIVE") throw forbidden("The volunteer is not active / 义警状态非在岗");
+      if (!volunteer.teams.length) throw forbidden("Only members of the shift's team can claim it / 仅本队队员可认领");
+      if (draft.squadId && !volunteer.squads.length) throw forbidden("Only members of the shift's squad can claim it / 仅本小队队员可认领");
+      if (draft.requiredSpecialty && !volunteer.specialties.includes(draft.requiredSpecialty)) {
+        throw forbidden("This shift needs a specialty the volunteer does not have / 该班次需要相应专长");
+      }
+      const clash = await overlapping(tx, volunteerId, draft);
+      if (clash) throw conflict(`Overlaps a confirmed shift: ${clash.shift.title} / 与已确认班次时间冲突`, ["input", "shiftId"]);
+    }
+
     const shift = await lockShift(tx, shiftId);
     // Taken under the lock, so claim times follow the order seats and waitlist places are given.
     const now = clock.now();
@@ -286,27 +327,9 @@ async function claimFor(volunteerId: string, shiftId: string, assignedBy: string
     }
     if (shift.status !== "OPEN") throw conflict("The shift is not open / 班次未开放", ["input", "shiftId"]);
     if (shift.startsAt <= now) throw conflict("The shift has already started / 班次已开始，不能认领", ["input", "shiftId"]);
-
-    // Lock the volunteer too: two overlapping claims of one person serialize here.
-    await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
-    const volunteer = await tx.volunteer.findUnique({
-      where: { id: volunteerId },
-      select: {
-        status: true,
-        specialties: true,
-        teams: { where: { teamId: shift.teamId }, select: { id: true } },
-        squads: { where: { squadId: shift.squadId ?? undefined }, select: { id: true } },
-      },
-    });
-    if (!volunteer) throw notFound("Volunteer", ["input", "volunteerId"]);
-    if (volunteer.status !== "ACTIVE") throw forbidden("The volunteer is not active / 义警状态非在岗");
-    if (!volunteer.teams.length) throw forbidden("Only members of the shift's team can claim it / 仅本队队员可认领");
-    if (shift.squadId && !volunteer.squads.length) throw forbidden("Only members of the shift's squad can claim it / 仅本小队队员可认领");
-    if (shift.requiredSpecialty && !volunteer.specialties.includes(shift.requiredSpecialty)) {
-      throw forbidden("This shift needs a specialty the volunteer does not have / 该班次需要相应专长");
+    if (shift.startsAt.getTime() !== draft.startsAt.getTime() || shift.endsAt.getTime() !== draft.endsAt.getTime()) {
+      throw conflict("The shift's time just changed: please try again / 班次时间刚刚变更，请重试", ["input", "shiftId"]);
     }
-    const clash = await overlapping(tx, volunteerId, shift);
-    if (clash) throw conflict(`Overlaps a confirmed shift: ${clash.shift.title} / 与已确认班次时间冲突`, ["input", "shiftId"]);
 
     const seat = shift.confirmedCount < shift.capacity;
     const seq = seat ? null : shift.waitlistSeq + 1;
