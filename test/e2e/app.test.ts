@@ -143,6 +143,30 @@ describe("in the browser", () => {
     await ctx.close();
   });
 
+  it("an officer drafts an agreement and gives upcoming shifts to partners in turn", async () => {
+    const ctx = await context(browser, app.url, DESKTOP);
+    const page = await ctx.newPage();
+    await signInAs(page, DEMO_PHONES.fushanOfficer);
+    await page.goto("/partners");
+    const form = page.getByRole("form", { name: "起草共建协议" });
+    await form.getByLabel("共建单位").selectOption({ label: "府山中学" });
+    await form.getByLabel("标题").fill("府山中学护学共建协议");
+    await form.getByLabel("协议条款").fill("学校每月派出教师志愿者参与护学岗。");
+    await form.getByRole("button", { name: "起草" }).click();
+    await form.getByText("协议已起草").waitFor();
+    await page.getByTestId("agreement").filter({ hasText: "府山中学护学共建协议" }).getByText("草稿").waitFor();
+    const school = await prisma.partner.findFirstOrThrow({ where: { name: "府山中学" } });
+    expect(await prisma.agreement.count({ where: { partnerId: school.id, status: "DRAFT" } })).toBe(1);
+
+    await page.getByRole("checkbox", { name: "府山中学" }).check();
+    await page.getByRole("checkbox", { name: /护学岗/ }).first().check();
+    await page.getByRole("button", { name: "按顺序分配" }).click();
+    await page.getByText("轮值已安排").waitFor();
+    expect(await prisma.rotationSlot.count({ where: { partnerId: school.id } })).toBe(1);
+    await shoot(page, "desktop-officer-partner-planning");
+    await ctx.close();
+  });
+
   it("screens every main page at phone and desktop sizes", async () => {
     for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]] as const) {
       const ctx = await context(browser, app.url, viewport);

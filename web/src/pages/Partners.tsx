@@ -4,6 +4,7 @@ import { FillRotationSlotDocument, PartnerPeopleDocument, ShiftBoardDocument, Si
 import { fmtDate, fmtDateTime, label, tr } from "../i18n";
 import { useSession } from "../session";
 import { Badge, ErrorBox, Loading, statusKind, UserErrors, type UserErrorLike } from "../ui";
+import PartnerPlanning from "./PartnerPlanning";
 
 function AgreementView(props: { a: AgreementCardFragment; onChange: () => void }) {
   const a = () => props.a;
@@ -135,6 +136,9 @@ export default function Partners() {
         </For>
         <Show when={myPartner()}>
           <RotationSlots partnerId={myPartner()!.id} />
+        </Show>
+        <Show when={station()!.viewerIsOfficer}>
+          <PartnerPlanning stationId={s.stationId()!} onChange={() => refetch({ requestPolicy: "network-only" })} />
         </Show>
       </Show>
     </section>
