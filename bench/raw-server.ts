@@ -9,6 +9,7 @@ const decodeGlobalID = (g: string) => ({ id: Buffer.from(g, "base64").toString()
 const encodeGlobalID = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+pool.on("error", () => {}); // idle connections closed at shutdown
 
 const server = createServer((req, res) => {
   let body = "";

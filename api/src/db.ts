@@ -9,6 +9,9 @@ const url = process.env.DATABASE_URL;
 if (!url) throw new Error("DATABASE_URL is not set (main.ts and the tests set it before importing db.ts)");
 
 export const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+// An idle connection the server closes (restart, failover) must not crash the process: the pool
+// drops it and opens a new one on demand.
+pool.on("error", (e) => console.error(`[db] idle connection closed: ${e.message}`));
 
 export const prisma = new PrismaClient({
   adapter: new PrismaPg(pool),
