@@ -1,7 +1,7 @@
 import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
 import { pubsub } from "../../pubsub.js";
-import { globalId } from "../../graphql/mutation.js";
+import { idArg } from "../../graphql/ids.js";
 import { GraphQLError } from "graphql";
 import { Team } from "./team.type.js";
 import { can } from "../../auth/viewer.js";
@@ -13,13 +13,12 @@ builder.subscriptionField("teamUpdated", (t) =>
     args: { teamId: t.arg.id({ required: true }) },
     authScopes: { signedIn: true },
     subscribe: async (_root, args, ctx) => {
-      const parsed = globalId("Team").safeParse(args.teamId);
-      if (!parsed.success) throw new GraphQLError("Not a valid Team ID", { extensions: { code: "BAD_USER_INPUT" } });
-      const team = await prisma.team.findUnique({ where: { id: parsed.data }, select: { stationId: true } });
+      const teamId = idArg(String(args.teamId), "Team", "teamId");
+      const team = await prisma.team.findUnique({ where: { id: teamId }, select: { stationId: true } });
       if (!team || !can.seeStation(ctx.viewer, team.stationId)) {
         throw new GraphQLError("Team not found", { extensions: { code: "NOT_FOUND" } });
       }
-      return pubsub.subscribe("teamUpdated", parsed.data);
+      return pubsub.subscribe("teamUpdated", teamId);
     },
     resolve: (event) => prisma.team.findUniqueOrThrow({ where: { id: event.teamId } }),
   }),
