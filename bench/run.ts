@@ -1,4 +1,4 @@
-// pnpm bench [throughput|sql|claims|fanout|growth|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R] [--subscribers N,M]
+// pnpm bench [generate|throughput|sql|claims|fanout|growth|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R] [--subscribers N,M]
 // Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -300,6 +300,7 @@ async function fanout(scale: number) {
 
 const scale = Number(opt("scale", "1"));
 const out: Record<string, unknown> = {};
+if (scenario === "generate") await (await prepare(scale)).server.stop();
 if (scenario === "throughput" || scenario === "all") out.throughput = await throughput(scale);
 if (scenario === "sql" || scenario === "all") out.sql = await sqlPerRequest(scale);
 if (scenario === "claims" || scenario === "all") out.claims = await claimStorm(scale);

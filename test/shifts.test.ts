@@ -3,6 +3,7 @@ import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { closeFinishedShifts } from "../api/src/modules/shift/checkin.service.js";
+import { sharedSubscriptionStats } from "../api/src/graphql/shared-subscriptions.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 import { CANCEL_CLAIM, CHECK_IN, CHECK_OUT, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
@@ -282,6 +283,26 @@ describe("live patrol watch", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(resumed.results).toHaveLength(4);
     await ws2.dispose();
+  });
+
+  it("executes each event once for all dashboards of one viewer, and separately for another viewer", async () => {
+    const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(25), endsAt: inMinutes(145), capacity: 2 });
+    const claimId = (await claim(phones[70]!, shift.id)).data!.claimShift.claim.id;
+    const stationId = gid("Station", demo.fushan.id);
+    const officerWs = wsClient(app, officer);
+    const dashboards = Array.from({ length: 20 }, () => subscribe(officerWs, WATCH, { stationId }));
+    const leaderWs = wsClient(app, leader);
+    const leaderWatch = subscribe(leaderWs, WATCH, { stationId });
+    await new Promise((r) => setTimeout(r, 300));
+    const before = sharedSubscriptionStats.executions;
+    expect((await gql(app, CHECK_IN, { input: { claimId, method: "LEADER" } }, leader)).data!.checkIn.userErrors).toEqual([]);
+    const seen = await Promise.all(dashboards.map((d) => d.waitFor(1)));
+    const [byLeader] = await leaderWatch.waitFor(1);
+    expect(sharedSubscriptionStats.executions - before).toBe(2);
+    for (const [r] of seen) expect(r).toEqual(seen[0]![0]);
+    expect(seen[0]![0]!.data!.patrolCheckIns.kind).toBe("CHECKED_IN");
+    expect(byLeader!.data!.patrolCheckIns.cursor).toBe(seen[0]![0]!.data!.patrolCheckIns.cursor);
+    await Promise.all([officerWs.dispose(), leaderWs.dispose()]);
   });
 
   it("lists the latest log entries newest first for a dashboard that opens, to officers only", async () => {

@@ -13,6 +13,7 @@ import { config } from "./config.js";
 import { createContext } from "./context.js";
 import { prisma } from "./db.js";
 import { depthLimitRule, enforcePageSizeLimit } from "./graphql/limits.js";
+import { operationKey, subscribeShared } from "./graphql/shared-subscriptions.js";
 import { repoRoot } from "./infra/migrations.js";
 import { closePubSub } from "./pubsub.js";
 import { schema } from "./schema/index.js";
@@ -76,9 +77,12 @@ export async function buildApp() {
         return true;
       },
       execute: (args: ExecutionArgs) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
-      subscribe: (args: ExecutionArgs) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      subscribe: (args: ExecutionArgs) => {
+        const { key } = args.rootValue as { key: string };
+        return subscribeShared({ ...args, rootValue: undefined }, key) as never;
+      },
       onSubscribe: async (ctx, _id, params) => {
-        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        const { schema: s, execute, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           wsViewer: ctx.extra.viewer ?? null,
@@ -90,7 +94,9 @@ export async function buildApp() {
           document: parse(params.query),
           variableValues: params.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          // Queries and mutations over the socket run as over HTTP; subscriptions share each event's
+          // execution between subscriptions with the same operation and viewer.
+          rootValue: { execute, key: operationKey(params.query, params.operationName, params.variables, ctx.extra.viewer ?? null) },
         };
         const errors = validate(args.schema, args.document);
         return errors.length ? errors : args;

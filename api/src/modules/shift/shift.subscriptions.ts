@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import { Repeater } from "graphql-yoga";
 import { can } from "../../auth/viewer.js";
 import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
@@ -31,40 +32,50 @@ function loadEvent(id: string) {
 /**
  * Replays stored events after `since`, then follows live ones with no gap and no duplicate:
  * listening starts before the replay query, and live events at or below the last replayed cursor
- * are dropped.
+ * are dropped. A Repeater, not an async generator, so an unsubscribe stops listening at once
+ * instead of at the next event.
  */
-async function* replayThenLive(stationId: string, since: bigint | null, visible: (m: PatrolEventMessage) => boolean) {
-  const live = pubsub.subscribe("patrolEvent", stationId);
-  const iterator = live[Symbol.asyncIterator]();
-  const first = iterator.next(); // starts listening now
-  try {
-    let last = since ?? -1n;
-    if (since !== null) {
-      for (;;) {
-        const rows = await prisma.patrolEvent.findMany({
-          where: { stationId, id: { gt: last } },
-          select: { id: true, teamId: true },
-          orderBy: { id: "asc" },
-          take: REPLAY_PAGE,
-        });
-        for (const r of rows) {
-          last = r.id;
-          const m = { id: r.id.toString(), teamId: r.teamId };
-          if (visible(m)) yield m;
+function replayThenLive(stationId: string, since: bigint | null, visible: (m: PatrolEventMessage) => boolean) {
+  return new Repeater<PatrolEventMessage>(async (push, stop) => {
+    const live = pubsub.subscribe("patrolEvent", stationId)[Symbol.asyncIterator]();
+    const first = live.next(); // starts listening now
+    let stopped = false;
+    // Ending the pub/sub iterator ends a wait for the next event at once.
+    void stop.then(() => {
+      stopped = true;
+      return live.return?.();
+    });
+    try {
+      let last = since ?? -1n;
+      if (since !== null) {
+        for (;;) {
+          const rows = await prisma.patrolEvent.findMany({
+            where: { stationId, id: { gt: last } },
+            select: { id: true, teamId: true },
+            orderBy: { id: "asc" },
+            take: REPLAY_PAGE,
+          });
+          for (const r of rows) {
+            if (stopped) return;
+            last = r.id;
+            const m = { id: r.id.toString(), teamId: r.teamId };
+            if (visible(m)) await push(m);
+          }
+          if (rows.length < REPLAY_PAGE) break;
         }
-        if (rows.length < REPLAY_PAGE) break;
       }
+      let next = first;
+      for (;;) {
+        const { value, done } = await next;
+        if (done || stopped) return;
+        if (BigInt(value.id) > last && visible(value)) await push(value);
+        next = live.next();
+      }
+    } finally {
+      await live.return?.();
+      stop();
     }
-    let next = first;
-    for (;;) {
-      const { value, done } = await next;
-      if (done) return;
-      if (BigInt(value.id) > last && visible(value)) yield value;
-      next = iterator.next();
-    }
-  } finally {
-    await iterator.return?.();
-  }
+  });
 }
 
 builder.subscriptionField("patrolCheckIns", (t) =>

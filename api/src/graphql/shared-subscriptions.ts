@@ -1,0 +1,79 @@
+// Subscriptions that execute each published event once per (operation, viewer), not once per
+// subscriber. Thousands of dashboards of one station watch the same events with the same selection;
+// executing and authorizing the selection for each of them was the fan-out's cost.
+import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult, type GraphQLError } from "graphql";
+import { maskError } from "graphql-yoga";
+import type { Viewer } from "../auth/viewer.js";
+
+/**
+ * Results per event object. Pub/sub hands every listener of a process the same object for one
+ * published event (in-process and Redis alike), so it identifies the event; the results go away with it.
+ */
+const resultsByEvent = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>();
+
+/** What a result may depend on about the viewer: who they are and every right they hold. */
+export function viewerKey(v: Viewer | null): string {
+  if (!v) return "anonymous";
+  return JSON.stringify([v.accountId, v.volunteerId, v.displayName, v.isAdmin, [...v.officerStationIds], [...v.partnerAdminOf], [...v.teams], [...v.squads]]);
+}
+
+/** The same result for the same operation, variables and viewer. */
+export function operationKey(query: string, operationName: string | null | undefined, variables: unknown, viewer: Viewer | null): string {
+  return `${viewerKey(viewer)}\u0000${operationName ?? ""}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
+}
+
+/** Selection executions for published events since start; tests read deltas. */
+export const sharedSubscriptionStats = { executions: 0 };
+
+const masked = <T extends ExecutionResult>(r: T): T => (r.errors ? { ...r, errors: r.errors.map((e) => maskError(e, "Unexpected error.") as GraphQLError) } : r);
+
+/**
+ * graphql's `subscribe` (the source stream, then the selection executed per event with the event as
+ * root), with the per-event execution shared between subscriptions of the same key. Errors are
+ * masked as yoga masks them.
+ */
+export async function subscribeShared(args: ExecutionArgs, key: string): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in source)) return masked(source);
+  const iterator = source[Symbol.asyncIterator]();
+  const executeFor = async (payload: unknown) => {
+    sharedSubscriptionStats.executions++;
+    return masked(await execute({ ...args, rootValue: payload }));
+  };
+  const run = (payload: unknown) => {
+    if (typeof payload !== "object" || payload === null) return executeFor(payload);
+    let results = resultsByEvent.get(payload);
+    if (!results) resultsByEvent.set(payload, (results = new Map()));
+    let result = results.get(key);
+    if (!result) {
+      result = executeFor(payload);
+      results.set(key, result);
+    }
+    return result;
+  };
+  const done = { value: undefined, done: true } as const;
+  let closed = false;
+  // A plain iterator, not an async generator: `return()` must reach the source at once, even while
+  // it waits for the next event, so an unsubscribe stops listening immediately; and an event that
+  // arrives after it is not executed for nobody.
+  const mapped: AsyncIterableIterator<ExecutionResult> = {
+    async next() {
+      const r = await iterator.next();
+      return r.done || closed ? done : { value: await run(r.value), done: false };
+    },
+    async return() {
+      closed = true;
+      await iterator.return?.();
+      return done;
+    },
+    async throw(e: unknown) {
+      closed = true;
+      await iterator.return?.();
+      throw e;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return mapped;
+}
