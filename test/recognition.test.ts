@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
+import { publicCacheStats } from "../api/src/graphql/public-cache.js";
 import { closeFinishedShifts } from "../api/src/modules/shift/checkin.service.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
@@ -163,6 +164,29 @@ describe("commendation board", () => {
     expect(await count(40)).toBe(five);
     // The entries with their relations (joined) and the batched commendation count.
     expect(five).toBeLessThanOrEqual(4);
+  });
+
+  it("answers repeated anonymous reads from the cache, never signed-in ones, and is fresh after an approval", async () => {
+    const vars = { s: gid("Station", demo.fushan.id), first: 7 };
+    const first = await gql(app, BOARD, vars);
+    const { hits, misses } = publicCacheStats;
+    const before = sqlStats.statements;
+    const again = await gql(app, BOARD, vars);
+    expect(again).toEqual(first);
+    expect(publicCacheStats.hits).toBe(hits + 1);
+    expect(sqlStats.statements).toBe(before); // nothing read
+    // A signed-in viewer is never served from it (nor stored into it).
+    await gql(app, BOARD, vars, officer);
+    expect([publicCacheStats.hits, publicCacheStats.misses]).toEqual([hits + 1, misses]);
+
+    // A new commendation of someone on the board counts at once: "表扬 N 次".
+    const top = first.data!.commendationBoard.edges[0].node;
+    const person = await prisma.volunteer.findFirstOrThrow({ where: { displayName: top.displayName } });
+    const d = await deed(person.phone, "又一件好事");
+    await gql(app, APPROVE, { input: { goodDeedId: d } }, officer);
+    const after = await gql(app, BOARD, vars);
+    expect(after.data!.commendationBoard.edges[0].node.timesCommended).toBe(top.timesCommended + 1);
+    expect(publicCacheStats.misses).toBe(misses + 1);
   });
 });
 

@@ -54,4 +54,36 @@ describe("two API processes on one Redis", () => {
     expect(seats!.data!.shiftUpdated.seatsTaken).toBe(2);
     await ws.dispose();
   });
+
+  it("an edition published on one process is on the other's public board as soon as its screen hears of it", async () => {
+    const appA = asApp(a);
+    const appB = asApp(b);
+    const leader = await signIn(appA, DEMO_PHONES.haolinsheLeader);
+    const officer = await signIn(appA, DEMO_PHONES.fushanOfficer);
+    const s = gid("Station", demo.fushan.id);
+    const BOARD = `query ($s: ID!) { commendationBoard(stationId: $s, first: 5) { edges { node { title editionTitle } } } }`;
+    const before = await gql(appB, BOARD, { s });
+    expect(await gql(appB, BOARD, { s })).toEqual(before); // now cached on B
+
+    const screen = wsClient(appB, null);
+    const live = subscribe(screen, `subscription ($s: ID!) { commendationBoardUpdated(stationId: $s) { title } }`, { s });
+    await new Promise((r) => setTimeout(r, 500));
+    const volunteer = await demo.volunteer("13800000113");
+    const submitted = await gql(appA, `mutation ($input: SubmitGoodDeedInput!) { submitGoodDeed(input: $input) { goodDeed { id } userErrors { code } } }`, {
+      input: { teamId: teamGid(demo.haolinshe.id), volunteerId: gid("Volunteer", volunteer.id), category: "HELPING_ELDERLY", title: "雨中送老人回家", story: "……", occurredAt: inMinutes(-120) },
+    }, leader);
+    const approved = await gql(appA, `mutation ($input: ApproveGoodDeedInput!) { approveGoodDeed(input: $input) { goodDeed { commendation { id } } userErrors { code } } }`, {
+      input: { goodDeedId: submitted.data!.submitGoodDeed.goodDeed.id },
+    }, officer);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await gql(appB, BOARD, { s })).data!.commendationBoard.edges[0].node.editionTitle).not.toBe("跨进程表扬榜"); // cached again
+    const published = await gql(appA, `mutation ($input: PublishCommendationBoardInput!) { publishCommendationBoard(input: $input) { userErrors { code } } }`, {
+      input: { teamId: teamGid(demo.haolinshe.id), title: "跨进程表扬榜", commendationIds: [approved.data!.approveGoodDeed.goodDeed.commendation.id] },
+    }, leader);
+    expect(published.data!.publishCommendationBoard.userErrors).toEqual([]);
+    await live.waitFor(1, 10_000);
+    const after = await gql(appB, BOARD, { s });
+    expect(after.data!.commendationBoard.edges[0].node).toEqual({ title: "雨中送老人回家", editionTitle: "跨进程表扬榜" });
+    await screen.dispose();
+  });
 });

@@ -13,6 +13,7 @@ import { config } from "./config.js";
 import { createContext } from "./context.js";
 import { prisma } from "./db.js";
 import { depthLimitRule, enforcePageSizeLimit } from "./graphql/limits.js";
+import { publicCachePlugin } from "./graphql/public-cache.js";
 import { operationKey, subscribeShared } from "./graphql/shared-subscriptions.js";
 import { repoRoot } from "./infra/migrations.js";
 import { closePubSub } from "./pubsub.js";
@@ -39,7 +40,7 @@ export function createGraphQL() {
     graphiql: config.graphiql ? { subscriptionsProtocol: "WS" } : false,
     landingPage: false,
     maskedErrors: true,
-    plugins: [depthLimit],
+    plugins: [depthLimit, publicCachePlugin()],
     context: async ({ request, wsViewer }) => {
       if (wsViewer !== undefined) return createContext(wsViewer);
       return createContext(await viewerFromToken(bearer(request.headers.get("authorization"))));

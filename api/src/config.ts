@@ -24,6 +24,8 @@ export const config = {
   graphiql: env.GRAPHIQL ? env.GRAPHIQL === "1" : !production,
   maxDepth: int("GRAPHQL_MAX_DEPTH", 16),
   logSql: env.LOG_SQL === "1",
+  /** How long an anonymous public board answer may be reused (0 turns the cache off). */
+  publicCacheSeconds: int("PUBLIC_CACHE_SECONDS", 30),
 };
 
 export const MAX_PAGE_SIZE = 100;

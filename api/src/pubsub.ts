@@ -16,6 +16,8 @@ export type Topics = {
   claimNotice: [volunteerId: string, payload: { claimId: string; reason: ClaimNoticeReason }];
   /** A board edition of the station was published or withdrawn. */
   commendationBoardUpdated: [stationId: string, payload: { stationId: string; editionId: string }];
+  /** Anything the public board of the station shows changed: every process drops its cached answers. */
+  publicBoardChanged: [payload: { stationId: string }];
 };
 
 export type ClaimNoticeReason = "PROMOTED" | "SHIFT_CANCELLED" | "ASSIGNED" | "REMOVED" | "SHIFT_CHANGED";

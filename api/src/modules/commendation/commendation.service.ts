@@ -73,7 +73,7 @@ export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: strin
   if (deed.status !== "SUBMITTED") throw conflict("This good deed was rejected / 该事迹已被驳回", ["input", "goodDeedId"]);
   const points = deed.volunteerId ? (input.points ?? (await rulesFor(prisma, deed.stationId)).commendationPoints) : 0;
   const now = clock.now();
-  return prisma.$transaction(async (tx) => {
+  const approved = await prisma.$transaction(async (tx) => {
     const { count } = await tx.goodDeed.updateMany({
       where: { id: deed.id, status: "SUBMITTED" },
       data: { status: "APPROVED", reviewedById: viewer.accountId, reviewedAt: now, pointsAwarded: points },
@@ -98,6 +98,9 @@ export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: strin
     }
     return tx.goodDeed.findUniqueOrThrow({ where: { id: deed.id } });
   }, TX);
+  // "表扬 N 次" on the public board counts this one now.
+  pubsub.publish("publicBoardChanged", { stationId: deed.stationId });
+  return approved;
 }
 
 export async function rejectGoodDeed(viewer: Viewer, input: { goodDeedId: string; reason: string }) {
@@ -133,6 +136,7 @@ export async function publishCommendationBoard(viewer: Viewer, input: { teamId: 
       entries: { create: ids.map((commendationId, position) => ({ commendationId, position })) },
     },
   });
+  pubsub.publish("publicBoardChanged", { stationId: team.stationId }); // before the board's own event, which makes screens reload
   pubsub.publish("commendationBoardUpdated", team.stationId, { stationId: team.stationId, editionId: edition.id });
   return edition;
 }
@@ -146,6 +150,7 @@ export async function withdrawCommendationBoard(viewer: Viewer, input: { edition
     where: { id: edition.id },
     data: { withdrawnAt: clock.now(), withdrawnById: viewer.accountId },
   });
+  pubsub.publish("publicBoardChanged", { stationId: edition.stationId }); // before the board's own event, which makes screens reload
   pubsub.publish("commendationBoardUpdated", edition.stationId, { stationId: edition.stationId, editionId: edition.id });
   return updated;
 }

@@ -57,6 +57,7 @@ export async function updateTeam(viewer: Viewer, input: { teamId: string; name?:
     }),
     "team",
   );
+  if (input.name != null) pubsub.publish("publicBoardChanged", { stationId: team.stationId }); // the board shows team names
   return changed(team.id, updated);
 }
 
@@ -88,6 +89,7 @@ export async function updateSquad(
     }),
     "squad",
   );
+  if (input.name != null) pubsub.publish("publicBoardChanged", { stationId: squad.team.stationId }); // and squad names
   return changed(squad.teamId, updated);
 }
 

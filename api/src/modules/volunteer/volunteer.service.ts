@@ -4,6 +4,7 @@ import { hashPassword } from "../../auth/passwords.js";
 import { prisma } from "../../db.js";
 import type { Specialty } from "../../generated/prisma/client.js";
 import { conflict, forbidden, isUniqueViolation, notFound } from "../../graphql/errors.js";
+import { pubsub } from "../../pubsub.js";
 
 export interface RegisterVolunteerInput {
   teamId: string;
@@ -64,8 +65,14 @@ export async function registerVolunteer(viewer: Viewer, input: RegisterVolunteer
 
 export async function updateMyPrivacy(viewer: Viewer, input: { publicRanking?: boolean | null; showLegalNameOnBoard?: boolean | null }) {
   if (!viewer.volunteerId) throw forbidden("Only volunteers have these settings / 仅义警可设置");
-  return prisma.volunteer.update({
+  const updated = await prisma.volunteer.update({
     where: { id: viewer.volunteerId },
     data: { publicRanking: input.publicRanking ?? undefined, showLegalNameOnBoard: input.showLegalNameOnBoard ?? undefined },
   });
+  if (input.showLegalNameOnBoard != null) {
+    // The boards that show this volunteer show the name differently now.
+    const boards = await prisma.commendation.findMany({ where: { volunteerId: viewer.volunteerId }, distinct: ["stationId"], select: { stationId: true } });
+    for (const { stationId } of boards) pubsub.publish("publicBoardChanged", { stationId });
+  }
+  return updated;
 }
