@@ -17,7 +17,7 @@ const fx = await fixtures(url);
 const token = issueToken(fx.viewerAccountId, 0).token;
 const dir = "/tmp/linshe-prof";
 await rm(dir, { recursive: true, force: true });
-const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--import", "tsx", path.join(repoRoot, "bench/app-process.ts")], {
+const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--max-semi-space-size=64", "--import", "tsx", path.join(repoRoot, "bench/app-process.ts")], {
   cwd: repoRoot,
   env: { ...process.env, DATABASE_URL: url, NODE_ENV: "production", LINSHE_DEMO: "0" },
   stdio: ["ignore", "pipe", "inherit", "ipc"],
@@ -43,3 +43,18 @@ for (const n of prof.nodes) {
 const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([name, hits]) => `${((hits / total) * 100).toFixed(1).padStart(5)}%  ${name}`).join("\n");
 console.log("By package:\n" + top(byFile, 25));
 console.log("\nBy function:\n" + top(byFn, 40));
+const target = process.argv.find((a) => a.startsWith("--callers="))?.slice(10);
+if (target) {
+  const full = prof as unknown as { nodes: { id: number; children?: number[]; callFrame: { functionName: string; url: string }; hitCount: number }[] };
+  const parent = new Map<number, number>();
+  for (const n of full.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(full.nodes.map((n) => [n.id, n]));
+  const chains = new Map<string, number>();
+  for (const n of full.nodes) {
+    if (n.callFrame.functionName !== target || !n.hitCount) continue;
+    const chain: string[] = [];
+    for (let p = parent.get(n.id); p !== undefined && chain.length < 8; p = parent.get(p)) chain.push(byId.get(p)!.callFrame.functionName || "(anon)");
+    chains.set(chain.join(" < "), (chains.get(chain.join(" < ")) ?? 0) + n.hitCount);
+  }
+  console.log(`\nCallers of ${target}:\n` + [...chains].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([c, h]) => `${((h / total) * 100).toFixed(1)}%  ${c}`).join("\n"));
+}
