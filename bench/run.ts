@@ -237,8 +237,21 @@ async function fanout(scale: number) {
   const app = await startChild("bench/app-process.ts", { DATABASE_URL: url, DATABASE_POOL_SIZE: "10" });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const officer = (await client.query<{ id: string }>(`SELECT "accountId" AS id FROM "AccountRole" WHERE role = 'OFFICER' AND "stationId" = $1`, [fx.stationId])).rows[0]!.id;
+  const officer = (await client.query<{ id: string }>(`SELECT "accountId" AS id FROM "AccountRole" WHERE role = 'OFFICER' AND "stationId" = $1 ORDER BY "accountId" LIMIT 1`, [fx.stationId])).rows[0]!.id;
   const officerToken = issueToken(officer, 0).token;
+  // Dashboards are spread over this many officers of the station (each viewer's results are executed apart).
+  const VIEWERS = Number(opt("viewers", "1"));
+  const viewerTokens = [officerToken];
+  for (let k = 1; k < VIEWERS; k++) {
+    const phone = String(19900000000 + k);
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO "Account" (id, phone, "passwordHash", "displayName") VALUES (gen_random_uuid(), $1, 'bench-no-password', $2)
+       ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone RETURNING id`,
+      [phone, `值班民警${k}`],
+    );
+    await client.query(`INSERT INTO "AccountRole" (id, "accountId", role, "stationId") SELECT gen_random_uuid(), $1, 'OFFICER', $2 WHERE NOT EXISTS (SELECT 1 FROM "AccountRole" WHERE "accountId" = $1 AND role = 'OFFICER')`, [rows[0]!.id, fx.stationId]);
+    viewerTokens.push(issueToken(rows[0]!.id, 0).token);
+  }
   const memory = () =>
     new Promise<{ rss: number; heapUsed: number }>((resolve) => {
       app.child.once("message", (m: { rss: number; heapUsed: number }) => resolve(m));
@@ -247,8 +260,8 @@ async function fanout(scale: number) {
   const rows = [];
   for (const n of opt("subscribers", "1000,2000").split(",").map(Number)) {
     const before = await memory();
-    const clients = Array.from({ length: Math.ceil(n / 100) }, () =>
-      createClient({ url: `${app.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${officerToken}` }, retryAttempts: 0 }),
+    const clients = Array.from({ length: Math.ceil(n / 100) }, (_, c) =>
+      createClient({ url: `${app.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${viewerTokens[c % VIEWERS]}` }, retryAttempts: 0 }),
     );
     // 100 subscriptions share each socket (graphql-ws multiplexes), as many dashboards' tabs would.
     const deliveries: number[] = [];
@@ -292,6 +305,7 @@ async function fanout(scale: number) {
     while (deliveries.length < n * EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     rows.push({
       subscribers: n,
+      viewers: VIEWERS,
       events: EVENTS,
       delivered: deliveries.length,
       expected: n * EVENTS,
