@@ -317,40 +317,48 @@ async function claimFor(volunteerId: string, shiftId: string, assignedBy: string
       if (clash) throw conflict(`Overlaps a confirmed shift: ${clash.shift.title} / 与已确认班次时间冲突`, ["input", "shiftId"]);
     }
 
-    const shift = await lockShift(tx, shiftId);
+    if (previous && previous.status !== "CANCELLED") {
+      // Claimed before (read under the volunteer's lock, which every claim of theirs takes): nothing changes.
+      if (previous.status === "NO_SHOW") throw conflict("This shift is over / 班次已结束", ["input", "shiftId"]);
+      const [claim, shift] = await Promise.all([tx.shiftClaim.findUniqueOrThrow({ where: { id: previous.id } }), tx.shift.findUniqueOrThrow({ where: { id: shiftId } })]);
+      return { claim, shift };
+    }
+
+    // The seat or waitlist place in one statement: it locks the shift's row, counts and takes the
+    // place, so claims of a busy shift queue on the lock for as few round trips as possible (this
+    // statement, the claim's row, commit). A shift that is not claimable rolls all of it back.
+    const [shift] = await tx.$queryRaw<(Shift & { seatGiven: boolean })[]>`
+      WITH old AS (SELECT id, capacity, "confirmedCount" AS c, "waitlistSeq" AS w FROM "Shift" WHERE id = ${shiftId}::uuid FOR UPDATE)
+      UPDATE "Shift" s SET "confirmedCount" = old.c + (old.c < old.capacity)::int,
+                           "waitlistCount" = s."waitlistCount" + (old.c >= old.capacity)::int,
+                           "waitlistSeq" = old.w + (old.c >= old.capacity)::int,
+                           "updatedAt" = now()
+      FROM old WHERE s.id = old.id
+      RETURNING s.*, old.c < old.capacity AS "seatGiven"`;
+    if (!shift) throw notFound("Shift", ["input", "shiftId"]);
     // Taken under the lock, so claim times follow the order seats and waitlist places are given.
     const now = clock.now();
-    const existing = await tx.shiftClaim.findUnique({ where: { shiftId_volunteerId: { shiftId, volunteerId } } });
-    if (existing && existing.status !== "CANCELLED") {
-      if (existing.status === "NO_SHOW") throw conflict("This shift is over / 班次已结束", ["input", "shiftId"]);
-      return { claim: existing, shift };
-    }
     if (shift.status !== "OPEN") throw conflict("The shift is not open / 班次未开放", ["input", "shiftId"]);
     if (shift.startsAt <= now) throw conflict("The shift has already started / 班次已开始，不能认领", ["input", "shiftId"]);
     if (shift.startsAt.getTime() !== draft.startsAt.getTime() || shift.endsAt.getTime() !== draft.endsAt.getTime()) {
       throw conflict("The shift's time just changed: please try again / 班次时间刚刚变更，请重试", ["input", "shiftId"]);
     }
 
-    const seat = shift.confirmedCount < shift.capacity;
-    const seq = seat ? null : shift.waitlistSeq + 1;
+    const { seatGiven: seat, ...updated } = shift;
     const data = {
       status: seat ? ("CONFIRMED" as const) : ("WAITLISTED" as const),
-      waitlistSeq: seq,
+      waitlistSeq: seat ? null : updated.waitlistSeq,
       claimedAt: now,
       confirmedAt: seat ? now : null,
       cancelledAt: null,
       assignedById: assignedBy,
     };
-    const claim = existing
-      ? await tx.shiftClaim.update({ where: { id: existing.id }, data })
+    const claim = previous
+      ? await tx.shiftClaim.update({ where: { id: previous.id }, data })
       : await tx.shiftClaim.create({ data: { ...data, shiftId, volunteerId } });
-    const updated = await tx.shift.update({
-      where: { id: shiftId },
-      data: seat ? { confirmedCount: { increment: 1 } } : { waitlistCount: { increment: 1 }, waitlistSeq: seq! },
-    });
     out.shift(shiftId);
     if (assignedBy) out.notice(volunteerId, claim.id, "ASSIGNED");
-    return { claim, shift: updated };
+    return { claim, shift: updated as Shift };
   });
 }
 
