@@ -133,17 +133,24 @@ async function sqlPerRequest(scale: number) {
   process.env.DATABASE_URL = url;
   process.env.PUBLIC_CACHE_SECONDS = "0"; // statements of executing the query, not of a cache hit
   const { buildApp } = await import("../api/src/app.js");
-  const { sqlStats } = await import("../api/src/db.js");
+  const { sqlStats, prisma } = await import("../api/src/db.js");
+  // Linshe's own statements, to EXPLAIN them as PostgreSQL runs them.
+  let captured: { query: string; params: string }[] | null = null;
+  prisma.$on("query", (e) => captured?.push({ query: e.query, params: e.params }));
+  const linsheStatements: Record<string, { query: string; params: string }[]> = {};
   const app = await (await buildApp()).start(0, "127.0.0.1");
   const rows = [];
   for (const [name, query, viewer] of [["board (public)", BOARD_GQL, null], ["board (signed in)", BOARD_GQL, token], ["shift board", SHIFTS_GQL, token]] as const) {
     const counts: Record<number, number> = {};
     for (const first of [10, 100]) {
       const before = sqlStats.statements;
+      captured = [];
       const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(viewer ? { authorization: `Bearer ${viewer}` } : {}) }, body: JSON.stringify({ query, variables: { stationId: gid("Station", fx.stationId), first } }) });
       const body = (await res.json()) as { errors?: unknown };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       counts[first] = sqlStats.statements - before;
+      if (first === 10) linsheStatements[name] = captured;
+      captured = null;
     }
     rows.push({ scenario: name, statements_first_10: counts[10], statements_first_100: counts[100], bounded: counts[10] === counts[100] });
   }
@@ -153,7 +160,18 @@ async function sqlPerRequest(scale: number) {
   const { BOARD_SQL, SHIFTS_SQL } = await import("./queries.js");
   const plans: Record<string, string> = {};
   for (const [name, sql, params] of [["board", BOARD_SQL, [fx.stationId, 20]], ["shift board", SHIFTS_SQL, [fx.stationId, 50, fx.teamVolunteers[0]!.volunteerId]]] as const) {
-    plans[name] = (await client.query(`EXPLAIN ANALYZE ${sql}`, [...params])).rows.map((r) => r["QUERY PLAN"]).join("\n");
+    plans[`raw: ${name}`] = (await client.query(`EXPLAIN ANALYZE ${sql}`, [...params])).rows.map((r) => r["QUERY PLAN"]).join("\n");
+  }
+  for (const [name, statements] of Object.entries(linsheStatements)) {
+    for (const [i, st] of statements.entries()) {
+      const plan = (await client.query(`EXPLAIN ANALYZE ${st.query}`, JSON.parse(st.params) as unknown[])).rows.map((r) => r["QUERY PLAN"]).join("\n");
+      plans[`linshe: ${name} #${i + 1}`] = plan;
+    }
+  }
+  for (const [name, plan] of Object.entries(plans)) {
+    const lines = plan.split("\n");
+    const seq = lines.map((l) => /Seq Scan on (\S+).*actual time=\S+ rows=(\d+)/.exec(l)).filter((m) => m).map((m) => `${m![1]} (${m![2]} rows)`);
+    console.log(`${name}: ${lines.find((l) => l.startsWith("Execution Time"))}${seq.length ? `; sequential scans: ${seq.join(", ")}` : ""}`);
   }
   await client.end();
   console.table(rows);
