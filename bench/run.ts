@@ -130,6 +130,8 @@ async function throughput(scale: number) {
 
 async function sqlPerRequest(scale: number) {
   const { server, url, fx, token } = await prepare(scale);
+  // This scenario runs the API in the bench process; the settings are put back for the scenarios after it.
+  const saved = { DATABASE_URL: process.env.DATABASE_URL, PUBLIC_CACHE_SECONDS: process.env.PUBLIC_CACHE_SECONDS };
   process.env.DATABASE_URL = url;
   process.env.PUBLIC_CACHE_SECONDS = "0"; // statements of executing the query, not of a cache hit
   const { buildApp } = await import("../api/src/app.js");
@@ -179,6 +181,10 @@ async function sqlPerRequest(scale: number) {
   const { disconnect } = await import("../api/src/db.js");
   await disconnect();
   await server.stop();
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   return { rows, plans };
 }
 
