@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import autocannon from "autocannon";
-import { issueToken } from "../api/src/auth/tokens.js";
+import { benchToken } from "./tokens.js";
 import { repoRoot } from "../api/src/infra/migrations.js";
 import { benchDatabase, benchServer } from "./db.js";
 import { fixtures } from "./generate.js";
@@ -14,7 +14,7 @@ const which = process.argv[2] === "board" ? "board" : "shifts";
 const server = await benchServer();
 const { url } = await benchDatabase(server.adminUrl, 1);
 const fx = await fixtures(url);
-const token = issueToken(fx.viewerAccountId, 0).token;
+const token = await benchToken(url, fx.viewerAccountId);
 const dir = "/tmp/linshe-prof";
 await rm(dir, { recursive: true, force: true });
 const child = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--max-semi-space-size=64", "--import", "tsx", path.join(repoRoot, "bench/app-process.ts")], {

@@ -8,7 +8,7 @@ import autocannon from "autocannon";
 import { createClient } from "graphql-ws";
 import pg from "pg";
 import WebSocket from "ws";
-import { issueToken } from "../api/src/auth/tokens.js";
+import { benchToken, benchTokens } from "./tokens.js";
 import { repoRoot } from "../api/src/infra/migrations.js";
 import { benchDatabase, benchServer, markGenerated } from "./db.js";
 import { fixtures, generate, makeIds } from "./generate.js";
@@ -60,7 +60,7 @@ async function prepare(scale: number) {
     fx = g;
   } else fx = await fixtures(url);
   if (process.env.AUTH_SECRET !== "bench-secret") throw new Error("run through `pnpm bench` (it sets AUTH_SECRET for all processes)");
-  const token = issueToken(fx.viewerAccountId, 0).token;
+  const token = await benchToken(url, fx.viewerAccountId);
   return { server, url, fx, token };
 }
 
@@ -215,7 +215,7 @@ async function claimStorm(scale: number) {
 
   // Linshe over HTTP.
   const shiftA = await newShift();
-  const tokens = people.map((p) => issueToken(p.accountId, 0).token);
+  const tokens = await benchTokens(url, people.map((p) => p.accountId));
   const failures = new Map<string, number>();
   const mutation = `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { status } userErrors { code message } } }`;
   const t0 = performance.now();
@@ -262,7 +262,7 @@ async function fanout(scale: number) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const officer = (await client.query<{ id: string }>(`SELECT "accountId" AS id FROM "AccountRole" WHERE role = 'OFFICER' AND "stationId" = $1 ORDER BY "accountId" LIMIT 1`, [fx.stationId])).rows[0]!.id;
-  const officerToken = issueToken(officer, 0).token;
+  const officerToken = await benchToken(url, officer);
   // Dashboards are spread over this many officers of the station (each viewer's results are executed apart).
   const VIEWERS = Number(opt("viewers", "1"));
   const viewerTokens = [officerToken];
@@ -274,7 +274,7 @@ async function fanout(scale: number) {
       [phone, `值班民警${k}`],
     );
     await client.query(`INSERT INTO "AccountRole" (id, "accountId", role, "stationId") SELECT gen_random_uuid(), $1, 'OFFICER', $2 WHERE NOT EXISTS (SELECT 1 FROM "AccountRole" WHERE "accountId" = $1 AND role = 'OFFICER')`, [rows[0]!.id, fx.stationId]);
-    viewerTokens.push(issueToken(rows[0]!.id, 0).token);
+    viewerTokens.push(await benchToken(url, rows[0]!.id));
   }
   const memory = () =>
     new Promise<{ rss: number; heapUsed: number }>((resolve) => {

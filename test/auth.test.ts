@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
-import { issueToken } from "../api/src/auth/tokens.js";
+import { signToken } from "../api/src/auth/tokens.js";
 import { prisma } from "../api/src/db.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
@@ -44,9 +44,16 @@ describe("signIn", () => {
     for (const res of [wrong, unknown]) {
       expect(res.data!.signIn.token).toBeNull();
       expect(res.data!.signIn.userErrors).toEqual([
-        { code: "UNAUTHENTICATED", message: "Wrong phone or password / 手机号或密码错误", field: ["input", "password"] },
+        { code: "UNAUTHENTICATED", message: "手机号或密码错误", field: ["input", "password"] },
       ]);
     }
+    // The client's language decides the message's: Chinese unless it asks for English.
+    const res = await fetch(`${app.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "accept-language": "en-US,en;q=0.9" },
+      body: JSON.stringify({ query: SIGN_IN, variables: { input: { phone: DEMO_PHONES.fushanOfficer, password: "nope-nope" } } }),
+    });
+    expect(((await res.json()) as { data: { signIn: { userErrors: { message: string }[] } } }).data.signIn.userErrors[0]!.message).toBe("Wrong phone or password");
   });
 
   it("reports malformed input as VALIDATION errors on the fields", async () => {
@@ -77,13 +84,12 @@ describe("tokens", () => {
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: "someone-else" })).toString("base64url")}.${s}`;
     expect((await gql(app, `{ viewer { phone } }`, {}, forged)).data!.viewer).toBeNull();
 
-    const account = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
-    const expired = issueToken(account.id, account.tokenVersion, Date.now() - 8 * 24 * 3600 * 1000).token;
+    const past = Math.floor(Date.now() / 1000) - 8 * 24 * 3600;
+    const expired = signToken({ ...claims, iat: past, exp: past + 3600 });
     expect((await gql(app, `{ viewer { phone } }`, {}, expired)).data!.viewer).toBeNull();
 
-    await prisma.account.update({ where: { id: account.id }, data: { tokenVersion: { increment: 1 } } });
+    await prisma.session.update({ where: { id: claims.sid }, data: { revokedAt: new Date() } });
     expect((await gql(app, `{ viewer { phone } }`, {}, token)).data!.viewer).toBeNull();
-    await prisma.account.update({ where: { id: account.id }, data: { tokenVersion: { decrement: 1 } } });
   });
 });
 
@@ -113,7 +119,7 @@ describe("WebSocket (graphql-ws on /graphql)", () => {
     const client = wsClient(app, null);
     const sub = subscribe(client, TEAM_UPDATED, { teamId: gid("Team", demo.haolinshe.id) });
     const [first] = await sub.waitFor(1).catch((e) => [{ errors: [e] }]);
-    expect(JSON.stringify(first)).toMatch(/Not authorized/);
+    expect(JSON.stringify(first)).toMatch(/没有权限查看/);
     await client.dispose();
   });
 
@@ -134,7 +140,7 @@ describe("WebSocket (graphql-ws on /graphql)", () => {
     const client = wsClient(app, other);
     const sub = subscribe(client, TEAM_UPDATED, { teamId: gid("Team", demo.haolinshe.id) });
     const results = await sub.waitFor(1).catch((e) => [{ errors: [e] }]);
-    expect(JSON.stringify(results)).toMatch(/Team not found/);
+    expect(JSON.stringify(results)).toMatch(/未找到队伍/);
     await client.dispose();
   });
 });

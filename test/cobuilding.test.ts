@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
-import { issueToken } from "../api/src/auth/tokens.js";
+import { createSession } from "../api/src/auth/sessions.js";
 import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { canonicalText, expireAgreements, sha256 } from "../api/src/modules/partner/agreement.service.js";
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const lawAdmin = await prisma.account.create({
     data: { phone: "13700009999", passwordHash: "x", roles: { create: { role: "PARTNER_ADMIN", partnerId: lawFirm.id } } },
   });
-  otherPartnerAdmin = issueToken(lawAdmin.id, 0).token;
+  otherPartnerAdmin = (await createSession(prisma, lawAdmin.id)).token;
 });
 afterAll(() => app?.stop());
 afterEach(() => clock.reset());
@@ -67,9 +67,10 @@ const sign = (token: string, agreementId: string, version: number, side?: string
 describe("agreement workflow", () => {
   it("both sides sign one exact version; revising lapses signatures; stale versions are refused; history is kept", async () => {
     const id = await draft(property.id);
-    expect((await sign(otherPartnerAdmin, id, 1)).data!.signAgreement.userErrors[0].code).toBe("FORBIDDEN");
+    // Not a party: the agreement does not exist for them. A party acting for the other side: refused.
+    expect((await sign(otherPartnerAdmin, id, 1)).data!.signAgreement.userErrors[0].code).toBe("NOT_FOUND");
     expect((await sign(partnerAdmin, id, 1, "STATION")).data!.signAgreement.userErrors[0].code).toBe("FORBIDDEN");
-    expect((await sign(leader, id, 1)).data!.signAgreement.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await sign(leader, id, 1)).data!.signAgreement.userErrors[0].code).toBe("NOT_FOUND");
 
     expect((await sign(partnerAdmin, id, 1)).data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
     const v2 = terms({ terms: "修订后的条款：增加夜巡。" });
@@ -77,7 +78,7 @@ describe("agreement workflow", () => {
     expect(revised.data!.reviseAgreement.agreement).toEqual({ status: "DRAFT", currentVersionNumber: 2 });
 
     const stale = await sign(officer, id, 1);
-    expect(stale.data!.signAgreement.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringContaining("not the current version"), field: ["input", "version"] }]);
+    expect(stale.data!.signAgreement.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringContaining("请签署最新版本"), field: ["input", "version"] }]);
     expect((await sign(officer, id, 2)).data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
     const again = await sign(officer, id, 2); // idempotent
     expect(again.data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
@@ -131,7 +132,7 @@ describe("agreement workflow", () => {
 
     const other = await draft(lawFirm.id);
     const term = `mutation ($input: TerminateAgreementInput!) { terminateAgreement(input: $input) { agreement { status terminationReason } userErrors { code } } }`;
-    expect((await gql(app, term, { input: { agreementId: other, reason: "x" } }, partnerAdmin)).data!.terminateAgreement.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await gql(app, term, { input: { agreementId: other, reason: "x" } }, partnerAdmin)).data!.terminateAgreement.userErrors[0].code).toBe("NOT_FOUND");
     const done = await gql(app, term, { input: { agreementId: other, reason: "单位搬迁" } }, otherPartnerAdmin);
     expect(done.data!.terminateAgreement.agreement).toEqual({ status: "TERMINATED", terminationReason: "单位搬迁" });
     expect((await sign(officer, other, 1)).data!.signAgreement.userErrors[0].code).toBe("CONFLICT");
@@ -224,7 +225,7 @@ describe("rotation and fulfilment", () => {
     const hospital = await prisma.partner.findFirstOrThrow({ where: { name: "越城区中医院" } });
     const school = await prisma.partner.findFirstOrThrow({ where: { name: "府山中学" } });
     const adminOf = async (partnerId: string, phone: string) =>
-      issueToken((await prisma.account.create({ data: { phone, passwordHash: "x", roles: { create: { role: "PARTNER_ADMIN", partnerId } } } })).id, 0).token;
+      (await createSession(prisma, (await prisma.account.create({ data: { phone, passwordHash: "x", roles: { create: { role: "PARTNER_ADMIN", partnerId } } } })).id)).token;
     await activate(lawFirm.id, otherPartnerAdmin);
     const count = async () => {
       const before = sqlStats.statements;

@@ -32,11 +32,15 @@ afterAll(() => app?.stop());
 // no reward stock is negative.
 afterEach(async () => {
   clock.reset();
-  const sums = await prisma.pointsEntry.groupBy({ by: ["volunteerId"], _sum: { amount: true } });
+  // Points belong to a station: per volunteer and station.
+  const sums = await prisma.pointsEntry.groupBy({ by: ["volunteerId", "stationId"], _sum: { amount: true } });
   for (const s of sums) expect(s._sum.amount!).toBeGreaterThanOrEqual(0);
-  const sample = sums.slice(0, 5);
+  const sample = sums.filter((s) => s.stationId === demo.fushan.id).slice(0, 5);
   for (const s of sample) {
-    const res = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Volunteer { points { balance } } } }`, { id: gid("Volunteer", s.volunteerId) }, officer);
+    const res = await gql(app, `query ($id: ID!, $s: ID!) { node(id: $id) { ... on Volunteer { points(stationId: $s) { balance } } } }`, {
+      id: gid("Volunteer", s.volunteerId),
+      s: gid("Station", s.stationId),
+    }, officer);
     expect(res.data!.node.points.balance).toBe(s._sum.amount);
   }
   expect(await prisma.reward.count({ where: { stock: { lt: 0 } } })).toBe(0);
@@ -65,9 +69,11 @@ describe("good deeds → commendations", () => {
   it("only the station's officers approve; approval awards points once; rejected deeds stay rejected", async () => {
     const before = await balance(phones[0]!);
     const id = await deed(phones[0]!, "拾金不昧");
-    for (const t of [leader, otherOfficer, tok(phones[1]!)]) {
+    for (const t of [leader, tok(phones[1]!)]) {
       expect((await gql(app, APPROVE, { input: { goodDeedId: id, points: 30 } }, t)).data!.approveGoodDeed.userErrors[0].code).toBe("FORBIDDEN");
     }
+    // Another station's officer learns nothing: the deed does not exist for them.
+    expect((await gql(app, APPROVE, { input: { goodDeedId: id, points: 30 } }, otherOfficer)).data!.approveGoodDeed.userErrors[0].code).toBe("NOT_FOUND");
     const ok = await gql(app, APPROVE, { input: { goodDeedId: id, points: 30 } }, officer);
     expect(ok.data!.approveGoodDeed.goodDeed).toMatchObject({ status: "APPROVED", pointsAwarded: 30 });
     expect(ok.data!.approveGoodDeed.goodDeed.commendation.id).toBeTruthy();
@@ -88,11 +94,11 @@ describe("good deeds → commendations", () => {
       input: { teamId: teamGid(demo.haolinshe.id), category: "OTHER", title: "x", story: "y", occurredAt: inMinutes(60) },
     }, tok(phones[2]!));
     expect(future.data!.submitGoodDeed.userErrors).toEqual([{ code: "VALIDATION", field: ["input", "occurredAt"] }]);
-    const outsider = await signIn(app, "13900000003");
+    const outsider = await signIn(app, "13900000003"); // 长庆's committee: 好邻舍义警 does not exist for them
     const res = await gql(app, SUBMIT, {
       input: { teamId: teamGid(demo.haolinshe.id), category: "OTHER", title: "x", story: "y", occurredAt: inMinutes(-60) },
     }, outsider);
-    expect(res.data!.submitGoodDeed.userErrors[0].code).toBe("FORBIDDEN");
+    expect(res.data!.submitGoodDeed.userErrors[0].code).toBe("NOT_FOUND");
   });
 });
 
@@ -305,14 +311,22 @@ describe("points", () => {
     clock.advance(70 * 60_000);
     await gql(app, CHECK_OUT, { input: { claimId: c, method: "LEADER" } }, leader);
     const v = await demo.volunteer(p);
-    const q = `query ($id: ID!, $from: DateTime!, $to: DateTime!) { node(id: $id) { ... on Volunteer { hoursCertificate(from: $from, to: $to) { totalMinutes shiftCount csv } } } }`;
-    const vars = { id: gid("Volunteer", v.id), from: inMinutes(-60), to: inMinutes(24 * 60) };
+    // A deed whose title would run as a spreadsheet formula.
+    const formula = await deed(p, '=HYPERLINK("http://evil.example","点我")');
+    await gql(app, APPROVE, { input: { goodDeedId: formula, points: 1 } }, officer);
+    const q = `query ($id: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) { node(id: $id) { ... on Volunteer { hoursCertificate(stationId: $s, from: $from, to: $to) { stationName totalMinutes shiftCount csv } } } }`;
+    const vars = { id: gid("Volunteer", v.id), s: gid("Station", demo.fushan.id), from: inMinutes(-60 * 24 * 2), to: inMinutes(24 * 60) };
     for (const t of [tok(p), officer]) {
       const cert = (await gql(app, q, vars, t)).data!.node.hoursCertificate;
-      expect(cert).toMatchObject({ totalMinutes: 60, shiftCount: 1 });
+      expect(cert).toMatchObject({ stationName: "府山派出所", totalMinutes: 60, shiftCount: 1 });
       expect(cert.csv).toContain('"护学岗, ""早班"""');
       expect(cert.csv.trim().split("\r\n").at(-1)).toContain(",60");
+      // Neutralised: the cell starts with an apostrophe, so no spreadsheet evaluates it.
+      expect(cert.csv).toContain(`"'=HYPERLINK(""http://evil.example"",""点我"")"`);
+      expect(cert.csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
     }
     expect((await gql(app, q, vars, tok(phones[191]!))).data!.node.hoursCertificate).toBeNull();
+    // Another station's officer cannot even see the volunteer.
+    expect((await gql(app, q, vars, otherOfficer)).data!.node).toBeNull();
   });
 });

@@ -16,12 +16,12 @@ const viewers: Viewer[] = [];
 
 beforeAll(async () => {
   demo = await seedDemoData();
-  leader = (await loadViewer((await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } })).id))!;
+  leader = (await loadViewer((await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } })).id, null))!;
   const accounts = await prisma.account.findMany({
     where: { phone: { in: Array.from({ length: PEOPLE * RUNS }, (_, i) => String(13800000101 + i)) } },
     orderBy: { phone: "asc" },
   });
-  for (const a of accounts) viewers.push((await loadViewer(a.id))!);
+  for (const a of accounts) viewers.push((await loadViewer(a.id, null))!);
 });
 
 /** Expected refusals are fine; anything else is a bug. */

@@ -68,24 +68,34 @@ describe("station boundaries", () => {
   it("denies another station's officer reading or changing a team", async () => {
     const teamId = gid("Team", demo.haolinshe.id);
     const read = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Team { name } } }`, { id: teamId }, tokens.otherOfficer);
-    // Nothing of the team leaks; the field says why.
-    expect(read.data?.node?.name ?? null).toBeNull();
-    expect(read.errors?.[0]?.message).toMatch(/Not authorized/);
+    // Nothing of the team leaks, not even that it exists: the same null as for a missing ID.
+    expect(read).toEqual({ data: { node: null } });
+    const missing = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Team { name } } }`, { id: gid("Team", "00000000-0000-7000-8000-000000000000") }, tokens.otherOfficer);
+    expect(missing).toEqual(read);
     const write = await gql(
       app,
       `mutation ($input: CreateSquadInput!) { createSquad(input: $input) { squad { id } userErrors { code } } }`,
       { input: { teamId, name: "越界小队", specialty: "TRAFFIC" } },
       tokens.otherOfficer,
     );
-    expect(write.data!.createSquad).toEqual({ squad: null, userErrors: [{ code: "FORBIDDEN" }] });
+    expect(write.data!.createSquad).toEqual({ squad: null, userErrors: [{ code: "NOT_FOUND" }] });
     expect(await prisma.squad.count({ where: { name: "越界小队" } })).toBe(0);
   });
 });
 
 const CREATE_TEAM = `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id name viewerCanManage } userErrors { code message field } } }`;
 const REGISTER = `mutation ($input: RegisterVolunteerInput!) {
-  registerVolunteer(input: $input) { volunteer { id displayName phone specialties } userErrors { code message field } }
+  registerVolunteer(input: $input) { enrollment { id displayName phone status } activationCode userErrors { code message field } }
 }`;
+const ACTIVATE = `mutation ($input: ActivateAccountInput!) {
+  activateAccount(input: $input) { token viewer { roleNames } userErrors { code message field } }
+}`;
+
+/** A person in another team of the station (created directly: what registration and activation make). */
+async function addPerson(stationId: string, teamName: string, phone: string, name: string) {
+  const team = await prisma.team.upsert({ where: { stationId_name: { stationId, name: teamName } }, create: { stationId, name: teamName }, update: {} });
+  return prisma.volunteer.create({ data: { name, displayName: name, phone, teams: { create: { teamId: team.id } } } });
+}
 
 describe("management mutations", () => {
   it("an officer creates a team; a duplicate name is a CONFLICT; bad input is VALIDATION", async () => {
@@ -116,34 +126,55 @@ describe("management mutations", () => {
     const created = squad.data!.createSquad.squad;
     expect(created).toMatchObject({ name: "电动车防盗", specialty: "COMMUNITY_GRID", viewerCanManage: true });
 
-    const outsider = await demo.volunteer("13900000002"); // 长庆's committee member, not in 好邻舍义警
     const add = `mutation ($input: AddSquadMemberInput!) { addSquadMember(input: $input) { membership { role } userErrors { code field } } }`;
-    const notInTeam = await gql(app, add, { input: { squadId: created.id, volunteerId: gid("Volunteer", outsider.id) } }, tokens.leader);
-    expect(notInTeam.data!.addSquadMember.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "volunteerId"] }]);
-
     const addTeam = `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { membership { role } userErrors { code } } }`;
-    const asLeader = await gql(app, addTeam, { input: { teamId: gid("Team", demo.haolinshe.id), volunteerId: gid("Volunteer", outsider.id), role: "LEADER" } }, tokens.leader);
+    const haolinshe = gid("Team", demo.haolinshe.id);
+
+    // Another station's person does not exist for this leader: no oracle, nothing changes.
+    const elsewhere = await demo.volunteer("13900000002"); // 长庆's committee member
+    const foreign = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", elsewhere.id) } }, tokens.leader);
+    expect(foreign.data!.addTeamMember.userErrors).toEqual([{ code: "NOT_FOUND" }]);
+    expect(await prisma.teamMembership.count({ where: { volunteerId: elsewhere.id, teamId: demo.haolinshe.id } })).toBe(0);
+
+    // Someone of the same station (another team): a leader may add them as a member, not as a leader.
+    const neighbour = await addPerson(demo.fushan.id, "红枫义警", "13700000077", "邻所队员");
+    const notInTeam = await gql(app, add, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader);
+    expect(notInTeam.data!.addSquadMember.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "volunteerId"] }]);
+    const asLeader = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", neighbour.id), role: "LEADER" } }, tokens.leader);
     expect(asLeader.data!.addTeamMember.userErrors).toEqual([{ code: "FORBIDDEN" }]);
-    const asMember = await gql(app, addTeam, { input: { teamId: gid("Team", demo.haolinshe.id), volunteerId: gid("Volunteer", outsider.id) } }, tokens.leader);
+    const asMember = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader);
     expect(asMember.data!.addTeamMember).toEqual({ membership: { role: "MEMBER" }, userErrors: [] });
+    expect((await gql(app, add, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader)).data!.addSquadMember).toEqual({
+      membership: { role: "MEMBER" },
+      userErrors: [],
+    });
 
-    const setLeader = await gql(
-      app,
-      `mutation ($input: SetSquadLeaderInput!) { setSquadLeader(input: $input) { membership { role volunteer { displayName } } userErrors { code } } }`,
-      { input: { squadId: created.id, volunteerId: gid("Volunteer", outsider.id) } },
-      tokens.leader,
-    );
-    expect(setLeader.data!.setSquadLeader.membership.role).toBe("LEADER");
+    // Leader roles change only by officers.
+    const SET_LEADER = `mutation ($input: SetSquadLeaderInput!) { setSquadLeader(input: $input) { membership { role volunteer { displayName } } userErrors { code } } }`;
+    const byLeader = await gql(app, SET_LEADER, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader);
+    expect(byLeader.data!.setSquadLeader.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    const byOfficer = await gql(app, SET_LEADER, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.officer);
+    expect(byOfficer.data!.setSquadLeader.membership.role).toBe("LEADER");
+    // A team leader cannot demote a co-leader by "adding" them again as a member.
+    const coLeader = (await prisma.teamMembership.findFirstOrThrow({ where: { teamId: demo.haolinshe.id, role: "LEADER" }, include: { volunteer: true } })).volunteer;
+    const demote = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", coLeader.id), role: "MEMBER" } }, tokens.leader);
+    expect(demote.data!.addTeamMember.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    expect((await prisma.teamMembership.findFirstOrThrow({ where: { teamId: demo.haolinshe.id, volunteerId: coLeader.id } })).role).toBe("LEADER");
 
+    // A squad leader cannot be removed by a team leader; a member can.
+    const REMOVE_SQUAD = `mutation ($input: RemoveSquadMemberInput!) { removeSquadMember(input: $input) { squad { id } userErrors { code } } }`;
+    expect((await gql(app, REMOVE_SQUAD, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader)).data!.removeSquadMember.userErrors).toEqual([
+      { code: "FORBIDDEN" },
+    ]);
     const remove = await gql(
       app,
       `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { name } userErrors { code } } }`,
-      { input: { teamId: gid("Team", demo.haolinshe.id), volunteerId: gid("Volunteer", outsider.id) } },
-      tokens.leader,
+      { input: { teamId: haolinshe, volunteerId: gid("Volunteer", neighbour.id) } },
+      tokens.officer,
     );
     expect(remove.data!.removeTeamMember.userErrors).toEqual([]);
     // Leaving the team leaves its squads too.
-    expect(await prisma.squadMembership.count({ where: { volunteerId: outsider.id, squad: { teamId: demo.haolinshe.id } } })).toBe(0);
+    expect(await prisma.squadMembership.count({ where: { volunteerId: neighbour.id, squad: { teamId: demo.haolinshe.id } } })).toBe(0);
   });
 
   it("a volunteer cannot manage the team", async () => {
@@ -156,7 +187,7 @@ describe("management mutations", () => {
     expect(res.data!.updateTeam).toEqual({ team: null, userErrors: [{ code: "FORBIDDEN" }] });
   });
 
-  it("an officer registers a volunteer who can then sign in; a second registration of the phone is a CONFLICT", async () => {
+  it("an officer registers a resident who joins by activating with the code; a second registration is a CONFLICT", async () => {
     const input = {
       teamId: gid("Team", demo.haolinshe.id),
       squadIds: [gid("Squad", demo.squads[0]!.id)],
@@ -166,31 +197,59 @@ describe("management mutations", () => {
       idNumber: "33060219900101002x",
       specialties: ["MEDICAL_GUARD"],
       skills: ["急救证"],
-      initialPassword: "hushi-2026",
     };
     const ok = await gql(app, REGISTER, { input }, tokens.officer);
     expect(ok.data!.registerVolunteer).toMatchObject({
-      volunteer: { displayName: "方护士", phone: "13700000001", specialties: ["MEDICAL_GUARD"] },
+      enrollment: { displayName: "方护士", phone: "13700000001", status: "PENDING" },
+      activationCode: expect.stringMatching(/^[A-Z2-9]{10}$/),
       userErrors: [],
     });
+    // Nobody is a volunteer before consenting.
+    expect(await prisma.volunteer.count({ where: { phone: "13700000001" } })).toBe(0);
+    const activated = await gql(app, ACTIVATE, { input: { phone: "13700000001", code: ok.data!.registerVolunteer.activationCode.toLowerCase(), password: "hushi-2026", acceptTerms: true } });
+    expect(activated.data!.activateAccount.userErrors).toEqual([]);
+    expect(activated.data!.activateAccount.viewer.roleNames).toEqual(["VOLUNTEER"]);
     expect(await signIn(app, "13700000001", "hushi-2026")).toBeTruthy();
     const stored = await prisma.volunteer.findUniqueOrThrow({ where: { phone: "13700000001" }, include: { squads: true, teams: true } });
     expect(stored.idNumber).toBe("33060219900101002X");
     expect(stored.squads).toHaveLength(1);
+    // The code works once.
+    const reused = await gql(app, ACTIVATE, { input: { phone: "13700000001", code: ok.data!.registerVolunteer.activationCode, password: "other-pass-1", acceptTerms: true } });
+    expect(reused.data!.activateAccount.userErrors[0].code).toBe("UNAUTHENTICATED");
 
     const again = await gql(app, REGISTER, { input: { ...input, name: "别人" } }, tokens.officer);
     expect(again.data!.registerVolunteer.userErrors).toEqual([{ code: "CONFLICT", message: expect.any(String), field: ["input", "phone"] }]);
 
-    const bad = await gql(app, REGISTER, { input: { ...input, phone: "555", idNumber: "123", initialPassword: "short" } }, tokens.officer);
-    expect(bad.data!.registerVolunteer.userErrors.map((e: { field: string[] }) => e.field.join("."))).toEqual([
-      "input.phone",
-      "input.idNumber",
-      "input.initialPassword",
-    ]);
+    const bad = await gql(app, REGISTER, { input: { ...input, phone: "555", idNumber: "123" } }, tokens.officer);
+    expect(bad.data!.registerVolunteer.userErrors.map((e: { field: string[] }) => e.field.join("."))).toEqual(["input.phone", "input.idNumber"]);
 
     const byLeader = await gql(app, REGISTER, { input: { ...input, phone: "13700000002" } }, tokens.leader);
     expect(byLeader.data!.registerVolunteer.userErrors[0].code).toBe("FORBIDDEN");
-    expect(await prisma.volunteer.count({ where: { phone: "13700000002" } })).toBe(0);
+    expect(await prisma.enrollment.count({ where: { phone: "13700000002" } })).toBe(0);
+  });
+
+  it("answers another station's officer the same for a phone in use there as for a new one, and touches no account", async () => {
+    const committee = gid("Team", demo.committee.id);
+    const known = DEMO_PHONES.fushanOfficer; // an officer of 府山, unknown to 长庆
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: known } });
+    const shape = (r: GqlResponse) => ({
+      keys: Object.keys(r.data!.registerVolunteer.enrollment).sort(),
+      status: r.data!.registerVolunteer.enrollment.status,
+      code: typeof r.data!.registerVolunteer.activationCode,
+      errors: r.data!.registerVolunteer.userErrors,
+    });
+    const person = { teamId: committee, name: "李四", specialties: [] };
+    const used = await gql(app, REGISTER, { input: { ...person, phone: known } }, tokens.otherOfficer);
+    const fresh = await gql(app, REGISTER, { input: { ...person, phone: "13700000123" } }, tokens.otherOfficer);
+    expect(shape(used)).toEqual(shape(fresh));
+    expect(await prisma.account.findUniqueOrThrow({ where: { phone: known } })).toEqual(account);
+    // Only the phone's owner, signed in, can accept it.
+    const owner = tokens.officer!;
+    const pending = await gql(app, `{ viewer { pendingEnrollments { id stationName } } }`, {}, owner);
+    expect(pending.data!.viewer.pendingEnrollments).toEqual([{ id: used.data!.registerVolunteer.enrollment.id, stationName: "长庆派出所" }]);
+    const code = await gql(app, ACTIVATE, { input: { phone: known, code: used.data!.registerVolunteer.activationCode, password: "take-over-9", acceptTerms: true } });
+    expect(code.data!.activateAccount.userErrors[0].code).toBe("CONFLICT");
+    expect(await prisma.account.findUniqueOrThrow({ where: { phone: known } })).toEqual(account);
   });
 });
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createYoga, type Plugin } from "graphql-yoga";
 import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import type { ExecutionArgs } from "graphql";
 import { bearer } from "./auth/tokens.js";
 import { viewerFromToken, type Viewer } from "./auth/viewer.js";
@@ -17,6 +17,9 @@ import { publicCachePlugin } from "./graphql/public-cache.js";
 import { operationKey, subscribeShared } from "./graphql/shared-subscriptions.js";
 import { repoRoot } from "./infra/migrations.js";
 import { closePubSub } from "./pubsub.js";
+import { localeFrom, type Locale } from "./i18n.js";
+import { localizeErrors } from "./graphql/localize.js";
+import { startSocketSessions, trackSocket } from "./graphql/socket-sessions.js";
 import { schema } from "./schema/index.js";
 
 const webDist = path.join(repoRoot, "web/dist");
@@ -25,6 +28,7 @@ interface ServerContext {
   req?: IncomingMessage;
   /** set for WebSocket operations: the viewer authenticated in connection_init */
   wsViewer?: Viewer | null;
+  wsLocale?: Locale;
 }
 
 const depthLimit: Plugin = {
@@ -40,10 +44,10 @@ export function createGraphQL() {
     graphiql: config.graphiql ? { subscriptionsProtocol: "WS" } : false,
     landingPage: false,
     maskedErrors: true,
-    plugins: [depthLimit, publicCachePlugin()],
-    context: async ({ request, wsViewer }) => {
-      if (wsViewer !== undefined) return createContext(wsViewer);
-      return createContext(await viewerFromToken(bearer(request.headers.get("authorization"))));
+    plugins: [depthLimit, publicCachePlugin(), localizeErrors()],
+    context: async ({ request, wsViewer, wsLocale }) => {
+      if (wsViewer !== undefined) return createContext(wsViewer, wsLocale ?? "zh");
+      return createContext(await viewerFromToken(bearer(request.headers.get("authorization"))), localeFrom(request.headers.get("accept-language")));
     },
   });
 }
@@ -56,17 +60,30 @@ export interface App {
 
 export async function buildApp() {
   const yoga = createGraphQL();
+  // No request may end the process: whatever a handler throws becomes a 500 for that request only.
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname === "/graphql") return void yoga(req, res);
-    if (url.pathname === "/health") return void health(res);
-    return serveWeb(url.pathname, res);
+    try {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      if (url.pathname === "/graphql") return void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));
+      if (url.pathname === "/health") return void health(res).catch((e) => failed(res, e));
+      return serveWeb(url.pathname, res);
+    } catch (e) {
+      failed(res, e);
+    }
+  });
+  server.on("clientError", (_e, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    else socket.destroy();
   });
   const wss = new WebSocketServer({ server, path: "/graphql" });
-  useServer<Record<string, unknown>, { viewer?: Viewer | null; request: IncomingMessage }>(
+  wss.on("error", (e) => console.error(`[ws] server error: ${e.message}`));
+  wss.on("connection", (socket) => socket.on("error", (e) => console.error(`[ws] socket error: ${e.message}`)));
+  const stopSocketSessions = startSocketSessions();
+  useServer<Record<string, unknown>, { viewer?: Viewer | null; locale?: Locale; request: IncomingMessage; socket: WebSocket }>(
     {
-      // An unknown or expired token closes the socket (4403); no token allows only public data.
+      // An unknown, expired or revoked token closes the socket (4403); no token allows only public data.
       onConnect: async (ctx) => {
+        ctx.extra.locale = ctx.connectionParams?.locale === "en" ? "en" : "zh";
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         if (header === undefined || header === null || header === "") {
           ctx.extra.viewer = null;
@@ -75,6 +92,7 @@ export async function buildApp() {
         const viewer = await viewerFromToken(bearer(String(header)));
         if (!viewer) return false;
         ctx.extra.viewer = viewer;
+        if (viewer.sessionId) trackSocket(ctx.extra.socket, viewer.accountId, viewer.sessionId, viewer.sessionExpiresAt);
         return true;
       },
       execute: (args: ExecutionArgs) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
@@ -87,6 +105,7 @@ export async function buildApp() {
           ...ctx,
           req: ctx.extra.request,
           wsViewer: ctx.extra.viewer ?? null,
+          wsLocale: ctx.extra.locale ?? "zh",
           params,
         });
         const args: ExecutionArgs = {
@@ -97,7 +116,7 @@ export async function buildApp() {
           contextValue: await contextFactory(),
           // Queries and mutations over the socket run as over HTTP; subscriptions share each event's
           // execution between subscriptions with the same operation and viewer.
-          rootValue: { execute, key: operationKey(params.query, params.operationName, params.variables, ctx.extra.viewer ?? null) },
+          rootValue: { execute, key: operationKey(params.query, params.operationName, params.variables, ctx.extra.viewer ?? null, ctx.extra.locale ?? "zh") },
         };
         const errors = validate(args.schema, args.document);
         return errors.length ? errors : args;
@@ -117,6 +136,7 @@ export async function buildApp() {
         port: actual,
         url: `http://127.0.0.1:${actual}`,
         stop: async () => {
+          stopSocketSessions();
           for (const c of wss.clients) c.terminate();
           await new Promise<void>((r) => wss.close(() => r()));
           server.closeAllConnections();
@@ -126,6 +146,12 @@ export async function buildApp() {
       };
     },
   };
+}
+
+function failed(res: ServerResponse, e: unknown) {
+  console.error(`[http] request failed: ${e instanceof Error ? e.message : String(e)}`);
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message: "Unexpected error." }] }));
 }
 
 async function health(res: ServerResponse) {
@@ -154,7 +180,13 @@ const PLACEHOLDER = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><me
 <p>The web app is not built yet. The API is at <a href="/graphql">/graphql</a>.</p></body></html>`;
 
 function serveWeb(pathname: string, res: ServerResponse) {
-  const file = path.join(webDist, path.normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, ""));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return void res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("Bad Request: malformed URL");
+  }
+  const file = path.join(webDist, path.normalize(decoded).replace(/^([/\\])+/, ""));
   const inside = file.startsWith(webDist + path.sep);
   if (inside && existsSync(file) && statSync(file).isFile()) {
     const ext = path.extname(file);

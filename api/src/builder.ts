@@ -1,12 +1,14 @@
 import SchemaBuilder from "@pothos/core";
+import { GraphQLError, Kind } from "graphql";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import ValidationPlugin from "@pothos/plugin-validation";
-import { can } from "./auth/viewer.js";
+import { decide, seesStation, type Check } from "./auth/policy.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./config.js";
 import type { Context } from "./context.js";
+import { msg } from "./i18n.js";
 import { prisma } from "./db.js";
 import type PrismaTypes from "./generated/pothos-prisma-types.js";
 import { getDatamodel } from "./generated/pothos-prisma-types.js";
@@ -17,9 +19,8 @@ export const builder = new SchemaBuilder<{
   AuthScopes: {
     public: boolean;
     signedIn: boolean;
-    admin: boolean;
-    /** station id */
-    officerOf: string;
+    /** A decision of the access policy (api/src/auth/policy.ts): `{ policy: check(action, facts) }`. */
+    policy: Check;
     /** station id: officers, members of its teams, its partners' admins */
     seeStation: string;
   };
@@ -38,10 +39,11 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => ({
       public: true,
       signedIn: !!ctx.viewer,
-      admin: !!ctx.viewer?.isAdmin,
-      officerOf: (stationId) => can.officerOf(ctx.viewer, stationId),
-      seeStation: (stationId) => can.seeStation(ctx.viewer, stationId),
+      policy: (c) => decide(ctx.viewer, c),
+      seeStation: (stationId) => seesStation(ctx.viewer, stationId),
     }),
+    // A denied read is a FORBIDDEN error in the client's language (yoga's error plugin localizes it).
+    unauthorizedError: () => new GraphQLError(msg("没有权限查看", "Not allowed to see this"), { extensions: { code: "FORBIDDEN" } }),
   },
   prisma: {
     client: prisma,
@@ -57,6 +59,9 @@ export const builder = new SchemaBuilder<{
     cursorType: "String",
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    // graphql/node.ts defines node/nodes: null alike for malformed, missing and foreign IDs.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
   },
 });
 
@@ -67,9 +72,13 @@ builder.subscriptionType({});
 builder.scalarType("DateTime", {
   description: "An instant, ISO-8601 in UTC (shown in Asia/Shanghai by clients)",
   serialize: (d) => (d instanceof Date ? d.toISOString() : new Date(d as string).toISOString()),
-  parseValue: (v) => {
-    const d = new Date(v as string);
-    if (typeof v !== "string" || Number.isNaN(d.getTime())) throw new TypeError("DateTime must be an ISO-8601 string");
-    return d;
-  },
+  // An unparseable value becomes an invalid Date rather than an error here: mutations report it as a
+  // VALIDATION userError on its field (dateTime() in graphql/mutation.ts), queries with dateArg().
+  parseValue: (v) => parseDateTime(v),
+  parseLiteral: (node) => parseDateTime(node.kind === Kind.STRING ? node.value : null),
 });
+
+function parseDateTime(v: unknown): Date {
+  if (typeof v !== "string" || !/^[+-]?\d{4,6}-\d{2}-\d{2}/.test(v)) return new Date(Number.NaN);
+  return new Date(v);
+}

@@ -1,18 +1,15 @@
 import DataLoader from "dataloader";
+import { NOBODY, peopleFacts } from "./auth/facts.js";
+import type { PersonFacts } from "./auth/policy.js";
 import type { Viewer } from "./auth/viewer.js";
 import { prisma } from "./db.js";
+import type { Locale } from "./i18n.js";
 import { fulfilmentOf, type ObligationFulfilment } from "./modules/partner/fulfilment.service.js";
-
-export interface PersonalAccess {
-  teamIds: string[];
-  squadIds: string[];
-  stationIds: string[];
-  /** 共建单位 the volunteer comes from */
-  partnerId: string | null;
-}
 
 export interface Context {
   viewer: Viewer | null;
+  /** The language of messages in this response. */
+  locale: Locale;
   loaders: ReturnType<typeof createLoaders>;
 }
 
@@ -35,28 +32,16 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
       }
       return loader;
     },
-    /** A volunteer's teams, squads and stations: decides who may see their personal data. */
-    personalAccess: new DataLoader<string, PersonalAccess>(async (volunteerIds) => {
-      const [teams, squads, people] = await Promise.all([
-        prisma.teamMembership.findMany({
-          where: { volunteerId: { in: [...volunteerIds] } },
-          select: { volunteerId: true, teamId: true, team: { select: { stationId: true } } },
-        }),
-        prisma.squadMembership.findMany({
-          where: { volunteerId: { in: [...volunteerIds] } },
-          select: { volunteerId: true, squadId: true },
-        }),
-        prisma.volunteer.findMany({ where: { id: { in: [...volunteerIds] } }, select: { id: true, partnerId: true } }),
-      ]);
-      const byId = new Map<string, PersonalAccess>(volunteerIds.map((id) => [id, { teamIds: [], squadIds: [], stationIds: [], partnerId: null }]));
-      for (const t of teams) {
-        const a = byId.get(t.volunteerId)!;
-        a.teamIds.push(t.teamId);
-        a.stationIds.push(t.team.stationId);
-      }
-      for (const s of squads) byId.get(s.volunteerId)!.squadIds.push(s.squadId);
-      for (const p of people) byId.get(p.id)!.partnerId = p.partnerId;
-      return volunteerIds.map((id) => byId.get(id)!);
+    /** Where a volunteer belongs: what the access policy decides personal data and points on. */
+    person: new DataLoader<string, PersonFacts>(async (volunteerIds) => {
+      const facts = await peopleFacts(prisma, volunteerIds);
+      return volunteerIds.map((id) => facts.get(id) ?? NOBODY(id));
+    }),
+    /** The two parties of an agreement, for its versions and history. */
+    agreementParties: new DataLoader<string, { stationId: string; partnerId: string } | null>(async (ids) => {
+      const rows = await prisma.agreement.findMany({ where: { id: { in: [...ids] } }, select: { id: true, stationId: true, partnerId: true } });
+      const m = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => m.get(id) ?? null);
     }),
     /** Where a shift belongs, for scope checks on claims. */
     shiftScope: new DataLoader<string, { stationId: string; teamId: string; squadId: string | null } | null>(async (ids) => {
@@ -80,6 +65,14 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
       const m = new Map(rows.map((r) => [r.shiftId, r]));
       return shiftIds.map((id) => m.get(id) ?? null);
     }),
+    /** The viewer's confirmed shifts still to come, for the overlap reason on the board. */
+    viewerConfirmedSpans: new DataLoader<string, { shiftId: string; startsAt: Date; endsAt: Date }[]>(async (ids) => {
+      const rows = await prisma.shiftClaim.findMany({
+        where: { volunteerId: { in: [...ids] }, status: "CONFIRMED", shift: { status: "OPEN", endsAt: { gt: new Date() } } },
+        select: { volunteerId: true, shiftId: true, shift: { select: { startsAt: true, endsAt: true } } },
+      });
+      return ids.map((id) => rows.filter((r) => r.volunteerId === id).map((r) => ({ shiftId: r.shiftId, ...r.shift })));
+    }),
     /** The viewer's volunteer profile (specialties, squads), for viewerCanClaim. */
     viewerVolunteer: new DataLoader<string, { specialties: string[]; status: string } | null>(async (ids) => {
       const rows = await prisma.volunteer.findMany({ where: { id: { in: [...ids] } }, select: { id: true, specialties: true, status: true } });
@@ -92,11 +85,22 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
       const m = new Map(rows.map((r) => [r.volunteerId, r._count]));
       return ids.map((id) => m.get(id) ?? 0);
     }),
-    /** Points balance = the sum of the ledger. */
-    pointsBalance: new DataLoader<string, number>(async (ids) => {
-      const rows = await prisma.pointsEntry.groupBy({ by: ["volunteerId"], where: { volunteerId: { in: [...ids] } }, _sum: { amount: true } });
-      const m = new Map(rows.map((r) => [r.volunteerId, r._sum.amount ?? 0]));
-      return ids.map((id) => m.get(id) ?? 0);
+    /** Points balance at a station = the sum of that station's ledger entries. Key: `${volunteerId}:${stationId}`. */
+    pointsBalance: new DataLoader<string, number>(async (keys) => {
+      const pairs = keys.map((k) => k.split(":") as [string, string]);
+      const rows = await prisma.pointsEntry.groupBy({
+        by: ["volunteerId", "stationId"],
+        where: { OR: pairs.map(([volunteerId, stationId]) => ({ volunteerId, stationId })) },
+        _sum: { amount: true },
+      });
+      const m = new Map(rows.map((r) => [`${r.volunteerId}:${r.stationId}`, r._sum.amount ?? 0]));
+      return keys.map((k) => m.get(k) ?? 0);
+    }),
+    /** Station of a squad, for scope checks on squad memberships. */
+    squadStation: new DataLoader<string, string | null>(async (squadIds) => {
+      const rows = await prisma.squad.findMany({ where: { id: { in: [...squadIds] } }, select: { id: true, team: { select: { stationId: true } } } });
+      const m = new Map(rows.map((r) => [r.id, r.team.stationId]));
+      return squadIds.map((id) => m.get(id) ?? null);
     }),
     /** Station of a team, for scope checks on team fields. */
     teamStation: new DataLoader<string, string | null>(async (teamIds) => {
@@ -107,6 +111,6 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
   };
 }
 
-export function createContext(viewer: Viewer | null): Context {
-  return { viewer, loaders: createLoaders(viewer?.volunteerId ?? null) };
+export function createContext(viewer: Viewer | null, locale: Locale = "zh"): Context {
+  return { viewer, locale, loaders: createLoaders(viewer?.volunteerId ?? null) };
 }

@@ -18,6 +18,11 @@ export type Topics = {
   commendationBoardUpdated: [stationId: string, payload: { stationId: string; editionId: string }];
   /** Anything the public board of the station shows changed: every process drops its cached answers. */
   publicBoardChanged: [payload: { stationId: string }];
+  /**
+   * Sessions ended (all of the account's when `sessionIds` is null), or the account's rights changed:
+   * every process closes the matching WebSockets.
+   */
+  sessionsRevoked: [payload: { accountId: string; sessionIds: string[] | null; reason: "SIGNED_OUT" | "PASSWORD_CHANGED" | "DISABLED" | "RESET" | "ROLE_CHANGED" }];
 };
 
 export type ClaimNoticeReason = "PROMOTED" | "SHIFT_CANCELLED" | "ASSIGNED" | "REMOVED" | "SHIFT_CHANGED";

@@ -135,11 +135,11 @@ describe("in the browser", () => {
     await form.getByLabel("手机号").fill("12345");
     await form.getByRole("button", { name: "登记" }).click();
     await page.getByRole("alert").getByText("手机号格式不正确").waitFor();
-    expect(await prisma.volunteer.count({ where: { name: "方晓燕" } })).toBe(0);
+    expect(await prisma.enrollment.count({ where: { name: "方晓燕" } })).toBe(0);
     await form.getByLabel("手机号").fill("13712345678");
     await form.getByRole("button", { name: "登记" }).click();
-    await page.getByText("义警已登记").waitFor();
-    expect(await prisma.volunteer.count({ where: { name: "方晓燕", phone: "13712345678" } })).toBe(1);
+    await page.getByText(/已登记。激活码 [A-Z2-9]{10}/).waitFor();
+    expect(await prisma.enrollment.count({ where: { name: "方晓燕", phone: "13712345678", status: "PENDING" } })).toBe(1);
     await ctx.close();
   });
 

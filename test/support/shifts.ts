@@ -1,5 +1,5 @@
 import type { App } from "../../api/src/app.js";
-import { issueToken } from "../../api/src/auth/tokens.js";
+import { createSession } from "../../api/src/auth/sessions.js";
 import { prisma } from "../../api/src/db.js";
 import { gql } from "./client.js";
 import { gid } from "./fixtures.js";
@@ -7,7 +7,7 @@ import { gid } from "./fixtures.js";
 /** Tokens for many accounts without paying scrypt per sign-in (sign-in itself is tested elsewhere). */
 export async function tokensFor(phones: string[]): Promise<Map<string, string>> {
   const accounts = await prisma.account.findMany({ where: { phone: { in: phones } } });
-  return new Map(accounts.map((a) => [a.phone, issueToken(a.id, a.tokenVersion).token]));
+  return new Map(await Promise.all(accounts.map(async (a) => [a.phone, (await createSession(prisma, a.id)).token] as const)));
 }
 
 export const CREATE_SHIFT = `mutation ($input: CreateShiftInput!) {

@@ -1,10 +1,11 @@
-// Compact signed tokens (HMAC-SHA256 over a JSON payload), in the JWT wire format.
+// Compact signed tokens (HMAC-SHA256 over a JSON payload), in the JWT wire format. A token names its
+// session (a row in "Session"), so one device can be signed out without the others.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { config } from "../config.js";
 
 export interface TokenClaims {
   sub: string; // account id
-  ver: number; // account tokenVersion: bump to revoke
+  sid: string; // session id
   iat: number;
   exp: number;
 }
@@ -16,11 +17,9 @@ function sign(data: string): string {
   return createHmac("sha256", config.authSecret).update(data).digest("base64url");
 }
 
-export function issueToken(accountId: string, tokenVersion: number, now = Date.now()): { token: string; expiresAt: Date } {
-  const iat = Math.floor(now / 1000);
-  const claims: TokenClaims = { sub: accountId, ver: tokenVersion, iat, exp: iat + config.tokenTtlSeconds };
+export function signToken(claims: TokenClaims): string {
   const body = `${HEADER}.${b64(JSON.stringify(claims))}`;
-  return { token: `${body}.${sign(body)}`, expiresAt: new Date(claims.exp * 1000) };
+  return `${body}.${sign(body)}`;
 }
 
 /** Returns the claims of a valid, unexpired token, or null. */
@@ -33,7 +32,7 @@ export function verifyToken(token: string, now = Date.now()): TokenClaims | null
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   try {
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
-    if (typeof claims.sub !== "string" || typeof claims.exp !== "number") return null;
+    if (typeof claims.sub !== "string" || typeof claims.sid !== "string" || typeof claims.exp !== "number") return null;
     if (claims.exp * 1000 <= now) return null;
     return claims;
   } catch {
@@ -46,4 +45,9 @@ export function bearer(header: string | null | undefined): string | null {
   if (!header) return null;
   const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
   return m ? m[1]! : null;
+}
+
+/** A keyed hash of a one-time code: codes are stored only as this. */
+export function codeHash(code: string): string {
+  return createHmac("sha256", config.authSecret).update(`code:${code}`).digest("base64url");
 }

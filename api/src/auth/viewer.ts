@@ -1,10 +1,14 @@
-// Who is asking: loaded once per request (or WebSocket connection) from a verified token.
+// Who is asking: loaded once per request (or WebSocket connection) from a verified token and its
+// live session. What the viewer may do is decided in policy.ts.
 import { prisma } from "../db.js";
 import type { MemberRole } from "../generated/prisma/client.js";
 import { verifyToken } from "./tokens.js";
 
 export interface Viewer {
   accountId: string;
+  /** The session the token names (null for viewers built in tests or scripts). */
+  sessionId: string | null;
+  sessionExpiresAt: Date | null;
   phone: string;
   /** The volunteer's public name, else the account's (officers, partner contacts) */
   displayName: string;
@@ -13,7 +17,7 @@ export interface Viewer {
   officerStationIds: ReadonlySet<string>;
   /** partnerId → the partner's station */
   partnerAdminOf: ReadonlyMap<string, string>;
-  /** teamId → role and the team's station */
+  /** teamId → role and the team's station (active memberships only) */
   teams: ReadonlyMap<string, { role: MemberRole; stationId: string }>;
   /** squadId → role and the squad's team */
   squads: ReadonlyMap<string, { role: MemberRole; teamId: string }>;
@@ -24,20 +28,25 @@ interface ViewerRow {
   phone: string;
   displayName: string;
   disabled: boolean;
-  tokenVersion: number;
   volunteerId: string | null;
   volunteerName: string | null;
   volunteerStatus: string | null;
+  sessionExpiresAt: Date | null;
   roles: { role: string; stationId: string | null; partnerId: string | null; partnerStation: string | null }[];
   teams: { teamId: string; role: MemberRole; stationId: string }[];
   squads: { squadId: string; role: MemberRole; teamId: string }[];
 }
 
-/** Every request needs this, so it is one statement rather than one per relation. */
-export async function loadViewer(accountId: string, tokenVersion?: number): Promise<Viewer | null> {
+/**
+ * Every request needs this, so it is one statement rather than one per relation. With a session id,
+ * the session must be live (not revoked, not expired) and the account enabled.
+ */
+export async function loadViewer(accountId: string, sessionId: string | null): Promise<Viewer | null> {
   const [account] = await prisma.$queryRaw<ViewerRow[]>`
-    SELECT a.id, a.phone, a."displayName", a.disabled, a."tokenVersion", a."volunteerId",
+    SELECT a.id, a.phone, a."displayName", a.disabled, a."volunteerId",
            v."displayName" AS "volunteerName", v.status::text AS "volunteerStatus",
+           (SELECT s."expiresAt" FROM "Session" s WHERE s.id = ${sessionId}::uuid AND s."accountId" = a.id
+              AND s."revokedAt" IS NULL AND s."expiresAt" > now()) AS "sessionExpiresAt",
            COALESCE((SELECT json_agg(json_build_object('role', r.role, 'stationId', r."stationId", 'partnerId', r."partnerId", 'partnerStation', p."stationId"))
                      FROM "AccountRole" r LEFT JOIN "Partner" p ON p.id = r."partnerId" WHERE r."accountId" = a.id), '[]') AS roles,
            COALESCE((SELECT json_agg(json_build_object('teamId', m."teamId", 'role', m.role, 'stationId', t."stationId"))
@@ -47,7 +56,7 @@ export async function loadViewer(accountId: string, tokenVersion?: number): Prom
     FROM "Account" a LEFT JOIN "Volunteer" v ON v.id = a."volunteerId"
     WHERE a.id = ${accountId}::uuid`;
   if (!account || account.disabled) return null;
-  if (tokenVersion !== undefined && tokenVersion !== account.tokenVersion) return null;
+  if (sessionId !== null && !account.sessionExpiresAt) return null;
   const officerStationIds = new Set<string>();
   const partnerAdminOf = new Map<string, string>();
   let isAdmin = false;
@@ -60,6 +69,8 @@ export async function loadViewer(accountId: string, tokenVersion?: number): Prom
   const active = account.volunteerStatus === "ACTIVE";
   return {
     accountId: account.id,
+    sessionId,
+    sessionExpiresAt: account.sessionExpiresAt ? new Date(account.sessionExpiresAt) : null,
     phone: account.phone,
     displayName: account.volunteerName || account.displayName || account.phone,
     volunteerId: account.volunteerId,
@@ -74,26 +85,5 @@ export async function loadViewer(accountId: string, tokenVersion?: number): Prom
 export async function viewerFromToken(token: string | null): Promise<Viewer | null> {
   if (!token) return null;
   const claims = verifyToken(token);
-  return claims ? loadViewer(claims.sub, claims.ver) : null;
+  return claims ? loadViewer(claims.sub, claims.sid) : null;
 }
-
-// Pure questions about a viewer: the one place the access rules live.
-export const can = {
-  officerOf: (v: Viewer | null, stationId: string) => !!v && (v.isAdmin || v.officerStationIds.has(stationId)),
-  leadTeam: (v: Viewer | null, teamId: string) => !!v && v.teams.get(teamId)?.role === "LEADER",
-  leadSquad: (v: Viewer | null, squadId: string) => !!v && v.squads.get(squadId)?.role === "LEADER",
-  /** Stations whose data the viewer may read: officers', member teams', partners'. */
-  seeStation(v: Viewer | null, stationId: string): boolean {
-    if (!v) return false;
-    if (v.isAdmin || v.officerStationIds.has(stationId)) return true;
-    for (const t of v.teams.values()) if (t.stationId === stationId) return true;
-    for (const s of v.partnerAdminOf.values()) if (s === stationId) return true;
-    return false;
-  },
-  visibleStationIds(v: Viewer): string[] {
-    return [...new Set([...v.officerStationIds, ...[...v.teams.values()].map((t) => t.stationId), ...v.partnerAdminOf.values()])];
-  },
-  manageTeam: (v: Viewer | null, team: { id: string; stationId: string }) => can.officerOf(v, team.stationId) || can.leadTeam(v, team.id),
-  manageSquad: (v: Viewer | null, squad: { id: string; teamId: string }, stationId: string) =>
-    can.officerOf(v, stationId) || can.leadTeam(v, squad.teamId) || can.leadSquad(v, squad.id),
-};

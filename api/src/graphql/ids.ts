@@ -1,5 +1,6 @@
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { GraphQLError } from "graphql";
+import { msg } from "../i18n.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -11,5 +12,15 @@ export function idArg(value: string, typename: string, argument: string): string
   } catch {
     /* fall through */
   }
-  throw new GraphQLError(`\`${argument}\` is not a valid ${typename} ID`, { extensions: { code: "BAD_USER_INPUT", argument } });
+  throw new GraphQLError(msg(`\`${argument}\` 不是有效的编号`, `\`${argument}\` is not a valid ${typename} ID`), { extensions: { code: "BAD_USER_INPUT", argument } });
+}
+
+/** A DateTime argument of a query: unparseable or out of range (2000–2100) is a clear client error. */
+export function dateArg(value: Date, argument: string): Date {
+  if (Number.isNaN(value.getTime()) || value.getUTCFullYear() < 2000 || value.getUTCFullYear() >= 2100) {
+    throw new GraphQLError(msg(`\`${argument}\` 不是2000年至2100年之间的有效时间`, `\`${argument}\` is not a valid time between 2000 and 2100`), {
+      extensions: { code: "BAD_USER_INPUT", argument },
+    });
+  }
+  return value;
 }

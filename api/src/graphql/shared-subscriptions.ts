@@ -4,6 +4,9 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult, type GraphQLError } from "graphql";
 import { maskError } from "graphql-yoga";
 import type { Viewer } from "../auth/viewer.js";
+import type { Context } from "../context.js";
+import type { Locale } from "../i18n.js";
+import { localizeResult } from "./localize.js";
 
 /**
  * Results per event object. Pub/sub hands every listener of a process the same object for one
@@ -18,14 +21,15 @@ export function viewerKey(v: Viewer | null): string {
 }
 
 /** The same result for the same operation, variables and viewer. */
-export function operationKey(query: string, operationName: string | null | undefined, variables: unknown, viewer: Viewer | null): string {
-  return `${viewerKey(viewer)}\u0000${operationName ?? ""}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
+export function operationKey(query: string, operationName: string | null | undefined, variables: unknown, viewer: Viewer | null, locale: Locale = "zh"): string {
+  return `${viewerKey(viewer)}\u0000${locale}\u0000${operationName ?? ""}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
 }
 
 /** Selection executions for published events since start; tests read deltas. */
 export const sharedSubscriptionStats = { executions: 0 };
 
-const masked = <T extends ExecutionResult>(r: T): T => (r.errors ? { ...r, errors: r.errors.map((e) => maskError(e, "Unexpected error.") as GraphQLError) } : r);
+const masked = <T extends ExecutionResult>(r: T, locale: Locale): T =>
+  r.errors ? localizeResult({ ...r, errors: r.errors.map((e) => maskError(e, "Unexpected error.") as GraphQLError) }, locale) : r;
 
 /**
  * graphql's `subscribe` (the source stream, then the selection executed per event with the event as
@@ -33,12 +37,13 @@ const masked = <T extends ExecutionResult>(r: T): T => (r.errors ? { ...r, error
  * masked as yoga masks them.
  */
 export async function subscribeShared(args: ExecutionArgs, key: string): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const locale = (args.contextValue as Context).locale ?? "zh";
   const source = await createSourceEventStream(args);
-  if (!(Symbol.asyncIterator in source)) return masked(source);
+  if (!(Symbol.asyncIterator in source)) return masked(source, locale);
   const iterator = source[Symbol.asyncIterator]();
   const executeFor = async (payload: unknown) => {
     sharedSubscriptionStats.executions++;
-    return masked(await execute({ ...args, rootValue: payload }));
+    return masked(await execute({ ...args, rootValue: payload }), locale);
   };
   const run = (payload: unknown) => {
     if (typeof payload !== "object" || payload === null) return executeFor(payload);

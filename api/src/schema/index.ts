@@ -1,6 +1,7 @@
 // The GraphQL schema: importing a module registers its types, queries and mutations.
 import { builder } from "../builder.js";
 import "../graphql/mutation.js";
+import "../graphql/node.js";
 import "../modules/station/station.type.js";
 import "../modules/station/station.mutations.js";
 import "../modules/volunteer/volunteer.type.js";

@@ -64,7 +64,7 @@ function RotationSlots(props: { partnerId: string }) {
   });
   const [people] = createQuery({ query: PartnerPeopleDocument, variables: () => ({ partnerId: props.partnerId }) });
   const mine = () => board.data?.shifts?.edges.map((e) => e.node).filter((sh) => sh.rotationPartner?.id === props.partnerId) ?? [];
-  const volunteers = () => (people.data?.node?.__typename === "Partner" ? people.data.node.volunteers.edges.map((e) => e.node) : []);
+  const volunteers = () => (people.data?.node?.__typename === "Partner" ? (people.data.node.volunteers?.edges.map((e) => e.node) ?? []) : []);
   const [, fill] = createMutation(FillRotationSlotDocument);
   const [errors, setErrors] = createSignal<ReadonlyArray<UserErrorLike>>([]);
   return (

@@ -18,7 +18,7 @@ export default function Teams() {
   const [errors, setErrors] = createSignal<ReadonlyArray<UserErrorLike>>([]);
   const [message, setMessage] = createSignal<string | null>(null);
   const [teamName, setTeamName] = createSignal("");
-  const [person, setPerson] = createSignal({ teamId: "", squadId: "", name: "", displayName: "", phone: "", initialPassword: "", specialty: "" });
+  const [person, setPerson] = createSignal({ teamId: "", squadId: "", name: "", displayName: "", phone: "", specialty: "" });
   const setP = (patch: Partial<ReturnType<typeof person>>) => setPerson({ ...person(), ...patch });
   const done = (errs: ReadonlyArray<UserErrorLike> | undefined, ok: string) => {
     setErrors(errs ?? []);
@@ -72,10 +72,13 @@ export default function Teams() {
                 displayName: p.displayName || null,
                 phone: p.phone,
                 specialties: p.specialty ? [p.specialty as Specialty] : [],
-                initialPassword: p.initialPassword || null,
               },
             });
-            done(res.data?.registerVolunteer?.userErrors, tr("义警已登记", "Volunteer registered"));
+            const code = res.data?.registerVolunteer?.activationCode;
+            done(
+              res.data?.registerVolunteer?.userErrors,
+              tr(`已登记。激活码 ${code}（仅显示一次）：请交给本人，本人激活后即加入队伍。`, `Registered. Activation code ${code} (shown once): give it to the person, who joins by activating.`),
+            );
           }}>
             <h2>{tr("登记义警", "Register a volunteer")}</h2>
             <div class="grid2">
@@ -98,9 +101,6 @@ export default function Teams() {
                   <option value="">—</option>
                   <For each={SPECIALTIES}>{(sp) => <option value={sp}>{label(sp)}</option>}</For>
                 </select>
-              </Field>
-              <Field label={tr("初始密码（可选）", "Initial password (optional)")} hint={tr("填写则创建登录账号", "Creates a sign-in account")}>
-                <input type="password" autocomplete="new-password" value={person().initialPassword} onInput={(e) => setP({ initialPassword: e.currentTarget.value })} />
               </Field>
             </div>
             <p><button class="primary" type="submit" disabled={regState.fetching}>{tr("登记", "Register")}</button></p>

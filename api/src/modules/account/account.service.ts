@@ -1,18 +1,107 @@
-import { dummyHash, verifyPassword } from "../../auth/passwords.js";
-import { issueToken } from "../../auth/tokens.js";
-import { loadViewer } from "../../auth/viewer.js";
-import { prisma } from "../../db.js";
-import { UserFacingError } from "../../graphql/errors.js";
+// Sign-in, sessions and the accounts officers look after.
+import { personFacts } from "../../auth/facts.js";
+import { dummyHash, hashPassword, verifyPassword } from "../../auth/passwords.js";
+import { assert, can } from "../../auth/policy.js";
+import { announceRevocation, createSession, newOneTimeCode, revokeSessions } from "../../auth/sessions.js";
+import { codeHash } from "../../auth/tokens.js";
+import { loadViewer, type Viewer } from "../../auth/viewer.js";
+import { clock } from "../../clock.js";
+import { prisma, TX } from "../../db.js";
+import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
+import { msg } from "../../i18n.js";
+
+/** How long an officer's reset code may be used. */
+export const RESET_CODE_HOURS = 72;
 
 export async function signIn(phone: string, password: string) {
   const account = await prisma.account.findUnique({ where: { phone } });
   // Compare against a dummy hash for unknown phones so both paths take the same time.
-  const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyHash));
-  if (!account || !ok || account.disabled) {
-    throw new UserFacingError("UNAUTHENTICATED", "Wrong phone or password / 手机号或密码错误", ["input", "password"]);
+  const ok = await verifyPassword(password, account?.passwordSet ? account.passwordHash : await dummyHash);
+  if (!account || !ok || !account.passwordSet || account.disabled) {
+    throw new UserFacingError("UNAUTHENTICATED", msg("手机号或密码错误", "Wrong phone or password"), ["input", "password"]);
   }
-  const viewer = await loadViewer(account.id);
-  if (!viewer) throw new UserFacingError("UNAUTHENTICATED", "This account cannot sign in / 该账号无法登录");
-  const { token, expiresAt } = issueToken(account.id, account.tokenVersion);
-  return { token, expiresAt, viewer };
+  const session = await createSession(prisma, account.id);
+  const viewer = await loadViewer(account.id, session.sessionId);
+  if (!viewer) throw new UserFacingError("UNAUTHENTICATED", msg("该账号无法登录", "This account cannot sign in"));
+  return { token: session.token, expiresAt: session.expiresAt, viewer };
+}
+
+/** Ends this token's session; its open WebSockets close. */
+export async function signOut(viewer: Viewer) {
+  if (!viewer.sessionId) return { ok: true };
+  const ended = await revokeSessions(prisma, viewer.accountId, { only: viewer.sessionId });
+  announceRevocation(viewer.accountId, "SIGNED_OUT", ended);
+  return { ok: true };
+}
+
+/** Ends every session of the account, this one included. */
+export async function signOutEverywhere(viewer: Viewer) {
+  const ended = await revokeSessions(prisma, viewer.accountId);
+  announceRevocation(viewer.accountId, "SIGNED_OUT", ended);
+  return { ok: true, sessionsEnded: ended.length };
+}
+
+/** Needs the current password; ends every other session of the account. */
+export async function changePassword(viewer: Viewer, input: { currentPassword: string; newPassword: string }) {
+  const account = await prisma.account.findUniqueOrThrow({ where: { id: viewer.accountId } });
+  if (!(await verifyPassword(input.currentPassword, account.passwordHash))) {
+    throw new UserFacingError("UNAUTHENTICATED", msg("当前密码不正确", "The current password is wrong"), ["input", "currentPassword"]);
+  }
+  if (input.currentPassword === input.newPassword) {
+    throw new UserFacingError("VALIDATION", msg("新密码不能与当前密码相同", "The new password must differ from the current one"), ["input", "newPassword"]);
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  const ended = await prisma.$transaction(async (tx) => {
+    await tx.account.update({ where: { id: account.id }, data: { passwordHash, passwordSet: true } });
+    return revokeSessions(tx, account.id, viewer.sessionId ? { except: viewer.sessionId } : {});
+  }, TX);
+  announceRevocation(viewer.accountId, "PASSWORD_CHANGED", ended);
+  return { ok: true, sessionsEnded: ended.length };
+}
+
+const VOLUNTEER = msg("义警", "Volunteer");
+
+/** The volunteer and their facts, or NOT_FOUND when the officer may not see them. */
+async function managedPerson(viewer: Viewer, volunteerId: string) {
+  const volunteer = await prisma.volunteer.findUnique({ where: { id: volunteerId }, include: { account: true } });
+  const person = volunteer ? await personFacts(prisma, volunteer.id) : null;
+  if (!volunteer || !person || !can(viewer, "volunteer.read", person)) throw notFound(VOLUNTEER, ["input", "volunteerId"]);
+  assert(viewer, "account.manage", person, {
+    message: msg("该义警同时属于其他派出所或担任管理职务，只能由其本人或平台管理员处理", "This volunteer also belongs to another station or holds a role: only they or an administrator can do this"),
+  });
+  return volunteer;
+}
+
+/**
+ * 重置密码: a one-time code the officer hands over (shown once); the volunteer sets a new password
+ * with it. A volunteer without an account gets one. Open sessions end at once.
+ */
+export async function resetVolunteerPassword(viewer: Viewer, input: { volunteerId: string }) {
+  const volunteer = await managedPerson(viewer, input.volunteerId);
+  const code = newOneTimeCode();
+  const expiresAt = new Date(clock.now().getTime() + RESET_CODE_HOURS * 3600_000);
+  const { accountId, ended } = await prisma.$transaction(async (tx) => {
+    let account = volunteer.account;
+    if (!account) {
+      const other = await tx.account.findUnique({ where: { phone: volunteer.phone } });
+      if (other) throw conflict(msg("该手机号的账号未与此义警关联，请联系平台管理员", "The account of this phone is not linked to this volunteer: ask an administrator"), ["input", "volunteerId"]);
+      account = await tx.account.create({ data: { phone: volunteer.phone, passwordHash: "!", passwordSet: false, volunteerId: volunteer.id } });
+    }
+    await tx.account.update({ where: { id: account.id }, data: { codeHash: codeHash(code), codeExpiresAt: expiresAt } });
+    return { accountId: account.id, ended: await revokeSessions(tx, account.id) };
+  }, TX);
+  announceRevocation(accountId, "RESET", ended);
+  return { code, expiresAt, volunteer };
+}
+
+export async function setAccountDisabled(viewer: Viewer, input: { volunteerId: string; disabled: boolean; reason?: string | null }) {
+  const volunteer = await managedPerson(viewer, input.volunteerId);
+  if (!volunteer.account) throw notFound(msg("该义警的账号", "Account of this volunteer"), ["input", "volunteerId"]);
+  const account = volunteer.account;
+  const ended = await prisma.$transaction(async (tx) => {
+    await tx.account.update({ where: { id: account.id }, data: { disabled: input.disabled, disabledReason: input.disabled ? (input.reason ?? null) : null } });
+    return input.disabled ? revokeSessions(tx, account.id) : [];
+  }, TX);
+  if (input.disabled) announceRevocation(account.id, "DISABLED", ended);
+  return { volunteer };
 }

@@ -1,7 +1,8 @@
 import { builder } from "../../builder.js";
 import type { Viewer as ViewerShape } from "../../auth/viewer.js";
 import { prisma } from "../../db.js";
-import { can } from "../../auth/viewer.js";
+import { visibleStationIds } from "../../auth/policy.js";
+import { clock } from "../../clock.js";
 
 export const Role = builder.enumType("Role", {
   values: {
@@ -81,13 +82,19 @@ export const Viewer = builder.objectRef<ViewerShape>("Viewer").implement({
       nullable: true,
       resolve: (query, v) => (v.volunteerId ? prisma.volunteer.findUnique({ ...query, where: { id: v.volunteerId } }) : null),
     }),
+    pendingEnrollments: t.prismaField({
+      type: ["Enrollment"],
+      description: "Stations' registrations of the viewer's phone, waiting for the viewer to accept or decline",
+      resolve: (query, v) =>
+        prisma.enrollment.findMany({ ...query, where: { phone: v.phone, status: "PENDING", expiresAt: { gt: clock.now() } }, orderBy: { createdAt: "desc" }, take: 20 }),
+    }),
     stations: t.prismaField({
       type: ["Station"],
       description: "Stations the viewer works with (few: use Query.stations to page all as an admin)",
       resolve: (query, v) =>
         prisma.station.findMany({
           ...query,
-          where: v.isAdmin ? {} : { id: { in: can.visibleStationIds(v) } },
+          where: v.isAdmin ? {} : { id: { in: visibleStationIds(v) } },
           orderBy: { name: "asc" },
         }),
     }),

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { msg } from "../../i18n.js";
 import type { BoardEdition as EditionRow, GoodDeed as GoodDeedRow } from "../../generated/prisma/client.js";
-import { defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "../../graphql/mutation.js";
+import { dateTime, defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import * as service from "./commendation.service.js";
 import { BoardEdition, GoodDeed, GoodDeedCategory } from "./commendation.type.js";
 
@@ -31,7 +32,7 @@ defineMutation("submitGoodDeed", {
     category: z.enum(CATEGORIES),
     title: nonEmpty(80),
     story: nonEmpty(4000),
-    occurredAt: z.date(),
+    occurredAt: dateTime(),
     place: z.string().trim().max(120).nullish(),
   }),
   resolve: async (input, ctx) => ({ goodDeed: await service.submitGoodDeed(ctx.viewer!, input) }),
@@ -71,7 +72,7 @@ defineMutation("publishCommendationBoard", {
   schema: z.object({
     teamId: globalId("Team"),
     title: nonEmpty(60),
-    commendationIds: z.array(globalId("Commendation")).min(1, "Pick at least one commendation / 至少选择一条表扬").max(50),
+    commendationIds: z.array(globalId("Commendation")).min(1, msg("至少选择一条表扬", "Pick at least one commendation")).max(50),
   }),
   resolve: async (input, ctx) => ({ edition: await service.publishCommendationBoard(ctx.viewer!, input) }),
   payloadFields: editionPayload,

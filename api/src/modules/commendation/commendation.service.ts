@@ -1,10 +1,11 @@
 // 好人好事 → 表扬 → 表扬榜. Each step records who and when; points follow approval in the same transaction.
 import type { Viewer } from "../../auth/viewer.js";
-import { can } from "../../auth/viewer.js";
+import { msg } from "../../i18n.js";
+import { assert } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma, TX } from "../../db.js";
 import type { GoodDeedCategory } from "../../generated/prisma/client.js";
-import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
+import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
 import { pubsub } from "../../pubsub.js";
 import { rulesFor } from "../points/points.service.js";
 
@@ -23,22 +24,23 @@ export interface SubmitGoodDeedInput {
 /** Members of the team, its leaders and the station's officers submit deeds of the team's people. */
 export async function submitGoodDeed(viewer: Viewer, input: SubmitGoodDeedInput) {
   const team = await prisma.team.findUnique({ where: { id: input.teamId } });
-  if (!team) throw notFound("Team", ["input", "teamId"]);
-  if (!can.officerOf(viewer, team.stationId) && !viewer.teams.has(team.id)) {
-    throw forbidden("Only the team's members, leaders and the station's officers submit its good deeds / 仅本队成员或民警可提交");
-  }
-  if (input.occurredAt > clock.now()) throw new UserFacingError("VALIDATION", "The date is in the future / 日期不能晚于今天", ["input", "occurredAt"]);
+  if (!team) throw notFound(msg("队伍", "Team"), ["input", "teamId"]);
+  assert(viewer, "goodDeed.submit", { stationId: team.stationId, teamId: team.id }, {
+    message: msg("仅本队成员或民警可提交", "Only the team's members, leaders and the station's officers submit its good deeds"),
+    hide: { what: msg("队伍", "Team"), field: ["input", "teamId"], stationId: team.stationId },
+  });
+  if (input.occurredAt > clock.now()) throw new UserFacingError("VALIDATION", msg("日期不能晚于今天", "The date is in the future"), ["input", "occurredAt"]);
   if (input.squadId) {
     const squad = await prisma.squad.findUnique({ where: { id: input.squadId }, select: { teamId: true } });
-    if (squad?.teamId !== team.id) throw notFound("Squad of this team", ["input", "squadId"]);
+    if (squad?.teamId !== team.id) throw notFound(msg("本队小队", "Squad of this team"), ["input", "squadId"]);
   }
   if (input.volunteerId) {
     const member = await prisma.teamMembership.findUnique({ where: { teamId_volunteerId: { teamId: team.id, volunteerId: input.volunteerId } } });
-    if (!member) throw notFound("Volunteer of this team", ["input", "volunteerId"]);
+    if (!member) throw notFound(msg("本队义警", "Volunteer of this team"), ["input", "volunteerId"]);
   }
   if (input.shiftId) {
     const shift = await prisma.shift.findUnique({ where: { id: input.shiftId }, select: { teamId: true } });
-    if (shift?.teamId !== team.id) throw notFound("Shift of this team", ["input", "shiftId"]);
+    if (shift?.teamId !== team.id) throw notFound(msg("本队班次", "Shift of this team"), ["input", "shiftId"]);
   }
   return prisma.goodDeed.create({
     data: {
@@ -59,8 +61,11 @@ export async function submitGoodDeed(viewer: Viewer, input: SubmitGoodDeedInput)
 
 async function reviewable(viewer: Viewer, goodDeedId: string) {
   const deed = await prisma.goodDeed.findUnique({ where: { id: goodDeedId } });
-  if (!deed) throw notFound("Good deed", ["input", "goodDeedId"]);
-  if (!can.officerOf(viewer, deed.stationId)) throw forbidden("Only the station's officers review good deeds / 仅本所民警可审核");
+  if (!deed) throw notFound(msg("好人好事", "Good deed"), ["input", "goodDeedId"]);
+  assert(viewer, "goodDeed.review", { stationId: deed.stationId }, {
+    message: msg("仅本所民警可审核", "Only the station's officers review good deeds"),
+    hide: { what: msg("好人好事", "Good deed"), field: ["input", "goodDeedId"], stationId: deed.stationId },
+  });
   return deed;
 }
 
@@ -70,7 +75,7 @@ export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: strin
   if (deed.status === "APPROVED") {
     return prisma.goodDeed.findUniqueOrThrow({ where: { id: deed.id } }); // approving twice changes nothing
   }
-  if (deed.status !== "SUBMITTED") throw conflict("This good deed was rejected / 该事迹已被驳回", ["input", "goodDeedId"]);
+  if (deed.status !== "SUBMITTED") throw conflict(msg("该事迹已被驳回", "This good deed was rejected"), ["input", "goodDeedId"]);
   const points = deed.volunteerId ? (input.points ?? (await rulesFor(prisma, deed.stationId)).commendationPoints) : 0;
   const now = clock.now();
   const approved = await prisma.$transaction(async (tx) => {
@@ -105,7 +110,7 @@ export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: strin
 
 export async function rejectGoodDeed(viewer: Viewer, input: { goodDeedId: string; reason: string }) {
   const deed = await reviewable(viewer, input.goodDeedId);
-  if (deed.status === "APPROVED") throw conflict("This good deed is already approved / 该事迹已通过", ["input", "goodDeedId"]);
+  if (deed.status === "APPROVED") throw conflict(msg("该事迹已通过", "This good deed is already approved"), ["input", "goodDeedId"]);
   return prisma.goodDeed.update({
     where: { id: deed.id },
     data: { status: "REJECTED", rejectReason: input.reason, reviewedById: viewer.accountId, reviewedAt: clock.now() },
@@ -114,8 +119,11 @@ export async function rejectGoodDeed(viewer: Viewer, input: { goodDeedId: string
 
 async function boardManager(viewer: Viewer, teamId: string, field: string[]) {
   const team = await prisma.team.findUnique({ where: { id: teamId } });
-  if (!team) throw notFound("Team", field);
-  if (!can.manageTeam(viewer, team)) throw forbidden("Only the team's leaders and the station's officers publish its board / 仅队长或民警可发布表扬榜");
+  if (!team) throw notFound(msg("队伍", "Team"), field);
+  assert(viewer, "board.publish", { stationId: team.stationId, teamId: team.id }, {
+    message: msg("仅队长或民警可发布表扬榜", "Only the team's leaders and the station's officers publish its board"),
+    hide: { what: msg("队伍", "Team"), field, stationId: team.stationId },
+  });
   return team;
 }
 
@@ -125,7 +133,7 @@ export async function publishCommendationBoard(viewer: Viewer, input: { teamId: 
   const found = await prisma.commendation.findMany({ where: { id: { in: ids }, teamId: team.id }, select: { id: true } });
   const known = new Set(found.map((c) => c.id));
   const missing = input.commendationIds.findIndex((id) => !known.has(id));
-  if (missing >= 0) throw notFound("Commendation of this team", ["input", "commendationIds", String(missing)]);
+  if (missing >= 0) throw notFound(msg("本队的表扬", "Commendation of this team"), ["input", "commendationIds", String(missing)]);
   const edition = await prisma.boardEdition.create({
     data: {
       stationId: team.stationId,
@@ -143,7 +151,7 @@ export async function publishCommendationBoard(viewer: Viewer, input: { teamId: 
 
 export async function withdrawCommendationBoard(viewer: Viewer, input: { editionId: string }) {
   const edition = await prisma.boardEdition.findUnique({ where: { id: input.editionId } });
-  if (!edition) throw notFound("Board edition", ["input", "editionId"]);
+  if (!edition) throw notFound(msg("表扬榜期次", "Board edition"), ["input", "editionId"]);
   await boardManager(viewer, edition.teamId, ["input", "editionId"]);
   if (edition.withdrawnAt) return edition;
   const updated = await prisma.boardEdition.update({

@@ -1,5 +1,6 @@
 import { builder } from "../../builder.js";
-import { can } from "../../auth/viewer.js";
+import { personalData } from "../../graphql/personal-data.js";
+import { can, check, ledTeamIds } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
 import { idArg } from "../../graphql/ids.js";
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
@@ -20,12 +21,7 @@ export const GoodDeedStatus = builder.enumType("GoodDeedStatus", { values: ["SUB
 export const GoodDeed = builder.prismaNode("GoodDeed", {
   id: { field: "id" },
   description: "好人好事: submitted, then approved into a commendation or rejected",
-  authScopes: (d, ctx) => {
-    const v = ctx.viewer;
-    return (
-      can.officerOf(v, d.stationId) || can.leadTeam(v, d.teamId) || (!!v && (v.accountId === d.submittedById || (!!d.volunteerId && v.volunteerId === d.volunteerId)))
-    );
-  },
+  authScopes: (d) => ({ policy: check("goodDeed.read", d) }),
   fields: (t) => ({
     category: t.field({ type: GoodDeedCategory, resolve: (d) => d.category }),
     title: t.exposeString("title"),
@@ -42,14 +38,14 @@ export const GoodDeed = builder.prismaNode("GoodDeed", {
     rejectReason: t.exposeString("rejectReason", { nullable: true }),
     pointsAwarded: t.exposeInt("pointsAwarded", { nullable: true }),
     commendation: t.relation("commendation", { nullable: true }),
-    viewerCanReview: t.boolean({ resolve: (d, _a, ctx) => d.status === "SUBMITTED" && can.officerOf(ctx.viewer, d.stationId) }),
+    viewerCanReview: t.boolean({ resolve: (d, _a, ctx) => d.status === "SUBMITTED" && can(ctx.viewer, "goodDeed.review", { stationId: d.stationId }) }),
   }),
 });
 
 export const Commendation = builder.prismaNode("Commendation", {
   id: { field: "id" },
   description: "表扬: an approved good deed",
-  authScopes: (c) => ({ seeStation: c.stationId }),
+  authScopes: (c) => ({ policy: check("commendation.read", { stationId: c.stationId }) }),
   fields: (t) => ({
     approvedAt: t.expose("approvedAt", { type: "DateTime" }),
     goodDeed: t.relation("goodDeed"),
@@ -76,14 +72,14 @@ const entrySelect = {
       },
     },
   },
-  edition: { select: { title: true, publishedAt: true } },
+  edition: { select: { title: true, publishedAt: true, stationId: true, withdrawnAt: true } },
 } as const;
 
 export const BoardEntry = builder.prismaNode("BoardEntry", {
   id: { field: "id" },
   name: "CommendationBoardEntry",
   description: "An entry of a published 表扬榜 (public: no personal data)",
-  authScopes: { public: true },
+  authScopes: (e) => ({ policy: check("board.read", { stationId: e.edition.stationId, withdrawn: !!e.edition.withdrawnAt }) }),
   select: entrySelect,
   fields: (t) => ({
     displayName: t.string({
@@ -93,6 +89,8 @@ export const BoardEntry = builder.prismaNode("BoardEntry", {
     legalName: t.string({
       nullable: true,
       description: "Only when the person consented to show it",
+      // Public by the person's own consent (showLegalNameOnBoard), null otherwise.
+      extensions: personalData("public.read"),
       resolve: (e) => (e.commendation.volunteer?.showLegalNameOnBoard ? e.commendation.volunteer.name : null),
     }),
     teamName: t.string({ resolve: (e) => e.commendation.goodDeed.team.name }),
@@ -116,16 +114,23 @@ export const BoardEdition = builder.prismaNode("BoardEdition", {
   id: { field: "id" },
   name: "CommendationBoardEdition",
   description: "An edition of a team's 表扬榜",
-  authScopes: { public: true },
+  // An edition's title and dates are public (a street screen learns of a withdrawal through them);
+  // the entries of a withdrawn one are not.
+  authScopes: () => ({ policy: check("public.read", null) }),
   fields: (t) => ({
     title: t.exposeString("title"),
     publishedAt: t.expose("publishedAt", { type: "DateTime" }),
     withdrawnAt: t.expose("withdrawnAt", { type: "DateTime", nullable: true }),
     teamName: t.string({ select: { team: { select: { name: true } } }, resolve: (e) => e.team.name }),
-    entries: t.relatedConnection("entries", { cursor: "id", query: { orderBy: { position: "asc" } } }),
+    entries: t.relatedConnection("entries", {
+      cursor: "id",
+      nullable: true,
+      authScopes: (e) => ({ policy: check("board.read", { stationId: e.stationId, withdrawn: !!e.withdrawnAt }) }),
+      query: { orderBy: { position: "asc" } },
+    }),
     viewerCanWithdraw: t.boolean({
       select: { team: { select: { id: true, stationId: true } } },
-      resolve: (e, _a, ctx) => !e.withdrawnAt && can.manageTeam(ctx.viewer, e.team),
+      resolve: (e, _a, ctx) => !e.withdrawnAt && can(ctx.viewer, "board.publish", { stationId: e.team.stationId, teamId: e.team.id }),
     }),
   }),
 });
@@ -136,7 +141,7 @@ builder.queryField("commendationBoard", (t) =>
     cursor: "id",
     description: "表扬榜 (public, no sign-in): entries of the station's published editions, newest first",
     args: { stationId: t.arg.id({ required: true }) },
-    authScopes: { public: true },
+    authScopes: { policy: check("public.read", null) },
     resolve: (query, _r, args) =>
       prisma.boardEntry.findMany({
         ...query,
@@ -160,7 +165,7 @@ builder.queryField("publicStations", (t) =>
   t.connection({
     type: PublicStation,
     description: "Stations, for choosing a public commendation board (no sign-in)",
-    authScopes: { public: true },
+    authScopes: { policy: check("public.read", null) },
     resolve: (_r, args) =>
       resolveOffsetConnection({ args }, ({ limit, offset }) =>
         prisma.station.findMany({ select: { id: true, name: true, city: true, district: true }, orderBy: [{ name: "asc" }, { id: "asc" }], skip: offset, take: limit }),
@@ -184,13 +189,13 @@ builder.prismaObjectField("Station", "goodDeeds", (t) =>
     args: { status: t.arg({ type: GoodDeedStatus }) },
     resolve: (query, station, args, ctx) => {
       const v = ctx.viewer;
-      const ledTeams = v ? [...v.teams].filter(([, m]) => m.role === "LEADER" && m.stationId === station.id).map(([id]) => id) : [];
+      const ledTeams = ledTeamIds(v, station.id);
       return prisma.goodDeed.findMany({
         ...query,
         where: {
           stationId: station.id,
           status: args.status ?? undefined,
-          ...(can.officerOf(v, station.id) ? {} : { OR: ownDeeds(ledTeams, v) }),
+          ...(can(v, "goodDeed.review", { stationId: station.id }) ? {} : { OR: ownDeeds(ledTeams, v) }),
         },
         orderBy: [{ submittedAt: "desc" }, { id: "desc" }],
       });

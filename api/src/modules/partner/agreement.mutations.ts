@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { msg } from "../../i18n.js";
 import { builder } from "../../builder.js";
 import type { Agreement as AgreementRow, Partner as PartnerRow } from "../../generated/prisma/client.js";
-import { defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "../../graphql/mutation.js";
+import { dateTime, defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { fillRotationSlot } from "../shift/shift.service.js";
 import { Shift, ShiftClaim } from "../shift/shift.type.js";
 import * as agreements from "./agreement.service.js";
@@ -25,7 +26,7 @@ defineMutation("createPartner", {
     name: nonEmpty(80),
     kind: z.enum(["ENTERPRISE", "PROPERTY_MANAGEMENT", "SCHOOL", "HOSPITAL", "LAW_FIRM", "SOCIAL_ORGANIZATION", "GOVERNMENT", "OTHER"]),
     contactName: z.string().trim().max(40).nullish(),
-    contactPhone: z.string().trim().regex(/^[\d-]{7,20}$/, "Not a phone number / 电话格式不正确").nullish(),
+    contactPhone: z.string().trim().regex(/^[\d-]{7,20}$/, msg("电话格式不正确", "Not a phone number")).nullish(),
   }),
   resolve: async (input, ctx) => ({ partner: await agreements.createPartner(ctx.viewer!, input) }),
   payloadFields: (t: PayloadFieldBuilder<{ partner: PartnerRow }>) => ({
@@ -47,8 +48,8 @@ const ObligationInput = builder.inputType("ObligationInput", {
 const terms = {
   title: nonEmpty(100),
   terms: nonEmpty(20_000),
-  effectiveFrom: z.date(),
-  effectiveTo: z.date(),
+  effectiveFrom: dateTime(),
+  effectiveTo: dateTime(),
   obligations: z
     .array(
       z.object({

@@ -1,7 +1,8 @@
 // 契约化共建: versioned agreements that both sides sign, exactly one version at a time.
 import { createHash } from "node:crypto";
+import { msg } from "../../i18n.js";
 import type { Viewer } from "../../auth/viewer.js";
-import { can } from "../../auth/viewer.js";
+import { agreementSide, assert } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { Agreement, AgreementSide, ObligationKind, ObligationPeriod, PartnerKind } from "../../generated/prisma/client.js";
@@ -48,13 +49,9 @@ export function canonicalText(a: { agreementId: string; stationId: string; partn
 
 export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
-/** Which side the viewer can act for on this agreement (null: neither). */
+/** Which side the viewer can act for on this agreement (null: neither); decided by the policy. */
 export function sideOf(viewer: Viewer | null, a: Pick<Agreement, "stationId" | "partnerId">, wanted?: AgreementSide | null): AgreementSide | null {
-  const station = can.officerOf(viewer, a.stationId);
-  const partner = !!viewer && (viewer.isAdmin || viewer.partnerAdminOf.has(a.partnerId));
-  if (wanted === "STATION") return station ? "STATION" : null;
-  if (wanted === "PARTNER") return partner ? "PARTNER" : null;
-  return station ? "STATION" : partner ? "PARTNER" : null;
+  return agreementSide(viewer, { stationId: a.stationId, partnerId: a.partnerId }, wanted);
 }
 
 /** Status as of now: an active agreement past its end date is EXPIRED without anyone acting. */
@@ -64,17 +61,17 @@ export function effectiveStatus(a: Pick<Agreement, "status">, effectiveTo: Date 
 
 async function checkTerms(stationId: string, t: TermsInput) {
   if (t.effectiveTo <= t.effectiveFrom) {
-    throw new UserFacingError("VALIDATION", "The end date must be after the start / 结束日期须晚于开始日期", ["input", "effectiveTo"]);
+    throw new UserFacingError("VALIDATION", msg("结束日期须晚于开始日期", "The end date must be after the start"), ["input", "effectiveTo"]);
   }
   for (const [i, o] of t.obligations.entries()) {
     if (o.teamId) {
       const team = await prisma.team.findUnique({ where: { id: o.teamId }, select: { stationId: true } });
-      if (team?.stationId !== stationId) throw notFound("Team of this station", ["input", "obligations", String(i), "teamId"]);
+      if (team?.stationId !== stationId) throw notFound(msg("本所队伍", "Team of this station"), ["input", "obligations", String(i), "teamId"]);
     }
     if (o.squadId) {
       const squad = await prisma.squad.findUnique({ where: { id: o.squadId }, select: { teamId: true, team: { select: { stationId: true } } } });
       if (squad?.team.stationId !== stationId || (o.teamId && squad.teamId !== o.teamId)) {
-        throw notFound("Squad of this station", ["input", "obligations", String(i), "squadId"]);
+        throw notFound(msg("本所小队", "Squad of this station"), ["input", "obligations", String(i), "squadId"]);
       }
     }
   }
@@ -108,13 +105,16 @@ async function writeVersion(tx: Tx, a: Agreement, version: number, t: TermsInput
 }
 
 export async function createPartner(viewer: Viewer, input: { stationId: string; name: string; kind: PartnerKind; contactName?: string | null; contactPhone?: string | null }) {
-  if (!can.officerOf(viewer, input.stationId)) throw forbidden("Only the station's officers add partners / 仅本所民警可添加共建单位");
+  assert(viewer, "partner.create", { stationId: input.stationId }, {
+    message: msg("仅本所民警可添加共建单位", "Only the station's officers add partners"),
+    hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: input.stationId },
+  });
   try {
     return await prisma.partner.create({
       data: { stationId: input.stationId, name: input.name, kind: input.kind, contactName: input.contactName ?? "", contactPhone: input.contactPhone ?? "" },
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw conflict("This partner already exists / 该共建单位已存在", ["input", "name"]);
+    if (isUniqueViolation(e)) throw conflict(msg("该共建单位已存在", "This partner already exists"), ["input", "name"]);
     throw e;
   }
 }
@@ -122,8 +122,11 @@ export async function createPartner(viewer: Viewer, input: { stationId: string; 
 /** 起草: an officer drafts version 1 with a partner of the station. */
 export async function draftAgreement(viewer: Viewer, input: TermsInput & { partnerId: string }) {
   const partner = await prisma.partner.findUnique({ where: { id: input.partnerId } });
-  if (!partner) throw notFound("Partner", ["input", "partnerId"]);
-  if (!can.officerOf(viewer, partner.stationId)) throw forbidden("Only the station's officers draft agreements / 仅本所民警可起草协议");
+  if (!partner) throw notFound(msg("共建单位", "Partner"), ["input", "partnerId"]);
+  assert(viewer, "agreement.draft", { stationId: partner.stationId, partnerId: partner.id }, {
+    message: msg("仅本所民警可起草协议", "Only the station's officers draft agreements"),
+    hide: { what: msg("共建单位", "Partner"), field: ["input", "partnerId"], stationId: partner.stationId },
+  });
   await checkTerms(partner.stationId, input);
   return prisma.$transaction(async (tx) => {
     const a = await tx.agreement.create({
@@ -142,10 +145,10 @@ async function lockAgreement(tx: Tx, id: string) {
 
 async function openAgreement(viewer: Viewer, agreementId: string, wantedSide?: AgreementSide | null) {
   const a = await prisma.agreement.findUnique({ where: { id: agreementId } });
-  if (!a) throw notFound("Agreement", ["input", "agreementId"]);
+  if (!a || !sideOf(viewer, a)) throw notFound(msg("协议", "Agreement"), ["input", "agreementId"]);
   const side = sideOf(viewer, a, wantedSide);
   if (!side) {
-    throw forbidden(wantedSide ? `You cannot act for the ${wantedSide.toLowerCase()} side / 无权代表该方` : "Not a party to this agreement / 非协议当事方");
+    throw forbidden(wantedSide ? msg(`无权代表该方`, `You cannot act for the ${wantedSide.toLowerCase()} side`) : msg("非协议当事方", "Not a party to this agreement"));
   }
   return { a, side };
 }
@@ -157,7 +160,7 @@ export async function reviseAgreement(viewer: Viewer, input: TermsInput & { agre
   return prisma.$transaction(async (tx) => {
     const current = await lockAgreement(tx, a.id);
     const status = effectiveStatus(current, current.versions[0]?.effectiveTo ?? null);
-    if (status === "TERMINATED" || status === "EXPIRED") throw conflict(`The agreement is ${status.toLowerCase()} / 协议已终止或到期`, ["input", "agreementId"]);
+    if (status === "TERMINATED" || status === "EXPIRED") throw conflict(msg(`协议已终止或到期`, `The agreement is ${status.toLowerCase()}`), ["input", "agreementId"]);
     const version = current.currentVersion + 1;
     await writeVersion(tx, current, version, input, viewer.accountId);
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "REVISED", version, side, actorId: viewer.accountId, note: input.note ?? "" } });
@@ -173,10 +176,10 @@ export async function signAgreement(viewer: Viewer, input: { agreementId: string
     const current = await lockAgreement(tx, a.id);
     const v = current.versions[0]!;
     if (input.version !== current.currentVersion) {
-      throw conflict(`Version ${input.version} is not the current version ${current.currentVersion} / 该版本已被修订，请签署最新版本`, ["input", "version"]);
+      throw conflict(msg(`该版本已被修订，请签署最新版本`, `Version ${input.version} is not the current version ${current.currentVersion}`), ["input", "version"]);
     }
     const status = effectiveStatus(current, v.effectiveTo, now);
-    if (status === "TERMINATED" || status === "EXPIRED") throw conflict("The agreement is no longer open / 协议已终止或到期", ["input", "agreementId"]);
+    if (status === "TERMINATED" || status === "EXPIRED") throw conflict(msg("协议已终止或到期", "The agreement is no longer open"), ["input", "agreementId"]);
     const existing = await tx.agreementSignature.findUnique({ where: { versionId_side: { versionId: v.id, side } } });
     if (!existing) {
       await tx.agreementSignature.create({ data: { agreementId: a.id, versionId: v.id, side, signerId: viewer.accountId, signedAt: now, textHash: v.textHash } });
@@ -197,7 +200,7 @@ export async function terminateAgreement(viewer: Viewer, input: { agreementId: s
     const current = await lockAgreement(tx, a.id);
     if (current.status === "TERMINATED") return current;
     if (effectiveStatus(current, current.versions[0]?.effectiveTo ?? null) === "EXPIRED") {
-      throw conflict("The agreement has already expired / 协议已到期", ["input", "agreementId"]);
+      throw conflict(msg("协议已到期", "The agreement has already expired"), ["input", "agreementId"]);
     }
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "TERMINATED", side, actorId: viewer.accountId, note: input.reason } });
     return tx.agreement.update({ where: { id: a.id }, data: { status: "TERMINATED", terminationReason: input.reason } });
@@ -225,15 +228,18 @@ export async function expireAgreements(now = clock.now()): Promise<number> {
 
 /** 轮流出人: gives the shifts to the partners in turn. */
 export async function assignRotation(viewer: Viewer, input: { stationId: string; partnerIds: string[]; shiftIds: string[] }) {
-  if (!can.officerOf(viewer, input.stationId)) throw forbidden("Only the station's officers plan the rotation / 仅本所民警可安排轮值");
+  assert(viewer, "rotation.assign", { stationId: input.stationId }, {
+    message: msg("仅本所民警可安排轮值", "Only the station's officers plan the rotation"),
+    hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: input.stationId },
+  });
   const partners = await prisma.partner.findMany({ where: { id: { in: input.partnerIds }, stationId: input.stationId }, select: { id: true } });
   const knownPartners = new Set(partners.map((p) => p.id));
   const badPartner = input.partnerIds.findIndex((id) => !knownPartners.has(id));
-  if (badPartner >= 0) throw notFound("Partner of this station", ["input", "partnerIds", String(badPartner)]);
+  if (badPartner >= 0) throw notFound(msg("本所共建单位", "Partner of this station"), ["input", "partnerIds", String(badPartner)]);
   const shifts = await prisma.shift.findMany({ where: { id: { in: input.shiftIds }, stationId: input.stationId }, orderBy: { startsAt: "asc" } });
   const knownShifts = new Set(shifts.map((s) => s.id));
   const badShift = input.shiftIds.findIndex((id) => !knownShifts.has(id));
-  if (badShift >= 0) throw notFound("Shift of this station", ["input", "shiftIds", String(badShift)]);
+  if (badShift >= 0) throw notFound(msg("本所班次", "Shift of this station"), ["input", "shiftIds", String(badShift)]);
   const active = await prisma.agreement.findMany({ where: { stationId: input.stationId, partnerId: { in: input.partnerIds }, status: "ACTIVE" }, select: { id: true, partnerId: true } });
   const agreementOf = new Map(active.map((a) => [a.partnerId, a.id]));
   return prisma.$transaction(async (tx) => {

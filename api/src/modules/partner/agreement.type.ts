@@ -1,6 +1,6 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
-import { can } from "../../auth/viewer.js";
+import { adminPartnerIds, can, check } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma } from "../../db.js";
 import { effectiveStatus, sideOf } from "./agreement.service.js";
@@ -46,12 +46,11 @@ const ObligationFulfilmentRef = builder.objectRef<ObligationFulfilment>("Obligat
   }),
 });
 
-const agreementParty = (a: { stationId: string; partnerId: string }, ctx: { viewer: import("../../auth/viewer.js").Viewer | null }) => !!sideOf(ctx.viewer, a);
 
 export const Agreement = builder.prismaNode("Agreement", {
   id: { field: "id" },
   description: "共建协议 between a station and a partner; readable by both sides",
-  authScopes: (a, ctx) => agreementParty(a, ctx),
+  authScopes: (a) => ({ policy: check("agreement.read", { stationId: a.stationId, partnerId: a.partnerId }) }),
   include: { versions: { orderBy: { version: "desc" }, take: 1, select: { effectiveTo: true } } },
   fields: (t) => ({
     status: t.field({
@@ -92,8 +91,8 @@ builder.prismaNode("AgreementVersion", {
   id: { field: "id" },
   description: "One exact version of an agreement's terms",
   authScopes: async (v, ctx) => {
-    const a = await prisma.agreement.findUnique({ where: { id: v.agreementId }, select: { stationId: true, partnerId: true } });
-    return !!a && agreementParty(a, ctx);
+    const a = await ctx.loaders.agreementParties.load(v.agreementId);
+    return a ? { policy: check("agreement.read", a) } : false;
   },
   fields: (t) => ({
     version: t.exposeInt("version"),
@@ -132,6 +131,10 @@ builder.prismaObject("AgreementSignature", {
 builder.prismaNode("AgreementEvent", {
   id: { field: "id" },
   description: "An entry of an agreement's history",
+  authScopes: async (e, ctx) => {
+    const a = await ctx.loaders.agreementParties.load(e.agreementId);
+    return a ? { policy: check("agreement.read", a) } : false;
+  },
   fields: (t) => ({
     kind: t.field({ type: AgreementEventKind, resolve: (e) => e.kind }),
     version: t.exposeInt("version", { nullable: true }),
@@ -145,7 +148,7 @@ builder.prismaObjectField("Partner", "agreements", (t) =>
   t.relatedConnection("agreements", {
     cursor: "id",
     nullable: true,
-    authScopes: (p, _a, ctx) => can.officerOf(ctx.viewer, p.stationId) || !!ctx.viewer?.partnerAdminOf.has(p.id),
+    authScopes: (p) => ({ policy: check("agreement.read", { stationId: p.stationId, partnerId: p.id }) }),
     query: { orderBy: [{ createdAt: "desc" }, { id: "desc" }] },
   }),
 );
@@ -184,8 +187,8 @@ builder.prismaObjectField("Station", "partnerFulfilment", (t) =>
     args: { at: t.arg({ type: "DateTime", description: "Any instant in the periods to measure (default now)" }) },
     resolve: async (station, args, ctx) => {
       const v = ctx.viewer;
-      const officer = can.officerOf(v, station.id);
-      const own = v ? [...v.partnerAdminOf.keys()] : [];
+      const officer = can(v, "station.manage", { stationId: station.id });
+      const own = adminPartnerIds(v);
       const agreements = await prisma.agreement.findMany({
         where: { stationId: station.id, status: "ACTIVE", ...(officer ? {} : { partnerId: { in: own } }) },
         select: { id: true, partnerId: true, currentVersion: true },
@@ -206,10 +209,10 @@ builder.prismaObjectField("Station", "agreements", (t) =>
     description: "Agreements of the station (officers: all; a partner admin: its own)",
     resolve: (q, station, _a, ctx) => {
       const v = ctx.viewer;
-      const officer = can.officerOf(v, station.id);
+      const officer = can(v, "station.manage", { stationId: station.id });
       return prisma.agreement.findMany({
         ...q,
-        where: { stationId: station.id, ...(officer ? {} : { partnerId: { in: v ? [...v.partnerAdminOf.keys()] : [] } }) },
+        where: { stationId: station.id, ...(officer ? {} : { partnerId: { in: adminPartnerIds(v) } }) },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       });
     },

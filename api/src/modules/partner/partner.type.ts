@@ -1,4 +1,7 @@
+import { can, check } from "../../auth/policy.js";
 import { builder } from "../../builder.js";
+import { personalData } from "../../graphql/personal-data.js";
+import { maskName, maskPhone } from "../volunteer/mask.js";
 
 export const PartnerKind = builder.enumType("PartnerKind", {
   description: "共建单位类型",
@@ -8,14 +11,31 @@ export const PartnerKind = builder.enumType("PartnerKind", {
 builder.prismaNode("Partner", {
   id: { field: "id" },
   description: "共建单位: an organization that co-builds safety with a station",
-  authScopes: (p) => ({ seeStation: p.stationId }),
+  authScopes: (p) => ({ policy: check("partner.read", { stationId: p.stationId, partnerId: p.id }) }),
   fields: (t) => ({
     name: t.exposeString("name"),
     kind: t.field({ type: PartnerKind, resolve: (p) => p.kind }),
-    contactName: t.exposeString("contactName"),
-    contactPhone: t.exposeString("contactPhone"),
+    contactName: t.string({
+      description: "联络人; masked unless the viewer is an officer of the station or acts for the partner",
+      extensions: personalData("partner.readPrivate"),
+      resolve: (p, _a, ctx) => (can(ctx.viewer, "partner.readPrivate", { stationId: p.stationId, partnerId: p.id }) ? p.contactName : maskName(p.contactName)),
+    }),
+    contactPhone: t.string({
+      extensions: personalData("partner.readPrivate"),
+      resolve: (p, _a, ctx) => (can(ctx.viewer, "partner.readPrivate", { stationId: p.stationId, partnerId: p.id }) ? p.contactPhone : maskPhone(p.contactPhone)),
+    }),
     station: t.relation("station"),
-    viewerIsAdmin: t.boolean({ description: "The viewer acts for this partner", resolve: (p, _a, ctx) => !!ctx.viewer?.partnerAdminOf.has(p.id) }),
-    volunteers: t.relatedConnection("volunteers", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
+    viewerIsAdmin: t.boolean({
+      description: "The viewer acts for this partner",
+      resolve: (p, _a, ctx) => can(ctx.viewer, "agreement.actForPartner", { stationId: p.stationId, partnerId: p.id }),
+    }),
+    volunteers: t.relatedConnection("volunteers", {
+      cursor: "id",
+      nullable: true,
+      description: "The partner's volunteers (officers of the station and the partner's admins)",
+      authScopes: (p) => ({ policy: check("partner.readPrivate", { stationId: p.stationId, partnerId: p.id }) }),
+      query: { orderBy: { id: "asc" } },
+      totalCount: true,
+    }),
   }),
 });

@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { msg } from "../../i18n.js";
 import type { PointsEntry as EntryRow, Redemption as RedemptionRow, Reward as RewardRow } from "../../generated/prisma/client.js";
 import { defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import * as points from "./points.service.js";
-import { PointsEntry, Redemption, Reward } from "./points.type.js";
+import { PointsEntry, Reward } from "./points.type.js";
 import { Station } from "../station/station.type.js";
 import { prisma } from "../../db.js";
-import { updateMyPrivacy } from "../volunteer/volunteer.service.js";
 
 const entryPayload = (t: PayloadFieldBuilder<{ entry: EntryRow }>) => ({
   entry: t.field({ type: PointsEntry, nullable: true, resolve: (p) => p.entry ?? null }),
@@ -22,7 +22,7 @@ defineMutation("adjustPoints", {
   schema: z.object({
     volunteerId: globalId("Volunteer"),
     stationId: globalId("Station"),
-    amount: z.number().int().min(-10_000).max(10_000).refine((n) => n !== 0, "Not zero / 不能为0"),
+    amount: z.number().int().min(-10_000).max(10_000).refine((n) => n !== 0, msg("不能为0", "Not zero")),
     note: nonEmpty(200),
   }),
   resolve: async (input, ctx) => ({ entry: await points.adjustPoints(ctx.viewer!, input) }),
@@ -105,7 +105,11 @@ defineMutation("updateReward", {
 });
 
 const redemptionPayload = (t: PayloadFieldBuilder<{ redemption: RedemptionRow }>) => ({
-  redemption: t.field({ type: Redemption, nullable: true, resolve: (p) => p.redemption ?? null }),
+  redemption: t.prismaField({
+    type: "Redemption",
+    nullable: true,
+    resolve: (q, p) => (p.redemption ? prisma.redemption.findUnique({ ...q, where: { id: p.redemption.id } }) : null),
+  }),
 });
 
 defineMutation("redeemReward", {
@@ -122,12 +126,4 @@ defineMutation("markRedemptionHandedOut", {
   schema: z.object({ redemptionId: globalId("Redemption") }),
   resolve: async (input, ctx) => ({ redemption: await points.markRedemptionHandedOut(ctx.viewer!, input) }),
   payloadFields: redemptionPayload,
-});
-
-defineMutation("updateMyPrivacy", {
-  description: "A volunteer's choices: appear on leaderboards, show the legal name on the board",
-  inputFields: (t) => ({ publicRanking: t.boolean(), showLegalNameOnBoard: t.boolean() }),
-  schema: z.object({ publicRanking: z.boolean().nullish(), showLegalNameOnBoard: z.boolean().nullish() }),
-  resolve: async (input, ctx) => ({ volunteer: await updateMyPrivacy(ctx.viewer!, input) }),
-  payloadFields: (t) => ({ volunteer: t.prismaField({ type: "Volunteer", nullable: true, resolve: (_q, p) => p.volunteer ?? null }) }),
 });

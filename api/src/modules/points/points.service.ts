@@ -1,8 +1,11 @@
 // 积分: an append-only ledger. Corrections are reversing entries; the balance is always the sum.
 // Every entry has a unique `source`, so retried work (a completion, an approval) credits once.
 import { randomUUID } from "node:crypto";
+import { msg } from "../../i18n.js";
 import type { Viewer } from "../../auth/viewer.js";
-import { can } from "../../auth/viewer.js";
+import { assert, can, seesStation } from "../../auth/policy.js";
+import { personFacts } from "../../auth/facts.js";
+import { toCsv } from "../../lib/csv.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { PointsRules, Shift, ShiftClaim } from "../../generated/prisma/client.js";
@@ -37,24 +40,25 @@ export async function creditCompletedClaims(tx: Tx, shift: Shift, claims: ShiftC
   if (data.length) await tx.pointsEntry.createMany({ data, skipDuplicates: true });
 }
 
-export async function balanceOf(db: Tx | typeof prisma, volunteerId: string): Promise<number> {
-  const { _sum } = await db.pointsEntry.aggregate({ where: { volunteerId }, _sum: { amount: true } });
+/** Points belong to a station: the balance there is the sum of that station's entries. */
+export async function balanceOf(db: Tx | typeof prisma, volunteerId: string, stationId: string): Promise<number> {
+  const { _sum } = await db.pointsEntry.aggregate({ where: { volunteerId, stationId }, _sum: { amount: true } });
   return _sum.amount ?? 0;
 }
 
-async function officerOfVolunteersStation(viewer: Viewer, volunteerId: string, stationId: string) {
-  if (!can.officerOf(viewer, stationId)) throw forbidden("Only the station's officers adjust points / 仅本所民警可调整积分");
-  const member = await prisma.teamMembership.findFirst({ where: { volunteerId, team: { stationId } }, select: { id: true } });
-  if (!member) throw notFound("Volunteer of this station", ["input", "volunteerId"]);
-}
-
 export async function adjustPoints(viewer: Viewer, input: { volunteerId: string; stationId: string; amount: number; note: string }) {
-  await officerOfVolunteersStation(viewer, input.volunteerId, input.stationId);
+  const person = await personFacts(prisma, input.volunteerId);
+  if (!person || !seesStation(viewer, input.stationId) || !can(viewer, "volunteer.read", person)) {
+    throw notFound(msg("义警", "Volunteer"), ["input", "volunteerId"]);
+  }
+  assert(viewer, "points.adjust", { person, stationId: input.stationId }, {
+    message: msg("仅本所民警可为本所义警调整积分", "Only the station's officers adjust points of its volunteers"),
+  });
   return prisma.$transaction(async (tx) => {
     // Serialize with redemptions of the same person so a deduction cannot overdraw.
     await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${input.volunteerId}::uuid FOR UPDATE`;
-    if (input.amount < 0 && (await balanceOf(tx, input.volunteerId)) + input.amount < 0) {
-      throw conflict("The balance cannot go below zero / 积分不能为负", ["input", "amount"]);
+    if (input.amount < 0 && (await balanceOf(tx, input.volunteerId, input.stationId)) + input.amount < 0) {
+      throw conflict(msg("积分不能为负", "The balance cannot go below zero"), ["input", "amount"]);
     }
     return tx.pointsEntry.create({
       data: {
@@ -73,18 +77,21 @@ export async function adjustPoints(viewer: Viewer, input: { volunteerId: string;
 /** Undoes an entry with an opposite one; an entry is reversed at most once, reversals never. */
 export async function reversePointsEntry(viewer: Viewer, input: { entryId: string; note: string }) {
   const entry = await prisma.pointsEntry.findUnique({ where: { id: input.entryId }, include: { reversedBy: true } });
-  if (!entry) throw notFound("Points entry", ["input", "entryId"]);
-  if (!can.officerOf(viewer, entry.stationId)) throw forbidden("Only the station's officers correct points / 仅本所民警可冲正积分");
+  if (!entry) throw notFound(msg("积分记录", "Points entry"), ["input", "entryId"]);
+  assert(viewer, "points.reverse", { stationId: entry.stationId }, {
+    message: msg("仅本所民警可冲正积分", "Only the station's officers correct points"),
+    hide: { what: msg("积分记录", "Points entry"), field: ["input", "entryId"], stationId: entry.stationId },
+  });
   if (entry.reason === "REVERSAL" || entry.reason === "REDEMPTION") {
-    throw conflict("This entry cannot be reversed / 该记录不能冲正", ["input", "entryId"]);
+    throw conflict(msg("该记录不能冲正", "This entry cannot be reversed"), ["input", "entryId"]);
   }
   if (entry.reversedBy) return entry.reversedBy;
   return prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${entry.volunteerId}::uuid FOR UPDATE`;
     const existing = await tx.pointsEntry.findUnique({ where: { reversesId: entry.id } });
     if (existing) return existing;
-    if (entry.amount > 0 && (await balanceOf(tx, entry.volunteerId)) - entry.amount < 0) {
-      throw conflict("The points were already spent / 积分已被使用，无法冲正", ["input", "entryId"]);
+    if (entry.amount > 0 && (await balanceOf(tx, entry.volunteerId, entry.stationId)) - entry.amount < 0) {
+      throw conflict(msg("积分已被使用，无法冲正", "The points were already spent"), ["input", "entryId"]);
     }
     return tx.pointsEntry.create({
       data: {
@@ -105,9 +112,12 @@ export async function updatePointsRules(
   viewer: Viewer,
   input: { stationId: string; pointsPerHour?: number | null; nightPatrolPercent?: number | null; commendationPoints?: number | null },
 ) {
-  if (!can.officerOf(viewer, input.stationId)) throw forbidden("Only the station's officers set points rules / 仅本所民警可设置积分规则");
   const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true } });
-  if (!station) throw notFound("Station", ["input", "stationId"]);
+  if (!station) throw notFound(msg("派出所", "Station"), ["input", "stationId"]);
+  assert(viewer, "points.rules", { stationId: station.id }, {
+    message: msg("仅本所民警可设置积分规则", "Only the station's officers set points rules"),
+    hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: station.id },
+  });
   const data = {
     pointsPerHour: input.pointsPerHour ?? undefined,
     nightPatrolPercent: input.nightPatrolPercent ?? undefined,
@@ -118,14 +128,14 @@ export async function updatePointsRules(
 }
 
 export async function createReward(viewer: Viewer, input: { stationId: string; name: string; description?: string | null; cost: number; stock: number }) {
-  if (!can.officerOf(viewer, input.stationId)) throw forbidden();
+  assert(viewer, "reward.manage", { stationId: input.stationId }, { hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: input.stationId } });
   try {
     return await prisma.reward.create({
       data: { stationId: input.stationId, name: input.name, description: input.description ?? "", cost: input.cost, stock: input.stock },
     });
   } catch (e) {
-    if ((e as { code?: string }).code === "P2002") throw conflict("A reward with this name exists / 同名奖品已存在", ["input", "name"]);
-    if ((e as { code?: string }).code === "P2003") throw notFound("Station", ["input", "stationId"]);
+    if ((e as { code?: string }).code === "P2002") throw conflict(msg("同名奖品已存在", "A reward with this name exists"), ["input", "name"]);
+    if ((e as { code?: string }).code === "P2003") throw notFound(msg("派出所", "Station"), ["input", "stationId"]);
     throw e;
   }
 }
@@ -135,8 +145,8 @@ export async function updateReward(
   input: { rewardId: string; name?: string | null; description?: string | null; cost?: number | null; stock?: number | null; active?: boolean | null },
 ) {
   const reward = await prisma.reward.findUnique({ where: { id: input.rewardId } });
-  if (!reward) throw notFound("Reward", ["input", "rewardId"]);
-  if (!can.officerOf(viewer, reward.stationId)) throw forbidden();
+  if (!reward) throw notFound(msg("奖品", "Reward"), ["input", "rewardId"]);
+  assert(viewer, "reward.manage", { stationId: reward.stationId }, { hide: { what: msg("奖品", "Reward"), field: ["input", "rewardId"], stationId: reward.stationId } });
   return prisma.reward.update({
     where: { id: reward.id },
     data: {
@@ -155,20 +165,21 @@ export async function updateReward(
  * constraint keep stock from going negative.
  */
 export async function redeemReward(viewer: Viewer, input: { rewardId: string }) {
-  if (!viewer.volunteerId) throw forbidden("Only volunteers redeem rewards / 仅义警可兑换");
+  if (!viewer.volunteerId) throw forbidden(msg("仅义警可兑换", "Only volunteers redeem rewards"));
   const volunteerId = viewer.volunteerId;
   const reward = await prisma.reward.findUnique({ where: { id: input.rewardId } });
-  if (!reward || !can.seeStation(viewer, reward.stationId)) throw notFound("Reward", ["input", "rewardId"]);
+  if (!reward || !seesStation(viewer, reward.stationId)) throw notFound(msg("奖品", "Reward"), ["input", "rewardId"]);
+  assert(viewer, "reward.redeem", { stationId: reward.stationId }, { message: msg("仅本所义警可兑换本所奖品", "Only the station's volunteers redeem its rewards") });
   return prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
     const current = await tx.reward.findUniqueOrThrow({ where: { id: reward.id } });
-    if (!current.active) throw conflict("This reward is not available / 该奖品已下架", ["input", "rewardId"]);
-    const balance = await balanceOf(tx, volunteerId);
+    if (!current.active) throw conflict(msg("该奖品已下架", "This reward is not available"), ["input", "rewardId"]);
+    const balance = await balanceOf(tx, volunteerId, reward.stationId);
     if (balance < current.cost) {
-      throw new UserFacingError("CONFLICT", `Not enough points: ${balance} of ${current.cost} / 积分不足`, ["input", "rewardId"]);
+      throw new UserFacingError("CONFLICT", msg(`积分不足`, `Not enough points: ${balance} of ${current.cost}`), ["input", "rewardId"]);
     }
     const taken = await tx.reward.updateMany({ where: { id: reward.id, stock: { gt: 0 }, active: true }, data: { stock: { decrement: 1 } } });
-    if (!taken.count) throw conflict("Out of stock / 奖品已兑完", ["input", "rewardId"]);
+    if (!taken.count) throw conflict(msg("奖品已兑完", "Out of stock"), ["input", "rewardId"]);
     const redemption = await tx.redemption.create({ data: { rewardId: reward.id, volunteerId, cost: current.cost } });
     await tx.pointsEntry.create({
       data: {
@@ -187,8 +198,8 @@ export async function redeemReward(viewer: Viewer, input: { rewardId: string }) 
 
 export async function markRedemptionHandedOut(viewer: Viewer, input: { redemptionId: string }) {
   const r = await prisma.redemption.findUnique({ where: { id: input.redemptionId }, include: { reward: true } });
-  if (!r) throw notFound("Redemption", ["input", "redemptionId"]);
-  if (!can.officerOf(viewer, r.reward.stationId)) throw forbidden();
+  if (!r) throw notFound(msg("兑换记录", "Redemption"), ["input", "redemptionId"]);
+  assert(viewer, "redemption.handOut", { stationId: r.reward.stationId }, { hide: { what: msg("兑换记录", "Redemption"), field: ["input", "redemptionId"], stationId: r.reward.stationId } });
   if (r.status === "HANDED_OUT") return r;
   return prisma.redemption.update({ where: { id: r.id }, data: { status: "HANDED_OUT", handedOutAt: clock.now(), handedOutById: viewer.accountId } });
 }
@@ -230,33 +241,42 @@ export async function leaderboard(stationId: string, teamId: string | null, peri
   return rows.map((r) => ({ rank: Number(r.rank), points: Number(r.points), volunteerId: r.volunteerId, displayName: r.displayName }));
 }
 
-const csvCell = (v: string | number) => {
-  const s = String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 const shanghai = (d: Date) => new Date(d.getTime() + SHANGHAI).toISOString().slice(0, 16).replace("T", " ");
 
-/** 志愿服务时长证明: served shifts and commendations in a date range, as CSV (UTF-8 with BOM for Excel). */
-export async function hoursCertificate(volunteerId: string, from: Date, to: Date) {
-  const [volunteer, claims, commendations] = await Promise.all([
+/** 志愿服务时长证明 of one station: served shifts and commendations in a date range, with a CSV (UTF-8 with BOM for Excel). */
+export async function hoursCertificate(volunteerId: string, stationId: string, from: Date, to: Date) {
+  const [volunteer, station, claims, commendations] = await Promise.all([
     prisma.volunteer.findUniqueOrThrow({ where: { id: volunteerId }, select: { name: true, displayName: true } }),
+    prisma.station.findUniqueOrThrow({ where: { id: stationId }, select: { name: true } }),
     prisma.shiftClaim.findMany({
-      where: { volunteerId, status: "COMPLETED", shift: { startsAt: { gte: from, lt: to } } },
+      where: { volunteerId, status: "COMPLETED", shift: { stationId, startsAt: { gte: from, lt: to } } },
       include: { shift: { include: { station: { select: { name: true } }, team: { select: { name: true } } } } },
       orderBy: { shift: { startsAt: "asc" } },
     }),
     prisma.commendation.findMany({
-      where: { volunteerId, approvedAt: { gte: from, lt: to } },
+      where: { volunteerId, stationId, approvedAt: { gte: from, lt: to } },
       include: { goodDeed: { select: { title: true, category: true, occurredAt: true } } },
       orderBy: { approvedAt: "asc" },
     }),
   ]);
   const totalMinutes = claims.reduce((n, c) => n + (c.minutesServed ?? 0), 0);
-  const lines = [
-    ["类型 Type", "日期 Date (Asia/Shanghai)", "派出所 Station", "队伍 Team", "内容 Title", "时长(分钟) Minutes"].map(csvCell).join(","),
-    ...claims.map((c) => ["服务 Service", shanghai(c.shift.startsAt), c.shift.station.name, c.shift.team.name, c.shift.title, c.minutesServed ?? 0].map(csvCell).join(",")),
-    ...commendations.map((c) => ["表扬 Commendation", shanghai(c.goodDeed.occurredAt), "", "", c.goodDeed.title, ""].map(csvCell).join(",")),
-    ["合计 Total", "", "", "", `${volunteer.name}（${volunteer.displayName}）`, totalMinutes].map(csvCell).join(","),
-  ];
-  return { totalMinutes, shiftCount: claims.length, commendationCount: commendations.length, csv: `\uFEFF${lines.join("\r\n")}\r\n` };
+  const csv = toCsv([
+    ["类型 Type", "日期 Date (Asia/Shanghai)", "派出所 Station", "队伍 Team", "内容 Title", "时长(分钟) Minutes"],
+    ...claims.map((c) => ["服务 Service", shanghai(c.shift.startsAt), c.shift.station.name, c.shift.team.name, c.shift.title, c.minutesServed ?? 0]),
+    ...commendations.map((c) => ["表扬 Commendation", shanghai(c.goodDeed.occurredAt), station.name, "", c.goodDeed.title, ""]),
+    ["合计 Total", "", station.name, "", `${volunteer.name}（${volunteer.displayName}）`, totalMinutes],
+  ]);
+  return {
+    stationName: station.name,
+    volunteerName: volunteer.name,
+    displayName: volunteer.displayName,
+    from,
+    to,
+    totalMinutes,
+    shiftCount: claims.length,
+    commendationCount: commendations.length,
+    shifts: claims.map((c) => ({ date: c.shift.startsAt, teamName: c.shift.team.name, title: c.shift.title, minutes: c.minutesServed ?? 0 })),
+    commendations: commendations.map((c) => ({ date: c.goodDeed.occurredAt, title: c.goodDeed.title })),
+    csv,
+  };
 }

@@ -1,10 +1,10 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
-import { can } from "../../auth/viewer.js";
+import { personalData } from "../../graphql/personal-data.js";
+import { can, check } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
-import { idArg } from "../../graphql/ids.js";
+import { dateArg, idArg } from "../../graphql/ids.js";
 import { Viewer } from "../account/account.type.js";
-import { canSeePersonalData } from "../volunteer/volunteer.type.js";
 import { DEFAULT_RULES, hoursCertificate, leaderboard, type Period } from "./points.service.js";
 
 export const PointsReason = builder.enumType("PointsReason", {
@@ -24,7 +24,7 @@ export const RedemptionStatus = builder.enumType("RedemptionStatus", {
 export const PointsEntry = builder.prismaNode("PointsEntry", {
   id: { field: "id" },
   description: "积分记录: one line of the append-only ledger",
-  authScopes: (e, ctx) => canSeePersonalData(ctx, e.volunteerId),
+  authScopes: async (e, ctx) => ({ policy: check("points.read", { person: await ctx.loaders.person.load(e.volunteerId), stationId: e.stationId }) }),
   fields: (t) => ({
     amount: t.exposeInt("amount"),
     reason: t.field({ type: PointsReason, resolve: (e) => e.reason }),
@@ -34,53 +34,77 @@ export const PointsEntry = builder.prismaNode("PointsEntry", {
     reversedBy: t.relation("reversedBy", { nullable: true }),
     viewerCanReverse: t.boolean({
       select: { reversedBy: { select: { id: true } } },
-      resolve: (e, _a, ctx) => !e.reversedBy && e.reason !== "REVERSAL" && e.reason !== "REDEMPTION" && can.officerOf(ctx.viewer, e.stationId),
+      resolve: (e, _a, ctx) => !e.reversedBy && e.reason !== "REVERSAL" && e.reason !== "REDEMPTION" && can(ctx.viewer, "points.reverse", { stationId: e.stationId }),
     }),
   }),
 });
 
-const PointsAccount = builder.objectRef<{ volunteerId: string }>("PointsAccount").implement({
-  description: "积分: balance and ledger of a volunteer",
+const PointsAccount = builder.objectRef<{ volunteerId: string; stationId: string }>("PointsAccount").implement({
+  description: "积分: balance and ledger of a volunteer at one station (points earned there are spent there)",
   fields: (t) => ({
-    balance: t.int({ description: "Always the sum of the ledger", resolve: (a, _x, ctx) => ctx.loaders.pointsBalance.load(a.volunteerId) }),
+    balance: t.int({ description: "Always the sum of the station's ledger", resolve: (a, _x, ctx) => ctx.loaders.pointsBalance.load(`${a.volunteerId}:${a.stationId}`) }),
+    station: t.prismaField({ type: "Station", resolve: (q, a) => prisma.station.findUniqueOrThrow({ ...q, where: { id: a.stationId } }) }),
     entries: t.prismaConnection({
       type: "PointsEntry",
       cursor: "id",
       description: "Newest first",
-      resolve: (query, a) => prisma.pointsEntry.findMany({ ...query, where: { volunteerId: a.volunteerId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
+      resolve: (query, a) =>
+        prisma.pointsEntry.findMany({ ...query, where: { volunteerId: a.volunteerId, stationId: a.stationId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
     }),
   }),
 });
 
-const HoursCertificate = builder
-  .objectRef<{ totalMinutes: number; shiftCount: number; commendationCount: number; csv: string }>("HoursCertificate")
-  .implement({
-    description: "志愿服务时长证明",
-    fields: (t) => ({
-      totalMinutes: t.exposeInt("totalMinutes"),
-      shiftCount: t.exposeInt("shiftCount"),
-      commendationCount: t.exposeInt("commendationCount"),
-      csv: t.exposeString("csv", { description: "UTF-8 CSV (with BOM, opens in Excel)" }),
-    }),
-  });
+type CertificateShape = Awaited<ReturnType<typeof hoursCertificate>>;
+const CertificateShift = builder.objectRef<CertificateShape["shifts"][number]>("CertificateShift").implement({
+  fields: (t) => ({
+    date: t.field({ type: "DateTime", resolve: (s) => s.date }),
+    teamName: t.exposeString("teamName"),
+    title: t.exposeString("title"),
+    minutes: t.exposeInt("minutes"),
+  }),
+});
+const CertificateCommendation = builder.objectRef<CertificateShape["commendations"][number]>("CertificateCommendation").implement({
+  fields: (t) => ({ date: t.field({ type: "DateTime", resolve: (s) => s.date }), title: t.exposeString("title") }),
+});
+const HoursCertificate = builder.objectRef<CertificateShape>("HoursCertificate").implement({
+  description: "志愿服务时长证明 issued by one station",
+  fields: (t) => ({
+    stationName: t.exposeString("stationName"),
+    volunteerName: t.exposeString("volunteerName", { description: "Legal name (the certificate is for the person and their officers)", extensions: personalData("certificate.read") }),
+    displayName: t.exposeString("displayName"),
+    from: t.field({ type: "DateTime", resolve: (c) => c.from }),
+    to: t.field({ type: "DateTime", resolve: (c) => c.to }),
+    totalMinutes: t.exposeInt("totalMinutes"),
+    shiftCount: t.exposeInt("shiftCount"),
+    commendationCount: t.exposeInt("commendationCount"),
+    shifts: t.field({ type: [CertificateShift], resolve: (c) => c.shifts }),
+    commendations: t.field({ type: [CertificateCommendation], resolve: (c) => c.commendations }),
+    csv: t.exposeString("csv", { description: "UTF-8 CSV (with BOM, opens in Excel)" }),
+  }),
+});
 
 builder.prismaObjectFields("Volunteer", (t) => ({
   points: t.field({
     type: PointsAccount,
     nullable: true,
-    description: "The person, their leaders and their officers see points",
-    resolve: async (v, _a, ctx) => ((await canSeePersonalData(ctx, v.id)) ? { volunteerId: v.id } : null),
+    description: "Points at one station: the person, their leaders there and the station's officers; null for anyone else",
+    args: { stationId: t.arg.id({ required: true }) },
+    resolve: async (v, args, ctx) => {
+      const stationId = idArg(String(args.stationId), "Station", "stationId");
+      const person = await ctx.loaders.person.load(v.id);
+      return can(ctx.viewer, "points.read", { person, stationId }) ? { volunteerId: v.id, stationId } : null;
+    },
   }),
   hoursCertificate: t.field({
     type: HoursCertificate,
     nullable: true,
-    description: "For the volunteer and their officers; null for anyone else",
-    args: { from: t.arg({ type: "DateTime", required: true }), to: t.arg({ type: "DateTime", required: true }) },
+    description: "志愿服务时长证明 of one station, for the volunteer and the station's officers; null for anyone else",
+    args: { stationId: t.arg.id({ required: true }), from: t.arg({ type: "DateTime", required: true }), to: t.arg({ type: "DateTime", required: true }) },
     resolve: async (v, args, ctx) => {
-      const viewer = ctx.viewer;
-      const access = await ctx.loaders.personalAccess.load(v.id);
-      const allowed = viewer?.volunteerId === v.id || viewer?.isAdmin || access.stationIds.some((s) => viewer?.officerStationIds.has(s));
-      return allowed ? hoursCertificate(v.id, args.from, args.to) : null;
+      const stationId = idArg(String(args.stationId), "Station", "stationId");
+      const person = await ctx.loaders.person.load(v.id);
+      if (!can(ctx.viewer, "certificate.read", { person, stationId }) || !person.stationIds.includes(stationId)) return null;
+      return hoursCertificate(v.id, stationId, dateArg(args.from, "from"), dateArg(args.to, "to"));
     },
   }),
   publicRanking: t.exposeBoolean("publicRanking", { description: "Shown on public leaderboards" }),
@@ -99,7 +123,7 @@ const PointsRulesRef = builder.prismaObject("PointsRules", {
 export const Reward = builder.prismaNode("Reward", {
   id: { field: "id" },
   description: "奖品 of a station's catalog",
-  authScopes: (r) => ({ seeStation: r.stationId }),
+  authScopes: (r) => ({ policy: check("reward.read", { stationId: r.stationId }) }),
   fields: (t) => ({
     name: t.exposeString("name"),
     description: t.exposeString("description"),
@@ -108,7 +132,11 @@ export const Reward = builder.prismaNode("Reward", {
     active: t.exposeBoolean("active"),
     viewerCanRedeem: t.boolean({
       resolve: async (r, _a, ctx) =>
-        !!ctx.viewer?.volunteerId && r.active && r.stock > 0 && (await ctx.loaders.pointsBalance.load(ctx.viewer.volunteerId)) >= r.cost,
+        !!ctx.viewer?.volunteerId &&
+        can(ctx.viewer, "reward.redeem", { stationId: r.stationId }) &&
+        r.active &&
+        r.stock > 0 &&
+        (await ctx.loaders.pointsBalance.load(`${ctx.viewer.volunteerId}:${r.stationId}`)) >= r.cost,
     }),
   }),
 });
@@ -116,7 +144,8 @@ export const Reward = builder.prismaNode("Reward", {
 export const Redemption = builder.prismaNode("Redemption", {
   id: { field: "id" },
   description: "兑换: a reward taken with points",
-  authScopes: (r, ctx) => canSeePersonalData(ctx, r.volunteerId),
+  include: { reward: { select: { stationId: true } } },
+  authScopes: async (r, ctx) => ({ policy: check("redemption.read", { person: await ctx.loaders.person.load(r.volunteerId), stationId: r.reward.stationId }) }),
   fields: (t) => ({
     reward: t.relation("reward"),
     volunteer: t.relation("volunteer"),
@@ -144,7 +173,7 @@ builder.prismaObjectFields("Station", (t) => ({
     description: "Redemptions to hand out (officers)",
     args: { status: t.arg({ type: RedemptionStatus }) },
     nullable: true,
-    authScopes: (s) => ({ officerOf: s.id }),
+    authScopes: (s) => ({ policy: check("redemption.handOut", { stationId: s.id }) }),
     resolve: (query, s, args) =>
       prisma.redemption.findMany({
         ...query,
@@ -187,7 +216,7 @@ builder.queryField("pointsLeaderboard", (t) =>
       teamId: t.arg.id(),
       period: t.arg({ type: PeriodEnum, required: true }),
     },
-    authScopes: (_r, args) => ({ seeStation: idArg(String(args.stationId), "Station", "stationId") }),
+    authScopes: (_r, args) => ({ policy: check("station.read", { stationId: idArg(String(args.stationId), "Station", "stationId") }) }),
     resolve: (_r, args) =>
       resolveOffsetConnection({ args }, ({ limit, offset }) =>
         leaderboard(

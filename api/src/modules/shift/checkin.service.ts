@@ -1,11 +1,13 @@
 // 签到 / 签退 and the end of shifts. Each stored PatrolEvent is published after its transaction commits.
 import type { Viewer } from "../../auth/viewer.js";
+import { msg } from "../../i18n.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { CheckInMethod, PatrolEvent, PatrolEventKind, Shift, ShiftClaim } from "../../generated/prisma/client.js";
-import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
+import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
+import { assert } from "../../auth/policy.js";
 import { pubsub } from "../../pubsub.js";
-import { canManageShift, checkInWindow, checkOutDeadline, distanceMeters, servedMinutes } from "./shift.rules.js";
+import { checkInWindow, checkOutDeadline, distanceMeters, servedMinutes } from "./shift.rules.js";
 import { lockShift } from "./shift.service.js";
 import { creditCompletedClaims } from "../points/points.service.js";
 
@@ -28,13 +30,11 @@ async function record(
 
 async function loadClaim(viewer: Viewer, claimId: string, method: CheckInMethod | null) {
   const claim = await prisma.shiftClaim.findUnique({ where: { id: claimId }, include: { shift: { include: { grid: true, station: true } } } });
-  if (!claim) throw notFound("Claim", ["input", "claimId"]);
-  const manager = canManageShift(viewer, claim.shift);
-  if (method === "LEADER") {
-    if (!manager) throw forbidden("Only leaders and officers check others in / 仅队长或民警可代为签到");
-  } else if (viewer.volunteerId !== claim.volunteerId && !manager) {
-    throw forbidden();
-  }
+  if (!claim) throw notFound(msg("认领记录", "Claim"), ["input", "claimId"]);
+  const facts = { volunteerId: claim.volunteerId, partnerId: null, shift: claim.shift };
+  const hide = { what: msg("认领记录", "Claim"), field: ["input", "claimId"], stationId: claim.shift.stationId };
+  if (method === "LEADER") assert(viewer, "claim.checkInOthers", facts, { message: msg("仅队长或民警可代为签到", "Only leaders and officers check others in"), hide });
+  else assert(viewer, "claim.checkInSelf", facts, { hide });
   return claim;
 }
 
@@ -51,20 +51,20 @@ export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ cl
   const claim = await loadClaim(viewer, input.claimId, input.method);
   if (claim.checkedInAt) return { claim }; // idempotent: same record, no second event
   const { shift } = claim;
-  if (claim.status !== "CONFIRMED") throw conflict("Only a confirmed claim can check in / 仅已确认的认领可签到", ["input", "claimId"]);
-  if (shift.status !== "OPEN") throw conflict("The shift is not open / 班次未开放", ["input", "claimId"]);
+  if (claim.status !== "CONFIRMED") throw conflict(msg("仅已确认的认领可签到", "Only a confirmed claim can check in"), ["input", "claimId"]);
+  if (shift.status !== "OPEN") throw conflict(msg("班次未开放", "The shift is not open"), ["input", "claimId"]);
   const { opens, closes } = checkInWindow(shift);
-  if (now < opens) throw conflict("Check-in opens 30 minutes before the start / 开始前30分钟起可签到", ["input", "claimId"]);
-  if (now > closes) throw conflict("The shift has ended / 班次已结束，无法签到", ["input", "claimId"]);
+  if (now < opens) throw conflict(msg("开始前30分钟起可签到", "Check-in opens 30 minutes before the start"), ["input", "claimId"]);
+  if (now > closes) throw conflict(msg("班次已结束，无法签到", "The shift has ended"), ["input", "claimId"]);
 
   let flagged = false;
   if (input.method === "QR") {
-    if (!input.code) throw new UserFacingError("VALIDATION", "Scan or type the post code / 请扫描或输入岗点码", ["input", "code"]);
-    if (input.code.trim() !== shift.postCode) throw new UserFacingError("VALIDATION", "Wrong post code / 岗点码不正确", ["input", "code"]);
+    if (!input.code) throw new UserFacingError("VALIDATION", msg("请扫描或输入岗点码", "Scan or type the post code"), ["input", "code"]);
+    if (input.code.trim() !== shift.postCode) throw new UserFacingError("VALIDATION", msg("岗点码不正确", "Wrong post code"), ["input", "code"]);
   }
   if (input.method === "GPS") {
     if (input.latitude == null || input.longitude == null) {
-      throw new UserFacingError("VALIDATION", "GPS check-in needs your location / GPS签到需要定位", ["input", "latitude"]);
+      throw new UserFacingError("VALIDATION", msg("GPS签到需要定位", "GPS check-in needs your location"), ["input", "latitude"]);
     }
     const g = shift.grid;
     flagged =
@@ -87,7 +87,7 @@ export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ cl
       },
     });
     const updated = await tx.shiftClaim.findUniqueOrThrow({ where: { id: claim.id } });
-    if (!count && !updated.checkedInAt) throw conflict("The claim was cancelled / 该认领已取消", ["input", "claimId"]);
+    if (!count && !updated.checkedInAt) throw conflict(msg("该认领已取消", "The claim was cancelled"), ["input", "claimId"]);
     if (!count) return { claim: updated, event: null };
     const event = await record(tx, shift, updated, "CHECKED_IN", now, {
       method: input.method,
@@ -105,8 +105,8 @@ export async function checkOut(viewer: Viewer, input: { claimId: string; method:
   const now = clock.now();
   const claim = await loadClaim(viewer, input.claimId, input.method);
   if (claim.checkedOutAt) return { claim }; // idempotent
-  if (!claim.checkedInAt) throw conflict("Check in first / 请先签到", ["input", "claimId"]);
-  if (now > checkOutDeadline(claim.shift)) throw conflict("Check-out closed 2 hours after the end / 结束2小时后不能签退", ["input", "claimId"]);
+  if (!claim.checkedInAt) throw conflict(msg("请先签到", "Check in first"), ["input", "claimId"]);
+  if (now > checkOutDeadline(claim.shift)) throw conflict(msg("结束2小时后不能签退", "Check-out closed 2 hours after the end"), ["input", "claimId"]);
   const result = await prisma.$transaction(async (tx) => {
     await lockShift(tx, claim.shiftId, ["input", "claimId"]);
     const minutesServed = servedMinutes(claim.shift, claim.checkedInAt!, now);

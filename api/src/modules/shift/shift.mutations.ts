@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { msg } from "../../i18n.js";
 import { builder } from "../../builder.js";
 import type { Shift as ShiftRow, ShiftClaim as ShiftClaimRow } from "../../generated/prisma/client.js";
-import { defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "../../graphql/mutation.js";
+import { dateTime, defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { SPECIALTIES, Specialty } from "../volunteer/volunteer.type.js";
 import { checkIn, checkOut } from "./checkin.service.js";
 import * as shifts from "./shift.service.js";
@@ -9,7 +10,7 @@ import { ApplyTo, CheckInMethod, Shift, ShiftClaim, ShiftKind } from "./shift.ty
 
 const KINDS = ["PATROL", "NIGHT_PATROL", "PUBLICITY", "EVENT_SECURITY", "HOME_WATCH"] as const;
 const text = (max: number) => z.string().trim().max(max).nullish();
-const capacity = z.number().int().min(1, "At least 1 seat / 至少1个名额").max(500, "At most 500 seats / 最多500个名额");
+const capacity = z.number().int().min(1, msg("至少1个名额", "At least 1 seat")).max(500, msg("最多500个名额", "At most 500 seats"));
 
 const RepeatInput = builder.inputType("ShiftRepeatInput", {
   description: "Weekly series: the shift's time of day on these weekdays until the date (Asia/Shanghai)",
@@ -50,16 +51,16 @@ defineMutation("createShift", {
     title: nonEmpty(80),
     place: text(120),
     route: text(1000),
-    startsAt: z.date(),
-    endsAt: z.date(),
+    startsAt: dateTime(),
+    endsAt: dateTime(),
     capacity,
     requiredSpecialty: z.enum(SPECIALTIES).nullish(),
     jointOfficerId: z.string().uuid("Not a valid account ID").nullish(),
     notes: text(2000),
     repeat: z
       .object({
-        weekdays: z.array(z.number().int().min(1).max(7)).min(1, "Pick at least one weekday / 至少选择一天").max(7),
-        until: z.date(),
+        weekdays: z.array(z.number().int().min(1).max(7)).min(1, msg("至少选择一天", "Pick at least one weekday")).max(7),
+        until: dateTime(),
       })
       .nullish(),
   }),
@@ -93,8 +94,8 @@ defineMutation("updateShift", {
     title: nonEmpty(80).nullish(),
     place: text(120),
     route: text(1000),
-    startsAt: z.date().nullish(),
-    endsAt: z.date().nullish(),
+    startsAt: dateTime().nullish(),
+    endsAt: dateTime().nullish(),
     capacity: capacity.nullish(),
     requiredSpecialty: z.enum(SPECIALTIES).nullish(),
     notes: text(2000),

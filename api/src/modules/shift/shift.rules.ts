@@ -1,6 +1,5 @@
-// Pure rules about shifts and claims, shared by services and GraphQL fields.
-import type { Viewer } from "../../auth/viewer.js";
-import { can } from "../../auth/viewer.js";
+// Pure rules about shifts and claims (time windows, distances), shared by services and GraphQL fields.
+// Who may act on a shift is decided in auth/policy.ts.
 
 export const CHECK_IN_OPENS_MIN = 30;
 export const CHECK_OUT_GRACE_MIN = 120;
@@ -14,11 +13,6 @@ export interface ShiftLike {
   startsAt: Date;
   endsAt: Date;
   status: string;
-}
-
-/** Officers of the station and leaders of the shift's team (or of its squad) run a shift. */
-export function canManageShift(v: Viewer | null, s: Pick<ShiftLike, "stationId" | "teamId" | "squadId">): boolean {
-  return can.officerOf(v, s.stationId) || can.leadTeam(v, s.teamId) || (!!s.squadId && can.leadSquad(v, s.squadId));
 }
 
 export const minutes = (n: number) => n * 60_000;

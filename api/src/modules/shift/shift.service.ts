@@ -1,13 +1,17 @@
 // Shifts and claims. Seat counts change only under the shift's row lock (SELECT … FOR UPDATE) inside
 // a transaction, and CHECK constraints back them, so the rules hold across API processes.
 import { randomInt } from "node:crypto";
+import { msg } from "../../i18n.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { Shift, ShiftClaim, ShiftKind, Specialty } from "../../generated/prisma/client.js";
 import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
 import { pubsub, type ClaimNoticeReason } from "../../pubsub.js";
-import { canManageShift, weeklyOccurrences } from "./shift.rules.js";
+import { weeklyOccurrences } from "./shift.rules.js";
+import { assert, can, seesStation } from "../../auth/policy.js";
+import { personFacts } from "../../auth/facts.js";
+import { visiblePerson } from "../volunteer/volunteer.service.js";
 
 const MAX_OCCURRENCES = 200;
 
@@ -45,7 +49,7 @@ export async function committed<T>(work: (tx: Tx, out: Outbox) => Promise<T>): P
 
 export async function lockShift(tx: Tx, shiftId: string, field = ["input", "shiftId"]): Promise<Shift> {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Shift" WHERE id = ${shiftId}::uuid FOR UPDATE`;
-  if (!rows.length) throw notFound("Shift", field);
+  if (!rows.length) throw notFound(msg("班次", "Shift"), field);
   return tx.shift.findUniqueOrThrow({ where: { id: shiftId } });
 }
 
@@ -72,24 +76,24 @@ export interface ShiftFields {
 async function checkReferences(stationId: string, teamId: string, f: { squadId?: string | null; gridId?: string | null; jointOfficerId?: string | null }) {
   if (f.squadId) {
     const squad = await prisma.squad.findUnique({ where: { id: f.squadId }, select: { teamId: true } });
-    if (!squad || squad.teamId !== teamId) throw notFound("Squad of this team", ["input", "squadId"]);
+    if (!squad || squad.teamId !== teamId) throw notFound(msg("本队小队", "Squad of this team"), ["input", "squadId"]);
   }
   if (f.gridId) {
     const grid = await prisma.grid.findUnique({ where: { id: f.gridId }, select: { stationId: true } });
-    if (!grid || grid.stationId !== stationId) throw notFound("Grid of this station", ["input", "gridId"]);
+    if (!grid || grid.stationId !== stationId) throw notFound(msg("本所网格", "Grid of this station"), ["input", "gridId"]);
   }
   if (f.jointOfficerId) {
     const role = await prisma.accountRole.findFirst({ where: { accountId: f.jointOfficerId, role: "OFFICER", stationId } });
-    if (!role) throw notFound("Officer of this station", ["input", "jointOfficerId"]);
+    if (!role) throw notFound(msg("本所民警", "Officer of this station"), ["input", "jointOfficerId"]);
   }
 }
 
 function checkTimes(startsAt: Date, endsAt: Date, now: Date) {
-  if (endsAt <= startsAt) throw new UserFacingError("VALIDATION", "The end must be after the start / 结束时间须晚于开始时间", ["input", "endsAt"]);
+  if (endsAt <= startsAt) throw new UserFacingError("VALIDATION", msg("结束时间须晚于开始时间", "The end must be after the start"), ["input", "endsAt"]);
   if (endsAt.getTime() - startsAt.getTime() > 24 * 3600_000) {
-    throw new UserFacingError("VALIDATION", "A shift lasts at most 24 hours / 班次最长24小时", ["input", "endsAt"]);
+    throw new UserFacingError("VALIDATION", msg("班次最长24小时", "A shift lasts at most 24 hours"), ["input", "endsAt"]);
   }
-  if (startsAt < now) throw new UserFacingError("VALIDATION", "The start is in the past / 开始时间已过", ["input", "startsAt"]);
+  if (startsAt < now) throw new UserFacingError("VALIDATION", msg("开始时间已过", "The start is in the past"), ["input", "startsAt"]);
 }
 
 export async function createShift(
@@ -97,9 +101,12 @@ export async function createShift(
   input: ShiftFields & { teamId: string; repeat?: { weekdays: number[]; until: Date } | null },
 ) {
   const team = await prisma.team.findUnique({ where: { id: input.teamId } });
-  if (!team) throw notFound("Team", ["input", "teamId"]);
+  if (!team) throw notFound(msg("队伍", "Team"), ["input", "teamId"]);
   const target = { stationId: team.stationId, teamId: team.id, squadId: input.squadId ?? null };
-  if (!canManageShift(viewer, target)) throw forbidden("Only the team's leaders and the station's officers publish shifts / 仅队长或民警可发布班次");
+  assert(viewer, "shift.publish", target, {
+    message: msg("仅队长或民警可发布班次；小队长只能为本小队发布", "Only the team's leaders and the station's officers publish shifts; a squad leader only for their squad"),
+    hide: { what: msg("队伍", "Team"), field: ["input", "teamId"], stationId: team.stationId },
+  });
   checkTimes(input.startsAt, input.endsAt, clock.now());
   await checkReferences(team.stationId, team.id, input);
 
@@ -127,9 +134,9 @@ export async function createShift(
   try {
     occurrences = weeklyOccurrences(input.startsAt, input.endsAt.getTime() - input.startsAt.getTime(), weekdays, until, MAX_OCCURRENCES);
   } catch {
-    throw new UserFacingError("VALIDATION", `A series has at most ${MAX_OCCURRENCES} shifts / 系列班次最多${MAX_OCCURRENCES}个`, ["input", "repeat", "until"]);
+    throw new UserFacingError("VALIDATION", msg(`系列班次最多${MAX_OCCURRENCES}个`, `A series has at most ${MAX_OCCURRENCES} shifts`), ["input", "repeat", "until"]);
   }
-  if (!occurrences.length) throw new UserFacingError("VALIDATION", "The pattern gives no shift before the end date / 该重复规则没有产生班次", ["input", "repeat"]);
+  if (!occurrences.length) throw new UserFacingError("VALIDATION", msg("该重复规则没有产生班次", "The pattern gives no shift before the end date"), ["input", "repeat"]);
   const shifts = await prisma.$transaction(async (tx) => {
     const series = await tx.shiftSeries.create({ data: { stationId: team.stationId, teamId: team.id, weekdays, until } });
     return tx.shift.createManyAndReturn({
@@ -157,11 +164,15 @@ export async function updateShift(
   input: { [K in keyof Omit<ShiftFields, "kind">]?: ShiftFields[K] | null } & { shiftId: string; applyTo: ApplyTo; kind?: ShiftKind | null },
 ) {
   const now = clock.now();
-  const shift = await prisma.shift.findUnique({ where: { id: input.shiftId } });
-  if (!shift) throw notFound("Shift", ["input", "shiftId"]);
-  if (!canManageShift(viewer, shift)) throw forbidden();
-  if (shift.status !== "OPEN") throw conflict("The shift is no longer open / 班次已结束或取消", ["input", "shiftId"]);
-  if (shift.startsAt <= now) throw conflict("The shift has started; it can no longer be edited / 班次已开始，不能修改", ["input", "shiftId"]);
+  const shift = await managedShift(viewer, input.shiftId);
+  // A squad leader may not move their shift to another squad or make it team-wide.
+  if (input.squadId !== undefined && input.squadId !== shift.squadId) {
+    assert(viewer, "shift.publish", { stationId: shift.stationId, teamId: shift.teamId, squadId: input.squadId ?? null }, {
+      message: msg("小队长只能为本小队安排班次", "A squad leader schedules only for their own squad"),
+    });
+  }
+  if (shift.status !== "OPEN") throw conflict(msg("班次已结束或取消", "The shift is no longer open"), ["input", "shiftId"]);
+  if (shift.startsAt <= now) throw conflict(msg("班次已开始，不能修改", "The shift has started; it can no longer be edited"), ["input", "shiftId"]);
   await checkReferences(shift.stationId, shift.teamId, input);
   const startDelta = input.startsAt ? input.startsAt.getTime() - shift.startsAt.getTime() : 0;
   const endDelta = input.endsAt ? input.endsAt.getTime() - shift.endsAt.getTime() : 0;
@@ -174,7 +185,7 @@ export async function updateShift(
       const s = await lockShift(tx, id);
       if (input.capacity != null && input.capacity < s.confirmedCount) {
         throw conflict(
-          `Capacity cannot go below the ${s.confirmedCount} confirmed volunteers / 名额不能少于已确认人数`,
+          msg(`名额不能少于已确认人数`, `Capacity cannot go below the ${s.confirmedCount} confirmed volunteers`),
           ["input", "capacity"],
         );
       }
@@ -210,11 +221,9 @@ export async function updateShift(
 
 export async function cancelShift(viewer: Viewer, input: { shiftId: string; reason: string; applyTo: ApplyTo }) {
   const now = clock.now();
-  const shift = await prisma.shift.findUnique({ where: { id: input.shiftId } });
-  if (!shift) throw notFound("Shift", ["input", "shiftId"]);
-  if (!canManageShift(viewer, shift)) throw forbidden();
+  const shift = await managedShift(viewer, input.shiftId);
   if (shift.status === "CANCELLED") return { shifts: [shift] }; // cancelling twice changes nothing
-  if (shift.status !== "OPEN" || shift.endsAt <= now) throw conflict("The shift is already over / 班次已结束", ["input", "shiftId"]);
+  if (shift.status !== "OPEN" || shift.endsAt <= now) throw conflict(msg("班次已结束", "The shift is already over"), ["input", "shiftId"]);
   const ids = await reach(shift, input.applyTo, now);
   return committed(async (tx, out) => {
     const cancelled: Shift[] = [];
@@ -292,9 +301,9 @@ async function claimFor(volunteerId: string, shiftId: string, assignedBy: string
     // race-free; everything that does not depend on seat counts happens before the shift's lock,
     // so claims of one busy shift wait only for the few statements that take a seat.
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
-    if (!locked.length) throw notFound("Volunteer", ["input", "volunteerId"]);
+    if (!locked.length) throw notFound(msg("义警", "Volunteer"), ["input", "volunteerId"]);
     const draft = await tx.shift.findUnique({ where: { id: shiftId } });
-    if (!draft) throw notFound("Shift", ["input", "shiftId"]);
+    if (!draft) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
     const volunteer = await tx.volunteer.findUniqueOrThrow({
       where: { id: volunteerId },
       select: {
@@ -307,19 +316,19 @@ async function claimFor(volunteerId: string, shiftId: string, assignedBy: string
     });
     const previous = volunteer.claims[0];
     if (!previous || previous.status === "CANCELLED") {
-      if (volunteer.status !== "ACTIVE") throw forbidden("The volunteer is not active / 义警状态非在岗");
-      if (!volunteer.teams.length) throw forbidden("Only members of the shift's team can claim it / 仅本队队员可认领");
-      if (draft.squadId && !volunteer.squads.length) throw forbidden("Only members of the shift's squad can claim it / 仅本小队队员可认领");
+      if (volunteer.status !== "ACTIVE") throw forbidden(msg("义警状态非在岗", "The volunteer is not active"));
+      if (!volunteer.teams.length) throw forbidden(msg("仅本队队员可认领", "Only members of the shift's team can claim it"));
+      if (draft.squadId && !volunteer.squads.length) throw forbidden(msg("仅本小队队员可认领", "Only members of the shift's squad can claim it"));
       if (draft.requiredSpecialty && !volunteer.specialties.includes(draft.requiredSpecialty)) {
-        throw forbidden("This shift needs a specialty the volunteer does not have / 该班次需要相应专长");
+        throw forbidden(msg("该班次需要相应专长", "This shift needs a specialty the volunteer does not have"));
       }
       const clash = await overlapping(tx, volunteerId, draft);
-      if (clash) throw conflict(`Overlaps a confirmed shift: ${clash.shift.title} / 与已确认班次时间冲突`, ["input", "shiftId"]);
+      if (clash) throw conflict(msg(`与已确认班次时间冲突`, `Overlaps a confirmed shift: ${clash.shift.title}`), ["input", "shiftId"]);
     }
 
     if (previous && previous.status !== "CANCELLED") {
       // Claimed before (read under the volunteer's lock, which every claim of theirs takes): nothing changes.
-      if (previous.status === "NO_SHOW") throw conflict("This shift is over / 班次已结束", ["input", "shiftId"]);
+      if (previous.status === "NO_SHOW") throw conflict(msg("班次已结束", "This shift is over"), ["input", "shiftId"]);
       const [claim, shift] = await Promise.all([tx.shiftClaim.findUniqueOrThrow({ where: { id: previous.id } }), tx.shift.findUniqueOrThrow({ where: { id: shiftId } })]);
       return { claim, shift };
     }
@@ -335,13 +344,13 @@ async function claimFor(volunteerId: string, shiftId: string, assignedBy: string
                            "updatedAt" = now()
       FROM old WHERE s.id = old.id
       RETURNING s.*, old.c < old.capacity AS "seatGiven"`;
-    if (!shift) throw notFound("Shift", ["input", "shiftId"]);
+    if (!shift) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
     // Taken under the lock, so claim times follow the order seats and waitlist places are given.
     const now = clock.now();
-    if (shift.status !== "OPEN") throw conflict("The shift is not open / 班次未开放", ["input", "shiftId"]);
-    if (shift.startsAt <= now) throw conflict("The shift has already started / 班次已开始，不能认领", ["input", "shiftId"]);
+    if (shift.status !== "OPEN") throw conflict(msg("班次未开放", "The shift is not open"), ["input", "shiftId"]);
+    if (shift.startsAt <= now) throw conflict(msg("班次已开始，不能认领", "The shift has already started"), ["input", "shiftId"]);
     if (shift.startsAt.getTime() !== draft.startsAt.getTime() || shift.endsAt.getTime() !== draft.endsAt.getTime()) {
-      throw conflict("The shift's time just changed: please try again / 班次时间刚刚变更，请重试", ["input", "shiftId"]);
+      throw conflict(msg("班次时间刚刚变更，请重试", "The shift's time just changed: please try again"), ["input", "shiftId"]);
     }
 
     const { seatGiven: seat, ...updated } = shift;
@@ -363,32 +372,48 @@ async function claimFor(volunteerId: string, shiftId: string, assignedBy: string
 }
 
 export async function claimShift(viewer: Viewer, input: { shiftId: string }): Promise<ClaimResult> {
-  if (!viewer.volunteerId) throw forbidden("Only volunteers claim shifts / 仅义警可认领班次");
+  if (!viewer.volunteerId) throw forbidden(msg("仅义警可认领班次", "Only volunteers claim shifts"));
+  // A shift of a station the viewer has nothing to do with does not exist for them. Membership,
+  // squad, specialty, overlap and time are then checked on the locked rows in claimFor.
+  const shift = await prisma.shift.findUnique({ where: { id: input.shiftId }, select: { stationId: true } });
+  if (!shift || !seesStation(viewer, shift.stationId)) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
   return claimFor(viewer.volunteerId, input.shiftId, null);
 }
 
 export async function assignShift(viewer: Viewer, input: { shiftId: string; volunteerId: string }): Promise<ClaimResult> {
-  const shift = await prisma.shift.findUnique({ where: { id: input.shiftId } });
-  if (!shift) throw notFound("Shift", ["input", "shiftId"]);
-  if (!canManageShift(viewer, shift)) throw forbidden();
+  const shift = await managedShift(viewer, input.shiftId);
+  const person = await visiblePerson(viewer, input.volunteerId, ["input", "volunteerId"]);
+  assert(viewer, "shift.assign", { shift, person }, { message: msg("只能安排本所义警", "Only volunteers of this station can be assigned") });
   return claimFor(input.volunteerId, input.shiftId, viewer.accountId);
+}
+
+/** A shift the viewer runs; NOT_FOUND when it does not exist or lies in a station they cannot see. */
+async function managedShift(viewer: Viewer, shiftId: string) {
+  const shift = await prisma.shift.findUnique({ where: { id: shiftId } });
+  if (!shift) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
+  assert(viewer, "shift.manage", shift, {
+    message: msg("仅本班次的队长或民警可操作", "Only the shift's leaders and the station's officers can do this"),
+    hide: { what: msg("班次", "Shift"), field: ["input", "shiftId"], stationId: shift.stationId },
+  });
+  return shift;
 }
 
 /** Frees the seat (or waitlist place) and promotes the next waitlisted volunteer, atomically. */
 export async function cancelShiftClaim(viewer: Viewer, input: { claimId: string }): Promise<ClaimResult> {
   const now = clock.now();
   const found = await prisma.shiftClaim.findUnique({ where: { id: input.claimId }, include: { shift: true } });
-  if (!found) throw notFound("Claim", ["input", "claimId"]);
+  if (!found) throw notFound(msg("认领记录", "Claim"), ["input", "claimId"]);
+  const facts = { volunteerId: found.volunteerId, partnerId: null, shift: found.shift };
+  assert(viewer, "claim.cancel", facts, { hide: { what: msg("认领记录", "Claim"), field: ["input", "claimId"], stationId: found.shift.stationId } });
   const own = viewer.volunteerId === found.volunteerId;
-  const manager = canManageShift(viewer, found.shift);
-  if (!own && !manager) throw forbidden();
+  const manager = can(viewer, "shift.manage", found.shift);
   return committed(async (tx, out) => {
     const shift = await lockShift(tx, found.shiftId);
     const claim = await tx.shiftClaim.findUniqueOrThrow({ where: { id: found.id } });
     if (claim.status === "CANCELLED") return { claim, shift };
-    if (claim.status !== "CONFIRMED" && claim.status !== "WAITLISTED") throw conflict("This claim is already closed / 该认领已结束", ["input", "claimId"]);
-    if (shift.startsAt <= now && !manager) throw conflict("The shift has started; ask your leader / 班次已开始，请联系队长", ["input", "claimId"]);
-    if (claim.checkedInAt) throw conflict("The volunteer has checked in; check out instead / 已签到，请签退", ["input", "claimId"]);
+    if (claim.status !== "CONFIRMED" && claim.status !== "WAITLISTED") throw conflict(msg("该认领已结束", "This claim is already closed"), ["input", "claimId"]);
+    if (shift.startsAt <= now && !manager) throw conflict(msg("班次已开始，请联系队长", "The shift has started; ask your leader"), ["input", "claimId"]);
+    if (claim.checkedInAt) throw conflict(msg("已签到，请签退", "The volunteer has checked in; check out instead"), ["input", "claimId"]);
     const cancelled = await tx.shiftClaim.update({ where: { id: claim.id }, data: { status: "CANCELLED", cancelledAt: now } });
     let updated = await tx.shift.update({
       where: { id: shift.id },
@@ -404,9 +429,12 @@ export async function cancelShiftClaim(viewer: Viewer, input: { claimId: string 
 /** 轮流出人: a partner's admin puts one of the partner's volunteers on a shift given to the partner. */
 export async function fillRotationSlot(viewer: Viewer, input: { shiftId: string; volunteerId: string }): Promise<ClaimResult> {
   const slot = await prisma.rotationSlot.findUnique({ where: { shiftId: input.shiftId } });
-  if (!slot) throw notFound("Rotation slot for this shift", ["input", "shiftId"]);
-  if (!viewer.isAdmin && !viewer.partnerAdminOf.has(slot.partnerId)) throw forbidden("This slot belongs to another partner / 该轮值属于其他单位");
-  const volunteer = await prisma.volunteer.findUnique({ where: { id: input.volunteerId }, select: { partnerId: true } });
-  if (volunteer?.partnerId !== slot.partnerId) throw notFound("Volunteer of this partner", ["input", "volunteerId"]);
+  if (!slot || !seesStation(viewer, slot.stationId)) throw notFound(msg("该班次的轮值", "Rotation slot for this shift"), ["input", "shiftId"]);
+  const partner = { partnerId: slot.partnerId, stationId: slot.stationId };
+  if (!can(viewer, "agreement.actForPartner", partner)) throw forbidden(msg("该轮值属于其他单位", "This slot belongs to another partner"));
+  const person = await personFacts(prisma, input.volunteerId);
+  if (!person || !can(viewer, "rotation.fill", { partner, person })) {
+    throw notFound(msg("该单位在本所的义警", "Volunteer of this partner at this station"), ["input", "volunteerId"]);
+  }
   return claimFor(input.volunteerId, input.shiftId, viewer.accountId);
 }

@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import { Repeater } from "graphql-yoga";
-import { can } from "../../auth/viewer.js";
+import { can } from "../../auth/policy.js";
+import { msg } from "../../i18n.js";
 import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
 import { idArg } from "../../graphql/ids.js";
@@ -90,18 +91,15 @@ builder.subscriptionField("patrolCheckIns", (t) =>
     subscribe: (_r, args, ctx) => {
       const stationId = idArg(String(args.stationId), "Station", "stationId");
       const v = ctx.viewer!;
-      const officer = can.officerOf(v, stationId);
-      const ledTeams = [...v.teams].filter(([, t]) => t.stationId === stationId && t.role === "LEADER").map(([id]) => id);
-      if (!officer && !ledTeams.length) {
-        throw new GraphQLError("Only the station's officers and team leaders watch patrols", { extensions: { code: "FORBIDDEN" } });
+      if (!can(v, "patrol.watch", { stationId })) {
+        throw new GraphQLError(msg("仅本所民警和队长可查看巡防动态", "Only the station's officers and team leaders watch patrols"), { extensions: { code: "FORBIDDEN" } });
       }
       let since: bigint | null = null;
       if (args.since != null) {
-        if (!/^\d{1,19}$/.test(args.since)) throw new GraphQLError("`since` is not a valid cursor", { extensions: { code: "BAD_USER_INPUT" } });
+        if (!/^\d{1,19}$/.test(args.since)) throw new GraphQLError(msg("`since` 不是有效的游标", "`since` is not a valid cursor"), { extensions: { code: "BAD_USER_INPUT" } });
         since = BigInt(args.since);
       }
-      const teams = new Set(ledTeams);
-      return replayThenLive(stationId, since, (m) => officer || teams.has(m.teamId));
+      return replayThenLive(stationId, since, (m) => can(v, "patrol.readEvent", { stationId, teamId: m.teamId }));
     },
     resolve: (m: PatrolEventMessage) => loadEvent(m.id),
   }),
@@ -115,9 +113,9 @@ builder.subscriptionField("shiftUpdated", (t) =>
     authScopes: { signedIn: true },
     subscribe: async (_r, args, ctx) => {
       const shiftId = idArg(String(args.shiftId), "Shift", "shiftId");
-      const shift = await prisma.shift.findUnique({ where: { id: shiftId }, select: { stationId: true } });
-      if (!shift || !can.seeStation(ctx.viewer, shift.stationId)) {
-        throw new GraphQLError("Shift not found", { extensions: { code: "NOT_FOUND" } });
+      const shift = await prisma.shift.findUnique({ where: { id: shiftId }, select: { stationId: true, teamId: true, squadId: true } });
+      if (!shift || !can(ctx.viewer, "shift.read", shift)) {
+        throw new GraphQLError(msg("未找到班次", "Shift not found"), { extensions: { code: "NOT_FOUND" } });
       }
       return pubsub.subscribe("shiftUpdated", shiftId);
     },
@@ -148,7 +146,7 @@ builder.subscriptionField("claimNotices", (t) =>
     description: "Changes to the viewer's claims that they did not make themselves",
     authScopes: { signedIn: true },
     subscribe: (_r, _a, ctx) => {
-      if (!ctx.viewer!.volunteerId) throw new GraphQLError("Only volunteers have claims", { extensions: { code: "FORBIDDEN" } });
+      if (!ctx.viewer!.volunteerId) throw new GraphQLError(msg("仅义警有认领记录", "Only volunteers have claims"), { extensions: { code: "FORBIDDEN" } });
       return pubsub.subscribe("claimNotice", ctx.viewer!.volunteerId);
     },
     resolve: (n) => n,

@@ -1,14 +1,13 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
-import { can } from "../../auth/viewer.js";
+import { can, check, ledTeamIds } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
 import type { Prisma, Shift as ShiftRow } from "../../generated/prisma/client.js";
 import { idArg } from "../../graphql/ids.js";
 import { Viewer } from "../account/account.type.js";
-import { canSeePersonalData, Specialty } from "../volunteer/volunteer.type.js";
-import { canManageShift } from "./shift.rules.js";
+import { Specialty } from "../volunteer/volunteer.type.js";
 
 export const ShiftKind = builder.enumType("ShiftKind", {
   values: {
@@ -38,16 +37,38 @@ export const ApplyTo = builder.enumType("ApplyTo", {
   values: ["THIS_SHIFT", "FUTURE_SHIFTS"] as const,
 });
 
-/** Cheap eligibility for the UI; claimShift gives the definitive answer (overlaps included). */
-async function viewerCanClaim(s: ShiftRow, ctx: Context): Promise<boolean> {
+export const ClaimBlocker = builder.enumType("ClaimBlocker", {
+  description: "Why the viewer cannot claim a shift (claimShift gives the definitive answer)",
+  values: {
+    NOT_A_VOLUNTEER: { description: "仅义警可认领" },
+    NOT_IN_TEAM: { description: "不是本队队员" },
+    NOT_IN_SQUAD: { description: "仅本小队队员可认领" },
+    SPECIALTY_MISSING: { description: "需要相应专长" },
+    ALREADY_CLAIMED: { description: "已认领或在候补中" },
+    OVERLAPS: { description: "与已确认的班次时间冲突" },
+    STARTED: { description: "班次已开始" },
+    NOT_OPEN: { description: "班次已取消或结束" },
+  } as const,
+});
+type Blocker = "NOT_A_VOLUNTEER" | "NOT_IN_TEAM" | "NOT_IN_SQUAD" | "SPECIALTY_MISSING" | "ALREADY_CLAIMED" | "OVERLAPS" | "STARTED" | "NOT_OPEN";
+
+/** Why the viewer cannot claim, for the UI; claimShift checks the same on locked rows. */
+async function claimBlocker(s: ShiftRow & { claims?: { status: string }[] }, ctx: Context): Promise<Blocker | null> {
   const v = ctx.viewer;
-  if (!v?.volunteerId || s.status !== "OPEN" || s.startsAt <= clock.now()) return false;
-  if (!v.teams.has(s.teamId) || (s.squadId && !v.squads.has(s.squadId))) return false;
-  const claim = await ctx.loaders.viewerClaim.load(s.id);
-  if (claim && claim.status !== "CANCELLED") return false;
-  if (!s.requiredSpecialty) return true;
-  const me = await ctx.loaders.viewerVolunteer.load(v.volunteerId);
-  return !!me?.specialties.includes(s.requiredSpecialty);
+  if (!v?.volunteerId) return "NOT_A_VOLUNTEER";
+  if (s.status !== "OPEN") return "NOT_OPEN";
+  if (s.startsAt <= clock.now()) return "STARTED";
+  const claim = s.claims ? (s.claims[0] ?? null) : await ctx.loaders.viewerClaim.load(s.id);
+  if (claim && claim.status !== "CANCELLED") return "ALREADY_CLAIMED";
+  if (!can(v, "shift.claim", { stationId: s.stationId, teamId: s.teamId, squadId: null })) return "NOT_IN_TEAM";
+  if (!can(v, "shift.claim", s)) return "NOT_IN_SQUAD";
+  if (s.requiredSpecialty) {
+    const me = await ctx.loaders.viewerVolunteer.load(v.volunteerId);
+    if (!me?.specialties.includes(s.requiredSpecialty)) return "SPECIALTY_MISSING";
+  }
+  const mine = await ctx.loaders.viewerConfirmedSpans.load(v.volunteerId);
+  if (mine.some((m) => m.shiftId !== s.id && m.startsAt < s.endsAt && m.endsAt > s.startsAt)) return "OVERLAPS";
+  return null;
 }
 
 /** Matches no claim: the viewer who is not a volunteer has none. */
@@ -56,7 +77,7 @@ const NO_VOLUNTEER = "00000000-0000-0000-0000-000000000000";
 export const Shift = builder.prismaNode("Shift", {
   id: { field: "id" },
   description: "巡逻班次: a patrol shift volunteers claim",
-  authScopes: (s) => ({ seeStation: s.stationId }),
+  authScopes: (s) => ({ policy: check("shift.read", s) }),
   fields: (t) => ({
     kind: t.field({ type: ShiftKind, resolve: (s) => s.kind }),
     title: t.exposeString("title"),
@@ -86,7 +107,7 @@ export const Shift = builder.prismaNode("Shift", {
     postCode: t.string({
       nullable: true,
       description: "岗点码 printed at the post; only the shift's leaders and officers see it",
-      resolve: (s, _a, ctx) => (canManageShift(ctx.viewer, s) ? s.postCode : null),
+      resolve: (s, _a, ctx) => (can(ctx.viewer, "shift.manage", s) ? s.postCode : null),
     }),
     viewerClaim: t.field({
       type: ShiftClaim,
@@ -97,14 +118,28 @@ export const Shift = builder.prismaNode("Shift", {
       }),
       resolve: (s) => s.claims[0] ?? null,
     }),
-    viewerCanClaim: t.boolean({ resolve: (s, _a, ctx) => viewerCanClaim(s, ctx) }),
-    viewerCanManage: t.boolean({ resolve: (s, _a, ctx) => canManageShift(ctx.viewer, s) }),
+    viewerCanClaim: t.boolean({
+      select: (_a, ctx, nestedSelection) => ({
+        claims: nestedSelection({ where: { volunteerId: ctx.viewer?.volunteerId ?? NO_VOLUNTEER }, take: 1 }),
+      }),
+      resolve: async (s, _a, ctx) => (await claimBlocker(s, ctx)) === null,
+    }),
+    viewerClaimBlocker: t.field({
+      type: ClaimBlocker,
+      nullable: true,
+      description: "Why the viewer cannot claim this shift; null when they can (a full shift puts them on the waitlist)",
+      select: (_a, ctx, nestedSelection) => ({
+        claims: nestedSelection({ where: { volunteerId: ctx.viewer?.volunteerId ?? NO_VOLUNTEER }, take: 1 }),
+      }),
+      resolve: (s, _a, ctx) => claimBlocker(s, ctx),
+    }),
+    viewerCanManage: t.boolean({ resolve: (s, _a, ctx) => can(ctx.viewer, "shift.manage", s) }),
     claims: t.relatedConnection("claims", {
       description: "Roster: confirmed first, then the waitlist in order (leaders and officers)",
       cursor: "id",
       args: { status: t.arg({ type: [ClaimStatus] }) },
       nullable: true,
-      authScopes: (s, _a, ctx) => canManageShift(ctx.viewer, s),
+      authScopes: (s) => ({ policy: check("shift.manage", s) }),
       query: (args) => ({
         where: args.status ? { status: { in: args.status } } : undefined,
         orderBy: [{ status: "asc" }, { waitlistSeq: "asc" }, { claimedAt: "asc" }, { id: "asc" }],
@@ -117,15 +152,13 @@ export const ShiftClaim = builder.prismaNode("ShiftClaim", {
   id: { field: "id" },
   description: "认领: a volunteer's claim of a shift",
   authScopes: async (c, ctx) => {
-    if (ctx.viewer?.volunteerId === c.volunteerId) return true;
     // The shift may come loaded with the claim (patrol watch): no query then.
     const loaded = (c as { shift?: { stationId: string; teamId: string; squadId: string | null } }).shift;
-    const scope = loaded ?? (await ctx.loaders.shiftScope.load(c.shiftId));
-    if (scope && canManageShift(ctx.viewer, scope)) return true;
+    const shift = loaded ?? (await ctx.loaders.shiftScope.load(c.shiftId));
+    if (!shift) return false;
     // A partner's admin follows the shifts of the partner's own volunteers (轮流出人).
-    if (!ctx.viewer?.partnerAdminOf.size) return false;
-    const { partnerId } = await ctx.loaders.personalAccess.load(c.volunteerId);
-    return !!partnerId && ctx.viewer.partnerAdminOf.has(partnerId);
+    const partnerId = ctx.viewer?.partnerAdminOf.size ? (await ctx.loaders.person.load(c.volunteerId)).partnerId : null;
+    return { policy: check("claim.read", { volunteerId: c.volunteerId, partnerId, shift }) };
   },
   fields: (t) => ({
     status: t.field({ type: ClaimStatus, resolve: (c) => c.status }),
@@ -213,7 +246,7 @@ builder.prismaObjectField("Volunteer", "shifts", (t) =>
     cursor: "id",
     args: { status: t.arg({ type: [ClaimStatus] }) },
     nullable: true,
-    authScopes: (v, _a, ctx) => canSeePersonalData(ctx, v.id),
+    authScopes: async (v, _a, ctx) => ({ policy: check("volunteer.readPersonal", await ctx.loaders.person.load(v.id)) }),
     query: (args) => ({
       where: args.status ? { status: { in: args.status } } : undefined,
       orderBy: [{ shift: { startsAt: "asc" } }, { id: "asc" }],
@@ -244,10 +277,10 @@ builder.prismaObjectField("Station", "patrolLog", (t) =>
     type: PatrolCheckInEvent,
     nullable: true,
     description: "巡防日志, newest first: what a dashboard shows on opening before it follows `patrolCheckIns` (officers; leaders see their teams)",
-    authScopes: (s, _a, ctx) => can.officerOf(ctx.viewer, s.id) || [...(ctx.viewer?.teams.values() ?? [])].some((t) => t.stationId === s.id && t.role === "LEADER"),
+    authScopes: (s) => ({ policy: check("patrol.watch", { stationId: s.id }) }),
     resolve: (s, args, ctx) => {
-      const officer = can.officerOf(ctx.viewer, s.id);
-      const led = [...(ctx.viewer?.teams ?? [])].filter(([, t]) => t.stationId === s.id && t.role === "LEADER").map(([id]) => id);
+      const officer = can(ctx.viewer, "station.manage", { stationId: s.id });
+      const led = ledTeamIds(ctx.viewer, s.id);
       return resolveOffsetConnection({ args }, ({ offset, limit }) =>
         prisma.patrolEvent.findMany({
           where: { stationId: s.id, ...(officer ? {} : { teamId: { in: led } }) },

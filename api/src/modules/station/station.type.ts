@@ -1,11 +1,11 @@
 import { builder } from "../../builder.js";
-import { can } from "../../auth/viewer.js";
+import { can, check, visibleStationIds } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
 
 export const Station = builder.prismaNode("Station", {
   id: { field: "id" },
   description: "派出所: a police station, the boundary of almost all data",
-  authScopes: (station) => ({ seeStation: station.id }),
+  authScopes: (station) => ({ policy: check("station.read", { stationId: station.id }) }),
   fields: (t) => ({
     name: t.exposeString("name"),
     city: t.exposeString("city"),
@@ -16,16 +16,16 @@ export const Station = builder.prismaNode("Station", {
     grids: t.relatedConnection("grids", { cursor: "id", query: { orderBy: { name: "asc" } } }),
     teams: t.relatedConnection("teams", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
     partners: t.relatedConnection("partners", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
-    viewerIsOfficer: t.boolean({ resolve: (s, _a, ctx) => can.officerOf(ctx.viewer, s.id) }),
-    viewerCanCreateTeam: t.boolean({ resolve: (s, _a, ctx) => can.officerOf(ctx.viewer, s.id) }),
-    viewerCanRegisterVolunteer: t.boolean({ resolve: (s, _a, ctx) => can.officerOf(ctx.viewer, s.id) }),
+    viewerIsOfficer: t.boolean({ resolve: (s, _a, ctx) => can(ctx.viewer, "station.manage", { stationId: s.id }) }),
+    viewerCanCreateTeam: t.boolean({ resolve: (s, _a, ctx) => can(ctx.viewer, "team.create", { stationId: s.id }) }),
+    viewerCanRegisterVolunteer: t.boolean({ resolve: (s, _a, ctx) => can(ctx.viewer, "volunteer.register", { stationId: s.id }) }),
   }),
 });
 
 builder.prismaNode("Community", {
   id: { field: "id" },
   description: "社区: a community inside a station's area",
-  authScopes: (c) => ({ seeStation: c.stationId }),
+  authScopes: (c) => ({ policy: check("station.read", { stationId: c.stationId }) }),
   fields: (t) => ({
     name: t.exposeString("name"),
     station: t.relation("station"),
@@ -36,7 +36,7 @@ builder.prismaNode("Community", {
 builder.prismaNode("Grid", {
   id: { field: "id" },
   description: "网格: a patrol area of a community",
-  authScopes: (g) => ({ seeStation: g.stationId }),
+  authScopes: (g) => ({ policy: check("station.read", { stationId: g.stationId }) }),
   fields: (t) => ({
     name: t.exposeString("name"),
     latitude: t.exposeFloat("latitude", { nullable: true }),
@@ -57,6 +57,6 @@ builder.queryField("stations", (t) =>
     resolve: (query, _root, _args, ctx) =>
       ctx.viewer!.isAdmin
         ? prisma.station.findMany({ ...query, orderBy: { id: "asc" } })
-        : prisma.station.findMany({ ...query, where: { id: { in: can.visibleStationIds(ctx.viewer!) } }, orderBy: { id: "asc" } }),
+        : prisma.station.findMany({ ...query, where: { id: { in: visibleStationIds(ctx.viewer!) } }, orderBy: { id: "asc" } }),
   }),
 );

@@ -1,10 +1,17 @@
-// Writes for teams, squads and memberships. Every function checks the viewer's rights itself.
+// Writes for teams, squads and memberships. Each asks the access policy with facts from the rows.
+import { assert } from "../../auth/policy.js";
 import type { Viewer } from "../../auth/viewer.js";
-import { can } from "../../auth/viewer.js";
 import { prisma } from "../../db.js";
 import type { MemberRole, Specialty } from "../../generated/prisma/client.js";
-import { conflict, forbidden, isUniqueViolation, notFound } from "../../graphql/errors.js";
+import { conflict, isUniqueViolation, notFound } from "../../graphql/errors.js";
+import { msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
+import { announceRevocation } from "../../auth/sessions.js";
+import { visiblePerson } from "../volunteer/volunteer.service.js";
+
+const TEAM = msg("队伍", "Team");
+const SQUAD = msg("小队", "Squad");
+const STATION = msg("派出所", "Station");
 
 /** Called after a write has committed. */
 function changed<T>(teamId: string, result: T): T {
@@ -12,66 +19,64 @@ function changed<T>(teamId: string, result: T): T {
   return result;
 }
 
-async function loadTeam(teamId: string, field = ["input", "teamId"]) {
+/**
+ * A volunteer's rights changed (a role, or a membership that grants team or squad rights): their open
+ * WebSockets reconnect to get the new rights. HTTP requests read rights afresh anyway.
+ */
+async function rightsChanged(volunteerId: string) {
+  const account = await prisma.account.findUnique({ where: { volunteerId }, select: { id: true } });
+  if (account) announceRevocation(account.id, "ROLE_CHANGED");
+}
+
+/** The team, or NOT_FOUND when it does not exist or the viewer cannot see its station. */
+async function loadTeam(viewer: Viewer, teamId: string, field = ["input", "teamId"]) {
   const team = await prisma.team.findUnique({ where: { id: teamId } });
-  if (!team) throw notFound("Team", field);
-  return team;
+  if (!team) throw notFound(TEAM, field);
+  return { team, facts: { stationId: team.stationId, teamId: team.id }, hide: { what: TEAM, field, stationId: team.stationId } };
 }
 
 async function loadSquad(squadId: string) {
   const squad = await prisma.squad.findUnique({ where: { id: squadId }, include: { team: { select: { stationId: true } } } });
-  if (!squad) throw notFound("Squad", ["input", "squadId"]);
-  return squad;
+  if (!squad) throw notFound(SQUAD, ["input", "squadId"]);
+  return {
+    squad,
+    facts: { stationId: squad.team.stationId, teamId: squad.teamId, squadId: squad.id },
+    hide: { what: SQUAD, field: ["input", "squadId"], stationId: squad.team.stationId },
+  };
 }
 
-async function requireVolunteer(volunteerId: string) {
-  const v = await prisma.volunteer.findUnique({ where: { id: volunteerId }, select: { id: true, status: true } });
-  if (!v) throw notFound("Volunteer", ["input", "volunteerId"]);
-  return v;
-}
-
-function duplicateName<T>(p: Promise<T>, what: string): Promise<T> {
+function duplicateName<T>(p: Promise<T>): Promise<T> {
   return p.catch((e) => {
-    if (isUniqueViolation(e)) throw conflict(`A ${what} with this name already exists / 名称已存在`, ["input", "name"]);
+    if (isUniqueViolation(e)) throw conflict(msg("名称已存在", "This name is taken"), ["input", "name"]);
     throw e;
   });
 }
 
 export async function createTeam(viewer: Viewer, input: { stationId: string; name: string; description?: string | null }) {
   const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true } });
-  if (!station) throw notFound("Station", ["input", "stationId"]);
-  if (!can.officerOf(viewer, station.id)) throw forbidden("Only the station's officers create teams / 仅本所民警可创建队伍");
-  return duplicateName(
-    prisma.team.create({ data: { stationId: station.id, name: input.name, description: input.description ?? "" } }),
-    "team",
-  );
+  if (!station) throw notFound(STATION, ["input", "stationId"]);
+  assert(viewer, "team.create", { stationId: station.id }, {
+    message: msg("仅本所民警可创建队伍", "Only the station's officers create teams"),
+    hide: { what: STATION, field: ["input", "stationId"], stationId: station.id },
+  });
+  return duplicateName(prisma.team.create({ data: { stationId: station.id, name: input.name, description: input.description ?? "" } }));
 }
 
 export async function updateTeam(viewer: Viewer, input: { teamId: string; name?: string | null; description?: string | null }) {
-  const team = await loadTeam(input.teamId);
-  if (!can.manageTeam(viewer, team)) throw forbidden();
+  const { team, facts, hide } = await loadTeam(viewer, input.teamId);
+  assert(viewer, "team.update", facts, { hide });
   const updated = await duplicateName(
-    prisma.team.update({
-      where: { id: team.id },
-      data: { name: input.name ?? undefined, description: input.description ?? undefined },
-    }),
-    "team",
+    prisma.team.update({ where: { id: team.id }, data: { name: input.name ?? undefined, description: input.description ?? undefined } }),
   );
   if (input.name != null) pubsub.publish("publicBoardChanged", { stationId: team.stationId }); // the board shows team names
   return changed(team.id, updated);
 }
 
-export async function createSquad(
-  viewer: Viewer,
-  input: { teamId: string; name: string; specialty: Specialty; description?: string | null },
-) {
-  const team = await loadTeam(input.teamId);
-  if (!can.manageTeam(viewer, team)) throw forbidden();
+export async function createSquad(viewer: Viewer, input: { teamId: string; name: string; specialty: Specialty; description?: string | null }) {
+  const { team, facts, hide } = await loadTeam(viewer, input.teamId);
+  assert(viewer, "squad.create", facts, { hide });
   const squad = await duplicateName(
-    prisma.squad.create({
-      data: { teamId: team.id, name: input.name, specialty: input.specialty, description: input.description ?? "" },
-    }),
-    "squad",
+    prisma.squad.create({ data: { teamId: team.id, name: input.name, specialty: input.specialty, description: input.description ?? "" } }),
   );
   return changed(team.id, squad);
 }
@@ -80,99 +85,103 @@ export async function updateSquad(
   viewer: Viewer,
   input: { squadId: string; name?: string | null; specialty?: Specialty | null; description?: string | null },
 ) {
-  const squad = await loadSquad(input.squadId);
-  if (!can.manageSquad(viewer, squad, squad.team.stationId)) throw forbidden();
+  const { squad, facts, hide } = await loadSquad(input.squadId);
+  assert(viewer, "squad.update", facts, { hide });
   const updated = await duplicateName(
     prisma.squad.update({
       where: { id: squad.id },
       data: { name: input.name ?? undefined, specialty: input.specialty ?? undefined, description: input.description ?? undefined },
     }),
-    "squad",
   );
   if (input.name != null) pubsub.publish("publicBoardChanged", { stationId: squad.team.stationId }); // and squad names
   return changed(squad.teamId, updated);
 }
 
+/**
+ * Adds one of the station's people to a team. Leaders add members; only officers set or change a
+ * role. Someone who belongs to no team of the station joins only through a registration they accept.
+ */
 export async function addTeamMember(viewer: Viewer, input: { teamId: string; volunteerId: string; role: MemberRole }) {
-  const team = await loadTeam(input.teamId);
-  if (!can.manageTeam(viewer, team)) throw forbidden();
-  if (input.role === "LEADER" && !can.officerOf(viewer, team.stationId)) {
-    throw forbidden("Only officers appoint team leaders / 仅民警可任命队长");
-  }
-  await requireVolunteer(input.volunteerId);
-  // Adding someone who is already a member changes nothing but the role: idempotent.
-  const membership = await prisma.teamMembership.upsert({
-    where: { teamId_volunteerId: { teamId: team.id, volunteerId: input.volunteerId } },
-    create: { teamId: team.id, volunteerId: input.volunteerId, role: input.role },
-    update: { role: input.role },
+  const { team, facts, hide } = await loadTeam(viewer, input.teamId);
+  assert(viewer, "team.update", facts, { hide });
+  const person = await visiblePerson(viewer, input.volunteerId, ["input", "volunteerId"]);
+  assert(viewer, "team.addMember", { team: facts, person }, {
+    message: msg("只能添加本所义警；其他人请通过登记邀请加入", "Only volunteers of this station can be added; register others so they can accept"),
   });
+  const existing = await prisma.teamMembership.findUnique({ where: { teamId_volunteerId: { teamId: team.id, volunteerId: input.volunteerId } } });
+  if ((existing ? existing.role : "MEMBER") !== input.role) {
+    assert(viewer, "team.setRole", facts, { message: msg("仅民警可任免队长", "Only officers appoint or remove team leaders") });
+  }
+  // Adding someone who is already a member with the same role changes nothing: idempotent.
+  const membership = existing
+    ? existing.role === input.role
+      ? existing
+      : await prisma.teamMembership.update({ where: { id: existing.id }, data: { role: input.role } })
+    : await prisma.teamMembership.create({ data: { teamId: team.id, volunteerId: input.volunteerId, role: input.role } });
+  if (membership !== existing) await rightsChanged(input.volunteerId);
   return changed(team.id, membership);
 }
 
 export async function removeTeamMember(viewer: Viewer, input: { teamId: string; volunteerId: string }) {
-  const team = await loadTeam(input.teamId);
-  if (!can.manageTeam(viewer, team)) throw forbidden();
-  const membership = await prisma.teamMembership.findUnique({
-    where: { teamId_volunteerId: { teamId: team.id, volunteerId: input.volunteerId } },
-  });
-  if (!membership) throw notFound("Membership", ["input", "volunteerId"]);
-  if (membership.role === "LEADER" && !can.officerOf(viewer, team.stationId)) {
-    throw forbidden("Only officers remove a team leader / 仅民警可移除队长");
-  }
+  const { team, facts, hide } = await loadTeam(viewer, input.teamId);
+  assert(viewer, "team.update", facts, { hide });
+  const membership = await prisma.teamMembership.findUnique({ where: { teamId_volunteerId: { teamId: team.id, volunteerId: input.volunteerId } } });
+  if (!membership) throw notFound(msg("成员关系", "Membership"), ["input", "volunteerId"]);
+  assert(viewer, "team.removeMember", { ...facts, role: membership.role }, { message: msg("仅民警可移除队长", "Only officers remove a team leader") });
   // Leaving a team also leaves its squads.
   await prisma.$transaction([
     prisma.squadMembership.deleteMany({ where: { volunteerId: input.volunteerId, squad: { teamId: team.id } } }),
     prisma.teamMembership.delete({ where: { id: membership.id } }),
   ]);
+  await rightsChanged(input.volunteerId);
   return changed(team.id, team);
 }
 
 export async function addSquadMember(viewer: Viewer, input: { squadId: string; volunteerId: string }) {
-  const squad = await loadSquad(input.squadId);
-  if (!can.manageSquad(viewer, squad, squad.team.stationId)) throw forbidden();
-  await requireVolunteer(input.volunteerId);
-  const inTeam = await prisma.teamMembership.findUnique({
-    where: { teamId_volunteerId: { teamId: squad.teamId, volunteerId: input.volunteerId } },
-  });
-  if (!inTeam) throw conflict("The volunteer must first join the squad's team / 请先加入该小队所属队伍", ["input", "volunteerId"]);
+  const { squad, facts, hide } = await loadSquad(input.squadId);
+  assert(viewer, "squad.update", facts, { hide });
+  const person = await visiblePerson(viewer, input.volunteerId, ["input", "volunteerId"]);
+  if (!person.teamIds.includes(squad.teamId)) {
+    throw conflict(msg("请先加入该小队所属队伍", "The volunteer must first join the squad's team"), ["input", "volunteerId"]);
+  }
+  assert(viewer, "squad.addMember", { squad: facts, person });
   const membership = await prisma.squadMembership.upsert({
     where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } },
     create: { squadId: squad.id, volunteerId: input.volunteerId },
     update: {},
   });
+  await rightsChanged(input.volunteerId);
   return changed(squad.teamId, membership);
 }
 
 export async function removeSquadMember(viewer: Viewer, input: { squadId: string; volunteerId: string }) {
-  const squad = await loadSquad(input.squadId);
-  if (!can.manageSquad(viewer, squad, squad.team.stationId)) throw forbidden();
-  const { count } = await prisma.squadMembership.deleteMany({ where: { squadId: squad.id, volunteerId: input.volunteerId } });
-  if (!count) throw notFound("Membership", ["input", "volunteerId"]);
+  const { squad, facts, hide } = await loadSquad(input.squadId);
+  assert(viewer, "squad.update", facts, { hide });
+  const membership = await prisma.squadMembership.findUnique({ where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } } });
+  if (!membership) throw notFound(msg("成员关系", "Membership"), ["input", "volunteerId"]);
+  assert(viewer, "squad.removeMember", { ...facts, role: membership.role }, { message: msg("仅民警可移除小队长", "Only officers remove a squad leader") });
+  await prisma.squadMembership.delete({ where: { id: membership.id } });
+  await rightsChanged(input.volunteerId);
   return changed(squad.teamId, squad);
 }
 
-/** One leader per squad: the new leader joins the squad if needed, the previous one becomes a member. */
+/** One leader per squad, set by officers: the new leader joins the squad if needed, the previous one becomes a member. */
 export async function setSquadLeader(viewer: Viewer, input: { squadId: string; volunteerId: string }) {
-  const squad = await loadSquad(input.squadId);
-  if (!can.officerOf(viewer, squad.team.stationId) && !can.leadTeam(viewer, squad.teamId)) {
-    throw forbidden("Only officers and the team's leaders set squad leaders / 仅民警或队长可设置小队长");
+  const { squad, facts, hide } = await loadSquad(input.squadId);
+  assert(viewer, "squad.setLeader", facts, { message: msg("仅民警可任命小队长", "Only officers appoint squad leaders"), hide });
+  const person = await visiblePerson(viewer, input.volunteerId, ["input", "volunteerId"]);
+  if (!person.teamIds.includes(squad.teamId)) {
+    throw conflict(msg("请先加入该小队所属队伍", "The volunteer must first join the squad's team"), ["input", "volunteerId"]);
   }
-  await requireVolunteer(input.volunteerId);
-  const inTeam = await prisma.teamMembership.findUnique({
-    where: { teamId_volunteerId: { teamId: squad.teamId, volunteerId: input.volunteerId } },
-  });
-  if (!inTeam) throw conflict("The volunteer must first join the squad's team / 请先加入该小队所属队伍", ["input", "volunteerId"]);
+  const previous = await prisma.squadMembership.findMany({ where: { squadId: squad.id, role: "LEADER", volunteerId: { not: input.volunteerId } }, select: { volunteerId: true } });
   const [, membership] = await prisma.$transaction([
-    prisma.squadMembership.updateMany({
-      where: { squadId: squad.id, role: "LEADER", volunteerId: { not: input.volunteerId } },
-      data: { role: "MEMBER" },
-    }),
+    prisma.squadMembership.updateMany({ where: { squadId: squad.id, role: "LEADER", volunteerId: { not: input.volunteerId } }, data: { role: "MEMBER" } }),
     prisma.squadMembership.upsert({
       where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } },
       create: { squadId: squad.id, volunteerId: input.volunteerId, role: "LEADER" },
       update: { role: "LEADER" },
     }),
   ]);
+  for (const v of [input.volunteerId, ...previous.map((p) => p.volunteerId)]) await rightsChanged(v);
   return changed(squad.teamId, membership);
 }
-

@@ -4,7 +4,8 @@ import { pubsub } from "../../pubsub.js";
 import { idArg } from "../../graphql/ids.js";
 import { GraphQLError } from "graphql";
 import { Team } from "./team.type.js";
-import { can } from "../../auth/viewer.js";
+import { msg } from "../../i18n.js";
+import { can } from "../../auth/policy.js";
 
 builder.subscriptionField("teamUpdated", (t) =>
   t.field({
@@ -15,8 +16,8 @@ builder.subscriptionField("teamUpdated", (t) =>
     subscribe: async (_root, args, ctx) => {
       const teamId = idArg(String(args.teamId), "Team", "teamId");
       const team = await prisma.team.findUnique({ where: { id: teamId }, select: { stationId: true } });
-      if (!team || !can.seeStation(ctx.viewer, team.stationId)) {
-        throw new GraphQLError("Team not found", { extensions: { code: "NOT_FOUND" } });
+      if (!team || !can(ctx.viewer, "team.read", { stationId: team.stationId, teamId })) {
+        throw new GraphQLError(msg("未找到队伍", "Team not found"), { extensions: { code: "NOT_FOUND" } });
       }
       return pubsub.subscribe("teamUpdated", teamId);
     },

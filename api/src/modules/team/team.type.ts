@@ -1,11 +1,11 @@
 import { builder } from "../../builder.js";
-import { can } from "../../auth/viewer.js";
+import { can, check } from "../../auth/policy.js";
 import { MemberRole, Specialty } from "../volunteer/volunteer.type.js";
 
 export const Team = builder.prismaNode("Team", {
   id: { field: "id" },
   description: "义警队伍: a station's volunteer team",
-  authScopes: (team) => ({ seeStation: team.stationId }),
+  authScopes: (team) => ({ policy: check("team.read", { stationId: team.stationId, teamId: team.id }) }),
   fields: (t) => ({
     name: t.exposeString("name"),
     description: t.exposeString("description"),
@@ -14,7 +14,7 @@ export const Team = builder.prismaNode("Team", {
     members: t.relatedConnection("members", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
     viewerCanManage: t.boolean({
       description: "Officers of the station and leaders of the team edit it and its members",
-      resolve: (team, _a, ctx) => can.manageTeam(ctx.viewer, team),
+      resolve: (team, _a, ctx) => can(ctx.viewer, "team.update", { stationId: team.stationId, teamId: team.id }),
     }),
   }),
 });
@@ -24,7 +24,7 @@ export const Squad = builder.prismaNode("Squad", {
   description: "特色小队: a specialty squad inside a team",
   authScopes: async (squad, ctx) => {
     const stationId = await ctx.loaders.teamStation.load(squad.teamId);
-    return stationId ? { seeStation: stationId } : false;
+    return stationId ? { policy: check("team.read", { stationId, teamId: squad.teamId }) } : false;
   },
   fields: (t) => ({
     name: t.exposeString("name"),
@@ -35,7 +35,7 @@ export const Squad = builder.prismaNode("Squad", {
     viewerCanManage: t.boolean({
       resolve: async (squad, _a, ctx) => {
         const stationId = await ctx.loaders.teamStation.load(squad.teamId);
-        return !!stationId && can.manageSquad(ctx.viewer, squad, stationId);
+        return !!stationId && can(ctx.viewer, "squad.update", { stationId, teamId: squad.teamId, squadId: squad.id });
       },
     }),
   }),
@@ -44,6 +44,10 @@ export const Squad = builder.prismaNode("Squad", {
 builder.prismaNode("TeamMembership", {
   id: { field: "id" },
   description: "A volunteer's membership of a team",
+  authScopes: async (m, ctx) => {
+    const stationId = await ctx.loaders.teamStation.load(m.teamId);
+    return stationId ? { policy: check("membership.read", { stationId, volunteerId: m.volunteerId }) } : false;
+  },
   fields: (t) => ({
     role: t.field({ type: MemberRole, resolve: (m) => m.role }),
     joinedAt: t.expose("joinedAt", { type: "DateTime" }),
@@ -55,6 +59,10 @@ builder.prismaNode("TeamMembership", {
 builder.prismaNode("SquadMembership", {
   id: { field: "id" },
   description: "A volunteer's membership of a squad (always inside a membership of its team)",
+  authScopes: async (m, ctx) => {
+    const stationId = await ctx.loaders.squadStation.load(m.squadId);
+    return stationId ? { policy: check("membership.read", { stationId, volunteerId: m.volunteerId }) } : false;
+  },
   fields: (t) => ({
     role: t.field({ type: MemberRole, resolve: (m) => m.role }),
     joinedAt: t.expose("joinedAt", { type: "DateTime" }),

@@ -1,12 +1,24 @@
 import { z } from "zod";
-import type { Volunteer as VolunteerRow } from "../../generated/prisma/client.js";
-import { defineMutation, globalId, nonEmpty, phoneNumber } from "../../graphql/mutation.js";
-import { SPECIALTIES, Specialty, Volunteer } from "./volunteer.type.js";
-import { registerVolunteer } from "./volunteer.service.js";
+import type { Enrollment as EnrollmentRow, Volunteer as VolunteerRow } from "../../generated/prisma/client.js";
+import { defineMutation, globalId, nonEmpty, phoneNumber, type PayloadFieldBuilder } from "../../graphql/mutation.js";
+import { msg } from "../../i18n.js";
+import { Viewer } from "../account/account.type.js";
+import { Enrollment, SPECIALTIES, Specialty } from "./volunteer.type.js";
+import * as volunteers from "./volunteer.service.js";
 
+export const password = z.string().min(8, msg("密码至少8位", "Password needs at least 8 characters")).max(128, msg("密码最多128位", "At most 128 characters"));
+
+const enrollmentPayload = (t: PayloadFieldBuilder<{ enrollment: EnrollmentRow; activationCode: string }>) => ({
+  enrollment: t.field({ type: Enrollment, nullable: true, resolve: (p) => p.enrollment ?? null }),
+  activationCode: t.string({
+    nullable: true,
+    description: "激活码: shown once; give it to the person, who activates with it (or, if they already use Linshe, signs in and accepts)",
+    resolve: (p) => p.activationCode ?? null,
+  }),
+});
 
 defineMutation("registerVolunteer", {
-  description: "登记义警: an officer registers a resident in one of the station's teams",
+  description: "登记义警: an officer registers a resident in one of the station's teams; the person joins by activating with the code",
   inputFields: (t) => ({
     teamId: t.id({ required: true }),
     squadIds: t.idList({ description: "Squads of that team to join" }),
@@ -17,7 +29,6 @@ defineMutation("registerVolunteer", {
     specialties: t.field({ type: [Specialty] }),
     skills: t.stringList(),
     partnerId: t.id({ description: "共建单位 the volunteer comes from" }),
-    initialPassword: t.string({ description: "Creates a sign-in account with this password" }),
   }),
   schema: z.object({
     teamId: globalId("Team"),
@@ -28,16 +39,79 @@ defineMutation("registerVolunteer", {
     idNumber: z
       .string()
       .trim()
-      .regex(/^\d{17}[\dXx]$/, "ID number must be 18 characters / 身份证号格式不正确")
+      .regex(/^\d{17}[\dXx]$/, msg("身份证号格式不正确", "ID number must be 18 characters"))
       .transform((s) => s.toUpperCase())
       .nullish(),
     specialties: z.array(z.enum(SPECIALTIES)).nullish().transform((v) => v ?? []),
     skills: z.array(nonEmpty(40)).max(20).nullish().transform((v) => v ?? []),
     partnerId: globalId("Partner").nullish(),
-    initialPassword: z.string().min(8, "Password needs at least 8 characters / 密码至少8位").max(128).nullish(),
   }),
-  resolve: async (input, ctx) => ({ volunteer: (await registerVolunteer(ctx.viewer!, input)) as VolunteerRow }),
+  resolve: async (input, ctx) => volunteers.registerVolunteer(ctx.viewer!, input),
+  payloadFields: enrollmentPayload,
+});
+
+defineMutation("renewEnrollmentCode", {
+  description: "A new activation code for a registration (the old one stops working); officers",
+  inputFields: (t) => ({ enrollmentId: t.id({ required: true }) }),
+  schema: z.object({ enrollmentId: globalId("Enrollment") }),
+  resolve: async (input, ctx) => volunteers.renewEnrollmentCode(ctx.viewer!, input),
+  payloadFields: enrollmentPayload,
+});
+
+const singleEnrollment = (t: PayloadFieldBuilder<{ enrollment: EnrollmentRow }>) => ({
+  enrollment: t.field({ type: Enrollment, nullable: true, resolve: (p) => p.enrollment ?? null }),
+});
+
+defineMutation("cancelEnrollment", {
+  description: "Withdraw a registration nobody has activated yet (officers)",
+  inputFields: (t) => ({ enrollmentId: t.id({ required: true }) }),
+  schema: z.object({ enrollmentId: globalId("Enrollment") }),
+  resolve: async (input, ctx) => ({ enrollment: await volunteers.cancelEnrollment(ctx.viewer!, input) }),
+  payloadFields: singleEnrollment,
+});
+
+defineMutation("acceptEnrollment", {
+  description: "接受邀请: join the team a station registered your phone in (signed in as the phone's owner)",
+  inputFields: (t) => ({ enrollmentId: t.id({ required: true }) }),
+  schema: z.object({ enrollmentId: globalId("Enrollment") }),
+  resolve: async (input, ctx) => ({ enrollment: await volunteers.acceptEnrollment(ctx.viewer!, input) }),
+  payloadFields: singleEnrollment,
+});
+
+defineMutation("declineEnrollment", {
+  description: "Decline a station's registration of your phone",
+  inputFields: (t) => ({ enrollmentId: t.id({ required: true }) }),
+  schema: z.object({ enrollmentId: globalId("Enrollment") }),
+  resolve: async (input, ctx) => ({ enrollment: await volunteers.declineEnrollment(ctx.viewer!, input) }),
+  payloadFields: singleEnrollment,
+});
+
+defineMutation("activateAccount", {
+  description: "激活账号: set your password with the one-time code from your station, and sign in",
+  access: "public",
+  inputFields: (t) => ({
+    phone: t.string({ required: true }),
+    code: t.string({ required: true }),
+    password: t.string({ required: true }),
+    acceptTerms: t.boolean({ required: true, description: "Consent to the rules and the privacy notice" }),
+  }),
+  schema: z.object({ phone: phoneNumber, code: nonEmpty(20), password, acceptTerms: z.boolean() }),
+  resolve: async (input, ctx) => {
+    const result = await volunteers.activateAccount(input);
+    ctx.viewer = result.viewer; // the rest of this response is read as the new account
+    return result;
+  },
   payloadFields: (t) => ({
-    volunteer: t.field({ type: Volunteer, nullable: true, resolve: (p) => p.volunteer ?? null }),
+    token: t.string({ nullable: true, resolve: (p) => p.token ?? null }),
+    expiresAt: t.field({ type: "DateTime", nullable: true, resolve: (p) => p.expiresAt ?? null }),
+    viewer: t.field({ type: Viewer, nullable: true, resolve: (p) => p.viewer ?? null }),
   }),
+});
+
+defineMutation("updateMyPrivacy", {
+  description: "A volunteer's choices: appear on leaderboards, show the legal name on the board",
+  inputFields: (t) => ({ publicRanking: t.boolean(), showLegalNameOnBoard: t.boolean() }),
+  schema: z.object({ publicRanking: z.boolean().nullish(), showLegalNameOnBoard: z.boolean().nullish() }),
+  resolve: async (input, ctx) => ({ volunteer: (await volunteers.updateMyPrivacy(ctx.viewer!, input)) as VolunteerRow }),
+  payloadFields: (t) => ({ volunteer: t.prismaField({ type: "Volunteer", nullable: true, resolve: (_q, p) => p.volunteer ?? null }) }),
 });

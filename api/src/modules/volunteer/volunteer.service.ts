@@ -1,10 +1,22 @@
-import type { Viewer } from "../../auth/viewer.js";
-import { can } from "../../auth/viewer.js";
+// 登记义警: officers register residents as enrollments; the person consents by activating with the
+// one-time code (a new phone) or by signing in and accepting (a phone that already has an account
+// or volunteer record anywhere). The officer's answer is the same in both cases, and no existing
+// account or volunteer is touched until its owner accepts.
+import { personFacts } from "../../auth/facts.js";
+import { assert, can } from "../../auth/policy.js";
+import { announceRevocation, createSession, newOneTimeCode, normalizeCode } from "../../auth/sessions.js";
 import { hashPassword } from "../../auth/passwords.js";
-import { prisma } from "../../db.js";
-import type { Specialty } from "../../generated/prisma/client.js";
-import { conflict, forbidden, isUniqueViolation, notFound } from "../../graphql/errors.js";
+import { codeHash } from "../../auth/tokens.js";
+import type { Viewer } from "../../auth/viewer.js";
+import { clock } from "../../clock.js";
+import { prisma, type Tx, TX } from "../../db.js";
+import type { Enrollment, Specialty } from "../../generated/prisma/client.js";
+import { conflict, forbidden, invalid, notFound, UserFacingError } from "../../graphql/errors.js";
+import { msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
+
+/** How long a registration waits for its owner. */
+export const ENROLLMENT_DAYS = 30;
 
 export interface RegisterVolunteerInput {
   teamId: string;
@@ -16,63 +28,202 @@ export interface RegisterVolunteerInput {
   specialties: Specialty[];
   skills: string[];
   partnerId?: string | null;
-  initialPassword?: string | null;
 }
 
-/** An officer registers a resident as a volunteer of one of the station's teams (and squads). */
-export async function registerVolunteer(viewer: Viewer, input: RegisterVolunteerInput) {
+const TEAM = msg("队伍", "Team");
+
+/** An officer registers a resident in one of the station's teams (and squads). */
+export async function registerVolunteer(viewer: Viewer, input: RegisterVolunteerInput): Promise<{ enrollment: Enrollment; activationCode: string }> {
   const team = await prisma.team.findUnique({ where: { id: input.teamId }, include: { squads: { select: { id: true } } } });
-  if (!team) throw notFound("Team", ["input", "teamId"]);
-  if (!can.officerOf(viewer, team.stationId)) throw forbidden("Only the station's officers register volunteers / 仅本所民警可登记义警");
+  if (!team) throw notFound(TEAM, ["input", "teamId"]);
+  assert(viewer, "volunteer.register", { stationId: team.stationId }, {
+    message: msg("仅本所民警可登记义警", "Only the station's officers register volunteers"),
+    hide: { what: TEAM, field: ["input", "teamId"], stationId: team.stationId },
+  });
   const squadIds = [...new Set(input.squadIds)];
   const teamSquads = new Set(team.squads.map((s) => s.id));
   const stray = squadIds.findIndex((id) => !teamSquads.has(id));
-  if (stray >= 0) throw notFound("Squad of this team", ["input", "squadIds", String(stray)]);
+  if (stray >= 0) throw notFound(msg("本队小队", "Squad of this team"), ["input", "squadIds", String(stray)]);
   if (input.partnerId) {
     const partner = await prisma.partner.findUnique({ where: { id: input.partnerId }, select: { stationId: true } });
-    if (!partner || partner.stationId !== team.stationId) throw notFound("Partner", ["input", "partnerId"]);
+    if (!partner || partner.stationId !== team.stationId) throw notFound(msg("本所共建单位", "Partner of this station"), ["input", "partnerId"]);
   }
-  const passwordHash = input.initialPassword ? await hashPassword(input.initialPassword) : null;
-  try {
-    return await prisma.$transaction(async (tx) => {
-      const volunteer = await tx.volunteer.create({
-        data: {
-          name: input.name,
-          displayName: input.displayName || input.name,
-          phone: input.phone,
-          idNumber: input.idNumber || null,
-          specialties: [...new Set(input.specialties)],
-          skills: input.skills,
-          partnerId: input.partnerId ?? null,
-          teams: { create: { teamId: team.id } },
-          squads: { create: squadIds.map((squadId) => ({ squadId })) },
-        },
-      });
-      if (passwordHash) {
-        // An account may exist for the phone already (e.g. a partner admin who now volunteers).
-        const existing = await tx.account.findUnique({ where: { phone: input.phone } });
-        if (existing?.volunteerId) throw conflict("This phone already belongs to a volunteer / 该手机号已登记", ["input", "phone"]);
-        if (existing) await tx.account.update({ where: { id: existing.id }, data: { volunteerId: volunteer.id } });
-        else await tx.account.create({ data: { phone: input.phone, passwordHash, volunteerId: volunteer.id } });
-      }
-      return volunteer;
+  const code = newOneTimeCode();
+  const enrollment = await prisma.$transaction(async (tx) => {
+    // One pending registration per phone and station: registrations of a station queue on its row.
+    await tx.$queryRaw`SELECT id FROM "Station" WHERE id = ${team.stationId}::uuid FOR UPDATE`;
+    // The station may know its own people: registering one of them again is a CONFLICT. Whether the
+    // phone is known anywhere else is never revealed.
+    const ownPerson = await tx.teamMembership.findFirst({
+      where: { volunteer: { phone: input.phone }, team: { stationId: team.stationId } },
+      select: { id: true },
     });
-  } catch (e) {
-    if (isUniqueViolation(e)) throw conflict("This phone already belongs to a volunteer / 该手机号已登记", ["input", "phone"]);
-    throw e;
+    if (ownPerson) throw conflict(msg("该手机号已是本所义警，请在队员列表中把他加入本队", "This phone belongs to a volunteer of this station already: add them to the team from the member list"), ["input", "phone"]);
+    const pending = await tx.enrollment.findFirst({ where: { stationId: team.stationId, phone: input.phone, status: "PENDING", expiresAt: { gt: clock.now() } } });
+    if (pending) throw conflict(msg("该手机号已登记，正等待本人激活", "This phone is registered already and waits for its owner"), ["input", "phone"]);
+    return tx.enrollment.create({
+      data: {
+        stationId: team.stationId,
+        teamId: team.id,
+        squadIds,
+        name: input.name,
+        displayName: input.displayName || input.name,
+        phone: input.phone,
+        idNumber: input.idNumber || null,
+        specialties: [...new Set(input.specialties)],
+        skills: input.skills,
+        partnerId: input.partnerId ?? null,
+        codeHash: codeHash(code),
+        expiresAt: new Date(clock.now().getTime() + ENROLLMENT_DAYS * 86_400_000),
+        createdById: viewer.accountId,
+      },
+    });
+  }, TX);
+  return { enrollment, activationCode: code };
+}
+
+async function officersEnrollment(viewer: Viewer, enrollmentId: string) {
+  const e = await prisma.enrollment.findUnique({ where: { id: enrollmentId } });
+  if (!e) throw notFound(msg("登记", "Registration"), ["input", "enrollmentId"]);
+  assert(viewer, "volunteer.register", { stationId: e.stationId }, { hide: { what: msg("登记", "Registration"), field: ["input", "enrollmentId"], stationId: e.stationId } });
+  if (e.status !== "PENDING") throw conflict(msg("该登记已处理", "This registration is closed"), ["input", "enrollmentId"]);
+  return e;
+}
+
+/** A new code for a registration whose code was lost or expired; the old code stops working. */
+export async function renewEnrollmentCode(viewer: Viewer, input: { enrollmentId: string }) {
+  const e = await officersEnrollment(viewer, input.enrollmentId);
+  const code = newOneTimeCode();
+  const enrollment = await prisma.enrollment.update({
+    where: { id: e.id },
+    data: { codeHash: codeHash(code), expiresAt: new Date(clock.now().getTime() + ENROLLMENT_DAYS * 86_400_000) },
+  });
+  return { enrollment, activationCode: code };
+}
+
+export async function cancelEnrollment(viewer: Viewer, input: { enrollmentId: string }) {
+  const e = await officersEnrollment(viewer, input.enrollmentId);
+  return prisma.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED" } });
+}
+
+/** Joins the registration's team and squads as `volunteerId`; inside the accepting transaction. */
+async function joinFromEnrollment(tx: Tx, e: Enrollment, volunteerId: string) {
+  await tx.teamMembership.upsert({
+    where: { teamId_volunteerId: { teamId: e.teamId, volunteerId } },
+    create: { teamId: e.teamId, volunteerId },
+    update: {},
+  });
+  const squads = await tx.squad.findMany({ where: { id: { in: e.squadIds }, teamId: e.teamId }, select: { id: true } });
+  for (const s of squads) {
+    await tx.squadMembership.upsert({ where: { squadId_volunteerId: { squadId: s.id, volunteerId } }, create: { squadId: s.id, volunteerId }, update: {} });
   }
+  return tx.enrollment.update({ where: { id: e.id }, data: { status: "ACCEPTED", acceptedAt: clock.now(), volunteerId } });
+}
+
+const BAD_CODE = () => new UserFacingError("UNAUTHENTICATED", msg("手机号或激活码不正确，或激活码已过期", "Wrong phone or code, or the code has expired"), ["input", "code"]);
+
+/**
+ * 激活: sets the password of an account with a one-time code (an officer's reset or a role grant), or
+ * creates the volunteer and account of a registration. Signs in.
+ */
+export async function activateAccount(input: { phone: string; code: string; password: string; acceptTerms: boolean }) {
+  if (!input.acceptTerms) throw invalid(msg("请先阅读并同意服务规则和隐私说明", "Please read and accept the rules and the privacy notice"), ["input", "acceptTerms"]);
+  const hash = codeHash(normalizeCode(input.code));
+  const now = clock.now();
+  const passwordHash = await hashPassword(input.password);
+  const accountId = await prisma.$transaction(async (tx) => {
+    const account = await tx.account.findUnique({ where: { phone: input.phone } });
+    if (account && account.codeHash === hash && account.codeExpiresAt && account.codeExpiresAt > now) {
+      await tx.account.update({ where: { id: account.id }, data: { passwordHash, passwordSet: true, codeHash: null, codeExpiresAt: null } });
+      // The code proves the officer's hand-over: sessions from before it end.
+      await tx.session.updateMany({ where: { accountId: account.id, revokedAt: null }, data: { revokedAt: now } });
+      return account.id;
+    }
+    const enrollment = await tx.enrollment.findFirst({ where: { phone: input.phone, codeHash: hash, status: "PENDING", expiresAt: { gt: now } } });
+    if (!enrollment) throw BAD_CODE();
+    const known = account ?? (await tx.volunteer.findUnique({ where: { phone: input.phone }, select: { id: true } }));
+    if (known) {
+      // The phone's owner consents by signing in to their own account, never with a code someone else held.
+      throw conflict(
+        msg("该手机号已在邻舍登记：请用已有账号登录后接受邀请；如未设置过密码，请联系您所属的派出所", "This phone is already registered with Linshe: sign in with your account and accept the invitation; if you never set a password, ask your station"),
+        ["input", "phone"],
+      );
+    }
+    const volunteer = await tx.volunteer.create({
+      data: {
+        name: enrollment.name,
+        displayName: enrollment.displayName,
+        phone: enrollment.phone,
+        idNumber: enrollment.idNumber,
+        specialties: enrollment.specialties,
+        skills: enrollment.skills,
+        partnerId: enrollment.partnerId,
+      },
+    });
+    const created = await tx.account.create({ data: { phone: input.phone, passwordHash, volunteerId: volunteer.id } });
+    await joinFromEnrollment(tx, enrollment, volunteer.id);
+    return created.id;
+  }, TX);
+  return signInAccount(accountId);
+}
+
+async function signInAccount(accountId: string) {
+  const { loadViewer } = await import("../../auth/viewer.js");
+  const session = await createSession(prisma, accountId);
+  const viewer = await loadViewer(accountId, session.sessionId);
+  if (!viewer) throw new UserFacingError("UNAUTHENTICATED", msg("该账号无法登录", "This account cannot sign in"));
+  return { token: session.token, expiresAt: session.expiresAt, viewer };
+}
+
+/** A signed-in person accepts a registration made for their phone by a station. */
+export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: string }) {
+  const e = await prisma.enrollment.findUnique({ where: { id: input.enrollmentId } });
+  if (!e || e.phone !== viewer.phone) throw notFound(msg("邀请", "Invitation"), ["input", "enrollmentId"]);
+  if (e.status !== "PENDING" || e.expiresAt <= clock.now()) throw conflict(msg("该邀请已失效", "This invitation is no longer open"), ["input", "enrollmentId"]);
+  await prisma.$transaction(async (tx) => {
+    let volunteerId = viewer.volunteerId;
+    if (!volunteerId) {
+      const existing = await tx.volunteer.findUnique({ where: { phone: viewer.phone }, select: { id: true } });
+      if (existing) throw conflict(msg("该手机号的义警记录尚未与账号关联，请联系您所属的派出所", "The volunteer record of this phone is not linked to your account: ask your station"), ["input", "enrollmentId"]);
+      const volunteer = await tx.volunteer.create({
+        data: { name: e.name, displayName: e.displayName, phone: e.phone, idNumber: e.idNumber, specialties: e.specialties, skills: e.skills, partnerId: e.partnerId },
+      });
+      await tx.account.update({ where: { id: viewer.accountId }, data: { volunteerId: volunteer.id } });
+      volunteerId = volunteer.id;
+    }
+    await joinFromEnrollment(tx, e, volunteerId);
+  }, TX);
+  pubsub.publish("teamUpdated", e.teamId, { teamId: e.teamId });
+  announceRevocation(viewer.accountId, "ROLE_CHANGED"); // open sockets reconnect with the new team
+  return prisma.enrollment.findUniqueOrThrow({ where: { id: e.id } });
+}
+
+export async function declineEnrollment(viewer: Viewer, input: { enrollmentId: string }) {
+  const e = await prisma.enrollment.findUnique({ where: { id: input.enrollmentId } });
+  if (!e || e.phone !== viewer.phone) throw notFound(msg("邀请", "Invitation"), ["input", "enrollmentId"]);
+  if (e.status !== "PENDING") return e;
+  return prisma.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED" } });
 }
 
 export async function updateMyPrivacy(viewer: Viewer, input: { publicRanking?: boolean | null; showLegalNameOnBoard?: boolean | null }) {
-  if (!viewer.volunteerId) throw forbidden("Only volunteers have these settings / 仅义警可设置");
+  if (!viewer.volunteerId) throw forbidden(msg("仅义警可设置", "Only volunteers have these settings"));
+  const volunteerId = viewer.volunteerId;
+  assert(viewer, "volunteer.updateOwn", { volunteerId });
   const updated = await prisma.volunteer.update({
-    where: { id: viewer.volunteerId },
+    where: { id: volunteerId },
     data: { publicRanking: input.publicRanking ?? undefined, showLegalNameOnBoard: input.showLegalNameOnBoard ?? undefined },
   });
   if (input.showLegalNameOnBoard != null) {
     // The boards that show this volunteer show the name differently now.
-    const boards = await prisma.commendation.findMany({ where: { volunteerId: viewer.volunteerId }, distinct: ["stationId"], select: { stationId: true } });
+    const boards = await prisma.commendation.findMany({ where: { volunteerId }, distinct: ["stationId"], select: { stationId: true } });
     for (const { stationId } of boards) pubsub.publish("publicBoardChanged", { stationId });
   }
   return updated;
+}
+
+/** The facts of a volunteer for a service, or NOT_FOUND when the viewer may not even see them. */
+export async function visiblePerson(viewer: Viewer, volunteerId: string, field: string[]) {
+  const person = await personFacts(prisma, volunteerId);
+  if (!person || !can(viewer, "volunteer.read", person)) throw notFound(msg("义警", "Volunteer"), field);
+  return person;
 }

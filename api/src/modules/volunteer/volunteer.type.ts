@@ -1,6 +1,7 @@
 import { builder } from "../../builder.js";
 import type { Context } from "../../context.js";
-import { can } from "../../auth/viewer.js";
+import { can, check } from "../../auth/policy.js";
+import { personalData } from "../../graphql/personal-data.js";
 import { maskIdNumber, maskName, maskPhone } from "./mask.js";
 
 export const SPECIALTIES = ["MEDICAL_GUARD", "HIGH_RISE", "CAMPUS_SECURITY", "COMMUNITY_GRID", "ANTI_FRAUD", "MEDIATION", "NIGHT_PATROL", "TRAFFIC"] as const;
@@ -24,34 +25,29 @@ export const MemberRole = builder.enumType("MemberRole", { values: ["MEMBER", "L
 
 /** The person, their team or squad leaders, and their station's officers see personal data. */
 export async function canSeePersonalData(ctx: Context, volunteerId: string): Promise<boolean> {
-  const v = ctx.viewer;
-  if (!v) return false;
-  if (v.isAdmin || v.volunteerId === volunteerId) return true;
-  const access = await ctx.loaders.personalAccess.load(volunteerId);
-  return (
-    access.stationIds.some((s) => v.officerStationIds.has(s)) ||
-    access.teamIds.some((t) => can.leadTeam(v, t)) ||
-    access.squadIds.some((s) => can.leadSquad(v, s))
-  );
+  return can(ctx.viewer, "volunteer.readPersonal", await ctx.loaders.person.load(volunteerId));
 }
 
 export const Volunteer = builder.prismaNode("Volunteer", {
   id: { field: "id" },
   description: "义警: a resident who volunteers",
-  authScopes: { signedIn: true },
+  authScopes: async (v, ctx) => ({ policy: check("volunteer.read", await ctx.loaders.person.load(v.id)) }),
   fields: (t) => ({
     displayName: t.exposeString("displayName", { description: "Public name, shown to everyone" }),
     name: t.string({
       description: "Legal name; masked (张*) unless the viewer may see personal data",
+      extensions: personalData("volunteer.readPersonal"),
       resolve: async (p, _a, ctx) => ((await canSeePersonalData(ctx, p.id)) ? p.name : maskName(p.name)),
     }),
     phone: t.string({
       description: "Masked (138****0101) unless the viewer may see personal data",
+      extensions: personalData("volunteer.readPersonal"),
       resolve: async (p, _a, ctx) => ((await canSeePersonalData(ctx, p.id)) ? p.phone : maskPhone(p.phone)),
     }),
     idNumber: t.string({
       nullable: true,
       description: "ID card number; masked unless the viewer may see personal data",
+      extensions: personalData("volunteer.readPersonal"),
       resolve: async (p, _a, ctx) => (p.idNumber == null ? null : (await canSeePersonalData(ctx, p.id)) ? p.idNumber : maskIdNumber(p.idNumber)),
     }),
     viewerCanSeePersonalData: t.boolean({ resolve: (p, _a, ctx) => canSeePersonalData(ctx, p.id) }),
@@ -63,3 +59,42 @@ export const Volunteer = builder.prismaNode("Volunteer", {
     squads: t.relatedConnection("squads", { cursor: "id", query: { orderBy: { id: "asc" } } }),
   }),
 });
+
+export const EnrollmentStatus = builder.enumType("EnrollmentStatus", {
+  values: { PENDING: { description: "待激活" }, ACCEPTED: { description: "已加入" }, CANCELLED: { description: "已撤销/已拒绝" } } as const,
+});
+
+/** The station's officers who registered the person, and the phone's owner, see a registration. */
+const enrollmentReader = (e: { stationId: string; phone: string }, ctx: Context) =>
+  can(ctx.viewer, "volunteer.register", { stationId: e.stationId }) || (!!ctx.viewer && ctx.viewer.phone === e.phone);
+
+export const Enrollment = builder.prismaNode("Enrollment", {
+  id: { field: "id" },
+  description: "登记: a resident registered by a station, waiting for their consent (activation or acceptance)",
+  authScopes: (e, ctx) => enrollmentReader(e, ctx),
+  fields: (t) => ({
+    name: t.exposeString("name", { description: "Legal name as the officer entered it", extensions: personalData("volunteer.register") }),
+    displayName: t.exposeString("displayName"),
+    phone: t.exposeString("phone", { extensions: personalData("volunteer.register") }),
+    idNumber: t.exposeString("idNumber", { nullable: true, extensions: personalData("volunteer.register") }),
+    specialties: t.field({ type: [Specialty], resolve: (e) => e.specialties }),
+    status: t.field({ type: EnrollmentStatus, resolve: (e) => e.status }),
+    expiresAt: t.expose("expiresAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    acceptedAt: t.expose("acceptedAt", { type: "DateTime", nullable: true }),
+    team: t.relation("team"),
+    stationName: t.string({ select: { team: { select: { station: { select: { name: true } } } } }, resolve: (e) => e.team.station.name }),
+  }),
+});
+
+builder.prismaObjectField("Station", "enrollments", (t) =>
+  t.relatedConnection("enrollments", {
+    description: "登记 waiting for their owners (and, with `status`, closed ones), newest first (officers)",
+    cursor: "id",
+    nullable: true,
+    args: { status: t.arg({ type: EnrollmentStatus }) },
+    authScopes: (s) => ({ policy: check("volunteer.register", { stationId: s.id }) }),
+    query: (args) => ({ where: { status: args.status ?? "PENDING" }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
+    totalCount: true,
+  }),
+);

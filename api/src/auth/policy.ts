@@ -1,0 +1,272 @@
+// The one place that decides who may do what. Every GraphQL type's authScopes, every `viewerCan*`
+// field, every service before it writes and every subscription asks `can` or `assert` here.
+//
+// Decisions are pure: they read the viewer (loaded once per request from the database) and facts
+// about the resource that the caller took from the resource's own rows (its station, team, squad,
+// the person's memberships), never from the input alone. Unit-tested as a role × station × action
+// matrix in test/policy.test.ts, without a database.
+import { UserFacingError } from "../graphql/errors.js";
+import { msg } from "../i18n.js";
+import type { Viewer } from "./viewer.js";
+
+// ── Facts about resources ─────────────────────────────────────────────────────────────────────
+
+export interface StationFacts {
+  stationId: string;
+}
+export interface TeamFacts {
+  stationId: string;
+  teamId: string;
+}
+export interface SquadFacts {
+  stationId: string;
+  teamId: string;
+  squadId: string;
+}
+/** A volunteer and where they belong: their active memberships (from the membership rows). */
+export interface PersonFacts {
+  volunteerId: string;
+  stationIds: readonly string[];
+  teamIds: readonly string[];
+  squadIds: readonly string[];
+  /** 共建单位 the volunteer comes from */
+  partnerId: string | null;
+  /** The account holds a granted role (officer, partner admin, region admin, admin). */
+  hasGrantedRole?: boolean;
+}
+export interface ShiftFacts {
+  stationId: string;
+  teamId: string;
+  squadId: string | null;
+}
+export interface ClaimFacts {
+  volunteerId: string;
+  /** the volunteer's 共建单位, for its admin following rotation shifts */
+  partnerId: string | null;
+  shift: ShiftFacts;
+}
+export interface PartnerFacts {
+  stationId: string;
+  partnerId: string;
+}
+export interface GoodDeedFacts {
+  stationId: string;
+  teamId: string;
+  submittedById: string;
+  volunteerId: string | null;
+}
+export interface EditionFacts {
+  stationId: string;
+  withdrawn: boolean;
+}
+export interface MembershipFacts {
+  stationId: string;
+  teamId: string;
+  /** role of the membership being changed (removing a leader needs an officer) */
+  role?: "MEMBER" | "LEADER";
+}
+/** Something that belongs to a person at one station: their points there, their certificate. */
+export interface PersonAtStation {
+  person: PersonFacts;
+  stationId: string;
+}
+
+// ── Questions about the viewer ────────────────────────────────────────────────────────────────
+
+const officerOf = (v: Viewer | null, stationId: string) => !!v && (v.isAdmin || v.officerStationIds.has(stationId));
+const leadsTeam = (v: Viewer | null, teamId: string) => !!v && v.teams.get(teamId)?.role === "LEADER";
+const leadsSquad = (v: Viewer | null, squadId: string) => !!v && v.squads.get(squadId)?.role === "LEADER";
+const memberOfTeam = (v: Viewer | null, teamId: string) => !!v && v.teams.has(teamId);
+const memberOfStation = (v: Viewer | null, stationId: string) => !!v && [...v.teams.values()].some((t) => t.stationId === stationId);
+const leadsInStation = (v: Viewer | null, stationId: string) =>
+  !!v && [...v.teams.values()].some((t) => t.stationId === stationId && t.role === "LEADER");
+const partnerAdminOf = (v: Viewer | null, partnerId: string) => !!v && (v.isAdmin || v.partnerAdminOf.has(partnerId));
+const self = (v: Viewer | null, volunteerId: string) => !!v?.volunteerId && v.volunteerId === volunteerId;
+
+/** Stations whose data the viewer may read: officers', member teams', their partners'. */
+export function seesStation(v: Viewer | null, stationId: string): boolean {
+  if (!v) return false;
+  if (v.isAdmin || v.officerStationIds.has(stationId) || memberOfStation(v, stationId)) return true;
+  for (const s of v.partnerAdminOf.values()) if (s === stationId) return true;
+  return false;
+}
+
+export function visibleStationIds(v: Viewer): string[] {
+  return [...new Set([...v.officerStationIds, ...[...v.teams.values()].map((t) => t.stationId), ...v.partnerAdminOf.values()])];
+}
+
+/** The person, their team and squad leaders, and the officers of a station they belong to. */
+function seesPersonalData(v: Viewer | null, p: PersonFacts): boolean {
+  if (!v) return false;
+  if (v.isAdmin || self(v, p.volunteerId)) return true;
+  return (
+    p.stationIds.some((s) => v.officerStationIds.has(s)) || p.teamIds.some((t) => leadsTeam(v, t)) || p.squadIds.some((s) => leadsSquad(v, s))
+  );
+}
+
+const runsShift = (v: Viewer | null, s: ShiftFacts) => officerOf(v, s.stationId) || leadsTeam(v, s.teamId) || (!!s.squadId && leadsSquad(v, s.squadId));
+const belongsTo = (p: PersonFacts, stationId: string) => p.stationIds.includes(stationId);
+
+// ── The catalogue of actions ──────────────────────────────────────────────────────────────────
+// Every action names the facts it decides on. Deny is the default: an action not listed here does
+// not type-check, and a Node type or personal-data field without a rule fails test/policy.test.ts.
+
+const rules = {
+  // Stations, communities, grids
+  "station.read": (v: Viewer | null, r: StationFacts) => seesStation(v, r.stationId),
+  "station.manage": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+
+  // Teams, squads, memberships
+  "team.read": (v: Viewer | null, r: TeamFacts) => seesStation(v, r.stationId),
+  "team.create": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  "team.update": (v: Viewer | null, r: TeamFacts) => officerOf(v, r.stationId) || leadsTeam(v, r.teamId),
+  /** Only people of the team's station join it through a leader or officer; others accept an invitation. */
+  "team.addMember": (v: Viewer | null, r: { team: TeamFacts; person: PersonFacts }) =>
+    (officerOf(v, r.team.stationId) || leadsTeam(v, r.team.teamId)) && belongsTo(r.person, r.team.stationId),
+  "team.removeMember": (v: Viewer | null, r: MembershipFacts) =>
+    officerOf(v, r.stationId) || (leadsTeam(v, r.teamId) && r.role !== "LEADER"),
+  /** Leader roles change only by officers. */
+  "team.setRole": (v: Viewer | null, r: TeamFacts) => officerOf(v, r.stationId),
+  "squad.create": (v: Viewer | null, r: TeamFacts) => officerOf(v, r.stationId) || leadsTeam(v, r.teamId),
+  "squad.update": (v: Viewer | null, r: SquadFacts) => officerOf(v, r.stationId) || leadsTeam(v, r.teamId) || leadsSquad(v, r.squadId),
+  "squad.addMember": (v: Viewer | null, r: { squad: SquadFacts; person: PersonFacts }) =>
+    (officerOf(v, r.squad.stationId) || leadsTeam(v, r.squad.teamId) || leadsSquad(v, r.squad.squadId)) && r.person.teamIds.includes(r.squad.teamId),
+  "squad.removeMember": (v: Viewer | null, r: SquadFacts & { role?: "MEMBER" | "LEADER" }) =>
+    officerOf(v, r.stationId) || ((leadsTeam(v, r.teamId) || leadsSquad(v, r.squadId)) && r.role !== "LEADER"),
+  "squad.setLeader": (v: Viewer | null, r: SquadFacts) => officerOf(v, r.stationId),
+  "membership.read": (v: Viewer | null, r: { stationId: string; volunteerId: string }) => seesStation(v, r.stationId) || self(v, r.volunteerId),
+
+  // Volunteers and their accounts
+  /** The public profile (display name, specialties): the person and anyone of a station they belong to. */
+  "volunteer.read": (v: Viewer | null, p: PersonFacts) => self(v, p.volunteerId) || p.stationIds.some((s) => seesStation(v, s)),
+  "volunteer.readPersonal": (v: Viewer | null, p: PersonFacts) => seesPersonalData(v, p),
+  "volunteer.register": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** Status, squads, specialties of a station's volunteer. */
+  "volunteer.manage": (v: Viewer | null, r: PersonAtStation) => officerOf(v, r.stationId) && belongsTo(r.person, r.stationId),
+  "volunteer.updateOwn": (v: Viewer | null, p: { volunteerId: string }) => self(v, p.volunteerId),
+  /**
+   * Disabling an account or resetting its password reaches every station the person belongs to: only
+   * officers over all of them, and never over someone who holds a granted role.
+   */
+  "account.manage": (v: Viewer | null, p: PersonFacts) =>
+    !!v && !p.hasGrantedRole && p.stationIds.length > 0 && p.stationIds.every((s) => officerOf(v, s)) && !self(v, p.volunteerId),
+
+  // Shifts, claims, check-ins
+  "shift.read": (v: Viewer | null, s: ShiftFacts) => seesStation(v, s.stationId),
+  /** Officers anywhere in the station; team leaders in their team; squad leaders only for their squad. */
+  "shift.publish": (v: Viewer | null, s: ShiftFacts) => runsShift(v, s),
+  "shift.manage": (v: Viewer | null, s: ShiftFacts) => runsShift(v, s),
+  /** Claiming for oneself; the claim's own rules (squad, specialty, overlap, window) are checked on the locked rows. */
+  "shift.claim": (v: Viewer | null, s: ShiftFacts) => !!v?.volunteerId && memberOfTeam(v, s.teamId) && (!s.squadId || v.squads.has(s.squadId)),
+  "shift.assign": (v: Viewer | null, r: { shift: ShiftFacts; person: PersonFacts }) => runsShift(v, r.shift) && belongsTo(r.person, r.shift.stationId),
+  "claim.read": (v: Viewer | null, c: ClaimFacts) =>
+    self(v, c.volunteerId) || runsShift(v, c.shift) || (!!c.partnerId && !!v?.partnerAdminOf.has(c.partnerId)),
+  "claim.cancel": (v: Viewer | null, c: ClaimFacts) => self(v, c.volunteerId) || runsShift(v, c.shift),
+  "claim.checkInSelf": (v: Viewer | null, c: ClaimFacts) => self(v, c.volunteerId) || runsShift(v, c.shift),
+  /** 代签到: a leader or officer checks someone in. */
+  "claim.checkInOthers": (v: Viewer | null, c: ClaimFacts) => runsShift(v, c.shift),
+  /** The patrol watch of a station: its officers, and its team leaders for their teams. */
+  "patrol.watch": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId) || leadsInStation(v, r.stationId),
+  "patrol.readEvent": (v: Viewer | null, r: TeamFacts) => officerOf(v, r.stationId) || leadsTeam(v, r.teamId),
+
+  // Recognition
+  "goodDeed.submit": (v: Viewer | null, t: TeamFacts) => officerOf(v, t.stationId) || memberOfTeam(v, t.teamId),
+  "goodDeed.read": (v: Viewer | null, d: GoodDeedFacts) =>
+    officerOf(v, d.stationId) || leadsTeam(v, d.teamId) || (!!v && v.accountId === d.submittedById) || (!!d.volunteerId && self(v, d.volunteerId)),
+  "goodDeed.review": (v: Viewer | null, d: StationFacts) => officerOf(v, d.stationId),
+  "commendation.read": (v: Viewer | null, r: StationFacts) => seesStation(v, r.stationId),
+  "board.publish": (v: Viewer | null, t: TeamFacts) => officerOf(v, t.stationId) || leadsTeam(v, t.teamId),
+  /** Published editions are public; a withdrawn one only for the station's people. */
+  "board.read": (v: Viewer | null, e: EditionFacts) => !e.withdrawn || seesStation(v, e.stationId),
+
+  // Points: they belong to a station
+  "points.read": (v: Viewer | null, r: PersonAtStation) =>
+    !!v &&
+    (v.isAdmin ||
+      self(v, r.person.volunteerId) ||
+      (belongsTo(r.person, r.stationId) &&
+        (officerOf(v, r.stationId) ||
+          r.person.teamIds.some((t) => leadsTeam(v, t) && v.teams.get(t)?.stationId === r.stationId) ||
+          r.person.squadIds.some((s) => leadsSquad(v, s) && v.teams.get(v.squads.get(s)!.teamId)?.stationId === r.stationId)))),
+  "points.adjust": (v: Viewer | null, r: PersonAtStation) => officerOf(v, r.stationId) && belongsTo(r.person, r.stationId),
+  "points.reverse": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  "points.rules": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  "certificate.read": (v: Viewer | null, r: PersonAtStation) => self(v, r.person.volunteerId) || (officerOf(v, r.stationId) && belongsTo(r.person, r.stationId)),
+  "reward.read": (v: Viewer | null, r: StationFacts) => seesStation(v, r.stationId),
+  "reward.manage": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** Points earned at a station are spent at that station, by its own volunteers. */
+  "reward.redeem": (v: Viewer | null, r: StationFacts) => !!v?.volunteerId && memberOfStation(v, r.stationId),
+  "redemption.read": (v: Viewer | null, r: PersonAtStation) => self(v, r.person.volunteerId) || officerOf(v, r.stationId),
+  "redemption.handOut": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+
+  // Co-building
+  "partner.read": (v: Viewer | null, p: PartnerFacts) => seesStation(v, p.stationId),
+  /** The partner's contact person and its volunteers: the station's officers and the partner's admins. */
+  "partner.readPrivate": (v: Viewer | null, p: PartnerFacts) => officerOf(v, p.stationId) || partnerAdminOf(v, p.partnerId),
+  "partner.create": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  "agreement.read": (v: Viewer | null, a: PartnerFacts) => officerOf(v, a.stationId) || partnerAdminOf(v, a.partnerId),
+  "agreement.draft": (v: Viewer | null, p: PartnerFacts) => officerOf(v, p.stationId),
+  "agreement.actForStation": (v: Viewer | null, a: PartnerFacts) => officerOf(v, a.stationId),
+  "agreement.actForPartner": (v: Viewer | null, a: PartnerFacts) => partnerAdminOf(v, a.partnerId),
+  "rotation.assign": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** A partner's admin staffs its rotation shifts with the partner's own volunteers of that station. */
+  "rotation.fill": (v: Viewer | null, r: { partner: PartnerFacts; person: PersonFacts }) =>
+    partnerAdminOf(v, r.partner.partnerId) && r.person.partnerId === r.partner.partnerId && belongsTo(r.person, r.partner.stationId),
+
+  // The public
+  "public.read": (_v: Viewer | null, _r: null) => true,
+} as const;
+
+export type Action = keyof typeof rules;
+export type FactsOf<A extends Action> = Parameters<(typeof rules)[A]>[1];
+export const ACTIONS = Object.keys(rules) as Action[];
+
+/** A decision asked for in a GraphQL `authScopes`: `{ policy: check("team.read", facts) }`. */
+export type Check = { [A in Action]: readonly [A, FactsOf<A>] }[Action];
+export const check = <A extends Action>(action: A, facts: FactsOf<A>) => [action, facts] as unknown as Check;
+
+export function can<A extends Action>(viewer: Viewer | null, action: A, facts: FactsOf<A>): boolean {
+  return (rules[action] as (v: Viewer | null, f: FactsOf<A>) => boolean)(viewer, facts);
+}
+
+export function decide(viewer: Viewer | null, c: Check): boolean {
+  return can(viewer, c[0], c[1] as never);
+}
+
+/**
+ * Throws FORBIDDEN unless allowed. With `hide`, a viewer who may not even see the resource's
+ * station gets the same NOT_FOUND as for a resource that does not exist (no oracle).
+ */
+export function assert<A extends Action>(
+  viewer: Viewer | null,
+  action: A,
+  facts: FactsOf<A>,
+  opts: { message?: string; hide?: { what: string; field: string[]; stationId: string } } = {},
+): void {
+  if (can(viewer, action, facts)) return;
+  if (opts.hide && !seesStation(viewer, opts.hide.stationId)) throw notFoundError(opts.hide.what, opts.hide.field);
+  throw new UserFacingError("FORBIDDEN", opts.message ?? msg("没有权限执行此操作", "You are not allowed to do this"));
+}
+
+function notFoundError(what: string, field: string[]) {
+  return new UserFacingError("NOT_FOUND", msg(`未找到${what}`, `${what} not found`), field);
+}
+
+/** Which side of an agreement the viewer may act for (null: neither). */
+export function agreementSide(viewer: Viewer | null, a: PartnerFacts, wanted?: "STATION" | "PARTNER" | null): "STATION" | "PARTNER" | null {
+  const station = can(viewer, "agreement.actForStation", a);
+  const partner = can(viewer, "agreement.actForPartner", a);
+  if (wanted === "STATION") return station ? "STATION" : null;
+  if (wanted === "PARTNER") return partner ? "PARTNER" : null;
+  return station ? "STATION" : partner ? "PARTNER" : null;
+}
+
+/** Team ids of a station the viewer leads (filters for leaders' views). */
+export function ledTeamIds(v: Viewer | null, stationId: string): string[] {
+  return v ? [...v.teams].filter(([, t]) => t.role === "LEADER" && t.stationId === stationId).map(([id]) => id) : [];
+}
+
+/** Partner ids the viewer acts for. */
+export function adminPartnerIds(v: Viewer | null): string[] {
+  return v ? [...v.partnerAdminOf.keys()] : [];
+}

@@ -1,0 +1,32 @@
+// Error messages in the client's language. Messages are written in both languages (i18n.ts msg());
+// this turns them into the one the request asked for, for top-level GraphQL errors (userErrors in
+// payloads are localized by their own field).
+import { GraphQLError, type ExecutionResult } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Context } from "../context.js";
+import { localize, type Locale } from "../i18n.js";
+
+export function localizeResult<T extends ExecutionResult>(result: T, locale: Locale): T {
+  if (!result.errors?.length) return result;
+  return {
+    ...result,
+    errors: result.errors.map((e) => {
+      const message = localize(e.message, locale);
+      return message === e.message ? e : new GraphQLError(message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions: e.extensions });
+    }),
+  };
+}
+
+export function localizeErrors(): Plugin {
+  return {
+    onExecute({ args }) {
+      const locale = (args.contextValue as unknown as Context).locale ?? "zh";
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result) return;
+          setResult(localizeResult(result, locale));
+        },
+      };
+    },
+  };
+}

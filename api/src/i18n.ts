@@ -1,0 +1,26 @@
+// Messages for people are written once in both languages, Chinese first, and sent in the language
+// the client asked for (Accept-Language, or `locale` in the WebSocket's connection parameters);
+// Chinese when it did not say.
+export type Locale = "zh" | "en";
+
+/** Separates the two languages inside one message string until it is localized at the edge. */
+const SEP = "\u241F";
+
+/** A message in Chinese and English. */
+export function msg(zh: string, en: string): string {
+  return `${zh}${SEP}${en}`;
+}
+
+/** The message in the client's language; text written in one language only passes unchanged. */
+export function localize(text: string, locale: Locale): string {
+  const at = text.indexOf(SEP);
+  if (at < 0) return text;
+  return locale === "en" ? text.slice(at + SEP.length) : text.slice(0, at);
+}
+
+/** `en` when the client prefers English, otherwise Chinese. */
+export function localeFrom(header: string | null | undefined): Locale {
+  if (!header) return "zh";
+  const first = header.split(",")[0]!.trim().toLowerCase();
+  return first.startsWith("en") ? "en" : "zh";
+}

@@ -1,0 +1,276 @@
+// The access policy as a matrix: roles × {own station, other station} × every action, with no
+// database. Expectations are written out here, independently of the rules, so changing a rule
+// without changing this table fails.
+import { GraphQLObjectType, type GraphQLField } from "graphql";
+import { describe, expect, it } from "vitest";
+import { ACTIONS, can, type Action, type FactsOf, type PersonFacts } from "../api/src/auth/policy.js";
+import type { Viewer } from "../api/src/auth/viewer.js";
+
+// Two stations, each with a team, a squad in it, a second team and a partner.
+const S = {
+  own: { station: "st-A", team: "team-A", team2: "team-A2", squad: "squad-A1", partner: "partner-A" },
+  other: { station: "st-B", team: "team-B", team2: "team-B2", squad: "squad-B1", partner: "partner-B" },
+};
+type Side = keyof typeof S;
+
+const base = (over: Partial<Viewer>): Viewer => ({
+  accountId: "acc",
+  sessionId: "sess",
+  sessionExpiresAt: null,
+  phone: "13800000000",
+  displayName: "x",
+  volunteerId: null,
+  isAdmin: false,
+  officerStationIds: new Set(),
+  partnerAdminOf: new Map(),
+  teams: new Map(),
+  squads: new Map(),
+  ...over,
+});
+
+const A = S.own;
+/** Every role holds its rights at station A ("own"). */
+const ROLES: Record<string, Viewer | null> = {
+  anon: null,
+  V: base({ accountId: "acc-v", volunteerId: "vol-v", teams: new Map([[A.team, { role: "MEMBER", stationId: A.station }]]), squads: new Map([[A.squad, { role: "MEMBER", teamId: A.team }]]) }),
+  SL: base({ accountId: "acc-sl", volunteerId: "vol-sl", teams: new Map([[A.team, { role: "MEMBER", stationId: A.station }]]), squads: new Map([[A.squad, { role: "LEADER", teamId: A.team }]]) }),
+  TL: base({ accountId: "acc-tl", volunteerId: "vol-tl", teams: new Map([[A.team, { role: "LEADER", stationId: A.station }]]) }),
+  O: base({ accountId: "acc-o", officerStationIds: new Set([A.station]) }),
+  P: base({ accountId: "acc-p", partnerAdminOf: new Map([[A.partner, A.station]]) }),
+  Adm: base({ accountId: "acc-adm", isAdmin: true }),
+};
+
+/** Someone else at the station: in its team and squad, from its partner. */
+const person = (side: Side): PersonFacts => ({
+  volunteerId: `vol-member-${side}`,
+  stationIds: [S[side].station],
+  teamIds: [S[side].team],
+  squadIds: [S[side].squad],
+  partnerId: S[side].partner,
+  hasGrantedRole: false,
+});
+/** Someone of the station in its other team. */
+const neighbour = (side: Side): PersonFacts => ({ ...person(side), volunteerId: `vol-neighbour-${side}`, teamIds: [S[side].team2], squadIds: [] });
+
+const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
+  "station.read": (x) => ({ stationId: S[x].station }),
+  "station.manage": (x) => ({ stationId: S[x].station }),
+  "team.read": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
+  "team.create": (x) => ({ stationId: S[x].station }),
+  "team.update": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
+  "team.addMember": (x) => ({ team: { stationId: S[x].station, teamId: S[x].team }, person: neighbour(x) }),
+  "team.removeMember": (x) => ({ stationId: S[x].station, teamId: S[x].team, role: "MEMBER" }),
+  "team.setRole": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
+  "squad.create": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
+  "squad.update": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
+  "squad.addMember": (x) => ({ squad: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }, person: { ...person(x), squadIds: [] } }),
+  "squad.removeMember": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad, role: "MEMBER" }),
+  "squad.setLeader": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
+  "membership.read": (x) => ({ stationId: S[x].station, volunteerId: person(x).volunteerId }),
+  "volunteer.read": (x) => person(x),
+  "volunteer.readPersonal": (x) => person(x),
+  "volunteer.register": (x) => ({ stationId: S[x].station }),
+  "volunteer.manage": (x) => ({ person: person(x), stationId: S[x].station }),
+  "volunteer.updateOwn": (x) => ({ volunteerId: person(x).volunteerId }),
+  "account.manage": (x) => person(x),
+  "shift.read": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
+  "shift.publish": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
+  "shift.manage": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
+  "shift.claim": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
+  "shift.assign": (x) => ({ shift: { stationId: S[x].station, teamId: S[x].team, squadId: null }, person: person(x) }),
+  "claim.read": (x) => ({ volunteerId: person(x).volunteerId, partnerId: S[x].partner, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
+  "claim.cancel": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
+  "claim.checkInSelf": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
+  "claim.checkInOthers": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
+  "patrol.watch": (x) => ({ stationId: S[x].station }),
+  "patrol.readEvent": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
+  "goodDeed.submit": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
+  "goodDeed.read": (x) => ({ stationId: S[x].station, teamId: S[x].team, submittedById: "acc-someone", volunteerId: person(x).volunteerId }),
+  "goodDeed.review": (x) => ({ stationId: S[x].station }),
+  "commendation.read": (x) => ({ stationId: S[x].station }),
+  "board.publish": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
+  "board.read": (x) => ({ stationId: S[x].station, withdrawn: true }),
+  "points.read": (x) => ({ person: person(x), stationId: S[x].station }),
+  "points.adjust": (x) => ({ person: person(x), stationId: S[x].station }),
+  "points.reverse": (x) => ({ stationId: S[x].station }),
+  "points.rules": (x) => ({ stationId: S[x].station }),
+  "certificate.read": (x) => ({ person: person(x), stationId: S[x].station }),
+  "reward.read": (x) => ({ stationId: S[x].station }),
+  "reward.manage": (x) => ({ stationId: S[x].station }),
+  "reward.redeem": (x) => ({ stationId: S[x].station }),
+  "redemption.read": (x) => ({ person: person(x), stationId: S[x].station }),
+  "redemption.handOut": (x) => ({ stationId: S[x].station }),
+  "partner.read": (x) => ({ stationId: S[x].station, partnerId: S[x].partner }),
+  "partner.readPrivate": (x) => ({ stationId: S[x].station, partnerId: S[x].partner }),
+  "partner.create": (x) => ({ stationId: S[x].station }),
+  "agreement.read": (x) => ({ stationId: S[x].station, partnerId: S[x].partner }),
+  "agreement.draft": (x) => ({ stationId: S[x].station, partnerId: S[x].partner }),
+  "agreement.actForStation": (x) => ({ stationId: S[x].station, partnerId: S[x].partner }),
+  "agreement.actForPartner": (x) => ({ stationId: S[x].station, partnerId: S[x].partner }),
+  "rotation.assign": (x) => ({ stationId: S[x].station }),
+  "rotation.fill": (x) => ({ partner: { stationId: S[x].station, partnerId: S[x].partner }, person: person(x) }),
+  "public.read": () => null,
+};
+
+// Who may, at their own station and at the other one. "*" is every role, anonymous included.
+const STAFF = "V SL TL O P Adm"; // everyone who sees station A
+const EXPECT: Record<Action, { own: string; other: string }> = {
+  "station.read": { own: STAFF, other: "Adm" },
+  "station.manage": { own: "O Adm", other: "Adm" },
+  "team.read": { own: STAFF, other: "Adm" },
+  "team.create": { own: "O Adm", other: "Adm" },
+  "team.update": { own: "TL O Adm", other: "Adm" },
+  "team.addMember": { own: "TL O Adm", other: "Adm" },
+  "team.removeMember": { own: "TL O Adm", other: "Adm" },
+  "team.setRole": { own: "O Adm", other: "Adm" },
+  "squad.create": { own: "TL O Adm", other: "Adm" },
+  "squad.update": { own: "SL TL O Adm", other: "Adm" },
+  "squad.addMember": { own: "SL TL O Adm", other: "Adm" },
+  "squad.removeMember": { own: "SL TL O Adm", other: "Adm" },
+  "squad.setLeader": { own: "O Adm", other: "Adm" },
+  "membership.read": { own: STAFF, other: "Adm" },
+  "volunteer.read": { own: STAFF, other: "Adm" },
+  "volunteer.readPersonal": { own: "SL TL O Adm", other: "Adm" },
+  "volunteer.register": { own: "O Adm", other: "Adm" },
+  "volunteer.manage": { own: "O Adm", other: "Adm" },
+  "volunteer.updateOwn": { own: "", other: "" },
+  "account.manage": { own: "O Adm", other: "Adm" },
+  "shift.read": { own: STAFF, other: "Adm" },
+  "shift.publish": { own: "SL TL O Adm", other: "Adm" },
+  "shift.manage": { own: "SL TL O Adm", other: "Adm" },
+  "shift.claim": { own: "V SL", other: "" },
+  "shift.assign": { own: "TL O Adm", other: "Adm" },
+  "claim.read": { own: "SL TL O P Adm", other: "Adm" },
+  "claim.cancel": { own: "SL TL O Adm", other: "Adm" },
+  "claim.checkInSelf": { own: "SL TL O Adm", other: "Adm" },
+  "claim.checkInOthers": { own: "SL TL O Adm", other: "Adm" },
+  "patrol.watch": { own: "TL O Adm", other: "Adm" },
+  "patrol.readEvent": { own: "TL O Adm", other: "Adm" },
+  "goodDeed.submit": { own: "V SL TL O Adm", other: "Adm" },
+  "goodDeed.read": { own: "TL O Adm", other: "Adm" },
+  "goodDeed.review": { own: "O Adm", other: "Adm" },
+  "commendation.read": { own: STAFF, other: "Adm" },
+  "board.publish": { own: "TL O Adm", other: "Adm" },
+  "board.read": { own: STAFF, other: "Adm" },
+  "points.read": { own: "SL TL O Adm", other: "Adm" },
+  "points.adjust": { own: "O Adm", other: "Adm" },
+  "points.reverse": { own: "O Adm", other: "Adm" },
+  "points.rules": { own: "O Adm", other: "Adm" },
+  "certificate.read": { own: "O Adm", other: "Adm" },
+  "reward.read": { own: STAFF, other: "Adm" },
+  "reward.manage": { own: "O Adm", other: "Adm" },
+  "reward.redeem": { own: "V SL TL", other: "" },
+  "redemption.read": { own: "O Adm", other: "Adm" },
+  "redemption.handOut": { own: "O Adm", other: "Adm" },
+  "partner.read": { own: STAFF, other: "Adm" },
+  "partner.readPrivate": { own: "O P Adm", other: "Adm" },
+  "partner.create": { own: "O Adm", other: "Adm" },
+  "agreement.read": { own: "O P Adm", other: "Adm" },
+  "agreement.draft": { own: "O Adm", other: "Adm" },
+  "agreement.actForStation": { own: "O Adm", other: "Adm" },
+  "agreement.actForPartner": { own: "P Adm", other: "Adm" },
+  "rotation.assign": { own: "O Adm", other: "Adm" },
+  "rotation.fill": { own: "P Adm", other: "Adm" },
+  "public.read": { own: "*", other: "*" },
+};
+
+const allowed = (spec: string, role: string) => spec === "*" || spec.split(" ").includes(role);
+
+describe("the access policy", () => {
+  it("has an expectation for every action", () => {
+    expect(Object.keys(EXPECT).sort()).toEqual([...ACTIONS].sort());
+  });
+
+  for (const action of ACTIONS) {
+    it(`decides ${action} for every role at its own and another station`, () => {
+      const wrong: string[] = [];
+      for (const side of ["own", "other"] as const) {
+        for (const [role, viewer] of Object.entries(ROLES)) {
+          const got = can(viewer, action, facts[action](side) as never);
+          if (got !== allowed(EXPECT[action][side], role)) wrong.push(`${role}@${side}: ${got ? "allowed" : "denied"}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    });
+  }
+
+  it("lets a person act on what is theirs", () => {
+    const me = person("own");
+    const self = base({ accountId: "acc-me", volunteerId: me.volunteerId, teams: new Map([[A.team, { role: "MEMBER", stationId: A.station }]]) });
+    expect(can(self, "volunteer.readPersonal", me)).toBe(true);
+    expect(can(self, "volunteer.updateOwn", { volunteerId: me.volunteerId })).toBe(true);
+    expect(can(self, "points.read", { person: me, stationId: A.station })).toBe(true);
+    expect(can(self, "certificate.read", { person: me, stationId: A.station })).toBe(true);
+    expect(can(self, "redemption.read", { person: me, stationId: A.station })).toBe(true);
+    const myClaim = { volunteerId: me.volunteerId, partnerId: null, shift: { stationId: A.station, teamId: A.team, squadId: null } };
+    expect(can(self, "claim.read", myClaim)).toBe(true);
+    expect(can(self, "claim.cancel", myClaim)).toBe(true);
+    expect(can(self, "claim.checkInSelf", myClaim)).toBe(true);
+    expect(can(self, "claim.checkInOthers", myClaim)).toBe(false);
+    // ...but never manages their own account as an officer would.
+    const selfOfficer = base({ ...self, officerStationIds: new Set([A.station]) });
+    expect(can(selfOfficer, "account.manage", me)).toBe(false);
+  });
+
+  it("keeps a squad leader inside their squad", () => {
+    const sl = ROLES.SL!;
+    expect(can(sl, "shift.publish", { stationId: A.station, teamId: A.team, squadId: A.squad })).toBe(true);
+    expect(can(sl, "shift.publish", { stationId: A.station, teamId: A.team, squadId: null })).toBe(false);
+    expect(can(sl, "shift.publish", { stationId: A.station, teamId: A.team, squadId: "squad-A2" })).toBe(false);
+    expect(can(sl, "squad.removeMember", { stationId: A.station, teamId: A.team, squadId: A.squad, role: "LEADER" })).toBe(false);
+  });
+
+  it("lets leaders remove members but only officers remove leaders", () => {
+    const leaderRow = { stationId: A.station, teamId: A.team, role: "LEADER" as const };
+    expect(can(ROLES.TL!, "team.removeMember", leaderRow)).toBe(false);
+    expect(can(ROLES.O!, "team.removeMember", leaderRow)).toBe(true);
+  });
+
+  it("adds only people of the team's own station, and never manages someone of another station too", () => {
+    const stranger = person("other");
+    expect(can(ROLES.O!, "team.addMember", { team: { stationId: A.station, teamId: A.team }, person: stranger })).toBe(false);
+    expect(can(ROLES.O!, "points.adjust", { person: stranger, stationId: A.station })).toBe(false);
+    expect(can(ROLES.O!, "shift.assign", { shift: { stationId: A.station, teamId: A.team, squadId: null }, person: stranger })).toBe(false);
+    const twoStations = { ...person("own"), stationIds: [A.station, S.other.station] };
+    expect(can(ROLES.O!, "account.manage", twoStations)).toBe(false);
+    expect(can(ROLES.O!, "account.manage", { ...person("own"), hasGrantedRole: true })).toBe(false);
+    expect(can(ROLES.Adm!, "account.manage", twoStations)).toBe(true);
+  });
+
+  it("shows a published board to anyone and a withdrawn one only to the station", () => {
+    for (const v of Object.values(ROLES)) expect(can(v, "board.read", { stationId: A.station, withdrawn: false })).toBe(true);
+    expect(can(null, "board.read", { stationId: A.station, withdrawn: true })).toBe(false);
+  });
+});
+
+describe("deny by default in the schema", () => {
+  // Fields whose values are personal data, wherever they appear.
+  const PERSONAL = /^(phone|idNumber|legalName|contactName|contactPhone|volunteerName|address)$/;
+  // `name` is a legal name on these person types.
+  const PERSON_TYPES = new Set(["Volunteer", "Enrollment"]);
+  // Not a person's data: the viewer's own phone (shown only to the viewer), a police station's address.
+  const OWN = new Set(["Viewer.phone", "Station.address"]);
+
+  it("gives every Node type an access rule", async () => {
+    const { schema } = await import("../api/src/schema/index.js");
+    const missing = Object.values(schema.getTypeMap())
+      .filter((t): t is GraphQLObjectType => t instanceof GraphQLObjectType && t.getInterfaces().some((i) => i.name === "Node"))
+      .filter((t) => !(t.extensions as { pothosOptions?: { authScopes?: unknown } }).pothosOptions?.authScopes)
+      .map((t) => t.name);
+    expect(missing).toEqual([]);
+  });
+
+  it("names the policy action that decides every field with personal data", async () => {
+    const { schema } = await import("../api/src/schema/index.js");
+    const unmarked: string[] = [];
+    for (const t of Object.values(schema.getTypeMap())) {
+      if (!(t instanceof GraphQLObjectType) || t.name.startsWith("__")) continue;
+      for (const f of Object.values(t.getFields()) as GraphQLField<unknown, unknown>[]) {
+        const personal = PERSONAL.test(f.name) || (f.name === "name" && PERSON_TYPES.has(t.name));
+        const action = (f.extensions as { pothosOptions?: { extensions?: { personalData?: string } } }).pothosOptions?.extensions?.personalData ?? (f.extensions as { personalData?: string }).personalData;
+        if (personal && !OWN.has(`${t.name}.${f.name}`) && !(action && ACTIONS.includes(action as Action))) unmarked.push(`${t.name}.${f.name}`);
+      }
+    }
+    expect(unmarked).toEqual([]);
+  });
+});
