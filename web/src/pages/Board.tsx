@@ -82,7 +82,7 @@ function EntryCard(props: { e: Entry }) {
   );
 }
 
-const PER_PAGE = 4;
+const PER_PAGE = 2;
 const PAGE_SECONDS = 12;
 
 function Screen(props: { station: string; editions: Edition[] }) {

@@ -2,6 +2,7 @@
 import { useClient, createQuery } from "@urql/solid";
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { Checkbox } from "../components/Checkbox";
+import { DateTimeInput } from "../components/DateTimeInput";
 import { confirmDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
@@ -88,8 +89,8 @@ function PublishShift(props: { teamId: string; squads: { id: string; name: strin
             </select>
           )}
         </Field>
-        <Field name="startsAt" label={tr("开始", "Starts")} required hint={preview(f().startsAt)}>{(a) => <input {...a} type="datetime-local" value={f().startsAt} onInput={(e) => set({ startsAt: e.currentTarget.value })} />}</Field>
-        <Field name="endsAt" label={tr("结束", "Ends")} required hint={preview(f().endsAt)}>{(a) => <input {...a} type="datetime-local" value={f().endsAt} onInput={(e) => set({ endsAt: e.currentTarget.value })} />}</Field>
+        <Field name="startsAt" label={tr("开始", "Starts")} required hint={preview(f().startsAt)}>{(a) => <DateTimeInput {...a} timeLabel={tr("开始时间", "Start time")} value={f().startsAt} onChange={(v) => set({ startsAt: v })} />}</Field>
+        <Field name="endsAt" label={tr("结束", "Ends")} required hint={preview(f().endsAt)}>{(a) => <DateTimeInput {...a} timeLabel={tr("结束时间", "End time")} value={f().endsAt} onChange={(v) => set({ endsAt: v })} />}</Field>
         <Field name="capacity" label={tr("名额", "Seats")} required>{(a) => <input {...a} type="number" min="1" max="500" value={f().capacity} onInput={(e) => set({ capacity: Number(e.currentTarget.value) })} />}</Field>
         <Field name="squadId" label={tr("小队", "Squad")}>
           {(a) => (
