@@ -11,7 +11,7 @@ import { networkExchanges } from "./client";
 import { createFormState } from "./form";
 import { createAction, type ActionResult } from "./mutation";
 
-type Answer = { status?: number; body?: unknown; fail?: boolean };
+type Answer = { status?: number; body?: unknown; fail?: boolean; text?: string };
 
 function fakeFetch(answers: Answer[]) {
   const calls: RequestInit[] = [];
@@ -19,6 +19,7 @@ function fakeFetch(answers: Answer[]) {
     calls.push(init ?? {});
     const a = answers[Math.min(calls.length - 1, answers.length - 1)]!;
     if (a.fail) throw new TypeError("Failed to fetch");
+    if (a.text !== undefined) return new Response(a.text, { status: a.status ?? 200, headers: { "content-type": "text/plain", "retry-after": "1" } });
     return new Response(JSON.stringify(a.body ?? {}), { status: a.status ?? 200, headers: { "content-type": "application/json", ...(a.status === 503 ? { "retry-after": "1" } : {}) } });
   });
   return { fn, calls };
@@ -74,6 +75,12 @@ describe("createAction", () => {
     await new Promise((res) => setTimeout(res, 1500));
     expect(s.fn).toHaveBeenCalledTimes(1);
     expect((await screen.findByTestId("toast-error")).textContent).toContain("服务繁忙");
+  });
+
+  it("a plain HTTP 503 (a proxy's page, no GraphQL body) is busy too", async () => {
+    const s = setup([{ status: 503, text: "Service Unavailable" }]);
+    expect(await s.run()).toMatchObject({ ok: false, reason: "busy" });
+    expect(s.fn).toHaveBeenCalledTimes(1);
   });
 
   it("an unexplained GraphQL error is a failure", async () => {
