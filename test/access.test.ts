@@ -1,6 +1,7 @@
 // Tried as every role of both demo stations would: `node`/`nodes` on real IDs of every Node type,
 // and every mutation a role must not run against the other station. Expected: 0 leaks, nothing
 // written. The expectations are written here from the product's rules, not read from the policy.
+import { GraphQLObjectType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { createSession } from "../api/src/auth/sessions.js";
@@ -165,7 +166,7 @@ function forbiddenRead(role: Role | "anonymous", viewerStation: StationKey | nul
 describe("no reads across the access boundary", () => {
   it("covers every Node type of the schema in both stations", () => {
     const nodeTypes = Object.values(schema.getTypeMap())
-      .filter((t) => "getInterfaces" in t && (t as { getInterfaces(): { name: string }[] }).getInterfaces().some((i) => i.name === "Node"))
+      .filter((t) => t instanceof GraphQLObjectType && t.getInterfaces().some((i) => i.name === "Node"))
       .map((t) => t.name)
       .sort();
     for (const key of ["fushan", "changqing"] as const) expect([...new Set(nodes[key].map((n) => n.type))].sort()).toEqual(nodeTypes);

@@ -1,14 +1,19 @@
 import "./styles.css";
-import { A, Navigate, Route, Router, useNavigate, type RouteSectionProps } from "@solidjs/router";
+import { Navigate, Route, Router, useLocation, type RouteSectionProps } from "@solidjs/router";
 import { Provider, createQuery } from "@urql/solid";
-import { createMemo, createSignal, For, onCleanup, Show, type JSX } from "solid-js";
+import { createEffect, createMemo, createSignal, onCleanup, Show, type JSX } from "solid-js";
 import { render } from "solid-js/web";
-import { setToken, token } from "./auth";
-import { createApiClient } from "./client";
+import { DialogHost } from "./components/Dialog";
+import { TopBar } from "./components/TopBar";
+import { ErrorView, Loading } from "./components/QueryView";
+import { ToastHost } from "./components/Toast";
 import { ViewerDocument } from "./gql/graphql";
-import { lang, setLang, tr } from "./i18n";
-import { SessionContext, useSession } from "./session";
-import { ErrorBox, Loading } from "./ui";
+import { expireSession, token } from "./lib/auth";
+import { busy } from "./lib/busy";
+import { createApiClient } from "./lib/client";
+import { locale, tr } from "./lib/i18n";
+import { homeFor, mayOpen } from "./lib/roles";
+import { SessionContext, useSession } from "./lib/session";
 import Login from "./pages/Login";
 import ShiftBoard from "./pages/ShiftBoard";
 import MyShifts from "./pages/MyShifts";
@@ -29,6 +34,10 @@ function WithSession(props: { children: JSX.Element }) {
     const stations = viewer()?.stations ?? [];
     return stations.find((s) => s.id === chosen())?.id ?? stations[0]?.id ?? null;
   });
+  // The API answered, but not for this token: it expired or was revoked.
+  createEffect(() => {
+    if (viewerQuery.data && viewerQuery.data.viewer === null && !viewerQuery.fetching) expireSession();
+  });
   const session = {
     viewer,
     stationId,
@@ -41,107 +50,100 @@ function WithSession(props: { children: JSX.Element }) {
   };
   return (
     <SessionContext.Provider value={session}>
-      <Show when={!viewerQuery.fetching || viewerQuery.data} fallback={<main><Loading /></main>}>
-        <Show when={viewer()} fallback={<Show when={viewerQuery.error} fallback={<Navigate href="/login" />}><main><ErrorBox error={viewerQuery.error} /></main></Show>}>
-          {props.children}
-        </Show>
+      <Show when={viewer()} fallback={<main><Show when={viewerQuery.error && !viewerQuery.fetching} fallback={<Loading />}><ErrorView error={viewerQuery.error!} retry={session.refetch} /></Show></main>}>
+        {props.children}
       </Show>
     </SessionContext.Provider>
   );
 }
 
-function TopBar() {
+/** Pages a role cannot use send it to its home page. */
+function Guard(props: { children: JSX.Element }) {
   const s = useSession();
-  const navigate = useNavigate();
-  const links = () =>
-    [
-      { href: "/shifts", zh: "班次", en: "Shifts", show: s.has("VOLUNTEER") || s.has("LEADER") || s.has("OFFICER") },
-      { href: "/my", zh: "我的班次", en: "My shifts", show: s.has("VOLUNTEER") },
-      { href: "/points", zh: "积分", en: "Points", show: s.has("VOLUNTEER") },
-      { href: "/lead", zh: "队长", en: "Leader", show: s.has("LEADER") || s.has("OFFICER") },
-      { href: "/watch", zh: "巡防动态", en: "Patrol watch", show: s.has("OFFICER") || s.has("LEADER") },
-      { href: "/review", zh: "审核", en: "Review", show: s.has("OFFICER") },
-      { href: "/teams", zh: "队伍", en: "Teams", show: s.has("OFFICER") },
-      { href: "/partners", zh: "共建", en: "Partners", show: s.has("OFFICER") || s.has("PARTNER_ADMIN") },
-      { href: "/board", zh: "表扬榜", en: "Board", show: true },
-    ].filter((l) => l.show);
+  const location = useLocation();
   return (
-    <header class="top">
-      <A class="brand" href="/">邻舍</A>
-      <nav aria-label={tr("主导航", "Main")}>
-        <For each={links()}>{(l) => <A href={l.href} activeClass="active">{tr(l.zh, l.en)}</A>}</For>
-      </nav>
-      <Show when={(s.viewer()?.stations.length ?? 0) > 1}>
-        <label class="sr-only" for="station">{tr("派出所", "Station")}</label>
-        <select id="station" style={{ width: "auto" }} value={s.stationId() ?? ""} onChange={(e) => s.setStationId(e.currentTarget.value)}>
-          <For each={s.viewer()?.stations}>{(st) => <option value={st.id}>{st.name}</option>}</For>
-        </select>
-      </Show>
-      <span class="who">{s.viewer()?.displayName}</span>
-      <button onClick={() => setLang(lang() === "zh" ? "en" : "zh")} aria-label="Language">{lang() === "zh" ? "EN" : "中文"}</button>
-      <button
-        onClick={() => {
-          setToken(null);
-          navigate("/login");
-        }}
-      >
-        {tr("退出", "Sign out")}
-      </button>
-    </header>
+    <Show when={mayOpen(s.viewer(), location.pathname)} fallback={<Navigate href={homeFor(s.viewer())} />}>
+      {props.children}
+    </Show>
   );
 }
 
 function Home() {
   const s = useSession();
-  const to = () =>
-    s.has("OFFICER") ? "/watch" : s.has("PARTNER_ADMIN") && !s.has("VOLUNTEER") ? "/partners" : s.has("LEADER") ? "/lead" : "/shifts";
-  return <Navigate href={to()} />;
+  return <Navigate href={homeFor(s.viewer())} />;
 }
 
 function Private(props: RouteSectionProps) {
+  const location = useLocation();
+  const login = () => {
+    const here = location.pathname + location.search;
+    return here === "/" ? "/login" : `/login?next=${encodeURIComponent(here)}`;
+  };
   return (
-    <Show when={token()} fallback={<Navigate href="/login" />}>
+    <Show when={token()} fallback={<Navigate href={login()} />}>
       <WithSession>
         <TopBar />
-        <main>{props.children}</main>
+        <main>
+          <Guard>{props.children}</Guard>
+        </main>
       </WithSession>
     </Show>
   );
 }
 
-function App() {
-  // A new client (and socket) per token: sign-in and sign-out never mix caches.
+function BusyBanner() {
+  return (
+    <Show when={busy()}>
+      <div class="busy-banner" role="status">{tr("服务繁忙，请稍后重试（正在自动重试）", "Service busy, retrying")}</div>
+    </Show>
+  );
+}
+
+/**
+ * The router's root. The router lives for the whole visit; the API client (and its cache and socket)
+ * is made anew for each token, and the pages under it with it. (The router used to sit under the
+ * client, so signing in rebuilt the router from the old URL while navigate() went to a disposed one:
+ * the first sign-in landed on "/" showing an empty form.)
+ */
+function Shell(props: RouteSectionProps) {
   const api = createMemo((prev?: ReturnType<typeof createApiClient>) => {
     prev?.dispose();
     return createApiClient(token());
   });
   onCleanup(() => api().dispose());
   return (
-    <Show when={api()} keyed>
-      {(a) => (
-        <Provider value={a.client}>
-          <Router>
-            <Route path="/login" component={Login} />
-            <Route path="/board" component={BoardPicker} />
-            <Route path="/board/:stationId" component={Board} />
-            <Route path="/" component={Private}>
-              <Route path="/" component={Home} />
-              <Route path="/shifts" component={ShiftBoard} />
-              <Route path="/shifts/:id" component={Roster} />
-              <Route path="/my" component={MyShifts} />
-              <Route path="/points" component={Points} />
-              <Route path="/lead" component={Leader} />
-              <Route path="/watch" component={Watch} />
-              <Route path="/review" component={Review} />
-              <Route path="/partners" component={Partners} />
-              <Route path="/teams" component={Teams} />
-            </Route>
-          </Router>
-        </Provider>
-      )}
-    </Show>
+    <>
+      <BusyBanner />
+      <Show when={api()} keyed>
+        {(a) => <Provider value={a.client}>{props.children}</Provider>}
+      </Show>
+      <ToastHost />
+      <DialogHost />
+    </>
   );
 }
 
-document.documentElement.lang = lang() === "zh" ? "zh-CN" : "en";
+function App() {
+  return (
+    <Router root={Shell}>
+      <Route path="/login" component={Login} />
+      <Route path="/board" component={BoardPicker} />
+      <Route path="/board/:stationId" component={Board} />
+      <Route path="/" component={Private}>
+        <Route path="/" component={Home} />
+        <Route path="/shifts" component={ShiftBoard} />
+        <Route path="/shifts/:id" component={Roster} />
+        <Route path="/my" component={MyShifts} />
+        <Route path="/points" component={Points} />
+        <Route path="/lead" component={Leader} />
+        <Route path="/watch" component={Watch} />
+        <Route path="/review" component={Review} />
+        <Route path="/partners" component={Partners} />
+        <Route path="/teams" component={Teams} />
+      </Route>
+    </Router>
+  );
+}
+
+document.documentElement.lang = locale();
 render(() => <App />, document.getElementById("root")!);

@@ -1,49 +1,55 @@
-import { useNavigate } from "@solidjs/router";
-import { createMutation } from "@urql/solid";
+// Sign in: then to the page that was asked for (?next=), else the role's home ("/" decides).
+import { useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
-import { setToken } from "../auth";
+import { Field, Form, FormErrors, Submit } from "../components/Field";
+import { LangToggle } from "../components/TopBar";
 import { SignInDocument } from "../gql/graphql";
-import { lang, setLang, tr } from "../i18n";
-import { ErrorBox, UserErrors, type UserErrorLike } from "../ui";
+import { expired, safeNext, setToken } from "../lib/auth";
+import { createFormState } from "../lib/form";
+import { tr } from "../lib/i18n";
+import { createAction } from "../lib/mutation";
 
 export default function Login() {
   const [phone, setPhone] = createSignal("");
   const [password, setPassword] = createSignal("");
-  const [errors, setErrors] = createSignal<ReadonlyArray<UserErrorLike>>([]);
-  const [state, signIn] = createMutation(SignInDocument);
+  const [params] = useSearchParams();
   const navigate = useNavigate();
+  const form = createFormState();
+  const signIn = createAction(SignInDocument, { pick: (d) => d.signIn, form, success: null });
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    const res = await signIn({ input: { phone: phone().trim(), password: password() } });
-    const p = res.data?.signIn;
-    setErrors(p?.userErrors ?? []);
-    if (p?.token) {
-      setToken(p.token);
-      navigate("/", { replace: true });
-    }
+  async function submit() {
+    const r = await signIn.run({ input: { phone: phone().trim(), password: password() } });
+    if (!r.ok || !r.payload.token) return;
+    const next = safeNext(typeof params.next === "string" ? params.next : null) ?? "/";
+    // The token first: the app makes a client for it; then the router goes on (it outlives the client).
+    setToken(r.payload.token);
+    navigate(next, { replace: true });
   }
 
   return (
-    <main style={{ "max-width": "26rem" }}>
+    <main class="login">
       <div class="spread">
         <h1>邻舍 Linshe</h1>
-        <button onClick={() => setLang(lang() === "zh" ? "en" : "zh")}>{lang() === "zh" ? "English" : "中文"}</button>
+        <LangToggle />
       </div>
       <p class="muted">{tr("义警巡防平台 · 府山、长庆等枫桥式派出所", "Volunteer police platform for Fengqiao-style stations")}</p>
-      <form class="card" onSubmit={submit} aria-label={tr("登录", "Sign in")}>
-        <label for="phone">{tr("手机号", "Phone")}</label>
-        <input id="phone" name="phone" inputmode="numeric" autocomplete="username" required value={phone()} onInput={(e) => setPhone(e.currentTarget.value)} />
-        <label for="password">{tr("密码", "Password")}</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />
-        <UserErrors errors={errors()} />
-        <ErrorBox error={state.error} />
+      <Show when={expired()}>
+        <div class="alert" role="alert">{tr("登录已过期，请重新登录", "Your session has expired: please sign in again")}</div>
+      </Show>
+      <Form form={form} onSubmit={submit} label={tr("登录", "Sign in")}>
+        <Field name="phone" label={tr("手机号", "Phone")} required>
+          {(a) => <input {...a} inputmode="numeric" autocomplete="username" value={phone()} onInput={(e) => setPhone(e.currentTarget.value)} />}
+        </Field>
+        <Field name="password" label={tr("密码", "Password")} required>
+          {(a) => <input {...a} type="password" autocomplete="current-password" value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />}
+        </Field>
+        <FormErrors />
         <p>
-          <button class="primary" type="submit" disabled={state.fetching} style={{ width: "100%" }}>
-            <Show when={!state.fetching} fallback={tr("登录中…", "Signing in…")}>{tr("登录", "Sign in")}</Show>
-          </button>
+          <Submit pending={signIn.pending()} busyText={tr("登录中…", "Signing in…")} class="primary wide">
+            {tr("登录", "Sign in")}
+          </Submit>
         </p>
-      </form>
+      </Form>
       <p>
         <a href="/board">{tr("查看表扬榜（无需登录）", "Commendation board (no sign-in)")}</a>
       </p>

@@ -1,13 +1,18 @@
-import { createMutation, createQuery, createSubscription } from "@urql/solid";
+// 我的班次: claimed shifts (check in by post code or GPS, check out) and a 历史 tab of past ones.
+import { createQuery, createSubscription } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
-import { CheckInDocument, CheckOutDocument, ClaimNoticesDocument, MyShiftsDocument } from "../gql/graphql";
-import { fmtDateTime, fmtTime, label, tr } from "../i18n";
-import { Badge, ErrorBox, Loading, statusKind, UserErrors, type UserErrorLike } from "../ui";
+import { Badge } from "../components/Badge";
+import { QueryView } from "../components/QueryView";
+import { toast } from "../components/Toast";
+import { CheckInDocument, CheckOutDocument, ClaimNoticesDocument, MyShiftHistoryDocument, MyShiftsDocument, type MyShiftsQuery } from "../gql/graphql";
+import { tr } from "../lib/i18n";
+import { label } from "../lib/labels";
+import { createAction } from "../lib/mutation";
+import { formatSpan, formatTime } from "../lib/time";
 
-type Claim = NonNullable<NonNullable<ReturnType<typeof useMyShifts>[0]["data"]>["viewer"]>["myShifts"]["edges"][number]["node"];
-function useMyShifts() {
-  return createQuery({ query: MyShiftsDocument, requestPolicy: "cache-and-network" });
-}
+type Claim = NonNullable<MyShiftsQuery["viewer"]>["myShifts"]["edges"][number]["node"];
+
+const hours = (minutes: number | null | undefined) => Math.round(((minutes ?? 0) / 60) * 10) / 10;
 
 function geolocate(): Promise<{ latitude: number; longitude: number }> {
   return new Promise((resolve, reject) => {
@@ -30,97 +35,131 @@ function geolocate(): Promise<{ latitude: number; longitude: number }> {
 function ClaimCard(props: { claim: Claim; refetch: () => void }) {
   const c = () => props.claim;
   const [code, setCode] = createSignal("");
-  const [errors, setErrors] = createSignal<ReadonlyArray<UserErrorLike>>([]);
-  const [message, setMessage] = createSignal<string | null>(null);
-  const [inState, checkIn] = createMutation(CheckInDocument);
-  const [outState, checkOut] = createMutation(CheckOutDocument);
-  const done = (errs: ReadonlyArray<UserErrorLike> | undefined, ok: string) => {
-    setErrors(errs ?? []);
-    if (!errs?.length) {
-      setMessage(ok);
-      props.refetch();
-    }
-  };
+  const checkIn = createAction(CheckInDocument, { pick: (d) => d.checkIn, success: tr("签到成功", "Checked in"), onSuccess: props.refetch });
+  const checkOut = createAction(CheckOutDocument, {
+    pick: (d) => d.checkOut,
+    success: (p) => tr(`签退成功，本次服务 ${hours(p.claim?.minutesServed)} 小时，已记入历史`, `Checked out: ${hours(p.claim?.minutesServed)} h served, see History`),
+    onSuccess: props.refetch,
+  });
+  const pending = () => checkIn.pending() || checkOut.pending();
   return (
     <article class="card" data-testid="my-claim">
       <div class="spread">
         <strong>{c().shift.title}</strong>
-        <Badge value={c().status} kind={statusKind(c().status)} />
+        <Badge enum="ClaimStatus" value={c().status} />
       </div>
-      <div>
-        {fmtDateTime(c().shift.startsAt)}–{fmtTime(c().shift.endsAt)} · {c().shift.grid?.name ?? c().shift.place} · {c().shift.team.name}
-      </div>
+      <div>{formatSpan(c().shift.startsAt, c().shift.endsAt)} · {c().shift.grid?.name ?? c().shift.place} · {c().shift.team.name}</div>
       <Show when={c().status === "WAITLISTED"}>
         <p class="muted">{tr(`候补第 ${c().waitlistPosition} 位，有空位时自动转正并通知你`, `Waitlist #${c().waitlistPosition}: you get the seat automatically when one frees`)}</p>
       </Show>
       <Show when={c().checkedInAt}>
         <p>
-          {tr("已签到", "Checked in")} {fmtTime(c().checkedInAt!)}
-          <Show when={c().checkInFlagged}> <Badge value={tr("定位偏远", "Far from grid")} kind="warn" /></Show>
+          {tr("已签到", "Checked in")} {formatTime(c().checkedInAt!)}
+          <Show when={c().checkInFlagged}> <Badge text={tr("定位偏远", "Far from grid")} tone="warn" /></Show>
         </p>
       </Show>
       <Show when={c().status === "CONFIRMED" && !c().checkedInAt}>
-        <div class="row">
+        <form
+          class="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (code().trim()) void checkIn.run({ input: { claimId: c().id, method: "QR", code: code().trim() } });
+          }}
+        >
           <label class="sr-only" for={`code-${c().id}`}>{tr("岗点码", "Post code")}</label>
-          <input
-            id={`code-${c().id}`}
-            style={{ "max-width": "10rem" }}
-            inputmode="numeric"
-            placeholder={tr("输入岗点码", "Post code")}
-            value={code()}
-            onInput={(e) => setCode(e.currentTarget.value)}
-          />
-          <button class="primary" disabled={inState.fetching || !code().trim()} onClick={async () => {
-            const r = await checkIn({ input: { claimId: c().id, method: "QR", code: code().trim() } });
-            done(r.data?.checkIn?.userErrors, tr("签到成功", "Checked in"));
-          }}>
-            {tr("扫码/岗点码签到", "Check in with code")}
-          </button>
-          <button disabled={inState.fetching} onClick={async () => {
-            try {
-              const pos = await geolocate();
-              const r = await checkIn({ input: { claimId: c().id, method: "GPS", ...pos } });
-              done(r.data?.checkIn?.userErrors, tr("定位签到成功", "Checked in by GPS"));
-            } catch (e) {
-              setErrors([{ code: "GPS", message: (e as Error).message }]);
-            }
-          }}>
+          <input id={`code-${c().id}`} class="code-input" inputmode="numeric" autocomplete="off" placeholder={tr("输入岗点码", "Post code")} value={code()} onInput={(e) => setCode(e.currentTarget.value)} />
+          <button class="primary" type="submit" disabled={pending() || !code().trim()}>{tr("岗点码签到", "Check in with code")}</button>
+          <button
+            type="button"
+            disabled={pending()}
+            onClick={async () => {
+              try {
+                const pos = await geolocate();
+                await checkIn.run({ input: { claimId: c().id, method: "GPS", ...pos } });
+              } catch (e) {
+                toast.error((e as Error).message);
+              }
+            }}
+          >
             {tr("定位签到", "GPS check-in")}
           </button>
-        </div>
+        </form>
       </Show>
       <Show when={c().checkedInAt && !c().checkedOutAt}>
-        <button class="primary" disabled={outState.fetching} onClick={async () => {
-          const r = await checkOut({ input: { claimId: c().id, method: "QR" } });
-          done(r.data?.checkOut?.userErrors, tr("签退成功，服务时长已记录", "Checked out; hours recorded"));
-        }}>
+        <button class="primary" disabled={pending()} onClick={() => void checkOut.run({ input: { claimId: c().id, method: "QR" } })}>
           {tr("签退", "Check out")}
         </button>
-      </Show>
-      <UserErrors errors={errors()} />
-      <Show when={message()}>
-        <div class="notice" role="status">{message()}</div>
       </Show>
     </article>
   );
 }
 
+function Upcoming() {
+  const [q, refetch] = createQuery({ query: MyShiftsDocument, requestPolicy: "cache-and-network" });
+  const again = () => refetch({ requestPolicy: "network-only" });
+  return (
+    <QueryView
+      query={q}
+      select={(d) => d.viewer?.myShifts.edges ?? null}
+      retry={again}
+      isEmpty={(e) => !e.length}
+      empty={<p class="muted">{tr("还没有认领班次，去班次页看看吧", "No claimed shifts yet: see the shift board")} <a href="/shifts">{tr("去认领", "Find a shift")}</a></p>}
+    >
+      {(edges) => <For each={edges()}>{(e) => <ClaimCard claim={e.node} refetch={again} />}</For>}
+    </QueryView>
+  );
+}
+
+function History() {
+  const [q, refetch] = createQuery({ query: MyShiftHistoryDocument, variables: { after: null }, requestPolicy: "cache-and-network" });
+  // Past or finished claims only: the upcoming ones are on the other tab.
+  const past = (d: NonNullable<typeof q.data>) => d.viewer?.history.edges.filter((e) => e.node.status !== "CONFIRMED" && e.node.status !== "WAITLISTED") ?? null;
+  return (
+    <QueryView query={q} select={past} retry={() => refetch({ requestPolicy: "network-only" })} isEmpty={(e) => !e.length} empty={<p class="muted">{tr("还没有完成的班次", "No finished shifts yet")}</p>}>
+      {(edges) => (
+        <>
+          <p class="muted" data-testid="history-total">
+            {tr("累计服务", "Served in total")} {hours(edges().reduce((n, e) => n + (e.node.minutesServed ?? 0), 0))} {tr("小时", "h")} · {edges().filter((e) => e.node.status === "COMPLETED").length} {tr("次班次", "shifts")}
+          </p>
+          <For each={edges()}>
+            {(e) => (
+              <article class="card" data-testid="history-claim">
+                <div class="spread">
+                  <strong>{e.node.shift.title}</strong>
+                  <Badge enum="ClaimStatus" value={e.node.status} />
+                </div>
+                <div>{formatSpan(e.node.shift.startsAt, e.node.shift.endsAt)} · {e.node.shift.grid?.name ?? e.node.shift.place}</div>
+                <Show when={e.node.minutesServed}>
+                  <div class="muted">{tr("服务", "Served")} {hours(e.node.minutesServed)} {tr("小时", "h")} · {label("ShiftKind", e.node.shift.kind)}</div>
+                </Show>
+              </article>
+            )}
+          </For>
+        </>
+      )}
+    </QueryView>
+  );
+}
+
 export default function MyShifts() {
-  const [q, refetch] = useMyShifts();
-  const [notices] = createSubscription({ query: ClaimNoticesDocument }, (prev: string[] = [], data) => [
-    ...prev,
-    `${label(data.claimNotices.reason === "PROMOTED" ? "CONFIRMED" : data.claimNotices.claim.status)}: ${data.claimNotices.claim.shift.title}`,
-  ]);
+  const [tab, setTab] = createSignal<"upcoming" | "history">("upcoming");
+  createSubscription({ query: ClaimNoticesDocument }, (_prev: unknown, data) => {
+    const n = data.claimNotices;
+    toast.info(`${label("ClaimNoticeReason", n.reason)}：${n.claim.shift.title}`);
+    return data;
+  });
   return (
     <section>
       <h1>{tr("我的班次", "My shifts")}</h1>
-      <For each={notices.data ?? []}>{(n) => <div class="notice" role="status">{n}</div>}</For>
-      <ErrorBox error={q.error} />
-      <Show when={q.data} fallback={<Loading />}>
-        <Show when={q.data!.viewer?.myShifts.edges.length} fallback={<p class="muted">{tr("还没有认领班次，去班次页看看吧", "No claimed shifts yet: see the shift board")}</p>}>
-          <For each={q.data!.viewer!.myShifts.edges}>{(e) => <ClaimCard claim={e.node} refetch={() => refetch({ requestPolicy: "network-only" })} />}</For>
+      <div class="segmented" role="tablist" aria-label={tr("我的班次", "My shifts")}>
+        <button type="button" role="tab" aria-selected={tab() === "upcoming" ? "true" : "false"} onClick={() => setTab("upcoming")}>{tr("待参加", "Upcoming")}</button>
+        <button type="button" role="tab" aria-selected={tab() === "history" ? "true" : "false"} onClick={() => setTab("history")}>{tr("历史", "History")}</button>
+      </div>
+      <div role="tabpanel">
+        <Show when={tab() === "upcoming"} fallback={<History />}>
+          <Upcoming />
         </Show>
-      </Show>
+      </div>
     </section>
   );
 }

@@ -1,9 +1,15 @@
-import { createMutation, createQuery } from "@urql/solid";
+// 积分: balance, rewards, ledger, leaderboard, hours certificate, privacy.
+import { createQuery } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
+import { Checkbox } from "../components/Checkbox";
+import { confirmDialog } from "../components/Dialog";
+import { QueryView } from "../components/QueryView";
 import { MyPointsDocument, RedeemRewardDocument, UpdateMyPrivacyDocument } from "../gql/graphql";
-import { fmtDate, label, tr } from "../i18n";
-import { useSession } from "../session";
-import { ErrorBox, fromLocalInput, Loading, UserErrors, type UserErrorLike } from "../ui";
+import { tr } from "../lib/i18n";
+import { label } from "../lib/labels";
+import { createAction } from "../lib/mutation";
+import { useSession } from "../lib/session";
+import { formatDate, fromLocalInput } from "../lib/time";
 
 export default function Points() {
   const s = useSession();
@@ -21,17 +27,13 @@ export default function Points() {
     pause: () => !s.viewer()?.volunteer || !s.stationId(),
     requestPolicy: "cache-and-network",
   });
-  const [redeemState, redeem] = createMutation(RedeemRewardDocument);
-  const [, privacy] = createMutation(UpdateMyPrivacyDocument);
-  const [errors, setErrors] = createSignal<ReadonlyArray<UserErrorLike>>([]);
-  const [message, setMessage] = createSignal<string | null>(null);
-  const me = () => (q.data?.volunteer?.__typename === "Volunteer" ? q.data.volunteer : null);
+  const again = () => refetch({ requestPolicy: "network-only" });
+  const redeem = createAction(RedeemRewardDocument, { pick: (d) => d.redeemReward, success: tr("兑换成功，请到派出所领取", "Redeemed: collect it at the station"), onSuccess: again });
+  const privacy = createAction(UpdateMyPrivacyDocument, { pick: (d) => d.updateMyPrivacy, success: tr("隐私设置已保存", "Privacy saved") });
   const rewards = () => (q.data?.station?.__typename === "Station" ? q.data.station.rewards.edges.map((e) => e.node) : []);
 
-  function download() {
-    const cert = me()?.hoursCertificate;
-    if (!cert) return;
-    const url = URL.createObjectURL(new Blob([cert.csv], { type: "text/csv;charset=utf-8" }));
+  function download(csv: string) {
+    const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
     const a = document.createElement("a");
     a.href = url;
     a.download = `志愿服务时长证明_${from()}_${to()}.csv`;
@@ -42,86 +44,86 @@ export default function Points() {
   return (
     <section>
       <h1>{tr("我的积分", "My points")}</h1>
-      <Show when={s.viewer()?.volunteer} fallback={<p class="muted">{tr("只有义警有积分", "Only volunteers have points")}</p>}>
-        <ErrorBox error={q.error} />
-        <Show when={me()} fallback={<Loading />}>
-          <div class="card spread">
-            <span>{tr("当前积分", "Balance")}</span>
-            <span class="seats" style={{ "font-size": "2rem" }} data-testid="balance">{me()!.points?.balance ?? 0}</span>
-          </div>
-          <UserErrors errors={errors()} />
-          <Show when={message()}><div class="notice" role="status">{message()}</div></Show>
-          <h2>{tr("兑换奖品", "Rewards")}</h2>
-          <For each={rewards()} fallback={<p class="muted">{tr("暂无奖品", "No rewards")}</p>}>
-            {(r) => (
-              <div class="card spread">
-                <span>
-                  <strong>{r.name}</strong> <span class="muted">{r.description}</span>
-                  <div class="muted">{r.cost} {tr("积分", "points")} · {tr("库存", "stock")} {r.stock}</div>
-                </span>
-                <button class="primary" disabled={!r.viewerCanRedeem || redeemState.fetching} onClick={async () => {
-                  if (!confirm(tr(`用 ${r.cost} 积分兑换「${r.name}」？`, `Spend ${r.cost} points on ${r.name}?`))) return;
-                  const res = await redeem({ input: { rewardId: r.id } });
-                  setErrors(res.data?.redeemReward?.userErrors ?? []);
-                  if (res.data?.redeemReward?.redemption) {
-                    setMessage(tr("兑换成功，请到派出所领取", "Redeemed: collect it at the station"));
-                    refetch({ requestPolicy: "network-only" });
-                  }
-                }}>
-                  {tr("兑换", "Redeem")}
-                </button>
-              </div>
-            )}
-          </For>
-          <h2>{tr("积分明细", "Ledger")}</h2>
-          <div class="card">
-            <table>
-              <thead><tr><th>{tr("日期", "Date")}</th><th>{tr("类型", "Reason")}</th><th>{tr("说明", "Note")}</th><th>{tr("积分", "Points")}</th></tr></thead>
-              <tbody>
-                <For each={me()!.points?.entries.edges}>
-                  {(e) => (
-                    <tr>
-                      <td>{fmtDate(e.node.createdAt)}</td>
-                      <td>{label(e.node.reason)}</td>
-                      <td>{e.node.note}</td>
-                      <td class="seats" style={{ color: e.node.amount < 0 ? "var(--bad)" : "var(--ok)" }}>{e.node.amount > 0 ? "+" : ""}{e.node.amount}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
-          <h2>{tr("本月积分榜", "This month's leaderboard")}</h2>
-          <ol class="card">
-            <For each={q.data?.leaderboard?.edges}>
-              {(e) => <li style={{ "font-weight": e.node.isViewer ? 700 : 400 }}>{tr(`第${e.node.rank}名`, `#${e.node.rank}`)} {e.node.displayName} · {e.node.points}</li>}
-            </For>
-          </ol>
-          <h2>{tr("志愿服务时长证明", "Hours certificate")}</h2>
-          <div class="card">
-            <div class="grid2">
-              <div><label for="from">{tr("开始日期", "From")}</label><input id="from" type="date" value={from()} onInput={(e) => setFrom(e.currentTarget.value)} /></div>
-              <div><label for="to">{tr("结束日期", "To")}</label><input id="to" type="date" value={to()} onInput={(e) => setTo(e.currentTarget.value)} /></div>
+      <QueryView query={q} select={(d) => (d.volunteer?.__typename === "Volunteer" ? d.volunteer : null)} retry={again}>
+        {(me) => (
+          <>
+            <div class="card spread">
+              <span>{tr("当前积分", "Balance")}</span>
+              <span class="seats big-number" data-testid="balance">{me().points?.balance ?? 0}</span>
             </div>
-            <p>
-              {tr("服务", "Served")} {Math.round(((me()!.hoursCertificate?.totalMinutes ?? 0) / 60) * 10) / 10} {tr("小时", "hours")} ·{" "}
-              {me()!.hoursCertificate?.shiftCount ?? 0} {tr("次班次", "shifts")} · {me()!.hoursCertificate?.commendationCount ?? 0} {tr("次表扬", "commendations")}
-            </p>
-            <button onClick={download}>{tr("下载 CSV", "Download CSV")}</button>
-          </div>
-          <h2>{tr("隐私", "Privacy")}</h2>
-          <div class="card">
-            <label class="row" style={{ "font-weight": 400 }}>
-              <input type="checkbox" style={{ width: "auto", "min-height": "auto" }} checked={me()!.publicRanking} onChange={(e) => privacy({ input: { publicRanking: e.currentTarget.checked } })} />
-              {tr("在积分榜上显示我", "Show me on leaderboards")}
-            </label>
-            <label class="row" style={{ "font-weight": 400 }}>
-              <input type="checkbox" style={{ width: "auto", "min-height": "auto" }} checked={me()!.showLegalNameOnBoard} onChange={(e) => privacy({ input: { showLegalNameOnBoard: e.currentTarget.checked } })} />
-              {tr("表扬榜上显示我的真实姓名", "Show my legal name on the commendation board")}
-            </label>
-          </div>
-        </Show>
-      </Show>
+            <h2>{tr("兑换奖品", "Rewards")}</h2>
+            <For each={rewards()} fallback={<p class="muted">{tr("暂无奖品", "No rewards")}</p>}>
+              {(r) => (
+                <div class="card spread">
+                  <span>
+                    <strong>{r.name}</strong> <span class="muted">{r.description}</span>
+                    <div class="muted">{r.cost} {tr("积分", "points")} · {tr("库存", "stock")} {r.stock}</div>
+                  </span>
+                  <button
+                    class="primary"
+                    disabled={!r.viewerCanRedeem || redeem.pending()}
+                    onClick={async () => {
+                      if (await confirmDialog({ title: tr(`用 ${r.cost} 积分兑换「${r.name}」？`, `Spend ${r.cost} points on ${r.name}?`), confirm: tr("兑换", "Redeem") }))
+                        await redeem.run({ input: { rewardId: r.id } });
+                    }}
+                  >
+                    {tr("兑换", "Redeem")}
+                  </button>
+                </div>
+              )}
+            </For>
+            <h2>{tr("积分明细", "Ledger")}</h2>
+            <div class="card table-wrap">
+              <table>
+                <thead><tr><th>{tr("日期", "Date")}</th><th>{tr("类型", "Reason")}</th><th>{tr("说明", "Note")}</th><th>{tr("积分", "Points")}</th></tr></thead>
+                <tbody>
+                  <For each={me().points?.entries.edges} fallback={<tr><td colSpan={4} class="muted">{tr("暂无记录", "No entries yet")}</td></tr>}>
+                    {(e) => (
+                      <tr>
+                        <td>{formatDate(e.node.createdAt)}</td>
+                        <td>{label("PointsReason", e.node.reason)}</td>
+                        <td>{e.node.note}</td>
+                        <td class={`seats ${e.node.amount < 0 ? "minus" : "plus"}`}>{e.node.amount > 0 ? "+" : ""}{e.node.amount}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+            <h2>{tr("本月积分榜", "This month's leaderboard")}</h2>
+            <ul class="card plain leaderboard">
+              <For each={q.data?.leaderboard?.edges} fallback={<li class="muted">{tr("本月还没有积分", "No points this month yet")}</li>}>
+                {(e) => (
+                  <li classList={{ me: e.node.isViewer }}>
+                    <span class="rank">{tr(`第${e.node.rank}名`, `No. ${e.node.rank}`)}</span> <span class="name">{e.node.displayName}</span> <span class="seats">{e.node.points}</span>
+                  </li>
+                )}
+              </For>
+            </ul>
+            <h2>{tr("志愿服务时长证明", "Hours certificate")}</h2>
+            <div class="card">
+              <div class="grid2">
+                <div><label for="from">{tr("开始日期", "From")}</label><input id="from" type="date" value={from()} onInput={(e) => setFrom(e.currentTarget.value)} /></div>
+                <div><label for="to">{tr("结束日期", "To")}</label><input id="to" type="date" value={to()} onInput={(e) => setTo(e.currentTarget.value)} /></div>
+              </div>
+              <p>
+                {tr("服务", "Served")} {Math.round(((me().hoursCertificate?.totalMinutes ?? 0) / 60) * 10) / 10} {tr("小时", "hours")} ·{" "}
+                {me().hoursCertificate?.shiftCount ?? 0} {tr("次班次", "shifts")} · {me().hoursCertificate?.commendationCount ?? 0} {tr("次表扬", "commendations")}
+              </p>
+              <button type="button" onClick={() => me().hoursCertificate && download(me().hoursCertificate!.csv)}>{tr("下载 CSV", "Download CSV")}</button>
+            </div>
+            <h2>{tr("隐私", "Privacy")}</h2>
+            <div class="card">
+              <Checkbox checked={me().publicRanking} disabled={privacy.pending()} onChange={(v) => void privacy.run({ input: { publicRanking: v } })}>
+                {tr("在积分榜上显示我", "Show me on leaderboards")}
+              </Checkbox>
+              <Checkbox checked={me().showLegalNameOnBoard} disabled={privacy.pending()} onChange={(v) => void privacy.run({ input: { showLegalNameOnBoard: v } })}>
+                {tr("表扬榜上显示我的真实姓名", "Show my legal name on the commendation board")}
+              </Checkbox>
+            </div>
+          </>
+        )}
+      </QueryView>
     </section>
   );
 }

@@ -1,5 +1,10 @@
-import { createMutation, createQuery } from "@urql/solid";
+// 审核与设置 (officers): review good deeds, points rules, rewards, hand-outs.
+import { createQuery } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
+import { Badge } from "../components/Badge";
+import { promptDialog } from "../components/Dialog";
+import { Field, Form, FormErrors, Submit } from "../components/Field";
+import { QueryView } from "../components/QueryView";
 import {
   ApproveGoodDeedDocument,
   CreateRewardDocument,
@@ -8,111 +13,139 @@ import {
   RejectGoodDeedDocument,
   StationAdminDocument,
   UpdatePointsRulesDocument,
+  type GoodDeedsQuery,
 } from "../gql/graphql";
-import { fmtDate, fmtDateTime, tr } from "../i18n";
-import { useSession } from "../session";
-import { Badge, ErrorBox, Field, Loading, UserErrors, type UserErrorLike } from "../ui";
+import { createFormState } from "../lib/form";
+import { tr } from "../lib/i18n";
+import { createAction } from "../lib/mutation";
+import { useSession } from "../lib/session";
+import { formatDate, formatDateTime } from "../lib/time";
+
+type Deed = Extract<NonNullable<GoodDeedsQuery["node"]>, { __typename: "Station" }>["goodDeeds"]["edges"][number]["node"];
+
+function DeedCard(props: { deed: Deed; defaultPoints: number; onDone: () => void }) {
+  const d = () => props.deed;
+  const [points, setPoints] = createSignal(props.defaultPoints);
+  const approve = createAction(ApproveGoodDeedDocument, { pick: (x) => x.approveGoodDeed, success: tr("已通过，积分已发放", "Approved; points credited"), onSuccess: props.onDone });
+  const reject = createAction(RejectGoodDeedDocument, { pick: (x) => x.rejectGoodDeed, success: tr("已驳回", "Rejected"), onSuccess: props.onDone });
+  const pending = () => approve.pending() || reject.pending();
+  return (
+    <article class="card" data-testid="deed">
+      <div class="spread">
+        <strong>{d().title}</strong>
+        <Badge enum="GoodDeedCategory" value={d().category} tone={undefined} />
+      </div>
+      <div class="muted">
+        {d().volunteer?.displayName ?? tr("集体", "Collective")} · {d().team.name}
+        <Show when={d().squad}> · {d().squad!.name}</Show> · {formatDate(d().occurredAt)}
+      </div>
+      <p>{d().story}</p>
+      <Show when={d().viewerCanReview}>
+        <div class="row">
+          <Show when={!d().isCollective}>
+            <label class="inline" for={`pts-${d().id}`}>{tr("积分", "Points")}</label>
+            <input id={`pts-${d().id}`} type="number" min="0" max="1000" class="narrow" value={points()} onInput={(ev) => setPoints(Number(ev.currentTarget.value))} />
+          </Show>
+          <button type="button" class="primary" disabled={pending()} onClick={() => void approve.run({ input: { goodDeedId: d().id, points: points() } })}>
+            {tr("通过", "Approve")}
+          </button>
+          <button
+            type="button"
+            disabled={pending()}
+            onClick={async () => {
+              const reason = await promptDialog({ title: tr(`驳回「${d().title}」？`, `Reject “${d().title}”?`), label: tr("驳回原因（队长会看到）", "Reason (the leader sees it)"), confirm: tr("驳回", "Reject") });
+              if (reason) await reject.run({ input: { goodDeedId: d().id, reason } });
+            }}
+          >
+            {tr("驳回", "Reject")}
+          </button>
+        </div>
+      </Show>
+    </article>
+  );
+}
 
 export default function Review() {
   const s = useSession();
   const vars = () => ({ stationId: s.stationId()! });
   const [deeds, refetchDeeds] = createQuery({ query: GoodDeedsDocument, variables: () => ({ ...vars(), status: "SUBMITTED" as const }), pause: () => !s.stationId(), requestPolicy: "cache-and-network" });
   const [admin, refetchAdmin] = createQuery({ query: StationAdminDocument, variables: vars, pause: () => !s.stationId(), requestPolicy: "cache-and-network" });
-  const [, approve] = createMutation(ApproveGoodDeedDocument);
-  const [, reject] = createMutation(RejectGoodDeedDocument);
-  const [, rules] = createMutation(UpdatePointsRulesDocument);
-  const [, createReward] = createMutation(CreateRewardDocument);
-  const [, handOut] = createMutation(MarkRedemptionHandedOutDocument);
-  const [errors, setErrors] = createSignal<ReadonlyArray<UserErrorLike>>([]);
-  const station = () => (deeds.data?.node?.__typename === "Station" ? deeds.data.node : null);
-  const adminStation = () => (admin.data?.node?.__typename === "Station" ? admin.data.node : null);
-  const [reward, setReward] = createSignal({ name: "", cost: 50, stock: 10 });
-  const done = (errs?: ReadonlyArray<UserErrorLike>) => {
-    setErrors(errs ?? []);
-    refetchDeeds({ requestPolicy: "network-only" });
-    refetchAdmin({ requestPolicy: "network-only" });
-  };
+  const againDeeds = () => refetchDeeds({ requestPolicy: "network-only" });
+  const againAdmin = () => refetchAdmin({ requestPolicy: "network-only" });
+
+  const rulesForm = createFormState();
+  const rules = createAction(UpdatePointsRulesDocument, { pick: (d) => d.updatePointsRules, form: rulesForm, success: tr("积分规则已保存", "Points rules saved") });
+  const blankReward = () => ({ name: "", cost: 50, stock: 10 });
+  const [reward, setReward] = createSignal(blankReward());
+  const rewardForm = createFormState();
+  const createReward = createAction(CreateRewardDocument, { pick: (d) => d.createReward, form: rewardForm, success: tr("奖品已添加", "Reward added"), onSuccess: () => (setReward(blankReward()), againAdmin()) });
+  const handOut = createAction(MarkRedemptionHandedOutDocument, { pick: (d) => d.markRedemptionHandedOut, success: tr("已记为发放", "Marked as handed out"), onSuccess: againAdmin });
+
   return (
     <section>
       <h1>{tr("审核与设置", "Review and settings")}</h1>
-      <ErrorBox error={deeds.error ?? admin.error} />
-      <UserErrors errors={errors()} />
       <h2>{tr("待审核的好人好事", "Good deeds to review")}</h2>
-      <Show when={station()} fallback={<Loading />}>
-        <For each={station()!.goodDeeds.edges} fallback={<p class="muted">{tr("没有待审核的事迹", "Nothing to review")}</p>}>
-          {(e) => {
-            const [points, setPoints] = createSignal(station()!.pointsRules.commendationPoints);
-            return (
-              <article class="card" data-testid="deed">
-                <div class="spread">
-                  <strong>{e.node.title}</strong>
-                  <Badge value={e.node.category} />
-                </div>
-                <div class="muted">
-                  {e.node.volunteer?.displayName ?? tr("集体", "Collective")} · {e.node.team.name}
-                  <Show when={e.node.squad}> · {e.node.squad!.name}</Show> · {fmtDate(e.node.occurredAt)}
-                </div>
-                <p>{e.node.story}</p>
-                <Show when={e.node.viewerCanReview}>
-                  <div class="row">
-                    <Show when={!e.node.isCollective}>
-                      <label class="row" style={{ "font-weight": 400 }}>
-                        {tr("积分", "Points")}
-                        <input type="number" min="0" max="1000" style={{ width: "6rem" }} value={points()} onInput={(ev) => setPoints(Number(ev.currentTarget.value))} />
-                      </label>
-                    </Show>
-                    <button class="primary" onClick={async () => done((await approve({ input: { goodDeedId: e.node.id, points: points() } })).data?.approveGoodDeed?.userErrors)}>
-                      {tr("通过", "Approve")}
-                    </button>
-                    <button onClick={async () => {
-                      const reason = prompt(tr("驳回原因", "Reason"));
-                      if (reason) done((await reject({ input: { goodDeedId: e.node.id, reason } })).data?.rejectGoodDeed?.userErrors);
-                    }}>
-                      {tr("驳回", "Reject")}
-                    </button>
-                  </div>
-                </Show>
-              </article>
-            );
-          }}
-        </For>
-      </Show>
-      <Show when={adminStation()}>
-        <h2>{tr("积分规则", "Points rules")}</h2>
-        <form class="card grid2" onSubmit={async (ev) => {
-          ev.preventDefault();
-          const f = new FormData(ev.currentTarget);
-          done((await rules({ input: { stationId: s.stationId()!, pointsPerHour: Number(f.get("pph")), nightPatrolPercent: Number(f.get("night")), commendationPoints: Number(f.get("comm")) } })).data?.updatePointsRules?.userErrors);
-        }}>
-          <Field label={tr("每小时积分", "Points per hour")}><input name="pph" type="number" value={adminStation()!.pointsRules.pointsPerHour} /></Field>
-          <Field label={tr("夜巡系数 %", "Night patrol %")}><input name="night" type="number" value={adminStation()!.pointsRules.nightPatrolPercent} /></Field>
-          <Field label={tr("表扬默认积分", "Commendation points")}><input name="comm" type="number" value={adminStation()!.pointsRules.commendationPoints} /></Field>
-          <div style={{ "align-self": "end" }}><button class="primary" type="submit">{tr("保存", "Save")}</button></div>
-        </form>
-        <h2>{tr("奖品", "Rewards")}</h2>
-        <div class="card">
-          <table>
-            <tbody>
-              <For each={adminStation()!.rewards.edges}>{(r) => <tr><td>{r.node.name}</td><td>{r.node.cost} {tr("积分", "pts")}</td><td>{tr("库存", "stock")} {r.node.stock}</td><td>{r.node.active ? "" : tr("已下架", "inactive")}</td></tr>}</For>
-            </tbody>
-          </table>
-          <div class="grid2">
-            <Field label={tr("名称", "Name")}><input value={reward().name} onInput={(e) => setReward({ ...reward(), name: e.currentTarget.value })} /></Field>
-            <Field label={tr("所需积分", "Cost")}><input type="number" value={reward().cost} onInput={(e) => setReward({ ...reward(), cost: Number(e.currentTarget.value) })} /></Field>
-            <Field label={tr("库存", "Stock")}><input type="number" value={reward().stock} onInput={(e) => setReward({ ...reward(), stock: Number(e.currentTarget.value) })} /></Field>
-          </div>
-          <button onClick={async () => done((await createReward({ input: { stationId: s.stationId()!, ...reward() } })).data?.createReward?.userErrors)}>{tr("添加奖品", "Add reward")}</button>
-        </div>
-        <h2>{tr("待发放的兑换", "Redemptions to hand out")}</h2>
-        <For each={adminStation()!.redemptions?.edges} fallback={<p class="muted">{tr("无", "None")}</p>}>
-          {(r) => (
-            <div class="card spread">
-              <span>{r.node.volunteer.displayName} · {r.node.reward.name} · {fmtDateTime(r.node.createdAt)}</span>
-              <button onClick={async () => done((await handOut({ input: { redemptionId: r.node.id } })).data?.markRedemptionHandedOut?.userErrors)}>{tr("已发放", "Handed out")}</button>
+      <QueryView
+        query={deeds}
+        select={(d) => (d.node?.__typename === "Station" ? d.node : null)}
+        retry={againDeeds}
+        isEmpty={(st) => !st.goodDeeds.edges.length}
+        empty={<p class="muted">{tr("没有待审核的事迹", "Nothing to review")}</p>}
+      >
+        {(st) => <For each={st().goodDeeds.edges}>{(e) => <DeedCard deed={e.node} defaultPoints={st().pointsRules.commendationPoints} onDone={againDeeds} />}</For>}
+      </QueryView>
+      <QueryView query={admin} select={(d) => (d.node?.__typename === "Station" ? d.node : null)} retry={againAdmin}>
+        {(st) => (
+          <>
+            <h2>{tr("积分规则", "Points rules")}</h2>
+            <Form
+              form={rulesForm}
+              class="card"
+              label={tr("积分规则", "Points rules")}
+              onSubmit={() => {
+                const f = new FormData(rulesForm.element as HTMLFormElement);
+                return rules.run({ input: { stationId: s.stationId()!, pointsPerHour: Number(f.get("pointsPerHour")), nightPatrolPercent: Number(f.get("nightPatrolPercent")), commendationPoints: Number(f.get("commendationPoints")) } });
+              }}
+            >
+              <div class="grid2">
+                <Field name="pointsPerHour" label={tr("每小时积分", "Points per hour")}>{(a) => <input {...a} type="number" value={st().pointsRules.pointsPerHour} />}</Field>
+                <Field name="nightPatrolPercent" label={tr("夜巡系数 %", "Night patrol %")}>{(a) => <input {...a} type="number" value={st().pointsRules.nightPatrolPercent} />}</Field>
+                <Field name="commendationPoints" label={tr("表扬默认积分", "Commendation points")}>{(a) => <input {...a} type="number" value={st().pointsRules.commendationPoints} />}</Field>
+              </div>
+              <FormErrors />
+              <p><Submit pending={rules.pending()}>{tr("保存", "Save")}</Submit></p>
+            </Form>
+            <h2>{tr("奖品", "Rewards")}</h2>
+            <div class="card table-wrap">
+              <table>
+                <tbody>
+                  <For each={st().rewards.edges} fallback={<tr><td class="muted">{tr("暂无奖品", "No rewards")}</td></tr>}>
+                    {(r) => <tr><td>{r.node.name}</td><td>{r.node.cost} {tr("积分", "pts")}</td><td>{tr("库存", "stock")} {r.node.stock}</td><td>{r.node.active ? "" : tr("已下架", "inactive")}</td></tr>}
+                  </For>
+                </tbody>
+              </table>
             </div>
-          )}
-        </For>
-      </Show>
+            <Form form={rewardForm} label={tr("添加奖品", "Add a reward")} onSubmit={() => createReward.run({ input: { stationId: s.stationId()!, ...reward(), name: reward().name.trim() } })}>
+              <div class="grid2">
+                <Field name="name" label={tr("名称", "Name")} required>{(a) => <input {...a} value={reward().name} onInput={(e) => setReward({ ...reward(), name: e.currentTarget.value })} />}</Field>
+                <Field name="cost" label={tr("所需积分", "Cost")}>{(a) => <input {...a} type="number" value={reward().cost} onInput={(e) => setReward({ ...reward(), cost: Number(e.currentTarget.value) })} />}</Field>
+                <Field name="stock" label={tr("库存", "Stock")}>{(a) => <input {...a} type="number" value={reward().stock} onInput={(e) => setReward({ ...reward(), stock: Number(e.currentTarget.value) })} />}</Field>
+              </div>
+              <FormErrors />
+              <p><Submit pending={createReward.pending()}>{tr("添加奖品", "Add reward")}</Submit></p>
+            </Form>
+            <h2>{tr("待发放的兑换", "Redemptions to hand out")}</h2>
+            <For each={st().redemptions?.edges} fallback={<p class="muted">{tr("无", "None")}</p>}>
+              {(r) => (
+                <div class="card spread">
+                  <span>{r.node.volunteer.displayName} · {r.node.reward.name} · {formatDateTime(r.node.createdAt)}</span>
+                  <button type="button" disabled={handOut.pending()} onClick={() => void handOut.run({ input: { redemptionId: r.node.id } })}>{tr("已发放", "Handed out")}</button>
+                </div>
+              )}
+            </For>
+          </>
+        )}
+      </QueryView>
     </section>
   );
 }

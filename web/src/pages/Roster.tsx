@@ -1,91 +1,114 @@
+// 名单 (leaders, officers): roster, post code, assign, check people in and out, remove, cancel the shift.
 import { useParams } from "@solidjs/router";
-import { createMutation, createQuery } from "@urql/solid";
+import { createQuery, useClient } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
-import { AssignShiftDocument, CancelShiftClaimDocument, CancelShiftDocument, CheckInDocument, CheckOutDocument, ShiftRosterDocument, TeamMembersDocument } from "../gql/graphql";
-import { fmtDateTime, fmtTime, tr } from "../i18n";
-import { Badge, ErrorBox, Loading, statusKind, UserErrors, type UserErrorLike } from "../ui";
+import { Badge } from "../components/Badge";
+import { confirmDialog, promptDialog } from "../components/Dialog";
+import { Field, Form, FormErrors, Submit } from "../components/Field";
+import { QueryView } from "../components/QueryView";
+import { SearchableSelect, type Option } from "../components/SearchableSelect";
+import { AssignShiftDocument, CancelShiftClaimDocument, CancelShiftDocument, CheckInDocument, CheckOutDocument, ShiftRosterDocument } from "../gql/graphql";
+import { createFormState } from "../lib/form";
+import { tr } from "../lib/i18n";
+import { createAction } from "../lib/mutation";
+import { teamMembers } from "../lib/people";
+import { formatSpan, formatTime } from "../lib/time";
 
 export default function Roster() {
   const params = useParams();
+  const client = useClient();
   const [q, refetch] = createQuery({ query: ShiftRosterDocument, variables: () => ({ id: decodeURIComponent(params.id!) }), requestPolicy: "cache-and-network" });
+  const again = () => refetch({ requestPolicy: "network-only" });
   const shift = () => (q.data?.node?.__typename === "Shift" ? q.data.node : null);
-  const [members] = createQuery({ query: TeamMembersDocument, variables: () => ({ teamId: shift()?.team.id ?? "" }), pause: () => !shift() });
-  const people = () => (members.data?.node?.__typename === "Team" ? members.data.node.members.edges.map((e) => e.node.volunteer) : []);
-  const [pick, setPick] = createSignal("");
-  const [errors, setErrors] = createSignal<ReadonlyArray<UserErrorLike>>([]);
-  const [, assign] = createMutation(AssignShiftDocument);
-  const [, remove] = createMutation(CancelShiftClaimDocument);
-  const [, checkIn] = createMutation(CheckInDocument);
-  const [, checkOut] = createMutation(CheckOutDocument);
-  const [, cancelShift] = createMutation(CancelShiftDocument);
-  const after = (errs?: ReadonlyArray<UserErrorLike>) => {
-    setErrors(errs ?? []);
-    refetch({ requestPolicy: "network-only" });
-  };
+  const [pick, setPick] = createSignal<Option | null>(null);
+  const form = createFormState();
+  const assign = createAction(AssignShiftDocument, { pick: (d) => d.assignShift, form, success: tr("已安排", "Assigned"), onSuccess: () => (setPick(null), again()) });
+  const remove = createAction(CancelShiftClaimDocument, { pick: (d) => d.cancelShiftClaim, success: tr("已移除", "Removed"), onSuccess: again });
+  const checkIn = createAction(CheckInDocument, { pick: (d) => d.checkIn, success: tr("已代签到", "Checked in"), onSuccess: again });
+  const checkOut = createAction(CheckOutDocument, { pick: (d) => d.checkOut, success: tr("已代签退", "Checked out"), onSuccess: again });
+  const cancelShift = createAction(CancelShiftDocument, { pick: (d) => d.cancelShift, success: tr("班次已取消，已通知队员", "Shift cancelled; people were told"), onSuccess: again });
+  const people = teamMembers(client, () => shift()?.team.id ?? "");
   return (
     <section>
-      <ErrorBox error={q.error} />
-      <Show when={shift()} fallback={<Loading />}>
-        <h1>{shift()!.title}</h1>
-        <p>
-          {fmtDateTime(shift()!.startsAt)}–{fmtTime(shift()!.endsAt)} · {shift()!.grid?.name ?? shift()!.place} ·{" "}
-          <span class="seats">{shift()!.seatsTaken}/{shift()!.capacity}</span> · {tr("候补", "waitlist")} {shift()!.waitlistLength}
-        </p>
-        <Show when={shift()!.postCode}>
-          <div class="card">{tr("岗点码（打印张贴于岗点）", "Post code (print it at the post)")}: <strong class="seats" style={{ "font-size": "1.6rem" }}>{shift()!.postCode}</strong></div>
-        </Show>
-        <UserErrors errors={errors()} />
-        <div class="card row">
-          <label class="sr-only" for="assign">{tr("安排队员", "Assign a volunteer")}</label>
-          <select id="assign" style={{ "max-width": "16rem" }} value={pick()} onChange={(e) => setPick(e.currentTarget.value)}>
-            <option value="">{tr("选择队员…", "Choose a volunteer…")}</option>
-            <For each={people()}>{(p) => <option value={p.id}>{p.displayName}</option>}</For>
-          </select>
-          <button disabled={!pick()} onClick={async () => after((await assign({ input: { shiftId: shift()!.id, volunteerId: pick() } })).data?.assignShift?.userErrors)}>
-            {tr("安排", "Assign")}
-          </button>
-          <Show when={shift()!.status === "OPEN"}>
-            <button onClick={async () => {
-              const reason = prompt(tr("取消原因", "Reason for cancelling"));
-              if (reason) after((await cancelShift({ input: { shiftId: shift()!.id, reason } })).data?.cancelShift?.userErrors);
-            }}>
-              {tr("取消班次", "Cancel shift")}
-            </button>
-          </Show>
-        </div>
-        <table class="card">
-          <thead><tr><th>{tr("队员", "Volunteer")}</th><th>{tr("状态", "Status")}</th><th>{tr("签到", "Check-in")}</th><th></th></tr></thead>
-          <tbody>
-            <For each={shift()!.claims?.edges}>
-              {(e) => (
-                <tr>
-                  <td>{e.node.volunteer.displayName}<div class="muted">{e.node.volunteer.phone}</div></td>
-                  <td>
-                    <Badge value={e.node.status} kind={statusKind(e.node.status)} />
-                    <Show when={e.node.waitlistPosition}> #{e.node.waitlistPosition}</Show>
-                  </td>
-                  <td>
-                    {e.node.checkedInAt ? fmtTime(e.node.checkedInAt) : "—"}
-                    <Show when={e.node.checkInFlagged}> <span class="badge warn">{tr("偏远", "far")}</span></Show>
-                    <Show when={e.node.checkedOutAt}> → {fmtTime(e.node.checkedOutAt!)}</Show>
-                  </td>
-                  <td class="row">
-                    <Show when={e.node.status === "CONFIRMED" && !e.node.checkedInAt}>
-                      <button onClick={async () => after((await checkIn({ input: { claimId: e.node.id, method: "LEADER" } })).data?.checkIn?.userErrors)}>{tr("代签到", "Check in")}</button>
-                    </Show>
-                    <Show when={e.node.checkedInAt && !e.node.checkedOutAt}>
-                      <button onClick={async () => after((await checkOut({ input: { claimId: e.node.id, method: "LEADER" } })).data?.checkOut?.userErrors)}>{tr("代签退", "Check out")}</button>
-                    </Show>
-                    <Show when={(e.node.status === "CONFIRMED" || e.node.status === "WAITLISTED") && !e.node.checkedInAt}>
-                      <button onClick={async () => after((await remove({ input: { claimId: e.node.id } })).data?.cancelShiftClaim?.userErrors)}>{tr("移除", "Remove")}</button>
-                    </Show>
-                  </td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </Show>
+      <QueryView query={q} select={(d) => (d.node?.__typename === "Shift" ? d.node : null)} retry={again} notFound={<p class="muted" role="status">{tr("没有找到这个班次，或你无权查看", "No such shift, or not yours to see")}</p>}>
+        {(s) => (
+          <>
+            <h1>{s().title}</h1>
+            <p>
+              {formatSpan(s().startsAt, s().endsAt)} · {s().grid?.name ?? s().place} · <span class="seats">{s().seatsTaken}/{s().capacity}</span> · {tr("候补", "waitlist")} {s().waitlistLength}
+              <Show when={s().status !== "OPEN"}> <Badge enum="ShiftStatus" value={s().status} /></Show>
+            </p>
+            <Show when={s().postCode}>
+              <div class="card">{tr("岗点码（打印张贴于岗点）", "Post code (print it at the post)")}: <strong class="seats post-code">{s().postCode}</strong></div>
+            </Show>
+            <Form form={form} label={tr("安排队员", "Assign a volunteer")} onSubmit={() => (pick() ? assign.run({ input: { shiftId: s().id, volunteerId: pick()!.id } }) : undefined)}>
+              <Field name="volunteerId" label={tr("安排队员", "Assign a volunteer")}>
+                {(a) => <SearchableSelect {...a} load={people} value={pick()} onChange={setPick} testId="assign-volunteer" />}
+              </Field>
+              <FormErrors />
+              <div class="row">
+                <Submit pending={assign.pending()}>{tr("安排", "Assign")}</Submit>
+                <Show when={s().status === "OPEN"}>
+                  <button
+                    type="button"
+                    class="danger"
+                    disabled={cancelShift.pending()}
+                    onClick={async () => {
+                      const reason = await promptDialog({ title: tr("取消这个班次？", "Cancel this shift?"), message: tr("已认领的队员会收到通知", "Everyone on it is told"), label: tr("取消原因", "Reason for cancelling"), confirm: tr("取消班次", "Cancel shift"), cancel: tr("不取消", "Keep it") });
+                      if (reason) await cancelShift.run({ input: { shiftId: s().id, reason } });
+                    }}
+                  >
+                    {tr("取消班次", "Cancel shift")}
+                  </button>
+                </Show>
+              </div>
+            </Form>
+            <div class="card table-wrap">
+              <table>
+                <thead><tr><th>{tr("队员", "Volunteer")}</th><th>{tr("状态", "Status")}</th><th>{tr("签到", "Check-in")}</th><th><span class="sr-only">{tr("操作", "Actions")}</span></th></tr></thead>
+                <tbody>
+                  <For each={s().claims?.edges} fallback={<tr><td colSpan={4} class="muted">{tr("还没有人认领", "Nobody yet")}</td></tr>}>
+                    {(e) => (
+                      <tr>
+                        <td>{e.node.volunteer.displayName}<div class="muted">{e.node.volunteer.phone}</div></td>
+                        <td>
+                          <Badge enum="ClaimStatus" value={e.node.status} />
+                          <Show when={e.node.waitlistPosition}> #{e.node.waitlistPosition}</Show>
+                        </td>
+                        <td>
+                          {e.node.checkedInAt ? formatTime(e.node.checkedInAt) : "—"}
+                          <Show when={e.node.checkInFlagged}> <span class="badge warn">{tr("偏远", "far")}</span></Show>
+                          <Show when={e.node.checkedOutAt}> → {formatTime(e.node.checkedOutAt!)}</Show>
+                        </td>
+                        <td class="row">
+                          <Show when={e.node.status === "CONFIRMED" && !e.node.checkedInAt}>
+                            <button type="button" disabled={checkIn.pending()} onClick={() => void checkIn.run({ input: { claimId: e.node.id, method: "LEADER" } })}>{tr("代签到", "Check in")}</button>
+                          </Show>
+                          <Show when={e.node.checkedInAt && !e.node.checkedOutAt}>
+                            <button type="button" disabled={checkOut.pending()} onClick={() => void checkOut.run({ input: { claimId: e.node.id, method: "LEADER" } })}>{tr("代签退", "Check out")}</button>
+                          </Show>
+                          <Show when={(e.node.status === "CONFIRMED" || e.node.status === "WAITLISTED") && !e.node.checkedInAt}>
+                            <button
+                              type="button"
+                              disabled={remove.pending()}
+                              onClick={async () => {
+                                if (await confirmDialog({ title: tr(`把 ${e.node.volunteer.displayName} 移出班次？`, `Take ${e.node.volunteer.displayName} off the shift?`), confirm: tr("移除", "Remove"), danger: true }))
+                                  await remove.run({ input: { claimId: e.node.id } });
+                              }}
+                            >
+                              {tr("移除", "Remove")}
+                            </button>
+                          </Show>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </QueryView>
     </section>
   );
 }

@@ -1,17 +1,30 @@
+// 班次: the station's shifts with filters, claim / waitlist / cancel, live seat counts.
 import { A } from "@solidjs/router";
-import { createMutation, createQuery, createSubscription } from "@urql/solid";
+import { createQuery, createSubscription } from "@urql/solid";
 import { createMemo, createSignal, For, Show } from "solid-js";
+import { Badge } from "../components/Badge";
+import { confirmDialog } from "../components/Dialog";
+import { QueryView } from "../components/QueryView";
 import { CancelShiftClaimDocument, ClaimShiftDocument, ShiftBoardDocument, ShiftUpdatedDocument, StationTeamsDocument, type ShiftCardFragment, type ShiftKind } from "../gql/graphql";
-import { fmtDateTime, fmtTime, label, tr } from "../i18n";
-import { useSession } from "../session";
-import { Badge, ErrorBox, Loading, statusKind, UserErrors, type UserErrorLike } from "../ui";
+import { tr } from "../lib/i18n";
+import { label, values } from "../lib/labels";
+import { createAction } from "../lib/mutation";
+import { useSession } from "../lib/session";
+import { formatSpan, fromLocalInput, shanghaiDay } from "../lib/time";
 
-const KINDS: ShiftKind[] = ["PATROL", "NIGHT_PATROL", "PUBLICITY", "EVENT_SECURITY", "HOME_WATCH"];
 const RANGES = [
-  { key: "today", zh: "今天", en: "Today", days: 1 },
-  { key: "week", zh: "7天内", en: "Next 7 days", days: 7 },
-  { key: "month", zh: "30天内", en: "Next 30 days", days: 30 },
-];
+  { key: "today", zh: "今天", en: "Today" },
+  { key: "week", zh: "7天内", en: "7 days" },
+  { key: "month", zh: "30天内", en: "30 days" },
+] as const;
+type Range = (typeof RANGES)[number]["key"];
+
+/** From now to the end of the Shanghai day (today), or 7 / 30 days on. */
+export function rangeWindow(range: Range, now = new Date()) {
+  const endOfToday = fromLocalInput(`${shanghaiDay(now)}T00:00`).getTime() + 86_400_000;
+  const to = range === "today" ? endOfToday : endOfToday + (range === "week" ? 6 : 29) * 86_400_000;
+  return { from: now.toISOString(), to: new Date(to).toISOString() };
+}
 
 /** Keeps a shift's seat counts live while it is on screen. */
 function LiveSeats(props: { shiftId: string }) {
@@ -21,9 +34,11 @@ function LiveSeats(props: { shiftId: string }) {
 
 export function ShiftCardView(props: { shift: ShiftCardFragment }) {
   const s = () => props.shift;
-  const [errors, setErrors] = createSignal<ReadonlyArray<UserErrorLike>>([]);
-  const [claimState, claim] = createMutation(ClaimShiftDocument);
-  const [cancelState, cancel] = createMutation(CancelShiftClaimDocument);
+  const claim = createAction(ClaimShiftDocument, {
+    pick: (d) => d.claimShift,
+    success: (p) => (p.claim?.status === "WAITLISTED" ? tr(`已排候补第 ${p.claim.waitlistPosition ?? ""} 位`, `On the waitlist, #${p.claim.waitlistPosition ?? ""}`) : tr("认领成功", "Claimed")),
+  });
+  const cancel = createAction(CancelShiftClaimDocument, { pick: (d) => d.cancelShiftClaim, success: tr("已取消认领", "Claim cancelled") });
   const mine = () => s().viewerClaim;
   const active = () => mine() && (mine()!.status === "CONFIRMED" || mine()!.status === "WAITLISTED");
   return (
@@ -32,51 +47,41 @@ export function ShiftCardView(props: { shift: ShiftCardFragment }) {
       <div class="spread">
         <strong>{s().title}</strong>
         <span class="muted">
-          {label(s().kind)}
+          {label("ShiftKind", s().kind)}
           <Show when={s().isJointPatrol}> · {tr("警民共巡", "Joint patrol")}</Show>
         </span>
       </div>
-      <div>
-        {fmtDateTime(s().startsAt)}–{fmtTime(s().endsAt)} · {s().grid?.name ?? s().place}
-      </div>
+      <div>{formatSpan(s().startsAt, s().endsAt)} · {s().grid?.name ?? s().place}</div>
       <div class="muted">
         {s().team.name}
         <Show when={s().squad}> · {s().squad!.name}</Show>
-        <Show when={s().requiredSpecialty}> · {tr("需要", "Needs")} {label(s().requiredSpecialty)}</Show>
+        <Show when={s().requiredSpecialty}> · {tr("需要", "Needs")} {label("Specialty", s().requiredSpecialty)}</Show>
         <Show when={s().rotationPartner}> · {tr("轮值单位", "Rotation")}: {s().rotationPartner!.name}</Show>
       </div>
       <div class="spread" style={{ "margin-top": ".5rem" }}>
         <span>
           <span class="seats" data-testid="seats">{s().seatsTaken}/{s().capacity}</span> {tr("已确认", "confirmed")}
           <Show when={s().waitlistLength > 0}> · {tr("候补", "waitlist")} {s().waitlistLength}</Show>
-          <Show when={s().status !== "OPEN"}> <Badge value={s().status} kind={statusKind(s().status)} /></Show>
+          <Show when={s().status !== "OPEN"}> <Badge enum="ShiftStatus" value={s().status} /></Show>
         </span>
         <span class="row">
           <Show when={mine() && mine()!.status !== "CANCELLED"}>
-            <Badge value={mine()!.status} kind={statusKind(mine()!.status)} />
+            <Badge enum="ClaimStatus" value={mine()!.status} />
             <Show when={mine()!.status === "WAITLISTED"}>
               <span class="muted">{tr(`第${mine()!.waitlistPosition}位`, `#${mine()!.waitlistPosition}`)}</span>
             </Show>
           </Show>
           <Show when={s().viewerCanClaim}>
-            <button
-              class="primary"
-              disabled={claimState.fetching}
-              onClick={async () => {
-                const r = await claim({ input: { shiftId: s().id } });
-                setErrors(r.data?.claimShift?.userErrors ?? (r.error ? [{ code: "NETWORK", message: r.error.message }] : []));
-              }}
-            >
+            <button class="primary" disabled={claim.pending()} onClick={() => void claim.run({ input: { shiftId: s().id } })}>
               {s().seatsLeft > 0 ? tr("认领", "Claim") : tr("排候补", "Join waitlist")}
             </button>
           </Show>
           <Show when={active() && !mine()!.checkedInAt}>
             <button
-              disabled={cancelState.fetching}
+              disabled={cancel.pending()}
               onClick={async () => {
-                if (!confirm(tr("确定取消认领？", "Cancel your claim?"))) return;
-                const r = await cancel({ input: { claimId: mine()!.id } });
-                setErrors(r.data?.cancelShiftClaim?.userErrors ?? []);
+                if (await confirmDialog({ title: tr("确定取消认领？", "Cancel your claim?"), message: s().title, confirm: tr("取消认领", "Cancel claim"), cancel: tr("保留", "Keep it"), danger: true }))
+                  await cancel.run({ input: { claimId: mine()!.id } });
               }}
             >
               {tr("取消认领", "Cancel")}
@@ -87,75 +92,74 @@ export function ShiftCardView(props: { shift: ShiftCardFragment }) {
           </Show>
         </span>
       </div>
-      <UserErrors errors={errors()} />
     </article>
   );
 }
 
 export default function ShiftBoard() {
   const session = useSession();
-  const [range, setRange] = createSignal("week");
+  const [range, setRange] = createSignal<Range>("week");
   const [teamId, setTeamId] = createSignal<string>("");
   const [squadId, setSquadId] = createSignal<string>("");
-  const [kind, setKind] = createSignal<string>("");
+  const [kind, setKind] = createSignal<ShiftKind | "">("");
   const [teams] = createQuery({ query: StationTeamsDocument, variables: () => ({ stationId: session.stationId()! }), pause: () => !session.stationId() });
   const station = () => (teams.data?.node?.__typename === "Station" ? teams.data.node : null);
   const squads = createMemo(() => station()?.teams.edges.find((e) => e.node.id === teamId())?.node.squads.edges.map((e) => e.node) ?? []);
-  const window = createMemo(() => {
-    const days = RANGES.find((r) => r.key === range())!.days;
-    const now = new Date();
-    return { from: now.toISOString(), to: new Date(now.getTime() + days * 86_400_000).toISOString() };
-  });
-  const [board] = createQuery({
+  const window = createMemo(() => rangeWindow(range()));
+  const [board, refetch] = createQuery({
     query: ShiftBoardDocument,
-    variables: () => ({
-      stationId: session.stationId()!,
-      teamId: teamId() || null,
-      squadId: squadId() || null,
-      kind: (kind() || null) as ShiftKind | null,
-      ...window(),
-    }),
+    variables: () => ({ stationId: session.stationId()!, teamId: teamId() || null, squadId: squadId() || null, kind: kind() || null, ...window() }),
     pause: () => !session.stationId(),
     requestPolicy: "cache-and-network",
   });
+  const filtered = () => !!(teamId() || squadId() || kind());
   return (
     <section>
       <h1>{tr("巡逻班次", "Patrol shifts")}</h1>
-      <div class="card grid2" role="group" aria-label={tr("筛选", "Filters")}>
-        <div>
-          <label for="range">{tr("日期", "Dates")}</label>
-          <select id="range" value={range()} onChange={(e) => setRange(e.currentTarget.value)}>
-            <For each={RANGES}>{(r) => <option value={r.key}>{tr(r.zh, r.en)}</option>}</For>
-          </select>
-        </div>
-        <div>
-          <label for="kind">{tr("类型", "Kind")}</label>
-          <select id="kind" value={kind()} onChange={(e) => setKind(e.currentTarget.value)}>
-            <option value="">{tr("全部", "All")}</option>
-            <For each={KINDS}>{(k) => <option value={k}>{label(k)}</option>}</For>
-          </select>
-        </div>
-        <div>
-          <label for="team">{tr("队伍", "Team")}</label>
-          <select id="team" value={teamId()} onChange={(e) => { setTeamId(e.currentTarget.value); setSquadId(""); }}>
-            <option value="">{tr("全部", "All")}</option>
-            <For each={station()?.teams.edges}>{(t) => <option value={t.node.id}>{t.node.name}</option>}</For>
-          </select>
-        </div>
-        <div>
-          <label for="squad">{tr("小队", "Squad")}</label>
-          <select id="squad" value={squadId()} disabled={!teamId()} onChange={(e) => setSquadId(e.currentTarget.value)}>
-            <option value="">{tr("全部", "All")}</option>
-            <For each={squads()}>{(q) => <option value={q.id}>{q.name}</option>}</For>
-          </select>
-        </div>
+      <div class="segmented" role="group" aria-label={tr("日期", "Dates")}>
+        <For each={RANGES}>
+          {(r) => (
+            <button type="button" aria-pressed={range() === r.key ? "true" : "false"} onClick={() => setRange(r.key)}>
+              {tr(r.zh, r.en)}
+            </button>
+          )}
+        </For>
       </div>
-      <ErrorBox error={board.error} />
-      <Show when={board.data} fallback={<Loading />}>
-        <Show when={board.data!.shifts?.edges.length} fallback={<p class="muted">{tr("这段时间没有班次", "No shifts in this period")}</p>}>
-          <For each={board.data!.shifts?.edges}>{(e) => <ShiftCardView shift={e.node} />}</For>
-        </Show>
-      </Show>
+      <details class="card filters">
+        <summary>{tr("筛选", "Filters")}<Show when={filtered()}> · {tr("已筛选", "on")}</Show></summary>
+        <div class="grid2">
+          <div>
+            <label for="kind">{tr("类型", "Kind")}</label>
+            <select id="kind" value={kind()} onChange={(e) => setKind(e.currentTarget.value as ShiftKind | "")}>
+              <option value="">{tr("全部", "All")}</option>
+              <For each={values("ShiftKind")}>{(k) => <option value={k}>{label("ShiftKind", k)}</option>}</For>
+            </select>
+          </div>
+          <div>
+            <label for="team">{tr("队伍", "Team")}</label>
+            <select id="team" value={teamId()} onChange={(e) => { setTeamId(e.currentTarget.value); setSquadId(""); }}>
+              <option value="">{tr("全部", "All")}</option>
+              <For each={station()?.teams.edges}>{(t) => <option value={t.node.id}>{t.node.name}</option>}</For>
+            </select>
+          </div>
+          <div>
+            <label for="squad">{tr("小队", "Squad")}</label>
+            <select id="squad" value={squadId()} disabled={!teamId()} onChange={(e) => setSquadId(e.currentTarget.value)}>
+              <option value="">{tr("全部", "All")}</option>
+              <For each={squads()}>{(q) => <option value={q.id}>{q.name}</option>}</For>
+            </select>
+          </div>
+        </div>
+      </details>
+      <QueryView
+        query={board}
+        select={(d) => d.shifts?.edges ?? null}
+        retry={() => refetch({ requestPolicy: "network-only" })}
+        isEmpty={(e) => e.length === 0}
+        empty={<p class="muted">{tr("这段时间没有班次", "No shifts in this period")}</p>}
+      >
+        {(edges) => <For each={edges()}>{(e) => <ShiftCardView shift={e.node} />}</For>}
+      </QueryView>
     </section>
   );
 }

@@ -1,8 +1,12 @@
-// urql with graphcache (normalized by Relay IDs, optimistic seat counts) and graphql-ws subscriptions.
-import { Client, fetchExchange, subscriptionExchange } from "@urql/core";
+// urql with graphcache (normalized by Relay IDs, optimistic seat counts), busy-aware retries for
+// queries, the UI language on every request, and graphql-ws subscriptions.
+import { Client, fetchExchange, mapExchange, subscriptionExchange, type Exchange } from "@urql/core";
 import { cacheExchange, type Cache } from "@urql/exchange-graphcache";
+import { retryExchange } from "@urql/exchange-retry";
 import { createClient as createWS } from "graphql-ws";
-import { setToken } from "./auth";
+import { expireSession } from "./auth";
+import { BUSY_RETRY, isBusyError, isUnauthenticated, setBusy } from "./busy";
+import { locale } from "./i18n";
 
 /** Every object with an `id` is an entity; others (payloads, edges, errors) are embedded. */
 const keys = new Proxy({} as Record<string, (data: Record<string, unknown>) => string | null>, {
@@ -15,25 +19,48 @@ function seats(cache: Cache, shiftId: string) {
   return cache.readFragment(SEATS as never, { id: shiftId }) as { seatsTaken: number; seatsLeft: number; waitlistLength: number; capacity: number } | null;
 }
 
+export const wsUrl = () => `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`;
+
+/** Headers of every HTTP request: the token and the UI language (the API's messages follow it). */
+export function requestHeaders(token: string | null): Record<string, string> {
+  const h: Record<string, string> = { "accept-language": locale() };
+  if (token) h.authorization = `Bearer ${token}`;
+  return h;
+}
+
+/** The socket's connection_init payload. */
+export const connectionParams = (token: string | null) => ({ ...(token ? { authorization: `Bearer ${token}` } : {}), locale: locale() });
+
+/** Watches every result: the busy banner, and a held token the API refuses. */
+export const watchExchange = (token: string | null): Exchange =>
+  mapExchange({
+    onResult(result) {
+      setBusy(isBusyError(result.error));
+      if (token && isUnauthenticated(result.error)) expireSession();
+    },
+  });
+
+/** The exchanges between the cache and the network (exported for the component tests). */
+export const networkExchanges = (token: string | null): Exchange[] => [retryExchange(BUSY_RETRY), watchExchange(token), fetchExchange];
+
 export function createApiClient(token: string | null) {
-  const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`;
   const ws = createWS({
-    url: wsUrl,
-    connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
+    url: wsUrl(),
+    connectionParams: () => connectionParams(token),
     lazy: true,
     retryAttempts: Infinity,
     shouldRetry: () => true,
     retryWait: async (n) => new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** n, 10_000))),
     on: {
       closed: (e) => {
-        // 4403: the token was refused (expired or revoked): sign out.
-        if ((e as CloseEvent)?.code === 4403) setToken(null);
+        // 4403: the token was refused (expired or revoked).
+        if ((e as CloseEvent)?.code === 4403) expireSession();
       },
     },
   });
   const client = new Client({
     url: "/graphql",
-    fetchOptions: (): RequestInit => ({ headers: token ? { authorization: `Bearer ${token}` } : ({} as Record<string, string>) }),
+    fetchOptions: (): RequestInit => ({ headers: requestHeaders(token) }),
     exchanges: [
       cacheExchange({
         keys,
@@ -61,7 +88,7 @@ export function createApiClient(token: string | null) {
           },
         },
       }),
-      fetchExchange,
+      ...networkExchanges(token),
       subscriptionExchange({
         forwardSubscription: (request) => ({
           subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? "" }, sink) }),

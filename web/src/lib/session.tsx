@@ -1,6 +1,6 @@
 // The signed-in viewer, shared by all pages.
 import { createContext, useContext, type Accessor } from "solid-js";
-import type { ViewerInfoFragment } from "./gql/graphql";
+import type { ViewerInfoFragment } from "../gql/graphql";
 
 export interface Session {
   viewer: Accessor<ViewerInfoFragment | null | undefined>;

@@ -1,0 +1,322 @@
+// Journeys as a first-time user tries them: sign-in for every role, role tabs, an expired session,
+// accessibility (axe) and sideways scrolling on every page, "busy" and network failures, the street screen.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../api/src/app.js";
+import { prisma } from "../../api/src/db.js";
+import { startApp } from "../support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
+import { context, launch, NARROW, PHONE, SCREEN, seriousViolations, setLanguage, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+
+let app: App;
+let browser: Browser;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const VOLUNTEER = "13800000180";
+const path = (page: Page) => new URL(page.url()).pathname;
+const tabs = async (page: Page) => (await page.getByRole("navigation", { name: "主导航" }).getByRole("link").allInnerTexts()).map((t) => t.trim());
+
+async function settle(page: Page) {
+  await page.locator("h1").first().waitFor();
+  await page.waitForLoadState("networkidle");
+  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
+}
+
+describe("signing in", () => {
+  it("lands every role on its home page the first time, through the form", async () => {
+    const homes: [string, string][] = [
+      [VOLUNTEER, "/shifts"],
+      [DEMO_PHONES.haolinsheLeader, "/lead"],
+      [DEMO_PHONES.fushanOfficer, "/watch"],
+      [DEMO_PHONES.partnerAdmin, "/partners"],
+    ];
+    for (const [phone, home] of homes) {
+      const ctx = await context(browser, app.url, PHONE);
+      const page = await ctx.newPage();
+      await signInAs(page, phone);
+      expect(path(page), phone).toBe(home);
+      // The page shows its data: no "加载中…" left, no error.
+      await settle(page);
+      expect(await page.getByRole("alert").count(), phone).toBe(0);
+      await ctx.close();
+    }
+  });
+
+  it("returns to the page that was asked for", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await page.goto("/points");
+    await page.waitForURL((u) => u.pathname === "/login");
+    expect(new URL(page.url()).searchParams.get("next")).toBe("/points");
+    await page.getByLabel("手机号").fill(VOLUNTEER);
+    await page.getByLabel("密码").fill("linshe-demo");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForURL((u) => u.pathname === "/points");
+    await page.getByTestId("balance").waitFor();
+    await ctx.close();
+  });
+
+  it("explains a wrong password in Chinese and stays on the form", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await page.goto("/login");
+    await page.getByLabel("手机号").fill(VOLUNTEER);
+    await page.getByLabel("密码").fill("wrong-password");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByTestId("toast-error").waitFor();
+    expect(path(page)).toBe("/login");
+    expect(await page.getByTestId("toast-error").innerText()).toMatch(/[\u4e00-\u9fff]/);
+    await ctx.close();
+  });
+
+  it("an expired token is cleared, said so, and the page asked for comes back after signing in", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    // The one test that puts a token in place: an invalid one, as an expired session leaves behind.
+    await ctx.addInitScript(() => {
+      if (!sessionStorage.getItem("seeded")) {
+        localStorage.setItem("linshe.token", "expired.token.value");
+        sessionStorage.setItem("seeded", "1");
+      }
+    });
+    const page = await ctx.newPage();
+    await page.goto("/my");
+    await page.waitForURL((u) => u.pathname === "/login");
+    await page.getByRole("alert").getByText("登录已过期，请重新登录").waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("linshe.token"))).toBeNull();
+    await shoot(page, "phone-login-expired");
+    await page.getByLabel("手机号").fill(VOLUNTEER);
+    await page.getByLabel("密码").fill("linshe-demo");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForURL((u) => u.pathname === "/my");
+    await page.locator("h1", { hasText: "我的班次" }).waitFor();
+    await ctx.close();
+  });
+});
+
+describe("navigation by role", () => {
+  it("shows only the tabs each role can use, and a page it cannot use sends it home", async () => {
+    const ctx = await context(browser, app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, VOLUNTEER);
+    expect(await tabs(page)).toEqual(["班次", "我的班次", "积分", "表扬榜"]);
+    // The header stays one row: brand, name, language and sign-out share one line.
+    const row = await page.locator("header.top .top-row").evaluate((el) => el.getBoundingClientRect().height);
+    expect(row).toBeLessThan(56);
+    await page.goto("/lead");
+    await page.waitForURL((u) => u.pathname === "/shifts");
+    await page.goto("/watch");
+    await page.waitForURL((u) => u.pathname === "/shifts");
+    await ctx.close();
+
+    const officerCtx = await context(browser, app.url, NARROW);
+    const officer = await officerCtx.newPage();
+    await signInAs(officer, DEMO_PHONES.fushanOfficer);
+    const officerTabs = await tabs(officer);
+    expect(officerTabs).toContain("表扬榜");
+    expect(officerTabs).not.toContain("我的班次");
+    // Every tab, 表扬榜 included, is inside the screen (not cut off).
+    const outside = await officer.getByRole("navigation", { name: "主导航" }).getByRole("link").evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().right > window.innerWidth).length);
+    expect(outside).toBe(0);
+    await officerCtx.close();
+  });
+});
+
+/** Every page each role uses, with the account that uses it. */
+async function pagesOf() {
+  const shift = await prisma.shift.findFirstOrThrow({ where: { teamId: demo.haolinshe.id, status: "OPEN" }, orderBy: { startsAt: "asc" } });
+  return [
+    { phone: VOLUNTEER, role: "volunteer", paths: ["/shifts", "/my", "/points", "/board"] },
+    { phone: DEMO_PHONES.haolinsheLeader, role: "leader", paths: ["/lead", "/watch", `/shifts/${encodeURIComponent(gid("Shift", shift.id))}`] },
+    { phone: DEMO_PHONES.fushanOfficer, role: "officer", paths: ["/watch", "/shifts", "/review", "/teams", "/partners"] },
+    { phone: DEMO_PHONES.partnerAdmin, role: "partner", paths: ["/partners"] },
+    { phone: null, role: "public", paths: ["/login", `/board/${encodeURIComponent(gid("Station", demo.fushan.id))}`] },
+  ];
+}
+
+describe("every page", () => {
+  it("has no serious or critical axe violations at phone size, and keeps the screenshots", async () => {
+    const found: string[] = [];
+    for (const who of await pagesOf()) {
+      const ctx = await context(browser, app.url, PHONE);
+      const page = await ctx.newPage();
+      if (who.phone) await signInAs(page, who.phone);
+      for (const p of who.paths) {
+        await page.goto(p);
+        await settle(page);
+        for (const v of await seriousViolations(page)) found.push(`${who.role} ${p} ${v}`);
+        await shoot(page, `phone-${who.role}-${p.split("/")[1] || "home"}${p.split("/").length > 2 ? "-detail" : ""}`);
+      }
+      await ctx.close();
+    }
+    expect(found).toEqual([]);
+  }, 300_000);
+
+  it("never scrolls sideways at 360 px, in Chinese and in English", async () => {
+    const wide: string[] = [];
+    for (const lang of ["zh", "en"] as const) {
+      for (const who of await pagesOf()) {
+        const ctx = await context(browser, app.url, NARROW);
+        const page = await ctx.newPage();
+        if (who.phone) await signInAs(page, who.phone);
+        else await page.goto("/login");
+        await setLanguage(page, lang);
+        for (const p of who.paths) {
+          await page.goto(p);
+          await settle(page);
+          const over = await sidewaysOverflow(page);
+          if (over > 0) wide.push(`${lang} ${who.role} ${p}: ${over}px`);
+          if (lang === "en") await shoot(page, `narrow-en-${who.role}-${p.split("/")[1] || "home"}`);
+        }
+        await ctx.close();
+      }
+    }
+    expect(wide).toEqual([]);
+  }, 400_000);
+
+  it("shows times in Asia/Shanghai as 2026年11月27日 13:00, and leaderboard ranks once", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, VOLUNTEER);
+    await page.getByTestId("shift-card").first().waitFor();
+    const text = await page.locator("main").innerText();
+    expect(text).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
+    expect(text).not.toMatch(/\d{1,2}\/\d{1,2}\/\d{4}|[AP]M\b/);
+    await page.goto("/points");
+    await page.getByTestId("balance").waitFor();
+    const board = await page.locator(".leaderboard").innerText();
+    expect(board).not.toMatch(/\d+\.\s*第/);
+    await ctx.close();
+  });
+
+  it("touch-size checkboxes: a 24 px box in a 44 px target", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, VOLUNTEER);
+    await page.goto("/points");
+    await page.getByTestId("balance").waitFor();
+    const sizes = await page.locator("label.check").evaluateAll((els) =>
+      els.map((l) => ({ box: l.querySelector("input")!.getBoundingClientRect().width, target: l.getBoundingClientRect().height })),
+    );
+    expect(sizes.length).toBeGreaterThan(0);
+    for (const s of sizes) {
+      expect(s.box).toBeGreaterThanOrEqual(24);
+      expect(s.target).toBeGreaterThanOrEqual(44);
+    }
+    await ctx.close();
+  });
+});
+
+describe("when the API is busy or unreachable", () => {
+  it("a busy answer shows the banner and the query retries by itself; a mutation is not retried", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, VOLUNTEER);
+    let busyAnswers = 0;
+    await page.route("**/graphql?**", async (route) => {
+      // The board's query: busy twice, then through.
+      if (route.request().method() === "GET" && route.request().url().includes("ShiftBoard") && busyAnswers < 2) {
+        busyAnswers++;
+        return route.fulfill({ status: 503, headers: { "retry-after": "1", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ message: "busy", extensions: { code: "SERVICE_UNAVAILABLE" } }] }) });
+      }
+      return route.fallback();
+    });
+    await page.goto("/shifts");
+    await page.getByRole("status").filter({ hasText: "服务繁忙" }).first().waitFor();
+    await page.getByTestId("shift-card").first().waitFor({ timeout: 20_000 });
+    expect(busyAnswers).toBe(2);
+
+    let posts = 0;
+    await page.route("**/graphql", async (route) => {
+      if (route.request().method() === "POST") {
+        posts++;
+        return route.fulfill({ status: 503, headers: { "retry-after": "1", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ message: "busy", extensions: { code: "SERVICE_UNAVAILABLE" } }] }) });
+      }
+      return route.fallback();
+    });
+    const claim = page.getByTestId("shift-card").getByRole("button", { name: "认领" }).first();
+    await claim.click();
+    await page.getByTestId("toast-error").filter({ hasText: "服务繁忙" }).waitFor();
+    await page.waitForTimeout(2500);
+    expect(posts).toBe(1);
+    await ctx.close();
+  });
+
+  it("a network failure shows an error with a retry, never 加载中… forever", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, VOLUNTEER);
+    await page.route("**/graphql?**", (route) => (route.request().url().includes("MyShifts") ? route.abort("internetdisconnected") : route.fallback()));
+    await page.getByRole("link", { name: "我的班次" }).click();
+    const alert = page.getByRole("alert").filter({ hasText: "网络连接失败" });
+    await alert.waitFor();
+    expect(await page.locator(".loading").count()).toBe(0);
+    await page.unroute("**/graphql?**");
+    await alert.getByRole("button", { name: "重试" }).click();
+    await page.locator(".loading, [data-testid=my-claim], .empty, .muted").first().waitFor();
+    await expect.poll(() => page.getByRole("alert").filter({ hasText: "网络连接失败" }).count()).toBe(0);
+    await ctx.close();
+  });
+
+  it("sends the UI language with every request", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    const langs: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/graphql")) langs.push(r.headers()["accept-language"] ?? "");
+    });
+    await signInAs(page, VOLUNTEER);
+    expect(langs.length).toBeGreaterThan(0);
+    expect(new Set(langs)).toEqual(new Set(["zh-CN"]));
+    langs.length = 0;
+    await setLanguage(page, "en");
+    await page.getByRole("link", { name: "Points" }).click();
+    await page.getByTestId("balance").waitFor();
+    expect(langs).toContain("en");
+    await ctx.close();
+  });
+});
+
+describe("the street screen", () => {
+  it("reads from 5 m at 1920×1080: station name, type ≥ 40 px, edition headings, each entry once, pages on a timer", async () => {
+    const ctx = await context(browser, app.url, SCREEN);
+    const page = await ctx.newPage();
+    await page.clock.install();
+    await page.goto(`/board/${encodeURIComponent(gid("Station", demo.fushan.id))}?screen=1`);
+    await page.getByTestId("screen-station").getByText("府山派出所").waitFor();
+    await page.getByTestId("screen-edition").waitFor();
+    // No text smaller than 40 px, and nothing beyond the screen.
+    const smallest = await page.getByTestId("board-screen").evaluate((root) => {
+      let min = Infinity;
+      const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) if (n.textContent?.trim()) min = Math.min(min, parseFloat(getComputedStyle(n.parentElement!).fontSize));
+      return min;
+    });
+    expect(smallest).toBeGreaterThanOrEqual(40);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(1080);
+    await shoot(page, "screen-board-page-1");
+    // Page through every page: each entry shows once across them.
+    const pageLabel = page.getByTestId("screen-page");
+    const total = (await pageLabel.count()) ? Number((await pageLabel.innerText()).match(/\/ (\d+)/)![1]) : 1;
+    const seen: string[] = [];
+    for (let i = 0; i < total; i++) {
+      if (i > 0) {
+        await page.clock.runFor(12_000);
+        await expect.poll(() => pageLabel.innerText()).toContain(`第 ${i + 1} /`);
+      }
+      seen.push(...(await page.getByTestId("board-entry").evaluateAll((els) => els.map((e) => (e.querySelector(".who-name")?.textContent ?? "") + "|" + (e.querySelector("h3")?.textContent ?? "")))));
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen).size).toBe(seen.length);
+    await ctx.close();
+  });
+});

@@ -1,0 +1,49 @@
+// The header: one row (brand, the viewer's name cut with an ellipsis, station, language, sign out),
+// and the role's tabs below it on a phone (wrapping, never cut off) or beside it on a desktop.
+import { A, useNavigate } from "@solidjs/router";
+import { For, Show } from "solid-js";
+import { signOut } from "../lib/auth";
+import { lang, setLang, tr } from "../lib/i18n";
+import { tabsFor } from "../lib/roles";
+import { useSession } from "../lib/session";
+
+/** Shows the other language's name in that language; its visible text is its accessible name. */
+export function LangToggle() {
+  return (
+    <button type="button" class="lang" lang={lang() === "zh" ? "en" : "zh-CN"} onClick={() => setLang(lang() === "zh" ? "en" : "zh")}>
+      {lang() === "zh" ? "English" : "中文"}
+    </button>
+  );
+}
+
+export function TopBar() {
+  const s = useSession();
+  const navigate = useNavigate();
+  return (
+    <header class="top">
+      <div class="top-row">
+        <A class="brand" href="/">邻舍</A>
+        <span class="who" title={s.viewer()?.displayName}>{s.viewer()?.displayName}</span>
+        <Show when={(s.viewer()?.stations.length ?? 0) > 1}>
+          <label class="sr-only" for="station">{tr("派出所", "Station")}</label>
+          <select id="station" class="station" value={s.stationId() ?? ""} onChange={(e) => s.setStationId(e.currentTarget.value)}>
+            <For each={s.viewer()?.stations}>{(st) => <option value={st.id}>{st.name}</option>}</For>
+          </select>
+        </Show>
+        <LangToggle />
+        <button
+          type="button"
+          onClick={() => {
+            signOut();
+            navigate("/login");
+          }}
+        >
+          {tr("退出", "Sign out")}
+        </button>
+      </div>
+      <nav aria-label={tr("主导航", "Main")}>
+        <For each={tabsFor(s.viewer())}>{(t) => <A href={t.href} activeClass="active">{tr(t.zh, t.en)}</A>}</For>
+      </nav>
+    </header>
+  );
+}

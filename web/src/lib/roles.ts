@@ -1,0 +1,51 @@
+// What each role sees: the tabs of the header and the page a sign-in lands on.
+import type { ViewerInfoFragment } from "../gql/graphql";
+
+type Viewer = Pick<ViewerInfoFragment, "roleNames" | "roles" | "volunteer">;
+
+const has = (v: Viewer | null | undefined, role: ViewerInfoFragment["roleNames"][number]) => !!v?.roleNames.includes(role);
+/** A team's leader (a squad leader's grant names the squad as well). */
+export const leadsTeam = (v: Viewer | null | undefined) => !!v?.roles.some((r) => r.role === "LEADER" && r.team && !r.squad);
+export const isOfficer = (v: Viewer | null | undefined) => has(v, "OFFICER") || has(v, "ADMIN");
+
+export interface Tab {
+  href: string;
+  zh: string;
+  en: string;
+}
+
+/** Only tabs whose page the viewer can use. */
+export function tabsFor(v: Viewer | null | undefined): Tab[] {
+  const volunteer = !!v?.volunteer;
+  const officer = isOfficer(v);
+  const tabs: (Tab & { show: boolean })[] = [
+    { href: "/shifts", zh: "班次", en: "Shifts", show: volunteer || officer || has(v, "LEADER") },
+    { href: "/my", zh: "我的班次", en: "My shifts", show: volunteer },
+    { href: "/points", zh: "积分", en: "Points", show: volunteer },
+    { href: "/lead", zh: "队长", en: "Leader", show: officer || leadsTeam(v) },
+    { href: "/watch", zh: "巡防动态", en: "Watch", show: officer || leadsTeam(v) },
+    { href: "/review", zh: "审核", en: "Review", show: officer },
+    { href: "/teams", zh: "队伍", en: "Teams", show: officer },
+    { href: "/partners", zh: "共建", en: "Partners", show: officer || has(v, "PARTNER_ADMIN") },
+    { href: "/board", zh: "表扬榜", en: "Board", show: true },
+  ];
+  return tabs.filter((t) => t.show);
+}
+
+/** The role's home: officer → /watch, leader → /lead, partner admin → /partners, volunteer → /shifts. */
+export function homeFor(v: Viewer | null | undefined): string {
+  if (isOfficer(v)) return "/watch";
+  if (leadsTeam(v)) return "/lead";
+  if (has(v, "PARTNER_ADMIN")) return "/partners";
+  if (v?.volunteer) return "/shifts";
+  return "/board";
+}
+
+/** May the viewer open this path? (Unknown paths are left to the router.) */
+export function mayOpen(v: Viewer | null | undefined, path: string): boolean {
+  const first = `/${path.split(/[/?#]/)[1] ?? ""}`;
+  if (first === "/shifts" && path.length > "/shifts".length) return true; // a shift's roster checks its own access
+  const known = ["/shifts", "/my", "/points", "/lead", "/watch", "/review", "/teams", "/partners"];
+  if (!known.includes(first)) return true;
+  return tabsFor(v).some((t) => t.href === first);
+}
