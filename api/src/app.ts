@@ -45,9 +45,10 @@ export function createGraphQL() {
     landingPage: false,
     maskedErrors: true,
     plugins: [depthLimit, publicCachePlugin(), localizeErrors()],
-    context: async ({ request, wsViewer, wsLocale }) => {
-      if (wsViewer !== undefined) return createContext(wsViewer, wsLocale ?? "zh");
-      return createContext(await viewerFromToken(bearer(request.headers.get("authorization"))), localeFrom(request.headers.get("accept-language")));
+    context: async ({ request, req, wsViewer, wsLocale }) => {
+      const address = req?.socket?.remoteAddress ?? null;
+      if (wsViewer !== undefined) return createContext(wsViewer, wsLocale ?? "zh", address);
+      return createContext(await viewerFromToken(bearer(request.headers.get("authorization"))), localeFrom(request.headers.get("accept-language")), address);
     },
   });
 }

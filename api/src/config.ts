@@ -26,6 +26,8 @@ export const config = {
   logSql: env.LOG_SQL === "1",
   /** How long an anonymous public board answer may be reused (0 turns the cache off). */
   publicCacheSeconds: int("PUBLIC_CACHE_SECONDS", 30),
+  /** How often each process re-checks the sessions of its open WebSockets (revocations also arrive at once over the pub/sub). */
+  socketSweepMs: int("SOCKET_SWEEP_MS", 3000),
 };
 
 export const MAX_PAGE_SIZE = 100;

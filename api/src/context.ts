@@ -10,6 +10,8 @@ export interface Context {
   viewer: Viewer | null;
   /** The language of messages in this response. */
   locale: Locale;
+  /** The caller's network address, for the audit log and rate limits. */
+  clientAddress: string | null;
   loaders: ReturnType<typeof createLoaders>;
 }
 
@@ -111,6 +113,6 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
   };
 }
 
-export function createContext(viewer: Viewer | null, locale: Locale = "zh"): Context {
-  return { viewer, locale, loaders: createLoaders(viewer?.volunteerId ?? null) };
+export function createContext(viewer: Viewer | null, locale: Locale = "zh", clientAddress: string | null = null): Context {
+  return { viewer, locale, clientAddress, loaders: createLoaders(viewer?.volunteerId ?? null) };
 }

@@ -4,6 +4,7 @@
 // Revocations arrive over the pub/sub from any process at once; a sweep every few seconds re-checks
 // the sessions in the database, so a revocation missed while the bus was away still closes the socket.
 import type { WebSocket } from "ws";
+import { config } from "../config.js";
 import { prisma } from "../db.js";
 import { pubsub, type Topics } from "../pubsub.js";
 
@@ -81,7 +82,7 @@ export async function sweepSockets(): Promise<number> {
 }
 
 /** Listens for revocations and sweeps every `intervalMs`; returns a stop function. */
-export function startSocketSessions(intervalMs = 3000): () => void {
+export function startSocketSessions(intervalMs = config.socketSweepMs): () => void {
   let stopped = false;
   const iterator = pubsub.subscribe("sessionsRevoked")[Symbol.asyncIterator]();
   void (async () => {
