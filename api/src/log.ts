@@ -3,6 +3,7 @@
 // the first line of their message with long digit runs (phone and ID numbers) blanked.
 import { pino } from "pino";
 import { config } from "./config.js";
+import { unavailableReason } from "./graphql/unavailable.js";
 
 export const log = pino({
   level: config.logLevel,
@@ -17,6 +18,7 @@ export const log = pino({
 });
 
 const DIGITS = /\d{6,}[\dXx]?/g;
+const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** Blanks digit runs long enough to be a phone or ID number. */
 export function scrub(text: string): string {
@@ -28,10 +30,14 @@ export function safeError(e: unknown): Record<string, unknown> {
   if (!(e instanceof Error)) return { type: typeof e, message: scrub(String(e)).slice(0, 300) };
   const code = (e as { code?: unknown }).code;
   const line = e.message.split("\n").find((l) => l.trim() !== "" && !/^Invalid `.*` invocation/.test(l.trim())) ?? "";
-  const frames = (e.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 8).map((l) => scrub(l.trim()));
+  const frames = (e.stack ?? "")
+    .split("\n")
+    .filter((l) => /^\s+at /.test(l))
+    .slice(0, 8)
+    .map((l) => scrub(l.trim().replace(/\/[^ ()]*\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/g, "node_modules/").replace(ROOT, "")));
   const cause = (e as { cause?: unknown }).cause;
   return {
-    type: e.name,
+    type: e.name && e.name !== "Error" ? e.name : Object.prototype.toString.call(e).slice(8, -1),
     ...(code !== undefined ? { code: String(code) } : {}),
     message: scrub(line.trim()).slice(0, 300),
     ...(frames.length ? { stack: frames } : {}),
@@ -62,7 +68,14 @@ export const yogaLogger = {
   warn: (...args: unknown[]) => log.warn({ yoga: args.map(describe) }, "yoga"),
   error: (...args: unknown[]) => {
     const err = args.find((a) => a instanceof Error);
-    log.error(err ? { err: safeError(unwrap(err)) } : { yoga: args.map(describe) }, "unexpected error (masked for the client)");
+    const reason = err && unavailableReason(err);
+    // Expected under load or during an outage: one short line (the metric counts them by reason).
+    if (reason) {
+      const { stack: _stack, ...short } = safeError(unwrap(err));
+      return logThrottled("warn", `unavailable-${reason}`, { reason, err: short }, "answered SERVICE_UNAVAILABLE", 1000);
+    }
+    const path = (err as { path?: unknown } | undefined)?.path;
+    log.error(err ? { err: safeError(unwrap(err)), ...(path ? { path } : {}) } : { yoga: args.map(describe) }, "unexpected error (masked for the client)");
   },
 };
 

@@ -4,6 +4,7 @@
 import path from "node:path";
 import { applyMigrations, repoRoot } from "./infra/migrations.js";
 import type { RunningPostgres } from "./infra/postgres.js";
+import pg from "pg";
 import { log, safeError } from "./log.js";
 import { metrics } from "./metrics.js";
 
@@ -35,7 +36,7 @@ let stopSweeper: () => Promise<void> = async () => {};
 installShutdown({ app, stopSweeper: () => stopSweeper(), embedded });
 
 lifecycle.phase = "migrating";
-const applied = await applyMigrations(process.env.DATABASE_URL!);
+const applied = await oneAtATime(process.env.DATABASE_URL!, () => applyMigrations(process.env.DATABASE_URL!));
 if (applied.length) log.info({ migrations: applied }, "migrations applied");
 if (process.env.LINSHE_DEMO === "1") {
   const { seedDemo } = await import("./seed/demo.js");
@@ -47,4 +48,16 @@ if (lifecycle.phase === "migrating") {
   const { startShiftSweeper } = await import("./modules/shift/checkin.service.js");
   stopSweeper = startShiftSweeper();
   log.info({ port: app.port }, `Linshe 邻舍 is running: http://localhost:${app.port}/  (GraphQL: /graphql, health: /livez /readyz)`);
+}
+
+/** Several processes starting together migrate one after the other (a session advisory lock). */
+async function oneAtATime<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: "linshe-migrate" });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtext('linshe:migrations'))");
+    return await work();
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
