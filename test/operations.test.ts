@@ -174,33 +174,40 @@ describe("operating the API", () => {
     let n = 0;
     const worker = async () => {
       while (running) {
-        const res = await fetch(`${app.url}/graphql`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${leader}` },
-          body: JSON.stringify({ query: SUBMIT, variables: { input: { teamId, category: "HELPING_ELDERLY", title: `负载 ${n++}`, story: "……", occurredAt: inMinutes(-60) } } }),
-        });
-        const body = (await res.json()) as { data?: { submitGoodDeed?: { goodDeed?: { id: string } } }; errors?: { extensions?: { code?: string } }[] };
-        outcomes.push({ status: res.status, retryAfter: res.headers.get("retry-after"), codes: (body.errors ?? []).map((e) => String(e.extensions?.code)), id: body.data?.submitGoodDeed?.goodDeed?.id, at: Date.now() });
+        try {
+          const res = await fetch(`${app.url}/graphql`, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${leader}` },
+            body: JSON.stringify({ query: SUBMIT, variables: { input: { teamId, category: "HELPING_ELDERLY", title: `负载 ${n++}`, story: "……", occurredAt: inMinutes(-60) } } }),
+          });
+          const body = (await res.json()) as { data?: { submitGoodDeed?: { goodDeed?: { id: string } } }; errors?: { extensions?: { code?: string } }[] };
+          outcomes.push({ status: res.status, retryAfter: res.headers.get("retry-after"), codes: (body.errors ?? []).map((e) => String(e.extensions?.code)), id: body.data?.submitGoodDeed?.goodDeed?.id, at: Date.now() });
+        } catch (e) {
+          outcomes.push({ status: 0, retryAfter: null, codes: [String(e)], at: Date.now() }); // fails the checks below
+        }
         await sleep(20);
       }
     };
     const workers = Array.from({ length: 4 }, worker);
-    const acked = () => outcomes.filter((o) => o.id).length;
-    await until("writes before the outage", () => acked() >= 5);
+    try {
+      const acked = () => outcomes.filter((o) => o.id).length;
+      await until("writes before the outage", () => acked() >= 5);
 
-    const port = Number(new URL(server.url).port);
-    await server.stop();
-    const stoppedAt = Date.now();
-    const unavailable = () => outcomes.filter((o) => o.at > stoppedAt && o.status === 503).length;
-    await until("503 answers during the outage", () => unavailable() >= 4);
-    expect((await fetch(`${app.url}/livez`)).status).toBe(200);
-    expect((await fetch(`${app.url}/readyz`)).status).toBe(503);
+      const port = Number(new URL(server.url).port);
+      await server.stop();
+      const stoppedAt = Date.now();
+      const unavailable = () => outcomes.filter((o) => o.at > stoppedAt && o.status === 503).length;
+      await until("503 answers during the outage", () => unavailable() >= 4);
+      expect((await fetch(`${app.url}/livez`)).status).toBe(200);
+      expect((await fetch(`${app.url}/readyz`)).status).toBe(503);
 
-    await startDatabase(port);
-    const restartedAt = Date.now();
-    await until("writes after the database came back", () => outcomes.filter((o) => o.at > restartedAt && o.id).length >= 3, 30_000);
-    running = false;
-    await Promise.all(workers);
+      await startDatabase(port);
+      const restartedAt = Date.now();
+      await until("writes after the database came back", () => outcomes.filter((o) => o.at > restartedAt && o.id).length >= 3, 30_000);
+    } finally {
+      running = false;
+      await Promise.all(workers);
+    }
 
     for (const o of outcomes) {
       if (o.id) expect(o).toMatchObject({ status: 200, codes: [] });
@@ -250,6 +257,7 @@ describe("operating the API", () => {
 
       await gate.hold(claimIds.map((id) => Buffer.from(id, "base64").toString().split(":")[1]!));
       const inFlight = claimIds.map((claimId) => gql(app, CHECK_IN, { input: { claimId, method: "LEADER" } }, leader));
+      for (const p of inFlight) p.catch(() => {}); // awaited below; a failed test must not leave them unhandled
       await gate.waiting(3);
       child.kill("SIGTERM");
       await until("the drain to start", () => lines().some((l) => l.msg === "shutdown: draining"));
