@@ -126,7 +126,7 @@ export class StoredStream<Extra extends Record<string, unknown>> {
    */
   subscribe(key: string, since: string | null | undefined, visible: (m: StreamMessage<Extra>) => boolean = () => true): AsyncIterableIterator<StreamMessage<Extra>> {
     const from = since == null ? null : parseCursor(since);
-    void this.start();
+    this.start().catch(() => {}); // a replay reports the failure; a live-only subscriber waits for the next start
     const sub: Subscriber<StreamMessage<Extra>> = {
       queue: eventQueue(() => {
         const set = this.subscribers.get(key);
