@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 vi.hoisted(() => {
   // Read by api/src/config.ts when the app is imported below.
   process.env.DATABASE_LOCK_TIMEOUT_MS = "2000";
+  process.env.DATABASE_POOL_SIZE = "4";
+  process.env.DATABASE_POOL_TIMEOUT_MS = "1000";
 });
 
 import pg from "pg";
@@ -115,20 +117,20 @@ describe("patrol log in commit order", () => {
   });
 });
 
+const unavailableCount = async (reason: string) => (await metrics.unavailable.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
+
 describe("bounded waits", () => {
   it("a claim behind a row lock held from outside answers a clean retryable 503 after lock_timeout; /livez answers meanwhile", async () => {
     const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(300), endsAt: inMinutes(360), capacity: 20 });
-    const phones = Array.from({ length: 12 }, (_, i) => String(13800000160 + i));
+    const phones = Array.from({ length: 3 }, (_, i) => String(13800000160 + i));
     const tokens = await tokensFor(phones);
-    const lockTimeouts = async () => (await metrics.unavailable.get()).values.find((v) => v.labels.reason === "lock_timeout")?.value ?? 0;
-    const before = await lockTimeouts();
+    const before = await unavailableCount("lock_timeout");
     const outside = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await outside.connect();
     await outside.query("BEGIN");
     await outside.query(`SELECT id FROM "Shift" WHERE id = $1 FOR UPDATE`, [dbId(shift.id)]);
     try {
       let settled = 0;
-      // More claims than the pool has connections: sign-in-like requests would queue behind them.
       const claimsInFlight = phones.map(async (p) => {
         const res = await fetch(`${app.url}/graphql`, {
           method: "POST",
@@ -146,12 +148,39 @@ describe("bounded waits", () => {
         expect(r.retryAfter).toBe("5");
         expect(r.body.errors?.map((e) => e.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
       }
-      expect((await lockTimeouts()) - before).toBe(phones.length); // lock_timeout ended each wait, not a later timeout
+      expect((await unavailableCount("lock_timeout")) - before).toBe(phones.length); // lock_timeout ended each wait, not a later timeout
     } finally {
       await outside.query("ROLLBACK");
       await outside.end();
     }
     const after = await gql(app, CLAIM, { input: { shiftId: shift.id } }, tokens.get(phones[0]!));
     expect(after.data!.claimShift.claim.status).toBe("CONFIRMED");
+  });
+  it("a saturated pool answers 503 after the pool timeout, while /livez and /readyz (own connection) answer", async () => {
+    // Every connection of the pool (4 here) held by a check-in waiting at its commit.
+    const phones = ["13800000180", "13800000181", "13800000182", "13800000183"];
+    const held: string[] = [];
+    for (const [i, p] of phones.entries()) held.push(...(await claims([p], 25 + i)));
+    await gate.hold(held.map(dbId));
+    const checkIns = held.map((claimId) => gql(app, CHECK_IN, { input: { claimId, method: "LEADER" } }, leader));
+    try {
+      await gate.waiting(held.length);
+      const before = await unavailableCount("pool_timeout");
+      const res = await fetch(`${app.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${officer}` },
+        body: JSON.stringify({ query: "query { viewer { accountId } }" }),
+        signal: AbortSignal.timeout(20_000), // an unbounded wait fails here, not at the test's timeout
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("SERVICE_UNAVAILABLE");
+      expect((await unavailableCount("pool_timeout")) - before).toBe(1);
+      expect((await fetch(`${app.url}/livez`)).status).toBe(200);
+      expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
+    } finally {
+      await gate.release();
+    }
+    for (const r of await Promise.all(checkIns)) expect(r.data!.checkIn.userErrors).toEqual([]); // held, not cut
   });
 });
