@@ -138,7 +138,7 @@ describe("bounded waits", () => {
           body: JSON.stringify({ query: CLAIM, variables: { input: { shiftId: shift.id } } }),
         });
         settled++;
-        return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as { errors?: { extensions?: { code?: string } }[] } };
+        return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] } };
       });
       const live = await fetch(`${app.url}/livez`);
       expect(live.status).toBe(200);
@@ -146,7 +146,7 @@ describe("bounded waits", () => {
       for (const r of await Promise.all(claimsInFlight)) {
         expect(r.status).toBe(503);
         expect(r.retryAfter).toBe("5");
-        expect(r.body.errors?.map((e) => e.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
+        expect(r.body.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([["SERVICE_UNAVAILABLE", "服务繁忙，请稍后重试"]]);
       }
       expect((await unavailableCount("lock_timeout")) - before).toBe(phones.length); // lock_timeout ended each wait, not a later timeout
     } finally {

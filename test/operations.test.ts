@@ -10,7 +10,6 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { App } from "../api/src/app.js";
-import { issueToken } from "../api/src/auth/tokens.js";
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from "../api/src/infra/postgres.js";
 import { installCommitGate } from "./support/commit-gate.js";
 import { gql, signIn } from "./support/client.js";
@@ -97,9 +96,11 @@ function lines(): Record<string, any>[] {
     });
 }
 
+/** A session token (the demo password; sessions live in the API's own database). */
+const tokens = new Map<string, string>();
 async function tokenFor(phone: string): Promise<string> {
-  const { rows } = await db.query<{ id: string; tokenVersion: number }>(`SELECT id, "tokenVersion" FROM "Account" WHERE phone = $1`, [phone]);
-  return issueToken(rows[0]!.id, rows[0]!.tokenVersion).token;
+  if (!tokens.has(phone)) tokens.set(phone, await signIn(app, phone));
+  return tokens.get(phone)!;
 }
 
 async function teamGid(name: string): Promise<string> {
@@ -114,12 +115,16 @@ describe("operating the API", () => {
     const idNumber = "33060219880808123X";
     const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
     const me = await gql(app, `query Me { viewer { accountId } }`, {}, officer);
-    const REGISTER = `mutation RegisterVolunteer($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { volunteer { id } userErrors { code } } }`;
-    const input = { teamId: await teamGid("好邻舍义警"), name, phone, idNumber, initialPassword: "long-enough-1" };
+    const REGISTER = `mutation RegisterVolunteer($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { activationCode userErrors { code } } }`;
+    const input = { teamId: await teamGid("好邻舍义警"), name, phone, idNumber };
     const ok = await gql(app, REGISTER, { input }, officer);
     expect(ok.data!.registerVolunteer.userErrors).toEqual([]);
     const again = await gql(app, REGISTER, { input }, officer); // a conflict: the phone is taken
     expect(again.data!.registerVolunteer.userErrors[0].code).toBe("CONFLICT");
+    const ACTIVATE = `mutation ActivateAccount($input: ActivateAccountInput!) { activateAccount(input: $input) { token userErrors { code } } }`;
+    const code = ok.data!.registerVolunteer.activationCode as string;
+    const activated = await gql(app, ACTIVATE, { input: { phone, code, password: "long-enough-1", acceptTerms: true } });
+    expect(activated.data!.activateAccount.userErrors).toEqual([]);
     expect(await signIn(app, phone, "long-enough-1")).toBeTruthy();
     const wrong = await gql(app, `mutation SignIn($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }`, { input: { phone, password: "wrong-password" } });
     expect(wrong.data!.signIn.userErrors[0].code).toBe("UNAUTHENTICATED");
@@ -128,7 +133,7 @@ describe("operating the API", () => {
     expect(register).toMatchObject({ level: "info", type: "mutation", status: 200, account: me.data!.viewer.accountId });
     expect(register.reqId).toEqual(expect.any(String));
     expect(register.ms).toEqual(expect.any(Number));
-    for (const secret of [phone, name, idNumber, DEMO_PHONES.fushanOfficer, "long-enough-1"]) expect(output).not.toContain(secret);
+    for (const secret of [phone, name, idNumber, code, DEMO_PHONES.fushanOfficer, "long-enough-1"]) expect(output).not.toContain(secret);
   });
 
   it("serves Prometheus metrics only with METRICS_TOKEN; /livez and /readyz", async () => {

@@ -15,7 +15,7 @@ import { createContext } from "./context.js";
 import { depthLimitRule, enforcePageSizeLimit } from "./graphql/limits.js";
 import { publicCachePlugin } from "./graphql/public-cache.js";
 import { operationKey, subscribeShared } from "./graphql/shared-subscriptions.js";
-import { maskError } from "./graphql/unavailable.js";
+import { localizeUnavailable, maskError } from "./graphql/unavailable.js";
 import { repoRoot } from "./infra/migrations.js";
 import { log, safeError, yogaLogger } from "./log.js";
 import { lifecycle } from "./server/lifecycle.js";
@@ -52,7 +52,7 @@ export function createGraphQL() {
     // Database unavailability answers 503 SERVICE_UNAVAILABLE; other unexpected errors are masked.
     maskedErrors: { maskError },
     logging: yogaLogger,
-    plugins: [requestObservability(), depthLimit, publicCachePlugin(), localizeErrors()],
+    plugins: [requestObservability(), depthLimit, publicCachePlugin(), localizeErrors(), localizeUnavailable()],
     context: async ({ request, wsViewer, wsLocale }) => {
       if (wsViewer !== undefined) return createContext(wsViewer, wsLocale ?? "zh");
       return createContext(await viewerFromToken(bearer(request.headers.get("authorization"))), localeFrom(request.headers.get("accept-language")));

@@ -3,12 +3,15 @@
 // (queries and mutations alike: a mutation that got it was rolled back). Everything else unexpected
 // stays masked as before. The exact shape: docs/operations.md.
 import { GraphQLError } from "graphql";
-import { maskError as yogaMaskError } from "graphql-yoga";
+import { maskError as yogaMaskError, type Plugin } from "graphql-yoga";
 import { config } from "../config.js";
+import { localeFrom, msg } from "../i18n.js";
+import { localizeResult } from "./localize.js";
 import { metrics } from "../metrics.js";
 
 export const SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
-export const UNAVAILABLE_MESSAGE = "服务繁忙，请稍后重试 / Service busy, please retry shortly";
+/** Written in both languages (i18n.ts); answers carry the client's (`localizeUnavailable`, subscriptions). */
+export const UNAVAILABLE_MESSAGE = msg("服务繁忙，请稍后重试", "Service busy, please retry shortly");
 
 export type UnavailableReason = "pool_timeout" | "lock_timeout" | "statement_timeout" | "transaction_timeout" | "unreachable" | "conflict" | "starting" | "draining";
 
@@ -99,4 +102,17 @@ export function maskError(error: unknown, message: string, isDev?: boolean, http
     return serviceUnavailable(reason, { http, path: error instanceof GraphQLError ? error.path : undefined });
   }
   return yogaMaskError(error, message, isDev);
+}
+
+/**
+ * The 503 can be decided outside execution (the context's database read, a pool timeout), where the
+ * per-execution localization does not reach: its message is put in the client's language here.
+ */
+export function localizeUnavailable(): Plugin {
+  return {
+    onResultProcess({ request, result, setResult }) {
+      if (Array.isArray(result) || !("errors" in result) || !result.errors?.some((e) => e.extensions?.code === SERVICE_UNAVAILABLE)) return;
+      setResult(localizeResult(result, localeFrom(request.headers.get("accept-language"))));
+    },
+  };
 }

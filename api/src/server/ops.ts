@@ -4,6 +4,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "../config.js";
+import { localeFrom, localize } from "../i18n.js";
 import { SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE } from "../graphql/unavailable.js";
 import { log, safeError } from "../log.js";
 import { scrape, registry } from "../metrics.js";
@@ -27,7 +28,7 @@ export function handleOps(req: IncomingMessage, res: ServerResponse, pathname: s
       if (lifecycle.phase === "ready" || lifecycle.phase === "draining") return false;
       res
         .writeHead(503, { "content-type": "application/json", "retry-after": String(config.retryAfterSeconds) })
-        .end(JSON.stringify({ errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: SERVICE_UNAVAILABLE, retryAfterSeconds: config.retryAfterSeconds } }] }));
+        .end(JSON.stringify({ errors: [{ message: localize(UNAVAILABLE_MESSAGE, localeFrom(req.headers["accept-language"])), extensions: { code: SERVICE_UNAVAILABLE, retryAfterSeconds: config.retryAfterSeconds } }] }));
       return true;
     default:
       return false;
