@@ -165,7 +165,7 @@ function forbiddenRead(role: Role | "anonymous", viewerStation: StationKey | nul
 describe("no reads across the access boundary", () => {
   it("covers every Node type of the schema in both stations", () => {
     const nodeTypes = Object.values(schema.getTypeMap())
-      .filter((t) => "getInterfaces" in t && (t as { getInterfaces(): { name: string }[] }).getInterfaces().some((i) => i.name === "Node"))
+      .filter((t) => "getInterfaces" in t && (t as { getInterfaces(): readonly { name: string }[] }).getInterfaces().some((i) => i.name === "Node"))
       .map((t) => t.name)
       .sort();
     for (const key of ["fushan", "changqing"] as const) expect([...new Set(nodes[key].map((n) => n.type))].sort()).toEqual(nodeTypes);
