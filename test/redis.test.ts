@@ -86,4 +86,57 @@ describe("two API processes on one Redis", () => {
     expect(after.data!.commendationBoard.edges[0].node).toEqual({ title: "雨中送老人回家", editionTitle: "跨进程表扬榜" });
     await screen.dispose();
   });
+  it("Redis killed and restarted during check-ins: both processes stay up, a dashboard that stayed connected gets every check-in once", async () => {
+    const appA = asApp(a);
+    const appB = asApp(b);
+    const leader = await signIn(appA, DEMO_PHONES.haolinsheLeader);
+    const officer = await signIn(appB, DEMO_PHONES.fushanOfficer);
+    const phones = ["13800000121", "13800000122", "13800000123", "13800000124", "13800000125"];
+    const tokens = await tokensFor(phones);
+    const { shift } = await publishShift(appA, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(20), endsAt: inMinutes(80) });
+    const claimIds: string[] = [];
+    for (const p of phones) claimIds.push((await gql(appA, CLAIM, { input: { shiftId: shift.id } }, tokens.get(p))).data!.claimShift.claim.id);
+    const checkIn = async (claimId: string) => {
+      const res = await gql(appA, CHECK_IN, { input: { claimId, method: "LEADER" } }, leader);
+      expect(res.data!.checkIn.userErrors).toEqual([]);
+    };
+    const ws = wsClient(appB, officer);
+    const watch = subscribe(ws, `subscription ($s: ID!) { patrolCheckIns(stationId: $s) { cursor claim { id } } }`, { s: gid("Station", demo.fushan.id) });
+    const board = subscribe(ws, `subscription ($id: ID!) { shiftUpdated(shiftId: $id) { seatsTaken } }`, { id: shift.id });
+    await new Promise((r) => setTimeout(r, 500));
+    await checkIn(claimIds[0]!);
+    await watch.waitFor(1, 10_000);
+
+    const port = Number(new URL(redis.url).port);
+    await new Promise<void>((resolve) => {
+      redis.child.once("exit", () => resolve());
+      redis.child.kill("SIGKILL");
+    });
+    // Writes during the outage succeed; B hears of them from the database, not from Redis.
+    for (const id of claimIds.slice(1, 4)) await checkIn(id);
+    await watch.waitFor(4, 15_000);
+
+    redis = await startRedis(port);
+    const busUp = async (p: Proc) => {
+      for (let i = 0; i < 200; i++) {
+        if ((await (await fetch(`${p.url}/readyz`)).json()).bus === "up") return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error("the process did not reconnect to Redis");
+    };
+    await Promise.all([busUp(a), busUp(b)]);
+    await checkIn(claimIds[4]!);
+    await watch.waitFor(5, 10_000);
+    // Best-effort topics travel through Redis again: a claim on A updates the board watched on B.
+    const seatsBefore = board.results.length;
+    await gql(appA, CLAIM, { input: { shiftId: shift.id } }, (await tokensFor(["13800000126"])).get("13800000126"));
+    await board.waitFor(seatsBefore + 1, 10_000);
+
+    await new Promise((r) => setTimeout(r, 1500)); // a timer tick or more: no duplicate arrives late
+    const delivered = watch.results.map((r) => r.data!.patrolCheckIns.claim.id);
+    expect(delivered.sort()).toEqual([...claimIds].sort());
+    expect(new Set(watch.results.map((r) => r.data!.patrolCheckIns.cursor)).size).toBe(5);
+    for (const p of [a, b]) expect([p.child.exitCode, p.child.signalCode]).toEqual([null, null]);
+    await ws.dispose();
+  });
 });

@@ -4,6 +4,7 @@ import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { closeFinishedShifts } from "../api/src/modules/shift/checkin.service.js";
 import { sharedSubscriptionStats } from "../api/src/graphql/shared-subscriptions.js";
+import { encodeCursor, parseCursor, type Position } from "../api/src/events/stored-stream.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 import { CANCEL_CLAIM, CHECK_IN, CHECK_OUT, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
@@ -245,6 +246,13 @@ describe("check-in and check-out", () => {
   });
 });
 
+/** Orders cursors by the position they encode (commit order: transaction id, then event id). */
+function byPosition(a: string, b: string): number {
+  const pos = (c: string) => (parseCursor(c) as { after: Position }).after;
+  const [x, y] = [pos(a), pos(b)];
+  return x.xid !== y.xid ? (x.xid < y.xid ? -1 : 1) : x.id === y.id ? 0 : x.id < y.id ? -1 : 1;
+}
+
 describe("live patrol watch", () => {
   const WATCH = `subscription ($stationId: ID!, $since: String) {
     patrolCheckIns(stationId: $stationId, since: $since) { cursor kind flagged claim { volunteer { displayName } } shift { title grid { name } } }
@@ -274,11 +282,11 @@ describe("live patrol watch", () => {
     const replayed = await resumed.waitFor(3);
     await gql(app, CHECK_IN, { input: { claimId: claims[5], method: "LEADER" } }, leader);
     const all = await resumed.waitFor(4);
-    const cursors = all.map((r) => BigInt(r.data!.patrolCheckIns.cursor));
+    const cursors = all.map((r) => r.data!.patrolCheckIns.cursor as string);
     expect(cursors.length).toBe(4);
     expect(new Set(cursors).size).toBe(4);
-    expect([...cursors].sort((a, b) => (a < b ? -1 : 1))).toEqual(cursors);
-    expect(cursors[0]! > BigInt(lastCursor)).toBe(true);
+    expect([...cursors].sort(byPosition)).toEqual(cursors);
+    expect(byPosition(cursors[0]!, lastCursor)).toBe(1);
     expect(replayed.length).toBeGreaterThanOrEqual(3);
     await new Promise((r) => setTimeout(r, 200));
     expect(resumed.results).toHaveLength(4);
@@ -308,11 +316,11 @@ describe("live patrol watch", () => {
   it("lists the latest log entries newest first for a dashboard that opens, to officers only", async () => {
     const q = `query ($id: ID!) { node(id: $id) { ... on Station { patrolLog(first: 3) { edges { node { cursor kind claim { volunteer { displayName } } } } } } } }`;
     const log = await gql(app, q, { id: gid("Station", demo.fushan.id) }, officer);
-    const cursors = log.data!.node.patrolLog.edges.map((e: any) => BigInt(e.node.cursor));
+    const cursors = log.data!.node.patrolLog.edges.map((e: any) => e.node.cursor as string);
     expect(cursors.length).toBe(3);
-    expect([...cursors].sort((a, b) => (a > b ? -1 : 1))).toEqual(cursors);
-    const newest = await prisma.patrolEvent.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { id: "desc" } });
-    expect(cursors[0]).toBe(newest.id);
+    expect([...cursors].sort(byPosition).reverse()).toEqual(cursors);
+    const newest = await prisma.patrolEvent.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: [{ xid: "desc" }, { id: "desc" }] });
+    expect(cursors[0]).toBe(encodeCursor(newest));
     const asVolunteer = await gql(app, q, { id: gid("Station", demo.fushan.id) }, tok(phones[60]!));
     expect(asVolunteer.data!.node.patrolLog).toBeNull();
   });

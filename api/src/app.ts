@@ -1,4 +1,5 @@
-// One HTTP server: /graphql (HTTP + graphql-ws WebSocket), /health, and the built web app at /.
+// One HTTP server: /graphql (HTTP + graphql-ws WebSocket), the operator's routes (/livez, /readyz,
+// /health, /metrics: server/ops.ts), and the built web app at /.
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,12 +12,17 @@ import { bearer } from "./auth/tokens.js";
 import { viewerFromToken, type Viewer } from "./auth/viewer.js";
 import { config } from "./config.js";
 import { createContext } from "./context.js";
-import { prisma } from "./db.js";
 import { depthLimitRule, enforcePageSizeLimit } from "./graphql/limits.js";
 import { publicCachePlugin } from "./graphql/public-cache.js";
 import { operationKey, subscribeShared } from "./graphql/shared-subscriptions.js";
+import { localizeUnavailable, maskError } from "./graphql/unavailable.js";
 import { repoRoot } from "./infra/migrations.js";
-import { closePubSub } from "./pubsub.js";
+import { log, safeError, yogaLogger } from "./log.js";
+import { lifecycle } from "./server/lifecycle.js";
+import { requestObservability } from "./server/observability.js";
+import { handleOps } from "./server/ops.js";
+import { startServing, stopServing } from "./server/serving.js";
+import { drainer } from "./server/drain.js";
 import { localeFrom, type Locale } from "./i18n.js";
 import { localizeErrors } from "./graphql/localize.js";
 import { startSocketSessions, trackSocket } from "./graphql/socket-sessions.js";
@@ -43,8 +49,10 @@ export function createGraphQL() {
     graphqlEndpoint: "/graphql",
     graphiql: config.graphiql ? { subscriptionsProtocol: "WS" } : false,
     landingPage: false,
-    maskedErrors: true,
-    plugins: [depthLimit, publicCachePlugin(), localizeErrors()],
+    // Database unavailability answers 503 SERVICE_UNAVAILABLE; other unexpected errors are masked.
+    maskedErrors: { maskError },
+    logging: yogaLogger,
+    plugins: [requestObservability(), depthLimit, publicCachePlugin(), localizeErrors(), localizeUnavailable()],
     context: async ({ request, req, wsViewer, wsLocale }) => {
       const address = req?.socket?.remoteAddress ?? null;
       if (wsViewer !== undefined) return createContext(wsViewer, wsLocale ?? "zh", address);
@@ -56,7 +64,10 @@ export function createGraphQL() {
 export interface App {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** Starts the event readers and reports ready (start() does it unless told not to). */
+  ready(): Promise<void>;
+  /** Graceful: drains requests within `graceMs` (SHUTDOWN_GRACE_SECONDS), closes sockets with 1012. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export async function buildApp() {
@@ -65,8 +76,8 @@ export async function buildApp() {
   const server = createServer((req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
+      if (handleOps(req, res, url.pathname)) return;
       if (url.pathname === "/graphql") return void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));
-      if (url.pathname === "/health") return void health(res).catch((e) => failed(res, e));
       return serveWeb(url.pathname, res);
     } catch (e) {
       failed(res, e);
@@ -77,8 +88,9 @@ export async function buildApp() {
     else socket.destroy();
   });
   const wss = new WebSocketServer({ server, path: "/graphql" });
-  wss.on("error", (e) => console.error(`[ws] server error: ${e.message}`));
-  wss.on("connection", (socket) => socket.on("error", (e) => console.error(`[ws] socket error: ${e.message}`)));
+  wss.on("error", (e) => log.warn({ err: safeError(e) }, "websocket server error"));
+  wss.on("connection", (socket) => socket.on("error", (e) => log.warn({ err: safeError(e) }, "websocket error")));
+  const drain = drainer(server, wss);
   const stopSocketSessions = startSocketSessions();
   useServer<Record<string, unknown>, { viewer?: Viewer | null; locale?: Locale; request: IncomingMessage; socket: WebSocket }>(
     {
@@ -127,41 +139,34 @@ export async function buildApp() {
   );
 
   return {
-    async start(port = config.port, host = "0.0.0.0"): Promise<App> {
+    /** Listens; with `ready: false` /graphql answers 503 until `app.ready()` (main.ts migrates first). */
+    async start(port = config.port, host = "0.0.0.0", opts: { ready?: boolean } = {}): Promise<App> {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => resolve());
       });
       const actual = (server.address() as AddressInfo).port;
-      return {
+      const app: App = {
         port: actual,
         url: `http://127.0.0.1:${actual}`,
-        stop: async () => {
+        ready: startServing,
+        stop: async (graceMs = config.shutdownGraceSeconds * 1000) => {
+          await drain(graceMs);
           stopSocketSessions();
-          for (const c of wss.clients) c.terminate();
-          await new Promise<void>((r) => wss.close(() => r()));
-          server.closeAllConnections();
-          await new Promise<void>((r) => server.close(() => r()));
-          await closePubSub();
+          await stopServing();
         },
       };
+      if (opts.ready !== false) await app.ready();
+      else lifecycle.phase = "migrating";
+      return app;
     },
   };
 }
 
 function failed(res: ServerResponse, e: unknown) {
-  console.error(`[http] request failed: ${e instanceof Error ? e.message : String(e)}`);
+  log.error({ err: safeError(e) }, "http request failed");
   if (res.headersSent) return void res.destroy();
   res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message: "Unexpected error." }] }));
-}
-
-async function health(res: ServerResponse) {
-  try {
-    await prisma.$queryRaw`SELECT 1`;
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, database: "up" }));
-  } catch {
-    res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, database: "down" }));
-  }
 }
 
 const TYPES: Record<string, string> = {

@@ -28,6 +28,28 @@ export const config = {
   publicCacheSeconds: int("PUBLIC_CACHE_SECONDS", 30),
   /** How often each process re-checks the sessions of its open WebSockets (revocations also arrive at once over the pub/sub). */
   socketSweepMs: int("SOCKET_SWEEP_MS", 3000),
+  /** Bounded waits (docs/operations.md): every wait on the database ends with a retryable error. */
+  db: {
+    poolSize: int("DATABASE_POOL_SIZE", 10),
+    /** Longest wait for a free connection of the pool (pg `connectionTimeoutMillis`). */
+    poolTimeoutMs: int("DATABASE_POOL_TIMEOUT_MS", 10_000),
+    statementTimeoutMs: int("DATABASE_STATEMENT_TIMEOUT_MS", 15_000),
+    /** Longest wait for a row lock, e.g. a claim behind another transaction holding the shift. */
+    lockTimeoutMs: int("DATABASE_LOCK_TIMEOUT_MS", 5_000),
+    idleInTransactionTimeoutMs: int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 15_000),
+    /** Longest interactive transaction (Prisma `timeout`); at least one statement's timeout. */
+    transactionTimeoutMs: int("DATABASE_TRANSACTION_TIMEOUT_MS", 20_000),
+  },
+  /** In-flight requests get this long to finish on SIGTERM / SIGINT. */
+  shutdownGraceSeconds: int("SHUTDOWN_GRACE_SECONDS", 10),
+  /** `Retry-After` of a 503 answer. */
+  retryAfterSeconds: int("RETRY_AFTER_SECONDS", 5),
+  /** Bearer token for /metrics; unset: /metrics is off. */
+  metricsToken: env.METRICS_TOKEN || undefined,
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: env.LOG_LEVEL || "info",
+  /** How often each process reads new stored events (patrol log …) while it also waits for pub/sub hints. */
+  eventsPollMs: Math.max(50, int("EVENTS_POLL_MS", 1000)),
 };
 
 export const MAX_PAGE_SIZE = 100;

@@ -8,6 +8,8 @@ const name = `linshe_test_${randomBytes(5).toString("hex")}`;
 await ensureDatabase(adminUrl, name, inject("templateDb"));
 process.env.DATABASE_URL = withDatabase(adminUrl, name);
 process.env.LOG_SQL ??= "0";
+// Request logs (one line per request) would bury the test output; tests that read logs set their own level.
+process.env.LOG_LEVEL ??= "warn";
 
 afterAll(async () => {
   const { disconnect } = await import("../../api/src/db.js");

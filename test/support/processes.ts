@@ -13,7 +13,8 @@ export interface Proc {
 function stopper(child: ChildProcess) {
   return () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      // Gone already: exited, or killed by a signal (then exitCode stays null).
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
       setTimeout(() => child.kill("SIGKILL"), 5000).unref();
@@ -21,11 +22,11 @@ function stopper(child: ChildProcess) {
 }
 
 /** A real redis-server on a free loopback port (installed by `pnpm test`'s tool check or .ci/run). */
-export async function startRedis(): Promise<Proc> {
+export async function startRedis(port?: number): Promise<Proc> {
   if (spawnSync("redis-server", ["--version"]).error) {
     throw new Error("redis-server is not installed: `apt-get install redis-server` (pnpm test does it when run as root)");
   }
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "pipe" });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("redis-server did not start")), 10_000);

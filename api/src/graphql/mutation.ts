@@ -10,6 +10,7 @@ import { z } from "zod";
 import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { localize, msg } from "../i18n.js";
+import { metrics } from "../metrics.js";
 import { UserFacingError, type UserErrorShape } from "./errors.js";
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : SchemaTypes;
@@ -89,6 +90,7 @@ export function defineMutation<Schema extends z.ZodType, Result extends object>(
 }
 
 function failed<Result>(userErrors: UserErrorShape[]): Partial<Result> & WithUserErrors {
+  for (const e of userErrors) metrics.userErrors.inc({ code: e.code });
   return { userErrors } as Partial<Result> & WithUserErrors;
 }
 

@@ -6,7 +6,7 @@ import { Kind, print, type DocumentNode, type ExecutionArgs, type ExecutionResul
 import type { Plugin } from "graphql-yoga";
 import { config } from "../config.js";
 import type { Context } from "../context.js";
-import { pubsub } from "../pubsub.js";
+import { onBusResume, pubsub } from "../pubsub.js";
 import { idArg } from "./ids.js";
 
 /** Root fields whose answer is the same for everyone who is not signed in. */
@@ -27,6 +27,9 @@ export function invalidatePublicBoard(stationId: string) {
   generations.set(stationId, (generations.get(stationId) ?? 0) + 1);
   for (const [key, e] of entries) if (e.stationId === stationId) entries.delete(key);
 }
+
+// Invalidations sent while Redis was away are lost: after an outage, start afresh.
+onBusResume(() => entries.clear());
 
 let listening = false;
 async function listen() {

@@ -1,9 +1,10 @@
 // Subscriptions that execute each published event once per (operation, viewer), not once per
 // subscriber. Thousands of dashboards of one station watch the same events with the same selection;
 // executing and authorizing the selection for each of them was the fan-out's cost.
-import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult, type GraphQLError } from "graphql";
-import { maskError } from "graphql-yoga";
+import { createSourceEventStream, execute, GraphQLError, type ExecutionArgs, type ExecutionResult } from "graphql";
 import type { Viewer } from "../auth/viewer.js";
+import { metrics } from "../metrics.js";
+import { maskError } from "./unavailable.js";
 import type { Context } from "../context.js";
 import type { Locale } from "../i18n.js";
 import { localizeResult } from "./localize.js";
@@ -28,8 +29,13 @@ export function operationKey(query: string, operationName: string | null | undef
 /** Selection executions for published events since start; tests read deltas. */
 export const sharedSubscriptionStats = { executions: 0 };
 
-const masked = <T extends ExecutionResult>(r: T, locale: Locale): T =>
-  r.errors ? localizeResult({ ...r, errors: r.errors.map((e) => maskError(e, "Unexpected error.") as GraphQLError) }, locale) : r;
+const maskOne = (e: unknown) => maskError(e, "Unexpected error.", false, false) as GraphQLError;
+const masked = <T extends ExecutionResult>(r: T, locale: Locale): T => {
+  if (!r.errors) return r;
+  const errors = r.errors.map(maskOne);
+  for (const e of errors) metrics.errors.inc({ code: String(e.extensions?.code ?? "NONE") });
+  return localizeResult({ ...r, errors }, locale);
+};
 
 /**
  * graphql's `subscribe` (the source stream, then the selection executed per event with the event as
@@ -58,21 +64,40 @@ export async function subscribeShared(args: ExecutionArgs, key: string): Promise
   };
   const done = { value: undefined, done: true } as const;
   let closed = false;
+  metrics.subscriptions.inc();
+  const close = () => {
+    if (!closed) metrics.subscriptions.dec();
+    closed = true;
+  };
   // A plain iterator, not an async generator: `return()` must reach the source at once, even while
   // it waits for the next event, so an unsubscribe stops listening immediately; and an event that
   // arrives after it is not executed for nobody.
   const mapped: AsyncIterableIterator<ExecutionResult> = {
     async next() {
-      const r = await iterator.next();
-      return r.done || closed ? done : { value: await run(r.value), done: false };
+      if (closed) return done;
+      let r: IteratorResult<unknown>;
+      try {
+        r = await iterator.next();
+      } catch (e) {
+        // The source failed (e.g. its replay could not reach the database): one last result with the
+        // error, then the end, so the client resubscribes from its cursor; the socket stays open.
+        close();
+        const error = e instanceof GraphQLError ? e : new GraphQLError((e as Error)?.message ?? String(e), { originalError: e as Error });
+        return { value: masked({ errors: [error] }, locale), done: false };
+      }
+      if (r.done || closed) {
+        close();
+        return done;
+      }
+      return { value: await run(r.value), done: false };
     },
     async return() {
-      closed = true;
+      close();
       await iterator.return?.();
       return done;
     },
     async throw(e: unknown) {
-      closed = true;
+      close();
       await iterator.return?.();
       throw e;
     },

@@ -15,7 +15,7 @@ async function start(opts: EmbeddedOptions): Promise<{ url: string; stop(): Prom
   const dir = path.resolve(opts.dir);
   await mkdir(path.dirname(dir), { recursive: true });
   if (process.getuid?.() === 0) await letPostgresUserReach([dir, postgresBinaryDir()]);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const user = "linshe";
   const password = "linshe";
   const log = opts.quiet ? () => {} : (m: unknown) => process.stderr.write(`[postgres] ${String(m)}`);

@@ -36,6 +36,8 @@ export interface EmbeddedOptions {
   /** false: a throwaway cluster tuned for speed (fsync off). */
   persistent: boolean;
   quiet?: boolean;
+  /** Loopback port; a free one by default (a restart on the same data keeps its port this way). */
+  port?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
-// 签到 / 签退 and the end of shifts. Each stored PatrolEvent is published after its transaction commits.
+// 签到 / 签退 and the end of shifts. PatrolEvent rows are the patrol log's stored stream: readers are
+// told after the transaction commits (patrol-log.ts).
 import type { Viewer } from "../../auth/viewer.js";
 import { msg } from "../../i18n.js";
 import { clock } from "../../clock.js";
@@ -7,12 +8,15 @@ import type { CheckInMethod, PatrolEvent, PatrolEventKind, Shift, ShiftClaim } f
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
 import { assert } from "../../auth/policy.js";
 import { pubsub } from "../../pubsub.js";
+import { log, safeError } from "../../log.js";
+import { metrics } from "../../metrics.js";
+import { patrolLog } from "./patrol-log.js";
 import { checkInWindow, checkOutDeadline, distanceMeters, servedMinutes } from "./shift.rules.js";
 import { lockShift } from "./shift.service.js";
 import { creditCompletedClaims } from "../points/points.service.js";
 
 function publish(events: PatrolEvent[]) {
-  for (const e of events) pubsub.publish("patrolEvent", e.stationId, { id: e.id.toString(), teamId: e.teamId });
+  if (events.length) patrolLog.notify();
 }
 
 async function record(
@@ -172,16 +176,25 @@ export async function closeFinishedShifts(now = clock.now()): Promise<{ noShows:
   return totals;
 }
 
-/** Runs closeFinishedShifts and agreement expiry every `intervalMs` in this process until stopped. */
-export function startShiftSweeper(intervalMs = 60_000): () => void {
-  let running = false;
+/**
+ * Runs closeFinishedShifts and agreement expiry every `intervalMs` in this process until stopped.
+ * The returned stop waits for a sweep in progress to finish (graceful shutdown).
+ */
+export function startShiftSweeper(intervalMs = 60_000): () => Promise<void> {
+  let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = true;
-    Promise.all([closeFinishedShifts(), import("../partner/agreement.service.js").then((m) => m.expireAgreements())])
-      .catch((e) => console.error("[sweeper]", e))
-      .finally(() => (running = false));
+    running = Promise.all([closeFinishedShifts(), import("../partner/agreement.service.js").then((m) => m.expireAgreements())])
+      .then(() => void metrics.sweeperRuns.inc({ result: "ok" }))
+      .catch((e) => {
+        metrics.sweeperRuns.inc({ result: "error" });
+        log.error({ err: safeError(e) }, "sweeper run failed; the next run retries");
+      })
+      .finally(() => (running = null));
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

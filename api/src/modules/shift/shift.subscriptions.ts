@@ -1,15 +1,13 @@
 import { GraphQLError } from "graphql";
-import { Repeater } from "graphql-yoga";
 import { can } from "../../auth/policy.js";
 import { msg } from "../../i18n.js";
 import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
 import { idArg } from "../../graphql/ids.js";
-import { pubsub, type PatrolEventMessage } from "../../pubsub.js";
+import { pubsub } from "../../pubsub.js";
+import { patrolLog } from "./patrol-log.js";
 
 import { PatrolCheckInEvent, Shift } from "./shift.type.js";
-
-const REPLAY_PAGE = 500;
 
 /**
  * One database read per event however many dashboards watch: the row comes with the relations the
@@ -30,55 +28,6 @@ function loadEvent(id: string) {
   return row as ReturnType<typeof prisma.patrolEvent.findUniqueOrThrow>;
 }
 
-/**
- * Replays stored events after `since`, then follows live ones with no gap and no duplicate:
- * listening starts before the replay query, and live events at or below the last replayed cursor
- * are dropped. A Repeater, not an async generator, so an unsubscribe stops listening at once
- * instead of at the next event.
- */
-function replayThenLive(stationId: string, since: bigint | null, visible: (m: PatrolEventMessage) => boolean) {
-  return new Repeater<PatrolEventMessage>(async (push, stop) => {
-    const live = pubsub.subscribe("patrolEvent", stationId)[Symbol.asyncIterator]();
-    const first = live.next(); // starts listening now
-    let stopped = false;
-    // Ending the pub/sub iterator ends a wait for the next event at once.
-    void stop.then(() => {
-      stopped = true;
-      return live.return?.();
-    });
-    try {
-      let last = since ?? -1n;
-      if (since !== null) {
-        for (;;) {
-          const rows = await prisma.patrolEvent.findMany({
-            where: { stationId, id: { gt: last } },
-            select: { id: true, teamId: true },
-            orderBy: { id: "asc" },
-            take: REPLAY_PAGE,
-          });
-          for (const r of rows) {
-            if (stopped) return;
-            last = r.id;
-            const m = { id: r.id.toString(), teamId: r.teamId };
-            if (visible(m)) await push(m);
-          }
-          if (rows.length < REPLAY_PAGE) break;
-        }
-      }
-      let next = first;
-      for (;;) {
-        const { value, done } = await next;
-        if (done || stopped) return;
-        if (BigInt(value.id) > last && visible(value)) await push(value);
-        next = live.next();
-      }
-    } finally {
-      await live.return?.();
-      stop();
-    }
-  });
-}
-
 builder.subscriptionField("patrolCheckIns", (t) =>
   t.field({
     type: PatrolCheckInEvent,
@@ -94,14 +43,10 @@ builder.subscriptionField("patrolCheckIns", (t) =>
       if (!can(v, "patrol.watch", { stationId })) {
         throw new GraphQLError(msg("仅本所民警和队长可查看巡防动态", "Only the station's officers and team leaders watch patrols"), { extensions: { code: "FORBIDDEN" } });
       }
-      let since: bigint | null = null;
-      if (args.since != null) {
-        if (!/^\d{1,19}$/.test(args.since)) throw new GraphQLError(msg("`since` 不是有效的游标", "`since` is not a valid cursor"), { extensions: { code: "BAD_USER_INPUT" } });
-        since = BigInt(args.since);
-      }
-      return replayThenLive(stationId, since, (m) => can(v, "patrol.readEvent", { stationId, teamId: m.teamId }));
+      // Replays what came after `since` in commit order, then follows live events (patrol-log.ts).
+      return patrolLog.subscribe(stationId, args.since, (m) => can(v, "patrol.readEvent", { stationId, teamId: m.teamId }));
     },
-    resolve: (m: PatrolEventMessage) => loadEvent(m.id),
+    resolve: (m: { id: string }) => loadEvent(m.id),
   }),
 );
 

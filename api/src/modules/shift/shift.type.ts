@@ -4,6 +4,7 @@ import { can, check, ledTeamIds } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
+import { deliveryHorizon, encodeCursor } from "../../events/stored-stream.js";
 import type { Prisma, Shift as ShiftRow } from "../../generated/prisma/client.js";
 import { idArg } from "../../graphql/ids.js";
 import { Viewer } from "../account/account.type.js";
@@ -189,7 +190,7 @@ export const PatrolCheckInEvent = builder.prismaObject("PatrolEvent", {
   name: "PatrolCheckInEvent",
   description: "An entry of the patrol log: check-in, check-out or no-show",
   fields: (t) => ({
-    cursor: t.string({ description: "Pass as `since` to replay what came after this event", resolve: (e) => e.id.toString() }),
+    cursor: t.string({ description: "Pass as `since` to replay what came after this event (opaque; follows commit order)", resolve: (e) => encodeCursor(e) }),
     kind: t.field({ type: PatrolEventKind, resolve: (e) => e.kind }),
     at: t.expose("at", { type: "DateTime" }),
     method: t.field({ type: CheckInMethod, nullable: true, resolve: (e) => e.method }),
@@ -281,11 +282,13 @@ builder.prismaObjectField("Station", "patrolLog", (t) =>
     resolve: (s, args, ctx) => {
       const officer = can(ctx.viewer, "station.manage", { stationId: s.id });
       const led = ledTeamIds(ctx.viewer, s.id);
-      return resolveOffsetConnection({ args }, ({ offset, limit }) =>
+      return resolveOffsetConnection({ args }, async ({ offset, limit }) =>
         prisma.patrolEvent.findMany({
-          where: { stationId: s.id, ...(officer ? {} : { teamId: { in: led } }) },
+          // Only events below the delivery horizon, in position order: the newest cursor shown is a
+          // safe `since` for patrolCheckIns (an older transaction may still add events before it).
+          where: { stationId: s.id, xid: { lt: await deliveryHorizon() }, ...(officer ? {} : { teamId: { in: led } }) },
           include: { claim: { include: { volunteer: true, shift: true } }, shift: { include: { grid: true } } },
-          orderBy: { id: "desc" },
+          orderBy: [{ xid: "desc" }, { id: "desc" }],
           skip: offset,
           take: limit,
         }),

@@ -1,0 +1,316 @@
+// Stored event streams (the patrol log now; notifications and call-ups later): events are rows
+// written in the writing transaction, delivered live and replayed from a cursor with no gap and no
+// duplicate, whatever happens to Redis.
+//
+// Commit order. Each row stores the id of the transaction that wrote it (`xid`, a column defaulting
+// to pg_current_xact_id()) beside its BIGSERIAL `id`. The position of a row is (xid, id), and a
+// reader only ever hands out rows whose xid is below the horizon pg_snapshot_xmin(pg_current_snapshot()):
+// every transaction with a lower xid has finished, so every row below the horizon is committed (or
+// gone) and visible to the statement that read it. A transaction that commits later has an xid at
+// or above that horizon, because xids are handed out in increasing order and a running transaction
+// is never below the horizon; its rows therefore sort after everything delivered so far. So a cursor
+// (the position of the last delivered row) can never pass over an event that commits later with a
+// lower id — which a plain id cursor does: ids are taken at INSERT, not at commit.
+// The price: an event waits until every transaction older than its own has ended (milliseconds
+// normally; bounded by the statement, lock and idle-in-transaction timeouts; docs/operations.md).
+//
+// Delivery per process, not per subscriber: one reader per stream and API process reads new rows of
+// all keys with one query, when woken by a pub/sub hint ("stream X has new rows", sent after commit)
+// and on a timer (EVENTS_POLL_MS, faster while rows wait behind the horizon), and routes them to the
+// local subscribers of each key. A lost hint or a Redis outage only delays delivery.
+//
+// Adding a stream: a table with `id BIGSERIAL`, `xid BIGINT NOT NULL DEFAULT
+// pg_current_xact_id()::text::bigint`, an index on (xid, id) and one on (key, xid, id); then
+// `defineStoredStream({ name, table, key, columns })`, `stream.notify()` after the writing transaction
+// commits, and `stream.subscribe(key, since)` in the subscription's resolver.
+import { GraphQLError } from "graphql";
+import { config } from "../config.js";
+import { eventsPool, pool, prisma } from "../db.js";
+import { msg } from "../i18n.js";
+import { log, logThrottled, safeError } from "../log.js";
+import { metrics } from "../metrics.js";
+import { pubsub } from "../pubsub.js";
+import { eventQueue, type EventQueue } from "./queue.js";
+
+export interface Position {
+  xid: bigint;
+  id: bigint;
+}
+
+const compare = (a: Position, b: Position) => (a.xid !== b.xid ? (a.xid < b.xid ? -1 : 1) : a.id === b.id ? 0 : a.id < b.id ? -1 : 1);
+
+/** Opaque to clients; base64url never decodes to a plain number, so legacy id cursors stay distinct. */
+export function encodeCursor(p: Position): string {
+  return Buffer.from(`${p.xid}:${p.id}`).toString("base64url");
+}
+
+/**
+ * Events with an xid below this are final (see above). A list of stored events whose newest cursor a
+ * client may pass as `since` shows only those.
+ */
+export async function deliveryHorizon(): Promise<bigint> {
+  const [row] = await prisma.$queryRaw<{ horizon: string }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`;
+  return BigInt(row!.horizon);
+}
+
+/** What a `since` cursor means: after a position, or (cursors issued before positions) after an id. */
+export type Since = { after: Position } | { afterId: bigint };
+
+export function parseCursor(cursor: string): Since {
+  // Cursors handed out before positions existed were the plain event id. They keep their meaning
+  // ("everything after that id"), which is exactly what they promised; the first event delivered
+  // gives the client a position cursor.
+  if (/^\d{1,19}$/.test(cursor)) return { afterId: BigInt(cursor) };
+  const m = /^(\d{1,19}):(\d{1,19})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!m || cursor.length > 64) throw new GraphQLError(msg("`since` 不是有效的游标", "`since` is not a valid cursor"), { extensions: { code: "BAD_USER_INPUT" } });
+  return { after: { xid: BigInt(m[1]!), id: BigInt(m[2]!) } };
+}
+
+/** What subscribers receive: the row's id, its cursor, its key, and the extra columns asked for. */
+export type StreamMessage<Extra> = { id: string; cursor: string; key: string } & Extra;
+
+interface Subscriber<M> {
+  queue: EventQueue<M>;
+  visible: (m: M) => boolean;
+  /** Only rows after this position (null: any row the reader reads from now on). */
+  after: Position | null;
+  /** A legacy id cursor: only rows with a greater id. */
+  afterId: bigint | null;
+  /** Rows routed while the subscription replays; offered once the replay is done. */
+  buffer: [M, Position][] | null;
+}
+
+const BATCH = 500;
+const streams = new Map<string, StoredStream<Record<string, unknown>>>();
+
+export class StoredStream<Extra extends Record<string, unknown>> {
+  /** Everything at or before `head` has been read and routed; null until started. */
+  private head: Position | null = null;
+  private readonly subscribers = new Map<string, Set<Subscriber<StreamMessage<Extra>>>>();
+  private running = false;
+  private started: Promise<void> | null = null;
+  private polling: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private backoffMs = 0;
+  private failing = false;
+  private readonly tailSql: string;
+  private readonly replaySql: string;
+
+  constructor(readonly spec: { name: string; table: string; key: string; columns: (keyof Extra & string)[] }) {
+    const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
+    const cols = [`${q(spec.key)}::text AS key`, ...spec.columns.map((c) => `${q(c)}::text AS ${q(c)}`)].join(", ");
+    const table = q(spec.table);
+    // One statement, one snapshot: the horizon and the rows are read together.
+    this.tailSql = `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
+      SELECT h.horizon::text AS horizon, e.* FROM h LEFT JOIN LATERAL (
+        SELECT id::text AS id, xid::text AS xid, ${cols} FROM ${table}
+        WHERE (xid, id) > ($1::bigint, $2::bigint) ORDER BY xid, id LIMIT ${BATCH}
+      ) e ON true`;
+    // Replays only up to the reader's head: every row there is below some horizon, hence final.
+    this.replaySql = `SELECT id::text AS id, xid::text AS xid, ${cols} FROM ${table}
+      WHERE ${q(spec.key)} = $1 AND (xid, id) > ($2::bigint, $3::bigint) AND id > $4::bigint AND (xid, id) <= ($5::bigint, $6::bigint)
+      ORDER BY xid, id LIMIT ${BATCH}`;
+    if (streams.has(spec.name)) throw new Error(`stored stream ${spec.name} defined twice`);
+    streams.set(spec.name, this as unknown as StoredStream<Record<string, unknown>>);
+  }
+
+  /** After the writing transaction committed: wakes the readers of every process (best effort). */
+  notify(): void {
+    pubsub.publish("streamHint", { stream: this.spec.name });
+  }
+
+  /**
+   * Events of `key` after `since` (replayed from the database, then live), or from now on without
+   * `since`. Listening starts in this call, before any await. Invalid cursors throw BAD_USER_INPUT.
+   */
+  subscribe(key: string, since: string | null | undefined, visible: (m: StreamMessage<Extra>) => boolean = () => true): AsyncIterableIterator<StreamMessage<Extra>> {
+    const from = since == null ? null : parseCursor(since);
+    this.start().catch(() => {}); // a replay reports the failure; a live-only subscriber waits for the next start
+    const sub: Subscriber<StreamMessage<Extra>> = {
+      queue: eventQueue(() => {
+        const set = this.subscribers.get(key);
+        set?.delete(sub);
+        if (set && !set.size) this.subscribers.delete(key);
+      }),
+      visible,
+      after: from === null ? this.head : "after" in from ? from.after : null,
+      afterId: from !== null && "afterId" in from ? from.afterId : null,
+      buffer: from === null ? null : [],
+    };
+    let set = this.subscribers.get(key);
+    if (!set) this.subscribers.set(key, (set = new Set()));
+    set.add(sub);
+    if (from !== null) void this.replay(key, sub);
+    return sub.queue;
+  }
+
+  private async replay(key: string, sub: Subscriber<StreamMessage<Extra>>) {
+    try {
+      await this.start();
+      const until = this.head!; // rows after it reach `sub.buffer` through the reader
+      let after = sub.after ?? { xid: -1n, id: -1n };
+      for (;;) {
+        if (sub.queue.ended) return;
+        metrics.sqlStatements.inc({ source: "events" });
+        const { rows } = await pool.query(this.replaySql, [key, after.xid, after.id, sub.afterId ?? -1n, until.xid, until.id].map(String));
+        for (const r of rows) {
+          const [m, pos] = this.message(r);
+          after = pos;
+          this.offer(sub, m, pos, "replay");
+        }
+        if (rows.length < BATCH) break;
+      }
+      const buffered = sub.buffer ?? [];
+      sub.buffer = null;
+      for (const [m, pos] of buffered) this.offer(sub, m, pos, "live");
+    } catch (e) {
+      // The client gets SERVICE_UNAVAILABLE (shared-subscriptions) and resubscribes from its cursor.
+      sub.queue.end(e);
+    }
+  }
+
+  private offer(sub: Subscriber<StreamMessage<Extra>>, m: StreamMessage<Extra>, pos: Position, path: "live" | "replay") {
+    if (sub.after && compare(pos, sub.after) <= 0) return;
+    if (sub.afterId !== null && pos.id <= sub.afterId) return;
+    sub.after = pos;
+    if (!sub.visible(m)) return;
+    sub.queue.push(m);
+    metrics.eventsDelivered.inc({ stream: this.spec.name, path });
+  }
+
+  private message(r: Record<string, string>): [StreamMessage<Extra>, Position] {
+    const pos = { xid: BigInt(r.xid!), id: BigInt(r.id!) };
+    const m: Record<string, unknown> = { id: r.id, cursor: encodeCursor(pos), key: r.key };
+    for (const c of this.spec.columns) m[c] = r[c];
+    return [m as StreamMessage<Extra>, pos];
+  }
+
+  /** Reads the current horizon as the starting head, then follows the table. Idempotent. */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      const { rows } = await eventsPool.query<{ horizon: string }>("SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon");
+      metrics.sqlStatements.inc({ source: "events" });
+      this.head ??= { xid: BigInt(rows[0]!.horizon), id: 0n };
+      this.running = true;
+      this.schedule(config.eventsPollMs);
+    })().catch((e) => {
+      this.started = null;
+      throw e;
+    });
+    return this.started;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.started = null;
+    clearTimeout(this.timer);
+    await this.polling;
+    for (const set of this.subscribers.values()) for (const sub of set) sub.queue.end();
+  }
+
+  /** Reads now (a hint arrived), or right after the read in progress. */
+  wake(): void {
+    if (!this.running) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.polling = this.poll();
+  }
+
+  private schedule(ms: number) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), ms);
+    this.timer.unref();
+  }
+
+  private async poll(): Promise<void> {
+    let delay = config.eventsPollMs;
+    try {
+      for (;;) {
+        this.again = false;
+        const { more, heldBack } = await this.readOnce();
+        // Rows wait behind an open transaction: look again soon, backing off up to the normal tick.
+        this.backoffMs = heldBack ? Math.min(this.backoffMs ? this.backoffMs * 2 : 20, config.eventsPollMs) : 0;
+        delay = heldBack ? this.backoffMs : config.eventsPollMs;
+        if (!this.running || !(more || this.again)) break;
+      }
+      if (this.failing) log.info({ stream: this.spec.name }, "stored stream: reading again");
+      this.failing = false;
+    } catch (e) {
+      this.failing = true;
+      logThrottled("warn", `stream-${this.spec.name}`, { err: safeError(e), stream: this.spec.name }, "stored stream: read failed, retrying (subscribers get the events later)");
+    } finally {
+      this.polling = null;
+      if (this.running) this.schedule(delay);
+    }
+  }
+
+  private async readOnce(): Promise<{ more: boolean; heldBack: boolean }> {
+    const head = this.head!;
+    metrics.sqlStatements.inc({ source: "events" });
+    const { rows } = await eventsPool.query<Record<string, string>>(this.tailSql, [String(head.xid), String(head.id)]);
+    const horizon = BigInt(rows[0]!.horizon!);
+    const found = rows.filter((r) => r.id !== null);
+    let heldBack = 0;
+    for (const r of found) {
+      const [m, pos] = this.message(r);
+      // Ordered by xid: from the first row at or above the horizon on, every row waits.
+      if (pos.xid >= horizon) {
+        heldBack = found.length - found.indexOf(r);
+        break;
+      }
+      this.route(m, pos);
+      this.head = pos;
+    }
+    metrics.eventsHeldBack.set({ stream: this.spec.name }, heldBack);
+    const full = found.length === BATCH;
+    if (full && !heldBack) return { more: true, heldBack: false };
+    // Every row below the horizon has been read: the head moves up to it even without rows, so that
+    // a subscription without a cursor starts from now and a replay's upper bound stays current.
+    const floor = { xid: horizon, id: 0n };
+    if (compare(floor, this.head!) > 0) this.head = floor;
+    return { more: false, heldBack: heldBack > 0 };
+  }
+
+  private route(m: StreamMessage<Extra>, pos: Position) {
+    const set = this.subscribers.get(m.key);
+    if (!set) return;
+    for (const sub of set) {
+      if (sub.buffer) sub.buffer.push([m, pos]);
+      else this.offer(sub, m, pos, "live");
+    }
+  }
+}
+
+export function defineStoredStream<Extra extends Record<string, unknown>>(spec: {
+  name: string;
+  table: string;
+  /** Column that routes rows to subscribers (e.g. stationId). */
+  key: string;
+  /** Further columns subscribers filter on; read as text. */
+  columns: (keyof Extra & string)[];
+}): StoredStream<Extra> {
+  return new StoredStream<Extra>(spec);
+}
+
+let hints: AsyncIterableIterator<{ stream: string }> | null = null;
+
+/** Starts every stream's reader and listens for hints; before the process reports ready. */
+export async function startStoredStreams(): Promise<void> {
+  if (!hints) {
+    const it = (hints = pubsub.subscribe("streamHint"));
+    void (async () => {
+      for await (const { stream } of it) streams.get(stream)?.wake();
+    })();
+  }
+  await Promise.all([...streams.values()].map((s) => s.start()));
+}
+
+export async function stopStoredStreams(): Promise<void> {
+  await hints?.return?.();
+  hints = null;
+  await Promise.all([...streams.values()].map((s) => s.stop()));
+}

@@ -1,0 +1,90 @@
+// Structured JSON logs (pino) on stdout. Personal data never goes in: requests are logged by
+// operation name, account id, duration and error codes, never by variables; errors by type, code and
+// the first line of their message with long digit runs (phone and ID numbers) blanked.
+import { pino } from "pino";
+import { config } from "./config.js";
+import { unavailableReason } from "./graphql/unavailable.js";
+
+export const log = pino({
+  level: config.logLevel,
+  base: { service: "linshe-api", pid: process.pid },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label) => ({ level: label }) },
+  // Defence in depth: nothing should log these, and if something does they are blanked.
+  redact: {
+    paths: ["authorization", "*.authorization", "password", "*.password", "phone", "*.phone", "idNumber", "*.idNumber", "legalName", "*.legalName", "variables", "*.variables"],
+    censor: "[redacted]",
+  },
+});
+
+const DIGITS = /\d{6,}[\dXx]?/g;
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** Blanks digit runs long enough to be a phone or ID number. */
+export function scrub(text: string): string {
+  return text.replace(DIGITS, "[redacted]");
+}
+
+/** What a log line may say about an error: its kind, code and first message line, no data it carried. */
+export function safeError(e: unknown): Record<string, unknown> {
+  if (!(e instanceof Error)) return { type: typeof e, message: scrub(String(e)).slice(0, 300) };
+  const code = (e as { code?: unknown }).code;
+  const line = e.message.split("\n").find((l) => l.trim() !== "" && !/^Invalid `.*` invocation/.test(l.trim())) ?? "";
+  const frames = (e.stack ?? "")
+    .split("\n")
+    .filter((l) => /^\s+at /.test(l))
+    .slice(0, 8)
+    .map((l) => scrub(l.trim().replace(/\/[^ ()]*\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/g, "node_modules/").replace(ROOT, "")));
+  const cause = (e as { cause?: unknown }).cause;
+  return {
+    type: e.name && e.name !== "Error" ? e.name : Object.prototype.toString.call(e).slice(8, -1),
+    ...(code !== undefined ? { code: String(code) } : {}),
+    message: scrub(line.trim()).slice(0, 300),
+    ...(frames.length ? { stack: frames } : {}),
+    ...(cause instanceof Error ? { cause: safeError(cause) } : {}),
+  };
+}
+
+/**
+ * Logs at most one line per `key` every `everyMs` (a Redis or database outage would otherwise write
+ * one line per retry), with the number of lines left out since.
+ */
+const lastLogged = new Map<string, { at: number; suppressed: number }>();
+export function logThrottled(level: "warn" | "error", key: string, fields: Record<string, unknown>, message: string, everyMs = 10_000) {
+  const now = Date.now();
+  const seen = lastLogged.get(key);
+  if (seen && now - seen.at < everyMs) {
+    seen.suppressed++;
+    return;
+  }
+  lastLogged.set(key, { at: now, suppressed: 0 });
+  log[level]({ ...fields, ...(seen?.suppressed ? { suppressed: seen.suppressed } : {}) }, message);
+}
+
+/** yoga's logger interface on top of pino, errors made safe. */
+export const yogaLogger = {
+  debug: (...args: unknown[]) => log.debug({ yoga: args.map(describe) }, "yoga"),
+  info: (...args: unknown[]) => log.info({ yoga: args.map(describe) }, "yoga"),
+  warn: (...args: unknown[]) => log.warn({ yoga: args.map(describe) }, "yoga"),
+  error: (...args: unknown[]) => {
+    const err = args.find((a) => a instanceof Error);
+    const reason = err && unavailableReason(err);
+    // Expected under load or during an outage: one short line (the metric counts them by reason).
+    if (reason) {
+      const { stack: _stack, ...short } = safeError(unwrap(err));
+      return logThrottled("warn", `unavailable-${reason}`, { reason, err: short }, "answered SERVICE_UNAVAILABLE", 1000);
+    }
+    const path = (err as { path?: unknown } | undefined)?.path;
+    log.error(err ? { err: safeError(unwrap(err)), ...(path ? { path } : {}) } : { yoga: args.map(describe) }, "unexpected error (masked for the client)");
+  },
+};
+
+function describe(a: unknown): unknown {
+  return a instanceof Error ? safeError(a) : typeof a === "string" ? scrub(a).slice(0, 300) : "[object]";
+}
+
+/** A GraphQLError wrapping a resolver's error: log the resolver's error. */
+function unwrap(e: unknown): unknown {
+  const original = (e as { originalError?: unknown }).originalError;
+  return original instanceof Error ? unwrap(original) : e;
+}

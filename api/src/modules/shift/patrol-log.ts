@@ -1,0 +1,4 @@
+// 巡防日志 as a stored event stream: PatrolEvent rows routed by station; leaders filter by team.
+import { defineStoredStream } from "../../events/stored-stream.js";
+
+export const patrolLog = defineStoredStream<{ teamId: string }>({ name: "patrolLog", table: "PatrolEvent", key: "stationId", columns: ["teamId"] });

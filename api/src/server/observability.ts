@@ -1,0 +1,86 @@
+// One log line and one metric sample per GraphQL request over HTTP: request id (the client's
+// x-request-id when it is a plain token, else a new one; echoed in the answer), operation name and
+// type, account id, duration, HTTP status and error codes. Never variables, never personal data.
+import { randomUUID } from "node:crypto";
+import { getOperationAST, type ExecutionResult } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Context } from "../context.js";
+import { log } from "../log.js";
+import { metrics } from "../metrics.js";
+
+interface RequestState {
+  id: string;
+  start: number;
+  operation?: string;
+  type?: string;
+  account?: string;
+  codes: string[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Operation names become metric labels: a bounded set, the rest counted as "other". */
+const MAX_OPERATION_LABELS = 300;
+const operationLabels = new Set<string>();
+
+function operationLabel(name: string | undefined): string {
+  if (!name) return "anonymous";
+  if (!OPERATION_NAME.test(name)) return "other";
+  if (operationLabels.has(name)) return name;
+  if (operationLabels.size >= MAX_OPERATION_LABELS) return "other";
+  operationLabels.add(name);
+  return name;
+}
+
+function errorCodes(result: unknown): string[] {
+  const errors = (result as ExecutionResult | undefined)?.errors;
+  return errors ? errors.map((e) => String(e.extensions?.code ?? "NONE")) : [];
+}
+
+export function requestObservability(): Plugin<{ viewer?: Context["viewer"] }> {
+  const requests = new WeakMap<Request, RequestState>();
+  return {
+    onRequest({ request }) {
+      const given = request.headers.get("x-request-id");
+      requests.set(request, { id: given && REQUEST_ID.test(given) ? given : randomUUID(), start: performance.now(), codes: [] });
+    },
+    onParams({ request, params }) {
+      const s = requests.get(request);
+      if (s && typeof params.operationName === "string") s.operation = params.operationName;
+    },
+    onExecute({ args }) {
+      const ctx = args.contextValue as { request?: Request; viewer?: Context["viewer"] };
+      const s = ctx.request && requests.get(ctx.request);
+      if (!s) return;
+      const op = getOperationAST(args.document, args.operationName);
+      s.operation = op?.name?.value ?? s.operation;
+      s.type = op?.operation;
+      s.account = ctx.viewer?.accountId;
+    },
+    onResultProcess({ request, result }) {
+      const s = requests.get(request);
+      if (!s) return;
+      for (const r of Array.isArray(result) ? result : [result]) s.codes.push(...errorCodes(r));
+    },
+    onResponse({ request, response }) {
+      const s = requests.get(request);
+      if (!s) return;
+      const seconds = (performance.now() - s.start) / 1000;
+      response.headers.set("x-request-id", s.id);
+      const operation = operationLabel(s.operation);
+      metrics.requestDuration.observe({ operation, type: s.type ?? "none", status: String(response.status) }, seconds);
+      for (const code of s.codes) metrics.errors.inc({ code });
+      const line = {
+        reqId: s.id,
+        operation: s.operation && OPERATION_NAME.test(s.operation) ? s.operation : operation,
+        type: s.type,
+        account: s.account,
+        status: response.status,
+        ms: Math.round(seconds * 10_000) / 10,
+        ...(s.codes.length ? { errors: s.codes } : {}),
+      };
+      if (response.status >= 500) log.warn(line, "graphql request failed");
+      else log.info(line, "graphql request");
+    },
+  };
+}
