@@ -120,12 +120,12 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "team.read": { own: STAFF, other: "Adm" },
   "team.create": { own: "O Adm", other: "Adm" },
   "team.update": { own: "TL O Adm", other: "Adm" },
-  "team.addMember": { own: "TL O Adm", other: "Adm" },
+  "team.addMember": { own: "O Adm", other: "Adm" },
   "team.removeMember": { own: "TL O Adm", other: "Adm" },
   "team.setRole": { own: "O Adm", other: "Adm" },
   "squad.create": { own: "TL O Adm", other: "Adm" },
   "squad.update": { own: "SL TL O Adm", other: "Adm" },
-  "squad.addMember": { own: "SL TL O Adm", other: "Adm" },
+  "squad.addMember": { own: "TL O Adm", other: "Adm" },
   "squad.removeMember": { own: "SL TL O Adm", other: "Adm" },
   "squad.setLeader": { own: "O Adm", other: "Adm" },
   "membership.read": { own: STAFF, other: "Adm" },
@@ -220,10 +220,13 @@ describe("the access policy", () => {
     expect(can(sl, "squad.removeMember", { stationId: A.station, teamId: A.team, squadId: A.squad, role: "LEADER" })).toBe(false);
   });
 
-  it("lets leaders remove members but only officers remove leaders", () => {
+  it("lets leaders remove members but only officers remove leaders, squad leaders included", () => {
     const leaderRow = { stationId: A.station, teamId: A.team, role: "LEADER" as const };
     expect(can(ROLES.TL!, "team.removeMember", leaderRow)).toBe(false);
     expect(can(ROLES.O!, "team.removeMember", leaderRow)).toBe(true);
+    const squadLeader = { stationId: A.station, teamId: A.team, role: "MEMBER" as const, leadsSquad: true };
+    expect(can(ROLES.TL!, "team.removeMember", squadLeader)).toBe(false);
+    expect(can(ROLES.O!, "team.removeMember", squadLeader)).toBe(true);
   });
 
   it("adds only people of the team's own station, and never manages someone of another station too", () => {

@@ -78,7 +78,19 @@ builder.scalarType("DateTime", {
   parseLiteral: (node) => parseDateTime(node.kind === Kind.STRING ? node.value : null),
 });
 
+const ISO = /^([+-]?\d{4,6})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * ISO-8601 with an explicit offset (Z or ±hh:mm) and a date that exists: 2027-02-30 is refused, not
+ * rolled over into March, and a time without an offset is not read in the server's own zone.
+ */
 function parseDateTime(v: unknown): Date {
-  if (typeof v !== "string" || !/^[+-]?\d{4,6}-\d{2}-\d{2}/.test(v)) return new Date(Number.NaN);
-  return new Date(v);
+  const m = typeof v === "string" ? ISO.exec(v) : null;
+  if (!m) return new Date(Number.NaN);
+  const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? "0"].map(Number) as [number, number, number, number, number, number];
+  const wall = new Date(0);
+  wall.setUTCFullYear(y, mo - 1, d);
+  wall.setUTCHours(h, mi, sec);
+  if (wall.getUTCFullYear() !== y || wall.getUTCMonth() !== mo - 1 || wall.getUTCDate() !== d || h > 23 || mi > 59 || sec > 59) return new Date(Number.NaN);
+  return new Date(v as string);
 }

@@ -64,6 +64,8 @@ export interface MembershipFacts {
   teamId: string;
   /** role of the membership being changed (removing a leader needs an officer) */
   role?: "MEMBER" | "LEADER";
+  /** the person leads a squad of this team (removing them from the team removes a squad leader) */
+  leadsSquad?: boolean;
 }
 /** Something that belongs to a person at one station: their points there, their certificate. */
 export interface PersonAtStation {
@@ -89,6 +91,15 @@ export function seesStation(v: Viewer | null, stationId: string): boolean {
   if (v.isAdmin || v.officerStationIds.has(stationId) || memberOfStation(v, stationId)) return true;
   for (const s of v.partnerAdminOf.values()) if (s === stationId) return true;
   return false;
+}
+
+/**
+ * A Prisma filter on a station id for lists that mix stations (a person's memberships and claims):
+ * rows of stations the viewer cannot see are left out, so not even their cursors or count show.
+ */
+export function visibleStationFilter(v: Viewer | null): { in: string[] } | undefined {
+  if (v?.isAdmin) return undefined;
+  return { in: v ? visibleStationIds(v) : [] };
 }
 
 export function visibleStationIds(v: Viewer): string[] {
@@ -120,17 +131,20 @@ const rules = {
   "team.read": (v: Viewer | null, r: TeamFacts) => seesStation(v, r.stationId),
   "team.create": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
   "team.update": (v: Viewer | null, r: TeamFacts) => officerOf(v, r.stationId) || leadsTeam(v, r.teamId),
-  /** Only people of the team's station join it through a leader or officer; others accept an invitation. */
-  "team.addMember": (v: Viewer | null, r: { team: TeamFacts; person: PersonFacts }) =>
-    (officerOf(v, r.team.stationId) || leadsTeam(v, r.team.teamId)) && belongsTo(r.person, r.team.stationId),
+  /**
+   * Only officers add the station's people to a team (others join by accepting an invitation): a
+   * leader who could add anyone would thereby read anyone's personal data.
+   */
+  "team.addMember": (v: Viewer | null, r: { team: TeamFacts; person: PersonFacts }) => officerOf(v, r.team.stationId) && belongsTo(r.person, r.team.stationId),
   "team.removeMember": (v: Viewer | null, r: MembershipFacts) =>
-    officerOf(v, r.stationId) || (leadsTeam(v, r.teamId) && r.role !== "LEADER"),
+    officerOf(v, r.stationId) || (leadsTeam(v, r.teamId) && r.role !== "LEADER" && !r.leadsSquad),
   /** Leader roles change only by officers. */
   "team.setRole": (v: Viewer | null, r: TeamFacts) => officerOf(v, r.stationId),
   "squad.create": (v: Viewer | null, r: TeamFacts) => officerOf(v, r.stationId) || leadsTeam(v, r.teamId),
   "squad.update": (v: Viewer | null, r: SquadFacts) => officerOf(v, r.stationId) || leadsTeam(v, r.teamId) || leadsSquad(v, r.squadId),
+  /** Officers and the team's leaders (who already see every member); a squad leader would widen their own view. */
   "squad.addMember": (v: Viewer | null, r: { squad: SquadFacts; person: PersonFacts }) =>
-    (officerOf(v, r.squad.stationId) || leadsTeam(v, r.squad.teamId) || leadsSquad(v, r.squad.squadId)) && r.person.teamIds.includes(r.squad.teamId),
+    (officerOf(v, r.squad.stationId) || leadsTeam(v, r.squad.teamId)) && r.person.teamIds.includes(r.squad.teamId),
   "squad.removeMember": (v: Viewer | null, r: SquadFacts & { role?: "MEMBER" | "LEADER" }) =>
     officerOf(v, r.stationId) || ((leadsTeam(v, r.teamId) || leadsSquad(v, r.squadId)) && r.role !== "LEADER"),
   "squad.setLeader": (v: Viewer | null, r: SquadFacts) => officerOf(v, r.stationId),

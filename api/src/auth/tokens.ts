@@ -10,6 +10,7 @@ export interface TokenClaims {
   exp: number;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const b64 = (v: Buffer | string) => Buffer.from(v).toString("base64url");
 const HEADER = b64(JSON.stringify({ alg: "HS256", typ: "JWT" }));
 
@@ -33,6 +34,7 @@ export function verifyToken(token: string, now = Date.now()): TokenClaims | null
   try {
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as TokenClaims;
     if (typeof claims.sub !== "string" || typeof claims.sid !== "string" || typeof claims.exp !== "number") return null;
+    if (!UUID.test(claims.sub) || !UUID.test(claims.sid)) return null;
     if (claims.exp * 1000 <= now) return null;
     return claims;
   } catch {

@@ -60,10 +60,17 @@ export function parseCursor(cursor: string): Since {
   // Cursors handed out before positions existed were the plain event id. They keep their meaning
   // ("everything after that id"), which is exactly what they promised; the first event delivered
   // gives the client a position cursor.
-  if (/^\d{1,19}$/.test(cursor)) return { afterId: BigInt(cursor) };
+  const bad = () => new GraphQLError(msg("`since` 不是有效的游标", "`since` is not a valid cursor"), { extensions: { code: "BAD_USER_INPUT" } });
+  // Both parts are PostgreSQL bigints: a larger number is no cursor of ours.
+  const bigint = (d: string) => {
+    const n = BigInt(d);
+    if (n > 9223372036854775807n) throw bad();
+    return n;
+  };
+  if (/^\d{1,19}$/.test(cursor)) return { afterId: bigint(cursor) };
   const m = /^(\d{1,19}):(\d{1,19})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!m || cursor.length > 64) throw new GraphQLError(msg("`since` 不是有效的游标", "`since` is not a valid cursor"), { extensions: { code: "BAD_USER_INPUT" } });
-  return { after: { xid: BigInt(m[1]!), id: BigInt(m[2]!) } };
+  if (!m || cursor.length > 64) throw bad();
+  return { after: { xid: bigint(m[1]!), id: bigint(m[2]!) } };
 }
 
 /** What subscribers receive: the row's id, its cursor, its key, and the extra columns asked for. */

@@ -10,6 +10,7 @@ import {
   type ValidationContext,
 } from "graphql";
 import { MAX_PAGE_SIZE } from "../config.js";
+import { msg } from "../i18n.js";
 
 /** Every connection's `first`/`last` must be within 0..MAX_PAGE_SIZE: a clear error, not a silent clamp. */
 export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
@@ -17,10 +18,17 @@ export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
     if (!(type instanceof GraphQLObjectType) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
       const limited = field.args.filter((a) => a.name === "first" || a.name === "last").map((a) => a.name);
-      if (!limited.length) continue;
+      const cursors = field.args.filter((a) => a.name === "after" || a.name === "before").map((a) => a.name);
+      if (!limited.length && !cursors.length) continue;
       const resolve = field.resolve;
       const subscribe = field.subscribe;
       const check = (args: Record<string, unknown>) => {
+        for (const name of cursors) {
+          const v = args[name];
+          if (typeof v === "string" && !validCursor(v)) {
+            throw new GraphQLError(msg(`\`${name}\` 不是有效的游标`, `\`${name}\` is not a valid cursor`), { extensions: { code: "BAD_USER_INPUT", argument: name } });
+          }
+        }
         for (const name of limited) {
           const v = args[name];
           if (typeof v === "number" && (v < 0 || v > MAX_PAGE_SIZE)) {
@@ -35,6 +43,21 @@ export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
     }
   }
   return schema;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Cursors this API hands out: a row id (Pothos prisma, "GPC:S:<uuid>", "GPC:N:<bigint>") or an offset
+ * ("OffsetConnection:<n>"). Anything else is the caller's mistake, not a database error.
+ */
+export function validCursor(cursor: string): boolean {
+  if (cursor.length > 200) return false;
+  const raw = Buffer.from(cursor, "base64").toString("utf8");
+  if (raw.startsWith("GPC:S:")) return UUID.test(raw.slice(6));
+  if (raw.startsWith("GPC:N:")) return /^\d{1,18}$/.test(raw.slice(6));
+  const offset = /^OffsetConnection:(\d{1,7})$/.exec(raw);
+  return !!offset;
 }
 
 /** Rejects operations nested deeper than `max` fields (fragments followed, introspection too). */

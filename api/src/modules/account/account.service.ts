@@ -87,7 +87,8 @@ export async function resetVolunteerPassword(viewer: Viewer, input: { volunteerI
       if (other) throw conflict(msg("该手机号的账号未与此义警关联，请联系平台管理员", "The account of this phone is not linked to this volunteer: ask an administrator"), ["input", "volunteerId"]);
       account = await tx.account.create({ data: { phone: volunteer.phone, passwordHash: "!", passwordSet: false, volunteerId: volunteer.id } });
     }
-    await tx.account.update({ where: { id: account.id }, data: { codeHash: codeHash(code), codeExpiresAt: expiresAt } });
+    // The old password stops working at once: whoever knew it cannot sign back in before the owner sets a new one.
+    await tx.account.update({ where: { id: account.id }, data: { codeHash: codeHash(code), codeExpiresAt: expiresAt, passwordSet: false } });
     return { accountId: account.id, ended: await revokeSessions(tx, account.id) };
   }, TX);
   announceRevocation(accountId, "RESET", ended);

@@ -117,12 +117,12 @@ export async function rejectGoodDeed(viewer: Viewer, input: { goodDeedId: string
   });
 }
 
-async function boardManager(viewer: Viewer, teamId: string, field: string[]) {
+async function boardManager(viewer: Viewer, teamId: string, field: string[], what = msg("队伍", "Team")) {
   const team = await prisma.team.findUnique({ where: { id: teamId } });
   if (!team) throw notFound(msg("队伍", "Team"), field);
   assert(viewer, "board.publish", { stationId: team.stationId, teamId: team.id }, {
     message: msg("仅队长或民警可发布表扬榜", "Only the team's leaders and the station's officers publish its board"),
-    hide: { what: msg("队伍", "Team"), field, stationId: team.stationId },
+    hide: { what, field, stationId: team.stationId },
   });
   return team;
 }
@@ -152,7 +152,7 @@ export async function publishCommendationBoard(viewer: Viewer, input: { teamId: 
 export async function withdrawCommendationBoard(viewer: Viewer, input: { editionId: string }) {
   const edition = await prisma.boardEdition.findUnique({ where: { id: input.editionId } });
   if (!edition) throw notFound(msg("表扬榜期次", "Board edition"), ["input", "editionId"]);
-  await boardManager(viewer, edition.teamId, ["input", "editionId"]);
+  await boardManager(viewer, edition.teamId, ["input", "editionId"], msg("表扬榜期次", "Board edition"));
   if (edition.withdrawnAt) return edition;
   const updated = await prisma.boardEdition.update({
     where: { id: edition.id },

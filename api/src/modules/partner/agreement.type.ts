@@ -1,5 +1,6 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
+import { dateArg } from "../../graphql/ids.js";
 import { adminPartnerIds, can, check } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma } from "../../db.js";
@@ -82,7 +83,7 @@ export const Agreement = builder.prismaNode("Agreement", {
       type: [ObligationFulfilmentRef],
       description: "履约 of the current version for the periods containing `at` (default now)",
       args: { at: t.arg({ type: "DateTime" }) },
-      resolve: (a, args, ctx) => ctx.loaders.fulfilment(args.at ?? clock.now()).load(a),
+      resolve: (a, args, ctx) => ctx.loaders.fulfilment(args.at ? dateArg(args.at, "at") : clock.now()).load(a),
     }),
   }),
 });
@@ -193,7 +194,7 @@ builder.prismaObjectField("Station", "partnerFulfilment", (t) =>
         where: { stationId: station.id, status: "ACTIVE", ...(officer ? {} : { partnerId: { in: own } }) },
         select: { id: true, partnerId: true, currentVersion: true },
       });
-      const map = await fulfilmentOf(agreements, args.at ?? clock.now());
+      const map = await fulfilmentOf(agreements, args.at ? dateArg(args.at, "at") : clock.now());
       const ranked = agreements
         .map((a) => ({ partnerId: a.partnerId, agreementId: a.id, obligations: map.get(a.id) ?? [], percent: overallPercent(map.get(a.id) ?? []) }))
         .sort((x, y) => (y.percent ?? -1) - (x.percent ?? -1) || x.partnerId.localeCompare(y.partnerId));

@@ -1,4 +1,4 @@
-import { can, check } from "../../auth/policy.js";
+import { can, check, visibleStationFilter } from "../../auth/policy.js";
 import { builder } from "../../builder.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { maskName, maskPhone } from "../volunteer/mask.js";
@@ -34,7 +34,8 @@ builder.prismaNode("Partner", {
       nullable: true,
       description: "The partner's volunteers (officers of the station and the partner's admins)",
       authScopes: (p) => ({ policy: check("partner.readPrivate", { stationId: p.stationId, partnerId: p.id }) }),
-      query: { orderBy: { id: "asc" } },
+      // Its people at the stations the viewer sees (the partner's station, for its officers and admins).
+      query: (_a, ctx) => ({ where: { teams: { some: { team: { stationId: visibleStationFilter(ctx.viewer) } } } }, orderBy: { id: "asc" } }),
       totalCount: true,
     }),
   }),

@@ -149,13 +149,19 @@ export async function createShift(
 export type ApplyTo = "THIS_SHIFT" | "FUTURE_SHIFTS";
 
 /** The shifts an edit or cancellation reaches: this one, or this and later ones of its series not yet started. */
-async function reach(shift: Shift, applyTo: ApplyTo, now: Date): Promise<string[]> {
+/** Every shift reached must be one the viewer runs: shifts of a series may lie in other squads. */
+async function reach(viewer: Viewer, shift: Shift, applyTo: ApplyTo, now: Date): Promise<string[]> {
   if (applyTo === "THIS_SHIFT" || !shift.seriesId) return [shift.id];
   const rows = await prisma.shift.findMany({
     where: { seriesId: shift.seriesId, startsAt: { gte: shift.startsAt, gt: now }, status: "OPEN" },
-    select: { id: true },
+    select: { id: true, stationId: true, teamId: true, squadId: true },
     orderBy: { startsAt: "asc" },
   });
+  for (const r of rows) {
+    assert(viewer, "shift.manage", r, {
+      message: msg("该系列的后续班次中有不属于你管理范围的班次，请只修改本班次", "Later shifts of this series include ones you do not run: change this shift only"),
+    });
+  }
   return rows.map((r) => r.id);
 }
 
@@ -177,7 +183,7 @@ export async function updateShift(
   const startDelta = input.startsAt ? input.startsAt.getTime() - shift.startsAt.getTime() : 0;
   const endDelta = input.endsAt ? input.endsAt.getTime() - shift.endsAt.getTime() : 0;
   if (input.startsAt || input.endsAt) checkTimes(new Date(shift.startsAt.getTime() + startDelta), new Date(shift.endsAt.getTime() + endDelta), now);
-  const ids = await reach(shift, input.applyTo, now);
+  const ids = await reach(viewer, shift, input.applyTo, now);
 
   return committed(async (tx, out) => {
     const updated: Shift[] = [];
@@ -224,7 +230,7 @@ export async function cancelShift(viewer: Viewer, input: { shiftId: string; reas
   const shift = await managedShift(viewer, input.shiftId);
   if (shift.status === "CANCELLED") return { shifts: [shift] }; // cancelling twice changes nothing
   if (shift.status !== "OPEN" || shift.endsAt <= now) throw conflict(msg("班次已结束", "The shift is already over"), ["input", "shiftId"]);
-  const ids = await reach(shift, input.applyTo, now);
+  const ids = await reach(viewer, shift, input.applyTo, now);
   return committed(async (tx, out) => {
     const cancelled: Shift[] = [];
     for (const id of ids) {

@@ -1,12 +1,12 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
-import { can, check, ledTeamIds } from "../../auth/policy.js";
+import { can, check, ledTeamIds, visibleStationFilter } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
 import { deliveryHorizon, encodeCursor } from "../../events/stored-stream.js";
 import type { Prisma, Shift as ShiftRow } from "../../generated/prisma/client.js";
-import { idArg } from "../../graphql/ids.js";
+import { dateArg, idArg } from "../../graphql/ids.js";
 import { Viewer } from "../account/account.type.js";
 import { Specialty } from "../volunteer/volunteer.type.js";
 
@@ -234,7 +234,7 @@ builder.queryField("shifts", (t) =>
           squadId: args.squadId ? idArg(String(args.squadId), "Squad", "squadId") : undefined,
           kind: args.kind ?? undefined,
           status: args.onlyOpen ? "OPEN" : undefined,
-          ...dateRange(args.from ?? clock.now(), args.to),
+          ...dateRange(args.from ? dateArg(args.from, "from") : clock.now(), args.to ? dateArg(args.to, "to") : null),
         },
         orderBy: [{ startsAt: "asc" }, { id: "asc" }],
       }),
@@ -248,8 +248,8 @@ builder.prismaObjectField("Volunteer", "shifts", (t) =>
     args: { status: t.arg({ type: [ClaimStatus] }) },
     nullable: true,
     authScopes: async (v, _a, ctx) => ({ policy: check("volunteer.readPersonal", await ctx.loaders.person.load(v.id)) }),
-    query: (args) => ({
-      where: args.status ? { status: { in: args.status } } : undefined,
+    query: (args, ctx) => ({
+      where: { ...(args.status ? { status: { in: args.status } } : {}), shift: { stationId: visibleStationFilter(ctx.viewer) } },
       orderBy: [{ shift: { startsAt: "asc" } }, { id: "asc" }],
     }),
   }),

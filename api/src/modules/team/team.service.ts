@@ -106,7 +106,7 @@ export async function addTeamMember(viewer: Viewer, input: { teamId: string; vol
   assert(viewer, "team.update", facts, { hide });
   const person = await visiblePerson(viewer, input.volunteerId, ["input", "volunteerId"]);
   assert(viewer, "team.addMember", { team: facts, person }, {
-    message: msg("只能添加本所义警；其他人请通过登记邀请加入", "Only volunteers of this station can be added; register others so they can accept"),
+    message: msg("仅民警可把本所义警加入队伍；其他人请通过登记邀请加入", "Only officers add the station's volunteers to a team; register others so they can accept"),
   });
   const existing = await prisma.teamMembership.findUnique({ where: { teamId_volunteerId: { teamId: team.id, volunteerId: input.volunteerId } } });
   if ((existing ? existing.role : "MEMBER") !== input.role) {
@@ -127,7 +127,8 @@ export async function removeTeamMember(viewer: Viewer, input: { teamId: string; 
   assert(viewer, "team.update", facts, { hide });
   const membership = await prisma.teamMembership.findUnique({ where: { teamId_volunteerId: { teamId: team.id, volunteerId: input.volunteerId } } });
   if (!membership) throw notFound(msg("成员关系", "Membership"), ["input", "volunteerId"]);
-  assert(viewer, "team.removeMember", { ...facts, role: membership.role }, { message: msg("仅民警可移除队长", "Only officers remove a team leader") });
+  const leadsSquad = !!(await prisma.squadMembership.findFirst({ where: { volunteerId: input.volunteerId, role: "LEADER", squad: { teamId: team.id } }, select: { id: true } }));
+  assert(viewer, "team.removeMember", { ...facts, role: membership.role, leadsSquad }, { message: msg("仅民警可移除队长或小队长", "Only officers remove a team or squad leader") });
   // Leaving a team also leaves its squads.
   await prisma.$transaction([
     prisma.squadMembership.deleteMany({ where: { volunteerId: input.volunteerId, squad: { teamId: team.id } } }),

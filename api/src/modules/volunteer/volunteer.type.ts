@@ -1,6 +1,6 @@
 import { builder } from "../../builder.js";
 import type { Context } from "../../context.js";
-import { can, check } from "../../auth/policy.js";
+import { can, check, visibleStationFilter } from "../../auth/policy.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { maskIdNumber, maskName, maskPhone } from "./mask.js";
 
@@ -55,8 +55,14 @@ export const Volunteer = builder.prismaNode("Volunteer", {
     skills: t.exposeStringList("skills"),
     status: t.field({ type: VolunteerStatus, resolve: (p) => p.status }),
     partner: t.relation("partner", { nullable: true }),
-    teams: t.relatedConnection("teams", { cursor: "id", query: { orderBy: { id: "asc" } } }),
-    squads: t.relatedConnection("squads", { cursor: "id", query: { orderBy: { id: "asc" } } }),
+    teams: t.relatedConnection("teams", {
+      cursor: "id",
+      query: (_a, ctx) => ({ where: { team: { stationId: visibleStationFilter(ctx.viewer) } }, orderBy: { id: "asc" } }),
+    }),
+    squads: t.relatedConnection("squads", {
+      cursor: "id",
+      query: (_a, ctx) => ({ where: { squad: { team: { stationId: visibleStationFilter(ctx.viewer) } } }, orderBy: { id: "asc" } }),
+    }),
   }),
 });
 

@@ -1,0 +1,123 @@
+// What an outside attack on the access policy found, each kept as a test (see the closing note of
+// issue 12): reach through a weekly series, an old password after a reset, answers that were masked
+// errors, a leaderboard filtered by another station's team, lax dates, a CSV cell cut by ";", and
+// cursors of another station's rows.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { signToken } from "../api/src/auth/tokens.js";
+import { prisma } from "../api/src/db.js";
+import { csvCell } from "../api/src/lib/csv.js";
+import { gql, signIn, startApp } from "./support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { inMinutes, publishShift, teamGid } from "./support/shifts.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let officer: string;
+let leader: string;
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+});
+afterAll(() => app?.stop());
+
+const masked = (r: { errors?: { message: string }[] }) => (r.errors ?? []).filter((e) => e.message === "Unexpected error.");
+
+describe("findings of the outside attack", () => {
+  it("a squad leader cannot reach shifts of other squads through a weekly series", async () => {
+    const squad = demo.squads[0]!;
+    const squadLeader = (await prisma.squadMembership.findFirstOrThrow({ where: { squadId: squad.id, role: "LEADER" }, include: { volunteer: true } })).volunteer;
+    const first = inMinutes(60 * 24 * 3);
+    const series = await publishShift(app, leader, {
+      teamId: teamGid(demo.haolinshe.id),
+      startsAt: first,
+      endsAt: new Date(first.getTime() + 3600_000),
+      repeat: { weekdays: [1, 2, 3, 4, 5, 6, 7], until: inMinutes(60 * 24 * 8) },
+    });
+    const ids = series.shifts.map((s) => s.id);
+    // Only the first shift is in the squad leader's squad; the rest stay team-wide.
+    const moved = await gql(app, `mutation ($input: UpdateShiftInput!) { updateShift(input: $input) { userErrors { code } } }`, { input: { shiftId: ids[0], squadId: gid("Squad", squad.id) } }, leader);
+    expect(moved.data!.updateShift.userErrors).toEqual([]);
+    const token = await signIn(app, squadLeader.phone);
+    const cancel = await gql(app, `mutation ($input: CancelShiftInput!) { cancelShift(input: $input) { userErrors { code } } }`, { input: { shiftId: ids[0], reason: "越权", applyTo: "FUTURE_SHIFTS" } }, token);
+    expect(cancel.data!.cancelShift.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    const edit = await gql(app, `mutation ($input: UpdateShiftInput!) { updateShift(input: $input) { userErrors { code } } }`, { input: { shiftId: ids[0], title: "劫持", applyTo: "FUTURE_SHIFTS" } }, token);
+    expect(edit.data!.updateShift.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    const rows = await prisma.shift.findMany({ where: { id: { in: ids.map((g) => Buffer.from(g, "base64").toString().split(":")[1]!) } } });
+    expect(rows.every((r) => r.status === "OPEN" && r.title !== "劫持")).toBe(true);
+    // Their own shift alone they may still change.
+    const own = await gql(app, `mutation ($input: UpdateShiftInput!) { updateShift(input: $input) { userErrors { code } } }`, { input: { shiftId: ids[0], title: "小队巡逻" } }, token);
+    expect(own.data!.updateShift.userErrors).toEqual([]);
+  });
+
+  it("an officer's reset ends the old password at once", async () => {
+    const v = await demo.volunteer("13800000161");
+    const res = await gql(app, `mutation ($input: ResetVolunteerPasswordInput!) { resetVolunteerPassword(input: $input) { code userErrors { code } } }`, { input: { volunteerId: gid("Volunteer", v.id) } }, officer);
+    expect(res.data!.resetVolunteerPassword.userErrors).toEqual([]);
+    await expect(signIn(app, "13800000161")).rejects.toThrow();
+  });
+
+  it("answers bad cursors, dates, cursors of events and forged tokens as the caller's errors, never masked", async () => {
+    const station = gid("Station", demo.fushan.id);
+    const b64 = (s: string) => Buffer.from(s).toString("base64");
+    const cases: [string, Record<string, unknown>][] = [
+      [`query ($s: ID!) { shifts(stationId: $s, from: "2026-13-45T00:00:00Z", first: 5) { edges { node { id } } } }`, { s: station }],
+      [`query ($s: ID!, $a: String) { shifts(stationId: $s, first: 5, after: $a) { edges { node { id } } } }`, { s: station, a: b64("GPC:S:abc") }],
+      [`query ($a: String) { publicStations(first: 5, after: $a) { edges { node { id } } } }`, { a: b64("OffsetConnection:-5") }],
+      [`query ($a: String) { publicStations(first: 5, after: $a) { edges { node { id } } } }`, { a: b64("OffsetConnection:99999999999999999999") }],
+      [`query ($s: ID!, $a: String) { commendationBoard(stationId: $s, first: 5, after: $a) { edges { node { id } } } }`, { s: station, a: "!!!" }],
+      [`query ($s: ID!) { node(id: $s) { ... on Station { partnerFulfilment(at: "x", first: 5) { edges { node { percent } } } } } }`, { s: station }],
+    ];
+    for (const [query, variables] of cases) {
+      const res = await gql(app, query, variables, officer);
+      expect(masked(res), query).toEqual([]);
+      expect(res.errors?.[0]?.extensions?.code, query).toBe("BAD_USER_INPUT");
+    }
+    // A token signed with the right key but naming no real session is simply no sign-in.
+    const forged = signToken({ sub: "x", sid: "x", iat: 1, exp: 4102444800 });
+    const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${forged}` }, body: JSON.stringify({ query: "{ viewer { phone } }" }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { viewer: null } });
+  });
+
+  it("refuses dates that do not exist or have no offset", async () => {
+    const base = { teamId: teamGid(demo.haolinshe.id), kind: "PATROL", title: "x", capacity: 2 };
+    for (const startsAt of ["2027-02-30T01:00:00Z", "2027-03-02T09:00:00", "2027-03-02T24:30:00Z"]) {
+      const res = await gql(app, `mutation ($input: CreateShiftInput!) { createShift(input: $input) { userErrors { code field } } }`, {
+        input: { ...base, startsAt, endsAt: "2027-03-02T12:00:00Z" },
+      }, leader);
+      expect(res.data!.createShift.userErrors, startsAt).toContainEqual({ code: "VALIDATION", field: ["input", "startsAt"] });
+    }
+    const ok = await gql(app, `mutation ($input: CreateShiftInput!) { createShift(input: $input) { userErrors { code field } } }`, {
+      input: { ...base, startsAt: "2027-03-02T09:00:00+08:00", endsAt: "2027-03-02T12:00:00+08:00" },
+    }, leader);
+    expect(ok.data!.createShift.userErrors).toEqual([]);
+  });
+
+  it("filters a station's leaderboard by its own teams only", async () => {
+    const res = await gql(app, `query ($s: ID!, $t: ID) { pointsLeaderboard(stationId: $s, teamId: $t, period: YEAR, first: 10) { edges { node { displayName } } } }`, {
+      s: gid("Station", demo.fushan.id),
+      t: gid("Team", demo.committee.id),
+    }, officer);
+    expect(res.data!.pointsLeaderboard.edges).toEqual([]);
+  });
+
+  it("quotes every text cell of a CSV, so a ';' cannot start a new cell with a formula", () => {
+    expect(csvCell("巡逻;=1+1")).toBe('"巡逻;=1+1"');
+    expect(csvCell("=cmd|' /C calc'!A0")).toBe(`"'=cmd|' /C calc'!A0"`);
+    expect(csvCell(60)).toBe("60");
+  });
+
+  it("lists a person's memberships and shifts only at stations the viewer sees, not even as cursors", async () => {
+    const person = await demo.volunteer("13800000150");
+    await prisma.teamMembership.create({ data: { teamId: demo.committee.id, volunteerId: person.id } });
+    const other = await signIn(app, DEMO_PHONES.changqingOfficer);
+    const q = `query ($id: ID!) { node(id: $id) { ... on Volunteer { teams(first: 10) { edges { cursor node { team { name } } } } squads(first: 10) { edges { cursor } } } } }`;
+    const res = await gql(app, q, { id: gid("Volunteer", person.id) }, other);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.node.teams.edges.map((e: { node: { team: { name: string } } }) => e.node.team.name)).toEqual(["吴牙社区安全委员会"]);
+    expect(res.data!.node.squads.edges).toEqual([]);
+  });
+});
