@@ -2,6 +2,7 @@
 import { closePubSub, busReady } from "../pubsub.js";
 import { startStoredStreams, stopStoredStreams } from "../events/stored-stream.js";
 import { closeHealth } from "./health.js";
+import { closeRateLimits } from "./rate-limits.js";
 import { lifecycle } from "./lifecycle.js";
 
 /** Listens on Redis (or gives up waiting after a few seconds), starts the stored-event readers, ready. */
@@ -14,5 +15,6 @@ export async function startServing(): Promise<void> {
 export async function stopServing(): Promise<void> {
   await stopStoredStreams();
   await closePubSub();
+  await closeRateLimits();
   await closeHealth();
 }
