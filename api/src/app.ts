@@ -167,52 +167,74 @@ export async function buildApp() {
         return true;
       },
       onClose: (ctx) => forgetSocketContext(ctx),
-      execute: (args: ExecutionArgs) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
-      subscribe: (args: ExecutionArgs) => {
+      // Whatever throws here would close the socket with 4500 and the error's own message: it becomes
+      // this operation's masked error instead, and the socket stays open.
+      execute: async (args: ExecutionArgs) => {
+        try {
+          return (await (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args)) as never;
+        } catch (e) {
+          return { errors: [socketError(e)] } as never;
+        }
+      },
+      subscribe: async (args: ExecutionArgs) => {
         const { key } = args.rootValue as { key: string };
-        return subscribeShared({ ...args, rootValue: undefined }, key) as never;
+        try {
+          return (await subscribeShared({ ...args, rootValue: undefined }, key)) as never;
+        } catch (e) {
+          return { errors: [socketError(e)] } as never;
+        }
       },
       onSubscribe: async (ctx, _id, params) => {
         const locale = ctx.extra.locale ?? "zh";
         const refuse = (errors: readonly GraphQLError[]) => localizeResult({ errors }, locale).errors as GraphQLError[];
-        const capped = admitSubscription(ctx);
-        if (capped) return refuse([capped]);
-        // Production runs the web app's trusted documents only (sent by hash), as over HTTP.
-        const document = socketDocument(params);
-        if ("error" in document) return refuse([document.error]);
-        const query = document.query;
-        const { schema: s, execute, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          wsViewer: ctx.extra.viewer ?? null,
-          wsLocale: locale,
-          params: { ...params, query },
-        });
-        let parsed;
         try {
-          parsed = parse(query);
+          return await admitOperation(ctx, params, locale, refuse);
         } catch (e) {
-          return refuse([e instanceof GraphQLError ? e : new GraphQLError(String((e as Error).message))]);
+          return refuse([socketError(e)]);
         }
-        const errors = validate(s, parsed);
-        if (errors.length) return refuse(errors);
-        // Subscriptions do not pass the execution hooks: their cost is checked here.
-        if (effectiveCost(s, parsed, params.variables) > config.limits.maxCost) return refuse([limitError("maxCost", config.limits.maxCost)]);
-        const args: ExecutionArgs = {
-          schema: s,
-          operationName: params.operationName,
-          document: parsed,
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          // Queries and mutations over the socket run as over HTTP; subscriptions share each event's
-          // execution between subscriptions with the same operation and viewer.
-          rootValue: { execute, key: operationKey(query, params.operationName, params.variables, ctx.extra.viewer ?? null, locale) },
-        };
-        return args;
       },
     },
     wss,
   );
+
+  type SocketCtx = Parameters<typeof rememberSocketContext>[0] & { extra: { viewer?: Viewer | null; locale?: Locale; request: IncomingMessage; socket: WebSocket } };
+  /** What a subscribe message may run (limits, trusted documents, cost), as graphql-ws execution arguments or errors. */
+  async function admitOperation(ctx: SocketCtx, params: { query?: unknown; operationName?: string | null; variables?: Record<string, unknown> | null; extensions?: unknown }, locale: Locale, refuse: (errors: readonly GraphQLError[]) => GraphQLError[]) {
+    const capped = admitSubscription(ctx);
+    if (capped) return refuse([capped]);
+    // Production runs the web app's trusted documents only (sent by hash), as over HTTP.
+    const document = socketDocument(params);
+    if ("error" in document) return refuse([document.error]);
+    const query = document.query;
+    const { schema: s, execute, contextFactory, parse, validate } = yoga.getEnveloped({
+      ...ctx,
+      req: ctx.extra.request,
+      wsViewer: ctx.extra.viewer ?? null,
+      wsLocale: locale,
+      params: { ...params, query },
+    });
+    let parsed;
+    try {
+      parsed = parse(query);
+    } catch (e) {
+      return refuse([socketError(e)]);
+    }
+    const errors = validate(s, parsed);
+    if (errors.length) return refuse(errors);
+    // Subscriptions do not pass the execution hooks: their cost is checked here.
+    if (effectiveCost(s, parsed, params.variables) > config.limits.maxCost) return refuse([limitError("maxCost", config.limits.maxCost)]);
+    const args: ExecutionArgs = {
+      schema: s,
+      operationName: params.operationName,
+      document: parsed,
+      variableValues: params.variables,
+      contextValue: await contextFactory(),
+      // Queries and mutations over the socket run as over HTTP; subscriptions share each event's
+      // execution between subscriptions with the same operation and viewer.
+      rootValue: { execute, key: operationKey(query, params.operationName, params.variables, ctx.extra.viewer ?? null, locale) },
+    };
+    return args;
+  }
 
   return {
     /** Listens; with `ready: false` /graphql answers 503 until `app.ready()` (main.ts migrates first). */
@@ -237,6 +259,12 @@ export async function buildApp() {
       return app;
     },
   };
+}
+
+/** An unexpected error of a socket operation: logged, and masked like over HTTP. */
+function socketError(e: unknown): GraphQLError {
+  if (!(e instanceof GraphQLError)) log.error({ err: safeError(e) }, "websocket operation failed");
+  return maskError(e, "Unexpected error.", false, false) as GraphQLError;
 }
 
 function failed(res: ServerResponse, e: unknown) {

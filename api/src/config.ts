@@ -59,6 +59,9 @@ export const config = {
     phoneFailures: int("RATE_LIMIT_PHONE_FAILURES", 5),
     /** Failed sign-ins or activations from one client address within the window before it locks. */
     addressFailures: int("RATE_LIMIT_ADDRESS_FAILURES", 50),
+    /** Wrong post codes (QR check-in) per claim, and per account over all its claims, within the window. */
+    postCodeFailures: int("RATE_LIMIT_POST_CODE_FAILURES", 5),
+    postCodeAccountFailures: int("RATE_LIMIT_POST_CODE_ACCOUNT_FAILURES", 20),
     windowSeconds: int("RATE_LIMIT_WINDOW_SECONDS", 15 * 60),
     /** A lock lasts the window, doubling with each further lock of the same key, up to this. */
     maxLockSeconds: int("RATE_LIMIT_MAX_LOCK_SECONDS", 24 * 3600),

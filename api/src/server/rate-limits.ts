@@ -24,6 +24,25 @@ function store(): Redis | null {
   return redis;
 }
 
+/**
+ * Connects to Redis before the process reports ready (or gives up after `timeoutMs`): counters taken
+ * while it is still connecting would land in this process's memory only.
+ */
+export async function rateLimitsReady(timeoutMs = 5000): Promise<void> {
+  const client = store();
+  if (!client || client.status === "ready") return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off("ready", done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    timer.unref();
+    client.once("ready", done);
+  });
+}
+
 function limiter(name: string, points: number, duration: number): RateLimiterAbstract {
   const memory = new RateLimiterMemory({ keyPrefix: `rl:${name}`, points, duration });
   const client = store();
@@ -39,10 +58,17 @@ function get(name: string, points: number, duration: number) {
   return l;
 }
 
-export type SecretKind = "signIn" | "activate";
+/**
+ * What a secret guards and who guesses it: `subject` is what the secret opens (a phone for sign-in and
+ * activation, an account for its current password, a claim for its post code), `address` who is
+ * guessing (the client address; for post codes the signed-in account, whatever address it uses).
+ */
+export type SecretKind = "signIn" | "activate" | "changePassword" | "postCode";
 
-const byPhone = (kind: SecretKind) => get(`${kind}:phone`, limits.phoneFailures, limits.windowSeconds);
-const byAddress = (kind: SecretKind) => get(`${kind}:address`, limits.addressFailures, limits.windowSeconds);
+const subjectFailures = (kind: SecretKind) => (kind === "postCode" ? limits.postCodeFailures : limits.phoneFailures);
+const addressFailures = (kind: SecretKind) => (kind === "postCode" ? limits.postCodeAccountFailures : limits.addressFailures);
+const byPhone = (kind: SecretKind) => get(`${kind}:phone`, subjectFailures(kind), limits.windowSeconds);
+const byAddress = (kind: SecretKind) => get(`${kind}:address`, addressFailures(kind), limits.windowSeconds);
 /** How many times a key was locked today: each lock lasts twice the one before. */
 const locks = (kind: SecretKind) => get(`${kind}:locks`, 1_000_000, 24 * 3600);
 const mutations = () => get("mutations", limits.mutationsPerMinute, 60);
@@ -86,7 +112,7 @@ export async function attemptSecret(kind: SecretKind, phone: string, address: st
   if (phoneOver) {
     let waitMs = phoneOver.msBeforeNext;
     // The attempt that went one over starts the lock: the window, doubled for each earlier lock today.
-    if (phoneOver.consumedPoints === limits.phoneFailures + 1) {
+    if (phoneOver.consumedPoints === subjectFailures(kind) + 1) {
       const n = (await locks(kind).consume(phone)).consumedPoints;
       const lockSeconds = Math.min(limits.windowSeconds * 2 ** (n - 1), Math.max(limits.maxLockSeconds, limits.windowSeconds));
       await phoneLimiter.block(phone, lockSeconds);

@@ -2,12 +2,12 @@
 import { closePubSub, busReady } from "../pubsub.js";
 import { startStoredStreams, stopStoredStreams } from "../events/stored-stream.js";
 import { closeHealth } from "./health.js";
-import { closeRateLimits } from "./rate-limits.js";
+import { closeRateLimits, rateLimitsReady } from "./rate-limits.js";
 import { lifecycle } from "./lifecycle.js";
 
-/** Listens on Redis (or gives up waiting after a few seconds), starts the stored-event readers, ready. */
+/** Listens on Redis, connects the rate limits' store (or gives up waiting after a few seconds), starts the stored-event readers, ready. */
 export async function startServing(): Promise<void> {
-  await busReady();
+  await Promise.all([busReady(), rateLimitsReady()]);
   await startStoredStreams();
   lifecycle.phase = "ready";
 }

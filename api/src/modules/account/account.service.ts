@@ -70,10 +70,13 @@ const ownStations = (viewer: Viewer) => [...new Set([...viewer.officerStationIds
 
 /** Needs the current password; ends every other session of the account. */
 export async function changePassword(viewer: Viewer, input: { currentPassword: string; newPassword: string }, clientAddress: string | null = null) {
+  // A stolen session must not find the password by guessing: counted per account and per address.
+  const attempt = await attemptSecret("changePassword", viewer.accountId, clientAddress, ["input", "currentPassword"]);
   const account = await prisma.account.findUniqueOrThrow({ where: { id: viewer.accountId } });
   if (!(await verifyPassword(input.currentPassword, account.passwordHash))) {
     throw new UserFacingError("UNAUTHENTICATED", msg("当前密码不正确", "The current password is wrong"), ["input", "currentPassword"]);
   }
+  await attempt.succeeded();
   if (input.currentPassword === input.newPassword) {
     throw new UserFacingError("VALIDATION", msg("新密码不能与当前密码相同", "The new password must differ from the current one"), ["input", "newPassword"]);
   }
