@@ -350,7 +350,7 @@ describe("production mode: trusted documents only", () => {
   });
   afterAll(() => prod?.stop());
 
-  it("refuses an unknown document and introspection, and runs every web operation by its hash", async () => {
+  it("refuses an unknown document (HTTP and WebSocket) and runs every web operation by its hash", async () => {
     const unknown = await post({ query: "{ __typename }" }, { url: prod.url });
     expect(codes(unknown.json)).toEqual(["PERSISTED_QUERY_ONLY"]);
     const manifest = JSON.parse(readFileSync(MANIFEST, "utf8")) as Record<string, string>;

@@ -13,7 +13,7 @@ import { bearer } from "./auth/tokens.js";
 import { viewerFromToken, type Viewer } from "./auth/viewer.js";
 import { config } from "./config.js";
 import { createContext } from "./context.js";
-import { armorPlugin, effectiveCost, enforcePageSizeLimit, limitError, mutationRateLimit, noIntrospection } from "./graphql/limits.js";
+import { armorPlugin, effectiveCost, effectiveCostLimit, enforcePageSizeLimit, limitError, mutationRateLimit, noIntrospection } from "./graphql/limits.js";
 import { socketDocument, trustedDocumentsPlugin } from "./graphql/trusted-documents.js";
 import { admitSocket, admitSubscription, countSocket, forgetSocketContext, rememberSocketContext } from "./graphql/socket-limits.js";
 import { checkOrigin, clientAddress, originAllowed, securityHeaders } from "./server/security.js";
@@ -76,7 +76,7 @@ export function createGraphQL() {
       ...(config.introspection ? [] : [noIntrospection()]),
       subscriptionsOverSocketOnly,
       // Before execution: the cost with the real page sizes, then the account's mutation budget.
-      effectiveCostPlugin(),
+      effectiveCostLimit(config.limits.maxCost),
       mutationRateLimit(),
       publicCachePlugin(),
       localizeErrors(),
@@ -89,16 +89,6 @@ export function createGraphQL() {
       return createContext(await viewerFromToken(bearer(request.headers.get("authorization"))), localeFrom(request.headers.get("accept-language")), address);
     },
   });
-}
-
-function effectiveCostPlugin(): Plugin {
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      if (effectiveCost(args.schema, args.document, args.variableValues) > config.limits.maxCost) {
-        setResultAndStopExecution({ errors: [limitError("maxCost", config.limits.maxCost)] });
-      }
-    },
-  };
 }
 
 export interface App {
