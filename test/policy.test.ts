@@ -109,6 +109,7 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "agreement.actForPartner": (x) => ({ stationId: S[x].station, partnerId: S[x].partner }),
   "rotation.assign": (x) => ({ stationId: S[x].station }),
   "rotation.fill": (x) => ({ partner: { stationId: S[x].station, partnerId: S[x].partner }, person: person(x) }),
+  "audit.read": (x) => ({ stationId: S[x].station }),
   "public.read": () => null,
 };
 
@@ -171,6 +172,7 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "agreement.actForPartner": { own: "P Adm", other: "Adm" },
   "rotation.assign": { own: "O Adm", other: "Adm" },
   "rotation.fill": { own: "P Adm", other: "Adm" },
+  "audit.read": { own: "O Adm", other: "Adm" },
   "public.read": { own: "*", other: "*" },
 };
 
@@ -238,6 +240,10 @@ describe("the access policy", () => {
     expect(can(ROLES.O!, "account.manage", twoStations)).toBe(false);
     expect(can(ROLES.O!, "account.manage", { ...person("own"), hasGrantedRole: true })).toBe(false);
     expect(can(ROLES.Adm!, "account.manage", twoStations)).toBe(true);
+  });
+
+  it("shows entries of the audit log that belong to no station (sign-ins) to administrators only", () => {
+    for (const [role, v] of Object.entries(ROLES)) expect(can(v, "audit.read", { stationId: null }), role).toBe(role === "Adm");
   });
 
   it("shows a published board to anyone and a withdrawn one only to the station", () => {

@@ -293,7 +293,8 @@ describe("connections", () => {
   });
 
   it("answers teams → squads → members with a bounded number of SQL statements, whatever the page size", async () => {
-    const q = `query ($first: Int!) { stations(first: 5) { edges { node { name teams(first: 10) { edges { node { name viewerCanManage
+    // Pages small enough for the operation cost limit (1 × 5 × 20 × 50 memberships at most).
+    const q = `query ($first: Int!) { stations(first: 1) { edges { node { name teams(first: 5) { edges { node { name viewerCanManage
       squads(first: 20) { edges { node { name specialty viewerCanManage members(first: $first) { totalCount edges { node { role volunteer { displayName phone } } } } } } } } } } } } } }`;
     const count = async (first: number) => {
       const before = sqlStats.statements;

@@ -104,6 +104,12 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
       const m = new Map(rows.map((r) => [r.id, r.team.stationId]));
       return squadIds.map((id) => m.get(id) ?? null);
     }),
+    /** The public name of an account (its volunteer's display name, or the account's own), for the audit log. */
+    accountName: new DataLoader<string, string | null>(async (ids) => {
+      const rows = await prisma.account.findMany({ where: { id: { in: [...ids] } }, select: { id: true, displayName: true, volunteer: { select: { displayName: true } } } });
+      const m = new Map(rows.map((r) => [r.id, r.volunteer?.displayName || r.displayName || null]));
+      return ids.map((id) => m.get(id) ?? null);
+    }),
     /** Station of a team, for scope checks on team fields. */
     teamStation: new DataLoader<string, string | null>(async (teamIds) => {
       const rows = await prisma.team.findMany({ where: { id: { in: [...teamIds] } }, select: { id: true, stationId: true } });

@@ -227,6 +227,9 @@ const rules = {
   "rotation.fill": (v: Viewer | null, r: { partner: PartnerFacts; person: PersonFacts }) =>
     partnerAdminOf(v, r.partner.partnerId) && r.person.partnerId === r.partner.partnerId && belongsTo(r.person, r.partner.stationId),
 
+  // The audit log: a station's entries for its officers; entries of no station (sign-ins) for administrators
+  "audit.read": (v: Viewer | null, r: { stationId: string | null }) => (r.stationId ? officerOf(v, r.stationId) : !!v?.isAdmin),
+
   // The public
   "public.read": (_v: Viewer | null, _r: null) => true,
 } as const;

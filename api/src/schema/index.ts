@@ -22,5 +22,6 @@ import "../modules/points/points.type.js";
 import "../modules/points/points.mutations.js";
 import "../modules/partner/agreement.type.js";
 import "../modules/partner/agreement.mutations.js";
+import "../modules/audit/audit.type.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

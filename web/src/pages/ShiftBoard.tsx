@@ -58,7 +58,7 @@ export function ShiftCardView(props: { shift: ShiftCardFragment }) {
         <Show when={s().requiredSpecialty}> · {tr("需要", "Needs")} {label("Specialty", s().requiredSpecialty)}</Show>
         <Show when={s().rotationPartner}> · {tr("轮值单位", "Rotation")}: {s().rotationPartner!.name}</Show>
       </div>
-      <div class="spread" style={{ "margin-top": ".5rem" }}>
+      <div class="spread gap-above">
         <span>
           <span class="seats" data-testid="seats">{s().seatsTaken}/{s().capacity}</span> {tr("已确认", "confirmed")}
           <Show when={s().waitlistLength > 0}> · {tr("候补", "waitlist")} {s().waitlistLength}</Show>

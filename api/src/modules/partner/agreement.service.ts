@@ -1,12 +1,13 @@
 // 契约化共建: versioned agreements that both sides sign, exactly one version at a time.
 import { createHash } from "node:crypto";
-import { msg } from "../../i18n.js";
+import { joinMsg, msg } from "../../i18n.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { agreementSide, assert } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { Agreement, AgreementSide, ObligationKind, ObligationPeriod, PartnerKind } from "../../generated/prisma/client.js";
 import { conflict, forbidden, isUniqueViolation, notFound, UserFacingError } from "../../graphql/errors.js";
+import { recordAudit } from "../audit/audit.service.js";
 
 export interface ObligationInput {
   kind: ObligationKind;
@@ -46,6 +47,8 @@ export function canonicalText(a: { agreementId: string; stationId: string; partn
     })),
   });
 }
+
+const SIDE = { STATION: msg("派出所", "station"), PARTNER: msg("共建单位", "partner") } as const;
 
 export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
@@ -120,7 +123,7 @@ export async function createPartner(viewer: Viewer, input: { stationId: string; 
 }
 
 /** 起草: an officer drafts version 1 with a partner of the station. */
-export async function draftAgreement(viewer: Viewer, input: TermsInput & { partnerId: string }) {
+export async function draftAgreement(viewer: Viewer, input: TermsInput & { partnerId: string }, clientAddress: string | null = null) {
   const partner = await prisma.partner.findUnique({ where: { id: input.partnerId } });
   if (!partner) throw notFound(msg("共建单位", "Partner"), ["input", "partnerId"]);
   assert(viewer, "agreement.draft", { stationId: partner.stationId, partnerId: partner.id }, {
@@ -134,6 +137,7 @@ export async function draftAgreement(viewer: Viewer, input: TermsInput & { partn
     });
     await writeVersion(tx, a, 1, input, viewer.accountId);
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "DRAFTED", version: 1, side: "STATION", actorId: viewer.accountId } });
+    await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.draft", targetType: "Agreement", targetId: a.id, summary: msg(`与共建单位 ${partner.id} 起草第1版，义务 ${input.obligations.length} 项`, `version 1 with partner ${partner.id}, ${input.obligations.length} obligations`), clientAddress });
     return a;
   }, TX);
 }
@@ -154,7 +158,7 @@ async function openAgreement(viewer: Viewer, agreementId: string, wantedSide?: A
 }
 
 /** 修订: a new version; signatures of earlier versions lapse. Either side may revise. */
-export async function reviseAgreement(viewer: Viewer, input: TermsInput & { agreementId: string; note?: string | null }) {
+export async function reviseAgreement(viewer: Viewer, input: TermsInput & { agreementId: string; note?: string | null }, clientAddress: string | null = null) {
   const { a, side } = await openAgreement(viewer, input.agreementId);
   await checkTerms(a.stationId, input);
   return prisma.$transaction(async (tx) => {
@@ -164,12 +168,13 @@ export async function reviseAgreement(viewer: Viewer, input: TermsInput & { agre
     const version = current.currentVersion + 1;
     await writeVersion(tx, current, version, input, viewer.accountId);
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "REVISED", version, side, actorId: viewer.accountId, note: input.note ?? "" } });
+    await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.revise", targetType: "Agreement", targetId: a.id, summary: joinMsg(msg(`第${version}版，由`, `version ${version}, by the `), SIDE[side], msg(`方修订，此前的签署失效`, ` side; earlier signatures lapse`)), clientAddress });
     return tx.agreement.update({ where: { id: a.id }, data: { currentVersion: version, status: "DRAFT" } });
   }, TX);
 }
 
 /** 签署 one exact version. Signing a version that is not the current one is a CONFLICT. */
-export async function signAgreement(viewer: Viewer, input: { agreementId: string; version: number; side?: AgreementSide | null }) {
+export async function signAgreement(viewer: Viewer, input: { agreementId: string; version: number; side?: AgreementSide | null }, clientAddress: string | null = null) {
   const { a, side } = await openAgreement(viewer, input.agreementId, input.side);
   const now = clock.now();
   return prisma.$transaction(async (tx) => {
@@ -184,6 +189,7 @@ export async function signAgreement(viewer: Viewer, input: { agreementId: string
     if (!existing) {
       await tx.agreementSignature.create({ data: { agreementId: a.id, versionId: v.id, side, signerId: viewer.accountId, signedAt: now, textHash: v.textHash } });
       await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "SIGNED", version: v.version, side, actorId: viewer.accountId, at: now } });
+      await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.sign", targetType: "Agreement", targetId: a.id, summary: joinMsg(msg(`签署第${v.version}版（`, `signed version ${v.version} for the `), SIDE[side], msg(`方，文本摘要 ${v.textHash.slice(0, 12)}）`, ` side, text ${v.textHash.slice(0, 12)}`)), clientAddress });
     }
     const sides = await tx.agreementSignature.count({ where: { versionId: v.id } });
     const next = sides === 2 ? "ACTIVE" : "AWAITING_SIGNATURES";
@@ -194,7 +200,7 @@ export async function signAgreement(viewer: Viewer, input: { agreementId: string
   }, TX);
 }
 
-export async function terminateAgreement(viewer: Viewer, input: { agreementId: string; reason: string }) {
+export async function terminateAgreement(viewer: Viewer, input: { agreementId: string; reason: string }, clientAddress: string | null = null) {
   const { a, side } = await openAgreement(viewer, input.agreementId);
   return prisma.$transaction(async (tx) => {
     const current = await lockAgreement(tx, a.id);
@@ -203,6 +209,7 @@ export async function terminateAgreement(viewer: Viewer, input: { agreementId: s
       throw conflict(msg("协议已到期", "The agreement has already expired"), ["input", "agreementId"]);
     }
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "TERMINATED", side, actorId: viewer.accountId, note: input.reason } });
+    await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.terminate", targetType: "Agreement", targetId: a.id, summary: joinMsg(msg("由", "terminated by the "), SIDE[side], msg(`方终止（此前状态：${current.status}）`, ` side (was ${current.status})`)), clientAddress });
     return tx.agreement.update({ where: { id: a.id }, data: { status: "TERMINATED", terminationReason: input.reason } });
   }, TX);
 }

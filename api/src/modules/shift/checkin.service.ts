@@ -14,6 +14,7 @@ import { patrolLog } from "./patrol-log.js";
 import { checkInWindow, checkOutDeadline, distanceMeters, servedMinutes } from "./shift.rules.js";
 import { lockShift } from "./shift.service.js";
 import { creditCompletedClaims } from "../points/points.service.js";
+import { attemptSecret } from "../../server/rate-limits.js";
 
 function publish(events: PatrolEvent[]) {
   if (events.length) patrolLog.notify();
@@ -64,7 +65,11 @@ export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ cl
   let flagged = false;
   if (input.method === "QR") {
     if (!input.code) throw new UserFacingError("VALIDATION", msg("请扫描或输入岗点码", "Scan or type the post code"), ["input", "code"]);
+    // Post codes are short: wrong ones are counted per claim and per account (server/rate-limits.ts),
+    // so that nobody checks in from home by trying codes.
+    const attempt = await attemptSecret("postCode", claim.id, viewer.accountId, ["input", "code"]);
     if (input.code.trim() !== shift.postCode) throw new UserFacingError("VALIDATION", msg("岗点码不正确", "Wrong post code"), ["input", "code"]);
+    await attempt.succeeded();
   }
   if (input.method === "GPS") {
     if (input.latitude == null || input.longitude == null) {
