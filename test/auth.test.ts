@@ -100,8 +100,7 @@ describe("WebSocket (graphql-ws on /graphql)", () => {
     const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
     const client = wsClient(app, officer);
     const sub = subscribe(client, TEAM_UPDATED, { teamId: gid("Team", demo.haolinshe.id) });
-    // Let the subscription register before the change.
-    await new Promise((r) => setTimeout(r, 300));
+    await sub.ready;
     const res = await gql(
       app,
       `mutation ($input: UpdateTeamInput!) { updateTeam(input: $input) { team { description } userErrors { code } } }`,
