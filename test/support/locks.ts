@@ -10,17 +10,7 @@ export async function holdRowLock(table: string, id: string) {
   let released = false;
   return {
     /** Resolves once `n` sessions of this database wait for a lock. */
-    async waiters(n: number, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const { rows } = await client.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-        );
-        if (rows[0]!.n >= n) return;
-        if (Date.now() > deadline) throw new Error(`${rows[0]!.n} of ${n} sessions waiting for the lock`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
+    waiters: (n: number) => waitForLockWaiters(client, n),
     async release() {
       if (released) return;
       released = true;
@@ -28,4 +18,17 @@ export async function holdRowLock(table: string, id: string) {
       await client.end();
     },
   };
+}
+
+/** Resolves once `n` sessions of this database wait for a lock (asked through `client`). */
+export async function waitForLockWaiters(client: pg.Client, n: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    if (rows[0]!.n >= n) return;
+    if (Date.now() > deadline) throw new Error(`${rows[0]!.n} of ${n} sessions waiting for a lock`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
