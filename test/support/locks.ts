@@ -24,6 +24,8 @@ export async function holdRowLock(table: string, id: string) {
 export async function waitForLockWaiters(client: pg.Client, n: number, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // Statistics views are a snapshot per transaction, and the lock holder is inside one.
+    await client.query("SELECT pg_stat_clear_snapshot()");
     const { rows } = await client.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
     );
