@@ -1,22 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
-import { createSession } from "../api/src/auth/sessions.js";
 import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { canonicalText, expireAgreements, sha256 } from "../api/src/modules/partner/agreement.service.js";
 import { gql, signIn, startApp } from "./support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
-import { CHECK_IN, CHECK_OUT, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
+import { createAccount, createStation, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData } from "./support/fixtures.js";
+import { CHECK_IN, CHECK_OUT, inMinutes, publishShift, teamGid } from "./support/shifts.js";
 
 let app: App;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
 let officer: string;
 let leader: string;
-let partnerAdmin: string;
-let otherPartnerAdmin: string;
-let property: { id: string };
-let lawFirm: { id: string };
-const raw = (g: string) => Buffer.from(g, "base64").toString().split(":")[1]!;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
@@ -24,16 +18,20 @@ beforeAll(async () => {
   app = await startApp();
   officer = await signIn(app, DEMO_PHONES.fushanOfficer);
   leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
-  partnerAdmin = await signIn(app, DEMO_PHONES.partnerAdmin);
-  property = await prisma.partner.findFirstOrThrow({ where: { name: "府山物业联合会" } });
-  lawFirm = await prisma.partner.findFirstOrThrow({ where: { name: "越州律师事务所" } });
-  const lawAdmin = await prisma.account.create({
-    data: { phone: "13700009999", passwordHash: "x", roles: { create: { role: "PARTNER_ADMIN", partnerId: lawFirm.id } } },
-  });
-  otherPartnerAdmin = (await createSession(prisma, lawAdmin.id)).token;
 });
 afterAll(() => app?.stop());
 afterEach(() => clock.reset());
+
+const CREATE_PARTNER = `mutation ($input: CreatePartnerInput!) { createPartner(input: $input) { partner { id name kind contactName viewerIsAdmin } userErrors { code field } } }`;
+let partnerSerial = 0;
+/** A partner of 府山 with its own contact (PARTNER_ADMIN), added the way officers add one. */
+async function newPartner(kind = "ENTERPRISE") {
+  const name = `测试共建单位${++partnerSerial}`;
+  const res = await gql(app, CREATE_PARTNER, { input: { stationId: gid("Station", demo.fushan.id), name, kind } }, officer);
+  expect(res.data!.createPartner.userErrors).toEqual([]);
+  const id = rawId(res.data!.createPartner.partner.id);
+  return { id, name, admin: (await createAccount({ role: "PARTNER_ADMIN", partnerId: id })).token };
+}
 
 const DRAFT = `mutation ($input: DraftAgreementInput!) { draftAgreement(input: $input) { agreement { id status currentVersionNumber } userErrors { code message field } } }`;
 const SIGN = `mutation ($input: SignAgreementInput!) { signAgreement(input: $input) { agreement { status } userErrors { code message field } } }`;
@@ -64,13 +62,33 @@ async function draft(partnerId: string, extra: Record<string, unknown> = {}) {
 }
 const sign = (token: string, agreementId: string, version: number, side?: string) => gql(app, SIGN, { input: { agreementId, version, side } }, token);
 
+describe("partners", () => {
+  it("the station's officers add partners; a duplicate name is a CONFLICT; bad input is VALIDATION", async () => {
+    const stationId = gid("Station", demo.fushan.id);
+    const input = { stationId, name: "府山街道菜场管理处", kind: "ENTERPRISE", contactName: "钱经理", contactPhone: "0575-85123456" };
+    const add = async (token: string, extra: Record<string, unknown> = {}) => (await gql(app, CREATE_PARTNER, { input: { ...input, ...extra } }, token)).data!.createPartner;
+    const elsewhere = await createStation();
+    for (const token of [leader, elsewhere.officer.token]) expect((await add(token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await add(officer, { contactPhone: "call me" })).userErrors).toEqual([{ code: "VALIDATION", field: ["input", "contactPhone"] }]);
+    const ok = await add(officer);
+    expect(ok).toEqual({ partner: { id: expect.any(String), name: "府山街道菜场管理处", kind: "ENTERPRISE", contactName: "钱经理", viewerIsAdmin: false }, userErrors: [] });
+    expect((await add(officer)).userErrors).toEqual([{ code: "CONFLICT", field: ["input", "name"] }]);
+    // Another station may have a partner of the same name.
+    expect((await add(elsewhere.officer.token, { stationId: gid("Station", elsewhere.station.id) })).userErrors).toEqual([]);
+    const q = `query ($id: ID!) { node(id: $id) { ... on Station { partners(first: 100) { edges { node { name } } } } } }`;
+    expect((await gql(app, q, { id: stationId }, officer)).data!.node.partners.edges.map((e: any) => e.node.name)).toContain("府山街道菜场管理处");
+  });
+});
+
 describe("agreement workflow", () => {
   it("both sides sign one exact version; revising lapses signatures; stale versions are refused; history is kept", async () => {
+    const property = await newPartner("PROPERTY_MANAGEMENT");
+    const { admin: partnerAdmin } = property;
+    const { admin: otherPartnerAdmin } = await newPartner();
     const id = await draft(property.id);
-    // Not a party: the agreement does not exist for them. A party acting for the other side: refused.
-    expect((await sign(otherPartnerAdmin, id, 1)).data!.signAgreement.userErrors[0].code).toBe("NOT_FOUND");
+    expect((await sign(otherPartnerAdmin, id, 1)).data!.signAgreement.userErrors[0].code).toBe("FORBIDDEN");
     expect((await sign(partnerAdmin, id, 1, "STATION")).data!.signAgreement.userErrors[0].code).toBe("FORBIDDEN");
-    expect((await sign(leader, id, 1)).data!.signAgreement.userErrors[0].code).toBe("NOT_FOUND");
+    expect((await sign(leader, id, 1)).data!.signAgreement.userErrors[0].code).toBe("FORBIDDEN");
 
     expect((await sign(partnerAdmin, id, 1)).data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
     const v2 = terms({ terms: "修订后的条款：增加夜巡。" });
@@ -78,7 +96,7 @@ describe("agreement workflow", () => {
     expect(revised.data!.reviseAgreement.agreement).toEqual({ status: "DRAFT", currentVersionNumber: 2 });
 
     const stale = await sign(officer, id, 1);
-    expect(stale.data!.signAgreement.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringContaining("请签署最新版本"), field: ["input", "version"] }]);
+    expect(stale.data!.signAgreement.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringContaining("not the current version"), field: ["input", "version"] }]);
     expect((await sign(officer, id, 2)).data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
     const again = await sign(officer, id, 2); // idempotent
     expect(again.data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
@@ -89,7 +107,7 @@ describe("agreement workflow", () => {
     expect(a).toMatchObject({ status: "ACTIVE", viewerSide: "PARTNER", viewerCanSign: false });
     const expectedHash = sha256(
       canonicalText({
-        agreementId: raw(id),
+        agreementId: rawId(id),
         stationId: demo.fushan.id,
         partnerId: property.id,
         version: 2,
@@ -119,6 +137,9 @@ describe("agreement workflow", () => {
   });
 
   it("expires by date without anyone acting; termination needs a party and stops signing", async () => {
+    const lawFirm = await newPartner("LAW_FIRM");
+    const otherPartnerAdmin = lawFirm.admin;
+    const { admin: partnerAdmin } = await newPartner();
     const id = await draft(lawFirm.id, { effectiveTo: new Date(Date.now() + 30 * DAY).toISOString() });
     const lawAdminSigns = await sign(otherPartnerAdmin, id, 1);
     expect(lawAdminSigns.data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
@@ -132,13 +153,14 @@ describe("agreement workflow", () => {
 
     const other = await draft(lawFirm.id);
     const term = `mutation ($input: TerminateAgreementInput!) { terminateAgreement(input: $input) { agreement { status terminationReason } userErrors { code } } }`;
-    expect((await gql(app, term, { input: { agreementId: other, reason: "x" } }, partnerAdmin)).data!.terminateAgreement.userErrors[0].code).toBe("NOT_FOUND");
+    expect((await gql(app, term, { input: { agreementId: other, reason: "x" } }, partnerAdmin)).data!.terminateAgreement.userErrors[0].code).toBe("FORBIDDEN");
     const done = await gql(app, term, { input: { agreementId: other, reason: "单位搬迁" } }, otherPartnerAdmin);
     expect(done.data!.terminateAgreement.agreement).toEqual({ status: "TERMINATED", terminationReason: "单位搬迁" });
     expect((await sign(officer, other, 1)).data!.signAgreement.userErrors[0].code).toBe("CONFLICT");
   });
 
   it("rejects bad terms as VALIDATION errors", async () => {
+    const property = await newPartner();
     const res = await gql(app, DRAFT, {
       input: { partnerId: gid("Partner", property.id), ...terms({ effectiveTo: new Date(Date.now() - 2 * DAY).toISOString(), obligations: [{ kind: "PATROL_HOURS", quantity: 0, period: "MONTH" }] }) },
     }, officer);
@@ -150,15 +172,16 @@ describe("agreement workflow", () => {
 
 describe("rotation and fulfilment", () => {
   it("counts the partner's completed patrols, hours and publicity from real records", async () => {
-    // An active agreement for the property company (its own, so this test stands alone).
+    // A partner of its own with an active agreement, two of its people, and a volunteer of no partner.
+    const property = await newPartner("PROPERTY_MANAGEMENT");
+    const partnerAdmin = property.admin;
+    const { admin: otherPartnerAdmin } = await newPartner();
     const id = await draft(property.id);
     await sign(partnerAdmin, id, 1);
     await sign(officer, id, 1);
 
-    const affiliated = await prisma.volunteer.findMany({ where: { partnerId: property.id }, orderBy: { phone: "asc" }, take: 2 });
-    const outsider = await demo.volunteer("13800000101");
-    expect(outsider.partnerId).toBeNull();
-    const tokens = await tokensFor([...affiliated.map((v) => v.phone), outsider.phone]);
+    const affiliated = await createVolunteers(2, { teamId: demo.haolinshe.id, partnerId: property.id });
+    const outsider = await createVolunteer({ teamId: demo.haolinshe.id });
     const team = teamGid(demo.haolinshe.id);
     const patrol = await publishShift(app, leader, { teamId: team, title: "物业轮值巡逻", startsAt: inMinutes(10), endsAt: inMinutes(130), capacity: 5 });
     const publicity = await publishShift(app, leader, { teamId: team, kind: "PUBLICITY", title: "反诈宣传", startsAt: inMinutes(150), endsAt: inMinutes(210), capacity: 5 });
@@ -166,7 +189,7 @@ describe("rotation and fulfilment", () => {
     const rotation = await gql(app, `mutation ($input: AssignRotationInput!) { assignRotation(input: $input) { shifts { rotationPartner { name } } userErrors { code } } }`, {
       input: { stationId: gid("Station", demo.fushan.id), partnerIds: [gid("Partner", property.id)], shiftIds: [patrol.shift.id, publicity.shift.id] },
     }, officer);
-    expect(rotation.data!.assignRotation.shifts.map((s: any) => s.rotationPartner.name)).toEqual(["府山物业联合会", "府山物业联合会"]);
+    expect(rotation.data!.assignRotation.shifts.map((s: any) => s.rotationPartner.name)).toEqual([property.name, property.name]);
 
     const FILL = `mutation ($input: FillRotationSlotInput!) { fillRotationSlot(input: $input) { claim { id status } userErrors { code field } } }`;
     expect((await gql(app, FILL, { input: { shiftId: patrol.shift.id, volunteerId: gid("Volunteer", affiliated[0]!.id) } }, otherPartnerAdmin)).data!.fillRotationSlot.userErrors[0].code).toBe("FORBIDDEN");
@@ -181,7 +204,7 @@ describe("rotation and fulfilment", () => {
     }
     const pub = (await gql(app, FILL, { input: { shiftId: publicity.shift.id, volunteerId: gid("Volunteer", affiliated[0]!.id) } }, partnerAdmin)).data!.fillRotationSlot;
     expect(pub.userErrors).toEqual([]);
-    const outsiderRes = await gql(app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { id } userErrors { code message } } }`, { input: { shiftId: patrol.shift.id } }, tokens.get(outsider.phone));
+    const outsiderRes = await gql(app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { id } userErrors { code message } } }`, { input: { shiftId: patrol.shift.id } }, outsider.token);
     expect(outsiderRes.data!.claimShift.userErrors).toEqual([]);
     const outsiderClaim = outsiderRes.data!.claimShift.claim.id;
 
@@ -194,10 +217,10 @@ describe("rotation and fulfilment", () => {
     clock.advance(60 * 60_000);
     await gql(app, CHECK_OUT, { input: { claimId: pub.claim.id, method: "LEADER" } }, leader);
 
-    const at = (await prisma.shift.findUniqueOrThrow({ where: { id: raw(patrol.shift.id) } })).startsAt.toISOString();
+    const at = (await prisma.shift.findUniqueOrThrow({ where: { id: rawId(patrol.shift.id) } })).startsAt.toISOString();
     const q = `query ($id: ID!, $at: DateTime) { node(id: $id) { ... on Agreement { fulfilment(at: $at) { kind promised delivered percent status } } } }`;
     const f = (await gql(app, q, { id, at }, partnerAdmin)).data!.node.fulfilment;
-    const minutes = (await prisma.shiftClaim.findMany({ where: { id: { in: claims.map(raw) } } })).reduce((n, c) => n + c.minutesServed!, 0);
+    const minutes = (await prisma.shiftClaim.findMany({ where: { id: { in: claims.map(rawId) } } })).reduce((n, c) => n + c.minutesServed!, 0);
     expect(f.map((o: any) => [o.kind, o.promised, o.delivered])).toEqual([
       ["PATROL_PERSON_SHIFTS", 8, 2],
       ["PATROL_HOURS", 10, Math.round((minutes / 60) * 10) / 10],
@@ -222,11 +245,8 @@ describe("rotation and fulfilment", () => {
       await sign(adminToken, id, 1);
       await sign(officer, id, 1);
     };
-    const hospital = await prisma.partner.findFirstOrThrow({ where: { name: "越城区中医院" } });
-    const school = await prisma.partner.findFirstOrThrow({ where: { name: "府山中学" } });
-    const adminOf = async (partnerId: string, phone: string) =>
-      (await createSession(prisma, (await prisma.account.create({ data: { phone, passwordHash: "x", roles: { create: { role: "PARTNER_ADMIN", partnerId } } } })).id)).token;
-    await activate(lawFirm.id, otherPartnerAdmin);
+    const [first, hospital, school] = [await newPartner(), await newPartner("HOSPITAL"), await newPartner("SCHOOL")];
+    await activate(first.id, first.admin);
     const count = async () => {
       const before = sqlStats.statements;
       const res = await gql(app, overview, { id: stationId }, officer);
@@ -234,13 +254,13 @@ describe("rotation and fulfilment", () => {
       return { statements: sqlStats.statements - before, rows: res.data!.node.partnerFulfilment.edges.length };
     };
     const small = await count();
-    await activate(hospital.id, await adminOf(hospital.id, "13700009998"));
-    await activate(school.id, await adminOf(school.id, "13700009997"));
+    await activate(hospital.id, hospital.admin);
+    await activate(school.id, school.admin);
     const large = await count();
     expect(large.rows).toBeGreaterThan(small.rows);
     expect(large.statements).toBe(small.statements);
 
-    const own = await gql(app, overview, { id: stationId }, partnerAdmin);
-    expect(new Set(own.data!.node.partnerFulfilment.edges.map((e: any) => e.node.partner.name))).toEqual(new Set(["府山物业联合会"]));
+    const own = await gql(app, overview, { id: stationId }, hospital.admin);
+    expect(own.data!.node.partnerFulfilment.edges.map((e: any) => e.node.partner.name)).toEqual([hospital.name]);
   });
 });
