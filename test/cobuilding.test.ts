@@ -4,7 +4,7 @@ import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { canonicalText, expireAgreements, sha256 } from "../api/src/modules/partner/agreement.service.js";
 import { gql, signIn, startApp } from "./support/client.js";
-import { createAccount, createStation, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData } from "./support/fixtures.js";
+import { createAccount, createStation, createTeam, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData } from "./support/fixtures.js";
 import { CHECK_IN, CHECK_OUT, inMinutes, publishShift, teamGid } from "./support/shifts.js";
 
 let app: App;
@@ -159,6 +159,72 @@ describe("agreement workflow", () => {
     expect((await sign(officer, other, 1)).data!.signAgreement.userErrors[0].code).toBe("CONFLICT");
   });
 
+  it("obligations name a team and squad of the station; drafting, revising, signing and ending check who and what", async () => {
+    const nobody = "00000000-0000-7000-8000-000000000000";
+    const p = await newPartner();
+    const squad = demo.squads[0]!;
+    const elsewhere = await createStation();
+    const withObligations = (obligations: Record<string, unknown>[]) => ({ partnerId: gid("Partner", p.id), ...terms({ obligations }) });
+    const draftErrors = async (input: Record<string, unknown>, token = officer) => (await gql(app, DRAFT, { input }, token)).data!.draftAgreement.userErrors.map((e: any) => [e.code, e.field]);
+    const patrol = { kind: "PATROL_PERSON_SHIFTS", quantity: 4, period: "MONTH" };
+    expect(await draftErrors(withObligations([{ ...patrol, teamId: gid("Team", elsewhere.team.id) }]))).toEqual([["NOT_FOUND", ["input", "obligations", "0", "teamId"]]]);
+    expect(await draftErrors(withObligations([patrol, { ...patrol, teamId: gid("Team", demo.committee.id), squadId: gid("Squad", squad.id) }]))).toEqual([
+      ["NOT_FOUND", ["input", "obligations", "1", "teamId"]],
+    ]);
+    const otherTeamSquad = await prisma.squad.create({ data: { teamId: (await createTeam(demo.fushan.id)).id, name: "别队小队", specialty: "TRAFFIC" } });
+    expect(await draftErrors(withObligations([{ ...patrol, teamId: teamGid(demo.haolinshe.id), squadId: gid("Squad", otherTeamSquad.id) }]))).toEqual([
+      ["NOT_FOUND", ["input", "obligations", "0", "squadId"]],
+    ]);
+    expect(await draftErrors({ ...withObligations([patrol]), partnerId: gid("Partner", nobody) })).toEqual([["NOT_FOUND", ["input", "partnerId"]]]);
+    expect(await draftErrors(withObligations([patrol]), leader)).toEqual([["FORBIDDEN", null]]);
+    const draftRes = await gql(app, DRAFT, { input: withObligations([{ ...patrol, teamId: teamGid(demo.haolinshe.id), squadId: gid("Squad", squad.id) }, { ...patrol, squadId: gid("Squad", squad.id) }]) }, officer);
+    const id = draftRes.data!.draftAgreement.agreement.id;
+    const OBLIGATIONS = `query ($id: ID!) { node(id: $id) { ... on Agreement { viewerCanSign currentVersion { obligations { team { name } squad { name } } } } } }`;
+    expect((await gql(app, OBLIGATIONS, { id }, p.admin)).data!.node).toEqual({
+      viewerCanSign: true,
+      currentVersion: { obligations: [{ team: { name: "好邻舍义警" }, squad: { name: squad.name } }, { team: null, squad: { name: squad.name } }] },
+    });
+
+    // Each side signs as itself; naming its side is allowed.
+    expect((await sign(officer, id, 1, "PARTNER")).data!.signAgreement.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await sign(officer, id, 1, "STATION")).data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
+    expect((await sign(p.admin, id, 1, "PARTNER")).data!.signAgreement.agreement.status).toBe("ACTIVE");
+    expect((await gql(app, OBLIGATIONS, { id }, p.admin)).data!.node.viewerCanSign).toBe(false);
+    const missing = gid("Agreement", nobody);
+    expect((await sign(officer, missing, 1)).data!.signAgreement.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "agreementId"] }]);
+
+    const term = `mutation ($input: TerminateAgreementInput!) { terminateAgreement(input: $input) { agreement { status } userErrors { code field } } }`;
+    expect((await gql(app, term, { input: { agreementId: id, reason: "合作结束" } }, officer)).data!.terminateAgreement.agreement.status).toBe("TERMINATED");
+    expect((await gql(app, term, { input: { agreementId: id, reason: "再次终止" } }, p.admin)).data!.terminateAgreement).toEqual({ agreement: { status: "TERMINATED" }, userErrors: [] });
+    const revise = await gql(app, REVISE, { input: { agreementId: id, ...terms() } }, officer);
+    expect(revise.data!.reviseAgreement.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "agreementId"] }]);
+
+    // An expired agreement is neither revised nor terminated; recording its expiry twice counts once.
+    const short = await draft(p.id, { effectiveTo: new Date(Date.now() + 2 * DAY).toISOString() });
+    await sign(officer, short, 1);
+    await sign(p.admin, short, 1);
+    clock.advance(3 * DAY);
+    expect((await gql(app, REVISE, { input: { agreementId: short, ...terms({ effectiveTo: new Date(Date.now() + 30 * DAY).toISOString() }) } }, officer)).data!.reviseAgreement.userErrors).toEqual([
+      { code: "CONFLICT", field: ["input", "agreementId"] },
+    ]);
+    expect((await gql(app, term, { input: { agreementId: short, reason: "x" } }, officer)).data!.terminateAgreement.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "agreementId"] }]);
+    expect(await expireAgreements(clock.now())).toBeGreaterThanOrEqual(1);
+    expect(await expireAgreements(clock.now())).toBe(0);
+  });
+
+  it("the station's and the partner's lists of agreements show each only its own", async () => {
+    const [p, other] = [await newPartner(), await newPartner()];
+    const mine = await draft(p.id);
+    const theirs = await draft(other.id);
+    const STATION = `query ($id: ID!) { node(id: $id) { ... on Station { agreements(first: 100) { edges { node { id } } } } } }`;
+    const ids = async (token: string) => (await gql(app, STATION, { id: gid("Station", demo.fushan.id) }, token)).data!.node.agreements.edges.map((e: any) => e.node.id);
+    expect(await ids(officer)).toEqual(expect.arrayContaining([mine, theirs]));
+    expect(await ids(p.admin)).toEqual([mine]);
+    const PARTNER = `query ($id: ID!) { node(id: $id) { ... on Partner { agreements(first: 10) { edges { node { id } } } } } }`;
+    expect((await gql(app, PARTNER, { id: gid("Partner", p.id) }, p.admin)).data!.node.agreements.edges.map((e: any) => e.node.id)).toEqual([mine]);
+    expect((await gql(app, PARTNER, { id: gid("Partner", p.id) }, other.admin)).data!.node.agreements).toBeNull();
+  });
+
   it("rejects bad terms as VALIDATION errors", async () => {
     const property = await newPartner();
     const res = await gql(app, DRAFT, {
@@ -235,6 +301,25 @@ describe("rotation and fulfilment", () => {
     clock.advance(40 * DAY);
     const later = (await gql(app, q, { id, at }, officer)).data!.node.fulfilment;
     expect(later[0].status).toBe("MISSED");
+  });
+
+  it("the rotation is planned by the station's officers, with its own partners and shifts; a partner without an active agreement still takes its turn", async () => {
+    const nobody = "00000000-0000-7000-8000-000000000000";
+    const p = await newPartner();
+    const elsewhere = await createStation();
+    const foreignShift = await publishShift(app, elsewhere.officer.token, { teamId: teamGid(elsewhere.team.id), startsAt: inMinutes(60), endsAt: inMinutes(120) });
+    const ours = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(60), endsAt: inMinutes(120) });
+    const unassigned = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(200), endsAt: inMinutes(260) });
+    const ASSIGN = `mutation ($input: AssignRotationInput!) { assignRotation(input: $input) { shifts { rotationPartner { name } } userErrors { code field } } }`;
+    const assign = async (token: string, partnerIds: string[], shiftIds: string[]) =>
+      (await gql(app, ASSIGN, { input: { stationId: gid("Station", demo.fushan.id), partnerIds, shiftIds } }, token)).data!.assignRotation;
+    expect((await assign(leader, [gid("Partner", p.id)], [ours.shift.id])).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await assign(officer, [gid("Partner", p.id), gid("Partner", nobody)], [ours.shift.id])).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "partnerIds", "1"] }]);
+    expect((await assign(officer, [gid("Partner", p.id)], [foreignShift.shift.id])).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "shiftIds", "0"] }]);
+    expect(await assign(officer, [gid("Partner", p.id)], [ours.shift.id])).toEqual({ shifts: [{ rotationPartner: { name: p.name } }], userErrors: [] });
+    expect(await prisma.rotationSlot.findUniqueOrThrow({ where: { shiftId: rawId(ours.shift.id) } })).toMatchObject({ partnerId: p.id, agreementId: null });
+    const q = `query ($id: ID!) { node(id: $id) { ... on Shift { rotationPartner { name } } } }`;
+    expect((await gql(app, q, { id: unassigned.shift.id }, officer)).data!.node.rotationPartner).toBeNull();
   });
 
   it("ranks the station's partners for officers with the same SQL for 2 or 4 partners; a partner sees only itself", async () => {

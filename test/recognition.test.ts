@@ -5,7 +5,7 @@ import { prisma, sqlStats } from "../api/src/db.js";
 import { publicCacheStats } from "../api/src/graphql/public-cache.js";
 import { closeFinishedShifts } from "../api/src/modules/shift/checkin.service.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
-import { createSquad, createStation, createTeam, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData, type Person } from "./support/fixtures.js";
+import { createAccount, createSquad, createStation, createTeam, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData, type Person } from "./support/fixtures.js";
 import { holdRowLock } from "./support/locks.js";
 import { CHECK_IN, CHECK_OUT, CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
 
@@ -30,7 +30,9 @@ afterEach(async () => {
   clock.reset();
   const sums = await prisma.pointsEntry.groupBy({ by: ["volunteerId"], _sum: { amount: true } });
   for (const s of sums) expect(s._sum.amount!).toBeGreaterThanOrEqual(0);
-  const sample = sums.slice(0, 5);
+  // Shown to 府山's officer: people of 府山's teams (tests also make stations of their own).
+  const fushanPeople = new Set((await prisma.teamMembership.findMany({ where: { team: { stationId: demo.fushan.id } }, select: { volunteerId: true } })).map((m) => m.volunteerId));
+  const sample = sums.filter((s) => fushanPeople.has(s.volunteerId)).slice(0, 5);
   for (const s of sample) {
     const res = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Volunteer { points { balance } } } }`, { id: gid("Volunteer", s.volunteerId) }, officer);
     expect(res.data!.node.points.balance).toBe(s._sum.amount);
@@ -200,6 +202,48 @@ describe("commendation board", () => {
     expect(await count(40)).toBe(five);
     // The entries with their relations (joined) and the batched commendation count.
     expect(five).toBeLessThanOrEqual(4);
+  });
+
+  it("a deed of a squad as a whole earns no points and shows the squad's name; missing deeds, teams and editions are NOT_FOUND", async () => {
+    const nobody = "00000000-0000-7000-8000-000000000000";
+    const squad = demo.squads[0]!;
+    const [member] = await members(1);
+    const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(30), endsAt: inMinutes(90) });
+    const submitted = await gql(app, SUBMIT, {
+      input: { teamId: teamGid(demo.haolinshe.id), squadId: gid("Squad", squad.id), shiftId: shift.id, category: "HAZARD_FOUND", title: "小队集体发现隐患", story: "……", occurredAt: inMinutes(-30) },
+    }, leader);
+    expect(submitted.data!.submitGoodDeed.userErrors).toEqual([]);
+    const deedId = submitted.data!.submitGoodDeed.goodDeed.id;
+    const DEED = `query ($id: ID!) { node(id: $id) { ... on GoodDeed { title isCollective viewerCanReview } } }`;
+    expect((await gql(app, DEED, { id: deedId }, officer)).data!.node).toEqual({ title: "小队集体发现隐患", isCollective: true, viewerCanReview: true });
+    expect((await gql(app, DEED, { id: deedId }, member!.token)).data?.node ?? null).toBeNull(); // neither theirs nor about them
+    const approved = await gql(app, APPROVE, { input: { goodDeedId: deedId, points: 30 } }, officer);
+    expect(approved.data!.approveGoodDeed.goodDeed).toMatchObject({ status: "APPROVED", pointsAwarded: 0 });
+    expect(await prisma.pointsEntry.count({ where: { source: `deed:${rawId(deedId)}` } })).toBe(0);
+    const pub = await gql(app, PUBLISH, { input: { teamId: teamGid(demo.haolinshe.id), title: "集体表扬榜", commendationIds: [approved.data!.approveGoodDeed.goodDeed.commendation.id] } }, leader);
+    const top = (await gql(app, BOARD, { s: fushan(), first: 1 })).data!.commendationBoard.edges[0].node;
+    expect(top).toMatchObject({ displayName: squad.name, squadName: squad.name, timesCommended: null, editionTitle: "集体表扬榜" });
+
+    const EDITIONS = `query ($id: ID!) { node(id: $id) { ... on Team { boardEditions(first: 1) { edges { node { title viewerCanWithdraw } } } } } }`;
+    expect((await gql(app, EDITIONS, { id: teamGid(demo.haolinshe.id) }, leader)).data!.node.boardEditions.edges[0].node).toEqual({ title: "集体表扬榜", viewerCanWithdraw: true });
+    await gql(app, `mutation ($input: WithdrawCommendationBoardInput!) { withdrawCommendationBoard(input: $input) { userErrors { code } } }`, {
+      input: { editionId: pub.data!.publishCommendationBoard.edition.id },
+    }, leader);
+    expect((await gql(app, EDITIONS, { id: teamGid(demo.haolinshe.id) }, leader)).data!.node.boardEditions.edges[0].node.viewerCanWithdraw).toBe(false);
+
+    expect((await gql(app, APPROVE, { input: { goodDeedId: gid("GoodDeed", nobody) } }, officer)).data!.approveGoodDeed.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "goodDeedId"] }]);
+    expect((await gql(app, PUBLISH, { input: { teamId: teamGid(nobody), title: "x", commendationIds: [approved.data!.approveGoodDeed.goodDeed.commendation.id] } }, leader)).data!.publishCommendationBoard.userErrors).toEqual([
+      { code: "NOT_FOUND", field: ["input", "teamId"] },
+    ]);
+    const withdrawMissing = await gql(app, `mutation ($input: WithdrawCommendationBoardInput!) { withdrawCommendationBoard(input: $input) { userErrors { code field } } }`, {
+      input: { editionId: gid("CommendationBoardEdition", nobody) },
+    }, leader);
+    expect(withdrawMissing.data!.withdrawCommendationBoard.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "editionId"] }]);
+    // A team's approved commendations, newest first, for composing an edition; all deeds of the station for its officers.
+    const COMMENDATIONS = `query ($id: ID!) { node(id: $id) { ... on Team { commendations(first: 1) { edges { node { goodDeed { title } volunteer { id } } } } } } }`;
+    expect((await gql(app, COMMENDATIONS, { id: teamGid(demo.haolinshe.id) }, leader)).data!.node.commendations.edges[0].node).toEqual({ goodDeed: { title: "小队集体发现隐患" }, volunteer: null });
+    const ALL = `query ($id: ID!) { node(id: $id) { ... on Station { goodDeeds(first: 100) { edges { node { id } } } } } }`;
+    expect((await gql(app, ALL, { id: fushan() }, officer)).data!.node.goodDeeds.edges.map((e: any) => e.node.id)).toContain(deedId);
   });
 
   it("answers repeated anonymous reads from the cache, never signed-in ones, and is fresh after an approval", async () => {
@@ -428,6 +472,70 @@ describe("points", () => {
     expect(res.data!.reversePointsEntry).toEqual({ entry: null, userErrors: [{ code: "CONFLICT", field: ["input", "entryId"] }] });
     expect(await balance(v!)).toBe(10);
     expect(await prisma.pointsEntry.count({ where: { reversesId: entry.id } })).toBe(0);
+  });
+
+  it("refuses what points cannot do: unknown entries, stations and rewards; rewards of one name; redemptions by non-volunteers", async () => {
+    const nobody = "00000000-0000-7000-8000-000000000000";
+    const [v] = await members(1);
+    expect((await gql(app, REVERSE, { input: { entryId: gid("PointsEntry", nobody), note: "x" } }, officer)).data!.reversePointsEntry.userErrors).toEqual([
+      { code: "NOT_FOUND", field: ["input", "entryId"] },
+    ]);
+    const rules = `mutation ($input: UpdatePointsRulesInput!) { updatePointsRules(input: $input) { userErrors { code field } } }`;
+    const admin = await createAccount({ role: "ADMIN" });
+    expect((await gql(app, rules, { input: { stationId: gid("Station", nobody), pointsPerHour: 5 } }, admin.token)).data!.updatePointsRules.userErrors).toEqual([
+      { code: "NOT_FOUND", field: ["input", "stationId"] },
+    ]);
+    const create = async (token: string, input: Record<string, unknown>) =>
+      (await gql(app, CREATE_REWARD, { input: { stationId: fushan(), name: "重名奖品", cost: 5, stock: 5, ...input } }, token)).data!.createReward.userErrors;
+    expect(await create(leader, {})).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect(await create(officer, {})).toEqual([]);
+    expect(await create(officer, {})).toEqual([{ code: "CONFLICT", field: ["input", "name"] }]);
+    expect(await create(admin.token, { stationId: gid("Station", nobody) })).toEqual([{ code: "NOT_FOUND", field: ["input", "stationId"] }]);
+    const rewardId = await reward(1, 1);
+    expect((await gql(app, REDEEM, { input: { rewardId } }, officer)).data!.redeemReward.userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await gql(app, REDEEM, { input: { rewardId: gid("Reward", nobody) } }, v!.token)).data!.redeemReward.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "rewardId"] }]);
+    const elsewhere = await createStation();
+    const outsider = await createVolunteer({ teamId: elsewhere.team.id });
+    expect((await gql(app, REDEEM, { input: { rewardId } }, outsider.token)).data!.redeemReward.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "rewardId"] }]);
+    expect((await gql(app, `{ viewer { myRedemptions(first: 5) { edges { node { id } } } } }`, {}, officer)).data!.viewer.myRedemptions.edges).toEqual([]);
+  });
+
+  it("shows a volunteer's ledger to them and their officers, with what an officer may reverse", async () => {
+    const [v, peer] = await members(2);
+    await commend(v!, "扶老人", 20);
+    await give(v!, 5);
+    const rewardId = await reward(10, 1);
+    await gql(app, REDEEM, { input: { rewardId } }, v!.token);
+    const LEDGER = `query ($id: ID!) { node(id: $id) { ... on Volunteer { points { balance entries(first: 10) { edges { node { amount reason viewerCanReverse } } } } } } }`;
+    const ledger = async (token: string) => (await gql(app, LEDGER, { id: gid("Volunteer", v!.id) }, token)).data!.node.points;
+    const asOfficer = await ledger(officer);
+    expect(asOfficer.balance).toBe(15);
+    expect(asOfficer.entries.edges.map((e: any) => e.node).sort((a: any, b: any) => a.amount - b.amount)).toEqual([
+      { amount: -10, reason: "REDEMPTION", viewerCanReverse: false },
+      { amount: 5, reason: "ADJUSTMENT", viewerCanReverse: true },
+      { amount: 20, reason: "COMMENDATION", viewerCanReverse: true },
+    ]);
+    expect((await ledger(v!.token)).entries.edges.every((e: any) => !e.node.viewerCanReverse)).toBe(true);
+    expect(await ledger(peer!.token)).toBeNull();
+    const REWARDS = `query ($id: ID!) { node(id: $id) { ... on Station { rewards(first: 100) { edges { node { id } } } redemptions(first: 100) { edges { node { id status } } } } } }`;
+    const station = (await gql(app, REWARDS, { id: fushan() }, officer)).data!.node;
+    expect(station.rewards.edges.map((e: any) => e.node.id)).toContain(rewardId);
+    expect(station.redemptions.edges.length).toBeGreaterThan(0);
+  });
+
+  it("ranks by this quarter and this year too", async () => {
+    const { station, officer: own, team } = await createStation();
+    const [a, b] = await createVolunteers(2, { teamId: team.id });
+    for (const [p, amount] of [[a, 70], [b, 90]] as const) {
+      await gql(app, ADJUST, { input: { volunteerId: gid("Volunteer", p!.id), stationId: gid("Station", station.id), amount, note: "奖励" } }, own.token);
+    }
+    const q = `query ($s: ID!, $p: Period!) { pointsLeaderboard(stationId: $s, period: $p, first: 5) { edges { node { rank points } } } }`;
+    for (const period of ["QUARTER", "YEAR"]) {
+      expect((await gql(app, q, { s: gid("Station", station.id), p: period }, own.token)).data!.pointsLeaderboard.edges.map((e: any) => [e.node.rank, e.node.points])).toEqual([
+        [1, 90],
+        [2, 70],
+      ]);
+    }
   });
 
   it("ranks with ties, leaves out those who opted out, and pages", async () => {

@@ -5,7 +5,7 @@ import { prisma, sqlStats } from "../api/src/db.js";
 import { closeFinishedShifts, startShiftSweeper } from "../api/src/modules/shift/checkin.service.js";
 import { sharedSubscriptionStats } from "../api/src/graphql/shared-subscriptions.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
-import { createSquad, createStation, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData, type Person } from "./support/fixtures.js";
+import { createSquad, createStation, createTeam as createTeamOf, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData, type Person } from "./support/fixtures.js";
 import { CANCEL_CLAIM, CHECK_IN, CHECK_OUT, CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
 
 let app: App;
@@ -595,6 +595,162 @@ describe("live patrol watch", () => {
       expect(JSON.stringify(results)).toContain('"code":"FORBIDDEN"');
       await ws.dispose();
     }
+  });
+});
+
+describe("refusals and filters", () => {
+  const nobody = "00000000-0000-7000-8000-000000000000";
+  const CANCEL_SHIFT = `mutation ($input: CancelShiftInput!) { cancelShift(input: $input) { shifts { status } userErrors { code field } } }`;
+
+  it("cancelling a shift: unknown, not the viewer's, twice, or over", async () => {
+    const [v] = await members(1);
+    const { shift } = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(50), endsAt: inMinutes(80) });
+    const cancel = async (token: string, shiftId = shift.id) => (await gql(app, CANCEL_SHIFT, { input: { shiftId, reason: "暴雨" } }, token)).data!.cancelShift;
+    expect((await cancel(leader, gid("Shift", nobody))).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "shiftId"] }]);
+    expect((await cancel(v!.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    const other = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(55), endsAt: inMinutes(85) });
+    expect(await cancel(officer)).toEqual({ shifts: [{ status: "CANCELLED" }], userErrors: [] });
+    expect(await cancel(officer)).toEqual({ shifts: [{ status: "CANCELLED" }], userErrors: [] });
+    clock.advance(90 * 60_000);
+    expect((await cancel(leader, other.shift.id)).userErrors).toEqual([{ code: "CONFLICT", field: ["input", "shiftId"] }]);
+  });
+
+  it("claims and cancellations that cannot be: no shift, not a volunteer, a suspended one, a cancelled shift, a closed claim, a started shift", async () => {
+    const [v, w, suspended] = await members(3);
+    await prisma.volunteer.update({ where: { id: suspended!.id }, data: { status: "SUSPENDED" } });
+    const { shift } = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(100), endsAt: inMinutes(160) });
+    const errors = async (who: string, shiftId: string) => (await gql(app, CLAIM, { input: { shiftId } }, who)).data!.claimShift.userErrors;
+    expect(await errors(v!.token, gid("Shift", nobody))).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "shiftId"] }]);
+    expect((await errors(officer, shift.id))[0].code).toBe("FORBIDDEN");
+    expect((await errors(suspended!.token, shift.id))[0].code).toBe("FORBIDDEN");
+    const cancelled = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(200), endsAt: inMinutes(260) });
+    await gql(app, CANCEL_SHIFT, { input: { shiftId: cancelled.shift.id, reason: "取消" } }, leader);
+    expect(await errors(v!.token, cancelled.shift.id)).toEqual([{ code: "CONFLICT", message: expect.any(String), field: ["input", "shiftId"] }]);
+
+    const cancelClaim = async (token: string, claimId: string) => (await gql(app, CANCEL_CLAIM, { input: { claimId } }, token)).data!.cancelShiftClaim.userErrors;
+    expect(await cancelClaim(v!.token, gid("ShiftClaim", nobody))).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "claimId"] }]);
+    const mine = await claimId(v!, shift.id);
+    const theirs = await claimId(w!, shift.id);
+    clock.advance(101 * 60_000); // started: a volunteer asks the leader, the leader may remove
+    expect(await cancelClaim(v!.token, mine)).toEqual([{ code: "CONFLICT", message: expect.any(String), field: ["input", "claimId"] }]);
+    expect(await cancelClaim(leader, mine)).toEqual([]);
+    await gql(app, CHECK_IN, { input: { claimId: theirs, method: "LEADER" } }, leader);
+    expect(await cancelClaim(leader, theirs)).toEqual([{ code: "CONFLICT", message: expect.any(String), field: ["input", "claimId"] }]);
+    clock.advance(60 * 60_000);
+    await gql(app, CHECK_OUT, { input: { claimId: theirs, method: "LEADER" } }, leader);
+    expect(await cancelClaim(w!.token, theirs)).toEqual([{ code: "CONFLICT", message: expect.any(String), field: ["input", "claimId"] }]);
+    expect((await gql(app, CHECK_IN, { input: { claimId: gid("ShiftClaim", nobody), method: "LEADER" } }, leader)).data!.checkIn.userErrors).toEqual([
+      { code: "NOT_FOUND", message: expect.any(String), field: ["input", "claimId"] },
+    ]);
+    const fill = await gql(app, `mutation ($input: FillRotationSlotInput!) { fillRotationSlot(input: $input) { userErrors { code field } } }`, {
+      input: { shiftId: shift.id, volunteerId: gid("Volunteer", v!.id) },
+    }, leader);
+    expect(fill.data!.fillRotationSlot.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "shiftId"] }]);
+  });
+
+  it("a freed seat skips a waiting volunteer now busy on another shift at that time, and goes to the next", async () => {
+    const [seated, busy, next] = await members(3);
+    const { shift } = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(400), endsAt: inMinutes(460), capacity: 1 });
+    const seatedClaim = await claimId(seated!, shift.id);
+    const busyClaim = await claimId(busy!, shift.id); // waitlisted first …
+    const nextClaim = await claimId(next!, shift.id);
+    const elsewhere = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(430), endsAt: inMinutes(490) });
+    expect((await claim(busy!, elsewhere.shift.id)).data!.claimShift.claim.status).toBe("CONFIRMED"); // … then took an overlapping seat
+    await gql(app, CANCEL_CLAIM, { input: { claimId: seatedClaim } }, seated!.token);
+    const status = async (id: string) => (await prisma.shiftClaim.findUniqueOrThrow({ where: { id: rawId(id) } })).status;
+    expect([await status(busyClaim), await status(nextClaim)]).toEqual(["WAITLISTED", "CONFIRMED"]);
+  });
+
+  it("the board filters by team, squad, kind, time and open seats; a shift shows its joint officer and its roster by status", async () => {
+    const squad = await createSquad(demo.haolinshe.id, "NIGHT_PATROL");
+    const [a, b] = await createVolunteers(2, { teamId: demo.haolinshe.id, squadIds: [squad.id] });
+    const officerAccount = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const t0 = Date.now() + 7000 * 60_000;
+    const at = (m: number) => new Date(t0 + m * 60_000);
+    const joint = await publishShift(app, leader, {
+      teamId: team, squadId: gid("Squad", squad.id), kind: "NIGHT_PATROL", title: "警民共巡", startsAt: at(0), endsAt: at(60), capacity: 1, jointOfficerId: officerAccount.id,
+    });
+    const later = await publishShift(app, leader, { teamId: team, title: "稍后的巡逻", startsAt: at(120), endsAt: at(180) });
+    await claimId(a!, joint.shift.id);
+    await claimId(b!, joint.shift.id);
+    const moved = await gql(app, UPDATE, { input: { shiftId: later.shift.id, squadId: gid("Squad", squad.id), gridId: gid("Grid", grid.id) } }, leader);
+    expect(moved.data!.updateShift.userErrors).toEqual([]);
+
+    const BOARD = `query ($s: ID!, $team: ID, $squad: ID, $kind: ShiftKind, $from: DateTime, $to: DateTime, $open: Boolean) {
+      shifts(stationId: $s, teamId: $team, squadId: $squad, kind: $kind, from: $from, to: $to, onlyOpen: $open, first: 50) { edges { node { title } } } }`;
+    const titles = async (vars: Record<string, unknown>) =>
+      (await gql(app, BOARD, { s: gid("Station", demo.fushan.id), from: at(-1), to: at(300), ...vars }, officer)).data!.shifts.edges.map((e: any) => e.node.title);
+    expect(await titles({ squad: gid("Squad", squad.id) })).toEqual(["警民共巡", "稍后的巡逻"]);
+    expect(await titles({ squad: gid("Squad", squad.id), kind: "NIGHT_PATROL" })).toEqual(["警民共巡"]);
+    expect(await titles({ squad: gid("Squad", squad.id), team, open: true, to: at(100) })).toEqual(["警民共巡"]);
+    expect(await titles({ squad: gid("Squad", squad.id), from: at(61) })).toEqual(["稍后的巡逻"]);
+
+    const SHOW = `query ($id: ID!) { node(id: $id) { ... on Shift { isJointPatrol jointOfficerName isRecurring squad { name } grid { name }
+      claims(first: 5, status: [WAITLISTED]) { edges { node { volunteer { id } waitlistPosition } } } } } }`;
+    expect((await gql(app, SHOW, { id: joint.shift.id }, leader)).data!.node).toEqual({
+      isJointPatrol: true,
+      jointOfficerName: officerAccount.displayName,
+      isRecurring: false,
+      squad: { name: squad.name },
+      grid: null,
+      claims: { edges: [{ node: { volunteer: { id: gid("Volunteer", b!.id) }, waitlistPosition: 1 } }] },
+    });
+    expect((await gql(app, SHOW, { id: later.shift.id }, leader)).data!.node).toMatchObject({ isJointPatrol: false, jointOfficerName: null, grid: { name: grid.name } });
+  });
+
+  it("a volunteer's own shifts: upcoming first, or all newest first, and by status", async () => {
+    const [v] = await members(1);
+    const first = await publishShift(app, leader, { teamId: team, title: "第一班", startsAt: inMinutes(30), endsAt: inMinutes(60) });
+    const second = await publishShift(app, leader, { teamId: team, title: "第二班", startsAt: inMinutes(90), endsAt: inMinutes(120) });
+    const done = await publishShift(app, leader, { teamId: team, title: "已取消", startsAt: inMinutes(150), endsAt: inMinutes(180) });
+    for (const s of [first, second, done]) await claimId(v!, s.shift.id);
+    await gql(app, CANCEL_CLAIM, { input: { claimId: (await claim(v!, done.shift.id)).data!.claimShift.claim.id } }, v!.token);
+    const MY = `query ($upcoming: Boolean) { viewer { myShifts(first: 10, upcoming: $upcoming) { edges { node { shift { title } } } } } }`;
+    const my = async (upcoming?: boolean, token = v!.token) => (await gql(app, MY, { upcoming }, token)).data!.viewer.myShifts.edges.map((e: any) => e.node.shift.title);
+    expect(await my(true)).toEqual(["第一班", "第二班"]);
+    expect(await my()).toEqual(["已取消", "第二班", "第一班"]);
+    expect(await my(true, officer)).toEqual([]);
+    const THEIRS = `query ($id: ID!) { node(id: $id) { ... on Volunteer { shifts(first: 10, status: [CANCELLED]) { edges { node { shift { title } } } } } } }`;
+    expect((await gql(app, THEIRS, { id: gid("Volunteer", v!.id) }, leader)).data!.node.shifts.edges.map((e: any) => e.node.shift.title)).toEqual(["已取消"]);
+  });
+
+  it("subscriptions refuse what they cannot follow; a leader's watch shows only the teams they lead", async () => {
+    const [v] = await members(1);
+    const ws = wsClient(app, officer);
+    const refused = async (query: string, variables: Record<string, unknown>) => JSON.stringify(await subscribe(ws, query, variables).waitFor(1).catch((e) => [{ errors: e }]));
+    expect(await refused(`subscription ($s: ID!) { patrolCheckIns(stationId: $s, since: "not-a-cursor") { cursor } }`, { s: gid("Station", demo.fushan.id) })).toContain('"code":"BAD_USER_INPUT"');
+    expect(await refused(`subscription ($id: ID!) { shiftUpdated(shiftId: $id) { id } }`, { id: gid("Shift", nobody) })).toContain('"code":"NOT_FOUND"');
+    expect(await refused(`subscription { claimNotices { reason } }`, {})).toContain('"code":"FORBIDDEN"');
+    await ws.dispose();
+
+    // 好邻舍's leader follows 好邻舍's patrols, not those of another team of the station.
+    const otherTeam = await createTeamOf(demo.fushan.id);
+    const stranger = await createVolunteer({ teamId: otherTeam.id });
+    const ours = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(10), endsAt: inMinutes(70) });
+    const theirs = await publishShift(app, officer, { teamId: teamGid(otherTeam.id), startsAt: inMinutes(10), endsAt: inMinutes(70) });
+    const ourClaim = await claimId(v!, ours.shift.id);
+    const theirClaim = await claimId(stranger, theirs.shift.id);
+    const before = (await prisma.patrolEvent.findFirst({ orderBy: { id: "desc" } }))?.id ?? 0n;
+    await gql(app, CHECK_IN, { input: { claimId: theirClaim, method: "GPS", latitude: 30.0, longitude: 120.58 } }, stranger.token);
+    await gql(app, CHECK_IN, { input: { claimId: ourClaim, method: "GPS", latitude: 30.0, longitude: 120.58 } }, v!.token);
+    const leaderWs = wsClient(app, leader);
+    const watch = subscribe(leaderWs, `subscription ($s: ID!, $since: String) { patrolCheckIns(stationId: $s, since: $since) { claim { id } location { latitude longitude } } }`, {
+      s: gid("Station", demo.fushan.id),
+      since: String(before),
+    });
+    await watch.ready;
+    const third = await claimId(stranger, (await publishShift(app, officer, { teamId: teamGid(otherTeam.id), startsAt: inMinutes(100), endsAt: inMinutes(130) })).shift.id);
+    const fourth = await claimId(v!, (await publishShift(app, leader, { teamId: team, startsAt: inMinutes(100), endsAt: inMinutes(130) })).shift.id);
+    clock.advance(80 * 60_000);
+    await gql(app, CHECK_IN, { input: { claimId: third, method: "LEADER" } }, officer);
+    await gql(app, CHECK_IN, { input: { claimId: fourth, method: "LEADER" } }, leader);
+    const seen = await watch.waitFor(2);
+    expect(seen.map((r) => r.data!.patrolCheckIns)).toEqual([
+      { claim: { id: ourClaim }, location: { latitude: 30, longitude: 120.58 } },
+      { claim: { id: fourth }, location: null },
+    ]);
+    await leaderWs.dispose();
   });
 });
 

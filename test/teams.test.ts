@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { gql, signIn, startApp, type GqlResponse } from "./support/client.js";
-import { createSquad, createVolunteer, createVolunteers, DEMO_PHONES, freshPhone, gid, seedDemoData } from "./support/fixtures.js";
+import { createAccount, createSquad, createTeam, createVolunteer, createVolunteers, DEMO_PHONES, freshPhone, gid, seedDemoData } from "./support/fixtures.js";
 
 let app: App;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
@@ -193,6 +193,33 @@ describe("management mutations", () => {
     expect(byLeader.data!.registerVolunteer.userErrors[0].code).toBe("FORBIDDEN");
     expect(await prisma.volunteer.count({ where: { phone: other } })).toBe(0);
   });
+  it("registration checks the team, its squads and the partner; without a password there is no account", async () => {
+    const nobody = "00000000-0000-7000-8000-000000000000";
+    const partner = await prisma.partner.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const foreignPartner = await prisma.partner.findFirstOrThrow({ where: { stationId: demo.changqing.id } }).catch(async () =>
+      prisma.partner.create({ data: { stationId: demo.changqing.id, name: "长庆测试单位", kind: "OTHER" } }),
+    );
+    const foreignSquad = await createSquad(demo.committee.id);
+    const base = { teamId: gid("Team", demo.haolinshe.id), name: "张" };
+    const register = async (input: Record<string, unknown>) => (await gql(app, REGISTER, { input: { ...base, phone: freshPhone(), ...input } }, tokens.officer)).data!.registerVolunteer;
+    expect((await register({ teamId: gid("Team", nobody) })).userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "teamId"] }]);
+    expect((await register({ squadIds: [gid("Squad", demo.squads[0]!.id), gid("Squad", foreignSquad.id)] })).userErrors).toEqual([
+      { code: "NOT_FOUND", message: expect.any(String), field: ["input", "squadIds", "1"] },
+    ]);
+    expect((await register({ partnerId: gid("Partner", foreignPartner.id) })).userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "partnerId"] }]);
+    const ok = await register({ partnerId: gid("Partner", partner.id) });
+    expect(ok.userErrors).toEqual([]);
+    expect(ok.volunteer).toMatchObject({ displayName: "张", specialties: [] });
+    const stored = await prisma.volunteer.findUniqueOrThrow({ where: { phone: ok.volunteer.phone }, include: { account: true } });
+    expect(stored).toMatchObject({ partnerId: partner.id, idNumber: null, account: null });
+    // Another volunteer sees a one-character name fully masked, and no ID number at all.
+    const other = await createVolunteer({ teamId: demo.haolinshe.id });
+    expect((await gql(app, PERSON, { id: ok.volunteer.id }, other.token)).data!.node).toMatchObject({ name: "*", idNumber: null });
+    // Privacy settings are a volunteer's own.
+    expect((await gql(app, `mutation { updateMyPrivacy(input: { publicRanking: false }) { userErrors { code } } }`, {}, tokens.officer)).data!.updateMyPrivacy.userErrors).toEqual([
+      { code: "FORBIDDEN" },
+    ]);
+  });
 });
 
 describe("squads", () => {
@@ -233,6 +260,77 @@ describe("squads", () => {
     expect(await prisma.teamMembership.count({ where: { teamId: demo.haolinshe.id, volunteerId: a!.id } })).toBe(1);
     expect((await remove(squadLeader.token, a!.id)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "volunteerId"] }]);
     expect((await remove(tokens.officer!, b!.id)).userErrors).toEqual([]);
+  });
+});
+
+describe("who the viewer is", () => {
+  const ROLES = `{ viewer { roleNames roles { role station { name } team { name } squad { name } partner { name } } stations { name } } }`;
+
+  it("names each role with where it applies: a squad leader, a partner's contact, an admin", async () => {
+    const squad = await createSquad(demo.haolinshe.id);
+    const squadLeader = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squad.id], squadRole: "LEADER" });
+    const asLeader = (await gql(app, ROLES, {}, squadLeader.token)).data!.viewer;
+    expect(asLeader.roleNames.sort()).toEqual(["LEADER", "VOLUNTEER"]);
+    expect(asLeader.roles).toEqual([
+      { role: "LEADER", station: { name: "府山派出所" }, team: { name: "好邻舍义警" }, squad: { name: squad.name }, partner: null },
+      { role: "VOLUNTEER", station: null, team: null, squad: null, partner: null },
+    ]);
+    const asPartner = (await gql(app, ROLES, {}, tokens.partner)).data!.viewer;
+    expect(asPartner.roles).toEqual([{ role: "PARTNER_ADMIN", station: { name: "府山派出所" }, team: null, squad: null, partner: { name: expect.any(String) } }]);
+
+    const admin = await createAccount({ role: "ADMIN" });
+    const asAdmin = (await gql(app, ROLES, {}, admin.token)).data!.viewer;
+    expect(asAdmin.roleNames).toEqual(["ADMIN"]);
+    const all = await prisma.station.count();
+    expect(asAdmin.stations).toHaveLength(all);
+    const paged = await gql(app, `{ stations(first: 100) { edges { node { name viewerIsOfficer } } } }`, {}, admin.token);
+    expect(paged.data!.stations.edges).toHaveLength(all);
+    expect(paged.data!.stations.edges.every((e: any) => e.node.viewerIsOfficer)).toBe(true);
+  });
+});
+
+describe("membership rules", () => {
+  const ADD = `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { membership { role } userErrors { code field } } }`;
+  const REMOVE = `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { name } userErrors { code field } } }`;
+  const ADD_SQUAD = `mutation ($input: AddSquadMemberInput!) { addSquadMember(input: $input) { membership { role } userErrors { code field } } }`;
+  const SET_LEADER = `mutation ($input: SetSquadLeaderInput!) { setSquadLeader(input: $input) { membership { role } userErrors { code field } } }`;
+  const nobody = "00000000-0000-7000-8000-000000000000";
+
+  it("check who asks and that the team, squad and volunteer exist", async () => {
+    const team = gid("Team", demo.haolinshe.id);
+    const squad = await createSquad(demo.haolinshe.id);
+    const squadLeader = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squad.id], squadRole: "LEADER" });
+    const [member, newcomer] = [await createVolunteer({ teamId: demo.haolinshe.id }), await createVolunteer()];
+    const coLeader = await createVolunteer({ teamId: demo.haolinshe.id, teamRole: "LEADER" });
+    const run = async (m: string, input: Record<string, unknown>, token: string) => Object.values((await gql(app, m, { input }, token)).data!)[0] as any;
+    const v = (p: { id: string }) => gid("Volunteer", p.id);
+
+    expect((await run(ADD, { teamId: team, volunteerId: v(newcomer) }, member.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await run(ADD, { teamId: team, volunteerId: gid("Volunteer", nobody) }, tokens.leader!)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "volunteerId"] }]);
+    expect((await run(ADD, { teamId: gid("Team", nobody), volunteerId: v(newcomer) }, tokens.leader!)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "teamId"] }]);
+    expect((await run(REMOVE, { teamId: team, volunteerId: v(coLeader) }, member.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await run(REMOVE, { teamId: team, volunteerId: v(newcomer) }, tokens.leader!)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "volunteerId"] }]);
+    // A leader does not remove a co-leader; an officer does.
+    expect((await run(REMOVE, { teamId: team, volunteerId: v(coLeader) }, tokens.leader!)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await run(REMOVE, { teamId: team, volunteerId: v(coLeader) }, tokens.officer!)).userErrors).toEqual([]);
+
+    expect((await run(ADD_SQUAD, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, member.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await run(ADD_SQUAD, { squadId: gid("Squad", nobody), volunteerId: v(member) }, tokens.leader!)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "squadId"] }]);
+    expect(await run(ADD_SQUAD, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, squadLeader.token)).toEqual({ membership: { role: "MEMBER" }, userErrors: [] });
+    // Only officers and the team's leaders choose a squad's leader, from the team's members.
+    expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, squadLeader.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(newcomer) }, tokens.leader!)).userErrors).toEqual([{ code: "CONFLICT", field: ["input", "volunteerId"] }]);
+    expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, tokens.leader!)).membership).toEqual({ role: "LEADER" });
+    const roles = await prisma.squadMembership.findMany({ where: { squadId: squad.id }, select: { volunteerId: true, role: true } });
+    expect(new Map(roles.map((r) => [r.volunteerId, r.role]))).toEqual(new Map([[squadLeader.id, "MEMBER"], [member.id, "LEADER"]]));
+
+    const lost = await gql(app, CREATE_TEAM, { input: { stationId: gid("Station", nobody), name: "无处可去" } }, tokens.officer);
+    expect(lost.data!.createTeam.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "stationId"] }]);
+    const sibling = await createTeam(demo.fushan.id);
+    const rename = await gql(app, `mutation ($input: UpdateTeamInput!) { updateTeam(input: $input) { userErrors { code field } } }`, {
+      input: { teamId: gid("Team", sibling.id), name: "好邻舍义警" },
+    }, tokens.officer);
+    expect(rename.data!.updateTeam.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "name"] }]);
   });
 });
 

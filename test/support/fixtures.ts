@@ -87,8 +87,8 @@ export async function createVolunteers(n: number, opts: VolunteerOptions = {}): 
 
 export const createVolunteer = async (opts: VolunteerOptions = {}) => (await createVolunteers(1, opts))[0]!;
 
-/** An account with a role and no volunteer (an officer, a partner's contact). */
-export async function createAccount(role: { role: "OFFICER"; stationId: string } | { role: "PARTNER_ADMIN"; partnerId: string }) {
+/** An account with a role and no volunteer (an officer, a partner's contact, a platform admin). */
+export async function createAccount(role: { role: "OFFICER"; stationId: string } | { role: "PARTNER_ADMIN"; partnerId: string } | { role: "ADMIN" }) {
   const account = await prisma.account.create({
     data: { phone: freshPhone(), passwordHash: "x", displayName: `测试账号${next()}`, roles: { create: role } },
   });
