@@ -28,13 +28,15 @@ afterAll(() => app?.stop());
 // no reward stock is negative.
 afterEach(async () => {
   clock.reset();
-  const sums = await prisma.pointsEntry.groupBy({ by: ["volunteerId"], _sum: { amount: true } });
+  // Points belong to a station: per volunteer and station.
+  const sums = await prisma.pointsEntry.groupBy({ by: ["volunteerId", "stationId"], _sum: { amount: true } });
   for (const s of sums) expect(s._sum.amount!).toBeGreaterThanOrEqual(0);
-  // Shown to 府山's officer: people of 府山's teams (tests also make stations of their own).
-  const fushanPeople = new Set((await prisma.teamMembership.findMany({ where: { team: { stationId: demo.fushan.id } }, select: { volunteerId: true } })).map((m) => m.volunteerId));
-  const sample = sums.filter((s) => fushanPeople.has(s.volunteerId)).slice(0, 5);
+  const sample = sums.filter((s) => s.stationId === demo.fushan.id).slice(0, 5);
   for (const s of sample) {
-    const res = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Volunteer { points { balance } } } }`, { id: gid("Volunteer", s.volunteerId) }, officer);
+    const res = await gql(app, `query ($id: ID!, $s: ID!) { node(id: $id) { ... on Volunteer { points(stationId: $s) { balance } } } }`, {
+      id: gid("Volunteer", s.volunteerId),
+      s: gid("Station", s.stationId),
+    }, officer);
     expect(res.data!.node.points.balance).toBe(s._sum.amount);
   }
   expect(await prisma.reward.count({ where: { stock: { lt: 0 } } })).toBe(0);
@@ -84,9 +86,11 @@ describe("good deeds → commendations", () => {
   it("only the station's officers approve; approval awards points once; rejected deeds stay rejected", async () => {
     const [a, b] = await members(2);
     const id = await deed(a!, "拾金不昧");
-    for (const t of [leader, otherOfficer, b!.token]) {
+    for (const t of [leader, b!.token]) {
       expect((await gql(app, APPROVE, { input: { goodDeedId: id, points: 30 } }, t)).data!.approveGoodDeed.userErrors[0].code).toBe("FORBIDDEN");
     }
+    // Another station's officer learns nothing: the deed does not exist for them.
+    expect((await gql(app, APPROVE, { input: { goodDeedId: id, points: 30 } }, otherOfficer)).data!.approveGoodDeed.userErrors[0].code).toBe("NOT_FOUND");
     const ok = await gql(app, APPROVE, { input: { goodDeedId: id, points: 30 } }, officer);
     expect(ok.data!.approveGoodDeed.goodDeed).toMatchObject({ status: "APPROVED", pointsAwarded: 30 });
     expect(ok.data!.approveGoodDeed.goodDeed.commendation.id).toBeTruthy();
@@ -110,7 +114,7 @@ describe("good deeds → commendations", () => {
     expect(await submit(v!.token, { occurredAt: inMinutes(60) })).toEqual([{ code: "VALIDATION", field: ["input", "occurredAt"] }]);
     const elsewhere = await createStation();
     const outsider = await createVolunteer({ teamId: elsewhere.team.id });
-    expect((await submit(outsider.token, {}))[0].code).toBe("FORBIDDEN");
+    expect((await submit(outsider.token, {}))[0].code).toBe("NOT_FOUND"); // 好邻舍义警 does not exist for them
     expect(await submit(v!.token, { volunteerId: gid("Volunteer", outsider.id) })).toEqual([{ code: "NOT_FOUND", field: ["input", "volunteerId"] }]);
     expect(await submit(v!.token, { squadId: gid("Squad", (await createSquad(elsewhere.team.id)).id) })).toEqual([{ code: "NOT_FOUND", field: ["input", "squadId"] }]);
     const foreignShift = await publishShift(app, elsewhere.officer.token, { teamId: teamGid(elsewhere.team.id), startsAt: inMinutes(60), endsAt: inMinutes(120) });
@@ -321,7 +325,7 @@ describe("points", () => {
     const v = await createVolunteer({ teamId: team.id });
     const m = `mutation ($input: UpdatePointsRulesInput!) { updatePointsRules(input: $input) { station { pointsRules { pointsPerHour nightPatrolPercent } } userErrors { code field } } }`;
     const stationId = gid("Station", station.id);
-    expect((await gql(app, m, { input: { stationId, pointsPerHour: 20 } }, officer)).data!.updatePointsRules.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await gql(app, m, { input: { stationId, pointsPerHour: 20 } }, officer)).data!.updatePointsRules.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "stationId"] }]); // not 府山's
     expect((await gql(app, m, { input: { stationId, nightPatrolPercent: 50 } }, own.token)).data!.updatePointsRules.userErrors).toEqual([
       { code: "VALIDATION", field: ["input", "nightPatrolPercent"] },
     ]);
@@ -343,7 +347,7 @@ describe("points", () => {
     const adjust = async (token: string, amount: number, stationId = fushan()) =>
       (await gql(app, ADJUST, { input: { volunteerId: gid("Volunteer", v!.id), stationId, amount, note: "调整" } }, token)).data!.adjustPoints.userErrors;
     expect(await adjust(elsewhere.officer.token, 10, gid("Station", elsewhere.station.id))).toEqual([{ code: "NOT_FOUND", field: ["input", "volunteerId"] }]);
-    expect(await adjust(elsewhere.officer.token, 10)).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect(await adjust(elsewhere.officer.token, 10)).toEqual([{ code: "NOT_FOUND", field: ["input", "volunteerId"] }]);
     expect(await adjust(officer, 0)).toEqual([{ code: "VALIDATION", field: ["input", "amount"] }]);
     expect(await adjust(officer, 15)).toEqual([]);
     expect(await adjust(officer, -20)).toEqual([{ code: "CONFLICT", field: ["input", "amount"] }]);
@@ -379,7 +383,7 @@ describe("points", () => {
     const rewardId = await reward(30, 0);
     const UPDATE = `mutation ($input: UpdateRewardInput!) { updateReward(input: $input) { reward { name description cost stock active viewerCanRedeem } userErrors { code field } } }`;
     const update = async (token: string, input: Record<string, unknown>) => (await gql(app, UPDATE, { input: { rewardId, ...input } }, token)).data!.updateReward;
-    expect((await update(otherOfficer, { stock: 5 })).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await update(otherOfficer, { stock: 5 })).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "rewardId"] }]); // another station's
     expect((await update(v!.token, { stock: 5 })).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
     expect((await update(officer, { cost: 0 })).userErrors).toEqual([{ code: "VALIDATION", field: ["input", "cost"] }]);
     expect((await gql(app, UPDATE, { input: { rewardId: gid("Reward", "00000000-0000-7000-8000-000000000000"), stock: 1 } }, officer)).data!.updateReward.userErrors).toEqual([
@@ -410,7 +414,7 @@ describe("points", () => {
     const pending = async () => (await gql(app, PENDING, { id: fushan() }, officer)).data!.node.redemptions.edges.map((e: any) => e.node.id);
     expect(await pending()).toContain(redemptionId);
     expect((await handOut(v!.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
-    expect((await handOut(otherOfficer)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await handOut(otherOfficer)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "redemptionId"] }]);
     expect((await handOut(officer, gid("Redemption", "00000000-0000-7000-8000-000000000000"))).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "redemptionId"] }]);
     const done = await handOut(officer);
     expect(done).toMatchObject({ redemption: { status: "HANDED_OUT" }, userErrors: [] });
@@ -433,7 +437,9 @@ describe("points", () => {
     expect((await gql(app, REVERSE, { input: { entryId: a.data!.reversePointsEntry.entry.id, note: "x" } }, officer)).data!.reversePointsEntry.userErrors).toEqual([
       { code: "CONFLICT", field: ["input", "entryId"] },
     ]);
-    expect((await gql(app, REVERSE, { input: { entryId: gid("PointsEntry", entry.id), note: "x" } }, otherOfficer)).data!.reversePointsEntry.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await gql(app, REVERSE, { input: { entryId: gid("PointsEntry", entry.id), note: "x" } }, otherOfficer)).data!.reversePointsEntry.userErrors).toEqual([
+      { code: "NOT_FOUND", field: ["input", "entryId"] },
+    ]);
     expect(await prisma.pointsEntry.findUniqueOrThrow({ where: { id: entry.id } })).toEqual(entry);
     expect(await balance(v!)).toBe(0);
   });
@@ -506,8 +512,8 @@ describe("points", () => {
     await give(v!, 5);
     const rewardId = await reward(10, 1);
     await gql(app, REDEEM, { input: { rewardId } }, v!.token);
-    const LEDGER = `query ($id: ID!) { node(id: $id) { ... on Volunteer { points { balance entries(first: 10) { edges { node { amount reason viewerCanReverse } } } } } } }`;
-    const ledger = async (token: string) => (await gql(app, LEDGER, { id: gid("Volunteer", v!.id) }, token)).data!.node.points;
+    const LEDGER = `query ($id: ID!, $s: ID!) { node(id: $id) { ... on Volunteer { points(stationId: $s) { balance entries(first: 10) { edges { node { amount reason viewerCanReverse } } } } } } }`;
+    const ledger = async (token: string) => (await gql(app, LEDGER, { id: gid("Volunteer", v!.id), s: fushan() }, token)).data!.node.points;
     const asOfficer = await ledger(officer);
     expect(asOfficer.balance).toBe(15);
     expect(asOfficer.entries.edges.map((e: any) => e.node).sort((a: any, b: any) => a.amount - b.amount)).toEqual([
@@ -568,16 +574,22 @@ describe("points", () => {
     await gql(app, CHECK_IN, { input: { claimId: c, method: "LEADER" } }, leader);
     clock.advance(70 * 60_000);
     await gql(app, CHECK_OUT, { input: { claimId: c, method: "LEADER" } }, leader);
-    await commend(v!, "=HYPERLINK(\"x\")");
-    const q = `query ($id: ID!, $from: DateTime!, $to: DateTime!) { node(id: $id) { ... on Volunteer { hoursCertificate(from: $from, to: $to) { totalMinutes shiftCount commendationCount csv } } } }`;
-    const vars = { id: gid("Volunteer", v!.id), from: inMinutes(-60 * 24 * 3), to: inMinutes(24 * 60) };
+    // A deed whose title would run as a spreadsheet formula.
+    await commend(v!, '=HYPERLINK("http://evil.example","点我")', 1);
+    const q = `query ($id: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) { node(id: $id) { ... on Volunteer { hoursCertificate(stationId: $s, from: $from, to: $to) {
+      stationName totalMinutes shiftCount commendationCount csv } } } }`;
+    const vars = { id: gid("Volunteer", v!.id), s: fushan(), from: inMinutes(-60 * 24 * 2), to: inMinutes(24 * 60) };
     for (const t of [v!.token, officer]) {
       const cert = (await gql(app, q, vars, t)).data!.node.hoursCertificate;
-      expect(cert).toMatchObject({ totalMinutes: 60, shiftCount: 1, commendationCount: 1 });
+      expect(cert).toMatchObject({ stationName: "府山派出所", totalMinutes: 60, shiftCount: 1, commendationCount: 1 });
       expect(cert.csv).toContain('"护学岗, ""早班"""');
-      expect(cert.csv).toContain('"=HYPERLINK(""x"")"');
       expect(cert.csv.trim().split("\r\n").at(-1)).toContain(",60");
+      // Neutralised: the cell starts with an apostrophe, so no spreadsheet evaluates it.
+      expect(cert.csv).toContain(`"'=HYPERLINK(""http://evil.example"",""点我"")"`);
+      expect(cert.csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
     }
     expect((await gql(app, q, vars, peer!.token)).data!.node.hoursCertificate).toBeNull();
+    // Another station's officer cannot even see the volunteer.
+    expect((await gql(app, q, vars, otherOfficer)).data!.node).toBeNull();
   });
 });

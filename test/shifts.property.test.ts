@@ -17,8 +17,8 @@ const viewers: Viewer[] = [];
 
 beforeAll(async () => {
   demo = await seedDemoData();
-  leader = (await loadViewer((await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } })).id))!;
-  for (const p of await createVolunteers(PEOPLE, { teamId: demo.haolinshe.id })) viewers.push((await loadViewer(p.accountId))!);
+  leader = (await loadViewer((await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } })).id, null))!;
+  for (const p of await createVolunteers(PEOPLE, { teamId: demo.haolinshe.id })) viewers.push((await loadViewer(p.accountId, null))!);
 });
 afterEach(() => clock.reset());
 

@@ -149,7 +149,8 @@ describe("claim rules", () => {
     expect(await canClaim(officer, open.shift.id)).toBe(false); // not a volunteer
     expect(await canClaim(outsider.token, open.shift.id)).toBeNull(); // cannot even see it
 
-    expect((await claim(outsider, open.shift.id)).data!.claimShift.userErrors[0].code).toBe("FORBIDDEN");
+    // Another station's volunteer: the shift does not exist for them.
+    expect((await claim(outsider, open.shift.id)).data!.claimShift.userErrors[0].code).toBe("NOT_FOUND");
     expect((await claim(plain, medical.shift.id)).data!.claimShift.userErrors[0].code).toBe("FORBIDDEN");
     expect((await claim(medic, medical.shift.id)).data!.claimShift.claim.status).toBe("CONFIRMED");
     expect(await canClaim(medic.token, medical.shift.id)).toBe(false); // claimed already
@@ -201,9 +202,7 @@ describe("claim rules", () => {
     const q = `query ($id: ID!) { node(id: $id) { ... on Shift { title postCode } } }`;
     expect((await gql(app, q, { id: shift.id }, v!.token)).data!.node).toEqual({ title: "府山街区巡逻", postCode: null });
     const other = await signIn(app, DEMO_PHONES.changqingOfficer);
-    const res = await gql(app, q, { id: shift.id }, other);
-    expect(res.data?.node ?? null).toBeNull();
-    expect(res.errors?.[0]?.path?.[0]).toBe("node");
+    expect(await gql(app, q, { id: shift.id }, other)).toEqual({ data: { node: null } });
   });
 });
 
@@ -245,7 +244,7 @@ describe("editing shifts", () => {
     const { shift } = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(100), endsAt: inMinutes(160) });
     const edit = async (token: string, input: Record<string, unknown>) => (await gql(app, UPDATE, { input: { shiftId: shift.id, ...input } }, token)).data!.updateShift.userErrors;
     expect(await edit(v!.token, { title: "x" })).toEqual([{ code: "FORBIDDEN", field: null }]);
-    expect(await edit(await signIn(app, DEMO_PHONES.changqingOfficer), { title: "x" })).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect(await edit(await signIn(app, DEMO_PHONES.changqingOfficer), { title: "x" })).toEqual([{ code: "NOT_FOUND", field: ["input", "shiftId"] }]);
     expect(await edit(officer, { endsAt: inMinutes(90) })).toEqual([{ code: "VALIDATION", field: ["input", "endsAt"] }]);
     expect(await edit(officer, { kind: "NIGHT_PATROL", place: "府山公园", notes: "带手电", requiredSpecialty: "NIGHT_PATROL" })).toEqual([]);
     expect(
@@ -289,7 +288,7 @@ describe("leaders put people on shifts", () => {
     const told = await listen([v!]);
 
     expect((await assign(other!.token, gid("Volunteer", v!.id))).data!.assignShift.userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
-    expect((await assign(leader, gid("Volunteer", outsider.id))).data!.assignShift.userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await assign(leader, gid("Volunteer", outsider.id))).data!.assignShift.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "volunteerId"] }]); // another station's
     expect((await assign(leader, gid("Volunteer", "00000000-0000-7000-8000-000000000000"))).data!.assignShift.userErrors).toEqual([
       { code: "NOT_FOUND", field: ["input", "volunteerId"] },
     ]);
@@ -335,9 +334,7 @@ describe("who sees a roster and a volunteer's shifts", () => {
     expect(asMember.data!.node.claims).toBeNull();
     expect(asMember.errors?.[0]?.path).toEqual(["node", "claims"]);
     const elsewhere = await createStation();
-    const foreign = await gql(app, ROSTER, { id: shift.id }, elsewhere.officer.token);
-    expect(foreign.data?.node?.claims ?? null).toBeNull();
-    expect(foreign.errors?.[0]?.path?.[0]).toBe("node");
+    expect(await gql(app, ROSTER, { id: shift.id }, elsewhere.officer.token)).toEqual({ data: { node: null } });
   });
 
   it("a volunteer's shifts are for the person, their leaders and their station's officers", async () => {
@@ -348,12 +345,11 @@ describe("who sees a roster and a volunteer's shifts", () => {
     for (const token of [v!.token, leader, officer]) {
       expect((await gql(app, THEIR_SHIFTS, { id }, token)).data!.node.shifts.edges.map((e: any) => e.node)).toEqual([{ status: "CONFIRMED", shift: { id: shift.id } }]);
     }
+    const res = await gql(app, THEIR_SHIFTS, { id }, peer!.token);
+    expect(res.data!.node.shifts).toBeNull();
+    expect(res.errors?.[0]?.path).toEqual(["node", "shifts"]);
     const elsewhere = await createStation();
-    for (const token of [peer!.token, elsewhere.officer.token]) {
-      const res = await gql(app, THEIR_SHIFTS, { id }, token);
-      expect(res.data!.node.shifts).toBeNull();
-      expect(res.errors?.[0]?.path).toEqual(["node", "shifts"]);
-    }
+    expect(await gql(app, THEIR_SHIFTS, { id }, elsewhere.officer.token)).toEqual({ data: { node: null } });
   });
 });
 
@@ -622,7 +618,7 @@ describe("refusals and filters", () => {
     const errors = async (who: string, shiftId: string) => (await gql(app, CLAIM, { input: { shiftId } }, who)).data!.claimShift.userErrors;
     expect(await errors(v!.token, gid("Shift", nobody))).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "shiftId"] }]);
     expect((await errors(officer, shift.id))[0].code).toBe("FORBIDDEN");
-    expect((await errors(suspended!.token, shift.id))[0].code).toBe("FORBIDDEN");
+    expect((await errors(suspended!.token, shift.id))[0].code).toBe("NOT_FOUND"); // a suspended volunteer's team rights are gone
     const cancelled = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(200), endsAt: inMinutes(260) });
     await gql(app, CANCEL_SHIFT, { input: { shiftId: cancelled.shift.id, reason: "取消" } }, leader);
     expect(await errors(v!.token, cancelled.shift.id)).toEqual([{ code: "CONFLICT", message: expect.any(String), field: ["input", "shiftId"] }]);
@@ -666,7 +662,7 @@ describe("refusals and filters", () => {
     const [a, b] = await createVolunteers(2, { teamId: demo.haolinshe.id, squadIds: [squad.id] });
     const officerAccount = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
     const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
-    const t0 = Date.now() + 7000 * 60_000;
+    const t0 = Date.now() + 40_000 * 60_000; // after the shifts other tests put on the board
     const at = (m: number) => new Date(t0 + m * 60_000);
     const joint = await publishShift(app, leader, {
       teamId: team, squadId: gid("Squad", squad.id), kind: "NIGHT_PATROL", title: "警民共巡", startsAt: at(0), endsAt: at(60), capacity: 1, jointOfficerId: officerAccount.id,
@@ -782,7 +778,7 @@ describe("station settings", () => {
     const m = `mutation ($input: UpdateStationSettingsInput!) { updateStationSettings(input: $input) { station { checkInRadiusMeters } userErrors { code field } } }`;
     const { station, officer: own } = await createStation();
     const stationId = gid("Station", station.id);
-    expect((await gql(app, m, { input: { stationId, checkInRadiusMeters: 800 } }, officer)).data!.updateStationSettings.userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await gql(app, m, { input: { stationId, checkInRadiusMeters: 800 } }, officer)).data!.updateStationSettings.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "stationId"] }]);
     expect((await gql(app, m, { input: { stationId, checkInRadiusMeters: 10 } }, own.token)).data!.updateStationSettings.userErrors).toEqual([
       { code: "VALIDATION", field: ["input", "checkInRadiusMeters"] },
     ]);

@@ -35,10 +35,12 @@ describe("personal data", () => {
       idNumber: `${target!.idNumber.slice(0, 3)}***********${target!.idNumber.slice(-4)}`,
       viewerCanSeePersonalData: false,
     };
-    // Another volunteer of the team, another station's officer, the station's partner contact.
-    for (const token of [peer!.token, tokens.otherOfficer!, tokens.partner!]) {
+    // Another volunteer of the team and the station's partner contact see it masked; another
+    // station's officer does not see the person at all.
+    for (const token of [peer!.token, tokens.partner!]) {
       expect((await gql(app, PERSON, { id }, token)).data!.node).toEqual(masked);
     }
+    expect(await gql(app, PERSON, { id }, tokens.otherOfficer)).toEqual({ data: { node: null } });
     const full = { displayName: target!.displayName, name: target!.name, phone: target!.phone, idNumber: target!.idNumber, viewerCanSeePersonalData: true };
     for (const token of [tokens.officer!, tokens.leader!, target!.token]) {
       expect((await gql(app, PERSON, { id }, token)).data!.node).toEqual(full);
@@ -67,24 +69,34 @@ describe("station boundaries", () => {
   it("denies another station's officer reading or changing a team", async () => {
     const teamId = gid("Team", demo.haolinshe.id);
     const read = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Team { name } } }`, { id: teamId }, tokens.otherOfficer);
-    // Nothing of the team leaks; the field says why.
-    expect(read.data?.node?.name ?? null).toBeNull();
-    expect(read.errors?.[0]?.message).toMatch(/Not authorized/);
+    // Nothing of the team leaks, not even that it exists: the same null as for a missing ID.
+    expect(read).toEqual({ data: { node: null } });
+    const missing = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Team { name } } }`, { id: gid("Team", "00000000-0000-7000-8000-000000000000") }, tokens.otherOfficer);
+    expect(missing).toEqual(read);
     const write = await gql(
       app,
       `mutation ($input: CreateSquadInput!) { createSquad(input: $input) { squad { id } userErrors { code } } }`,
       { input: { teamId, name: "越界小队", specialty: "TRAFFIC" } },
       tokens.otherOfficer,
     );
-    expect(write.data!.createSquad).toEqual({ squad: null, userErrors: [{ code: "FORBIDDEN" }] });
+    expect(write.data!.createSquad).toEqual({ squad: null, userErrors: [{ code: "NOT_FOUND" }] });
     expect(await prisma.squad.count({ where: { name: "越界小队" } })).toBe(0);
   });
 });
 
 const CREATE_TEAM = `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id name viewerCanManage } userErrors { code message field } } }`;
 const REGISTER = `mutation ($input: RegisterVolunteerInput!) {
-  registerVolunteer(input: $input) { volunteer { id displayName phone specialties } userErrors { code message field } }
+  registerVolunteer(input: $input) { enrollment { id displayName phone status } activationCode userErrors { code message field } }
 }`;
+const ACTIVATE = `mutation ($input: ActivateAccountInput!) {
+  activateAccount(input: $input) { token viewer { roleNames } userErrors { code message field } }
+}`;
+
+/** A person in another team of the station (created directly: what registration and activation make). */
+async function addPerson(stationId: string, teamName: string, phone: string, name: string) {
+  const team = await prisma.team.upsert({ where: { stationId_name: { stationId, name: teamName } }, create: { stationId, name: teamName }, update: {} });
+  return prisma.volunteer.create({ data: { name, displayName: name, phone, teams: { create: { teamId: team.id } } } });
+}
 
 describe("management mutations", () => {
   it("an officer creates a team; a duplicate name is a CONFLICT; bad input is VALIDATION", async () => {
@@ -115,34 +127,55 @@ describe("management mutations", () => {
     const created = squad.data!.createSquad.squad;
     expect(created).toMatchObject({ name: "电动车防盗", specialty: "COMMUNITY_GRID", viewerCanManage: true });
 
-    const outsider = await createVolunteer(); // in no team yet
     const add = `mutation ($input: AddSquadMemberInput!) { addSquadMember(input: $input) { membership { role } userErrors { code field } } }`;
-    const notInTeam = await gql(app, add, { input: { squadId: created.id, volunteerId: gid("Volunteer", outsider.id) } }, tokens.leader);
-    expect(notInTeam.data!.addSquadMember.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "volunteerId"] }]);
-
     const addTeam = `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { membership { role } userErrors { code } } }`;
-    const asLeader = await gql(app, addTeam, { input: { teamId: gid("Team", demo.haolinshe.id), volunteerId: gid("Volunteer", outsider.id), role: "LEADER" } }, tokens.leader);
+    const haolinshe = gid("Team", demo.haolinshe.id);
+
+    // Another station's person does not exist for this leader: no oracle, nothing changes.
+    const elsewhere = await demo.volunteer("13900000002"); // 长庆's committee member
+    const foreign = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", elsewhere.id) } }, tokens.leader);
+    expect(foreign.data!.addTeamMember.userErrors).toEqual([{ code: "NOT_FOUND" }]);
+    expect(await prisma.teamMembership.count({ where: { volunteerId: elsewhere.id, teamId: demo.haolinshe.id } })).toBe(0);
+
+    // Someone of the same station (another team): a leader may add them as a member, not as a leader.
+    const neighbour = await addPerson(demo.fushan.id, "红枫义警", "13700000077", "邻所队员");
+    const notInTeam = await gql(app, add, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader);
+    expect(notInTeam.data!.addSquadMember.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "volunteerId"] }]);
+    const asLeader = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", neighbour.id), role: "LEADER" } }, tokens.leader);
     expect(asLeader.data!.addTeamMember.userErrors).toEqual([{ code: "FORBIDDEN" }]);
-    const asMember = await gql(app, addTeam, { input: { teamId: gid("Team", demo.haolinshe.id), volunteerId: gid("Volunteer", outsider.id) } }, tokens.leader);
+    const asMember = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader);
     expect(asMember.data!.addTeamMember).toEqual({ membership: { role: "MEMBER" }, userErrors: [] });
+    expect((await gql(app, add, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader)).data!.addSquadMember).toEqual({
+      membership: { role: "MEMBER" },
+      userErrors: [],
+    });
 
-    const setLeader = await gql(
-      app,
-      `mutation ($input: SetSquadLeaderInput!) { setSquadLeader(input: $input) { membership { role volunteer { displayName } } userErrors { code } } }`,
-      { input: { squadId: created.id, volunteerId: gid("Volunteer", outsider.id) } },
-      tokens.leader,
-    );
-    expect(setLeader.data!.setSquadLeader.membership.role).toBe("LEADER");
+    // Leader roles change only by officers.
+    const SET_LEADER = `mutation ($input: SetSquadLeaderInput!) { setSquadLeader(input: $input) { membership { role volunteer { displayName } } userErrors { code } } }`;
+    const byLeader = await gql(app, SET_LEADER, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader);
+    expect(byLeader.data!.setSquadLeader.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    const byOfficer = await gql(app, SET_LEADER, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.officer);
+    expect(byOfficer.data!.setSquadLeader.membership.role).toBe("LEADER");
+    // A team leader cannot demote a co-leader by "adding" them again as a member.
+    const coLeader = (await prisma.teamMembership.findFirstOrThrow({ where: { teamId: demo.haolinshe.id, role: "LEADER" }, include: { volunteer: true } })).volunteer;
+    const demote = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", coLeader.id), role: "MEMBER" } }, tokens.leader);
+    expect(demote.data!.addTeamMember.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    expect((await prisma.teamMembership.findFirstOrThrow({ where: { teamId: demo.haolinshe.id, volunteerId: coLeader.id } })).role).toBe("LEADER");
 
+    // A squad leader cannot be removed by a team leader; a member can.
+    const REMOVE_SQUAD = `mutation ($input: RemoveSquadMemberInput!) { removeSquadMember(input: $input) { squad { id } userErrors { code } } }`;
+    expect((await gql(app, REMOVE_SQUAD, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader)).data!.removeSquadMember.userErrors).toEqual([
+      { code: "FORBIDDEN" },
+    ]);
     const remove = await gql(
       app,
       `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { name } userErrors { code } } }`,
-      { input: { teamId: gid("Team", demo.haolinshe.id), volunteerId: gid("Volunteer", outsider.id) } },
-      tokens.leader,
+      { input: { teamId: haolinshe, volunteerId: gid("Volunteer", neighbour.id) } },
+      tokens.officer,
     );
     expect(remove.data!.removeTeamMember.userErrors).toEqual([]);
     // Leaving the team leaves its squads too.
-    expect(await prisma.squadMembership.count({ where: { volunteerId: outsider.id, squad: { teamId: demo.haolinshe.id } } })).toBe(0);
+    expect(await prisma.squadMembership.count({ where: { volunteerId: neighbour.id, squad: { teamId: demo.haolinshe.id } } })).toBe(0);
   });
 
   it("a volunteer cannot manage the team", async () => {
@@ -155,50 +188,74 @@ describe("management mutations", () => {
     expect(res.data!.updateTeam).toEqual({ team: null, userErrors: [{ code: "FORBIDDEN" }] });
   });
 
-  it("an officer registers a volunteer who can then sign in; a second registration of the phone is a CONFLICT", async () => {
-    const phone = freshPhone();
+  it("an officer registers a resident who joins by activating with the code; a second registration is a CONFLICT", async () => {
     const input = {
       teamId: gid("Team", demo.haolinshe.id),
       squadIds: [gid("Squad", demo.squads[0]!.id)],
       name: "方晓燕",
       displayName: "方护士",
-      phone,
+      phone: "13700000001",
       idNumber: "33060219900101002x",
       specialties: ["MEDICAL_GUARD"],
       skills: ["急救证"],
-      initialPassword: "hushi-2026",
     };
     const ok = await gql(app, REGISTER, { input }, tokens.officer);
     expect(ok.data!.registerVolunteer).toMatchObject({
-      volunteer: { displayName: "方护士", phone, specialties: ["MEDICAL_GUARD"] },
+      enrollment: { displayName: "方护士", phone: "13700000001", status: "PENDING" },
+      activationCode: expect.stringMatching(/^[A-Z2-9]{10}$/),
       userErrors: [],
     });
-    expect(await signIn(app, phone, "hushi-2026")).toBeTruthy();
-    const stored = await prisma.volunteer.findUniqueOrThrow({ where: { phone }, include: { squads: true, teams: true } });
+    // Nobody is a volunteer before consenting.
+    expect(await prisma.volunteer.count({ where: { phone: "13700000001" } })).toBe(0);
+    const activated = await gql(app, ACTIVATE, { input: { phone: "13700000001", code: ok.data!.registerVolunteer.activationCode.toLowerCase(), password: "hushi-2026", acceptTerms: true } });
+    expect(activated.data!.activateAccount.userErrors).toEqual([]);
+    expect(activated.data!.activateAccount.viewer.roleNames).toEqual(["VOLUNTEER"]);
+    expect(await signIn(app, "13700000001", "hushi-2026")).toBeTruthy();
+    const stored = await prisma.volunteer.findUniqueOrThrow({ where: { phone: "13700000001" }, include: { squads: true, teams: true } });
     expect(stored.idNumber).toBe("33060219900101002X");
     expect(stored.squads).toHaveLength(1);
+    // The code works once.
+    const reused = await gql(app, ACTIVATE, { input: { phone: "13700000001", code: ok.data!.registerVolunteer.activationCode, password: "other-pass-1", acceptTerms: true } });
+    expect(reused.data!.activateAccount.userErrors[0].code).toBe("UNAUTHENTICATED");
 
     const again = await gql(app, REGISTER, { input: { ...input, name: "别人" } }, tokens.officer);
     expect(again.data!.registerVolunteer.userErrors).toEqual([{ code: "CONFLICT", message: expect.any(String), field: ["input", "phone"] }]);
 
-    const bad = await gql(app, REGISTER, { input: { ...input, phone: "555", idNumber: "123", initialPassword: "short" } }, tokens.officer);
-    expect(bad.data!.registerVolunteer.userErrors.map((e: { field: string[] }) => e.field.join("."))).toEqual([
-      "input.phone",
-      "input.idNumber",
-      "input.initialPassword",
-    ]);
+    const bad = await gql(app, REGISTER, { input: { ...input, phone: "555", idNumber: "123" } }, tokens.officer);
+    expect(bad.data!.registerVolunteer.userErrors.map((e: { field: string[] }) => e.field.join("."))).toEqual(["input.phone", "input.idNumber"]);
 
-    const other = freshPhone();
-    const byLeader = await gql(app, REGISTER, { input: { ...input, phone: other } }, tokens.leader);
+    const byLeader = await gql(app, REGISTER, { input: { ...input, phone: "13700000002" } }, tokens.leader);
     expect(byLeader.data!.registerVolunteer.userErrors[0].code).toBe("FORBIDDEN");
-    expect(await prisma.volunteer.count({ where: { phone: other } })).toBe(0);
+    expect(await prisma.enrollment.count({ where: { phone: "13700000002" } })).toBe(0);
   });
-  it("registration checks the team, its squads and the partner; without a password there is no account", async () => {
+
+  it("answers another station's officer the same for a phone in use there as for a new one, and touches no account", async () => {
+    const committee = gid("Team", demo.committee.id);
+    const known = DEMO_PHONES.fushanOfficer; // an officer of 府山, unknown to 长庆
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: known } });
+    const shape = (r: GqlResponse) => ({
+      keys: Object.keys(r.data!.registerVolunteer.enrollment).sort(),
+      status: r.data!.registerVolunteer.enrollment.status,
+      code: typeof r.data!.registerVolunteer.activationCode,
+      errors: r.data!.registerVolunteer.userErrors,
+    });
+    const person = { teamId: committee, name: "李四", specialties: [] };
+    const used = await gql(app, REGISTER, { input: { ...person, phone: known } }, tokens.otherOfficer);
+    const fresh = await gql(app, REGISTER, { input: { ...person, phone: "13700000123" } }, tokens.otherOfficer);
+    expect(shape(used)).toEqual(shape(fresh));
+    expect(await prisma.account.findUniqueOrThrow({ where: { phone: known } })).toEqual(account);
+    // Only the phone's owner, signed in, can accept it.
+    const owner = tokens.officer!;
+    const pending = await gql(app, `{ viewer { pendingEnrollments { id stationName } } }`, {}, owner);
+    expect(pending.data!.viewer.pendingEnrollments).toEqual([{ id: used.data!.registerVolunteer.enrollment.id, stationName: "长庆派出所" }]);
+    const code = await gql(app, ACTIVATE, { input: { phone: known, code: used.data!.registerVolunteer.activationCode, password: "take-over-9", acceptTerms: true } });
+    expect(code.data!.activateAccount.userErrors[0].code).toBe("CONFLICT");
+    expect(await prisma.account.findUniqueOrThrow({ where: { phone: known } })).toEqual(account);
+  });
+  it("registration checks the team, its squads and the partner", async () => {
     const nobody = "00000000-0000-7000-8000-000000000000";
     const partner = await prisma.partner.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
-    const foreignPartner = await prisma.partner.findFirstOrThrow({ where: { stationId: demo.changqing.id } }).catch(async () =>
-      prisma.partner.create({ data: { stationId: demo.changqing.id, name: "长庆测试单位", kind: "OTHER" } }),
-    );
+    const foreignPartner = await prisma.partner.create({ data: { stationId: demo.changqing.id, name: `长庆测试单位${freshPhone()}`, kind: "OTHER" } });
     const foreignSquad = await createSquad(demo.committee.id);
     const base = { teamId: gid("Team", demo.haolinshe.id), name: "张" };
     const register = async (input: Record<string, unknown>) => (await gql(app, REGISTER, { input: { ...base, phone: freshPhone(), ...input } }, tokens.officer)).data!.registerVolunteer;
@@ -208,13 +265,14 @@ describe("management mutations", () => {
     ]);
     expect((await register({ partnerId: gid("Partner", foreignPartner.id) })).userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "partnerId"] }]);
     const ok = await register({ partnerId: gid("Partner", partner.id) });
-    expect(ok.userErrors).toEqual([]);
-    expect(ok.volunteer).toMatchObject({ displayName: "张", specialties: [] });
-    const stored = await prisma.volunteer.findUniqueOrThrow({ where: { phone: ok.volunteer.phone }, include: { account: true } });
-    expect(stored).toMatchObject({ partnerId: partner.id, idNumber: null, account: null });
-    // Another volunteer sees a one-character name fully masked, and no ID number at all.
-    const other = await createVolunteer({ teamId: demo.haolinshe.id });
-    expect((await gql(app, PERSON, { id: ok.volunteer.id }, other.token)).data!.node).toMatchObject({ name: "*", idNumber: null });
+    expect(ok).toMatchObject({ enrollment: { displayName: "张", status: "PENDING" }, userErrors: [] });
+    expect(await prisma.enrollment.findUniqueOrThrow({ where: { id: Buffer.from(ok.enrollment.id, "base64").toString().split(":")[1]! } })).toMatchObject({ partnerId: partner.id });
+  });
+
+  it("masks a one-character name fully, and shows no ID number where there is none", async () => {
+    const [person, other] = await createVolunteers(2, { teamId: demo.haolinshe.id });
+    await prisma.volunteer.update({ where: { id: person!.id }, data: { name: "张", idNumber: null } });
+    expect((await gql(app, PERSON, { id: gid("Volunteer", person!.id) }, other!.token)).data!.node).toMatchObject({ name: "*", idNumber: null });
     // Privacy settings are a volunteer's own.
     expect((await gql(app, `mutation { updateMyPrivacy(input: { publicRanking: false }) { userErrors { code } } }`, {}, tokens.officer)).data!.updateMyPrivacy.userErrors).toEqual([
       { code: "FORBIDDEN" },
@@ -232,9 +290,10 @@ describe("squads", () => {
     const otherLeader = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [other.id], squadRole: "LEADER" });
     const member = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squad.id] });
     const update = async (token: string, input: Record<string, unknown>) => (await gql(app, UPDATE_SQUAD, { input: { squadId: gid("Squad", squad.id), ...input } }, token)).data!.updateSquad;
-    for (const token of [member.token, otherLeader.token, tokens.otherOfficer!]) {
-      expect((await update(token, { name: "越权改名" })).userErrors, token).toEqual([{ code: "FORBIDDEN", field: null }]);
+    for (const token of [member.token, otherLeader.token]) {
+      expect((await update(token, { name: "越权改名" })).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
     }
+    expect((await update(tokens.otherOfficer!, { name: "越权改名" })).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "squadId"] }]); // another station's
     const name = `${squad.name}·路口劝导`;
     expect(await update(squadLeader.token, { name, description: "早晚高峰路口劝导" })).toEqual({
       squad: { name, specialty: "TRAFFIC", description: "早晚高峰路口劝导" },
@@ -300,7 +359,8 @@ describe("membership rules", () => {
     const team = gid("Team", demo.haolinshe.id);
     const squad = await createSquad(demo.haolinshe.id);
     const squadLeader = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squad.id], squadRole: "LEADER" });
-    const [member, newcomer] = [await createVolunteer({ teamId: demo.haolinshe.id }), await createVolunteer()];
+    // newcomer: of the station (another team), not of 好邻舍义警.
+    const [member, newcomer] = [await createVolunteer({ teamId: demo.haolinshe.id }), await createVolunteer({ teamId: (await createTeam(demo.fushan.id)).id })];
     const coLeader = await createVolunteer({ teamId: demo.haolinshe.id, teamRole: "LEADER" });
     const run = async (m: string, input: Record<string, unknown>, token: string) => Object.values((await gql(app, m, { input }, token)).data!)[0] as any;
     const v = (p: { id: string }) => gid("Volunteer", p.id);
@@ -317,10 +377,12 @@ describe("membership rules", () => {
     expect((await run(ADD_SQUAD, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, member.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
     expect((await run(ADD_SQUAD, { squadId: gid("Squad", nobody), volunteerId: v(member) }, tokens.leader!)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "squadId"] }]);
     expect(await run(ADD_SQUAD, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, squadLeader.token)).toEqual({ membership: { role: "MEMBER" }, userErrors: [] });
-    // Only officers and the team's leaders choose a squad's leader, from the team's members.
-    expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, squadLeader.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
-    expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(newcomer) }, tokens.leader!)).userErrors).toEqual([{ code: "CONFLICT", field: ["input", "volunteerId"] }]);
-    expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, tokens.leader!)).membership).toEqual({ role: "LEADER" });
+    // Only officers choose a squad's leader, from the team's members.
+    for (const token of [squadLeader.token, tokens.leader!]) {
+      expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    }
+    expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(newcomer) }, tokens.officer!)).userErrors).toEqual([{ code: "CONFLICT", field: ["input", "volunteerId"] }]);
+    expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, tokens.officer!)).membership).toEqual({ role: "LEADER" });
     const roles = await prisma.squadMembership.findMany({ where: { squadId: squad.id }, select: { volunteerId: true, role: true } });
     expect(new Map(roles.map((r) => [r.volunteerId, r.role]))).toEqual(new Map([[squadLeader.id, "MEMBER"], [member.id, "LEADER"]]));
 

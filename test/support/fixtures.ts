@@ -2,7 +2,7 @@
 // the `create*` helpers make fresh people, stations and teams, so a test owns what it changes and
 // runs alone (`vitest -t`) as well as after other tests of its file.
 import { randomInt } from "node:crypto";
-import { issueToken } from "../../api/src/auth/tokens.js";
+import { createSession } from "../../api/src/auth/sessions.js";
 import { prisma } from "../../api/src/db.js";
 import type { MemberRole, Specialty } from "../../api/src/generated/prisma/client.js";
 import { DEMO_PHONES, seedDemo } from "../../api/src/seed/demo.js";
@@ -74,14 +74,15 @@ export async function createVolunteers(n: number, opts: VolunteerOptions = {}): 
   }
   const accounts = await prisma.account.createManyAndReturn({ data: volunteers.map((v) => ({ phone: v.phone, passwordHash: "x", volunteerId: v.id })) });
   const accountOf = new Map(accounts.map((a) => [a.volunteerId!, a.id]));
-  return volunteers.map((v) => ({
+  const tokens = await Promise.all(volunteers.map(async (v) => (await createSession(prisma, accountOf.get(v.id)!)).token));
+  return volunteers.map((v, i) => ({
     id: v.id,
     accountId: accountOf.get(v.id)!,
     phone: v.phone,
     name: v.name,
     displayName: v.displayName,
     idNumber: v.idNumber!,
-    token: issueToken(accountOf.get(v.id)!, 0).token,
+    token: tokens[i]!,
   }));
 }
 
@@ -92,7 +93,7 @@ export async function createAccount(role: { role: "OFFICER"; stationId: string }
   const account = await prisma.account.create({
     data: { phone: freshPhone(), passwordHash: "x", displayName: `测试账号${next()}`, roles: { create: role } },
   });
-  return { accountId: account.id, phone: account.phone, token: issueToken(account.id, 0).token };
+  return { accountId: account.id, phone: account.phone, token: (await createSession(prisma, account.id)).token };
 }
 
 /** A station of its own, with an officer, a team and a squad. */
