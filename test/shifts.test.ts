@@ -4,6 +4,7 @@ import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { closeFinishedShifts, startShiftSweeper } from "../api/src/modules/shift/checkin.service.js";
 import { sharedSubscriptionStats } from "../api/src/graphql/shared-subscriptions.js";
+import { encodeCursor, parseCursor, type Position } from "../api/src/events/stored-stream.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { createSquad, createStation, createTeam as createTeamOf, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData, type Person } from "./support/fixtures.js";
 import { CANCEL_CLAIM, CHECK_IN, CHECK_OUT, CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
@@ -496,6 +497,13 @@ describe("check-in and check-out", () => {
   });
 });
 
+/** Orders cursors by the position they encode (commit order: transaction id, then event id). */
+function byPosition(a: string, b: string): number {
+  const pos = (c: string) => (parseCursor(c) as { after: Position }).after;
+  const [x, y] = [pos(a), pos(b)];
+  return x.xid !== y.xid ? (x.xid < y.xid ? -1 : 1) : x.id === y.id ? 0 : x.id < y.id ? -1 : 1;
+}
+
 describe("live patrol watch", () => {
   const WATCH = `subscription ($stationId: ID!, $since: String) {
     patrolCheckIns(stationId: $stationId, since: $since) { cursor kind flagged claim { volunteer { displayName } } shift { title grid { name } } }
@@ -529,11 +537,11 @@ describe("live patrol watch", () => {
     const replayed = await resumed.waitFor(3);
     await checkInAll([claims[5]!]);
     const all = await resumed.waitFor(4);
-    const cursors = all.map((r) => BigInt(r.data!.patrolCheckIns.cursor));
+    const cursors = all.map((r) => r.data!.patrolCheckIns.cursor as string);
     expect(cursors.length).toBe(4);
     expect(new Set(cursors).size).toBe(4);
-    expect([...cursors].sort((a, b) => (a < b ? -1 : 1))).toEqual(cursors);
-    expect(cursors[0]! > BigInt(lastCursor)).toBe(true);
+    expect([...cursors].sort(byPosition)).toEqual(cursors);
+    expect(byPosition(cursors[0]!, lastCursor)).toBe(1);
     expect(replayed.length).toBeGreaterThanOrEqual(3);
     // Events arrive in order: once a last check-in is seen, no duplicate of the earlier ones can follow.
     await checkInAll([claims[6]!]);
@@ -573,10 +581,10 @@ describe("live patrol watch", () => {
     for (const token of [officer, leader]) {
       const log = (await gql(app, q, { id: stationId() }, token)).data!.node.patrolLog.edges.map((e: any) => e.node);
       expect(log.map((n: any) => n.claim.volunteer.displayName)).toEqual(people.map((p) => p.displayName).reverse());
-      const cursors = log.map((n: any) => BigInt(n.cursor));
-      expect([...cursors].sort((a, b) => (a > b ? -1 : 1))).toEqual(cursors);
-      const newest = await prisma.patrolEvent.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { id: "desc" } });
-      expect(cursors[0]).toBe(newest.id);
+      const cursors = log.map((n: any) => n.cursor as string);
+      expect([...cursors].sort(byPosition).reverse()).toEqual(cursors);
+      const newest = await prisma.patrolEvent.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: [{ xid: "desc" }, { id: "desc" }] });
+      expect(cursors[0]).toBe(encodeCursor(newest));
     }
     const asVolunteer = await gql(app, q, { id: stationId() }, people[0]!.token);
     expect(asVolunteer.data!.node.patrolLog).toBeNull();
@@ -722,21 +730,23 @@ describe("refusals and filters", () => {
 
     // 好邻舍's leader follows 好邻舍's patrols, not those of another team of the station.
     const otherTeam = await createTeamOf(demo.fushan.id);
-    const stranger = await createVolunteer({ teamId: otherTeam.id });
+    const [stranger, baseline] = await createVolunteers(2, { teamId: otherTeam.id });
     const ours = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(10), endsAt: inMinutes(70) });
-    const theirs = await publishShift(app, officer, { teamId: teamGid(otherTeam.id), startsAt: inMinutes(10), endsAt: inMinutes(70) });
+    const theirs = await publishShift(app, officer, { teamId: teamGid(otherTeam.id), startsAt: inMinutes(10), endsAt: inMinutes(70), capacity: 2 });
     const ourClaim = await claimId(v!, ours.shift.id);
-    const theirClaim = await claimId(stranger, theirs.shift.id);
-    const before = (await prisma.patrolEvent.findFirst({ orderBy: { id: "desc" } }))?.id ?? 0n;
-    await gql(app, CHECK_IN, { input: { claimId: theirClaim, method: "GPS", latitude: 30.0, longitude: 120.58 } }, stranger.token);
+    const theirClaim = await claimId(stranger!, theirs.shift.id);
+    // A first check-in gives the cursor the leader's dashboard resumes from.
+    await gql(app, CHECK_IN, { input: { claimId: await claimId(baseline!, theirs.shift.id), method: "LEADER" } }, officer);
+    const since = encodeCursor(await prisma.patrolEvent.findFirstOrThrow({ orderBy: [{ xid: "desc" }, { id: "desc" }] }));
+    await gql(app, CHECK_IN, { input: { claimId: theirClaim, method: "GPS", latitude: 30.0, longitude: 120.58 } }, stranger!.token);
     await gql(app, CHECK_IN, { input: { claimId: ourClaim, method: "GPS", latitude: 30.0, longitude: 120.58 } }, v!.token);
     const leaderWs = wsClient(app, leader);
     const watch = subscribe(leaderWs, `subscription ($s: ID!, $since: String) { patrolCheckIns(stationId: $s, since: $since) { claim { id } location { latitude longitude } } }`, {
       s: gid("Station", demo.fushan.id),
-      since: String(before),
+      since,
     });
     await watch.ready;
-    const third = await claimId(stranger, (await publishShift(app, officer, { teamId: teamGid(otherTeam.id), startsAt: inMinutes(100), endsAt: inMinutes(130) })).shift.id);
+    const third = await claimId(stranger!, (await publishShift(app, officer, { teamId: teamGid(otherTeam.id), startsAt: inMinutes(100), endsAt: inMinutes(130) })).shift.id);
     const fourth = await claimId(v!, (await publishShift(app, leader, { teamId: team, startsAt: inMinutes(100), endsAt: inMinutes(130) })).shift.id);
     clock.advance(80 * 60_000);
     await gql(app, CHECK_IN, { input: { claimId: third, method: "LEADER" } }, officer);

@@ -184,12 +184,13 @@ export async function buildApp() {
           return refuse([socketError(e)]);
         }
       },
-      // Readiness acknowledgement: a subscription listens once its source stream has been asked for
-      // the first event (that attaches the pub/sub listener). Right then the server sends the
-      // protocol's unsolicited `pong` with payload `{ subscribed: <operation id> }`, so a client can
-      // know that events published from now on reach it (tests wait for it instead of sleeping).
-      // Clients may ignore it: graphql-ws allows a pong at any time. With REDIS_URL the channel's
-      // SUBSCRIBE may still be on its way to Redis when the pong leaves.
+      // Readiness acknowledgement: once the subscription's source stream exists and has been asked
+      // for its first event, it listens (pubsub.ts and stored streams listen from their subscribe
+      // call; a lazy stream such as a Repeater starts on that first request). Right then the server
+      // sends the protocol's unsolicited `pong` with payload `{ subscribed: <operation id> }`, so a
+      // client knows that events published from now on reach it (tests wait for it instead of
+      // sleeping). Clients may ignore it: graphql-ws allows a pong at any time. With REDIS_URL every
+      // process listens on Redis from its start (pubsub.ts), so this holds across processes too.
       onOperation: (ctx, id, _payload, _args, result) => {
         if (!isAsyncIterable(result)) return;
         const ack = () => void ctx.extra.socket.send(stringifyMessage({ type: MessageType.Pong, payload: { subscribed: id } }));
