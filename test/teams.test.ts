@@ -137,18 +137,24 @@ describe("management mutations", () => {
     expect(foreign.data!.addTeamMember.userErrors).toEqual([{ code: "NOT_FOUND" }]);
     expect(await prisma.teamMembership.count({ where: { volunteerId: elsewhere.id, teamId: demo.haolinshe.id } })).toBe(0);
 
-    // Someone of the same station (another team): a leader may add them as a member, not as a leader.
+    // Someone of the same station (another team): only an officer adds them (a leader who could add
+    // anyone would read anyone's personal data); nobody but an officer makes them a leader.
     const neighbour = await addPerson(demo.fushan.id, "红枫义警", "13700000077", "邻所队员");
     const notInTeam = await gql(app, add, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader);
     expect(notInTeam.data!.addSquadMember.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "volunteerId"] }]);
-    const asLeader = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", neighbour.id), role: "LEADER" } }, tokens.leader);
-    expect(asLeader.data!.addTeamMember.userErrors).toEqual([{ code: "FORBIDDEN" }]);
-    const asMember = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader);
+    const byLeaderAdd = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader);
+    expect(byLeaderAdd.data!.addTeamMember.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    const asMember = await gql(app, addTeam, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.officer);
     expect(asMember.data!.addTeamMember).toEqual({ membership: { role: "MEMBER" }, userErrors: [] });
     expect((await gql(app, add, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader)).data!.addSquadMember).toEqual({
       membership: { role: "MEMBER" },
       userErrors: [],
     });
+    // A squad leader cannot widen their own view by adding people to their squad.
+    const squadLeader = (await prisma.squadMembership.findFirstOrThrow({ where: { squadId: demo.squads[0]!.id, role: "LEADER" }, include: { volunteer: true } })).volunteer;
+    const someone = (await prisma.teamMembership.findFirstOrThrow({ where: { teamId: demo.haolinshe.id, volunteer: { squads: { none: { squadId: demo.squads[0]!.id } } }, role: "MEMBER" } })).volunteerId;
+    const slAdd = await gql(app, add, { input: { squadId: gid("Squad", demo.squads[0]!.id), volunteerId: gid("Volunteer", someone) } }, await signIn(app, squadLeader.phone));
+    expect(slAdd.data!.addSquadMember.userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
 
     // Leader roles change only by officers.
     const SET_LEADER = `mutation ($input: SetSquadLeaderInput!) { setSquadLeader(input: $input) { membership { role volunteer { displayName } } userErrors { code } } }`;
@@ -162,9 +168,13 @@ describe("management mutations", () => {
     expect(demote.data!.addTeamMember.userErrors).toEqual([{ code: "FORBIDDEN" }]);
     expect((await prisma.teamMembership.findFirstOrThrow({ where: { teamId: demo.haolinshe.id, volunteerId: coLeader.id } })).role).toBe("LEADER");
 
-    // A squad leader cannot be removed by a team leader; a member can.
+    // A squad leader cannot be removed by a team leader, neither from the squad nor from the team.
     const REMOVE_SQUAD = `mutation ($input: RemoveSquadMemberInput!) { removeSquadMember(input: $input) { squad { id } userErrors { code } } }`;
     expect((await gql(app, REMOVE_SQUAD, { input: { squadId: created.id, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader)).data!.removeSquadMember.userErrors).toEqual([
+      { code: "FORBIDDEN" },
+    ]);
+    const REMOVE_TEAM = `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { name } userErrors { code } } }`;
+    expect((await gql(app, REMOVE_TEAM, { input: { teamId: haolinshe, volunteerId: gid("Volunteer", neighbour.id) } }, tokens.leader)).data!.removeTeamMember.userErrors).toEqual([
       { code: "FORBIDDEN" },
     ]);
     const remove = await gql(
@@ -376,7 +386,9 @@ describe("membership rules", () => {
 
     expect((await run(ADD_SQUAD, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, member.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
     expect((await run(ADD_SQUAD, { squadId: gid("Squad", nobody), volunteerId: v(member) }, tokens.leader!)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "squadId"] }]);
-    expect(await run(ADD_SQUAD, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, squadLeader.token)).toEqual({ membership: { role: "MEMBER" }, userErrors: [] });
+    // A squad leader adds nobody (that would widen their own view of personal data); the team's leader does.
+    expect((await run(ADD_SQUAD, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, squadLeader.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect(await run(ADD_SQUAD, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, tokens.leader!)).toEqual({ membership: { role: "MEMBER" }, userErrors: [] });
     // Only officers choose a squad's leader, from the team's members.
     for (const token of [squadLeader.token, tokens.leader!]) {
       expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
