@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { gql, signIn, startApp, type GqlResponse } from "./support/client.js";
-import { createAccount, createSquad, createTeam, createVolunteer, createVolunteers, DEMO_PHONES, freshPhone, gid, seedDemoData } from "./support/fixtures.js";
+import { createAccount, createSquad, createStation, createTeam, createVolunteer, createVolunteers, DEMO_PHONES, freshPhone, gid, seedDemoData } from "./support/fixtures.js";
 
 let app: App;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
@@ -45,6 +45,9 @@ describe("personal data", () => {
     for (const token of [tokens.officer!, tokens.leader!, target!.token]) {
       expect((await gql(app, PERSON, { id }, token)).data!.node).toEqual(full);
     }
+    // A member of the team who is an officer of another station still sees it masked here.
+    await prisma.accountRole.create({ data: { accountId: peer!.accountId, role: "OFFICER", stationId: (await createStation()).station.id } });
+    expect((await gql(app, PERSON, { id }, peer!.token)).data!.node).toEqual(masked);
   });
 
   it("lets a squad leader see their squad's members but not other squads'", async () => {
