@@ -112,5 +112,5 @@ describe("claim / cancel / check-in interleavings", () => {
       // FC_SEED=<seed from a failure report> replays that run.
       { numRuns: RUNS, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
-  });
+  }, 240_000); // 20 runs with promotion checks: about 16 s alone, more than the default 60 s on a loaded machine under coverage
 });
