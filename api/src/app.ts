@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga, type Plugin } from "graphql-yoga";
+import { MessageType, stringifyMessage } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { GraphQLError, type ExecutionArgs } from "graphql";
@@ -183,6 +184,18 @@ export async function buildApp() {
           return refuse([socketError(e)]);
         }
       },
+      // Readiness acknowledgement: once the subscription's source stream exists and has been asked
+      // for its first event, it listens (pubsub.ts and stored streams listen from their subscribe
+      // call; a lazy stream such as a Repeater starts on that first request). Right then the server
+      // sends the protocol's unsolicited `pong` with payload `{ subscribed: <operation id> }`, so a
+      // client knows that events published from now on reach it (tests wait for it instead of
+      // sleeping). Clients may ignore it: graphql-ws allows a pong at any time. With REDIS_URL every
+      // process listens on Redis from its start (pubsub.ts), so this holds across processes too.
+      onOperation: (ctx, id, _payload, _args, result) => {
+        if (!isAsyncIterable(result)) return;
+        const ack = () => void ctx.extra.socket.send(stringifyMessage({ type: MessageType.Pong, payload: { subscribed: id } }));
+        return acknowledgeOnListen(result, ack) as never;
+      },
     },
     wss,
   );
@@ -261,6 +274,34 @@ function failed(res: ServerResponse, e: unknown) {
   log.error({ err: safeError(e) }, "http request failed");
   if (res.headersSent) return void res.destroy();
   res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message: "Unexpected error." }] }));
+}
+
+function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
+  return typeof x === "object" && x !== null && Symbol.asyncIterator in x;
+}
+
+/** The same stream, calling `ack` right after its first `next()` has been requested. */
+function acknowledgeOnListen<T>(source: AsyncIterable<T>, ack: () => void): AsyncIterableIterator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let acked = false;
+  return {
+    next() {
+      const first = it.next();
+      if (!acked) {
+        acked = true;
+        ack();
+      }
+      return first;
+    },
+    return: async (value?: unknown) => (await it.return?.(value)) ?? { value: undefined, done: true },
+    throw: async (e?: unknown) => {
+      if (it.throw) return it.throw(e);
+      throw e;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 const TYPES: Record<string, string> = {
