@@ -21,6 +21,7 @@ import { log, safeError, yogaLogger } from "./log.js";
 import { lifecycle } from "./server/lifecycle.js";
 import { requestObservability } from "./server/observability.js";
 import { handleOps } from "./server/ops.js";
+import { handleCalendar } from "./modules/notification/calendar.js";
 import { startServing, stopServing } from "./server/serving.js";
 import { drainer } from "./server/drain.js";
 import { localeFrom, type Locale } from "./i18n.js";
@@ -77,6 +78,7 @@ export async function buildApp() {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (handleOps(req, res, url.pathname)) return;
+      if (handleCalendar(req, res, url.pathname)) return;
       if (url.pathname === "/graphql") return void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));
       return serveWeb(url.pathname, res);
     } catch (e) {

@@ -10,6 +10,8 @@ import type { Context } from "../context.js";
 import { msg } from "../i18n.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Node types whose rows are stored events with a BIGSERIAL id. */
+const NUMERIC_ID_TYPES = new Set(["Notification"]);
 
 type ScopeMap = { public?: boolean; signedIn?: boolean; policy?: Check };
 type AuthScopes = boolean | ScopeMap | ((parent: unknown, ctx: Context) => unknown);
@@ -17,7 +19,7 @@ type AuthScopes = boolean | ScopeMap | ((parent: unknown, ctx: Context) => unkno
 function parse(raw: string): { typename: string; id: string } | null {
   try {
     const { typename, id } = decodeGlobalID(raw);
-    if (!UUID.test(id)) return null;
+    if (NUMERIC_ID_TYPES.has(typename) ? !/^\d{1,18}$/.test(id) : !UUID.test(id)) return null;
     const config = builder.configStore.getTypeConfig(typename);
     return config.kind === "Object" && config.interfaces.some((i) => builder.configStore.getTypeConfig(i).name === "Node") ? { typename, id } : null;
   } catch {

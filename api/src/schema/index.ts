@@ -22,5 +22,8 @@ import "../modules/points/points.type.js";
 import "../modules/points/points.mutations.js";
 import "../modules/partner/agreement.type.js";
 import "../modules/partner/agreement.mutations.js";
+import "../modules/notification/notification.type.js";
+import "../modules/notification/notification.mutations.js";
+import "../modules/notification/notification.subscriptions.js";
 
 export const schema = builder.toSchema({ sortSchema: true });
