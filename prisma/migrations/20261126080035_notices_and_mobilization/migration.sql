@@ -239,6 +239,9 @@ CREATE INDEX "Volunteer_homeGridId_idx" ON "Volunteer"("homeGridId");
 ALTER TABLE "Volunteer" ADD CONSTRAINT "Volunteer_homeGridId_fkey" FOREIGN KEY ("homeGridId") REFERENCES "Grid"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE "Notification" ADD CONSTRAINT "Notification_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "NotificationSettings" ADD CONSTRAINT "NotificationSettings_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
