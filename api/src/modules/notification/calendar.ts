@@ -6,6 +6,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getVtimezoneComponent } from "@touch4it/ical-timezones";
 import ical, { ICalEventStatus } from "ical-generator";
+import { DateTime } from "luxon";
 import { clock } from "../../clock.js";
 import { config } from "../../config.js";
 import { prisma } from "../../db.js";
@@ -64,8 +65,9 @@ export async function calendarFeed(volunteerId: string): Promise<string> {
     const where = [s.grid ? `${s.grid.community.name} ${s.grid.name}` : "", s.place].filter(Boolean).join(" · ");
     cal.createEvent({
       id: `claim-${c.id}@linshe`,
-      start: s.startsAt,
-      end: s.endsAt,
+      // A zoned luxon time: ical-generator writes a plain Date in UTC even under a TZID.
+      start: DateTime.fromJSDate(s.startsAt, { zone: TZ }),
+      end: DateTime.fromJSDate(s.endsAt, { zone: TZ }),
       timezone: TZ,
       stamp: c.cancelledAt ?? c.confirmedAt ?? c.claimedAt,
       summary: `${cancelled ? "【已取消】" : waitlisted ? "【候补】" : ""}${s.title}`,
