@@ -18,7 +18,7 @@ CREATE TYPE "MobilizationStatus" AS ENUM ('OPEN', 'CLOSED');
 CREATE TYPE "MobilizationOutcome" AS ENUM ('RESOLVED', 'STOOD_DOWN', 'CANCELLED');
 
 -- CreateEnum
-CREATE TYPE "MobilizationResponse" AS ENUM ('PENDING', 'ACCEPTED', 'DECLINED');
+CREATE TYPE "MobilizationResponse" AS ENUM ('ACCEPTED', 'PENDING', 'DECLINED');
 
 -- AlterEnum
 ALTER TYPE "NotificationKind" ADD VALUE 'MOBILIZATION_CLOSED';
