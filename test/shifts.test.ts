@@ -66,7 +66,7 @@ describe("claiming under concurrency", () => {
     // Cancelling a confirmed claim promotes the first of the waitlist, who is told over the WebSocket.
     const first = await prisma.shiftClaim.findFirstOrThrow({ where: { shiftId, waitlistSeq: 1 }, include: { volunteer: true } });
     const ws = wsClient(app, tok(first.volunteer.phone));
-    const notices = subscribe(ws, `subscription { claimNotices { reason claim { status shift { title } } } }`);
+    const notices = subscribe(ws, `subscription { notificationReceived { kind title } }`);
     await new Promise((r) => setTimeout(r, 300));
     const leaving = rows.find((r) => r.status === "CONFIRMED")!;
     const leavingPhone = (await prisma.volunteer.findUniqueOrThrow({ where: { id: leaving.volunteerId } })).phone;
@@ -74,7 +74,7 @@ describe("claiming under concurrency", () => {
     expect(cancel.data!.cancelShiftClaim).toMatchObject({ claim: { status: "CANCELLED" }, shift: { seatsTaken: 10, waitlistLength: 189 }, userErrors: [] });
     expect((await prisma.shiftClaim.findUniqueOrThrow({ where: { id: first.id } })).status).toBe("CONFIRMED");
     const [notice] = await notices.waitFor(1);
-    expect(notice!.data).toEqual({ claimNotices: { reason: "PROMOTED", claim: { status: "CONFIRMED", shift: { title: "府山街区巡逻" } } } });
+    expect(notice!.data).toEqual({ notificationReceived: { kind: "WAITLIST_PROMOTED", title: "候补转正：府山街区巡逻" } });
     const second = await prisma.shiftClaim.findFirstOrThrow({ where: { shiftId, waitlistSeq: 2 }, include: { volunteer: true } });
     const now1 = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Shift { viewerClaim { waitlistPosition } } } }`, { id: shift.id }, tok(second.volunteer.phone));
     expect(now1.data!.node.viewerClaim.waitlistPosition).toBe(1);
