@@ -89,6 +89,17 @@ describe("claim notices are notifications", () => {
     // Someone else's notification is no node for them.
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: foreign }, tok(b!))).data!.node).toBeNull();
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: foreign }, tok(c!))).data!.node).not.toBeNull();
+
+    // Pages, newest first; a cursor that is not one of ours is the caller's error, not page one again.
+    const PAGE = `query ($after: String) { viewer { notifications(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`;
+    const p1 = (await gql(app, PAGE, {}, tok(b!))).data!.viewer.notifications;
+    const p2 = (await gql(app, PAGE, { after: p1.pageInfo.endCursor }, tok(b!))).data!.viewer.notifications;
+    expect(p1.pageInfo.hasNextPage).toBe(true);
+    expect(p2.edges[0].node.id).not.toBe(p1.edges[0].node.id);
+    const whole = (await gql(app, INBOX, {}, tok(b!))).data!.viewer.notifications.edges.map((e: any) => e.node.id);
+    expect([p1.edges[0].node.id, p2.edges[0].node.id]).toEqual(whole.slice(0, 2));
+    const bad = await gql(app, PAGE, { after: "12" }, tok(b!));
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
   it("tells everyone on a cancelled shift, and everyone on a rescheduled one", async () => {

@@ -140,8 +140,8 @@ builder.objectFields(Viewer, (t) => ({
       });
       const page = rows.slice(0, first);
       return {
-        edges: page.map((n) => ({ cursor: String(n.id), node: n })),
-        pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: after !== null, startCursor: page[0] ? String(page[0].id) : null, endCursor: page.at(-1) ? String(page.at(-1)!.id) : null },
+        edges: page.map((n) => ({ cursor: inboxCursor(n.id), node: n })),
+        pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: after !== null, startCursor: page[0] ? inboxCursor(page[0].id) : null, endCursor: page.at(-1) ? inboxCursor(page.at(-1)!.id) : null },
       };
     },
   }),
@@ -161,6 +161,9 @@ builder.objectFields(Viewer, (t) => ({
   }),
 }));
 
-function decodeInboxCursor(c: string): bigint | null {
-  return /^\d{1,18}$/.test(c) ? BigInt(c) : null;
+// The row-id cursor format of Pothos prisma connections, which enforcePageSizeLimit (graphql/limits.ts)
+// already checked before the resolver runs.
+const inboxCursor = (id: bigint) => Buffer.from(`GPC:N:${id}`).toString("base64");
+function decodeInboxCursor(c: string): bigint {
+  return BigInt(Buffer.from(c, "base64").toString("utf8").slice(6));
 }
