@@ -14,6 +14,8 @@ import { metrics } from "../../metrics.js";
 import { SmsError, smsProvider } from "./sms.js";
 
 const LEASE_MS = 60_000;
+/** Advisory lock key serialising outbox claims across processes ("sms-claim"). */
+const SMS_CLAIM_LOCK = 0x736d73n;
 const CONCURRENCY = 8;
 
 /** The Asia/Shanghai calendar day of an instant, e.g. "2026-11-26": budgets reset at local midnight. */
@@ -38,6 +40,9 @@ interface Claimed {
 
 async function claim(now: Date, limit: number): Promise<Claimed[]> {
   return prisma.$transaction(async (tx) => {
+    // Claims take turns (sending does not): a claim that locked only ordinary messages must not spend
+    // the budget while another holds the call-ups that come first. Seen with 4 senders under load.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SMS_CLAIM_LOCK})`;
     const due = await tx.$queryRaw<{ id: bigint; stationId: string | null; attempts: number; status: string }[]>`
       SELECT id, "stationId", attempts, status::text AS status FROM "SmsMessage"
       WHERE (status = 'PENDING' AND "nextAttemptAt" <= ${now}) OR (status = 'SENDING' AND "leaseUntil" < ${now})
