@@ -34,6 +34,21 @@ afterEach(() => clock.reset());
 
 const INBOX = `query ($unread: Boolean, $after: String) { viewer { unreadNotificationCount notifications(first: 10, unreadOnly: $unread, after: $after) {
   edges { cursor node { id kind title body link subjectId read cursor smsStatus } } pageInfo { hasNextPage endCursor } } } }`;
+/**
+ * The inbox lists what every reader has handed out: rows below the oldest open transaction of the
+ * cluster (`deliveryHorizon`). Other test files share the cluster, so wait until the rows written so
+ * far are below it instead of assuming it.
+ */
+async function settled() {
+  for (let i = 0; i < 600; i++) {
+    const [r] = await prisma.$queryRaw<{ horizon: string; newest: string | null }[]>`
+      SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon, (SELECT max(xid)::text FROM "Notification") AS newest`;
+    if (!r!.newest || BigInt(r!.horizon) > BigInt(r!.newest)) return;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error("open transactions held the delivery horizon for 30 s");
+}
+const readInbox = async (vars: Record<string, unknown>, token: string) => (await settled(), gql(app, INBOX, vars, token));
 const RECEIVED = `subscription ($since: String) { notificationReceived(since: $since) { id kind title body subjectId cursor } }`;
 const MARK = `mutation ($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { marked unreadCount userErrors { code field } } }`;
 const PREFS = `mutation ($input: UpdateNotificationPreferencesInput!) { updateNotificationPreferences(input: $input) {
@@ -48,7 +63,7 @@ describe("claim notices are notifications", () => {
     expect((await gql(app, CLAIM, { input: { shiftId: shift.id } }, tok(b!))).data!.claimShift.claim.status).toBe("WAITLISTED");
     expect((await gql(app, CLAIM, { input: { shiftId: shift.id } }, tok(c!))).data!.claimShift.claim.status).toBe("WAITLISTED");
 
-    const before = (await gql(app, INBOX, {}, tok(b!))).data!.viewer;
+    const before = (await readInbox({}, tok(b!))).data!.viewer;
     const ws = wsClient(app, tok(b!));
     const live = subscribe(ws, RECEIVED);
     await new Promise((r) => setTimeout(r, 300));
@@ -58,12 +73,12 @@ describe("claim notices are notifications", () => {
     expect(got!.data!.notificationReceived).toMatchObject({ kind: "WAITLIST_PROMOTED", title: "候补转正：通知测试巡逻", subjectId: shift.id });
     live.dispose();
 
-    const inbox = (await gql(app, INBOX, {}, tok(b!))).data!.viewer;
+    const inbox = (await readInbox({}, tok(b!))).data!.viewer;
     expect(inbox.unreadNotificationCount).toBe(before.unreadNotificationCount + 1);
     const top = inbox.notifications.edges[0].node;
     expect(top).toMatchObject({ kind: "WAITLIST_PROMOTED", read: false, link: "/my", smsStatus: "PENDING" });
     // Nobody else heard of it: the one who cancelled made the change herself; c is still waiting.
-    for (const p of [a!, c!]) expect((await gql(app, INBOX, {}, tok(p))).data!.viewer.notifications.edges.filter((e: any) => e.node.subjectId === shift.id)).toEqual([]);
+    for (const p of [a!, c!]) expect((await readInbox({}, tok(p))).data!.viewer.notifications.edges.filter((e: any) => e.node.subjectId === shift.id)).toEqual([]);
 
     // A leader removing the promoted volunteer: SHIFT_REMOVED to b, WAITLIST_PROMOTED to c, and b's
     // stream resumed from the earlier cursor replays it.
@@ -74,13 +89,13 @@ describe("claim notices are notifications", () => {
     expect(replayed!.data!.notificationReceived).toMatchObject({ kind: "SHIFT_REMOVED", subjectId: shift.id });
     resumed.dispose();
     await ws.dispose();
-    const cInbox = (await gql(app, INBOX, {}, tok(c!))).data!.viewer.notifications.edges.map((e: any) => e.node.kind);
+    const cInbox = (await readInbox({}, tok(c!))).data!.viewer.notifications.edges.map((e: any) => e.node.kind);
     expect(cInbox[0]).toBe("WAITLIST_PROMOTED");
 
     // Mark one read, then all; another person's ID marks nothing.
-    const foreign = (await gql(app, INBOX, {}, tok(c!))).data!.viewer.notifications.edges[0].node.id;
+    const foreign = (await readInbox({}, tok(c!))).data!.viewer.notifications.edges[0].node.id;
     expect((await gql(app, MARK, { input: { ids: [foreign] } }, tok(b!))).data!.markNotificationsRead.marked).toBe(0);
-    const mine = (await gql(app, INBOX, { unread: true }, tok(b!))).data!.viewer;
+    const mine = (await readInbox({ unread: true }, tok(b!))).data!.viewer;
     const one = await gql(app, MARK, { input: { ids: [mine.notifications.edges[0].node.id] } }, tok(b!));
     expect(one.data!.markNotificationsRead).toMatchObject({ marked: 1, unreadCount: mine.unreadNotificationCount - 1 });
     const all = await gql(app, MARK, { input: { all: true } }, tok(b!));
@@ -96,7 +111,7 @@ describe("claim notices are notifications", () => {
     const p2 = (await gql(app, PAGE, { after: p1.pageInfo.endCursor }, tok(b!))).data!.viewer.notifications;
     expect(p1.pageInfo.hasNextPage).toBe(true);
     expect(p2.edges[0].node.id).not.toBe(p1.edges[0].node.id);
-    const whole = (await gql(app, INBOX, {}, tok(b!))).data!.viewer.notifications.edges.map((e: any) => e.node.id);
+    const whole = (await readInbox({}, tok(b!))).data!.viewer.notifications.edges.map((e: any) => e.node.id);
     expect([p1.edges[0].node.id, p2.edges[0].node.id]).toEqual(whole.slice(0, 2));
     const bad = await gql(app, PAGE, { after: "12" }, tok(b!));
     expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
@@ -111,10 +126,10 @@ describe("claim notices are notifications", () => {
     expect(moved.data!.updateShift.userErrors).toEqual([]);
     await gql(app, `mutation ($input: CancelShiftInput!) { cancelShift(input: $input) { userErrors { code } } }`, { input: { shiftId: shift.id, reason: "暴雨" } }, leader);
     for (const p of [d!, e!]) {
-      const kinds = (await gql(app, INBOX, {}, tok(p))).data!.viewer.notifications.edges.filter((x: any) => x.node.subjectId === shift.id).map((x: any) => x.node.kind);
+      const kinds = (await readInbox({}, tok(p))).data!.viewer.notifications.edges.filter((x: any) => x.node.subjectId === shift.id).map((x: any) => x.node.kind);
       expect(kinds).toEqual(["SHIFT_CANCELLED", "SHIFT_CHANGED"]);
     }
-    const body = (await gql(app, INBOX, {}, tok(d!))).data!.viewer.notifications.edges[0].node.body;
+    const body = (await readInbox({}, tok(d!))).data!.viewer.notifications.edges[0].node.body;
     expect(body).toContain("暴雨");
   });
 });
@@ -132,14 +147,14 @@ describe("preferences", () => {
     expect(prefs.kinds.find((k: any) => k.kind === "MOBILIZATION")).toEqual({ kind: "MOBILIZATION", inApp: true, sms: true, urgent: true });
 
     const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(1200), endsAt: inMinutes(1260), title: "安排测试" });
-    const unread = (await gql(app, INBOX, {}, tok(p))).data!.viewer.unreadNotificationCount;
+    const unread = (await readInbox({}, tok(p))).data!.viewer.unreadNotificationCount;
     const vol = await demo.volunteer(p);
     const ws = wsClient(app, tok(p));
     const live = subscribe(ws, RECEIVED);
     await new Promise((r) => setTimeout(r, 300));
     const assigned = await gql(app, `mutation ($input: AssignShiftInput!) { assignShift(input: $input) { userErrors { code } } }`, { input: { shiftId: shift.id, volunteerId: gid("Volunteer", vol.id) } }, leader);
     expect(assigned.data!.assignShift.userErrors).toEqual([]);
-    const inbox = (await gql(app, INBOX, {}, tok(p))).data!.viewer;
+    const inbox = (await readInbox({}, tok(p))).data!.viewer;
     expect(inbox.unreadNotificationCount).toBe(unread);
     expect(inbox.notifications.edges[0].node).toMatchObject({ kind: "SHIFT_ASSIGNED", read: true, smsStatus: "PENDING" });
     await new Promise((r) => setTimeout(r, 600));
@@ -271,7 +286,7 @@ describe("bulletins", () => {
 
     const member = await prisma.squadMembership.findFirstOrThrow({ where: { squadId: squad.id, role: "MEMBER" }, include: { volunteer: true } });
     const [memberToken] = (await tokensFor([member.volunteer.phone])).values();
-    const n = (await gql(app, INBOX, {}, memberToken)).data!.viewer.notifications.edges.find((e: any) => e.node.subjectId === b.id).node;
+    const n = (await readInbox({}, memberToken)).data!.viewer.notifications.edges.find((e: any) => e.node.subjectId === b.id).node;
     expect(n).toMatchObject({ kind: "BULLETIN", title: "近期电信诈骗高发" });
     expect((await gql(app, STATS, { id: b.id }, memberToken)).data!.node).toMatchObject({ viewerHasRead: false, readStats: null });
     await gql(app, MARK, { input: { ids: [n.id] } }, memberToken);
@@ -297,5 +312,38 @@ describe("bulletins", () => {
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: b.id }, otherOfficer)).data!.node).toBeNull();
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: b.id }, null)).data!.node).toBeNull();
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: b.id }, tok(phones[0]!))).data!.node).not.toBeNull();
+  });
+});
+
+describe("approvals and memberships", () => {
+  const kindsAbout = async (phone: string, subjectId: string) =>
+    (await readInbox({}, tok(phone))).data!.viewer.notifications.edges.filter((e: any) => e.node.subjectId === subjectId).map((e: any) => e.node.kind);
+
+  it("tells a volunteer an officer added to a team and a squad, once however often the officer adds", async () => {
+    const p = phones[11]!;
+    const v = await demo.volunteer(p);
+    const team = (await gql(app, `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id } userErrors { code } } }`, { input: { stationId: gid("Station", demo.fushan.id), name: "通知测试队" } }, officer)).data!.createTeam.team.id;
+    const squad = (await gql(app, `mutation ($input: CreateSquadInput!) { createSquad(input: $input) { squad { id } userErrors { code } } }`, { input: { teamId: team, name: "通知测试小队", specialty: "TRAFFIC" } }, officer)).data!.createSquad.squad.id;
+    const ADD_TEAM = `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { userErrors { code } } }`;
+    const ADD_SQUAD = `mutation ($input: AddSquadMemberInput!) { addSquadMember(input: $input) { userErrors { code } } }`;
+    for (let i = 0; i < 2; i++) {
+      expect((await gql(app, ADD_TEAM, { input: { teamId: team, volunteerId: gid("Volunteer", v.id), role: "MEMBER" } }, officer)).data!.addTeamMember.userErrors).toEqual([]);
+      expect((await gql(app, ADD_SQUAD, { input: { squadId: squad, volunteerId: gid("Volunteer", v.id) } }, officer)).data!.addSquadMember.userErrors).toEqual([]);
+    }
+    expect(await kindsAbout(p, team)).toEqual(["MEMBERSHIP_APPROVED"]);
+    expect(await kindsAbout(p, squad)).toEqual(["MEMBERSHIP_APPROVED"]);
+  });
+
+  it("tells the volunteer a good deed was approved or rejected", async () => {
+    const p = phones[10]!;
+    const v = await demo.volunteer(p);
+    const SUBMIT = `mutation ($input: SubmitGoodDeedInput!) { submitGoodDeed(input: $input) { goodDeed { id } userErrors { code } } }`;
+    const submit = async (title: string) =>
+      (await gql(app, SUBMIT, { input: { teamId: teamGid(demo.haolinshe.id), volunteerId: gid("Volunteer", v.id), category: "LOST_PROPERTY_RETURNED", title, story: "在府山公园拾到钱包，交还失主。", occurredAt: inMinutes(-60 * 24) } }, tok(p))).data!.submitGoodDeed.goodDeed.id as string;
+    const [good, bad] = [await submit("拾金不昧"), await submit("重复上报")];
+    expect((await gql(app, `mutation ($input: ApproveGoodDeedInput!) { approveGoodDeed(input: $input) { userErrors { code } } }`, { input: { goodDeedId: good, points: 10 } }, officer)).data!.approveGoodDeed.userErrors).toEqual([]);
+    expect((await gql(app, `mutation ($input: RejectGoodDeedInput!) { rejectGoodDeed(input: $input) { userErrors { code } } }`, { input: { goodDeedId: bad, reason: "与上一条重复" } }, officer)).data!.rejectGoodDeed.userErrors).toEqual([]);
+    expect(await kindsAbout(p, good)).toEqual(["GOOD_DEED_APPROVED"]);
+    expect(await kindsAbout(p, bad)).toEqual(["GOOD_DEED_REJECTED"]);
   });
 });

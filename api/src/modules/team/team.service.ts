@@ -7,6 +7,7 @@ import { conflict, isUniqueViolation, notFound } from "../../graphql/errors.js";
 import { msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
 import { announceRevocation } from "../../auth/sessions.js";
+import { delivered, notifyVolunteers } from "../notification/notification.service.js";
 import { visiblePerson } from "../volunteer/volunteer.service.js";
 
 const TEAM = msg("队伍", "Team");
@@ -117,7 +118,12 @@ export async function addTeamMember(viewer: Viewer, input: { teamId: string; vol
     ? existing.role === input.role
       ? existing
       : await prisma.teamMembership.update({ where: { id: existing.id }, data: { role: input.role } })
-    : await prisma.teamMembership.create({ data: { teamId: team.id, volunteerId: input.volunteerId, role: input.role } });
+    : await prisma.$transaction(async (tx) => {
+        const m = await tx.teamMembership.create({ data: { teamId: team.id, volunteerId: input.volunteerId, role: input.role } });
+        await notifyVolunteers(tx, [input.volunteerId], { stationId: team.stationId, kind: "MEMBERSHIP_APPROVED", title: `已加入队伍：${team.name}`, link: "/shifts", subject: { type: "Team", id: team.id } });
+        return m;
+      });
+  if (!existing) delivered();
   if (membership !== existing) await rightsChanged(input.volunteerId);
   return changed(team.id, membership);
 }
@@ -146,13 +152,16 @@ export async function addSquadMember(viewer: Viewer, input: { squadId: string; v
     throw conflict(msg("请先加入该小队所属队伍", "The volunteer must first join the squad's team"), ["input", "volunteerId"]);
   }
   assert(viewer, "squad.addMember", { squad: facts, person });
-  const membership = await prisma.squadMembership.upsert({
-    where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } },
-    create: { squadId: squad.id, volunteerId: input.volunteerId },
-    update: {},
+  const membership = await prisma.$transaction(async (tx) => {
+    const before = await tx.squadMembership.findUnique({ where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } } });
+    if (before) return { membership: before, added: false };
+    const m = await tx.squadMembership.create({ data: { squadId: squad.id, volunteerId: input.volunteerId } });
+    await notifyVolunteers(tx, [input.volunteerId], { stationId: facts.stationId, kind: "MEMBERSHIP_APPROVED", title: `已加入小队：${squad.name}`, link: "/shifts", subject: { type: "Squad", id: squad.id } });
+    return { membership: m, added: true };
   });
+  if (membership.added) delivered();
   await rightsChanged(input.volunteerId);
-  return changed(squad.teamId, membership);
+  return changed(squad.teamId, membership.membership);
 }
 
 export async function removeSquadMember(viewer: Viewer, input: { squadId: string; volunteerId: string }) {
