@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../api/src/app.js";
 import { prisma } from "../../api/src/db.js";
 import { startApp } from "../support/client.js";
-import { DEMO_PHONES, seedDemoData } from "../support/fixtures.js";
+import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
 import { context, DESKTOP, launch, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
 
 let app: App;
@@ -84,6 +84,7 @@ describe("一键召集 in the browser", () => {
     await officer.getByText("发布新的提醒").click();
     await officer.getByLabel("标题").fill("台风预警");
     await officer.getByLabel("内容").fill("今晚台风过境，请关好门窗，巡逻暂停。");
+    await officer.getByLabel("同时在公开表扬榜页面展示").check();
     await officer.getByRole("button", { name: "发送" }).click();
     await officer.getByTestId("toast-success").waitFor();
     await officer.getByRole("link", { name: "台风预警" }).waitFor();
@@ -93,6 +94,16 @@ describe("一键召集 in the browser", () => {
     await officer.getByText("尚未阅读").waitFor();
     for (const v of await seriousViolations(officer)) violations.push(`officer bulletin ${v}`);
     await shoot(officer, "desktop-officer-bulletin-detail");
+
+    // A public bulletin is on the station's public board page, for anyone.
+    const fushan = await prisma.station.findUniqueOrThrow({ where: { name: "府山派出所" } });
+    const visitorCtx = await context(browser, app.url, PHONE);
+    const visitor = await visitorCtx.newPage();
+    await visitor.goto(`/board/${encodeURIComponent(gid("Station", fushan.id))}`);
+    await visitor.getByTestId("public-bulletins").getByText("台风预警").waitFor();
+    for (const v of await seriousViolations(visitor)) violations.push(`public board ${v}`);
+    await shoot(visitor, "phone-public-board-bulletin");
+    await visitorCtx.close();
 
     expect(violations).toEqual([]);
     await phoneCtx.close();
