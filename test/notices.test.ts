@@ -286,7 +286,7 @@ describe("bulletins", () => {
 
     const member = await prisma.squadMembership.findFirstOrThrow({ where: { squadId: squad.id, role: "MEMBER" }, include: { volunteer: true } });
     const [memberToken] = (await tokensFor([member.volunteer.phone])).values();
-    const n = (await readInbox({}, memberToken)).data!.viewer.notifications.edges.find((e: any) => e.node.subjectId === b.id).node;
+    const n = (await readInbox({}, memberToken!)).data!.viewer.notifications.edges.find((e: any) => e.node.subjectId === b.id).node;
     expect(n).toMatchObject({ kind: "BULLETIN", title: "近期电信诈骗高发" });
     expect((await gql(app, STATS, { id: b.id }, memberToken)).data!.node).toMatchObject({ viewerHasRead: false, readStats: null });
     await gql(app, MARK, { input: { ids: [n.id] } }, memberToken);

@@ -108,5 +108,5 @@ describe("一键召集 in the browser", () => {
     expect(violations).toEqual([]);
     await phoneCtx.close();
     await officerCtx.close();
-  }, 180_000);
+  }, 300_000);
 });
