@@ -1,4 +1,4 @@
-// pnpm bench [generate|throughput|sql|claims|fanout|growth|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R] [--subscribers N,M]
+// pnpm bench [generate|throughput|sql|claims|fanout|callup|growth|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R] [--subscribers N,M]
 // Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -351,11 +351,182 @@ async function fanout(scale: number) {
 
 const scale = Number(opt("scale", "1"));
 const out: Record<string, unknown> = {};
+/**
+ * 一键召集 to 15,000 online volunteers (scale 1): every volunteer of the data joins one county-wide
+ * team of station 0 and keeps its own graphql-ws socket and `notificationReceived` subscription,
+ * spread over 2 API processes on one Redis. One officer starts a call-up with a radius that holds
+ * everyone; measured: how many receive it, start-to-receipt p50/p99, the SMS outbox drained by both
+ * processes against a local gateway, and memory.
+ */
+async function callup(scale: number) {
+  const { server, url, fx } = await prepare(scale);
+  const { startRedis } = await import("../test/support/processes.js");
+  const redis = await startRedis();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  // The county-wide team, every volunteer with an account in it, home grids at station 0 (idempotent).
+  const team = (
+    await client.query<{ id: string }>(
+      `INSERT INTO "Team" (id, "stationId", name, "updatedAt") VALUES (gen_random_uuid(), $1, '全市应急队（bench）', now())
+       ON CONFLICT ("stationId", name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+      [fx.stationId],
+    )
+  ).rows[0]!.id;
+  await client.query(
+    `INSERT INTO "TeamMembership" (id, "teamId", "volunteerId") SELECT gen_random_uuid(), $1, a."volunteerId" FROM "Account" a WHERE a."volunteerId" IS NOT NULL
+     ON CONFLICT ("teamId", "volunteerId") DO NOTHING`,
+    [team],
+  );
+  const grids = (await client.query<{ id: string; latitude: number; longitude: number }>(`SELECT id, latitude, longitude FROM "Grid" WHERE "stationId" = $1 ORDER BY id`, [fx.stationId])).rows;
+  await client.query(`UPDATE "Volunteer" v SET "homeGridId" = ($1::uuid[])[1 + abs(hashtext(v.id::text)) % $2] WHERE v.status = 'ACTIVE'`, [grids.map((g) => g.id), grids.length]);
+  await client.query(`UPDATE "Station" SET "smsDailyBudget" = 100000 WHERE id = $1`, [fx.stationId]);
+  await client.query(`UPDATE "Mobilization" SET status = 'CLOSED', "escalateAt" = NULL WHERE status = 'OPEN'`);
+  const people = (
+    await client.query<{ accountId: string }>(
+      `SELECT a.id AS "accountId" FROM "Account" a JOIN "Volunteer" v ON v.id = a."volunteerId" WHERE v.status = 'ACTIVE' AND NOT a.disabled ORDER BY a.id LIMIT $1`,
+      [Number(opt("online", "15000"))],
+    )
+  ).rows;
+  const officer = (await client.query<{ id: string }>(`SELECT "accountId" AS id FROM "AccountRole" WHERE role = 'OFFICER' AND "stationId" = $1 LIMIT 1`, [fx.stationId])).rows[0]!.id;
+  const officerToken = await benchToken(url, officer);
+  const tokens = await benchTokens(url, people.map((p) => p.accountId));
+
+  // A local SMS gateway that answers at once (the outbox's own pace is what is measured).
+  let gatewayHits = 0;
+  const { createServer } = await import("node:http");
+  const gateway = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      gatewayHits++;
+      res.writeHead(200, { "content-type": "application/json" }).end(`{"id":"${gatewayHits}"}`);
+    });
+  });
+  await new Promise<void>((r) => gateway.listen(0, "127.0.0.1", () => r()));
+  const smsUrl = `http://127.0.0.1:${(gateway.address() as { port: number }).port}/sms`;
+  const env = { DATABASE_URL: url, DATABASE_POOL_SIZE: "10", REDIS_URL: redis.url, BENCH_SMS: "1", SMS_PROVIDER: "http", SMS_HTTP_URL: smsUrl, LOG_LEVEL: "warn" };
+  const apps = [await startChild("bench/app-process.ts", env), await startChild("bench/app-process.ts", env)];
+  const memory = (app: { child: ChildProcess }) =>
+    new Promise<{ rss: number; heapUsed: number }>((resolve) => {
+      app.child.once("message", (m: { rss: number; heapUsed: number }) => resolve(m));
+      app.child.send({ type: "memory" });
+    });
+  const before = await Promise.all(apps.map(memory));
+
+  // One socket and one subscription per volunteer, half on each process; connected in batches.
+  const received = new Map<number, number>();
+  let errors = 0;
+  let t0 = 0;
+  const connectedOnce = new Set<number>();
+  const sockets: ReturnType<typeof createClient>[] = [];
+  const connected: Promise<void>[] = [];
+  // On a busy machine a socket may miss the server's init wait (4408): it retries, like the app does.
+  const online = new Set<number>();
+  let reconnects = 0;
+  const BATCH = Number(opt("batch", "250"));
+  for (let i = 0; i < tokens.length; i++) {
+    const app = apps[i % 2]!;
+    const c = createClient({ url: `${app.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokens[i]}` }, retryAttempts: 20, shouldRetry: () => true, lazy: false });
+    sockets.push(c);
+    c.on("closed", () => online.delete(i));
+    c.on("connected", () => {
+      if (online.has(i)) return;
+      if (connectedOnce.has(i)) reconnects++;
+      connectedOnce.add(i);
+      online.add(i);
+    });
+    connected.push(new Promise<void>((resolve) => c.on("connected", () => resolve())));
+    c.subscribe(
+      { query: `subscription { notificationReceived { id kind title body subjectId } }` },
+      {
+        next: (r) => {
+          if (r.errors) errors++;
+          else if ((r.data as { notificationReceived: { kind: string } }).notificationReceived.kind === "MOBILIZATION" && !received.has(i)) received.set(i, Date.now() - t0);
+        },
+        error: () => errors++,
+        complete: () => {},
+      },
+    );
+    if (i % BATCH === BATCH - 1) {
+      await Promise.race([Promise.all(connected.slice(-BATCH)), new Promise((r) => setTimeout(r, 60_000))]);
+      if (i % 2500 === 2499) console.log(`${online.size} sockets online`);
+    }
+  }
+  await Promise.race([Promise.all(connected), new Promise((r) => setTimeout(r, 60_000))]);
+  await new Promise((r) => setTimeout(r, 3000));
+  const onlineMemory = await Promise.all(apps.map(memory));
+  const onlineAtStart = online.size;
+
+  const g = grids[0]!;
+  t0 = Date.now();
+  const res = await fetch(`${apps[0]!.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${officerToken}` },
+    body: JSON.stringify({
+      query: `mutation ($i: StartMobilizationInput!) { startMobilization(input: $i) { mobilization { id counts { called } } userErrors { code message } } }`,
+      variables: { i: { stationId: gid("Station", fx.stationId), reason: "压力测试召集", place: "网格1", latitude: g.latitude, longitude: g.longitude, radiusMeters: 50_000, wanted: 500, escalateAfterMinutes: 30 } },
+    }),
+  });
+  const answer = (await res.json()) as { data: { startMobilization: { mobilization: { counts: { called: number } } | null; userErrors: unknown[] } } };
+  const mutationMs = Date.now() - t0;
+  const called = answer.data.startMobilization.mobilization?.counts.called ?? 0;
+  if (!called) console.error(JSON.stringify(answer));
+  const deadline = Date.now() + 60_000;
+  while (received.size < onlineAtStart && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const lastReceipt = Math.max(...received.values());
+  const after = await Promise.all(apps.map(memory));
+
+  // The outbox: both processes' senders drain it.
+  const smsStart = Date.now();
+  const outbox = async () => (await client.query<{ status: string; n: number }>(`SELECT status::text, count(*)::int AS n FROM "SmsMessage" WHERE kind = 'MOBILIZATION' AND "createdAt" >= to_timestamp($1 / 1000.0) AT TIME ZONE 'UTC' GROUP BY 1`, [t0 - 1000])).rows;
+  let sent = 0;
+  let total = 0;
+  const smsDeadline = Date.now() + 300_000;
+  for (;;) {
+    const rows = await outbox();
+    total = rows.reduce((a, r) => a + r.n, 0);
+    sent = rows.find((r) => r.status === "SENT")?.n ?? 0;
+    if ((total && sent >= total) || Date.now() > smsDeadline) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const smsSeconds = (Date.now() - t0) / 1000;
+  const times = [...received.values()];
+  const row = {
+    online: onlineAtStart,
+    reconnects,
+    processes: 2,
+    called,
+    received: received.size,
+    errors,
+    mutation_ms: mutationMs,
+    p50_ms: times.length ? pct(times, 50) : null,
+    p99_ms: times.length ? pct(times, 99) : null,
+    last_ms: times.length ? lastReceipt : null,
+    sms_queued: total,
+    sms_sent: sent,
+    sms_per_second: Math.round(sent / smsSeconds),
+    sms_drain_s_after_receipts: Math.round((Date.now() - smsStart) / 100) / 10,
+    gateway_requests: gatewayHits,
+    rss_mib_before: before.map((m) => Math.round(m.rss / 2 ** 20)),
+    rss_mib_online: onlineMemory.map((m) => Math.round(m.rss / 2 ** 20)),
+    rss_mib_after: after.map((m) => Math.round(m.rss / 2 ** 20)),
+    heap_kib_per_subscriber: Math.round(((onlineMemory[0]!.heapUsed + onlineMemory[1]!.heapUsed - before[0]!.heapUsed - before[1]!.heapUsed) / tokens.length / 1024) * 10) / 10,
+  };
+  console.table([row]);
+  for (const s of sockets) void s.dispose();
+  await Promise.all(apps.map((a) => stop(a.child)));
+  gateway.close();
+  await client.end();
+  await redis.stop();
+  await server.stop();
+  return row;
+}
+
 if (scenario === "generate") await (await prepare(scale)).server.stop();
 if (scenario === "throughput" || scenario === "all") out.throughput = await throughput(scale);
 if (scenario === "sql" || scenario === "all") out.sql = await sqlPerRequest(scale);
 if (scenario === "claims" || scenario === "all") out.claims = await claimStorm(scale);
 if (scenario === "fanout" || scenario === "all") out.fanout = await fanout(scale);
+if (scenario === "callup") out.callup = await callup(scale);
 if (scenario === "growth") {
   const growth = [];
   for (const s of opt("scales", "1,10").split(",").map(Number)) growth.push(...(await throughput(s)));

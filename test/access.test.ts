@@ -18,7 +18,7 @@ const ROLES: Role[] = ["volunteer", "squadLeader", "teamLeader", "officer", "par
 const tokens = {} as Record<StationKey, Record<Role, string>>;
 const people = {} as Record<StationKey, Record<Role, { accountId: string; volunteerId: string | null }>>;
 /** Node IDs of every type, by the station they belong to. */
-const nodes = {} as Record<StationKey, { type: string; id: string; volunteerId?: string; submittedBy?: string; published?: boolean }[]>;
+const nodes = {} as Record<StationKey, { type: string; id: string; volunteerId?: string; submittedBy?: string; published?: boolean; accountOf?: Role }[]>;
 /** Resources of each station that mutations aim at. */
 const target = {} as Record<StationKey, Record<string, string>>;
 const other = (s: StationKey): StationKey => (s === "fushan" ? "changqing" : "fushan");
@@ -89,6 +89,14 @@ async function furnish(key: StationKey, stationId: string, teamId: string, ids: 
     data: { stationId, teamId, name: "待激活", displayName: "待激活", phone: key === "fushan" ? "13511110001" : "13511110002", codeHash: codeHash("X"), expiresAt: new Date(Date.now() + 86_400_000), createdById: officerAccount.id },
   });
   const audit = await prisma.auditEntry.create({ data: { stationId, actorId: officerAccount.id, action: "points.adjust", targetType: "PointsEntry", targetId: entry.id, summary: "访问测试" } });
+  const volAccount = await prisma.account.findUniqueOrThrow({ where: { phone: vol.phone } });
+  const notification = await prisma.notification.create({ data: { accountId: volAccount.id, stationId, kind: "BULLETIN", title: `访问测试通知${key}` } });
+  const bulletin = await prisma.bulletin.create({ data: { stationId, title: `内部提醒${key}`, body: "……", category: "NOTICE", wholeStation: true, publishedById: officerAccount.id } });
+  const publicBulletin = await prisma.bulletin.create({ data: { stationId, title: `公开提醒${key}`, body: "……", category: "FRAUD_WARNING", public: true, wholeStation: true, publishedById: officerAccount.id } });
+  const mobilization = await prisma.mobilization.create({
+    data: { stationId, reason: `访问测试召集${key}`, place: "网格", latitude: 30, longitude: 120, radiusMeters: 500, wanted: 3, escalateAfterMinutes: 10, startedById: officerAccount.id },
+  });
+  const responder = await prisma.mobilizationResponder.create({ data: { mobilizationId: mobilization.id, volunteerId: subject.id, wave: 1, distanceMeters: 120 } });
   const teamMembership = await prisma.teamMembership.findFirstOrThrow({ where: { teamId, volunteerId: subject.id } });
   const squadMembership = await prisma.squadMembership.findFirstOrThrow({ where: { squadId: squad.id, volunteerId: subject.id } });
 
@@ -119,11 +127,17 @@ async function furnish(key: StationKey, stationId: string, teamId: string, ids: 
     { type: "AgreementEvent", id: event.id },
     { type: "Enrollment", id: enrollment.id },
     { type: "AuditEntry", id: String(audit.id) },
+    { type: "Notification", id: String(notification.id), accountOf: "volunteer" },
+    { type: "Bulletin", id: bulletin.id },
+    { type: "Bulletin", id: publicBulletin.id, published: true },
+    { type: "Mobilization", id: mobilization.id },
+    { type: "MobilizationResponder", id: responder.id, volunteerId: s },
   ];
   target[key] = {
     station: stationId, team: teamId, squad: squad.id, volunteer: s, partner: partner.id, shift: shift.id, claim: claim.id,
     deed: pending.id, commendation: commendation.id, edition: published.id, entry: entry.id, reward: reward.id,
     redemption: redemption.id, agreement: agreement.id, enrollment: enrollment.id,
+    bulletin: bulletin.id, mobilization: mobilization.id, grid: grid.id, community: community.id, notification: String(notification.id),
   };
   tokens[key] = {} as Record<Role, string>;
   people[key] = {} as Record<Role, { accountId: string; volunteerId: string | null }>;
@@ -151,6 +165,8 @@ function forbiddenRead(role: Role | "anonymous", viewerStation: StationKey | nul
   if (n.published) return false; // the public board
   if (role === "anonymous" || viewerStation !== owner) return true;
   if (n.volunteerId && n.volunteerId === self) return false;
+  if (n.accountOf) return role !== n.accountOf; // an inbox is its account's alone
+  if (n.type === "MobilizationResponder") return role !== "officer"; // the call-up's board
   const officerOnly = ["Enrollment", "AuditEntry"];
   const parties = ["Agreement", "AgreementVersion", "AgreementEvent"];
   const personal = ["ShiftClaim", "PointsEntry", "Redemption", "GoodDeed"];
@@ -219,7 +235,7 @@ describe("no reads across the access boundary", () => {
 
 // Inputs aimed at the other station's resources. Every mutation of the schema is here, or below
 // as one that only ever acts on the caller's own account.
-const OWN_ACCOUNT_ONLY = ["signIn", "activateAccount", "signOut", "signOutEverywhere", "changePassword", "updateMyPrivacy"];
+const OWN_ACCOUNT_ONLY = ["signIn", "activateAccount", "signOut", "signOutEverywhere", "changePassword", "updateMyPrivacy", "markNotificationsRead", "updateNotificationPreferences", "resetCalendarFeed"];
 const g = (type: string, id: string) => gid(type, id);
 const ATTACKS: Record<string, (t: Record<string, string>) => Record<string, unknown>> = {
   acceptEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!) }),
@@ -267,6 +283,11 @@ const ATTACKS: Record<string, (t: Record<string, string>) => Record<string, unkn
   resetVolunteerPassword: (t) => ({ volunteerId: g("Volunteer", t.volunteer!) }),
   disableAccount: (t) => ({ volunteerId: g("Volunteer", t.volunteer!), reason: "越界" }),
   enableAccount: (t) => ({ volunteerId: g("Volunteer", t.volunteer!) }),
+  publishBulletin: (t) => ({ stationId: g("Station", t.station!), title: "越界", body: "越界", category: "NOTICE", audience: { wholeStation: true } }),
+  startMobilization: (t) => ({ stationId: g("Station", t.station!), reason: "越界", place: "越界", latitude: 30, longitude: 120, radiusMeters: 500, wanted: 3, escalateAfterMinutes: 5 }),
+  respondToMobilization: (t) => ({ mobilizationId: g("Mobilization", t.mobilization!), response: "ACCEPT", etaMinutes: 5 }),
+  closeMobilization: (t) => ({ mobilizationId: g("Mobilization", t.mobilization!), outcome: "RESOLVED" }),
+  setHomeGrid: (t) => ({ gridId: g("Grid", t.grid!) }),
 };
 
 /** A fingerprint of every table but sign-in sessions: any write changes it. */

@@ -20,6 +20,7 @@ import { CHECK_IN, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./
 vi.hoisted(() => {
   // Addresses come from X-Forwarded-For here, so that one test can be a different client than another.
   process.env.TRUST_PROXY = "1";
+  process.env.RATE_LIMIT_MUTATIONS_PER_MINUTE = "120"; // the default; test/support/database.ts raises it for other files
   process.env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET = "5";
 });
 

@@ -110,6 +110,16 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "rotation.assign": (x) => ({ stationId: S[x].station }),
   "rotation.fill": (x) => ({ partner: { stationId: S[x].station, partnerId: S[x].partner }, person: person(x) }),
   "audit.read": (x) => ({ stationId: S[x].station }),
+  "notification.read": (x) => ({ accountId: `acc-member-${x}` }),
+  "volunteer.setHomeGrid": (x) => ({ person: person(x), stationId: S[x].station }),
+  "bulletin.publish": (x) => ({ stationId: S[x].station }),
+  "bulletin.read": (x) => ({ stationId: S[x].station, public: false }),
+  "bulletin.readStats": (x) => ({ stationId: S[x].station }),
+  "mobilization.start": (x) => ({ stationId: S[x].station, leadersMayMobilize: true }),
+  "mobilization.read": (x) => ({ stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true }),
+  "mobilization.manage": (x) => ({ stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true }),
+  "mobilization.respond": (x) => ({ volunteerId: person(x).volunteerId, stationId: S[x].station }),
+  "responder.read": (x) => ({ volunteerId: person(x).volunteerId, mobilization: { stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true } }),
   "public.read": () => null,
 };
 
@@ -173,6 +183,16 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "rotation.assign": { own: "O Adm", other: "Adm" },
   "rotation.fill": { own: "P Adm", other: "Adm" },
   "audit.read": { own: "O Adm", other: "Adm" },
+  "notification.read": { own: "", other: "" },
+  "volunteer.setHomeGrid": { own: "", other: "" },
+  "bulletin.publish": { own: "O Adm", other: "Adm" },
+  "bulletin.read": { own: STAFF, other: "Adm" },
+  "bulletin.readStats": { own: "O Adm", other: "Adm" },
+  "mobilization.start": { own: "SL TL O Adm", other: "Adm" },
+  "mobilization.read": { own: STAFF, other: "Adm" },
+  "mobilization.manage": { own: "O Adm", other: "Adm" },
+  "mobilization.respond": { own: "", other: "" },
+  "responder.read": { own: "O Adm", other: "Adm" },
   "public.read": { own: "*", other: "*" },
 };
 
@@ -209,6 +229,13 @@ describe("the access policy", () => {
     expect(can(self, "claim.cancel", myClaim)).toBe(true);
     expect(can(self, "claim.checkInSelf", myClaim)).toBe(true);
     expect(can(self, "claim.checkInOthers", myClaim)).toBe(false);
+    expect(can(self, "volunteer.setHomeGrid", { person: me, stationId: A.station })).toBe(true);
+    expect(can(self, "volunteer.setHomeGrid", { person: me, stationId: S.other.station })).toBe(false);
+    expect(can(self, "mobilization.respond", { volunteerId: me.volunteerId, stationId: A.station })).toBe(true);
+    expect(can(self, "mobilization.respond", { volunteerId: me.volunteerId, stationId: S.other.station })).toBe(false);
+    expect(can(self, "notification.read", { accountId: "acc-me" })).toBe(true);
+    const myAnswer = { volunteerId: me.volunteerId, mobilization: { stationId: A.station, startedById: "acc-o", leadersMayMobilize: false } };
+    expect(can(self, "responder.read", myAnswer)).toBe(true);
     // ...but never manages their own account as an officer would.
     const selfOfficer = base({ ...self, officerStationIds: new Set([A.station]) });
     expect(can(selfOfficer, "account.manage", me)).toBe(false);
@@ -244,6 +271,21 @@ describe("the access policy", () => {
 
   it("shows entries of the audit log that belong to no station (sign-ins) to administrators only", () => {
     for (const [role, v] of Object.entries(ROLES)) expect(can(v, "audit.read", { stationId: null }), role).toBe(role === "Adm");
+  });
+
+  it("lets leaders call up and run their own call-ups only where the station allows it", () => {
+    const closed = { stationId: A.station, leadersMayMobilize: false };
+    for (const r of ["SL", "TL"]) expect(can(ROLES[r]!, "mobilization.start", closed), r).toBe(false);
+    expect(can(ROLES.O!, "mobilization.start", closed)).toBe(true);
+    const own = { stationId: A.station, startedById: "acc-tl", leadersMayMobilize: true };
+    expect(can(ROLES.TL!, "mobilization.manage", own)).toBe(true);
+    expect(can(ROLES.TL!, "mobilization.manage", { ...own, leadersMayMobilize: false })).toBe(false);
+    expect(can(ROLES.SL!, "mobilization.manage", own)).toBe(false);
+    expect(can(ROLES.O!, "mobilization.manage", { ...own, leadersMayMobilize: false })).toBe(true);
+  });
+
+  it("shows a public bulletin to anyone", () => {
+    for (const v of Object.values(ROLES)) expect(can(v, "bulletin.read", { stationId: S.other.station, public: true })).toBe(true);
   });
 
   it("shows a published board to anyone and a withdrawn one only to the station", () => {

@@ -37,9 +37,9 @@ const shiftAs = async (token: string, id: string) => (await gql(app, SHIFT, { id
 const UPDATE = `mutation ($input: UpdateShiftInput!) {
   updateShift(input: $input) { shifts { id title capacity seatsTaken waitlistLength startsAt endsAt } userErrors { code field } }
 }`;
-const NOTICES = `subscription { claimNotices { reason claim { id status } } }`;
+const NOTICES = `subscription { notificationReceived { kind subjectId } }`;
 
-/** Each person's claim notices, acknowledged as listening before this returns. */
+/** Each person's notifications (claim notices among them), acknowledged as listening before this returns. */
 async function listen(people: Person[]) {
   const clients = people.map((p) => wsClient(app, p.token));
   const subs = clients.map((c) => subscribe(c, NOTICES));
@@ -84,7 +84,7 @@ describe("claiming under concurrency", () => {
     expect(cancel.data!.cancelShiftClaim).toMatchObject({ claim: { status: "CANCELLED" }, shift: { seatsTaken: 10, waitlistLength: 189 }, userErrors: [] });
     expect((await prisma.shiftClaim.findUniqueOrThrow({ where: { id: waiting[0]!.id } })).status).toBe("CONFIRMED");
     const [notice] = await told.subs[0]!.waitFor(1);
-    expect(notice!.data).toEqual({ claimNotices: { reason: "PROMOTED", claim: { id: gid("ShiftClaim", waiting[0]!.id), status: "CONFIRMED" } } });
+    expect(notice!.data).toEqual({ notificationReceived: { kind: "WAITLIST_PROMOTED", subjectId: shift.id } });
     const second = byVolunteer.get(waiting[1]!.volunteerId)!;
     expect((await shiftAs(second.token, shift.id)).viewerClaim.waitlistPosition).toBe(1);
     await told.dispose();
@@ -228,15 +228,15 @@ describe("editing shifts", () => {
         i < 2 ? { status: "CONFIRMED", waitlistPosition: null } : { status: "WAITLISTED", waitlistPosition: 1 },
       );
     }
-    expect((await told.subs[0]!.waitFor(1))[0]!.data!.claimNotices).toEqual({ reason: "PROMOTED", claim: { id: claims[2], status: "CONFIRMED" } });
-    expect((await told.subs[1]!.waitFor(1))[0]!.data!.claimNotices).toEqual({ reason: "PROMOTED", claim: { id: claims[3], status: "CONFIRMED" } });
+    expect((await told.subs[0]!.waitFor(1))[0]!.data!.notificationReceived).toEqual({ kind: "WAITLIST_PROMOTED", subjectId: shift.id });
+    expect((await told.subs[1]!.waitFor(1))[0]!.data!.notificationReceived).toEqual({ kind: "WAITLIST_PROMOTED", subjectId: shift.id });
 
     // A new time is told to everyone with a claim, seated or waiting (and it is the third's first notice).
     const [startsAt, endsAt] = [inMinutes(330), inMinutes(400)];
     const moved = await gql(app, UPDATE, { input: { shiftId: shift.id, startsAt, endsAt, title: "改期巡逻" } }, leader);
     expect(moved.data!.updateShift.shifts[0]).toMatchObject({ title: "改期巡逻", startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() });
-    const reasons = await Promise.all(told.subs.map(async (s, i) => (await s.waitFor(i < 2 ? 2 : 1)).map((r) => r.data!.claimNotices.reason)));
-    expect(reasons).toEqual([["PROMOTED", "SHIFT_CHANGED"], ["PROMOTED", "SHIFT_CHANGED"], ["SHIFT_CHANGED"]]);
+    const reasons = await Promise.all(told.subs.map(async (s, i) => (await s.waitFor(i < 2 ? 2 : 1)).map((r) => r.data!.notificationReceived.kind)));
+    expect(reasons).toEqual([["WAITLIST_PROMOTED", "SHIFT_CHANGED"], ["WAITLIST_PROMOTED", "SHIFT_CHANGED"], ["SHIFT_CHANGED"]]);
     await told.dispose();
   });
 
@@ -304,9 +304,9 @@ describe("leaders put people on shifts", () => {
     const removed = await gql(app, CANCEL_CLAIM, { input: { claimId: id } }, leader);
     expect(removed.data!.cancelShiftClaim).toMatchObject({ claim: { status: "CANCELLED" }, shift: { seatsTaken: 1, waitlistLength: 0 }, userErrors: [] });
     const notices = await told.subs[0]!.waitFor(2);
-    expect(notices.map((n) => [n.data!.claimNotices.reason, n.data!.claimNotices.claim.id])).toEqual([
-      ["ASSIGNED", id],
-      ["REMOVED", id],
+    expect(notices.map((n) => [n.data!.notificationReceived.kind, n.data!.notificationReceived.subjectId])).toEqual([
+      ["SHIFT_ASSIGNED", shift.id],
+      ["SHIFT_REMOVED", shift.id],
     ]);
     // Someone else cannot cancel it; cancelling twice changes nothing.
     expect((await gql(app, CANCEL_CLAIM, { input: { claimId: id } }, other!.token)).data!.cancelShiftClaim.userErrors).toEqual([expect.objectContaining({ code: "FORBIDDEN", field: null })]);
@@ -506,7 +506,7 @@ function byPosition(a: string, b: string): number {
 
 describe("live patrol watch", () => {
   const WATCH = `subscription ($stationId: ID!, $since: String) {
-    patrolCheckIns(stationId: $stationId, since: $since) { cursor kind flagged claim { volunteer { displayName } } shift { title grid { name } } }
+    patrolCheckIns(stationId: $stationId, since: $since) { cursor kind flagged claim { volunteer { displayName } } shift { id title grid { name } } }
   }`;
   const stationId = () => gid("Station", demo.fushan.id);
   const checkInAll = async (claims: string[]) => {
@@ -519,11 +519,18 @@ describe("live patrol watch", () => {
     const claims: string[] = [];
     for (const p of people) claims.push(await claimId(p, shift.id));
 
+    // Only this shift's events: sweepers of earlier tests may still log no-shows of theirs.
+    type Sub = ReturnType<typeof subscribe>;
+    const mine = async (sub: Sub, n: number) => {
+      const own = () => sub.results.filter((r) => r.data!.patrolCheckIns.shift.id === shift.id);
+      while (own().length < n) await sub.waitFor(sub.results.length + 1);
+      return own();
+    };
     const ws1 = wsClient(app, officer);
     const live = subscribe(ws1, WATCH, { stationId: stationId() });
     await live.ready;
     await checkInAll(claims.slice(0, 2));
-    const seen = await live.waitFor(2);
+    const seen = await mine(live, 2);
     expect(seen.map((r) => r.data!.patrolCheckIns.kind)).toEqual(["CHECKED_IN", "CHECKED_IN"]);
     expect(seen[0]!.data!.patrolCheckIns.shift.title).toBe("府山街区巡逻");
     const lastCursor = seen[1]!.data!.patrolCheckIns.cursor;
@@ -534,9 +541,9 @@ describe("live patrol watch", () => {
     const ws2 = wsClient(app, officer); // … and comes back with its last cursor
     const resumed = subscribe(ws2, WATCH, { stationId: stationId(), since: lastCursor });
     await resumed.ready;
-    const replayed = await resumed.waitFor(3);
+    const replayed = await mine(resumed, 3);
     await checkInAll([claims[5]!]);
-    const all = await resumed.waitFor(4);
+    const all = await mine(resumed, 4);
     const cursors = all.map((r) => r.data!.patrolCheckIns.cursor as string);
     expect(cursors.length).toBe(4);
     expect(new Set(cursors).size).toBe(4);
@@ -545,7 +552,7 @@ describe("live patrol watch", () => {
     expect(replayed.length).toBeGreaterThanOrEqual(3);
     // Events arrive in order: once a last check-in is seen, no duplicate of the earlier ones can follow.
     await checkInAll([claims[6]!]);
-    const final = await resumed.waitFor(5);
+    const final = await mine(resumed, 5);
     expect(final).toHaveLength(5);
     expect(final.map((r) => r.data!.patrolCheckIns.claim.volunteer.displayName)).toEqual(people.slice(2).map((p) => p.displayName));
     await ws2.dispose();
@@ -725,8 +732,10 @@ describe("refusals and filters", () => {
     const refused = async (query: string, variables: Record<string, unknown>) => JSON.stringify(await subscribe(ws, query, variables).waitFor(1).catch((e) => [{ errors: e }]));
     expect(await refused(`subscription ($s: ID!) { patrolCheckIns(stationId: $s, since: "not-a-cursor") { cursor } }`, { s: gid("Station", demo.fushan.id) })).toContain('"code":"BAD_USER_INPUT"');
     expect(await refused(`subscription ($id: ID!) { shiftUpdated(shiftId: $id) { id } }`, { id: gid("Shift", nobody) })).toContain('"code":"NOT_FOUND"');
-    expect(await refused(`subscription { claimNotices { reason } }`, {})).toContain('"code":"FORBIDDEN"');
     await ws.dispose();
+    const anonymous = wsClient(app);
+    expect(JSON.stringify(await subscribe(anonymous, `subscription { notificationReceived { kind } }`).waitFor(1).catch((e) => [{ errors: e }]))).toContain('"code":"FORBIDDEN"');
+    await anonymous.dispose();
 
     // 好邻舍's leader follows 好邻舍's patrols, not those of another team of the station.
     const otherTeam = await createTeamOf(demo.fushan.id);

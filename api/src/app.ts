@@ -26,6 +26,7 @@ import { log, safeError, yogaLogger } from "./log.js";
 import { lifecycle } from "./server/lifecycle.js";
 import { requestObservability } from "./server/observability.js";
 import { handleOps } from "./server/ops.js";
+import { handleCalendar } from "./modules/notification/calendar.js";
 import { startServing, stopServing } from "./server/serving.js";
 import { drainer } from "./server/drain.js";
 import { localeFrom, msg, type Locale } from "./i18n.js";
@@ -109,6 +110,7 @@ export async function buildApp() {
       const url = new URL(req.url ?? "/", "http://localhost");
       securityHeaders(req, res, url.pathname);
       if (handleOps(req, res, url.pathname)) return;
+      if (handleCalendar(req, res, url.pathname)) return;
       if (url.pathname === "/graphql") {
         if (!checkOrigin(req, res)) return;
         return void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));

@@ -101,6 +101,22 @@ export const config = {
   logLevel: env.LOG_LEVEL || "info",
   /** How often each process reads new stored events (patrol log …) while it also waits for pub/sub hints. */
   eventsPollMs: Math.max(50, int("EVENTS_POLL_MS", 1000)),
+  /** SMS: `log` (default: the log says what would be sent, phone masked) or `http` (a gateway). */
+  sms: {
+    provider: (env.SMS_PROVIDER || "log") as "log" | "http",
+    httpUrl: env.SMS_HTTP_URL || undefined,
+    httpToken: env.SMS_HTTP_TOKEN || undefined,
+    /** Template ids per notification kind, `MOBILIZATION=SMS_1,SHIFT_REMINDER=SMS_2` */
+    templates: Object.fromEntries((env.SMS_TEMPLATES || "").split(",").filter((p) => p.includes("=")).map((p) => p.split("=").map((x) => x.trim()) as [string, string])),
+    /** How often each process looks for SMS to send (a new notification also wakes it). */
+    pollMs: Math.max(100, int("SMS_POLL_MS", 2000)),
+    /** Attempts before a message is marked FAILED. */
+    maxAttempts: Math.max(1, int("SMS_MAX_ATTEMPTS", 6)),
+    /** First retry delay; doubles each attempt (with jitter), at most an hour. */
+    backoffMs: int("SMS_BACKOFF_MS", 30_000),
+  },
+  /** Shown in the calendar feed URL and SMS links; default: the address the request came to. */
+  publicUrl: env.PUBLIC_URL?.replace(/\/$/, "") || undefined,
 };
 
 export const MAX_PAGE_SIZE = 100;

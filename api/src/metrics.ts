@@ -76,6 +76,12 @@ export const metrics = {
     labelNames: ["result"] as const,
     registers: [registry],
   }),
+  smsMessages: new Counter({
+    name: "linshe_sms_messages_total",
+    help: "SMS outbox results by outcome (sent, retry, failed, over_budget)",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  }),
   unhandledRejections: new Counter({ name: "linshe_unhandled_rejections_total", help: "Promise rejections nobody handled (logged)", registers: [registry] }),
 };
 

@@ -25,6 +25,9 @@ import Review from "./pages/Review";
 import Partners from "./pages/Partners";
 import Teams from "./pages/Teams";
 import Board, { BoardPicker } from "./pages/Board";
+import Inbox from "./pages/Inbox";
+import Bulletins, { BulletinDetail } from "./pages/Bulletins";
+import CallUps, { CallUp } from "./pages/CallUps";
 
 function WithSession(props: { children: JSX.Element }) {
   const [viewerQuery, refetch] = createQuery({ query: ViewerDocument, requestPolicy: "cache-and-network" });
@@ -140,6 +143,11 @@ function App() {
         <Route path="/review" component={Review} />
         <Route path="/partners" component={Partners} />
         <Route path="/teams" component={Teams} />
+        <Route path="/inbox" component={Inbox} />
+        <Route path="/bulletins" component={Bulletins} />
+        <Route path="/bulletins/:id" component={BulletinDetail} />
+        <Route path="/callups" component={CallUps} />
+        <Route path="/callups/:id" component={CallUp} />
       </Route>
     </Router>
   );

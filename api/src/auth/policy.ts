@@ -67,6 +67,13 @@ export interface MembershipFacts {
   /** the person leads a squad of this team (removing them from the team removes a squad leader) */
   leadsSquad?: boolean;
 }
+export interface MobilizationFacts {
+  stationId: string;
+  /** the account that started it */
+  startedById: string;
+  /** the station lets leaders start (and run their own) call-ups */
+  leadersMayMobilize: boolean;
+}
 /** Something that belongs to a person at one station: their points there, their certificate. */
 export interface PersonAtStation {
   person: PersonFacts;
@@ -82,6 +89,11 @@ const memberOfTeam = (v: Viewer | null, teamId: string) => !!v && v.teams.has(te
 const memberOfStation = (v: Viewer | null, stationId: string) => !!v && [...v.teams.values()].some((t) => t.stationId === stationId);
 const leadsInStation = (v: Viewer | null, stationId: string) =>
   !!v && [...v.teams.values()].some((t) => t.stationId === stationId && t.role === "LEADER");
+/** Leads a team or a squad of the station. */
+const leaderInStation = (v: Viewer | null, stationId: string) =>
+  leadsInStation(v, stationId) || (!!v && [...v.squads.values()].some((s) => s.role === "LEADER" && v.teams.get(s.teamId)?.stationId === stationId));
+const runsMobilization = (v: Viewer | null, m: MobilizationFacts) =>
+  officerOf(v, m.stationId) || (m.leadersMayMobilize && !!v && v.accountId === m.startedById && leaderInStation(v, m.stationId));
 const partnerAdminOf = (v: Viewer | null, partnerId: string) => !!v && (v.isAdmin || v.partnerAdminOf.has(partnerId));
 const self = (v: Viewer | null, volunteerId: string) => !!v?.volunteerId && v.volunteerId === volunteerId;
 
@@ -229,6 +241,24 @@ const rules = {
 
   // The audit log: a station's entries for its officers; entries of no station (sign-ins) for administrators
   "audit.read": (v: Viewer | null, r: { stationId: string | null }) => (r.stationId ? officerOf(v, r.stationId) : !!v?.isAdmin),
+  // Notices: the inbox is the account's own; bulletins and call-ups belong to a station
+  "notification.read": (v: Viewer | null, r: { accountId: string }) => !!v && v.accountId === r.accountId,
+  /** 常驻网格: the person sets it, to a grid of a station they belong to. */
+  "volunteer.setHomeGrid": (v: Viewer | null, r: PersonAtStation) => self(v, r.person.volunteerId) && belongsTo(r.person, r.stationId),
+  "bulletin.publish": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** Public bulletins also show on the public board page; the others to the station's people. */
+  "bulletin.read": (v: Viewer | null, r: { stationId: string; public: boolean }) => r.public || seesStation(v, r.stationId),
+  /** Who received and who has not read it. */
+  "bulletin.readStats": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** 一键召集: officers, and team or squad leaders where the station allows it. */
+  "mobilization.start": (v: Viewer | null, r: { stationId: string; leadersMayMobilize: boolean }) =>
+    officerOf(v, r.stationId) || (r.leadersMayMobilize && leaderInStation(v, r.stationId)),
+  "mobilization.read": (v: Viewer | null, m: MobilizationFacts) => seesStation(v, m.stationId),
+  /** The responder board and closing: the station's officers, and a leader for a call-up they started. */
+  "mobilization.manage": (v: Viewer | null, m: MobilizationFacts) => runsMobilization(v, m),
+  /** Only the person called answers, while they belong to the station. */
+  "mobilization.respond": (v: Viewer | null, r: { volunteerId: string; stationId: string }) => self(v, r.volunteerId) && memberOfStation(v, r.stationId),
+  "responder.read": (v: Viewer | null, r: { volunteerId: string; mobilization: MobilizationFacts }) => self(v, r.volunteerId) || runsMobilization(v, r.mobilization),
 
   // The public
   "public.read": (_v: Viewer | null, _r: null) => true,

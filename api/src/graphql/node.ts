@@ -10,9 +10,9 @@ import type { Context } from "../context.js";
 import { msg } from "../i18n.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Append-only rows (the audit log) are numbered instead. */
+/** Append-only rows (the audit log, stored notifications) are numbered instead. */
 const SERIAL = /^[1-9][0-9]{0,17}$/;
-const SERIAL_TYPES = new Set(["AuditEntry"]);
+const SERIAL_TYPES = new Set(["AuditEntry", "Notification"]);
 
 type ScopeMap = { public?: boolean; signedIn?: boolean; policy?: Check };
 type AuthScopes = boolean | ScopeMap | ((parent: unknown, ctx: Context) => unknown);

@@ -23,5 +23,13 @@ import "../modules/points/points.mutations.js";
 import "../modules/partner/agreement.type.js";
 import "../modules/partner/agreement.mutations.js";
 import "../modules/audit/audit.type.js";
+import "../modules/notification/notification.type.js";
+import "../modules/notification/notification.mutations.js";
+import "../modules/notification/notification.subscriptions.js";
+import "../modules/bulletin/bulletin.type.js";
+import "../modules/bulletin/bulletin.mutations.js";
+import "../modules/mobilization/mobilization.type.js";
+import "../modules/mobilization/mobilization.mutations.js";
+import "../modules/mobilization/mobilization.subscriptions.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

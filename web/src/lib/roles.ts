@@ -24,6 +24,8 @@ export function tabsFor(v: Viewer | null | undefined): Tab[] {
     { href: "/points", zh: "积分", en: "Points", show: volunteer },
     { href: "/lead", zh: "队长", en: "Leader", show: officer || leadsTeam(v) },
     { href: "/watch", zh: "巡防动态", en: "Watch", show: officer || leadsTeam(v) },
+    { href: "/callups", zh: "召集", en: "Call-ups", show: officer },
+    { href: "/bulletins", zh: "提醒", en: "Bulletins", show: officer },
     { href: "/review", zh: "审核", en: "Review", show: officer },
     { href: "/teams", zh: "队伍", en: "Teams", show: officer },
     { href: "/partners", zh: "共建", en: "Partners", show: officer || has(v, "PARTNER_ADMIN") },

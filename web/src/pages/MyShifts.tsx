@@ -4,7 +4,7 @@ import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
-import { CheckInDocument, CheckOutDocument, ClaimNoticesDocument, MyShiftHistoryDocument, MyShiftsDocument, type MyShiftsQuery } from "../gql/graphql";
+import { CheckInDocument, CheckOutDocument, MyShiftHistoryDocument, NotificationReceivedDocument, MyShiftsDocument, type MyShiftsQuery } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
@@ -94,9 +94,17 @@ function ClaimCard(props: { claim: Claim; refetch: () => void }) {
   );
 }
 
+const CLAIM_KINDS = new Set(["WAITLIST_PROMOTED", "SHIFT_CANCELLED", "SHIFT_CHANGED", "SHIFT_ASSIGNED", "SHIFT_REMOVED"]);
+
 function Upcoming() {
   const [q, refetch] = createQuery({ query: MyShiftsDocument, requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
+  // A change to a claim made by someone else (候补转正, cancellation …) arrives as a notification: the
+  // header shows it; the list reloads.
+  createSubscription({ query: NotificationReceivedDocument }, (_prev: unknown, data) => {
+    if (CLAIM_KINDS.has(data.notificationReceived.kind)) again();
+    return data;
+  });
   return (
     <QueryView
       query={q}
@@ -143,11 +151,6 @@ function History() {
 
 export default function MyShifts() {
   const [tab, setTab] = createSignal<"upcoming" | "history">("upcoming");
-  createSubscription({ query: ClaimNoticesDocument }, (_prev: unknown, data) => {
-    const n = data.claimNotices;
-    toast.info(`${label("ClaimNoticeReason", n.reason)}：${n.claim.shift.title}`);
-    return data;
-  });
   return (
     <section>
       <h1>{tr("我的班次", "My shifts")}</h1>

@@ -39,6 +39,10 @@ export const AUDIT_ACTIONS = {
   "agreement.sign": msg("签署协议", "Agreement signed"),
   "agreement.terminate": msg("终止协议", "Agreement terminated"),
   "export.hoursCertificate": msg("导出服务时长证明", "Hours certificate exported"),
+  "bulletin.publish": msg("发布通知", "Bulletin published"),
+  "mobilization.start": msg("发起一键召集", "Call-up started"),
+  "mobilization.escalate": msg("召集扩大范围", "Call-up widened"),
+  "mobilization.close": msg("结束召集", "Call-up closed"),
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

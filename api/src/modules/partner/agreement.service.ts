@@ -8,6 +8,7 @@ import { prisma, type Tx, TX } from "../../db.js";
 import type { Agreement, AgreementSide, ObligationKind, ObligationPeriod, PartnerKind } from "../../generated/prisma/client.js";
 import { conflict, forbidden, isUniqueViolation, notFound, UserFacingError } from "../../graphql/errors.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { delivered, notify } from "../notification/notification.service.js";
 
 export interface ObligationInput {
   kind: ObligationKind;
@@ -138,8 +139,29 @@ export async function draftAgreement(viewer: Viewer, input: TermsInput & { partn
     await writeVersion(tx, a, 1, input, viewer.accountId);
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "DRAFTED", version: 1, side: "STATION", actorId: viewer.accountId } });
     await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.draft", targetType: "Agreement", targetId: a.id, summary: msg(`与共建单位 ${partner.id} 起草第1版，义务 ${input.obligations.length} 项`, `version 1 with partner ${partner.id}, ${input.obligations.length} obligations`), clientAddress });
+    await askToSign(tx, a, "PARTNER", input.title, 1);
     return a;
-  }, TX);
+  }, TX).finally(delivered);
+}
+
+/** 协议待签署: the accounts that act for `side` get a notification to sign `version`. */
+async function askToSign(tx: Tx, a: { id: string; stationId: string; partnerId: string }, side: AgreementSide, title: string, version: number) {
+  const roles = await tx.accountRole.findMany({
+    where: side === "PARTNER" ? { role: "PARTNER_ADMIN", partnerId: a.partnerId } : { role: "OFFICER", stationId: a.stationId },
+    select: { accountId: true },
+  });
+  await notify(
+    tx,
+    [...new Set(roles.map((r) => r.accountId))].map((accountId) => ({
+      accountId,
+      stationId: a.stationId,
+      kind: "AGREEMENT_TO_SIGN" as const,
+      title: `共建协议待签署：${title}`,
+      body: `第${version}版`,
+      link: "/partners",
+      subject: { type: "Agreement", id: a.id },
+    })),
+  );
 }
 
 async function lockAgreement(tx: Tx, id: string) {
@@ -169,8 +191,9 @@ export async function reviseAgreement(viewer: Viewer, input: TermsInput & { agre
     await writeVersion(tx, current, version, input, viewer.accountId);
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "REVISED", version, side, actorId: viewer.accountId, note: input.note ?? "" } });
     await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.revise", targetType: "Agreement", targetId: a.id, summary: joinMsg(msg(`第${version}版，由`, `version ${version}, by the `), SIDE[side], msg(`方修订，此前的签署失效`, ` side; earlier signatures lapse`)), clientAddress });
+    await askToSign(tx, a, side === "STATION" ? "PARTNER" : "STATION", input.title, version);
     return tx.agreement.update({ where: { id: a.id }, data: { currentVersion: version, status: "DRAFT" } });
-  }, TX);
+  }, TX).finally(delivered);
 }
 
 /** 签署 one exact version. Signing a version that is not the current one is a CONFLICT. */
@@ -192,12 +215,13 @@ export async function signAgreement(viewer: Viewer, input: { agreementId: string
       await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.sign", targetType: "Agreement", targetId: a.id, summary: joinMsg(msg(`签署第${v.version}版（`, `signed version ${v.version} for the `), SIDE[side], msg(`方，文本摘要 ${v.textHash.slice(0, 12)}）`, ` side, text ${v.textHash.slice(0, 12)}`)), clientAddress });
     }
     const sides = await tx.agreementSignature.count({ where: { versionId: v.id } });
+    if (!existing && sides === 1) await askToSign(tx, a, side === "STATION" ? "PARTNER" : "STATION", v.title, v.version);
     const next = sides === 2 ? "ACTIVE" : "AWAITING_SIGNATURES";
     if (next === "ACTIVE" && current.status !== "ACTIVE") {
       await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "ACTIVATED", version: v.version, at: now } });
     }
     return tx.agreement.update({ where: { id: a.id }, data: { status: next } });
-  }, TX);
+  }, TX).finally(delivered);
 }
 
 export async function terminateAgreement(viewer: Viewer, input: { agreementId: string; reason: string }, clientAddress: string | null = null) {

@@ -259,7 +259,7 @@ const shanghai = (d: Date) => new Date(d.getTime() + SHANGHAI).toISOString().sli
 
 /** 志愿服务时长证明 of one station: served shifts and commendations in a date range, with a CSV (UTF-8 with BOM for Excel). */
 export async function hoursCertificate(volunteerId: string, stationId: string, from: Date, to: Date) {
-  const [volunteer, station, claims, commendations] = await Promise.all([
+  const [volunteer, station, claims, commendations, callUps] = await Promise.all([
     prisma.volunteer.findUniqueOrThrow({ where: { id: volunteerId }, select: { name: true, displayName: true } }),
     prisma.station.findUniqueOrThrow({ where: { id: stationId }, select: { name: true } }),
     prisma.shiftClaim.findMany({
@@ -272,11 +272,18 @@ export async function hoursCertificate(volunteerId: string, stationId: string, f
       include: { goodDeed: { select: { title: true, category: true, occurredAt: true } } },
       orderBy: { approvedAt: "asc" },
     }),
+    // 一键召集 responses count as service time too (credited when the call-up closes).
+    prisma.mobilizationResponder.findMany({
+      where: { volunteerId, minutesServed: { gt: 0 }, mobilization: { stationId, closedAt: { gte: from, lt: to } } },
+      include: { mobilization: { select: { reason: true, startedAt: true } } },
+      orderBy: { mobilization: { startedAt: "asc" } },
+    }),
   ]);
-  const totalMinutes = claims.reduce((n, c) => n + (c.minutesServed ?? 0), 0);
+  const totalMinutes = claims.reduce((n, c) => n + (c.minutesServed ?? 0), 0) + callUps.reduce((n, r) => n + (r.minutesServed ?? 0), 0);
   const csv = toCsv([
     ["类型 Type", "日期 Date (Asia/Shanghai)", "派出所 Station", "队伍 Team", "内容 Title", "时长(分钟) Minutes"],
     ...claims.map((c) => ["服务 Service", shanghai(c.shift.startsAt), c.shift.station.name, c.shift.team.name, c.shift.title, c.minutesServed ?? 0]),
+    ...callUps.map((r) => ["召集 Call-up", shanghai(r.mobilization.startedAt), station.name, "", r.mobilization.reason, r.minutesServed ?? 0]),
     ...commendations.map((c) => ["表扬 Commendation", shanghai(c.goodDeed.occurredAt), station.name, "", c.goodDeed.title, ""]),
     ["合计 Total", "", station.name, "", `${volunteer.name}（${volunteer.displayName}）`, totalMinutes],
   ]);
@@ -291,7 +298,10 @@ export async function hoursCertificate(volunteerId: string, stationId: string, f
     totalMinutes,
     shiftCount: claims.length,
     commendationCount: commendations.length,
-    shifts: claims.map((c) => ({ date: c.shift.startsAt, teamName: c.shift.team.name, title: c.shift.title, minutes: c.minutesServed ?? 0 })),
+    shifts: [
+      ...claims.map((c) => ({ date: c.shift.startsAt, teamName: c.shift.team.name, title: c.shift.title, minutes: c.minutesServed ?? 0 })),
+      ...callUps.map((r) => ({ date: r.mobilization.startedAt, teamName: "一键召集", title: r.mobilization.reason, minutes: r.minutesServed ?? 0 })),
+    ],
     commendations: commendations.map((c) => ({ date: c.goodDeed.occurredAt, title: c.goodDeed.title })),
     csv,
   };

@@ -16,6 +16,7 @@ export const PointsReason = builder.enumType("PointsReason", {
     REDEMPTION: { description: "兑换" },
     ADJUSTMENT: { description: "民警调整" },
     REVERSAL: { description: "冲正" },
+    MOBILIZATION: { description: "一键召集响应" },
   } as const,
 });
 export const PeriodEnum = builder.enumType("Period", { values: ["MONTH", "QUARTER", "YEAR"] as const });

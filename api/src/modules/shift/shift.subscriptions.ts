@@ -68,33 +68,5 @@ builder.subscriptionField("shiftUpdated", (t) =>
   }),
 );
 
-const ClaimNoticeReason = builder.enumType("ClaimNoticeReason", {
-  values: {
-    PROMOTED: { description: "候补转正: a seat freed up and is yours" },
-    SHIFT_CANCELLED: { description: "The shift was cancelled" },
-    ASSIGNED: { description: "A leader put you on the shift" },
-    REMOVED: { description: "A leader took you off the shift" },
-    SHIFT_CHANGED: { description: "The shift's time changed" },
-  } as const,
-});
-
-const ClaimNotice = builder.objectRef<{ claimId: string; reason: "PROMOTED" | "SHIFT_CANCELLED" | "ASSIGNED" | "REMOVED" | "SHIFT_CHANGED" }>("ClaimNotice").implement({
-  fields: (t) => ({
-    reason: t.field({ type: ClaimNoticeReason, resolve: (n) => n.reason }),
-    claim: t.prismaField({ type: "ShiftClaim", resolve: (q, n) => prisma.shiftClaim.findUniqueOrThrow({ ...q, where: { id: n.claimId } }) }),
-  }),
-});
-
-builder.subscriptionField("claimNotices", (t) =>
-  t.field({
-    type: ClaimNotice,
-    description: "Changes to the viewer's claims that they did not make themselves",
-    authScopes: { signedIn: true },
-    subscribe: (_r, _a, ctx) => {
-      if (!ctx.viewer!.volunteerId) throw new GraphQLError(msg("仅义警有认领记录", "Only volunteers have claims"), { extensions: { code: "FORBIDDEN" } });
-      return pubsub.subscribe("claimNotice", ctx.viewer!.volunteerId);
-    },
-    resolve: (n) => n,
-  }),
-);
-
+// Changes to a volunteer's claims that they did not make themselves (候补转正, cancellation, assignment,
+// removal, a new time) are notifications now: `notificationReceived` (modules/notification).

@@ -7,6 +7,7 @@ import { conflict, isUniqueViolation, notFound } from "../../graphql/errors.js";
 import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
 import { announceRevocation } from "../../auth/sessions.js";
+import { delivered, notifyVolunteers } from "../notification/notification.service.js";
 import { visiblePerson } from "../volunteer/volunteer.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 
@@ -134,8 +135,10 @@ export async function addTeamMember(viewer: Viewer, input: { teamId: string; vol
               : joinMsg(msg(`义警 ${input.volunteerId} 加入队伍 ${team.id}，角色：`, `volunteer ${input.volunteerId} joined team ${team.id} as `), ROLE[input.role]),
             clientAddress,
           });
+          if (!existing) await notifyVolunteers(tx, [input.volunteerId], { stationId: team.stationId, kind: "MEMBERSHIP_APPROVED", title: `已加入队伍：${team.name}`, link: "/shifts", subject: { type: "Team", id: team.id } });
           return m;
         }, TX);
+  if (!existing) delivered();
   if (membership !== existing) await rightsChanged(input.volunteerId);
   return changed(team.id, membership);
 }
@@ -174,14 +177,16 @@ export async function addSquadMember(viewer: Viewer, input: { squadId: string; v
   }
   assert(viewer, "squad.addMember", { squad: facts, person });
   const membership = await prisma.$transaction(async (tx) => {
-    const existing = await tx.squadMembership.findUnique({ where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } } });
-    if (existing) return existing; // already in the squad: nothing changes, nothing to record
+    const before = await tx.squadMembership.findUnique({ where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } } });
+    if (before) return { membership: before, added: false }; // already in the squad: nothing changes, nothing to record
     const m = await tx.squadMembership.create({ data: { squadId: squad.id, volunteerId: input.volunteerId } });
     await recordAudit(tx, { actor: viewer, stationId: squad.team.stationId, action: "squad.addMember", targetType: "SquadMembership", targetId: m.id, summary: msg(`义警 ${input.volunteerId} 加入小队 ${squad.id}`, `volunteer ${input.volunteerId} joined squad ${squad.id}`), clientAddress });
-    return m;
+    await notifyVolunteers(tx, [input.volunteerId], { stationId: facts.stationId, kind: "MEMBERSHIP_APPROVED", title: `已加入小队：${squad.name}`, link: "/shifts", subject: { type: "Squad", id: squad.id } });
+    return { membership: m, added: true };
   }, TX);
+  if (membership.added) delivered();
   await rightsChanged(input.volunteerId);
-  return changed(squad.teamId, membership);
+  return changed(squad.teamId, membership.membership);
 }
 
 export async function removeSquadMember(viewer: Viewer, input: { squadId: string; volunteerId: string }, clientAddress: string | null = null) {
