@@ -222,6 +222,40 @@ describe("check-in and check-out", () => {
     expect(out.data!.checkOut.claim).toMatchObject({ status: "COMPLETED", minutesServed: 60 });
   });
 
+  it("tells the points a completed shift earned; names its leader, with the phone only when shared, and who is going", async () => {
+    // phones[0] leads squad 0; phones[10] is a member of it; phones[11] is in squad 1.
+    const [leaderPhone, member, outsider] = [phones[0]!, phones[10]!, phones[11]!];
+    const led = await prisma.squadMembership.findFirstOrThrow({ where: { role: "LEADER", volunteer: { phone: leaderPhone } } });
+    const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), squadId: gid("Squad", led.squadId), startsAt: inMinutes(30), endsAt: inMinutes(150) });
+    const mine = (await claim(member, shift.id)).data!.claimShift.claim.id;
+    const DETAIL = `query ($id: ID!) { node(id: $id) { ... on Shift { contact { leaderRole leaderName leaderPhone viewerCanCallLeader stationName stationPhone }
+      going(first: 20) { edges { node { displayName isViewer } } } } } }`;
+    const before = (await gql(app, DETAIL, { id: shift.id }, tok(member))).data!.node;
+    expect(before.contact).toMatchObject({ leaderRole: "SQUAD_LEADER", viewerCanCallLeader: false, stationName: "府山派出所" });
+    expect(before.contact.leaderPhone).not.toBe(leaderPhone);
+    expect(before.going.edges).toEqual([{ node: { displayName: expect.any(String), isViewer: true } }]);
+    const share = await gql(app, `mutation { updateMyPrivacy(input: { sharePhoneWithTeam: true }) { volunteer { sharePhoneWithTeam } userErrors { code } } }`, {}, tok(leaderPhone));
+    expect(share.data!.updateMyPrivacy.volunteer.sharePhoneWithTeam).toBe(true);
+    const after = (await gql(app, DETAIL, { id: shift.id }, tok(member))).data!.node;
+    expect(after.contact).toMatchObject({ leaderPhone, viewerCanCallLeader: true });
+    // Someone outside the squad does not see who is going.
+    expect((await gql(app, DETAIL, { id: shift.id }, tok(outsider))).data?.node?.going ?? null).toBeNull();
+
+    clock.advance(30 * 60_000);
+    await gql(app, CHECK_IN, { input: { claimId: mine, method: "QR", code: shift.postCode } }, tok(member));
+    clock.advance(60 * 60_000);
+    expect((await gql(app, CHECK_OUT, { input: { claimId: mine } }, tok(member))).data!.checkOut.claim.status).toBe("COMPLETED");
+    const earned = await gql(app, `query ($id: ID!) { node(id: $id) { ... on ShiftClaim { minutesServed pointsEarned } } }`, { id: mine }, tok(member));
+    expect(earned.data!.node.minutesServed).toBe(60);
+    expect(earned.data!.node.pointsEarned).toBeGreaterThan(0);
+
+    // The squad's leader watches their squad's patrols, and only theirs.
+    const log = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Station { patrolLog(first: 50) { edges { node { kind shift { squad { id } } } } } } } }`, { id: gid("Station", demo.fushan.id) }, tok(leaderPhone));
+    const squads = log.data!.node.patrolLog.edges.map((e: any) => e.node.shift.squad?.id ?? null);
+    expect(squads.length).toBeGreaterThan(0);
+    expect(new Set(squads)).toEqual(new Set([gid("Squad", led.squadId)]));
+  });
+
   it("marks no-shows after the end and checks out forgotten check-ins two hours later", async () => {
     const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(30), endsAt: inMinutes(90) });
     const present = (await claim(phones[30]!, shift.id)).data!.claimShift.claim.id;

@@ -11,6 +11,7 @@ export const Station = builder.prismaNode("Station", {
     city: t.exposeString("city"),
     district: t.exposeString("district"),
     address: t.exposeString("address"),
+    dutyPhone: t.exposeString("dutyPhone", { description: "值班电话: the station's own phone (not personal data)" }),
     checkInRadiusMeters: t.exposeInt("checkInRadiusMeters", { description: "GPS check-ins farther from the grid are flagged" }),
     communities: t.relatedConnection("communities", { cursor: "id", query: { orderBy: { name: "asc" } } }),
     grids: t.relatedConnection("grids", { cursor: "id", query: { orderBy: { name: "asc" } } }),
