@@ -222,12 +222,16 @@ describe("check-in and check-out", () => {
     expect(out.data!.checkOut.claim).toMatchObject({ status: "COMPLETED", minutesServed: 60 });
   });
 
+  // Far beyond the other tests' shifts, so that no earlier claim overlaps it.
+  const DAYS_40 = 40 * 24 * 60;
   it("tells the points a completed shift earned; names its leader, with the phone only when shared, and who is going", async () => {
     // phones[0] leads squad 0; phones[10] is a member of it; phones[11] is in squad 1.
     const [leaderPhone, member, outsider] = [phones[0]!, phones[10]!, phones[11]!];
     const led = await prisma.squadMembership.findFirstOrThrow({ where: { role: "LEADER", volunteer: { phone: leaderPhone } } });
-    const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), squadId: gid("Squad", led.squadId), startsAt: inMinutes(30), endsAt: inMinutes(150) });
-    const mine = (await claim(member, shift.id)).data!.claimShift.claim.id;
+    const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), squadId: gid("Squad", led.squadId), startsAt: inMinutes(DAYS_40 + 30), endsAt: inMinutes(DAYS_40 + 150) });
+    const claimed = await claim(member, shift.id);
+    expect(claimed.data!.claimShift.userErrors).toEqual([]);
+    const mine = claimed.data!.claimShift.claim.id;
     const DETAIL = `query ($id: ID!) { node(id: $id) { ... on Shift { contact { leaderRole leaderName leaderPhone viewerCanCallLeader stationName stationPhone }
       going(first: 20) { edges { node { displayName isViewer } } } } } }`;
     const before = (await gql(app, DETAIL, { id: shift.id }, tok(member))).data!.node;
@@ -241,7 +245,7 @@ describe("check-in and check-out", () => {
     // Someone outside the squad does not see who is going.
     expect((await gql(app, DETAIL, { id: shift.id }, tok(outsider))).data?.node?.going ?? null).toBeNull();
 
-    clock.advance(30 * 60_000);
+    clock.advance((DAYS_40 + 30) * 60_000);
     await gql(app, CHECK_IN, { input: { claimId: mine, method: "QR", code: shift.postCode } }, tok(member));
     clock.advance(60 * 60_000);
     expect((await gql(app, CHECK_OUT, { input: { claimId: mine } }, tok(member))).data!.checkOut.claim.status).toBe("COMPLETED");
