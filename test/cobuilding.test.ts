@@ -350,4 +350,21 @@ describe("rotation and fulfilment", () => {
     const own = await gql(app, overview, { id: stationId }, hospital.admin);
     expect(own.data!.node.partnerFulfilment.edges.map((e: any) => e.node.partner.name)).toEqual([hospital.name]);
   });
+  it("next year's agreement signed early reads SCHEDULED (已签署·待生效) until its start, and 本期履约 lists each partner once", async () => {
+    // The demo's property federation has next year's agreement awaiting its signature.
+    const property = await prisma.partner.findFirstOrThrow({ where: { name: "府山物业联合会" } });
+    const partnerAdmin = await signIn(app, DEMO_PHONES.partnerAdmin);
+    const next = await prisma.agreement.findFirstOrThrow({ where: { partnerId: property.id, status: "AWAITING_SIGNATURES", versions: { some: { effectiveFrom: { gt: new Date() } } } } });
+    const id = gid("Agreement", next.id);
+    expect((await sign(partnerAdmin, id, 1)).data!.signAgreement.agreement.status).toBe("SCHEDULED");
+    expect((await gql(app, AGREEMENT, { id }, officer)).data!.node.status).toBe("SCHEDULED");
+    const overview = `query ($id: ID!) { node(id: $id) { ... on Station { partnerFulfilment(first: 50) { edges { node { partner { name } } } } } } }`;
+    const names = (await gql(app, overview, { id: gid("Station", demo.fushan.id) }, officer)).data!.node.partnerFulfilment.edges.map((e: any) => e.node.partner.name);
+    expect(names).toContain("府山物业联合会");
+    expect(names.length).toBe(new Set(names).size);
+    // From its start date it is in effect without anyone acting.
+    const v = await prisma.agreementVersion.findFirstOrThrow({ where: { agreementId: next.id } });
+    clock.advance(v.effectiveFrom.getTime() - Date.now() + 60_000);
+    expect((await gql(app, AGREEMENT, { id }, officer)).data!.node.status).toBe("ACTIVE");
+  });
 });

@@ -8,6 +8,7 @@ import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { sendShiftReminders } from "../api/src/modules/shift/checkin.service.js";
 import { afterQuietHours, inQuietHours } from "../api/src/modules/notification/notification.service.js";
+import { settled } from "./support/horizon.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 import { CANCEL_CLAIM, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
@@ -34,20 +35,6 @@ afterEach(() => clock.reset());
 
 const INBOX = `query ($unread: Boolean, $after: String) { viewer { unreadNotificationCount notifications(first: 10, unreadOnly: $unread, after: $after) {
   edges { cursor node { id kind title body link subjectId read cursor smsStatus } } pageInfo { hasNextPage endCursor } } } }`;
-/**
- * The inbox lists what every reader has handed out: rows below the oldest open transaction of the
- * cluster (`deliveryHorizon`). Other test files share the cluster, so wait until the rows written so
- * far are below it instead of assuming it.
- */
-async function settled() {
-  for (let i = 0; i < 600; i++) {
-    const [r] = await prisma.$queryRaw<{ horizon: string; newest: string | null }[]>`
-      SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon, (SELECT max(xid)::text FROM "Notification") AS newest`;
-    if (!r!.newest || BigInt(r!.horizon) > BigInt(r!.newest)) return;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error("open transactions held the delivery horizon for 30 s");
-}
 const readInbox = async (vars: Record<string, unknown>, token: string) => (await settled(), gql(app, INBOX, vars, token));
 const RECEIVED = `subscription ($since: String) { notificationReceived(since: $since) { id kind title body subjectId cursor } }`;
 const MARK = `mutation ($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { marked unreadCount userErrors { code field } } }`;

@@ -72,18 +72,20 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "volunteer.register": (x) => ({ stationId: S[x].station }),
   "volunteer.manage": (x) => ({ person: person(x), stationId: S[x].station }),
   "volunteer.updateOwn": (x) => ({ volunteerId: person(x).volunteerId }),
+  "volunteer.readSharedPhone": (x) => ({ person: person(x), shared: true }),
   "account.manage": (x) => person(x),
   "shift.read": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "shift.publish": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "shift.manage": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "shift.claim": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
+  "shift.readGoing": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "shift.assign": (x) => ({ shift: { stationId: S[x].station, teamId: S[x].team, squadId: null }, person: person(x) }),
   "claim.read": (x) => ({ volunteerId: person(x).volunteerId, partnerId: S[x].partner, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "claim.cancel": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "claim.checkInSelf": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "claim.checkInOthers": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "patrol.watch": (x) => ({ stationId: S[x].station }),
-  "patrol.readEvent": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
+  "patrol.readEvent": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "goodDeed.submit": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
   "goodDeed.read": (x) => ({ stationId: S[x].station, teamId: S[x].team, submittedById: "acc-someone", volunteerId: person(x).volunteerId }),
   "goodDeed.review": (x) => ({ stationId: S[x].station }),
@@ -145,18 +147,20 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "volunteer.register": { own: "O Adm", other: "Adm" },
   "volunteer.manage": { own: "O Adm", other: "Adm" },
   "volunteer.updateOwn": { own: "", other: "" },
+  "volunteer.readSharedPhone": { own: "V SL TL O Adm", other: "Adm" },
   "account.manage": { own: "O Adm", other: "Adm" },
   "shift.read": { own: STAFF, other: "Adm" },
   "shift.publish": { own: "SL TL O Adm", other: "Adm" },
   "shift.manage": { own: "SL TL O Adm", other: "Adm" },
   "shift.claim": { own: "V SL", other: "" },
+  "shift.readGoing": { own: "V SL TL O Adm", other: "Adm" },
   "shift.assign": { own: "TL O Adm", other: "Adm" },
   "claim.read": { own: "SL TL O P Adm", other: "Adm" },
   "claim.cancel": { own: "SL TL O Adm", other: "Adm" },
   "claim.checkInSelf": { own: "SL TL O Adm", other: "Adm" },
   "claim.checkInOthers": { own: "SL TL O Adm", other: "Adm" },
-  "patrol.watch": { own: "TL O Adm", other: "Adm" },
-  "patrol.readEvent": { own: "TL O Adm", other: "Adm" },
+  "patrol.watch": { own: "SL TL O Adm", other: "Adm" },
+  "patrol.readEvent": { own: "SL TL O Adm", other: "Adm" },
   "goodDeed.submit": { own: "V SL TL O Adm", other: "Adm" },
   "goodDeed.read": { own: "TL O Adm", other: "Adm" },
   "goodDeed.review": { own: "O Adm", other: "Adm" },
@@ -247,6 +251,35 @@ describe("the access policy", () => {
     expect(can(sl, "shift.publish", { stationId: A.station, teamId: A.team, squadId: null })).toBe(false);
     expect(can(sl, "shift.publish", { stationId: A.station, teamId: A.team, squadId: "squad-A2" })).toBe(false);
     expect(can(sl, "squad.removeMember", { stationId: A.station, teamId: A.team, squadId: A.squad, role: "LEADER" })).toBe(false);
+  });
+
+  it("keeps a squad leader's patrol watch inside their squad", () => {
+    const sl = ROLES.SL!;
+    expect(can(sl, "patrol.readEvent", { stationId: A.station, teamId: A.team, squadId: A.squad })).toBe(true);
+    expect(can(sl, "patrol.readEvent", { stationId: A.station, teamId: A.team, squadId: "squad-A2" })).toBe(false);
+    expect(can(sl, "patrol.readEvent", { stationId: A.station, teamId: A.team, squadId: null })).toBe(false);
+    // A plain member of the squad watches nothing.
+    expect(can(ROLES.V!, "patrol.watch", { stationId: A.station })).toBe(false);
+  });
+
+  it("shows a leader's phone to their team only when they consented, and to those who see it anyway", () => {
+    const leader = person("own");
+    expect(can(ROLES.V!, "volunteer.readSharedPhone", { person: leader, shared: false })).toBe(false);
+    expect(can(ROLES.V!, "volunteer.readSharedPhone", { person: leader, shared: true })).toBe(true);
+    expect(can(ROLES.P!, "volunteer.readSharedPhone", { person: leader, shared: true })).toBe(false);
+    expect(can(ROLES.TL!, "volunteer.readSharedPhone", { person: leader, shared: false })).toBe(true);
+    expect(can(ROLES.O!, "volunteer.readSharedPhone", { person: leader, shared: false })).toBe(true);
+    // A member of the station's other team does not see it, shared or not.
+    const otherTeam = base({ accountId: "acc-x", volunteerId: "vol-x", teams: new Map([[A.team2, { role: "MEMBER", stationId: A.station }]]) });
+    expect(can(otherTeam, "volunteer.readSharedPhone", { person: leader, shared: true })).toBe(false);
+  });
+
+  it("names who else is going only to those who may claim or run the shift", () => {
+    const squadShift = { stationId: A.station, teamId: A.team, squadId: "squad-A2" };
+    expect(can(ROLES.V!, "shift.readGoing", squadShift)).toBe(false);
+    expect(can(ROLES.V!, "shift.readGoing", { ...squadShift, squadId: null })).toBe(true);
+    expect(can(ROLES.TL!, "shift.readGoing", squadShift)).toBe(true);
+    expect(can(ROLES.P!, "shift.readGoing", { ...squadShift, squadId: null })).toBe(false);
   });
 
   it("lets leaders remove members but only officers remove leaders, squad leaders included", () => {

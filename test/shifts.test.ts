@@ -5,6 +5,7 @@ import { prisma, sqlStats } from "../api/src/db.js";
 import { closeFinishedShifts, startShiftSweeper } from "../api/src/modules/shift/checkin.service.js";
 import { sharedSubscriptionStats } from "../api/src/graphql/shared-subscriptions.js";
 import { encodeCursor, parseCursor, type Position } from "../api/src/events/stored-stream.js";
+import { settled } from "./support/horizon.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { createSquad, createStation, createTeam as createTeamOf, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData, type Person } from "./support/fixtures.js";
 import { CANCEL_CLAIM, CHECK_IN, CHECK_OUT, CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
@@ -451,6 +452,49 @@ describe("check-in and check-out", () => {
     expect(await checkOut(seated!, seatedClaim)).toEqual([{ code: "CONFLICT", field: ["input", "claimId"], message: expect.any(String) }]);
   });
 
+  // Far beyond the other tests' shifts, so that no earlier claim overlaps it.
+  const DAYS_40 = 40 * 24 * 60;
+  it("tells the points a completed shift earned; names its leader, with the phone only when shared, and who is going", async () => {
+    const [squadA, squadB] = [await createSquad(demo.haolinshe.id), await createSquad(demo.haolinshe.id)];
+    const squadLeader = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squadA.id], squadRole: "LEADER" });
+    const member = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squadA.id] });
+    const outsider = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squadB.id] });
+    const leaderPhone = squadLeader.phone;
+    const led = { squadId: squadA.id };
+    const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), squadId: gid("Squad", led.squadId), startsAt: inMinutes(DAYS_40 + 30), endsAt: inMinutes(DAYS_40 + 150) });
+    const claimed = await claim(member, shift.id);
+    expect(claimed.data!.claimShift.userErrors).toEqual([]);
+    const mine = claimed.data!.claimShift.claim.id;
+    const DETAIL = `query ($id: ID!) { node(id: $id) { ... on Shift { contact { leaderRole leaderName leaderPhone viewerCanCallLeader stationName stationPhone }
+      going(first: 20) { edges { node { displayName isViewer } } } } } }`;
+    const before = (await gql(app, DETAIL, { id: shift.id }, member.token)).data!.node;
+    expect(before.contact).toMatchObject({ leaderRole: "SQUAD_LEADER", viewerCanCallLeader: false, stationName: "府山派出所" });
+    expect(before.contact.leaderPhone).not.toBe(leaderPhone);
+    expect(before.going.edges).toEqual([{ node: { displayName: expect.any(String), isViewer: true } }]);
+    const share = await gql(app, `mutation { updateMyPrivacy(input: { sharePhoneWithTeam: true }) { volunteer { sharePhoneWithTeam } userErrors { code } } }`, {}, squadLeader.token);
+    expect(share.data!.updateMyPrivacy.volunteer.sharePhoneWithTeam).toBe(true);
+    const after = (await gql(app, DETAIL, { id: shift.id }, member.token)).data!.node;
+    expect(after.contact).toMatchObject({ leaderPhone, viewerCanCallLeader: true });
+    // Someone outside the squad does not see who is going.
+    expect((await gql(app, DETAIL, { id: shift.id }, outsider.token)).data?.node?.going ?? null).toBeNull();
+
+    clock.advance((DAYS_40 + 30) * 60_000);
+    expect((await gql(app, CHECK_IN, { input: { claimId: mine, method: "QR", code: shift.postCode } }, member.token)).data!.checkIn.userErrors).toEqual([]);
+    clock.advance(60 * 60_000);
+    expect((await gql(app, CHECK_OUT, { input: { claimId: mine } }, member.token)).data!.checkOut.claim.status).toBe("COMPLETED");
+    const earned = await gql(app, `query ($id: ID!) { node(id: $id) { ... on ShiftClaim { minutesServed pointsEarned } } }`, { id: mine }, member.token);
+    expect(earned.data!.node.minutesServed).toBe(60);
+    expect(earned.data!.node.pointsEarned).toBeGreaterThan(0);
+
+    // The squad's leader watches their squad's patrols, and only theirs.
+    await settled("PatrolEvent");
+    const log = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Station { patrolLog(first: 50) { edges { node { kind shift { squad { id } } } } } } } }`, { id: gid("Station", demo.fushan.id) }, squadLeader.token);
+    expect(log.errors).toBeUndefined();
+    const squads = log.data!.node.patrolLog.edges.map((e: any) => e.node.shift.squad?.id ?? null);
+    expect(squads.length).toBeGreaterThan(0);
+    expect(new Set(squads)).toEqual(new Set([gid("Squad", led.squadId)]));
+  });
+
   it("marks no-shows after the end and checks out forgotten check-ins two hours later", async () => {
     const [present, absent, waiting] = await members(3);
     const { shift } = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(30), endsAt: inMinutes(90), capacity: 2 });
@@ -584,6 +628,7 @@ describe("live patrol watch", () => {
     const claims: string[] = [];
     for (const p of people) claims.push(await claimId(p, shift.id));
     await checkInAll(claims);
+    await settled("PatrolEvent");
     const q = `query ($id: ID!) { node(id: $id) { ... on Station { patrolLog(first: 3) { edges { node { cursor kind claim { volunteer { displayName } } } } } } } }`;
     for (const token of [officer, leader]) {
       const log = (await gql(app, q, { id: stationId() }, token)).data!.node.patrolLog.edges.map((e: any) => e.node);

@@ -2,7 +2,7 @@
 // from the API schema, so a value added or renamed there fails the type check here; the lists of
 // values the forms offer are the tables' keys, so each enum is spelled once in the web.
 import type {
-  AgreementEventKind, AgreementSide, AgreementStatus, BulletinCategory, CheckInMethod, ClaimStatus, FulfilmentStatus,
+  AgreementEventKind, AgreementSide, AgreementStatus, BulletinCategory, CheckInMethod, ClaimBlocker, ClaimStatus, FulfilmentStatus,
   GoodDeedCategory, GoodDeedStatus, MemberRole, MobilizationOutcome, MobilizationResponse, MobilizationStatus, NotificationKind,
   ObligationKind, ObligationPeriod, PartnerKind, PatrolEventKind, PointsReason, RedemptionStatus, Role, ShiftKind, ShiftStatus, SmsStatus, Specialty,
 } from "../gql/graphql";
@@ -13,7 +13,8 @@ type Table<E extends string> = Readonly<Record<E, readonly [zh: string, en: stri
 const tables = {
   AgreementEventKind: { DRAFTED: ["起草", "Drafted"], REVISED: ["修订", "Revised"], SIGNED: ["签署", "Signed"], ACTIVATED: ["生效", "Activated"], EXPIRED: ["到期", "Expired"], TERMINATED: ["终止", "Terminated"] } satisfies Table<AgreementEventKind>,
   AgreementSide: { STATION: ["派出所", "Station"], PARTNER: ["共建单位", "Partner"] } satisfies Table<AgreementSide>,
-  AgreementStatus: { DRAFT: ["草稿", "Draft"], AWAITING_SIGNATURES: ["待签署", "Awaiting signatures"], ACTIVE: ["生效", "Active"], EXPIRED: ["已到期", "Expired"], TERMINATED: ["已终止", "Terminated"] } satisfies Table<AgreementStatus>,
+  AgreementStatus: { DRAFT: ["草稿", "Draft"], AWAITING_SIGNATURES: ["待签署", "Awaiting signatures"], SCHEDULED: ["已签署·待生效", "Signed, not yet in effect"], ACTIVE: ["生效", "Active"], EXPIRED: ["已到期", "Expired"], TERMINATED: ["已终止", "Terminated"] } satisfies Table<AgreementStatus>,
+  ClaimBlocker: { ALREADY_CLAIMED: ["已认领或在候补中", "Already claimed"], NOT_A_VOLUNTEER: ["仅义警可认领", "Only volunteers claim"], NOT_IN_SQUAD: ["仅本小队队员可认领", "Only for this squad's members"], NOT_IN_TEAM: ["不是本队队员", "Not your team"], NOT_OPEN: ["班次已取消或结束", "Cancelled or over"], OVERLAPS: ["与你已确认的班次时间冲突", "Overlaps a shift you have"], SPECIALTY_MISSING: ["需要相应专长", "Needs a specialty you lack"], STARTED: ["班次已开始", "Already started"] } satisfies Table<ClaimBlocker>,
   CheckInMethod: { QR: ["岗点码", "Post code"], GPS: ["定位", "GPS"], LEADER: ["队长代签", "By the leader"] } satisfies Table<CheckInMethod>,
   BulletinCategory: { CASE_ALERT: ["警情提醒", "Case alert"], FRAUD_WARNING: ["反诈预警", "Fraud warning"], WEATHER: ["天气灾害", "Weather"], TRAFFIC: ["交通出行", "Traffic"], EVENT: ["活动通知", "Event"], NOTICE: ["一般通知", "Notice"] } satisfies Table<BulletinCategory>,
   ClaimStatus: { CONFIRMED: ["已确认", "Confirmed"], WAITLISTED: ["候补", "Waitlisted"], CANCELLED: ["已取消", "Cancelled"], COMPLETED: ["已完成", "Completed"], NO_SHOW: ["缺勤", "No-show"] } satisfies Table<ClaimStatus>,
@@ -69,7 +70,7 @@ export function labels<N extends EnumName>(name: N, value: ValueOf<N>): readonly
 export type Tone = "ok" | "warn" | "bad" | undefined;
 const TONES: Record<string, Tone> = {
   CONFIRMED: "ok", COMPLETED: "ok", ACTIVE: "ok", APPROVED: "ok", ON_TRACK: "ok", CHECKED_IN: "ok", CHECKED_OUT: "ok", HANDED_OUT: "ok",
-  WAITLISTED: "warn", AWAITING_SIGNATURES: "warn", SUBMITTED: "warn", AT_RISK: "warn", DRAFT: "warn", PENDING: "warn",
+  WAITLISTED: "warn", AWAITING_SIGNATURES: "warn", SCHEDULED: "warn", SUBMITTED: "warn", AT_RISK: "warn", DRAFT: "warn", PENDING: "warn",
   CANCELLED: "bad", NO_SHOW: "bad", REJECTED: "bad", MISSED: "bad", TERMINATED: "bad", EXPIRED: "bad",
 };
 export const toneOf = (status: string | null | undefined): Tone => (status ? TONES[status] : undefined);

@@ -73,7 +73,7 @@ const termFields = (t: PothosSchemaTypes.InputFieldBuilder<never, "InputObject">
 });
 
 const agreementPayload = (t: PayloadFieldBuilder<{ agreement: AgreementRow }>) => ({
-  agreement: t.field({ type: Agreement, nullable: true, resolve: (p) => (p.agreement ? prisma.agreement.findUnique({ where: { id: p.agreement.id }, include: { versions: { orderBy: { version: "desc" }, take: 1, select: { effectiveTo: true } } } }) : null) }),
+  agreement: t.field({ type: Agreement, nullable: true, resolve: (p) => (p.agreement ? prisma.agreement.findUnique({ where: { id: p.agreement.id }, include: { versions: { orderBy: { version: "desc" }, take: 1, select: { effectiveFrom: true, effectiveTo: true } } } }) : null) }),
 });
 
 defineMutation("draftAgreement", {

@@ -58,10 +58,20 @@ export function sideOf(viewer: Viewer | null, a: Pick<Agreement, "stationId" | "
   return agreementSide(viewer, { stationId: a.stationId, partnerId: a.partnerId }, wanted);
 }
 
-/** Status as of now: an active agreement past its end date is EXPIRED without anyone acting. */
-export function effectiveStatus(a: Pick<Agreement, "status">, effectiveTo: Date | null, now = clock.now()) {
-  return a.status === "ACTIVE" && effectiveTo && effectiveTo <= now ? "EXPIRED" : a.status;
+type Span = { effectiveFrom: Date; effectiveTo: Date } | null | undefined;
+
+/**
+ * Status as of now. ACTIVE is stored once both sides signed; before the start date it reads SCHEDULED
+ * (已签署·待生效), past the end date EXPIRED, without anyone acting.
+ */
+export function effectiveStatus(a: Pick<Agreement, "status">, span: Span, now = clock.now()): Agreement["status"] | "SCHEDULED" {
+  if (a.status !== "ACTIVE" || !span) return a.status;
+  if (span.effectiveTo <= now) return "EXPIRED";
+  return span.effectiveFrom > now ? "SCHEDULED" : "ACTIVE";
 }
+
+/** In effect at `at`: both sides signed and `at` within the current version's dates. */
+export const inEffect = (a: Pick<Agreement, "status">, span: Span, at: Date) => effectiveStatus(a, span, at) === "ACTIVE";
 
 async function checkTerms(stationId: string, t: TermsInput) {
   if (t.effectiveTo <= t.effectiveFrom) {
@@ -185,7 +195,7 @@ export async function reviseAgreement(viewer: Viewer, input: TermsInput & { agre
   await checkTerms(a.stationId, input);
   return prisma.$transaction(async (tx) => {
     const current = await lockAgreement(tx, a.id);
-    const status = effectiveStatus(current, current.versions[0]?.effectiveTo ?? null);
+    const status = effectiveStatus(current, current.versions[0]);
     if (status === "TERMINATED" || status === "EXPIRED") throw conflict(msg(`协议已终止或到期`, `The agreement is ${status.toLowerCase()}`), ["input", "agreementId"]);
     const version = current.currentVersion + 1;
     await writeVersion(tx, current, version, input, viewer.accountId);
@@ -206,7 +216,7 @@ export async function signAgreement(viewer: Viewer, input: { agreementId: string
     if (input.version !== current.currentVersion) {
       throw conflict(msg(`该版本已被修订，请签署最新版本`, `Version ${input.version} is not the current version ${current.currentVersion}`), ["input", "version"]);
     }
-    const status = effectiveStatus(current, v.effectiveTo, now);
+    const status = effectiveStatus(current, v, now);
     if (status === "TERMINATED" || status === "EXPIRED") throw conflict(msg("协议已终止或到期", "The agreement is no longer open"), ["input", "agreementId"]);
     const existing = await tx.agreementSignature.findUnique({ where: { versionId_side: { versionId: v.id, side } } });
     if (!existing) {
@@ -229,7 +239,7 @@ export async function terminateAgreement(viewer: Viewer, input: { agreementId: s
   return prisma.$transaction(async (tx) => {
     const current = await lockAgreement(tx, a.id);
     if (current.status === "TERMINATED") return current;
-    if (effectiveStatus(current, current.versions[0]?.effectiveTo ?? null) === "EXPIRED") {
+    if (effectiveStatus(current, current.versions[0]) === "EXPIRED") {
       throw conflict(msg("协议已到期", "The agreement has already expired"), ["input", "agreementId"]);
     }
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "TERMINATED", side, actorId: viewer.accountId, note: input.reason } });
@@ -271,8 +281,12 @@ export async function assignRotation(viewer: Viewer, input: { stationId: string;
   const knownShifts = new Set(shifts.map((s) => s.id));
   const badShift = input.shiftIds.findIndex((id) => !knownShifts.has(id));
   if (badShift >= 0) throw notFound(msg("本所班次", "Shift of this station"), ["input", "shiftIds", String(badShift)]);
-  const active = await prisma.agreement.findMany({ where: { stationId: input.stationId, partnerId: { in: input.partnerIds }, status: "ACTIVE" }, select: { id: true, partnerId: true } });
-  const agreementOf = new Map(active.map((a) => [a.partnerId, a.id]));
+  const signed = await prisma.agreement.findMany({
+    where: { stationId: input.stationId, partnerId: { in: input.partnerIds }, status: "ACTIVE" },
+    select: { id: true, status: true, partnerId: true, versions: { orderBy: { version: "desc" }, take: 1, select: { effectiveFrom: true, effectiveTo: true } } },
+  });
+  // The partner's agreement in effect when the shift starts (this year's and next year's may both be signed).
+  const agreementOf = (partnerId: string, at: Date) => signed.find((a) => a.partnerId === partnerId && inEffect(a, a.versions[0], at))?.id ?? null;
   return prisma.$transaction(async (tx) => {
     const slots = [];
     for (const [i, s] of shifts.entries()) {
@@ -280,8 +294,8 @@ export async function assignRotation(viewer: Viewer, input: { stationId: string;
       slots.push(
         await tx.rotationSlot.upsert({
           where: { shiftId: s.id },
-          create: { stationId: input.stationId, shiftId: s.id, partnerId, agreementId: agreementOf.get(partnerId) ?? null },
-          update: { partnerId, agreementId: agreementOf.get(partnerId) ?? null },
+          create: { stationId: input.stationId, shiftId: s.id, partnerId, agreementId: agreementOf(partnerId, s.startsAt) },
+          update: { partnerId, agreementId: agreementOf(partnerId, s.startsAt) },
         }),
       );
     }

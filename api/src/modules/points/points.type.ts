@@ -127,6 +127,7 @@ builder.prismaObjectFields("Volunteer", (t) => ({
   }),
   publicRanking: t.exposeBoolean("publicRanking", { description: "Shown on public leaderboards" }),
   showLegalNameOnBoard: t.exposeBoolean("showLegalNameOnBoard", { description: "Consent to show the legal name on the board" }),
+  sharePhoneWithTeam: t.exposeBoolean("sharePhoneWithTeam", { description: "A leader's consent to show their phone to their teams' members on the shifts they lead" }),
 }));
 
 const PointsRulesRef = builder.prismaObject("PointsRules", {

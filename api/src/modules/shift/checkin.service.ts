@@ -30,7 +30,7 @@ async function record(
   extra: { method?: CheckInMethod | null; latitude?: number | null; longitude?: number | null; flagged?: boolean } = {},
 ) {
   return tx.patrolEvent.create({
-    data: { stationId: shift.stationId, teamId: shift.teamId, shiftId: shift.id, claimId: claim.id, kind, at, ...extra },
+    data: { stationId: shift.stationId, teamId: shift.teamId, squadId: shift.squadId, shiftId: shift.id, claimId: claim.id, kind, at, ...extra },
   });
 }
 

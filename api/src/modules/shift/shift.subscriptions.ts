@@ -31,7 +31,7 @@ function loadEvent(id: string) {
 builder.subscriptionField("patrolCheckIns", (t) =>
   t.field({
     type: PatrolCheckInEvent,
-    description: "巡防动态: check-ins, check-outs and no-shows of a station (officers; leaders see their teams)",
+    description: "巡防动态: check-ins, check-outs and no-shows of a station (officers; leaders see their teams, squad leaders their squads)",
     args: {
       stationId: t.arg.id({ required: true }),
       since: t.arg.string({ description: "Cursor of the last event seen: replays what came after it first" }),
@@ -41,10 +41,10 @@ builder.subscriptionField("patrolCheckIns", (t) =>
       const stationId = idArg(String(args.stationId), "Station", "stationId");
       const v = ctx.viewer!;
       if (!can(v, "patrol.watch", { stationId })) {
-        throw new GraphQLError(msg("仅本所民警和队长可查看巡防动态", "Only the station's officers and team leaders watch patrols"), { extensions: { code: "FORBIDDEN" } });
+        throw new GraphQLError(msg("仅本所民警和队长可查看巡防动态", "Only the station's officers and leaders watch patrols"), { extensions: { code: "FORBIDDEN" } });
       }
       // Replays what came after `since` in commit order, then follows live events (patrol-log.ts).
-      return patrolLog.subscribe(stationId, args.since, (m) => can(v, "patrol.readEvent", { stationId, teamId: m.teamId }));
+      return patrolLog.subscribe(stationId, args.since, (m) => can(v, "patrol.readEvent", { stationId, teamId: m.teamId, squadId: m.squadId }));
     },
     resolve: (m: { id: string }) => loadEvent(m.id),
   }),

@@ -6,7 +6,7 @@ import { msg } from "../../i18n.js";
 
 export async function updateStationSettings(
   viewer: Viewer,
-  input: { stationId: string; checkInRadiusMeters?: number | null; reminderHoursBefore?: number | null; smsDailyBudget?: number | null; leadersMayMobilize?: boolean | null },
+  input: { stationId: string; checkInRadiusMeters?: number | null; reminderHoursBefore?: number | null; smsDailyBudget?: number | null; leadersMayMobilize?: boolean | null; dutyPhone?: string | null },
 ) {
   const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true } });
   if (!station) throw notFound(msg("派出所", "Station"), ["input", "stationId"]);
@@ -21,6 +21,7 @@ export async function updateStationSettings(
       reminderHoursBefore: input.reminderHoursBefore ?? undefined,
       smsDailyBudget: input.smsDailyBudget ?? undefined,
       leadersMayMobilize: input.leadersMayMobilize ?? undefined,
+      dutyPhone: input.dutyPhone ?? undefined,
     },
   });
 }

@@ -11,6 +11,7 @@ export const Station = builder.prismaNode("Station", {
     city: t.exposeString("city"),
     district: t.exposeString("district"),
     address: t.exposeString("address"),
+    dutyPhone: t.exposeString("dutyPhone", { description: "值班电话: the station's own phone (not personal data)" }),
     checkInRadiusMeters: t.exposeInt("checkInRadiusMeters", { description: "GPS check-ins farther from the grid are flagged" }),
     reminderHoursBefore: t.exposeInt("reminderHoursBefore", { description: "Shift reminders go out this many hours before the start (0: none)" }),
     smsDailyBudget: t.exposeInt("smsDailyBudget", { description: "SMS per day at most (Asia/Shanghai day)" }),

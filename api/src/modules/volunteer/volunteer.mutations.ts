@@ -109,9 +109,13 @@ defineMutation("activateAccount", {
 });
 
 defineMutation("updateMyPrivacy", {
-  description: "A volunteer's choices: appear on leaderboards, show the legal name on the board",
-  inputFields: (t) => ({ publicRanking: t.boolean(), showLegalNameOnBoard: t.boolean() }),
-  schema: z.object({ publicRanking: z.boolean().nullish(), showLegalNameOnBoard: z.boolean().nullish() }),
+  description: "A volunteer's choices: appear on leaderboards, show the legal name on the board, show a leader's phone to their teams",
+  inputFields: (t) => ({
+    publicRanking: t.boolean(),
+    showLegalNameOnBoard: t.boolean(),
+    sharePhoneWithTeam: t.boolean({ description: "Leaders: show my phone to my teams' members on the shifts I lead" }),
+  }),
+  schema: z.object({ publicRanking: z.boolean().nullish(), showLegalNameOnBoard: z.boolean().nullish(), sharePhoneWithTeam: z.boolean().nullish() }),
   resolve: async (input, ctx) => ({ volunteer: (await volunteers.updateMyPrivacy(ctx.viewer!, input)) as VolunteerRow }),
   payloadFields: (t) => ({ volunteer: t.prismaField({ type: "Volunteer", nullable: true, resolve: (_q, p) => p.volunteer ?? null }) }),
 });

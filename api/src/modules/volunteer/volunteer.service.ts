@@ -258,13 +258,17 @@ export async function declineEnrollment(viewer: Viewer, input: { enrollmentId: s
   }, TX);
 }
 
-export async function updateMyPrivacy(viewer: Viewer, input: { publicRanking?: boolean | null; showLegalNameOnBoard?: boolean | null }) {
+export async function updateMyPrivacy(viewer: Viewer, input: { publicRanking?: boolean | null; showLegalNameOnBoard?: boolean | null; sharePhoneWithTeam?: boolean | null }) {
   if (!viewer.volunteerId) throw forbidden(msg("仅义警可设置", "Only volunteers have these settings"));
   const volunteerId = viewer.volunteerId;
   assert(viewer, "volunteer.updateOwn", { volunteerId });
   const updated = await prisma.volunteer.update({
     where: { id: volunteerId },
-    data: { publicRanking: input.publicRanking ?? undefined, showLegalNameOnBoard: input.showLegalNameOnBoard ?? undefined },
+    data: {
+      publicRanking: input.publicRanking ?? undefined,
+      showLegalNameOnBoard: input.showLegalNameOnBoard ?? undefined,
+      sharePhoneWithTeam: input.sharePhoneWithTeam ?? undefined,
+    },
   });
   if (input.showLegalNameOnBoard != null) {
     // The boards that show this volunteer show the name differently now.
