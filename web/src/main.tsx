@@ -116,7 +116,7 @@ function OfflineBanner() {
       <div class="offline-banner" role="status" data-testid="offline-banner">
         <strong>{tr("离线", "Offline")}</strong>
         {showingSavedAt()
-          ? tr(`：显示的是 ${formatDateTime(showingSavedAt()!)} 保存的内容，联网后自动更新`, `: showing what was saved at ${formatDateTime(showingSavedAt()!)}`)
+          ? tr(`：显示的是 ${formatDateTime(showingSavedAt()!)} 保存的内容，联网后刷新即可更新`, `: showing what was saved at ${formatDateTime(showingSavedAt()!)}`)
           : tr("：无法连接服务器，联网后请重试", ": the server cannot be reached")}
       </div>
     </Show>
