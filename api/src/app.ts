@@ -1,6 +1,6 @@
 // One HTTP server: /graphql (HTTP + graphql-ws WebSocket), the operator's routes (/livez, /readyz,
 // /health, /metrics: server/ops.ts), and the built web app at /.
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -27,6 +27,7 @@ import { lifecycle } from "./server/lifecycle.js";
 import { requestObservability } from "./server/observability.js";
 import { handleOps } from "./server/ops.js";
 import { handleCalendar } from "./modules/notification/calendar.js";
+import { sendFile } from "./server/static-files.js";
 import { startServing, stopServing } from "./server/serving.js";
 import { drainer } from "./server/drain.js";
 import { localeFrom, msg, type Locale } from "./i18n.js";
@@ -115,7 +116,7 @@ export async function buildApp() {
         if (!checkOrigin(req, res)) return;
         return void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));
       }
-      return serveWeb(url.pathname, res);
+      return serveWeb(url.pathname, req, res);
     } catch (e) {
       failed(res, e);
     }
@@ -322,7 +323,7 @@ const PLACEHOLDER = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><me
 <h1>邻舍 Linshe</h1><p>网页端尚未构建。运行 <code>pnpm start</code> 会先构建网页。</p>
 <p>The web app is not built yet. The API is at <a href="/graphql">/graphql</a>.</p></body></html>`;
 
-function serveWeb(pathname: string, res: ServerResponse) {
+function serveWeb(pathname: string, req: IncomingMessage, res: ServerResponse) {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -333,17 +334,15 @@ function serveWeb(pathname: string, res: ServerResponse) {
   const inside = file.startsWith(webDist + path.sep);
   if (inside && existsSync(file) && statSync(file).isFile()) {
     const ext = path.extname(file);
-    res.writeHead(200, {
+    // Hashed assets never change; everything else (index.html, sw.js, the manifest) is revalidated,
+    // so a new service worker is found at once.
+    return sendFile(req, res, file, {
       "content-type": TYPES[ext] ?? "application/octet-stream",
       "cache-control": pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
     });
-    return void createReadStream(file).pipe(res);
   }
   // Client-side routes fall back to the app shell.
   const index = path.join(webDist, "index.html");
-  if (existsSync(index)) {
-    res.writeHead(200, { "content-type": TYPES[".html"]!, "cache-control": "no-cache" });
-    return void createReadStream(index).pipe(res);
-  }
+  if (existsSync(index)) return sendFile(req, res, index, { "content-type": TYPES[".html"]!, "cache-control": "no-cache" });
   res.writeHead(200, { "content-type": TYPES[".html"]! }).end(PLACEHOLDER);
 }

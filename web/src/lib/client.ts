@@ -10,6 +10,7 @@ import { createClient as createWS } from "graphql-ws";
 import { expireSession } from "./auth";
 import { BUSY_RETRY, isBusyError, isUnauthenticated, setBusy } from "./busy";
 import { locale } from "./i18n";
+import { offlineExchange } from "./offline";
 
 /** Every object with an `id` is an entity; others (payloads, edges, errors) are embedded. */
 const keys = new Proxy({} as Record<string, (data: Record<string, unknown>) => string | null>, {
@@ -54,7 +55,7 @@ export const trustedDocuments = (): Exchange =>
   persistedExchange({ enforcePersistedQueries: false, enableForMutation: true, enableForSubscriptions: true, preferGetForPersistedQueries: false, generateHash: documentHash });
 
 /** The exchanges between the cache and the network (exported for the component tests). */
-export const networkExchanges = (token: string | null): Exchange[] => [retryExchange(BUSY_RETRY), watchExchange(token), trustedDocuments(), fetchExchange];
+export const networkExchanges = (token: string | null): Exchange[] => [offlineExchange(token), retryExchange(BUSY_RETRY), watchExchange(token), trustedDocuments(), fetchExchange];
 
 export function createApiClient(token: string | null) {
   const ws = createWS({

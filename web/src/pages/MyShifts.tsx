@@ -70,6 +70,9 @@ function ClaimCard(props: { claim: Claim; refetch: () => void; onDone: (s: Summa
         <Badge enum="ClaimStatus" value={c().status} />
       </div>
       <div>{formatSpan(c().shift.startsAt, c().shift.endsAt)} · {c().shift.grid?.name ?? c().shift.place} · {c().shift.team.name}</div>
+      <Show when={c().shift.postCode}>
+        <div data-testid="my-post-code">{tr("岗点码", "Post code")}: <strong class="post-code">{c().shift.postCode}</strong></div>
+      </Show>
       <Show when={c().status === "WAITLISTED"}>
         <p class="muted">{tr(`候补第 ${c().waitlistPosition} 位，有空位时自动转正并通知你`, `Waitlist #${c().waitlistPosition}: you get the seat automatically when one frees`)}</p>
       </Show>
