@@ -1,5 +1,5 @@
 // pnpm bench [generate|throughput|sql|claims|fanout|growth|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R]
-//   [--subscribers N,M] [--node 22|current|PATH] [--quiet 0.8] [--quiet-wait 120]
+//   [--subscribers N,M] [--node 22|current|PATH] [--quiet 0.8] [--quiet-wait 120] [--pages board,board-nocache,shifts]
 // Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -255,7 +255,10 @@ async function throughput(scale: number) {
     ["board (first 20), public, cache off", "board", 20, false, uncached],
     ["shift board (first 50), signed in", "shifts", 50, true, app],
   ] as const;
-  for (const [name, page, first, signedIn, linsheApp] of cases) {
+  // --pages board,board-nocache,shifts: only some of them (all by default).
+  const pages = opt("pages", "board,board-nocache,shifts").split(",");
+  const picked = cases.filter((_c, i) => pages.includes(["board", "board-nocache", "shifts"][i]!));
+  for (const [name, page, first, signedIn, linsheApp] of picked) {
     const request = (who: "linshe" | "raw" | "pgl", accountId = fx.viewerAccountId) => {
       const viewerToken = signedIn ? (accountId === fx.viewerAccountId ? token : tokens.get(accountId)!) : null;
       return who === "pgl"

@@ -23,9 +23,10 @@ interface Flat {
   timesCommended: number | null;
 }
 
-// $1 station, $2 rows, $3 the cursor's entry (after it in the board's order) or null.
-const SQL = `
-WITH after AS (SELECT ed."publishedAt", e."editionId", e.position, e.id FROM "BoardEntry" e JOIN "BoardEdition" ed ON ed.id = e."editionId" WHERE e.id = $3::uuid)
+// $1 station; LIMIT and the cursor written into the text, so that each page size is a prepared
+// statement of its own whose generic plan PostgreSQL chooses after a few runs: planning this join
+// costs several times more than running it.
+const SELECT = `
 SELECT e.id, c."volunteerId", v."displayName", v.name AS "legalName", v."showLegalNameOnBoard",
        d.category, d.title, d.story, d."occurredAt", d.place, t.name AS "teamName", sq.name AS "squadName",
        ed.title AS "editionTitle", ed."publishedAt", ed."stationId",
@@ -37,16 +38,19 @@ JOIN "GoodDeed" d ON d.id = c."goodDeedId"
 JOIN "Team" t ON t.id = d."teamId"
 LEFT JOIN "Squad" sq ON sq.id = d."squadId"
 LEFT JOIN "Volunteer" v ON v.id = c."volunteerId"
-WHERE ed."stationId" = $1::uuid AND ed."withdrawnAt" IS NULL
-  AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM after a WHERE ed."publishedAt" < a."publishedAt"
-       OR (ed."publishedAt" = a."publishedAt" AND (e."editionId" < a."editionId"
-       OR (e."editionId" = a."editionId" AND (e.position > a.position OR (e.position = a.position AND e.id > a.id)))))))
-ORDER BY ed."publishedAt" DESC, e."editionId" DESC, e.position, e.id
-LIMIT $2`;
+WHERE ed."stationId" = $1::uuid AND ed."withdrawnAt" IS NULL`;
+const ORDER = `ORDER BY ed."publishedAt" DESC, e."editionId" DESC, e.position, e.id`;
+/** After the entry $2 in the board's order. */
+const AFTER = `AND EXISTS (SELECT 1 FROM "BoardEntry" ae JOIN "BoardEdition" aed ON aed.id = ae."editionId" WHERE ae.id = $2::uuid AND (ed."publishedAt" < aed."publishedAt"
+  OR (ed."publishedAt" = aed."publishedAt" AND (e."editionId" < ae."editionId"
+  OR (e."editionId" = ae."editionId" AND (e.position > ae.position OR (e.position = ae.position AND e.id > ae.id)))))))`;
 
 /** A forward page of the board (`take` rows after the entry `afterId`, or from the top). */
 export async function boardPage(stationId: string, take: number, afterId: string | null) {
-  const rows = await readRows<Flat>("linshe_board_page", SQL, [stationId, take, afterId]);
+  if (!Number.isSafeInteger(take) || take < 1) throw new Error(`board page of ${take} rows`);
+  const rows = afterId
+    ? await readRows<Flat>(`linshe_board_after_${take}`, `${SELECT} ${AFTER} ${ORDER} LIMIT ${take}`, [stationId, afterId])
+    : await readRows<Flat>(`linshe_board_${take}`, `${SELECT} ${ORDER} LIMIT ${take}`, [stationId]);
   return rows.map((r) => ({
     id: r.id,
     timesCommended: r.timesCommended,
