@@ -123,12 +123,16 @@ async function waitForQuiet(): Promise<number> {
   return Math.round(idle * 100) / 100;
 }
 
-/** CPU seconds (user + system) a process has used, its reaped children's included (from /proc). */
+/**
+ * CPU seconds (user + system) a process has used (from /proc), without its reaped children: a
+ * PostgreSQL backend that a pool closes in one server's run would otherwise land there whole, in the
+ * postmaster's children's time, however long it had served another server.
+ */
 async function cpuSeconds(pid: number): Promise<number> {
   try {
     const f = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
-    // Fields 14–17 of stat (utime, stime, cutime, cstime) are 11–14 after the command name.
-    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+    // Fields 14–15 of stat (utime, stime) are 11–12 after the command name.
+    return (Number(f[11]) + Number(f[12])) / 100;
   } catch {
     return -1; // gone meanwhile
   }
@@ -164,7 +168,7 @@ async function postgresPids(url: string): Promise<(() => Promise<number[]>) | nu
 async function cannon(url: string, query: string, variables: Record<string, unknown>, token: string | null, cpu?: { server: number; pg: (() => Promise<number[]>) | null }) {
   const idleBefore = await waitForQuiet();
   // PostgreSQL's backends come and go (pools close idle connections): a backend new in the run counts
-  // from zero; one that ended is left out, its time being in the postmaster's reaped-children total.
+  // from zero; one that ended during the run is left out.
   const pgSnapshot = async () =>
     new Map((await Promise.all((cpu?.pg ? await cpu.pg() : []).map(async (p) => [p, await cpuSeconds(p)] as const))).filter(([, t]) => t >= 0));
   const pgBefore = await pgSnapshot();
