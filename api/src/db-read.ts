@@ -15,7 +15,7 @@ const types = {
 
 export async function readRows<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
   sqlStats.statements++;
-  metrics.sqlStatements.inc({ source: "prisma" });
+  metrics.sqlStatements.inc({ source: "reads" });
   if (config.logSql) log.info({ sql: text }, "sql");
   const r = await pool.query<T & pg.QueryResultRow>({ name, text, values, types });
   return r.rows;
