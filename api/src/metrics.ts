@@ -33,7 +33,7 @@ export const metrics = {
   }),
   sqlStatements: new Counter({
     name: "linshe_sql_statements_total",
-    help: "SQL statements sent: by Prisma (requests, sweeper) and by the stored-event readers",
+    help: "SQL statements sent: by Prisma (requests, sweeper), by the hot pages' own reads and by the stored-event readers",
     labelNames: ["source"] as const,
     registers: [registry],
   }),
