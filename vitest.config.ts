@@ -17,7 +17,7 @@ export const apiProject = {
     setupFiles: ["test/support/database.ts"],
     pool: "forks",
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 240_000,
   },
 } satisfies UserWorkspaceConfig;
 

@@ -167,7 +167,7 @@ function forbiddenRead(role: Role | "anonymous", viewerStation: StationKey | nul
   if (n.volunteerId && n.volunteerId === self) return false;
   if (n.accountOf) return role !== n.accountOf; // an inbox is its account's alone
   if (n.type === "MobilizationResponder") return role !== "officer"; // the call-up's board
-  const officerOnly = ["Enrollment", "AuditEntry"];
+  const officerOnly = ["Enrollment", "AuditEntry", "Bulletin"]; // an internal bulletin sent to nobody here
   const parties = ["Agreement", "AgreementVersion", "AgreementEvent"];
   const personal = ["ShiftClaim", "PointsEntry", "Redemption", "GoodDeed"];
   if (officerOnly.includes(n.type)) return role !== "officer";

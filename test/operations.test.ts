@@ -57,6 +57,8 @@ beforeAll(async () => {
     METRICS_TOKEN,
     DATABASE_POOL_TIMEOUT_MS: "1000",
     SHUTDOWN_GRACE_SECONDS: "20",
+    // The SIGTERM test holds a row while HTTP requests drain; a busy machine must not time it out.
+    DATABASE_LOCK_TIMEOUT_MS: "20000",
   };
   delete env.REDIS_URL;
   child = spawn(process.execPath, ["--import", "tsx", path.join(root, "api/src/main.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -205,6 +207,14 @@ describe("operating the API", () => {
       await until("503 answers during the outage", () => unavailable() >= 4);
       expect((await fetch(`${app.url}/livez`)).status).toBe(200);
       expect((await fetch(`${app.url}/readyz`)).status).toBe(503);
+      // A socket that signs in meanwhile is told to try again later (1013), not refused as a bad token.
+      const closeCode = await new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${app.url.replace("http", "ws")}/graphql`, "graphql-transport-ws");
+        ws.on("open", () => ws.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${leader}` } })));
+        ws.on("close", (code) => resolve(code));
+        ws.on("error", () => {});
+      });
+      expect(closeCode).toBe(1013);
 
       await startDatabase(port);
       const restartedAt = Date.now();
@@ -227,10 +237,10 @@ describe("operating the API", () => {
     expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
   });
 
-  it("SIGTERM with requests in flight: they complete, WebSockets close with 1012, exit code 0", async () => {
+  it("SIGTERM with requests in flight: they complete, a mutation over a WebSocket too, WebSockets close with 1012, exit code 0", async () => {
     const leader = await tokenFor(DEMO_PHONES.haolinsheLeader);
     const teamId = await teamGid("好邻舍义警");
-    const phones = ["13800000131", "13800000132", "13800000133"];
+    const phones = ["13800000131", "13800000132", "13800000133", "13800000134"];
     const claimIds: string[] = [];
     for (const [i, phone] of phones.entries()) {
       // One shift each: a check-in held at its commit keeps its shift's row locked.
@@ -260,7 +270,21 @@ describe("operating the API", () => {
         }),
       );
 
-      await gate.hold(claimIds.map((id) => Buffer.from(id, "base64").toString().split(":")[1]!));
+      // The last check-in goes over the officer's socket and waits for its shift's row, which this
+      // test holds until the HTTP requests have finished: the drain must still wait for it.
+      const overSocket = claimIds.pop()!;
+      const raw = (id: string) => Buffer.from(id, "base64").toString().split(":")[1]!;
+      const locker = new pg.Client({ connectionString: databaseUrl });
+      await locker.connect();
+      await locker.query("BEGIN");
+      await locker.query(`SELECT 1 FROM "Shift" WHERE id = (SELECT "shiftId" FROM "ShiftClaim" WHERE id = $1) FOR UPDATE`, [raw(overSocket)]);
+      const socketResult = new Promise<unknown>((resolve, reject) =>
+        sockets[0]!.subscribe({ query: CHECK_IN, variables: { input: { claimId: overSocket, method: "LEADER" } } }, { next: resolve, error: reject, complete: () => {} }),
+      );
+      socketResult.catch(() => {});
+      await until("the socket's check-in to wait for the row", async () => (await db.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'`)).rowCount! > 0);
+
+      await gate.hold(claimIds.map(raw));
       const inFlight = claimIds.map((claimId) => gql(app, CHECK_IN, { input: { claimId, method: "LEADER" } }, leader));
       for (const p of inFlight) p.catch(() => {}); // awaited below; a failed test must not leave them unhandled
       await gate.waiting(3);
@@ -269,6 +293,10 @@ describe("operating the API", () => {
       await gate.release();
 
       for (const r of await Promise.all(inFlight)) expect(r.data!.checkIn).toMatchObject({ claim: { status: "CONFIRMED" }, userErrors: [] });
+      await sleep(300); // a drain that forgot the socket's mutation would close the sockets now
+      await locker.query("COMMIT");
+      await locker.end();
+      expect(await socketResult).toMatchObject({ data: { checkIn: { claim: { status: "CONFIRMED" }, userErrors: [] } } });
       expect(await exited).toBe(0);
       expect(closeCodes).toEqual([1012, 1012]);
       expect(lines().find((l) => l.msg === "drain: requests in flight finished")).toMatchObject({ cut: 0 });

@@ -115,7 +115,7 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "notification.read": (x) => ({ accountId: `acc-member-${x}` }),
   "volunteer.setHomeGrid": (x) => ({ person: person(x), stationId: S[x].station }),
   "bulletin.publish": (x) => ({ stationId: S[x].station }),
-  "bulletin.read": (x) => ({ stationId: S[x].station, public: false }),
+  "bulletin.read": (x) => ({ stationId: S[x].station, public: false, received: false }),
   "bulletin.readStats": (x) => ({ stationId: S[x].station }),
   "mobilization.start": (x) => ({ stationId: S[x].station, leadersMayMobilize: true }),
   "mobilization.read": (x) => ({ stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true }),
@@ -190,7 +190,7 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "notification.read": { own: "", other: "" },
   "volunteer.setHomeGrid": { own: "", other: "" },
   "bulletin.publish": { own: "O Adm", other: "Adm" },
-  "bulletin.read": { own: STAFF, other: "Adm" },
+  "bulletin.read": { own: "O Adm", other: "Adm" },
   "bulletin.readStats": { own: "O Adm", other: "Adm" },
   "mobilization.start": { own: "SL TL O Adm", other: "Adm" },
   "mobilization.read": { own: STAFF, other: "Adm" },
@@ -318,7 +318,14 @@ describe("the access policy", () => {
   });
 
   it("shows a public bulletin to anyone", () => {
-    for (const v of Object.values(ROLES)) expect(can(v, "bulletin.read", { stationId: S.other.station, public: true })).toBe(true);
+    for (const v of Object.values(ROLES)) expect(can(v, "bulletin.read", { stationId: S.other.station, public: true, received: false })).toBe(true);
+  });
+
+  it("shows an internal bulletin to whom it was sent, while they belong to the station", () => {
+    for (const [role, v] of Object.entries(ROLES)) {
+      expect(can(v, "bulletin.read", { stationId: A.station, public: false, received: true }), role).toBe(STAFF.split(" ").includes(role));
+      expect(can(v, "bulletin.read", { stationId: S.other.station, public: false, received: true }), role).toBe(role === "Adm");
+    }
   });
 
   it("shows a published board to anyone and a withdrawn one only to the station", () => {

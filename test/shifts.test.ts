@@ -49,7 +49,7 @@ async function listen(people: Person[]) {
 }
 
 describe("claiming under concurrency", () => {
-  it("200 volunteers claiming a 10-seat shift at once: 10 confirmed, 190 waitlisted 1..190 in claim order", async () => {
+  it("200 volunteers claiming a 10-seat shift at once: 10 confirmed, 190 waitlisted 1..190 in claim order", { timeout: 240_000 }, async () => {
     const people = await members(200);
     const { shift } = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(120), endsAt: inMinutes(240), capacity: 10 });
     const results = await Promise.all(people.map((p) => claim(p, shift.id)));
@@ -391,6 +391,18 @@ describe("weekly series", () => {
 });
 
 describe("check-in and check-out", () => {
+  it("GPS near the grid's point is not flagged; GPS for a shift without a point always is", async () => {
+    const [near, nowhere] = await members(2);
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id, latitude: { not: null } } });
+    const withPoint = await publishShift(app, leader, { teamId: team, gridId: gid("Grid", grid.id), startsAt: inMinutes(20), endsAt: inMinutes(80) });
+    const withoutPoint = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(20), endsAt: inMinutes(80) });
+    const at = { method: "GPS", latitude: grid.latitude, longitude: grid.longitude };
+    const a = await gql(app, CHECK_IN, { input: { claimId: await claimId(near!, withPoint.shift.id), ...at } }, near!.token);
+    expect(a.data!.checkIn.claim).toMatchObject({ checkInMethod: "GPS", checkInFlagged: false });
+    const b = await gql(app, CHECK_IN, { input: { claimId: await claimId(nowhere!, withoutPoint.shift.id), ...at } }, nowhere!.token);
+    expect(b.data!.checkIn.claim).toMatchObject({ checkInMethod: "GPS", checkInFlagged: true });
+  });
+
   it("QR needs the post code, repeats are idempotent, GPS far away is flagged, check-out records minutes", async () => {
     const [a, b, stranger] = await members(3);
     const { shift } = await publishShift(app, leader, {

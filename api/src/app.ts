@@ -20,7 +20,7 @@ import { admitSocket, admitSubscription, countSocket, forgetSocketContext, remem
 import { checkOrigin, clientAddress, originAllowed, securityHeaders } from "./server/security.js";
 import { publicCachePlugin } from "./graphql/public-cache.js";
 import { operationKey, subscribeShared } from "./graphql/shared-subscriptions.js";
-import { localizeUnavailable, maskError } from "./graphql/unavailable.js";
+import { localizeUnavailable, maskError, unavailableReason } from "./graphql/unavailable.js";
 import { repoRoot } from "./infra/migrations.js";
 import { log, safeError, yogaLogger } from "./log.js";
 import { lifecycle } from "./server/lifecycle.js";
@@ -29,7 +29,7 @@ import { handleOps } from "./server/ops.js";
 import { handleCalendar } from "./modules/notification/calendar.js";
 import { sendFile } from "./server/static-files.js";
 import { startServing, stopServing } from "./server/serving.js";
-import { drainer } from "./server/drain.js";
+import { CLOSE_TRY_AGAIN_LATER, drainer } from "./server/drain.js";
 import { localeFrom, msg, type Locale } from "./i18n.js";
 import { localizeErrors, localizeResponses, localizeResult } from "./graphql/localize.js";
 import { startSocketSessions, trackSocket } from "./graphql/socket-sessions.js";
@@ -154,7 +154,16 @@ export async function buildApp() {
           ctx.extra.viewer = null;
           return true;
         }
-        const viewer = await viewerFromToken(bearer(String(header)));
+        let viewer: Viewer | null;
+        try {
+          viewer = await viewerFromToken(bearer(String(header)));
+        } catch (e) {
+          // The database is away or saturated: 1013 (try again later) tells the client to reconnect,
+          // where a masked 4500 would read as a bug and 4403 as a bad token.
+          if (!unavailableReason(e)) throw e;
+          ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, "service unavailable");
+          return false;
+        }
         if (!viewer) return false;
         ctx.extra.viewer = viewer;
         if (viewer.sessionId) trackSocket(ctx.extra.socket, viewer.accountId, viewer.sessionId, viewer.sessionExpiresAt);
@@ -165,7 +174,7 @@ export async function buildApp() {
       // this operation's masked error instead, and the socket stays open.
       execute: async (args: ExecutionArgs) => {
         try {
-          return (await (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args)) as never;
+          return (await drain.track(Promise.resolve((args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args)))) as never;
         } catch (e) {
           return { errors: [socketError(e)] } as never;
         }

@@ -17,7 +17,7 @@ export interface Context {
 }
 
 /** Per-request loaders for facts the GraphQL types need beside what Prisma selects. */
-export function createLoaders(viewerVolunteerId: string | null = null) {
+export function createLoaders(viewerVolunteerId: string | null = null, viewerAccountId: string | null = null) {
   const fulfilmentByInstant = new Map<number, DataLoader<{ id: string; partnerId: string; currentVersion: number }, ObligationFulfilment[], string>>();
   return {
     /** Fulfilment of agreements at one instant, batched across a page of agreements. */
@@ -134,6 +134,16 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
       const m = new Map(rows.map((r) => [r.id, r.volunteer?.displayName || r.displayName || null]));
       return ids.map((id) => m.get(id) ?? null);
     }),
+    /** Bulletins the viewer was sent (a BULLETIN notification to their account names it). */
+    bulletinReceived: new DataLoader<string, boolean>(async (bulletinIds) => {
+      if (!viewerAccountId) return bulletinIds.map(() => false);
+      const rows = await prisma.notification.findMany({
+        where: { accountId: viewerAccountId, kind: "BULLETIN", subjectId: { in: [...bulletinIds] } },
+        select: { subjectId: true },
+      });
+      const got = new Set(rows.map((r) => r.subjectId));
+      return bulletinIds.map((id) => got.has(id));
+    }),
     /** Station of a team, for scope checks on team fields. */
     teamStation: new DataLoader<string, string | null>(async (teamIds) => {
       const rows = await prisma.team.findMany({ where: { id: { in: [...teamIds] } }, select: { id: true, stationId: true } });
@@ -144,5 +154,5 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
 }
 
 export function createContext(viewer: Viewer | null, locale: Locale = "zh", clientAddress: string | null = null): Context {
-  return { viewer, locale, clientAddress, loaders: createLoaders(viewer?.volunteerId ?? null) };
+  return { viewer, locale, clientAddress, loaders: createLoaders(viewer?.volunteerId ?? null, viewer?.accountId ?? null) };
 }

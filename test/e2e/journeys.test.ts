@@ -222,9 +222,12 @@ describe("when the API is busy or unreachable", () => {
     const page = await ctx.newPage();
     await signInAs(page, VOLUNTEER);
     let busyAnswers = 0;
-    await page.route("**/graphql?**", async (route) => {
+    // Operations go as POSTs naming a trusted document; the operation name tells them apart.
+    const named = (route: { request(): { method(): string; postData(): string | null } }, name: string) =>
+      route.request().method() === "POST" && (route.request().postData() ?? "").includes(`"${name}"`);
+    await page.route("**/graphql", async (route) => {
       // The board's query: busy twice, then through.
-      if (route.request().method() === "GET" && route.request().url().includes("ShiftBoard") && busyAnswers < 2) {
+      if (named(route, "ShiftBoard") && busyAnswers < 2) {
         busyAnswers++;
         return route.fulfill({ status: 503, headers: { "retry-after": "1", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ message: "busy", extensions: { code: "SERVICE_UNAVAILABLE" } }] }) });
       }
@@ -236,8 +239,9 @@ describe("when the API is busy or unreachable", () => {
     expect(busyAnswers).toBe(2);
 
     let posts = 0;
+    await page.unroute("**/graphql");
     await page.route("**/graphql", async (route) => {
-      if (route.request().method() === "POST") {
+      if (named(route, "ClaimShift")) {
         posts++;
         return route.fulfill({ status: 503, headers: { "retry-after": "1", "content-type": "application/json" }, body: JSON.stringify({ errors: [{ message: "busy", extensions: { code: "SERVICE_UNAVAILABLE" } }] }) });
       }
@@ -255,12 +259,12 @@ describe("when the API is busy or unreachable", () => {
     const ctx = await context(browser, app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, VOLUNTEER);
-    await page.route("**/graphql?**", (route) => (route.request().url().includes("MyShifts") ? route.abort("internetdisconnected") : route.fallback()));
+    await page.route("**/graphql", (route) => ((route.request().postData() ?? "").includes('"MyShifts"') ? route.abort("internetdisconnected") : route.fallback()));
     await page.getByRole("link", { name: "我的班次" }).click();
     const alert = page.getByRole("alert").filter({ hasText: "网络连接失败" });
     await alert.waitFor();
     expect(await page.locator(".loading").count()).toBe(0);
-    await page.unroute("**/graphql?**");
+    await page.unroute("**/graphql");
     await alert.getByRole("button", { name: "重试" }).click();
     await page.locator(".loading, [data-testid=my-claim], .empty, .muted").first().waitFor();
     await expect.poll(() => page.getByRole("alert").filter({ hasText: "网络连接失败" }).count()).toBe(0);

@@ -50,7 +50,7 @@ export async function startApiProcess(env: Record<string, string>): Promise<Proc
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("API process did not start")), 30_000);
+    const timer = setTimeout(() => reject(new Error("API process did not start within 120 s")), 120_000);
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();

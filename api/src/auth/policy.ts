@@ -257,8 +257,9 @@ const rules = {
   /** 常驻网格: the person sets it, to a grid of a station they belong to. */
   "volunteer.setHomeGrid": (v: Viewer | null, r: PersonAtStation) => self(v, r.person.volunteerId) && belongsTo(r.person, r.stationId),
   "bulletin.publish": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
-  /** Public bulletins also show on the public board page; the others to the station's people. */
-  "bulletin.read": (v: Viewer | null, r: { stationId: string; public: boolean }) => r.public || seesStation(v, r.stationId),
+  /** Public bulletins show on the public board page; the others to the station's officers and to whom they were sent. */
+  "bulletin.read": (v: Viewer | null, r: { stationId: string; public: boolean; received: boolean }) =>
+    r.public || officerOf(v, r.stationId) || (r.received && seesStation(v, r.stationId)),
   /** Who received and who has not read it. */
   "bulletin.readStats": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
   /** 一键召集: officers, and team or squad leaders where the station allows it. */

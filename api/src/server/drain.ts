@@ -1,7 +1,8 @@
 // Graceful stop of the HTTP and WebSocket server: readiness turns 503, the listener closes (no new
 // connections), requests in flight finish within the grace period, then every WebSocket is closed
 // with 1012 (service restart) so clients reconnect — to another process — and resume from their
-// cursor. Whatever is still open at the deadline is cut.
+// cursor. Queries and mutations sent over a WebSocket count as in flight too (`track`): their socket
+// stays open until they have answered. Whatever is still open at the deadline is cut.
 import type { Server } from "node:http";
 import type { WebSocketServer } from "ws";
 import { log } from "../log.js";
@@ -9,6 +10,8 @@ import { metrics, onScrape } from "../metrics.js";
 import { lifecycle } from "./lifecycle.js";
 
 export const CLOSE_SERVICE_RESTART = 1012;
+/** A socket that could not be admitted because the database is away: the client retries. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 export function drainer(server: Server, wss: WebSocketServer) {
   let inFlight = 0;
@@ -26,7 +29,13 @@ export function drainer(server: Server, wss: WebSocketServer) {
     return done();
   };
 
-  return async function drain(graceMs: number): Promise<void> {
+  /** Counts an operation running over a WebSocket as in flight until it settles. */
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inFlight++;
+    return p.finally(() => inFlight--);
+  };
+
+  const drain = async function drain(graceMs: number): Promise<void> {
     if (lifecycle.phase !== "stopped") lifecycle.phase = "draining";
     const deadline = Date.now() + graceMs;
     const closed = new Promise<void>((r) => server.close(() => r()));
@@ -42,4 +51,5 @@ export function drainer(server: Server, wss: WebSocketServer) {
     await closed;
     lifecycle.phase = "stopped";
   };
+  return Object.assign(drain, { track });
 }

@@ -37,8 +37,10 @@ describe("roles", () => {
   it("see only the tabs they can use", () => {
     const hrefs = (v: never) => tabsFor(v).map((t) => t.href);
     expect(hrefs(viewer([{ role: "VOLUNTEER" }]))).toEqual(["/shifts", "/my", "/points", "/board"]);
-    // A squad leader does not lead a team: no leader desk, no patrol watch (the API refuses it).
-    expect(hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true, squad: true }]))).toEqual(["/shifts", "/my", "/points", "/board"]);
+    // A squad leader does not lead a team: no leader desk; the patrol watch shows their squad's shifts.
+    const squadLeader = hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true, squad: true }]));
+    expect(squadLeader).toContain("/watch");
+    expect(squadLeader).not.toContain("/lead");
     expect(hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }]))).toContain("/watch");
     expect(hrefs(viewer([{ role: "PARTNER_ADMIN" }], false))).toEqual(["/partners", "/board"]);
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/lead")).toBe(false);

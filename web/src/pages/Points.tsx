@@ -116,14 +116,14 @@ export default function Points() {
             </div>
             <h2>{tr("隐私", "Privacy")}</h2>
             <div class="card">
-              <Checkbox checked={me().publicRanking} disabled={privacy.pending()} onChange={(v) => void privacy.run({ input: { publicRanking: v } })}>
+              <Checkbox checked={me().publicRanking ?? false} disabled={privacy.pending()} onChange={(v) => void privacy.run({ input: { publicRanking: v } })}>
                 {tr("在积分榜上显示我", "Show me on leaderboards")}
               </Checkbox>
-              <Checkbox checked={me().showLegalNameOnBoard} disabled={privacy.pending()} onChange={(v) => void privacy.run({ input: { showLegalNameOnBoard: v } })}>
+              <Checkbox checked={me().showLegalNameOnBoard ?? false} disabled={privacy.pending()} onChange={(v) => void privacy.run({ input: { showLegalNameOnBoard: v } })}>
                 {tr("表扬榜上显示我的真实姓名", "Show my legal name on the commendation board")}
               </Checkbox>
               <Show when={leads()}>
-                <Checkbox checked={me().sharePhoneWithTeam} disabled={privacy.pending()} onChange={(v) => void privacy.run({ input: { sharePhoneWithTeam: v } })}>
+                <Checkbox checked={me().sharePhoneWithTeam ?? false} disabled={privacy.pending()} onChange={(v) => void privacy.run({ input: { sharePhoneWithTeam: v } })}>
                   {tr("我带队的班次向本队队员显示我的手机号", "Show my phone to my teams' members on the shifts I lead")}
                 </Checkbox>
               </Show>

@@ -1,3 +1,4 @@
+import type { Viewer } from "../../auth/viewer.js";
 import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
@@ -49,7 +50,9 @@ const BulletinStats = builder.objectRef<ReadStats & { bulletinId: string }>("Bul
 export const Bulletin = builder.prismaNode("Bulletin", {
   id: { field: "id" },
   description: "警情提醒单: a notice from the station to its people",
-  authScopes: (b) => ({ policy: check("bulletin.read", { stationId: b.stationId, public: b.public }) }),
+  authScopes: async (b, ctx) => ({
+    policy: check("bulletin.read", { stationId: b.stationId, public: b.public, received: !b.public && (await ctx.loaders.bulletinReceived.load(b.id)) }),
+  }),
   fields: (t) => ({
     title: t.exposeString("title"),
     body: t.exposeString("body"),
@@ -81,11 +84,27 @@ export const Bulletin = builder.prismaNode("Bulletin", {
   }),
 });
 
+/**
+ * Narrows a list to the bulletins `bulletin.read` can allow (public, sent to the viewer, of a station
+ * they are an officer of), so that a page is not full of refused rows; each row is still checked.
+ */
+async function listable(viewer: Viewer | null) {
+  if (viewer?.isAdmin) return undefined;
+  const sent = viewer
+    ? (await prisma.notification.findMany({ where: { accountId: viewer.accountId, kind: "BULLETIN", subjectId: { not: null } }, select: { subjectId: true } })).map((n) => n.subjectId!)
+    : [];
+  return { OR: [{ public: true }, { id: { in: sent } }, { stationId: { in: [...(viewer?.officerStationIds ?? [])] } }] };
+}
+
 builder.prismaObjectField("Station", "bulletins", (t) =>
-  t.relatedConnection("bulletins", {
+  t.prismaConnection({
+    type: "Bulletin",
     cursor: "id",
-    description: "警情提醒, newest first (the station's people; public ones also on publicBulletins)",
-    query: { orderBy: [{ publishedAt: "desc" }, { id: "desc" }] },
+    description: "警情提醒, newest first: all for the station's officers; for others the public ones and those sent to them",
+    resolve: async (query, station, _args, ctx) => {
+      const only = await listable(ctx.viewer);
+      return prisma.bulletin.findMany({ ...query, where: { stationId: station.id, ...(only ? { AND: [only] } : {}) }, orderBy: [{ publishedAt: "desc" }, { id: "desc" }] });
+    },
   }),
 );
 

@@ -125,9 +125,25 @@ builder.prismaObjectFields("Volunteer", (t) => ({
       return hoursCertificate(v.id, stationId, dateArg(args.from, "from"), dateArg(args.to, "to"));
     },
   }),
-  publicRanking: t.exposeBoolean("publicRanking", { description: "Shown on public leaderboards" }),
-  showLegalNameOnBoard: t.exposeBoolean("showLegalNameOnBoard", { description: "Consent to show the legal name on the board" }),
-  sharePhoneWithTeam: t.exposeBoolean("sharePhoneWithTeam", { description: "A leader's consent to show their phone to their teams' members on the shifts they lead" }),
+  // A person's privacy choices are theirs, their leaders' and their station's officers' to read, like their phone.
+  publicRanking: t.boolean({
+    nullable: true,
+    select: { publicRanking: true },
+    description: "Shown on public leaderboards (null for those who may not see the person's settings)",
+    resolve: async (v, _a, ctx) => (can(ctx.viewer, "volunteer.readPersonal", await ctx.loaders.person.load(v.id)) ? v.publicRanking : null),
+  }),
+  showLegalNameOnBoard: t.boolean({
+    nullable: true,
+    select: { showLegalNameOnBoard: true },
+    description: "Consent to show the legal name on the board (null for those who may not see the person's settings)",
+    resolve: async (v, _a, ctx) => (can(ctx.viewer, "volunteer.readPersonal", await ctx.loaders.person.load(v.id)) ? v.showLegalNameOnBoard : null),
+  }),
+  sharePhoneWithTeam: t.boolean({
+    nullable: true,
+    select: { sharePhoneWithTeam: true },
+    description: "A leader's consent to show their phone to their teams' members on the shifts they lead (null for those who may not see the person's settings)",
+    resolve: async (v, _a, ctx) => (can(ctx.viewer, "volunteer.readPersonal", await ctx.loaders.person.load(v.id)) ? v.sharePhoneWithTeam : null),
+  }),
 }));
 
 const PointsRulesRef = builder.prismaObject("PointsRules", {

@@ -77,8 +77,10 @@ export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ cl
       throw new UserFacingError("VALIDATION", msg("GPS签到需要定位", "GPS check-in needs your location"), ["input", "latitude"]);
     }
     const g = shift.grid;
+    // A position is only evidence against a point: a shift without its grid's point cannot confirm
+    // it, so the officer sees that check-in flagged rather than silently accepted.
     flagged =
-      !!g && g.latitude != null && g.longitude != null && distanceMeters(input.latitude, input.longitude, g.latitude, g.longitude) > shift.station.checkInRadiusMeters;
+      !g || g.latitude == null || g.longitude == null || distanceMeters(input.latitude, input.longitude, g.latitude, g.longitude) > shift.station.checkInRadiusMeters;
   }
 
   const result = await prisma.$transaction(async (tx) => {
