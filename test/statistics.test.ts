@@ -1,0 +1,194 @@
+// Every figure of stationStatistics recomputed with its own plain SQL on generated records.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { prisma } from "../api/src/db.js";
+import { gql, signIn, startApp } from "./support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let officer: string;
+let otherOfficer: string;
+
+// The period: March 2031, Asia/Shanghai. Records are generated from mid-February to mid-April so
+// that its edges matter.
+const FROM = new Date("2031-02-28T16:00:00.000Z");
+const TO = new Date("2031-03-31T16:00:00.000Z");
+const HOUR = 3_600_000;
+
+/** A small deterministic generator, so a failure reproduces. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+async function generate(stationId: string, seed: number) {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const team = await prisma.team.findFirstOrThrow({ where: { stationId } });
+  const grids = await prisma.grid.findMany({ where: { stationId } });
+  const account = await prisma.account.findFirstOrThrow();
+  const vols = [];
+  for (let i = 0; i < 16; i++) {
+    const v = await prisma.volunteer.create({ data: { name: `统计${seed}-${i}`, displayName: `统计${i}`, phone: `1390${seed}${String(i).padStart(4, "0")}` } });
+    // joined somewhere between January and May: some before, some in, some after the period
+    await prisma.teamMembership.create({ data: { teamId: team.id, volunteerId: v.id, joinedAt: new Date(Date.UTC(2031, 0, 1) + r() * 140 * 24 * HOUR) } });
+    vols.push(v);
+  }
+  for (let i = 0; i < 60; i++) {
+    const startsAt = new Date(Date.UTC(2031, 1, 14) + Math.floor(r() * 60 * 48) * HOUR / 2);
+    const capacity = 1 + Math.floor(r() * 4);
+    const shift = await prisma.shift.create({
+      data: {
+        stationId, teamId: team.id, gridId: r() < 0.15 ? null : pick(grids).id, kind: pick(["PATROL", "NIGHT_PATROL", "PUBLICITY"] as const),
+        title: "巡逻", startsAt, endsAt: new Date(startsAt.getTime() + (1 + Math.floor(r() * 6)) * HOUR / 2), capacity,
+        status: r() < 0.1 ? "CANCELLED" : "OPEN", postCode: "123456", createdById: account.id,
+      },
+    });
+    const people = [...vols].sort(() => r() - 0.5).slice(0, Math.floor(r() * 6));
+    for (const v of people) {
+      const status = pick(["CONFIRMED", "WAITLISTED", "CANCELLED", "NO_SHOW", "COMPLETED", "COMPLETED"] as const);
+      const checkedIn = status === "COMPLETED" || (status === "CONFIRMED" && r() < 0.5);
+      await prisma.shiftClaim.create({
+        data: {
+          shiftId: shift.id, volunteerId: v.id, status, checkedInAt: checkedIn ? startsAt : null,
+          minutesServed: status === "COMPLETED" ? 30 + Math.floor(r() * 150) : null,
+        },
+      });
+    }
+  }
+  for (let i = 0; i < 40; i++) {
+    const v = pick(vols);
+    const reason = pick(["PATROL_HOURS", "COMMENDATION", "REDEMPTION", "ADJUSTMENT", "REVERSAL"] as const);
+    const amount = reason === "REDEMPTION" ? -Math.ceil(r() * 100) : reason === "REVERSAL" || reason === "ADJUSTMENT" ? Math.round((r() - 0.5) * 100) : Math.ceil(r() * 100);
+    await prisma.pointsEntry.create({
+      data: { volunteerId: v.id, stationId, amount, reason, source: `stat:${seed}:${i}`, createdAt: new Date(Date.UTC(2031, 1, 14) + r() * 60 * 24 * HOUR) },
+    });
+  }
+  for (let i = 0; i < 12; i++) {
+    const at = new Date(Date.UTC(2031, 1, 14) + r() * 60 * 24 * HOUR);
+    const v = pick(vols);
+    const deed = await prisma.goodDeed.create({
+      data: { stationId, teamId: team.id, volunteerId: v.id, category: "OTHER", title: "好事", story: "……", occurredAt: at, status: "APPROVED", submittedById: account.id },
+    });
+    await prisma.commendation.create({ data: { goodDeedId: deed.id, stationId, teamId: team.id, volunteerId: v.id, approvedAt: at } });
+  }
+}
+
+const STATS = `query ($stationId: ID!, $from: DateTime!, $to: DateTime!) {
+  stationStatistics(stationId: $stationId, from: $from, to: $to) {
+    stationName activeVolunteers newVolunteers serviceMinutes shiftsPublished shiftsFilled shiftsCancelled noShows
+    commendations pointsIssued pointsRedeemed
+    grids { gridId shifts expected checkedIn noShows } coverage { gridId weekday hour personHours }
+    partners { partnerId personShifts minutes } days { day shifts checkIns minutes }
+  }
+}`;
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  await generate(demo.fushan.id, 7);
+  await generate(demo.changqing.id, 8);
+  app = await startApp();
+  officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  otherOfficer = await signIn(app, DEMO_PHONES.changqingOfficer);
+}, 120_000);
+afterAll(() => app?.stop());
+
+const one = async (sql: string, ...params: unknown[]) => Number(Object.values((await prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params))[0]!)[0] ?? 0);
+
+describe("stationStatistics", () => {
+  it("recomputes every figure from the records", async () => {
+    const res = await gql(app, STATS, { stationId: gid("Station", demo.fushan.id), from: FROM.toISOString(), to: TO.toISOString() }, officer);
+    expect(res.errors).toBeUndefined();
+    const s = res.data!.stationStatistics;
+    const st = demo.fushan.id;
+    // the shifts of the period, written once and used by the checks below
+    const inPeriod = `s."stationId" = $1::uuid AND s."startsAt" >= $2 AND s."startsAt" < $3`;
+    const want = {
+      stationName: "府山派出所",
+      activeVolunteers: await one(`SELECT count(*) FROM (SELECT DISTINCT c."volunteerId" FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod} AND c."checkedInAt" IS NOT NULL) x`, st, FROM, TO),
+      newVolunteers: await one(
+        `SELECT count(*) FROM "Volunteer" v WHERE (SELECT min(m."joinedAt") FROM "TeamMembership" m, "Team" t WHERE t.id = m."teamId" AND t."stationId" = $1::uuid AND m."volunteerId" = v.id) >= $2::timestamptz AND (SELECT min(m."joinedAt") FROM "TeamMembership" m, "Team" t WHERE t.id = m."teamId" AND t."stationId" = $1::uuid AND m."volunteerId" = v.id) < $3::timestamptz`,
+        st, FROM, TO,
+      ),
+      serviceMinutes: await one(`SELECT sum(c."minutesServed") FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod}`, st, FROM, TO),
+      shiftsPublished: await one(`SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED'`, st, FROM, TO),
+      shiftsFilled: await one(
+        `SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' AND s.capacity <= (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW'))`,
+        st, FROM, TO,
+      ),
+      shiftsCancelled: await one(`SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status = 'CANCELLED'`, st, FROM, TO),
+      noShows: await one(`SELECT count(*) FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod} AND c.status = 'NO_SHOW'`, st, FROM, TO),
+      commendations: await one(`SELECT count(*) FROM "Commendation" WHERE "stationId" = $1::uuid AND "approvedAt" >= $2 AND "approvedAt" < $3`, st, FROM, TO),
+      pointsIssued: await one(`SELECT sum(amount) FROM "PointsEntry" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3 AND amount > 0 AND reason IN ('PATROL_HOURS', 'COMMENDATION', 'ADJUSTMENT')`, st, FROM, TO),
+      pointsRedeemed: await one(`SELECT -sum(amount) FROM "PointsEntry" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3 AND reason = 'REDEMPTION'`, st, FROM, TO),
+    };
+    const { grids, coverage, partners, days, ...totals } = s;
+    expect(totals).toEqual(want);
+    // the generated data exercises every figure
+    for (const [k, v] of Object.entries(want)) if (k !== "stationName") expect(v, k).toBeGreaterThan(0);
+
+    const gridRows = await prisma.$queryRawUnsafe<{ gridId: string | null; shifts: bigint; expected: bigint; checkedIn: bigint; noShows: bigint }[]>(
+      `SELECT s."gridId", count(*) AS shifts,
+        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW'))) AS expected,
+        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL)) AS "checkedIn",
+        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status = 'NO_SHOW')) AS "noShows"
+       FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' GROUP BY s."gridId"`,
+      st, FROM, TO,
+    );
+    const key = (g: { gridId: string | null }) => g.gridId ?? "";
+    expect([...grids].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+      gridRows
+        .map((g) => ({ gridId: g.gridId && gid("Grid", g.gridId), shifts: Number(g.shifts), expected: Number(g.expected), checkedIn: Number(g.checkedIn), noShows: Number(g.noShows) }))
+        .sort((a, b) => key(a).localeCompare(key(b))),
+    );
+
+    // coverage: every local hour of the period that a checked-in claim's shift overlaps
+    const cells = await prisma.$queryRawUnsafe<{ gridId: string | null; weekday: number; hour: number; n: bigint }[]>(
+      `SELECT s."gridId", extract(isodow FROM h)::int AS weekday, extract(hour FROM h)::int AS hour, count(*) AS n
+       FROM generate_series(($2::timestamptz AT TIME ZONE 'Asia/Shanghai') - interval '1 day', ($3::timestamptz AT TIME ZONE 'Asia/Shanghai') + interval '1 day', interval '1 hour') h,
+            "Shift" s, "ShiftClaim" c
+       WHERE ${inPeriod} AND c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL
+         AND h < s."endsAt" + interval '8 hours' AND h + interval '1 hour' > s."startsAt" + interval '8 hours'
+       GROUP BY 1, 2, 3`,
+      st, FROM, TO,
+    );
+    const cellKey = (c: { gridId: string | null; weekday: number; hour: number }) => `${c.gridId ?? ""}/${c.weekday}/${String(c.hour).padStart(2, "0")}`;
+    expect(Object.fromEntries(coverage.map((c: { personHours: number } & Parameters<typeof cellKey>[0]) => [cellKey(c), c.personHours]))).toEqual(
+      Object.fromEntries(cells.map((c) => [cellKey({ ...c, gridId: c.gridId && gid("Grid", c.gridId) }), Number(c.n)])),
+    );
+    expect(coverage.length).toBeGreaterThan(10);
+
+    const dayRows = await prisma.$queryRawUnsafe<{ day: string; shifts: bigint; checkIns: bigint; minutes: bigint }[]>(
+      `SELECT to_char(s."startsAt" + interval '8 hours', 'YYYY-MM-DD') AS day, count(*) AS shifts,
+        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL)) AS "checkIns",
+        sum((SELECT coalesce(sum(c."minutesServed"), 0) FROM "ShiftClaim" c WHERE c."shiftId" = s.id)) AS minutes
+       FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' GROUP BY 1 ORDER BY 1`,
+      st, FROM, TO,
+    );
+    expect(days).toEqual(dayRows.map((d) => ({ day: d.day, shifts: Number(d.shifts), checkIns: Number(d.checkIns), minutes: Number(d.minutes) })));
+
+    const partnerRows = await prisma.$queryRawUnsafe<{ id: string; n: bigint; m: bigint }[]>(
+      `SELECT p.id, (SELECT count(*) FROM "ShiftClaim" c, "Shift" s, "Volunteer" v WHERE c."shiftId" = s.id AND ${inPeriod} AND v.id = c."volunteerId" AND v."partnerId" = p.id AND c.status = 'COMPLETED') AS n,
+              (SELECT coalesce(sum(c."minutesServed"), 0) FROM "ShiftClaim" c, "Shift" s, "Volunteer" v WHERE c."shiftId" = s.id AND ${inPeriod} AND v.id = c."volunteerId" AND v."partnerId" = p.id AND c.status = 'COMPLETED') AS m
+       FROM "Partner" p WHERE p."stationId" = $1::uuid`,
+      st, FROM, TO,
+    );
+    expect(Object.fromEntries(partners.map((p: { partnerId: string; personShifts: number; minutes: number }) => [p.partnerId, [p.personShifts, p.minutes]]))).toEqual(
+      Object.fromEntries(partnerRows.map((p) => [gid("Partner", p.id), [Number(p.n), Number(p.m)]])),
+    );
+  });
+
+  it("gives a station's figures only to its officers and bounds the period", async () => {
+    const vars = { stationId: gid("Station", demo.fushan.id), from: FROM.toISOString(), to: TO.toISOString() };
+    const denied = await gql(app, STATS, vars, otherOfficer);
+    expect(denied.data?.stationStatistics).toBeNull();
+    expect(denied.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+    expect((await gql(app, STATS, vars, leader)).data?.stationStatistics).toBeNull();
+    const long = await gql(app, STATS, { ...vars, to: new Date(FROM.getTime() + 401 * 24 * HOUR).toISOString() }, officer);
+    expect(long.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const backwards = await gql(app, STATS, { ...vars, from: TO.toISOString(), to: FROM.toISOString() }, officer);
+    expect(backwards.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
