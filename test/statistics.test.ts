@@ -1,6 +1,7 @@
 // Every figure of stationStatistics recomputed with its own plain SQL on generated records.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
+import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { gql, signIn, startApp } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
@@ -93,6 +94,7 @@ beforeAll(async () => {
   otherOfficer = await signIn(app, DEMO_PHONES.changqingOfficer);
 }, 120_000);
 afterAll(() => app?.stop());
+afterEach(() => clock.reset());
 
 const one = async (sql: string, ...params: unknown[]) => Number(Object.values((await prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params))[0]!)[0] ?? 0);
 
@@ -190,5 +192,57 @@ describe("stationStatistics", () => {
     expect(long.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const backwards = await gql(app, STATS, { ...vars, from: TO.toISOString(), to: FROM.toISOString() }, officer);
     expect(backwards.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+const COMMAND = `query ($stationId: ID!) { commandView(stationId: $stationId) {
+  gridId name latitude longitude shifts { shiftId started expected checkedIn missing noShows positions { latitude longitude } } } }`;
+
+describe("commandView", () => {
+  it("counts expected, checked in, missing and no-shows per grid for the shifts around now", async () => {
+    const now = new Date("2031-03-10T12:00:00.000Z");
+    clock.advance(now.getTime() - Date.now());
+    // shifts around now: two started (one on a grid, one without), one ahead, one long over
+    const team = await prisma.team.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const account = await prisma.account.findFirstOrThrow();
+    const vols = await prisma.volunteer.findMany({ where: { name: { startsWith: "统计7-" } }, take: 5 });
+    for (const [startH, gridId] of [[-1, grid.id], [-0.5, null], [3, grid.id], [-8, grid.id]] as const) {
+      const startsAt = new Date(now.getTime() + startH * HOUR);
+      const shift = await prisma.shift.create({
+        data: { stationId: demo.fushan.id, teamId: team.id, gridId, kind: "PATROL", title: "当前巡逻", startsAt, endsAt: new Date(startsAt.getTime() + 2 * HOUR), capacity: 5, postCode: "123456", createdById: account.id },
+      });
+      for (const [i, status] of (["CONFIRMED", "CONFIRMED", "COMPLETED", "NO_SHOW", "WAITLISTED"] as const).entries()) {
+        const inNow = i === 0 || status === "COMPLETED";
+        await prisma.shiftClaim.create({
+          data: { shiftId: shift.id, volunteerId: vols[i]!.id, status, checkedInAt: inNow ? startsAt : null, checkInLat: inNow ? 30.0 : null, checkInLng: inNow ? 120.58 : null },
+        });
+      }
+    }
+    const res = await gql(app, COMMAND, { stationId: gid("Station", demo.fushan.id) }, officer);
+    expect(res.errors).toBeUndefined();
+    const rows = await prisma.$queryRawUnsafe<{ id: string; gridId: string | null; started: boolean; expected: bigint; checkedIn: bigint; missing: bigint; noShows: bigint }[]>(
+      `SELECT s.id, s."gridId", s."startsAt" <= $2 AS started,
+        (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW')) AS expected,
+        (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW') AND c."checkedInAt" IS NOT NULL) AS "checkedIn",
+        (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status = 'CONFIRMED' AND c."checkedInAt" IS NULL AND s."startsAt" <= $2) AS missing,
+        (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status = 'NO_SHOW') AS "noShows"
+       FROM "Shift" s WHERE s."stationId" = $1::uuid AND s.status <> 'CANCELLED' AND s."endsAt" > $2::timestamptz - interval '2 hours' AND s."startsAt" < $2::timestamptz + interval '18 hours'`,
+      demo.fushan.id, now,
+    );
+    const got = (res.data!.commandView as { gridId: string | null; shifts: { shiftId: string; started: boolean; expected: number; checkedIn: number; missing: number; noShows: number }[] }[])
+      .flatMap((g) => g.shifts.map(({ shiftId, positions: _p, ...c }) => ({ shiftId, gridId: g.gridId, ...c })));
+    const want = rows.map((r) => ({ shiftId: gid("Shift", r.id), gridId: r.gridId && gid("Grid", r.gridId), started: r.started, expected: Number(r.expected), checkedIn: Number(r.checkedIn), missing: Number(r.missing), noShows: Number(r.noShows) }));
+    const byId = (a: { shiftId: string }, b: { shiftId: string }) => a.shiftId.localeCompare(b.shiftId);
+    expect(got.sort(byId)).toEqual(want.sort(byId));
+    expect(want.length).toBeGreaterThan(2);
+    expect(want.some((w) => w.missing > 0)).toBe(true);
+    expect(want.some((w) => !w.started)).toBe(true);
+    const positions = res.data!.commandView.flatMap((g: { shifts: { positions: unknown[] }[] }) => g.shifts.flatMap((x) => x.positions));
+    expect(positions).toContainEqual({ latitude: 30, longitude: 120.58 });
+    // every grid of the station is on the map, with its point
+    expect(res.data!.commandView.filter((g: { gridId: string | null }) => g.gridId).length).toBe(await prisma.grid.count({ where: { stationId: demo.fushan.id } }));
+    // the other station's officer is refused
+    expect((await gql(app, COMMAND, { stationId: gid("Station", demo.fushan.id) }, otherOfficer)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 });
