@@ -230,7 +230,7 @@ describe("commandView", () => {
        FROM "Shift" s WHERE s."stationId" = $1::uuid AND s.status <> 'CANCELLED' AND s."endsAt" > $2::timestamptz - interval '2 hours' AND s."startsAt" < $2::timestamptz + interval '18 hours'`,
       demo.fushan.id, now,
     );
-    const got = (res.data!.commandView as { gridId: string | null; shifts: { shiftId: string; started: boolean; expected: number; checkedIn: number; missing: number; noShows: number }[] }[])
+    const got = (res.data!.commandView as { gridId: string | null; shifts: { shiftId: string; positions: unknown[]; started: boolean; expected: number; checkedIn: number; missing: number; noShows: number }[] }[])
       .flatMap((g) => g.shifts.map(({ shiftId, positions: _p, ...c }) => ({ shiftId, gridId: g.gridId, ...c })));
     const want = rows.map((r) => ({ shiftId: gid("Shift", r.id), gridId: r.gridId && gid("Grid", r.gridId), started: r.started, expected: Number(r.expected), checkedIn: Number(r.checkedIn), missing: Number(r.missing), noShows: Number(r.noShows) }));
     const byId = (a: { shiftId: string }, b: { shiftId: string }) => a.shiftId.localeCompare(b.shiftId);
