@@ -21,7 +21,7 @@ const sum = (g: Grid, k: "expected" | "checkedIn" | "missing" | "noShows") => g.
 function GridMap(props: { grids: Grid[] }) {
   const W = 600;
   const H = 400;
-  const PAD = 40;
+  const PAD = 60;
   const points = createMemo(() => {
     const all = props.grids.flatMap((g) => [
       ...(g.latitude != null && g.longitude != null ? [[g.latitude, g.longitude] as const] : []),
@@ -49,9 +49,9 @@ function GridMap(props: { grids: Grid[] }) {
               const state = () => (sum(g, "missing") > 0 ? "missing" : g.shifts.length === 0 ? "idle" : sum(g, "checkedIn") > 0 ? "ok" : "waiting");
               return (
                 <g class={`map-grid ${state()}`}>
-                  <circle cx={xy()[0]} cy={xy()[1]} r="22" />
-                  <text x={xy()[0]} y={xy()[1] + 38} text-anchor="middle">{g.name}</text>
-                  <text x={xy()[0]} y={xy()[1] + 5} text-anchor="middle" class="map-count">{sum(g, "checkedIn")}/{sum(g, "expected")}</text>
+                  <circle cx={xy()[0]} cy={xy()[1]} r="14" />
+                  <text x={xy()[0] + 20} y={xy()[1] - 2}>{g.name}</text>
+                  <text x={xy()[0] + 20} y={xy()[1] + 15} class="map-count">{tr("到岗", "In")} {sum(g, "checkedIn")}/{sum(g, "expected")}</text>
                 </g>
               );
             }}
