@@ -74,12 +74,25 @@ async function generate(stationId: string, seed: number) {
     });
     await prisma.commendation.create({ data: { goodDeedId: deed.id, stationId, teamId: team.id, volunteerId: v.id, approvedAt: at } });
   }
+  // 一键召集: some reach the wanted count, some do not; acceptances arrive in random order
+  for (let i = 0; i < 30; i++) {
+    const startedAt = new Date(Date.UTC(2031, 1, 14) + r() * 60 * 24 * HOUR);
+    const m = await prisma.mobilization.create({
+      data: { stationId, reason: "走失老人", place: "府山公园", latitude: 30, longitude: 120.58, radiusMeters: 1000, wanted: 1 + Math.floor(r() * 3), escalateAfterMinutes: 10, startedById: account.id, startedAt },
+    });
+    for (const v of [...vols].sort(() => r() - 0.5).slice(0, Math.floor(r() * 8))) {
+      const response = pick(["ACCEPTED", "ACCEPTED", "DECLINED", "PENDING"] as const);
+      await prisma.mobilizationResponder.create({
+        data: { mobilizationId: m.id, volunteerId: v.id, wave: 1, response, respondedAt: response === "PENDING" ? null : new Date(startedAt.getTime() + Math.floor(r() * 3600) * 1000) },
+      });
+    }
+  }
 }
 
 const STATS = `query ($stationId: ID!, $from: DateTime!, $to: DateTime!) {
   stationStatistics(stationId: $stationId, from: $from, to: $to) {
     stationName activeVolunteers newVolunteers serviceMinutes shiftsPublished shiftsFilled shiftsCancelled noShows
-    commendations pointsIssued pointsRedeemed
+    commendations pointsIssued pointsRedeemed callUps callUpsReachedWanted medianMinutesToWanted
     grids { gridId shifts expected checkedIn noShows } coverage { gridId weekday hour personHours }
     partners { partnerId personShifts minutes } days { day shifts checkIns minutes }
   }
@@ -125,6 +138,17 @@ describe("stationStatistics", () => {
       pointsIssued: await one(`SELECT sum(amount) FROM "PointsEntry" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3 AND amount > 0 AND reason IN ('PATROL_HOURS', 'COMMENDATION', 'ADJUSTMENT')`, st, FROM, TO),
       pointsRedeemed: await one(`SELECT -sum(amount) FROM "PointsEntry" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3 AND reason = 'REDEMPTION'`, st, FROM, TO),
     };
+    // call-ups: the wanted-th acceptance of each, then the median over those that had one
+    const reached = `SELECT extract(epoch FROM (SELECT r."respondedAt" FROM "MobilizationResponder" r WHERE r."mobilizationId" = m.id AND r.response = 'ACCEPTED' AND r."respondedAt" IS NOT NULL
+        ORDER BY r."respondedAt" OFFSET m.wanted - 1 LIMIT 1) - m."startedAt") / 60 AS minutes
+      FROM "Mobilization" m WHERE m."stationId" = $1::uuid AND m."startedAt" >= $2 AND m."startedAt" < $3`;
+    const minutes = (await prisma.$queryRawUnsafe<{ minutes: unknown }[]>(reached, st, FROM, TO)).map((x) => x.minutes).filter((x) => x != null).map(Number).sort((a, b) => a - b);
+    const mid = minutes.length / 2;
+    Object.assign(want, {
+      callUps: await one(`SELECT count(*) FROM "Mobilization" WHERE "stationId" = $1::uuid AND "startedAt" >= $2 AND "startedAt" < $3`, st, FROM, TO),
+      callUpsReachedWanted: minutes.length,
+      medianMinutesToWanted: Math.round((minutes.length % 2 ? minutes[Math.floor(mid)]! : (minutes[mid - 1]! + minutes[mid]!) / 2) * 10) / 10,
+    });
     const { grids, coverage, partners, days, ...totals } = s;
     expect(totals).toEqual(want);
     // the generated data exercises every figure

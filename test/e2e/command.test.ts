@@ -13,6 +13,7 @@ import { context, DESKTOP, launch, PHONE, SCREEN, seriousViolations, shoot, side
 let app: App;
 let browser: Browser;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let vols: { id: string; displayName: string }[];
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
@@ -20,7 +21,7 @@ beforeAll(async () => {
   // Shifts going on now at two grids: one with everyone in, one with people missing.
   const grids = await prisma.grid.findMany({ where: { stationId: demo.fushan.id }, orderBy: { name: "asc" }, take: 2 });
   const account = await prisma.account.findFirstOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
-  const vols = await prisma.volunteer.findMany({ where: { teams: { some: { teamId: demo.haolinshe.id } } }, orderBy: { phone: "asc" }, take: 6 });
+  vols = await prisma.volunteer.findMany({ where: { teams: { some: { teamId: demo.haolinshe.id } } }, orderBy: { phone: "asc" }, take: 6 });
   for (const [i, grid] of grids.entries()) {
     const startsAt = new Date(Date.now() - HOUR);
     const shift = await prisma.shift.create({
@@ -36,6 +37,11 @@ beforeAll(async () => {
       });
     }
   }
+  // An open call-up with one of two wanted accepted.
+  const callUp = await prisma.mobilization.create({
+    data: { stationId: demo.fushan.id, reason: "走失老人", place: "府山公园", latitude: grids[0]!.latitude ?? 30, longitude: (grids[0]!.longitude ?? 120.58) + 0.003, radiusMeters: 1000, wanted: 2, escalateAfterMinutes: 10, startedById: account.id },
+  });
+  await prisma.mobilizationResponder.create({ data: { mobilizationId: callUp.id, volunteerId: vols[5]!.id, wave: 1, response: "ACCEPTED", etaMinutes: 7, respondedAt: new Date() } });
   app = await startApp();
   browser = await launch();
 }, 120_000);
@@ -65,6 +71,11 @@ describe("the command view", () => {
     expect(await table.innerText()).toMatch(/巡逻/);
     expect(await page.getByTestId("watch-map").locator("circle.map-pos").count()).toBe(4);
     expect(await page.getByTestId("watch-map").locator(".map-grid.missing").count()).toBe(1);
+    const callUps = await page.getByTestId("watch-callups").innerText();
+    expect(callUps).toContain("走失老人");
+    expect(callUps).toContain("1/2");
+    expect(callUps).toContain(vols[5]!.displayName);
+    expect(await page.getByTestId("watch-map").locator(".map-callup").count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, "watch-command-desktop");
     expect(scripts.some((u) => /charts|exceljs/.test(u))).toBe(false);

@@ -85,6 +85,9 @@ export default function Statistics() {
           [tr("表扬", "Commendations"), st.commendations],
           [tr("发放积分", "Points issued"), st.pointsIssued],
           [tr("兑换积分", "Points redeemed"), st.pointsRedeemed],
+          [tr("一键召集", "Call-ups"), st.callUps],
+          [tr("召集到足人数", "Call-ups fully staffed"), st.callUpsReachedWanted],
+          [tr("召集到足中位用时（分钟）", "Median minutes to staffed"), st.medianMinutesToWanted ?? "—"],
         ] as (string | number)[][],
       },
       grids: {

@@ -1,5 +1,6 @@
 // 巡防动态 / 指挥调度 (officers, team leaders): per grid the shifts of today and tonight with expected,
-// checked in, missing and no-shows, a map of the grids with check-in positions, and the live feed
+// checked in, missing and no-shows, a map of the grids with check-in positions and call-ups, the
+// open call-ups with who accepted (polled every 30 s), and the live feed
 // (lib/patrolFeed, resuming from its cursor). Each event of the feed refreshes the counts. `?wall=1`
 // (or the 大屏 button) lays it out for a 1920×1080 wall display.
 import { useSearchParams } from "@solidjs/router";
@@ -7,7 +8,7 @@ import { createQuery, useClient } from "@urql/solid";
 import { createEffect, createMemo, For, on, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { QueryView } from "../components/QueryView";
-import { CommandViewDocument, type CommandViewQuery } from "../gql/graphql";
+import { CommandCallUpsDocument, CommandViewDocument, type CommandCallUpsQuery, type CommandViewQuery } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createPatrolFeed } from "../lib/patrolFeed";
@@ -15,10 +16,11 @@ import { useSession } from "../lib/session";
 import { formatClock, formatTime } from "../lib/time";
 
 type Grid = NonNullable<CommandViewQuery["commandView"]>[number];
+type CallUp = NonNullable<CommandCallUpsQuery["mobilizations"]>["edges"][number]["node"];
 const sum = (g: Grid, k: "expected" | "checkedIn" | "missing" | "noShows") => g.shifts.reduce((n, s) => n + s[k], 0);
 
 /** The station's grids from their points (no tile server): an equirectangular sketch, north up. */
-function GridMap(props: { grids: Grid[] }) {
+function GridMap(props: { grids: Grid[]; callUps: CallUp[] }) {
   const W = 600;
   const H = 400;
   const PAD = 60;
@@ -26,7 +28,7 @@ function GridMap(props: { grids: Grid[] }) {
     const all = props.grids.flatMap((g) => [
       ...(g.latitude != null && g.longitude != null ? [[g.latitude, g.longitude] as const] : []),
       ...g.shifts.flatMap((s) => s.positions.map((p) => [p.latitude, p.longitude] as const)),
-    ]);
+    ]).concat(props.callUps.map((c) => [c.latitude, c.longitude] as const));
     if (!all.length) return null;
     const lats = all.map((p) => p[0]);
     const lngs = all.map((p) => p[1]);
@@ -59,6 +61,17 @@ function GridMap(props: { grids: Grid[] }) {
           <For each={props.grids.flatMap((g) => g.shifts.flatMap((s) => s.positions))}>
             {(p) => <circle cx={project()(p.latitude, p.longitude)[0]} cy={project()(p.latitude, p.longitude)[1]} r="5" class={p.flagged ? "map-pos flagged" : "map-pos"} />}
           </For>
+          <For each={props.callUps}>
+            {(c) => {
+              const xy = () => project()(c.latitude, c.longitude);
+              return (
+                <g class="map-callup">
+                  <rect x={xy()[0] - 9} y={xy()[1] - 9} width="18" height="18" transform={`rotate(45 ${xy()[0]} ${xy()[1]})`} />
+                  <text x={xy()[0] + 16} y={xy()[1] + 5}>{tr("召集", "Call-up")}：{c.reason}</text>
+                </g>
+              );
+            }}
+          </For>
         </svg>
       )}
     </Show>
@@ -71,12 +84,14 @@ export default function Watch() {
   const wall = () => params.wall === "1";
   const feed = createPatrolFeed(s.stationId, useClient());
   const [q, refetch] = createQuery({ query: CommandViewDocument, variables: () => ({ stationId: s.stationId() ?? "" }), pause: () => !s.stationId() });
-  const reload = () => refetch({ requestPolicy: "network-only" });
+  const [calls, refetchCalls] = createQuery({ query: CommandCallUpsDocument, variables: () => ({ stationId: s.stationId() ?? "" }), pause: () => !s.stationId() });
+  const callUps = () => calls.data?.mobilizations?.edges.map((e) => e.node) ?? [];
+  const reload = () => (refetch({ requestPolicy: "network-only" }), refetchCalls({ requestPolicy: "network-only" }));
   // One subscription set: each patrol event refreshes the counts (debounced); a minute's tick marks
   // shifts that have just started.
   let timer: ReturnType<typeof setTimeout> | undefined;
   createEffect(on(() => feed.events()[0]?.cursor, (c) => c && (clearTimeout(timer), (timer = setTimeout(reload, 800))), { defer: true }));
-  const tick = setInterval(reload, 60_000);
+  const tick = setInterval(reload, 30_000);
   onCleanup(() => (clearTimeout(timer), clearInterval(tick)));
 
   return (
@@ -100,7 +115,7 @@ export default function Watch() {
           {(grids) => (
             <>
               <div class="card watch-map">
-                <GridMap grids={grids()} />
+                <GridMap grids={grids()} callUps={callUps()} />
               </div>
               <div class="card watch-grids">
                 <h2>{tr("今日及今晚班次", "Today's and tonight's shifts")}</h2>
@@ -139,6 +154,17 @@ export default function Watch() {
           )}
         </QueryView>
         <div class="card watch-feed">
+          <h2>{tr("进行中的召集", "Active call-ups")}</h2>
+          <ul class="feed" data-testid="watch-callups">
+            <For each={callUps()} fallback={<li class="muted">{tr("暂无召集", "No active call-ups")}</li>}>
+              {(c) => (
+                <li class={c.counts.accepted < c.wanted ? "noshow" : ""}>
+                  <strong>{c.reason}</strong> · {c.place} · {tr("已响应", "Accepted")} {c.counts.accepted}/{c.wanted}
+                  <div class="muted">{(c.responders?.edges ?? []).map((e) => `${e.node.displayName}${e.node.etaMinutes != null ? tr(`（${e.node.etaMinutes}分钟到）`, ` (${e.node.etaMinutes} min)`) : ""}`).join("、") || tr("等待响应…", "Waiting for answers…")}</div>
+                </li>
+              )}
+            </For>
+          </ul>
           <h2>{tr("实时签到", "Live check-ins")}</h2>
           <ul class="feed" aria-live="polite" data-testid="watch-feed">
             <For each={feed.events()} fallback={<li class="muted">{tr("等待签到…", "Waiting for check-ins…")}</li>}>

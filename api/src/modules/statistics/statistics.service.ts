@@ -10,6 +10,8 @@
 //   confirmed, completed or no-show claims; shiftsCancelled; noShows: NO_SHOW claims
 // - coverage: checked-in person-hours per grid × ISO weekday × hour (each hour a shift overlaps)
 // - commendations approved; points issued (positive entries except reversals) and redeemed
+// - callUps (一键召集) started; callUpsReachedWanted: those where the wanted count accepted;
+//   medianMinutesToWanted: median of start → the wanted-th acceptance (by respondedAt), over those
 // - partners: person-shifts and minutes delivered by each partner's volunteers (履约 in the period)
 import { prisma } from "../../db.js";
 
@@ -54,6 +56,9 @@ export interface StationStatistics {
   commendations: number;
   pointsIssued: number;
   pointsRedeemed: number;
+  callUps: number;
+  callUpsReachedWanted: number;
+  medianMinutesToWanted: number | null;
   grids: GridFigures[];
   coverage: CoverageCell[];
   partners: PartnerFigures[];
@@ -65,7 +70,7 @@ const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
 export async function stationStatistics(stationId: string, from: Date, to: Date): Promise<StationStatistics | null> {
   const station = await prisma.station.findUnique({ where: { id: stationId }, select: { name: true } });
   if (!station) return null;
-  const [ totals, grids, coverage, partners, days] = await Promise.all([
+  const [totals, callUps, grids, coverage, partners, days] = await Promise.all([
     prisma.$queryRaw<Record<string, bigint | null>[]>`
       WITH s AS (
         SELECT id, status, capacity FROM "Shift" WHERE "stationId" = ${stationId}::uuid AND "startsAt" >= ${from} AND "startsAt" < ${to}
@@ -91,6 +96,15 @@ export async function stationStatistics(stationId: string, from: Date, to: Date)
         (SELECT count(*) FROM "Commendation" WHERE "stationId" = ${stationId}::uuid AND "approvedAt" >= ${from} AND "approvedAt" < ${to}) AS commendations,
         (SELECT coalesce(sum(amount), 0) FROM p WHERE amount > 0 AND reason <> 'REVERSAL') AS "pointsIssued",
         (SELECT coalesce(-sum(amount), 0) FROM p WHERE reason = 'REDEMPTION') AS "pointsRedeemed"`,
+    prisma.$queryRaw<{ callUps: bigint; reached: bigint; median: number | null }[]>`
+      WITH m AS (
+        SELECT id, "startedAt", wanted FROM "Mobilization" WHERE "stationId" = ${stationId}::uuid AND "startedAt" >= ${from} AND "startedAt" < ${to}
+      ), accepted AS (
+        SELECT m.id, m.wanted, r."respondedAt" - m."startedAt" AS took, row_number() OVER (PARTITION BY m.id ORDER BY r."respondedAt", r.id) AS k
+        FROM m JOIN "MobilizationResponder" r ON r."mobilizationId" = m.id AND r.response = 'ACCEPTED' AND r."respondedAt" IS NOT NULL
+      ), reached AS (SELECT extract(epoch FROM took) / 60 AS minutes FROM accepted WHERE k = wanted)
+      SELECT (SELECT count(*) FROM m) AS "callUps", (SELECT count(*) FROM reached) AS reached,
+             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes) FROM reached)::float8 AS median`,
     prisma.$queryRaw<{ gridId: string | null; gridName: string | null; shifts: bigint; expected: bigint; checkedIn: bigint; noShows: bigint }[]>`
       SELECT s."gridId", g.name AS "gridName", count(DISTINCT s.id) AS shifts,
              count(c.id) FILTER (WHERE c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW')) AS expected,
@@ -137,6 +151,9 @@ export async function stationStatistics(stationId: string, from: Date, to: Date)
     commendations: n(t.commendations),
     pointsIssued: n(t.pointsIssued),
     pointsRedeemed: n(t.pointsRedeemed),
+    callUps: n(callUps[0]!.callUps),
+    callUpsReachedWanted: n(callUps[0]!.reached),
+    medianMinutesToWanted: callUps[0]!.median == null ? null : Math.round(Number(callUps[0]!.median) * 10) / 10,
     grids: grids.map((g) => ({ gridId: g.gridId, gridName: g.gridName ?? "", shifts: n(g.shifts), expected: n(g.expected), checkedIn: n(g.checkedIn), noShows: n(g.noShows) })),
     coverage: coverage.map((c) => ({ gridId: c.gridId, weekday: c.weekday, hour: c.hour, personHours: n(c.personHours) })),
     partners: partners.map((p) => ({ partnerId: p.partnerId, partnerName: p.partnerName, personShifts: n(p.personShifts), minutes: n(p.minutes) })),

@@ -77,6 +77,12 @@ const StationStatistics = builder.objectRef<Stats>("StationStatistics").implemen
     commendations: t.exposeInt("commendations"),
     pointsIssued: t.exposeInt("pointsIssued", { description: "Positive ledger entries except reversals" }),
     pointsRedeemed: t.exposeInt("pointsRedeemed"),
+    callUps: t.exposeInt("callUps", { description: "一键召集 started in the period" }),
+    callUpsReachedWanted: t.exposeInt("callUpsReachedWanted", { description: "Call-ups where as many accepted as wanted" }),
+    medianMinutesToWanted: t.exposeFloat("medianMinutesToWanted", {
+      nullable: true,
+      description: "Median minutes from the start to the wanted-th acceptance, over the call-ups that reached it (0.1 min)",
+    }),
     grids: t.field({ type: [GridStatistics], resolve: (s) => s.grids }),
     coverage: t.field({ type: [CoverageStatistics], resolve: (s) => s.coverage }),
     partners: t.field({ type: [PartnerStatistics], resolve: (s) => s.partners }),
