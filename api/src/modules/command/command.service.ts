@@ -26,7 +26,12 @@ export interface CommandGrid {
   shifts: CommandShift[];
 }
 
-export async function commandView(stationId: string, teamIds: string[] | null): Promise<CommandGrid[]> {
+/** `teamIds` narrows the read (null: all); `sees` decides each shift (a squad leader sees their squad's). */
+export async function commandView(
+  stationId: string,
+  teamIds: string[] | null,
+  sees: (s: { stationId: string; teamId: string; squadId: string | null }) => boolean,
+): Promise<CommandGrid[]> {
   const now = clock.now();
   const [grids, shifts] = await Promise.all([
     prisma.grid.findMany({ where: { stationId }, select: { id: true, name: true, latitude: true, longitude: true }, orderBy: { name: "asc" } }),
@@ -41,13 +46,14 @@ export async function commandView(stationId: string, teamIds: string[] | null): 
       orderBy: { startsAt: "asc" },
       take: 200,
       select: {
-        id: true, teamId: true, gridId: true, title: true, startsAt: true, endsAt: true, capacity: true,
+        id: true, teamId: true, squadId: true, gridId: true, title: true, startsAt: true, endsAt: true, capacity: true,
         claims: { where: { status: { in: ["CONFIRMED", "COMPLETED", "NO_SHOW"] } }, select: { status: true, checkedInAt: true, checkInLat: true, checkInLng: true, checkInFlagged: true } },
       },
     }),
   ]);
   const byGrid = new Map<string | null, CommandGrid>(grids.map((g) => [g.id, { gridId: g.id, name: g.name, latitude: g.latitude, longitude: g.longitude, shifts: [] }]));
   for (const s of shifts) {
+    if (!sees({ stationId, teamId: s.teamId, squadId: s.squadId })) continue;
     const started = s.startsAt <= now;
     const row: CommandShift = {
       id: s.id, teamId: s.teamId, title: s.title, startsAt: s.startsAt, endsAt: s.endsAt, capacity: s.capacity, started,

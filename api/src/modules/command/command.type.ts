@@ -44,15 +44,16 @@ builder.queryField("commandView", (t) =>
   t.field({
     type: [CommandGridRef],
     nullable: true,
-    description: "指挥调度: the station's grids with today's and tonight's shifts (officers; team leaders see their teams' shifts)",
+    description: "指挥调度: the station's grids with today's and tonight's shifts (officers; leaders see the shifts they run)",
     args: { stationId: t.arg.id({ required: true }) },
     authScopes: (_r, args) => ({ policy: check("patrol.watch", { stationId: idArg(String(args.stationId), "Station", "stationId") }) }),
     resolve: (_r, args, ctx) => {
       const stationId = idArg(String(args.stationId), "Station", "stationId");
       const v = ctx.viewer!;
       const officer = can(v, "station.manage", { stationId });
-      const teams = officer ? null : [...v.teams.entries()].filter(([teamId, m]) => m.stationId === stationId && can(v, "patrol.readEvent", { stationId, teamId })).map(([id]) => id);
-      return commandView(stationId, teams);
+      // policy: patrol.readEvent decides each shift; the read is narrowed to the viewer's teams first
+      const teams = officer ? null : [...v.teams.entries()].filter(([, m]) => m.stationId === stationId).map(([id]) => id);
+      return commandView(stationId, teams, (shift) => can(v, "patrol.readEvent", shift));
     },
   }),
 );
