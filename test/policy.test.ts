@@ -122,6 +122,7 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "mobilization.manage": (x) => ({ stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true }),
   "mobilization.respond": (x) => ({ volunteerId: person(x).volunteerId, stationId: S[x].station }),
   "responder.read": (x) => ({ volunteerId: person(x).volunteerId, mobilization: { stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true } }),
+  "statistics.read": (x) => ({ stationId: S[x].station }),
   "public.read": () => null,
 };
 
@@ -197,6 +198,7 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "mobilization.manage": { own: "O Adm", other: "Adm" },
   "mobilization.respond": { own: "", other: "" },
   "responder.read": { own: "O Adm", other: "Adm" },
+  "statistics.read": { own: "O Adm", other: "Adm" },
   "public.read": { own: "*", other: "*" },
 };
 

@@ -40,6 +40,8 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ["**/*.{js,css,html,svg,png,ico,woff2}"],
+        // The statistics page's chart and .xlsx libraries (1.5 MB) are for officers online, not for every phone.
+        globIgnores: ["**/charts-*.js", "**/exceljs*.js", "**/xlsx-*.js"],
         navigateFallback: "/index.html",
         navigateFallbackDenylist: API_ROUTES,
         cleanupOutdatedCaches: true,

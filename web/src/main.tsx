@@ -26,6 +26,8 @@ const Points = lazy(() => import("./pages/Points"));
 const Leader = lazy(() => import("./pages/Leader"));
 const Roster = lazy(() => import("./pages/Roster"));
 const Watch = lazy(() => import("./pages/Watch"));
+// Charts and exports are large: they load with this page only.
+const Statistics = lazy(() => import("./pages/Statistics"));
 const Review = lazy(() => import("./pages/Review"));
 const Partners = lazy(() => import("./pages/Partners"));
 const Teams = lazy(() => import("./pages/Teams"));
@@ -167,6 +169,7 @@ function App() {
         <Route path="/points" component={Points} />
         <Route path="/lead" component={Leader} />
         <Route path="/watch" component={Watch} />
+        <Route path="/stats" component={Statistics} />
         <Route path="/review" component={Review} />
         <Route path="/partners" component={Partners} />
         <Route path="/teams" component={Teams} />

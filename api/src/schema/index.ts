@@ -31,5 +31,7 @@ import "../modules/bulletin/bulletin.mutations.js";
 import "../modules/mobilization/mobilization.type.js";
 import "../modules/mobilization/mobilization.mutations.js";
 import "../modules/mobilization/mobilization.subscriptions.js";
+import "../modules/statistics/statistics.type.js";
+import "../modules/command/command.type.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -28,6 +28,7 @@ export function tabsFor(v: Viewer | null | undefined): Tab[] {
     { href: "/watch", zh: "巡防动态", en: "Watch", show: officer || leadsTeam(v) || leadsSquad(v) },
     { href: "/callups", zh: "召集", en: "Call-ups", show: officer },
     { href: "/bulletins", zh: "提醒", en: "Bulletins", show: officer },
+    { href: "/stats", zh: "统计", en: "Statistics", show: officer },
     { href: "/review", zh: "审核", en: "Review", show: officer },
     { href: "/teams", zh: "队伍", en: "Teams", show: officer },
     { href: "/partners", zh: "共建", en: "Partners", show: officer || has(v, "PARTNER_ADMIN") },
@@ -49,7 +50,7 @@ export function homeFor(v: Viewer | null | undefined): string {
 export function mayOpen(v: Viewer | null | undefined, path: string): boolean {
   const first = `/${path.split(/[/?#]/)[1] ?? ""}`;
   if (first === "/shifts" && path.length > "/shifts".length) return true; // a shift's roster checks its own access
-  const known = ["/shifts", "/my", "/points", "/lead", "/watch", "/review", "/teams", "/partners"];
+  const known = ["/shifts", "/my", "/points", "/lead", "/watch", "/stats", "/review", "/teams", "/partners"];
   if (!known.includes(first)) return true;
   return tabsFor(v).some((t) => t.href === first);
 }

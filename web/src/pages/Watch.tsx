@@ -1,53 +1,185 @@
-// 巡防动态 (officers, team leaders): counts per grid and the live feed (lib/patrolFeed).
-import { useClient } from "@urql/solid";
-import { For, Show } from "solid-js";
+// 巡防动态 / 指挥调度 (officers, team leaders): per grid the shifts of today and tonight with expected,
+// checked in, missing and no-shows, a map of the grids with check-in positions and call-ups, the
+// open call-ups with who accepted (polled every 30 s), and the live feed
+// (lib/patrolFeed, resuming from its cursor). Each event of the feed refreshes the counts. `?wall=1`
+// (or the 大屏 button) lays it out for a 1920×1080 wall display.
+import { useSearchParams } from "@solidjs/router";
+import { createQuery, useClient } from "@urql/solid";
+import { createEffect, createMemo, For, on, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
+import { QueryView } from "../components/QueryView";
+import { CommandCallUpsDocument, CommandViewDocument, type CommandCallUpsQuery, type CommandViewQuery } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createPatrolFeed } from "../lib/patrolFeed";
 import { useSession } from "../lib/session";
-import { formatClock } from "../lib/time";
+import { formatClock, formatTime } from "../lib/time";
+
+type Grid = NonNullable<CommandViewQuery["commandView"]>[number];
+type CallUp = NonNullable<CommandCallUpsQuery["mobilizations"]>["edges"][number]["node"];
+const sum = (g: Grid, k: "expected" | "checkedIn" | "missing" | "noShows") => g.shifts.reduce((n, s) => n + s[k], 0);
+
+/** The station's grids from their points (no tile server): an equirectangular sketch, north up. */
+function GridMap(props: { grids: Grid[]; callUps: CallUp[] }) {
+  const W = 600;
+  const H = 400;
+  const PAD = 60;
+  const points = createMemo(() => {
+    const all = props.grids.flatMap((g) => [
+      ...(g.latitude != null && g.longitude != null ? [[g.latitude, g.longitude] as const] : []),
+      ...g.shifts.flatMap((s) => s.positions.map((p) => [p.latitude, p.longitude] as const)),
+    ]).concat(props.callUps.map((c) => [c.latitude, c.longitude] as const));
+    if (!all.length) return null;
+    const lats = all.map((p) => p[0]);
+    const lngs = all.map((p) => p[1]);
+    const [minLat, maxLat, minLng, maxLng] = [Math.min(...lats), Math.max(...lats), Math.min(...lngs), Math.max(...lngs)];
+    const k = Math.cos(((minLat + maxLat) / 2) * (Math.PI / 180));
+    const span = Math.max((maxLng - minLng) * k, maxLat - minLat, 0.002);
+    const scale = Math.min(W - 2 * PAD, H - 2 * PAD) / span;
+    const cx = (minLng + maxLng) / 2;
+    const cy = (minLat + maxLat) / 2;
+    return (lat: number, lng: number) => [W / 2 + (lng - cx) * k * scale, H / 2 - (lat - cy) * scale] as const;
+  });
+  return (
+    <Show when={points()} fallback={<p class="muted">{tr("网格未设置坐标，无法绘图", "The grids have no coordinates to draw")}</p>}>
+      {(project) => (
+        <svg class="grid-map" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={tr("网格地图：网格位置与签到位置", "Map of the grids and check-in positions")} data-testid="watch-map">
+          <rect x="0" y="0" width={W} height={H} class="map-bg" />
+          <For each={props.grids.filter((g) => g.latitude != null && g.longitude != null)}>
+            {(g) => {
+              const xy = () => project()(g.latitude!, g.longitude!);
+              const state = () => (sum(g, "missing") > 0 ? "missing" : g.shifts.length === 0 ? "idle" : sum(g, "checkedIn") > 0 ? "ok" : "waiting");
+              return (
+                <g class={`map-grid ${state()}`}>
+                  <circle cx={xy()[0]} cy={xy()[1]} r="14" />
+                  <text x={xy()[0] + 20} y={xy()[1] - 2}>{g.name}</text>
+                  <text x={xy()[0] + 20} y={xy()[1] + 15} class="map-count">{tr("到岗", "In")} {sum(g, "checkedIn")}/{sum(g, "expected")}</text>
+                </g>
+              );
+            }}
+          </For>
+          <For each={props.grids.flatMap((g) => g.shifts.flatMap((s) => s.positions))}>
+            {(p) => <circle cx={project()(p.latitude, p.longitude)[0]} cy={project()(p.latitude, p.longitude)[1]} r="5" class={p.flagged ? "map-pos flagged" : "map-pos"} />}
+          </For>
+          <For each={props.callUps}>
+            {(c) => {
+              const xy = () => project()(c.latitude, c.longitude);
+              return (
+                <g class="map-callup">
+                  <rect x={xy()[0] - 9} y={xy()[1] - 9} width="18" height="18" transform={`rotate(45 ${xy()[0]} ${xy()[1]})`} />
+                  <text x={xy()[0] + 16} y={xy()[1] + 5}>{tr("召集", "Call-up")}：{c.reason}</text>
+                </g>
+              );
+            }}
+          </For>
+        </svg>
+      )}
+    </Show>
+  );
+}
 
 export default function Watch() {
   const s = useSession();
+  const [params, setParams] = useSearchParams();
+  const wall = () => params.wall === "1";
   const feed = createPatrolFeed(s.stationId, useClient());
+  const [q, refetch] = createQuery({ query: CommandViewDocument, variables: () => ({ stationId: s.stationId() ?? "" }), pause: () => !s.stationId() });
+  const [calls, refetchCalls] = createQuery({ query: CommandCallUpsDocument, variables: () => ({ stationId: s.stationId() ?? "" }), pause: () => !s.stationId() });
+  const callUps = () => calls.data?.mobilizations?.edges.map((e) => e.node) ?? [];
+  const reload = () => (refetch({ requestPolicy: "network-only" }), refetchCalls({ requestPolicy: "network-only" }));
+  // One subscription set: each patrol event refreshes the counts (debounced); a minute's tick marks
+  // shifts that have just started.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  createEffect(on(() => feed.events()[0]?.cursor, (c) => c && (clearTimeout(timer), (timer = setTimeout(reload, 800))), { defer: true }));
+  const tick = setInterval(reload, 30_000);
+  onCleanup(() => (clearTimeout(timer), clearInterval(tick)));
+
   return (
-    <section>
+    <section class={wall() ? "watch wall" : "watch"} data-testid="watch">
       <div class="spread">
-        <h1>{tr("巡防动态", "Live patrol watch")}</h1>
-        <span class={`badge ${feed.status() === "live" ? "ok" : "warn"}`} role="status" data-testid="watch-status">
-          {feed.status() === "live" ? tr("实时", "Live") : feed.status() === "connecting" ? tr("连接中", "Connecting") : tr("重连中", "Reconnecting")}
+        <h1>{tr("指挥调度", "Command view")}</h1>
+        <span>
+          <span class={`badge ${feed.status() === "live" ? "ok" : "warn"}`} role="status" data-testid="watch-status">
+            {feed.status() === "live" ? tr("实时", "Live") : feed.status() === "connecting" ? tr("连接中", "Connecting") : tr("重连中", "Reconnecting")}
+          </span>{" "}
+          <button type="button" onClick={() => setParams({ wall: wall() ? undefined : "1" })} data-testid="watch-wall">
+            {wall() ? tr("退出大屏", "Leave wall mode") : tr("大屏模式", "Wall display")}
+          </button>
         </span>
       </div>
       <Show when={feed.error()}>
         <div class="alert" role="alert">{feed.error()}</div>
       </Show>
-      <div class="grid2">
-        <For each={feed.byGrid()}>
-          {([grid, c]) => (
-            <div class="card">
-              <strong>{grid}</strong>
-              <div class="muted">
-                {tr("签到", "In")} {c.in} · {tr("签退", "Out")} {c.out}
-                <Show when={c.noShow}> · <span class="text-bad">{tr("缺勤", "No-show")} {c.noShow}</span></Show>
-                <Show when={c.flagged}> · <span class="text-warn">{tr("定位异常", "Flagged")} {c.flagged}</span></Show>
+      <div class="watch-body">
+        <QueryView query={q} select={(d) => d.commandView} retry={reload}>
+          {(grids) => (
+            <>
+              <div class="card watch-map">
+                <GridMap grids={grids()} callUps={callUps()} />
               </div>
-            </div>
+              <div class="card watch-grids">
+                <h2>{tr("今日及今晚班次", "Today's and tonight's shifts")}</h2>
+                <table data-testid="watch-grids">
+                  <thead>
+                    <tr>
+                      <th scope="col">{tr("网格", "Grid")}</th>
+                      <th scope="col">{tr("班次", "Shift")}</th>
+                      <th scope="col">{tr("应到", "Expected")}</th>
+                      <th scope="col">{tr("已签到", "In")}</th>
+                      <th scope="col">{tr("未到", "Missing")}</th>
+                      <th scope="col">{tr("缺勤", "No-shows")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={grids().filter((g) => g.shifts.length)} fallback={<tr><td colspan="6" class="muted">{tr("今日暂无班次", "No shifts today")}</td></tr>}>
+                      {(g) => (
+                        <For each={g.shifts}>
+                          {(sh, i) => (
+                            <tr class={sh.missing > 0 ? "missing" : ""}>
+                              <Show when={i() === 0}><th scope="row" rowSpan={g.shifts.length}>{g.name || tr("未分网格", "No grid")}</th></Show>
+                              <td>{sh.title}<div class="muted">{formatTime(sh.startsAt)}–{formatTime(sh.endsAt)}{sh.started ? "" : tr("（未开始）", " (not started)")}</div></td>
+                              <td>{sh.expected}/{sh.capacity}</td>
+                              <td>{sh.checkedIn}</td>
+                              <td>{sh.missing > 0 ? <strong class="text-bad">{sh.missing}</strong> : sh.missing}</td>
+                              <td>{sh.noShows}</td>
+                            </tr>
+                          )}
+                        </For>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            </>
           )}
-        </For>
+        </QueryView>
+        <div class="card watch-feed">
+          <h2>{tr("进行中的召集", "Active call-ups")}</h2>
+          <ul class="feed" data-testid="watch-callups">
+            <For each={callUps()} fallback={<li class="muted">{tr("暂无召集", "No active call-ups")}</li>}>
+              {(c) => (
+                <li class={c.counts.accepted < c.wanted ? "noshow" : ""}>
+                  <strong>{c.reason}</strong> · {c.place} · {tr("已响应", "Accepted")} {c.counts.accepted}/{c.wanted}
+                  <div class="muted">{(c.responders?.edges ?? []).map((e) => `${e.node.displayName}${e.node.etaMinutes != null ? tr(`（${e.node.etaMinutes}分钟到）`, ` (${e.node.etaMinutes} min)`) : ""}`).join("、") || tr("等待响应…", "Waiting for answers…")}</div>
+                </li>
+              )}
+            </For>
+          </ul>
+          <h2>{tr("实时签到", "Live check-ins")}</h2>
+          <ul class="feed" aria-live="polite" data-testid="watch-feed">
+            <For each={feed.events()} fallback={<li class="muted">{tr("等待签到…", "Waiting for check-ins…")}</li>}>
+              {(e) => (
+                <li class={e.kind === "NO_SHOW" ? "noshow" : e.flagged ? "flagged" : ""}>
+                  <span class="seats">{formatClock(e.at)}</span> <strong>{e.claim.volunteer.displayName}</strong> {label("PatrolEventKind", e.kind)} · {e.shift.title}
+                  <Show when={e.shift.grid}> · {e.shift.grid!.name}</Show>
+                  <Show when={e.method}> · {label("CheckInMethod", e.method)}</Show>
+                  <Show when={e.flagged}> · <Badge text={tr("定位偏离网格", "GPS far from grid")} tone="warn" /></Show>
+                </li>
+              )}
+            </For>
+          </ul>
+        </div>
       </div>
-      <ul class="feed card" aria-live="polite" data-testid="watch-feed">
-        <For each={feed.events()} fallback={<li class="muted">{tr("等待签到…", "Waiting for check-ins…")}</li>}>
-          {(e) => (
-            <li class={e.kind === "NO_SHOW" ? "noshow" : e.flagged ? "flagged" : ""}>
-              <span class="seats">{formatClock(e.at)}</span> <strong>{e.claim.volunteer.displayName}</strong> {label("PatrolEventKind", e.kind)} · {e.shift.title}
-              <Show when={e.shift.grid}> · {e.shift.grid!.name}</Show>
-              <Show when={e.method}> · {label("CheckInMethod", e.method)}</Show>
-              <Show when={e.flagged}> · <Badge text={tr("定位偏离网格", "GPS far from grid")} tone="warn" /></Show>
-            </li>
-          )}
-        </For>
-      </ul>
     </section>
   );
 }

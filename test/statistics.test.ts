@@ -1,0 +1,272 @@
+// Every figure of stationStatistics recomputed with its own plain SQL on generated records.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { clock } from "../api/src/clock.js";
+import { prisma } from "../api/src/db.js";
+import { gql, signIn, startApp } from "./support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let officer: string;
+let otherOfficer: string;
+
+// The period: March 2031, Asia/Shanghai. Records are generated from mid-February to mid-April so
+// that its edges matter.
+const FROM = new Date("2031-02-28T16:00:00.000Z");
+const TO = new Date("2031-03-31T16:00:00.000Z");
+const HOUR = 3_600_000;
+
+/** A small deterministic generator, so a failure reproduces. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+async function generate(stationId: string, seed: number) {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const team = await prisma.team.findFirstOrThrow({ where: { stationId } });
+  const grids = await prisma.grid.findMany({ where: { stationId } });
+  const account = await prisma.account.findFirstOrThrow();
+  const vols = [];
+  for (let i = 0; i < 16; i++) {
+    const v = await prisma.volunteer.create({ data: { name: `统计${seed}-${i}`, displayName: `统计${i}`, phone: `1390${seed}${String(i).padStart(4, "0")}` } });
+    // joined somewhere between January and May: some before, some in, some after the period
+    await prisma.teamMembership.create({ data: { teamId: team.id, volunteerId: v.id, joinedAt: new Date(Date.UTC(2031, 0, 1) + r() * 140 * 24 * HOUR) } });
+    vols.push(v);
+  }
+  for (let i = 0; i < 60; i++) {
+    const startsAt = new Date(Date.UTC(2031, 1, 14) + Math.floor(r() * 60 * 48) * HOUR / 2);
+    const capacity = 1 + Math.floor(r() * 4);
+    const shift = await prisma.shift.create({
+      data: {
+        stationId, teamId: team.id, gridId: r() < 0.15 ? null : pick(grids).id, kind: pick(["PATROL", "NIGHT_PATROL", "PUBLICITY"] as const),
+        title: "巡逻", startsAt, endsAt: new Date(startsAt.getTime() + (1 + Math.floor(r() * 6)) * HOUR / 2), capacity,
+        status: r() < 0.1 ? "CANCELLED" : "OPEN", postCode: "123456", createdById: account.id,
+      },
+    });
+    const people = [...vols].sort(() => r() - 0.5).slice(0, Math.floor(r() * 6));
+    for (const v of people) {
+      const status = pick(["CONFIRMED", "WAITLISTED", "CANCELLED", "NO_SHOW", "COMPLETED", "COMPLETED"] as const);
+      const checkedIn = status === "COMPLETED" || (status === "CONFIRMED" && r() < 0.5);
+      await prisma.shiftClaim.create({
+        data: {
+          shiftId: shift.id, volunteerId: v.id, status, checkedInAt: checkedIn ? startsAt : null,
+          minutesServed: status === "COMPLETED" ? 30 + Math.floor(r() * 150) : null,
+        },
+      });
+    }
+  }
+  for (let i = 0; i < 40; i++) {
+    const v = pick(vols);
+    const reason = pick(["PATROL_HOURS", "COMMENDATION", "REDEMPTION", "ADJUSTMENT", "REVERSAL"] as const);
+    const amount = reason === "REDEMPTION" ? -Math.ceil(r() * 100) : reason === "REVERSAL" || reason === "ADJUSTMENT" ? Math.round((r() - 0.5) * 100) : Math.ceil(r() * 100);
+    await prisma.pointsEntry.create({
+      data: { volunteerId: v.id, stationId, amount, reason, source: `stat:${seed}:${i}`, createdAt: new Date(Date.UTC(2031, 1, 14) + r() * 60 * 24 * HOUR) },
+    });
+  }
+  for (let i = 0; i < 12; i++) {
+    const at = new Date(Date.UTC(2031, 1, 14) + r() * 60 * 24 * HOUR);
+    const v = pick(vols);
+    const deed = await prisma.goodDeed.create({
+      data: { stationId, teamId: team.id, volunteerId: v.id, category: "OTHER", title: "好事", story: "……", occurredAt: at, status: "APPROVED", submittedById: account.id },
+    });
+    await prisma.commendation.create({ data: { goodDeedId: deed.id, stationId, teamId: team.id, volunteerId: v.id, approvedAt: at } });
+  }
+  // 一键召集: some reach the wanted count, some do not; acceptances arrive in random order
+  for (let i = 0; i < 30; i++) {
+    const startedAt = new Date(Date.UTC(2031, 1, 14) + r() * 60 * 24 * HOUR);
+    const m = await prisma.mobilization.create({
+      data: { stationId, reason: "走失老人", place: "府山公园", latitude: 30, longitude: 120.58, radiusMeters: 1000, wanted: 1 + Math.floor(r() * 3), escalateAfterMinutes: 10, startedById: account.id, startedAt },
+    });
+    for (const v of [...vols].sort(() => r() - 0.5).slice(0, Math.floor(r() * 8))) {
+      const response = pick(["ACCEPTED", "ACCEPTED", "DECLINED", "PENDING"] as const);
+      await prisma.mobilizationResponder.create({
+        data: { mobilizationId: m.id, volunteerId: v.id, wave: 1, response, respondedAt: response === "PENDING" ? null : new Date(startedAt.getTime() + Math.floor(r() * 3600) * 1000) },
+      });
+    }
+  }
+}
+
+const STATS = `query ($stationId: ID!, $from: DateTime!, $to: DateTime!) {
+  stationStatistics(stationId: $stationId, from: $from, to: $to) {
+    stationName activeVolunteers newVolunteers serviceMinutes shiftsPublished shiftsFilled shiftsCancelled noShows
+    commendations pointsIssued pointsRedeemed callUps callUpsReachedWanted medianMinutesToWanted
+    grids { gridId shifts expected checkedIn noShows } coverage { gridId weekday hour personHours }
+    partners { partnerId personShifts minutes } days { day shifts checkIns minutes }
+  }
+}`;
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  await generate(demo.fushan.id, 7);
+  await generate(demo.changqing.id, 8);
+  app = await startApp();
+  officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  otherOfficer = await signIn(app, DEMO_PHONES.changqingOfficer);
+}, 120_000);
+afterAll(() => app?.stop());
+afterEach(() => clock.reset());
+
+const one = async (sql: string, ...params: unknown[]) => Number(Object.values((await prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params))[0]!)[0] ?? 0);
+
+describe("stationStatistics", () => {
+  it("recomputes every figure from the records", async () => {
+    const res = await gql(app, STATS, { stationId: gid("Station", demo.fushan.id), from: FROM.toISOString(), to: TO.toISOString() }, officer);
+    expect(res.errors).toBeUndefined();
+    const s = res.data!.stationStatistics;
+    const st = demo.fushan.id;
+    // the shifts of the period, written once and used by the checks below
+    const inPeriod = `s."stationId" = $1::uuid AND s."startsAt" >= $2 AND s."startsAt" < $3`;
+    const want = {
+      stationName: "府山派出所",
+      activeVolunteers: await one(`SELECT count(*) FROM (SELECT DISTINCT c."volunteerId" FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod} AND c."checkedInAt" IS NOT NULL) x`, st, FROM, TO),
+      newVolunteers: await one(
+        `SELECT count(*) FROM "Volunteer" v WHERE (SELECT min(m."joinedAt") FROM "TeamMembership" m, "Team" t WHERE t.id = m."teamId" AND t."stationId" = $1::uuid AND m."volunteerId" = v.id) >= $2::timestamptz AND (SELECT min(m."joinedAt") FROM "TeamMembership" m, "Team" t WHERE t.id = m."teamId" AND t."stationId" = $1::uuid AND m."volunteerId" = v.id) < $3::timestamptz`,
+        st, FROM, TO,
+      ),
+      serviceMinutes: await one(`SELECT sum(c."minutesServed") FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod}`, st, FROM, TO),
+      shiftsPublished: await one(`SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED'`, st, FROM, TO),
+      shiftsFilled: await one(
+        `SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' AND s.capacity <= (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW'))`,
+        st, FROM, TO,
+      ),
+      shiftsCancelled: await one(`SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status = 'CANCELLED'`, st, FROM, TO),
+      noShows: await one(`SELECT count(*) FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod} AND c.status = 'NO_SHOW'`, st, FROM, TO),
+      commendations: await one(`SELECT count(*) FROM "Commendation" WHERE "stationId" = $1::uuid AND "approvedAt" >= $2 AND "approvedAt" < $3`, st, FROM, TO),
+      pointsIssued: await one(`SELECT sum(amount) FROM "PointsEntry" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3 AND amount > 0 AND reason IN ('PATROL_HOURS', 'COMMENDATION', 'ADJUSTMENT')`, st, FROM, TO),
+      pointsRedeemed: await one(`SELECT -sum(amount) FROM "PointsEntry" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3 AND reason = 'REDEMPTION'`, st, FROM, TO),
+    };
+    // call-ups: the wanted-th acceptance of each, then the median over those that had one
+    const reached = `SELECT extract(epoch FROM (SELECT r."respondedAt" FROM "MobilizationResponder" r WHERE r."mobilizationId" = m.id AND r.response = 'ACCEPTED' AND r."respondedAt" IS NOT NULL
+        ORDER BY r."respondedAt" OFFSET m.wanted - 1 LIMIT 1) - m."startedAt") / 60 AS minutes
+      FROM "Mobilization" m WHERE m."stationId" = $1::uuid AND m."startedAt" >= $2 AND m."startedAt" < $3`;
+    const minutes = (await prisma.$queryRawUnsafe<{ minutes: unknown }[]>(reached, st, FROM, TO)).map((x) => x.minutes).filter((x) => x != null).map(Number).sort((a, b) => a - b);
+    const mid = minutes.length / 2;
+    Object.assign(want, {
+      callUps: await one(`SELECT count(*) FROM "Mobilization" WHERE "stationId" = $1::uuid AND "startedAt" >= $2 AND "startedAt" < $3`, st, FROM, TO),
+      callUpsReachedWanted: minutes.length,
+      medianMinutesToWanted: Math.round((minutes.length % 2 ? minutes[Math.floor(mid)]! : (minutes[mid - 1]! + minutes[mid]!) / 2) * 10) / 10,
+    });
+    const { grids, coverage, partners, days, ...totals } = s;
+    expect(totals).toEqual(want);
+    // the generated data exercises every figure
+    for (const [k, v] of Object.entries(want)) if (k !== "stationName") expect(v, k).toBeGreaterThan(0);
+
+    const gridRows = await prisma.$queryRawUnsafe<{ gridId: string | null; shifts: bigint; expected: bigint; checkedIn: bigint; noShows: bigint }[]>(
+      `SELECT s."gridId", count(*) AS shifts,
+        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW'))) AS expected,
+        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL)) AS "checkedIn",
+        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status = 'NO_SHOW')) AS "noShows"
+       FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' GROUP BY s."gridId"`,
+      st, FROM, TO,
+    );
+    const key = (g: { gridId: string | null }) => g.gridId ?? "";
+    expect([...grids].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+      gridRows
+        .map((g) => ({ gridId: g.gridId && gid("Grid", g.gridId), shifts: Number(g.shifts), expected: Number(g.expected), checkedIn: Number(g.checkedIn), noShows: Number(g.noShows) }))
+        .sort((a, b) => key(a).localeCompare(key(b))),
+    );
+
+    // coverage: every local hour of the period that a checked-in claim's shift overlaps
+    const cells = await prisma.$queryRawUnsafe<{ gridId: string | null; weekday: number; hour: number; n: bigint }[]>(
+      `SELECT s."gridId", extract(isodow FROM h)::int AS weekday, extract(hour FROM h)::int AS hour, count(*) AS n
+       FROM generate_series(($2::timestamptz AT TIME ZONE 'Asia/Shanghai') - interval '1 day', ($3::timestamptz AT TIME ZONE 'Asia/Shanghai') + interval '1 day', interval '1 hour') h,
+            "Shift" s, "ShiftClaim" c
+       WHERE ${inPeriod} AND c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL
+         AND h < s."endsAt" + interval '8 hours' AND h + interval '1 hour' > s."startsAt" + interval '8 hours'
+       GROUP BY 1, 2, 3`,
+      st, FROM, TO,
+    );
+    const cellKey = (c: { gridId: string | null; weekday: number; hour: number }) => `${c.gridId ?? ""}/${c.weekday}/${String(c.hour).padStart(2, "0")}`;
+    expect(Object.fromEntries(coverage.map((c: { personHours: number } & Parameters<typeof cellKey>[0]) => [cellKey(c), c.personHours]))).toEqual(
+      Object.fromEntries(cells.map((c) => [cellKey({ ...c, gridId: c.gridId && gid("Grid", c.gridId) }), Number(c.n)])),
+    );
+    expect(coverage.length).toBeGreaterThan(10);
+
+    const dayRows = await prisma.$queryRawUnsafe<{ day: string; shifts: bigint; checkIns: bigint; minutes: bigint }[]>(
+      `SELECT to_char(s."startsAt" + interval '8 hours', 'YYYY-MM-DD') AS day, count(*) AS shifts,
+        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL)) AS "checkIns",
+        sum((SELECT coalesce(sum(c."minutesServed"), 0) FROM "ShiftClaim" c WHERE c."shiftId" = s.id)) AS minutes
+       FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' GROUP BY 1 ORDER BY 1`,
+      st, FROM, TO,
+    );
+    expect(days).toEqual(dayRows.map((d) => ({ day: d.day, shifts: Number(d.shifts), checkIns: Number(d.checkIns), minutes: Number(d.minutes) })));
+
+    const partnerRows = await prisma.$queryRawUnsafe<{ id: string; n: bigint; m: bigint }[]>(
+      `SELECT p.id, (SELECT count(*) FROM "ShiftClaim" c, "Shift" s, "Volunteer" v WHERE c."shiftId" = s.id AND ${inPeriod} AND v.id = c."volunteerId" AND v."partnerId" = p.id AND c.status = 'COMPLETED') AS n,
+              (SELECT coalesce(sum(c."minutesServed"), 0) FROM "ShiftClaim" c, "Shift" s, "Volunteer" v WHERE c."shiftId" = s.id AND ${inPeriod} AND v.id = c."volunteerId" AND v."partnerId" = p.id AND c.status = 'COMPLETED') AS m
+       FROM "Partner" p WHERE p."stationId" = $1::uuid`,
+      st, FROM, TO,
+    );
+    expect(Object.fromEntries(partners.map((p: { partnerId: string; personShifts: number; minutes: number }) => [p.partnerId, [p.personShifts, p.minutes]]))).toEqual(
+      Object.fromEntries(partnerRows.map((p) => [gid("Partner", p.id), [Number(p.n), Number(p.m)]])),
+    );
+  });
+
+  it("gives a station's figures only to its officers and bounds the period", async () => {
+    const vars = { stationId: gid("Station", demo.fushan.id), from: FROM.toISOString(), to: TO.toISOString() };
+    const denied = await gql(app, STATS, vars, otherOfficer);
+    expect(denied.data?.stationStatistics).toBeNull();
+    expect(denied.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+    expect((await gql(app, STATS, vars, leader)).data?.stationStatistics).toBeNull();
+    const long = await gql(app, STATS, { ...vars, to: new Date(FROM.getTime() + 401 * 24 * HOUR).toISOString() }, officer);
+    expect(long.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const backwards = await gql(app, STATS, { ...vars, from: TO.toISOString(), to: FROM.toISOString() }, officer);
+    expect(backwards.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+const COMMAND = `query ($stationId: ID!) { commandView(stationId: $stationId) {
+  gridId name latitude longitude shifts { shiftId started expected checkedIn missing noShows positions { latitude longitude } } } }`;
+
+describe("commandView", () => {
+  it("counts expected, checked in, missing and no-shows per grid for the shifts around now", async () => {
+    const now = new Date("2031-03-10T12:00:00.000Z");
+    clock.advance(now.getTime() - Date.now());
+    // shifts around now: two started (one on a grid, one without), one ahead, one long over
+    const team = await prisma.team.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const account = await prisma.account.findFirstOrThrow();
+    const vols = await prisma.volunteer.findMany({ where: { name: { startsWith: "统计7-" } }, take: 5 });
+    for (const [startH, gridId] of [[-1, grid.id], [-0.5, null], [3, grid.id], [-8, grid.id]] as const) {
+      const startsAt = new Date(now.getTime() + startH * HOUR);
+      const shift = await prisma.shift.create({
+        data: { stationId: demo.fushan.id, teamId: team.id, gridId, kind: "PATROL", title: "当前巡逻", startsAt, endsAt: new Date(startsAt.getTime() + 2 * HOUR), capacity: 5, postCode: "123456", createdById: account.id },
+      });
+      for (const [i, status] of (["CONFIRMED", "CONFIRMED", "COMPLETED", "NO_SHOW", "WAITLISTED"] as const).entries()) {
+        const inNow = i === 0 || status === "COMPLETED";
+        await prisma.shiftClaim.create({
+          data: { shiftId: shift.id, volunteerId: vols[i]!.id, status, checkedInAt: inNow ? startsAt : null, checkInLat: inNow ? 30.0 : null, checkInLng: inNow ? 120.58 : null },
+        });
+      }
+    }
+    const res = await gql(app, COMMAND, { stationId: gid("Station", demo.fushan.id) }, officer);
+    expect(res.errors).toBeUndefined();
+    const rows = await prisma.$queryRawUnsafe<{ id: string; gridId: string | null; started: boolean; expected: bigint; checkedIn: bigint; missing: bigint; noShows: bigint }[]>(
+      `SELECT s.id, s."gridId", s."startsAt" <= $2 AS started,
+        (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW')) AS expected,
+        (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW') AND c."checkedInAt" IS NOT NULL) AS "checkedIn",
+        (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status = 'CONFIRMED' AND c."checkedInAt" IS NULL AND s."startsAt" <= $2) AS missing,
+        (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status = 'NO_SHOW') AS "noShows"
+       FROM "Shift" s WHERE s."stationId" = $1::uuid AND s.status <> 'CANCELLED' AND s."endsAt" > $2::timestamptz - interval '2 hours' AND s."startsAt" < $2::timestamptz + interval '18 hours'`,
+      demo.fushan.id, now,
+    );
+    const got = (res.data!.commandView as { gridId: string | null; shifts: { shiftId: string; positions: unknown[]; started: boolean; expected: number; checkedIn: number; missing: number; noShows: number }[] }[])
+      .flatMap((g) => g.shifts.map(({ shiftId, positions: _p, ...c }) => ({ shiftId, gridId: g.gridId, ...c })));
+    const want = rows.map((r) => ({ shiftId: gid("Shift", r.id), gridId: r.gridId && gid("Grid", r.gridId), started: r.started, expected: Number(r.expected), checkedIn: Number(r.checkedIn), missing: Number(r.missing), noShows: Number(r.noShows) }));
+    const byId = (a: { shiftId: string }, b: { shiftId: string }) => a.shiftId.localeCompare(b.shiftId);
+    expect(got.sort(byId)).toEqual(want.sort(byId));
+    expect(want.length).toBeGreaterThan(2);
+    expect(want.some((w) => w.missing > 0)).toBe(true);
+    expect(want.some((w) => !w.started)).toBe(true);
+    const positions = res.data!.commandView.flatMap((g: { shifts: { positions: unknown[] }[] }) => g.shifts.flatMap((x) => x.positions));
+    expect(positions).toContainEqual({ latitude: 30, longitude: 120.58 });
+    // every grid of the station is on the map, with its point
+    expect(res.data!.commandView.filter((g: { gridId: string | null }) => g.gridId).length).toBe(await prisma.grid.count({ where: { stationId: demo.fushan.id } }));
+    // the other station's officer is refused
+    expect((await gql(app, COMMAND, { stationId: gid("Station", demo.fushan.id) }, otherOfficer)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+});
