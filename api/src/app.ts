@@ -27,6 +27,8 @@ import { localeFrom, type Locale } from "./i18n.js";
 import { localizeErrors } from "./graphql/localize.js";
 import { startSocketSessions, trackSocket } from "./graphql/socket-sessions.js";
 import { schema } from "./schema/index.js";
+import { handleMedia } from "./media/route.js";
+import { uploadErrors, uploadFetchAPI } from "./media/upload.js";
 
 const webDist = path.join(repoRoot, "web/dist");
 
@@ -52,7 +54,9 @@ export function createGraphQL() {
     // Database unavailability answers 503 SERVICE_UNAVAILABLE; other unexpected errors are masked.
     maskedErrors: { maskError },
     logging: yogaLogger,
-    plugins: [requestObservability(), depthLimit, publicCachePlugin(), localizeErrors(), localizeUnavailable()],
+    // Multipart uploads (photos) within their limits: api/src/media/upload.ts.
+    fetchAPI: uploadFetchAPI,
+    plugins: [requestObservability(), depthLimit, publicCachePlugin(), localizeErrors(), localizeUnavailable(), uploadErrors()],
     context: async ({ request, req, wsViewer, wsLocale }) => {
       const address = req?.socket?.remoteAddress ?? null;
       if (wsViewer !== undefined) return createContext(wsViewer, wsLocale ?? "zh", address);
@@ -78,6 +82,7 @@ export async function buildApp() {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (handleOps(req, res, url.pathname)) return;
       if (url.pathname === "/graphql") return void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));
+      if (handleMedia(req, res, url)) return;
       return serveWeb(url.pathname, res);
     } catch (e) {
       failed(res, e);

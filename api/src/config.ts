@@ -10,6 +10,8 @@ function int(name: string, fallback: number): number {
 }
 
 const production = env.NODE_ENV === "production";
+/** The repository's own folder (config.ts is api/src/config.ts). */
+const root = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 const DEV_SECRET = "linshe-development-secret-do-not-use-in-production";
 if (production && !env.AUTH_SECRET) throw new Error("AUTH_SECRET must be set when NODE_ENV=production");
 
@@ -50,6 +52,14 @@ export const config = {
   logLevel: env.LOG_LEVEL || "info",
   /** How often each process reads new stored events (patrol log …) while it also waits for pub/sub hints. */
   eventsPollMs: Math.max(50, int("EVENTS_POLL_MS", 1000)),
+  /** Where photos are stored on local disk (api/src/media/storage.ts). */
+  uploadDir: env.UPLOAD_DIR || `${root}.data/uploads`,
+  /** Lifetime of a signed photo URL. */
+  mediaUrlTtlSeconds: Math.max(10, int("MEDIA_URL_TTL_SECONDS", 300)),
+  /** Public home-watch requests per client address and hour (api/src/modules/homewatch/rate-limit.ts). */
+  homeWatchRequestsPerHour: int("HOME_WATCH_REQUESTS_PER_HOUR", 5),
+  /** Confirmation-code look-ups per client address and hour. */
+  homeWatchLookupsPerHour: int("HOME_WATCH_LOOKUPS_PER_HOUR", 30),
 };
 
 export const MAX_PAGE_SIZE = 100;

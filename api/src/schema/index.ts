@@ -22,5 +22,10 @@ import "../modules/points/points.type.js";
 import "../modules/points/points.mutations.js";
 import "../modules/partner/agreement.type.js";
 import "../modules/partner/agreement.mutations.js";
+import "../media/upload.js";
+import "../media/photo.type.js";
+import "../modules/report/report.type.js";
+import "../modules/report/report.mutations.js";
+import "../modules/report/report.subscriptions.js";
 
 export const schema = builder.toSchema({ sortSchema: true });
