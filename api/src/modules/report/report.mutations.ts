@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { prisma } from "../../db.js";
 import type { PatrolReport as ReportRow } from "../../generated/prisma/client.js";
 import { dateTime, defineMutation, globalId, nonEmpty, optionalText, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { msg } from "../../i18n.js";
@@ -14,7 +15,8 @@ const photos = z
   .nullish();
 
 const reportPayload = (t: PayloadFieldBuilder<{ report: ReportRow }>) => ({
-  report: t.prismaField({ type: "PatrolReport", nullable: true, resolve: (_q, p) => p.report ?? null }),
+  // Read again with the selection asked for (relations, names) in one statement.
+  report: t.prismaField({ type: "PatrolReport", nullable: true, resolve: (query, p) => (p.report ? prisma.patrolReport.findUnique({ ...query, where: { id: p.report.id } }) : null) }),
 });
 
 defineMutation("submitPatrolReport", {
