@@ -27,5 +27,9 @@ import "../media/photo.type.js";
 import "../modules/report/report.type.js";
 import "../modules/report/report.mutations.js";
 import "../modules/report/report.subscriptions.js";
+import "../modules/mediation/mediation.type.js";
+import "../modules/mediation/mediation.mutations.js";
+import "../modules/homewatch/homewatch.type.js";
+import "../modules/homewatch/homewatch.mutations.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

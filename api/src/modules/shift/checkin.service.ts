@@ -177,14 +177,20 @@ export async function closeFinishedShifts(now = clock.now()): Promise<{ noShows:
 }
 
 /**
- * Runs closeFinishedShifts and agreement expiry every `intervalMs` in this process until stopped.
+ * Runs closeFinishedShifts, agreement expiry and the home-watch erasure every `intervalMs` in this
+ * process until stopped.
  * The returned stop waits for a sweep in progress to finish (graceful shutdown).
  */
 export function startShiftSweeper(intervalMs = 60_000): () => Promise<void> {
   let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = Promise.all([closeFinishedShifts(), import("../partner/agreement.service.js").then((m) => m.expireAgreements())])
+    running = Promise.all([
+      closeFinishedShifts(),
+      import("../partner/agreement.service.js").then((m) => m.expireAgreements()),
+      // 长假照看: personal data erased 30 days after the return.
+      import("../homewatch/homewatch.service.js").then((m) => m.eraseExpiredHomeWatch()),
+    ])
       .then(() => void metrics.sweeperRuns.inc({ result: "ok" }))
       .catch((e) => {
         metrics.sweeperRuns.inc({ result: "error" });
