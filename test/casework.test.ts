@@ -289,3 +289,277 @@ describe("patrol findings: triage and the closed loop", () => {
     expect(theirs.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "shiftId"] });
   });
 });
+
+describe("mediation: 警民联调", () => {
+  const CREATE_MEDIATOR = `mutation ($input: CreateMediatorInput!) { createMediator(input: $input) { mediator { id displayName years fields isVolunteer successRate } userErrors { code message field } } }`;
+  const OPEN = `mutation ($input: OpenMediationCaseInput!) { openMediationCase(input: $input) { case { id status parties { name phone role } mediators { displayName } } userErrors { code message field } } }`;
+  const SESSION = `mutation ($input: RecordMediationSessionInput!) { recordMediationSession(input: $input) { session { id notes recordedByName } userErrors { code message field } } }`;
+  const CLOSE = `mutation ($input: CloseMediationCaseInput!) { closeMediationCase(input: $input) { case { id status outcome succeeded agreementText } userErrors { code message field } } }`;
+  const STATS = `query ($s: ID!) { node(id: $s) { ... on Station { mediationStats { open closed succeeded successRate byOutcome { outcome count } openByAge { bucket count } } } } }`;
+  const CASE = `query ($id: ID!) { node(id: $id) { ... on MediationCase { id status parties { name phone } sessions { notes } viewerCanWork } } }`;
+
+  it("a mediator volunteer and a named person; a case settles with its agreement and the rates change; parties stay private", async () => {
+    // The leader has the MEDIATION specialty; volunteer 150 has not.
+    const leaderVol = await demo.volunteer(DEMO_PHONES.haolinsheLeader);
+    const plain = await demo.volunteer(VOLUNTEER);
+    const noSpecialty = await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), volunteerId: gid("Volunteer", plain.id), years: 2 } }, officer);
+    expect(noSpecialty.data!.createMediator.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "volunteerId"] });
+    const wu = await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), volunteerId: gid("Volunteer", leaderVol.id), title: "老娘舅", years: 12, fields: ["NEIGHBOUR", "PROPERTY"] } }, officer);
+    expect(wu.data!.createMediator.mediator).toMatchObject({ displayName: leaderVol.displayName, years: 12, isVolunteer: true, successRate: null });
+    const judge = await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), displayName: "陈法官（退休）", title: "退休法官", years: 30, fields: ["FAMILY"] } }, officer);
+    const judgeId = judge.data!.createMediator.mediator.id;
+    const wuId = wu.data!.createMediator.mediator.id;
+    // Residents pick from the public list without signing in.
+    const pub = await gql(app, `query ($s: ID!) { mediators(stationId: $s, first: 10) { edges { node { displayName title years fields closedCases successRate } } } }`, { s: station() });
+    expect(pub.data!.mediators.edges.map((e: { node: { displayName: string } }) => e.node.displayName)).toEqual(["陈法官（退休）", leaderVol.displayName]);
+    // A volunteer cannot add mediators; another station's officer cannot either.
+    expect((await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), displayName: "x" } }, tok(VOLUNTEER))).data!.createMediator.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), displayName: "x" } }, otherOfficer)).data!.createMediator.userErrors[0].code).toBe("NOT_FOUND");
+
+    const before = (await gql(app, STATS, { s: station() }, officer)).data!.node.mediationStats;
+    const parties = [{ name: "张建国", phone: "13711112222", role: "APPLICANT" }, { name: "李秀英", phone: "13733334444", role: "RESPONDENT" }];
+    const opened = await gql(app, OPEN, { input: { stationId: station(), category: "NEIGHBOUR", summary: "楼上装修漏水，双方就赔偿金额争执", source: "RESIDENT", parties, mediatorIds: [wuId] } }, officer);
+    expect(opened.data!.openMediationCase.userErrors).toEqual([]);
+    const c = opened.data!.openMediationCase.case;
+    expect(c.parties).toEqual(parties.map(({ name, phone, role }) => ({ name, phone, role })));
+    // A mediator of another station cannot be put on it.
+    const changqingMediator = await prisma.mediator.create({ data: { stationId: demo.changqing.id, displayName: "长庆调解员", years: 3 } });
+    const wrong = await gql(app, OPEN, { input: { stationId: station(), category: "NEIGHBOUR", summary: "x", source: "OTHER", parties, mediatorIds: [gid("Mediator", changqingMediator.id)] } }, officer);
+    expect(wrong.data!.openMediationCase.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "mediatorIds", "0"] });
+
+    // The case's mediator (老吴, signed in as the leader) sees the parties and records a session; the
+    // judge has no account; a volunteer and another station's officer see nothing.
+    const asMediator = await gql(app, CASE, { id: c.id }, leader);
+    expect(asMediator.data!.node).toMatchObject({ status: "OPEN", viewerCanWork: true, parties: [{ name: "张建国", phone: "13711112222" }, { name: "李秀英", phone: "13733334444" }] });
+    for (const t of [tok(VOLUNTEER), otherOfficer, null]) expect((await gql(app, CASE, { id: c.id }, t)).data!.node).toBeNull();
+    const leaderAccount = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } });
+    expect(await prisma.notification.count({ where: { accountId: leaderAccount.id, kind: "MEDIATION_ASSIGNED" } })).toBe(1);
+    const session = await gql(app, SESSION, { input: { caseId: c.id, heldAt: inMinutes(-30), place: "警民联调工作室", notes: "双方到场，查看漏水现场，初步同意按维修报价分担" } }, leader);
+    expect(session.data!.recordMediationSession.session).toMatchObject({ recordedByName: leaderVol.displayName });
+    expect((await gql(app, SESSION, { input: { caseId: c.id, heldAt: inMinutes(-30), notes: "x" } }, tok(VOLUNTEER))).data!.recordMediationSession.userErrors[0].code).toBe("FORBIDDEN");
+
+    // Settling needs the agreement's text.
+    const noText = await gql(app, CLOSE, { input: { caseId: c.id, outcome: "SETTLED" } }, leader);
+    expect(noText.data!.closeMediationCase.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "agreementText"] });
+    const agreement = "一、楼上住户承担维修费用的70%计2100元；二、于2026年12月10日前付清；三、双方不再就此事争执。";
+    const settled = await gql(app, CLOSE, { input: { caseId: c.id, outcome: "SETTLED", agreementText: agreement } }, leader);
+    expect(settled.data!.closeMediationCase.case).toMatchObject({ status: "CLOSED", outcome: "SETTLED", succeeded: true, agreementText: agreement });
+    expect((await gql(app, CLOSE, { input: { caseId: c.id, outcome: "FAILED" } }, officer)).data!.closeMediationCase.userErrors[0].code).toBe("CONFLICT");
+
+    // A second case fails; a third is still open: the station's rate is 1 of 2, the mediator's 1 of 1.
+    const second = (await gql(app, OPEN, { input: { stationId: station(), category: "FAMILY", summary: "家庭财产纠纷", source: "POLICE", parties: [parties[0]], mediatorIds: [judgeId] } }, officer)).data!.openMediationCase.case;
+    await gql(app, CLOSE, { input: { caseId: second.id, outcome: "FAILED" } }, officer);
+    await gql(app, OPEN, { input: { stationId: station(), category: "PROPERTY", summary: "物业费争议", source: "COMMUNITY", parties: [parties[1]], mediatorIds: [wuId, judgeId] } }, officer);
+    const after = (await gql(app, STATS, { s: station() }, officer)).data!.node.mediationStats;
+    expect(after.closed - before.closed).toBe(2);
+    expect(after.succeeded - before.succeeded).toBe(1);
+    expect(after.successRate).toBe(Math.round(((before.succeeded + 1) / (before.closed + 2)) * 1000) / 1000);
+    expect(after.openByAge.find((a: { bucket: string }) => a.bucket === "WITHIN_7_DAYS").count - before.openByAge.find((a: { bucket: string }) => a.bucket === "WITHIN_7_DAYS").count).toBe(1);
+    const profile = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Mediator { closedCases openCases successRate } } }`, { id: wuId });
+    expect(profile.data!.node).toEqual({ closedCases: 1, openCases: 1, successRate: 1 });
+    const judgeProfile = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Mediator { closedCases successRate } } }`, { id: judgeId });
+    expect(judgeProfile.data!.node).toEqual({ closedCases: 1, successRate: 0 });
+    // Only officers see the station's numbers.
+    expect((await gql(app, STATS, { s: station() }, leader)).data?.node?.mediationStats ?? null).toBeNull();
+    // Audit: opening and closing, no party's name or phone.
+    const audit = await prisma.auditEntry.findMany({ where: { targetId: raw(c.id) } });
+    expect(audit.map((a) => a.action).sort()).toEqual(["mediation.close", "mediation.open"]);
+    expect(audit.some((a) => /张建国|13711112222/.test(a.summary))).toBe(false);
+  });
+
+  it("counts open cases by age", async () => {
+    const s = await prisma.station.create({ data: { name: "调解统计派出所", city: "奉化", district: "奉化区" } });
+    const acc = (await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.changqingOfficer } })).id;
+    await prisma.accountRole.create({ data: { accountId: acc, role: "OFFICER", stationId: s.id } });
+    const days = (n: number) => new Date(Date.now() - n * 86_400_000);
+    for (const age of [1, 3, 10, 45, 100, 200]) {
+      await prisma.mediationCase.create({ data: { stationId: s.id, category: "OTHER", summary: "x", source: "OTHER", openedById: acc, openedAt: days(age) } });
+    }
+    await prisma.mediationCase.create({ data: { stationId: s.id, category: "OTHER", summary: "x", source: "OTHER", openedById: acc, openedAt: days(300), status: "CLOSED", outcome: "JUDICIAL_CONFIRMATION", agreementText: "协议", closedAt: days(250) } });
+    const token = await signIn(app, DEMO_PHONES.changqingOfficer);
+    const stats = (await gql(app, STATS, { s: gid("Station", s.id) }, token)).data!.node.mediationStats;
+    expect(stats).toEqual({
+      open: 6, closed: 1, succeeded: 1, successRate: 1,
+      byOutcome: [{ outcome: "JUDICIAL_CONFIRMATION", count: 1 }],
+      openByAge: [{ bucket: "WITHIN_7_DAYS", count: 2 }, { bucket: "WITHIN_30_DAYS", count: 1 }, { bucket: "WITHIN_90_DAYS", count: 1 }, { bucket: "OVER_90_DAYS", count: 2 }],
+    });
+  });
+});
+
+describe("holiday home-watch: 长假照看", () => {
+  const REQUEST = `mutation ($input: RequestHomeWatchInput!) { requestHomeWatch(input: $input) { confirmationCode status { status stationName plannedVisits eraseAfter } userErrors { code message field } } }`;
+  const STATUS = `query ($code: String!) { homeWatchStatus(code: $code) { status stationName declineReason plannedVisits visits { visitedAt result } erased } }`;
+  const APPROVE = `mutation ($input: ApproveHomeWatchRequestInput!) { approveHomeWatchRequest(input: $input) { shiftCount request { id status team { name } shifts { id kind title place startsAt } } userErrors { code message field } } }`;
+  const DECLINE = `mutation ($input: DeclineHomeWatchRequestInput!) { declineHomeWatchRequest(input: $input) { request { id status declineReason } userErrors { code message field } } }`;
+  const LOG = `mutation ($input: LogHomeWatchVisitInput!) { logHomeWatchVisit(input: $input) { visit { id result note visitorName photos { url } } userErrors { code message field } } }`;
+  const SHIFT = `query ($id: ID!) { node(id: $id) { ... on Shift { kind title viewerCanLogVisit homeWatch { name phone address contactWhileAway viewerSeesDetails } homeWatchVisits { result note } } } }`;
+  const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+  const form = (over: Record<string, unknown> = {}) => ({
+    stationId: gid("Station", demo.changqing.id),
+    name: "周阿姨",
+    phone: "13655556666",
+    address: "杭州市拱墅区吴牙社区5幢2单元301",
+    awayFrom: days(1).toISOString(),
+    awayTo: days(4).toISOString(),
+    contactWhileAway: "女儿 13677778888",
+    notes: "阳台有花，门口有快递柜",
+    ...over,
+  });
+
+  beforeAll(async () => {
+    const { resetHomeWatchLimits } = await import("../api/src/modules/homewatch/homewatch.service.js");
+    resetHomeWatchLimits();
+  });
+
+  it("a resident asks without an account, the officer approves, shifts appear for the grid's team, a problem visit notifies the officer, the resident sees it by code", async () => {
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.changqing.id }, orderBy: { name: "asc" } });
+    const asked = await gql(app, REQUEST, { input: form({ gridId: gid("Grid", grid.id) }) });
+    expect(asked.data!.requestHomeWatch.userErrors).toEqual([]);
+    const code: string = asked.data!.requestHomeWatch.confirmationCode;
+    expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+    expect(asked.data!.requestHomeWatch.status).toMatchObject({ status: "PENDING", stationName: "长庆派出所", plannedVisits: [] });
+    // The code is stored only as its hash; the officer was told of the new request.
+    const row = await prisma.homeWatchRequest.findFirstOrThrow({ where: { phone: "13655556666" }, orderBy: { createdAt: "desc" } });
+    expect(row.codeHash).not.toContain(code.replace(/-/g, ""));
+    const officerAccount = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.changqingOfficer } });
+    expect(await prisma.notification.count({ where: { accountId: officerAccount.id, kind: "HOME_WATCH_REQUESTED" } })).toBeGreaterThan(0);
+    // Lower case and without dashes, the code still works; a wrong one finds nothing.
+    expect((await gql(app, STATUS, { code: code.toLowerCase().replace(/-/g, "") })).data!.homeWatchStatus.status).toBe("PENDING");
+    expect((await gql(app, STATUS, { code: "ABCD-EFGH-JKMN" })).data!.homeWatchStatus).toBeNull();
+
+    // The officer sees it in full; fushan's officer and a volunteer cannot approve it.
+    const id = gid("HomeWatchRequest", row.id);
+    const seen = await gql(app, `query ($id: ID!) { node(id: $id) { ... on HomeWatchRequest { name phone address suggestedTeam { name } viewerCanDecide } } }`, { id }, otherOfficer);
+    expect(seen.data!.node).toEqual({ name: "周阿姨", phone: "13655556666", address: "杭州市拱墅区吴牙社区5幢2单元301", suggestedTeam: { name: "吴牙社区安全委员会" }, viewerCanDecide: true });
+    expect((await gql(app, APPROVE, { input: { requestId: id } }, officer)).data!.approveHomeWatchRequest.userErrors[0].code).toBe("NOT_FOUND");
+    expect((await gql(app, APPROVE, { input: { requestId: id } }, tok(CHANGQING_VOLUNTEER))).data!.approveHomeWatchRequest.userErrors[0].code).toBe("FORBIDDEN");
+
+    const approved = await gql(app, APPROVE, { input: { requestId: id, visitTime: "09:30" } }, otherOfficer);
+    const result = approved.data!.approveHomeWatchRequest;
+    expect(result.userErrors).toEqual([]);
+    expect(result.request.status).toBe("APPROVED");
+    expect(result.request.team.name).toBe("吴牙社区安全委员会");
+    expect(result.shiftCount).toBeGreaterThanOrEqual(3);
+    expect(result.request.shifts.every((s: { kind: string; title: string; place: string }) => s.kind === "HOME_WATCH" && !s.title.includes("5幢") && !s.place.includes("5幢"))).toBe(true);
+    // 09:30 in Shanghai is 01:30 UTC.
+    expect(result.request.shifts.every((s: { startsAt: string }) => s.startsAt.slice(11, 16) === "01:30")).toBe(true);
+    expect((await gql(app, STATUS, { code })).data!.homeWatchStatus.plannedVisits).toHaveLength(result.shiftCount);
+    // Deciding twice is refused.
+    expect((await gql(app, DECLINE, { input: { requestId: id, reason: "x" } }, otherOfficer)).data!.declineHomeWatchRequest.userErrors[0].code).toBe("CONFLICT");
+
+    // A committee member claims the first visit: only then does the address show, in full, to them.
+    const first = result.request.shifts[0];
+    const before = await gql(app, SHIFT, { id: first.id }, tok(CHANGQING_VOLUNTEER));
+    expect(before.data!.node.homeWatch).toMatchObject({ viewerSeesDetails: false, name: "周**", phone: "136****6666" });
+    expect(before.data!.node.homeWatch.address).not.toContain("5幢");
+    expect(before.data!.node.homeWatchVisits).toBeNull();
+    const claim = await gql(app, CLAIM, { input: { shiftId: first.id } }, tok(CHANGQING_VOLUNTEER));
+    expect(claim.data!.claimShift.userErrors).toEqual([]);
+    const after = await gql(app, SHIFT, { id: first.id }, tok(CHANGQING_VOLUNTEER));
+    expect(after.data!.node.homeWatch).toMatchObject({ viewerSeesDetails: true, address: "杭州市拱墅区吴牙社区5幢2单元301", contactWhileAway: "女儿 13677778888" });
+    expect(after.data!.node.viewerCanLogVisit).toBe(true);
+    // The visit happens when the shift starts.
+    clock.advance(new Date(first.startsAt).getTime() - Date.now() + 5 * 60_000);
+
+    // A visit needs to be on the shift: fushan's volunteer cannot log one; a problem needs a note.
+    expect((await gql(app, LOG, { input: { shiftId: first.id, result: "ALL_FINE" } }, tok(VOLUNTEER))).data!.logHomeWatchVisit.userErrors[0].code).toBe("NOT_FOUND");
+    expect((await gql(app, LOG, { input: { shiftId: first.id, result: "PROBLEM" } }, tok(CHANGQING_VOLUNTEER))).data!.logHomeWatchVisit.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "note"] });
+    const officerNotes = () => prisma.notification.count({ where: { accountId: officerAccount.id, kind: "HOME_WATCH_PROBLEM" } });
+    const problemsBefore = await officerNotes();
+    await gql(app, LOG, { input: { shiftId: first.id, result: "ALL_FINE" } }, tok(CHANGQING_VOLUNTEER));
+    expect(await officerNotes()).toBe(problemsBefore);
+    const logged = await upload(app, LOG, { input: { shiftId: first.id, result: "PROBLEM", note: "一楼单元门被撬，已报110", photo: null } }, [{ path: "variables.input.photo", data: await jpegWithGps("#a44"), name: "door.jpg", type: "image/jpeg" }], tok(CHANGQING_VOLUNTEER));
+    expect(logged.body.data!.logHomeWatchVisit.userErrors).toEqual([]);
+    expect(logged.body.data!.logHomeWatchVisit.visit).toMatchObject({ result: "PROBLEM", note: "一楼单元门被撬，已报110" });
+    expect(logged.body.data!.logHomeWatchVisit.visit.photos).toHaveLength(1);
+    // At once: the notification row exists when the mutation answers.
+    expect(await officerNotes()).toBe(problemsBefore + 1);
+    const note = await prisma.notification.findFirstOrThrow({ where: { accountId: officerAccount.id, kind: "HOME_WATCH_PROBLEM" }, orderBy: { createdAt: "desc" } });
+    expect(note.body).toContain("一楼单元门被撬");
+    expect(note.body).not.toContain("5幢");
+
+    // The resident sees the visits' dates and results, nothing else.
+    const status = (await gql(app, STATUS, { code })).data!.homeWatchStatus;
+    expect(status.visits.map((v: { result: string }) => v.result)).toEqual(["ALL_FINE", "PROBLEM"]);
+    expect(JSON.stringify(status)).not.toContain("撬");
+  });
+
+  it("the officer declines with a reason the resident reads; dates and other stations' grids are checked; the form is rate limited", async () => {
+    const fushanGrid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const foreign = await gql(app, REQUEST, { input: form({ gridId: gid("Grid", fushanGrid.id) }) });
+    expect(foreign.data!.requestHomeWatch.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "gridId"] });
+    const backwards = await gql(app, REQUEST, { input: form({ awayFrom: days(5).toISOString(), awayTo: days(2).toISOString() }) });
+    expect(backwards.data!.requestHomeWatch.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "awayTo"] });
+    const badPhone = await gql(app, REQUEST, { input: form({ phone: "12345" }) });
+    expect(badPhone.data!.requestHomeWatch.userErrors[0].field).toEqual(["input", "phone"]);
+
+    const asked = await gql(app, REQUEST, { input: form({ phone: "13655550001" }) });
+    const code = asked.data!.requestHomeWatch.confirmationCode;
+    const row = await prisma.homeWatchRequest.findFirstOrThrow({ where: { phone: "13655550001" } });
+    const declined = await gql(app, DECLINE, { input: { requestId: gid("HomeWatchRequest", row.id), reason: "该地址不在本所辖区，请联系所在地派出所" } }, otherOfficer);
+    expect(declined.data!.declineHomeWatchRequest.request.status).toBe("DECLINED");
+    expect((await gql(app, STATUS, { code })).data!.homeWatchStatus).toMatchObject({ status: "DECLINED", declineReason: "该地址不在本所辖区，请联系所在地派出所" });
+    expect((await prisma.auditEntry.findFirstOrThrow({ where: { action: "homeWatch.decline", targetId: row.id } })).summary).not.toContain("13655550001");
+
+    // The same address may send only a few requests an hour; the refusal says how long to wait.
+    const { limits, resetHomeWatchLimits } = await import("../api/src/modules/homewatch/homewatch.service.js");
+    resetHomeWatchLimits();
+    const answers: string[] = [];
+    for (let i = 0; i < config.homeWatchRequestsPerHour + 1; i++) {
+      const r = await gql(app, REQUEST, { input: form({ phone: `1365555${String(1000 + i)}` }) });
+      answers.push(r.data!.requestHomeWatch.userErrors[0]?.code ?? "OK");
+    }
+    expect(answers).toEqual([...Array(config.homeWatchRequestsPerHour).fill("OK"), "RATE_LIMITED"]);
+    const limited = await gql(app, REQUEST, { input: form({ phone: "13655559999" }) });
+    expect(limited.data!.requestHomeWatch.userErrors[0].message).toMatch(/^提交过于频繁，请\d+分钟后再试$/);
+    // Guessing codes is limited too.
+    limits.lookups.reset();
+    let lookups = 0;
+    for (;;) {
+      const r = await gql(app, STATUS, { code: `ZZZZ-ZZZZ-${String(lookups).padStart(4, "2")}` });
+      if (r.errors) {
+        expect(r.errors[0]!.extensions!.code).toBe("RATE_LIMITED");
+        break;
+      }
+      lookups++;
+      expect(lookups).toBeLessThanOrEqual(config.homeWatchLookupsPerHour);
+    }
+    expect(lookups).toBe(config.homeWatchLookupsPerHour);
+    resetHomeWatchLimits();
+  });
+
+  it("erases name, phone, address and visit photos 30 days after the return, once, from any process", async () => {
+    const { eraseExpiredHomeWatch } = await import("../api/src/modules/homewatch/homewatch.service.js");
+    const asked = await gql(app, REQUEST, { input: form({ phone: "13655550002" }) });
+    const code = asked.data!.requestHomeWatch.confirmationCode;
+    const row = await prisma.homeWatchRequest.findFirstOrThrow({ where: { phone: "13655550002" } });
+    const approved = await gql(app, APPROVE, { input: { requestId: gid("HomeWatchRequest", row.id), visitTime: "15:00" } }, otherOfficer);
+    const shift = approved.data!.approveHomeWatchRequest.request.shifts[0];
+    expect((await gql(app, CLAIM, { input: { shiftId: shift.id } }, tok(CHANGQING_VOLUNTEER))).data!.claimShift.userErrors).toEqual([]);
+    clock.advance(new Date(shift.startsAt).getTime() - Date.now() + 60_000);
+    const visit = await upload(app, LOG, { input: { shiftId: shift.id, result: "ALL_FINE", note: "门窗完好", photo: null } }, [{ path: "variables.input.photo", data: await pngPhoto(), name: "ok.png", type: "image/png" }], tok(CHANGQING_VOLUNTEER));
+    expect(visit.body.data!.logHomeWatchVisit.userErrors).toEqual([]);
+    const photo = await prisma.photo.findFirstOrThrow({ where: { visitId: raw(visit.body.data!.logHomeWatchVisit.visit.id) } });
+    const file = path.join(config.uploadDir, photo.key);
+    await readFile(file);
+
+    // 29 days after the return nothing happens; at 31 days, two sweepers at once erase it exactly once.
+    expect(await eraseExpiredHomeWatch(new Date(row.awayTo.getTime() + 29 * 86_400_000))).toBe(0);
+    const later = new Date(row.awayTo.getTime() + 31 * 86_400_000);
+    const [a, b] = await Promise.all([eraseExpiredHomeWatch(later), eraseExpiredHomeWatch(later)]);
+    expect(a + b).toBeGreaterThanOrEqual(1);
+    const erased = await prisma.homeWatchRequest.findUniqueOrThrow({ where: { id: row.id } });
+    expect(erased).toMatchObject({ name: "", phone: "", address: "", contactWhileAway: "", notes: "" });
+    expect(erased.erasedAt).not.toBeNull();
+    expect(await prisma.photo.count({ where: { id: photo.id } })).toBe(0);
+    await expect(readFile(file)).rejects.toThrow();
+    expect((await prisma.homeWatchVisit.findFirstOrThrow({ where: { requestId: row.id } })).note).toBe("");
+    expect(await prisma.auditEntry.count({ where: { action: "homeWatch.erase", stationId: demo.changqing.id } })).toBeGreaterThanOrEqual(1);
+    // A second run finds nothing; the resident still sees dates and results, and that it was erased.
+    expect(await eraseExpiredHomeWatch(later)).toBe(0);
+    const status = (await gql(app, STATUS, { code })).data!.homeWatchStatus;
+    expect(status).toMatchObject({ status: "APPROVED", erased: true, visits: [{ result: "ALL_FINE" }] });
+    // Logging on an erased request is refused.
+    expect((await gql(app, LOG, { input: { shiftId: shift.id, result: "ALL_FINE" } }, tok(CHANGQING_VOLUNTEER))).data!.logHomeWatchVisit.userErrors[0].code).toBe("CONFLICT");
+  });
+});
