@@ -101,7 +101,7 @@ describe("patrol findings: photos", () => {
     const text = Buffer.from("这不是图片，只是改了扩展名的文本文件。\n".repeat(20));
     const fake = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null, null] } }, [photoPart(0, await jpegWithGps()), photoPart(1, text, "notes.jpg")], tok(VOLUNTEER));
     expect(fake.body.data!.submitPatrolReport.userErrors).toEqual([
-      { code: "VALIDATION", message: "不是有效的图片：只能上传 JPEG、PNG 或 WebP 格式的照片", field: ["input", "photos", "1"] },
+      { code: "VALIDATION", message: "第2张照片不是有效的图片：只能上传 JPEG、PNG 或 WebP 格式的照片", field: ["input", "photos", "1"] },
     ]);
     // Truncated JPEG: the right magic bytes, no picture.
     const truncated = (await jpegWithGps()).subarray(0, 300);

@@ -33,10 +33,30 @@ export interface ProcessedPhoto {
   height: number;
 }
 
-export const notAnImage = (field: string[]) =>
-  new UserFacingError("VALIDATION", msg("不是有效的图片：只能上传 JPEG、PNG 或 WebP 格式的照片", "Not a valid image: only JPEG, PNG or WebP photos can be uploaded"), field);
-export const tooLarge = (field: string[]) =>
-  new UserFacingError("VALIDATION", msg("照片太大：每张不能超过10MB", "Photo too large: at most 10 MB each"), field);
+/** "第2张" when the field is an item of a list of photos. */
+const nth = (field: string[]) => {
+  const last = field[field.length - 1] ?? "";
+  return /^\d+$/.test(last) ? Number(last) + 1 : null;
+};
+
+export const notAnImage = (field: string[]) => {
+  const n = nth(field);
+  return new UserFacingError(
+    "VALIDATION",
+    n
+      ? msg(`第${n}张照片不是有效的图片：只能上传 JPEG、PNG 或 WebP 格式的照片`, `Photo ${n} is not a valid image: only JPEG, PNG or WebP photos can be uploaded`)
+      : msg("不是有效的图片：只能上传 JPEG、PNG 或 WebP 格式的照片", "Not a valid image: only JPEG, PNG or WebP photos can be uploaded"),
+    field,
+  );
+};
+export const tooLarge = (field: string[]) => {
+  const n = nth(field);
+  return new UserFacingError(
+    "VALIDATION",
+    n ? msg(`第${n}张照片太大：每张不能超过10MB`, `Photo ${n} is too large: at most 10 MB each`) : msg("照片太大：不能超过10MB", "Photo too large: at most 10 MB"),
+    field,
+  );
+};
 
 export async function processPhoto(data: Buffer, field: string[]): Promise<ProcessedPhoto> {
   if (data.length > MAX_PHOTO_BYTES) throw tooLarge(field);
