@@ -25,6 +25,13 @@ import Review from "./pages/Review";
 import Partners from "./pages/Partners";
 import Teams from "./pages/Teams";
 import Board, { BoardPicker } from "./pages/Board";
+import Report from "./pages/Report";
+import Cases from "./pages/Cases";
+import Findings from "./pages/Findings";
+import Mediation from "./pages/Mediation";
+import MediationCase from "./pages/MediationCase";
+import HomeWatchRequests from "./pages/HomeWatchRequests";
+import HomeWatchForm, { HomeWatchStatusPage } from "./pages/HomeWatch";
 
 function WithSession(props: { children: JSX.Element }) {
   const [viewerQuery, refetch] = createQuery({ query: ViewerDocument, requestPolicy: "cache-and-network" });
@@ -129,6 +136,8 @@ function App() {
       <Route path="/login" component={Login} />
       <Route path="/board" component={BoardPicker} />
       <Route path="/board/:stationId" component={Board} />
+      <Route path="/home-watch" component={HomeWatchForm} />
+      <Route path="/home-watch/status" component={HomeWatchStatusPage} />
       <Route path="/" component={Private}>
         <Route path="/" component={Home} />
         <Route path="/shifts" component={ShiftBoard} />
@@ -140,6 +149,12 @@ function App() {
         <Route path="/review" component={Review} />
         <Route path="/partners" component={Partners} />
         <Route path="/teams" component={Teams} />
+        <Route path="/report" component={Report} />
+        <Route path="/cases" component={Cases} />
+        <Route path="/cases/findings" component={Findings} />
+        <Route path="/cases/mediation" component={Mediation} />
+        <Route path="/cases/mediation/:id" component={MediationCase} />
+        <Route path="/cases/homewatch" component={HomeWatchRequests} />
       </Route>
     </Router>
   );

@@ -5,6 +5,7 @@ import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { confirmDialog, promptDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
+import { HomeWatchVisitLog } from "../components/HomeWatchVisitLog";
 import { QueryView } from "../components/QueryView";
 import { SearchableSelect, type Option } from "../components/SearchableSelect";
 import { AssignShiftDocument, CancelShiftClaimDocument, CancelShiftDocument, CheckInDocument, CheckOutDocument, ShiftRosterDocument } from "../gql/graphql";
@@ -38,6 +39,9 @@ export default function Roster() {
               {formatSpan(s().startsAt, s().endsAt)} · {s().grid?.name ?? s().place} · <span class="seats">{s().seatsTaken}/{s().capacity}</span> · {tr("候补", "waitlist")} {s().waitlistLength}
               <Show when={s().status !== "OPEN"}> <Badge enum="ShiftStatus" value={s().status} /></Show>
             </p>
+            <Show when={s().kind === "HOME_WATCH"}>
+              <div class="card"><HomeWatchVisitLog shiftId={s().id} /></div>
+            </Show>
             <Show when={s().postCode}>
               <div class="card">{tr("岗点码（打印张贴于岗点）", "Post code (print it at the post)")}: <strong class="seats post-code">{s().postCode}</strong></div>
             </Show>
