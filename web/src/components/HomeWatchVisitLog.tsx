@@ -9,7 +9,7 @@ import { createAction } from "../lib/mutation";
 import { formatDate, formatDateTime } from "../lib/time";
 import { Badge } from "./Badge";
 import { Field, Form, FormErrors, Submit } from "./Field";
-import { PhotoPicker, PhotoStrip } from "./PhotoPicker";
+import { PhotoPicker, PhotoStrip, problemOn } from "./PhotoPicker";
 
 export function HomeWatchVisitLog(props: { shiftId: string }) {
   const [q, refetch] = createQuery({ query: HomeWatchShiftDocument, variables: () => ({ id: props.shiftId }), requestPolicy: "cache-and-network" });
@@ -64,7 +64,7 @@ export function HomeWatchVisitLog(props: { shiftId: string }) {
                 {(a) => <textarea {...a} maxLength={1000} value={note()} onInput={(e) => setNote(e.currentTarget.value)} />}
               </Field>
               <Field name="photo" label={tr("照片", "Photo")}>
-                {(a) => <PhotoPicker {...a} max={1} files={photos()} onChange={setPhotos} onProblem={(m) => form.setUserErrors(m ? [{ code: "VALIDATION", message: m, field: ["input", "photo"] }] : [])} />}
+                {(a) => <PhotoPicker {...a} max={1} files={photos()} onChange={setPhotos} onProblem={problemOn(form, "photo")} />}
               </Field>
               <FormErrors />
               <Submit pending={log.pending()}>{tr("记录照看", "Log visit")}</Submit>

@@ -2,6 +2,7 @@
 // API holds (at most `max`, 10 MB each) said at once instead of after a long upload. Whether a file
 // is really a JPEG, PNG or WebP is decided by the API from its bytes; its message shows on the field.
 import { createUniqueId, For, onCleanup, Show } from "solid-js";
+import type { FormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -37,6 +38,10 @@ export function admit(current: readonly File[], picked: readonly File[], max: nu
   return { files, problem: problems.length ? problems.join("；") : null };
 }
 
+/** onProblem for a picker inside a <Form>: the refusal shows on the field `name`, and goes when fixed. */
+export const problemOn = (form: FormState, name: string) => (message: string | null) =>
+  message ? form.setUserErrors([{ code: "VALIDATION", message, field: ["input", name] }]) : form.clearField(name);
+
 export function PhotoPicker(props: PhotoPickerProps) {
   const max = () => props.max ?? 6;
   const cameraId = `camera-${createUniqueId()}`;
@@ -47,7 +52,11 @@ export function PhotoPicker(props: PhotoPickerProps) {
     return u;
   };
   onCleanup(() => urls.forEach((u) => URL.revokeObjectURL(u)));
-  const add = (list: FileList | null, input: HTMLInputElement) => {
+  const add = (e: Event & { currentTarget: HTMLInputElement }) => {
+    // The enclosing Field clears its error on change: this refusal must outlive that.
+    e.stopPropagation();
+    const input = e.currentTarget;
+    const list = input.files;
     if (!list?.length) return;
     const { files, problem } = admit(props.files, [...list], max());
     props.onProblem(problem);
@@ -66,7 +75,7 @@ export function PhotoPicker(props: PhotoPickerProps) {
       <div class="row">
         {/* The camera straight away on a phone; the album (several at once) beside it. */}
         <label class="button" for={cameraId}>{tr("拍照", "Take a photo")}</label>
-        <input id={cameraId} class="file-hidden" type="file" accept={ACCEPT} capture="environment" disabled={props.files.length >= max()} onChange={(e) => add(e.currentTarget.files, e.currentTarget)} />
+        <input id={cameraId} class="file-hidden" type="file" accept={ACCEPT} capture="environment" disabled={props.files.length >= max()} onChange={add} />
         <input
           id={props.id}
           class="file-album"
@@ -76,7 +85,7 @@ export function PhotoPicker(props: PhotoPickerProps) {
           disabled={props.files.length >= max()}
           aria-invalid={props["aria-invalid"]}
           aria-describedby={props["aria-describedby"]}
-          onChange={(e) => add(e.currentTarget.files, e.currentTarget)}
+          onChange={add}
         />
       </div>
       <div class="muted">{tr(`JPEG、PNG 或 WebP，最多${max()}张，每张不超过10MB；照片中的位置等信息会被删除`, `JPEG, PNG or WebP, up to ${max()}, 10 MB each; location data in photos is removed`)}</div>

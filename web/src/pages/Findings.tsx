@@ -5,7 +5,7 @@ import { createEffect, createSignal, For, Show } from "solid-js";
 import { Checkbox } from "../components/Checkbox";
 import { promptDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
-import { PhotoPicker } from "../components/PhotoPicker";
+import { PhotoPicker, problemOn } from "../components/PhotoPicker";
 import { QueryView } from "../components/QueryView";
 import { ReportCard } from "../components/ReportCard";
 import {
@@ -106,7 +106,7 @@ function ResolveForm(props: { report: PatrolReportCardFragment; done: () => void
         {(a) => <textarea {...a} maxLength={2000} value={note()} onInput={(e) => setNote(e.currentTarget.value)} />}
       </Field>
       <Field name="photos" label={tr("整改照片", "Photos after")}>
-        {(a) => <PhotoPicker {...a} files={photos()} onChange={setPhotos} onProblem={(m) => form.setUserErrors(m ? [{ code: "VALIDATION", message: m, field: ["input", "photos"] }] : [])} />}
+        {(a) => <PhotoPicker {...a} files={photos()} onChange={setPhotos} onProblem={problemOn(form, "photos")} />}
       </Field>
       <FormErrors />
       <Submit pending={resolve.pending()} busyText={tr("上传中…", "Uploading…")}>{tr("办结", "Resolve")}</Submit>

@@ -3,7 +3,7 @@
 import { createQuery } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
-import { PhotoPicker } from "../components/PhotoPicker";
+import { PhotoPicker, problemOn } from "../components/PhotoPicker";
 import { QueryView } from "../components/QueryView";
 import { ReportCard } from "../components/ReportCard";
 import { toast } from "../components/Toast";
@@ -51,7 +51,6 @@ export default function Report() {
       setLocating(false);
     }
   };
-  const photoProblem = (m: string | null) => form.setUserErrors(m ? [{ code: "VALIDATION", message: m, field: ["input", "photos"] }] : []);
 
   return (
     <section>
@@ -117,7 +116,7 @@ export default function Report() {
           </div>
         </div>
         <Field name="photos" label={tr("现场照片", "Photos")}>
-          {(a) => <PhotoPicker {...a} files={photos()} onChange={setPhotos} onProblem={photoProblem} />}
+          {(a) => <PhotoPicker {...a} files={photos()} onChange={setPhotos} onProblem={problemOn(form, "photos")} />}
         </Field>
         <FormErrors />
         <p>
