@@ -9,7 +9,7 @@ import { clock } from "../api/src/clock.js";
 import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
-import { exifOf, jpegWithGps, pngPhoto, upload, webpPhoto } from "./support/casework.js";
+import { exifOf, jpegWithGps, noisyPhoto, pngPhoto, upload, webpPhoto } from "./support/casework.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 import { CHECK_IN, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
 
@@ -123,6 +123,32 @@ describe("patrol findings: photos", () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.errors![0]!.message).toBe("最多上传6张照片");
     expect(await prisma.patrolReport.count()).toBe(before);
+  });
+
+  it("takes photos beyond the 1 MB body limit within the upload limit; a form post without the CSRF header is refused", async () => {
+    const photo = await noisyPhoto();
+    expect(photo.length).toBeGreaterThan(config.maxBodyBytes);
+    const before = await prisma.patrolReport.count();
+    // What a page of another site could post: a multipart form without the header.
+    const forged = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, photo, "p.png", "image/png")], tok(VOLUNTEER), { "x-graphql-yoga-csrf": "" });
+    expect(forged.status).toBe(403);
+    expect(await prisma.patrolReport.count()).toBe(before);
+
+    const big = await submit(tok(VOLUNTEER), [photo]);
+    expect(big.userErrors).toEqual([]);
+    expect(big.report!.photos).toHaveLength(1);
+
+    // MAX_UPLOAD_BODY_BYTES bounds the whole multipart body (read per request).
+    const limit = config.maxUploadBodyBytes;
+    config.maxUploadBodyBytes = photo.length - 1;
+    try {
+      const over = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, photo, "p.png", "image/png")], tok(VOLUNTEER));
+      expect(over.status).toBe(413);
+      expect(over.body.errors![0]!.message).toBe("提交的内容太大");
+    } finally {
+      config.maxUploadBodyBytes = limit;
+    }
+    expect(await prisma.patrolReport.count()).toBe(before + 1);
   });
 
   it("refuses forged, altered and expired photo URLs and shows no URL to another station", async () => {

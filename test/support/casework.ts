@@ -1,4 +1,5 @@
-// Multipart uploads as browsers send them (GraphQL multipart request spec), and photos to send.
+// Multipart uploads as the web app sends them (GraphQL multipart request spec, with the CSRF header),
+// and photos to send.
 import sharp from "sharp";
 import type { App } from "../../api/src/app.js";
 import type { GqlResponse } from "./client.js";
@@ -11,12 +12,15 @@ export interface FilePart {
   type: string;
 }
 
+/** A header given as "" is left out. */
+const sent = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([, v]) => v !== ""));
+
 export async function upload<T = Record<string, any>>(app: App, query: string, variables: Record<string, unknown>, files: FilePart[], token?: string | null, headers: Record<string, string> = {}): Promise<{ status: number; body: GqlResponse<T> }> {
   const form = new FormData();
   form.set("operations", JSON.stringify({ query, variables }));
   form.set("map", JSON.stringify(Object.fromEntries(files.map((f, i) => [String(i), [f.path]]))));
   files.forEach((f, i) => form.set(String(i), new Blob([new Uint8Array(f.data)], { type: f.type }), f.name));
-  const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, body: form });
+  const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: sent({ "x-graphql-yoga-csrf": "1", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }), body: form });
   return { status: res.status, body: (await res.json()) as GqlResponse<T> };
 }
 
@@ -30,6 +34,9 @@ export function jpegWithGps(color = "#3a6", width = 800, height = 600): Promise<
     })
     .toBuffer();
 }
+
+/** A photo of noise: PNG cannot compress it, so it is several MB. */
+export const noisyPhoto = () => sharp({ create: { width: 1200, height: 1000, channels: 3, background: "#888", noise: { type: "gaussian", mean: 128, sigma: 60 } } }).png().toBuffer();
 
 export const pngPhoto = (color = "#c33") => sharp({ create: { width: 300, height: 200, channels: 4, background: color } }).png().toBuffer();
 export const webpPhoto = (color = "#33c") => sharp({ create: { width: 300, height: 200, channels: 3, background: color } }).webp().toBuffer();

@@ -16,6 +16,8 @@ process.env.LOG_LEVEL ??= "warn";
 // Photos go to a temporary folder of this test file, never to the repository's .data/.
 const uploads = process.env.UPLOAD_DIR ? null : mkdtempSync(path.join(os.tmpdir(), "linshe-uploads-"));
 if (uploads) process.env.UPLOAD_DIR = uploads;
+// Tests run many mutations as one account within a minute; test/limits.test.ts sets the real budget.
+process.env.RATE_LIMIT_MUTATIONS_PER_MINUTE ??= "1000000";
 
 afterAll(async () => {
   const { disconnect } = await import("../../api/src/db.js");

@@ -5,6 +5,7 @@ import { createFetch } from "@whatwg-node/fetch";
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { builder } from "../builder.js";
+import { config } from "../config.js";
 import { localeFrom, localize, msg } from "../i18n.js";
 import { MAX_PHOTO_BYTES, MAX_PHOTOS } from "./images.js";
 
@@ -47,6 +48,7 @@ export const uploadFetchAPI = createFetch({
 const LIMIT_MESSAGES: [RegExp, string][] = [
   [/File size limit exceeded/i, msg("照片太大：每张不能超过10MB", "Photo too large: at most 10 MB each")],
   [/Files limit exceeded/i, msg(`最多上传${MAX_PHOTOS}张照片`, `At most ${MAX_PHOTOS} photos`)],
+  [/Request body too large/i, msg("提交的内容太大", "Request too large")],
 ];
 
 /** Rewrites the parser's limit errors (413 / 400) into messages a person understands. */
@@ -64,6 +66,47 @@ export function uploadErrors(): Plugin {
         });
       });
       if (changed) setResult({ ...result, errors });
+    },
+  };
+}
+
+function tooLargeBody() {
+  return new GraphQLError("Request body too large", { extensions: { code: "REQUEST_ENTITY_TOO_LARGE", http: { status: 413 } } });
+}
+
+const isMultipart = (request: Request) => request.method === "POST" && !!request.headers.get("content-type")?.startsWith("multipart/form-data");
+
+/**
+ * yoga's own request body limit (maxRequestBodySize), which has one limit for every request: photos
+ * (multipart) get MAX_UPLOAD_BODY_BYTES, everything else MAX_BODY_BYTES. A Content-Length over it is
+ * refused before reading; a body without one (chunked) is counted while it is read.
+ */
+export function bodyLimit(): Plugin {
+  return {
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      const limit = isMultipart(request) ? config.maxUploadBodyBytes : config.maxBodyBytes;
+      const length = request.headers.get("content-length");
+      if (length != null) {
+        if (!/^\d+$/.test(length)) throw new GraphQLError("Content-Length header is invalid.", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+        if (Number(length) > limit) throw tooLargeBody();
+      }
+      if (!requestParser || !request.body) return;
+      const parse = requestParser;
+      setRequestParser((req) => {
+        let read = 0;
+        // A native body needs the native TransformStream (as in yoga's own limit, graphql-yoga#4583).
+        const Transform = req.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
+        const counted = req.body!.pipeThrough(
+          new Transform<Uint8Array, Uint8Array>({
+            transform(chunk, controller) {
+              read += chunk.byteLength;
+              if (read > limit) controller.error(tooLargeBody());
+              else controller.enqueue(chunk);
+            },
+          }),
+        );
+        return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: counted, duplex: "half" } as RequestInit));
+      });
     },
   };
 }

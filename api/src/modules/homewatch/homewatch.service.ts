@@ -252,7 +252,7 @@ export async function declineHomeWatchRequest(viewer: Viewer, input: { requestId
       data: { status: "DECLINED", declineReason: input.reason, decidedById: viewer.accountId, decidedAt: clock.now() },
     });
     if (!count) throw conflict(msg("该申请已处理", "This request has been decided"), ["input", "requestId"]);
-    await recordAudit(tx, { actor: viewer, stationId: request.stationId, action: "homeWatch.decline", targetType: "HomeWatchRequest", targetId: request.id, summary: `不予安排：${input.reason}`, clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: request.stationId, action: "homeWatch.decline", targetType: "HomeWatchRequest", targetId: request.id, summary: "不予安排", clientAddress });
     return tx.homeWatchRequest.findUniqueOrThrow({ where: { id: request.id } });
   }, TX);
 }

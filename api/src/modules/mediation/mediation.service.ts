@@ -61,7 +61,7 @@ export async function createMediator(viewer: Viewer, input: MediatorInput & { st
     const m = await tx.mediator.create({
       data: { stationId: station.id, volunteerId: input.volunteerId ?? null, displayName, title: input.title ?? "", years: input.years ?? 0, fields: input.fields ?? [], bio: input.bio ?? "" },
     });
-    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "mediator.create", targetType: "Mediator", targetId: m.id, summary: `调解员：${displayName}`, clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "mediator.create", targetType: "Mediator", targetId: m.id, summary: input.volunteerId ? "新增调解员（本所义警）" : "新增调解员", clientAddress });
     return m;
   }, TX);
   return mediator;

@@ -221,7 +221,7 @@ export async function assignPatrolReport(viewer: Viewer, input: AssignPatrolRepo
           link: `/cases/findings?report=${r.id}`,
         })),
     ]);
-    await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.assign", targetType: "PatrolReport", targetId: r.id, summary: note, clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.assign", targetType: "PatrolReport", targetId: r.id, summary: `分派给${input.officerId ? "民警" : input.teamId ? "队伍" : "共建单位"}${due}`, clientAddress });
     return r;
   }, TX);
   reportLog.notify();
@@ -260,7 +260,7 @@ export async function referPatrolReport(viewer: Viewer, input: { reportId: strin
     const r = await transition(tx, report, { status: "REFERRED", closedAt: now, closedById: viewer.accountId, referredTo: input.department, resolutionNote: input.note ?? null });
     await event(tx, r, "REFERRED", viewer.accountId, note, now);
     await notify(tx, toReporter(r, viewer, "你上报的隐患已移交其他部门", `${CATEGORY_LABEL[r.category]}：${note}`));
-    await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.refer", targetType: "PatrolReport", targetId: r.id, summary: note, clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.refer", targetType: "PatrolReport", targetId: r.id, summary: "移交其他部门", clientAddress });
     return r;
   }, TX);
   reportLog.notify();
@@ -274,7 +274,7 @@ export async function rejectPatrolReport(viewer: Viewer, input: { reportId: stri
     const r = await transition(tx, report, { status: "REJECTED", closedAt: now, closedById: viewer.accountId, rejectReason: input.reason });
     await event(tx, r, "REJECTED", viewer.accountId, input.reason, now);
     await notify(tx, toReporter(r, viewer, "你上报的隐患未予受理", `${CATEGORY_LABEL[r.category]}：${input.reason}`));
-    await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.reject", targetType: "PatrolReport", targetId: r.id, summary: `不予受理：${input.reason}`, clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.reject", targetType: "PatrolReport", targetId: r.id, summary: "不予受理", clientAddress });
     return r;
   }, TX);
   reportLog.notify();
