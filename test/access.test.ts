@@ -88,8 +88,32 @@ async function furnish(key: StationKey, stationId: string, teamId: string, ids: 
   const enrollment = await prisma.enrollment.create({
     data: { stationId, teamId, name: "待激活", displayName: "待激活", phone: key === "fushan" ? "13511110001" : "13511110002", codeHash: codeHash("X"), expiresAt: new Date(Date.now() + 86_400_000), createdById: officerAccount.id },
   });
-  const audit = await prisma.auditEntry.create({ data: { stationId, actorId: officerAccount.id, action: "points.adjust", targetType: "PointsEntry", targetId: entry.id, summary: "访问测试" } });
+  // Casework: a report by the station's volunteer assigned to its partner; a case mediated by the
+  // squad leader; a home-watch request visited by the volunteer.
   const volAccount = await prisma.account.findUniqueOrThrow({ where: { phone: vol.phone } });
+  const report = await prisma.patrolReport.create({
+    data: { stationId, gridId: grid.id, reporterAccountId: volAccount.id, reporterVolunteerId: vol.id, category: "FIRE_HAZARD", description: `访问测试隐患${key}`, status: "ASSIGNED", assignedPartnerId: partner.id, assignedAt: new Date() },
+  });
+  await prisma.photo.create({ data: { stationId, key: `2026/11/${key === "fushan" ? "0" : "1"}0000000-0000-7000-8000-000000000001.jpg`, thumbKey: `2026/11/${key === "fushan" ? "0" : "1"}0000000-0000-7000-8000-000000000001-thumb.jpg`, contentType: "image/jpeg", width: 1, height: 1, bytes: 1, purpose: "REPORT", reportId: report.id, uploadedById: volAccount.id } });
+  const mediator = await prisma.mediator.create({ data: { stationId, volunteerId: squadLeaderVol.id, displayName: `调解员${key}`, years: 5, fields: ["NEIGHBOUR"] } });
+  const mediationCase = await prisma.mediationCase.create({
+    data: {
+      stationId, category: "NEIGHBOUR", summary: "楼上漏水", source: "RESIDENT", openedById: officerAccount.id,
+      parties: { create: [{ name: "王大明", phone: "13712345678", role: "APPLICANT", position: 0 }] },
+      mediators: { create: { mediatorId: mediator.id } },
+    },
+  });
+  const session = await prisma.mediationSession.create({ data: { caseId: mediationCase.id, heldAt: new Date(), notes: "双方到场", recordedById: officerAccount.id } });
+  const homeWatch = await prisma.homeWatchRequest.create({
+    data: { stationId, gridId: grid.id, codeHash: `access-${key}`, name: "李阿姨", phone: "13798765432", address: "府山街道某小区3幢", awayFrom: new Date(), awayTo: new Date(Date.now() + 7 * 86_400_000), status: "APPROVED", teamId, decidedById: officerAccount.id },
+  });
+  const watchShift = await prisma.shift.create({
+    data: { stationId, teamId, gridId: grid.id, kind: "HOME_WATCH", title: "长假照看", startsAt: start, endsAt: new Date(start.getTime() + 3600_000), capacity: 1, postCode: "654321", createdById: officerAccount.id, confirmedCount: 1, homeWatchRequestId: homeWatch.id },
+  });
+  await prisma.shiftClaim.create({ data: { shiftId: watchShift.id, volunteerId: vol.id, status: "CONFIRMED", confirmedAt: new Date() } });
+  const visit = await prisma.homeWatchVisit.create({ data: { stationId, requestId: homeWatch.id, shiftId: watchShift.id, volunteerId: vol.id, recordedById: volAccount.id, visitedAt: new Date(), result: "ALL_FINE" } });
+
+  const audit = await prisma.auditEntry.create({ data: { stationId, actorId: officerAccount.id, action: "points.adjust", targetType: "PointsEntry", targetId: entry.id, summary: "访问测试" } });
   const notification = await prisma.notification.create({ data: { accountId: volAccount.id, stationId, kind: "BULLETIN", title: `访问测试通知${key}` } });
   const bulletin = await prisma.bulletin.create({ data: { stationId, title: `内部提醒${key}`, body: "……", category: "NOTICE", wholeStation: true, publishedById: officerAccount.id } });
   const publicBulletin = await prisma.bulletin.create({ data: { stationId, title: `公开提醒${key}`, body: "……", category: "FRAUD_WARNING", public: true, wholeStation: true, publishedById: officerAccount.id } });
@@ -126,6 +150,12 @@ async function furnish(key: StationKey, stationId: string, teamId: string, ids: 
     { type: "AgreementVersion", id: version.id },
     { type: "AgreementEvent", id: event.id },
     { type: "Enrollment", id: enrollment.id },
+    { type: "PatrolReport", id: report.id },
+    { type: "Mediator", id: mediator.id, published: true }, // the public profile (警调超市)
+    { type: "MediationCase", id: mediationCase.id },
+    { type: "MediationSession", id: session.id },
+    { type: "HomeWatchRequest", id: homeWatch.id },
+    { type: "HomeWatchVisit", id: visit.id, volunteerId: vol.id },
     { type: "AuditEntry", id: String(audit.id) },
     { type: "Notification", id: String(notification.id), accountOf: "volunteer" },
     { type: "Bulletin", id: bulletin.id },
@@ -137,6 +167,7 @@ async function furnish(key: StationKey, stationId: string, teamId: string, ids: 
     station: stationId, team: teamId, squad: squad.id, volunteer: s, partner: partner.id, shift: shift.id, claim: claim.id,
     deed: pending.id, commendation: commendation.id, edition: published.id, entry: entry.id, reward: reward.id,
     redemption: redemption.id, agreement: agreement.id, enrollment: enrollment.id,
+    report: report.id, mediator: mediator.id, case: mediationCase.id, homeWatch: homeWatch.id, watchShift: watchShift.id,
     bulletin: bulletin.id, mobilization: mobilization.id, grid: grid.id, community: community.id, notification: String(notification.id),
   };
   tokens[key] = {} as Record<Role, string>;
@@ -154,6 +185,9 @@ beforeAll(async () => {
   app = await startApp();
   await furnish("fushan", demo.fushan.id, demo.haolinshe.id, { officer: DEMO_PHONES.fushanOfficer, leader: DEMO_PHONES.haolinsheLeader, volunteer: "13800000150" });
   await furnish("changqing", demo.changqing.id, demo.committee.id, { officer: DEMO_PHONES.changqingOfficer, leader: "13900000001", volunteer: "13900000005" });
+  // The station a public home-watch request would be aimed at instead of the grid's own.
+  target.fushan!.elsewhere = demo.changqing.id;
+  target.changqing!.elsewhere = demo.fushan.id;
 });
 afterAll(() => app?.stop());
 
@@ -167,6 +201,16 @@ function forbiddenRead(role: Role | "anonymous", viewerStation: StationKey | nul
   if (n.volunteerId && n.volunteerId === self) return false;
   if (n.accountOf) return role !== n.accountOf; // an inbox is its account's alone
   if (n.type === "MobilizationResponder") return role !== "officer"; // the call-up's board
+  // Casework: who reads each, by the product's rules (the reporter, the assignee; a case's own
+  // mediators; the visiting team's leaders and the visitor).
+  const casework: Record<string, Role[]> = {
+    PatrolReport: ["officer", "volunteer", "partnerAdmin"],
+    MediationCase: ["officer", "squadLeader"],
+    MediationSession: ["officer", "squadLeader"],
+    HomeWatchRequest: ["officer", "teamLeader"],
+    HomeWatchVisit: ["officer", "teamLeader", "volunteer"],
+  };
+  if (casework[n.type]) return !casework[n.type]!.includes(role);
   const officerOnly = ["Enrollment", "AuditEntry", "Bulletin"]; // an internal bulletin sent to nobody here
   const parties = ["Agreement", "AgreementVersion", "AgreementEvent"];
   const personal = ["ShiftClaim", "PointsEntry", "Redemption", "GoodDeed"];
@@ -283,6 +327,22 @@ const ATTACKS: Record<string, (t: Record<string, string>) => Record<string, unkn
   resetVolunteerPassword: (t) => ({ volunteerId: g("Volunteer", t.volunteer!) }),
   disableAccount: (t) => ({ volunteerId: g("Volunteer", t.volunteer!), reason: "越界" }),
   enableAccount: (t) => ({ volunteerId: g("Volunteer", t.volunteer!) }),
+  submitPatrolReport: (t) => ({ stationId: g("Station", t.station!), category: "FIRE_HAZARD", description: "越界上报" }),
+  assignPatrolReport: (t) => ({ reportId: g("PatrolReport", t.report!), teamId: g("Team", t.team!) }),
+  resolvePatrolReport: (t) => ({ reportId: g("PatrolReport", t.report!), note: "越界办结" }),
+  referPatrolReport: (t) => ({ reportId: g("PatrolReport", t.report!), department: "越界部门" }),
+  rejectPatrolReport: (t) => ({ reportId: g("PatrolReport", t.report!), reason: "越界" }),
+  createMediator: (t) => ({ stationId: g("Station", t.station!), displayName: "越界调解员", years: 1 }),
+  updateMediator: (t) => ({ mediatorId: g("Mediator", t.mediator!), active: false }),
+  openMediationCase: (t) => ({ stationId: g("Station", t.station!), category: "NEIGHBOUR", summary: "越界", source: "OTHER", parties: [{ name: "越界", role: "APPLICANT" }], mediatorIds: [g("Mediator", t.mediator!)] }),
+  recordMediationSession: (t) => ({ caseId: g("MediationCase", t.case!), heldAt: new Date().toISOString(), notes: "越界" }),
+  closeMediationCase: (t) => ({ caseId: g("MediationCase", t.case!), outcome: "FAILED" }),
+  // Public (no account): anyone may ask their own station; a request may never tie one station's
+  // grid to another station.
+  requestHomeWatch: (t) => ({ stationId: g("Station", t.elsewhere!), gridId: g("Grid", t.grid!), name: "越界", phone: "13522224444", address: "越界", awayFrom: new Date(Date.now() + 86_400_000).toISOString(), awayTo: new Date(Date.now() + 5 * 86_400_000).toISOString() }),
+  approveHomeWatchRequest: (t) => ({ requestId: g("HomeWatchRequest", t.homeWatch!) }),
+  declineHomeWatchRequest: (t) => ({ requestId: g("HomeWatchRequest", t.homeWatch!), reason: "越界" }),
+  logHomeWatchVisit: (t) => ({ shiftId: g("Shift", t.watchShift!), result: "PROBLEM", note: "越界" }),
   publishBulletin: (t) => ({ stationId: g("Station", t.station!), title: "越界", body: "越界", category: "NOTICE", audience: { wholeStation: true } }),
   startMobilization: (t) => ({ stationId: g("Station", t.station!), reason: "越界", place: "越界", latitude: 30, longitude: 120, radiusMeters: 500, wanted: 3, escalateAfterMinutes: 5 }),
   respondToMobilization: (t) => ({ mobilizationId: g("Mobilization", t.mobilization!), response: "ACCEPT", etaMinutes: 5 }),

@@ -111,6 +111,22 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "agreement.actForPartner": (x) => ({ stationId: S[x].station, partnerId: S[x].partner }),
   "rotation.assign": (x) => ({ stationId: S[x].station }),
   "rotation.fill": (x) => ({ partner: { stationId: S[x].station, partnerId: S[x].partner }, person: person(x) }),
+  "patrolReport.submit": (x) => ({ stationId: S[x].station }),
+  "patrolReport.read": (x) => ({ stationId: S[x].station, reporterAccountId: "acc-someone", assignedTeamId: S[x].team, assignedPartnerId: null }),
+  "patrolReport.triage": (x) => ({ stationId: S[x].station }),
+  "patrolReport.resolve": (x) => ({ stationId: S[x].station, reporterAccountId: "acc-someone", assignedTeamId: null, assignedPartnerId: S[x].partner }),
+  "mediator.manage": (x) => ({ stationId: S[x].station }),
+  "mediationCase.open": (x) => ({ stationId: S[x].station }),
+  "mediationCase.read": (x) => ({ stationId: S[x].station, mediatorVolunteerIds: [person(x).volunteerId] }),
+  "mediationCase.readParties": (x) => ({ stationId: S[x].station, mediatorVolunteerIds: [person(x).volunteerId] }),
+  "mediationCase.work": (x) => ({ stationId: S[x].station, mediatorVolunteerIds: [person(x).volunteerId] }),
+  "mediation.stats": (x) => ({ stationId: S[x].station }),
+  "homeWatch.request": (x) => ({ stationId: S[x].station }),
+  "homeWatch.decide": (x) => ({ stationId: S[x].station }),
+  "homeWatch.read": (x) => ({ stationId: S[x].station, teamId: S[x].team, visitorVolunteerIds: [person(x).volunteerId] }),
+  "homeWatch.readPersonal": (x) => ({ stationId: S[x].station, teamId: S[x].team, visitorVolunteerIds: [person(x).volunteerId] }),
+  "homeWatch.logVisit": (x) => ({ shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }, visitorVolunteerIds: [person(x).volunteerId] }),
+  "homeWatch.readVisit": (x) => ({ stationId: S[x].station, teamId: S[x].team, volunteerId: person(x).volunteerId }),
   "audit.read": (x) => ({ stationId: S[x].station }),
   "notification.read": (x) => ({ accountId: `acc-member-${x}` }),
   "volunteer.setHomeGrid": (x) => ({ person: person(x), stationId: S[x].station }),
@@ -187,6 +203,22 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "agreement.actForPartner": { own: "P Adm", other: "Adm" },
   "rotation.assign": { own: "O Adm", other: "Adm" },
   "rotation.fill": { own: "P Adm", other: "Adm" },
+  "patrolReport.submit": { own: "V SL TL O Adm", other: "Adm" },
+  "patrolReport.read": { own: "TL O Adm", other: "Adm" },
+  "patrolReport.triage": { own: "O Adm", other: "Adm" },
+  "patrolReport.resolve": { own: "O P Adm", other: "Adm" },
+  "mediator.manage": { own: "O Adm", other: "Adm" },
+  "mediationCase.open": { own: "O Adm", other: "Adm" },
+  "mediationCase.read": { own: "O Adm", other: "Adm" },
+  "mediationCase.readParties": { own: "O Adm", other: "Adm" },
+  "mediationCase.work": { own: "O Adm", other: "Adm" },
+  "mediation.stats": { own: "O Adm", other: "Adm" },
+  "homeWatch.request": { own: "*", other: "*" },
+  "homeWatch.decide": { own: "O Adm", other: "Adm" },
+  "homeWatch.read": { own: "TL O Adm", other: "Adm" },
+  "homeWatch.readPersonal": { own: "TL O Adm", other: "Adm" },
+  "homeWatch.logVisit": { own: "SL TL O Adm", other: "Adm" },
+  "homeWatch.readVisit": { own: "TL O Adm", other: "Adm" },
   "audit.read": { own: "O Adm", other: "Adm" },
   "notification.read": { own: "", other: "" },
   "volunteer.setHomeGrid": { own: "", other: "" },
@@ -304,6 +336,45 @@ describe("the access policy", () => {
     expect(can(ROLES.Adm!, "account.manage", twoStations)).toBe(true);
   });
 
+  it("shows a patrol report to its reporter and to the team or partner it is assigned to, not to others", () => {
+    const report = { stationId: A.station, reporterAccountId: "acc-v", assignedTeamId: null, assignedPartnerId: null };
+    expect(can(ROLES.V!, "patrolReport.read", report)).toBe(true);
+    expect(can(ROLES.V!, "patrolReport.resolve", report)).toBe(false);
+    expect(can(ROLES.SL!, "patrolReport.read", report)).toBe(false);
+    expect(can(ROLES.TL!, "patrolReport.read", report)).toBe(false);
+    expect(can(ROLES.P!, "patrolReport.read", { ...report, assignedPartnerId: A.partner })).toBe(true);
+    expect(can(ROLES.P!, "patrolReport.read", { ...report, assignedTeamId: A.team })).toBe(false);
+    expect(can(ROLES.TL!, "patrolReport.resolve", { ...report, assignedTeamId: A.team })).toBe(true);
+    expect(can(ROLES.TL!, "patrolReport.resolve", { ...report, assignedTeamId: A.team2 })).toBe(false);
+    // An assignment that names the other station's partner or team gives nothing at this station.
+    expect(can(ROLES.P!, "patrolReport.read", { ...report, stationId: S.other.station, reporterAccountId: "x", assignedPartnerId: A.partner })).toBe(false);
+    expect(can(ROLES.TL!, "patrolReport.resolve", { ...report, stationId: S.other.station, assignedTeamId: A.team })).toBe(false);
+  });
+
+  it("lets a case's own mediators see and work it, parties included, and no other mediator", () => {
+    const mediator = ROLES.V!; // vol-v
+    const mine = { stationId: A.station, mediatorVolunteerIds: ["vol-v"] };
+    const theirs = { stationId: A.station, mediatorVolunteerIds: ["vol-sl"] };
+    for (const action of ["mediationCase.read", "mediationCase.readParties", "mediationCase.work"] as const) {
+      expect(can(mediator, action, mine), action).toBe(true);
+      expect(can(mediator, action, theirs), action).toBe(false);
+    }
+    expect(can(mediator, "mediationCase.open", { stationId: A.station })).toBe(false);
+    expect(can(mediator, "mediation.stats", { stationId: A.station })).toBe(false);
+  });
+
+  it("shows a home-watch address to the volunteers who visit, not to the rest of the team", () => {
+    const request = { stationId: A.station, teamId: A.team, visitorVolunteerIds: ["vol-v"] };
+    expect(can(ROLES.V!, "homeWatch.readPersonal", request)).toBe(true);
+    expect(can(ROLES.V!, "homeWatch.read", request)).toBe(false);
+    expect(can(ROLES.SL!, "homeWatch.readPersonal", request)).toBe(false);
+    const shift = { stationId: A.station, teamId: A.team, squadId: null };
+    expect(can(ROLES.V!, "homeWatch.logVisit", { shift, visitorVolunteerIds: ["vol-v"] })).toBe(true);
+    expect(can(ROLES.V!, "homeWatch.logVisit", { shift, visitorVolunteerIds: ["vol-sl"] })).toBe(false);
+    expect(can(ROLES.V!, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: "vol-v" })).toBe(true);
+    expect(can(null, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: null })).toBe(false);
+  });
+
   it("shows entries of the audit log that belong to no station (sign-ins) to administrators only", () => {
     for (const [role, v] of Object.entries(ROLES)) expect(can(v, "audit.read", { stationId: null }), role).toBe(role === "Adm");
   });
@@ -338,9 +409,9 @@ describe("the access policy", () => {
 
 describe("deny by default in the schema", () => {
   // Fields whose values are personal data, wherever they appear.
-  const PERSONAL = /^(phone|idNumber|legalName|contactName|contactPhone|volunteerName|address)$/;
+  const PERSONAL = /^(phone|idNumber|legalName|contactName|contactPhone|volunteerName|address|contactWhileAway)$/;
   // `name` is a legal name on these person types.
-  const PERSON_TYPES = new Set(["Volunteer", "Enrollment"]);
+  const PERSON_TYPES = new Set(["Volunteer", "Enrollment", "MediationParty", "HomeWatchRequest", "HomeWatchDetails"]);
   // Not a person's data: the viewer's own phone (shown only to the viewer), a police station's address.
   const OWN = new Set(["Viewer.phone", "Station.address"]);
 

@@ -34,6 +34,8 @@ import { localeFrom, msg, type Locale } from "./i18n.js";
 import { localizeErrors, localizeResponses, localizeResult } from "./graphql/localize.js";
 import { startSocketSessions, trackSocket } from "./graphql/socket-sessions.js";
 import { schema } from "./schema/index.js";
+import { handleMedia } from "./media/route.js";
+import { bodyLimit, uploadErrors, uploadFetchAPI } from "./media/upload.js";
 
 const webDist = path.join(repoRoot, "web/dist");
 
@@ -63,8 +65,10 @@ export function createGraphQL() {
     // Database unavailability answers 503 SERVICE_UNAVAILABLE; other unexpected errors are masked.
     maskedErrors: { maskError },
     logging: yogaLogger,
-    // Larger bodies get 413 before they are parsed (Content-Length, or counted while read).
-    maxRequestBodySize: config.maxBodyBytes,
+    // Larger bodies get 413 before they are parsed (Content-Length, or counted while read): 1 MB, and
+    // multipart uploads (photos) more (bodyLimit below); the parser's per-file limits: media/upload.ts.
+    maxRequestBodySize: false,
+    fetchAPI: uploadFetchAPI,
     cors: (request, serverContext) => {
       const ctx = serverContext as ServerContext | undefined;
       const origin = request.headers.get("origin");
@@ -85,6 +89,9 @@ export function createGraphQL() {
       localizeErrors(),
       localizeUnavailable(),
       localizeResponses(),
+      uploadErrors(),
+      // Last: it wraps whichever request parser was chosen (yoga's own limit does the same).
+      bodyLimit(),
     ],
     context: async ({ request, req, wsViewer, wsLocale }) => {
       const address = clientAddress(req);
@@ -116,6 +123,7 @@ export async function buildApp() {
         if (!checkOrigin(req, res)) return;
         return void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));
       }
+      if (handleMedia(req, res, url)) return;
       return serveWeb(url.pathname, req, res);
     } catch (e) {
       failed(res, e);

@@ -27,6 +27,8 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     ID: { Input: string; Output: string };
+    /** A multipart file (api/src/media/upload.ts); input only. */
+    Upload: { Input: import("./media/upload.js").UploadFile; Output: never };
   };
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;

@@ -17,6 +17,8 @@ function list(name: string): string[] {
 }
 
 const production = env.NODE_ENV === "production";
+/** The repository's own folder (config.ts is api/src/config.ts). */
+const root = decodeURIComponent(new URL("../../", import.meta.url).pathname);
 const DEV_SECRET = "linshe-development-secret-do-not-use-in-production";
 if (production && !env.AUTH_SECRET) throw new Error("AUTH_SECRET must be set when NODE_ENV=production");
 
@@ -42,6 +44,8 @@ export const config = {
   },
   /** Request bodies over this many bytes get 413 before they are parsed (also the largest WebSocket message). */
   maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
+  /** The same for multipart requests (photo uploads): six photos of 10 MB each and the operation. */
+  maxUploadBodyBytes: int("MAX_UPLOAD_BODY_BYTES", 61 * 1024 * 1024),
   /**
    * Proxies in front of the API (0: none). With N, the client's address is the N-th entry from the
    * right of X-Forwarded-For and X-Forwarded-Proto says whether the client came over TLS (HSTS).
@@ -101,6 +105,14 @@ export const config = {
   logLevel: env.LOG_LEVEL || "info",
   /** How often each process reads new stored events (patrol log …) while it also waits for pub/sub hints. */
   eventsPollMs: Math.max(50, int("EVENTS_POLL_MS", 1000)),
+  /** Where photos are stored on local disk (api/src/media/storage.ts). */
+  uploadDir: env.UPLOAD_DIR || `${root}.data/uploads`,
+  /** Lifetime of a signed photo URL. */
+  mediaUrlTtlSeconds: Math.max(10, int("MEDIA_URL_TTL_SECONDS", 300)),
+  /** Public home-watch requests per client address and hour (api/src/modules/homewatch/rate-limit.ts). */
+  homeWatchRequestsPerHour: int("HOME_WATCH_REQUESTS_PER_HOUR", 5),
+  /** Confirmation-code look-ups per client address and hour. */
+  homeWatchLookupsPerHour: int("HOME_WATCH_LOOKUPS_PER_HOUR", 30),
   /** SMS: `log` (default: the log says what would be sent, phone masked) or `http` (a gateway). */
   sms: {
     provider: (env.SMS_PROVIDER || "log") as "log" | "http",

@@ -1,5 +1,8 @@
 // Runs before each test file: a fresh database cloned from the migrated template.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, inject } from "vitest";
 import { dropDatabase, ensureDatabase, withDatabase } from "../../api/src/infra/postgres.js";
 
@@ -10,6 +13,9 @@ process.env.DATABASE_URL = withDatabase(adminUrl, name);
 process.env.LOG_SQL ??= "0";
 // Request logs (one line per request) would bury the test output; tests that read logs set their own level.
 process.env.LOG_LEVEL ??= "warn";
+// Photos go to a temporary folder of this test file, never to the repository's .data/.
+const uploads = process.env.UPLOAD_DIR ? null : mkdtempSync(path.join(os.tmpdir(), "linshe-uploads-"));
+if (uploads) process.env.UPLOAD_DIR = uploads;
 // Tests run many mutations as one account within a minute; test/limits.test.ts sets the real budget.
 process.env.RATE_LIMIT_MUTATIONS_PER_MINUTE ??= "1000000";
 
@@ -17,4 +23,5 @@ afterAll(async () => {
   const { disconnect } = await import("../../api/src/db.js");
   await disconnect();
   await dropDatabase(adminUrl, name);
+  if (uploads) rmSync(uploads, { recursive: true, force: true });
 });

@@ -38,6 +38,14 @@ const Bulletins = lazy(() => import("./pages/Bulletins"));
 const BulletinDetail = lazy(() => import("./pages/Bulletins").then((m) => ({ default: m.BulletinDetail })));
 const CallUps = lazy(() => import("./pages/CallUps"));
 const CallUp = lazy(() => import("./pages/CallUps").then((m) => ({ default: m.CallUp })));
+const Report = lazy(() => import("./pages/Report"));
+const Cases = lazy(() => import("./pages/Cases"));
+const Findings = lazy(() => import("./pages/Findings"));
+const Mediation = lazy(() => import("./pages/Mediation"));
+const MediationCase = lazy(() => import("./pages/MediationCase"));
+const HomeWatchRequests = lazy(() => import("./pages/HomeWatchRequests"));
+const HomeWatchForm = lazy(() => import("./pages/HomeWatch"));
+const HomeWatchStatusPage = lazy(() => import("./pages/HomeWatch").then((m) => ({ default: m.HomeWatchStatusPage })));
 
 function WithSession(props: { children: JSX.Element }) {
   const [viewerQuery, refetch] = createQuery({ query: ViewerDocument, requestPolicy: "cache-and-network" });
@@ -161,6 +169,8 @@ function App() {
       <Route path="/login" component={Login} />
       <Route path="/board" component={BoardPicker} />
       <Route path="/board/:stationId" component={Board} />
+      <Route path="/home-watch" component={HomeWatchForm} />
+      <Route path="/home-watch/status" component={HomeWatchStatusPage} />
       <Route path="/" component={Private}>
         <Route path="/" component={Home} />
         <Route path="/shifts" component={ShiftBoard} />
@@ -173,6 +183,12 @@ function App() {
         <Route path="/review" component={Review} />
         <Route path="/partners" component={Partners} />
         <Route path="/teams" component={Teams} />
+        <Route path="/report" component={Report} />
+        <Route path="/cases" component={Cases} />
+        <Route path="/cases/findings" component={Findings} />
+        <Route path="/cases/mediation" component={Mediation} />
+        <Route path="/cases/mediation/:id" component={MediationCase} />
+        <Route path="/cases/homewatch" component={HomeWatchRequests} />
         <Route path="/inbox" component={Inbox} />
         <Route path="/bulletins" component={Bulletins} />
         <Route path="/bulletins/:id" component={BulletinDetail} />

@@ -67,6 +67,30 @@ export interface MembershipFacts {
   /** the person leads a squad of this team (removing them from the team removes a squad leader) */
   leadsSquad?: boolean;
 }
+/** 巡逻发现: where it belongs, who reported it and who it is assigned to (from the report's row). */
+export interface PatrolReportFacts {
+  stationId: string;
+  reporterAccountId: string;
+  assignedTeamId: string | null;
+  assignedPartnerId: string | null;
+}
+/** A mediation case and the volunteers among its mediators. */
+export interface MediationCaseFacts {
+  stationId: string;
+  mediatorVolunteerIds: readonly string[];
+}
+/** A home-watch request, the team that visits and the volunteers on its shifts. */
+export interface HomeWatchFacts {
+  stationId: string;
+  teamId: string | null;
+  visitorVolunteerIds: readonly string[];
+}
+/** A logged home-watch visit. */
+export interface HomeWatchVisitFacts {
+  stationId: string;
+  teamId: string | null;
+  volunteerId: string | null;
+}
 export interface MobilizationFacts {
   stationId: string;
   /** the account that started it */
@@ -250,6 +274,44 @@ const rules = {
   "rotation.fill": (v: Viewer | null, r: { partner: PartnerFacts; person: PersonFacts }) =>
     partnerAdminOf(v, r.partner.partnerId) && r.person.partnerId === r.partner.partnerId && belongsTo(r.person, r.partner.stationId),
 
+  // Casework: patrol findings (巡逻发现), mediation (警民联调), holiday home-watch (长假照看)
+  /** Any active member of the station reports what a patrol found; its officers too. */
+  "patrolReport.submit": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId) || memberOfStation(v, r.stationId),
+  /** The station's officers, the reporter (to see the outcome), and whoever it is assigned to. */
+  "patrolReport.read": (v: Viewer | null, r: PatrolReportFacts) =>
+    officerOf(v, r.stationId) ||
+    (!!v && v.accountId === r.reporterAccountId) ||
+    (!!r.assignedTeamId && leadsTeam(v, r.assignedTeamId) && v!.teams.get(r.assignedTeamId)!.stationId === r.stationId) ||
+    (!!r.assignedPartnerId && partnerAdminOf(v, r.assignedPartnerId) && v!.partnerAdminOf.get(r.assignedPartnerId) === r.stationId),
+  /** Assigning, referring, rejecting, the queue, its numbers and the live command view: officers. */
+  "patrolReport.triage": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** Resolving: officers, or the team (its leaders) or partner (its admins) it is assigned to. */
+  "patrolReport.resolve": (v: Viewer | null, r: PatrolReportFacts) =>
+    officerOf(v, r.stationId) ||
+    (!!r.assignedTeamId && leadsTeam(v, r.assignedTeamId) && v!.teams.get(r.assignedTeamId)!.stationId === r.stationId) ||
+    (!!r.assignedPartnerId && partnerAdminOf(v, r.assignedPartnerId) && v!.partnerAdminOf.get(r.assignedPartnerId) === r.stationId),
+  "mediator.manage": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  "mediationCase.open": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** A case: the station's officers and the case's own mediators, nobody else. */
+  "mediationCase.read": (v: Viewer | null, r: MediationCaseFacts) => officerOf(v, r.stationId) || r.mediatorVolunteerIds.some((id) => self(v, id)),
+  /** Parties' names and phones: the same people; masked for anyone else. */
+  "mediationCase.readParties": (v: Viewer | null, r: MediationCaseFacts) => officerOf(v, r.stationId) || r.mediatorVolunteerIds.some((id) => self(v, id)),
+  /** Sessions and the outcome: the case's mediators and the station's officers. */
+  "mediationCase.work": (v: Viewer | null, r: MediationCaseFacts) => officerOf(v, r.stationId) || r.mediatorVolunteerIds.some((id) => self(v, id)),
+  "mediation.stats": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** The public form: anyone, without an account (rate limited); it writes only into the named station. */
+  "homeWatch.request": (_v: Viewer | null, _r: StationFacts) => true,
+  "homeWatch.decide": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** A request: the station's officers and the leaders of the team that visits. */
+  "homeWatch.read": (v: Viewer | null, r: HomeWatchFacts) => officerOf(v, r.stationId) || (!!r.teamId && leadsTeam(v, r.teamId)),
+  /** Name, phone, address, contact: those who read the request and the volunteers who visit. */
+  "homeWatch.readPersonal": (v: Viewer | null, r: HomeWatchFacts) =>
+    officerOf(v, r.stationId) || (!!r.teamId && leadsTeam(v, r.teamId)) || r.visitorVolunteerIds.some((id) => self(v, id)),
+  /** Logging a visit on a HOME_WATCH shift: the volunteers on it, its leaders, the station's officers. */
+  "homeWatch.logVisit": (v: Viewer | null, r: { shift: ShiftFacts; visitorVolunteerIds: readonly string[] }) =>
+    runsShift(v, r.shift) || r.visitorVolunteerIds.some((id) => self(v, id)),
+  "homeWatch.readVisit": (v: Viewer | null, r: HomeWatchVisitFacts) =>
+    officerOf(v, r.stationId) || (!!r.teamId && leadsTeam(v, r.teamId)) || (!!r.volunteerId && self(v, r.volunteerId)),
   // The audit log: a station's entries for its officers; entries of no station (sign-ins) for administrators
   "audit.read": (v: Viewer | null, r: { stationId: string | null }) => (r.stationId ? officerOf(v, r.stationId) : !!v?.isAdmin),
   // Notices: the inbox is the account's own; bulletins and call-ups belong to a station

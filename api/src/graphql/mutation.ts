@@ -122,6 +122,8 @@ export function controlCharacters(value: unknown, path: string[]): UserErrorShap
     return CONTROL.test(value) ? [{ code: "VALIDATION", message: msg("不能包含控制字符", "Must not contain control characters"), field: path }] : [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => controlCharacters(v, [...path, String(i)]));
+  // An uploaded file's bytes are not text (its name is never used).
+  if (value && typeof value === "object" && typeof (value as { arrayBuffer?: unknown }).arrayBuffer === "function") return [];
   if (value && typeof value === "object" && !(value instanceof Date)) {
     return Object.entries(value).flatMap(([k, v]) => controlCharacters(v, [...path, k]));
   }

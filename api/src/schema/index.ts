@@ -33,5 +33,14 @@ import "../modules/mobilization/mobilization.mutations.js";
 import "../modules/mobilization/mobilization.subscriptions.js";
 import "../modules/statistics/statistics.type.js";
 import "../modules/command/command.type.js";
+import "../media/upload.js";
+import "../media/photo.type.js";
+import "../modules/report/report.type.js";
+import "../modules/report/report.mutations.js";
+import "../modules/report/report.subscriptions.js";
+import "../modules/mediation/mediation.type.js";
+import "../modules/mediation/mediation.mutations.js";
+import "../modules/homewatch/homewatch.type.js";
+import "../modules/homewatch/homewatch.mutations.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -295,6 +295,51 @@ export async function seedDemo(log: (m: string) => void = console.log): Promise<
           createdById: byPhone.get(DEMO_PHONES.haolinsheLeader)!,
         })),
       });
+      // Casework: findings in every state, a 警民联调 studio with its mediators and cases.
+      const reporterId = byPhone.get(volunteers[3]!.phone)!;
+      const findings = [
+        { category: "FIRE_HAZARD" as const, description: "3幢楼道内有电动车违规充电，飞线从窗口拉出", place: "仓桥直街小区3幢", status: "NEW" as const, day: -1 },
+        { category: "ENVIRONMENT" as const, description: "一辆无牌僵尸车长期占用消防通道", place: "府山社区北门", status: "ASSIGNED" as const, day: -3 },
+        { category: "TRAFFIC_HAZARD" as const, description: "越王台路口路灯不亮，夜间行人看不清台阶", place: "越王台路口", status: "RESOLVED" as const, day: -9 },
+      ];
+      for (const [i, f] of findings.entries()) {
+        const report = await tx.patrolReport.create({
+          data: {
+            stationId: fushan.id, gridId: grids[i % grids.length]!.id, reporterAccountId: reporterId, reporterVolunteerId: volunteers[3]!.id,
+            category: f.category, description: f.description, place: f.place, status: f.status, createdAt: at(f.day, 20),
+            ...(f.status !== "NEW" ? { assignedTeamId: haolinshe.id, assignedAt: at(f.day + 1, 9), dueAt: at(f.day + 3, 18) } : {}),
+            ...(f.status === "RESOLVED" ? { closedAt: at(f.day + 2, 16), closedById: officerId, resolutionNote: "已联系供电所更换灯泡，路口恢复照明" } : {}),
+          },
+        });
+        await tx.patrolReportEvent.create({ data: { stationId: fushan.id, reportId: report.id, kind: "SUBMITTED", actorId: reporterId, at: at(f.day, 20) } });
+        if (f.status !== "NEW") await tx.patrolReportEvent.create({ data: { stationId: fushan.id, reportId: report.id, kind: "ASSIGNED", actorId: officerId, note: "分派给队伍 好邻舍义警", at: at(f.day + 1, 9) } });
+        if (f.status === "RESOLVED") await tx.patrolReportEvent.create({ data: { stationId: fushan.id, reportId: report.id, kind: "RESOLVED", actorId: officerId, note: "已联系供电所更换灯泡，路口恢复照明", at: at(f.day + 2, 16) } });
+      }
+      const mediators = await tx.mediator.createManyAndReturn({
+        data: [
+          { stationId: fushan.id, volunteerId: volunteers[5]!.id, displayName: volunteers[5]!.displayName, title: "矛盾调解小队队长", years: 8, fields: ["NEIGHBOUR", "PROPERTY"], bio: "擅长邻里纠纷，讲理也讲情。" },
+          { stationId: fushan.id, volunteerId: volunteers[8]!.id, displayName: volunteers[8]!.displayName, title: "律师", years: 12, fields: ["LABOUR", "CONSUMER", "FAMILY"], bio: "执业律师，提供法律意见，协助司法确认。" },
+          { stationId: fushan.id, displayName: "何老娘舅", title: "老娘舅", years: 20, fields: ["NEIGHBOUR", "FAMILY"], bio: "退休社区干部，街坊邻居信得过。" },
+          { stationId: changqing.id, displayName: "老周", title: "安全委员会主任", years: 15, fields: ["NEIGHBOUR", "PROPERTY"], bio: "吴牙社区安全委员会主任。" },
+        ],
+      });
+      const cases = [
+        { category: "NEIGHBOUR" as const, summary: "楼上住户夜间噪音影响楼下老人休息", source: "RESIDENT" as const, day: -30, outcome: "SETTLED" as const, agreement: "一、楼上住户晚十点后不再使用大功率音响；二、铺设隔音地垫；三、双方互留联系方式，有事先沟通。", mediator: 2 },
+        { category: "LABOUR" as const, summary: "装修工人讨要拖欠工资", source: "POLICE" as const, day: -20, outcome: "JUDICIAL_CONFIRMATION" as const, agreement: "雇主于本月底前分两期支付拖欠工资8600元，双方申请司法确认。", mediator: 1 },
+        { category: "PROPERTY" as const, summary: "业主与物业就停车费标准发生争执", source: "COMMUNITY" as const, day: -12, outcome: null, agreement: null, mediator: 0 },
+      ];
+      for (const [i, c] of cases.entries()) {
+        await tx.mediationCase.create({
+          data: {
+            stationId: fushan.id, category: c.category, summary: c.summary, source: c.source, openedById: officerId, openedAt: at(c.day, 10),
+            ...(c.outcome ? { status: "CLOSED" as const, outcome: c.outcome, agreementText: c.agreement, closedAt: at(c.day + 5, 16), closedById: officerId } : {}),
+            parties: { create: [{ name: personName(700 + i * 2), phone: String(13700000001 + i * 2), role: "APPLICANT", position: 0 }, { name: personName(701 + i * 2), phone: String(13700000002 + i * 2), role: "RESPONDENT", position: 1 }] },
+            mediators: { create: { mediatorId: mediators[c.mediator]!.id } },
+            sessions: { create: { heldAt: at(c.day + 1, 14), place: "警民联调工作室", notes: "双方到场陈述，约定下次带相关材料再谈。", recordedById: officerId } },
+          },
+        });
+      }
+
       await tx.accountRole.createMany({
         data: [
           { accountId: byPhone.get(DEMO_PHONES.fushanOfficer)!, role: "OFFICER", stationId: fushan.id },

@@ -32,8 +32,11 @@ export interface FormState {
   reveal(): void;
 }
 
-/** The field a user error points at: its path's last name (`["input", "phone"]` → `phone`). */
-export const fieldOf = (e: UserError) => (e.field?.length ? e.field[e.field.length - 1]! : null);
+/**
+ * The field a user error points at: its path's last name (`["input", "phone"]` → `phone`); an item of
+ * a list belongs to the list's field (`["input", "photos", "1"]` → `photos`).
+ */
+export const fieldOf = (e: UserError) => [...(e.field ?? [])].reverse().find((p) => !/^\d+$/.test(p)) ?? null;
 
 export function createFormState(): FormState {
   const [errors, setErrors] = createSignal<Record<string, string>>({});

@@ -2,9 +2,11 @@
 // from the API schema, so a value added or renamed there fails the type check here; the lists of
 // values the forms offer are the tables' keys, so each enum is spelled once in the web.
 import type {
-  AgreementEventKind, AgreementSide, AgreementStatus, BulletinCategory, CheckInMethod, ClaimBlocker, ClaimStatus, FulfilmentStatus,
-  GoodDeedCategory, GoodDeedStatus, MemberRole, MobilizationOutcome, MobilizationResponse, MobilizationStatus, NotificationKind,
-  ObligationKind, ObligationPeriod, PartnerKind, PatrolEventKind, PointsReason, RedemptionStatus, Role, ShiftKind, ShiftStatus, SmsStatus, Specialty,
+  AgreementEventKind, AgreementSide, AgreementStatus, BulletinCategory, CaseAgeBucket, CheckInMethod, ClaimBlocker, ClaimStatus, FulfilmentStatus,
+  GoodDeedCategory, GoodDeedStatus, HomeWatchResult, HomeWatchStatus, MediationField, MediationOutcome, MediationPartyRole,
+  MediationSource, MediationStatus, MemberRole, MobilizationOutcome, MobilizationResponse, MobilizationStatus, NotificationKind,
+  ObligationKind, ObligationPeriod, PartnerKind, PatrolEventKind, PatrolReportAssigneeKind, PatrolReportCategory, PatrolReportEventKind,
+  PatrolReportStatus, PointsReason, RedemptionStatus, Role, ShiftKind, ShiftStatus, SmsStatus, Specialty,
 } from "../gql/graphql";
 import { tr } from "./i18n";
 
@@ -30,7 +32,8 @@ const tables = {
     GOOD_DEED_APPROVED: ["好人好事通过", "Good deed approved"], GOOD_DEED_REJECTED: ["好人好事未通过", "Good deed rejected"], BOARD_PUBLISHED: ["表扬榜发布", "Board published"],
     BULLETIN: ["警情提醒", "Bulletin"], MOBILIZATION: ["一键召集", "Call-up"], MOBILIZATION_CLOSED: ["召集结束", "Call-up closed"], AGREEMENT_TO_SIGN: ["协议待签署", "Agreement to sign"],
     MEMBERSHIP_APPROVED: ["入队通过", "Membership approved"], MEMBERSHIP_REJECTED: ["入队未通过", "Membership rejected"], ENROLLMENT: ["登记邀请", "Enrollment"],
-    PATROL_REPORT_UPDATED: ["巡防上报进展", "Patrol report updated"], HOME_WATCH_PROBLEM: ["看家护院问题", "Home watch problem"], OTHER: ["其他", "Other"],
+    PATROL_REPORT_UPDATED: ["巡防上报进展", "Patrol report updated"], PATROL_REPORT_ASSIGNED: ["隐患待处理", "Finding to handle"],
+    HOME_WATCH_REQUESTED: ["长假照看申请", "Home-watch request"], HOME_WATCH_PROBLEM: ["看家护院问题", "Home watch problem"], MEDIATION_ASSIGNED: ["调解案件指派", "Mediation case assigned"], OTHER: ["其他", "Other"],
   } satisfies Table<NotificationKind>,
   MemberRole: { LEADER: ["队长", "Leader"], MEMBER: ["队员", "Member"] } satisfies Table<MemberRole>,
   ObligationKind: { PATROL_PERSON_SHIFTS: ["巡逻人次", "Patrol person-shifts"], PATROL_HOURS: ["巡逻时长", "Patrol hours"], PUBLICITY_EVENTS: ["宣传活动", "Publicity events"], VENUE: ["场地", "Venue"], OTHER: ["其他", "Other"] } satisfies Table<ObligationKind>,
@@ -42,6 +45,18 @@ const tables = {
   Role: { VOLUNTEER: ["义警", "Volunteer"], LEADER: ["队长", "Leader"], OFFICER: ["社区民警", "Officer"], PARTNER_ADMIN: ["共建单位联络人", "Partner admin"], ADMIN: ["平台管理员", "Admin"] } satisfies Table<Role>,
   ShiftKind: { PATROL: ["巡逻", "Patrol"], NIGHT_PATROL: ["夜巡", "Night patrol"], PUBLICITY: ["宣传", "Publicity"], EVENT_SECURITY: ["活动安保", "Event security"], HOME_WATCH: ["长假照看", "Home watch"] } satisfies Table<ShiftKind>,
   ShiftStatus: { OPEN: ["开放", "Open"], CANCELLED: ["已取消", "Cancelled"], DONE: ["已结束", "Done"] } satisfies Table<ShiftStatus>,
+  PatrolReportCategory: { FIRE_HAZARD: ["消防隐患", "Fire hazard"], PUBLIC_SECURITY: ["治安隐患", "Public security"], TRAFFIC_HAZARD: ["交通隐患", "Traffic hazard"], ENVIRONMENT: ["环境秩序", "Environment and order"], SUSPICIOUS: ["可疑情况", "Suspicious"], DISPUTE: ["矛盾纠纷", "Dispute"], OTHER: ["其他", "Other"] } satisfies Table<PatrolReportCategory>,
+  PatrolReportStatus: { NEW: ["待分派", "New"], ASSIGNED: ["处理中", "Assigned"], RESOLVED: ["已办结", "Resolved"], REFERRED: ["已移交", "Referred"], REJECTED: ["不予受理", "Rejected"] } satisfies Table<PatrolReportStatus>,
+  PatrolReportEventKind: { SUBMITTED: ["上报", "Reported"], ASSIGNED: ["分派", "Assigned"], RESOLVED: ["办结", "Resolved"], REFERRED: ["移交", "Referred"], REJECTED: ["不予受理", "Rejected"] } satisfies Table<PatrolReportEventKind>,
+  PatrolReportAssigneeKind: { OFFICER: ["民警", "Officer"], TEAM: ["队伍", "Team"], PARTNER: ["共建单位", "Partner"] } satisfies Table<PatrolReportAssigneeKind>,
+  MediationField: { NEIGHBOUR: ["邻里纠纷", "Neighbours"], FAMILY: ["婚姻家庭", "Marriage and family"], LABOUR: ["劳资纠纷", "Labour"], PROPERTY: ["物业纠纷", "Property management"], CONSUMER: ["消费纠纷", "Consumer"], TRAFFIC: ["交通事故", "Traffic accident"], OTHER: ["其他", "Other"] } satisfies Table<MediationField>,
+  MediationSource: { RESIDENT: ["群众来访", "Resident"], PATROL: ["巡逻发现", "Patrol"], POLICE: ["警情转办", "Police call"], COMMUNITY: ["社区网格", "Community"], OTHER: ["其他", "Other"] } satisfies Table<MediationSource>,
+  MediationStatus: { OPEN: ["调解中", "Open"], CLOSED: ["已结案", "Closed"] } satisfies Table<MediationStatus>,
+  MediationOutcome: { SETTLED: ["调解成功", "Settled"], FAILED: ["调解不成", "Not settled"], JUDICIAL_CONFIRMATION: ["转司法确认", "Judicial confirmation"], REFERRED: ["转其他部门", "Referred"] } satisfies Table<MediationOutcome>,
+  MediationPartyRole: { APPLICANT: ["申请人", "Applicant"], RESPONDENT: ["被申请人", "Respondent"], OTHER: ["其他当事人", "Other party"] } satisfies Table<MediationPartyRole>,
+  CaseAgeBucket: { WITHIN_7_DAYS: ["7天内", "Up to 7 days"], WITHIN_30_DAYS: ["8–30天", "8–30 days"], WITHIN_90_DAYS: ["31–90天", "31–90 days"], OVER_90_DAYS: ["90天以上", "Over 90 days"] } satisfies Table<CaseAgeBucket>,
+  HomeWatchStatus: { PENDING: ["待审批", "Pending"], APPROVED: ["已安排照看", "Approved"], DECLINED: ["未能安排", "Declined"] } satisfies Table<HomeWatchStatus>,
+  HomeWatchResult: { ALL_FINE: ["一切正常", "All fine"], PROBLEM: ["发现问题", "Problem"] } satisfies Table<HomeWatchResult>,
   SmsStatus: { PENDING: ["短信待发", "SMS pending"], SENDING: ["短信发送中", "SMS sending"], SENT: ["短信已发", "SMS sent"], FAILED: ["短信失败", "SMS failed"], OVER_BUDGET: ["超出短信额度", "Over SMS budget"] } satisfies Table<SmsStatus>,
   Specialty: { MEDICAL_GUARD: ["医疗守护", "Medical"], HIGH_RISE: ["高层楼宇", "High-rise"], CAMPUS_SECURITY: ["校园安保", "Campus"], COMMUNITY_GRID: ["社区网格", "Community grid"], ANTI_FRAUD: ["反诈宣传", "Anti-fraud"], MEDIATION: ["矛盾调解", "Mediation"], NIGHT_PATROL: ["夜巡", "Night patrol"], TRAFFIC: ["交通", "Traffic"] } satisfies Table<Specialty>,
 } as const;
@@ -72,5 +87,7 @@ const TONES: Record<string, Tone> = {
   CONFIRMED: "ok", COMPLETED: "ok", ACTIVE: "ok", APPROVED: "ok", ON_TRACK: "ok", CHECKED_IN: "ok", CHECKED_OUT: "ok", HANDED_OUT: "ok",
   WAITLISTED: "warn", AWAITING_SIGNATURES: "warn", SCHEDULED: "warn", SUBMITTED: "warn", AT_RISK: "warn", DRAFT: "warn", PENDING: "warn",
   CANCELLED: "bad", NO_SHOW: "bad", REJECTED: "bad", MISSED: "bad", TERMINATED: "bad", EXPIRED: "bad",
+  // Casework
+  NEW: "warn", ASSIGNED: "warn", RESOLVED: "ok", SETTLED: "ok", JUDICIAL_CONFIRMATION: "ok", ALL_FINE: "ok", FAILED: "bad", DECLINED: "bad", PROBLEM: "bad",
 };
 export const toneOf = (status: string | null | undefined): Tone => (status ? TONES[status] : undefined);

@@ -1,7 +1,7 @@
 // What each role sees: the tabs of the header and the page a sign-in lands on.
 import type { ViewerInfoFragment } from "../gql/graphql";
 
-type Viewer = Pick<ViewerInfoFragment, "roleNames" | "roles" | "volunteer">;
+type Viewer = Pick<ViewerInfoFragment, "roleNames" | "roles" | "volunteer"> & { isMediator?: boolean };
 
 const has = (v: Viewer | null | undefined, role: ViewerInfoFragment["roleNames"][number]) => !!v?.roleNames.includes(role);
 /** A team's leader (a squad leader's grant names the squad as well). */
@@ -24,12 +24,14 @@ export function tabsFor(v: Viewer | null | undefined): Tab[] {
     { href: "/shifts", zh: "班次", en: "Shifts", show: volunteer || officer || has(v, "LEADER") },
     { href: "/my", zh: "我的班次", en: "My shifts", show: volunteer },
     { href: "/points", zh: "积分", en: "Points", show: volunteer },
+    { href: "/report", zh: "上报", en: "Report", show: volunteer },
     { href: "/lead", zh: "队长", en: "Leader", show: officer || leadsTeam(v) },
     { href: "/watch", zh: "巡防动态", en: "Watch", show: officer || leadsTeam(v) || leadsSquad(v) },
     { href: "/callups", zh: "召集", en: "Call-ups", show: officer },
     { href: "/bulletins", zh: "提醒", en: "Bulletins", show: officer },
     { href: "/stats", zh: "统计", en: "Statistics", show: officer },
     { href: "/review", zh: "审核", en: "Review", show: officer },
+    { href: "/cases", zh: "案件", en: "Cases", show: officer || leadsTeam(v) || has(v, "PARTNER_ADMIN") || !!v?.isMediator },
     { href: "/teams", zh: "队伍", en: "Teams", show: officer },
     { href: "/partners", zh: "共建", en: "Partners", show: officer || has(v, "PARTNER_ADMIN") },
     { href: "/board", zh: "表扬榜", en: "Board", show: true },
@@ -50,7 +52,7 @@ export function homeFor(v: Viewer | null | undefined): string {
 export function mayOpen(v: Viewer | null | undefined, path: string): boolean {
   const first = `/${path.split(/[/?#]/)[1] ?? ""}`;
   if (first === "/shifts" && path.length > "/shifts".length) return true; // a shift's roster checks its own access
-  const known = ["/shifts", "/my", "/points", "/lead", "/watch", "/stats", "/review", "/teams", "/partners"];
+  const known = ["/shifts", "/my", "/points", "/report", "/lead", "/watch", "/stats", "/review", "/cases", "/teams", "/partners"];
   if (!known.includes(first)) return true;
   return tabsFor(v).some((t) => t.href === first);
 }

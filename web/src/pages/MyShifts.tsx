@@ -2,9 +2,11 @@
 import { createQuery, createSubscription } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
+import { HomeWatchVisitLog } from "../components/HomeWatchVisitLog";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
 import { CheckInDocument, CheckOutDocument, MyShiftHistoryDocument, NotificationReceivedDocument, MyShiftsDocument, type MyShiftsQuery } from "../gql/graphql";
+import { geolocate as geolocateWith } from "../lib/geo";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
@@ -14,23 +16,7 @@ type Claim = NonNullable<MyShiftsQuery["viewer"]>["myShifts"]["edges"][number]["
 
 const hours = (minutes: number | null | undefined) => Math.round(((minutes ?? 0) / 60) * 10) / 10;
 
-function geolocate(): Promise<{ latitude: number; longitude: number }> {
-  return new Promise((resolve, reject) => {
-    if (!("geolocation" in navigator)) return reject(new Error(tr("此浏览器不支持定位，请改用岗点码", "This browser cannot locate you; use the post code")));
-    navigator.geolocation.getCurrentPosition(
-      (p) => resolve({ latitude: p.coords.latitude, longitude: p.coords.longitude }),
-      (e) =>
-        reject(
-          new Error(
-            e.code === e.PERMISSION_DENIED
-              ? tr("定位权限被拒绝：请在浏览器设置中允许定位，或改用岗点码签到", "Location permission refused: allow it in the browser settings, or use the post code")
-              : tr("暂时无法定位，请稍后重试或改用岗点码", "Could not get your location; retry or use the post code"),
-          ),
-        ),
-      { enableHighAccuracy: true, timeout: 15_000 },
-    );
-  });
-}
+const geolocate = () => geolocateWith(["改用岗点码签到", "use the post code"]);
 
 type Summary = { title: string; minutes: number; points: number };
 
@@ -113,6 +99,9 @@ function ClaimCard(props: { claim: Claim; refetch: () => void; onDone: (s: Summa
         <button class="primary" disabled={pending()} onClick={() => void checkOut.run({ input: { claimId: c().id, method: "QR" } })}>
           {tr("签退", "Check out")}
         </button>
+      </Show>
+      <Show when={c().shift.kind === "HOME_WATCH" && c().status !== "WAITLISTED"}>
+        <HomeWatchVisitLog shiftId={c().shift.id} />
       </Show>
     </article>
   );

@@ -6,6 +6,7 @@ import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { confirmDialog, promptDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
+import { HomeWatchVisitLog } from "../components/HomeWatchVisitLog";
 import { QueryView } from "../components/QueryView";
 import { SearchableSelect, type Option } from "../components/SearchableSelect";
 import { AssignShiftDocument, CancelShiftClaimDocument, CancelShiftDocument, CheckInDocument, CheckOutDocument, ShiftDetailDocument, ShiftRosterDocument, type ShiftDetailQuery } from "../gql/graphql";
@@ -81,6 +82,9 @@ export default function ShiftPage() {
             </div>
             <Contact shift={s()} />
             <Going shift={s()} />
+            <Show when={s().kind === "HOME_WATCH"}>
+              <div class="card"><HomeWatchVisitLog shiftId={s().id} /></div>
+            </Show>
             <Show when={s().viewerCanManage}>
               <ManageRoster shiftId={s().id} teamId={s().team.id} open={s().status === "OPEN"} onChange={again} />
             </Show>

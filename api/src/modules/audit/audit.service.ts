@@ -43,6 +43,18 @@ export const AUDIT_ACTIONS = {
   "mobilization.start": msg("发起一键召集", "Call-up started"),
   "mobilization.escalate": msg("召集扩大范围", "Call-up widened"),
   "mobilization.close": msg("结束召集", "Call-up closed"),
+  "patrolReport.assign": msg("分派隐患", "Finding assigned"),
+  "patrolReport.resolve": msg("办结隐患", "Finding resolved"),
+  "patrolReport.refer": msg("移交隐患", "Finding referred"),
+  "patrolReport.reject": msg("隐患不予受理", "Finding rejected"),
+  "mediator.create": msg("新增调解员", "Mediator added"),
+  "mediator.update": msg("修改调解员", "Mediator changed"),
+  "mediation.open": msg("受理调解案件", "Mediation case opened"),
+  "mediation.close": msg("调解结案", "Mediation case closed"),
+  "homeWatch.request": msg("申请长假照看", "Home watch requested"),
+  "homeWatch.approve": msg("批准长假照看", "Home watch approved"),
+  "homeWatch.decline": msg("不予安排照看", "Home watch declined"),
+  "homeWatch.erase": msg("删除照看个人信息", "Home-watch personal data erased"),
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

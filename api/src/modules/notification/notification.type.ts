@@ -26,7 +26,10 @@ export const NOTIFICATION_KINDS = [
   "MEMBERSHIP_REJECTED",
   "ENROLLMENT",
   "PATROL_REPORT_UPDATED",
+  "PATROL_REPORT_ASSIGNED",
+  "HOME_WATCH_REQUESTED",
   "HOME_WATCH_PROBLEM",
+  "MEDIATION_ASSIGNED",
   "OTHER",
 ] as const;
 
@@ -49,7 +52,10 @@ export const NotificationKind = builder.enumType("NotificationKind", {
     MEMBERSHIP_REJECTED: { description: "入队申请未通过" },
     ENROLLMENT: { description: "派出所登记了你的手机号" },
     PATROL_REPORT_UPDATED: { description: "巡防上报有进展" },
+    PATROL_REPORT_ASSIGNED: { description: "巡逻发现（隐患）分派给你处理" },
+    HOME_WATCH_REQUESTED: { description: "新的长假照看申请待审批" },
     HOME_WATCH_PROBLEM: { description: "看家护院发现问题" },
+    MEDIATION_ASSIGNED: { description: "调解案件指派给你" },
     OTHER: { description: "其他" },
   } as const,
 });

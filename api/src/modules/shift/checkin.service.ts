@@ -224,7 +224,8 @@ export async function sendShiftReminders(now = clock.now()): Promise<number> {
 }
 
 /**
- * Runs closeFinishedShifts and agreement expiry every `intervalMs` in this process until stopped.
+ * Runs closeFinishedShifts, agreement expiry, reminders, call-up escalation and the home-watch erasure
+ * every `intervalMs` in this process until stopped.
  * The returned stop waits for a sweep in progress to finish (graceful shutdown).
  */
 export function startShiftSweeper(intervalMs = 60_000): () => Promise<void> {
@@ -234,6 +235,8 @@ export function startShiftSweeper(intervalMs = 60_000): () => Promise<void> {
     running = Promise.all([
       closeFinishedShifts(),
       import("../partner/agreement.service.js").then((m) => m.expireAgreements()),
+      // 长假照看: personal data erased 30 days after the return.
+      import("../homewatch/homewatch.service.js").then((m) => m.eraseExpiredHomeWatch()),
       sendShiftReminders(),
       import("../mobilization/mobilization.service.js").then((m) => m.escalateMobilizations()),
     ])

@@ -1,0 +1,255 @@
+// 警民联调: mediators with public profiles (警调超市: residents choose), cases with parties whose
+// personal data only the case's mediators and the station's officers see, sessions with notes, and an
+// outcome (调解成功 | 调解不成 | 转司法确认 | 转其他部门) with the agreement text when settled.
+import type { Viewer } from "../../auth/viewer.js";
+import { assert } from "../../auth/policy.js";
+import { personFacts } from "../../auth/facts.js";
+import { clock } from "../../clock.js";
+import { prisma, TX } from "../../db.js";
+import type { MediationField, MediationOutcome, MediationPartyRole, MediationSource } from "../../generated/prisma/client.js";
+import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
+import { msg } from "../../i18n.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { accountsOf, notify } from "../notification/notification.service.js";
+
+const CASE = msg("调解案件", "Mediation case");
+/** 调解成功 and 转司法确认 (a settled agreement sent for judicial confirmation) count as success. */
+export const SUCCESS: MediationOutcome[] = ["SETTLED", "JUDICIAL_CONFIRMATION"];
+
+export const FIELD_LABEL: Record<MediationField, string> = {
+  NEIGHBOUR: "邻里纠纷",
+  FAMILY: "婚姻家庭",
+  LABOUR: "劳资纠纷",
+  PROPERTY: "物业纠纷",
+  CONSUMER: "消费纠纷",
+  TRAFFIC: "交通事故",
+  OTHER: "其他",
+};
+
+async function stationOf(stationId: string, field: string[]) {
+  const station = await prisma.station.findUnique({ where: { id: stationId }, select: { id: true } });
+  if (!station) throw notFound(msg("派出所", "Station"), field);
+  return station;
+}
+
+export interface MediatorInput {
+  displayName?: string | null;
+  title?: string | null;
+  years?: number | null;
+  fields?: MediationField[] | null;
+  bio?: string | null;
+}
+
+export async function createMediator(viewer: Viewer, input: MediatorInput & { stationId: string; volunteerId?: string | null }, clientAddress: string | null = null) {
+  const station = await stationOf(input.stationId, ["input", "stationId"]);
+  assert(viewer, "mediator.manage", { stationId: station.id }, {
+    message: msg("仅本所民警可管理调解员", "Only the station's officers manage mediators"),
+    hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: station.id },
+  });
+  let displayName = input.displayName ?? null;
+  if (input.volunteerId) {
+    const person = await personFacts(prisma, input.volunteerId);
+    const volunteer = await prisma.volunteer.findUnique({ where: { id: input.volunteerId }, select: { displayName: true, specialties: true, status: true } });
+    if (!volunteer || !person?.stationIds.includes(station.id)) throw notFound(msg("本所义警", "Volunteer of this station"), ["input", "volunteerId"]);
+    if (!volunteer.specialties.includes("MEDIATION")) {
+      throw new UserFacingError("VALIDATION", msg("该义警没有“矛盾调解”专长，请先在专长中添加", "This volunteer lacks the MEDIATION specialty"), ["input", "volunteerId"]);
+    }
+    displayName ??= volunteer.displayName;
+  }
+  if (!displayName) throw new UserFacingError("VALIDATION", msg("请填写调解员的公开称呼", "Give the mediator's public name"), ["input", "displayName"]);
+  const mediator = await prisma.$transaction(async (tx) => {
+    const m = await tx.mediator.create({
+      data: { stationId: station.id, volunteerId: input.volunteerId ?? null, displayName, title: input.title ?? "", years: input.years ?? 0, fields: input.fields ?? [], bio: input.bio ?? "" },
+    });
+    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "mediator.create", targetType: "Mediator", targetId: m.id, summary: input.volunteerId ? "新增调解员（本所义警）" : "新增调解员", clientAddress });
+    return m;
+  }, TX);
+  return mediator;
+}
+
+export async function updateMediator(viewer: Viewer, input: MediatorInput & { mediatorId: string; active?: boolean | null }, clientAddress: string | null = null) {
+  const mediator = await prisma.mediator.findUnique({ where: { id: input.mediatorId } });
+  if (!mediator) throw notFound(msg("调解员", "Mediator"), ["input", "mediatorId"]);
+  assert(viewer, "mediator.manage", { stationId: mediator.stationId }, { message: msg("仅本所民警可管理调解员", "Only the station's officers manage mediators") });
+  return prisma.$transaction(async (tx) => {
+    const m = await tx.mediator.update({
+      where: { id: mediator.id },
+      data: {
+        displayName: input.displayName ?? undefined,
+        title: input.title ?? undefined,
+        years: input.years ?? undefined,
+        fields: input.fields ?? undefined,
+        bio: input.bio ?? undefined,
+        active: input.active ?? undefined,
+      },
+    });
+    await recordAudit(tx, { actor: viewer, stationId: m.stationId, action: "mediator.update", targetType: "Mediator", targetId: m.id, summary: m.active ? "更新资料" : "停用", clientAddress });
+    return m;
+  }, TX);
+}
+
+export interface OpenCaseInput {
+  stationId: string;
+  category: MediationField;
+  summary: string;
+  source: MediationSource;
+  parties: { name: string; phone?: string | null; role: MediationPartyRole }[];
+  mediatorIds: string[];
+}
+
+export async function openMediationCase(viewer: Viewer, input: OpenCaseInput, clientAddress: string | null = null) {
+  const station = await stationOf(input.stationId, ["input", "stationId"]);
+  assert(viewer, "mediationCase.open", { stationId: station.id }, {
+    message: msg("仅本所民警可受理调解案件", "Only the station's officers open mediation cases"),
+    hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: station.id },
+  });
+  const ids = [...new Set(input.mediatorIds)];
+  const mediators = await prisma.mediator.findMany({ where: { id: { in: ids }, stationId: station.id, active: true }, select: { id: true, volunteerId: true } });
+  const known = new Set(mediators.map((m) => m.id));
+  const missing = input.mediatorIds.findIndex((id) => !known.has(id));
+  if (missing >= 0) throw notFound(msg("本所在册调解员", "Active mediator of this station"), ["input", "mediatorIds", String(missing)]);
+  const now = clock.now();
+  return prisma.$transaction(async (tx) => {
+    const c = await tx.mediationCase.create({
+      data: {
+        stationId: station.id,
+        category: input.category,
+        summary: input.summary,
+        source: input.source,
+        openedById: viewer.accountId,
+        openedAt: now,
+        parties: { create: input.parties.map((p, position) => ({ name: p.name, phone: p.phone ?? "", role: p.role, position })) },
+        mediators: { create: ids.map((mediatorId) => ({ mediatorId })) },
+      },
+    });
+    const accounts = await accountsOf(tx, mediators.map((m) => m.volunteerId).filter((v): v is string => !!v));
+    await notify(
+      tx,
+      [...accounts.values()]
+        .filter((a) => a !== viewer.accountId)
+        .map((accountId) => ({ accountId, stationId: station.id, kind: "MEDIATION_ASSIGNED" as const, title: `新的调解案件：${FIELD_LABEL[c.category]}`, link: `/cases/mediation/${Buffer.from(`MediationCase:${c.id}`).toString("base64")}` })),
+    );
+    await recordAudit(tx, {
+      actor: viewer,
+      stationId: station.id,
+      action: "mediation.open",
+      targetType: "MediationCase",
+      targetId: c.id,
+      summary: `受理：${FIELD_LABEL[c.category]}，当事人${input.parties.length}方，调解员${ids.length}名`,
+      clientAddress,
+    });
+    return c;
+  }, TX);
+}
+
+export async function caseFacts(caseId: string) {
+  const c = await prisma.mediationCase.findUnique({ where: { id: caseId }, include: { mediators: { select: { mediator: { select: { volunteerId: true } } } } } });
+  if (!c) return null;
+  return { row: c, facts: { stationId: c.stationId, mediatorVolunteerIds: c.mediators.map((m) => m.mediator.volunteerId).filter((v): v is string => !!v) } };
+}
+
+async function workable(viewer: Viewer, caseId: string) {
+  const found = await caseFacts(caseId);
+  if (!found) throw notFound(CASE, ["input", "caseId"]);
+  assert(viewer, "mediationCase.work", found.facts, {
+    message: msg("仅本案调解员和本所民警可办理", "Only the case's mediators and the station's officers work on it"),
+    hide: { what: CASE, field: ["input", "caseId"], stationId: found.row.stationId },
+  });
+  if (found.row.status !== "OPEN") throw conflict(msg("该案件已结案", "This case is closed"), ["input", "caseId"]);
+  return found.row;
+}
+
+export async function recordMediationSession(viewer: Viewer, input: { caseId: string; heldAt: Date; place?: string | null; notes: string }) {
+  const c = await workable(viewer, input.caseId);
+  if (input.heldAt > new Date(clock.now().getTime() + 5 * 60_000)) {
+    throw new UserFacingError("VALIDATION", msg("调解时间不能晚于现在", "The session cannot be in the future"), ["input", "heldAt"]);
+  }
+  if (input.heldAt < c.openedAt && c.openedAt.getTime() - input.heldAt.getTime() > 86_400_000) {
+    throw new UserFacingError("VALIDATION", msg("调解时间不能早于受理日期", "The session cannot be before the case was opened"), ["input", "heldAt"]);
+  }
+  return prisma.mediationSession.create({ data: { caseId: c.id, heldAt: input.heldAt, place: input.place ?? "", notes: input.notes, recordedById: viewer.accountId } });
+}
+
+export async function closeMediationCase(
+  viewer: Viewer,
+  input: { caseId: string; outcome: MediationOutcome; agreementText?: string | null; referredTo?: string | null },
+  clientAddress: string | null = null,
+) {
+  const c = await workable(viewer, input.caseId);
+  const settled = SUCCESS.includes(input.outcome);
+  if (settled && !input.agreementText) {
+    throw new UserFacingError("VALIDATION", msg("调解成功须填写调解协议内容", "A settled case needs the agreement text"), ["input", "agreementText"]);
+  }
+  if (input.outcome === "REFERRED" && !input.referredTo) {
+    throw new UserFacingError("VALIDATION", msg("请填写移交的部门", "Name the department it goes to"), ["input", "referredTo"]);
+  }
+  const now = clock.now();
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.mediationCase.updateMany({
+      where: { id: c.id, status: "OPEN" },
+      data: {
+        status: "CLOSED",
+        outcome: input.outcome,
+        agreementText: settled ? input.agreementText! : null,
+        referredTo: input.outcome === "REFERRED" ? input.referredTo! : null,
+        closedAt: now,
+        closedById: viewer.accountId,
+      },
+    });
+    if (!count) throw conflict(msg("该案件已结案", "This case is closed"), ["input", "caseId"]);
+    const labels: Record<MediationOutcome, string> = { SETTLED: "调解成功", FAILED: "调解不成", JUDICIAL_CONFIRMATION: "转司法确认", REFERRED: "转其他部门" };
+    await recordAudit(tx, { actor: viewer, stationId: c.stationId, action: "mediation.close", targetType: "MediationCase", targetId: c.id, summary: `结案：${labels[input.outcome]}`, clientAddress });
+    return tx.mediationCase.findUniqueOrThrow({ where: { id: c.id } });
+  }, TX);
+}
+
+export type AgeBucket = "WITHIN_7_DAYS" | "WITHIN_30_DAYS" | "WITHIN_90_DAYS" | "OVER_90_DAYS";
+
+export interface MediationStats {
+  open: number;
+  closed: number;
+  succeeded: number;
+  successRate: number | null;
+  byOutcome: { outcome: MediationOutcome; count: number }[];
+  openByAge: { bucket: AgeBucket; count: number }[];
+}
+
+/** A station's cases: outcomes, success rate, and open cases by how long they have been open. */
+export async function mediationStats(stationId: string, now = clock.now()): Promise<MediationStats> {
+  const [row] = await prisma.$queryRaw<{ open: bigint; closed: bigint; succeeded: bigint; byOutcome: MediationStats["byOutcome"] | null; ages: Record<AgeBucket, number> }[]>`
+    SELECT
+      count(*) FILTER (WHERE status = 'OPEN') AS open,
+      count(*) FILTER (WHERE status = 'CLOSED') AS closed,
+      count(*) FILTER (WHERE outcome IN ('SETTLED', 'JUDICIAL_CONFIRMATION')) AS succeeded,
+      (SELECT json_agg(json_build_object('outcome', outcome, 'count', n) ORDER BY outcome)
+         FROM (SELECT outcome, count(*) AS n FROM "MediationCase" WHERE "stationId" = ${stationId}::uuid AND outcome IS NOT NULL GROUP BY outcome) o) AS "byOutcome",
+      json_build_object(
+        'WITHIN_7_DAYS', count(*) FILTER (WHERE status = 'OPEN' AND "openedAt" > ${now}::timestamp - interval '7 days'),
+        'WITHIN_30_DAYS', count(*) FILTER (WHERE status = 'OPEN' AND "openedAt" <= ${now}::timestamp - interval '7 days' AND "openedAt" > ${now}::timestamp - interval '30 days'),
+        'WITHIN_90_DAYS', count(*) FILTER (WHERE status = 'OPEN' AND "openedAt" <= ${now}::timestamp - interval '30 days' AND "openedAt" > ${now}::timestamp - interval '90 days'),
+        'OVER_90_DAYS', count(*) FILTER (WHERE status = 'OPEN' AND "openedAt" <= ${now}::timestamp - interval '90 days')
+      ) AS ages
+    FROM "MediationCase" WHERE "stationId" = ${stationId}::uuid`;
+  const closed = Number(row!.closed);
+  const succeeded = Number(row!.succeeded);
+  return {
+    open: Number(row!.open),
+    closed,
+    succeeded,
+    successRate: closed ? Math.round((succeeded / closed) * 1000) / 1000 : null,
+    byOutcome: row!.byOutcome ?? [],
+    openByAge: (["WITHIN_7_DAYS", "WITHIN_30_DAYS", "WITHIN_90_DAYS", "OVER_90_DAYS"] as const).map((bucket) => ({ bucket, count: Number(row!.ages[bucket]) })),
+  };
+}
+
+/** Closed and successful cases of each mediator (their public record). */
+export async function mediatorRecords(ids: readonly string[]): Promise<Map<string, { open: number; closed: number; succeeded: number }>> {
+  const rows = await prisma.$queryRaw<{ id: string; open: bigint; closed: bigint; succeeded: bigint }[]>`
+    SELECT cm."mediatorId" AS id,
+           count(*) FILTER (WHERE c.status = 'OPEN') AS open,
+           count(*) FILTER (WHERE c.status = 'CLOSED') AS closed,
+           count(*) FILTER (WHERE c.outcome IN ('SETTLED', 'JUDICIAL_CONFIRMATION')) AS succeeded
+    FROM "MediationCaseMediator" cm JOIN "MediationCase" c ON c.id = cm."caseId"
+    WHERE cm."mediatorId" = ANY(${[...ids]}::uuid[]) GROUP BY cm."mediatorId"`;
+  return new Map(rows.map((r) => [r.id, { open: Number(r.open), closed: Number(r.closed), succeeded: Number(r.succeeded) }]));
+}

@@ -1,0 +1,322 @@
+// 巡逻发现 / 隐患: a member reports what a patrol found, with photos; officers triage it (assign to an
+// officer, a team or a partner with a due date, refer it to another department, or reject it); the
+// assignee or an officer resolves it. Every step is a PatrolReportEvent (the history and the live
+// command view's stored stream), a notification to the reporter, and for triage an audit entry.
+import type { Viewer } from "../../auth/viewer.js";
+import { assert } from "../../auth/policy.js";
+import { clock } from "../../clock.js";
+import { prisma, type Tx, TX } from "../../db.js";
+import type { PatrolReport, PatrolReportCategory, PatrolReportEventKind } from "../../generated/prisma/client.js";
+import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
+import { msg } from "../../i18n.js";
+import { withPhotos, type StoredPhoto } from "../../media/photos.js";
+import type { UploadFile } from "../../media/upload.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { notify, type NotifyInput } from "../notification/notification.service.js";
+import { distanceMeters } from "../shift/shift.rules.js";
+import { reportLog } from "./report-log.js";
+
+const REPORT = msg("隐患上报", "Patrol report");
+/** A report without a grid or shift is placed in the nearest grid within this distance. */
+const NEAREST_GRID_METERS = 3000;
+
+export const CATEGORY_LABEL: Record<PatrolReportCategory, string> = {
+  FIRE_HAZARD: "消防隐患",
+  PUBLIC_SECURITY: "治安隐患",
+  TRAFFIC_HAZARD: "交通隐患",
+  ENVIRONMENT: "环境秩序",
+  SUSPICIOUS: "可疑情况",
+  DISPUTE: "矛盾纠纷",
+  OTHER: "其他",
+};
+
+export const reportFacts = (r: Pick<PatrolReport, "stationId" | "reporterAccountId" | "assignedTeamId" | "assignedPartnerId">) => ({
+  stationId: r.stationId,
+  reporterAccountId: r.reporterAccountId,
+  assignedTeamId: r.assignedTeamId,
+  assignedPartnerId: r.assignedPartnerId,
+});
+
+export interface SubmitPatrolReportInput {
+  stationId: string;
+  shiftId?: string | null;
+  gridId?: string | null;
+  category: PatrolReportCategory;
+  description: string;
+  place?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  photos?: UploadFile[] | null;
+}
+
+/** The shift the reporter is on: the one named (theirs, of this station), else one they are checked in to now. */
+async function reportersShift(viewer: Viewer, stationId: string, shiftId: string | null | undefined) {
+  if (shiftId) {
+    const shift = await prisma.shift.findUnique({ where: { id: shiftId }, select: { id: true, stationId: true, gridId: true } });
+    const mine =
+      shift?.stationId === stationId &&
+      (!viewer.volunteerId ||
+        !!(await prisma.shiftClaim.findFirst({ where: { shiftId, volunteerId: viewer.volunteerId, status: { in: ["CONFIRMED", "COMPLETED"] } }, select: { id: true } })));
+    if (!shift || !mine) throw notFound(msg("你在本所的班次", "Your shift at this station"), ["input", "shiftId"]);
+    return shift;
+  }
+  if (!viewer.volunteerId) return null;
+  const claim = await prisma.shiftClaim.findFirst({
+    where: { volunteerId: viewer.volunteerId, status: "CONFIRMED", checkedInAt: { not: null }, checkedOutAt: null, shift: { stationId, status: "OPEN" } },
+    select: { shift: { select: { id: true, stationId: true, gridId: true } } },
+    orderBy: { checkedInAt: "desc" },
+  });
+  return claim?.shift ?? null;
+}
+
+async function placeInGrid(stationId: string, input: SubmitPatrolReportInput, shiftGridId: string | null): Promise<string | null> {
+  if (input.gridId) {
+    const grid = await prisma.grid.findUnique({ where: { id: input.gridId }, select: { stationId: true } });
+    if (grid?.stationId !== stationId) throw notFound(msg("本所网格", "Grid of this station"), ["input", "gridId"]);
+    return input.gridId;
+  }
+  if (shiftGridId) return shiftGridId;
+  if (input.latitude == null || input.longitude == null) return null;
+  const grids = await prisma.grid.findMany({ where: { stationId, latitude: { not: null }, longitude: { not: null } }, select: { id: true, latitude: true, longitude: true } });
+  let best: { id: string; d: number } | null = null;
+  for (const g of grids) {
+    const d = distanceMeters(input.latitude, input.longitude, g.latitude!, g.longitude!);
+    if (d <= NEAREST_GRID_METERS && (!best || d < best.d)) best = { id: g.id, d };
+  }
+  return best?.id ?? null;
+}
+
+function photoRows(photos: StoredPhoto[], stationId: string, uploadedById: string, purpose: "REPORT" | "RESOLUTION", reportId: string) {
+  return photos.map((p, position) => ({ ...p, stationId, uploadedById, purpose, position, reportId }));
+}
+
+async function event(tx: Tx, r: { id: string; stationId: string }, kind: PatrolReportEventKind, actorId: string | null, note: string, at: Date) {
+  await tx.patrolReportEvent.create({ data: { stationId: r.stationId, reportId: r.id, kind, actorId, note, at } });
+}
+
+/** The reporter hears of every step (闭环), unless they took it themselves. */
+function toReporter(r: PatrolReport, actor: Viewer, title: string, body: string): NotifyInput[] {
+  if (r.reporterAccountId === actor.accountId) return [];
+  return [{ accountId: r.reporterAccountId, stationId: r.stationId, kind: "PATROL_REPORT_UPDATED", title, body, link: "/report" }];
+}
+
+export async function submitPatrolReport(viewer: Viewer, input: SubmitPatrolReportInput) {
+  const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true } });
+  if (!station) throw notFound(msg("派出所", "Station"), ["input", "stationId"]);
+  assert(viewer, "patrolReport.submit", { stationId: station.id }, {
+    message: msg("仅本所义警和民警可上报", "Only the station's volunteers and officers report findings"),
+    hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: station.id },
+  });
+  if ((input.latitude == null) !== (input.longitude == null)) {
+    throw new UserFacingError("VALIDATION", msg("经纬度须同时提供", "Give both latitude and longitude"), ["input", input.latitude == null ? "latitude" : "longitude"]);
+  }
+  const shift = await reportersShift(viewer, station.id, input.shiftId);
+  const gridId = await placeInGrid(station.id, input, shift?.gridId ?? null);
+  const now = clock.now();
+  const report = await withPhotos(input.photos, ["input", "photos"], (photos) =>
+    prisma.$transaction(async (tx) => {
+      const created = await tx.patrolReport.create({
+        data: {
+          stationId: station.id,
+          gridId,
+          shiftId: shift?.id ?? null,
+          reporterAccountId: viewer.accountId,
+          reporterVolunteerId: viewer.volunteerId,
+          category: input.category,
+          description: input.description,
+          place: input.place ?? "",
+          latitude: input.latitude ?? null,
+          longitude: input.longitude ?? null,
+          createdAt: now,
+        },
+      });
+      if (photos.length) await tx.photo.createMany({ data: photoRows(photos, station.id, viewer.accountId, "REPORT", created.id) });
+      await event(tx, created, "SUBMITTED", viewer.accountId, "", now);
+      return created;
+    }, TX),
+  );
+  reportLog.notify();
+  return report;
+}
+
+async function loadReport(viewer: Viewer, reportId: string) {
+  const report = await prisma.patrolReport.findUnique({ where: { id: reportId } });
+  if (!report) throw notFound(REPORT, ["input", "reportId"]);
+  return report;
+}
+
+const hideOf = (r: PatrolReport) => ({ what: REPORT, field: ["input", "reportId"], stationId: r.stationId });
+
+async function triageable(viewer: Viewer, reportId: string) {
+  const report = await loadReport(viewer, reportId);
+  assert(viewer, "patrolReport.triage", { stationId: report.stationId }, { message: msg("仅本所民警可分派和处置隐患", "Only the station's officers triage findings"), hide: hideOf(report) });
+  if (report.status !== "NEW" && report.status !== "ASSIGNED") throw conflict(msg("该隐患已办结", "This report is already closed"), ["input", "reportId"]);
+  return report;
+}
+
+/** Changes the report only in the state it was read in: of two concurrent decisions one wins, the other is told. */
+async function transition(tx: Tx, report: PatrolReport, data: Parameters<Tx["patrolReport"]["updateMany"]>[0]["data"]) {
+  const { count } = await tx.patrolReport.updateMany({ where: { id: report.id, status: report.status, updatedAt: report.updatedAt }, data });
+  if (!count) throw conflict(msg("该隐患刚被他人处理，请刷新后重试", "Someone else just changed this report; reload and retry"), ["input", "reportId"]);
+  return tx.patrolReport.findUniqueOrThrow({ where: { id: report.id } });
+}
+
+export interface AssignPatrolReportInput {
+  reportId: string;
+  officerId?: string | null;
+  teamId?: string | null;
+  partnerId?: string | null;
+  dueAt?: Date | null;
+  note?: string | null;
+}
+
+export async function assignPatrolReport(viewer: Viewer, input: AssignPatrolReportInput, clientAddress: string | null = null) {
+  const report = await triageable(viewer, input.reportId);
+  const targets = [input.officerId, input.teamId, input.partnerId].filter(Boolean).length;
+  if (targets !== 1) throw new UserFacingError("VALIDATION", msg("请选择一位民警、一支队伍或一个共建单位（只选一个）", "Choose exactly one: an officer, a team or a partner"), ["input", "teamId"]);
+  const now = clock.now();
+  if (input.dueAt && input.dueAt <= now) throw new UserFacingError("VALIDATION", msg("处理期限须晚于现在", "The due date must be in the future"), ["input", "dueAt"]);
+  let assignee: string;
+  let recipients: string[];
+  if (input.officerId) {
+    const role = await prisma.accountRole.findFirst({ where: { accountId: input.officerId, role: "OFFICER", stationId: report.stationId }, select: { account: { select: { displayName: true } } } });
+    if (!role) throw notFound(msg("本所民警", "Officer of this station"), ["input", "officerId"]);
+    assignee = `民警 ${role.account.displayName || "社区民警"}`;
+    recipients = [input.officerId];
+  } else if (input.teamId) {
+    const team = await prisma.team.findUnique({ where: { id: input.teamId }, select: { stationId: true, name: true } });
+    if (team?.stationId !== report.stationId) throw notFound(msg("本所队伍", "Team of this station"), ["input", "teamId"]);
+    assignee = `队伍 ${team.name}`;
+    const leaders = await prisma.account.findMany({ where: { volunteer: { status: "ACTIVE", teams: { some: { teamId: input.teamId, role: "LEADER" } } } }, select: { id: true } });
+    recipients = leaders.map((a) => a.id);
+  } else {
+    const partner = await prisma.partner.findUnique({ where: { id: input.partnerId! }, select: { stationId: true, name: true } });
+    if (partner?.stationId !== report.stationId) throw notFound(msg("本所共建单位", "Partner of this station"), ["input", "partnerId"]);
+    assignee = `共建单位 ${partner.name}`;
+    const admins = await prisma.accountRole.findMany({ where: { role: "PARTNER_ADMIN", partnerId: input.partnerId! }, select: { accountId: true } });
+    recipients = admins.map((a) => a.accountId);
+  }
+  const due = input.dueAt ? `，期限 ${input.dueAt.toISOString().slice(0, 10)}` : "";
+  const note = `分派给${assignee}${due}${input.note ? `：${input.note}` : ""}`;
+  const updated = await prisma.$transaction(async (tx) => {
+    const r = await transition(tx, report, {
+      status: "ASSIGNED",
+      assignedOfficerId: input.officerId ?? null,
+      assignedTeamId: input.teamId ?? null,
+      assignedPartnerId: input.partnerId ?? null,
+      assignedAt: now,
+      dueAt: input.dueAt ?? null,
+    });
+    await event(tx, r, "ASSIGNED", viewer.accountId, note, now);
+    await notify(tx, [
+      ...toReporter(r, viewer, "你上报的隐患已分派处理", `${CATEGORY_LABEL[r.category]}：${note}`),
+      ...recipients
+        .filter((id) => id !== viewer.accountId)
+        .map((accountId) => ({
+          accountId,
+          stationId: r.stationId,
+          kind: "PATROL_REPORT_ASSIGNED" as const,
+          title: `新的隐患待处理：${CATEGORY_LABEL[r.category]}`,
+          body: `${r.place || r.description.slice(0, 40)}${due}`,
+          link: `/cases/findings?report=${r.id}`,
+        })),
+    ]);
+    await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.assign", targetType: "PatrolReport", targetId: r.id, summary: `分派给${input.officerId ? "民警" : input.teamId ? "队伍" : "共建单位"}${due}`, clientAddress });
+    return r;
+  }, TX);
+  reportLog.notify();
+  return updated;
+}
+
+export async function resolvePatrolReport(viewer: Viewer, input: { reportId: string; note: string; photos?: UploadFile[] | null }, clientAddress: string | null = null) {
+  const report = await loadReport(viewer, input.reportId);
+  assert(viewer, "patrolReport.resolve", reportFacts(report), {
+    message: msg("仅本所民警或被分派的队伍、共建单位可办结", "Only the station's officers or the assignee resolve a report"),
+    hide: hideOf(report),
+  });
+  if (report.status !== "ASSIGNED") {
+    throw conflict(report.status === "NEW" ? msg("请先分派再办结", "Assign the report before resolving it") : msg("该隐患已办结", "This report is already closed"), ["input", "reportId"]);
+  }
+  const now = clock.now();
+  const updated = await withPhotos(input.photos, ["input", "photos"], (photos) =>
+    prisma.$transaction(async (tx) => {
+      const r = await transition(tx, report, { status: "RESOLVED", closedAt: now, closedById: viewer.accountId, resolutionNote: input.note });
+      if (photos.length) await tx.photo.createMany({ data: photoRows(photos, r.stationId, viewer.accountId, "RESOLUTION", r.id) });
+      await event(tx, r, "RESOLVED", viewer.accountId, input.note, now);
+      await notify(tx, toReporter(r, viewer, "你上报的隐患已办结", `${CATEGORY_LABEL[r.category]}：${input.note}`));
+      await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.resolve", targetType: "PatrolReport", targetId: r.id, summary: `办结（${photos.length}张照片）`, clientAddress });
+      return r;
+    }, TX),
+  );
+  reportLog.notify();
+  return updated;
+}
+
+export async function referPatrolReport(viewer: Viewer, input: { reportId: string; department: string; note?: string | null }, clientAddress: string | null = null) {
+  const report = await triageable(viewer, input.reportId);
+  const now = clock.now();
+  const note = `移交${input.department}${input.note ? `：${input.note}` : ""}`;
+  const updated = await prisma.$transaction(async (tx) => {
+    const r = await transition(tx, report, { status: "REFERRED", closedAt: now, closedById: viewer.accountId, referredTo: input.department, resolutionNote: input.note ?? null });
+    await event(tx, r, "REFERRED", viewer.accountId, note, now);
+    await notify(tx, toReporter(r, viewer, "你上报的隐患已移交其他部门", `${CATEGORY_LABEL[r.category]}：${note}`));
+    await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.refer", targetType: "PatrolReport", targetId: r.id, summary: "移交其他部门", clientAddress });
+    return r;
+  }, TX);
+  reportLog.notify();
+  return updated;
+}
+
+export async function rejectPatrolReport(viewer: Viewer, input: { reportId: string; reason: string }, clientAddress: string | null = null) {
+  const report = await triageable(viewer, input.reportId);
+  const now = clock.now();
+  const updated = await prisma.$transaction(async (tx) => {
+    const r = await transition(tx, report, { status: "REJECTED", closedAt: now, closedById: viewer.accountId, rejectReason: input.reason });
+    await event(tx, r, "REJECTED", viewer.accountId, input.reason, now);
+    await notify(tx, toReporter(r, viewer, "你上报的隐患未予受理", `${CATEGORY_LABEL[r.category]}：${input.reason}`));
+    await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.reject", targetType: "PatrolReport", targetId: r.id, summary: "不予受理", clientAddress });
+    return r;
+  }, TX);
+  reportLog.notify();
+  return updated;
+}
+
+export interface ReportStats {
+  total: number;
+  open: number;
+  overdue: number;
+  resolved: number;
+  medianHoursToResolve: number | null;
+  byCategory: { category: PatrolReportCategory; count: number; open: number }[];
+  byGrid: { gridId: string | null; gridName: string | null; count: number; open: number }[];
+}
+
+/** Counts per category and grid, and the median time from report to resolution, in one statement. */
+export async function reportStats(stationId: string, from: Date, to: Date, now = clock.now()): Promise<ReportStats> {
+  const [row] = await prisma.$queryRaw<
+    { total: bigint; open: bigint; overdue: bigint; resolved: bigint; median: number | null; byCategory: ReportStats["byCategory"] | null; byGrid: ReportStats["byGrid"] | null }[]
+  >`
+    WITH r AS (
+      SELECT * FROM "PatrolReport" WHERE "stationId" = ${stationId}::uuid AND "createdAt" >= ${from} AND "createdAt" < ${to}
+    )
+    SELECT
+      (SELECT count(*) FROM r) AS total,
+      (SELECT count(*) FROM r WHERE status IN ('NEW', 'ASSIGNED')) AS open,
+      (SELECT count(*) FROM r WHERE status = 'ASSIGNED' AND "dueAt" < ${now}) AS overdue,
+      (SELECT count(*) FROM r WHERE status = 'RESOLVED') AS resolved,
+      (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "closedAt" - "createdAt")) / 3600.0 FROM r WHERE status = 'RESOLVED') AS median,
+      (SELECT json_agg(json_build_object('category', category, 'count', n, 'open', o) ORDER BY n DESC, category)
+         FROM (SELECT category, count(*) AS n, count(*) FILTER (WHERE status IN ('NEW', 'ASSIGNED')) AS o FROM r GROUP BY category) c) AS "byCategory",
+      (SELECT json_agg(json_build_object('gridId', g."gridId", 'gridName', gr.name, 'count', n, 'open', o) ORDER BY n DESC, gr.name NULLS LAST)
+         FROM (SELECT "gridId", count(*) AS n, count(*) FILTER (WHERE status IN ('NEW', 'ASSIGNED')) AS o FROM r GROUP BY "gridId") g
+         LEFT JOIN "Grid" gr ON gr.id = g."gridId") AS "byGrid"`;
+  return {
+    total: Number(row!.total),
+    open: Number(row!.open),
+    overdue: Number(row!.overdue),
+    resolved: Number(row!.resolved),
+    medianHoursToResolve: row!.median === null ? null : Math.round(Number(row!.median) * 10) / 10,
+    byCategory: row!.byCategory ?? [],
+    byGrid: row!.byGrid ?? [],
+  };
+}

@@ -1,0 +1,596 @@
+// A station's casework over HTTP and WebSocket: patrol findings with photos (multipart, content
+// checks, EXIF gone, signed URLs), triage with notifications, audit and the live stream, the numbers;
+// mediation cases and their rates; the public home-watch request through visits to erasure.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { clock } from "../api/src/clock.js";
+import { config } from "../api/src/config.js";
+import { prisma } from "../api/src/db.js";
+import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
+import { exifOf, jpegWithGps, noisyPhoto, pngPhoto, upload, webpPhoto } from "./support/casework.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { CHECK_IN, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let officer: string;
+let leader: string;
+let otherOfficer: string;
+let tokens: Map<string, string>;
+const VOLUNTEER = "13800000150";
+const OTHER_VOLUNTEER = "13800000151";
+const CHANGQING_VOLUNTEER = "13900000005";
+const tok = (p: string) => tokens.get(p)!;
+const raw = (g: string) => Buffer.from(g, "base64").toString().split(":")[1]!;
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+  otherOfficer = await signIn(app, DEMO_PHONES.changqingOfficer);
+  tokens = await tokensFor([VOLUNTEER, OTHER_VOLUNTEER, CHANGQING_VOLUNTEER, DEMO_PHONES.partnerAdmin]);
+});
+afterAll(() => app?.stop());
+afterEach(() => clock.reset());
+
+const REPORT_FIELDS = `id status category description place grid { name } reporterName isMine assigneeKind assigneeName dueAt overdue closedAt
+  resolutionNote referredTo rejectReason photos { url thumbnailUrl width height contentType } resolutionPhotos { url }
+  history { kind note actorName } viewerCanTriage viewerCanResolve`;
+const SUBMIT = `mutation ($input: SubmitPatrolReportInput!) { submitPatrolReport(input: $input) { report { ${REPORT_FIELDS} } userErrors { code message field } } }`;
+const ASSIGN = `mutation ($input: AssignPatrolReportInput!) { assignPatrolReport(input: $input) { report { ${REPORT_FIELDS} } userErrors { code message field } } }`;
+const RESOLVE = `mutation ($input: ResolvePatrolReportInput!) { resolvePatrolReport(input: $input) { report { ${REPORT_FIELDS} } userErrors { code message field } } }`;
+const REJECT = `mutation ($input: RejectPatrolReportInput!) { rejectPatrolReport(input: $input) { report { id status } userErrors { code message field } } }`;
+const REFER = `mutation ($input: ReferPatrolReportInput!) { referPatrolReport(input: $input) { report { id status referredTo } userErrors { code message field } } }`;
+const NODE = `query ($id: ID!) { node(id: $id) { ... on PatrolReport { ${REPORT_FIELDS} } } }`;
+
+const station = () => gid("Station", demo.fushan.id);
+const baseInput = () => ({ stationId: station(), category: "FIRE_HAZARD", description: "楼道堆放电动车电池，堵塞消防通道", place: "府山街道仓桥直街12号", latitude: 30.0023, longitude: 120.5772 });
+const photoPart = (i: number, data: Buffer, name = `IMG_${i}.jpg`, type = "image/jpeg") => ({ path: `variables.input.photos.${i}`, data, name, type });
+
+async function submit(token: string, files: Buffer[] = [], input: Record<string, unknown> = {}) {
+  const { status, body } = await upload(app, SUBMIT, { input: { ...baseInput(), ...input, photos: files.map(() => null) } }, files.map((f, i) => photoPart(i, f)), token);
+  expect(status, JSON.stringify(body)).toBe(200);
+  return body.data!.submitPatrolReport as { report: Record<string, any> | null; userErrors: { code: string; message: string; field: string[] }[] };
+}
+
+async function fetchMedia(url: string) {
+  return fetch(`${app.url}${url}`);
+}
+
+describe("patrol findings: photos", () => {
+  it("stores two photos re-encoded without EXIF or GPS, with thumbnails, behind signed URLs", async () => {
+    const original = await jpegWithGps();
+    expect(await exifOf(original)).toEqual({ exif: true, gps: true, make: true });
+    const res = await submit(tok(VOLUNTEER), [original, await pngPhoto()]);
+    expect(res.userErrors).toEqual([]);
+    const report = res.report!;
+    expect(report.status).toBe("NEW");
+    expect(report.isMine).toBe(true);
+    expect(report.photos.map((p: { contentType: string }) => p.contentType)).toEqual(["image/jpeg", "image/png"]);
+    expect(report.photos[0]).toMatchObject({ width: 800, height: 600 });
+
+    // What is on disk has no metadata at all.
+    const rows = await prisma.photo.findMany({ where: { reportId: raw(report.id) }, orderBy: { position: "asc" } });
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      for (const key of [row.key, row.thumbKey]) {
+        const stored = await readFile(path.join(config.uploadDir, key));
+        expect(await exifOf(stored), key).toEqual({ exif: false, gps: false, make: false });
+      }
+    }
+    // Served through the signed URL, the same bytes; the thumbnail is a small JPEG.
+    const served = await fetchMedia(report.photos[0].url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("image/jpeg");
+    expect(served.headers.get("cache-control")).toMatch(/^private, max-age=\d+$/);
+    const body = Buffer.from(await served.arrayBuffer());
+    expect(await exifOf(body)).toEqual({ exif: false, gps: false, make: false });
+    const thumb = await fetchMedia(report.photos[1].thumbnailUrl);
+    expect(thumb.headers.get("content-type")).toBe("image/jpeg");
+  });
+
+  it("accepts WebP and refuses a text file named .jpg, a 20 MB file and a seventh photo, with clear messages", async () => {
+    const webp = await submit(tok(VOLUNTEER), [await webpPhoto()]);
+    expect(webp.userErrors).toEqual([]);
+    expect(webp.report!.photos[0].contentType).toBe("image/webp");
+
+    const before = await prisma.patrolReport.count();
+    const text = Buffer.from("这不是图片，只是改了扩展名的文本文件。\n".repeat(20));
+    const fake = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null, null] } }, [photoPart(0, await jpegWithGps()), photoPart(1, text, "notes.jpg")], tok(VOLUNTEER));
+    expect(fake.body.data!.submitPatrolReport.userErrors).toEqual([
+      { code: "VALIDATION", message: "第2张照片不是有效的图片：只能上传 JPEG、PNG 或 WebP 格式的照片", field: ["input", "photos", "1"] },
+    ]);
+    // Truncated JPEG: the right magic bytes, no picture.
+    const truncated = (await jpegWithGps()).subarray(0, 300);
+    const broken = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, truncated)], tok(VOLUNTEER));
+    expect(broken.body.data!.submitPatrolReport.userErrors[0].field).toEqual(["input", "photos", "0"]);
+
+    const big = Buffer.alloc(20 * 1024 * 1024, 7);
+    big.set([0xff, 0xd8, 0xff, 0xe0]);
+    const huge = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, big, "big.jpg")], tok(VOLUNTEER));
+    expect(huge.status).toBe(413);
+    expect(huge.body.errors![0]!.message).toBe("照片太大：每张不能超过10MB");
+    const english = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, big, "big.jpg")], tok(VOLUNTEER), { "accept-language": "en" });
+    expect(english.body.errors![0]!.message).toBe("Photo too large: at most 10 MB each");
+
+    const small = await pngPhoto();
+    const seven = Array.from({ length: 7 }, (_, i) => photoPart(i, small, `p${i}.png`, "image/png"));
+    const tooMany = await upload(app, SUBMIT, { input: { ...baseInput(), photos: seven.map(() => null) } }, seven, tok(VOLUNTEER));
+    // The parser stops at the seventh file, before reading it.
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors![0]!.message).toBe("最多上传6张照片");
+    expect(await prisma.patrolReport.count()).toBe(before);
+  });
+
+  it("takes photos beyond the 1 MB body limit within the upload limit; a form post without the CSRF header is refused", async () => {
+    const photo = await noisyPhoto();
+    expect(photo.length).toBeGreaterThan(config.maxBodyBytes);
+    const before = await prisma.patrolReport.count();
+    // What a page of another site could post: a multipart form without the header.
+    const forged = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, photo, "p.png", "image/png")], tok(VOLUNTEER), { "x-graphql-yoga-csrf": "" });
+    expect(forged.status).toBe(403);
+    expect(await prisma.patrolReport.count()).toBe(before);
+
+    const big = await submit(tok(VOLUNTEER), [photo]);
+    expect(big.userErrors).toEqual([]);
+    expect(big.report!.photos).toHaveLength(1);
+
+    // MAX_UPLOAD_BODY_BYTES bounds the whole multipart body (read per request).
+    const limit = config.maxUploadBodyBytes;
+    config.maxUploadBodyBytes = photo.length - 1;
+    try {
+      const over = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, photo, "p.png", "image/png")], tok(VOLUNTEER));
+      expect(over.status).toBe(413);
+      expect(over.body.errors![0]!.message).toBe("提交的内容太大");
+    } finally {
+      config.maxUploadBodyBytes = limit;
+    }
+    expect(await prisma.patrolReport.count()).toBe(before + 1);
+  });
+
+  it("refuses forged, altered and expired photo URLs and shows no URL to another station", async () => {
+    const { report } = await submit(tok(VOLUNTEER), [await pngPhoto()]);
+    const url: string = report!.photos[0].url;
+    expect((await fetchMedia(url)).status).toBe(200);
+    expect((await fetchMedia(url.replace(/sig=[^&]+/, "sig=AAAA"))).status).toBe(403);
+    expect((await fetchMedia(url.replace(/exp=(\d+)/, (_m, e) => `exp=${Number(e) + 3600}`))).status).toBe(403);
+    expect((await fetchMedia(url.replace(/\?.*$/, ""))).status).toBe(403);
+    expect((await fetchMedia("/media/2026/11/..%2f..%2fpackage.json?exp=99999999999&sig=x")).status).toBe(403);
+    // An hour later the URL has expired.
+    const expired = url.replace(/exp=\d+&sig=[^&]+/, (await import("../api/src/media/signed.js")).signedMediaUrl(url.split("?")[0]!.slice(7), Date.now() - 3600_000).split("?")[1]!);
+    expect((await fetchMedia(expired)).status).toBe(403);
+
+    // Another station's officer, a volunteer who is not the reporter, anonymous: no report, no URL.
+    for (const t of [otherOfficer, tok(OTHER_VOLUNTEER), null]) {
+      const res = await gql(app, NODE, { id: report!.id }, t);
+      expect(res.data!.node).toBeNull();
+    }
+  });
+});
+
+describe("patrol findings: triage and the closed loop", () => {
+  it("an officer assigns a report to a team with a due date and the team's leader resolves it; the reporter hears of each step", async () => {
+    const { report } = await submit(tok(VOLUNTEER), [await jpegWithGps()]);
+    const me = await prisma.account.findUniqueOrThrow({ where: { phone: VOLUNTEER } });
+    const leaderAccount = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } });
+
+    // The live command view follows the station's findings.
+    const client = wsClient(app, officer);
+    const feed = subscribe(client, `subscription ($s: ID!) { patrolReportUpdated(stationId: $s) { cursor kind note report { id status } } }`, { s: station() });
+    await new Promise((r) => setTimeout(r, 300));
+
+    // Not the reporter, not the leader before assignment.
+    expect((await gql(app, ASSIGN, { input: { reportId: report!.id, teamId: teamGid(demo.haolinshe.id) } }, tok(VOLUNTEER))).data!.assignPatrolReport.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await gql(app, RESOLVE, { input: { reportId: report!.id, note: "已处理" } }, leader)).data!.resolvePatrolReport.userErrors[0].code).toBe("FORBIDDEN");
+    // Exactly one assignee.
+    const two = await gql(app, ASSIGN, { input: { reportId: report!.id, teamId: teamGid(demo.haolinshe.id), partnerId: gid("Partner", (await prisma.partner.findFirstOrThrow({ where: { stationId: demo.fushan.id } })).id) } }, officer);
+    expect(two.data!.assignPatrolReport.userErrors[0].code).toBe("VALIDATION");
+    // Another station's team is not this station's.
+    const foreign = await gql(app, ASSIGN, { input: { reportId: report!.id, teamId: teamGid(demo.committee.id) } }, officer);
+    expect(foreign.data!.assignPatrolReport.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "teamId"] });
+
+    const due = inMinutes(3 * 24 * 60);
+    const assigned = await gql(app, ASSIGN, { input: { reportId: report!.id, teamId: teamGid(demo.haolinshe.id), dueAt: due, note: "请队里核实并清理" } }, officer);
+    expect(assigned.data!.assignPatrolReport.userErrors).toEqual([]);
+    expect(assigned.data!.assignPatrolReport.report).toMatchObject({ status: "ASSIGNED", assigneeKind: "TEAM", assigneeName: "好邻舍义警", overdue: false });
+
+    // The team's leader now sees it and may resolve it; resolving needs an assignment first (done).
+    const seen = await gql(app, NODE, { id: report!.id }, leader);
+    expect(seen.data!.node).toMatchObject({ status: "ASSIGNED", viewerCanResolve: true, viewerCanTriage: false });
+    const resolved = await upload(app, RESOLVE, { input: { reportId: report!.id, note: "电池已清走，楼道畅通", photos: [null] } }, [{ path: "variables.input.photos.0", data: await jpegWithGps("#888"), name: "after.jpg", type: "image/jpeg" }], leader);
+    expect(resolved.body.data!.resolvePatrolReport.userErrors).toEqual([]);
+    const done = resolved.body.data!.resolvePatrolReport.report;
+    expect(done).toMatchObject({ status: "RESOLVED", resolutionNote: "电池已清走，楼道畅通" });
+    expect(done.resolutionPhotos).toHaveLength(1);
+    expect(done.history.map((h: { kind: string }) => h.kind)).toEqual(["SUBMITTED", "ASSIGNED", "RESOLVED"]);
+    // Closed is closed.
+    expect((await gql(app, REJECT, { input: { reportId: report!.id, reason: "重复" } }, officer)).data!.rejectPatrolReport.userErrors[0].code).toBe("CONFLICT");
+
+    // The reporter sees the outcome (闭环) and was told at each step; the leader was told of the work.
+    const mine = await gql(app, `{ viewer { myPatrolReports(first: 5) { edges { node { id status resolutionNote resolutionPhotos { url } } } } } }`, {}, tok(VOLUNTEER));
+    expect(mine.data!.viewer.myPatrolReports.edges[0].node).toMatchObject({ id: report!.id, status: "RESOLVED", resolutionNote: "电池已清走，楼道畅通" });
+    const notes = await prisma.notification.findMany({ where: { accountId: me.id, kind: "PATROL_REPORT_UPDATED" }, orderBy: { createdAt: "asc" } });
+    expect(notes.map((n) => n.title)).toEqual(["你上报的隐患已分派处理", "你上报的隐患已办结"]);
+    expect(await prisma.notification.count({ where: { accountId: leaderAccount.id, kind: "PATROL_REPORT_ASSIGNED" } })).toBe(1);
+    // Triage decisions are audited, without personal data.
+    const audit = await prisma.auditEntry.findMany({ where: { targetId: raw(report!.id) }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["patrolReport.assign", "patrolReport.resolve"]);
+    expect(audit.every((a) => !a.summary.includes(VOLUNTEER))).toBe(true);
+
+    const events = await feed.waitFor(2);
+    expect(events.map((e) => e.data!.patrolReportUpdated.kind)).toEqual(["ASSIGNED", "RESOLVED"]);
+    // A reconnecting view replays what came after its cursor.
+    const replay = subscribe(client, `subscription ($s: ID!, $since: String) { patrolReportUpdated(stationId: $s, since: $since) { kind report { id } } }`, { s: station(), since: events[0]!.data!.patrolReportUpdated.cursor });
+    expect((await replay.waitFor(1)).map((e) => e.data!.patrolReportUpdated.kind)).toEqual(["RESOLVED"]);
+    feed.dispose();
+    replay.dispose();
+    await client.dispose();
+  });
+
+  it("refers and rejects from the queue; an overdue report shows; only officers follow the station's findings", async () => {
+    const a = (await submit(tok(VOLUNTEER), [], { category: "TRAFFIC_HAZARD", description: "路口红绿灯不亮" })).report!;
+    const b = (await submit(tok(VOLUNTEER), [], { category: "OTHER", description: "测试重复上报" })).report!;
+    const c = (await submit(tok(OTHER_VOLUNTEER), [], { category: "ENVIRONMENT", description: "僵尸车占用消防通道", place: "越王台路口" })).report!;
+    const referred = await gql(app, REFER, { input: { reportId: a.id, department: "交警大队", note: "信号灯故障" } }, officer);
+    expect(referred.data!.referPatrolReport.report).toMatchObject({ status: "REFERRED", referredTo: "交警大队" });
+    const rejected = await gql(app, REJECT, { input: { reportId: b.id, reason: "与已上报的隐患重复" } }, officer);
+    expect(rejected.data!.rejectPatrolReport.report.status).toBe("REJECTED");
+    // Resolving before assignment is refused.
+    expect((await gql(app, RESOLVE, { input: { reportId: c.id, note: "x" } }, officer)).data!.resolvePatrolReport.userErrors[0].code).toBe("CONFLICT");
+    const partner = await prisma.partner.findFirstOrThrow({ where: { stationId: demo.fushan.id, name: "府山物业联合会" } });
+    await gql(app, ASSIGN, { input: { reportId: c.id, partnerId: gid("Partner", partner.id), dueAt: inMinutes(60) } }, officer);
+    // The partner's admin sees it as assigned to them and may resolve it; two hours later it is overdue.
+    clock.advance(2 * 3600_000);
+    const forPartner = await gql(app, NODE, { id: c.id }, tok(DEMO_PHONES.partnerAdmin));
+    expect(forPartner.data!.node).toMatchObject({ status: "ASSIGNED", overdue: true, viewerCanResolve: true });
+    const overdue = await gql(app, `query ($s: ID!) { node(id: $s) { ... on Station { patrolReports(first: 10, overdue: true) { edges { node { id } } } } } }`, { s: station() }, officer);
+    expect(overdue.data!.node.patrolReports.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(c.id);
+    // A volunteer lists only their own reports in the station's queue.
+    const theirs = await gql(app, `query ($s: ID!) { node(id: $s) { ... on Station { patrolReports(first: 100) { edges { node { id isMine } } } } } }`, { s: station() }, tok(OTHER_VOLUNTEER));
+    expect(theirs.data!.node.patrolReports.edges.every((e: { node: { isMine: boolean } }) => e.node.isMine)).toBe(true);
+
+    // The live view: another station's officer and a leader are refused.
+    for (const t of [otherOfficer, leader]) {
+      const client = wsClient(app, t);
+      const sub = subscribe(client, `subscription ($s: ID!) { patrolReportUpdated(stationId: $s) { kind } }`, { s: station() });
+      const res = await sub.waitFor(1).catch((e) => e);
+      expect(JSON.stringify(res)).toMatch(/FORBIDDEN|仅本所民警/);
+      await client.dispose();
+    }
+  });
+
+  it("counts findings per grid and category and gives the median time to resolution", async () => {
+    // A fresh station of its own: exact numbers.
+    const s = await prisma.station.create({ data: { name: "统计测试派出所", city: "绍兴", district: "越城区" } });
+    const community = await prisma.community.create({ data: { stationId: s.id, name: "测试社区" } });
+    const g1 = await prisma.grid.create({ data: { stationId: s.id, communityId: community.id, name: "一网格", latitude: 30, longitude: 120 } });
+    const g2 = await prisma.grid.create({ data: { stationId: s.id, communityId: community.id, name: "二网格", latitude: 30.1, longitude: 120.1 } });
+    const acc = (await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } })).id;
+    await prisma.accountRole.create({ data: { accountId: acc, role: "OFFICER", stationId: s.id } });
+    const t0 = new Date(Date.now() - 10 * 86_400_000);
+    const h = (n: number) => new Date(t0.getTime() + n * 3600_000);
+    const rows: [string | null, "FIRE_HAZARD" | "ENVIRONMENT" | "DISPUTE", number | null][] = [
+      [g1.id, "FIRE_HAZARD", 2],
+      [g1.id, "FIRE_HAZARD", 4],
+      [g1.id, "ENVIRONMENT", 10],
+      [g2.id, "ENVIRONMENT", null],
+      [null, "DISPUTE", null],
+    ];
+    for (const [gridId, category, hours] of rows) {
+      await prisma.patrolReport.create({
+        data: {
+          stationId: s.id, gridId, category, description: "x", reporterAccountId: acc, createdAt: t0,
+          ...(hours === null ? { status: "NEW" } : { status: "RESOLVED", resolutionNote: "ok", closedAt: h(hours), assignedOfficerId: acc }),
+        },
+      });
+    }
+    const token = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const q = `query ($s: ID!) { node(id: $s) { ... on Station { patrolReportStats { total open resolved overdue medianHoursToResolve
+      byCategory { category count open } byGrid { gridName count open } } } } }`;
+    const stats = (await gql(app, q, { s: gid("Station", s.id) }, token)).data!.node.patrolReportStats;
+    expect(stats).toEqual({
+      total: 5, open: 2, resolved: 3, overdue: 0, medianHoursToResolve: 4,
+      byCategory: [{ category: "FIRE_HAZARD", count: 2, open: 0 }, { category: "ENVIRONMENT", count: 2, open: 1 }, { category: "DISPUTE", count: 1, open: 1 }],
+      byGrid: [{ gridName: "一网格", count: 3, open: 0 }, { gridName: "二网格", count: 1, open: 1 }, { gridName: null, count: 1, open: 1 }],
+    });
+    // Not for a volunteer or another station's officer.
+    for (const t of [tok(VOLUNTEER), otherOfficer]) {
+      const res = await gql(app, `query ($s: ID!) { node(id: $s) { ... on Station { patrolReportStats { total } } } }`, { s: station() }, t);
+      expect(res.data?.node?.patrolReportStats ?? null).toBeNull();
+    }
+  });
+
+  it("links a report made during a shift to it and places it in the shift's grid", async () => {
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { name: "desc" } });
+    const { shift } = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), gridId: gid("Grid", grid.id), startsAt: inMinutes(10), endsAt: inMinutes(130), title: "隐患巡查" });
+    const claim = (await gql(app, CLAIM, { input: { shiftId: shift.id } }, tok(VOLUNTEER))).data!.claimShift.claim;
+    await gql(app, CHECK_IN, { input: { claimId: claim.id, method: "QR", code: shift.postCode } }, tok(VOLUNTEER));
+    const { report } = await submit(tok(VOLUNTEER), [], { latitude: null, longitude: null });
+    const row = await prisma.patrolReport.findUniqueOrThrow({ where: { id: raw(report!.id) } });
+    expect(row.shiftId).toBe(raw(shift.id));
+    expect(report!.grid.name).toBe(grid.name);
+    // Naming a shift that is not the reporter's is refused.
+    const theirs = await submit(tok(OTHER_VOLUNTEER), [], { shiftId: shift.id });
+    expect(theirs.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "shiftId"] });
+  });
+});
+
+describe("mediation: 警民联调", () => {
+  const CREATE_MEDIATOR = `mutation ($input: CreateMediatorInput!) { createMediator(input: $input) { mediator { id displayName years fields isVolunteer successRate } userErrors { code message field } } }`;
+  const OPEN = `mutation ($input: OpenMediationCaseInput!) { openMediationCase(input: $input) { case { id status parties { name phone role } mediators { displayName } } userErrors { code message field } } }`;
+  const SESSION = `mutation ($input: RecordMediationSessionInput!) { recordMediationSession(input: $input) { session { id notes recordedByName } userErrors { code message field } } }`;
+  const CLOSE = `mutation ($input: CloseMediationCaseInput!) { closeMediationCase(input: $input) { case { id status outcome succeeded agreementText } userErrors { code message field } } }`;
+  const STATS = `query ($s: ID!) { node(id: $s) { ... on Station { mediationStats { open closed succeeded successRate byOutcome { outcome count } openByAge { bucket count } } } } }`;
+  const CASE = `query ($id: ID!) { node(id: $id) { ... on MediationCase { id status parties { name phone } sessions { notes } viewerCanWork } } }`;
+
+  it("a mediator volunteer and a named person; a case settles with its agreement and the rates change; parties stay private", async () => {
+    // The leader has the MEDIATION specialty; volunteer 150 has not.
+    const leaderVol = await demo.volunteer(DEMO_PHONES.haolinsheLeader);
+    const plain = await demo.volunteer(VOLUNTEER);
+    const noSpecialty = await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), volunteerId: gid("Volunteer", plain.id), years: 2 } }, officer);
+    expect(noSpecialty.data!.createMediator.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "volunteerId"] });
+    const wu = await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), volunteerId: gid("Volunteer", leaderVol.id), title: "老娘舅", years: 12, fields: ["NEIGHBOUR", "PROPERTY"] } }, officer);
+    expect(wu.data!.createMediator.mediator).toMatchObject({ displayName: leaderVol.displayName, years: 12, isVolunteer: true, successRate: null });
+    const judge = await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), displayName: "陈法官（退休）", title: "退休法官", years: 30, fields: ["FAMILY"] } }, officer);
+    const judgeId = judge.data!.createMediator.mediator.id;
+    const wuId = wu.data!.createMediator.mediator.id;
+    // Residents pick from the public list without signing in.
+    const pub = await gql(app, `query ($s: ID!) { mediators(stationId: $s, first: 10) { edges { node { displayName title years fields closedCases successRate } } } }`, { s: station() });
+    const names = pub.data!.mediators.edges.map((e: { node: { displayName: string } }) => e.node.displayName);
+    expect(names).toEqual(expect.arrayContaining(["陈法官（退休）", leaderVol.displayName]));
+    // Most experienced first.
+    expect(names.indexOf("陈法官（退休）")).toBeLessThan(names.indexOf(leaderVol.displayName));
+    // A volunteer cannot add mediators; another station's officer cannot either.
+    expect((await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), displayName: "x" } }, tok(VOLUNTEER))).data!.createMediator.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), displayName: "x" } }, otherOfficer)).data!.createMediator.userErrors[0].code).toBe("NOT_FOUND");
+
+    const before = (await gql(app, STATS, { s: station() }, officer)).data!.node.mediationStats;
+    const parties = [{ name: "张建国", phone: "13711112222", role: "APPLICANT" }, { name: "李秀英", phone: "13733334444", role: "RESPONDENT" }];
+    const opened = await gql(app, OPEN, { input: { stationId: station(), category: "NEIGHBOUR", summary: "楼上装修漏水，双方就赔偿金额争执", source: "RESIDENT", parties, mediatorIds: [wuId] } }, officer);
+    expect(opened.data!.openMediationCase.userErrors).toEqual([]);
+    const c = opened.data!.openMediationCase.case;
+    expect(c.parties).toEqual(parties.map(({ name, phone, role }) => ({ name, phone, role })));
+    // A mediator of another station cannot be put on it.
+    const changqingMediator = await prisma.mediator.create({ data: { stationId: demo.changqing.id, displayName: "长庆调解员", years: 3 } });
+    const wrong = await gql(app, OPEN, { input: { stationId: station(), category: "NEIGHBOUR", summary: "x", source: "OTHER", parties, mediatorIds: [gid("Mediator", changqingMediator.id)] } }, officer);
+    expect(wrong.data!.openMediationCase.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "mediatorIds", "0"] });
+
+    // The case's mediator (老吴, signed in as the leader) sees the parties and records a session; the
+    // judge has no account; a volunteer and another station's officer see nothing.
+    const asMediator = await gql(app, CASE, { id: c.id }, leader);
+    expect(asMediator.data!.node).toMatchObject({ status: "OPEN", viewerCanWork: true, parties: [{ name: "张建国", phone: "13711112222" }, { name: "李秀英", phone: "13733334444" }] });
+    for (const t of [tok(VOLUNTEER), otherOfficer, null]) expect((await gql(app, CASE, { id: c.id }, t)).data!.node).toBeNull();
+    const leaderAccount = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } });
+    expect(await prisma.notification.count({ where: { accountId: leaderAccount.id, kind: "MEDIATION_ASSIGNED" } })).toBe(1);
+    const session = await gql(app, SESSION, { input: { caseId: c.id, heldAt: inMinutes(-30), place: "警民联调工作室", notes: "双方到场，查看漏水现场，初步同意按维修报价分担" } }, leader);
+    expect(session.data!.recordMediationSession.session).toMatchObject({ recordedByName: leaderVol.displayName });
+    expect((await gql(app, SESSION, { input: { caseId: c.id, heldAt: inMinutes(-30), notes: "x" } }, tok(VOLUNTEER))).data!.recordMediationSession.userErrors[0].code).toBe("FORBIDDEN");
+
+    // Settling needs the agreement's text.
+    const noText = await gql(app, CLOSE, { input: { caseId: c.id, outcome: "SETTLED" } }, leader);
+    expect(noText.data!.closeMediationCase.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "agreementText"] });
+    const agreement = "一、楼上住户承担维修费用的70%计2100元；二、于2026年12月10日前付清；三、双方不再就此事争执。";
+    const settled = await gql(app, CLOSE, { input: { caseId: c.id, outcome: "SETTLED", agreementText: agreement } }, leader);
+    expect(settled.data!.closeMediationCase.case).toMatchObject({ status: "CLOSED", outcome: "SETTLED", succeeded: true, agreementText: agreement });
+    expect((await gql(app, CLOSE, { input: { caseId: c.id, outcome: "FAILED" } }, officer)).data!.closeMediationCase.userErrors[0].code).toBe("CONFLICT");
+
+    // A second case fails; a third is still open: the station's rate is 1 of 2, the mediator's 1 of 1.
+    const second = (await gql(app, OPEN, { input: { stationId: station(), category: "FAMILY", summary: "家庭财产纠纷", source: "POLICE", parties: [parties[0]], mediatorIds: [judgeId] } }, officer)).data!.openMediationCase.case;
+    await gql(app, CLOSE, { input: { caseId: second.id, outcome: "FAILED" } }, officer);
+    await gql(app, OPEN, { input: { stationId: station(), category: "PROPERTY", summary: "物业费争议", source: "COMMUNITY", parties: [parties[1]], mediatorIds: [wuId, judgeId] } }, officer);
+    const after = (await gql(app, STATS, { s: station() }, officer)).data!.node.mediationStats;
+    expect(after.closed - before.closed).toBe(2);
+    expect(after.succeeded - before.succeeded).toBe(1);
+    expect(after.successRate).toBe(Math.round(((before.succeeded + 1) / (before.closed + 2)) * 1000) / 1000);
+    expect(after.openByAge.find((a: { bucket: string }) => a.bucket === "WITHIN_7_DAYS").count - before.openByAge.find((a: { bucket: string }) => a.bucket === "WITHIN_7_DAYS").count).toBe(1);
+    const profile = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Mediator { closedCases openCases successRate } } }`, { id: wuId });
+    expect(profile.data!.node).toEqual({ closedCases: 1, openCases: 1, successRate: 1 });
+    const judgeProfile = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Mediator { closedCases successRate } } }`, { id: judgeId });
+    expect(judgeProfile.data!.node).toEqual({ closedCases: 1, successRate: 0 });
+    // Only officers see the station's numbers.
+    expect((await gql(app, STATS, { s: station() }, leader)).data?.node?.mediationStats ?? null).toBeNull();
+    // Audit: opening and closing, no party's name or phone.
+    const audit = await prisma.auditEntry.findMany({ where: { targetId: raw(c.id) } });
+    expect(audit.map((a) => a.action).sort()).toEqual(["mediation.close", "mediation.open"]);
+    expect(audit.some((a) => /张建国|13711112222/.test(a.summary))).toBe(false);
+  });
+
+  it("counts open cases by age", async () => {
+    const s = await prisma.station.create({ data: { name: "调解统计派出所", city: "奉化", district: "奉化区" } });
+    const acc = (await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.changqingOfficer } })).id;
+    await prisma.accountRole.create({ data: { accountId: acc, role: "OFFICER", stationId: s.id } });
+    const days = (n: number) => new Date(Date.now() - n * 86_400_000);
+    for (const age of [1, 3, 10, 45, 100, 200]) {
+      await prisma.mediationCase.create({ data: { stationId: s.id, category: "OTHER", summary: "x", source: "OTHER", openedById: acc, openedAt: days(age) } });
+    }
+    await prisma.mediationCase.create({ data: { stationId: s.id, category: "OTHER", summary: "x", source: "OTHER", openedById: acc, openedAt: days(300), status: "CLOSED", outcome: "JUDICIAL_CONFIRMATION", agreementText: "协议", closedAt: days(250) } });
+    const token = await signIn(app, DEMO_PHONES.changqingOfficer);
+    const stats = (await gql(app, STATS, { s: gid("Station", s.id) }, token)).data!.node.mediationStats;
+    expect(stats).toEqual({
+      open: 6, closed: 1, succeeded: 1, successRate: 1,
+      byOutcome: [{ outcome: "JUDICIAL_CONFIRMATION", count: 1 }],
+      openByAge: [{ bucket: "WITHIN_7_DAYS", count: 2 }, { bucket: "WITHIN_30_DAYS", count: 1 }, { bucket: "WITHIN_90_DAYS", count: 1 }, { bucket: "OVER_90_DAYS", count: 2 }],
+    });
+  });
+});
+
+describe("holiday home-watch: 长假照看", () => {
+  const REQUEST = `mutation ($input: RequestHomeWatchInput!) { requestHomeWatch(input: $input) { confirmationCode status { status stationName plannedVisits eraseAfter } userErrors { code message field } } }`;
+  const STATUS = `query ($code: String!) { homeWatchStatus(code: $code) { status stationName declineReason plannedVisits visits { visitedAt result } erased } }`;
+  const APPROVE = `mutation ($input: ApproveHomeWatchRequestInput!) { approveHomeWatchRequest(input: $input) { shiftCount request { id status team { name } shifts { id kind title place startsAt } } userErrors { code message field } } }`;
+  const DECLINE = `mutation ($input: DeclineHomeWatchRequestInput!) { declineHomeWatchRequest(input: $input) { request { id status declineReason } userErrors { code message field } } }`;
+  const LOG = `mutation ($input: LogHomeWatchVisitInput!) { logHomeWatchVisit(input: $input) { visit { id result note visitorName photos { url } } userErrors { code message field } } }`;
+  const SHIFT = `query ($id: ID!) { node(id: $id) { ... on Shift { kind title viewerCanLogVisit homeWatch { name phone address contactWhileAway viewerSeesDetails } homeWatchVisits { result note } } } }`;
+  const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+  const form = (over: Record<string, unknown> = {}) => ({
+    stationId: gid("Station", demo.changqing.id),
+    name: "周阿姨",
+    phone: "13655556666",
+    address: "杭州市拱墅区吴牙社区5幢2单元301",
+    awayFrom: days(1).toISOString(),
+    awayTo: days(4).toISOString(),
+    contactWhileAway: "女儿 13677778888",
+    notes: "阳台有花，门口有快递柜",
+    ...over,
+  });
+
+  beforeAll(async () => {
+    const { resetHomeWatchLimits } = await import("../api/src/modules/homewatch/homewatch.service.js");
+    resetHomeWatchLimits();
+  });
+
+  it("a resident asks without an account, the officer approves, shifts appear for the grid's team, a problem visit notifies the officer, the resident sees it by code", async () => {
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.changqing.id }, orderBy: { name: "asc" } });
+    const asked = await gql(app, REQUEST, { input: form({ gridId: gid("Grid", grid.id) }) });
+    expect(asked.data!.requestHomeWatch.userErrors).toEqual([]);
+    const code: string = asked.data!.requestHomeWatch.confirmationCode;
+    expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+    expect(asked.data!.requestHomeWatch.status).toMatchObject({ status: "PENDING", stationName: "长庆派出所", plannedVisits: [] });
+    // The code is stored only as its hash; the officer was told of the new request.
+    const row = await prisma.homeWatchRequest.findFirstOrThrow({ where: { phone: "13655556666" }, orderBy: { createdAt: "desc" } });
+    expect(row.codeHash).not.toContain(code.replace(/-/g, ""));
+    const officerAccount = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.changqingOfficer } });
+    expect(await prisma.notification.count({ where: { accountId: officerAccount.id, kind: "HOME_WATCH_REQUESTED" } })).toBeGreaterThan(0);
+    // Lower case and without dashes, the code still works; a wrong one finds nothing.
+    expect((await gql(app, STATUS, { code: code.toLowerCase().replace(/-/g, "") })).data!.homeWatchStatus.status).toBe("PENDING");
+    expect((await gql(app, STATUS, { code: "ABCD-EFGH-JKMN" })).data!.homeWatchStatus).toBeNull();
+
+    // The officer sees it in full; fushan's officer and a volunteer cannot approve it.
+    const id = gid("HomeWatchRequest", row.id);
+    const seen = await gql(app, `query ($id: ID!) { node(id: $id) { ... on HomeWatchRequest { name phone address suggestedTeam { name } viewerCanDecide } } }`, { id }, otherOfficer);
+    expect(seen.data!.node).toEqual({ name: "周阿姨", phone: "13655556666", address: "杭州市拱墅区吴牙社区5幢2单元301", suggestedTeam: { name: "吴牙社区安全委员会" }, viewerCanDecide: true });
+    expect((await gql(app, APPROVE, { input: { requestId: id } }, officer)).data!.approveHomeWatchRequest.userErrors[0].code).toBe("NOT_FOUND");
+    expect((await gql(app, APPROVE, { input: { requestId: id } }, tok(CHANGQING_VOLUNTEER))).data!.approveHomeWatchRequest.userErrors[0].code).toBe("FORBIDDEN");
+
+    const approved = await gql(app, APPROVE, { input: { requestId: id, visitTime: "09:30" } }, otherOfficer);
+    const result = approved.data!.approveHomeWatchRequest;
+    expect(result.userErrors).toEqual([]);
+    expect(result.request.status).toBe("APPROVED");
+    expect(result.request.team.name).toBe("吴牙社区安全委员会");
+    expect(result.shiftCount).toBeGreaterThanOrEqual(3);
+    expect(result.request.shifts.every((s: { kind: string; title: string; place: string }) => s.kind === "HOME_WATCH" && !s.title.includes("5幢") && !s.place.includes("5幢"))).toBe(true);
+    // 09:30 in Shanghai is 01:30 UTC.
+    expect(result.request.shifts.every((s: { startsAt: string }) => s.startsAt.slice(11, 16) === "01:30")).toBe(true);
+    expect((await gql(app, STATUS, { code })).data!.homeWatchStatus.plannedVisits).toHaveLength(result.shiftCount);
+    // Deciding twice is refused.
+    expect((await gql(app, DECLINE, { input: { requestId: id, reason: "x" } }, otherOfficer)).data!.declineHomeWatchRequest.userErrors[0].code).toBe("CONFLICT");
+
+    // A committee member claims the first visit: only then does the address show, in full, to them.
+    const first = result.request.shifts[0];
+    const before = await gql(app, SHIFT, { id: first.id }, tok(CHANGQING_VOLUNTEER));
+    expect(before.data!.node.homeWatch).toMatchObject({ viewerSeesDetails: false, name: "周**", phone: "136****6666" });
+    expect(before.data!.node.homeWatch.address).not.toContain("5幢");
+    expect(before.data!.node.homeWatchVisits).toBeNull();
+    const claim = await gql(app, CLAIM, { input: { shiftId: first.id } }, tok(CHANGQING_VOLUNTEER));
+    expect(claim.data!.claimShift.userErrors).toEqual([]);
+    const after = await gql(app, SHIFT, { id: first.id }, tok(CHANGQING_VOLUNTEER));
+    expect(after.data!.node.homeWatch).toMatchObject({ viewerSeesDetails: true, address: "杭州市拱墅区吴牙社区5幢2单元301", contactWhileAway: "女儿 13677778888" });
+    expect(after.data!.node.viewerCanLogVisit).toBe(true);
+    // The visit happens when the shift starts.
+    clock.advance(new Date(first.startsAt).getTime() - Date.now() + 5 * 60_000);
+
+    // A visit needs to be on the shift: fushan's volunteer cannot log one; a problem needs a note.
+    expect((await gql(app, LOG, { input: { shiftId: first.id, result: "ALL_FINE" } }, tok(VOLUNTEER))).data!.logHomeWatchVisit.userErrors[0].code).toBe("NOT_FOUND");
+    expect((await gql(app, LOG, { input: { shiftId: first.id, result: "PROBLEM" } }, tok(CHANGQING_VOLUNTEER))).data!.logHomeWatchVisit.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "note"] });
+    const officerNotes = () => prisma.notification.count({ where: { accountId: officerAccount.id, kind: "HOME_WATCH_PROBLEM" } });
+    const problemsBefore = await officerNotes();
+    await gql(app, LOG, { input: { shiftId: first.id, result: "ALL_FINE" } }, tok(CHANGQING_VOLUNTEER));
+    expect(await officerNotes()).toBe(problemsBefore);
+    const logged = await upload(app, LOG, { input: { shiftId: first.id, result: "PROBLEM", note: "一楼单元门被撬，已报110", photo: null } }, [{ path: "variables.input.photo", data: await jpegWithGps("#a44"), name: "door.jpg", type: "image/jpeg" }], tok(CHANGQING_VOLUNTEER));
+    expect(logged.body.data!.logHomeWatchVisit.userErrors).toEqual([]);
+    expect(logged.body.data!.logHomeWatchVisit.visit).toMatchObject({ result: "PROBLEM", note: "一楼单元门被撬，已报110" });
+    expect(logged.body.data!.logHomeWatchVisit.visit.photos).toHaveLength(1);
+    // At once: the notification row exists when the mutation answers.
+    expect(await officerNotes()).toBe(problemsBefore + 1);
+    const note = await prisma.notification.findFirstOrThrow({ where: { accountId: officerAccount.id, kind: "HOME_WATCH_PROBLEM" }, orderBy: { createdAt: "desc" } });
+    expect(note.body).toContain("一楼单元门被撬");
+    expect(note.body).not.toContain("5幢");
+
+    // The resident sees the visits' dates and results, nothing else.
+    const status = (await gql(app, STATUS, { code })).data!.homeWatchStatus;
+    expect(status.visits.map((v: { result: string }) => v.result)).toEqual(["ALL_FINE", "PROBLEM"]);
+    expect(JSON.stringify(status)).not.toContain("撬");
+  });
+
+  it("the officer declines with a reason the resident reads; dates and other stations' grids are checked; the form is rate limited", async () => {
+    const fushanGrid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const foreign = await gql(app, REQUEST, { input: form({ gridId: gid("Grid", fushanGrid.id) }) });
+    expect(foreign.data!.requestHomeWatch.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "gridId"] });
+    const backwards = await gql(app, REQUEST, { input: form({ awayFrom: days(5).toISOString(), awayTo: days(2).toISOString() }) });
+    expect(backwards.data!.requestHomeWatch.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "awayTo"] });
+    const badPhone = await gql(app, REQUEST, { input: form({ phone: "12345" }) });
+    expect(badPhone.data!.requestHomeWatch.userErrors[0].field).toEqual(["input", "phone"]);
+
+    const asked = await gql(app, REQUEST, { input: form({ phone: "13655550001" }) });
+    const code = asked.data!.requestHomeWatch.confirmationCode;
+    const row = await prisma.homeWatchRequest.findFirstOrThrow({ where: { phone: "13655550001" } });
+    const declined = await gql(app, DECLINE, { input: { requestId: gid("HomeWatchRequest", row.id), reason: "该地址不在本所辖区，请联系所在地派出所" } }, otherOfficer);
+    expect(declined.data!.declineHomeWatchRequest.request.status).toBe("DECLINED");
+    expect((await gql(app, STATUS, { code })).data!.homeWatchStatus).toMatchObject({ status: "DECLINED", declineReason: "该地址不在本所辖区，请联系所在地派出所" });
+    expect((await prisma.auditEntry.findFirstOrThrow({ where: { action: "homeWatch.decline", targetId: row.id } })).summary).not.toContain("13655550001");
+
+    // The same address may send only a few requests an hour; the refusal says how long to wait.
+    const { limits, resetHomeWatchLimits } = await import("../api/src/modules/homewatch/homewatch.service.js");
+    resetHomeWatchLimits();
+    const answers: string[] = [];
+    for (let i = 0; i < config.homeWatchRequestsPerHour + 1; i++) {
+      const r = await gql(app, REQUEST, { input: form({ phone: `1365555${String(1000 + i)}` }) });
+      answers.push(r.data!.requestHomeWatch.userErrors[0]?.code ?? "OK");
+    }
+    expect(answers).toEqual([...Array(config.homeWatchRequestsPerHour).fill("OK"), "RATE_LIMITED"]);
+    const limited = await gql(app, REQUEST, { input: form({ phone: "13655559999" }) });
+    expect(limited.data!.requestHomeWatch.userErrors[0].message).toMatch(/^提交过于频繁，请\d+分钟后再试$/);
+    // Guessing codes is limited too.
+    limits.lookups.reset();
+    let lookups = 0;
+    for (;;) {
+      const r = await gql(app, STATUS, { code: `ZZZZ-ZZZZ-${String(lookups).padStart(4, "2")}` });
+      if (r.errors) {
+        expect(r.errors[0]!.extensions!.code).toBe("RATE_LIMITED");
+        break;
+      }
+      lookups++;
+      expect(lookups).toBeLessThanOrEqual(config.homeWatchLookupsPerHour);
+    }
+    expect(lookups).toBe(config.homeWatchLookupsPerHour);
+    resetHomeWatchLimits();
+  });
+
+  it("erases name, phone, address and visit photos 30 days after the return, once, from any process", async () => {
+    const { eraseExpiredHomeWatch } = await import("../api/src/modules/homewatch/homewatch.service.js");
+    const asked = await gql(app, REQUEST, { input: form({ phone: "13655550002" }) });
+    const code = asked.data!.requestHomeWatch.confirmationCode;
+    const row = await prisma.homeWatchRequest.findFirstOrThrow({ where: { phone: "13655550002" } });
+    const approved = await gql(app, APPROVE, { input: { requestId: gid("HomeWatchRequest", row.id), visitTime: "15:00" } }, otherOfficer);
+    const shift = approved.data!.approveHomeWatchRequest.request.shifts[0];
+    expect((await gql(app, CLAIM, { input: { shiftId: shift.id } }, tok(CHANGQING_VOLUNTEER))).data!.claimShift.userErrors).toEqual([]);
+    clock.advance(new Date(shift.startsAt).getTime() - Date.now() + 60_000);
+    const visit = await upload(app, LOG, { input: { shiftId: shift.id, result: "ALL_FINE", note: "门窗完好", photo: null } }, [{ path: "variables.input.photo", data: await pngPhoto(), name: "ok.png", type: "image/png" }], tok(CHANGQING_VOLUNTEER));
+    expect(visit.body.data!.logHomeWatchVisit.userErrors).toEqual([]);
+    const photo = await prisma.photo.findFirstOrThrow({ where: { visitId: raw(visit.body.data!.logHomeWatchVisit.visit.id) } });
+    const file = path.join(config.uploadDir, photo.key);
+    await readFile(file);
+
+    // 29 days after the return nothing happens; at 31 days, two sweepers at once erase it exactly once.
+    expect(await eraseExpiredHomeWatch(new Date(row.awayTo.getTime() + 29 * 86_400_000))).toBe(0);
+    const later = new Date(row.awayTo.getTime() + 31 * 86_400_000);
+    const [a, b] = await Promise.all([eraseExpiredHomeWatch(later), eraseExpiredHomeWatch(later)]);
+    expect(a + b).toBeGreaterThanOrEqual(1);
+    const erased = await prisma.homeWatchRequest.findUniqueOrThrow({ where: { id: row.id } });
+    expect(erased).toMatchObject({ name: "", phone: "", address: "", contactWhileAway: "", notes: "" });
+    expect(erased.erasedAt).not.toBeNull();
+    expect(await prisma.photo.count({ where: { id: photo.id } })).toBe(0);
+    await expect(readFile(file)).rejects.toThrow();
+    expect((await prisma.homeWatchVisit.findFirstOrThrow({ where: { requestId: row.id } })).note).toBe("");
+    expect(await prisma.auditEntry.count({ where: { action: "homeWatch.erase", stationId: demo.changqing.id } })).toBeGreaterThanOrEqual(1);
+    // A second run finds nothing; the resident still sees dates and results, and that it was erased.
+    expect(await eraseExpiredHomeWatch(later)).toBe(0);
+    const status = (await gql(app, STATUS, { code })).data!.homeWatchStatus;
+    expect(status).toMatchObject({ status: "APPROVED", erased: true, visits: [{ result: "ALL_FINE" }] });
+    // Logging on an erased request is refused.
+    expect((await gql(app, LOG, { input: { shiftId: shift.id, result: "ALL_FINE" } }, tok(CHANGQING_VOLUNTEER))).data!.logHomeWatchVisit.userErrors[0].code).toBe("CONFLICT");
+  });
+});

@@ -1,0 +1,302 @@
+// Casework through the real forms: a volunteer on a phone reports a finding with photos, the officer
+// assigns and resolves it and the volunteer sees the outcome; a resident asks for home-watch, the
+// officer approves it and the resident sees it by the code; a mediation case is opened, recorded and
+// settled and the rate changes. Then axe and sideways scrolling on every casework page.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../api/src/app.js";
+import { config } from "../../api/src/config.js";
+import { prisma } from "../../api/src/db.js";
+import { exifOf, jpegWithGps } from "../support/casework.js";
+import { startApp } from "../support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
+import { context, DESKTOP, launch, NARROW, PHONE, seriousViolations, setLanguage, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+
+let app: App;
+let browser: Browser;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const VOLUNTEER = "13800000180";
+const OFFICER = DEMO_PHONES.fushanOfficer;
+const HERE = { latitude: 30.0021, longitude: 120.5783 };
+
+async function settle(page: Page) {
+  await page.locator("h1").first().waitFor();
+  await page.waitForLoadState("networkidle");
+  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
+}
+
+/** axe on the page as it is now; the violations with where they were found. */
+async function axe(page: Page, where: string, found: string[]) {
+  for (const v of await seriousViolations(page)) found.push(`${where} ${v}`);
+}
+
+describe("a finding, from the street to its outcome", () => {
+  it("a volunteer reports with two photos on a phone, the officer assigns and resolves it, the volunteer sees the outcome", async () => {
+    const found: string[] = [];
+    const ctx = await context(browser, app.url, PHONE);
+    await ctx.grantPermissions(["geolocation"]);
+    await ctx.setGeolocation(HERE);
+    const page = await ctx.newPage();
+    await signInAs(page, VOLUNTEER);
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "上报" }).click();
+    await page.waitForURL((u) => u.pathname === "/report");
+    await settle(page);
+    await axe(page, "volunteer /report", found);
+
+    const form = page.getByTestId("report-form");
+    await form.getByLabel("类别").selectOption({ label: "消防隐患" });
+    const description = `E2E 5幢地下车库电动车集中充电，插座发烫 ${Date.now()}`;
+    await form.getByLabel("发现了什么").fill(description);
+    await form.getByLabel("地点").fill("府山社区5幢地下车库");
+    await form.getByRole("button", { name: "获取当前位置" }).click();
+    await expect.poll(() => form.getByTestId("located").innerText()).toContain("30.00210");
+
+    const album = form.getByLabel("现场照片");
+    // A 20 MB photo is refused at once, before any upload, and says why.
+    // (From disk: a 20 MB buffer crawls through the DevTools protocol on a busy machine.)
+    const big = path.join(mkdtempSync(path.join(os.tmpdir(), "linshe-e2e-")), "big.jpg");
+    writeFileSync(big, Buffer.alloc(20 * 1024 * 1024, 1));
+    await album.setInputFiles(big);
+    await form.getByText("“big.jpg”太大（20.0MB）：每张照片不能超过10MB").waitFor();
+    expect(await form.getByRole("img").count()).toBe(0);
+    // A text file named .jpg passes the browser (it trusts the name); the API reads its bytes and refuses it.
+    const photo = await jpegWithGps("#a63");
+    await album.setInputFiles([
+      { name: "scene.jpg", mimeType: "image/jpeg", buffer: photo },
+      { name: "notes.jpg", mimeType: "image/jpeg", buffer: Buffer.from("这不是图片，只是改了扩展名的文本文件。\n".repeat(20)) },
+    ]);
+    expect(await form.getByRole("img").count()).toBe(2);
+    await form.getByRole("button", { name: "提交上报" }).click();
+    await form.getByText("第2张照片不是有效的图片：只能上传 JPEG、PNG 或 WebP 格式的照片").first().waitFor();
+    await shoot(page, "casework-phone-report-refused");
+    expect(await prisma.patrolReport.count({ where: { description } })).toBe(0);
+    // Remove it, add a second real photo, send.
+    await form.getByRole("button", { name: "移除第2张照片" }).click();
+    await album.setInputFiles({ name: "scene2.jpg", mimeType: "image/jpeg", buffer: await jpegWithGps("#36a") });
+    expect(await form.getByRole("img").count()).toBe(2);
+    await shoot(page, "casework-phone-report-filled");
+    await form.getByRole("button", { name: "提交上报" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "已上报" }).waitFor();
+    const mine = page.getByTestId("report").filter({ hasText: description });
+    await mine.waitFor();
+    expect(await mine.getAttribute("data-status")).toBe("NEW");
+    expect(await mine.getByRole("img").count()).toBe(2);
+
+    // Stored: the place, the position, the volunteer, two photos without EXIF or GPS.
+    const report = await prisma.patrolReport.findFirstOrThrow({ where: { description }, include: { photos: { orderBy: { position: "asc" } } } });
+    expect(report).toMatchObject({ stationId: demo.fushan.id, category: "FIRE_HAZARD", place: "府山社区5幢地下车库", status: "NEW" });
+    expect(report.latitude).toBeCloseTo(HERE.latitude, 4);
+    expect(report.photos).toHaveLength(2);
+    for (const p of report.photos) expect(await exifOf(await readFile(path.join(config.uploadDir, p.key)))).toEqual({ exif: false, gps: false, make: false });
+
+    // The officer (desktop) finds it in the queue, assigns it to the team with a due date, resolves it.
+    const octx = await context(browser, app.url, DESKTOP);
+    const officer = await octx.newPage();
+    await signInAs(officer, OFFICER);
+    await officer.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "案件" }).click();
+    await officer.waitForURL((u) => u.pathname === "/cases/findings");
+    await settle(officer);
+    const card = officer.getByTestId("report").filter({ hasText: description });
+    await card.waitFor();
+    expect(await card.innerText()).toContain("上报人");
+    await card.getByRole("button", { name: "分派" }).click();
+    const assign = card.getByRole("form", { name: "分派" });
+    await assign.getByLabel("分派给").selectOption("TEAM");
+    await assign.getByLabel("处理人").selectOption({ label: "好邻舍义警" });
+    await assign.getByLabel("处理期限").fill(new Date(Date.now() + 3 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10));
+    await assign.getByLabel("说明").fill("请小队今晚复查并通知物业");
+    await assign.getByRole("button", { name: "分派" }).click();
+    await officer.getByTestId("toast-success").filter({ hasText: "已分派" }).waitFor();
+    await expect.poll(() => card.getAttribute("data-status")).toBe("ASSIGNED");
+    await axe(officer, "officer /cases/findings", found);
+    await shoot(officer, "casework-desktop-findings-assigned");
+
+    await card.getByRole("button", { name: "办结" }).click();
+    const resolve = card.getByRole("form", { name: "办结" });
+    await resolve.getByLabel("处理结果").fill("物业已拆除私拉电线，增设集中充电桩");
+    await resolve.getByLabel("整改照片").setInputFiles({ name: "after.jpg", mimeType: "image/jpeg", buffer: await jpegWithGps("#6a3") });
+    await resolve.getByRole("button", { name: "办结" }).click();
+    await officer.getByTestId("toast-success").filter({ hasText: "已办结" }).waitFor();
+    // The default filter shows open findings only: it leaves the queue.
+    await expect.poll(() => officer.getByTestId("report").filter({ hasText: description }).count()).toBe(0);
+    await octx.close();
+
+    // The volunteer sees the outcome (闭环) and was told at each step.
+    await page.reload();
+    await settle(page);
+    const done = page.getByTestId("report").filter({ hasText: description });
+    await done.waitFor();
+    expect(await done.getAttribute("data-status")).toBe("RESOLVED");
+    expect(await done.getByTestId("outcome").innerText()).toContain("物业已拆除私拉电线");
+    await done.getByText("处理经过").click();
+    expect(await done.locator("details.history").innerText()).toMatch(/上报[\s\S]*分派[\s\S]*办结/);
+    await shoot(page, "casework-phone-report-outcome");
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: VOLUNTEER } });
+    const told = await prisma.notification.findMany({ where: { accountId: account.id, title: { startsWith: "你上报的隐患" } }, orderBy: { createdAt: "asc" } });
+    expect(told.map((n) => n.title)).toEqual(["你上报的隐患已分派处理", "你上报的隐患已办结"]);
+    await ctx.close();
+    expect(found).toEqual([]);
+  }, 180_000);
+});
+
+describe("holiday home-watch", () => {
+  it("a resident asks without an account, the officer approves, shifts appear, the resident sees it by the code", async () => {
+    const found: string[] = [];
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await page.goto("/home-watch");
+    await settle(page);
+    await axe(page, "public /home-watch", found);
+    const form = page.getByTestId("home-watch-form");
+    await form.getByLabel("派出所").selectOption({ label: "府山派出所" });
+    await form.getByLabel("姓名").fill("陆阿姨");
+    await form.getByLabel("手机号").fill("13955550123");
+    await form.getByLabel("住址").fill("府山社区仓桥直街12号2单元301");
+    const day = (n: number) => new Date(Date.now() + n * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    await form.getByLabel("离家日期").fill(day(2));
+    await form.getByLabel("返回日期").fill(day(4));
+    await form.getByLabel("离家期间联系方式").fill("女儿 13955550124");
+    expect(await page.getByTestId("privacy-notice").innerText()).toContain("30天后自动删除");
+    await shoot(page, "casework-phone-home-watch-form");
+    await form.getByRole("button", { name: "提交申请" }).click();
+    const code = (await page.getByTestId("confirmation-code").innerText()).trim();
+    expect(code.length).toBeGreaterThan(6);
+    await shoot(page, "casework-phone-home-watch-code");
+    await page.getByRole("button", { name: "查看办理进度" }).click();
+    const status = page.getByTestId("home-watch-status");
+    await status.waitFor();
+    expect(await status.innerText()).toContain("待审批");
+    await axe(page, "public /home-watch/status", found);
+
+    // The officer approves: every day, for the suggested team.
+    const octx = await context(browser, app.url, PHONE);
+    const officer = await octx.newPage();
+    await signInAs(officer, OFFICER);
+    await officer.goto("/cases/homewatch");
+    await settle(officer);
+    const request = officer.getByTestId("home-watch-request").filter({ hasText: "陆阿姨" });
+    await request.waitFor();
+    expect(await request.innerText()).toContain("府山社区仓桥直街12号2单元301");
+    await axe(officer, "officer /cases/homewatch", found);
+    await request.getByRole("button", { name: "批准并排班" }).click();
+    await officer.getByTestId("toast-success").filter({ hasText: "已批准，生成3个照看班次" }).waitFor();
+    await shoot(officer, "casework-phone-home-watch-approved");
+    const hw = await prisma.homeWatchRequest.findFirstOrThrow({ where: { name: "陆阿姨" } });
+    expect(hw.status).toBe("APPROVED");
+    expect(await prisma.shift.count({ where: { homeWatchRequestId: hw.id, kind: "HOME_WATCH" } })).toBe(3);
+    await octx.close();
+
+    // The resident checks again by the code, typed in.
+    await page.goto("/home-watch/status");
+    await page.getByLabel("确认码").fill(code);
+    await page.getByRole("button", { name: "查询" }).click();
+    await status.waitFor();
+    expect(await status.innerText()).toContain("已安排照看");
+    expect(await status.innerText()).toContain("已安排 3 次上门照看");
+    await shoot(page, "casework-phone-home-watch-status");
+    await ctx.close();
+    expect(found).toEqual([]);
+  }, 120_000);
+});
+
+describe("警民联调", () => {
+  it("the officer opens a case with two parties and a mediator, records a session, settles it, and the rate changes", async () => {
+    const found: string[] = [];
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, OFFICER);
+    await page.goto("/cases/mediation");
+    await settle(page);
+    await axe(page, "officer /cases/mediation", found);
+    const statsBefore = await page.getByTestId("mediation-stats").innerText();
+
+    const form = page.getByTestId("open-case");
+    await form.getByLabel("纠纷类别").selectOption({ label: "邻里纠纷" });
+    await form.getByLabel("来源").selectOption({ label: "群众来访" });
+    const summary = `E2E 空调外机滴水到楼下阳台 ${Date.now()}`;
+    await form.getByLabel("案情简述").fill(summary);
+    await form.getByLabel("当事人1姓名").fill("钱申请");
+    await form.locator("#party-phone-0").fill("13966660001");
+    await form.getByLabel("当事人2姓名").fill("孙被申");
+    await form.locator("#party-phone-1").fill("13966660002");
+    await form.getByText("何老娘舅").click();
+    await form.getByRole("button", { name: "受理" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "已受理" }).waitFor();
+    await page.getByRole("link", { name: new RegExp(summary.slice(0, 20)) }).click();
+    await page.waitForURL((u) => u.pathname.startsWith("/cases/mediation/"));
+    await settle(page);
+    expect(await page.locator("main").innerText()).toContain("13966660001");
+    await axe(page, "officer /cases/mediation/:id", found);
+
+    await page.getByLabel("调解记录").fill("双方到场，楼上同意加装冷凝水管。");
+    await page.getByRole("button", { name: "保存记录" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "已记录" }).waitFor();
+    await page.getByTestId("session").filter({ hasText: "冷凝水管" }).waitFor();
+
+    const close = page.getByTestId("close-case");
+    await close.getByLabel("调解结果").selectOption("SETTLED");
+    await close.getByLabel("调解协议内容").fill("楼上住户一周内加装冷凝水管，并赔偿楼下晾晒衣物损失200元。");
+    await close.getByRole("button", { name: "结案" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "已结案" }).waitFor();
+    await page.getByTestId("agreement").waitFor();
+    await shoot(page, "casework-phone-mediation-settled");
+    const row = await prisma.mediationCase.findFirstOrThrow({ where: { summary } });
+    expect(row).toMatchObject({ status: "CLOSED", outcome: "SETTLED" });
+
+    await page.goto("/cases/mediation");
+    await settle(page);
+    // One more closed and settled: the station's numbers move (the demo's cases all settled, so the rate stays 100%).
+    await expect.poll(() => page.getByTestId("mediation-stats").innerText()).not.toBe(statsBefore);
+    expect(await page.getByTestId("success-rate").innerText()).toBe("100%");
+    await ctx.close();
+    expect(found).toEqual([]);
+  }, 120_000);
+});
+
+describe("every casework page", () => {
+  it("never scrolls sideways at 360 px, in Chinese and in English", async () => {
+    const caseRow = await prisma.mediationCase.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { openedAt: "asc" } });
+    const who = [
+      { phone: VOLUNTEER, role: "volunteer", paths: ["/report"] },
+      { phone: OFFICER, role: "officer", paths: ["/cases/findings", "/cases/mediation", `/cases/mediation/${encodeURIComponent(gid("MediationCase", caseRow.id))}`, "/cases/homewatch"] },
+      { phone: null, role: "public", paths: ["/home-watch", "/home-watch/status"] },
+    ];
+    const wide: string[] = [];
+    const found: string[] = [];
+    for (const lang of ["zh", "en"] as const) {
+      for (const w of who) {
+        const ctx = await context(browser, app.url, NARROW);
+        const page = await ctx.newPage();
+        if (w.phone) await signInAs(page, w.phone);
+        else await page.goto("/home-watch");
+        await setLanguage(page, lang);
+        for (const p of w.paths) {
+          await page.goto(p);
+          await settle(page);
+          const over = await sidewaysOverflow(page);
+          if (over > 0) wide.push(`${lang} ${w.role} ${p}: ${over}px`);
+          if (lang === "zh") await axe(page, `${w.role} ${p}`, found);
+          await shoot(page, `casework-narrow-${lang}-${w.role}-${p.split("/").slice(1, 3).join("-")}${p.split("/").length > 3 ? "-detail" : ""}`);
+        }
+        await ctx.close();
+      }
+    }
+    expect(wide).toEqual([]);
+    expect(found).toEqual([]);
+  }, 300_000);
+});
