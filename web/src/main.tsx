@@ -38,6 +38,7 @@ const Bulletins = lazy(() => import("./pages/Bulletins"));
 const BulletinDetail = lazy(() => import("./pages/Bulletins").then((m) => ({ default: m.BulletinDetail })));
 const CallUps = lazy(() => import("./pages/CallUps"));
 const CallUp = lazy(() => import("./pages/CallUps").then((m) => ({ default: m.CallUp })));
+const Account = lazy(() => import("./pages/Account"));
 
 function WithSession(props: { children: JSX.Element }) {
   const [viewerQuery, refetch] = createQuery({ query: ViewerDocument, requestPolicy: "cache-and-network" });
@@ -178,6 +179,7 @@ function App() {
         <Route path="/bulletins/:id" component={BulletinDetail} />
         <Route path="/callups" component={CallUps} />
         <Route path="/callups/:id" component={CallUp} />
+        <Route path="/account" component={Account} />
       </Route>
     </Router>
   );
