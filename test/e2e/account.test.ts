@@ -33,6 +33,31 @@ async function settle(page: Page) {
   await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
 }
 
+describe("a volunteer's bulletins", () => {
+  it("opens the station's bulletins and one bulletin without an access error (no officer-only fields asked)", async () => {
+    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const published = await gql(
+      app,
+      `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id } userErrors { code message } } }`,
+      { input: { stationId: gid("Station", demo.fushan.id), title: "夜间巡防注意安全", body: "雨天路滑，请结伴巡逻。", category: "FRAUD_WARNING", public: false, audience: { teamIds: [gid("Team", demo.haolinshe.id)] } } },
+      officer,
+    );
+    expect(published.data!.publishBulletin.userErrors).toEqual([]);
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, "13800000131");
+    await page.goto("/bulletins");
+    await page.getByText("夜间巡防注意安全").waitFor();
+    await settle(page);
+    expect(await page.getByRole("alert").allInnerTexts()).toEqual([]);
+    await page.getByRole("link", { name: "夜间巡防注意安全" }).click();
+    await page.getByRole("heading", { level: 1, name: "夜间巡防注意安全" }).waitFor();
+    await settle(page);
+    expect(await page.getByRole("alert").allInnerTexts()).toEqual([]);
+    await ctx.close();
+  });
+});
+
 describe("账号与安全", () => {
   it("a volunteer accepts a registration, changes the password, signs in with it and signs out everywhere", async () => {
     // 长庆 registers this 府山 volunteer's phone: they see it waiting on /account.
