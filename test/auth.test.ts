@@ -32,6 +32,21 @@ describe("signIn", () => {
     expect(p.viewer).toEqual({ phone: DEMO_PHONES.fushanOfficer, roleNames: ["OFFICER"], volunteer: null, stations: [{ name: "府山派出所" }] });
   });
 
+  it("accepts a phone as people paste it (+86, spaces, dashes, full-width digits)", async () => {
+    const local = DEMO_PHONES.fushanOfficer;
+    const pasted = [`+86 ${local.slice(0, 3)} ${local.slice(3, 7)} ${local.slice(7)}`, `${local.slice(0, 3)}-${local.slice(3, 7)}-${local.slice(7)}`, `0086${local}`, ` ${local} `, local.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0))];
+    for (const phone of pasted) {
+      const res = await gql(app, SIGN_IN, { input: { phone, password: "linshe-demo" } });
+      expect(res.data!.signIn.userErrors, phone).toEqual([]);
+      expect(res.data!.signIn.viewer.phone).toBe(local);
+    }
+    // Still refused: too short, a landline, letters.
+    for (const phone of ["+86 138 0000 013", "0571-8765-4321", "138abcd0130"]) {
+      const res = await gql(app, SIGN_IN, { input: { phone, password: "linshe-demo" } });
+      expect(res.data!.signIn.userErrors[0], phone).toMatchObject({ code: "VALIDATION", field: ["input", "phone"] });
+    }
+  });
+
   it("gives a leader the LEADER and VOLUNTEER roles", async () => {
     const res = await gql(app, SIGN_IN, { input: { phone: DEMO_PHONES.haolinsheLeader, password: "linshe-demo" } });
     expect(res.data!.signIn.viewer.roleNames.sort()).toEqual(["LEADER", "VOLUNTEER"]);

@@ -108,7 +108,7 @@ describe("navigation by role", () => {
     const ctx = await context(browser, app.url, NARROW);
     const page = await ctx.newPage();
     await signInAs(page, VOLUNTEER);
-    expect(await tabs(page)).toEqual(["班次", "我的班次", "积分", "上报", "表扬榜"]);
+    expect(await tabs(page)).toEqual(["班次", "我的班次", "积分", "上报", "表扬榜", "账号"]);
     // The header stays one row: brand, name, language and sign-out share one line.
     const row = await page.locator("header.top .top-row").evaluate((el) => el.getBoundingClientRect().height);
     expect(row).toBeLessThan(56);

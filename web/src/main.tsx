@@ -46,6 +46,7 @@ const MediationCase = lazy(() => import("./pages/MediationCase"));
 const HomeWatchRequests = lazy(() => import("./pages/HomeWatchRequests"));
 const HomeWatchForm = lazy(() => import("./pages/HomeWatch"));
 const HomeWatchStatusPage = lazy(() => import("./pages/HomeWatch").then((m) => ({ default: m.HomeWatchStatusPage })));
+const Account = lazy(() => import("./pages/Account"));
 
 function WithSession(props: { children: JSX.Element }) {
   const [viewerQuery, refetch] = createQuery({ query: ViewerDocument, requestPolicy: "cache-and-network" });
@@ -194,6 +195,7 @@ function App() {
         <Route path="/bulletins/:id" component={BulletinDetail} />
         <Route path="/callups" component={CallUps} />
         <Route path="/callups/:id" component={CallUp} />
+        <Route path="/account" component={Account} />
       </Route>
     </Router>
   );

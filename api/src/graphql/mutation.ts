@@ -172,8 +172,19 @@ export function globalId(...typenames: string[]) {
   });
 }
 
-/** Chinese mainland mobile number, 11 digits starting with 1. */
-export const phoneNumber = z.string().trim().regex(/^1[3-9]\d{9}$/, msg("手机号格式不正确", "Phone must be an 11-digit mainland mobile number"));
+/**
+ * A phone as people paste it ("+86 138 0000 0130", "138-0000-0130", "0086…", full-width digits) made the
+ * 11 digits the database keeps; anything else is left for the format check to refuse.
+ */
+export function normalisePhone(raw: string): string {
+  const digits = raw.replace(/[０-９＋]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[\s\u3000\-‐–—.()（）]/g, "");
+  return digits.replace(/^(?:\+|00)?86(?=1\d{10}$)/, "");
+}
+/** Chinese mainland mobile number, 11 digits starting with 1 (normalised first: every form benefits). */
+export const phoneNumber = z
+  .string()
+  .transform(normalisePhone)
+  .pipe(z.string().regex(/^1[3-9]\d{9}$/, msg("手机号格式不正确", "Phone must be an 11-digit mainland mobile number")));
 export const nonEmpty = (max: number) =>
   z
     .string()

@@ -1,7 +1,9 @@
 // The header: one row (brand, the viewer's name cut with an ellipsis, station, language, sign out),
 // and the role's tabs below it on a phone (wrapping, never cut off) or beside it on a desktop.
 import { A, useNavigate } from "@solidjs/router";
+import { useClient } from "@urql/solid";
 import { For, Show } from "solid-js";
+import { SignOutDocument } from "../gql/graphql";
 import { signOut } from "../lib/auth";
 import { lang, setLang, tr } from "../lib/i18n";
 import { tabsFor } from "../lib/roles";
@@ -20,6 +22,7 @@ export function LangToggle() {
 export function TopBar() {
   const s = useSession();
   const navigate = useNavigate();
+  const client = useClient();
   const badge = createUnreadBadge();
   return (
     <header class="top">
@@ -41,7 +44,11 @@ export function TopBar() {
         <LangToggle />
         <button
           type="button"
-          onClick={() => {
+          onClick={async () => {
+            // End the session on the server as well (a copied token stops working); offline or slow, the
+            // phone forgets the token anyway after a moment.
+            const ended = client.mutation(SignOutDocument, { input: {} }, { requestPolicy: "network-only" }).toPromise().catch(() => null);
+            await Promise.race([ended, new Promise((r) => setTimeout(r, 1500))]);
             signOut();
             navigate("/login");
           }}

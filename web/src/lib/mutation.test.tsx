@@ -126,6 +126,14 @@ describe("createAction", () => {
     await s.run();
     expect(token()).toBeNull();
   });
+
+  it("an UNAUTHENTICATED about an input (a wrong current password) keeps the session", async () => {
+    setToken("old-token");
+    const s = setup([{ body: payload({ userErrors: [{ code: "UNAUTHENTICATED", message: "当前密码不正确", field: ["input", "currentPassword"] }] }) }]);
+    const r = await s.run();
+    expect(r).toMatchObject({ ok: false, reason: "user" });
+    expect(token()).toBe("old-token");
+  });
 });
 
 describe("queries on a busy API", () => {

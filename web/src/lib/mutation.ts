@@ -49,7 +49,9 @@ export function createAction<D, V extends AnyVariables, P extends Payload>(doc: 
   const [pending, setPending] = createSignal(false);
 
   function fail(reason: "network" | "busy" | "server" | "user", errors: ReadonlyArray<UserError>, payload?: P): ActionResult<P> {
-    if (errors.some((e) => e.code === "UNAUTHENTICATED")) expireSession();
+    // The session is over only when the error is about it; one on a field is about the input
+    // (changePassword's wrong current password), and signing the person out for it would be wrong.
+    if (errors.some((e) => e.code === "UNAUTHENTICATED" && !e.field?.length)) expireSession();
     const form = opts.form;
     if (form) {
       form.setUserErrors(errors);

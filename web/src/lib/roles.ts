@@ -35,6 +35,7 @@ export function tabsFor(v: Viewer | null | undefined): Tab[] {
     { href: "/teams", zh: "队伍", en: "Teams", show: officer },
     { href: "/partners", zh: "共建", en: "Partners", show: officer || has(v, "PARTNER_ADMIN") },
     { href: "/board", zh: "表扬榜", en: "Board", show: true },
+    { href: "/account", zh: "账号", en: "Account", show: !!v },
   ];
   return tabs.filter((t) => t.show);
 }

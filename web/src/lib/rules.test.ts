@@ -36,13 +36,13 @@ describe("roles", () => {
   });
   it("see only the tabs they can use", () => {
     const hrefs = (v: never) => tabsFor(v).map((t) => t.href);
-    expect(hrefs(viewer([{ role: "VOLUNTEER" }]))).toEqual(["/shifts", "/my", "/points", "/board"]);
+    expect(hrefs(viewer([{ role: "VOLUNTEER" }]))).toEqual(["/shifts", "/my", "/points", "/board", "/account"]);
     // A squad leader does not lead a team: no leader desk; the patrol watch shows their squad's shifts.
     const squadLeader = hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true, squad: true }]));
     expect(squadLeader).toContain("/watch");
     expect(squadLeader).not.toContain("/lead");
     expect(hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }]))).toContain("/watch");
-    expect(hrefs(viewer([{ role: "PARTNER_ADMIN" }], false))).toEqual(["/partners", "/board"]);
+    expect(hrefs(viewer([{ role: "PARTNER_ADMIN" }], false))).toEqual(["/partners", "/board", "/account"]);
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/lead")).toBe(false);
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/board/abc")).toBe(true);
   });

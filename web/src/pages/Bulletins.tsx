@@ -12,6 +12,7 @@ import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
+import { isOfficer } from "../lib/roles";
 import { useSession } from "../lib/session";
 import { formatDateTime } from "../lib/time";
 
@@ -87,7 +88,7 @@ function Composer(props: { stationId: string; onSent: () => void }) {
 
 export default function Bulletins() {
   const s = useSession();
-  const [q, refetch] = createQuery({ query: StationBulletinsDocument, variables: () => ({ stationId: s.stationId() ?? "" }), pause: () => !s.stationId(), requestPolicy: "cache-and-network" });
+  const [q, refetch] = createQuery({ query: StationBulletinsDocument, variables: () => ({ stationId: s.stationId() ?? "", officer: isOfficer(s.viewer()) }), pause: () => !s.stationId(), requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
   const station = () => (q.data?.node?.__typename === "Station" ? q.data.node : null);
   return (
@@ -108,7 +109,7 @@ export default function Bulletins() {
                   <Badge enum="BulletinCategory" value={e.node.category} />
                   <span class="muted">{formatDateTime(e.node.publishedAt)}</span>
                 </div>
-                <h2 style={{ margin: ".35rem 0" }}><A href={`/bulletins/${e.node.id}`}>{e.node.title}</A></h2>
+                <h2 class="card-title"><A href={`/bulletins/${e.node.id}`}>{e.node.title}</A></h2>
                 <p class="pre">{e.node.body}</p>
                 <Show when={e.node.readStats}>
                   {(st) => <p class="muted">{tr(`发送 ${st().recipients} 人 · 已读 ${st().read} · 未读 ${st().unread}`, `Sent to ${st().recipients} · read ${st().read} · unread ${st().unread}`)} · {e.node.audience}<Show when={e.node.public}> · {tr("公开", "Public")}</Show></p>}
@@ -124,7 +125,8 @@ export default function Bulletins() {
 
 export function BulletinDetail() {
   const params = useParams();
-  const [q, refetch] = createQuery({ query: BulletinDetailDocument, variables: () => ({ id: params.id! }), requestPolicy: "cache-and-network" });
+  const s = useSession();
+  const [q, refetch] = createQuery({ query: BulletinDetailDocument, variables: () => ({ id: params.id!, officer: isOfficer(s.viewer()) }), requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
   return (
     <section>

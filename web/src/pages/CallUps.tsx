@@ -17,6 +17,7 @@ import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
+import { isOfficer } from "../lib/roles";
 import { useSession } from "../lib/session";
 import { formatDateTime, formatTime } from "../lib/time";
 
@@ -134,7 +135,8 @@ const distance = (m: number | null | undefined) => (m == null ? tr("未知", "un
 export function CallUp() {
   const params = useParams();
   const navigate = useNavigate();
-  const [q, refetch] = createQuery({ query: MobilizationBoardDocument, variables: () => ({ id: params.id! }), requestPolicy: "cache-and-network" });
+  const s = useSession();
+  const [q, refetch] = createQuery({ query: MobilizationBoardDocument, variables: () => ({ id: params.id!, officer: isOfficer(s.viewer()) }), requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
   const m = () => (q.data?.node?.__typename === "Mobilization" ? q.data.node : null);
   // The board follows every answer and wave live (only who runs the call-up may subscribe).

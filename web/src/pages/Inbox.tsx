@@ -42,7 +42,7 @@ function Notices() {
                     <Badge enum="NotificationKind" value={n().kind} tone={n().kind === "MOBILIZATION" ? "bad" : undefined} />
                     <span class="muted">{formatDateTime(n().createdAt)}</span>
                   </div>
-                  <h2 style={{ margin: ".35rem 0" }}>
+                  <h2 class="card-title">
                     <Show when={n().link} fallback={n().title}>
                       <A href={n().link!} onClick={() => !n().read && void mark.run({ input: { ids: [n().id] } })}>{n().title}</A>
                     </Show>

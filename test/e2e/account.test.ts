@@ -1,0 +1,152 @@
+// 账号与安全 (/account) on a phone, through the forms as a person would: accept a station's
+// registration, change the password (other sessions end), sign in with the new one, sign out everywhere.
+import type { Page } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../api/src/app.js";
+import { prisma } from "../../api/src/db.js";
+import { gql, signIn, startApp } from "../support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
+import { context, launch, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+
+let app: App;
+let browser: Browser;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const VOLUNTEER = "13800000130";
+const path = (page: Page) => new URL(page.url()).pathname;
+const VIEWER = `{ viewer { accountId } }`;
+
+async function settle(page: Page) {
+  await page.locator("h1").first().waitFor();
+  await page.waitForLoadState("networkidle");
+  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
+}
+
+describe("a volunteer's bulletins", () => {
+  it("opens the station's bulletins and one bulletin without an access error (no officer-only fields asked)", async () => {
+    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const published = await gql(
+      app,
+      `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id } userErrors { code message } } }`,
+      { input: { stationId: gid("Station", demo.fushan.id), title: "夜间巡防注意安全", body: "雨天路滑，请结伴巡逻。", category: "FRAUD_WARNING", public: false, audience: { teamIds: [gid("Team", demo.haolinshe.id)] } } },
+      officer,
+    );
+    expect(published.data!.publishBulletin.userErrors).toEqual([]);
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, "13800000131");
+    await page.goto("/bulletins");
+    await page.getByText("夜间巡防注意安全").waitFor();
+    await settle(page);
+    expect(await page.getByRole("alert").allInnerTexts()).toEqual([]);
+    await page.getByRole("link", { name: "夜间巡防注意安全" }).click();
+    await page.getByRole("heading", { level: 1, name: "夜间巡防注意安全" }).waitFor();
+    await settle(page);
+    expect(await page.getByRole("alert").allInnerTexts()).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe("账号与安全", () => {
+  it("a volunteer accepts a registration, changes the password, signs in with it and signs out everywhere", async () => {
+    // 长庆 registers this 府山 volunteer's phone: they see it waiting on /account.
+    const officer = await signIn(app, DEMO_PHONES.changqingOfficer);
+    const reg = await gql(app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { userErrors { code message } } }`, { input: { teamId: gid("Team", demo.committee.id), name: "测试登记", displayName: "小周", phone: VOLUNTEER } }, officer);
+    expect(reg.data!.registerVolunteer.userErrors).toEqual([]);
+    // A second session elsewhere (another phone): it ends when the password changes.
+    const elsewhere = await signIn(app, VOLUNTEER);
+
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    // The login form takes the phone as people paste it.
+    await signInAs(page, `+86 ${VOLUNTEER.slice(0, 3)} ${VOLUNTEER.slice(3, 7)}-${VOLUNTEER.slice(7)}`);
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "账号" }).click();
+    await page.waitForURL((u) => u.pathname === "/account");
+    await settle(page);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("账号与安全");
+    const pending = page.getByTestId("pending-enrollment");
+    await pending.waitFor();
+    expect(await pending.innerText()).toContain("长庆派出所");
+    expect(await page.getByRole("link", { name: "我有激活码" }).getAttribute("href")).toBe("/activate");
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "account-phone");
+    await page.setViewportSize(NARROW);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await page.setViewportSize(PHONE);
+
+    await pending.getByRole("button", { name: "接受" }).click();
+    await page.getByText("没有待确认的登记").waitFor();
+    const volunteer = await prisma.volunteer.findUniqueOrThrow({ where: { phone: VOLUNTEER }, include: { teams: true } });
+    expect(volunteer.teams.map((m) => m.teamId)).toContain(demo.committee.id);
+    // Now of two stations: the header gets a station picker, and still fits a narrow phone.
+    await page.locator("header select#station").waitFor();
+    await page.setViewportSize(NARROW);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await shoot(page, "account-two-stations-360");
+    await page.setViewportSize(PHONE);
+
+    // Change the password: clear Chinese errors first.
+    const form = page.getByTestId("change-password");
+    await form.getByLabel("当前密码").fill("linshe-demo");
+    await form.locator("input[name=newPassword]").fill("short");
+    await form.getByLabel("再次输入新密码").fill("short");
+    await form.getByRole("button", { name: "修改密码" }).click();
+    await form.getByText("新密码至少8位").waitFor();
+    await form.locator("input[name=newPassword]").fill("linshe-new-2026");
+    await form.getByLabel("再次输入新密码").fill("linshe-new-2027");
+    await form.getByRole("button", { name: "修改密码" }).click();
+    await form.getByText("两次输入的新密码不一致").waitFor();
+    await form.getByLabel("当前密码").fill("not-my-password");
+    await form.getByLabel("再次输入新密码").fill("linshe-new-2026");
+    await form.getByRole("button", { name: "修改密码" }).click();
+    await form.getByText("当前密码不正确").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "account-errors");
+    await form.getByLabel("当前密码").fill("linshe-demo");
+    await form.getByRole("button", { name: "修改密码" }).click();
+    await page.getByTestId("password-changed").waitFor();
+    expect(await page.getByTestId("password-changed").innerText()).toContain("已退出其他设备上的 1 个登录");
+    // The other session is over; this one goes on.
+    expect((await gql(app, VIEWER, {}, elsewhere)).data?.viewer ?? null).toBeNull();
+    await page.reload();
+    await settle(page);
+    expect(path(page)).toBe("/account");
+
+    // Sign out (the header's button ends this session on the server too), then in with the new password.
+    await page.getByRole("button", { name: "退出", exact: true }).click();
+    await page.waitForURL((u) => u.pathname === "/login");
+    await signInAs(page, VOLUNTEER, "linshe-new-2026");
+    expect(path(page)).not.toBe("/login");
+    const other = await signIn(app, VOLUNTEER, "linshe-new-2026");
+
+    // Sign out everywhere, after a confirmation.
+    await page.goto("/account");
+    await settle(page);
+    await page.getByRole("button", { name: "在所有设备上退出" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "account-sign-out-everywhere");
+    await dialog.getByRole("button", { name: "全部退出" }).click();
+    await page.waitForURL((u) => u.pathname === "/login");
+    expect((await gql(app, VIEWER, {}, other)).data?.viewer ?? null).toBeNull();
+    // The old password no longer works; the new one does.
+    await page.getByLabel("手机号").fill(VOLUNTEER);
+    await page.getByLabel("密码").fill("linshe-demo");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByTestId("toast-error").waitFor();
+    expect(path(page)).toBe("/login");
+    await ctx.close();
+  });
+});

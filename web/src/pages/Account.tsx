@@ -1,0 +1,170 @@
+// 账号与安全: the signed-in person's own account — change the password, sign out everywhere, accept or
+// decline a station's registration of their phone. (Activation with a code is the public /activate.)
+import { useNavigate } from "@solidjs/router";
+import { createQuery } from "@urql/solid";
+import { createSignal, For, Show } from "solid-js";
+import { confirmDialog } from "../components/Dialog";
+import { Field, Form, FormErrors, Submit } from "../components/Field";
+import { QueryView } from "../components/QueryView";
+import { toast } from "../components/Toast";
+import { AcceptEnrollmentDocument, ChangePasswordDocument, DeclineEnrollmentDocument, MyAccountDocument, SignOutEverywhereDocument } from "../gql/graphql";
+import { signOut } from "../lib/auth";
+import { createFormState } from "../lib/form";
+import { tr } from "../lib/i18n";
+import { createAction } from "../lib/mutation";
+import { useSession } from "../lib/session";
+import { formatDate } from "../lib/time";
+
+/** The API's rule (api/src/modules/volunteer/volunteer.mutations.ts `password`), checked here first. */
+const MIN_PASSWORD = 8;
+
+function ChangePassword() {
+  const [current, setCurrent] = createSignal("");
+  const [next, setNext] = createSignal("");
+  const [repeat, setRepeat] = createSignal("");
+  const [done, setDone] = createSignal<number | null>(null);
+  const form = createFormState();
+  const change = createAction(ChangePasswordDocument, { pick: (d) => d.changePassword, form, success: tr("密码已修改", "Password changed") });
+
+  async function submit() {
+    setDone(null);
+    const wrong = (field: string, message: string) => {
+      form.setUserErrors([{ code: "VALIDATION", message, field: ["input", field] }]);
+      form.reveal();
+    };
+    if (next().length < MIN_PASSWORD) return wrong("newPassword", tr(`新密码至少${MIN_PASSWORD}位`, `The new password needs at least ${MIN_PASSWORD} characters`));
+    if (next() === current()) return wrong("newPassword", tr("新密码不能与当前密码相同", "The new password must differ from the current one"));
+    if (next() !== repeat()) return wrong("repeatPassword", tr("两次输入的新密码不一致", "The two new passwords differ"));
+    const r = await change.run({ input: { currentPassword: current(), newPassword: next() } });
+    if (!r.ok) return;
+    setCurrent("");
+    setNext("");
+    setRepeat("");
+    setDone(r.payload.sessionsEnded ?? 0);
+  }
+
+  return (
+    <Form form={form} onSubmit={submit} label={tr("修改密码", "Change password")} testId="change-password">
+      <h2>{tr("修改密码", "Change password")}</h2>
+      <Field name="currentPassword" label={tr("当前密码", "Current password")} required>
+        {(a) => <input {...a} type="password" autocomplete="current-password" value={current()} onInput={(e) => setCurrent(e.currentTarget.value)} />}
+      </Field>
+      <Field name="newPassword" label={tr("新密码", "New password")} hint={tr(`至少${MIN_PASSWORD}位`, `At least ${MIN_PASSWORD} characters`)} required>
+        {(a) => <input {...a} type="password" autocomplete="new-password" value={next()} onInput={(e) => setNext(e.currentTarget.value)} />}
+      </Field>
+      <Field name="repeatPassword" label={tr("再次输入新密码", "Repeat the new password")} required>
+        {(a) => <input {...a} type="password" autocomplete="new-password" value={repeat()} onInput={(e) => setRepeat(e.currentTarget.value)} />}
+      </Field>
+      <p class="muted">{tr("修改后，您在其他手机或电脑上的登录会全部退出，本设备保持登录。", "Afterwards every other phone or computer you are signed in on is signed out; this one stays signed in.")}</p>
+      <FormErrors />
+      <Show when={done() !== null}>
+        <p class="notice" role="status" data-testid="password-changed">
+          {tr(`密码已修改，已退出其他设备上的 ${done()} 个登录。`, `Password changed: ${done()} other sign-ins ended.`)}
+        </p>
+      </Show>
+      <p>
+        <Submit pending={change.pending()} busyText={tr("保存中…", "Saving…")}>{tr("修改密码", "Change password")}</Submit>
+      </p>
+    </Form>
+  );
+}
+
+function SignOutEverywhere() {
+  const navigate = useNavigate();
+  const everywhere = createAction(SignOutEverywhereDocument, { pick: (d) => d.signOutEverywhere, success: null });
+  async function run() {
+    const sure = await confirmDialog({
+      title: tr("在所有设备上退出？", "Sign out on every device?"),
+      message: tr("您在所有手机和电脑上的登录（包括本设备）都会立即结束，需要重新登录。", "Every sign-in of yours, this one included, ends at once; you will need to sign in again."),
+      confirm: tr("全部退出", "Sign out everywhere"),
+      danger: true,
+    });
+    if (!sure) return;
+    const r = await everywhere.run({ input: {} });
+    if (!r.ok) return;
+    toast.success(tr(`已在所有设备上退出（${r.payload.sessionsEnded ?? 0} 个登录）`, `Signed out everywhere (${r.payload.sessionsEnded ?? 0} sign-ins)`));
+    signOut();
+    navigate("/login", { replace: true });
+  }
+  return (
+    <div class="card">
+      <h2>{tr("在所有设备上退出", "Sign out everywhere")}</h2>
+      <p class="muted">{tr("手机丢失或怀疑密码泄露时使用；之后请修改密码。", "Use it when a phone is lost or the password may be known; then change the password.")}</p>
+      <button type="button" class="danger" disabled={everywhere.pending()} onClick={() => void run()}>
+        {tr("在所有设备上退出", "Sign out everywhere")}
+      </button>
+    </div>
+  );
+}
+
+export default function Account() {
+  const s = useSession();
+  const [q, refetch] = createQuery({ query: MyAccountDocument, requestPolicy: "cache-and-network" });
+  const again = () => refetch({ requestPolicy: "network-only" });
+  // Accepting makes the person a volunteer of a team: the header's tabs change, so the viewer is asked again.
+  const after = () => {
+    again();
+    s.refetch();
+  };
+  const accept = createAction(AcceptEnrollmentDocument, { pick: (d) => d.acceptEnrollment, success: tr("已加入", "Joined"), onSuccess: after });
+  const decline = createAction(DeclineEnrollmentDocument, { pick: (d) => d.declineEnrollment, success: tr("已拒绝", "Declined"), onSuccess: again });
+
+  return (
+    <section>
+      <h1>{tr("账号与安全", "Account and security")}</h1>
+      <div class="card">
+        <div class="spread">
+          <span>{tr("姓名", "Name")}</span>
+          <strong>{s.viewer()?.displayName}</strong>
+        </div>
+        <div class="spread">
+          <span>{tr("手机号", "Phone")}</span>
+          <span>{s.viewer()?.phone}</span>
+        </div>
+      </div>
+
+      <h2>{tr("待确认的登记", "Registrations waiting for you")}</h2>
+      <QueryView
+        query={q}
+        select={(d) => d.viewer?.pendingEnrollments ?? null}
+        retry={again}
+        isEmpty={(list) => !list.length}
+        empty={<p class="muted empty">{tr("没有待确认的登记", "No registrations waiting")}</p>}
+      >
+        {(list) => (
+          <For each={list()}>
+            {(e) => (
+              <div class="card" data-testid="pending-enrollment">
+                <p>
+                  {tr(`${e.stationName}以「${e.displayName}」登记了您的手机号，邀请您加入义警队伍。`, `${e.stationName} registered your phone as “${e.displayName}” and invites you to join.`)}
+                </p>
+                <p class="muted">{tr(`${formatDate(e.createdAt)} 登记，${formatDate(e.expiresAt)} 前有效`, `Registered ${formatDate(e.createdAt)}, valid until ${formatDate(e.expiresAt)}`)}</p>
+                <div class="row">
+                  <button type="button" class="primary" disabled={accept.pending() || decline.pending()} onClick={() => void accept.run({ input: { enrollmentId: e.id } })}>
+                    {tr("接受", "Accept")}
+                  </button>
+                  <button
+                    type="button"
+                    disabled={accept.pending() || decline.pending()}
+                    onClick={async () => {
+                      if (await confirmDialog({ title: tr(`拒绝${e.stationName}的登记？`, `Decline ${e.stationName}'s registration?`), confirm: tr("拒绝", "Decline"), danger: true }))
+                        await decline.run({ input: { enrollmentId: e.id } });
+                    }}
+                  >
+                    {tr("拒绝", "Decline")}
+                  </button>
+                </div>
+              </div>
+            )}
+          </For>
+        )}
+      </QueryView>
+      <p class="muted">
+        {tr("收到派出所给的激活码？", "Got an activation code from a station?")} <a href="/activate">{tr("我有激活码", "I have an activation code")}</a>
+      </p>
+
+      <ChangePassword />
+      <SignOutEverywhere />
+    </section>
+  );
+}
