@@ -36,7 +36,7 @@ describe("roles", () => {
   });
   it("see only the tabs they can use", () => {
     const hrefs = (v: never) => tabsFor(v).map((t) => t.href);
-    expect(hrefs(viewer([{ role: "VOLUNTEER" }]))).toEqual(["/shifts", "/my", "/points", "/board", "/account"]);
+    expect(hrefs(viewer([{ role: "VOLUNTEER" }]))).toEqual(["/shifts", "/my", "/points", "/report", "/board", "/account"]);
     // A squad leader does not lead a team: no leader desk; the patrol watch shows their squad's shifts.
     const squadLeader = hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true, squad: true }]));
     expect(squadLeader).toContain("/watch");
