@@ -42,7 +42,7 @@ describe("roles", () => {
     expect(squadLeader).toContain("/watch");
     expect(squadLeader).not.toContain("/lead");
     expect(hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }]))).toContain("/watch");
-    expect(hrefs(viewer([{ role: "PARTNER_ADMIN" }], false))).toEqual(["/partners", "/board", "/account"]);
+    expect(hrefs(viewer([{ role: "PARTNER_ADMIN" }], false))).toEqual(["/cases", "/partners", "/board", "/account"]); // findings assigned to the partner
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/lead")).toBe(false);
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/board/abc")).toBe(true);
   });
