@@ -180,7 +180,13 @@ describe("patrol findings: triage and the closed loop", () => {
     // The live command view follows the station's findings.
     const client = wsClient(app, officer);
     const feed = subscribe(client, `subscription ($s: ID!) { patrolReportUpdated(stationId: $s) { cursor kind note report { id status } } }`, { s: station() });
-    await new Promise((r) => setTimeout(r, 300));
+    await feed.ready;
+    // Only this report's events: other tests' reports of the station may arrive meanwhile.
+    const ofThis = async (sub: ReturnType<typeof subscribe>, n: number) => {
+      const own = () => sub.results.filter((r) => r.data!.patrolReportUpdated.report.id === report!.id);
+      while (own().length < n) await sub.waitFor(sub.results.length + 1);
+      return own();
+    };
 
     // Not the reporter, not the leader before assignment.
     expect((await gql(app, ASSIGN, { input: { reportId: report!.id, teamId: teamGid(demo.haolinshe.id) } }, tok(VOLUNTEER))).data!.assignPatrolReport.userErrors[0].code).toBe("FORBIDDEN");
@@ -220,11 +226,11 @@ describe("patrol findings: triage and the closed loop", () => {
     expect(audit.map((a) => a.action)).toEqual(["patrolReport.assign", "patrolReport.resolve"]);
     expect(audit.every((a) => !a.summary.includes(VOLUNTEER))).toBe(true);
 
-    const events = await feed.waitFor(2);
+    const events = await ofThis(feed, 2);
     expect(events.map((e) => e.data!.patrolReportUpdated.kind)).toEqual(["ASSIGNED", "RESOLVED"]);
     // A reconnecting view replays what came after its cursor.
     const replay = subscribe(client, `subscription ($s: ID!, $since: String) { patrolReportUpdated(stationId: $s, since: $since) { kind report { id } } }`, { s: station(), since: events[0]!.data!.patrolReportUpdated.cursor });
-    expect((await replay.waitFor(1)).map((e) => e.data!.patrolReportUpdated.kind)).toEqual(["RESOLVED"]);
+    expect((await ofThis(replay, 1)).map((e) => e.data!.patrolReportUpdated.kind)).toEqual(["RESOLVED"]);
     feed.dispose();
     replay.dispose();
     await client.dispose();
