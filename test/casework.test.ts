@@ -181,9 +181,10 @@ describe("patrol findings: triage and the closed loop", () => {
     const client = wsClient(app, officer);
     const feed = subscribe(client, `subscription ($s: ID!) { patrolReportUpdated(stationId: $s) { cursor kind note report { id status } } }`, { s: station() });
     await feed.ready;
-    // Only this report's events: other tests' reports of the station may arrive meanwhile.
+    // Only this report's events after its submission: other tests' reports of the station may arrive
+    // meanwhile, and the SUBMITTED event may be delivered after the subscription started, or before.
     const ofThis = async (sub: ReturnType<typeof subscribe>, n: number) => {
-      const own = () => sub.results.filter((r) => r.data!.patrolReportUpdated.report.id === report!.id);
+      const own = () => sub.results.filter((r) => r.data!.patrolReportUpdated.report.id === report!.id && r.data!.patrolReportUpdated.kind !== "SUBMITTED");
       while (own().length < n) await sub.waitFor(sub.results.length + 1);
       return own();
     };
