@@ -77,7 +77,10 @@ export async function buildApp() {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (handleOps(req, res, url.pathname)) return;
-      if (url.pathname === "/graphql") return void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));
+      if (url.pathname === "/graphql") {
+        if (tooLargeUpload(req)) return void tooLarge(res);
+        return void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));
+      }
       return serveWeb(url.pathname, res);
     } catch (e) {
       failed(res, e);
@@ -161,6 +164,23 @@ export async function buildApp() {
       return app;
     },
   };
+}
+
+/**
+ * File uploads (GraphQL multipart requests) are read into memory by yoga: one larger than
+ * MAX_UPLOAD_BYTES, or of unknown length, is refused before a byte of it is read.
+ */
+function tooLargeUpload(req: IncomingMessage): boolean {
+  if (!/^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) return false;
+  const length = Number(req.headers["content-length"]);
+  return !Number.isFinite(length) || length > config.maxUploadBytes + 256 * 1024;
+}
+
+function tooLarge(res: ServerResponse) {
+  const mb = Math.floor(config.maxUploadBytes / 1048576);
+  res
+    .writeHead(413, { "content-type": "application/json; charset=utf-8", connection: "close" })
+    .end(JSON.stringify({ errors: [{ message: `文件不能超过${mb}MB (the file must be under ${mb} MB)`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] }));
 }
 
 function failed(res: ServerResponse, e: unknown) {

@@ -46,6 +46,10 @@ export const config = {
   retryAfterSeconds: int("RETRY_AFTER_SECONDS", 5),
   /** Bearer token for /metrics; unset: /metrics is off. */
   metricsToken: env.METRICS_TOKEN || undefined,
+  /** The web app's public address, for invitation links and QR posters (else the address the officer's browser uses). */
+  publicUrl: (env.PUBLIC_URL || "").replace(/\/+$/, "") || null,
+  /** Largest uploaded file (volunteer import sheets), bytes. */
+  maxUploadBytes: int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: env.LOG_LEVEL || "info",
   /** How often each process reads new stored events (patrol log …) while it also waits for pub/sub hints. */

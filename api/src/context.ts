@@ -104,6 +104,28 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
       const m = new Map(rows.map((r) => [r.id, r.team.stationId]));
       return squadIds.map((id) => m.get(id) ?? null);
     }),
+    /** Station of a partner, for the facts of its admins' roles. */
+    partnerStation: new DataLoader<string, string | null>(async (ids) => {
+      const rows = await prisma.partner.findMany({ where: { id: { in: [...ids] } }, select: { id: true, stationId: true } });
+      const m = new Map(rows.map((r) => [r.id, r.stationId]));
+      return ids.map((id) => m.get(id) ?? null);
+    }),
+    /** Team and station of a squad. */
+    squadTeam: new DataLoader<string, { teamId: string; stationId: string } | null>(async (squadIds) => {
+      const rows = await prisma.squad.findMany({ where: { id: { in: [...squadIds] } }, select: { id: true, teamId: true, team: { select: { stationId: true } } } });
+      const m = new Map(rows.map((r) => [r.id, { teamId: r.teamId, stationId: r.team.stationId }]));
+      return squadIds.map((id) => m.get(id) ?? null);
+    }),
+    /** Status of a team membership, key `${teamId}:${volunteerId}` (null: none). */
+    membershipStatus: new DataLoader<string, "ACTIVE" | "PENDING" | "SUSPENDED" | "LEFT" | null>(async (keys) => {
+      const pairs = keys.map((k) => k.split(":") as [string, string]);
+      const rows = await prisma.teamMembership.findMany({
+        where: { OR: pairs.map(([teamId, volunteerId]) => ({ teamId, volunteerId })) },
+        select: { teamId: true, volunteerId: true, status: true },
+      });
+      const m = new Map(rows.map((r) => [`${r.teamId}:${r.volunteerId}`, r.status]));
+      return keys.map((k) => m.get(k) ?? null);
+    }),
     /** Station of a team, for scope checks on team fields. */
     teamStation: new DataLoader<string, string | null>(async (teamIds) => {
       const rows = await prisma.team.findMany({ where: { id: { in: [...teamIds] } }, select: { id: true, stationId: true } });

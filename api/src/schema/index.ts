@@ -22,5 +22,13 @@ import "../modules/points/points.type.js";
 import "../modules/points/points.mutations.js";
 import "../modules/partner/agreement.type.js";
 import "../modules/partner/agreement.mutations.js";
+import "../modules/region/region.type.js";
+import "../modules/region/region.mutations.js";
+import "../modules/role/role.type.js";
+import "../modules/role/role.mutations.js";
+import "../modules/invite/invite.type.js";
+import "../modules/invite/invite.mutations.js";
+import "../modules/member/member.type.js";
+import "../modules/member/member.mutations.js";
 
 export const schema = builder.toSchema({ sortSchema: true });
