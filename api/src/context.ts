@@ -116,16 +116,6 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
       const m = new Map(rows.map((r) => [r.id, { teamId: r.teamId, stationId: r.team.stationId }]));
       return squadIds.map((id) => m.get(id) ?? null);
     }),
-    /** Status of a team membership, key `${teamId}:${volunteerId}` (null: none). */
-    membershipStatus: new DataLoader<string, "ACTIVE" | "PENDING" | "SUSPENDED" | "LEFT" | null>(async (keys) => {
-      const pairs = keys.map((k) => k.split(":") as [string, string]);
-      const rows = await prisma.teamMembership.findMany({
-        where: { OR: pairs.map(([teamId, volunteerId]) => ({ teamId, volunteerId })) },
-        select: { teamId: true, volunteerId: true, status: true },
-      });
-      const m = new Map(rows.map((r) => [`${r.teamId}:${r.volunteerId}`, r.status]));
-      return keys.map((k) => m.get(k) ?? null);
-    }),
     /** Station of a team, for scope checks on team fields. */
     teamStation: new DataLoader<string, string | null>(async (teamIds) => {
       const rows = await prisma.team.findMany({ where: { id: { in: [...teamIds] } }, select: { id: true, stationId: true } });

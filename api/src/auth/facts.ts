@@ -20,7 +20,7 @@ export async function peopleFacts(db: Db, volunteerIds: readonly string[]): Prom
                          FROM "TeamMembership" m JOIN "Team" t ON t.id = m."teamId" WHERE m."volunteerId" = v.id), '[]') AS teams,
                COALESCE((SELECT array_agg(sm."squadId"::text) FROM "SquadMembership" sm JOIN "Squad" q ON q.id = sm."squadId"
                          JOIN "TeamMembership" tm ON tm."teamId" = q."teamId" AND tm."volunteerId" = sm."volunteerId" AND tm.status = 'ACTIVE'
-                         WHERE sm."volunteerId" = v.id), '{}') AS squads,
+                         WHERE sm."volunteerId" = v.id AND sm.active), '{}') AS squads,
                EXISTS (SELECT 1 FROM "Account" a JOIN "AccountRole" r ON r."accountId" = a.id WHERE a."volunteerId" = v.id) AS granted
         FROM "Volunteer" v WHERE v.id = ANY(${ids}::uuid[])`
     : [];

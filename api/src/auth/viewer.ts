@@ -61,7 +61,7 @@ export async function loadViewer(accountId: string, sessionId: string | null): P
            COALESCE((SELECT json_agg(json_build_object('squadId', m."squadId", 'role', m.role, 'teamId', q."teamId"))
                      FROM "SquadMembership" m JOIN "Squad" q ON q.id = m."squadId"
                      JOIN "TeamMembership" tm ON tm."teamId" = q."teamId" AND tm."volunteerId" = m."volunteerId" AND tm.status = 'ACTIVE'
-                     WHERE m."volunteerId" = a."volunteerId"), '[]') AS squads
+                     WHERE m."volunteerId" = a."volunteerId" AND m.active), '[]') AS squads
     FROM "Account" a LEFT JOIN "Volunteer" v ON v.id = a."volunteerId"
     WHERE a.id = ${accountId}::uuid`;
   if (!account || account.disabled) return null;

@@ -104,7 +104,7 @@ async function apply(tx: Tx, invite: TeamInvite & { team: { name: string } }, vo
     ? await tx.teamMembership.update({ where: { id: existing.id }, data: { status: "PENDING", role: "MEMBER", inviteId: invite.id, statusReason: null, statusChangedAt: now, joinedAt: now } })
     : await tx.teamMembership.create({ data: { teamId: invite.teamId, volunteerId, status: "PENDING", inviteId: invite.id } });
   if (invite.squadId) {
-    await tx.squadMembership.upsert({ where: { squadId_volunteerId: { squadId: invite.squadId, volunteerId } }, create: { squadId: invite.squadId, volunteerId }, update: {} });
+    await tx.squadMembership.upsert({ where: { squadId_volunteerId: { squadId: invite.squadId, volunteerId } }, create: { squadId: invite.squadId, volunteerId, active: false }, update: {} });
   }
   const deciders = await decidersOf(tx, invite.stationId, invite.teamId);
   await notify(
@@ -208,6 +208,7 @@ export async function approveMembership({ viewer, clientAddress }: Actor, input:
   const { membership, accountId } = await prisma.$transaction(async (tx) => {
     const done = await tx.teamMembership.updateMany({ where: { id: m.id, status: "PENDING" }, data: { status: "ACTIVE", statusChangedAt: clock.now(), joinedAt: clock.now() } });
     if (!done.count) throw conflict(msg("该申请已处理", "This application was already decided"), ["input", "membershipId"]);
+    await tx.squadMembership.updateMany({ where: { volunteerId: m.volunteerId, squad: { teamId: m.teamId }, active: false }, data: { active: true } });
     const accountId = (await accountsOf(tx, [m.volunteerId])).get(m.volunteerId) ?? null;
     if (accountId) {
       await notify(tx, { accountId, stationId: m.team.stationId, kind: "MEMBERSHIP_APPROVED", title: `您已加入${m.team.name}`, body: "欢迎加入！现在可以认领巡逻班次了。", link: "/shifts" });

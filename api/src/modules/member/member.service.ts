@@ -134,8 +134,9 @@ export async function setVolunteerStatus(
       where: { volunteerId: { in: moving }, team: { stationId: station.id }, status: { in: ["ACTIVE", "SUSPENDED"] } },
       data: { status: input.status, statusReason: input.reason, statusChangedAt: now },
     });
-    // Leaving ends the squad places at this station too (coming back starts afresh).
+    // Leaving ends the squad places at this station too (coming back starts afresh); suspension pauses them.
     if (input.status === "LEFT") await tx.squadMembership.deleteMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } } });
+    else await tx.squadMembership.updateMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } }, data: { active: input.status === "ACTIVE" } });
     const accounts = await accountsOf(tx, moving);
     await notify(
       tx,
@@ -207,7 +208,9 @@ export async function updateVolunteer(
       const drop = current.filter((c) => !wanted.includes(c.squadId));
       const add = wanted.filter((id) => !current.some((c) => c.squadId === id));
       if (drop.length) await tx.squadMembership.deleteMany({ where: { id: { in: drop.map((d) => d.id) } } });
-      if (add.length) await tx.squadMembership.createMany({ data: add.map((squadId) => ({ squadId, volunteerId: input.volunteerId })) });
+      // A squad place counts only while the membership of its team is ACTIVE (not while suspended).
+      const teamOf = new Map(squads.map((q) => [q.id, q.teamId]));
+      if (add.length) await tx.squadMembership.createMany({ data: add.map((squadId) => ({ squadId, volunteerId: input.volunteerId, active: person.teamIds.includes(teamOf.get(squadId)!) })) });
       if (drop.length || add.length) changes.push(`小队 +${add.length} −${drop.length}`);
     }
     if (input.specialties) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { loadViewer } from "../../auth/viewer.js";
 import type { Community as CommunityRow, Grid as GridRow, Station as StationRow } from "../../generated/prisma/client.js";
 import { defineMutation, globalId, nonEmpty, optionalText, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { msg } from "../../i18n.js";
@@ -43,7 +44,12 @@ defineMutation("createStation", {
     latitude: latitude.nullish(),
     longitude: longitude.nullish(),
   }),
-  resolve: async (input, ctx) => ({ station: await stations.createStation({ viewer: ctx.viewer!, clientAddress: ctx.clientAddress }, input) }),
+  resolve: async (input, ctx) => {
+    const station = await stations.createStation({ viewer: ctx.viewer!, clientAddress: ctx.clientAddress }, input);
+    // The rest of the response is read with the viewer's rights over the new station.
+    ctx.viewer = (await loadViewer(ctx.viewer!.accountId, ctx.viewer!.sessionId)) ?? ctx.viewer;
+    return { station };
+  },
   payloadFields: stationPayload,
 });
 

@@ -1,6 +1,5 @@
 import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
-import { prisma } from "../../db.js";
 import { MemberRole, Specialty } from "../volunteer/volunteer.type.js";
 
 export const MembershipStatus = builder.enumType("MembershipStatus", {
@@ -47,12 +46,11 @@ export const Squad = builder.prismaNode("Squad", {
     specialty: t.field({ type: Specialty, resolve: (s) => s.specialty }),
     description: t.exposeString("description"),
     team: t.relation("team"),
-    members: t.prismaConnection({
-      type: "SquadMembership",
+    members: t.relatedConnection("members", {
       description: "Members whose membership of the squad's team is ACTIVE",
       cursor: "id",
-      totalCount: (squad) => prisma.squadMembership.count({ where: activeInSquad(squad) }),
-      resolve: (query, squad) => prisma.squadMembership.findMany({ ...query, where: activeInSquad(squad), orderBy: { id: "asc" } }),
+      query: { where: { active: true }, orderBy: { id: "asc" } },
+      totalCount: true,
     }),
     viewerCanManage: t.boolean({
       resolve: async (squad, _a, ctx) => {
@@ -61,12 +59,6 @@ export const Squad = builder.prismaNode("Squad", {
       },
     }),
   }),
-});
-
-/** Squad memberships count only inside an ACTIVE membership of the squad's team. */
-const activeInSquad = (squad: { id: string; teamId: string }) => ({
-  squadId: squad.id,
-  volunteer: { teams: { some: { teamId: squad.teamId, status: "ACTIVE" as const } } },
 });
 
 builder.prismaNode("TeamMembership", {
@@ -100,8 +92,8 @@ builder.prismaNode("SquadMembership", {
   authScopes: async (m, ctx) => {
     const squad = await ctx.loaders.squadTeam.load(m.squadId);
     if (!squad) return false;
-    const status = (await ctx.loaders.membershipStatus.load(`${squad.teamId}:${m.volunteerId}`)) ?? "LEFT";
-    return { policy: check("membership.read", { stationId: squad.stationId, teamId: squad.teamId, volunteerId: m.volunteerId, status }) };
+    // An inactive squad place belongs to a pending or suspended team membership.
+    return { policy: check("membership.read", { stationId: squad.stationId, teamId: squad.teamId, volunteerId: m.volunteerId, status: m.active ? "ACTIVE" : "SUSPENDED" }) };
   },
   fields: (t) => ({
     role: t.field({ type: MemberRole, resolve: (m) => m.role }),

@@ -117,7 +117,7 @@ async function joinFromEnrollment(tx: Tx, e: Enrollment, volunteerId: string) {
   });
   const squads = await tx.squad.findMany({ where: { id: { in: e.squadIds }, teamId: e.teamId }, select: { id: true } });
   for (const s of squads) {
-    await tx.squadMembership.upsert({ where: { squadId_volunteerId: { squadId: s.id, volunteerId } }, create: { squadId: s.id, volunteerId }, update: {} });
+    await tx.squadMembership.upsert({ where: { squadId_volunteerId: { squadId: s.id, volunteerId } }, create: { squadId: s.id, volunteerId }, update: { active: true } });
   }
   return tx.enrollment.update({ where: { id: e.id }, data: { status: "ACCEPTED", acceptedAt: clock.now(), volunteerId } });
 }

@@ -34,6 +34,9 @@ ADD COLUMN     "radiusMeters" INTEGER,
 ADD COLUMN     "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
 
 -- AlterTable
+ALTER TABLE "SquadMembership" ADD COLUMN     "active" BOOLEAN NOT NULL DEFAULT true;
+
+-- AlterTable
 ALTER TABLE "Station" ADD COLUMN     "latitude" DOUBLE PRECISION,
 ADD COLUMN     "longitude" DOUBLE PRECISION,
 ADD COLUMN     "regionId" UUID;
