@@ -116,6 +116,12 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
       const m = new Map(rows.map((r) => [r.id, { teamId: r.teamId, stationId: r.team.stationId }]));
       return squadIds.map((id) => m.get(id) ?? null);
     }),
+    /** Names of a team and its station (shown to an applicant before they may see the team). */
+    teamNames: new DataLoader<string, { team: string; station: string } | null>(async (ids) => {
+      const rows = await prisma.team.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, station: { select: { name: true } } } });
+      const m = new Map(rows.map((r) => [r.id, { team: r.name, station: r.station.name }]));
+      return ids.map((id) => m.get(id) ?? null);
+    }),
     /** Station of a team, for scope checks on team fields. */
     teamStation: new DataLoader<string, string | null>(async (teamIds) => {
       const rows = await prisma.team.findMany({ where: { id: { in: [...teamIds] } }, select: { id: true, stationId: true } });

@@ -38,6 +38,7 @@ export async function peopleFacts(db: Db, volunteerIds: readonly string[]): Prom
           hasGrantedRole: r.granted,
           pendingTeams: r.teams.filter((t) => t.status === "PENDING").map((t) => ({ teamId: t.teamId, stationId: t.stationId })),
           suspendedStationIds: [...new Set(r.teams.filter((t) => t.status === "SUSPENDED").map((t) => t.stationId))],
+          formerStationIds: [...new Set(r.teams.filter((t) => t.status === "LEFT").map((t) => t.stationId))],
         },
       ];
     }),
@@ -50,4 +51,4 @@ export async function personFacts(db: Db, volunteerId: string): Promise<PersonFa
 }
 
 /** Facts for someone who belongs nowhere (a volunteer with no membership, or none at all). */
-export const NOBODY = (volunteerId: string): PersonFacts => ({ volunteerId, stationIds: [], teamIds: [], squadIds: [], partnerId: null, hasGrantedRole: false, pendingTeams: [], suspendedStationIds: [] });
+export const NOBODY = (volunteerId: string): PersonFacts => ({ volunteerId, stationIds: [], teamIds: [], squadIds: [], partnerId: null, hasGrantedRole: false, pendingTeams: [], suspendedStationIds: [], formerStationIds: [] });

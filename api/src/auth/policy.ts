@@ -37,6 +37,8 @@ export interface PersonFacts {
   pendingTeams?: readonly { teamId: string; stationId: string }[];
   /** Stations that suspended the person: still theirs to manage (and to lift the suspension). */
   suspendedStationIds?: readonly string[];
+  /** Stations the person left: their officers still see the public profile in the list of former members. */
+  formerStationIds?: readonly string[];
 }
 export interface RegionFacts {
   regionId: string;
@@ -221,7 +223,8 @@ const rules = {
 
   // Volunteers and their accounts
   /** The public profile (display name, specialties): the person and anyone of a station they belong to. */
-  "volunteer.read": (v: Viewer | null, p: PersonFacts) => self(v, p.volunteerId) || p.stationIds.some((s) => seesStation(v, s)) || applicantOrSuspended(v, p),
+  "volunteer.read": (v: Viewer | null, p: PersonFacts) =>
+    self(v, p.volunteerId) || p.stationIds.some((s) => seesStation(v, s)) || applicantOrSuspended(v, p) || !!p.formerStationIds?.some((s) => officerOf(v, s)),
   "volunteer.readPersonal": (v: Viewer | null, p: PersonFacts) => seesPersonalData(v, p),
   /** Registering one resident or importing a sheet of them. */
   "volunteer.register": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),

@@ -133,8 +133,8 @@ function pendingWhere(stationId: string, viewer: Parameters<typeof ledTeamIds>[0
 }
 
 builder.prismaObjectFields("TeamMembership", (t) => ({
-  teamName: t.string({ description: "Shown to the person even before they may see the team", select: { team: { select: { name: true } } }, resolve: (m) => m.team.name }),
-  stationName: t.string({ select: { team: { select: { station: { select: { name: true } } } } }, resolve: (m) => m.team.station.name }),
+  teamName: t.string({ description: "Shown to the person even before they may see the team", resolve: async (m, _a, ctx) => (await ctx.loaders.teamNames.load(m.teamId))?.team ?? "" }),
+  stationName: t.string({ resolve: async (m, _a, ctx) => (await ctx.loaders.teamNames.load(m.teamId))?.station ?? "" }),
 }));
 
 builder.objectField(Viewer, "memberships", (t) =>
