@@ -4,6 +4,7 @@
 // activation code, exactly as registerVolunteer makes one, handed to the officer once as a sheet.
 // The report says only what the station may know: "already in this team / this station", never
 // whether a phone is known to another station or to Linshe at all.
+import { randomBytes } from "node:crypto";
 import { assert } from "../../auth/policy.js";
 import { newOneTimeCode } from "../../auth/sessions.js";
 import { codeHash } from "../../auth/tokens.js";
@@ -17,6 +18,16 @@ import { config } from "../../config.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { Actor } from "../station/station.service.js";
 import { ENROLLMENT_DAYS } from "../volunteer/volunteer.service.js";
+
+/** A time-ordered UUID (version 7), as Prisma's uuid(7) default makes them. */
+function uuid7(): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(Date.now(), 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 
 /** Most data rows one sheet may have. */
 export const IMPORT_MAX_ROWS = 20_000;
@@ -243,24 +254,19 @@ export async function importVolunteers({ viewer, clientAddress }: Actor, input: 
     const ok = await check(tx);
     if (errors.length || !ok.length) return { created: [] as (Parsed & { code: string })[], ok: ok.length };
     const created = ok.map((p) => ({ ...p, code: newOneTimeCode() }));
-    for (let i = 0; i < created.length; i += 1000) {
-      await tx.enrollment.createMany({
-        data: created.slice(i, i + 1000).map((p) => ({
-          stationId: team.stationId,
-          teamId: team.id,
-          squadIds: p.squadIds,
-          name: p.name,
-          displayName: p.displayName,
-          phone: p.phone,
-          idNumber: p.idNumber,
-          specialties: p.specialties,
-          skills: [],
-          partnerId: p.partnerId,
-          codeHash: codeHash(p.code),
-          expiresAt,
-          createdById: viewer.accountId,
-        })),
-      });
+    // One INSERT per 5,000 rows from a JSON parameter: Prisma's createMany with thousands of rows of
+    // parameters took about 90 s for 15,000 rows on a busy machine.
+    for (let i = 0; i < created.length; i += 5000) {
+      const rows = created.slice(i, i + 5000).map((p) => ({
+        id: uuid7(), squadIds: p.squadIds, name: p.name, displayName: p.displayName, phone: p.phone, idNumber: p.idNumber,
+        specialties: p.specialties, partnerId: p.partnerId, codeHash: codeHash(p.code),
+      }));
+      await tx.$executeRaw`
+        INSERT INTO "Enrollment" (id, "stationId", "teamId", "squadIds", name, "displayName", phone, "idNumber", specialties, skills, "partnerId", "codeHash", "expiresAt", "createdById", "createdAt")
+        SELECT x.id, ${team.stationId}::uuid, ${team.id}::uuid, x."squadIds", x.name, x."displayName", x.phone, x."idNumber", x.specialties, '{}'::text[], x."partnerId", x."codeHash",
+               ${expiresAt.toISOString()}::timestamp, ${viewer.accountId}::uuid, ${now.toISOString()}::timestamp
+        FROM json_to_recordset(${JSON.stringify(rows)}::json)
+          AS x(id uuid, "squadIds" uuid[], name text, "displayName" text, phone text, "idNumber" text, specialties "Specialty"[], "partnerId" uuid, "codeHash" text)`;
     }
     await recordAudit(tx, { actor: viewer, stationId: team.stationId, action: "volunteer.import", targetType: "Team", targetId: team.id, summary: `导入${created.length}人到「${team.name}」，待本人激活`, clientAddress });
     return { created, ok: ok.length };
