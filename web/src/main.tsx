@@ -25,6 +25,10 @@ import Review from "./pages/Review";
 import Partners from "./pages/Partners";
 import Teams from "./pages/Teams";
 import Board, { BoardPicker } from "./pages/Board";
+import Join from "./pages/Join";
+import Activate from "./pages/Activate";
+import Members from "./pages/Members";
+import County from "./pages/County";
 
 function WithSession(props: { children: JSX.Element }) {
   const [viewerQuery, refetch] = createQuery({ query: ViewerDocument, requestPolicy: "cache-and-network" });
@@ -129,6 +133,8 @@ function App() {
       <Route path="/login" component={Login} />
       <Route path="/board" component={BoardPicker} />
       <Route path="/board/:stationId" component={Board} />
+      <Route path="/join/:code" component={Join} />
+      <Route path="/activate" component={Activate} />
       <Route path="/" component={Private}>
         <Route path="/" component={Home} />
         <Route path="/shifts" component={ShiftBoard} />
@@ -140,6 +146,8 @@ function App() {
         <Route path="/review" component={Review} />
         <Route path="/partners" component={Partners} />
         <Route path="/teams" component={Teams} />
+        <Route path="/members" component={Members} />
+        <Route path="/county" component={County} />
       </Route>
     </Router>
   );

@@ -3,7 +3,7 @@
 // values the forms offer are the tables' keys, so each enum is spelled once in the web.
 import type {
   AgreementEventKind, AgreementSide, AgreementStatus, CheckInMethod, ClaimNoticeReason, ClaimStatus, FulfilmentStatus,
-  GoodDeedCategory, GoodDeedStatus, MemberRole, ObligationKind, ObligationPeriod, PartnerKind, PatrolEventKind,
+  GoodDeedCategory, GoodDeedStatus, InviteState, MemberRole, MembershipStatus, ObligationKind, ObligationPeriod, PartnerKind, PatrolEventKind,
   PointsReason, RedemptionStatus, Role, ShiftKind, ShiftStatus, Specialty,
 } from "../gql/graphql";
 import { tr } from "./i18n";
@@ -20,6 +20,8 @@ const tables = {
   FulfilmentStatus: { ON_TRACK: ["达标", "On track"], AT_RISK: ["落后", "At risk"], MISSED: ["未完成", "Missed"] } satisfies Table<FulfilmentStatus>,
   GoodDeedCategory: { HEROIC_ACT: ["见义勇为", "Heroic act"], LOST_PROPERTY_RETURNED: ["拾金不昧", "Lost property returned"], HELPING_ELDERLY: ["助老助困", "Helping the elderly"], FRAUD_PREVENTED: ["反诈劝阻", "Fraud prevented"], DISPUTE_MEDIATED: ["矛盾调解", "Dispute mediated"], HAZARD_FOUND: ["隐患发现", "Hazard found"], OTHER: ["其他", "Other"] } satisfies Table<GoodDeedCategory>,
   GoodDeedStatus: { SUBMITTED: ["待审核", "Submitted"], APPROVED: ["已通过", "Approved"], REJECTED: ["已驳回", "Rejected"] } satisfies Table<GoodDeedStatus>,
+  InviteState: { OPEN: ["可用", "Open"], EXPIRED: ["已过期", "Expired"], USED_UP: ["已用完", "Used up"], REVOKED: ["已撤销", "Revoked"] } satisfies Table<InviteState>,
+  MembershipStatus: { PENDING: ["待审核", "Pending"], ACTIVE: ["在队", "Active"], SUSPENDED: ["暂停", "Suspended"], LEFT: ["已退出", "Left"] } satisfies Table<MembershipStatus>,
   MemberRole: { LEADER: ["队长", "Leader"], MEMBER: ["队员", "Member"] } satisfies Table<MemberRole>,
   ObligationKind: { PATROL_PERSON_SHIFTS: ["巡逻人次", "Patrol person-shifts"], PATROL_HOURS: ["巡逻时长", "Patrol hours"], PUBLICITY_EVENTS: ["宣传活动", "Publicity events"], VENUE: ["场地", "Venue"], OTHER: ["其他", "Other"] } satisfies Table<ObligationKind>,
   ObligationPeriod: { MONTH: ["每月", "per month"], QUARTER: ["每季度", "per quarter"], YEAR: ["每年", "per year"] } satisfies Table<ObligationPeriod>,
@@ -27,7 +29,7 @@ const tables = {
   PatrolEventKind: { CHECKED_IN: ["签到", "Checked in"], CHECKED_OUT: ["签退", "Checked out"], NO_SHOW: ["缺勤", "No-show"] } satisfies Table<PatrolEventKind>,
   PointsReason: { PATROL_HOURS: ["巡逻时长", "Patrol hours"], COMMENDATION: ["表扬", "Commendation"], REDEMPTION: ["兑换", "Redemption"], ADJUSTMENT: ["民警调整", "Adjustment"], REVERSAL: ["冲正", "Reversal"] } satisfies Table<PointsReason>,
   RedemptionStatus: { PENDING: ["待领取", "To collect"], HANDED_OUT: ["已发放", "Handed out"] } satisfies Table<RedemptionStatus>,
-  Role: { VOLUNTEER: ["义警", "Volunteer"], LEADER: ["队长", "Leader"], OFFICER: ["社区民警", "Officer"], PARTNER_ADMIN: ["共建单位联络人", "Partner admin"], ADMIN: ["平台管理员", "Admin"] } satisfies Table<Role>,
+  Role: { VOLUNTEER: ["义警", "Volunteer"], LEADER: ["队长", "Leader"], OFFICER: ["社区民警", "Officer"], PARTNER_ADMIN: ["共建单位联络人", "Partner admin"], ADMIN: ["平台管理员", "Admin"], REGION_ADMIN: ["市县局管理员", "Region admin"] } satisfies Table<Role>,
   ShiftKind: { PATROL: ["巡逻", "Patrol"], NIGHT_PATROL: ["夜巡", "Night patrol"], PUBLICITY: ["宣传", "Publicity"], EVENT_SECURITY: ["活动安保", "Event security"], HOME_WATCH: ["长假照看", "Home watch"] } satisfies Table<ShiftKind>,
   ShiftStatus: { OPEN: ["开放", "Open"], CANCELLED: ["已取消", "Cancelled"], DONE: ["已结束", "Done"] } satisfies Table<ShiftStatus>,
   Specialty: { MEDICAL_GUARD: ["医疗守护", "Medical"], HIGH_RISE: ["高层楼宇", "High-rise"], CAMPUS_SECURITY: ["校园安保", "Campus"], COMMUNITY_GRID: ["社区网格", "Community grid"], ANTI_FRAUD: ["反诈宣传", "Anti-fraud"], MEDIATION: ["矛盾调解", "Mediation"], NIGHT_PATROL: ["夜巡", "Night patrol"], TRAFFIC: ["交通", "Traffic"] } satisfies Table<Specialty>,

@@ -24,6 +24,8 @@ export function tabsFor(v: Viewer | null | undefined): Tab[] {
     { href: "/points", zh: "积分", en: "Points", show: volunteer },
     { href: "/lead", zh: "队长", en: "Leader", show: officer || leadsTeam(v) },
     { href: "/watch", zh: "巡防动态", en: "Watch", show: officer || leadsTeam(v) },
+    { href: "/county", zh: "区域", en: "County", show: has(v, "ADMIN") || has(v, "REGION_ADMIN") },
+    { href: "/members", zh: "队员", en: "Members", show: officer || leadsTeam(v) },
     { href: "/review", zh: "审核", en: "Review", show: officer },
     { href: "/teams", zh: "队伍", en: "Teams", show: officer },
     { href: "/partners", zh: "共建", en: "Partners", show: officer || has(v, "PARTNER_ADMIN") },
@@ -32,8 +34,9 @@ export function tabsFor(v: Viewer | null | undefined): Tab[] {
   return tabs.filter((t) => t.show);
 }
 
-/** The role's home: officer → /watch, leader → /lead, partner admin → /partners, volunteer → /shifts. */
+/** The role's home: platform or region admin → /county, officer → /watch, leader → /lead, partner admin → /partners, volunteer → /shifts. */
 export function homeFor(v: Viewer | null | undefined): string {
+  if (has(v, "ADMIN") || has(v, "REGION_ADMIN")) return "/county";
   if (isOfficer(v)) return "/watch";
   if (leadsTeam(v)) return "/lead";
   if (has(v, "PARTNER_ADMIN")) return "/partners";
@@ -45,7 +48,7 @@ export function homeFor(v: Viewer | null | undefined): string {
 export function mayOpen(v: Viewer | null | undefined, path: string): boolean {
   const first = `/${path.split(/[/?#]/)[1] ?? ""}`;
   if (first === "/shifts" && path.length > "/shifts".length) return true; // a shift's roster checks its own access
-  const known = ["/shifts", "/my", "/points", "/lead", "/watch", "/review", "/teams", "/partners"];
+  const known = ["/shifts", "/my", "/points", "/lead", "/watch", "/county", "/members", "/review", "/teams", "/partners"];
   if (!known.includes(first)) return true;
   return tabsFor(v).some((t) => t.href === first);
 }

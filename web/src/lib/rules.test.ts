@@ -32,6 +32,8 @@ describe("roles", () => {
     expect(homeFor(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }]))).toBe("/lead");
     expect(homeFor(viewer([{ role: "OFFICER" }], false))).toBe("/watch");
     expect(homeFor(viewer([{ role: "PARTNER_ADMIN" }], false))).toBe("/partners");
+    expect(homeFor(viewer([{ role: "REGION_ADMIN" }], false))).toBe("/county");
+    expect(homeFor(viewer([{ role: "ADMIN" }], false))).toBe("/county");
     expect(homeFor(viewer([{ role: "PARTNER_ADMIN" }, { role: "VOLUNTEER" }]))).toBe("/partners");
   });
   it("see only the tabs they can use", () => {
@@ -40,6 +42,9 @@ describe("roles", () => {
     // A squad leader does not lead a team: no leader desk, no patrol watch (the API refuses it).
     expect(hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true, squad: true }]))).toEqual(["/shifts", "/my", "/points", "/board"]);
     expect(hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }]))).toContain("/watch");
+    // Team leaders approve applications and hand out invitations; squad leaders and volunteers do not.
+    expect(hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }]))).toContain("/members");
+    expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/members")).toBe(false);
     expect(hrefs(viewer([{ role: "PARTNER_ADMIN" }], false))).toEqual(["/partners", "/board"]);
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/lead")).toBe(false);
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/board/abc")).toBe(true);
