@@ -203,5 +203,15 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
     const after = await prisma.teamMembership.findFirstOrThrow({ where: { volunteerId: v.id } });
     expect(after.status).toBe("ACTIVE");
     await officerCtx.close();
+
+    // A volunteer of 长庆 joins only signed in as themselves, and waits for approval too.
+    const otherCtx = await context(browser, app.url, PHONE);
+    const other = await otherCtx.newPage();
+    await signInAs(other, "13900000002", "linshe-demo", joinPath);
+    await other.getByRole("button", { name: "用当前账号申请加入" }).click();
+    await other.getByTestId("join-pending").waitFor();
+    const theirs = await prisma.volunteer.findFirstOrThrow({ where: { phone: "13900000002" }, include: { teams: true } });
+    expect(theirs.teams.find((m) => m.teamId === demo.haolinshe.id)?.status).toBe("PENDING");
+    await otherCtx.close();
   }, 180_000);
 });
