@@ -32,11 +32,12 @@ interface EdgeShape {
   squads: (SquadMembership & { squad: Squad })[];
 }
 
-const cursorOf = (id: string) => Buffer.from(`member:${id}`).toString("base64");
+// Pothos's own cursor shape (GPC:S:<id>), which the cursor check of graphql/limits.ts accepts.
+const cursorOf = (id: string) => Buffer.from(`GPC:S:${id}`).toString("base64");
 function afterOf(cursor: string | null | undefined): string | null {
   if (!cursor) return null;
   const raw = Buffer.from(cursor, "base64").toString("utf8");
-  const id = raw.startsWith("member:") ? raw.slice(7) : "";
+  const id = raw.startsWith("GPC:S:") ? raw.slice(6) : "";
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new GraphQLError(msg("`after` 不是有效的游标", "`after` is not a valid cursor"), { extensions: { code: "BAD_USER_INPUT", argument: "after" } });
   return id;
 }
