@@ -33,5 +33,15 @@ export default defineConfig({
       // The web app's components in a simulated DOM (happy-dom), without a database.
       "web/vitest.config.ts",
     ],
+    // `pnpm test:coverage`: branch coverage of the API as this process runs it (the API processes
+    // of the Redis and operations tests are children and not counted).
+    coverage: {
+      provider: "v8",
+      include: ["api/src/**/*.ts"],
+      exclude: ["api/src/generated/**"],
+      reporter: ["text-summary", "text", "json-summary", "json"],
+      reportsDirectory: "test-results/coverage",
+      thresholds: { "api/src/modules/**": { branches: 85 } },
+    },
   },
 });

@@ -25,7 +25,8 @@ const team = await prisma.team.findFirstOrThrow({ where: { name: "好邻舍义�
 const teamId = Buffer.from(`Team:${team.id}`).toString("base64");
 
 async function post(body: BodyInit, token?: string) {
-  const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: token ? { authorization: `Bearer ${token}` } : {}, body });
+  // The CSRF header: the API refuses a multipart form without it.
+  const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "x-graphql-yoga-csrf": "1", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
   return (await res.json()) as { data?: any; errors?: unknown };
 }
 const signIn = await fetch(`${app.url}/graphql`, {

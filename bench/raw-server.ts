@@ -1,5 +1,6 @@
 // The floor for this stack: the same reads answered by hand-written SQL over pg and node:http,
-// with the same token check and the same JSON shape as Linshe's GraphQL responses.
+// with the same token check and the same JSON shape as Linshe's GraphQL responses. Prepared
+// statements (named), as PostGraphile's are.
 import { createServer } from "node:http";
 import pg from "pg";
 import { bearer, verifyToken } from "../api/src/auth/tokens.js";
@@ -7,8 +8,12 @@ import { BOARD_SQL, SHIFTS_SQL } from "./queries.js";
 
 const decodeGlobalID = (g: string) => ({ id: Buffer.from(g, "base64").toString().split(":")[1]! });
 const encodeGlobalID = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
+/** Pothos' cursor of a connection ordered by id. */
+const cursor = (id: string) => Buffer.from(`GPC:S:${id}`).toString("base64");
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+// Generic plans: PostgreSQL would otherwise plan the shift board afresh on every call (its joins
+// cost more to plan than to run), so the floor would not be one.
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), options: "-c plan_cache_mode=force_generic_plan" });
 pool.on("error", () => {}); // idle connections closed at shutdown
 
 const server = createServer((req, res) => {
@@ -19,28 +24,54 @@ const server = createServer((req, res) => {
       const { query, variables } = JSON.parse(body) as { query: string; variables: { stationId: string; first: number } };
       const stationId = decodeGlobalID(variables.stationId).id;
       let data: unknown;
+      const iso = (d: Date | null) => (d ? d.toISOString() : null);
+      const named = (type: string, id: string | null, name: string | null) => (id ? { id: encodeGlobalID(type, id), name } : null);
       if (query.includes("commendationBoard")) {
-        const { rows } = await pool.query(BOARD_SQL, [stationId, variables.first]);
-        data = { commendationBoard: { edges: rows.map((r) => ({ node: { ...r, occurredAt: r.occurredAt.toISOString() } })) } };
+        const { rows } = await pool.query({ name: "board", text: BOARD_SQL, values: [stationId, variables.first + 1] });
+        const page = rows.slice(0, variables.first);
+        data = {
+          commendationBoard: {
+            pageInfo: { hasNextPage: rows.length > variables.first, endCursor: page.length ? cursor(page.at(-1).id) : null },
+            edges: page.map((r) => ({
+              node: { ...r, id: encodeGlobalID("CommendationBoardEntry", r.id), occurredAt: iso(r.occurredAt), publishedAt: iso(r.publishedAt), timesCommended: r.timesCommended },
+            })),
+          },
+        };
       } else {
         const claims = verifyToken(bearer(req.headers.authorization) ?? "");
         if (!claims) return void res.writeHead(401).end();
-        const account = await pool.query<{ volunteerId: string }>(`SELECT "volunteerId" FROM "Account" WHERE id = $1`, [claims.sub]);
-        const { rows } = await pool.query(SHIFTS_SQL, [stationId, variables.first, account.rows[0]?.volunteerId ?? null]);
+        const { rows } = await pool.query({ name: "shifts", text: SHIFTS_SQL, values: [stationId, variables.first + 1, claims.sub] });
+        const page = rows.slice(0, variables.first);
         data = {
           shifts: {
-            edges: rows.map((r) => ({
+            pageInfo: { hasNextPage: rows.length > variables.first, endCursor: page.length ? cursor(page.at(-1).id) : null },
+            edges: page.map((r) => ({
               node: {
                 id: encodeGlobalID("Shift", r.id),
+                kind: r.kind,
                 title: r.title,
-                startsAt: r.startsAt.toISOString(),
+                status: r.status,
+                place: r.place,
+                route: r.route,
+                startsAt: iso(r.startsAt),
+                endsAt: iso(r.endsAt),
+                capacity: r.capacity,
                 seatsTaken: r.seatsTaken,
                 seatsLeft: r.seatsLeft,
                 waitlistLength: r.waitlistLength,
-                team: { name: r.team },
-                squad: r.squad ? { name: r.squad } : null,
-                grid: r.grid ? { name: r.grid } : null,
-                viewerClaim: r.claimStatus ? { status: r.claimStatus, waitlistPosition: r.waitlistPosition } : null,
+                requiredSpecialty: r.requiredSpecialty,
+                isJointPatrol: r.isJointPatrol,
+                jointOfficerName: r.jointOfficerName,
+                cancelReason: r.cancelReason,
+                team: named("Team", r.teamId, r.team),
+                squad: named("Squad", r.squadId, r.squad),
+                grid: named("Grid", r.gridId, r.grid),
+                rotationPartner: named("Partner", r.partnerId, r.partner),
+                viewerCanClaim: r.canClaim,
+                viewerCanManage: r.canManage,
+                viewerClaim: r.claimId
+                  ? { id: encodeGlobalID("ShiftClaim", r.claimId), status: r.claimStatus, waitlistPosition: r.waitlistPosition, checkedInAt: iso(r.checkedInAt), checkedOutAt: iso(r.checkedOutAt) }
+                  : null,
               },
             })),
           },

@@ -1,7 +1,9 @@
-// pnpm bench [generate|throughput|sql|claims|fanout|growth|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R] [--subscribers N,M]
+// pnpm bench [generate|throughput|sql|claims|fanout|callup|growth|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R]
+//   [--subscribers N,M] [--node 22|current|PATH] [--quiet 0.8] [--quiet-wait 120] [--pages board,board-nocache,shifts]
 // Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -12,7 +14,8 @@ import { benchToken, benchTokens } from "./tokens.js";
 import { repoRoot } from "../api/src/infra/migrations.js";
 import { benchDatabase, benchServer, markGenerated } from "./db.js";
 import { fixtures, generate, makeIds } from "./generate.js";
-import { BOARD_GQL, CLAIM_SQL, SHIFTS_GQL } from "./queries.js";
+import { newShift, pct, stormLinshe, verifyStorm } from "./storm.js";
+import { BOARD_GQL, CLAIM_SQL, PGL_BOARD_GQL, PGL_SHIFTS_GQL, SHIFTS_GQL } from "./queries.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -23,18 +26,50 @@ const scenario = args.find((a) => !a.startsWith("--") && !args[args.indexOf(a) -
 const SECONDS = Number(opt("seconds", "10"));
 const CONNECTIONS = Number(opt("connections", "20"));
 const RUNS = Number(opt("runs", "3"));
-const results: Record<string, unknown> = { date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model}, node ${process.version}` };
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.cpus()[0]?.model}, node ${process.version}`,
+  // The machine is shared: how busy it was when the run began.
+  load_average_at_start: os.loadavg().map((x) => Math.round(x * 100) / 100),
+};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
-function startChild(script: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+// PostGraphile v5 and the Node 22 it needs (it fails on Node 20) live in bench/postgraphile, a package
+// outside the workspace, installed from its lockfile on first use.
+const PGL_DIR = path.join(repoRoot, "bench/postgraphile");
+const NODE_22 = path.join(PGL_DIR, "node_modules/node/bin/node");
+function ensurePostGraphile() {
+  if (existsSync(path.join(PGL_DIR, "node_modules/postgraphile")) && existsSync(NODE_22)) return;
+  console.log("Installing PostGraphile and Node 22 into bench/postgraphile (once) …");
+  const r = spawnSync("pnpm", ["install", "--ignore-workspace", "--frozen-lockfile"], { cwd: PGL_DIR, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("installing bench/postgraphile failed");
+}
+/** The Node the servers run on: `--node 22` (the bench's Node 22, PostGraphile's), `current`, or a path. */
+function serverNode(fallback: "22" | "current"): string {
+  const choice = opt("node", fallback);
+  if (choice === "current") return process.execPath;
+  if (choice === "22") {
+    ensurePostGraphile();
+    return NODE_22;
+  }
+  return choice;
+}
+const nodeVersion = (bin: string) => spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout.trim();
+
+// Servers do not outlive the bench, also when a check fails.
+const children = new Set<ChildProcess>();
+process.on("exit", () => children.forEach((c) => c.kill("SIGTERM")));
+
+function startChild(script: string, env: Record<string, string>, node = process.execPath): Promise<{ url: string; child: ChildProcess }> {
   // The young generation `pnpm start` gives the API (package.json): GraphQL allocates many short-lived objects.
-  const child = spawn(process.execPath, ["--expose-gc", "--max-semi-space-size=64", "--import", "tsx", path.join(repoRoot, script)], {
+  const child = spawn(node, ["--expose-gc", "--max-semi-space-size=64", "--import", "tsx", path.join(repoRoot, script)], {
     cwd: repoRoot,
     env: { ...process.env, ...env, NODE_ENV: "production", AUTH_SECRET: "bench-secret", LINSHE_DEMO: "0" },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {
@@ -64,7 +99,80 @@ async function prepare(scale: number) {
   return { server, url, fx, token };
 }
 
-async function cannon(url: string, query: string, variables: Record<string, unknown>, token: string | null) {
+/** Share of the machine's CPU time that was idle over `ms` (from /proc/stat). */
+async function idleShare(ms = 1000): Promise<number> {
+  const sample = async () => {
+    const cpu = (await readFile("/proc/stat", "utf8")).split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { idle: cpu[3]! + cpu[4]!, total: cpu.reduce((a, b) => a + b, 0) };
+  };
+  const a = await sample();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = await sample();
+  return (b.idle - a.idle) / Math.max(1, b.total - a.total);
+}
+/**
+ * The machine is shared with other work: wait (up to --quiet-wait seconds) until at least --quiet of
+ * its CPU is idle while the bench's own servers are idle, so that a run starts on a quiet machine.
+ */
+const QUIET = Number(opt("quiet", "0.8"));
+const QUIET_WAIT_MS = Number(opt("quiet-wait", "120")) * 1000;
+async function waitForQuiet(): Promise<number> {
+  const until = Date.now() + QUIET_WAIT_MS;
+  let idle = await idleShare();
+  while (idle < QUIET && Date.now() < until) idle = await idleShare(2000);
+  return Math.round(idle * 100) / 100;
+}
+
+/**
+ * CPU seconds (user + system) a process has used (from /proc), without its reaped children: a
+ * PostgreSQL backend that a pool closes in one server's run would otherwise land there whole, in the
+ * postmaster's children's time, however long it had served another server.
+ */
+async function cpuSeconds(pid: number): Promise<number> {
+  try {
+    const f = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+    // Fields 14–15 of stat (utime, stime) are 11–12 after the command name.
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return -1; // gone meanwhile
+  }
+}
+/** The PostgreSQL server's processes (postmaster and its children), when it runs on this machine. */
+async function postgresPids(url: string): Promise<(() => Promise<number[]>) | null> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const dir = (await c.query<{ data_directory: string }>("SHOW data_directory")).rows[0]!.data_directory;
+    const postmaster = Number((await readFile(path.join(dir, "postmaster.pid"), "utf8")).split("\n")[0]);
+    return async () => {
+      const kids = [];
+      for (const e of await readdir("/proc")) {
+        if (!/^\d+$/.test(e)) continue;
+        const stat = await readFile(`/proc/${e}/stat`, "utf8").catch(() => "");
+        if (Number(stat.split(") ")[1]?.split(" ")[1]) === postmaster) kids.push(Number(e));
+      }
+      return [postmaster, ...kids];
+    };
+  } catch {
+    return null; // another machine's server: its CPU is not measured
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * One load run. Besides req/s, the CPU the server process and PostgreSQL spent per request: on this
+ * shared machine other work takes cores away during a run, so req/s moves with it, while the CPU a
+ * request costs moves much less.
+ */
+async function cannon(url: string, query: string, variables: Record<string, unknown>, token: string | null, cpu?: { server: number; pg: (() => Promise<number[]>) | null }) {
+  const idleBefore = await waitForQuiet();
+  // PostgreSQL's backends come and go (pools close idle connections): a backend new in the run counts
+  // from zero; one that ended during the run is left out.
+  const pgSnapshot = async () =>
+    new Map((await Promise.all((cpu?.pg ? await cpu.pg() : []).map(async (p) => [p, await cpuSeconds(p)] as const))).filter(([, t]) => t >= 0));
+  const pgBefore = await pgSnapshot();
+  const serverBefore = cpu ? await cpuSeconds(cpu.server) : 0;
   const r = await autocannon({
     url: `${url}/graphql`,
     method: "POST",
@@ -73,57 +181,158 @@ async function cannon(url: string, query: string, variables: Record<string, unkn
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  const pgAfter = await pgSnapshot();
+  const pgSeconds = [...pgAfter].reduce((s, [p, t]) => s + t - (pgBefore.get(p) ?? 0), 0);
+  const before = cpu ? { server: serverBefore, pg: 0 } : null;
+  const after = cpu ? { server: await cpuSeconds(cpu.server), pg: pgSeconds } : null;
+  const perRequest = (k: "server" | "pg") => (before && after && r.requests.total ? Math.round(((after[k] - before[k]) / r.requests.total) * 1e5) / 100 : null);
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+    idleBefore,
+    serverCpuMs: perRequest("server"),
+    pgCpuMs: cpu?.pg ? perRequest("pg") : null,
+  };
+}
+
+type Run = Awaited<ReturnType<typeof cannon>>;
+/** One row per edge with the fields all three servers return, ids decoded, times as ISO instants. */
+function normalise(page: { pageInfo: { hasNextPage: boolean }; edges: { node: Record<string, unknown> }[] }) {
+  // Linshe's global ids are base64 "Type:uuid", PostGraphile's base64 '["Type","uuid"]'; a uuid stays a uuid.
+  const id = (v: unknown) => {
+    if (typeof v !== "string" || /^[0-9a-f-]{36}$/.test(v)) return v;
+    const s = Buffer.from(v, "base64").toString();
+    return s.startsWith("[") ? (JSON.parse(s) as string[])[1] : s.slice(s.indexOf(":") + 1);
+  };
+  // PostGraphile prints `timestamp` columns without a zone; Prisma stores them as UTC.
+  const time = (v: unknown) => (typeof v === "string" ? new Date(/Z|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`).toISOString() : v);
+  const named = (v: unknown) => (v ? [id((v as { id: string }).id), (v as { name: string }).name] : null);
+  return {
+    hasNextPage: page.pageInfo.hasNextPage,
+    rows: page.edges.map(({ node: n }) =>
+      "displayName" in n
+        ? [id(n.rowId ?? n.id), n.displayName, n.legalName, n.teamName, n.squadName, n.category, n.title, n.story, n.place, time(n.occurredAt), n.editionTitle, time(n.publishedAt), n.timesCommended]
+        : [
+            id(n.rowId ?? n.id), n.kind, n.title, n.status, n.place, n.route, time(n.startsAt), time(n.endsAt), n.capacity, n.seatsTaken ?? n.confirmedCount, n.seatsLeft,
+            n.waitlistLength ?? n.waitlistCount, n.requiredSpecialty, n.isJointPatrol, n.jointOfficerName, n.cancelReason, named(n.team), named(n.squad), named(n.grid),
+            named(n.rotationPartner), n.viewerCanClaim, n.viewerCanManage,
+            n.viewerClaim ? ((c) => [id(c.id), c.status, c.waitlistPosition, time(c.checkedInAt), time(c.checkedOutAt)])(n.viewerClaim as Record<string, unknown>) : null,
+          ],
+    ),
+  };
 }
 
 async function throughput(scale: number) {
   const { server, url, fx, token } = await prepare(scale);
   const env = { DATABASE_URL: url, DATABASE_POOL_SIZE: "10" };
-  // Linshe as deployed, Linshe with the public board cache off (the cost of executing it), and the baseline.
-  const [app, uncached, raw] = await Promise.all([
-    startChild("bench/app-process.ts", env),
-    startChild("bench/app-process.ts", { ...env, PUBLIC_CACHE_SECONDS: "0" }),
-    startChild("bench/raw-server.ts", env),
+  // All servers on one Node (PostGraphile needs 22) with the same flags, pool of 10 each.
+  const node = serverNode("22");
+  ensurePostGraphile();
+  results.server_node = { linshe_and_raw: nodeVersion(node), postgraphile: nodeVersion(NODE_22) };
+  // Linshe as deployed, Linshe with the public board cache off (the cost of executing it), the raw floor, PostGraphile.
+  const [app, uncached, raw, pgl] = await Promise.all([
+    startChild("bench/app-process.ts", env, node),
+    startChild("bench/app-process.ts", { ...env, PUBLIC_CACHE_SECONDS: "0" }, node),
+    startChild("bench/raw-server.ts", env, node),
+    startChild("bench/postgraphile/server.ts", env, NODE_22),
   ]);
-  const vars = { stationId: gid("Station", fx.stationId) };
+  const stationId = gid("Station", fx.stationId);
+  // A second volunteer, with a claim on the first page, for checking viewerClaim too (not measured).
+  const probe = new pg.Client({ connectionString: url });
+  await probe.connect();
+  const claimant = (
+    await probe.query<{ id: string }>(
+      `SELECT a.id FROM (SELECT id FROM "Shift" WHERE "stationId" = $1 AND "endsAt" > now() ORDER BY "startsAt", id LIMIT 50) s
+       JOIN "ShiftClaim" c ON c."shiftId" = s.id JOIN "Account" a ON a."volunteerId" = c."volunteerId" ORDER BY a.phone LIMIT 1`,
+      [fx.stationId],
+    )
+  ).rows[0]!.id;
+  await probe.end();
+  const tokens = new Map([[claimant, await benchToken(url, claimant)]]);
+  const pgPids = await postgresPids(url);
   const rows: Record<string, unknown>[] = [];
   // The board as a public screen reads it (no sign-in); the shift board as a signed-in volunteer.
   const cases = [
-    ["board (first 20), public", BOARD_GQL, 20, null, app],
-    ["board (first 20), public, cache off", BOARD_GQL, 20, null, uncached],
-    ["shift board (first 50)", SHIFTS_GQL, 50, token, app],
+    ["board (first 20), public", "board", 20, false, app],
+    ["board (first 20), public, cache off", "board", 20, false, uncached],
+    ["shift board (first 50), signed in", "shifts", 50, true, app],
   ] as const;
-  for (const [name, query, first, viewer, linsheApp] of cases) {
-    // Same answer from both before measuring.
-    const check = async (u: string) => (await (await fetch(`${u}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(viewer ? { authorization: `Bearer ${viewer}` } : {}) }, body: JSON.stringify({ query, variables: { ...vars, first } }) })).json()) as { data: Record<string, { edges: unknown[] }> };
-    const [a, b] = [await check(linsheApp.url), await check(raw.url)];
-    const key = Object.keys(a.data)[0]!;
-    if (JSON.stringify(a.data) !== JSON.stringify(b.data)) throw new Error(`${name}: Linshe and raw disagree`);
-    const linshe: Awaited<ReturnType<typeof cannon>>[] = [];
-    const base: Awaited<ReturnType<typeof cannon>>[] = [];
-    await cannon(linsheApp.url, query, { ...vars, first }, viewer); // warm-up
-    await cannon(raw.url, query, { ...vars, first }, viewer);
-    for (let i = 0; i < RUNS; i++) {
-      linshe.push(await cannon(linsheApp.url, query, { ...vars, first }, viewer));
-      base.push(await cannon(raw.url, query, { ...vars, first }, viewer));
+  // --pages board,board-nocache,shifts: only some of them (all by default).
+  const pages = opt("pages", "board,board-nocache,shifts").split(",");
+  const picked = cases.filter((_c, i) => pages.includes(["board", "board-nocache", "shifts"][i]!));
+  for (const [name, page, first, signedIn, linsheApp] of picked) {
+    const request = (who: "linshe" | "raw" | "pgl", accountId = fx.viewerAccountId) => {
+      const viewerToken = signedIn ? (accountId === fx.viewerAccountId ? token : tokens.get(accountId)!) : null;
+      return who === "pgl"
+        ? { query: page === "board" ? PGL_BOARD_GQL : PGL_SHIFTS_GQL, variables: { stationId: fx.stationId, first, ...(signedIn ? { viewer: accountId } : {}) }, token: null }
+        : { query: page === "board" ? BOARD_GQL : SHIFTS_GQL, variables: { stationId, first }, token: viewerToken };
+    };
+    const servers = { linshe: linsheApp.url, pgl: pgl.url, raw: raw.url } as const;
+    // Same answer from all three before measuring: Linshe and raw byte for byte, PostGraphile by its rows.
+    for (const viewer of signedIn ? [fx.viewerAccountId, claimant] : [fx.viewerAccountId]) {
+      const answers: Record<string, string> = {};
+      for (const who of ["linshe", "raw", "pgl"] as const) {
+        const r = request(who, viewer);
+        const res = await fetch(`${servers[who]}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(r.token ? { authorization: `Bearer ${r.token}` } : {}) }, body: JSON.stringify({ query: r.query, variables: r.variables }) });
+        answers[who] = await res.text();
+      }
+      if (answers.linshe !== answers.raw) throw new Error(`${name}: Linshe and raw disagree`);
+      const parsed = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, (JSON.parse(v) as { data: Record<string, Parameters<typeof normalise>[0]> }).data]));
+      const [a, p] = [normalise(Object.values(parsed.linshe!)[0]!), normalise(Object.values(parsed.pgl!)[0]!)];
+      if (JSON.stringify(a) !== JSON.stringify(p)) {
+        const i = a.rows.findIndex((row, k) => JSON.stringify(row) !== JSON.stringify(p.rows[k]));
+        throw new Error(`${name}: Linshe and PostGraphile disagree (viewer ${viewer}), row ${i}:\n${JSON.stringify(a.rows[i])}\n${JSON.stringify(p.rows[i])}`);
+      }
+      if (a.rows.length !== first) throw new Error(`${name}: ${a.rows.length} rows`);
     }
+    const pids = { linshe: linsheApp.child.pid!, pgl: pgl.child.pid!, raw: raw.child.pid! };
+    const load = (who: "linshe" | "raw" | "pgl") => {
+      const r = request(who);
+      return cannon(servers[who], r.query, r.variables, r.token, { server: pids[who], pg: pgPids });
+    };
+    const order = ["linshe", "pgl", "raw"] as const;
+    const runs: Record<(typeof order)[number], Run[]> = { linshe: [], pgl: [], raw: [] };
+    for (const who of order) await load(who); // warm-up
+    // Interleaved, each round starting with another server.
+    for (let i = 0; i < RUNS; i++) for (let k = 0; k < order.length; k++) {
+      const who = order[(i + k) % order.length]!;
+      runs[who].push(await load(who));
+    }
+    const med = (who: (typeof order)[number], f: "rps" | "p50" | "p99") => median(runs[who].map((r) => r[f]));
+    const cpuMs = (who: (typeof order)[number], f: "serverCpuMs" | "pgCpuMs") => (runs[who].every((r) => r[f] !== null) ? median(runs[who].map((r) => r[f]!)) : null);
+    const total = (who: (typeof order)[number]) => ((s, p) => (s === null ? null : Math.round((s + (p ?? 0)) * 100) / 100))(cpuMs(who, "serverCpuMs"), cpuMs(who, "pgCpuMs"));
     const row = {
       scenario: name,
       scale,
-      linshe_rps: median(linshe.map((r) => r.rps)),
-      raw_rps: median(base.map((r) => r.rps)),
-      ratio: Math.round((median(linshe.map((r) => r.rps)) / median(base.map((r) => r.rps))) * 100) / 100,
-      linshe_p50_ms: median(linshe.map((r) => r.p50)),
-      linshe_p99_ms: median(linshe.map((r) => r.p99)),
-      raw_p50_ms: median(base.map((r) => r.p50)),
-      raw_p99_ms: median(base.map((r) => r.p99)),
-      errors: linshe.reduce((n, r) => n + r.errors, 0) + base.reduce((n, r) => n + r.errors, 0),
-      rows: a.data[key]!.edges.length,
+      linshe_rps: med("linshe", "rps"),
+      postgraphile_rps: med("pgl", "rps"),
+      raw_rps: med("raw", "rps"),
+      linshe_vs_postgraphile: Math.round((med("linshe", "rps") / med("pgl", "rps")) * 100) / 100,
+      ratio: Math.round((med("linshe", "rps") / med("raw", "rps")) * 100) / 100,
+      linshe_p50_ms: med("linshe", "p50"),
+      linshe_p99_ms: med("linshe", "p99"),
+      postgraphile_p50_ms: med("pgl", "p50"),
+      postgraphile_p99_ms: med("pgl", "p99"),
+      raw_p50_ms: med("raw", "p50"),
+      raw_p99_ms: med("raw", "p99"),
+      // CPU per request (ms), the server process + PostgreSQL's processes; and Linshe's against PostGraphile's by it.
+      linshe_cpu_ms: total("linshe"),
+      postgraphile_cpu_ms: total("pgl"),
+      raw_cpu_ms: total("raw"),
+      linshe_vs_postgraphile_by_cpu: ((l, p) => (l && p ? Math.round((p / l) * 100) / 100 : null))(total("linshe"), total("pgl")),
+      cpu_split_ms: Object.fromEntries(order.map((w) => [w, { server: cpuMs(w, "serverCpuMs"), postgres: cpuMs(w, "pgCpuMs") }])),
+      errors: Object.values(runs).flat().reduce((n, r) => n + r.errors, 0),
+      rows: first,
+      runs_rps: Object.fromEntries(order.map((w) => [w, runs[w].map((r) => Math.round(r.rps))])),
+      idle_before_runs: Object.fromEntries(order.map((w) => [w, runs[w].map((r) => r.idleBefore)])),
     };
     rows.push(row);
   }
-  console.table(rows);
-  await Promise.all([stop(app.child), stop(uncached.child), stop(raw.child)]);
+  console.table(rows.map(({ runs_rps: _, idle_before_runs: __, cpu_split_ms: ___, ...r }) => r));
+  for (const r of rows) console.log(r.scenario, "CPU ms per request (server, PostgreSQL):", JSON.stringify(r.cpu_split_ms), "req/s per run:", JSON.stringify(r.runs_rps));
+  await Promise.all([stop(app.child), stop(uncached.child), stop(raw.child), stop(pgl.child)]);
   await server.stop();
   return rows;
 }
@@ -156,12 +365,31 @@ async function sqlPerRequest(scale: number) {
     }
     rows.push({ scenario: name, statements_first_10: counts[10], statements_first_100: counts[100], bounded: counts[10] === counts[100] });
   }
+  // One claim of a fresh shift by a team member, as in the claim storm: the statements it sends.
+  const pgc = new pg.Client({ connectionString: url });
+  await pgc.connect();
+  const shiftId = await newShift(pgc, fx);
+  await pgc.end();
+  const claimant = fx.teamVolunteers[1]!;
+  const before = sqlStats.statements;
+  captured = [];
+  const claimRes = await fetch(`${app.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${await benchToken(url, claimant.accountId)}` },
+    body: JSON.stringify({ query: `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { status } userErrors { code message } } }`, variables: { input: { shiftId: gid("Shift", shiftId) } } }),
+  });
+  const claimBody = (await claimRes.json()) as { data?: { claimShift: { claim: { status: string } | null } } };
+  if (claimBody.data?.claimShift.claim?.status !== "CONFIRMED") throw new Error(`claim: ${JSON.stringify(claimBody)}`);
+  const claimStatements = captured.map((c) => c.query.replace(/\s+/g, " ").slice(0, 100));
+  captured = null;
+  rows.push({ scenario: "claimShift (one claim, fresh shift)", statements: sqlStats.statements - before, transaction_statements: claimStatements.length });
+  console.log("claimShift's statements:\n" + claimStatements.map((q, i) => `  ${i + 1}. ${q}`).join("\n"));
   // The plans behind them.
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const { BOARD_SQL, SHIFTS_SQL } = await import("./queries.js");
   const plans: Record<string, string> = {};
-  for (const [name, sql, params] of [["board", BOARD_SQL, [fx.stationId, 20]], ["shift board", SHIFTS_SQL, [fx.stationId, 50, fx.teamVolunteers[0]!.volunteerId]]] as const) {
+  for (const [name, sql, params] of [["board", BOARD_SQL, [fx.stationId, 21]], ["shift board", SHIFTS_SQL, [fx.stationId, 51, fx.viewerAccountId]]] as const) {
     plans[`raw: ${name}`] = (await client.query(`EXPLAIN ANALYZE ${sql}`, [...params])).rows.map((r) => r["QUERY PLAN"]).join("\n");
   }
   for (const [name, statements] of Object.entries(linsheStatements)) {
@@ -173,7 +401,7 @@ async function sqlPerRequest(scale: number) {
   for (const [name, plan] of Object.entries(plans)) {
     const lines = plan.split("\n");
     const seq = lines.map((l) => /Seq Scan on (\S+).*actual time=\S+ rows=(\d+)/.exec(l)).filter((m) => m).map((m) => `${m![1]} (${m![2]} rows)`);
-    console.log(`${name}: ${lines.find((l) => l.startsWith("Execution Time"))}${seq.length ? `; sequential scans: ${seq.join(", ")}` : ""}`);
+    console.log(`${name}: ${lines.find((l) => l.startsWith("Planning Time"))}, ${lines.find((l) => l.startsWith("Execution Time"))}${seq.length ? `; sequential scans: ${seq.join(", ")}` : ""}`);
   }
   await client.end();
   console.table(rows);
@@ -191,50 +419,27 @@ async function sqlPerRequest(scale: number) {
 async function claimStorm(scale: number) {
   const { server, url, fx } = await prepare(scale);
   const env = { DATABASE_URL: url, DATABASE_POOL_SIZE: "10" };
-  const app = await startChild("bench/app-process.ts", env);
+  const app = await startChild("bench/app-process.ts", env, serverNode("current"));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const id = makeIds(Date.now());
-  const newShift = async () => {
-    const sid = id();
-    await client.query(
-      `INSERT INTO "Shift" (id, "stationId", "teamId", kind, title, "startsAt", "endsAt", capacity, "postCode", "createdById", "updatedAt")
-       VALUES ($1, $2, $3, 'PATROL', '抢班测试', $5::timestamp, $5::timestamp + interval '2 hours', 10, '123456', $4, now())`,
-      // A slot of its own, past the generated year and earlier runs, so no claim overlaps another.
-      [sid, fx.stationId, fx.teamId, fx.viewerAccountId, new Date(Date.now() + 400 * 86_400_000 + Math.floor(Math.random() * 1e6) * 3 * 3600_000)],
-    );
-    return sid;
-  };
   const people = fx.teamVolunteers.slice(0, 1000);
-  const verify = async (shiftId: string) => {
-    const { rows } = await client.query<{ status: string; seq: number | null }>(`SELECT status, "waitlistSeq" AS seq FROM "ShiftClaim" WHERE "shiftId" = $1 ORDER BY "waitlistSeq"`, [shiftId]);
-    const waiting = rows.filter((r) => r.status === "WAITLISTED").map((r) => r.seq);
-    const fifo = waiting.every((s, i) => s === i + 1);
-    return { confirmed: rows.filter((r) => r.status === "CONFIRMED").length, waitlisted: waiting.length, fifo };
-  };
+  const summary = (lat: number[], secs: number) => ({
+    claims_per_s: Math.round(people.length / secs),
+    p50_ms: Math.round(pct(lat, 50)),
+    p99_ms: Math.round(pct(lat, 99)),
+    total_s: Math.round(secs * 100) / 100,
+  });
 
   // Linshe over HTTP.
-  const shiftA = await newShift();
-  const tokens = await benchTokens(url, people.map((p) => p.accountId));
-  const failures = new Map<string, number>();
-  const mutation = `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { status } userErrors { code message } } }`;
-  const t0 = performance.now();
-  const lat = await Promise.all(
-    tokens.map(async (t) => {
-      const s = performance.now();
-      const r = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${t}` }, body: JSON.stringify({ query: mutation, variables: { input: { shiftId: gid("Shift", shiftA) } } }) });
-      const body = (await r.json()) as { errors?: { message: string }[]; data?: { claimShift?: { userErrors: { code: string; message: string }[] } } };
-      const problem = body.errors?.[0]?.message ?? body.data?.claimShift?.userErrors[0]?.message.split(":")[0];
-      if (problem) failures.set(problem, (failures.get(problem) ?? 0) + 1);
-      return performance.now() - s;
-    }),
-  );
-  const linsheSecs = (performance.now() - t0) / 1000;
-  if (failures.size) console.log("Claims that failed:", Object.fromEntries(failures));
-  const linshe = { failed: [...failures.values()].reduce((a, b) => a + b, 0), ...(await verify(shiftA)), claims_per_s: Math.round(people.length / linsheSecs), p99_ms: Math.round(pct(lat, 99)), total_s: Math.round(linsheSecs * 100) / 100 };
+  const idleLinshe = await waitForQuiet();
+  const shiftA = await newShift(client, fx);
+  const storm = await stormLinshe(app.url, shiftA, await benchTokens(url, people.map((p) => p.accountId)));
+  if (storm.failures.size) console.log("Claims that failed:", Object.fromEntries(storm.failures));
+  const linshe = { failed: [...storm.failures.values()].reduce((a, b) => a + b, 0), ...(await verifyStorm(client, shiftA)), ...summary(storm.latencies, storm.seconds), idle_before: idleLinshe };
 
   // The same claim as one raw SQL statement.
-  const shiftB = await newShift();
+  const idleRaw = await waitForQuiet();
+  const shiftB = await newShift(client, fx);
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on("error", () => {});
   const t1 = performance.now();
@@ -246,10 +451,14 @@ async function claimStorm(scale: number) {
     }),
   );
   const rawSecs = (performance.now() - t1) / 1000;
-  const raw = { failed: 0, ...(await verify(shiftB)), claims_per_s: Math.round(people.length / rawSecs), p99_ms: Math.round(pct(rawLat, 99)), total_s: Math.round(rawSecs * 100) / 100 };
+  const raw = { failed: 0, ...(await verifyStorm(client, shiftB)), ...summary(rawLat, rawSecs), idle_before: idleRaw };
   await pool.end();
   await client.end();
-  const rows = [{ path: "Linshe claimShift over HTTP", ...linshe }, { path: "raw SQL, one statement", ...raw }];
+  const rows = [
+    { path: "Linshe claimShift over HTTP", ...linshe },
+    { path: "raw SQL, one statement", ...raw },
+    { path: "Linshe ÷ raw (throughput)", claims_per_s: Math.round((linshe.claims_per_s / raw.claims_per_s) * 100) / 100 },
+  ];
   console.table(rows);
   await stop(app.child);
   await server.stop();
@@ -258,7 +467,7 @@ async function claimStorm(scale: number) {
 
 async function fanout(scale: number) {
   const { server, url, fx } = await prepare(scale);
-  const app = await startChild("bench/app-process.ts", { DATABASE_URL: url, DATABASE_POOL_SIZE: "10" });
+  const app = await startChild("bench/app-process.ts", { DATABASE_URL: url, DATABASE_POOL_SIZE: "10" }, serverNode("current"));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const officer = (await client.query<{ id: string }>(`SELECT "accountId" AS id FROM "AccountRole" WHERE role = 'OFFICER' AND "stationId" = $1 ORDER BY "accountId" LIMIT 1`, [fx.stationId])).rows[0]!.id;
@@ -351,11 +560,182 @@ async function fanout(scale: number) {
 
 const scale = Number(opt("scale", "1"));
 const out: Record<string, unknown> = {};
+/**
+ * 一键召集 to 15,000 online volunteers (scale 1): every volunteer of the data joins one county-wide
+ * team of station 0 and keeps its own graphql-ws socket and `notificationReceived` subscription,
+ * spread over 2 API processes on one Redis. One officer starts a call-up with a radius that holds
+ * everyone; measured: how many receive it, start-to-receipt p50/p99, the SMS outbox drained by both
+ * processes against a local gateway, and memory.
+ */
+async function callup(scale: number) {
+  const { server, url, fx } = await prepare(scale);
+  const { startRedis } = await import("../test/support/processes.js");
+  const redis = await startRedis();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  // The county-wide team, every volunteer with an account in it, home grids at station 0 (idempotent).
+  const team = (
+    await client.query<{ id: string }>(
+      `INSERT INTO "Team" (id, "stationId", name, "updatedAt") VALUES (gen_random_uuid(), $1, '全市应急队（bench）', now())
+       ON CONFLICT ("stationId", name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+      [fx.stationId],
+    )
+  ).rows[0]!.id;
+  await client.query(
+    `INSERT INTO "TeamMembership" (id, "teamId", "volunteerId") SELECT gen_random_uuid(), $1, a."volunteerId" FROM "Account" a WHERE a."volunteerId" IS NOT NULL
+     ON CONFLICT ("teamId", "volunteerId") DO NOTHING`,
+    [team],
+  );
+  const grids = (await client.query<{ id: string; latitude: number; longitude: number }>(`SELECT id, latitude, longitude FROM "Grid" WHERE "stationId" = $1 ORDER BY id`, [fx.stationId])).rows;
+  await client.query(`UPDATE "Volunteer" v SET "homeGridId" = ($1::uuid[])[1 + abs(hashtext(v.id::text)) % $2] WHERE v.status = 'ACTIVE'`, [grids.map((g) => g.id), grids.length]);
+  await client.query(`UPDATE "Station" SET "smsDailyBudget" = 100000 WHERE id = $1`, [fx.stationId]);
+  await client.query(`UPDATE "Mobilization" SET status = 'CLOSED', "escalateAt" = NULL WHERE status = 'OPEN'`);
+  const people = (
+    await client.query<{ accountId: string }>(
+      `SELECT a.id AS "accountId" FROM "Account" a JOIN "Volunteer" v ON v.id = a."volunteerId" WHERE v.status = 'ACTIVE' AND NOT a.disabled ORDER BY a.id LIMIT $1`,
+      [Number(opt("online", "15000"))],
+    )
+  ).rows;
+  const officer = (await client.query<{ id: string }>(`SELECT "accountId" AS id FROM "AccountRole" WHERE role = 'OFFICER' AND "stationId" = $1 LIMIT 1`, [fx.stationId])).rows[0]!.id;
+  const officerToken = await benchToken(url, officer);
+  const tokens = await benchTokens(url, people.map((p) => p.accountId));
+
+  // A local SMS gateway that answers at once (the outbox's own pace is what is measured).
+  let gatewayHits = 0;
+  const { createServer } = await import("node:http");
+  const gateway = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      gatewayHits++;
+      res.writeHead(200, { "content-type": "application/json" }).end(`{"id":"${gatewayHits}"}`);
+    });
+  });
+  await new Promise<void>((r) => gateway.listen(0, "127.0.0.1", () => r()));
+  const smsUrl = `http://127.0.0.1:${(gateway.address() as { port: number }).port}/sms`;
+  const env = { DATABASE_URL: url, DATABASE_POOL_SIZE: "10", REDIS_URL: redis.url, BENCH_SMS: "1", SMS_PROVIDER: "http", SMS_HTTP_URL: smsUrl, LOG_LEVEL: "warn" };
+  const apps = [await startChild("bench/app-process.ts", env), await startChild("bench/app-process.ts", env)];
+  const memory = (app: { child: ChildProcess }) =>
+    new Promise<{ rss: number; heapUsed: number }>((resolve) => {
+      app.child.once("message", (m: { rss: number; heapUsed: number }) => resolve(m));
+      app.child.send({ type: "memory" });
+    });
+  const before = await Promise.all(apps.map(memory));
+
+  // One socket and one subscription per volunteer, half on each process; connected in batches.
+  const received = new Map<number, number>();
+  let errors = 0;
+  let t0 = 0;
+  const connectedOnce = new Set<number>();
+  const sockets: ReturnType<typeof createClient>[] = [];
+  const connected: Promise<void>[] = [];
+  // On a busy machine a socket may miss the server's init wait (4408): it retries, like the app does.
+  const online = new Set<number>();
+  let reconnects = 0;
+  const BATCH = Number(opt("batch", "250"));
+  for (let i = 0; i < tokens.length; i++) {
+    const app = apps[i % 2]!;
+    const c = createClient({ url: `${app.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokens[i]}` }, retryAttempts: 20, shouldRetry: () => true, lazy: false });
+    sockets.push(c);
+    c.on("closed", () => online.delete(i));
+    c.on("connected", () => {
+      if (online.has(i)) return;
+      if (connectedOnce.has(i)) reconnects++;
+      connectedOnce.add(i);
+      online.add(i);
+    });
+    connected.push(new Promise<void>((resolve) => c.on("connected", () => resolve())));
+    c.subscribe(
+      { query: `subscription { notificationReceived { id kind title body subjectId } }` },
+      {
+        next: (r) => {
+          if (r.errors) errors++;
+          else if ((r.data as { notificationReceived: { kind: string } }).notificationReceived.kind === "MOBILIZATION" && !received.has(i)) received.set(i, Date.now() - t0);
+        },
+        error: () => errors++,
+        complete: () => {},
+      },
+    );
+    if (i % BATCH === BATCH - 1) {
+      await Promise.race([Promise.all(connected.slice(-BATCH)), new Promise((r) => setTimeout(r, 60_000))]);
+      if (i % 2500 === 2499) console.log(`${online.size} sockets online`);
+    }
+  }
+  await Promise.race([Promise.all(connected), new Promise((r) => setTimeout(r, 60_000))]);
+  await new Promise((r) => setTimeout(r, 3000));
+  const onlineMemory = await Promise.all(apps.map(memory));
+  const onlineAtStart = online.size;
+
+  const g = grids[0]!;
+  t0 = Date.now();
+  const res = await fetch(`${apps[0]!.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${officerToken}` },
+    body: JSON.stringify({
+      query: `mutation ($i: StartMobilizationInput!) { startMobilization(input: $i) { mobilization { id counts { called } } userErrors { code message } } }`,
+      variables: { i: { stationId: gid("Station", fx.stationId), reason: "压力测试召集", place: "网格1", latitude: g.latitude, longitude: g.longitude, radiusMeters: 50_000, wanted: 500, escalateAfterMinutes: 30 } },
+    }),
+  });
+  const answer = (await res.json()) as { data: { startMobilization: { mobilization: { counts: { called: number } } | null; userErrors: unknown[] } } };
+  const mutationMs = Date.now() - t0;
+  const called = answer.data.startMobilization.mobilization?.counts.called ?? 0;
+  if (!called) console.error(JSON.stringify(answer));
+  const deadline = Date.now() + 60_000;
+  while (received.size < onlineAtStart && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const lastReceipt = Math.max(...received.values());
+  const after = await Promise.all(apps.map(memory));
+
+  // The outbox: both processes' senders drain it.
+  const smsStart = Date.now();
+  const outbox = async () => (await client.query<{ status: string; n: number }>(`SELECT status::text, count(*)::int AS n FROM "SmsMessage" WHERE kind = 'MOBILIZATION' AND "createdAt" >= to_timestamp($1 / 1000.0) AT TIME ZONE 'UTC' GROUP BY 1`, [t0 - 1000])).rows;
+  let sent = 0;
+  let total = 0;
+  const smsDeadline = Date.now() + 300_000;
+  for (;;) {
+    const rows = await outbox();
+    total = rows.reduce((a, r) => a + r.n, 0);
+    sent = rows.find((r) => r.status === "SENT")?.n ?? 0;
+    if ((total && sent >= total) || Date.now() > smsDeadline) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const smsSeconds = (Date.now() - t0) / 1000;
+  const times = [...received.values()];
+  const row = {
+    online: onlineAtStart,
+    reconnects,
+    processes: 2,
+    called,
+    received: received.size,
+    errors,
+    mutation_ms: mutationMs,
+    p50_ms: times.length ? pct(times, 50) : null,
+    p99_ms: times.length ? pct(times, 99) : null,
+    last_ms: times.length ? lastReceipt : null,
+    sms_queued: total,
+    sms_sent: sent,
+    sms_per_second: Math.round(sent / smsSeconds),
+    sms_drain_s_after_receipts: Math.round((Date.now() - smsStart) / 100) / 10,
+    gateway_requests: gatewayHits,
+    rss_mib_before: before.map((m) => Math.round(m.rss / 2 ** 20)),
+    rss_mib_online: onlineMemory.map((m) => Math.round(m.rss / 2 ** 20)),
+    rss_mib_after: after.map((m) => Math.round(m.rss / 2 ** 20)),
+    heap_kib_per_subscriber: Math.round(((onlineMemory[0]!.heapUsed + onlineMemory[1]!.heapUsed - before[0]!.heapUsed - before[1]!.heapUsed) / tokens.length / 1024) * 10) / 10,
+  };
+  console.table([row]);
+  for (const s of sockets) void s.dispose();
+  await Promise.all(apps.map((a) => stop(a.child)));
+  gateway.close();
+  await client.end();
+  await redis.stop();
+  await server.stop();
+  return row;
+}
+
 if (scenario === "generate") await (await prepare(scale)).server.stop();
 if (scenario === "throughput" || scenario === "all") out.throughput = await throughput(scale);
 if (scenario === "sql" || scenario === "all") out.sql = await sqlPerRequest(scale);
 if (scenario === "claims" || scenario === "all") out.claims = await claimStorm(scale);
 if (scenario === "fanout" || scenario === "all") out.fanout = await fanout(scale);
+if (scenario === "callup") out.callup = await callup(scale);
 if (scenario === "growth") {
   const growth = [];
   for (const s of opt("scales", "1,10").split(",").map(Number)) growth.push(...(await throughput(s)));

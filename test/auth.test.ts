@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { signToken } from "../api/src/auth/tokens.js";
 import { prisma } from "../api/src/db.js";
+import pg from "pg";
+import { pubsub } from "../api/src/pubsub.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { DEMO_PHONES, gid, rawId, seedDemoData } from "./support/fixtures.js";
+import { waitForLockWaiters } from "./support/locks.js";
+import { inMinutes, publishShift } from "./support/shifts.js";
 
 let app: App;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
@@ -100,8 +104,7 @@ describe("WebSocket (graphql-ws on /graphql)", () => {
     const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
     const client = wsClient(app, officer);
     const sub = subscribe(client, TEAM_UPDATED, { teamId: gid("Team", demo.haolinshe.id) });
-    // Let the subscription register before the change.
-    await new Promise((r) => setTimeout(r, 300));
+    await sub.ready;
     const res = await gql(
       app,
       `mutation ($input: UpdateTeamInput!) { updateTeam(input: $input) { team { description } userErrors { code } } }`,
@@ -113,6 +116,34 @@ describe("WebSocket (graphql-ws on /graphql)", () => {
     expect(event!.data).toEqual({ teamUpdated: { name: "好邻舍义警", description: "邻里守望相助" } });
     sub.dispose();
     await client.dispose();
+  });
+
+  it("acknowledges a subscription once it listens, not before: an event published right after the ack arrives", async () => {
+    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+    const { shift } = await publishShift(app, leader, { teamId: gid("Team", demo.haolinshe.id), startsAt: inMinutes(60), endsAt: inMinutes(120) });
+    const client = wsClient(app, officer);
+    await subscribe(client, TEAM_UPDATED, { teamId: gid("Team", demo.haolinshe.id) }).ready; // connected and signed in
+    // shiftUpdated looks the shift up before it listens: hold that lookup back.
+    const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`BEGIN; LOCK TABLE "Shift" IN ACCESS EXCLUSIVE MODE`);
+      const sub = subscribe(client, `subscription ($id: ID!) { shiftUpdated(shiftId: $id) { id } }`, { id: shift.id });
+      let acked = false;
+      void sub.ready.then(() => (acked = true));
+      await waitForLockWaiters(db, 1);
+      expect(acked).toBe(false);
+      await db.query("COMMIT");
+      await sub.ready;
+      pubsub.publish("shiftUpdated", rawId(shift.id), { shiftId: rawId(shift.id) }); // no round trip: at once
+      const [event] = await sub.waitFor(1);
+      expect(event!.data).toEqual({ shiftUpdated: { id: shift.id } });
+    } finally {
+      await db.query("ROLLBACK").catch(() => {});
+      await db.end();
+      await client.dispose();
+    }
   });
 
   it("refuses private subscriptions without a token", async () => {

@@ -1,22 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
-import { createSession } from "../api/src/auth/sessions.js";
 import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { canonicalText, expireAgreements, sha256 } from "../api/src/modules/partner/agreement.service.js";
 import { gql, signIn, startApp } from "./support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
-import { CHECK_IN, CHECK_OUT, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
+import { createAccount, createStation, createTeam, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData } from "./support/fixtures.js";
+import { CHECK_IN, CHECK_OUT, inMinutes, publishShift, teamGid } from "./support/shifts.js";
 
 let app: App;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
 let officer: string;
 let leader: string;
-let partnerAdmin: string;
-let otherPartnerAdmin: string;
-let property: { id: string };
-let lawFirm: { id: string };
-const raw = (g: string) => Buffer.from(g, "base64").toString().split(":")[1]!;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
@@ -24,16 +18,20 @@ beforeAll(async () => {
   app = await startApp();
   officer = await signIn(app, DEMO_PHONES.fushanOfficer);
   leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
-  partnerAdmin = await signIn(app, DEMO_PHONES.partnerAdmin);
-  property = await prisma.partner.findFirstOrThrow({ where: { name: "府山物业联合会" } });
-  lawFirm = await prisma.partner.findFirstOrThrow({ where: { name: "越州律师事务所" } });
-  const lawAdmin = await prisma.account.create({
-    data: { phone: "13700009999", passwordHash: "x", roles: { create: { role: "PARTNER_ADMIN", partnerId: lawFirm.id } } },
-  });
-  otherPartnerAdmin = (await createSession(prisma, lawAdmin.id)).token;
 });
 afterAll(() => app?.stop());
 afterEach(() => clock.reset());
+
+const CREATE_PARTNER = `mutation ($input: CreatePartnerInput!) { createPartner(input: $input) { partner { id name kind contactName viewerIsAdmin } userErrors { code field } } }`;
+let partnerSerial = 0;
+/** A partner of 府山 with its own contact (PARTNER_ADMIN), added the way officers add one. */
+async function newPartner(kind = "ENTERPRISE") {
+  const name = `测试共建单位${++partnerSerial}`;
+  const res = await gql(app, CREATE_PARTNER, { input: { stationId: gid("Station", demo.fushan.id), name, kind } }, officer);
+  expect(res.data!.createPartner.userErrors).toEqual([]);
+  const id = rawId(res.data!.createPartner.partner.id);
+  return { id, name, admin: (await createAccount({ role: "PARTNER_ADMIN", partnerId: id })).token };
+}
 
 const DRAFT = `mutation ($input: DraftAgreementInput!) { draftAgreement(input: $input) { agreement { id status currentVersionNumber } userErrors { code message field } } }`;
 const SIGN = `mutation ($input: SignAgreementInput!) { signAgreement(input: $input) { agreement { status } userErrors { code message field } } }`;
@@ -64,8 +62,30 @@ async function draft(partnerId: string, extra: Record<string, unknown> = {}) {
 }
 const sign = (token: string, agreementId: string, version: number, side?: string) => gql(app, SIGN, { input: { agreementId, version, side } }, token);
 
+describe("partners", () => {
+  it("the station's officers add partners; a duplicate name is a CONFLICT; bad input is VALIDATION", async () => {
+    const stationId = gid("Station", demo.fushan.id);
+    const input = { stationId, name: "府山街道菜场管理处", kind: "ENTERPRISE", contactName: "钱经理", contactPhone: "0575-85123456" };
+    const add = async (token: string, extra: Record<string, unknown> = {}) => (await gql(app, CREATE_PARTNER, { input: { ...input, ...extra } }, token)).data!.createPartner;
+    const elsewhere = await createStation();
+    expect((await add(leader)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await add(elsewhere.officer.token)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "stationId"] }]); // 府山 does not exist for them
+    expect((await add(officer, { contactPhone: "call me" })).userErrors).toEqual([{ code: "VALIDATION", field: ["input", "contactPhone"] }]);
+    const ok = await add(officer);
+    expect(ok).toEqual({ partner: { id: expect.any(String), name: "府山街道菜场管理处", kind: "ENTERPRISE", contactName: "钱经理", viewerIsAdmin: false }, userErrors: [] });
+    expect((await add(officer)).userErrors).toEqual([{ code: "CONFLICT", field: ["input", "name"] }]);
+    // Another station may have a partner of the same name.
+    expect((await add(elsewhere.officer.token, { stationId: gid("Station", elsewhere.station.id) })).userErrors).toEqual([]);
+    const q = `query ($id: ID!) { node(id: $id) { ... on Station { partners(first: 100) { edges { node { name } } } } } }`;
+    expect((await gql(app, q, { id: stationId }, officer)).data!.node.partners.edges.map((e: any) => e.node.name)).toContain("府山街道菜场管理处");
+  });
+});
+
 describe("agreement workflow", () => {
   it("both sides sign one exact version; revising lapses signatures; stale versions are refused; history is kept", async () => {
+    const property = await newPartner("PROPERTY_MANAGEMENT");
+    const { admin: partnerAdmin } = property;
+    const { admin: otherPartnerAdmin } = await newPartner();
     const id = await draft(property.id);
     // Not a party: the agreement does not exist for them. A party acting for the other side: refused.
     expect((await sign(otherPartnerAdmin, id, 1)).data!.signAgreement.userErrors[0].code).toBe("NOT_FOUND");
@@ -78,7 +98,7 @@ describe("agreement workflow", () => {
     expect(revised.data!.reviseAgreement.agreement).toEqual({ status: "DRAFT", currentVersionNumber: 2 });
 
     const stale = await sign(officer, id, 1);
-    expect(stale.data!.signAgreement.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringContaining("请签署最新版本"), field: ["input", "version"] }]);
+    expect(stale.data!.signAgreement.userErrors).toEqual([{ code: "CONFLICT", message: expect.any(String), field: ["input", "version"] }]);
     expect((await sign(officer, id, 2)).data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
     const again = await sign(officer, id, 2); // idempotent
     expect(again.data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
@@ -89,7 +109,7 @@ describe("agreement workflow", () => {
     expect(a).toMatchObject({ status: "ACTIVE", viewerSide: "PARTNER", viewerCanSign: false });
     const expectedHash = sha256(
       canonicalText({
-        agreementId: raw(id),
+        agreementId: rawId(id),
         stationId: demo.fushan.id,
         partnerId: property.id,
         version: 2,
@@ -119,6 +139,9 @@ describe("agreement workflow", () => {
   });
 
   it("expires by date without anyone acting; termination needs a party and stops signing", async () => {
+    const lawFirm = await newPartner("LAW_FIRM");
+    const otherPartnerAdmin = lawFirm.admin;
+    const { admin: partnerAdmin } = await newPartner();
     const id = await draft(lawFirm.id, { effectiveTo: new Date(Date.now() + 30 * DAY).toISOString() });
     const lawAdminSigns = await sign(otherPartnerAdmin, id, 1);
     expect(lawAdminSigns.data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
@@ -138,7 +161,74 @@ describe("agreement workflow", () => {
     expect((await sign(officer, other, 1)).data!.signAgreement.userErrors[0].code).toBe("CONFLICT");
   });
 
+  it("obligations name a team and squad of the station; drafting, revising, signing and ending check who and what", async () => {
+    const nobody = "00000000-0000-7000-8000-000000000000";
+    const p = await newPartner();
+    const squad = demo.squads[0]!;
+    const elsewhere = await createStation();
+    const withObligations = (obligations: Record<string, unknown>[]) => ({ partnerId: gid("Partner", p.id), ...terms({ obligations }) });
+    const draftErrors = async (input: Record<string, unknown>, token = officer) => (await gql(app, DRAFT, { input }, token)).data!.draftAgreement.userErrors.map((e: any) => [e.code, e.field]);
+    const patrol = { kind: "PATROL_PERSON_SHIFTS", quantity: 4, period: "MONTH" };
+    expect(await draftErrors(withObligations([{ ...patrol, teamId: gid("Team", elsewhere.team.id) }]))).toEqual([["NOT_FOUND", ["input", "obligations", "0", "teamId"]]]);
+    expect(await draftErrors(withObligations([patrol, { ...patrol, teamId: gid("Team", demo.committee.id), squadId: gid("Squad", squad.id) }]))).toEqual([
+      ["NOT_FOUND", ["input", "obligations", "1", "teamId"]],
+    ]);
+    const otherTeamSquad = await prisma.squad.create({ data: { teamId: (await createTeam(demo.fushan.id)).id, name: "别队小队", specialty: "TRAFFIC" } });
+    expect(await draftErrors(withObligations([{ ...patrol, teamId: teamGid(demo.haolinshe.id), squadId: gid("Squad", otherTeamSquad.id) }]))).toEqual([
+      ["NOT_FOUND", ["input", "obligations", "0", "squadId"]],
+    ]);
+    expect(await draftErrors({ ...withObligations([patrol]), partnerId: gid("Partner", nobody) })).toEqual([["NOT_FOUND", ["input", "partnerId"]]]);
+    expect(await draftErrors(withObligations([patrol]), leader)).toEqual([["FORBIDDEN", null]]);
+    const draftRes = await gql(app, DRAFT, { input: withObligations([{ ...patrol, teamId: teamGid(demo.haolinshe.id), squadId: gid("Squad", squad.id) }, { ...patrol, squadId: gid("Squad", squad.id) }]) }, officer);
+    const id = draftRes.data!.draftAgreement.agreement.id;
+    const OBLIGATIONS = `query ($id: ID!) { node(id: $id) { ... on Agreement { viewerCanSign currentVersion { obligations { team { name } squad { name } } } } } }`;
+    expect((await gql(app, OBLIGATIONS, { id }, p.admin)).data!.node).toEqual({
+      viewerCanSign: true,
+      currentVersion: { obligations: [{ team: { name: "好邻舍义警" }, squad: { name: squad.name } }, { team: null, squad: { name: squad.name } }] },
+    });
+
+    // Each side signs as itself; naming its side is allowed.
+    expect((await sign(officer, id, 1, "PARTNER")).data!.signAgreement.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await sign(officer, id, 1, "STATION")).data!.signAgreement.agreement.status).toBe("AWAITING_SIGNATURES");
+    expect((await sign(p.admin, id, 1, "PARTNER")).data!.signAgreement.agreement.status).toBe("ACTIVE");
+    expect((await gql(app, OBLIGATIONS, { id }, p.admin)).data!.node.viewerCanSign).toBe(false);
+    const missing = gid("Agreement", nobody);
+    expect((await sign(officer, missing, 1)).data!.signAgreement.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "agreementId"] }]);
+
+    const term = `mutation ($input: TerminateAgreementInput!) { terminateAgreement(input: $input) { agreement { status } userErrors { code field } } }`;
+    expect((await gql(app, term, { input: { agreementId: id, reason: "合作结束" } }, officer)).data!.terminateAgreement.agreement.status).toBe("TERMINATED");
+    expect((await gql(app, term, { input: { agreementId: id, reason: "再次终止" } }, p.admin)).data!.terminateAgreement).toEqual({ agreement: { status: "TERMINATED" }, userErrors: [] });
+    const revise = await gql(app, REVISE, { input: { agreementId: id, ...terms() } }, officer);
+    expect(revise.data!.reviseAgreement.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "agreementId"] }]);
+
+    // An expired agreement is neither revised nor terminated; recording its expiry twice counts once.
+    const short = await draft(p.id, { effectiveTo: new Date(Date.now() + 2 * DAY).toISOString() });
+    await sign(officer, short, 1);
+    await sign(p.admin, short, 1);
+    clock.advance(3 * DAY);
+    expect((await gql(app, REVISE, { input: { agreementId: short, ...terms({ effectiveTo: new Date(Date.now() + 30 * DAY).toISOString() }) } }, officer)).data!.reviseAgreement.userErrors).toEqual([
+      { code: "CONFLICT", field: ["input", "agreementId"] },
+    ]);
+    expect((await gql(app, term, { input: { agreementId: short, reason: "x" } }, officer)).data!.terminateAgreement.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "agreementId"] }]);
+    expect(await expireAgreements(clock.now())).toBeGreaterThanOrEqual(1);
+    expect(await expireAgreements(clock.now())).toBe(0);
+  });
+
+  it("the station's and the partner's lists of agreements show each only its own", async () => {
+    const [p, other] = [await newPartner(), await newPartner()];
+    const mine = await draft(p.id);
+    const theirs = await draft(other.id);
+    const STATION = `query ($id: ID!) { node(id: $id) { ... on Station { agreements(first: 100) { edges { node { id } } } } } }`;
+    const ids = async (token: string) => (await gql(app, STATION, { id: gid("Station", demo.fushan.id) }, token)).data!.node.agreements.edges.map((e: any) => e.node.id);
+    expect(await ids(officer)).toEqual(expect.arrayContaining([mine, theirs]));
+    expect(await ids(p.admin)).toEqual([mine]);
+    const PARTNER = `query ($id: ID!) { node(id: $id) { ... on Partner { agreements(first: 10) { edges { node { id } } } } } }`;
+    expect((await gql(app, PARTNER, { id: gid("Partner", p.id) }, p.admin)).data!.node.agreements.edges.map((e: any) => e.node.id)).toEqual([mine]);
+    expect((await gql(app, PARTNER, { id: gid("Partner", p.id) }, other.admin)).data!.node.agreements).toBeNull();
+  });
+
   it("rejects bad terms as VALIDATION errors", async () => {
+    const property = await newPartner();
     const res = await gql(app, DRAFT, {
       input: { partnerId: gid("Partner", property.id), ...terms({ effectiveTo: new Date(Date.now() - 2 * DAY).toISOString(), obligations: [{ kind: "PATROL_HOURS", quantity: 0, period: "MONTH" }] }) },
     }, officer);
@@ -150,15 +240,16 @@ describe("agreement workflow", () => {
 
 describe("rotation and fulfilment", () => {
   it("counts the partner's completed patrols, hours and publicity from real records", async () => {
-    // An active agreement for the property company (its own, so this test stands alone).
+    // A partner of its own with an active agreement, two of its people, and a volunteer of no partner.
+    const property = await newPartner("PROPERTY_MANAGEMENT");
+    const partnerAdmin = property.admin;
+    const { admin: otherPartnerAdmin } = await newPartner();
     const id = await draft(property.id);
     await sign(partnerAdmin, id, 1);
     await sign(officer, id, 1);
 
-    const affiliated = await prisma.volunteer.findMany({ where: { partnerId: property.id }, orderBy: { phone: "asc" }, take: 2 });
-    const outsider = await demo.volunteer("13800000101");
-    expect(outsider.partnerId).toBeNull();
-    const tokens = await tokensFor([...affiliated.map((v) => v.phone), outsider.phone]);
+    const affiliated = await createVolunteers(2, { teamId: demo.haolinshe.id, partnerId: property.id });
+    const outsider = await createVolunteer({ teamId: demo.haolinshe.id });
     const team = teamGid(demo.haolinshe.id);
     const patrol = await publishShift(app, leader, { teamId: team, title: "物业轮值巡逻", startsAt: inMinutes(10), endsAt: inMinutes(130), capacity: 5 });
     const publicity = await publishShift(app, leader, { teamId: team, kind: "PUBLICITY", title: "反诈宣传", startsAt: inMinutes(150), endsAt: inMinutes(210), capacity: 5 });
@@ -166,7 +257,7 @@ describe("rotation and fulfilment", () => {
     const rotation = await gql(app, `mutation ($input: AssignRotationInput!) { assignRotation(input: $input) { shifts { rotationPartner { name } } userErrors { code } } }`, {
       input: { stationId: gid("Station", demo.fushan.id), partnerIds: [gid("Partner", property.id)], shiftIds: [patrol.shift.id, publicity.shift.id] },
     }, officer);
-    expect(rotation.data!.assignRotation.shifts.map((s: any) => s.rotationPartner.name)).toEqual(["府山物业联合会", "府山物业联合会"]);
+    expect(rotation.data!.assignRotation.shifts.map((s: any) => s.rotationPartner.name)).toEqual([property.name, property.name]);
 
     const FILL = `mutation ($input: FillRotationSlotInput!) { fillRotationSlot(input: $input) { claim { id status } userErrors { code field } } }`;
     expect((await gql(app, FILL, { input: { shiftId: patrol.shift.id, volunteerId: gid("Volunteer", affiliated[0]!.id) } }, otherPartnerAdmin)).data!.fillRotationSlot.userErrors[0].code).toBe("FORBIDDEN");
@@ -181,7 +272,7 @@ describe("rotation and fulfilment", () => {
     }
     const pub = (await gql(app, FILL, { input: { shiftId: publicity.shift.id, volunteerId: gid("Volunteer", affiliated[0]!.id) } }, partnerAdmin)).data!.fillRotationSlot;
     expect(pub.userErrors).toEqual([]);
-    const outsiderRes = await gql(app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { id } userErrors { code message } } }`, { input: { shiftId: patrol.shift.id } }, tokens.get(outsider.phone));
+    const outsiderRes = await gql(app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { id } userErrors { code message } } }`, { input: { shiftId: patrol.shift.id } }, outsider.token);
     expect(outsiderRes.data!.claimShift.userErrors).toEqual([]);
     const outsiderClaim = outsiderRes.data!.claimShift.claim.id;
 
@@ -194,10 +285,10 @@ describe("rotation and fulfilment", () => {
     clock.advance(60 * 60_000);
     await gql(app, CHECK_OUT, { input: { claimId: pub.claim.id, method: "LEADER" } }, leader);
 
-    const at = (await prisma.shift.findUniqueOrThrow({ where: { id: raw(patrol.shift.id) } })).startsAt.toISOString();
+    const at = (await prisma.shift.findUniqueOrThrow({ where: { id: rawId(patrol.shift.id) } })).startsAt.toISOString();
     const q = `query ($id: ID!, $at: DateTime) { node(id: $id) { ... on Agreement { fulfilment(at: $at) { kind promised delivered percent status } } } }`;
     const f = (await gql(app, q, { id, at }, partnerAdmin)).data!.node.fulfilment;
-    const minutes = (await prisma.shiftClaim.findMany({ where: { id: { in: claims.map(raw) } } })).reduce((n, c) => n + c.minutesServed!, 0);
+    const minutes = (await prisma.shiftClaim.findMany({ where: { id: { in: claims.map(rawId) } } })).reduce((n, c) => n + c.minutesServed!, 0);
     expect(f.map((o: any) => [o.kind, o.promised, o.delivered])).toEqual([
       ["PATROL_PERSON_SHIFTS", 8, 2],
       ["PATROL_HOURS", 10, Math.round((minutes / 60) * 10) / 10],
@@ -214,6 +305,25 @@ describe("rotation and fulfilment", () => {
     expect(later[0].status).toBe("MISSED");
   });
 
+  it("the rotation is planned by the station's officers, with its own partners and shifts; a partner without an active agreement still takes its turn", async () => {
+    const nobody = "00000000-0000-7000-8000-000000000000";
+    const p = await newPartner();
+    const elsewhere = await createStation();
+    const foreignShift = await publishShift(app, elsewhere.officer.token, { teamId: teamGid(elsewhere.team.id), startsAt: inMinutes(60), endsAt: inMinutes(120) });
+    const ours = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(60), endsAt: inMinutes(120) });
+    const unassigned = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(200), endsAt: inMinutes(260) });
+    const ASSIGN = `mutation ($input: AssignRotationInput!) { assignRotation(input: $input) { shifts { rotationPartner { name } } userErrors { code field } } }`;
+    const assign = async (token: string, partnerIds: string[], shiftIds: string[]) =>
+      (await gql(app, ASSIGN, { input: { stationId: gid("Station", demo.fushan.id), partnerIds, shiftIds } }, token)).data!.assignRotation;
+    expect((await assign(leader, [gid("Partner", p.id)], [ours.shift.id])).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await assign(officer, [gid("Partner", p.id), gid("Partner", nobody)], [ours.shift.id])).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "partnerIds", "1"] }]);
+    expect((await assign(officer, [gid("Partner", p.id)], [foreignShift.shift.id])).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "shiftIds", "0"] }]);
+    expect(await assign(officer, [gid("Partner", p.id)], [ours.shift.id])).toEqual({ shifts: [{ rotationPartner: { name: p.name } }], userErrors: [] });
+    expect(await prisma.rotationSlot.findUniqueOrThrow({ where: { shiftId: rawId(ours.shift.id) } })).toMatchObject({ partnerId: p.id, agreementId: null });
+    const q = `query ($id: ID!) { node(id: $id) { ... on Shift { rotationPartner { name } } } }`;
+    expect((await gql(app, q, { id: unassigned.shift.id }, officer)).data!.node.rotationPartner).toBeNull();
+  });
+
   it("ranks the station's partners for officers with the same SQL for 2 or 4 partners; a partner sees only itself", async () => {
     const overview = `query ($id: ID!) { node(id: $id) { ... on Station { partnerFulfilment(first: 20) { edges { node { percent partner { name } obligations { kind percent status } } } } } } }`;
     const stationId = gid("Station", demo.fushan.id);
@@ -222,11 +332,8 @@ describe("rotation and fulfilment", () => {
       await sign(adminToken, id, 1);
       await sign(officer, id, 1);
     };
-    const hospital = await prisma.partner.findFirstOrThrow({ where: { name: "越城区中医院" } });
-    const school = await prisma.partner.findFirstOrThrow({ where: { name: "府山中学" } });
-    const adminOf = async (partnerId: string, phone: string) =>
-      (await createSession(prisma, (await prisma.account.create({ data: { phone, passwordHash: "x", roles: { create: { role: "PARTNER_ADMIN", partnerId } } } })).id)).token;
-    await activate(lawFirm.id, otherPartnerAdmin);
+    const [first, hospital, school] = [await newPartner(), await newPartner("HOSPITAL"), await newPartner("SCHOOL")];
+    await activate(first.id, first.admin);
     const count = async () => {
       const before = sqlStats.statements;
       const res = await gql(app, overview, { id: stationId }, officer);
@@ -234,13 +341,30 @@ describe("rotation and fulfilment", () => {
       return { statements: sqlStats.statements - before, rows: res.data!.node.partnerFulfilment.edges.length };
     };
     const small = await count();
-    await activate(hospital.id, await adminOf(hospital.id, "13700009998"));
-    await activate(school.id, await adminOf(school.id, "13700009997"));
+    await activate(hospital.id, hospital.admin);
+    await activate(school.id, school.admin);
     const large = await count();
     expect(large.rows).toBeGreaterThan(small.rows);
     expect(large.statements).toBe(small.statements);
 
-    const own = await gql(app, overview, { id: stationId }, partnerAdmin);
-    expect(new Set(own.data!.node.partnerFulfilment.edges.map((e: any) => e.node.partner.name))).toEqual(new Set(["府山物业联合会"]));
+    const own = await gql(app, overview, { id: stationId }, hospital.admin);
+    expect(own.data!.node.partnerFulfilment.edges.map((e: any) => e.node.partner.name)).toEqual([hospital.name]);
+  });
+  it("next year's agreement signed early reads SCHEDULED (已签署·待生效) until its start, and 本期履约 lists each partner once", async () => {
+    // The demo's property federation has next year's agreement awaiting its signature.
+    const property = await prisma.partner.findFirstOrThrow({ where: { name: "府山物业联合会" } });
+    const partnerAdmin = await signIn(app, DEMO_PHONES.partnerAdmin);
+    const next = await prisma.agreement.findFirstOrThrow({ where: { partnerId: property.id, status: "AWAITING_SIGNATURES", versions: { some: { effectiveFrom: { gt: new Date() } } } } });
+    const id = gid("Agreement", next.id);
+    expect((await sign(partnerAdmin, id, 1)).data!.signAgreement.agreement.status).toBe("SCHEDULED");
+    expect((await gql(app, AGREEMENT, { id }, officer)).data!.node.status).toBe("SCHEDULED");
+    const overview = `query ($id: ID!) { node(id: $id) { ... on Station { partnerFulfilment(first: 50) { edges { node { partner { name } } } } } } }`;
+    const names = (await gql(app, overview, { id: gid("Station", demo.fushan.id) }, officer)).data!.node.partnerFulfilment.edges.map((e: any) => e.node.partner.name);
+    expect(names).toContain("府山物业联合会");
+    expect(names.length).toBe(new Set(names).size);
+    // From its start date it is in effect without anyone acting.
+    const v = await prisma.agreementVersion.findFirstOrThrow({ where: { agreementId: next.id } });
+    clock.advance(v.effectiveFrom.getTime() - Date.now() + 60_000);
+    expect((await gql(app, AGREEMENT, { id }, officer)).data!.node.status).toBe("ACTIVE");
   });
 });

@@ -67,7 +67,7 @@ describe("patrol log in commit order", () => {
     const staying = subscribe(stayingWs, WATCH, { stationId, since: last });
     const ws1 = wsClient(app, officer);
     const first = subscribe(ws1, WATCH, { stationId, since: last });
-    await sleep(300);
+    await Promise.all([staying.ready, first.ready]); // both listen before the check-ins
 
     await gate.hold([dbId(slowClaim!)]);
     const slow = gql(app, CHECK_IN, { input: { claimId: slowClaim, method: "LEADER" } }, leader);

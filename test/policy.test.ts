@@ -88,18 +88,20 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "volunteer.register": (x) => ({ stationId: S[x].station }),
   "volunteer.manage": (x) => ({ person: person(x), stationId: S[x].station }),
   "volunteer.updateOwn": (x) => ({ volunteerId: person(x).volunteerId }),
+  "volunteer.readSharedPhone": (x) => ({ person: person(x), shared: true }),
   "account.manage": (x) => person(x),
   "shift.read": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "shift.publish": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "shift.manage": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "shift.claim": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
+  "shift.readGoing": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "shift.assign": (x) => ({ shift: { stationId: S[x].station, teamId: S[x].team, squadId: null }, person: person(x) }),
   "claim.read": (x) => ({ volunteerId: person(x).volunteerId, partnerId: S[x].partner, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "claim.cancel": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "claim.checkInSelf": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "claim.checkInOthers": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "patrol.watch": (x) => ({ stationId: S[x].station }),
-  "patrol.readEvent": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
+  "patrol.readEvent": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "goodDeed.submit": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
   "goodDeed.read": (x) => ({ stationId: S[x].station, teamId: S[x].team, submittedById: "acc-someone", volunteerId: person(x).volunteerId }),
   "goodDeed.review": (x) => ({ stationId: S[x].station }),
@@ -125,6 +127,17 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "agreement.actForPartner": (x) => ({ stationId: S[x].station, partnerId: S[x].partner }),
   "rotation.assign": (x) => ({ stationId: S[x].station }),
   "rotation.fill": (x) => ({ partner: { stationId: S[x].station, partnerId: S[x].partner }, person: person(x) }),
+  "audit.read": (x) => ({ stationId: S[x].station }),
+  "notification.read": (x) => ({ accountId: `acc-member-${x}` }),
+  "volunteer.setHomeGrid": (x) => ({ person: person(x), stationId: S[x].station }),
+  "bulletin.publish": (x) => ({ stationId: S[x].station }),
+  "bulletin.read": (x) => ({ stationId: S[x].station, public: false }),
+  "bulletin.readStats": (x) => ({ stationId: S[x].station }),
+  "mobilization.start": (x) => ({ stationId: S[x].station, leadersMayMobilize: true }),
+  "mobilization.read": (x) => ({ stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true }),
+  "mobilization.manage": (x) => ({ stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true }),
+  "mobilization.respond": (x) => ({ volunteerId: person(x).volunteerId, stationId: S[x].station }),
+  "responder.read": (x) => ({ volunteerId: person(x).volunteerId, mobilization: { stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true } }),
   "public.read": () => null,
 };
 
@@ -162,18 +175,20 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "volunteer.register": { own: "O Adm", other: "Adm" },
   "volunteer.manage": { own: "O Adm", other: "Adm" },
   "volunteer.updateOwn": { own: "", other: "" },
+  "volunteer.readSharedPhone": { own: "V SL TL O Adm", other: "Adm" },
   "account.manage": { own: "O Adm", other: "Adm" },
   "shift.read": { own: STAFF, other: "Adm" },
   "shift.publish": { own: "SL TL O Adm", other: "Adm" },
   "shift.manage": { own: "SL TL O Adm", other: "Adm" },
   "shift.claim": { own: "V SL", other: "" },
+  "shift.readGoing": { own: "V SL TL O Adm", other: "Adm" },
   "shift.assign": { own: "TL O Adm", other: "Adm" },
   "claim.read": { own: "SL TL O P Adm", other: "Adm" },
   "claim.cancel": { own: "SL TL O Adm", other: "Adm" },
   "claim.checkInSelf": { own: "SL TL O Adm", other: "Adm" },
   "claim.checkInOthers": { own: "SL TL O Adm", other: "Adm" },
-  "patrol.watch": { own: "TL O Adm", other: "Adm" },
-  "patrol.readEvent": { own: "TL O Adm", other: "Adm" },
+  "patrol.watch": { own: "SL TL O Adm", other: "Adm" },
+  "patrol.readEvent": { own: "SL TL O Adm", other: "Adm" },
   "goodDeed.submit": { own: "V SL TL O Adm", other: "Adm" },
   "goodDeed.read": { own: "TL O Adm", other: "Adm" },
   "goodDeed.review": { own: "O Adm", other: "Adm" },
@@ -199,6 +214,17 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "agreement.actForPartner": { own: "P Adm", other: "Adm" },
   "rotation.assign": { own: "O Adm", other: "Adm" },
   "rotation.fill": { own: "P Adm", other: "Adm" },
+  "audit.read": { own: "O Adm", other: "Adm" },
+  "notification.read": { own: "", other: "" },
+  "volunteer.setHomeGrid": { own: "", other: "" },
+  "bulletin.publish": { own: "O Adm", other: "Adm" },
+  "bulletin.read": { own: STAFF, other: "Adm" },
+  "bulletin.readStats": { own: "O Adm", other: "Adm" },
+  "mobilization.start": { own: "SL TL O Adm", other: "Adm" },
+  "mobilization.read": { own: STAFF, other: "Adm" },
+  "mobilization.manage": { own: "O Adm", other: "Adm" },
+  "mobilization.respond": { own: "", other: "" },
+  "responder.read": { own: "O Adm", other: "Adm" },
   "public.read": { own: "*", other: "*" },
 };
 
@@ -235,6 +261,13 @@ describe("the access policy", () => {
     expect(can(self, "claim.cancel", myClaim)).toBe(true);
     expect(can(self, "claim.checkInSelf", myClaim)).toBe(true);
     expect(can(self, "claim.checkInOthers", myClaim)).toBe(false);
+    expect(can(self, "volunteer.setHomeGrid", { person: me, stationId: A.station })).toBe(true);
+    expect(can(self, "volunteer.setHomeGrid", { person: me, stationId: S.other.station })).toBe(false);
+    expect(can(self, "mobilization.respond", { volunteerId: me.volunteerId, stationId: A.station })).toBe(true);
+    expect(can(self, "mobilization.respond", { volunteerId: me.volunteerId, stationId: S.other.station })).toBe(false);
+    expect(can(self, "notification.read", { accountId: "acc-me" })).toBe(true);
+    const myAnswer = { volunteerId: me.volunteerId, mobilization: { stationId: A.station, startedById: "acc-o", leadersMayMobilize: false } };
+    expect(can(self, "responder.read", myAnswer)).toBe(true);
     // ...but never manages their own account as an officer would.
     const selfOfficer = base({ ...self, officerStationIds: new Set([A.station]) });
     expect(can(selfOfficer, "account.manage", me)).toBe(false);
@@ -246,6 +279,35 @@ describe("the access policy", () => {
     expect(can(sl, "shift.publish", { stationId: A.station, teamId: A.team, squadId: null })).toBe(false);
     expect(can(sl, "shift.publish", { stationId: A.station, teamId: A.team, squadId: "squad-A2" })).toBe(false);
     expect(can(sl, "squad.removeMember", { stationId: A.station, teamId: A.team, squadId: A.squad, role: "LEADER" })).toBe(false);
+  });
+
+  it("keeps a squad leader's patrol watch inside their squad", () => {
+    const sl = ROLES.SL!;
+    expect(can(sl, "patrol.readEvent", { stationId: A.station, teamId: A.team, squadId: A.squad })).toBe(true);
+    expect(can(sl, "patrol.readEvent", { stationId: A.station, teamId: A.team, squadId: "squad-A2" })).toBe(false);
+    expect(can(sl, "patrol.readEvent", { stationId: A.station, teamId: A.team, squadId: null })).toBe(false);
+    // A plain member of the squad watches nothing.
+    expect(can(ROLES.V!, "patrol.watch", { stationId: A.station })).toBe(false);
+  });
+
+  it("shows a leader's phone to their team only when they consented, and to those who see it anyway", () => {
+    const leader = person("own");
+    expect(can(ROLES.V!, "volunteer.readSharedPhone", { person: leader, shared: false })).toBe(false);
+    expect(can(ROLES.V!, "volunteer.readSharedPhone", { person: leader, shared: true })).toBe(true);
+    expect(can(ROLES.P!, "volunteer.readSharedPhone", { person: leader, shared: true })).toBe(false);
+    expect(can(ROLES.TL!, "volunteer.readSharedPhone", { person: leader, shared: false })).toBe(true);
+    expect(can(ROLES.O!, "volunteer.readSharedPhone", { person: leader, shared: false })).toBe(true);
+    // A member of the station's other team does not see it, shared or not.
+    const otherTeam = base({ accountId: "acc-x", volunteerId: "vol-x", teams: new Map([[A.team2, { role: "MEMBER", stationId: A.station }]]) });
+    expect(can(otherTeam, "volunteer.readSharedPhone", { person: leader, shared: true })).toBe(false);
+  });
+
+  it("names who else is going only to those who may claim or run the shift", () => {
+    const squadShift = { stationId: A.station, teamId: A.team, squadId: "squad-A2" };
+    expect(can(ROLES.V!, "shift.readGoing", squadShift)).toBe(false);
+    expect(can(ROLES.V!, "shift.readGoing", { ...squadShift, squadId: null })).toBe(true);
+    expect(can(ROLES.TL!, "shift.readGoing", squadShift)).toBe(true);
+    expect(can(ROLES.P!, "shift.readGoing", { ...squadShift, squadId: null })).toBe(false);
   });
 
   it("lets leaders remove members but only officers remove leaders, squad leaders included", () => {
@@ -266,6 +328,25 @@ describe("the access policy", () => {
     expect(can(ROLES.O!, "account.manage", twoStations)).toBe(false);
     expect(can(ROLES.O!, "account.manage", { ...person("own"), hasGrantedRole: true })).toBe(false);
     expect(can(ROLES.Adm!, "account.manage", twoStations)).toBe(true);
+  });
+
+  it("shows entries of the audit log that belong to no station (sign-ins) to administrators only", () => {
+    for (const [role, v] of Object.entries(ROLES)) expect(can(v, "audit.read", { stationId: null }), role).toBe(role === "Adm");
+  });
+
+  it("lets leaders call up and run their own call-ups only where the station allows it", () => {
+    const closed = { stationId: A.station, leadersMayMobilize: false };
+    for (const r of ["SL", "TL"]) expect(can(ROLES[r]!, "mobilization.start", closed), r).toBe(false);
+    expect(can(ROLES.O!, "mobilization.start", closed)).toBe(true);
+    const own = { stationId: A.station, startedById: "acc-tl", leadersMayMobilize: true };
+    expect(can(ROLES.TL!, "mobilization.manage", own)).toBe(true);
+    expect(can(ROLES.TL!, "mobilization.manage", { ...own, leadersMayMobilize: false })).toBe(false);
+    expect(can(ROLES.SL!, "mobilization.manage", own)).toBe(false);
+    expect(can(ROLES.O!, "mobilization.manage", { ...own, leadersMayMobilize: false })).toBe(true);
+  });
+
+  it("shows a public bulletin to anyone", () => {
+    for (const v of Object.values(ROLES)) expect(can(v, "bulletin.read", { stationId: S.other.station, public: true })).toBe(true);
   });
 
   it("shows a published board to anyone and a withdrawn one only to the station", () => {

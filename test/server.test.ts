@@ -1,7 +1,13 @@
+import { randomBytes } from "node:crypto";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { gql, startApp } from "./support/client.js";
+import { createStation, gid } from "./support/fixtures.js";
 
+const root = path.resolve(import.meta.dirname, "..");
 let app: App;
 beforeAll(async () => {
   app = await startApp();
@@ -24,9 +30,38 @@ describe("server", () => {
     }
   });
 
-  it("does not serve files outside the web build", async () => {
-    const res = await fetch(`${app.url}/..%2f..%2fpackage.json`);
-    expect(await res.text()).not.toContain('"packageManager"');
+  it("does not serve files outside the web build: a path that climbs out gets the app shell", async () => {
+    const shell = await (await fetch(`${app.url}/`)).text();
+    // A file right beside web/dist, and the repository's package.json two levels up.
+    const canary = `canary-${randomBytes(4).toString("hex")}.txt`;
+    const secret = `outside web/dist ${randomBytes(8).toString("hex")}`;
+    await writeFile(path.join(root, "web", canary), secret);
+    try {
+      const pkg = await readFile(path.join(root, "package.json"), "utf8");
+      for (const p of [
+        `/..%2f${canary}`,
+        `/%2e%2e/${canary}`,
+        `/assets/..%2f..%2f${canary}`,
+        `/..%5c${canary}`,
+        `/..%2f..%2fpackage.json`,
+        `/%2e%2e%2f%2e%2e%2fpackage.json`,
+        `/%2f${root.slice(1)}%2fpackage.json`,
+      ]) {
+        const res = await fetch(`${app.url}${p}`);
+        const body = await res.text();
+        expect(body, p).not.toContain(secret);
+        expect(body, p).not.toBe(pkg);
+        // Refused outright, or answered like any unknown client route.
+        if (res.status === 200) {
+          expect(res.headers.get("content-type"), p).toMatch(/text\/html/);
+          expect(body, p).toBe(shell);
+        } else {
+          expect([400, 403, 404], p).toContain(res.status);
+        }
+      }
+    } finally {
+      await rm(path.join(root, "web", canary), { force: true });
+    }
   });
 
   it("rejects queries nested deeper than the limit", async () => {
@@ -47,5 +82,33 @@ describe("server", () => {
       expect(res.status).toBe(400);
     }
     expect((await fetch(`${app.url}/health`)).status).toBe(200);
+  });
+
+  it("masks unexpected errors: a failure inside the database answers 'Unexpected error.' with no detail", async () => {
+    const { station, officer } = await createStation();
+    const detail = `internal detail ${randomBytes(6).toString("hex")}`;
+    // A trigger only this test fires makes the station's update fail the way a bug would.
+    const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`CREATE FUNCTION linshe_test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${detail}'; END $$`);
+      await db.query(`CREATE TRIGGER linshe_test_fail BEFORE UPDATE ON "Station" FOR EACH ROW WHEN (NEW.id = '${station.id}') EXECUTE FUNCTION linshe_test_fail()`);
+      const res = await gql(
+        app,
+        `mutation ($input: UpdateStationSettingsInput!) { updateStationSettings(input: $input) { station { checkInRadiusMeters } userErrors { code } } }`,
+        { input: { stationId: gid("Station", station.id), checkInRadiusMeters: 800 } },
+        officer.token,
+      );
+      expect(res.data?.updateStationSettings ?? null).toBeNull();
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors![0]!.message).toBe("Unexpected error.");
+      expect(res.errors![0]!.path).toEqual(["updateStationSettings"]);
+      const text = JSON.stringify(res);
+      expect(text).not.toContain(detail);
+      expect(text).not.toMatch(/\bat \S+ \(|node_modules|\.ts:\d+|prisma|P2\d{3}|stack|originalError/i);
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS linshe_test_fail ON "Station"; DROP FUNCTION IF EXISTS linshe_test_fail()`);
+      await db.end();
+    }
   });
 });

@@ -159,3 +159,24 @@ describe("accounts officers look after", () => {
     expect(await me(token)).toBe(member.volunteer.phone); // the session itself goes on
   });
 });
+
+describe("the socket sweep", () => {
+  it("leaves alone a socket that opened while it was asking the database", async () => {
+    const { sweepSockets, trackSocket } = await import("../api/src/graphql/socket-sessions.js");
+    const { createSession } = await import("../api/src/auth/sessions.js");
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: "13800000190" } });
+    const fake = () => {
+      const s = { closed: null as number | null, once: () => s, close: (code: number) => void (s.closed = code), terminate: () => void (s.closed = -1) };
+      return s;
+    };
+    const [a, b] = [fake(), fake()];
+    const [sa, sb] = [await createSession(prisma, account.id), await createSession(prisma, account.id)];
+    trackSocket(a as never, account.id, sa.sessionId, null);
+    const sweep = sweepSockets();
+    trackSocket(b as never, account.id, sb.sessionId, null);
+    await sweep;
+    expect([a.closed, b.closed]).toEqual([null, null]);
+    await sweepSockets();
+    expect(b.closed).toBeNull();
+  });
+});

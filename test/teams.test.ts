@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { gql, signIn, startApp, type GqlResponse } from "./support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { createAccount, createSquad, createStation, createTeam, createVolunteer, createVolunteers, DEMO_PHONES, freshPhone, gid, seedDemoData } from "./support/fixtures.js";
 
 let app: App;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
@@ -26,33 +26,37 @@ const PERSON = `query ($id: ID!) { node(id: $id) { ... on Volunteer { displayNam
 
 describe("personal data", () => {
   it("is shown in full to the person, their leaders and their station's officers, masked to others", async () => {
-    const target = await demo.volunteer("13800000150"); // a member of 好邻舍义警
-    const id = gid("Volunteer", target.id);
-    const asOther = await gql(app, PERSON, { id }, tokens.volunteer);
-    expect(asOther.data!.node).toEqual({
-      displayName: target.displayName,
-      name: target.name[0] + "*".repeat([...target.name].length - 1),
-      phone: "138****0150",
-      idNumber: `${target.idNumber!.slice(0, 3)}***********${target.idNumber!.slice(-4)}`,
+    const [target, peer] = await createVolunteers(2, { teamId: demo.haolinshe.id });
+    const id = gid("Volunteer", target!.id);
+    const masked = {
+      displayName: target!.displayName,
+      name: target!.name[0] + "*".repeat([...target!.name].length - 1),
+      phone: `${target!.phone.slice(0, 3)}****${target!.phone.slice(-4)}`,
+      idNumber: `${target!.idNumber.slice(0, 3)}***********${target!.idNumber.slice(-4)}`,
       viewerCanSeePersonalData: false,
-    });
-    for (const who of ["officer", "leader"]) {
-      const full = await gql(app, PERSON, { id }, tokens[who]);
-      expect(full.data!.node).toMatchObject({ name: target.name, phone: target.phone, idNumber: target.idNumber, viewerCanSeePersonalData: true });
+    };
+    // Another volunteer of the team and the station's partner contact see it masked; another
+    // station's officer does not see the person at all.
+    for (const token of [peer!.token, tokens.partner!]) {
+      expect((await gql(app, PERSON, { id }, token)).data!.node).toEqual(masked);
     }
-    const self = await signIn(app, target.phone);
-    expect((await gql(app, PERSON, { id }, self)).data!.node.phone).toBe(target.phone);
+    expect(await gql(app, PERSON, { id }, tokens.otherOfficer)).toEqual({ data: { node: null } });
+    const full = { displayName: target!.displayName, name: target!.name, phone: target!.phone, idNumber: target!.idNumber, viewerCanSeePersonalData: true };
+    for (const token of [tokens.officer!, tokens.leader!, target!.token]) {
+      expect((await gql(app, PERSON, { id }, token)).data!.node).toEqual(full);
+    }
+    // A member of the team who is an officer of another station still sees it masked here.
+    await prisma.accountRole.create({ data: { accountId: peer!.accountId, role: "OFFICER", stationId: (await createStation()).station.id } });
+    expect((await gql(app, PERSON, { id }, peer!.token)).data!.node).toEqual(masked);
   });
 
   it("lets a squad leader see their squad's members but not other squads'", async () => {
-    const squad = demo.squads[0]!;
-    const members = await prisma.squadMembership.findMany({ where: { squadId: squad.id }, include: { volunteer: true } });
-    const leader = members.find((m) => m.role === "LEADER")!.volunteer;
-    const member = members.find((m) => m.role === "MEMBER")!.volunteer;
-    const outsider = await prisma.volunteer.findFirstOrThrow({ where: { squads: { some: { squadId: demo.squads[1]!.id, role: "MEMBER" } } } });
-    const token = await signIn(app, leader.phone);
-    expect((await gql(app, PERSON, { id: gid("Volunteer", member.id) }, token)).data!.node.phone).toBe(member.phone);
-    expect((await gql(app, PERSON, { id: gid("Volunteer", outsider.id) }, token)).data!.node.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+    const [squad, other] = [await createSquad(demo.haolinshe.id), await createSquad(demo.haolinshe.id)];
+    const squadLeader = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squad.id], squadRole: "LEADER" });
+    const member = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squad.id] });
+    const outsider = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [other.id] });
+    expect((await gql(app, PERSON, { id: gid("Volunteer", member.id) }, squadLeader.token)).data!.node.phone).toBe(member.phone);
+    expect((await gql(app, PERSON, { id: gid("Volunteer", outsider.id) }, squadLeader.token)).data!.node.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
   });
 });
 
@@ -261,6 +265,150 @@ describe("management mutations", () => {
     expect(code.data!.activateAccount.userErrors[0].code).toBe("CONFLICT");
     expect(await prisma.account.findUniqueOrThrow({ where: { phone: known } })).toEqual(account);
   });
+  it("registration checks the team, its squads and the partner", async () => {
+    const nobody = "00000000-0000-7000-8000-000000000000";
+    const partner = await prisma.partner.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const foreignPartner = await prisma.partner.create({ data: { stationId: demo.changqing.id, name: `长庆测试单位${freshPhone()}`, kind: "OTHER" } });
+    const foreignSquad = await createSquad(demo.committee.id);
+    const base = { teamId: gid("Team", demo.haolinshe.id), name: "张" };
+    const register = async (input: Record<string, unknown>) => (await gql(app, REGISTER, { input: { ...base, phone: freshPhone(), ...input } }, tokens.officer)).data!.registerVolunteer;
+    expect((await register({ teamId: gid("Team", nobody) })).userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "teamId"] }]);
+    expect((await register({ squadIds: [gid("Squad", demo.squads[0]!.id), gid("Squad", foreignSquad.id)] })).userErrors).toEqual([
+      { code: "NOT_FOUND", message: expect.any(String), field: ["input", "squadIds", "1"] },
+    ]);
+    expect((await register({ partnerId: gid("Partner", foreignPartner.id) })).userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "partnerId"] }]);
+    const ok = await register({ partnerId: gid("Partner", partner.id) });
+    expect(ok).toMatchObject({ enrollment: { displayName: "张", status: "PENDING" }, userErrors: [] });
+    expect(await prisma.enrollment.findUniqueOrThrow({ where: { id: Buffer.from(ok.enrollment.id, "base64").toString().split(":")[1]! } })).toMatchObject({ partnerId: partner.id });
+  });
+
+  it("masks a one-character name fully, and shows no ID number where there is none", async () => {
+    const [person, other] = await createVolunteers(2, { teamId: demo.haolinshe.id });
+    await prisma.volunteer.update({ where: { id: person!.id }, data: { name: "张", idNumber: null } });
+    expect((await gql(app, PERSON, { id: gid("Volunteer", person!.id) }, other!.token)).data!.node).toMatchObject({ name: "*", idNumber: null });
+    // Privacy settings are a volunteer's own.
+    expect((await gql(app, `mutation { updateMyPrivacy(input: { publicRanking: false }) { userErrors { code } } }`, {}, tokens.officer)).data!.updateMyPrivacy.userErrors).toEqual([
+      { code: "FORBIDDEN" },
+    ]);
+  });
+});
+
+describe("squads", () => {
+  const UPDATE_SQUAD = `mutation ($input: UpdateSquadInput!) { updateSquad(input: $input) { squad { name specialty description } userErrors { code field } } }`;
+  const REMOVE = `mutation ($input: RemoveSquadMemberInput!) { removeSquadMember(input: $input) { squad { name } userErrors { code field } } }`;
+
+  it("the squad's leader, the team's leaders and officers edit a squad; a duplicate name is a CONFLICT", async () => {
+    const [squad, other] = [await createSquad(demo.haolinshe.id, "TRAFFIC"), await createSquad(demo.haolinshe.id)];
+    const squadLeader = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squad.id], squadRole: "LEADER" });
+    const otherLeader = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [other.id], squadRole: "LEADER" });
+    const member = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squad.id] });
+    const update = async (token: string, input: Record<string, unknown>) => (await gql(app, UPDATE_SQUAD, { input: { squadId: gid("Squad", squad.id), ...input } }, token)).data!.updateSquad;
+    for (const token of [member.token, otherLeader.token]) {
+      expect((await update(token, { name: "越权改名" })).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    }
+    expect((await update(tokens.otherOfficer!, { name: "越权改名" })).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "squadId"] }]); // another station's
+    const name = `${squad.name}·路口劝导`;
+    expect(await update(squadLeader.token, { name, description: "早晚高峰路口劝导" })).toEqual({
+      squad: { name, specialty: "TRAFFIC", description: "早晚高峰路口劝导" },
+      userErrors: [],
+    });
+    expect((await update(tokens.leader!, { specialty: "NIGHT_PATROL" })).squad.specialty).toBe("NIGHT_PATROL");
+    expect((await update(tokens.officer!, { name: other.name })).userErrors).toEqual([{ code: "CONFLICT", field: ["input", "name"] }]);
+    expect((await update(tokens.officer!, { name: "" })).userErrors).toEqual([{ code: "VALIDATION", field: ["input", "name"] }]);
+    expect((await gql(app, UPDATE_SQUAD, { input: { squadId: gid("Squad", "00000000-0000-7000-8000-000000000000"), name: "x" } }, tokens.officer)).data!.updateSquad.userErrors).toEqual([
+      { code: "NOT_FOUND", field: ["input", "squadId"] },
+    ]);
+    expect((await prisma.squad.findUniqueOrThrow({ where: { id: squad.id } })).name).toBe(name);
+  });
+
+  it("a squad's leader removes a member from the squad, who stays in the team; a member cannot", async () => {
+    const squad = await createSquad(demo.haolinshe.id);
+    const squadLeader = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squad.id], squadRole: "LEADER" });
+    const [a, b] = await createVolunteers(2, { teamId: demo.haolinshe.id, squadIds: [squad.id] });
+    const remove = async (token: string, volunteerId: string) => (await gql(app, REMOVE, { input: { squadId: gid("Squad", squad.id), volunteerId: gid("Volunteer", volunteerId) } }, token)).data!.removeSquadMember;
+    expect((await remove(b!.token, a!.id)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect(await remove(squadLeader.token, a!.id)).toEqual({ squad: { name: squad.name }, userErrors: [] });
+    expect(await prisma.squadMembership.count({ where: { squadId: squad.id, volunteerId: a!.id } })).toBe(0);
+    expect(await prisma.teamMembership.count({ where: { teamId: demo.haolinshe.id, volunteerId: a!.id } })).toBe(1);
+    expect((await remove(squadLeader.token, a!.id)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "volunteerId"] }]);
+    expect((await remove(tokens.officer!, b!.id)).userErrors).toEqual([]);
+  });
+});
+
+describe("who the viewer is", () => {
+  const ROLES = `{ viewer { roleNames roles { role station { name } team { name } squad { name } partner { name } } stations { name } } }`;
+
+  it("names each role with where it applies: a squad leader, a partner's contact, an admin", async () => {
+    const squad = await createSquad(demo.haolinshe.id);
+    const squadLeader = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squad.id], squadRole: "LEADER" });
+    const asLeader = (await gql(app, ROLES, {}, squadLeader.token)).data!.viewer;
+    expect(asLeader.roleNames.sort()).toEqual(["LEADER", "VOLUNTEER"]);
+    expect(asLeader.roles).toEqual([
+      { role: "LEADER", station: { name: "府山派出所" }, team: { name: "好邻舍义警" }, squad: { name: squad.name }, partner: null },
+      { role: "VOLUNTEER", station: null, team: null, squad: null, partner: null },
+    ]);
+    const asPartner = (await gql(app, ROLES, {}, tokens.partner)).data!.viewer;
+    expect(asPartner.roles).toEqual([{ role: "PARTNER_ADMIN", station: { name: "府山派出所" }, team: null, squad: null, partner: { name: expect.any(String) } }]);
+
+    const admin = await createAccount({ role: "ADMIN" });
+    const asAdmin = (await gql(app, ROLES, {}, admin.token)).data!.viewer;
+    expect(asAdmin.roleNames).toEqual(["ADMIN"]);
+    const all = await prisma.station.count();
+    expect(asAdmin.stations).toHaveLength(all);
+    const paged = await gql(app, `{ stations(first: 100) { edges { node { name viewerIsOfficer } } } }`, {}, admin.token);
+    expect(paged.data!.stations.edges).toHaveLength(all);
+    expect(paged.data!.stations.edges.every((e: any) => e.node.viewerIsOfficer)).toBe(true);
+  });
+});
+
+describe("membership rules", () => {
+  const ADD = `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { membership { role } userErrors { code field } } }`;
+  const REMOVE = `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { name } userErrors { code field } } }`;
+  const ADD_SQUAD = `mutation ($input: AddSquadMemberInput!) { addSquadMember(input: $input) { membership { role } userErrors { code field } } }`;
+  const SET_LEADER = `mutation ($input: SetSquadLeaderInput!) { setSquadLeader(input: $input) { membership { role } userErrors { code field } } }`;
+  const nobody = "00000000-0000-7000-8000-000000000000";
+
+  it("check who asks and that the team, squad and volunteer exist", async () => {
+    const team = gid("Team", demo.haolinshe.id);
+    const squad = await createSquad(demo.haolinshe.id);
+    const squadLeader = await createVolunteer({ teamId: demo.haolinshe.id, squadIds: [squad.id], squadRole: "LEADER" });
+    // newcomer: of the station (another team), not of 好邻舍义警.
+    const [member, newcomer] = [await createVolunteer({ teamId: demo.haolinshe.id }), await createVolunteer({ teamId: (await createTeam(demo.fushan.id)).id })];
+    const coLeader = await createVolunteer({ teamId: demo.haolinshe.id, teamRole: "LEADER" });
+    const run = async (m: string, input: Record<string, unknown>, token: string) => Object.values((await gql(app, m, { input }, token)).data!)[0] as any;
+    const v = (p: { id: string }) => gid("Volunteer", p.id);
+
+    expect((await run(ADD, { teamId: team, volunteerId: v(newcomer) }, member.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await run(ADD, { teamId: team, volunteerId: gid("Volunteer", nobody) }, tokens.leader!)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "volunteerId"] }]);
+    expect((await run(ADD, { teamId: gid("Team", nobody), volunteerId: v(newcomer) }, tokens.leader!)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "teamId"] }]);
+    expect((await run(REMOVE, { teamId: team, volunteerId: v(coLeader) }, member.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await run(REMOVE, { teamId: team, volunteerId: v(newcomer) }, tokens.leader!)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "volunteerId"] }]);
+    // A leader does not remove a co-leader; an officer does.
+    expect((await run(REMOVE, { teamId: team, volunteerId: v(coLeader) }, tokens.leader!)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await run(REMOVE, { teamId: team, volunteerId: v(coLeader) }, tokens.officer!)).userErrors).toEqual([]);
+
+    expect((await run(ADD_SQUAD, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, member.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect((await run(ADD_SQUAD, { squadId: gid("Squad", nobody), volunteerId: v(member) }, tokens.leader!)).userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "squadId"] }]);
+    // A squad leader adds nobody (that would widen their own view of personal data); the team's leader does.
+    expect((await run(ADD_SQUAD, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, squadLeader.token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    expect(await run(ADD_SQUAD, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, tokens.leader!)).toEqual({ membership: { role: "MEMBER" }, userErrors: [] });
+    // Only officers choose a squad's leader, from the team's members.
+    for (const token of [squadLeader.token, tokens.leader!]) {
+      expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, token)).userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    }
+    expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(newcomer) }, tokens.officer!)).userErrors).toEqual([{ code: "CONFLICT", field: ["input", "volunteerId"] }]);
+    expect((await run(SET_LEADER, { squadId: gid("Squad", squad.id), volunteerId: v(member) }, tokens.officer!)).membership).toEqual({ role: "LEADER" });
+    const roles = await prisma.squadMembership.findMany({ where: { squadId: squad.id }, select: { volunteerId: true, role: true } });
+    expect(new Map(roles.map((r) => [r.volunteerId, r.role]))).toEqual(new Map([[squadLeader.id, "MEMBER"], [member.id, "LEADER"]]));
+
+    const lost = await gql(app, CREATE_TEAM, { input: { stationId: gid("Station", nobody), name: "无处可去" } }, tokens.officer);
+    expect(lost.data!.createTeam.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "stationId"] }]);
+    const sibling = await createTeam(demo.fushan.id);
+    const rename = await gql(app, `mutation ($input: UpdateTeamInput!) { updateTeam(input: $input) { userErrors { code field } } }`, {
+      input: { teamId: gid("Team", sibling.id), name: "好邻舍义警" },
+    }, tokens.officer);
+    expect(rename.data!.updateTeam.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "name"] }]);
+  });
 });
 
 describe("connections", () => {
@@ -293,7 +441,8 @@ describe("connections", () => {
   });
 
   it("answers teams → squads → members with a bounded number of SQL statements, whatever the page size", async () => {
-    const q = `query ($first: Int!) { stations(first: 5) { edges { node { name teams(first: 10) { edges { node { name viewerCanManage
+    // Pages small enough for the operation cost limit (1 × 5 × 20 × 50 memberships at most).
+    const q = `query ($first: Int!) { stations(first: 1) { edges { node { name teams(first: 5) { edges { node { name viewerCanManage
       squads(first: 20) { edges { node { name specialty viewerCanManage members(first: $first) { totalCount edges { node { role volunteer { displayName phone } } } } } } } } } } } } } }`;
     const count = async (first: number) => {
       const before = sqlStats.statements;

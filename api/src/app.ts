@@ -1,18 +1,24 @@
 // One HTTP server: /graphql (HTTP + graphql-ws WebSocket), the operator's routes (/livez, /readyz,
 // /health, /metrics: server/ops.ts), and the built web app at /.
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { createYoga, type Plugin } from "graphql-yoga";
+import { MessageType, stringifyMessage } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
-import type { ExecutionArgs } from "graphql";
+import { GraphQLError, type ExecutionArgs } from "graphql";
 import { bearer } from "./auth/tokens.js";
 import { viewerFromToken, type Viewer } from "./auth/viewer.js";
 import { config } from "./config.js";
 import { createContext } from "./context.js";
-import { depthLimitRule, enforcePageSizeLimit } from "./graphql/limits.js";
+import { bodyLimitExceptUploads, isMultipart, MULTIPART_OVERHEAD } from "./graphql/body-limit.js";
+import { armorPlugin, effectiveCost, effectiveCostLimit, enforcePageSizeLimit, limitError, mutationRateLimit, noIntrospection } from "./graphql/limits.js";
+import { socketDocument, trustedDocumentsPlugin } from "./graphql/trusted-documents.js";
+import { admitSocket, admitSubscription, countSocket, forgetSocketContext, rememberSocketContext } from "./graphql/socket-limits.js";
+import { checkOrigin, clientAddress, originAllowed, securityHeaders } from "./server/security.js";
 import { publicCachePlugin } from "./graphql/public-cache.js";
 import { operationKey, subscribeShared } from "./graphql/shared-subscriptions.js";
 import { localizeUnavailable, maskError } from "./graphql/unavailable.js";
@@ -21,10 +27,12 @@ import { log, safeError, yogaLogger } from "./log.js";
 import { lifecycle } from "./server/lifecycle.js";
 import { requestObservability } from "./server/observability.js";
 import { handleOps } from "./server/ops.js";
+import { handleCalendar } from "./modules/notification/calendar.js";
+import { sendFile } from "./server/static-files.js";
 import { startServing, stopServing } from "./server/serving.js";
 import { drainer } from "./server/drain.js";
-import { localeFrom, type Locale } from "./i18n.js";
-import { localizeErrors } from "./graphql/localize.js";
+import { localeFrom, msg, type Locale } from "./i18n.js";
+import { localizeErrors, localizeResponses, localizeResult } from "./graphql/localize.js";
 import { startSocketSessions, trackSocket } from "./graphql/socket-sessions.js";
 import { schema } from "./schema/index.js";
 
@@ -37,9 +45,13 @@ interface ServerContext {
   wsLocale?: Locale;
 }
 
-const depthLimit: Plugin = {
-  onValidate({ addValidationRule }) {
-    addValidationRule(depthLimitRule(config.maxDepth));
+/** The header the web app sends on every request; browsers cannot add it across origins without CORS. */
+export const CSRF_HEADER = "x-graphql-yoga-csrf";
+
+/** Subscriptions run over the WebSocket only, where they are counted and capped. */
+const subscriptionsOverSocketOnly: Plugin = {
+  onSubscribe({ setResultAndStopExecution }) {
+    setResultAndStopExecution({ errors: [new GraphQLError(msg("订阅请使用 WebSocket（/graphql）", "Subscribe over the WebSocket at /graphql"), { extensions: { code: "BAD_REQUEST", http: { status: 400 } } })] });
   },
 };
 
@@ -52,9 +64,33 @@ export function createGraphQL() {
     // Database unavailability answers 503 SERVICE_UNAVAILABLE; other unexpected errors are masked.
     maskedErrors: { maskError },
     logging: yogaLogger,
-    plugins: [requestObservability(), depthLimit, publicCachePlugin(), localizeErrors(), localizeUnavailable()],
+    // Larger bodies get 413 before they are parsed (Content-Length, or counted while read): yoga holds
+    // uploads to MAX_UPLOAD_BYTES, bodyLimitExceptUploads everything else to MAX_BODY_BYTES.
+    maxRequestBodySize: config.maxUploadBytes + MULTIPART_OVERHEAD,
+    cors: (request, serverContext) => {
+      const ctx = serverContext as ServerContext | undefined;
+      const origin = request.headers.get("origin");
+      if (!origin || !ctx?.req || !originAllowed(ctx.req, origin)) return false;
+      return { origin: [origin], credentials: false, methods: ["GET", "POST"], allowedHeaders: ["authorization", "content-type", "accept-language", "x-request-id", CSRF_HEADER], maxAge: 600 };
+    },
+    plugins: [
+      requestObservability(),
+      bodyLimitExceptUploads(config.maxBodyBytes),
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      trustedDocumentsPlugin(),
+      armorPlugin(config.limits, { suggestions: config.introspection }),
+      ...(config.introspection ? [] : [noIntrospection()]),
+      subscriptionsOverSocketOnly,
+      // Before execution: the cost with the real page sizes, then the account's mutation budget.
+      effectiveCostLimit(config.limits.maxCost),
+      mutationRateLimit(),
+      publicCachePlugin(),
+      localizeErrors(),
+      localizeUnavailable(),
+      localizeResponses(),
+    ],
     context: async ({ request, req, wsViewer, wsLocale }) => {
-      const address = req?.socket?.remoteAddress ?? null;
+      const address = clientAddress(req);
       if (wsViewer !== undefined) return createContext(wsViewer, wsLocale ?? "zh", address);
       return createContext(await viewerFromToken(bearer(request.headers.get("authorization"))), localeFrom(request.headers.get("accept-language")), address);
     },
@@ -76,12 +112,15 @@ export async function buildApp() {
   const server = createServer((req, res) => {
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
+      securityHeaders(req, res, url.pathname);
       if (handleOps(req, res, url.pathname)) return;
+      if (handleCalendar(req, res, url.pathname)) return;
       if (url.pathname === "/graphql") {
+        if (!checkOrigin(req, res)) return;
         if (tooLargeUpload(req)) return void tooLarge(res);
         return void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));
       }
-      return serveWeb(url.pathname, res);
+      return serveWeb(url.pathname, req, res);
     } catch (e) {
       failed(res, e);
     }
@@ -90,15 +129,29 @@ export async function buildApp() {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
     else socket.destroy();
   });
-  const wss = new WebSocketServer({ server, path: "/graphql" });
+  const wss = new WebSocketServer({
+    server,
+    path: "/graphql",
+    maxPayload: config.maxBodyBytes,
+    // A browser page of a foreign origin may not open the socket; nor may one address open too many.
+    verifyClient: ({ req }, done) => {
+      const refused = admitSocket(req);
+      if (refused) done(false, refused.status, refused.reason);
+      else done(true);
+    },
+  });
   wss.on("error", (e) => log.warn({ err: safeError(e) }, "websocket server error"));
-  wss.on("connection", (socket) => socket.on("error", (e) => log.warn({ err: safeError(e) }, "websocket error")));
+  wss.on("connection", (socket, req) => {
+    countSocket(socket, req);
+    socket.on("error", (e) => log.warn({ err: safeError(e) }, "websocket error"));
+  });
   const drain = drainer(server, wss);
   const stopSocketSessions = startSocketSessions();
   useServer<Record<string, unknown>, { viewer?: Viewer | null; locale?: Locale; request: IncomingMessage; socket: WebSocket }>(
     {
       // An unknown, expired or revoked token closes the socket (4403); no token allows only public data.
       onConnect: async (ctx) => {
+        rememberSocketContext(ctx);
         ctx.extra.locale = ctx.connectionParams?.locale === "en" ? "en" : "zh";
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         if (header === undefined || header === null || header === "") {
@@ -111,35 +164,87 @@ export async function buildApp() {
         if (viewer.sessionId) trackSocket(ctx.extra.socket, viewer.accountId, viewer.sessionId, viewer.sessionExpiresAt);
         return true;
       },
-      execute: (args: ExecutionArgs) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
-      subscribe: (args: ExecutionArgs) => {
+      onClose: (ctx) => forgetSocketContext(ctx),
+      // Whatever throws here would close the socket with 4500 and the error's own message: it becomes
+      // this operation's masked error instead, and the socket stays open.
+      execute: async (args: ExecutionArgs) => {
+        try {
+          return (await (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args)) as never;
+        } catch (e) {
+          return { errors: [socketError(e)] } as never;
+        }
+      },
+      subscribe: async (args: ExecutionArgs) => {
         const { key } = args.rootValue as { key: string };
-        return subscribeShared({ ...args, rootValue: undefined }, key) as never;
+        try {
+          return (await subscribeShared({ ...args, rootValue: undefined }, key)) as never;
+        } catch (e) {
+          return { errors: [socketError(e)] } as never;
+        }
       },
       onSubscribe: async (ctx, _id, params) => {
-        const { schema: s, execute, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          wsViewer: ctx.extra.viewer ?? null,
-          wsLocale: ctx.extra.locale ?? "zh",
-          params,
-        });
-        const args: ExecutionArgs = {
-          schema: s,
-          operationName: params.operationName,
-          document: parse(params.query),
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          // Queries and mutations over the socket run as over HTTP; subscriptions share each event's
-          // execution between subscriptions with the same operation and viewer.
-          rootValue: { execute, key: operationKey(params.query, params.operationName, params.variables, ctx.extra.viewer ?? null, ctx.extra.locale ?? "zh") },
-        };
-        const errors = validate(args.schema, args.document);
-        return errors.length ? errors : args;
+        const locale = ctx.extra.locale ?? "zh";
+        const refuse = (errors: readonly GraphQLError[]) => localizeResult({ errors }, locale).errors as GraphQLError[];
+        try {
+          return await admitOperation(ctx, params, locale, refuse);
+        } catch (e) {
+          return refuse([socketError(e)]);
+        }
+      },
+      // Readiness acknowledgement: once the subscription's source stream exists and has been asked
+      // for its first event, it listens (pubsub.ts and stored streams listen from their subscribe
+      // call; a lazy stream such as a Repeater starts on that first request). Right then the server
+      // sends the protocol's unsolicited `pong` with payload `{ subscribed: <operation id> }`, so a
+      // client knows that events published from now on reach it (tests wait for it instead of
+      // sleeping). Clients may ignore it: graphql-ws allows a pong at any time. With REDIS_URL every
+      // process listens on Redis from its start (pubsub.ts), so this holds across processes too.
+      onOperation: (ctx, id, _payload, _args, result) => {
+        if (!isAsyncIterable(result)) return;
+        const ack = () => void ctx.extra.socket.send(stringifyMessage({ type: MessageType.Pong, payload: { subscribed: id } }));
+        return acknowledgeOnListen(result, ack) as never;
       },
     },
     wss,
   );
+
+  type SocketCtx = Parameters<typeof rememberSocketContext>[0] & { extra: { viewer?: Viewer | null; locale?: Locale; request: IncomingMessage; socket: WebSocket } };
+  /** What a subscribe message may run (limits, trusted documents, cost), as graphql-ws execution arguments or errors. */
+  async function admitOperation(ctx: SocketCtx, params: { query?: unknown; operationName?: string | null; variables?: Record<string, unknown> | null; extensions?: unknown }, locale: Locale, refuse: (errors: readonly GraphQLError[]) => GraphQLError[]) {
+    const capped = admitSubscription(ctx);
+    if (capped) return refuse([capped]);
+    // Production runs the web app's trusted documents only (sent by hash), as over HTTP.
+    const document = socketDocument(params);
+    if ("error" in document) return refuse([document.error]);
+    const query = document.query;
+    const { schema: s, execute, contextFactory, parse, validate } = yoga.getEnveloped({
+      ...ctx,
+      req: ctx.extra.request,
+      wsViewer: ctx.extra.viewer ?? null,
+      wsLocale: locale,
+      params: { ...params, query },
+    });
+    let parsed;
+    try {
+      parsed = parse(query);
+    } catch (e) {
+      return refuse([socketError(e)]);
+    }
+    const errors = validate(s, parsed);
+    if (errors.length) return refuse(errors);
+    // Subscriptions do not pass the execution hooks: their cost is checked here.
+    if (effectiveCost(s, parsed, params.variables) > config.limits.maxCost) return refuse([limitError("maxCost", config.limits.maxCost)]);
+    const args: ExecutionArgs = {
+      schema: s,
+      operationName: params.operationName,
+      document: parsed,
+      variableValues: params.variables,
+      contextValue: await contextFactory(),
+      // Queries and mutations over the socket run as over HTTP; subscriptions share each event's
+      // execution between subscriptions with the same operation and viewer.
+      rootValue: { execute, key: operationKey(query, params.operationName, params.variables, ctx.extra.viewer ?? null, locale) },
+    };
+    return args;
+  }
 
   return {
     /** Listens; with `ready: false` /graphql answers 503 until `app.ready()` (main.ts migrates first). */
@@ -171,9 +276,9 @@ export async function buildApp() {
  * MAX_UPLOAD_BYTES, or of unknown length, is refused before a byte of it is read.
  */
 function tooLargeUpload(req: IncomingMessage): boolean {
-  if (!/^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) return false;
+  if (!isMultipart(req.headers["content-type"])) return false;
   const length = Number(req.headers["content-length"]);
-  return !Number.isFinite(length) || length > config.maxUploadBytes + 256 * 1024;
+  return !Number.isFinite(length) || length > config.maxUploadBytes + MULTIPART_OVERHEAD;
 }
 
 function tooLarge(res: ServerResponse) {
@@ -183,10 +288,44 @@ function tooLarge(res: ServerResponse) {
     .end(JSON.stringify({ errors: [{ message: `文件不能超过${mb}MB (the file must be under ${mb} MB)`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] }));
 }
 
+/** An unexpected error of a socket operation: logged, and masked like over HTTP. */
+function socketError(e: unknown): GraphQLError {
+  if (!(e instanceof GraphQLError)) log.error({ err: safeError(e) }, "websocket operation failed");
+  return maskError(e, "Unexpected error.", false, false) as GraphQLError;
+}
+
 function failed(res: ServerResponse, e: unknown) {
   log.error({ err: safeError(e) }, "http request failed");
   if (res.headersSent) return void res.destroy();
   res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message: "Unexpected error." }] }));
+}
+
+function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
+  return typeof x === "object" && x !== null && Symbol.asyncIterator in x;
+}
+
+/** The same stream, calling `ack` right after its first `next()` has been requested. */
+function acknowledgeOnListen<T>(source: AsyncIterable<T>, ack: () => void): AsyncIterableIterator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let acked = false;
+  return {
+    next() {
+      const first = it.next();
+      if (!acked) {
+        acked = true;
+        ack();
+      }
+      return first;
+    },
+    return: async (value?: unknown) => (await it.return?.(value)) ?? { value: undefined, done: true },
+    throw: async (e?: unknown) => {
+      if (it.throw) return it.throw(e);
+      throw e;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 const TYPES: Record<string, string> = {
@@ -205,7 +344,7 @@ const PLACEHOLDER = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><me
 <h1>邻舍 Linshe</h1><p>网页端尚未构建。运行 <code>pnpm start</code> 会先构建网页。</p>
 <p>The web app is not built yet. The API is at <a href="/graphql">/graphql</a>.</p></body></html>`;
 
-function serveWeb(pathname: string, res: ServerResponse) {
+function serveWeb(pathname: string, req: IncomingMessage, res: ServerResponse) {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -216,17 +355,15 @@ function serveWeb(pathname: string, res: ServerResponse) {
   const inside = file.startsWith(webDist + path.sep);
   if (inside && existsSync(file) && statSync(file).isFile()) {
     const ext = path.extname(file);
-    res.writeHead(200, {
+    // Hashed assets never change; everything else (index.html, sw.js, the manifest) is revalidated,
+    // so a new service worker is found at once.
+    return sendFile(req, res, file, {
       "content-type": TYPES[ext] ?? "application/octet-stream",
       "cache-control": pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
     });
-    return void createReadStream(file).pipe(res);
   }
   // Client-side routes fall back to the app shell.
   const index = path.join(webDist, "index.html");
-  if (existsSync(index)) {
-    res.writeHead(200, { "content-type": TYPES[".html"]!, "cache-control": "no-cache" });
-    return void createReadStream(index).pipe(res);
-  }
+  if (existsSync(index)) return sendFile(req, res, index, { "content-type": TYPES[".html"]!, "cache-control": "no-cache" });
   res.writeHead(200, { "content-type": TYPES[".html"]! }).end(PLACEHOLDER);
 }

@@ -9,6 +9,13 @@ function int(name: string, fallback: number): number {
   return n;
 }
 
+function list(name: string): string[] {
+  return (env[name] ?? "")
+    .split(",")
+    .map((s) => s.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
+}
+
 const production = env.NODE_ENV === "production";
 const DEV_SECRET = "linshe-development-secret-do-not-use-in-production";
 if (production && !env.AUTH_SECRET) throw new Error("AUTH_SECRET must be set when NODE_ENV=production");
@@ -22,7 +29,51 @@ export const config = {
   redisUrl: env.REDIS_URL || undefined,
   /** GraphiQL at /graphql: on in development, off in production unless GRAPHIQL=1. */
   graphiql: env.GRAPHIQL ? env.GRAPHIQL === "1" : !production,
-  maxDepth: int("GRAPHQL_MAX_DEPTH", 16),
+  /**
+   * Limits every operation meets before it runs (graphql-armor, api/src/graphql/limits.ts). The web
+   * app's own operations stay within half of each (test/limits.test.ts measures them).
+   */
+  limits: {
+    maxTokens: int("GRAPHQL_MAX_TOKENS", 1000),
+    maxAliases: int("GRAPHQL_MAX_ALIASES", 15),
+    maxDepth: int("GRAPHQL_MAX_DEPTH", 16),
+    maxDirectives: int("GRAPHQL_MAX_DIRECTIVES", 50),
+    maxCost: int("GRAPHQL_MAX_COST", 250_000),
+  },
+  /** Request bodies over this many bytes get 413 before they are parsed (also the largest WebSocket message); uploads have MAX_UPLOAD_BYTES. */
+  maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
+  /**
+   * Proxies in front of the API (0: none). With N, the client's address is the N-th entry from the
+   * right of X-Forwarded-For and X-Forwarded-Proto says whether the client came over TLS (HSTS).
+   */
+  trustProxy: int("TRUST_PROXY", 0),
+  /** Origins besides the API's own that browsers may call it from (CORS, CSRF and WebSocket checks). */
+  corsOrigins: list("CORS_ORIGINS"),
+  /** Production runs only the web app's trusted documents unless API integrators need any document. */
+  allowArbitraryOperations: production ? env.ALLOW_ARBITRARY_OPERATIONS === "1" : env.ALLOW_ARBITRARY_OPERATIONS !== "0",
+  /** Schema introspection and "Did you mean" hints: off in production unless GRAPHQL_INTROSPECTION=1. */
+  introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === "1" : !production,
+  /** Counters in memory, or in Redis with REDIS_URL so that every process shares them. */
+  rateLimits: {
+    /** Failed sign-ins (or activation codes) per phone within the window before it locks. */
+    phoneFailures: int("RATE_LIMIT_PHONE_FAILURES", 5),
+    /** Failed sign-ins or activations from one client address within the window before it locks. */
+    addressFailures: int("RATE_LIMIT_ADDRESS_FAILURES", 50),
+    /** Wrong post codes (QR check-in) per claim, and per account over all its claims, within the window. */
+    postCodeFailures: int("RATE_LIMIT_POST_CODE_FAILURES", 5),
+    postCodeAccountFailures: int("RATE_LIMIT_POST_CODE_ACCOUNT_FAILURES", 20),
+    windowSeconds: int("RATE_LIMIT_WINDOW_SECONDS", 15 * 60),
+    /** A lock lasts the window, doubling with each further lock of the same key, up to this. */
+    maxLockSeconds: int("RATE_LIMIT_MAX_LOCK_SECONDS", 24 * 3600),
+    /** Mutations (each mutation field, aliases included) per signed-in account per minute. */
+    mutationsPerMinute: int("RATE_LIMIT_MUTATIONS_PER_MINUTE", 120),
+  },
+  /** Caps on WebSockets (per process). */
+  sockets: {
+    maxSubscriptionsPerSocket: int("WS_MAX_SUBSCRIPTIONS_PER_SOCKET", 50),
+    maxSocketsPerAddress: int("WS_MAX_SOCKETS_PER_ADDRESS", 50),
+    maxSubscriptionsPerAddress: int("WS_MAX_SUBSCRIPTIONS_PER_ADDRESS", 500),
+  },
   logSql: env.LOG_SQL === "1",
   /** How long an anonymous public board answer may be reused (0 turns the cache off). */
   publicCacheSeconds: int("PUBLIC_CACHE_SECONDS", 30),
@@ -46,14 +97,28 @@ export const config = {
   retryAfterSeconds: int("RETRY_AFTER_SECONDS", 5),
   /** Bearer token for /metrics; unset: /metrics is off. */
   metricsToken: env.METRICS_TOKEN || undefined,
-  /** The web app's public address, for invitation links and QR posters (else the address the officer's browser uses). */
-  publicUrl: (env.PUBLIC_URL || "").replace(/\/+$/, "") || null,
-  /** Largest uploaded file (volunteer import sheets), bytes. */
+  /** Largest uploaded file (volunteer import sheets, GraphQL multipart on /graphql), bytes. */
   maxUploadBytes: int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: env.LOG_LEVEL || "info",
   /** How often each process reads new stored events (patrol log …) while it also waits for pub/sub hints. */
   eventsPollMs: Math.max(50, int("EVENTS_POLL_MS", 1000)),
+  /** SMS: `log` (default: the log says what would be sent, phone masked) or `http` (a gateway). */
+  sms: {
+    provider: (env.SMS_PROVIDER || "log") as "log" | "http",
+    httpUrl: env.SMS_HTTP_URL || undefined,
+    httpToken: env.SMS_HTTP_TOKEN || undefined,
+    /** Template ids per notification kind, `MOBILIZATION=SMS_1,SHIFT_REMINDER=SMS_2` */
+    templates: Object.fromEntries((env.SMS_TEMPLATES || "").split(",").filter((p) => p.includes("=")).map((p) => p.split("=").map((x) => x.trim()) as [string, string])),
+    /** How often each process looks for SMS to send (a new notification also wakes it). */
+    pollMs: Math.max(100, int("SMS_POLL_MS", 2000)),
+    /** Attempts before a message is marked FAILED. */
+    maxAttempts: Math.max(1, int("SMS_MAX_ATTEMPTS", 6)),
+    /** First retry delay; doubles each attempt (with jitter), at most an hour. */
+    backoffMs: int("SMS_BACKOFF_MS", 30_000),
+  },
+  /** Shown in the calendar feed URL, SMS links, invitation links and QR posters; default: the address the request came to. */
+  publicUrl: env.PUBLIC_URL?.replace(/\/$/, "") || undefined,
 };
 
 export const MAX_PAGE_SIZE = 100;

@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import { NOBODY, peopleFacts } from "./auth/facts.js";
 import type { PersonFacts } from "./auth/policy.js";
 import type { Viewer } from "./auth/viewer.js";
+import { clock } from "./clock.js";
 import { prisma } from "./db.js";
 import type { Locale } from "./i18n.js";
 import { fulfilmentOf, type ObligationFulfilment } from "./modules/partner/fulfilment.service.js";
@@ -70,7 +71,7 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
     /** The viewer's confirmed shifts still to come, for the overlap reason on the board. */
     viewerConfirmedSpans: new DataLoader<string, { shiftId: string; startsAt: Date; endsAt: Date }[]>(async (ids) => {
       const rows = await prisma.shiftClaim.findMany({
-        where: { volunteerId: { in: [...ids] }, status: "CONFIRMED", shift: { status: "OPEN", endsAt: { gt: new Date() } } },
+        where: { volunteerId: { in: [...ids] }, status: "CONFIRMED", shift: { status: "OPEN", endsAt: { gt: clock.now() } } },
         select: { volunteerId: true, shiftId: true, shift: { select: { startsAt: true, endsAt: true } } },
       });
       return ids.map((id) => rows.filter((r) => r.volunteerId === id).map((r) => ({ shiftId: r.shiftId, ...r.shift })));
@@ -80,6 +81,29 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
       const rows = await prisma.volunteer.findMany({ where: { id: { in: [...ids] } }, select: { id: true, specialties: true, status: true } });
       const m = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => m.get(id) ?? null);
+    }),
+    /** Points a completed claim earned: its ledger entry `claim:<id>` net of a reversal (null: none). */
+    claimPoints: new DataLoader<string, number | null>(async (claimIds) => {
+      const rows = await prisma.pointsEntry.findMany({
+        where: { source: { in: claimIds.map((id) => `claim:${id}`) } },
+        select: { source: true, amount: true, reversedBy: { select: { amount: true } } },
+      });
+      const m = new Map(rows.map((r) => [r.source.slice("claim:".length), r.amount + (r.reversedBy?.amount ?? 0)]));
+      return claimIds.map((id) => m.get(id) ?? null);
+    }),
+    /** Who leads a squad ("squad:<id>") or a team ("team:<id>"): the longest-serving leader. */
+    leaderOf: new DataLoader<string, { id: string; displayName: string; phone: string; sharePhoneWithTeam: boolean } | null>(async (keys) => {
+      const ids = (kind: string) => keys.filter((k) => k.startsWith(`${kind}:`)).map((k) => k.slice(kind.length + 1));
+      const select = { volunteer: { select: { id: true, displayName: true, phone: true, sharePhoneWithTeam: true, status: true } } } as const;
+      const order = [{ joinedAt: "asc" as const }, { id: "asc" as const }];
+      const [squads, teams] = await Promise.all([
+        prisma.squadMembership.findMany({ where: { squadId: { in: ids("squad") }, role: "LEADER", volunteer: { status: "ACTIVE" } }, select: { squadId: true, ...select }, orderBy: order }),
+        prisma.teamMembership.findMany({ where: { teamId: { in: ids("team") }, role: "LEADER", volunteer: { status: "ACTIVE" } }, select: { teamId: true, ...select }, orderBy: order }),
+      ]);
+      const m = new Map<string, (typeof squads)[number]["volunteer"]>();
+      for (const r of squads) if (!m.has(`squad:${r.squadId}`)) m.set(`squad:${r.squadId}`, r.volunteer);
+      for (const r of teams) if (!m.has(`team:${r.teamId}`)) m.set(`team:${r.teamId}`, r.volunteer);
+      return keys.map((k) => m.get(k) ?? null);
     }),
     /** How many times each volunteer has been commended ("表扬 3 次"). */
     commendationCount: new DataLoader<string, number>(async (ids) => {
@@ -120,6 +144,12 @@ export function createLoaders(viewerVolunteerId: string | null = null) {
     teamNames: new DataLoader<string, { team: string; station: string } | null>(async (ids) => {
       const rows = await prisma.team.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, station: { select: { name: true } } } });
       const m = new Map(rows.map((r) => [r.id, { team: r.name, station: r.station.name }]));
+      return ids.map((id) => m.get(id) ?? null);
+    }),
+    /** The public name of an account (its volunteer's display name, or the account's own), for the audit log. */
+    accountName: new DataLoader<string, string | null>(async (ids) => {
+      const rows = await prisma.account.findMany({ where: { id: { in: [...ids] } }, select: { id: true, displayName: true, volunteer: { select: { displayName: true } } } });
+      const m = new Map(rows.map((r) => [r.id, r.volunteer?.displayName || r.displayName || null]));
       return ids.map((id) => m.get(id) ?? null);
     }),
     /** Station of a team, for scope checks on team fields. */

@@ -24,3 +24,8 @@ export function localeFrom(header: string | null | undefined): Locale {
   const first = header.split(",")[0]!.trim().toLowerCase();
   return first.startsWith("en") ? "en" : "zh";
 }
+
+/** Joins messages (or plain text) language by language. */
+export function joinMsg(...parts: string[]): string {
+  return msg(parts.map((p) => localize(p, "zh")).join(""), parts.map((p) => localize(p, "en")).join(""));
+}

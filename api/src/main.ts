@@ -46,7 +46,13 @@ if (lifecycle.phase === "migrating") {
   await app.ready();
   // Every process sweeps; the sweep is safe to run concurrently (see closeFinishedShifts).
   const { startShiftSweeper } = await import("./modules/shift/checkin.service.js");
-  stopSweeper = startShiftSweeper();
+  const stopShifts = startShiftSweeper();
+  // Every process sends SMS from the shared outbox (rows are claimed with SKIP LOCKED).
+  const { startSmsSender } = await import("./modules/notification/sms.service.js");
+  const stopSms = startSmsSender();
+  stopSweeper = async () => {
+    await Promise.all([stopShifts(), stopSms()]);
+  };
   log.info({ port: app.port }, `Linshe 邻舍 is running: http://localhost:${app.port}/  (GraphQL: /graphql, health: /livez /readyz)`);
 }
 

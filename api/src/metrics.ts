@@ -33,7 +33,7 @@ export const metrics = {
   }),
   sqlStatements: new Counter({
     name: "linshe_sql_statements_total",
-    help: "SQL statements sent: by Prisma (requests, sweeper) and by the stored-event readers",
+    help: "SQL statements sent: by Prisma (requests, sweeper), by the hot pages' own reads and by the stored-event readers",
     labelNames: ["source"] as const,
     registers: [registry],
   }),
@@ -74,6 +74,12 @@ export const metrics = {
     name: "linshe_sweeper_runs_total",
     help: "Runs of the shift sweeper by result",
     labelNames: ["result"] as const,
+    registers: [registry],
+  }),
+  smsMessages: new Counter({
+    name: "linshe_sms_messages_total",
+    help: "SMS outbox results by outcome (sent, retry, failed, over_budget)",
+    labelNames: ["outcome"] as const,
     registers: [registry],
   }),
   unhandledRejections: new Counter({ name: "linshe_unhandled_rejections_total", help: "Promise rejections nobody handled (logged)", registers: [registry] }),

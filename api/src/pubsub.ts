@@ -18,8 +18,6 @@ export type Topics = {
   teamUpdated: [teamId: string, payload: { teamId: string }];
   /** Seats, waitlist or status of a shift changed. */
   shiftUpdated: [shiftId: string, payload: { shiftId: string }];
-  /** A volunteer's claim changed without them asking (promoted, shift cancelled, assigned, removed). */
-  claimNotice: [volunteerId: string, payload: { claimId: string; reason: ClaimNoticeReason }];
   /** A board edition of the station was published or withdrawn. */
   commendationBoardUpdated: [stationId: string, payload: { stationId: string; editionId: string }];
   /** Anything the public board of the station shows changed: every process drops its cached answers. */
@@ -33,13 +31,12 @@ export type Topics = {
   streamHint: [payload: { stream: string }];
 };
 
-export type ClaimNoticeReason = "PROMOTED" | "SHIFT_CANCELLED" | "ASSIGNED" | "REMOVED" | "SHIFT_CHANGED";
 
 type Topic = keyof Topics;
 type IdOf<K extends Topic> = Topics[K] extends [infer Id, unknown] ? [id: Id] : [];
 type PayloadOf<K extends Topic> = Topics[K] extends [unknown, infer P] ? P : Topics[K] extends [infer P] ? P : never;
 
-const TOPICS: Topic[] = ["teamUpdated", "shiftUpdated", "claimNotice", "commendationBoardUpdated", "publicBoardChanged", "sessionsRevoked", "streamHint"];
+const TOPICS: Topic[] = ["teamUpdated", "shiftUpdated", "commendationBoardUpdated", "publicBoardChanged", "sessionsRevoked", "streamHint"];
 const CHANNEL_PREFIX = "linshe:";
 /** Tells this process's own messages apart when Redis echoes them back. */
 const origin = randomUUID();

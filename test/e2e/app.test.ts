@@ -134,9 +134,10 @@ describe("in the browser", () => {
     await awaiting.getByRole("button", { name: "签署第 1 版" }).click();
     // An in-page dialog, not the browser's confirm().
     await page.getByRole("dialog").getByRole("button", { name: "签署" }).click();
-    await page.getByTestId("toast-success").filter({ hasText: "已签署" }).waitFor();
+    // Next year's agreement, signed by both now, is not in effect before its start date.
+    await page.getByTestId("toast-success").filter({ hasText: "到开始日期后生效" }).waitFor();
     const signed = page.getByTestId("agreement").filter({ hasText: "续签" });
-    await signed.getByText("生效").first().waitFor();
+    await signed.getByText("已签署·待生效").waitFor();
     await expect.poll(() => signed.innerText()).toContain("共建单位 已签署第 1 版");
     const agreement = await prisma.agreement.findFirstOrThrow({ where: { versions: { some: { title: { contains: "续签" } } } } });
     expect(agreement.status).toBe("ACTIVE");

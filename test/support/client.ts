@@ -1,4 +1,5 @@
 // Talk to a running app the way clients do: HTTP POST and graphql-ws.
+import { randomUUID } from "node:crypto";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 import { buildApp, type App } from "../../api/src/app.js";
@@ -45,7 +46,8 @@ export async function gqlWithFiles<T = Record<string, any>>(
   form.append("operations", JSON.stringify({ query, variables: vars }));
   form.append("map", JSON.stringify(Object.fromEntries(used.map((k, i) => [String(i), [`variables.${k}.file`]]))));
   used.forEach((k, i) => form.append(String(i), new Blob([files[k]!.content], { type: files[k]!.type ?? "application/octet-stream" }), files[k]!.name));
-  const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, body: form });
+  // A multipart form is a request a browser may send across origins: the API wants the CSRF header.
+  const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "x-graphql-yoga-csrf": "1", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, body: form });
   return (await res.json()) as GqlResponse<T>;
 }
 
@@ -60,21 +62,41 @@ export async function signIn(app: App, phone: string, password = DEMO_PASSWORD):
   return token;
 }
 
+/** Per client: the id of the operation it started last, and who waits for which readiness ack. */
+const acks = new WeakMap<Client, { lastId: string; waiting: Map<string, () => void> }>();
+
 export function wsClient(app: App, token?: string | null): Client {
-  return createClient({
+  const state = { lastId: "", waiting: new Map<string, () => void>() };
+  const client = createClient({
     url: `${app.url.replace("http", "ws")}/graphql`,
     webSocketImpl: WebSocket,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: true,
+    generateID: () => (state.lastId = randomUUID()),
+    on: {
+      // The server's readiness ack (api/src/app.ts, onOperation): a pong naming the operation.
+      pong: (_received, payload) => {
+        const id = (payload as { subscribed?: string } | undefined)?.subscribed;
+        if (id) state.waiting.get(id)?.();
+      },
+    },
   });
+  acks.set(client, state);
+  return client;
 }
 
-/** Collects the next `count` results of a subscription (or its error). */
+/**
+ * Collects the results of a subscription (or its error). `ready` resolves when the server
+ * acknowledges that the subscription listens, so events published after it reach it.
+ */
 export function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}) {
   const results: GqlResponse[] = [];
   let error: unknown = null;
   let waiters: (() => void)[] = [];
+  let settle: { resolve: () => void; reject: (e: unknown) => void };
+  const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  ready.catch(() => {}); // a subscription refused at once is asserted through waitFor
   const dispose = client.subscribe(
     { query, variables },
     {
@@ -84,15 +106,30 @@ export function subscribe(client: Client, query: string, variables: Record<strin
       },
       error: (e) => {
         error = e;
+        settle.reject(e);
         waiters.forEach((w) => w());
       },
-      complete: () => waiters.forEach((w) => w()),
+      complete: () => {
+        settle.reject(new Error("the subscription completed before it was acknowledged"));
+        waiters.forEach((w) => w());
+      },
     },
   );
+  const state = acks.get(client);
+  if (!state) throw new Error("subscribe() needs a client from wsClient()");
+  const id = state.lastId;
+  state.waiting.set(id, () => {
+    state.waiting.delete(id);
+    settle.resolve();
+  });
   return {
     results,
     get error() {
       return error;
+    },
+    /** Resolves once the server has acknowledged the subscription (rejects if it failed first). */
+    get ready(): Promise<void> {
+      return withTimeout(ready, 10_000, "the subscription was not acknowledged");
     },
     dispose,
     async waitFor(count: number, timeoutMs = 5000): Promise<GqlResponse[]> {
@@ -110,4 +147,20 @@ export function subscribe(client: Client, query: string, variables: Record<strin
       return results;
     },
   };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
 }

@@ -10,6 +10,8 @@ process.env.DATABASE_URL = withDatabase(adminUrl, name);
 process.env.LOG_SQL ??= "0";
 // Request logs (one line per request) would bury the test output; tests that read logs set their own level.
 process.env.LOG_LEVEL ??= "warn";
+// Tests run many mutations as one account within a minute; test/limits.test.ts sets the real budget.
+process.env.RATE_LIMIT_MUTATIONS_PER_MINUTE ??= "1000000";
 
 afterAll(async () => {
   const { disconnect } = await import("../../api/src/db.js");

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import path from "node:path";
 import { freePort } from "../../api/src/infra/postgres.js";
 
@@ -62,4 +63,36 @@ export async function startApiProcess(env: Record<string, string>): Promise<Proc
     child.once("exit", (code) => reject(new Error(`API process exited with ${code}`)));
   });
   return { url, child, stop: stopper(child) };
+}
+
+/** Subscriber counts of Redis channels (PUBSUB NUMSUB), asked over a plain socket. */
+export async function redisSubscribers(url: string, channels: string[]): Promise<number[]> {
+  const { hostname, port } = new URL(url);
+  const arg = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
+  const command = `*${channels.length + 2}\r\n${arg("PUBSUB")}${arg("NUMSUB")}${channels.map(arg).join("")}`;
+  const reply = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(command));
+    let data = "";
+    socket.on("data", (d) => {
+      data += d.toString();
+      // *2n, then per channel a bulk string and an integer: done when all integers are in.
+      if ((data.match(/^:\d+\r\n/gm) ?? []).length === channels.length) {
+        socket.end();
+        resolve(data);
+      }
+    });
+    socket.on("error", reject);
+  });
+  return (reply.match(/^:(\d+)\r\n/gm) ?? []).map((m) => Number(m.slice(1)));
+}
+
+/** Waits until every channel has at least `min` subscribers: the API processes listen on Redis. */
+export async function redisListening(url: string, channels: string[], min = 1, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await redisSubscribers(url, channels);
+    if (counts.every((c) => c >= min)) return;
+    if (Date.now() > deadline) throw new Error(`Redis channels ${channels.join(", ")} have ${counts.join(", ")} subscribers, want ${min}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -1,7 +1,7 @@
 import "./styles.css";
 import { Navigate, Route, Router, useLocation, type RouteSectionProps } from "@solidjs/router";
 import { Provider, createQuery } from "@urql/solid";
-import { createEffect, createMemo, createSignal, onCleanup, Show, type JSX } from "solid-js";
+import { createEffect, createMemo, createSignal, lazy, onCleanup, Show, type JSX } from "solid-js";
 import { render } from "solid-js/web";
 import { DialogHost } from "./components/Dialog";
 import { TopBar } from "./components/TopBar";
@@ -14,21 +14,32 @@ import { createApiClient } from "./lib/client";
 import { locale, tr } from "./lib/i18n";
 import { homeFor, mayOpen } from "./lib/roles";
 import { SessionContext, useSession } from "./lib/session";
+import { networkDown, showingSavedAt } from "./lib/offline";
+import { formatDateTime } from "./lib/time";
 import Login from "./pages/Login";
-import ShiftBoard from "./pages/ShiftBoard";
-import MyShifts from "./pages/MyShifts";
-import Points from "./pages/Points";
-import Leader from "./pages/Leader";
-import Roster from "./pages/Roster";
-import Watch from "./pages/Watch";
-import Review from "./pages/Review";
-import Partners from "./pages/Partners";
-import Teams from "./pages/Teams";
-import Board, { BoardPicker } from "./pages/Board";
-import Join from "./pages/Join";
-import Activate from "./pages/Activate";
-import Members from "./pages/Members";
-import County from "./pages/County";
+
+// Each page is its own chunk: a phone downloads the page it opens (the service worker precaches the
+// rest for offline use once the app is installed).
+const ShiftBoard = lazy(() => import("./pages/ShiftBoard"));
+const MyShifts = lazy(() => import("./pages/MyShifts"));
+const Points = lazy(() => import("./pages/Points"));
+const Leader = lazy(() => import("./pages/Leader"));
+const Roster = lazy(() => import("./pages/Roster"));
+const Watch = lazy(() => import("./pages/Watch"));
+const Review = lazy(() => import("./pages/Review"));
+const Partners = lazy(() => import("./pages/Partners"));
+const Teams = lazy(() => import("./pages/Teams"));
+const Board = lazy(() => import("./pages/Board"));
+const BoardPicker = lazy(() => import("./pages/Board").then((m) => ({ default: m.BoardPicker })));
+const Inbox = lazy(() => import("./pages/Inbox"));
+const Bulletins = lazy(() => import("./pages/Bulletins"));
+const BulletinDetail = lazy(() => import("./pages/Bulletins").then((m) => ({ default: m.BulletinDetail })));
+const CallUps = lazy(() => import("./pages/CallUps"));
+const CallUp = lazy(() => import("./pages/CallUps").then((m) => ({ default: m.CallUp })));
+const Join = lazy(() => import("./pages/Join"));
+const Activate = lazy(() => import("./pages/Activate"));
+const Members = lazy(() => import("./pages/Members"));
+const County = lazy(() => import("./pages/County"));
 
 function WithSession(props: { children: JSX.Element }) {
   const [viewerQuery, refetch] = createQuery({ query: ViewerDocument, requestPolicy: "cache-and-network" });
@@ -103,6 +114,24 @@ function BusyBanner() {
   );
 }
 
+const [online, setOnline] = createSignal(typeof navigator === "undefined" || navigator.onLine);
+addEventListener("online", () => setOnline(true));
+addEventListener("offline", () => setOnline(false));
+
+/** Offline (no network, or the API unreachable): say so, and how old the kept answers shown are. */
+function OfflineBanner() {
+  return (
+    <Show when={!online() || networkDown()}>
+      <div class="offline-banner" role="status" data-testid="offline-banner">
+        <strong>{tr("离线", "Offline")}</strong>
+        {showingSavedAt()
+          ? tr(`：显示的是 ${formatDateTime(showingSavedAt()!)} 保存的内容，联网后刷新即可更新`, `: showing what was saved at ${formatDateTime(showingSavedAt()!)}`)
+          : tr("：无法连接服务器，联网后请重试", ": the server cannot be reached")}
+      </div>
+    </Show>
+  );
+}
+
 /**
  * The router's root. The router lives for the whole visit; the API client (and its cache and socket)
  * is made anew for each token, and the pages under it with it. (The router used to sit under the
@@ -117,6 +146,7 @@ function Shell(props: RouteSectionProps) {
   onCleanup(() => api().dispose());
   return (
     <>
+      <OfflineBanner />
       <BusyBanner />
       <Show when={api()} keyed>
         {(a) => <Provider value={a.client}>{props.children}</Provider>}
@@ -148,6 +178,11 @@ function App() {
         <Route path="/teams" component={Teams} />
         <Route path="/members" component={Members} />
         <Route path="/county" component={County} />
+        <Route path="/inbox" component={Inbox} />
+        <Route path="/bulletins" component={Bulletins} />
+        <Route path="/bulletins/:id" component={BulletinDetail} />
+        <Route path="/callups" component={CallUps} />
+        <Route path="/callups/:id" component={CallUp} />
       </Route>
     </Router>
   );
@@ -155,3 +190,6 @@ function App() {
 
 document.documentElement.lang = locale();
 render(() => <App />, document.getElementById("root")!);
+
+// The service worker (app shell offline, installable app); a new version takes over on its own.
+if (import.meta.env.PROD && "serviceWorker" in navigator) void import("virtual:pwa-register").then((m) => m.registerSW({ immediate: true }));

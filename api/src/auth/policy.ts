@@ -93,6 +93,13 @@ export interface MembershipFacts {
   /** the person leads a squad of this team (removing them from the team removes a squad leader) */
   leadsSquad?: boolean;
 }
+export interface MobilizationFacts {
+  stationId: string;
+  /** the account that started it */
+  startedById: string;
+  /** the station lets leaders start (and run their own) call-ups */
+  leadersMayMobilize: boolean;
+}
 /** Something that belongs to a person at one station: their points there, their certificate. */
 export interface PersonAtStation {
   person: PersonFacts;
@@ -108,6 +115,14 @@ const memberOfTeam = (v: Viewer | null, teamId: string) => !!v && v.teams.has(te
 const memberOfStation = (v: Viewer | null, stationId: string) => !!v && [...v.teams.values()].some((t) => t.stationId === stationId);
 const leadsInStation = (v: Viewer | null, stationId: string) =>
   !!v && [...v.teams.values()].some((t) => t.stationId === stationId && t.role === "LEADER");
+/** Leads a team or a squad of the station. */
+const leaderInStation = (v: Viewer | null, stationId: string) =>
+  leadsInStation(v, stationId) || (!!v && [...v.squads.values()].some((s) => s.role === "LEADER" && v.teams.get(s.teamId)?.stationId === stationId));
+const runsMobilization = (v: Viewer | null, m: MobilizationFacts) =>
+  officerOf(v, m.stationId) || (m.leadersMayMobilize && !!v && v.accountId === m.startedById && leaderInStation(v, m.stationId));
+/** Leads a squad of a team of this station. */
+const leadsSquadInStation = (v: Viewer | null, stationId: string) =>
+  !!v && [...v.squads.values()].some((q) => q.role === "LEADER" && v.teams.get(q.teamId)?.stationId === stationId);
 const partnerAdminOf = (v: Viewer | null, partnerId: string) => !!v && (v.isAdmin || v.partnerAdminOf.has(partnerId));
 const self = (v: Viewer | null, volunteerId: string) => !!v?.volunteerId && v.volunteerId === volunteerId;
 /** 区域管理员: the stations of their regions (structure and officers, not the volunteers' data). */
@@ -244,6 +259,12 @@ const rules = {
   "volunteer.export": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
   "volunteer.updateOwn": (v: Viewer | null, p: { volunteerId: string }) => self(v, p.volunteerId),
   /**
+   * A leader's phone on the shifts they lead: whoever sees their personal data anyway, and, when the
+   * leader consented to share it (`sharePhoneWithTeam`), the members of the teams they belong to.
+   */
+  "volunteer.readSharedPhone": (v: Viewer | null, r: { person: PersonFacts; shared: boolean }) =>
+    seesPersonalData(v, r.person) || (r.shared && r.person.teamIds.some((t) => memberOfTeam(v, t))),
+  /**
    * Disabling an account or resetting its password reaches every station the person belongs to: only
    * officers over all of them, and never over someone who holds a granted role.
    */
@@ -259,6 +280,8 @@ const rules = {
   "shift.manage": (v: Viewer | null, s: ShiftFacts) => runsShift(v, s),
   /** Claiming for oneself; the claim's own rules (squad, specialty, overlap, window) are checked on the locked rows. */
   "shift.claim": (v: Viewer | null, s: ShiftFacts) => !!v?.volunteerId && memberOfTeam(v, s.teamId) && (!s.squadId || v.squads.has(s.squadId)),
+  /** Who else is going (display names): those who may claim the shift, and those who run it. */
+  "shift.readGoing": (v: Viewer | null, s: ShiftFacts) => runsShift(v, s) || (memberOfTeam(v, s.teamId) && (!s.squadId || !!v?.squads.has(s.squadId))),
   "shift.assign": (v: Viewer | null, r: { shift: ShiftFacts; person: PersonFacts }) => runsShift(v, r.shift) && belongsTo(r.person, r.shift.stationId),
   "claim.read": (v: Viewer | null, c: ClaimFacts) =>
     self(v, c.volunteerId) || runsShift(v, c.shift) || (!!c.partnerId && !!v?.partnerAdminOf.has(c.partnerId)),
@@ -266,9 +289,9 @@ const rules = {
   "claim.checkInSelf": (v: Viewer | null, c: ClaimFacts) => self(v, c.volunteerId) || runsShift(v, c.shift),
   /** 代签到: a leader or officer checks someone in. */
   "claim.checkInOthers": (v: Viewer | null, c: ClaimFacts) => runsShift(v, c.shift),
-  /** The patrol watch of a station: its officers, and its team leaders for their teams. */
-  "patrol.watch": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId) || leadsInStation(v, r.stationId),
-  "patrol.readEvent": (v: Viewer | null, r: TeamFacts) => officerOf(v, r.stationId) || leadsTeam(v, r.teamId),
+  /** The patrol watch of a station: its officers, its team leaders for their teams, its squad leaders for their squads. */
+  "patrol.watch": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId) || leadsInStation(v, r.stationId) || leadsSquadInStation(v, r.stationId),
+  "patrol.readEvent": (v: Viewer | null, r: ShiftFacts) => runsShift(v, r),
 
   // Recognition
   "goodDeed.submit": (v: Viewer | null, t: TeamFacts) => officerOf(v, t.stationId) || memberOfTeam(v, t.teamId),
@@ -313,6 +336,27 @@ const rules = {
   /** A partner's admin staffs its rotation shifts with the partner's own volunteers of that station. */
   "rotation.fill": (v: Viewer | null, r: { partner: PartnerFacts; person: PersonFacts }) =>
     partnerAdminOf(v, r.partner.partnerId) && r.person.partnerId === r.partner.partnerId && belongsTo(r.person, r.partner.stationId),
+
+  // The audit log: a station's entries for its officers; entries of no station (sign-ins) for administrators
+  "audit.read": (v: Viewer | null, r: { stationId: string | null }) => (r.stationId ? officerOf(v, r.stationId) : !!v?.isAdmin),
+  // Notices: the inbox is the account's own; bulletins and call-ups belong to a station
+  "notification.read": (v: Viewer | null, r: { accountId: string }) => !!v && v.accountId === r.accountId,
+  /** 常驻网格: the person sets it, to a grid of a station they belong to. */
+  "volunteer.setHomeGrid": (v: Viewer | null, r: PersonAtStation) => self(v, r.person.volunteerId) && belongsTo(r.person, r.stationId),
+  "bulletin.publish": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** Public bulletins also show on the public board page; the others to the station's people. */
+  "bulletin.read": (v: Viewer | null, r: { stationId: string; public: boolean }) => r.public || seesStation(v, r.stationId),
+  /** Who received and who has not read it. */
+  "bulletin.readStats": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** 一键召集: officers, and team or squad leaders where the station allows it. */
+  "mobilization.start": (v: Viewer | null, r: { stationId: string; leadersMayMobilize: boolean }) =>
+    officerOf(v, r.stationId) || (r.leadersMayMobilize && leaderInStation(v, r.stationId)),
+  "mobilization.read": (v: Viewer | null, m: MobilizationFacts) => seesStation(v, m.stationId),
+  /** The responder board and closing: the station's officers, and a leader for a call-up they started. */
+  "mobilization.manage": (v: Viewer | null, m: MobilizationFacts) => runsMobilization(v, m),
+  /** Only the person called answers, while they belong to the station. */
+  "mobilization.respond": (v: Viewer | null, r: { volunteerId: string; stationId: string }) => self(v, r.volunteerId) && memberOfStation(v, r.stationId),
+  "responder.read": (v: Viewer | null, r: { volunteerId: string; mobilization: MobilizationFacts }) => self(v, r.volunteerId) || runsMobilization(v, r.mobilization),
 
   // The public
   "public.read": (_v: Viewer | null, _r: null) => true,
@@ -365,6 +409,11 @@ export function agreementSide(viewer: Viewer | null, a: PartnerFacts, wanted?: "
 /** Team ids of a station the viewer leads (filters for leaders' views). */
 export function ledTeamIds(v: Viewer | null, stationId: string): string[] {
   return v ? [...v.teams].filter(([, t]) => t.role === "LEADER" && t.stationId === stationId).map(([id]) => id) : [];
+}
+
+/** Squad ids of a station the viewer leads (filters for squad leaders' views). */
+export function ledSquadIds(v: Viewer | null, stationId: string): string[] {
+  return v ? [...v.squads].filter(([, q]) => q.role === "LEADER" && v.teams.get(q.teamId)?.stationId === stationId).map(([id]) => id) : [];
 }
 
 /** Partner ids the viewer acts for. */

@@ -1,16 +1,191 @@
 // Request limits that apply to every operation, whatever module defined the field.
+//
+// graphql-armor (Escape's maintained GraphQL protections) bounds what a document may ask before it
+// runs: tokens while parsing, then aliases, directives, depth and cost as validation rules that
+// remember each fragment's result, so a document of fragments spreading fragments costs linear time
+// to refuse. armor reads only literal `first` values; `effectiveCostLimit` hands its cost rule the
+// page sizes the request will really use (variables, defaults, the number of `ids`) before execution.
+import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import {
+  getOperationAST,
   GraphQLError,
+  NoSchemaIntrospectionCustomRule,
   GraphQLObjectType,
   Kind,
-  type ASTVisitor,
-  type FragmentDefinitionNode,
+  TypeInfo,
+  valueFromASTUntyped,
+  visit,
+  visitWithTypeInfo,
+  validate,
+  type ArgumentNode,
+  type DocumentNode,
+  type FieldNode,
   type GraphQLSchema,
   type SelectionSetNode,
   type ValidationContext,
 } from "graphql";
-import { MAX_PAGE_SIZE } from "../config.js";
-import { msg } from "../i18n.js";
+import { createYoga, type Plugin } from "graphql-yoga";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../config.js";
+import type { Context } from "../context.js";
+import { localize, msg } from "../i18n.js";
+import { countMutations } from "../server/rate-limits.js";
+
+export interface OperationLimits {
+  maxTokens: number;
+  maxAliases: number;
+  maxDepth: number;
+  maxDirectives: number;
+  maxCost: number;
+}
+export type Measured = Partial<Record<keyof OperationLimits, number>>;
+
+const CODES: Record<keyof OperationLimits, string> = {
+  maxTokens: "TOKEN_LIMIT",
+  maxAliases: "ALIAS_LIMIT",
+  maxDepth: "DEPTH_LIMIT",
+  maxDirectives: "DIRECTIVE_LIMIT",
+  maxCost: "COST_LIMIT",
+};
+
+const MESSAGES: Record<keyof OperationLimits, (n: number) => string> = {
+  maxTokens: (n) => msg(`查询过长：最多${n}个词法单元`, `The document is too long: at most ${n} tokens`),
+  maxAliases: (n) => msg(`查询别名过多：最多${n}个`, `Too many aliases: at most ${n}`),
+  maxDepth: (n) => msg(`查询嵌套过深：最多${n}层`, `The query is nested too deeply: at most ${n} levels`),
+  maxDirectives: (n) => msg(`指令过多：最多${n}个`, `Too many directives: at most ${n}`),
+  maxCost: (n) => msg(`查询代价过高（上限${n}）：请减少每页条数或嵌套`, `The query asks for too much (cost limit ${n}): ask for smaller pages or less nesting`),
+};
+
+/**
+ * armor's cost: 2 per object, 1 per scalar, times the page size of each list above it. armor's default
+ * also multiplies by 1.5 for every level of nesting, which a Relay connection (edges → node: two
+ * levels per list) turns into thousands for an ordinary page; without it the cost is close to the
+ * number of values an answer can hold.
+ */
+const COST_MODEL = { objectCost: 2, scalarCost: 1, depthCostFactor: 1 };
+
+export function limitError(key: keyof OperationLimits, limit: number): GraphQLError {
+  return new GraphQLError(MESSAGES[key](limit), { extensions: { code: CODES[key], limit, http: { status: 400 } } });
+}
+
+/**
+ * graphql-armor's protections as one envelop/yoga plugin. A refused document gets one error with a
+ * code (`ALIAS_LIMIT` …) and HTTP 400, and never executes. `measured` collects the numbers of
+ * accepted documents (test/limits.test.ts). Field suggestions ("Did you mean …") are masked unless
+ * `suggestions`.
+ */
+export function armorPlugin(limits: OperationLimits, opts: { suggestions: boolean; measured?: Measured }): Plugin {
+  const accept = (key: keyof OperationLimits) => [(_ctx: ValidationContext | null, d: { n: number }) => opts.measured && (opts.measured[key] = Math.max(opts.measured[key] ?? 0, d.n))];
+  const reject = (key: keyof OperationLimits) => [
+    (ctx: ValidationContext | null) => {
+      const error = limitError(key, limits[key]);
+      // Validation rules report; the token counter runs inside the parser and stops it by throwing.
+      if (ctx) ctx.reportError(error);
+      else throw error;
+    },
+  ];
+  const rule = (key: keyof OperationLimits) => ({ onAccept: accept(key), onReject: reject(key), propagateOnRejection: false });
+  return EnvelopArmorPlugin({
+    maxTokens: { n: limits.maxTokens, ...rule("maxTokens") },
+    maxAliases: { n: limits.maxAliases, ...rule("maxAliases") },
+    maxDirectives: { n: limits.maxDirectives, ...rule("maxDirectives") },
+    // Fragments are no level of their own: depth is what the response nests.
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...rule("maxDepth") },
+    costLimit: { maxCost: limits.maxCost, ...COST_MODEL, ...rule("maxCost") },
+    blockFieldSuggestion: { enabled: !opts.suggestions, mask: "" },
+  }) as Plugin;
+}
+
+/**
+ * The document as the request will run it, for the cost rule: every paged field's `first`/`last` is
+ * the number it will use (a literal, the variable's value or default, or the default page size), and
+ * `nodes(ids:)` counts its IDs like a page.
+ */
+export function withEffectivePageSizes(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): DocumentNode {
+  const defaults = new Map<string, unknown>();
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const v of def.variableDefinitions ?? []) if (v.defaultValue) defaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
+  }
+  const value = (arg: ArgumentNode | undefined): unknown => {
+    if (!arg) return undefined;
+    if (arg.value.kind === Kind.VARIABLE) {
+      const name = arg.value.name.value;
+      return variables && name in variables ? variables[name] : defaults.get(name);
+    }
+    return valueFromASTUntyped(arg.value, variables ?? undefined);
+  };
+  const typeInfo = new TypeInfo(schema);
+  return visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node: FieldNode) {
+        const def = typeInfo.getFieldDef();
+        if (!def) return undefined;
+        const names = def.args.map((a) => a.name);
+        let size: number | null = null;
+        if (names.includes("first") || names.includes("last")) {
+          const given = ["first", "last"].map((n) => value(node.arguments?.find((a) => a.name.value === n))).filter((v): v is number => typeof v === "number");
+          size = given.length ? Math.max(...given) : DEFAULT_PAGE_SIZE;
+        } else if (names.includes("ids")) {
+          const ids = value(node.arguments?.find((a) => a.name.value === "ids"));
+          size = Array.isArray(ids) ? ids.length : 1;
+        }
+        if (size === null) return undefined;
+        const others = (node.arguments ?? []).filter((a) => a.name.value !== "first" && a.name.value !== "last");
+        const first: ArgumentNode = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: "first" }, value: { kind: Kind.INT, value: String(Math.max(1, Math.floor(size))) } };
+        return { ...node, arguments: [first, ...others] };
+      },
+    }),
+  );
+}
+
+/** The cost armor computes for the document with the page sizes it will use (the largest of its operations). */
+export function effectiveCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): number {
+  let cost = 0;
+  const rule = costLimitRule({
+    maxCost: Number.MAX_SAFE_INTEGER,
+    ...COST_MODEL,
+    onAccept: [(_c, d: { n: number }) => (cost = Math.max(cost, d.n))],
+    onReject: [() => (cost = Number.POSITIVE_INFINITY)],
+    propagateOnRejection: false,
+  });
+  validate(schema, withEffectivePageSizes(schema, document, variables), [rule]);
+  return cost;
+}
+
+/**
+ * What armor counts for a document (tokens, aliases, directives, depth, cost as written) and its cost
+ * with the page sizes it will use: test/limits.test.ts holds the web app's operations to half the limits.
+ */
+export function measureDocument(schema: GraphQLSchema, source: string, variables: Record<string, unknown> = {}): Required<Measured> & { errors: string[] } {
+  const measured: Measured = {};
+  const unlimited = { maxTokens: 1e9, maxAliases: 1e9, maxDepth: 1e9, maxDirectives: 1e9, maxCost: Number.MAX_SAFE_INTEGER };
+  const { parse, validate } = createYoga({ schema, logging: false, plugins: [armorPlugin(unlimited, { suggestions: true, measured })] }).getEnveloped({});
+  const document = parse(source);
+  const errors = (validate(schema, document) as readonly GraphQLError[]).map((e) => e.message);
+  const written = measured.maxCost ?? 0;
+  return { maxTokens: 0, maxAliases: 0, maxDepth: 0, maxDirectives: 0, ...measured, maxCost: Math.max(written, effectiveCost(schema, document, variables)), errors };
+}
+
+/** Refuses, before execution, an operation whose cost with its real page sizes exceeds `maxCost`. */
+export function effectiveCostLimit(maxCost: number, measured?: Measured): Plugin {
+  const check = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined) => {
+    const cost = effectiveCost(schema, document, variables);
+    if (measured) measured.maxCost = Math.max(measured.maxCost ?? 0, cost);
+    return cost > maxCost ? limitError("maxCost", maxCost) : null;
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = check(args.schema, args.document, args.variableValues);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = check(args.schema, args.document, args.variableValues);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}
 
 /** Every connection's `first`/`last` must be within 0..MAX_PAGE_SIZE: a clear error, not a silent clamp. */
 export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
@@ -60,41 +235,47 @@ export function validCursor(cursor: string): boolean {
   return !!offset;
 }
 
-/** Rejects operations nested deeper than `max` fields (fragments followed, introspection too). */
-export function depthLimitRule(max: number) {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of context.getDocument().definitions) {
-      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+/** Schema introspection off (production, unless GRAPHQL_INTROSPECTION=1); `__typename` stays. */
+export function noIntrospection(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+}
+
+/** Root fields an operation selects, through fragments too (each alias counts). */
+function rootFields(set: SelectionSetNode, document: DocumentNode, seen = new Set<string>()): number {
+  let n = 0;
+  for (const sel of set.selections) {
+    if (sel.kind === Kind.FIELD) n += sel.name.value === "__typename" ? 0 : 1;
+    else if (sel.kind === Kind.INLINE_FRAGMENT) n += rootFields(sel.selectionSet, document, seen);
+    else if (!seen.has(sel.name.value)) {
+      seen.add(sel.name.value);
+      const frag = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === sel.name.value);
+      if (frag?.kind === Kind.FRAGMENT_DEFINITION) n += rootFields(frag.selectionSet, document, seen);
     }
-    const depthOf = (set: SelectionSetNode | undefined, seen: Set<string>): number => {
-      if (!set) return 0;
-      let deepest = 0;
-      for (const sel of set.selections) {
-        let d = 0;
-        if (sel.kind === Kind.FIELD) d = sel.selectionSet ? 1 + depthOf(sel.selectionSet, seen) : 1;
-        else if (sel.kind === Kind.INLINE_FRAGMENT) d = depthOf(sel.selectionSet, seen);
-        else {
-          const name = sel.name.value;
-          const frag = fragments.get(name);
-          if (frag && !seen.has(name)) d = depthOf(frag.selectionSet, new Set(seen).add(name));
-        }
-        deepest = Math.max(deepest, d);
-      }
-      return deepest;
-    };
-    return {
-      OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet, new Set());
-        if (depth > max) {
-          context.reportError(
-            new GraphQLError(`Query is nested ${depth} levels deep; the limit is ${max}`, {
-              nodes: [node],
-              extensions: { code: "DEPTH_LIMIT" },
-            }),
-          );
-        }
-      },
-    };
+  }
+  return n;
+}
+
+/** HTTP 429 with Retry-After (over the socket: the same error). */
+export function tooManyRequests(retryAfterSeconds: number, locale: Context["locale"]): GraphQLError {
+  return new GraphQLError(localize(msg(`操作过于频繁，请${retryAfterSeconds}秒后再试`, `Too many requests: try again in ${retryAfterSeconds} seconds`), locale), {
+    extensions: { code: "RATE_LIMITED", retryAfterSeconds, http: { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } } },
+  });
+}
+
+/** Mutations per signed-in account (RATE_LIMIT_MUTATIONS_PER_MINUTE); each mutation field counts. */
+export function mutationRateLimit(): Plugin {
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const ctx = args.contextValue as unknown as Context;
+      if (!ctx.viewer) return;
+      const op = getOperationAST(args.document, args.operationName);
+      if (op?.operation !== "mutation") return;
+      const wait = await countMutations(ctx.viewer.accountId, rootFields(op.selectionSet, args.document));
+      if (wait !== null) setResultAndStopExecution({ errors: [tooManyRequests(wait, ctx.locale)] });
+    },
   };
 }

@@ -4,7 +4,7 @@
 import { GraphQLError, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
-import { localize, type Locale } from "../i18n.js";
+import { localeFrom, localize, type Locale } from "../i18n.js";
 
 export function localizeResult<T extends ExecutionResult>(result: T, locale: Locale): T {
   if (!result.errors?.length) return result;
@@ -27,6 +27,19 @@ export function localizeErrors(): Plugin {
           setResult(localizeResult(result, locale));
         },
       };
+    },
+  };
+}
+
+/**
+ * Every answer over HTTP in the client's language, also errors raised before execution (operation
+ * limits, rate limits) that the per-execution localization does not see.
+ */
+export function localizeResponses(): Plugin {
+  return {
+    onResultProcess({ request, result, setResult }) {
+      if (Array.isArray(result) || !("errors" in result) || !result.errors?.length) return;
+      setResult(localizeResult(result, localeFrom(request.headers.get("accept-language"))));
     },
   };
 }

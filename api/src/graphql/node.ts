@@ -10,6 +10,9 @@ import type { Context } from "../context.js";
 import { msg } from "../i18n.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Append-only rows (the audit log, stored notifications) are numbered instead. */
+const SERIAL = /^[1-9][0-9]{0,17}$/;
+const SERIAL_TYPES = new Set(["AuditEntry", "Notification"]);
 
 type ScopeMap = { public?: boolean; signedIn?: boolean; policy?: Check };
 type AuthScopes = boolean | ScopeMap | ((parent: unknown, ctx: Context) => unknown);
@@ -17,7 +20,7 @@ type AuthScopes = boolean | ScopeMap | ((parent: unknown, ctx: Context) => unkno
 function parse(raw: string): { typename: string; id: string } | null {
   try {
     const { typename, id } = decodeGlobalID(raw);
-    if (!UUID.test(id)) return null;
+    if (!(SERIAL_TYPES.has(typename) ? SERIAL : UUID).test(id)) return null;
     const config = builder.configStore.getTypeConfig(typename);
     return config.kind === "Object" && config.interfaces.some((i) => builder.configStore.getTypeConfig(i).name === "Node") ? { typename, id } : null;
   } catch {

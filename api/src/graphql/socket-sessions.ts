@@ -65,13 +65,17 @@ function onRevoked({ accountId, sessionIds, reason }: Topics["sessionsRevoked"][
 /** Closes sockets whose session is no longer live, as the database says. */
 export async function sweepSockets(): Promise<number> {
   if (!sockets.size) return 0;
-  const ids = [...new Set([...sockets.values()].map((e) => e.sessionId))];
+  // Only the sockets open now: one that opens while the query runs is not in its answer (and was
+  // checked when it connected). Found by the 15,000-socket call-up benchmark.
+  const open = [...sockets];
+  const ids = [...new Set(open.map(([, e]) => e.sessionId))];
   const live = await prisma.$queryRaw<{ id: string; disabled: boolean }[]>`
     SELECT s.id, a.disabled FROM "Session" s JOIN "Account" a ON a.id = s."accountId"
     WHERE s.id = ANY(${ids}::uuid[]) AND s."revokedAt" IS NULL AND s."expiresAt" > now()`;
   const state = new Map(live.map((r) => [r.id, r.disabled]));
   let n = 0;
-  for (const [socket, e] of sockets) {
+  for (const [socket, e] of open) {
+    if (!sockets.has(socket)) continue;
     const disabled = state.get(e.sessionId);
     if (disabled === undefined) close(socket, CLOSE.UNAUTHORIZED, "session ended");
     else if (disabled) close(socket, CLOSE.FORBIDDEN, "account disabled");

@@ -183,6 +183,10 @@ export async function seedDemo(log: (m: string) => void = console.log): Promise<
 
       // A week of shifts from tomorrow: nightly joint patrols, campus guard mornings, an anti-fraud talk.
       const grids = await tx.grid.findMany({ where: { stationId: fushan.id }, orderBy: { name: "asc" } });
+      // 常驻网格: the volunteers live spread over 府山's grids (call-ups measure distance from them).
+      for (const [g, grid] of grids.entries()) {
+        await tx.volunteer.updateMany({ where: { id: { in: volunteers.filter((_, i) => i % grids.length === g).map((v) => v.id) } }, data: { homeGridId: grid.id } });
+      }
       const squadBy = (name: string) => squads.find((q) => q.name === name)!;
       const dayStart = Math.floor((Date.now() + 8 * 3600_000) / 86_400_000) * 86_400_000 - 8 * 3600_000; // today 00:00 Shanghai
       const at = (day: number, hour: number) => new Date(dayStart + day * 86_400_000 + hour * 3600_000);

@@ -2,11 +2,12 @@
 import { closePubSub, busReady } from "../pubsub.js";
 import { startStoredStreams, stopStoredStreams } from "../events/stored-stream.js";
 import { closeHealth } from "./health.js";
+import { closeRateLimits, rateLimitsReady } from "./rate-limits.js";
 import { lifecycle } from "./lifecycle.js";
 
-/** Listens on Redis (or gives up waiting after a few seconds), starts the stored-event readers, ready. */
+/** Listens on Redis, connects the rate limits' store (or gives up waiting after a few seconds), starts the stored-event readers, ready. */
 export async function startServing(): Promise<void> {
-  await busReady();
+  await Promise.all([busReady(), rateLimitsReady()]);
   await startStoredStreams();
   lifecycle.phase = "ready";
 }
@@ -14,5 +15,6 @@ export async function startServing(): Promise<void> {
 export async function stopServing(): Promise<void> {
   await stopStoredStreams();
   await closePubSub();
+  await closeRateLimits();
   await closeHealth();
 }

@@ -6,6 +6,7 @@ import { signOut } from "../lib/auth";
 import { lang, setLang, tr } from "../lib/i18n";
 import { tabsFor } from "../lib/roles";
 import { useSession } from "../lib/session";
+import { createUnreadBadge } from "../lib/notices";
 
 /** Shows the other language's name in that language; its visible text is its accessible name. */
 export function LangToggle() {
@@ -19,6 +20,7 @@ export function LangToggle() {
 export function TopBar() {
   const s = useSession();
   const navigate = useNavigate();
+  const badge = createUnreadBadge();
   return (
     <header class="top">
       <div class="top-row">
@@ -30,6 +32,12 @@ export function TopBar() {
             <For each={s.viewer()?.stations}>{(st) => <option value={st.id}>{st.name}</option>}</For>
           </select>
         </Show>
+        <A class="inbox-link" href="/inbox" aria-label={badge.unread() ? tr(`消息，${badge.unread()}条未读`, `Inbox, ${badge.unread()} unread`) : tr("消息", "Inbox")}>
+          <span aria-hidden="true">{tr("消息", "Inbox")}</span>
+          <Show when={badge.unread() > 0}>
+            <span class="count" aria-hidden="true" data-testid="unread-count">{badge.unread() > 99 ? "99+" : badge.unread()}</span>
+          </Show>
+        </A>
         <LangToggle />
         <button
           type="button"

@@ -6,6 +6,8 @@ type Viewer = Pick<ViewerInfoFragment, "roleNames" | "roles" | "volunteer">;
 const has = (v: Viewer | null | undefined, role: ViewerInfoFragment["roleNames"][number]) => !!v?.roleNames.includes(role);
 /** A team's leader (a squad leader's grant names the squad as well). */
 export const leadsTeam = (v: Viewer | null | undefined) => !!v?.roles.some((r) => r.role === "LEADER" && r.team && !r.squad);
+/** Leads a squad (watches that squad's patrols). */
+export const leadsSquad = (v: Viewer | null | undefined) => !!v?.roles.some((r) => r.role === "LEADER" && r.squad);
 export const isOfficer = (v: Viewer | null | undefined) => has(v, "OFFICER") || has(v, "ADMIN");
 
 export interface Tab {
@@ -23,7 +25,9 @@ export function tabsFor(v: Viewer | null | undefined): Tab[] {
     { href: "/my", zh: "我的班次", en: "My shifts", show: volunteer },
     { href: "/points", zh: "积分", en: "Points", show: volunteer },
     { href: "/lead", zh: "队长", en: "Leader", show: officer || leadsTeam(v) },
-    { href: "/watch", zh: "巡防动态", en: "Watch", show: officer || leadsTeam(v) },
+    { href: "/watch", zh: "巡防动态", en: "Watch", show: officer || leadsTeam(v) || leadsSquad(v) },
+    { href: "/callups", zh: "召集", en: "Call-ups", show: officer },
+    { href: "/bulletins", zh: "提醒", en: "Bulletins", show: officer },
     { href: "/county", zh: "区域", en: "County", show: has(v, "ADMIN") || has(v, "REGION_ADMIN") },
     { href: "/members", zh: "队员", en: "Members", show: officer || leadsTeam(v) },
     { href: "/review", zh: "审核", en: "Review", show: officer },

@@ -4,7 +4,7 @@ import { createQuery, createSubscription } from "@urql/solid";
 import { createEffect, createMemo, createSignal, For, onCleanup, Show } from "solid-js";
 import { QueryView } from "../components/QueryView";
 import { LangToggle } from "../components/TopBar";
-import { CommendationBoardDocument, CommendationBoardUpdatedDocument, PublicStationsDocument, type CommendationBoardQuery } from "../gql/graphql";
+import { CommendationBoardDocument, CommendationBoardUpdatedDocument, PublicBulletinsDocument, PublicStationsDocument, type CommendationBoardQuery } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { formatDate, formatDateTime } from "../lib/time";
@@ -125,6 +125,7 @@ export default function Board() {
   const stationId = () => decodeURIComponent(params.stationId!);
   const [q, refetch] = createQuery({ query: CommendationBoardDocument, variables: () => ({ stationId: stationId() }), requestPolicy: "cache-and-network" });
   const [stations] = createQuery({ query: PublicStationsDocument });
+  const [bulletins] = createQuery({ query: PublicBulletinsDocument, variables: () => ({ stationId: stationId() }) });
   const stationName = () => stations.data?.publicStations.edges.find((e) => e.node.id === stationId())?.node.name ?? "";
   const [updates] = createSubscription({ query: CommendationBoardUpdatedDocument, variables: () => ({ stationId: stationId() }) });
   // 时时更新: any published or withdrawn edition refreshes the board.
@@ -153,6 +154,23 @@ export default function Board() {
             <A class="button" href={`/board/${encodeURIComponent(stationId())}?screen=1`}>{tr("大屏模式", "Big screen")}</A>
           </span>
         </div>
+        <Show when={bulletins.data?.publicBulletins.edges.length}>
+          <section class="edition-block" data-testid="public-bulletins">
+            <h2>{tr("警情提醒", "Public notices")}</h2>
+            <For each={bulletins.data!.publicBulletins.edges}>
+              {(e) => (
+                <article class="card">
+                  <div class="spread">
+                    <strong>{e.node.title}</strong>
+                    <span class="badge">{label("BulletinCategory", e.node.category)}</span>
+                  </div>
+                  <p class="story">{e.node.body}</p>
+                  <div class="muted">{formatDateTime(e.node.publishedAt)}</div>
+                </article>
+              )}
+            </For>
+          </section>
+        </Show>
         <QueryView
           query={q}
           select={(d) => groupEditions(d.commendationBoard.edges.map((e) => e.node))}

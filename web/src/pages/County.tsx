@@ -5,7 +5,7 @@ import { createQuery } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
-import { CountyDocument, CreateCommunityDocument, CreateGridDocument, CreateRegionDocument, CreateStationDocument, GrantRoleDocument, type CountyQuery } from "../gql/graphql";
+import { CountyDocument, CountyStationDocument, CreateCommunityDocument, CreateGridDocument, CreateRegionDocument, CreateStationDocument, GrantRoleDocument, type CountyQuery, type CountyStationQuery } from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { createAction } from "../lib/mutation";
@@ -13,6 +13,7 @@ import { useSession } from "../lib/session";
 
 type Region = NonNullable<CountyQuery["regions"]>["edges"][number]["node"];
 type Station = Region["stations"]["edges"][number]["node"];
+type StationDetail = Extract<NonNullable<CountyStationQuery["node"]>, { __typename: "Station" }>;
 
 /** The activation code of a new account, shown once. */
 function Issued(props: { issued: { name: string; code: string } | null }) {
@@ -51,25 +52,29 @@ function Grant(props: { role: "REGION_ADMIN" | "OFFICER"; regionId?: string; sta
 }
 
 function StationCard(props: { station: Station; onChange: () => void }) {
+  const [detail, refetchDetail] = createQuery({ query: CountyStationDocument, variables: () => ({ stationId: props.station.id }), requestPolicy: "cache-and-network" });
+  const station = (): StationDetail | null => (detail.data?.node?.__typename === "Station" ? detail.data.node : null);
+  const changed = () => (refetchDetail({ requestPolicy: "network-only" }), props.onChange());
   const [community, setCommunity] = createSignal("");
   const [g, setG] = createSignal({ communityId: "", name: "", patrolPlan: "", radiusMeters: "300" });
   const cForm = createFormState();
   const gForm = createFormState();
-  const createCommunity = createAction(CreateCommunityDocument, { pick: (d) => d.createCommunity, form: cForm, success: tr("社区已添加", "Community added"), onSuccess: () => (setCommunity(""), props.onChange()) });
-  const createGrid = createAction(CreateGridDocument, { pick: (d) => d.createGrid, form: gForm, success: tr("网格已添加", "Grid added"), onSuccess: () => (setG({ ...g(), name: "", patrolPlan: "" }), props.onChange()) });
-  const communities = () => props.station.communities.edges.map((e) => e.node);
+  const createCommunity = createAction(CreateCommunityDocument, { pick: (d) => d.createCommunity, form: cForm, success: tr("社区已添加", "Community added"), onSuccess: () => (setCommunity(""), changed()) });
+  const createGrid = createAction(CreateGridDocument, { pick: (d) => d.createGrid, form: gForm, success: tr("网格已添加", "Grid added"), onSuccess: () => (setG({ ...g(), name: "", patrolPlan: "" }), changed()) });
+  const communities = () => station()?.communities.edges.map((e) => e.node) ?? [];
+  const gridsOf = (communityId: string) => (station()?.grids.edges ?? []).filter((e) => e.node.community.id === communityId);
   const communityId = () => g().communityId || communities()[0]?.id || "";
   return (
     <article class="card" data-testid="station">
       <h3>{props.station.name}</h3>
-      <p class="muted">{tr("民警：", "Officers: ")}{(props.station.officers?.edges ?? []).map((e) => `${e.node.displayName}${e.node.activated ? "" : tr("（待激活）", " (not activated)")}`).join("、") || "—"}</p>
+      <p class="muted">{tr("民警：", "Officers: ")}{(station()?.officers?.edges ?? []).map((e) => `${e.node.displayName}${e.node.activated ? "" : tr("（待激活）", " (not activated)")}`).join("、") || "—"}</p>
       <ul class="plain-list">
         <For each={communities()}>
           {(c) => (
             <li>
               <strong>{c.name}</strong>
               <ul>
-                <For each={c.grids.edges}>{(e) => <li><span data-testid="grid-name">{e.node.name}</span><Show when={e.node.patrolPlan}> · <span class="muted">{e.node.patrolPlan}</span></Show></li>}</For>
+                <For each={gridsOf(c.id)}>{(e) => <li><span data-testid="grid-name">{e.node.name}</span><Show when={e.node.patrolPlan}> · <span class="muted">{e.node.patrolPlan}</span></Show></li>}</For>
               </ul>
             </li>
           )}
@@ -93,7 +98,7 @@ function StationCard(props: { station: Station; onChange: () => void }) {
           <Submit pending={createGrid.pending()} class="">{tr("添加网格", "Add grid")}</Submit>
         </Form>
       </Show>
-      <Grant role="OFFICER" stationId={props.station.id} title={tr(`任命${props.station.name}民警`, `Appoint an officer of ${props.station.name}`)} onChange={props.onChange} />
+      <Grant role="OFFICER" stationId={props.station.id} title={tr(`任命${props.station.name}民警`, `Appoint an officer of ${props.station.name}`)} onChange={changed} />
     </article>
   );
 }

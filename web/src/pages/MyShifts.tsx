@@ -4,7 +4,7 @@ import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
-import { CheckInDocument, CheckOutDocument, ClaimNoticesDocument, MyShiftHistoryDocument, MyShiftsDocument, type MyShiftsQuery } from "../gql/graphql";
+import { CheckInDocument, CheckOutDocument, MyShiftHistoryDocument, NotificationReceivedDocument, MyShiftsDocument, type MyShiftsQuery } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
@@ -32,14 +32,35 @@ function geolocate(): Promise<{ latitude: number; longitude: number }> {
   });
 }
 
-function ClaimCard(props: { claim: Claim; refetch: () => void }) {
+type Summary = { title: string; minutes: number; points: number };
+
+/** The closure of a patrol: what it counted for, and where it is kept. */
+function DoneSummary(props: { summary: Summary; onHistory: () => void }) {
+  return (
+    <article class="card done-summary" role="status" data-testid="checkout-summary">
+      <h2>{tr("本次巡逻已完成", "Patrol done")}</h2>
+      <p>{props.summary.title}</p>
+      <p class="big-figures">
+        <span><strong>{hours(props.summary.minutes)}</strong> {tr("小时", "h")}</span>
+        <span><strong>+{props.summary.points}</strong> {tr("积分", "points")}</span>
+      </p>
+      <p class="muted">{tr("谢谢你守护邻里！这次班次已记入“历史”。", "Thank you! This shift is now under History.")}</p>
+      <button type="button" onClick={() => props.onHistory()}>{tr("查看历史", "See history")}</button>
+    </article>
+  );
+}
+
+function ClaimCard(props: { claim: Claim; refetch: () => void; onDone: (s: Summary | null) => void }) {
   const c = () => props.claim;
   const [code, setCode] = createSignal("");
   const checkIn = createAction(CheckInDocument, { pick: (d) => d.checkIn, success: tr("签到成功", "Checked in"), onSuccess: props.refetch });
   const checkOut = createAction(CheckOutDocument, {
     pick: (d) => d.checkOut,
-    success: (p) => tr(`签退成功，本次服务 ${hours(p.claim?.minutesServed)} 小时，已记入历史`, `Checked out: ${hours(p.claim?.minutesServed)} h served, see History`),
-    onSuccess: props.refetch,
+    success: tr("签退成功", "Checked out"),
+    onSuccess: (p) => {
+      props.onDone(p.claim ? { title: c().shift.title, minutes: p.claim.minutesServed ?? 0, points: p.claim.pointsEarned ?? 0 } : null);
+      props.refetch();
+    },
   });
   const pending = () => checkIn.pending() || checkOut.pending();
   return (
@@ -49,6 +70,9 @@ function ClaimCard(props: { claim: Claim; refetch: () => void }) {
         <Badge enum="ClaimStatus" value={c().status} />
       </div>
       <div>{formatSpan(c().shift.startsAt, c().shift.endsAt)} · {c().shift.grid?.name ?? c().shift.place} · {c().shift.team.name}</div>
+      <Show when={c().shift.postCode}>
+        <div data-testid="my-post-code">{tr("岗点码", "Post code")}: <strong class="post-code">{c().shift.postCode}</strong></div>
+      </Show>
       <Show when={c().status === "WAITLISTED"}>
         <p class="muted">{tr(`候补第 ${c().waitlistPosition} 位，有空位时自动转正并通知你`, `Waitlist #${c().waitlistPosition}: you get the seat automatically when one frees`)}</p>
       </Show>
@@ -94,9 +118,17 @@ function ClaimCard(props: { claim: Claim; refetch: () => void }) {
   );
 }
 
-function Upcoming() {
+const CLAIM_KINDS = new Set(["WAITLIST_PROMOTED", "SHIFT_CANCELLED", "SHIFT_CHANGED", "SHIFT_ASSIGNED", "SHIFT_REMOVED"]);
+
+function Upcoming(props: { onDone: (s: Summary | null) => void }) {
   const [q, refetch] = createQuery({ query: MyShiftsDocument, requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
+  // A change to a claim made by someone else (候补转正, cancellation …) arrives as a notification: the
+  // header shows it; the list reloads.
+  createSubscription({ query: NotificationReceivedDocument }, (_prev: unknown, data) => {
+    if (CLAIM_KINDS.has(data.notificationReceived.kind)) again();
+    return data;
+  });
   return (
     <QueryView
       query={q}
@@ -105,7 +137,7 @@ function Upcoming() {
       isEmpty={(e) => !e.length}
       empty={<p class="muted">{tr("还没有认领班次，去班次页看看吧", "No claimed shifts yet: see the shift board")} <a href="/shifts">{tr("去认领", "Find a shift")}</a></p>}
     >
-      {(edges) => <For each={edges()}>{(e) => <ClaimCard claim={e.node} refetch={again} />}</For>}
+      {(edges) => <For each={edges()}>{(e) => <ClaimCard claim={e.node} refetch={again} onDone={props.onDone} />}</For>}
     </QueryView>
   );
 }
@@ -130,7 +162,10 @@ function History() {
                 </div>
                 <div>{formatSpan(e.node.shift.startsAt, e.node.shift.endsAt)} · {e.node.shift.grid?.name ?? e.node.shift.place}</div>
                 <Show when={e.node.minutesServed}>
-                  <div class="muted">{tr("服务", "Served")} {hours(e.node.minutesServed)} {tr("小时", "h")} · {label("ShiftKind", e.node.shift.kind)}</div>
+                  <div class="muted">
+                    {tr("服务", "Served")} {hours(e.node.minutesServed)} {tr("小时", "h")} · {label("ShiftKind", e.node.shift.kind)}
+                    <Show when={e.node.pointsEarned}> · +{e.node.pointsEarned} {tr("积分", "points")}</Show>
+                  </div>
                 </Show>
               </article>
             )}
@@ -143,21 +178,20 @@ function History() {
 
 export default function MyShifts() {
   const [tab, setTab] = createSignal<"upcoming" | "history">("upcoming");
-  createSubscription({ query: ClaimNoticesDocument }, (_prev: unknown, data) => {
-    const n = data.claimNotices;
-    toast.info(`${label("ClaimNoticeReason", n.reason)}：${n.claim.shift.title}`);
-    return data;
-  });
+  const [done, setDone] = createSignal<Summary | null>(null);
   return (
     <section>
       <h1>{tr("我的班次", "My shifts")}</h1>
+      <Show when={done()}>
+        {(d) => <DoneSummary summary={d()} onHistory={() => (setDone(null), setTab("history"))} />}
+      </Show>
       <div class="segmented" role="tablist" aria-label={tr("我的班次", "My shifts")}>
         <button type="button" role="tab" aria-selected={tab() === "upcoming" ? "true" : "false"} onClick={() => setTab("upcoming")}>{tr("待参加", "Upcoming")}</button>
         <button type="button" role="tab" aria-selected={tab() === "history" ? "true" : "false"} onClick={() => setTab("history")}>{tr("历史", "History")}</button>
       </div>
       <div role="tabpanel">
         <Show when={tab() === "upcoming"} fallback={<History />}>
-          <Upcoming />
+          <Upcoming onDone={setDone} />
         </Show>
       </div>
     </section>

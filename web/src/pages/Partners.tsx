@@ -17,7 +17,13 @@ import PartnerPlanning from "./PartnerPlanning";
 function AgreementView(props: { a: AgreementCardFragment }) {
   const a = () => props.a;
   const v = () => a().currentVersion;
-  const sign = createAction(SignAgreementDocument, { pick: (d) => d.signAgreement, success: (p) => (p.agreement?.status === "ACTIVE" ? tr("已签署，协议生效", "Signed: the agreement is active") : tr("已签署，等待对方签署", "Signed: waiting for the other side")) });
+  const sign = createAction(SignAgreementDocument, { pick: (d) => d.signAgreement, success: (p) =>
+      p.agreement?.status === "ACTIVE"
+        ? tr("已签署，协议生效", "Signed: the agreement is active")
+        : p.agreement?.status === "SCHEDULED"
+          ? tr("已签署，到开始日期后生效", "Signed: in effect from its start date")
+          : tr("已签署，等待对方签署", "Signed: waiting for the other side"),
+  });
   return (
     <article class="card" data-testid="agreement">
       <div class="spread">

@@ -30,6 +30,8 @@ export default function Points() {
   const again = () => refetch({ requestPolicy: "network-only" });
   const redeem = createAction(RedeemRewardDocument, { pick: (d) => d.redeemReward, success: tr("兑换成功，请到派出所领取", "Redeemed: collect it at the station"), onSuccess: again });
   const privacy = createAction(UpdateMyPrivacyDocument, { pick: (d) => d.updateMyPrivacy, success: tr("隐私设置已保存", "Privacy saved") });
+  // Leaders of a team or a squad choose whether members see their phone on the shifts they lead.
+  const leads = () => !!s.viewer()?.roles.some((r) => r.role === "LEADER");
   const rewards = () => (q.data?.station?.__typename === "Station" ? q.data.station.rewards.edges.map((e) => e.node) : []);
 
   function download(csv: string) {
@@ -120,6 +122,11 @@ export default function Points() {
               <Checkbox checked={me().showLegalNameOnBoard} disabled={privacy.pending()} onChange={(v) => void privacy.run({ input: { showLegalNameOnBoard: v } })}>
                 {tr("表扬榜上显示我的真实姓名", "Show my legal name on the commendation board")}
               </Checkbox>
+              <Show when={leads()}>
+                <Checkbox checked={me().sharePhoneWithTeam} disabled={privacy.pending()} onChange={(v) => void privacy.run({ input: { sharePhoneWithTeam: v } })}>
+                  {tr("我带队的班次向本队队员显示我的手机号", "Show my phone to my teams' members on the shifts I lead")}
+                </Checkbox>
+              </Show>
             </div>
           </>
         )}

@@ -1,4 +1,5 @@
-// 名单 (leaders, officers): roster, post code, assign, check people in and out, remove, cancel the shift.
+// A shift's page: the detail everyone who may see it reads (place, route, briefing, contact, who is going,
+// claim or the reason not), and for leaders and officers the 名单: post code, assign, 代签到, remove, cancel.
 import { useParams } from "@solidjs/router";
 import { createQuery, useClient } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
@@ -7,19 +8,93 @@ import { confirmDialog, promptDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
 import { SearchableSelect, type Option } from "../components/SearchableSelect";
-import { AssignShiftDocument, CancelShiftClaimDocument, CancelShiftDocument, CheckInDocument, CheckOutDocument, ShiftRosterDocument } from "../gql/graphql";
+import { AssignShiftDocument, CancelShiftClaimDocument, CancelShiftDocument, CheckInDocument, CheckOutDocument, ShiftDetailDocument, ShiftRosterDocument, type ShiftDetailQuery } from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
+import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { teamMembers } from "../lib/people";
 import { formatSpan, formatTime } from "../lib/time";
+import { ShiftCardView } from "./ShiftBoard";
 
-export default function Roster() {
+type Detail = Extract<NonNullable<ShiftDetailQuery["node"]>, { __typename: "Shift" }>;
+
+function Contact(props: { shift: Detail }) {
+  const c = () => props.shift.contact;
+  return (
+    <div class="card" data-testid="shift-contact">
+      <h2>{tr("联系方式", "Contact")}</h2>
+      <Show when={c().leaderName}>
+        <p>
+          {c().leaderRole === "SQUAD_LEADER" ? tr("小队长", "Squad leader") : tr("队长", "Team leader")}：{c().leaderName}
+          <Show when={c().viewerCanCallLeader} fallback={<span class="muted"> · {tr("未公开手机号", "phone not shared")}</span>}>
+            {" · "}<a href={`tel:${c().leaderPhone}`}>{c().leaderPhone}</a>
+          </Show>
+        </p>
+      </Show>
+      <p>
+        {c().stationName}
+        <Show when={c().stationPhone}> · {tr("值班电话", "Duty phone")} <a href={`tel:${c().stationPhone}`}>{c().stationPhone}</a></Show>
+      </p>
+      <Show when={c().stationAddress}><p class="muted">{c().stationAddress}</p></Show>
+    </div>
+  );
+}
+
+function Going(props: { shift: Detail }) {
+  return (
+    <Show when={props.shift.going}>
+      {(g) => (
+        <div class="card" data-testid="shift-going">
+          <h2>{tr("同行队员", "Who is going")} ({g().edges.length})</h2>
+          <Show when={g().edges.length} fallback={<p class="muted">{tr("还没有人认领，来做第一个吧", "Nobody yet: be the first")}</p>}>
+            <ul class="chips">
+              <For each={g().edges}>{(e) => <li>{e.node.displayName}<Show when={e.node.isViewer}> ({tr("我", "me")})</Show></li>}</For>
+            </ul>
+          </Show>
+        </div>
+      )}
+    </Show>
+  );
+}
+
+export default function ShiftPage() {
   const params = useParams();
-  const client = useClient();
-  const [q, refetch] = createQuery({ query: ShiftRosterDocument, variables: () => ({ id: decodeURIComponent(params.id!) }), requestPolicy: "cache-and-network" });
+  const [q, refetch] = createQuery({ query: ShiftDetailDocument, variables: () => ({ id: decodeURIComponent(params.id!) }), requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
-  const shift = () => (q.data?.node?.__typename === "Shift" ? q.data.node : null);
+  return (
+    <section>
+      <QueryView query={q} select={(d) => (d.node?.__typename === "Shift" ? d.node : null)} retry={again} notFound={<><h1>{tr("班次", "Shift")}</h1><p class="muted" role="status">{tr("没有找到这个班次，或你无权查看", "No such shift, or not yours to see")}</p></>}>
+        {(s) => (
+          <>
+            <h1>{s().title}</h1>
+            <ShiftCardView shift={s()} onChange={again} />
+            <div class="card" data-testid="shift-detail">
+              <dl class="facts">
+                <dt>{tr("时间", "When")}</dt><dd>{formatSpan(s().startsAt, s().endsAt)}</dd>
+                <dt>{tr("地点", "Where")}</dt><dd>{[s().grid?.name, s().place].filter(Boolean).join(" · ") || "—"}</dd>
+                <Show when={s().route}><dt>{tr("路线", "Route")}</dt><dd>{s().route}</dd></Show>
+                <dt>{tr("类型", "Kind")}</dt><dd>{label("ShiftKind", s().kind)}<Show when={s().isJointPatrol}> · {tr("警民共巡", "Joint patrol")}{s().jointOfficerName ? `（${s().jointOfficerName}）` : ""}</Show></dd>
+              </dl>
+              <h2>{tr("任务说明", "Briefing")}</h2>
+              <p class="prewrap">{s().notes || tr("带好义警马甲和手电，按时到岗。", "Wear the vest, bring a torch, be on time.")}</p>
+            </div>
+            <Contact shift={s()} />
+            <Going shift={s()} />
+            <Show when={s().viewerCanManage}>
+              <ManageRoster shiftId={s().id} teamId={s().team.id} open={s().status === "OPEN"} onChange={again} />
+            </Show>
+          </>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; onChange: () => void }) {
+  const client = useClient();
+  const [q, refetch] = createQuery({ query: ShiftRosterDocument, variables: () => ({ id: props.shiftId }), requestPolicy: "cache-and-network" });
+  const again = () => (refetch({ requestPolicy: "network-only" }), props.onChange());
   const [pick, setPick] = createSignal<Option | null>(null);
   const form = createFormState();
   const assign = createAction(AssignShiftDocument, { pick: (d) => d.assignShift, form, success: tr("已安排", "Assigned"), onSuccess: () => (setPick(null), again()) });
@@ -27,17 +102,14 @@ export default function Roster() {
   const checkIn = createAction(CheckInDocument, { pick: (d) => d.checkIn, success: tr("已代签到", "Checked in"), onSuccess: again });
   const checkOut = createAction(CheckOutDocument, { pick: (d) => d.checkOut, success: tr("已代签退", "Checked out"), onSuccess: again });
   const cancelShift = createAction(CancelShiftDocument, { pick: (d) => d.cancelShift, success: tr("班次已取消，已通知队员", "Shift cancelled; people were told"), onSuccess: again });
-  const people = teamMembers(client, () => shift()?.team.id ?? "");
+  const people = teamMembers(client, () => props.teamId);
   return (
-    <section>
-      <QueryView query={q} select={(d) => (d.node?.__typename === "Shift" ? d.node : null)} retry={again} notFound={<p class="muted" role="status">{tr("没有找到这个班次，或你无权查看", "No such shift, or not yours to see")}</p>}>
-        {(s) => (
+    <QueryView query={q} select={(d) => (d.node?.__typename === "Shift" ? d.node : null)} retry={again}>
+      {(r) => {
+        const s = () => ({ ...r(), status: props.open ? "OPEN" : "DONE" });
+        return (
           <>
-            <h1>{s().title}</h1>
-            <p>
-              {formatSpan(s().startsAt, s().endsAt)} · {s().grid?.name ?? s().place} · <span class="seats">{s().seatsTaken}/{s().capacity}</span> · {tr("候补", "waitlist")} {s().waitlistLength}
-              <Show when={s().status !== "OPEN"}> <Badge enum="ShiftStatus" value={s().status} /></Show>
-            </p>
+            <h2>{tr("名单", "Roster")}</h2>
             <Show when={s().postCode}>
               <div class="card">{tr("岗点码（打印张贴于岗点）", "Post code (print it at the post)")}: <strong class="seats post-code">{s().postCode}</strong></div>
             </Show>
@@ -107,8 +179,8 @@ export default function Roster() {
               </table>
             </div>
           </>
-        )}
-      </QueryView>
-    </section>
+        );
+      }}
+    </QueryView>
   );
 }

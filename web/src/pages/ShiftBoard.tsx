@@ -32,20 +32,21 @@ function LiveSeats(props: { shiftId: string }) {
   return null;
 }
 
-export function ShiftCardView(props: { shift: ShiftCardFragment }) {
+export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () => void }) {
   const s = () => props.shift;
   const claim = createAction(ClaimShiftDocument, {
     pick: (d) => d.claimShift,
     success: (p) => (p.claim?.status === "WAITLISTED" ? tr(`已排候补第 ${p.claim.waitlistPosition ?? ""} 位`, `On the waitlist, #${p.claim.waitlistPosition ?? ""}`) : tr("认领成功", "Claimed")),
+    onSuccess: () => props.onChange?.(),
   });
-  const cancel = createAction(CancelShiftClaimDocument, { pick: (d) => d.cancelShiftClaim, success: tr("已取消认领", "Claim cancelled") });
+  const cancel = createAction(CancelShiftClaimDocument, { pick: (d) => d.cancelShiftClaim, success: tr("已取消认领", "Claim cancelled"), onSuccess: () => props.onChange?.() });
   const mine = () => s().viewerClaim;
   const active = () => mine() && (mine()!.status === "CONFIRMED" || mine()!.status === "WAITLISTED");
   return (
     <article class="card" aria-label={s().title} data-testid="shift-card">
       <LiveSeats shiftId={s().id} />
       <div class="spread">
-        <strong>{s().title}</strong>
+        <A href={`/shifts/${encodeURIComponent(s().id)}`} class="card-title"><strong>{s().title}</strong></A>
         <span class="muted">
           {label("ShiftKind", s().kind)}
           <Show when={s().isJointPatrol}> · {tr("警民共巡", "Joint patrol")}</Show>
@@ -58,7 +59,7 @@ export function ShiftCardView(props: { shift: ShiftCardFragment }) {
         <Show when={s().requiredSpecialty}> · {tr("需要", "Needs")} {label("Specialty", s().requiredSpecialty)}</Show>
         <Show when={s().rotationPartner}> · {tr("轮值单位", "Rotation")}: {s().rotationPartner!.name}</Show>
       </div>
-      <div class="spread" style={{ "margin-top": ".5rem" }}>
+      <div class="spread gap-above">
         <span>
           <span class="seats" data-testid="seats">{s().seatsTaken}/{s().capacity}</span> {tr("已确认", "confirmed")}
           <Show when={s().waitlistLength > 0}> · {tr("候补", "waitlist")} {s().waitlistLength}</Show>
@@ -92,6 +93,9 @@ export function ShiftCardView(props: { shift: ShiftCardFragment }) {
           </Show>
         </span>
       </div>
+      <Show when={!s().viewerCanClaim && s().viewerClaimBlocker && s().viewerClaimBlocker !== "ALREADY_CLAIMED" && !s().viewerCanManage}>
+        <p class="muted" data-testid="claim-blocker">{tr("不能认领", "Can't claim")}：{label("ClaimBlocker", s().viewerClaimBlocker)}</p>
+      </Show>
     </article>
   );
 }

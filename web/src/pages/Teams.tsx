@@ -115,7 +115,7 @@ function RegisterVolunteer(props: { station: Station; onChange: () => void }) {
         {(i) => (
           <div class="notice" role="status">
             {tr(`${i().name} 的激活码（仅显示一次）：`, `Activation code for ${i().name} (shown once): `)}
-            <strong data-testid="activation-code" style={{ "font-size": "1.4rem", "letter-spacing": ".1em" }}>{i().code}</strong>
+            <strong data-testid="activation-code" class="one-time-code">{i().code}</strong>
           </div>
         )}
       </Show>

@@ -15,7 +15,7 @@ defineMutation("signIn", {
   }),
   schema: z.object({ phone: phoneNumber, password: z.string().min(1, msg("必填", "Required")).max(128) }),
   resolve: async (input, ctx) => {
-    const result = await accounts.signIn(input.phone, input.password);
+    const result = await accounts.signIn(input.phone, input.password, ctx.clientAddress);
     // The rest of this response is read as the account that just signed in.
     ctx.viewer = result.viewer;
     return result;
@@ -52,7 +52,7 @@ defineMutation("changePassword", {
   description: "修改密码: needs the current password; other sessions end",
   inputFields: (t) => ({ currentPassword: t.string({ required: true }), newPassword: t.string({ required: true }) }),
   schema: z.object({ currentPassword: z.string().min(1, msg("必填", "Required")).max(128), newPassword: password }),
-  resolve: async (input, ctx) => accounts.changePassword(ctx.viewer!, input),
+  resolve: async (input, ctx) => accounts.changePassword(ctx.viewer!, input, ctx.clientAddress),
   payloadFields: done,
 });
 
@@ -60,7 +60,7 @@ defineMutation("resetVolunteerPassword", {
   description: "重置密码 of a volunteer of your station (officers): a one-time code, shown once, to give to the person",
   inputFields: (t) => ({ volunteerId: t.id({ required: true }) }),
   schema: z.object({ volunteerId: globalId("Volunteer") }),
-  resolve: async (input, ctx) => accounts.resetVolunteerPassword(ctx.viewer!, input),
+  resolve: async (input, ctx) => accounts.resetVolunteerPassword(ctx.viewer!, input, ctx.clientAddress),
   payloadFields: (t: PayloadFieldBuilder<{ code: string; expiresAt: Date; volunteer: VolunteerRow }>) => ({
     code: t.string({ nullable: true, description: "Shown once; the person sets a new password with it (activateAccount)", resolve: (p) => p.code ?? null }),
     expiresAt: t.field({ type: "DateTime", nullable: true, resolve: (p) => p.expiresAt ?? null }),
@@ -76,7 +76,7 @@ defineMutation("disableAccount", {
   description: "停用账号 of a volunteer of your station (officers): they are signed out everywhere at once",
   inputFields: (t) => ({ volunteerId: t.id({ required: true }), reason: t.string({ required: true }) }),
   schema: z.object({ volunteerId: globalId("Volunteer"), reason: z.string().trim().min(1, msg("请填写原因", "Give a reason")).max(200) }),
-  resolve: async (input, ctx) => accounts.setAccountDisabled(ctx.viewer!, { ...input, disabled: true }),
+  resolve: async (input, ctx) => accounts.setAccountDisabled(ctx.viewer!, { ...input, disabled: true }, ctx.clientAddress),
   payloadFields: disablePayload,
 });
 
@@ -84,6 +84,6 @@ defineMutation("enableAccount", {
   description: "恢复账号 of a volunteer of your station (officers)",
   inputFields: (t) => ({ volunteerId: t.id({ required: true }) }),
   schema: z.object({ volunteerId: globalId("Volunteer") }),
-  resolve: async (input, ctx) => accounts.setAccountDisabled(ctx.viewer!, { ...input, disabled: false }),
+  resolve: async (input, ctx) => accounts.setAccountDisabled(ctx.viewer!, { ...input, disabled: false }, ctx.clientAddress),
   payloadFields: disablePayload,
 });

@@ -8,19 +8,43 @@ import { loadViewer, type Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
 import { prisma, TX } from "../../db.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
-import { msg } from "../../i18n.js";
+import { joinMsg, msg } from "../../i18n.js";
+import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
+import { attemptTarget, recordAudit, recordAuditAt } from "../audit/audit.service.js";
 
 /** How long an officer's reset code may be used. */
 export const RESET_CODE_HOURS = 72;
 
-export async function signIn(phone: string, password: string) {
+/**
+ * Counted per phone and per client address before the password is looked at: the 6th failure in 15
+ * minutes locks the phone (the right password too), each further lock lasting twice as long.
+ */
+export async function signIn(phone: string, password: string, clientAddress: string | null = null) {
+  let attempt;
+  try {
+    attempt = await attemptSecret("signIn", phone, clientAddress, ["input", "password"]);
+  } catch (e) {
+    if (e instanceof RateLimitedError && e.lockedPhone) {
+      const t = attemptTarget(await prisma.account.findUnique({ where: { phone }, select: { id: true } }), phone);
+      await recordAudit(prisma, { actor: null, action: "signIn.locked", targetType: t.targetType, targetId: t.targetId, summary: msg(`${t.about}：连续登录失败，锁定${e.retryAfterSeconds}秒`, `${t.about}: repeated failures, locked for ${e.retryAfterSeconds} s`), clientAddress });
+    }
+    throw e;
+  }
   const account = await prisma.account.findUnique({ where: { phone } });
   // Compare against a dummy hash for unknown phones so both paths take the same time.
   const ok = await verifyPassword(password, account?.passwordSet ? account.passwordHash : await dummyHash);
   if (!account || !ok || !account.passwordSet || account.disabled) {
+    const t = attemptTarget(account, phone);
+    const why = !account ? msg("", "") : account.disabled ? msg("（账号已停用）", " (account disabled)") : !account.passwordSet ? msg("（尚未激活）", " (not activated)") : msg("（密码错误）", " (wrong password)");
+    await recordAudit(prisma, { actor: null, action: "signIn.failed", targetType: t.targetType, targetId: t.targetId, summary: joinMsg(t.about, why), clientAddress });
     throw new UserFacingError("UNAUTHENTICATED", msg("手机号或密码错误", "Wrong phone or password"), ["input", "password"]);
   }
-  const session = await createSession(prisma, account.id);
+  await attempt.succeeded();
+  const session = await prisma.$transaction(async (tx) => {
+    const s = await createSession(tx, account.id);
+    await recordAudit(tx, { actor: { accountId: account.id }, action: "signIn", targetType: "Account", targetId: account.id, summary: msg(`账号 ${account.id} 登录`, `account ${account.id} signed in`), clientAddress });
+    return s;
+  }, TX);
   const viewer = await loadViewer(account.id, session.sessionId);
   if (!viewer) throw new UserFacingError("UNAUTHENTICATED", msg("该账号无法登录", "This account cannot sign in"));
   return { token: session.token, expiresAt: session.expiresAt, viewer };
@@ -41,19 +65,27 @@ export async function signOutEverywhere(viewer: Viewer) {
   return { ok: true, sessionsEnded: ended.length };
 }
 
+/** The stations whose officers see an entry about the viewer's own account. */
+const ownStations = (viewer: Viewer) => [...new Set([...viewer.officerStationIds, ...[...viewer.teams.values()].map((t) => t.stationId)])];
+
 /** Needs the current password; ends every other session of the account. */
-export async function changePassword(viewer: Viewer, input: { currentPassword: string; newPassword: string }) {
+export async function changePassword(viewer: Viewer, input: { currentPassword: string; newPassword: string }, clientAddress: string | null = null) {
+  // A stolen session must not find the password by guessing: counted per account and per address.
+  const attempt = await attemptSecret("changePassword", viewer.accountId, clientAddress, ["input", "currentPassword"]);
   const account = await prisma.account.findUniqueOrThrow({ where: { id: viewer.accountId } });
   if (!(await verifyPassword(input.currentPassword, account.passwordHash))) {
     throw new UserFacingError("UNAUTHENTICATED", msg("当前密码不正确", "The current password is wrong"), ["input", "currentPassword"]);
   }
+  await attempt.succeeded();
   if (input.currentPassword === input.newPassword) {
     throw new UserFacingError("VALIDATION", msg("新密码不能与当前密码相同", "The new password must differ from the current one"), ["input", "newPassword"]);
   }
   const passwordHash = await hashPassword(input.newPassword);
   const ended = await prisma.$transaction(async (tx) => {
     await tx.account.update({ where: { id: account.id }, data: { passwordHash, passwordSet: true } });
-    return revokeSessions(tx, account.id, viewer.sessionId ? { except: viewer.sessionId } : {});
+    const ended = await revokeSessions(tx, account.id, viewer.sessionId ? { except: viewer.sessionId } : {});
+    await recordAuditAt(tx, ownStations(viewer), { actor: viewer, action: "account.changePassword", targetType: "Account", targetId: account.id, summary: msg(`结束其他会话 ${ended.length} 个`, `${ended.length} other sessions ended`), clientAddress });
+    return ended;
   }, TX);
   announceRevocation(viewer.accountId, "PASSWORD_CHANGED", ended);
   return { ok: true, sessionsEnded: ended.length };
@@ -69,14 +101,14 @@ async function managedPerson(viewer: Viewer, volunteerId: string) {
   assert(viewer, "account.manage", person, {
     message: msg("该义警同时属于其他派出所或担任管理职务，只能由其本人或平台管理员处理", "This volunteer also belongs to another station or holds a role: only they or an administrator can do this"),
   });
-  return volunteer;
+  return Object.assign(volunteer, { stationIds: person.stationIds });
 }
 
 /**
  * 重置密码: a one-time code the officer hands over (shown once); the volunteer sets a new password
  * with it. A volunteer without an account gets one. Open sessions end at once.
  */
-export async function resetVolunteerPassword(viewer: Viewer, input: { volunteerId: string }) {
+export async function resetVolunteerPassword(viewer: Viewer, input: { volunteerId: string }, clientAddress: string | null = null) {
   const volunteer = await managedPerson(viewer, input.volunteerId);
   const code = newOneTimeCode();
   const expiresAt = new Date(clock.now().getTime() + RESET_CODE_HOURS * 3600_000);
@@ -89,19 +121,30 @@ export async function resetVolunteerPassword(viewer: Viewer, input: { volunteerI
     }
     // The old password stops working at once: whoever knew it cannot sign back in before the owner sets a new one.
     await tx.account.update({ where: { id: account.id }, data: { codeHash: codeHash(code), codeExpiresAt: expiresAt, passwordSet: false } });
-    return { accountId: account.id, ended: await revokeSessions(tx, account.id) };
+    const ended = await revokeSessions(tx, account.id);
+    await recordAuditAt(tx, volunteer.stationIds, { actor: viewer, action: "account.resetPassword", targetType: "Volunteer", targetId: volunteer.id, summary: msg(`发放重置码（${RESET_CODE_HOURS}小时内有效），结束会话 ${ended.length} 个`, `reset code issued (valid ${RESET_CODE_HOURS} h), ${ended.length} sessions ended`), clientAddress });
+    return { accountId: account.id, ended };
   }, TX);
   announceRevocation(accountId, "RESET", ended);
   return { code, expiresAt, volunteer };
 }
 
-export async function setAccountDisabled(viewer: Viewer, input: { volunteerId: string; disabled: boolean; reason?: string | null }) {
+export async function setAccountDisabled(viewer: Viewer, input: { volunteerId: string; disabled: boolean; reason?: string | null }, clientAddress: string | null = null) {
   const volunteer = await managedPerson(viewer, input.volunteerId);
   if (!volunteer.account) throw notFound(msg("该义警的账号", "Account of this volunteer"), ["input", "volunteerId"]);
   const account = volunteer.account;
   const ended = await prisma.$transaction(async (tx) => {
     await tx.account.update({ where: { id: account.id }, data: { disabled: input.disabled, disabledReason: input.disabled ? (input.reason ?? null) : null } });
-    return input.disabled ? revokeSessions(tx, account.id) : [];
+    const ended = input.disabled ? await revokeSessions(tx, account.id) : [];
+    await recordAuditAt(tx, volunteer.stationIds, {
+      actor: viewer,
+      action: input.disabled ? "account.disable" : "account.enable",
+      targetType: "Volunteer",
+      targetId: volunteer.id,
+      summary: input.disabled ? msg(`停用，结束会话 ${ended.length} 个`, `disabled, ${ended.length} sessions ended`) : msg("恢复", "enabled"),
+      clientAddress,
+    });
+    return ended;
   }, TX);
   if (input.disabled) announceRevocation(account.id, "DISABLED", ended);
   return { volunteer };

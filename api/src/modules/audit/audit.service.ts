@@ -1,14 +1,76 @@
 // 审计日志: services record what they changed, in the same transaction as the change. The summary says
-// what changed in words and numbers and never holds a phone, an ID number or a legal name.
+// what changed in words and numbers (msg(): both languages, read in the reader's) and never holds a
+// phone, an ID number, a legal name or text people typed.
+import { createHmac } from "node:crypto";
 import type { Viewer } from "../../auth/viewer.js";
+import { config } from "../../config.js";
 import { prisma, type Tx } from "../../db.js";
+import { msg } from "../../i18n.js";
+
+/** Every action the log records, with its name for people. */
+export const AUDIT_ACTIONS = {
+  signIn: msg("登录", "Signed in"),
+  "signIn.failed": msg("登录失败", "Sign-in failed"),
+  "signIn.locked": msg("登录被锁定", "Sign-in locked"),
+  "account.activate": msg("激活账号", "Account activated"),
+  "account.activate.failed": msg("激活失败", "Activation failed"),
+  "account.activate.locked": msg("激活被锁定", "Activation locked"),
+  "account.changePassword": msg("修改密码", "Password changed"),
+  "account.resetPassword": msg("重置密码", "Password reset"),
+  "account.disable": msg("停用账号", "Account disabled"),
+  "account.enable": msg("恢复账号", "Account enabled"),
+  "volunteer.register": msg("登记义警", "Volunteer registered"),
+  "enrollment.renewCode": msg("重发激活码", "Activation code renewed"),
+  "enrollment.cancel": msg("撤销登记", "Registration withdrawn"),
+  "enrollment.activate": msg("登记已激活", "Registration activated"),
+  "enrollment.accept": msg("接受邀请", "Invitation accepted"),
+  "enrollment.decline": msg("拒绝邀请", "Invitation declined"),
+  "team.addMember": msg("加入队伍", "Added to a team"),
+  "team.setRole": msg("任免队长", "Team role changed"),
+  "team.removeMember": msg("移出队伍", "Removed from a team"),
+  "squad.addMember": msg("加入小队", "Added to a squad"),
+  "squad.removeMember": msg("移出小队", "Removed from a squad"),
+  "squad.setLeader": msg("任命小队长", "Squad leader appointed"),
+  "points.adjust": msg("调整积分", "Points adjusted"),
+  "points.reverse": msg("冲正积分", "Points reversed"),
+  "points.rules": msg("修改积分规则", "Points rules changed"),
+  "agreement.draft": msg("起草协议", "Agreement drafted"),
+  "agreement.revise": msg("修订协议", "Agreement revised"),
+  "agreement.sign": msg("签署协议", "Agreement signed"),
+  "agreement.terminate": msg("终止协议", "Agreement terminated"),
+  "export.hoursCertificate": msg("导出服务时长证明", "Hours certificate exported"),
+  "bulletin.publish": msg("发布通知", "Bulletin published"),
+  "mobilization.start": msg("发起一键召集", "Call-up started"),
+  "mobilization.escalate": msg("召集扩大范围", "Call-up widened"),
+  "mobilization.close": msg("结束召集", "Call-up closed"),
+  "region.create": msg("新建区域", "Region created"),
+  "station.create": msg("新建派出所", "Station created"),
+  "station.update": msg("修改派出所", "Station changed"),
+  "community.create": msg("新建社区", "Community created"),
+  "grid.create": msg("新建网格", "Grid created"),
+  "grid.update": msg("修改网格", "Grid changed"),
+  "role.grant": msg("授予角色", "Role granted"),
+  "role.code": msg("重发角色账号激活码", "Role account's code renewed"),
+  "role.revoke": msg("撤销角色", "Role revoked"),
+  "invite.create": msg("新建入队邀请", "Invitation created"),
+  "invite.revoke": msg("停用入队邀请", "Invitation revoked"),
+  "membership.request": msg("申请入队", "Asked to join"),
+  "membership.approve": msg("通过入队申请", "Membership approved"),
+  "membership.reject": msg("驳回入队申请", "Membership rejected"),
+  "volunteer.import": msg("导入义警", "Volunteers imported"),
+  "volunteer.status": msg("修改义警状态", "Volunteer status changed"),
+  "volunteer.update": msg("修改义警资料", "Volunteer changed"),
+  "volunteer.export": msg("导出名册", "Member list exported"),
+  "squad.addMembers": msg("批量加入小队", "Added to a squad in bulk"),
+} as const;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
 export interface AuditInput {
   /** The acting viewer, or null for the system or an anonymous caller. */
   actor: Pick<Viewer, "accountId"> | null;
   stationId?: string | null;
-  /** A dotted action name, e.g. "role.grant", "points.adjust", "account.disable". */
-  action: string;
+  action: AuditAction;
   targetType?: string | null;
   targetId?: string | null;
   summary?: string;
@@ -27,4 +89,25 @@ export async function recordAudit(db: Tx | typeof prisma, e: AuditInput): Promis
       clientAddress: e.clientAddress ?? null,
     },
   });
+}
+
+/** One entry for each station the change concerns (a person of two stations), or one without a station. */
+export async function recordAuditAt(db: Tx | typeof prisma, stationIds: readonly string[], e: Omit<AuditInput, "stationId">): Promise<void> {
+  const stations = stationIds.length ? [...new Set(stationIds)] : [null];
+  for (const stationId of stations) await recordAudit(db, { ...e, stationId });
+}
+
+/** Who an anonymous attempt aimed at, for the audit log: the account when the phone has one, else a digest. */
+export function attemptTarget(account: { id: string } | null, phone: string) {
+  return account
+    ? { targetType: "Account", targetId: account.id, about: msg(`账号 ${account.id}`, `account ${account.id}`) }
+    : { targetType: null, targetId: null, about: msg(`未注册的手机号（摘要 ${phoneDigest(phone)}）`, `unregistered phone (digest ${phoneDigest(phone)})`) };
+}
+
+/**
+ * Names a phone without writing it down: a keyed digest (HMAC with AUTH_SECRET), so the same phone
+ * reads the same across entries but cannot be recovered by trying every number.
+ */
+export function phoneDigest(phone: string): string {
+  return createHmac("sha256", config.authSecret).update(`audit-phone:${phone}`).digest("hex").slice(0, 16);
 }

@@ -3,11 +3,12 @@ import type { Viewer } from "../../auth/viewer.js";
 import { msg } from "../../i18n.js";
 import { assert } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
-import { prisma, TX } from "../../db.js";
+import { prisma, type Tx, TX } from "../../db.js";
 import type { GoodDeedCategory } from "../../generated/prisma/client.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
 import { pubsub } from "../../pubsub.js";
 import { rulesFor } from "../points/points.service.js";
+import { accountsOf, delivered, notify } from "../notification/notification.service.js";
 
 export interface SubmitGoodDeedInput {
   teamId: string;
@@ -87,6 +88,7 @@ export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: strin
       await tx.commendation.create({
         data: { goodDeedId: deed.id, stationId: deed.stationId, teamId: deed.teamId, volunteerId: deed.volunteerId, approvedAt: now },
       });
+      await tellAboutDeed(tx, viewer, deed, "GOOD_DEED_APPROVED", `好人好事已通过：${deed.title}`, points > 0 ? `获得 ${points} 积分，已上表扬` : "已上表扬");
       if (deed.volunteerId && points > 0) {
         await tx.pointsEntry.create({
           data: {
@@ -105,16 +107,30 @@ export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: strin
   }, TX);
   // "表扬 N 次" on the public board counts this one now.
   pubsub.publish("publicBoardChanged", { stationId: deed.stationId });
+  delivered();
   return approved;
+}
+
+/** The volunteer the deed is about and whoever submitted it (unless that is the reviewer). */
+async function tellAboutDeed(tx: Tx, viewer: Viewer, deed: { id: string; stationId: string; volunteerId: string | null; submittedById: string }, kind: "GOOD_DEED_APPROVED" | "GOOD_DEED_REJECTED", title: string, body: string) {
+  const accounts = new Set((await accountsOf(tx, deed.volunteerId ? [deed.volunteerId] : [])).values());
+  if (deed.submittedById !== viewer.accountId) accounts.add(deed.submittedById);
+  await notify(tx, [...accounts].map((accountId) => ({ accountId, stationId: deed.stationId, kind, title, body, link: "/points", subject: { type: "GoodDeed", id: deed.id } })));
 }
 
 export async function rejectGoodDeed(viewer: Viewer, input: { goodDeedId: string; reason: string }) {
   const deed = await reviewable(viewer, input.goodDeedId);
   if (deed.status === "APPROVED") throw conflict(msg("该事迹已通过", "This good deed is already approved"), ["input", "goodDeedId"]);
-  return prisma.goodDeed.update({
-    where: { id: deed.id },
-    data: { status: "REJECTED", rejectReason: input.reason, reviewedById: viewer.accountId, reviewedAt: clock.now() },
-  });
+  const rejected = await prisma.$transaction(async (tx) => {
+    const row = await tx.goodDeed.update({
+      where: { id: deed.id },
+      data: { status: "REJECTED", rejectReason: input.reason, reviewedById: viewer.accountId, reviewedAt: clock.now() },
+    });
+    if (deed.status !== "REJECTED") await tellAboutDeed(tx, viewer, deed, "GOOD_DEED_REJECTED", `好人好事未通过：${deed.title}`, `原因：${input.reason}`);
+    return row;
+  }, TX);
+  delivered();
+  return rejected;
 }
 
 async function boardManager(viewer: Viewer, teamId: string, field: string[], what = msg("队伍", "Team")) {
@@ -134,16 +150,24 @@ export async function publishCommendationBoard(viewer: Viewer, input: { teamId: 
   const known = new Set(found.map((c) => c.id));
   const missing = input.commendationIds.findIndex((id) => !known.has(id));
   if (missing >= 0) throw notFound(msg("本队的表扬", "Commendation of this team"), ["input", "commendationIds", String(missing)]);
-  const edition = await prisma.boardEdition.create({
-    data: {
-      stationId: team.stationId,
-      teamId: team.id,
-      title: input.title,
-      publishedById: viewer.accountId,
-      publishedAt: clock.now(),
-      entries: { create: ids.map((commendationId, position) => ({ commendationId, position })) },
-    },
-  });
+  const edition = await prisma.$transaction(async (tx) => {
+    const e = await tx.boardEdition.create({
+      data: {
+        stationId: team.stationId,
+        teamId: team.id,
+        title: input.title,
+        publishedById: viewer.accountId,
+        publishedAt: clock.now(),
+        entries: { create: ids.map((commendationId, position) => ({ commendationId, position })) },
+      },
+    });
+    // 榜上有你: everyone commended on it.
+    const people = await tx.commendation.findMany({ where: { id: { in: ids }, volunteerId: { not: null } }, select: { volunteerId: true } });
+    const accounts = await accountsOf(tx, [...new Set(people.map((p) => p.volunteerId!))]);
+    await notify(tx, [...accounts.values()].map((accountId) => ({ accountId, stationId: team.stationId, kind: "BOARD_PUBLISHED" as const, title: `表扬榜发布：${input.title}`, body: "榜上有你，感谢付出！", link: `/board/${team.stationId}`, subject: { type: "CommendationBoardEdition", id: e.id } })));
+    return e;
+  }, TX);
+  delivered();
   pubsub.publish("publicBoardChanged", { stationId: team.stationId }); // before the board's own event, which makes screens reload
   pubsub.publish("commendationBoardUpdated", team.stationId, { stationId: team.stationId, editionId: edition.id });
   return edition;

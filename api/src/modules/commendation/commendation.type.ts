@@ -4,6 +4,9 @@ import { can, check, ledTeamIds } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
 import { idArg } from "../../graphql/ids.js";
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
+import { boardPage } from "./board-page.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const GoodDeedCategory = builder.enumType("GoodDeedCategory", {
   values: {
@@ -105,7 +108,11 @@ export const BoardEntry = builder.prismaNode("BoardEntry", {
     timesCommended: t.int({
       nullable: true,
       description: "表扬 N 次: how many times this person has been commended (null for collective deeds)",
-      resolve: (e, _a, ctx) => (e.commendation.volunteerId ? ctx.loaders.commendationCount.load(e.commendation.volunteerId) : null),
+      resolve: (e, _a, ctx) => {
+        const counted = (e as { timesCommended?: number | null }).timesCommended; // read with the page (board-page.ts)
+        if (counted !== undefined) return counted;
+        return e.commendation.volunteerId ? ctx.loaders.commendationCount.load(e.commendation.volunteerId) : null;
+      },
     }),
   }),
 });
@@ -142,12 +149,18 @@ builder.queryField("commendationBoard", (t) =>
     description: "表扬榜 (public, no sign-in): entries of the station's published editions, newest first",
     args: { stationId: t.arg.id({ required: true }) },
     authScopes: { policy: check("public.read", null) },
-    resolve: (query, _r, args) =>
-      prisma.boardEntry.findMany({
+    resolve: (query, _r, args) => {
+      const stationId = idArg(String(args.stationId), "Station", "stationId");
+      // Forward pages (what screens and phones read) in one hand-written statement (board-page.ts);
+      // a backward page through Prisma.
+      const after = (query.cursor as { id: string } | undefined)?.id ?? null;
+      if (query.take > 0 && (after === null || UUID.test(after))) return boardPage(stationId, query.take, after) as never;
+      return prisma.boardEntry.findMany({
         ...query,
-        where: { edition: { stationId: idArg(String(args.stationId), "Station", "stationId"), withdrawnAt: null } },
+        where: { edition: { stationId, withdrawnAt: null } },
         orderBy: [{ edition: { publishedAt: "desc" } }, { editionId: "desc" }, { position: "asc" }, { id: "asc" }],
-      }),
+      });
+    },
   }),
 );
 

@@ -1,7 +1,12 @@
-// 通知: services write a notification in the same transaction as what caused it. Delivery (the inbox,
-// live to open apps, SMS) reads the stored rows, so nothing is lost when the app is closed.
+// 通知: services write a notification in the same transaction as what caused it. Delivery reads the
+// stored rows, so nothing is lost when the app is closed: the inbox lists them, `notificationReceived`
+// streams them in commit order (notification.stream.ts), and those a person wants by SMS get an
+// outbox row in the same transaction (sms.service.ts sends it once).
+import { clock } from "../../clock.js";
 import { prisma, type Tx } from "../../db.js";
 import type { NotificationKind } from "../../generated/prisma/client.js";
+import { notificationStream } from "./notification.stream.js";
+import { wakeSmsSender } from "./sms.service.js";
 
 export interface NotifyInput {
   accountId: string;
@@ -10,19 +15,148 @@ export interface NotifyInput {
   title: string;
   body?: string;
   link?: string | null;
+  /** What it is about: a Node type name and the row's id (e.g. "Mobilization", its id). */
+  subject?: { type: string; id: string } | null;
 }
 
-export async function notify(db: Tx | typeof prisma, n: NotifyInput | NotifyInput[]): Promise<void> {
+const WHEN = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false });
+/** "11月27日周五 13:00" — times in notifications are Asia/Shanghai, like everything shown. */
+export function when(d: Date): string {
+  return WHEN.format(d).replace(/\s+/g, "");
+}
+
+/** Kinds sent by SMS unless the person says otherwise (SMS costs the station; keep it to what is urgent). */
+export const DEFAULT_SMS_KINDS: NotificationKind[] = ["MOBILIZATION", "WAITLIST_PROMOTED", "SHIFT_CANCELLED"];
+/** A call-up always shows in the app and by SMS ignores quiet hours. */
+export const URGENT_KINDS: NotificationKind[] = ["MOBILIZATION"];
+
+export interface Preferences {
+  inAppOff: NotificationKind[];
+  smsOn: NotificationKind[];
+  quietFrom: number | null;
+  quietUntil: number | null;
+}
+export const DEFAULT_PREFERENCES: Preferences = { inAppOff: [], smsOn: DEFAULT_SMS_KINDS, quietFrom: null, quietUntil: null };
+
+const SHANGHAI_OFFSET_MIN = 8 * 60; // no daylight saving time
+
+/** Minutes after midnight in Asia/Shanghai. */
+const shanghaiMinutes = (d: Date) => (Math.floor(d.getTime() / 60_000) + SHANGHAI_OFFSET_MIN) % 1440;
+
+export function inQuietHours(p: Pick<Preferences, "quietFrom" | "quietUntil">, at: Date): boolean {
+  if (p.quietFrom == null || p.quietUntil == null || p.quietFrom === p.quietUntil) return false;
+  const m = shanghaiMinutes(at);
+  return p.quietFrom < p.quietUntil ? m >= p.quietFrom && m < p.quietUntil : m >= p.quietFrom || m < p.quietUntil;
+}
+
+/** The first instant at or after `at` outside quiet hours. */
+export function afterQuietHours(p: Pick<Preferences, "quietFrom" | "quietUntil">, at: Date): Date {
+  if (!inQuietHours(p, at)) return at;
+  const m = shanghaiMinutes(at);
+  const wait = (p.quietUntil! - m + 1440) % 1440;
+  const d = new Date(Math.floor(at.getTime() / 60_000) * 60_000 + wait * 60_000);
+  return d;
+}
+
+export async function preferencesOf(db: Tx | typeof prisma, accountIds: string[]): Promise<Map<string, Preferences>> {
+  if (!accountIds.length) return new Map();
+  const rows = await db.notificationSettings.findMany({ where: { accountId: { in: accountIds } } });
+  return new Map(rows.map((r) => [r.accountId, r]));
+}
+
+/**
+ * Writes notifications (and their SMS outbox rows) in the caller's transaction. Call `delivered()`
+ * after the transaction commits so that open apps get them at once (otherwise within EVENTS_POLL_MS).
+ */
+export async function notify(db: Tx | typeof prisma, n: NotifyInput | NotifyInput[]): Promise<number> {
   const rows = Array.isArray(n) ? n : [n];
-  if (!rows.length) return;
-  await db.notification.createMany({
-    data: rows.map((r) => ({ accountId: r.accountId, stationId: r.stationId ?? null, kind: r.kind, title: r.title, body: r.body ?? "", link: r.link ?? null })),
+  if (!rows.length) return 0;
+  const now = clock.now();
+  const prefs = await preferencesOf(db, [...new Set(rows.map((r) => r.accountId))]);
+  const pref = (accountId: string) => prefs.get(accountId) ?? DEFAULT_PREFERENCES;
+  const created = await db.notification.createManyAndReturn({
+    data: rows.map((r) => {
+      const silent = !URGENT_KINDS.includes(r.kind) && pref(r.accountId).inAppOff.includes(r.kind);
+      return {
+        accountId: r.accountId,
+        stationId: r.stationId ?? null,
+        kind: r.kind,
+        title: r.title,
+        body: r.body ?? "",
+        link: r.link ?? null,
+        subjectType: r.subject?.type ?? null,
+        subjectId: r.subject?.id ?? null,
+        silent,
+        readAt: silent ? now : null,
+      };
+    }),
+    select: { id: true, accountId: true, stationId: true, kind: true },
   });
+  const sms = created.filter((c) => pref(c.accountId).smsOn.includes(c.kind));
+  if (sms.length) {
+    await db.smsMessage.createMany({
+      data: sms.map((c) => {
+        const urgent = URGENT_KINDS.includes(c.kind);
+        return { notificationId: c.id, accountId: c.accountId, stationId: c.stationId, kind: c.kind, urgent, nextAttemptAt: urgent ? now : afterQuietHours(pref(c.accountId), now) };
+      }),
+    });
+  }
+  return created.length;
+}
+
+/** After the writing transaction committed: readers of every process read now, the SMS sender sends. */
+export function delivered(): void {
+  notificationStream.notify();
+  wakeSmsSender();
 }
 
 /** The accounts of volunteers (volunteers without an account are skipped: they have no inbox). */
 export async function accountsOf(db: Tx | typeof prisma, volunteerIds: string[]): Promise<Map<string, string>> {
   if (!volunteerIds.length) return new Map();
-  const rows = await db.account.findMany({ where: { volunteerId: { in: volunteerIds } }, select: { id: true, volunteerId: true } });
+  const rows = await db.account.findMany({ where: { volunteerId: { in: volunteerIds }, disabled: false }, select: { id: true, volunteerId: true } });
   return new Map(rows.map((r) => [r.volunteerId!, r.id]));
+}
+
+/** Notifies volunteers (through their accounts); the same message for each. */
+export async function notifyVolunteers(db: Tx, volunteerIds: string[], n: Omit<NotifyInput, "accountId">): Promise<number> {
+  const accounts = await accountsOf(db, volunteerIds);
+  return notify(db, [...accounts.values()].map((accountId) => ({ ...n, accountId })));
+}
+
+export async function markRead(accountId: string, input: { ids?: bigint[] | null; all?: boolean | null }): Promise<number> {
+  const now = clock.now();
+  if (input.all) {
+    const { count } = await prisma.notification.updateMany({ where: { accountId, readAt: null }, data: { readAt: now } });
+    return count;
+  }
+  if (!input.ids?.length) return 0;
+  // Someone else's notification ids are simply not the viewer's: nothing happens to them.
+  const { count } = await prisma.notification.updateMany({ where: { accountId, id: { in: input.ids }, readAt: null }, data: { readAt: now } });
+  return count;
+}
+
+export function unreadCount(accountId: string): Promise<number> {
+  return prisma.notification.count({ where: { accountId, readAt: null } });
+}
+
+export async function updatePreferences(
+  accountId: string,
+  input: { kinds?: { kind: NotificationKind; inApp: boolean; sms: boolean }[] | null; quietFrom?: number | null; quietUntil?: number | null; clearQuietHours?: boolean | null },
+): Promise<Preferences> {
+  const current = (await preferencesOf(prisma, [accountId])).get(accountId) ?? DEFAULT_PREFERENCES;
+  const inAppOff = new Set(current.inAppOff);
+  const smsOn = new Set(current.smsOn);
+  for (const k of input.kinds ?? []) {
+    if (k.inApp || URGENT_KINDS.includes(k.kind)) inAppOff.delete(k.kind);
+    else inAppOff.add(k.kind);
+    if (k.sms) smsOn.add(k.kind);
+    else smsOn.delete(k.kind);
+  }
+  const quiet = input.clearQuietHours
+    ? { quietFrom: null, quietUntil: null }
+    : input.quietFrom != null && input.quietUntil != null
+      ? { quietFrom: input.quietFrom, quietUntil: input.quietUntil }
+      : { quietFrom: current.quietFrom, quietUntil: current.quietUntil };
+  const data = { inAppOff: [...inAppOff], smsOn: [...smsOn], ...quiet };
+  return prisma.notificationSettings.upsert({ where: { accountId }, create: { accountId, ...data }, update: data });
 }

@@ -73,14 +73,14 @@ const termFields = (t: PothosSchemaTypes.InputFieldBuilder<never, "InputObject">
 });
 
 const agreementPayload = (t: PayloadFieldBuilder<{ agreement: AgreementRow }>) => ({
-  agreement: t.field({ type: Agreement, nullable: true, resolve: (p) => (p.agreement ? prisma.agreement.findUnique({ where: { id: p.agreement.id }, include: { versions: { orderBy: { version: "desc" }, take: 1, select: { effectiveTo: true } } } }) : null) }),
+  agreement: t.field({ type: Agreement, nullable: true, resolve: (p) => (p.agreement ? prisma.agreement.findUnique({ where: { id: p.agreement.id }, include: { versions: { orderBy: { version: "desc" }, take: 1, select: { effectiveFrom: true, effectiveTo: true } } } }) : null) }),
 });
 
 defineMutation("draftAgreement", {
   description: "起草共建协议: version 1, to be signed by both sides (officers)",
   inputFields: (t) => ({ partnerId: t.id({ required: true }), ...termFields(t as never) }),
   schema: z.object({ partnerId: globalId("Partner"), ...terms }),
-  resolve: async (input, ctx) => ({ agreement: await agreements.draftAgreement(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ agreement: await agreements.draftAgreement(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: agreementPayload,
 });
 
@@ -88,7 +88,7 @@ defineMutation("reviseAgreement", {
   description: "修订: a new version; signatures of earlier versions lapse (either side)",
   inputFields: (t) => ({ agreementId: t.id({ required: true }), note: t.string(), ...termFields(t as never) }),
   schema: z.object({ agreementId: globalId("Agreement"), note: z.string().trim().max(500).nullish(), ...terms }),
-  resolve: async (input, ctx) => ({ agreement: await agreements.reviseAgreement(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ agreement: await agreements.reviseAgreement(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: agreementPayload,
 });
 
@@ -100,7 +100,7 @@ defineMutation("signAgreement", {
     side: t.field({ type: AgreementSide, description: "Only needed if you can act for both sides" }),
   }),
   schema: z.object({ agreementId: globalId("Agreement"), version: z.number().int().min(1), side: z.enum(["STATION", "PARTNER"]).nullish() }),
-  resolve: async (input, ctx) => ({ agreement: await agreements.signAgreement(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ agreement: await agreements.signAgreement(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: agreementPayload,
 });
 
@@ -108,7 +108,7 @@ defineMutation("terminateAgreement", {
   description: "终止 with a reason (either side)",
   inputFields: (t) => ({ agreementId: t.id({ required: true }), reason: t.string({ required: true }) }),
   schema: z.object({ agreementId: globalId("Agreement"), reason: nonEmpty(500) }),
-  resolve: async (input, ctx) => ({ agreement: await agreements.terminateAgreement(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ agreement: await agreements.terminateAgreement(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: agreementPayload,
 });
 

@@ -1,12 +1,14 @@
 // 契约化共建: versioned agreements that both sides sign, exactly one version at a time.
 import { createHash } from "node:crypto";
-import { msg } from "../../i18n.js";
+import { joinMsg, msg } from "../../i18n.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { agreementSide, assert } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { Agreement, AgreementSide, ObligationKind, ObligationPeriod, PartnerKind } from "../../generated/prisma/client.js";
 import { conflict, forbidden, isUniqueViolation, notFound, UserFacingError } from "../../graphql/errors.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { delivered, notify } from "../notification/notification.service.js";
 
 export interface ObligationInput {
   kind: ObligationKind;
@@ -47,6 +49,8 @@ export function canonicalText(a: { agreementId: string; stationId: string; partn
   });
 }
 
+const SIDE = { STATION: msg("派出所", "station"), PARTNER: msg("共建单位", "partner") } as const;
+
 export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest("hex");
 
 /** Which side the viewer can act for on this agreement (null: neither); decided by the policy. */
@@ -54,10 +58,20 @@ export function sideOf(viewer: Viewer | null, a: Pick<Agreement, "stationId" | "
   return agreementSide(viewer, { stationId: a.stationId, partnerId: a.partnerId }, wanted);
 }
 
-/** Status as of now: an active agreement past its end date is EXPIRED without anyone acting. */
-export function effectiveStatus(a: Pick<Agreement, "status">, effectiveTo: Date | null, now = clock.now()) {
-  return a.status === "ACTIVE" && effectiveTo && effectiveTo <= now ? "EXPIRED" : a.status;
+type Span = { effectiveFrom: Date; effectiveTo: Date } | null | undefined;
+
+/**
+ * Status as of now. ACTIVE is stored once both sides signed; before the start date it reads SCHEDULED
+ * (已签署·待生效), past the end date EXPIRED, without anyone acting.
+ */
+export function effectiveStatus(a: Pick<Agreement, "status">, span: Span, now = clock.now()): Agreement["status"] | "SCHEDULED" {
+  if (a.status !== "ACTIVE" || !span) return a.status;
+  if (span.effectiveTo <= now) return "EXPIRED";
+  return span.effectiveFrom > now ? "SCHEDULED" : "ACTIVE";
 }
+
+/** In effect at `at`: both sides signed and `at` within the current version's dates. */
+export const inEffect = (a: Pick<Agreement, "status">, span: Span, at: Date) => effectiveStatus(a, span, at) === "ACTIVE";
 
 async function checkTerms(stationId: string, t: TermsInput) {
   if (t.effectiveTo <= t.effectiveFrom) {
@@ -120,7 +134,7 @@ export async function createPartner(viewer: Viewer, input: { stationId: string; 
 }
 
 /** 起草: an officer drafts version 1 with a partner of the station. */
-export async function draftAgreement(viewer: Viewer, input: TermsInput & { partnerId: string }) {
+export async function draftAgreement(viewer: Viewer, input: TermsInput & { partnerId: string }, clientAddress: string | null = null) {
   const partner = await prisma.partner.findUnique({ where: { id: input.partnerId } });
   if (!partner) throw notFound(msg("共建单位", "Partner"), ["input", "partnerId"]);
   assert(viewer, "agreement.draft", { stationId: partner.stationId, partnerId: partner.id }, {
@@ -134,8 +148,30 @@ export async function draftAgreement(viewer: Viewer, input: TermsInput & { partn
     });
     await writeVersion(tx, a, 1, input, viewer.accountId);
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "DRAFTED", version: 1, side: "STATION", actorId: viewer.accountId } });
+    await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.draft", targetType: "Agreement", targetId: a.id, summary: msg(`与共建单位 ${partner.id} 起草第1版，义务 ${input.obligations.length} 项`, `version 1 with partner ${partner.id}, ${input.obligations.length} obligations`), clientAddress });
+    await askToSign(tx, a, "PARTNER", input.title, 1);
     return a;
-  }, TX);
+  }, TX).finally(delivered);
+}
+
+/** 协议待签署: the accounts that act for `side` get a notification to sign `version`. */
+async function askToSign(tx: Tx, a: { id: string; stationId: string; partnerId: string }, side: AgreementSide, title: string, version: number) {
+  const roles = await tx.accountRole.findMany({
+    where: side === "PARTNER" ? { role: "PARTNER_ADMIN", partnerId: a.partnerId } : { role: "OFFICER", stationId: a.stationId },
+    select: { accountId: true },
+  });
+  await notify(
+    tx,
+    [...new Set(roles.map((r) => r.accountId))].map((accountId) => ({
+      accountId,
+      stationId: a.stationId,
+      kind: "AGREEMENT_TO_SIGN" as const,
+      title: `共建协议待签署：${title}`,
+      body: `第${version}版`,
+      link: "/partners",
+      subject: { type: "Agreement", id: a.id },
+    })),
+  );
 }
 
 async function lockAgreement(tx: Tx, id: string) {
@@ -154,22 +190,24 @@ async function openAgreement(viewer: Viewer, agreementId: string, wantedSide?: A
 }
 
 /** 修订: a new version; signatures of earlier versions lapse. Either side may revise. */
-export async function reviseAgreement(viewer: Viewer, input: TermsInput & { agreementId: string; note?: string | null }) {
+export async function reviseAgreement(viewer: Viewer, input: TermsInput & { agreementId: string; note?: string | null }, clientAddress: string | null = null) {
   const { a, side } = await openAgreement(viewer, input.agreementId);
   await checkTerms(a.stationId, input);
   return prisma.$transaction(async (tx) => {
     const current = await lockAgreement(tx, a.id);
-    const status = effectiveStatus(current, current.versions[0]?.effectiveTo ?? null);
+    const status = effectiveStatus(current, current.versions[0]);
     if (status === "TERMINATED" || status === "EXPIRED") throw conflict(msg(`协议已终止或到期`, `The agreement is ${status.toLowerCase()}`), ["input", "agreementId"]);
     const version = current.currentVersion + 1;
     await writeVersion(tx, current, version, input, viewer.accountId);
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "REVISED", version, side, actorId: viewer.accountId, note: input.note ?? "" } });
+    await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.revise", targetType: "Agreement", targetId: a.id, summary: joinMsg(msg(`第${version}版，由`, `version ${version}, by the `), SIDE[side], msg(`方修订，此前的签署失效`, ` side; earlier signatures lapse`)), clientAddress });
+    await askToSign(tx, a, side === "STATION" ? "PARTNER" : "STATION", input.title, version);
     return tx.agreement.update({ where: { id: a.id }, data: { currentVersion: version, status: "DRAFT" } });
-  }, TX);
+  }, TX).finally(delivered);
 }
 
 /** 签署 one exact version. Signing a version that is not the current one is a CONFLICT. */
-export async function signAgreement(viewer: Viewer, input: { agreementId: string; version: number; side?: AgreementSide | null }) {
+export async function signAgreement(viewer: Viewer, input: { agreementId: string; version: number; side?: AgreementSide | null }, clientAddress: string | null = null) {
   const { a, side } = await openAgreement(viewer, input.agreementId, input.side);
   const now = clock.now();
   return prisma.$transaction(async (tx) => {
@@ -178,31 +216,34 @@ export async function signAgreement(viewer: Viewer, input: { agreementId: string
     if (input.version !== current.currentVersion) {
       throw conflict(msg(`该版本已被修订，请签署最新版本`, `Version ${input.version} is not the current version ${current.currentVersion}`), ["input", "version"]);
     }
-    const status = effectiveStatus(current, v.effectiveTo, now);
+    const status = effectiveStatus(current, v, now);
     if (status === "TERMINATED" || status === "EXPIRED") throw conflict(msg("协议已终止或到期", "The agreement is no longer open"), ["input", "agreementId"]);
     const existing = await tx.agreementSignature.findUnique({ where: { versionId_side: { versionId: v.id, side } } });
     if (!existing) {
       await tx.agreementSignature.create({ data: { agreementId: a.id, versionId: v.id, side, signerId: viewer.accountId, signedAt: now, textHash: v.textHash } });
       await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "SIGNED", version: v.version, side, actorId: viewer.accountId, at: now } });
+      await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.sign", targetType: "Agreement", targetId: a.id, summary: joinMsg(msg(`签署第${v.version}版（`, `signed version ${v.version} for the `), SIDE[side], msg(`方，文本摘要 ${v.textHash.slice(0, 12)}）`, ` side, text ${v.textHash.slice(0, 12)}`)), clientAddress });
     }
     const sides = await tx.agreementSignature.count({ where: { versionId: v.id } });
+    if (!existing && sides === 1) await askToSign(tx, a, side === "STATION" ? "PARTNER" : "STATION", v.title, v.version);
     const next = sides === 2 ? "ACTIVE" : "AWAITING_SIGNATURES";
     if (next === "ACTIVE" && current.status !== "ACTIVE") {
       await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "ACTIVATED", version: v.version, at: now } });
     }
     return tx.agreement.update({ where: { id: a.id }, data: { status: next } });
-  }, TX);
+  }, TX).finally(delivered);
 }
 
-export async function terminateAgreement(viewer: Viewer, input: { agreementId: string; reason: string }) {
+export async function terminateAgreement(viewer: Viewer, input: { agreementId: string; reason: string }, clientAddress: string | null = null) {
   const { a, side } = await openAgreement(viewer, input.agreementId);
   return prisma.$transaction(async (tx) => {
     const current = await lockAgreement(tx, a.id);
     if (current.status === "TERMINATED") return current;
-    if (effectiveStatus(current, current.versions[0]?.effectiveTo ?? null) === "EXPIRED") {
+    if (effectiveStatus(current, current.versions[0]) === "EXPIRED") {
       throw conflict(msg("协议已到期", "The agreement has already expired"), ["input", "agreementId"]);
     }
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "TERMINATED", side, actorId: viewer.accountId, note: input.reason } });
+    await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.terminate", targetType: "Agreement", targetId: a.id, summary: joinMsg(msg("由", "terminated by the "), SIDE[side], msg(`方终止（此前状态：${current.status}）`, ` side (was ${current.status})`)), clientAddress });
     return tx.agreement.update({ where: { id: a.id }, data: { status: "TERMINATED", terminationReason: input.reason } });
   }, TX);
 }
@@ -240,8 +281,12 @@ export async function assignRotation(viewer: Viewer, input: { stationId: string;
   const knownShifts = new Set(shifts.map((s) => s.id));
   const badShift = input.shiftIds.findIndex((id) => !knownShifts.has(id));
   if (badShift >= 0) throw notFound(msg("本所班次", "Shift of this station"), ["input", "shiftIds", String(badShift)]);
-  const active = await prisma.agreement.findMany({ where: { stationId: input.stationId, partnerId: { in: input.partnerIds }, status: "ACTIVE" }, select: { id: true, partnerId: true } });
-  const agreementOf = new Map(active.map((a) => [a.partnerId, a.id]));
+  const signed = await prisma.agreement.findMany({
+    where: { stationId: input.stationId, partnerId: { in: input.partnerIds }, status: "ACTIVE" },
+    select: { id: true, status: true, partnerId: true, versions: { orderBy: { version: "desc" }, take: 1, select: { effectiveFrom: true, effectiveTo: true } } },
+  });
+  // The partner's agreement in effect when the shift starts (this year's and next year's may both be signed).
+  const agreementOf = (partnerId: string, at: Date) => signed.find((a) => a.partnerId === partnerId && inEffect(a, a.versions[0], at))?.id ?? null;
   return prisma.$transaction(async (tx) => {
     const slots = [];
     for (const [i, s] of shifts.entries()) {
@@ -249,8 +294,8 @@ export async function assignRotation(viewer: Viewer, input: { stationId: string;
       slots.push(
         await tx.rotationSlot.upsert({
           where: { shiftId: s.id },
-          create: { stationId: input.stationId, shiftId: s.id, partnerId, agreementId: agreementOf.get(partnerId) ?? null },
-          update: { partnerId, agreementId: agreementOf.get(partnerId) ?? null },
+          create: { stationId: input.stationId, shiftId: s.id, partnerId, agreementId: agreementOf(partnerId, s.startsAt) },
+          update: { partnerId, agreementId: agreementOf(partnerId, s.startsAt) },
         }),
       );
     }

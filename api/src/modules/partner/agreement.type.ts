@@ -4,14 +4,15 @@ import { dateArg } from "../../graphql/ids.js";
 import { adminPartnerIds, can, check } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma } from "../../db.js";
-import { effectiveStatus, sideOf } from "./agreement.service.js";
+import { effectiveStatus, inEffect, sideOf } from "./agreement.service.js";
 import { fulfilmentOf, overallPercent, type ObligationFulfilment } from "./fulfilment.service.js";
 
 export const AgreementStatus = builder.enumType("AgreementStatus", {
   values: {
     DRAFT: { description: "草稿 / unsigned version" },
     AWAITING_SIGNATURES: { description: "待签署: one side has signed" },
-    ACTIVE: { description: "生效: both sides signed the current version" },
+    SCHEDULED: { description: "已签署·待生效: both sides signed; the start date is still to come" },
+    ACTIVE: { description: "生效: both sides signed the current version and it is in effect" },
     EXPIRED: { description: "到期" },
     TERMINATED: { description: "终止" },
   } as const,
@@ -52,12 +53,12 @@ export const Agreement = builder.prismaNode("Agreement", {
   id: { field: "id" },
   description: "共建协议 between a station and a partner; readable by both sides",
   authScopes: (a) => ({ policy: check("agreement.read", { stationId: a.stationId, partnerId: a.partnerId }) }),
-  include: { versions: { orderBy: { version: "desc" }, take: 1, select: { effectiveTo: true } } },
+  include: { versions: { orderBy: { version: "desc" }, take: 1, select: { effectiveFrom: true, effectiveTo: true } } },
   fields: (t) => ({
     status: t.field({
       type: AgreementStatus,
-      description: "Reads EXPIRED as soon as the end date passes",
-      resolve: (a) => effectiveStatus(a, a.versions[0]?.effectiveTo ?? null),
+      description: "Reads SCHEDULED until the start date and EXPIRED as soon as the end date passes",
+      resolve: (a) => effectiveStatus(a, a.versions[0]),
     }),
     currentVersionNumber: t.exposeInt("currentVersion"),
     terminationReason: t.exposeString("terminationReason", { nullable: true }),
@@ -75,7 +76,7 @@ export const Agreement = builder.prismaNode("Agreement", {
       select: { signatures: { select: { side: true, version: { select: { version: true } } } } },
       resolve: (a, _x, ctx) => {
         const side = sideOf(ctx.viewer, a);
-        const status = effectiveStatus(a, a.versions[0]?.effectiveTo ?? null);
+        const status = effectiveStatus(a, a.versions[0]);
         return !!side && (status === "DRAFT" || status === "AWAITING_SIGNATURES") && !a.signatures.some((s) => s.side === side && s.version.version === a.currentVersion);
       },
     }),
@@ -184,17 +185,23 @@ const PartnerFulfilment = builder.objectRef<PartnerFulfilmentShape>("PartnerFulf
 builder.prismaObjectField("Station", "partnerFulfilment", (t) =>
   t.connection({
     type: PartnerFulfilment,
-    description: "Partners with an active agreement ranked by fulfilment (officers see all; a partner only itself)",
+    description: "Partners with an agreement in effect at `at` ranked by fulfilment, each once (officers see all; a partner only itself)",
     args: { at: t.arg({ type: "DateTime", description: "Any instant in the periods to measure (default now)" }) },
     resolve: async (station, args, ctx) => {
       const v = ctx.viewer;
       const officer = can(v, "station.manage", { stationId: station.id });
       const own = adminPartnerIds(v);
-      const agreements = await prisma.agreement.findMany({
+      const at = args.at ? dateArg(args.at, "at") : clock.now();
+      const signed = await prisma.agreement.findMany({
         where: { stationId: station.id, status: "ACTIVE", ...(officer ? {} : { partnerId: { in: own } }) },
-        select: { id: true, partnerId: true, currentVersion: true },
+        select: { id: true, status: true, partnerId: true, currentVersion: true, versions: { orderBy: { version: "desc" }, take: 1, select: { effectiveFrom: true, effectiveTo: true } } },
+        orderBy: [{ createdAt: "desc" }, { id: "asc" }],
       });
-      const map = await fulfilmentOf(agreements, args.at ? dateArg(args.at, "at") : clock.now());
+      // Only the agreement in effect at `at`, one per partner (next year's, signed early, is not measured yet).
+      const byPartner = new Map<string, (typeof signed)[number]>();
+      for (const a of signed) if (inEffect(a, a.versions[0], at) && !byPartner.has(a.partnerId)) byPartner.set(a.partnerId, a);
+      const agreements = [...byPartner.values()];
+      const map = await fulfilmentOf(agreements, at);
       const ranked = agreements
         .map((a) => ({ partnerId: a.partnerId, agreementId: a.id, obligations: map.get(a.id) ?? [], percent: overallPercent(map.get(a.id) ?? []) }))
         .sort((x, y) => (y.percent ?? -1) - (x.percent ?? -1) || x.partnerId.localeCompare(y.partnerId));

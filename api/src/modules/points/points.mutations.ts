@@ -25,7 +25,7 @@ defineMutation("adjustPoints", {
     amount: z.number().int().min(-10_000).max(10_000).refine((n) => n !== 0, msg("不能为0", "Not zero")),
     note: nonEmpty(200),
   }),
-  resolve: async (input, ctx) => ({ entry: await points.adjustPoints(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ entry: await points.adjustPoints(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: entryPayload,
 });
 
@@ -33,7 +33,7 @@ defineMutation("reversePointsEntry", {
   description: "冲正: undo a ledger entry with an opposite one (entries are never edited or deleted)",
   inputFields: (t) => ({ entryId: t.id({ required: true }), note: t.string({ required: true }) }),
   schema: z.object({ entryId: globalId("PointsEntry"), note: nonEmpty(200) }),
-  resolve: async (input, ctx) => ({ entry: await points.reversePointsEntry(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ entry: await points.reversePointsEntry(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: entryPayload,
 });
 
@@ -52,7 +52,7 @@ defineMutation("updatePointsRules", {
     commendationPoints: z.number().int().min(0).max(1000).nullish(),
   }),
   resolve: async (input, ctx) => {
-    await points.updatePointsRules(ctx.viewer!, input);
+    await points.updatePointsRules(ctx.viewer!, input, ctx.clientAddress);
     return { station: await prisma.station.findUniqueOrThrow({ where: { id: input.stationId } }) };
   },
   payloadFields: (t) => ({ station: t.field({ type: Station, nullable: true, resolve: (p) => p.station ?? null }) }),

@@ -10,6 +10,7 @@ import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { PointsRules, Shift, ShiftClaim } from "../../generated/prisma/client.js";
 import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
+import { recordAudit } from "../audit/audit.service.js";
 
 export const DEFAULT_RULES = { pointsPerHour: 10, nightPatrolPercent: 150, commendationPoints: 50 };
 
@@ -46,7 +47,7 @@ export async function balanceOf(db: Tx | typeof prisma, volunteerId: string, sta
   return _sum.amount ?? 0;
 }
 
-export async function adjustPoints(viewer: Viewer, input: { volunteerId: string; stationId: string; amount: number; note: string }) {
+export async function adjustPoints(viewer: Viewer, input: { volunteerId: string; stationId: string; amount: number; note: string }, clientAddress: string | null = null) {
   const person = await personFacts(prisma, input.volunteerId);
   if (!person || !seesStation(viewer, input.stationId) || !can(viewer, "volunteer.read", person)) {
     throw notFound(msg("义警", "Volunteer"), ["input", "volunteerId"]);
@@ -60,7 +61,7 @@ export async function adjustPoints(viewer: Viewer, input: { volunteerId: string;
     if (input.amount < 0 && (await balanceOf(tx, input.volunteerId, input.stationId)) + input.amount < 0) {
       throw conflict(msg("积分不能为负", "The balance cannot go below zero"), ["input", "amount"]);
     }
-    return tx.pointsEntry.create({
+    const entry = await tx.pointsEntry.create({
       data: {
         volunteerId: input.volunteerId,
         stationId: input.stationId,
@@ -71,11 +72,14 @@ export async function adjustPoints(viewer: Viewer, input: { volunteerId: string;
         createdById: viewer.accountId,
       },
     });
+    const signed = `${input.amount > 0 ? "+" : ""}${input.amount}`;
+    await recordAudit(tx, { actor: viewer, stationId: input.stationId, action: "points.adjust", targetType: "PointsEntry", targetId: entry.id, summary: msg(`义警 ${input.volunteerId} 积分 ${signed}`, `volunteer ${input.volunteerId}: ${signed} points`), clientAddress });
+    return entry;
   }, TX);
 }
 
 /** Undoes an entry with an opposite one; an entry is reversed at most once, reversals never. */
-export async function reversePointsEntry(viewer: Viewer, input: { entryId: string; note: string }) {
+export async function reversePointsEntry(viewer: Viewer, input: { entryId: string; note: string }, clientAddress: string | null = null) {
   const entry = await prisma.pointsEntry.findUnique({ where: { id: input.entryId }, include: { reversedBy: true } });
   if (!entry) throw notFound(msg("积分记录", "Points entry"), ["input", "entryId"]);
   assert(viewer, "points.reverse", { stationId: entry.stationId }, {
@@ -93,7 +97,7 @@ export async function reversePointsEntry(viewer: Viewer, input: { entryId: strin
     if (entry.amount > 0 && (await balanceOf(tx, entry.volunteerId, entry.stationId)) - entry.amount < 0) {
       throw conflict(msg("积分已被使用，无法冲正", "The points were already spent"), ["input", "entryId"]);
     }
-    return tx.pointsEntry.create({
+    const reversal = await tx.pointsEntry.create({
       data: {
         volunteerId: entry.volunteerId,
         stationId: entry.stationId,
@@ -105,12 +109,15 @@ export async function reversePointsEntry(viewer: Viewer, input: { entryId: strin
         createdById: viewer.accountId,
       },
     });
+    await recordAudit(tx, { actor: viewer, stationId: entry.stationId, action: "points.reverse", targetType: "PointsEntry", targetId: reversal.id, summary: msg(`冲正记录 ${entry.id}（${entry.amount} 分），义警 ${entry.volunteerId}`, `reversed entry ${entry.id} (${entry.amount} points) of volunteer ${entry.volunteerId}`), clientAddress });
+    return reversal;
   }, TX);
 }
 
 export async function updatePointsRules(
   viewer: Viewer,
   input: { stationId: string; pointsPerHour?: number | null; nightPatrolPercent?: number | null; commendationPoints?: number | null },
+  clientAddress: string | null = null,
 ) {
   const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true } });
   if (!station) throw notFound(msg("派出所", "Station"), ["input", "stationId"]);
@@ -124,7 +131,13 @@ export async function updatePointsRules(
     commendationPoints: input.commendationPoints ?? undefined,
     updatedById: viewer.accountId,
   };
-  return prisma.pointsRules.upsert({ where: { stationId: station.id }, create: { ...DEFAULT_RULES, ...data, stationId: station.id }, update: data });
+  return prisma.$transaction(async (tx) => {
+    const before = await rulesFor(tx, station.id);
+    const rules = await tx.pointsRules.upsert({ where: { stationId: station.id }, create: { ...DEFAULT_RULES, ...data, stationId: station.id }, update: data });
+    const show = (r: typeof before) => `${r.pointsPerHour}/h, ${r.nightPatrolPercent}%, ${r.commendationPoints}`;
+    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "points.rules", targetType: "Station", targetId: station.id, summary: msg(`每小时积分/夜巡加成/表扬积分：${show(before)} → ${show(rules)}`, `points per hour / night patrol / commendation: ${show(before)} → ${show(rules)}`), clientAddress });
+    return rules;
+  }, TX);
 }
 
 export async function createReward(viewer: Viewer, input: { stationId: string; name: string; description?: string | null; cost: number; stock: number }) {
@@ -246,7 +259,7 @@ const shanghai = (d: Date) => new Date(d.getTime() + SHANGHAI).toISOString().sli
 
 /** 志愿服务时长证明 of one station: served shifts and commendations in a date range, with a CSV (UTF-8 with BOM for Excel). */
 export async function hoursCertificate(volunteerId: string, stationId: string, from: Date, to: Date) {
-  const [volunteer, station, claims, commendations] = await Promise.all([
+  const [volunteer, station, claims, commendations, callUps] = await Promise.all([
     prisma.volunteer.findUniqueOrThrow({ where: { id: volunteerId }, select: { name: true, displayName: true } }),
     prisma.station.findUniqueOrThrow({ where: { id: stationId }, select: { name: true } }),
     prisma.shiftClaim.findMany({
@@ -259,15 +272,24 @@ export async function hoursCertificate(volunteerId: string, stationId: string, f
       include: { goodDeed: { select: { title: true, category: true, occurredAt: true } } },
       orderBy: { approvedAt: "asc" },
     }),
+    // 一键召集 responses count as service time too (credited when the call-up closes).
+    prisma.mobilizationResponder.findMany({
+      where: { volunteerId, minutesServed: { gt: 0 }, mobilization: { stationId, closedAt: { gte: from, lt: to } } },
+      include: { mobilization: { select: { reason: true, startedAt: true } } },
+      orderBy: { mobilization: { startedAt: "asc" } },
+    }),
   ]);
-  const totalMinutes = claims.reduce((n, c) => n + (c.minutesServed ?? 0), 0);
+  const totalMinutes = claims.reduce((n, c) => n + (c.minutesServed ?? 0), 0) + callUps.reduce((n, r) => n + (r.minutesServed ?? 0), 0);
   const csv = toCsv([
     ["类型 Type", "日期 Date (Asia/Shanghai)", "派出所 Station", "队伍 Team", "内容 Title", "时长(分钟) Minutes"],
     ...claims.map((c) => ["服务 Service", shanghai(c.shift.startsAt), c.shift.station.name, c.shift.team.name, c.shift.title, c.minutesServed ?? 0]),
+    ...callUps.map((r) => ["召集 Call-up", shanghai(r.mobilization.startedAt), station.name, "", r.mobilization.reason, r.minutesServed ?? 0]),
     ...commendations.map((c) => ["表扬 Commendation", shanghai(c.goodDeed.occurredAt), station.name, "", c.goodDeed.title, ""]),
     ["合计 Total", "", station.name, "", `${volunteer.name}（${volunteer.displayName}）`, totalMinutes],
   ]);
   return {
+    volunteerId,
+    stationId,
     stationName: station.name,
     volunteerName: volunteer.name,
     displayName: volunteer.displayName,
@@ -276,7 +298,10 @@ export async function hoursCertificate(volunteerId: string, stationId: string, f
     totalMinutes,
     shiftCount: claims.length,
     commendationCount: commendations.length,
-    shifts: claims.map((c) => ({ date: c.shift.startsAt, teamName: c.shift.team.name, title: c.shift.title, minutes: c.minutesServed ?? 0 })),
+    shifts: [
+      ...claims.map((c) => ({ date: c.shift.startsAt, teamName: c.shift.team.name, title: c.shift.title, minutes: c.minutesServed ?? 0 })),
+      ...callUps.map((r) => ({ date: r.mobilization.startedAt, teamName: "一键召集", title: r.mobilization.reason, minutes: r.minutesServed ?? 0 })),
+    ],
     commendations: commendations.map((c) => ({ date: c.goodDeed.occurredAt, title: c.goodDeed.title })),
     csv,
   };

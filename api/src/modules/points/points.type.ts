@@ -6,6 +6,8 @@ import { prisma } from "../../db.js";
 import { dateArg, idArg } from "../../graphql/ids.js";
 import { Viewer } from "../account/account.type.js";
 import { DEFAULT_RULES, hoursCertificate, leaderboard, type Period } from "./points.service.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { msg } from "../../i18n.js";
 
 export const PointsReason = builder.enumType("PointsReason", {
   values: {
@@ -14,6 +16,7 @@ export const PointsReason = builder.enumType("PointsReason", {
     REDEMPTION: { description: "兑换" },
     ADJUSTMENT: { description: "民警调整" },
     REVERSAL: { description: "冲正" },
+    MOBILIZATION: { description: "一键召集响应" },
   } as const,
 });
 export const PeriodEnum = builder.enumType("Period", { values: ["MONTH", "QUARTER", "YEAR"] as const });
@@ -79,7 +82,22 @@ const HoursCertificate = builder.objectRef<CertificateShape>("HoursCertificate")
     commendationCount: t.exposeInt("commendationCount"),
     shifts: t.field({ type: [CertificateShift], resolve: (c) => c.shifts }),
     commendations: t.field({ type: [CertificateCommendation], resolve: (c) => c.commendations }),
-    csv: t.exposeString("csv", { description: "UTF-8 CSV (with BOM, opens in Excel)" }),
+    csv: t.string({
+      description: "UTF-8 CSV (with BOM, opens in Excel); asking for it is an export and is recorded in the audit log",
+      resolve: async (c, _a, ctx) => {
+        const day = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+        await recordAudit(prisma, {
+          actor: ctx.viewer,
+          stationId: c.stationId,
+          action: "export.hoursCertificate",
+          targetType: "Volunteer",
+          targetId: c.volunteerId,
+          summary: msg(`${day(c.from)} 至 ${day(c.to)}：服务 ${c.shiftCount} 次，${c.totalMinutes} 分钟`, `${day(c.from)} to ${day(c.to)}: ${c.shiftCount} services, ${c.totalMinutes} minutes`),
+          clientAddress: ctx.clientAddress,
+        });
+        return c.csv;
+      },
+    }),
   }),
 });
 
@@ -109,6 +127,7 @@ builder.prismaObjectFields("Volunteer", (t) => ({
   }),
   publicRanking: t.exposeBoolean("publicRanking", { description: "Shown on public leaderboards" }),
   showLegalNameOnBoard: t.exposeBoolean("showLegalNameOnBoard", { description: "Consent to show the legal name on the board" }),
+  sharePhoneWithTeam: t.exposeBoolean("sharePhoneWithTeam", { description: "A leader's consent to show their phone to their teams' members on the shifts they lead" }),
 }));
 
 const PointsRulesRef = builder.prismaObject("PointsRules", {

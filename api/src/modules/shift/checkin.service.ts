@@ -14,6 +14,8 @@ import { patrolLog } from "./patrol-log.js";
 import { checkInWindow, checkOutDeadline, distanceMeters, servedMinutes } from "./shift.rules.js";
 import { lockShift } from "./shift.service.js";
 import { creditCompletedClaims } from "../points/points.service.js";
+import { attemptSecret } from "../../server/rate-limits.js";
+import { accountsOf, delivered, notify, when } from "../notification/notification.service.js";
 
 function publish(events: PatrolEvent[]) {
   if (events.length) patrolLog.notify();
@@ -28,7 +30,7 @@ async function record(
   extra: { method?: CheckInMethod | null; latitude?: number | null; longitude?: number | null; flagged?: boolean } = {},
 ) {
   return tx.patrolEvent.create({
-    data: { stationId: shift.stationId, teamId: shift.teamId, shiftId: shift.id, claimId: claim.id, kind, at, ...extra },
+    data: { stationId: shift.stationId, teamId: shift.teamId, squadId: shift.squadId, shiftId: shift.id, claimId: claim.id, kind, at, ...extra },
   });
 }
 
@@ -64,7 +66,11 @@ export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ cl
   let flagged = false;
   if (input.method === "QR") {
     if (!input.code) throw new UserFacingError("VALIDATION", msg("请扫描或输入岗点码", "Scan or type the post code"), ["input", "code"]);
+    // Post codes are short: wrong ones are counted per claim and per account (server/rate-limits.ts),
+    // so that nobody checks in from home by trying codes.
+    const attempt = await attemptSecret("postCode", claim.id, viewer.accountId, ["input", "code"]);
     if (input.code.trim() !== shift.postCode) throw new UserFacingError("VALIDATION", msg("岗点码不正确", "Wrong post code"), ["input", "code"]);
+    await attempt.succeeded();
   }
   if (input.method === "GPS") {
     if (input.latitude == null || input.longitude == null) {
@@ -177,6 +183,45 @@ export async function closeFinishedShifts(now = clock.now()): Promise<{ noShows:
 }
 
 /**
+ * 班次提醒: confirmed volunteers of shifts starting within the station's `reminderHoursBefore` get one
+ * reminder. One statement marks the claims and returns them, so of several processes sweeping at
+ * once only one marks (and notifies) each claim: the others wait for its row lock, then find
+ * `reminderSentAt` set and skip it.
+ */
+export async function sendShiftReminders(now = clock.now()): Promise<number> {
+  const sent = await prisma.$transaction(async (tx) => {
+    const due = await tx.$queryRaw<{ volunteerId: string; shiftId: string; stationId: string; title: string; startsAt: Date; place: string }[]>`
+      UPDATE "ShiftClaim" c SET "reminderSentAt" = ${now}
+      FROM "Shift" s JOIN "Station" st ON st.id = s."stationId"
+      WHERE c."shiftId" = s.id AND c.status = 'CONFIRMED' AND c."reminderSentAt" IS NULL AND s.status = 'OPEN'
+        AND s."startsAt" > ${now} AND s."startsAt" <= ${now}::timestamp + make_interval(hours => st."reminderHoursBefore")
+        AND c.id IN (SELECT c2.id FROM "ShiftClaim" c2 JOIN "Shift" s2 ON s2.id = c2."shiftId"
+                     WHERE c2.status = 'CONFIRMED' AND c2."reminderSentAt" IS NULL AND s2.status = 'OPEN'
+                       AND s2."startsAt" > ${now} AND s2."startsAt" <= ${now}::timestamp + interval '72 hours'
+                     ORDER BY s2."startsAt" LIMIT 2000)
+      RETURNING c."volunteerId", s.id AS "shiftId", s."stationId", s.title, s."startsAt", s.place`;
+    if (!due.length) return 0;
+    const accounts = await accountsOf(tx, due.map((d) => d.volunteerId));
+    return notify(
+      tx,
+      due
+        .filter((d) => accounts.has(d.volunteerId))
+        .map((d) => ({
+          accountId: accounts.get(d.volunteerId)!,
+          stationId: d.stationId,
+          kind: "SHIFT_REMINDER" as const,
+          title: `班次提醒：${d.title}`,
+          body: `${when(d.startsAt)} 开始${d.place ? `，地点：${d.place}` : ""}`,
+          link: "/my",
+          subject: { type: "Shift", id: d.shiftId },
+        })),
+    );
+  }, TX);
+  if (sent) delivered();
+  return sent;
+}
+
+/**
  * Runs closeFinishedShifts and agreement expiry every `intervalMs` in this process until stopped.
  * The returned stop waits for a sweep in progress to finish (graceful shutdown).
  */
@@ -184,7 +229,12 @@ export function startShiftSweeper(intervalMs = 60_000): () => Promise<void> {
   let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = Promise.all([closeFinishedShifts(), import("../partner/agreement.service.js").then((m) => m.expireAgreements())])
+    running = Promise.all([
+      closeFinishedShifts(),
+      import("../partner/agreement.service.js").then((m) => m.expireAgreements()),
+      sendShiftReminders(),
+      import("../mobilization/mobilization.service.js").then((m) => m.escalateMobilizations()),
+    ])
       .then(() => void metrics.sweeperRuns.inc({ result: "ok" }))
       .catch((e) => {
         metrics.sweeperRuns.inc({ result: "error" });

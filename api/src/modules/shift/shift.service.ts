@@ -7,7 +7,8 @@ import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { Shift, ShiftClaim, ShiftKind, Specialty } from "../../generated/prisma/client.js";
 import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
-import { pubsub, type ClaimNoticeReason } from "../../pubsub.js";
+import { pubsub } from "../../pubsub.js";
+import { accountsOf, delivered, notify, when, type NotifyInput } from "../notification/notification.service.js";
 import { weeklyOccurrences } from "./shift.rules.js";
 import { assert, can, seesStation } from "../../auth/policy.js";
 import { personFacts } from "../../auth/facts.js";
@@ -15,19 +16,48 @@ import { visiblePerson } from "../volunteer/volunteer.service.js";
 
 const MAX_OCCURRENCES = 200;
 
-/** Events to publish once the transaction has committed. */
+/** Changes to someone's claim that they did not make themselves: each becomes a notification. */
+export type ClaimNoticeKind = "WAITLIST_PROMOTED" | "SHIFT_CANCELLED" | "SHIFT_CHANGED" | "SHIFT_ASSIGNED" | "SHIFT_REMOVED";
+
+/** Notifications written at the end of the transaction, events published once it has committed. */
 export class Outbox {
   private shifts = new Set<string>();
-  private notices: { volunteerId: string; claimId: string; reason: ClaimNoticeReason }[] = [];
+  private notices: { volunteerId: string; shiftId: string; kind: ClaimNoticeKind }[] = [];
+  private notified = false;
   shift(id: string) {
     this.shifts.add(id);
   }
-  notice(volunteerId: string, claimId: string, reason: ClaimNoticeReason) {
-    this.notices.push({ volunteerId, claimId, reason });
+  notice(volunteerId: string, shiftId: string, kind: ClaimNoticeKind) {
+    this.notices.push({ volunteerId, shiftId, kind });
+  }
+  /** Inside the transaction: the notices become notification rows, committed with the change. */
+  async writeNotices(tx: Tx) {
+    if (!this.notices.length) return;
+    const accounts = await accountsOf(tx, [...new Set(this.notices.map((n) => n.volunteerId))]);
+    const shifts = new Map(
+      (await tx.shift.findMany({ where: { id: { in: [...new Set(this.notices.map((n) => n.shiftId))] } }, select: { id: true, stationId: true, title: true, startsAt: true, cancelReason: true } })).map((s) => [s.id, s]),
+    );
+    const rows: NotifyInput[] = [];
+    for (const n of this.notices) {
+      const accountId = accounts.get(n.volunteerId);
+      const s = shifts.get(n.shiftId);
+      if (!accountId || !s) continue;
+      const at = when(s.startsAt);
+      const text: Record<ClaimNoticeKind, [string, string]> = {
+        WAITLIST_PROMOTED: [`候补转正：${s.title}`, `${at}，名额已为您保留，请准时到岗`],
+        SHIFT_CANCELLED: [`班次取消：${s.title}`, `${at}${s.cancelReason ? `，原因：${s.cancelReason}` : ""}`],
+        SHIFT_CHANGED: [`班次时间变更：${s.title}`, `新的开始时间：${at}`],
+        SHIFT_ASSIGNED: [`您被安排到班次：${s.title}`, at],
+        SHIFT_REMOVED: [`您已被移出班次：${s.title}`, at],
+      };
+      const [title, body] = text[n.kind];
+      rows.push({ accountId, stationId: s.stationId, kind: n.kind, title, body, link: "/my", subject: { type: "Shift", id: s.id } });
+    }
+    this.notified = (await notify(tx, rows)) > 0;
   }
   flush() {
     for (const id of this.shifts) pubsub.publish("shiftUpdated", id, { shiftId: id });
-    for (const n of this.notices) pubsub.publish("claimNotice", n.volunteerId, { claimId: n.claimId, reason: n.reason });
+    if (this.notified) delivered();
   }
 }
 
@@ -36,7 +66,11 @@ export async function committed<T>(work: (tx: Tx, out: Outbox) => Promise<T>): P
   for (let attempt = 1; ; attempt++) {
     const out = new Outbox();
     try {
-      const result = await prisma.$transaction((tx) => work(tx, out), TX);
+      const result = await prisma.$transaction(async (tx) => {
+        const r = await work(tx, out);
+        await out.writeNotices(tx);
+        return r;
+      }, TX);
       out.flush();
       return result;
     } catch (e) {
@@ -215,7 +249,7 @@ export async function updateShift(
       row = await promoteWaitlisted(tx, row, out);
       if (startDelta || endDelta) {
         for (const c of await tx.shiftClaim.findMany({ where: { shiftId: id, status: { in: ["CONFIRMED", "WAITLISTED"] } } })) {
-          out.notice(c.volunteerId, c.id, "SHIFT_CHANGED");
+          out.notice(c.volunteerId, id, "SHIFT_CHANGED");
         }
       }
       out.shift(id);
@@ -237,7 +271,7 @@ export async function cancelShift(viewer: Viewer, input: { shiftId: string; reas
       await lockShift(tx, id);
       const claims = await tx.shiftClaim.findMany({ where: { shiftId: id, status: { in: ["CONFIRMED", "WAITLISTED"] } } });
       await tx.shiftClaim.updateMany({ where: { id: { in: claims.map((c) => c.id) } }, data: { status: "CANCELLED", cancelledAt: now } });
-      for (const c of claims) out.notice(c.volunteerId, c.id, "SHIFT_CANCELLED");
+      for (const c of claims) out.notice(c.volunteerId, id, "SHIFT_CANCELLED");
       cancelled.push(
         await tx.shift.update({
           where: { id },
@@ -267,7 +301,7 @@ async function promoteWaitlisted(tx: Tx, shift: Shift, out: Outbox): Promise<Shi
       await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${c.volunteerId}::uuid FOR UPDATE`;
       if (await overlapping(tx, c.volunteerId, s)) continue;
       await tx.shiftClaim.update({ where: { id: c.id }, data: { status: "CONFIRMED", confirmedAt: clock.now() } });
-      out.notice(c.volunteerId, c.id, "PROMOTED");
+      out.notice(c.volunteerId, s.id, "WAITLIST_PROMOTED");
       promoted++;
     }
     if (!promoted) break;
@@ -372,7 +406,7 @@ async function claimFor(volunteerId: string, shiftId: string, assignedBy: string
       ? await tx.shiftClaim.update({ where: { id: previous.id }, data })
       : await tx.shiftClaim.create({ data: { ...data, shiftId, volunteerId } });
     out.shift(shiftId);
-    if (assignedBy) out.notice(volunteerId, claim.id, "ASSIGNED");
+    if (assignedBy) out.notice(volunteerId, shiftId, "SHIFT_ASSIGNED");
     return { claim, shift: updated as Shift };
   });
 }
@@ -426,7 +460,7 @@ export async function cancelShiftClaim(viewer: Viewer, input: { claimId: string 
       data: claim.status === "CONFIRMED" ? { confirmedCount: { decrement: 1 } } : { waitlistCount: { decrement: 1 } },
     });
     if (claim.status === "CONFIRMED" && updated.startsAt > now) updated = await promoteWaitlisted(tx, updated, out);
-    if (!own) out.notice(claim.volunteerId, claim.id, "REMOVED");
+    if (!own) out.notice(claim.volunteerId, shift.id, "SHIFT_REMOVED");
     out.shift(shift.id);
     return { claim: cancelled, shift: updated };
   });

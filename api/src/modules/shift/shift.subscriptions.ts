@@ -31,7 +31,7 @@ function loadEvent(id: string) {
 builder.subscriptionField("patrolCheckIns", (t) =>
   t.field({
     type: PatrolCheckInEvent,
-    description: "巡防动态: check-ins, check-outs and no-shows of a station (officers; leaders see their teams)",
+    description: "巡防动态: check-ins, check-outs and no-shows of a station (officers; leaders see their teams, squad leaders their squads)",
     args: {
       stationId: t.arg.id({ required: true }),
       since: t.arg.string({ description: "Cursor of the last event seen: replays what came after it first" }),
@@ -41,10 +41,10 @@ builder.subscriptionField("patrolCheckIns", (t) =>
       const stationId = idArg(String(args.stationId), "Station", "stationId");
       const v = ctx.viewer!;
       if (!can(v, "patrol.watch", { stationId })) {
-        throw new GraphQLError(msg("仅本所民警和队长可查看巡防动态", "Only the station's officers and team leaders watch patrols"), { extensions: { code: "FORBIDDEN" } });
+        throw new GraphQLError(msg("仅本所民警和队长可查看巡防动态", "Only the station's officers and leaders watch patrols"), { extensions: { code: "FORBIDDEN" } });
       }
       // Replays what came after `since` in commit order, then follows live events (patrol-log.ts).
-      return patrolLog.subscribe(stationId, args.since, (m) => can(v, "patrol.readEvent", { stationId, teamId: m.teamId }));
+      return patrolLog.subscribe(stationId, args.since, (m) => can(v, "patrol.readEvent", { stationId, teamId: m.teamId, squadId: m.squadId }));
     },
     resolve: (m: { id: string }) => loadEvent(m.id),
   }),
@@ -68,33 +68,5 @@ builder.subscriptionField("shiftUpdated", (t) =>
   }),
 );
 
-const ClaimNoticeReason = builder.enumType("ClaimNoticeReason", {
-  values: {
-    PROMOTED: { description: "候补转正: a seat freed up and is yours" },
-    SHIFT_CANCELLED: { description: "The shift was cancelled" },
-    ASSIGNED: { description: "A leader put you on the shift" },
-    REMOVED: { description: "A leader took you off the shift" },
-    SHIFT_CHANGED: { description: "The shift's time changed" },
-  } as const,
-});
-
-const ClaimNotice = builder.objectRef<{ claimId: string; reason: "PROMOTED" | "SHIFT_CANCELLED" | "ASSIGNED" | "REMOVED" | "SHIFT_CHANGED" }>("ClaimNotice").implement({
-  fields: (t) => ({
-    reason: t.field({ type: ClaimNoticeReason, resolve: (n) => n.reason }),
-    claim: t.prismaField({ type: "ShiftClaim", resolve: (q, n) => prisma.shiftClaim.findUniqueOrThrow({ ...q, where: { id: n.claimId } }) }),
-  }),
-});
-
-builder.subscriptionField("claimNotices", (t) =>
-  t.field({
-    type: ClaimNotice,
-    description: "Changes to the viewer's claims that they did not make themselves",
-    authScopes: { signedIn: true },
-    subscribe: (_r, _a, ctx) => {
-      if (!ctx.viewer!.volunteerId) throw new GraphQLError(msg("仅义警有认领记录", "Only volunteers have claims"), { extensions: { code: "FORBIDDEN" } });
-      return pubsub.subscribe("claimNotice", ctx.viewer!.volunteerId);
-    },
-    resolve: (n) => n,
-  }),
-);
-
+// Changes to a volunteer's claims that they did not make themselves (候补转正, cancellation, assignment,
+// removal, a new time) are notifications now: `notificationReceived` (modules/notification).

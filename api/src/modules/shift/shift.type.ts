@@ -1,12 +1,14 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
-import { can, check, ledTeamIds, visibleStationFilter } from "../../auth/policy.js";
+import { can, check, ledSquadIds, ledTeamIds, visibleStationFilter } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
 import { deliveryHorizon, encodeCursor } from "../../events/stored-stream.js";
 import type { Prisma, Shift as ShiftRow } from "../../generated/prisma/client.js";
 import { dateArg, idArg } from "../../graphql/ids.js";
+import { personalData } from "../../graphql/personal-data.js";
+import { maskPhone } from "../volunteer/mask.js";
 import { Viewer } from "../account/account.type.js";
 import { Specialty } from "../volunteer/volunteer.type.js";
 
@@ -72,6 +74,47 @@ async function claimBlocker(s: ShiftRow & { claims?: { status: string }[] }, ctx
   return null;
 }
 
+export const ShiftLeaderRole = builder.enumType("ShiftLeaderRole", {
+  values: { SQUAD_LEADER: { description: "小队长" }, TEAM_LEADER: { description: "队长" } } as const,
+});
+
+type LeaderRow = { id: string; displayName: string; phone: string; sharePhoneWithTeam: boolean };
+interface ContactShape {
+  leader: LeaderRow | null;
+  leaderRole: "SQUAD_LEADER" | "TEAM_LEADER" | null;
+  stationName: string;
+  stationAddress: string;
+  stationPhone: string;
+}
+
+/** May the viewer see this leader's phone (they consented to share it with their teams, or the viewer sees it anyway)? */
+async function seesLeaderPhone(leader: LeaderRow, ctx: Context): Promise<boolean> {
+  return can(ctx.viewer, "volunteer.readSharedPhone", { person: await ctx.loaders.person.load(leader.id), shared: leader.sharePhoneWithTeam });
+}
+
+const ShiftContact = builder.objectRef<ContactShape>("ShiftContact").implement({
+  description: "How to reach the shift's leader: their phone when they share it with their team, otherwise the station",
+  fields: (t) => ({
+    leaderRole: t.field({ type: ShiftLeaderRole, nullable: true, resolve: (c) => c.leaderRole }),
+    leaderName: t.string({ nullable: true, description: "The leader's public name", resolve: (c) => c.leader?.displayName ?? null }),
+    leaderPhone: t.string({
+      nullable: true,
+      description: "In full for the team's members when the leader consented to share it (and for those who see personal data); masked otherwise",
+      extensions: personalData("volunteer.readSharedPhone"),
+      resolve: async (c, _a, ctx) => (c.leader ? ((await seesLeaderPhone(c.leader, ctx)) ? c.leader.phone : maskPhone(c.leader.phone)) : null),
+    }),
+    viewerCanCallLeader: t.boolean({ resolve: async (c, _a, ctx) => !!c.leader && (await seesLeaderPhone(c.leader, ctx)) }),
+    stationName: t.string({ resolve: (c) => c.stationName }),
+    stationAddress: t.string({ resolve: (c) => c.stationAddress }),
+    stationPhone: t.string({ description: "The station's duty phone", resolve: (c) => c.stationPhone }),
+  }),
+});
+
+const ShiftParticipant = builder.objectRef<{ displayName: string; isViewer: boolean }>("ShiftParticipant").implement({
+  description: "Someone confirmed on a shift, by their public name",
+  fields: (t) => ({ displayName: t.exposeString("displayName"), isViewer: t.exposeBoolean("isViewer") }),
+});
+
 /** Matches no claim: the viewer who is not a volunteer has none. */
 const NO_VOLUNTEER = "00000000-0000-0000-0000-000000000000";
 
@@ -135,6 +178,39 @@ export const Shift = builder.prismaNode("Shift", {
       resolve: (s, _a, ctx) => claimBlocker(s, ctx),
     }),
     viewerCanManage: t.boolean({ resolve: (s, _a, ctx) => can(ctx.viewer, "shift.manage", s) }),
+    contact: t.field({
+      type: ShiftContact,
+      description: "联系方式: the squad's leader (else the team's) and the station",
+      select: { station: { select: { name: true, address: true, dutyPhone: true } } },
+      resolve: async (s, _a, ctx) => {
+        const squadLeader = s.squadId ? await ctx.loaders.leaderOf.load(`squad:${s.squadId}`) : null;
+        const leader = squadLeader ?? (await ctx.loaders.leaderOf.load(`team:${s.teamId}`));
+        return {
+          leader,
+          leaderRole: squadLeader ? ("SQUAD_LEADER" as const) : leader ? ("TEAM_LEADER" as const) : null,
+          stationName: s.station.name,
+          stationAddress: s.station.address,
+          stationPhone: s.station.dutyPhone,
+        };
+      },
+    }),
+    going: t.connection({
+      type: ShiftParticipant,
+      nullable: true,
+      description: "Who else is going: the confirmed volunteers' public names, in claim order (for those who may claim or run the shift)",
+      authScopes: (s) => ({ policy: check("shift.readGoing", s) }),
+      resolve: (s, args, ctx) =>
+        resolveOffsetConnection({ args }, async ({ offset, limit }) => {
+          const rows = await prisma.shiftClaim.findMany({
+            where: { shiftId: s.id, status: { in: ["CONFIRMED", "COMPLETED"] } },
+            select: { volunteerId: true, volunteer: { select: { displayName: true } } },
+            orderBy: [{ confirmedAt: "asc" }, { id: "asc" }],
+            skip: offset,
+            take: limit,
+          });
+          return rows.map((r) => ({ displayName: r.volunteer.displayName, isViewer: r.volunteerId === ctx.viewer?.volunteerId }));
+        }),
+    }),
     claims: t.relatedConnection("claims", {
       description: "Roster: confirmed first, then the waitlist in order (leaders and officers)",
       cursor: "id",
@@ -179,6 +255,16 @@ export const ShiftClaim = builder.prismaNode("ShiftClaim", {
     checkInFlagged: t.exposeBoolean("checkInFlagged", { description: "GPS point farther from the grid than the station allows" }),
     checkedOutAt: t.expose("checkedOutAt", { type: "DateTime", nullable: true }),
     minutesServed: t.exposeInt("minutesServed", { nullable: true }),
+    pointsEarned: t.int({
+      nullable: true,
+      description: "Points the completed shift earned (its ledger entry, net of a reversal); null when none, or for those who may not see the person's points",
+      resolve: async (c, _a, ctx) => {
+        if (c.status !== "COMPLETED") return null;
+        const shift = await ctx.loaders.shiftScope.load(c.shiftId);
+        if (!shift || !can(ctx.viewer, "points.read", { person: await ctx.loaders.person.load(c.volunteerId), stationId: shift.stationId })) return null;
+        return ctx.loaders.claimPoints.load(c.id);
+      },
+    }),
   }),
 });
 
@@ -277,16 +363,17 @@ builder.prismaObjectField("Station", "patrolLog", (t) =>
   t.connection({
     type: PatrolCheckInEvent,
     nullable: true,
-    description: "巡防日志, newest first: what a dashboard shows on opening before it follows `patrolCheckIns` (officers; leaders see their teams)",
+    description: "巡防日志, newest first: what a dashboard shows on opening before it follows `patrolCheckIns` (officers; leaders see their teams, squad leaders their squads)",
     authScopes: (s) => ({ policy: check("patrol.watch", { stationId: s.id }) }),
     resolve: (s, args, ctx) => {
       const officer = can(ctx.viewer, "station.manage", { stationId: s.id });
-      const led = ledTeamIds(ctx.viewer, s.id);
+      const led = { teamId: { in: ledTeamIds(ctx.viewer, s.id) } };
+      const ledSquads = { squadId: { in: ledSquadIds(ctx.viewer, s.id) } };
       return resolveOffsetConnection({ args }, async ({ offset, limit }) =>
         prisma.patrolEvent.findMany({
           // Only events below the delivery horizon, in position order: the newest cursor shown is a
           // safe `since` for patrolCheckIns (an older transaction may still add events before it).
-          where: { stationId: s.id, xid: { lt: await deliveryHorizon() }, ...(officer ? {} : { teamId: { in: led } }) },
+          where: { stationId: s.id, xid: { lt: await deliveryHorizon() }, ...(officer ? {} : { OR: [led, ledSquads] }) },
           include: { claim: { include: { volunteer: true, shift: true } }, shift: { include: { grid: true } } },
           orderBy: [{ xid: "desc" }, { id: "desc" }],
           skip: offset,

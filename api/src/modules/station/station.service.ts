@@ -18,14 +18,26 @@ export interface Actor {
   clientAddress: string | null;
 }
 
-export async function updateStationSettings(viewer: Viewer, input: { stationId: string; checkInRadiusMeters?: number | null }) {
+export async function updateStationSettings(
+  viewer: Viewer,
+  input: { stationId: string; checkInRadiusMeters?: number | null; reminderHoursBefore?: number | null; smsDailyBudget?: number | null; leadersMayMobilize?: boolean | null; dutyPhone?: string | null },
+) {
   const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true } });
   if (!station) throw notFound(STATION, ["input", "stationId"]);
   assert(viewer, "station.manage", { stationId: station.id }, {
     message: msg("仅本所民警可修改设置", "Only the station's officers change its settings"),
     hide: { what: STATION, field: ["input", "stationId"], stationId: station.id },
   });
-  return prisma.station.update({ where: { id: station.id }, data: { checkInRadiusMeters: input.checkInRadiusMeters ?? undefined } });
+  return prisma.station.update({
+    where: { id: station.id },
+    data: {
+      checkInRadiusMeters: input.checkInRadiusMeters ?? undefined,
+      reminderHoursBefore: input.reminderHoursBefore ?? undefined,
+      smsDailyBudget: input.smsDailyBudget ?? undefined,
+      leadersMayMobilize: input.leadersMayMobilize ?? undefined,
+      dutyPhone: input.dutyPhone ?? undefined,
+    },
+  });
 }
 
 /** The station, or NOT_FOUND when it does not exist or the viewer may not even see it. */

@@ -11,6 +11,7 @@ export const Station = builder.prismaNode("Station", {
     city: t.exposeString("city"),
     district: t.exposeString("district"),
     address: t.exposeString("address"),
+    dutyPhone: t.exposeString("dutyPhone", { description: "值班电话: the station's own phone (not personal data)" }),
     latitude: t.exposeFloat("latitude", { nullable: true }),
     longitude: t.exposeFloat("longitude", { nullable: true }),
     regionName: t.string({
@@ -27,6 +28,9 @@ export const Station = builder.prismaNode("Station", {
         s.regionId && can(ctx.viewer, "region.read", { regionId: s.regionId }) ? prisma.region.findUnique({ ...query, where: { id: s.regionId } }) : null,
     }),
     checkInRadiusMeters: t.exposeInt("checkInRadiusMeters", { description: "GPS check-ins farther from the grid are flagged" }),
+    reminderHoursBefore: t.exposeInt("reminderHoursBefore", { description: "Shift reminders go out this many hours before the start (0: none)" }),
+    smsDailyBudget: t.exposeInt("smsDailyBudget", { description: "SMS per day at most (Asia/Shanghai day)" }),
+    leadersMayMobilize: t.exposeBoolean("leadersMayMobilize", { description: "Team and squad leaders may start call-ups" }),
     communities: t.relatedConnection("communities", { cursor: "id", query: { orderBy: { name: "asc" } } }),
     grids: t.relatedConnection("grids", { cursor: "id", query: { orderBy: { name: "asc" } } }),
     teams: t.relatedConnection("teams", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),

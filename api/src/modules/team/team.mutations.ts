@@ -73,7 +73,7 @@ defineMutation("addTeamMember", {
     role: t.field({ type: MemberRole, defaultValue: "MEMBER" }),
   }),
   schema: z.object({ teamId: globalId("Team"), volunteerId: globalId("Volunteer"), role: z.enum(["MEMBER", "LEADER"]).default("MEMBER") }),
-  resolve: async (input, ctx) => ({ membership: await teams.addTeamMember(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ membership: await teams.addTeamMember(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: (t) => ({
     membership: t.prismaField({ type: "TeamMembership", nullable: true, resolve: (_q, p) => p.membership ?? null }),
   }),
@@ -83,7 +83,7 @@ defineMutation("removeTeamMember", {
   description: "Remove a volunteer from a team and its squads",
   inputFields: (t) => ({ teamId: t.id({ required: true }), volunteerId: t.id({ required: true }) }),
   schema: z.object({ teamId: globalId("Team"), volunteerId: globalId("Volunteer") }),
-  resolve: async (input, ctx) => ({ team: await teams.removeTeamMember(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ team: await teams.removeTeamMember(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: teamPayload,
 });
 
@@ -96,7 +96,7 @@ defineMutation("addSquadMember", {
   description: "Add a member of the team to one of its squads",
   inputFields: (t) => ({ squadId: t.id({ required: true }), volunteerId: t.id({ required: true }) }),
   schema: z.object({ squadId: globalId("Squad"), volunteerId: globalId("Volunteer") }),
-  resolve: async (input, ctx) => ({ membership: await teams.addSquadMember(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ membership: await teams.addSquadMember(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: squadMembershipPayload,
 });
 
@@ -104,7 +104,7 @@ defineMutation("removeSquadMember", {
   description: "Remove a volunteer from a squad (they stay in the team)",
   inputFields: (t) => ({ squadId: t.id({ required: true }), volunteerId: t.id({ required: true }) }),
   schema: z.object({ squadId: globalId("Squad"), volunteerId: globalId("Volunteer") }),
-  resolve: async (input, ctx) => ({ squad: await teams.removeSquadMember(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ squad: await teams.removeSquadMember(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: squadPayload,
 });
 
@@ -112,7 +112,7 @@ defineMutation("setSquadLeader", {
   description: "Make a team member the leader of a squad (officers, team leaders)",
   inputFields: (t) => ({ squadId: t.id({ required: true }), volunteerId: t.id({ required: true }) }),
   schema: z.object({ squadId: globalId("Squad"), volunteerId: globalId("Volunteer") }),
-  resolve: async (input, ctx) => ({ membership: await teams.setSquadLeader(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ membership: await teams.setSquadLeader(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: squadMembershipPayload,
 });
 

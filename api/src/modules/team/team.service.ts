@@ -1,13 +1,17 @@
 // Writes for teams, squads and memberships. Each asks the access policy with facts from the rows.
 import { assert } from "../../auth/policy.js";
 import type { Viewer } from "../../auth/viewer.js";
-import { prisma } from "../../db.js";
+import { prisma, TX } from "../../db.js";
 import type { MemberRole, Specialty } from "../../generated/prisma/client.js";
 import { conflict, isUniqueViolation, notFound } from "../../graphql/errors.js";
-import { msg } from "../../i18n.js";
+import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
 import { announceRevocation } from "../../auth/sessions.js";
+import { delivered, notifyVolunteers } from "../notification/notification.service.js";
 import { visiblePerson } from "../volunteer/volunteer.service.js";
+import { recordAudit } from "../audit/audit.service.js";
+
+const ROLE = { MEMBER: msg("队员", "member"), LEADER: msg("队长", "leader") } as const;
 
 const TEAM = msg("队伍", "Team");
 const SQUAD = msg("小队", "Squad");
@@ -101,7 +105,7 @@ export async function updateSquad(
  * Adds one of the station's people to a team. Leaders add members; only officers set or change a
  * role. Someone who belongs to no team of the station joins only through a registration they accept.
  */
-export async function addTeamMember(viewer: Viewer, input: { teamId: string; volunteerId: string; role: MemberRole }) {
+export async function addTeamMember(viewer: Viewer, input: { teamId: string; volunteerId: string; role: MemberRole }, clientAddress: string | null = null) {
   const { team, facts, hide } = await loadTeam(viewer, input.teamId);
   assert(viewer, "team.update", facts, { hide });
   const person = await visiblePerson(viewer, input.volunteerId, ["input", "volunteerId"]);
@@ -117,18 +121,35 @@ export async function addTeamMember(viewer: Viewer, input: { teamId: string; vol
     assert(viewer, "team.setRole", facts, { message: msg("仅民警可任免队长", "Only officers appoint or remove team leaders") });
   }
   // Adding someone who is already a member with the same role changes nothing: idempotent.
-  const membership = current
-    ? current.role === input.role
+  const membership =
+    current && current.role === input.role
       ? current
-      : await prisma.teamMembership.update({ where: { id: current.id }, data: { role: input.role } })
-    : existing
-      ? await prisma.teamMembership.update({ where: { id: existing.id }, data: { status: "ACTIVE", role: input.role, statusReason: null, statusChangedAt: new Date() } })
-      : await prisma.teamMembership.create({ data: { teamId: team.id, volunteerId: input.volunteerId, role: input.role } });
+      : await prisma.$transaction(async (tx) => {
+          const m = current
+            ? await tx.teamMembership.update({ where: { id: current.id }, data: { role: input.role } })
+            : existing
+              ? await tx.teamMembership.update({ where: { id: existing.id }, data: { status: "ACTIVE", role: input.role, statusReason: null, statusChangedAt: new Date() } })
+              : await tx.teamMembership.create({ data: { teamId: team.id, volunteerId: input.volunteerId, role: input.role } });
+          await recordAudit(tx, {
+            actor: viewer,
+            stationId: team.stationId,
+            action: current ? "team.setRole" : "team.addMember",
+            targetType: "TeamMembership",
+            targetId: m.id,
+            summary: current
+              ? joinMsg(msg(`义警 ${input.volunteerId} 在队伍 ${team.id} 的角色：`, `volunteer ${input.volunteerId} in team ${team.id}: `), ROLE[current.role], " → ", ROLE[input.role])
+              : joinMsg(msg(`义警 ${input.volunteerId} 加入队伍 ${team.id}，角色：`, `volunteer ${input.volunteerId} joined team ${team.id} as `), ROLE[input.role]),
+            clientAddress,
+          });
+          if (!current) await notifyVolunteers(tx, [input.volunteerId], { stationId: team.stationId, kind: "MEMBERSHIP_APPROVED", title: `已加入队伍：${team.name}`, link: "/shifts", subject: { type: "Team", id: team.id } });
+          return m;
+        }, TX);
+  if (!current) delivered();
   if (membership !== current) await rightsChanged(input.volunteerId);
   return changed(team.id, membership);
 }
 
-export async function removeTeamMember(viewer: Viewer, input: { teamId: string; volunteerId: string }) {
+export async function removeTeamMember(viewer: Viewer, input: { teamId: string; volunteerId: string }, clientAddress: string | null = null) {
   const { team, facts, hide } = await loadTeam(viewer, input.teamId);
   assert(viewer, "team.update", facts, { hide });
   const membership = await prisma.teamMembership.findUnique({ where: { teamId_volunteerId: { teamId: team.id, volunteerId: input.volunteerId } } });
@@ -136,15 +157,24 @@ export async function removeTeamMember(viewer: Viewer, input: { teamId: string; 
   const leadsSquad = !!(await prisma.squadMembership.findFirst({ where: { volunteerId: input.volunteerId, role: "LEADER", squad: { teamId: team.id } }, select: { id: true } }));
   assert(viewer, "team.removeMember", { ...facts, role: membership.role, leadsSquad }, { message: msg("仅民警可移除队长或小队长", "Only officers remove a team or squad leader") });
   // Leaving a team also leaves its squads.
-  await prisma.$transaction([
-    prisma.squadMembership.deleteMany({ where: { volunteerId: input.volunteerId, squad: { teamId: team.id } } }),
-    prisma.teamMembership.delete({ where: { id: membership.id } }),
-  ]);
+  await prisma.$transaction(async (tx) => {
+    const squads = await tx.squadMembership.deleteMany({ where: { volunteerId: input.volunteerId, squad: { teamId: team.id } } });
+    await tx.teamMembership.delete({ where: { id: membership.id } });
+    await recordAudit(tx, {
+      actor: viewer,
+      stationId: team.stationId,
+      action: "team.removeMember",
+      targetType: "TeamMembership",
+      targetId: membership.id,
+      summary: joinMsg(msg(`义警 ${input.volunteerId} 移出队伍 ${team.id}（原角色：`, `volunteer ${input.volunteerId} left team ${team.id} (was `), ROLE[membership.role], msg(`），同时退出小队 ${squads.count} 个`, `), and ${squads.count} of its squads`)),
+      clientAddress,
+    });
+  }, TX);
   await rightsChanged(input.volunteerId);
   return changed(team.id, team);
 }
 
-export async function addSquadMember(viewer: Viewer, input: { squadId: string; volunteerId: string }) {
+export async function addSquadMember(viewer: Viewer, input: { squadId: string; volunteerId: string }, clientAddress: string | null = null) {
   const { squad, facts, hide } = await loadSquad(input.squadId);
   assert(viewer, "squad.update", facts, { hide });
   const person = await visiblePerson(viewer, input.volunteerId, ["input", "volunteerId"]);
@@ -152,28 +182,43 @@ export async function addSquadMember(viewer: Viewer, input: { squadId: string; v
     throw conflict(msg("请先加入该小队所属队伍", "The volunteer must first join the squad's team"), ["input", "volunteerId"]);
   }
   assert(viewer, "squad.addMember", { squad: facts, person });
-  const membership = await prisma.squadMembership.upsert({
-    where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } },
-    create: { squadId: squad.id, volunteerId: input.volunteerId },
-    update: {},
-  });
+  const membership = await prisma.$transaction(async (tx) => {
+    const before = await tx.squadMembership.findUnique({ where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } } });
+    if (before) return { membership: before, added: false }; // already in the squad: nothing changes, nothing to record
+    const m = await tx.squadMembership.create({ data: { squadId: squad.id, volunteerId: input.volunteerId } });
+    await recordAudit(tx, { actor: viewer, stationId: squad.team.stationId, action: "squad.addMember", targetType: "SquadMembership", targetId: m.id, summary: msg(`义警 ${input.volunteerId} 加入小队 ${squad.id}`, `volunteer ${input.volunteerId} joined squad ${squad.id}`), clientAddress });
+    await notifyVolunteers(tx, [input.volunteerId], { stationId: facts.stationId, kind: "MEMBERSHIP_APPROVED", title: `已加入小队：${squad.name}`, link: "/shifts", subject: { type: "Squad", id: squad.id } });
+    return { membership: m, added: true };
+  }, TX);
+  if (membership.added) delivered();
   await rightsChanged(input.volunteerId);
-  return changed(squad.teamId, membership);
+  return changed(squad.teamId, membership.membership);
 }
 
-export async function removeSquadMember(viewer: Viewer, input: { squadId: string; volunteerId: string }) {
+export async function removeSquadMember(viewer: Viewer, input: { squadId: string; volunteerId: string }, clientAddress: string | null = null) {
   const { squad, facts, hide } = await loadSquad(input.squadId);
   assert(viewer, "squad.update", facts, { hide });
   const membership = await prisma.squadMembership.findUnique({ where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } } });
   if (!membership) throw notFound(msg("成员关系", "Membership"), ["input", "volunteerId"]);
   assert(viewer, "squad.removeMember", { ...facts, role: membership.role }, { message: msg("仅民警可移除小队长", "Only officers remove a squad leader") });
-  await prisma.squadMembership.delete({ where: { id: membership.id } });
+  await prisma.$transaction(async (tx) => {
+    await tx.squadMembership.delete({ where: { id: membership.id } });
+    await recordAudit(tx, {
+      actor: viewer,
+      stationId: squad.team.stationId,
+      action: "squad.removeMember",
+      targetType: "SquadMembership",
+      targetId: membership.id,
+      summary: joinMsg(msg(`义警 ${input.volunteerId} 移出小队 ${squad.id}（原角色：`, `volunteer ${input.volunteerId} left squad ${squad.id} (was `), ROLE[membership.role], msg("）", ")")),
+      clientAddress,
+    });
+  }, TX);
   await rightsChanged(input.volunteerId);
   return changed(squad.teamId, squad);
 }
 
 /** One leader per squad, set by officers: the new leader joins the squad if needed, the previous one becomes a member. */
-export async function setSquadLeader(viewer: Viewer, input: { squadId: string; volunteerId: string }) {
+export async function setSquadLeader(viewer: Viewer, input: { squadId: string; volunteerId: string }, clientAddress: string | null = null) {
   const { squad, facts, hide } = await loadSquad(input.squadId);
   assert(viewer, "squad.setLeader", facts, { message: msg("仅民警可任命小队长", "Only officers appoint squad leaders"), hide });
   const person = await visiblePerson(viewer, input.volunteerId, ["input", "volunteerId"]);
@@ -181,14 +226,25 @@ export async function setSquadLeader(viewer: Viewer, input: { squadId: string; v
     throw conflict(msg("请先加入该小队所属队伍", "The volunteer must first join the squad's team"), ["input", "volunteerId"]);
   }
   const previous = await prisma.squadMembership.findMany({ where: { squadId: squad.id, role: "LEADER", volunteerId: { not: input.volunteerId } }, select: { volunteerId: true } });
-  const [, membership] = await prisma.$transaction([
-    prisma.squadMembership.updateMany({ where: { squadId: squad.id, role: "LEADER", volunteerId: { not: input.volunteerId } }, data: { role: "MEMBER" } }),
-    prisma.squadMembership.upsert({
+  const membership = await prisma.$transaction(async (tx) => {
+    await tx.squadMembership.updateMany({ where: { squadId: squad.id, role: "LEADER", volunteerId: { not: input.volunteerId } }, data: { role: "MEMBER" } });
+    const m = await tx.squadMembership.upsert({
       where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } },
       create: { squadId: squad.id, volunteerId: input.volunteerId, role: "LEADER" },
       update: { role: "LEADER" },
-    }),
-  ]);
+    });
+    const before = previous.map((p) => p.volunteerId).join(", ") || msg("无", "none");
+    await recordAudit(tx, {
+      actor: viewer,
+      stationId: squad.team.stationId,
+      action: "squad.setLeader",
+      targetType: "SquadMembership",
+      targetId: m.id,
+      summary: joinMsg(msg(`小队 ${squad.id} 的小队长：义警 ${input.volunteerId}（原小队长：`, `squad ${squad.id} is led by volunteer ${input.volunteerId} (before: `), before, msg("）", ")")),
+      clientAddress,
+    });
+    return m;
+  }, TX);
   for (const v of [input.volunteerId, ...previous.map((p) => p.volunteerId)]) await rightsChanged(v);
   return changed(squad.teamId, membership);
 }

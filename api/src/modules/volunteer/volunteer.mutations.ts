@@ -46,7 +46,7 @@ defineMutation("registerVolunteer", {
     skills: z.array(nonEmpty(40)).max(20).nullish().transform((v) => v ?? []),
     partnerId: globalId("Partner").nullish(),
   }),
-  resolve: async (input, ctx) => volunteers.registerVolunteer(ctx.viewer!, input),
+  resolve: async (input, ctx) => volunteers.registerVolunteer(ctx.viewer!, input, ctx.clientAddress),
   payloadFields: enrollmentPayload,
 });
 
@@ -54,7 +54,7 @@ defineMutation("renewEnrollmentCode", {
   description: "A new activation code for a registration (the old one stops working); officers",
   inputFields: (t) => ({ enrollmentId: t.id({ required: true }) }),
   schema: z.object({ enrollmentId: globalId("Enrollment") }),
-  resolve: async (input, ctx) => volunteers.renewEnrollmentCode(ctx.viewer!, input),
+  resolve: async (input, ctx) => volunteers.renewEnrollmentCode(ctx.viewer!, input, ctx.clientAddress),
   payloadFields: enrollmentPayload,
 });
 
@@ -66,7 +66,7 @@ defineMutation("cancelEnrollment", {
   description: "Withdraw a registration nobody has activated yet (officers)",
   inputFields: (t) => ({ enrollmentId: t.id({ required: true }) }),
   schema: z.object({ enrollmentId: globalId("Enrollment") }),
-  resolve: async (input, ctx) => ({ enrollment: await volunteers.cancelEnrollment(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ enrollment: await volunteers.cancelEnrollment(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: singleEnrollment,
 });
 
@@ -74,7 +74,7 @@ defineMutation("acceptEnrollment", {
   description: "接受邀请: join the team a station registered your phone in (signed in as the phone's owner)",
   inputFields: (t) => ({ enrollmentId: t.id({ required: true }) }),
   schema: z.object({ enrollmentId: globalId("Enrollment") }),
-  resolve: async (input, ctx) => ({ enrollment: await volunteers.acceptEnrollment(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ enrollment: await volunteers.acceptEnrollment(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: singleEnrollment,
 });
 
@@ -82,7 +82,7 @@ defineMutation("declineEnrollment", {
   description: "Decline a station's registration of your phone",
   inputFields: (t) => ({ enrollmentId: t.id({ required: true }) }),
   schema: z.object({ enrollmentId: globalId("Enrollment") }),
-  resolve: async (input, ctx) => ({ enrollment: await volunteers.declineEnrollment(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ enrollment: await volunteers.declineEnrollment(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: singleEnrollment,
 });
 
@@ -97,7 +97,7 @@ defineMutation("activateAccount", {
   }),
   schema: z.object({ phone: phoneNumber, code: nonEmpty(20), password, acceptTerms: z.boolean() }),
   resolve: async (input, ctx) => {
-    const result = await volunteers.activateAccount(input);
+    const result = await volunteers.activateAccount(input, ctx.clientAddress);
     ctx.viewer = result.viewer; // the rest of this response is read as the new account
     return result;
   },
@@ -109,9 +109,13 @@ defineMutation("activateAccount", {
 });
 
 defineMutation("updateMyPrivacy", {
-  description: "A volunteer's choices: appear on leaderboards, show the legal name on the board",
-  inputFields: (t) => ({ publicRanking: t.boolean(), showLegalNameOnBoard: t.boolean() }),
-  schema: z.object({ publicRanking: z.boolean().nullish(), showLegalNameOnBoard: z.boolean().nullish() }),
+  description: "A volunteer's choices: appear on leaderboards, show the legal name on the board, show a leader's phone to their teams",
+  inputFields: (t) => ({
+    publicRanking: t.boolean(),
+    showLegalNameOnBoard: t.boolean(),
+    sharePhoneWithTeam: t.boolean({ description: "Leaders: show my phone to my teams' members on the shifts I lead" }),
+  }),
+  schema: z.object({ publicRanking: z.boolean().nullish(), showLegalNameOnBoard: z.boolean().nullish(), sharePhoneWithTeam: z.boolean().nullish() }),
   resolve: async (input, ctx) => ({ volunteer: (await volunteers.updateMyPrivacy(ctx.viewer!, input)) as VolunteerRow }),
   payloadFields: (t) => ({ volunteer: t.prismaField({ type: "Volunteer", nullable: true, resolve: (_q, p) => p.volunteer ?? null }) }),
 });

@@ -14,6 +14,8 @@ import type { Enrollment, Specialty } from "../../generated/prisma/client.js";
 import { conflict, forbidden, invalid, notFound, UserFacingError } from "../../graphql/errors.js";
 import { msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
+import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
+import { attemptTarget, recordAudit, recordAuditAt } from "../audit/audit.service.js";
 
 /** How long a registration waits for its owner. */
 export const ENROLLMENT_DAYS = 30;
@@ -33,7 +35,7 @@ export interface RegisterVolunteerInput {
 const TEAM = msg("队伍", "Team");
 
 /** An officer registers a resident in one of the station's teams (and squads). */
-export async function registerVolunteer(viewer: Viewer, input: RegisterVolunteerInput): Promise<{ enrollment: Enrollment; activationCode: string }> {
+export async function registerVolunteer(viewer: Viewer, input: RegisterVolunteerInput, clientAddress: string | null = null): Promise<{ enrollment: Enrollment; activationCode: string }> {
   const team = await prisma.team.findUnique({ where: { id: input.teamId }, include: { squads: { select: { id: true } } } });
   if (!team) throw notFound(TEAM, ["input", "teamId"]);
   assert(viewer, "volunteer.register", { stationId: team.stationId }, {
@@ -62,7 +64,7 @@ export async function registerVolunteer(viewer: Viewer, input: RegisterVolunteer
     if (ownPerson) throw conflict(msg("该手机号已是本所义警，请在队员列表中把他加入本队", "This phone belongs to a volunteer of this station already: add them to the team from the member list"), ["input", "phone"]);
     const pending = await tx.enrollment.findFirst({ where: { stationId: team.stationId, phone: input.phone, status: "PENDING", expiresAt: { gt: clock.now() } } });
     if (pending) throw conflict(msg("该手机号已登记，正等待本人激活", "This phone is registered already and waits for its owner"), ["input", "phone"]);
-    return tx.enrollment.create({
+    const created = await tx.enrollment.create({
       data: {
         stationId: team.stationId,
         teamId: team.id,
@@ -79,6 +81,16 @@ export async function registerVolunteer(viewer: Viewer, input: RegisterVolunteer
         createdById: viewer.accountId,
       },
     });
+    await recordAudit(tx, {
+      actor: viewer,
+      stationId: team.stationId,
+      action: "volunteer.register",
+      targetType: "Enrollment",
+      targetId: created.id,
+      summary: msg(`登记到队伍 ${team.id}，小队 ${squadIds.length} 个，等待本人激活`, `registered in team ${team.id}, ${squadIds.length} squads, waiting for the person`),
+      clientAddress,
+    });
+    return created;
   }, TX);
   return { enrollment, activationCode: code };
 }
@@ -92,19 +104,27 @@ async function officersEnrollment(viewer: Viewer, enrollmentId: string) {
 }
 
 /** A new code for a registration whose code was lost or expired; the old code stops working. */
-export async function renewEnrollmentCode(viewer: Viewer, input: { enrollmentId: string }) {
+export async function renewEnrollmentCode(viewer: Viewer, input: { enrollmentId: string }, clientAddress: string | null = null) {
   const e = await officersEnrollment(viewer, input.enrollmentId);
   const code = newOneTimeCode();
-  const enrollment = await prisma.enrollment.update({
-    where: { id: e.id },
-    data: { codeHash: codeHash(code), expiresAt: new Date(clock.now().getTime() + ENROLLMENT_DAYS * 86_400_000) },
-  });
+  const enrollment = await prisma.$transaction(async (tx) => {
+    const updated = await tx.enrollment.update({
+      where: { id: e.id },
+      data: { codeHash: codeHash(code), expiresAt: new Date(clock.now().getTime() + ENROLLMENT_DAYS * 86_400_000) },
+    });
+    await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.renewCode", targetType: "Enrollment", targetId: e.id, summary: msg("旧激活码作废", "the old code stops working"), clientAddress });
+    return updated;
+  }, TX);
   return { enrollment, activationCode: code };
 }
 
-export async function cancelEnrollment(viewer: Viewer, input: { enrollmentId: string }) {
+export async function cancelEnrollment(viewer: Viewer, input: { enrollmentId: string }, clientAddress: string | null = null) {
   const e = await officersEnrollment(viewer, input.enrollmentId);
-  return prisma.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED" } });
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED" } });
+    await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.cancel", targetType: "Enrollment", targetId: e.id, summary: msg("撤销未激活的登记", "withdrew a registration nobody activated"), clientAddress });
+    return updated;
+  }, TX);
 }
 
 /** Joins the registration's team and squads as `volunteerId`; inside the accepting transaction. */
@@ -128,17 +148,45 @@ const BAD_CODE = () => new UserFacingError("UNAUTHENTICATED", msg("手机号或�
  * 激活: sets the password of an account with a one-time code (an officer's reset or a role grant), or
  * creates the volunteer and account of a registration. Signs in.
  */
-export async function activateAccount(input: { phone: string; code: string; password: string; acceptTerms: boolean }) {
+export async function activateAccount(input: { phone: string; code: string; password: string; acceptTerms: boolean }, clientAddress: string | null = null) {
   if (!input.acceptTerms) throw invalid(msg("请先阅读并同意服务规则和隐私说明", "Please read and accept the rules and the privacy notice"), ["input", "acceptTerms"]);
+  // One-time codes are guessed per phone and per address like passwords (server/rate-limits.ts).
+  let attempt;
+  try {
+    attempt = await attemptSecret("activate", input.phone, clientAddress, ["input", "code"]);
+  } catch (e) {
+    if (e instanceof RateLimitedError && e.lockedPhone) {
+      const t = attemptTarget(await prisma.account.findUnique({ where: { phone: input.phone }, select: { id: true } }), input.phone);
+      await recordAudit(prisma, { actor: null, action: "account.activate.locked", targetType: t.targetType, targetId: t.targetId, summary: msg(`${t.about}：激活码连续错误，锁定${e.retryAfterSeconds}秒`, `${t.about}: repeated wrong codes, locked for ${e.retryAfterSeconds} s`), clientAddress });
+    }
+    throw e;
+  }
   const hash = codeHash(normalizeCode(input.code));
   const now = clock.now();
   const passwordHash = await hashPassword(input.password);
-  const accountId = await prisma.$transaction(async (tx) => {
+  let accountId: string;
+  try {
+    accountId = await activate(input, hash, now, passwordHash, clientAddress);
+  } catch (e) {
+    if (e instanceof UserFacingError && e.code === "UNAUTHENTICATED") {
+      const t = attemptTarget(await prisma.account.findUnique({ where: { phone: input.phone }, select: { id: true } }), input.phone);
+      await recordAudit(prisma, { actor: null, action: "account.activate.failed", targetType: t.targetType, targetId: t.targetId, summary: msg(`${t.about}：激活码错误或已过期`, `${t.about}: wrong or expired code`), clientAddress });
+    }
+    throw e;
+  }
+  await attempt.succeeded();
+  return signInAccount(accountId);
+}
+
+async function activate(input: { phone: string }, hash: string, now: Date, passwordHash: string, clientAddress: string | null): Promise<string> {
+  return prisma.$transaction(async (tx) => {
     const account = await tx.account.findUnique({ where: { phone: input.phone } });
     if (account && account.codeHash === hash && account.codeExpiresAt && account.codeExpiresAt > now) {
       await tx.account.update({ where: { id: account.id }, data: { passwordHash, passwordSet: true, codeHash: null, codeExpiresAt: null } });
       // The code proves the officer's hand-over: sessions from before it end.
       await tx.session.updateMany({ where: { accountId: account.id, revokedAt: null }, data: { revokedAt: now } });
+      const person = account.volunteerId ? await personFacts(tx, account.volunteerId) : null;
+      await recordAuditAt(tx, person?.stationIds ?? [], { actor: { accountId: account.id }, action: "account.activate", targetType: "Account", targetId: account.id, summary: msg("用重置码设置了新密码", "set a new password with a reset code"), clientAddress });
       return account.id;
     }
     const enrollment = await tx.enrollment.findFirst({ where: { phone: input.phone, codeHash: hash, status: "PENDING", expiresAt: { gt: now } } });
@@ -164,9 +212,9 @@ export async function activateAccount(input: { phone: string; code: string; pass
     });
     const created = await tx.account.create({ data: { phone: input.phone, passwordHash, volunteerId: volunteer.id } });
     await joinFromEnrollment(tx, enrollment, volunteer.id);
+    await recordAudit(tx, { actor: { accountId: created.id }, stationId: enrollment.stationId, action: "enrollment.activate", targetType: "Enrollment", targetId: enrollment.id, summary: msg(`本人激活，成为义警 ${volunteer.id}`, `activated by the person, now volunteer ${volunteer.id}`), clientAddress });
     return created.id;
   }, TX);
-  return signInAccount(accountId);
 }
 
 async function signInAccount(accountId: string) {
@@ -178,7 +226,7 @@ async function signInAccount(accountId: string) {
 }
 
 /** A signed-in person accepts a registration made for their phone by a station. */
-export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: string }) {
+export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: string }, clientAddress: string | null = null) {
   const e = await prisma.enrollment.findUnique({ where: { id: input.enrollmentId } });
   if (!e || e.phone !== viewer.phone) throw notFound(msg("邀请", "Invitation"), ["input", "enrollmentId"]);
   if (e.status !== "PENDING" || e.expiresAt <= clock.now()) throw conflict(msg("该邀请已失效", "This invitation is no longer open"), ["input", "enrollmentId"]);
@@ -194,26 +242,35 @@ export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: st
       volunteerId = volunteer.id;
     }
     await joinFromEnrollment(tx, e, volunteerId);
+    await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.accept", targetType: "Enrollment", targetId: e.id, summary: msg(`义警 ${volunteerId} 接受邀请加入队伍 ${e.teamId}`, `volunteer ${volunteerId} accepted and joined team ${e.teamId}`), clientAddress });
   }, TX);
   pubsub.publish("teamUpdated", e.teamId, { teamId: e.teamId });
   announceRevocation(viewer.accountId, "ROLE_CHANGED"); // open sockets reconnect with the new team
   return prisma.enrollment.findUniqueOrThrow({ where: { id: e.id } });
 }
 
-export async function declineEnrollment(viewer: Viewer, input: { enrollmentId: string }) {
+export async function declineEnrollment(viewer: Viewer, input: { enrollmentId: string }, clientAddress: string | null = null) {
   const e = await prisma.enrollment.findUnique({ where: { id: input.enrollmentId } });
   if (!e || e.phone !== viewer.phone) throw notFound(msg("邀请", "Invitation"), ["input", "enrollmentId"]);
   if (e.status !== "PENDING") return e;
-  return prisma.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED" } });
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED" } });
+    await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.decline", targetType: "Enrollment", targetId: e.id, summary: msg("本人拒绝邀请", "declined by the person"), clientAddress });
+    return updated;
+  }, TX);
 }
 
-export async function updateMyPrivacy(viewer: Viewer, input: { publicRanking?: boolean | null; showLegalNameOnBoard?: boolean | null }) {
+export async function updateMyPrivacy(viewer: Viewer, input: { publicRanking?: boolean | null; showLegalNameOnBoard?: boolean | null; sharePhoneWithTeam?: boolean | null }) {
   if (!viewer.volunteerId) throw forbidden(msg("仅义警可设置", "Only volunteers have these settings"));
   const volunteerId = viewer.volunteerId;
   assert(viewer, "volunteer.updateOwn", { volunteerId });
   const updated = await prisma.volunteer.update({
     where: { id: volunteerId },
-    data: { publicRanking: input.publicRanking ?? undefined, showLegalNameOnBoard: input.showLegalNameOnBoard ?? undefined },
+    data: {
+      publicRanking: input.publicRanking ?? undefined,
+      showLegalNameOnBoard: input.showLegalNameOnBoard ?? undefined,
+      sharePhoneWithTeam: input.sharePhoneWithTeam ?? undefined,
+    },
   });
   if (input.showLegalNameOnBoard != null) {
     // The boards that show this volunteer show the name differently now.

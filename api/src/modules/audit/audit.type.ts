@@ -1,0 +1,65 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { isObjectType } from "graphql";
+import { check } from "../../auth/policy.js";
+import { builder } from "../../builder.js";
+import { prisma } from "../../db.js";
+import { idArg } from "../../graphql/ids.js";
+import { localize } from "../../i18n.js";
+import { AUDIT_ACTIONS, type AuditAction } from "./audit.service.js";
+
+builder.prismaNode("AuditEntry", {
+  id: { field: "id" },
+  description: "审计日志: who changed what, when and from where (append-only)",
+  authScopes: (e) => ({ policy: check("audit.read", { stationId: e.stationId }) }),
+  fields: (t) => ({
+    at: t.expose("at", { type: "DateTime" }),
+    action: t.exposeString("action", { description: "e.g. `team.setRole`, `points.adjust`, `signIn.failed`" }),
+    actionLabel: t.string({
+      description: "The action in the reader's language",
+      resolve: (e, _a, ctx) => localize(AUDIT_ACTIONS[e.action as AuditAction] ?? e.action, ctx.locale),
+    }),
+    summary: t.string({ description: "What changed, in the reader's language; never personal data", resolve: (e, _a, ctx) => localize(e.summary, ctx.locale) }),
+    actorName: t.string({
+      nullable: true,
+      description: "The acting account's public name (null: the system or an anonymous caller)",
+      resolve: (e, _a, ctx) => (e.actorId ? ctx.loaders.accountName.load(e.actorId) : null),
+    }),
+    actorAccountId: t.id({ nullable: true, resolve: (e) => e.actorId }),
+    station: t.prismaField({
+      type: "Station",
+      nullable: true,
+      resolve: (query, e) => (e.stationId ? prisma.station.findUnique({ ...query, where: { id: e.stationId } }) : null),
+    }),
+    targetType: t.exposeString("targetType", { nullable: true }),
+    targetId: t.string({
+      nullable: true,
+      description: "The target's global ID when it is a Node type, else its database ID",
+      resolve: (e, _a, _c, info) => {
+        if (!e.targetId || !e.targetType) return e.targetId;
+        const type = info.schema.getType(e.targetType);
+        return isObjectType(type) && type.getInterfaces().some((i) => i.name === "Node") ? encodeGlobalID(e.targetType, e.targetId) : e.targetId;
+      },
+    }),
+    clientAddress: t.exposeString("clientAddress", { nullable: true }),
+  }),
+});
+
+builder.queryField("auditLog", (t) =>
+  t.prismaConnection({
+    type: "AuditEntry",
+    cursor: "id",
+    nullable: true,
+    description: "审计日志, newest first: a station's entries for its officers; without `stationId` every entry (administrators)",
+    args: { stationId: t.arg.id(), action: t.arg.string({ description: "Only this action, e.g. `points.adjust`" }) },
+    authScopes: (_r, args) => ({ policy: check("audit.read", { stationId: args.stationId ? idArg(String(args.stationId), "Station", "stationId") : null }) }),
+    resolve: (query, _r, args) =>
+      prisma.auditEntry.findMany({
+        ...query,
+        where: {
+          ...(args.stationId ? { stationId: idArg(String(args.stationId), "Station", "stationId") } : {}),
+          ...(args.action ? { action: args.action } : {}),
+        },
+        orderBy: { id: "desc" },
+      }),
+  }),
+);

@@ -1,0 +1,131 @@
+// 警情提醒单: an officer sends a notice to an audience of the station's people (the whole station,
+// teams, squads, communities by home grid, partners' volunteers and admins). Each recipient gets a
+// notification in the same transaction; the officer sees who received it and who has not read it.
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { assert } from "../../auth/policy.js";
+import type { Viewer } from "../../auth/viewer.js";
+import { clock } from "../../clock.js";
+import { prisma, TX } from "../../db.js";
+import type { BulletinCategory } from "../../generated/prisma/client.js";
+import { notFound, UserFacingError } from "../../graphql/errors.js";
+import { msg } from "../../i18n.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { delivered, notify } from "../notification/notification.service.js";
+import { pubsub } from "../../pubsub.js";
+
+export interface Audience {
+  wholeStation: boolean;
+  teamIds: string[];
+  squadIds: string[];
+  communityIds: string[];
+  partnerIds: string[];
+}
+
+export interface PublishInput {
+  stationId: string;
+  title: string;
+  body: string;
+  category: BulletinCategory;
+  public: boolean;
+  audience: Audience;
+}
+
+/** Every id must be of the station; the first one that is not is reported on its field. */
+async function checkAudience(stationId: string, a: Audience) {
+  const lists = [
+    ["teamIds", a.teamIds, (ids: string[]) => prisma.team.findMany({ where: { id: { in: ids }, stationId }, select: { id: true } }), msg("本所队伍", "Team of this station")],
+    ["squadIds", a.squadIds, (ids: string[]) => prisma.squad.findMany({ where: { id: { in: ids }, team: { stationId } }, select: { id: true } }), msg("本所小队", "Squad of this station")],
+    ["communityIds", a.communityIds, (ids: string[]) => prisma.community.findMany({ where: { id: { in: ids }, stationId }, select: { id: true } }), msg("本所社区", "Community of this station")],
+    ["partnerIds", a.partnerIds, (ids: string[]) => prisma.partner.findMany({ where: { id: { in: ids }, stationId }, select: { id: true } }), msg("本所共建单位", "Partner of this station")],
+  ] as const;
+  for (const [field, ids, find, what] of lists) {
+    if (!ids.length) continue;
+    const known = new Set((await find([...ids])).map((r) => r.id));
+    const missing = ids.findIndex((id) => !known.has(id));
+    if (missing >= 0) throw notFound(what, ["input", "audience", field, String(missing)]);
+  }
+  if (!a.wholeStation && !a.teamIds.length && !a.squadIds.length && !a.communityIds.length && !a.partnerIds.length) {
+    throw new UserFacingError("VALIDATION", msg("请选择接收对象", "Choose who receives it"), ["input", "audience"]);
+  }
+}
+
+/** Accounts of the audience: active volunteers of the station in it, and the admins of the chosen partners. */
+async function recipients(stationId: string, a: Audience): Promise<string[]> {
+  const rows = await prisma.$queryRaw<{ accountId: string }[]>`
+    SELECT DISTINCT a.id AS "accountId" FROM "Volunteer" v
+    JOIN "Account" a ON a."volunteerId" = v.id AND NOT a.disabled
+    LEFT JOIN "Grid" g ON g.id = v."homeGridId"
+    WHERE v.status = 'ACTIVE'
+      AND EXISTS (SELECT 1 FROM "TeamMembership" tm JOIN "Team" t ON t.id = tm."teamId" WHERE tm."volunteerId" = v.id AND t."stationId" = ${stationId}::uuid)
+      AND (${a.wholeStation}
+        OR EXISTS (SELECT 1 FROM "TeamMembership" tm WHERE tm."volunteerId" = v.id AND tm."teamId" = ANY(${a.teamIds}::uuid[]))
+        OR EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id AND sm."squadId" = ANY(${a.squadIds}::uuid[]))
+        OR g."communityId" = ANY(${a.communityIds}::uuid[])
+        OR v."partnerId" = ANY(${a.partnerIds}::uuid[]))
+    UNION
+    SELECT r."accountId" FROM "AccountRole" r JOIN "Account" a ON a.id = r."accountId" AND NOT a.disabled
+    WHERE r.role = 'PARTNER_ADMIN' AND r."partnerId" = ANY(${a.partnerIds}::uuid[])`;
+  return rows.map((r) => r.accountId);
+}
+
+export async function publishBulletin(viewer: Viewer, input: PublishInput, clientAddress: string | null = null) {
+  const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true } });
+  if (!station) throw notFound(msg("派出所", "Station"), ["input", "stationId"]);
+  assert(viewer, "bulletin.publish", { stationId: station.id }, {
+    message: msg("仅本所民警可发布警情提醒", "Only the station's officers publish bulletins"),
+    hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: station.id },
+  });
+  const a = { ...input.audience, teamIds: [...new Set(input.audience.teamIds)], squadIds: [...new Set(input.audience.squadIds)], communityIds: [...new Set(input.audience.communityIds)], partnerIds: [...new Set(input.audience.partnerIds)] };
+  await checkAudience(station.id, a);
+  const accounts = await recipients(station.id, a);
+  const bulletin = await prisma.$transaction(async (tx) => {
+    const b = await tx.bulletin.create({
+      data: { stationId: station.id, title: input.title, body: input.body, category: input.category, public: input.public, ...a, recipientCount: accounts.length, publishedById: viewer.accountId, publishedAt: clock.now() },
+    });
+    await notify(
+      tx,
+      accounts.map((accountId) => ({
+        accountId,
+        stationId: station.id,
+        kind: "BULLETIN" as const,
+        title: input.title,
+        body: input.body.length > 140 ? `${input.body.slice(0, 140)}…` : input.body,
+        link: `/bulletins/${encodeGlobalID("Bulletin", b.id)}`,
+        subject: { type: "Bulletin", id: b.id },
+      })),
+    );
+    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "bulletin.publish", targetType: "Bulletin", targetId: b.id, summary: msg(`通知 ${b.id} 发送给 ${accounts.length} 人${input.public ? "，公开" : ""}`, `bulletin ${b.id} sent to ${accounts.length} people${input.public ? ", public" : ""}`), clientAddress });
+    return b;
+  }, { ...TX, timeout: Math.max(TX.timeout ?? 0, 60_000) });
+  delivered();
+  if (input.public) pubsub.publish("publicBoardChanged", { stationId: station.id });
+  return bulletin;
+}
+
+export interface ReadStats {
+  recipients: number;
+  read: number;
+  byTeam: { teamId: string; name: string; recipients: number; read: number }[];
+  byPartner: { partnerId: string; name: string; recipients: number; read: number }[];
+}
+
+/** Recipients and reads, in total and per team and partner of the station (a person counts in each team they are in). */
+export async function readStats(bulletin: { id: string; stationId: string }): Promise<ReadStats> {
+  const [total] = await prisma.$queryRaw<{ recipients: number; read: number }[]>`
+    SELECT count(*)::int AS recipients, count("readAt")::int AS read FROM "Notification" WHERE "subjectId" = ${bulletin.id}::uuid AND kind = 'BULLETIN'`;
+  const byTeam = await prisma.$queryRaw<ReadStats["byTeam"]>`
+    SELECT t.id AS "teamId", t.name, count(*)::int AS recipients, count(n."readAt")::int AS read
+    FROM "Notification" n JOIN "Account" a ON a.id = n."accountId"
+    JOIN "TeamMembership" tm ON tm."volunteerId" = a."volunteerId" JOIN "Team" t ON t.id = tm."teamId" AND t."stationId" = ${bulletin.stationId}::uuid
+    WHERE n."subjectId" = ${bulletin.id}::uuid AND n.kind = 'BULLETIN'
+    GROUP BY t.id, t.name ORDER BY t.name`;
+  const byPartner = await prisma.$queryRaw<ReadStats["byPartner"]>`
+    SELECT p.id AS "partnerId", p.name, count(*)::int AS recipients, count(n."readAt")::int AS read
+    FROM "Notification" n JOIN "Account" a ON a.id = n."accountId"
+    LEFT JOIN "Volunteer" v ON v.id = a."volunteerId"
+    LEFT JOIN "AccountRole" r ON r."accountId" = a.id AND r.role = 'PARTNER_ADMIN'
+    JOIN "Partner" p ON p.id = COALESCE(v."partnerId", r."partnerId") AND p."stationId" = ${bulletin.stationId}::uuid
+    WHERE n."subjectId" = ${bulletin.id}::uuid AND n.kind = 'BULLETIN'
+    GROUP BY p.id, p.name ORDER BY p.name`;
+  return { recipients: total?.recipients ?? 0, read: total?.read ?? 0, byTeam, byPartner };
+}

@@ -1,0 +1,102 @@
+import { builder } from "../../builder.js";
+import { can, check } from "../../auth/policy.js";
+import { prisma } from "../../db.js";
+import { idArg } from "../../graphql/ids.js";
+import { readStats, type ReadStats } from "./bulletin.service.js";
+
+export const BulletinCategory = builder.enumType("BulletinCategory", {
+  values: {
+    CASE_ALERT: { description: "警情提醒" },
+    FRAUD_WARNING: { description: "反诈预警" },
+    WEATHER: { description: "天气灾害" },
+    TRAFFIC: { description: "交通出行" },
+    EVENT: { description: "活动通知" },
+    NOTICE: { description: "一般通知" },
+  } as const,
+});
+
+const GroupStats = builder.objectRef<{ id: string; name: string; recipients: number; read: number }>("BulletinGroupStats").implement({
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "Global ID of the team or partner" }),
+    name: t.exposeString("name"),
+    recipients: t.exposeInt("recipients"),
+    read: t.exposeInt("read"),
+  }),
+});
+
+const BulletinStats = builder.objectRef<ReadStats & { bulletinId: string }>("BulletinReadStats").implement({
+  description: "Who received a bulletin and who read it (officers)",
+  fields: (t) => ({
+    recipients: t.exposeInt("recipients"),
+    read: t.exposeInt("read"),
+    unread: t.int({ resolve: (s) => s.recipients - s.read }),
+    byTeam: t.field({ type: [GroupStats], resolve: (s) => s.byTeam.map((g) => ({ id: Buffer.from(`Team:${g.teamId}`).toString("base64"), name: g.name, recipients: g.recipients, read: g.read })) }),
+    byPartner: t.field({ type: [GroupStats], resolve: (s) => s.byPartner.map((g) => ({ id: Buffer.from(`Partner:${g.partnerId}`).toString("base64"), name: g.name, recipients: g.recipients, read: g.read })) }),
+    notReadBy: t.prismaConnection({
+      type: "Volunteer",
+      cursor: "id",
+      description: "Volunteers who have not read it yet",
+      resolve: (query, s) =>
+        prisma.volunteer.findMany({
+          ...query,
+          where: { account: { notifications: { some: { subjectId: s.bulletinId, kind: "BULLETIN", readAt: null } } } },
+          orderBy: { id: "asc" },
+        }),
+    }),
+  }),
+});
+
+export const Bulletin = builder.prismaNode("Bulletin", {
+  id: { field: "id" },
+  description: "警情提醒单: a notice from the station to its people",
+  authScopes: (b) => ({ policy: check("bulletin.read", { stationId: b.stationId, public: b.public }) }),
+  fields: (t) => ({
+    title: t.exposeString("title"),
+    body: t.exposeString("body"),
+    category: t.field({ type: BulletinCategory, resolve: (b) => b.category }),
+    public: t.exposeBoolean("public"),
+    publishedAt: t.expose("publishedAt", { type: "DateTime" }),
+    station: t.relation("station"),
+    recipientCount: t.exposeInt("recipientCount"),
+    audience: t.string({
+      description: "Who it was sent to, in words",
+      resolve: (b) => (b.wholeStation ? "全所" : [b.teamIds.length && `${b.teamIds.length}支队伍`, b.squadIds.length && `${b.squadIds.length}支小队`, b.communityIds.length && `${b.communityIds.length}个社区`, b.partnerIds.length && `${b.partnerIds.length}家共建单位`].filter(Boolean).join("、")),
+    }),
+    readStats: t.field({
+      type: BulletinStats,
+      nullable: true,
+      authScopes: (b) => ({ policy: check("bulletin.readStats", { stationId: b.stationId }) }),
+      resolve: async (b) => ({ ...(await readStats(b)), bulletinId: b.id }),
+    }),
+    viewerHasRead: t.boolean({
+      nullable: true,
+      description: "Whether the viewer read it (null: it was not sent to them)",
+      resolve: async (b, _a, ctx) => {
+        if (!ctx.viewer) return null;
+        const n = await prisma.notification.findFirst({ where: { accountId: ctx.viewer.accountId, subjectId: b.id, kind: "BULLETIN" }, select: { readAt: true } });
+        return n ? n.readAt !== null : null;
+      },
+    }),
+    viewerCanSeeStats: t.boolean({ resolve: (b, _a, ctx) => can(ctx.viewer, "bulletin.readStats", { stationId: b.stationId }) }),
+  }),
+});
+
+builder.prismaObjectField("Station", "bulletins", (t) =>
+  t.relatedConnection("bulletins", {
+    cursor: "id",
+    description: "警情提醒, newest first (the station's people; public ones also on publicBulletins)",
+    query: { orderBy: [{ publishedAt: "desc" }, { id: "desc" }] },
+  }),
+);
+
+builder.queryField("publicBulletins", (t) =>
+  t.prismaConnection({
+    type: "Bulletin",
+    cursor: "id",
+    description: "A station's public bulletins, for its public board page (anyone)",
+    args: { stationId: t.arg.id({ required: true }) },
+    authScopes: { public: true },
+    resolve: (query, _r, args) =>
+      prisma.bulletin.findMany({ ...query, where: { stationId: idArg(String(args.stationId), "Station", "stationId"), public: true }, orderBy: [{ publishedAt: "desc" }, { id: "desc" }] }),
+  }),
+);

@@ -1,0 +1,322 @@
+// 一键召集: a station calls up the nearest fitting volunteers at once, in waves, until enough accept.
+//
+// Candidates are the station's active volunteers (with an account: the call reaches them in the
+// app and by SMS) whose specialty or squad fits, ordered by the distance from their base: their GPS
+// check-in of the last hours, else the point of their home grid (常驻网格). Waves:
+//   1. fitting volunteers within the radius;
+//   2. fitting volunteers within three times the radius, and fitting ones whose base is unknown;
+//   3. the whole station: every active volunteer not called yet.
+// A wave that finds nobody is followed at once by the next. After `escalateAfterMinutes` with fewer
+// than `wanted` accepted the sweeper calls the next wave; each process sweeps, and the call-up's row
+// lock (SKIP LOCKED) makes each wave happen once. Every change is a MobilizationEvent row, a stored
+// stream the officer's board follows live (mobilizationUpdated).
+import type { Viewer } from "../../auth/viewer.js";
+import { assert, can } from "../../auth/policy.js";
+import { clock } from "../../clock.js";
+import { prisma, type Tx, TX } from "../../db.js";
+import { defineStoredStream } from "../../events/stored-stream.js";
+import type { Mobilization, MobilizationOutcome, Specialty } from "../../generated/prisma/client.js";
+import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
+import { msg } from "../../i18n.js";
+import { log, safeError } from "../../log.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { delivered, notify } from "../notification/notification.service.js";
+import { patrolPoints, rulesFor } from "../points/points.service.js";
+import { encodeGlobalID } from "@pothos/plugin-relay";
+
+export const mobilizationEvents = defineStoredStream<{ kind: string }>({ name: "mobilizationEvents", table: "MobilizationEvent", key: "mobilizationId", columns: ["kind"] });
+
+/** A GPS check-in this recent is the volunteer's base; older ones say little about where they are. */
+const GPS_FRESH_MS = 3 * 3600_000;
+const LAST_WAVE = 3;
+/** Time credited to a responder at most, from their answer to the close. */
+const MAX_SERVED_MINUTES = 8 * 60;
+
+export const mobilizationFacts = (m: Pick<Mobilization, "stationId" | "startedById">, station: { leadersMayMobilize: boolean }) => ({
+  stationId: m.stationId,
+  startedById: m.startedById,
+  leadersMayMobilize: station.leadersMayMobilize,
+});
+
+export interface StartInput {
+  stationId: string;
+  reason: string;
+  description?: string | null;
+  place: string;
+  latitude: number;
+  longitude: number;
+  specialties: Specialty[];
+  squadIds: string[];
+  radiusMeters: number;
+  wanted: number;
+  escalateAfterMinutes: number;
+}
+
+interface Candidate {
+  volunteerId: string;
+  accountId: string;
+  distance: number | null;
+}
+
+/** Everyone the next wave may call, with their distance (null: base unknown). */
+async function candidates(tx: Tx, m: Mobilization, wave: number, now: Date): Promise<Candidate[]> {
+  const everyone = wave >= LAST_WAVE || (!m.specialties.length && !m.squadIds.length);
+  const rows = await tx.$queryRaw<Candidate[]>`
+    WITH base AS (
+      SELECT v.id AS "volunteerId", a.id AS "accountId", COALESCE(gps.lat, g.latitude) AS lat, COALESCE(gps.lng, g.longitude) AS lng
+      FROM "Volunteer" v
+      JOIN "Account" a ON a."volunteerId" = v.id AND NOT a.disabled
+      LEFT JOIN "Grid" g ON g.id = v."homeGridId"
+      LEFT JOIN LATERAL (
+        SELECT c."checkInLat" AS lat, c."checkInLng" AS lng FROM "ShiftClaim" c
+        WHERE c."volunteerId" = v.id AND c."checkedInAt" >= ${new Date(now.getTime() - GPS_FRESH_MS)} AND c."checkInLat" IS NOT NULL AND c."checkInLng" IS NOT NULL
+        ORDER BY c."checkedInAt" DESC LIMIT 1
+      ) gps ON true
+      WHERE v.status = 'ACTIVE'
+        AND EXISTS (SELECT 1 FROM "TeamMembership" tm JOIN "Team" t ON t.id = tm."teamId" WHERE tm."volunteerId" = v.id AND t."stationId" = ${m.stationId}::uuid)
+        AND (${everyone} OR v.specialties && ${m.specialties}::"Specialty"[]
+             OR EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id AND sm."squadId" = ANY(${m.squadIds}::uuid[])))
+        AND NOT EXISTS (SELECT 1 FROM "MobilizationResponder" r WHERE r."mobilizationId" = ${m.id}::uuid AND r."volunteerId" = v.id)
+    )
+    SELECT "volunteerId", "accountId",
+      CASE WHEN lat IS NULL OR lng IS NULL THEN NULL ELSE round(2 * 6371000 * asin(sqrt(
+        power(sin(radians(lat - ${m.latitude}) / 2), 2) + cos(radians(${m.latitude})) * cos(radians(lat)) * power(sin(radians(lng - ${m.longitude}) / 2), 2)
+      )))::int END AS distance
+    FROM base ORDER BY distance ASC NULLS LAST, "volunteerId"`;
+  if (wave >= LAST_WAVE) return rows;
+  const radius = wave === 1 ? m.radiusMeters : m.radiusMeters * 3;
+  return rows.filter((r) => (r.distance === null ? wave === 2 : r.distance <= radius));
+}
+
+const km = (meters: number | null) => (meters === null ? "" : meters < 1000 ? `，距您约${Math.max(50, Math.round(meters / 50) * 50)}米` : `，距您约${(meters / 1000).toFixed(1)}公里`);
+
+/** Calls the next waves until one reaches somebody (or none is left); returns the people called. */
+async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START" | "ESCALATION", now: Date): Promise<{ wave: number; called: number }> {
+  let wave = from;
+  for (;;) {
+    const people = await candidates(tx, m, wave, now);
+    await tx.mobilizationWave.create({ data: { mobilizationId: m.id, number: wave, radiusMeters: wave === 1 ? m.radiusMeters : wave === 2 ? m.radiusMeters * 3 : null, calledCount: people.length, calledAt: now, trigger } });
+    if (people.length) {
+      await tx.mobilizationResponder.createMany({ data: people.map((p) => ({ mobilizationId: m.id, volunteerId: p.volunteerId, wave, distanceMeters: p.distance, notifiedAt: now })), skipDuplicates: true });
+      const link = `/callups/${encodeGlobalID("Mobilization", m.id)}`;
+      await notify(
+        tx,
+        people.map((p) => ({
+          accountId: p.accountId,
+          stationId: m.stationId,
+          kind: "MOBILIZATION" as const,
+          title: `一键召集：${m.reason}`,
+          body: `${m.place}${km(p.distance)}。需要${m.wanted}人，请立即回复能否前往`,
+          link,
+          subject: { type: "Mobilization", id: m.id },
+        })),
+      );
+    }
+    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, kind: "WAVE" } });
+    if (people.length || wave >= LAST_WAVE) return { wave, called: people.length };
+    wave++;
+  }
+}
+
+async function stationOf(stationId: string, field: string[]) {
+  const station = await prisma.station.findUnique({ where: { id: stationId }, select: { id: true, leadersMayMobilize: true } });
+  if (!station) throw notFound(msg("派出所", "Station"), field);
+  return station;
+}
+
+export async function startMobilization(viewer: Viewer, input: StartInput, clientAddress: string | null = null) {
+  const station = await stationOf(input.stationId, ["input", "stationId"]);
+  assert(viewer, "mobilization.start", { stationId: station.id, leadersMayMobilize: station.leadersMayMobilize }, {
+    message: msg("仅本所民警（或经本所允许的队长）可发起召集", "Only the station's officers (and leaders, where the station allows it) call up volunteers"),
+    hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: station.id },
+  });
+  const squadIds = [...new Set(input.squadIds)];
+  if (squadIds.length) {
+    const found = await prisma.squad.findMany({ where: { id: { in: squadIds }, team: { stationId: station.id } }, select: { id: true } });
+    const known = new Set(found.map((s) => s.id));
+    const missing = input.squadIds.findIndex((id) => !known.has(id));
+    if (missing >= 0) throw notFound(msg("本所小队", "Squad of this station"), ["input", "squadIds", String(missing)]);
+  }
+  const now = clock.now();
+  const result = await prisma.$transaction(async (tx) => {
+    const m = await tx.mobilization.create({
+      data: {
+        stationId: station.id,
+        reason: input.reason,
+        description: input.description ?? "",
+        place: input.place,
+        latitude: input.latitude,
+        longitude: input.longitude,
+        specialties: [...new Set(input.specialties)],
+        squadIds,
+        radiusMeters: input.radiusMeters,
+        wanted: input.wanted,
+        escalateAfterMinutes: input.escalateAfterMinutes,
+        startedById: viewer.accountId,
+        startedAt: now,
+      },
+    });
+    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, kind: "STARTED" } });
+    const { wave, called } = await callWaves(tx, m, 1, "START", now);
+    const updated = await tx.mobilization.update({
+      where: { id: m.id },
+      data: { wave, escalateAt: wave < LAST_WAVE ? new Date(now.getTime() + input.escalateAfterMinutes * 60_000) : null },
+    });
+    await recordAudit(tx, {
+      actor: viewer,
+      stationId: station.id,
+      action: "mobilization.start",
+      targetType: "Mobilization",
+      targetId: m.id,
+      summary: msg(`召集需要 ${input.wanted} 人，第 ${wave} 波通知 ${called} 人`, `call-up wants ${input.wanted}, wave ${wave} told ${called}`),
+      clientAddress,
+    });
+    return updated;
+  }, { ...TX, timeout: Math.max(TX.timeout ?? 0, 60_000) });
+  delivered();
+  mobilizationEvents.notify();
+  return result;
+}
+
+/** The call-up as its viewer may see it; NOT_FOUND when it does not exist or lies in another station. */
+async function visibleMobilization(viewer: Viewer, id: string) {
+  const m = await prisma.mobilization.findUnique({ where: { id }, include: { station: { select: { leadersMayMobilize: true } } } });
+  if (!m || !can(viewer, "mobilization.read", mobilizationFacts(m, m.station))) throw notFound(msg("召集", "Call-up"), ["input", "mobilizationId"]);
+  return m;
+}
+
+export async function respondToMobilization(viewer: Viewer, input: { mobilizationId: string; response: "ACCEPT" | "DECLINE"; etaMinutes?: number | null }) {
+  const m = await visibleMobilization(viewer, input.mobilizationId);
+  if (!viewer.volunteerId) throw new UserFacingError("FORBIDDEN", msg("仅义警可响应召集", "Only volunteers answer call-ups"));
+  // Only the person called answers: the row is looked up by the caller's own volunteer id.
+  const responder = await prisma.mobilizationResponder.findUnique({ where: { mobilizationId_volunteerId: { mobilizationId: m.id, volunteerId: viewer.volunteerId } } });
+  if (!responder) throw new UserFacingError("FORBIDDEN", msg("您不在本次召集名单中", "You were not called up for this"));
+  assert(viewer, "mobilization.respond", { volunteerId: responder.volunteerId, stationId: m.stationId });
+  const accept = input.response === "ACCEPT";
+  const now = clock.now();
+  const updated = await prisma.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Mobilization" WHERE id = ${m.id}::uuid FOR SHARE`;
+    if (locked?.status !== "OPEN") throw conflict(msg("召集已结束", "This call-up is closed"), ["input", "mobilizationId"]);
+    const row = await tx.mobilizationResponder.update({
+      where: { id: responder.id },
+      data: { response: accept ? "ACCEPTED" : "DECLINED", etaMinutes: accept ? (input.etaMinutes ?? null) : null, respondedAt: now },
+    });
+    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, kind: "RESPONSE" } });
+    return row;
+  }, TX);
+  mobilizationEvents.notify();
+  return { responder: updated, mobilization: m };
+}
+
+export async function closeMobilization(viewer: Viewer, input: { mobilizationId: string; outcome: MobilizationOutcome; note?: string | null }, clientAddress: string | null = null) {
+  const m = await visibleMobilization(viewer, input.mobilizationId);
+  assert(viewer, "mobilization.manage", mobilizationFacts(m, m.station), { message: msg("仅本所民警或发起的队长可结束召集", "Only the station's officers or the leader who started it close a call-up") });
+  const now = clock.now();
+  const closed = await prisma.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Mobilization" WHERE id = ${m.id}::uuid FOR UPDATE`;
+    if (locked?.status !== "OPEN") return tx.mobilization.findUniqueOrThrow({ where: { id: m.id } }); // closing twice changes nothing
+    const row = await tx.mobilization.update({
+      where: { id: m.id },
+      data: { status: "CLOSED", outcome: input.outcome, closeNote: input.note ?? null, closedAt: now, closedById: viewer.accountId, escalateAt: null },
+    });
+    const responders = await tx.mobilizationResponder.findMany({ where: { mobilizationId: m.id }, select: { id: true, volunteerId: true, response: true, respondedAt: true, volunteer: { select: { account: { select: { id: true } } } } } });
+    // 服务时长: from the answer to the close, for those who went (a cancelled call-up credits nobody).
+    const rules = await rulesFor(tx, m.stationId);
+    const served = input.outcome === "CANCELLED" ? [] : responders.filter((r) => r.response === "ACCEPTED" && r.respondedAt);
+    for (const r of served) {
+      const minutes = Math.max(1, Math.min(MAX_SERVED_MINUTES, Math.round((now.getTime() - r.respondedAt!.getTime()) / 60_000)));
+      await tx.mobilizationResponder.update({ where: { id: r.id }, data: { minutesServed: minutes } });
+      const amount = patrolPoints(rules, "PATROL", minutes);
+      if (amount > 0) {
+        await tx.pointsEntry.createMany({
+          data: [{ volunteerId: r.volunteerId, stationId: m.stationId, amount, reason: "MOBILIZATION", note: `召集：${m.reason} ${minutes} 分钟`, source: `mobilization:${r.id}` }],
+          skipDuplicates: true,
+        });
+      }
+    }
+    const thanks = new Set(served.map((r) => r.id));
+    await notify(
+      tx,
+      responders
+        .filter((r) => r.volunteer.account)
+        .map((r) => ({
+          accountId: r.volunteer.account!.id,
+          stationId: m.stationId,
+          kind: "MOBILIZATION_CLOSED" as const,
+          title: `召集结束：${m.reason}`,
+          body: thanks.has(r.id) ? "感谢您的响应，服务时长已记入" : "无需前往，感谢关注",
+          link: `/callups/${encodeGlobalID("Mobilization", m.id)}`,
+          subject: { type: "Mobilization", id: m.id },
+        })),
+    );
+    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, kind: "CLOSED" } });
+    await recordAudit(tx, {
+      actor: viewer,
+      stationId: m.stationId,
+      action: "mobilization.close",
+      targetType: "Mobilization",
+      targetId: m.id,
+      summary: msg(`召集结束（${input.outcome}），${served.length} 人计入服务时长`, `call-up closed (${input.outcome}), ${served.length} credited with hours`),
+      clientAddress,
+    });
+    return row;
+  }, TX);
+  delivered();
+  mobilizationEvents.notify();
+  return { mobilization: closed, goodDeedDraft: await goodDeedDraft(closed) };
+}
+
+/** What the officer may submit as a 好人好事 for the responders (the web app opens the form with it). */
+async function goodDeedDraft(m: Mobilization) {
+  if (m.outcome === "CANCELLED") return null;
+  const accepted = await prisma.mobilizationResponder.findMany({
+    where: { mobilizationId: m.id, response: "ACCEPTED" },
+    select: { volunteerId: true, volunteer: { select: { displayName: true, teams: { where: { team: { stationId: m.stationId } }, select: { teamId: true }, take: 1 } } } },
+    orderBy: { respondedAt: "asc" },
+    take: 50,
+  });
+  if (!accepted.length) return null;
+  const names = accepted.map((a) => a.volunteer.displayName);
+  return {
+    teamId: accepted[0]!.volunteer.teams[0]?.teamId ?? null,
+    category: "OTHER" as const,
+    title: `一键召集：${m.reason}`,
+    story: `${m.place}，${names.length}名义警响应召集：${names.join("、")}。${m.closeNote ?? ""}`.trim(),
+    occurredAt: m.startedAt,
+    place: m.place,
+    volunteerIds: accepted.map((a) => a.volunteerId),
+  };
+}
+
+/** The sweeper: calls the next wave of each call-up whose wait is over with too few accepted. */
+export async function escalateMobilizations(now = clock.now()): Promise<number> {
+  const due = await prisma.mobilization.findMany({ where: { status: "OPEN", escalateAt: { lte: now } }, select: { id: true }, orderBy: { escalateAt: "asc" }, take: 50 });
+  let escalated = 0;
+  for (const { id } of due) {
+    try {
+      const called = await prisma.$transaction(async (tx) => {
+        // Another process escalating the same call-up holds its row: skip it rather than wait.
+        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Mobilization" WHERE id = ${id}::uuid AND status = 'OPEN' AND "escalateAt" <= ${now} FOR UPDATE SKIP LOCKED`;
+        if (!locked) return false;
+        const m = await tx.mobilization.findUniqueOrThrow({ where: { id } });
+        const accepted = await tx.mobilizationResponder.count({ where: { mobilizationId: id, response: "ACCEPTED" } });
+        if (accepted >= m.wanted || m.wave >= LAST_WAVE) {
+          await tx.mobilization.update({ where: { id }, data: { escalateAt: null } });
+          return false;
+        }
+        const { wave, called: n } = await callWaves(tx, m, m.wave + 1, "ESCALATION", now);
+        await tx.mobilization.update({ where: { id }, data: { wave, escalateAt: wave < LAST_WAVE ? new Date(now.getTime() + m.escalateAfterMinutes * 60_000) : null } });
+        await recordAudit(tx, { actor: null, stationId: m.stationId, action: "mobilization.escalate", targetType: "Mobilization", targetId: id, summary: msg(`${accepted}/${m.wanted} 人响应，第 ${wave} 波通知 ${n} 人`, `${accepted}/${m.wanted} answered, wave ${wave} told ${n}`) });
+        return true;
+      }, { ...TX, timeout: Math.max(TX.timeout ?? 0, 60_000) });
+      if (called) {
+        escalated++;
+        delivered();
+        mobilizationEvents.notify();
+      }
+    } catch (e) {
+      log.error({ err: safeError(e), mobilizationId: id }, "call-up escalation failed; the next sweep retries");
+    }
+  }
+  return escalated;
+}

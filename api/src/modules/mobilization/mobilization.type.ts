@@ -1,0 +1,172 @@
+import { GraphQLError } from "graphql";
+import { builder } from "../../builder.js";
+import { can, check } from "../../auth/policy.js";
+import { prisma } from "../../db.js";
+import { idArg } from "../../graphql/ids.js";
+import { personalData } from "../../graphql/personal-data.js";
+import { msg } from "../../i18n.js";
+import { canSeePersonalData, Specialty } from "../volunteer/volunteer.type.js";
+import { maskPhone } from "../volunteer/mask.js";
+import { GoodDeedCategory } from "../commendation/commendation.type.js";
+import { mobilizationFacts } from "./mobilization.service.js";
+
+export const MobilizationStatus = builder.enumType("MobilizationStatus", { values: { OPEN: { description: "召集中" }, CLOSED: { description: "已结束" } } as const });
+export const MobilizationOutcome = builder.enumType("MobilizationOutcome", {
+  values: { RESOLVED: { description: "已处置（如已找到走失老人）" }, STOOD_DOWN: { description: "解除召集" }, CANCELLED: { description: "误发、撤销（不计时长）" } } as const,
+});
+export const MobilizationResponse = builder.enumType("MobilizationResponse", {
+  values: { PENDING: { description: "未回复" }, ACCEPTED: { description: "前往" }, DECLINED: { description: "无法前往" } } as const,
+});
+
+/** Facts for a call-up row and its station's setting (loaded with the row where needed). */
+async function factsOf(m: { stationId: string; startedById: string }, stationSetting?: { leadersMayMobilize: boolean }) {
+  const station = stationSetting ?? (await prisma.station.findUniqueOrThrow({ where: { id: m.stationId }, select: { leadersMayMobilize: true } }));
+  return mobilizationFacts(m, station);
+}
+
+const MobilizationWave = builder.prismaObject("MobilizationWave", {
+  description: "一波通知: who was called when",
+  fields: (t) => ({
+    number: t.exposeInt("number"),
+    radiusMeters: t.exposeInt("radiusMeters", { nullable: true, description: "null: the whole station" }),
+    calledCount: t.exposeInt("calledCount"),
+    calledAt: t.expose("calledAt", { type: "DateTime" }),
+    escalation: t.boolean({ description: "Called by the sweeper because too few accepted in time", resolve: (w) => w.trigger === "ESCALATION" }),
+  }),
+});
+
+const MobilizationCounts = builder.objectRef<{ wanted: number; called: number; accepted: number; declined: number; pending: number }>("MobilizationCounts").implement({
+  fields: (t) => ({
+    wanted: t.exposeInt("wanted"),
+    called: t.exposeInt("called"),
+    accepted: t.exposeInt("accepted"),
+    declined: t.exposeInt("declined"),
+    pending: t.exposeInt("pending", { description: "Called, no answer yet" }),
+  }),
+});
+
+const GoodDeedDraft = builder
+  .objectRef<{ teamId: string | null; category: "OTHER"; title: string; story: string; occurredAt: Date; place: string; volunteerIds: string[] }>("GoodDeedDraft")
+  .implement({
+    description: "A 好人好事 the officer may submit for the responders (submitGoodDeed)",
+    fields: (t) => ({
+      teamId: t.id({ nullable: true, resolve: (d) => (d.teamId ? Buffer.from(`Team:${d.teamId}`).toString("base64") : null) }),
+      category: t.field({ type: GoodDeedCategory, resolve: (d) => d.category }),
+      title: t.exposeString("title"),
+      story: t.exposeString("story"),
+      occurredAt: t.expose("occurredAt", { type: "DateTime" }),
+      place: t.exposeString("place"),
+      volunteerIds: t.idList({ resolve: (d) => d.volunteerIds.map((id) => Buffer.from(`Volunteer:${id}`).toString("base64")) }),
+    }),
+  });
+export { GoodDeedDraft };
+
+export const Mobilization = builder.prismaNode("Mobilization", {
+  id: { field: "id" },
+  description: "一键召集: a call-up of the station's volunteers",
+  authScopes: async (m, ctx) => ({ policy: check("mobilization.read", await factsOf(m)) }),
+  fields: (t) => ({
+    reason: t.exposeString("reason"),
+    description: t.exposeString("description"),
+    place: t.exposeString("place"),
+    latitude: t.exposeFloat("latitude"),
+    longitude: t.exposeFloat("longitude"),
+    specialties: t.field({ type: [Specialty], resolve: (m) => m.specialties }),
+    squads: t.prismaField({ type: ["Squad"], resolve: (q, m) => prisma.squad.findMany({ ...q, where: { id: { in: m.squadIds } } }) }),
+    radiusMeters: t.exposeInt("radiusMeters"),
+    wanted: t.exposeInt("wanted"),
+    escalateAfterMinutes: t.exposeInt("escalateAfterMinutes"),
+    status: t.field({ type: MobilizationStatus, resolve: (m) => m.status }),
+    wave: t.exposeInt("wave", { description: "The wave called last (1 radius, 2 three times the radius, 3 the whole station)" }),
+    escalateAt: t.expose("escalateAt", { type: "DateTime", nullable: true, description: "When the next wave is called unless enough accepted" }),
+    outcome: t.field({ type: MobilizationOutcome, nullable: true, resolve: (m) => m.outcome }),
+    closeNote: t.exposeString("closeNote", { nullable: true }),
+    startedAt: t.expose("startedAt", { type: "DateTime" }),
+    closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
+    station: t.relation("station"),
+    waves: t.relation("waves", { query: { orderBy: { number: "asc" } } }),
+    counts: t.field({
+      type: MobilizationCounts,
+      resolve: async (m) => {
+        const groups = await prisma.mobilizationResponder.groupBy({ by: ["response"], where: { mobilizationId: m.id }, _count: { _all: true } });
+        const n = (r: string) => groups.find((g) => g.response === r)?._count._all ?? 0;
+        return { wanted: m.wanted, called: n("PENDING") + n("ACCEPTED") + n("DECLINED"), accepted: n("ACCEPTED"), declined: n("DECLINED"), pending: n("PENDING") };
+      },
+    }),
+    responders: t.relatedConnection("responders", {
+      cursor: "id",
+      description: "Who was called and their answers: accepted first (by ETA), then no answer (nearest first), then declined (officers, and the leader who started it)",
+      args: { response: t.arg({ type: MobilizationResponse }) },
+      nullable: true,
+      authScopes: async (m) => ({ policy: check("mobilization.manage", await factsOf(m)) }),
+      query: (args) => ({
+        where: args.response ? { response: args.response } : undefined,
+        orderBy: [{ response: "asc" }, { etaMinutes: { sort: "asc", nulls: "last" } }, { distanceMeters: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+      }),
+    }),
+    viewerResponse: t.prismaField({
+      type: "MobilizationResponder",
+      nullable: true,
+      description: "The viewer's own call and answer, when they were called",
+      resolve: (q, m, _a, ctx) =>
+        ctx.viewer?.volunteerId ? prisma.mobilizationResponder.findUnique({ ...q, where: { mobilizationId_volunteerId: { mobilizationId: m.id, volunteerId: ctx.viewer.volunteerId } } }) : null,
+    }),
+    viewerCanManage: t.boolean({ resolve: async (m, _a, ctx) => can(ctx.viewer, "mobilization.manage", await factsOf(m)) }),
+  }),
+});
+
+export const MobilizationResponder = builder.prismaNode("MobilizationResponder", {
+  id: { field: "id" },
+  description: "A volunteer called up and their answer",
+  authScopes: async (r) => {
+    const m = await prisma.mobilization.findUniqueOrThrow({ where: { id: r.mobilizationId }, select: { stationId: true, startedById: true } });
+    return { policy: check("responder.read", { volunteerId: r.volunteerId, mobilization: await factsOf(m) }) };
+  },
+  fields: (t) => ({
+    volunteer: t.relation("volunteer"),
+    displayName: t.string({ select: { volunteer: { select: { displayName: true } } }, resolve: (r) => r.volunteer.displayName }),
+    phone: t.string({
+      description: "To call them back; masked unless the viewer may see the person's personal data",
+      extensions: personalData("volunteer.readPersonal"),
+      select: { volunteer: { select: { phone: true } } },
+      resolve: async (r, _a, ctx) => ((await canSeePersonalData(ctx, r.volunteerId)) ? r.volunteer.phone : maskPhone(r.volunteer.phone)),
+    }),
+    wave: t.exposeInt("wave"),
+    distanceMeters: t.exposeInt("distanceMeters", { nullable: true, description: "From their base when called (null: unknown)" }),
+    response: t.field({ type: MobilizationResponse, resolve: (r) => r.response }),
+    etaMinutes: t.exposeInt("etaMinutes", { nullable: true }),
+    respondedAt: t.expose("respondedAt", { type: "DateTime", nullable: true }),
+    notifiedAt: t.expose("notifiedAt", { type: "DateTime" }),
+    minutesServed: t.exposeInt("minutesServed", { nullable: true }),
+    mobilization: t.relation("mobilization"),
+  }),
+});
+
+builder.queryField("mobilizations", (t) =>
+  t.prismaConnection({
+    type: "Mobilization",
+    cursor: "id",
+    description: "The station's call-ups, newest first (its people)",
+    nullable: true,
+    args: { stationId: t.arg.id({ required: true }), status: t.arg({ type: MobilizationStatus }) },
+    authScopes: (_r, args) => ({ seeStation: idArg(String(args.stationId), "Station", "stationId") }),
+    resolve: (query, _r, args) =>
+      prisma.mobilization.findMany({
+        ...query,
+        where: { stationId: idArg(String(args.stationId), "Station", "stationId"), status: args.status ?? undefined },
+        orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+      }),
+  }),
+);
+
+builder.prismaObjectField("Volunteer", "homeGrid", (t) =>
+  t.relation("homeGrid", {
+    nullable: true,
+    description: "常驻网格: call-ups measure distance from its point (the person, their leaders and officers)",
+    authScopes: async (v, _a, ctx) => ({ policy: check("volunteer.readPersonal", await ctx.loaders.person.load(v.id)) }),
+  }),
+);
+
+export function forbiddenBoard(): never {
+  throw new GraphQLError(msg("仅本所民警或发起的队长可查看召集看板", "Only the station's officers or the leader who started it follow the board"), { extensions: { code: "FORBIDDEN" } });
+}

@@ -1,0 +1,109 @@
+// What every HTTP answer carries and who may call the API from a browser.
+//
+// Headers come from helmet (the Node ecosystem's maintained set of security headers; it works on plain
+// node:http responses): a Content-Security-Policy without inline scripts or styles that the web app
+// passes, frame-ancestors 'none', nosniff, a Referrer-Policy. helmet has no Permissions-Policy, and HSTS
+// is only sent when the request came over TLS (told by a trusted proxy), so both are set here.
+//
+// Browsers may call /graphql from the API's own origin and from CORS_ORIGINS; a request whose Origin
+// is anything else (also `null`) is refused with 403 before it is read. Clients that are no browser
+// send no Origin and are not asked.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import helmet from "helmet";
+import { config } from "../config.js";
+
+const headers = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      "default-src": ["'self'"],
+      "script-src": ["'self'"],
+      "style-src": ["'self'"],
+      "img-src": ["'self'", "data:"],
+      "font-src": ["'self'", "data:"],
+      // 'self' covers the app's own WebSocket (ws:/wss: of the same host) in current browsers.
+      "connect-src": ["'self'"],
+      "object-src": ["'none'"],
+      "base-uri": ["'none'"],
+      "form-action": ["'self'"],
+      "frame-ancestors": ["'none'"],
+      "manifest-src": ["'self'"],
+      "worker-src": ["'self'"],
+    },
+  },
+  referrerPolicy: { policy: "strict-origin-when-cross-origin" },
+  strictTransportSecurity: false,
+  xFrameOptions: { action: "deny" },
+});
+
+/** Check-in by GPS needs the location (only for this origin); nothing else the app does needs a device. */
+const PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()";
+
+/** GraphiQL (development only) loads its scripts and styles from a CDN and inline. */
+const GRAPHIQL_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https:; font-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'";
+
+/** The `n`-th value from the right of a comma-separated header (the one the nearest trusted proxy wrote). */
+function fromRight(header: string | string[] | undefined, n: number): string | null {
+  const all = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").map((s) => s.trim()).filter(Boolean);
+  return all.length >= n ? all[all.length - n]! : null;
+}
+
+/** Whether the client reached us over TLS: our own socket, or a trusted proxy's word. */
+export function viaTls(req: IncomingMessage): boolean {
+  if ((req.socket as { encrypted?: boolean }).encrypted) return true;
+  if (config.trustProxy > 0) return fromRight(req.headers["x-forwarded-proto"], 1)?.toLowerCase() === "https";
+  return false;
+}
+
+/** The caller's address: the socket's peer, or with TRUST_PROXY=N the address N proxies reported. */
+export function clientAddress(req: IncomingMessage | undefined): string | null {
+  if (!req) return null;
+  if (config.trustProxy > 0) {
+    const forwarded = fromRight(req.headers["x-forwarded-for"], config.trustProxy);
+    if (forwarded) return forwarded;
+  }
+  const a = req.socket?.remoteAddress ?? null;
+  return a?.startsWith("::ffff:") ? a.slice(7) : a;
+}
+
+/** Sets the security headers of every answer (before any route writes). */
+export function securityHeaders(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+  headers(req, res, () => {});
+  res.setHeader("Permissions-Policy", PERMISSIONS_POLICY);
+  if (viaTls(req)) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  if (config.graphiql && pathname === "/graphql" && req.method === "GET" && /text\/html/.test(req.headers.accept ?? "")) {
+    res.setHeader("Content-Security-Policy", GRAPHIQL_CSP);
+  }
+}
+
+/** The host the browser addressed (a trusted proxy may have forwarded it). */
+function requestHost(req: IncomingMessage): string | null {
+  if (config.trustProxy > 0) {
+    const forwarded = fromRight(req.headers["x-forwarded-host"], 1);
+    if (forwarded) return forwarded.toLowerCase();
+  }
+  return req.headers.host?.toLowerCase() ?? null;
+}
+
+/** May a browser page of `origin` call the API? Its own origin and CORS_ORIGINS may. */
+export function originAllowed(req: IncomingMessage, origin: string): boolean {
+  if (config.corsOrigins.includes(origin)) return true;
+  try {
+    const url = new URL(origin);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return false;
+    return url.host.toLowerCase() === requestHost(req);
+  } catch {
+    return false; // "null" and anything malformed
+  }
+}
+
+/** Answers 403 and returns false when a browser page of a foreign origin calls. */
+export function checkOrigin(req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined || originAllowed(req, origin)) return true;
+  res
+    .writeHead(403, { "content-type": "application/json; charset=utf-8" })
+    .end(JSON.stringify({ errors: [{ message: "此来源不得调用本接口 / This origin may not call the API", extensions: { code: "FORBIDDEN_ORIGIN" } }] }));
+  return false;
+}

@@ -1,0 +1,48 @@
+// The claim storm (scenario 3): 1,000 distinct volunteers claim one 10-seat shift at once, over
+// Linshe's HTTP API. Shared by `pnpm bench claims` and `bench/profile.ts claims`.
+import type pg from "pg";
+import { makeIds, type Generated } from "./generate.js";
+
+const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
+export const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+/** A 10-seat shift in a slot of its own, past the generated year and earlier runs, so no claim overlaps another. */
+export async function newShift(client: pg.Client, fx: Omit<Generated, "counts">) {
+  const sid = makeIds(Date.now() + Math.floor(Math.random() * 1e9))();
+  await client.query(
+    `INSERT INTO "Shift" (id, "stationId", "teamId", kind, title, "startsAt", "endsAt", capacity, "postCode", "createdById", "updatedAt")
+     VALUES ($1, $2, $3, 'PATROL', '抢班测试', $5::timestamp, $5::timestamp + interval '2 hours', 10, '123456', $4, now())`,
+    [sid, fx.stationId, fx.teamId, fx.viewerAccountId, new Date(Date.now() + 400 * 86_400_000 + Math.floor(Math.random() * 1e6) * 3 * 3600_000)],
+  );
+  return sid;
+}
+
+/** Every volunteer (by sign-in token, bench/tokens.ts) claims `shiftId` at once; latency per claim from sending to the parsed answer. */
+export async function stormLinshe(appUrl: string, shiftId: string, tokens: string[]) {
+  const failures = new Map<string, number>();
+  const mutation = `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { status } userErrors { code message } } }`;
+  const t0 = performance.now();
+  const latencies = await Promise.all(
+    tokens.map(async (t) => {
+      const s = performance.now();
+      const r = await fetch(`${appUrl}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${t}` },
+        body: JSON.stringify({ query: mutation, variables: { input: { shiftId: gid("Shift", shiftId) } } }),
+      });
+      const body = (await r.json()) as { errors?: { message: string }[]; data?: { claimShift?: { userErrors: { code: string; message: string }[] } } };
+      const problem = body.errors?.[0]?.message ?? body.data?.claimShift?.userErrors[0]?.message.split(":")[0];
+      if (problem) failures.set(problem, (failures.get(problem) ?? 0) + 1);
+      return performance.now() - s;
+    }),
+  );
+  return { seconds: (performance.now() - t0) / 1000, latencies, failures };
+}
+
+/** Seats and waitlist of a shift after a storm: 10 confirmed, the rest waitlisted 1..n in order. */
+export async function verifyStorm(client: pg.Client, shiftId: string) {
+  const { rows } = await client.query<{ status: string; seq: number | null }>(`SELECT status, "waitlistSeq" AS seq FROM "ShiftClaim" WHERE "shiftId" = $1 ORDER BY "waitlistSeq"`, [shiftId]);
+  const waiting = rows.filter((r) => r.status === "WAITLISTED").map((r) => r.seq);
+  const fifo = waiting.every((s, i) => s === i + 1);
+  return { confirmed: rows.filter((r) => r.status === "CONFIRMED").length, waitlisted: waiting.length, fifo };
+}

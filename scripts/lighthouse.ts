@@ -1,0 +1,167 @@
+// Lighthouse (mobile, simulated slow 4G and a 4× slower CPU) on /login, /board and /shifts, in
+// Debian's Chromium, plus Chrome's own installability check of the PWA. A measurement, not a test:
+//   pnpm --filter @linshe/web build && pnpm lighthouse            (starts the demo app on PORT, 4173)
+//   pnpm lighthouse --url http://localhost:4000                   (an app already running, with demo data)
+// Every page gets a fresh browser profile (cold caches, no service worker); for /shifts only the
+// sign-in token is put into localStorage first. Reports land in test-results/lighthouse/.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import * as chromeLauncher from "chrome-launcher";
+import lighthouse from "lighthouse";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(import.meta.dirname, "..");
+const out = path.join(root, "test-results/lighthouse");
+const CHROME = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const VOLUNTEER = process.env.LIGHTHOUSE_PHONE ?? "13800000160";
+const PAGES = [
+  { path: "/login", signedIn: false },
+  { path: "/board", signedIn: false },
+  { path: "/shifts", signedIn: true },
+];
+const WANT = { performance: 95, accessibility: 100, "best-practices": 100 } as const;
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
+async function waitReady(url: string, ms = 180_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} not ready after ${ms / 1000} s`);
+}
+
+async function startDemo(): Promise<{ url: string; child: ChildProcess }> {
+  const port = process.env.PORT ?? "4173";
+  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["api/src/main.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: port, LINSHE_DEMO: "1", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url);
+  return { url, child };
+}
+
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      query: `mutation ($input: SignInInput!) { signIn(input: $input) { token userErrors { message } } }`,
+      variables: { input: { phone: VOLUNTEER, password: process.env.LIGHTHOUSE_PASSWORD ?? "linshe-demo" } },
+    }),
+  });
+  const token = ((await res.json()) as { data?: { signIn?: { token?: string } } }).data?.signIn?.token;
+  if (!token) throw new Error(`sign-in of ${VOLUNTEER} failed`);
+  return token;
+}
+
+interface Row {
+  page: string;
+  performance: number;
+  accessibility: number;
+  "best-practices": number;
+  lcpMs: number;
+  failing: string[];
+}
+
+async function audit(url: string, page: (typeof PAGES)[number], token: string | null): Promise<Row> {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), "linshe-lh-"));
+  const chrome = await chromeLauncher.launch({
+    chromePath: CHROME,
+    userDataDir,
+    chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=zh-CN"],
+  });
+  try {
+    if (token) {
+      // A page of the origin that does not start the app: only the token is stored, caches stay cold.
+      const cdp = await chromium.connectOverCDP(`http://127.0.0.1:${chrome.port}`);
+      const tab = await cdp.contexts()[0]!.newPage();
+      await tab.goto(`${url}/livez`);
+      await tab.evaluate((t) => localStorage.setItem("linshe.token", t), token);
+      await tab.close();
+    }
+    const result = await lighthouse(`${url}${page.path}`, {
+      port: chrome.port,
+      output: "html",
+      logLevel: "error",
+      // Keeps the token above; the profile is new, so nothing else is stored.
+      disableStorageReset: token !== null,
+      onlyCategories: ["performance", "accessibility", "best-practices"],
+    });
+    if (!result) throw new Error("lighthouse returned nothing");
+    const name = page.path.replace(/\W+/g, "") || "root";
+    writeFileSync(path.join(out, `${name}.html`), result.report as string);
+    const lhr = result.lhr;
+    const score = (c: string) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
+    const failing = Object.values(lhr.audits)
+      .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative" && a.scoreDisplayMode !== "manual" && a.scoreDisplayMode !== "notApplicable")
+      .map((a) => `${a.id} (${a.displayValue ?? a.score})`);
+    const details = (id: string) => ((lhr.audits[id]?.details as { items?: Record<string, unknown>[] } | undefined)?.items ?? []).slice(0, 6);
+    writeFileSync(path.join(out, `${name}.diagnostics.json`), JSON.stringify({ bootup: details("bootup-time"), mainthread: details("mainthread-work-breakdown"), lcp: details("largest-contentful-paint-element"), network: details("network-requests").map((r) => [r.url, r.transferSize, r.networkRequestTime, r.networkEndTime]) }, null, 1));
+    return {
+      page: page.path,
+      performance: score("performance"),
+      accessibility: score("accessibility"),
+      "best-practices": score("best-practices"),
+      lcpMs: Math.round(lhr.audits["largest-contentful-paint"]?.numericValue ?? NaN),
+      failing,
+    };
+  } finally {
+    await chrome.kill();
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+}
+
+/** Chrome's own verdict (what decides whether it offers "Install"), once the service worker runs. */
+async function installability(url: string): Promise<string[]> {
+  // A persistent profile: Chrome offers no installation in an incognito-like context.
+  const userDataDir = await mkdtemp(path.join(tmpdir(), "linshe-install-"));
+  const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROME, args: ["--headless=new", "--no-sandbox", "--disable-gpu"] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}/login`);
+    await page.evaluate(async () => void (await navigator.serviceWorker.ready));
+    const cdp = await browser.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as { installabilityErrors: { errorId: string }[] };
+    return installabilityErrors.map((e) => e.errorId);
+  } finally {
+    await browser.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+}
+
+mkdirSync(out, { recursive: true });
+const given = arg("url");
+const demo = given ? null : await startDemo();
+const url = given ?? demo!.url;
+try {
+  const token = await signIn(url);
+  const rows: Row[] = [];
+  for (const page of PAGES) rows.push(await audit(url, page, page.signedIn ? token : null));
+  const installErrors = await installability(url);
+  console.log("\npage      perf  a11y  best  LCP");
+  for (const r of rows) console.log(`${r.page.padEnd(9)} ${String(r.performance).padStart(4)}  ${String(r.accessibility).padStart(4)}  ${String(r["best-practices"]).padStart(4)}  ${(r.lcpMs / 1000).toFixed(2)} s`);
+  console.log(`installable: ${installErrors.length ? `no (${installErrors.join(", ")})` : "yes"}`);
+  for (const r of rows) if (r.failing.length) console.log(`${r.page}: below 0.9: ${r.failing.join(", ")}`);
+  writeFileSync(path.join(out, "summary.json"), JSON.stringify({ at: new Date().toISOString(), rows, installErrors }, null, 2));
+  const short = rows.some((r) => (Object.keys(WANT) as (keyof typeof WANT)[]).some((k) => r[k] < WANT[k]) || !(r.lcpMs < 2500));
+  process.exitCode = short || installErrors.length ? 1 : 0;
+} finally {
+  if (demo) {
+    demo.child.kill("SIGTERM");
+    await new Promise((r) => demo.child.once("exit", r));
+  }
+}

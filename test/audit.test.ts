@@ -1,0 +1,79 @@
+// The audit log (issue 13): the listed actions leave an entry in the causing transaction, summaries
+// carry no personal data, and only the station's officers read them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { prisma } from "../api/src/db.js";
+import { gql, signIn, startApp } from "./support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { tokensFor } from "./support/shifts.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let officer: string;
+let otherOfficer: string;
+let volunteerToken: string;
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  otherOfficer = (await tokensFor([DEMO_PHONES.changqingOfficer])).get(DEMO_PHONES.changqingOfficer)!;
+  volunteerToken = (await tokensFor([DEMO_PHONES.firstVolunteer])).get(DEMO_PHONES.firstVolunteer)!;
+});
+afterAll(() => app?.stop());
+
+const LOG = `query ($s: ID, $action: String) { auditLog(stationId: $s, action: $action, first: 100) { edges { node { action actionLabel summary actorName targetType targetId clientAddress station { name } } } } }`;
+
+async function ok(query: string, input: Record<string, unknown>, token = officer) {
+  const res = await gql(app, query, { input }, token);
+  const payload = Object.values(res.data ?? {})[0] as { userErrors?: unknown[] } | undefined;
+  if (res.errors || payload?.userErrors?.length) throw new Error(JSON.stringify(res));
+  return payload as Record<string, any>;
+}
+
+describe("audit log", () => {
+  it("records the listed actions, without personal data, for the station's officers only", async () => {
+    const v = await demo.volunteer("13800000140");
+    const vid = gid("Volunteer", v.id);
+    const station = gid("Station", demo.fushan.id);
+    // Sign-ins and failures.
+    await gql(app, `mutation { signIn(input: { phone: "13800000141", password: "wrong-password" }) { token } }`);
+    // Points adjustments and reversals.
+    const adjusted = await ok(`mutation ($input: AdjustPointsInput!) { adjustPoints(input: $input) { entry { id } userErrors { code } } }`, { volunteerId: vid, stationId: station, amount: 5, note: "审计测试" });
+    await ok(`mutation ($input: ReversePointsEntryInput!) { reversePointsEntry(input: $input) { entry { id } userErrors { code } } }`, { entryId: adjusted.entry.id, note: "冲正" });
+    // Account disable/enable and a password reset.
+    await ok(`mutation ($input: DisableAccountInput!) { disableAccount(input: $input) { userErrors { code } } }`, { volunteerId: vid, reason: "审计" });
+    await ok(`mutation ($input: EnableAccountInput!) { enableAccount(input: $input) { userErrors { code } } }`, { volunteerId: vid });
+    await ok(`mutation ($input: ResetVolunteerPasswordInput!) { resetVolunteerPassword(input: $input) { code userErrors { code } } }`, { volunteerId: vid });
+    // A registration.
+    await ok(`mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { userErrors { code } } }`, { teamId: gid("Team", demo.haolinshe.id), name: "审计新人", phone: "13655550001" });
+    // An export (the CSV is what leaves the system).
+    const cert = await gql(app, `query ($id: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) { node(id: $id) { ... on Volunteer { hoursCertificate(stationId: $s, from: $from, to: $to) { totalMinutes csv } } } }`, { id: vid, s: station, from: "2026-01-01T00:00:00+08:00", to: "2026-12-31T00:00:00+08:00" }, officer);
+    expect(cert.errors).toBeUndefined();
+
+    const res = await gql(app, LOG, { s: station }, officer);
+    expect(res.errors).toBeUndefined();
+    const entries = res.data!.auditLog.edges.map((e: { node: Record<string, string> }) => e.node) as Record<string, string | null>[];
+    const actions = new Set(entries.map((e) => e.action));
+    for (const a of ["points.adjust", "points.reverse", "account.disable", "account.enable", "account.resetPassword", "volunteer.register", "export.hoursCertificate"]) {
+      expect(actions, a).toContain(a);
+    }
+    // No phone, no ID number, no legal name in any summary.
+    for (const e of entries) expect(`${e.summary} ${e.targetId}`).not.toMatch(/1[3-9]\d{9}|审计新人/);
+    expect(entries.find((e) => e.action === "points.adjust")).toMatchObject({ actorName: expect.any(String), targetType: "PointsEntry" });
+    // Sign-ins and failures belong to no station (administrators read them: the log without stationId).
+    expect(await prisma.auditEntry.count({ where: { action: "signIn", actorId: { not: null } } })).toBeGreaterThan(0);
+    expect(await prisma.auditEntry.findFirst({ where: { action: "signIn.failed" } })).toMatchObject({ actorId: null, clientAddress: expect.any(String) });
+    const failed = await gql(app, LOG, { s: null, action: "signIn.failed" }, officer);
+    expect(failed.data?.auditLog ?? null).toBeNull();
+
+    // Another station's officer and a volunteer read nothing of this station.
+    for (const token of [otherOfficer, volunteerToken]) {
+      const other = await gql(app, LOG, { s: station }, token);
+      expect(other.data?.auditLog ?? null).toBeNull();
+    }
+    // Nor through node().
+    const anyId = (await gql(app, `query ($s: ID) { auditLog(stationId: $s, first: 1) { edges { node { id } } } }`, { s: station }, officer)).data!.auditLog.edges[0].node.id;
+    const viaNode = await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: anyId }, otherOfficer);
+    expect(viaNode.data?.node ?? null).toBeNull();
+  });
+});

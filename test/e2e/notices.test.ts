@@ -1,0 +1,112 @@
+// 一键召集 and notices as people use them: the officer calls up from the composer (place from a grid),
+// a volunteer nearby sees the badge on the phone, answers in one tap from the inbox, and the
+// officer's board shows it live. axe on every new page; screenshots to look at.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../api/src/app.js";
+import { prisma } from "../../api/src/db.js";
+import { startApp } from "../support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
+import { context, DESKTOP, launch, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+
+let app: App;
+let browser: Browser;
+
+beforeAll(async () => {
+  await seedDemoData();
+  app = await startApp();
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe("一键召集 in the browser", () => {
+  it("officer calls up, a volunteer answers in one tap on the phone, the board shows it live; every page passes axe", async () => {
+    const near = await prisma.volunteer.findFirstOrThrow({ where: { homeGrid: { name: "府山社区第1网格" }, teams: { every: { role: "MEMBER" } }, squads: { every: { role: "MEMBER" } } }, orderBy: { phone: "asc" } });
+    const violations: string[] = [];
+
+    const officerCtx = await context(browser, app.url, DESKTOP);
+    const officer = await officerCtx.newPage();
+    await signInAs(officer, DEMO_PHONES.fushanOfficer);
+    await officer.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "召集" }).click();
+    await officer.locator("h1", { hasText: "一键召集" }).waitFor();
+    await officer.getByLabel("事由").fill("寻找走失老人");
+    await officer.getByLabel("地点").fill("府山社区第1网格");
+    await officer.getByLabel("或选择网格").selectOption({ label: "府山社区第1网格" });
+    await officer.getByLabel("需要人数").fill("2");
+    await officer.getByLabel("首轮半径（米）").fill("300");
+    for (const v of await seriousViolations(officer)) violations.push(`officer /callups ${v}`);
+    await shoot(officer, "desktop-officer-callups");
+    await officer.getByRole("button", { name: "立即召集" }).click();
+    await officer.waitForURL((u) => /^\/callups\/.+/.test(u.pathname));
+    await officer.getByTestId("callup-counts").waitFor();
+    expect(await officer.getByTestId("callup-counts").innerText()).toContain("0/2");
+
+    const phoneCtx = await context(browser, app.url, PHONE);
+    const phone = await phoneCtx.newPage();
+    await signInAs(phone, near.phone);
+    await phone.getByTestId("unread-count").waitFor();
+    await phone.getByRole("link", { name: /消息/ }).click();
+    await phone.locator("h1", { hasText: "消息" }).waitFor();
+    const notice = phone.getByTestId("notice").first();
+    await notice.getByText("一键召集：寻找走失老人").waitFor();
+    for (const v of await seriousViolations(phone)) violations.push(`volunteer /inbox ${v}`);
+    await shoot(phone, "phone-volunteer-inbox-callup");
+    await notice.getByTestId("accept").click();
+    await phone.getByTestId("toast-success").waitFor();
+
+    // Live on the officer's board: no reload.
+    await officer.getByTestId("callup-counts").getByText("1/2").waitFor({ timeout: 10_000 });
+    expect(await officer.getByTestId("responders").innerText()).toContain(near.displayName);
+    for (const v of await seriousViolations(officer)) violations.push(`officer board ${v}`);
+    await shoot(officer, "desktop-officer-callup-board");
+
+    // The volunteer's own view of the call-up, and the settings, at 360 px without sideways scrolling.
+    await phone.getByRole("link", { name: "一键召集：寻找走失老人" }).click();
+    await phone.locator("h1", { hasText: "寻找走失老人" }).waitFor();
+    expect(await phone.locator("main").innerText()).toContain("前往");
+    for (const v of await seriousViolations(phone)) violations.push(`volunteer callup ${v}`);
+    await shoot(phone, "phone-volunteer-callup");
+    await phone.setViewportSize(NARROW);
+    expect(await sidewaysOverflow(phone)).toBe(0);
+    await phone.goto("/inbox");
+    await phone.getByRole("tab", { name: "提醒设置" }).click();
+    await phone.getByLabel("常驻网格").waitFor();
+    for (const v of await seriousViolations(phone)) violations.push(`volunteer settings ${v}`);
+    expect(await sidewaysOverflow(phone)).toBe(0);
+    await shoot(phone, "narrow-volunteer-inbox-settings");
+
+    // The officer's bulletin composer and list.
+    await officer.goto("/bulletins");
+    await officer.locator("h1", { hasText: "警情提醒" }).waitFor();
+    await officer.getByText("发布新的提醒").click();
+    await officer.getByLabel("标题").fill("台风预警");
+    await officer.getByLabel("内容").fill("今晚台风过境，请关好门窗，巡逻暂停。");
+    await officer.getByLabel("同时在公开表扬榜页面展示").check();
+    await officer.getByRole("button", { name: "发送" }).click();
+    await officer.getByTestId("toast-success").waitFor();
+    await officer.getByRole("link", { name: "台风预警" }).waitFor();
+    for (const v of await seriousViolations(officer)) violations.push(`officer /bulletins ${v}`);
+    await shoot(officer, "desktop-officer-bulletins");
+    await officer.getByRole("link", { name: "台风预警" }).click();
+    await officer.getByText("尚未阅读").waitFor();
+    for (const v of await seriousViolations(officer)) violations.push(`officer bulletin ${v}`);
+    await shoot(officer, "desktop-officer-bulletin-detail");
+
+    // A public bulletin is on the station's public board page, for anyone.
+    const fushan = await prisma.station.findUniqueOrThrow({ where: { name: "府山派出所" } });
+    const visitorCtx = await context(browser, app.url, PHONE);
+    const visitor = await visitorCtx.newPage();
+    await visitor.goto(`/board/${encodeURIComponent(gid("Station", fushan.id))}`);
+    await visitor.getByTestId("public-bulletins").getByText("台风预警").waitFor();
+    for (const v of await seriousViolations(visitor)) violations.push(`public board ${v}`);
+    await shoot(visitor, "phone-public-board-bulletin");
+    await visitorCtx.close();
+
+    expect(violations).toEqual([]);
+    await phoneCtx.close();
+    await officerCtx.close();
+  }, 300_000);
+});

@@ -1,0 +1,217 @@
+// 一键召集 with the demo data: 200 volunteers of 好邻舍义警 living over 府山's six grids. A call-up
+// with a 300 m radius, 30 accept, the wait runs out, the sweeper calls the next wave (once, however
+// many processes sweep), and the officer's live board matches what is stored.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { clock } from "../api/src/clock.js";
+import { prisma } from "../api/src/db.js";
+import { escalateMobilizations } from "../api/src/modules/mobilization/mobilization.service.js";
+import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { tokensFor } from "./support/shifts.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let officer: string;
+let leader: string;
+let otherOfficer: string;
+let tokens: Map<string, string>;
+const phones = Array.from({ length: 200 }, (_, i) => String(13800000101 + i));
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+  otherOfficer = await signIn(app, DEMO_PHONES.changqingOfficer);
+  tokens = await tokensFor([...phones, "13900000005"]);
+});
+afterAll(() => app?.stop());
+afterEach(() => clock.reset());
+
+const START = `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id wave status escalateAt counts { called } } userErrors { code field message } } }`;
+const RESPOND = `mutation ($input: RespondToMobilizationInput!) { respondToMobilization(input: $input) { responder { response etaMinutes } userErrors { code field } } }`;
+const CLOSE = `mutation ($input: CloseMobilizationInput!) { closeMobilization(input: $input) { mobilization { status outcome } goodDeedDraft { title story teamId place } userErrors { code field } } }`;
+const BOARD = `query ($id: ID!, $after: String) { node(id: $id) { ... on Mobilization { status wave counts { wanted called accepted declined pending }
+  waves { number radiusMeters calledCount escalation } viewerCanManage
+  responders(first: 100, after: $after) { edges { node { displayName phone response etaMinutes distanceMeters wave } } pageInfo { hasNextPage endCursor } } } } }`;
+const LIVE = `subscription ($id: ID!) { mobilizationUpdated(mobilizationId: $id) { counts { accepted declined pending called } wave } }`;
+
+/** Same formula as the service: metres on a sphere. */
+function metres(lat1: number, lng1: number, lat2: number, lng2: number) {
+  const r = (d: number) => (d * Math.PI) / 180;
+  const a = Math.sin(r(lat2 - lat1) / 2) ** 2 + Math.cos(r(lat1)) * Math.cos(r(lat2)) * Math.sin(r(lng2 - lng1) / 2) ** 2;
+  return 2 * 6371000 * Math.asin(Math.sqrt(a));
+}
+
+async function allResponders(id: string, token: string) {
+  const out: any[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: any = (await gql(app, BOARD, { id, after }, token)).data!.node;
+    out.push(...page.responders.edges.map((e: any) => e.node));
+    if (!page.responders.pageInfo.hasNextPage) return { board: page, responders: out };
+    after = page.responders.pageInfo.endCursor;
+  }
+}
+
+describe("一键召集", () => {
+  it("calls the nearest first, 30 accept, escalates once after the wait, the live board matches, and closing credits the responders", async () => {
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id, name: "府山社区第1网格" } });
+    const input = {
+      stationId: gid("Station", demo.fushan.id),
+      reason: "寻找走失老人",
+      description: "101岁老人，穿蓝色外套",
+      place: "府山社区第1网格",
+      latitude: grid.latitude!,
+      longitude: grid.longitude!,
+      radiusMeters: 300,
+      wanted: 40,
+      escalateAfterMinutes: 10,
+    };
+    // Outsiders: another station's officer does not find the station; a leader may not unless the station allows it.
+    expect((await gql(app, START, { input }, otherOfficer)).data!.startMobilization.userErrors[0].code).toBe("NOT_FOUND");
+    expect((await gql(app, START, { input }, leader)).data!.startMobilization.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await gql(app, START, { input: { ...input, squadIds: [gid("Squad", (await prisma.squad.findFirstOrThrow({ where: { teamId: demo.committee.id } }).catch(() => prisma.squad.create({ data: { teamId: demo.committee.id, name: "长庆小队", specialty: "TRAFFIC" } }))).id)] } }, officer)).data!.startMobilization.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "squadIds", "0"] });
+    expect((await gql(app, START, { input: { ...input, radiusMeters: 5 } }, officer)).data!.startMobilization.userErrors[0].field).toEqual(["input", "radiusMeters"]);
+
+    const started = await gql(app, START, { input }, officer);
+    expect(started.data!.startMobilization.userErrors).toEqual([]);
+    const m = started.data!.startMobilization.mobilization;
+    const mId = Buffer.from(m.id, "base64").toString().split(":")[1]!;
+
+    // Wave 1 is exactly the station's active volunteers whose home grid lies within 300 m.
+    const people = await prisma.volunteer.findMany({ where: { status: "ACTIVE", account: { isNot: null }, teams: { some: { team: { stationId: demo.fushan.id } } } }, include: { homeGrid: true } });
+    const near = people.filter((p) => p.homeGrid && metres(grid.latitude!, grid.longitude!, p.homeGrid.latitude!, p.homeGrid.longitude!) <= 300);
+    expect(near.length).toBeGreaterThan(40);
+    expect(near.length).toBeLessThan(people.length);
+    expect(m).toMatchObject({ wave: 1, status: "OPEN", counts: { called: near.length } });
+    const wave1 = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: mId } });
+    expect(new Set(wave1.map((r) => r.volunteerId))).toEqual(new Set(near.map((p) => p.id)));
+    // Every channel: an in-app notification, and an urgent SMS even for someone in quiet hours.
+    const calledAccounts = await prisma.account.findMany({ where: { volunteerId: { in: near.map((p) => p.id) } } });
+    const notes = await prisma.notification.findMany({ where: { subjectId: mId, kind: "MOBILIZATION" }, include: { sms: true } });
+    expect(notes.length).toBe(near.length);
+    expect(new Set(notes.map((n) => n.accountId))).toEqual(new Set(calledAccounts.map((a) => a.id)));
+    expect(notes.every((n) => n.sms?.urgent && n.sms.status === "PENDING")).toBe(true);
+    expect(notes[0]!.title).toBe("一键召集：寻找走失老人");
+
+    // The officer follows the board live.
+    const ws = wsClient(app, officer);
+    const live = subscribe(ws, LIVE, { id: m.id });
+    await new Promise((r) => setTimeout(r, 300));
+
+    // 30 accept with an ETA, 5 decline, in one tap each.
+    const byPhone = new Map(people.map((p) => [p.id, p.phone]));
+    const acceptors = near.slice(0, 30);
+    const decliners = near.slice(30, 35);
+    const answers = await Promise.all([
+      ...acceptors.map((p, i) => gql(app, RESPOND, { input: { mobilizationId: m.id, response: "ACCEPT", etaMinutes: 5 + (i % 10) } }, tokens.get(byPhone.get(p.id)!)!)),
+      ...decliners.map((p) => gql(app, RESPOND, { input: { mobilizationId: m.id, response: "DECLINE" } }, tokens.get(byPhone.get(p.id)!)!)),
+    ]);
+    for (const a of answers) expect(a.data!.respondToMobilization.userErrors).toEqual([]);
+    // Someone not called, and someone of the other station, cannot answer.
+    const notCalled = people.find((p) => !near.some((n) => n.id === p.id))!;
+    expect((await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "ACCEPT" } }, tokens.get(notCalled.phone)!)).data!.respondToMobilization.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "ACCEPT" } }, tokens.get("13900000005")!)).data!.respondToMobilization.userErrors[0].code).toBe("NOT_FOUND");
+
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !live.results.some((r) => r.data?.mobilizationUpdated.counts.accepted === 30 && r.data.mobilizationUpdated.counts.declined === 5)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(live.results.at(-1)!.data!.mobilizationUpdated.counts).toEqual({ accepted: 30, declined: 5, pending: near.length - 35, called: near.length });
+
+    // Before the wait is over nothing happens; after it, two sweepers at once call wave 2 once.
+    expect(await escalateMobilizations(clock.now())).toBe(0);
+    clock.advance(10 * 60_000 + 1000);
+    const runs = await Promise.all([escalateMobilizations(clock.now()), escalateMobilizations(clock.now())]);
+    expect(runs[0]! + runs[1]!).toBe(1);
+    const waves = await prisma.mobilizationWave.findMany({ where: { mobilizationId: mId }, orderBy: { number: "asc" } });
+    expect(waves.map((w) => [w.number, w.trigger])).toEqual([[1, "START"], [2, "ESCALATION"]]);
+    const wave2 = await prisma.mobilizationResponder.count({ where: { mobilizationId: mId, wave: 2 } });
+    expect(wave2).toBe(waves[1]!.calledCount);
+    expect(wave2).toBeGreaterThan(0);
+    while (Date.now() < deadline + 10_000 && live.results.at(-1)!.data!.mobilizationUpdated.wave !== 2) await new Promise((r) => setTimeout(r, 100));
+    expect(live.results.at(-1)!.data!.mobilizationUpdated).toEqual({ wave: 2, counts: { accepted: 30, declined: 5, pending: near.length - 35 + wave2, called: near.length + wave2 } });
+    live.dispose();
+    await ws.dispose();
+
+    // The officer's board matches the stored answers, accepted first by ETA, phones in full for the officer.
+    const { board, responders } = await allResponders(m.id, officer);
+    const stored = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: mId }, include: { volunteer: true } });
+    expect(board.counts).toEqual({ wanted: 40, called: stored.length, accepted: 30, declined: 5, pending: stored.length - 35 });
+    expect(board.waves).toEqual([
+      { number: 1, radiusMeters: 300, calledCount: near.length, escalation: false },
+      { number: 2, radiusMeters: 900, calledCount: wave2, escalation: true },
+    ]);
+    expect(responders.length).toBe(stored.length);
+    const accepted = responders.filter((r) => r.response === "ACCEPTED");
+    expect(accepted.length).toBe(30);
+    expect(responders.slice(0, 30).every((r) => r.response === "ACCEPTED")).toBe(true);
+    expect(accepted.map((r) => r.etaMinutes)).toEqual([...accepted.map((r) => r.etaMinutes)].sort((a, b) => a - b));
+    for (const r of responders) {
+      const row = stored.find((s) => s.volunteer.displayName === r.displayName)!;
+      expect(r).toMatchObject({ response: row.response, distanceMeters: row.distanceMeters, wave: row.wave, phone: row.volunteer.phone });
+    }
+
+    // A volunteer of the station sees the call-up but not the board; another station sees nothing.
+    const someone = tokens.get(acceptors[0]!.phone)!;
+    const seen = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Mobilization { reason viewerCanManage viewerResponse { response } responders(first: 5) { edges { node { phone } } } } } }`, { id: m.id }, someone);
+    expect(seen.data!.node).toMatchObject({ reason: "寻找走失老人", viewerCanManage: false, viewerResponse: { response: "ACCEPTED" }, responders: null });
+    expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: m.id }, otherOfficer)).data!.node).toBeNull();
+    const foreignWs = wsClient(app, otherOfficer);
+    const foreign = subscribe(foreignWs, LIVE, { id: m.id });
+    await foreign.waitFor(1);
+    expect(foreign.results[0]!.errors![0]!.extensions!.code).toBe("NOT_FOUND");
+    await foreignWs.dispose();
+    const volWs = wsClient(app, someone);
+    const volSub = subscribe(volWs, LIVE, { id: m.id });
+    await volSub.waitFor(1);
+    expect(volSub.results[0]?.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    await volWs.dispose();
+
+    // Closing: everyone called is told, responders get service time and points, a good-deed draft is offered.
+    clock.advance(50 * 60_000);
+    expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "RESOLVED" } }, otherOfficer)).data!.closeMobilization.userErrors[0].code).toBe("NOT_FOUND");
+    expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "RESOLVED" } }, someone)).data!.closeMobilization.userErrors[0].code).toBe("FORBIDDEN");
+    const closed = await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "RESOLVED", note: "老人已找到" } }, officer);
+    expect(closed.data!.closeMobilization).toMatchObject({ mobilization: { status: "CLOSED", outcome: "RESOLVED" }, userErrors: [] });
+    const draft = closed.data!.closeMobilization.goodDeedDraft;
+    expect(draft).toMatchObject({ title: "一键召集：寻找走失老人", place: "府山社区第1网格", teamId: gid("Team", demo.haolinshe.id) });
+    expect(draft.story).toContain("30名义警响应召集");
+    const served = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: mId, minutesServed: { not: null } } });
+    expect(served.length).toBe(30);
+    expect(served.every((r) => r.minutesServed! >= 60 && r.minutesServed! <= 61)).toBe(true);
+    const points = await prisma.pointsEntry.findMany({ where: { source: { in: served.map((r) => `mobilization:${r.id}`) } } });
+    expect(points.length).toBe(30);
+    expect(points.every((p) => p.reason === "MOBILIZATION" && p.stationId === demo.fushan.id && p.amount === 10)).toBe(true);
+    expect(await prisma.notification.count({ where: { subjectId: mId, kind: "MOBILIZATION_CLOSED" } })).toBe(stored.length);
+    // Closed: no more answers, no more waves, closing again changes nothing.
+    expect((await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "DECLINE" } }, someone)).data!.respondToMobilization.userErrors[0].code).toBe("CONFLICT");
+    clock.advance(60 * 60_000);
+    expect(await escalateMobilizations(clock.now())).toBe(0);
+    expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer)).data!.closeMobilization.mobilization.outcome).toBe("RESOLVED");
+    expect(await prisma.pointsEntry.count({ where: { source: { startsWith: "mobilization:" }, volunteerId: { in: served.map((r) => r.volunteerId) } } })).toBe(30);
+    // The hours certificate counts the call-up.
+    const cert = await gql(app, `query ($v: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) { node(id: $v) { ... on Volunteer { hoursCertificate(stationId: $s, from: $from, to: $to) { totalMinutes csv } } } }`, { v: gid("Volunteer", served[0]!.volunteerId), s: gid("Station", demo.fushan.id), from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 7 * 86_400_000).toISOString() }, officer);
+    expect(cert.data!.node.hoursCertificate.totalMinutes).toBeGreaterThanOrEqual(served[0]!.minutesServed!);
+    expect(cert.data!.node.hoursCertificate.csv).toContain("召集 Call-up");
+  });
+
+  it("calls the whole station when nobody fits nearby, and lets leaders call up where the station allows it", async () => {
+    await prisma.station.update({ where: { id: demo.fushan.id }, data: { leadersMayMobilize: true } });
+    const res = await gql(app, START, { input: { stationId: gid("Station", demo.fushan.id), reason: "交通疏导", place: "远处路口", latitude: 30.2, longitude: 120.9, radiusMeters: 200, wanted: 3, escalateAfterMinutes: 5, specialties: ["TRAFFIC"] } }, leader);
+    expect(res.data!.startMobilization.userErrors).toEqual([]);
+    const m = res.data!.startMobilization.mobilization;
+    // Nobody within 200 m or 600 m (wave 2 finds only fitting people without a known base: the leader himself, who has no home grid and no TRAFFIC), so the whole station is called at once.
+    expect(m.wave).toBe(3);
+    expect(m.escalateAt).toBeNull();
+    const mId = Buffer.from(m.id, "base64").toString().split(":")[1]!;
+    const waves = await prisma.mobilizationWave.findMany({ where: { mobilizationId: mId }, orderBy: { number: "asc" } });
+    expect(waves.map((w) => w.calledCount)).toEqual([0, 0, await prisma.volunteer.count({ where: { status: "ACTIVE", account: { isNot: null }, teams: { some: { team: { stationId: demo.fushan.id } } } } })]);
+    // The leader runs their own call-up's board; another leader's would be the officers' alone.
+    expect((await gql(app, BOARD, { id: m.id }, leader)).data!.node.viewerCanManage).toBe(true);
+    expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, leader)).data!.closeMobilization.goodDeedDraft).toBeNull();
+    await prisma.station.update({ where: { id: demo.fushan.id }, data: { leadersMayMobilize: false } });
+  });
+});

@@ -1,0 +1,23 @@
+// The header's badge: the unread count from the API, kept current by the live notification stream
+// (one subscription for the whole app; pages that care about a kind subscribe to the same document,
+// which urql shares).
+import { createQuery, createSubscription } from "@urql/solid";
+import { toast } from "../components/Toast";
+import { NotificationReceivedDocument, UnreadCountDocument } from "../gql/graphql";
+import { tr } from "./i18n";
+import { label } from "./labels";
+
+export function createUnreadBadge() {
+  const [count, refetch] = createQuery({ query: UnreadCountDocument, requestPolicy: "cache-and-network" });
+  createSubscription({ query: NotificationReceivedDocument }, (_prev: unknown, data) => {
+    const n = data.notificationReceived;
+    refetch({ requestPolicy: "network-only" });
+    if (n.kind === "MOBILIZATION") toast.error(`${tr("紧急召集", "Call-up")}：${n.title}`);
+    else toast.info(`${label("NotificationKind", n.kind)}：${n.title}`);
+    return data;
+  });
+  return {
+    unread: () => count.data?.viewer?.unreadNotificationCount ?? 0,
+    refresh: () => refetch({ requestPolicy: "network-only" }),
+  };
+}

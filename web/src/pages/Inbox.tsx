@@ -1,0 +1,150 @@
+// 消息: the inbox (newest first, mark read, a call-up answered in one tap), and how to be told:
+// per kind in the app and by SMS, quiet hours, the calendar feed and the home grid.
+import { A } from "@solidjs/router";
+import { createQuery } from "@urql/solid";
+import { createSignal, For, Show } from "solid-js";
+import { Badge } from "../components/Badge";
+import { CallUpAnswer } from "../components/CallUpAnswer";
+import { Checkbox } from "../components/Checkbox";
+import { QueryView } from "../components/QueryView";
+import { toast } from "../components/Toast";
+import {
+  InboxDocument, MarkNotificationsReadDocument, NoticeSettingsDocument, ResetCalendarFeedDocument, SetHomeGridDocument,
+  UpdateNotificationPreferencesDocument, type NotificationKind,
+} from "../gql/graphql";
+import { tr } from "../lib/i18n";
+import { label } from "../lib/labels";
+import { createAction } from "../lib/mutation";
+import { formatDateTime } from "../lib/time";
+
+function Notices() {
+  const [unreadOnly, setUnreadOnly] = createSignal(false);
+  const [q, refetch] = createQuery({ query: InboxDocument, variables: () => ({ unreadOnly: unreadOnly() }), requestPolicy: "cache-and-network" });
+  const again = () => refetch({ requestPolicy: "network-only" });
+  const mark = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: null, onSuccess: again });
+  return (
+    <>
+      <div class="spread">
+        <Checkbox checked={unreadOnly()} onChange={setUnreadOnly}>{tr("只看未读", "Unread only")}</Checkbox>
+        <button type="button" disabled={mark.pending() || !q.data?.viewer?.unreadNotificationCount} onClick={() => void mark.run({ input: { all: true } })}>
+          {tr("全部标为已读", "Mark all read")}
+        </button>
+      </div>
+      <QueryView query={q} select={(d) => d.viewer?.notifications.edges ?? null} retry={again} isEmpty={(e) => !e.length} empty={<p class="muted empty">{tr("暂无消息", "No messages")}</p>}>
+        {(edges) => (
+          <For each={edges()}>
+            {(e) => {
+              const n = () => e.node;
+              const callUp = () => n().kind === "MOBILIZATION" && n().subjectId;
+              return (
+                <article class={`card notice ${n().read ? "" : "unread"} ${n().kind === "MOBILIZATION" ? "urgent" : ""}`} data-testid="notice">
+                  <div class="spread">
+                    <Badge enum="NotificationKind" value={n().kind} tone={n().kind === "MOBILIZATION" ? "bad" : undefined} />
+                    <span class="muted">{formatDateTime(n().createdAt)}</span>
+                  </div>
+                  <h2 style={{ margin: ".35rem 0" }}>
+                    <Show when={n().link} fallback={n().title}>
+                      <A href={n().link!} onClick={() => !n().read && void mark.run({ input: { ids: [n().id] } })}>{n().title}</A>
+                    </Show>
+                  </h2>
+                  <Show when={n().body}><p class="pre">{n().body}</p></Show>
+                  <Show when={callUp()}>
+                    <CallUpAnswer mobilizationId={n().subjectId!} onAnswered={() => !n().read && void mark.run({ input: { ids: [n().id] } })} />
+                  </Show>
+                  <div class="row">
+                    <Show when={!n().read}>
+                      <button type="button" disabled={mark.pending()} onClick={() => void mark.run({ input: { ids: [n().id] } })}>{tr("标为已读", "Mark read")}</button>
+                    </Show>
+                    <Show when={e.node.smsStatus}><Badge enum="SmsStatus" value={e.node.smsStatus} /></Show>
+                  </div>
+                </article>
+              );
+            }}
+          </For>
+        )}
+      </QueryView>
+    </>
+  );
+}
+
+function Settings() {
+  const [q, refetch] = createQuery({ query: NoticeSettingsDocument, requestPolicy: "cache-and-network" });
+  const again = () => refetch({ requestPolicy: "network-only" });
+  const save = createAction(UpdateNotificationPreferencesDocument, { pick: (d) => d.updateNotificationPreferences, success: tr("已保存", "Saved"), onSuccess: again });
+  const reset = createAction(ResetCalendarFeedDocument, { pick: (d) => d.resetCalendarFeed, success: tr("已生成新的订阅地址，旧地址已失效", "New feed URL: the old one no longer works"), onSuccess: again });
+  const home = createAction(SetHomeGridDocument, { pick: (d) => d.setHomeGrid, success: tr("常驻网格已保存", "Home grid saved"), onSuccess: again });
+  const [from, setFrom] = createSignal("");
+  const [until, setUntil] = createSignal("");
+  const absolute = (u: string) => new URL(u, location.origin).toString();
+  return (
+    <QueryView query={q} select={(d) => d.viewer} retry={again}>
+      {(v) => (
+        <>
+          <h2>{tr("提醒方式", "How to tell me")}</h2>
+          <table class="table">
+            <thead><tr><th scope="col">{tr("类型", "Kind")}</th><th scope="col">{tr("应用内", "In the app")}</th><th scope="col">{tr("短信", "SMS")}</th></tr></thead>
+            <tbody>
+              <For each={v().notificationPreferences.kinds.filter((k) => !["OTHER", "PATROL_REPORT_UPDATED", "HOME_WATCH_PROBLEM"].includes(k.kind))}>
+                {(k) => (
+                  <tr>
+                    <th scope="row">{label("NotificationKind", k.kind)}<Show when={k.urgent}> <span class="muted">{tr("（紧急，始终提醒）", "(urgent, always)")}</span></Show></th>
+                    <td><Checkbox checked={k.inApp} disabled={k.urgent || save.pending()} onChange={(c) => void save.run({ input: { kinds: [{ kind: k.kind as NotificationKind, inApp: c, sms: k.sms }] } })}><span class="sr-only">{tr("应用内", "In the app")} {label("NotificationKind", k.kind)}</span></Checkbox></td>
+                    <td><Checkbox checked={k.sms} disabled={save.pending()} onChange={(c) => void save.run({ input: { kinds: [{ kind: k.kind as NotificationKind, inApp: k.inApp, sms: c }] } })}><span class="sr-only">{tr("短信", "SMS")} {label("NotificationKind", k.kind)}</span></Checkbox></td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+          <form class="row" onSubmit={(e) => { e.preventDefault(); void save.run({ input: { quietHoursFrom: from() || v().notificationPreferences.quietHoursFrom, quietHoursUntil: until() || v().notificationPreferences.quietHoursUntil } }); }}>
+            <span>{tr("免打扰（短信延后，紧急召集除外）", "Quiet hours (SMS waits; call-ups don't)")}</span>
+            <label class="sr-only" for="quiet-from">{tr("开始", "From")}</label>
+            <input id="quiet-from" type="time" value={from() || v().notificationPreferences.quietHoursFrom || ""} onInput={(e) => setFrom(e.currentTarget.value)} />
+            <label class="sr-only" for="quiet-until">{tr("结束", "Until")}</label>
+            <input id="quiet-until" type="time" value={until() || v().notificationPreferences.quietHoursUntil || ""} onInput={(e) => setUntil(e.currentTarget.value)} />
+            <button type="submit" disabled={save.pending()}>{tr("保存", "Save")}</button>
+            <Show when={v().notificationPreferences.quietHoursFrom}>
+              <button type="button" disabled={save.pending()} onClick={() => void save.run({ input: { clearQuietHours: true } })}>{tr("取消免打扰", "No quiet hours")}</button>
+            </Show>
+          </form>
+          <Show when={v().volunteer}>
+            <h2>{tr("常驻网格", "Home grid")}</h2>
+            <p class="muted">{tr("紧急召集按你与现场的距离通知，距离从常驻网格（或最近几小时的定位签到）算起", "Call-ups reach the nearest first, measured from your home grid (or a recent GPS check-in)")}</p>
+            <label class="sr-only" for="home-grid">{tr("常驻网格", "Home grid")}</label>
+            <select id="home-grid" value={v().volunteer?.homeGrid?.id ?? ""} disabled={home.pending()} onChange={(e) => void home.run({ input: { gridId: e.currentTarget.value || null } })}>
+              <option value="">{tr("未设置", "Not set")}</option>
+              <For each={v().stations}>{(s) => <optgroup label={s.name}><For each={s.grids.edges}>{(g) => <option value={g.node.id}>{g.node.name}</option>}</For></optgroup>}</For>
+            </select>
+            <h2>{tr("日历订阅", "Calendar feed")}</h2>
+            <Show when={v().calendarFeedUrl}>
+              <p class="muted">{tr("把这个地址添加到手机日历，即可看到已认领和候补的班次。地址请勿外传。", "Add this address to your phone's calendar to see your shifts. Keep it private.")}</p>
+              <div class="row">
+                <label class="sr-only" for="feed-url">{tr("订阅地址", "Feed URL")}</label>
+                <input id="feed-url" class="grow" readonly value={absolute(v().calendarFeedUrl!)} />
+                <button type="button" onClick={() => void navigator.clipboard?.writeText(absolute(v().calendarFeedUrl!)).then(() => toast.success(tr("已复制", "Copied")))}>{tr("复制", "Copy")}</button>
+                <button type="button" disabled={reset.pending()} onClick={() => void reset.run({})}>{tr("重置地址", "New address")}</button>
+              </div>
+            </Show>
+          </Show>
+        </>
+      )}
+    </QueryView>
+  );
+}
+
+export default function Inbox() {
+  const [tab, setTab] = createSignal<"inbox" | "settings">("inbox");
+  return (
+    <section>
+      <h1>{tr("消息", "Inbox")}</h1>
+      <div class="segmented" role="tablist" aria-label={tr("消息", "Inbox")}>
+        <button type="button" role="tab" aria-selected={tab() === "inbox" ? "true" : "false"} onClick={() => setTab("inbox")}>{tr("消息", "Messages")}</button>
+        <button type="button" role="tab" aria-selected={tab() === "settings" ? "true" : "false"} onClick={() => setTab("settings")}>{tr("提醒设置", "Settings")}</button>
+      </div>
+      <div role="tabpanel">
+        <Show when={tab() === "inbox"} fallback={<Settings />}>
+          <Notices />
+        </Show>
+      </div>
+    </section>
+  );
+}
