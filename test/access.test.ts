@@ -8,17 +8,17 @@ import { createSession } from "../api/src/auth/sessions.js";
 import { codeHash } from "../api/src/auth/tokens.js";
 import { prisma } from "../api/src/db.js";
 import { schema } from "../api/src/schema/index.js";
-import { gql, startApp } from "./support/client.js";
+import { gql, gqlWithFiles, startApp } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 
 let app: App;
 type StationKey = "fushan" | "changqing";
-type Role = "volunteer" | "squadLeader" | "teamLeader" | "officer" | "partnerAdmin";
-const ROLES: Role[] = ["volunteer", "squadLeader", "teamLeader", "officer", "partnerAdmin"];
+type Role = "volunteer" | "squadLeader" | "teamLeader" | "officer" | "partnerAdmin" | "regionAdmin";
+const ROLES: Role[] = ["volunteer", "squadLeader", "teamLeader", "officer", "partnerAdmin", "regionAdmin"];
 const tokens = {} as Record<StationKey, Record<Role, string>>;
 const people = {} as Record<StationKey, Record<Role, { accountId: string; volunteerId: string | null }>>;
 /** Node IDs of every type, by the station they belong to. */
-const nodes = {} as Record<StationKey, { type: string; id: string; volunteerId?: string; submittedBy?: string; published?: boolean; accountOf?: Role }[]>;
+const nodes = {} as Record<StationKey, { type: string; id: string; volunteerId?: string; submittedBy?: string; published?: boolean; accountId?: string; pending?: boolean; accountOf?: Role }[]>;
 /** Resources of each station that mutations aim at. */
 const target = {} as Record<StationKey, Record<string, string>>;
 const other = (s: StationKey): StationKey => (s === "fushan" ? "changqing" : "fushan");
@@ -123,6 +123,17 @@ async function furnish(key: StationKey, stationId: string, teamId: string, ids: 
   const responder = await prisma.mobilizationResponder.create({ data: { mobilizationId: mobilization.id, volunteerId: subject.id, wave: 1, distanceMeters: 120 } });
   const teamMembership = await prisma.teamMembership.findFirstOrThrow({ where: { teamId, volunteerId: subject.id } });
   const squadMembership = await prisma.squadMembership.findFirstOrThrow({ where: { squadId: squad.id, volunteerId: subject.id } });
+  // A county above the station, its admin, an invitation and an application waiting for approval.
+  const region = await prisma.region.create({ data: { name: key === "fushan" ? "绍兴市公安局" : "杭州市公安局", city: key === "fushan" ? "绍兴市" : "杭州市" } });
+  await prisma.station.update({ where: { id: stationId }, data: { regionId: region.id } });
+  const regionAdminPhone = key === "fushan" ? "13600000011" : "13600000012";
+  await prisma.account.create({ data: { phone: regionAdminPhone, passwordHash: "!", roles: { create: { role: "REGION_ADMIN", regionId: region.id } } } });
+  phones.regionAdmin = regionAdminPhone;
+  const officerRole = await prisma.accountRole.findFirstOrThrow({ where: { accountId: officerAccount.id, role: "OFFICER" } });
+  const partnerAdminRole = await prisma.accountRole.findFirstOrThrow({ where: { account: { phone: adminPhone }, role: "PARTNER_ADMIN" } });
+  const invite = await prisma.teamInvite.create({ data: { stationId, teamId, code: key === "fushan" ? "ACCESSFUSHAN" : "ACCESSCHANGQ", expiresAt: new Date(Date.now() + 86_400_000), maxUses: 10, createdById: officerAccount.id } });
+  const applicant = await prisma.volunteer.create({ data: { name: "申请人", displayName: `申请人${key}`, phone: key === "fushan" ? "13511119001" : "13511119002", skills: [] } });
+  const pendingMembership = await prisma.teamMembership.create({ data: { teamId, volunteerId: applicant.id, status: "PENDING", inviteId: invite.id } });
 
   const s = subject.id;
   nodes[key] = [
@@ -156,6 +167,11 @@ async function furnish(key: StationKey, stationId: string, teamId: string, ids: 
     { type: "MediationSession", id: session.id },
     { type: "HomeWatchRequest", id: homeWatch.id },
     { type: "HomeWatchVisit", id: visit.id, volunteerId: vol.id },
+    { type: "Region", id: region.id },
+    { type: "TeamInvite", id: invite.id },
+    { type: "RoleAssignment", id: officerRole.id, accountId: officerAccount.id },
+    { type: "RoleAssignment", id: partnerAdminRole.id, accountId: partnerAdminRole.accountId },
+    { type: "TeamMembership", id: pendingMembership.id, volunteerId: applicant.id, pending: true },
     { type: "AuditEntry", id: String(audit.id) },
     { type: "Notification", id: String(notification.id), accountOf: "volunteer" },
     { type: "Bulletin", id: bulletin.id },
@@ -168,11 +184,12 @@ async function furnish(key: StationKey, stationId: string, teamId: string, ids: 
     deed: pending.id, commendation: commendation.id, edition: published.id, entry: entry.id, reward: reward.id,
     redemption: redemption.id, agreement: agreement.id, enrollment: enrollment.id,
     report: report.id, mediator: mediator.id, case: mediationCase.id, homeWatch: homeWatch.id, watchShift: watchShift.id,
+    region: region.id, invite: invite.id, officerRole: officerRole.id, pendingMembership: pendingMembership.id,
     bulletin: bulletin.id, mobilization: mobilization.id, grid: grid.id, community: community.id, notification: String(notification.id),
   };
   tokens[key] = {} as Record<Role, string>;
   people[key] = {} as Record<Role, { accountId: string; volunteerId: string | null }>;
-  const rolePhones: Record<Role, string> = { volunteer: ids.volunteer, squadLeader: phones.squadLeader!, teamLeader: ids.leader, officer: ids.officer, partnerAdmin: phones.partnerAdmin! };
+  const rolePhones: Record<Role, string> = { volunteer: ids.volunteer, squadLeader: phones.squadLeader!, teamLeader: ids.leader, officer: ids.officer, partnerAdmin: phones.partnerAdmin!, regionAdmin: phones.regionAdmin! };
   for (const role of ROLES) {
     const t = await token(rolePhones[role]);
     tokens[key][role] = t.token;
@@ -195,12 +212,18 @@ const NODE = `query ($id: ID!) { node(id: $id) { __typename id } }`;
 const NODES = `query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`;
 
 /** What a role may never read, by the product's rules. */
-function forbiddenRead(role: Role | "anonymous", viewerStation: StationKey | null, owner: StationKey, n: (typeof nodes)[StationKey][number], self: string | null): boolean {
+function forbiddenRead(role: Role | "anonymous", viewerStation: StationKey | null, owner: StationKey, n: (typeof nodes)[StationKey][number], self: string | null, selfAccount: string | null): boolean {
   if (n.published) return false; // the public board
   if (role === "anonymous" || viewerStation !== owner) return true;
   if (n.volunteerId && n.volunteerId === self) return false;
   if (n.accountOf) return role !== n.accountOf; // an inbox is its account's alone
   if (n.type === "MobilizationResponder") return role !== "officer"; // the call-up's board
+  if (n.accountId && n.accountId === selfAccount) return false;
+  // A region admin sees the structure of its stations and their officers, nothing of their people.
+  if (role === "regionAdmin") return !["Station", "Community", "Grid", "Region"].includes(n.type) && !(n.type === "RoleAssignment" && n.accountId === people[owner].officer.accountId);
+  if (n.type === "Region") return true;
+  if (n.type === "TeamInvite" || n.pending) return role !== "officer" && role !== "teamLeader";
+  if (n.type === "RoleAssignment") return n.accountId === people[owner].officer.accountId ? role !== "officer" : role !== "officer" && role !== "partnerAdmin";
   // Casework: who reads each, by the product's rules (the reporter, the assignee; a case's own
   // mediators; the visiting team's leaders and the visitor).
   const casework: Record<string, Role[]> = {
@@ -236,8 +259,8 @@ describe("no reads across the access boundary", () => {
 
   it("answers node and nodes with null for everything a role must not see: 0 leaks", async () => {
     const leaks: string[] = [];
-    const viewers: { role: Role | "anonymous"; station: StationKey | null; token: string | null; self: string | null }[] = [{ role: "anonymous", station: null, token: null, self: null }];
-    for (const station of ["fushan", "changqing"] as const) for (const role of ROLES) viewers.push({ role, station, token: tokens[station][role], self: people[station][role].volunteerId });
+    const viewers: { role: Role | "anonymous"; station: StationKey | null; token: string | null; self: string | null; account: string | null }[] = [{ role: "anonymous", station: null, token: null, self: null, account: null }];
+    for (const station of ["fushan", "changqing"] as const) for (const role of ROLES) viewers.push({ role, station, token: tokens[station][role], self: people[station][role].volunteerId, account: people[station][role].accountId });
     let reads = 0;
     const all = (["fushan", "changqing"] as const).flatMap((owner) => nodes[owner].map((n) => ({ owner, n })));
     // Per viewer, batches of IDs each through `node` (aliased) and all of them through `nodes`; a
@@ -255,7 +278,7 @@ describe("no reads across the access boundary", () => {
         if (res.errors) leaks.push(`${v.role}@${v.station ?? "-"} got errors: ${JSON.stringify(res.errors)}`);
         for (const [i, { owner, n }] of batch.entries()) {
           reads++;
-          const mustNot = forbiddenRead(v.role, v.station, owner, n, v.self);
+          const mustNot = forbiddenRead(v.role, v.station, owner, n, v.self, v.account);
           if (mustNot && (res.data?.[`n${i}`] || res.data?.many?.[i])) leaks.push(`${v.role}@${v.station ?? "-"} read ${owner}'s ${n.type}`);
         }
       }
@@ -270,6 +293,10 @@ describe("no reads across the access boundary", () => {
     const full = await prisma.volunteer.findUniqueOrThrow({ where: { id: subject } });
     for (const role of ROLES) {
       const res = (await gql(app, q, { id: gid("Volunteer", subject) }, tokens.fushan[role])).data!.node;
+      if (role === "regionAdmin") {
+        expect(res, role).toBeNull(); // the county sees the station's structure, not its people
+        continue;
+      }
       const entitled = role === "squadLeader" || role === "teamLeader" || role === "officer";
       expect(res.phone === full.phone, role).toBe(entitled);
       expect(res.name === full.name, role).toBe(entitled);
@@ -279,7 +306,9 @@ describe("no reads across the access boundary", () => {
 
 // Inputs aimed at the other station's resources. Every mutation of the schema is here, or below
 // as one that only ever acts on the caller's own account.
-const OWN_ACCOUNT_ONLY = ["signIn", "activateAccount", "signOut", "signOutEverywhere", "changePassword", "updateMyPrivacy", "markNotificationsRead", "updateNotificationPreferences", "resetCalendarFeed"];
+// joinTeam and acceptTeamInvite act on the caller's own account: the invitation's code is the capability
+// to ask, and the answer is a PENDING membership that grants nothing (tested in test/county.test.ts).
+const OWN_ACCOUNT_ONLY = ["signIn", "activateAccount", "signOut", "signOutEverywhere", "changePassword", "updateMyPrivacy", "markNotificationsRead", "updateNotificationPreferences", "resetCalendarFeed", "joinTeam", "acceptTeamInvite"];
 const g = (type: string, id: string) => gid(type, id);
 const ATTACKS: Record<string, (t: Record<string, string>) => Record<string, unknown>> = {
   acceptEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!) }),
@@ -343,12 +372,31 @@ const ATTACKS: Record<string, (t: Record<string, string>) => Record<string, unkn
   approveHomeWatchRequest: (t) => ({ requestId: g("HomeWatchRequest", t.homeWatch!) }),
   declineHomeWatchRequest: (t) => ({ requestId: g("HomeWatchRequest", t.homeWatch!), reason: "越界" }),
   logHomeWatchVisit: (t) => ({ shiftId: g("Shift", t.watchShift!), result: "PROBLEM", note: "越界" }),
+  createRegion: () => ({ name: "越界公安局" }),
+  createStation: (t) => ({ regionId: g("Region", t.region!), name: "越界派出所", city: "越界", district: "越界" }),
+  updateStation: (t) => ({ stationId: g("Station", t.station!), name: "越界改名" }),
+  createCommunity: (t) => ({ stationId: g("Station", t.station!), name: "越界社区" }),
+  createGrid: (t) => ({ communityId: g("Community", t.community!), name: "越界网格", patrolPlan: "越界" }),
+  updateGrid: (t) => ({ gridId: g("Grid", t.grid!), patrolPlan: "越界" }),
+  grantRole: (t) => ({ phone: "13522224444", role: "OFFICER", stationId: g("Station", t.station!), displayName: "越界" }),
+  revokeRole: (t) => ({ assignmentId: g("RoleAssignment", t.officerRole!) }),
+  createTeamInvite: (t) => ({ teamId: g("Team", t.team!), expiresAt: new Date(Date.now() + 86_400_000).toISOString(), maxUses: 5 }),
+  revokeTeamInvite: (t) => ({ inviteId: g("TeamInvite", t.invite!) }),
+  approveMembership: (t) => ({ membershipId: g("TeamMembership", t.pendingMembership!) }),
+  rejectMembership: (t) => ({ membershipId: g("TeamMembership", t.pendingMembership!), reason: "越界" }),
+  setVolunteerStatus: (t) => ({ stationId: g("Station", t.station!), volunteerIds: [g("Volunteer", t.volunteer!)], status: "SUSPENDED", reason: "越界" }),
+  updateVolunteer: (t) => ({ stationId: g("Station", t.station!), volunteerId: g("Volunteer", t.volunteer!), specialties: ["TRAFFIC"] }),
+  addSquadMembers: (t) => ({ squadId: g("Squad", t.squad!), volunteerIds: [g("Volunteer", t.volunteer!)] }),
+  exportVolunteers: (t) => ({ stationId: g("Station", t.station!) }),
+  importVolunteers: (t) => ({ teamId: g("Team", t.team!), file: null, dryRun: false }),
   publishBulletin: (t) => ({ stationId: g("Station", t.station!), title: "越界", body: "越界", category: "NOTICE", audience: { wholeStation: true } }),
   startMobilization: (t) => ({ stationId: g("Station", t.station!), reason: "越界", place: "越界", latitude: 30, longitude: 120, radiusMeters: 500, wanted: 3, escalateAfterMinutes: 5 }),
   respondToMobilization: (t) => ({ mobilizationId: g("Mobilization", t.mobilization!), response: "ACCEPT", etaMinutes: 5 }),
   closeMobilization: (t) => ({ mobilizationId: g("Mobilization", t.mobilization!), outcome: "RESOLVED" }),
   setHomeGrid: (t) => ({ gridId: g("Grid", t.grid!) }),
 };
+/** Inputs that carry a file: sent as a GraphQL multipart request. */
+const FILES: Record<string, { name: string; content: string }> = { importVolunteers: { name: "越界.csv", content: "姓名,手机号\n越界,13522225555\n" } };
 
 /** A fingerprint of every table but sign-in sessions: any write changes it. */
 async function fingerprint(): Promise<string> {
@@ -382,7 +430,7 @@ describe("no writes across the access boundary", () => {
           const doc = `mutation (${names.map((n) => `$${n}: ${n[0]!.toUpperCase()}${n.slice(1)}Input!`).join(", ")}) {
             ${names.map((n) => `${n}: ${n}(input: $${n}) { userErrors { code field } }`).join("\n")}
           }`;
-          const res = await gql(app, doc, Object.fromEntries(names.map((n) => [n, ATTACKS[n]!(victim)])), tok);
+          const res = await gqlWithFiles(app, doc, Object.fromEntries(names.map((n) => [n, ATTACKS[n]!(victim)])), FILES, tok);
           if (res.errors) accepted.push(`${role}@${station}: ${JSON.stringify(res.errors)}`);
           for (const name of names) {
             const errors = res.data?.[name]?.userErrors as { code: string }[] | undefined;

@@ -112,9 +112,9 @@ describe("patrol findings: photos", () => {
     big.set([0xff, 0xd8, 0xff, 0xe0]);
     const huge = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, big, "big.jpg")], tok(VOLUNTEER));
     expect(huge.status).toBe(413);
-    expect(huge.body.errors![0]!.message).toBe("照片太大：每张不能超过10MB");
+    expect(huge.body.errors![0]!.message).toBe("文件太大：每个文件（照片、表格）不能超过10MB");
     const english = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, big, "big.jpg")], tok(VOLUNTEER), { "accept-language": "en" });
-    expect(english.body.errors![0]!.message).toBe("Photo too large: at most 10 MB each");
+    expect(english.body.errors![0]!.message).toBe("File too large: at most 10 MB each (photos, sheets)");
 
     const small = await pngPhoto();
     const seven = Array.from({ length: 7 }, (_, i) => photoPart(i, small, `p${i}.png`, "image/png"));

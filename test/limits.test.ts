@@ -12,7 +12,7 @@ import { measureDocument } from "../api/src/graphql/limits.js";
 import { MANIFEST } from "../api/src/graphql/trusted-documents.js";
 import { schema } from "../api/src/schema/index.js";
 import { DEMO_PASSWORD } from "../api/src/seed/demo.js";
-import { gql, signIn, startApp, type GqlResponse } from "./support/client.js";
+import { gql, gqlWithFiles, signIn, startApp, type GqlResponse } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 import { startApiProcess, startRedis, type Proc } from "./support/processes.js";
 import { CHECK_IN, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
@@ -207,6 +207,29 @@ describe("operation limits (graphql-armor)", () => {
 
   it("a body over 1 MB gets 413 before it is parsed", async () => {
     const res = await post({ query: "{ __typename }", variables: { x: "x".repeat(2 * 1024 * 1024) } });
+    expect(res.status).toBe(413);
+  });
+
+  it("a sheet upload over 1 MB but under MAX_UPLOAD_BYTES reaches the import; over it, 413; without the CSRF header, refused", async () => {
+    const IMPORT = `mutation ($importVolunteers: ImportVolunteersInput!) { importVolunteers(input: $importVolunteers) { userErrors { code } } }`;
+    const vars = { importVolunteers: { teamId: teamGid(demo.haolinshe.id), file: null, dryRun: true } };
+    const sheet = (bytes: number) => ({ importVolunteers: { name: "大.csv", content: "姓名,手机号\n" + "x".repeat(bytes) } });
+    const big = await gqlWithFiles(app, IMPORT, vars, sheet(2 * 1024 * 1024), leader);
+    expect(big.errors).toBeUndefined();
+    expect(big.data!.importVolunteers.userErrors.length).toBeGreaterThan(0); // a team leader may not import: the resolver answered
+    const tooBig = await gqlWithFiles(app, IMPORT, vars, sheet(config.maxUploadBytes + 512 * 1024), leader);
+    expect(tooBig.errors?.[0]).toMatchObject({ message: "文件太大：每个文件（照片、表格）不能超过10MB", extensions: { code: "REQUEST_ENTITY_TOO_LARGE" } });
+    const form = new FormData();
+    form.append("operations", JSON.stringify({ query: IMPORT, variables: vars }));
+    form.append("map", JSON.stringify({ 0: ["variables.importVolunteers.file"] }));
+    form.append("0", new Blob(["姓名,手机号\n"]), "a.csv");
+    const forged = await fetch(`${app.url}/graphql`, { method: "POST", headers: { authorization: `Bearer ${leader}` }, body: form });
+    expect(forged.status).toBe(403);
+  });
+
+  it("a chunked JSON body (no Content-Length) over 1 MB gets 413 too", async () => {
+    const body = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(JSON.stringify({ query: "{ __typename }", variables: { x: "x".repeat(2 * 1024 * 1024) } }))); c.close(); } });
+    const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body, duplex: "half" } as RequestInit);
     expect(res.status).toBe(413);
   });
 });

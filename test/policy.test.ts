@@ -6,10 +6,10 @@ import { describe, expect, it } from "vitest";
 import { ACTIONS, can, type Action, type FactsOf, type PersonFacts } from "../api/src/auth/policy.js";
 import type { Viewer } from "../api/src/auth/viewer.js";
 
-// Two stations, each with a team, a squad in it, a second team and a partner.
+// Two stations in two regions, each with a team, a squad in it, a second team and a partner.
 const S = {
-  own: { station: "st-A", team: "team-A", team2: "team-A2", squad: "squad-A1", partner: "partner-A" },
-  other: { station: "st-B", team: "team-B", team2: "team-B2", squad: "squad-B1", partner: "partner-B" },
+  own: { region: "region-A", station: "st-A", team: "team-A", team2: "team-A2", squad: "squad-A1", partner: "partner-A" },
+  other: { region: "region-B", station: "st-B", team: "team-B", team2: "team-B2", squad: "squad-B1", partner: "partner-B" },
 };
 type Side = keyof typeof S;
 
@@ -21,6 +21,8 @@ const base = (over: Partial<Viewer>): Viewer => ({
   displayName: "x",
   volunteerId: null,
   isAdmin: false,
+  regionAdminOf: new Set(),
+  regionStationIds: new Set(),
   officerStationIds: new Set(),
   partnerAdminOf: new Map(),
   teams: new Map(),
@@ -37,6 +39,8 @@ const ROLES: Record<string, Viewer | null> = {
   TL: base({ accountId: "acc-tl", volunteerId: "vol-tl", teams: new Map([[A.team, { role: "LEADER", stationId: A.station }]]) }),
   O: base({ accountId: "acc-o", officerStationIds: new Set([A.station]) }),
   P: base({ accountId: "acc-p", partnerAdminOf: new Map([[A.partner, A.station]]) }),
+  /** 区域管理员 of region A (which holds station A) */
+  RA: base({ accountId: "acc-ra", regionAdminOf: new Set([A.region]), regionStationIds: new Set([A.station]) }),
   Adm: base({ accountId: "acc-adm", isAdmin: true }),
 };
 
@@ -53,6 +57,18 @@ const person = (side: Side): PersonFacts => ({
 const neighbour = (side: Side): PersonFacts => ({ ...person(side), volunteerId: `vol-neighbour-${side}`, teamIds: [S[side].team2], squadIds: [] });
 
 const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
+  "region.create": () => null,
+  "region.read": (x) => ({ regionId: S[x].region }),
+  "station.create": (x) => ({ regionId: S[x].region }),
+  "station.update": (x) => ({ stationId: S[x].station }),
+  "community.manage": (x) => ({ stationId: S[x].station }),
+  "grid.manage": (x) => ({ stationId: S[x].station }),
+  "role.grant": (x) => ({ role: "OFFICER", stationId: S[x].station }),
+  "role.read": (x) => ({ role: "OFFICER", stationId: S[x].station, accountId: "acc-someone" }),
+  "membership.approve": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
+  "invite.manage": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
+  "volunteer.list": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: null, status: "ACTIVE" }),
+  "volunteer.export": (x) => ({ stationId: S[x].station }),
   "station.read": (x) => ({ stationId: S[x].station }),
   "station.manage": (x) => ({ stationId: S[x].station }),
   "team.read": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
@@ -66,7 +82,7 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "squad.addMember": (x) => ({ squad: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }, person: { ...person(x), squadIds: [] } }),
   "squad.removeMember": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad, role: "MEMBER" }),
   "squad.setLeader": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
-  "membership.read": (x) => ({ stationId: S[x].station, volunteerId: person(x).volunteerId }),
+  "membership.read": (x) => ({ stationId: S[x].station, teamId: S[x].team, volunteerId: person(x).volunteerId, status: "PENDING" }),
   "volunteer.read": (x) => person(x),
   "volunteer.readPersonal": (x) => person(x),
   "volunteer.register": (x) => ({ stationId: S[x].station }),
@@ -145,7 +161,19 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
 // Who may, at their own station and at the other one. "*" is every role, anonymous included.
 const STAFF = "V SL TL O P Adm"; // everyone who sees station A
 const EXPECT: Record<Action, { own: string; other: string }> = {
-  "station.read": { own: STAFF, other: "Adm" },
+  "region.create": { own: "Adm", other: "Adm" },
+  "region.read": { own: "RA Adm", other: "Adm" },
+  "station.create": { own: "RA Adm", other: "Adm" },
+  "station.read": { own: `${STAFF} RA`, other: "Adm" },
+  "station.update": { own: "O RA Adm", other: "Adm" },
+  "community.manage": { own: "O RA Adm", other: "Adm" },
+  "grid.manage": { own: "O RA Adm", other: "Adm" },
+  "role.grant": { own: "RA Adm", other: "Adm" },
+  "role.read": { own: "O RA Adm", other: "Adm" },
+  "membership.approve": { own: "TL O Adm", other: "Adm" },
+  "invite.manage": { own: "TL O Adm", other: "Adm" },
+  "volunteer.list": { own: "TL O Adm", other: "Adm" },
+  "volunteer.export": { own: "O Adm", other: "Adm" },
   "station.manage": { own: "O Adm", other: "Adm" },
   "team.read": { own: STAFF, other: "Adm" },
   "team.create": { own: "O Adm", other: "Adm" },
@@ -158,7 +186,7 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "squad.addMember": { own: "TL O Adm", other: "Adm" },
   "squad.removeMember": { own: "SL TL O Adm", other: "Adm" },
   "squad.setLeader": { own: "O Adm", other: "Adm" },
-  "membership.read": { own: STAFF, other: "Adm" },
+  "membership.read": { own: "TL O Adm", other: "Adm" },
   "volunteer.read": { own: STAFF, other: "Adm" },
   "volunteer.readPersonal": { own: "SL TL O Adm", other: "Adm" },
   "volunteer.register": { own: "O Adm", other: "Adm" },
@@ -404,6 +432,72 @@ describe("the access policy", () => {
   it("shows a published board to anyone and a withdrawn one only to the station", () => {
     for (const v of Object.values(ROLES)) expect(can(v, "board.read", { stationId: A.station, withdrawn: false })).toBe(true);
     expect(can(null, "board.read", { stationId: A.station, withdrawn: true })).toBe(false);
+  });
+});
+
+describe("a county: regions, roles, invitations, standing", () => {
+  const O = ROLES.O!, RA = ROLES.RA!, Adm = ROLES.Adm!, TL = ROLES.TL!;
+  const B = S.other;
+  it("lets platform admins grant region admins, region admins officers of their stations, officers partner admins of their partners", () => {
+    const grant = (v: Viewer, f: FactsOf<"role.grant">) => can(v, "role.grant", f);
+    expect(grant(Adm, { role: "REGION_ADMIN", regionId: A.region })).toBe(true);
+    expect(grant(RA, { role: "REGION_ADMIN", regionId: A.region })).toBe(false);
+    expect(grant(O, { role: "REGION_ADMIN", regionId: A.region })).toBe(false);
+    expect(grant(RA, { role: "OFFICER", stationId: A.station })).toBe(true);
+    expect(grant(RA, { role: "OFFICER", stationId: B.station })).toBe(false);
+    expect(grant(O, { role: "OFFICER", stationId: A.station })).toBe(false);
+    expect(grant(O, { role: "PARTNER_ADMIN", stationId: A.station, partnerId: A.partner })).toBe(true);
+    expect(grant(O, { role: "PARTNER_ADMIN", stationId: B.station, partnerId: B.partner })).toBe(false);
+    // A region admin manages the structure and officers, not the station's partners or volunteers.
+    expect(grant(RA, { role: "PARTNER_ADMIN", stationId: A.station, partnerId: A.partner })).toBe(false);
+    for (const v of Object.values(ROLES)) expect(can(v, "role.grant", { role: "ADMIN" })).toBe(false);
+  });
+
+  it("keeps region admins out of the volunteers' data of their stations", () => {
+    expect(can(RA, "volunteer.read", person("own"))).toBe(false);
+    expect(can(RA, "volunteer.readPersonal", person("own"))).toBe(false);
+    expect(can(RA, "volunteer.list", { stationId: A.station, teamId: null, squadId: null, status: "ACTIVE" })).toBe(false);
+    expect(can(RA, "team.read", { stationId: A.station, teamId: A.team })).toBe(false);
+  });
+
+  it("shows a pending applicant to the team's leaders and the station's officers only, and grants them nothing", () => {
+    const applicant: PersonFacts = { volunteerId: "vol-applicant", stationIds: [], teamIds: [], squadIds: [], partnerId: null, pendingTeams: [{ teamId: A.team, stationId: A.station }] };
+    expect(can(TL, "volunteer.readPersonal", applicant)).toBe(true);
+    expect(can(O, "volunteer.readPersonal", applicant)).toBe(true);
+    expect(can(ROLES.V!, "volunteer.read", applicant)).toBe(false);
+    expect(can(ROLES.SL!, "volunteer.readPersonal", applicant)).toBe(false);
+    // Not a member yet: no one can assign them a shift or add them to a squad of the station.
+    expect(can(O, "shift.assign", { shift: { stationId: A.station, teamId: A.team, squadId: null }, person: applicant })).toBe(false);
+    expect(can(O, "squad.addMember", { squad: { stationId: A.station, teamId: A.team, squadId: A.squad }, person: applicant })).toBe(false);
+    expect(can(O, "volunteer.manage", { person: applicant, stationId: A.station })).toBe(false);
+  });
+
+  it("lets officers manage someone they suspended, but not someone who left", () => {
+    const suspended: PersonFacts = { volunteerId: "vol-s", stationIds: [], teamIds: [], squadIds: [], partnerId: null, suspendedStationIds: [A.station] };
+    const left: PersonFacts = { volunteerId: "vol-l", stationIds: [], teamIds: [], squadIds: [], partnerId: null };
+    expect(can(O, "volunteer.manage", { person: suspended, stationId: A.station })).toBe(true);
+    expect(can(O, "volunteer.readPersonal", suspended)).toBe(true);
+    expect(can(TL, "volunteer.readPersonal", suspended)).toBe(false);
+    expect(can(O, "volunteer.manage", { person: left, stationId: A.station })).toBe(false);
+    expect(can(O, "volunteer.readPersonal", left)).toBe(false);
+    // Suspended at another station too: an officer of one cannot reset the account.
+    expect(can(O, "account.manage", { ...person("own"), suspendedStationIds: [B.station] })).toBe(false);
+  });
+
+  it("shows an ACTIVE membership to the station, a pending one to its deciders", () => {
+    const m = (status: "ACTIVE" | "PENDING") => ({ stationId: A.station, teamId: A.team, volunteerId: "vol-x", status });
+    expect(can(ROLES.V!, "membership.read", m("ACTIVE"))).toBe(true);
+    expect(can(ROLES.V!, "membership.read", m("PENDING"))).toBe(false);
+    expect(can(base({ volunteerId: "vol-x" }), "membership.read", m("PENDING"))).toBe(true);
+  });
+
+  it("lets leaders list their own team's active and pending people only", () => {
+    expect(can(TL, "volunteer.list", { stationId: A.station, teamId: A.team, squadId: null, status: "PENDING" })).toBe(true);
+    expect(can(TL, "volunteer.list", { stationId: A.station, teamId: A.team, squadId: null, status: "SUSPENDED" })).toBe(false);
+    expect(can(TL, "volunteer.list", { stationId: A.station, teamId: null, squadId: null, status: "ACTIVE" })).toBe(false);
+    expect(can(TL, "volunteer.list", { stationId: A.station, teamId: A.team2, squadId: null, status: "ACTIVE" })).toBe(false);
+    expect(can(ROLES.SL!, "volunteer.list", { stationId: A.station, teamId: null, squadId: A.squad, status: "ACTIVE" })).toBe(true);
+    expect(can(ROLES.SL!, "volunteer.list", { stationId: A.station, teamId: A.team, squadId: null, status: "ACTIVE" })).toBe(false);
   });
 });
 

@@ -40,8 +40,14 @@ const API_ONLY: Record<string, string> = {
   "mutation.updateShift": "no web screen yet (editing a shift)",
   "mutation.updateStationSettings": "no web screen yet (station settings)",
   "subscription.teamUpdated": "no web screen follows a team live yet",
-  // The public /activate page lands with t16-county.
-  "mutation.activateAccount": "web page lands with t16-county",
+  "mutation.addSquadMembers": "no web screen yet (member editing)",
+  "mutation.setVolunteerStatus": "no web screen yet (member editing)",
+  "mutation.updateVolunteer": "no web screen yet (member editing)",
+  "mutation.exportVolunteers": "no web screen yet (member list export)",
+  "mutation.revokeTeamInvite": "no web screen yet (invitations)",
+  "mutation.revokeRole": "no web screen yet (county roles)",
+  "mutation.updateGrid": "no web screen yet (county structure)",
+  "mutation.updateStation": "no web screen yet (county structure)",
 };
 
 /** `mutation.name` / `subscription.name` of every root field the documents select. */

@@ -26,6 +26,8 @@ export const builder = new SchemaBuilder<{
   };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
+    /** An uploaded file (GraphQL multipart request); input only. */
+    File: { Input: File; Output: never };
     ID: { Input: string; Output: string };
     /** A multipart file (api/src/media/upload.ts); input only. */
     Upload: { Input: import("./media/upload.js").UploadFile; Output: never };
@@ -78,6 +80,20 @@ builder.scalarType("DateTime", {
   // VALIDATION userError on its field (dateTime() in graphql/mutation.ts), queries with dateArg().
   parseValue: (v) => parseDateTime(v),
   parseLiteral: (node) => parseDateTime(node.kind === Kind.STRING ? node.value : null),
+});
+
+builder.scalarType("File", {
+  description: "A file sent with a GraphQL multipart request (input only)",
+  serialize: () => {
+    throw new GraphQLError("File is an input type");
+  },
+  parseValue: (v) => {
+    if (typeof v === "object" && v !== null && typeof (v as File).arrayBuffer === "function") return v as File;
+    throw new GraphQLError(msg("请上传文件", "Upload a file"), { extensions: { code: "BAD_USER_INPUT" } });
+  },
+  parseLiteral: () => {
+    throw new GraphQLError(msg("请上传文件", "Upload a file"), { extensions: { code: "BAD_USER_INPUT" } });
+  },
 });
 
 const ISO = /^([+-]?\d{4,6})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -42,7 +42,7 @@ export const config = {
     maxDirectives: int("GRAPHQL_MAX_DIRECTIVES", 50),
     maxCost: int("GRAPHQL_MAX_COST", 250_000),
   },
-  /** Request bodies over this many bytes get 413 before they are parsed (also the largest WebSocket message). */
+  /** Request bodies over this many bytes get 413 before they are parsed (also the largest WebSocket message); multipart requests have MAX_UPLOAD_BODY_BYTES. */
   maxBodyBytes: int("MAX_BODY_BYTES", 1024 * 1024),
   /** The same for multipart requests (photo uploads): six photos of 10 MB each and the operation. */
   maxUploadBodyBytes: int("MAX_UPLOAD_BODY_BYTES", 61 * 1024 * 1024),
@@ -101,6 +101,8 @@ export const config = {
   retryAfterSeconds: int("RETRY_AFTER_SECONDS", 5),
   /** Bearer token for /metrics; unset: /metrics is off. */
   metricsToken: env.METRICS_TOKEN || undefined,
+  /** Largest volunteer import sheet, bytes (the multipart parser holds every file to MAX_PHOTO_BYTES too). */
+  maxUploadBytes: int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: env.LOG_LEVEL || "info",
   /** How often each process reads new stored events (patrol log …) while it also waits for pub/sub hints. */
@@ -127,7 +129,7 @@ export const config = {
     /** First retry delay; doubles each attempt (with jitter), at most an hour. */
     backoffMs: int("SMS_BACKOFF_MS", 30_000),
   },
-  /** Shown in the calendar feed URL and SMS links; default: the address the request came to. */
+  /** Shown in the calendar feed URL, SMS links, invitation links and QR posters; default: the address the request came to. */
   publicUrl: env.PUBLIC_URL?.replace(/\/$/, "") || undefined,
 };
 

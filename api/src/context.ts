@@ -128,6 +128,24 @@ export function createLoaders(viewerVolunteerId: string | null = null, viewerAcc
       const m = new Map(rows.map((r) => [r.id, r.team.stationId]));
       return squadIds.map((id) => m.get(id) ?? null);
     }),
+    /** Station of a partner, for the facts of its admins' roles. */
+    partnerStation: new DataLoader<string, string | null>(async (ids) => {
+      const rows = await prisma.partner.findMany({ where: { id: { in: [...ids] } }, select: { id: true, stationId: true } });
+      const m = new Map(rows.map((r) => [r.id, r.stationId]));
+      return ids.map((id) => m.get(id) ?? null);
+    }),
+    /** Team and station of a squad. */
+    squadTeam: new DataLoader<string, { teamId: string; stationId: string } | null>(async (squadIds) => {
+      const rows = await prisma.squad.findMany({ where: { id: { in: [...squadIds] } }, select: { id: true, teamId: true, team: { select: { stationId: true } } } });
+      const m = new Map(rows.map((r) => [r.id, { teamId: r.teamId, stationId: r.team.stationId }]));
+      return squadIds.map((id) => m.get(id) ?? null);
+    }),
+    /** Names of a team and its station (shown to an applicant before they may see the team). */
+    teamNames: new DataLoader<string, { team: string; station: string } | null>(async (ids) => {
+      const rows = await prisma.team.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, station: { select: { name: true } } } });
+      const m = new Map(rows.map((r) => [r.id, { team: r.name, station: r.station.name }]));
+      return ids.map((id) => m.get(id) ?? null);
+    }),
     /** The public name of an account (its volunteer's display name, or the account's own), for the audit log. */
     accountName: new DataLoader<string, string | null>(async (ids) => {
       const rows = await prisma.account.findMany({ where: { id: { in: [...ids] } }, select: { id: true, displayName: true, volunteer: { select: { displayName: true } } } });

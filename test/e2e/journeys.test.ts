@@ -136,8 +136,8 @@ async function pagesOf() {
   const shift = await prisma.shift.findFirstOrThrow({ where: { teamId: demo.haolinshe.id, status: "OPEN" }, orderBy: { startsAt: "asc" } });
   return [
     { phone: VOLUNTEER, role: "volunteer", paths: ["/shifts", "/my", "/points", "/board"] },
-    { phone: DEMO_PHONES.haolinsheLeader, role: "leader", paths: ["/lead", "/watch", `/shifts/${encodeURIComponent(gid("Shift", shift.id))}`] },
-    { phone: DEMO_PHONES.fushanOfficer, role: "officer", paths: ["/watch", "/shifts", "/review", "/teams", "/partners"] },
+    { phone: DEMO_PHONES.haolinsheLeader, role: "leader", paths: ["/lead", "/watch", "/members", `/shifts/${encodeURIComponent(gid("Shift", shift.id))}`] },
+    { phone: DEMO_PHONES.fushanOfficer, role: "officer", paths: ["/watch", "/shifts", "/members", "/review", "/teams", "/partners"] },
     { phone: DEMO_PHONES.partnerAdmin, role: "partner", paths: ["/partners"] },
     { phone: null, role: "public", paths: ["/login", `/board/${encodeURIComponent(gid("Station", demo.fushan.id))}`] },
   ];

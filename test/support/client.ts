@@ -28,6 +28,29 @@ export async function gql<T = Record<string, any>>(
   return (await res.json()) as GqlResponse<T>;
 }
 
+/**
+ * A GraphQL multipart request (file uploads): `files` maps a variable holding an input object to the
+ * file for its `file` field, e.g. { importVolunteers: { name: "a.csv", content } } → variables.importVolunteers.file.
+ */
+export async function gqlWithFiles<T = Record<string, any>>(
+  app: App,
+  query: string,
+  variables: Record<string, unknown>,
+  files: Record<string, { name: string; content: string | Uint8Array<ArrayBuffer>; type?: string }>,
+  token?: string | null,
+  headers: Record<string, string> = {},
+): Promise<GqlResponse<T>> {
+  const form = new FormData();
+  const used = Object.keys(files).filter((k) => k in variables);
+  const vars = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, used.includes(k) ? { ...(v as object), file: null } : v]));
+  form.append("operations", JSON.stringify({ query, variables: vars }));
+  form.append("map", JSON.stringify(Object.fromEntries(used.map((k, i) => [String(i), [`variables.${k}.file`]]))));
+  used.forEach((k, i) => form.append(String(i), new Blob([files[k]!.content], { type: files[k]!.type ?? "application/octet-stream" }), files[k]!.name));
+  // A multipart form is a request a browser may send across origins: the API wants the CSRF header.
+  const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "x-graphql-yoga-csrf": "1", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, body: form });
+  return (await res.json()) as GqlResponse<T>;
+}
+
 export async function signIn(app: App, phone: string, password = DEMO_PASSWORD): Promise<string> {
   const res = await gql(
     app,

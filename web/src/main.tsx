@@ -47,6 +47,10 @@ const HomeWatchRequests = lazy(() => import("./pages/HomeWatchRequests"));
 const HomeWatchForm = lazy(() => import("./pages/HomeWatch"));
 const HomeWatchStatusPage = lazy(() => import("./pages/HomeWatch").then((m) => ({ default: m.HomeWatchStatusPage })));
 const Account = lazy(() => import("./pages/Account"));
+const Join = lazy(() => import("./pages/Join"));
+const Activate = lazy(() => import("./pages/Activate"));
+const Members = lazy(() => import("./pages/Members"));
+const County = lazy(() => import("./pages/County"));
 
 function WithSession(props: { children: JSX.Element }) {
   const [viewerQuery, refetch] = createQuery({ query: ViewerDocument, requestPolicy: "cache-and-network" });
@@ -172,6 +176,8 @@ function App() {
       <Route path="/board/:stationId" component={Board} />
       <Route path="/home-watch" component={HomeWatchForm} />
       <Route path="/home-watch/status" component={HomeWatchStatusPage} />
+      <Route path="/join/:code" component={Join} />
+      <Route path="/activate" component={Activate} />
       <Route path="/" component={Private}>
         <Route path="/" component={Home} />
         <Route path="/shifts" component={ShiftBoard} />
@@ -190,6 +196,8 @@ function App() {
         <Route path="/cases/mediation" component={Mediation} />
         <Route path="/cases/mediation/:id" component={MediationCase} />
         <Route path="/cases/homewatch" component={HomeWatchRequests} />
+        <Route path="/members" component={Members} />
+        <Route path="/county" component={County} />
         <Route path="/inbox" component={Inbox} />
         <Route path="/bulletins" component={Bulletins} />
         <Route path="/bulletins/:id" component={BulletinDetail} />

@@ -33,6 +33,32 @@ export interface PersonFacts {
   partnerId: string | null;
   /** The account holds a granted role (officer, partner admin, region admin, admin). */
   hasGrantedRole?: boolean;
+  /** Teams the person asked to join (PENDING): their leaders and officers decide, so they see the applicant. */
+  pendingTeams?: readonly { teamId: string; stationId: string }[];
+  /** Stations that suspended the person: still theirs to manage (and to lift the suspension). */
+  suspendedStationIds?: readonly string[];
+  /** Stations the person left: their officers still see the public profile in the list of former members. */
+  formerStationIds?: readonly string[];
+}
+export interface RegionFacts {
+  regionId: string;
+}
+/** A role to grant, revoke or read, and where it applies (from the rows: a partner's station …). */
+export type RoleFacts =
+  | { role: "REGION_ADMIN"; regionId: string }
+  | { role: "OFFICER"; stationId: string }
+  | { role: "PARTNER_ADMIN"; stationId: string; partnerId: string }
+  /** Platform admins are made with the CLI (`pnpm linshe admin create`), never granted through the API. */
+  | { role: "ADMIN" };
+/** Whose list of volunteers: a station's, or one team or squad of it (for its leaders). */
+export interface MemberListFacts {
+  stationId: string;
+  /** a team of that station */
+  teamId: string | null;
+  /** a squad of that station */
+  squadId: string | null;
+  /** leaders see ACTIVE and PENDING people; suspended and former ones are the officers' */
+  status: "ACTIVE" | "PENDING" | "SUSPENDED" | "LEFT";
 }
 export interface ShiftFacts {
   stationId: string;
@@ -123,6 +149,12 @@ const leadsSquadInStation = (v: Viewer | null, stationId: string) =>
   !!v && [...v.squads.values()].some((q) => q.role === "LEADER" && v.teams.get(q.teamId)?.stationId === stationId);
 const partnerAdminOf = (v: Viewer | null, partnerId: string) => !!v && (v.isAdmin || v.partnerAdminOf.has(partnerId));
 const self = (v: Viewer | null, volunteerId: string) => !!v?.volunteerId && v.volunteerId === volunteerId;
+/** 区域管理员: the stations of their regions (structure and officers, not the volunteers' data). */
+const regionAdminOf = (v: Viewer | null, regionId: string) => !!v && (v.isAdmin || v.regionAdminOf.has(regionId));
+const regionAdminOfStation = (v: Viewer | null, stationId: string) => !!v && (v.isAdmin || v.regionStationIds.has(stationId));
+/** Someone who asked to join a team the viewer decides on, or whom a station of the viewer's suspended. */
+const applicantOrSuspended = (v: Viewer | null, p: PersonFacts) =>
+  (p.pendingTeams ?? []).some((t) => officerOf(v, t.stationId) || leadsTeam(v, t.teamId)) || (p.suspendedStationIds ?? []).some((s) => officerOf(v, s));
 
 /** Stations whose data the viewer may read: officers', member teams', their partners'. */
 export function seesStation(v: Viewer | null, stationId: string): boolean {
@@ -142,7 +174,7 @@ export function visibleStationFilter(v: Viewer | null): { in: string[] } | undef
 }
 
 export function visibleStationIds(v: Viewer): string[] {
-  return [...new Set([...v.officerStationIds, ...[...v.teams.values()].map((t) => t.stationId), ...v.partnerAdminOf.values()])];
+  return [...new Set([...v.officerStationIds, ...[...v.teams.values()].map((t) => t.stationId), ...v.partnerAdminOf.values(), ...v.regionStationIds])];
 }
 
 /** The person, their team and squad leaders, and the officers of a station they belong to. */
@@ -150,8 +182,29 @@ function seesPersonalData(v: Viewer | null, p: PersonFacts): boolean {
   if (!v) return false;
   if (v.isAdmin || self(v, p.volunteerId)) return true;
   return (
-    p.stationIds.some((s) => v.officerStationIds.has(s)) || p.teamIds.some((t) => leadsTeam(v, t)) || p.squadIds.some((s) => leadsSquad(v, s))
+    p.stationIds.some((s) => v.officerStationIds.has(s)) ||
+    p.teamIds.some((t) => leadsTeam(v, t)) ||
+    p.squadIds.some((s) => leadsSquad(v, s)) ||
+    applicantOrSuspended(v, p)
   );
+}
+
+/** Who grants what: admins grant region admins, region admins officers of their stations, officers partner admins of their partners. */
+function grants(v: Viewer | null, r: RoleFacts): boolean {
+  if (!v) return false;
+  if (r.role === "REGION_ADMIN") return v.isAdmin;
+  if (r.role === "OFFICER") return regionAdminOfStation(v, r.stationId);
+  if (r.role === "PARTNER_ADMIN") return officerOf(v, r.stationId);
+  return false;
+}
+
+/** Holders of the same role in the same place see each other (a station's officers, a partner's admins …). */
+function colleague(v: Viewer | null, r: RoleFacts): boolean {
+  if (!v) return false;
+  if (r.role === "REGION_ADMIN") return v.regionAdminOf.has(r.regionId);
+  if (r.role === "OFFICER") return v.officerStationIds.has(r.stationId);
+  if (r.role === "PARTNER_ADMIN") return v.partnerAdminOf.has(r.partnerId);
+  return v.isAdmin;
 }
 
 const runsShift = (v: Viewer | null, s: ShiftFacts) => officerOf(v, s.stationId) || leadsTeam(v, s.teamId) || (!!s.squadId && leadsSquad(v, s.squadId));
@@ -162,9 +215,21 @@ const belongsTo = (p: PersonFacts, stationId: string) => p.stationIds.includes(s
 // not type-check, and a Node type or personal-data field without a rule fails test/policy.test.ts.
 
 const rules = {
-  // Stations, communities, grids
-  "station.read": (v: Viewer | null, r: StationFacts) => seesStation(v, r.stationId),
+  // Regions, stations, communities, grids
+  "region.create": (v: Viewer | null, _r: null) => !!v?.isAdmin,
+  "region.read": (v: Viewer | null, r: RegionFacts) => regionAdminOf(v, r.regionId),
+  "station.create": (v: Viewer | null, r: RegionFacts) => regionAdminOf(v, r.regionId),
+  /** The station itself, its communities and grids: its people, and the admins of its region. */
+  "station.read": (v: Viewer | null, r: StationFacts) => seesStation(v, r.stationId) || regionAdminOfStation(v, r.stationId),
+  "station.update": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId) || regionAdminOfStation(v, r.stationId),
   "station.manage": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  "community.manage": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId) || regionAdminOfStation(v, r.stationId),
+  "grid.manage": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId) || regionAdminOfStation(v, r.stationId),
+
+  // Granted roles
+  "role.grant": (v: Viewer | null, r: RoleFacts) => grants(v, r),
+  /** Those who grant it, the holder, and holders of the same role in the same place. */
+  "role.read": (v: Viewer | null, r: RoleFacts & { accountId: string }) => grants(v, r) || (!!v && v.accountId === r.accountId) || colleague(v, r),
 
   // Teams, squads, memberships
   "team.read": (v: Viewer | null, r: TeamFacts) => seesStation(v, r.stationId),
@@ -187,15 +252,35 @@ const rules = {
   "squad.removeMember": (v: Viewer | null, r: SquadFacts & { role?: "MEMBER" | "LEADER" }) =>
     officerOf(v, r.stationId) || ((leadsTeam(v, r.teamId) || leadsSquad(v, r.squadId)) && r.role !== "LEADER"),
   "squad.setLeader": (v: Viewer | null, r: SquadFacts) => officerOf(v, r.stationId),
-  "membership.read": (v: Viewer | null, r: { stationId: string; volunteerId: string }) => seesStation(v, r.stationId) || self(v, r.volunteerId),
+  /** An ACTIVE membership: anyone of the station; a pending, suspended or ended one: the person, the team's leaders, officers. */
+  "membership.read": (v: Viewer | null, r: { stationId: string; teamId: string; volunteerId: string; status: "ACTIVE" | "PENDING" | "SUSPENDED" | "LEFT" }) =>
+    self(v, r.volunteerId) || (r.status === "ACTIVE" ? seesStation(v, r.stationId) : officerOf(v, r.stationId) || leadsTeam(v, r.teamId)),
+  /** Deciding on someone who asked to join through an invitation. */
+  "membership.approve": (v: Viewer | null, r: TeamFacts) => officerOf(v, r.stationId) || leadsTeam(v, r.teamId),
+  /** 邀请: links and QR posters of a team. */
+  "invite.manage": (v: Viewer | null, r: TeamFacts) => officerOf(v, r.stationId) || leadsTeam(v, r.teamId),
 
   // Volunteers and their accounts
   /** The public profile (display name, specialties): the person and anyone of a station they belong to. */
-  "volunteer.read": (v: Viewer | null, p: PersonFacts) => self(v, p.volunteerId) || p.stationIds.some((s) => seesStation(v, s)),
+  "volunteer.read": (v: Viewer | null, p: PersonFacts) =>
+    self(v, p.volunteerId) || p.stationIds.some((s) => seesStation(v, s)) || applicantOrSuspended(v, p) || !!p.formerStationIds?.some((s) => officerOf(v, s)),
   "volunteer.readPersonal": (v: Viewer | null, p: PersonFacts) => seesPersonalData(v, p),
+  /** Registering one resident or importing a sheet of them. */
   "volunteer.register": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
-  /** Status, squads, specialties of a station's volunteer. */
-  "volunteer.manage": (v: Viewer | null, r: PersonAtStation) => officerOf(v, r.stationId) && belongsTo(r.person, r.stationId),
+  /** The member list: a station's officers; a team's or squad's leaders for their own team or squad. */
+  "volunteer.list": (v: Viewer | null, r: MemberListFacts) =>
+    officerOf(v, r.stationId) ||
+    ((r.status === "ACTIVE" || r.status === "PENDING") &&
+      ((!!r.teamId && leadsTeam(v, r.teamId) && v!.teams.get(r.teamId)?.stationId === r.stationId) ||
+        (!!r.squadId &&
+          leadsSquad(v, r.squadId) &&
+          (!r.teamId || v!.squads.get(r.squadId)!.teamId === r.teamId) &&
+          v!.teams.get(v!.squads.get(r.squadId)!.teamId)?.stationId === r.stationId))),
+  /** Status, squads, specialties of a station's volunteer (active or suspended there). */
+  "volunteer.manage": (v: Viewer | null, r: PersonAtStation) =>
+    officerOf(v, r.stationId) && (belongsTo(r.person, r.stationId) || !!r.person.suspendedStationIds?.includes(r.stationId)),
+  /** The member list as a spreadsheet (audited). */
+  "volunteer.export": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
   "volunteer.updateOwn": (v: Viewer | null, p: { volunteerId: string }) => self(v, p.volunteerId),
   /**
    * A leader's phone on the shifts they lead: whoever sees their personal data anyway, and, when the
@@ -207,8 +292,10 @@ const rules = {
    * Disabling an account or resetting its password reaches every station the person belongs to: only
    * officers over all of them, and never over someone who holds a granted role.
    */
-  "account.manage": (v: Viewer | null, p: PersonFacts) =>
-    !!v && !p.hasGrantedRole && p.stationIds.length > 0 && p.stationIds.every((s) => officerOf(v, s)) && !self(v, p.volunteerId),
+  "account.manage": (v: Viewer | null, p: PersonFacts) => {
+    const stations = [...new Set([...p.stationIds, ...(p.suspendedStationIds ?? [])])];
+    return !!v && !p.hasGrantedRole && stations.length > 0 && stations.every((s) => officerOf(v, s)) && !self(v, p.volunteerId);
+  },
 
   // Shifts, claims, check-ins
   "shift.read": (v: Viewer | null, s: ShiftFacts) => seesStation(v, s.stationId),

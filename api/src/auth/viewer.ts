@@ -14,12 +14,16 @@ export interface Viewer {
   displayName: string;
   volunteerId: string | null;
   isAdmin: boolean;
+  /** Regions the viewer administers (区域管理员) */
+  regionAdminOf: ReadonlySet<string>;
+  /** The stations of those regions */
+  regionStationIds: ReadonlySet<string>;
   officerStationIds: ReadonlySet<string>;
   /** partnerId → the partner's station */
   partnerAdminOf: ReadonlyMap<string, string>;
-  /** teamId → role and the team's station (active memberships only) */
+  /** teamId → role and the team's station (ACTIVE memberships only: pending, suspended and left grant nothing) */
   teams: ReadonlyMap<string, { role: MemberRole; stationId: string }>;
-  /** squadId → role and the squad's team */
+  /** squadId → role and the squad's team (only inside an ACTIVE membership of that team) */
   squads: ReadonlyMap<string, { role: MemberRole; teamId: string }>;
 }
 
@@ -32,7 +36,8 @@ interface ViewerRow {
   volunteerName: string | null;
   volunteerStatus: string | null;
   sessionExpiresAt: Date | null;
-  roles: { role: string; stationId: string | null; partnerId: string | null; partnerStation: string | null }[];
+  roles: { role: string; regionId: string | null; stationId: string | null; partnerId: string | null; partnerStation: string | null }[];
+  regionStations: string[];
   teams: { teamId: string; role: MemberRole; stationId: string }[];
   squads: { squadId: string; role: MemberRole; teamId: string }[];
 }
@@ -47,21 +52,27 @@ export async function loadViewer(accountId: string, sessionId: string | null): P
            v."displayName" AS "volunteerName", v.status::text AS "volunteerStatus",
            (SELECT s."expiresAt" FROM "Session" s WHERE s.id = ${sessionId}::uuid AND s."accountId" = a.id
               AND s."revokedAt" IS NULL AND s."expiresAt" > now()) AS "sessionExpiresAt",
-           COALESCE((SELECT json_agg(json_build_object('role', r.role, 'stationId', r."stationId", 'partnerId', r."partnerId", 'partnerStation', p."stationId"))
+           COALESCE((SELECT json_agg(json_build_object('role', r.role, 'regionId', r."regionId", 'stationId', r."stationId", 'partnerId', r."partnerId", 'partnerStation', p."stationId"))
                      FROM "AccountRole" r LEFT JOIN "Partner" p ON p.id = r."partnerId" WHERE r."accountId" = a.id), '[]') AS roles,
+           COALESCE((SELECT array_agg(st.id::text) FROM "Station" st JOIN "AccountRole" r ON r."regionId" = st."regionId"
+                     WHERE r."accountId" = a.id AND r.role = 'REGION_ADMIN'), '{}') AS "regionStations",
            COALESCE((SELECT json_agg(json_build_object('teamId', m."teamId", 'role', m.role, 'stationId', t."stationId"))
-                     FROM "TeamMembership" m JOIN "Team" t ON t.id = m."teamId" WHERE m."volunteerId" = a."volunteerId"), '[]') AS teams,
+                     FROM "TeamMembership" m JOIN "Team" t ON t.id = m."teamId" WHERE m."volunteerId" = a."volunteerId" AND m.status = 'ACTIVE'), '[]') AS teams,
            COALESCE((SELECT json_agg(json_build_object('squadId', m."squadId", 'role', m.role, 'teamId', q."teamId"))
-                     FROM "SquadMembership" m JOIN "Squad" q ON q.id = m."squadId" WHERE m."volunteerId" = a."volunteerId"), '[]') AS squads
+                     FROM "SquadMembership" m JOIN "Squad" q ON q.id = m."squadId"
+                     JOIN "TeamMembership" tm ON tm."teamId" = q."teamId" AND tm."volunteerId" = m."volunteerId" AND tm.status = 'ACTIVE'
+                     WHERE m."volunteerId" = a."volunteerId" AND m.active), '[]') AS squads
     FROM "Account" a LEFT JOIN "Volunteer" v ON v.id = a."volunteerId"
     WHERE a.id = ${accountId}::uuid`;
   if (!account || account.disabled) return null;
   if (sessionId !== null && !account.sessionExpiresAt) return null;
   const officerStationIds = new Set<string>();
   const partnerAdminOf = new Map<string, string>();
+  const regionAdminOf = new Set<string>();
   let isAdmin = false;
   for (const r of account.roles) {
     if (r.role === "ADMIN") isAdmin = true;
+    if (r.role === "REGION_ADMIN" && r.regionId) regionAdminOf.add(r.regionId);
     if (r.role === "OFFICER" && r.stationId) officerStationIds.add(r.stationId);
     if (r.role === "PARTNER_ADMIN" && r.partnerId && r.partnerStation) partnerAdminOf.set(r.partnerId, r.partnerStation);
   }
@@ -75,6 +86,8 @@ export async function loadViewer(accountId: string, sessionId: string | null): P
     displayName: account.volunteerName || account.displayName || account.phone,
     volunteerId: account.volunteerId,
     isAdmin,
+    regionAdminOf,
+    regionStationIds: new Set(account.regionStations),
     officerStationIds,
     partnerAdminOf,
     teams: new Map(active ? account.teams.map((t) => [t.teamId, { role: t.role, stationId: t.stationId }]) : []),

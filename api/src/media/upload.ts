@@ -46,7 +46,7 @@ export const uploadFetchAPI = createFetch({
 });
 
 const LIMIT_MESSAGES: [RegExp, string][] = [
-  [/File size limit exceeded/i, msg("照片太大：每张不能超过10MB", "Photo too large: at most 10 MB each")],
+  [/File size limit exceeded/i, msg("文件太大：每个文件（照片、表格）不能超过10MB", "File too large: at most 10 MB each (photos, sheets)")],
   [/Files limit exceeded/i, msg(`最多上传${MAX_PHOTOS}张照片`, `At most ${MAX_PHOTOS} photos`)],
   [/Request body too large/i, msg("提交的内容太大", "Request too large")],
 ];
@@ -107,6 +107,10 @@ export function bodyLimit(): Plugin {
         );
         return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: counted, duplex: "half" } as RequestInit));
       });
+    },
+    // The refused body may still be arriving: the client must not send its next request on this connection.
+    onResponse({ response }) {
+      if (response.status === 413) response.headers.set("connection", "close");
     },
   };
 }

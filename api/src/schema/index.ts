@@ -42,5 +42,13 @@ import "../modules/mediation/mediation.type.js";
 import "../modules/mediation/mediation.mutations.js";
 import "../modules/homewatch/homewatch.type.js";
 import "../modules/homewatch/homewatch.mutations.js";
+import "../modules/region/region.type.js";
+import "../modules/region/region.mutations.js";
+import "../modules/role/role.type.js";
+import "../modules/role/role.mutations.js";
+import "../modules/invite/invite.type.js";
+import "../modules/invite/invite.mutations.js";
+import "../modules/member/member.type.js";
+import "../modules/member/member.mutations.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -3,8 +3,8 @@
 // values the forms offer are the tables' keys, so each enum is spelled once in the web.
 import type {
   AgreementEventKind, AgreementSide, AgreementStatus, BulletinCategory, CaseAgeBucket, CheckInMethod, ClaimBlocker, ClaimStatus, FulfilmentStatus,
-  GoodDeedCategory, GoodDeedStatus, HomeWatchResult, HomeWatchStatus, MediationField, MediationOutcome, MediationPartyRole,
-  MediationSource, MediationStatus, MemberRole, MobilizationOutcome, MobilizationResponse, MobilizationStatus, NotificationKind,
+  GoodDeedCategory, GoodDeedStatus, HomeWatchResult, HomeWatchStatus, InviteState, MediationField, MediationOutcome, MediationPartyRole,
+  MediationSource, MediationStatus, MemberRole, MembershipStatus, MobilizationOutcome, MobilizationResponse, MobilizationStatus, NotificationKind,
   ObligationKind, ObligationPeriod, PartnerKind, PatrolEventKind, PatrolReportAssigneeKind, PatrolReportCategory, PatrolReportEventKind,
   PatrolReportStatus, PointsReason, RedemptionStatus, Role, ShiftKind, ShiftStatus, SmsStatus, Specialty,
 } from "../gql/graphql";
@@ -23,6 +23,8 @@ const tables = {
   FulfilmentStatus: { ON_TRACK: ["达标", "On track"], AT_RISK: ["落后", "At risk"], MISSED: ["未完成", "Missed"] } satisfies Table<FulfilmentStatus>,
   GoodDeedCategory: { HEROIC_ACT: ["见义勇为", "Heroic act"], LOST_PROPERTY_RETURNED: ["拾金不昧", "Lost property returned"], HELPING_ELDERLY: ["助老助困", "Helping the elderly"], FRAUD_PREVENTED: ["反诈劝阻", "Fraud prevented"], DISPUTE_MEDIATED: ["矛盾调解", "Dispute mediated"], HAZARD_FOUND: ["隐患发现", "Hazard found"], OTHER: ["其他", "Other"] } satisfies Table<GoodDeedCategory>,
   GoodDeedStatus: { SUBMITTED: ["待审核", "Submitted"], APPROVED: ["已通过", "Approved"], REJECTED: ["已驳回", "Rejected"] } satisfies Table<GoodDeedStatus>,
+  InviteState: { OPEN: ["可用", "Open"], EXPIRED: ["已过期", "Expired"], USED_UP: ["已用完", "Used up"], REVOKED: ["已撤销", "Revoked"] } satisfies Table<InviteState>,
+  MembershipStatus: { PENDING: ["待审核", "Pending"], ACTIVE: ["在队", "Active"], SUSPENDED: ["暂停", "Suspended"], LEFT: ["已退出", "Left"] } satisfies Table<MembershipStatus>,
   MobilizationOutcome: { RESOLVED: ["已处置", "Resolved"], STOOD_DOWN: ["解除召集", "Stood down"], CANCELLED: ["撤销（不计时长）", "Cancelled (no hours)"] } satisfies Table<MobilizationOutcome>,
   MobilizationResponse: { PENDING: ["未回复", "No answer"], ACCEPTED: ["前往", "Coming"], DECLINED: ["无法前往", "Declined"] } satisfies Table<MobilizationResponse>,
   MobilizationStatus: { OPEN: ["召集中", "Open"], CLOSED: ["已结束", "Closed"] } satisfies Table<MobilizationStatus>,
@@ -31,7 +33,8 @@ const tables = {
     SHIFT_CHANGED: ["班次变更", "Shift changed"], SHIFT_ASSIGNED: ["被安排班次", "Assigned to a shift"], SHIFT_REMOVED: ["被移出班次", "Taken off a shift"],
     GOOD_DEED_APPROVED: ["好人好事通过", "Good deed approved"], GOOD_DEED_REJECTED: ["好人好事未通过", "Good deed rejected"], BOARD_PUBLISHED: ["表扬榜发布", "Board published"],
     BULLETIN: ["警情提醒", "Bulletin"], MOBILIZATION: ["一键召集", "Call-up"], MOBILIZATION_CLOSED: ["召集结束", "Call-up closed"], AGREEMENT_TO_SIGN: ["协议待签署", "Agreement to sign"],
-    MEMBERSHIP_APPROVED: ["入队通过", "Membership approved"], MEMBERSHIP_REJECTED: ["入队未通过", "Membership rejected"], ENROLLMENT: ["登记邀请", "Enrollment"],
+    MEMBERSHIP_REQUESTED: ["入队申请", "Asked to join"], MEMBERSHIP_APPROVED: ["入队通过", "Membership approved"], MEMBERSHIP_REJECTED: ["入队未通过", "Membership rejected"],
+    MEMBERSHIP_STATUS_CHANGED: ["队员状态变更", "Membership status changed"], ENROLLMENT: ["登记邀请", "Enrollment"],
     PATROL_REPORT_UPDATED: ["巡防上报进展", "Patrol report updated"], PATROL_REPORT_ASSIGNED: ["隐患待处理", "Finding to handle"],
     HOME_WATCH_REQUESTED: ["长假照看申请", "Home-watch request"], HOME_WATCH_PROBLEM: ["看家护院问题", "Home watch problem"], MEDIATION_ASSIGNED: ["调解案件指派", "Mediation case assigned"], OTHER: ["其他", "Other"],
   } satisfies Table<NotificationKind>,
@@ -42,7 +45,7 @@ const tables = {
   PatrolEventKind: { CHECKED_IN: ["签到", "Checked in"], CHECKED_OUT: ["签退", "Checked out"], NO_SHOW: ["缺勤", "No-show"] } satisfies Table<PatrolEventKind>,
   PointsReason: { PATROL_HOURS: ["巡逻时长", "Patrol hours"], COMMENDATION: ["表扬", "Commendation"], REDEMPTION: ["兑换", "Redemption"], ADJUSTMENT: ["民警调整", "Adjustment"], REVERSAL: ["冲正", "Reversal"], MOBILIZATION: ["一键召集响应", "Call-up response"] } satisfies Table<PointsReason>,
   RedemptionStatus: { PENDING: ["待领取", "To collect"], HANDED_OUT: ["已发放", "Handed out"] } satisfies Table<RedemptionStatus>,
-  Role: { VOLUNTEER: ["义警", "Volunteer"], LEADER: ["队长", "Leader"], OFFICER: ["社区民警", "Officer"], PARTNER_ADMIN: ["共建单位联络人", "Partner admin"], ADMIN: ["平台管理员", "Admin"] } satisfies Table<Role>,
+  Role: { VOLUNTEER: ["义警", "Volunteer"], LEADER: ["队长", "Leader"], OFFICER: ["社区民警", "Officer"], PARTNER_ADMIN: ["共建单位联络人", "Partner admin"], ADMIN: ["平台管理员", "Admin"], REGION_ADMIN: ["市县局管理员", "Region admin"] } satisfies Table<Role>,
   ShiftKind: { PATROL: ["巡逻", "Patrol"], NIGHT_PATROL: ["夜巡", "Night patrol"], PUBLICITY: ["宣传", "Publicity"], EVENT_SECURITY: ["活动安保", "Event security"], HOME_WATCH: ["长假照看", "Home watch"] } satisfies Table<ShiftKind>,
   ShiftStatus: { OPEN: ["开放", "Open"], CANCELLED: ["已取消", "Cancelled"], DONE: ["已结束", "Done"] } satisfies Table<ShiftStatus>,
   PatrolReportCategory: { FIRE_HAZARD: ["消防隐患", "Fire hazard"], PUBLIC_SECURITY: ["治安隐患", "Public security"], TRAFFIC_HAZARD: ["交通隐患", "Traffic hazard"], ENVIRONMENT: ["环境秩序", "Environment and order"], SUSPICIOUS: ["可疑情况", "Suspicious"], DISPUTE: ["矛盾纠纷", "Dispute"], OTHER: ["其他", "Other"] } satisfies Table<PatrolReportCategory>,

@@ -30,6 +30,8 @@ export function tabsFor(v: Viewer | null | undefined): Tab[] {
     { href: "/callups", zh: "召集", en: "Call-ups", show: officer },
     { href: "/bulletins", zh: "提醒", en: "Bulletins", show: officer },
     { href: "/stats", zh: "统计", en: "Statistics", show: officer },
+    { href: "/county", zh: "区域", en: "County", show: has(v, "ADMIN") || has(v, "REGION_ADMIN") },
+    { href: "/members", zh: "队员", en: "Members", show: officer || leadsTeam(v) },
     { href: "/review", zh: "审核", en: "Review", show: officer },
     { href: "/cases", zh: "案件", en: "Cases", show: officer || leadsTeam(v) || has(v, "PARTNER_ADMIN") || !!v?.isMediator },
     { href: "/teams", zh: "队伍", en: "Teams", show: officer },
@@ -40,8 +42,9 @@ export function tabsFor(v: Viewer | null | undefined): Tab[] {
   return tabs.filter((t) => t.show);
 }
 
-/** The role's home: officer → /watch, leader → /lead, partner admin → /partners, volunteer → /shifts. */
+/** The role's home: platform or region admin → /county, officer → /watch, leader → /lead, partner admin → /partners, volunteer → /shifts. */
 export function homeFor(v: Viewer | null | undefined): string {
+  if (has(v, "ADMIN") || has(v, "REGION_ADMIN")) return "/county";
   if (isOfficer(v)) return "/watch";
   if (leadsTeam(v)) return "/lead";
   if (has(v, "PARTNER_ADMIN")) return "/partners";
@@ -53,7 +56,7 @@ export function homeFor(v: Viewer | null | undefined): string {
 export function mayOpen(v: Viewer | null | undefined, path: string): boolean {
   const first = `/${path.split(/[/?#]/)[1] ?? ""}`;
   if (first === "/shifts" && path.length > "/shifts".length) return true; // a shift's roster checks its own access
-  const known = ["/shifts", "/my", "/points", "/report", "/lead", "/watch", "/stats", "/review", "/cases", "/teams", "/partners"];
+  const known = ["/shifts", "/my", "/points", "/report", "/lead", "/watch", "/stats", "/county", "/members", "/review", "/cases", "/teams", "/partners"];
   if (!known.includes(first)) return true;
   return tabsFor(v).some((t) => t.href === first);
 }

@@ -32,6 +32,8 @@ describe("roles", () => {
     expect(homeFor(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }]))).toBe("/lead");
     expect(homeFor(viewer([{ role: "OFFICER" }], false))).toBe("/watch");
     expect(homeFor(viewer([{ role: "PARTNER_ADMIN" }], false))).toBe("/partners");
+    expect(homeFor(viewer([{ role: "REGION_ADMIN" }], false))).toBe("/county");
+    expect(homeFor(viewer([{ role: "ADMIN" }], false))).toBe("/county");
     expect(homeFor(viewer([{ role: "PARTNER_ADMIN" }, { role: "VOLUNTEER" }]))).toBe("/partners");
   });
   it("see only the tabs they can use", () => {
@@ -43,6 +45,9 @@ describe("roles", () => {
     expect(squadLeader).not.toContain("/lead");
     expect(hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }]))).toContain("/watch");
     expect(hrefs(viewer([{ role: "PARTNER_ADMIN" }], false))).toEqual(["/cases", "/partners", "/board", "/account"]); // findings assigned to the partner
+    // Team leaders approve applications and hand out invitations; squad leaders and volunteers do not.
+    expect(hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }]))).toContain("/members");
+    expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/members")).toBe(false);
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/lead")).toBe(false);
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/board/abc")).toBe(true);
   });

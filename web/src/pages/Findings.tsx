@@ -43,7 +43,7 @@ function AssignForm(props: { report: PatrolReportCardFragment; setup: Setup; don
       ? props.setup.teams.edges.map((e) => ({ id: e.node.id, name: e.node.name }))
       : kind() === "PARTNER"
         ? props.setup.partners.edges.map((e) => ({ id: e.node.id, name: e.node.name }))
-        : (props.setup.officers ?? []).map((o) => ({ id: o.id, name: o.displayName }));
+        : (props.setup.assignableOfficers ?? []).map((o) => ({ id: o.id, name: o.displayName }));
   createEffect(() => setTarget(options()[0]?.id ?? ""));
   const assign = createAction(AssignPatrolReportDocument, { pick: (d) => d.assignPatrolReport, form, success: tr("已分派，上报人会收到通知", "Assigned; the reporter is told"), onSuccess: props.done });
   return (

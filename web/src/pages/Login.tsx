@@ -51,6 +51,9 @@ export default function Login() {
         </p>
       </Form>
       <p>
+        <a href="/activate">{tr("有激活码？激活账号", "Have an activation code? Activate")}</a>
+      </p>
+      <p>
         <a href="/board">{tr("查看表扬榜（无需登录）", "Commendation board (no sign-in)")}</a>
       </p>
     </main>

@@ -7,6 +7,7 @@ import { clock } from "../../clock.js";
 export const Role = builder.enumType("Role", {
   values: {
     VOLUNTEER: { description: "义警" },
+    REGION_ADMIN: { description: "区域管理员" },
     LEADER: { description: "队长 / 小队长" },
     OFFICER: { description: "社区民警" },
     PARTNER_ADMIN: { description: "共建单位联络人" },
@@ -14,10 +15,11 @@ export const Role = builder.enumType("Role", {
   } as const,
 });
 
-type RoleName = "VOLUNTEER" | "LEADER" | "OFFICER" | "PARTNER_ADMIN" | "ADMIN";
+type RoleName = "VOLUNTEER" | "LEADER" | "OFFICER" | "PARTNER_ADMIN" | "ADMIN" | "REGION_ADMIN";
 
 interface RoleGrantShape {
   role: RoleName;
+  regionId?: string | null;
   stationId: string | null;
   teamId: string | null;
   squadId: string | null;
@@ -28,6 +30,11 @@ const RoleGrant = builder.objectRef<RoleGrantShape>("RoleGrant").implement({
   description: "One role of the viewer and where it applies",
   fields: (t) => ({
     role: t.field({ type: Role, resolve: (g) => g.role }),
+    region: t.prismaField({
+      type: "Region",
+      nullable: true,
+      resolve: (query, g) => (g.regionId ? prisma.region.findUnique({ ...query, where: { id: g.regionId } }) : null),
+    }),
     station: t.prismaField({
       type: "Station",
       nullable: true,
@@ -55,6 +62,7 @@ function grants(v: ViewerShape): RoleGrantShape[] {
   const none = { stationId: null, teamId: null, squadId: null, partnerId: null };
   const out: RoleGrantShape[] = [];
   if (v.isAdmin) out.push({ role: "ADMIN", ...none });
+  for (const regionId of v.regionAdminOf) out.push({ role: "REGION_ADMIN", ...none, regionId });
   for (const stationId of v.officerStationIds) out.push({ role: "OFFICER", ...none, stationId });
   for (const [partnerId, stationId] of v.partnerAdminOf) out.push({ role: "PARTNER_ADMIN", ...none, stationId, partnerId });
   for (const [teamId, t] of v.teams) if (t.role === "LEADER") out.push({ role: "LEADER", ...none, stationId: t.stationId, teamId });

@@ -37,7 +37,7 @@ export async function submitGoodDeed(viewer: Viewer, input: SubmitGoodDeedInput)
   }
   if (input.volunteerId) {
     const member = await prisma.teamMembership.findUnique({ where: { teamId_volunteerId: { teamId: team.id, volunteerId: input.volunteerId } } });
-    if (!member) throw notFound(msg("本队义警", "Volunteer of this team"), ["input", "volunteerId"]);
+    if (member?.status !== "ACTIVE") throw notFound(msg("本队义警", "Volunteer of this team"), ["input", "volunteerId"]);
   }
   if (input.shiftId) {
     const shift = await prisma.shift.findUnique({ where: { id: input.shiftId }, select: { teamId: true } });

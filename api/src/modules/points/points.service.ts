@@ -249,7 +249,7 @@ export async function leaderboard(stationId: string, teamId: string | null, peri
     JOIN "Volunteer" v ON v.id = s."volunteerId"
     WHERE v."publicRanking" AND s.points > 0
       AND (${teamId}::uuid IS NULL OR EXISTS (SELECT 1 FROM "TeamMembership" m JOIN "Team" t ON t.id = m."teamId"
-                                             WHERE m."volunteerId" = v.id AND m."teamId" = ${teamId}::uuid AND t."stationId" = ${stationId}::uuid))
+                                             WHERE m."volunteerId" = v.id AND m."teamId" = ${teamId}::uuid AND t."stationId" = ${stationId}::uuid AND m.status = 'ACTIVE'))
     ORDER BY s.points DESC, v.id
     OFFSET ${offset} LIMIT ${limit}`;
   return rows.map((r) => ({ rank: Number(r.rank), points: Number(r.points), volunteerId: r.volunteerId, displayName: r.displayName }));

@@ -199,10 +199,10 @@ const StationOfficer = builder.objectRef<{ accountId: string; displayName: strin
 });
 
 builder.prismaObjectFields("Station", (t) => ({
-  officers: t.field({
+  assignableOfficers: t.field({
     type: [StationOfficer],
     nullable: true,
-    description: "The station's officers (officers only)",
+    description: "The station's officers to assign findings to (officers only)",
     authScopes: (s) => ({ policy: check("patrolReport.triage", { stationId: s.id }) }),
     resolve: async (s) => {
       const rows = await prisma.accountRole.findMany({ where: { role: "OFFICER", stationId: s.id }, select: { accountId: true, account: { select: { displayName: true } } }, orderBy: { createdAt: "asc" }, take: 100 });

@@ -349,7 +349,7 @@ async function claimFor(volunteerId: string, shiftId: string, assignedBy: string
       select: {
         status: true,
         specialties: true,
-        teams: { where: { teamId: draft.teamId }, select: { id: true } },
+        teams: { where: { teamId: draft.teamId, status: "ACTIVE" }, select: { id: true } },
         squads: { where: { squadId: draft.squadId ?? undefined }, select: { id: true } },
         claims: { where: { shiftId }, select: { id: true, status: true } },
       },

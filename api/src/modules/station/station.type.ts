@@ -12,6 +12,21 @@ export const Station = builder.prismaNode("Station", {
     district: t.exposeString("district"),
     address: t.exposeString("address"),
     dutyPhone: t.exposeString("dutyPhone", { description: "值班电话: the station's own phone (not personal data)" }),
+    latitude: t.exposeFloat("latitude", { nullable: true }),
+    longitude: t.exposeFloat("longitude", { nullable: true }),
+    regionName: t.string({
+      nullable: true,
+      description: "区域: the county or city bureau the station belongs to",
+      select: { region: { select: { name: true } } },
+      resolve: (s) => s.region?.name ?? null,
+    }),
+    region: t.prismaField({
+      type: "Region",
+      nullable: true,
+      description: "The region, for its admins (null for others)",
+      resolve: (query, s, _a, ctx) =>
+        s.regionId && can(ctx.viewer, "region.read", { regionId: s.regionId }) ? prisma.region.findUnique({ ...query, where: { id: s.regionId } }) : null,
+    }),
     checkInRadiusMeters: t.exposeInt("checkInRadiusMeters", { description: "GPS check-ins farther from the grid are flagged" }),
     reminderHoursBefore: t.exposeInt("reminderHoursBefore", { description: "Shift reminders go out this many hours before the start (0: none)" }),
     smsDailyBudget: t.exposeInt("smsDailyBudget", { description: "SMS per day at most (Asia/Shanghai day)" }),
@@ -21,6 +36,12 @@ export const Station = builder.prismaNode("Station", {
     teams: t.relatedConnection("teams", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
     partners: t.relatedConnection("partners", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
     viewerIsOfficer: t.boolean({ resolve: (s, _a, ctx) => can(ctx.viewer, "station.manage", { stationId: s.id }) }),
+    viewerCanUpdate: t.boolean({ resolve: (s, _a, ctx) => can(ctx.viewer, "station.update", { stationId: s.id }) }),
+    viewerCanManageGrids: t.boolean({
+      description: "May create communities and grids and edit patrol plans",
+      resolve: (s, _a, ctx) => can(ctx.viewer, "grid.manage", { stationId: s.id }),
+    }),
+    viewerCanGrantOfficer: t.boolean({ resolve: (s, _a, ctx) => can(ctx.viewer, "role.grant", { role: "OFFICER", stationId: s.id }) }),
     viewerCanCreateTeam: t.boolean({ resolve: (s, _a, ctx) => can(ctx.viewer, "team.create", { stationId: s.id }) }),
     viewerCanRegisterVolunteer: t.boolean({ resolve: (s, _a, ctx) => can(ctx.viewer, "volunteer.register", { stationId: s.id }) }),
   }),
@@ -33,7 +54,7 @@ builder.prismaNode("Community", {
   fields: (t) => ({
     name: t.exposeString("name"),
     station: t.relation("station"),
-    grids: t.relatedConnection("grids", { cursor: "id", query: { orderBy: { name: "asc" } } }),
+    grids: t.relatedConnection("grids", { cursor: "id", query: { orderBy: { name: "asc" } }, totalCount: true }),
   }),
 });
 
@@ -46,8 +67,12 @@ builder.prismaNode("Grid", {
     latitude: t.exposeFloat("latitude", { nullable: true }),
     longitude: t.exposeFloat("longitude", { nullable: true }),
     patrolPlan: t.exposeString("patrolPlan", { description: "巡防方案" }),
+    radiusMeters: t.exposeInt("radiusMeters", { nullable: true }),
+    outline: t.string({ nullable: true, description: "GeoJSON Polygon (text), if drawn", resolve: (g) => (g.outline == null ? null : JSON.stringify(g.outline)) }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
     community: t.relation("community"),
     station: t.relation("station"),
+    viewerCanManage: t.boolean({ resolve: (g, _a, ctx) => can(ctx.viewer, "grid.manage", { stationId: g.stationId }) }),
   }),
 });
 
@@ -55,7 +80,7 @@ builder.queryField("stations", (t) =>
   t.prismaConnection({
     type: "Station",
     cursor: "id",
-    description: "Stations the viewer works with (all for an admin)",
+    description: "Stations the viewer works with (all for an admin; a region's for its admins)",
     nullable: true,
     authScopes: { signedIn: true },
     resolve: (query, _root, _args, ctx) =>

@@ -113,33 +113,39 @@ export async function addTeamMember(viewer: Viewer, input: { teamId: string; vol
     message: msg("仅民警可把本所义警加入队伍；其他人请通过登记邀请加入", "Only officers add the station's volunteers to a team; register others so they can accept"),
   });
   const existing = await prisma.teamMembership.findUnique({ where: { teamId_volunteerId: { teamId: team.id, volunteerId: input.volunteerId } } });
-  if ((existing ? existing.role : "MEMBER") !== input.role) {
+  if (existing?.status === "PENDING") throw conflict(msg("该义警已申请加入本队，请在“待审核”中处理", "This volunteer has asked to join: decide under Pending"), ["input", "volunteerId"]);
+  if (existing?.status === "SUSPENDED") throw conflict(msg("该义警在本所已暂停，请先恢复其状态", "This volunteer is suspended at this station: restore them first"), ["input", "volunteerId"]);
+  // Someone who left this team but is still in another of the station's teams comes back as a member.
+  const current = existing?.status === "LEFT" ? null : existing;
+  if ((current ? current.role : "MEMBER") !== input.role) {
     assert(viewer, "team.setRole", facts, { message: msg("仅民警可任免队长", "Only officers appoint or remove team leaders") });
   }
   // Adding someone who is already a member with the same role changes nothing: idempotent.
   const membership =
-    existing && existing.role === input.role
-      ? existing
+    current && current.role === input.role
+      ? current
       : await prisma.$transaction(async (tx) => {
-          const m = existing
-            ? await tx.teamMembership.update({ where: { id: existing.id }, data: { role: input.role } })
-            : await tx.teamMembership.create({ data: { teamId: team.id, volunteerId: input.volunteerId, role: input.role } });
+          const m = current
+            ? await tx.teamMembership.update({ where: { id: current.id }, data: { role: input.role } })
+            : existing
+              ? await tx.teamMembership.update({ where: { id: existing.id }, data: { status: "ACTIVE", role: input.role, statusReason: null, statusChangedAt: new Date() } })
+              : await tx.teamMembership.create({ data: { teamId: team.id, volunteerId: input.volunteerId, role: input.role } });
           await recordAudit(tx, {
             actor: viewer,
             stationId: team.stationId,
-            action: existing ? "team.setRole" : "team.addMember",
+            action: current ? "team.setRole" : "team.addMember",
             targetType: "TeamMembership",
             targetId: m.id,
-            summary: existing
-              ? joinMsg(msg(`义警 ${input.volunteerId} 在队伍 ${team.id} 的角色：`, `volunteer ${input.volunteerId} in team ${team.id}: `), ROLE[existing.role], " → ", ROLE[input.role])
+            summary: current
+              ? joinMsg(msg(`义警 ${input.volunteerId} 在队伍 ${team.id} 的角色：`, `volunteer ${input.volunteerId} in team ${team.id}: `), ROLE[current.role], " → ", ROLE[input.role])
               : joinMsg(msg(`义警 ${input.volunteerId} 加入队伍 ${team.id}，角色：`, `volunteer ${input.volunteerId} joined team ${team.id} as `), ROLE[input.role]),
             clientAddress,
           });
-          if (!existing) await notifyVolunteers(tx, [input.volunteerId], { stationId: team.stationId, kind: "MEMBERSHIP_APPROVED", title: `已加入队伍：${team.name}`, link: "/shifts", subject: { type: "Team", id: team.id } });
+          if (!current) await notifyVolunteers(tx, [input.volunteerId], { stationId: team.stationId, kind: "MEMBERSHIP_APPROVED", title: `已加入队伍：${team.name}`, link: "/shifts", subject: { type: "Team", id: team.id } });
           return m;
         }, TX);
-  if (!existing) delivered();
-  if (membership !== existing) await rightsChanged(input.volunteerId);
+  if (!current) delivered();
+  if (membership !== current) await rightsChanged(input.volunteerId);
   return changed(team.id, membership);
 }
 

@@ -2,6 +2,16 @@ import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
 import { MemberRole, Specialty } from "../volunteer/volunteer.type.js";
 
+export const MembershipStatus = builder.enumType("MembershipStatus", {
+  description: "A volunteer's standing in a team; only ACTIVE grants anything",
+  values: {
+    ACTIVE: { description: "在队" },
+    PENDING: { description: "待审核: joined by invitation, waiting for a leader or officer" },
+    SUSPENDED: { description: "暂停" },
+    LEFT: { description: "已退出" },
+  } as const,
+});
+
 export const Team = builder.prismaNode("Team", {
   id: { field: "id" },
   description: "义警队伍: a station's volunteer team",
@@ -11,7 +21,12 @@ export const Team = builder.prismaNode("Team", {
     description: t.exposeString("description"),
     station: t.relation("station"),
     squads: t.relatedConnection("squads", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
-    members: t.relatedConnection("members", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
+    members: t.relatedConnection("members", {
+      description: "Members in good standing (ACTIVE); the station's member list has the others",
+      cursor: "id",
+      query: { where: { status: "ACTIVE" }, orderBy: { id: "asc" } },
+      totalCount: true,
+    }),
     viewerCanManage: t.boolean({
       description: "Officers of the station and leaders of the team edit it and its members",
       resolve: (team, _a, ctx) => can(ctx.viewer, "team.update", { stationId: team.stationId, teamId: team.id }),
@@ -31,7 +46,12 @@ export const Squad = builder.prismaNode("Squad", {
     specialty: t.field({ type: Specialty, resolve: (s) => s.specialty }),
     description: t.exposeString("description"),
     team: t.relation("team"),
-    members: t.relatedConnection("members", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
+    members: t.relatedConnection("members", {
+      description: "Members whose membership of the squad's team is ACTIVE",
+      cursor: "id",
+      query: { where: { active: true }, orderBy: { id: "asc" } },
+      totalCount: true,
+    }),
     viewerCanManage: t.boolean({
       resolve: async (squad, _a, ctx) => {
         const stationId = await ctx.loaders.teamStation.load(squad.teamId);
@@ -46,10 +66,20 @@ builder.prismaNode("TeamMembership", {
   description: "A volunteer's membership of a team",
   authScopes: async (m, ctx) => {
     const stationId = await ctx.loaders.teamStation.load(m.teamId);
-    return stationId ? { policy: check("membership.read", { stationId, volunteerId: m.volunteerId }) } : false;
+    return stationId ? { policy: check("membership.read", { stationId, teamId: m.teamId, volunteerId: m.volunteerId, status: m.status }) } : false;
   },
   fields: (t) => ({
     role: t.field({ type: MemberRole, resolve: (m) => m.role }),
+    status: t.field({ type: MembershipStatus, resolve: (m) => m.status }),
+    statusReason: t.exposeString("statusReason", { nullable: true, description: "Why it was suspended or ended (the person, the team's leaders, officers)" }),
+    statusChangedAt: t.expose("statusChangedAt", { type: "DateTime", nullable: true }),
+    viewerCanDecide: t.boolean({
+      description: "A PENDING membership the viewer may approve or reject",
+      resolve: async (m, _a, ctx) => {
+        const stationId = await ctx.loaders.teamStation.load(m.teamId);
+        return m.status === "PENDING" && !!stationId && can(ctx.viewer, "membership.approve", { stationId, teamId: m.teamId });
+      },
+    }),
     joinedAt: t.expose("joinedAt", { type: "DateTime" }),
     team: t.relation("team"),
     volunteer: t.relation("volunteer"),
@@ -60,8 +90,10 @@ builder.prismaNode("SquadMembership", {
   id: { field: "id" },
   description: "A volunteer's membership of a squad (always inside a membership of its team)",
   authScopes: async (m, ctx) => {
-    const stationId = await ctx.loaders.squadStation.load(m.squadId);
-    return stationId ? { policy: check("membership.read", { stationId, volunteerId: m.volunteerId }) } : false;
+    const squad = await ctx.loaders.squadTeam.load(m.squadId);
+    if (!squad) return false;
+    // An inactive squad place belongs to a pending or suspended team membership.
+    return { policy: check("membership.read", { stationId: squad.stationId, teamId: squad.teamId, volunteerId: m.volunteerId, status: m.active ? "ACTIVE" : "SUSPENDED" }) };
   },
   fields: (t) => ({
     role: t.field({ type: MemberRole, resolve: (m) => m.role }),

@@ -57,9 +57,10 @@ export async function registerVolunteer(viewer: Viewer, input: RegisterVolunteer
     // The station may know its own people: registering one of them again is a CONFLICT. Whether the
     // phone is known anywhere else is never revealed.
     const ownPerson = await tx.teamMembership.findFirst({
-      where: { volunteer: { phone: input.phone }, team: { stationId: team.stationId } },
-      select: { id: true },
+      where: { volunteer: { phone: input.phone }, team: { stationId: team.stationId }, status: { not: "LEFT" } },
+      select: { id: true, status: true },
     });
+    if (ownPerson?.status === "PENDING") throw conflict(msg("该手机号已申请加入本所队伍，请在“待审核”中处理", "This phone has asked to join a team of this station: decide under Pending"), ["input", "phone"]);
     if (ownPerson) throw conflict(msg("该手机号已是本所义警，请在队员列表中把他加入本队", "This phone belongs to a volunteer of this station already: add them to the team from the member list"), ["input", "phone"]);
     const pending = await tx.enrollment.findFirst({ where: { stationId: team.stationId, phone: input.phone, status: "PENDING", expiresAt: { gt: clock.now() } } });
     if (pending) throw conflict(msg("该手机号已登记，正等待本人激活", "This phone is registered already and waits for its owner"), ["input", "phone"]);
@@ -128,14 +129,15 @@ export async function cancelEnrollment(viewer: Viewer, input: { enrollmentId: st
 
 /** Joins the registration's team and squads as `volunteerId`; inside the accepting transaction. */
 async function joinFromEnrollment(tx: Tx, e: Enrollment, volunteerId: string) {
+  // The person consented to the station's registration: they are in the team (again, if they had left).
   await tx.teamMembership.upsert({
     where: { teamId_volunteerId: { teamId: e.teamId, volunteerId } },
     create: { teamId: e.teamId, volunteerId },
-    update: {},
+    update: { status: "ACTIVE", statusReason: null, statusChangedAt: clock.now() },
   });
   const squads = await tx.squad.findMany({ where: { id: { in: e.squadIds }, teamId: e.teamId }, select: { id: true } });
   for (const s of squads) {
-    await tx.squadMembership.upsert({ where: { squadId_volunteerId: { squadId: s.id, volunteerId } }, create: { squadId: s.id, volunteerId }, update: {} });
+    await tx.squadMembership.upsert({ where: { squadId_volunteerId: { squadId: s.id, volunteerId } }, create: { squadId: s.id, volunteerId }, update: { active: true } });
   }
   return tx.enrollment.update({ where: { id: e.id }, data: { status: "ACCEPTED", acceptedAt: clock.now(), volunteerId } });
 }

@@ -1,0 +1,128 @@
+// Spreadsheets in and out with exceljs (the maintained xlsx library for Node: streaming reader, writes
+// real .xlsx): officers' import sheets (.xlsx, or .csv as Excel saves it: UTF-8 or GBK) and exports.
+import { Readable } from "node:stream";
+import ExcelJS from "exceljs";
+
+export interface SheetRow {
+  /** 1-based row number as the spreadsheet shows it */
+  row: number;
+  cells: string[];
+}
+export interface Sheet {
+  header: string[];
+  rows: SheetRow[];
+  /** more data rows than `maxRows`: the rest was not read */
+  truncated: boolean;
+}
+
+export class SheetError extends Error {}
+
+/** Text of a cell as a person reads it (numbers without exponent, rich text joined, formula results). */
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "string") return v.trim();
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 1e21 ? BigInt(v).toString() : String(v);
+  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === "object") {
+    const o = v as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: unknown };
+    if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join("").trim();
+    if (o.result !== undefined) return cellText(o.result);
+    if (o.text !== undefined) return cellText(o.text);
+  }
+  return "";
+}
+
+const isZip = (b: Buffer) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+
+/**
+ * What the zip says its files expand to: an .xlsx bomb (a few MB expanding to GBs) is refused before
+ * anything is inflated. Reads the central directory only.
+ */
+function declaredUncompressedSize(b: Buffer): number {
+  const eocd = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0 || eocd + 22 > b.length) throw new SheetError("zip");
+  const entries = b.readUInt16LE(eocd + 10);
+  let at = b.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let i = 0; i < entries; i++) {
+    if (at + 46 > b.length || b.readUInt32LE(at) !== 0x02014b50) throw new SheetError("zip");
+    const size = b.readUInt32LE(at + 24);
+    if (size === 0xffffffff) throw new SheetError("zip64");
+    total += size;
+    at += 46 + b.readUInt16LE(at + 28) + b.readUInt16LE(at + 30) + b.readUInt16LE(at + 32);
+  }
+  return total;
+}
+
+/** UTF-8 (with or without BOM) when it decodes as such, else GB18030 (what Chinese Excel saves CSV as). */
+function decodeText(b: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(b);
+  } catch {
+    return new TextDecoder("gb18030").decode(b);
+  }
+}
+
+/** The first worksheet of an .xlsx, or a .csv: the header row and up to `maxRows` data rows (blank rows skipped). */
+export async function readSheet(data: Buffer, opts: { maxRows: number; maxUncompressedBytes?: number }): Promise<Sheet> {
+  const rows: SheetRow[] = [];
+  let header: string[] | null = null;
+  let truncated = false;
+  const take = (number: number, values: unknown[]): boolean => {
+    const cells = values.map(cellText);
+    if (!cells.some((c) => c !== "")) return true;
+    if (!header) {
+      header = cells;
+      return true;
+    }
+    if (rows.length >= opts.maxRows) {
+      truncated = true;
+      return false;
+    }
+    rows.push({ row: number, cells });
+    return true;
+  };
+  if (isZip(data)) {
+    if (declaredUncompressedSize(data) > (opts.maxUncompressedBytes ?? 200 * 1024 * 1024)) throw new SheetError("too large");
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(data), { sharedStrings: "cache", hyperlinks: "ignore", styles: "ignore", worksheets: "emit", entries: "ignore" });
+    try {
+      sheets: for await (const ws of reader) {
+        for await (const row of ws) {
+          // row.values is 1-based (index 0 unused)
+          const values = (row.values as unknown[]).slice(1);
+          if (!take(row.number, values)) break sheets;
+        }
+        break;
+      }
+    } catch (e) {
+      if (e instanceof SheetError) throw e;
+      throw new SheetError(`xlsx: ${(e as Error).message}`);
+    }
+  } else {
+    if (data.subarray(0, 8).includes(0)) throw new SheetError("binary");
+    const wb = new ExcelJS.Workbook();
+    let ws: ExcelJS.Worksheet;
+    try {
+      ws = await wb.csv.read(Readable.from([decodeText(data)]), { map: (v: unknown) => v, parserOptions: { trim: false } });
+    } catch (e) {
+      throw new SheetError(`csv: ${(e as Error).message}`);
+    }
+    ws.eachRow({ includeEmpty: false }, (row, number) => {
+      if (!truncated) take(number, (row.values as unknown[]).slice(1));
+    });
+  }
+  return { header: header ?? [], rows, truncated };
+}
+
+/** One worksheet as an .xlsx. Text is stored as text (a value starting with = never becomes a formula). */
+export async function writeXlsx(sheetName: string, header: string[], rows: (string | number | null)[][], widths?: number[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "邻舍 Linshe";
+  const ws = wb.addWorksheet(sheetName, { views: [{ state: "frozen", ySplit: 1 }] });
+  ws.columns = header.map((h, i) => ({ header: h, width: widths?.[i] ?? Math.max(10, h.length * 2 + 2) }));
+  ws.getRow(1).font = { bold: true };
+  for (const r of rows) ws.addRow(r.map((v) => (v === null ? "" : v)));
+  // Phones and ID numbers stay text, never numbers in scientific notation.
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

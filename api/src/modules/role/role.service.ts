@@ -1,0 +1,162 @@
+// Granted roles: platform admins grant region admins, region admins grant officers of their
+// stations, officers grant partner admins of their partners. A phone without an account gets one,
+// waiting for its owner to activate it with a one-time code (shown once to the grantor). Every grant
+// and revocation is audited, the person is notified, and their open sockets reconnect with the new rights.
+import { assert, can, type RoleFacts } from "../../auth/policy.js";
+import { announceRevocation, newOneTimeCode } from "../../auth/sessions.js";
+import { codeHash } from "../../auth/tokens.js";
+import type { Viewer } from "../../auth/viewer.js";
+import { clock } from "../../clock.js";
+import { prisma, type Tx, TX } from "../../db.js";
+import type { AccountRole, GrantedRole } from "../../generated/prisma/client.js";
+import { conflict, invalid, notFound } from "../../graphql/errors.js";
+import { msg } from "../../i18n.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { notify } from "../notification/notification.service.js";
+import type { Actor } from "../station/station.service.js";
+
+/** How long the activation code of an account made by a grant may be used. */
+export const ROLE_CODE_DAYS = 7;
+
+export type GrantableRole = "REGION_ADMIN" | "OFFICER" | "PARTNER_ADMIN";
+
+const ROLE_NAMES: Record<GrantedRole, string> = { REGION_ADMIN: "区域管理员", OFFICER: "社区民警", PARTNER_ADMIN: "共建单位联络人", ADMIN: "平台管理员" };
+
+interface Place {
+  facts: RoleFacts;
+  data: { regionId: string | null; stationId: string | null; partnerId: string | null };
+  /** the station an audit entry belongs to (null: a region) */
+  stationId: string | null;
+  label: string;
+}
+
+/** Where a role applies, read from the rows; NOT_FOUND when the viewer cannot even see the place. */
+async function placeOf(viewer: Viewer, input: { role: GrantableRole; regionId?: string | null; stationId?: string | null; partnerId?: string | null }): Promise<Place> {
+  if (input.role === "REGION_ADMIN") {
+    if (!input.regionId) throw invalid(msg("请选择区域", "Choose a region"), ["input", "regionId"]);
+    const region = await prisma.region.findUnique({ where: { id: input.regionId } });
+    if (!region || !can(viewer, "region.read", { regionId: region.id })) throw notFound(msg("区域", "Region"), ["input", "regionId"]);
+    return { facts: { role: "REGION_ADMIN", regionId: region.id }, data: { regionId: region.id, stationId: null, partnerId: null }, stationId: null, label: region.name };
+  }
+  if (input.role === "OFFICER") {
+    if (!input.stationId) throw invalid(msg("请选择派出所", "Choose a station"), ["input", "stationId"]);
+    const station = await prisma.station.findUnique({ where: { id: input.stationId } });
+    if (!station || !can(viewer, "station.read", { stationId: station.id })) throw notFound(msg("派出所", "Station"), ["input", "stationId"]);
+    return { facts: { role: "OFFICER", stationId: station.id }, data: { regionId: null, stationId: station.id, partnerId: null }, stationId: station.id, label: station.name };
+  }
+  if (!input.partnerId) throw invalid(msg("请选择共建单位", "Choose a partner"), ["input", "partnerId"]);
+  const partner = await prisma.partner.findUnique({ where: { id: input.partnerId } });
+  if (!partner || !can(viewer, "partner.read", { stationId: partner.stationId, partnerId: partner.id })) throw notFound(msg("共建单位", "Partner"), ["input", "partnerId"]);
+  return {
+    facts: { role: "PARTNER_ADMIN", stationId: partner.stationId, partnerId: partner.id },
+    data: { regionId: null, stationId: null, partnerId: partner.id },
+    stationId: partner.stationId,
+    label: partner.name,
+  };
+}
+
+/** The facts of a stored role (its partner's station read from the row). */
+export function roleFacts(r: AccountRole & { partner?: { stationId: string } | null }): RoleFacts | null {
+  if (r.role === "REGION_ADMIN" && r.regionId) return { role: "REGION_ADMIN", regionId: r.regionId };
+  if (r.role === "OFFICER" && r.stationId) return { role: "OFFICER", stationId: r.stationId };
+  if (r.role === "PARTNER_ADMIN" && r.partnerId && r.partner) return { role: "PARTNER_ADMIN", stationId: r.partner.stationId, partnerId: r.partnerId };
+  if (r.role === "ADMIN") return { role: "ADMIN" };
+  return null;
+}
+
+/**
+ * A fresh activation code may go to the grantor only for an account nobody has taken up yet that the
+ * grantor could have made themselves: no password, no volunteer, and every role of it theirs to grant.
+ * Otherwise a grant would hand someone else's account (an officer's, a volunteer's) to the grantor.
+ */
+async function mayIssueCode(tx: Tx, viewer: Viewer, account: { id: string; passwordSet: boolean; volunteerId: string | null }) {
+  if (account.passwordSet || account.volunteerId) return false;
+  const roles = await tx.accountRole.findMany({ where: { accountId: account.id }, include: { partner: { select: { stationId: true } } } });
+  return roles.every((r) => {
+    const f = roleFacts(r);
+    return !!f && can(viewer, "role.grant", f);
+  });
+}
+
+export interface GrantInput {
+  phone: string;
+  role: GrantableRole;
+  regionId?: string | null;
+  stationId?: string | null;
+  partnerId?: string | null;
+  displayName: string;
+}
+
+export async function grantRole({ viewer, clientAddress }: Actor, input: GrantInput) {
+  const place = await placeOf(viewer, input);
+  assert(viewer, "role.grant", place.facts, {
+    message:
+      input.role === "REGION_ADMIN"
+        ? msg("仅平台管理员可任命区域管理员", "Only platform admins appoint region admins")
+        : input.role === "OFFICER"
+          ? msg("仅本区域管理员可任命社区民警", "Only the region's admins appoint officers")
+          : msg("仅本所民警可任命共建单位联络人", "Only the station's officers appoint partner admins"),
+  });
+  const code = newOneTimeCode();
+  const codeExpiresAt = new Date(clock.now().getTime() + ROLE_CODE_DAYS * 86_400_000);
+  const result = await prisma.$transaction(async (tx) => {
+    // Grants to one phone queue on its account row (or on the unique phone when it is new).
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Account" WHERE phone = ${input.phone} FOR UPDATE`;
+    let account = locked ? await tx.account.findUniqueOrThrow({ where: { id: locked.id } }) : null;
+    let issued = false;
+    if (!account) {
+      account = await tx.account.create({
+        data: { phone: input.phone, passwordHash: "!", passwordSet: false, displayName: input.displayName, codeHash: codeHash(code), codeExpiresAt },
+      });
+      issued = true;
+    } else if (await mayIssueCode(tx, viewer, account)) {
+      account = await tx.account.update({ where: { id: account.id }, data: { codeHash: codeHash(code), codeExpiresAt, displayName: account.displayName || input.displayName } });
+      issued = true;
+    }
+    let assignment = await tx.accountRole.findFirst({ where: { accountId: account.id, role: input.role, ...place.data } });
+    const fresh = !assignment;
+    if (!assignment) {
+      assignment = await tx.accountRole.create({ data: { accountId: account.id, role: input.role, ...place.data, grantedById: viewer.accountId } });
+      await recordAudit(tx, {
+        actor: viewer,
+        stationId: place.stationId,
+        action: "role.grant",
+        targetType: "Account",
+        targetId: account.id,
+        summary: `授予${ROLE_NAMES[input.role]}（${place.label}）${issued ? "，新账号待激活" : ""}`,
+        clientAddress,
+      });
+      await notify(tx, {
+        accountId: account.id,
+        stationId: place.stationId,
+        kind: "OTHER",
+        title: `您已被任命为${place.label}${ROLE_NAMES[input.role]}`,
+        body: "重新登录或刷新页面即可使用新的权限。",
+        link: "/",
+      });
+    } else if (issued) {
+      await recordAudit(tx, { actor: viewer, stationId: place.stationId, action: "role.code", targetType: "Account", targetId: account.id, summary: `重新生成${ROLE_NAMES[input.role]}账号的激活码`, clientAddress });
+    }
+    return { assignment, accountId: account.id, issued, fresh };
+  }, TX);
+  if (result.fresh) announceRevocation(result.accountId, "ROLE_CHANGED");
+  return { assignment: result.assignment, activationCode: result.issued ? code : null, codeExpiresAt: result.issued ? codeExpiresAt : null };
+}
+
+export async function revokeRole({ viewer, clientAddress }: Actor, input: { assignmentId: string }) {
+  const row = await prisma.accountRole.findUnique({ where: { id: input.assignmentId }, include: { partner: { select: { stationId: true, name: true } }, station: { select: { name: true } }, region: { select: { name: true } } } });
+  const facts = row ? roleFacts(row) : null;
+  if (!row || !facts || !can(viewer, "role.read", { ...facts, accountId: row.accountId })) throw notFound(msg("角色", "Role"), ["input", "assignmentId"]);
+  assert(viewer, "role.grant", facts, { message: msg("没有权限撤销该角色", "You may not revoke this role") });
+  if (row.accountId === viewer.accountId) throw conflict(msg("不能撤销自己的角色，请联系上级管理员", "You cannot revoke your own role: ask the admin above you"), ["input", "assignmentId"]);
+  const stationId = row.stationId ?? row.partner?.stationId ?? null;
+  const label = row.region?.name ?? row.station?.name ?? row.partner?.name ?? "";
+  await prisma.$transaction(async (tx) => {
+    await tx.accountRole.delete({ where: { id: row.id } });
+    await recordAudit(tx, { actor: viewer, stationId, action: "role.revoke", targetType: "Account", targetId: row.accountId, summary: `撤销${ROLE_NAMES[row.role]}（${label}）`, clientAddress });
+    await notify(tx, { accountId: row.accountId, stationId, kind: "OTHER", title: `您的${label}${ROLE_NAMES[row.role]}权限已被撤销`, link: "/" });
+  }, TX);
+  // Their open sockets close (1012) and reconnect with what is left; HTTP requests already read the new rights.
+  announceRevocation(row.accountId, "ROLE_CHANGED");
+  return { revokedId: row.id };
+}

@@ -1,0 +1,99 @@
+import { builder } from "../../builder.js";
+import { can, check } from "../../auth/policy.js";
+import type { Context } from "../../context.js";
+import type { AccountRole } from "../../generated/prisma/client.js";
+import { personalData } from "../../graphql/personal-data.js";
+import { maskPhone } from "../volunteer/mask.js";
+import { roleFacts } from "./role.service.js";
+
+export const GrantedRole = builder.enumType("GrantedRole", {
+  description: "A role granted to an account",
+  values: {
+    REGION_ADMIN: { description: "区域管理员: stations and officers of a region" },
+    OFFICER: { description: "社区民警 of a station" },
+    PARTNER_ADMIN: { description: "共建单位联络人" },
+    ADMIN: { description: "平台管理员 (made with the CLI, never granted)" },
+  } as const,
+});
+
+/** The role's facts, with its partner's station when it is a partner admin's. */
+async function factsOf(r: AccountRole, ctx: Context) {
+  const partnerStation = r.partnerId ? await ctx.loaders.partnerStation.load(r.partnerId) : null;
+  return roleFacts({ ...r, partner: partnerStation ? { stationId: partnerStation } : null });
+}
+
+export const RoleAssignment = builder.prismaNode("AccountRole", {
+  name: "RoleAssignment",
+  id: { field: "id" },
+  description: "A role granted to an account, and where it applies",
+  authScopes: async (r, ctx) => {
+    const facts = await factsOf(r, ctx);
+    return facts ? { policy: check("role.read", { ...facts, accountId: r.accountId }) } : false;
+  },
+  fields: (t) => ({
+    role: t.field({ type: GrantedRole, resolve: (r) => r.role }),
+    displayName: t.string({
+      select: { account: { select: { displayName: true, volunteer: { select: { displayName: true } } } } },
+      resolve: (r) => r.account.volunteer?.displayName || r.account.displayName,
+    }),
+    phone: t.string({
+      description: "In full for those who grant the role and the holder; masked for colleagues",
+      extensions: personalData("role.grant"),
+      select: { account: { select: { phone: true } } },
+      resolve: async (r, _a, ctx) => {
+        const facts = await factsOf(r, ctx);
+        return (facts && can(ctx.viewer, "role.grant", facts)) || ctx.viewer?.accountId === r.accountId ? r.account.phone : maskPhone(r.account.phone);
+      },
+    }),
+    activated: t.boolean({
+      description: "The holder has set a password (false: waiting for activation with the code)",
+      select: { account: { select: { passwordSet: true } } },
+      resolve: (r) => r.account.passwordSet,
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    region: t.relation("region", { nullable: true }),
+    station: t.relation("station", { nullable: true }),
+    partner: t.relation("partner", { nullable: true }),
+    viewerCanRevoke: t.boolean({
+      resolve: async (r, _a, ctx) => {
+        const facts = await factsOf(r, ctx);
+        return !!facts && ctx.viewer?.accountId !== r.accountId && can(ctx.viewer, "role.grant", facts);
+      },
+    }),
+  }),
+});
+
+builder.prismaObjectField("Station", "officers", (t) =>
+  t.relatedConnection("roles", {
+    description: "社区民警 of the station (its officers and its region's admins)",
+    cursor: "id",
+    nullable: true,
+    authScopes: (s) => ({ policy: check("station.update", { stationId: s.id }) }),
+    query: { where: { role: "OFFICER" }, orderBy: { createdAt: "asc" } },
+    totalCount: true,
+  }),
+);
+
+builder.prismaObjectField("Region", "admins", (t) =>
+  t.relatedConnection("roles", {
+    description: "区域管理员 of the region",
+    cursor: "id",
+    query: { where: { role: "REGION_ADMIN" }, orderBy: { createdAt: "asc" } },
+    totalCount: true,
+  }),
+);
+
+builder.prismaObjectField("Partner", "admins", (t) =>
+  t.relatedConnection("roles", {
+    description: "共建单位联络人 (the station's officers and the partner's admins)",
+    cursor: "id",
+    nullable: true,
+    authScopes: (p) => ({ policy: check("partner.readPrivate", { stationId: p.stationId, partnerId: p.id }) }),
+    query: { where: { role: "PARTNER_ADMIN" }, orderBy: { createdAt: "asc" } },
+    totalCount: true,
+  }),
+);
+
+builder.prismaObjectFields("Partner", (t) => ({
+  viewerCanGrantAdmin: t.boolean({ resolve: (p, _a, ctx) => can(ctx.viewer, "role.grant", { role: "PARTNER_ADMIN", stationId: p.stationId, partnerId: p.id }) }),
+}));

@@ -1,0 +1,140 @@
+// 批量导入: an officer's sheet becomes registrations with activation codes, all or nothing. A dry run
+// reports every bad row (row number, column, reason in Chinese) and saves nothing; officers of another
+// station, leaders and volunteers import nothing; a phone known elsewhere is neither revealed nor attached.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { prisma } from "../api/src/db.js";
+import { readSheet, writeXlsx } from "../api/src/lib/sheet.js";
+import { idNumberValid } from "../api/src/modules/member/import.service.js";
+import { gql, gqlWithFiles, signIn, startApp } from "./support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+const t: Record<string, string> = {};
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  t.officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  t.leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+  t.otherOfficer = await signIn(app, DEMO_PHONES.changqingOfficer);
+  t.volunteer = await signIn(app, "13800000150");
+});
+afterAll(() => app?.stop());
+
+const IMPORT = `mutation ($importVolunteers: ImportVolunteersInput!) { importVolunteers(input: $importVolunteers) {
+  report { rowsRead rowsToCreate errorCount committed created errors { row column message } codesFile { filename base64 } }
+  userErrors { code message field } } }`;
+const ACTIVATE = `mutation ($input: ActivateAccountInput!) { activateAccount(input: $input) { token userErrors { code field } } }`;
+
+/** A valid 18-character ID number (GB 11643 check character) from 17 digits. */
+function idNumber(first17: string): string {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = w.reduce((s, x, i) => s + x * Number(first17[i]), 0);
+  return first17 + "10X98765432"[sum % 11];
+}
+
+const HEADER = ["姓名", "手机号", "身份证号", "小队", "特长", "共建单位"];
+const good = (i: number) => [`导入队员${i}`, String(15700000000 + i), idNumber(`3306811990010${String(1000 + i).slice(-4)}`), "警民夜巡", "夜巡、反诈", ""];
+const csv = (rows: string[][]) => [HEADER, ...rows].map((r) => r.map((c) => `"${c}"`).join(",")).join("\r\n");
+
+async function upload(rows: string[][], dryRun: boolean, token = t.officer, asXlsx = false, teamId = gid("Team", demo.haolinshe.id)) {
+  const file = asXlsx
+    ? { name: "队员.xlsx", content: new Uint8Array(await writeXlsx("队员", HEADER, rows)) }
+    : { name: "队员.csv", content: csv(rows), type: "text/csv" };
+  return gqlWithFiles(app, IMPORT, { importVolunteers: { teamId, dryRun } }, { importVolunteers: file }, token);
+}
+
+describe("importing volunteers", () => {
+  const rows = Array.from({ length: 40 }, (_, i) => good(i));
+  const broken = rows.map((r) => [...r]);
+  broken[4]![1] = "1570000"; // row 6: too short
+  broken[9]![1] = rows[2]![1]!; // row 11: same phone as row 4
+  broken[14]![2] = rows[14]![2]!.slice(0, 17) + (rows[14]![2]!.endsWith("0") ? "1" : "0"); // row 16: check digit
+  broken[19]![3] = "不存在的小队"; // row 21
+  broken[24]![4] = "飞行"; // row 26
+  broken[29]![1] = "13800000150"; // row 31: already in this team
+
+  it("previews every bad row with its row number, column and a Chinese reason, and saves nothing", async () => {
+    const before = await prisma.enrollment.count();
+    const r = await upload(broken, true);
+    expect(r.errors).toBeUndefined();
+    const report = r.data!.importVolunteers.report;
+    expect(report).toMatchObject({ rowsRead: 40, rowsToCreate: 34, errorCount: 6, committed: false, created: 0, codesFile: null });
+    expect(report.errors).toEqual([
+      { row: 6, column: "手机号", message: "手机号格式不正确（应为11位手机号）" },
+      { row: 11, column: "手机号", message: "与第4行手机号重复" },
+      { row: 16, column: "身份证号", message: "身份证号校验位不正确" },
+      { row: 21, column: "小队", message: "本队没有“不存在的小队”小队" },
+      { row: 26, column: "特长", message: "未知特长“飞行”" },
+      { row: 31, column: "手机号", message: "已是本队队员" },
+    ]);
+    expect(await prisma.enrollment.count()).toBe(before);
+  });
+
+  it("answers in English when asked", async () => {
+    const file = { name: "a.csv", content: csv([["张三", "123", "", "", "", ""]]) };
+    const r = await gqlWithFiles(app, IMPORT, { importVolunteers: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { importVolunteers: file }, t.officer, { "accept-language": "en" });
+    expect(r.data!.importVolunteers.report.errors).toEqual([{ row: 2, column: "Phone", message: "Not an 11-digit mainland mobile number" }]);
+  });
+
+  it("commits nothing when a row is bad (all or nothing)", async () => {
+    const before = await prisma.enrollment.count();
+    const r = await upload(broken, false);
+    expect(r.data!.importVolunteers.userErrors).toEqual([{ code: "VALIDATION", message: "表格有6处错误，未导入任何人", field: ["input", "file"] }]);
+    expect(r.data!.importVolunteers.report).toMatchObject({ committed: false, created: 0, errorCount: 6, codesFile: null });
+    expect(await prisma.enrollment.count()).toBe(before);
+  });
+
+  it("refuses a sheet without the required columns, and a file that is not a sheet", async () => {
+    const noPhone = await gqlWithFiles(app, IMPORT, { importVolunteers: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { importVolunteers: { name: "a.csv", content: "姓名,小队\r\n张三,警民夜巡" } }, t.officer);
+    expect(noPhone.data!.importVolunteers.report.errors).toEqual([{ row: 1, column: "手机号", message: "缺少“手机号”列" }]);
+    const junk = await gqlWithFiles(app, IMPORT, { importVolunteers: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { importVolunteers: { name: "a.xlsx", content: new Uint8Array([0x50, 0x4b, 3, 4, 1, 2, 3]) } }, t.officer);
+    expect(junk.data!.importVolunteers.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "file"] });
+  });
+
+  it("is for the station's officers only: another station's officer gets NOT_FOUND, a leader or a volunteer FORBIDDEN", async () => {
+    const before = await prisma.enrollment.count();
+    const other = await upload(rows, false, t.otherOfficer);
+    expect(other.data!.importVolunteers.userErrors[0].code).toBe("NOT_FOUND");
+    for (const token of [t.leader, t.volunteer]) {
+      const r = await upload(rows, false, token);
+      expect(r.data!.importVolunteers.userErrors[0].code).toBe("FORBIDDEN");
+    }
+    const anonymous = await upload(rows, true, null as unknown as string);
+    expect(anonymous.data!.importVolunteers.userErrors[0].code).toBe("UNAUTHENTICATED");
+    expect(await prisma.enrollment.count()).toBe(before);
+  });
+
+  it("imports the fixed .xlsx: registrations with one-time codes handed out once, audited; a code activates a member", async () => {
+    const fixed = rows.map((r) => [...r]);
+    fixed[39] = ["外所义警", "13900000001", "", "", "", ""]; // a volunteer of 长庆: not revealed, not attached
+    const r = await upload(fixed, false, t.officer, true);
+    expect(r.data!.importVolunteers.userErrors).toEqual([]);
+    const report = r.data!.importVolunteers.report;
+    expect(report).toMatchObject({ rowsRead: 40, rowsToCreate: 40, errorCount: 0, committed: true, created: 40 });
+    const sheet = await readSheet(Buffer.from(report.codesFile.base64, "base64"), { maxRows: 100 });
+    expect(sheet.header).toEqual(["行号", "姓名", "显示名", "手机号", "激活码", "有效期至", "队伍"]);
+    expect(sheet.rows).toHaveLength(40);
+    const codes = new Map(sheet.rows.map((x) => [x.cells[3], x.cells[4]]));
+    expect(await prisma.enrollment.count({ where: { teamId: demo.haolinshe.id, phone: { startsWith: "157000000" } } })).toBe(39);
+    const stranger = await prisma.volunteer.findFirstOrThrow({ where: { phone: "13900000001" }, include: { teams: true } });
+    expect(stranger.teams.map((m) => m.teamId)).not.toContain(demo.haolinshe.id);
+
+    const audit = await prisma.auditEntry.findFirstOrThrow({ where: { action: "volunteer.import", targetId: demo.haolinshe.id } });
+    expect(audit.summary).toBe("导入40人到「好邻舍义警」，待本人激活");
+    expect(audit.summary).not.toMatch(/1[3-9]\d{9}/);
+
+    const phone = rows[0]![1]!;
+    const act = await gql(app, ACTIVATE, { input: { phone, code: codes.get(phone), password: "import-pass-1", acceptTerms: true } });
+    expect(act.data!.activateAccount.userErrors).toEqual([]);
+    const v = await prisma.volunteer.findFirstOrThrow({ where: { phone }, include: { teams: true, squads: { include: { squad: true } } } });
+    expect(v.teams.map((m) => [m.teamId, m.status])).toEqual([[demo.haolinshe.id, "ACTIVE"]]);
+    expect(v.squads.map((s) => s.squad.name)).toEqual(["警民夜巡"]);
+    expect(v.specialties.sort()).toEqual(["ANTI_FRAUD", "NIGHT_PATROL"]);
+    expect(idNumberValid(v.idNumber!)).toBe(true);
+
+    const again = await upload(fixed.slice(0, 3), true);
+    expect(again.data!.importVolunteers.report.errors.map((e: { message: string }) => e.message)).toEqual(["已是本队队员", "该手机号已登记，正等待本人激活", "该手机号已登记，正等待本人激活"]);
+  });
+});

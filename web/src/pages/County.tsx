@@ -1,0 +1,160 @@
+// 市县局 (platform and region admins): regions, their stations, communities and grids with patrol
+// plans (巡防方案), and appointing region admins and officers by phone. A new account's activation code
+// is shown once, to hand to the person.
+import { createQuery } from "@urql/solid";
+import { createSignal, For, Show } from "solid-js";
+import { Field, Form, FormErrors, Submit } from "../components/Field";
+import { QueryView } from "../components/QueryView";
+import { CountyDocument, CountyStationDocument, CreateCommunityDocument, CreateGridDocument, CreateRegionDocument, CreateStationDocument, GrantRoleDocument, type CountyQuery, type CountyStationQuery } from "../gql/graphql";
+import { createFormState } from "../lib/form";
+import { tr } from "../lib/i18n";
+import { createAction } from "../lib/mutation";
+import { useSession } from "../lib/session";
+
+type Region = NonNullable<CountyQuery["regions"]>["edges"][number]["node"];
+type Station = Region["stations"]["edges"][number]["node"];
+type StationDetail = Extract<NonNullable<CountyStationQuery["node"]>, { __typename: "Station" }>;
+
+/** The activation code of a new account, shown once. */
+function Issued(props: { issued: { name: string; code: string } | null }) {
+  return (
+    <Show when={props.issued}>
+      {(i) => (
+        <div class="notice" role="status">
+          {tr(`${i().name} 的激活码（仅显示一次，请交给本人在“激活账号”页使用）：`, `Activation code for ${i().name} (shown once): `)}
+          <strong data-testid="activation-code">{i().code}</strong>
+        </div>
+      )}
+    </Show>
+  );
+}
+
+function Grant(props: { role: "REGION_ADMIN" | "OFFICER"; regionId?: string; stationId?: string; title: string; onChange: () => void }) {
+  const [p, setP] = createSignal({ phone: "", displayName: "" });
+  const [issued, setIssued] = createSignal<{ name: string; code: string } | null>(null);
+  const form = createFormState();
+  const grant = createAction(GrantRoleDocument, {
+    pick: (d) => d.grantRole, form, success: tr("已任命", "Appointed"),
+    onSuccess: (r) => (setIssued(r.activationCode && r.assignment ? { name: r.assignment.displayName, code: r.activationCode } : null), setP({ phone: "", displayName: "" }), props.onChange()),
+  });
+  return (
+    <Form form={form} class="plain-form" label={props.title} onSubmit={() => grant.run({ input: { role: props.role, regionId: props.regionId ?? null, stationId: props.stationId ?? null, phone: p().phone.trim(), displayName: p().displayName.trim() } })}>
+      <h4>{props.title}</h4>
+      <div class="grid2">
+        <Field name="phone" label={tr("手机号", "Phone")} required>{(a) => <input {...a} type="tel" inputmode="numeric" value={p().phone} onInput={(e) => setP({ ...p(), phone: e.currentTarget.value })} />}</Field>
+        <Field name="displayName" label={tr("姓名", "Name")} required>{(a) => <input {...a} value={p().displayName} onInput={(e) => setP({ ...p(), displayName: e.currentTarget.value })} />}</Field>
+      </div>
+      <FormErrors />
+      <Submit pending={grant.pending()} class="">{tr("任命", "Appoint")}</Submit>
+      <Issued issued={issued()} />
+    </Form>
+  );
+}
+
+function StationCard(props: { station: Station; onChange: () => void }) {
+  const [detail, refetchDetail] = createQuery({ query: CountyStationDocument, variables: () => ({ stationId: props.station.id }), requestPolicy: "cache-and-network" });
+  const station = (): StationDetail | null => (detail.data?.node?.__typename === "Station" ? detail.data.node : null);
+  const changed = () => (refetchDetail({ requestPolicy: "network-only" }), props.onChange());
+  const [community, setCommunity] = createSignal("");
+  const [g, setG] = createSignal({ communityId: "", name: "", patrolPlan: "", radiusMeters: "300" });
+  const cForm = createFormState();
+  const gForm = createFormState();
+  const createCommunity = createAction(CreateCommunityDocument, { pick: (d) => d.createCommunity, form: cForm, success: tr("社区已添加", "Community added"), onSuccess: () => (setCommunity(""), changed()) });
+  const createGrid = createAction(CreateGridDocument, { pick: (d) => d.createGrid, form: gForm, success: tr("网格已添加", "Grid added"), onSuccess: () => (setG({ ...g(), name: "", patrolPlan: "" }), changed()) });
+  const communities = () => station()?.communities.edges.map((e) => e.node) ?? [];
+  const gridsOf = (communityId: string) => (station()?.grids.edges ?? []).filter((e) => e.node.community.id === communityId);
+  const communityId = () => g().communityId || communities()[0]?.id || "";
+  return (
+    <article class="card" data-testid="station">
+      <h3>{props.station.name}</h3>
+      <p class="muted">{tr("民警：", "Officers: ")}{(station()?.officers?.edges ?? []).map((e) => `${e.node.displayName}${e.node.activated ? "" : tr("（待激活）", " (not activated)")}`).join("、") || "—"}</p>
+      <ul class="plain-list">
+        <For each={communities()}>
+          {(c) => (
+            <li>
+              <strong>{c.name}</strong>
+              <ul>
+                <For each={gridsOf(c.id)}>{(e) => <li><span data-testid="grid-name">{e.node.name}</span><Show when={e.node.patrolPlan}> · <span class="muted">{e.node.patrolPlan}</span></Show></li>}</For>
+              </ul>
+            </li>
+          )}
+        </For>
+      </ul>
+      <Form form={cForm} class="plain-form" label={tr(`为${props.station.name}添加社区`, `Add a community to ${props.station.name}`)} onSubmit={() => createCommunity.run({ input: { stationId: props.station.id, name: community().trim() } })}>
+        <Field name="name" label={tr("新社区", "New community")} required>{(a) => <input {...a} value={community()} onInput={(e) => setCommunity(e.currentTarget.value)} />}</Field>
+        <FormErrors />
+        <Submit pending={createCommunity.pending()} class="">{tr("添加社区", "Add community")}</Submit>
+      </Form>
+      <Show when={communities().length}>
+        <Form form={gForm} class="plain-form" label={tr(`为${props.station.name}添加网格`, `Add a grid to ${props.station.name}`)}
+          onSubmit={() => createGrid.run({ input: { communityId: communityId(), name: g().name.trim(), patrolPlan: g().patrolPlan.trim() || null, radiusMeters: Number(g().radiusMeters) || null } })}>
+          <div class="grid2">
+            <Field name="communityId" label={tr("社区", "Community")}>{(a) => <select {...a} value={communityId()} onChange={(e) => setG({ ...g(), communityId: e.currentTarget.value })}><For each={communities()}>{(c) => <option value={c.id}>{c.name}</option>}</For></select>}</Field>
+            <Field name="name" label={tr("新网格", "New grid")} required>{(a) => <input {...a} value={g().name} onInput={(e) => setG({ ...g(), name: e.currentTarget.value })} />}</Field>
+            <Field name="radiusMeters" label={tr("半径（米）", "Radius (m)")}>{(a) => <input {...a} type="number" min="10" value={g().radiusMeters} onInput={(e) => setG({ ...g(), radiusMeters: e.currentTarget.value })} />}</Field>
+            <Field name="patrolPlan" label={tr("巡防方案", "Patrol plan")}>{(a) => <textarea {...a} rows="2" value={g().patrolPlan} onInput={(e) => setG({ ...g(), patrolPlan: e.currentTarget.value })} />}</Field>
+          </div>
+          <FormErrors />
+          <Submit pending={createGrid.pending()} class="">{tr("添加网格", "Add grid")}</Submit>
+        </Form>
+      </Show>
+      <Grant role="OFFICER" stationId={props.station.id} title={tr(`任命${props.station.name}民警`, `Appoint an officer of ${props.station.name}`)} onChange={changed} />
+    </article>
+  );
+}
+
+function RegionCard(props: { region: Region; onChange: () => void }) {
+  const [p, setP] = createSignal({ name: "", district: "", address: "" });
+  const form = createFormState();
+  const create = createAction(CreateStationDocument, { pick: (d) => d.createStation, form, success: tr("派出所已创建", "Station created"), onSuccess: () => (setP({ name: "", district: p().district, address: "" }), props.onChange()) });
+  return (
+    <section class="card" aria-label={props.region.name}>
+      <h2>{props.region.name}</h2>
+      <p class="muted">{tr("区域管理员：", "Region admins: ")}{props.region.admins.edges.map((e) => e.node.displayName).join("、") || "—"}</p>
+      <Show when={props.region.viewerCanGrantAdmin}>
+        <Grant role="REGION_ADMIN" regionId={props.region.id} title={tr("任命区域管理员", "Appoint a region admin")} onChange={props.onChange} />
+      </Show>
+      <Show when={props.region.viewerCanCreateStation}>
+        <Form form={form} class="plain-form" label={tr("新建派出所", "New station")} onSubmit={() => create.run({ input: { regionId: props.region.id, name: p().name.trim(), city: props.region.city, district: p().district.trim(), address: p().address.trim() || null } })}>
+          <h3>{tr("新建派出所", "New station")}</h3>
+          <div class="grid2">
+            <Field name="name" label={tr("派出所名称", "Station name")} required>{(a) => <input {...a} value={p().name} onInput={(e) => setP({ ...p(), name: e.currentTarget.value })} />}</Field>
+            <Field name="district" label={tr("区县", "District")} required>{(a) => <input {...a} value={p().district} onInput={(e) => setP({ ...p(), district: e.currentTarget.value })} />}</Field>
+            <Field name="address" label={tr("地址", "Address")}>{(a) => <input {...a} value={p().address} onInput={(e) => setP({ ...p(), address: e.currentTarget.value })} />}</Field>
+          </div>
+          <FormErrors />
+          <Submit pending={create.pending()} class="">{tr("创建派出所", "Create station")}</Submit>
+        </Form>
+      </Show>
+      <For each={props.region.stations.edges}>{(e) => <StationCard station={e.node} onChange={props.onChange} />}</For>
+    </section>
+  );
+}
+
+export default function County() {
+  const s = useSession();
+  const [county, refetch] = createQuery({ query: CountyDocument, requestPolicy: "cache-and-network" });
+  const again = () => refetch({ requestPolicy: "network-only" });
+  const [p, setP] = createSignal({ name: "", city: "" });
+  const form = createFormState();
+  const createRegion = createAction(CreateRegionDocument, { pick: (d) => d.createRegion, form, success: tr("区域已创建", "Region created"), onSuccess: () => (setP({ name: "", city: "" }), again()) });
+  return (
+    <>
+      <h1>{tr("区域与派出所", "Regions and stations")}</h1>
+      <Show when={s.has("ADMIN")}>
+        <Form form={form} label={tr("新建区域", "New region")} onSubmit={() => createRegion.run({ input: { name: p().name.trim(), city: p().city.trim() || null } })}>
+          <h2>{tr("新建区域（市县公安局）", "New region (county or city bureau)")}</h2>
+          <div class="grid2">
+            <Field name="name" label={tr("名称", "Name")} required>{(a) => <input {...a} placeholder="诸暨市公安局" value={p().name} onInput={(e) => setP({ ...p(), name: e.currentTarget.value })} />}</Field>
+            <Field name="city" label={tr("城市", "City")}>{(a) => <input {...a} placeholder="绍兴市" value={p().city} onInput={(e) => setP({ ...p(), city: e.currentTarget.value })} />}</Field>
+          </div>
+          <FormErrors />
+          <Submit pending={createRegion.pending()}>{tr("创建区域", "Create region")}</Submit>
+        </Form>
+      </Show>
+      <QueryView query={county} select={(d) => d.regions?.edges.map((e) => e.node)} retry={again} isEmpty={(r) => r.length === 0} empty={<p class="muted">{tr("还没有区域", "No regions yet")}</p>}>
+        {(regions) => <For each={regions()}>{(r) => <RegionCard region={r} onChange={again} />}</For>}
+      </QueryView>
+    </>
+  );
+}
