@@ -1,49 +1,30 @@
 // 账号与安全 (/account) on a phone, through the forms as a person would: accept a station's
 // registration, change the password (other sessions end), sign in with the new one, sign out everywhere.
 import type { Page } from "playwright-core";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
-import { gql, signIn, startApp } from "../support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
-import { context, launch, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+import { gql, signIn } from "../support/client.js";
+import { DEMO_PHONES, gid } from "../support/fixtures.js";
+import { context, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs, demoBrowserApp, settle } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
-
-beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const env = demoBrowserApp();
 
 const VOLUNTEER = "13800000130";
 const path = (page: Page) => new URL(page.url()).pathname;
 const VIEWER = `{ viewer { accountId } }`;
 
-async function settle(page: Page) {
-  await page.locator("h1").first().waitFor();
-  await page.waitForLoadState("networkidle");
-  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
-}
 
 describe("a volunteer's bulletins", () => {
   it("opens the station's bulletins and one bulletin without an access error (no officer-only fields asked)", async () => {
-    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const officer = await signIn(env.app, DEMO_PHONES.fushanOfficer);
     const published = await gql(
-      app,
+      env.app,
       `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id } userErrors { code message } } }`,
-      { input: { stationId: gid("Station", demo.fushan.id), title: "夜间巡防注意安全", body: "雨天路滑，请结伴巡逻。", category: "FRAUD_WARNING", public: false, audience: { teamIds: [gid("Team", demo.haolinshe.id)] } } },
+      { input: { stationId: gid("Station", env.demo.fushan.id), title: "夜间巡防注意安全", body: "雨天路滑，请结伴巡逻。", category: "FRAUD_WARNING", public: false, audience: { teamIds: [gid("Team", env.demo.haolinshe.id)] } } },
       officer,
     );
     expect(published.data!.publishBulletin.userErrors).toEqual([]);
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, "13800000131");
     await page.goto("/bulletins");
@@ -61,13 +42,13 @@ describe("a volunteer's bulletins", () => {
 describe("账号与安全", () => {
   it("a volunteer accepts a registration, changes the password, signs in with it and signs out everywhere", async () => {
     // 长庆 registers this 府山 volunteer's phone: they see it waiting on /account.
-    const officer = await signIn(app, DEMO_PHONES.changqingOfficer);
-    const reg = await gql(app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { userErrors { code message } } }`, { input: { teamId: gid("Team", demo.committee.id), name: "测试登记", displayName: "小周", phone: VOLUNTEER } }, officer);
+    const officer = await signIn(env.app, DEMO_PHONES.changqingOfficer);
+    const reg = await gql(env.app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { userErrors { code message } } }`, { input: { teamId: gid("Team", env.demo.committee.id), name: "测试登记", displayName: "小周", phone: VOLUNTEER } }, officer);
     expect(reg.data!.registerVolunteer.userErrors).toEqual([]);
     // A second session elsewhere (another phone): it ends when the password changes.
-    const elsewhere = await signIn(app, VOLUNTEER);
+    const elsewhere = await signIn(env.app, VOLUNTEER);
 
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     // The login form takes the phone as people paste it.
     await signInAs(page, `+86 ${VOLUNTEER.slice(0, 3)} ${VOLUNTEER.slice(3, 7)}-${VOLUNTEER.slice(7)}`);
@@ -88,7 +69,7 @@ describe("账号与安全", () => {
     await pending.getByRole("button", { name: "接受" }).click();
     await page.getByText("没有待确认的登记").waitFor();
     const volunteer = await prisma.volunteer.findUniqueOrThrow({ where: { phone: VOLUNTEER }, include: { teams: true } });
-    expect(volunteer.teams.map((m) => m.teamId)).toContain(demo.committee.id);
+    expect(volunteer.teams.map((m) => m.teamId)).toContain(env.demo.committee.id);
     // Now of two stations: the header gets a station picker, and still fits a narrow phone.
     await page.locator("header select#station").waitFor();
     await page.setViewportSize(NARROW);
@@ -118,7 +99,7 @@ describe("账号与安全", () => {
     await page.getByTestId("password-changed").waitFor();
     expect(await page.getByTestId("password-changed").innerText()).toContain("已退出其他设备上的 1 个登录");
     // The other session is over; this one goes on.
-    expect((await gql(app, VIEWER, {}, elsewhere)).data?.viewer ?? null).toBeNull();
+    expect((await gql(env.app, VIEWER, {}, elsewhere)).data?.viewer ?? null).toBeNull();
     await page.reload();
     await settle(page);
     expect(path(page)).toBe("/account");
@@ -128,7 +109,7 @@ describe("账号与安全", () => {
     await page.waitForURL((u) => u.pathname === "/login");
     await signInAs(page, VOLUNTEER, "linshe-new-2026");
     expect(path(page)).not.toBe("/login");
-    const other = await signIn(app, VOLUNTEER, "linshe-new-2026");
+    const other = await signIn(env.app, VOLUNTEER, "linshe-new-2026");
 
     // Sign out everywhere, after a confirmation.
     await page.goto("/account");
@@ -140,7 +121,7 @@ describe("账号与安全", () => {
     await shoot(page, "account-sign-out-everywhere");
     await dialog.getByRole("button", { name: "全部退出" }).click();
     await page.waitForURL((u) => u.pathname === "/login");
-    expect((await gql(app, VIEWER, {}, other)).data?.viewer ?? null).toBeNull();
+    expect((await gql(env.app, VIEWER, {}, other)).data?.viewer ?? null).toBeNull();
     // The old password no longer works; the new one does.
     await page.getByLabel("手机号").fill(VOLUNTEER);
     await page.getByLabel("密码").fill("linshe-demo");

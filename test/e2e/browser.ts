@@ -3,6 +3,10 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import type { App } from "../../api/src/app.js";
+import { startApp } from "../support/client.js";
+import { seedDemoData } from "../support/fixtures.js";
 
 export const SHOTS = path.resolve(import.meta.dirname, "screenshots");
 /** A common phone: where volunteers, leaders and partners use the app (and axe runs). */
@@ -67,4 +71,29 @@ export async function sidewaysOverflow(page: Page): Promise<number> {
 export async function setLanguage(page: Page, lang: "zh" | "en") {
   const button = page.getByRole("button", { name: lang === "en" ? "English" : "中文" });
   if (await button.count()) await button.first().click();
+}
+
+/**
+ * The demo data, the API serving the built web app, and Chromium: set up before a file's tests and
+ * torn down after them. Read the fields inside tests (they are filled in beforeAll).
+ */
+export function demoBrowserApp() {
+  const env = {} as { app: App; browser: Browser; demo: Awaited<ReturnType<typeof seedDemoData>> };
+  beforeAll(async () => {
+    env.demo = await seedDemoData();
+    env.app = await startApp();
+    env.browser = await launch();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.app?.stop();
+  });
+  return env;
+}
+
+/** Until the page has its heading, the network is idle and no loading placeholder is left. */
+export async function settle(page: Page) {
+  await page.locator("h1").first().waitFor();
+  await page.waitForLoadState("networkidle");
+  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
 }

@@ -6,39 +6,20 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { config } from "../../api/src/config.js";
 import { prisma } from "../../api/src/db.js";
 import { exifOf, jpegWithGps } from "../support/casework.js";
-import { startApp } from "../support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
-import { context, DESKTOP, launch, NARROW, PHONE, seriousViolations, setLanguage, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+import { DEMO_PHONES, gid } from "../support/fixtures.js";
+import { context, DESKTOP, NARROW, PHONE, seriousViolations, setLanguage, shoot, sidewaysOverflow, signInAs, demoBrowserApp, settle } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
-
-beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const env = demoBrowserApp();
 
 const VOLUNTEER = "13800000180";
 const OFFICER = DEMO_PHONES.fushanOfficer;
 const HERE = { latitude: 30.0021, longitude: 120.5783 };
 
-async function settle(page: Page) {
-  await page.locator("h1").first().waitFor();
-  await page.waitForLoadState("networkidle");
-  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
-}
 
 /** axe on the page as it is now; the violations with where they were found. */
 async function axe(page: Page, where: string, found: string[]) {
@@ -48,7 +29,7 @@ async function axe(page: Page, where: string, found: string[]) {
 describe("a finding, from the street to its outcome", () => {
   it("a volunteer reports with two photos on a phone, the officer assigns and resolves it, the volunteer sees the outcome", async () => {
     const found: string[] = [];
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     await ctx.grantPermissions(["geolocation"]);
     await ctx.setGeolocation(HERE);
     const page = await ctx.newPage();
@@ -99,13 +80,13 @@ describe("a finding, from the street to its outcome", () => {
 
     // Stored: the place, the position, the volunteer, two photos without EXIF or GPS.
     const report = await prisma.patrolReport.findFirstOrThrow({ where: { description }, include: { photos: { orderBy: { position: "asc" } } } });
-    expect(report).toMatchObject({ stationId: demo.fushan.id, category: "FIRE_HAZARD", place: "府山社区5幢地下车库", status: "NEW" });
+    expect(report).toMatchObject({ stationId: env.demo.fushan.id, category: "FIRE_HAZARD", place: "府山社区5幢地下车库", status: "NEW" });
     expect(report.latitude).toBeCloseTo(HERE.latitude, 4);
     expect(report.photos).toHaveLength(2);
     for (const p of report.photos) expect(await exifOf(await readFile(path.join(config.uploadDir, p.key)))).toEqual({ exif: false, gps: false, make: false });
 
     // The officer (desktop) finds it in the queue, assigns it to the team with a due date, resolves it.
-    const octx = await context(browser, app.url, DESKTOP);
+    const octx = await context(env.browser, env.app.url, DESKTOP);
     const officer = await octx.newPage();
     await signInAs(officer, OFFICER);
     await officer.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "案件" }).click();
@@ -157,7 +138,7 @@ describe("a finding, from the street to its outcome", () => {
 describe("holiday home-watch", () => {
   it("a resident asks without an account, the officer approves, shifts appear, the resident sees it by the code", async () => {
     const found: string[] = [];
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await page.goto("/home-watch");
     await settle(page);
@@ -184,7 +165,7 @@ describe("holiday home-watch", () => {
     await axe(page, "public /home-watch/status", found);
 
     // The officer approves: every day, for the suggested team.
-    const octx = await context(browser, app.url, PHONE);
+    const octx = await context(env.browser, env.app.url, PHONE);
     const officer = await octx.newPage();
     await signInAs(officer, OFFICER);
     await officer.goto("/cases/homewatch");
@@ -217,7 +198,7 @@ describe("holiday home-watch", () => {
 describe("警民联调", () => {
   it("the officer opens a case with two parties and a mediator, records a session, settles it, and the rate changes", async () => {
     const found: string[] = [];
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, OFFICER);
     await page.goto("/cases/mediation");
@@ -270,7 +251,7 @@ describe("警民联调", () => {
 
 describe("every casework page", () => {
   it("never scrolls sideways at 360 px, in Chinese and in English", async () => {
-    const caseRow = await prisma.mediationCase.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { openedAt: "asc" } });
+    const caseRow = await prisma.mediationCase.findFirstOrThrow({ where: { stationId: env.demo.fushan.id }, orderBy: { openedAt: "asc" } });
     const who = [
       { phone: VOLUNTEER, role: "volunteer", paths: ["/report"] },
       { phone: OFFICER, role: "officer", paths: ["/cases/findings", "/cases/mediation", `/cases/mediation/${encodeURIComponent(gid("MediationCase", caseRow.id))}`, "/cases/homewatch"] },
@@ -280,7 +261,7 @@ describe("every casework page", () => {
     const found: string[] = [];
     for (const lang of ["zh", "en"] as const) {
       for (const w of who) {
-        const ctx = await context(browser, app.url, NARROW);
+        const ctx = await context(env.browser, env.app.url, NARROW);
         const page = await ctx.newPage();
         if (w.phone) await signInAs(page, w.phone);
         else await page.goto("/home-watch");

@@ -2,13 +2,13 @@
 // axe, screenshots, the charts' code loaded only on /stats, and an .xlsx export that names the station
 // and the period.
 import ExcelJS from "exceljs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../api/src/app.js";
 import { prisma } from "../../api/src/db.js";
 import { startApp } from "../support/client.js";
 import { DEMO_PHONES, seedDemoData } from "../support/fixtures.js";
-import { context, DESKTOP, launch, PHONE, SCREEN, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+import { context, DESKTOP, launch, PHONE, SCREEN, seriousViolations, shoot, sidewaysOverflow, signInAs, settle } from "./browser.js";
 
 let app: App;
 let browser: Browser;
@@ -50,11 +50,6 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function settle(page: Page) {
-  await page.locator("h1").first().waitFor();
-  await page.waitForLoadState("networkidle");
-  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
-}
 
 describe("the command view", () => {
   it("shows per grid expected, checked in and missing, a map, and a wall layout; loads no chart code", async () => {

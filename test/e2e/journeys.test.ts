@@ -1,36 +1,17 @@
 // Journeys as a first-time user tries them: sign-in for every role, role tabs, an expired session,
 // accessibility (axe) and sideways scrolling on every page, "busy" and network failures, the street screen.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
-import { startApp } from "../support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
-import { context, launch, NARROW, PHONE, SCREEN, seriousViolations, setLanguage, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+import { DEMO_PHONES, gid } from "../support/fixtures.js";
+import { context, NARROW, PHONE, SCREEN, seriousViolations, setLanguage, shoot, sidewaysOverflow, signInAs, demoBrowserApp, settle } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
-
-beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const env = demoBrowserApp();
 
 const VOLUNTEER = "13800000180";
 const path = (page: Page) => new URL(page.url()).pathname;
 const tabs = async (page: Page) => (await page.getByRole("navigation", { name: "主导航" }).getByRole("link").allInnerTexts()).map((t) => t.trim());
 
-async function settle(page: Page) {
-  await page.locator("h1").first().waitFor();
-  await page.waitForLoadState("networkidle");
-  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
-}
 
 describe("signing in", () => {
   it("lands every role on its home page the first time, through the form", async () => {
@@ -41,7 +22,7 @@ describe("signing in", () => {
       [DEMO_PHONES.partnerAdmin, "/partners"],
     ];
     for (const [phone, home] of homes) {
-      const ctx = await context(browser, app.url, PHONE);
+      const ctx = await context(env.browser, env.app.url, PHONE);
       const page = await ctx.newPage();
       await signInAs(page, phone);
       expect(path(page), phone).toBe(home);
@@ -53,7 +34,7 @@ describe("signing in", () => {
   });
 
   it("returns to the page that was asked for", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await page.goto("/points");
     await page.waitForURL((u) => u.pathname === "/login");
@@ -67,7 +48,7 @@ describe("signing in", () => {
   });
 
   it("explains a wrong password in Chinese and stays on the form", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await page.goto("/login");
     await page.getByLabel("手机号").fill(VOLUNTEER);
@@ -80,7 +61,7 @@ describe("signing in", () => {
   });
 
   it("an expired token is cleared, said so, and the page asked for comes back after signing in", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     // The one test that puts a token in place: an invalid one, as an expired session leaves behind.
     await ctx.addInitScript(() => {
       if (!sessionStorage.getItem("seeded")) {
@@ -105,7 +86,7 @@ describe("signing in", () => {
 
 describe("navigation by role", () => {
   it("shows only the tabs each role can use, and a page it cannot use sends it home", async () => {
-    const ctx = await context(browser, app.url, NARROW);
+    const ctx = await context(env.browser, env.app.url, NARROW);
     const page = await ctx.newPage();
     await signInAs(page, VOLUNTEER);
     expect(await tabs(page)).toEqual(["班次", "我的班次", "积分", "上报", "表扬榜", "账号"]);
@@ -118,7 +99,7 @@ describe("navigation by role", () => {
     await page.waitForURL((u) => u.pathname === "/shifts");
     await ctx.close();
 
-    const officerCtx = await context(browser, app.url, NARROW);
+    const officerCtx = await context(env.browser, env.app.url, NARROW);
     const officer = await officerCtx.newPage();
     await signInAs(officer, DEMO_PHONES.fushanOfficer);
     const officerTabs = await tabs(officer);
@@ -133,13 +114,13 @@ describe("navigation by role", () => {
 
 /** Every page each role uses, with the account that uses it. */
 async function pagesOf() {
-  const shift = await prisma.shift.findFirstOrThrow({ where: { teamId: demo.haolinshe.id, status: "OPEN" }, orderBy: { startsAt: "asc" } });
+  const shift = await prisma.shift.findFirstOrThrow({ where: { teamId: env.demo.haolinshe.id, status: "OPEN" }, orderBy: { startsAt: "asc" } });
   return [
     { phone: VOLUNTEER, role: "volunteer", paths: ["/shifts", "/my", "/points", "/board"] },
     { phone: DEMO_PHONES.haolinsheLeader, role: "leader", paths: ["/lead", "/watch", "/members", `/shifts/${encodeURIComponent(gid("Shift", shift.id))}`] },
     { phone: DEMO_PHONES.fushanOfficer, role: "officer", paths: ["/watch", "/shifts", "/members", "/review", "/teams", "/partners"] },
     { phone: DEMO_PHONES.partnerAdmin, role: "partner", paths: ["/partners"] },
-    { phone: null, role: "public", paths: ["/login", `/board/${encodeURIComponent(gid("Station", demo.fushan.id))}`] },
+    { phone: null, role: "public", paths: ["/login", `/board/${encodeURIComponent(gid("Station", env.demo.fushan.id))}`] },
   ];
 }
 
@@ -147,7 +128,7 @@ describe("every page", () => {
   it("has no serious or critical axe violations at phone size, and keeps the screenshots", async () => {
     const found: string[] = [];
     for (const who of await pagesOf()) {
-      const ctx = await context(browser, app.url, PHONE);
+      const ctx = await context(env.browser, env.app.url, PHONE);
       const page = await ctx.newPage();
       if (who.phone) await signInAs(page, who.phone);
       for (const p of who.paths) {
@@ -165,7 +146,7 @@ describe("every page", () => {
     const wide: string[] = [];
     for (const lang of ["zh", "en"] as const) {
       for (const who of await pagesOf()) {
-        const ctx = await context(browser, app.url, NARROW);
+        const ctx = await context(env.browser, env.app.url, NARROW);
         const page = await ctx.newPage();
         if (who.phone) await signInAs(page, who.phone);
         else await page.goto("/login");
@@ -184,7 +165,7 @@ describe("every page", () => {
   }, 400_000);
 
   it("shows times in Asia/Shanghai as 2026年11月27日 13:00, and leaderboard ranks once", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, VOLUNTEER);
     await page.getByTestId("shift-card").first().waitFor();
@@ -199,7 +180,7 @@ describe("every page", () => {
   });
 
   it("touch-size checkboxes: a 24 px box in a 44 px target", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, VOLUNTEER);
     await page.goto("/points");
@@ -218,7 +199,7 @@ describe("every page", () => {
 
 describe("when the API is busy or unreachable", () => {
   it("a busy answer shows the banner and the query retries by itself; a mutation is not retried", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, VOLUNTEER);
     let busyAnswers = 0;
@@ -256,7 +237,7 @@ describe("when the API is busy or unreachable", () => {
   });
 
   it("a network failure shows an error with a retry, never 加载中… forever", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, VOLUNTEER);
     await page.route("**/graphql", (route) => ((route.request().postData() ?? "").includes('"MyShifts"') ? route.abort("internetdisconnected") : route.fallback()));
@@ -272,7 +253,7 @@ describe("when the API is busy or unreachable", () => {
   });
 
   it("sends the UI language with every request", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     const langs: string[] = [];
     page.on("request", (r) => {
@@ -292,10 +273,10 @@ describe("when the API is busy or unreachable", () => {
 
 describe("the street screen", () => {
   it("reads from 5 m at 1920×1080: station name, type ≥ 40 px, edition headings, each entry once, pages on a timer", async () => {
-    const ctx = await context(browser, app.url, SCREEN);
+    const ctx = await context(env.browser, env.app.url, SCREEN);
     const page = await ctx.newPage();
     await page.clock.install();
-    await page.goto(`/board/${encodeURIComponent(gid("Station", demo.fushan.id))}?screen=1`);
+    await page.goto(`/board/${encodeURIComponent(gid("Station", env.demo.fushan.id))}?screen=1`);
     await page.getByTestId("screen-station").getByText("府山派出所").waitFor();
     await page.getByTestId("screen-edition").waitFor();
     // No text smaller than 40 px, and nothing beyond the screen.
