@@ -3,6 +3,7 @@
 // mediation cases and their rates; the public home-watch request through visits to erasure.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
@@ -599,5 +600,157 @@ describe("holiday home-watch: 长假照看", () => {
     expect(status).toMatchObject({ status: "APPROVED", erased: true, visits: [{ result: "ALL_FINE" }] });
     // Logging on an erased request is refused.
     expect((await gql(app, LOG, { input: { shiftId: shift.id, result: "ALL_FINE" } }, tok(CHANGQING_VOLUNTEER))).data!.logHomeWatchVisit.userErrors[0].code).toBe("CONFLICT");
+  });
+});
+
+// ── What an outside attack on the casework flows found (each hole fixed and kept as a test), and
+// the tries that found none (kept so they stay that way).
+describe("casework: the outside attack", () => {
+  const LOG = `mutation ($input: LogHomeWatchVisitInput!) { logHomeWatchVisit(input: $input) { visit { id } userErrors { code message field } } }`;
+  const CASE = `query ($id: ID!) { node(id: $id) { ... on MediationCase { id parties { name phone } } } }`;
+  const SESSION = `mutation ($input: RecordMediationSessionInput!) { recordMediationSession(input: $input) { session { id } userErrors { code } } }`;
+  const CLOSE = `mutation ($input: CloseMediationCaseInput!) { closeMediationCase(input: $input) { case { id status } userErrors { code } } }`;
+  const OPEN = `mutation ($input: OpenMediationCaseInput!) { openMediationCase(input: $input) { case { id } userErrors { code message field } } }`;
+
+  it("an anonymous caller's multipart body gets the ordinary 1 MB limit, not the photos' 60 MB", async () => {
+    const photo = await noisyPhoto();
+    expect(photo.length).toBeGreaterThan(config.maxBodyBytes);
+    const before = await prisma.patrolReport.count();
+    for (const token of [null, "not.a.token", `${tok(VOLUNTEER).slice(0, -4)}AAAA`]) {
+      const res = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, photo, "p.png", "image/png")], token);
+      expect(res.status, String(token)).toBe(413);
+    }
+    // A small anonymous upload is read, and refused as any anonymous mutation is.
+    const small = await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, await pngPhoto())], null);
+    expect(small.body.data?.submitPatrolReport?.userErrors?.[0]?.code ?? small.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(await prisma.patrolReport.count()).toBe(before);
+  });
+
+  it("a careless phone: HEIC is named as such; SVG, HTML and empty files named .jpg, a pixel bomb and path tricks in names come to nothing", async () => {
+    const one = async (data: Buffer, name: string, type = "image/jpeg") =>
+      (await upload(app, SUBMIT, { input: { ...baseInput(), photos: [null] } }, [photoPart(0, data, name, type)], tok(VOLUNTEER))).body.data!.submitPatrolReport;
+    const before = await prisma.patrolReport.count();
+    // An iPhone's HEIC: ftyp box with the heic brand.
+    const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypheic"), Buffer.alloc(4), Buffer.from("mif1heic"), Buffer.alloc(2000, 1)]);
+    expect((await one(heic, "IMG_0001.HEIC", "image/heic")).userErrors).toEqual([
+      { code: "VALIDATION", message: "第1张照片是 HEIC 格式（苹果手机默认），暂不支持：请在“设置 > 相机 > 格式”中选择“兼容性最佳”，或用截屏后上传", field: ["input", "photos", "0"] },
+    ]);
+    const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(document.cookie)</script></svg>`);
+    const html = Buffer.from(`<!doctype html><html><body><script>fetch("/graphql")</script></body></html>`);
+    for (const [data, name] of [[svg, "photo.jpg"], [html, "photo.png"], [Buffer.alloc(0), "empty.jpg"]] as const) {
+      expect((await one(data, name)).userErrors, name).toEqual([{ code: "VALIDATION", message: "第1张照片不是有效的图片：只能上传 JPEG、PNG 或 WebP 格式的照片", field: ["input", "photos", "0"] }]);
+    }
+    // A small PNG that decodes to 56 million pixels is refused before it is decoded.
+    const bomb = await sharp({ create: { width: 8000, height: 7000, channels: 3, background: "#000" } }).png({ compressionLevel: 9 }).toBuffer();
+    expect((await one(bomb, "bomb.png", "image/png")).userErrors[0]).toMatchObject({ code: "VALIDATION", message: "图片像素过多，请缩小后再上传" });
+    expect(await prisma.patrolReport.count()).toBe(before);
+
+    // A JPEG with a page appended (a polyglot) and a name that climbs out of the folder: stored under
+    // a key of our own, re-encoded, without the page.
+    const polyglot = Buffer.concat([await jpegWithGps(), Buffer.from("<html><script>alert(1)</script></html>")]);
+    const stored = await one(polyglot, "../../../../../tmp/linshe-evil.jpg\u202Egpj.html");
+    expect(stored.userErrors).toEqual([]);
+    const row = await prisma.photo.findFirstOrThrow({ where: { reportId: raw(stored.report!.id) } });
+    expect(row.key).toMatch(/^\d{4}\/\d{2}\/[0-9a-f-]{36}\.jpg$/);
+    expect((await readFile(path.join(config.uploadDir, row.key))).includes(Buffer.from("<script>"))).toBe(false);
+    await expect(readFile("/tmp/linshe-evil.jpg\u202Egpj.html")).rejects.toThrow();
+    const served = await fetchMedia(stored.report!.photos[0].url);
+    expect(served.headers.get("content-security-policy")).toContain("sandbox");
+    expect(served.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("one account stores at most PHOTO_UPLOADS_PER_HOUR photos an hour, refused before they are decoded", async () => {
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: OTHER_VOLUNTEER } });
+    const recent = await prisma.photo.count({ where: { uploadedById: account.id, createdAt: { gt: new Date(Date.now() - 3600_000) } } });
+    const quota = config.photoUploadsPerHour;
+    config.photoUploadsPerHour = recent + 2;
+    try {
+      const before = await prisma.patrolReport.count();
+      const files = await Promise.all([pngPhoto("#111"), pngPhoto("#222"), pngPhoto("#333")]);
+      const three = await submit(tok(OTHER_VOLUNTEER), files);
+      expect(three.userErrors).toEqual([{ code: "RATE_LIMITED", message: `照片上传过多：每小时最多${recent + 2}张，请稍后再试`, field: ["input", "photos"] }]);
+      expect(await prisma.patrolReport.count()).toBe(before);
+      expect((await submit(tok(OTHER_VOLUNTEER), files.slice(0, 2))).userErrors).toEqual([]);
+      expect((await submit(tok(OTHER_VOLUNTEER), files.slice(0, 1))).userErrors[0]?.code).toBe("RATE_LIMITED");
+      // A report without photos still goes through.
+      expect((await submit(tok(OTHER_VOLUNTEER), [])).userErrors).toEqual([]);
+    } finally {
+      config.photoUploadsPerHour = quota;
+    }
+  });
+
+  it("a suspended mediator no longer reads the parties' phones or works the case", async () => {
+    const v = await demo.volunteer("13800000191");
+    await prisma.volunteer.update({ where: { id: v.id }, data: { specialties: { push: "MEDIATION" } } });
+    const m = await prisma.mediator.create({ data: { stationId: demo.fushan.id, volunteerId: v.id, displayName: v.displayName, years: 1 } });
+    const opened = await gql(app, OPEN, { input: { stationId: station(), category: "NEIGHBOUR", summary: "噪音扰民", source: "RESIDENT", parties: [{ name: "王五", phone: "13712340000", role: "APPLICANT" }], mediatorIds: [gid("Mediator", m.id)] } }, officer);
+    const id = opened.data!.openMediationCase.case.id;
+    const token = await signIn(app, "13800000191");
+    expect((await gql(app, CASE, { id }, token)).data!.node.parties).toEqual([{ name: "王五", phone: "13712340000" }]);
+    await prisma.volunteer.update({ where: { id: v.id }, data: { status: "SUSPENDED" } });
+    expect((await gql(app, CASE, { id }, token)).data!.node).toBeNull();
+    expect((await gql(app, SESSION, { input: { caseId: id, heldAt: inMinutes(-5), notes: "x" } }, token)).data!.recordMediationSession.userErrors[0].code).toBe("NOT_FOUND");
+    expect((await gql(app, CLOSE, { input: { caseId: id, outcome: "FAILED" } }, token)).data!.closeMediationCase.userErrors[0].code).toBe("NOT_FOUND");
+    await prisma.volunteer.update({ where: { id: v.id }, data: { status: "ACTIVE" } });
+  });
+
+  it("a suspended volunteer with a home-watch claim can no longer log visits (nor alarm the officer)", async () => {
+    const { resetHomeWatchLimits } = await import("../api/src/modules/homewatch/homewatch.service.js");
+    resetHomeWatchLimits();
+    const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+    const asked = await gql(app, `mutation ($input: RequestHomeWatchInput!) { requestHomeWatch(input: $input) { confirmationCode userErrors { code } } }`, {
+      input: { stationId: gid("Station", demo.changqing.id), name: "吴大伯", phone: "13655557777", address: "吴牙社区7幢101", awayFrom: days(1), awayTo: days(3) },
+    });
+    expect(asked.data!.requestHomeWatch.userErrors).toEqual([]);
+    const row = await prisma.homeWatchRequest.findFirstOrThrow({ where: { phone: "13655557777" } });
+    const approved = await gql(app, `mutation ($input: ApproveHomeWatchRequestInput!) { approveHomeWatchRequest(input: $input) { request { shifts { id startsAt } } userErrors { code } } }`, { input: { requestId: gid("HomeWatchRequest", row.id) } }, otherOfficer);
+    const shift = approved.data!.approveHomeWatchRequest.request.shifts[0];
+    const phone = "13900000007";
+    const token = await signIn(app, phone);
+    expect((await gql(app, CLAIM, { input: { shiftId: shift.id } }, token)).data!.claimShift.userErrors).toEqual([]);
+    clock.advance(new Date(shift.startsAt).getTime() - Date.now() + 60_000);
+    const v = await demo.volunteer(phone);
+    await prisma.volunteer.update({ where: { id: v.id }, data: { status: "SUSPENDED" } });
+    try {
+      const problems = await prisma.notification.count({ where: { kind: "HOME_WATCH_PROBLEM" } });
+      const res = await gql(app, LOG, { input: { shiftId: shift.id, result: "PROBLEM", note: "门被撬了（假的）" } }, token);
+      expect(res.data!.logHomeWatchVisit.userErrors[0].code).toBe("NOT_FOUND");
+      expect(await prisma.notification.count({ where: { kind: "HOME_WATCH_PROBLEM" } })).toBe(problems);
+      expect(await prisma.homeWatchVisit.count({ where: { requestId: row.id } })).toBe(0);
+    } finally {
+      await prisma.volunteer.update({ where: { id: v.id }, data: { status: "ACTIVE" } });
+    }
+    // Active again, the same claim logs the visit.
+    expect((await gql(app, LOG, { input: { shiftId: shift.id, result: "ALL_FINE" } }, token)).data!.logHomeWatchVisit.userErrors).toEqual([]);
+  });
+
+  it("a withdrawn mediator's profile is not public; another station's officer learns nothing by editing it", async () => {
+    const m = await prisma.mediator.create({ data: { stationId: demo.fushan.id, displayName: "已退出的调解员", title: "律师", years: 8, active: false } });
+    const id = gid("Mediator", m.id);
+    const PROFILE = `query ($id: ID!) { node(id: $id) { ... on Mediator { displayName bio active } } }`;
+    expect((await gql(app, PROFILE, { id })).data!.node).toBeNull();
+    expect((await gql(app, PROFILE, { id }, otherOfficer)).data!.node).toBeNull();
+    expect((await gql(app, PROFILE, { id }, officer)).data!.node).toMatchObject({ displayName: "已退出的调解员", active: false });
+    // The public list leaves it out, also when asked to include inactive ones.
+    const list = await gql(app, `query ($s: ID!) { mediators(stationId: $s, first: 100, includeInactive: true) { edges { node { displayName } } } }`, { s: station() });
+    expect(JSON.stringify(list.data)).not.toContain("已退出的调解员");
+    const UPDATE = `mutation ($input: UpdateMediatorInput!) { updateMediator(input: $input) { userErrors { code } } }`;
+    expect((await gql(app, UPDATE, { input: { mediatorId: id, bio: "x" } }, otherOfficer)).data!.updateMediator.userErrors).toEqual([{ code: "NOT_FOUND" }]);
+    expect((await gql(app, UPDATE, { input: { mediatorId: gid("Mediator", "00000000-0000-4000-8000-000000000000"), bio: "x" } }, otherOfficer)).data!.updateMediator.userErrors).toEqual([{ code: "NOT_FOUND" }]);
+  });
+
+  it("double submits: two resolutions and two closings at once end with one winner and a CONFLICT", async () => {
+    const { report } = await submit(tok(VOLUNTEER));
+    await gql(app, ASSIGN, { input: { reportId: report!.id, teamId: teamGid(demo.haolinshe.id) } }, officer);
+    const twice = await Promise.all([0, 1].map((i) => gql(app, RESOLVE, { input: { reportId: report!.id, note: `办结${i}` } }, officer)));
+    expect(twice.map((r) => r.data!.resolvePatrolReport.userErrors[0]?.code ?? "OK").sort()).toEqual(["CONFLICT", "OK"]);
+    expect(await prisma.patrolReportEvent.count({ where: { reportId: raw(report!.id), kind: "RESOLVED" } })).toBe(1);
+
+    const judge = await prisma.mediator.create({ data: { stationId: demo.fushan.id, displayName: "双击调解员", years: 2 } });
+    const opened = await gql(app, OPEN, { input: { stationId: station(), category: "OTHER", summary: "双击", source: "OTHER", parties: [{ name: "赵六", phone: "13712349999", role: "APPLICANT" }], mediatorIds: [gid("Mediator", judge.id)] } }, officer);
+    const caseId = opened.data!.openMediationCase.case.id;
+    const closes = await Promise.all(["FAILED", "FAILED"].map((outcome) => gql(app, CLOSE, { input: { caseId, outcome } }, officer)));
+    expect(closes.map((r) => r.data!.closeMediationCase.userErrors[0]?.code ?? "OK").sort()).toEqual(["CONFLICT", "OK"]);
+    expect(await prisma.auditEntry.count({ where: { action: "mediation.close", targetId: raw(caseId) } })).toBe(1);
   });
 });

@@ -131,6 +131,7 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "patrolReport.read": (x) => ({ stationId: S[x].station, reporterAccountId: "acc-someone", assignedTeamId: S[x].team, assignedPartnerId: null }),
   "patrolReport.triage": (x) => ({ stationId: S[x].station }),
   "patrolReport.resolve": (x) => ({ stationId: S[x].station, reporterAccountId: "acc-someone", assignedTeamId: null, assignedPartnerId: S[x].partner }),
+  "mediator.read": (x) => ({ stationId: S[x].station, active: false }),
   "mediator.manage": (x) => ({ stationId: S[x].station }),
   "mediationCase.open": (x) => ({ stationId: S[x].station }),
   "mediationCase.read": (x) => ({ stationId: S[x].station, mediatorVolunteerIds: [person(x).volunteerId] }),
@@ -235,6 +236,7 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "patrolReport.read": { own: "TL O Adm", other: "Adm" },
   "patrolReport.triage": { own: "O Adm", other: "Adm" },
   "patrolReport.resolve": { own: "O P Adm", other: "Adm" },
+  "mediator.read": { own: STAFF, other: "Adm" },
   "mediator.manage": { own: "O Adm", other: "Adm" },
   "mediationCase.open": { own: "O Adm", other: "Adm" },
   "mediationCase.read": { own: "O Adm", other: "Adm" },
@@ -387,7 +389,13 @@ describe("the access policy", () => {
       expect(can(mediator, action, mine), action).toBe(true);
       expect(can(mediator, action, theirs), action).toBe(false);
     }
+    // A mediator who left the station (no membership there any more) keeps the row, not the case.
+    const left = { ...mediator, teams: new Map() };
+    for (const action of ["mediationCase.read", "mediationCase.readParties", "mediationCase.work"] as const) expect(can(left, action, mine), action).toBe(false);
     expect(can(mediator, "mediationCase.open", { stationId: A.station })).toBe(false);
+    // 警调超市: an active profile is public, a withdrawn one is not.
+    expect(can(null, "mediator.read", { stationId: A.station, active: true })).toBe(true);
+    expect(can(null, "mediator.read", { stationId: A.station, active: false })).toBe(false);
     expect(can(mediator, "mediation.stats", { stationId: A.station })).toBe(false);
   });
 
@@ -401,6 +409,11 @@ describe("the access policy", () => {
     expect(can(ROLES.V!, "homeWatch.logVisit", { shift, visitorVolunteerIds: ["vol-sl"] })).toBe(false);
     expect(can(ROLES.V!, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: "vol-v" })).toBe(true);
     expect(can(null, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: null })).toBe(false);
+    // A visitor who left the station or was suspended (no active membership) sees the address no more.
+    const left = { ...ROLES.V!, teams: new Map() };
+    expect(can(left, "homeWatch.readPersonal", request)).toBe(false);
+    expect(can(left, "homeWatch.logVisit", { shift, visitorVolunteerIds: ["vol-v"] })).toBe(false);
+    expect(can(left, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: "vol-v" })).toBe(false);
   });
 
   it("shows entries of the audit log that belong to no station (sign-ins) to administrators only", () => {

@@ -111,6 +111,8 @@ export const config = {
   uploadDir: env.UPLOAD_DIR || `${root}.data/uploads`,
   /** Lifetime of a signed photo URL. */
   mediaUrlTtlSeconds: Math.max(10, int("MEDIA_URL_TTL_SECONDS", 300)),
+  /** Photos one account may store per hour (api/src/media/photos.ts); 0: no quota. */
+  photoUploadsPerHour: int("PHOTO_UPLOADS_PER_HOUR", 60),
   /** Public home-watch requests per client address and hour (api/src/modules/homewatch/rate-limit.ts). */
   homeWatchRequestsPerHour: int("HOME_WATCH_REQUESTS_PER_HOUR", 5),
   /** Confirmation-code look-ups per client address and hour. */

@@ -207,6 +207,13 @@ function colleague(v: Viewer | null, r: RoleFacts): boolean {
   return v.isAdmin;
 }
 
+/**
+ * A case's mediator or a home-watch visitor acts for the station only while they belong to it: a
+ * volunteer who left or was suspended keeps their claim or mediator row, not the parties' phones or
+ * the address (the viewer's teams hold active memberships only).
+ */
+const mediatesCase = (v: Viewer | null, r: MediationCaseFacts) => memberOfStation(v, r.stationId) && r.mediatorVolunteerIds.some((id) => self(v, id));
+const visitsFor = (v: Viewer | null, stationId: string, visitors: readonly string[]) => memberOfStation(v, stationId) && visitors.some((id) => self(v, id));
 const runsShift = (v: Viewer | null, s: ShiftFacts) => officerOf(v, s.stationId) || leadsTeam(v, s.teamId) || (!!s.squadId && leadsSquad(v, s.squadId));
 const belongsTo = (p: PersonFacts, stationId: string) => p.stationIds.includes(stationId);
 
@@ -377,14 +384,16 @@ const rules = {
     officerOf(v, r.stationId) ||
     (!!r.assignedTeamId && leadsTeam(v, r.assignedTeamId) && v!.teams.get(r.assignedTeamId)!.stationId === r.stationId) ||
     (!!r.assignedPartnerId && partnerAdminOf(v, r.assignedPartnerId) && v!.partnerAdminOf.get(r.assignedPartnerId) === r.stationId),
+  /** 警调超市 profiles are public while active; a withdrawn one only for the station's own people. */
+  "mediator.read": (v: Viewer | null, r: { stationId: string; active: boolean }) => r.active || seesStation(v, r.stationId),
   "mediator.manage": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
   "mediationCase.open": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
-  /** A case: the station's officers and the case's own mediators, nobody else. */
-  "mediationCase.read": (v: Viewer | null, r: MediationCaseFacts) => officerOf(v, r.stationId) || r.mediatorVolunteerIds.some((id) => self(v, id)),
+  /** A case: the station's officers and the case's own mediators while they belong to the station, nobody else. */
+  "mediationCase.read": (v: Viewer | null, r: MediationCaseFacts) => officerOf(v, r.stationId) || mediatesCase(v, r),
   /** Parties' names and phones: the same people; masked for anyone else. */
-  "mediationCase.readParties": (v: Viewer | null, r: MediationCaseFacts) => officerOf(v, r.stationId) || r.mediatorVolunteerIds.some((id) => self(v, id)),
+  "mediationCase.readParties": (v: Viewer | null, r: MediationCaseFacts) => officerOf(v, r.stationId) || mediatesCase(v, r),
   /** Sessions and the outcome: the case's mediators and the station's officers. */
-  "mediationCase.work": (v: Viewer | null, r: MediationCaseFacts) => officerOf(v, r.stationId) || r.mediatorVolunteerIds.some((id) => self(v, id)),
+  "mediationCase.work": (v: Viewer | null, r: MediationCaseFacts) => officerOf(v, r.stationId) || mediatesCase(v, r),
   "mediation.stats": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
   /** The public form: anyone, without an account (rate limited); it writes only into the named station. */
   "homeWatch.request": (_v: Viewer | null, _r: StationFacts) => true,
@@ -393,12 +402,12 @@ const rules = {
   "homeWatch.read": (v: Viewer | null, r: HomeWatchFacts) => officerOf(v, r.stationId) || (!!r.teamId && leadsTeam(v, r.teamId)),
   /** Name, phone, address, contact: those who read the request and the volunteers who visit. */
   "homeWatch.readPersonal": (v: Viewer | null, r: HomeWatchFacts) =>
-    officerOf(v, r.stationId) || (!!r.teamId && leadsTeam(v, r.teamId)) || r.visitorVolunteerIds.some((id) => self(v, id)),
+    officerOf(v, r.stationId) || (!!r.teamId && leadsTeam(v, r.teamId)) || visitsFor(v, r.stationId, r.visitorVolunteerIds),
   /** Logging a visit on a HOME_WATCH shift: the volunteers on it, its leaders, the station's officers. */
   "homeWatch.logVisit": (v: Viewer | null, r: { shift: ShiftFacts; visitorVolunteerIds: readonly string[] }) =>
-    runsShift(v, r.shift) || r.visitorVolunteerIds.some((id) => self(v, id)),
+    runsShift(v, r.shift) || visitsFor(v, r.shift.stationId, r.visitorVolunteerIds),
   "homeWatch.readVisit": (v: Viewer | null, r: HomeWatchVisitFacts) =>
-    officerOf(v, r.stationId) || (!!r.teamId && leadsTeam(v, r.teamId)) || (!!r.volunteerId && self(v, r.volunteerId)),
+    officerOf(v, r.stationId) || (!!r.teamId && leadsTeam(v, r.teamId)) || (!!r.volunteerId && visitsFor(v, r.stationId, [r.volunteerId])),
   // The audit log: a station's entries for its officers; entries of no station (sign-ins) for administrators
   "audit.read": (v: Viewer | null, r: { stationId: string | null }) => (r.stationId ? officerOf(v, r.stationId) : !!v?.isAdmin),
   // Notices: the inbox is the account's own; bulletins and call-ups belong to a station

@@ -25,6 +25,12 @@ export function sniffImage(b: Uint8Array): ImageFormat | null {
   return null;
 }
 
+/** HEIC/HEIF (an iPhone's camera default) and AVIF: an ISO-BMFF `ftyp` box of an image brand. */
+export function isHeif(b: Uint8Array): boolean {
+  if (b.length < 12 || String.fromCharCode(...b.subarray(4, 8)) !== "ftyp") return false;
+  return /^(heic|heix|hevc|hevx|heim|heis|mif1|msf1|avif|avis)$/.test(String.fromCharCode(...b.subarray(8, 12)));
+}
+
 export interface ProcessedPhoto {
   format: ImageFormat;
   full: Buffer;
@@ -49,6 +55,19 @@ export const notAnImage = (field: string[]) => {
     field,
   );
 };
+/** A phone's HEIC photo: say what to change instead of only "not a valid image". */
+export const heicRefused = (field: string[]) => {
+  const n = nth(field);
+  const which = n ? `第${n}张照片` : "照片";
+  return new UserFacingError(
+    "VALIDATION",
+    msg(
+      `${which}是 HEIC 格式（苹果手机默认），暂不支持：请在“设置 > 相机 > 格式”中选择“兼容性最佳”，或用截屏后上传`,
+      `${n ? `Photo ${n}` : "The photo"} is HEIC (an iPhone's default), which is not supported: choose Settings > Camera > Formats > Most Compatible, or upload a screenshot`,
+    ),
+    field,
+  );
+};
 export const tooLarge = (field: string[]) => {
   const n = nth(field);
   return new UserFacingError(
@@ -61,7 +80,7 @@ export const tooLarge = (field: string[]) => {
 export async function processPhoto(data: Buffer, field: string[]): Promise<ProcessedPhoto> {
   if (data.length > MAX_PHOTO_BYTES) throw tooLarge(field);
   const format = sniffImage(data);
-  if (!format) throw notAnImage(field);
+  if (!format) throw isHeif(data) ? heicRefused(field) : notAnImage(field);
   const open = () => sharp(data, { failOn: "error", limitInputPixels: MAX_PIXELS });
   try {
     const meta = await open().metadata();

@@ -4,6 +4,7 @@
 import { createFetch } from "@whatwg-node/fetch";
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { bearer, verifyToken } from "../auth/tokens.js";
 import { builder } from "../builder.js";
 import { config } from "../config.js";
 import { localeFrom, localize, msg } from "../i18n.js";
@@ -77,14 +78,21 @@ function tooLargeBody() {
 const isMultipart = (request: Request) => request.method === "POST" && !!request.headers.get("content-type")?.startsWith("multipart/form-data");
 
 /**
+ * Only signed-in people send photos: a multipart body without a valid token (signature and expiry,
+ * checked without the database) gets the ordinary limit, so an anonymous caller cannot make the
+ * server read and hold 60 MB per request. The session itself is checked later, as for any request.
+ */
+const mayUpload = (request: Request) => isMultipart(request) && !!verifyToken(bearer(request.headers.get("authorization")) ?? "");
+
+/**
  * yoga's own request body limit (maxRequestBodySize), which has one limit for every request: photos
- * (multipart) get MAX_UPLOAD_BODY_BYTES, everything else MAX_BODY_BYTES. A Content-Length over it is
+ * (multipart, signed in) get MAX_UPLOAD_BODY_BYTES, everything else MAX_BODY_BYTES. A Content-Length over it is
  * refused before reading; a body without one (chunked) is counted while it is read.
  */
 export function bodyLimit(): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
-      const limit = isMultipart(request) ? config.maxUploadBodyBytes : config.maxBodyBytes;
+      const limit = mayUpload(request) ? config.maxUploadBodyBytes : config.maxBodyBytes;
       const length = request.headers.get("content-length");
       if (length != null) {
         if (!/^\d+$/.test(length)) throw new GraphQLError("Content-Length header is invalid.", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });

@@ -297,6 +297,7 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
   }
   if (input.result === "PROBLEM" && !input.note) throw new UserFacingError("VALIDATION", msg("请写明发现的问题", "Describe the problem"), ["input", "note"]);
   const visit = await withPhotos(
+    viewer.accountId,
     input.photo ? [input.photo] : [],
     ["input", "photo"],
     (photos) =>

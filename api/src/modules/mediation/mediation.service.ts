@@ -70,7 +70,10 @@ export async function createMediator(viewer: Viewer, input: MediatorInput & { st
 export async function updateMediator(viewer: Viewer, input: MediatorInput & { mediatorId: string; active?: boolean | null }, clientAddress: string | null = null) {
   const mediator = await prisma.mediator.findUnique({ where: { id: input.mediatorId } });
   if (!mediator) throw notFound(msg("调解员", "Mediator"), ["input", "mediatorId"]);
-  assert(viewer, "mediator.manage", { stationId: mediator.stationId }, { message: msg("仅本所民警可管理调解员", "Only the station's officers manage mediators") });
+  assert(viewer, "mediator.manage", { stationId: mediator.stationId }, {
+    message: msg("仅本所民警可管理调解员", "Only the station's officers manage mediators"),
+    hide: { what: msg("调解员", "Mediator"), field: ["input", "mediatorId"], stationId: mediator.stationId },
+  });
   return prisma.$transaction(async (tx) => {
     const m = await tx.mediator.update({
       where: { id: mediator.id },

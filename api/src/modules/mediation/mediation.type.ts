@@ -59,7 +59,7 @@ const record = (ctx: Context, id: string) =>
 export const Mediator = builder.prismaNode("Mediator", {
   id: { field: "id" },
   description: "调解员: a public profile residents choose from (警调超市); no personal data",
-  authScopes: () => ({ policy: check("public.read", null) }),
+  authScopes: (m) => ({ policy: check("mediator.read", { stationId: m.stationId, active: m.active }) }),
   fields: (t) => ({
     displayName: t.exposeString("displayName", { description: "The name the mediator agreed to show" }),
     title: t.exposeString("title", { description: "e.g. 退休法官, 律师, 老娘舅" }),

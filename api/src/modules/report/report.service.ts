@@ -113,7 +113,7 @@ export async function submitPatrolReport(viewer: Viewer, input: SubmitPatrolRepo
   const shift = await reportersShift(viewer, station.id, input.shiftId);
   const gridId = await placeInGrid(station.id, input, shift?.gridId ?? null);
   const now = clock.now();
-  const report = await withPhotos(input.photos, ["input", "photos"], (photos) =>
+  const report = await withPhotos(viewer.accountId, input.photos, ["input", "photos"], (photos) =>
     prisma.$transaction(async (tx) => {
       const created = await tx.patrolReport.create({
         data: {
@@ -238,7 +238,7 @@ export async function resolvePatrolReport(viewer: Viewer, input: { reportId: str
     throw conflict(report.status === "NEW" ? msg("请先分派再办结", "Assign the report before resolving it") : msg("该隐患已办结", "This report is already closed"), ["input", "reportId"]);
   }
   const now = clock.now();
-  const updated = await withPhotos(input.photos, ["input", "photos"], (photos) =>
+  const updated = await withPhotos(viewer.accountId, input.photos, ["input", "photos"], (photos) =>
     prisma.$transaction(async (tx) => {
       const r = await transition(tx, report, { status: "RESOLVED", closedAt: now, closedById: viewer.accountId, resolutionNote: input.note });
       if (photos.length) await tx.photo.createMany({ data: photoRows(photos, r.stationId, viewer.accountId, "RESOLUTION", r.id) });
