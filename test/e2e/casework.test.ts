@@ -1,6 +1,7 @@
 // Casework through the real forms: a volunteer on a phone reports a finding with photos, the officer
 // assigns and resolves it and the volunteer sees the outcome; a resident asks for home-watch, the
-// officer approves it and the resident sees it by the code; a mediation case is opened, recorded and
+// officer approves it, a volunteer claims a visit and logs it (a problem, with a photo) on a phone, the
+// officer sees it at once and the resident sees its date and result by the code; a mediation case is opened, recorded and
 // settled and the rate changes. Then axe and sideways scrolling on every casework page.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -8,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { clock } from "../../api/src/clock.js";
 import { config } from "../../api/src/config.js";
 import { prisma } from "../../api/src/db.js";
 import { exifOf, jpegWithGps } from "../support/casework.js";
@@ -17,6 +19,8 @@ import { context, DESKTOP, NARROW, PHONE, seriousViolations, setLanguage, shoot,
 const env = demoBrowserApp();
 
 const VOLUNTEER = "13800000180";
+/** A member of 好邻舍义警, the team that visits 府山's home-watch requests. */
+const VISITOR = "13800000182";
 const OFFICER = DEMO_PHONES.fushanOfficer;
 const HERE = { latitude: 30.0021, longitude: 120.5783 };
 
@@ -136,7 +140,7 @@ describe("a finding, from the street to its outcome", () => {
 });
 
 describe("holiday home-watch", () => {
-  it("a resident asks without an account, the officer approves, shifts appear, the resident sees it by the code", async () => {
+  it("a resident asks without an account, the officer approves, a volunteer claims a visit and logs a problem on a phone, the officer and the resident see it", async () => {
     const found: string[] = [];
     const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
@@ -190,9 +194,92 @@ describe("holiday home-watch", () => {
     expect(await status.innerText()).toContain("已安排照看");
     expect(await status.innerText()).toContain("已安排 3 次上门照看");
     await shoot(page, "casework-phone-home-watch-status");
+
+    // A volunteer of the visiting team claims the first visit on the board, on a phone; the address
+    // shows only once they are on it.
+    const vctx = await context(env.browser, env.app.url, PHONE);
+    const volunteer = await vctx.newPage();
+    await signInAs(volunteer, VISITOR);
+    await volunteer.goto("/shifts");
+    await settle(volunteer);
+    await volunteer.getByText("筛选").click();
+    await volunteer.getByLabel("类型").selectOption({ label: "长假照看" });
+    const first = await prisma.shift.findFirstOrThrow({ where: { homeWatchRequestId: hw.id }, orderBy: { startsAt: "asc" } });
+    const visitCard = volunteer.getByTestId("shift-card").filter({ hasText: first.title }).first();
+    await visitCard.waitFor();
+    expect(await volunteer.locator("main").innerText()).not.toContain("仓桥直街12号");
+    await visitCard.getByRole("button", { name: "认领" }).click();
+    await volunteer.getByTestId("toast-success").filter({ hasText: "认领成功" }).waitFor();
+    const claim = await prisma.shiftClaim.findFirstOrThrow({ where: { volunteer: { phone: VISITOR }, shift: { homeWatchRequestId: hw.id }, status: "CONFIRMED" }, include: { shift: true } });
+
+    // The visit's time comes (the API's clock; the browser keeps its own).
+    clock.advance(claim.shift.startsAt.getTime() - Date.now() + 5 * 60_000);
+    try {
+      await volunteer.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "我的班次" }).click();
+      await volunteer.waitForURL((u) => u.pathname === "/my");
+      await settle(volunteer);
+      const log = volunteer.getByTestId("home-watch-log");
+      await log.waitFor();
+      expect(await log.innerText()).toContain("府山社区仓桥直街12号2单元301");
+      expect(await log.innerText()).toContain("女儿 13955550124");
+      const visitForm = log.getByTestId("visit-form");
+      await visitForm.getByText("发现问题").click();
+      await visitForm.getByLabel("发现的问题").fill("二楼窗户未关，已联系女儿确认");
+      await visitForm.getByLabel("照片").setInputFiles({ name: "window.jpg", mimeType: "image/jpeg", buffer: await jpegWithGps("#5a5") });
+      expect(await visitForm.getByRole("img").count()).toBe(1);
+      await axe(volunteer, "volunteer /my home-watch visit", found);
+      await shoot(volunteer, "casework-phone-home-watch-visit-form");
+      await visitForm.getByRole("button", { name: "记录照看" }).click();
+      await volunteer.getByTestId("toast-success").filter({ hasText: "已记录，民警已收到通知" }).waitFor();
+      const logged = log.getByTestId("visit").filter({ hasText: "二楼窗户未关" });
+      await logged.waitFor();
+      expect(await logged.innerText()).toContain("发现问题");
+      expect(await logged.getByRole("img").count()).toBe(1);
+      expect(await sidewaysOverflow(volunteer)).toBe(0);
+      await shoot(volunteer, "casework-phone-home-watch-visit-logged");
+      const visit = await prisma.homeWatchVisit.findFirstOrThrow({ where: { requestId: hw.id }, include: { photos: true } });
+      expect(visit).toMatchObject({ result: "PROBLEM", note: "二楼窗户未关，已联系女儿确认", shiftId: claim.shiftId });
+      expect(await exifOf(await readFile(path.join(config.uploadDir, visit.photos[0]!.key)))).toEqual({ exif: false, gps: false, make: false });
+    } finally {
+      clock.reset();
+    }
+    await vctx.close();
+
+    // The officer was told at once and sees the visit on the request; the resident sees its date and result.
+    const officerAccount = await prisma.account.findUniqueOrThrow({ where: { phone: OFFICER } });
+    expect(await prisma.notification.count({ where: { accountId: officerAccount.id, kind: "HOME_WATCH_PROBLEM", body: { contains: "二楼窗户未关" } } })).toBe(1);
+    const octx2 = await context(env.browser, env.app.url, PHONE);
+    const officer2 = await octx2.newPage();
+    await signInAs(officer2, OFFICER);
+    // From the notification in the inbox to the request, with its visits.
+    await officer2.goto("/inbox");
+    await settle(officer2);
+    await officer2.getByRole("link", { name: "长假照看发现问题" }).first().click();
+    await officer2.waitForURL((u) => u.pathname === "/cases/homewatch" && u.searchParams.has("request"));
+    await settle(officer2);
+    const card = officer2.locator('[data-testid="home-watch-request"][aria-current="true"]');
+    await card.waitFor();
+    expect(await card.innerText()).toContain("陆阿姨");
+    const seen = card.getByTestId("visit").filter({ hasText: "二楼窗户未关" });
+    await seen.waitFor();
+    expect(await seen.innerText()).toContain("发现问题");
+    expect(await card.innerText()).toContain("1次发现问题");
+    await axe(officer2, "officer /cases/homewatch with a visit", found);
+    await shoot(officer2, "casework-phone-home-watch-officer-sees-visit");
+    await octx2.close();
+
+    await page.goto("/home-watch/status");
+    await page.getByLabel("确认码").fill(code);
+    await page.getByRole("button", { name: "查询" }).click();
+    await status.waitFor();
+    const visits = page.getByTestId("public-visits");
+    await expect.poll(() => visits.innerText()).toContain("发现问题");
+    // Dates and results only: not the note.
+    expect(await status.innerText()).not.toContain("二楼窗户");
+    await shoot(page, "casework-phone-home-watch-status-visited");
     await ctx.close();
     expect(found).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });
 
 describe("警民联调", () => {

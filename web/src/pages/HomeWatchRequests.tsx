@@ -1,5 +1,6 @@
 // 长假照看 (officers; leaders see their team's): requests to approve (into HOME_WATCH shifts for the
 // team of the address's grid) or decline, and the visits with problems first.
+import { useSearchParams } from "@solidjs/router";
 import { createQuery } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
@@ -93,10 +94,16 @@ function ApproveForm(props: { r: HomeWatchRequestCardFragment; teams: { id: stri
   );
 }
 
-function RequestCard(props: { r: HomeWatchRequestCardFragment; teams: { id: string; name: string }[]; grids: { id: string; name: string }[]; done: () => void }) {
+function RequestCard(props: { r: HomeWatchRequestCardFragment; teams: { id: string; name: string }[]; grids: { id: string; name: string }[]; done: () => void; focused: boolean }) {
   const r = () => props.r;
   return (
-    <article class="card" data-testid="home-watch-request">
+    <article
+      class="card"
+      classList={{ focused: props.focused }}
+      aria-current={props.focused ? "true" : undefined}
+      data-testid="home-watch-request"
+      ref={(el) => props.focused && queueMicrotask(() => el.scrollIntoView({ block: "start" }))}
+    >
       <div class="spread">
         <strong>{r().name || tr("（已删除）", "(erased)")}</strong>
         <span class="row">
@@ -144,7 +151,9 @@ function RequestCard(props: { r: HomeWatchRequestCardFragment; teams: { id: stri
 
 export default function HomeWatchRequests() {
   const s = useSession();
-  const [status, setStatus] = createSignal<HomeWatchStatus | null>("PENDING");
+  // A problem's notification links here with ?request=: only approved requests have visits.
+  const [params] = useSearchParams<{ request?: string }>();
+  const [status, setStatus] = createSignal<HomeWatchStatus | null>(params.request ? "APPROVED" : "PENDING");
   const [q, refetch] = createQuery({ query: HomeWatchRequestsDocument, variables: () => ({ stationId: s.stationId()!, status: status() }), pause: () => !s.stationId(), requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
   return (
@@ -165,7 +174,7 @@ export default function HomeWatchRequests() {
       >
         {(st) => (
           <For each={st().homeWatchRequests.edges} fallback={<p class="muted">{tr("没有申请", "No requests")}</p>}>
-            {(e) => <RequestCard r={e.node} teams={st().teams.edges.map((t) => t.node)} grids={st().grids.edges.map((g) => g.node)} done={again} />}
+            {(e) => <RequestCard r={e.node} teams={st().teams.edges.map((t) => t.node)} grids={st().grids.edges.map((g) => g.node)} done={again} focused={e.node.id === params.request} />}
           </For>
         )}
       </QueryView>

@@ -322,7 +322,7 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
               kind: "HOME_WATCH_PROBLEM" as const,
               title: "长假照看发现问题",
               body: `${localDate(visitedAt)} ${shift.grid?.name ?? ""}：${input.note}`,
-              link: `/cases/homewatch?request=${Buffer.from(`HomeWatchRequest:${request.id}`).toString("base64")}`,
+              link: `/cases/homewatch?request=${encodeURIComponent(Buffer.from(`HomeWatchRequest:${request.id}`).toString("base64"))}`,
             })),
           );
         }
