@@ -120,6 +120,8 @@ describe("共建单位与协议", () => {
 
     const add = page.getByTestId("create-partner");
     await add.getByLabel("单位名称").fill("府山实验小学");
+    // The select shows the value the form will send (企业 is not the first option).
+    expect(await add.getByLabel("单位类型").inputValue()).toBe("ENTERPRISE");
     await add.getByLabel("单位类型").selectOption({ label: "学校" });
     await add.getByLabel("联络人").fill("王老师");
     await add.getByLabel("联络电话").fill("12");
@@ -140,6 +142,9 @@ describe("共建单位与协议", () => {
     await card.getByRole("button", { name: "修订协议" }).click();
     const revise = card.getByTestId("revise-agreement");
     const from = await revise.getByLabel("生效日期").inputValue();
+    // Each obligation row shows its own kind and period, not the first option's.
+    expect(await revise.getByLabel("义务 2", { exact: true }).inputValue()).toBe("PATROL_HOURS");
+    expect(await revise.getByLabel("周期").nth(2).inputValue()).toBe("QUARTER");
     await revise.getByLabel("数量").first().fill("十");
     await revise.getByRole("button", { name: "提交修订" }).click();
     expect(await errorOf(revise, "quantity-0").innerText()).toBe("请输入整数");

@@ -19,6 +19,8 @@ import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { fromLocalInput, shanghaiDay } from "../lib/time";
 
+// Each option says whether it is selected: a select's value set before its options exist shows the first one.
+
 /** An agreement runs to the start of the day after its last day: the last day people read and type. */
 export const lastDay = (effectiveTo: string) => new Date(new Date(effectiveTo).getTime() - 1);
 const dayStart = (day: string) => fromLocalInput(`${day}T00:00`);
@@ -121,7 +123,7 @@ function ReviseAgreement(props: { a: AgreementCardFragment; close: () => void })
               <Field name={`kind-${i}`} label={tr(`义务 ${i + 1}`, `Obligation ${i + 1}`)}>
                 {(at) => (
                   <select {...at} value={r().kind} onChange={(e) => setRow(i, { kind: e.currentTarget.value as ObligationKind })}>
-                    <For each={values("ObligationKind")}>{(k) => <option value={k}>{label("ObligationKind", k)}</option>}</For>
+                    <For each={values("ObligationKind")}>{(k) => <option value={k} selected={k === r().kind}>{label("ObligationKind", k)}</option>}</For>
                   </select>
                 )}
               </Field>
@@ -129,7 +131,7 @@ function ReviseAgreement(props: { a: AgreementCardFragment; close: () => void })
               <Field name={`period-${i}`} label={tr("周期", "Period")}>
                 {(at) => (
                   <select {...at} value={r().period} onChange={(e) => setRow(i, { period: e.currentTarget.value as ObligationPeriod })}>
-                    <For each={values("ObligationPeriod")}>{(p) => <option value={p}>{label("ObligationPeriod", p)}</option>}</For>
+                    <For each={values("ObligationPeriod")}>{(p) => <option value={p} selected={p === r().period}>{label("ObligationPeriod", p)}</option>}</For>
                   </select>
                 )}
               </Field>
@@ -198,7 +200,7 @@ export function PartnerDirectory(props: { stationId: string; partners: PartnerRo
           <Field name="kind" label={tr("单位类型", "Kind")}>
             {(a) => (
               <select {...a} value={f().kind} onChange={(e) => set({ kind: e.currentTarget.value as PartnerKind })}>
-                <For each={values("PartnerKind")}>{(k) => <option value={k}>{label("PartnerKind", k)}</option>}</For>
+                <For each={values("PartnerKind")}>{(k) => <option value={k} selected={k === f().kind}>{label("PartnerKind", k)}</option>}</For>
               </select>
             )}
           </Field>

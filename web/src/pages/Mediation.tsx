@@ -168,7 +168,7 @@ function OpenCaseForm(props: { mediators: Mediator[]; done: () => void }) {
               <div>
                 <label for={`party-role-${i}`}>{tr("身份", "Role")}</label>
                 <select id={`party-role-${i}`} value={p().role} onChange={(e) => setParty(i, { role: e.currentTarget.value as MediationPartyRole })}>
-                  <For each={values("MediationPartyRole")}>{(v) => <option value={v}>{label("MediationPartyRole", v)}</option>}</For>
+                  <For each={values("MediationPartyRole")}>{(v) => <option value={v} selected={v === p().role}>{label("MediationPartyRole", v)}</option>}</For>
                 </select>
               </div>
             </div>

@@ -98,7 +98,7 @@ export function EditShift(props: { shift: Detail; close: () => void; done: () =>
         <Field name="gridId" label={tr("网格", "Grid")}>
           {(a) => (
             <select {...a} value={f().gridId} onChange={(e) => set({ gridId: e.currentTarget.value })}>
-              <option value="">{tr("不限网格", "No grid")}</option>
+              <option value="" selected={!f().gridId}>{tr("不限网格", "No grid")}</option>
               <For each={grids()}>{(g) => <option value={g.id} selected={g.id === f().gridId}>{g.name}</option>}</For>
             </select>
           )}
@@ -106,8 +106,8 @@ export function EditShift(props: { shift: Detail; close: () => void; done: () =>
         <Field name="requiredSpecialty" label={tr("所需专长", "Specialty needed")}>
           {(a) => (
             <select {...a} value={f().requiredSpecialty} onChange={(e) => set({ requiredSpecialty: e.currentTarget.value as Specialty | "" })}>
-              <option value="">{tr("不限", "None")}</option>
-              <For each={values("Specialty")}>{(x) => <option value={x}>{label("Specialty", x)}</option>}</For>
+              <option value="" selected={!f().requiredSpecialty}>{tr("不限", "None")}</option>
+              <For each={values("Specialty")}>{(x) => <option value={x} selected={x === f().requiredSpecialty}>{label("Specialty", x)}</option>}</For>
             </select>
           )}
         </Field>
