@@ -18,7 +18,6 @@ const schema = buildSchema(readFileSync(path.join(root, "schema/schema.graphql")
 const API_ONLY: Record<string, string> = {
   // Officer tooling without a web screen yet: used through the API (tests, scripts) only. Each is a
   // gap in the web app, listed so that it is a decision and not an accident.
-  "mutation.updateMediator": "no web screen yet (editing a mediator's profile)",
   "mutation.addSquadMember": "no web screen yet (squad membership)",
   "mutation.addTeamMember": "no web screen yet (team membership)",
   "mutation.removeSquadMember": "no web screen yet (squad membership)",
@@ -28,17 +27,11 @@ const API_ONLY: Record<string, string> = {
   "mutation.updateSquad": "no web screen yet (squad settings)",
   "mutation.adjustPoints": "no web screen yet (points adjustments)",
   "mutation.reversePointsEntry": "no web screen yet (points adjustments)",
-  "mutation.updateReward": "no web screen yet (reward catalogue)",
   "mutation.cancelEnrollment": "no web screen yet (registrations)",
   "mutation.renewEnrollmentCode": "no web screen yet (registrations)",
   "mutation.resetVolunteerPassword": "no web screen yet (officer's account tools)",
   "mutation.disableAccount": "no web screen yet (officer's account tools)",
   "mutation.enableAccount": "no web screen yet (officer's account tools)",
-  "mutation.createPartner": "no web screen yet (partners)",
-  "mutation.reviseAgreement": "no web screen yet (agreements)",
-  "mutation.terminateAgreement": "no web screen yet (agreements)",
-  "mutation.updateShift": "no web screen yet (editing a shift)",
-  "mutation.updateStationSettings": "no web screen yet (station settings)",
   "subscription.teamUpdated": "no web screen follows a team live yet",
   "mutation.addSquadMembers": "no web screen yet (member editing)",
   "mutation.setVolunteerStatus": "no web screen yet (member editing)",

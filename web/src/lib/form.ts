@@ -97,3 +97,28 @@ export function createFormState(): FormState {
 
 export const FormContext = createContext<FormState>();
 export const useForm = () => useContext(FormContext);
+
+/** A whole number typed into a text field: null when left empty, NaN when it is not a whole number. */
+export function wholeNumber(text: string): number | null {
+  const t = text.trim().replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  if (!t) return null;
+  return /^-?\d+$/.test(t) ? Number(t) : NaN;
+}
+
+/**
+ * Whole-number fields checked before sending: each bad one gets "请输入整数" beside it (and the first
+ * is revealed). Returns the numbers, or null when one was bad.
+ */
+export function wholeNumbers<K extends string>(form: FormState, texts: Record<K, string>): Record<K, number | null> | null {
+  const out = {} as Record<K, number | null>;
+  const bad: UserError[] = [];
+  for (const [name, text] of Object.entries(texts) as [K, string][]) {
+    const n = wholeNumber(text);
+    if (Number.isNaN(n)) bad.push({ code: "VALIDATION", message: tr("请输入整数", "Enter a whole number"), field: ["input", name] });
+    out[name] = n;
+  }
+  if (!bad.length) return out;
+  form.setUserErrors(bad);
+  form.reveal();
+  return null;
+}

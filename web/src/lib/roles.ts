@@ -56,6 +56,7 @@ export function homeFor(v: Viewer | null | undefined): string {
 export function mayOpen(v: Viewer | null | undefined, path: string): boolean {
   const first = `/${path.split(/[/?#]/)[1] ?? ""}`;
   if (first === "/shifts" && path.length > "/shifts".length) return true; // a shift's roster checks its own access
+  if (first === "/settings") return isOfficer(v); // 派出所设置: linked from 审核 (no tab of its own)
   const known = ["/shifts", "/my", "/points", "/report", "/lead", "/watch", "/stats", "/county", "/members", "/review", "/cases", "/teams", "/partners"];
   if (!known.includes(first)) return true;
   return tabsFor(v).some((t) => t.href === first);

@@ -50,6 +50,9 @@ describe("roles", () => {
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/members")).toBe(false);
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/lead")).toBe(false);
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/board/abc")).toBe(true);
+    // 派出所设置 has no tab: officers only.
+    expect(mayOpen(viewer([{ role: "OFFICER" }], false), "/settings")).toBe(true);
+    expect(mayOpen(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }]), "/settings")).toBe(false);
   });
   it("go back only to a page of this site after signing in", () => {
     expect(safeNext("/points")).toBe("/points");

@@ -2,14 +2,14 @@
 // the mediators residents choose from, the cases, and opening a case.
 import { A } from "@solidjs/router";
 import { createQuery, useClient } from "@urql/solid";
-import { createSignal, For, Index, Show } from "solid-js";
+import { createSignal, For, Index, onMount, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { Checkbox } from "../components/Checkbox";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
 import { SearchableSelect, type Option } from "../components/SearchableSelect";
-import { CreateMediatorDocument, MediationDocument, OpenMediationCaseDocument, type MediationField, type MediationPartyRole, type MediationQuery, type MediationSource } from "../gql/graphql";
-import { createFormState } from "../lib/form";
+import { CreateMediatorDocument, MediationDocument, UpdateMediatorDocument, OpenMediationCaseDocument, type MediationField, type MediationPartyRole, type MediationQuery, type MediationSource } from "../gql/graphql";
+import { createFormState, wholeNumbers } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
@@ -23,6 +23,7 @@ const percent = (r: number | null | undefined) => (r == null ? "—" : `${Math.r
 
 function MediatorCard(props: { m: Mediator }) {
   const m = () => props.m;
+  const [editing, setEditing] = createSignal(false);
   return (
     <article class="card" data-testid="mediator">
       <div class="spread">
@@ -31,13 +32,63 @@ function MediatorCard(props: { m: Mediator }) {
       </div>
       <div class="muted">
         {tr(`调解${m().years}年`, `${m().years} years`)} · {m().fields.map((f) => label("MediationField", f)).join("、")}
-        <Show when={!m().active}> · <Badge text={tr("已停用", "Inactive")} tone="bad" /></Show>
+        <Show when={!m().active}> · <Badge text={tr("暂停接案", "Not taking cases")} tone="bad" /></Show>
       </div>
       <div>
         {tr("在办", "Open")} {m().openCases} · {tr("结案", "Closed")} {m().closedCases} · {tr("成功率", "Success")} <strong>{percent(m().successRate)}</strong>
       </div>
       <Show when={m().bio}><p class="muted">{m().bio}</p></Show>
+      <Show when={m().viewerCanManage}>
+        <Show when={editing()} fallback={<button type="button" onClick={() => setEditing(true)} aria-label={tr(`编辑调解员：${m().displayName}`, `Edit mediator: ${m().displayName}`)}>{tr("编辑", "Edit")}</button>}>
+          <EditMediator m={m()} close={() => setEditing(false)} />
+        </Show>
+      </Show>
     </article>
+  );
+}
+
+/** 调解员资料 and whether residents can choose them now (active). */
+function EditMediator(props: { m: Mediator; close: () => void }) {
+  const m = props.m;
+  const [f, setF] = createSignal({ displayName: m.displayName, title: m.title, years: String(m.years), bio: m.bio, fields: [...m.fields], active: m.active });
+  const set = (p: Partial<ReturnType<typeof f>>) => setF({ ...f(), ...p });
+  const form = createFormState();
+  const update = createAction(UpdateMediatorDocument, { pick: (d) => d.updateMediator, form, success: tr("调解员资料已保存", "Mediator saved"), onSuccess: props.close });
+  onMount(() => form.element?.querySelector("input")?.focus());
+  return (
+    <Form
+      form={form}
+      class="plain-form"
+      label={tr(`编辑调解员：${m.displayName}`, `Edit mediator: ${m.displayName}`)}
+      testId="edit-mediator"
+      onSubmit={() => {
+        const n = wholeNumbers(form, { years: f().years });
+        if (!n) return;
+        const v = f();
+        return update.run({ input: { mediatorId: m.id, displayName: v.displayName.trim(), title: v.title.trim(), years: n.years, bio: v.bio.trim(), fields: v.fields, active: v.active } });
+      }}
+    >
+      <div class="grid2">
+        <Field name="displayName" label={tr("公开称呼", "Public name")} required>{(a) => <input {...a} maxLength={20} value={f().displayName} onInput={(e) => set({ displayName: e.currentTarget.value })} />}</Field>
+        <Field name="title" label={tr("身份", "Title")}>{(a) => <input {...a} maxLength={30} value={f().title} onInput={(e) => set({ title: e.currentTarget.value })} />}</Field>
+        <Field name="years" label={tr("调解年限", "Years")}>{(a) => <input {...a} inputmode="numeric" maxLength={3} value={f().years} onInput={(e) => set({ years: e.currentTarget.value })} />}</Field>
+      </div>
+      <Field name="bio" label={tr("简介", "About")}>{(a) => <textarea {...a} maxLength={500} value={f().bio} onInput={(e) => set({ bio: e.currentTarget.value })} />}</Field>
+      <fieldset class="plain-fieldset row" data-field="fields">
+        <legend>{tr("擅长领域", "Fields")}</legend>
+        <For each={values("MediationField")}>
+          {(x) => <Checkbox checked={f().fields.includes(x)} onChange={(on) => set({ fields: on ? [...f().fields, x] : f().fields.filter((y) => y !== x) })}>{label("MediationField", x)}</Checkbox>}
+        </For>
+      </fieldset>
+      <div data-field="active">
+        <Checkbox checked={f().active} onChange={(on) => set({ active: on })}>{tr("接受群众选择（取消则从警调超市暂时下架）", "Residents may choose them (untick to take them off the list for now)")}</Checkbox>
+      </div>
+      <FormErrors />
+      <div class="row">
+        <Submit pending={update.pending()}>{tr("保存", "Save")}</Submit>
+        <button type="button" onClick={props.close}>{tr("取消", "Cancel")}</button>
+      </div>
+    </Form>
   );
 }
 
@@ -117,7 +168,7 @@ function OpenCaseForm(props: { mediators: Mediator[]; done: () => void }) {
               <div>
                 <label for={`party-role-${i}`}>{tr("身份", "Role")}</label>
                 <select id={`party-role-${i}`} value={p().role} onChange={(e) => setParty(i, { role: e.currentTarget.value as MediationPartyRole })}>
-                  <For each={values("MediationPartyRole")}>{(v) => <option value={v}>{label("MediationPartyRole", v)}</option>}</For>
+                  <For each={values("MediationPartyRole")}>{(v) => <option value={v} selected={v === p().role}>{label("MediationPartyRole", v)}</option>}</For>
                 </select>
               </div>
             </div>

@@ -9,9 +9,10 @@ import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { formatDateTime, fromLocalInput } from "../lib/time";
+import { PartnerDirectory } from "./AgreementEdit";
 
 export default function PartnerPlanning(props: { stationId: string; onChange: () => void }) {
-  const [partnersQ] = createQuery({ query: StationPartnerListDocument, variables: () => ({ stationId: props.stationId }) });
+  const [partnersQ, refetchPartners] = createQuery({ query: StationPartnerListDocument, variables: () => ({ stationId: props.stationId }) });
   const partners = () => (partnersQ.data?.node?.__typename === "Station" ? partnersQ.data.node.partners.edges.map((e) => e.node) : []);
   const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
   const blank = () => ({ partnerId: "", title: "", terms: "", from: `${year}-01-01`, to: `${year}-12-31`, kind: "PATROL_PERSON_SHIFTS" as ObligationKind, quantity: 8, period: "MONTH" as ObligationPeriod });
@@ -39,6 +40,7 @@ export default function PartnerPlanning(props: { stationId: string; onChange: ()
 
   return (
     <section>
+      <PartnerDirectory stationId={props.stationId} partners={partners()} onChange={() => refetchPartners({ requestPolicy: "network-only" })} />
       <h2>{tr("起草共建协议", "Draft an agreement")}</h2>
       <Form
         form={draftForm}

@@ -12,6 +12,7 @@ import { createAction } from "../lib/mutation";
 import { partnerPeople } from "../lib/people";
 import { useSession } from "../lib/session";
 import { formatDate, formatDateTime } from "../lib/time";
+import { AgreementActions, lastDay } from "./AgreementEdit";
 import PartnerPlanning from "./PartnerPlanning";
 
 function AgreementView(props: { a: AgreementCardFragment }) {
@@ -31,7 +32,7 @@ function AgreementView(props: { a: AgreementCardFragment }) {
         <Badge enum="AgreementStatus" value={a().status} />
       </div>
       <div class="muted">
-        {a().partner.name} · {tr(`第 ${v().version} 版`, `Version ${v().version}`)} · {formatDate(v().effectiveFrom)} – {formatDate(v().effectiveTo)}
+        {a().partner.name} · {tr(`第 ${v().version} 版`, `Version ${v().version}`)} · {formatDate(v().effectiveFrom)} – {formatDate(lastDay(v().effectiveTo))}
       </div>
       <details>
         <summary>{tr("协议条款与义务", "Terms and obligations")}</summary>
@@ -44,6 +45,9 @@ function AgreementView(props: { a: AgreementCardFragment }) {
       <div class="muted">
         <For each={v().signatures}>{(s) => <div>✔ {label("AgreementSide", s.side)} {tr(`已签署第 ${s.version} 版`, `signed version ${s.version}`)} · {formatDateTime(s.signedAt)}</div>}</For>
       </div>
+      <Show when={a().status === "TERMINATED" && a().terminationReason}>
+        <p class="muted">{tr("终止原因：", "Reason: ")}{a().terminationReason}</p>
+      </Show>
       <Show when={a().viewerCanSign}>
         <p>
           <button
@@ -63,6 +67,7 @@ function AgreementView(props: { a: AgreementCardFragment }) {
           </button>
         </p>
       </Show>
+      <AgreementActions a={a()} />
       <details>
         <summary>{tr("历史记录", "History")}</summary>
         <ul>

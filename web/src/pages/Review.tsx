@@ -1,8 +1,9 @@
 // 审核与设置 (officers): review good deeds, points rules, rewards, hand-outs.
+import { A } from "@solidjs/router";
 import { createQuery } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
-import { promptDialog } from "../components/Dialog";
+import { confirmDialog, promptDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
 import {
@@ -13,13 +14,92 @@ import {
   RejectGoodDeedDocument,
   StationAdminDocument,
   UpdatePointsRulesDocument,
+  UpdateRewardDocument,
   type GoodDeedsQuery,
+  type StationAdminQuery,
 } from "../gql/graphql";
-import { createFormState } from "../lib/form";
+import { createFormState, wholeNumbers } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { createAction } from "../lib/mutation";
 import { useSession } from "../lib/session";
 import { formatDate, formatDateTime } from "../lib/time";
+
+type Reward = Extract<NonNullable<StationAdminQuery["node"]>, { __typename: "Station" }>["rewards"]["edges"][number]["node"];
+
+/** A reward of the points shop: edit it, restock it, take it off the shop or put it back. */
+function RewardRow(props: { reward: Reward }) {
+  const r = () => props.reward;
+  const [editing, setEditing] = createSignal(false);
+  const fromReward = () => ({ name: r().name, description: r().description, cost: String(r().cost), stock: String(r().stock) });
+  const [f, setF] = createSignal(fromReward());
+  const set = (p: Partial<ReturnType<typeof fromReward>>) => setF({ ...f(), ...p });
+  const form = createFormState();
+  const update = createAction(UpdateRewardDocument, { pick: (d) => d.updateReward, form, success: tr("奖品已保存", "Reward saved"), onSuccess: () => setEditing(false) });
+  const toggle = createAction(UpdateRewardDocument, {
+    pick: (d) => d.updateReward,
+    success: (p) => (p.reward?.active ? tr("已重新上架", "Back in the shop") : tr("已下架，队员不能再兑换", "Taken off: no more redemptions")),
+  });
+  const open = () => {
+    setF(fromReward());
+    form.clear();
+    setEditing(true);
+    form.element?.querySelector<HTMLElement>("input")?.focus();
+  };
+  return (
+    <article class="card" data-testid="reward">
+      <div class="spread">
+        <strong>{r().name}</strong>
+        <span>
+          {r().cost} {tr("积分", "pts")} · {tr("库存", "stock")} {r().stock}
+          <Show when={!r().active}> · <Badge text={tr("已下架", "Off the shop")} tone="bad" /></Show>
+        </span>
+      </div>
+      <Show when={r().description}><div class="muted">{r().description}</div></Show>
+      <Show
+        when={editing()}
+        fallback={
+          <div class="row">
+            <button type="button" onClick={open} aria-label={tr(`编辑奖品：${r().name}`, `Edit reward: ${r().name}`)}>{tr("编辑", "Edit")}</button>
+            <button
+              type="button"
+              class={r().active ? "danger" : ""}
+              disabled={toggle.pending()}
+              onClick={async () => {
+                if (r().active && !(await confirmDialog({ title: tr(`下架「${r().name}」？`, `Take “${r().name}” off the shop?`), message: tr("已兑换未领取的仍可发放", "Redemptions already made can still be handed out"), confirm: tr("下架", "Take off"), danger: true }))) return;
+                await toggle.run({ input: { rewardId: r().id, active: !r().active } });
+              }}
+            >
+              {r().active ? tr("下架", "Take off") : tr("重新上架", "Put back")}
+            </button>
+          </div>
+        }
+      >
+        <Form
+          form={form}
+          class="plain-form"
+          label={tr(`编辑奖品：${r().name}`, `Edit reward: ${r().name}`)}
+          onSubmit={() => {
+            const n = wholeNumbers(form, { cost: f().cost, stock: f().stock });
+            if (!n) return;
+            return update.run({ input: { rewardId: r().id, name: f().name.trim(), description: f().description.trim(), cost: n.cost, stock: n.stock } });
+          }}
+        >
+          <div class="grid2">
+            <Field name="name" label={tr("名称", "Name")} required>{(a) => <input {...a} maxLength={60} value={f().name} onInput={(e) => set({ name: e.currentTarget.value })} />}</Field>
+            <Field name="description" label={tr("说明", "Description")}>{(a) => <input {...a} maxLength={500} value={f().description} onInput={(e) => set({ description: e.currentTarget.value })} />}</Field>
+            <Field name="cost" label={tr("所需积分", "Cost")} required>{(a) => <input {...a} inputmode="numeric" value={f().cost} onInput={(e) => set({ cost: e.currentTarget.value })} />}</Field>
+            <Field name="stock" label={tr("库存", "Stock")} required>{(a) => <input {...a} inputmode="numeric" value={f().stock} onInput={(e) => set({ stock: e.currentTarget.value })} />}</Field>
+          </div>
+          <FormErrors />
+          <div class="row">
+            <Submit pending={update.pending()}>{tr("保存", "Save")}</Submit>
+            <button type="button" onClick={() => (form.clear(), setEditing(false))}>{tr("取消", "Cancel")}</button>
+          </div>
+        </Form>
+      </Show>
+    </article>
+  );
+}
 
 type Deed = Extract<NonNullable<GoodDeedsQuery["node"]>, { __typename: "Station" }>["goodDeeds"]["edges"][number]["node"];
 
@@ -84,6 +164,7 @@ export default function Review() {
   return (
     <section>
       <h1>{tr("审核与设置", "Review and settings")}</h1>
+      <p><A href="/settings">{tr("派出所设置：值班电话、签到范围、班次提醒、短信额度", "Station settings: duty phone, check-in radius, reminders, SMS budget")}</A></p>
       <h2>{tr("待审核的好人好事", "Good deeds to review")}</h2>
       <QueryView
         query={deeds}
@@ -116,15 +197,9 @@ export default function Review() {
               <p><Submit pending={rules.pending()}>{tr("保存", "Save")}</Submit></p>
             </Form>
             <h2>{tr("奖品", "Rewards")}</h2>
-            <div class="card table-wrap">
-              <table>
-                <tbody>
-                  <For each={st().rewards.edges} fallback={<tr><td class="muted">{tr("暂无奖品", "No rewards")}</td></tr>}>
-                    {(r) => <tr><td>{r.node.name}</td><td>{r.node.cost} {tr("积分", "pts")}</td><td>{tr("库存", "stock")} {r.node.stock}</td><td>{r.node.active ? "" : tr("已下架", "inactive")}</td></tr>}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <For each={st().rewards.edges} fallback={<p class="muted">{tr("暂无奖品", "No rewards")}</p>}>
+              {(r) => <RewardRow reward={r.node} />}
+            </For>
             <Form form={rewardForm} label={tr("添加奖品", "Add a reward")} onSubmit={() => createReward.run({ input: { stationId: s.stationId()!, ...reward(), name: reward().name.trim() } })}>
               <div class="grid2">
                 <Field name="name" label={tr("名称", "Name")} required>{(a) => <input {...a} value={reward().name} onInput={(e) => setReward({ ...reward(), name: e.currentTarget.value })} />}</Field>

@@ -9,7 +9,7 @@ import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { HomeWatchVisitLog } from "../components/HomeWatchVisitLog";
 import { QueryView } from "../components/QueryView";
 import { SearchableSelect, type Option } from "../components/SearchableSelect";
-import { AssignShiftDocument, CancelShiftClaimDocument, CancelShiftDocument, CheckInDocument, CheckOutDocument, ShiftDetailDocument, ShiftRosterDocument, type ShiftDetailQuery } from "../gql/graphql";
+import { AssignShiftDocument, CancelShiftClaimDocument, CancelShiftDocument, CheckInDocument, CheckOutDocument, ShiftDetailDocument, ShiftRosterDocument, type ApplyTo, type ShiftDetailQuery } from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
@@ -17,6 +17,7 @@ import { createAction } from "../lib/mutation";
 import { teamMembers } from "../lib/people";
 import { formatSpan, formatTime } from "../lib/time";
 import { ShiftCardView } from "./ShiftBoard";
+import { EditShift } from "./ShiftEdit";
 
 type Detail = Extract<NonNullable<ShiftDetailQuery["node"]>, { __typename: "Shift" }>;
 
@@ -63,6 +64,9 @@ export default function ShiftPage() {
   const params = useParams();
   const [q, refetch] = createQuery({ query: ShiftDetailDocument, variables: () => ({ id: decodeURIComponent(params.id!) }), requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
+  const [editing, setEditing] = createSignal(false);
+  // Editable until it starts (the API says the same); cancellable until it ends.
+  const editable = (s: Detail) => s.viewerCanManage && s.status === "OPEN" && new Date(s.startsAt).getTime() > Date.now();
   return (
     <section>
       <QueryView query={q} select={(d) => (d.node?.__typename === "Shift" ? d.node : null)} retry={again} notFound={<><h1>{tr("班次", "Shift")}</h1><p class="muted" role="status">{tr("没有找到这个班次，或你无权查看", "No such shift, or not yours to see")}</p></>}>
@@ -85,8 +89,13 @@ export default function ShiftPage() {
             <Show when={s().kind === "HOME_WATCH"}>
               <div class="card"><HomeWatchVisitLog shiftId={s().id} /></div>
             </Show>
+            <Show when={editable(s())}>
+              <Show when={editing()} fallback={<p><button type="button" onClick={() => setEditing(true)}>{tr("修改班次", "Edit the shift")}</button></p>}>
+                <EditShift shift={s()} close={() => setEditing(false)} done={again} />
+              </Show>
+            </Show>
             <Show when={s().viewerCanManage}>
-              <ManageRoster shiftId={s().id} teamId={s().team.id} open={s().status === "OPEN"} onChange={again} />
+              <ManageRoster shiftId={s().id} teamId={s().team.id} open={s().status === "OPEN"} recurring={s().isRecurring} onChange={again} />
             </Show>
           </>
         )}
@@ -95,7 +104,7 @@ export default function ShiftPage() {
   );
 }
 
-function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; onChange: () => void }) {
+function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; recurring: boolean; onChange: () => void }) {
   const client = useClient();
   const [q, refetch] = createQuery({ query: ShiftRosterDocument, variables: () => ({ id: props.shiftId }), requestPolicy: "cache-and-network" });
   const again = () => (refetch({ requestPolicy: "network-only" }), props.onChange());
@@ -105,7 +114,22 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; o
   const remove = createAction(CancelShiftClaimDocument, { pick: (d) => d.cancelShiftClaim, success: tr("已移除", "Removed"), onSuccess: again });
   const checkIn = createAction(CheckInDocument, { pick: (d) => d.checkIn, success: tr("已代签到", "Checked in"), onSuccess: again });
   const checkOut = createAction(CheckOutDocument, { pick: (d) => d.checkOut, success: tr("已代签退", "Checked out"), onSuccess: again });
-  const cancelShift = createAction(CancelShiftDocument, { pick: (d) => d.cancelShift, success: tr("班次已取消，已通知队员", "Shift cancelled; people were told"), onSuccess: again });
+  const cancelShift = createAction(CancelShiftDocument, {
+    pick: (d) => d.cancelShift,
+    success: (p) => ((p.shifts?.length ?? 0) > 1 ? tr(`已取消 ${p.shifts!.length} 个班次，已通知队员`, `${p.shifts!.length} shifts cancelled; people were told`) : tr("班次已取消，已通知队员", "Shift cancelled; people were told")),
+    onSuccess: again,
+  });
+  const cancel = async (applyTo: ApplyTo) => {
+    const series = applyTo === "FUTURE_SHIFTS";
+    const reason = await promptDialog({
+      title: series ? tr("取消这个班次及以后每周的班次？", "Cancel this shift and the later ones of its series?") : tr("取消这个班次？", "Cancel this shift?"),
+      message: tr("已认领的队员会收到通知", "Everyone on it is told"),
+      label: tr("取消原因", "Reason for cancelling"),
+      confirm: series ? tr("取消本次及以后", "Cancel them") : tr("取消班次", "Cancel shift"),
+      cancel: tr("不取消", "Keep it"),
+    });
+    if (reason) await cancelShift.run({ input: { shiftId: props.shiftId, reason, applyTo } });
+  };
   const people = teamMembers(client, () => props.teamId);
   return (
     <QueryView query={q} select={(d) => (d.node?.__typename === "Shift" ? d.node : null)} retry={again}>
@@ -125,17 +149,14 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; o
               <div class="row">
                 <Submit pending={assign.pending()}>{tr("安排", "Assign")}</Submit>
                 <Show when={s().status === "OPEN"}>
-                  <button
-                    type="button"
-                    class="danger"
-                    disabled={cancelShift.pending()}
-                    onClick={async () => {
-                      const reason = await promptDialog({ title: tr("取消这个班次？", "Cancel this shift?"), message: tr("已认领的队员会收到通知", "Everyone on it is told"), label: tr("取消原因", "Reason for cancelling"), confirm: tr("取消班次", "Cancel shift"), cancel: tr("不取消", "Keep it") });
-                      if (reason) await cancelShift.run({ input: { shiftId: s().id, reason } });
-                    }}
-                  >
-                    {tr("取消班次", "Cancel shift")}
+                  <button type="button" class="danger" disabled={cancelShift.pending()} onClick={() => void cancel("THIS_SHIFT")}>
+                    {props.recurring ? tr("取消本次", "Cancel this one") : tr("取消班次", "Cancel shift")}
                   </button>
+                  <Show when={props.recurring}>
+                    <button type="button" class="danger" disabled={cancelShift.pending()} onClick={() => void cancel("FUTURE_SHIFTS")}>
+                      {tr("取消本次及以后", "Cancel this and later ones")}
+                    </button>
+                  </Show>
                 </Show>
               </div>
             </Form>

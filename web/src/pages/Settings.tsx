@@ -1,0 +1,91 @@
+// 派出所设置 (officers): the duty phone volunteers see on a shift, the GPS check-in radius, shift
+// reminders, the SMS budget and whether leaders may start call-ups.
+import { createQuery } from "@urql/solid";
+import { createSignal, Show } from "solid-js";
+import { Checkbox } from "../components/Checkbox";
+import { Field, Form, FormErrors, Submit } from "../components/Field";
+import { QueryView } from "../components/QueryView";
+import { StationSettingsDocument, UpdateStationSettingsDocument, type StationSettingsQuery } from "../gql/graphql";
+import { createFormState, wholeNumbers } from "../lib/form";
+import { tr } from "../lib/i18n";
+import { createAction } from "../lib/mutation";
+import { useSession } from "../lib/session";
+
+type Station = Extract<NonNullable<StationSettingsQuery["node"]>, { __typename: "Station" }>;
+
+function SettingsForm(props: { station: Station }) {
+  const st = props.station;
+  // Text as typed: a refused value stays in its field beside the error.
+  const [f, setF] = createSignal({
+    dutyPhone: st.dutyPhone,
+    checkInRadiusMeters: String(st.checkInRadiusMeters),
+    reminderHoursBefore: String(st.reminderHoursBefore),
+    smsDailyBudget: String(st.smsDailyBudget),
+    leadersMayMobilize: st.leadersMayMobilize,
+  });
+  const set = (p: Partial<ReturnType<typeof f>>) => setF({ ...f(), ...p });
+  const form = createFormState();
+  const save = createAction(UpdateStationSettingsDocument, { pick: (d) => d.updateStationSettings, form, success: tr("设置已保存", "Settings saved") });
+  const submit = () => {
+    const v = f();
+    const n = wholeNumbers(form, { checkInRadiusMeters: v.checkInRadiusMeters, reminderHoursBefore: v.reminderHoursBefore, smsDailyBudget: v.smsDailyBudget });
+    if (!n) return;
+    const phone = v.dutyPhone.trim();
+    return save.run({
+      input: {
+        stationId: st.id,
+        // An emptied phone is sent as typed so that the API refuses it (a station keeps a duty phone once it has one).
+        dutyPhone: phone || (st.dutyPhone ? "" : null),
+        ...n,
+        leadersMayMobilize: v.leadersMayMobilize,
+      },
+    });
+  };
+  return (
+    <Form form={form} label={tr("派出所设置", "Station settings")} testId="station-settings" onSubmit={submit}>
+      <Field name="dutyPhone" label={tr("值班电话", "Duty phone")} required={!!st.dutyPhone} hint={tr("队长未公开手机号时，队员在班次页看到的联系电话", "Shown on a shift when its leader's phone is not shared")}>
+        {(a) => <input {...a} type="tel" inputmode="tel" autocomplete="off" maxLength={20} value={f().dutyPhone} onInput={(e) => set({ dutyPhone: e.currentTarget.value })} />}
+      </Field>
+      <div class="grid2">
+        <Field name="checkInRadiusMeters" label={tr("定位签到范围（米）", "GPS check-in radius (m)")} hint={tr("50–5000；超出范围的签到会被标记", "50–5000; check-ins farther away are flagged")}>
+          {(a) => <input {...a} inputmode="numeric" maxLength={6} value={f().checkInRadiusMeters} onInput={(e) => set({ checkInRadiusMeters: e.currentTarget.value })} />}
+        </Field>
+        <Field name="reminderHoursBefore" label={tr("班次提醒（开始前几小时）", "Shift reminder (hours before)")} hint={tr("0 为不提醒，最多 72", "0 turns reminders off; at most 72")}>
+          {(a) => <input {...a} inputmode="numeric" maxLength={3} value={f().reminderHoursBefore} onInput={(e) => set({ reminderHoursBefore: e.currentTarget.value })} />}
+        </Field>
+        <Field name="smsDailyBudget" label={tr("每日短信上限（条）", "SMS per day at most")} hint={tr("0–100000；超出后只发应用内消息", "0–100000; beyond it, in-app notices only")}>
+          {(a) => <input {...a} inputmode="numeric" maxLength={6} value={f().smsDailyBudget} onInput={(e) => set({ smsDailyBudget: e.currentTarget.value })} />}
+        </Field>
+      </div>
+      <div data-field="leadersMayMobilize">
+        <Checkbox checked={f().leadersMayMobilize} onChange={(on) => set({ leadersMayMobilize: on })}>
+          {tr("队长和小队长也可以发起一键召集", "Team and squad leaders may start call-ups too")}
+        </Checkbox>
+      </div>
+      <FormErrors />
+      <p><Submit pending={save.pending()}>{tr("保存设置", "Save settings")}</Submit></p>
+    </Form>
+  );
+}
+
+export default function Settings() {
+  const s = useSession();
+  const [q, refetch] = createQuery({ query: StationSettingsDocument, variables: () => ({ stationId: s.stationId()! }), pause: () => !s.stationId(), requestPolicy: "cache-and-network" });
+  const again = () => refetch({ requestPolicy: "network-only" });
+  return (
+    <section>
+      <h1>{tr("派出所设置", "Station settings")}</h1>
+      <QueryView query={q} select={(d) => (d.node?.__typename === "Station" ? d.node : null)} retry={again}>
+        {(st) => (
+          <Show when={st().viewerIsOfficer} fallback={<p class="muted" role="status">{tr("仅本所民警可修改设置", "Only the station's officers change its settings")}</p>}>
+            <p class="muted">{st().name}</p>
+            {/* Keyed on the station: switching stations starts from that station's values. */}
+            <Show when={st().id} keyed>
+              {(_id: string) => <SettingsForm station={st()} />}
+            </Show>
+          </Show>
+        )}
+      </QueryView>
+    </section>
+  );
+}
