@@ -862,6 +862,9 @@ describe("station settings", () => {
       station: { checkInRadiusMeters: 800 },
       userErrors: [],
     });
+    // Audited once, for the change that happened (not for the refused ones).
+    const audit = await prisma.auditEntry.findMany({ where: { stationId: station.id, action: "station.settings" } });
+    expect(audit.map((a) => a.summary)).toEqual(["修改设置 checkInRadiusMeters"]);
     expect((await gql(app, m, { input: { stationId: gid("Station", "00000000-0000-7000-8000-000000000000") } }, own.token)).data!.updateStationSettings.userErrors).toEqual([
       { code: "NOT_FOUND", field: ["input", "stationId"] },
     ]);

@@ -58,6 +58,7 @@ export const AUDIT_ACTIONS = {
   "region.create": msg("新建区域", "Region created"),
   "station.create": msg("新建派出所", "Station created"),
   "station.update": msg("修改派出所", "Station changed"),
+  "station.settings": msg("修改派出所设置", "Station settings changed"),
   "community.create": msg("新建社区", "Community created"),
   "grid.create": msg("新建网格", "Grid created"),
   "grid.update": msg("修改网格", "Grid changed"),

@@ -28,7 +28,7 @@ defineMutation("updateStationSettings", {
     leadersMayMobilize: z.boolean().nullish(),
     dutyPhone: z.string().trim().regex(/^[\d-]{3,20}$/, msg("电话格式不正确", "Not a phone number")).nullish(),
   }),
-  resolve: async (input, ctx) => ({ station: await stations.updateStationSettings(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ station: await stations.updateStationSettings(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: stationPayload,
 });
 

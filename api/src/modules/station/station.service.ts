@@ -21,6 +21,7 @@ export interface Actor {
 export async function updateStationSettings(
   viewer: Viewer,
   input: { stationId: string; checkInRadiusMeters?: number | null; reminderHoursBefore?: number | null; smsDailyBudget?: number | null; leadersMayMobilize?: boolean | null; dutyPhone?: string | null },
+  clientAddress?: string | null,
 ) {
   const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true } });
   if (!station) throw notFound(STATION, ["input", "stationId"]);
@@ -28,16 +29,19 @@ export async function updateStationSettings(
     message: msg("仅本所民警可修改设置", "Only the station's officers change its settings"),
     hide: { what: STATION, field: ["input", "stationId"], stationId: station.id },
   });
-  return prisma.station.update({
-    where: { id: station.id },
-    data: {
-      checkInRadiusMeters: input.checkInRadiusMeters ?? undefined,
-      reminderHoursBefore: input.reminderHoursBefore ?? undefined,
-      smsDailyBudget: input.smsDailyBudget ?? undefined,
-      leadersMayMobilize: input.leadersMayMobilize ?? undefined,
-      dutyPhone: input.dutyPhone ?? undefined,
-    },
-  });
+  const data = {
+    checkInRadiusMeters: input.checkInRadiusMeters ?? undefined,
+    reminderHoursBefore: input.reminderHoursBefore ?? undefined,
+    smsDailyBudget: input.smsDailyBudget ?? undefined,
+    leadersMayMobilize: input.leadersMayMobilize ?? undefined,
+    dutyPhone: input.dutyPhone ?? undefined,
+  };
+  const changed = Object.entries(data).filter(([, v]) => v !== undefined).map(([k]) => k);
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.station.update({ where: { id: station.id }, data });
+    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "station.settings", targetType: "Station", targetId: station.id, summary: `修改设置 ${changed.join(", ") || "无"}`, clientAddress });
+    return updated;
+  }, TX);
 }
 
 /** The station, or NOT_FOUND when it does not exist or the viewer may not even see it. */
