@@ -2,7 +2,7 @@
 // plans (巡防方案), and appointing region admins and officers by phone. A new account's activation code
 // is shown once, to hand to the person.
 import { createQuery } from "@urql/solid";
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, For, Show, type JSX } from "solid-js";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
 import { confirmDialog } from "../components/Dialog";
@@ -16,6 +16,17 @@ type Region = NonNullable<CountyQuery["regions"]>["edges"][number]["node"];
 type Station = Region["stations"]["edges"][number]["node"];
 type StationDetail = Extract<NonNullable<CountyStationQuery["node"]>, { __typename: "Station" }>;
 type GridRow = StationDetail["grids"]["edges"][number]["node"];
+
+/** A form that appears only when asked for (so a card lists its things, not a form for each). */
+function Editor(props: { label: string; children: JSX.Element }) {
+  const [open, setOpen] = createSignal(false);
+  return (
+    <>
+      <button type="button" aria-expanded={open()} onClick={() => setOpen(!open())}>{open() ? tr("收起", "Close") : props.label}</button>
+      <Show when={open()}>{props.children}</Show>
+    </>
+  );
+}
 
 /** A number field's text as the API's Float/Int: blank is null. */
 const num = (v: string) => (v.trim() === "" ? null : Number(v));
@@ -60,8 +71,7 @@ function EditStation(props: { station: StationDetail; onChange: () => void }) {
   const form = createFormState();
   const update = createAction(UpdateStationDocument, { pick: (d) => d.updateStation, form, success: tr("派出所信息已保存", "Station saved"), onSuccess: props.onChange });
   return (
-    <details>
-      <summary>{tr("编辑派出所信息", "Edit the station")}</summary>
+    <Editor label={tr("编辑派出所信息", "Edit the station")}>
       <Form form={form} class="plain-form" label={tr(`编辑${props.station.name}`, `Edit ${props.station.name}`)}
         onSubmit={() => update.run({ input: { stationId: props.station.id, name: p().name.trim(), district: p().district.trim(), address: p().address.trim(), latitude: num(p().latitude), longitude: num(p().longitude) } })}>
         <div class="grid2">
@@ -74,7 +84,7 @@ function EditStation(props: { station: StationDetail; onChange: () => void }) {
         <FormErrors />
         <Submit pending={update.pending()} class="">{tr("保存", "Save")}</Submit>
       </Form>
-    </details>
+    </Editor>
   );
 }
 
@@ -85,8 +95,7 @@ function EditGrid(props: { grid: GridRow; onChange: () => void }) {
   const form = createFormState();
   const update = createAction(UpdateGridDocument, { pick: (d) => d.updateGrid, form, success: tr("网格已保存", "Grid saved"), onSuccess: props.onChange });
   return (
-    <details>
-      <summary>{tr(`编辑${props.grid.name}`, `Edit ${props.grid.name}`)}</summary>
+    <Editor label={tr(`编辑${props.grid.name}`, `Edit ${props.grid.name}`)}>
       <Form form={form} class="plain-form" label={tr(`编辑网格${props.grid.name}`, `Edit grid ${props.grid.name}`)}
         onSubmit={() => update.run({ input: { gridId: props.grid.id, name: p().name.trim(), patrolPlan: p().patrolPlan.trim(), radiusMeters: num(p().radiusMeters), latitude: num(p().latitude), longitude: num(p().longitude) } })}>
         <div class="grid2">
@@ -99,7 +108,7 @@ function EditGrid(props: { grid: GridRow; onChange: () => void }) {
         <FormErrors />
         <Submit pending={update.pending()} class="">{tr("保存网格", "Save grid")}</Submit>
       </Form>
-    </details>
+    </Editor>
   );
 }
 

@@ -224,7 +224,7 @@ function AccountTools(props: { v: Person; onChange: () => void }) {
   const reset = createAction(ResetVolunteerPasswordDocument, {
     pick: (d) => d.resetVolunteerPassword,
     success: tr("已生成重置码，请交给本人", "Reset code issued: give it to the person"),
-    onSuccess: (r) => setCode(r.code ? { code: r.code, expiresAt: r.expiresAt ?? null } : null),
+    onSuccess: (r) => (setCode(r.code ? { code: r.code, expiresAt: r.expiresAt ?? null } : null), props.onChange()),
   });
   const disable = createAction(DisableAccountDocument, { pick: (d) => d.disableAccount, success: tr("账号已停用，已登出其所有设备", "Account disabled; signed out everywhere"), onSuccess: props.onChange });
   const enable = createAction(EnableAccountDocument, { pick: (d) => d.enableAccount, success: tr("账号已恢复", "Account enabled"), onSuccess: props.onChange });
