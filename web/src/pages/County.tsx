@@ -2,7 +2,8 @@
 // plans (巡防方案), and appointing region admins and officers by phone. A new account's activation code
 // is shown once, to hand to the person.
 import { createQuery } from "@urql/solid";
-import { createSignal, For, Show, type JSX } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
+import { Editor } from "../components/Editor";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
 import { confirmDialog } from "../components/Dialog";
@@ -16,17 +17,6 @@ type Region = NonNullable<CountyQuery["regions"]>["edges"][number]["node"];
 type Station = Region["stations"]["edges"][number]["node"];
 type StationDetail = Extract<NonNullable<CountyStationQuery["node"]>, { __typename: "Station" }>;
 type GridRow = StationDetail["grids"]["edges"][number]["node"];
-
-/** A form that appears only when asked for (so a card lists its things, not a form for each). */
-function Editor(props: { label: string; children: JSX.Element }) {
-  const [open, setOpen] = createSignal(false);
-  return (
-    <>
-      <button type="button" aria-expanded={open()} onClick={() => setOpen(!open())}>{open() ? tr("收起", "Close") : props.label}</button>
-      <Show when={open()}>{props.children}</Show>
-    </>
-  );
-}
 
 /** A number field's text as the API's Float/Int: blank is null. */
 const num = (v: string) => (v.trim() === "" ? null : Number(v));
