@@ -101,15 +101,16 @@ describe("义警详情", () => {
     await page.getByTestId("account-state").filter({ hasText: "待激活" }).waitFor();
     expect((await prisma.account.findUniqueOrThrow({ where: { volunteerId: v.id } })).disabled).toBe(false);
 
-    // Removing from the team (confirmation): the page then says they are in no team of this station.
-    await teams.getByRole("button", { name: "移出队伍" }).click();
-    await page.getByRole("dialog").getByRole("button", { name: "移出" }).click();
-    await toast(page, "已移出队伍");
-
     await page.setViewportSize(NARROW);
     await settle(page);
     expect(await sidewaysOverflow(page)).toBe(0);
     await shoot(page, "member-narrow");
+    // Removing from the team (confirmation): they no longer belong to the station, so the page no longer shows them.
+    await teams.getByRole("button", { name: "移出队伍" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "移出" }).click();
+    await toast(page, "已移出队伍");
+
+    await page.getByText("没有找到这名义警，或你无权查看").waitFor();
     await ctx.close();
   }, 240_000);
 

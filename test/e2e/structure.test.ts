@@ -1,4 +1,4 @@
-// Editing a county's structure through /county as a region admin (signed in through the form): a
+// Editing a county's structure through /county as a platform admin (signed in through the form): a
 // station's address and point, a grid's patrol plan (巡防方案) and radius, and revoking an officer after
 // a confirmation dialog. axe on the page.
 import type { Browser, Page } from "playwright-core";
@@ -28,11 +28,11 @@ const settle = async (page: Page) => {
 };
 
 describe("区域与派出所: editing", () => {
-  it("a region admin edits 府山's address, a grid's patrol plan and radius, and revokes an officer", async () => {
+  it("a platform admin edits 府山's address, a grid's patrol plan and radius, and revokes an officer", async () => {
     const region = await prisma.region.create({ data: { name: "越城区公安分局", city: "绍兴市" } });
     await prisma.station.update({ where: { id: demo.fushan.id }, data: { regionId: region.id } });
     const demoHash = (await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } })).passwordHash;
-    await prisma.account.create({ data: { phone: "13700000021", passwordHash: demoHash, displayName: "区域管理员", roles: { create: { role: "REGION_ADMIN", regionId: region.id } } } });
+    await prisma.account.create({ data: { phone: "13700000021", passwordHash: demoHash, displayName: "平台管理员", roles: { create: { role: "ADMIN" } } } });
     const extra = await prisma.account.create({ data: { phone: "13700000022", passwordHash: demoHash, displayName: "待撤销民警", roles: { create: { role: "OFFICER", stationId: demo.fushan.id } } } });
     const grid = await prisma.grid.findFirstOrThrow({ where: { community: { stationId: demo.fushan.id } }, orderBy: { name: "asc" } });
 
