@@ -18,29 +18,12 @@ const schema = buildSchema(readFileSync(path.join(root, "schema/schema.graphql")
 const API_ONLY: Record<string, string> = {
   // Officer tooling without a web screen yet: used through the API (tests, scripts) only. Each is a
   // gap in the web app, listed so that it is a decision and not an accident.
-  "mutation.addSquadMember": "no web screen yet (squad membership)",
-  "mutation.addTeamMember": "no web screen yet (team membership)",
-  "mutation.removeSquadMember": "no web screen yet (squad membership)",
-  "mutation.removeTeamMember": "no web screen yet (team membership)",
-  "mutation.setSquadLeader": "no web screen yet (squad leaders)",
-  "mutation.updateTeam": "no web screen yet (team settings)",
-  "mutation.updateSquad": "no web screen yet (squad settings)",
-  "mutation.adjustPoints": "no web screen yet (points adjustments)",
-  "mutation.reversePointsEntry": "no web screen yet (points adjustments)",
-  "mutation.cancelEnrollment": "no web screen yet (registrations)",
-  "mutation.renewEnrollmentCode": "no web screen yet (registrations)",
-  "mutation.resetVolunteerPassword": "no web screen yet (officer's account tools)",
-  "mutation.disableAccount": "no web screen yet (officer's account tools)",
-  "mutation.enableAccount": "no web screen yet (officer's account tools)",
   "subscription.teamUpdated": "no web screen follows a team live yet",
   "mutation.addSquadMembers": "no web screen yet (member editing)",
   "mutation.setVolunteerStatus": "no web screen yet (member editing)",
   "mutation.updateVolunteer": "no web screen yet (member editing)",
   "mutation.exportVolunteers": "no web screen yet (member list export)",
   "mutation.revokeTeamInvite": "no web screen yet (invitations)",
-  "mutation.revokeRole": "no web screen yet (county roles)",
-  "mutation.updateGrid": "no web screen yet (county structure)",
-  "mutation.updateStation": "no web screen yet (county structure)",
 };
 
 /** `mutation.name` / `subscription.name` of every root field the documents select. */

@@ -50,6 +50,7 @@ const Account = lazy(() => import("./pages/Account"));
 const Join = lazy(() => import("./pages/Join"));
 const Activate = lazy(() => import("./pages/Activate"));
 const Members = lazy(() => import("./pages/Members"));
+const Member = lazy(() => import("./pages/Member"));
 const County = lazy(() => import("./pages/County"));
 const Settings = lazy(() => import("./pages/Settings"));
 
@@ -198,6 +199,7 @@ function App() {
         <Route path="/cases/mediation/:id" component={MediationCase} />
         <Route path="/cases/homewatch" component={HomeWatchRequests} />
         <Route path="/members" component={Members} />
+        <Route path="/members/:id" component={Member} />
         <Route path="/county" component={County} />
         <Route path="/inbox" component={Inbox} />
         <Route path="/bulletins" component={Bulletins} />

@@ -2,7 +2,7 @@
 // from the API schema, so a value added or renamed there fails the type check here; the lists of
 // values the forms offer are the tables' keys, so each enum is spelled once in the web.
 import type {
-  AgreementEventKind, AgreementSide, AgreementStatus, BulletinCategory, CaseAgeBucket, CheckInMethod, ClaimBlocker, ClaimStatus, FulfilmentStatus,
+  AccountState, AgreementEventKind, AgreementSide, AgreementStatus, BulletinCategory, CaseAgeBucket, CheckInMethod, ClaimBlocker, ClaimStatus, FulfilmentStatus,
   GoodDeedCategory, GoodDeedStatus, HomeWatchResult, HomeWatchStatus, InviteState, MediationField, MediationOutcome, MediationPartyRole,
   MediationSource, MediationStatus, MemberRole, MembershipStatus, MobilizationOutcome, MobilizationResponse, MobilizationStatus, NotificationKind,
   ObligationKind, ObligationPeriod, PartnerKind, PatrolEventKind, PatrolReportAssigneeKind, PatrolReportCategory, PatrolReportEventKind,
@@ -13,6 +13,7 @@ import { tr } from "./i18n";
 type Table<E extends string> = Readonly<Record<E, readonly [zh: string, en: string]>>;
 
 const tables = {
+  AccountState: { ACTIVE: ["正常", "Active"], NOT_ACTIVATED: ["待激活", "Not activated"], DISABLED: ["已停用", "Disabled"], NONE: ["无账号", "No account"] } satisfies Table<AccountState>,
   AgreementEventKind: { DRAFTED: ["起草", "Drafted"], REVISED: ["修订", "Revised"], SIGNED: ["签署", "Signed"], ACTIVATED: ["生效", "Activated"], EXPIRED: ["到期", "Expired"], TERMINATED: ["终止", "Terminated"] } satisfies Table<AgreementEventKind>,
   AgreementSide: { STATION: ["派出所", "Station"], PARTNER: ["共建单位", "Partner"] } satisfies Table<AgreementSide>,
   AgreementStatus: { DRAFT: ["草稿", "Draft"], AWAITING_SIGNATURES: ["待签署", "Awaiting signatures"], SCHEDULED: ["已签署·待生效", "Signed, not yet in effect"], ACTIVE: ["生效", "Active"], EXPIRED: ["已到期", "Expired"], TERMINATED: ["已终止", "Terminated"] } satisfies Table<AgreementStatus>,

@@ -3,9 +3,11 @@
 // is shown once, to hand to the person.
 import { createQuery } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
+import { Editor } from "../components/Editor";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
-import { CountyDocument, CountyStationDocument, CreateCommunityDocument, CreateGridDocument, CreateRegionDocument, CreateStationDocument, GrantRoleDocument, type CountyQuery, type CountyStationQuery } from "../gql/graphql";
+import { confirmDialog } from "../components/Dialog";
+import { CountyDocument, CountyStationDocument, CreateCommunityDocument, CreateGridDocument, CreateRegionDocument, CreateStationDocument, GrantRoleDocument, RevokeRoleDocument, UpdateGridDocument, UpdateStationDocument, type CountyQuery, type CountyStationQuery } from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { createAction } from "../lib/mutation";
@@ -14,6 +16,91 @@ import { useSession } from "../lib/session";
 type Region = NonNullable<CountyQuery["regions"]>["edges"][number]["node"];
 type Station = Region["stations"]["edges"][number]["node"];
 type StationDetail = Extract<NonNullable<CountyStationQuery["node"]>, { __typename: "Station" }>;
+type GridRow = StationDetail["grids"]["edges"][number]["node"];
+
+/** A number field's text as the API's Float/Int: blank is null. */
+const num = (v: string) => (v.trim() === "" ? null : Number(v));
+const text = (v: number | null | undefined) => (v == null ? "" : String(v));
+
+/** People holding a granted role, each with 撤销 where the viewer may revoke it (after a confirmation). */
+function Holders(props: { label: string; holders: { id: string; displayName: string; activated: boolean; viewerCanRevoke: boolean }[]; what: string; onChange: () => void }) {
+  const revoke = createAction(RevokeRoleDocument, { pick: (d) => d.revokeRole, success: tr("已撤销任命", "Appointment revoked"), onSuccess: props.onChange });
+  const ask = async (h: { id: string; displayName: string }) => {
+    const ok = await confirmDialog({
+      title: tr(`撤销${h.displayName}的${props.what}任命？`, `Revoke ${h.displayName}'s appointment as ${props.what}?`),
+      message: tr("其打开的会话将立即失去该权限。", "Their open sessions lose the role at once."),
+      confirm: tr("撤销", "Revoke"),
+      danger: true,
+    });
+    if (ok) await revoke.run({ input: { assignmentId: h.id } });
+  };
+  return (
+    <div class="muted" data-testid="holders">
+      {props.label}
+      <Show when={props.holders.length} fallback="—">
+        <ul class="plain-list">
+          <For each={props.holders}>
+            {(h) => (
+              <li class="row">
+                <span>{h.displayName}{h.activated ? "" : tr("（待激活）", " (not activated)")}</span>
+                <Show when={h.viewerCanRevoke}>
+                  <button type="button" class="danger" disabled={revoke.pending()} onClick={() => ask(h)} aria-label={tr(`撤销${h.displayName}`, `Revoke ${h.displayName}`)}>{tr("撤销", "Revoke")}</button>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </div>
+  );
+}
+
+function EditStation(props: { station: StationDetail; onChange: () => void }) {
+  const init = () => ({ name: props.station.name, district: props.station.district, address: props.station.address, latitude: text(props.station.latitude), longitude: text(props.station.longitude) });
+  const [p, setP] = createSignal(init());
+  const form = createFormState();
+  const update = createAction(UpdateStationDocument, { pick: (d) => d.updateStation, form, success: tr("派出所信息已保存", "Station saved"), onSuccess: props.onChange });
+  return (
+    <Editor label={tr("编辑派出所信息", "Edit the station")}>
+      <Form form={form} class="plain-form" label={tr(`编辑${props.station.name}`, `Edit ${props.station.name}`)}
+        onSubmit={() => update.run({ input: { stationId: props.station.id, name: p().name.trim(), district: p().district.trim(), address: p().address.trim(), latitude: num(p().latitude), longitude: num(p().longitude) } })}>
+        <div class="grid2">
+          <Field name="name" label={tr("派出所名称", "Station name")} required>{(a) => <input {...a} value={p().name} onInput={(e) => setP({ ...p(), name: e.currentTarget.value })} />}</Field>
+          <Field name="district" label={tr("区县", "District")} required>{(a) => <input {...a} value={p().district} onInput={(e) => setP({ ...p(), district: e.currentTarget.value })} />}</Field>
+          <Field name="address" label={tr("地址", "Address")}>{(a) => <input {...a} value={p().address} onInput={(e) => setP({ ...p(), address: e.currentTarget.value })} />}</Field>
+          <Field name="latitude" label={tr("纬度", "Latitude")}>{(a) => <input {...a} type="number" step="any" value={p().latitude} onInput={(e) => setP({ ...p(), latitude: e.currentTarget.value })} />}</Field>
+          <Field name="longitude" label={tr("经度", "Longitude")}>{(a) => <input {...a} type="number" step="any" value={p().longitude} onInput={(e) => setP({ ...p(), longitude: e.currentTarget.value })} />}</Field>
+        </div>
+        <FormErrors />
+        <Submit pending={update.pending()} class="">{tr("保存", "Save")}</Submit>
+      </Form>
+    </Editor>
+  );
+}
+
+/** 编辑网格: name, patrol plan (巡防方案), point and radius. */
+function EditGrid(props: { grid: GridRow; onChange: () => void }) {
+  const init = () => ({ name: props.grid.name, patrolPlan: props.grid.patrolPlan, radiusMeters: text(props.grid.radiusMeters), latitude: text(props.grid.latitude), longitude: text(props.grid.longitude) });
+  const [p, setP] = createSignal(init());
+  const form = createFormState();
+  const update = createAction(UpdateGridDocument, { pick: (d) => d.updateGrid, form, success: tr("网格已保存", "Grid saved"), onSuccess: props.onChange });
+  return (
+    <Editor label={tr(`编辑${props.grid.name}`, `Edit ${props.grid.name}`)}>
+      <Form form={form} class="plain-form" label={tr(`编辑网格${props.grid.name}`, `Edit grid ${props.grid.name}`)}
+        onSubmit={() => update.run({ input: { gridId: props.grid.id, name: p().name.trim(), patrolPlan: p().patrolPlan.trim(), radiusMeters: num(p().radiusMeters), latitude: num(p().latitude), longitude: num(p().longitude) } })}>
+        <div class="grid2">
+          <Field name="name" label={tr("网格名称", "Grid name")} required>{(a) => <input {...a} value={p().name} onInput={(e) => setP({ ...p(), name: e.currentTarget.value })} />}</Field>
+          <Field name="radiusMeters" label={tr("半径（米）", "Radius (m)")}>{(a) => <input {...a} type="number" min="10" value={p().radiusMeters} onInput={(e) => setP({ ...p(), radiusMeters: e.currentTarget.value })} />}</Field>
+          <Field name="latitude" label={tr("纬度", "Latitude")}>{(a) => <input {...a} type="number" step="any" value={p().latitude} onInput={(e) => setP({ ...p(), latitude: e.currentTarget.value })} />}</Field>
+          <Field name="longitude" label={tr("经度", "Longitude")}>{(a) => <input {...a} type="number" step="any" value={p().longitude} onInput={(e) => setP({ ...p(), longitude: e.currentTarget.value })} />}</Field>
+          <Field name="patrolPlan" label={tr("巡防方案", "Patrol plan")}>{(a) => <textarea {...a} rows="3" value={p().patrolPlan} onInput={(e) => setP({ ...p(), patrolPlan: e.currentTarget.value })} />}</Field>
+        </div>
+        <FormErrors />
+        <Submit pending={update.pending()} class="">{tr("保存网格", "Save grid")}</Submit>
+      </Form>
+    </Editor>
+  );
+}
 
 /** The activation code of a new account, shown once. */
 function Issued(props: { issued: { name: string; code: string } | null }) {
@@ -67,14 +154,22 @@ function StationCard(props: { station: Station; onChange: () => void }) {
   return (
     <article class="card" data-testid="station">
       <h3>{props.station.name}</h3>
-      <p class="muted">{tr("民警：", "Officers: ")}{(station()?.officers?.edges ?? []).map((e) => `${e.node.displayName}${e.node.activated ? "" : tr("（待激活）", " (not activated)")}`).join("、") || "—"}</p>
+      <Holders label={tr("民警：", "Officers: ")} what={tr("民警", "officer")} holders={(station()?.officers?.edges ?? []).map((e) => e.node)} onChange={changed} />
+      <Show when={station()?.viewerCanUpdate ? station() : null}>{(st) => <EditStation station={st()} onChange={changed} />}</Show>
       <ul class="plain-list">
         <For each={communities()}>
           {(c) => (
             <li>
               <strong>{c.name}</strong>
               <ul>
-                <For each={gridsOf(c.id)}>{(e) => <li><span data-testid="grid-name">{e.node.name}</span><Show when={e.node.patrolPlan}> · <span class="muted">{e.node.patrolPlan}</span></Show></li>}</For>
+                <For each={gridsOf(c.id)}>
+                  {(e) => (
+                    <li>
+                      <span data-testid="grid-name">{e.node.name}</span><Show when={e.node.patrolPlan}> · <span class="muted" data-testid="patrol-plan">{e.node.patrolPlan}</span></Show>
+                      <Show when={e.node.viewerCanManage}><EditGrid grid={e.node} onChange={changed} /></Show>
+                    </li>
+                  )}
+                </For>
               </ul>
             </li>
           )}
@@ -110,7 +205,7 @@ function RegionCard(props: { region: Region; onChange: () => void }) {
   return (
     <section class="card" aria-label={props.region.name}>
       <h2>{props.region.name}</h2>
-      <p class="muted">{tr("区域管理员：", "Region admins: ")}{props.region.admins.edges.map((e) => e.node.displayName).join("、") || "—"}</p>
+      <Holders label={tr("区域管理员：", "Region admins: ")} what={tr("区域管理员", "region admin")} holders={props.region.admins.edges.map((e) => e.node)} onChange={props.onChange} />
       <Show when={props.region.viewerCanGrantAdmin}>
         <Grant role="REGION_ADMIN" regionId={props.region.id} title={tr("任命区域管理员", "Appoint a region admin")} onChange={props.onChange} />
       </Show>

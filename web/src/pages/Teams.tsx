@@ -3,7 +3,22 @@ import { createQuery } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
-import { CreateSquadDocument, CreateTeamDocument, RegisterVolunteerDocument, StationTeamsDocument, type Specialty, type StationTeamsQuery } from "../gql/graphql";
+import { confirmDialog } from "../components/Dialog";
+import { Editor } from "../components/Editor";
+import {
+  CancelEnrollmentDocument,
+  CreateSquadDocument,
+  CreateTeamDocument,
+  RegisterVolunteerDocument,
+  RenewEnrollmentCodeDocument,
+  StationEnrollmentsDocument,
+  StationTeamsDocument,
+  UpdateSquadDocument,
+  UpdateTeamDocument,
+  type Specialty,
+  type StationTeamsQuery,
+} from "../gql/graphql";
+import { formatDateTime } from "../lib/time";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
@@ -12,6 +27,98 @@ import { useSession } from "../lib/session";
 
 type Station = Extract<NonNullable<StationTeamsQuery["node"]>, { __typename: "Station" }>;
 type Team = Station["teams"]["edges"][number]["node"];
+type Squad = Team["squads"]["edges"][number]["node"];
+
+function EditTeam(props: { team: Team; onChange: () => void }) {
+  const [p, setP] = createSignal({ name: props.team.name, description: props.team.description });
+  const form = createFormState();
+  const update = createAction(UpdateTeamDocument, { pick: (d) => d.updateTeam, form, success: tr("队伍已保存", "Team saved"), onSuccess: props.onChange });
+  return (
+    <Editor label={tr("编辑队伍", "Edit team")}>
+      <Form form={form} class="plain-form" label={tr(`编辑${props.team.name}`, `Edit ${props.team.name}`)} onSubmit={() => update.run({ input: { teamId: props.team.id, name: p().name.trim(), description: p().description.trim() } })}>
+        <div class="grid2">
+          <Field name="name" label={tr("队伍名称", "Team name")} required>{(a) => <input {...a} value={p().name} onInput={(e) => setP({ ...p(), name: e.currentTarget.value })} />}</Field>
+          <Field name="description" label={tr("队伍简介", "Description")}>{(a) => <textarea {...a} rows="2" value={p().description} onInput={(e) => setP({ ...p(), description: e.currentTarget.value })} />}</Field>
+        </div>
+        <FormErrors />
+        <Submit pending={update.pending()} class="">{tr("保存队伍", "Save team")}</Submit>
+      </Form>
+    </Editor>
+  );
+}
+
+function EditSquad(props: { squad: Squad; onChange: () => void }) {
+  const [p, setP] = createSignal({ name: props.squad.name, description: props.squad.description, specialty: props.squad.specialty });
+  const form = createFormState();
+  const update = createAction(UpdateSquadDocument, { pick: (d) => d.updateSquad, form, success: tr("小队已保存", "Squad saved"), onSuccess: props.onChange });
+  return (
+    <Editor label={tr(`编辑${props.squad.name}`, `Edit ${props.squad.name}`)}>
+      <Form form={form} class="plain-form" label={tr(`编辑小队${props.squad.name}`, `Edit squad ${props.squad.name}`)}
+        onSubmit={() => update.run({ input: { squadId: props.squad.id, name: p().name.trim(), description: p().description.trim(), specialty: p().specialty } })}>
+        <div class="grid2">
+          <Field name="name" label={tr("小队名称", "Squad name")} required>{(a) => <input {...a} value={p().name} onInput={(e) => setP({ ...p(), name: e.currentTarget.value })} />}</Field>
+          <Field name="specialty" label={tr("专长", "Specialty")}>
+            {(a) => (
+              <select {...a} value={p().specialty} onChange={(e) => setP({ ...p(), specialty: e.currentTarget.value as Specialty })}>
+                <For each={values("Specialty")}>{(sp) => <option value={sp}>{label("Specialty", sp)}</option>}</For>
+              </select>
+            )}
+          </Field>
+          <Field name="description" label={tr("小队简介", "Description")}>{(a) => <textarea {...a} rows="2" value={p().description} onInput={(e) => setP({ ...p(), description: e.currentTarget.value })} />}</Field>
+        </div>
+        <FormErrors />
+        <Submit pending={update.pending()} class="">{tr("保存小队", "Save squad")}</Submit>
+      </Form>
+    </Editor>
+  );
+}
+
+/** 待激活登记: registrations waiting for their owners; a new code (shown once) or cancelling one. */
+function PendingEnrollments(props: { stationId: string; refresh: number }) {
+  const [q, refetch] = createQuery({ query: StationEnrollmentsDocument, variables: () => (props.refresh, { stationId: props.stationId }), requestPolicy: "cache-and-network" });
+  const again = () => refetch({ requestPolicy: "network-only" });
+  const [issued, setIssued] = createSignal<{ name: string; code: string } | null>(null);
+  const renew = createAction(RenewEnrollmentCodeDocument, {
+    pick: (d) => d.renewEnrollmentCode,
+    success: tr("已生成新激活码", "New activation code issued"),
+    onSuccess: (r) => (setIssued(r.activationCode && r.enrollment ? { name: r.enrollment.displayName, code: r.activationCode } : null), again()),
+  });
+  const cancel = createAction(CancelEnrollmentDocument, { pick: (d) => d.cancelEnrollment, success: tr("登记已撤销", "Registration cancelled"), onSuccess: again });
+  const ask = async (id: string, name: string) => {
+    if (await confirmDialog({ title: tr(`撤销对${name}的登记？`, `Cancel the registration of ${name}?`), message: tr("激活码随即失效。", "Its activation code stops working."), confirm: tr("撤销登记", "Cancel registration"), danger: true }))
+      await cancel.run({ input: { enrollmentId: id } });
+  };
+  return (
+    <section class="card" aria-labelledby="enrollments-h">
+      <h2 id="enrollments-h">{tr("待激活登记", "Registrations waiting")}</h2>
+      <Show when={issued()}>
+        {(i) => (
+          <div class="notice" role="status">
+            {tr(`${i().name} 的新激活码（仅显示一次）：`, `New activation code for ${i().name} (shown once): `)}
+            <strong data-testid="renewed-code" class="one-time-code">{i().code}</strong>
+          </div>
+        )}
+      </Show>
+      <QueryView query={q} select={(d) => (d.node?.__typename === "Station" ? (d.node.enrollments?.edges.map((e) => e.node) ?? []) : null)} retry={again} isEmpty={(l) => l.length === 0} empty={<p class="muted">{tr("没有待激活的登记", "None waiting")}</p>}>
+        {(list) => (
+          <ul class="plain-list" data-testid="enrollments">
+            <For each={list()}>
+              {(e) => (
+                <li class="row">
+                  <strong>{e.displayName}</strong>
+                  <span>{e.phone}</span>
+                  <span class="muted">{e.team.name} · {tr("激活码有效期至 ", "code valid until ")}{formatDateTime(e.expiresAt)}</span>
+                  <button type="button" disabled={renew.pending()} onClick={() => renew.run({ input: { enrollmentId: e.id } })} aria-label={tr(`为${e.displayName}重新生成激活码`, `New code for ${e.displayName}`)}>{tr("重新生成激活码", "New code")}</button>
+                  <button type="button" class="danger" disabled={cancel.pending()} onClick={() => ask(e.id, e.displayName)} aria-label={tr(`撤销${e.displayName}的登记`, `Cancel ${e.displayName}'s registration`)}>{tr("撤销登记", "Cancel")}</button>
+                </li>
+              )}
+            </For>
+          </ul>
+        )}
+      </QueryView>
+    </section>
+  );
+}
 
 function TeamCard(props: { team: Team; onChange: () => void }) {
   const [name, setName] = createSignal("");
@@ -23,6 +130,8 @@ function TeamCard(props: { team: Team; onChange: () => void }) {
     <article class="card">
       <strong>{props.team.name}</strong>
       <div class="muted">{squads() || tr("暂无小队", "No squads")}</div>
+      <Show when={props.team.viewerCanManage}><EditTeam team={props.team} onChange={props.onChange} /></Show>
+      <For each={props.team.squads.edges.filter((q) => q.node.viewerCanManage)}>{(q) => <EditSquad squad={q.node} onChange={props.onChange} />}</For>
       <Show when={props.team.viewerCanManage}>
         <Form form={form} class="plain-form" label={tr(`为${props.team.name}添加小队`, `Add a squad to ${props.team.name}`)} onSubmit={() => createSquad.run({ input: { teamId: props.team.id, name: name().trim(), specialty: specialty() } })}>
           <div class="grid2">
@@ -130,6 +239,7 @@ export default function Teams() {
   const [q, refetch] = createQuery({ query: StationTeamsDocument, variables: () => ({ stationId: s.stationId()! }), pause: () => !s.stationId(), requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
   const [teamName, setTeamName] = createSignal("");
+  const [registered, setRegistered] = createSignal(0);
   const teamForm = createFormState();
   const createTeam = createAction(CreateTeamDocument, { pick: (d) => d.createTeam, form: teamForm, success: tr("队伍已创建", "Team created"), onSuccess: () => (setTeamName(""), again()) });
   return (
@@ -147,7 +257,8 @@ export default function Teams() {
                 <FormErrors />
                 <Submit pending={createTeam.pending()} class="">{tr("创建队伍", "Create team")}</Submit>
               </Form>
-              <RegisterVolunteer station={station()} onChange={again} />
+              <RegisterVolunteer station={station()} onChange={() => (again(), setRegistered(registered() + 1))} />
+              <PendingEnrollments stationId={s.stationId()!} refresh={registered()} />
             </Show>
           </>
         )}

@@ -1,7 +1,7 @@
 import { builder } from "../../builder.js";
 import type { Viewer as ViewerShape } from "../../auth/viewer.js";
 import { prisma } from "../../db.js";
-import { visibleStationIds } from "../../auth/policy.js";
+import { can, visibleStationIds } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 
 export const Role = builder.enumType("Role", {
@@ -12,6 +12,16 @@ export const Role = builder.enumType("Role", {
     OFFICER: { description: "社区民警" },
     PARTNER_ADMIN: { description: "共建单位联络人" },
     ADMIN: { description: "平台管理员" },
+  } as const,
+});
+
+export const AccountState = builder.enumType("AccountState", {
+  description: "A volunteer's account as an officer sees it",
+  values: {
+    ACTIVE: { description: "正常" },
+    NOT_ACTIVATED: { description: "待激活 (no password set yet)" },
+    DISABLED: { description: "已停用" },
+    NONE: { description: "无账号" },
   } as const,
 });
 
@@ -118,3 +128,23 @@ builder.queryField("viewer", (t) =>
     resolve: (_root, _args, ctx) => ctx.viewer,
   }),
 );
+
+// An officer's account tools on a volunteer's page: what they may do, and the account's state for
+// those who may (others see null).
+builder.prismaObjectFields("Volunteer", (t) => ({
+  viewerCanManageAccount: t.boolean({
+    description: "The viewer may reset the person's password and disable or enable their account",
+    resolve: async (v, _a, ctx) => can(ctx.viewer, "account.manage", await ctx.loaders.person.load(v.id)),
+  }),
+  accountState: t.field({
+    type: AccountState,
+    nullable: true,
+    description: "The person's account, for those who may manage it; null for anyone else",
+    select: { account: { select: { disabled: true, passwordSet: true } } },
+    resolve: async (v, _a, ctx) => {
+      if (!can(ctx.viewer, "account.manage", await ctx.loaders.person.load(v.id))) return null;
+      if (!v.account) return "NONE";
+      return v.account.disabled ? "DISABLED" : v.account.passwordSet ? "ACTIVE" : "NOT_ACTIVATED";
+    },
+  }),
+}));

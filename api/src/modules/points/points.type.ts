@@ -46,6 +46,10 @@ const PointsAccount = builder.objectRef<{ volunteerId: string; stationId: string
   description: "积分: balance and ledger of a volunteer at one station (points earned there are spent there)",
   fields: (t) => ({
     balance: t.int({ description: "Always the sum of the station's ledger", resolve: (a, _x, ctx) => ctx.loaders.pointsBalance.load(`${a.volunteerId}:${a.stationId}`) }),
+    viewerCanAdjust: t.boolean({
+      description: "The viewer may add or deduct points here (adjustPoints)",
+      resolve: async (a, _x, ctx) => can(ctx.viewer, "points.adjust", { person: await ctx.loaders.person.load(a.volunteerId), stationId: a.stationId }),
+    }),
     station: t.prismaField({ type: "Station", resolve: (q, a) => prisma.station.findUniqueOrThrow({ ...q, where: { id: a.stationId } }) }),
     entries: t.prismaConnection({
       type: "PointsEntry",

@@ -1,5 +1,6 @@
 import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
+import { prisma } from "../../db.js";
 import { MemberRole, Specialty } from "../volunteer/volunteer.type.js";
 
 export const MembershipStatus = builder.enumType("MembershipStatus", {
@@ -80,6 +81,25 @@ builder.prismaNode("TeamMembership", {
         return m.status === "PENDING" && !!stationId && can(ctx.viewer, "membership.approve", { stationId, teamId: m.teamId });
       },
     }),
+    viewerCanRemove: t.boolean({
+      description: "The viewer may take the person off the team (removeTeamMember)",
+      resolve: async (m, _a, ctx) => {
+        const stationId = await ctx.loaders.teamStation.load(m.teamId);
+        if (!stationId) return false;
+        const facts = { stationId, teamId: m.teamId, role: m.role };
+        // Whether the person leads a squad matters only when the answer depends on it (a team leader asking).
+        if (can(ctx.viewer, "team.removeMember", { ...facts, leadsSquad: true })) return true;
+        if (!can(ctx.viewer, "team.removeMember", { ...facts, leadsSquad: false })) return false;
+        return !(await prisma.squadMembership.findFirst({ where: { volunteerId: m.volunteerId, role: "LEADER", squad: { teamId: m.teamId } }, select: { id: true } }));
+      },
+    }),
+    viewerCanSetRole: t.boolean({
+      description: "The viewer may make the person a team leader or a member (addTeamMember with a role)",
+      resolve: async (m, _a, ctx) => {
+        const stationId = await ctx.loaders.teamStation.load(m.teamId);
+        return !!stationId && can(ctx.viewer, "team.setRole", { stationId, teamId: m.teamId });
+      },
+    }),
     joinedAt: t.expose("joinedAt", { type: "DateTime" }),
     team: t.relation("team"),
     volunteer: t.relation("volunteer"),
@@ -97,6 +117,20 @@ builder.prismaNode("SquadMembership", {
   },
   fields: (t) => ({
     role: t.field({ type: MemberRole, resolve: (m) => m.role }),
+    viewerCanRemove: t.boolean({
+      description: "The viewer may take the person off the squad (removeSquadMember)",
+      resolve: async (m, _a, ctx) => {
+        const squad = await ctx.loaders.squadTeam.load(m.squadId);
+        return !!squad && can(ctx.viewer, "squad.removeMember", { stationId: squad.stationId, teamId: squad.teamId, squadId: m.squadId, role: m.role });
+      },
+    }),
+    viewerCanSetLeader: t.boolean({
+      description: "The viewer may make the person the squad's leader (setSquadLeader)",
+      resolve: async (m, _a, ctx) => {
+        const squad = await ctx.loaders.squadTeam.load(m.squadId);
+        return !!squad && can(ctx.viewer, "squad.setLeader", { stationId: squad.stationId, teamId: squad.teamId, squadId: m.squadId });
+      },
+    }),
     joinedAt: t.expose("joinedAt", { type: "DateTime" }),
     squad: t.relation("squad"),
     volunteer: t.relation("volunteer"),
