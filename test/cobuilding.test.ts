@@ -337,8 +337,10 @@ describe("rotation and fulfilment", () => {
       busy: await createVolunteer(fit),
       otherPartner: await createVolunteer({ ...fit, partnerId: other.id }),
       notInTeam: await createVolunteer({ ...fit, teamId: undefined, squadIds: [] }),
+      pendingMember: await createVolunteer(fit),
     };
     await prisma.volunteer.update({ where: { id: people.inactive.id }, data: { status: "SUSPENDED" } });
+    await prisma.teamMembership.updateMany({ where: { volunteerId: people.pendingMember.id }, data: { status: "PENDING" } });
     const night = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), squadId: gid("Squad", squad.id), requiredSpecialty: "NIGHT_PATROL", kind: "NIGHT_PATROL", title: "夜巡轮值", startsAt: inMinutes(60), endsAt: inMinutes(180) });
     const clash = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), title: "同时段巡逻", startsAt: inMinutes(120), endsAt: inMinutes(240) });
     expect((await gql(app, CLAIM, { input: { shiftId: clash.shift.id } }, people.busy.token)).data!.claimShift.userErrors).toEqual([]);

@@ -78,7 +78,7 @@ export function assignableWhere(
   return {
     status: "ACTIVE",
     ...(partnerId ? { partnerId } : {}),
-    teams: { some: { teamId: s.teamId } },
+    teams: { some: { teamId: s.teamId, status: "ACTIVE" } },
     ...(s.squadId ? { squads: { some: { squadId: s.squadId } } } : {}),
     ...(s.requiredSpecialty ? { specialties: { has: s.requiredSpecialty } } : {}),
     claims: {
