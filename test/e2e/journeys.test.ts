@@ -167,7 +167,7 @@ describe("every page", () => {
   it("the new-shift form fits 360 px with every part open (weekly repeat), in Chinese and in English", async () => {
     const wide: string[] = [];
     for (const lang of ["zh", "en"] as const) {
-      const ctx = await context(browser, app.url, NARROW);
+      const ctx = await context(env.browser, env.app.url, NARROW);
       const page = await ctx.newPage();
       await signInAs(page, DEMO_PHONES.haolinsheLeader);
       await setLanguage(page, lang);
