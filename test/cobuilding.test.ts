@@ -4,8 +4,8 @@ import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { canonicalText, expireAgreements, sha256 } from "../api/src/modules/partner/agreement.service.js";
 import { gql, signIn, startApp } from "./support/client.js";
-import { createAccount, createStation, createTeam, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData } from "./support/fixtures.js";
-import { CHECK_IN, CHECK_OUT, inMinutes, publishShift, teamGid } from "./support/shifts.js";
+import { createAccount, createSquad, createStation, createTeam, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData } from "./support/fixtures.js";
+import { CHECK_IN, CHECK_OUT, CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
 
 let app: App;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
@@ -322,6 +322,62 @@ describe("rotation and fulfilment", () => {
     expect(await prisma.rotationSlot.findUniqueOrThrow({ where: { shiftId: rawId(ours.shift.id) } })).toMatchObject({ partnerId: p.id, agreementId: null });
     const q = `query ($id: ID!) { node(id: $id) { ... on Shift { rotationPartner { name } } } }`;
     expect((await gql(app, q, { id: unassigned.shift.id }, officer)).data!.node.rotationPartner).toBeNull();
+  });
+
+  it("the rotation and assign pickers offer exactly the people the claim accepts; a started shift can't be given out", async () => {
+    const p = await newPartner();
+    const other = await newPartner();
+    const squad = await createSquad(demo.haolinshe.id, "NIGHT_PATROL");
+    const fit = { teamId: demo.haolinshe.id, squadIds: [squad.id], specialties: ["NIGHT_PATROL" as const], partnerId: p.id };
+    const people = {
+      ok: await createVolunteer(fit),
+      inactive: await createVolunteer(fit),
+      notInSquad: await createVolunteer({ ...fit, squadIds: [] }),
+      noSpecialty: await createVolunteer({ ...fit, specialties: [] }),
+      busy: await createVolunteer(fit),
+      otherPartner: await createVolunteer({ ...fit, partnerId: other.id }),
+      notInTeam: await createVolunteer({ ...fit, teamId: undefined, squadIds: [] }),
+      pendingMember: await createVolunteer(fit),
+    };
+    await prisma.volunteer.update({ where: { id: people.inactive.id }, data: { status: "SUSPENDED" } });
+    await prisma.teamMembership.updateMany({ where: { volunteerId: people.pendingMember.id }, data: { status: "PENDING" } });
+    const night = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), squadId: gid("Squad", squad.id), requiredSpecialty: "NIGHT_PATROL", kind: "NIGHT_PATROL", title: "夜巡轮值", startsAt: inMinutes(60), endsAt: inMinutes(180) });
+    const clash = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), title: "同时段巡逻", startsAt: inMinutes(120), endsAt: inMinutes(240) });
+    expect((await gql(app, CLAIM, { input: { shiftId: clash.shift.id } }, people.busy.token)).data!.claimShift.userErrors).toEqual([]);
+    const ASSIGN = `mutation ($input: AssignRotationInput!) { assignRotation(input: $input) { userErrors { code field } } }`;
+    expect((await gql(app, ASSIGN, { input: { stationId: gid("Station", demo.fushan.id), partnerIds: [gid("Partner", p.id)], shiftIds: [night.shift.id] } }, officer)).data!.assignRotation.userErrors).toEqual([]);
+
+    const PICK = `query ($id: ID!, $rotation: Boolean, $search: String) { node(id: $id) { ... on Shift { assignableVolunteers(first: 100, rotation: $rotation, search: $search) { edges { node { id } } } } } }`;
+    const names = (ids: string[]) => Object.entries(people).filter(([, v]) => ids.includes(gid("Volunteer", v.id))).map(([k]) => k).sort();
+    const pick = async (token: string, vars: Record<string, unknown>) => {
+      const res = await gql(app, PICK, { id: night.shift.id, ...vars }, token);
+      return res.data?.node?.assignableVolunteers ? names(res.data.node.assignableVolunteers.edges.map((e: any) => e.node.id)) : null;
+    };
+    // The partner's contact sees only its own people who fit; the shift's leader all of the team who fit.
+    expect(await pick(p.admin, { rotation: true })).toEqual(["ok"]);
+    expect(await pick(leader, {})).toEqual(["ok", "otherPartner"]);
+    expect(await pick(leader, { search: people.otherPartner.displayName })).toEqual(["otherPartner"]);
+    // Not theirs: another partner's contact (the shift is not its turn), a contact without rotation.
+    expect(await pick(other.admin, { rotation: true })).toBeNull();
+    expect(await pick(p.admin, {})).toBeNull();
+
+    // The list and the claim agree: everyone of the partner listed is accepted, everyone else refused.
+    const FILL = `mutation ($input: FillRotationSlotInput!) { fillRotationSlot(input: $input) { claim { status } userErrors { code } } }`;
+    const accepted: string[] = [];
+    for (const [k, v] of Object.entries(people)) {
+      const res = (await gql(app, FILL, { input: { shiftId: night.shift.id, volunteerId: gid("Volunteer", v.id) } }, p.admin)).data!.fillRotationSlot;
+      if (!res.userErrors.length) accepted.push(k);
+    }
+    expect(accepted).toEqual(["ok"]);
+    // Once on the shift, nobody is offered twice.
+    expect(await pick(p.admin, { rotation: true })).toEqual([]);
+
+    // A shift that has started can't be given to a partner.
+    const soon = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), title: "即将开始", startsAt: inMinutes(5), endsAt: inMinutes(60) });
+    clock.advance(10 * 60_000);
+    expect((await gql(app, ASSIGN, { input: { stationId: gid("Station", demo.fushan.id), partnerIds: [gid("Partner", p.id)], shiftIds: [night.shift.id, soon.shift.id] } }, officer)).data!.assignRotation.userErrors).toEqual([
+      { code: "CONFLICT", field: ["input", "shiftIds", "1"] },
+    ]);
   });
 
   it("ranks the station's partners for officers with the same SQL for 2 or 4 partners; a partner sees only itself", async () => {

@@ -329,7 +329,7 @@ describe("browsers and sockets", () => {
       expect(csp).toMatch(/script-src 'self'(;|$)/);
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
-      expect(res.headers.get("permissions-policy")).toMatch(/camera=\(\)/);
+      expect(res.headers.get("permissions-policy")).toMatch(/camera=\(self\)/);
       expect(res.headers.get("strict-transport-security")).toBeNull();
     }
     const tls = await fetch(`${app.url}/health`, { headers: { "x-forwarded-proto": "https" } });

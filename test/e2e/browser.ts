@@ -16,7 +16,8 @@ export const NARROW = { width: 360, height: 760 };
 export const DESKTOP = { width: 1440, height: 900 };
 export const SCREEN = { width: 1920, height: 1080 };
 
-export async function launch(): Promise<Browser> {
+/** `extraArgs`: e.g. a fake camera (`--use-fake-device-for-media-stream --use-file-for-fake-video-capture=…`). */
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   mkdirSync(SHOTS, { recursive: true });
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -31,6 +32,7 @@ export async function launch(): Promise<Browser> {
       "--disable-sync",
       // The UI language of the people this is for: native date pickers read 2026/11/27, not 11/27/2026.
       "--lang=zh-CN",
+      ...extraArgs,
     ],
     // launch() gives every run a fresh temporary profile (--user-data-dir) of its own.
   });

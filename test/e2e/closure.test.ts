@@ -101,6 +101,28 @@ describe("a patrol from the board to its closure", () => {
     await past.waitFor();
     expect(await past.innerText()).toMatch(/已完成[\s\S]*\+[1-9]\d*\s*积分/);
     await shoot(page, "phone-volunteer-history");
+
+    // The printable 志愿服务时长证明 counts the hours this patrol served (not "服务 0 小时").
+    const served = (await prisma.shiftClaim.findFirstOrThrow({ where: { shift: { title }, volunteer: { phone: VOLUNTEER } } })).minutesServed!;
+    expect(served).toBeGreaterThan(0);
+    const hours = String(Math.round((served / 60) * 10) / 10);
+    await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "积分" }).click();
+    await page.getByRole("link", { name: "查看并打印证明" }).click();
+    await page.waitForURL((u) => u.pathname === "/points/certificate");
+    const certificate = page.getByTestId("certificate");
+    await certificate.waitFor();
+    expect(await certificate.innerText()).toContain("府山派出所");
+    const row = page.getByTestId("certificate-row").filter({ hasText: title });
+    expect((await row.locator("td").last().innerText()).trim()).toBe(hours);
+    expect(Number(await page.getByTestId("certificate-hours").innerText())).toBeGreaterThanOrEqual(Number(hours));
+    await axe(page, "hours certificate");
+    await shoot(page, "phone-volunteer-certificate");
+    // Printed: the certificate alone.
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("header.top").isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "打印证明" }).isVisible()).toBe(false);
+    expect(await certificate.isVisible()).toBe(true);
+    await shoot(page, "print-volunteer-certificate");
     await ctx.close();
   }, 120_000);
 });

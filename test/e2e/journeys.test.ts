@@ -116,8 +116,8 @@ describe("navigation by role", () => {
 async function pagesOf() {
   const shift = await prisma.shift.findFirstOrThrow({ where: { teamId: env.demo.haolinshe.id, status: "OPEN" }, orderBy: { startsAt: "asc" } });
   return [
-    { phone: VOLUNTEER, role: "volunteer", paths: ["/shifts", "/my", "/points", "/board"] },
-    { phone: DEMO_PHONES.haolinsheLeader, role: "leader", paths: ["/lead", "/watch", "/members", `/shifts/${encodeURIComponent(gid("Shift", shift.id))}`] },
+    { phone: VOLUNTEER, role: "volunteer", paths: ["/shifts", "/my", "/points", "/points/certificate", "/board"] },
+    { phone: DEMO_PHONES.haolinsheLeader, role: "leader", paths: ["/lead", "/watch", "/members", `/shifts/${encodeURIComponent(gid("Shift", shift.id))}`, `/shifts/${encodeURIComponent(gid("Shift", shift.id))}/poster`] },
     { phone: DEMO_PHONES.fushanOfficer, role: "officer", paths: ["/watch", "/shifts", "/members", "/review", "/teams", "/partners"] },
     { phone: DEMO_PHONES.partnerAdmin, role: "partner", paths: ["/partners"] },
     { phone: null, role: "public", paths: ["/login", `/board/${encodeURIComponent(gid("Station", env.demo.fushan.id))}`] },
@@ -135,7 +135,7 @@ describe("every page", () => {
         await page.goto(p);
         await settle(page);
         for (const v of await seriousViolations(page)) found.push(`${who.role} ${p} ${v}`);
-        await shoot(page, `phone-${who.role}-${p.split("/")[1] || "home"}${p.split("/").length > 2 ? "-detail" : ""}`);
+        await shoot(page, `phone-${who.role}-${p.split("/")[1] || "home"}${p.split("/").length > 3 ? `-${p.split("/")[3]}` : p.split("/").length > 2 ? "-detail" : ""}`);
       }
       await ctx.close();
     }
@@ -163,6 +163,30 @@ describe("every page", () => {
     }
     expect(wide).toEqual([]);
   }, 400_000);
+
+  it("the new-shift form fits 360 px with every part open (weekly repeat), in Chinese and in English", async () => {
+    const wide: string[] = [];
+    for (const lang of ["zh", "en"] as const) {
+      const ctx = await context(env.browser, env.app.url, NARROW);
+      const page = await ctx.newPage();
+      await signInAs(page, DEMO_PHONES.haolinsheLeader);
+      await setLanguage(page, lang);
+      await page.goto("/lead");
+      await settle(page);
+      const form = page.getByRole("form", { name: lang === "zh" ? "发布班次" : "Publish a shift" });
+      await form.getByText(lang === "zh" ? "每周重复" : "Repeat weekly").click();
+      await form.locator("[data-field=weekdays]").waitFor();
+      const over = await sidewaysOverflow(page);
+      if (over > 0) wide.push(`${lang}: ${over}px`);
+      // No field of the form sticks out of the screen either (a wide one inside a clipped box would not scroll the page).
+      const outside = await form.locator("input, select, button, label").evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5).length);
+      if (outside) wide.push(`${lang}: ${outside} controls outside the screen`);
+      await form.scrollIntoViewIfNeeded();
+      await shoot(page, `narrow-${lang}-leader-new-shift-weekly`);
+      await ctx.close();
+    }
+    expect(wide).toEqual([]);
+  }, 120_000);
 
   it("shows times in Asia/Shanghai as 2026年11月27日 13:00, and leaderboard ranks once", async () => {
     const ctx = await context(env.browser, env.app.url, PHONE);

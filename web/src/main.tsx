@@ -25,6 +25,8 @@ const MyShifts = lazy(() => import("./pages/MyShifts"));
 const Points = lazy(() => import("./pages/Points"));
 const Leader = lazy(() => import("./pages/Leader"));
 const Roster = lazy(() => import("./pages/Roster"));
+const ShiftPoster = lazy(() => import("./pages/ShiftPoster"));
+const Certificate = lazy(() => import("./pages/Certificate"));
 const Watch = lazy(() => import("./pages/Watch"));
 // Charts and exports are large: they load with this page only.
 const Statistics = lazy(() => import("./pages/Statistics"));
@@ -184,8 +186,10 @@ function App() {
         <Route path="/" component={Home} />
         <Route path="/shifts" component={ShiftBoard} />
         <Route path="/shifts/:id" component={Roster} />
+        <Route path="/shifts/:id/poster" component={ShiftPoster} />
         <Route path="/my" component={MyShifts} />
         <Route path="/points" component={Points} />
+        <Route path="/points/certificate" component={Certificate} />
         <Route path="/lead" component={Leader} />
         <Route path="/watch" component={Watch} />
         <Route path="/stats" component={Statistics} />

@@ -36,8 +36,8 @@ const headers = helmet({
   xFrameOptions: { action: "deny" },
 });
 
-/** Check-in by GPS needs the location (only for this origin); nothing else the app does needs a device. */
-const PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()";
+/** Check-in by GPS needs the location and 扫码 the camera (only for this origin); nothing else needs a device. */
+const PERMISSIONS_POLICY = "geolocation=(self), camera=(self), microphone=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()";
 
 /** GraphiQL (development only) loads its scripts and styles from a CDN and inline. */
 const GRAPHIQL_CSP =

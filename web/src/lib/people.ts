@@ -2,7 +2,7 @@
 // client. When the API gains a `search` argument on member lists, pass it here instead.
 import type { Client } from "@urql/core";
 import { searchPages, type LoadOptions } from "../components/SearchableSelect";
-import { PartnerPeopleDocument, TeamMembersDocument } from "../gql/graphql";
+import { AssignableVolunteersDocument, TeamMembersDocument } from "../gql/graphql";
 
 export function teamMembers(client: Client, teamId: () => string): LoadOptions {
   return searchPages(async (after) => {
@@ -17,15 +17,21 @@ export function teamMembers(client: Client, teamId: () => string): LoadOptions {
   });
 }
 
-export function partnerPeople(client: Client, partnerId: () => string): LoadOptions {
-  return searchPages(async (after) => {
-    const r = await client.query(PartnerPeopleDocument, { partnerId: partnerId(), after }, { requestPolicy: "cache-first" }).toPromise();
+/**
+ * People who may be put on a shift (the API applies the claim's rules: team, squad, specialty, no
+ * overlapping shift, not already on it); `rotation`: only the partner's own people for its turn.
+ */
+export function assignablePeople(client: Client, shiftId: () => string, rotation = false): LoadOptions {
+  return async (search, after) => {
+    const r = await client
+      .query(AssignableVolunteersDocument, { shiftId: shiftId(), search: search.trim() || null, rotation, after }, { requestPolicy: "network-only" })
+      .toPromise();
     if (r.error && !r.data) throw r.error;
-    const conn = r.data?.node?.__typename === "Partner" ? r.data.node.volunteers : null;
+    const conn = r.data?.node?.__typename === "Shift" ? r.data.node.assignableVolunteers : null;
     return {
-      items: conn?.edges.map((e) => ({ id: e.node.id, label: e.node.displayName })) ?? [],
+      items: conn?.edges.map((e) => ({ id: e.node.id, label: e.node.displayName, detail: rotation ? undefined : e.node.partner?.name })) ?? [],
       hasNextPage: conn?.pageInfo.hasNextPage ?? false,
       endCursor: conn?.pageInfo.endCursor ?? null,
     };
-  });
+  };
 }

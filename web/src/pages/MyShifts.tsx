@@ -1,8 +1,11 @@
-// 我的班次: claimed shifts (check in by post code or GPS, check out) and a 历史 tab of past ones.
+// 我的班次: claimed shifts (check in by 扫码, post code or GPS, check out) and a 历史 tab of past ones.
+// The post's QR code links here with ?shift=…&code=…: the code is filled in on that shift's card.
+import { useSearchParams } from "@solidjs/router";
 import { createQuery, createSubscription } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { HomeWatchVisitLog } from "../components/HomeWatchVisitLog";
+import { QrScanner } from "../components/QrScanner";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
 import { CheckInDocument, CheckOutDocument, MyShiftHistoryDocument, NotificationReceivedDocument, MyShiftsDocument, type MyShiftsQuery } from "../gql/graphql";
@@ -10,6 +13,7 @@ import { geolocate as geolocateWith } from "../lib/geo";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
+import { parsePostQr } from "../lib/postQr";
 import { formatSpan, formatTime } from "../lib/time";
 
 type Claim = NonNullable<MyShiftsQuery["viewer"]>["myShifts"]["edges"][number]["node"];
@@ -38,7 +42,10 @@ function DoneSummary(props: { summary: Summary; onHistory: () => void }) {
 
 function ClaimCard(props: { claim: Claim; refetch: () => void; onDone: (s: Summary | null) => void }) {
   const c = () => props.claim;
-  const [code, setCode] = createSignal("");
+  const [params] = useSearchParams();
+  const linked = () => (params.shift === c().shift.id && typeof params.code === "string" ? params.code : "");
+  const [code, setCode] = createSignal(linked());
+  const [scanning, setScanning] = createSignal(false);
   const checkIn = createAction(CheckInDocument, { pick: (d) => d.checkIn, success: tr("签到成功", "Checked in"), onSuccess: props.refetch });
   const checkOut = createAction(CheckOutDocument, {
     pick: (d) => d.checkOut,
@@ -76,6 +83,9 @@ function ClaimCard(props: { claim: Claim; refetch: () => void; onDone: (s: Summa
             if (code().trim()) void checkIn.run({ input: { claimId: c().id, method: "QR", code: code().trim() } });
           }}
         >
+          <button type="button" class="primary" disabled={pending()} aria-expanded={scanning() ? "true" : "false"} onClick={() => setScanning(!scanning())}>
+            {tr("扫码签到", "Scan to check in")}
+          </button>
           <label class="sr-only" for={`code-${c().id}`}>{tr("岗点码", "Post code")}</label>
           <input id={`code-${c().id}`} class="code-input" inputmode="numeric" autocomplete="off" placeholder={tr("输入岗点码", "Post code")} value={code()} onInput={(e) => setCode(e.currentTarget.value)} />
           <button class="primary" type="submit" disabled={pending() || !code().trim()}>{tr("岗点码签到", "Check in with code")}</button>
@@ -94,6 +104,25 @@ function ClaimCard(props: { claim: Claim; refetch: () => void; onDone: (s: Summa
             {tr("定位签到", "GPS check-in")}
           </button>
         </form>
+        <Show when={scanning()}>
+          <QrScanner
+            accept={(text) => {
+              const qr = parsePostQr(text);
+              return !!qr && (!qr.shiftId || qr.shiftId === c().shift.id);
+            }}
+            rejected={tr("这不是本班次的岗点二维码", "That QR code is not this shift's post")}
+            onResult={(text) => {
+              setScanning(false);
+              const qr = parsePostQr(text)!;
+              setCode(qr.code);
+              void checkIn.run({ input: { claimId: c().id, method: "QR", code: qr.code } });
+            }}
+            onClose={() => setScanning(false)}
+          />
+        </Show>
+        <Show when={linked() && code() === linked()}>
+          <p class="muted" role="status">{tr("已从岗点二维码读取岗点码，点“岗点码签到”即可签到", "The post code was read from the QR code: tap “Check in with code”")}</p>
+        </Show>
       </Show>
       <Show when={c().checkedInAt && !c().checkedOutAt}>
         <button class="primary" disabled={pending()} onClick={() => void checkOut.run({ input: { claimId: c().id, method: "QR" } })}>

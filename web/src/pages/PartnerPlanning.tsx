@@ -108,7 +108,7 @@ export default function PartnerPlanning(props: { stationId: string; onChange: ()
         </fieldset>
         <fieldset class="plain-fieldset" data-field="shiftIds">
           <legend>{tr("班次", "Shifts")}</legend>
-          <For each={board.data?.shifts?.edges} fallback={<p class="muted">{tr("未来两周没有班次", "No shifts in the next two weeks")}</p>}>
+          <For each={board.data?.shifts?.edges.filter((e) => e.node.status === "OPEN" && new Date(e.node.startsAt) > new Date())} fallback={<p class="muted">{tr("未来两周没有班次", "No shifts in the next two weeks")}</p>}>
             {(e) => (
               <Checkbox checked={picked().includes(e.node.id)} onChange={(v) => setPicked(v ? [...picked(), e.node.id] : picked().filter((x) => x !== e.node.id))}>
                 {formatDateTime(e.node.startsAt)} {e.node.title} <Show when={e.node.rotationPartner}><span class="muted">→ {e.node.rotationPartner!.name}</span></Show>

@@ -9,7 +9,7 @@ import { FillRotationSlotDocument, ShiftBoardDocument, SignAgreementDocument, St
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
-import { partnerPeople } from "../lib/people";
+import { assignablePeople } from "../lib/people";
 import { useSession } from "../lib/session";
 import { formatDate, formatDateTime } from "../lib/time";
 import { AgreementActions, lastDay } from "./AgreementEdit";
@@ -82,7 +82,7 @@ function RotationSlot(props: { shift: ShiftCardFragment; partnerId: string; onDo
   const client = useClient();
   const [pick, setPick] = createSignal<Option | null>(null);
   const fill = createAction(FillRotationSlotDocument, { pick: (d) => d.fillRotationSlot, success: tr("已安排", "Assigned"), onSuccess: () => (setPick(null), props.onDone()) });
-  const people = partnerPeople(client, () => props.partnerId);
+  const people = assignablePeople(client, () => props.shift.id, true);
   const sh = () => props.shift;
   return (
     <div class="card" data-testid="rotation-slot">

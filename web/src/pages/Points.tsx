@@ -1,10 +1,12 @@
 // 积分: balance, rewards, ledger, leaderboard, hours certificate, privacy.
-import { createQuery } from "@urql/solid";
+import { A } from "@solidjs/router";
+import { createQuery, useClient } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Checkbox } from "../components/Checkbox";
 import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
-import { MyPointsDocument, RedeemRewardDocument, UpdateMyPrivacyDocument } from "../gql/graphql";
+import { toast } from "../components/Toast";
+import { HoursCertificateCsvDocument, MyPointsDocument, RedeemRewardDocument, UpdateMyPrivacyDocument } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
@@ -16,14 +18,13 @@ export default function Points() {
   const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
   const [from, setFrom] = createSignal(`${year}-01-01`);
   const [to, setTo] = createSignal(`${year}-12-31`);
+  const period = () => ({
+    from: fromLocalInput(`${from()}T00:00`).toISOString(),
+    to: new Date(fromLocalInput(`${to()}T00:00`).getTime() + 86_400_000).toISOString(),
+  });
   const [q, refetch] = createQuery({
     query: MyPointsDocument,
-    variables: () => ({
-      volunteerId: s.viewer()!.volunteer!.id,
-      stationId: s.stationId()!,
-      from: fromLocalInput(`${from()}T00:00`).toISOString(),
-      to: new Date(fromLocalInput(`${to()}T00:00`).getTime() + 86_400_000).toISOString(),
-    }),
+    variables: () => ({ volunteerId: s.viewer()!.volunteer!.id, stationId: s.stationId()!, ...period() }),
     pause: () => !s.viewer()?.volunteer || !s.stationId(),
     requestPolicy: "cache-and-network",
   });
@@ -33,6 +34,21 @@ export default function Points() {
   // Leaders of a team or a squad choose whether members see their phone on the shifts they lead.
   const leads = () => !!s.viewer()?.roles.some((r) => r.role === "LEADER");
   const rewards = () => (q.data?.station?.__typename === "Station" ? q.data.station.rewards.edges.map((e) => e.node) : []);
+
+  const client = useClient();
+  const [downloading, setDownloading] = createSignal(false);
+  // The CSV is fetched when asked for: each one is an export the audit log records.
+  async function downloadCsv() {
+    setDownloading(true);
+    try {
+      const r = await client.query(HoursCertificateCsvDocument, { volunteerId: s.viewer()!.volunteer!.id, stationId: s.stationId()!, ...period() }, { requestPolicy: "network-only" }).toPromise();
+      const csv = r.data?.volunteer?.__typename === "Volunteer" ? r.data.volunteer.hoursCertificate?.csv : null;
+      if (csv) download(csv);
+      else toast.error(tr("下载失败，请重试", "Download failed: please retry"));
+    } finally {
+      setDownloading(false);
+    }
+  }
 
   function download(csv: string) {
     const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
@@ -112,7 +128,10 @@ export default function Points() {
                 {tr("服务", "Served")} {Math.round(((me().hoursCertificate?.totalMinutes ?? 0) / 60) * 10) / 10} {tr("小时", "hours")} ·{" "}
                 {me().hoursCertificate?.shiftCount ?? 0} {tr("次班次", "shifts")} · {me().hoursCertificate?.commendationCount ?? 0} {tr("次表扬", "commendations")}
               </p>
-              <button type="button" onClick={() => me().hoursCertificate && download(me().hoursCertificate!.csv)}>{tr("下载 CSV", "Download CSV")}</button>
+              <p class="row">
+                <A class="button primary" href={`/points/certificate?from=${from()}&to=${to()}`}>{tr("查看并打印证明", "View and print")}</A>
+                <button type="button" disabled={downloading()} onClick={() => void downloadCsv()}>{tr("下载 CSV", "Download CSV")}</button>
+              </p>
             </div>
             <h2>{tr("隐私", "Privacy")}</h2>
             <div class="card">

@@ -1,6 +1,6 @@
 // A shift's page: the detail everyone who may see it reads (place, route, briefing, contact, who is going,
 // claim or the reason not), and for leaders and officers the 名单: post code, assign, 代签到, remove, cancel.
-import { useParams } from "@solidjs/router";
+import { A, useParams } from "@solidjs/router";
 import { createQuery, useClient } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
@@ -14,7 +14,7 @@ import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
-import { teamMembers } from "../lib/people";
+import { assignablePeople } from "../lib/people";
 import { formatSpan, formatTime } from "../lib/time";
 import { ShiftCardView } from "./ShiftBoard";
 import { EditShift } from "./ShiftEdit";
@@ -130,7 +130,7 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; r
     });
     if (reason) await cancelShift.run({ input: { shiftId: props.shiftId, reason, applyTo } });
   };
-  const people = teamMembers(client, () => props.teamId);
+  const people = assignablePeople(client, () => props.shiftId);
   return (
     <QueryView query={q} select={(d) => (d.node?.__typename === "Shift" ? d.node : null)} retry={again}>
       {(r) => {
@@ -139,7 +139,10 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; r
           <>
             <h2>{tr("名单", "Roster")}</h2>
             <Show when={s().postCode}>
-              <div class="card">{tr("岗点码（打印张贴于岗点）", "Post code (print it at the post)")}: <strong class="seats post-code">{s().postCode}</strong></div>
+              <div class="card spread">
+                <span>{tr("岗点码（打印张贴于岗点）", "Post code (print it at the post)")}: <strong class="seats post-code">{s().postCode}</strong></span>
+                <A class="button primary" href={`/shifts/${encodeURIComponent(s().id)}/poster`}>{tr("打印二维码海报", "Print the QR poster")}</A>
+              </div>
             </Show>
             <Form form={form} label={tr("安排队员", "Assign a volunteer")} onSubmit={() => (pick() ? assign.run({ input: { shiftId: s().id, volunteerId: pick()!.id } }) : undefined)}>
               <Field name="volunteerId" label={tr("安排队员", "Assign a volunteer")}>

@@ -281,6 +281,13 @@ export async function assignRotation(viewer: Viewer, input: { stationId: string;
   const knownShifts = new Set(shifts.map((s) => s.id));
   const badShift = input.shiftIds.findIndex((id) => !knownShifts.has(id));
   if (badShift >= 0) throw notFound(msg("本所班次", "Shift of this station"), ["input", "shiftIds", String(badShift)]);
+  // Only shifts people can still be put on: a started, cancelled or finished shift would count a turn no one can serve.
+  const now = clock.now();
+  const closed = input.shiftIds.findIndex((id) => {
+    const s = shifts.find((x) => x.id === id)!;
+    return s.status !== "OPEN" || s.startsAt <= now;
+  });
+  if (closed >= 0) throw conflict(msg("只能安排未开始的开放班次", "Only open shifts that have not started can be given out"), ["input", "shiftIds", String(closed)]);
   const signed = await prisma.agreement.findMany({
     where: { stationId: input.stationId, partnerId: { in: input.partnerIds }, status: "ACTIVE" },
     select: { id: true, status: true, partnerId: true, versions: { orderBy: { version: "desc" }, take: 1, select: { effectiveFrom: true, effectiveTo: true } } },

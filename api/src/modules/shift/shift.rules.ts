@@ -1,5 +1,6 @@
 // Pure rules about shifts and claims (time windows, distances), shared by services and GraphQL fields.
 // Who may act on a shift is decided in auth/policy.ts.
+import type { Prisma, Specialty } from "../../generated/prisma/client.js";
 
 export const CHECK_IN_OPENS_MIN = 30;
 export const CHECK_OUT_GRACE_MIN = 120;
@@ -62,4 +63,31 @@ export function weeklyOccurrences(first: Date, durationMs: number, weekdays: num
     }
   }
   return out;
+}
+
+/**
+ * Who may be put on a shift (by a leader, an officer or a partner's contact): the same conditions
+ * claimFor checks on the locked rows (active, the shift's team, its squad, its specialty, no
+ * overlapping confirmed shift), as a query, so that pickers offer only people the claim will accept.
+ * People already on the shift are left out. `partnerId`: only that partner's people (轮流出人).
+ */
+export function assignableWhere(
+  s: Pick<ShiftLike, "id" | "teamId" | "squadId" | "startsAt" | "endsAt"> & { requiredSpecialty: Specialty | null },
+  partnerId: string | null,
+): Prisma.VolunteerWhereInput {
+  return {
+    status: "ACTIVE",
+    ...(partnerId ? { partnerId } : {}),
+    teams: { some: { teamId: s.teamId, status: "ACTIVE" } },
+    ...(s.squadId ? { squads: { some: { squadId: s.squadId } } } : {}),
+    ...(s.requiredSpecialty ? { specialties: { has: s.requiredSpecialty } } : {}),
+    claims: {
+      none: {
+        OR: [
+          { shiftId: s.id, status: { not: "CANCELLED" } },
+          { status: "CONFIRMED", shiftId: { not: s.id }, shift: { status: "OPEN", startsAt: { lt: s.endsAt }, endsAt: { gt: s.startsAt } } },
+        ],
+      },
+    },
+  };
 }

@@ -11,6 +11,7 @@ import { personalData } from "../../graphql/personal-data.js";
 import { maskPhone } from "../volunteer/mask.js";
 import { Viewer } from "../account/account.type.js";
 import { Specialty } from "../volunteer/volunteer.type.js";
+import { assignableWhere } from "./shift.rules.js";
 
 export const ShiftKind = builder.enumType("ShiftKind", {
   values: {
@@ -210,6 +211,32 @@ export const Shift = builder.prismaNode("Shift", {
           });
           return rows.map((r) => ({ displayName: r.volunteer.displayName, isViewer: r.volunteerId === ctx.viewer?.volunteerId }));
         }),
+    }),
+    assignableVolunteers: t.prismaConnection({
+      type: "Volunteer",
+      cursor: "id",
+      nullable: true,
+      description:
+        "安排队员: the people this shift's claim rules accept (active, its team, squad and specialty, no overlapping confirmed shift), not yet on it, by name. " +
+        "Its leaders and officers; with `rotation`, the contacts of the partner it was given to, for that partner's people",
+      args: {
+        search: t.arg.string({ description: "Part of the public name" }),
+        rotation: t.arg.boolean({ description: "Only the people of the partner this shift was given to (轮流出人)" }),
+      },
+      authScopes: async (s, args) => {
+        if (!args.rotation) return { policy: check("shift.manage", s) };
+        const slot = await prisma.rotationSlot.findUnique({ where: { shiftId: s.id }, select: { partnerId: true } });
+        return slot ? { policy: check("agreement.actForPartner", { partnerId: slot.partnerId, stationId: s.stationId }) } : false;
+      },
+      resolve: async (query, s, args) => {
+        const partnerId = args.rotation ? ((await prisma.rotationSlot.findUnique({ where: { shiftId: s.id }, select: { partnerId: true } }))?.partnerId ?? null) : null;
+        const search = args.search?.trim().slice(0, 50);
+        return prisma.volunteer.findMany({
+          ...query,
+          where: { ...assignableWhere(s, partnerId), ...(search ? { displayName: { contains: search, mode: "insensitive" } } : {}) },
+          orderBy: [{ displayName: "asc" }, { id: "asc" }],
+        });
+      },
     }),
     claims: t.relatedConnection("claims", {
       description: "Roster: confirmed first, then the waitlist in order (leaders and officers)",

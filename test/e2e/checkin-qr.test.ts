@@ -1,0 +1,156 @@
+// 扫码签到 end to end: a leader prints the post's QR poster; a volunteer's phone camera (Chromium's fake
+// camera playing a video made from a screenshot of that poster's QR code) reads it and checks in. Without
+// a camera the scanner says why and the post code can still be typed.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../api/src/app.js";
+import { prisma } from "../../api/src/db.js";
+import { gql, signIn, startApp } from "../support/client.js";
+import { DEMO_PHONES, rawId, seedDemoData } from "../support/fixtures.js";
+import { CLAIM, inMinutes, publishShift, teamGid } from "../support/shifts.js";
+import { context, launch, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+
+let app: App;
+let browser: Browser;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let leader: string;
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  browser = await launch();
+  leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** A shift starting in 10 minutes (check-in is open) claimed by the volunteer. */
+async function claimedShift(volunteerPhone: string, title: string) {
+  const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), title, place: "府山公园东门", startsAt: inMinutes(10), endsAt: inMinutes(130), capacity: 4 });
+  const claim = await gql(app, CLAIM, { input: { shiftId: shift.id } }, await signIn(app, volunteerPhone));
+  expect(claim.data!.claimShift.userErrors).toEqual([]);
+  return shift;
+}
+
+/**
+ * A YUV4MPEG2 video (what Chromium's fake camera plays) of a picture: grey levels as luma, no colour.
+ * 4:2:0 needs even sides; the picture sits on white with a quiet zone around it.
+ */
+async function y4mOf(png: Buffer, side = 480): Promise<Buffer> {
+  const { data } = await sharp(png).greyscale().resize(side - 80, side - 80, { fit: "contain", background: "#fff" }).extend({ top: 40, bottom: 40, left: 40, right: 40, background: "#fff" }).raw().toBuffer({ resolveWithObject: true });
+  const chroma = Buffer.alloc((side / 2) * (side / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from("FRAME\n"), data.subarray(0, side * side), chroma]);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${side} H${side} F10:1 Ip A1:1 C420jpeg\n`), frame, frame]);
+}
+
+async function posterOf(page: Page, shiftId: string) {
+  await page.goto(`/shifts/${encodeURIComponent(shiftId)}`);
+  await page.getByRole("link", { name: "打印二维码海报" }).click();
+  await page.waitForURL((u) => u.pathname.endsWith("/poster"));
+  await page.getByTestId("post-qr").locator("svg").waitFor();
+}
+
+describe("扫码签到", () => {
+  it("the leader's poster shows the QR code and the post code; the volunteer's camera reads it and checks in", async () => {
+    const VOLUNTEER = "13800000250";
+    const title = "扫码签到巡逻";
+    const shift = await claimedShift(VOLUNTEER, title);
+
+    const leaderCtx = await context(browser, app.url, PHONE);
+    const page = await leaderCtx.newPage();
+    await signInAs(page, DEMO_PHONES.haolinsheLeader);
+    await posterOf(page, shift.id);
+    const poster = page.getByTestId("post-poster");
+    expect(await page.getByTestId("poster-code").innerText()).toBe(shift.postCode);
+    expect(await poster.innerText()).toContain(title);
+    await page.waitForLoadState("networkidle");
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "phone-leader-post-poster");
+    // Printed, only the poster remains (no header, navigation or buttons).
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("header.top").isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "打印海报" }).isVisible()).toBe(false);
+    expect(await poster.isVisible()).toBe(true);
+    await page.emulateMedia({ media: "screen" });
+    const qrPng = await page.getByTestId("post-qr").screenshot();
+    await leaderCtx.close();
+
+    // The volunteer's phone: a camera that films the poster.
+    const dir = mkdtempSync(path.join(tmpdir(), "linshe-camera-"));
+    const video = path.join(dir, "poster.y4m");
+    writeFileSync(video, await y4mOf(qrPng));
+    const camera = await launch(["--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
+    try {
+      // Camera refused: said so, in Chinese.
+      const refused = await context(camera, app.url, PHONE);
+      const denied = await refused.newPage();
+      await signInAs(denied, VOLUNTEER);
+      await denied.goto("/my");
+      await denied.getByTestId("my-claim").filter({ hasText: title }).getByRole("button", { name: "扫码签到" }).click();
+      expect(await denied.getByTestId("scanner-problem").innerText()).toContain("没有相机权限");
+      await refused.close();
+
+      const ctx = await context(camera, app.url, PHONE);
+      await ctx.grantPermissions(["camera"], { origin: app.url });
+      const phone = await ctx.newPage();
+      await signInAs(phone, VOLUNTEER);
+      await phone.goto("/my");
+      const card = phone.getByTestId("my-claim").filter({ hasText: title });
+      await card.getByRole("button", { name: "扫码签到" }).click();
+      await phone.getByTestId("qr-scanner").locator("video").waitFor();
+      await shoot(phone, "phone-volunteer-scanning");
+      await phone.getByTestId("toast-success").filter({ hasText: "签到成功" }).waitFor({ timeout: 20_000 });
+      await card.getByText("已签到").waitFor();
+      expect(await phone.getByTestId("qr-scanner").count()).toBe(0);
+      await ctx.close();
+    } finally {
+      await camera.close();
+    }
+    const claim = await prisma.shiftClaim.findFirstOrThrow({ where: { shiftId: rawId(shift.id), volunteer: { phone: VOLUNTEER } } });
+    expect(claim.checkedInAt).not.toBeNull();
+    expect(claim.checkInMethod).toBe("QR");
+  }, 120_000);
+
+  it("without a camera the scanner says why in Chinese, and the post code can still be typed", async () => {
+    const VOLUNTEER = "13800000251";
+    const title = "无相机签到巡逻";
+    const shift = await claimedShift(VOLUNTEER, title);
+    const ctx = await context(browser, app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, VOLUNTEER);
+    await page.goto("/my");
+    const card = page.getByTestId("my-claim").filter({ hasText: title });
+    await card.getByRole("button", { name: "扫码签到" }).click();
+    const problem = page.getByTestId("scanner-problem");
+    await problem.waitFor();
+    expect(await problem.innerText()).toMatch(/相机[\s\S]*岗点码/);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "narrow-volunteer-scanner-no-camera");
+    await card.getByLabel("岗点码").fill(shift.postCode);
+    await card.getByRole("button", { name: "岗点码签到" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "签到成功" }).waitFor();
+    await ctx.close();
+  }, 60_000);
+
+  it("the poster's link, opened by the phone's own camera app, fills in the code on that shift's card", async () => {
+    const VOLUNTEER = "13800000252";
+    const title = "链接签到巡逻";
+    const shift = await claimedShift(VOLUNTEER, title);
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, VOLUNTEER, "linshe-demo", `/my?shift=${encodeURIComponent(shift.id)}&code=${shift.postCode}`);
+    expect(new URL(page.url()).pathname).toBe("/my");
+    const card = page.getByTestId("my-claim").filter({ hasText: title });
+    expect(await card.getByLabel("岗点码").inputValue()).toBe(shift.postCode);
+    await card.getByRole("button", { name: "岗点码签到" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "签到成功" }).waitFor();
+    await ctx.close();
+  }, 60_000);
+});
