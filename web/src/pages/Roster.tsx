@@ -15,6 +15,7 @@ import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { teamMembers } from "../lib/people";
+import { useSession } from "../lib/session";
 import { formatSpan, formatTime } from "../lib/time";
 import { ShiftCardView } from "./ShiftBoard";
 
@@ -106,7 +107,8 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; o
   const checkIn = createAction(CheckInDocument, { pick: (d) => d.checkIn, success: tr("已代签到", "Checked in"), onSuccess: again });
   const checkOut = createAction(CheckOutDocument, { pick: (d) => d.checkOut, success: tr("已代签退", "Checked out"), onSuccess: again });
   const cancelShift = createAction(CancelShiftDocument, { pick: (d) => d.cancelShift, success: tr("班次已取消，已通知队员", "Shift cancelled; people were told"), onSuccess: again });
-  const people = teamMembers(client, () => props.teamId);
+  const session = useSession();
+  const people = teamMembers(client, session.stationId, () => props.teamId);
   return (
     <QueryView query={q} select={(d) => (d.node?.__typename === "Shift" ? d.node : null)} retry={again}>
       {(r) => {
