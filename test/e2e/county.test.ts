@@ -312,4 +312,35 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
     expect(await sidewaysOverflow(page)).toBe(0);
     await ctx.close();
   }, 180_000);
+
+  it("gives a team leader the team's list, and pickers that search it on the server", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    const asked: string[] = [];
+    page.on("request", (r) => {
+      const body = r.postData() ?? "";
+      if (body.includes('"PickVolunteers"')) asked.push(JSON.parse(body).variables.search);
+    });
+    await signInAs(page, DEMO_PHONES.haolinsheLeader, "linshe-demo", "/members");
+    const list = page.getByRole("region", { name: "队员名册" });
+    await list.getByLabel("搜索姓名或手机尾号").fill("5678");
+    await list.getByTestId("member-total").filter({ hasText: "共 1 人" }).waitFor();
+    // A leader edits no one's standing (officers do) but may add to the team's squads.
+    expect(await list.getByRole("button", { name: "编辑 小明" }).count()).toBe(0);
+    await list.getByRole("checkbox", { name: "选择 小明" }).click();
+    expect(await page.getByTestId("bulk-status").count()).toBe(0);
+    await page.getByTestId("bulk-squad").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.setViewportSize(NARROW);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await shoot(page, "narrow-leader-members");
+
+    await page.goto("/lead");
+    const picker = page.getByTestId("deed-volunteer").getByRole("combobox");
+    await picker.fill("5678");
+    await page.getByRole("option", { name: "小明" }).waitFor();
+    expect(asked).toContain("5678");
+    await ctx.close();
+  }, 120_000);
 });
+
