@@ -391,7 +391,7 @@ function MemberList(props: { station: Station }) {
             <>
               <p class="muted" data-testid="member-total">{tr(`共 ${v().totalCount} 人`, `${v().totalCount} people`)}</p>
               <div class="table-wrap">
-                <table data-testid="member-table">
+                <table class="member-table" data-testid="member-table">
                   <thead>
                     <tr>
                       <th scope="col"><Checkbox checked={all()} onChange={(on) => setSelected(on ? new Set(ids()) : new Set<string>())}><span class="sr-only">{tr("全选本页", "Select the page")}</span></Checkbox></th>
