@@ -19,11 +19,6 @@ const API_ONLY: Record<string, string> = {
   // Officer tooling without a web screen yet: used through the API (tests, scripts) only. Each is a
   // gap in the web app, listed so that it is a decision and not an accident.
   "subscription.teamUpdated": "no web screen follows a team live yet",
-  "mutation.addSquadMembers": "no web screen yet (member editing)",
-  "mutation.setVolunteerStatus": "no web screen yet (member editing)",
-  "mutation.updateVolunteer": "no web screen yet (member editing)",
-  "mutation.exportVolunteers": "no web screen yet (member list export)",
-  "mutation.revokeTeamInvite": "no web screen yet (invitations)",
 };
 
 /** `mutation.name` / `subscription.name` of every root field the documents select. */

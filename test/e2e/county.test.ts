@@ -1,8 +1,10 @@
 // A station taking in its people, in Chromium through the real forms: the officer makes an invitation
 // (QR poster), previews a sheet of 1,000 volunteers with 3 bad rows (the table shows them, nothing is
 // saved), fixes it and imports it; a resident opens the invitation on a phone, joins and waits; the
-// officer approves. axe on each page.
+// officer approves; the resident signs in and claims a shift; the officer edits, suspends, adds to a
+// squad and exports members and revokes an invitation. axe on each page.
 import type { Browser } from "playwright-core";
+import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../api/src/app.js";
 import { prisma } from "../../api/src/db.js";
@@ -204,6 +206,20 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
     expect(after.status).toBe("ACTIVE");
     await officerCtx.close();
 
+    // Approved: the resident signs in through the login form on a phone and claims a shift.
+    const residentCtx = await context(browser, app.url, PHONE);
+    const resident = await residentCtx.newPage();
+    await signInAs(resident, "15912345678", "join-pass-123");
+    expect(new URL(resident.url()).pathname).toBe("/shifts");
+    const talk = resident.getByRole("article", { name: "反诈进社区宣讲" });
+    await talk.getByRole("button", { name: "认领" }).click();
+    await resident.getByTestId("toast-success").filter({ hasText: "认领成功" }).waitFor();
+    const claim = await prisma.shiftClaim.findFirstOrThrow({ where: { volunteerId: v.id }, include: { shift: true } });
+    expect([claim.shift.title, claim.status]).toEqual(["反诈进社区宣讲", "CONFIRMED"]);
+    expect(await seriousViolations(resident)).toEqual([]);
+    await shoot(resident, "phone-joined-claims");
+    await residentCtx.close();
+
     // A volunteer of 长庆 joins only signed in as themselves, and waits for approval too.
     const otherCtx = await context(browser, app.url, PHONE);
     const other = await otherCtx.newPage();
@@ -214,4 +230,117 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
     expect(theirs.teams.find((m) => m.teamId === demo.haolinshe.id)?.status).toBe("PENDING");
     await otherCtx.close();
   }, 180_000);
+
+  it("lets the officer edit, suspend, add to a squad and export members, and revoke an invitation", async () => {
+    const ctx = await context(browser, app.url, DESKTOP);
+    const page = await ctx.newPage();
+    await signInAs(page, DEMO_PHONES.fushanOfficer, "linshe-demo", "/members");
+    const list = page.getByRole("region", { name: "队员名册" });
+    await list.getByLabel("搜索姓名或手机尾号").fill("5678");
+    await list.getByTestId("member-total").filter({ hasText: "共 1 人" }).waitFor();
+    const v = await prisma.volunteer.findFirstOrThrow({ where: { phone: "15912345678" } });
+
+    // One person's squads and specialties.
+    await list.getByRole("button", { name: "编辑 小明" }).click();
+    const edit = page.getByTestId("edit-member");
+    await edit.getByText("好邻舍义警 · 警民夜巡").click();
+    await edit.getByText("夜巡", { exact: true }).click();
+    await edit.getByRole("button", { name: "保存" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "已保存「小明」" }).waitFor();
+    await edit.waitFor({ state: "detached" });
+    const squadNames = async () => (await prisma.squadMembership.findMany({ where: { volunteerId: v.id }, include: { squad: true } })).map((m) => m.squad.name).sort();
+    expect(await squadNames()).toEqual(["警民夜巡"]);
+    expect((await prisma.volunteer.findUniqueOrThrow({ where: { id: v.id } })).specialties.sort()).toEqual(["ANTI_FRAUD", "NIGHT_PATROL"]);
+    await list.getByRole("row").filter({ hasText: "小明" }).filter({ hasText: "警民夜巡" }).waitFor();
+
+    // Bulk: the reason is required (said next to the field); a failed request keeps what was typed.
+    await list.getByRole("checkbox", { name: "选择 小明" }).click();
+    const bulk = page.getByTestId("bulk-bar");
+    await bulk.getByText("已选 1 人").waitFor();
+    await bulk.getByRole("combobox", { name: "状态", exact: true }).selectOption("SUSPENDED");
+    await bulk.getByRole("button", { name: "更改状态" }).click();
+    const reason = bulk.getByLabel("原因（本人会收到）");
+    expect(await reason.getAttribute("aria-invalid")).toBe("true");
+    await bulk.locator(".field-error").filter({ hasText: "请填写" }).waitFor();
+    await reason.fill("连续三个月未参加活动");
+    await page.route("**/graphql", (route) => ((route.request().postData() ?? "").includes('"SetVolunteerStatus"') ? route.abort("internetdisconnected") : route.fallback()));
+    await bulk.getByRole("button", { name: "更改状态" }).click();
+    await page.getByTestId("toast-error").filter({ hasText: "网络连接失败" }).waitFor();
+    expect(await reason.inputValue()).toBe("连续三个月未参加活动");
+    await page.unroute("**/graphql");
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "desktop-members-bulk");
+    await bulk.getByRole("button", { name: "更改状态" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "已将 1 人设为「暂停」" }).waitFor();
+    await list.getByTestId("member-total").filter({ hasText: "共 0 人" }).waitFor();
+    const m = await prisma.teamMembership.findFirstOrThrow({ where: { volunteerId: v.id } });
+    expect([m.status, m.statusReason]).toEqual(["SUSPENDED", "连续三个月未参加活动"]);
+
+    // The suspended list; back to active, then bulk into a second squad.
+    await page.locator("#member-status").selectOption("SUSPENDED");
+    await list.getByTestId("member-total").filter({ hasText: "共 1 人" }).waitFor();
+    await list.getByRole("checkbox", { name: "全选本页" }).click();
+    await bulk.getByRole("combobox", { name: "状态", exact: true }).selectOption("ACTIVE");
+    await bulk.getByLabel("原因（本人会收到）").fill("已恢复参加活动");
+    await bulk.getByRole("button", { name: "更改状态" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "已将 1 人设为「在队」" }).waitFor();
+    await page.locator("#member-status").selectOption("ACTIVE");
+    await list.getByTestId("member-total").filter({ hasText: "共 1 人" }).waitFor();
+    await list.getByRole("checkbox", { name: "选择 小明" }).click();
+    await bulk.getByRole("combobox", { name: "小队", exact: true }).selectOption({ label: "好邻舍义警 · 校园安保" });
+    await bulk.getByRole("button", { name: "加入小队" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "1 人加入「校园安保」" }).waitFor();
+    expect(await squadNames()).toEqual(["校园安保", "警民夜巡"].sort());
+
+    // Export the filtered list: a download of an .xlsx.
+    const [file] = await Promise.all([page.waitForEvent("download"), list.getByRole("button", { name: "导出 Excel" }).click()]);
+    expect(file.suggestedFilename()).toMatch(/\.xlsx$/);
+    const exported = await readSheet(await readFile((await file.path())!), { maxRows: 100 });
+    expect(exported.rows.map((r) => r.cells.join(" "))).toEqual([expect.stringContaining("小明")]);
+    await page.getByTestId("toast-success").filter({ hasText: "已导出 1 人" }).waitFor();
+
+    // Revoke an invitation: its QR code stops working.
+    const invite = page.getByTestId("invite").first();
+    const code = new URL(await invite.getByTestId("invite-link").innerText()).pathname.split("/").pop()!;
+    await invite.getByRole("button", { name: "撤销邀请" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "撤销" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "邀请已撤销" }).waitFor();
+    expect((await prisma.teamInvite.findUniqueOrThrow({ where: { code } })).revokedAt).not.toBeNull();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "desktop-members-list");
+    await page.setViewportSize(NARROW);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await ctx.close();
+  }, 180_000);
+
+  it("gives a team leader the team's list, and pickers that search it on the server", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    const asked: string[] = [];
+    page.on("request", (r) => {
+      const body = r.postData() ?? "";
+      if (body.includes('"PickVolunteers"')) asked.push(JSON.parse(body).variables.search);
+    });
+    await signInAs(page, DEMO_PHONES.haolinsheLeader, "linshe-demo", "/members");
+    const list = page.getByRole("region", { name: "队员名册" });
+    await list.getByLabel("搜索姓名或手机尾号").fill("5678");
+    await list.getByTestId("member-total").filter({ hasText: "共 1 人" }).waitFor();
+    // A leader edits no one's standing (officers do) but may add to the team's squads.
+    expect(await list.getByRole("button", { name: "编辑 小明" }).count()).toBe(0);
+    await list.getByRole("checkbox", { name: "选择 小明" }).click();
+    expect(await page.getByTestId("bulk-status").count()).toBe(0);
+    await page.getByTestId("bulk-squad").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.setViewportSize(NARROW);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await shoot(page, "narrow-leader-members");
+
+    await page.goto("/lead");
+    const picker = page.getByTestId("deed-volunteer").getByRole("combobox");
+    await picker.fill("5678");
+    await page.getByRole("option", { name: "小明" }).waitFor();
+    expect(asked).toContain("5678");
+    await ctx.close();
+  }, 120_000);
 });
+

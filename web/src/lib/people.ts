@@ -1,10 +1,12 @@
-// Option loaders for member pickers: page through a connection with `after` and search it on the
-// client. When the API gains a `search` argument on member lists, pass it here instead.
+// Option loaders for member pickers. A team's members are searched on the server (the station's
+// member list, `Station.volunteers(search, teamId)`), a page of 20 at a time. That list is for
+// officers and the team's leaders; a squad leader running a squad's shift may not read it, so for
+// them (FORBIDDEN) the picker pages through `Team.members` and searches on the client instead.
 import type { Client } from "@urql/core";
-import { searchPages, type LoadOptions } from "../components/SearchableSelect";
-import { AssignableVolunteersDocument, TeamMembersDocument } from "../gql/graphql";
+import { searchPages, type LoadOptions, type OptionPage } from "../components/SearchableSelect";
+import { AssignableVolunteersDocument, PickVolunteersDocument, TeamMembersDocument } from "../gql/graphql";
 
-export function teamMembers(client: Client, teamId: () => string): LoadOptions {
+function teamMembersOnClient(client: Client, teamId: () => string): LoadOptions {
   return searchPages(async (after) => {
     const r = await client.query(TeamMembersDocument, { teamId: teamId(), after }, { requestPolicy: "cache-first" }).toPromise();
     if (r.error && !r.data) throw r.error;
@@ -15,6 +17,30 @@ export function teamMembers(client: Client, teamId: () => string): LoadOptions {
       endCursor: conn?.pageInfo.endCursor ?? null,
     };
   });
+}
+
+/** The active members of a team of the station, searched by name or the last digits of a phone. */
+export function teamMembers(client: Client, stationId: () => string | null, teamId: () => string): LoadOptions {
+  const fallback = teamMembersOnClient(client, teamId);
+  let forbidden = false;
+  return async (search, after): Promise<OptionPage> => {
+    const station = stationId();
+    if (forbidden || !station) return fallback(search, after);
+    const r = await client
+      .query(PickVolunteersDocument, { stationId: station, teamId: teamId(), search: search.trim() || null, after }, { requestPolicy: "network-only" })
+      .toPromise();
+    if (r.error?.graphQLErrors.some((g) => g.extensions?.code === "FORBIDDEN")) {
+      forbidden = true;
+      return fallback(search, after);
+    }
+    if (r.error && !r.data) throw r.error;
+    const conn = r.data?.node?.__typename === "Station" ? r.data.node.volunteers : null;
+    return {
+      items: conn?.edges.map((e) => ({ id: e.node.id, label: e.node.displayName, detail: e.node.partner?.name })) ?? [],
+      hasNextPage: conn?.pageInfo.hasNextPage ?? false,
+      endCursor: conn?.pageInfo.endCursor ?? null,
+    };
+  };
 }
 
 /**

@@ -145,7 +145,8 @@ function SubmitDeed(props: { teamId: string; squads: { id: string; name: string 
   const set = (patch: Partial<ReturnType<typeof blank>>) => setF({ ...f(), ...patch });
   const form = createFormState();
   const submit = createAction(SubmitGoodDeedDocument, { pick: (d) => d.submitGoodDeed, form, success: tr("已提交，等待民警审核", "Submitted for review"), onSuccess: () => setF(blank()) });
-  const people = teamMembers(client, () => props.teamId);
+  const session = useSession();
+  const people = teamMembers(client, session.stationId, () => props.teamId);
   return (
     <Form
       form={form}

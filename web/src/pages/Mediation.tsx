@@ -203,7 +203,7 @@ function AddMediatorForm(props: { teams: { id: string; name: string }[]; done: (
   const [title, setTitle] = createSignal("");
   const [years, setYears] = createSignal(0);
   const [fields, setFields] = createSignal<MediationField[]>([]);
-  const people = teamMembers(client, team);
+  const people = teamMembers(client, s.stationId, team);
   const create = createAction(CreateMediatorDocument, {
     pick: (d) => d.createMediator,
     form,

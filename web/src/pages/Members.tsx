@@ -3,11 +3,14 @@
 import { createQuery } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
+import { Checkbox } from "../components/Checkbox";
+import { confirmDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
 import {
-  ApproveMembershipDocument, CreateTeamInviteDocument, ImportVolunteersDocument, RejectMembershipDocument, StationMembersDocument, StationPeopleDocument,
-  type ImportVolunteersMutation, type MembershipStatus, type StationPeopleQuery,
+  AddSquadMembersDocument, ApproveMembershipDocument, CreateTeamInviteDocument, ExportVolunteersDocument, ImportVolunteersDocument, RejectMembershipDocument, RevokeTeamInviteDocument,
+  SetVolunteerStatusDocument, StationMembersDocument, StationPeopleDocument, UpdateVolunteerDocument,
+  type ImportVolunteersMutation, type MembershipStatus, type Specialty, type StationMembersQuery, type StationPeopleQuery,
 } from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
@@ -54,7 +57,16 @@ function Pending(props: { station: Station; onChange: () => void }) {
   );
 }
 
-function InviteCard(props: { invite: Invite }) {
+function InviteCard(props: { invite: Invite; onRevoked: () => void }) {
+  const revoke = createAction(RevokeTeamInviteDocument, { pick: (d) => d.revokeTeamInvite, success: tr("邀请已撤销，二维码不能再用", "Invitation revoked: the QR code no longer works"), onSuccess: props.onRevoked });
+  const ask = async () => {
+    const ok = await confirmDialog({
+      title: tr("撤销这个邀请？", "Revoke this invitation?"),
+      message: tr(`「${props.invite.team.name}」的二维码将立即失效，已提交的申请不受影响。`, `The QR code for ${props.invite.team.name} stops working at once; applications already made stay.`),
+      confirm: tr("撤销", "Revoke"), danger: true,
+    });
+    if (ok) await revoke.run({ origin: origin(), input: { inviteId: props.invite.id } });
+  };
   return (
     <article class="card invite-poster" data-testid="invite">
       <h3>{tr(`扫码加入「${props.invite.team.name}」`, `Scan to join ${props.invite.team.name}`)}<Show when={props.invite.squad}>{(q) => ` · ${q().name}`}</Show></h3>
@@ -64,7 +76,12 @@ function InviteCard(props: { invite: Invite }) {
         <Badge enum="InviteState" value={props.invite.state} />{" "}
         {tr(`已使用 ${props.invite.uses}/${props.invite.maxUses} · 有效期至 ${formatDateTime(props.invite.expiresAt)}`, `Used ${props.invite.uses}/${props.invite.maxUses} · until ${formatDateTime(props.invite.expiresAt)}`)}
       </p>
-      <button class="no-print" onClick={() => window.print()}>{tr("打印海报", "Print poster")}</button>
+      <div class="row no-print">
+        <button onClick={() => window.print()}>{tr("打印海报", "Print poster")}</button>
+        <Show when={props.invite.state === "OPEN"}>
+          <button class="danger" disabled={revoke.pending()} onClick={ask}>{tr("撤销邀请", "Revoke")}</button>
+        </Show>
+      </div>
     </article>
   );
 }
@@ -106,8 +123,8 @@ function Invites(props: { station: Station; onChange: () => void }) {
         <FormErrors />
         <Submit pending={create.pending()}>{tr("生成二维码", "Create QR code")}</Submit>
       </Form>
-      <Show when={made()}>{(i) => <InviteCard invite={i()} />}</Show>
-      <For each={open()}>{(i) => <InviteCard invite={i} />}</For>
+      <Show when={made()}>{(i) => <InviteCard invite={i()} onRevoked={() => (setMade(null), props.onChange())} />}</Show>
+      <For each={open()}>{(i) => <InviteCard invite={i} onRevoked={props.onChange} />}</For>
     </section>
   );
 }
@@ -182,48 +199,226 @@ function Import(props: { station: Station; onChange: () => void }) {
   );
 }
 
-function MemberList(props: { stationId: string }) {
+type MembersPage = NonNullable<Extract<NonNullable<StationMembersQuery["node"]>, { __typename: "Station" }>["volunteers"]>;
+type Row = MembersPage["edges"][number];
+
+/** A file the API sent (base64) saved by the browser as a download. */
+function download(file: { filename: string; contentType: string; base64: string }) {
+  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.contentType }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = file.filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** 编辑: one person's squads at this station and specialties (officers). */
+function EditMember(props: { row: Row; station: Station; onClose: () => void; onSaved: () => void }) {
+  const teamIds = () => new Set(props.row.memberships.map((m) => m.team.id));
+  const squads = () => props.station.teams.edges.filter((t) => teamIds().has(t.node.id)).flatMap((t) => t.node.squads.edges.map((e) => ({ ...e.node, team: t.node.name })));
+  const [picked, setPicked] = createSignal(new Set(props.row.squads.map((q) => q.id)));
+  const [specialties, setSpecialties] = createSignal(new Set<Specialty>(props.row.node.specialties));
+  const toggle = <T,>(set: Set<T>, v: T, on: boolean) => {
+    const next = new Set(set);
+    if (on) next.add(v);
+    else next.delete(v);
+    return next;
+  };
+  const form = createFormState();
+  const save = createAction(UpdateVolunteerDocument, {
+    pick: (d) => d.updateVolunteer, form, success: tr(`已保存「${props.row.node.displayName}」`, `Saved ${props.row.node.displayName}`),
+    onSuccess: () => (props.onSaved(), props.onClose()),
+  });
+  return (
+    <Form form={form} label={tr(`编辑 ${props.row.node.displayName}`, `Edit ${props.row.node.displayName}`)} testId="edit-member" onSubmit={() => save.run({
+      input: { stationId: props.station.id, volunteerId: props.row.node.id, squadIds: [...picked()], specialties: [...specialties()] },
+    })}>
+      <h3>{tr(`编辑「${props.row.node.displayName}」`, `Edit ${props.row.node.displayName}`)}</h3>
+      <Field name="squadIds" label={tr("小队", "Squads")}>
+        {(a) => (
+          <fieldset id={a.id} class="row" aria-invalid={a["aria-invalid"]} aria-describedby={a["aria-describedby"]}>
+            <legend class="sr-only">{tr("小队", "Squads")}</legend>
+            <Show when={squads().length} fallback={<span class="muted">{tr("所在队伍没有小队", "No squads in the person's teams")}</span>}>
+              <For each={squads()}>{(q) => <Checkbox checked={picked().has(q.id)} onChange={(on) => setPicked(toggle(picked(), q.id, on))}>{`${q.team} · ${q.name}`}</Checkbox>}</For>
+            </Show>
+          </fieldset>
+        )}
+      </Field>
+      <Field name="specialties" label={tr("特长", "Specialties")}>
+        {(a) => (
+          <fieldset id={a.id} class="row" aria-invalid={a["aria-invalid"]} aria-describedby={a["aria-describedby"]}>
+            <legend class="sr-only">{tr("特长", "Specialties")}</legend>
+            <For each={values("Specialty")}>{(v) => <Checkbox checked={specialties().has(v)} onChange={(on) => setSpecialties(toggle(specialties(), v, on))}>{label("Specialty", v)}</Checkbox>}</For>
+          </fieldset>
+        )}
+      </Field>
+      <FormErrors />
+      <div class="row">
+        <Submit pending={save.pending()}>{tr("保存", "Save")}</Submit>
+        <button type="button" onClick={props.onClose}>{tr("取消", "Cancel")}</button>
+      </div>
+    </Form>
+  );
+}
+
+/** 批量操作 on the selected rows: status with a reason (officers), joining a squad (officers, team leaders). */
+function BulkBar(props: { station: Station; ids: string[]; squads: { id: string; name: string }[]; onDone: () => void }) {
+  const [status, setStatus] = createSignal<"ACTIVE" | "SUSPENDED" | "LEFT">("SUSPENDED");
+  const [reason, setReason] = createSignal("");
+  const [squadId, setSquadId] = createSignal("");
+  const statusForm = createFormState();
+  const squadForm = createFormState();
+  const setStatusAction = createAction(SetVolunteerStatusDocument, {
+    pick: (d) => d.setVolunteerStatus, form: statusForm,
+    success: (r) => tr(`已将 ${r.changed ?? 0} 人设为「${label("MembershipStatus", status())}」，已通知本人`, `${r.changed ?? 0} set to ${label("MembershipStatus", status())}; each is told`),
+    onSuccess: () => (setReason(""), props.onDone()),
+  });
+  const add = createAction(AddSquadMembersDocument, {
+    pick: (d) => d.addSquadMembers, form: squadForm,
+    success: (r) => tr(`${r.added ?? 0} 人加入「${r.squad?.name ?? ""}」`, `${r.added ?? 0} joined ${r.squad?.name ?? ""}`),
+    onSuccess: props.onDone,
+  });
+  return (
+    <section class="card bulk-bar" aria-labelledby="bulk-h" data-testid="bulk-bar">
+      <h3 id="bulk-h">{tr(`已选 ${props.ids.length} 人`, `${props.ids.length} selected`)}</h3>
+      <div class="grid2">
+        <Show when={props.station.viewerIsOfficer}>
+          <Form form={statusForm} class="" label={tr("更改状态", "Change status")} testId="bulk-status" onSubmit={() => setStatusAction.run({
+            input: { stationId: props.station.id, volunteerIds: props.ids, status: status(), reason: reason().trim() },
+          })}>
+            <Field name="status" label={tr("状态", "Status")}>
+              {(a) => <select {...a} value={status()} onChange={(e) => setStatus(e.currentTarget.value as "ACTIVE")}><For each={["ACTIVE", "SUSPENDED", "LEFT"] as const}>{(v) => <option value={v}>{label("MembershipStatus", v)}</option>}</For></select>}
+            </Field>
+            <Field name="reason" label={tr("原因（本人会收到）", "Reason (the person is told)")} required>
+              {(a) => <textarea {...a} rows="2" maxLength={200} value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />}
+            </Field>
+            <FormErrors />
+            <Submit pending={setStatusAction.pending()}>{tr("更改状态", "Change status")}</Submit>
+          </Form>
+        </Show>
+        <Show when={props.squads.length}>
+          <Form form={squadForm} class="" label={tr("加入小队", "Add to a squad")} testId="bulk-squad" onSubmit={() => add.run({ input: { squadId: squadId(), volunteerIds: props.ids } })}>
+            <Field name="squadId" label={tr("小队", "Squad")} required>
+              {(a) => <select {...a} value={squadId()} onChange={(e) => setSquadId(e.currentTarget.value)}><option value="">{tr("请选择", "Choose")}</option><For each={props.squads}>{(q) => <option value={q.id}>{q.name}</option>}</For></select>}
+            </Field>
+            <FormErrors />
+            <Submit pending={add.pending()}>{tr("加入小队", "Add to squad")}</Submit>
+          </Form>
+        </Show>
+      </div>
+    </section>
+  );
+}
+
+function MemberList(props: { station: Station }) {
+  const officer = () => props.station.viewerIsOfficer;
+  const allTeams = () => props.station.teams.edges.map((e) => e.node);
+  // A team leader's list is their own team's (the API answers only that).
+  const teams = () => (officer() ? allTeams() : allTeams().filter((t) => t.viewerCanManage));
   const [search, setSearch] = createSignal("");
-  const [status, setStatus] = createSignal<MembershipStatus | "">("");
+  const [teamPick, setTeamPick] = createSignal("");
+  const [squadId, setSquadId] = createSignal("");
+  const [specialty, setSpecialty] = createSignal<Specialty | "">("");
+  const [status, setStatus] = createSignal<MembershipStatus>("ACTIVE");
   const [first, setFirst] = createSignal(50);
+  const [selected, setSelected] = createSignal<Set<string>>(new Set());
+  const [editing, setEditing] = createSignal<Row | null>(null);
+  const teamId = () => teamPick() || (officer() ? "" : (teams()[0]?.id ?? ""));
+  const squadsOf = (ts: typeof allTeams extends () => infer T ? T : never) => ts.flatMap((t) => t.squads.edges.map((e) => ({ id: e.node.id, name: `${t.name} · ${e.node.name}` })));
+  const filterSquads = () => squadsOf(teamId() ? teams().filter((t) => t.id === teamId()) : teams());
+  const manageable = () => squadsOf(allTeams().filter((t) => officer() || t.viewerCanManage));
+  const statuses = (): MembershipStatus[] => (officer() ? values("MembershipStatus") : ["ACTIVE", "PENDING"]);
+  const filter = () => ({ search: search().trim() || null, teamId: teamId() || null, squadId: squadId() || null, specialty: specialty() || null, status: status() });
+  // A changed filter starts again from the first page with nothing selected.
+  const refilter = (f: () => void) => (f(), setFirst(50), setSelected(new Set<string>()));
   const [list, refetch] = createQuery({
     query: StationMembersDocument,
-    variables: () => ({ stationId: props.stationId, search: search().trim() || null, status: status() || null, first: first() }),
+    variables: () => ({ stationId: props.station.id, ...filter(), first: first() }),
     requestPolicy: "cache-and-network",
+  });
+  const again = () => (setSelected(new Set<string>()), refetch({ requestPolicy: "network-only" }));
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(selected());
+    if (on) next.add(id);
+    else next.delete(id);
+    setSelected(next);
+  };
+  const exporter = createAction(ExportVolunteersDocument, {
+    pick: (d) => d.exportVolunteers,
+    success: (r) => tr(`已导出 ${r.rowCount ?? 0} 人`, `Exported ${r.rowCount ?? 0}`),
+    onSuccess: (r) => r.file && download(r.file),
   });
   return (
     <section class="card" aria-labelledby="members-h">
-      <h2 id="members-h">{tr("队员名册", "Member list")}</h2>
+      <div class="row spread">
+        <h2 id="members-h">{tr("队员名册", "Member list")}</h2>
+        <Show when={officer()}>
+          <button type="button" disabled={exporter.pending()} aria-busy={exporter.pending() ? "true" : undefined} onClick={() => exporter.run({ input: { stationId: props.station.id, ...filter() } })} data-testid="export">
+            {exporter.pending() ? tr("导出中…", "Exporting…") : tr("导出 Excel", "Export .xlsx")}
+          </button>
+        </Show>
+      </div>
       <div class="grid2">
-        <div class="field"><label for="member-search">{tr("搜索姓名或手机尾号", "Search name or phone digits")}</label><input id="member-search" type="search" value={search()} onInput={(e) => (setSearch(e.currentTarget.value), setFirst(50))} /></div>
+        <div class="field"><label for="member-search">{tr("搜索姓名或手机尾号", "Search name or phone digits")}</label><input id="member-search" type="search" value={search()} onInput={(e) => refilter(() => setSearch(e.currentTarget.value))} /></div>
+        <div class="field"><label for="member-team">{tr("队伍", "Team")}</label>
+          <select id="member-team" value={teamId()} onChange={(e) => refilter(() => (setTeamPick(e.currentTarget.value), setSquadId("")))}>
+            <Show when={officer()}><option value="">{tr("全部队伍", "All teams")}</option></Show>
+            <For each={teams()}>{(t) => <option value={t.id}>{t.name}</option>}</For>
+          </select>
+        </div>
+        <div class="field"><label for="member-squad">{tr("小队", "Squad")}</label>
+          <select id="member-squad" value={squadId()} onChange={(e) => refilter(() => setSquadId(e.currentTarget.value))}><option value="">{tr("全部小队", "All squads")}</option><For each={filterSquads()}>{(q) => <option value={q.id}>{q.name}</option>}</For></select>
+        </div>
+        <div class="field"><label for="member-specialty">{tr("特长", "Specialty")}</label>
+          <select id="member-specialty" value={specialty()} onChange={(e) => refilter(() => setSpecialty(e.currentTarget.value as Specialty | ""))}><option value="">{tr("全部特长", "Any")}</option><For each={values("Specialty")}>{(v) => <option value={v}>{label("Specialty", v)}</option>}</For></select>
+        </div>
         <div class="field"><label for="member-status">{tr("状态", "Status")}</label>
-          <select id="member-status" value={status()} onChange={(e) => setStatus(e.currentTarget.value as MembershipStatus | "")}><option value="">{tr("全部", "All")}</option><For each={values("MembershipStatus")}>{(s) => <option value={s}>{label("MembershipStatus", s)}</option>}</For></select>
+          <select id="member-status" value={status()} onChange={(e) => refilter(() => setStatus(e.currentTarget.value as MembershipStatus))}><For each={statuses()}>{(s) => <option value={s}>{label("MembershipStatus", s)}</option>}</For></select>
         </div>
       </div>
+      <Show when={selected().size}>
+        <BulkBar station={props.station} ids={[...selected()]} squads={manageable()} onDone={again} />
+      </Show>
+      <Show when={editing()} keyed>{(r) => <EditMember row={r} station={props.station} onClose={() => setEditing(null)} onSaved={again} />}</Show>
       <QueryView query={list} select={(d) => (d.node?.__typename === "Station" ? d.node.volunteers : null)} retry={() => refetch({ requestPolicy: "network-only" })}>
-        {(v) => (
-          <>
-            <p class="muted" data-testid="member-total">{tr(`共 ${v().totalCount} 人`, `${v().totalCount} people`)}</p>
-            <div class="table-wrap">
-              <table>
-                <thead><tr><th scope="col">{tr("显示名", "Name")}</th><th scope="col">{tr("姓名", "Legal name")}</th><th scope="col">{tr("手机号", "Phone")}</th><th scope="col">{tr("队伍", "Team")}</th><th scope="col">{tr("小队", "Squads")}</th><th scope="col">{tr("特长", "Specialties")}</th></tr></thead>
-                <tbody>
-                  <For each={v().edges}>
-                    {(e) => (
-                      <tr>
-                        <td>{e.node.displayName}</td><td>{e.node.name ?? "—"}</td><td>{e.node.phone ?? "—"}</td>
-                        <td>{e.memberships.map((m) => `${m.team.name}（${label("MembershipStatus", m.status)}）`).join("、")}</td>
-                        <td>{e.squads.map((q) => q.name).join("、")}</td>
-                        <td>{e.node.specialties.map((s) => label("Specialty", s)).join("、")}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-            <Show when={v().pageInfo.hasNextPage && first() < 100}><button onClick={() => setFirst(100)}>{tr("显示更多", "Show more")}</button></Show>
-          </>
-        )}
+        {(v) => {
+          const ids = () => v().edges.map((e) => e.node.id);
+          const all = () => ids().length > 0 && ids().every((id) => selected().has(id));
+          return (
+            <>
+              <p class="muted" data-testid="member-total">{tr(`共 ${v().totalCount} 人`, `${v().totalCount} people`)}</p>
+              <div class="table-wrap">
+                <table class="member-table" data-testid="member-table">
+                  <thead>
+                    <tr>
+                      <th scope="col"><Checkbox checked={all()} onChange={(on) => setSelected(on ? new Set(ids()) : new Set<string>())}><span class="sr-only">{tr("全选本页", "Select the page")}</span></Checkbox></th>
+                      <th scope="col">{tr("显示名", "Name")}</th><th scope="col">{tr("姓名", "Legal name")}</th><th scope="col">{tr("手机号", "Phone")}</th><th scope="col">{tr("队伍", "Team")}</th><th scope="col">{tr("小队", "Squads")}</th><th scope="col">{tr("特长", "Specialties")}</th>
+                      <Show when={officer()}><th scope="col"><span class="sr-only">{tr("操作", "Actions")}</span></th></Show>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={v().edges}>
+                      {(e) => (
+                        <tr data-testid="member-row">
+                          <td><Checkbox checked={selected().has(e.node.id)} onChange={(on) => toggle(e.node.id, on)}><span class="sr-only">{tr(`选择 ${e.node.displayName}`, `Select ${e.node.displayName}`)}</span></Checkbox></td>
+                          <td>{e.node.displayName}</td><td>{e.node.name ?? "—"}</td><td>{e.node.phone ?? "—"}</td>
+                          <td>{e.memberships.map((m) => `${m.team.name}（${label("MembershipStatus", m.status)}）`).join("、")}</td>
+                          <td>{e.squads.map((q) => q.name).join("、")}</td>
+                          <td>{e.node.specialties.map((s) => label("Specialty", s)).join("、")}</td>
+                          <Show when={officer()}><td><button type="button" onClick={() => setEditing(e)} aria-label={tr(`编辑 ${e.node.displayName}`, `Edit ${e.node.displayName}`)}>{tr("编辑", "Edit")}</button></td></Show>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+              <Show when={v().pageInfo.hasNextPage && first() < 100}><button onClick={() => setFirst(100)}>{tr("显示更多", "Show more")}</button></Show>
+            </>
+          );
+        }}
       </QueryView>
     </section>
   );
@@ -244,7 +439,7 @@ export default function Members() {
             <Show when={st().viewerIsOfficer}>
               <Import station={st()} onChange={again} />
             </Show>
-            <MemberList stationId={st().id} />
+            <MemberList station={st()} />
           </>
         )}
       </QueryView>
