@@ -293,6 +293,48 @@ export function noIntrospection(): Plugin {
   };
 }
 
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/** An error without hints: no "Did you mean …" (field, argument or enum value) and no parser details. */
+function withoutHints<E extends Error>(e: E): E | GraphQLError {
+  if (!(e instanceof GraphQLError)) return e;
+  const message = e.message.replace(SUGGESTION, "");
+  const { originalError: details, ...extensions } = e.extensions ?? {};
+  if (message === e.message && details === undefined) return e;
+  // yoga answers 400 (not 200) for such an error because of those details: keep its status.
+  if (details !== undefined && extensions.http) extensions.http = { ...(extensions.http as object), spec: false };
+  return new GraphQLError(message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions });
+}
+
+const hintless = <T extends { errors?: readonly GraphQLError[] }>(result: T): T => (result.errors?.length ? { ...result, errors: result.errors.map((e) => withoutHints(e)) } : result);
+
+/**
+ * Errors tell the caller what was wrong, not what exists (production, unless GRAPHQL_INTROSPECTION=1):
+ * armor hides field suggestions in validation only; enum values coerced from variables still suggest
+ * ("Did you mean the enum value …"), and yoga attaches the JSON parser's error to a malformed body.
+ */
+export function noHints(): Plugin {
+  return {
+    onValidate() {
+      return ({ valid, result, setResult }) => {
+        if (!valid) setResult(result.map(withoutHints));
+      };
+    },
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result) return;
+          setResult(hintless(result));
+        },
+      };
+    },
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || !("errors" in result) || !result.errors?.length) return;
+      setResult(hintless(result as { errors: readonly GraphQLError[] }));
+    },
+  };
+}
+
 /** Root fields an operation selects, through fragments too (each alias counts). */
 function rootFields(set: SelectionSetNode, document: DocumentNode, seen = new Set<string>()): number {
   let n = 0;
