@@ -10,6 +10,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { config } from "../../api/src/config.js";
 import { prisma } from "../../api/src/db.js";
+import { localize } from "../../api/src/i18n.js";
 import { exifOf, jpegWithGps } from "../support/casework.js";
 import { DEMO_PHONES, gid } from "../support/fixtures.js";
 import { context, DESKTOP, NARROW, PHONE, seriousViolations, setLanguage, shoot, sidewaysOverflow, signInAs, demoBrowserApp, settle } from "./browser.js";
@@ -129,7 +130,7 @@ describe("a finding, from the street to its outcome", () => {
     await shoot(page, "casework-phone-report-outcome");
     const account = await prisma.account.findUniqueOrThrow({ where: { phone: VOLUNTEER } });
     const told = await prisma.notification.findMany({ where: { accountId: account.id, title: { startsWith: "你上报的隐患" } }, orderBy: { createdAt: "asc" } });
-    expect(told.map((n) => n.title)).toEqual(["你上报的隐患已分派处理", "你上报的隐患已办结"]);
+    expect(told.map((n) => localize(n.title, "zh"))).toEqual(["你上报的隐患已分派处理", "你上报的隐患已办结"]);
     await ctx.close();
     expect(found).toEqual([]);
   }, 180_000);
