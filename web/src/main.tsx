@@ -51,6 +51,7 @@ const Join = lazy(() => import("./pages/Join"));
 const Activate = lazy(() => import("./pages/Activate"));
 const Members = lazy(() => import("./pages/Members"));
 const County = lazy(() => import("./pages/County"));
+const Audit = lazy(() => import("./pages/Audit"));
 
 function WithSession(props: { children: JSX.Element }) {
   const [viewerQuery, refetch] = createQuery({ query: ViewerDocument, requestPolicy: "cache-and-network" });
@@ -204,6 +205,7 @@ function App() {
         <Route path="/callups" component={CallUps} />
         <Route path="/callups/:id" component={CallUp} />
         <Route path="/account" component={Account} />
+        <Route path="/audit" component={Audit} />
       </Route>
     </Router>
   );
