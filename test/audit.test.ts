@@ -86,8 +86,8 @@ describe("audit log", () => {
     expect(await ats(new Date("2001-01-01T00:00:00Z"), new Date("2001-02-01T00:00:00Z"))).toEqual([]);
     expect((await gql(app, PERIOD, { s: station, from: "1999-12-31T00:00:00Z" }, officer)).errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     // The filter's list of actions, named in the reader's language.
-    const actions = (await gql(app, `{ auditActions { action label } }`, {}, officer)).data!.auditActions as { action: string; label: string }[];
-    expect(actions).toContainEqual({ action: "points.adjust", label: "调整积分" });
-    expect(actions).toContainEqual({ action: "team.setRole", label: "任免队长" });
+    const named = (await gql(app, `{ auditActions { action label } }`, {}, officer)).data!.auditActions as { action: string; label: string }[];
+    expect(named).toContainEqual({ action: "points.adjust", label: "调整积分" });
+    expect(named).toContainEqual({ action: "team.setRole", label: "任免队长" });
   });
 });
