@@ -82,6 +82,29 @@ describe("findings of the outside attack", () => {
     expect(await res.json()).toEqual({ data: { viewer: null } });
   });
 
+  it("a bad cursor of a connection inside node(id:) (the call-up responder board) is the caller's error, not a null node", async () => {
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const started = await gql(app, `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id } userErrors { code } } }`, {
+      input: { stationId: gid("Station", demo.fushan.id), reason: "游标测试", place: grid.name, latitude: grid.latitude!, longitude: grid.longitude!, radiusMeters: 300, wanted: 1, escalateAfterMinutes: 10 },
+    }, officer);
+    expect(started.data!.startMobilization.userErrors).toEqual([]);
+    const id = started.data!.startMobilization.mobilization.id;
+    const board = `query ($id: ID!, $a: String) { node(id: $id) { ... on Mobilization { responders(first: 5, after: $a) { edges { node { id } } } } } }`;
+    const b64 = (s: string) => Buffer.from(s).toString("base64");
+    for (const a of [b64("GPC:S:abc"), "!!!", b64("OffsetConnection:-1")]) {
+      const res = await gql(app, board, { id, a }, officer);
+      expect(masked(res), a).toEqual([]);
+      expect(res.errors?.[0]?.extensions?.code, a).toBe("BAD_USER_INPUT");
+      // Written into the document instead of a variable: the same.
+      const literal = await gql(app, board.replace("$a: String", "").replace("after: $a", `after: ${JSON.stringify(a)}`), { id }, officer);
+      expect(literal.errors?.[0]?.extensions?.code, a).toBe("BAD_USER_INPUT");
+    }
+    // A good cursor still pages.
+    const ok = await gql(app, board, { id, a: null }, officer);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data!.node.responders).not.toBeNull();
+  });
+
   it("refuses dates that do not exist or have no offset", async () => {
     const base = { teamId: teamGid(demo.haolinshe.id), kind: "PATROL", title: "x", capacity: 2 };
     for (const startsAt of ["2027-02-30T01:00:00Z", "2027-03-02T09:00:00", "2027-03-02T24:30:00Z"]) {

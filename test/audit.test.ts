@@ -75,5 +75,19 @@ describe("audit log", () => {
     const anyId = (await gql(app, `query ($s: ID) { auditLog(stationId: $s, first: 1) { edges { node { id } } } }`, { s: station }, officer)).data!.auditLog.edges[0].node.id;
     const viaNode = await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: anyId }, otherOfficer);
     expect(viaNode.data?.node ?? null).toBeNull();
+
+    // A period: from inclusive, to exclusive; a period before every entry is empty.
+    const PERIOD = `query ($s: ID, $from: DateTime, $to: DateTime) { auditLog(stationId: $s, action: "points.adjust", from: $from, to: $to, first: 100) { edges { node { at } } } }`;
+    const adjust = await prisma.auditEntry.findFirstOrThrow({ where: { stationId: demo.fushan.id, action: "points.adjust" }, orderBy: { id: "desc" } });
+    const ats = async (from: Date | null, to: Date | null) =>
+      (await gql(app, PERIOD, { s: station, from, to }, officer)).data!.auditLog.edges.map((e: { node: { at: string } }) => e.node.at);
+    expect(await ats(adjust.at, new Date(adjust.at.getTime() + 1))).toContain(adjust.at.toISOString());
+    expect(await ats(null, adjust.at)).not.toContain(adjust.at.toISOString());
+    expect(await ats(new Date("2001-01-01T00:00:00Z"), new Date("2001-02-01T00:00:00Z"))).toEqual([]);
+    expect((await gql(app, PERIOD, { s: station, from: "1999-12-31T00:00:00Z" }, officer)).errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    // The filter's list of actions, named in the reader's language.
+    const named = (await gql(app, `{ auditActions { action label } }`, {}, officer)).data!.auditActions as { action: string; label: string }[];
+    expect(named).toContainEqual({ action: "points.adjust", label: "调整积分" });
+    expect(named).toContainEqual({ action: "team.setRole", label: "任免队长" });
   });
 });

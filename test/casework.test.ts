@@ -9,6 +9,7 @@ import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
+import { localize } from "../api/src/i18n.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { exifOf, jpegWithGps, noisyPhoto, pngPhoto, upload, webpPhoto } from "./support/casework.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
@@ -221,7 +222,7 @@ describe("patrol findings: triage and the closed loop", () => {
     const mine = await gql(app, `{ viewer { myPatrolReports(first: 5) { edges { node { id status resolutionNote resolutionPhotos { url } } } } } }`, {}, tok(VOLUNTEER));
     expect(mine.data!.viewer.myPatrolReports.edges[0].node).toMatchObject({ id: report!.id, status: "RESOLVED", resolutionNote: "电池已清走，楼道畅通" });
     const notes = await prisma.notification.findMany({ where: { accountId: me.id, kind: "PATROL_REPORT_UPDATED" }, orderBy: { createdAt: "asc" } });
-    expect(notes.map((n) => n.title)).toEqual(["你上报的隐患已分派处理", "你上报的隐患已办结"]);
+    expect(notes.map((n) => localize(n.title, "zh"))).toEqual(["你上报的隐患已分派处理", "你上报的隐患已办结"]);
     expect(await prisma.notification.count({ where: { accountId: leaderAccount.id, kind: "PATROL_REPORT_ASSIGNED" } })).toBe(1);
     // Triage decisions are audited, without personal data.
     const audit = await prisma.auditEntry.findMany({ where: { targetId: raw(report!.id) }, orderBy: { id: "asc" } });

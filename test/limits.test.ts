@@ -395,6 +395,18 @@ describe("production mode: trusted documents only", () => {
     expect(JSON.stringify(text.error)).toMatch(/PersistedQueryOnly/);
     await client.dispose();
   });
+
+  it("gives no hints in its errors: no enum suggestions, no parser details of a malformed body", async () => {
+    const manifest = JSON.parse(readFileSync(MANIFEST, "utf8")) as Record<string, string>;
+    const board = Object.entries(manifest).find(([, d]) => /\bquery ShiftBoard\b/.test(d))![0];
+    const wrong = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: board } }, variables: { stationId: gid("Station", demo.fushan.id), kind: "PATRO" } }, { url: prod.url });
+    expect(wrong.json.errors?.length).toBe(1);
+    expect(JSON.stringify(wrong.json)).not.toMatch(/Did you mean|PATROL/);
+    const malformed = await post('{"query": "{ __typename', { url: prod.url });
+    expect(malformed.status).toBe(400);
+    expect(malformed.json.errors?.length).toBe(1);
+    expect(JSON.stringify(malformed.json)).not.toMatch(/originalError|SyntaxError|position|Unterminated/);
+  });
 });
 
 describe("rate limits shared by two processes over Redis", () => {

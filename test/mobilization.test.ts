@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
+import { localize } from "../api/src/i18n.js";
 import { escalateMobilizations } from "../api/src/modules/mobilization/mobilization.service.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
@@ -94,7 +95,7 @@ describe("一键召集", () => {
     expect(notes.length).toBe(near.length);
     expect(new Set(notes.map((n) => n.accountId))).toEqual(new Set(calledAccounts.map((a) => a.id)));
     expect(notes.every((n) => n.sms?.urgent && n.sms.status === "PENDING")).toBe(true);
-    expect(notes[0]!.title).toBe("一键召集：寻找走失老人");
+    expect(localize(notes[0]!.title, "zh")).toBe("一键召集：寻找走失老人");
 
     // The officer follows the board live.
     const ws = wsClient(app, officer);

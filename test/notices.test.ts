@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
+import { localize } from "../api/src/i18n.js";
 import { sendShiftReminders } from "../api/src/modules/shift/checkin.service.js";
 import { afterQuietHours, inQuietHours } from "../api/src/modules/notification/notification.service.js";
 import { settled } from "./support/horizon.js";
@@ -121,6 +122,35 @@ describe("claim notices are notifications", () => {
   });
 });
 
+describe("notifications in the reader's language", () => {
+  it("shows a notice in English to an English client and in Chinese otherwise; people's own text passes unchanged", async () => {
+    const [, , , , , f] = phones;
+    const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(1500), endsAt: inMinutes(1560), capacity: 1, title: "语言测试" });
+    await gql(app, CLAIM, { input: { shiftId: shift.id } }, tok(f!));
+    await gql(app, `mutation ($input: CancelShiftInput!) { cancelShift(input: $input) { userErrors { code } } }`, { input: { shiftId: shift.id, reason: "暴雨" } }, leader);
+    await settled();
+    const read = async (language?: string) => {
+      const res = await fetch(`${app.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${tok(f!)}`, ...(language ? { "accept-language": language } : {}) },
+        body: JSON.stringify({ query: `{ viewer { notifications(first: 10) { edges { node { subjectId title body } } } } }` }),
+      });
+      const json = (await res.json()) as { data: { viewer: { notifications: { edges: { node: { subjectId: string; title: string; body: string } }[] } } } };
+      return json.data.viewer.notifications.edges.map((e) => e.node).find((n) => n.subjectId === shift.id)!;
+    };
+    const en = await read("en-US,en;q=0.9");
+    expect(en.title).toBe("Shift cancelled: 语言测试");
+    expect(en.body).toMatch(/^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}, \d{2}:\d{2}, reason: 暴雨$/);
+    const zh = await read();
+    expect(zh.title).toBe("班次取消：语言测试");
+    expect(zh.body).toMatch(/周.\d{2}:\d{2}，原因：暴雨$/);
+    expect(await read("zh-CN")).toEqual(zh);
+    // The SMS goes out in Chinese.
+    const row = await prisma.notification.findFirstOrThrow({ where: { subjectId: Buffer.from(shift.id, "base64").toString().split(":")[1], kind: "SHIFT_CANCELLED" } });
+    expect(localize(row.title, "zh")).toBe("班次取消：语言测试");
+  });
+});
+
 describe("preferences", () => {
   it("turns a kind off in the app (stored as read, not pushed), adds SMS, and holds SMS back in quiet hours except call-ups", async () => {
     const p = phones[5]!;
@@ -182,7 +212,7 @@ describe("shift reminders", () => {
     expect(await count()).toBe(1);
     const n = await prisma.notification.findFirstOrThrow({ where: { kind: "SHIFT_REMINDER", subjectId: shiftId }, include: { account: true } });
     expect(n.account.phone).toBe(g);
-    expect(n.title).toBe("班次提醒：提醒测试");
+    expect(localize(n.title, "zh")).toBe("班次提醒：提醒测试");
     await prisma.station.update({ where: { id: demo.fushan.id }, data: { reminderHoursBefore: 2 } });
   });
 });

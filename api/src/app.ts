@@ -14,7 +14,7 @@ import { bearer } from "./auth/tokens.js";
 import { viewerFromToken, type Viewer } from "./auth/viewer.js";
 import { config } from "./config.js";
 import { createContext } from "./context.js";
-import { armorPlugin, effectiveCost, effectiveCostLimit, enforcePageSizeLimit, limitError, mutationRateLimit, noIntrospection } from "./graphql/limits.js";
+import { armorPlugin, badCursor, cursorCheck, effectiveCost, effectiveCostLimit, enforcePageSizeLimit, limitError, mutationRateLimit, noHints, noIntrospection } from "./graphql/limits.js";
 import { socketDocument, trustedDocumentsPlugin } from "./graphql/trusted-documents.js";
 import { admitSocket, admitSubscription, countSocket, forgetSocketContext, rememberSocketContext } from "./graphql/socket-limits.js";
 import { checkOrigin, clientAddress, originAllowed, securityHeaders } from "./server/security.js";
@@ -80,9 +80,10 @@ export function createGraphQL() {
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       trustedDocumentsPlugin(),
       armorPlugin(config.limits, { suggestions: config.introspection }),
-      ...(config.introspection ? [] : [noIntrospection()]),
+      ...(config.introspection ? [] : [noIntrospection(), noHints()]),
       subscriptionsOverSocketOnly,
-      // Before execution: the cost with the real page sizes, then the account's mutation budget.
+      // Before execution: cursors, the cost with the real page sizes, then the account's mutation budget.
+      cursorCheck(),
       effectiveCostLimit(config.limits.maxCost),
       mutationRateLimit(),
       publicCachePlugin(),
@@ -244,7 +245,9 @@ export async function buildApp() {
     }
     const errors = validate(s, parsed);
     if (errors.length) return refuse(errors);
-    // Subscriptions do not pass the execution hooks: their cost is checked here.
+    // Subscriptions do not pass the execution hooks: their cursors and cost are checked here.
+    const cursor = badCursor(s, parsed, params.variables);
+    if (cursor) return refuse([cursor]);
     if (effectiveCost(s, parsed, params.variables) > config.limits.maxCost) return refuse([limitError("maxCost", config.limits.maxCost)]);
     const args: ExecutionArgs = {
       schema: s,

@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { clock } from "../../api/src/clock.js";
 import { config } from "../../api/src/config.js";
 import { prisma } from "../../api/src/db.js";
+import { localize } from "../../api/src/i18n.js";
 import { exifOf, jpegWithGps } from "../support/casework.js";
 import { DEMO_PHONES, gid } from "../support/fixtures.js";
 import { context, DESKTOP, NARROW, PHONE, seriousViolations, setLanguage, shoot, sidewaysOverflow, signInAs, demoBrowserApp, settle } from "./browser.js";
@@ -133,7 +134,7 @@ describe("a finding, from the street to its outcome", () => {
     await shoot(page, "casework-phone-report-outcome");
     const account = await prisma.account.findUniqueOrThrow({ where: { phone: VOLUNTEER } });
     const told = await prisma.notification.findMany({ where: { accountId: account.id, title: { startsWith: "你上报的隐患" } }, orderBy: { createdAt: "asc" } });
-    expect(told.map((n) => n.title)).toEqual(["你上报的隐患已分派处理", "你上报的隐患已办结"]);
+    expect(told.map((n) => localize(n.title, "zh"))).toEqual(["你上报的隐患已分派处理", "你上报的隐患已办结"]);
     await ctx.close();
     expect(found).toEqual([]);
   }, 180_000);

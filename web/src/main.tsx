@@ -55,6 +55,7 @@ const Members = lazy(() => import("./pages/Members"));
 const Member = lazy(() => import("./pages/Member"));
 const County = lazy(() => import("./pages/County"));
 const Settings = lazy(() => import("./pages/Settings"));
+const Audit = lazy(() => import("./pages/Audit"));
 
 function WithSession(props: { children: JSX.Element }) {
   const [viewerQuery, refetch] = createQuery({ query: ViewerDocument, requestPolicy: "cache-and-network" });
@@ -212,6 +213,7 @@ function App() {
         <Route path="/callups/:id" component={CallUp} />
         <Route path="/account" component={Account} />
         <Route path="/settings" component={Settings} />
+        <Route path="/audit" component={Audit} />
       </Route>
     </Router>
   );

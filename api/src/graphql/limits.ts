@@ -102,19 +102,7 @@ export function armorPlugin(limits: OperationLimits, opts: { suggestions: boolea
  * `nodes(ids:)` counts its IDs like a page.
  */
 export function withEffectivePageSizes(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): DocumentNode {
-  const defaults = new Map<string, unknown>();
-  for (const def of document.definitions) {
-    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
-    for (const v of def.variableDefinitions ?? []) if (v.defaultValue) defaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
-  }
-  const value = (arg: ArgumentNode | undefined): unknown => {
-    if (!arg) return undefined;
-    if (arg.value.kind === Kind.VARIABLE) {
-      const name = arg.value.name.value;
-      return variables && name in variables ? variables[name] : defaults.get(name);
-    }
-    return valueFromASTUntyped(arg.value, variables ?? undefined);
-  };
+  const value = argumentValue(document, variables);
   const typeInfo = new TypeInfo(schema);
   return visit(
     document,
@@ -138,6 +126,69 @@ export function withEffectivePageSizes(schema: GraphQLSchema, document: Document
       },
     }),
   );
+}
+
+/** An argument's value as the request will run it: a literal, or the variable's value or default. */
+function argumentValue(document: DocumentNode, variables: Record<string, unknown> | null | undefined) {
+  const defaults = new Map<string, unknown>();
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const v of def.variableDefinitions ?? []) if (v.defaultValue) defaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
+  }
+  return (arg: ArgumentNode | undefined): unknown => {
+    if (!arg) return undefined;
+    if (arg.value.kind === Kind.VARIABLE) {
+      const name = arg.value.name.value;
+      return variables && name in variables ? variables[name] : defaults.get(name);
+    }
+    return valueFromASTUntyped(arg.value, variables ?? undefined);
+  };
+}
+
+function cursorError(name: string): GraphQLError {
+  return new GraphQLError(msg(`\`${name}\` 不是有效的游标`, `\`${name}\` is not a valid cursor`), { extensions: { code: "BAD_USER_INPUT", argument: name } });
+}
+
+/**
+ * The first `after`/`before` anywhere in the document that is no cursor of this API. Checked before
+ * execution: a connection inside `node(id:)` is loaded with its parent (Pothos hoists it into the
+ * parent's query), where a bad cursor failed the load and `node` answered null.
+ */
+export function badCursor(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | null {
+  const value = argumentValue(document, variables);
+  const typeInfo = new TypeInfo(schema);
+  let error: GraphQLError | null = null;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node: FieldNode) {
+        if (error) return false;
+        const def = typeInfo.getFieldDef();
+        if (!def) return undefined;
+        for (const a of def.args) {
+          if (a.name !== "after" && a.name !== "before") continue;
+          const v = value(node.arguments?.find((n) => n.name.value === a.name));
+          if (typeof v === "string" && !validCursor(v)) error = cursorError(a.name);
+        }
+        return undefined;
+      },
+    }),
+  );
+  return error;
+}
+
+/** Refuses a document with a malformed cursor before it runs (`badCursor`). */
+export function cursorCheck(): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = badCursor(args.schema, args.document, args.variableValues);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = badCursor(args.schema, args.document, args.variableValues);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
 }
 
 /** The cost armor computes for the document with the page sizes it will use (the largest of its operations). */
@@ -200,9 +251,7 @@ export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
       const check = (args: Record<string, unknown>) => {
         for (const name of cursors) {
           const v = args[name];
-          if (typeof v === "string" && !validCursor(v)) {
-            throw new GraphQLError(msg(`\`${name}\` 不是有效的游标`, `\`${name}\` is not a valid cursor`), { extensions: { code: "BAD_USER_INPUT", argument: name } });
-          }
+          if (typeof v === "string" && !validCursor(v)) throw cursorError(name);
         }
         for (const name of limited) {
           const v = args[name];
@@ -240,6 +289,48 @@ export function noIntrospection(): Plugin {
   return {
     onValidate({ addValidationRule }) {
       addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+}
+
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/** An error without hints: no "Did you mean …" (field, argument or enum value) and no parser details. */
+function withoutHints<E extends Error>(e: E): E | GraphQLError {
+  if (!(e instanceof GraphQLError)) return e;
+  const message = e.message.replace(SUGGESTION, "");
+  const { originalError: details, ...extensions } = e.extensions ?? {};
+  if (message === e.message && details === undefined) return e;
+  // yoga answers 400 (not 200) for such an error because of those details: keep its status.
+  if (details !== undefined && extensions.http) extensions.http = { ...(extensions.http as object), spec: false };
+  return new GraphQLError(message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions });
+}
+
+const hintless = <T extends { errors?: readonly GraphQLError[] }>(result: T): T => (result.errors?.length ? { ...result, errors: result.errors.map((e) => withoutHints(e)) } : result);
+
+/**
+ * Errors tell the caller what was wrong, not what exists (production, unless GRAPHQL_INTROSPECTION=1):
+ * armor hides field suggestions in validation only; enum values coerced from variables still suggest
+ * ("Did you mean the enum value …"), and yoga attaches the JSON parser's error to a malformed body.
+ */
+export function noHints(): Plugin {
+  return {
+    onValidate() {
+      return ({ valid, result, setResult }) => {
+        if (!valid) setResult(result.map(withoutHints));
+      };
+    },
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result) return;
+          setResult(hintless(result));
+        },
+      };
+    },
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || !("errors" in result) || !result.errors?.length) return;
+      setResult(hintless(result as { errors: readonly GraphQLError[] }));
     },
   };
 }

@@ -6,6 +6,7 @@ import { toast } from "../components/Toast";
 import { NotificationReceivedDocument, UnreadCountDocument } from "../gql/graphql";
 import { tr } from "./i18n";
 import { label } from "./labels";
+import { refreshOnReturn } from "./refresh";
 
 export function createUnreadBadge() {
   const [count, refetch] = createQuery({ query: UnreadCountDocument, requestPolicy: "cache-and-network" });
@@ -16,8 +17,10 @@ export function createUnreadBadge() {
     else toast.info(`${label("NotificationKind", n.kind)}：${n.title}`);
     return data;
   });
+  const refresh = () => refetch({ requestPolicy: "network-only" });
+  refreshOnReturn(refresh);
   return {
     unread: () => count.data?.viewer?.unreadNotificationCount ?? 0,
-    refresh: () => refetch({ requestPolicy: "network-only" }),
+    refresh,
   };
 }

@@ -33,6 +33,7 @@ export function tabsFor(v: Viewer | null | undefined): Tab[] {
     { href: "/county", zh: "区域", en: "County", show: has(v, "ADMIN") || has(v, "REGION_ADMIN") },
     { href: "/members", zh: "队员", en: "Members", show: officer || leadsTeam(v) },
     { href: "/review", zh: "审核", en: "Review", show: officer },
+    { href: "/audit", zh: "审计", en: "Audit", show: officer },
     { href: "/cases", zh: "案件", en: "Cases", show: officer || leadsTeam(v) || has(v, "PARTNER_ADMIN") || !!v?.isMediator },
     { href: "/teams", zh: "队伍", en: "Teams", show: officer },
     { href: "/partners", zh: "共建", en: "Partners", show: officer || has(v, "PARTNER_ADMIN") },
@@ -57,7 +58,7 @@ export function mayOpen(v: Viewer | null | undefined, path: string): boolean {
   const first = `/${path.split(/[/?#]/)[1] ?? ""}`;
   if (first === "/shifts" && path.length > "/shifts".length) return true; // a shift's roster checks its own access
   if (first === "/settings") return isOfficer(v); // 派出所设置: linked from 审核 (no tab of its own)
-  const known = ["/shifts", "/my", "/points", "/report", "/lead", "/watch", "/stats", "/county", "/members", "/review", "/cases", "/teams", "/partners"];
+  const known = ["/shifts", "/my", "/points", "/report", "/lead", "/watch", "/stats", "/county", "/members", "/review", "/cases", "/teams", "/partners", "/audit"];
   if (!known.includes(first)) return true;
   return tabsFor(v).some((t) => t.href === first);
 }

@@ -49,6 +49,12 @@ describe("roles", () => {
     expect(hrefs(viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }]))).toContain("/members");
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/members")).toBe(false);
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/lead")).toBe(false);
+    // The audit log is the officers' alone: no tab and no page for a volunteer or a team leader.
+    expect(hrefs(viewer([{ role: "OFFICER" }], false))).toContain("/audit");
+    for (const v of [viewer([{ role: "VOLUNTEER" }]), viewer([{ role: "VOLUNTEER" }, { role: "LEADER", team: true }])]) {
+      expect(hrefs(v as never)).not.toContain("/audit");
+      expect(mayOpen(v, "/audit")).toBe(false);
+    }
     expect(mayOpen(viewer([{ role: "VOLUNTEER" }]), "/board/abc")).toBe(true);
     // 派出所设置 has no tab: officers only.
     expect(mayOpen(viewer([{ role: "OFFICER" }], false), "/settings")).toBe(true);

@@ -15,12 +15,14 @@ import {
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
+import { refreshOnReturn } from "../lib/refresh";
 import { formatDateTime } from "../lib/time";
 
 function Notices() {
   const [unreadOnly, setUnreadOnly] = createSignal(false);
   const [q, refetch] = createQuery({ query: InboxDocument, variables: () => ({ unreadOnly: unreadOnly() }), requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
+  refreshOnReturn(again);
   const mark = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: null, onSuccess: again });
   return (
     <>

@@ -3,7 +3,7 @@ import { isObjectType } from "graphql";
 import { check } from "../../auth/policy.js";
 import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
-import { idArg } from "../../graphql/ids.js";
+import { dateArg, idArg } from "../../graphql/ids.js";
 import { localize } from "../../i18n.js";
 import { AUDIT_ACTIONS, type AuditAction } from "./audit.service.js";
 
@@ -50,7 +50,12 @@ builder.queryField("auditLog", (t) =>
     cursor: "id",
     nullable: true,
     description: "审计日志, newest first: a station's entries for its officers; without `stationId` every entry (administrators)",
-    args: { stationId: t.arg.id(), action: t.arg.string({ description: "Only this action, e.g. `points.adjust`" }) },
+    args: {
+      stationId: t.arg.id(),
+      action: t.arg.string({ description: "Only this action, e.g. `points.adjust`" }),
+      from: t.arg({ type: "DateTime", description: "Entries at or after this time" }),
+      to: t.arg({ type: "DateTime", description: "Entries before this time" }),
+    },
     authScopes: (_r, args) => ({ policy: check("audit.read", { stationId: args.stationId ? idArg(String(args.stationId), "Station", "stationId") : null }) }),
     resolve: (query, _r, args) =>
       prisma.auditEntry.findMany({
@@ -58,8 +63,26 @@ builder.queryField("auditLog", (t) =>
         where: {
           ...(args.stationId ? { stationId: idArg(String(args.stationId), "Station", "stationId") } : {}),
           ...(args.action ? { action: args.action } : {}),
+          ...(args.from || args.to ? { at: { ...(args.from ? { gte: dateArg(args.from, "from") } : {}), ...(args.to ? { lt: dateArg(args.to, "to") } : {}) } } : {}),
         },
         orderBy: { id: "desc" },
       }),
+  }),
+);
+
+const AuditActionOption = builder.objectRef<{ action: string }>("AuditAction").implement({
+  description: "An action the audit log records, with its name (the log's one list of them)",
+  fields: (t) => ({
+    action: t.exposeString("action"),
+    label: t.string({ description: "In the reader's language", resolve: (a, _a, ctx) => localize(AUDIT_ACTIONS[a.action as AuditAction], ctx.locale) }),
+  }),
+});
+
+builder.queryField("auditActions", (t) =>
+  t.field({
+    type: [AuditActionOption],
+    description: "Every action the audit log records, for a filter (the names are public, the entries are not)",
+    authScopes: { signedIn: true },
+    resolve: () => Object.keys(AUDIT_ACTIONS).map((action) => ({ action })),
   }),
 );

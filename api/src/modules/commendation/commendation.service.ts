@@ -1,6 +1,5 @@
 // 好人好事 → 表扬 → 表扬榜. Each step records who and when; points follow approval in the same transaction.
 import type { Viewer } from "../../auth/viewer.js";
-import { msg } from "../../i18n.js";
 import { assert } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
@@ -9,6 +8,7 @@ import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
 import { pubsub } from "../../pubsub.js";
 import { rulesFor } from "../points/points.service.js";
 import { accountsOf, delivered, notify } from "../notification/notification.service.js";
+import { joinMsg, msg } from "../../i18n.js";
 
 export interface SubmitGoodDeedInput {
   teamId: string;
@@ -88,7 +88,7 @@ export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: strin
       await tx.commendation.create({
         data: { goodDeedId: deed.id, stationId: deed.stationId, teamId: deed.teamId, volunteerId: deed.volunteerId, approvedAt: now },
       });
-      await tellAboutDeed(tx, viewer, deed, "GOOD_DEED_APPROVED", `好人好事已通过：${deed.title}`, points > 0 ? `获得 ${points} 积分，已上表扬` : "已上表扬");
+      await tellAboutDeed(tx, viewer, deed, "GOOD_DEED_APPROVED", joinMsg(msg("好人好事已通过：", "Good deed approved: "), deed.title), points > 0 ? msg(`获得 ${points} 积分，已上表扬`, `${points} points, commended`) : msg("已上表扬", "Commended"));
       if (deed.volunteerId && points > 0) {
         await tx.pointsEntry.create({
           data: {
@@ -126,7 +126,7 @@ export async function rejectGoodDeed(viewer: Viewer, input: { goodDeedId: string
       where: { id: deed.id },
       data: { status: "REJECTED", rejectReason: input.reason, reviewedById: viewer.accountId, reviewedAt: clock.now() },
     });
-    if (deed.status !== "REJECTED") await tellAboutDeed(tx, viewer, deed, "GOOD_DEED_REJECTED", `好人好事未通过：${deed.title}`, `原因：${input.reason}`);
+    if (deed.status !== "REJECTED") await tellAboutDeed(tx, viewer, deed, "GOOD_DEED_REJECTED", joinMsg(msg("好人好事未通过：", "Good deed not approved: "), deed.title), joinMsg(msg("原因：", "Reason: "), input.reason));
     return row;
   }, TX);
   delivered();
@@ -164,7 +164,7 @@ export async function publishCommendationBoard(viewer: Viewer, input: { teamId: 
     // 榜上有你: everyone commended on it.
     const people = await tx.commendation.findMany({ where: { id: { in: ids }, volunteerId: { not: null } }, select: { volunteerId: true } });
     const accounts = await accountsOf(tx, [...new Set(people.map((p) => p.volunteerId!))]);
-    await notify(tx, [...accounts.values()].map((accountId) => ({ accountId, stationId: team.stationId, kind: "BOARD_PUBLISHED" as const, title: `表扬榜发布：${input.title}`, body: "榜上有你，感谢付出！", link: `/board/${team.stationId}`, subject: { type: "CommendationBoardEdition", id: e.id } })));
+    await notify(tx, [...accounts.values()].map((accountId) => ({ accountId, stationId: team.stationId, kind: "BOARD_PUBLISHED" as const, title: joinMsg(msg("表扬榜发布：", "Board published: "), input.title), body: msg("榜上有你，感谢付出！", "You are on it. Thank you!"), link: `/board/${team.stationId}`, subject: { type: "CommendationBoardEdition", id: e.id } })));
     return e;
   }, TX);
   delivered();

@@ -12,7 +12,6 @@ import { config } from "../../config.js";
 import { prisma, TX } from "../../db.js";
 import type { HomeWatchResult } from "../../generated/prisma/client.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
-import { msg } from "../../i18n.js";
 import { log } from "../../log.js";
 import { discardPhotos, withPhotos } from "../../media/photos.js";
 import type { UploadFile } from "../../media/upload.js";
@@ -21,6 +20,7 @@ import { notify } from "../notification/notification.service.js";
 import { newPostCode } from "../shift/shift.service.js";
 import { weeklyOccurrences } from "../shift/shift.rules.js";
 import { fixedWindowLimiter } from "./rate-limit.js";
+import { msg } from "../../i18n.js";
 
 const REQUEST = msg("长假照看申请", "Home-watch request");
 export const ERASE_AFTER_DAYS = 30;
@@ -119,8 +119,8 @@ export async function requestHomeWatch(viewer: Viewer | null, input: RequestHome
         accountId: o.accountId,
         stationId: station.id,
         kind: "HOME_WATCH_REQUESTED" as const,
-        title: "新的长假照看申请",
-        body: `${localDate(input.awayFrom)} 至 ${localDate(input.awayTo)}`,
+        title: msg("新的长假照看申请", "New home-watch request"),
+        body: msg(`${localDate(input.awayFrom)} 至 ${localDate(input.awayTo)}`, `${localDate(input.awayFrom)} to ${localDate(input.awayTo)}`),
         link: "/cases/homewatch",
       })),
     );
@@ -320,7 +320,7 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
               accountId: o.accountId,
               stationId: shift.stationId,
               kind: "HOME_WATCH_PROBLEM" as const,
-              title: "长假照看发现问题",
+              title: msg("长假照看发现问题", "Home watch found a problem"),
               body: `${localDate(visitedAt)} ${shift.grid?.name ?? ""}：${input.note}`,
               link: `/cases/homewatch?request=${encodeURIComponent(Buffer.from(`HomeWatchRequest:${request.id}`).toString("base64"))}`,
             })),

@@ -8,22 +8,23 @@ import { clock } from "../../clock.js";
 import { prisma, TX } from "../../db.js";
 import type { MediationField, MediationOutcome, MediationPartyRole, MediationSource } from "../../generated/prisma/client.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
-import { msg } from "../../i18n.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { accountsOf, notify } from "../notification/notification.service.js";
+import { joinMsg, msg } from "../../i18n.js";
 
 const CASE = msg("调解案件", "Mediation case");
 /** 调解成功 and 转司法确认 (a settled agreement sent for judicial confirmation) count as success. */
 export const SUCCESS: MediationOutcome[] = ["SETTLED", "JUDICIAL_CONFIRMATION"];
 
+/** For notifications and audit summaries (msg(): both languages). */
 export const FIELD_LABEL: Record<MediationField, string> = {
-  NEIGHBOUR: "邻里纠纷",
-  FAMILY: "婚姻家庭",
-  LABOUR: "劳资纠纷",
-  PROPERTY: "物业纠纷",
-  CONSUMER: "消费纠纷",
-  TRAFFIC: "交通事故",
-  OTHER: "其他",
+  NEIGHBOUR: msg("邻里纠纷", "Neighbours"),
+  FAMILY: msg("婚姻家庭", "Marriage and family"),
+  LABOUR: msg("劳资纠纷", "Labour"),
+  PROPERTY: msg("物业纠纷", "Property management"),
+  CONSUMER: msg("消费纠纷", "Consumer"),
+  TRAFFIC: msg("交通事故", "Traffic accident"),
+  OTHER: msg("其他", "Other"),
 };
 
 async function stationOf(stationId: string, field: string[]) {
@@ -130,7 +131,7 @@ export async function openMediationCase(viewer: Viewer, input: OpenCaseInput, cl
       tx,
       [...accounts.values()]
         .filter((a) => a !== viewer.accountId)
-        .map((accountId) => ({ accountId, stationId: station.id, kind: "MEDIATION_ASSIGNED" as const, title: `新的调解案件：${FIELD_LABEL[c.category]}`, link: `/cases/mediation/${Buffer.from(`MediationCase:${c.id}`).toString("base64")}` })),
+        .map((accountId) => ({ accountId, stationId: station.id, kind: "MEDIATION_ASSIGNED" as const, title: joinMsg(msg("新的调解案件：", "New mediation case: "), FIELD_LABEL[c.category]), link: `/cases/mediation/${Buffer.from(`MediationCase:${c.id}`).toString("base64")}` })),
     );
     await recordAudit(tx, {
       actor: viewer,
@@ -138,7 +139,7 @@ export async function openMediationCase(viewer: Viewer, input: OpenCaseInput, cl
       action: "mediation.open",
       targetType: "MediationCase",
       targetId: c.id,
-      summary: `受理：${FIELD_LABEL[c.category]}，当事人${input.parties.length}方，调解员${ids.length}名`,
+      summary: joinMsg(msg("受理：", "opened: "), FIELD_LABEL[c.category], msg(`，当事人${input.parties.length}方，调解员${ids.length}名`, `, ${input.parties.length} parties, ${ids.length} mediators`)),
       clientAddress,
     });
     return c;

@@ -17,12 +17,12 @@ import { prisma, type Tx, TX } from "../../db.js";
 import { defineStoredStream } from "../../events/stored-stream.js";
 import type { Mobilization, MobilizationOutcome, Specialty } from "../../generated/prisma/client.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
-import { msg } from "../../i18n.js";
 import { log, safeError } from "../../log.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { delivered, notify } from "../notification/notification.service.js";
 import { patrolPoints, rulesFor } from "../points/points.service.js";
 import { encodeGlobalID } from "@pothos/plugin-relay";
+import { joinMsg, msg } from "../../i18n.js";
 
 export const mobilizationEvents = defineStoredStream<{ kind: string }>({ name: "mobilizationEvents", table: "MobilizationEvent", key: "mobilizationId", columns: ["kind"] });
 
@@ -88,7 +88,11 @@ async function candidates(tx: Tx, m: Mobilization, wave: number, now: Date): Pro
   return rows.filter((r) => (r.distance === null ? wave === 2 : r.distance <= radius));
 }
 
-const km = (meters: number | null) => (meters === null ? "" : meters < 1000 ? `，距您约${Math.max(50, Math.round(meters / 50) * 50)}米` : `，距您约${(meters / 1000).toFixed(1)}公里`);
+const km = (meters: number | null) => {
+  if (meters === null) return "";
+  const [zh, en] = meters < 1000 ? [`${Math.max(50, Math.round(meters / 50) * 50)}米`, `${Math.max(50, Math.round(meters / 50) * 50)} m`] : [`${(meters / 1000).toFixed(1)}公里`, `${(meters / 1000).toFixed(1)} km`];
+  return msg(`，距您约${zh}`, `, about ${en} from you`);
+};
 
 /** Calls the next waves until one reaches somebody (or none is left); returns the people called. */
 async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START" | "ESCALATION", now: Date): Promise<{ wave: number; called: number }> {
@@ -105,8 +109,8 @@ async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START"
           accountId: p.accountId,
           stationId: m.stationId,
           kind: "MOBILIZATION" as const,
-          title: `一键召集：${m.reason}`,
-          body: `${m.place}${km(p.distance)}。需要${m.wanted}人，请立即回复能否前往`,
+          title: joinMsg(msg("一键召集：", "Call-up: "), m.reason),
+          body: joinMsg(m.place, km(p.distance), msg(`。需要${m.wanted}人，请立即回复能否前往`, `. ${m.wanted} needed: please answer now whether you can come`)),
           link,
           subject: { type: "Mobilization", id: m.id },
         })),
@@ -243,8 +247,8 @@ export async function closeMobilization(viewer: Viewer, input: { mobilizationId:
           accountId: r.volunteer.account!.id,
           stationId: m.stationId,
           kind: "MOBILIZATION_CLOSED" as const,
-          title: `召集结束：${m.reason}`,
-          body: thanks.has(r.id) ? "感谢您的响应，服务时长已记入" : "无需前往，感谢关注",
+          title: joinMsg(msg("召集结束：", "Call-up closed: "), m.reason),
+          body: thanks.has(r.id) ? msg("感谢您的响应，服务时长已记入", "Thank you for answering: your hours are recorded") : msg("无需前往，感谢关注", "No need to come. Thank you"),
           link: `/callups/${encodeGlobalID("Mobilization", m.id)}`,
           subject: { type: "Mobilization", id: m.id },
         })),

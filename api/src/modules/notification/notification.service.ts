@@ -7,11 +7,13 @@ import { prisma, type Tx } from "../../db.js";
 import type { NotificationKind } from "../../generated/prisma/client.js";
 import { notificationStream } from "./notification.stream.js";
 import { wakeSmsSender } from "./sms.service.js";
+import { msg } from "../../i18n.js";
 
 export interface NotifyInput {
   accountId: string;
   stationId?: string | null;
   kind: NotificationKind;
+  /** msg("中文", "English") (or joinMsg): stored with both, shown in the reader's language. */
   title: string;
   body?: string;
   link?: string | null;
@@ -20,9 +22,10 @@ export interface NotifyInput {
 }
 
 const WHEN = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false });
-/** "11月27日周五 13:00" — times in notifications are Asia/Shanghai, like everything shown. */
+const WHEN_EN = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", month: "short", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false });
+/** "11月27日周五 13:00" / "Fri 27 Nov, 13:00" (msg()) — times in notifications are Asia/Shanghai, like everything shown. */
 export function when(d: Date): string {
-  return WHEN.format(d).replace(/\s+/g, "");
+  return msg(WHEN.format(d).replace(/\s+/g, ""), WHEN_EN.format(d));
 }
 
 /** Kinds sent by SMS unless the person says otherwise (SMS costs the station; keep it to what is urgent). */

@@ -7,6 +7,7 @@ import type { Notification as NotificationRow } from "../../generated/prisma/cli
 import { Viewer } from "../account/account.type.js";
 import { calendarFeedUrl } from "./calendar.js";
 import { DEFAULT_PREFERENCES, preferencesOf, unreadCount, URGENT_KINDS, type Preferences } from "./notification.service.js";
+import { localize } from "../../i18n.js";
 
 export const NOTIFICATION_KINDS = [
   "WAITLIST_PROMOTED",
@@ -83,8 +84,9 @@ export const Notification = builder.prismaNode("Notification", {
   authScopes: (n) => ({ policy: check("notification.read", { accountId: n.accountId }) }),
   fields: (t) => ({
     kind: t.field({ type: NotificationKind, resolve: (n) => n.kind }),
-    title: t.exposeString("title"),
-    body: t.exposeString("body"),
+    // Stored in both languages (msg()); people's own text (a bulletin) passes unchanged.
+    title: t.string({ resolve: (n, _a, ctx) => localize(n.title, ctx.locale) }),
+    body: t.string({ resolve: (n, _a, ctx) => localize(n.body, ctx.locale) }),
     link: t.exposeString("link", { nullable: true, description: "A path in the web app, e.g. /callups/<id>" }),
     subjectId: t.id({
       nullable: true,

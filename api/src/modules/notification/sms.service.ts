@@ -12,6 +12,7 @@ import { prisma, TX } from "../../db.js";
 import { log, logThrottled, safeError } from "../../log.js";
 import { metrics } from "../../metrics.js";
 import { SmsError, smsProvider } from "./sms.js";
+import { localize } from "../../i18n.js";
 
 const LEASE_MS = 60_000;
 /** Advisory lock key serialising outbox claims across processes ("sms-claim"). */
@@ -88,8 +89,9 @@ async function deliver(m: Claimed): Promise<"sent" | "retry" | "failed"> {
       to: m.phone,
       kind: m.kind,
       templateId: config.sms.templates[m.kind] ?? null,
-      title: m.title,
-      body: m.body,
+      // Text messages are in Chinese (the notification keeps both languages).
+      title: localize(m.title, "zh"),
+      body: localize(m.body, "zh"),
     });
     await prisma.smsMessage.updateMany({ where: { id: m.id, status: "SENDING" }, data: { status: "SENT", sentAt: now(), providerId, leaseUntil: null, lastError: null } });
     return "sent";

@@ -8,26 +8,27 @@ import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { PatrolReport, PatrolReportCategory, PatrolReportEventKind } from "../../generated/prisma/client.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
-import { msg } from "../../i18n.js";
 import { withPhotos, type StoredPhoto } from "../../media/photos.js";
 import type { UploadFile } from "../../media/upload.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { notify, type NotifyInput } from "../notification/notification.service.js";
 import { distanceMeters } from "../shift/shift.rules.js";
 import { reportLog } from "./report-log.js";
+import { joinMsg, msg } from "../../i18n.js";
 
 const REPORT = msg("隐患上报", "Patrol report");
 /** A report without a grid or shift is placed in the nearest grid within this distance. */
 const NEAREST_GRID_METERS = 3000;
 
+/** For notifications (msg(): both languages). */
 export const CATEGORY_LABEL: Record<PatrolReportCategory, string> = {
-  FIRE_HAZARD: "消防隐患",
-  PUBLIC_SECURITY: "治安隐患",
-  TRAFFIC_HAZARD: "交通隐患",
-  ENVIRONMENT: "环境秩序",
-  SUSPICIOUS: "可疑情况",
-  DISPUTE: "矛盾纠纷",
-  OTHER: "其他",
+  FIRE_HAZARD: msg("消防隐患", "Fire hazard"),
+  PUBLIC_SECURITY: msg("治安隐患", "Public security"),
+  TRAFFIC_HAZARD: msg("交通隐患", "Traffic hazard"),
+  ENVIRONMENT: msg("环境秩序", "Environment and order"),
+  SUSPICIOUS: msg("可疑情况", "Suspicious"),
+  DISPUTE: msg("矛盾纠纷", "Dispute"),
+  OTHER: msg("其他", "Other"),
 };
 
 export const reportFacts = (r: Pick<PatrolReport, "stationId" | "reporterAccountId" | "assignedTeamId" | "assignedPartnerId">) => ({
@@ -209,14 +210,14 @@ export async function assignPatrolReport(viewer: Viewer, input: AssignPatrolRepo
     });
     await event(tx, r, "ASSIGNED", viewer.accountId, note, now);
     await notify(tx, [
-      ...toReporter(r, viewer, "你上报的隐患已分派处理", `${CATEGORY_LABEL[r.category]}：${note}`),
+      ...toReporter(r, viewer, msg("你上报的隐患已分派处理", "Your finding was assigned"), joinMsg(CATEGORY_LABEL[r.category], msg("：", ": "), note)),
       ...recipients
         .filter((id) => id !== viewer.accountId)
         .map((accountId) => ({
           accountId,
           stationId: r.stationId,
           kind: "PATROL_REPORT_ASSIGNED" as const,
-          title: `新的隐患待处理：${CATEGORY_LABEL[r.category]}`,
+          title: joinMsg(msg("新的隐患待处理：", "A finding to handle: "), CATEGORY_LABEL[r.category]),
           body: `${r.place || r.description.slice(0, 40)}${due}`,
           link: `/cases/findings?report=${r.id}`,
         })),
@@ -243,7 +244,7 @@ export async function resolvePatrolReport(viewer: Viewer, input: { reportId: str
       const r = await transition(tx, report, { status: "RESOLVED", closedAt: now, closedById: viewer.accountId, resolutionNote: input.note });
       if (photos.length) await tx.photo.createMany({ data: photoRows(photos, r.stationId, viewer.accountId, "RESOLUTION", r.id) });
       await event(tx, r, "RESOLVED", viewer.accountId, input.note, now);
-      await notify(tx, toReporter(r, viewer, "你上报的隐患已办结", `${CATEGORY_LABEL[r.category]}：${input.note}`));
+      await notify(tx, toReporter(r, viewer, msg("你上报的隐患已办结", "Your finding was resolved"), joinMsg(CATEGORY_LABEL[r.category], msg("：", ": "), input.note)));
       await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.resolve", targetType: "PatrolReport", targetId: r.id, summary: `办结（${photos.length}张照片）`, clientAddress });
       return r;
     }, TX),
@@ -259,7 +260,7 @@ export async function referPatrolReport(viewer: Viewer, input: { reportId: strin
   const updated = await prisma.$transaction(async (tx) => {
     const r = await transition(tx, report, { status: "REFERRED", closedAt: now, closedById: viewer.accountId, referredTo: input.department, resolutionNote: input.note ?? null });
     await event(tx, r, "REFERRED", viewer.accountId, note, now);
-    await notify(tx, toReporter(r, viewer, "你上报的隐患已移交其他部门", `${CATEGORY_LABEL[r.category]}：${note}`));
+    await notify(tx, toReporter(r, viewer, msg("你上报的隐患已移交其他部门", "Your finding was referred to another authority"), joinMsg(CATEGORY_LABEL[r.category], msg("：", ": "), note)));
     await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.refer", targetType: "PatrolReport", targetId: r.id, summary: "移交其他部门", clientAddress });
     return r;
   }, TX);
@@ -273,7 +274,7 @@ export async function rejectPatrolReport(viewer: Viewer, input: { reportId: stri
   const updated = await prisma.$transaction(async (tx) => {
     const r = await transition(tx, report, { status: "REJECTED", closedAt: now, closedById: viewer.accountId, rejectReason: input.reason });
     await event(tx, r, "REJECTED", viewer.accountId, input.reason, now);
-    await notify(tx, toReporter(r, viewer, "你上报的隐患未予受理", `${CATEGORY_LABEL[r.category]}：${input.reason}`));
+    await notify(tx, toReporter(r, viewer, msg("你上报的隐患未予受理", "Your finding was not taken up"), joinMsg(CATEGORY_LABEL[r.category], msg("：", ": "), input.reason)));
     await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.reject", targetType: "PatrolReport", targetId: r.id, summary: "不予受理", clientAddress });
     return r;
   }, TX);

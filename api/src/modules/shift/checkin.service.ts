@@ -1,7 +1,6 @@
 // 签到 / 签退 and the end of shifts. PatrolEvent rows are the patrol log's stored stream: readers are
 // told after the transaction commits (patrol-log.ts).
 import type { Viewer } from "../../auth/viewer.js";
-import { msg } from "../../i18n.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { CheckInMethod, PatrolEvent, PatrolEventKind, Shift, ShiftClaim } from "../../generated/prisma/client.js";
@@ -16,6 +15,7 @@ import { lockShift } from "./shift.service.js";
 import { creditCompletedClaims } from "../points/points.service.js";
 import { attemptSecret } from "../../server/rate-limits.js";
 import { accountsOf, delivered, notify, when } from "../notification/notification.service.js";
+import { joinMsg, msg } from "../../i18n.js";
 
 function publish(events: PatrolEvent[]) {
   if (events.length) patrolLog.notify();
@@ -212,8 +212,8 @@ export async function sendShiftReminders(now = clock.now()): Promise<number> {
           accountId: accounts.get(d.volunteerId)!,
           stationId: d.stationId,
           kind: "SHIFT_REMINDER" as const,
-          title: `班次提醒：${d.title}`,
-          body: `${when(d.startsAt)} 开始${d.place ? `，地点：${d.place}` : ""}`,
+          title: joinMsg(msg("班次提醒：", "Shift reminder: "), d.title),
+          body: joinMsg(when(d.startsAt), msg(" 开始", " start"), d.place ? joinMsg(msg("，地点：", ", at "), d.place) : ""),
           link: "/my",
           subject: { type: "Shift", id: d.shiftId },
         })),

@@ -1,7 +1,6 @@
 // Shifts and claims. Seat counts change only under the shift's row lock (SELECT … FOR UPDATE) inside
 // a transaction, and CHECK constraints back them, so the rules hold across API processes.
 import { randomInt } from "node:crypto";
-import { msg } from "../../i18n.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
@@ -13,6 +12,7 @@ import { weeklyOccurrences } from "./shift.rules.js";
 import { assert, can, seesStation } from "../../auth/policy.js";
 import { personFacts } from "../../auth/facts.js";
 import { visiblePerson } from "../volunteer/volunteer.service.js";
+import { joinMsg, msg } from "../../i18n.js";
 
 const MAX_OCCURRENCES = 200;
 
@@ -44,11 +44,11 @@ export class Outbox {
       if (!accountId || !s) continue;
       const at = when(s.startsAt);
       const text: Record<ClaimNoticeKind, [string, string]> = {
-        WAITLIST_PROMOTED: [`候补转正：${s.title}`, `${at}，名额已为您保留，请准时到岗`],
-        SHIFT_CANCELLED: [`班次取消：${s.title}`, `${at}${s.cancelReason ? `，原因：${s.cancelReason}` : ""}`],
-        SHIFT_CHANGED: [`班次时间变更：${s.title}`, `新的开始时间：${at}`],
-        SHIFT_ASSIGNED: [`您被安排到班次：${s.title}`, at],
-        SHIFT_REMOVED: [`您已被移出班次：${s.title}`, at],
+        WAITLIST_PROMOTED: [joinMsg(msg("候补转正：", "Off the waitlist: "), s.title), joinMsg(at, msg("，名额已为您保留，请准时到岗", ": your place is kept, please be on time"))],
+        SHIFT_CANCELLED: [joinMsg(msg("班次取消：", "Shift cancelled: "), s.title), s.cancelReason ? joinMsg(at, msg("，原因：", ", reason: "), s.cancelReason) : at],
+        SHIFT_CHANGED: [joinMsg(msg("班次时间变更：", "Shift time changed: "), s.title), joinMsg(msg("新的开始时间：", "New start: "), at)],
+        SHIFT_ASSIGNED: [joinMsg(msg("您被安排到班次：", "You were put on a shift: "), s.title), at],
+        SHIFT_REMOVED: [joinMsg(msg("您已被移出班次：", "You were taken off a shift: "), s.title), at],
       };
       const [title, body] = text[n.kind];
       rows.push({ accountId, stationId: s.stationId, kind: n.kind, title, body, link: "/my", subject: { type: "Shift", id: s.id } });

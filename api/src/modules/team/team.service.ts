@@ -141,7 +141,7 @@ export async function addTeamMember(viewer: Viewer, input: { teamId: string; vol
               : joinMsg(msg(`义警 ${input.volunteerId} 加入队伍 ${team.id}，角色：`, `volunteer ${input.volunteerId} joined team ${team.id} as `), ROLE[input.role]),
             clientAddress,
           });
-          if (!current) await notifyVolunteers(tx, [input.volunteerId], { stationId: team.stationId, kind: "MEMBERSHIP_APPROVED", title: `已加入队伍：${team.name}`, link: "/shifts", subject: { type: "Team", id: team.id } });
+          if (!current) await notifyVolunteers(tx, [input.volunteerId], { stationId: team.stationId, kind: "MEMBERSHIP_APPROVED", title: joinMsg(msg("已加入队伍：", "Joined the team "), team.name), link: "/shifts", subject: { type: "Team", id: team.id } });
           return m;
         }, TX);
   if (!current) delivered();
@@ -187,7 +187,7 @@ export async function addSquadMember(viewer: Viewer, input: { squadId: string; v
     if (before) return { membership: before, added: false }; // already in the squad: nothing changes, nothing to record
     const m = await tx.squadMembership.create({ data: { squadId: squad.id, volunteerId: input.volunteerId } });
     await recordAudit(tx, { actor: viewer, stationId: squad.team.stationId, action: "squad.addMember", targetType: "SquadMembership", targetId: m.id, summary: msg(`义警 ${input.volunteerId} 加入小队 ${squad.id}`, `volunteer ${input.volunteerId} joined squad ${squad.id}`), clientAddress });
-    await notifyVolunteers(tx, [input.volunteerId], { stationId: facts.stationId, kind: "MEMBERSHIP_APPROVED", title: `已加入小队：${squad.name}`, link: "/shifts", subject: { type: "Squad", id: squad.id } });
+    await notifyVolunteers(tx, [input.volunteerId], { stationId: facts.stationId, kind: "MEMBERSHIP_APPROVED", title: joinMsg(msg("已加入小队：", "Joined the squad "), squad.name), link: "/shifts", subject: { type: "Squad", id: squad.id } });
     return { membership: m, added: true };
   }, TX);
   if (membership.added) delivered();
