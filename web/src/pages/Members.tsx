@@ -1,5 +1,6 @@
 // 队员 (officers and team leaders): applications to approve, invitations with a printable QR poster,
 // importing a sheet (a preview of every bad row first, then all or nothing), and the member list.
+import { A } from "@solidjs/router";
 import { createQuery } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
@@ -404,7 +405,7 @@ function MemberList(props: { station: Station }) {
                       {(e) => (
                         <tr data-testid="member-row">
                           <td><Checkbox checked={selected().has(e.node.id)} onChange={(on) => toggle(e.node.id, on)}><span class="sr-only">{tr(`选择 ${e.node.displayName}`, `Select ${e.node.displayName}`)}</span></Checkbox></td>
-                          <td>{e.node.displayName}</td><td>{e.node.name ?? "—"}</td><td>{e.node.phone ?? "—"}</td>
+                          <td><A href={`/members/${encodeURIComponent(e.node.id)}`}>{e.node.displayName}</A></td><td>{e.node.name ?? "—"}</td><td>{e.node.phone ?? "—"}</td>
                           <td>{e.memberships.map((m) => `${m.team.name}（${label("MembershipStatus", m.status)}）`).join("、")}</td>
                           <td>{e.squads.map((q) => q.name).join("、")}</td>
                           <td>{e.node.specialties.map((s) => label("Specialty", s)).join("、")}</td>
