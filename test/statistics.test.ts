@@ -75,14 +75,15 @@ async function generate(stationId: string, seed: number) {
     });
     await prisma.commendation.create({ data: { goodDeedId: deed.id, stationId, teamId: team.id, volunteerId: v.id, approvedAt: at } });
   }
-  // 巡逻发现 in every state, some resolved hours or days later
+  // 巡逻发现 in every state, some resolved hours or days later (reported by an officer: a leader sees only those assigned to their team)
+  const reporter = await prisma.account.findFirstOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
   for (let i = 0; i < 40; i++) {
     const createdAt = new Date(Date.UTC(2031, 1, 14) + r() * 60 * 24 * HOUR);
     const status = pick(["NEW", "ASSIGNED", "RESOLVED", "RESOLVED", "REFERRED", "REJECTED"] as const);
     const closed = status !== "NEW" && status !== "ASSIGNED";
     await prisma.patrolReport.create({
       data: {
-        stationId, gridId: r() < 0.2 ? null : pick(grids).id, reporterAccountId: account.id, category: pick(["FIRE_HAZARD", "PUBLIC_SECURITY", "TRAFFIC_HAZARD", "OTHER"] as const),
+        stationId, gridId: r() < 0.2 ? null : pick(grids).id, reporterAccountId: reporter.id, category: pick(["FIRE_HAZARD", "PUBLIC_SECURITY", "TRAFFIC_HAZARD", "OTHER"] as const),
         description: "发现", status, createdAt, closedAt: closed ? new Date(createdAt.getTime() + Math.floor(r() * 96 * 60) * 60_000) : null,
         resolutionNote: status === "RESOLVED" ? "已处置" : null, referredTo: status === "REFERRED" ? "消防" : null, rejectReason: status === "REJECTED" ? "重复" : null,
       },
@@ -389,5 +390,39 @@ describe("commandView", () => {
     expect(res.data!.commandView.filter((g: { gridId: string | null }) => g.gridId).length).toBe(await prisma.grid.count({ where: { stationId: demo.fushan.id } }));
     // the other station's officer is refused
     expect((await gql(app, COMMAND, { stationId: gid("Station", demo.fushan.id) }, otherOfficer)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("lists the open findings of each grid (those the viewer may read) and draws the grids' outlines", async () => {
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { name: "asc" } });
+    const ring = [[120.58, 30.0], [120.59, 30.0], [120.59, 30.01], [120.58, 30.0]];
+    await prisma.grid.update({ where: { id: grid.id }, data: { outline: { type: "Polygon", coordinates: [ring] } } });
+    const team = await prisma.team.findFirstOrThrow({ where: { stationId: demo.fushan.id, id: demo.haolinshe.id } });
+    const assigned = await prisma.patrolReport.findFirstOrThrow({ where: { stationId: demo.fushan.id, status: "NEW" } });
+    await prisma.patrolReport.update({ where: { id: assigned.id }, data: { status: "ASSIGNED", assignedTeamId: team.id, assignedAt: new Date() } });
+    const Q = `query ($stationId: ID!) { commandView(stationId: $stationId) { gridId outline findings { id category status } } }`;
+    const res = await gql(app, Q, { stationId: gid("Station", demo.fushan.id) }, officer);
+    expect(res.errors).toBeUndefined();
+    const grids = res.data!.commandView as { gridId: string | null; outline: string | null; findings: { id: string; status: string }[] }[];
+    const open = await prisma.$queryRawUnsafe<{ id: string; gridId: string | null }[]>(
+      `SELECT id, "gridId" FROM "PatrolReport" WHERE "stationId" = $1::uuid AND status IN ('NEW', 'ASSIGNED')`, demo.fushan.id,
+    );
+    const got = grids.flatMap((g) => g.findings.map((f) => `${g.gridId ?? ""}/${f.id}`)).sort();
+    expect(got).toEqual(open.map((o) => `${o.gridId ? gid("Grid", o.gridId) : ""}/${gid("PatrolReport", o.id)}`).sort());
+    expect(got.length).toBeGreaterThan(3);
+    expect(JSON.parse(grids.find((g) => g.gridId === gid("Grid", grid.id))!.outline!)).toEqual({ type: "Polygon", coordinates: [ring] });
+    expect(grids.filter((g) => g.gridId && g.gridId !== gid("Grid", grid.id)).every((g) => g.outline === null)).toBe(true);
+    // a team leader sees only the findings assigned to their team
+    const leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+    const lead = await gql(app, Q, { stationId: gid("Station", demo.fushan.id) }, leader);
+    expect(lead.errors).toBeUndefined();
+    const leaderAccount = await prisma.account.findFirstOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } });
+    const theirs = await prisma.patrolReport.findMany({
+      where: { stationId: demo.fushan.id, status: { in: ["NEW", "ASSIGNED"] }, OR: [{ assignedTeamId: team.id }, { reporterAccountId: leaderAccount.id }] },
+      select: { id: true },
+    });
+    const leaderSees = (lead.data!.commandView as typeof grids).flatMap((g) => g.findings.map((f) => f.id)).sort();
+    expect(leaderSees).toContain(gid("PatrolReport", assigned.id));
+    expect(leaderSees).toEqual(theirs.map((x) => gid("PatrolReport", x.id)).sort());
+    expect(leaderSees.length).toBeLessThan(got.length);
   });
 });
