@@ -156,6 +156,7 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "mobilization.respond": (x) => ({ volunteerId: person(x).volunteerId, stationId: S[x].station }),
   "responder.read": (x) => ({ volunteerId: person(x).volunteerId, mobilization: { stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true } }),
   "statistics.read": (x) => ({ stationId: S[x].station }),
+  "statistics.readRegion": (x) => ({ regionId: S[x].region }),
   "public.read": () => null,
 };
 
@@ -260,7 +261,8 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "mobilization.manage": { own: "O Adm", other: "Adm" },
   "mobilization.respond": { own: "", other: "" },
   "responder.read": { own: "O Adm", other: "Adm" },
-  "statistics.read": { own: "O Adm", other: "Adm" },
+  "statistics.read": { own: "O RA Adm", other: "Adm" },
+  "statistics.readRegion": { own: "RA Adm", other: "Adm" },
   "public.read": { own: "*", other: "*" },
 };
 

@@ -2,8 +2,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
-import { prisma } from "../api/src/db.js";
+import { prisma, sqlStats } from "../api/src/db.js";
 import { gql, signIn, startApp } from "./support/client.js";
+import { tokensFor } from "./support/shifts.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 
 let app: App;
@@ -74,6 +75,32 @@ async function generate(stationId: string, seed: number) {
     });
     await prisma.commendation.create({ data: { goodDeedId: deed.id, stationId, teamId: team.id, volunteerId: v.id, approvedAt: at } });
   }
+  // 巡逻发现 in every state, some resolved hours or days later (reported by an officer: a leader sees only those assigned to their team)
+  const reporter = await prisma.account.findFirstOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
+  for (let i = 0; i < 40; i++) {
+    const createdAt = new Date(Date.UTC(2031, 1, 14) + r() * 60 * 24 * HOUR);
+    const status = pick(["NEW", "ASSIGNED", "RESOLVED", "RESOLVED", "REFERRED", "REJECTED"] as const);
+    const closed = status !== "NEW" && status !== "ASSIGNED";
+    await prisma.patrolReport.create({
+      data: {
+        stationId, gridId: r() < 0.2 ? null : pick(grids).id, reporterAccountId: reporter.id, category: pick(["FIRE_HAZARD", "PUBLIC_SECURITY", "TRAFFIC_HAZARD", "OTHER"] as const),
+        description: "发现", status, createdAt, closedAt: closed ? new Date(createdAt.getTime() + Math.floor(r() * 96 * 60) * 60_000) : null,
+        resolutionNote: status === "RESOLVED" ? "已处置" : null, referredTo: status === "REFERRED" ? "消防" : null, rejectReason: status === "REJECTED" ? "重复" : null,
+      },
+    });
+  }
+  // 调解 cases opened from February to April, some closed (in or out of the period) with each outcome
+  for (let i = 0; i < 30; i++) {
+    const openedAt = new Date(Date.UTC(2031, 1, 1) + r() * 60 * 24 * HOUR);
+    const closed = r() < 0.7;
+    await prisma.mediationCase.create({
+      data: {
+        stationId, category: "NEIGHBOUR", summary: "邻里纠纷", source: "PATROL", openedById: account.id, openedAt,
+        status: closed ? "CLOSED" : "OPEN", outcome: closed ? pick(["SETTLED", "FAILED", "JUDICIAL_CONFIRMATION", "REFERRED"] as const) : null,
+        closedAt: closed ? new Date(openedAt.getTime() + r() * 40 * 24 * HOUR) : null, agreementText: closed ? "协议" : null, referredTo: closed ? "法院" : null,
+      },
+    });
+  }
   // 一键召集: some reach the wanted count, some do not; acceptances arrive in random order
   for (let i = 0; i < 30; i++) {
     const startedAt = new Date(Date.UTC(2031, 1, 14) + r() * 60 * 24 * HOUR);
@@ -93,6 +120,8 @@ const STATS = `query ($stationId: ID!, $from: DateTime!, $to: DateTime!) {
   stationStatistics(stationId: $stationId, from: $from, to: $to) {
     stationName activeVolunteers newVolunteers serviceMinutes shiftsPublished shiftsFilled shiftsCancelled noShows
     commendations pointsIssued pointsRedeemed callUps callUpsReachedWanted medianMinutesToWanted
+    findingsReported findingsResolved findingsOpen medianHoursToResolve findingsByCategory { category reported resolved open }
+    mediationOpened mediationClosed mediationSucceeded mediationSuccessRate
     grids { gridId shifts expected checkedIn noShows } coverage { gridId weekday hour personHours }
     partners { partnerId personShifts minutes } days { day shifts checkIns minutes }
   }
@@ -149,7 +178,34 @@ describe("stationStatistics", () => {
       callUpsReachedWanted: minutes.length,
       medianMinutesToWanted: Math.round((minutes.length % 2 ? minutes[Math.floor(mid)]! : (minutes[mid - 1]! + minutes[mid]!) / 2) * 10) / 10,
     });
-    const { grids, coverage, partners, days, ...totals } = s;
+    // 巡逻发现 reported in the period: resolved, still open, median hours to resolution; 调解 opened and closed in it
+    const reports = await prisma.$queryRawUnsafe<{ category: string; status: string; hours: number }[]>(
+      `SELECT category, status, extract(epoch FROM "closedAt" - "createdAt") / 3600 AS hours FROM "PatrolReport" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3`,
+      st, FROM, TO,
+    );
+    const hoursToResolve = reports.filter((x) => x.status === "RESOLVED").map((x) => Number(x.hours)).sort((a, b) => a - b);
+    const h = hoursToResolve.length / 2;
+    const closedCases = `"stationId" = $1::uuid AND status = 'CLOSED' AND "closedAt" >= $2 AND "closedAt" < $3`;
+    const mediationClosed = await one(`SELECT count(*) FROM "MediationCase" WHERE ${closedCases}`, st, FROM, TO);
+    const mediationSucceeded = await one(`SELECT count(*) FROM "MediationCase" WHERE ${closedCases} AND outcome IN ('SETTLED', 'JUDICIAL_CONFIRMATION')`, st, FROM, TO);
+    Object.assign(want, {
+      findingsReported: reports.length,
+      findingsResolved: hoursToResolve.length,
+      findingsOpen: reports.filter((x) => x.status === "NEW" || x.status === "ASSIGNED").length,
+      medianHoursToResolve: Math.round((hoursToResolve.length % 2 ? hoursToResolve[Math.floor(h)]! : (hoursToResolve[h - 1]! + hoursToResolve[h]!) / 2) * 10) / 10,
+      mediationOpened: await one(`SELECT count(*) FROM "MediationCase" WHERE "stationId" = $1::uuid AND "openedAt" >= $2 AND "openedAt" < $3`, st, FROM, TO),
+      mediationClosed,
+      mediationSucceeded,
+      mediationSuccessRate: Math.round((mediationSucceeded / mediationClosed) * 1000) / 1000,
+    });
+    const categories = [...new Set(reports.map((x) => x.category))].sort();
+    expect([...s.findingsByCategory].sort((a: { category: string }, b: { category: string }) => a.category.localeCompare(b.category))).toEqual(
+      categories.map((c) => {
+        const of = reports.filter((x) => x.category === c);
+        return { category: c, reported: of.length, resolved: of.filter((x) => x.status === "RESOLVED").length, open: of.filter((x) => x.status === "NEW" || x.status === "ASSIGNED").length };
+      }),
+    );
+    const { grids, coverage, partners, days, findingsByCategory: _byCategory, ...totals } = s;
     expect(totals).toEqual(want);
     // the generated data exercises every figure
     for (const [k, v] of Object.entries(want)) if (k !== "stationName") expect(v, k).toBeGreaterThan(0);
@@ -219,6 +275,72 @@ describe("stationStatistics", () => {
   });
 });
 
+const REGION_STATS = STATS.replace("stationStatistics(stationId: $stationId", "regionStatistics(regionId: $regionId").replace("$stationId: ID!", "$regionId: ID!")
+  .replace(/\{\n {4}stationName/, "{ regionName stations { stationId stationName").replace(/\}\n\}$/, "} }\n}");
+
+describe("regionStatistics", () => {
+  let region: string;
+  let tokens: Map<string, string>;
+  beforeAll(async () => {
+    const r = await prisma.region.create({ data: { name: "绍兴市公安局（统计）", city: "绍兴市" } });
+    const other = await prisma.region.create({ data: { name: "金华市公安局（统计）", city: "金华市" } });
+    region = r.id;
+    await prisma.station.updateMany({ where: { id: { in: [demo.fushan.id, demo.changqing.id] } }, data: { regionId: r.id } });
+    await prisma.account.create({ data: { phone: "13600009001", passwordHash: "!", roles: { create: { role: "REGION_ADMIN", regionId: r.id } } } });
+    await prisma.account.create({ data: { phone: "13600009002", passwordHash: "!", roles: { create: { role: "REGION_ADMIN", regionId: other.id } } } });
+    await prisma.account.create({ data: { phone: "13600009003", passwordHash: "!", roles: { create: { role: "ADMIN" } } } });
+    tokens = await tokensFor(["13600009001", "13600009002", "13600009003"]);
+  });
+  const vars = () => ({ regionId: gid("Region", region), from: FROM.toISOString(), to: TO.toISOString() });
+
+  it("gives its admins every station of the region side by side, with the station's own figures", async () => {
+    const res = await gql(app, REGION_STATS, vars(), tokens.get("13600009001"));
+    expect(res.errors).toBeUndefined();
+    const r = res.data!.regionStatistics;
+    expect(r.regionName).toBe("绍兴市公安局（统计）");
+    expect(r.stations.map((x: { stationName: string }) => x.stationName).sort()).toEqual(["府山派出所", demo.changqing.name].sort());
+    for (const st of r.stations) {
+      // the region admin may also open one station's statistics; both answers agree
+      const alone = await gql(app, STATS, { stationId: st.stationId, from: FROM.toISOString(), to: TO.toISOString() }, tokens.get("13600009001"));
+      expect(alone.errors).toBeUndefined();
+      const { stationId: _id, ...figures } = st;
+      expect(figures).toEqual(alone.data!.stationStatistics);
+      expect(st.activeVolunteers).toBeGreaterThan(0);
+      expect(st.findingsReported).toBeGreaterThan(0);
+    }
+    // a platform admin too
+    expect((await gql(app, REGION_STATS, vars(), tokens.get("13600009003"))).data?.regionStatistics?.stations).toHaveLength(2);
+  });
+
+  it("refuses officers, leaders and the admins of another region", async () => {
+    for (const token of [officer, otherOfficer, await signIn(app, DEMO_PHONES.haolinsheLeader), tokens.get("13600009002")!]) {
+      const denied = await gql(app, REGION_STATS, vars(), token);
+      expect(denied.data?.regionStatistics).toBeNull();
+      expect(denied.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    }
+    // the other region's admin gets no station of this region either
+    const station = await gql(app, STATS, { stationId: gid("Station", demo.fushan.id), from: FROM.toISOString(), to: TO.toISOString() }, tokens.get("13600009002"));
+    expect(station.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const long = await gql(app, REGION_STATS, { ...vars(), to: new Date(FROM.getTime() + 401 * 24 * HOUR).toISOString() }, tokens.get("13600009001"));
+    expect(long.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("answers with as many SQL statements for three stations as for two", async () => {
+    const count = async () => {
+      const before = sqlStats.statements;
+      const res = await gql(app, REGION_STATS, vars(), tokens.get("13600009001"));
+      expect(res.errors).toBeUndefined();
+      return { statements: sqlStats.statements - before, stations: res.data!.regionStatistics.stations.length };
+    };
+    const two = await count();
+    await prisma.station.create({ data: { name: "统计新所", city: "绍兴市", district: "越城区", regionId: region } });
+    const three = await count();
+    expect([two.stations, three.stations]).toEqual([2, 3]);
+    expect(three.statements).toBe(two.statements);
+    expect(three.statements).toBeLessThanOrEqual(12);
+  });
+});
+
 const COMMAND = `query ($stationId: ID!) { commandView(stationId: $stationId) {
   gridId name latitude longitude shifts { shiftId started expected checkedIn missing noShows positions { latitude longitude } } } }`;
 
@@ -268,5 +390,39 @@ describe("commandView", () => {
     expect(res.data!.commandView.filter((g: { gridId: string | null }) => g.gridId).length).toBe(await prisma.grid.count({ where: { stationId: demo.fushan.id } }));
     // the other station's officer is refused
     expect((await gql(app, COMMAND, { stationId: gid("Station", demo.fushan.id) }, otherOfficer)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("lists the open findings of each grid (those the viewer may read) and draws the grids' outlines", async () => {
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { name: "asc" } });
+    const ring = [[120.58, 30.0], [120.59, 30.0], [120.59, 30.01], [120.58, 30.0]];
+    await prisma.grid.update({ where: { id: grid.id }, data: { outline: { type: "Polygon", coordinates: [ring] } } });
+    const team = await prisma.team.findFirstOrThrow({ where: { stationId: demo.fushan.id, id: demo.haolinshe.id } });
+    const assigned = await prisma.patrolReport.findFirstOrThrow({ where: { stationId: demo.fushan.id, status: "NEW" } });
+    await prisma.patrolReport.update({ where: { id: assigned.id }, data: { status: "ASSIGNED", assignedTeamId: team.id, assignedAt: new Date() } });
+    const Q = `query ($stationId: ID!) { commandView(stationId: $stationId) { gridId outline findings { id category status } } }`;
+    const res = await gql(app, Q, { stationId: gid("Station", demo.fushan.id) }, officer);
+    expect(res.errors).toBeUndefined();
+    const grids = res.data!.commandView as { gridId: string | null; outline: string | null; findings: { id: string; status: string }[] }[];
+    const open = await prisma.$queryRawUnsafe<{ id: string; gridId: string | null }[]>(
+      `SELECT id, "gridId" FROM "PatrolReport" WHERE "stationId" = $1::uuid AND status IN ('NEW', 'ASSIGNED')`, demo.fushan.id,
+    );
+    const got = grids.flatMap((g) => g.findings.map((f) => `${g.gridId ?? ""}/${f.id}`)).sort();
+    expect(got).toEqual(open.map((o) => `${o.gridId ? gid("Grid", o.gridId) : ""}/${gid("PatrolReport", o.id)}`).sort());
+    expect(got.length).toBeGreaterThan(3);
+    expect(JSON.parse(grids.find((g) => g.gridId === gid("Grid", grid.id))!.outline!)).toEqual({ type: "Polygon", coordinates: [ring] });
+    expect(grids.filter((g) => g.gridId && g.gridId !== gid("Grid", grid.id)).every((g) => g.outline === null)).toBe(true);
+    // a team leader sees only the findings assigned to their team
+    const leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+    const lead = await gql(app, Q, { stationId: gid("Station", demo.fushan.id) }, leader);
+    expect(lead.errors).toBeUndefined();
+    const leaderAccount = await prisma.account.findFirstOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } });
+    const theirs = await prisma.patrolReport.findMany({
+      where: { stationId: demo.fushan.id, status: { in: ["NEW", "ASSIGNED"] }, OR: [{ assignedTeamId: team.id }, { reporterAccountId: leaderAccount.id }] },
+      select: { id: true },
+    });
+    const leaderSees = (lead.data!.commandView as typeof grids).flatMap((g) => g.findings.map((f) => f.id)).sort();
+    expect(leaderSees).toContain(gid("PatrolReport", assigned.id));
+    expect(leaderSees).toEqual(theirs.map((x) => gid("PatrolReport", x.id)).sort());
+    expect(leaderSees.length).toBeLessThan(got.length);
   });
 });

@@ -6,14 +6,16 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../api/src/app.js";
 import { prisma } from "../../api/src/db.js";
-import { startApp } from "../support/client.js";
-import { DEMO_PHONES, seedDemoData } from "../support/fixtures.js";
+import { gql, startApp } from "../support/client.js";
+import { tokensFor } from "../support/shifts.js";
+import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
 import { context, DESKTOP, launch, PHONE, SCREEN, seriousViolations, shoot, sidewaysOverflow, signInAs, settle } from "./browser.js";
 
 let app: App;
 let browser: Browser;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
-let vols: { id: string; displayName: string }[];
+let vols: { id: string; displayName: string; phone: string }[];
+let callUpId: string;
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
@@ -42,6 +44,18 @@ beforeAll(async () => {
     data: { stationId: demo.fushan.id, reason: "走失老人", place: "府山公园", latitude: grids[0]!.latitude ?? 30, longitude: (grids[0]!.longitude ?? 120.58) + 0.003, radiusMeters: 1000, wanted: 2, escalateAfterMinutes: 10, startedById: account.id },
   });
   await prisma.mobilizationResponder.create({ data: { mobilizationId: callUp.id, volunteerId: vols[5]!.id, wave: 1, response: "ACCEPTED", etaMinutes: 7, respondedAt: new Date() } });
+  // one more called, who answers while the page is open
+  await prisma.mobilizationResponder.create({ data: { mobilizationId: callUp.id, volunteerId: vols[4]!.id, wave: 1 } });
+  callUpId = callUp.id;
+  // the first grid's outline, and an open finding in it
+  const [g0] = grids;
+  const [lat, lng] = [g0!.latitude ?? 30, g0!.longitude ?? 120.58];
+  await prisma.grid.update({ where: { id: g0!.id }, data: { outline: { type: "Polygon", coordinates: [[[lng - 0.002, lat - 0.002], [lng + 0.002, lat - 0.002], [lng + 0.002, lat + 0.002], [lng - 0.002, lat + 0.002], [lng - 0.002, lat - 0.002]]] } } });
+  await prisma.patrolReport.create({ data: { stationId: demo.fushan.id, gridId: g0!.id, reporterAccountId: account.id, category: "FIRE_HAZARD", description: "楼道堆放杂物", latitude: lat + 0.001, longitude: lng - 0.001 } });
+  // a region over both stations and its admin (the officer's password)
+  const region = await prisma.region.create({ data: { name: "绍兴市公安局", city: "绍兴市" } });
+  await prisma.station.updateMany({ where: { id: { in: [demo.fushan.id, demo.changqing.id] } }, data: { regionId: region.id } });
+  await prisma.account.create({ data: { phone: "13600009101", passwordHash: account.passwordHash, displayName: "区域管理员", roles: { create: { role: "REGION_ADMIN", regionId: region.id } } } });
   app = await startApp();
   browser = await launch();
 }, 120_000);
@@ -71,6 +85,23 @@ describe("the command view", () => {
     expect(callUps).toContain("1/2");
     expect(callUps).toContain(vols[5]!.displayName);
     expect(await page.getByTestId("watch-map").locator(".map-callup").count()).toBe(1);
+    // the grid's outline and the open finding, on the map and in the list
+    expect(await page.getByTestId("watch-map").locator("polygon.map-outline").count()).toBe(1);
+    expect(await page.getByTestId("watch-map").locator(".map-finding").count()).toBe(1);
+    expect(await page.getByTestId("watch-findings").innerText()).toMatch(/消防隐患 · 楼道堆放杂物/);
+    // a volunteer accepts: the board follows through the subscription, long before the minute's refresh
+    const listLoads: string[] = [];
+    page.on("request", (r) => /CommandCallUps/.test(r.postData() ?? r.url()) && listLoads.push(r.url()));
+    const accountOf4 = await prisma.account.findUnique({ where: { volunteerId: vols[4]!.id } })
+      ?? (await prisma.account.create({ data: { phone: vols[4]!.phone, passwordHash: "!", volunteerId: vols[4]!.id } }));
+    const token = (await tokensFor([accountOf4.phone])).get(accountOf4.phone)!;
+    const answer = await gql(app, `mutation ($input: RespondToMobilizationInput!) { respondToMobilization(input: $input) { userErrors { code message } } }`,
+      { input: { mobilizationId: gid("Mobilization", callUpId), response: "ACCEPT", etaMinutes: 4 } }, token);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.respondToMobilization?.userErrors).toEqual([]);
+    await page.getByTestId("watch-callups").getByText("2/2").waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId("watch-callups").innerText()).toContain(vols[4]!.displayName);
+    expect(listLoads).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, "watch-command-desktop");
     expect(scripts.some((u) => /charts|exceljs/.test(u))).toBe(false);
@@ -116,12 +147,39 @@ describe("the statistics page", () => {
     expect(download.suggestedFilename()).toMatch(/^府山派出所-统计-\d{4}-\d{2}-01-\d{4}-\d{2}-01\.xlsx$/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await import("node:fs")).readFileSync((await download.path())!) as never);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["总览", "各网格", "每日", "共建单位履约"]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["总览", "各网格", "每日", "共建单位履约", "巡逻发现（按类别）"]);
     const grids = wb.getWorksheet("各网格")!;
     expect(String(grids.getCell("A1").value)).toContain("府山派出所");
     expect(String(grids.getCell("A2").value)).toMatch(/统计区间：\d{4}-\d{2}-01 至 \d{4}-\d{2}-01/);
     expect(grids.getRow(4).values).toEqual([undefined, "网格", "班次", "应到", "签到", "缺勤"]);
     expect(grids.rowCount - 4).toBe(await page.getByTestId("table-grids").locator("tbody tr").count());
+    await ctx.close();
+  });
+
+  it("shows a region admin the region's stations side by side and exports them", async () => {
+    const ctx = await context(browser, app.url, DESKTOP);
+    const page = await ctx.newPage();
+    await signInAs(page, "13600009101", "linshe-demo", "/stats");
+    expect(new URL(page.url()).pathname).toBe("/stats");
+    await settle(page);
+    await page.getByTestId("stats-scope").selectOption({ label: "绍兴市公安局（各所对比）" });
+    const table = page.getByTestId("table-region");
+    await table.waitFor();
+    const heads = await table.locator("thead th").allInnerTexts();
+    expect(heads[0]).toBe("指标");
+    expect(heads.slice(1).sort()).toEqual(["府山派出所", demo.changqing.name].sort());
+    expect(await table.innerText()).toMatch(/巡逻发现上报/);
+    expect(await table.innerText()).toMatch(/调解成功率/);
+    await page.getByTestId("chart-region").locator("canvas").first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "stats-region-desktop");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-region").click()]);
+    expect(download.suggestedFilename()).toMatch(/^绍兴市公安局-统计-\d{4}-\d{2}-01-\d{4}-\d{2}-01\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await import("node:fs")).readFileSync((await download.path())!) as never);
+    const sheet = wb.getWorksheet("各所对比")!;
+    expect(String(sheet.getCell("A1").value)).toContain("绍兴市公安局");
+    expect((sheet.getRow(4).values as unknown[]).slice(1)).toEqual(await table.locator("thead th").allInnerTexts());
     await ctx.close();
   });
 

@@ -430,8 +430,9 @@ const rules = {
   "mobilization.respond": (v: Viewer | null, r: { volunteerId: string; stationId: string }) => self(v, r.volunteerId) && memberOfStation(v, r.stationId),
   "responder.read": (v: Viewer | null, r: { volunteerId: string; mobilization: MobilizationFacts }) => self(v, r.volunteerId) || runsMobilization(v, r.mobilization),
 
-  // Statistics: a station's figures for its officers (region admins are added with regions)
-  "statistics.read": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  // Statistics: a station's figures for its officers and its region's admins; a region's, side by side, for its admins
+  "statistics.read": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId) || regionAdminOfStation(v, r.stationId),
+  "statistics.readRegion": (v: Viewer | null, r: RegionFacts) => regionAdminOf(v, r.regionId),
 
   // The public
   "public.read": (_v: Viewer | null, _r: null) => true,

@@ -29,7 +29,7 @@ export function tabsFor(v: Viewer | null | undefined): Tab[] {
     { href: "/watch", zh: "巡防动态", en: "Watch", show: officer || leadsTeam(v) || leadsSquad(v) },
     { href: "/callups", zh: "召集", en: "Call-ups", show: officer },
     { href: "/bulletins", zh: "提醒", en: "Bulletins", show: officer },
-    { href: "/stats", zh: "统计", en: "Statistics", show: officer },
+    { href: "/stats", zh: "统计", en: "Statistics", show: officer || has(v, "REGION_ADMIN") },
     { href: "/county", zh: "区域", en: "County", show: has(v, "ADMIN") || has(v, "REGION_ADMIN") },
     { href: "/members", zh: "队员", en: "Members", show: officer || leadsTeam(v) },
     { href: "/review", zh: "审核", en: "Review", show: officer },

@@ -1,14 +1,16 @@
 // 巡防动态 / 指挥调度 (officers, team leaders): per grid the shifts of today and tonight with expected,
-// checked in, missing and no-shows, a map of the grids with check-in positions and call-ups, the
-// open call-ups with who accepted (polled every 30 s), and the live feed
-// (lib/patrolFeed, resuming from its cursor). Each event of the feed refreshes the counts. `?wall=1`
-// (or the 大屏 button) lays it out for a 1920×1080 wall display.
+// checked in, missing and no-shows, a map of the grids (outlines when drawn) with check-in positions,
+// open findings and call-ups, the open findings, the open call-ups with who accepted (each board live
+// through mobilizationUpdated; graphcache updates the list), and the live feed (lib/patrolFeed,
+// resuming from its cursor). Each event of the feed refreshes the counts; a minute's tick marks shifts
+// that have just started and picks up call-ups started since (there is no station-wide call-up
+// stream). `?wall=1` (or the 大屏 button) lays it out for a 1920×1080 wall display.
 import { useSearchParams } from "@solidjs/router";
-import { createQuery, useClient } from "@urql/solid";
+import { createQuery, createSubscription, useClient } from "@urql/solid";
 import { createEffect, createMemo, For, on, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { QueryView } from "../components/QueryView";
-import { CommandCallUpsDocument, CommandViewDocument, type CommandCallUpsQuery, type CommandViewQuery } from "../gql/graphql";
+import { CommandCallUpsDocument, CommandCallUpUpdatedDocument, CommandViewDocument, type CommandCallUpsQuery, type CommandViewQuery } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createPatrolFeed } from "../lib/patrolFeed";
@@ -17,6 +19,15 @@ import { formatClock, formatTime } from "../lib/time";
 
 type Grid = NonNullable<CommandViewQuery["commandView"]>[number];
 type CallUp = NonNullable<CommandCallUpsQuery["mobilizations"]>["edges"][number]["node"];
+type Finding = Grid["findings"][number];
+/** A GeoJSON Polygon's rings of [longitude, latitude] (validated by the API), or none. */
+const ringsOf = (g: Grid): number[][][] => {
+  try {
+    return g.outline ? (JSON.parse(g.outline) as { coordinates: number[][][] }).coordinates : [];
+  } catch {
+    return [];
+  }
+};
 const sum = (g: Grid, k: "expected" | "checkedIn" | "missing" | "noShows") => g.shifts.reduce((n, s) => n + s[k], 0);
 
 /** The station's grids from their points (no tile server): an equirectangular sketch, north up. */
@@ -28,6 +39,8 @@ function GridMap(props: { grids: Grid[]; callUps: CallUp[] }) {
     const all = props.grids.flatMap((g) => [
       ...(g.latitude != null && g.longitude != null ? [[g.latitude, g.longitude] as const] : []),
       ...g.shifts.flatMap((s) => s.positions.map((p) => [p.latitude, p.longitude] as const)),
+      ...ringsOf(g).flatMap((ring) => ring.map((p) => [p[1]!, p[0]!] as const)),
+      ...g.findings.flatMap((f) => (f.location ? [[f.location.latitude, f.location.longitude] as const] : [])),
     ]).concat(props.callUps.map((c) => [c.latitude, c.longitude] as const));
     if (!all.length) return null;
     const lats = all.map((p) => p[0]);
@@ -45,6 +58,9 @@ function GridMap(props: { grids: Grid[]; callUps: CallUp[] }) {
       {(project) => (
         <svg class="grid-map" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={tr("网格地图：网格位置与签到位置", "Map of the grids and check-in positions")} data-testid="watch-map">
           <rect x="0" y="0" width={W} height={H} class="map-bg" />
+          <For each={props.grids.flatMap((g) => ringsOf(g).slice(0, 1))}>
+            {(ring) => <polygon class="map-outline" points={ring.map((p) => project()(p[1]!, p[0]!).join(",")).join(" ")} />}
+          </For>
           <For each={props.grids.filter((g) => g.latitude != null && g.longitude != null)}>
             {(g) => {
               const xy = () => project()(g.latitude!, g.longitude!);
@@ -60,6 +76,17 @@ function GridMap(props: { grids: Grid[]; callUps: CallUp[] }) {
           </For>
           <For each={props.grids.flatMap((g) => g.shifts.flatMap((s) => s.positions))}>
             {(p) => <circle cx={project()(p.latitude, p.longitude)[0]} cy={project()(p.latitude, p.longitude)[1]} r="5" class={p.flagged ? "map-pos flagged" : "map-pos"} />}
+          </For>
+          <For each={props.grids.flatMap((g) => g.findings.filter((f) => f.location))}>
+            {(f) => {
+              const xy = () => project()(f.location!.latitude, f.location!.longitude);
+              return (
+                <g class={f.overdue ? "map-finding overdue" : "map-finding"}>
+                  <title>{label("PatrolReportCategory", f.category)}：{f.description}</title>
+                  <polygon points={`${xy()[0]},${xy()[1] - 10} ${xy()[0] + 9},${xy()[1] + 7} ${xy()[0] - 9},${xy()[1] + 7}`} />
+                </g>
+              );
+            }}
           </For>
           <For each={props.callUps}>
             {(c) => {
@@ -78,6 +105,12 @@ function GridMap(props: { grids: Grid[]; callUps: CallUp[] }) {
   );
 }
 
+/** Keeps one open call-up's board live; graphcache writes each update into the list. Renders nothing. */
+function LiveCallUp(props: { id: string }) {
+  createSubscription({ query: CommandCallUpUpdatedDocument, variables: () => ({ mobilizationId: props.id }) });
+  return null;
+}
+
 export default function Watch() {
   const s = useSession();
   const [params, setParams] = useSearchParams();
@@ -85,14 +118,16 @@ export default function Watch() {
   const feed = createPatrolFeed(s.stationId, useClient());
   const [q, refetch] = createQuery({ query: CommandViewDocument, variables: () => ({ stationId: s.stationId() ?? "" }), pause: () => !s.stationId() });
   const [calls, refetchCalls] = createQuery({ query: CommandCallUpsDocument, variables: () => ({ stationId: s.stationId() ?? "" }), pause: () => !s.stationId() });
-  const callUps = () => calls.data?.mobilizations?.edges.map((e) => e.node) ?? [];
+  const callUps = () => calls.data?.mobilizations?.edges.map((e) => e.node).filter((c) => c.status === "OPEN") ?? [];
   const reload = () => (refetch({ requestPolicy: "network-only" }), refetchCalls({ requestPolicy: "network-only" }));
   // One subscription set: each patrol event refreshes the counts (debounced); a minute's tick marks
   // shifts that have just started.
   let timer: ReturnType<typeof setTimeout> | undefined;
   createEffect(on(() => feed.events()[0]?.cursor, (c) => c && (clearTimeout(timer), (timer = setTimeout(reload, 800))), { defer: true }));
-  const tick = setInterval(reload, 30_000);
+  const tick = setInterval(reload, 60_000);
   onCleanup(() => (clearTimeout(timer), clearInterval(tick)));
+
+  const findings = () => (q.data?.commandView ?? []).flatMap((g) => g.findings.map((f) => ({ finding: f as Finding, grid: g.name })));
 
   return (
     <section class={wall() ? "watch wall" : "watch"} data-testid="watch">
@@ -158,9 +193,23 @@ export default function Watch() {
           <ul class="feed" data-testid="watch-callups">
             <For each={callUps()} fallback={<li class="muted">{tr("暂无召集", "No active call-ups")}</li>}>
               {(c) => (
-                <li class={c.counts.accepted < c.wanted ? "noshow" : ""}>
+                <li class={c.counts.accepted < c.wanted ? "noshow" : ""} data-testid="watch-callup">
+                  <Show when={c.viewerCanManage}><LiveCallUp id={c.id} /></Show>
                   <strong>{c.reason}</strong> · {c.place} · {tr("已响应", "Accepted")} {c.counts.accepted}/{c.wanted}
                   <div class="muted">{(c.responders?.edges ?? []).map((e) => `${e.node.displayName}${e.node.etaMinutes != null ? tr(`（${e.node.etaMinutes}分钟到）`, ` (${e.node.etaMinutes} min)`) : ""}`).join("、") || tr("等待响应…", "Waiting for answers…")}</div>
+                </li>
+              )}
+            </For>
+          </ul>
+          <h2>{tr("未办结的巡逻发现", "Open patrol findings")}</h2>
+          <ul class="feed" data-testid="watch-findings">
+            <For each={findings()} fallback={<li class="muted">{tr("暂无未办结的发现", "No open findings")}</li>}>
+              {(f) => (
+                <li class={f.finding.overdue ? "noshow" : ""}>
+                  <span class="seats">{formatClock(f.finding.createdAt)}</span> <strong>{label("PatrolReportCategory", f.finding.category)}</strong> · {f.finding.description}
+                  <Show when={f.grid}> · {f.grid}</Show>
+                  {" "}<Badge enum="PatrolReportStatus" value={f.finding.status} />
+                  <Show when={f.finding.overdue}> <Badge text={tr("已超期", "Overdue")} tone="warn" /></Show>
                 </li>
               )}
             </For>

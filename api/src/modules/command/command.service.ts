@@ -2,6 +2,7 @@
 // hours (today's and tonight's), with their claims' counts and check-in positions, grouped by grid.
 import { clock } from "../../clock.js";
 import { prisma } from "../../db.js";
+import type { PatrolReport } from "../../generated/prisma/client.js";
 
 export interface CommandShift {
   id: string;
@@ -23,18 +24,32 @@ export interface CommandGrid {
   name: string;
   latitude: number | null;
   longitude: number | null;
+  /** GeoJSON Polygon rings of [longitude, latitude], if drawn */
+  outline: number[][][] | null;
   shifts: CommandShift[];
+  /** 巡逻发现 still open (new or assigned) in this grid, newest first */
+  findings: PatrolReport[];
 }
 
-/** `teamIds` narrows the read (null: all); `sees` decides each shift (a squad leader sees their squad's). */
+/** The rings of a stored GeoJSON Polygon (validated on input); anything else draws nothing. */
+function rings(outline: unknown): number[][][] | null {
+  const o = outline as { type?: unknown; coordinates?: unknown } | null;
+  return o?.type === "Polygon" && Array.isArray(o.coordinates) ? (o.coordinates as number[][][]) : null;
+}
+
+/**
+ * `teamIds` narrows the read (null: all); `sees` decides each shift (a squad leader sees their
+ * squad's), `seesFinding` each open finding. Three statements whatever the station's size.
+ */
 export async function commandView(
   stationId: string,
   teamIds: string[] | null,
   sees: (s: { stationId: string; teamId: string; squadId: string | null }) => boolean,
+  seesFinding: (r: PatrolReport) => boolean,
 ): Promise<CommandGrid[]> {
   const now = clock.now();
-  const [grids, shifts] = await Promise.all([
-    prisma.grid.findMany({ where: { stationId }, select: { id: true, name: true, latitude: true, longitude: true }, orderBy: { name: "asc" } }),
+  const [grids, shifts, findings] = await Promise.all([
+    prisma.grid.findMany({ where: { stationId }, select: { id: true, name: true, latitude: true, longitude: true, outline: true }, orderBy: { name: "asc" } }),
     prisma.shift.findMany({
       where: {
         stationId,
@@ -50,8 +65,16 @@ export async function commandView(
         claims: { where: { status: { in: ["CONFIRMED", "COMPLETED", "NO_SHOW"] } }, select: { status: true, checkedInAt: true, checkInLat: true, checkInLng: true, checkInFlagged: true } },
       },
     }),
+    prisma.patrolReport.findMany({ where: { stationId, status: { in: ["NEW", "ASSIGNED"] } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 200 }),
   ]);
-  const byGrid = new Map<string | null, CommandGrid>(grids.map((g) => [g.id, { gridId: g.id, name: g.name, latitude: g.latitude, longitude: g.longitude, shifts: [] }]));
+  const byGrid = new Map<string | null, CommandGrid>(
+    grids.map((g) => [g.id, { gridId: g.id, name: g.name, latitude: g.latitude, longitude: g.longitude, outline: rings(g.outline), shifts: [], findings: [] }]),
+  );
+  const gridOf = (id: string | null) => {
+    const g = byGrid.get(id) ?? { gridId: null, name: "", latitude: null, longitude: null, outline: null, shifts: [], findings: [] };
+    byGrid.set(id, g);
+    return g;
+  };
   for (const s of shifts) {
     if (!sees({ stationId, teamId: s.teamId, squadId: s.squadId })) continue;
     const started = s.startsAt <= now;
@@ -63,9 +86,8 @@ export async function commandView(
       noShows: s.claims.filter((c) => c.status === "NO_SHOW").length,
       positions: s.claims.flatMap((c) => (c.checkInLat != null && c.checkInLng != null ? [{ latitude: c.checkInLat, longitude: c.checkInLng, flagged: c.checkInFlagged }] : [])),
     };
-    const g = byGrid.get(s.gridId) ?? { gridId: null, name: "", latitude: null, longitude: null, shifts: [] };
-    g.shifts.push(row);
-    byGrid.set(s.gridId, g);
+    gridOf(s.gridId).shifts.push(row);
   }
+  for (const r of findings) if (seesFinding(r)) gridOf(r.gridId).findings.push(r);
   return [...byGrid.values()];
 }

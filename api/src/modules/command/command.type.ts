@@ -2,6 +2,8 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { can, check } from "../../auth/policy.js";
 import { builder } from "../../builder.js";
 import { idArg } from "../../graphql/ids.js";
+import { reportFacts } from "../report/report.service.js";
+import { PatrolReportRef } from "../report/report.type.js";
 import { commandView, type CommandGrid, type CommandShift } from "./command.service.js";
 
 const CheckInPosition = builder.objectRef<CommandShift["positions"][number]>("CheckInPosition").implement({
@@ -36,7 +38,9 @@ const CommandGridRef = builder.objectRef<CommandGrid>("CommandGrid").implement({
     name: t.exposeString("name"),
     latitude: t.exposeFloat("latitude", { nullable: true }),
     longitude: t.exposeFloat("longitude", { nullable: true }),
+    outline: t.string({ nullable: true, description: "The grid's outline, if drawn: a GeoJSON Polygon (text), as Grid.outline", resolve: (g) => (g.outline ? JSON.stringify({ type: "Polygon", coordinates: g.outline }) : null) }),
     shifts: t.field({ type: [CommandShiftRef], resolve: (g) => g.shifts }),
+    findings: t.field({ type: [PatrolReportRef], description: "巡逻发现 still open here (new or assigned), newest first; those the viewer may read", resolve: (g) => g.findings }),
   }),
 });
 
@@ -53,7 +57,7 @@ builder.queryField("commandView", (t) =>
       const officer = can(v, "station.manage", { stationId });
       // policy: patrol.readEvent decides each shift; the read is narrowed to the viewer's teams first
       const teams = officer ? null : [...v.teams.entries()].filter(([, m]) => m.stationId === stationId).map(([id]) => id);
-      return commandView(stationId, teams, (shift) => can(v, "patrol.readEvent", shift));
+      return commandView(stationId, teams, (shift) => can(v, "patrol.readEvent", shift), (r) => can(v, "patrolReport.read", reportFacts(r)));
     },
   }),
 );

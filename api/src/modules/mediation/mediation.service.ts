@@ -246,6 +246,32 @@ export async function mediationStats(stationId: string, now = clock.now()): Prom
   };
 }
 
+export interface MediationPeriodStats {
+  opened: number;
+  closed: number;
+  succeeded: number;
+  successRate: number | null;
+}
+
+/** Cases opened and closed in [from, to) at each station, and the success rate of those closed (one statement). */
+export async function mediationPeriodStats(stationIds: readonly string[], from: Date, to: Date): Promise<Map<string, MediationPeriodStats>> {
+  const rows = await prisma.$queryRaw<{ stationId: string; opened: bigint; closed: bigint; succeeded: bigint }[]>`
+    SELECT st.id AS "stationId",
+      count(c.id) FILTER (WHERE c."openedAt" >= ${from} AND c."openedAt" < ${to}) AS opened,
+      count(c.id) FILTER (WHERE c.status = 'CLOSED' AND c."closedAt" >= ${from} AND c."closedAt" < ${to}) AS closed,
+      count(c.id) FILTER (WHERE c.status = 'CLOSED' AND c."closedAt" >= ${from} AND c."closedAt" < ${to} AND c.outcome = ANY(${SUCCESS}::"MediationOutcome"[])) AS succeeded
+    FROM unnest(${[...stationIds]}::uuid[]) AS st(id)
+    LEFT JOIN "MediationCase" c ON c."stationId" = st.id AND ((c."openedAt" >= ${from} AND c."openedAt" < ${to}) OR (c."closedAt" >= ${from} AND c."closedAt" < ${to}))
+    GROUP BY st.id`;
+  return new Map(
+    rows.map((r) => {
+      const closed = Number(r.closed);
+      const succeeded = Number(r.succeeded);
+      return [r.stationId, { opened: Number(r.opened), closed, succeeded, successRate: closed ? Math.round((succeeded / closed) * 1000) / 1000 : null }];
+    }),
+  );
+}
+
 /** Closed and successful cases of each mediator (their public record). */
 export async function mediatorRecords(ids: readonly string[]): Promise<Map<string, { open: number; closed: number; succeeded: number }>> {
   const rows = await prisma.$queryRaw<{ id: string; open: bigint; closed: bigint; succeeded: bigint }[]>`

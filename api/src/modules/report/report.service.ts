@@ -288,36 +288,48 @@ export interface ReportStats {
   overdue: number;
   resolved: number;
   medianHoursToResolve: number | null;
-  byCategory: { category: PatrolReportCategory; count: number; open: number }[];
+  byCategory: { category: PatrolReportCategory; count: number; open: number; resolved: number }[];
   byGrid: { gridId: string | null; gridName: string | null; count: number; open: number }[];
 }
 
 /** Counts per category and grid, and the median time from report to resolution, in one statement. */
 export async function reportStats(stationId: string, from: Date, to: Date, now = clock.now()): Promise<ReportStats> {
-  const [row] = await prisma.$queryRaw<
-    { total: bigint; open: bigint; overdue: bigint; resolved: bigint; median: number | null; byCategory: ReportStats["byCategory"] | null; byGrid: ReportStats["byGrid"] | null }[]
+  return (await reportStatsOf([stationId], from, to, now)).get(stationId)!;
+}
+
+/** `reportStats` of several stations (a region's, side by side) in one statement. */
+export async function reportStatsOf(stationIds: readonly string[], from: Date, to: Date, now = clock.now()): Promise<Map<string, ReportStats>> {
+  const rows = await prisma.$queryRaw<
+    { stationId: string; total: bigint; open: bigint; overdue: bigint; resolved: bigint; median: number | null; byCategory: ReportStats["byCategory"] | null; byGrid: ReportStats["byGrid"] | null }[]
   >`
-    WITH r AS (
-      SELECT * FROM "PatrolReport" WHERE "stationId" = ${stationId}::uuid AND "createdAt" >= ${from} AND "createdAt" < ${to}
+    WITH st AS (SELECT unnest(${[...stationIds]}::uuid[]) AS id), r AS (
+      SELECT * FROM "PatrolReport" WHERE "stationId" = ANY(${[...stationIds]}::uuid[]) AND "createdAt" >= ${from} AND "createdAt" < ${to}
     )
-    SELECT
-      (SELECT count(*) FROM r) AS total,
-      (SELECT count(*) FROM r WHERE status IN ('NEW', 'ASSIGNED')) AS open,
-      (SELECT count(*) FROM r WHERE status = 'ASSIGNED' AND "dueAt" < ${now}) AS overdue,
-      (SELECT count(*) FROM r WHERE status = 'RESOLVED') AS resolved,
-      (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "closedAt" - "createdAt")) / 3600.0 FROM r WHERE status = 'RESOLVED') AS median,
-      (SELECT json_agg(json_build_object('category', category, 'count', n, 'open', o) ORDER BY n DESC, category)
-         FROM (SELECT category, count(*) AS n, count(*) FILTER (WHERE status IN ('NEW', 'ASSIGNED')) AS o FROM r GROUP BY category) c) AS "byCategory",
+    SELECT st.id AS "stationId",
+      (SELECT count(*) FROM r WHERE r."stationId" = st.id) AS total,
+      (SELECT count(*) FROM r WHERE r."stationId" = st.id AND status IN ('NEW', 'ASSIGNED')) AS open,
+      (SELECT count(*) FROM r WHERE r."stationId" = st.id AND status = 'ASSIGNED' AND "dueAt" < ${now}) AS overdue,
+      (SELECT count(*) FROM r WHERE r."stationId" = st.id AND status = 'RESOLVED') AS resolved,
+      (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "closedAt" - "createdAt")) / 3600.0 FROM r WHERE r."stationId" = st.id AND status = 'RESOLVED') AS median,
+      (SELECT json_agg(json_build_object('category', category, 'count', n, 'open', o, 'resolved', d) ORDER BY n DESC, category)
+         FROM (SELECT category, count(*) AS n, count(*) FILTER (WHERE status IN ('NEW', 'ASSIGNED')) AS o, count(*) FILTER (WHERE status = 'RESOLVED') AS d
+               FROM r WHERE r."stationId" = st.id GROUP BY category) c) AS "byCategory",
       (SELECT json_agg(json_build_object('gridId', g."gridId", 'gridName', gr.name, 'count', n, 'open', o) ORDER BY n DESC, gr.name NULLS LAST)
-         FROM (SELECT "gridId", count(*) AS n, count(*) FILTER (WHERE status IN ('NEW', 'ASSIGNED')) AS o FROM r GROUP BY "gridId") g
-         LEFT JOIN "Grid" gr ON gr.id = g."gridId") AS "byGrid"`;
-  return {
-    total: Number(row!.total),
-    open: Number(row!.open),
-    overdue: Number(row!.overdue),
-    resolved: Number(row!.resolved),
-    medianHoursToResolve: row!.median === null ? null : Math.round(Number(row!.median) * 10) / 10,
-    byCategory: row!.byCategory ?? [],
-    byGrid: row!.byGrid ?? [],
-  };
+         FROM (SELECT "gridId", count(*) AS n, count(*) FILTER (WHERE status IN ('NEW', 'ASSIGNED')) AS o FROM r WHERE r."stationId" = st.id GROUP BY "gridId") g
+         LEFT JOIN "Grid" gr ON gr.id = g."gridId") AS "byGrid"
+    FROM st`;
+  return new Map(
+    rows.map((row) => [
+      row.stationId,
+      {
+        total: Number(row.total),
+        open: Number(row.open),
+        overdue: Number(row.overdue),
+        resolved: Number(row.resolved),
+        medianHoursToResolve: row.median === null ? null : Math.round(Number(row.median) * 10) / 10,
+        byCategory: row.byCategory ?? [],
+        byGrid: row.byGrid ?? [],
+      },
+    ]),
+  );
 }

@@ -50,7 +50,7 @@ export const PatrolReportUpdate = builder.prismaObject("PatrolReportEvent", {
   }),
 });
 
-builder.prismaNode("PatrolReport", {
+export const PatrolReportRef = builder.prismaNode("PatrolReport", {
   id: { field: "id" },
   description: "巡逻发现 / 隐患: what a patrol found, and what became of it (闭环)",
   authScopes: (r) => ({ policy: check("patrolReport.read", reportFacts(r)) }),
