@@ -144,3 +144,15 @@ describe("findings of the outside attack", () => {
     expect(res.data!.node.squads.edges).toEqual([]);
   });
 });
+
+describe("control characters in query arguments", () => {
+  it("a NUL in the member search or the audit log's action filter is a clear client error, not a masked one", async () => {
+    const station = gid("Station", demo.fushan.id);
+    const members = await gql(app, `query ($s: ID!, $q: String) { node(id: $s) { ... on Station { volunteers(first: 3, search: $q) { totalCount } } } }`, { s: station, q: "\u0000" }, officer);
+    expect(masked(members)).toEqual([]);
+    expect(members.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const audit = await gql(app, `query ($s: ID!, $a: String) { auditLog(stationId: $s, action: $a, first: 3) { edges { node { id } } } }`, { s: station, a: "\u0000" }, officer);
+    expect(masked(audit)).toEqual([]);
+    expect(audit.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});

@@ -24,3 +24,12 @@ export function dateArg(value: Date, argument: string): Date {
   }
   return value;
 }
+
+/** A text argument of a query: control characters (NUL breaks PostgreSQL text) are a clear client error. */
+export function textArg<T extends string | null | undefined>(value: T, argument: string): T {
+  // eslint-disable-next-line no-control-regex
+  if (typeof value === "string" && /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) {
+    throw new GraphQLError(msg(`\`${argument}\` 不能包含控制字符`, `\`${argument}\` must not contain control characters`), { extensions: { code: "BAD_USER_INPUT", argument } });
+  }
+  return value;
+}

@@ -3,7 +3,7 @@ import { isObjectType } from "graphql";
 import { check } from "../../auth/policy.js";
 import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
-import { dateArg, idArg } from "../../graphql/ids.js";
+import { dateArg, idArg, textArg } from "../../graphql/ids.js";
 import { localize } from "../../i18n.js";
 import { AUDIT_ACTIONS, type AuditAction } from "./audit.service.js";
 
@@ -62,7 +62,7 @@ builder.queryField("auditLog", (t) =>
         ...query,
         where: {
           ...(args.stationId ? { stationId: idArg(String(args.stationId), "Station", "stationId") } : {}),
-          ...(args.action ? { action: args.action } : {}),
+          ...(args.action ? { action: textArg(args.action, "action") } : {}),
           ...(args.from || args.to ? { at: { ...(args.from ? { gte: dateArg(args.from, "from") } : {}), ...(args.to ? { lt: dateArg(args.to, "to") } : {}) } } : {}),
         },
         orderBy: { id: "desc" },

@@ -4,7 +4,7 @@ import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
 import type { HomeWatchRequest as RequestRow } from "../../generated/prisma/client.js";
 import { UserFacingError } from "../../graphql/errors.js";
-import { idArg } from "../../graphql/ids.js";
+import { idArg, textArg } from "../../graphql/ids.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { accountName, requestLoader } from "../../graphql/request-loader.js";
 import { localize } from "../../i18n.js";
@@ -207,7 +207,7 @@ builder.queryField("homeWatchStatus", (t) =>
     authScopes: { policy: check("public.read", null) },
     resolve: async (_r, args, ctx) => {
       try {
-        return await homeWatchByCode(args.code, ctx.clientAddress);
+        return await homeWatchByCode(textArg(args.code, "code"), ctx.clientAddress);
       } catch (e) {
         if (e instanceof UserFacingError) throw new GraphQLError(localize(e.message, ctx.locale), { extensions: { code: e.code } });
         throw e;

@@ -5,7 +5,7 @@ import { config } from "../../config.js";
 import { prisma } from "../../db.js";
 import { Viewer } from "../account/account.type.js";
 import { MembershipStatus } from "../team/team.type.js";
-import { idArg } from "../../graphql/ids.js";
+import { idArg, textArg } from "../../graphql/ids.js";
 import { inviteState } from "./invite.service.js";
 
 export const InviteState = builder.enumType("InviteState", {
@@ -105,7 +105,7 @@ builder.queryField("teamInvite", (t) =>
     authScopes: { public: true },
     args: { code: t.arg.string({ required: true }) },
     resolve: async (_r, args) => {
-      if (args.code.length > 40) return null;
+      if (textArg(args.code, "code").length > 40) return null;
       const i = await prisma.teamInvite.findUnique({
         where: { code: args.code.toUpperCase() },
         include: { team: { select: { name: true } }, squad: { select: { name: true } }, station: { select: { name: true } } },

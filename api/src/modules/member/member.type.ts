@@ -4,7 +4,7 @@ import { can, type MemberListFacts } from "../../auth/policy.js";
 import { DEFAULT_PAGE_SIZE } from "../../config.js";
 import { prisma } from "../../db.js";
 import type { MembershipStatus as MembershipStatusValue, Squad, SquadMembership, TeamMembership } from "../../generated/prisma/client.js";
-import { idArg } from "../../graphql/ids.js";
+import { idArg, textArg } from "../../graphql/ids.js";
 import { msg } from "../../i18n.js";
 import { MembershipStatus, Squad as SquadRef } from "../team/team.type.js";
 import { Specialty, Volunteer } from "../volunteer/volunteer.type.js";
@@ -62,7 +62,7 @@ builder.prismaObjectField("Station", "volunteers", (t) =>
         const squadId = args.squadId ? idArg(String(args.squadId), "Squad", "squadId") : null;
         const status = (args.status ?? "ACTIVE") as MembershipStatusValue;
         const facts: MemberListFacts = { stationId: station.id, teamId, squadId, status };
-        const filter = { stationId: station.id, teamId, squadId, search: args.search?.slice(0, 40) ?? null, specialty: args.specialty ?? null, status };
+        const filter = { stationId: station.id, teamId, squadId, search: textArg(args.search, "search")?.slice(0, 40) ?? null, specialty: args.specialty ?? null, status };
         try {
           await checkFilter(filter, []);
         } catch {

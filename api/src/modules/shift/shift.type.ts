@@ -6,7 +6,7 @@ import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
 import { deliveryHorizon, encodeCursor } from "../../events/stored-stream.js";
 import type { Prisma, Shift as ShiftRow } from "../../generated/prisma/client.js";
-import { dateArg, idArg } from "../../graphql/ids.js";
+import { dateArg, idArg, textArg } from "../../graphql/ids.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { maskPhone } from "../volunteer/mask.js";
 import { Viewer } from "../account/account.type.js";
@@ -230,7 +230,7 @@ export const Shift = builder.prismaNode("Shift", {
       },
       resolve: async (query, s, args) => {
         const partnerId = args.rotation ? ((await prisma.rotationSlot.findUnique({ where: { shiftId: s.id }, select: { partnerId: true } }))?.partnerId ?? null) : null;
-        const search = args.search?.trim().slice(0, 50);
+        const search = textArg(args.search, "search")?.trim().slice(0, 50);
         return prisma.volunteer.findMany({
           ...query,
           where: { ...assignableWhere(s, partnerId), ...(search ? { displayName: { contains: search, mode: "insensitive" } } : {}) },
