@@ -280,6 +280,7 @@ export function validCursor(cursor: string): boolean {
   const raw = Buffer.from(cursor, "base64").toString("utf8");
   if (raw.startsWith("GPC:S:")) return UUID.test(raw.slice(6));
   if (raw.startsWith("GPC:N:")) return /^\d{1,18}$/.test(raw.slice(6));
+  if (raw.startsWith("GPC:I:")) return /^\d{1,19}$/.test(raw.slice(6)); // BigInt keys (the audit log)
   const offset = /^OffsetConnection:(\d{1,7})$/.exec(raw);
   return !!offset;
 }
