@@ -605,6 +605,9 @@ describe("points", () => {
       expect(cert.csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
     }
     expect((await gql(app, q, vars, peer!.token)).data!.node.hoursCertificate).toBeNull();
+    // A reversed period is refused rather than certified as 0 hours.
+    const reversed = await gql(app, q, { ...vars, from: vars.to, to: vars.from }, v!.token);
+    expect(reversed.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     // Another station's officer cannot even see the volunteer.
     expect((await gql(app, q, vars, otherOfficer)).data!.node).toBeNull();
   });

@@ -29,8 +29,8 @@ const EVERYWHERE = `mutation { signOutEverywhere(input: {}) { ok sessionsEnded u
 const CHANGE = `mutation ($input: ChangePasswordInput!) { changePassword(input: $input) { ok sessionsEnded userErrors { code field } } }`;
 const RESET = `mutation ($input: ResetVolunteerPasswordInput!) { resetVolunteerPassword(input: $input) { code expiresAt userErrors { code } } }`;
 const ACTIVATE = `mutation ($input: ActivateAccountInput!) { activateAccount(input: $input) { token userErrors { code field } } }`;
-const DISABLE = `mutation ($input: DisableAccountInput!) { disableAccount(input: $input) { volunteer { id } userErrors { code } } }`;
-const ENABLE = `mutation ($input: EnableAccountInput!) { enableAccount(input: $input) { volunteer { id } userErrors { code } } }`;
+const DISABLE = `mutation ($input: DisableAccountInput!) { disableAccount(input: $input) { volunteer { id accountState } userErrors { code } } }`;
+const ENABLE = `mutation ($input: EnableAccountInput!) { enableAccount(input: $input) { volunteer { id accountState } userErrors { code } } }`;
 
 /** Opens a socket with a live subscription and resolves with its close code when the server closes it. */
 async function openSocket(token: string) {
@@ -129,11 +129,14 @@ describe("accounts officers look after", () => {
     const input = { volunteerId: gid("Volunteer", v.id), reason: "长期未参加活动" };
     expect((await gql(app, DISABLE, { input }, otherOfficer)).data!.disableAccount.userErrors).toEqual([{ code: "NOT_FOUND" }]);
     expect((await gql(app, DISABLE, { input }, leader)).data!.disableAccount.userErrors).toEqual([{ code: "FORBIDDEN" }]);
-    expect((await gql(app, DISABLE, { input }, officer)).data!.disableAccount.userErrors).toEqual([]);
+    const disabled = (await gql(app, DISABLE, { input }, officer)).data!.disableAccount;
+    expect(disabled.userErrors).toEqual([]);
+    expect(disabled.volunteer.accountState).toBe("DISABLED"); // the state after the change
     expect(await within(socket.code, 5000)).toBe(4403);
     expect(await me(token)).toBeNull();
     await expect(signIn(app, phone)).rejects.toThrow();
-    expect((await gql(app, ENABLE, { input: { volunteerId: input.volunteerId } }, officer)).data!.enableAccount.userErrors).toEqual([]);
+    const enabled = (await gql(app, ENABLE, { input: { volunteerId: input.volunteerId } }, officer)).data!.enableAccount;
+    expect(enabled).toMatchObject({ userErrors: [], volunteer: { accountState: "ACTIVE" } });
     expect(await signIn(app, phone)).toBeTruthy();
   });
 

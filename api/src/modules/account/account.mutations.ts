@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { prisma } from "../../db.js";
 import type { Volunteer as VolunteerRow } from "../../generated/prisma/client.js";
 import { defineMutation, globalId, optionalText, phoneNumber, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { msg } from "../../i18n.js";
@@ -69,7 +70,8 @@ defineMutation("resetVolunteerPassword", {
 });
 
 const disablePayload = (t: PayloadFieldBuilder<{ volunteer: VolunteerRow }>) => ({
-  volunteer: t.prismaField({ type: "Volunteer", nullable: true, resolve: (_q, p) => p.volunteer ?? null }),
+  // Read again after the change, with what the selection asks (its account state is the new one).
+  volunteer: t.prismaField({ type: "Volunteer", nullable: true, resolve: (query, p) => (p.volunteer ? prisma.volunteer.findUnique({ ...query, where: { id: p.volunteer.id } }) : null) }),
 });
 
 defineMutation("disableAccount", {

@@ -1,3 +1,4 @@
+import { GraphQLError } from "graphql";
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
 import { personalData } from "../../graphql/personal-data.js";
@@ -126,7 +127,11 @@ builder.prismaObjectFields("Volunteer", (t) => ({
       const stationId = idArg(String(args.stationId), "Station", "stationId");
       const person = await ctx.loaders.person.load(v.id);
       if (!can(ctx.viewer, "certificate.read", { person, stationId }) || !person.stationIds.includes(stationId)) return null;
-      return hoursCertificate(v.id, stationId, dateArg(args.from, "from"), dateArg(args.to, "to"));
+      const from = dateArg(args.from, "from");
+      const to = dateArg(args.to, "to");
+      // A certificate for a reversed period would read as a real one of 0 hours.
+      if (to <= from) throw new GraphQLError(msg("结束时间须晚于开始时间", "`to` must be after `from`"), { extensions: { code: "BAD_USER_INPUT", argument: "to" } });
+      return hoursCertificate(v.id, stationId, from, to);
     },
   }),
   // A person's privacy choices are theirs, their leaders' and their station's officers' to read, like their phone.
