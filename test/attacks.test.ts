@@ -156,3 +156,47 @@ describe("control characters in query arguments", () => {
     expect(audit.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 });
+
+describe("invisible characters", () => {
+  it("a name with a zero-width space or a right-to-left override is refused and nothing is stored; a search with one is the caller's error", async () => {
+    const station = gid("Station", demo.fushan.id);
+    for (const name of ["好邻舍\u200B义警队", "\u202E队警义", "义警\uFEFF队"]) {
+      const r = await gql<{ createTeam: { team: { id: string } | null; userErrors: { code: string; field: string[] }[] } }>(
+        app,
+        `mutation ($i: CreateTeamInput!) { createTeam(input: $i) { team { id } userErrors { code field } } }`,
+        { i: { stationId: station, name } },
+        officer,
+      );
+      expect(r.data?.createTeam.team).toBeNull();
+      expect(r.data?.createTeam.userErrors).toEqual([{ code: "VALIDATION", field: ["input", "name"] }]);
+      expect(await prisma.team.count({ where: { name } })).toBe(0);
+    }
+    // An emoji joined with U+200D is still a name.
+    const emoji = await gql<{ createTeam: { team: { id: string } | null } }>(app, `mutation ($i: CreateTeamInput!) { createTeam(input: $i) { team { id } } }`, { i: { stationId: station, name: "巡逻队👨\u200D👩\u200D👧" } }, officer);
+    expect(emoji.data?.createTeam.team).not.toBeNull();
+    const search = await gql(app, `query ($s: ID!, $q: String) { node(id: $s) { ... on Station { volunteers(first: 3, search: $q) { totalCount } } } }`, { s: station, q: "张\u200B" }, officer);
+    expect(search.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+});
+
+describe("account tools called by someone who is no officer", () => {
+  it("a volunteer or a leader resetting or disabling a peer is told they are not allowed, nothing about the peer", async () => {
+    const peer = await prisma.volunteer.findFirstOrThrow({ where: { phone: "13800000102" } });
+    const volunteer = await signIn(app, DEMO_PHONES.firstVolunteer);
+    for (const token of [volunteer, leader]) {
+      for (const [name, input] of [
+        ["resetVolunteerPassword", { volunteerId: gid("Volunteer", peer.id) }],
+        ["disableAccount", { volunteerId: gid("Volunteer", peer.id), reason: "试试" }],
+      ] as const) {
+        const r = await gql<Record<string, { userErrors: { code: string; message: string }[] }>>(app, `mutation ($i: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $i) { userErrors { code message } } }`, { i: input }, token);
+        const errors = r.data?.[name]?.userErrors ?? [];
+        // Either the peer is not visible at all, or the answer is the plain refusal.
+        expect(errors).toHaveLength(1);
+        if (errors[0]!.code === "FORBIDDEN") expect(errors[0]!.message).toBe("没有权限执行此操作");
+        else expect(errors[0]!.code).toBe("NOT_FOUND");
+      }
+    }
+    const account = await prisma.account.findUnique({ where: { volunteerId: peer.id } });
+    expect(account?.disabled ?? false).toBe(false);
+  });
+});

@@ -170,6 +170,10 @@ describe("squads, specialties and the export", () => {
     expect(bad.data!.updateVolunteer.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "squadIds", "0"] });
     const byLeader = await gql(app, UPDATE, { input: { stationId: station(), volunteerId: gid("Volunteer", v.id), specialties: ["TRAFFIC"] } }, t.leader);
     expect(byLeader.data!.updateVolunteer.userErrors[0].code).toBe("FORBIDDEN");
+    // Someone not of this station: the error points at the one field the form has.
+    const outsider = await prisma.volunteer.create({ data: { phone: "13900009901", displayName: "外所义警", name: "外所义警" } });
+    const unknown = await gql(app, UPDATE, { input: { stationId: station(), volunteerId: gid("Volunteer", outsider.id), specialties: ["TRAFFIC"] } }, t.officer);
+    expect(unknown.data!.updateVolunteer.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "volunteerId"] });
   });
 
   it("exports the filtered list as .xlsx for officers, audited", async () => {

@@ -83,6 +83,8 @@ describe("the audit log page", () => {
       expect(adjustments.length).toBeGreaterThanOrEqual(1);
       expect(adjustments.join("\n")).toMatch(/\+?15/);
       expect(adjustments.join("\n")).toMatch(/操作人/);
+      // The target by its public name, not an ID.
+      expect(adjustments.join("\n")).toContain(`积分记录 · ${volunteer.displayName}`);
       expect(adjustments[0]).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
       const today = await page.evaluate(() => new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai" }).format(new Date()));
       await page.getByLabel("开始日期").fill(today);
@@ -96,6 +98,13 @@ describe("the audit log page", () => {
       await page.getByLabel("开始日期").fill(today);
       await page.getByLabel("结束日期").fill(today);
       await entries.first().waitFor();
+      // Sign-ins of the station's people are the station's: this officer's own are there.
+      await page.getByLabel("操作").selectOption({ label: "登录" });
+      await page.waitForFunction(() => {
+        const all = [...document.querySelectorAll("[data-testid=audit-entry]")];
+        return all.length > 0 && all.every((e) => e.textContent?.includes("登录"));
+      });
+      expect((await entries.allInnerTexts()).join("\n")).toContain("账号 · ");
       expect(await sidewaysOverflow(page)).toBe(0);
       expect(await seriousViolations(page)).toEqual([]);
       await shoot(page, `audit-${name}`);

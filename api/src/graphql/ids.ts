@@ -1,6 +1,7 @@
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { GraphQLError } from "graphql";
 import { msg } from "../i18n.js";
+import { textProblem } from "../lib/text.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,9 +28,12 @@ export function dateArg(value: Date, argument: string): Date {
 
 /** A text argument of a query: control characters (NUL breaks PostgreSQL text) are a clear client error. */
 export function textArg<T extends string | null | undefined>(value: T, argument: string): T {
-  // eslint-disable-next-line no-control-regex
-  if (typeof value === "string" && /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) {
+  const problem = typeof value === "string" ? textProblem(value) : null;
+  if (problem === "control") {
     throw new GraphQLError(msg(`\`${argument}\` 不能包含控制字符`, `\`${argument}\` must not contain control characters`), { extensions: { code: "BAD_USER_INPUT", argument } });
+  }
+  if (problem === "invisible") {
+    throw new GraphQLError(msg(`\`${argument}\` 不能包含不可见字符或文字方向控制符`, `\`${argument}\` must not contain invisible or text-direction characters`), { extensions: { code: "BAD_USER_INPUT", argument } });
   }
   return value;
 }

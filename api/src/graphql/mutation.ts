@@ -11,6 +11,7 @@ import { builder } from "../builder.js";
 import type { Context } from "../context.js";
 import { localize, msg } from "../i18n.js";
 import { metrics } from "../metrics.js";
+import { textProblem } from "../lib/text.js";
 import { UserFacingError, type UserErrorShape } from "./errors.js";
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : SchemaTypes;
@@ -113,13 +114,13 @@ function uniqueFields(e: unknown): string[] | null {
   return field ? ["input", field] : null;
 }
 
-// C0 controls except tab, line feed and carriage return, and DEL. NUL cannot even be stored (PostgreSQL 22021).
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
-/** Every text in the input, however deep, without control characters. */
+/** Every text in the input, however deep, without control characters or invisible ones. */
 export function controlCharacters(value: unknown, path: string[]): UserErrorShape[] {
   if (typeof value === "string") {
-    return CONTROL.test(value) ? [{ code: "VALIDATION", message: msg("不能包含控制字符", "Must not contain control characters"), field: path }] : [];
+    const problem = textProblem(value);
+    if (problem === "control") return [{ code: "VALIDATION", message: msg("不能包含控制字符", "Must not contain control characters"), field: path }];
+    if (problem === "invisible") return [{ code: "VALIDATION", message: msg("不能包含不可见字符或文字方向控制符", "Must not contain invisible or text-direction characters"), field: path }];
+    return [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => controlCharacters(v, [...path, String(i)]));
   // An uploaded file's bytes are not text (its name is never used).

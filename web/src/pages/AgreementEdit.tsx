@@ -136,9 +136,11 @@ function ReviseAgreement(props: { a: AgreementCardFragment; close: () => void })
                 )}
               </Field>
               <Field name={`description-${i}`} label={tr("说明", "Description")} class="span3">{(at) => <input {...at} maxLength={500} value={r().description} onInput={(e) => setRow(i, { description: e.currentTarget.value })} />}</Field>
-              <p class="span3">
-                <button type="button" onClick={() => setRows(rows().filter((_, j) => j !== i))}>{tr(`删除义务 ${i + 1}`, `Remove obligation ${i + 1}`)}</button>
-              </p>
+              <Show when={rows().length > 1}>
+                <p class="span3">
+                  <button type="button" onClick={() => setRows(rows().filter((_, j) => j !== i))}>{tr(`删除义务 ${i + 1}`, `Remove obligation ${i + 1}`)}</button>
+                </p>
+              </Show>
             </div>
           )}
         </Index>

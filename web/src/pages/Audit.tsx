@@ -39,7 +39,7 @@ function Entries(props: { filter: Filter; after: string | null; onMore: (cursor:
                 <p class="audit-summary">{e.node.summary || "—"}</p>
                 <dl class="audit-meta muted">
                   <div><dt>{tr("操作人", "By")}</dt><dd>{e.node.actorName ?? tr("系统或未登录", "System or anonymous")}</dd></div>
-                  <Show when={e.node.targetType}><div><dt>{tr("对象", "Target")}</dt><dd>{e.node.targetType}</dd></div></Show>
+                  <Show when={e.node.targetLabel}><div><dt>{tr("对象", "Target")}</dt><dd>{e.node.targetLabel}{e.node.targetName ? ` · ${e.node.targetName}` : ""}</dd></div></Show>
                   <div><dt>{tr("来源地址", "Client address")}</dt><dd>{e.node.clientAddress ?? "—"}</dd></div>
                 </dl>
               </article>

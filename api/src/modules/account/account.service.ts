@@ -10,7 +10,7 @@ import { prisma, TX } from "../../db.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
 import { joinMsg, msg } from "../../i18n.js";
 import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
-import { attemptTarget, recordAudit, recordAuditAt } from "../audit/audit.service.js";
+import { attemptTarget, recordAuditAt } from "../audit/audit.service.js";
 
 /** How long an officer's reset code may be used. */
 export const RESET_CODE_HOURS = 72;
@@ -25,8 +25,9 @@ export async function signIn(phone: string, password: string, clientAddress: str
     attempt = await attemptSecret("signIn", phone, clientAddress, ["input", "password"]);
   } catch (e) {
     if (e instanceof RateLimitedError && e.lockedPhone) {
-      const t = attemptTarget(await prisma.account.findUnique({ where: { phone }, select: { id: true } }), phone);
-      await recordAudit(prisma, { actor: null, action: "signIn.locked", targetType: t.targetType, targetId: t.targetId, summary: msg(`${t.about}：连续登录失败，锁定${e.retryAfterSeconds}秒`, `${t.about}: repeated failures, locked for ${e.retryAfterSeconds} s`), clientAddress });
+      const known = await prisma.account.findUnique({ where: { phone }, select: { id: true } });
+      const t = attemptTarget(known, phone);
+      await recordAuditAt(prisma, known ? await accountStations(known.id) : [], { actor: null, action: "signIn.locked", targetType: t.targetType, targetId: t.targetId, summary: msg(`${t.about}：连续登录失败，锁定${e.retryAfterSeconds}秒`, `${t.about}: repeated failures, locked for ${e.retryAfterSeconds} s`), clientAddress });
     }
     throw e;
   }
@@ -36,18 +37,34 @@ export async function signIn(phone: string, password: string, clientAddress: str
   if (!account || !ok || !account.passwordSet || account.disabled) {
     const t = attemptTarget(account, phone);
     const why = !account ? msg("", "") : account.disabled ? msg("（账号已停用）", " (account disabled)") : !account.passwordSet ? msg("（尚未激活）", " (not activated)") : msg("（密码错误）", " (wrong password)");
-    await recordAudit(prisma, { actor: null, action: "signIn.failed", targetType: t.targetType, targetId: t.targetId, summary: joinMsg(t.about, why), clientAddress });
+    // The same query for an unknown phone: the answer takes as long either way.
+    const stations = await accountStations(account?.id ?? "00000000-0000-0000-0000-000000000000");
+    await recordAuditAt(prisma, stations, { actor: null, action: "signIn.failed", targetType: t.targetType, targetId: t.targetId, summary: joinMsg(t.about, why), clientAddress });
     throw new UserFacingError("UNAUTHENTICATED", msg("手机号或密码错误", "Wrong phone or password"), ["input", "password"]);
   }
   await attempt.succeeded();
+  const stations = await accountStations(account.id);
   const session = await prisma.$transaction(async (tx) => {
     const s = await createSession(tx, account.id);
-    await recordAudit(tx, { actor: { accountId: account.id }, action: "signIn", targetType: "Account", targetId: account.id, summary: msg(`账号 ${account.id} 登录`, `account ${account.id} signed in`), clientAddress });
+    await recordAuditAt(tx, stations, { actor: { accountId: account.id }, action: "signIn", targetType: "Account", targetId: account.id, summary: msg("登录成功", "signed in"), clientAddress });
     return s;
   }, TX);
   const viewer = await loadViewer(account.id, session.sessionId);
   if (!viewer) throw new UserFacingError("UNAUTHENTICATED", msg("该账号无法登录", "This account cannot sign in"));
   return { token: session.token, expiresAt: session.expiresAt, viewer };
+}
+
+/**
+ * The stations whose officers see an account's sign-ins: where it is an officer or an active team
+ * member. An account of none (an administrator, a partner's contact) is logged without a station.
+ */
+async function accountStations(accountId: string): Promise<string[]> {
+  const rows = await prisma.$queryRaw<{ stationId: string }[]>`
+    SELECT r."stationId"::text AS "stationId" FROM "AccountRole" r WHERE r."accountId" = ${accountId}::uuid AND r.role = 'OFFICER' AND r."stationId" IS NOT NULL
+    UNION
+    SELECT t."stationId"::text FROM "Account" a JOIN "TeamMembership" m ON m."volunteerId" = a."volunteerId" AND m.status = 'ACTIVE' JOIN "Team" t ON t.id = m."teamId"
+    WHERE a.id = ${accountId}::uuid`;
+  return rows.map((r) => r.stationId);
 }
 
 /** Ends this token's session; its open WebSockets close. */
@@ -98,8 +115,10 @@ async function managedPerson(viewer: Viewer, volunteerId: string) {
   const volunteer = await prisma.volunteer.findUnique({ where: { id: volunteerId }, include: { account: true } });
   const person = volunteer ? await personFacts(prisma, volunteer.id) : null;
   if (!volunteer || !person || !can(viewer, "volunteer.read", person)) throw notFound(VOLUNTEER, ["input", "volunteerId"]);
+  // Only an officer of one of the person's stations learns why not; anyone else is simply not allowed.
+  const officerHere = [...person.stationIds, ...(person.suspendedStationIds ?? [])].some((stationId) => can(viewer, "station.manage", { stationId }));
   assert(viewer, "account.manage", person, {
-    message: msg("该义警同时属于其他派出所或担任管理职务，只能由其本人或平台管理员处理", "This volunteer also belongs to another station or holds a role: only they or an administrator can do this"),
+    ...(officerHere ? { message: msg("该义警同时属于其他派出所或担任管理职务，只能由其本人或平台管理员处理", "This volunteer also belongs to another station or holds a role: only they or an administrator can do this") } : {}),
   });
   return Object.assign(volunteer, { stationIds: person.stationIds });
 }

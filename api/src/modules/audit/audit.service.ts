@@ -5,7 +5,7 @@ import { createHmac } from "node:crypto";
 import type { Viewer } from "../../auth/viewer.js";
 import { config } from "../../config.js";
 import { prisma, type Tx } from "../../db.js";
-import { msg } from "../../i18n.js";
+import { localize, msg } from "../../i18n.js";
 
 /** Every action the log records, with its name for people. */
 export const AUDIT_ACTIONS = {
@@ -75,6 +75,11 @@ export const AUDIT_ACTIONS = {
   "volunteer.update": msg("修改义警资料", "Volunteer changed"),
   "volunteer.export": msg("导出名册", "Member list exported"),
   "squad.addMembers": msg("批量加入小队", "Added to a squad in bulk"),
+  "shift.update": msg("修改班次", "Shift changed"),
+  "shift.cancel": msg("取消班次", "Shift cancelled"),
+  "reward.create": msg("新增兑换奖品", "Reward added"),
+  "reward.update": msg("修改兑换奖品", "Reward changed"),
+  "partner.create": msg("新增共建单位", "Partner added"),
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
@@ -108,6 +113,18 @@ export async function recordAudit(db: Tx | typeof prisma, e: AuditInput): Promis
 export async function recordAuditAt(db: Tx | typeof prisma, stationIds: readonly string[], e: Omit<AuditInput, "stationId">): Promise<void> {
   const stations = stationIds.length ? [...new Set(stationIds)] : [null];
   for (const stationId of stations) await recordAudit(db, { ...e, stationId });
+}
+
+/**
+ * Which fields a change set, by name ("标题、名额"): the summary names what changed, never the text
+ * typed. `labels` lists the fields worth naming; others (IDs of the target, scope) are left out.
+ */
+export function changedFields(input: Record<string, unknown>, labels: Record<string, string>): { zh: string; en: string } {
+  const keys = Object.keys(labels).filter((k) => input[k] !== undefined && input[k] !== null);
+  return {
+    zh: keys.map((k) => localize(labels[k]!, "zh")).join("、") || "无",
+    en: keys.map((k) => localize(labels[k]!, "en")).join(", ") || "nothing",
+  };
 }
 
 /** Who an anonymous attempt aimed at, for the audit log: the account when the phone has one, else a digest. */

@@ -4,7 +4,9 @@ import { check } from "../../auth/policy.js";
 import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
 import { dateArg, idArg, textArg } from "../../graphql/ids.js";
-import { localize } from "../../i18n.js";
+import type { Context } from "../../context.js";
+import { requestLoader } from "../../graphql/request-loader.js";
+import { localize, msg } from "../../i18n.js";
 import { AUDIT_ACTIONS, type AuditAction } from "./audit.service.js";
 
 builder.prismaNode("AuditEntry", {
@@ -31,6 +33,16 @@ builder.prismaNode("AuditEntry", {
       resolve: (query, e) => (e.stationId ? prisma.station.findUnique({ ...query, where: { id: e.stationId } }) : null),
     }),
     targetType: t.exposeString("targetType", { nullable: true }),
+    targetLabel: t.string({
+      nullable: true,
+      description: "The kind of target in the reader's language",
+      resolve: (e, _a, ctx) => (e.targetType ? localize(TARGET_LABELS[e.targetType] ?? e.targetType, ctx.locale) : null),
+    }),
+    targetName: t.string({
+      nullable: true,
+      description: "Who or what the entry is about by its public name today (a volunteer's display name, a team's name); read now, never stored in the log",
+      resolve: (e, _a, ctx) => (e.targetType && e.targetId && e.targetType in TARGET_NAMES ? targetName(ctx, e.targetType, e.targetId) : null),
+    }),
     targetId: t.string({
       nullable: true,
       description: "The target's global ID when it is a Node type, else its database ID",
@@ -43,6 +55,61 @@ builder.prismaNode("AuditEntry", {
     clientAddress: t.exposeString("clientAddress", { nullable: true }),
   }),
 });
+
+const TARGET_LABELS: Record<string, string> = {
+  Account: msg("账号", "Account"),
+  Agreement: msg("共建协议", "Agreement"),
+  Bulletin: msg("通知", "Bulletin"),
+  Community: msg("社区", "Community"),
+  Enrollment: msg("登记", "Registration"),
+  Grid: msg("网格", "Grid"),
+  HomeWatchRequest: msg("长假照看", "Home watch"),
+  MediationCase: msg("调解案件", "Mediation case"),
+  Mediator: msg("调解员", "Mediator"),
+  Mobilization: msg("一键召集", "Call-up"),
+  PatrolReport: msg("巡逻隐患", "Finding"),
+  PointsEntry: msg("积分记录", "Points entry"),
+  Region: msg("区域", "Region"),
+  Squad: msg("小队", "Squad"),
+  SquadMembership: msg("小队成员", "Squad member"),
+  Station: msg("派出所", "Station"),
+  Team: msg("队伍", "Team"),
+  TeamInvite: msg("入队邀请", "Invitation"),
+  TeamMembership: msg("队员", "Team member"),
+  Volunteer: msg("义警", "Volunteer"),
+  Shift: msg("班次", "Shift"),
+  Reward: msg("兑换奖品", "Reward"),
+  Partner: msg("共建单位", "Partner"),
+};
+
+const byVolunteer = (rows: { id: string; volunteer: { displayName: string } | null }[]) => new Map(rows.map((r) => [r.id, r.volunteer?.displayName ?? null]));
+const byName = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
+
+/** Public names only (display names, not legal names), one statement per kind of target on the page. */
+const TARGET_NAMES: Record<string, (ids: string[]) => Promise<Map<string, string | null>>> = {
+  Volunteer: async (ids) => new Map((await prisma.volunteer.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } })).map((v) => [v.id, v.displayName])),
+  Account: async (ids) => new Map((await prisma.account.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true, volunteer: { select: { displayName: true } } } })).map((a) => [a.id, a.volunteer?.displayName || a.displayName || null])),
+  TeamMembership: async (ids) => byVolunteer(await prisma.teamMembership.findMany({ where: { id: { in: ids } }, select: { id: true, volunteer: { select: { displayName: true } } } })),
+  SquadMembership: async (ids) => byVolunteer(await prisma.squadMembership.findMany({ where: { id: { in: ids } }, select: { id: true, volunteer: { select: { displayName: true } } } })),
+  PointsEntry: async (ids) => byVolunteer(await prisma.pointsEntry.findMany({ where: { id: { in: ids } }, select: { id: true, volunteer: { select: { displayName: true } } } })),
+  Mediator: async (ids) => new Map((await prisma.mediator.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } })).map((m) => [m.id, m.displayName])),
+  Team: async (ids) => byName(await prisma.team.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Squad: async (ids) => byName(await prisma.squad.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Station: async (ids) => byName(await prisma.station.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Grid: async (ids) => byName(await prisma.grid.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Community: async (ids) => byName(await prisma.community.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Region: async (ids) => byName(await prisma.region.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Partner: async (ids) => byName(await prisma.partner.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Reward: async (ids) => byName(await prisma.reward.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Shift: async (ids) => new Map((await prisma.shift.findMany({ where: { id: { in: ids } }, select: { id: true, title: true } })).map((s) => [s.id, s.title])),
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function targetName(ctx: Context, type: string, id: string): Promise<string | null> {
+  if (!UUID.test(id)) return Promise.resolve(null);
+  return requestLoader<string | null>(ctx, `auditTarget:${type}`, (ids) => TARGET_NAMES[type]!([...ids]), null).load(id);
+}
 
 builder.queryField("auditLog", (t) =>
   t.prismaConnection({

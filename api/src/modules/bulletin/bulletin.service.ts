@@ -94,7 +94,7 @@ export async function publishBulletin(viewer: Viewer, input: PublishInput, clien
         subject: { type: "Bulletin", id: b.id },
       })),
     );
-    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "bulletin.publish", targetType: "Bulletin", targetId: b.id, summary: msg(`通知 ${b.id} 发送给 ${accounts.length} 人${input.public ? "，公开" : ""}`, `bulletin ${b.id} sent to ${accounts.length} people${input.public ? ", public" : ""}`), clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "bulletin.publish", targetType: "Bulletin", targetId: b.id, summary: msg(`发送给 ${accounts.length} 人${input.public ? "，公开" : ""}`, `sent to ${accounts.length} people${input.public ? ", public" : ""}`), clientAddress });
     return b;
   }, { ...TX, timeout: Math.max(TX.timeout ?? 0, 60_000) });
   delivered();

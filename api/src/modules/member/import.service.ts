@@ -14,6 +14,7 @@ import type { Specialty } from "../../generated/prisma/client.js";
 import { invalid, notFound } from "../../graphql/errors.js";
 import { msg } from "../../i18n.js";
 import { readSheet, SheetError, writeXlsx, type SheetRow } from "../../lib/sheet.js";
+import { CONTROL, INVISIBLE } from "../../lib/text.js";
 import { config } from "../../config.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { Actor } from "../station/station.service.js";
@@ -76,7 +77,6 @@ export interface ImportReport {
 
 /** Errors shown in the report; the count says how many there are in all. */
 const MAX_REPORTED_ERRORS = 1000;
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
 /** GB 11643 check character of an 18-character ID number. */
@@ -129,6 +129,7 @@ function parseRows(rows: SheetRow[], index: Partial<Record<Column, number>>, tea
     const bad = (c: Column | null, message: string) => errors.push({ row: r.row, column: c ? colName(c) : null, message });
     const before = errors.length;
     if (r.cells.some((v) => v && CONTROL.test(v))) bad(null, msg("含有控制字符", "Contains control characters"));
+    else if (r.cells.some((v) => v && INVISIBLE.test(v))) bad(null, msg("含有不可见字符或文字方向控制符", "Contains invisible or text-direction characters"));
     const name = cell(r, "name");
     if (!name) bad("name", msg("姓名不能为空", "The name is missing"));
     else if ([...name].length > 40) bad("name", msg("姓名最多40个字", "At most 40 characters"));

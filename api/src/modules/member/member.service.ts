@@ -91,7 +91,8 @@ export async function placesAt(stationId: string, volunteerIds: string[]) {
 }
 
 /** The people a status or squad change aims at, with their facts; NOT_FOUND for anyone the officer may not manage. */
-async function managedPeople(viewer: Viewer, stationId: string, volunteerIds: string[]) {
+/** `field` names where one person's ID sits in the input (a list's item, or the one `volunteerId`). */
+async function managedPeople(viewer: Viewer, stationId: string, volunteerIds: string[], field: (i: number) => string[] = (i) => ["input", "volunteerIds", String(i)]) {
   const station = await prisma.station.findUnique({ where: { id: stationId }, select: { id: true, name: true } });
   if (!station) throw notFound(STATION, ["input", "stationId"]);
   assert(viewer, "volunteer.register", { stationId: station.id }, {
@@ -102,7 +103,7 @@ async function managedPeople(viewer: Viewer, stationId: string, volunteerIds: st
   volunteerIds.forEach((id, i) => {
     const person = facts.get(id);
     if (!person || !can(viewer, "volunteer.manage", { person, stationId: station.id })) {
-      throw notFound(msg("本所义警", "Volunteer of this station"), ["input", "volunteerIds", String(i)]);
+      throw notFound(msg("本所义警", "Volunteer of this station"), field(i));
     }
   });
   return { station, facts: facts as Map<string, PersonFacts> };
@@ -189,7 +190,7 @@ export async function updateVolunteer(
   { viewer, clientAddress }: Actor,
   input: { stationId: string; volunteerId: string; squadIds?: string[] | null; specialties?: Specialty[] | null },
 ) {
-  const { station, facts } = await managedPeople(viewer, input.stationId, [input.volunteerId]);
+  const { station, facts } = await managedPeople(viewer, input.stationId, [input.volunteerId], () => ["input", "volunteerId"]);
   const person = facts.get(input.volunteerId)!;
   const memberTeams = new Set([...person.teamIds]);
   const suspendedTeams = await prisma.teamMembership.findMany({ where: { volunteerId: input.volunteerId, status: "SUSPENDED", team: { stationId: station.id } }, select: { teamId: true } });

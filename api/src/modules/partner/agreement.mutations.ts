@@ -61,6 +61,8 @@ const terms = {
         description: z.string().trim().max(500).nullish(),
       }),
     )
+    // An agreement binds the partner to something: without obligations there is nothing to sign or rotate.
+    .min(1, msg("至少填写一项义务", "Add at least one obligation"))
     .max(20),
 };
 

@@ -124,9 +124,13 @@ export async function createPartner(viewer: Viewer, input: { stationId: string; 
     hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: input.stationId },
   });
   try {
-    return await prisma.partner.create({
-      data: { stationId: input.stationId, name: input.name, kind: input.kind, contactName: input.contactName ?? "", contactPhone: input.contactPhone ?? "" },
-    });
+    return await prisma.$transaction(async (tx) => {
+      const partner = await tx.partner.create({
+        data: { stationId: input.stationId, name: input.name, kind: input.kind, contactName: input.contactName ?? "", contactPhone: input.contactPhone ?? "" },
+      });
+      await recordAudit(tx, { actor: viewer, stationId: partner.stationId, action: "partner.create", targetType: "Partner", targetId: partner.id, summary: msg("新增共建单位", "partner added") });
+      return partner;
+    }, TX);
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict(msg("该共建单位已存在", "This partner already exists"), ["input", "name"]);
     throw e;
@@ -148,7 +152,7 @@ export async function draftAgreement(viewer: Viewer, input: TermsInput & { partn
     });
     await writeVersion(tx, a, 1, input, viewer.accountId);
     await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "DRAFTED", version: 1, side: "STATION", actorId: viewer.accountId } });
-    await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.draft", targetType: "Agreement", targetId: a.id, summary: msg(`与共建单位 ${partner.id} 起草第1版，义务 ${input.obligations.length} 项`, `version 1 with partner ${partner.id}, ${input.obligations.length} obligations`), clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.draft", targetType: "Agreement", targetId: a.id, summary: msg(`与「${partner.name}」起草第1版，义务 ${input.obligations.length} 项`, `version 1 with ${partner.name}, ${input.obligations.length} obligations`), clientAddress });
     await askToSign(tx, a, "PARTNER", input.title, 1);
     return a;
   }, TX).finally(delivered);

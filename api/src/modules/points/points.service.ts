@@ -1,7 +1,7 @@
 // 积分: an append-only ledger. Corrections are reversing entries; the balance is always the sum.
 // Every entry has a unique `source`, so retried work (a completion, an approval) credits once.
 import { randomUUID } from "node:crypto";
-import { msg } from "../../i18n.js";
+import { joinMsg, msg } from "../../i18n.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { assert, can, seesStation } from "../../auth/policy.js";
 import { personFacts } from "../../auth/facts.js";
@@ -10,7 +10,7 @@ import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { PointsRules, Shift, ShiftClaim } from "../../generated/prisma/client.js";
 import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
-import { recordAudit } from "../audit/audit.service.js";
+import { changedFields, recordAudit } from "../audit/audit.service.js";
 
 export const DEFAULT_RULES = { pointsPerHour: 10, nightPatrolPercent: 150, commendationPoints: 50 };
 
@@ -73,7 +73,7 @@ export async function adjustPoints(viewer: Viewer, input: { volunteerId: string;
       },
     });
     const signed = `${input.amount > 0 ? "+" : ""}${input.amount}`;
-    await recordAudit(tx, { actor: viewer, stationId: input.stationId, action: "points.adjust", targetType: "PointsEntry", targetId: entry.id, summary: msg(`义警 ${input.volunteerId} 积分 ${signed}`, `volunteer ${input.volunteerId}: ${signed} points`), clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: input.stationId, action: "points.adjust", targetType: "PointsEntry", targetId: entry.id, summary: msg(`积分 ${signed}`, `${signed} points`), clientAddress });
     return entry;
   }, TX);
 }
@@ -109,7 +109,7 @@ export async function reversePointsEntry(viewer: Viewer, input: { entryId: strin
         createdById: viewer.accountId,
       },
     });
-    await recordAudit(tx, { actor: viewer, stationId: entry.stationId, action: "points.reverse", targetType: "PointsEntry", targetId: reversal.id, summary: msg(`冲正记录 ${entry.id}（${entry.amount} 分），义警 ${entry.volunteerId}`, `reversed entry ${entry.id} (${entry.amount} points) of volunteer ${entry.volunteerId}`), clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: entry.stationId, action: "points.reverse", targetType: "PointsEntry", targetId: reversal.id, summary: msg(`冲正一笔 ${entry.amount} 分的记录`, `reversed an entry of ${entry.amount} points`), clientAddress });
     return reversal;
   }, TX);
 }
@@ -143,15 +143,21 @@ export async function updatePointsRules(
 export async function createReward(viewer: Viewer, input: { stationId: string; name: string; description?: string | null; cost: number; stock: number }) {
   assert(viewer, "reward.manage", { stationId: input.stationId }, { hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: input.stationId } });
   try {
-    return await prisma.reward.create({
-      data: { stationId: input.stationId, name: input.name, description: input.description ?? "", cost: input.cost, stock: input.stock },
-    });
+    return await prisma.$transaction(async (tx) => {
+      const reward = await tx.reward.create({
+        data: { stationId: input.stationId, name: input.name, description: input.description ?? "", cost: input.cost, stock: input.stock },
+      });
+      await recordAudit(tx, { actor: viewer, stationId: reward.stationId, action: "reward.create", targetType: "Reward", targetId: reward.id, summary: msg(`${input.cost} 积分，库存 ${input.stock}`, `${input.cost} points, ${input.stock} in stock`) });
+      return reward;
+    }, TX);
   } catch (e) {
     if ((e as { code?: string }).code === "P2002") throw conflict(msg("同名奖品已存在", "A reward with this name exists"), ["input", "name"]);
     if ((e as { code?: string }).code === "P2003") throw notFound(msg("派出所", "Station"), ["input", "stationId"]);
     throw e;
   }
 }
+
+const REWARD_FIELDS: Record<string, string> = { name: msg("名称", "name"), description: msg("说明", "description"), cost: msg("所需积分", "cost"), stock: msg("库存", "stock"), active: msg("上架状态", "availability") };
 
 export async function updateReward(
   viewer: Viewer,
@@ -160,16 +166,22 @@ export async function updateReward(
   const reward = await prisma.reward.findUnique({ where: { id: input.rewardId } });
   if (!reward) throw notFound(msg("奖品", "Reward"), ["input", "rewardId"]);
   assert(viewer, "reward.manage", { stationId: reward.stationId }, { hide: { what: msg("奖品", "Reward"), field: ["input", "rewardId"], stationId: reward.stationId } });
-  return prisma.reward.update({
-    where: { id: reward.id },
-    data: {
-      name: input.name ?? undefined,
-      description: input.description ?? undefined,
-      cost: input.cost ?? undefined,
-      stock: input.stock ?? undefined,
-      active: input.active ?? undefined,
-    },
-  });
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.reward.update({
+      where: { id: reward.id },
+      data: {
+        name: input.name ?? undefined,
+        description: input.description ?? undefined,
+        cost: input.cost ?? undefined,
+        stock: input.stock ?? undefined,
+        active: input.active ?? undefined,
+      },
+    });
+    const fields = changedFields(input, REWARD_FIELDS);
+    const numbers = msg(`（${reward.cost}→${updated.cost} 积分，库存 ${reward.stock}→${updated.stock}${updated.active ? "" : "，已下架"}）`, ` (${reward.cost}→${updated.cost} points, stock ${reward.stock}→${updated.stock}${updated.active ? "" : ", withdrawn"})`);
+    await recordAudit(tx, { actor: viewer, stationId: reward.stationId, action: "reward.update", targetType: "Reward", targetId: reward.id, summary: joinMsg(msg(`修改${fields.zh}`, `changed ${fields.en}`), numbers) });
+    return updated;
+  }, TX);
 }
 
 /**

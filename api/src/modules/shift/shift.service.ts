@@ -13,6 +13,7 @@ import { assert, can, seesStation } from "../../auth/policy.js";
 import { personFacts } from "../../auth/facts.js";
 import { visiblePerson } from "../volunteer/volunteer.service.js";
 import { joinMsg, msg } from "../../i18n.js";
+import { changedFields, recordAudit } from "../audit/audit.service.js";
 
 const MAX_OCCURRENCES = 200;
 
@@ -199,6 +200,22 @@ async function reach(viewer: Viewer, shift: Shift, applyTo: ApplyTo, now: Date):
   return rows.map((r) => r.id);
 }
 
+/** The edits an audit entry names. */
+const SHIFT_FIELDS: Record<string, string> = {
+  title: msg("标题", "title"),
+  kind: msg("类型", "kind"),
+  startsAt: msg("开始时间", "start"),
+  endsAt: msg("结束时间", "end"),
+  capacity: msg("名额", "capacity"),
+  place: msg("地点", "place"),
+  route: msg("路线", "route"),
+  notes: msg("说明", "notes"),
+  gridId: msg("网格", "grid"),
+  squadId: msg("小队", "squad"),
+  requiredSpecialty: msg("所需专长", "specialty"),
+  jointOfficerId: msg("带班民警", "joint officer"),
+};
+
 export async function updateShift(
   viewer: Viewer,
   input: { [K in keyof Omit<ShiftFields, "kind">]?: ShiftFields[K] | null } & { shiftId: string; applyTo: ApplyTo; kind?: ShiftKind | null },
@@ -255,6 +272,15 @@ export async function updateShift(
       out.shift(id);
       updated.push(row);
     }
+    const fields = changedFields(input, SHIFT_FIELDS);
+    await recordAudit(tx, {
+      actor: viewer,
+      stationId: shift.stationId,
+      action: "shift.update",
+      targetType: "Shift",
+      targetId: shift.id,
+      summary: msg(`修改${fields.zh}，共 ${ids.length} 个班次`, `changed ${fields.en} on ${ids.length} shift(s)`),
+    });
     return { shifts: updated };
   });
 }
@@ -280,6 +306,14 @@ export async function cancelShift(viewer: Viewer, input: { shiftId: string; reas
       );
       out.shift(id);
     }
+    await recordAudit(tx, {
+      actor: viewer,
+      stationId: shift.stationId,
+      action: "shift.cancel",
+      targetType: "Shift",
+      targetId: shift.id,
+      summary: msg(`取消 ${ids.length} 个班次`, `${ids.length} shift(s) cancelled`),
+    });
     return { shifts: cancelled };
   });
 }

@@ -186,7 +186,7 @@ export async function addSquadMember(viewer: Viewer, input: { squadId: string; v
     const before = await tx.squadMembership.findUnique({ where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } } });
     if (before) return { membership: before, added: false }; // already in the squad: nothing changes, nothing to record
     const m = await tx.squadMembership.create({ data: { squadId: squad.id, volunteerId: input.volunteerId } });
-    await recordAudit(tx, { actor: viewer, stationId: squad.team.stationId, action: "squad.addMember", targetType: "SquadMembership", targetId: m.id, summary: msg(`义警 ${input.volunteerId} 加入小队 ${squad.id}`, `volunteer ${input.volunteerId} joined squad ${squad.id}`), clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: squad.team.stationId, action: "squad.addMember", targetType: "SquadMembership", targetId: m.id, summary: msg(`加入小队「${squad.name}」`, `joined squad ${squad.name}`), clientAddress });
     await notifyVolunteers(tx, [input.volunteerId], { stationId: facts.stationId, kind: "MEMBERSHIP_APPROVED", title: joinMsg(msg("已加入小队：", "Joined the squad "), squad.name), link: "/shifts", subject: { type: "Squad", id: squad.id } });
     return { membership: m, added: true };
   }, TX);

@@ -87,7 +87,7 @@ export async function registerVolunteer(viewer: Viewer, input: RegisterVolunteer
       action: "volunteer.register",
       targetType: "Enrollment",
       targetId: created.id,
-      summary: msg(`登记到队伍 ${team.id}，小队 ${squadIds.length} 个，等待本人激活`, `registered in team ${team.id}, ${squadIds.length} squads, waiting for the person`),
+      summary: msg(`登记到队伍「${team.name}」，小队 ${squadIds.length} 个，等待本人激活`, `registered in team ${team.name}, ${squadIds.length} squads, waiting for the person`),
       clientAddress,
     });
     return created;
@@ -212,7 +212,7 @@ async function activate(input: { phone: string }, hash: string, now: Date, passw
     });
     const created = await tx.account.create({ data: { phone: input.phone, passwordHash, volunteerId: volunteer.id } });
     await joinFromEnrollment(tx, enrollment, volunteer.id);
-    await recordAudit(tx, { actor: { accountId: created.id }, stationId: enrollment.stationId, action: "enrollment.activate", targetType: "Enrollment", targetId: enrollment.id, summary: msg(`本人激活，成为义警 ${volunteer.id}`, `activated by the person, now volunteer ${volunteer.id}`), clientAddress });
+    await recordAudit(tx, { actor: { accountId: created.id }, stationId: enrollment.stationId, action: "enrollment.activate", targetType: "Enrollment", targetId: enrollment.id, summary: msg("本人激活，成为义警", "activated by the person, now a volunteer"), clientAddress });
     return created.id;
   }, TX);
 }
@@ -242,7 +242,7 @@ export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: st
       volunteerId = volunteer.id;
     }
     await joinFromEnrollment(tx, e, volunteerId);
-    await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.accept", targetType: "Enrollment", targetId: e.id, summary: msg(`义警 ${volunteerId} 接受邀请加入队伍 ${e.teamId}`, `volunteer ${volunteerId} accepted and joined team ${e.teamId}`), clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.accept", targetType: "Enrollment", targetId: e.id, summary: msg("本人接受邀请，加入队伍", "accepted by the person, joined the team"), clientAddress });
   }, TX);
   pubsub.publish("teamUpdated", e.teamId, { teamId: e.teamId });
   announceRevocation(viewer.accountId, "ROLE_CHANGED"); // open sockets reconnect with the new team
