@@ -25,7 +25,7 @@ export function CallUpAnswer(props: { mobilizationId: string; current?: Mobiliza
       <div class="row">
         <label for={`eta-${props.mobilizationId}`}>{tr("预计到达（分钟）", "ETA (minutes)")}</label>
         <select id={`eta-${props.mobilizationId}`} value={eta()} onChange={(e) => setEta(Number(e.currentTarget.value))}>
-          {[5, 10, 15, 20, 30, 45, 60].map((m) => <option value={m}>{m}</option>)}
+          {[5, 10, 15, 20, 30, 45, 60].map((m) => <option value={m} selected={m === eta()}>{m}</option>)}
         </select>
       </div>
       <div class="answer">

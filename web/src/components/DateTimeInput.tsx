@@ -19,7 +19,7 @@ export function DateTimeInput(props: {
     <div class="datetime">
       <input id={props.id} type="date" value={date()} aria-invalid={props["aria-invalid"]} aria-describedby={props["aria-describedby"]} onInput={(e) => props.onChange(`${e.currentTarget.value}T${time()}`)} />
       <select aria-label={props.timeLabel} value={time()} onChange={(e) => props.onChange(`${date()}T${e.currentTarget.value}`)}>
-        <For each={times()}>{(t) => <option value={t}>{t}</option>}</For>
+        <For each={times()}>{(t) => <option value={t} selected={t === time()}>{t}</option>}</For>
       </select>
     </div>
   );

@@ -32,7 +32,7 @@ export function TopBar() {
         <Show when={(s.viewer()?.stations.length ?? 0) > 1}>
           <label class="sr-only" for="station">{tr("派出所", "Station")}</label>
           <select id="station" class="station" value={s.stationId() ?? ""} onChange={(e) => s.setStationId(e.currentTarget.value)}>
-            <For each={s.viewer()?.stations}>{(st) => <option value={st.id}>{st.name}</option>}</For>
+            <For each={s.viewer()?.stations}>{(st) => <option value={st.id} selected={st.id === (s.stationId() ?? "")}>{st.name}</option>}</For>
           </select>
         </Show>
         <A class="inbox-link" href="/inbox" aria-label={badge.unread() ? tr(`消息，${badge.unread()}条未读`, `Inbox, ${badge.unread()} unread`) : tr("消息", "Inbox")}>

@@ -85,8 +85,8 @@ export default function Audit() {
         <label>
           {tr("操作", "Action")}
           <select value={action()} onChange={(e) => refilter(() => setAction(e.currentTarget.value))} data-testid="audit-action">
-            <option value="">{tr("全部操作", "All actions")}</option>
-            <For each={actions.data?.auditActions ?? []}>{(a) => <option value={a.action}>{a.label}</option>}</For>
+            <option value="" selected={!action()}>{tr("全部操作", "All actions")}</option>
+            <For each={actions.data?.auditActions ?? []}>{(a) => <option value={a.action} selected={a.action === action()}>{a.label}</option>}</For>
           </select>
         </label>
         <label>

@@ -61,7 +61,7 @@ function Composer(props: { stationId: string; onSent: () => void }) {
       <Field name="category" label={tr("类别", "Category")}>
         {(a) => (
           <select {...a} value={f().category} onChange={(e) => set({ category: e.currentTarget.value as BulletinCategory })}>
-            <For each={values("BulletinCategory")}>{(v) => <option value={v}>{label("BulletinCategory", v)}</option>}</For>
+            <For each={values("BulletinCategory")}>{(v) => <option value={v} selected={v === f().category}>{label("BulletinCategory", v)}</option>}</For>
           </select>
         )}
       </Field>

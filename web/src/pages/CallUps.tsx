@@ -201,7 +201,7 @@ export function CallUp() {
                 <form class="row card" onSubmit={(e) => { e.preventDefault(); void close.run({ input: { mobilizationId: m()!.id, outcome: outcome() } }); }}>
                   <label for="outcome">{tr("结束召集", "Close")}</label>
                   <select id="outcome" value={outcome()} onChange={(e) => setOutcome(e.currentTarget.value as MobilizationOutcome)}>
-                    <For each={values("MobilizationOutcome")}>{(o) => <option value={o}>{label("MobilizationOutcome", o)}</option>}</For>
+                    <For each={values("MobilizationOutcome")}>{(o) => <option value={o} selected={o === outcome()}>{label("MobilizationOutcome", o)}</option>}</For>
                   </select>
                   <button type="submit" class="primary" disabled={close.pending()}>{tr("结束并通知所有人", "Close and tell everyone")}</button>
                 </form>

@@ -184,7 +184,7 @@ function StationCard(props: { station: Station; onChange: () => void }) {
         <Form form={gForm} class="plain-form" label={tr(`为${props.station.name}添加网格`, `Add a grid to ${props.station.name}`)}
           onSubmit={() => createGrid.run({ input: { communityId: communityId(), name: g().name.trim(), patrolPlan: g().patrolPlan.trim() || null, radiusMeters: Number(g().radiusMeters) || null } })}>
           <div class="grid2">
-            <Field name="communityId" label={tr("社区", "Community")}>{(a) => <select {...a} value={communityId()} onChange={(e) => setG({ ...g(), communityId: e.currentTarget.value })}><For each={communities()}>{(c) => <option value={c.id}>{c.name}</option>}</For></select>}</Field>
+            <Field name="communityId" label={tr("社区", "Community")}>{(a) => <select {...a} value={communityId()} onChange={(e) => setG({ ...g(), communityId: e.currentTarget.value })}><For each={communities()}>{(c) => <option value={c.id} selected={c.id === communityId()}>{c.name}</option>}</For></select>}</Field>
             <Field name="name" label={tr("新网格", "New grid")} required>{(a) => <input {...a} value={g().name} onInput={(e) => setG({ ...g(), name: e.currentTarget.value })} />}</Field>
             <Field name="radiusMeters" label={tr("半径（米）", "Radius (m)")}>{(a) => <input {...a} type="number" min="10" value={g().radiusMeters} onInput={(e) => setG({ ...g(), radiusMeters: e.currentTarget.value })} />}</Field>
             <Field name="patrolPlan" label={tr("巡防方案", "Patrol plan")}>{(a) => <textarea {...a} rows="2" value={g().patrolPlan} onInput={(e) => setG({ ...g(), patrolPlan: e.currentTarget.value })} />}</Field>

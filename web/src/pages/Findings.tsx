@@ -69,16 +69,16 @@ function AssignForm(props: { report: PatrolReportCardFragment; setup: Setup; don
         <Field name="kind" label={tr("分派给", "Assign to")}>
           {(a) => (
             <select {...a} value={kind()} onChange={(e) => setKind(e.currentTarget.value as Kind)}>
-              <option value="TEAM">{tr("队伍（网格所属）", "A team (the grid's)")}</option>
-              <option value="OFFICER">{tr("民警", "An officer")}</option>
-              <option value="PARTNER">{tr("共建单位（如物业）", "A partner (e.g. property manager)")}</option>
+              <option value="TEAM" selected={kind() === "TEAM"}>{tr("队伍（网格所属）", "A team (the grid's)")}</option>
+              <option value="OFFICER" selected={kind() === "OFFICER"}>{tr("民警", "An officer")}</option>
+              <option value="PARTNER" selected={kind() === "PARTNER"}>{tr("共建单位（如物业）", "A partner (e.g. property manager)")}</option>
             </select>
           )}
         </Field>
         <Field name="teamId" label={tr("处理人", "Assignee")} required>
           {(a) => (
             <select {...a} value={target()} onChange={(e) => setTarget(e.currentTarget.value)}>
-              <For each={options()}>{(o) => <option value={o.id}>{o.name}</option>}</For>
+              <For each={options()}>{(o) => <option value={o.id} selected={o.id === target()}>{o.name}</option>}</For>
             </select>
           )}
         </Field>
@@ -230,23 +230,23 @@ export default function Findings() {
           <div class="field">
             <label for="f-status">{tr("状态", "Status")}</label>
             <select id="f-status" value={status()} onChange={(e) => setStatus(e.currentTarget.value as never)}>
-              <option value="OPEN">{tr("待处理（待分派、处理中）", "Open (new, assigned)")}</option>
-              <option value="ALL">{tr("全部", "All")}</option>
-              <For each={values("PatrolReportStatus")}>{(v) => <option value={v}>{label("PatrolReportStatus", v)}</option>}</For>
+              <option value="OPEN" selected={status() === "OPEN"}>{tr("待处理（待分派、处理中）", "Open (new, assigned)")}</option>
+              <option value="ALL" selected={status() === "ALL"}>{tr("全部", "All")}</option>
+              <For each={values("PatrolReportStatus")}>{(v) => <option value={v} selected={v === status()}>{label("PatrolReportStatus", v)}</option>}</For>
             </select>
           </div>
           <div class="field">
             <label for="f-category">{tr("类别", "Category")}</label>
             <select id="f-category" value={category()} onChange={(e) => setCategory(e.currentTarget.value as never)}>
-              <option value="">{tr("全部类别", "All categories")}</option>
-              <For each={values("PatrolReportCategory")}>{(v) => <option value={v}>{label("PatrolReportCategory", v)}</option>}</For>
+              <option value="" selected={!category()}>{tr("全部类别", "All categories")}</option>
+              <For each={values("PatrolReportCategory")}>{(v) => <option value={v} selected={v === category()}>{label("PatrolReportCategory", v)}</option>}</For>
             </select>
           </div>
           <div class="field">
             <label for="f-grid">{tr("网格", "Grid")}</label>
             <select id="f-grid" value={grid()} onChange={(e) => setGrid(e.currentTarget.value)}>
-              <option value="">{tr("全部网格", "All grids")}</option>
-              <For each={setupData()?.grids.edges ?? []}>{(g) => <option value={g.node.id}>{g.node.name}</option>}</For>
+              <option value="" selected={!grid()}>{tr("全部网格", "All grids")}</option>
+              <For each={setupData()?.grids.edges ?? []}>{(g) => <option value={g.node.id} selected={g.node.id === grid()}>{g.node.name}</option>}</For>
             </select>
           </div>
           <Checkbox checked={overdue()} onChange={setOverdue}>{tr("只看逾期", "Overdue only")}</Checkbox>

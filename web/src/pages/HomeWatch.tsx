@@ -82,15 +82,15 @@ export default function HomeWatchForm() {
           <Field name="stationId" label={tr("派出所", "Police station")} required>
             {(a) => (
               <select {...a} value={stationId()} onChange={(e) => (setStation(e.currentTarget.value), set({ gridId: "" }))}>
-                <For each={stations.data?.publicStations.edges ?? []}>{(e) => <option value={e.node.id}>{e.node.name}</option>}</For>
+                <For each={stations.data?.publicStations.edges ?? []}>{(e) => <option value={e.node.id} selected={e.node.id === stationId()}>{e.node.name}</option>}</For>
               </select>
             )}
           </Field>
           <Field name="gridId" label={tr("所在社区 / 网格（不清楚可不选）", "Community / grid (optional)")}>
             {(a) => (
               <select {...a} value={f().gridId} onChange={(e) => set({ gridId: e.currentTarget.value })}>
-                <option value="">{tr("不清楚", "Not sure")}</option>
-                <For each={areas.data?.homeWatchAreas ?? []}>{(g) => <option value={g.id}>{g.communityName} · {g.name}</option>}</For>
+                <option value="" selected={!f().gridId}>{tr("不清楚", "Not sure")}</option>
+                <For each={areas.data?.homeWatchAreas ?? []}>{(g) => <option value={g.id} selected={g.id === f().gridId}>{g.communityName} · {g.name}</option>}</For>
               </select>
             )}
           </Field>

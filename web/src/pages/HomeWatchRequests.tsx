@@ -45,22 +45,22 @@ function ApproveForm(props: { r: HomeWatchRequestCardFragment; teams: { id: stri
         <Field name="teamId" label={tr("负责照看的队伍", "Visiting team")} required>
           {(a) => (
             <select {...a} value={team()} onChange={(e) => setTeam(e.currentTarget.value)}>
-              <For each={props.teams}>{(t) => <option value={t.id}>{t.name}{t.id === props.r.suggestedTeam?.id ? tr("（网格所属）", " (the grid's)") : ""}</option>}</For>
+              <For each={props.teams}>{(t) => <option value={t.id} selected={t.id === team()}>{t.name}{t.id === props.r.suggestedTeam?.id ? tr("（网格所属）", " (the grid's)") : ""}</option>}</For>
             </select>
           )}
         </Field>
         <Field name="gridId" label={tr("网格", "Grid")}>
           {(a) => (
             <select {...a} value={grid()} onChange={(e) => setGrid(e.currentTarget.value)}>
-              <option value="">{tr("未指定", "None")}</option>
-              <For each={props.grids}>{(g) => <option value={g.id}>{g.name}</option>}</For>
+              <option value="" selected={!grid()}>{tr("未指定", "None")}</option>
+              <For each={props.grids}>{(g) => <option value={g.id} selected={g.id === grid()}>{g.name}</option>}</For>
             </select>
           )}
         </Field>
         <Field name="visitTime" label={tr("上门时间", "Visit time")}>
           {(a) => (
             <select {...a} value={time()} onChange={(e) => setTime(e.currentTarget.value)}>
-              <For each={TIMES}>{(t) => <option value={t}>{t}</option>}</For>
+              <For each={TIMES}>{(t) => <option value={t} selected={t === time()}>{t}</option>}</For>
             </select>
           )}
         </Field>

@@ -113,8 +113,8 @@ function Settings() {
             <p class="muted">{tr("紧急召集按你与现场的距离通知，距离从常驻网格（或最近几小时的定位签到）算起", "Call-ups reach the nearest first, measured from your home grid (or a recent GPS check-in)")}</p>
             <label class="sr-only" for="home-grid">{tr("常驻网格", "Home grid")}</label>
             <select id="home-grid" value={v().volunteer?.homeGrid?.id ?? ""} disabled={home.pending()} onChange={(e) => void home.run({ input: { gridId: e.currentTarget.value || null } })}>
-              <option value="">{tr("未设置", "Not set")}</option>
-              <For each={v().stations}>{(s) => <optgroup label={s.name}><For each={s.grids.edges}>{(g) => <option value={g.node.id}>{g.node.name}</option>}</For></optgroup>}</For>
+              <option value="" selected={!(v().volunteer?.homeGrid?.id ?? "")}>{tr("未设置", "Not set")}</option>
+              <For each={v().stations}>{(s) => <optgroup label={s.name}><For each={s.grids.edges}>{(g) => <option value={g.node.id} selected={g.node.id === (v().volunteer?.homeGrid?.id ?? "")}>{g.node.name}</option>}</For></optgroup>}</For>
             </select>
             <h2>{tr("日历订阅", "Calendar feed")}</h2>
             <Show when={v().calendarFeedUrl}>

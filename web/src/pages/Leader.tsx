@@ -85,7 +85,7 @@ function PublishShift(props: { teamId: string; squads: { id: string; name: strin
         <Field name="kind" label={tr("类型", "Kind")}>
           {(a) => (
             <select {...a} value={f().kind} onChange={(e) => set({ kind: e.currentTarget.value as ShiftKind })}>
-              <For each={values("ShiftKind")}>{(k) => <option value={k}>{label("ShiftKind", k)}</option>}</For>
+              <For each={values("ShiftKind")}>{(k) => <option value={k} selected={k === f().kind}>{label("ShiftKind", k)}</option>}</For>
             </select>
           )}
         </Field>
@@ -95,24 +95,24 @@ function PublishShift(props: { teamId: string; squads: { id: string; name: strin
         <Field name="squadId" label={tr("小队", "Squad")}>
           {(a) => (
             <select {...a} value={f().squadId} onChange={(e) => set({ squadId: e.currentTarget.value })}>
-              <option value="">{tr("全队", "Whole team")}</option>
-              <For each={props.squads}>{(q) => <option value={q.id}>{q.name}</option>}</For>
+              <option value="" selected={!f().squadId}>{tr("全队", "Whole team")}</option>
+              <For each={props.squads}>{(q) => <option value={q.id} selected={q.id === f().squadId}>{q.name}</option>}</For>
             </select>
           )}
         </Field>
         <Field name="gridId" label={tr("网格", "Grid")}>
           {(a) => (
             <select {...a} value={f().gridId} onChange={(e) => set({ gridId: e.currentTarget.value })}>
-              <option value="">—</option>
-              <For each={props.grids}>{(g) => <option value={g.id}>{g.name}</option>}</For>
+              <option value="" selected={!f().gridId}>—</option>
+              <For each={props.grids}>{(g) => <option value={g.id} selected={g.id === f().gridId}>{g.name}</option>}</For>
             </select>
           )}
         </Field>
         <Field name="requiredSpecialty" label={tr("需要专长", "Required specialty")}>
           {(a) => (
             <select {...a} value={f().requiredSpecialty} onChange={(e) => set({ requiredSpecialty: e.currentTarget.value as Specialty | "" })}>
-              <option value="">{tr("不限", "Any")}</option>
-              <For each={values("Specialty")}>{(s) => <option value={s}>{label("Specialty", s)}</option>}</For>
+              <option value="" selected={!f().requiredSpecialty}>{tr("不限", "Any")}</option>
+              <For each={values("Specialty")}>{(s) => <option value={s} selected={s === f().requiredSpecialty}>{label("Specialty", s)}</option>}</For>
             </select>
           )}
         </Field>
@@ -175,15 +175,15 @@ function SubmitDeed(props: { teamId: string; squads: { id: string; name: string 
         <Field name="squadId" label={tr("小队", "Squad")}>
           {(a) => (
             <select {...a} value={f().squadId} onChange={(e) => set({ squadId: e.currentTarget.value })}>
-              <option value="">—</option>
-              <For each={props.squads}>{(q) => <option value={q.id}>{q.name}</option>}</For>
+              <option value="" selected={!f().squadId}>—</option>
+              <For each={props.squads}>{(q) => <option value={q.id} selected={q.id === f().squadId}>{q.name}</option>}</For>
             </select>
           )}
         </Field>
         <Field name="category" label={tr("类别", "Category")}>
           {(a) => (
             <select {...a} value={f().category} onChange={(e) => set({ category: e.currentTarget.value as GoodDeedCategory })}>
-              <For each={values("GoodDeedCategory")}>{(c) => <option value={c}>{label("GoodDeedCategory", c)}</option>}</For>
+              <For each={values("GoodDeedCategory")}>{(c) => <option value={c} selected={c === f().category}>{label("GoodDeedCategory", c)}</option>}</For>
             </select>
           )}
         </Field>
@@ -285,7 +285,7 @@ export default function Leader() {
               <Show when={teams().length > 1}>
                 <label for="lead-team">{tr("队伍", "Team")}</label>
                 <select id="lead-team" value={team()!.id} onChange={(e) => setTeamId(e.currentTarget.value)}>
-                  <For each={teams()}>{(t) => <option value={t.id}>{t.name}</option>}</For>
+                  <For each={teams()}>{(t) => <option value={t.id} selected={t.id === team()!.id}>{t.name}</option>}</For>
                 </select>
               </Show>
               <p class="muted">{team()!.name} · <a href="/shifts">{tr("查看班次与名单", "Shifts and rosters")}</a></p>

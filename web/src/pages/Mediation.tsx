@@ -137,14 +137,14 @@ function OpenCaseForm(props: { mediators: Mediator[]; done: () => void }) {
         <Field name="category" label={tr("纠纷类别", "Kind of dispute")}>
           {(a) => (
             <select {...a} value={category()} onChange={(e) => setCategory(e.currentTarget.value as MediationField)}>
-              <For each={values("MediationField")}>{(v) => <option value={v}>{label("MediationField", v)}</option>}</For>
+              <For each={values("MediationField")}>{(v) => <option value={v} selected={v === category()}>{label("MediationField", v)}</option>}</For>
             </select>
           )}
         </Field>
         <Field name="source" label={tr("来源", "Source")}>
           {(a) => (
             <select {...a} value={source()} onChange={(e) => setSource(e.currentTarget.value as MediationSource)}>
-              <For each={values("MediationSource")}>{(v) => <option value={v}>{label("MediationSource", v)}</option>}</For>
+              <For each={values("MediationSource")}>{(v) => <option value={v} selected={v === source()}>{label("MediationSource", v)}</option>}</For>
             </select>
           )}
         </Field>
@@ -237,7 +237,7 @@ function AddMediatorForm(props: { teams: { id: string; name: string }[]; done: (
           <div class="field">
             <label for="mediator-team">{tr("队伍", "Team")}</label>
             <select id="mediator-team" value={team()} onChange={(e) => (setTeam(e.currentTarget.value), setPerson(null))}>
-              <For each={props.teams}>{(t) => <option value={t.id}>{t.name}</option>}</For>
+              <For each={props.teams}>{(t) => <option value={t.id} selected={t.id === team()}>{t.name}</option>}</For>
             </select>
           </div>
           <Field name="volunteerId" label={tr("义警", "Volunteer")} required>

@@ -69,7 +69,7 @@ function CloseForm(props: { caseId: string; done: () => void }) {
       <Field name="outcome" label={tr("调解结果", "Outcome")}>
         {(a) => (
           <select {...a} value={outcome()} onChange={(e) => setOutcome(e.currentTarget.value as MediationOutcome)}>
-            <For each={values("MediationOutcome")}>{(v) => <option value={v}>{label("MediationOutcome", v)}</option>}</For>
+            <For each={values("MediationOutcome")}>{(v) => <option value={v} selected={v === outcome()}>{label("MediationOutcome", v)}</option>}</For>
           </select>
         )}
       </Field>

@@ -134,13 +134,13 @@ function Memberships(props: { v: Person; station: Station; onChange: () => void 
         <Form form={teamForm} class="plain-form" label={tr("加入队伍", "Add to a team")} onSubmit={() => addTeam.run({ input: { teamId: teamId(), volunteerId: v().id, role: team().role } })}>
           <div class="grid2">
             <Field name="teamId" label={tr("队伍", "Team")}>
-              {(a) => <select {...a} value={teamId()} onChange={(e) => setTeam({ ...team(), teamId: e.currentTarget.value })}><For each={teamChoices()}>{(t) => <option value={t.id}>{t.name}</option>}</For></select>}
+              {(a) => <select {...a} value={teamId()} onChange={(e) => setTeam({ ...team(), teamId: e.currentTarget.value })}><For each={teamChoices()}>{(t) => <option value={t.id} selected={t.id === teamId()}>{t.name}</option>}</For></select>}
             </Field>
             <Field name="role" label={tr("角色", "Role")}>
               {(a) => (
                 <select {...a} value={team().role} onChange={(e) => setTeam({ ...team(), role: e.currentTarget.value as MemberRole })}>
-                  <option value="MEMBER">{label("MemberRole", "MEMBER")}</option>
-                  <option value="LEADER">{label("MemberRole", "LEADER")}</option>
+                  <option value="MEMBER" selected={team().role === "MEMBER"}>{label("MemberRole", "MEMBER")}</option>
+                  <option value="LEADER" selected={team().role === "LEADER"}>{label("MemberRole", "LEADER")}</option>
                 </select>
               )}
             </Field>
@@ -152,7 +152,7 @@ function Memberships(props: { v: Person; station: Station; onChange: () => void 
       <Show when={squadChoices().length}>
         <Form form={squadForm} class="plain-form" label={tr("加入小队", "Add to a squad")} onSubmit={() => addSquad.run({ input: { squadId: chosenSquad(), volunteerId: v().id } })}>
           <Field name="squadId" label={tr("小队", "Squad")}>
-            {(a) => <select {...a} value={chosenSquad()} onChange={(e) => setSquadId(e.currentTarget.value)}><For each={squadChoices()}>{(q) => <option value={q.id}>{q.name}</option>}</For></select>}
+            {(a) => <select {...a} value={chosenSquad()} onChange={(e) => setSquadId(e.currentTarget.value)}><For each={squadChoices()}>{(q) => <option value={q.id} selected={q.id === chosenSquad()}>{q.name}</option>}</For></select>}
           </Field>
           <FormErrors />
           <Submit pending={addSquad.pending()} class="">{tr("加入小队", "Add to squad")}</Submit>

@@ -109,10 +109,10 @@ function Invites(props: { station: Station; onChange: () => void }) {
         <h2 id="invite-h">{tr("邀请加入（二维码）", "Invite by QR code")}</h2>
         <div class="grid2">
           <Field name="teamId" label={tr("队伍", "Team")}>
-            {(a) => <select {...a} value={teamId()} onChange={(e) => set({ teamId: e.currentTarget.value, squadId: "" })}><For each={teams()}>{(t) => <option value={t.id}>{t.name}</option>}</For></select>}
+            {(a) => <select {...a} value={teamId()} onChange={(e) => set({ teamId: e.currentTarget.value, squadId: "" })}><For each={teams()}>{(t) => <option value={t.id} selected={t.id === teamId()}>{t.name}</option>}</For></select>}
           </Field>
           <Field name="squadId" label={tr("小队（可选）", "Squad (optional)")}>
-            {(a) => <select {...a} value={p().squadId} onChange={(e) => set({ squadId: e.currentTarget.value })}><option value="">—</option><For each={squads()}>{(q) => <option value={q.id}>{q.name}</option>}</For></select>}
+            {(a) => <select {...a} value={p().squadId} onChange={(e) => set({ squadId: e.currentTarget.value })}><option value="" selected={!p().squadId}>—</option><For each={squads()}>{(q) => <option value={q.id} selected={q.id === p().squadId}>{q.name}</option>}</For></select>}
           </Field>
           <Field name="expiresAt" label={tr("有效天数", "Valid for (days)")} required>
             {(a) => <input {...a} type="number" min="1" max="365" value={p().days} onInput={(e) => set({ days: e.currentTarget.value })} />}
@@ -160,7 +160,7 @@ function Import(props: { station: Station; onChange: () => void }) {
       <p class="muted">{tr("表格（.xlsx 或 .csv）第一行为列名：姓名、手机号（必填），显示名、身份证号、小队、特长、共建单位（选填）。先预览，全部无误后才能导入；导入要么全部成功，要么一个也不保存。", "A sheet (.xlsx or .csv) whose first row names the columns: 姓名, 手机号 (required), 显示名, 身份证号, 小队, 特长, 共建单位. Preview first; the import saves everyone or no one.")}</p>
       <div class="grid2">
         <Field name="teamId" label={tr("导入到队伍", "Into team")}>
-          {(a) => <select {...a} value={team()} onChange={(e) => (setTeamId(e.currentTarget.value), setPreviewed(false))}><For each={teams()}>{(t) => <option value={t.id}>{t.name}</option>}</For></select>}
+          {(a) => <select {...a} value={team()} onChange={(e) => (setTeamId(e.currentTarget.value), setPreviewed(false))}><For each={teams()}>{(t) => <option value={t.id} selected={t.id === team()}>{t.name}</option>}</For></select>}
         </Field>
         <Field name="file" label={tr("表格文件", "Sheet")} required>
           {(a) => <input {...a} type="file" accept=".xlsx,.csv" onChange={(e) => (setFile(e.currentTarget.files?.[0] ?? null), setReport(null), setPreviewed(false))} />}
@@ -291,7 +291,7 @@ function BulkBar(props: { station: Station; ids: string[]; squads: { id: string;
             input: { stationId: props.station.id, volunteerIds: props.ids, status: status(), reason: reason().trim() },
           })}>
             <Field name="status" label={tr("状态", "Status")}>
-              {(a) => <select {...a} value={status()} onChange={(e) => setStatus(e.currentTarget.value as "ACTIVE")}><For each={["ACTIVE", "SUSPENDED", "LEFT"] as const}>{(v) => <option value={v}>{label("MembershipStatus", v)}</option>}</For></select>}
+              {(a) => <select {...a} value={status()} onChange={(e) => setStatus(e.currentTarget.value as "ACTIVE")}><For each={["ACTIVE", "SUSPENDED", "LEFT"] as const}>{(v) => <option value={v} selected={v === status()}>{label("MembershipStatus", v)}</option>}</For></select>}
             </Field>
             <Field name="reason" label={tr("原因（本人会收到）", "Reason (the person is told)")} required>
               {(a) => <textarea {...a} rows="2" maxLength={200} value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />}
@@ -303,7 +303,7 @@ function BulkBar(props: { station: Station; ids: string[]; squads: { id: string;
         <Show when={props.squads.length}>
           <Form form={squadForm} class="" label={tr("加入小队", "Add to a squad")} testId="bulk-squad" onSubmit={() => add.run({ input: { squadId: squadId(), volunteerIds: props.ids } })}>
             <Field name="squadId" label={tr("小队", "Squad")} required>
-              {(a) => <select {...a} value={squadId()} onChange={(e) => setSquadId(e.currentTarget.value)}><option value="">{tr("请选择", "Choose")}</option><For each={props.squads}>{(q) => <option value={q.id}>{q.name}</option>}</For></select>}
+              {(a) => <select {...a} value={squadId()} onChange={(e) => setSquadId(e.currentTarget.value)}><option value="" selected={!squadId()}>{tr("请选择", "Choose")}</option><For each={props.squads}>{(q) => <option value={q.id} selected={q.id === squadId()}>{q.name}</option>}</For></select>}
             </Field>
             <FormErrors />
             <Submit pending={add.pending()}>{tr("加入小队", "Add to squad")}</Submit>
@@ -366,18 +366,18 @@ function MemberList(props: { station: Station }) {
         <div class="field"><label for="member-search">{tr("搜索姓名或手机尾号", "Search name or phone digits")}</label><input id="member-search" type="search" value={search()} onInput={(e) => refilter(() => setSearch(e.currentTarget.value))} /></div>
         <div class="field"><label for="member-team">{tr("队伍", "Team")}</label>
           <select id="member-team" value={teamId()} onChange={(e) => refilter(() => (setTeamPick(e.currentTarget.value), setSquadId("")))}>
-            <Show when={officer()}><option value="">{tr("全部队伍", "All teams")}</option></Show>
-            <For each={teams()}>{(t) => <option value={t.id}>{t.name}</option>}</For>
+            <Show when={officer()}><option value="" selected={!teamId()}>{tr("全部队伍", "All teams")}</option></Show>
+            <For each={teams()}>{(t) => <option value={t.id} selected={t.id === teamId()}>{t.name}</option>}</For>
           </select>
         </div>
         <div class="field"><label for="member-squad">{tr("小队", "Squad")}</label>
-          <select id="member-squad" value={squadId()} onChange={(e) => refilter(() => setSquadId(e.currentTarget.value))}><option value="">{tr("全部小队", "All squads")}</option><For each={filterSquads()}>{(q) => <option value={q.id}>{q.name}</option>}</For></select>
+          <select id="member-squad" value={squadId()} onChange={(e) => refilter(() => setSquadId(e.currentTarget.value))}><option value="" selected={!squadId()}>{tr("全部小队", "All squads")}</option><For each={filterSquads()}>{(q) => <option value={q.id} selected={q.id === squadId()}>{q.name}</option>}</For></select>
         </div>
         <div class="field"><label for="member-specialty">{tr("特长", "Specialty")}</label>
-          <select id="member-specialty" value={specialty()} onChange={(e) => refilter(() => setSpecialty(e.currentTarget.value as Specialty | ""))}><option value="">{tr("全部特长", "Any")}</option><For each={values("Specialty")}>{(v) => <option value={v}>{label("Specialty", v)}</option>}</For></select>
+          <select id="member-specialty" value={specialty()} onChange={(e) => refilter(() => setSpecialty(e.currentTarget.value as Specialty | ""))}><option value="" selected={!specialty()}>{tr("全部特长", "Any")}</option><For each={values("Specialty")}>{(v) => <option value={v} selected={v === specialty()}>{label("Specialty", v)}</option>}</For></select>
         </div>
         <div class="field"><label for="member-status">{tr("状态", "Status")}</label>
-          <select id="member-status" value={status()} onChange={(e) => refilter(() => setStatus(e.currentTarget.value as MembershipStatus))}><For each={statuses()}>{(s) => <option value={s}>{label("MembershipStatus", s)}</option>}</For></select>
+          <select id="member-status" value={status()} onChange={(e) => refilter(() => setStatus(e.currentTarget.value as MembershipStatus))}><For each={statuses()}>{(s) => <option value={s} selected={s === status()}>{label("MembershipStatus", s)}</option>}</For></select>
         </div>
       </div>
       <Show when={selected().size}>

@@ -63,7 +63,7 @@ export default function PartnerPlanning(props: { stationId: string; onChange: ()
           <Field name="partnerId" label={tr("共建单位", "Partner")}>
             {(a) => (
               <select {...a} value={f().partnerId || partners()[0]?.id || ""} onChange={(e) => set({ partnerId: e.currentTarget.value })}>
-                <For each={partners()}>{(p) => <option value={p.id}>{p.name}</option>}</For>
+                <For each={partners()}>{(p) => <option value={p.id} selected={p.id === (f().partnerId || partners()[0]?.id || "")}>{p.name}</option>}</For>
               </select>
             )}
           </Field>
@@ -73,7 +73,7 @@ export default function PartnerPlanning(props: { stationId: string; onChange: ()
           <Field name="kind" label={tr("义务", "Obligation")}>
             {(a) => (
               <select {...a} value={f().kind} onChange={(e) => set({ kind: e.currentTarget.value as ObligationKind })}>
-                <For each={values("ObligationKind")}>{(k) => <option value={k}>{label("ObligationKind", k)}</option>}</For>
+                <For each={values("ObligationKind")}>{(k) => <option value={k} selected={k === f().kind}>{label("ObligationKind", k)}</option>}</For>
               </select>
             )}
           </Field>
@@ -82,7 +82,7 @@ export default function PartnerPlanning(props: { stationId: string; onChange: ()
             <Field name="period" label={tr("周期", "Period")}>
               {(a) => (
                 <select {...a} value={f().period} onChange={(e) => set({ period: e.currentTarget.value as ObligationPeriod })}>
-                  <For each={values("ObligationPeriod")}>{(p) => <option value={p}>{label("ObligationPeriod", p)}</option>}</For>
+                  <For each={values("ObligationPeriod")}>{(p) => <option value={p} selected={p === f().period}>{label("ObligationPeriod", p)}</option>}</For>
                 </select>
               )}
             </Field>

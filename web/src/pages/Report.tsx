@@ -80,7 +80,7 @@ export default function Report() {
         <Field name="category" label={tr("类别", "Category")} required>
           {(a) => (
             <select {...a} value={category()} onChange={(e) => setCategory(e.currentTarget.value as PatrolReportCategory)}>
-              <For each={values("PatrolReportCategory")}>{(c) => <option value={c}>{label("PatrolReportCategory", c)}</option>}</For>
+              <For each={values("PatrolReportCategory")}>{(c) => <option value={c} selected={c === category()}>{label("PatrolReportCategory", c)}</option>}</For>
             </select>
           )}
         </Field>
@@ -95,8 +95,8 @@ export default function Report() {
             <Field name="gridId" label={tr("网格（可不选）", "Grid (optional)")}>
               {(a) => (
                 <select {...a} value={gridId()} onChange={(e) => setGridId(e.currentTarget.value)}>
-                  <option value="">{tr("按班次或定位自动判断", "From the shift or the location")}</option>
-                  <For each={st().grids.edges}>{(g) => <option value={g.node.id}>{g.node.name}</option>}</For>
+                  <option value="" selected={!gridId()}>{tr("按班次或定位自动判断", "From the shift or the location")}</option>
+                  <For each={st().grids.edges}>{(g) => <option value={g.node.id} selected={g.node.id === gridId()}>{g.node.name}</option>}</For>
                 </select>
               )}
             </Field>

@@ -135,22 +135,22 @@ export default function ShiftBoard() {
           <div>
             <label for="kind">{tr("类型", "Kind")}</label>
             <select id="kind" value={kind()} onChange={(e) => setKind(e.currentTarget.value as ShiftKind | "")}>
-              <option value="">{tr("全部", "All")}</option>
-              <For each={values("ShiftKind")}>{(k) => <option value={k}>{label("ShiftKind", k)}</option>}</For>
+              <option value="" selected={!kind()}>{tr("全部", "All")}</option>
+              <For each={values("ShiftKind")}>{(k) => <option value={k} selected={k === kind()}>{label("ShiftKind", k)}</option>}</For>
             </select>
           </div>
           <div>
             <label for="team">{tr("队伍", "Team")}</label>
             <select id="team" value={teamId()} onChange={(e) => { setTeamId(e.currentTarget.value); setSquadId(""); }}>
-              <option value="">{tr("全部", "All")}</option>
-              <For each={station()?.teams.edges}>{(t) => <option value={t.node.id}>{t.node.name}</option>}</For>
+              <option value="" selected={!teamId()}>{tr("全部", "All")}</option>
+              <For each={station()?.teams.edges}>{(t) => <option value={t.node.id} selected={t.node.id === teamId()}>{t.node.name}</option>}</For>
             </select>
           </div>
           <div>
             <label for="squad">{tr("小队", "Squad")}</label>
             <select id="squad" value={squadId()} disabled={!teamId()} onChange={(e) => setSquadId(e.currentTarget.value)}>
-              <option value="">{tr("全部", "All")}</option>
-              <For each={squads()}>{(q) => <option value={q.id}>{q.name}</option>}</For>
+              <option value="" selected={!squadId()}>{tr("全部", "All")}</option>
+              <For each={squads()}>{(q) => <option value={q.id} selected={q.id === squadId()}>{q.name}</option>}</For>
             </select>
           </div>
         </div>

@@ -202,8 +202,8 @@ export default function Statistics() {
         <Show when={regionList().length}>
           <label>{tr("范围", "Scope")}
             <select value={scope()} onChange={(e) => setScope(e.currentTarget.value)} data-testid="stats-scope">
-              <Show when={s.stationId()}><option value="">{tr("本所", "This station")}</option></Show>
-              <For each={regionList()}>{(r) => <option value={r.id}>{tr(`${r.name}（各所对比）`, `${r.name} (stations side by side)`)}</option>}</For>
+              <Show when={s.stationId()}><option value="" selected={!scope()}>{tr("本所", "This station")}</option></Show>
+              <For each={regionList()}>{(r) => <option value={r.id} selected={r.id === scope()}>{tr(`${r.name}（各所对比）`, `${r.name} (stations side by side)`)}</option>}</For>
             </select>
           </label>
         </Show>

@@ -60,7 +60,7 @@ function EditSquad(props: { squad: Squad; onChange: () => void }) {
           <Field name="specialty" label={tr("专长", "Specialty")}>
             {(a) => (
               <select {...a} value={p().specialty} onChange={(e) => setP({ ...p(), specialty: e.currentTarget.value as Specialty })}>
-                <For each={values("Specialty")}>{(sp) => <option value={sp}>{label("Specialty", sp)}</option>}</For>
+                <For each={values("Specialty")}>{(sp) => <option value={sp} selected={sp === p().specialty}>{label("Specialty", sp)}</option>}</For>
               </select>
             )}
           </Field>
@@ -139,7 +139,7 @@ function TeamCard(props: { team: Team; onChange: () => void }) {
             <Field name="specialty" label={tr("专长", "Specialty")}>
               {(a) => (
                 <select {...a} value={specialty()} onChange={(e) => setSpecialty(e.currentTarget.value as Specialty)}>
-                  <For each={values("Specialty")}>{(sp) => <option value={sp}>{label("Specialty", sp)}</option>}</For>
+                  <For each={values("Specialty")}>{(sp) => <option value={sp} selected={sp === specialty()}>{label("Specialty", sp)}</option>}</For>
                 </select>
               )}
             </Field>
@@ -195,15 +195,15 @@ function RegisterVolunteer(props: { station: Station; onChange: () => void }) {
         <Field name="teamId" label={tr("队伍", "Team")}>
           {(a) => (
             <select {...a} value={teamId()} onChange={(e) => set({ teamId: e.currentTarget.value, squadId: "" })}>
-              <For each={props.station.teams.edges}>{(t) => <option value={t.node.id}>{t.node.name}</option>}</For>
+              <For each={props.station.teams.edges}>{(t) => <option value={t.node.id} selected={t.node.id === teamId()}>{t.node.name}</option>}</For>
             </select>
           )}
         </Field>
         <Field name="squadIds" label={tr("小队", "Squad")}>
           {(a) => (
             <select {...a} value={p().squadId} onChange={(e) => set({ squadId: e.currentTarget.value })}>
-              <option value="">—</option>
-              <For each={squadsOf(teamId())}>{(q) => <option value={q.id}>{q.name}</option>}</For>
+              <option value="" selected={!p().squadId}>—</option>
+              <For each={squadsOf(teamId())}>{(q) => <option value={q.id} selected={q.id === p().squadId}>{q.name}</option>}</For>
             </select>
           )}
         </Field>
@@ -213,8 +213,8 @@ function RegisterVolunteer(props: { station: Station; onChange: () => void }) {
         <Field name="specialties" label={tr("专长", "Specialty")}>
           {(a) => (
             <select {...a} value={p().specialty} onChange={(e) => set({ specialty: e.currentTarget.value as Specialty | "" })}>
-              <option value="">—</option>
-              <For each={values("Specialty")}>{(sp) => <option value={sp}>{label("Specialty", sp)}</option>}</For>
+              <option value="" selected={!p().specialty}>—</option>
+              <For each={values("Specialty")}>{(sp) => <option value={sp} selected={sp === p().specialty}>{label("Specialty", sp)}</option>}</For>
             </select>
           )}
         </Field>
