@@ -371,6 +371,20 @@ describe("points", () => {
     expect(await balance(v!)).toBe(0);
   });
 
+  it("the same adjustment sent 10 times in parallel with one requestId adds one entry and answers it each time", async () => {
+    const [v] = await members(1);
+    const input = { volunteerId: gid("Volunteer", v!.id), stationId: fushan(), amount: 12, note: "协助寻人", requestId: "form-0001-abcdef" };
+    const results = await Promise.all(Array.from({ length: 10 }, () => gql(app, ADJUST, { input }, officer)));
+    expect(results.map((r) => r.data!.adjustPoints.userErrors)).toEqual(Array.from({ length: 10 }, () => []));
+    expect(new Set(results.map((r) => r.data!.adjustPoints.entry.id)).size).toBe(1);
+    expect(await balance(v!)).toBe(12);
+    // The key reused for another amount is refused; a new key is a new adjustment.
+    expect((await gql(app, ADJUST, { input: { ...input, amount: 13 } }, officer)).data!.adjustPoints.userErrors).toEqual([{ code: "CONFLICT", field: ["input", "requestId"] }]);
+    expect((await gql(app, ADJUST, { input: { ...input, requestId: "form-0002-abcdef" } }, officer)).data!.adjustPoints.userErrors).toEqual([]);
+    expect(await balance(v!)).toBe(24);
+    expect((await gql(app, ADJUST, { input: { ...input, requestId: "不行" } }, officer)).data!.adjustPoints.userErrors).toEqual([{ code: "VALIDATION", field: ["input", "requestId"] }]);
+  });
+
   it("100 concurrent redemptions against a balance for 10: exactly 10 succeed; balance and stock stay consistent", async () => {
     const [v] = await members(1);
     await give(v!, 100);

@@ -93,3 +93,11 @@ export function createAction<D, V extends AnyVariables, P extends Payload>(doc: 
 
   return { run, pending };
 }
+
+/**
+ * A key for one intended change (the API answers a repeat with the first result): made when the form
+ * opens and again after success. getRandomValues works on plain http too, unlike randomUUID.
+ */
+export function newRequestId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}

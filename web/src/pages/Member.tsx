@@ -26,7 +26,7 @@ import {
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
-import { createAction } from "../lib/mutation";
+import { createAction, newRequestId } from "../lib/mutation";
 import { useSession } from "../lib/session";
 import { formatDateTime } from "../lib/time";
 
@@ -165,8 +165,10 @@ function Memberships(props: { v: Person; station: Station; onChange: () => void 
 function Points(props: { v: Person; stationId: string; onChange: () => void }) {
   const account = () => props.v.points;
   const [p, setP] = createSignal({ amount: "", note: "" });
+  // One key per intended adjustment: a second tap or a retry after a lost answer adds nothing.
+  const [requestId, setRequestId] = createSignal(newRequestId());
   const form = createFormState();
-  const adjust = createAction(AdjustPointsDocument, { pick: (d) => d.adjustPoints, form, success: tr("积分已调整", "Points adjusted"), onSuccess: () => (setP({ amount: "", note: "" }), props.onChange()) });
+  const adjust = createAction(AdjustPointsDocument, { pick: (d) => d.adjustPoints, form, success: tr("积分已调整", "Points adjusted"), onSuccess: () => (setP({ amount: "", note: "" }), setRequestId(newRequestId()), props.onChange()) });
   const reverse = createAction(ReversePointsEntryDocument, { pick: (d) => d.reversePointsEntry, success: tr("已冲正", "Reversed"), onSuccess: props.onChange });
   const undo = async (entryId: string) => {
     const note = await promptDialog({ title: tr("冲正这笔积分", "Reverse this entry"), label: tr("冲正原因", "Reason"), confirm: tr("冲正", "Reverse") });
@@ -179,7 +181,7 @@ function Points(props: { v: Person; stationId: string; onChange: () => void }) {
           <h2 id="points-h">{tr("积分", "Points")}</h2>
           <p>{tr("本所积分余额：", "Balance at this station: ")}<strong data-testid="balance">{a().balance}</strong></p>
           <Show when={a().viewerCanAdjust}>
-            <Form form={form} class="plain-form" label={tr("调整积分", "Adjust points")} onSubmit={() => adjust.run({ input: { volunteerId: props.v.id, stationId: props.stationId, amount: Math.trunc(Number(p().amount)), note: p().note.trim() } })}>
+            <Form form={form} class="plain-form" label={tr("调整积分", "Adjust points")} onSubmit={() => adjust.run({ input: { volunteerId: props.v.id, stationId: props.stationId, amount: Math.trunc(Number(p().amount)), note: p().note.trim(), requestId: requestId() } })}>
               <div class="grid2">
                 <Field name="amount" label={tr("积分（扣减填负数）", "Points (negative to deduct)")} required>
                   {(f) => <input {...f} type="number" step="1" inputmode="numeric" value={p().amount} onInput={(e) => setP({ ...p(), amount: e.currentTarget.value })} />}

@@ -18,12 +18,16 @@ defineMutation("adjustPoints", {
     stationId: t.id({ required: true }),
     amount: t.int({ required: true }),
     note: t.string({ required: true }),
+    requestId: t.string({
+      description: "A key the client makes once per intended adjustment (e.g. a UUID when the form opens): sending it again, even in parallel, answers the first entry instead of adding another",
+    }),
   }),
   schema: z.object({
     volunteerId: globalId("Volunteer"),
     stationId: globalId("Station"),
     amount: z.number().int().min(-10_000).max(10_000).refine((n) => n !== 0, msg("不能为0", "Not zero")),
     note: nonEmpty(200),
+    requestId: z.string().trim().regex(/^[A-Za-z0-9_-]{8,64}$/, msg("请求编号应为8至64位字母、数字、-或_", "The request ID is 8–64 letters, digits, - or _")).nullish(),
   }),
   resolve: async (input, ctx) => ({ entry: await points.adjustPoints(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: entryPayload,

@@ -47,7 +47,11 @@ export async function balanceOf(db: Tx | typeof prisma, volunteerId: string, sta
   return _sum.amount ?? 0;
 }
 
-export async function adjustPoints(viewer: Viewer, input: { volunteerId: string; stationId: string; amount: number; note: string }, clientAddress: string | null = null) {
+/**
+ * 积分调整. A repeated `requestId` (a double tap, a retry after a lost answer, two tabs) answers the
+ * entry it made the first time: the key is the entry's unique `source`, checked under the person's lock.
+ */
+export async function adjustPoints(viewer: Viewer, input: { volunteerId: string; stationId: string; amount: number; note: string; requestId?: string | null }, clientAddress: string | null = null) {
   const person = await personFacts(prisma, input.volunteerId);
   if (!person || !seesStation(viewer, input.stationId) || !can(viewer, "volunteer.read", person)) {
     throw notFound(msg("义警", "Volunteer"), ["input", "volunteerId"]);
@@ -58,6 +62,16 @@ export async function adjustPoints(viewer: Viewer, input: { volunteerId: string;
   return prisma.$transaction(async (tx) => {
     // Serialize with redemptions of the same person so a deduction cannot overdraw.
     await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${input.volunteerId}::uuid FOR UPDATE`;
+    const source = `adjust:${input.requestId ? `${viewer.accountId}:${input.requestId}` : randomUUID()}`;
+    if (input.requestId) {
+      const earlier = await tx.pointsEntry.findUnique({ where: { source } });
+      if (earlier) {
+        if (earlier.volunteerId !== input.volunteerId || earlier.stationId !== input.stationId || earlier.amount !== input.amount) {
+          throw conflict(msg("该请求编号已用于另一笔调整", "This request ID was used for another adjustment"), ["input", "requestId"]);
+        }
+        return earlier;
+      }
+    }
     if (input.amount < 0 && (await balanceOf(tx, input.volunteerId, input.stationId)) + input.amount < 0) {
       throw conflict(msg("积分不能为负", "The balance cannot go below zero"), ["input", "amount"]);
     }
@@ -68,7 +82,7 @@ export async function adjustPoints(viewer: Viewer, input: { volunteerId: string;
         amount: input.amount,
         reason: "ADJUSTMENT",
         note: input.note,
-        source: `adjust:${randomUUID()}`,
+        source,
         createdById: viewer.accountId,
       },
     });
