@@ -120,6 +120,14 @@ describe("a finding, from the street to its outcome", () => {
     await officer.getByTestId("toast-success").filter({ hasText: "已办结" }).waitFor();
     // The default filter shows open findings only: it leaves the queue.
     await expect.poll(() => officer.getByTestId("report").filter({ hasText: description }).count()).toBe(0);
+    // The team leader's notification links to this finding: the page shows it first, filters or not.
+    const leaderNote = await prisma.notification.findFirstOrThrow({ where: { kind: "PATROL_REPORT_ASSIGNED" }, orderBy: { createdAt: "desc" } });
+    expect(leaderNote.link).toMatch(/^\/cases\/findings\?report=/);
+    await officer.goto(leaderNote.link!);
+    await officer.getByRole("heading", { name: "通知中的隐患" }).waitFor();
+    const linked = officer.locator("section.focused").getByTestId("report");
+    expect(await linked.innerText()).toContain(description);
+    expect(await linked.getAttribute("data-status")).toBe("RESOLVED");
     await octx.close();
 
     // The volunteer sees the outcome (闭环) and was told at each step.

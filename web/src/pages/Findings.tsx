@@ -1,5 +1,6 @@
 // 隐患处置 (officers; leaders and partners for what is assigned to them): the findings queue with
 // filters, live updates, the numbers, assignment with a due date, referral, rejection and resolution.
+import { useSearchParams } from "@solidjs/router";
 import { createQuery, createSubscription } from "@urql/solid";
 import { createEffect, createSignal, For, Show } from "solid-js";
 import { Checkbox } from "../components/Checkbox";
@@ -10,6 +11,7 @@ import { QueryView } from "../components/QueryView";
 import { ReportCard } from "../components/ReportCard";
 import {
   AssignPatrolReportDocument,
+  FindingByIdDocument,
   FindingsDocument,
   FindingsSetupDocument,
   PatrolReportUpdatedDocument,
@@ -195,6 +197,12 @@ function Stats(props: { setup: Setup }) {
   );
 }
 
+/** `?report=` holds a global ID; links written before carried the database ID. */
+function reportGlobalId(param: string | undefined): string | null {
+  if (!param) return null;
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(param) ? btoa(`PatrolReport:${param}`) : param;
+}
+
 export default function Findings() {
   const s = useSession();
   const [status, setStatus] = createSignal<"OPEN" | "ALL" | PatrolReportStatus>("OPEN");
@@ -213,8 +221,14 @@ export default function Findings() {
   const again = () => {
     refetchList({ requestPolicy: "network-only" });
     refetchSetup({ requestPolicy: "network-only" });
+    if (linkedId()) refetchLinked({ requestPolicy: "network-only" });
   };
   const setupData = () => (setup.data?.node?.__typename === "Station" ? setup.data.node : null);
+  // A notification links here with ?report=: that finding comes first, whatever the filters show.
+  const [params] = useSearchParams<{ report?: string }>();
+  const linkedId = () => reportGlobalId(params.report);
+  const [linked, refetchLinked] = createQuery({ query: FindingByIdDocument, variables: () => ({ id: linkedId()! }), pause: () => !linkedId(), requestPolicy: "cache-and-network" });
+  const linkedReport = () => (linked.data?.node?.__typename === "PatrolReport" ? linked.data.node : null);
   // The live command view: officers follow every new finding and triage step.
   const [live] = createSubscription({ query: PatrolReportUpdatedDocument, variables: () => ({ stationId: s.stationId()! }), pause: () => !setupData()?.viewerCanTriageReports });
   createEffect(() => {
@@ -223,6 +237,19 @@ export default function Findings() {
 
   return (
     <CasePage title={tr("隐患处置", "Findings")}>
+      <Show when={linkedReport()}>
+        {(r) => (
+          <section aria-labelledby="linked-h" class="focused" ref={(el) => queueMicrotask(() => el.scrollIntoView({ block: "start" }))}>
+            <h2 id="linked-h">{tr("通知中的隐患", "The finding from your notification")}</h2>
+            <ReportCard report={r()} showReporter>
+              <Actions report={r()} setup={setupData()} done={again} />
+            </ReportCard>
+          </section>
+        )}
+      </Show>
+      <Show when={linkedId() && linked.data && !linkedReport()}>
+        <p class="notice" role="status">{tr("通知中的隐患已不存在或你无权查看。", "The finding from your notification no longer exists or is not yours to see.")}</p>
+      </Show>
       <Show when={setupData()}>{(st) => <Stats setup={st()} />}</Show>
       <details class="filters card" open>
         <summary>{tr("筛选", "Filters")}</summary>
@@ -260,7 +287,7 @@ export default function Findings() {
         empty={<p class="muted">{tr("没有符合条件的隐患", "No findings match")}</p>}
       >
         {(edges) => (
-          <For each={edges()}>
+          <For each={edges().filter((e) => e.node.id !== linkedReport()?.id)}>
             {(e) => (
               <ReportCard report={e.node} showReporter>
                 <Actions report={e.node} setup={setupData()} done={again} />

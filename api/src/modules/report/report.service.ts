@@ -2,6 +2,7 @@
 // officer, a team or a partner with a due date, refer it to another department, or reject it); the
 // assignee or an officer resolves it. Every step is a PatrolReportEvent (the history and the live
 // command view's stored stream), a notification to the reporter, and for triage an audit entry.
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Viewer } from "../../auth/viewer.js";
 import { assert } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
@@ -219,7 +220,7 @@ export async function assignPatrolReport(viewer: Viewer, input: AssignPatrolRepo
           kind: "PATROL_REPORT_ASSIGNED" as const,
           title: joinMsg(msg("新的隐患待处理：", "A finding to handle: "), CATEGORY_LABEL[r.category]),
           body: `${r.place || r.description.slice(0, 40)}${due}`,
-          link: `/cases/findings?report=${r.id}`,
+          link: `/cases/findings?report=${encodeURIComponent(encodeGlobalID("PatrolReport", r.id))}`,
         })),
     ]);
     await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.assign", targetType: "PatrolReport", targetId: r.id, summary: `分派给${input.officerId ? "民警" : input.teamId ? "队伍" : "共建单位"}${due}`, clientAddress });
