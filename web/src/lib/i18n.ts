@@ -16,3 +16,6 @@ export function setLang(l: Lang) {
 }
 
 export const tr = (zh: string, en: string) => (lang() === "zh" ? zh : en);
+
+/** Parts of a line joined by " · ", leaving out the empty ones (no "· ·" when a shift has no place). */
+export const dotted = (...parts: (string | null | undefined | false)[]) => parts.filter((p): p is string => !!p && !!p.trim()).join(" · ");

@@ -17,3 +17,11 @@ describe("one time format, Asia/Shanghai", () => {
     expect(fromLocalInput("2026-11-27T13:00").toISOString()).toBe("2026-11-27T05:00:00.000Z");
   });
 });
+
+describe("a line of parts", () => {
+  it("leaves out empty parts instead of showing '· ·'", async () => {
+    const { dotted } = await import("./i18n");
+    expect(dotted("2026年11月27日 19:00–21:00", "", null, "好邻舍义警")).toBe("2026年11月27日 19:00–21:00 · 好邻舍义警");
+    expect(dotted("a", "  ", undefined, false, "b")).toBe("a · b");
+  });
+});

@@ -10,7 +10,7 @@ import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
 import { CheckInDocument, CheckOutDocument, MyShiftHistoryDocument, NotificationReceivedDocument, MyShiftsDocument, type MyShiftsQuery } from "../gql/graphql";
 import { geolocate as geolocateWith } from "../lib/geo";
-import { tr } from "../lib/i18n";
+import { dotted, tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { parsePostQr } from "../lib/postQr";
@@ -62,7 +62,7 @@ function ClaimCard(props: { claim: Claim; refetch: () => void; onDone: (s: Summa
         <strong>{c().shift.title}</strong>
         <Badge enum="ClaimStatus" value={c().status} />
       </div>
-      <div>{formatSpan(c().shift.startsAt, c().shift.endsAt)} · {c().shift.grid?.name ?? c().shift.place} · {c().shift.team.name}</div>
+      <div>{dotted(formatSpan(c().shift.startsAt, c().shift.endsAt), c().shift.grid?.name || c().shift.place, c().shift.team.name)}</div>
       <Show when={c().shift.postCode}>
         <div data-testid="my-post-code">{tr("岗点码", "Post code")}: <strong class="post-code">{c().shift.postCode}</strong></div>
       </Show>
@@ -178,7 +178,7 @@ function History() {
                   <strong>{e.node.shift.title}</strong>
                   <Badge enum="ClaimStatus" value={e.node.status} />
                 </div>
-                <div>{formatSpan(e.node.shift.startsAt, e.node.shift.endsAt)} · {e.node.shift.grid?.name ?? e.node.shift.place}</div>
+                <div>{dotted(formatSpan(e.node.shift.startsAt, e.node.shift.endsAt), e.node.shift.grid?.name || e.node.shift.place)}</div>
                 <Show when={e.node.minutesServed}>
                   <div class="muted">
                     {tr("服务", "Served")} {hours(e.node.minutesServed)} {tr("小时", "h")} · {label("ShiftKind", e.node.shift.kind)}

@@ -6,7 +6,7 @@ import { Badge } from "../components/Badge";
 import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
 import { CancelShiftClaimDocument, ClaimShiftDocument, ShiftBoardDocument, ShiftUpdatedDocument, StationTeamsDocument, type ShiftCardFragment, type ShiftKind } from "../gql/graphql";
-import { tr } from "../lib/i18n";
+import { dotted, tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { useSession } from "../lib/session";
@@ -52,7 +52,7 @@ export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () =
           <Show when={s().isJointPatrol}> · {tr("警民共巡", "Joint patrol")}</Show>
         </span>
       </div>
-      <div>{formatSpan(s().startsAt, s().endsAt)} · {s().grid?.name ?? s().place}</div>
+      <div>{dotted(formatSpan(s().startsAt, s().endsAt), s().grid?.name || s().place)}</div>
       <div class="muted">
         {s().team.name}
         <Show when={s().squad}> · {s().squad!.name}</Show>
