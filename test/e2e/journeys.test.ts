@@ -3,6 +3,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
+import { gql, signIn } from "../support/client.js";
 import { DEMO_PHONES, gid } from "../support/fixtures.js";
 import { context, NARROW, PHONE, SCREEN, seriousViolations, setLanguage, shoot, sidewaysOverflow, signInAs, demoBrowserApp, settle } from "./browser.js";
 
@@ -187,6 +188,23 @@ describe("every page", () => {
     }
     expect(wide).toEqual([]);
   }, 120_000);
+
+  it("the leader desk follows its team live: a squad an officer adds appears in the new-shift form without reloading", async () => {
+    const ctx = await context(env.browser, env.app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, DEMO_PHONES.haolinsheLeader);
+    await page.goto("/lead");
+    await settle(page);
+    const form = page.getByRole("form", { name: "发布班次" });
+    const squad = form.getByLabel("小队");
+    await squad.waitFor();
+    expect(await squad.locator("option", { hasText: "夜跑护卫" }).count()).toBe(0);
+    const officer = await signIn(env.app, DEMO_PHONES.fushanOfficer);
+    const made = await gql(env.app, `mutation ($i: CreateSquadInput!) { createSquad(input: $i) { userErrors { code } } }`, { i: { teamId: gid("Team", env.demo.haolinshe.id), name: "夜跑护卫", specialty: "NIGHT_PATROL" } }, officer);
+    expect(made.data?.createSquad.userErrors).toEqual([]);
+    await expect.poll(() => squad.locator("option", { hasText: "夜跑护卫" }).count(), { timeout: 15_000 }).toBe(1);
+    await ctx.close();
+  });
 
   it("shows times in Asia/Shanghai as 2026年11月27日 13:00, and leaderboard ranks once", async () => {
     const ctx = await context(env.browser, env.app.url, PHONE);

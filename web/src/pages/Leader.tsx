@@ -1,6 +1,6 @@
 // 队长工作台: publish shifts, submit good deeds, compose and withdraw board editions.
-import { useClient, createQuery } from "@urql/solid";
-import { createMemo, createSignal, For, Show } from "solid-js";
+import { useClient, createQuery, createSubscription } from "@urql/solid";
+import { createEffect, createMemo, createSignal, For, on, Show } from "solid-js";
 import { Checkbox } from "../components/Checkbox";
 import { DateTimeInput } from "../components/DateTimeInput";
 import { confirmDialog } from "../components/Dialog";
@@ -13,6 +13,7 @@ import {
   StationTeamsDocument,
   SubmitGoodDeedDocument,
   TeamCommendationsDocument,
+  TeamUpdatedDocument,
   WithdrawCommendationBoardDocument,
   type GoodDeedCategory,
   type ShiftKind,
@@ -268,6 +269,13 @@ function ComposeBoard(props: { teamId: string }) {
   );
 }
 
+/** Refetches the desk when the team, its squads or its members change (an officer at another desk). */
+function FollowTeam(props: { teamId: string; onChange: () => void }) {
+  const [live] = createSubscription({ query: TeamUpdatedDocument, variables: () => ({ teamId: props.teamId }) });
+  createEffect(on(() => live.data, (d) => d && props.onChange(), { defer: true }));
+  return null;
+}
+
 export default function Leader() {
   const s = useSession();
   const [q, refetch] = createQuery({ query: StationTeamsDocument, variables: () => ({ stationId: s.stationId()! }), pause: () => !s.stationId() });
@@ -292,6 +300,7 @@ export default function Leader() {
               <Show when={team()!.id} keyed>
                 {(id) => (
                   <>
+                    <FollowTeam teamId={id} onChange={() => refetch({ requestPolicy: "network-only" })} />
                     <PublishShift teamId={id} squads={team()!.squads.edges.map((e) => e.node)} grids={station().grids.edges.map((e) => e.node)} />
                     <SubmitDeed teamId={id} squads={team()!.squads.edges.map((e) => e.node)} />
                     <ComposeBoard teamId={id} />
