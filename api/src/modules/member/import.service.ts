@@ -4,7 +4,6 @@
 // activation code, exactly as registerVolunteer makes one, handed to the officer once as a sheet.
 // The report says only what the station may know: "already in this team / this station", never
 // whether a phone is known to another station or to Linshe at all.
-import { randomBytes } from "node:crypto";
 import { assert } from "../../auth/policy.js";
 import { newOneTimeCode } from "../../auth/sessions.js";
 import { codeHash } from "../../auth/tokens.js";
@@ -15,20 +14,11 @@ import { invalid, notFound } from "../../graphql/errors.js";
 import { msg } from "../../i18n.js";
 import { readSheet, SheetError, writeXlsx, type SheetRow } from "../../lib/sheet.js";
 import { CONTROL, INVISIBLE } from "../../lib/text.js";
+import { uuid7 } from "../../lib/uuid7.js";
 import { config } from "../../config.js";
 import { recordAudit } from "../audit/audit.service.js";
 import type { Actor } from "../station/station.service.js";
 import { ENROLLMENT_DAYS } from "../volunteer/volunteer.service.js";
-
-/** A time-ordered UUID (version 7), as Prisma's uuid(7) default makes them. */
-function uuid7(): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(Date.now(), 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 /** Most data rows one sheet may have. */
 export const IMPORT_MAX_ROWS = 20_000;

@@ -15,6 +15,7 @@ import { assert, can } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import { defineStoredStream } from "../../events/stored-stream.js";
+import { uuid7 } from "../../lib/uuid7.js";
 import type { Mobilization, MobilizationOutcome, Specialty } from "../../generated/prisma/client.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
 import { log, safeError } from "../../log.js";
@@ -101,7 +102,12 @@ async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START"
     const people = await candidates(tx, m, wave, now);
     await tx.mobilizationWave.create({ data: { mobilizationId: m.id, number: wave, radiusMeters: wave === 1 ? m.radiusMeters : wave === 2 ? m.radiusMeters * 3 : null, calledCount: people.length, calledAt: now, trigger } });
     if (people.length) {
-      await tx.mobilizationResponder.createMany({ data: people.map((p) => ({ mobilizationId: m.id, volunteerId: p.volunteerId, wave, distanceMeters: p.distance, notifiedAt: now })), skipDuplicates: true });
+      // One statement for thousands of people (Prisma's createMany took seconds at 15,000).
+      await tx.$executeRaw`
+        INSERT INTO "MobilizationResponder" (id, "mobilizationId", "volunteerId", wave, "distanceMeters", "notifiedAt")
+        SELECT id, ${m.id}::uuid, v, ${wave}, d, ${now}::timestamptz
+        FROM unnest(${people.map(() => uuid7())}::uuid[], ${people.map((p) => p.volunteerId)}::uuid[], ${people.map((p) => p.distance)}::int[]) AS r(id, v, d)
+        ON CONFLICT ("mobilizationId", "volunteerId") DO NOTHING`;
       const link = `/callups/${encodeGlobalID("Mobilization", m.id)}`;
       await notify(
         tx,
