@@ -12,7 +12,7 @@ import { prisma } from "../api/src/db.js";
 import { localize } from "../api/src/i18n.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { exifOf, jpegWithGps, noisyPhoto, pngPhoto, upload, webpPhoto } from "./support/casework.js";
-import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { createAccount, createStation, createTeam, createVolunteer, DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 import { CHECK_IN, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
 
 let app: App;
@@ -327,6 +327,68 @@ describe("patrol findings: triage and the closed loop", () => {
   });
 });
 
+describe("patrol findings: to an officer, by grid and period", () => {
+  it("an officer assigns a finding to another officer of the station, who is told; a past due date, a foreign officer and a foreign grid are refused", async () => {
+    const { report } = await submit(tok(VOLUNTEER));
+    // An officer account without a display name is listed (and named) as 社区民警.
+    const colleague = await createAccount({ role: "OFFICER", stationId: demo.fushan.id });
+    await prisma.account.update({ where: { id: colleague.accountId }, data: { displayName: "" } });
+    const list = await gql(app, `query ($s: ID!) { node(id: $s) { ... on Station { assignableOfficers { id displayName } } } }`, { s: station() }, officer);
+    const listed = list.data!.node.assignableOfficers.find((o: { id: string }) => o.id === gid("Officer", colleague.accountId));
+    expect(listed).toEqual({ id: gid("Officer", colleague.accountId), displayName: "社区民警" });
+
+    const changqingOfficer = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.changqingOfficer } });
+    const foreign = await gql(app, ASSIGN, { input: { reportId: report!.id, officerId: gid("Officer", changqingOfficer.id) } }, officer);
+    expect(foreign.data!.assignPatrolReport.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.stringContaining("本所民警"), field: ["input", "officerId"] }]);
+    const past = await gql(app, ASSIGN, { input: { reportId: report!.id, officerId: listed.id, dueAt: inMinutes(-60) } }, officer);
+    expect(past.data!.assignPatrolReport.userErrors).toEqual([{ code: "VALIDATION", message: "处理期限须晚于现在", field: ["input", "dueAt"] }]);
+    expect((await prisma.patrolReport.findUniqueOrThrow({ where: { id: raw(report!.id) } })).status).toBe("NEW");
+
+    const assigned = await gql(app, ASSIGN, { input: { reportId: report!.id, officerId: listed.id } }, officer);
+    expect(assigned.data!.assignPatrolReport.userErrors).toEqual([]);
+    expect(assigned.data!.assignPatrolReport.report).toMatchObject({ status: "ASSIGNED", assigneeKind: "OFFICER" });
+    expect(assigned.data!.assignPatrolReport.report.history.at(-1)).toMatchObject({ kind: "ASSIGNED", note: "分派给民警 社区民警" });
+    const told = await prisma.notification.findMany({ where: { accountId: colleague.accountId, kind: "PATROL_REPORT_ASSIGNED" } });
+    expect(told).toHaveLength(1);
+    const audit = await prisma.auditEntry.findFirstOrThrow({ where: { action: "patrolReport.assign", targetId: raw(report!.id) } });
+    expect(audit.summary).toBe("分派给民警");
+    // The assigned officer resolves it.
+    const done = await gql(app, RESOLVE, { input: { reportId: report!.id, note: "已现场处置" } }, colleague.token);
+    expect(done.data!.resolvePatrolReport.report.status).toBe("RESOLVED");
+
+    // A grid named by the reporter must be the station's.
+    const fushanGrid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const changqingGrid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.changqing.id } });
+    expect((await submit(tok(VOLUNTEER), [], { gridId: gid("Grid", changqingGrid.id) })).userErrors).toEqual([
+      { code: "NOT_FOUND", message: expect.stringContaining("本所网格"), field: ["input", "gridId"] },
+    ]);
+    const placed = await submit(tok(VOLUNTEER), [], { gridId: gid("Grid", fushanGrid.id), latitude: null, longitude: null });
+    expect(placed.report!.grid.name).toBe(fushanGrid.name);
+  });
+
+  it("the queue filters by grid; the numbers cover the period asked for and name grids by ID", async () => {
+    const { station: s, officer: o } = await createStation();
+    const community = await prisma.community.create({ data: { stationId: s.id, name: "期间社区" } });
+    const g = await prisma.grid.create({ data: { stationId: s.id, communityId: community.id, name: "期间网格" } });
+    const at = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000);
+    const make = (gridId: string | null, daysAgo: number) => prisma.patrolReport.create({ data: { stationId: s.id, gridId, category: "OTHER", description: "x", reporterAccountId: o.accountId, createdAt: at(daysAgo) } });
+    const inGrid = await make(g.id, 2);
+    await make(null, 2);
+    const older = await make(g.id, 400);
+    const sg = gid("Station", s.id);
+    const queue = await gql(app, `query ($s: ID!, $g: ID) { node(id: $s) { ... on Station { patrolReports(first: 10, gridId: $g) { edges { node { id } } } } } }`, { s: sg, g: gid("Grid", g.id) }, o.token);
+    expect(queue.data!.node.patrolReports.edges.map((e: { node: { id: string } }) => raw(e.node.id))).toEqual([inGrid.id, older.id]);
+    const STATS = `query ($s: ID!, $from: DateTime, $to: DateTime) { node(id: $s) { ... on Station { patrolReportStats(from: $from, to: $to) { total byGrid { gridId gridName count } } } } }`;
+    // By default the last 365 days: the old one is left out.
+    const year = (await gql(app, STATS, { s: sg }, o.token)).data!.node.patrolReportStats;
+    expect(year).toEqual({ total: 2, byGrid: [{ gridId: gid("Grid", g.id), gridName: "期间网格", count: 1 }, { gridId: null, gridName: null, count: 1 }] });
+    const all = (await gql(app, STATS, { s: sg, from: at(500).toISOString(), to: at(1).toISOString() }, o.token)).data!.node.patrolReportStats;
+    expect(all.total).toBe(3);
+    const old = (await gql(app, STATS, { s: sg, from: at(500).toISOString(), to: at(300).toISOString() }, o.token)).data!.node.patrolReportStats;
+    expect(old).toEqual({ total: 1, byGrid: [{ gridId: gid("Grid", g.id), gridName: "期间网格", count: 1 }] });
+  });
+});
+
 describe("mediation: 警民联调", () => {
   const CREATE_MEDIATOR = `mutation ($input: CreateMediatorInput!) { createMediator(input: $input) { mediator { id displayName years fields isVolunteer successRate } userErrors { code message field } } }`;
   const OPEN = `mutation ($input: OpenMediationCaseInput!) { openMediationCase(input: $input) { case { id status parties { name phone role } mediators { displayName } } userErrors { code message field } } }`;
@@ -405,6 +467,44 @@ describe("mediation: 警民联调", () => {
     const audit = await prisma.auditEntry.findMany({ where: { targetId: raw(c.id) } });
     expect(audit.map((a) => a.action).sort()).toEqual(["mediation.close", "mediation.open"]);
     expect(audit.some((a) => /张建国|13711112222/.test(a.summary))).toBe(false);
+  });
+
+  it("refuses a mediator without a public name or from another station, a session in the future or before the case, a referral without its department; edits keep what they leave out", async () => {
+    const nameless = await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), years: 3 } }, officer);
+    expect(nameless.data!.createMediator.userErrors).toEqual([{ code: "VALIDATION", message: "请填写调解员的公开称呼", field: ["input", "displayName"] }]);
+    const elsewhere = await demo.volunteer(CHANGQING_VOLUNTEER);
+    const foreign = await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), volunteerId: gid("Volunteer", elsewhere.id) } }, officer);
+    expect(foreign.data!.createMediator.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.stringContaining("本所义警"), field: ["input", "volunteerId"] }]);
+
+    const created = await gql(app, CREATE_MEDIATOR, { input: { stationId: station(), displayName: "钱律师", title: "律师", years: 6, fields: ["LABOUR"] } }, officer);
+    const mediatorId = created.data!.createMediator.mediator.id;
+    const UPDATE = `mutation ($input: UpdateMediatorInput!) { updateMediator(input: $input) { mediator { displayName years fields } userErrors { code } } }`;
+    // Changing only the biography leaves the name, years and fields as they were.
+    const bio = await gql(app, UPDATE, { input: { mediatorId, bio: "擅长劳动争议" } }, officer);
+    expect(bio.data!.updateMediator).toEqual({ mediator: { displayName: "钱律师", years: 6, fields: ["LABOUR"] }, userErrors: [] });
+    expect(await prisma.mediator.findUniqueOrThrow({ where: { id: raw(mediatorId) } })).toMatchObject({ title: "律师", bio: "擅长劳动争议", active: true });
+
+    const opened = await gql(app, OPEN, { input: { stationId: station(), category: "LABOUR", summary: "欠薪纠纷", source: "RESIDENT", parties: [{ name: "孙七", role: "APPLICANT" }], mediatorIds: [mediatorId] } }, officer);
+    const caseId = opened.data!.openMediationCase.case.id;
+    const future = await gql(app, SESSION, { input: { caseId, heldAt: inMinutes(60), notes: "x" } }, officer);
+    expect(future.data!.recordMediationSession.userErrors).toEqual([{ code: "VALIDATION", message: "调解时间不能晚于现在", field: ["input", "heldAt"] }]);
+    const before = await gql(app, SESSION, { input: { caseId, heldAt: inMinutes(-3 * 24 * 60), notes: "x" } }, officer);
+    expect(before.data!.recordMediationSession.userErrors).toEqual([{ code: "VALIDATION", message: "调解时间不能早于受理日期", field: ["input", "heldAt"] }]);
+    // Written down the morning after a session held the evening before the case was opened: fine.
+    expect((await gql(app, SESSION, { input: { caseId, heldAt: inMinutes(-12 * 60), notes: "电话沟通" } }, officer)).data!.recordMediationSession.userErrors).toEqual([]);
+    const unknown = gid("MediationCase", "00000000-0000-4000-8000-000000000000");
+    expect((await gql(app, SESSION, { input: { caseId: unknown, heldAt: inMinutes(-5), notes: "x" } }, officer)).data!.recordMediationSession.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "caseId"] });
+
+    const noDepartment = await gql(app, CLOSE, { input: { caseId, outcome: "REFERRED" } }, officer);
+    expect(noDepartment.data!.closeMediationCase.userErrors).toEqual([{ code: "VALIDATION", message: "请填写移交的部门", field: ["input", "referredTo"] }]);
+    const referred = await gql(app, CLOSE, { input: { caseId, outcome: "REFERRED", referredTo: "区劳动监察大队", agreementText: "不应保存" } }, officer);
+    expect(referred.data!.closeMediationCase.case).toMatchObject({ status: "CLOSED", outcome: "REFERRED", succeeded: false, agreementText: null });
+    expect(await prisma.mediationCase.findUniqueOrThrow({ where: { id: raw(caseId) } })).toMatchObject({ referredTo: "区劳动监察大队", agreementText: null });
+
+    // Withdrawn: the rest of the profile stays.
+    await gql(app, UPDATE, { input: { mediatorId, active: false } }, officer);
+    expect(await prisma.mediator.findUniqueOrThrow({ where: { id: raw(mediatorId) } })).toMatchObject({ displayName: "钱律师", bio: "擅长劳动争议", active: false });
+    expect((await prisma.auditEntry.findMany({ where: { targetId: raw(mediatorId), action: "mediator.update" }, orderBy: { id: "asc" } })).map((a) => a.summary)).toEqual(["更新资料", "停用"]);
   });
 
   it("counts open cases by age", async () => {
@@ -568,6 +668,92 @@ describe("holiday home-watch: 长假照看", () => {
     resetHomeWatchLimits();
   });
 
+  it("refuses a return date already past, a request more than half a year ahead and an absence longer than 62 days", async () => {
+    const { resetHomeWatchLimits } = await import("../api/src/modules/homewatch/homewatch.service.js");
+    resetHomeWatchLimits();
+    const before = await prisma.homeWatchRequest.count();
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ awayFrom: days(-5).toISOString(), awayTo: days(-1).toISOString() }, "返回日期已过", "awayTo"],
+      [{ awayFrom: days(200).toISOString(), awayTo: days(210).toISOString() }, "只能申请半年内的照看", "awayFrom"],
+      [{ awayFrom: days(1).toISOString(), awayTo: days(64).toISOString() }, "照看最长62天", "awayTo"],
+    ];
+    for (const [dates, message, field] of cases) {
+      const res = await gql(app, REQUEST, { input: form({ phone: "13655550003", ...dates }) });
+      expect(res.data!.requestHomeWatch.userErrors, message).toEqual([{ code: "VALIDATION", message, field: ["input", field] }]);
+    }
+    // Exactly 62 days is accepted.
+    expect((await gql(app, REQUEST, { input: form({ phone: "13655550003", awayFrom: days(1).toISOString(), awayTo: days(63).toISOString() }) })).data!.requestHomeWatch.userErrors).toEqual([]);
+    expect(await prisma.homeWatchRequest.count()).toBe(before + 1);
+  });
+
+  describe("at a station with two teams", () => {
+    // ISO weekday (1 = Monday) of a moment in Asia/Shanghai.
+    const weekday = (d: Date) => new Date(d.getTime() + 8 * 3600_000).getUTCDay() || 7;
+    async function pendingRequest(phone: string) {
+      const { resetHomeWatchLimits } = await import("../api/src/modules/homewatch/homewatch.service.js");
+      resetHomeWatchLimits();
+      const own = await createStation();
+      const second = await createTeam(own.station.id);
+      const awayFrom = days(1);
+      const asked = await gql(app, REQUEST, { input: form({ stationId: gid("Station", own.station.id), phone, awayFrom: awayFrom.toISOString(), awayTo: days(3).toISOString() }) });
+      expect(asked.data!.requestHomeWatch.userErrors).toEqual([]);
+      const row = await prisma.homeWatchRequest.findFirstOrThrow({ where: { stationId: own.station.id } });
+      return { ...own, second, awayFrom, id: gid("HomeWatchRequest", row.id), row };
+    }
+
+    it("approval needs a team of the station when none can be suggested, a grid of the station, and a weekday inside the absence", async () => {
+      const r = await pendingRequest("13655550004");
+      const noTeam = await gql(app, APPROVE, { input: { requestId: r.id } }, r.officer.token);
+      expect(noTeam.data!.approveHomeWatchRequest.userErrors).toEqual([{ code: "VALIDATION", message: "请选择负责照看的队伍", field: ["input", "teamId"] }]);
+      const foreignTeam = await gql(app, APPROVE, { input: { requestId: r.id, teamId: teamGid(demo.committee.id) } }, r.officer.token);
+      expect(foreignTeam.data!.approveHomeWatchRequest.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "teamId"] });
+      const foreignGrid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.changqing.id } });
+      const gridRes = await gql(app, APPROVE, { input: { requestId: r.id, teamId: teamGid(r.team.id), gridId: gid("Grid", foreignGrid.id) } }, r.officer.token);
+      expect(gridRes.data!.approveHomeWatchRequest.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "gridId"] });
+      // The day before departure never falls inside a two-day absence.
+      const outside = weekday(new Date(r.awayFrom.getTime() - 86_400_000));
+      const none = await gql(app, APPROVE, { input: { requestId: r.id, teamId: teamGid(r.team.id), weekdays: [outside] } }, r.officer.token);
+      expect(none.data!.approveHomeWatchRequest.userErrors).toEqual([{ code: "VALIDATION", message: "所选日期内没有可安排的照看", field: ["input", "weekdays"] }]);
+      expect((await prisma.homeWatchRequest.findUniqueOrThrow({ where: { id: r.row.id } })).status).toBe("PENDING");
+
+      // On the second day's weekday only (named twice): one visit, on that weekday, by the chosen team.
+      const wd = weekday(days(2));
+      const ok = await gql(app, APPROVE, { input: { requestId: r.id, teamId: teamGid(r.second.id), weekdays: [wd, wd] } }, r.officer.token);
+      expect(ok.data!.approveHomeWatchRequest.userErrors).toEqual([]);
+      expect(ok.data!.approveHomeWatchRequest.shiftCount).toBe(1);
+      expect(ok.data!.approveHomeWatchRequest.request.team.name).toBe(r.second.name);
+      expect(weekday(new Date(ok.data!.approveHomeWatchRequest.request.shifts[0].startsAt))).toBe(wd);
+      expect((await prisma.homeWatchRequest.findUniqueOrThrow({ where: { id: r.row.id } })).weekdays).toEqual([wd]);
+    });
+
+    it("a visit cannot be logged in the future, long before its shift or on a cancelled shift; a problem reaches the station's officers when the approving one has left", async () => {
+      const r = await pendingRequest("13655550005");
+      const approved = await gql(app, APPROVE, { input: { requestId: r.id, teamId: teamGid(r.team.id) } }, r.officer.token);
+      const [first, second] = approved.data!.approveHomeWatchRequest.request.shifts as { id: string; startsAt: string }[];
+      const v = await createVolunteer({ teamId: r.team.id });
+      for (const s of [first!, second!]) expect((await gql(app, CLAIM, { input: { shiftId: s.id } }, v.token)).data!.claimShift.userErrors).toEqual([]);
+      const start = new Date(first!.startsAt).getTime();
+      clock.advance(start - Date.now() + 60_000);
+
+      const future = await gql(app, LOG, { input: { shiftId: first!.id, result: "ALL_FINE", visitedAt: new Date(start + 3600_000).toISOString() } }, v.token);
+      expect(future.data!.logHomeWatchVisit.userErrors).toEqual([{ code: "VALIDATION", message: "照看时间不能晚于现在", field: ["input", "visitedAt"] }]);
+      const early = await gql(app, LOG, { input: { shiftId: first!.id, result: "ALL_FINE", visitedAt: new Date(start - 13 * 3600_000).toISOString() } }, v.token);
+      expect(early.data!.logHomeWatchVisit.userErrors).toEqual([{ code: "VALIDATION", message: "照看时间早于本班次", field: ["input", "visitedAt"] }]);
+      await prisma.shift.update({ where: { id: raw(second!.id) }, data: { status: "CANCELLED" } });
+      const cancelled = await gql(app, LOG, { input: { shiftId: second!.id, result: "ALL_FINE" } }, v.token);
+      expect(cancelled.data!.logHomeWatchVisit.userErrors).toEqual([{ code: "CONFLICT", message: "班次已取消", field: ["input", "shiftId"] }]);
+      expect(await prisma.homeWatchVisit.count({ where: { requestId: r.row.id } })).toBe(0);
+
+      // The approving officer left the station; a colleague hears of the problem instead.
+      const colleague = await createAccount({ role: "OFFICER", stationId: r.station.id });
+      await prisma.accountRole.deleteMany({ where: { accountId: r.officer.accountId, stationId: r.station.id } });
+      const problem = await gql(app, LOG, { input: { shiftId: first!.id, result: "PROBLEM", note: "窗户未关" } }, v.token);
+      expect(problem.data!.logHomeWatchVisit.userErrors).toEqual([]);
+      expect(await prisma.notification.count({ where: { accountId: colleague.accountId, kind: "HOME_WATCH_PROBLEM" } })).toBe(1);
+      expect(await prisma.notification.count({ where: { accountId: r.officer.accountId, kind: "HOME_WATCH_PROBLEM" } })).toBe(0);
+    });
+  });
+
   it("erases name, phone, address and visit photos 30 days after the return, once, from any process", async () => {
     const { eraseExpiredHomeWatch } = await import("../api/src/modules/homewatch/homewatch.service.js");
     const asked = await gql(app, REQUEST, { input: form({ phone: "13655550002" }) });
@@ -583,8 +769,10 @@ describe("holiday home-watch: 长假照看", () => {
     const file = path.join(config.uploadDir, photo.key);
     await readFile(file);
 
-    // 29 days after the return nothing happens; at 31 days, two sweepers at once erase it exactly once.
-    expect(await eraseExpiredHomeWatch(new Date(row.awayTo.getTime() + 29 * 86_400_000))).toBe(0);
+    // 29 days after the return it is kept (other tests' requests that ended earlier may go); at 31
+    // days, two sweepers at once erase it exactly once.
+    await eraseExpiredHomeWatch(new Date(row.awayTo.getTime() + 29 * 86_400_000));
+    expect(await prisma.homeWatchRequest.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ erasedAt: null, phone: "13655550002" });
     const later = new Date(row.awayTo.getTime() + 31 * 86_400_000);
     const [a, b] = await Promise.all([eraseExpiredHomeWatch(later), eraseExpiredHomeWatch(later)]);
     expect(a + b).toBeGreaterThanOrEqual(1);

@@ -259,3 +259,34 @@ describe("the CLI", () => {
     expect(await prisma.account.count({ where: { phone: "13700009002" } })).toBe(0);
   }, 240_000); // each run of the CLI starts tsx: slow on a loaded machine
 });
+
+describe("grid outlines", () => {
+  it("refuses whatever is not a closed GeoJSON Polygon of at most 2000 positions, and changes nothing", async () => {
+    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { name: "asc" } });
+    const square = [[120.5, 30], [120.6, 30], [120.6, 30.1], [120.5, 30]];
+    const many = Array.from({ length: 2001 }, (_, i) => [120 + i / 10_000, 30]);
+    many[2000] = many[0]!;
+    const bad: [string, string][] = [
+      ["not JSON", "{Polygon"],
+      ["a point", JSON.stringify({ type: "Point", coordinates: [120.5, 30] })],
+      ["no rings", JSON.stringify({ type: "Polygon", coordinates: [] })],
+      ["a ring of three", JSON.stringify({ type: "Polygon", coordinates: [square.slice(1)] })],
+      ["a position of one number", JSON.stringify({ type: "Polygon", coordinates: [[[120.5], ...square.slice(1)]] })],
+      ["a position as text", JSON.stringify({ type: "Polygon", coordinates: [[["120.5", "30"], ...square.slice(1)]] })],
+      ["latitude first", JSON.stringify({ type: "Polygon", coordinates: [square.map(([lng, lat]) => [lng, lat! + 80])] })],
+      ["2001 positions", JSON.stringify({ type: "Polygon", coordinates: [many] })],
+    ];
+    for (const [what, outline] of bad) {
+      const r = await gql(app, UPDATE_GRID, { input: { gridId: gid("Grid", grid.id), outline } }, officer);
+      expect(r.data!.updateGrid.userErrors, what).toEqual([{ code: "VALIDATION", message: "轮廓须为 GeoJSON Polygon（经度在前，首尾闭合）", field: ["input", "outline"] }]);
+    }
+    expect((await prisma.grid.findUniqueOrThrow({ where: { id: grid.id } })).outline).toEqual(grid.outline);
+    // 2000 positions are fine.
+    const most = many.slice(0, 1999).concat([many[0]!]);
+    const ok = await gql(app, UPDATE_GRID, { input: { gridId: gid("Grid", grid.id), outline: JSON.stringify({ type: "Polygon", coordinates: [most] }) } }, officer);
+    expect(ok.data!.updateGrid.userErrors).toEqual([]);
+    const restored = await gql(app, UPDATE_GRID, { input: { gridId: gid("Grid", grid.id), outline: grid.outline ? JSON.stringify(grid.outline) : null } }, officer);
+    expect(restored.data!.updateGrid.userErrors).toEqual([]);
+  });
+});

@@ -3,11 +3,12 @@
 // station, leaders and volunteers import nothing; a phone known elsewhere is neither revealed nor attached.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
+import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
 import { readSheet, writeXlsx } from "../api/src/lib/sheet.js";
 import { idNumberValid } from "../api/src/modules/member/import.service.js";
 import { gql, gqlWithFiles, signIn, startApp } from "./support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { createVolunteer, DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 
 let app: App;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
@@ -70,6 +71,54 @@ describe("importing volunteers", () => {
       { row: 31, column: "手机号", message: "已是本队队员" },
     ]);
     expect(await prisma.enrollment.count()).toBe(before);
+  });
+
+  it("names the other row problems (hidden characters, names too long or missing, a malformed ID number, an unknown partner, people the station already has) and forgives repeats and +86", async () => {
+    const other = await prisma.team.create({ data: { stationId: demo.fushan.id, name: "导入测试二队" } });
+    const elsewhere = await createVolunteer({ teamId: other.id });
+    const pending = await createVolunteer();
+    await prisma.teamMembership.create({ data: { teamId: demo.haolinshe.id, volunteerId: pending.id, status: "PENDING" } });
+    const header = ["姓名", "显示名", "手机号", "身份证号", "小队", "特长", "共建单位"];
+    const sheet = [
+      ["控制\u0007字符", "", "15710000002", "", "", "", ""],
+      ["方向\u202E字符", "", "15710000003", "", "", "", ""],
+      ["", "", "15710000004", "", "", "", ""],
+      ["长".repeat(41), "", "15710000005", "", "", "", ""],
+      ["正常", "显".repeat(41), "15710000006", "", "", "", ""],
+      ["身份证", "", "15710000007", "33068119900101", "", "", ""],
+      ["某单位", "", "15710000008", "", "", "", "不存在的单位"],
+      ["重复写", "老周", "+86 157-1000-0009", "", "警民夜巡、警民夜巡", "夜巡,night_patrol", "府山物业联合会"],
+      ["待审核", "", pending.phone, "", "", "", ""],
+      ["二队的", "", elsewhere.phone, "", "", "", ""],
+    ];
+    const content = [header, ...sheet].map((r) => r.map((c) => `"${c}"`).join(",")).join("\r\n");
+    const r = await gqlWithFiles(app, IMPORT, { importVolunteers: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { importVolunteers: { name: "b.csv", content } }, t.officer);
+    expect(r.data!.importVolunteers.report).toMatchObject({ rowsRead: 10, rowsToCreate: 1, errorCount: 9, committed: false });
+    expect(r.data!.importVolunteers.report.errors).toEqual([
+      { row: 2, column: null, message: "含有控制字符" },
+      { row: 3, column: null, message: "含有不可见字符或文字方向控制符" },
+      { row: 4, column: "姓名", message: "姓名不能为空" },
+      // A blank display name is the name: its length is reported once, under 姓名.
+      { row: 5, column: "姓名", message: "姓名最多40个字" },
+      { row: 6, column: "显示名", message: "显示名最多40个字" },
+      { row: 7, column: "身份证号", message: "身份证号格式不正确（应为18位；在Excel中请把该列设为文本）" },
+      { row: 8, column: "共建单位", message: "本所没有共建单位“不存在的单位”" },
+      { row: 10, column: "手机号", message: "已申请加入本队，请在“待审核”中处理" },
+      { row: 11, column: "手机号", message: "已是本所义警（在其他队伍），请在成员列表中把他加入本队" },
+    ]);
+  });
+
+  it("refuses a file over the upload limit before reading it", async () => {
+    const limit = config.maxUploadBytes;
+    const content = csv([good(90)]);
+    config.maxUploadBytes = Buffer.byteLength(content) - 1;
+    try {
+      const r = await gqlWithFiles(app, IMPORT, { importVolunteers: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { importVolunteers: { name: "a.csv", content } }, t.officer);
+      expect(r.data!.importVolunteers.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "file"] });
+      expect(r.data!.importVolunteers.userErrors[0].message).toMatch(/^文件不能超过\d+MB$/);
+    } finally {
+      config.maxUploadBytes = limit;
+    }
   });
 
   it("answers in English when asked", async () => {

@@ -6,7 +6,7 @@ import type { App } from "../api/src/app.js";
 import { prisma } from "../api/src/db.js";
 import { CLAIM, publishShift, inMinutes, teamGid } from "./support/shifts.js";
 import { gql, signIn, startApp } from "./support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { createAccount, DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 
 let app: App;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
@@ -59,6 +59,35 @@ describe("invitations", () => {
     const pub = await gql(app, PUBLIC, { code: i.code.toLowerCase() });
     expect(pub.data!.teamInvite).toEqual({ stationName: "府山派出所", teamName: "好邻舍义警", squadName: "警民夜巡", state: "OPEN", viewerStatus: null });
     expect((await gql(app, PUBLIC, { code: "NOSUCHCODE12" })).data!.teamInvite).toBeNull();
+  });
+});
+
+describe("invitations: limits and lists", () => {
+  it("refuses a squad of another team and an expiry beyond a year; revoking twice is harmless; lists filter by team and leaders see only their own teams'", async () => {
+    const other = await prisma.team.create({ data: { stationId: demo.fushan.id, name: "邀请测试二队" } });
+    const otherSquad = await prisma.squad.create({ data: { teamId: other.id, name: "二队小队", specialty: "COMMUNITY_GRID" } });
+    const wrongSquad = await gql(app, CREATE, { input: { teamId: gid("Team", demo.haolinshe.id), squadId: gid("Squad", otherSquad.id), expiresAt: inDays(7), maxUses: 5 } }, t.officer);
+    expect(wrongSquad.data!.createTeamInvite.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.stringContaining("本队小队"), field: ["input", "squadId"] }]);
+    const tooLong = await gql(app, CREATE, { input: { teamId: gid("Team", demo.haolinshe.id), expiresAt: inDays(400), maxUses: 5 } }, t.officer);
+    expect(tooLong.data!.createTeamInvite.userErrors).toEqual([{ code: "VALIDATION", message: "有效期最长一年", field: ["input", "expiresAt"] }]);
+
+    const mine = await invite(t.leader!);
+    const theirs = (await gql(app, CREATE, { input: { teamId: gid("Team", other.id), expiresAt: inDays(7), maxUses: 5 } }, t.officer)).data!.createTeamInvite.invite;
+    const once = await gql(app, REVOKE, { input: { inviteId: mine.id } }, t.leader);
+    expect(once.data!.revokeTeamInvite).toEqual({ invite: { state: "REVOKED" }, userErrors: [] });
+    const twice = await gql(app, REVOKE, { input: { inviteId: mine.id } }, t.leader);
+    expect(twice.data!.revokeTeamInvite).toEqual({ invite: { state: "REVOKED" }, userErrors: [] });
+    expect(await prisma.auditEntry.count({ where: { action: "invite.revoke", targetId: Buffer.from(mine.id, "base64").toString().split(":")[1] } })).toBe(1);
+
+    const LIST = `query ($s: ID!, $team: ID) { node(id: $s) { ... on Station { invites(first: 100, teamId: $team) { edges { node { id } } } } } }`;
+    const ids = async (token: string, team?: string) => (await gql(app, LIST, { s: gid("Station", demo.fushan.id), team }, token)).data!.node.invites.edges.map((e: { node: { id: string } }) => e.node.id) as string[];
+    const byOfficer = await ids(t.officer!, gid("Team", other.id));
+    expect(byOfficer).toEqual([theirs.id]);
+    // The leader of 好邻舍 sees 好邻舍's invitations, not those of a team they do not lead, even by asking for it.
+    expect(await ids(t.leader!)).toContain(mine.id);
+    expect(await ids(t.leader!)).not.toContain(theirs.id);
+    expect(await ids(t.leader!, gid("Team", other.id))).toEqual([]);
+    expect(await ids(t.leader!, gid("Team", demo.haolinshe.id))).toContain(mine.id);
   });
 });
 
@@ -180,6 +209,31 @@ describe("people who already have an account", () => {
     await gql(app, APPROVE, { input: { membershipId: r.data!.acceptTeamInvite.membership.id } }, t.officer);
     const after = await gql(app, `{ viewer { stations { name } } }`, {}, token);
     expect(after.data!.viewer.stations.map((s: { name: string }) => s.name).sort()).toEqual(["府山派出所", "长庆派出所"].sort());
+  });
+
+  it("turns a signed-in account without a volunteer record into a pending volunteer, named as they type; a record of the phone not linked to the account is refused", async () => {
+    const i = await invite(t.officer!);
+    const partner = await prisma.partner.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const contact = await createAccount({ role: "PARTNER_ADMIN", partnerId: partner.id });
+    const nameless = await gql(app, ACCEPT, { input: { code: i.code } }, contact.token);
+    expect(nameless.data!.acceptTeamInvite.userErrors).toEqual([{ code: "VALIDATION", message: "请填写姓名", field: ["input", "name"] }]);
+    expect(await prisma.volunteer.count({ where: { phone: contact.phone } })).toBe(0);
+    const r = await gql(app, ACCEPT, { input: { code: i.code, name: "联络人张" } }, contact.token);
+    expect(r.data!.acceptTeamInvite.membership).toMatchObject({ status: "PENDING", teamName: "好邻舍义警" });
+    const volunteer = await prisma.volunteer.findUniqueOrThrow({ where: { phone: contact.phone } });
+    expect(volunteer).toMatchObject({ name: "联络人张", displayName: "联络人张", specialties: [] });
+    expect((await prisma.account.findUniqueOrThrow({ where: { id: contact.accountId } })).volunteerId).toBe(volunteer.id);
+    // The same session now answers as a volunteer of the station's team, pending.
+    const me = await gql(app, `{ viewer { volunteer { displayName } memberships { status teamName } } }`, {}, contact.token);
+    expect(me.data!.viewer).toEqual({ volunteer: { displayName: "联络人张" }, memberships: [{ status: "PENDING", teamName: "好邻舍义警" }] });
+
+    // Someone else registered this phone as a volunteer: that record is never attached from here.
+    const other = await createAccount({ role: "PARTNER_ADMIN", partnerId: partner.id });
+    await prisma.volunteer.create({ data: { name: "别人登记", displayName: "别人登记", phone: other.phone, skills: [] } });
+    const refused = await gql(app, ACCEPT, { input: { code: i.code, name: "冒名" } }, other.token);
+    expect(refused.data!.acceptTeamInvite.userErrors[0]).toMatchObject({ code: "CONFLICT", field: ["input", "code"] });
+    expect((await prisma.account.findUniqueOrThrow({ where: { id: other.accountId } })).volunteerId).toBeNull();
+    expect((await prisma.volunteer.findUniqueOrThrow({ where: { phone: other.phone } })).name).toBe("别人登记");
   });
 
   it("lets the owner of an existing account join from the public page with its own password", async () => {

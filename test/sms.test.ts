@@ -3,12 +3,13 @@
 // with backoff; the station's daily budget holds across senders; the log provider masks phones.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { clock } from "../api/src/clock.js";
+import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
 import { delivered, notify } from "../api/src/modules/notification/notification.service.js";
-import { httpProvider, setSmsProvider } from "../api/src/modules/notification/sms.js";
-import { sendDueSms } from "../api/src/modules/notification/sms.service.js";
+import { httpProvider, setSmsProvider, smsProvider } from "../api/src/modules/notification/sms.js";
+import { sendDueSms, startSmsSender } from "../api/src/modules/notification/sms.service.js";
 import { seedDemoData } from "./support/fixtures.js";
 
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
@@ -122,6 +123,87 @@ describe("the SMS outbox", () => {
     expect(sent.filter((r) => r.kind === "MOBILIZATION").length).toBe(20);
     const [budget] = await prisma.smsBudgetDay.findMany({ where: { stationId: demo.fushan.id } });
     expect(budget!.used).toBe(30);
+  });
+
+  it("the process's sender sends at once when woken, more than one batch per wake, and stopping waits for the run in progress", async () => {
+    await prisma.smsMessage.deleteMany({});
+    await prisma.smsBudgetDay.deleteMany({});
+    await prisma.station.update({ where: { id: demo.fushan.id }, data: { smsDailyBudget: 10_000 } });
+    gateway.failEvery = 0;
+    // Polling once an hour: only a wake-up can send these in the test's time.
+    const stop = startSmsSender(3600_000);
+    let release = () => {};
+    try {
+      const accounts = await accountsOfStation(130);
+      // 260 messages: more than the 200 one run claims.
+      for (const title of ["唤醒测试一", "唤醒测试二"]) {
+        await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title }))));
+      }
+      expect(await prisma.smsMessage.count({ where: { status: "PENDING" } })).toBe(260);
+      delivered();
+      await vi.waitFor(async () => expect(await prisma.smsMessage.count({ where: { status: "SENT" } })).toBe(260), { timeout: 30_000, interval: 50 });
+
+      // A run held up at the gateway: stop() returns only after it has recorded its sends.
+      const gate = new Promise<void>((r) => (release = r));
+      let calls = 0;
+      setSmsProvider({ name: "held", send: async (m) => { calls++; await gate; return { providerId: `held-${m.key}` }; } });
+      await prisma.$transaction((tx) => notify(tx, accounts.slice(0, 20).map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: "停止测试" }))));
+      delivered();
+      delivered(); // a second wake while the run is busy is remembered, not run beside it
+      await vi.waitFor(() => expect(calls).toBeGreaterThan(0), { timeout: 30_000, interval: 20 });
+      let stopped = false;
+      const stopping = stop().then(() => (stopped = true));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(stopped).toBe(false);
+      release();
+      await stopping;
+      expect(await prisma.smsMessage.count({ where: { notification: { title: "停止测试" }, status: "SENT" } })).toBe(20);
+    } finally {
+      release();
+      await stop();
+      setSmsProvider(httpProvider(url, "test-token"));
+      gateway.failEvery = 3;
+    }
+    // Stopped: a new notification is not sent by this process any more.
+    const [one] = await accountsOfStation(1);
+    await prisma.$transaction((tx) => notify(tx, [{ accountId: one!.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: "停止之后" }]));
+    delivered();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await prisma.smsMessage.findFirstOrThrow({ where: { notification: { title: "停止之后" } } })).toMatchObject({ status: "PENDING" });
+  });
+
+  it("a gateway that answers 200 without a body and a provider without a token: the message counts as sent under its key, no authorization header", async () => {
+    const seen: (string | undefined)[] = [];
+    const bare = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      req.resume().on("end", () => res.writeHead(200).end());
+    });
+    await new Promise<void>((r) => bare.listen(0, "127.0.0.1", () => r()));
+    try {
+      const p = httpProvider(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/`, undefined);
+      expect(await p.send({ key: "42", to: "13812345678", kind: "MOBILIZATION", templateId: null, title: "t", body: "" })).toEqual({ providerId: "http-42" });
+      expect(seen).toEqual([undefined]);
+    } finally {
+      await new Promise((r) => bare.close(r));
+    }
+  });
+
+  it("SMS_PROVIDER=http without SMS_HTTP_URL fails loudly instead of sending nowhere; log is the default", async () => {
+    const saved = { ...config.sms };
+    try {
+      setSmsProvider(null);
+      config.sms.provider = "http";
+      config.sms.httpUrl = undefined;
+      expect(() => smsProvider()).toThrow("SMS_PROVIDER=http needs SMS_HTTP_URL");
+      config.sms.httpUrl = url;
+      expect(smsProvider().name).toBe("http");
+      setSmsProvider(null);
+      config.sms.provider = "log";
+      expect(smsProvider().name).toBe("log");
+    } finally {
+      Object.assign(config.sms, saved);
+      setSmsProvider(httpProvider(url, "test-token"));
+    }
   });
 
   it("writes what it would send to the log with the phone masked (SMS_PROVIDER=log)", async () => {

@@ -325,6 +325,21 @@ describe("regionStatistics", () => {
     expect(long.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 
+  it("a region without stations has an empty list; an unknown region or station is null, not an error", async () => {
+    const empty = await prisma.region.create({ data: { name: "新设区域（统计）", city: "衢州市" } });
+    const admin = tokens.get("13600009003")!;
+    const none = await gql(app, REGION_STATS, { ...vars(), regionId: gid("Region", empty.id) }, admin);
+    expect(none.errors).toBeUndefined();
+    expect(none.data!.regionStatistics).toEqual({ regionName: "新设区域（统计）", stations: [] });
+    const nobody = "00000000-0000-7000-8000-000000000000";
+    const unknown = await gql(app, REGION_STATS, { ...vars(), regionId: gid("Region", nobody) }, admin);
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data!.regionStatistics).toBeNull();
+    const station = await gql(app, STATS, { stationId: gid("Station", nobody), from: FROM.toISOString(), to: TO.toISOString() }, admin);
+    expect(station.errors).toBeUndefined();
+    expect(station.data!.stationStatistics).toBeNull();
+  });
+
   it("answers with as many SQL statements for three stations as for two", async () => {
     const count = async () => {
       const before = sqlStats.statements;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { loadViewer } from "../../auth/viewer.js";
 import type { TeamInvite, TeamMembership } from "../../generated/prisma/client.js";
 import { dateTime, defineMutation, globalId, nonEmpty, phoneNumber, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { msg } from "../../i18n.js";
@@ -97,7 +98,12 @@ defineMutation("acceptTeamInvite", {
     displayName: nonEmpty(40).nullish(),
     specialties: z.array(z.enum(SPECIALTIES)).max(8).nullish(),
   }),
-  resolve: async (input, ctx) => ({ membership: await invites.acceptTeamInvite({ viewer: ctx.viewer!, clientAddress: ctx.clientAddress }, input) }),
+  resolve: async (input, ctx) => {
+    const membership = await invites.acceptTeamInvite({ viewer: ctx.viewer!, clientAddress: ctx.clientAddress }, input);
+    // An account that just became a volunteer reads its new membership with its new rights.
+    if (!ctx.viewer!.volunteerId) ctx.viewer = (await loadViewer(ctx.viewer!.accountId, ctx.viewer!.sessionId)) ?? ctx.viewer;
+    return { membership };
+  },
   payloadFields: membershipPayload,
 });
 

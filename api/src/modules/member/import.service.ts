@@ -124,7 +124,8 @@ function parseRows(rows: SheetRow[], index: Partial<Record<Column, number>>, tea
     if (!name) bad("name", msg("姓名不能为空", "The name is missing"));
     else if ([...name].length > 40) bad("name", msg("姓名最多40个字", "At most 40 characters"));
     const displayName = cell(r, "displayName") || name;
-    if ([...displayName].length > 40) bad("displayName", msg("显示名最多40个字", "At most 40 characters"));
+    // A blank display name takes the name's: a long name is reported once, under 姓名.
+    if (cell(r, "displayName") && [...displayName].length > 40) bad("displayName", msg("显示名最多40个字", "At most 40 characters"));
     const phone = cell(r, "phone").replace(/[\s-]/g, "").replace(/^\+?86/, "");
     if (!/^1[3-9]\d{9}$/.test(phone)) bad("phone", msg("手机号格式不正确（应为11位手机号）", "Not an 11-digit mainland mobile number"));
     else if (firstRowOfPhone.has(phone)) bad("phone", msg(`与第${firstRowOfPhone.get(phone)}行手机号重复`, `Same phone as row ${firstRowOfPhone.get(phone)}`));
