@@ -160,7 +160,7 @@ describe("control characters in query arguments", () => {
 describe("invisible characters", () => {
   it("a name with a zero-width space or a right-to-left override is refused and nothing is stored; a search with one is the caller's error", async () => {
     const station = gid("Station", demo.fushan.id);
-    for (const name of ["好邻舍\u200B义警队", "\u202E队警义", "义警\uFEFF队"]) {
+    for (const name of ["好邻舍\u200B义警队", "\u202E队警义", "义警\uFEFF队", "李\u061C八队", "赵\u00AD六队", "周\u180E九队", "\u3164队", "张\u{E0041}三队", "吴\u0085十队", "行\u2028队"]) {
       const r = await gql<{ createTeam: { team: { id: string } | null; userErrors: { code: string; field: string[] }[] } }>(
         app,
         `mutation ($i: CreateTeamInput!) { createTeam(input: $i) { team { id } userErrors { code field } } }`,
@@ -171,6 +171,12 @@ describe("invisible characters", () => {
       expect(r.data?.createTeam.userErrors).toEqual([{ code: "VALIDATION", field: ["input", "name"] }]);
       expect(await prisma.team.count({ where: { name } })).toBe(0);
     }
+    // 50,000 bad items answer a bounded list of errors, not one per item.
+    const many = await gql<{ createTeam: { userErrors: unknown[] } }>(app, `mutation ($i: UpdateVolunteerInput!) { updateVolunteer(input: $i) { userErrors { code } } }`.replace("createTeam", "updateVolunteer"), { i: { stationId: station, volunteerId: "x", squadIds: Array.from({ length: 50_000 }, () => "\u200b") } }, officer);
+    expect((many.data as unknown as { updateVolunteer: { userErrors: unknown[] } }).updateVolunteer.userErrors.length).toBeLessThanOrEqual(20);
+    // A password is a secret, not a name: one with U+200B is checked as a password (wrong here), not refused as text.
+    const signInWith = await gql<{ signIn: { userErrors: { code: string }[] } }>(app, `mutation ($i: SignInInput!) { signIn(input: $i) { userErrors { code } } }`, { i: { phone: "13800000199", password: "linshe\u200Bdemo" } });
+    expect(signInWith.data?.signIn.userErrors.map((e) => e.code)).toEqual(["UNAUTHENTICATED"]);
     // An emoji joined with U+200D is still a name.
     const emoji = await gql<{ createTeam: { team: { id: string } | null } }>(app, `mutation ($i: CreateTeamInput!) { createTeam(input: $i) { team { id } } }`, { i: { stationId: station, name: "巡逻队👨\u200D👩\u200D👧" } }, officer);
     expect(emoji.data?.createTeam.team).not.toBeNull();
@@ -198,5 +204,19 @@ describe("account tools called by someone who is no officer", () => {
     }
     const account = await prisma.account.findUnique({ where: { volunteerId: peer.id } });
     expect(account?.disabled ?? false).toBe(false);
+  });
+});
+
+describe("the audit log's words for anonymous attempts", () => {
+  it("a locked phone's entry reads whole in each language, without the account's ID", async () => {
+    const { localize } = await import("../api/src/i18n.js");
+    const phone = "13800000198";
+    for (let i = 0; i < 7; i++) await gql(app, `mutation { signIn(input: { phone: "${phone}", password: "wrong-password-${i}" }) { token } }`);
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone } });
+    const locked = await prisma.auditEntry.findFirstOrThrow({ where: { action: "signIn.locked", targetId: account.id } });
+    expect(localize(locked.summary, "zh")).toMatch(/^该账号：连续登录失败，锁定\d+秒$/);
+    expect(localize(locked.summary, "en")).toMatch(/^This account: repeated failures, locked for \d+ s$/);
+    const failed = await prisma.auditEntry.findFirstOrThrow({ where: { action: "signIn.failed", targetId: account.id } });
+    expect(failed.summary).not.toContain(account.id);
   });
 });

@@ -247,7 +247,7 @@ export default function Findings() {
           </section>
         )}
       </Show>
-      <Show when={linkedId() && linked.data && !linkedReport()}>
+      <Show when={linkedId() && (linked.data || linked.error) && !linked.fetching && !linkedReport()}>
         <p class="notice" role="status">{tr("通知中的隐患已不存在或你无权查看。", "The finding from your notification no longer exists or is not yours to see.")}</p>
       </Show>
       <Show when={setupData()}>{(st) => <Stats setup={st()} />}</Show>

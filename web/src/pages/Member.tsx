@@ -165,7 +165,7 @@ function Memberships(props: { v: Person; station: Station; onChange: () => void 
 function Points(props: { v: Person; stationId: string; onChange: () => void }) {
   const account = () => props.v.points;
   const [p, setP] = createSignal({ amount: "", note: "" });
-  // One key per intended adjustment: a second tap or a retry after a lost answer adds nothing.
+  // One key per intended adjustment: a second tap or a retry after a lost answer adds nothing; an edit is a new intent.
   const [requestId, setRequestId] = createSignal(newRequestId());
   const form = createFormState();
   const adjust = createAction(AdjustPointsDocument, { pick: (d) => d.adjustPoints, form, success: tr("积分已调整", "Points adjusted"), onSuccess: () => (setP({ amount: "", note: "" }), setRequestId(newRequestId()), props.onChange()) });
@@ -184,9 +184,9 @@ function Points(props: { v: Person; stationId: string; onChange: () => void }) {
             <Form form={form} class="plain-form" label={tr("调整积分", "Adjust points")} onSubmit={() => adjust.run({ input: { volunteerId: props.v.id, stationId: props.stationId, amount: Math.trunc(Number(p().amount)), note: p().note.trim(), requestId: requestId() } })}>
               <div class="grid2">
                 <Field name="amount" label={tr("积分（扣减填负数）", "Points (negative to deduct)")} required>
-                  {(f) => <input {...f} type="number" step="1" inputmode="numeric" value={p().amount} onInput={(e) => setP({ ...p(), amount: e.currentTarget.value })} />}
+                  {(f) => <input {...f} type="number" step="1" inputmode="numeric" value={p().amount} onInput={(e) => (setP({ ...p(), amount: e.currentTarget.value }), setRequestId(newRequestId()))} />}
                 </Field>
-                <Field name="note" label={tr("原因", "Reason")} required>{(f) => <input {...f} value={p().note} onInput={(e) => setP({ ...p(), note: e.currentTarget.value })} />}</Field>
+                <Field name="note" label={tr("原因", "Reason")} required>{(f) => <input {...f} value={p().note} onInput={(e) => (setP({ ...p(), note: e.currentTarget.value }), setRequestId(newRequestId()))} />}</Field>
               </div>
               <FormErrors />
               <Submit pending={adjust.pending()} class="">{tr("调整积分", "Adjust points")}</Submit>

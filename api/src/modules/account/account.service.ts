@@ -27,7 +27,7 @@ export async function signIn(phone: string, password: string, clientAddress: str
     if (e instanceof RateLimitedError && e.lockedPhone) {
       const known = await prisma.account.findUnique({ where: { phone }, select: { id: true } });
       const t = attemptTarget(known, phone);
-      await recordAuditAt(prisma, known ? await accountStations(known.id) : [], { actor: null, action: "signIn.locked", targetType: t.targetType, targetId: t.targetId, summary: msg(`${t.about}：连续登录失败，锁定${e.retryAfterSeconds}秒`, `${t.about}: repeated failures, locked for ${e.retryAfterSeconds} s`), clientAddress });
+      await recordAuditAt(prisma, known ? await accountStations(known.id) : [], { actor: null, action: "signIn.locked", targetType: t.targetType, targetId: t.targetId, summary: joinMsg(t.about, msg(`：连续登录失败，锁定${e.retryAfterSeconds}秒`, `: repeated failures, locked for ${e.retryAfterSeconds} s`)), clientAddress });
     }
     throw e;
   }

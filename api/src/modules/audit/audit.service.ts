@@ -130,7 +130,7 @@ export function changedFields(input: Record<string, unknown>, labels: Record<str
 /** Who an anonymous attempt aimed at, for the audit log: the account when the phone has one, else a digest. */
 export function attemptTarget(account: { id: string } | null, phone: string) {
   return account
-    ? { targetType: "Account", targetId: account.id, about: msg(`账号 ${account.id}`, `account ${account.id}`) }
+    ? { targetType: "Account", targetId: account.id, about: msg("该账号", "This account") }
     : { targetType: null, targetId: null, about: msg(`未注册的手机号（摘要 ${phoneDigest(phone)}）`, `unregistered phone (digest ${phoneDigest(phone)})`) };
 }
 

@@ -28,7 +28,7 @@ defineMutation("createPartner", {
     contactName: z.string().trim().max(40).nullish(),
     contactPhone: z.string().trim().regex(/^[\d-]{7,20}$/, msg("电话格式不正确", "Not a phone number")).nullish(),
   }),
-  resolve: async (input, ctx) => ({ partner: await agreements.createPartner(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ partner: await agreements.createPartner(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: (t: PayloadFieldBuilder<{ partner: PartnerRow }>) => ({
     partner: t.prismaField({ type: "Partner", nullable: true, resolve: (_q, p) => p.partner ?? null }),
   }),

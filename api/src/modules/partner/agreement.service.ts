@@ -118,7 +118,7 @@ async function writeVersion(tx: Tx, a: Agreement, version: number, t: TermsInput
   });
 }
 
-export async function createPartner(viewer: Viewer, input: { stationId: string; name: string; kind: PartnerKind; contactName?: string | null; contactPhone?: string | null }) {
+export async function createPartner(viewer: Viewer, input: { stationId: string; name: string; kind: PartnerKind; contactName?: string | null; contactPhone?: string | null }, clientAddress: string | null = null) {
   assert(viewer, "partner.create", { stationId: input.stationId }, {
     message: msg("仅本所民警可添加共建单位", "Only the station's officers add partners"),
     hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: input.stationId },
@@ -128,7 +128,7 @@ export async function createPartner(viewer: Viewer, input: { stationId: string; 
       const partner = await tx.partner.create({
         data: { stationId: input.stationId, name: input.name, kind: input.kind, contactName: input.contactName ?? "", contactPhone: input.contactPhone ?? "" },
       });
-      await recordAudit(tx, { actor: viewer, stationId: partner.stationId, action: "partner.create", targetType: "Partner", targetId: partner.id, summary: msg("新增共建单位", "partner added") });
+      await recordAudit(tx, { actor: viewer, stationId: partner.stationId, action: "partner.create", targetType: "Partner", targetId: partner.id, summary: msg("新增共建单位", "partner added"), clientAddress });
       return partner;
     }, TX);
   } catch (e) {

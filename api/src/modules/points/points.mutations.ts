@@ -82,7 +82,7 @@ defineMutation("createReward", {
     cost: z.number().int().min(1).max(100_000),
     stock: z.number().int().min(0).max(100_000),
   }),
-  resolve: async (input, ctx) => ({ reward: await points.createReward(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ reward: await points.createReward(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: rewardPayload,
 });
 
@@ -104,7 +104,7 @@ defineMutation("updateReward", {
     stock: z.number().int().min(0).max(100_000).nullish(),
     active: z.boolean().nullish(),
   }),
-  resolve: async (input, ctx) => ({ reward: await points.updateReward(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ reward: await points.updateReward(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: rewardPayload,
 });
 

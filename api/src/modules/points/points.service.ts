@@ -9,7 +9,7 @@ import { toCsv } from "../../lib/csv.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { PointsRules, Shift, ShiftClaim } from "../../generated/prisma/client.js";
-import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
+import { conflict, forbidden, isUniqueViolation, notFound, UserFacingError } from "../../graphql/errors.js";
 import { changedFields, recordAudit } from "../audit/audit.service.js";
 
 export const DEFAULT_RULES = { pointsPerHour: 10, nightPatrolPercent: 150, commendationPoints: 50 };
@@ -61,12 +61,13 @@ export async function adjustPoints(viewer: Viewer, input: { volunteerId: string;
   });
   return prisma.$transaction(async (tx) => {
     // Serialize with redemptions of the same person so a deduction cannot overdraw.
+    // (The same requestId for two people at once meets the unique source instead: see the catch.)
     await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${input.volunteerId}::uuid FOR UPDATE`;
     const source = `adjust:${input.requestId ? `${viewer.accountId}:${input.requestId}` : randomUUID()}`;
     if (input.requestId) {
       const earlier = await tx.pointsEntry.findUnique({ where: { source } });
       if (earlier) {
-        if (earlier.volunteerId !== input.volunteerId || earlier.stationId !== input.stationId || earlier.amount !== input.amount) {
+        if (earlier.volunteerId !== input.volunteerId || earlier.stationId !== input.stationId || earlier.amount !== input.amount || earlier.note !== input.note) {
           throw conflict(msg("该请求编号已用于另一笔调整", "This request ID was used for another adjustment"), ["input", "requestId"]);
         }
         return earlier;
@@ -89,7 +90,10 @@ export async function adjustPoints(viewer: Viewer, input: { volunteerId: string;
     const signed = `${input.amount > 0 ? "+" : ""}${input.amount}`;
     await recordAudit(tx, { actor: viewer, stationId: input.stationId, action: "points.adjust", targetType: "PointsEntry", targetId: entry.id, summary: msg(`积分 ${signed}`, `${signed} points`), clientAddress });
     return entry;
-  }, TX);
+  }, TX).catch((e: unknown) => {
+    if (input.requestId && isUniqueViolation(e)) throw conflict(msg("该请求编号已用于另一笔调整", "This request ID was used for another adjustment"), ["input", "requestId"]);
+    throw e;
+  });
 }
 
 /** Undoes an entry with an opposite one; an entry is reversed at most once, reversals never. */
@@ -154,14 +158,14 @@ export async function updatePointsRules(
   }, TX);
 }
 
-export async function createReward(viewer: Viewer, input: { stationId: string; name: string; description?: string | null; cost: number; stock: number }) {
+export async function createReward(viewer: Viewer, input: { stationId: string; name: string; description?: string | null; cost: number; stock: number }, clientAddress: string | null = null) {
   assert(viewer, "reward.manage", { stationId: input.stationId }, { hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: input.stationId } });
   try {
     return await prisma.$transaction(async (tx) => {
       const reward = await tx.reward.create({
         data: { stationId: input.stationId, name: input.name, description: input.description ?? "", cost: input.cost, stock: input.stock },
       });
-      await recordAudit(tx, { actor: viewer, stationId: reward.stationId, action: "reward.create", targetType: "Reward", targetId: reward.id, summary: msg(`${input.cost} 积分，库存 ${input.stock}`, `${input.cost} points, ${input.stock} in stock`) });
+      await recordAudit(tx, { actor: viewer, stationId: reward.stationId, action: "reward.create", targetType: "Reward", targetId: reward.id, summary: msg(`${input.cost} 积分，库存 ${input.stock}`, `${input.cost} points, ${input.stock} in stock`), clientAddress });
       return reward;
     }, TX);
   } catch (e) {
@@ -176,6 +180,7 @@ const REWARD_FIELDS: Record<string, string> = { name: msg("名称", "name"), des
 export async function updateReward(
   viewer: Viewer,
   input: { rewardId: string; name?: string | null; description?: string | null; cost?: number | null; stock?: number | null; active?: boolean | null },
+  clientAddress: string | null = null,
 ) {
   const reward = await prisma.reward.findUnique({ where: { id: input.rewardId } });
   if (!reward) throw notFound(msg("奖品", "Reward"), ["input", "rewardId"]);
@@ -193,7 +198,7 @@ export async function updateReward(
     });
     const fields = changedFields(input, REWARD_FIELDS);
     const numbers = msg(`（${reward.cost}→${updated.cost} 积分，库存 ${reward.stock}→${updated.stock}${updated.active ? "" : "，已下架"}）`, ` (${reward.cost}→${updated.cost} points, stock ${reward.stock}→${updated.stock}${updated.active ? "" : ", withdrawn"})`);
-    await recordAudit(tx, { actor: viewer, stationId: reward.stationId, action: "reward.update", targetType: "Reward", targetId: reward.id, summary: joinMsg(msg(`修改${fields.zh}`, `changed ${fields.en}`), numbers) });
+    await recordAudit(tx, { actor: viewer, stationId: reward.stationId, action: "reward.update", targetType: "Reward", targetId: reward.id, summary: joinMsg(msg(`修改${fields.zh}`, `changed ${fields.en}`), numbers), clientAddress });
     return updated;
   }, TX);
 }

@@ -100,7 +100,7 @@ defineMutation("updateShift", {
     requiredSpecialty: z.enum(SPECIALTIES).nullish(),
     notes: text(2000),
   }),
-  resolve: async (input, ctx) => shifts.updateShift(ctx.viewer!, input),
+  resolve: async (input, ctx) => shifts.updateShift(ctx.viewer!, input, ctx.clientAddress),
   payloadFields: shiftsPayload,
 });
 
@@ -116,7 +116,7 @@ defineMutation("cancelShift", {
     reason: nonEmpty(200),
     applyTo: z.enum(["THIS_SHIFT", "FUTURE_SHIFTS"]).default("THIS_SHIFT"),
   }),
-  resolve: async (input, ctx) => shifts.cancelShift(ctx.viewer!, input),
+  resolve: async (input, ctx) => shifts.cancelShift(ctx.viewer!, input, ctx.clientAddress),
   payloadFields: shiftsPayload,
 });
 

@@ -219,6 +219,7 @@ const SHIFT_FIELDS: Record<string, string> = {
 export async function updateShift(
   viewer: Viewer,
   input: { [K in keyof Omit<ShiftFields, "kind">]?: ShiftFields[K] | null } & { shiftId: string; applyTo: ApplyTo; kind?: ShiftKind | null },
+  clientAddress: string | null = null,
 ) {
   const now = clock.now();
   const shift = await managedShift(viewer, input.shiftId);
@@ -280,12 +281,13 @@ export async function updateShift(
       targetType: "Shift",
       targetId: shift.id,
       summary: msg(`修改${fields.zh}，共 ${ids.length} 个班次`, `changed ${fields.en} on ${ids.length} shift(s)`),
+      clientAddress,
     });
     return { shifts: updated };
   });
 }
 
-export async function cancelShift(viewer: Viewer, input: { shiftId: string; reason: string; applyTo: ApplyTo }) {
+export async function cancelShift(viewer: Viewer, input: { shiftId: string; reason: string; applyTo: ApplyTo }, clientAddress: string | null = null) {
   const now = clock.now();
   const shift = await managedShift(viewer, input.shiftId);
   if (shift.status === "CANCELLED") return { shifts: [shift] }; // cancelling twice changes nothing
@@ -313,6 +315,7 @@ export async function cancelShift(viewer: Viewer, input: { shiftId: string; reas
       targetType: "Shift",
       targetId: shift.id,
       summary: msg(`取消 ${ids.length} 个班次`, `${ids.length} shift(s) cancelled`),
+      clientAddress,
     });
     return { shifts: cancelled };
   });

@@ -12,7 +12,7 @@ import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { Enrollment, Specialty } from "../../generated/prisma/client.js";
 import { conflict, forbidden, invalid, notFound, UserFacingError } from "../../graphql/errors.js";
-import { msg } from "../../i18n.js";
+import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
 import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
 import { attemptTarget, recordAudit, recordAuditAt } from "../audit/audit.service.js";
@@ -157,7 +157,7 @@ export async function activateAccount(input: { phone: string; code: string; pass
   } catch (e) {
     if (e instanceof RateLimitedError && e.lockedPhone) {
       const t = attemptTarget(await prisma.account.findUnique({ where: { phone: input.phone }, select: { id: true } }), input.phone);
-      await recordAudit(prisma, { actor: null, action: "account.activate.locked", targetType: t.targetType, targetId: t.targetId, summary: msg(`${t.about}：激活码连续错误，锁定${e.retryAfterSeconds}秒`, `${t.about}: repeated wrong codes, locked for ${e.retryAfterSeconds} s`), clientAddress });
+      await recordAudit(prisma, { actor: null, action: "account.activate.locked", targetType: t.targetType, targetId: t.targetId, summary: joinMsg(t.about, msg(`：激活码连续错误，锁定${e.retryAfterSeconds}秒`, `: repeated wrong codes, locked for ${e.retryAfterSeconds} s`)), clientAddress });
     }
     throw e;
   }
@@ -170,7 +170,7 @@ export async function activateAccount(input: { phone: string; code: string; pass
   } catch (e) {
     if (e instanceof UserFacingError && e.code === "UNAUTHENTICATED") {
       const t = attemptTarget(await prisma.account.findUnique({ where: { phone: input.phone }, select: { id: true } }), input.phone);
-      await recordAudit(prisma, { actor: null, action: "account.activate.failed", targetType: t.targetType, targetId: t.targetId, summary: msg(`${t.about}：激活码错误或已过期`, `${t.about}: wrong or expired code`), clientAddress });
+      await recordAudit(prisma, { actor: null, action: "account.activate.failed", targetType: t.targetType, targetId: t.targetId, summary: joinMsg(t.about, msg("：激活码错误或已过期", ": wrong or expired code")), clientAddress });
     }
     throw e;
   }
