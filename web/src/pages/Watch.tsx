@@ -129,7 +129,15 @@ export default function Watch() {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let callTimer: ReturnType<typeof setTimeout> | undefined;
   createEffect(on(() => feed.events()[0]?.cursor, (c) => c && (clearTimeout(timer), (timer = setTimeout(reload, 800))), { defer: true }));
-  createEffect(on(() => callUpEvents.data?.stationMobilizationUpdated.cursor, (c) => c && (clearTimeout(callTimer), (callTimer = setTimeout(reloadCalls, 300))), { defer: true }));
+  // A call-up the viewer's board follows (LiveCallUp) is already written by graphcache; any other
+  // (new, or not the viewer's to manage) is refetched.
+  const followed = (id: string) => callUps().some((c) => c.id === id && c.viewerCanManage);
+  createEffect(
+    on(() => callUpEvents.data?.stationMobilizationUpdated.cursor, (c) => {
+      const id = callUpEvents.data?.stationMobilizationUpdated.mobilization.id;
+      if (c && id && !followed(id)) (clearTimeout(callTimer), (callTimer = setTimeout(reloadCalls, 300)));
+    }, { defer: true }),
+  );
   const tick = setInterval(reloadView, 60_000);
   onCleanup(() => (clearTimeout(timer), clearTimeout(callTimer), clearInterval(tick)));
 
