@@ -199,6 +199,77 @@ describe("一键召集", () => {
     expect(cert.data!.node.hoursCertificate.csv).toContain("召集 Call-up");
   });
 
+  it("follows the station's call-ups live: another officer's call-up, its answers and close arrive in order, a cursor resumes without gaps, others are refused", async () => {
+    // A second officer of 府山 watches the command view while the first one calls up.
+    const watcherPhone = "13700000931";
+    const acc = await prisma.account.create({ data: { phone: watcherPhone, passwordHash: "-", displayName: "值班民警" } });
+    await prisma.accountRole.create({ data: { accountId: acc.id, role: "OFFICER", stationId: demo.fushan.id } });
+    const watcher = (await tokensFor([watcherPhone])).get(watcherPhone)!;
+    const STATION = `subscription ($s: ID!, $since: String) { stationMobilizationUpdated(stationId: $s, since: $since) { cursor kind mobilization { id status counts { accepted } } } }`;
+    const station = gid("Station", demo.fushan.id);
+    type Update = { cursor: string; kind: string; mobilization: { id: string; status: string; counts: { accepted: number } } };
+    const updatesOf = (sub: ReturnType<typeof subscribe>, id: string): Update[] =>
+      sub.results.map((r) => {
+        expect(r.errors).toBeUndefined();
+        return r.data!.stationMobilizationUpdated as Update;
+      }).filter((u) => u.mobilization.id === id);
+    const until = async (ok: () => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    };
+
+    const ws = wsClient(app, watcher);
+    const live = subscribe(ws, STATION, { s: station });
+    await live.ready;
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id, name: "府山社区第1网格" } });
+    const started = await gql(app, START, { input: { stationId: station, reason: "寻找走失儿童", place: "府山社区第1网格", latitude: grid.latitude!, longitude: grid.longitude!, radiusMeters: 300, wanted: 2, escalateAfterMinutes: 10 } }, officer);
+    expect(started.data!.startMobilization.userErrors).toEqual([]);
+    const m = started.data!.startMobilization.mobilization;
+    const mId = Buffer.from(m.id, "base64").toString().split(":")[1]!;
+    const called = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: mId }, include: { volunteer: true }, orderBy: { id: "asc" } });
+    const [first, second] = called.filter((r) => tokens.has(r.volunteer.phone));
+    expect(second).toBeDefined();
+    const answer = async (r: typeof first) =>
+      expect((await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "ACCEPT", etaMinutes: 5 } }, tokens.get(r!.volunteer.phone)!)).data!.respondToMobilization.userErrors).toEqual([]);
+    await answer(first);
+    await until(() => updatesOf(live, m.id).length >= 3);
+    // Each update carries the call-up as it is when delivered.
+    expect(updatesOf(live, m.id).map((u) => [u.kind, u.mobilization.status])).toEqual([["STARTED", "OPEN"], ["WAVE", "OPEN"], ["RESPONSE", "OPEN"]]);
+    expect(updatesOf(live, m.id).at(-1)!.mobilization.counts.accepted).toBe(1);
+    // The watcher's screen goes away; meanwhile a second answer and the close.
+    const seen = updatesOf(live, m.id);
+    live.dispose();
+    await ws.dispose();
+    await answer(second);
+    expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "RESOLVED" } }, officer)).data!.closeMobilization.userErrors).toEqual([]);
+
+    // Back with the last cursor: exactly what was missed, in order; from the first cursor: the rest of the history.
+    const ws2 = wsClient(app, watcher);
+    const resumed = subscribe(ws2, STATION, { s: station, since: seen.at(-1)!.cursor });
+    const replay = subscribe(ws2, STATION, { s: station, since: seen[0]!.cursor });
+    await until(() => updatesOf(resumed, m.id).length >= 2 && updatesOf(replay, m.id).length >= 4);
+    expect(updatesOf(resumed, m.id).map((u) => u.kind)).toEqual(["RESPONSE", "CLOSED"]);
+    expect(updatesOf(resumed, m.id).at(-1)!.mobilization).toMatchObject({ status: "CLOSED", counts: { accepted: 2 } });
+    expect(updatesOf(replay, m.id).map((u) => u.kind)).toEqual(["WAVE", "RESPONSE", "RESPONSE", "CLOSED"]);
+    expect(updatesOf(replay, m.id).slice(0, 2).map((u) => u.cursor)).toEqual(seen.slice(1).map((u) => u.cursor));
+    expect(updatesOf(replay, m.id).slice(2).map((u) => u.cursor)).toEqual(updatesOf(resumed, m.id).map((u) => u.cursor));
+    await ws2.dispose();
+
+    // The station's leaders follow it too (they have the command view); another station's officer
+    // does not find the station, and a volunteer of the station (not a leader: the first ten lead squads) may not follow it.
+    const leaderWs = wsClient(app, leader);
+    const leaderSub = subscribe(leaderWs, STATION, { s: station });
+    await leaderSub.ready;
+    await leaderWs.dispose();
+    for (const [token, code] of [[otherOfficer, "NOT_FOUND"], [tokens.get(phones[50]!)!, "FORBIDDEN"]] as const) {
+      const c = wsClient(app, token);
+      const refused = subscribe(c, STATION, { s: station });
+      await refused.waitFor(1);
+      expect(refused.results[0]?.errors?.[0]?.extensions?.code).toBe(code);
+      await c.dispose();
+    }
+  });
+
   it("calls the whole station when nobody fits nearby, and lets leaders call up where the station allows it", async () => {
     await prisma.station.update({ where: { id: demo.fushan.id }, data: { leadersMayMobilize: true } });
     const res = await gql(app, START, { input: { stationId: gid("Station", demo.fushan.id), reason: "交通疏导", place: "远处路口", latitude: 30.2, longitude: 120.9, radiusMeters: 200, wanted: 3, escalateAfterMinutes: 5, specialties: ["TRAFFIC"] } }, leader);

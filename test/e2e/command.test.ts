@@ -102,6 +102,15 @@ describe("the command view", () => {
     await page.getByTestId("watch-callups").getByText("2/2").waitFor({ timeout: 15_000 });
     expect(await page.getByTestId("watch-callups").innerText()).toContain(vols[4]!.displayName);
     expect(listLoads).toEqual([]);
+    // Another officer calls up through the API: the call-up appears without a reload (the station's
+    // call-up stream), long before the minute's tick.
+    const other = await prisma.account.create({ data: { phone: "13600009102", passwordHash: "!", displayName: "值班民警", roles: { create: { role: "OFFICER", stationId: demo.fushan.id } } } });
+    const otherToken = (await tokensFor([other.phone])).get(other.phone)!;
+    const started = await gql(app, `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { userErrors { code message } } }`,
+      { input: { stationId: gid("Station", demo.fushan.id), reason: "寻找走失儿童", place: "府山广场", latitude: 30.0, longitude: 120.58, radiusMeters: 500, wanted: 3, escalateAfterMinutes: 10 } }, otherToken);
+    expect(started.data?.startMobilization?.userErrors).toEqual([]);
+    await expect.poll(() => page.getByTestId("watch-callups").innerText(), { timeout: 10_000 }).toContain("寻找走失儿童");
+    expect(await page.getByTestId("watch-map").locator(".map-callup").count()).toBe(2);
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, "watch-command-desktop");
     expect(scripts.some((u) => /charts|exceljs/.test(u))).toBe(false);

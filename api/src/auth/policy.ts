@@ -424,6 +424,11 @@ const rules = {
   "mobilization.start": (v: Viewer | null, r: { stationId: string; leadersMayMobilize: boolean }) =>
     officerOf(v, r.stationId) || (r.leadersMayMobilize && leaderInStation(v, r.stationId)),
   "mobilization.read": (v: Viewer | null, m: MobilizationFacts) => seesStation(v, m.stationId),
+  /**
+   * Every call-up of the station as it happens (the command view): whoever has the command view
+   * (patrol.watch), so not its plain volunteers, who learn of a call-up when they are called.
+   */
+  "mobilization.watch": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId) || leaderInStation(v, r.stationId),
   /** The responder board and closing: the station's officers, and a leader for a call-up they started. */
   "mobilization.manage": (v: Viewer | null, m: MobilizationFacts) => runsMobilization(v, m),
   /** Only the person called answers, while they belong to the station. */

@@ -2,15 +2,16 @@
 // checked in, missing and no-shows, a map of the grids (outlines when drawn) with check-in positions,
 // open findings and call-ups, the open findings, the open call-ups with who accepted (each board live
 // through mobilizationUpdated; graphcache updates the list), and the live feed (lib/patrolFeed,
-// resuming from its cursor). Each event of the feed refreshes the counts; a minute's tick marks shifts
-// that have just started and picks up call-ups started since (there is no station-wide call-up
-// stream). `?wall=1` (or the 大屏 button) lays it out for a 1920×1080 wall display.
+// resuming from its cursor). Each event of the feed refreshes the counts; each event of the station's
+// call-up stream (stationMobilizationUpdated: started, answered, escalated, closed, by anyone)
+// refetches the call-ups; a minute's tick marks shifts that have just started. `?wall=1` (or the 大屏
+// button) lays it out for a 1920×1080 wall display.
 import { useSearchParams } from "@solidjs/router";
 import { createQuery, createSubscription, useClient } from "@urql/solid";
 import { createEffect, createMemo, For, on, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { QueryView } from "../components/QueryView";
-import { CommandCallUpsDocument, CommandCallUpUpdatedDocument, CommandViewDocument, type CommandCallUpsQuery, type CommandViewQuery } from "../gql/graphql";
+import { CommandCallUpsDocument, CommandCallUpUpdatedDocument, CommandStationCallUpsDocument, CommandViewDocument, type CommandCallUpsQuery, type CommandViewQuery } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createPatrolFeed } from "../lib/patrolFeed";
@@ -119,13 +120,26 @@ export default function Watch() {
   const [q, refetch] = createQuery({ query: CommandViewDocument, variables: () => ({ stationId: s.stationId() ?? "" }), pause: () => !s.stationId() });
   const [calls, refetchCalls] = createQuery({ query: CommandCallUpsDocument, variables: () => ({ stationId: s.stationId() ?? "" }), pause: () => !s.stationId() });
   const callUps = () => calls.data?.mobilizations?.edges.map((e) => e.node).filter((c) => c.status === "OPEN") ?? [];
-  const reload = () => (refetch({ requestPolicy: "network-only" }), refetchCalls({ requestPolicy: "network-only" }));
-  // One subscription set: each patrol event refreshes the counts (debounced); a minute's tick marks
-  // shifts that have just started.
+  const reloadView = () => refetch({ requestPolicy: "network-only" });
+  const reloadCalls = () => refetchCalls({ requestPolicy: "network-only" });
+  const reload = () => (reloadView(), reloadCalls());
+  // One subscription set: each patrol event refreshes the counts (debounced), each call-up event the
+  // call-ups (a new one is not in the cached list); a minute's tick marks shifts that have just started.
+  const [callUpEvents] = createSubscription({ query: CommandStationCallUpsDocument, variables: () => ({ stationId: s.stationId() ?? "" }), pause: () => !s.stationId() });
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let callTimer: ReturnType<typeof setTimeout> | undefined;
   createEffect(on(() => feed.events()[0]?.cursor, (c) => c && (clearTimeout(timer), (timer = setTimeout(reload, 800))), { defer: true }));
-  const tick = setInterval(reload, 60_000);
-  onCleanup(() => (clearTimeout(timer), clearInterval(tick)));
+  // A call-up the viewer's board follows (LiveCallUp) is already written by graphcache; any other
+  // (new, or not the viewer's to manage) is refetched.
+  const followed = (id: string) => callUps().some((c) => c.id === id && c.viewerCanManage);
+  createEffect(
+    on(() => callUpEvents.data?.stationMobilizationUpdated.cursor, (c) => {
+      const id = callUpEvents.data?.stationMobilizationUpdated.mobilization.id;
+      if (c && id && !followed(id)) (clearTimeout(callTimer), (callTimer = setTimeout(reloadCalls, 300)));
+    }, { defer: true }),
+  );
+  const tick = setInterval(reloadView, 60_000);
+  onCleanup(() => (clearTimeout(timer), clearTimeout(callTimer), clearInterval(tick)));
 
   const findings = () => (q.data?.commandView ?? []).flatMap((g) => g.findings.map((f) => ({ finding: f as Finding, grid: g.name })));
 

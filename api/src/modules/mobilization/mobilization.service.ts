@@ -26,6 +26,14 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { joinMsg, msg } from "../../i18n.js";
 
 export const mobilizationEvents = defineStoredStream<{ kind: string }>({ name: "mobilizationEvents", table: "MobilizationEvent", key: "mobilizationId", columns: ["kind"] });
+/** The same rows by station: the command view learns of every call-up and its changes (stationMobilizationUpdated). */
+export const stationMobilizations = defineStoredStream<{ mobilizationId: string; kind: string }>({ name: "stationMobilizations", table: "MobilizationEvent", key: "stationId", columns: ["mobilizationId", "kind"] });
+
+/** After the writing transaction committed: wakes the readers of both streams. */
+function notifyStreams() {
+  mobilizationEvents.notify();
+  stationMobilizations.notify();
+}
 
 /** A GPS check-in this recent is the volunteer's base; older ones say little about where they are. */
 const GPS_FRESH_MS = 3 * 3600_000;
@@ -122,7 +130,7 @@ async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START"
         })),
       );
     }
-    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, kind: "WAVE" } });
+    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "WAVE" } });
     if (people.length || wave >= LAST_WAVE) return { wave, called: people.length };
     wave++;
   }
@@ -166,7 +174,7 @@ export async function startMobilization(viewer: Viewer, input: StartInput, clien
         startedAt: now,
       },
     });
-    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, kind: "STARTED" } });
+    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "STARTED" } });
     const { wave, called } = await callWaves(tx, m, 1, "START", now);
     const updated = await tx.mobilization.update({
       where: { id: m.id },
@@ -184,7 +192,7 @@ export async function startMobilization(viewer: Viewer, input: StartInput, clien
     return updated;
   }, { ...TX, timeout: Math.max(TX.timeout ?? 0, 60_000) });
   delivered();
-  mobilizationEvents.notify();
+  notifyStreams();
   return result;
 }
 
@@ -211,10 +219,10 @@ export async function respondToMobilization(viewer: Viewer, input: { mobilizatio
       where: { id: responder.id },
       data: { response: accept ? "ACCEPTED" : "DECLINED", etaMinutes: accept ? (input.etaMinutes ?? null) : null, respondedAt: now },
     });
-    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, kind: "RESPONSE" } });
+    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "RESPONSE" } });
     return row;
   }, TX);
-  mobilizationEvents.notify();
+  notifyStreams();
   return { responder: updated, mobilization: m };
 }
 
@@ -259,7 +267,7 @@ export async function closeMobilization(viewer: Viewer, input: { mobilizationId:
           subject: { type: "Mobilization", id: m.id },
         })),
     );
-    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, kind: "CLOSED" } });
+    await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "CLOSED" } });
     await recordAudit(tx, {
       actor: viewer,
       stationId: m.stationId,
@@ -272,7 +280,7 @@ export async function closeMobilization(viewer: Viewer, input: { mobilizationId:
     return row;
   }, TX);
   delivered();
-  mobilizationEvents.notify();
+  notifyStreams();
   return { mobilization: closed, goodDeedDraft: await goodDeedDraft(closed) };
 }
 
@@ -322,7 +330,7 @@ export async function escalateMobilizations(now = clock.now()): Promise<number> 
       if (called) {
         escalated++;
         delivered();
-        mobilizationEvents.notify();
+        notifyStreams();
       }
     } catch (e) {
       log.error({ err: safeError(e), mobilizationId: id }, "call-up escalation failed; the next sweep retries");

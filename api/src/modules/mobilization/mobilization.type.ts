@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
+import { encodeCursor } from "../../events/stored-stream.js";
 import { idArg } from "../../graphql/ids.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { msg } from "../../i18n.js";
@@ -112,6 +113,17 @@ export const Mobilization = builder.prismaNode("Mobilization", {
         ctx.viewer?.volunteerId ? prisma.mobilizationResponder.findUnique({ ...q, where: { mobilizationId_volunteerId: { mobilizationId: m.id, volunteerId: ctx.viewer.volunteerId } } }) : null,
     }),
     viewerCanManage: t.boolean({ resolve: async (m, _a, ctx) => can(ctx.viewer, "mobilization.manage", await factsOf(m)) }),
+  }),
+});
+
+export const MobilizationUpdate = builder.prismaObject("MobilizationEvent", {
+  name: "MobilizationUpdate",
+  description: "A step of a call-up: started, a wave called, an answer, the close",
+  fields: (t) => ({
+    cursor: t.string({ description: "Pass as `since` to stationMobilizationUpdated to replay what came after (commit order)", resolve: (e) => encodeCursor(e) }),
+    kind: t.exposeString("kind", { description: "STARTED, WAVE, RESPONSE or CLOSED" }),
+    at: t.expose("createdAt", { type: "DateTime" }),
+    mobilization: t.relation("mobilization"),
   }),
 });
 
