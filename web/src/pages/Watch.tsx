@@ -138,6 +138,8 @@ export default function Watch() {
       if (c && id && !followed(id)) (clearTimeout(callTimer), (callTimer = setTimeout(reloadCalls, 300)));
     }, { defer: true }),
   );
+  // Back from a dropped socket: what happened meanwhile (a call-up started, check-ins) is fetched once.
+  createEffect(on(feed.status, (st, prev) => st === "live" && prev === "reconnecting" && reload(), { defer: true }));
   const tick = setInterval(reloadView, 60_000);
   onCleanup(() => (clearTimeout(timer), clearTimeout(callTimer), clearInterval(tick)));
 
