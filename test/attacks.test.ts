@@ -220,3 +220,15 @@ describe("the audit log's words for anonymous attempts", () => {
     expect(failed.summary).not.toContain(account.id);
   });
 });
+
+describe("an agreement binds the partner to something", () => {
+  it("a draft without obligations is refused and nothing is stored", async () => {
+    const partner = await prisma.partner.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const before = await prisma.agreement.count();
+    const r = await gql<{ draftAgreement: { userErrors: { code: string; field: string[] }[] } }>(app, `mutation ($i: DraftAgreementInput!) { draftAgreement(input: $i) { userErrors { code field } } }`, {
+      i: { partnerId: gid("Partner", partner.id), title: "空协议", terms: "无", effectiveFrom: new Date().toISOString(), effectiveTo: new Date(Date.now() + 30 * 86_400_000).toISOString(), obligations: [] },
+    }, officer);
+    expect(r.data?.draftAgreement.userErrors).toEqual([{ code: "VALIDATION", field: ["input", "obligations"] }]);
+    expect(await prisma.agreement.count()).toBe(before);
+  });
+});
