@@ -684,6 +684,17 @@ async function callup(scale: number) {
   const onlineAtStart = online.size;
 
   const g = grids[0]!;
+  // --profile: a CPU profile of both API processes over the call-up (bench/results/callup-<i>.cpuprofile).
+  const profiling = args.includes("--profile");
+  const profiler = (app: { child: ChildProcess }, type: string, file = "") =>
+    new Promise<void>((resolve) => {
+      app.child.once("message", () => resolve());
+      app.child.send({ type, file });
+    });
+  if (profiling) {
+    await mkdir(path.join(repoRoot, "bench/results"), { recursive: true });
+    await Promise.all(apps.map((a) => profiler(a, "profile-start")));
+  }
   t0 = Date.now();
   const res = await fetch(`${apps[0]!.url}/graphql`, {
     method: "POST",
@@ -701,6 +712,7 @@ async function callup(scale: number) {
   const deadline = Date.now() + 60_000;
   while (received.size < onlineAtStart && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const lastReceipt = Math.max(...received.values());
+  if (profiling) await Promise.all(apps.map((a, i) => profiler(a, "profile-stop", path.join(repoRoot, `bench/results/callup-${i}.cpuprofile`))));
   const after = await Promise.all(apps.map(memory));
 
   // The outbox: both processes' senders drain it.

@@ -76,14 +76,19 @@ describe("一键召集", () => {
     expect((await gql(app, START, { input: { ...input, squadIds: [gid("Squad", (await prisma.squad.findFirstOrThrow({ where: { teamId: demo.committee.id } }).catch(() => prisma.squad.create({ data: { teamId: demo.committee.id, name: "长庆小队", specialty: "TRAFFIC" } }))).id)] } }, officer)).data!.startMobilization.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "squadIds", "0"] });
     expect((await gql(app, START, { input: { ...input, radiusMeters: 5 } }, officer)).data!.startMobilization.userErrors[0].field).toEqual(["input", "radiusMeters"]);
 
+    // Wave 1 is exactly the station's active volunteers whose home grid lies within 300 m.
+    const people = await prisma.volunteer.findMany({ where: { status: "ACTIVE", account: { isNot: null }, teams: { some: { team: { stationId: demo.fushan.id } } } }, include: { homeGrid: true, account: true } });
+    const near = people.filter((p) => p.homeGrid && metres(grid.latitude!, grid.longitude!, p.homeGrid.latitude!, p.homeGrid.longitude!) <= 300);
+    // One of them is in quiet hours all day (a call-up ignores them), one takes call-ups in the app only.
+    const [quiet, appOnly] = [near[0]!.account!.id, near[1]!.account!.id];
+    await prisma.notificationSettings.create({ data: { accountId: quiet, inAppOff: [], smsOn: ["MOBILIZATION"], quietFrom: 0, quietUntil: 1439 } });
+    await prisma.notificationSettings.create({ data: { accountId: appOnly, inAppOff: ["MOBILIZATION"], smsOn: [] } });
+
     const started = await gql(app, START, { input }, officer);
     expect(started.data!.startMobilization.userErrors).toEqual([]);
     const m = started.data!.startMobilization.mobilization;
     const mId = Buffer.from(m.id, "base64").toString().split(":")[1]!;
 
-    // Wave 1 is exactly the station's active volunteers whose home grid lies within 300 m.
-    const people = await prisma.volunteer.findMany({ where: { status: "ACTIVE", account: { isNot: null }, teams: { some: { team: { stationId: demo.fushan.id } } } }, include: { homeGrid: true } });
-    const near = people.filter((p) => p.homeGrid && metres(grid.latitude!, grid.longitude!, p.homeGrid.latitude!, p.homeGrid.longitude!) <= 300);
     expect(near.length).toBeGreaterThan(40);
     expect(near.length).toBeLessThan(people.length);
     expect(m).toMatchObject({ wave: 1, status: "OPEN", counts: { called: near.length } });
@@ -94,7 +99,20 @@ describe("一键召集", () => {
     const notes = await prisma.notification.findMany({ where: { subjectId: mId, kind: "MOBILIZATION" }, include: { sms: true } });
     expect(notes.length).toBe(near.length);
     expect(new Set(notes.map((n) => n.accountId))).toEqual(new Set(calledAccounts.map((a) => a.id)));
-    expect(notes.every((n) => n.sms?.urgent && n.sms.status === "PENDING")).toBe(true);
+    expect(notes.filter((n) => n.accountId !== appOnly).every((n) => n.sms?.urgent && n.sms.status === "PENDING" && n.sms.nextAttemptAt <= clock.now())).toBe(true);
+    expect(notes.find((n) => n.accountId === appOnly)!.sms).toBeNull();
+    expect(notes.every((n) => !n.silent && n.readAt === null)).toBe(true); // a call-up shows in the app even if its kind is off there
+    // Each body tells the place, the person's own distance and how many are wanted, in both languages.
+    const distances = new Map(wave1.map((r) => [r.volunteerId, r.distanceMeters!]));
+    const volunteerOf = new Map(calledAccounts.map((a) => [a.id, a.volunteerId!]));
+    for (const n of notes) {
+      const d = distances.get(volunteerOf.get(n.accountId)!)!;
+      const shown = Math.max(50, Math.round(d / 50) * 50);
+      expect(localize(n.body, "zh")).toBe(`府山社区第1网格，距您约${shown}米。需要40人，请立即回复能否前往`);
+      expect(localize(n.body, "en")).toBe(`府山社区第1网格, about ${shown} m from you. 40 needed: please answer now whether you can come`);
+    }
+    // Responders written in SQL get time-ordered ids (version 7) like every other row.
+    expect(wave1.every((r) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(r.id))).toBe(true);
     expect(localize(notes[0]!.title, "zh")).toBe("一键召集：寻找走失老人");
 
     // The officer follows the board live.

@@ -15,15 +15,14 @@ import { assert, can } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import { defineStoredStream } from "../../events/stored-stream.js";
-import { uuid7 } from "../../lib/uuid7.js";
-import type { Mobilization, MobilizationOutcome, Specialty } from "../../generated/prisma/client.js";
+import { Prisma, type Mobilization, type MobilizationOutcome, type Specialty } from "../../generated/prisma/client.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
 import { log, safeError } from "../../log.js";
 import { recordAudit } from "../audit/audit.service.js";
-import { delivered, notify } from "../notification/notification.service.js";
+import { delivered, notify, notifyUrgent } from "../notification/notification.service.js";
 import { patrolPoints, rulesFor } from "../points/points.service.js";
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { joinMsg, msg } from "../../i18n.js";
+import { joinMsg, localize, msg, MSG_SEPARATOR } from "../../i18n.js";
 
 export const mobilizationEvents = defineStoredStream<{ kind: string }>({ name: "mobilizationEvents", table: "MobilizationEvent", key: "mobilizationId", columns: ["kind"] });
 /** The same rows by station: the command view learns of every call-up and its changes (stationMobilizationUpdated). */
@@ -61,77 +60,82 @@ export interface StartInput {
   escalateAfterMinutes: number;
 }
 
-interface Candidate {
-  volunteerId: string;
-  accountId: string;
-  distance: number | null;
-}
-
-/** Everyone the next wave may call, with their distance (null: base unknown). */
-async function candidates(tx: Tx, m: Mobilization, wave: number, now: Date): Promise<Candidate[]> {
+/**
+ * Everyone the next wave calls ("volunteerId", "accountId", distance; null: base unknown), as SQL:
+ * the call-up's inserts select from it, so thousands of people never travel through the API.
+ */
+function candidates(m: Mobilization, wave: number, now: Date): Prisma.Sql {
   const everyone = wave >= LAST_WAVE || (!m.specialties.length && !m.squadIds.length);
-  const rows = await tx.$queryRaw<Candidate[]>`
-    WITH base AS (
-      SELECT v.id AS "volunteerId", a.id AS "accountId", COALESCE(gps.lat, g.latitude) AS lat, COALESCE(gps.lng, g.longitude) AS lng
-      FROM "Volunteer" v
-      JOIN "Account" a ON a."volunteerId" = v.id AND NOT a.disabled
-      LEFT JOIN "Grid" g ON g.id = v."homeGridId"
-      LEFT JOIN LATERAL (
-        SELECT c."checkInLat" AS lat, c."checkInLng" AS lng FROM "ShiftClaim" c
-        WHERE c."volunteerId" = v.id AND c."checkedInAt" >= ${new Date(now.getTime() - GPS_FRESH_MS)} AND c."checkInLat" IS NOT NULL AND c."checkInLng" IS NOT NULL
-        ORDER BY c."checkedInAt" DESC LIMIT 1
-      ) gps ON true
-      WHERE v.status = 'ACTIVE'
-        AND EXISTS (SELECT 1 FROM "TeamMembership" tm JOIN "Team" t ON t.id = tm."teamId" WHERE tm."volunteerId" = v.id AND t."stationId" = ${m.stationId}::uuid)
-        AND (${everyone} OR v.specialties && ${m.specialties}::"Specialty"[]
-             OR EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id AND sm."squadId" = ANY(${m.squadIds}::uuid[])))
-        AND NOT EXISTS (SELECT 1 FROM "MobilizationResponder" r WHERE r."mobilizationId" = ${m.id}::uuid AND r."volunteerId" = v.id)
-    )
-    SELECT "volunteerId", "accountId",
-      CASE WHEN lat IS NULL OR lng IS NULL THEN NULL ELSE round(2 * 6371000 * asin(sqrt(
-        power(sin(radians(lat - ${m.latitude}) / 2), 2) + cos(radians(${m.latitude})) * cos(radians(lat)) * power(sin(radians(lng - ${m.longitude}) / 2), 2)
-      )))::int END AS distance
-    FROM base ORDER BY distance ASC NULLS LAST, "volunteerId"`;
-  if (wave >= LAST_WAVE) return rows;
-  const radius = wave === 1 ? m.radiusMeters : m.radiusMeters * 3;
-  return rows.filter((r) => (r.distance === null ? wave === 2 : r.distance <= radius));
+  const reach =
+    wave >= LAST_WAVE ? Prisma.sql`TRUE` : wave === 1 ? Prisma.sql`distance <= ${m.radiusMeters}` : Prisma.sql`(distance IS NULL OR distance <= ${m.radiusMeters * 3})`;
+  return Prisma.sql`
+    SELECT "volunteerId", "accountId", distance FROM (
+      SELECT "volunteerId", "accountId",
+        CASE WHEN lat IS NULL OR lng IS NULL THEN NULL ELSE round(2 * 6371000 * asin(sqrt(
+          power(sin(radians(lat - ${m.latitude}) / 2), 2) + cos(radians(${m.latitude})) * cos(radians(lat)) * power(sin(radians(lng - ${m.longitude}) / 2), 2)
+        )))::int END AS distance
+      FROM (
+        SELECT v.id AS "volunteerId", a.id AS "accountId", COALESCE(gps.lat, g.latitude) AS lat, COALESCE(gps.lng, g.longitude) AS lng
+        FROM "Volunteer" v
+        JOIN "Account" a ON a."volunteerId" = v.id AND NOT a.disabled
+        LEFT JOIN "Grid" g ON g.id = v."homeGridId"
+        LEFT JOIN LATERAL (
+          SELECT c."checkInLat" AS lat, c."checkInLng" AS lng FROM "ShiftClaim" c
+          WHERE c."volunteerId" = v.id AND c."checkedInAt" >= ${new Date(now.getTime() - GPS_FRESH_MS)} AND c."checkInLat" IS NOT NULL AND c."checkInLng" IS NOT NULL
+          ORDER BY c."checkedInAt" DESC LIMIT 1
+        ) gps ON true
+        WHERE v.status = 'ACTIVE'
+          AND EXISTS (SELECT 1 FROM "TeamMembership" tm JOIN "Team" t ON t.id = tm."teamId" WHERE tm."volunteerId" = v.id AND t."stationId" = ${m.stationId}::uuid)
+          AND (${everyone} OR v.specialties && ${m.specialties}::"Specialty"[]
+               OR EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id AND sm."squadId" = ANY(${m.squadIds}::uuid[])))
+          AND NOT EXISTS (SELECT 1 FROM "MobilizationResponder" r WHERE r."mobilizationId" = ${m.id}::uuid AND r."volunteerId" = v.id)
+      ) base
+    ) c WHERE ${reach}`;
 }
 
-const km = (meters: number | null) => {
-  if (meters === null) return "";
-  const [zh, en] = meters < 1000 ? [`${Math.max(50, Math.round(meters / 50) * 50)}米`, `${Math.max(50, Math.round(meters / 50) * 50)} m`] : [`${(meters / 1000).toFixed(1)}公里`, `${(meters / 1000).toFixed(1)} km`];
-  return msg(`，距您约${zh}`, `, about ${en} from you`);
+/** "，距您约1.2公里" / ", about 1.2 km from you" in SQL, from a distance in meters (null: nothing). */
+const distanceText = (d: Prisma.Sql, lang: "zh" | "en") => {
+  const [prefix, m, km] = lang === "zh" ? ["，距您约", "米", "公里"] : [", about ", " m", " km"];
+  const tail = lang === "zh" ? "" : " from you";
+  return Prisma.sql`CASE WHEN ${d} IS NULL THEN '' WHEN ${d} < 1000 THEN ${prefix} || greatest(50, round(${d} / 50.0) * 50)::int || ${m + tail}
+    ELSE ${prefix} || to_char(round(${d} / 1000.0, 1), 'FM999990.0') || ${km + tail} END`;
 };
 
 /** Calls the next waves until one reaches somebody (or none is left); returns the people called. */
 async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START" | "ESCALATION", now: Date): Promise<{ wave: number; called: number }> {
   let wave = from;
   for (;;) {
-    const people = await candidates(tx, m, wave, now);
-    await tx.mobilizationWave.create({ data: { mobilizationId: m.id, number: wave, radiusMeters: wave === 1 ? m.radiusMeters : wave === 2 ? m.radiusMeters * 3 : null, calledCount: people.length, calledAt: now, trigger } });
-    if (people.length) {
-      // One statement for thousands of people (Prisma's createMany took seconds at 15,000).
-      await tx.$executeRaw`
+    const radiusMeters = wave === 1 ? m.radiusMeters : wave === 2 ? m.radiusMeters * 3 : null;
+    // One statement for thousands of people, computed and written inside PostgreSQL.
+    const [{ called }] = (await tx.$queryRaw<{ called: number }[]>`
+      WITH c AS (${candidates(m, wave, now)}),
+      ins AS (
         INSERT INTO "MobilizationResponder" (id, "mobilizationId", "volunteerId", wave, "distanceMeters", "notifiedAt")
-        SELECT id, ${m.id}::uuid, v, ${wave}, d, ${now}::timestamptz
-        FROM unnest(${people.map(() => uuid7())}::uuid[], ${people.map((p) => p.volunteerId)}::uuid[], ${people.map((p) => p.distance)}::int[]) AS r(id, v, d)
-        ON CONFLICT ("mobilizationId", "volunteerId") DO NOTHING`;
-      const link = `/callups/${encodeGlobalID("Mobilization", m.id)}`;
-      await notify(
-        tx,
-        people.map((p) => ({
-          accountId: p.accountId,
-          stationId: m.stationId,
-          kind: "MOBILIZATION" as const,
-          title: joinMsg(msg("一键召集：", "Call-up: "), m.reason),
-          body: joinMsg(m.place, km(p.distance), msg(`。需要${m.wanted}人，请立即回复能否前往`, `. ${m.wanted} needed: please answer now whether you can come`)),
-          link,
-          subject: { type: "Mobilization", id: m.id },
-        })),
-      );
+        SELECT linshe_uuid7(), ${m.id}::uuid, c."volunteerId", ${wave}, c.distance, ${now}::timestamptz FROM c
+        ON CONFLICT ("mobilizationId", "volunteerId") DO NOTHING
+        RETURNING 1
+      )
+      SELECT count(*)::int AS called FROM ins`) as [{ called: number }];
+    await tx.mobilizationWave.create({ data: { mobilizationId: m.id, number: wave, radiusMeters, calledCount: called, calledAt: now, trigger } });
+    if (called) {
+      const d = Prisma.sql`r."distanceMeters"`;
+      const [zhTail, enTail] = [`。需要${m.wanted}人，请立即回复能否前往`, `. ${m.wanted} needed: please answer now whether you can come`];
+      await notifyUrgent(tx, {
+        kind: "MOBILIZATION",
+        stationId: m.stationId,
+        title: joinMsg(msg("一键召集：", "Call-up: "), m.reason),
+        link: `/callups/${encodeGlobalID("Mobilization", m.id)}`,
+        subject: { type: "Mobilization", id: m.id },
+        recipients: Prisma.sql`
+          SELECT a.id AS "accountId",
+            ${localize(m.place, "zh")} || ${distanceText(d, "zh")} || ${zhTail} || ${MSG_SEPARATOR} || ${localize(m.place, "en")} || ${distanceText(d, "en")} || ${enTail} AS body
+          FROM "MobilizationResponder" r JOIN "Account" a ON a."volunteerId" = r."volunteerId" AND NOT a.disabled
+          WHERE r."mobilizationId" = ${m.id}::uuid AND r.wave = ${wave}
+          ORDER BY r."distanceMeters" ASC NULLS LAST, r."volunteerId"`,
+      });
     }
     await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "WAVE" } });
-    if (people.length || wave >= LAST_WAVE) return { wave, called: people.length };
+    if (called || wave >= LAST_WAVE) return { wave, called };
     wave++;
   }
 }

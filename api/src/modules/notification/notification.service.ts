@@ -4,7 +4,7 @@
 // outbox row in the same transaction (sms.service.ts sends it once).
 import { clock } from "../../clock.js";
 import { prisma, type Tx } from "../../db.js";
-import type { NotificationKind } from "../../generated/prisma/client.js";
+import { Prisma, type NotificationKind } from "../../generated/prisma/client.js";
 import { notificationStream } from "./notification.stream.js";
 import { wakeSmsSender } from "./sms.service.js";
 import { msg } from "../../i18n.js";
@@ -104,6 +104,37 @@ export async function notify(db: Tx | typeof prisma, n: NotifyInput | NotifyInpu
       )`;
   }
   return created.length;
+}
+
+/**
+ * `notify` for an urgent kind and a recipient list that PostgreSQL computes (`recipients` selects
+ * "accountId" and body): the rows never travel through the API. A call-up's 15,000 notifications and
+ * SMS rows are two statements' work in the database; through `notify` its arrays cost seconds of CPU in
+ * the API. Urgent kinds are never silent and ignore quiet hours, so the person's settings decide only
+ * whether an SMS goes out — the same rule as `notify`.
+ */
+export async function notifyUrgent(
+  db: Tx,
+  n: { kind: NotificationKind; stationId: string | null; title: string; link: string | null; subject: { type: string; id: string } | null; recipients: Prisma.Sql },
+): Promise<number> {
+  if (!URGENT_KINDS.includes(n.kind)) throw new Error(`notifyUrgent: ${n.kind} is not urgent`);
+  const now = clock.now();
+  const [row] = await db.$queryRaw<{ notified: number }[]>`
+    WITH r AS (${n.recipients}),
+    created AS (
+      INSERT INTO "Notification" ("accountId", "stationId", kind, title, body, link, "subjectType", "subjectId", silent, "readAt", "createdAt")
+      SELECT r."accountId", ${n.stationId}::uuid, ${n.kind}::"NotificationKind", ${n.title}, r.body, ${n.link}, ${n.subject?.type ?? null}, ${n.subject?.id ?? null}::uuid, false, NULL, ${now}::timestamptz
+      FROM r
+      RETURNING id, "accountId"
+    ),
+    sms AS (
+      INSERT INTO "SmsMessage" ("notificationId", "accountId", "stationId", kind, urgent, "nextAttemptAt")
+      SELECT c.id, c."accountId", ${n.stationId}::uuid, ${n.kind}::"NotificationKind", true, ${now}::timestamptz
+      FROM created c LEFT JOIN "NotificationSettings" s ON s."accountId" = c."accountId"
+      WHERE CASE WHEN s."accountId" IS NULL THEN ${DEFAULT_PREFERENCES.smsOn.includes(n.kind)} ELSE ${n.kind}::"NotificationKind" = ANY(s."smsOn") END
+    )
+    SELECT count(*)::int AS notified FROM created`;
+  return row!.notified;
 }
 
 /** After the writing transaction committed: readers of every process read now, the SMS sender sends. */
