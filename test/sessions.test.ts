@@ -182,4 +182,28 @@ describe("the socket sweep", () => {
     await sweepSockets();
     expect(b.closed).toBeNull();
   });
+
+  it("closes, without the pub/sub, the sockets of a revoked or expired session (4401) and of a disabled account (4403), and only those", async () => {
+    const { sweepSockets, trackSocket } = await import("../api/src/graphql/socket-sessions.js");
+    const { createSession } = await import("../api/src/auth/sessions.js");
+    const fake = () => {
+      const s = { closed: null as number | null, once: () => s, close: (code: number) => void (s.closed = code), terminate: () => void (s.closed = -1) };
+      return s;
+    };
+    const live = await prisma.account.findUniqueOrThrow({ where: { phone: "13800000191" } });
+    const gone = await prisma.account.findUniqueOrThrow({ where: { phone: "13800000192" } });
+    const [keep, revoked, expired, disabled] = [fake(), fake(), fake(), fake()];
+    const sessions = await Promise.all([live, live, live, gone].map((a) => createSession(prisma, a.id)));
+    [keep, revoked, expired, disabled].forEach((s, i) => trackSocket(s as never, [live, live, live, gone][i]!.id, sessions[i]!.sessionId, null));
+    await prisma.session.update({ where: { id: sessions[1]!.sessionId }, data: { revokedAt: new Date() } });
+    await prisma.session.update({ where: { id: sessions[2]!.sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await prisma.account.update({ where: { id: gone.id }, data: { disabled: true } });
+    try {
+      expect(await sweepSockets()).toBe(3);
+      expect([keep.closed, revoked.closed, expired.closed, disabled.closed]).toEqual([null, 4401, 4401, 4403]);
+      expect(await sweepSockets()).toBe(0); // closed sockets are forgotten
+    } finally {
+      await prisma.account.update({ where: { id: gone.id }, data: { disabled: false } });
+    }
+  });
 });

@@ -219,6 +219,7 @@ export async function buildApp() {
       },
     },
     wss,
+    config.socketKeepAliveMs,
   );
 
   type SocketCtx = Parameters<typeof rememberSocketContext>[0] & { extra: { viewer?: Viewer | null; locale?: Locale; request: IncomingMessage; socket: WebSocket } };

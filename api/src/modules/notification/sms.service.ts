@@ -81,7 +81,8 @@ async function claim(now: Date, limit: number): Promise<Claimed[]> {
   }, TX);
 }
 
-async function deliver(m: Claimed): Promise<"sent" | "retry" | "failed"> {
+/** Sends one message; a failure is recorded at once, a success is returned for the batch's one write. */
+async function deliver(m: Claimed): Promise<{ outcome: "sent"; providerId: string | null } | { outcome: "retry" | "failed" }> {
   const now = () => clock.now();
   try {
     const { providerId } = await smsProvider().send({
@@ -93,8 +94,7 @@ async function deliver(m: Claimed): Promise<"sent" | "retry" | "failed"> {
       title: localize(m.title, "zh"),
       body: localize(m.body, "zh"),
     });
-    await prisma.smsMessage.updateMany({ where: { id: m.id, status: "SENDING" }, data: { status: "SENT", sentAt: now(), providerId, leaseUntil: null, lastError: null } });
-    return "sent";
+    return { outcome: "sent", providerId: providerId ?? null };
   } catch (e) {
     const permanent = e instanceof SmsError && e.permanent;
     const last = permanent || m.attempts >= config.sms.maxAttempts;
@@ -105,24 +105,41 @@ async function deliver(m: Claimed): Promise<"sent" | "retry" | "failed"> {
         ? { status: "FAILED", leaseUntil: null, lastError: String(reason).slice(0, 200) }
         : { status: "PENDING", leaseUntil: null, lastError: String(reason).slice(0, 200), nextAttemptAt: new Date(now().getTime() + backoffMs(m.attempts)) },
     });
-    return last ? "failed" : "retry";
+    return { outcome: last ? "failed" : "retry" };
   }
+}
+
+/** Records sent messages in one statement (a call-up sends thousands; one update each cost the API more than sending). */
+async function recordSent(sent: { id: bigint; providerId: string | null }[]): Promise<void> {
+  if (!sent.length) return;
+  await prisma.$executeRaw`
+    UPDATE "SmsMessage" m SET status = 'SENT', "sentAt" = ${clock.now()}, "providerId" = s.p, "leaseUntil" = NULL, "lastError" = NULL
+    FROM unnest(${sent.map((x) => x.id)}::bigint[], ${sent.map((x) => x.providerId)}::text[]) AS s(id, p)
+    WHERE m.id = s.id AND m.status = 'SENDING'`;
 }
 
 /** Sends what is due now; returns how it went. Safe to run in several processes at once. */
 export async function sendDueSms(limit = 200): Promise<{ claimed: number; sent: number; retry: number; failed: number }> {
   const claimed = await claim(clock.now(), limit);
   const out = { claimed: claimed.length, sent: 0, retry: 0, failed: 0 };
+  const sent: { id: bigint; providerId: string | null }[] = [];
   let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, claimed.length) }, async () => {
-      while (next < claimed.length) {
-        const outcome = await deliver(claimed[next++]!);
-        out[outcome]++;
-        metrics.smsMessages.inc({ outcome });
-      }
-    }),
-  );
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENCY, claimed.length) }, async () => {
+        while (next < claimed.length) {
+          const m = claimed[next++]!;
+          const r = await deliver(m);
+          out[r.outcome]++;
+          metrics.smsMessages.inc({ outcome: r.outcome });
+          if (r.outcome === "sent") sent.push({ id: m.id, providerId: r.providerId });
+        }
+      }),
+    );
+  } finally {
+    // Whatever happened to the rest, what the gateway took is recorded (else it would be sent again after the lease).
+    await recordSent(sent);
+  }
   return out;
 }
 
