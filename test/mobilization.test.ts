@@ -1,9 +1,10 @@
 // 一键召集 with the demo data: 200 volunteers of 好邻舍义警 living over 府山's six grids. A call-up
 // with a 300 m radius, 30 accept, the wait runs out, the sweeper calls the next wave (once, however
 // many processes sweep), and the officer's live board matches what is stored.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
+import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
 import { localize } from "../api/src/i18n.js";
 import { escalateMobilizations } from "../api/src/modules/mobilization/mobilization.service.js";
@@ -285,6 +286,55 @@ describe("一键召集", () => {
       await refused.waitFor(1);
       expect(refused.results[0]?.errors?.[0]?.extensions?.code).toBe(code);
       await c.dispose();
+    }
+  });
+
+  it("tells a large wave in batches after the answer, nearest first, each person once; the sweeper finishes what a stopped process left", async () => {
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id, name: "府山社区第1网格" } });
+    const batch = config.callUpNoticeBatch;
+    config.callUpNoticeBatch = 7;
+    let mobilizationId: string | null = null;
+    try {
+      const res = await gql(app, START, { input: { stationId: gid("Station", demo.fushan.id), reason: "大范围寻人", place: "府山街道", latitude: grid.latitude!, longitude: grid.longitude!, radiusMeters: 50_000, wanted: 150, escalateAfterMinutes: 30 } }, officer);
+      expect(res.data!.startMobilization.userErrors).toEqual([]);
+      const m = res.data!.startMobilization.mobilization;
+      mobilizationId = m.id;
+      const mId = Buffer.from(m.id, "base64").toString().split(":")[1]!;
+      const called: number = m.counts.called;
+      expect(called).toBeGreaterThan(50);
+      const told = () => prisma.notification.findMany({ where: { subjectId: mId, kind: "MOBILIZATION" }, include: { sms: true }, orderBy: { id: "asc" } });
+      await vi.waitFor(async () => expect((await told()).length).toBe(called), { timeout: 30_000, interval: 50 });
+      const notes = await told();
+      expect(new Set(notes.map((n) => n.accountId)).size).toBe(called);
+      const appOnly = new Set((await prisma.notificationSettings.findMany({ where: { NOT: { smsOn: { has: "MOBILIZATION" } } } })).map((s) => s.accountId));
+      expect(notes.every((n) => (appOnly.has(n.accountId) ? n.sms === null : n.sms?.urgent))).toBe(true);
+      expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: mId } })).notifying).toBe(false);
+      // Nearest first: notices were written in the order of the responders' distance.
+      const responders = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: mId }, select: { distanceMeters: true, volunteer: { select: { account: { select: { id: true } } } } } });
+      const distance = new Map(responders.map((r) => [r.volunteer.account!.id, r.distanceMeters ?? Infinity]));
+      const inOrder = notes.map((n) => distance.get(n.accountId)!);
+      expect(inOrder).toEqual([...inOrder].sort((a, b) => a - b));
+
+      // A process stopped between batches: 10 notices never written, the call-up still marked. Two
+      // sweepers at once write them, once each.
+      await prisma.notification.deleteMany({ where: { id: { in: notes.slice(-10).map((n) => n.id) } } });
+      await prisma.mobilization.update({ where: { id: mId }, data: { notifying: true } });
+      await Promise.all([escalateMobilizations(clock.now()), escalateMobilizations(clock.now())]);
+      const after = await told();
+      expect(after.length).toBe(called);
+      expect(new Set(after.map((n) => n.accountId)).size).toBe(called);
+      expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: mId } })).notifying).toBe(false);
+
+      // Once closed, an unfinished call-up tells nobody more.
+      await prisma.notification.deleteMany({ where: { id: { in: after.slice(-3).map((n) => n.id) } } });
+      await prisma.mobilization.update({ where: { id: mId }, data: { notifying: true } });
+      expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer)).data!.closeMobilization.userErrors).toEqual([]);
+      mobilizationId = null;
+      await escalateMobilizations(clock.now());
+      expect((await told()).length).toBe(called - 3);
+    } finally {
+      config.callUpNoticeBatch = batch;
+      if (mobilizationId) await gql(app, CLOSE, { input: { mobilizationId, outcome: "CANCELLED" } }, officer);
     }
   });
 

@@ -84,6 +84,11 @@ export const config = {
   /** How often each process re-checks the sessions of its open WebSockets (revocations also arrive at once over the pub/sub). */
   socketSweepMs: int("SOCKET_SWEEP_MS", 3000),
   /**
+   * A call-up's notices written with the call-up itself (the nearest first); the rest follow in
+   * batches of this size, each committed and delivered while the next is written.
+   */
+  callUpNoticeBatch: int("CALLUP_NOTICE_BATCH", 1000),
+  /**
    * Ping interval of each WebSocket (graphql-ws keep-alive; a socket that misses a pong is closed).
    * 30 s instead of graphql-ws's 12 s: at 7,500 sockets a process sent 625 pings a second, more frames
    * than a call-up's notifications; proxies' idle timeouts are 60 s.

@@ -13,6 +13,7 @@
 import type { Viewer } from "../../auth/viewer.js";
 import { assert, can } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
+import { config } from "../../config.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import { defineStoredStream } from "../../events/stored-stream.js";
 import { Prisma, type Mobilization, type MobilizationOutcome, type Specialty } from "../../generated/prisma/client.js";
@@ -101,8 +102,39 @@ const distanceText = (d: Prisma.Sql, lang: "zh" | "en") => {
     ELSE ${prefix} || to_char(round(${d} / 1000.0, 1), 'FM999990.0') || ${km + tail} END`;
 };
 
-/** Calls the next waves until one reaches somebody (or none is left); returns the people called. */
-async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START" | "ESCALATION", now: Date): Promise<{ wave: number; called: number }> {
+/** Advisory-lock namespace of "writing a call-up's notices" (one writer per call-up across processes). */
+const NOTICE_LOCK = 0x63616c6c; // "call"
+
+/**
+ * Writes the call-up notices (app and SMS) of up to `limit` people called and not told yet, nearest
+ * first (earlier waves first); returns how many. Whoever has a MOBILIZATION notice about this call-up
+ * was told, so a batch that is repeated after a crash tells nobody twice.
+ */
+async function writeNotices(tx: Tx, m: Mobilization, limit: number): Promise<number> {
+  const d = Prisma.sql`r."distanceMeters"`;
+  const [zhTail, enTail] = [`。需要${m.wanted}人，请立即回复能否前往`, `. ${m.wanted} needed: please answer now whether you can come`];
+  return notifyUrgent(tx, {
+    kind: "MOBILIZATION",
+    stationId: m.stationId,
+    title: joinMsg(msg("一键召集：", "Call-up: "), m.reason),
+    link: `/callups/${encodeGlobalID("Mobilization", m.id)}`,
+    subject: { type: "Mobilization", id: m.id },
+    recipients: Prisma.sql`
+      SELECT a.id AS "accountId",
+        ${localize(m.place, "zh")} || ${distanceText(d, "zh")} || ${zhTail} || ${MSG_SEPARATOR} || ${localize(m.place, "en")} || ${distanceText(d, "en")} || ${enTail} AS body
+      FROM "MobilizationResponder" r JOIN "Account" a ON a."volunteerId" = r."volunteerId" AND NOT a.disabled
+      WHERE r."mobilizationId" = ${m.id}::uuid
+        AND NOT EXISTS (SELECT 1 FROM "Notification" n WHERE n."subjectId" = ${m.id}::uuid AND n."accountId" = a.id AND n.kind = 'MOBILIZATION')
+      ORDER BY r.wave, r."distanceMeters" ASC NULLS LAST, r."volunteerId"
+      LIMIT ${limit}`,
+  });
+}
+
+/**
+ * Calls the next waves until one reaches somebody (or none is left); returns the people called and
+ * whether notices remain to be written after the commit (`notifying`).
+ */
+async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START" | "ESCALATION", now: Date): Promise<{ wave: number; called: number; notifying: boolean }> {
   let wave = from;
   for (;;) {
     const radiusMeters = wave === 1 ? m.radiusMeters : wave === 2 ? m.radiusMeters * 3 : null;
@@ -117,27 +149,44 @@ async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START"
       )
       SELECT count(*)::int AS called FROM ins`) as [{ called: number }];
     await tx.mobilizationWave.create({ data: { mobilizationId: m.id, number: wave, radiusMeters, calledCount: called, calledAt: now, trigger } });
-    if (called) {
-      const d = Prisma.sql`r."distanceMeters"`;
-      const [zhTail, enTail] = [`。需要${m.wanted}人，请立即回复能否前往`, `. ${m.wanted} needed: please answer now whether you can come`];
-      await notifyUrgent(tx, {
-        kind: "MOBILIZATION",
-        stationId: m.stationId,
-        title: joinMsg(msg("一键召集：", "Call-up: "), m.reason),
-        link: `/callups/${encodeGlobalID("Mobilization", m.id)}`,
-        subject: { type: "Mobilization", id: m.id },
-        recipients: Prisma.sql`
-          SELECT a.id AS "accountId",
-            ${localize(m.place, "zh")} || ${distanceText(d, "zh")} || ${zhTail} || ${MSG_SEPARATOR} || ${localize(m.place, "en")} || ${distanceText(d, "en")} || ${enTail} AS body
-          FROM "MobilizationResponder" r JOIN "Account" a ON a."volunteerId" = r."volunteerId" AND NOT a.disabled
-          WHERE r."mobilizationId" = ${m.id}::uuid AND r.wave = ${wave}
-          ORDER BY r."distanceMeters" ASC NULLS LAST, r."volunteerId"`,
-      });
-    }
+    // The nearest are told in this transaction; a large wave's rest follows in batches after the
+    // commit (finishNotices), so the officer is not kept waiting for 15,000 rows.
+    // Under the notice lock (taken again: re-entrant): an escalation tells nobody a batch in progress tells.
+    if (called) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${NOTICE_LOCK}::int, hashtext(${m.id}))`;
+    const told = called ? await writeNotices(tx, m, config.callUpNoticeBatch) : 0;
     await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "WAVE" } });
-    if (called || wave >= LAST_WAVE) return { wave, called };
+    if (called || wave >= LAST_WAVE) return { wave, called, notifying: told === config.callUpNoticeBatch };
     wave++;
   }
+}
+
+/**
+ * Writes a call-up's remaining notices, a batch per transaction, each delivered at once. Runs after
+ * the call-up or a wave commits, and from the sweeper for call-ups a process left unfinished (it
+ * stopped or crashed); one writer per call-up at a time (advisory lock), so nobody is told twice.
+ */
+export async function finishNotices(mobilizationId: string): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const step = await prisma.$transaction(async (tx) => {
+      const [{ locked }] = (await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${NOTICE_LOCK}::int, hashtext(${mobilizationId})) AS locked`) as [{ locked: boolean }];
+      if (!locked) return null; // another process writes them
+      const m = await tx.mobilization.findUnique({ where: { id: mobilizationId } });
+      if (!m?.notifying) return null;
+      const told = await writeNotices(tx, m, config.callUpNoticeBatch); // closing clears `notifying`
+      if (told < config.callUpNoticeBatch) await tx.mobilization.update({ where: { id: m.id }, data: { notifying: false } });
+      return { told, more: told === config.callUpNoticeBatch };
+    }, TX);
+    if (!step) return total;
+    total += step.told;
+    if (step.told) delivered();
+    if (!step.more) return total;
+  }
+}
+
+/** Starts writing the rest of a call-up's notices after its transaction committed (not awaited by the caller). */
+function finishLater(mobilizationId: string) {
+  void finishNotices(mobilizationId).catch((e) => log.error({ err: safeError(e), mobilizationId }, "call-up notices: a batch failed; the sweeper finishes them"));
 }
 
 async function stationOf(stationId: string, field: string[]) {
@@ -179,10 +228,10 @@ export async function startMobilization(viewer: Viewer, input: StartInput, clien
       },
     });
     await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "STARTED" } });
-    const { wave, called } = await callWaves(tx, m, 1, "START", now);
+    const { wave, called, notifying } = await callWaves(tx, m, 1, "START", now);
     const updated = await tx.mobilization.update({
       where: { id: m.id },
-      data: { wave, escalateAt: wave < LAST_WAVE ? new Date(now.getTime() + input.escalateAfterMinutes * 60_000) : null },
+      data: { wave, notifying, escalateAt: wave < LAST_WAVE ? new Date(now.getTime() + input.escalateAfterMinutes * 60_000) : null },
     });
     await recordAudit(tx, {
       actor: viewer,
@@ -197,6 +246,7 @@ export async function startMobilization(viewer: Viewer, input: StartInput, clien
   }, { ...TX, timeout: Math.max(TX.timeout ?? 0, 60_000) });
   delivered();
   notifyStreams();
+  if (result.notifying) finishLater(result.id);
   return result;
 }
 
@@ -235,11 +285,14 @@ export async function closeMobilization(viewer: Viewer, input: { mobilizationId:
   assert(viewer, "mobilization.manage", mobilizationFacts(m, m.station), { message: msg("仅本所民警或发起的队长可结束召集", "Only the station's officers or the leader who started it close a call-up") });
   const now = clock.now();
   const closed = await prisma.$transaction(async (tx) => {
+    // A batch of notices being written ends first: whoever it tells hears of the close too. (The
+    // notice lock before the row lock, everywhere: no deadlock with a batch.)
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${NOTICE_LOCK}::int, hashtext(${m.id}))`;
     const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Mobilization" WHERE id = ${m.id}::uuid FOR UPDATE`;
     if (locked?.status !== "OPEN") return tx.mobilization.findUniqueOrThrow({ where: { id: m.id } }); // closing twice changes nothing
     const row = await tx.mobilization.update({
       where: { id: m.id },
-      data: { status: "CLOSED", outcome: input.outcome, closeNote: input.note ?? null, closedAt: now, closedById: viewer.accountId, escalateAt: null },
+      data: { status: "CLOSED", outcome: input.outcome, closeNote: input.note ?? null, closedAt: now, closedById: viewer.accountId, escalateAt: null, notifying: false },
     });
     const responders = await tx.mobilizationResponder.findMany({ where: { mobilizationId: m.id }, select: { id: true, volunteerId: true, response: true, respondedAt: true, volunteer: { select: { account: { select: { id: true } } } } } });
     // 服务时长: from the answer to the close, for those who went (a cancelled call-up credits nobody).
@@ -312,12 +365,18 @@ async function goodDeedDraft(m: Mobilization) {
 
 /** The sweeper: calls the next wave of each call-up whose wait is over with too few accepted. */
 export async function escalateMobilizations(now = clock.now()): Promise<number> {
+  // Notices a process left unwritten (it stopped or crashed between batches) are finished first.
+  for (const { id } of await prisma.mobilization.findMany({ where: { notifying: true }, select: { id: true }, take: 50 })) {
+    await finishNotices(id).catch((e) => log.error({ err: safeError(e), mobilizationId: id }, "call-up notices: a batch failed; the next sweep retries"));
+  }
   const due = await prisma.mobilization.findMany({ where: { status: "OPEN", escalateAt: { lte: now } }, select: { id: true }, orderBy: { escalateAt: "asc" }, take: 50 });
   let escalated = 0;
   for (const { id } of due) {
     try {
       const called = await prisma.$transaction(async (tx) => {
-        // Another process escalating the same call-up holds its row: skip it rather than wait.
+        // The notice lock first (as closing does); then another process escalating the same call-up
+        // holds its row: skip it rather than wait.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${NOTICE_LOCK}::int, hashtext(${id}))`;
         const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Mobilization" WHERE id = ${id}::uuid AND status = 'OPEN' AND "escalateAt" <= ${now} FOR UPDATE SKIP LOCKED`;
         if (!locked) return false;
         const m = await tx.mobilization.findUniqueOrThrow({ where: { id } });
@@ -326,8 +385,8 @@ export async function escalateMobilizations(now = clock.now()): Promise<number> 
           await tx.mobilization.update({ where: { id }, data: { escalateAt: null } });
           return false;
         }
-        const { wave, called: n } = await callWaves(tx, m, m.wave + 1, "ESCALATION", now);
-        await tx.mobilization.update({ where: { id }, data: { wave, escalateAt: wave < LAST_WAVE ? new Date(now.getTime() + m.escalateAfterMinutes * 60_000) : null } });
+        const { wave, called: n, notifying } = await callWaves(tx, m, m.wave + 1, "ESCALATION", now);
+        await tx.mobilization.update({ where: { id }, data: { wave, notifying: m.notifying || notifying, escalateAt: wave < LAST_WAVE ? new Date(now.getTime() + m.escalateAfterMinutes * 60_000) : null } });
         await recordAudit(tx, { actor: null, stationId: m.stationId, action: "mobilization.escalate", targetType: "Mobilization", targetId: id, summary: msg(`${accepted}/${m.wanted} 人响应，第 ${wave} 波通知 ${n} 人`, `${accepted}/${m.wanted} answered, wave ${wave} told ${n}`) });
         return true;
       }, { ...TX, timeout: Math.max(TX.timeout ?? 0, 60_000) });
@@ -335,6 +394,7 @@ export async function escalateMobilizations(now = clock.now()): Promise<number> 
         escalated++;
         delivered();
         notifyStreams();
+        finishLater(id);
       }
     } catch (e) {
       log.error({ err: safeError(e), mobilizationId: id }, "call-up escalation failed; the next sweep retries");
