@@ -167,15 +167,20 @@ async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START"
  */
 export async function finishNotices(mobilizationId: string): Promise<number> {
   let total = 0;
+  // Batches double: each one scans the call-up's untold people once (≈ 0.2 s at 15,000), so
+  // 1,000 at a time took twice as long in all as one statement; 2,000, 4,000, 8,000 … does not.
+  let size = config.callUpNoticeBatch;
   for (;;) {
+    size = Math.min(size * 2, config.callUpNoticeBatch * 16);
+    const limit = size;
     const step = await prisma.$transaction(async (tx) => {
       const [{ locked }] = (await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${NOTICE_LOCK}::int, hashtext(${mobilizationId})) AS locked`) as [{ locked: boolean }];
       if (!locked) return null; // another process writes them
       const m = await tx.mobilization.findUnique({ where: { id: mobilizationId } });
       if (!m?.notifying) return null;
-      const told = await writeNotices(tx, m, config.callUpNoticeBatch); // closing clears `notifying`
-      if (told < config.callUpNoticeBatch) await tx.mobilization.update({ where: { id: m.id }, data: { notifying: false } });
-      return { told, more: told === config.callUpNoticeBatch };
+      const told = await writeNotices(tx, m, limit); // closing clears `notifying`
+      if (told < limit) await tx.mobilization.update({ where: { id: m.id }, data: { notifying: false } });
+      return { told, more: told === limit };
     }, TX);
     if (!step) return total;
     total += step.told;
