@@ -596,6 +596,8 @@ async function callup(scale: number) {
   const grids = (await client.query<{ id: string; latitude: number; longitude: number }>(`SELECT id, latitude, longitude FROM "Grid" WHERE "stationId" = $1 ORDER BY id`, [fx.stationId])).rows;
   await client.query(`UPDATE "Volunteer" v SET "homeGridId" = ($1::uuid[])[1 + abs(hashtext(v.id::text)) % $2] WHERE v.status = 'ACTIVE'`, [grids.map((g) => g.id), grids.length]);
   await client.query(`UPDATE "Station" SET "smsDailyBudget" = 100000 WHERE id = $1`, [fx.stationId]);
+  // Each run sends 15,000: earlier runs of the same (Shanghai) day must not have used the budget up.
+  await client.query(`DELETE FROM "SmsBudgetDay" WHERE "stationId" = $1`, [fx.stationId]);
   await client.query(`UPDATE "Mobilization" SET status = 'CLOSED', "escalateAt" = NULL WHERE status = 'OPEN'`);
   const people = (
     await client.query<{ accountId: string }>(
