@@ -2,7 +2,7 @@
 // axe, screenshots, the charts' code loaded only on /stats, and an .xlsx export that names the station
 // and the period.
 import ExcelJS from "exceljs";
-import type { Browser } from "playwright-core";
+import type { Browser, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../api/src/app.js";
 import { prisma } from "../../api/src/db.js";
@@ -121,6 +121,43 @@ describe("the command view", () => {
     expect(await sidewaysOverflow(page)).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: "test/e2e/screenshots/watch-wall-1920.png" });
+    await ctx.close();
+  });
+
+  it("after its socket drops, fetches once what happened meanwhile: a call-up started while it was down appears", async () => {
+    const ctx = await context(browser, app.url, DESKTOP);
+    const page = await ctx.newPage();
+    // Every WebSocket of the page goes through here: passed to the server while up; while down, open
+    // ones are closed (1012, "service restart": clients retry) and new ones are closed at once.
+    let down = false;
+    const open = new Set<WebSocketRoute>();
+    await page.routeWebSocket(/\/graphql/, (ws) => {
+      if (down) return void ws.close({ code: 1012, reason: "test: down" });
+      ws.connectToServer();
+      open.add(ws);
+      ws.onClose(() => open.delete(ws));
+    });
+    await signInAs(page, DEMO_PHONES.fushanOfficer);
+    await settle(page);
+    const status = page.getByTestId("watch-status");
+    await expect.poll(() => status.innerText(), { timeout: 15_000 }).toBe("实时");
+    await page.getByTestId("watch-callups").waitFor();
+
+    down = true;
+    for (const ws of [...open]) await ws.close({ code: 1012, reason: "test: down" });
+    await expect.poll(() => status.innerText(), { timeout: 15_000 }).toBe("重连中");
+    const starter = await prisma.account.create({ data: { phone: "13600009103", passwordHash: "!", displayName: "夜班民警", roles: { create: { role: "OFFICER", stationId: demo.fushan.id } } } });
+    const token = (await tokensFor([starter.phone])).get(starter.phone)!;
+    const started = await gql(app, `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { userErrors { code message } } }`,
+      { input: { stationId: gid("Station", demo.fushan.id), reason: "断线期间的召集", place: "府山北门", latitude: 30.0, longitude: 120.58, radiusMeters: 500, wanted: 2, escalateAfterMinutes: 10 } }, token);
+    expect(started.data?.startMobilization?.userErrors).toEqual([]);
+    await page.waitForTimeout(1500); // the call-up's live event is gone: no socket to carry it
+    expect(await page.getByTestId("watch-callups").innerText()).not.toContain("断线期间的召集");
+
+    down = false;
+    await expect.poll(() => status.innerText(), { timeout: 15_000 }).toBe("实时");
+    await expect.poll(() => page.getByTestId("watch-callups").innerText(), { timeout: 10_000 }).toContain("断线期间的召集");
+    expect(await seriousViolations(page)).toEqual([]);
     await ctx.close();
   });
 
