@@ -849,6 +849,33 @@ describe("shift board", () => {
   });
 });
 
+describe("live shift board", () => {
+  const BOARD = `subscription ($ids: [ID!]!) { shiftsUpdated(shiftIds: $ids) { id seatsTaken waitlistLength } }`;
+
+  it("one subscription follows every shift the board shows; a shift out of sight is NOT_FOUND", async () => {
+    const [v, w] = await members(2);
+    const a = (await publishShift(app, leader, { teamId: team, title: "板上一", startsAt: inMinutes(60), endsAt: inMinutes(120), capacity: 1 })).shift;
+    const b = (await publishShift(app, leader, { teamId: team, title: "板上二", startsAt: inMinutes(180), endsAt: inMinutes(240) })).shift;
+    const ws = wsClient(app, v!.token);
+    const board = subscribe(ws, BOARD, { ids: [a.id, b.id] });
+    await board.ready;
+    await claimId(v!, b.id);
+    await claimId(w!, a.id);
+    await claimId(v!, a.id); // waitlisted
+    const events = (await board.waitFor(3)).map((e) => e.data!.shiftsUpdated);
+    expect(events).toEqual(expect.arrayContaining([{ id: b.id, seatsTaken: 1, waitlistLength: 0 }, { id: a.id, seatsTaken: 1, waitlistLength: 1 }]));
+    await ws.dispose();
+
+    // 长庆's officer sees neither 府山's shifts nor a missing one; one such id refuses the whole list.
+    const stranger = wsClient(app, await signIn(app, DEMO_PHONES.changqingOfficer));
+    const refused = async (ids: string[]) => JSON.stringify(await subscribe(stranger, BOARD, { ids }).waitFor(1).catch((e) => [{ errors: e }]));
+    expect(await refused([a.id])).toContain('"code":"NOT_FOUND"');
+    expect(await refused([gid("Shift", "00000000-0000-7000-8000-000000000000")])).toContain('"code":"NOT_FOUND"');
+    expect(await refused(Array.from({ length: 101 }, () => a.id))).toContain('"code":"BAD_USER_INPUT"');
+    await stranger.dispose();
+  });
+});
+
 describe("station settings", () => {
   it("only the station's officers set the GPS radius, within bounds", async () => {
     const m = `mutation ($input: UpdateStationSettingsInput!) { updateStationSettings(input: $input) { station { checkInRadiusMeters } userErrors { code field } } }`;

@@ -133,6 +133,24 @@ export const pubsub = {
     set.add(queue);
     return queue as EventQueue<PayloadOf<K>>;
   },
+
+  /** One listener for many ids of a topic (a board's visible shifts): one iterator, one queue. */
+  subscribeMany<K extends Topic>(topic: K, ids: readonly string[]): AsyncIterableIterator<PayloadOf<K>> {
+    const keys = [...new Set(ids)].map((id) => keyOf(topic, id));
+    const queue: EventQueue<unknown> = eventQueue(() => {
+      for (const key of keys) {
+        const set = listeners.get(key);
+        set?.delete(queue);
+        if (set && !set.size) listeners.delete(key);
+      }
+    });
+    for (const key of keys) {
+      let set = listeners.get(key);
+      if (!set) listeners.set(key, (set = new Set()));
+      set.add(queue);
+    }
+    return queue as EventQueue<PayloadOf<K>>;
+  },
 };
 
 /** Whether events of other processes reach this one through Redis now (always true without Redis). */

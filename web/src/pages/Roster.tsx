@@ -73,7 +73,7 @@ export default function ShiftPage() {
         {(s) => (
           <>
             <h1>{s().title}</h1>
-            <ShiftCardView shift={s()} onChange={again} />
+            <ShiftCardView shift={s()} onChange={again} live />
             <div class="card" data-testid="shift-detail">
               <dl class="facts">
                 <dt>{tr("时间", "When")}</dt><dd>{formatSpan(s().startsAt, s().endsAt)}</dd>

@@ -5,7 +5,7 @@ import { createMemo, createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
-import { CancelShiftClaimDocument, ClaimShiftDocument, ShiftBoardDocument, ShiftUpdatedDocument, StationTeamsDocument, type ShiftCardFragment, type ShiftKind } from "../gql/graphql";
+import { CancelShiftClaimDocument, ClaimShiftDocument, ShiftBoardDocument, ShiftsUpdatedDocument, ShiftUpdatedDocument, StationTeamsDocument, type ShiftCardFragment, type ShiftKind } from "../gql/graphql";
 import { dotted, tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
@@ -26,13 +26,20 @@ export function rangeWindow(range: Range, now = new Date()) {
   return { from: now.toISOString(), to: new Date(to).toISOString() };
 }
 
-/** Keeps a shift's seat counts live while it is on screen. */
+/** Keeps one shift's seat counts live (the roster page). */
 function LiveSeats(props: { shiftId: string }) {
   createSubscription({ query: ShiftUpdatedDocument, variables: () => ({ shiftId: props.shiftId }) });
   return null;
 }
 
-export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () => void }) {
+/** Keeps the seat counts of the board's shifts live over one subscription (graphcache updates the cards). */
+function LiveBoard(props: { shiftIds: string[] }) {
+  createSubscription({ query: ShiftsUpdatedDocument, variables: () => ({ shiftIds: props.shiftIds }), pause: () => props.shiftIds.length === 0 });
+  return null;
+}
+
+/** A shift's card; `live` follows its seat counts by itself (the board follows all its cards at once). */
+export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () => void; live?: boolean }) {
   const s = () => props.shift;
   const claim = createAction(ClaimShiftDocument, {
     pick: (d) => d.claimShift,
@@ -44,7 +51,9 @@ export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () =
   const active = () => mine() && (mine()!.status === "CONFIRMED" || mine()!.status === "WAITLISTED");
   return (
     <article class="card" aria-label={s().title} data-testid="shift-card">
-      <LiveSeats shiftId={s().id} />
+      <Show when={props.live}>
+        <LiveSeats shiftId={s().id} />
+      </Show>
       <div class="spread">
         <A href={`/shifts/${encodeURIComponent(s().id)}`} class="card-title"><strong>{s().title}</strong></A>
         <span class="muted">
@@ -162,7 +171,12 @@ export default function ShiftBoard() {
         isEmpty={(e) => e.length === 0}
         empty={<p class="muted">{tr("这段时间没有班次", "No shifts in this period")}</p>}
       >
-        {(edges) => <For each={edges()}>{(e) => <ShiftCardView shift={e.node} />}</For>}
+        {(edges) => (
+          <>
+            <LiveBoard shiftIds={edges().map((e) => e.node.id)} />
+            <For each={edges()}>{(e) => <ShiftCardView shift={e.node} />}</For>
+          </>
+        )}
       </QueryView>
     </section>
   );

@@ -68,5 +68,30 @@ builder.subscriptionField("shiftUpdated", (t) =>
   }),
 );
 
+/** Most shifts one `shiftsUpdated` follows: a board page (30) with room to spare. */
+const MAX_WATCHED_SHIFTS = 100;
+
+builder.subscriptionField("shiftsUpdated", (t) =>
+  t.field({
+    type: Shift,
+    description: "Seat counts and status of the shifts a board shows, over one subscription (up to 100)",
+    args: { shiftIds: t.arg.idList({ required: true }) },
+    authScopes: { signedIn: true },
+    subscribe: async (_r, args, ctx) => {
+      if (args.shiftIds.length > MAX_WATCHED_SHIFTS) {
+        throw new GraphQLError(msg(`最多关注 ${MAX_WATCHED_SHIFTS} 个班次`, `At most ${MAX_WATCHED_SHIFTS} shifts`), { extensions: { code: "BAD_USER_INPUT", argument: "shiftIds" } });
+      }
+      const ids = [...new Set(args.shiftIds.map((id) => idArg(String(id), "Shift", "shiftIds")))];
+      const shifts = await prisma.shift.findMany({ where: { id: { in: ids } }, select: { id: true, stationId: true, teamId: true, squadId: true } });
+      // Same answer as `shiftUpdated` for a shift that is missing or out of sight: NOT_FOUND.
+      if (shifts.length !== ids.length || !shifts.every((s) => can(ctx.viewer, "shift.read", s))) {
+        throw new GraphQLError(msg("未找到班次", "Shift not found"), { extensions: { code: "NOT_FOUND" } });
+      }
+      return pubsub.subscribeMany("shiftUpdated", ids);
+    },
+    resolve: (m) => prisma.shift.findUniqueOrThrow({ where: { id: m.shiftId } }),
+  }),
+);
+
 // Changes to a volunteer's claims that they did not make themselves (候补转正, cancellation, assignment,
 // removal, a new time) are notifications now: `notificationReceived` (modules/notification).
