@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime, formatSpan, formatTime, fromLocalInput, toLocalInput } from "./time";
+import { formatClock, formatDate, formatDateTime, formatSpan, formatTime, fromLocalInput, TIME_ZONE, toLocalInput } from "./time";
 
 describe("one time format, Asia/Shanghai", () => {
   it("reads 2026年11月27日 13:00 in Chinese and 27 Nov 2026, 13:00 in English", () => {
@@ -11,6 +12,23 @@ describe("one time format, Asia/Shanghai", () => {
   it("spans one day with one date, and two days with both", () => {
     expect(formatSpan("2026-11-27T11:00:00Z", "2026-11-27T13:00:00Z", "zh")).toBe("2026年11月27日 19:00–21:00");
     expect(formatSpan("2026-11-27T15:00:00Z", "2026-11-27T17:00:00Z", "zh")).toBe("2026年11月27日 23:00–2026年11月28日 01:00");
+  });
+  it("says exactly what Intl.DateTimeFormat says for Asia/Shanghai, 2000–2100, in both languages", () => {
+    const intl = (l: "zh" | "en", o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(l === "zh" ? "zh-CN" : "en-GB", { timeZone: TIME_ZONE, hourCycle: "h23", ...o });
+    const styles = {
+      dateTime: { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" },
+      date: { year: "numeric", month: "short", day: "numeric" },
+      time: { hour: "2-digit", minute: "2-digit" },
+      clock: { hour: "2-digit", minute: "2-digit", second: "2-digit" },
+    } as const;
+    const ours = { dateTime: formatDateTime, date: formatDate, time: formatTime, clock: formatClock };
+    const formatters = (["zh", "en"] as const).flatMap((l) => (Object.keys(styles) as (keyof typeof styles)[]).map((k) => [l, k, intl(l, styles[k])] as const));
+    fc.assert(
+      fc.property(fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true }), (d) => {
+        for (const [l, k, f] of formatters) expect(ours[k](d, l)).toBe(f.format(d));
+      }),
+      { numRuns: 2000 },
+    );
   });
   it("round-trips the wall clock of a date input", () => {
     expect(toLocalInput(new Date("2026-11-27T05:00:00Z"))).toBe("2026-11-27T13:00");
