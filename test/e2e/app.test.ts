@@ -49,6 +49,23 @@ describe("in the browser", () => {
     await ctx.close();
   });
 
+  it("the shift board follows seat counts live: another volunteer's claim shows without a reload", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, "13800000170");
+    const card = page.getByTestId("shift-card").filter({ has: page.getByRole("button", { name: "认领" }) }).filter({ hasNotText: "需要" }).first();
+    await card.waitFor();
+    const shiftId = decodeURIComponent((await card.locator("a.card-title").getAttribute("href"))!.split("/").pop()!);
+    const before = await card.getByTestId("seats").innerText();
+    const other = await signIn(app, "13800000171");
+    const claimed = await gql(app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { userErrors { code message } } }`, { input: { shiftId } }, other);
+    expect(claimed.data?.claimShift?.userErrors).toEqual([]);
+    const same = page.locator(`article:has(a[href="/shifts/${encodeURIComponent(shiftId)}"])`).getByTestId("seats");
+    await expect.poll(() => same.innerText(), { timeout: 10_000 }).not.toBe(before);
+    expect(Number((await same.innerText()).split("/")[0])).toBe(Number(before.split("/")[0]) + 1);
+    await ctx.close();
+  });
+
   it("an officer's live watch shows a check-in made in another browser within seconds", async () => {
     // A shift starting soon, claimed by a volunteer.
     const leaderToken = await signIn(app, DEMO_PHONES.haolinsheLeader);
