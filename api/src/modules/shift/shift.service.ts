@@ -1,6 +1,7 @@
 // Shifts and claims. Seat counts change only under the shift's row lock (SELECT … FOR UPDATE) inside
 // a transaction, and CHECK constraints back them, so the rules hold across API processes.
 import { randomInt } from "node:crypto";
+import { uuid7 } from "../../lib/uuid7.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
@@ -368,93 +369,193 @@ export interface ClaimResult {
   shift: Shift;
 }
 
+/** One caller's claim waiting for its shift's next batch; `viewer` is set when the volunteer claims themselves. */
+interface ClaimRequest {
+  volunteerId: string;
+  assignedBy: string | null;
+  viewer: Viewer | null;
+  resolve: (r: ClaimResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Claims waiting per shift in this process, in arrival order, and whether a batch of that shift is running. */
+const claimQueues = new Map<string, { waiting: ClaimRequest[]; running: boolean }>();
+const MAX_BATCH = 500;
+/** Batches run and claims they carried since start (tests read deltas). */
+export const claimStats = { batches: 0, claims: 0 };
+
 /**
  * Claims a seat for a volunteer: CONFIRMED while seats are left, else WAITLISTED in claim order.
  * Claiming again returns the existing claim. `assignedBy` is set when a leader assigns someone.
+ *
+ * Claims of one shift are batched (issue 20, the claim storm): those that arrive while a batch of the
+ * shift runs go together into the next one, one transaction that locks the volunteers and the shift
+ * once. Each caller still gets its own claim or error; the shift's row lock keeps batches of several
+ * processes in order, as it kept single claims.
  */
-async function claimFor(volunteerId: string, shiftId: string, assignedBy: string | null): Promise<ClaimResult> {
-  return committed(async (tx, out) => {
-    // Lock order everywhere: volunteer, then shift. The volunteer's lock makes the overlap check
-    // race-free; everything that does not depend on seat counts happens before the shift's lock,
-    // so claims of one busy shift wait only for the few statements that take a seat.
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
-    if (!locked.length) throw notFound(msg("义警", "Volunteer"), ["input", "volunteerId"]);
-    const draft = await tx.shift.findUnique({ where: { id: shiftId } });
-    if (!draft) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
-    const volunteer = await tx.volunteer.findUniqueOrThrow({
-      where: { id: volunteerId },
-      select: {
-        status: true,
-        specialties: true,
-        teams: { where: { teamId: draft.teamId, status: "ACTIVE" }, select: { id: true } },
-        squads: { where: { squadId: draft.squadId ?? undefined }, select: { id: true } },
-        claims: { where: { shiftId }, select: { id: true, status: true } },
-      },
+function claimFor(volunteerId: string, shiftId: string, assignedBy: string | null, viewer: Viewer | null = null): Promise<ClaimResult> {
+  return new Promise((resolve, reject) => {
+    let q = claimQueues.get(shiftId);
+    if (!q) claimQueues.set(shiftId, (q = { waiting: [], running: false }));
+    q.waiting.push({ volunteerId, assignedBy, viewer, resolve, reject });
+    if (q.running) return;
+    q.running = true;
+    const queue = q;
+    // The rest of this tick's claims join the first batch.
+    setImmediate(() => void drainClaims(shiftId, queue));
+  });
+}
+
+async function drainClaims(shiftId: string, q: { waiting: ClaimRequest[]; running: boolean }) {
+  while (q.waiting.length) await runClaimBatch(shiftId, q.waiting.splice(0, MAX_BATCH));
+  claimQueues.delete(shiftId);
+}
+
+async function runClaimBatch(shiftId: string, batch: ClaimRequest[]): Promise<void> {
+  try {
+    const results = await claimBatch(shiftId, batch);
+    batch.forEach((r, i) => {
+      const res = results[i]!;
+      if (res instanceof Error) r.reject(res);
+      else r.resolve(res);
     });
-    const previous = volunteer.claims[0];
-    if (!previous || previous.status === "CANCELLED") {
-      if (volunteer.status !== "ACTIVE") throw forbidden(msg("义警状态非在岗", "The volunteer is not active"));
-      if (!volunteer.teams.length) throw forbidden(msg("仅本队队员可认领", "Only members of the shift's team can claim it"));
-      if (draft.squadId && !volunteer.squads.length) throw forbidden(msg("仅本小队队员可认领", "Only members of the shift's squad can claim it"));
-      if (draft.requiredSpecialty && !volunteer.specialties.includes(draft.requiredSpecialty)) {
-        throw forbidden(msg("该班次需要相应专长", "This shift needs a specialty the volunteer does not have"));
-      }
-      const clash = await overlapping(tx, volunteerId, draft);
-      if (clash) throw conflict(msg(`与已确认班次时间冲突`, `Overlaps a confirmed shift: ${clash.shift.title}`), ["input", "shiftId"]);
-    }
+  } catch (e) {
+    // The batch rolled back as a whole (the shift changed under it, or something unexpected): run each
+    // claim on its own, in arrival order, so one claim's failure is not the others'.
+    if (batch.length === 1) return batch[0]!.reject(e);
+    for (const r of batch) await runClaimBatch(shiftId, [r]);
+  }
+}
 
-    if (previous && previous.status !== "CANCELLED") {
-      // Claimed before (read under the volunteer's lock, which every claim of theirs takes): nothing changes.
-      if (previous.status === "NO_SHOW") throw conflict(msg("班次已结束", "This shift is over"), ["input", "shiftId"]);
-      const [claim, shift] = await Promise.all([tx.shiftClaim.findUniqueOrThrow({ where: { id: previous.id } }), tx.shift.findUniqueOrThrow({ where: { id: shiftId } })]);
-      return { claim, shift };
-    }
+interface ClaimFacts {
+  id: string;
+  status: string;
+  specialties: string[];
+  member: boolean;
+  inSquad: boolean;
+  claimId: string | null;
+  claimStatus: string | null;
+  clash: string | null;
+}
 
-    // The seat or waitlist place in one statement: it locks the shift's row, counts and takes the
-    // place, so claims of a busy shift queue on the lock for as few round trips as possible (this
-    // statement, the claim's row, commit). A shift that is not claimable rolls all of it back.
-    const [shift] = await tx.$queryRaw<(Shift & { seatGiven: boolean })[]>`
-      WITH old AS (SELECT id, capacity, "confirmedCount" AS c, "waitlistSeq" AS w FROM "Shift" WHERE id = ${shiftId}::uuid FOR UPDATE)
-      UPDATE "Shift" s SET "confirmedCount" = old.c + (old.c < old.capacity)::int,
-                           "waitlistCount" = s."waitlistCount" + (old.c >= old.capacity)::int,
-                           "waitlistSeq" = old.w + (old.c >= old.capacity)::int,
-                           "updatedAt" = now()
-      FROM old WHERE s.id = old.id
-      RETURNING s.*, old.c < old.capacity AS "seatGiven"`;
-    if (!shift) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
-    // Taken under the lock, so claim times follow the order seats and waitlist places are given.
+/** One transaction for a batch of claims of one shift; an Error in place of a claim that is refused. */
+async function claimBatch(shiftId: string, batch: ClaimRequest[]): Promise<(ClaimResult | Error)[]> {
+  claimStats.batches++;
+  claimStats.claims += batch.length;
+  return committed(async (tx, out) => {
+    // Lock order everywhere: volunteers (by id), then the shift. The volunteers' locks make the overlap
+    // check race-free; everything that does not depend on seat counts happens before the shift's lock.
+    const ids = [...new Set(batch.map((r) => r.volunteerId))];
+    const locked = new Set(
+      (await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Volunteer" WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`).map((r) => r.id),
+    );
+    const draft = await tx.shift.findUnique({ where: { id: shiftId } });
+    if (!draft) return batch.map(() => notFound(msg("班次", "Shift"), ["input", "shiftId"]));
+    // Read after the locks, in a statement of its own: under READ COMMITTED it then sees every claim
+    // these volunteers committed before (a lock re-reads only the locked row, not joined ones).
+    const facts = new Map(
+      (
+        await tx.$queryRaw<ClaimFacts[]>`
+        SELECT v.id, v.status::text AS status, v.specialties::text[] AS specialties,
+               EXISTS (SELECT 1 FROM "TeamMembership" m WHERE m."volunteerId" = v.id AND m."teamId" = s."teamId" AND m.status = 'ACTIVE') AS member,
+               (s."squadId" IS NULL OR EXISTS (SELECT 1 FROM "SquadMembership" q WHERE q."volunteerId" = v.id AND q."squadId" = s."squadId")) AS "inSquad",
+               c.id AS "claimId", c.status::text AS "claimStatus",
+               (SELECT o.title FROM "ShiftClaim" oc JOIN "Shift" o ON o.id = oc."shiftId"
+                 WHERE oc."volunteerId" = v.id AND oc.status = 'CONFIRMED' AND oc."shiftId" <> s.id
+                   AND o.status = 'OPEN' AND o."startsAt" < s."endsAt" AND o."endsAt" > s."startsAt" LIMIT 1) AS clash
+        FROM "Shift" s CROSS JOIN "Volunteer" v
+        LEFT JOIN "ShiftClaim" c ON c."shiftId" = s.id AND c."volunteerId" = v.id
+        WHERE s.id = ${shiftId}::uuid AND v.id = ANY(${[...locked]}::uuid[])`
+      ).map((f) => [f.id, f]),
+    );
+
     const now = clock.now();
-    if (shift.status !== "OPEN") throw conflict(msg("班次未开放", "The shift is not open"), ["input", "shiftId"]);
-    if (shift.startsAt <= now) throw conflict(msg("班次已开始，不能认领", "The shift has already started"), ["input", "shiftId"]);
-    if (shift.startsAt.getTime() !== draft.startsAt.getTime() || shift.endsAt.getTime() !== draft.endsAt.getTime()) {
-      throw conflict(msg("班次时间刚刚变更，请重试", "The shift's time just changed: please try again"), ["input", "shiftId"]);
-    }
+    const results: (ClaimResult | Error | null)[] = batch.map(() => null);
+    const first = new Map<string, number>(); // a volunteer's second claim in one batch gets the first one's answer
+    const fresh: { i: number; volunteerId: string; assignedBy: string | null }[] = [];
+    const existing: { i: number; claimId: string }[] = [];
+    batch.forEach((r, i) => {
+      // A shift of a station the viewer has nothing to do with does not exist for them.
+      if (r.viewer && !seesStation(r.viewer, draft.stationId)) return (results[i] = notFound(msg("班次", "Shift"), ["input", "shiftId"]));
+      if (first.has(r.volunteerId)) return;
+      first.set(r.volunteerId, i);
+      const f = facts.get(r.volunteerId);
+      if (!f) return (results[i] = notFound(msg("义警", "Volunteer"), ["input", "volunteerId"]));
+      if (f.claimId && f.claimStatus !== "CANCELLED") {
+        // Claimed before (read under the volunteer's lock, which every claim of theirs takes): nothing changes.
+        if (f.claimStatus === "NO_SHOW") return (results[i] = conflict(msg("班次已结束", "This shift is over"), ["input", "shiftId"]));
+        return existing.push({ i, claimId: f.claimId });
+      }
+      if (f.status !== "ACTIVE") return (results[i] = forbidden(msg("义警状态非在岗", "The volunteer is not active")));
+      if (!f.member) return (results[i] = forbidden(msg("仅本队队员可认领", "Only members of the shift's team can claim it")));
+      if (!f.inSquad) return (results[i] = forbidden(msg("仅本小队队员可认领", "Only members of the shift's squad can claim it")));
+      if (draft.requiredSpecialty && !f.specialties.includes(draft.requiredSpecialty)) {
+        return (results[i] = forbidden(msg("该班次需要相应专长", "This shift needs a specialty the volunteer does not have")));
+      }
+      if (f.clash) return (results[i] = conflict(msg(`与已确认班次时间冲突`, `Overlaps a confirmed shift: ${f.clash}`), ["input", "shiftId"]));
+      if (draft.status !== "OPEN") return (results[i] = conflict(msg("班次未开放", "The shift is not open"), ["input", "shiftId"]));
+      if (draft.startsAt <= now) return (results[i] = conflict(msg("班次已开始，不能认领", "The shift has already started"), ["input", "shiftId"]));
+      fresh.push({ i, volunteerId: r.volunteerId, assignedBy: r.assignedBy });
+    });
 
-    const { seatGiven: seat, ...updated } = shift;
-    const data = {
-      status: seat ? ("CONFIRMED" as const) : ("WAITLISTED" as const),
-      waitlistSeq: seat ? null : updated.waitlistSeq,
-      claimedAt: now,
-      confirmedAt: seat ? now : null,
-      cancelledAt: null,
-      assignedById: assignedBy,
-    };
-    const claim = previous
-      ? await tx.shiftClaim.update({ where: { id: previous.id }, data })
-      : await tx.shiftClaim.create({ data: { ...data, shiftId, volunteerId } });
-    out.shift(shiftId);
-    if (assignedBy) out.notice(volunteerId, shiftId, "SHIFT_ASSIGNED");
-    return { claim, shift: updated as Shift };
+    let shift: Shift | null = null;
+    if (fresh.length) {
+      // Seats and waitlist places for the whole batch in one statement: it locks the shift's row,
+      // counts and takes them, so batches of a busy shift queue on the lock for as few round trips as
+      // possible (this statement, the claims' rows, commit).
+      const n = fresh.length;
+      const [row] = await tx.$queryRaw<(Shift & { seats: number; seqBefore: number })[]>`
+        WITH old AS (SELECT id, LEAST(${n}::int, GREATEST(capacity - "confirmedCount", 0)) AS seats, "waitlistSeq" AS w
+                     FROM "Shift" WHERE id = ${shiftId}::uuid FOR UPDATE)
+        UPDATE "Shift" s SET "confirmedCount" = s."confirmedCount" + old.seats,
+                             "waitlistCount" = s."waitlistCount" + ${n}::int - old.seats,
+                             "waitlistSeq" = old.w + ${n}::int - old.seats,
+                             "updatedAt" = now()
+        FROM old WHERE s.id = old.id
+        RETURNING s.*, old.seats AS seats, old.w AS "seqBefore"`;
+      if (!row) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
+      // The shift changed between the unlocked read and the lock: the whole batch rolls back and each
+      // claim runs again on its own (runClaimBatch), where it gets this answer.
+      if (row.status !== "OPEN") throw conflict(msg("班次未开放", "The shift is not open"), ["input", "shiftId"]);
+      if (row.startsAt <= now) throw conflict(msg("班次已开始，不能认领", "The shift has already started"), ["input", "shiftId"]);
+      if (row.startsAt.getTime() !== draft.startsAt.getTime() || row.endsAt.getTime() !== draft.endsAt.getTime()) {
+        throw conflict(msg("班次时间刚刚变更，请重试", "The shift's time just changed: please try again"), ["input", "shiftId"]);
+      }
+      const { seats, seqBefore, ...updated } = row;
+      shift = updated as Shift;
+      // Seats, then waitlist numbers, in arrival order; a cancelled claim of the same person is reused.
+      const confirmed = fresh.map((_, k) => k < seats);
+      const claims = await tx.$queryRaw<ShiftClaim[]>`
+        INSERT INTO "ShiftClaim" (id, "shiftId", "volunteerId", status, "waitlistSeq", "claimedAt", "confirmedAt", "cancelledAt", "assignedById", "updatedAt")
+        SELECT r.id, ${shiftId}::uuid, r.v, r.st, r.seq, ${now}::timestamptz, CASE WHEN r.st = 'CONFIRMED' THEN ${now}::timestamptz END, NULL, r.by, now()
+        FROM unnest(${fresh.map(() => uuid7())}::uuid[], ${fresh.map((f) => f.volunteerId)}::uuid[],
+                    ${confirmed.map((c) => (c ? "CONFIRMED" : "WAITLISTED"))}::"ClaimStatus"[],
+                    ${fresh.map((_, k) => (k < seats ? null : seqBefore + k - seats + 1))}::int[],
+                    ${fresh.map((f) => f.assignedBy)}::uuid[]) AS r(id, v, st, seq, by)
+        ON CONFLICT ("shiftId", "volunteerId") DO UPDATE SET status = EXCLUDED.status, "waitlistSeq" = EXCLUDED."waitlistSeq",
+          "claimedAt" = EXCLUDED."claimedAt", "confirmedAt" = EXCLUDED."confirmedAt", "cancelledAt" = NULL,
+          "assignedById" = EXCLUDED."assignedById", "updatedAt" = now()
+        RETURNING *`;
+      const byVolunteer = new Map(claims.map((c) => [c.volunteerId, c]));
+      for (const f of fresh) {
+        results[f.i] = { claim: byVolunteer.get(f.volunteerId)!, shift };
+        if (f.assignedBy) out.notice(f.volunteerId, shiftId, "SHIFT_ASSIGNED");
+      }
+      out.shift(shiftId);
+    }
+    if (existing.length) {
+      shift ??= await tx.shift.findUniqueOrThrow({ where: { id: shiftId } });
+      const rows = new Map((await tx.shiftClaim.findMany({ where: { id: { in: existing.map((e) => e.claimId) } } })).map((c) => [c.id, c]));
+      for (const e of existing) results[e.i] = { claim: rows.get(e.claimId)!, shift };
+    }
+    return batch.map((r, i) => results[i] ?? results[first.get(r.volunteerId)!]!);
   });
 }
 
 export async function claimShift(viewer: Viewer, input: { shiftId: string }): Promise<ClaimResult> {
   if (!viewer.volunteerId) throw forbidden(msg("仅义警可认领班次", "Only volunteers claim shifts"));
-  // A shift of a station the viewer has nothing to do with does not exist for them. Membership,
-  // squad, specialty, overlap and time are then checked on the locked rows in claimFor.
-  const shift = await prisma.shift.findUnique({ where: { id: input.shiftId }, select: { stationId: true } });
-  if (!shift || !seesStation(viewer, shift.stationId)) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
-  return claimFor(viewer.volunteerId, input.shiftId, null);
+  // Station, membership, squad, specialty, overlap and time are checked on the locked rows in the batch.
+  return claimFor(viewer.volunteerId, input.shiftId, null, viewer);
 }
 
 export async function assignShift(viewer: Viewer, input: { shiftId: string; volunteerId: string }): Promise<ClaimResult> {

@@ -1,0 +1,139 @@
+// Claims of one shift that arrive together run as one batch (issue 20, the claim storm): exact seats,
+// a FIFO waitlist in arrival order, and each claim still answered and refused on its own.
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadViewer, type Viewer } from "../api/src/auth/viewer.js";
+import { clock } from "../api/src/clock.js";
+import { prisma } from "../api/src/db.js";
+import { UserFacingError } from "../api/src/graphql/errors.js";
+import { cancelShiftClaim, claimShift, claimStats, createShift, type ClaimResult } from "../api/src/modules/shift/shift.service.js";
+import { createStation, createVolunteers, DEMO_PHONES, seedDemoData } from "./support/fixtures.js";
+
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let leader: Viewer;
+let slot = 0;
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  leader = (await loadViewer((await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } })).id, null))!;
+});
+
+const viewersOf = async (people: { accountId: string }[]) => Promise.all(people.map(async (p) => (await loadViewer(p.accountId, null))!));
+const members = async (n: number, specialties?: ("MEDICAL_GUARD" | "COMMUNITY_GRID")[]) => viewersOf(await createVolunteers(n, { teamId: demo.haolinshe.id, specialties }));
+/** A shift in a two-hour slot of its own, days ahead. */
+async function shiftOf(capacity: number, extra: { requiredSpecialty?: "MEDICAL_GUARD"; at?: number } = {}) {
+  const at = extra.at ?? clock.now().getTime() + (3 + slot++) * 24 * 3600_000;
+  const { shifts } = await createShift(leader, { teamId: demo.haolinshe.id, kind: "PATROL", title: `batch ${slot}`, startsAt: new Date(at), endsAt: new Date(at + 2 * 3600_000), capacity, requiredSpecialty: extra.requiredSpecialty ?? null });
+  return shifts[0]!;
+}
+/** Every claim started in the same tick, as a storm's requests reach the service; each one's own outcome. */
+async function together(viewers: Viewer[], shiftId: string) {
+  const before = { ...claimStats };
+  const outcomes = await Promise.all(viewers.map((v) => claimShift(v, { shiftId }).then((r): ClaimResult | UserFacingError => r, (e: unknown) => {
+    if (e instanceof UserFacingError) return e;
+    throw e;
+  })));
+  return { outcomes, batches: claimStats.batches - before.batches };
+}
+const stored = (shiftId: string) => prisma.shiftClaim.findMany({ where: { shiftId }, orderBy: { waitlistSeq: "asc" } });
+
+describe("claims batched per shift", () => {
+  it("30 claims on a 10-seat shift in one batch: 10 seats and waitlist 1..20, both in arrival order", async () => {
+    const people = await members(30);
+    const shift = await shiftOf(10);
+    const { outcomes, batches } = await together(people, shift.id);
+    expect(batches).toBe(1);
+    const claims = outcomes.map((o) => (o as ClaimResult).claim);
+    expect(claims.map((c) => c.status)).toEqual([...Array(10).fill("CONFIRMED"), ...Array(20).fill("WAITLISTED")]);
+    expect(claims.map((c) => c.waitlistSeq)).toEqual([...Array(10).fill(null), ...Array.from({ length: 20 }, (_, i) => i + 1)]);
+    expect(claims.map((c) => c.volunteerId)).toEqual(people.map((p) => p.volunteerId));
+    const s = await prisma.shift.findUniqueOrThrow({ where: { id: shift.id } });
+    expect(s).toMatchObject({ confirmedCount: 10, waitlistCount: 20, waitlistSeq: 20 });
+    expect((await stored(shift.id)).length).toBe(30);
+
+    // A second wave joins the waitlist after the first: 21..25.
+    const late = await together(await members(5), shift.id);
+    expect(late.outcomes.map((o) => (o as ClaimResult).claim.waitlistSeq)).toEqual([21, 22, 23, 24, 25]);
+  });
+
+  it("refuses the ineligible of a batch one by one and seats the rest as if they were alone", async () => {
+    const [busy, suspended, leftTeam, plain, ...ok] = await members(10);
+    const medic = (await members(1, ["MEDICAL_GUARD"]))[0]!;
+    const elsewhere = await createStation();
+    const outsider = (await viewersOf(await createVolunteers(1, { teamId: elsewhere.team.id })))[0]!;
+    const at = clock.now().getTime() + (3 + slot++) * 24 * 3600_000;
+    const other = await shiftOf(5, { at: at + 3600_000 }); // overlaps the next one
+    await claimShift(busy!, { shiftId: other.id });
+    await prisma.volunteer.update({ where: { id: suspended!.volunteerId! }, data: { status: "SUSPENDED" } });
+    await prisma.teamMembership.updateMany({ where: { volunteerId: leftTeam!.volunteerId!, teamId: demo.haolinshe.id }, data: { status: "LEFT" } });
+
+    const shift = await shiftOf(3, { at });
+    const order = [ok[0]!, busy!, ok[1]!, suspended!, outsider, ok[2]!, leftTeam!, ok[3]!, ok[4]!];
+    const { outcomes, batches } = await together(order, shift.id);
+    expect(batches).toBe(1);
+    const codes = outcomes.map((o) => (o instanceof UserFacingError ? o.code : (o as ClaimResult).claim.status));
+    expect(codes).toEqual(["CONFIRMED", "CONFLICT", "CONFIRMED", "FORBIDDEN", "NOT_FOUND", "CONFIRMED", "FORBIDDEN", "WAITLISTED", "WAITLISTED"]);
+    expect(outcomes.filter((o) => !(o instanceof UserFacingError)).map((o) => (o as ClaimResult).claim.waitlistSeq)).toEqual([null, null, null, 1, 2]);
+    expect((await stored(shift.id)).map((c) => c.volunteerId).sort()).toEqual([ok[0], ok[1], ok[2], ok[3], ok[4]].map((v) => v!.volunteerId).sort());
+
+    // A specialty shift: the medic gets the seat, the plain member their own refusal.
+    const special = await shiftOf(1, { requiredSpecialty: "MEDICAL_GUARD" });
+    const mixed = await together([plain!, medic], special.id);
+    expect(mixed.batches).toBe(1);
+    expect((mixed.outcomes[0] as UserFacingError).code).toBe("FORBIDDEN");
+    expect((mixed.outcomes[1] as ClaimResult).claim.status).toBe("CONFIRMED");
+  });
+
+  it("answers a volunteer's two claims in one batch with one claim", async () => {
+    const [a, b] = await members(2);
+    const shift = await shiftOf(1);
+    const { outcomes } = await together([a!, b!, a!], shift.id);
+    const [first, , again] = outcomes as ClaimResult[];
+    expect(again!.claim.id).toBe(first!.claim.id);
+    expect((outcomes[1] as ClaimResult).claim.waitlistSeq).toBe(1);
+    expect(await prisma.shiftClaim.count({ where: { shiftId: shift.id } })).toBe(2);
+  });
+
+  it("a claim that fails inside the batch's transaction does not roll back the others", async () => {
+    const people = await members(6);
+    const shift = await shiftOf(2);
+    const doomed = people[1]!.volunteerId!;
+    // A trigger that breaks this one volunteer's row: the batch rolls back, then each claim runs alone.
+    await prisma.$executeRawUnsafe(`CREATE FUNCTION doom_claim() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      IF NEW."volunteerId" = '${doomed}' THEN RAISE EXCEPTION 'doomed'; END IF; RETURN NEW; END $$`);
+    await prisma.$executeRawUnsafe(`CREATE TRIGGER doom_claim BEFORE INSERT ON "ShiftClaim" FOR EACH ROW EXECUTE FUNCTION doom_claim()`);
+    try {
+      const settled = await Promise.allSettled(people.map((v) => claimShift(v, { shiftId: shift.id })));
+      expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
+      const ok = settled.filter((s) => s.status === "fulfilled").map((s) => (s as PromiseFulfilledResult<ClaimResult>).value.claim);
+      expect(ok.map((c) => c.status)).toEqual(["CONFIRMED", "CONFIRMED", "WAITLISTED", "WAITLISTED", "WAITLISTED"]);
+      expect(ok.map((c) => c.waitlistSeq)).toEqual([null, null, 1, 2, 3]);
+      expect(await prisma.shift.findUniqueOrThrow({ where: { id: shift.id } })).toMatchObject({ confirmedCount: 2, waitlistCount: 3 });
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER doom_claim ON "ShiftClaim"`);
+      await prisma.$executeRawUnsafe(`DROP FUNCTION doom_claim()`);
+    }
+  });
+
+  it("cancels during a storm promote the waitlist first come, first served", async () => {
+    const first = await members(8);
+    const shift = await shiftOf(4);
+    const seated = (await together(first, shift.id)).outcomes.map((o) => (o as ClaimResult).claim);
+    // Three of the seated leave while twelve more claim.
+    const leaving = seated.slice(0, 3);
+    const storm = await members(12);
+    await Promise.all([
+      ...leaving.map((c) => cancelShiftClaim(first.find((v) => v.volunteerId === c.volunteerId)!, { claimId: c.id })),
+      together(storm, shift.id),
+    ]);
+    const rows = await stored(shift.id);
+    const confirmed = rows.filter((r) => r.status === "CONFIRMED");
+    const waiting = rows.filter((r) => r.status === "WAITLISTED");
+    expect(confirmed).toHaveLength(4);
+    const s = await prisma.shift.findUniqueOrThrow({ where: { id: shift.id } });
+    expect(s).toMatchObject({ confirmedCount: 4, waitlistCount: waiting.length });
+    // The promoted hold the lowest waitlist numbers, and the waitlist is 1..n without gaps of its own.
+    const promoted = confirmed.filter((r) => r.waitlistSeq !== null).map((r) => r.waitlistSeq!);
+    if (waiting.length) for (const p of promoted) expect(p).toBeLessThan(waiting[0]!.waitlistSeq!);
+    expect([...promoted, ...waiting.map((w) => w.waitlistSeq!)].sort((a, b) => a - b)).toEqual(Array.from({ length: s.waitlistSeq }, (_, i) => i + 1));
+  });
+});
