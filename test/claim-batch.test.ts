@@ -86,7 +86,8 @@ describe("claims batched per shift", () => {
   it("answers a volunteer's two claims in one batch with one claim", async () => {
     const [a, b] = await members(2);
     const shift = await shiftOf(1);
-    const { outcomes } = await together([a!, b!, a!], shift.id);
+    const { outcomes, batches } = await together([a!, b!, a!], shift.id);
+    expect(batches).toBe(1); // not rolled back and run again one by one
     const [first, , again] = outcomes as ClaimResult[];
     expect(again!.claim.id).toBe(first!.claim.id);
     expect((outcomes[1] as ClaimResult).claim.waitlistSeq).toBe(1);
