@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadViewer, type Viewer } from "../api/src/auth/viewer.js";
 import { clock } from "../api/src/clock.js";
-import { prisma } from "../api/src/db.js";
+import { prisma, sqlStats } from "../api/src/db.js";
 import { UserFacingError } from "../api/src/graphql/errors.js";
 import { cancelShiftClaim, claimShift, claimStats, createShift, type ClaimResult } from "../api/src/modules/shift/shift.service.js";
 import { createStation, createVolunteers, DEMO_PHONES, seedDemoData } from "./support/fixtures.js";
@@ -28,11 +28,12 @@ async function shiftOf(capacity: number, extra: { requiredSpecialty?: "MEDICAL_G
 /** Every claim started in the same tick, as a storm's requests reach the service; each one's own outcome. */
 async function together(viewers: Viewer[], shiftId: string) {
   const before = { ...claimStats };
+  const sql = sqlStats.statements;
   const outcomes = await Promise.all(viewers.map((v) => claimShift(v, { shiftId }).then((r): ClaimResult | UserFacingError => r, (e: unknown) => {
     if (e instanceof UserFacingError) return e;
     throw e;
   })));
-  return { outcomes, batches: claimStats.batches - before.batches };
+  return { outcomes, batches: claimStats.batches - before.batches, statements: sqlStats.statements - sql };
 }
 const stored = (shiftId: string) => prisma.shiftClaim.findMany({ where: { shiftId }, orderBy: { waitlistSeq: "asc" } });
 
@@ -40,7 +41,7 @@ describe("claims batched per shift", () => {
   it("30 claims on a 10-seat shift in one batch: 10 seats and waitlist 1..20, both in arrival order", async () => {
     const people = await members(30);
     const shift = await shiftOf(10);
-    const { outcomes, batches } = await together(people, shift.id);
+    const { outcomes, batches, statements } = await together(people, shift.id);
     expect(batches).toBe(1);
     const claims = outcomes.map((o) => (o as ClaimResult).claim);
     expect(claims.map((c) => c.status)).toEqual([...Array(10).fill("CONFIRMED"), ...Array(20).fill("WAITLISTED")]);
@@ -53,6 +54,8 @@ describe("claims batched per shift", () => {
     // A second wave joins the waitlist after the first: 21..25.
     const late = await together(await members(5), shift.id);
     expect(late.outcomes.map((o) => (o as ClaimResult).claim.waitlistSeq)).toEqual([21, 22, 23, 24, 25]);
+    // The same statements for 5 claims as for 30: a batch costs a few round trips, not a few per claim.
+    expect(late.statements).toBe(statements);
   });
 
   it("refuses the ineligible of a batch one by one and seats the rest as if they were alone", async () => {
