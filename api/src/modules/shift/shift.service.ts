@@ -7,6 +7,7 @@ import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { Shift, ShiftClaim, ShiftKind, Specialty } from "../../generated/prisma/client.js";
 import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
+import { unavailableReason } from "../../graphql/unavailable.js";
 import { pubsub } from "../../pubsub.js";
 import { accountsOf, delivered, notify, when, type NotifyInput } from "../notification/notification.service.js";
 import { weeklyOccurrences } from "./shift.rules.js";
@@ -76,8 +77,9 @@ export async function committed<T>(work: (tx: Tx, out: Outbox) => Promise<T>): P
       out.flush();
       return result;
     } catch (e) {
-      // P2034: write conflict or deadlock; the transaction rolled back as a whole, so run it again.
-      if ((e as { code?: string }).code !== "P2034" || attempt === 3) throw e;
+      // Write conflict or deadlock (P2034, or 40P01 from a raw statement, which Prisma reports as
+      // P2010): the transaction rolled back as a whole, so run it again.
+      if (unavailableReason(e) !== "conflict" || attempt === 3) throw e;
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
     }
   }
@@ -500,19 +502,23 @@ async function claimBatch(shiftId: string, batch: ClaimRequest[]): Promise<(Clai
 
     let shift: Shift | null = null;
     if (fresh.length) {
-      // Seats and waitlist places for the whole batch in one statement: it locks the shift's row,
-      // counts and takes them, so batches of a busy shift queue on the lock for as few round trips as
-      // possible (this statement, the claims' rows, commit).
+      // Seats and waitlist places for the whole batch: lock the shift's row, then take them, so batches
+      // of a busy shift queue on the lock for few round trips (lock, seats, the claims' rows, commit).
+      // Not one `WITH … FOR UPDATE` + `UPDATE … FROM` statement: under READ COMMITTED its UPDATE can
+      // write from the row version of the statement's snapshot while the CTE saw the newer locked one,
+      // and a cancel committed in between was lost (the property test found 5 seats taken of 4).
       const n = fresh.length;
-      const [row] = await tx.$queryRaw<(Shift & { seats: number; seqBefore: number })[]>`
-        WITH old AS (SELECT id, LEAST(${n}::int, GREATEST(capacity - "confirmedCount", 0)) AS seats, "waitlistSeq" AS w
-                     FROM "Shift" WHERE id = ${shiftId}::uuid FOR UPDATE)
-        UPDATE "Shift" s SET "confirmedCount" = s."confirmedCount" + old.seats,
-                             "waitlistCount" = s."waitlistCount" + ${n}::int - old.seats,
-                             "waitlistSeq" = old.w + ${n}::int - old.seats,
-                             "updatedAt" = now()
-        FROM old WHERE s.id = old.id
-        RETURNING s.*, old.seats AS seats, old.w AS "seqBefore"`;
+      const [locked] = await tx.$queryRaw<{ seats: number; seqBefore: number }[]>`
+        SELECT LEAST(${n}::int, GREATEST(capacity - "confirmedCount", 0)) AS seats, "waitlistSeq" AS "seqBefore"
+        FROM "Shift" WHERE id = ${shiftId}::uuid FOR UPDATE`;
+      if (!locked) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
+      const { seats, seqBefore } = locked;
+      const [row] = await tx.$queryRaw<Shift[]>`
+        UPDATE "Shift" SET "confirmedCount" = "confirmedCount" + ${seats}::int,
+                           "waitlistCount" = "waitlistCount" + ${n - seats}::int,
+                           "waitlistSeq" = "waitlistSeq" + ${n - seats}::int,
+                           "updatedAt" = now()
+        WHERE id = ${shiftId}::uuid RETURNING *`;
       if (!row) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
       // The shift changed between the unlocked read and the lock: the whole batch rolls back and each
       // claim runs again on its own (runClaimBatch), where it gets this answer.
@@ -521,8 +527,7 @@ async function claimBatch(shiftId: string, batch: ClaimRequest[]): Promise<(Clai
       if (row.startsAt.getTime() !== draft.startsAt.getTime() || row.endsAt.getTime() !== draft.endsAt.getTime()) {
         throw conflict(msg("班次时间刚刚变更，请重试", "The shift's time just changed: please try again"), ["input", "shiftId"]);
       }
-      const { seats, seqBefore, ...updated } = row;
-      shift = updated as Shift;
+      shift = row;
       // Seats, then waitlist numbers, in arrival order; a cancelled claim of the same person is reused.
       const confirmed = fresh.map((_, k) => k < seats);
       const claims = await tx.$queryRaw<ShiftClaim[]>`
