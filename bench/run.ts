@@ -1,4 +1,4 @@
-// pnpm bench [generate|throughput|sql|claims|fanout|callup|growth|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R]
+// pnpm bench [generate|throughput|sql|claims|fanout|callup|growth|stats|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R]
 //   [--subscribers N,M] [--node 22|current|PATH] [--quiet 0.8] [--quiet-wait 120] [--pages board,board-nocache,shifts]
 // Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -764,7 +764,129 @@ async function callup(scale: number) {
   return row;
 }
 
+/**
+ * Issue 19's figures (`pnpm bench stats --scale N`): against Linshe as `pnpm start` runs it, the web's
+ * own trusted documents (by hash, as /statistics and /watch send them), one request at a time per
+ * connection: a station's statistics for the last 30 days as that station's officer, a region's for
+ * the year of generated shifts (26 weeks back, 26 ahead) as its region admin, and /watch's first load
+ * (CommandView, then the open call-ups it asks for alongside). The requests cycle over --stations
+ * stations (and their regions) so one station's pages in PostgreSQL's cache do not stand for all.
+ */
+async function stats(scale: number) {
+  const { server, url, fx } = await prepare(scale);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  // Stations spread over the data, and an officer for each (idempotent); the region admins exist.
+  const STATIONS = Number(opt("stations", "20"));
+  const picked = (
+    await client.query<{ id: string; regionId: string }>(
+      `SELECT id, "regionId" FROM (SELECT id, "regionId", row_number() OVER (ORDER BY substring(name from 4)::int) AS k, count(*) OVER () AS n FROM "Station" WHERE name LIKE '派出所%') s
+       WHERE (k - 1) % greatest(1, n / $1) = 0 ORDER BY k LIMIT $1`,
+      [STATIONS],
+    )
+  ).rows;
+  const officers: string[] = [];
+  for (const [k, st] of picked.entries()) {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO "Account" (id, phone, "passwordHash", "displayName") VALUES (gen_random_uuid(), $1, 'bench-no-password', $2)
+       ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone RETURNING id`,
+      [String(19700000000 + k), `统计民警${k}`],
+    );
+    await client.query(
+      `INSERT INTO "AccountRole" (id, "accountId", role, "stationId") SELECT gen_random_uuid(), $1, 'OFFICER', $2
+       WHERE NOT EXISTS (SELECT 1 FROM "AccountRole" WHERE "accountId" = $1 AND role = 'OFFICER' AND "stationId" = $2)`,
+      [rows[0]!.id, st.id],
+    );
+    officers.push(rows[0]!.id);
+  }
+  const regionIds = [...new Set(picked.map((s) => s.regionId))];
+  const admins = (await client.query<{ accountId: string; regionId: string }>(`SELECT DISTINCT ON ("regionId") "accountId", "regionId" FROM "AccountRole" WHERE role = 'REGION_ADMIN' AND "regionId" = ANY($1::uuid[]) ORDER BY "regionId", "accountId"`, [regionIds])).rows;
+  if (admins.length !== regionIds.length) throw new Error("a region without its admin: regenerate the data (--regenerate)");
+  const stationsPerRegion = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Station" WHERE "regionId" = $1`, [regionIds[0]])).rows[0]!.n;
+  await client.end();
+  const officerTokens = await benchTokens(url, officers);
+  const adminTokens = new Map((await benchTokens(url, admins.map((a) => a.accountId))).map((t, i) => [admins[i]!.regionId, t]));
+
+  // The web's documents, by the hash it sends.
+  const manifest = JSON.parse(await readFile(path.join(repoRoot, "web/src/gql/persisted-documents.json"), "utf8")) as Record<string, string>;
+  const hashOf = (name: string) => {
+    const hit = Object.entries(manifest).find(([, doc]) => doc.startsWith(`query ${name}(`));
+    if (!hit) throw new Error(`${name} is not among the web's trusted documents`);
+    return hit[0];
+  };
+  const DAY = 86_400_000;
+  const now = Date.now();
+  const month = { from: new Date(now - 30 * DAY).toISOString(), to: new Date(now).toISOString() };
+  const year = { from: new Date(now - 182 * DAY).toISOString(), to: new Date(now + 182 * DAY).toISOString() };
+  const cases = [
+    { name: "stationStatistics, 30 days, officer", op: "StationStatistics", request: (k: number) => ({ token: officerTokens[k % picked.length]!, variables: { stationId: gid("Station", picked[k % picked.length]!.id), ...month } }), check: (d: any) => d.stationStatistics?.shiftsPublished > 0 },
+    { name: `regionStatistics, 364 days, region admin (${stationsPerRegion} stations)`, op: "RegionStatistics", request: (k: number) => ({ token: adminTokens.get(regionIds[k % regionIds.length]!)!, variables: { regionId: gid("Region", regionIds[k % regionIds.length]!), ...year } }), check: (d: any) => d.regionStatistics?.stations.length === stationsPerRegion },
+    { name: "/watch first load: CommandView, officer", op: "CommandView", request: (k: number) => ({ token: officerTokens[k % picked.length]!, variables: { stationId: gid("Station", picked[k % picked.length]!.id) } }), check: (d: any) => d.commandView?.length >= 9 },
+    { name: "/watch first load: CommandCallUps, officer", op: "CommandCallUps", request: (k: number) => ({ token: officerTokens[k % picked.length]!, variables: { stationId: gid("Station", picked[k % picked.length]!.id) } }), check: (d: any) => Array.isArray(d.mobilizations?.edges) },
+  ] as const;
+  // --only StationStatistics,CommandView: some of them.
+  const only = opt("only", "").split(",").filter(Boolean);
+  const app = await startChild("bench/app-process.ts", { DATABASE_URL: url, LOG_LEVEL: "warn" }, serverNode("current"));
+  const REQUESTS = Number(opt("requests", "200"));
+  const rows = [];
+  for (const c of cases.filter((x) => !only.length || only.includes(x.op))) {
+    const hash = hashOf(c.op);
+    const once = async (k: number) => {
+      const { token, variables } = c.request(k);
+      const t0 = performance.now();
+      const res = await fetch(`${app.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ operationName: c.op, variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+      });
+      const body = (await res.json()) as { data?: unknown; errors?: unknown };
+      const ms = performance.now() - t0;
+      if (body.errors || !c.check(body.data)) throw new Error(`${c.name}: ${JSON.stringify(body).slice(0, 500)}`);
+      return { ms, bytes: JSON.stringify(body).length };
+    };
+    // Warm-up: each station (or region) once, not counted.
+    for (let k = 0; k < picked.length; k++) await once(k);
+    const idleBefore = await waitForQuiet();
+    const latencies: number[] = [];
+    let bytes = 0;
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONNECTIONS_STATS }, async () => {
+        while (next < REQUESTS) {
+          const r = await once(next++);
+          latencies.push(r.ms);
+          bytes = Math.max(bytes, r.bytes);
+        }
+      }),
+    );
+    const row = {
+      query: c.name,
+      scale,
+      requests: latencies.length,
+      connections: CONNECTIONS_STATS,
+      p50_ms: Math.round(pct(latencies, 50) * 10) / 10,
+      p99_ms: Math.round(pct(latencies, 99) * 10) / 10,
+      max_ms: Math.round(Math.max(...latencies) * 10) / 10,
+      req_per_s: Math.round((latencies.length / ((performance.now() - t0) / 1000)) * 10) / 10,
+      largest_answer_kib: Math.round(bytes / 102.4) / 10,
+      idle_before: idleBefore,
+      load_average: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    };
+    console.log(JSON.stringify(row));
+    rows.push(row);
+  }
+  console.table(rows.map(({ load_average: _, ...r }) => r));
+  console.log(`uptime load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(", ")}`);
+  await stop(app.child);
+  await server.stop();
+  return { stations: picked.length, regions: regionIds.length, stationsPerRegion, month, year, rows };
+}
+// One request at a time per connection; 1 = a single user's latency.
+const CONNECTIONS_STATS = Number(opt("connections", "1"));
+
 if (scenario === "generate") await (await prepare(scale)).server.stop();
+if (scenario === "stats") out.stats = await stats(scale);
 if (scenario === "throughput" || scenario === "all") out.throughput = await throughput(scale);
 if (scenario === "sql" || scenario === "all") out.sql = await sqlPerRequest(scale);
 if (scenario === "claims" || scenario === "all") out.claims = await claimStorm(scale);
