@@ -1,5 +1,7 @@
-// 统计: a station's figures for a period, each computed from the records it summarises (no rollups
-// yet: test/statistics.test.ts recomputes every figure with its own plain SQL on generated data).
+// 统计: a station's figures for a period, each computed from the records it summarises or from
+// ShiftTally, each shift's claims counted by a trigger in the transaction that writes a claim (a
+// rollup that is never stale; docs/performance.md says why not the sweeper). test/statistics.test.ts
+// recomputes every figure from the records with its own plain SQL on generated data.
 //
 // Timestamps are stored as UTC without a zone: local time is `AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai'`.
 // Definitions (the period is [from, to); shifts count by their start, Asia/Shanghai for hours):
@@ -75,10 +77,11 @@ export interface StationStatistics {
   mediationClosed: number;
   mediationSucceeded: number;
   mediationSuccessRate: number | null;
-  grids: GridFigures[];
-  coverage: CoverageCell[];
-  partners: PartnerFigures[];
-  days: DayFigures[];
+  /** read when asked for, once for all the stations of the answer */
+  grids: () => Promise<GridFigures[]>;
+  coverage: () => Promise<CoverageCell[]>;
+  partners: () => Promise<PartnerFigures[]>;
+  days: () => Promise<DayFigures[]>;
 }
 export interface FindingCategoryFigures {
   category: PatrolReportCategory;
@@ -109,40 +112,53 @@ export async function regionStatistics(regionId: string, from: Date, to: Date): 
 
 /**
  * The figures of several stations for one period: the same statements whatever the number of
- * stations (each groups by station), so a region's answer costs what a station's does.
+ * stations (each groups by station), so a region's answer costs what a station's does. The tables
+ * (grids, coverage, partners, days) are read only when asked for (a region's side-by-side page asks
+ * for none), once for all the stations.
  */
 export async function statisticsOf(stationIds: readonly string[], from: Date, to: Date): Promise<StationStatistics[]> {
   const ids = [...stationIds];
   if (!ids.length) return [];
-  const [totals, callUps, grids, coverage, partners, days, findings, mediation] = await Promise.all([
+  const [totals, callUps, findings, mediation] = await Promise.all([
+    // Grouped by station in one pass (a correlated subquery per figure and station scanned the shared
+    // CTE once per station: seconds for a region's year); claims are counted from each shift's tally
+    // (ShiftTally, kept by a trigger), except the distinct volunteers checked in.
     prisma.$queryRaw<(Record<string, bigint | null> & { id: string; name: string })[]>`
-      WITH st AS (
-        SELECT id, name FROM "Station" WHERE id = ANY(${ids}::uuid[])
-      ), s AS (
+      WITH s AS (
         SELECT id, "stationId", status, capacity FROM "Shift" WHERE "stationId" = ANY(${ids}::uuid[]) AND "startsAt" >= ${from} AND "startsAt" < ${to}
-      ), c AS (
-        SELECT c."volunteerId", c."checkedInAt", c."minutesServed", c.status, s."stationId" FROM "ShiftClaim" c JOIN s ON s.id = c."shiftId"
-      ), taken AS (
-        SELECT s."stationId", s.capacity, count(c."volunteerId") FILTER (WHERE c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW')) AS seats
-        FROM s LEFT JOIN "ShiftClaim" c ON c."shiftId" = s.id WHERE s.status <> 'CANCELLED' GROUP BY s.id, s."stationId", s.capacity
+      ), shifts AS (
+        SELECT s."stationId", count(*) FILTER (WHERE s.status <> 'CANCELLED') AS published,
+               count(*) FILTER (WHERE s.status <> 'CANCELLED' AND coalesce(t.seats, 0) >= s.capacity) AS filled,
+               count(*) FILTER (WHERE s.status = 'CANCELLED') AS cancelled, sum(t."noShows") AS "noShows", sum(t.minutes) AS minutes
+        FROM s LEFT JOIN "ShiftTally" t ON t."shiftId" = s.id GROUP BY s."stationId"
+      ), active AS (
+        SELECT s."stationId", count(DISTINCT c."volunteerId") AS n FROM s JOIN "ShiftClaim" c ON c."shiftId" = s.id WHERE c."checkedInAt" IS NOT NULL GROUP BY s."stationId"
       ), firsts AS (
         SELECT t."stationId", min(m."joinedAt") AS first FROM "TeamMembership" m JOIN "Team" t ON t.id = m."teamId"
         WHERE t."stationId" = ANY(${ids}::uuid[]) GROUP BY t."stationId", m."volunteerId"
+      ), fresh AS (
+        SELECT "stationId", count(*) AS n FROM firsts WHERE first >= ${from} AND first < ${to} GROUP BY "stationId"
+      ), praised AS (
+        SELECT "stationId", count(*) AS n FROM "Commendation" WHERE "stationId" = ANY(${ids}::uuid[]) AND "approvedAt" >= ${from} AND "approvedAt" < ${to} GROUP BY "stationId"
       ), p AS (
-        SELECT "stationId", amount, reason FROM "PointsEntry" WHERE "stationId" = ANY(${ids}::uuid[]) AND "createdAt" >= ${from} AND "createdAt" < ${to}
+        SELECT "stationId", sum(amount) FILTER (WHERE amount > 0 AND reason <> 'REVERSAL') AS issued, -sum(amount) FILTER (WHERE reason = 'REDEMPTION') AS redeemed
+        FROM "PointsEntry" WHERE "stationId" = ANY(${ids}::uuid[]) AND "createdAt" >= ${from} AND "createdAt" < ${to} GROUP BY "stationId"
       )
       SELECT st.id, st.name,
-        (SELECT count(DISTINCT "volunteerId") FROM c WHERE c."stationId" = st.id AND "checkedInAt" IS NOT NULL) AS "activeVolunteers",
-        (SELECT count(*) FROM firsts WHERE firsts."stationId" = st.id AND first >= ${from} AND first < ${to}) AS "newVolunteers",
-        (SELECT coalesce(sum("minutesServed"), 0) FROM c WHERE c."stationId" = st.id) AS "serviceMinutes",
-        (SELECT count(*) FROM taken WHERE taken."stationId" = st.id) AS "shiftsPublished",
-        (SELECT count(*) FROM taken WHERE taken."stationId" = st.id AND seats >= capacity) AS "shiftsFilled",
-        (SELECT count(*) FROM s WHERE s."stationId" = st.id AND status = 'CANCELLED') AS "shiftsCancelled",
-        (SELECT count(*) FROM c WHERE c."stationId" = st.id AND status = 'NO_SHOW') AS "noShows",
-        (SELECT count(*) FROM "Commendation" WHERE "stationId" = st.id AND "approvedAt" >= ${from} AND "approvedAt" < ${to}) AS commendations,
-        (SELECT coalesce(sum(amount), 0) FROM p WHERE p."stationId" = st.id AND amount > 0 AND reason <> 'REVERSAL') AS "pointsIssued",
-        (SELECT coalesce(-sum(amount), 0) FROM p WHERE p."stationId" = st.id AND reason = 'REDEMPTION') AS "pointsRedeemed"
-      FROM st ORDER BY st.name`,
+        coalesce(active.n, 0) AS "activeVolunteers",
+        coalesce(fresh.n, 0) AS "newVolunteers",
+        coalesce(shifts.minutes, 0)::bigint AS "serviceMinutes",
+        coalesce(shifts.published, 0) AS "shiftsPublished",
+        coalesce(shifts.filled, 0) AS "shiftsFilled",
+        coalesce(shifts.cancelled, 0) AS "shiftsCancelled",
+        coalesce(shifts."noShows", 0)::bigint AS "noShows",
+        coalesce(praised.n, 0) AS commendations,
+        coalesce(p.issued, 0) AS "pointsIssued",
+        coalesce(p.redeemed, 0) AS "pointsRedeemed"
+      FROM "Station" st
+      LEFT JOIN shifts ON shifts."stationId" = st.id LEFT JOIN active ON active."stationId" = st.id LEFT JOIN fresh ON fresh."stationId" = st.id
+      LEFT JOIN praised ON praised."stationId" = st.id LEFT JOIN p ON p."stationId" = st.id
+      WHERE st.id = ANY(${ids}::uuid[]) ORDER BY st.name`,
     prisma.$queryRaw<{ stationId: string; callUps: bigint; reached: bigint; median: number | null }[]>`
       WITH m AS (
         SELECT id, "stationId", "startedAt", wanted FROM "Mobilization" WHERE "stationId" = ANY(${ids}::uuid[]) AND "startedAt" >= ${from} AND "startedAt" < ${to}
@@ -153,39 +169,11 @@ export async function statisticsOf(stationIds: readonly string[], from: Date, to
       SELECT st.id AS "stationId", (SELECT count(*) FROM m WHERE m."stationId" = st.id) AS "callUps", (SELECT count(*) FROM reached WHERE reached."stationId" = st.id) AS reached,
              (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes) FROM reached WHERE reached."stationId" = st.id)::float8 AS median
       FROM unnest(${ids}::uuid[]) AS st(id)`,
-    prisma.$queryRaw<{ stationId: string; gridId: string | null; gridName: string | null; shifts: bigint; expected: bigint; checkedIn: bigint; noShows: bigint }[]>`
-      SELECT s."stationId", s."gridId", g.name AS "gridName", count(DISTINCT s.id) AS shifts,
-             count(c.id) FILTER (WHERE c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW')) AS expected,
-             count(c.id) FILTER (WHERE c."checkedInAt" IS NOT NULL) AS "checkedIn",
-             count(c.id) FILTER (WHERE c.status = 'NO_SHOW') AS "noShows"
-      FROM "Shift" s LEFT JOIN "Grid" g ON g.id = s."gridId" LEFT JOIN "ShiftClaim" c ON c."shiftId" = s.id
-      WHERE s."stationId" = ANY(${ids}::uuid[]) AND s."startsAt" >= ${from} AND s."startsAt" < ${to} AND s.status <> 'CANCELLED'
-      GROUP BY s."stationId", s."gridId", g.name ORDER BY g.name NULLS LAST`,
-    prisma.$queryRaw<{ stationId: string; gridId: string | null; weekday: number; hour: number; personHours: bigint }[]>`
-      SELECT s."stationId", s."gridId", extract(isodow FROM h)::int AS weekday, extract(hour FROM h)::int AS hour, count(*) AS "personHours"
-      FROM "Shift" s JOIN "ShiftClaim" c ON c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL
-      CROSS JOIN LATERAL generate_series(date_trunc('hour', s."startsAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai'),
-                                         (s."endsAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai') - interval '1 microsecond', interval '1 hour') AS h
-      WHERE s."stationId" = ANY(${ids}::uuid[]) AND s."startsAt" >= ${from} AND s."startsAt" < ${to}
-      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
-    prisma.$queryRaw<{ stationId: string; partnerId: string; partnerName: string; personShifts: bigint; minutes: bigint | null }[]>`
-      SELECT p."stationId", p.id AS "partnerId", p.name AS "partnerName", count(c.id) AS "personShifts", coalesce(sum(c."minutesServed"), 0) AS minutes
-      FROM "Partner" p
-      LEFT JOIN "Volunteer" v ON v."partnerId" = p.id
-      LEFT JOIN "ShiftClaim" c ON c."volunteerId" = v.id AND c.status = 'COMPLETED'
-        AND EXISTS (SELECT 1 FROM "Shift" s WHERE s.id = c."shiftId" AND s."stationId" = p."stationId" AND s."startsAt" >= ${from} AND s."startsAt" < ${to})
-      WHERE p."stationId" = ANY(${ids}::uuid[])
-      GROUP BY p."stationId", p.id, p.name ORDER BY p.name`,
-    prisma.$queryRaw<{ stationId: string; day: string; shifts: bigint; checkIns: bigint; minutes: bigint | null }[]>`
-      SELECT s."stationId", to_char(s."startsAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, count(DISTINCT s.id) AS shifts,
-             count(c.id) FILTER (WHERE c."checkedInAt" IS NOT NULL) AS "checkIns", coalesce(sum(c."minutesServed"), 0) AS minutes
-      FROM "Shift" s LEFT JOIN "ShiftClaim" c ON c."shiftId" = s.id
-      WHERE s."stationId" = ANY(${ids}::uuid[]) AND s."startsAt" >= ${from} AND s."startsAt" < ${to} AND s.status <> 'CANCELLED'
-      GROUP BY 1, 2 ORDER BY 1, 2`,
     reportStatsOf(ids, from, to),
     mediationPeriodStats(ids, from, to),
   ]);
-  const of = <T extends { stationId: string }>(rows: T[], id: string) => rows.filter((r) => r.stationId === id);
+  let tables: Promise<Tables> | null = null;
+  const table = <K extends keyof Tables>(key: K, id: string) => async () => ((await (tables ??= tablesOf(ids, from, to)))[key].get(id) ?? []) as Tables[K] extends Map<string, infer V> ? V : never;
   return totals.map((t) => {
     const c = callUps.find((x) => x.stationId === t.id)!;
     const f = findings.get(t.id)!;
@@ -217,10 +205,69 @@ export async function statisticsOf(stationIds: readonly string[], from: Date, to
       mediationClosed: m.closed,
       mediationSucceeded: m.succeeded,
       mediationSuccessRate: m.successRate,
-      grids: of(grids, t.id).map((g) => ({ gridId: g.gridId, gridName: g.gridName ?? "", shifts: n(g.shifts), expected: n(g.expected), checkedIn: n(g.checkedIn), noShows: n(g.noShows) })),
-      coverage: of(coverage, t.id).map((x) => ({ gridId: x.gridId, weekday: x.weekday, hour: x.hour, personHours: n(x.personHours) })),
-      partners: of(partners, t.id).map((p) => ({ partnerId: p.partnerId, partnerName: p.partnerName, personShifts: n(p.personShifts), minutes: n(p.minutes) })),
-      days: of(days, t.id).map((d) => ({ day: d.day, shifts: n(d.shifts), checkIns: n(d.checkIns), minutes: n(d.minutes) })),
+      grids: table("grids", t.id),
+      coverage: table("coverage", t.id),
+      partners: table("partners", t.id),
+      days: table("days", t.id),
     };
   });
+}
+
+interface Tables {
+  grids: Map<string, GridFigures[]>;
+  coverage: Map<string, CoverageCell[]>;
+  partners: Map<string, PartnerFigures[]>;
+  days: Map<string, DayFigures[]>;
+}
+
+/** The per-grid, per-hour-of-week, per-partner and per-day tables of the stations, by station. */
+async function tablesOf(ids: string[], from: Date, to: Date): Promise<Tables> {
+  const [grids, coverage, partners, days] = await Promise.all([
+    prisma.$queryRaw<{ stationId: string; gridId: string | null; gridName: string | null; shifts: bigint; expected: bigint; checkedIn: bigint; noShows: bigint }[]>`
+      SELECT s."stationId", s."gridId", g.name AS "gridName", count(*) AS shifts,
+             coalesce(sum(t.seats), 0)::bigint AS expected, coalesce(sum(t."checkedIn"), 0)::bigint AS "checkedIn", coalesce(sum(t."noShows"), 0)::bigint AS "noShows"
+      FROM "Shift" s LEFT JOIN "Grid" g ON g.id = s."gridId" LEFT JOIN "ShiftTally" t ON t."shiftId" = s.id
+      WHERE s."stationId" = ANY(${ids}::uuid[]) AND s."startsAt" >= ${from} AND s."startsAt" < ${to} AND s.status <> 'CANCELLED'
+      GROUP BY s."stationId", s."gridId", g.name ORDER BY g.name NULLS LAST`,
+    // Each shift's hours once, weighted by its checked-in claims (not one series per claim).
+    prisma.$queryRaw<{ stationId: string; gridId: string | null; weekday: number; hour: number; personHours: bigint }[]>`
+      WITH k AS (
+        SELECT s."stationId", s."gridId", s."startsAt", s."endsAt", t."checkedIn" AS people
+        FROM "Shift" s JOIN "ShiftTally" t ON t."shiftId" = s.id AND t."checkedIn" > 0
+        WHERE s."stationId" = ANY(${ids}::uuid[]) AND s."startsAt" >= ${from} AND s."startsAt" < ${to}
+      )
+      SELECT k."stationId", k."gridId", extract(isodow FROM h)::int AS weekday, extract(hour FROM h)::int AS hour, sum(k.people)::bigint AS "personHours"
+      FROM k CROSS JOIN LATERAL generate_series(date_trunc('hour', k."startsAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai'),
+                                               (k."endsAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai') - interval '1 microsecond', interval '1 hour') AS h
+      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    prisma.$queryRaw<{ stationId: string; partnerId: string; partnerName: string; personShifts: bigint; minutes: bigint | null }[]>`
+      SELECT p."stationId", p.id AS "partnerId", p.name AS "partnerName", count(c.id) AS "personShifts", coalesce(sum(c."minutesServed"), 0) AS minutes
+      FROM "Partner" p
+      LEFT JOIN "Volunteer" v ON v."partnerId" = p.id
+      LEFT JOIN "ShiftClaim" c ON c."volunteerId" = v.id AND c.status = 'COMPLETED'
+        AND EXISTS (SELECT 1 FROM "Shift" s WHERE s.id = c."shiftId" AND s."stationId" = p."stationId" AND s."startsAt" >= ${from} AND s."startsAt" < ${to})
+      WHERE p."stationId" = ANY(${ids}::uuid[])
+      GROUP BY p."stationId", p.id, p.name ORDER BY p.name`,
+    prisma.$queryRaw<{ stationId: string; day: string; shifts: bigint; checkIns: bigint; minutes: bigint | null }[]>`
+      SELECT s."stationId", to_char(s."startsAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, count(*) AS shifts,
+             coalesce(sum(t."checkedIn"), 0)::bigint AS "checkIns", coalesce(sum(t.minutes), 0)::bigint AS minutes
+      FROM "Shift" s LEFT JOIN "ShiftTally" t ON t."shiftId" = s.id
+      WHERE s."stationId" = ANY(${ids}::uuid[]) AND s."startsAt" >= ${from} AND s."startsAt" < ${to} AND s.status <> 'CANCELLED'
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+  ]);
+  const by = <R extends { stationId: string }, T>(rows: R[], f: (r: R) => T) => {
+    const m = new Map<string, T[]>();
+    for (const r of rows) {
+      const list = m.get(r.stationId);
+      if (list) list.push(f(r));
+      else m.set(r.stationId, [f(r)]);
+    }
+    return m;
+  };
+  return {
+    grids: by(grids, (g) => ({ gridId: g.gridId, gridName: g.gridName ?? "", shifts: n(g.shifts), expected: n(g.expected), checkedIn: n(g.checkedIn), noShows: n(g.noShows) })),
+    coverage: by(coverage, (x) => ({ gridId: x.gridId, weekday: x.weekday, hour: x.hour, personHours: n(x.personHours) })),
+    partners: by(partners, (p) => ({ partnerId: p.partnerId, partnerName: p.partnerName, personShifts: n(p.personShifts), minutes: n(p.minutes) })),
+    days: by(days, (d) => ({ day: d.day, shifts: n(d.shifts), checkIns: n(d.checkIns), minutes: n(d.minutes) })),
+  };
 }

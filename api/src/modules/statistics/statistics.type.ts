@@ -106,10 +106,10 @@ const StationStatistics = builder.objectRef<Stats>("StationStatistics").implemen
     mediationClosed: t.exposeInt("mediationClosed", { description: "Cases closed in the period" }),
     mediationSucceeded: t.exposeInt("mediationSucceeded", { description: "Of those, settled or sent for judicial confirmation" }),
     mediationSuccessRate: t.exposeFloat("mediationSuccessRate", { nullable: true, description: "succeeded / closed (0–1); null when none closed" }),
-    grids: t.field({ type: [GridStatistics], resolve: (s) => s.grids }),
-    coverage: t.field({ type: [CoverageStatistics], resolve: (s) => s.coverage }),
-    partners: t.field({ type: [PartnerStatistics], resolve: (s) => s.partners }),
-    days: t.field({ type: [DayStatistics], resolve: (s) => s.days }),
+    grids: t.field({ type: [GridStatistics], resolve: (s) => s.grids() }),
+    coverage: t.field({ type: [CoverageStatistics], resolve: (s) => s.coverage() }),
+    partners: t.field({ type: [PartnerStatistics], resolve: (s) => s.partners() }),
+    days: t.field({ type: [DayStatistics], resolve: (s) => s.days() }),
   }),
 });
 
