@@ -140,125 +140,171 @@ afterEach(() => clock.reset());
 
 const one = async (sql: string, ...params: unknown[]) => Number(Object.values((await prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params))[0]!)[0] ?? 0);
 
+/** Every figure of the period recomputed from the records, against the API's answer. */
+async function recomputeAll() {
+  const res = await gql(app, STATS, { stationId: gid("Station", demo.fushan.id), from: FROM.toISOString(), to: TO.toISOString() }, officer);
+  expect(res.errors).toBeUndefined();
+  const s = res.data!.stationStatistics;
+  const st = demo.fushan.id;
+  // the shifts of the period, written once and used by the checks below
+  const inPeriod = `s."stationId" = $1::uuid AND s."startsAt" >= $2 AND s."startsAt" < $3`;
+  const want = {
+    stationName: "府山派出所",
+    activeVolunteers: await one(`SELECT count(*) FROM (SELECT DISTINCT c."volunteerId" FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod} AND c."checkedInAt" IS NOT NULL) x`, st, FROM, TO),
+    newVolunteers: await one(
+      `SELECT count(*) FROM "Volunteer" v WHERE (SELECT min(m."joinedAt") FROM "TeamMembership" m, "Team" t WHERE t.id = m."teamId" AND t."stationId" = $1::uuid AND m."volunteerId" = v.id) >= $2::timestamptz AND (SELECT min(m."joinedAt") FROM "TeamMembership" m, "Team" t WHERE t.id = m."teamId" AND t."stationId" = $1::uuid AND m."volunteerId" = v.id) < $3::timestamptz`,
+      st, FROM, TO,
+    ),
+    serviceMinutes: await one(`SELECT sum(c."minutesServed") FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod}`, st, FROM, TO),
+    shiftsPublished: await one(`SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED'`, st, FROM, TO),
+    shiftsFilled: await one(
+      `SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' AND s.capacity <= (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW'))`,
+      st, FROM, TO,
+    ),
+    shiftsCancelled: await one(`SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status = 'CANCELLED'`, st, FROM, TO),
+    noShows: await one(`SELECT count(*) FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod} AND c.status = 'NO_SHOW'`, st, FROM, TO),
+    commendations: await one(`SELECT count(*) FROM "Commendation" WHERE "stationId" = $1::uuid AND "approvedAt" >= $2 AND "approvedAt" < $3`, st, FROM, TO),
+    pointsIssued: await one(`SELECT sum(amount) FROM "PointsEntry" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3 AND amount > 0 AND reason IN ('PATROL_HOURS', 'COMMENDATION', 'ADJUSTMENT')`, st, FROM, TO),
+    pointsRedeemed: await one(`SELECT -sum(amount) FROM "PointsEntry" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3 AND reason = 'REDEMPTION'`, st, FROM, TO),
+  };
+  // call-ups: the wanted-th acceptance of each, then the median over those that had one
+  const reached = `SELECT extract(epoch FROM (SELECT r."respondedAt" FROM "MobilizationResponder" r WHERE r."mobilizationId" = m.id AND r.response = 'ACCEPTED' AND r."respondedAt" IS NOT NULL
+      ORDER BY r."respondedAt" OFFSET m.wanted - 1 LIMIT 1) - m."startedAt") / 60 AS minutes
+    FROM "Mobilization" m WHERE m."stationId" = $1::uuid AND m."startedAt" >= $2 AND m."startedAt" < $3`;
+  const minutes = (await prisma.$queryRawUnsafe<{ minutes: unknown }[]>(reached, st, FROM, TO)).map((x) => x.minutes).filter((x) => x != null).map(Number).sort((a, b) => a - b);
+  const mid = minutes.length / 2;
+  Object.assign(want, {
+    callUps: await one(`SELECT count(*) FROM "Mobilization" WHERE "stationId" = $1::uuid AND "startedAt" >= $2 AND "startedAt" < $3`, st, FROM, TO),
+    callUpsReachedWanted: minutes.length,
+    medianMinutesToWanted: Math.round((minutes.length % 2 ? minutes[Math.floor(mid)]! : (minutes[mid - 1]! + minutes[mid]!) / 2) * 10) / 10,
+  });
+  // 巡逻发现 reported in the period: resolved, still open, median hours to resolution; 调解 opened and closed in it
+  const reports = await prisma.$queryRawUnsafe<{ category: string; status: string; hours: number }[]>(
+    `SELECT category, status, extract(epoch FROM "closedAt" - "createdAt") / 3600 AS hours FROM "PatrolReport" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3`,
+    st, FROM, TO,
+  );
+  const hoursToResolve = reports.filter((x) => x.status === "RESOLVED").map((x) => Number(x.hours)).sort((a, b) => a - b);
+  const h = hoursToResolve.length / 2;
+  const closedCases = `"stationId" = $1::uuid AND status = 'CLOSED' AND "closedAt" >= $2 AND "closedAt" < $3`;
+  const mediationClosed = await one(`SELECT count(*) FROM "MediationCase" WHERE ${closedCases}`, st, FROM, TO);
+  const mediationSucceeded = await one(`SELECT count(*) FROM "MediationCase" WHERE ${closedCases} AND outcome IN ('SETTLED', 'JUDICIAL_CONFIRMATION')`, st, FROM, TO);
+  Object.assign(want, {
+    findingsReported: reports.length,
+    findingsResolved: hoursToResolve.length,
+    findingsOpen: reports.filter((x) => x.status === "NEW" || x.status === "ASSIGNED").length,
+    medianHoursToResolve: Math.round((hoursToResolve.length % 2 ? hoursToResolve[Math.floor(h)]! : (hoursToResolve[h - 1]! + hoursToResolve[h]!) / 2) * 10) / 10,
+    mediationOpened: await one(`SELECT count(*) FROM "MediationCase" WHERE "stationId" = $1::uuid AND "openedAt" >= $2 AND "openedAt" < $3`, st, FROM, TO),
+    mediationClosed,
+    mediationSucceeded,
+    mediationSuccessRate: Math.round((mediationSucceeded / mediationClosed) * 1000) / 1000,
+  });
+  const categories = [...new Set(reports.map((x) => x.category))].sort();
+  expect([...s.findingsByCategory].sort((a: { category: string }, b: { category: string }) => a.category.localeCompare(b.category))).toEqual(
+    categories.map((c) => {
+      const of = reports.filter((x) => x.category === c);
+      return { category: c, reported: of.length, resolved: of.filter((x) => x.status === "RESOLVED").length, open: of.filter((x) => x.status === "NEW" || x.status === "ASSIGNED").length };
+    }),
+  );
+  const { grids, coverage, partners, days, findingsByCategory: _byCategory, ...totals } = s;
+  expect(totals).toEqual(want);
+  // the generated data exercises every figure
+  for (const [k, v] of Object.entries(want)) if (k !== "stationName") expect(v, k).toBeGreaterThan(0);
+
+  const gridRows = await prisma.$queryRawUnsafe<{ gridId: string | null; shifts: bigint; expected: bigint; checkedIn: bigint; noShows: bigint }[]>(
+    `SELECT s."gridId", count(*) AS shifts,
+      sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW'))) AS expected,
+      sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL)) AS "checkedIn",
+      sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status = 'NO_SHOW')) AS "noShows"
+     FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' GROUP BY s."gridId"`,
+    st, FROM, TO,
+  );
+  const key = (g: { gridId: string | null }) => g.gridId ?? "";
+  expect([...grids].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+    gridRows
+      .map((g) => ({ gridId: g.gridId && gid("Grid", g.gridId), shifts: Number(g.shifts), expected: Number(g.expected), checkedIn: Number(g.checkedIn), noShows: Number(g.noShows) }))
+      .sort((a, b) => key(a).localeCompare(key(b))),
+  );
+
+  // coverage: every local hour of the period that a checked-in claim's shift overlaps
+  const cells = await prisma.$queryRawUnsafe<{ gridId: string | null; weekday: number; hour: number; n: bigint }[]>(
+    `SELECT s."gridId", extract(isodow FROM h)::int AS weekday, extract(hour FROM h)::int AS hour, count(*) AS n
+     FROM generate_series(($2::timestamptz AT TIME ZONE 'Asia/Shanghai') - interval '1 day', ($3::timestamptz AT TIME ZONE 'Asia/Shanghai') + interval '1 day', interval '1 hour') h,
+          "Shift" s, "ShiftClaim" c
+     WHERE ${inPeriod} AND c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL
+       AND h < s."endsAt" + interval '8 hours' AND h + interval '1 hour' > s."startsAt" + interval '8 hours'
+     GROUP BY 1, 2, 3`,
+    st, FROM, TO,
+  );
+  const cellKey = (c: { gridId: string | null; weekday: number; hour: number }) => `${c.gridId ?? ""}/${c.weekday}/${String(c.hour).padStart(2, "0")}`;
+  expect(Object.fromEntries(coverage.map((c: { personHours: number } & Parameters<typeof cellKey>[0]) => [cellKey(c), c.personHours]))).toEqual(
+    Object.fromEntries(cells.map((c) => [cellKey({ ...c, gridId: c.gridId && gid("Grid", c.gridId) }), Number(c.n)])),
+  );
+  expect(coverage.length).toBeGreaterThan(10);
+
+  const dayRows = await prisma.$queryRawUnsafe<{ day: string; shifts: bigint; checkIns: bigint; minutes: bigint }[]>(
+    `SELECT to_char(s."startsAt" + interval '8 hours', 'YYYY-MM-DD') AS day, count(*) AS shifts,
+      sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL)) AS "checkIns",
+      sum((SELECT coalesce(sum(c."minutesServed"), 0) FROM "ShiftClaim" c WHERE c."shiftId" = s.id)) AS minutes
+     FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' GROUP BY 1 ORDER BY 1`,
+    st, FROM, TO,
+  );
+  expect(days).toEqual(dayRows.map((d) => ({ day: d.day, shifts: Number(d.shifts), checkIns: Number(d.checkIns), minutes: Number(d.minutes) })));
+
+  const partnerRows = await prisma.$queryRawUnsafe<{ id: string; n: bigint; m: bigint }[]>(
+    `SELECT p.id, (SELECT count(*) FROM "ShiftClaim" c, "Shift" s, "Volunteer" v WHERE c."shiftId" = s.id AND ${inPeriod} AND v.id = c."volunteerId" AND v."partnerId" = p.id AND c.status = 'COMPLETED') AS n,
+            (SELECT coalesce(sum(c."minutesServed"), 0) FROM "ShiftClaim" c, "Shift" s, "Volunteer" v WHERE c."shiftId" = s.id AND ${inPeriod} AND v.id = c."volunteerId" AND v."partnerId" = p.id AND c.status = 'COMPLETED') AS m
+     FROM "Partner" p WHERE p."stationId" = $1::uuid`,
+    st, FROM, TO,
+  );
+  expect(Object.fromEntries(partners.map((p: { partnerId: string; personShifts: number; minutes: number }) => [p.partnerId, [p.personShifts, p.minutes]]))).toEqual(
+    Object.fromEntries(partnerRows.map((p) => [gid("Partner", p.id), [Number(p.n), Number(p.m)]])),
+  );
+}
+
 describe("stationStatistics", () => {
-  it("recomputes every figure from the records", async () => {
-    const res = await gql(app, STATS, { stationId: gid("Station", demo.fushan.id), from: FROM.toISOString(), to: TO.toISOString() }, officer);
-    expect(res.errors).toBeUndefined();
-    const s = res.data!.stationStatistics;
-    const st = demo.fushan.id;
-    // the shifts of the period, written once and used by the checks below
-    const inPeriod = `s."stationId" = $1::uuid AND s."startsAt" >= $2 AND s."startsAt" < $3`;
-    const want = {
-      stationName: "府山派出所",
-      activeVolunteers: await one(`SELECT count(*) FROM (SELECT DISTINCT c."volunteerId" FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod} AND c."checkedInAt" IS NOT NULL) x`, st, FROM, TO),
-      newVolunteers: await one(
-        `SELECT count(*) FROM "Volunteer" v WHERE (SELECT min(m."joinedAt") FROM "TeamMembership" m, "Team" t WHERE t.id = m."teamId" AND t."stationId" = $1::uuid AND m."volunteerId" = v.id) >= $2::timestamptz AND (SELECT min(m."joinedAt") FROM "TeamMembership" m, "Team" t WHERE t.id = m."teamId" AND t."stationId" = $1::uuid AND m."volunteerId" = v.id) < $3::timestamptz`,
-        st, FROM, TO,
-      ),
-      serviceMinutes: await one(`SELECT sum(c."minutesServed") FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod}`, st, FROM, TO),
-      shiftsPublished: await one(`SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED'`, st, FROM, TO),
-      shiftsFilled: await one(
-        `SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' AND s.capacity <= (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW'))`,
-        st, FROM, TO,
-      ),
-      shiftsCancelled: await one(`SELECT count(*) FROM "Shift" s WHERE ${inPeriod} AND s.status = 'CANCELLED'`, st, FROM, TO),
-      noShows: await one(`SELECT count(*) FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND ${inPeriod} AND c.status = 'NO_SHOW'`, st, FROM, TO),
-      commendations: await one(`SELECT count(*) FROM "Commendation" WHERE "stationId" = $1::uuid AND "approvedAt" >= $2 AND "approvedAt" < $3`, st, FROM, TO),
-      pointsIssued: await one(`SELECT sum(amount) FROM "PointsEntry" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3 AND amount > 0 AND reason IN ('PATROL_HOURS', 'COMMENDATION', 'ADJUSTMENT')`, st, FROM, TO),
-      pointsRedeemed: await one(`SELECT -sum(amount) FROM "PointsEntry" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3 AND reason = 'REDEMPTION'`, st, FROM, TO),
-    };
-    // call-ups: the wanted-th acceptance of each, then the median over those that had one
-    const reached = `SELECT extract(epoch FROM (SELECT r."respondedAt" FROM "MobilizationResponder" r WHERE r."mobilizationId" = m.id AND r.response = 'ACCEPTED' AND r."respondedAt" IS NOT NULL
-        ORDER BY r."respondedAt" OFFSET m.wanted - 1 LIMIT 1) - m."startedAt") / 60 AS minutes
-      FROM "Mobilization" m WHERE m."stationId" = $1::uuid AND m."startedAt" >= $2 AND m."startedAt" < $3`;
-    const minutes = (await prisma.$queryRawUnsafe<{ minutes: unknown }[]>(reached, st, FROM, TO)).map((x) => x.minutes).filter((x) => x != null).map(Number).sort((a, b) => a - b);
-    const mid = minutes.length / 2;
-    Object.assign(want, {
-      callUps: await one(`SELECT count(*) FROM "Mobilization" WHERE "stationId" = $1::uuid AND "startedAt" >= $2 AND "startedAt" < $3`, st, FROM, TO),
-      callUpsReachedWanted: minutes.length,
-      medianMinutesToWanted: Math.round((minutes.length % 2 ? minutes[Math.floor(mid)]! : (minutes[mid - 1]! + minutes[mid]!) / 2) * 10) / 10,
-    });
-    // 巡逻发现 reported in the period: resolved, still open, median hours to resolution; 调解 opened and closed in it
-    const reports = await prisma.$queryRawUnsafe<{ category: string; status: string; hours: number }[]>(
-      `SELECT category, status, extract(epoch FROM "closedAt" - "createdAt") / 3600 AS hours FROM "PatrolReport" WHERE "stationId" = $1::uuid AND "createdAt" >= $2 AND "createdAt" < $3`,
-      st, FROM, TO,
-    );
-    const hoursToResolve = reports.filter((x) => x.status === "RESOLVED").map((x) => Number(x.hours)).sort((a, b) => a - b);
-    const h = hoursToResolve.length / 2;
-    const closedCases = `"stationId" = $1::uuid AND status = 'CLOSED' AND "closedAt" >= $2 AND "closedAt" < $3`;
-    const mediationClosed = await one(`SELECT count(*) FROM "MediationCase" WHERE ${closedCases}`, st, FROM, TO);
-    const mediationSucceeded = await one(`SELECT count(*) FROM "MediationCase" WHERE ${closedCases} AND outcome IN ('SETTLED', 'JUDICIAL_CONFIRMATION')`, st, FROM, TO);
-    Object.assign(want, {
-      findingsReported: reports.length,
-      findingsResolved: hoursToResolve.length,
-      findingsOpen: reports.filter((x) => x.status === "NEW" || x.status === "ASSIGNED").length,
-      medianHoursToResolve: Math.round((hoursToResolve.length % 2 ? hoursToResolve[Math.floor(h)]! : (hoursToResolve[h - 1]! + hoursToResolve[h]!) / 2) * 10) / 10,
-      mediationOpened: await one(`SELECT count(*) FROM "MediationCase" WHERE "stationId" = $1::uuid AND "openedAt" >= $2 AND "openedAt" < $3`, st, FROM, TO),
-      mediationClosed,
-      mediationSucceeded,
-      mediationSuccessRate: Math.round((mediationSucceeded / mediationClosed) * 1000) / 1000,
-    });
-    const categories = [...new Set(reports.map((x) => x.category))].sort();
-    expect([...s.findingsByCategory].sort((a: { category: string }, b: { category: string }) => a.category.localeCompare(b.category))).toEqual(
-      categories.map((c) => {
-        const of = reports.filter((x) => x.category === c);
-        return { category: c, reported: of.length, resolved: of.filter((x) => x.status === "RESOLVED").length, open: of.filter((x) => x.status === "NEW" || x.status === "ASSIGNED").length };
-      }),
-    );
-    const { grids, coverage, partners, days, findingsByCategory: _byCategory, ...totals } = s;
-    expect(totals).toEqual(want);
-    // the generated data exercises every figure
-    for (const [k, v] of Object.entries(want)) if (k !== "stationName") expect(v, k).toBeGreaterThan(0);
+  it("recomputes every figure from the records", recomputeAll);
 
-    const gridRows = await prisma.$queryRawUnsafe<{ gridId: string | null; shifts: bigint; expected: bigint; checkedIn: bigint; noShows: bigint }[]>(
-      `SELECT s."gridId", count(*) AS shifts,
-        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW'))) AS expected,
-        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL)) AS "checkedIn",
-        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status = 'NO_SHOW')) AS "noShows"
-       FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' GROUP BY s."gridId"`,
-      st, FROM, TO,
+  it("shows a claim changed, added or removed after the tally at once (ShiftTally is kept by the database)", async () => {
+    // every kind of write, as the services and the sweeper make them, and one no service makes
+    const claims = await prisma.$queryRawUnsafe<{ id: string; shiftId: string; status: string; checkedInAt: Date | null }[]>(
+      `SELECT c.id, c."shiftId", c.status::text, c."checkedInAt" FROM "ShiftClaim" c JOIN "Shift" s ON s.id = c."shiftId"
+       WHERE s."stationId" = $1::uuid AND s."startsAt" >= $2 AND s."startsAt" < $3 AND s.status <> 'CANCELLED' ORDER BY c.id`,
+      demo.fushan.id, FROM, TO,
     );
-    const key = (g: { gridId: string | null }) => g.gridId ?? "";
-    expect([...grids].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
-      gridRows
-        .map((g) => ({ gridId: g.gridId && gid("Grid", g.gridId), shifts: Number(g.shifts), expected: Number(g.expected), checkedIn: Number(g.checkedIn), noShows: Number(g.noShows) }))
-        .sort((a, b) => key(a).localeCompare(key(b))),
+    const confirmed = claims.filter((c) => c.status === "CONFIRMED" && !c.checkedInAt);
+    const completed = claims.filter((c) => c.status === "COMPLETED");
+    expect(confirmed.length).toBeGreaterThan(3);
+    expect(completed.length).toBeGreaterThan(3);
+    const [a, b, c] = confirmed;
+    await prisma.shiftClaim.update({ where: { id: a!.id }, data: { checkedInAt: new Date(FROM.getTime() + 5 * 24 * HOUR) } });
+    await prisma.shiftClaim.update({ where: { id: b!.id }, data: { status: "NO_SHOW" } });
+    await prisma.shiftClaim.update({ where: { id: c!.id }, data: { status: "COMPLETED", checkedInAt: new Date(FROM.getTime() + 6 * 24 * HOUR), checkedOutAt: new Date(FROM.getTime() + 6 * 24 * HOUR + HOUR), minutesServed: 61 } });
+    await prisma.shiftClaim.update({ where: { id: completed[0]!.id }, data: { minutesServed: 7 } });
+    await prisma.shiftClaim.updateMany({ where: { id: completed[1]!.id }, data: { status: "CANCELLED", checkedInAt: null, minutesServed: null } });
+    await prisma.shiftClaim.delete({ where: { id: completed[2]!.id } });
+    // a claim moved to another shift of the period (no service does it; the tally follows all the same)
+    const other = claims.find((x) => x.shiftId !== completed[3]!.shiftId)!;
+    await prisma.$executeRawUnsafe(`UPDATE "ShiftClaim" SET "shiftId" = $1::uuid WHERE id = $2::uuid AND NOT EXISTS (SELECT 1 FROM "ShiftClaim" x WHERE x."shiftId" = $1::uuid AND x."volunteerId" = "ShiftClaim"."volunteerId")`, other.shiftId, completed[3]!.id);
+    // a new claim on a shift that had none
+    const bare = await prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT s.id FROM "Shift" s WHERE s."stationId" = $1::uuid AND s."startsAt" >= $2 AND s."startsAt" < $3 AND s.status <> 'CANCELLED' AND NOT EXISTS (SELECT 1 FROM "ShiftClaim" c WHERE c."shiftId" = s.id) LIMIT 1`,
+      demo.fushan.id, FROM, TO,
     );
+    expect(bare).toHaveLength(1);
+    const volunteer = await prisma.volunteer.findFirstOrThrow({ where: { name: { startsWith: "统计7-" } } });
+    await prisma.shiftClaim.create({ data: { shiftId: bare[0]!.id, volunteerId: volunteer.id, status: "COMPLETED", checkedInAt: FROM, minutesServed: 45 } });
+    await recomputeAll();
+  });
 
-    // coverage: every local hour of the period that a checked-in claim's shift overlaps
-    const cells = await prisma.$queryRawUnsafe<{ gridId: string | null; weekday: number; hour: number; n: bigint }[]>(
-      `SELECT s."gridId", extract(isodow FROM h)::int AS weekday, extract(hour FROM h)::int AS hour, count(*) AS n
-       FROM generate_series(($2::timestamptz AT TIME ZONE 'Asia/Shanghai') - interval '1 day', ($3::timestamptz AT TIME ZONE 'Asia/Shanghai') + interval '1 day', interval '1 hour') h,
-            "Shift" s, "ShiftClaim" c
-       WHERE ${inPeriod} AND c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL
-         AND h < s."endsAt" + interval '8 hours' AND h + interval '1 hour' > s."startsAt" + interval '8 hours'
-       GROUP BY 1, 2, 3`,
-      st, FROM, TO,
+  it("keeps every shift's tally equal to its claims counted", async () => {
+    const wrong = await prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT s.id, t.*, c.* FROM "Shift" s LEFT JOIN "ShiftTally" t ON t."shiftId" = s.id
+       LEFT JOIN (SELECT "shiftId", count(*) FILTER (WHERE status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW')) AS seats, count(*) FILTER (WHERE "checkedInAt" IS NOT NULL) AS "checkedIn",
+                         count(*) FILTER (WHERE status = 'NO_SHOW') AS "noShows", coalesce(sum("minutesServed"), 0) AS minutes FROM "ShiftClaim" GROUP BY "shiftId") c ON c."shiftId" = s.id
+       WHERE (coalesce(t.seats, 0), coalesce(t."checkedIn", 0), coalesce(t."noShows", 0), coalesce(t.minutes, 0)) <> (coalesce(c.seats, 0), coalesce(c."checkedIn", 0), coalesce(c."noShows", 0), coalesce(c.minutes, 0))`,
     );
-    const cellKey = (c: { gridId: string | null; weekday: number; hour: number }) => `${c.gridId ?? ""}/${c.weekday}/${String(c.hour).padStart(2, "0")}`;
-    expect(Object.fromEntries(coverage.map((c: { personHours: number } & Parameters<typeof cellKey>[0]) => [cellKey(c), c.personHours]))).toEqual(
-      Object.fromEntries(cells.map((c) => [cellKey({ ...c, gridId: c.gridId && gid("Grid", c.gridId) }), Number(c.n)])),
-    );
-    expect(coverage.length).toBeGreaterThan(10);
-
-    const dayRows = await prisma.$queryRawUnsafe<{ day: string; shifts: bigint; checkIns: bigint; minutes: bigint }[]>(
-      `SELECT to_char(s."startsAt" + interval '8 hours', 'YYYY-MM-DD') AS day, count(*) AS shifts,
-        sum((SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL)) AS "checkIns",
-        sum((SELECT coalesce(sum(c."minutesServed"), 0) FROM "ShiftClaim" c WHERE c."shiftId" = s.id)) AS minutes
-       FROM "Shift" s WHERE ${inPeriod} AND s.status <> 'CANCELLED' GROUP BY 1 ORDER BY 1`,
-      st, FROM, TO,
-    );
-    expect(days).toEqual(dayRows.map((d) => ({ day: d.day, shifts: Number(d.shifts), checkIns: Number(d.checkIns), minutes: Number(d.minutes) })));
-
-    const partnerRows = await prisma.$queryRawUnsafe<{ id: string; n: bigint; m: bigint }[]>(
-      `SELECT p.id, (SELECT count(*) FROM "ShiftClaim" c, "Shift" s, "Volunteer" v WHERE c."shiftId" = s.id AND ${inPeriod} AND v.id = c."volunteerId" AND v."partnerId" = p.id AND c.status = 'COMPLETED') AS n,
-              (SELECT coalesce(sum(c."minutesServed"), 0) FROM "ShiftClaim" c, "Shift" s, "Volunteer" v WHERE c."shiftId" = s.id AND ${inPeriod} AND v.id = c."volunteerId" AND v."partnerId" = p.id AND c.status = 'COMPLETED') AS m
-       FROM "Partner" p WHERE p."stationId" = $1::uuid`,
-      st, FROM, TO,
-    );
-    expect(Object.fromEntries(partners.map((p: { partnerId: string; personShifts: number; minutes: number }) => [p.partnerId, [p.personShifts, p.minutes]]))).toEqual(
-      Object.fromEntries(partnerRows.map((p) => [gid("Partner", p.id), [Number(p.n), Number(p.m)]])),
-    );
+    expect(wrong).toEqual([]);
+    expect(await prisma.shiftTally.count()).toBeGreaterThan(50);
   });
 
   it("gives a station's figures only to its officers and bounds the period", async () => {
