@@ -60,7 +60,7 @@ const C = {
   SquadMembership: [["id", "uuid"], ["squadId", "uuid"], ["volunteerId", "uuid"]],
   Account: [["id", "uuid"], ["phone", "text"], ["passwordHash", "text"], ["volunteerId", "uuid"]],
   AccountRole: [["id", "uuid"], ["accountId", "uuid"], ["role", '"GrantedRole"'], ["regionId", "uuid"], ["stationId", "uuid"]],
-  Shift: [["id", "uuid"], ["stationId", "uuid"], ["teamId", "uuid"], ["gridId", "uuid"], ["kind", '"ShiftKind"'], ["title", "text"], ["startsAt", "timestamp"], ["endsAt", "timestamp"], ["capacity", "int4"], ["status", '"ShiftStatus"'], ["postCode", "text"], ["confirmedCount", "int4"], ["createdById", "uuid"], ["updatedAt", "timestamp"]],
+  Shift: [["id", "uuid"], ["stationId", "uuid"], ["teamId", "uuid"], ["gridId", "uuid"], ["kind", '"ShiftKind"'], ["title", "text"], ["startsAt", "timestamp"], ["endsAt", "timestamp"], ["capacity", "int4"], ["status", '"ShiftStatus"'], ["postCode", "text"], ["confirmedCount", "int4"], ["createdById", "uuid"], ["updatedAt", "timestamp"], ["tallySeats", "int4"], ["tallyCheckedIn", "int4"], ["tallyNoShows", "int4"], ["tallyMinutes", "int4"]],
   ShiftClaim: [["id", "uuid"], ["shiftId", "uuid"], ["volunteerId", "uuid"], ["status", '"ClaimStatus"'], ["claimedAt", "timestamp"], ["checkedInAt", "timestamp"], ["checkInMethod", '"CheckInMethod"'], ["checkInLat", "float8"], ["checkInLng", "float8"], ["checkedOutAt", "timestamp"], ["minutesServed", "int4"], ["updatedAt", "timestamp"]],
   GoodDeed: [["id", "uuid"], ["stationId", "uuid"], ["teamId", "uuid"], ["volunteerId", "uuid"], ["category", '"GoodDeedCategory"'], ["title", "text"], ["story", "text"], ["occurredAt", "timestamp"], ["status", '"GoodDeedStatus"'], ["submittedById", "uuid"]],
   Commendation: [["id", "uuid"], ["goodDeedId", "uuid"], ["stationId", "uuid"], ["teamId", "uuid"], ["volunteerId", "uuid"], ["approvedAt", "timestamp"]],
@@ -115,7 +115,7 @@ export async function generate(url: string, scale: number, seed = 2026): Promise
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query("SET synchronous_commit = off");
-  // Claims go in by the million: their tally (ShiftTally) is counted once at the end, not row by row.
+  // Claims go in by the million: each shift's tally (Shift.tally*) is counted here, not by the trigger.
   await client.query(`ALTER TABLE "ShiftClaim" DISABLE TRIGGER "ShiftClaim_tally"`);
   const load = new Loader(client, C);
   const id = makeIds(seed * 1000 + scale);
@@ -212,17 +212,28 @@ export async function generate(url: string, scale: number, seed = 2026): Promise
       const shiftId = id();
       const taken = cancelled ? 0 : Math.min(people.length, Math.floor(capacity * (0.5 + rand() * 0.5)));
       const grid = pick(grids);
-      load.add("Shift", [shiftId, sid, tid, grid.id, pick(["PATROL", "NIGHT_PATROL", "PUBLICITY"]), "巡逻", starts, ends, capacity, cancelled ? "CANCELLED" : past ? "DONE" : "OPEN", String(100000 + Math.floor(rand() * 899999)), taken, officerAccount, new Date(now)]);
       const start = Math.floor(rand() * Math.max(1, people.length - taken));
+      // the shift's tally (seats, checked in, no-shows, minutes), counted here instead of by the trigger
+      let checkedInCount = 0;
+      let noShows = 0;
+      let minutes = 0;
+      const claims: unknown[][] = [];
       for (let k = 0; k < taken; k++) {
         const cid = id();
         const x = rand();
         const status = past ? (x < 0.08 ? "NO_SHOW" : "COMPLETED") : "CONFIRMED";
         const checkedIn = status === "COMPLETED" || (running && x < 0.85) ? new Date(starts.getTime() + Math.floor(x * 10) * 60_000) : null;
         const at = checkedIn ? [grid.lat + (x - 0.5) * 0.002, grid.lng + (x - 0.5) * 0.002] : [null, null];
-        load.add("ShiftClaim", [cid, shiftId, people[start + k], status, starts, checkedIn, checkedIn ? "QR" : null, at[0], at[1], status === "COMPLETED" ? ends : null, status === "COMPLETED" ? 120 : null, new Date(now)]);
-        if (status === "COMPLETED") load.add("PointsEntry", [id(), people[start + k], sid, 20, "PATROL_HOURS", `claim:${cid}`, ends]);
+        claims.push([cid, shiftId, people[start + k], status, starts, checkedIn, checkedIn ? "QR" : null, at[0], at[1], status === "COMPLETED" ? ends : null, status === "COMPLETED" ? 120 : null, new Date(now)]);
+        if (checkedIn) checkedInCount++;
+        if (status === "NO_SHOW") noShows++;
+        if (status === "COMPLETED") {
+          minutes += 120;
+          load.add("PointsEntry", [id(), people[start + k], sid, 20, "PATROL_HOURS", `claim:${cid}`, ends]);
+        }
       }
+      load.add("Shift", [shiftId, sid, tid, grid.id, pick(["PATROL", "NIGHT_PATROL", "PUBLICITY"]), "巡逻", starts, ends, capacity, cancelled ? "CANCELLED" : past ? "DONE" : "OPEN", String(100000 + Math.floor(rand() * 899999)), taken, officerAccount, new Date(now), taken, checkedInCount, noShows, minutes]);
+      for (const c of claims) load.add("ShiftClaim", c);
     }
     // Rewards redeemed now and then: 10 a year per team.
     for (let k = 0; k < 10 && people.length; k++) {
@@ -277,10 +288,6 @@ export async function generate(url: string, scale: number, seed = 2026): Promise
     }
   }
   await load.done();
-  await client.query(`INSERT INTO "ShiftTally" ("shiftId", seats, "checkedIn", "noShows", minutes)
-    SELECT "shiftId", count(*) FILTER (WHERE status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW')), count(*) FILTER (WHERE "checkedInAt" IS NOT NULL),
-           count(*) FILTER (WHERE status = 'NO_SHOW'), coalesce(sum("minutesServed"), 0)
-    FROM "ShiftClaim" GROUP BY "shiftId"`);
   await client.query(`ALTER TABLE "ShiftClaim" ENABLE TRIGGER "ShiftClaim_tally"`);
   await client.query("ANALYZE");
   await client.end();
