@@ -827,6 +827,10 @@ async function stats(scale: number) {
   // --only StationStatistics,CommandView: some of them.
   const only = opt("only", "").split(",").filter(Boolean);
   const app = await startChild("bench/app-process.ts", { DATABASE_URL: url, LOG_LEVEL: "warn" }, serverNode("current"));
+  const pgPids = await postgresPids(url);
+  // CPU per request (server process + PostgreSQL's backends, from /proc): on this shared machine
+  // latency moves with the other work, the CPU a request costs much less.
+  const pgCpu = async () => (await Promise.all((pgPids ? await pgPids() : []).map(cpuSeconds))).filter((t) => t >= 0).reduce((a, b) => a + b, 0);
   const REQUESTS = Number(opt("requests", "200"));
   const rows = [];
   for (const c of cases.filter((x) => !only.length || only.includes(x.op))) {
@@ -851,6 +855,7 @@ async function stats(scale: number) {
     let bytes = 0;
     let next = 0;
     const t0 = performance.now();
+    const cpuBefore = { server: await cpuSeconds(app.child.pid!), pg: await pgCpu() };
     await Promise.all(
       Array.from({ length: CONNECTIONS_STATS }, async () => {
         while (next < REQUESTS) {
@@ -860,6 +865,8 @@ async function stats(scale: number) {
         }
       }),
     );
+    const cpuMs = (after: number, before: number) => Math.round(((after - before) / latencies.length) * 1e4) / 10;
+    const cpu = { server: cpuMs(await cpuSeconds(app.child.pid!), cpuBefore.server), pg: cpuMs(await pgCpu(), cpuBefore.pg) };
     const row = {
       query: c.name,
       scale,
@@ -869,6 +876,8 @@ async function stats(scale: number) {
       p99_ms: Math.round(pct(latencies, 99) * 10) / 10,
       max_ms: Math.round(Math.max(...latencies) * 10) / 10,
       req_per_s: Math.round((latencies.length / ((performance.now() - t0) / 1000)) * 10) / 10,
+      server_cpu_ms: cpu.server,
+      pg_cpu_ms: pgPids ? cpu.pg : null,
       largest_answer_kib: Math.round(bytes / 102.4) / 10,
       idle_before: idleBefore,
       load_average: os.loadavg().map((x) => Math.round(x * 100) / 100),
