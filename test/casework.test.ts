@@ -346,7 +346,7 @@ describe("patrol findings: to an officer, by grid and period", () => {
 
     const assigned = await gql(app, ASSIGN, { input: { reportId: report!.id, officerId: listed.id } }, officer);
     expect(assigned.data!.assignPatrolReport.userErrors).toEqual([]);
-    expect(assigned.data!.assignPatrolReport.report).toMatchObject({ status: "ASSIGNED", assigneeKind: "OFFICER" });
+    expect(assigned.data!.assignPatrolReport.report).toMatchObject({ status: "ASSIGNED", assigneeKind: "OFFICER", assigneeName: "社区民警" });
     expect(assigned.data!.assignPatrolReport.report.history.at(-1)).toMatchObject({ kind: "ASSIGNED", note: "分派给民警 社区民警" });
     const told = await prisma.notification.findMany({ where: { accountId: colleague.accountId, kind: "PATROL_REPORT_ASSIGNED" } });
     expect(told).toHaveLength(1);
