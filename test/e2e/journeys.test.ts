@@ -145,6 +145,11 @@ describe("every page", () => {
 
   it("never scrolls sideways at 360 px, in Chinese and in English", async () => {
     const wide: string[] = [];
+    // A ledger entry with a long note, so /points has a row whose date could wrap.
+    const me = await prisma.account.findUniqueOrThrow({ where: { phone: VOLUNTEER } });
+    await prisma.pointsEntry.create({
+      data: { volunteerId: me.volunteerId!, stationId: env.demo.fushan.id, amount: 20, reason: "ADJUSTMENT", note: "夜巡补记积分（网格长核实后补录，含周末加班）", source: `e2e-360:${Date.now()}` },
+    });
     for (const lang of ["zh", "en"] as const) {
       for (const who of await pagesOf()) {
         const ctx = await context(env.browser, env.app.url, NARROW);
@@ -157,7 +162,12 @@ describe("every page", () => {
           await settle(page);
           const over = await sidewaysOverflow(page);
           if (over > 0) wide.push(`${lang} ${who.role} ${p}: ${over}px`);
-          if (lang === "en") await shoot(page, `narrow-en-${who.role}-${p.split("/")[1] || "home"}`);
+          // A date in a table stays on one line (the points ledger's broke in two at 360 px).
+          const broken = await page.locator("td.date").evaluateAll((cells) =>
+            cells.filter((c) => { const r = document.createRange(); r.selectNodeContents(c); return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1; }).length,
+          );
+          if (broken) wide.push(`${lang} ${who.role} ${p}: ${broken} dates on two lines`);
+          if (lang === "en") await shoot(page, `narrow-en-${who.role}-${p.split("/").slice(1, 4).join("-").replace(/[^\w-]/g, "").slice(0, 40) || "home"}`);
         }
         await ctx.close();
       }

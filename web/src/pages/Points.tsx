@@ -98,7 +98,7 @@ export default function Points() {
                   <For each={me().points?.entries.edges} fallback={<tr><td colSpan={4} class="muted">{tr("暂无记录", "No entries yet")}</td></tr>}>
                     {(e) => (
                       <tr>
-                        <td>{formatDate(e.node.createdAt)}</td>
+                        <td class="date">{formatDate(e.node.createdAt)}</td>
                         <td>{label("PointsReason", e.node.reason)}</td>
                         <td>{e.node.note}</td>
                         <td class={`seats ${e.node.amount < 0 ? "minus" : "plus"}`}>{e.node.amount > 0 ? "+" : ""}{e.node.amount}</td>
