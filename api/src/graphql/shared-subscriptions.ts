@@ -5,7 +5,7 @@ import { createSourceEventStream, execute, GraphQLError, type ExecutionArgs, typ
 import type { Viewer } from "../auth/viewer.js";
 import { metrics } from "../metrics.js";
 import { maskError } from "./unavailable.js";
-import type { Context } from "../context.js";
+import { createLoaders, type Context } from "../context.js";
 import type { Locale } from "../i18n.js";
 import { localizeResult } from "./localize.js";
 
@@ -47,9 +47,14 @@ export async function subscribeShared(args: ExecutionArgs, key: string): Promise
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return masked(source, locale);
   const iterator = source[Symbol.asyncIterator]();
+  // Each event is a request of its own: fresh loaders (and a fresh context for Pothos' per-context
+  // caches), or facts read at the first event (a leader's consent to share their phone, the
+  // viewer's claims) would be served for the subscription's whole life.
   const executeFor = async (payload: unknown) => {
     sharedSubscriptionStats.executions++;
-    return masked(await execute({ ...args, rootValue: payload }), locale);
+    const ctx = args.contextValue as Context;
+    const contextValue = { ...ctx, loaders: createLoaders(ctx.viewer?.volunteerId ?? null, ctx.viewer?.accountId ?? null) };
+    return masked(await execute({ ...args, contextValue, rootValue: payload }), locale);
   };
   const run = (payload: unknown) => {
     if (typeof payload !== "object" || payload === null) return executeFor(payload);
