@@ -103,7 +103,7 @@ export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () =
         </span>
       </div>
       <Show when={!s().viewerCanClaim && s().viewerClaimBlocker && s().viewerClaimBlocker !== "ALREADY_CLAIMED" && !s().viewerCanManage}>
-        <p class="muted" data-testid="claim-blocker">{tr("不能认领", "Can't claim")}：{label("ClaimBlocker", s().viewerClaimBlocker)}</p>
+        <p class="muted" data-testid="claim-blocker">{tr("不能认领：", "Can't claim: ")}{label("ClaimBlocker", s().viewerClaimBlocker)}</p>
       </Show>
     </article>
   );
