@@ -307,6 +307,79 @@ describe("stationStatistics", () => {
     expect(await prisma.shift.count({ where: { tallySeats: { gt: 0 } } })).toBeGreaterThan(50);
   });
 
+  it("keeps the active days and first joins equal to the records through shifts, teams and memberships changed", async () => {
+    const st = demo.fushan.id;
+    const checked = await prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT s.id FROM "Shift" s WHERE s."stationId" = $1::uuid AND s."startsAt" >= $2 AND s."startsAt" < $3 AND s."tallyCheckedIn" > 0 ORDER BY s.id LIMIT 3`,
+      st, FROM, TO,
+    );
+    expect(checked).toHaveLength(3);
+    // a shift with check-ins moved to another day of the period, one moved out of it, one deleted
+    await prisma.$executeRawUnsafe(`UPDATE "Shift" SET "startsAt" = "startsAt" + interval '3 days', "endsAt" = "endsAt" + interval '3 days' WHERE id = $1::uuid`, checked[0]!.id);
+    await prisma.shift.update({ where: { id: checked[1]!.id }, data: { startsAt: new Date(TO.getTime() + 40 * 24 * HOUR), endsAt: new Date(TO.getTime() + 40 * 24 * HOUR + HOUR) } });
+    await prisma.shift.delete({ where: { id: checked[2]!.id } });
+    // memberships: a new volunteer joining in the period, an earlier join date, one left, a second team
+    const team = await prisma.team.findFirstOrThrow({ where: { stationId: st } });
+    const joined = await prisma.teamMembership.findMany({ where: { teamId: team.id, volunteer: { name: { startsWith: "统计7-" } } }, orderBy: { id: "asc" } });
+    const inPeriod = joined.filter((m) => m.joinedAt >= FROM && m.joinedAt < TO);
+    const before = joined.filter((m) => m.joinedAt < FROM);
+    expect(inPeriod.length).toBeGreaterThan(1);
+    expect(before.length).toBeGreaterThan(0);
+    await prisma.teamMembership.update({ where: { id: inPeriod[0]!.id }, data: { joinedAt: new Date(FROM.getTime() - 24 * HOUR) } });
+    await prisma.teamMembership.delete({ where: { id: inPeriod[1]!.id } });
+    const fresh = await prisma.volunteer.create({ data: { name: "统计新人", displayName: "新人", phone: "13907779999" } });
+    await prisma.teamMembership.create({ data: { teamId: team.id, volunteerId: fresh.id, joinedAt: new Date(FROM.getTime() + 3 * 24 * HOUR) } });
+    const second = await prisma.team.create({ data: { stationId: st, name: "统计第二队" } });
+    await prisma.teamMembership.create({ data: { teamId: second.id, volunteerId: before[0]!.volunteerId, joinedAt: new Date(FROM.getTime() + 2 * 24 * HOUR) } });
+    // a team of the other station, moved to this one, brings its members' first joins along
+    const moved = await prisma.team.create({ data: { stationId: demo.changqing.id, name: "统计迁入队" } });
+    const newcomer = await prisma.volunteer.create({ data: { name: "统计迁入", displayName: "迁入", phone: "13907779998" } });
+    await prisma.teamMembership.create({ data: { teamId: moved.id, volunteerId: newcomer.id, joinedAt: new Date(FROM.getTime() + 4 * 24 * HOUR) } });
+    await prisma.team.update({ where: { id: moved.id }, data: { stationId: st } });
+    await recomputeAll();
+
+    const activeWrong = await prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT * FROM (SELECT s."stationId", (s."startsAt" + interval '8 hours')::date AS day, c."volunteerId", count(*)::int AS n
+                      FROM "ShiftClaim" c JOIN "Shift" s ON s.id = c."shiftId" WHERE c."checkedInAt" IS NOT NULL GROUP BY 1, 2, 3) want
+       FULL JOIN "VolunteerActiveDay" got ON (got."stationId", got.day, got."volunteerId") = (want."stationId", want.day, want."volunteerId")
+       WHERE got."checkIns" IS DISTINCT FROM want.n`,
+    );
+    expect(activeWrong).toEqual([]);
+    const joinWrong = await prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT * FROM (SELECT t."stationId", m."volunteerId", min(m."joinedAt") AS first FROM "TeamMembership" m JOIN "Team" t ON t.id = m."teamId" GROUP BY 1, 2) want
+       FULL JOIN "VolunteerFirstJoin" got ON (got."stationId", got."volunteerId") = (want."stationId", want."volunteerId")
+       WHERE got."joinedAt" IS DISTINCT FROM want.first`,
+    );
+    expect(joinWrong).toEqual([]);
+    expect(await prisma.volunteerActiveDay.count()).toBeGreaterThan(50);
+    expect(await prisma.volunteerFirstJoin.count()).toBeGreaterThan(20);
+  });
+
+  it("counts active and new volunteers exactly for periods that start and end inside a day", async () => {
+    const st = demo.fushan.id;
+    // and one shorter than a day (no whole day at all), around a shift with check-ins
+    const shift = await prisma.shift.findFirstOrThrow({ where: { stationId: st, startsAt: { gte: FROM, lt: TO }, tallyCheckedIn: { gt: 0 } }, orderBy: { startsAt: "asc" } });
+    const around = shift.startsAt.getTime() - 60_000;
+    for (const [from, to] of [
+      [new Date(FROM.getTime() + 13.5 * HOUR), new Date(TO.getTime() - 5 * HOUR)],
+      [new Date(FROM.getTime() - 7 * HOUR), new Date(FROM.getTime() + 9 * 24 * HOUR + 3 * HOUR)],
+      [new Date(around), new Date(around + 23 * HOUR)],
+    ] as const) {
+      const res = await gql(app, STATS, { stationId: gid("Station", st), from: from.toISOString(), to: to.toISOString() }, officer);
+      expect(res.errors).toBeUndefined();
+      const active = await one(
+        `SELECT count(DISTINCT c."volunteerId") FROM "ShiftClaim" c, "Shift" s WHERE s.id = c."shiftId" AND s."stationId" = $1::uuid AND s."startsAt" >= $2 AND s."startsAt" < $3 AND c."checkedInAt" IS NOT NULL`,
+        st, from, to,
+      );
+      const fresh = await one(
+        `SELECT count(*) FROM (SELECT min(m."joinedAt") AS first FROM "TeamMembership" m, "Team" t WHERE t.id = m."teamId" AND t."stationId" = $1::uuid GROUP BY m."volunteerId") x WHERE first >= $2 AND first < $3`,
+        st, from, to,
+      );
+      expect([res.data!.stationStatistics.activeVolunteers, res.data!.stationStatistics.newVolunteers]).toEqual([active, fresh]);
+      expect(active).toBeGreaterThan(0);
+    }
+  });
+
   it("gives a station's figures only to its officers and bounds the period", async () => {
     const vars = { stationId: gid("Station", demo.fushan.id), from: FROM.toISOString(), to: TO.toISOString() };
     const denied = await gql(app, STATS, vars, otherOfficer);

@@ -5,8 +5,10 @@
 //
 // Timestamps are stored as UTC without a zone: local time is `AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai'`.
 // Definitions (the period is [from, to); shifts count by their start, Asia/Shanghai for hours):
-// - activeVolunteers: distinct volunteers checked in at a shift of the station
+// - activeVolunteers: distinct volunteers checked in at a shift of the station (whole local days
+//   from the rollup VolunteerActiveDay, the period's partial edge days from the claims)
 // - newVolunteers: volunteers whose first membership in a team of the station began in the period
+//   (from the rollup VolunteerFirstJoin)
 // - serviceMinutes: minutes served (checked out) at the station's shifts
 // - shiftsPublished: shifts not cancelled; shiftsFilled: of those, with capacity seats taken by
 //   confirmed, completed or no-show claims; shiftsCancelled; noShows: NO_SHOW claims
@@ -119,31 +121,34 @@ export async function regionStatistics(regionId: string, from: Date, to: Date): 
 export async function statisticsOf(stationIds: readonly string[], from: Date, to: Date): Promise<StationStatistics[]> {
   const ids = [...stationIds];
   if (!ids.length) return [];
+  const days = wholeDays(from, to);
   const [totals, callUps, findings, mediation] = await Promise.all([
     // Grouped by station in one pass (a correlated subquery per figure and station scanned the shared
     // CTE once per station: seconds for a region's year); claims are counted from each shift's tally
     // (Shift.tally*, kept by a trigger), except the distinct volunteers checked in.
     prisma.$queryRaw<(Record<string, bigint | null> & { id: string; name: string })[]>`
       WITH s AS (
-        SELECT id, "stationId", status, capacity, "tallySeats", "tallyCheckedIn", "tallyNoShows", "tallyMinutes"
+        SELECT id, "stationId", "startsAt", status, capacity, "tallySeats", "tallyCheckedIn", "tallyNoShows", "tallyMinutes"
         FROM "Shift" WHERE "stationId" = ANY(${ids}::uuid[]) AND "startsAt" >= ${from} AND "startsAt" < ${to}
       ), shifts AS (
         SELECT "stationId", count(*) FILTER (WHERE status <> 'CANCELLED') AS published, count(*) FILTER (WHERE status <> 'CANCELLED' AND "tallySeats" >= capacity) AS filled,
                count(*) FILTER (WHERE status = 'CANCELLED') AS cancelled, sum("tallyNoShows") AS "noShows", sum("tallyMinutes") AS minutes
         FROM s GROUP BY "stationId"
       ), active AS (
-        -- the claims of the shifts someone checked in at, by the claims' index (OFFSET 0 keeps the
-        -- planner from hashing every claim of the database)
-        SELECT "stationId", count(*) AS n FROM (
-          SELECT DISTINCT s."stationId", c."volunteerId"
+        -- the whole local days of the period from the rollup (VolunteerActiveDay, kept by triggers),
+        -- the partial days at its edges from the claims of their shifts, by the claims' index
+        -- (OFFSET 0 keeps the planner from hashing every claim of the database)
+        SELECT "stationId", count(DISTINCT "volunteerId") AS n FROM (
+          SELECT "stationId", "volunteerId" FROM "VolunteerActiveDay"
+          WHERE "stationId" = ANY(${ids}::uuid[]) AND day >= ${days.first}::date AND day < ${days.end}::date
+          UNION ALL
+          SELECT s."stationId", c."volunteerId"
           FROM s CROSS JOIN LATERAL (SELECT "volunteerId" FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL OFFSET 0) c
-          WHERE s."tallyCheckedIn" > 0
+          WHERE s."tallyCheckedIn" > 0 AND (s."startsAt" < ${days.firstStart} OR s."startsAt" >= ${days.endStart})
         ) x GROUP BY "stationId"
-      ), firsts AS (
-        SELECT t."stationId", min(m."joinedAt") AS first FROM "TeamMembership" m JOIN "Team" t ON t.id = m."teamId"
-        WHERE t."stationId" = ANY(${ids}::uuid[]) GROUP BY t."stationId", m."volunteerId"
       ), fresh AS (
-        SELECT "stationId", count(*) AS n FROM firsts WHERE first >= ${from} AND first < ${to} GROUP BY "stationId"
+        SELECT "stationId", count(*) AS n FROM "VolunteerFirstJoin"
+        WHERE "stationId" = ANY(${ids}::uuid[]) AND "joinedAt" >= ${from} AND "joinedAt" < ${to} GROUP BY "stationId"
       ), praised AS (
         SELECT "stationId", count(*) AS n FROM "Commendation" WHERE "stationId" = ANY(${ids}::uuid[]) AND "approvedAt" >= ${from} AND "approvedAt" < ${to} GROUP BY "stationId"
       ), p AS (
@@ -217,6 +222,23 @@ export async function statisticsOf(stationIds: readonly string[], from: Date, to
       days: table("days", t.id),
     };
   });
+}
+
+const DAY_MS = 86_400_000;
+/** Asia/Shanghai is UTC+8 all year (no daylight saving since 1991). */
+const SHANGHAI_MS = 8 * 3_600_000;
+const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The whole local days inside [from, to) — [first, end) as dates, starting at the instants
+ * firstStart and endStart — and so the partial days at the edges: [from, firstStart) and
+ * [endStart, to). Without a whole day, everything is edge.
+ */
+export function wholeDays(from: Date, to: Date) {
+  const first = Math.ceil((from.getTime() + SHANGHAI_MS) / DAY_MS);
+  const end = Math.floor((to.getTime() + SHANGHAI_MS) / DAY_MS);
+  if (first >= end) return { first: isoDay(first), end: isoDay(first), firstStart: to, endStart: to };
+  return { first: isoDay(first), end: isoDay(end), firstStart: new Date(first * DAY_MS - SHANGHAI_MS), endStart: new Date(end * DAY_MS - SHANGHAI_MS) };
 }
 
 interface Tables {
