@@ -303,22 +303,29 @@ export async function reportStatsOf(stationIds: readonly string[], from: Date, t
   const rows = await prisma.$queryRaw<
     { stationId: string; total: bigint; open: bigint; overdue: bigint; resolved: bigint; median: number | null; byCategory: ReportStats["byCategory"] | null; byGrid: ReportStats["byGrid"] | null }[]
   >`
-    WITH st AS (SELECT unnest(${[...stationIds]}::uuid[]) AS id), r AS (
-      SELECT * FROM "PatrolReport" WHERE "stationId" = ANY(${[...stationIds]}::uuid[]) AND "createdAt" >= ${from} AND "createdAt" < ${to}
+    WITH r AS (
+      SELECT "stationId", status, "dueAt", category, "gridId", "createdAt", "closedAt" FROM "PatrolReport"
+      WHERE "stationId" = ANY(${[...stationIds]}::uuid[]) AND "createdAt" >= ${from} AND "createdAt" < ${to}
+    ), tot AS (
+      -- grouped by station in one pass (a correlated subquery per figure and station scanned the
+      -- region's year of findings ~126 times)
+      SELECT "stationId", count(*) AS total, count(*) FILTER (WHERE status IN ('NEW', 'ASSIGNED')) AS open,
+        count(*) FILTER (WHERE status = 'ASSIGNED' AND "dueAt" < ${now}) AS overdue, count(*) FILTER (WHERE status = 'RESOLVED') AS resolved,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "closedAt" - "createdAt")) FILTER (WHERE status = 'RESOLVED') / 3600.0 AS median
+      FROM r GROUP BY "stationId"
+    ), cat AS (
+      SELECT "stationId", json_agg(json_build_object('category', category, 'count', n, 'open', o, 'resolved', d) ORDER BY n DESC, category) AS j
+      FROM (SELECT "stationId", category, count(*) AS n, count(*) FILTER (WHERE status IN ('NEW', 'ASSIGNED')) AS o, count(*) FILTER (WHERE status = 'RESOLVED') AS d
+            FROM r GROUP BY "stationId", category) c GROUP BY "stationId"
+    ), grid AS (
+      SELECT g."stationId", json_agg(json_build_object('gridId', g."gridId", 'gridName', gr.name, 'count', n, 'open', o) ORDER BY n DESC, gr.name NULLS LAST) AS j
+      FROM (SELECT "stationId", "gridId", count(*) AS n, count(*) FILTER (WHERE status IN ('NEW', 'ASSIGNED')) AS o FROM r GROUP BY "stationId", "gridId") g
+      LEFT JOIN "Grid" gr ON gr.id = g."gridId" GROUP BY g."stationId"
     )
-    SELECT st.id AS "stationId",
-      (SELECT count(*) FROM r WHERE r."stationId" = st.id) AS total,
-      (SELECT count(*) FROM r WHERE r."stationId" = st.id AND status IN ('NEW', 'ASSIGNED')) AS open,
-      (SELECT count(*) FROM r WHERE r."stationId" = st.id AND status = 'ASSIGNED' AND "dueAt" < ${now}) AS overdue,
-      (SELECT count(*) FROM r WHERE r."stationId" = st.id AND status = 'RESOLVED') AS resolved,
-      (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "closedAt" - "createdAt")) / 3600.0 FROM r WHERE r."stationId" = st.id AND status = 'RESOLVED') AS median,
-      (SELECT json_agg(json_build_object('category', category, 'count', n, 'open', o, 'resolved', d) ORDER BY n DESC, category)
-         FROM (SELECT category, count(*) AS n, count(*) FILTER (WHERE status IN ('NEW', 'ASSIGNED')) AS o, count(*) FILTER (WHERE status = 'RESOLVED') AS d
-               FROM r WHERE r."stationId" = st.id GROUP BY category) c) AS "byCategory",
-      (SELECT json_agg(json_build_object('gridId', g."gridId", 'gridName', gr.name, 'count', n, 'open', o) ORDER BY n DESC, gr.name NULLS LAST)
-         FROM (SELECT "gridId", count(*) AS n, count(*) FILTER (WHERE status IN ('NEW', 'ASSIGNED')) AS o FROM r WHERE r."stationId" = st.id GROUP BY "gridId") g
-         LEFT JOIN "Grid" gr ON gr.id = g."gridId") AS "byGrid"
-    FROM st`;
+    SELECT st.id AS "stationId", coalesce(tot.total, 0) AS total, coalesce(tot.open, 0) AS open, coalesce(tot.overdue, 0) AS overdue,
+      coalesce(tot.resolved, 0) AS resolved, tot.median, cat.j AS "byCategory", grid.j AS "byGrid"
+    FROM unnest(${[...stationIds]}::uuid[]) AS st(id)
+    LEFT JOIN tot ON tot."stationId" = st.id LEFT JOIN cat ON cat."stationId" = st.id LEFT JOIN grid ON grid."stationId" = st.id`;
   return new Map(
     rows.map((row) => [
       row.stationId,
