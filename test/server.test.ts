@@ -4,6 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
+import { prisma } from "../api/src/db.js";
 import { gql, startApp } from "./support/client.js";
 import { createStation, gid } from "./support/fixtures.js";
 
@@ -82,6 +83,31 @@ describe("server", () => {
       expect(res.status).toBe(400);
     }
     expect((await fetch(`${app.url}/health`)).status).toBe(200);
+  });
+
+  it("compresses /graphql answers of 1 KB and more for a client that accepts it (brotli, else gzip); small ones and other clients get them plain", async () => {
+    const { station, officer } = await createStation();
+    await prisma.station.update({ where: { id: station.id }, data: { name: `${station.name}${"邻".repeat(200)}` } });
+    const post = (query: string, encoding?: string) =>
+      fetch(`${app.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${officer.token}`, ...(encoding ? { "accept-encoding": encoding } : {}) },
+        body: JSON.stringify({ query, variables: { id: gid("Station", station.id) } }),
+      });
+    const big = `query ($id: ID!) { node(id: $id) { ... on Station { a: name b: name c: name } } }`;
+    const plain = await post(big, "identity");
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    const json = await plain.json();
+    expect(Buffer.byteLength(JSON.stringify(json))).toBeGreaterThan(1024);
+    for (const [accepts, used] of [["gzip, deflate, br, zstd", "br"], ["gzip", "gzip"], ["br;q=0, gzip", "gzip"]] as const) {
+      const res = await post(big, accepts);
+      expect(res.headers.get("content-encoding"), accepts).toBe(used);
+      expect(res.headers.get("vary")).toMatch(/accept-encoding/i);
+      expect(await res.json()).toEqual(json); // fetch decodes it
+    }
+    const small = await post(`query ($id: ID!) { node(id: $id) { id } }`, "br");
+    expect(small.headers.get("content-encoding")).toBeNull();
+    expect((await small.json()).data.node.id).toBe(gid("Station", station.id));
   });
 
   it("masks unexpected errors: a failure inside the database answers 'Unexpected error.' with no detail", async () => {

@@ -19,6 +19,7 @@ import { socketDocument, trustedDocumentsPlugin } from "./graphql/trusted-docume
 import { admitSocket, admitSubscription, countSocket, forgetSocketContext, rememberSocketContext } from "./graphql/socket-limits.js";
 import { checkOrigin, clientAddress, originAllowed, securityHeaders } from "./server/security.js";
 import { publicCachePlugin } from "./graphql/public-cache.js";
+import { compressResponses } from "./graphql/compression.js";
 import { operationKey, subscribeShared } from "./graphql/shared-subscriptions.js";
 import { localizeUnavailable, maskError, unavailableReason } from "./graphql/unavailable.js";
 import { repoRoot } from "./infra/migrations.js";
@@ -91,6 +92,7 @@ export function createGraphQL() {
       localizeUnavailable(),
       localizeResponses(),
       uploadErrors(),
+      compressResponses(),
       // Last: it wraps whichever request parser was chosen (yoga's own limit does the same).
       bodyLimit(),
     ],
