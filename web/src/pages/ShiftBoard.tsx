@@ -1,7 +1,7 @@
 // 班次: the station's shifts with filters, claim / waitlist / cancel, live seat counts.
 import { A } from "@solidjs/router";
 import { createQuery, createSubscription } from "@urql/solid";
-import { createMemo, createSignal, For, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
@@ -36,6 +36,25 @@ function LiveSeats(props: { shiftId: string }) {
 function LiveBoard(props: { shiftIds: string[] }) {
   createSubscription({ query: ShiftsUpdatedDocument, variables: () => ({ shiftIds: props.shiftIds }), pause: () => props.shiftIds.length === 0 });
   return null;
+}
+
+/**
+ * How many of `total` cards to show: a screenful with the answer, then a few more after each paint, so
+ * the first screen is not held up by one long task rendering every card (a phone's CPU is slow).
+ */
+export function createStagedCount(total: () => number, first = 4, step = 4) {
+  const [shown, setShown] = createSignal(first);
+  createEffect(() => {
+    if (shown() >= total()) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // After the next paint, not before it (a timer alone may run before the frame is drawn).
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setShown((n) => n + step))));
+    onCleanup(() => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    });
+  });
+  return shown;
 }
 
 /** A shift's card; `live` follows its seat counts by itself (the board follows all its cards at once). */
@@ -115,7 +134,9 @@ export default function ShiftBoard() {
   const [teamId, setTeamId] = createSignal<string>("");
   const [squadId, setSquadId] = createSignal<string>("");
   const [kind, setKind] = createSignal<ShiftKind | "">("");
-  const [teams] = createQuery({ query: StationTeamsDocument, variables: () => ({ stationId: session.stationId()! }), pause: () => !session.stationId() });
+  // The teams fill the filters' selects: asked for when the filters are first opened, not with the board.
+  const [filtersOpened, setFiltersOpened] = createSignal(false);
+  const [teams] = createQuery({ query: StationTeamsDocument, variables: () => ({ stationId: session.stationId()! }), pause: () => !session.stationId() || !filtersOpened() });
   const station = () => (teams.data?.node?.__typename === "Station" ? teams.data.node : null);
   const squads = createMemo(() => station()?.teams.edges.find((e) => e.node.id === teamId())?.node.squads.edges.map((e) => e.node) ?? []);
   const window = createMemo(() => rangeWindow(range()));
@@ -138,7 +159,7 @@ export default function ShiftBoard() {
           )}
         </For>
       </div>
-      <details class="card filters">
+      <details class="card filters" on:toggle={(e) => e.currentTarget.open && setFiltersOpened(true)}>
         <summary>{tr("筛选", "Filters")}<Show when={filtered()}> · {tr("已筛选", "on")}</Show></summary>
         <div class="grid2">
           <div>
@@ -171,12 +192,17 @@ export default function ShiftBoard() {
         isEmpty={(e) => e.length === 0}
         empty={<p class="muted">{tr("这段时间没有班次", "No shifts in this period")}</p>}
       >
-        {(edges) => (
-          <>
-            <LiveBoard shiftIds={edges().map((e) => e.node.id)} />
-            <For each={edges()}>{(e) => <ShiftCardView shift={e.node} />}</For>
-          </>
-        )}
+        {(edges) => {
+          const shown = createStagedCount(() => edges().length);
+          return (
+            <>
+              <LiveBoard shiftIds={edges().map((e) => e.node.id)} />
+              <div class="shift-list">
+                <For each={edges().slice(0, shown())}>{(e) => <ShiftCardView shift={e.node} />}</For>
+              </div>
+            </>
+          );
+        }}
       </QueryView>
     </section>
   );
