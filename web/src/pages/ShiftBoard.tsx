@@ -197,9 +197,7 @@ export default function ShiftBoard() {
           return (
             <>
               <LiveBoard shiftIds={edges().map((e) => e.node.id)} />
-              <div class="shift-list">
-                <For each={edges().slice(0, shown())}>{(e) => <ShiftCardView shift={e.node} />}</For>
-              </div>
+              <For each={edges().slice(0, shown())}>{(e) => <ShiftCardView shift={e.node} />}</For>
             </>
           );
         }}
