@@ -37,7 +37,7 @@ export function compressResponses(): Plugin {
         headers.set("content-encoding", encoding);
       }
       headers.set("content-length", String(body.length));
-      setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
+      setResponse(new fetchAPI.Response(new Uint8Array(body.buffer, body.byteOffset, body.length) as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers }));
     },
   };
 }
