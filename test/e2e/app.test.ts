@@ -213,3 +213,35 @@ describe("in the browser", () => {
     await ctx.close();
   });
 });
+
+describe("a long board", () => {
+  it("offers 加载更多 after 30 shifts, and every shift of the period can be reached once", async () => {
+    // 35 more shifts 20–27 days ahead, beyond the 7-day view the other tests use.
+    const leader = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } });
+    const day0 = Date.now() + 20 * 86_400_000;
+    await prisma.shift.createMany({
+      data: Array.from({ length: 35 }, (_, k) => ({
+        stationId: demo.fushan.id, teamId: demo.haolinshe.id, kind: "PATROL" as const, title: `翻页班次${k + 1}`,
+        startsAt: new Date(day0 + k * 4 * 3600_000), endsAt: new Date(day0 + k * 4 * 3600_000 + 3600_000), capacity: 3, postCode: "246810", createdById: leader.id,
+      })),
+    });
+    const expected = await prisma.shift.count({ where: { stationId: demo.fushan.id, status: { not: "CANCELLED" }, startsAt: { gte: new Date(), lt: new Date(Date.now() + 29 * 86_400_000) } } });
+    expect(expected).toBeGreaterThan(30);
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, "13800000172");
+    await page.getByRole("button", { name: "30天内" }).click();
+    const cards = page.getByTestId("shift-card");
+    await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(30);
+    await shoot(page, "phone-shift-board-long");
+    await page.getByTestId("board-more").click();
+    await expect.poll(() => cards.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(expected);
+    const titles = await cards.locator("a.card-title").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    expect(new Set(titles).size).toBe(titles.length);
+    await page.getByText("翻页班次35").waitFor();
+    // Another period starts from its first page again.
+    await page.getByRole("button", { name: "7天内" }).click();
+    await expect.poll(async () => (await page.getByText("翻页班次35").count()) === 0, { timeout: 10_000 }).toBe(true);
+    await ctx.close();
+  });
+});

@@ -1,7 +1,7 @@
 // 班次: the station's shifts with filters, claim / waitlist / cancel, live seat counts.
 import { A } from "@solidjs/router";
 import { createQuery, createSubscription } from "@urql/solid";
-import { createEffect, createMemo, createSignal, For, onCleanup, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
@@ -128,6 +128,39 @@ export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () =
   );
 }
 
+type BoardFilter = { stationId: string; teamId: string | null; squadId: string | null; kind: ShiftKind | null; from: string; to: string };
+
+/** One page of the board (30 shifts); the last page offers the next, so every shift of the period can be reached. */
+function BoardPage(props: { filter: BoardFilter; after: string | null; last: boolean; onMore: (cursor: string) => void }) {
+  const [board, refetch] = createQuery({
+    query: ShiftBoardDocument,
+    variables: () => ({ ...props.filter, after: props.after }),
+    requestPolicy: "cache-and-network",
+  });
+  return (
+    <QueryView
+      query={board}
+      select={(d) => d.shifts ?? null}
+      retry={() => refetch({ requestPolicy: "network-only" })}
+      isEmpty={(c) => c.edges.length === 0 && !props.after}
+      empty={<p class="muted">{tr("这段时间没有班次", "No shifts in this period")}</p>}
+    >
+      {(page) => {
+        const shown = createStagedCount(() => page().edges.length);
+        return (
+          <>
+            <LiveBoard shiftIds={page().edges.map((e) => e.node.id)} />
+            <For each={page().edges.slice(0, shown())}>{(e) => <ShiftCardView shift={e.node} />}</For>
+            <Show when={props.last && page().pageInfo.hasNextPage && page().pageInfo.endCursor}>
+              <button type="button" class="more" data-testid="board-more" onClick={() => props.onMore(page().pageInfo.endCursor!)}>{tr("加载更多", "Load more")}</button>
+            </Show>
+          </>
+        );
+      }}
+    </QueryView>
+  );
+}
+
 export default function ShiftBoard() {
   const session = useSession();
   const [range, setRange] = createSignal<Range>("week");
@@ -140,12 +173,13 @@ export default function ShiftBoard() {
   const station = () => (teams.data?.node?.__typename === "Station" ? teams.data.node : null);
   const squads = createMemo(() => station()?.teams.edges.find((e) => e.node.id === teamId())?.node.squads.edges.map((e) => e.node) ?? []);
   const window = createMemo(() => rangeWindow(range()));
-  const [board, refetch] = createQuery({
-    query: ShiftBoardDocument,
-    variables: () => ({ stationId: session.stationId()!, teamId: teamId() || null, squadId: squadId() || null, kind: kind() || null, ...window() }),
-    pause: () => !session.stationId(),
-    requestPolicy: "cache-and-network",
+  const filter = createMemo((): BoardFilter | null => {
+    const stationId = session.stationId();
+    return stationId ? { stationId, teamId: teamId() || null, squadId: squadId() || null, kind: kind() || null, ...window() } : null;
   });
+  // The pages asked for so far (by cursor); another period or filter starts from the first again.
+  const [pages, setPages] = createSignal<(string | null)[]>([null]);
+  createEffect(on(filter, () => setPages([null]), { defer: true }));
   const filtered = () => !!(teamId() || squadId() || kind());
   return (
     <section>
@@ -185,23 +219,9 @@ export default function ShiftBoard() {
           </div>
         </div>
       </details>
-      <QueryView
-        query={board}
-        select={(d) => d.shifts?.edges ?? null}
-        retry={() => refetch({ requestPolicy: "network-only" })}
-        isEmpty={(e) => e.length === 0}
-        empty={<p class="muted">{tr("这段时间没有班次", "No shifts in this period")}</p>}
-      >
-        {(edges) => {
-          const shown = createStagedCount(() => edges().length);
-          return (
-            <>
-              <LiveBoard shiftIds={edges().map((e) => e.node.id)} />
-              <For each={edges().slice(0, shown())}>{(e) => <ShiftCardView shift={e.node} />}</For>
-            </>
-          );
-        }}
-      </QueryView>
+      <Show when={filter()} keyed>
+        {(f) => <For each={pages()}>{(after, i) => <BoardPage filter={f} after={after} last={i() === pages().length - 1} onMore={(c) => setPages([...pages(), c])} />}</For>}
+      </Show>
     </section>
   );
 }
