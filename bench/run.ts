@@ -629,10 +629,11 @@ async function callup(scale: number) {
     DATABASE_URL: url,
     DATABASE_POOL_SIZE: "10",
     REDIS_URL: redis.url,
-    BENCH_SMS: "1",
+    BENCH_SMS: process.env.BENCH_SMS ?? "1",
     SMS_PROVIDER: "http",
     SMS_HTTP_URL: smsUrl,
     LOG_LEVEL: "warn",
+    METRICS_TOKEN: "bench-metrics",
   };
   const apps = [await startChild("bench/app-process.ts", env), await startChild("bench/app-process.ts", env)];
   const memory = (app: { child: ChildProcess }) =>
@@ -685,6 +686,12 @@ async function callup(scale: number) {
   await new Promise((r) => setTimeout(r, 3000));
   const onlineMemory = await Promise.all(apps.map(memory));
   const onlineAtStart = online.size;
+  // What each process counts: its subscriptions at the start, its deliveries at the end.
+  const gauge = async (app: { url: string }, name: string) => {
+    const text = await (await fetch(`${app.url}/metrics`, { headers: { authorization: "Bearer bench-metrics" } })).text();
+    return text.split("\n").filter((l) => l.startsWith(name)).map((l) => Number(l.split(" ").pop())).reduce((a, b) => a + b, 0);
+  };
+  const subscriptionsAtStart = await Promise.all(apps.map((a) => gauge(a, "linshe_subscriptions")));
 
   const g = grids[0]!;
   // --profile: a CPU profile of both API processes over the call-up (bench/results/callup-<i>.cpuprofile).
@@ -699,6 +706,7 @@ async function callup(scale: number) {
     await Promise.all(apps.map((a) => profiler(a, "profile-start")));
   }
   t0 = Date.now();
+  if (process.env.BENCH_TRACE) console.error(`TRACE t0 ${t0}`);
   const res = await fetch(`${apps[0]!.url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${officerToken}` },
@@ -710,6 +718,12 @@ async function callup(scale: number) {
   const answer = (await res.json()) as { data?: { startMobilization: { mobilization: { counts: { called: number } } | null; userErrors: unknown[] } } };
   if (!answer.data) throw new Error(`startMobilization failed (HTTP ${res.status}): ${JSON.stringify(answer)}`);
   const mutationMs = Date.now() - t0;
+  if (process.env.BENCH_TRACE) {
+    const cpu0 = process.cpuUsage();
+    const w0 = Date.now();
+    const timer = setInterval(() => console.error(`TRACE bench ${Date.now()} received ${received.size} cpu% ${Math.round(((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000 / Math.max(1, Date.now() - w0)) * 100)}`), 250);
+    setTimeout(() => clearInterval(timer), 15_000);
+  }
   const called = answer.data.startMobilization.mobilization?.counts.called ?? 0;
   if (!called) console.error(JSON.stringify(answer));
   const deadline = Date.now() + 60_000;
@@ -717,13 +731,15 @@ async function callup(scale: number) {
   const lastReceipt = Math.max(...received.values());
   if (profiling) await Promise.all(apps.map((a, i) => profiler(a, "profile-stop", path.join(repoRoot, `bench/results/callup-${i}.cpuprofile`))));
   const after = await Promise.all(apps.map(memory));
+  const deliveredLive = await Promise.all(apps.map((a) => gauge(a, 'linshe_events_delivered_total{stream="notifications"')));
 
   // The outbox: both processes' senders drain it.
   const smsStart = Date.now();
   const outbox = async () => (await client.query<{ status: string; n: number }>(`SELECT status::text, count(*)::int AS n FROM "SmsMessage" WHERE kind = 'MOBILIZATION' AND "createdAt" >= to_timestamp($1 / 1000.0) AT TIME ZONE 'UTC' GROUP BY 1`, [t0 - 1000])).rows;
   let sent = 0;
   let total = 0;
-  const smsDeadline = Date.now() + 300_000;
+  // BENCH_SMS=0: no process sends (the delivery measured alone).
+  const smsDeadline = Date.now() + (env.BENCH_SMS === "1" ? 300_000 : 0);
   for (;;) {
     const rows = await outbox();
     total = rows.reduce((a, r) => a + r.n, 0);
@@ -739,6 +755,9 @@ async function callup(scale: number) {
     processes: 2,
     called,
     received: received.size,
+    received_per_process: [0, 1].map((p) => [...received.keys()].filter((i) => i % 2 === p).length),
+    subscriptions_at_start: subscriptionsAtStart,
+    delivered_per_process: deliveredLive,
     errors,
     mutation_ms: mutationMs,
     p50_ms: times.length ? pct(times, 50) : null,
