@@ -109,6 +109,15 @@ describe("navigation by role", () => {
     // Every tab, 表扬榜 included, is inside the screen (not cut off).
     const outside = await officer.getByRole("navigation", { name: "主导航" }).getByRole("link").evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().right > window.innerWidth).length);
     expect(outside).toBe(0);
+    // In English too (longer labels, an unread count beside 消息/Inbox), sign-out stays on the first row.
+    const officerAccount = await prisma.account.findFirstOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
+    await prisma.notification.create({ data: { accountId: officerAccount.id, kind: "OTHER", title: "窄屏页头测试" } });
+    await officer.reload();
+    await officer.getByTestId("unread-count").waitFor();
+    await officer.getByRole("button", { name: "English" }).click();
+    await officer.getByRole("button", { name: "Sign out" }).waitFor();
+    const officerRow = await officer.locator("header.top .top-row").evaluate((el) => el.getBoundingClientRect().height);
+    expect(officerRow).toBeLessThan(56);
     await officerCtx.close();
   });
 });
