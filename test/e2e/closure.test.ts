@@ -67,7 +67,11 @@ describe("a patrol from the board to its closure", () => {
     await detail.getByText("东门—仓桥直街—越王台").waitFor();
     await detail.getByText("穿好义警马甲").waitFor();
     const contact = page.getByTestId("shift-contact");
-    await contact.getByRole("link", { name: DEMO_PHONES.haolinsheLeader }).waitFor();
+    const call = contact.getByRole("link", { name: DEMO_PHONES.haolinsheLeader });
+    await call.waitFor();
+    // A thumb-size target to call the leader; the card on the shift's own page links nowhere new.
+    expect((await call.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    expect(await page.getByTestId("shift-card").getByRole("link", { name: title }).count()).toBe(0);
     await contact.getByText("府山派出所").waitFor();
     await page.getByTestId("shift-going").getByText("还没有人认领").waitFor();
     await axe(page, "shift page");

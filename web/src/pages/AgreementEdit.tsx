@@ -180,7 +180,7 @@ export function PartnerDirectory(props: { stationId: string; partners: PartnerRo
                 <tr data-testid="partner-row">
                   <td>{p.name}</td>
                   <td>{label("PartnerKind", p.kind)}</td>
-                  <td>{p.contactName || "—"}<Show when={p.contactPhone}> · <a href={`tel:${p.contactPhone}`}>{p.contactPhone}</a></Show></td>
+                  <td>{p.contactName || "—"}<Show when={p.contactPhone}> · <a class="tel" href={`tel:${p.contactPhone}`}>{p.contactPhone}</a></Show></td>
                 </tr>
               )}
             </For>

@@ -190,7 +190,7 @@ export function CallUp() {
                           <td><Badge enum="MobilizationResponse" value={e.node.response} tone={e.node.response === "ACCEPTED" ? "ok" : e.node.response === "DECLINED" ? "bad" : undefined} /></td>
                           <td>{e.node.etaMinutes != null ? tr(`${e.node.etaMinutes} 分钟`, `${e.node.etaMinutes} min`) : "—"}</td>
                           <td>{distance(e.node.distanceMeters)}</td>
-                          <td><a href={`tel:${e.node.phone}`}>{e.node.phone}</a></td>
+                          <td><a class="tel" href={`tel:${e.node.phone}`}>{e.node.phone}</a></td>
                         </tr>
                       )}
                     </For>

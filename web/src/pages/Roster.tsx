@@ -30,13 +30,13 @@ function Contact(props: { shift: Detail }) {
         <p>
           {c().leaderRole === "SQUAD_LEADER" ? tr("小队长", "Squad leader") : tr("队长", "Team leader")}：{c().leaderName}
           <Show when={c().viewerCanCallLeader} fallback={<span class="muted"> · {tr("未公开手机号", "phone not shared")}</span>}>
-            {" · "}<a href={`tel:${c().leaderPhone}`}>{c().leaderPhone}</a>
+            {" · "}<a class="tel" href={`tel:${c().leaderPhone}`}>{c().leaderPhone}</a>
           </Show>
         </p>
       </Show>
       <p>
         {c().stationName}
-        <Show when={c().stationPhone}> · {tr("值班电话", "Duty phone")} <a href={`tel:${c().stationPhone}`}>{c().stationPhone}</a></Show>
+        <Show when={c().stationPhone}> · {tr("值班电话", "Duty phone")} <a class="tel" href={`tel:${c().stationPhone}`}>{c().stationPhone}</a></Show>
       </p>
       <Show when={c().stationAddress}><p class="muted">{c().stationAddress}</p></Show>
     </div>
@@ -73,7 +73,7 @@ export default function ShiftPage() {
         {(s) => (
           <>
             <h1>{s().title}</h1>
-            <ShiftCardView shift={s()} onChange={again} live />
+            <ShiftCardView shift={s()} onChange={again} live onPage />
             <div class="card" data-testid="shift-detail">
               <dl class="facts">
                 <dt>{tr("时间", "When")}</dt><dd>{formatSpan(s().startsAt, s().endsAt)}</dd>

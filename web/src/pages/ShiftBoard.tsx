@@ -58,7 +58,8 @@ export function createStagedCount(total: () => number, first = 4, step = 4) {
 }
 
 /** A shift's card; `live` follows its seat counts by itself (the board follows all its cards at once). */
-export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () => void; live?: boolean }) {
+/** `onPage`: the card sits on the shift's own page, so its title is not a link to where the reader is. */
+export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () => void; live?: boolean; onPage?: boolean }) {
   const s = () => props.shift;
   const claim = createAction(ClaimShiftDocument, {
     pick: (d) => d.claimShift,
@@ -74,7 +75,9 @@ export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () =
         <LiveSeats shiftId={s().id} />
       </Show>
       <div class="spread">
-        <A href={`/shifts/${encodeURIComponent(s().id)}`} class="card-title"><strong>{s().title}</strong></A>
+        <Show when={!props.onPage} fallback={<strong class="card-title">{s().title}</strong>}>
+          <A href={`/shifts/${encodeURIComponent(s().id)}`} class="card-title"><strong>{s().title}</strong></A>
+        </Show>
         <span class="muted">
           {label("ShiftKind", s().kind)}
           <Show when={s().isJointPatrol}> · {tr("警民共巡", "Joint patrol")}</Show>
