@@ -170,6 +170,7 @@ export default function Watch() {
               </div>
               <div class="card watch-grids">
                 <h2>{tr("今日及今晚班次", "Today's and tonight's shifts")}</h2>
+                <div class="table-wrap">
                 <table data-testid="watch-grids">
                   <thead>
                     <tr>
@@ -200,6 +201,7 @@ export default function Watch() {
                     </For>
                   </tbody>
                 </table>
+                </div>
               </div>
             </>
           )}
