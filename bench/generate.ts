@@ -120,6 +120,7 @@ export async function generate(url: string, scale: number, seed = 2026): Promise
   await client.query(`ALTER TABLE "ShiftClaim" DISABLE TRIGGER "ShiftClaim_tally"`);
   await client.query(`ALTER TABLE "ShiftClaim" DISABLE TRIGGER "ShiftClaim_active"`);
   await client.query(`ALTER TABLE "TeamMembership" DISABLE TRIGGER "TeamMembership_first_join"`);
+  await client.query(`ALTER TABLE "Shift" DISABLE TRIGGER "Shift_station_day"`);
   const load = new Loader(client, C);
   const id = makeIds(seed * 1000 + scale);
   const rand = prng(seed + scale);
@@ -303,6 +304,16 @@ export async function generate(url: string, scale: number, seed = 2026): Promise
     `INSERT INTO "VolunteerFirstJoin" ("stationId", "volunteerId", "joinedAt")
      SELECT t."stationId", m."volunteerId", min(m."joinedAt") FROM "TeamMembership" m JOIN "Team" t ON t.id = m."teamId" GROUP BY 1, 2`,
   );
+  // the same counts as the migration's backfill (station_shift_day)
+  await client.query(`DELETE FROM "StationShiftDay"`);
+  await client.query(
+    `INSERT INTO "StationShiftDay" ("stationId", day, published, filled, cancelled, "noShows", minutes)
+     SELECT "stationId", ("startsAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai')::date,
+            count(*) FILTER (WHERE status <> 'CANCELLED'), count(*) FILTER (WHERE status <> 'CANCELLED' AND "tallySeats" >= capacity),
+            count(*) FILTER (WHERE status = 'CANCELLED'), sum("tallyNoShows"), sum("tallyMinutes")
+     FROM "Shift" GROUP BY 1, 2`,
+  );
+  await client.query(`ALTER TABLE "Shift" ENABLE TRIGGER "Shift_station_day"`);
   await client.query(`ALTER TABLE "ShiftClaim" ENABLE TRIGGER "ShiftClaim_tally"`);
   await client.query(`ALTER TABLE "ShiftClaim" ENABLE TRIGGER "ShiftClaim_active"`);
   await client.query(`ALTER TABLE "TeamMembership" ENABLE TRIGGER "TeamMembership_first_join"`);

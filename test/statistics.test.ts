@@ -261,6 +261,23 @@ async function recomputeAll() {
   );
 }
 
+/** StationShiftDay rows that differ from the shifts and their claims grouped by station and local day. */
+async function shiftDaysWrong() {
+  return prisma.$queryRawUnsafe<unknown[]>(
+    `SELECT * FROM (SELECT s."stationId", (s."startsAt" + interval '8 hours')::date AS day,
+                           count(*) FILTER (WHERE s.status <> 'CANCELLED')::int AS published,
+                           count(*) FILTER (WHERE s.status <> 'CANCELLED' AND coalesce(c.seats, 0) >= s.capacity)::int AS filled,
+                           count(*) FILTER (WHERE s.status = 'CANCELLED')::int AS cancelled,
+                           coalesce(sum(c."noShows"), 0)::int AS "noShows", coalesce(sum(c.minutes), 0)::int AS minutes
+                    FROM "Shift" s LEFT JOIN (SELECT "shiftId", count(*) FILTER (WHERE status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW')) AS seats,
+                                                     count(*) FILTER (WHERE status = 'NO_SHOW') AS "noShows", sum("minutesServed") AS minutes
+                                              FROM "ShiftClaim" GROUP BY "shiftId") c ON c."shiftId" = s.id
+                    GROUP BY 1, 2) want
+     FULL JOIN "StationShiftDay" got ON (got."stationId", got.day) = (want."stationId", want.day)
+     WHERE (got.published, got.filled, got.cancelled, got."noShows", got.minutes) IS DISTINCT FROM (want.published, want.filled, want.cancelled, want."noShows", want.minutes)`,
+  );
+}
+
 describe("stationStatistics", () => {
   it("recomputes every figure from the records", recomputeAll);
 
@@ -305,6 +322,9 @@ describe("stationStatistics", () => {
     );
     expect(wrong).toEqual([]);
     expect(await prisma.shift.count({ where: { tallySeats: { gt: 0 } } })).toBeGreaterThan(50);
+    // and the shift figures per station and local day (StationShiftDay) equal to the shifts and claims
+    expect(await shiftDaysWrong()).toEqual([]);
+    expect(await prisma.stationShiftDay.count({ where: { filled: { gt: 0 }, noShows: { gt: 0 }, cancelled: { gt: 0 } } })).toBeGreaterThan(0);
   });
 
   it("keeps the active days and first joins equal to the records through shifts, teams and memberships changed", async () => {
@@ -318,6 +338,18 @@ describe("stationStatistics", () => {
     await prisma.$executeRawUnsafe(`UPDATE "Shift" SET "startsAt" = "startsAt" + interval '3 days', "endsAt" = "endsAt" + interval '3 days' WHERE id = $1::uuid`, checked[0]!.id);
     await prisma.shift.update({ where: { id: checked[1]!.id }, data: { startsAt: new Date(TO.getTime() + 40 * 24 * HOUR), endsAt: new Date(TO.getTime() + 40 * 24 * HOUR + HOUR) } });
     await prisma.shift.delete({ where: { id: checked[2]!.id } });
+    // StationShiftDay: a shift cancelled, one reopened, a filled one given more seats, one moved to the other station and back
+    const open = await prisma.shift.findMany({ where: { stationId: st, startsAt: { gte: FROM, lt: TO }, status: { not: "CANCELLED" } }, orderBy: { id: "asc" } });
+    const filled = open.find((x) => x.tallySeats >= x.capacity && x.tallyMinutes > 0)!;
+    const cancelled = await prisma.shift.findFirstOrThrow({ where: { stationId: st, startsAt: { gte: FROM, lt: TO }, status: "CANCELLED" } });
+    await prisma.shift.update({ where: { id: open[0]!.id === filled.id ? open[1]!.id : open[0]!.id }, data: { status: "CANCELLED" } });
+    await prisma.shift.update({ where: { id: cancelled.id }, data: { status: "OPEN" } });
+    await prisma.shift.update({ where: { id: filled.id }, data: { capacity: filled.capacity + 2 } });
+    const away = open.find((x) => x.id !== filled.id && x.tallyMinutes > 0 && x.id !== open[0]!.id)!;
+    await prisma.shift.update({ where: { id: away.id }, data: { stationId: demo.changqing.id } });
+    const back = open.find((x) => x.id !== filled.id && x.id !== away.id && x.tallySeats > 0 && x.id !== open[0]!.id)!;
+    await prisma.shift.update({ where: { id: back.id }, data: { stationId: demo.changqing.id } });
+    await prisma.shift.update({ where: { id: back.id }, data: { stationId: st } });
     // memberships: a new volunteer joining in the period, an earlier join date, one left, a second team
     const team = await prisma.team.findFirstOrThrow({ where: { stationId: st } });
     const joined = await prisma.teamMembership.findMany({ where: { teamId: team.id, volunteer: { name: { startsWith: "统计7-" } } }, orderBy: { id: "asc" } });
@@ -351,11 +383,12 @@ describe("stationStatistics", () => {
        WHERE got."joinedAt" IS DISTINCT FROM want.first`,
     );
     expect(joinWrong).toEqual([]);
+    expect(await shiftDaysWrong()).toEqual([]);
     expect(await prisma.volunteerActiveDay.count()).toBeGreaterThan(50);
     expect(await prisma.volunteerFirstJoin.count()).toBeGreaterThan(20);
   });
 
-  it("counts active and new volunteers exactly for periods that start and end inside a day", async () => {
+  it("counts active and new volunteers and the shift figures exactly for periods that start and end inside a day", async () => {
     const st = demo.fushan.id;
     // and one shorter than a day (no whole day at all), around a shift with check-ins
     const shift = await prisma.shift.findFirstOrThrow({ where: { stationId: st, startsAt: { gte: FROM, lt: TO }, tallyCheckedIn: { gt: 0 } }, orderBy: { startsAt: "asc" } });
@@ -377,6 +410,19 @@ describe("stationStatistics", () => {
       );
       expect([res.data!.stationStatistics.activeVolunteers, res.data!.stationStatistics.newVolunteers]).toEqual([active, fresh]);
       expect(active).toBeGreaterThan(0);
+      const shifts = await prisma.$queryRawUnsafe<Record<string, bigint>[]>(
+        `SELECT count(*) FILTER (WHERE s.status <> 'CANCELLED') AS "shiftsPublished",
+                count(*) FILTER (WHERE s.status <> 'CANCELLED' AND (SELECT count(*) FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c.status IN ('CONFIRMED', 'COMPLETED', 'NO_SHOW')) >= s.capacity) AS "shiftsFilled",
+                count(*) FILTER (WHERE s.status = 'CANCELLED') AS "shiftsCancelled",
+                (SELECT count(*) FROM "ShiftClaim" c, "Shift" x WHERE x.id = c."shiftId" AND x."stationId" = $1::uuid AND x."startsAt" >= $2 AND x."startsAt" < $3 AND c.status = 'NO_SHOW') AS "noShows",
+                (SELECT coalesce(sum(c."minutesServed"), 0) FROM "ShiftClaim" c, "Shift" x WHERE x.id = c."shiftId" AND x."stationId" = $1::uuid AND x."startsAt" >= $2 AND x."startsAt" < $3) AS "serviceMinutes"
+         FROM "Shift" s WHERE s."stationId" = $1::uuid AND s."startsAt" >= $2 AND s."startsAt" < $3`,
+        st, from, to,
+      );
+      const want = Object.fromEntries(Object.entries(shifts[0]!).map(([k, v]) => [k, Number(v)]));
+      const { shiftsPublished, shiftsFilled, shiftsCancelled, noShows, serviceMinutes } = res.data!.stationStatistics;
+      expect({ shiftsPublished, shiftsFilled, shiftsCancelled, noShows, serviceMinutes }).toEqual(want);
+      expect(want.shiftsPublished).toBeGreaterThan(0);
     }
   });
 

@@ -9,7 +9,8 @@
 //   from the rollup VolunteerActiveDay, the period's partial edge days from the claims)
 // - newVolunteers: volunteers whose first membership in a team of the station began in the period
 //   (from the rollup VolunteerFirstJoin)
-// - serviceMinutes: minutes served (checked out) at the station's shifts
+// - serviceMinutes: minutes served (checked out) at the station's shifts (shift figures: whole local days
+//   from the rollup StationShiftDay, the partial edge days from the shifts' tallies)
 // - shiftsPublished: shifts not cancelled; shiftsFilled: of those, with capacity seats taken by
 //   confirmed, completed or no-show claims; shiftsCancelled; noShows: NO_SHOW claims
 // - coverage: checked-in person-hours per grid × ISO weekday × hour (each hour a shift overlaps)
@@ -124,16 +125,25 @@ export async function statisticsOf(stationIds: readonly string[], from: Date, to
   const days = wholeDays(from, to);
   const [totals, callUps, findings, mediation] = await Promise.all([
     // Grouped by station in one pass (a correlated subquery per figure and station scanned the shared
-    // CTE once per station: seconds for a region's year); claims are counted from each shift's tally
-    // (Shift.tally*, kept by a trigger), except the distinct volunteers checked in.
+    // CTE once per station: seconds for a region's year). Shifts are counted from the rollup
+    // StationShiftDay for the whole local days and from each shift's tally (Shift.tally*) at the
+    // partial days of the edges: no claim is read but the distinct volunteers' at the edges.
     prisma.$queryRaw<(Record<string, bigint | null> & { id: string; name: string })[]>`
-      WITH s AS (
-        SELECT id, "stationId", "startsAt", status, capacity, "tallySeats", "tallyCheckedIn", "tallyNoShows", "tallyMinutes"
-        FROM "Shift" WHERE "stationId" = ANY(${ids}::uuid[]) AND "startsAt" >= ${from} AND "startsAt" < ${to}
+      WITH edge AS (
+        -- the shifts of the partial local days at the period's edges (none when it is whole days)
+        SELECT id, "stationId", status, capacity, "tallySeats", "tallyCheckedIn", "tallyNoShows", "tallyMinutes"
+        FROM "Shift" WHERE "stationId" = ANY(${ids}::uuid[])
+          AND (("startsAt" >= ${from} AND "startsAt" < ${days.firstStart}) OR ("startsAt" >= ${days.endStart} AND "startsAt" < ${to}))
       ), shifts AS (
-        SELECT "stationId", count(*) FILTER (WHERE status <> 'CANCELLED') AS published, count(*) FILTER (WHERE status <> 'CANCELLED' AND "tallySeats" >= capacity) AS filled,
-               count(*) FILTER (WHERE status = 'CANCELLED') AS cancelled, sum("tallyNoShows") AS "noShows", sum("tallyMinutes") AS minutes
-        FROM s GROUP BY "stationId"
+        -- the whole local days from the rollup (StationShiftDay, kept by a trigger), the edges from their shifts
+        SELECT "stationId", sum(published) AS published, sum(filled) AS filled, sum(cancelled) AS cancelled, sum("noShows") AS "noShows", sum(minutes) AS minutes
+        FROM (
+          SELECT "stationId", published, filled, cancelled, "noShows", minutes FROM "StationShiftDay"
+          WHERE "stationId" = ANY(${ids}::uuid[]) AND day >= ${days.first}::date AND day < ${days.end}::date
+          UNION ALL
+          SELECT "stationId", (status <> 'CANCELLED')::int, (status <> 'CANCELLED' AND "tallySeats" >= capacity)::int, (status = 'CANCELLED')::int, "tallyNoShows", "tallyMinutes"
+          FROM edge
+        ) x GROUP BY "stationId"
       ), active AS (
         -- the whole local days of the period from the rollup (VolunteerActiveDay, kept by triggers),
         -- the partial days at its edges from the claims of their shifts, by the claims' index
@@ -143,8 +153,8 @@ export async function statisticsOf(stationIds: readonly string[], from: Date, to
           WHERE "stationId" = ANY(${ids}::uuid[]) AND day >= ${days.first}::date AND day < ${days.end}::date
           UNION ALL
           SELECT s."stationId", c."volunteerId"
-          FROM s CROSS JOIN LATERAL (SELECT "volunteerId" FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL OFFSET 0) c
-          WHERE s."tallyCheckedIn" > 0 AND (s."startsAt" < ${days.firstStart} OR s."startsAt" >= ${days.endStart})
+          FROM edge s CROSS JOIN LATERAL (SELECT "volunteerId" FROM "ShiftClaim" c WHERE c."shiftId" = s.id AND c."checkedInAt" IS NOT NULL OFFSET 0) c
+          WHERE s."tallyCheckedIn" > 0
         ) x GROUP BY "stationId"
       ), fresh AS (
         SELECT "stationId", count(*) AS n FROM "VolunteerFirstJoin"
