@@ -2,8 +2,9 @@
 // Debian's Chromium, plus Chrome's own installability check of the PWA. A measurement, not a test:
 //   pnpm --filter @linshe/web build && pnpm lighthouse            (starts the demo app on PORT, 4173)
 //   pnpm lighthouse --url http://localhost:4000                   (an app already running, with demo data)
-// Every page gets a fresh browser profile (cold caches, no service worker); for /shifts only the
-// sign-in token is put into localStorage first. Reports land in test-results/lighthouse/.
+//   pnpm lighthouse --url … --only /shifts                        (one page, no installability check)
+// Every page gets a fresh browser profile (cold caches, no service worker); /shifts is visited once
+// with the sign-in token first, then the caches and the service worker are dropped (localStorage kept). Reports land in test-results/lighthouse/.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -86,11 +87,20 @@ async function audit(url: string, page: (typeof PAGES)[number], token: string | 
   });
   try {
     if (token) {
-      // A page of the origin that does not start the app: only the token is stored, caches stay cold.
+      // A returning volunteer: the page visited once with the token, so localStorage holds what the app
+      // keeps (token, the board's station, offline answers); then the HTTP cache, the service worker and
+      // its caches are emptied, so every file and answer is fetched again.
       const cdp = await chromium.connectOverCDP(`http://127.0.0.1:${chrome.port}`);
       const tab = await cdp.contexts()[0]!.newPage();
       await tab.goto(`${url}/livez`);
       await tab.evaluate((t) => localStorage.setItem("linshe.token", t), token);
+      await tab.goto(`${url}${page.path}`);
+      await tab.waitForSelector("main h1", { timeout: 60_000 });
+      await tab.waitForTimeout(1500);
+      const session = await tab.context().newCDPSession(tab);
+      await session.send("Storage.clearDataForOrigin", { origin: new URL(url).origin, storageTypes: "service_workers,cache_storage" });
+      await session.send("Network.clearBrowserCache");
+      await tab.goto(`${url}/livez`);
       await tab.close();
     }
     const result = await lighthouse(`${url}${page.path}`, {
@@ -104,6 +114,7 @@ async function audit(url: string, page: (typeof PAGES)[number], token: string | 
     if (!result) throw new Error("lighthouse returned nothing");
     const name = page.path.replace(/\W+/g, "") || "root";
     writeFileSync(path.join(out, `${name}.html`), result.report as string);
+    writeFileSync(path.join(out, `${name}.lhr.json`), JSON.stringify(result.lhr));
     const lhr = result.lhr;
     const score = (c: string) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
     const failing = Object.values(lhr.audits)
@@ -150,8 +161,9 @@ const url = given ?? demo!.url;
 try {
   const token = await signIn(url);
   const rows: Row[] = [];
-  for (const page of PAGES) rows.push(await audit(url, page, page.signedIn ? token : null));
-  const installErrors = await installability(url);
+  const only = arg("only");
+  for (const page of PAGES.filter((p) => !only || p.path === only)) rows.push(await audit(url, page, page.signedIn ? token : null));
+  const installErrors = only ? [] : await installability(url);
   console.log("\npage      perf  a11y  best  LCP");
   for (const r of rows) console.log(`${r.page.padEnd(9)} ${String(r.performance).padStart(4)}  ${String(r.accessibility).padStart(4)}  ${String(r["best-practices"]).padStart(4)}  ${(r.lcpMs / 1000).toFixed(2)} s`);
   console.log(`installable: ${installErrors.length ? `no (${installErrors.join(", ")})` : "yes"}`);

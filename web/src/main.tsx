@@ -1,7 +1,7 @@
 import "./styles.css";
 import { Navigate, Route, Router, useLocation, type RouteSectionProps } from "@solidjs/router";
 import { Provider, createQuery } from "@urql/solid";
-import { createEffect, createMemo, createSignal, lazy, onCleanup, Show, type JSX } from "solid-js";
+import { createEffect, createMemo, createSignal, lazy, onCleanup, Show, untrack, type JSX } from "solid-js";
 import { render } from "solid-js/web";
 import { DialogHost } from "./components/Dialog";
 import { TopBar } from "./components/TopBar";
@@ -11,6 +11,7 @@ import { ViewerDocument } from "./gql/graphql";
 import { expireSession, token } from "./lib/auth";
 import { busy } from "./lib/busy";
 import { createApiClient } from "./lib/client";
+import { startEarlyBoard } from "./lib/early-board";
 import { locale, tr } from "./lib/i18n";
 import { homeFor, mayOpen } from "./lib/roles";
 import { SessionContext, useSession } from "./lib/session";
@@ -155,9 +156,13 @@ function OfflineBanner() {
  * the first sign-in landed on "/" showing an empty form.)
  */
 function Shell(props: RouteSectionProps) {
+  const location = useLocation();
   const api = createMemo((prev?: ReturnType<typeof createApiClient>) => {
     prev?.dispose();
-    return createApiClient(token());
+    const a = createApiClient(token());
+    // Only at start-up (a page opened directly), not after signing in.
+    if (!prev) startEarlyBoard(a.client, token(), untrack(() => location.pathname));
+    return a;
   });
   onCleanup(() => api().dispose());
   return (

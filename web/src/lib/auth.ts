@@ -1,5 +1,6 @@
 // The sign-in token, and what happens when the API no longer accepts it.
 import { createSignal } from "solid-js";
+import { forgetBoardStation } from "./early-board";
 import { forgetOfflineAnswers, tokenOwner } from "./offline";
 
 const KEY = "linshe.token";
@@ -12,6 +13,7 @@ export { token, expired };
 export function setToken(t: string | null) {
   // Offline copies belong to one person: any change of token drops everyone else's.
   if (t !== token()) forgetOfflineAnswers(tokenOwner(t)?.sub ?? null);
+  if (!t) forgetBoardStation();
   if (t) localStorage.setItem(KEY, t);
   else localStorage.removeItem(KEY);
   if (t) setExpired(false);

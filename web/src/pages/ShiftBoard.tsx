@@ -10,21 +10,16 @@ import { dotted, tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { useSession } from "../lib/session";
-import { formatSpan, fromLocalInput, shanghaiDay } from "../lib/time";
+import { formatSpan } from "../lib/time";
+import { token } from "../lib/auth";
+import { FIRST_RANGE, rangeWindow, rememberBoardStation, takeEarlyWindow, type Range } from "../lib/early-board";
 
 const RANGES = [
   { key: "today", zh: "今天", en: "Today" },
   { key: "week", zh: "7天内", en: "7 days" },
   { key: "month", zh: "30天内", en: "30 days" },
-] as const;
-type Range = (typeof RANGES)[number]["key"];
-
-/** From now to the end of the Shanghai day (today), or 7 / 30 days on. */
-export function rangeWindow(range: Range, now = new Date()) {
-  const endOfToday = fromLocalInput(`${shanghaiDay(now)}T00:00`).getTime() + 86_400_000;
-  const to = range === "today" ? endOfToday : endOfToday + (range === "week" ? 6 : 29) * 86_400_000;
-  return { from: now.toISOString(), to: new Date(to).toISOString() };
-}
+] as const satisfies readonly { key: Range; zh: string; en: string }[];
+export { rangeWindow };
 
 /** Keeps one shift's seat counts live (the roster page). */
 function LiveSeats(props: { shiftId: string }) {
@@ -134,11 +129,12 @@ export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () =
 type BoardFilter = { stationId: string; teamId: string | null; squadId: string | null; kind: ShiftKind | null; from: string; to: string };
 
 /** One page of the board (30 shifts); the last page offers the next, so every shift of the period can be reached. */
-function BoardPage(props: { filter: BoardFilter; after: string | null; last: boolean; onMore: (cursor: string) => void }) {
+function BoardPage(props: { filter: BoardFilter; after: string | null; last: boolean; early: boolean; onMore: (cursor: string) => void }) {
   const [board, refetch] = createQuery({
     query: ShiftBoardDocument,
     variables: () => ({ ...props.filter, after: props.after }),
-    requestPolicy: "cache-and-network",
+    // The start-up request (lib/early-board) is this one: its answer, not a second request.
+    requestPolicy: props.early ? "cache-first" : "cache-and-network",
   });
   return (
     <QueryView
@@ -166,7 +162,7 @@ function BoardPage(props: { filter: BoardFilter; after: string | null; last: boo
 
 export default function ShiftBoard() {
   const session = useSession();
-  const [range, setRange] = createSignal<Range>("week");
+  const [range, setRange] = createSignal<Range>(FIRST_RANGE);
   const [teamId, setTeamId] = createSignal<string>("");
   const [squadId, setSquadId] = createSignal<string>("");
   const [kind, setKind] = createSignal<ShiftKind | "">("");
@@ -175,7 +171,18 @@ export default function ShiftBoard() {
   const [teams] = createQuery({ query: StationTeamsDocument, variables: () => ({ stationId: session.stationId()! }), pause: () => !session.stationId() || !filtersOpened() });
   const station = () => (teams.data?.node?.__typename === "Station" ? teams.data.node : null);
   const squads = createMemo(() => station()?.teams.edges.find((e) => e.node.id === teamId())?.node.squads.edges.map((e) => e.node) ?? []);
-  const window = createMemo(() => rangeWindow(range()));
+  // The first window is the start-up request's, when there was one for this station (same variables).
+  let early = session.stationId() ? takeEarlyWindow(session.stationId()!) : null;
+  const earlyFrom = early?.from;
+  const window = createMemo(() => {
+    const w = early && range() === FIRST_RANGE ? early : rangeWindow(range());
+    early = null;
+    return w;
+  });
+  createEffect(() => {
+    const id = session.stationId();
+    if (id) rememberBoardStation(token(), id);
+  });
   const filter = createMemo((): BoardFilter | null => {
     const stationId = session.stationId();
     return stationId ? { stationId, teamId: teamId() || null, squadId: squadId() || null, kind: kind() || null, ...window() } : null;
@@ -223,7 +230,7 @@ export default function ShiftBoard() {
         </div>
       </details>
       <Show when={filter()} keyed>
-        {(f) => <For each={pages()}>{(after, i) => <BoardPage filter={f} after={after} last={i() === pages().length - 1} onMore={(c) => setPages([...pages(), c])} />}</For>}
+        {(f) => <For each={pages()}>{(after, i) => <BoardPage filter={f} after={after} last={i() === pages().length - 1} early={after === null && !f.teamId && !f.squadId && !f.kind && f.from === earlyFrom} onMore={(c) => setPages([...pages(), c])} />}</For>}
       </Show>
     </section>
   );
