@@ -849,6 +849,77 @@ describe("shift board", () => {
   });
 });
 
+describe("shift board in pages", () => {
+  const FIELDS = `id kind title status place route startsAt endsAt capacity seatsTaken seatsLeft waitlistLength requiredSpecialty
+    isJointPatrol jointOfficerName cancelReason team { id name } squad { id name } grid { id name } rotationPartner { id name }
+    viewerCanClaim viewerClaimBlocker viewerCanManage viewerClaim { id status waitlistPosition checkedInAt checkedOutAt }`;
+  const PAGE = `query ($stationId: ID!, $first: Int, $after: String, $last: Int, $before: String, $from: DateTime, $to: DateTime) {
+    shifts(stationId: $stationId, first: $first, after: $after, last: $last, before: $before, from: $from, to: $to) {
+      pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { ${FIELDS} } } } }`;
+  const ONE = `query ($id: ID!) { node(id: $id) { ... on Shift { ${FIELDS} } } }`;
+
+  it("pages forward and back to the same shifts as one long page, each as the shift itself answers; a page is one statement", async () => {
+    const [v, w, x] = await members(3);
+    const base = 20_000; // minutes ahead: a window of its own
+    const window = { stationId: gid("Station", demo.fushan.id), from: inMinutes(base - 1), to: inMinutes(base + 2000) };
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const squad = i % 3 === 1 ? { squadId: gid("Squad", demo.squads[0]!.id) } : {};
+      const shift = await publishShift(app, leader, { teamId: team, ...squad, title: `分页${i}`, capacity: i === 2 ? 1 : 5, startsAt: inMinutes(base + i * 120), endsAt: inMinutes(base + i * 120 + 90) });
+      ids.push(shift.shift.id);
+    }
+    // The same start for two shifts: the cursor orders by id after the start.
+    ids.push((await publishShift(app, leader, { teamId: team, title: "分页同时", startsAt: inMinutes(base + 120), endsAt: inMinutes(base + 200) })).shift.id);
+    const raw = ids.map(rawId);
+    const officerAccount = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const partner = await prisma.partner.create({ data: { stationId: demo.fushan.id, name: `分页共建${Date.now()}`, kind: "SCHOOL" } });
+    await prisma.shift.update({ where: { id: raw[3] }, data: { jointOfficerId: officerAccount.id, gridId: grid.id } });
+    await prisma.rotationSlot.create({ data: { stationId: demo.fushan.id, shiftId: raw[4]!, partnerId: partner.id } });
+    await prisma.shift.update({ where: { id: raw[5] }, data: { requiredSpecialty: "HIGH_RISE" } });
+    await prisma.shift.update({ where: { id: raw[7] }, data: { status: "CANCELLED", cancelReason: "下雨" } });
+    // v: confirmed on 0, second on 2's waitlist (after x), so 1 overlaps nothing but 0 and the shift at the same time as 1 does not.
+    await claimId(v!, ids[0]!);
+    await claimId(w!, ids[2]!);
+    await claimId(x!, ids[2]!);
+    await claimId(v!, ids[2]!);
+    await prisma.shift.update({ where: { id: raw[6] }, data: { startsAt: inMinutes(base + 30), endsAt: inMinutes(base + 60) } });
+
+    const all = await gql(app, PAGE, { ...window, first: 20 }, v!.token);
+    expect(all.errors).toBeUndefined();
+    const long = all.data!.shifts.edges as { cursor: string; node: { id: string } }[];
+    expect(long).toHaveLength(11);
+    expect(all.data!.shifts.pageInfo.hasNextPage).toBe(false);
+    // Each row as the shift answers by itself (Prisma and the loaders, not the board's statement).
+    for (const e of long) expect(e.node).toEqual((await gql(app, ONE, { id: e.node.id }, v!.token)).data!.node);
+    const byTitle = Object.fromEntries(long.map((e) => [(e.node as unknown as { title: string }).title, e.node as Record<string, unknown>]));
+    expect(byTitle["分页2"]!.viewerClaim).toMatchObject({ status: "WAITLISTED", waitlistPosition: 2 });
+    expect(byTitle["分页3"]!.jointOfficerName).toBe(officerAccount.displayName);
+    expect(byTitle["分页4"]!.rotationPartner).toMatchObject({ name: partner.name });
+    expect(byTitle["分页5"]!.viewerClaimBlocker).toBe("SPECIALTY_MISSING");
+    expect(byTitle["分页6"]!.viewerClaimBlocker).toBe("OVERLAPS");
+    expect(byTitle["分页7"]!.viewerClaimBlocker).toBe("NOT_OPEN");
+
+    const paged: typeof long = [];
+    let after: string | null = null;
+    for (;;) {
+      const before = sqlStats.statements;
+      const page = await gql(app, PAGE, { ...window, first: 3, after }, v!.token);
+      const statements = sqlStats.statements - before;
+      expect(page.errors).toBeUndefined();
+      // The viewer's session, then the page: team, squad, grid, partner, officer, claim and the claim's reasons included.
+      expect(statements).toBe(2);
+      paged.push(...page.data!.shifts.edges);
+      if (!page.data!.shifts.pageInfo.hasNextPage) break;
+      after = page.data!.shifts.pageInfo.endCursor;
+    }
+    expect(paged).toEqual(long);
+    // Backward from the end (through Prisma) reads the same rows.
+    const back = await gql(app, PAGE, { ...window, last: 4, before: long[10]!.cursor }, v!.token);
+    expect(back.data!.shifts.edges).toEqual(long.slice(6, 10));
+  });
+});
+
 describe("live shift board", () => {
   const BOARD = `subscription ($ids: [ID!]!) { shiftsUpdated(shiftIds: $ids) { id seatsTaken waitlistLength } }`;
 

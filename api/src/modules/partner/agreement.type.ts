@@ -4,6 +4,7 @@ import { dateArg } from "../../graphql/ids.js";
 import { adminPartnerIds, can, check } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma } from "../../db.js";
+import type { Partner } from "../../generated/prisma/client.js";
 import { effectiveStatus, inEffect, sideOf } from "./agreement.service.js";
 import { fulfilmentOf, overallPercent, type ObligationFulfilment } from "./fulfilment.service.js";
 
@@ -161,7 +162,11 @@ builder.prismaObjectField("Shift", "rotationPartner", (t) =>
     nullable: true,
     description: "轮流出人: the partner that staffs this shift",
     select: { rotationSlot: { select: { partnerId: true } } },
-    resolve: (q, s) => (s.rotationSlot ? prisma.partner.findUnique({ ...q, where: { id: s.rotationSlot.partnerId } }) : null),
+    resolve: (q, s) => {
+      const read = (s as { rotationPartner?: Partner | null }).rotationPartner; // read with the shift board's page
+      if (read !== undefined) return read;
+      return s.rotationSlot ? prisma.partner.findUnique({ ...q, where: { id: s.rotationSlot.partnerId } }) : null;
+    },
   }),
 );
 

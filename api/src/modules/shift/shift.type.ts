@@ -12,6 +12,11 @@ import { maskPhone } from "../volunteer/mask.js";
 import { Viewer } from "../account/account.type.js";
 import { Specialty } from "../volunteer/volunteer.type.js";
 import { assignableWhere } from "./shift.rules.js";
+import { shiftBoardPage } from "./board-page.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What a board page (board-page.ts) reads beside the shift's columns, and the viewer's facts it adds. */
+type BoardFacts = { viewerHasSpecialty?: boolean; viewerOverlaps?: boolean; jointOfficerName?: string | null; rotationPartner?: unknown };
 
 export const ShiftKind = builder.enumType("ShiftKind", {
   values: {
@@ -66,6 +71,11 @@ async function claimBlocker(s: ShiftRow & { claims?: { status: string }[] }, ctx
   if (claim && claim.status !== "CANCELLED") return "ALREADY_CLAIMED";
   if (!can(v, "shift.claim", { stationId: s.stationId, teamId: s.teamId, squadId: null })) return "NOT_IN_TEAM";
   if (!can(v, "shift.claim", s)) return "NOT_IN_SQUAD";
+  const read = s as BoardFacts; // read with the board's page, or loaded here
+  if (read.viewerHasSpecialty !== undefined && read.viewerOverlaps !== undefined) {
+    if (!read.viewerHasSpecialty) return "SPECIALTY_MISSING";
+    return read.viewerOverlaps ? "OVERLAPS" : null;
+  }
   if (s.requiredSpecialty) {
     const me = await ctx.loaders.viewerVolunteer.load(v.volunteerId);
     if (!me?.specialties.includes(s.requiredSpecialty)) return "SPECIALTY_MISSING";
@@ -143,7 +153,11 @@ export const Shift = builder.prismaNode("Shift", {
     jointOfficerName: t.string({
       nullable: true,
       resolve: async (s) =>
-        s.jointOfficerId ? ((await prisma.account.findUnique({ where: { id: s.jointOfficerId }, select: { displayName: true } }))?.displayName ?? null) : null,
+        (s as BoardFacts).jointOfficerName !== undefined
+          ? (s as BoardFacts).jointOfficerName!
+          : s.jointOfficerId
+            ? ((await prisma.account.findUnique({ where: { id: s.jointOfficerId }, select: { displayName: true } }))?.displayName ?? null)
+            : null,
     }),
     station: t.relation("station"),
     team: t.relation("team"),
@@ -269,7 +283,11 @@ export const ShiftClaim = builder.prismaNode("ShiftClaim", {
     waitlistPosition: t.int({
       nullable: true,
       description: "1 for the next to get a seat; null unless WAITLISTED",
-      resolve: (c, _a, ctx) => (c.status === "WAITLISTED" ? ctx.loaders.waitlistPosition.load(c.id) : null),
+      resolve: (c, _a, ctx) => {
+        const read = (c as { waitlistPosition?: number | null }).waitlistPosition; // read with the board's page
+        if (read !== undefined) return read;
+        return c.status === "WAITLISTED" ? ctx.loaders.waitlistPosition.load(c.id) : null;
+      },
     }),
     shift: t.relation("shift"),
     volunteer: t.relation("volunteer"),
@@ -318,6 +336,33 @@ export const PatrolCheckInEvent = builder.prismaObject("PatrolEvent", {
   }),
 });
 
+/**
+ * Does a board page (board-page.ts) hold everything this planned query loads? All the shift's columns,
+ * its team, squad, grid and rotation slot whole, and the viewer's own claim without its relations.
+ */
+function boardPageCovers(query: { select?: Record<string, unknown>; include?: Record<string, unknown> }, volunteerId: string): boolean {
+  const loads = query.include ?? query.select;
+  if (!loads) return true;
+  for (const [key, value] of Object.entries(loads)) {
+    if (value === false) continue;
+    if (key === "team" || key === "squad" || key === "grid" || key === "rotationSlot") {
+      if (value !== true && !onlyScalars(value)) return false;
+    } else if (key === "claims") {
+      const c = value as { where?: unknown; take?: number; select?: unknown; include?: unknown };
+      const w = c.where as { volunteerId?: unknown } | undefined;
+      if (!w || Object.keys(w).length !== 1 || w.volunteerId !== volunteerId || c.take !== 1 || !onlyScalars(c)) return false;
+    } else if (query.include || typeof value === "object") return false; // another relation
+  }
+  return true;
+}
+/** A nested selection of columns only (no relation, no count). */
+function onlyScalars(value: unknown): boolean {
+  if (value === true) return true;
+  const v = value as { select?: Record<string, unknown>; include?: Record<string, unknown> };
+  if (v.include && Object.keys(v.include).length) return false;
+  return !v.select || Object.values(v.select).every((x) => x === true || x === false);
+}
+
 function dateRange(from?: Date | null, to?: Date | null): Prisma.ShiftWhereInput {
   return from || to ? { endsAt: from ? { gt: from } : undefined, startsAt: to ? { lt: to } : undefined } : {};
 }
@@ -338,19 +383,39 @@ builder.queryField("shifts", (t) =>
       onlyOpen: t.arg.boolean({ description: "Only OPEN shifts with seats or a waitlist to join" }),
     },
     authScopes: (_r, args) => ({ seeStation: idArg(String(args.stationId), "Station", "stationId") }),
-    resolve: (query, _r, args) =>
-      prisma.shift.findMany({
+    resolve: (query, _r, args, ctx) => {
+      const filters = {
+        stationId: idArg(String(args.stationId), "Station", "stationId"),
+        teamId: args.teamId ? idArg(String(args.teamId), "Team", "teamId") : undefined,
+        squadId: args.squadId ? idArg(String(args.squadId), "Squad", "squadId") : undefined,
+        kind: args.kind ?? undefined,
+        onlyOpen: !!args.onlyOpen,
+        from: args.from ? dateArg(args.from, "from") : clock.now(),
+        to: args.to ? dateArg(args.to, "to") : null,
+      };
+      // A forward page that asks for no more than the board shows, in one hand-written statement
+      // (board-page.ts); anything else through Prisma.
+      const after = (query.cursor as { id: string } | undefined)?.id ?? null;
+      if (query.take > 0 && (after === null || UUID.test(after)) && boardPageCovers(query, ctx.viewer?.volunteerId ?? NO_VOLUNTEER)) {
+        const known = {
+          shiftScope: (id: string, scope: { stationId: string; teamId: string; squadId: string | null }) => void ctx.loaders.shiftScope.prime(id, scope),
+          teamStation: (id: string, stationId: string) => void ctx.loaders.teamStation.prime(id, stationId),
+        };
+        return shiftBoardPage(filters, ctx.viewer?.volunteerId ?? null, clock.now(), query.take, after, known) as never;
+      }
+      return prisma.shift.findMany({
         ...query,
         where: {
-          stationId: idArg(String(args.stationId), "Station", "stationId"),
-          teamId: args.teamId ? idArg(String(args.teamId), "Team", "teamId") : undefined,
-          squadId: args.squadId ? idArg(String(args.squadId), "Squad", "squadId") : undefined,
-          kind: args.kind ?? undefined,
-          status: args.onlyOpen ? "OPEN" : undefined,
-          ...dateRange(args.from ? dateArg(args.from, "from") : clock.now(), args.to ? dateArg(args.to, "to") : null),
+          stationId: filters.stationId,
+          teamId: filters.teamId,
+          squadId: filters.squadId,
+          kind: filters.kind,
+          status: filters.onlyOpen ? "OPEN" : undefined,
+          ...dateRange(filters.from, filters.to),
         },
         orderBy: [{ startsAt: "asc" }, { id: "asc" }],
-      }),
+      });
+    },
   }),
 );
 

@@ -1,0 +1,116 @@
+// The shift board's page in one statement (issue 20), like the commendation board's (board-page.ts
+// there): the shift's columns, its team, squad, grid, rotation partner and joint officer's name, and
+// the viewer's claim with its waitlist position and what viewerCanClaim needs, shaped into the rows
+// the Shift type reads. The type's policy check still runs on every row.
+import { readRows } from "../../db-read.js";
+
+export interface ShiftBoardFilters {
+  stationId: string;
+  teamId?: string;
+  squadId?: string;
+  kind?: string;
+  onlyOpen?: boolean;
+  /** Shifts ending after this. */
+  from: Date;
+  /** Shifts starting before this. */
+  to?: Date | null;
+}
+
+// Related rows come as JSON: their timestamps are text without a zone (Prisma stores UTC).
+const DATES = new Set(["createdAt", "updatedAt", "claimedAt", "confirmedAt", "cancelledAt", "checkedInAt", "reminderSentAt", "checkedOutAt"]);
+function row<T>(json: Record<string, unknown> | null): T | null {
+  if (!json) return null;
+  for (const k of Object.keys(json)) {
+    const v = json[k];
+    if (typeof v === "string" && DATES.has(k)) json[k] = new Date(`${v}Z`);
+  }
+  return json as T;
+}
+
+// $1 the viewer's volunteer (a uuid that matches none when they are not one), $2 now (for the overlap
+// reason, from the clock the rules use), $3 station, then the filters present, in FILTERS' order.
+// LIMIT, the filters and the cursor are written into the text, so that each combination is a
+// prepared statement of its own with a generic plan (see the commendation board's).
+const SELECT = `
+SELECT s.*, to_jsonb(t) AS "teamJson", to_jsonb(sq) AS "squadJson", to_jsonb(g) AS "gridJson", to_jsonb(p) AS "partnerJson",
+       sqt."stationId" AS "squadStationId", rs."partnerId" AS "rotationPartnerId", jo."displayName" AS "jointOfficerName",
+       to_jsonb(c) AS "claimJson",
+       CASE WHEN c.status = 'WAITLISTED' THEN (SELECT count(*)::int FROM "ShiftClaim" w
+         WHERE w."shiftId" = s.id AND w.status = 'WAITLISTED' AND w."waitlistSeq" <= c."waitlistSeq") END AS "waitlistPosition",
+       (s."requiredSpecialty" IS NULL OR EXISTS (SELECT 1 FROM "Volunteer" me WHERE me.id = $1::uuid AND s."requiredSpecialty" = ANY(me.specialties))) AS "viewerHasSpecialty",
+       EXISTS (SELECT 1 FROM "ShiftClaim" mc JOIN "Shift" ms ON ms.id = mc."shiftId"
+         WHERE mc."volunteerId" = $1::uuid AND mc.status = 'CONFIRMED' AND ms.status = 'OPEN' AND ms."endsAt" > $2::timestamp
+           AND ms.id <> s.id AND ms."startsAt" < s."endsAt" AND ms."endsAt" > s."startsAt") AS "viewerOverlaps"
+FROM "Shift" s
+JOIN "Team" t ON t.id = s."teamId"
+LEFT JOIN "Squad" sq ON sq.id = s."squadId"
+LEFT JOIN "Team" sqt ON sqt.id = sq."teamId"
+LEFT JOIN "Grid" g ON g.id = s."gridId"
+LEFT JOIN "RotationSlot" rs ON rs."shiftId" = s.id
+LEFT JOIN "Partner" p ON p.id = rs."partnerId"
+LEFT JOIN "Account" jo ON jo.id = s."jointOfficerId"
+LEFT JOIN "ShiftClaim" c ON c."shiftId" = s.id AND c."volunteerId" = $1::uuid
+WHERE s."stationId" = $3::uuid`;
+
+const FILTERS = [
+  ["teamId", `s."teamId" = $::uuid`],
+  ["squadId", `s."squadId" = $::uuid`],
+  ["kind", `s.kind = $::"ShiftKind"`],
+  ["from", `s."endsAt" > $::timestamp`],
+  ["to", `s."startsAt" < $::timestamp`],
+] as const;
+
+/** What the page read that the types' scope checks would load again (their loaders are primed with it). */
+export interface Known {
+  /** Where a shift belongs (the `shiftScope` loader). */
+  shiftScope(shiftId: string, scope: { stationId: string; teamId: string; squadId: string | null }): void;
+  /** A team's station (the `teamStation` loader), for the squad's check. */
+  teamStation(teamId: string, stationId: string): void;
+}
+
+/** A forward page of the board, soonest first (`take` rows after the shift `afterId`, or from the top). */
+export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: string | null, now: Date, take: number, afterId: string | null, known: Known) {
+  if (!Number.isSafeInteger(take) || take < 1) throw new Error(`shift board page of ${take} rows`);
+  const values: unknown[] = [viewerVolunteerId ?? "00000000-0000-0000-0000-000000000000", now.toISOString(), f.stationId];
+  let where = "";
+  let key = "";
+  for (const [name, clause] of FILTERS) {
+    const v = f[name];
+    if (v === undefined || v === null) continue;
+    values.push(v instanceof Date ? v.toISOString() : v); // UTC, as Prisma stores it (a zone in the text is ignored)
+    where += ` AND ${clause.replace("$", `$${values.length}`)}`;
+    key += name[0];
+  }
+  if (f.onlyOpen) {
+    where += ` AND s.status = 'OPEN'`;
+    key += "o";
+  }
+  if (afterId) {
+    values.push(afterId);
+    const n = values.length;
+    where += ` AND (s."startsAt", s.id) > (SELECT a."startsAt", a.id FROM "Shift" a WHERE a.id = $${n}::uuid)`;
+    key += "_after";
+  }
+  const rows = await readRows<Record<string, unknown>>(
+    `linshe_shifts_${key || "all"}_${take}`,
+    `${SELECT}${where} ORDER BY s."startsAt", s.id LIMIT ${take}`,
+    values,
+  );
+  return rows.map((r) => {
+    const { teamJson, squadJson, squadStationId, gridJson, partnerJson, rotationPartnerId, claimJson, waitlistPosition, ...shift } = r;
+    const s = shift as { id: string; stationId: string; teamId: string; squadId: string | null };
+    known.shiftScope(s.id, { stationId: s.stationId, teamId: s.teamId, squadId: s.squadId });
+    if (squadJson) known.teamStation((squadJson as { teamId: string }).teamId, squadStationId as string);
+    const claim = row<Record<string, unknown>>(claimJson as Record<string, unknown> | null);
+    if (claim) claim.waitlistPosition = waitlistPosition;
+    return {
+      ...shift,
+      team: row(teamJson as Record<string, unknown>),
+      squad: row(squadJson as Record<string, unknown> | null),
+      grid: row(gridJson as Record<string, unknown> | null),
+      rotationSlot: rotationPartnerId ? { partnerId: rotationPartnerId } : null,
+      rotationPartner: row(partnerJson as Record<string, unknown> | null),
+      claims: claim ? [claim] : [],
+    };
+  });
+}
