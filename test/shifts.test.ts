@@ -907,7 +907,7 @@ describe("shift board in pages", () => {
     let after: string | null = null;
     for (;;) {
       const before = sqlStats.statements;
-      const page: Awaited<ReturnType<typeof gql>> = await gql(app, PAGE, { ...window, first: 3, after }, v!.token);
+      const page = (await gql(app, PAGE, { ...window, first: 3, after }, v!.token)) as { errors?: unknown; data?: { shifts: { edges: typeof long; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
       const statements = sqlStats.statements - before;
       expect(page.errors).toBeUndefined();
       // The viewer's session, then the page: team, squad, grid, partner, officer, claim and the claim's reasons included.
