@@ -24,6 +24,9 @@ function poolConfig(max: number): pg.PoolConfig {
     lock_timeout: config.db.lockTimeoutMs,
     idle_in_transaction_session_timeout: config.db.idleInTransactionTimeoutMs,
     application_name: "linshe-api",
+    // DateTime columns are timestamp(3) holding UTC: SQL comparing them with now() must run in UTC,
+    // whatever zone the database server was set up with (a zone west of UTC kept ended sessions alive).
+    options: "-c TimeZone=UTC",
   };
 }
 

@@ -1,0 +1,76 @@
+// Who is calling, as an outsider would probe it: the viewer's named statement (api/src/auth/viewer.ts)
+// under many callers on few pooled connections, the session's end as one instant whatever the zones
+// of the API process and of the database, and tokens that name someone else's session.
+process.env.TZ = "Asia/Shanghai"; // the API's zone must not matter (db-read reads timestamp(3) as UTC)
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { createSession } from "../api/src/auth/sessions.js";
+import { signToken } from "../api/src/auth/tokens.js";
+import { loadViewer } from "../api/src/auth/viewer.js";
+import { prisma } from "../api/src/db.js";
+import { gql, startApp } from "./support/client.js";
+import { DEMO_PHONES, seedDemoData } from "./support/fixtures.js";
+
+let app: App;
+beforeAll(async () => {
+  // A database whose zone is west of UTC (before any pooled connection opens): timestamp(3) columns
+  // hold UTC, so `now()` compared with them in this zone would keep an ended session alive for hours.
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`ALTER DATABASE "${admin.database}" SET TimeZone = 'America/Los_Angeles'`);
+  await admin.end();
+  await seedDemoData();
+  app = await startApp();
+});
+afterAll(() => app?.stop());
+
+const ME = `{ viewer { displayName phone } }`;
+
+describe("the viewer", () => {
+  it("50 requests at once from 10 accounts, revoked ones among them: each gets its own row or none", async () => {
+    const accounts = await prisma.account.findMany({ where: { disabled: false, passwordSet: true }, orderBy: { phone: "asc" }, take: 10 });
+    expect(accounts).toHaveLength(10);
+    const callers = await Promise.all(
+      accounts.map(async (a, i) => {
+        const s = await createSession(prisma, a.id);
+        if (i % 3 === 0) await prisma.session.update({ where: { id: s.sessionId }, data: { revokedAt: new Date() } });
+        return { phone: a.phone, token: s.token, live: i % 3 !== 0 };
+      }),
+    );
+    const calls = Array.from({ length: 50 }, (_, i) => callers[(i * 7) % 10]!);
+    const answers = await Promise.all(calls.map((c) => gql(app, ME, {}, c.token)));
+    answers.forEach((r, i) => {
+      expect(r.errors).toBeUndefined();
+      expect(r.data?.viewer?.phone ?? null).toBe(calls[i]!.live ? calls[i]!.phone : null);
+    });
+  });
+
+  it("a session's end is the instant stored, and an ended session is over, whatever the zones", async () => {
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
+    const live = await createSession(prisma, account.id);
+    const row = await prisma.session.findUniqueOrThrow({ where: { id: live.sessionId } });
+    const viewer = await loadViewer(account.id, live.sessionId);
+    expect(viewer?.sessionExpiresAt?.toISOString()).toBe(row.expiresAt.toISOString());
+
+    // Ended a minute ago; and one that ends in a minute is still on.
+    await prisma.session.update({ where: { id: live.sessionId }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+    expect(await loadViewer(account.id, live.sessionId)).toBeNull();
+    expect((await gql(app, ME, {}, live.token)).data?.viewer).toBeNull();
+    const soon = await createSession(prisma, account.id);
+    await prisma.session.update({ where: { id: soon.sessionId }, data: { expiresAt: new Date(Date.now() + 60_000) } });
+    expect((await gql(app, ME, {}, soon.token)).data?.viewer?.phone).toBe(account.phone);
+  });
+
+  it("a signed token naming another account's session, or an account that does not exist, is nobody", async () => {
+    const [a, b] = await prisma.account.findMany({ where: { phone: { in: [DEMO_PHONES.fushanOfficer, DEMO_PHONES.changqingOfficer] } } });
+    const sessionOfB = await createSession(prisma, b!.id);
+    const now = Math.floor(Date.now() / 1000);
+    const crossed = signToken({ sub: a!.id, sid: sessionOfB.sessionId, iat: now, exp: now + 3600 });
+    expect((await gql(app, ME, {}, crossed)).data?.viewer).toBeNull();
+    const ghost = signToken({ sub: "00000000-0000-4000-8000-000000000000", sid: sessionOfB.sessionId, iat: now, exp: now + 3600 });
+    const r = await gql(app, ME, {}, ghost);
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.viewer).toBeNull();
+  });
+});
