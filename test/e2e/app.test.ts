@@ -244,4 +244,20 @@ describe("a long board", () => {
     await expect.poll(async () => (await page.getByText("翻页班次35").count()) === 0, { timeout: 10_000 }).toBe(true);
     await ctx.close();
   });
+  it("opened again on /shifts, asks for the board together with the viewer, not after its answer, and once", async () => {
+    const ctx = await context(browser, app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, "13800000174");
+    await page.getByTestId("shift-card").first().waitFor(); // the board's station is now remembered
+    const log: string[] = [];
+    const op = (body: string | null) => /"operationName":"(\w+)"/.exec(body ?? "")?.[1];
+    page.on("request", (r) => op(r.postData()) && log.push(`request ${op(r.postData())}`));
+    page.on("response", (r) => op(r.request().postData()) && log.push(`response ${op(r.request().postData())}`));
+    await page.reload();
+    await page.getByTestId("shift-card").first().waitFor();
+    expect(log.filter((l) => l === "request ShiftBoard")).toHaveLength(1);
+    expect(log.indexOf("request ShiftBoard")).toBeGreaterThanOrEqual(0);
+    expect(log.indexOf("request ShiftBoard")).toBeLessThan(log.indexOf("response Viewer"));
+    await ctx.close();
+  });
 });
