@@ -2,6 +2,7 @@
 // session (a row in "Session"), so one device can be signed out without the others.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { config } from "../config.js";
+import { UUID } from "../lib/uuid.js";
 
 export interface TokenClaims {
   sub: string; // account id
@@ -10,7 +11,6 @@ export interface TokenClaims {
   exp: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const b64 = (v: Buffer | string) => Buffer.from(v).toString("base64url");
 const HEADER = b64(JSON.stringify({ alg: "HS256", typ: "JWT" }));
 

@@ -2,8 +2,7 @@ import { decodeGlobalID } from "@pothos/plugin-relay";
 import { GraphQLError } from "graphql";
 import { msg } from "../i18n.js";
 import { textProblem } from "../lib/text.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from "../lib/uuid.js";
 
 /** Decodes a global ID argument of a query or subscription; a bad one is a clear client error. */
 export function idArg(value: string, typename: string, argument: string): string {

@@ -30,6 +30,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../config.js";
 import type { Context } from "../context.js";
 import { localize, msg } from "../i18n.js";
 import { countMutations } from "../server/rate-limits.js";
+import { UUID } from "../lib/uuid.js";
 
 export interface OperationLimits {
   maxTokens: number;
@@ -268,8 +269,6 @@ export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
   }
   return schema;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Cursors this API hands out: a row id (Pothos prisma, "GPC:S:<uuid>", "GPC:N:<bigint>") or an offset

@@ -13,6 +13,7 @@ import { localize, msg } from "../i18n.js";
 import { metrics } from "../metrics.js";
 import { textProblem } from "../lib/text.js";
 import { UserFacingError, type UserErrorShape } from "./errors.js";
+import { UUID } from "../lib/uuid.js";
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : SchemaTypes;
 
@@ -163,8 +164,6 @@ z.config({
     }
   },
 });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Parses a Relay global ID of the given type(s) into the database id. */
 export function globalId(...typenames: string[]) {

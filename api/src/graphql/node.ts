@@ -8,8 +8,8 @@ import { builder } from "../builder.js";
 import { MAX_PAGE_SIZE } from "../config.js";
 import type { Context } from "../context.js";
 import { msg } from "../i18n.js";
+import { UUID } from "../lib/uuid.js";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Append-only rows (the audit log, stored notifications) are numbered instead. */
 const SERIAL = /^[1-9][0-9]{0,17}$/;
 const SERIAL_TYPES = new Set(["AuditEntry", "Notification"]);

@@ -8,6 +8,7 @@ import type { Context } from "../../context.js";
 import { requestLoader } from "../../graphql/request-loader.js";
 import { localize, msg } from "../../i18n.js";
 import { AUDIT_ACTIONS, type AuditAction } from "./audit.service.js";
+import { UUID } from "../../lib/uuid.js";
 
 builder.prismaNode("AuditEntry", {
   id: { field: "id" },
@@ -103,8 +104,6 @@ const TARGET_NAMES: Record<string, (ids: string[]) => Promise<Map<string, string
   Reward: async (ids) => byName(await prisma.reward.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
   Shift: async (ids) => new Map((await prisma.shift.findMany({ where: { id: { in: ids } }, select: { id: true, title: true } })).map((s) => [s.id, s.title])),
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function targetName(ctx: Context, type: string, id: string): Promise<string | null> {
   if (!UUID.test(id)) return Promise.resolve(null);

@@ -5,8 +5,7 @@ import { prisma } from "../../db.js";
 import { idArg } from "../../graphql/ids.js";
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { boardPage } from "./board-page.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from "../../lib/uuid.js";
 
 export const GoodDeedCategory = builder.enumType("GoodDeedCategory", {
   values: {

@@ -13,8 +13,8 @@ import { Viewer } from "../account/account.type.js";
 import { Specialty } from "../volunteer/volunteer.type.js";
 import { assignableWhere } from "./shift.rules.js";
 import { shiftBoardPage } from "./board-page.js";
+import { UUID } from "../../lib/uuid.js";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What a board page (board-page.ts) reads beside the shift's columns, and the viewer's facts it adds. */
 type BoardFacts = { viewerHasSpecialty?: boolean; viewerOverlaps?: boolean; jointOfficerName?: string | null; rotationPartner?: unknown };
 
