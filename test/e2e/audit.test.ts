@@ -1,57 +1,39 @@
 // 审计日志 (/audit): an officer of 府山 signs in through the form and reads who adjusted points and
 // changed a role, filters by action and period, loads more; volunteers and team leaders get no tab
 // and are sent home from /audit.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
 import { recordAudit } from "../../api/src/modules/audit/audit.service.js";
-import { gql, signIn, startApp } from "../support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
-import { context, DESKTOP, launch, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+import { gql, signIn } from "../support/client.js";
+import { DEMO_PHONES, gid } from "../support/fixtures.js";
+import { context, demoBrowserApp, DESKTOP, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs, settle } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
-
-beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = demoBrowserApp();
 
 const path = (page: Page) => new URL(page.url()).pathname;
 
-async function settle(page: Page) {
-  await page.locator("h1").first().waitFor();
-  await page.waitForLoadState("networkidle");
-  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
-}
 
 describe("the audit log page", () => {
   it("shows an officer of 府山 the points adjustment and the role change, filters and pages, on a phone and a desktop", async () => {
-    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
-    const volunteer = await demo.volunteer("13800000177");
-    const adjusted = await gql(app, `mutation ($input: AdjustPointsInput!) { adjustPoints(input: $input) { userErrors { code message } } }`, {
-      input: { stationId: gid("Station", demo.fushan.id), volunteerId: gid("Volunteer", volunteer.id), amount: 15, note: "协助寻找走失老人" },
+    const officer = await signIn(t.app, DEMO_PHONES.fushanOfficer);
+    const volunteer = await t.demo.volunteer("13800000177");
+    const adjusted = await gql(t.app, `mutation ($input: AdjustPointsInput!) { adjustPoints(input: $input) { userErrors { code message } } }`, {
+      input: { stationId: gid("Station", t.demo.fushan.id), volunteerId: gid("Volunteer", volunteer.id), amount: 15, note: "协助寻找走失老人" },
     }, officer);
     expect(adjusted.data!.adjustPoints.userErrors).toEqual([]);
-    const role = await gql(app, `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { userErrors { code message } } }`, {
-      input: { teamId: gid("Team", demo.haolinshe.id), volunteerId: gid("Volunteer", volunteer.id), role: "LEADER" },
+    const role = await gql(t.app, `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { userErrors { code message } } }`, {
+      input: { teamId: gid("Team", t.demo.haolinshe.id), volunteerId: gid("Volunteer", volunteer.id), role: "LEADER" },
     }, officer);
     expect(role.data!.addTeamMember.userErrors).toEqual([]);
     // 长庆's entry is never shown at 府山; enough older entries of 府山 to need "load more".
     const changqingOfficer = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.changqingOfficer } });
-    await recordAudit(prisma, { actor: { accountId: changqingOfficer.id }, stationId: demo.changqing.id, action: "points.adjust", summary: "长庆的调整" });
+    await recordAudit(prisma, { actor: { accountId: changqingOfficer.id }, stationId: t.demo.changqing.id, action: "points.adjust", summary: "长庆的调整" });
     const fushanOfficer = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
-    for (let i = 0; i < 35; i++) await recordAudit(prisma, { actor: { accountId: fushanOfficer.id }, stationId: demo.fushan.id, action: "export.hoursCertificate", summary: `导出第${i + 1}份`, clientAddress: "198.51.100.7" });
+    for (let i = 0; i < 35; i++) await recordAudit(prisma, { actor: { accountId: fushanOfficer.id }, stationId: t.demo.fushan.id, action: "export.hoursCertificate", summary: `导出第${i + 1}份`, clientAddress: "198.51.100.7" });
 
     for (const [viewport, name] of [[PHONE, "phone"], [NARROW, "narrow"], [DESKTOP, "desktop"]] as const) {
-      const ctx = await context(browser, app.url, viewport);
+      const ctx = await context(t.browser, t.app.url, viewport);
       const page = await ctx.newPage();
       await signInAs(page, DEMO_PHONES.fushanOfficer);
       if (viewport !== DESKTOP) {
@@ -114,7 +96,7 @@ describe("the audit log page", () => {
 
   it("gives volunteers and team leaders no tab and sends them home from /audit", async () => {
     for (const [phone, home] of [["13800000178", "/shifts"], [DEMO_PHONES.haolinsheLeader, "/lead"]] as const) {
-      const ctx = await context(browser, app.url, PHONE);
+      const ctx = await context(t.browser, t.app.url, PHONE);
       const page = await ctx.newPage();
       await signInAs(page, phone);
       expect(await page.getByRole("link", { name: "审计" }).count()).toBe(0);

@@ -1,29 +1,16 @@
 // The journeys around a patrol, as a first-time user does them on a phone: why a shift can't be claimed,
 // a shift's page (place, route, briefing, contact, who is going), claim, check in with the post code,
 // check out to a summary of hours and points kept under 历史; a squad leader's 巡防动态.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import type { Page } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
 import { clock } from "../../api/src/clock.js";
 import { prisma } from "../../api/src/db.js";
-import { signIn, startApp } from "../support/client.js";
-import { DEMO_PHONES, seedDemoData } from "../support/fixtures.js";
+import { signIn } from "../support/client.js";
+import { DEMO_PHONES } from "../support/fixtures.js";
 import { inMinutes, publishShift, teamGid } from "../support/shifts.js";
-import { context, launch, PHONE, seriousViolations, shoot, signInAs } from "./browser.js";
+import { context, demoBrowserApp, PHONE, seriousViolations, shoot, signInAs } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
-
-beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = demoBrowserApp();
 afterEach(() => clock.reset());
 
 /** A volunteer of the 物业联防 squad: the 警民夜巡 squad's shifts are not theirs to claim. */
@@ -41,8 +28,8 @@ describe("a patrol from the board to its closure", () => {
     const leader = await prisma.volunteer.findFirstOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } });
     await prisma.volunteer.update({ where: { id: leader.id }, data: { sharePhoneWithTeam: true } });
     const title = "府山街区巡逻·东门";
-    const { shift } = await publishShift(app, await signIn(app, DEMO_PHONES.haolinsheLeader), {
-      teamId: teamGid(demo.haolinshe.id),
+    const { shift } = await publishShift(t.app, await signIn(t.app, DEMO_PHONES.haolinsheLeader), {
+      teamId: teamGid(t.demo.haolinshe.id),
       title,
       place: "府山公园东门",
       route: "东门—仓桥直街—越王台",
@@ -52,7 +39,7 @@ describe("a patrol from the board to its closure", () => {
       capacity: 4,
     });
 
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(t.browser, t.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, VOLUNTEER);
     // Shifts of another squad say why they can't be claimed, in Chinese.
@@ -133,7 +120,7 @@ describe("a patrol from the board to its closure", () => {
 
 describe("a squad leader", () => {
   it("has 巡防动态 for their squad, and it opens without an error", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(t.browser, t.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, SQUAD_LEADER);
     const nav = page.getByRole("navigation", { name: "主导航" });

@@ -3,28 +3,15 @@
 // saved), fixes it and imports it; a resident opens the invitation on a phone, joins and waits; the
 // officer approves; the resident signs in and claims a shift; the officer edits, suspends, adds to a
 // squad and exports members and revokes an invitation. axe on each page.
-import type { Browser } from "playwright-core";
+
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
 import { readSheet } from "../../api/src/lib/sheet.js";
-import { startApp } from "../support/client.js";
-import { DEMO_PHONES, seedDemoData } from "../support/fixtures.js";
-import { context, DESKTOP, launch, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+import { DEMO_PHONES } from "../support/fixtures.js";
+import { context, demoBrowserApp, DESKTOP, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
-beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = demoBrowserApp();
 
 const HEADER = "姓名,手机号,身份证号,小队,特长";
 const sheet = (rows: string[]) => Buffer.from([HEADER, ...rows].join("\r\n"), "utf8");
@@ -34,7 +21,7 @@ describe("a platform admin sets up a county through the forms", () => {
   it("creates 诸暨市公安局, a station with a community and 3 grids, and an officer who activates", async () => {
     const demoHash = (await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } })).passwordHash;
     await prisma.account.create({ data: { phone: "13700000009", passwordHash: demoHash, displayName: "平台管理员", roles: { create: { role: "ADMIN" } } } });
-    const ctx = await context(browser, app.url, DESKTOP);
+    const ctx = await context(t.browser, t.app.url, DESKTOP);
     const page = await ctx.newPage();
     await signInAs(page, "13700000009");
     expect(new URL(page.url()).pathname).toBe("/county");
@@ -68,7 +55,7 @@ describe("a platform admin sets up a county through the forms", () => {
     expect(st.communities[0]!.grids.map((g) => g.name).sort()).toEqual(["一号网格", "三号网格", "二号网格"].sort());
     await ctx.close();
 
-    const officerCtx = await context(browser, app.url, DESKTOP);
+    const officerCtx = await context(t.browser, t.app.url, DESKTOP);
     const officer = await officerCtx.newPage();
     await officer.goto("/activate");
     await officer.getByRole("textbox", { name: "手机号" }).fill("13700000010");
@@ -86,7 +73,7 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
   let codesSheet: Awaited<ReturnType<typeof readSheet>> | null = null;
 
   it("imports a sheet: the preview lists the 3 bad rows and saves nothing; the fixed sheet imports 1,000", async () => {
-    const ctx = await context(browser, app.url, DESKTOP);
+    const ctx = await context(t.browser, t.app.url, DESKTOP);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.fushanOfficer, "linshe-demo", "/members");
     await page.locator("h1", { hasText: "队员" }).waitFor();
@@ -120,7 +107,7 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
     const codes = page.getByTestId("codes-file");
     await codes.waitFor({ timeout: 60_000 });
     expect(await codes.getAttribute("download")).toMatch(/^好邻舍义警_激活码_\d{4}-\d{2}-\d{2}\.xlsx$/);
-    expect(await prisma.enrollment.count({ where: { teamId: demo.haolinshe.id, phone: { startsWith: "158000" } } })).toBe(1000);
+    expect(await prisma.enrollment.count({ where: { teamId: t.demo.haolinshe.id, phone: { startsWith: "158000" } } })).toBe(1000);
     await shoot(page, "desktop-import-done");
     // The codes sheet the officer downloads.
     const href = (await codes.getAttribute("href"))!;
@@ -131,7 +118,7 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
 
   it("lets an imported person activate on a phone with the code from the sheet", async () => {
     const [, , , phone, code] = codesSheet!.rows[0]!.cells;
-    const phoneCtx = await context(browser, app.url, PHONE);
+    const phoneCtx = await context(t.browser, t.app.url, PHONE);
     const resident = await phoneCtx.newPage();
     await resident.goto("/login");
     await resident.getByRole("link", { name: "有激活码？激活账号" }).click();
@@ -148,7 +135,7 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
   }, 120_000);
 
   it("gives the officer an invitation with a QR poster", async () => {
-    const ctx = await context(browser, app.url, DESKTOP);
+    const ctx = await context(t.browser, t.app.url, DESKTOP);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.fushanOfficer, "linshe-demo", "/members");
     await page.locator("h1", { hasText: "队员" }).waitFor();
@@ -165,7 +152,7 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
   }, 120_000);
 
   it("lets a resident join on a phone; the officer approves", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(t.browser, t.app.url, PHONE);
     const page = await ctx.newPage();
     await page.goto(joinPath);
     await page.locator("h1", { hasText: "加入义警队伍" }).waitFor();
@@ -195,7 +182,7 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
     expect(await sidewaysOverflow(page)).toBe(0);
     await ctx.close();
 
-    const officerCtx = await context(browser, app.url, DESKTOP);
+    const officerCtx = await context(t.browser, t.app.url, DESKTOP);
     const officer = await officerCtx.newPage();
     await signInAs(officer, DEMO_PHONES.fushanOfficer, "linshe-demo", "/members");
     const row = officer.getByTestId("pending-row").filter({ hasText: "小明" });
@@ -207,7 +194,7 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
     await officerCtx.close();
 
     // Approved: the resident signs in through the login form on a phone and claims a shift.
-    const residentCtx = await context(browser, app.url, PHONE);
+    const residentCtx = await context(t.browser, t.app.url, PHONE);
     const resident = await residentCtx.newPage();
     await signInAs(resident, "15912345678", "join-pass-123");
     expect(new URL(resident.url()).pathname).toBe("/shifts");
@@ -221,18 +208,18 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
     await residentCtx.close();
 
     // A volunteer of 长庆 joins only signed in as themselves, and waits for approval too.
-    const otherCtx = await context(browser, app.url, PHONE);
+    const otherCtx = await context(t.browser, t.app.url, PHONE);
     const other = await otherCtx.newPage();
     await signInAs(other, "13900000002", "linshe-demo", joinPath);
     await other.getByRole("button", { name: "用当前账号申请加入" }).click();
     await other.getByTestId("join-pending").waitFor();
     const theirs = await prisma.volunteer.findFirstOrThrow({ where: { phone: "13900000002" }, include: { teams: true } });
-    expect(theirs.teams.find((m) => m.teamId === demo.haolinshe.id)?.status).toBe("PENDING");
+    expect(theirs.teams.find((m) => m.teamId === t.demo.haolinshe.id)?.status).toBe("PENDING");
     await otherCtx.close();
   }, 180_000);
 
   it("lets the officer edit, suspend, add to a squad and export members, and revoke an invitation", async () => {
-    const ctx = await context(browser, app.url, DESKTOP);
+    const ctx = await context(t.browser, t.app.url, DESKTOP);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.fushanOfficer, "linshe-demo", "/members");
     const list = page.getByRole("region", { name: "队员名册" });
@@ -314,7 +301,7 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
   }, 180_000);
 
   it("gives a team leader the team's list, and pickers that search it on the server", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(t.browser, t.app.url, PHONE);
     const page = await ctx.newPage();
     const asked: string[] = [];
     page.on("request", (r) => {

@@ -2,39 +2,21 @@
 // team role and squads, a points adjustment and its reversal, a password reset code, disabling and
 // enabling the account. Another station's officer is refused (the API decides, the page says so in
 // Chinese), and so is a request the page sends about another station's volunteer. axe on the page.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
-import { startApp } from "../support/client.js";
-import { createVolunteers, DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
-import { context, DESKTOP, launch, NARROW, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+import { createVolunteers, DEMO_PHONES, gid } from "../support/fixtures.js";
+import { context, demoBrowserApp, DESKTOP, NARROW, seriousViolations, shoot, sidewaysOverflow, signInAs, settle } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
-beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = demoBrowserApp();
 
-async function settle(page: Page) {
-  await page.locator("h1").first().waitFor();
-  await page.waitForLoadState("networkidle");
-  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
-}
 const toast = (page: Page, text: string) => page.getByText(text).first().waitFor({ timeout: 10_000 });
 
 describe("义警详情", () => {
   it("an officer manages a volunteer's teams, squads, points and account through the page", async () => {
-    const [person] = await createVolunteers(1, { teamId: demo.haolinshe.id });
-    const squad = demo.squads[0]!;
-    const ctx = await context(browser, app.url, DESKTOP);
+    const [person] = await createVolunteers(1, { teamId: t.demo.haolinshe.id });
+    const squad = t.demo.squads[0]!;
+    const ctx = await context(t.browser, t.app.url, DESKTOP);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.fushanOfficer);
     await page.goto(`/members/${encodeURIComponent(gid("Volunteer", person!.id))}`);
@@ -55,7 +37,7 @@ describe("义警详情", () => {
     await teams.getByRole("button", { name: "设为队长" }).waitFor();
 
     // Squads: add, make leader, remove (confirmation dialog).
-    await page.getByRole("form", { name: "加入小队" }).getByLabel("小队").selectOption({ label: `${demo.haolinshe.name} · ${squad.name}` });
+    await page.getByRole("form", { name: "加入小队" }).getByLabel("小队").selectOption({ label: `${t.demo.haolinshe.name} · ${squad.name}` });
     await page.getByRole("button", { name: "加入小队" }).click();
     await toast(page, "已加入小队");
     const squads = page.getByTestId("squads");
@@ -115,10 +97,10 @@ describe("义警详情", () => {
   }, 240_000);
 
   it("another station's officer is refused, and so is a request about another station's volunteer", async () => {
-    const [fushanPerson] = await createVolunteers(1, { teamId: demo.haolinshe.id });
-    const [changqingPerson] = await createVolunteers(1, { teamId: demo.committee.id });
+    const [fushanPerson] = await createVolunteers(1, { teamId: t.demo.haolinshe.id });
+    const [changqingPerson] = await createVolunteers(1, { teamId: t.demo.committee.id });
     // 长庆's officer opens 府山's volunteer: the API answers as for a missing one.
-    const other = await browser.newContext({ baseURL: app.url, viewport: DESKTOP, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    const other = await t.browser.newContext({ baseURL: t.app.url, viewport: DESKTOP, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
     const page = await other.newPage();
     await signInAs(page, DEMO_PHONES.changqingOfficer);
     await page.goto(`/members/${encodeURIComponent(gid("Volunteer", fushanPerson!.id))}`);
@@ -126,7 +108,7 @@ describe("义警详情", () => {
     await other.close();
 
     // 府山's officer on a 府山 volunteer's page; the adjustment sent names a 长庆 volunteer instead.
-    const ctx = await context(browser, app.url, DESKTOP);
+    const ctx = await context(t.browser, t.app.url, DESKTOP);
     const own = await ctx.newPage();
     await signInAs(own, DEMO_PHONES.fushanOfficer);
     await own.goto(`/members/${encodeURIComponent(gid("Volunteer", fushanPerson!.id))}`);

@@ -1,33 +1,20 @@
 // 一键召集 and notices as people use them: the officer calls up from the composer (place from a grid),
 // a volunteer nearby sees the badge on the phone, answers in one tap from the inbox, and the
 // officer's board shows it live. axe on every new page; screenshots to look at.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+
+import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
-import { startApp } from "../support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
-import { context, DESKTOP, launch, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+import { DEMO_PHONES, gid } from "../support/fixtures.js";
+import { context, demoBrowserApp, DESKTOP, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-
-beforeAll(async () => {
-  await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = demoBrowserApp();
 
 describe("一键召集 in the browser", () => {
   it("officer calls up, a volunteer answers in one tap on the phone, the board shows it live; every page passes axe", async () => {
     const near = await prisma.volunteer.findFirstOrThrow({ where: { homeGrid: { name: "府山社区第1网格" }, teams: { every: { role: "MEMBER" } }, squads: { every: { role: "MEMBER" } } }, orderBy: { phone: "asc" } });
     const violations: string[] = [];
 
-    const officerCtx = await context(browser, app.url, DESKTOP);
+    const officerCtx = await context(t.browser, t.app.url, DESKTOP);
     const officer = await officerCtx.newPage();
     await signInAs(officer, DEMO_PHONES.fushanOfficer);
     await officer.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "召集" }).click();
@@ -44,7 +31,7 @@ describe("一键召集 in the browser", () => {
     await officer.getByTestId("callup-counts").waitFor();
     expect(await officer.getByTestId("callup-counts").innerText()).toContain("0/2");
 
-    const phoneCtx = await context(browser, app.url, PHONE);
+    const phoneCtx = await context(t.browser, t.app.url, PHONE);
     const phone = await phoneCtx.newPage();
     await signInAs(phone, near.phone);
     await phone.getByTestId("unread-count").waitFor();
@@ -97,7 +84,7 @@ describe("一键召集 in the browser", () => {
 
     // A public bulletin is on the station's public board page, for anyone.
     const fushan = await prisma.station.findUniqueOrThrow({ where: { name: "府山派出所" } });
-    const visitorCtx = await context(browser, app.url, PHONE);
+    const visitorCtx = await context(t.browser, t.app.url, PHONE);
     const visitor = await visitorCtx.newPage();
     await visitor.goto(`/board/${encodeURIComponent(gid("Station", fushan.id))}`);
     await visitor.getByTestId("public-bulletins").getByText("台风预警").waitFor();

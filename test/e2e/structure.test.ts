@@ -1,42 +1,24 @@
 // Editing a county's structure through /county as a platform admin (signed in through the form): a
 // station's address and point, a grid's patrol plan (巡防方案) and radius, and revoking an officer after
 // a confirmation dialog. axe on the page.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
-import { startApp } from "../support/client.js";
-import { DEMO_PHONES, seedDemoData } from "../support/fixtures.js";
-import { context, DESKTOP, launch, seriousViolations, shoot, signInAs } from "./browser.js";
+import { DEMO_PHONES } from "../support/fixtures.js";
+import { context, demoBrowserApp, DESKTOP, seriousViolations, shoot, signInAs, settle } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
-beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = demoBrowserApp();
 
-const settle = async (page: Page) => {
-  await page.locator("h1").first().waitFor();
-  await page.waitForLoadState("networkidle");
-};
 
 describe("区域与派出所: editing", () => {
   it("a platform admin edits 府山's address, a grid's patrol plan and radius, and revokes an officer", async () => {
     const region = await prisma.region.create({ data: { name: "越城区公安分局", city: "绍兴市" } });
-    await prisma.station.update({ where: { id: demo.fushan.id }, data: { regionId: region.id } });
+    await prisma.station.update({ where: { id: t.demo.fushan.id }, data: { regionId: region.id } });
     const demoHash = (await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } })).passwordHash;
     await prisma.account.create({ data: { phone: "13700000021", passwordHash: demoHash, displayName: "平台管理员", roles: { create: { role: "ADMIN" } } } });
-    const extra = await prisma.account.create({ data: { phone: "13700000022", passwordHash: demoHash, displayName: "待撤销民警", roles: { create: { role: "OFFICER", stationId: demo.fushan.id } } } });
-    const grid = await prisma.grid.findFirstOrThrow({ where: { community: { stationId: demo.fushan.id } }, orderBy: { name: "asc" } });
+    const extra = await prisma.account.create({ data: { phone: "13700000022", passwordHash: demoHash, displayName: "待撤销民警", roles: { create: { role: "OFFICER", stationId: t.demo.fushan.id } } } });
+    const grid = await prisma.grid.findFirstOrThrow({ where: { community: { stationId: t.demo.fushan.id } }, orderBy: { name: "asc" } });
 
-    const ctx = await context(browser, app.url, DESKTOP);
+    const ctx = await context(t.browser, t.app.url, DESKTOP);
     const page = await ctx.newPage();
     await signInAs(page, "13700000021");
     await page.goto("/county");
@@ -49,7 +31,7 @@ describe("区域与派出所: editing", () => {
     await station.getByLabel("纬度").fill("30.0");
     await station.getByRole("button", { name: "保存", exact: true }).click();
     await page.getByText("派出所信息已保存").first().waitFor();
-    const st = await prisma.station.findUniqueOrThrow({ where: { id: demo.fushan.id } });
+    const st = await prisma.station.findUniqueOrThrow({ where: { id: t.demo.fushan.id } });
     expect(st.address).toBe("越城区府山街道新址1号");
     expect(st.latitude).toBe(30);
 

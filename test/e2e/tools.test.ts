@@ -3,35 +3,17 @@
 // cancelling a weekly shift from its page (a team leader on a phone), and the points shop's rewards.
 // A bad input shows a Chinese error beside its field and keeps what was typed; axe finds nothing serious;
 // nothing scrolls sideways at 360 px.
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
-import { signIn, startApp } from "../support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
+import { signIn } from "../support/client.js";
+import { DEMO_PHONES, gid } from "../support/fixtures.js";
 import { publishShift } from "../support/shifts.js";
 import path from "node:path";
-import { context, launch, NARROW, PHONE, seriousViolations, shoot, SHOTS, sidewaysOverflow, signInAs } from "./browser.js";
+import { context, demoBrowserApp, NARROW, PHONE, seriousViolations, shoot, SHOTS, sidewaysOverflow, signInAs, settle } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
+const t = demoBrowserApp();
 
-beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function settle(page: Page) {
-  await page.locator("h1").first().waitFor();
-  await page.waitForLoadState("networkidle");
-  await page.locator(".loading").first().waitFor({ state: "detached", timeout: 10_000 }).catch(() => {});
-}
 
 /** The error shown beside a field (its Field wrapper, by the field's name). */
 const errorOf = (scope: Page | Locator, name: string) => scope.locator(`[data-field="${name}"] .field-error`);
@@ -50,7 +32,7 @@ async function checkPage(page: Page, shot: string, form?: Locator) {
 
 describe("派出所设置", () => {
   it("an officer sets the duty phone: bad values get Chinese errors beside their fields and stay typed; the shift page shows the phone", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(t.browser, t.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.fushanOfficer);
     await page.goto("/review");
@@ -84,15 +66,15 @@ describe("派出所设置", () => {
     await form.getByRole("button", { name: "保存设置" }).click();
     await toast(page).getByText("设置已保存").waitFor();
     expect(await form.locator(".field-error").count()).toBe(0);
-    const station = await prisma.station.findUniqueOrThrow({ where: { id: demo.fushan.id } });
+    const station = await prisma.station.findUniqueOrThrow({ where: { id: t.demo.fushan.id } });
     expect([station.dutyPhone, station.checkInRadiusMeters, station.smsDailyBudget, station.leadersMayMobilize]).toEqual(["0575-85012110", 300, 500, true]);
     await ctx.close();
 
     // A volunteer reads it on a shift whose leader does not share a phone.
-    const leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+    const leader = await signIn(t.app, DEMO_PHONES.haolinsheLeader);
     const start = new Date(Date.now() + 2 * 86_400_000);
-    const { shift } = await publishShift(app, leader, { teamId: gid("Team", demo.haolinshe.id), title: "值班电话核对巡逻", startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 2 * 3600_000).toISOString() });
-    const vctx = await context(browser, app.url, PHONE);
+    const { shift } = await publishShift(t.app, leader, { teamId: gid("Team", t.demo.haolinshe.id), title: "值班电话核对巡逻", startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 2 * 3600_000).toISOString() });
+    const vctx = await context(t.browser, t.app.url, PHONE);
     const vpage = await vctx.newPage();
     await signInAs(vpage, "13800000150");
     await vpage.goto(`/shifts/${encodeURIComponent(shift.id)}`);
@@ -101,7 +83,7 @@ describe("派出所设置", () => {
   }, 120_000);
 
   it("is an officer's page only: a volunteer is sent home", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(t.browser, t.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, "13800000151");
     await page.goto("/settings");
@@ -112,7 +94,7 @@ describe("派出所设置", () => {
 
 describe("共建单位与协议", () => {
   it("an officer adds a partner and revises an agreement; the partner's contact terminates it on a phone", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(t.browser, t.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.fushanOfficer);
     await page.goto("/partners");
@@ -169,7 +151,7 @@ describe("共建单位与协议", () => {
     await ctx.close();
 
     // The partner's contact, on a phone: sees version 2 and terminates it with a reason.
-    const pctx = await context(browser, app.url, PHONE);
+    const pctx = await context(t.browser, t.app.url, PHONE);
     const ppage = await pctx.newPage();
     await signInAs(ppage, DEMO_PHONES.partnerAdmin);
     await ppage.goto("/partners");
@@ -194,7 +176,7 @@ describe("共建单位与协议", () => {
 
 describe("警调超市", () => {
   it("an officer edits a mediator's profile and takes them off the list for now", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(t.browser, t.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.fushanOfficer);
     await page.goto("/cases/mediation");
@@ -226,13 +208,13 @@ describe("警调超市", () => {
 
 describe("修改班次", () => {
   it("a team leader on a phone edits a weekly series from the shift's page, then cancels the later ones", async () => {
-    const leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+    const leader = await signIn(t.app, DEMO_PHONES.haolinsheLeader);
     // Tomorrow 19:00 in Shanghai, weekly, three times.
     const day = new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
     const start = new Date(`${day}T11:00:00Z`);
     const weekday = ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-    const published = await publishShift(app, leader, {
-      teamId: gid("Team", demo.haolinshe.id),
+    const published = await publishShift(t.app, leader, {
+      teamId: gid("Team", t.demo.haolinshe.id),
       title: "周四夜巡",
       place: "府山公园东门",
       capacity: 6,
@@ -243,7 +225,7 @@ describe("修改班次", () => {
     expect(published.shifts).toHaveLength(3);
     const [first, second] = published.shifts;
 
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(t.browser, t.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.haolinsheLeader);
     await page.goto(`/shifts/${encodeURIComponent(first!.id)}`);
@@ -289,7 +271,7 @@ describe("修改班次", () => {
 
 describe("积分商城的奖品", () => {
   it("an officer edits a reward, restocks it and takes it off the shop", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(t.browser, t.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.fushanOfficer);
     await page.goto("/review");
