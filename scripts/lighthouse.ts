@@ -110,11 +110,15 @@ async function audit(url: string, page: (typeof PAGES)[number], token: string | 
       // Keeps the token above; the profile is new, so nothing else is stored.
       disableStorageReset: token !== null,
       onlyCategories: ["performance", "accessibility", "best-practices"],
+      // LIGHTHOUSE_TRACE=profile: JavaScript samples in the trace (they slow the page a little).
+      ...(process.env.LIGHTHOUSE_TRACE === "profile" ? { additionalTraceCategories: "disabled-by-default-v8.cpu_profiler" } : {}),
     });
     if (!result) throw new Error("lighthouse returned nothing");
     const name = page.path.replace(/\W+/g, "") || "root";
     writeFileSync(path.join(out, `${name}.html`), result.report as string);
     writeFileSync(path.join(out, `${name}.lhr.json`), JSON.stringify(result.lhr));
+    // LIGHTHOUSE_TRACE=1: the observed trace too (Lighthouse's simulation multiplies its tasks' times).
+    if (process.env.LIGHTHOUSE_TRACE) writeFileSync(path.join(out, `${name}.trace.json`), JSON.stringify((result.artifacts as { Trace?: unknown }).Trace));
     const lhr = result.lhr;
     const score = (c: string) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
     const failing = Object.values(lhr.audits)

@@ -2,6 +2,7 @@
 // and the role's tabs below it on a phone (wrapping, never cut off) or beside it on a desktop.
 import { A, useNavigate } from "@solidjs/router";
 import { useClient } from "@urql/solid";
+import { AfterTask } from "./AfterTask";
 import { For, Show } from "solid-js";
 import { SignOutDocument } from "../gql/graphql";
 import { signOut } from "../lib/auth";
@@ -57,7 +58,10 @@ export function TopBar() {
         </button>
       </div>
       <nav aria-label={tr("主导航", "Main")}>
-        <For each={tabsFor(s.viewer())}>{(t) => <A href={t.href} activeClass="active">{tr(t.zh, t.en)}</A>}</For>
+        {/* The tabs in the next task: the header and the page do not start in one long task. */}
+        <AfterTask>
+          <For each={tabsFor(s.viewer())}>{(t) => <A href={t.href} activeClass="active">{tr(t.zh, t.en)}</A>}</For>
+        </AfterTask>
       </nav>
     </header>
   );

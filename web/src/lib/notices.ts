@@ -2,26 +2,12 @@
 // (one subscription for the whole app; pages that care about a kind subscribe to the same document,
 // which urql shares).
 import { createQuery, createSubscription } from "@urql/solid";
-import { createSignal, onCleanup } from "solid-js";
 import { toast } from "../components/Toast";
 import { NotificationReceivedDocument, UnreadCountDocument } from "../gql/graphql";
 import { tr } from "./i18n";
+import { afterIdle } from "./idle";
 import { label } from "./labels";
 import { refreshOnReturn } from "./refresh";
-
-/** False until the browser is first idle after the call: the page's own queries go out first. */
-function afterIdle() {
-  const [idle, setIdle] = createSignal(false);
-  // Safari before 18 has no requestIdleCallback.
-  if (typeof requestIdleCallback === "function") {
-    const h = requestIdleCallback(() => setIdle(true), { timeout: 1000 });
-    onCleanup(() => cancelIdleCallback(h));
-  } else {
-    const t = setTimeout(() => setIdle(true), 50);
-    onCleanup(() => clearTimeout(t));
-  }
-  return idle;
-}
 
 export function createUnreadBadge() {
   // The header is drawn with the page; its count (and the socket for the live stream) can wait a moment.

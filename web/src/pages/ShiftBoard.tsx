@@ -2,6 +2,7 @@
 import { A } from "@solidjs/router";
 import { createQuery, createSubscription } from "@urql/solid";
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { AfterTask } from "../components/AfterTask";
 import { Badge } from "../components/Badge";
 import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
@@ -12,6 +13,7 @@ import { createAction } from "../lib/mutation";
 import { useSession } from "../lib/session";
 import { formatSpan } from "../lib/time";
 import { token } from "../lib/auth";
+import { afterIdle } from "../lib/idle";
 import { FIRST_RANGE, rangeWindow, rememberBoardStation, takeEarlyWindow, type Range } from "../lib/early-board";
 
 const RANGES = [
@@ -27,17 +29,21 @@ function LiveSeats(props: { shiftId: string }) {
   return null;
 }
 
-/** Keeps the seat counts of the board's shifts live over one subscription (graphcache updates the cards). */
+/**
+ * Keeps the seat counts of the board's shifts live over one subscription (graphcache updates the cards).
+ * It starts once the browser is idle: opening the socket is not part of drawing the first cards.
+ */
 function LiveBoard(props: { shiftIds: string[] }) {
-  createSubscription({ query: ShiftsUpdatedDocument, variables: () => ({ shiftIds: props.shiftIds }), pause: () => props.shiftIds.length === 0 });
+  const idle = afterIdle();
+  createSubscription({ query: ShiftsUpdatedDocument, variables: () => ({ shiftIds: props.shiftIds }), pause: () => !idle() || props.shiftIds.length === 0 });
   return null;
 }
 
 /**
- * How many of `total` cards to show: a screenful with the answer, then a few more after each paint, so
- * the first screen is not held up by one long task rendering every card (a phone's CPU is slow).
+ * How many of `total` cards to show: the first with the answer, then a few more after each paint, so
+ * no task draws many cards at once (a phone's CPU is slow: a task over 50 ms blocks taps).
  */
-export function createStagedCount(total: () => number, first = 4, step = 4) {
+export function createStagedCount(total: () => number, first = 1, step = 2) {
   const [shown, setShown] = createSignal(first);
   createEffect(() => {
     if (shown() >= total()) return;
@@ -229,9 +235,12 @@ export default function ShiftBoard() {
           </div>
         </div>
       </details>
-      <Show when={filter()} keyed>
-        {(f) => <For each={pages()}>{(after, i) => <BoardPage filter={f} after={after} last={i() === pages().length - 1} early={after === null && !f.teamId && !f.squadId && !f.kind && f.from === earlyFrom} onMore={(c) => setPages([...pages(), c])} />}</For>}
-      </Show>
+      {/* The cards start in the task after the page's frame. */}
+      <AfterTask>
+        <Show when={filter()} keyed>
+          {(f) => <For each={pages()}>{(after, i) => <BoardPage filter={f} after={after} last={i() === pages().length - 1} early={after === null && !f.teamId && !f.squadId && !f.kind && f.from === earlyFrom} onMore={(c) => setPages([...pages(), c])} />}</For>}
+        </Show>
+      </AfterTask>
     </section>
   );
 }
