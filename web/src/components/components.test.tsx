@@ -5,6 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { createSignal } from "solid-js";
 import { describe, expect, it, vi } from "vitest";
 import { createFormState } from "../lib/form";
+import { AfterTask } from "./AfterTask";
 import { Checkbox } from "./Checkbox";
 import { confirmDialog, DialogHost, promptDialog } from "./Dialog";
 import { Field, Form, FormErrors } from "./Field";
@@ -206,5 +207,17 @@ describe("Checkbox", () => {
     fireEvent.click(box);
     expect(onChange).toHaveBeenCalledWith(true);
     expect(box.checked).toBe(false);
+  });
+});
+
+describe("AfterTask", () => {
+  it("draws its children in a later task, not in the one that made it", async () => {
+    render(() => (
+      <AfterTask>
+        <p>巡逻班次</p>
+      </AfterTask>
+    ));
+    expect(screen.queryByText("巡逻班次")).toBeNull();
+    expect(await screen.findByText("巡逻班次")).toBeTruthy();
   });
 });
