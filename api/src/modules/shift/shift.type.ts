@@ -61,13 +61,20 @@ export const ClaimBlocker = builder.enumType("ClaimBlocker", {
 });
 type Blocker = "NOT_A_VOLUNTEER" | "NOT_IN_TEAM" | "NOT_IN_SQUAD" | "SPECIALTY_MISSING" | "ALREADY_CLAIMED" | "OVERLAPS" | "STARTED" | "NOT_OPEN";
 
-/** Why the viewer cannot claim, for the UI; claimShift checks the same on locked rows. */
-async function claimBlocker(s: ShiftRow & { claims?: { status: string }[] }, ctx: Context): Promise<Blocker | null> {
+/**
+ * Why the viewer cannot claim, for the UI; claimShift checks the same on locked rows. Without a
+ * promise when the board's page read everything it needs (issue 20: no promise per row on the board).
+ */
+function claimBlocker(s: ShiftRow & { claims?: { status: string }[] }, ctx: Context): Blocker | null | Promise<Blocker | null> {
   const v = ctx.viewer;
   if (!v?.volunteerId) return "NOT_A_VOLUNTEER";
   if (s.status !== "OPEN") return "NOT_OPEN";
-  if (s.startsAt <= clock.now()) return "STARTED";
-  const claim = s.claims ? (s.claims[0] ?? null) : await ctx.loaders.viewerClaim.load(s.id);
+  if (s.startsAt.getTime() <= clock.now().getTime()) return "STARTED";
+  if (!s.claims) return ctx.loaders.viewerClaim.load(s.id).then((claim) => blockerAfterClaim(s, claim, v, ctx));
+  return blockerAfterClaim(s, s.claims[0] ?? null, v, ctx);
+}
+
+function blockerAfterClaim(s: ShiftRow, claim: { status: string } | null, v: NonNullable<Context["viewer"]>, ctx: Context): Blocker | null | Promise<Blocker | null> {
   if (claim && claim.status !== "CANCELLED") return "ALREADY_CLAIMED";
   if (!can(v, "shift.claim", { stationId: s.stationId, teamId: s.teamId, squadId: null })) return "NOT_IN_TEAM";
   if (!can(v, "shift.claim", s)) return "NOT_IN_SQUAD";
@@ -76,11 +83,15 @@ async function claimBlocker(s: ShiftRow & { claims?: { status: string }[] }, ctx
     if (!read.viewerHasSpecialty) return "SPECIALTY_MISSING";
     return read.viewerOverlaps ? "OVERLAPS" : null;
   }
+  return loadedBlocker(s, v.volunteerId!, ctx);
+}
+
+async function loadedBlocker(s: ShiftRow, volunteerId: string, ctx: Context): Promise<Blocker | null> {
   if (s.requiredSpecialty) {
-    const me = await ctx.loaders.viewerVolunteer.load(v.volunteerId);
+    const me = await ctx.loaders.viewerVolunteer.load(volunteerId);
     if (!me?.specialties.includes(s.requiredSpecialty)) return "SPECIALTY_MISSING";
   }
-  const mine = await ctx.loaders.viewerConfirmedSpans.load(v.volunteerId);
+  const mine = await ctx.loaders.viewerConfirmedSpans.load(volunteerId);
   if (mine.some((m) => m.shiftId !== s.id && m.startsAt < s.endsAt && m.endsAt > s.startsAt)) return "OVERLAPS";
   return null;
 }
@@ -126,6 +137,8 @@ const ShiftParticipant = builder.objectRef<{ displayName: string; isViewer: bool
   fields: (t) => ({ displayName: t.exposeString("displayName"), isViewer: t.exposeBoolean("isViewer") }),
 });
 
+type ShiftScope = { stationId: string; teamId: string; squadId: string | null };
+
 /** Matches no claim: the viewer who is not a volunteer has none. */
 const NO_VOLUNTEER = "00000000-0000-0000-0000-000000000000";
 
@@ -133,6 +146,9 @@ export const Shift = builder.prismaNode("Shift", {
   id: { field: "id" },
   description: "巡逻班次: a patrol shift volunteers claim",
   authScopes: (s) => ({ policy: check("shift.read", s) }),
+  // Asked once per shift (when the executor completes it) rather than around each of its ~30 fields
+  // (issue 20: 50 rows × 30 wrapped resolvers on the board). Fields with their own authScopes keep them.
+  runScopesOnType: true,
   fields: (t) => ({
     kind: t.field({ type: ShiftKind, resolve: (s) => s.kind }),
     title: t.exposeString("title"),
@@ -152,12 +168,11 @@ export const Shift = builder.prismaNode("Shift", {
     isJointPatrol: t.boolean({ description: "警民共巡", resolve: (s) => !!s.jointOfficerId }),
     jointOfficerName: t.string({
       nullable: true,
-      resolve: async (s) =>
-        (s as BoardFacts).jointOfficerName !== undefined
-          ? (s as BoardFacts).jointOfficerName!
-          : s.jointOfficerId
-            ? ((await prisma.account.findUnique({ where: { id: s.jointOfficerId }, select: { displayName: true } }))?.displayName ?? null)
-            : null,
+      resolve: (s) => {
+        const read = (s as BoardFacts).jointOfficerName; // read with the board's page
+        if (read !== undefined) return read;
+        return s.jointOfficerId ? prisma.account.findUnique({ where: { id: s.jointOfficerId }, select: { displayName: true } }).then((a) => a?.displayName ?? null) : null;
+      },
     }),
     station: t.relation("station"),
     team: t.relation("team"),
@@ -181,7 +196,10 @@ export const Shift = builder.prismaNode("Shift", {
       select: (_a, ctx, nestedSelection) => ({
         claims: nestedSelection({ where: { volunteerId: ctx.viewer?.volunteerId ?? NO_VOLUNTEER }, take: 1 }),
       }),
-      resolve: async (s, _a, ctx) => (await claimBlocker(s, ctx)) === null,
+      resolve: (s, _a, ctx) => {
+        const b = claimBlocker(s, ctx);
+        return b instanceof Promise ? b.then((x) => x === null) : b === null;
+      },
     }),
     viewerClaimBlocker: t.field({
       type: ClaimBlocker,
@@ -269,15 +287,20 @@ export const Shift = builder.prismaNode("Shift", {
 export const ShiftClaim = builder.prismaNode("ShiftClaim", {
   id: { field: "id" },
   description: "认领: a volunteer's claim of a shift",
-  authScopes: async (c, ctx) => {
-    // The shift may come loaded with the claim (patrol watch): no query then.
-    const loaded = (c as { shift?: { stationId: string; teamId: string; squadId: string | null } }).shift;
-    const shift = loaded ?? (await ctx.loaders.shiftScope.load(c.shiftId));
-    if (!shift) return false;
-    // A partner's admin follows the shifts of the partner's own volunteers (轮流出人).
-    const partnerId = ctx.viewer?.partnerAdminOf.size ? (await ctx.loaders.person.load(c.volunteerId)).partnerId : null;
-    return { policy: check("claim.read", { volunteerId: c.volunteerId, partnerId, shift }) };
+  authScopes: (c, ctx) => {
+    // The shift may come loaded with the claim (patrol watch), or its scope read with the board's
+    // page: no query then, and no promise unless the viewer is a partner's admin.
+    const loaded = (c as { shift?: ShiftScope }).shift ?? (c as { shiftScope?: ShiftScope }).shiftScope;
+    if (loaded && !ctx.viewer?.partnerAdminOf.size) return { policy: check("claim.read", { volunteerId: c.volunteerId, partnerId: null, shift: loaded }) };
+    return (async () => {
+      const shift = loaded ?? (await ctx.loaders.shiftScope.load(c.shiftId));
+      if (!shift) return false;
+      // A partner's admin follows the shifts of the partner's own volunteers (轮流出人).
+      const partnerId = ctx.viewer?.partnerAdminOf.size ? (await ctx.loaders.person.load(c.volunteerId)).partnerId : null;
+      return { policy: check("claim.read", { volunteerId: c.volunteerId, partnerId, shift }) };
+    })();
   },
+  runScopesOnType: true,
   fields: (t) => ({
     status: t.field({ type: ClaimStatus, resolve: (c) => c.status }),
     waitlistPosition: t.int({
