@@ -12,6 +12,7 @@ builder.prismaNode("Partner", {
   id: { field: "id" },
   description: "共建单位: an organization that co-builds safety with a station",
   authScopes: (p) => ({ policy: check("partner.read", { stationId: p.stationId, partnerId: p.id }) }),
+  runScopesOnType: true, // once per partner, not around each field (issue 20)
   fields: (t) => ({
     name: t.exposeString("name"),
     kind: t.field({ type: PartnerKind, resolve: (p) => p.kind }),

@@ -99,8 +99,11 @@ export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: st
   // Shaped in place (no copy of the ~25 columns per row): the JSON columns stay on the row unread.
   for (const r of rows) {
     const scope = { stationId: r.stationId as string, teamId: r.teamId as string, squadId: r.squadId as string | null };
-    const squad = row<{ teamId: string }>(r.squadJson as Record<string, unknown> | null);
-    if (squad) known.teamStation(squad.teamId, r.squadStationId as string);
+    const squad = row<{ teamId: string; stationId?: string }>(r.squadJson as Record<string, unknown> | null);
+    if (squad) {
+      known.teamStation(squad.teamId, r.squadStationId as string);
+      squad.stationId = r.squadStationId as string; // its team's, for the Squad type's check without a promise
+    }
     const claim = row<Record<string, unknown>>(r.claimJson as Record<string, unknown> | null);
     if (claim) {
       claim.waitlistPosition = r.waitlistPosition;

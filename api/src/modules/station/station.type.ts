@@ -62,6 +62,7 @@ builder.prismaNode("Grid", {
   id: { field: "id" },
   description: "网格: a patrol area of a community",
   authScopes: (g) => ({ policy: check("station.read", { stationId: g.stationId }) }),
+  runScopesOnType: true, // once per grid, not around each field (issue 20)
   fields: (t) => ({
     name: t.exposeString("name"),
     latitude: t.exposeFloat("latitude", { nullable: true }),

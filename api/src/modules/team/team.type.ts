@@ -17,6 +17,7 @@ export const Team = builder.prismaNode("Team", {
   id: { field: "id" },
   description: "义警队伍: a station's volunteer team",
   authScopes: (team) => ({ policy: check("team.read", { stationId: team.stationId, teamId: team.id }) }),
+  runScopesOnType: true, // once per team, not around each field (issue 20)
   fields: (t) => ({
     name: t.exposeString("name"),
     description: t.exposeString("description"),
@@ -38,10 +39,13 @@ export const Team = builder.prismaNode("Team", {
 export const Squad = builder.prismaNode("Squad", {
   id: { field: "id" },
   description: "特色小队: a specialty squad inside a team",
-  authScopes: async (squad, ctx) => {
-    const stationId = await ctx.loaders.teamStation.load(squad.teamId);
-    return stationId ? { policy: check("team.read", { stationId, teamId: squad.teamId }) } : false;
+  authScopes: (squad, ctx) => {
+    // The shift board's page reads the squad's station with it (shift/board-page.ts): no promise then.
+    const read = (squad as { stationId?: string }).stationId;
+    if (read) return { policy: check("team.read", { stationId: read, teamId: squad.teamId }) };
+    return ctx.loaders.teamStation.load(squad.teamId).then((stationId) => (stationId ? { policy: check("team.read", { stationId, teamId: squad.teamId }) } : false));
   },
+  runScopesOnType: true, // once per squad, not around each field (issue 20)
   fields: (t) => ({
     name: t.exposeString("name"),
     specialty: t.field({ type: Specialty, resolve: (s) => s.specialty }),
