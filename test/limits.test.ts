@@ -169,6 +169,12 @@ describe("operation limits (graphql-armor)", () => {
     // The same document with small pages runs.
     const small = await post({ query: doc, variables: { id: teamGid(demo.haolinshe.id), n: 2 } }, { token: leader });
     expect(codes(small.json)).toEqual([]);
+    // The cost is remembered per document and page-size variables: the bomb after the small pages is
+    // still refused, and an absent variable takes its default (100) where a null one does not (20).
+    expect(codes((await post({ query: doc, variables: { id: teamGid(demo.haolinshe.id), n: MAX_PAGE_SIZE } }, { token: leader })).json)).toEqual(["COST_LIMIT"]);
+    const withDefault = doc.replace("$n: Int", `$n: Int = ${MAX_PAGE_SIZE}`);
+    expect(codes((await post({ query: withDefault, variables: { id: teamGid(demo.haolinshe.id), n: null } }, { token: leader })).json)).toEqual([]);
+    expect(codes((await post({ query: withDefault, variables: { id: teamGid(demo.haolinshe.id) } }, { token: leader })).json)).toEqual(["COST_LIMIT"]);
   });
 
   it("nodes(ids:) takes at most 100 IDs, and a page at most 100", async () => {
