@@ -1,8 +1,8 @@
-import SchemaBuilder from "@pothos/core";
+import SchemaBuilder, { isThenable, RootFieldBuilder } from "@pothos/core";
 import { GraphQLError, Kind } from "graphql";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
-import RelayPlugin from "@pothos/plugin-relay";
+import RelayPlugin, { encodeGlobalID } from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import ValidationPlugin from "@pothos/plugin-validation";
 import { decide, seesStation, type Check } from "./auth/policy.js";
@@ -68,6 +68,24 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: false,
   },
 });
+
+// Relay's `globalID` field (every Node's `id`) awaits even an id at hand: a promise per object, and
+// so a promise-tracking object per row in the executor (issue 20: 150 per shift board page). The same
+// encoding (no custom `encodeGlobalID` is configured), with a promise only when the id comes as one.
+type GlobalIdOptions = { resolve: (...a: unknown[]) => unknown } & Record<string, unknown>;
+type IdFieldBuilder = { builder: typeof builder; field: (o: Record<string, unknown>) => unknown };
+(RootFieldBuilder.prototype as unknown as { globalID: (this: IdFieldBuilder, o: GlobalIdOptions) => unknown }).globalID = function globalID({ resolve, ...options }) {
+  const encode = (item: unknown) =>
+    !item || typeof item !== "object" ? item : encodeGlobalID(this.builder.configStore.getTypeConfig((item as { type: never }).type).name, String((item as { id: unknown }).id));
+  return this.field({
+    ...options,
+    type: "ID",
+    resolve: (...a: unknown[]) => {
+      const result = resolve(...a);
+      return isThenable(result) ? Promise.resolve(result).then(encode) : encode(result);
+    },
+  });
+};
 
 builder.queryType({});
 builder.mutationType({});
