@@ -229,16 +229,26 @@ function remembered<T>() {
     return e;
   };
   // An absent variable takes its default, a null one does not: [value] when given, 0 when absent.
-  const keyOf = (names: string[], variables: Record<string, unknown> | null | undefined) => JSON.stringify(names.map((n) => (variables && n in variables ? [variables[n]] : 0)));
+  // Variables nested too deep to serialize (a hostile request) are simply not remembered.
+  const keyOf = (names: string[], variables: Record<string, unknown> | null | undefined) => {
+    try {
+      return JSON.stringify(names.map((n) => (variables && n in variables ? [variables[n]] : 0)));
+    } catch {
+      return null;
+    }
+  };
   return {
     get(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): T | undefined {
       const e = entry(schema, document);
-      return e.results.get(keyOf(e.names, variables));
+      const key = keyOf(e.names, variables);
+      return key === null ? undefined : e.results.get(key);
     },
     set(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, value: T) {
       const e = entry(schema, document);
+      const key = keyOf(e.names, variables);
+      if (key === null) return;
       if (e.results.size >= 256) e.results.clear(); // bounded: a client paging through cursors makes a key per page
-      e.results.set(keyOf(e.names, variables), value);
+      e.results.set(key, value);
     },
   };
 }
