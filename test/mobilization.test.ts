@@ -315,10 +315,11 @@ describe("一键召集", () => {
       const inOrder = notes.map((n) => distance.get(n.accountId)!);
       expect(inOrder).toEqual([...inOrder].sort((a, b) => a - b));
 
-      // A process stopped between batches: 10 notices never written, the call-up still marked. Two
-      // sweepers at once write them, once each.
+      expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: mId } })).noticesTold).toBe(called);
+      // A process stopped between batches: 10 notices never written (nor the cursor moved past them),
+      // the call-up still marked. Two sweepers at once write them, once each.
       await prisma.notification.deleteMany({ where: { id: { in: notes.slice(-10).map((n) => n.id) } } });
-      await prisma.mobilization.update({ where: { id: mId }, data: { notifying: true } });
+      await prisma.mobilization.update({ where: { id: mId }, data: { notifying: true, noticesTold: called - 10 } });
       await Promise.all([escalateMobilizations(clock.now()), escalateMobilizations(clock.now())]);
       const after = await told();
       expect(after.length).toBe(called);
@@ -327,7 +328,7 @@ describe("一键召集", () => {
 
       // Once closed, an unfinished call-up tells nobody more.
       await prisma.notification.deleteMany({ where: { id: { in: after.slice(-3).map((n) => n.id) } } });
-      await prisma.mobilization.update({ where: { id: mId }, data: { notifying: true } });
+      await prisma.mobilization.update({ where: { id: mId }, data: { notifying: true, noticesTold: called - 3 } });
       expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer)).data!.closeMobilization.userErrors).toEqual([]);
       mobilizationId = null;
       await escalateMobilizations(clock.now());

@@ -106,14 +106,18 @@ const distanceText = (d: Prisma.Sql, lang: "zh" | "en") => {
 const NOTICE_LOCK = 0x63616c6c; // "call"
 
 /**
- * Writes the call-up notices (app and SMS) of up to `limit` people called and not told yet, nearest
- * first (earlier waves first); returns how many. Whoever has a MOBILIZATION notice about this call-up
- * was told, so a batch that is repeated after a crash tells nobody twice.
+ * Writes the call-up notices (app and SMS) of the next `limit` people called and not told yet, in
+ * calling order (earlier waves first, nearest first); returns whether more remain. Under the notice
+ * lock. The call-up's `noticesTold` cursor moves in the same transaction as the notices, so a batch
+ * repeated after a crash tells nobody twice. (Searching the notices already written instead — an
+ * anti-join on a call-up PostgreSQL has no statistics for — ran as a nested loop: 14 s for a batch
+ * of 8,000 on the bench data.)
  */
-async function writeNotices(tx: Tx, m: Mobilization, limit: number): Promise<number> {
+async function writeNotices(tx: Tx, m: Mobilization, limit: number): Promise<{ told: number; more: boolean }> {
+  const [{ told }] = (await tx.$queryRaw<{ told: number }[]>`SELECT "noticesTold" AS told FROM "Mobilization" WHERE id = ${m.id}::uuid`) as [{ told: number }];
   const d = Prisma.sql`r."distanceMeters"`;
   const [zhTail, enTail] = [`。需要${m.wanted}人，请立即回复能否前往`, `. ${m.wanted} needed: please answer now whether you can come`];
-  return notifyUrgent(tx, {
+  await notifyUrgent(tx, {
     kind: "MOBILIZATION",
     stationId: m.stationId,
     title: joinMsg(msg("一键召集：", "Call-up: "), m.reason),
@@ -122,12 +126,19 @@ async function writeNotices(tx: Tx, m: Mobilization, limit: number): Promise<num
     recipients: Prisma.sql`
       SELECT a.id AS "accountId",
         ${localize(m.place, "zh")} || ${distanceText(d, "zh")} || ${zhTail} || ${MSG_SEPARATOR} || ${localize(m.place, "en")} || ${distanceText(d, "en")} || ${enTail} AS body
-      FROM "MobilizationResponder" r JOIN "Account" a ON a."volunteerId" = r."volunteerId" AND NOT a.disabled
-      WHERE r."mobilizationId" = ${m.id}::uuid
-        AND NOT EXISTS (SELECT 1 FROM "Notification" n WHERE n."subjectId" = ${m.id}::uuid AND n."accountId" = a.id AND n.kind = 'MOBILIZATION')
-      ORDER BY r.wave, r."distanceMeters" ASC NULLS LAST, r."volunteerId"
-      LIMIT ${limit}`,
+      FROM (
+        SELECT "volunteerId", "distanceMeters", wave FROM "MobilizationResponder"
+        WHERE "mobilizationId" = ${m.id}::uuid
+        ORDER BY wave, "distanceMeters" ASC NULLS LAST, "volunteerId"
+        OFFSET ${told} LIMIT ${limit}
+      ) r JOIN "Account" a ON a."volunteerId" = r."volunteerId" AND NOT a.disabled
+      ORDER BY r.wave, r."distanceMeters" ASC NULLS LAST, r."volunteerId"`,
   });
+  const [row] = (await tx.$queryRaw<{ told: number; called: number }[]>`
+    UPDATE "Mobilization" SET "noticesTold" = LEAST("noticesTold" + ${limit}, c.called)
+    FROM (SELECT count(*)::int AS called FROM "MobilizationResponder" WHERE "mobilizationId" = ${m.id}::uuid) c
+    WHERE id = ${m.id}::uuid RETURNING "noticesTold" AS told, c.called`) as [{ told: number; called: number }];
+  return { told: row.told - told, more: row.told < row.called };
 }
 
 /**
@@ -153,9 +164,9 @@ async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START"
     // commit (finishNotices), so the officer is not kept waiting for 15,000 rows.
     // Under the notice lock (taken again: re-entrant): an escalation tells nobody a batch in progress tells.
     if (called) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${NOTICE_LOCK}::int, hashtext(${m.id}))`;
-    const told = called ? await writeNotices(tx, m, config.callUpNoticeBatch) : 0;
+    const notices = called ? await writeNotices(tx, m, config.callUpNoticeBatch) : { more: false };
     await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "WAVE" } });
-    if (called || wave >= LAST_WAVE) return { wave, called, notifying: told === config.callUpNoticeBatch };
+    if (called || wave >= LAST_WAVE) return { wave, called, notifying: notices.more };
     wave++;
   }
 }
@@ -178,9 +189,9 @@ export async function finishNotices(mobilizationId: string): Promise<number> {
       if (!locked) return null; // another process writes them
       const m = await tx.mobilization.findUnique({ where: { id: mobilizationId } });
       if (!m?.notifying) return null;
-      const told = await writeNotices(tx, m, limit); // closing clears `notifying`
-      if (told < limit) await tx.mobilization.update({ where: { id: m.id }, data: { notifying: false } });
-      return { told, more: told === limit };
+      const { told, more } = await writeNotices(tx, m, limit); // closing clears `notifying`
+      if (!more) await tx.mobilization.update({ where: { id: m.id }, data: { notifying: false } });
+      return { told, more };
     }, TX);
     if (!step) return total;
     total += step.told;
