@@ -590,11 +590,17 @@ async function callup(scale: number) {
       [fx.stationId],
     )
   ).rows[0]!.id;
-  await client.query(
-    `INSERT INTO "TeamMembership" (id, "teamId", "volunteerId") SELECT gen_random_uuid(), $1, a."volunteerId" FROM "Account" a WHERE a."volunteerId" IS NOT NULL
-     ON CONFLICT ("teamId", "volunteerId") DO NOTHING`,
-    [team],
-  );
+  // In chunks: each new membership takes an advisory lock (the first-join trigger), and 15,000 of them
+  // in one transaction exceed max_locks_per_transaction on a fresh database.
+  for (;;) {
+    const { rowCount } = await client.query(
+      `INSERT INTO "TeamMembership" (id, "teamId", "volunteerId") SELECT gen_random_uuid(), $1, a."volunteerId" FROM "Account" a
+       WHERE a."volunteerId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "TeamMembership" m WHERE m."teamId" = $1 AND m."volunteerId" = a."volunteerId")
+       LIMIT 1000 ON CONFLICT ("teamId", "volunteerId") DO NOTHING`,
+      [team],
+    );
+    if (!rowCount) break;
+  }
   const grids = (await client.query<{ id: string; latitude: number; longitude: number }>(`SELECT id, latitude, longitude FROM "Grid" WHERE "stationId" = $1 ORDER BY id`, [fx.stationId])).rows;
   await client.query(`UPDATE "Volunteer" v SET "homeGridId" = ($1::uuid[])[1 + abs(hashtext(v.id::text)) % $2] WHERE v.status = 'ACTIVE'`, [grids.map((g) => g.id), grids.length]);
   await client.query(`UPDATE "Station" SET "smsDailyBudget" = 100000 WHERE id = $1`, [fx.stationId]);
@@ -647,6 +653,7 @@ async function callup(scale: number) {
   // One socket and one subscription per volunteer, half on each process; connected in batches.
   const received = new Map<number, number>();
   let errors = 0;
+  let completes = 0;
   let t0 = 0;
   const connectedOnce = new Set<number>();
   const sockets: ReturnType<typeof createClient>[] = [];
@@ -675,7 +682,7 @@ async function callup(scale: number) {
           else if ((r.data as { notificationReceived: { kind: string } }).notificationReceived.kind === "MOBILIZATION" && !received.has(i)) received.set(i, Date.now() - t0);
         },
         error: () => errors++,
-        complete: () => {},
+        complete: () => completes++,
       },
     );
     if (i % BATCH === BATCH - 1) {
@@ -716,7 +723,7 @@ async function callup(scale: number) {
       variables: { i: { stationId: gid("Station", fx.stationId), reason: "压力测试召集", place: "网格1", latitude: g.latitude, longitude: g.longitude, radiusMeters: 50_000, wanted: 500, escalateAfterMinutes: 30 } },
     }),
   });
-  const answer = (await res.json()) as { data?: { startMobilization: { mobilization: { counts: { called: number } } | null; userErrors: unknown[] } } };
+  const answer = (await res.json()) as { data?: { startMobilization: { mobilization: { id: string; counts: { called: number } } | null; userErrors: unknown[] } } };
   if (!answer.data) throw new Error(`startMobilization failed (HTTP ${res.status}): ${JSON.stringify(answer)}`);
   const mutationMs = Date.now() - t0;
   if (process.env.BENCH_TRACE) {
@@ -733,6 +740,13 @@ async function callup(scale: number) {
   if (profiling) await Promise.all(apps.map((a, i) => profiler(a, "profile-stop", path.join(repoRoot, `bench/results/callup-${i}.cpuprofile`))));
   const after = await Promise.all(apps.map(memory));
   const deliveredLive = await Promise.all(apps.map((a) => gauge(a, 'linshe_events_delivered_total{stream="notifications"')));
+  // Who got nothing: their notifications by writing transaction (a lost batch shows as one xid).
+  const mobilizationId = answer.data.startMobilization.mobilization?.id;
+  const missing = people.filter((_p, i) => online.has(i) && !received.has(i)).map((p) => p.accountId);
+  const missingByXid = missing.length && mobilizationId
+    ? (await client.query(`SELECT xid::text, min(id)::text AS min_id, max(id)::text AS max_id, count(*)::int AS n FROM "Notification" WHERE "subjectId" = $1 AND "accountId" = ANY($2::uuid[]) GROUP BY 1 ORDER BY 1`, [Buffer.from(mobilizationId, "base64").toString().split(":").pop(), missing])).rows
+    : [];
+  if (missing.length) console.error("missing by xid", JSON.stringify(missingByXid), "all by xid", JSON.stringify((await client.query(`SELECT xid::text, min(id)::text AS min_id, max(id)::text AS max_id, count(*)::int AS n FROM "Notification" WHERE "subjectId" = $1 GROUP BY 1 ORDER BY 1`, [Buffer.from(mobilizationId!, "base64").toString().split(":").pop()])).rows));
 
   // The outbox: both processes' senders drain it.
   const smsStart = Date.now();
@@ -760,6 +774,8 @@ async function callup(scale: number) {
     subscriptions_at_start: subscriptionsAtStart,
     delivered_per_process: deliveredLive,
     errors,
+    completes,
+    still_online: online.size,
     mutation_ms: mutationMs,
     p50_ms: times.length ? pct(times, 50) : null,
     p99_ms: times.length ? pct(times, 99) : null,
