@@ -6,9 +6,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
-import { localize } from "../api/src/i18n.js";
+import { localize, msg } from "../api/src/i18n.js";
 import { sendShiftReminders } from "../api/src/modules/shift/checkin.service.js";
-import { afterQuietHours, inQuietHours } from "../api/src/modules/notification/notification.service.js";
+import { afterQuietHours, delivered, inQuietHours, notify } from "../api/src/modules/notification/notification.service.js";
+import { sharedSubscriptionStats } from "../api/src/graphql/shared-subscriptions.js";
 import { settled } from "./support/horizon.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
@@ -148,6 +149,39 @@ describe("notifications in the reader's language", () => {
     // The SMS goes out in Chinese.
     const row = await prisma.notification.findFirstOrThrow({ where: { subjectId: Buffer.from(shift.id, "base64").toString().split(":")[1], kind: "SHIFT_CANCELLED" } });
     expect(localize(row.title, "zh")).toBe("班次取消：语言测试");
+  });
+});
+
+describe("live notifications answered directly", () => {
+  it("answers a plain selection of notificationReceived without executing it, exactly as executing it would, in both languages", async () => {
+    const [, , , , , , g] = phones;
+    const account = await prisma.account.findFirstOrThrow({ where: { volunteer: { phone: g } }, select: { id: true } });
+    // As the web asks (a fragment), and more. A directive makes the server execute the selection: the reference.
+    const FIELDS = `__typename ...F readAt again: kind ... on Notification { title } ... { kind }`;
+    const F = `fragment F on Notification { id kind title body link subjectId createdAt read cursor }`;
+    const plain = `subscription { n: notificationReceived { ${FIELDS} } } ${F}`;
+    const executed = `subscription { n: notificationReceived { ${FIELDS} id @include(if: true) } } ${F}`;
+    // smsStatus loads the SMS row: executed too.
+    const withSms = `subscription { n: notificationReceived { id smsStatus } }`;
+    const sockets = [wsClient(app, tok(g!)), wsClient(app, tok(g!), { locale: "en" })];
+    const subs = sockets.flatMap((ws) => [subscribe(ws, plain), subscribe(ws, executed)]);
+    const sms = subscribe(sockets[0]!, withSms);
+    subs.push(sms);
+    await Promise.all(subs.map((s) => s.ready));
+    const before = { ...sharedSubscriptionStats };
+    await notify(prisma, { accountId: account.id, stationId: demo.fushan.id, kind: "MOBILIZATION", title: msg("一键召集：直达", "Call-up: direct"), body: msg("府山，距您约50米", "Fushan, about 50 m from you"), link: "/callups/x", subject: { type: "Mobilization", id: demo.fushan.id } });
+    delivered();
+    const [zhDirect, zhExecuted, enDirect, enExecuted, smsStatus] = await Promise.all(subs.map(async (s) => (await s.waitFor(1))[0]!));
+    expect(sharedSubscriptionStats.direct - before.direct).toBe(2);
+    expect(sharedSubscriptionStats.executions - before.executions).toBe(5);
+    expect(smsStatus!.data!.n.smsStatus).toBe("PENDING");
+    expect(zhDirect).toEqual(zhExecuted);
+    expect(enDirect).toEqual(enExecuted);
+    expect(Object.keys(zhDirect!.data!.n)).toEqual(["__typename", "id", "kind", "title", "body", "link", "subjectId", "createdAt", "read", "cursor", "readAt", "again"]);
+    expect(zhDirect!.data!.n).toMatchObject({ __typename: "Notification", kind: "MOBILIZATION", again: "MOBILIZATION", title: "一键召集：直达", read: false, readAt: null, subjectId: gid("Mobilization", demo.fushan.id) });
+    expect(enDirect!.data!.n).toMatchObject({ title: "Call-up: direct", body: "Fushan, about 50 m from you" });
+    subs.forEach((s) => s.dispose());
+    await Promise.all(sockets.map((ws) => ws.dispose()));
   });
 });
 

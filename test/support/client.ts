@@ -65,12 +65,12 @@ export async function signIn(app: App, phone: string, password = DEMO_PASSWORD):
 /** Per client: the id of the operation it started last, and who waits for which readiness ack. */
 const acks = new WeakMap<Client, { lastId: string; waiting: Map<string, () => void> }>();
 
-export function wsClient(app: App, token?: string | null): Client {
+export function wsClient(app: App, token?: string | null, params: Record<string, unknown> = {}): Client {
   const state = { lastId: "", waiting: new Map<string, () => void>() };
   const client = createClient({
     url: `${app.url.replace("http", "ws")}/graphql`,
     webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    connectionParams: { ...params, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     retryAttempts: 0,
     lazy: true,
     generateID: () => (state.lastId = randomUUID()),

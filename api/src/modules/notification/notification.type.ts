@@ -8,6 +8,7 @@ import { Viewer } from "../account/account.type.js";
 import { calendarFeedUrl } from "./calendar.js";
 import { DEFAULT_PREFERENCES, preferencesOf, unreadCount, URGENT_KINDS, type Preferences } from "./notification.service.js";
 import { localize } from "../../i18n.js";
+import type { Context } from "../../context.js";
 
 export const NOTIFICATION_KINDS = [
   "WAITLIST_PROMOTED",
@@ -76,29 +77,47 @@ export const SmsStatus = builder.enumType("SmsStatus", {
 });
 
 /** A notification as the stream hands it out, or a row read from the inbox. */
-type NotificationShape = NotificationRow & { streamCursor?: string };
+export type NotificationShape = NotificationRow & { streamCursor?: string };
+
+/**
+ * What the fields show, as GraphQL serializes it: the resolvers below and the direct answers of
+ * `notificationReceived` (notification.subscriptions.ts) use the same functions.
+ */
+export const notificationFields = {
+  id: (n: NotificationShape) => encodeGlobalID("Notification", String(n.id)),
+  kind: (n: NotificationShape) => n.kind,
+  // Stored in both languages (msg()); people's own text (a bulletin) passes unchanged.
+  title: (n: NotificationShape, ctx: Pick<Context, "locale">) => localize(n.title, ctx.locale),
+  body: (n: NotificationShape, ctx: Pick<Context, "locale">) => localize(n.body, ctx.locale),
+  link: (n: NotificationShape) => n.link,
+  subjectId: (n: NotificationShape) => (n.subjectType && n.subjectId ? encodeGlobalID(n.subjectType, n.subjectId) : null),
+  createdAt: (n: NotificationShape) => n.createdAt.toISOString(),
+  read: (n: NotificationShape) => n.readAt !== null,
+  readAt: (n: NotificationShape) => n.readAt?.toISOString() ?? null,
+  cursor: (n: NotificationShape) => n.streamCursor ?? encodeCursor({ xid: n.xid, id: n.id }),
+  // Not smsStatus: a stream row has no SMS row, and executing it loads one.
+};
 
 export const Notification = builder.prismaNode("Notification", {
   id: { field: "id" },
   description: "通知: one message in the viewer's inbox",
   authScopes: (n) => ({ policy: check("notification.read", { accountId: n.accountId }) }),
   fields: (t) => ({
-    kind: t.field({ type: NotificationKind, resolve: (n) => n.kind }),
-    // Stored in both languages (msg()); people's own text (a bulletin) passes unchanged.
-    title: t.string({ resolve: (n, _a, ctx) => localize(n.title, ctx.locale) }),
-    body: t.string({ resolve: (n, _a, ctx) => localize(n.body, ctx.locale) }),
-    link: t.exposeString("link", { nullable: true, description: "A path in the web app, e.g. /callups/<id>" }),
+    kind: t.field({ type: NotificationKind, resolve: (n) => notificationFields.kind(n) }),
+    title: t.string({ resolve: (n, _a, ctx) => notificationFields.title(n, ctx) }),
+    body: t.string({ resolve: (n, _a, ctx) => notificationFields.body(n, ctx) }),
+    link: t.string({ nullable: true, description: "A path in the web app, e.g. /callups/<id>", resolve: (n) => notificationFields.link(n) }),
     subjectId: t.id({
       nullable: true,
       description: "Global ID of what it is about (a Mobilization, a Bulletin, a Shift …)",
-      resolve: (n) => (n.subjectType && n.subjectId ? encodeGlobalID(n.subjectType, n.subjectId) : null),
+      resolve: (n) => notificationFields.subjectId(n),
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
-    read: t.boolean({ resolve: (n) => n.readAt !== null }),
+    read: t.boolean({ resolve: (n) => notificationFields.read(n) }),
     readAt: t.expose("readAt", { type: "DateTime", nullable: true }),
     cursor: t.string({
       description: "Pass as `since` to notificationReceived to get what came after this one (commit order)",
-      resolve: (n) => (n as NotificationShape).streamCursor ?? encodeCursor({ xid: n.xid, id: n.id }),
+      resolve: (n) => notificationFields.cursor(n),
     }),
     smsStatus: t.field({
       type: SmsStatus,
