@@ -713,6 +713,13 @@ async function callup(scale: number) {
     await mkdir(path.join(repoRoot, "bench/results"), { recursive: true });
     await Promise.all(apps.map((a) => profiler(a, "profile-start")));
   }
+  // The API processes' CPU from the start to the last receipt (utime + stime, clock ticks of 10 ms).
+  const { readFileSync } = await import("node:fs");
+  const cpuMs = (app: { child: ChildProcess }) => {
+    const fields = readFileSync(`/proc/${app.child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  const cpuAtStart = apps.map(cpuMs);
   t0 = Date.now();
   if (process.env.BENCH_TRACE) console.error(`TRACE t0 ${t0}`);
   const res = await fetch(`${apps[0]!.url}/graphql`, {
@@ -737,6 +744,7 @@ async function callup(scale: number) {
   const deadline = Date.now() + 60_000;
   while (received.size < onlineAtStart && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const lastReceipt = Math.max(...received.values());
+  const apiCpuMs = apps.map((a, i) => cpuMs(a) - cpuAtStart[i]!);
   if (profiling) await Promise.all(apps.map((a, i) => profiler(a, "profile-stop", path.join(repoRoot, `bench/results/callup-${i}.cpuprofile`))));
   const after = await Promise.all(apps.map(memory));
   const deliveredLive = await Promise.all(apps.map((a) => gauge(a, 'linshe_events_delivered_total{stream="notifications"')));
@@ -777,6 +785,9 @@ async function callup(scale: number) {
     completes,
     still_online: online.size,
     mutation_ms: mutationMs,
+    api_cpu_ms: apiCpuMs,
+    // Each process reads every row and delivers to its own subscribers.
+    api_cpu_ms_per_delivery: deliveredLive.map((d, i) => (d ? Math.round((apiCpuMs[i]! / d) * 1000) / 1000 : null)),
     p50_ms: times.length ? pct(times, 50) : null,
     p99_ms: times.length ? pct(times, 99) : null,
     last_ms: times.length ? lastReceipt : null,

@@ -79,6 +79,8 @@ export const config = {
     maxSubscriptionsPerAddress: int("WS_MAX_SUBSCRIPTIONS_PER_ADDRESS", 500),
   },
   logSql: env.LOG_SQL === "1",
+  /** Each stored-stream read of notifications to stderr (head, horizon, rows, rows with a local subscriber): diagnosing the call-up bench. */
+  eventsTrace: env.EVENTS_TRACE === "1",
   /** How long an anonymous public board answer may be reused (0 turns the cache off). */
   publicCacheSeconds: int("PUBLIC_CACHE_SECONDS", 30),
   /** How often each process re-checks the sessions of its open WebSockets (revocations also arrive at once over the pub/sub). */

@@ -272,6 +272,10 @@ export class StoredStream<Extra extends Record<string, unknown>> {
       this.route(m, pos);
       this.head = pos;
     }
+    if (config.eventsTrace && this.spec.name === "notifications") {
+      const local = found.filter((r) => this.subscribers.has(r.key!)).length;
+      console.error(`TRACE read ${Date.now()} head ${head.xid}:${head.id} horizon ${horizon} found ${found.length} first ${found[0]?.xid}:${found[0]?.id} last ${found.at(-1)?.xid}:${found.at(-1)?.id} heldBack ${heldBack} subs ${this.subscribers.size} routedToLocal ${local}`);
+    }
     metrics.eventsHeldBack.set({ stream: this.spec.name }, heldBack);
     const full = found.length === BATCH;
     if (full && !heldBack) return { more: true, heldBack: false };
