@@ -97,6 +97,9 @@ export function bodyLimit(): Plugin {
       if (length != null) {
         if (!/^\d+$/.test(length)) throw new GraphQLError("Content-Length header is invalid.", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
         if (Number(length) > limit) throw tooLargeBody();
+        // Node's HTTP parser delivers no more than Content-Length bytes (and refuses a request with
+        // both it and Transfer-Encoding): nothing left to count.
+        return;
       }
       if (!requestParser || !request.body) return;
       const parse = requestParser;
