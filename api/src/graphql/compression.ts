@@ -22,11 +22,14 @@ export function chooseEncoding(acceptEncoding: string | null): "br" | "gzip" | n
 export function compressResponses(): Plugin {
   return {
     async onResponse({ request, response, setResponse, fetchAPI }) {
-      if (!response.body || response.headers.has("content-encoding") || !JSON_TYPE.test(response.headers.get("content-type") ?? "")) return;
+      // The encoding first: reading `response.body` makes whatwg-node turn the answer into a stream,
+      // which a client that takes it uncompressed would then pay for in sending it.
       const encoding = chooseEncoding(request.headers.get("accept-encoding"));
       if (!encoding) return;
+      if (response.headers.has("content-encoding") || !JSON_TYPE.test(response.headers.get("content-type") ?? "")) return;
       const length = response.headers.get("content-length");
       if (length !== null && Number(length) < MIN_BYTES) return;
+      if (!response.body) return;
       const raw = Buffer.from(await response.arrayBuffer());
       const headers = new fetchAPI.Headers(response.headers);
       headers.append("vary", "accept-encoding");
