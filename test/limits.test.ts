@@ -6,9 +6,9 @@ import { parse, print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import type { App } from "../api/src/app.js";
-import { config, MAX_PAGE_SIZE } from "../api/src/config.js";
+import { config, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
-import { measureDocument } from "../api/src/graphql/limits.js";
+import { badCursor, effectiveCost, measureDocument } from "../api/src/graphql/limits.js";
 import { MANIFEST } from "../api/src/graphql/trusted-documents.js";
 import { schema } from "../api/src/schema/index.js";
 import { DEMO_PASSWORD } from "../api/src/seed/demo.js";
@@ -209,6 +209,19 @@ describe("operation limits (graphql-armor)", () => {
       }
     }
     expect(over).toEqual([]);
+  });
+
+  it("the cost and the cursor check follow each request's variables, though the document's walk is kept", () => {
+    // One parsed document, as yoga's parser cache hands it to every request with the same text.
+    const document = parse(`query ($s: ID!, $n: Int, $a: String) { commendationBoard(stationId: $s, first: $n, after: $a) { edges { node { id title } } } }`);
+    const cost = (n: number | undefined) => effectiveCost(schema, document, { s: "x", n });
+    expect(cost(100)).toBeGreaterThan(cost(5));
+    expect(cost(5)).toBe(measureDocument(schema, print(document), { s: "x", n: 5 }).maxCost);
+    expect(cost(undefined)).toBe(cost(DEFAULT_PAGE_SIZE));
+    const good = Buffer.from("GPC:S:00000000-0000-7000-8000-000000000000").toString("base64");
+    expect(badCursor(schema, document, { s: "x", a: good })).toBeNull();
+    expect(badCursor(schema, document, { s: "x", a: "!!!" })?.extensions.code).toBe("BAD_USER_INPUT");
+    expect(badCursor(schema, document, { s: "x", a: good })).toBeNull();
   });
 
   it("a body over 1 MB gets 413 before it is parsed", async () => {

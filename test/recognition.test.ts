@@ -222,6 +222,35 @@ describe("commendation board", () => {
       [after, more] = [page.pageInfo.endCursor, page.pageInfo.hasNextPage];
     }
     expect(paged).toEqual(all.edges);
+    // Backward from the 6th entry (through Prisma): the 3 before it, in the board's order.
+    const back: any = (await gql(app, PAGE.replace("$after: String", "$after: String, $last: Int, $before: String").replace("after: $after", "after: $after, last: $last, before: $before"), { s, last: 3, before: all.edges[5].cursor })).data!.commendationBoard;
+    expect(back.edges).toEqual(all.edges.slice(2, 5));
+    expect(back.pageInfo).toEqual({ hasNextPage: true, endCursor: all.edges[4].cursor });
+  });
+
+  it("each row of a board page equals node(id) of that entry, for the public and an officer; legal names only with consent", async () => {
+    const [shown, hidden] = await members(2);
+    await gql(app, `mutation { updateMyPrivacy(input: { showLegalNameOnBoard: true }) { userErrors { code } } }`, {}, shown!.token);
+    const ids = [await commend(shown!, "送迷路老人回家"), await commend(hidden!, "拾到手机归还"), await commend(hidden!, "劝阻转账")];
+    expect((await gql(app, PUBLISH, { input: { teamId: teamGid(demo.haolinshe.id), title: "逐条核对榜", commendationIds: ids } }, leader)).data!.publishCommendationBoard.userErrors).toEqual([]);
+    const FIELDS = `id displayName legalName teamName squadName category title story place occurredAt editionTitle publishedAt timesCommended`;
+    const PAGE = `query ($s: ID!, $first: Int) { commendationBoard(stationId: $s, first: $first) { edges { node { ${FIELDS} } } } }`;
+    const NODE = `query ($id: ID!) { node(id: $id) { ... on CommendationBoardEntry { ${FIELDS} } } }`;
+    for (const token of [undefined, officer]) {
+      const rows = (await gql(app, PAGE, { s: fushan(), first: 100 }, token)).data!.commendationBoard.edges.map((e: any) => e.node);
+      expect(rows.filter((r: any) => r.editionTitle === "逐条核对榜")).toHaveLength(3);
+      for (const row of rows) expect((await gql(app, NODE, { id: row.id }, token)).data!.node).toEqual(row);
+      // The legal name of exactly those who consented, from the database's own rows.
+      const people = await prisma.boardEntry.findMany({
+        where: { id: { in: rows.map((r: any) => rawId(r.id)) } },
+        select: { id: true, commendation: { select: { volunteer: { select: { name: true, showLegalNameOnBoard: true } } } } },
+      });
+      const consented = new Map(people.map((p) => [p.id, p.commendation.volunteer?.showLegalNameOnBoard ? p.commendation.volunteer.name : null]));
+      for (const row of rows) expect(row.legalName).toBe(consented.get(rawId(row.id)));
+      const ours = rows.filter((r: any) => r.editionTitle === "逐条核对榜");
+      expect(ours.map((r: any) => r.legalName)).toEqual(expect.arrayContaining([shown!.name, null, null]));
+      expect(JSON.stringify(rows)).not.toContain(hidden!.name);
+    }
   });
 
   it("a deed of a squad as a whole earns no points and shows the squad's name; missing deeds, teams and editions are NOT_FOUND", async () => {
