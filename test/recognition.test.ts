@@ -210,7 +210,7 @@ describe("commendation board", () => {
 
   it("pages the board forward with cursors: the same entries, in the same order, as one long page", async () => {
     const PAGE = `query ($s: ID!, $first: Int, $after: String) { commendationBoard(stationId: $s, first: $first, after: $after) {
-      pageInfo { hasNextPage endCursor } edges { node { id displayName title timesCommended } } } }`;
+      pageInfo { hasNextPage endCursor } edges { cursor node { id displayName title timesCommended } } } }`;
     const s = gid("Station", demo.fushan.id);
     const all = (await gql(app, PAGE, { s, first: 100 })).data!.commendationBoard;
     expect(all.edges.length).toBeGreaterThan(7);

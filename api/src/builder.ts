@@ -93,7 +93,8 @@ builder.subscriptionType({});
 
 builder.scalarType("DateTime", {
   description: "An instant, ISO-8601 in UTC (shown in Asia/Shanghai by clients)",
-  serialize: (d) => (d instanceof Date ? d.toISOString() : new Date(d as string).toISOString()),
+  // A hand-written read may hand over the text already in this form (board-page.ts): passed as is.
+  serialize: (d) => (d instanceof Date ? d.toISOString() : typeof d === "string" && ISO_UTC.test(d) ? d : new Date(d as string).toISOString()),
   // An unparseable value becomes an invalid Date rather than an error here: mutations report it as a
   // VALIDATION userError on its field (dateTime() in graphql/mutation.ts), queries with dateArg().
   parseValue: (v) => parseDateTime(v),
@@ -114,6 +115,8 @@ builder.scalarType("File", {
   },
 });
 
+/** What `Date.prototype.toISOString` writes for the years 0–9999. */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ISO = /^([+-]?\d{4,6})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**

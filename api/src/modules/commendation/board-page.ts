@@ -14,24 +14,31 @@ interface Flat {
   category: string;
   title: string;
   story: string;
-  occurredAt: Date;
+  /** as the DateTime scalar writes it (`iso`) */
+  occurredAt: string;
   place: string;
   teamName: string;
   squadName: string | null;
   editionTitle: string;
-  publishedAt: Date;
+  publishedAt: string;
   stationId: string;
   withdrawnAt: Date | null;
   timesCommended: number | null;
 }
+
+/**
+ * A timestamp column (UTC, as Prisma stores it) as the text `Date.prototype.toISOString` writes, which
+ * the DateTime scalar passes on as is: no Date made from text and turned back into text per value.
+ */
+const iso = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 // $1 station; LIMIT and the cursor written into the text, so that each page size is a prepared
 // statement of its own whose generic plan PostgreSQL chooses after a few runs: planning this join
 // costs several times more than running it.
 const SELECT = `
 SELECT e.id, c."volunteerId", v."displayName", CASE WHEN v."showLegalNameOnBoard" THEN v.name END AS "legalName", v."showLegalNameOnBoard",
-       d.category, d.title, d.story, d."occurredAt", d.place, t.name AS "teamName", sq.name AS "squadName",
-       ed.title AS "editionTitle", ed."publishedAt", ed."stationId", ed."withdrawnAt",
+       d.category, d.title, d.story, ${iso('d."occurredAt"')} AS "occurredAt", d.place, t.name AS "teamName", sq.name AS "squadName",
+       ed.title AS "editionTitle", ${iso('ed."publishedAt"')} AS "publishedAt", ed."stationId", ed."withdrawnAt",
        CASE WHEN c."volunteerId" IS NULL THEN NULL ELSE (SELECT count(*)::int FROM "Commendation" c2 WHERE c2."volunteerId" = c."volunteerId") END AS "timesCommended"
 FROM "BoardEntry" e
 JOIN "BoardEdition" ed ON ed.id = e."editionId"
@@ -47,14 +54,26 @@ const AFTER = `AND EXISTS (SELECT 1 FROM "BoardEntry" ae JOIN "BoardEdition" aed
   OR (ed."publishedAt" = aed."publishedAt" AND (e."editionId" < ae."editionId"
   OR (e."editionId" = ae."editionId" AND (e.position > ae.position OR (e.position = ae.position AND e.id > ae.id)))))))`;
 
-/** A forward page of the board (`take` rows after the entry `afterId`, or from the top). */
+/** Before the entry $2 in the board's order (the mirror of AFTER). */
+const BEFORE = `AND EXISTS (SELECT 1 FROM "BoardEntry" ae JOIN "BoardEdition" aed ON aed.id = ae."editionId" WHERE ae.id = $2::uuid AND (ed."publishedAt" > aed."publishedAt"
+  OR (ed."publishedAt" = aed."publishedAt" AND (e."editionId" > ae."editionId"
+  OR (e."editionId" = ae."editionId" AND (e.position < ae.position OR (e.position = ae.position AND e.id < ae.id)))))))`;
+/** The board's order from its end, for backward pages. */
+const REVERSED = `ORDER BY ed."publishedAt", e."editionId", e.position DESC, e.id DESC`;
+
 export type BoardPageRow = Awaited<ReturnType<typeof boardPage>>[number];
 
-export async function boardPage(stationId: string, take: number, afterId: string | null) {
+/**
+ * A page of the board in its order: forward, `take` rows after the entry `cursorId` (or from the top);
+ * backward, the `take` rows before it (or the last ones), as Prisma's negative `take` reads them.
+ */
+export async function boardPage(stationId: string, take: number, cursorId: string | null, backward = false) {
   if (!Number.isSafeInteger(take) || take < 1) throw new Error(`board page of ${take} rows`);
-  const rows = afterId
-    ? await readRows<Flat>(`linshe_board_after_${take}`, `${SELECT} ${AFTER} ${ORDER} LIMIT ${take}`, [stationId, afterId])
-    : await readRows<Flat>(`linshe_board_${take}`, `${SELECT} ${ORDER} LIMIT ${take}`, [stationId]);
+  const [name, where, order] = backward ? ["before", BEFORE, REVERSED] : ["after", AFTER, ORDER];
+  const rows = cursorId
+    ? await readRows<Flat>(`linshe_board_${name}_${take}`, `${SELECT} ${where} ${order} LIMIT ${take}`, [stationId, cursorId])
+    : await readRows<Flat>(`linshe_board_${backward ? "last" : "first"}_${take}`, `${SELECT} ${order} LIMIT ${take}`, [stationId]);
+  if (backward) rows.reverse();
   // board.read's facts are the edition's station and withdrawal, the same for the rows of one
   // station's published editions: rows with the same facts share one scope map, so scope-auth asks
   // the policy once per page rather than once per row.

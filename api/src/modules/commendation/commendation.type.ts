@@ -86,7 +86,7 @@ export const BoardEntry = builder.prismaNode("BoardEntry", {
   description: "An entry of a published 表扬榜 (public: no personal data)",
   // Rows of a board page carry one scope map per distinct facts (board-page.ts), which scope-auth
   // evaluates once per request; other rows get their own.
-  authScopes: (e) => (e as Partial<BoardPageRow>).boardScope ?? { policy: check("board.read", { stationId: e.edition.stationId, withdrawn: !!e.edition.withdrawnAt }) },
+  authScopes: (e) => (e as { boardScope?: BoardPageRow["boardScope"] }).boardScope ?? { policy: check("board.read", { stationId: e.edition.stationId, withdrawn: !!e.edition.withdrawnAt }) },
   // Checked once per entry (when the executor completes it) instead of on each of its 14 fields.
   runScopesOnType: true,
   select: entrySelect,
@@ -161,13 +161,11 @@ builder.queryField("commendationBoard", (t) =>
   }),
 );
 
-const BOARD_ORDER = [{ edition: { publishedAt: "desc" } }, { editionId: "desc" }, { position: "asc" }, { id: "asc" }] as const;
 const boardCursor = (e: { id: string }) => formatPrismaCursor(e, "id");
 
 /**
  * A page of the board, with the arguments, cursors and page info of Pothos' prisma connections
- * (`cursor: "id"`). Forward pages (what screens and phones read) in one hand-written statement
- * (board-page.ts); a backward page through Prisma.
+ * (`cursor: "id"`), in one hand-written statement (board-page.ts) either way.
  */
 async function boardConnection(stationId: string, args: { first?: number | null; last?: number | null; before?: string | null; after?: string | null }) {
   const { first, last, before, after } = args;
@@ -180,15 +178,9 @@ async function boardConnection(stationId: string, args: { first?: number | null;
   const cursor = before ?? after;
   const cursorId = cursor == null ? null : String(parsePrismaCursor(cursor));
   const rows: { id: string }[] =
-    !backward && (cursorId === null || UUID.test(cursorId))
-      ? await boardPage(stationId, limit, cursorId)
-      : await prisma.boardEntry.findMany({
-          select: { id: true, ...entrySelect },
-          where: { edition: { stationId, withdrawnAt: null } },
-          orderBy: [...BOARD_ORDER],
-          ...(cursorId === null ? {} : { cursor: { id: cursorId }, skip: 1 }),
-          take: backward ? -limit : limit,
-        });
+    cursorId === null || UUID.test(cursorId)
+      ? await boardPage(stationId, limit, cursorId, backward)
+      : []; // a cursor of no entry (not a UUID): nothing after or before it
   const full = rows.length === limit;
   const nodes = full ? rows.slice(backward ? 1 : 0, backward ? rows.length : -1) : rows;
   const edges = nodes.map((node) => ({ cursor: boardCursor(node), node }));
