@@ -98,12 +98,11 @@ export function armorPlugin(limits: OperationLimits, opts: { suggestions: boolea
 }
 
 /**
- * The document as the request will run it, for the cost rule: every paged field's `first`/`last` is
+ * The operation as the request will run it, for the cost rule: every paged field's `first`/`last` is
  * the number it will use (a literal, the variable's value or default, or the default page size), and
  * `nodes(ids:)` counts its IDs like a page.
  */
-export function withEffectivePageSizes(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): DocumentNode {
-  const value = argumentValue(document, variables);
+function withEffectivePageSizes(schema: GraphQLSchema, document: DocumentNode, value: ArgumentValue): DocumentNode {
   const typeInfo = new TypeInfo(schema);
   return visit(
     document,
@@ -129,21 +128,33 @@ export function withEffectivePageSizes(schema: GraphQLSchema, document: Document
   );
 }
 
-/** An argument's value as the request will run it: a literal, or the variable's value or default. */
-function argumentValue(document: DocumentNode, variables: Record<string, unknown> | null | undefined) {
-  const defaults = new Map<string, unknown>();
-  for (const def of document.definitions) {
-    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
-    for (const v of def.variableDefinitions ?? []) if (v.defaultValue) defaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
-  }
-  return (arg: ArgumentNode | undefined): unknown => {
-    if (!arg) return undefined;
-    if (arg.value.kind === Kind.VARIABLE) {
-      const name = arg.value.name.value;
-      return variables && name in variables ? variables[name] : defaults.get(name);
-    }
-    return valueFromASTUntyped(arg.value, variables ?? undefined);
-  };
+type Variables = Record<string, unknown> | null | undefined;
+type ArgumentValue = (arg: ArgumentNode | undefined) => unknown;
+
+/**
+ * Each operation of the document (with the fragments) and how its arguments take their values: a
+ * variable's default belongs to its operation (two operations may give `$n` different defaults), and
+ * only the request's own variables count, as in graphql's coercion (not `toString` of the prototype).
+ */
+function operations(document: DocumentNode, variables: Variables): { document: DocumentNode; value: ArgumentValue }[] {
+  const ops = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const rest = document.definitions.filter((d) => d.kind !== Kind.OPERATION_DEFINITION);
+  const given = (name: string) => variables != null && typeof variables === "object" && Object.hasOwn(variables, name);
+  const own = (name: string) => (given(name) ? variables![name] : undefined);
+  return (ops.length ? ops : [undefined]).map((op) => {
+    const defaults = new Map<string, unknown>();
+    for (const v of op?.variableDefinitions ?? []) if (v.defaultValue) defaults.set(v.variable.name.value, valueFromASTUntyped(v.defaultValue));
+    const scope = Object.fromEntries([...defaults, ...(op?.variableDefinitions ?? []).filter((v) => given(v.variable.name.value)).map((v) => [v.variable.name.value, own(v.variable.name.value)] as const)]);
+    const value: ArgumentValue = (arg) => {
+      if (!arg) return undefined;
+      if (arg.value.kind === Kind.VARIABLE) {
+        const name = arg.value.name.value;
+        return given(name) ? own(name) : defaults.get(name);
+      }
+      return valueFromASTUntyped(arg.value, scope);
+    };
+    return { document: ops.length > 1 ? { ...document, definitions: [op!, ...rest] } : document, value };
+  });
 }
 
 function cursorError(name: string): GraphQLError {
@@ -155,34 +166,35 @@ function cursorError(name: string): GraphQLError {
  * execution: a connection inside `node(id:)` is loaded with its parent (Pothos hoists it into the
  * parent's query), where a bad cursor failed the load and `node` answered null.
  */
-export function badCursor(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): GraphQLError | null {
-  const value = argumentValue(document, variables);
-  const typeInfo = new TypeInfo(schema);
-  let error: GraphQLError | null = null;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node: FieldNode) {
-        if (error) return false;
-        const def = typeInfo.getFieldDef();
-        if (!def) return undefined;
-        for (const a of def.args) {
-          if (a.name !== "after" && a.name !== "before") continue;
-          const v = value(node.arguments?.find((n) => n.name.value === a.name));
-          if (typeof v === "string" && !validCursor(v)) error = cursorError(a.name);
-        }
-        return undefined;
-      },
-    }),
-  );
-  return error;
+export function badCursor(schema: GraphQLSchema, document: DocumentNode, variables: Variables): GraphQLError | null {
+  for (const op of operations(document, variables)) {
+    const typeInfo = new TypeInfo(schema);
+    let error: GraphQLError | null = null;
+    visit(
+      op.document,
+      visitWithTypeInfo(typeInfo, {
+        Field(node: FieldNode) {
+          if (error) return false;
+          const def = typeInfo.getFieldDef();
+          if (!def) return undefined;
+          for (const a of def.args) {
+            if (a.name !== "after" && a.name !== "before") continue;
+            const v = op.value(node.arguments?.find((n) => n.name.value === a.name));
+            if (typeof v === "string" && !validCursor(v)) error = cursorError(a.name);
+          }
+          return undefined;
+        },
+      }),
+    );
+    if (error) return error;
+  }
+  return null;
 }
 
 /** Refuses a document with a malformed cursor before it runs (`badCursor`). */
-export function cursorCheck(): Plugin {
+export function cursorCheck(checked = remembered<true>()): Plugin {
   // Remembered only when the cursors are good: an error is made anew for each request that has one.
-  const checked = remembered<true>();
-  const check = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined) => {
+  const check = (schema: GraphQLSchema, document: DocumentNode, variables: Variables) => {
     if (checked.get(schema, document, variables)) return null;
     const error = badCursor(schema, document, variables);
     if (!error) checked.set(schema, document, variables, true);
@@ -203,14 +215,22 @@ export function cursorCheck(): Plugin {
 /** Arguments whose values the cursor check and the effective cost read. */
 const SIZED = new Set(["first", "last", "after", "before", "ids"]);
 
+/** Bounds of each memo: a key is the JSON of the variables it reads, and a body may hold 1 MB of them. */
+export const MEMO_BOUNDS = { keyChars: 8192, chars: 4 * 1024 * 1024, entries: 4096 };
+
 /**
  * Results of the pre-execution checks per parsed document (yoga keeps one parsed document per query
  * text) and per value of the variables those checks read: two visits of the whole document per
  * request were 8% of the shift board's server CPU (issue 20). The checks are pure functions of the
- * schema, the document and those values.
+ * schema, the document and those values. All documents share one map bounded in entries and key
+ * characters (`MEMO_BOUNDS`): per document it grew by a key per distinct value — a client paging
+ * through cursors, or one sending a different 1 MB `ids` or cursor per request to each document.
  */
-function remembered<T>() {
-  const bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, { names: string[]; results: Map<string, T> }>>();
+export function remembered<T>() {
+  const bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, { id: number; names: string[] }>>();
+  let documents = 0;
+  const results = new Map<string, T>();
+  let chars = 0;
   const entry = (schema: GraphQLSchema, document: DocumentNode) => {
     let docs = bySchema.get(schema);
     if (!docs) bySchema.set(schema, (docs = new WeakMap()));
@@ -224,37 +244,45 @@ function remembered<T>() {
           return false;
         },
       });
-      docs.set(document, (e = { names: [...names], results: new Map() }));
+      docs.set(document, (e = { id: ++documents, names: [...names] }));
     }
     return e;
   };
-  // An absent variable takes its default, a null one does not: [value] when given, 0 when absent.
-  // Variables nested too deep to serialize (a hostile request) are simply not remembered.
-  const keyOf = (names: string[], variables: Record<string, unknown> | null | undefined) => {
+  // An absent variable takes its default, a null one does not: [value] when given, 0 when absent
+  // (the request's own properties only, as graphql coerces them). Too deep to serialize or too long:
+  // not remembered.
+  const keyOf = (schema: GraphQLSchema, document: DocumentNode, variables: Variables) => {
+    const e = entry(schema, document);
     try {
-      return JSON.stringify(names.map((n) => (variables && n in variables ? [variables[n]] : 0)));
+      const own = (n: string) => variables != null && typeof variables === "object" && Object.hasOwn(variables, n);
+      const key = `${e.id}:${JSON.stringify(e.names.map((n) => (own(n) ? [variables![n]] : 0)))}`;
+      return key.length > MEMO_BOUNDS.keyChars ? null : key;
     } catch {
       return null;
     }
   };
   return {
-    get(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): T | undefined {
-      const e = entry(schema, document);
-      const key = keyOf(e.names, variables);
-      return key === null ? undefined : e.results.get(key);
+    get(schema: GraphQLSchema, document: DocumentNode, variables: Variables): T | undefined {
+      const key = keyOf(schema, document, variables);
+      return key === null ? undefined : results.get(key);
     },
-    set(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, value: T) {
-      const e = entry(schema, document);
-      const key = keyOf(e.names, variables);
-      if (key === null) return;
-      if (e.results.size >= 256) e.results.clear(); // bounded: a client paging through cursors makes a key per page
-      e.results.set(key, value);
+    set(schema: GraphQLSchema, document: DocumentNode, variables: Variables, value: T) {
+      const key = keyOf(schema, document, variables);
+      if (key === null || results.has(key)) return;
+      if (results.size >= MEMO_BOUNDS.entries || chars + key.length > MEMO_BOUNDS.chars) {
+        results.clear();
+        chars = 0;
+      }
+      results.set(key, value);
+      chars += key.length;
     },
+    /** Entries and key characters held (tests). */
+    size: () => ({ entries: results.size, chars }),
   };
 }
 
 /** The cost armor computes for the document with the page sizes it will use (the largest of its operations). */
-export function effectiveCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): number {
+export function effectiveCost(schema: GraphQLSchema, document: DocumentNode, variables: Variables): number {
   let cost = 0;
   const rule = costLimitRule({
     maxCost: Number.MAX_SAFE_INTEGER,
@@ -263,7 +291,7 @@ export function effectiveCost(schema: GraphQLSchema, document: DocumentNode, var
     onReject: [() => (cost = Number.POSITIVE_INFINITY)],
     propagateOnRejection: false,
   });
-  validate(schema, withEffectivePageSizes(schema, document, variables), [rule]);
+  for (const op of operations(document, variables)) validate(schema, withEffectivePageSizes(schema, op.document, op.value), [rule]);
   return cost;
 }
 
@@ -282,9 +310,8 @@ export function measureDocument(schema: GraphQLSchema, source: string, variables
 }
 
 /** Refuses, before execution, an operation whose cost with its real page sizes exceeds `maxCost`. */
-export function effectiveCostLimit(maxCost: number, measured?: Measured): Plugin {
-  const costs = remembered<number>();
-  const check = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined) => {
+export function effectiveCostLimit(maxCost: number, measured?: Measured, costs = remembered<number>()): Plugin {
+  const check = (schema: GraphQLSchema, document: DocumentNode, variables: Variables) => {
     let cost = costs.get(schema, document, variables);
     if (cost === undefined) costs.set(schema, document, variables, (cost = effectiveCost(schema, document, variables)));
     if (measured) measured.maxCost = Math.max(measured.maxCost ?? 0, cost);
