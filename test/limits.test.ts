@@ -175,6 +175,12 @@ describe("operation limits (graphql-armor)", () => {
     const withDefault = doc.replace("$n: Int", `$n: Int = ${MAX_PAGE_SIZE}`);
     expect(codes((await post({ query: withDefault, variables: { id: teamGid(demo.haolinshe.id), n: null } }, { token: leader })).json)).toEqual([]);
     expect(codes((await post({ query: withDefault, variables: { id: teamGid(demo.haolinshe.id) } }, { token: leader })).json)).toEqual(["COST_LIMIT"]);
+    // The default the operation runs with: not hidden by a variable named after a prototype property
+    // (`$toString` read Object.prototype.toString), nor by another operation's default for the same name.
+    const proto = doc.replaceAll("$n", "$toString").replace("$toString: Int", `$toString: Int = ${MAX_PAGE_SIZE}`);
+    expect(codes((await post({ query: proto, variables: { id: teamGid(demo.haolinshe.id) } }, { token: leader })).json)).toEqual(["COST_LIMIT"]);
+    const two = `${withDefault.replace("query (", "query A(")} query B($n: Int = 1) { node(id: "x") { ... on Team { members(first: $n) { totalCount } } } }`;
+    expect(codes((await post({ query: two, operationName: "A", variables: { id: teamGid(demo.haolinshe.id) } }, { token: leader })).json)).toEqual(["COST_LIMIT"]);
   });
 
   it("nodes(ids:) takes at most 100 IDs, and a page at most 100", async () => {
