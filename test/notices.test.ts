@@ -183,6 +183,30 @@ describe("live notifications answered directly", () => {
     subs.forEach((s) => s.dispose());
     await Promise.all(sockets.map((ws) => ws.dispose()));
   });
+
+  it("answers aliases that swap field names, __typename under an alias and fragments on an interface as executing them would", async () => {
+    const [, , , , , , , h] = phones;
+    const account = await prisma.account.findFirstOrThrow({ where: { volunteer: { phone: h } }, select: { id: true } });
+    const ODD = `body: title title: body t: __typename id: cursor k: kind ... on Notification { kind }`;
+    const direct = `subscription { n: notificationReceived { ${ODD} } }`;
+    const executed = `subscription { n: notificationReceived { ${ODD} k: kind @include(if: true) } }`;
+    const onInterface = `subscription { n: notificationReceived { ... on Node { id } title } }`;
+    const ws = wsClient(app, tok(h!));
+    const subs = [direct, executed, onInterface].map((q) => subscribe(ws, q));
+    await Promise.all(subs.map((s) => s.ready));
+    const before = { ...sharedSubscriptionStats };
+    await notify(prisma, { accountId: account.id, stationId: demo.fushan.id, kind: "MOBILIZATION", title: msg("标题", "Title"), body: msg("正文", "Body"), link: null, subject: null });
+    delivered();
+    const [a, b, c] = await Promise.all(subs.map(async (s) => (await s.waitFor(1))[0]!));
+    expect(sharedSubscriptionStats.direct - before.direct).toBe(1);
+    expect(a).toEqual(b);
+    expect(Object.keys(a!.data!.n)).toEqual(["body", "title", "t", "id", "k", "kind"]);
+    expect(a!.data!.n).toMatchObject({ body: "标题", title: "正文", t: "Notification", k: "MOBILIZATION", kind: "MOBILIZATION" });
+    expect(c!.data!.n).toMatchObject({ title: "标题" });
+    expect(c!.data!.n.id).toMatch(/=*$/);
+    subs.forEach((s) => s.dispose());
+    await ws.dispose();
+  });
 });
 
 describe("preferences", () => {
