@@ -14,6 +14,7 @@ import { QueryView } from "../components/QueryView";
 import { CommandCallUpsDocument, CommandCallUpUpdatedDocument, CommandStationCallUpsDocument, CommandViewDocument, type CommandCallUpsQuery, type CommandViewQuery } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
+import { placeLabels, textWidth } from "../lib/mapLabels";
 import { createPatrolFeed } from "../lib/patrolFeed";
 import { useSession } from "../lib/session";
 import { formatClock, formatTime } from "../lib/time";
@@ -32,9 +33,11 @@ const ringsOf = (g: Grid): number[][][] => {
 const sum = (g: Grid, k: "expected" | "checkedIn" | "missing" | "noShows") => g.shifts.reduce((n, s) => n + s[k], 0);
 
 /** The station's grids from their points (no tile server): an equirectangular sketch, north up. */
-function GridMap(props: { grids: Grid[]; callUps: CallUp[] }) {
+function GridMap(props: { grids: Grid[]; callUps: CallUp[]; wall?: boolean }) {
   const W = 600;
-  const H = 400;
+  // On the wall the map fills its column's height and its labels are larger (read from across the room).
+  const H = () => (props.wall ? 760 : 400);
+  const F = () => (props.wall ? 18 : 14);
   const PAD = 60;
   const points = createMemo(() => {
     const all = props.grids.flatMap((g) => [
@@ -49,28 +52,56 @@ function GridMap(props: { grids: Grid[]; callUps: CallUp[] }) {
     const [minLat, maxLat, minLng, maxLng] = [Math.min(...lats), Math.max(...lats), Math.min(...lngs), Math.max(...lngs)];
     const k = Math.cos(((minLat + maxLat) / 2) * (Math.PI / 180));
     const span = Math.max((maxLng - minLng) * k, maxLat - minLat, 0.002);
-    const scale = Math.min(W - 2 * PAD, H - 2 * PAD) / span;
+    const scale = Math.min(W - 2 * PAD, H() - 2 * PAD) / span;
     const cx = (minLng + maxLng) / 2;
     const cy = (minLat + maxLat) / 2;
-    return (lat: number, lng: number) => [W / 2 + (lng - cx) * k * scale, H / 2 - (lat - cy) * scale] as const;
+    return (lat: number, lng: number) => [W / 2 + (lng - cx) * k * scale, H() / 2 - (lat - cy) * scale] as const;
+  });
+  const located = () => props.grids.filter((g) => g.latitude != null && g.longitude != null);
+  const gridCount = (g: Grid) => `${tr("到岗", "In")} ${sum(g, "checkedIn")}/${sum(g, "expected")}`;
+  const callUpText = (c: CallUp) => `${tr("召集", "Call-up")}：${c.reason}`;
+  // Grids' labels first, then the call-ups'; none on a marker or on another label (lib/mapLabels).
+  const labels = createMemo(() => {
+    const project = points();
+    if (!project) return [];
+    const findings = props.grids.flatMap((g) => g.findings.flatMap((f) => (f.location ? [project(f.location.latitude, f.location.longitude)] : [])));
+    return placeLabels(
+      [
+        ...located().map((g) => {
+          const [x, y] = project(g.latitude!, g.longitude!);
+          return { x, y, r: 14, w: Math.max(textWidth(g.name, F()), textWidth(gridCount(g), F())), h: 2.5 * F() };
+        }),
+        ...props.callUps.map((c) => {
+          const [x, y] = project(c.latitude, c.longitude);
+          return { x, y, r: 13, w: textWidth(callUpText(c), F()), h: 1.3 * F() };
+        }),
+      ],
+      { w: W, h: H() },
+      findings.map(([x, y]) => ({ x: x - 10, y: y - 10, w: 20, h: 20 })),
+    );
   });
   return (
     <Show when={points()} fallback={<p class="muted">{tr("网格未设置坐标，无法绘图", "The grids have no coordinates to draw")}</p>}>
       {(project) => (
-        <svg class="grid-map" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={tr("网格地图：网格位置与签到位置", "Map of the grids and check-in positions")} data-testid="watch-map">
-          <rect x="0" y="0" width={W} height={H} class="map-bg" />
+        <svg class="grid-map" viewBox={`0 0 ${W} ${H()}`} style={{ "font-size": `${F()}px` }} role="img" aria-label={tr("网格地图：网格位置与签到位置", "Map of the grids and check-in positions")} data-testid="watch-map">
+          <rect x="0" y="0" width={W} height={H()} class="map-bg" />
           <For each={props.grids.flatMap((g) => ringsOf(g).slice(0, 1))}>
             {(ring) => <polygon class="map-outline" points={ring.map((p) => project()(p[1]!, p[0]!).join(",")).join(" ")} />}
           </For>
-          <For each={props.grids.filter((g) => g.latitude != null && g.longitude != null)}>
-            {(g) => {
+          <For each={located()}>
+            {(g, i) => {
               const xy = () => project()(g.latitude!, g.longitude!);
               const state = () => (sum(g, "missing") > 0 ? "missing" : g.shifts.length === 0 ? "idle" : sum(g, "checkedIn") > 0 ? "ok" : "waiting");
+              const at = () => labels()[i()]!;
+              const tx = () => (at().anchor === "end" ? at().x + at().w : at().x);
               return (
                 <g class={`map-grid ${state()}`}>
                   <circle cx={xy()[0]} cy={xy()[1]} r="14" />
-                  <text x={xy()[0] + 20} y={xy()[1] - 2}>{g.name}</text>
-                  <text x={xy()[0] + 20} y={xy()[1] + 15} class="map-count">{tr("到岗", "In")} {sum(g, "checkedIn")}/{sum(g, "expected")}</text>
+                  <Show when={at().moved}>
+                    <line class="map-leader" x1={xy()[0]} y1={xy()[1]} x2={tx()} y2={at().y + at().h / 2} />
+                  </Show>
+                  <text x={tx()} y={at().y + F()} text-anchor={at().anchor}>{g.name}</text>
+                  <text x={tx()} y={at().y + 2.2 * F()} text-anchor={at().anchor} class="map-count">{gridCount(g)}</text>
                 </g>
               );
             }}
@@ -90,12 +121,17 @@ function GridMap(props: { grids: Grid[]; callUps: CallUp[] }) {
             }}
           </For>
           <For each={props.callUps}>
-            {(c) => {
+            {(c, i) => {
               const xy = () => project()(c.latitude, c.longitude);
+              const at = () => labels()[located().length + i()]!;
+              const tx = () => (at().anchor === "end" ? at().x + at().w : at().x);
               return (
                 <g class="map-callup">
                   <rect x={xy()[0] - 9} y={xy()[1] - 9} width="18" height="18" transform={`rotate(45 ${xy()[0]} ${xy()[1]})`} />
-                  <text x={xy()[0] + 16} y={xy()[1] + 5}>{tr("召集", "Call-up")}：{c.reason}</text>
+                  <Show when={at().moved}>
+                    <line class="map-leader" x1={xy()[0]} y1={xy()[1]} x2={tx()} y2={at().y + at().h / 2} />
+                  </Show>
+                  <text x={tx()} y={at().y + F()} text-anchor={at().anchor}>{callUpText(c)}</text>
                 </g>
               );
             }}
@@ -166,7 +202,7 @@ export default function Watch() {
           {(grids) => (
             <>
               <div class="card watch-map">
-                <GridMap grids={grids()} callUps={callUps()} />
+                <GridMap grids={grids()} callUps={callUps()} wall={wall()} />
               </div>
               <div class="card watch-grids">
                 <h2>{tr("今日及今晚班次", "Today's and tonight's shifts")}</h2>
@@ -190,7 +226,7 @@ export default function Watch() {
                             <tr class={sh.missing > 0 ? "missing" : ""}>
                               <Show when={i() === 0}><th scope="row" rowSpan={g.shifts.length}>{g.name || tr("未分网格", "No grid")}</th></Show>
                               <td>{sh.title}<div class="muted">{formatTime(sh.startsAt)}–{formatTime(sh.endsAt)}{sh.started ? "" : tr("（未开始）", " (not started)")}</div></td>
-                              <td>{sh.expected}/{sh.capacity}</td>
+                              <td class="seats">{sh.expected}/{sh.capacity}</td>
                               <td>{sh.checkedIn}</td>
                               <td>{sh.missing > 0 ? <strong class="text-bad">{sh.missing}</strong> : sh.missing}</td>
                               <td>{sh.noShows}</td>
