@@ -1,29 +1,16 @@
 // End-to-end: the built web app served by the API, real Chromium, real PostgreSQL.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
-import { gql, signIn, startApp } from "../support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
-import { context, DESKTOP, launch, PHONE, SCREEN, shoot, signInAs } from "./browser.js";
+import { gql, signIn } from "../support/client.js";
+import { DEMO_PHONES, gid } from "../support/fixtures.js";
+import { context, demoBrowserApp, DESKTOP, PHONE, SCREEN, shoot, signInAs } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
 
-beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const env = demoBrowserApp();
 
 describe("in the browser", () => {
   it("a volunteer signs in on a phone and claims a shift; the seat count moves", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, "13800000160");
     expect(new URL(page.url()).pathname).toBe("/shifts");
@@ -38,7 +25,7 @@ describe("in the browser", () => {
     // The badge comes from the server's answer (the seat count above may be the optimistic one).
     await claimed.locator(".badge", { hasText: "已确认" }).waitFor();
     await page.getByTestId("toast-success").filter({ hasText: "认领成功" }).waitFor();
-    const v = await demo.volunteer("13800000160");
+    const v = await env.demo.volunteer("13800000160");
     expect(await prisma.shiftClaim.count({ where: { volunteerId: v.id, status: "CONFIRMED" } })).toBe(1);
     await page.getByRole("link", { name: "我的班次" }).click();
     await page.getByTestId("my-claim").first().waitFor();
@@ -50,15 +37,15 @@ describe("in the browser", () => {
   });
 
   it("the shift board follows seat counts live: another volunteer's claim shows without a reload", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, "13800000170");
     const card = page.getByTestId("shift-card").filter({ has: page.getByRole("button", { name: "认领" }) }).filter({ hasNotText: "需要" }).first();
     await card.waitFor();
     const shiftId = decodeURIComponent((await card.locator("a.card-title").getAttribute("href"))!.split("/").pop()!);
     const before = await card.getByTestId("seats").innerText();
-    const other = await signIn(app, "13800000171");
-    const claimed = await gql(app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { userErrors { code message } } }`, { input: { shiftId } }, other);
+    const other = await signIn(env.app, "13800000171");
+    const claimed = await gql(env.app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { userErrors { code message } } }`, { input: { shiftId } }, other);
     expect(claimed.data?.claimShift?.userErrors).toEqual([]);
     const same = page.locator(`article:has(a[href="/shifts/${encodeURIComponent(shiftId)}"])`).getByTestId("seats");
     await expect.poll(() => same.innerText(), { timeout: 10_000 }).not.toBe(before);
@@ -68,22 +55,22 @@ describe("in the browser", () => {
 
   it("an officer's live watch shows a check-in made in another browser within seconds", async () => {
     // A shift starting soon, claimed by a volunteer.
-    const leaderToken = await signIn(app, DEMO_PHONES.haolinsheLeader);
+    const leaderToken = await signIn(env.app, DEMO_PHONES.haolinsheLeader);
     const start = new Date(Date.now() + 10 * 60_000);
-    const created = await gql(app, `mutation ($input: CreateShiftInput!) { createShift(input: $input) { shift { id postCode } userErrors { message } } }`, {
-      input: { teamId: gid("Team", demo.haolinshe.id), kind: "NIGHT_PATROL", title: "今晚警民夜巡", startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 7200_000).toISOString(), capacity: 4, gridId: gid("Grid", (await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id } })).id) },
+    const created = await gql(env.app, `mutation ($input: CreateShiftInput!) { createShift(input: $input) { shift { id postCode } userErrors { message } } }`, {
+      input: { teamId: gid("Team", env.demo.haolinshe.id), kind: "NIGHT_PATROL", title: "今晚警民夜巡", startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 7200_000).toISOString(), capacity: 4, gridId: gid("Grid", (await prisma.grid.findFirstOrThrow({ where: { stationId: env.demo.fushan.id } })).id) },
     }, leaderToken);
     const shift = created.data!.createShift.shift;
-    const volunteerToken = await signIn(app, "13800000170");
-    await gql(app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { id } } }`, { input: { shiftId: shift.id } }, volunteerToken);
+    const volunteerToken = await signIn(env.app, "13800000170");
+    await gql(env.app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { id } } }`, { input: { shiftId: shift.id } }, volunteerToken);
 
-    const officerCtx = await context(browser, app.url, DESKTOP);
+    const officerCtx = await context(env.browser, env.app.url, DESKTOP);
     const officer = await officerCtx.newPage();
     await signInAs(officer, DEMO_PHONES.fushanOfficer);
     expect(new URL(officer.url()).pathname).toBe("/watch");
     await officer.getByTestId("watch-status").filter({ hasText: "实时" }).waitFor({ timeout: 10_000 });
 
-    const volunteerCtx = await context(browser, app.url, PHONE);
+    const volunteerCtx = await context(env.browser, env.app.url, PHONE);
     const volunteer = await volunteerCtx.newPage();
     await signInAs(volunteer, "13800000170");
     await volunteer.goto("/my");
@@ -95,7 +82,7 @@ describe("in the browser", () => {
     await shoot(volunteer, "phone-checked-in");
 
     // "Within seconds": the feed must show it while we wait at most 5 s.
-    const volunteerName = (await demo.volunteer("13800000170")).displayName;
+    const volunteerName = (await env.demo.volunteer("13800000170")).displayName;
     await officer.getByTestId("watch-feed").getByText(volunteerName).waitFor({ timeout: 5000 });
     await shoot(officer, "desktop-patrol-watch");
 
@@ -111,12 +98,12 @@ describe("in the browser", () => {
 
   it("a leader publishes a board edition and the street screen shows it live, without sign-in", async () => {
     // The street screen is open before the edition is published.
-    const pub = await context(browser, app.url, SCREEN);
+    const pub = await context(env.browser, env.app.url, SCREEN);
     const screen = await pub.newPage();
-    await screen.goto(`/board/${encodeURIComponent(gid("Station", demo.fushan.id))}?screen=1`);
+    await screen.goto(`/board/${encodeURIComponent(gid("Station", env.demo.fushan.id))}?screen=1`);
     await screen.getByTestId("screen-station").getByText("府山派出所").waitFor();
 
-    const ctx = await context(browser, app.url, DESKTOP);
+    const ctx = await context(env.browser, env.app.url, DESKTOP);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.haolinsheLeader);
     expect(new URL(page.url()).pathname).toBe("/lead");
@@ -141,7 +128,7 @@ describe("in the browser", () => {
   });
 
   it("a partner admin signs the agreement awaiting its signature and sees exactly which version it signed", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.partnerAdmin);
     expect(new URL(page.url()).pathname).toBe("/partners");
@@ -162,7 +149,7 @@ describe("in the browser", () => {
   });
 
   it("an officer registers a volunteer in the browser; a bad phone is explained and nothing is saved", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.fushanOfficer);
     await page.getByRole("link", { name: "队伍" }).click();
@@ -187,7 +174,7 @@ describe("in the browser", () => {
   });
 
   it("an officer drafts an agreement and gives upcoming shifts to partners in turn", async () => {
-    const ctx = await context(browser, app.url, DESKTOP);
+    const ctx = await context(env.browser, env.app.url, DESKTOP);
     const page = await ctx.newPage();
     await signInAs(page, DEMO_PHONES.fushanOfficer);
     await page.getByRole("link", { name: "共建" }).click();
@@ -221,13 +208,13 @@ describe("a long board", () => {
     const day0 = Date.now() + 20 * 86_400_000;
     await prisma.shift.createMany({
       data: Array.from({ length: 35 }, (_, k) => ({
-        stationId: demo.fushan.id, teamId: demo.haolinshe.id, kind: "PATROL" as const, title: `翻页班次${k + 1}`,
+        stationId: env.demo.fushan.id, teamId: env.demo.haolinshe.id, kind: "PATROL" as const, title: `翻页班次${k + 1}`,
         startsAt: new Date(day0 + k * 4 * 3600_000), endsAt: new Date(day0 + k * 4 * 3600_000 + 3600_000), capacity: 3, postCode: "246810", createdById: leader.id,
       })),
     });
-    const expected = await prisma.shift.count({ where: { stationId: demo.fushan.id, status: { not: "CANCELLED" }, startsAt: { gte: new Date(), lt: new Date(Date.now() + 29 * 86_400_000) } } });
+    const expected = await prisma.shift.count({ where: { stationId: env.demo.fushan.id, status: { not: "CANCELLED" }, startsAt: { gte: new Date(), lt: new Date(Date.now() + 29 * 86_400_000) } } });
     expect(expected).toBeGreaterThan(30);
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, "13800000172");
     await page.getByRole("button", { name: "30天内" }).click();
@@ -245,7 +232,7 @@ describe("a long board", () => {
     await ctx.close();
   });
   it("opened again on /shifts, asks for the board together with the viewer, not after its answer, and once", async () => {
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, "13800000174");
     await page.getByTestId("shift-card").first().waitFor(); // the board's station is now remembered

@@ -5,35 +5,25 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
-import { gql, signIn, startApp } from "../support/client.js";
-import { DEMO_PHONES, rawId, seedDemoData } from "../support/fixtures.js";
+import { gql, signIn } from "../support/client.js";
+import { DEMO_PHONES, rawId } from "../support/fixtures.js";
 import { CLAIM, inMinutes, publishShift, teamGid } from "../support/shifts.js";
-import { context, launch, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+import { context, demoBrowserApp, launch, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
 let leader: string;
 
+const env = demoBrowserApp();
 beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-  leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  leader = await signIn(env.app, DEMO_PHONES.haolinsheLeader);
 });
 
 /** A shift starting in 10 minutes (check-in is open) claimed by the volunteer. */
 async function claimedShift(volunteerPhone: string, title: string) {
-  const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), title, place: "府山公园东门", startsAt: inMinutes(10), endsAt: inMinutes(130), capacity: 4 });
-  const claim = await gql(app, CLAIM, { input: { shiftId: shift.id } }, await signIn(app, volunteerPhone));
+  const { shift } = await publishShift(env.app, leader, { teamId: teamGid(env.demo.haolinshe.id), title, place: "府山公园东门", startsAt: inMinutes(10), endsAt: inMinutes(130), capacity: 4 });
+  const claim = await gql(env.app, CLAIM, { input: { shiftId: shift.id } }, await signIn(env.app, volunteerPhone));
   expect(claim.data!.claimShift.userErrors).toEqual([]);
   return shift;
 }
@@ -62,7 +52,7 @@ describe("扫码签到", () => {
     const title = "扫码签到巡逻";
     const shift = await claimedShift(VOLUNTEER, title);
 
-    const leaderCtx = await context(browser, app.url, PHONE);
+    const leaderCtx = await context(env.browser, env.app.url, PHONE);
     const page = await leaderCtx.newPage();
     await signInAs(page, DEMO_PHONES.haolinsheLeader);
     await posterOf(page, shift.id);
@@ -88,7 +78,7 @@ describe("扫码签到", () => {
     const camera = await launch(["--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
     try {
       // Camera refused: said so, in Chinese.
-      const refused = await context(camera, app.url, PHONE);
+      const refused = await context(camera, env.app.url, PHONE);
       const denied = await refused.newPage();
       await signInAs(denied, VOLUNTEER);
       await denied.goto("/my");
@@ -96,8 +86,8 @@ describe("扫码签到", () => {
       expect(await denied.getByTestId("scanner-problem").innerText()).toContain("没有相机权限");
       await refused.close();
 
-      const ctx = await context(camera, app.url, PHONE);
-      await ctx.grantPermissions(["camera"], { origin: app.url });
+      const ctx = await context(camera, env.app.url, PHONE);
+      await ctx.grantPermissions(["camera"], { origin: env.app.url });
       const phone = await ctx.newPage();
       await signInAs(phone, VOLUNTEER);
       await phone.goto("/my");
@@ -121,7 +111,7 @@ describe("扫码签到", () => {
     const VOLUNTEER = "13800000251";
     const title = "无相机签到巡逻";
     const shift = await claimedShift(VOLUNTEER, title);
-    const ctx = await context(browser, app.url, NARROW);
+    const ctx = await context(env.browser, env.app.url, NARROW);
     const page = await ctx.newPage();
     await signInAs(page, VOLUNTEER);
     await page.goto("/my");
@@ -143,7 +133,7 @@ describe("扫码签到", () => {
     const VOLUNTEER = "13800000252";
     const title = "链接签到巡逻";
     const shift = await claimedShift(VOLUNTEER, title);
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, VOLUNTEER, "linshe-demo", `/my?shift=${encodeURIComponent(shift.id)}&code=${shift.postCode}`);
     expect(new URL(page.url()).pathname).toBe("/my");

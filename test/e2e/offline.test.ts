@@ -1,40 +1,28 @@
 // The installable app: manifest and icons, the service worker, and what stays readable offline.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../api/src/app.js";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
-import { gql, signIn, startApp } from "../support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "../support/fixtures.js";
-import { context, launch, PHONE, shoot, signInAs } from "./browser.js";
+import { gql, signIn } from "../support/client.js";
+import { DEMO_PHONES, gid } from "../support/fixtures.js";
+import { context, demoBrowserApp, PHONE, shoot, signInAs } from "./browser.js";
 
-let app: App;
-let browser: Browser;
-let demo: Awaited<ReturnType<typeof seedDemoData>>;
 
-beforeAll(async () => {
-  demo = await seedDemoData();
-  app = await startApp();
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const env = demoBrowserApp();
 
 /** A shift of 好邻舍义警 tomorrow evening, claimed by the given people. */
 async function claimedShift(title: string, phones: string[]) {
-  const leaderToken = await signIn(app, DEMO_PHONES.haolinsheLeader);
+  const leaderToken = await signIn(env.app, DEMO_PHONES.haolinsheLeader);
   const start = new Date(Date.now() + 26 * 3600_000);
-  const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+  const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: env.demo.fushan.id } });
   const created = await gql<{ createShift: { shift: { id: string; postCode: string } } }>(
-    app,
+    env.app,
     `mutation ($input: CreateShiftInput!) { createShift(input: $input) { shift { id postCode } userErrors { message } } }`,
-    { input: { teamId: gid("Team", demo.haolinshe.id), kind: "NIGHT_PATROL", title, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 7200_000).toISOString(), capacity: 4, gridId: gid("Grid", grid.id) } },
+    { input: { teamId: gid("Team", env.demo.haolinshe.id), kind: "NIGHT_PATROL", title, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 7200_000).toISOString(), capacity: 4, gridId: gid("Grid", grid.id) } },
     leaderToken,
   );
   const shift = created.data!.createShift.shift;
   for (const phone of phones) {
-    const r = await gql(app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { id } userErrors { message } } }`, { input: { shiftId: shift.id } }, await signIn(app, phone));
+    const r = await gql(env.app, `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { id } userErrors { message } } }`, { input: { shiftId: shift.id } }, await signIn(env.app, phone));
     expect(JSON.stringify(r.data)).toContain('"claim":{"id"');
   }
   return shift;
@@ -50,7 +38,7 @@ const keptKeys = (page: Page) => page.evaluate(() => Object.keys(localStorage).f
 
 describe("installable app", () => {
   it("serves a zh-CN manifest with the Linshe icons (192, 512, maskable) and registers a service worker", async () => {
-    const res = await fetch(`${app.url}/manifest.webmanifest`);
+    const res = await fetch(`${env.app.url}/manifest.webmanifest`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/manifest+json");
     const manifest = (await res.json()) as { name: string; short_name: string; lang: string; display: string; start_url: string; icons: { src: string; sizes: string; purpose?: string }[] };
@@ -59,16 +47,16 @@ describe("installable app", () => {
     const icon = (sizes: string, purpose?: string) => manifest.icons.find((i) => i.sizes === sizes && i.purpose === purpose);
     for (const i of [icon("192x192"), icon("512x512"), icon("512x512", "maskable")]) {
       expect(i, JSON.stringify(manifest.icons)).toBeDefined();
-      const png = await fetch(new URL(i!.src, `${app.url}/`));
+      const png = await fetch(new URL(i!.src, `${env.app.url}/`));
       expect(png.headers.get("content-type")).toBe("image/png");
       expect((await png.arrayBuffer()).byteLength).toBeGreaterThan(200);
     }
-    const sw = await fetch(`${app.url}/sw.js`);
+    const sw = await fetch(`${env.app.url}/sw.js`);
     expect(sw.status).toBe(200);
     // Revalidated on every check, so a new version is found at once.
     expect(sw.headers.get("cache-control")).toBe("no-cache");
 
-    const ctx = await context(browser, app.url, PHONE);
+    const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await page.goto("/login");
     expect(await page.locator('link[rel="manifest"]').getAttribute("href")).toBe("/manifest.webmanifest");
@@ -87,7 +75,7 @@ describe("offline", () => {
 
   it("a volunteer's upcoming shifts (and a leader's post codes) stay readable offline; the app says 离线", async () => {
     const shift = await claimedShift("离线也能看的夜巡", ["13800000180", DEMO_PHONES.haolinsheLeader]);
-    ctx = await context(browser, app.url, PHONE);
+    ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();
     await signInAs(page, "13800000180");
     await page.goto("/my");
