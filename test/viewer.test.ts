@@ -2,12 +2,14 @@
 // under many callers on few pooled connections, the session's end as one instant whatever the zones
 // of the API process and of the database, and tokens that name someone else's session.
 process.env.TZ = "Asia/Shanghai"; // the API's zone must not matter (db-read reads timestamp(3) as UTC)
+import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { createSession } from "../api/src/auth/sessions.js";
 import { signToken } from "../api/src/auth/tokens.js";
 import { loadViewer } from "../api/src/auth/viewer.js";
+import { isoTypes, readRows } from "../api/src/db-read.js";
 import { prisma } from "../api/src/db.js";
 import { gql, startApp } from "./support/client.js";
 import { DEMO_PHONES, seedDemoData } from "./support/fixtures.js";
@@ -72,5 +74,18 @@ describe("the viewer", () => {
     const r = await gql(app, ME, {}, ghost);
     expect(r.errors).toBeUndefined();
     expect(r.data?.viewer).toBeNull();
+  });
+
+  it("timestamps read as text (the board's page) are what toISOString writes, for 0 to 3 fraction digits", async () => {
+    // Instants from 1970 to 9999 with milliseconds that end in zeros, which PostgreSQL leaves out.
+    const instants = fc.sample(fc.date({ min: new Date(0), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }), 300);
+    instants.push(new Date("2026-01-02T03:04:05.000Z"), new Date("2026-01-02T03:04:05.100Z"), new Date("2026-01-02T03:04:05.120Z"));
+    const rows = await readRows<{ t: string }>(
+      "test_iso_text",
+      `SELECT t FROM unnest($1::text[]) WITH ORDINALITY AS u(s, i), LATERAL (SELECT s::timestamp(3) AS t) x ORDER BY i`,
+      [instants.map((d) => d.toISOString().slice(0, -1))],
+      isoTypes,
+    );
+    expect(rows.map((r) => r.t)).toEqual(instants.map((d) => d.toISOString()));
   });
 });

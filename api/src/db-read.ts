@@ -13,10 +13,21 @@ const types = {
     oid === UTC_TIMESTAMP ? (s: string) => new Date(`${s.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
 
-export async function readRows<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+/**
+ * Timestamps as the text `Date.prototype.toISOString` writes (which the DateTime scalar passes on),
+ * made from PostgreSQL's own text: no Date per value, and no to_char in SQL (about 4 µs of the
+ * backend's CPU per value; 42 values a board page). PostgreSQL writes `timestamp(3)` as
+ * "YYYY-MM-DD HH:MM:SS" with 0–3 fraction digits (DateStyle ISO, as pg's own parser assumes).
+ */
+export const isoText = (s: string) => `${s.slice(0, 10)}T${s.slice(11, 19)}${s.length === 19 ? ".000" : s.slice(19).padEnd(4, "0")}Z`;
+export const isoTypes = {
+  getTypeParser: ((oid: number, format?: string) => (oid === UTC_TIMESTAMP ? isoText : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser,
+};
+
+export async function readRows<T>(name: string, text: string, values: unknown[], parsers: typeof types = types): Promise<T[]> {
   sqlStats.statements++;
   metrics.sqlStatements.inc({ source: "reads" });
   if (config.logSql) log.info({ sql: text }, "sql");
-  const r = await pool.query<T & pg.QueryResultRow>({ name, text, values, types });
+  const r = await pool.query<T & pg.QueryResultRow>({ name, text, values, types: parsers });
   return r.rows;
 }

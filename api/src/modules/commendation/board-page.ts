@@ -3,7 +3,7 @@
 // shaped into the rows the BoardEntry type reads (its `entrySelect`). The type's policy check runs
 // once per distinct facts of the page's rows (see `scopeOf`).
 import { check, type Check } from "../../auth/policy.js";
-import { readRows } from "../../db-read.js";
+import { isoTypes, readRows } from "../../db-read.js";
 
 interface Flat {
   id: string;
@@ -14,7 +14,7 @@ interface Flat {
   category: string;
   title: string;
   story: string;
-  /** as the DateTime scalar writes it (`iso`) */
+  /** as the DateTime scalar writes it (`isoTypes`) */
   occurredAt: string;
   place: string;
   teamName: string;
@@ -22,15 +22,9 @@ interface Flat {
   editionTitle: string;
   publishedAt: string;
   stationId: string;
-  withdrawnAt: Date | null;
+  withdrawnAt: string | null;
   timesCommended: number | null;
 }
-
-/**
- * A timestamp column (UTC, as Prisma stores it) as the text `Date.prototype.toISOString` writes, which
- * the DateTime scalar passes on as is: no Date made from text and turned back into text per value.
- */
-const iso = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 // $1 station; LIMIT and the cursor written into the text, so that each page size is a prepared
 // statement of its own whose generic plan PostgreSQL chooses after a few runs: planning this join
@@ -44,8 +38,8 @@ JOIN "BoardEdition" ed ON ed.id = e."editionId"
 WHERE ed."stationId" = $1::uuid AND ed."withdrawnAt" IS NULL`;
 const select = (page: string, order: string) => `
 SELECT p.id, c."volunteerId", v."displayName", CASE WHEN v."showLegalNameOnBoard" THEN v.name END AS "legalName", v."showLegalNameOnBoard",
-       d.category, d.title, d.story, ${iso('d."occurredAt"')} AS "occurredAt", d.place, t.name AS "teamName", sq.name AS "squadName",
-       p.title AS "editionTitle", ${iso('p."publishedAt"')} AS "publishedAt", p."stationId", p."withdrawnAt",
+       d.category, d.title, d.story, d."occurredAt", d.place, t.name AS "teamName", sq.name AS "squadName",
+       p.title AS "editionTitle", p."publishedAt", p."stationId", p."withdrawnAt",
        CASE WHEN c."volunteerId" IS NULL THEN NULL ELSE (SELECT count(*)::int FROM "Commendation" c2 WHERE c2."volunteerId" = c."volunteerId") END AS "timesCommended"
 FROM (${page}) p
 JOIN "Commendation" c ON c.id = p."commendationId"
@@ -80,8 +74,8 @@ export async function boardPage(stationId: string, take: number, cursorId: strin
   if (!Number.isSafeInteger(take) || take < 1) throw new Error(`board page of ${take} rows`);
   const [name, where, order, outer] = backward ? ["before", BEFORE, REVERSED, PAGE_REVERSED] : ["after", AFTER, ORDER, PAGE_ORDER];
   const rows = cursorId
-    ? await readRows<Flat>(`linshe_board_${name}_${take}`, select(`${PAGE} ${where} ${order} LIMIT ${take}`, outer), [stationId, cursorId])
-    : await readRows<Flat>(`linshe_board_${backward ? "last" : "first"}_${take}`, select(`${PAGE} ${order} LIMIT ${take}`, outer), [stationId]);
+    ? await readRows<Flat>(`linshe_board_${name}_${take}`, select(`${PAGE} ${where} ${order} LIMIT ${take}`, outer), [stationId, cursorId], isoTypes)
+    : await readRows<Flat>(`linshe_board_${backward ? "last" : "first"}_${take}`, select(`${PAGE} ${order} LIMIT ${take}`, outer), [stationId], isoTypes);
   if (backward) rows.reverse();
   // board.read's facts are the edition's station and withdrawal, the same for the rows of one
   // station's published editions: rows with the same facts share one scope map, so scope-auth asks
