@@ -1,6 +1,6 @@
 import "./styles.css";
 import { Navigate, Route, Router, useLocation, type RouteSectionProps } from "@solidjs/router";
-import { Provider, createQuery } from "@urql/solid";
+import { Provider } from "@urql/solid";
 import { createEffect, createMemo, createSignal, lazy, onCleanup, Show, untrack, type JSX } from "solid-js";
 import { render } from "solid-js/web";
 import { AfterTask } from "./components/AfterTask";
@@ -13,6 +13,7 @@ import { expireSession, token } from "./lib/auth";
 import { busy } from "./lib/busy";
 import { createApiClient } from "./lib/client";
 import { startEarlyBoard } from "./lib/early-board";
+import { createQuery } from "./lib/query";
 import { locale, tr } from "./lib/i18n";
 import { homeFor, mayOpen } from "./lib/roles";
 import { SessionContext, useSession } from "./lib/session";

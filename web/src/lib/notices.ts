@@ -1,12 +1,12 @@
 // The header's badge: the unread count from the API, kept current by the live notification stream
 // (one subscription for the whole app; pages that care about a kind subscribe to the same document,
 // which urql shares).
-import { createQuery, createSubscription } from "@urql/solid";
 import { toast } from "../components/Toast";
 import { NotificationReceivedDocument, UnreadCountDocument } from "../gql/graphql";
 import { tr } from "./i18n";
 import { afterIdle } from "./idle";
 import { label } from "./labels";
+import { createQuery, createSubscription } from "./query";
 import { refreshOnReturn } from "./refresh";
 
 export function createUnreadBadge() {

@@ -1,6 +1,5 @@
 // 班次: the station's shifts with filters, claim / waitlist / cancel, live seat counts.
 import { A } from "@solidjs/router";
-import { createQuery, createSubscription } from "@urql/solid";
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { AfterTask } from "../components/AfterTask";
 import { Badge } from "../components/Badge";
@@ -14,6 +13,7 @@ import { useSession } from "../lib/session";
 import { formatSpan } from "../lib/time";
 import { token } from "../lib/auth";
 import { afterIdle } from "../lib/idle";
+import { createQuery, createSubscription } from "../lib/query";
 import { FIRST_RANGE, rangeWindow, rememberBoardStation, takeEarlyWindow, type Range } from "../lib/early-board";
 
 const RANGES = [
@@ -132,6 +132,8 @@ export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () =
   );
 }
 
+const sameIds = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+
 type BoardFilter = { stationId: string; teamId: string | null; squadId: string | null; kind: ShiftKind | null; from: string; to: string };
 
 /** One page of the board (30 shifts); the last page offers the next, so every shift of the period can be reached. */
@@ -152,10 +154,13 @@ function BoardPage(props: { filter: BoardFilter; after: string | null; last: boo
     >
       {(page) => {
         const shown = createStagedCount(() => page().edges.length);
+        // Cards by shift id: an answer with new seat counts updates the cards, it does not draw them anew.
+        const ids = createMemo(() => page().edges.map((e) => e.node.id), [], { equals: sameIds });
+        const byId = createMemo(() => new Map(page().edges.map((e) => [e.node.id, e.node])));
         return (
           <>
-            <LiveBoard shiftIds={page().edges.map((e) => e.node.id)} />
-            <For each={page().edges.slice(0, shown())}>{(e) => <ShiftCardView shift={e.node} />}</For>
+            <LiveBoard shiftIds={ids()} />
+            <For each={ids().slice(0, shown())}>{(id) => <ShiftCardView shift={byId().get(id)!} />}</For>
             <Show when={props.last && page().pageInfo.hasNextPage && page().pageInfo.endCursor}>
               <button type="button" class="more" data-testid="board-more" onClick={() => props.onMore(page().pageInfo.endCursor!)}>{tr("加载更多", "Load more")}</button>
             </Show>
