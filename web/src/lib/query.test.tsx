@@ -55,7 +55,7 @@ describe("createQuery (lib/query)", () => {
     render(() => (
       <Provider value={client}>
         {(() => {
-          [state, refetch] = createQuery({ query: UnreadCountDocument, pause: paused }) as never;
+          [state, refetch] = createQuery({ query: UnreadCountDocument, pause: paused }) as unknown as [typeof state, typeof refetch];
           return null;
         })()}
       </Provider>
