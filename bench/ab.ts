@@ -1,6 +1,9 @@
-// pnpm tsx bench/ab.ts <rootA> <rootB> [--page board|shifts] [--seconds 5] [--rounds 4]
+// pnpm tsx bench/ab.ts <rootA> <rootB> [--page board|shifts|claims] [--seconds 5] [--rounds 4]
 // Interleaved A/B of two checkouts of Linshe (A, B, A, B …) on the bench's database: req/s and the
 // API process's CPU ms per request (from /proc), for comparing a change with its base on a busy machine.
+// --page claims: the claim storm of `pnpm bench claims` (1,000 volunteers, one fresh 10-seat shift per
+// run), after a warm-up storm of 200; each round also runs the raw statement (÷ raw per round). A root
+// written `path@2` runs 2 API processes on one Redis, the clients taking turns between them.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { loadavg } from "node:os";
@@ -8,13 +11,17 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { benchDatabase, benchServer } from "./db.js";
 import { fixtures } from "./generate.js";
-import { BOARD_GQL, SHIFTS_GQL } from "./queries.js";
+import pg from "pg";
+import { BOARD_GQL, CLAIM_SQL, SHIFTS_GQL } from "./queries.js";
+import { newShift, pct, stormLinshe, verifyStorm } from "./storm.js";
 
 process.env.AUTH_SECRET ||= "bench-secret";
-const { benchToken } = await import("./tokens.js");
+const { benchToken, benchTokens } = await import("./tokens.js");
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
-const roots = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--")).map((r) => path.resolve(r));
+const specs = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
+const roots = specs.map((r) => path.resolve(r.replace(/@\d+$/, "")));
+const entries = specs.map((r, i) => ({ root: roots[i]!, n: Number(/@(\d+)$/.exec(r)?.[1] ?? "1"), label: `${path.basename(roots[i]!)}${/@\d+$/.exec(r)?.[0] ?? ""}` }));
 const page = opt("page", "board");
 const SECONDS = Number(opt("seconds", "5"));
 const ROUNDS = Number(opt("rounds", "4"));
@@ -30,6 +37,11 @@ const headers = { "content-type": "application/json", ...(page === "shifts" ? { 
 async function cpuSeconds(pid: number) {
   const f = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
   return (Number(f[11]) + Number(f[12])) / 100;
+}
+if (page === "claims") {
+  await claimsAB();
+  await server.stop();
+  process.exit(0);
 }
 const apps: { root: string; child: ChildProcess; url: string }[] = [];
 for (const root of roots) {
@@ -59,3 +71,71 @@ for (const [root, rs] of results) console.log(`${path.basename(root)}: median ${
 for (const app of apps) app.child.kill("SIGTERM");
 await server.stop();
 process.exit(0);
+
+async function startApp(root: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", path.join(root, "bench/app-process.ts")], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url, DATABASE_POOL_SIZE: "10", NODE_ENV: "production", LINSHE_DEMO: "0", PUBLIC_CACHE_SECONDS: "0", ALLOW_ARBITRARY_OPERATIONS: "1", ...env },
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  const appUrl = await new Promise<string>((r) => child.stdout!.on("data", (d: Buffer) => { const m = /LISTENING (\S+)/.exec(String(d)); if (m) r(m[1]!); }));
+  return { child, url: appUrl };
+}
+
+async function claimsAB() {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const people = fx.teamVolunteers.slice(0, 1000);
+  const tokens = await benchTokens(url, people.map((p) => p.accountId));
+  const redisNeeded = entries.some((e) => e.n > 1);
+  const redis = redisNeeded ? await (await import("../test/support/processes.js")).startRedis() : null;
+  const setups: { label: string; procs: { child: ChildProcess; url: string }[] }[] = [];
+  for (const { root, n, label } of entries) {
+    const procs = [];
+    for (let k = 0; k < n; k++) procs.push(await startApp(root, redis ? { REDIS_URL: redis.url } : {}));
+    // Warm-up (JIT, pools, lazily loaded modules): 200 claims of another fresh shift, not measured.
+    const warm = await newShift(client, fx);
+    await Promise.all(procs.map((p, k) => stormLinshe(p.url, warm, tokens.slice(0, 200).filter((_, i) => i % procs.length === k))));
+    setups.push({ label, procs });
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on("error", () => {});
+  const rawStorm = async () => {
+    const sid = await newShift(client, fx);
+    const t0 = performance.now();
+    await Promise.all(people.map((p) => pool.query(CLAIM_SQL, [sid, p.volunteerId])));
+    return people.length / ((performance.now() - t0) / 1000);
+  };
+  await rawStorm(); // warm-up
+  const rows = new Map<string, { cps: number; ratio: number; p50: number; p99: number; cpu: number; client: number }[]>(entries.map((e) => [e.label, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const s of round % 2 ? [...setups].reverse() : setups) {
+      const sid = await newShift(client, fx);
+      const before = await Promise.all(s.procs.map((p) => cpuSeconds(p.child.pid!)));
+      const mine = process.cpuUsage();
+      const n = s.procs.length;
+      const t0 = performance.now();
+      const parts = await Promise.all(s.procs.map((p, k) => stormLinshe(p.url, sid, tokens.filter((_, i) => i % n === k))));
+      const secs = (performance.now() - t0) / 1000;
+      const clientMs = (process.cpuUsage(mine).user + process.cpuUsage(mine).system) / 1000 / people.length;
+      const after = await Promise.all(s.procs.map((p) => cpuSeconds(p.child.pid!)));
+      const cpu = (after.reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0)) * 1000 / people.length;
+      const lat = parts.flatMap((p) => p.latencies);
+      const failed = parts.reduce((a, p) => a + [...p.failures.values()].reduce((x, y) => x + y, 0), 0);
+      const v = await verifyStorm(client, sid);
+      if (failed || v.confirmed !== 10 || v.waitlisted !== 990 || !v.fifo) throw new Error(`${s.label}: ${failed} failed, ${JSON.stringify(v)} ${JSON.stringify(parts.map((p) => Object.fromEntries(p.failures)))}`);
+      const raw = await rawStorm();
+      const r = { cps: Math.round(people.length / secs), ratio: Math.round((people.length / secs / raw) * 100) / 100, p50: Math.round(pct(lat, 50)), p99: Math.round(pct(lat, 99)), cpu, client: clientMs };
+      rows.get(s.label)!.push(r);
+      console.log(`${s.label} round ${round}: ${r.cps} claims/s (raw ${Math.round(raw)}, ÷ raw ${r.ratio}), p50 ${r.p50} / p99 ${r.p99} ms, API CPU ${cpu.toFixed(2)} ms/claim, bench process ${clientMs.toFixed(2)} ms/claim (incl. the raw run's), load ${loadavg()[0]!.toFixed(1)}`);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const [label, rs] of rows) {
+    console.log(`${label}: median ${median(rs.map((r) => r.cps))} claims/s, ÷ raw ${median(rs.map((r) => r.ratio))}, p50 ${median(rs.map((r) => r.p50))} / p99 ${median(rs.map((r) => r.p99))} ms, API CPU ${median(rs.map((r) => r.cpu)).toFixed(2)} ms/claim`);
+  }
+  await pool.end();
+  await client.end();
+  for (const s of setups) for (const p of s.procs) p.child.kill("SIGTERM");
+  await redis?.stop();
+}
