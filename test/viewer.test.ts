@@ -10,7 +10,7 @@ import { createSession } from "../api/src/auth/sessions.js";
 import { signToken } from "../api/src/auth/tokens.js";
 import { loadViewer } from "../api/src/auth/viewer.js";
 import { isoTypes, readRows } from "../api/src/db-read.js";
-import { prisma } from "../api/src/db.js";
+import { prisma, sqlStats } from "../api/src/db.js";
 import { gql, startApp } from "./support/client.js";
 import { DEMO_PHONES, seedDemoData } from "./support/fixtures.js";
 
@@ -62,6 +62,32 @@ describe("the viewer", () => {
     const soon = await createSession(prisma, account.id);
     await prisma.session.update({ where: { id: soon.sessionId }, data: { expiresAt: new Date(Date.now() + 60_000) } });
     expect((await gql(app, ME, {}, soon.token)).data?.viewer?.phone).toBe(account.phone);
+  });
+
+  it("lookups of one turn share one statement, each answered with its own account or nobody", async () => {
+    const accounts = await prisma.account.findMany({ where: { disabled: false, passwordSet: true }, orderBy: { phone: "asc" }, take: 8 });
+    const sessions = await Promise.all(accounts.map((a) => createSession(prisma, a.id)));
+    await prisma.session.update({ where: { id: sessions[2]!.sessionId }, data: { revokedAt: new Date() } });
+    const lookups: [string, string | null][] = [
+      ...accounts.map((a, i) => [a.id, sessions[i]!.sessionId] as [string, string]),
+      [accounts[3]!.id, sessions[4]!.sessionId], // another account's session
+      ["00000000-0000-4000-8000-000000000000", null], // nobody
+      [accounts[5]!.id, null], // no session (tests, scripts)
+      [accounts[0]!.id, sessions[0]!.sessionId], // the same twice
+    ];
+    const before = sqlStats.statements;
+    const viewers = await Promise.all(lookups.map(([a, s]) => loadViewer(a, s)));
+    // One statement for the 12 lookups instead of 12: a storm's requests leave the pool to the claims.
+    expect(sqlStats.statements - before).toBe(1);
+    const phoneOf = new Map(accounts.map((a) => [a.id, a.phone]));
+    expect(viewers.map((v) => v?.phone ?? null)).toEqual([
+      ...accounts.map((a, i) => (i === 2 ? null : a.phone)),
+      null,
+      null,
+      phoneOf.get(accounts[5]!.id),
+      accounts[0]!.phone,
+    ]);
+    expect(viewers.map((v) => v?.sessionId ?? null)).toEqual([...sessions.map((s, i) => (i === 2 ? null : s.sessionId)), null, null, null, sessions[0]!.sessionId]);
   });
 
   it("a signed token naming another account's session, or an account that does not exist, is nobody", async () => {
