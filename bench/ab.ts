@@ -2,7 +2,7 @@
 // Interleaved A/B of two checkouts of Linshe (A, B, A, B …) on the bench's database: req/s and the
 // API process's CPU ms per request (from /proc), for comparing a change with its base on a busy machine.
 // --page claims: the claim storm of `pnpm bench claims` (1,000 volunteers, one fresh 10-seat shift per
-// run), after a warm-up storm of 200; each round also runs the raw statement (÷ raw per round). A root
+// run), after a warm-up storm; each round also runs the raw statement (÷ raw per round). A root
 // written `path@2` runs 2 API processes on one Redis, the clients taking turns between them.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -93,9 +93,9 @@ async function claimsAB() {
   for (const { root, n, label } of entries) {
     const procs = [];
     for (let k = 0; k < n; k++) procs.push(await startApp(root, redis ? { REDIS_URL: redis.url } : {}));
-    // Warm-up (JIT, pools, lazily loaded modules): 200 claims of another fresh shift, not measured.
+    // Warm-up (JIT, pools, lazily loaded modules): a whole storm on another fresh shift, not measured.
     const warm = await newShift(client, fx);
-    await Promise.all(procs.map((p, k) => stormLinshe(p.url, warm, tokens.slice(0, 200).filter((_, i) => i % procs.length === k))));
+    await Promise.all(procs.map((p, k) => stormLinshe(p.url, warm, tokens.filter((_, i) => i % procs.length === k))));
     setups.push({ label, procs });
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });

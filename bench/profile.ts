@@ -56,8 +56,8 @@ if (which === "claims") {
   await client.connect();
   const shiftId = await newShift(client, fx);
   const tokens = await benchTokens(url, fx.teamVolunteers.slice(0, 1000).map((p) => p.accountId));
-  // Warm-up, as `pnpm bench claims` does: 200 claims of another fresh shift, not profiled.
-  await stormLinshe(appUrl, await newShift(client, fx), tokens.slice(0, 200));
+  // Warm-up, as `pnpm bench claims` does: a whole storm on another fresh shift, not profiled.
+  await stormLinshe(appUrl, await newShift(client, fx), tokens);
   await profiler("profile-start");
   const storm = await stormLinshe(appUrl, shiftId, tokens);
   await profiler("profile-stop");
