@@ -86,6 +86,16 @@ describe("claims batched per shift", () => {
     expect((mixed.outcomes[1] as ClaimResult).claim.status).toBe("CONFIRMED");
   });
 
+  it("a batch reads the shift with the volunteers' facts (6 statements counted, 7 before); a missing shift is NOT_FOUND for each", async () => {
+    const shift = await shiftOf(2);
+    const { outcomes, statements } = await together(await members(4), shift.id);
+    expect((outcomes as ClaimResult[]).map((o) => o.claim.status)).toEqual(["CONFIRMED", "CONFIRMED", "WAITLISTED", "WAITLISTED"]);
+    // The shift's unlocked first read comes with the volunteers' facts, not in a statement of its own.
+    expect(statements).toBe(6);
+    const gone = await together(await members(3), "00000000-0000-7000-8000-000000000000");
+    expect(gone.outcomes.map((o) => (o instanceof UserFacingError ? [o.code, o.field?.join(".")] : o))).toEqual(Array(3).fill(["NOT_FOUND", "input.shiftId"]));
+  });
+
   it("answers a volunteer's two claims in one batch with one claim", async () => {
     const [a, b] = await members(2);
     const shift = await shiftOf(1);

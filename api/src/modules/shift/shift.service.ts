@@ -440,6 +440,15 @@ interface ClaimFacts {
   clash: string | null;
 }
 
+/** The shift as the batch first reads it, before its lock. */
+interface ShiftDraft {
+  stationId: string;
+  requiredSpecialty: string | null;
+  shiftStatus: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
 /** One transaction for a batch of claims of one shift; an Error in place of a claim that is refused. */
 async function claimBatch(shiftId: string, batch: ClaimRequest[]): Promise<(ClaimResult | Error)[]> {
   claimStats.batches++;
@@ -451,25 +460,25 @@ async function claimBatch(shiftId: string, batch: ClaimRequest[]): Promise<(Clai
     const locked = new Set(
       (await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Volunteer" WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`).map((r) => r.id),
     );
-    const draft = await tx.shift.findUnique({ where: { id: shiftId } });
-    if (!draft) return batch.map(() => notFound(msg("班次", "Shift"), ["input", "shiftId"]));
     // Read after the locks, in a statement of its own: under READ COMMITTED it then sees every claim
-    // these volunteers committed before (a lock re-reads only the locked row, not joined ones).
-    const facts = new Map(
-      (
-        await tx.$queryRaw<ClaimFacts[]>`
-        SELECT v.id, v.status::text AS status, v.specialties::text[] AS specialties,
+    // these volunteers committed before (a lock re-reads only the locked row, not joined ones). The
+    // shift's own row (unlocked, checked again under its lock below) comes with it: one row per
+    // volunteer, or one without a volunteer when none is locked; none when the shift does not exist.
+    const rows = await tx.$queryRaw<(ShiftDraft & Partial<ClaimFacts>)[]>`
+        SELECT s."stationId", s."requiredSpecialty"::text AS "requiredSpecialty", s.status::text AS "shiftStatus", s."startsAt", s."endsAt",
+               v.id, v.status::text AS status, v.specialties::text[] AS specialties,
                EXISTS (SELECT 1 FROM "TeamMembership" m WHERE m."volunteerId" = v.id AND m."teamId" = s."teamId" AND m.status = 'ACTIVE') AS member,
                (s."squadId" IS NULL OR EXISTS (SELECT 1 FROM "SquadMembership" q WHERE q."volunteerId" = v.id AND q."squadId" = s."squadId")) AS "inSquad",
                c.id AS "claimId", c.status::text AS "claimStatus",
                (SELECT o.title FROM "ShiftClaim" oc JOIN "Shift" o ON o.id = oc."shiftId"
                  WHERE oc."volunteerId" = v.id AND oc.status = 'CONFIRMED' AND oc."shiftId" <> s.id
                    AND o.status = 'OPEN' AND o."startsAt" < s."endsAt" AND o."endsAt" > s."startsAt" LIMIT 1) AS clash
-        FROM "Shift" s CROSS JOIN "Volunteer" v
+        FROM "Shift" s LEFT JOIN "Volunteer" v ON v.id = ANY(${[...locked]}::uuid[])
         LEFT JOIN "ShiftClaim" c ON c."shiftId" = s.id AND c."volunteerId" = v.id
-        WHERE s.id = ${shiftId}::uuid AND v.id = ANY(${[...locked]}::uuid[])`
-      ).map((f) => [f.id, f]),
-    );
+        WHERE s.id = ${shiftId}::uuid`;
+    const draft = rows[0];
+    if (!draft) return batch.map(() => notFound(msg("班次", "Shift"), ["input", "shiftId"]));
+    const facts = new Map(rows.filter((f) => f.id).map((f) => [f.id!, f as ClaimFacts]));
 
     const now = clock.now();
     const results: (ClaimResult | Error | null)[] = batch.map(() => null);
@@ -495,7 +504,7 @@ async function claimBatch(shiftId: string, batch: ClaimRequest[]): Promise<(Clai
         return (results[i] = forbidden(msg("该班次需要相应专长", "This shift needs a specialty the volunteer does not have")));
       }
       if (f.clash) return (results[i] = conflict(msg(`与已确认班次时间冲突`, `Overlaps a confirmed shift: ${f.clash}`), ["input", "shiftId"]));
-      if (draft.status !== "OPEN") return (results[i] = conflict(msg("班次未开放", "The shift is not open"), ["input", "shiftId"]));
+      if (draft.shiftStatus !== "OPEN") return (results[i] = conflict(msg("班次未开放", "The shift is not open"), ["input", "shiftId"]));
       if (draft.startsAt <= now) return (results[i] = conflict(msg("班次已开始，不能认领", "The shift has already started"), ["input", "shiftId"]));
       fresh.push({ i, volunteerId: r.volunteerId, assignedBy: r.assignedBy });
     });
