@@ -33,6 +33,7 @@ afterEach(() => clock.reset());
 
 const START = `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id wave status escalateAt counts { called } } userErrors { code field message } } }`;
 const RESPOND = `mutation ($input: RespondToMobilizationInput!) { respondToMobilization(input: $input) { responder { response etaMinutes } userErrors { code field } } }`;
+const gqlCounts = `query ($id: ID!) { node(id: $id) { ... on Mobilization { counts { called } } } }`;
 const CLOSE = `mutation ($input: CloseMobilizationInput!) { closeMobilization(input: $input) { mobilization { status outcome } goodDeedDraft { title story teamId place } userErrors { code field } } }`;
 const BOARD = `query ($id: ID!, $after: String) { node(id: $id) { ... on Mobilization { status wave counts { wanted called accepted declined pending }
   waves { number radiusMeters calledCount escalation } viewerCanManage
@@ -315,24 +316,46 @@ describe("一键召集", () => {
       const inOrder = notes.map((n) => distance.get(n.accountId)!);
       expect(inOrder).toEqual([...inOrder].sort((a, b) => a - b));
 
-      expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: mId } })).noticesTold).toBe(called);
-      // A process stopped between batches: 10 notices never written (nor the cursor moved past them),
-      // the call-up still marked. Two sweepers at once write them, once each.
-      await prisma.notification.deleteMany({ where: { id: { in: notes.slice(-10).map((n) => n.id) } } });
-      await prisma.mobilization.update({ where: { id: mId }, data: { notifying: true, noticesTold: called - 10 } });
+      // A person is a responder exactly when told: the batches write both together.
+      const respondersAre = async () => {
+        const rs = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: mId }, select: { volunteer: { select: { account: { select: { id: true } } } } } });
+        return rs.map((r) => r.volunteer.account!.id).sort();
+      };
+      expect(await respondersAre()).toEqual(notes.map((n) => n.accountId).sort());
+      expect(await prisma.mobilizationCallQueue.count({ where: { mobilizationId: mId } })).toBe(0);
+      // A process stopped between batches: the last 10 still in the queue, neither told nor
+      // responders, the call-up still marked. Two sweepers at once tell them, once each.
+      const untell = async (n: number) => {
+        const last = (await told()).slice(-n);
+        const vols = await prisma.account.findMany({ where: { id: { in: last.map((x) => x.accountId) } }, select: { id: true, volunteerId: true } });
+        const volOf = new Map(vols.map((a) => [a.id, a.volunteerId!]));
+        const rows = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: mId, volunteerId: { in: [...volOf.values()] } } });
+        const byVol = new Map(rows.map((r) => [r.volunteerId, r]));
+        const queue = last.map((x) => byVol.get(volOf.get(x.accountId)!)!);
+        await prisma.$transaction([
+          prisma.notification.deleteMany({ where: { id: { in: last.map((x) => x.id) } } }),
+          prisma.mobilizationResponder.deleteMany({ where: { id: { in: queue.map((r) => r.id) } } }),
+          prisma.mobilizationCallQueue.create({ data: { mobilizationId: mId, wave: queue[0]!.wave, volunteerIds: queue.map((r) => r.volunteerId), distances: queue.map((r) => r.distanceMeters ?? 0) } }),
+          prisma.mobilization.update({ where: { id: mId }, data: { notifying: true } }),
+        ]);
+        expect((await gql(app, gqlCounts, { id: m.id }, officer)).data!.node.counts.called).toBe(called);
+      };
+      await untell(10);
       await Promise.all([escalateMobilizations(clock.now()), escalateMobilizations(clock.now())]);
       const after = await told();
       expect(after.length).toBe(called);
       expect(new Set(after.map((n) => n.accountId)).size).toBe(called);
+      expect(await respondersAre()).toEqual(after.map((n) => n.accountId).sort());
       expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: mId } })).notifying).toBe(false);
+      expect(await prisma.mobilizationCallQueue.count({ where: { mobilizationId: mId } })).toBe(0);
 
       // Once closed, an unfinished call-up tells nobody more.
-      await prisma.notification.deleteMany({ where: { id: { in: after.slice(-3).map((n) => n.id) } } });
-      await prisma.mobilization.update({ where: { id: mId }, data: { notifying: true, noticesTold: called - 3 } });
+      await untell(3);
       expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer)).data!.closeMobilization.userErrors).toEqual([]);
       mobilizationId = null;
       await escalateMobilizations(clock.now());
       expect((await told()).length).toBe(called - 3);
+      expect((await respondersAre()).length).toBe(called - 3);
     } finally {
       config.callUpNoticeBatch = batch;
       if (mobilizationId) await gql(app, CLOSE, { input: { mobilizationId, outcome: "CANCELLED" } }, officer);

@@ -106,65 +106,71 @@ const distanceText = (d: Prisma.Sql, lang: "zh" | "en") => {
 const NOTICE_LOCK = 0x63616c6c; // "call"
 
 /**
- * Writes the call-up notices (app and SMS) of the next `limit` people called and not told yet, in
- * calling order (earlier waves first, nearest first); returns whether more remain. Under the notice
- * lock. The call-up's `noticesTold` cursor moves in the same transaction as the notices, so a batch
- * repeated after a crash tells nobody twice. (Searching the notices already written instead — an
- * anti-join on a call-up PostgreSQL has no statistics for — ran as a nested loop: 14 s for a batch
- * of 8,000 on the bench data.)
+ * Tells the next `limit` people of the call-up's queue (the wave called last, nearest first): writes
+ * their responder rows, notices (app and SMS) and removes them from the queue, all in the caller's
+ * transaction, under the notice lock. So a person is a responder exactly when told, the first commit
+ * writes one batch rather than the whole wave, and a batch repeated after a crash tells nobody twice
+ * (its queue is as it was). Returns how many were told and whether the queue holds more.
  */
-async function writeNotices(tx: Tx, m: Mobilization, limit: number): Promise<{ told: number; more: boolean }> {
-  const [{ told }] = (await tx.$queryRaw<{ told: number }[]>`SELECT "noticesTold" AS told FROM "Mobilization" WHERE id = ${m.id}::uuid`) as [{ told: number }];
+async function tellNext(tx: Tx, m: Mobilization, limit: number, now: Date): Promise<{ told: number; more: boolean }> {
   const d = Prisma.sql`r."distanceMeters"`;
   const [zhTail, enTail] = [`。需要${m.wanted}人，请立即回复能否前往`, `. ${m.wanted} needed: please answer now whether you can come`];
-  await notifyUrgent(tx, {
+  const told = await notifyUrgent(tx, {
     kind: "MOBILIZATION",
     stationId: m.stationId,
     title: joinMsg(msg("一键召集：", "Call-up: "), m.reason),
     link: `/callups/${encodeGlobalID("Mobilization", m.id)}`,
     subject: { type: "Mobilization", id: m.id },
+    // Data-modifying CTEs must be at the top level: the responders are written beside the notices.
+    before: Prisma.sql`
+      q AS (
+        SELECT q.wave, u.v, u.d, u.i FROM "MobilizationCallQueue" q, unnest(q."volunteerIds"[1:${limit}::int], q.distances[1:${limit}::int]) WITH ORDINALITY u(v, d, i)
+        WHERE q."mobilizationId" = ${m.id}::uuid
+      ),
+      responders AS (
+        INSERT INTO "MobilizationResponder" (id, "mobilizationId", "volunteerId", wave, "distanceMeters", "notifiedAt")
+        SELECT linshe_uuid7(), ${m.id}::uuid, q.v, q.wave, q.d, ${now}::timestamptz FROM q ORDER BY q.i
+        ON CONFLICT ("mobilizationId", "volunteerId") DO NOTHING
+        RETURNING "volunteerId", "distanceMeters"
+      )`,
     recipients: Prisma.sql`
       SELECT a.id AS "accountId",
         ${localize(m.place, "zh")} || ${distanceText(d, "zh")} || ${zhTail} || ${MSG_SEPARATOR} || ${localize(m.place, "en")} || ${distanceText(d, "en")} || ${enTail} AS body
-      FROM (
-        SELECT "volunteerId", "distanceMeters", wave FROM "MobilizationResponder"
-        WHERE "mobilizationId" = ${m.id}::uuid
-        ORDER BY wave, "distanceMeters" ASC NULLS LAST, "volunteerId"
-        OFFSET ${told} LIMIT ${limit}
-      ) r JOIN "Account" a ON a."volunteerId" = r."volunteerId" AND NOT a.disabled
-      ORDER BY r.wave, r."distanceMeters" ASC NULLS LAST, r."volunteerId"`,
+      FROM responders r JOIN "Account" a ON a."volunteerId" = r."volunteerId" AND NOT a.disabled
+      ORDER BY r."distanceMeters" ASC NULLS LAST, r."volunteerId"`,
   });
-  const [row] = (await tx.$queryRaw<{ told: number; called: number }[]>`
-    UPDATE "Mobilization" SET "noticesTold" = LEAST("noticesTold" + ${limit}, c.called)
-    FROM (SELECT count(*)::int AS called FROM "MobilizationResponder" WHERE "mobilizationId" = ${m.id}::uuid) c
-    WHERE id = ${m.id}::uuid RETURNING "noticesTold" AS told, c.called`) as [{ told: number; called: number }];
-  return { told: row.told - told, more: row.told < row.called };
+  const [row] = await tx.$queryRaw<{ left: number }[]>`
+    UPDATE "MobilizationCallQueue" SET "volunteerIds" = "volunteerIds"[${limit}::int + 1:], distances = distances[${limit}::int + 1:]
+    WHERE "mobilizationId" = ${m.id}::uuid RETURNING coalesce(cardinality("volunteerIds"), 0) AS "left"`;
+  if (row && !row.left) await tx.$executeRaw`DELETE FROM "MobilizationCallQueue" WHERE "mobilizationId" = ${m.id}::uuid`;
+  return { told, more: !!row?.left };
 }
 
 /**
  * Calls the next waves until one reaches somebody (or none is left); returns the people called and
- * whether notices remain to be written after the commit (`notifying`).
+ * whether some remain to be told after the commit (`notifying`).
  */
 async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START" | "ESCALATION", now: Date): Promise<{ wave: number; called: number; notifying: boolean }> {
+  // Under the notice lock (re-entrant): no batch runs meanwhile. A wave still being told is told
+  // to the end first, so the next wave's candidates exclude everyone called before.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${NOTICE_LOCK}::int, hashtext(${m.id}))`;
+  if (trigger === "ESCALATION") while ((await tellNext(tx, m, 100_000, now)).more);
   let wave = from;
   for (;;) {
     const radiusMeters = wave === 1 ? m.radiusMeters : wave === 2 ? m.radiusMeters * 3 : null;
-    // One statement for thousands of people, computed and written inside PostgreSQL.
-    const [{ called }] = (await tx.$queryRaw<{ called: number }[]>`
-      WITH c AS (${candidates(m, wave, now)}),
-      ins AS (
-        INSERT INTO "MobilizationResponder" (id, "mobilizationId", "volunteerId", wave, "distanceMeters", "notifiedAt")
-        SELECT linshe_uuid7(), ${m.id}::uuid, c."volunteerId", ${wave}, c.distance, ${now}::timestamptz FROM c
-        ON CONFLICT ("mobilizationId", "volunteerId") DO NOTHING
-        RETURNING 1
-      )
-      SELECT count(*)::int AS called FROM ins`) as [{ called: number }];
+    // The wave's people in calling order, computed inside PostgreSQL into one queue row: thousands
+    // of people never travel through the API, and only the first batch becomes responders now.
+    const [queued] = await tx.$queryRaw<{ called: number }[]>`
+      INSERT INTO "MobilizationCallQueue" ("mobilizationId", wave, "volunteerIds", distances)
+      SELECT ${m.id}::uuid, ${wave}, array_agg(c."volunteerId" ORDER BY c.distance ASC NULLS LAST, c."volunteerId"), array_agg(c.distance ORDER BY c.distance ASC NULLS LAST, c."volunteerId")
+      FROM (${candidates(m, wave, now)}) c
+      HAVING count(*) > 0
+      RETURNING cardinality("volunteerIds") AS called`;
+    const called = queued?.called ?? 0;
     await tx.mobilizationWave.create({ data: { mobilizationId: m.id, number: wave, radiusMeters, calledCount: called, calledAt: now, trigger } });
     // The nearest are told in this transaction; a large wave's rest follows in batches after the
     // commit (finishNotices), so the officer is not kept waiting for 15,000 rows.
-    // Under the notice lock (taken again: re-entrant): an escalation tells nobody a batch in progress tells.
-    if (called) await tx.$executeRaw`SELECT pg_advisory_xact_lock(${NOTICE_LOCK}::int, hashtext(${m.id}))`;
-    const notices = called ? await writeNotices(tx, m, config.callUpNoticeBatch) : { more: false };
+    const notices = called ? await tellNext(tx, m, config.callUpNoticeBatch, now) : { more: false };
     await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "WAVE" } });
     if (called || wave >= LAST_WAVE) return { wave, called, notifying: notices.more };
     wave++;
@@ -172,14 +178,13 @@ async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START"
 }
 
 /**
- * Writes a call-up's remaining notices, a batch per transaction, each delivered at once. Runs after
+ * Tells the rest of a call-up's queue, a batch per transaction, each delivered at once. Runs after
  * the call-up or a wave commits, and from the sweeper for call-ups a process left unfinished (it
  * stopped or crashed); one writer per call-up at a time (advisory lock), so nobody is told twice.
  */
 export async function finishNotices(mobilizationId: string): Promise<number> {
   let total = 0;
-  // Batches double: each one scans the call-up's untold people once (≈ 0.2 s at 15,000), so
-  // 1,000 at a time took twice as long in all as one statement; 2,000, 4,000, 8,000 … does not.
+  // Batches double (2,000, 4,000, 8,000 …): fewer transactions, the nearest still first.
   let size = config.callUpNoticeBatch;
   for (;;) {
     size = Math.min(size * 2, config.callUpNoticeBatch * 16);
@@ -189,7 +194,7 @@ export async function finishNotices(mobilizationId: string): Promise<number> {
       if (!locked) return null; // another process writes them
       const m = await tx.mobilization.findUnique({ where: { id: mobilizationId } });
       if (!m?.notifying) return null;
-      const { told, more } = await writeNotices(tx, m, limit); // closing clears `notifying`
+      const { told, more } = await tellNext(tx, m, limit, clock.now()); // closing clears `notifying` and the queue
       if (!more) await tx.mobilization.update({ where: { id: m.id }, data: { notifying: false } });
       return { told, more };
     }, TX);
@@ -306,6 +311,8 @@ export async function closeMobilization(viewer: Viewer, input: { mobilizationId:
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${NOTICE_LOCK}::int, hashtext(${m.id}))`;
     const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Mobilization" WHERE id = ${m.id}::uuid FOR UPDATE`;
     if (locked?.status !== "OPEN") return tx.mobilization.findUniqueOrThrow({ where: { id: m.id } }); // closing twice changes nothing
+    // Those not told yet are not told at all (nor counted as called).
+    await tx.$executeRaw`DELETE FROM "MobilizationCallQueue" WHERE "mobilizationId" = ${m.id}::uuid`;
     const row = await tx.mobilization.update({
       where: { id: m.id },
       data: { status: "CLOSED", outcome: input.outcome, closeNote: input.note ?? null, closedAt: now, closedById: viewer.accountId, escalateAt: null, notifying: false },
@@ -402,7 +409,7 @@ export async function escalateMobilizations(now = clock.now()): Promise<number> 
           return false;
         }
         const { wave, called: n, notifying } = await callWaves(tx, m, m.wave + 1, "ESCALATION", now);
-        await tx.mobilization.update({ where: { id }, data: { wave, notifying: m.notifying || notifying, escalateAt: wave < LAST_WAVE ? new Date(now.getTime() + m.escalateAfterMinutes * 60_000) : null } });
+        await tx.mobilization.update({ where: { id }, data: { wave, notifying, escalateAt: wave < LAST_WAVE ? new Date(now.getTime() + m.escalateAfterMinutes * 60_000) : null } });
         await recordAudit(tx, { actor: null, stationId: m.stationId, action: "mobilization.escalate", targetType: "Mobilization", targetId: id, summary: msg(`${accepted}/${m.wanted} 人响应，第 ${wave} 波通知 ${n} 人`, `${accepted}/${m.wanted} answered, wave ${wave} told ${n}`) });
         return true;
       }, { ...TX, timeout: Math.max(TX.timeout ?? 0, 60_000) });

@@ -91,7 +91,10 @@ export const Mobilization = builder.prismaNode("Mobilization", {
       resolve: async (m) => {
         const groups = await prisma.mobilizationResponder.groupBy({ by: ["response"], where: { mobilizationId: m.id }, _count: { _all: true } });
         const n = (r: string) => groups.find((g) => g.response === r)?._count._all ?? 0;
-        return { wanted: m.wanted, called: n("PENDING") + n("ACCEPTED") + n("DECLINED"), accepted: n("ACCEPTED"), declined: n("DECLINED"), pending: n("PENDING") };
+        // Called but still being told (the call-up's queue): no answer yet either.
+        const [q] = await prisma.$queryRaw<{ queued: number }[]>`SELECT coalesce(cardinality("volunteerIds"), 0) AS queued FROM "MobilizationCallQueue" WHERE "mobilizationId" = ${m.id}::uuid`;
+        const pending = n("PENDING") + (q?.queued ?? 0);
+        return { wanted: m.wanted, called: pending + n("ACCEPTED") + n("DECLINED"), accepted: n("ACCEPTED"), declined: n("DECLINED"), pending };
       },
     }),
     responders: t.relatedConnection("responders", {

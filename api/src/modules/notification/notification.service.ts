@@ -115,12 +115,21 @@ export async function notify(db: Tx | typeof prisma, n: NotifyInput | NotifyInpu
  */
 export async function notifyUrgent(
   db: Tx,
-  n: { kind: NotificationKind; stationId: string | null; title: string; link: string | null; subject: { type: string; id: string } | null; recipients: Prisma.Sql },
+  n: {
+    kind: NotificationKind;
+    stationId: string | null;
+    title: string;
+    link: string | null;
+    subject: { type: string; id: string } | null;
+    recipients: Prisma.Sql;
+    /** Further top-level CTEs `recipients` may select from (a data-modifying one cannot be nested). */
+    before?: Prisma.Sql;
+  },
 ): Promise<number> {
   if (!URGENT_KINDS.includes(n.kind)) throw new Error(`notifyUrgent: ${n.kind} is not urgent`);
   const now = clock.now();
   const [row] = await db.$queryRaw<{ notified: number }[]>`
-    WITH r AS (${n.recipients}),
+    WITH ${n.before ? Prisma.sql`${n.before},` : Prisma.empty} r AS (${n.recipients}),
     created AS (
       INSERT INTO "Notification" ("accountId", "stationId", kind, title, body, link, "subjectType", "subjectId", silent, "readAt", "createdAt")
       SELECT r."accountId", ${n.stationId}::uuid, ${n.kind}::"NotificationKind", ${n.title}, r.body, ${n.link}, ${n.subject?.type ?? null}, ${n.subject?.id ?? null}::uuid, false, NULL, ${now}::timestamptz
