@@ -123,6 +123,36 @@ describe("claim notices are notifications", () => {
   });
 });
 
+describe("the stream's order", () => {
+  it("delivers live and replays in commit order when one transaction's ids gain a digit (…98, 99, 100, …)", async () => {
+    const h = phones[11]!;
+    const account = await prisma.account.findFirstOrThrow({ where: { volunteer: { phone: h } }, select: { id: true } });
+    const ws = wsClient(app, tok(h));
+    const live = subscribe(ws, RECEIVED);
+    await live.ready;
+    // The next ids cross a power of ten inside one read: 10^k - 5 … 10^k + 4.
+    const [{ max }] = (await prisma.$queryRaw<{ max: bigint }[]>`SELECT coalesce(max(id), 0) AS max FROM "Notification"`) as [{ max: bigint }];
+    const edge = 10n ** BigInt(String(max).length + 1);
+    await prisma.$executeRaw`SELECT setval(pg_get_serial_sequence('"Notification"', 'id'), ${edge - 6n})`;
+    await prisma.$transaction((tx) => notify(tx, Array.from({ length: 10 }, (_, i) => ({ accountId: account.id, stationId: demo.fushan.id, kind: "BULLETIN" as const, title: `位数${i}` }))));
+    delivered();
+    const got = await live.waitFor(10);
+    const ids = (rs: typeof got) => rs.map((r) => BigInt(Buffer.from(r.data!.notificationReceived.id, "base64").toString().split(":")[1]!));
+    const want = Array.from({ length: 10 }, (_, i) => edge - 5n + BigInt(i));
+    await new Promise((r) => setTimeout(r, 300)); // nothing more (a repeated row) arrives
+    expect(ids(live.results)).toEqual(want);
+    // A replay from before them reads the same order.
+    await settled();
+    const replay = subscribe(ws, RECEIVED, { since: live.results[0]!.data!.notificationReceived.cursor });
+    await replay.waitFor(9);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ids(replay.results)).toEqual(want.slice(1));
+    live.dispose();
+    replay.dispose();
+    await ws.dispose();
+  });
+});
+
 describe("notifications in the reader's language", () => {
   it("shows a notice in English to an English client and in Chinese otherwise; people's own text passes unchanged", async () => {
     const [, , , , , f] = phones;

@@ -106,18 +106,20 @@ export class StoredStream<Extra extends Record<string, unknown>> {
 
   constructor(readonly spec: { name: string; table: string; key: string; columns: (keyof Extra & string)[] }) {
     const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
+    // ORDER BY names the table's columns: a bare `xid, id` would sort by the text output columns of
+    // the same names ("10000" before "7001"), and a read skipped or repeated rows at each new digit.
     const cols = [`${q(spec.key)}::text AS key`, ...spec.columns.map((c) => `${q(c)}::text AS ${q(c)}`)].join(", ");
     const table = q(spec.table);
     // One statement, one snapshot: the horizon and the rows are read together.
     this.tailSql = `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
       SELECT h.horizon::text AS horizon, e.* FROM h LEFT JOIN LATERAL (
         SELECT id::text AS id, xid::text AS xid, ${cols} FROM ${table}
-        WHERE (xid, id) > ($1::bigint, $2::bigint) ORDER BY xid, id LIMIT ${BATCH}
+        WHERE (xid, id) > ($1::bigint, $2::bigint) ORDER BY ${table}.xid, ${table}.id LIMIT ${BATCH}
       ) e ON true`;
     // Replays only up to the reader's head: every row there is below some horizon, hence final.
     this.replaySql = `SELECT id::text AS id, xid::text AS xid, ${cols} FROM ${table}
       WHERE ${q(spec.key)} = $1 AND (xid, id) > ($2::bigint, $3::bigint) AND id > $4::bigint AND (xid, id) <= ($5::bigint, $6::bigint)
-      ORDER BY xid, id LIMIT ${BATCH}`;
+      ORDER BY ${table}.xid, ${table}.id LIMIT ${BATCH}`;
     if (streams.has(spec.name)) throw new Error(`stored stream ${spec.name} defined twice`);
     streams.set(spec.name, this as unknown as StoredStream<Record<string, unknown>>);
   }
@@ -214,6 +216,15 @@ export class StoredStream<Extra extends Record<string, unknown>> {
     clearTimeout(this.timer);
     await this.polling;
     for (const set of this.subscribers.values()) for (const sub of set) sub.queue.end();
+  }
+
+  /**
+   * Resolves once this process's reader has caught up (no read in progress), or after `maxMs`: work
+   * that may wait (the SMS sender) lets a burst's live delivery go first without being starved.
+   */
+  async caughtUp(maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    while (this.polling && Date.now() < until) await Promise.race([this.polling, new Promise((r) => setTimeout(r, Math.max(1, until - Date.now())).unref())]);
   }
 
   /** Reads now (a hint arrived), or right after the read in progress. */
