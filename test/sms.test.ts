@@ -10,6 +10,7 @@ import { prisma } from "../api/src/db.js";
 import { delivered, notify } from "../api/src/modules/notification/notification.service.js";
 import { httpProvider, setSmsProvider, smsProvider } from "../api/src/modules/notification/sms.js";
 import { sendDueSms, startSmsSender } from "../api/src/modules/notification/sms.service.js";
+import { notificationStream } from "../api/src/modules/notification/notification.stream.js";
 import { seedDemoData } from "./support/fixtures.js";
 
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
@@ -170,6 +171,49 @@ describe("the SMS outbox", () => {
     delivered();
     await new Promise((r) => setTimeout(r, 200));
     expect(await prisma.smsMessage.findFirstOrThrow({ where: { notification: { title: "停止之后" } } })).toMatchObject({ status: "PENDING" });
+  });
+
+  it("lets the process's live delivery of a burst go first, and sends anyway when the reader never catches up", async () => {
+    await prisma.smsMessage.deleteMany({});
+    await prisma.smsBudgetDay.deleteMany({});
+    await prisma.station.update({ where: { id: demo.fushan.id }, data: { smsDailyBudget: 10_000 } });
+    gateway.failEvery = 0;
+    const saved = config.sms.yieldMs;
+    const reader = notificationStream as unknown as { polling: Promise<void> | null };
+    const held = reader.polling;
+    let release = () => {};
+    // The reader busy routing a burst (a read in progress that does not end yet).
+    reader.polling = new Promise<void>((r) => (release = () => {
+      reader.polling = held; // as a read's end does
+      r();
+    }));
+    const stop = startSmsSender(3600_000);
+    try {
+      const accounts = await accountsOfStation(5);
+      const sent = (title: string) => prisma.smsMessage.count({ where: { notification: { title }, status: "SENT" } });
+      config.sms.yieldMs = 60_000;
+      await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: "让路测试" }))));
+      delivered();
+      // Long enough for a sender that did not wait to have sent them (seen red so).
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await sent("让路测试")).toBe(0);
+      release(); // caught up: the sender goes on
+      await vi.waitFor(async () => expect(await sent("让路测试")).toBe(5), { timeout: 30_000, interval: 50 });
+
+      // A reader that never catches up delays SMS by yieldMs at most, never for good.
+      config.sms.yieldMs = 50;
+      reader.polling = new Promise<void>(() => {});
+      await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: "不被饿死" }))));
+      delivered();
+      await vi.waitFor(async () => expect(await sent("不被饿死")).toBe(5), { timeout: 30_000, interval: 50 });
+      expect(gateway.duplicates.size).toBe(0);
+    } finally {
+      release();
+      reader.polling = held;
+      config.sms.yieldMs = saved;
+      await stop();
+      gateway.failEvery = 3;
+    }
   });
 
   it("a gateway that answers 200 without a body and a provider without a token: the message counts as sent under its key, no authorization header", async () => {

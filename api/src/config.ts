@@ -143,6 +143,8 @@ export const config = {
     maxAttempts: Math.max(1, int("SMS_MAX_ATTEMPTS", 6)),
     /** First retry delay; doubles each attempt (with jitter), at most an hour. */
     backoffMs: int("SMS_BACKOFF_MS", 30_000),
+    /** Each batch waits up to this long while this process delivers a burst of notices live (a call-up's). */
+    yieldMs: int("SMS_YIELD_MS", 3000),
   },
   /** Shown in the calendar feed URL, SMS links, invitation links and QR posters; default: the address the request came to. */
   publicUrl: env.PUBLIC_URL?.replace(/\/$/, "") || undefined,

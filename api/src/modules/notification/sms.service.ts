@@ -13,6 +13,7 @@ import { log, logThrottled, safeError } from "../../log.js";
 import { metrics } from "../../metrics.js";
 import { SmsError, smsProvider } from "./sms.js";
 import { localize } from "../../i18n.js";
+import { notificationStream } from "./notification.stream.js";
 
 const LEASE_MS = 60_000;
 /** Advisory lock key serialising outbox claims across processes ("sms-claim"). */
@@ -167,6 +168,10 @@ export function startSmsSender(intervalMs = config.sms.pollMs): () => Promise<vo
       try {
         do {
           again = false;
+          // Phones online first: while this process routes a burst of notices (a call-up's), its
+          // CPU goes to them (the sender took a fifth of it); bounded, so SMS is never starved.
+          await notificationStream.caughtUp(config.sms.yieldMs);
+          if (stopped) break;
           const r = await sendDueSms();
           if (r.claimed === 200) again = true;
         } while (again && !stopped);
