@@ -616,6 +616,8 @@ async function callup(scale: number) {
   await client.query(`UPDATE "Station" SET "smsDailyBudget" = 100000 WHERE id = $1`, [fx.stationId]);
   // Each run sends 15,000: earlier runs of the same (Shanghai) day must not have used the budget up.
   await client.query(`DELETE FROM "SmsBudgetDay" WHERE "stationId" = $1`, [fx.stationId]);
+  // Runs with BENCH_SMS=0 leave their SMS due: they would take this run's sends (and budget).
+  await client.query(`UPDATE "SmsMessage" SET status = 'FAILED', "lastError" = 'bench: an earlier run' WHERE status IN ('PENDING', 'SENDING')`);
   await client.query(`UPDATE "Mobilization" SET status = 'CLOSED', "escalateAt" = NULL WHERE status = 'OPEN'`);
   const people = (
     await client.query<{ accountId: string }>(

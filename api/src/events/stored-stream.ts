@@ -88,6 +88,8 @@ interface Subscriber<M> {
 }
 
 const BATCH = 500;
+/** After a read that found rows, the stream counts as busy this long (caughtUp): a call-up's batches follow within it. */
+const BUSY_MS = 500;
 const streams = new Map<string, StoredStream<Record<string, unknown>>>();
 
 export class StoredStream<Extra extends Record<string, unknown>> {
@@ -101,6 +103,8 @@ export class StoredStream<Extra extends Record<string, unknown>> {
   private timer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
   private failing = false;
+  /** A read found rows until shortly before this: a burst is being delivered (its next batch may follow). */
+  private busyUntil = 0;
   private readonly tailSql: string;
   private readonly replaySql: string;
 
@@ -224,7 +228,12 @@ export class StoredStream<Extra extends Record<string, unknown>> {
    */
   async caughtUp(maxMs: number): Promise<void> {
     const until = Date.now() + maxMs;
-    while (this.polling && Date.now() < until) await Promise.race([this.polling, new Promise((r) => setTimeout(r, Math.max(1, until - Date.now())).unref())]);
+    for (;;) {
+      const now = Date.now();
+      if (now >= until || (!this.polling && now >= this.busyUntil)) return;
+      const wait = new Promise((r) => setTimeout(r, Math.max(1, Math.min(until, this.polling ? until : this.busyUntil) - now)).unref());
+      await (this.polling ? Promise.race([this.polling, wait]) : wait);
+    }
   }
 
   /** Reads now (a hint arrived), or right after the read in progress. */
@@ -272,6 +281,7 @@ export class StoredStream<Extra extends Record<string, unknown>> {
     const { rows } = await eventsPool.query<Record<string, string>>(this.tailSql, [String(head.xid), String(head.id)]);
     const horizon = BigInt(rows[0]!.horizon!);
     const found = rows.filter((r) => r.id !== null);
+    if (found.length) this.busyUntil = Date.now() + BUSY_MS;
     let heldBack = 0;
     for (const r of found) {
       const [m, pos] = this.message(r);
