@@ -23,6 +23,12 @@ export function confirmDialog(o: { title: string; message?: string; confirm?: st
   });
 }
 
+/** Closes an open dialog as if cancelled (the person changed: it was the previous one's question). */
+export function closeDialogs() {
+  current()?.resolve(null);
+  setCurrent(null);
+}
+
 export function promptDialog(o: { title: string; label: string; message?: string; confirm?: string; cancel?: string; required?: boolean }): Promise<string | null> {
   return new Promise((resolve) => {
     current()?.resolve(null);

@@ -1,5 +1,7 @@
 // The sign-in token, and what happens when the API no longer accepts it.
 import { createSignal } from "solid-js";
+import { closeDialogs } from "../components/Dialog";
+import { toast } from "../components/Toast";
 import { forgetBoardStation } from "./early-board";
 import { forgetOfflineAnswers, tokenOwner } from "./offline";
 
@@ -12,7 +14,13 @@ export { token, expired };
 
 export function setToken(t: string | null) {
   // Offline copies belong to one person: any change of token drops everyone else's.
-  if (t !== token()) forgetOfflineAnswers(tokenOwner(t)?.sub ?? null);
+  // Messages and an open question outlive the pages (they sit beside the router): the next person
+  // must not see the previous one's "认领成功" or "确定取消认领？ <shift>".
+  if (t !== token()) {
+    forgetOfflineAnswers(tokenOwner(t)?.sub ?? null);
+    toast.clear();
+    closeDialogs();
+  }
   if (!t) forgetBoardStation();
   if (t) localStorage.setItem(KEY, t);
   else localStorage.removeItem(KEY);
