@@ -191,6 +191,12 @@ describe("一键召集", () => {
     expect(volSub.results[0]?.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     await volWs.dispose();
 
+    // Accepting again later (a new ETA) keeps the time of the first answer: service time counts from it.
+    const first = await prisma.mobilizationResponder.findFirstOrThrow({ where: { mobilizationId: mId, volunteer: { phone: acceptors[0]!.phone } } });
+    const again = await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "ACCEPT", etaMinutes: 3 } }, someone);
+    expect(again.data!.respondToMobilization).toEqual({ responder: { response: "ACCEPTED", etaMinutes: 3 }, userErrors: [] });
+    expect((await prisma.mobilizationResponder.findUniqueOrThrow({ where: { id: first.id } })).respondedAt).toEqual(first.respondedAt);
+
     // Closing: everyone called is told, responders get service time and points, a good-deed draft is offered.
     clock.advance(50 * 60_000);
     expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "RESOLVED" } }, otherOfficer)).data!.closeMobilization.userErrors[0].code).toBe("NOT_FOUND");

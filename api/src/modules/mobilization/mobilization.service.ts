@@ -290,9 +290,12 @@ export async function respondToMobilization(viewer: Viewer, input: { mobilizatio
   const updated = await prisma.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Mobilization" WHERE id = ${m.id}::uuid FOR SHARE`;
     if (locked?.status !== "OPEN") throw conflict(msg("召集已结束", "This call-up is closed"), ["input", "mobilizationId"]);
+    // The same answer again (a new ETA) keeps its time: service hours count from the first acceptance.
+    const [current] = await tx.$queryRaw<{ response: string | null; respondedAt: Date | null }[]>`SELECT response::text AS response, "respondedAt" FROM "MobilizationResponder" WHERE id = ${responder.id}::uuid FOR UPDATE`;
+    const response = accept ? "ACCEPTED" : "DECLINED";
     const row = await tx.mobilizationResponder.update({
       where: { id: responder.id },
-      data: { response: accept ? "ACCEPTED" : "DECLINED", etaMinutes: accept ? (input.etaMinutes ?? null) : null, respondedAt: now },
+      data: { response, etaMinutes: accept ? (input.etaMinutes ?? null) : null, respondedAt: current?.response === response && current.respondedAt ? current.respondedAt : now },
     });
     await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "RESPONSE" } });
     return row;
