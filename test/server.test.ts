@@ -31,6 +31,13 @@ describe("server", () => {
     }
   });
 
+  it("answers a missing build file under /assets/ with 404, not the app shell (an old chunk after a deploy)", async () => {
+    const res = await fetch(`${app.url}/assets/gone-0123abcd.js`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).not.toMatch(/html/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+  });
+
   it("does not serve files outside the web build: a path that climbs out gets the app shell", async () => {
     const shell = await (await fetch(`${app.url}/`)).text();
     // A file right beside web/dist, and the repository's package.json two levels up.

@@ -364,6 +364,9 @@ function serveWeb(pathname: string, req: IncomingMessage, res: ServerResponse) {
       "cache-control": pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
     });
   }
+  // A build's file that is gone (a tab open across a deploy asks for an old chunk) is 404, not the app
+  // shell: HTML answered for a script is a confusing MIME error and could be cached as the script.
+  if (pathname.startsWith("/assets/")) return void res.writeHead(404, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).end("Not Found");
   // Client-side routes fall back to the app shell.
   const index = path.join(webDist, "index.html");
   if (existsSync(index)) return sendFile(req, res, index, { "content-type": TYPES[".html"]!, "cache-control": "no-cache" });
