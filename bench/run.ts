@@ -486,7 +486,7 @@ const SOCKET_CAPS_LIFTED = { WS_MAX_SOCKETS_PER_ADDRESS: "100000", WS_MAX_SUBSCR
 
 async function fanout(scale: number) {
   const { server, url, fx } = await prepare(scale);
-  const app = await startChild("bench/app-process.ts", { DATABASE_URL: url, DATABASE_POOL_SIZE: "10", ...SOCKET_CAPS_LIFTED }, serverNode("current"));
+  const app = await startChild("bench/app-process.ts", { DATABASE_URL: url, DATABASE_POOL_SIZE: "10", ALLOW_ARBITRARY_OPERATIONS: "1", ...SOCKET_CAPS_LIFTED }, serverNode("current"));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const officer = (await client.query<{ id: string }>(`SELECT "accountId" AS id FROM "AccountRole" WHERE role = 'OFFICER' AND "stationId" = $1 ORDER BY "accountId" LIMIT 1`, [fx.stationId])).rows[0]!.id;
@@ -518,13 +518,19 @@ async function fanout(scale: number) {
     // 100 subscriptions share each socket (graphql-ws multiplexes), as many dashboards' tabs would.
     const deliveries: number[] = [];
     let errors = 0;
+    // A run whose subscriptions are all refused says why instead of printing only a count.
+    let firstError: string | undefined;
     const subs: (() => void)[] = [];
     for (let i = 0; i < n; i++) {
       const c = clients[Math.floor(i / 100)]!;
       subs.push(
         c.subscribe(
           { query: `subscription ($s: ID!) { patrolCheckIns(stationId: $s) { cursor at kind claim { volunteer { displayName } } shift { title grid { name } } } }`, variables: { s: gid("Station", fx.stationId) } },
-          { next: (r) => (r.errors ? errors++ : deliveries.push(Date.now() - new Date((r.data as { patrolCheckIns: { at: string } }).patrolCheckIns.at).getTime())), error: () => errors++, complete: () => {} },
+          {
+            next: (r) => (r.errors ? (errors++, (firstError ??= JSON.stringify(r.errors).slice(0, 300))) : deliveries.push(Date.now() - new Date((r.data as { patrolCheckIns: { at: string } }).patrolCheckIns.at).getTime())),
+            error: (e) => (errors++, (firstError ??= String(e instanceof Error ? e.message : JSON.stringify(e)).slice(0, 300))),
+            complete: () => {},
+          },
         ),
       );
     }
@@ -566,6 +572,7 @@ async function fanout(scale: number) {
       errors,
       kib_per_subscriber: Math.round((after.heapUsed - before.heapUsed) / n / 1024 * 10) / 10,
     });
+    if (firstError) console.error(`fanout: ${errors} subscription errors, the first: ${firstError}`);
     subs.forEach((s) => s());
     await Promise.all(clients.map((c) => c.dispose()));
     await new Promise((r) => setTimeout(r, 1000));
