@@ -54,10 +54,7 @@ function view<Data, Variables extends AnyVariables>(h: Held<Data, Variables>) {
   };
 }
 
-/**
- * Follows the source the `source` signal holds (undefined: paused). `same` avoids re-executing when the
- * variables' accessor ran again with equal variables (a new array of the same ids): the same request key.
- */
+/** Follows the source the `source` signal holds (undefined: paused). */
 function follow<Data, Variables extends AnyVariables>(h: Held<Data, Variables>, source: () => Source<OperationResult<Data, Variables>> | undefined, onData: (r: OperationResult<Data, Variables>) => Data | undefined, fetchingWhileOpen: boolean) {
   createComputed(() => {
     const s = source();
@@ -81,26 +78,45 @@ function follow<Data, Variables extends AnyVariables>(h: Held<Data, Variables>, 
   });
 }
 
-/** Same arguments and result as @urql/solid's createQuery (no suspense: the app does not use it). */
-export function createQuery<Data = unknown, Variables extends AnyVariables = AnyVariables>(args: CreateQueryArgs<Data, Variables>): CreateQueryResult<Data, Variables> {
-  const client = useClient();
-  const h = held<Data, Variables>();
+/**
+ * The operation's source (undefined while paused), started again only when the request's key or one of
+ * `also` (policy, context) changes: the variables' accessor running again with equal variables (a new
+ * array of the same ids) re-sends nothing.
+ */
+function operationSource<Data, Variables extends AnyVariables>(
+  paused: () => boolean | undefined,
+  request: () => GraphQLRequest<Data, Variables>,
+  also: () => unknown[],
+  start: (req: GraphQLRequest<Data, Variables>) => Source<OperationResult<Data, Variables>>,
+) {
   const [source, setSource] = createSignal<Source<OperationResult<Data, Variables>> | undefined>(undefined, { equals: false });
-  let last: { key: number; policy: unknown; context: unknown } | null = null;
-  const request = () => createRequest<Data, Variables>(args.query, read(args.variables as Variables) ?? ({} as Variables));
+  let last: unknown[] | null = null;
   createComputed(() => {
-    if (read(args.pause) === true) {
+    if (paused() === true) {
       last = null;
       setSource(undefined);
       return;
     }
-    const req: GraphQLRequest<Data, Variables> = request();
-    const policy = read(args.requestPolicy);
-    const context = read(args.context);
-    if (last && last.key === req.key && last.policy === policy && last.context === context) return;
-    last = { key: req.key, policy, context };
-    setSource(() => client.executeQuery(req, { requestPolicy: policy, ...context }));
+    const req = request();
+    const now = [req.key, ...also()];
+    if (last && now.length === last.length && now.every((v, i) => v === last![i])) return;
+    last = now;
+    setSource(() => start(req));
   });
+  return [source, setSource] as const;
+}
+
+/** Same arguments and result as @urql/solid's createQuery (no suspense: the app does not use it). */
+export function createQuery<Data = unknown, Variables extends AnyVariables = AnyVariables>(args: CreateQueryArgs<Data, Variables>): CreateQueryResult<Data, Variables> {
+  const client = useClient();
+  const h = held<Data, Variables>();
+  const request = () => createRequest<Data, Variables>(args.query, read(args.variables as Variables) ?? ({} as Variables));
+  const [source, setSource] = operationSource(
+    () => read(args.pause),
+    request,
+    () => [read(args.requestPolicy), read(args.context)],
+    (req) => client.executeQuery(req, { requestPolicy: read(args.requestPolicy), ...read(args.context) }),
+  );
   follow(h, source, (r) => r.data, false);
   const refetch = (opts?: Partial<OperationContext>) => {
     const req = untrack(request);
@@ -113,21 +129,13 @@ export function createQuery<Data = unknown, Variables extends AnyVariables = Any
 export function createSubscription<Data, Result = Data, Variables extends AnyVariables = AnyVariables>(args: CreateSubscriptionArgs<Data, Variables>, handler?: SubscriptionHandler<Data, Result>): CreateSubscriptionResult<Result, Variables> {
   const client = useClient();
   const h = held<Result, Variables>();
-  const [source, setSource] = createSignal<Source<OperationResult<Data, Variables>> | undefined>(undefined, { equals: false });
-  let last: { key: number; context: unknown } | null = null;
   const request = () => createRequest<Data, Variables>(args.query, read(args.variables as Variables) ?? ({} as Variables));
-  createComputed(() => {
-    if (read(args.pause) === true) {
-      last = null;
-      setSource(undefined);
-      return;
-    }
-    const req = request();
-    const context = read(args.context);
-    if (last && last.key === req.key && last.context === context) return;
-    last = { key: req.key, context };
-    setSource(() => client.executeSubscription(req, context));
-  });
+  const [source, setSource] = operationSource(
+    () => read(args.pause),
+    request,
+    () => [read(args.context)],
+    (req) => client.executeSubscription(req, read(args.context)),
+  );
   follow(
     h as unknown as Held<Data, Variables>,
     source,
