@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { config } from "../api/src/config.js";
-import { prisma } from "../api/src/db.js";
+import { prisma, sqlStats } from "../api/src/db.js";
 import { localize } from "../api/src/i18n.js";
 import { escalateMobilizations } from "../api/src/modules/mobilization/mobilization.service.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
@@ -316,6 +316,13 @@ describe("一键召集", () => {
       const appOnly = new Set((await prisma.notificationSettings.findMany({ where: { NOT: { smsOn: { has: "MOBILIZATION" } } } })).map((s) => s.accountId));
       expect(notes.every((n) => (appOnly.has(n.accountId) ? n.sms === null : n.sms?.urgent))).toBe(true);
       expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: mId } })).notifying).toBe(false);
+      // The counts are read in one statement (one snapshot), so a batch committing meanwhile cannot hide
+      // the people it moves from the queue to the responders.
+      const before = sqlStats.statements;
+      await gql(app, `query ($id: ID!) { node(id: $id) { ... on Mobilization { counts { called } } } }`, { id: m.id }, officer);
+      const countsOnly = sqlStats.statements - before;
+      await gql(app, `query ($id: ID!) { node(id: $id) { ... on Mobilization { id } } }`, { id: m.id }, officer);
+      expect(countsOnly - (sqlStats.statements - before - countsOnly)).toBe(1);
       // Nearest first: notices were written in the order of the responders' distance.
       const responders = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: mId }, select: { distanceMeters: true, volunteer: { select: { account: { select: { id: true } } } } } });
       const distance = new Map(responders.map((r) => [r.volunteer.account!.id, r.distanceMeters ?? Infinity]));
