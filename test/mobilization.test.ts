@@ -391,4 +391,32 @@ describe("一键召集", () => {
     expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, leader)).data!.closeMobilization.goodDeedDraft).toBeNull();
     await prisma.station.update({ where: { id: demo.fushan.id }, data: { leadersMayMobilize: false } });
   });
+
+  it("takes a volunteer's latest GPS check-in of the last hours with a point as the base, over the home grid", async () => {
+    const at = { latitude: 30.2, longitude: 120.9 }; // far from every grid of the station
+    const hoursAgo = (h: number) => new Date(clock.now().getTime() - h * 3600_000);
+    const [s1, s2] = await prisma.shift.findMany({ where: { stationId: demo.fushan.id }, take: 2, orderBy: { id: "asc" } });
+    const free = await prisma.volunteer.findMany({
+      where: { status: "ACTIVE", account: { isNot: null }, teams: { some: { team: { stationId: demo.fushan.id } } }, claims: { none: { OR: [{ shiftId: { in: [s1!.id, s2!.id] } }, { checkedInAt: { gte: hoursAgo(4) } }] } } },
+      take: 4,
+      orderBy: { id: "asc" },
+    });
+    const [latestHere, onlyOld, latestWithoutPoint, latestElsewhere] = free;
+    const claim = (v: { id: string }, shiftId: string, h: number, point: { latitude: number; longitude: number } | null) =>
+      prisma.shiftClaim.create({ data: { shiftId, volunteerId: v.id, status: "COMPLETED", checkedInAt: hoursAgo(h), checkInLat: point?.latitude ?? null, checkInLng: point?.longitude ?? null } });
+    const elsewhere = { latitude: 29.5, longitude: 120.3 };
+    await claim(latestHere!, s1!.id, 1, at);
+    await claim(latestHere!, s2!.id, 2, elsewhere);
+    await claim(onlyOld!, s1!.id, 4, at); // older than the last hours: the home grid counts
+    await claim(latestWithoutPoint!, s1!.id, 1, null); // checked in without a point: the one before counts
+    await claim(latestWithoutPoint!, s2!.id, 2, at);
+    await claim(latestElsewhere!, s1!.id, 1, elsewhere);
+    await claim(latestElsewhere!, s2!.id, 2, at);
+    const res = await gql(app, START, { input: { stationId: gid("Station", demo.fushan.id), reason: "定位测试", place: "远处路口", ...at, radiusMeters: 300, wanted: 1, escalateAfterMinutes: 5 } }, officer);
+    const m = res.data!.startMobilization.mobilization;
+    expect(m.wave).toBe(1);
+    const called = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: Buffer.from(m.id, "base64").toString().split(":")[1]! }, orderBy: { volunteerId: "asc" } });
+    expect(called.map((r) => [r.volunteerId, r.distanceMeters])).toEqual([latestHere!.id, latestWithoutPoint!.id].sort().map((id) => [id, 0]));
+    await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer);
+  });
 });

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "ShiftClaim_checkedInAt_idx" ON "ShiftClaim"("checkedInAt");
