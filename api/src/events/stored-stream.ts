@@ -106,10 +106,7 @@ export class StoredStream<Extra extends Record<string, unknown>> {
   /** A read found rows until shortly before this: a burst is being delivered (its next batch may follow). */
   private busyUntil = 0;
   private readonly tailSql: string;
-  private readonly rowsSql: string;
   private readonly replaySql: string;
-  /** Rows read whole by the live reader since start (tests: only rows of keys with a subscriber here). */
-  rowsRead = 0;
 
   constructor(readonly spec: { name: string; table: string; key: string; columns: (keyof Extra & string)[] }) {
     const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
@@ -117,16 +114,12 @@ export class StoredStream<Extra extends Record<string, unknown>> {
     // the same names ("10000" before "7001"), and a read skipped or repeated rows at each new digit.
     const cols = [`${q(spec.key)}::text AS key`, ...spec.columns.map((c) => `${q(c)}::text AS ${q(c)}`)].join(", ");
     const table = q(spec.table);
-    // One statement, one snapshot: the horizon and the window's positions and keys are read together;
-    // the whole rows only for keys with a subscriber in this process (each process of N reads ≈ 1/N
-    // of a call-up's rows whole, not all of them).
+    // One statement, one snapshot: the horizon and the rows are read together.
     this.tailSql = `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
       SELECT h.horizon::text AS horizon, e.* FROM h LEFT JOIN LATERAL (
-        SELECT id::text AS id, xid::text AS xid, ${q(spec.key)}::text AS key FROM ${table}
+        SELECT id::text AS id, xid::text AS xid, ${cols} FROM ${table}
         WHERE (xid, id) > ($1::bigint, $2::bigint) ORDER BY ${table}.xid, ${table}.id LIMIT ${BATCH}
       ) e ON true`;
-    // Rows below the horizon are final: any later statement sees them as the window did.
-    this.rowsSql = `SELECT id::text AS id, xid::text AS xid, ${cols} FROM ${table} WHERE id = ANY($1::bigint[])`;
     // Replays only up to the reader's head: every row there is below some horizon, hence final.
     this.replaySql = `SELECT id::text AS id, xid::text AS xid, ${cols} FROM ${table}
       WHERE ${q(spec.key)} = $1 AND (xid, id) > ($2::bigint, $3::bigint) AND id > $4::bigint AND (xid, id) <= ($5::bigint, $6::bigint)
@@ -285,34 +278,24 @@ export class StoredStream<Extra extends Record<string, unknown>> {
   private async readOnce(): Promise<{ more: boolean; heldBack: boolean }> {
     const head = this.head!;
     metrics.sqlStatements.inc({ source: "events" });
-    const { rows } = await eventsPool.query<{ horizon: string; id: string | null; xid: string; key: string }>(this.tailSql, [String(head.xid), String(head.id)]);
-    const horizon = BigInt(rows[0]!.horizon);
+    const { rows } = await eventsPool.query<Record<string, string>>(this.tailSql, [String(head.xid), String(head.id)]);
+    const horizon = BigInt(rows[0]!.horizon!);
     const found = rows.filter((r) => r.id !== null);
     if (found.length) this.busyUntil = Date.now() + BUSY_MS;
-    // Ordered by xid: from the first row at or above the horizon on, every row waits.
-    const waiting = found.findIndex((r) => BigInt(r.xid) >= horizon);
-    const ready = waiting < 0 ? found : found.slice(0, waiting);
-    const heldBack = found.length - ready.length;
-    // Whole rows for the keys subscribed here; a key that subscribes while they are read is read too
-    // (the loop's last check and the routing below run without an await between them).
-    const whole = new Map<string, Record<string, string> | null>();
-    for (;;) {
-      const ids = ready.filter((r) => !whole.has(r.id!) && this.subscribers.has(r.key)).map((r) => r.id!);
-      if (!ids.length) break;
-      metrics.sqlStatements.inc({ source: "events" });
-      const got = await eventsPool.query<Record<string, string>>(this.rowsSql, [ids]);
-      for (const r of got.rows) whole.set(r.id!, r);
-      for (const id of ids) if (!whole.has(id)) whole.set(id, null); // deleted since (a cascade): nothing to deliver
-      this.rowsRead += got.rows.length;
-    }
-    for (const r of ready) {
-      const pos = { xid: BigInt(r.xid), id: BigInt(r.id!) };
-      const row = whole.get(r.id!);
-      if (row) this.route(this.message(row)[0], pos);
+    let heldBack = 0;
+    for (const r of found) {
+      const [m, pos] = this.message(r);
+      // Ordered by xid: from the first row at or above the horizon on, every row waits.
+      if (pos.xid >= horizon) {
+        heldBack = found.length - found.indexOf(r);
+        break;
+      }
+      this.route(m, pos);
       this.head = pos;
     }
     if (config.eventsTrace && this.spec.name === "notifications") {
-      console.error(`TRACE read ${Date.now()} head ${head.xid}:${head.id} horizon ${horizon} found ${found.length} first ${found[0]?.xid}:${found[0]?.id} last ${found.at(-1)?.xid}:${found.at(-1)?.id} heldBack ${heldBack} subs ${this.subscribers.size} routedToLocal ${whole.size}`);
+      const local = found.filter((r) => this.subscribers.has(r.key!)).length;
+      console.error(`TRACE read ${Date.now()} head ${head.xid}:${head.id} horizon ${horizon} found ${found.length} first ${found[0]?.xid}:${found[0]?.id} last ${found.at(-1)?.xid}:${found.at(-1)?.id} heldBack ${heldBack} subs ${this.subscribers.size} routedToLocal ${local}`);
     }
     metrics.eventsHeldBack.set({ stream: this.spec.name }, heldBack);
     const full = found.length === BATCH;
