@@ -90,6 +90,8 @@ export const config = {
    * batches of this size, each committed and delivered while the next is written.
    */
   callUpNoticeBatch: int("CALLUP_NOTICE_BATCH", 1000),
+  /** The later batches double from twice CALLUP_NOTICE_BATCH up to this many. */
+  callUpNoticeBatchMax: int("CALLUP_NOTICE_BATCH_MAX", 16_000),
   /**
    * Ping interval of each WebSocket (graphql-ws keep-alive; a socket that misses a pong is closed).
    * 30 s instead of graphql-ws's 12 s: at 7,500 sockets a process sent 625 pings a second, more frames

@@ -189,7 +189,7 @@ export async function finishNotices(mobilizationId: string): Promise<number> {
   // Batches double (2,000, 4,000, 8,000 …): fewer transactions, the nearest still first.
   let size = config.callUpNoticeBatch;
   for (;;) {
-    size = Math.min(size * 2, config.callUpNoticeBatch * 16);
+    size = Math.max(config.callUpNoticeBatch, Math.min(size * 2, config.callUpNoticeBatchMax));
     const limit = size;
     const step = await prisma.$transaction(async (tx) => {
       const [{ locked }] = (await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${NOTICE_LOCK}::int, hashtext(${mobilizationId})) AS locked`) as [{ locked: boolean }];
