@@ -14,7 +14,7 @@ import { benchToken, benchTokens } from "./tokens.js";
 import { repoRoot } from "../api/src/infra/migrations.js";
 import { benchDatabase, benchServer, markGenerated } from "./db.js";
 import { fixtures, generate, makeIds } from "./generate.js";
-import { newShift, pct, stormLinshe, verifyStorm } from "./storm.js";
+import { newShift, pct, stormLinshe, verifyStorm, type StormClient } from "./storm.js";
 import { BOARD_GQL, CLAIM_SQL, PGL_BOARD_GQL, PGL_SHIFTS_GQL, SHIFTS_GQL } from "./queries.js";
 
 const args = process.argv.slice(2);
@@ -435,14 +435,17 @@ async function claimStorm(scale: number) {
   const tokens = await benchTokens(url, people.map((p) => p.accountId));
   // Both paths warm first (JIT, the pools' connections, modules loaded on first use): a popular shift
   // opens on a running server. A whole storm on another fresh shift each, not measured.
-  await stormLinshe(app.url, await newShift(client, fx), tokens);
+  // The bench's HTTP client: node:http with kept connections (default), or `--client fetch` as before
+  // session 10 (global fetch, ~1 ms more of this process's CPU per claim on the same 2 cores).
+  const via = opt("client", "http") as StormClient;
+  await stormLinshe(app.url, await newShift(client, fx), tokens, via);
 
   // Linshe over HTTP.
   const idleLinshe = await waitForQuiet();
   const shiftA = await newShift(client, fx);
   const apiCpu = await cpuSeconds(app.child.pid!);
   const benchCpu = process.cpuUsage();
-  const storm = await stormLinshe(app.url, shiftA, tokens);
+  const storm = await stormLinshe(app.url, shiftA, tokens, via);
   const cpu = { api_cpu_ms_per_claim: Math.round(((await cpuSeconds(app.child.pid!)) - apiCpu) * 1000 / people.length * 100) / 100, bench_cpu_ms_per_claim: Math.round((process.cpuUsage(benchCpu).user + process.cpuUsage(benchCpu).system) / 1000 / people.length * 100) / 100 };
   if (storm.failures.size) console.log("Claims that failed:", Object.fromEntries(storm.failures));
   const linshe = { failed: [...storm.failures.values()].reduce((a, b) => a + b, 0), ...(await verifyStorm(client, shiftA)), ...summary(storm.latencies, storm.seconds), ...cpu, idle_before: idleLinshe };
