@@ -1,21 +1,26 @@
 // Claims of one shift that arrive together run as one batch (issue 20, the claim storm): exact seats,
 // a FIFO waitlist in arrival order, and each claim still answered and refused on its own.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
 import { loadViewer, type Viewer } from "../api/src/auth/viewer.js";
 import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { UserFacingError } from "../api/src/graphql/errors.js";
 import { cancelShiftClaim, claimShift, claimStats, createShift, type ClaimResult } from "../api/src/modules/shift/shift.service.js";
+import { gql, startApp } from "./support/client.js";
 import { createStation, createVolunteers, DEMO_PHONES, seedDemoData } from "./support/fixtures.js";
 
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
 let leader: Viewer;
 let slot = 0;
+let app: App;
 
 beforeAll(async () => {
   demo = await seedDemoData();
   leader = (await loadViewer((await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.haolinsheLeader } })).id, null))!;
+  app = await startApp();
 });
+afterAll(() => app?.stop());
 
 const viewersOf = async (people: { accountId: string }[]) => Promise.all(people.map(async (p) => (await loadViewer(p.accountId, null))!));
 const members = async (n: number, specialties?: ("MEDICAL_GUARD" | "COMMUNITY_GRID")[]) => viewersOf(await createVolunteers(n, { teamId: demo.haolinshe.id, specialties }));
@@ -94,6 +99,22 @@ describe("claims batched per shift", () => {
     expect(statements).toBe(6);
     const gone = await together(await members(3), "00000000-0000-7000-8000-000000000000");
     expect(gone.outcomes.map((o) => (o instanceof UserFacingError ? [o.code, o.field?.join(".")] : o))).toEqual(Array(3).fill(["NOT_FOUND", "input.shiftId"]));
+  });
+
+  it("claimShift over HTTP sends the viewer's statement and the batch's, no read of the shift for the claim's access check", async () => {
+    const [person] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    const shift = await shiftOf(2);
+    const before = sqlStats.statements;
+    const res = await gql(
+      app,
+      `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { status } shift { id } userErrors { code } } }`,
+      { input: { shiftId: Buffer.from(`Shift:${shift.id}`).toString("base64") } },
+      person!.token,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.claimShift).toEqual({ claim: { status: "CONFIRMED" }, shift: { id: Buffer.from(`Shift:${shift.id}`).toString("base64") }, userErrors: [] });
+    // 1 (the viewer) + 6 (the batch): the claim comes with the shift the batch read under its lock.
+    expect(sqlStats.statements - before).toBe(7);
   });
 
   it("answers a volunteer's two claims in one batch with one claim", async () => {

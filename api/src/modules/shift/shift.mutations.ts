@@ -120,8 +120,12 @@ defineMutation("cancelShift", {
   payloadFields: shiftsPayload,
 });
 
+const withShift = (claim: ShiftClaimRow, shift: ShiftRow | null): ShiftClaimRow => (shift?.id === claim.shiftId ? Object.assign({}, claim, { shift }) : claim);
+
 const claimPayload = (t: PayloadFieldBuilder<{ claim: ShiftClaimRow; shift: ShiftRow }>) => ({
-  claim: t.field({ type: ShiftClaim, nullable: true, resolve: (p) => p.claim ?? null }),
+  // The claim with its shift as the service read it under the shift's lock: the claim's access check
+  // (ShiftClaim's authScopes) decides on it without reading the shift again (a statement per claim).
+  claim: t.field({ type: ShiftClaim, nullable: true, resolve: (p) => (p.claim ? withShift(p.claim, p.shift ?? null) : null) }),
   shift: t.field({ type: Shift, nullable: true, resolve: (p) => p.shift ?? null }),
 });
 
