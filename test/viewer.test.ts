@@ -10,7 +10,7 @@ import { createSession } from "../api/src/auth/sessions.js";
 import { signToken } from "../api/src/auth/tokens.js";
 import { loadViewer } from "../api/src/auth/viewer.js";
 import { isoTypes, readRows } from "../api/src/db-read.js";
-import { prisma, sqlStats } from "../api/src/db.js";
+import { pool, prisma, sqlStats } from "../api/src/db.js";
 import { gql, startApp } from "./support/client.js";
 import { DEMO_PHONES, seedDemoData } from "./support/fixtures.js";
 
@@ -88,6 +88,26 @@ describe("the viewer", () => {
       accounts[0]!.phone,
     ]);
     expect(viewers.map((v) => v?.sessionId ?? null)).toEqual([...sessions.map((s, i) => (i === 2 ? null : s.sessionId)), null, null, null, sessions[0]!.sessionId]);
+  });
+
+  it("lookups of later turns wait while a lookup statement is out, then go together", async () => {
+    const accounts = await prisma.account.findMany({ where: { disabled: false, passwordSet: true }, orderBy: { phone: "asc" }, take: 5 });
+    const sessions = await Promise.all(accounts.map((a) => createSession(prisma, a.id)));
+    // Every pooled connection busy for a moment: the first statement waits for one, and is out meanwhile.
+    const busy = Array.from({ length: pool.options.max }, () => pool.query("SELECT pg_sleep(0.3)"));
+    const before = sqlStats.statements;
+    const first = loadViewer(accounts[0]!.id, sessions[0]!.sessionId);
+    const later: Promise<unknown>[] = [];
+    for (let i = 1; i < accounts.length; i++) {
+      await new Promise((r) => setImmediate(r)); // each lookup in a turn of its own
+      later.push(loadViewer(accounts[i]!.id, sessions[i]!.sessionId));
+    }
+    const viewers = await Promise.all([first, ...later]);
+    await Promise.all(busy);
+    // Two statements for five turns' lookups (five before): a storm's requests, spread over many
+    // turns, cost a few round trips.
+    expect(sqlStats.statements - before).toBe(2);
+    expect(viewers.map((v) => (v as { phone: string } | null)?.phone)).toEqual(accounts.map((a) => a.phone));
   });
 
   it("a signed token naming another account's session, or an account that does not exist, is nobody", async () => {

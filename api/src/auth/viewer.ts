@@ -66,9 +66,12 @@ const VIEWER_SQL = `
     FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(aid, sid, i)
     JOIN "Account" a ON a.id = k.aid LEFT JOIN "Volunteer" v ON v.id = a."volunteerId"`;
 
-/** Lookups waiting for the end of this turn of the event loop; at most MAX_LOOKUPS per statement. */
-let pending: { accountId: string; sessionId: string | null; resolve: (v: Viewer | null) => void; reject: (e: unknown) => void }[] = [];
+/** Lookups waiting for a statement; at most MAX_LOOKUPS per statement, MAX_IN_FLIGHT statements at once. */
+const pending: { accountId: string; sessionId: string | null; resolve: (v: Viewer | null) => void; reject: (e: unknown) => void }[] = [];
 const MAX_LOOKUPS = 500;
+const MAX_IN_FLIGHT = 1;
+let inFlight = 0;
+let scheduled = false;
 
 async function lookUp(batch: typeof pending) {
   try {
@@ -80,21 +83,33 @@ async function lookUp(batch: typeof pending) {
   }
 }
 
+/** At the end of this turn, unless MAX_IN_FLIGHT statements are out: then when one of them returns. */
+function schedule() {
+  if (scheduled || !pending.length || inFlight >= MAX_IN_FLIGHT) return;
+  scheduled = true;
+  setImmediate(() => {
+    scheduled = false;
+    while (pending.length && inFlight < MAX_IN_FLIGHT) {
+      inFlight++;
+      void lookUp(pending.splice(0, MAX_LOOKUPS)).finally(() => {
+        inFlight--;
+        schedule();
+      });
+    }
+  });
+}
+
 /**
  * With a session id, the session must be live (not revoked, not expired) and the account enabled.
- * Read after the call, as before, but lookups of the same turn share one statement: a storm of
- * requests costs a few round trips instead of one each, and leaves the pool to the claims (issue 20).
+ * Read after the call, as before, but lookups share statements: those of one turn go together, and
+ * while MAX_IN_FLIGHT statements are out the next ones wait for one of them and then go together. A
+ * storm of requests spread over many turns costs a few round trips instead of one a turn, and leaves
+ * the pool to the claims (issue 20); a lone request goes at once.
  */
 export function loadViewer(accountId: string, sessionId: string | null): Promise<Viewer | null> {
   return new Promise((resolve, reject) => {
-    if (!pending.length) {
-      setImmediate(() => {
-        const all = pending;
-        pending = [];
-        for (let k = 0; k < all.length; k += MAX_LOOKUPS) void lookUp(all.slice(k, k + MAX_LOOKUPS));
-      });
-    }
     pending.push({ accountId, sessionId, resolve, reject });
+    schedule();
   });
 }
 
