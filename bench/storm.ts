@@ -19,15 +19,16 @@ export async function newShift(client: pg.Client, fx: Omit<Generated, "counts">)
 }
 
 /**
- * The bench's HTTP client. Global `fetch` (undici's) cost the bench process ~1–2 ms of CPU per claim,
+ * The bench's HTTP client. Global `fetch` (undici's) cost the bench process ~1 ms of CPU per claim,
  * on the same 2 cores as the API and PostgreSQL; node:http with a keep-alive agent sends the same
- * requests for much less. The agent keeps the warm-up storm's connections, as phones keep theirs open
- * (the server closes them after its keep-alive timeout, 5 s idle; then the storm opens new ones).
+ * requests for about a third of that. The agent keeps a storm's connections for the next one, as
+ * phones keep theirs open, but closes them after 4 s idle: the server closes them after 5 s
+ * (keepAliveTimeout), and a request sent on a connection the server is closing fails.
  */
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4000 });
 export type StormClient = "http" | "fetch";
 
-function post(url: URL, headers: Record<string, string>, body: string): Promise<string> {
+function post(url: URL, headers: Record<string, string>, body: string, retry = true): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: "POST", agent, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
       let text = "";
@@ -36,7 +37,12 @@ function post(url: URL, headers: Record<string, string>, body: string): Promise<
       res.on("end", () => resolve(text));
       res.on("error", reject);
     });
-    req.on("error", reject);
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      // A kept connection the server closed as the request left: it never reached the API (Node's
+      // documented case for `reusedSocket`), so send it once more.
+      if (retry && req.reusedSocket && e.code === "ECONNRESET") resolve(post(url, headers, body, false));
+      else reject(e);
+    });
     req.end(body);
   });
 }
@@ -69,6 +75,3 @@ export async function verifyStorm(client: pg.Client, shiftId: string) {
   const fifo = waiting.every((s, i) => s === i + 1);
   return { confirmed: rows.filter((r) => r.status === "CONFIRMED").length, waitlisted: waiting.length, fifo };
 }
-
-/** Closes the client's kept connections (the next storm opens new ones). */
-export const dropConnections = () => agent.destroy();
