@@ -43,32 +43,41 @@ if (page === "claims") {
   await server.stop();
   process.exit(0);
 }
-const apps: { root: string; child: ChildProcess; url: string }[] = [];
-for (const root of roots) {
+// Board and shifts: `path@2` is one port shared by 2 processes (node:cluster, bench/app-process.ts) on one
+// Redis, the pool of 10 split between them; the CPU is summed over the primary and its workers.
+const redis = entries.some((e) => e.n > 1) ? await (await import("../test/support/processes.js")).startRedis() : null;
+const apps: { root: string; label: string; child: ChildProcess; url: string; pids: number[] }[] = [];
+for (const { root, n, label } of entries) {
+  const cluster = n > 1 ? { BENCH_PROCESSES: String(n), REDIS_URL: redis!.url, DATABASE_POOL_SIZE: String(Math.ceil(10 / n)) } : {};
   const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", path.join(root, "bench/app-process.ts")], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url, DATABASE_POOL_SIZE: "10", NODE_ENV: "production", LINSHE_DEMO: "0", PUBLIC_CACHE_SECONDS: "0", ALLOW_ARBITRARY_OPERATIONS: "1" },
+    env: { ...process.env, DATABASE_URL: url, DATABASE_POOL_SIZE: "10", NODE_ENV: "production", LINSHE_DEMO: "0", PUBLIC_CACHE_SECONDS: "0", ALLOW_ARBITRARY_OPERATIONS: "1", ...cluster },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
-  const appUrl = await new Promise<string>((r) => child.stdout!.on("data", (d: Buffer) => { const m = /LISTENING (\S+)/.exec(String(d)); if (m) r(m[1]!); }));
+  let out = "";
+  const appUrl = await new Promise<string>((r) => child.stdout!.on("data", (d: Buffer) => { out += d; const m = /LISTENING (\S+)/.exec(out); if (m) r(m[1]!); }));
+  const pids = [child.pid!, ...(/WORKERS (\S+)/.exec(out)?.[1]?.split(",").map(Number) ?? [])];
+  if (pids.length !== (n > 1 ? n + 1 : 1)) throw new Error(`${label}: ${n} processes asked, pids ${pids.join(",")} (does that checkout's app-process.ts know BENCH_PROCESSES?)`);
   const first = await (await fetch(`${appUrl}/graphql`, { method: "POST", headers, body })).json();
   if (!first.data) throw new Error(`${root}: ${JSON.stringify(first).slice(0, 300)}`);
   await autocannon({ url: `${appUrl}/graphql`, method: "POST", connections: 20, duration: 3, headers, body });
-  apps.push({ root, child, url: appUrl });
+  apps.push({ root, label, child, url: appUrl, pids });
 }
-const results = new Map<string, { rps: number; cpu: number }[]>(roots.map((r) => [r, []]));
+const cpuOf = async (pids: number[]) => (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
+const results = new Map<string, { rps: number; cpu: number }[]>(apps.map((a) => [a.label, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const app of round % 2 ? [...apps].reverse() : apps) {
-    const before = await cpuSeconds(app.child.pid!);
+    const before = await cpuOf(app.pids);
     const r = await autocannon({ url: `${app.url}/graphql`, method: "POST", connections: 20, duration: SECONDS, headers, body });
-    const cpu = ((await cpuSeconds(app.child.pid!)) - before) * 1000 / r.requests.total;
-    results.get(app.root)!.push({ rps: r.requests.average, cpu });
-    console.log(`${path.basename(app.root)} round ${round}: ${r.requests.average} req/s, ${cpu.toFixed(2)} ms CPU/request, errors ${r.errors + r.non2xx}, load ${loadavg()[0]!.toFixed(1)}`);
+    const cpu = ((await cpuOf(app.pids)) - before) * 1000 / r.requests.total;
+    results.get(app.label)!.push({ rps: r.requests.average, cpu });
+    console.log(`${app.label} round ${round}: ${r.requests.average} req/s, ${cpu.toFixed(2)} ms CPU/request, errors ${r.errors + r.non2xx}, load ${loadavg()[0]!.toFixed(1)}`);
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-for (const [root, rs] of results) console.log(`${path.basename(root)}: median ${median(rs.map((r) => r.rps))} req/s, ${median(rs.map((r) => r.cpu)).toFixed(2)} ms CPU/request`);
+for (const [label, rs] of results) console.log(`${label}: median ${median(rs.map((r) => r.rps))} req/s, ${median(rs.map((r) => r.cpu)).toFixed(2)} ms CPU/request`);
 for (const app of apps) app.child.kill("SIGTERM");
+await redis?.stop();
 await server.stop();
 process.exit(0);
 

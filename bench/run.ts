@@ -1,5 +1,6 @@
 // pnpm bench [generate|throughput|sql|claims|fanout|callup|growth|stats|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R]
 //   [--subscribers N,M] [--node 22|current|PATH] [--quiet 0.8] [--quiet-wait 120] [--pages board,board-nocache,shifts]
+//   [--linshe-processes N] (throughput: Linshe as N processes on one port and one Redis; its CPU summed over them)
 // Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -61,7 +62,7 @@ const nodeVersion = (bin: string) => spawnSync(bin, ["--version"], { encoding: "
 const children = new Set<ChildProcess>();
 process.on("exit", () => children.forEach((c) => c.kill("SIGTERM")));
 
-function startChild(script: string, env: Record<string, string>, node = process.execPath): Promise<{ url: string; child: ChildProcess }> {
+function startChild(script: string, env: Record<string, string>, node = process.execPath): Promise<{ url: string; child: ChildProcess; pids: number[] }> {
   // The young generation `pnpm start` gives the API (package.json): GraphQL allocates many short-lived objects.
   const child = spawn(node, ["--expose-gc", "--max-semi-space-size=64", "--import", "tsx", path.join(repoRoot, script)], {
     cwd: repoRoot,
@@ -75,7 +76,9 @@ function startChild(script: string, env: Record<string, string>, node = process.
     child.stdout!.on("data", (d: Buffer) => {
       out += d;
       const m = /LISTENING (\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child });
+      // A cluster (bench/app-process.ts, BENCH_PROCESSES): the primary and its workers do the work.
+      const workers = /WORKERS (\S+)/.exec(out)?.[1]?.split(",").map(Number) ?? [];
+      if (m) resolve({ url: m[1]!, child, pids: [child.pid!, ...workers] });
     });
     child.once("exit", (c) => reject(new Error(`${script} exited ${c}`)));
   });
@@ -165,14 +168,15 @@ async function postgresPids(url: string): Promise<(() => Promise<number[]>) | nu
  * shared machine other work takes cores away during a run, so req/s moves with it, while the CPU a
  * request costs moves much less.
  */
-async function cannon(url: string, query: string, variables: Record<string, unknown>, token: string | null, cpu?: { server: number; pg: (() => Promise<number[]>) | null }) {
+async function cannon(url: string, query: string, variables: Record<string, unknown>, token: string | null, cpu?: { server: number[]; pg: (() => Promise<number[]>) | null }) {
   const idleBefore = await waitForQuiet();
   // PostgreSQL's backends come and go (pools close idle connections): a backend new in the run counts
   // from zero; one that ended during the run is left out.
   const pgSnapshot = async () =>
     new Map((await Promise.all((cpu?.pg ? await cpu.pg() : []).map(async (p) => [p, await cpuSeconds(p)] as const))).filter(([, t]) => t >= 0));
   const pgBefore = await pgSnapshot();
-  const serverBefore = cpu ? await cpuSeconds(cpu.server) : 0;
+  const serverCpu = async (pids: number[]) => (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
+  const serverBefore = cpu ? await serverCpu(cpu.server) : 0;
   const r = await autocannon({
     url: `${url}/graphql`,
     method: "POST",
@@ -184,7 +188,7 @@ async function cannon(url: string, query: string, variables: Record<string, unkn
   const pgAfter = await pgSnapshot();
   const pgSeconds = [...pgAfter].reduce((s, [p, t]) => s + t - (pgBefore.get(p) ?? 0), 0);
   const before = cpu ? { server: serverBefore, pg: 0 } : null;
-  const after = cpu ? { server: await cpuSeconds(cpu.server), pg: pgSeconds } : null;
+  const after = cpu ? { server: await serverCpu(cpu.server), pg: pgSeconds } : null;
   const perRequest = (k: "server" | "pg") => (before && after && r.requests.total ? Math.round(((after[k] - before[k]) / r.requests.total) * 1e5) / 100 : null);
   return {
     rps: r.requests.average,
@@ -228,14 +232,20 @@ async function throughput(scale: number) {
   const { server, url, fx, token } = await prepare(scale);
   // The bench's documents are not the web's trusted ones (production mode refuses them otherwise).
   const env = { DATABASE_URL: url, DATABASE_POOL_SIZE: "10", ALLOW_ARBITRARY_OPERATIONS: "1" };
+  // --linshe-processes 2: Linshe as one process per core, as it would be deployed on more than one: on
+  // one port (node:cluster) and one Redis, with the pool of 10 split between them (PostGraphile's is 10).
+  const processes = Number(opt("linshe-processes", "1"));
+  const redis = processes > 1 ? await (await import("../test/support/processes.js")).startRedis() : null;
+  const linsheEnv = redis ? { ...env, BENCH_PROCESSES: String(processes), REDIS_URL: redis.url, DATABASE_POOL_SIZE: String(Math.ceil(10 / processes)) } : env;
+  results.linshe_processes = processes;
   // All servers on one Node (PostGraphile needs 22) with the same flags, pool of 10 each.
   const node = serverNode("22");
   ensurePostGraphile();
   results.server_node = { linshe_and_raw: nodeVersion(node), postgraphile: nodeVersion(NODE_22) };
   // Linshe as deployed, Linshe with the public board cache off (the cost of executing it), the raw floor, PostGraphile.
   const [app, uncached, raw, pgl] = await Promise.all([
-    startChild("bench/app-process.ts", env, node),
-    startChild("bench/app-process.ts", { ...env, PUBLIC_CACHE_SECONDS: "0" }, node),
+    startChild("bench/app-process.ts", linsheEnv, node),
+    startChild("bench/app-process.ts", { ...linsheEnv, PUBLIC_CACHE_SECONDS: "0" }, node),
     startChild("bench/raw-server.ts", env, node),
     startChild("bench/postgraphile/server.ts", env, NODE_22),
   ]);
@@ -288,7 +298,7 @@ async function throughput(scale: number) {
       }
       if (a.rows.length !== first) throw new Error(`${name}: ${a.rows.length} rows`);
     }
-    const pids = { linshe: linsheApp.child.pid!, pgl: pgl.child.pid!, raw: raw.child.pid! };
+    const pids = { linshe: linsheApp.pids, pgl: pgl.pids, raw: raw.pids };
     const load = (who: "linshe" | "raw" | "pgl") => {
       const r = request(who);
       return cannon(servers[who], r.query, r.variables, r.token, { server: pids[who], pg: pgPids });
@@ -334,6 +344,7 @@ async function throughput(scale: number) {
   console.table(rows.map(({ runs_rps: _, idle_before_runs: __, cpu_split_ms: ___, ...r }) => r));
   for (const r of rows) console.log(r.scenario, "CPU ms per request (server, PostgreSQL):", JSON.stringify(r.cpu_split_ms), "req/s per run:", JSON.stringify(r.runs_rps));
   await Promise.all([stop(app.child), stop(uncached.child), stop(raw.child), stop(pgl.child)]);
+  await redis?.stop();
   await server.stop();
   return rows;
 }
