@@ -96,10 +96,13 @@ export function createGraphQL() {
       // Last: it wraps whichever request parser was chosen (yoga's own limit does the same).
       bodyLimit(),
     ],
-    context: async ({ request, req, wsViewer, wsLocale }) => {
+    context: ({ request, req, wsViewer, wsLocale }) => {
       const address = clientAddress(req);
       if (wsViewer !== undefined) return createContext(wsViewer, wsLocale ?? "zh", address);
-      return createContext(await viewerFromToken(bearer(request.headers.get("authorization"))), localeFrom(request.headers.get("accept-language")), address);
+      const token = bearer(request.headers.get("authorization"));
+      const locale = localeFrom(request.headers.get("accept-language"));
+      // Without a token no promise: a public request's context is made in the same turn.
+      return token ? viewerFromToken(token).then((viewer) => createContext(viewer, locale, address)) : createContext(null, locale, address);
     },
   });
 }

@@ -21,7 +21,8 @@ export function chooseEncoding(acceptEncoding: string | null): "br" | "gzip" | n
 
 export function compressResponses(): Plugin {
   return {
-    async onResponse({ request, response, setResponse, fetchAPI }) {
+    // Not async: a promise from every request's hook would make whatwg-node wait a turn for nothing.
+    onResponse({ request, response, setResponse, fetchAPI }) {
       // The encoding first: reading `response.body` makes whatwg-node turn the answer into a stream,
       // which a client that takes it uncompressed would then pay for in sending it.
       const encoding = chooseEncoding(request.headers.get("accept-encoding"));
@@ -30,17 +31,21 @@ export function compressResponses(): Plugin {
       const length = response.headers.get("content-length");
       if (length !== null && Number(length) < MIN_BYTES) return;
       if (!response.body) return;
-      const raw = Buffer.from(await response.arrayBuffer());
-      const headers = new fetchAPI.Headers(response.headers);
-      headers.append("vary", "accept-encoding");
-      let body: Buffer = raw;
-      if (raw.length >= MIN_BYTES) {
-        // Quality 5: most of brotli's gain at a fraction of its CPU (the answer is made per request).
-        body = encoding === "br" ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipSync(raw, { level: 6 });
-        headers.set("content-encoding", encoding);
-      }
-      headers.set("content-length", String(body.length));
-      setResponse(new fetchAPI.Response(new Uint8Array(body.buffer, body.byteOffset, body.length) as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers }));
+      return compress(response, encoding, setResponse, fetchAPI);
     },
   };
+}
+
+async function compress(response: Response, encoding: "br" | "gzip", setResponse: (r: Response) => void, fetchAPI: { Headers: typeof Headers; Response: typeof Response }) {
+  const raw = Buffer.from(await response.arrayBuffer());
+  const headers = new fetchAPI.Headers(response.headers);
+  headers.append("vary", "accept-encoding");
+  let body: Buffer = raw;
+  if (raw.length >= MIN_BYTES) {
+    // Quality 5: most of brotli's gain at a fraction of its CPU (the answer is made per request).
+    body = encoding === "br" ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipSync(raw, { level: 6 });
+    headers.set("content-encoding", encoding);
+  }
+  headers.set("content-length", String(body.length));
+  setResponse(new fetchAPI.Response(new Uint8Array(body.buffer, body.byteOffset, body.length) as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers }));
 }

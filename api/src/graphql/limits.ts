@@ -450,13 +450,15 @@ export function tooManyRequests(retryAfterSeconds: number, locale: Context["loca
 /** Mutations per signed-in account (RATE_LIMIT_MUTATIONS_PER_MINUTE); each mutation field counts. */
 export function mutationRateLimit(): Plugin {
   return {
-    async onExecute({ args, setResultAndStopExecution }) {
+    // A promise only for a mutation: envelop waits a turn for any hook that returns one.
+    onExecute({ args, setResultAndStopExecution }) {
       const ctx = args.contextValue as unknown as Context;
       if (!ctx.viewer) return;
       const op = getOperationAST(args.document, args.operationName);
       if (op?.operation !== "mutation") return;
-      const wait = await countMutations(ctx.viewer.accountId, rootFields(op.selectionSet, args.document));
-      if (wait !== null) setResultAndStopExecution({ errors: [tooManyRequests(wait, ctx.locale)] });
+      return countMutations(ctx.viewer.accountId, rootFields(op.selectionSet, args.document)).then((wait) => {
+        if (wait !== null) setResultAndStopExecution({ errors: [tooManyRequests(wait, ctx.locale)] });
+      });
     },
   };
 }

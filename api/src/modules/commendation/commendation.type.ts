@@ -162,6 +162,12 @@ builder.queryField("commendationBoard", (t) =>
 );
 
 const boardCursor = (e: { id: string }) => formatPrismaCursor(e, "id");
+class BoardEdge {
+  constructor(readonly node: { id: string }) {}
+  get cursor() {
+    return boardCursor(this.node);
+  }
+}
 
 /**
  * A page of the board, with the arguments, cursors and page info of Pothos' prisma connections
@@ -183,12 +189,17 @@ async function boardConnection(stationId: string, args: { first?: number | null;
       : []; // a cursor of no entry (not a UUID): nothing after or before it
   const full = rows.length === limit;
   const nodes = full ? rows.slice(backward ? 1 : 0, backward ? rows.length : -1) : rows;
-  const edges = nodes.map((node) => ({ cursor: boardCursor(node), node }));
+  // An edge's cursor is made when it is read: the web's board selects only the page's end cursor.
+  const edges = nodes.map((node) => new BoardEdge(node));
   return {
     edges,
     pageInfo: {
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
       hasPreviousPage: after != null ? true : backward ? full : false,
       hasNextPage: before != null ? true : last != null ? false : full,
     },
