@@ -73,7 +73,10 @@ function startChild(script: string, env: Record<string, string>, node = process.
   child.once("exit", () => children.delete(child));
   return new Promise((resolve, reject) => {
     let out = "";
+    // Read to the end (a full pipe would stop the server), but keep only what comes before LISTENING:
+    // the request log lines of a run are megabytes.
     child.stdout!.on("data", (d: Buffer) => {
+      if (out.includes("LISTENING")) return;
       out += d;
       const m = /LISTENING (\S+)/.exec(out);
       // A cluster (bench/app-process.ts, BENCH_PROCESSES): the primary and its workers do the work.
