@@ -1,6 +1,7 @@
 // pnpm bench [generate|throughput|sql|claims|fanout|callup|growth|stats|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R]
 //   [--subscribers N,M] [--node 22|current|PATH] [--quiet 0.8] [--quiet-wait 120] [--pages board,board-nocache,shifts]
-//   [--linshe-processes N] (throughput: Linshe as N processes on one port and one Redis; its CPU summed over them)
+//   [--linshe-processes N[,M]] (throughput: Linshe as N processes on one port and one Redis, its CPU summed over
+//   them; with M too, a second Linshe of M processes (cache off) runs interleaved with the first as "linshe2")
 // Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -205,6 +206,7 @@ async function cannon(url: string, query: string, variables: Record<string, unkn
 }
 
 type Run = Awaited<ReturnType<typeof cannon>>;
+type Who = "linshe" | "linshe2" | "pgl" | "raw";
 /** One row per edge with the fields all three servers return, ids decoded, times as ISO instants. */
 function normalise(page: { pageInfo: { hasNextPage: boolean }; edges: { node: Record<string, unknown> }[] }) {
   // Linshe's global ids are base64 "Type:uuid", PostGraphile's base64 '["Type","uuid"]'; a uuid stays a uuid.
@@ -237,10 +239,12 @@ async function throughput(scale: number) {
   const env = { DATABASE_URL: url, DATABASE_POOL_SIZE: "10", ALLOW_ARBITRARY_OPERATIONS: "1" };
   // --linshe-processes 2: Linshe as one process per core, as it would be deployed on more than one: on
   // one port (node:cluster) and one Redis, with the pool of 10 split between them (PostGraphile's is 10).
-  const processes = Number(opt("linshe-processes", "1"));
-  const redis = processes > 1 ? await (await import("../test/support/processes.js")).startRedis() : null;
-  const linsheEnv = redis ? { ...env, BENCH_PROCESSES: String(processes), REDIS_URL: redis.url, DATABASE_POOL_SIZE: String(Math.ceil(10 / processes)) } : env;
-  results.linshe_processes = processes;
+  // --linshe-processes 1,2: both, interleaved in the same rounds (the second as "linshe2", cache off).
+  const [processes, processes2] = opt("linshe-processes", "1").split(",").map(Number) as [number, number | undefined];
+  const redis = processes > 1 || (processes2 ?? 1) > 1 ? await (await import("../test/support/processes.js")).startRedis() : null;
+  const envFor = (n: number) => (n > 1 ? { ...env, BENCH_PROCESSES: String(n), REDIS_URL: redis!.url, DATABASE_POOL_SIZE: String(Math.ceil(10 / n)) } : env);
+  const linsheEnv = envFor(processes);
+  results.linshe_processes = processes2 ? [processes, processes2] : processes;
   // All servers on one Node (PostGraphile needs 22) with the same flags, pool of 10 each.
   const node = serverNode("22");
   ensurePostGraphile();
@@ -252,6 +256,7 @@ async function throughput(scale: number) {
     startChild("bench/raw-server.ts", env, node),
     startChild("bench/postgraphile/server.ts", env, NODE_22),
   ]);
+  const second = processes2 ? await startChild("bench/app-process.ts", { ...envFor(processes2), PUBLIC_CACHE_SECONDS: "0" }, node) : null;
   const stationId = gid("Station", fx.stationId);
   // A second volunteer, with a claim on the first page, for checking viewerClaim too (not measured).
   const probe = new pg.Client({ connectionString: url });
@@ -277,22 +282,24 @@ async function throughput(scale: number) {
   const pages = opt("pages", "board,board-nocache,shifts").split(",");
   const picked = cases.filter((_c, i) => pages.includes(["board", "board-nocache", "shifts"][i]!));
   for (const [name, page, first, signedIn, linsheApp] of picked) {
-    const request = (who: "linshe" | "raw" | "pgl", accountId = fx.viewerAccountId) => {
+    // The second Linshe (--linshe-processes N,M) where its cache being off changes nothing: not the cached board.
+    const both = second && linsheApp === uncached ? second : second && page === "shifts" ? second : null;
+    const request = (who: Who, accountId = fx.viewerAccountId) => {
       const viewerToken = signedIn ? (accountId === fx.viewerAccountId ? token : tokens.get(accountId)!) : null;
       return who === "pgl"
         ? { query: page === "board" ? PGL_BOARD_GQL : PGL_SHIFTS_GQL, variables: { stationId: fx.stationId, first, ...(signedIn ? { viewer: accountId } : {}) }, token: null }
         : { query: page === "board" ? BOARD_GQL : SHIFTS_GQL, variables: { stationId, first }, token: viewerToken };
     };
-    const servers = { linshe: linsheApp.url, pgl: pgl.url, raw: raw.url } as const;
+    const servers: Record<Who, string> = { linshe: linsheApp.url, linshe2: both?.url ?? "", pgl: pgl.url, raw: raw.url };
     // Same answer from all three before measuring: Linshe and raw byte for byte, PostGraphile by its rows.
     for (const viewer of signedIn ? [fx.viewerAccountId, claimant] : [fx.viewerAccountId]) {
       const answers: Record<string, string> = {};
-      for (const who of ["linshe", "raw", "pgl"] as const) {
+      for (const who of (both ? ["linshe", "linshe2", "raw", "pgl"] : ["linshe", "raw", "pgl"]) as Who[]) {
         const r = request(who, viewer);
         const res = await fetch(`${servers[who]}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(r.token ? { authorization: `Bearer ${r.token}` } : {}) }, body: JSON.stringify({ query: r.query, variables: r.variables }) });
         answers[who] = await res.text();
       }
-      if (answers.linshe !== answers.raw) throw new Error(`${name}: Linshe and raw disagree`);
+      if (answers.linshe !== answers.raw || (both && answers.linshe2 !== answers.linshe)) throw new Error(`${name}: Linshe and raw disagree`);
       const parsed = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, (JSON.parse(v) as { data: Record<string, Parameters<typeof normalise>[0]> }).data]));
       const [a, p] = [normalise(Object.values(parsed.linshe!)[0]!), normalise(Object.values(parsed.pgl!)[0]!)];
       if (JSON.stringify(a) !== JSON.stringify(p)) {
@@ -301,22 +308,22 @@ async function throughput(scale: number) {
       }
       if (a.rows.length !== first) throw new Error(`${name}: ${a.rows.length} rows`);
     }
-    const pids = { linshe: linsheApp.pids, pgl: pgl.pids, raw: raw.pids };
-    const load = (who: "linshe" | "raw" | "pgl") => {
+    const pids: Record<Who, number[]> = { linshe: linsheApp.pids, linshe2: both?.pids ?? [], pgl: pgl.pids, raw: raw.pids };
+    const load = (who: Who) => {
       const r = request(who);
       return cannon(servers[who], r.query, r.variables, r.token, { server: pids[who], pg: pgPids });
     };
-    const order = ["linshe", "pgl", "raw"] as const;
-    const runs: Record<(typeof order)[number], Run[]> = { linshe: [], pgl: [], raw: [] };
+    const order: Who[] = both ? ["linshe", "linshe2", "pgl", "raw"] : ["linshe", "pgl", "raw"];
+    const runs: Record<Who, Run[]> = { linshe: [], linshe2: [], pgl: [], raw: [] };
     for (const who of order) await load(who); // warm-up
     // Interleaved, each round starting with another server.
     for (let i = 0; i < RUNS; i++) for (let k = 0; k < order.length; k++) {
       const who = order[(i + k) % order.length]!;
       runs[who].push(await load(who));
     }
-    const med = (who: (typeof order)[number], f: "rps" | "p50" | "p99") => median(runs[who].map((r) => r[f]));
-    const cpuMs = (who: (typeof order)[number], f: "serverCpuMs" | "pgCpuMs") => (runs[who].every((r) => r[f] !== null) ? median(runs[who].map((r) => r[f]!)) : null);
-    const total = (who: (typeof order)[number]) => ((s, p) => (s === null ? null : Math.round((s + (p ?? 0)) * 100) / 100))(cpuMs(who, "serverCpuMs"), cpuMs(who, "pgCpuMs"));
+    const med = (who: Who, f: "rps" | "p50" | "p99") => median(runs[who].map((r) => r[f]));
+    const cpuMs = (who: Who, f: "serverCpuMs" | "pgCpuMs") => (runs[who].every((r) => r[f] !== null) ? median(runs[who].map((r) => r[f]!)) : null);
+    const total = (who: Who) => ((s, p) => (s === null ? null : Math.round((s + (p ?? 0)) * 100) / 100))(cpuMs(who, "serverCpuMs"), cpuMs(who, "pgCpuMs"));
     const row = {
       scenario: name,
       scale,
@@ -324,6 +331,7 @@ async function throughput(scale: number) {
       postgraphile_rps: med("pgl", "rps"),
       raw_rps: med("raw", "rps"),
       linshe_vs_postgraphile: Math.round((med("linshe", "rps") / med("pgl", "rps")) * 100) / 100,
+      ...(both ? { linshe2_rps: med("linshe2", "rps"), linshe2_vs_postgraphile: Math.round((med("linshe2", "rps") / med("pgl", "rps")) * 100) / 100, linshe2_cpu_ms: total("linshe2") } : {}),
       ratio: Math.round((med("linshe", "rps") / med("raw", "rps")) * 100) / 100,
       linshe_p50_ms: med("linshe", "p50"),
       linshe_p99_ms: med("linshe", "p99"),
@@ -346,7 +354,7 @@ async function throughput(scale: number) {
   }
   console.table(rows.map(({ runs_rps: _, idle_before_runs: __, cpu_split_ms: ___, ...r }) => r));
   for (const r of rows) console.log(r.scenario, "CPU ms per request (server, PostgreSQL):", JSON.stringify(r.cpu_split_ms), "req/s per run:", JSON.stringify(r.runs_rps));
-  await Promise.all([stop(app.child), stop(uncached.child), stop(raw.child), stop(pgl.child)]);
+  await Promise.all([stop(app.child), stop(uncached.child), stop(raw.child), stop(pgl.child), ...(second ? [stop(second.child)] : [])]);
   await redis?.stop();
   await server.stop();
   return rows;
