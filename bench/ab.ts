@@ -55,7 +55,7 @@ for (const { root, n, label } of entries) {
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   let out = "";
-  const appUrl = await new Promise<string>((r) => child.stdout!.on("data", (d: Buffer) => { out += d; const m = /LISTENING (\S+)/.exec(out); if (m) r(m[1]!); }));
+  const appUrl = await new Promise<string>((r) => child.stdout!.on("data", (d: Buffer) => { if (out.includes("LISTENING")) return; out += d; const m = /LISTENING (\S+)/.exec(out); if (m) r(m[1]!); }));
   const pids = [child.pid!, ...(/WORKERS (\S+)/.exec(out)?.[1]?.split(",").map(Number) ?? [])];
   if (pids.length !== (n > 1 ? n + 1 : 1)) throw new Error(`${label}: ${n} processes asked, pids ${pids.join(",")} (does that checkout's app-process.ts know BENCH_PROCESSES?)`);
   const first = await (await fetch(`${appUrl}/graphql`, { method: "POST", headers, body })).json();
