@@ -385,7 +385,7 @@ describe("一键召集", () => {
     expect(m.escalateAt).toBeNull();
     const mId = Buffer.from(m.id, "base64").toString().split(":")[1]!;
     const waves = await prisma.mobilizationWave.findMany({ where: { mobilizationId: mId }, orderBy: { number: "asc" } });
-    expect(waves.map((w) => w.calledCount)).toEqual([0, 0, await prisma.volunteer.count({ where: { status: "ACTIVE", account: { isNot: null }, teams: { some: { team: { stationId: demo.fushan.id } } } } })]);
+    expect(waves.map((w) => w.calledCount)).toEqual([0, 0, await prisma.volunteer.count({ where: { status: "ACTIVE", account: { isNot: null }, teams: { some: { status: "ACTIVE", team: { stationId: demo.fushan.id } } } } })]);
     // The leader runs their own call-up's board; another leader's would be the officers' alone.
     expect((await gql(app, BOARD, { id: m.id }, leader)).data!.node.viewerCanManage).toBe(true);
     expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, leader)).data!.closeMobilization.goodDeedDraft).toBeNull();
@@ -418,5 +418,39 @@ describe("一键召集", () => {
     const called = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: Buffer.from(m.id, "base64").toString().split(":")[1]! }, orderBy: { volunteerId: "asc" } });
     expect(called.map((r) => [r.volunteerId, r.distanceMeters])).toEqual([latestHere!.id, latestWithoutPoint!.id].sort().map((id) => [id, 0]));
     await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer);
+  });
+
+  it("calls only the station's active members: not those who left, are suspended or wait for approval, nor another station's volunteers, however near they checked in", async () => {
+    const at = { latitude: 30.25, longitude: 120.95 }; // far from every grid, and from the test above
+    const since = new Date(clock.now().getTime() - 4 * 3600_000);
+    const shift = await prisma.shift.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { id: "desc" } });
+    const fresh = { claims: { none: { OR: [{ shiftId: shift.id }, { checkedInAt: { gte: since } }] } } };
+    const [member, left, suspended, pending] = await prisma.volunteer.findMany({
+      where: { status: "ACTIVE", account: { isNot: null }, teams: { some: { team: { stationId: demo.fushan.id } }, none: { team: { stationId: { not: demo.fushan.id } } } }, ...fresh },
+      take: 4,
+      orderBy: { id: "desc" },
+    });
+    const outsider = await prisma.volunteer.findFirstOrThrow({
+      where: { status: "ACTIVE", account: { isNot: null }, teams: { some: { team: { stationId: demo.changqing.id } }, none: { team: { stationId: demo.fushan.id } } }, ...fresh },
+    });
+    const setStatus = (v: { id: string }, status: "ACTIVE" | "LEFT" | "SUSPENDED" | "PENDING") =>
+      prisma.teamMembership.updateMany({ where: { volunteerId: v.id, team: { stationId: demo.fushan.id } }, data: { status } });
+    await setStatus(left!, "LEFT");
+    await setStatus(suspended!, "SUSPENDED");
+    await setStatus(pending!, "PENDING");
+    // Each checked in an hour ago right where the call-up is (the outsider at another station's shift would do as well).
+    for (const v of [member!, left!, suspended!, pending!, outsider]) {
+      await prisma.shiftClaim.create({ data: { shiftId: shift.id, volunteerId: v.id, status: "COMPLETED", checkedInAt: new Date(clock.now().getTime() - 3600_000), checkInLat: at.latitude, checkInLng: at.longitude } });
+    }
+    try {
+      const res = await gql(app, START, { input: { stationId: gid("Station", demo.fushan.id), reason: "成员测试", place: "远处路口", ...at, radiusMeters: 300, wanted: 1, escalateAfterMinutes: 5 } }, officer);
+      const m = res.data!.startMobilization.mobilization;
+      expect(m.wave).toBe(1);
+      const called = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: Buffer.from(m.id, "base64").toString().split(":")[1]! } });
+      expect(called.map((r) => [r.volunteerId, r.distanceMeters])).toEqual([[member!.id, 0]]);
+      await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer);
+    } finally {
+      for (const v of [left!, suspended!, pending!]) await setStatus(v, "ACTIVE");
+    }
   });
 });

@@ -88,7 +88,8 @@ function candidates(m: Mobilization, wave: number, now: Date): Prisma.Sql {
           ORDER BY c."volunteerId", c."checkedInAt" DESC
         ) gps ON gps."volunteerId" = v.id
         WHERE v.status = 'ACTIVE'
-          AND EXISTS (SELECT 1 FROM "TeamMembership" tm JOIN "Team" t ON t.id = tm."teamId" WHERE tm."volunteerId" = v.id AND t."stationId" = ${m.stationId}::uuid)
+          -- Members of the station now: not those who left, are suspended or wait for approval.
+          AND EXISTS (SELECT 1 FROM "TeamMembership" tm JOIN "Team" t ON t.id = tm."teamId" WHERE tm."volunteerId" = v.id AND tm.status = 'ACTIVE' AND t."stationId" = ${m.stationId}::uuid)
           AND (${everyone} OR v.specialties && ${m.specialties}::"Specialty"[]
                OR EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id AND sm."squadId" = ANY(${m.squadIds}::uuid[])))
           AND NOT EXISTS (SELECT 1 FROM "MobilizationResponder" r WHERE r."mobilizationId" = ${m.id}::uuid AND r."volunteerId" = v.id)
