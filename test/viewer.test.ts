@@ -3,14 +3,17 @@
 // of the API process and of the database, and tokens that name someone else's session.
 process.env.TZ = "Asia/Shanghai"; // the API's zone must not matter (db-read reads timestamp(3) as UTC)
 import fc from "fast-check";
+import net from "node:net";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { App } from "../api/src/app.js";
 import { createSession } from "../api/src/auth/sessions.js";
 import { signToken } from "../api/src/auth/tokens.js";
 import { loadViewer } from "../api/src/auth/viewer.js";
+import { config } from "../api/src/config.js";
 import { isoTypes, readRows } from "../api/src/db-read.js";
 import { pool, prisma, sqlStats } from "../api/src/db.js";
+import { unavailableReason } from "../api/src/graphql/unavailable.js";
 import { gql, startApp } from "./support/client.js";
 import { DEMO_PHONES, seedDemoData } from "./support/fixtures.js";
 
@@ -108,6 +111,48 @@ describe("the viewer", () => {
     // turns, cost a few round trips.
     expect(sqlStats.statements - before).toBe(2);
     expect(viewers.map((v) => (v as { phone: string } | null)?.phone)).toEqual(accounts.map((a) => a.phone));
+  });
+
+  it("a lookup statement whose connection falls silent fails after the read timeout, and the lookups waiting behind it are answered", async () => {
+    const accounts = await prisma.account.findMany({ where: { disabled: false, passwordSet: true }, orderBy: { phone: "asc" }, take: 2 });
+    const [a, b] = await Promise.all(accounts.map((x) => createSession(prisma, x.id)));
+    // A connection through a relay that stops passing anything on: the server's own timeouts never
+    // reach us (a network cut, a failover without a reset), so only a client-side bound ends the wait.
+    const db = new URL(process.env.DATABASE_URL!);
+    let silent = false;
+    const ends: net.Socket[] = [];
+    const relay = net.createServer((client) => {
+      const server = net.connect(Number(db.port || 5432), db.hostname);
+      ends.push(client, server);
+      client.on("data", (d) => void (silent || server.write(d)));
+      server.on("data", (d) => void (silent || client.write(d)));
+      for (const s of [client, server]) s.on("error", () => {});
+    });
+    await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
+    const viaRelay = new URL(db);
+    viaRelay.hostname = "127.0.0.1";
+    viaRelay.port = String((relay.address() as net.AddressInfo).port);
+    const cut = new pg.Client({ connectionString: viaRelay.toString() });
+    await cut.connect();
+    cut.on("error", () => {});
+    silent = true;
+    const spy = vi.spyOn(pool, "query").mockImplementationOnce(((q: pg.QueryConfig) => cut.query(q)) as never);
+    const timeout = config.db.queryTimeoutMs;
+    config.db.queryTimeoutMs = 300;
+    try {
+      const first = loadViewer(accounts[0]!.id, a!.sessionId);
+      await new Promise((r) => setImmediate(r));
+      const later = loadViewer(accounts[1]!.id, b!.sessionId); // waits for the first statement
+      const [x, y] = await Promise.allSettled([first, later]);
+      // A retryable unavailability (HTTP 503, a socket's 1013), not a bug's masked 500.
+      expect(x.status === "rejected" && unavailableReason(x.reason)).toBe("unreachable");
+      expect(y.status === "fulfilled" && y.value?.phone).toBe(accounts[1]!.phone);
+    } finally {
+      config.db.queryTimeoutMs = timeout;
+      spy.mockRestore();
+      for (const s of ends) s.destroy();
+      relay.close();
+    }
   });
 
   it("a signed token naming another account's session, or an account that does not exist, is nobody", async () => {

@@ -104,6 +104,11 @@ export const config = {
     /** Longest wait for a free connection of the pool (pg `connectionTimeoutMillis`). */
     poolTimeoutMs: int("DATABASE_POOL_TIMEOUT_MS", 10_000),
     statementTimeoutMs: int("DATABASE_STATEMENT_TIMEOUT_MS", 15_000),
+    /**
+     * Longest wait for a hand-written read's answer (pg `query_timeout`, db-read.ts): a connection
+     * gone silent (network cut, failover without a reset) never hears the server's statement timeout.
+     */
+    queryTimeoutMs: int("DATABASE_QUERY_TIMEOUT_MS", 20_000),
     /** Longest wait for a row lock, e.g. a claim behind another transaction holding the shift. */
     lockTimeoutMs: int("DATABASE_LOCK_TIMEOUT_MS", 5_000),
     idleInTransactionTimeoutMs: int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 15_000),

@@ -28,6 +28,9 @@ export async function readRows<T>(name: string, text: string, values: unknown[],
   sqlStats.statements++;
   metrics.sqlStatements.inc({ source: "reads" });
   if (config.logSql) log.info({ sql: text }, "sql");
-  const r = await pool.query<T & pg.QueryResultRow>({ name, text, values, types: parsers });
+  // query_timeout: a connection gone silent ends in an error (and is dropped by the pool) instead of
+  // a wait without end; the viewer's lookups, one statement out at a time, would all wait behind it.
+  const query: pg.QueryConfig & { query_timeout: number } = { name, text, values, types: parsers, query_timeout: config.db.queryTimeoutMs };
+  const r = await pool.query<T & pg.QueryResultRow>(query);
   return r.rows;
 }

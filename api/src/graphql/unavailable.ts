@@ -52,6 +52,7 @@ const BY_MESSAGE: [RegExp, UnavailableReason][] = [
   [/Connection terminated|not queryable|Connection closed|connection error|server closed the connection/i, "unreachable"],
   [/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH/, "unreachable"],
   [/Cannot use a pool after calling end/i, "draining"],
+  [/Query read timeout/, "unreachable"], // pg's query_timeout (db-read.ts): the connection went silent
 ];
 const NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"]);
 
