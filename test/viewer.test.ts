@@ -14,7 +14,7 @@ import { config } from "../api/src/config.js";
 import { isoTypes, readRows } from "../api/src/db-read.js";
 import { pool, prisma, sqlStats } from "../api/src/db.js";
 import { unavailableReason } from "../api/src/graphql/unavailable.js";
-import { gql, startApp } from "./support/client.js";
+import { gql, startApp, wsClient } from "./support/client.js";
 import { DEMO_PHONES, seedDemoData } from "./support/fixtures.js";
 
 let app: App;
@@ -178,5 +178,42 @@ describe("the viewer", () => {
       isoTypes,
     );
     expect(rows.map((r) => r.t)).toEqual(instants.map((d) => d.toISOString()));
+  });
+
+  it("HTTP requests and sockets' connection_init at once, from officers of two stations, a leader, a partner's admin, volunteers and nobody: each is who they are or nobody", async () => {
+    const phones = [DEMO_PHONES.fushanOfficer, DEMO_PHONES.changqingOfficer, DEMO_PHONES.haolinsheLeader, DEMO_PHONES.partnerAdmin, "13800000101", "13800000102", "13800000103", "13800000104", "13800000105"];
+    const accounts = await prisma.account.findMany({ where: { phone: { in: phones } }, orderBy: { phone: "asc" } }); // 4–6: volunteers 101–103
+    expect(accounts).toHaveLength(phones.length);
+    const sessions = await Promise.all(accounts.map((a) => createSession(prisma, a.id)));
+    // Ended three ways: revoked, expired, and the account disabled (its session still stored as live).
+    const ended = new Map<string, string>([[sessions[4]!.sessionId, "revoked"], [sessions[5]!.sessionId, "expired"], [sessions[6]!.sessionId, "disabled"]]);
+    await prisma.session.update({ where: { id: sessions[4]!.sessionId }, data: { revokedAt: new Date() } });
+    await prisma.session.update({ where: { id: sessions[5]!.sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await prisma.account.update({ where: { id: accounts[6]!.id }, data: { disabled: true } });
+    try {
+      const callers = [...accounts.map((a, i) => ({ token: sessions[i]!.token, phone: ended.has(sessions[i]!.sessionId) ? null : a.phone })), { token: null, phone: null }];
+      const overSocket = (token: string | null) =>
+        new Promise<{ phone: string | null } | { closed: number }>((resolve) => {
+          const client = wsClient(app, token);
+          client.subscribe(
+            { query: ME },
+            {
+              next: (r) => resolve({ phone: (r.data as { viewer: { phone: string } | null } | null)?.viewer?.phone ?? null }),
+              error: (e) => resolve({ closed: (e as { code?: number }).code ?? -1 }),
+              complete: () => void client.dispose(),
+            },
+          );
+        });
+      const calls = Array.from({ length: 60 }, (_, i) => ({ caller: callers[(i * 7) % callers.length]!, socket: i % 2 === 1 }));
+      const answers = await Promise.all(calls.map(({ caller, socket }) => (socket ? overSocket(caller.token) : gql(app, ME, {}, caller.token).then((r) => ({ phone: r.data?.viewer?.phone ?? null })))));
+      answers.forEach((a, i) => {
+        const { caller, socket } = calls[i]!;
+        // An ended session's socket is refused (4403); nobody's socket and requests see public data only.
+        if (socket && caller.token && !caller.phone) expect(a).toEqual({ closed: 4403 });
+        else expect(a).toEqual({ phone: caller.phone });
+      });
+    } finally {
+      await prisma.account.update({ where: { id: accounts[6]!.id }, data: { disabled: false } });
+    }
   });
 });
