@@ -7,8 +7,8 @@ import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { UserFacingError } from "../api/src/graphql/errors.js";
 import { cancelShiftClaim, claimShift, claimStats, createShift, type ClaimResult } from "../api/src/modules/shift/shift.service.js";
-import { gql, startApp } from "./support/client.js";
-import { createStation, createVolunteers, DEMO_PHONES, seedDemoData } from "./support/fixtures.js";
+import { gql, signIn, startApp } from "./support/client.js";
+import { createStation, createVolunteers, DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
 let leader: Viewer;
@@ -115,6 +115,50 @@ describe("claims batched per shift", () => {
     expect(res.data?.claimShift).toEqual({ claim: { status: "CONFIRMED" }, shift: { id: Buffer.from(`Shift:${shift.id}`).toString("base64") }, userErrors: [] });
     // 1 (the viewer) + 6 (the batch): the claim comes with the shift the batch read under its lock.
     expect(sqlStats.statements - before).toBe(7);
+  });
+
+  it("over HTTP at once (members, a leader and an officer assigning, another station's volunteer and officer): each payload's claim and shift are what its caller reads of that claim afterwards", async () => {
+    const [a, b, c, d, e] = await createVolunteers(5, { teamId: demo.haolinshe.id });
+    const elsewhere = await createStation();
+    const [outsider] = await createVolunteers(1, { teamId: elsewhere.team.id });
+    const [leaderToken, officerToken, otherOfficer] = await Promise.all([DEMO_PHONES.haolinsheLeader, DEMO_PHONES.fushanOfficer, DEMO_PHONES.changqingOfficer].map((p) => signIn(app, p)));
+    const shift = await shiftOf(2);
+    const F = `id status waitlistPosition assignedByLeader volunteer { id displayName phone } shift { id title status postCode }`;
+    const CLAIM = `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { ${F} } shift { id postCode } userErrors { code } } }`;
+    const ASSIGN = `mutation ($input: AssignShiftInput!) { assignShift(input: $input) { claim { ${F} } shift { id postCode } userErrors { code } } }`;
+    const shiftId = gid("Shift", shift.id);
+    const calls: { token: string; volunteerId: string | null; assign?: string }[] = [
+      ...[a, b, c, outsider].map((p) => ({ token: p!.token, volunteerId: p!.id })),
+      { token: leaderToken!, volunteerId: d!.id, assign: d!.id },
+      { token: officerToken!, volunteerId: e!.id, assign: e!.id },
+      { token: otherOfficer!, volunteerId: null, assign: a!.id },
+    ];
+    const answers = await Promise.all(
+      calls.map(async (call) => {
+        const r = call.assign ? await gql(app, ASSIGN, { input: { shiftId, volunteerId: gid("Volunteer", call.assign) } }, call.token) : await gql(app, CLAIM, { input: { shiftId } }, call.token);
+        expect(r.errors).toBeUndefined();
+        return (call.assign ? r.data!.assignShift : r.data!.claimShift) as { claim: any; shift: any; userErrors: { code: string }[] };
+      }),
+    );
+    // Another station's volunteer and officer: the shift does not exist for them.
+    for (const refused of [answers[3]!, answers[6]!]) expect(refused).toEqual({ claim: null, shift: null, userErrors: [{ code: "NOT_FOUND" }] });
+    const statuses = [];
+    for (const [i, answer] of answers.entries()) {
+      if (i === 3 || i === 6) continue;
+      expect(answer.userErrors).toEqual([]);
+      expect(answer.claim.volunteer.id).toBe(gid("Volunteer", calls[i]!.volunteerId!));
+      const read = await gql(app, `query ($id: ID!) { node(id: $id) { ... on ShiftClaim { ${F} } } }`, { id: answer.claim.id }, calls[i]!.token);
+      expect(answer.claim).toEqual(read.data!.node);
+      expect(answer.shift).toEqual({ id: shiftId, postCode: answer.claim.shift.postCode });
+      statuses.push(answer.claim.status);
+    }
+    // The post code only for who runs the shift; the others' claims stay theirs.
+    expect(answers.map((x) => x.claim?.shift.postCode ?? null).map((p) => p !== null)).toEqual([false, false, false, false, true, true, false]);
+    expect(statuses.sort()).toEqual(["CONFIRMED", "CONFIRMED", "WAITLISTED", "WAITLISTED", "WAITLISTED"]);
+    for (const [i, call] of calls.entries()) {
+      if (i === 3 || i === 6) continue;
+      for (const other of answers) if (other !== answers[i] && other.claim) expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: other.claim.id }, call.token)).data!.node === null).toBe(!call.assign && other.claim.volunteer.id !== gid("Volunteer", call.volunteerId!));
+    }
   });
 
   it("answers a volunteer's two claims in one batch with one claim", async () => {
