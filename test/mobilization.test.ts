@@ -453,4 +453,31 @@ describe("一键召集", () => {
       for (const v of [left!, suspended!, pending!]) await setStatus(v, "ACTIVE");
     }
   });
+
+  it("a call-up for a squad calls its active members first, not those whose squad membership waits or is suspended with their team", async () => {
+    const at = { latitude: 30.3, longitude: 121.0 };
+    const team = await prisma.team.create({ data: { stationId: demo.fushan.id, name: "召集测试队" } });
+    const squad = await prisma.squad.create({ data: { teamId: team.id, name: "召集测试小队", specialty: "COMMUNITY_GRID" } });
+    const since = new Date(clock.now().getTime() - 4 * 3600_000);
+    const shift = await prisma.shift.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { id: "desc" }, skip: 1 });
+    // Active members of the station (haolinshe) who checked in right there an hour ago.
+    const [inSquad, suspendedThere] = await prisma.volunteer.findMany({
+      where: { status: "ACTIVE", account: { isNot: null }, teams: { some: { status: "ACTIVE", team: { stationId: demo.fushan.id } } }, claims: { none: { OR: [{ shiftId: shift.id }, { checkedInAt: { gte: since } }] } } },
+      take: 2,
+      orderBy: { phone: "asc" },
+    });
+    await prisma.teamMembership.create({ data: { teamId: team.id, volunteerId: inSquad!.id } });
+    await prisma.squadMembership.create({ data: { squadId: squad.id, volunteerId: inSquad!.id } });
+    await prisma.teamMembership.create({ data: { teamId: team.id, volunteerId: suspendedThere!.id, status: "SUSPENDED" } });
+    await prisma.squadMembership.create({ data: { squadId: squad.id, volunteerId: suspendedThere!.id, active: false } });
+    for (const v of [inSquad!, suspendedThere!]) {
+      await prisma.shiftClaim.create({ data: { shiftId: shift.id, volunteerId: v.id, status: "COMPLETED", checkedInAt: new Date(clock.now().getTime() - 3600_000), checkInLat: at.latitude, checkInLng: at.longitude } });
+    }
+    const res = await gql(app, START, { input: { stationId: gid("Station", demo.fushan.id), reason: "小队测试", place: "远处路口", ...at, radiusMeters: 300, wanted: 1, escalateAfterMinutes: 5, squadIds: [gid("Squad", squad.id)] } }, officer);
+    const m = res.data!.startMobilization.mobilization;
+    expect(m.wave).toBe(1);
+    const called = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: Buffer.from(m.id, "base64").toString().split(":")[1]! } });
+    expect(called.map((r) => r.volunteerId)).toEqual([inSquad!.id]);
+    await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer);
+  });
 });

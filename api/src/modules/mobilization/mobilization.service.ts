@@ -91,7 +91,7 @@ function candidates(m: Mobilization, wave: number, now: Date): Prisma.Sql {
           -- Members of the station now: not those who left, are suspended or wait for approval.
           AND EXISTS (SELECT 1 FROM "TeamMembership" tm JOIN "Team" t ON t.id = tm."teamId" WHERE tm."volunteerId" = v.id AND tm.status = 'ACTIVE' AND t."stationId" = ${m.stationId}::uuid)
           AND (${everyone} OR v.specialties && ${m.specialties}::"Specialty"[]
-               OR EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id AND sm."squadId" = ANY(${m.squadIds}::uuid[])))
+               OR EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id AND sm.active AND sm."squadId" = ANY(${m.squadIds}::uuid[])))
           AND NOT EXISTS (SELECT 1 FROM "MobilizationResponder" r WHERE r."mobilizationId" = ${m.id}::uuid AND r."volunteerId" = v.id)
       ) base
     ) c WHERE ${reach}`;
