@@ -1,7 +1,8 @@
 // pnpm bench [generate|throughput|sql|claims|fanout|callup|growth|stats|all] [--scale N] [--scales 1,10] [--seconds S] [--connections C] [--runs R]
 //   [--subscribers N,M] [--node 22|current|PATH] [--quiet 0.8] [--quiet-wait 120] [--pages board,board-nocache,shifts]
 //   [--linshe-processes N[,M]] (throughput: Linshe as N processes on one port and one Redis, its CPU summed over
-//   them; with M too, a second Linshe of M processes (cache off) runs interleaved with the first as "linshe2")
+//   them; with M too, a second Linshe of M processes (cache off) runs interleaved with the first as "linshe2";
+//   claims: Linshe as N processes, the pool of 10 split between them)
 // Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -442,8 +443,17 @@ async function sqlPerRequest(scale: number) {
 async function claimStorm(scale: number) {
   const { server, url, fx } = await prepare(scale);
   // The storm's trimmed claimShift document is not among the web's trusted ones.
-  const env = { DATABASE_URL: url, DATABASE_POOL_SIZE: "10", ALLOW_ARBITRARY_OPERATIONS: "1" };
+  // --linshe-processes 2: one API process per core on one port (node:cluster) and one Redis, the pool of
+  // 10 split between them (the raw statement's pool is 10), as a deployment on more than one core would run.
+  const processes = Number(opt("linshe-processes", "1"));
+  const redis = processes > 1 ? await (await import("../test/support/processes.js")).startRedis() : null;
+  const env = {
+    DATABASE_URL: url,
+    ALLOW_ARBITRARY_OPERATIONS: "1",
+    ...(redis ? { BENCH_PROCESSES: String(processes), REDIS_URL: redis.url, DATABASE_POOL_SIZE: String(Math.ceil(10 / processes)) } : { DATABASE_POOL_SIZE: "10" }),
+  };
   const app = await startChild("bench/app-process.ts", env, serverNode("current"));
+  const apiSeconds = async () => (await Promise.all(app.pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const people = fx.teamVolunteers.slice(0, 1000);
@@ -465,10 +475,10 @@ async function claimStorm(scale: number) {
   // Linshe over HTTP.
   const idleLinshe = await waitForQuiet();
   const shiftA = await newShift(client, fx);
-  const apiCpu = await cpuSeconds(app.child.pid!);
+  const apiCpu = await apiSeconds();
   const benchCpu = process.cpuUsage();
   const storm = await stormLinshe(app.url, shiftA, tokens, via);
-  const cpu = { api_cpu_ms_per_claim: Math.round(((await cpuSeconds(app.child.pid!)) - apiCpu) * 1000 / people.length * 100) / 100, bench_cpu_ms_per_claim: Math.round((process.cpuUsage(benchCpu).user + process.cpuUsage(benchCpu).system) / 1000 / people.length * 100) / 100 };
+  const cpu = { api_cpu_ms_per_claim: Math.round(((await apiSeconds()) - apiCpu) * 1000 / people.length * 100) / 100, bench_cpu_ms_per_claim: Math.round((process.cpuUsage(benchCpu).user + process.cpuUsage(benchCpu).system) / 1000 / people.length * 100) / 100 };
   if (storm.failures.size) console.log("Claims that failed:", Object.fromEntries(storm.failures));
   const linshe = { failed: [...storm.failures.values()].reduce((a, b) => a + b, 0), ...(await verifyStorm(client, shiftA)), ...summary(storm.latencies, storm.seconds), ...cpu, idle_before: idleLinshe };
 
@@ -492,12 +502,13 @@ async function claimStorm(scale: number) {
   await pool.end();
   await client.end();
   const rows = [
-    { path: "Linshe claimShift over HTTP", ...linshe },
+    { path: `Linshe claimShift over HTTP${processes > 1 ? `, ${processes} processes` : ""}`, ...linshe },
     { path: "raw SQL, one statement", ...raw },
     { path: "Linshe ÷ raw (throughput)", claims_per_s: Math.round((linshe.claims_per_s / raw.claims_per_s) * 100) / 100 },
   ];
   console.table(rows);
   await stop(app.child);
+  await redis?.stop();
   await server.stop();
   return rows;
 }

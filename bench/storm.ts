@@ -22,10 +22,10 @@ export async function newShift(client: pg.Client, fx: Omit<Generated, "counts">)
  * The bench's HTTP client. Global `fetch` (undici's) cost the bench process ~1 ms of CPU per claim,
  * on the same 2 cores as the API and PostgreSQL; node:http with a keep-alive agent sends the same
  * requests for about a third of that. The agent keeps a storm's connections for the next one, as
- * phones keep theirs open, but closes them after 4 s idle: the server closes them after 5 s
- * (keepAliveTimeout), and a request sent on a connection the server is closing fails.
+ * phones and a load balancer keep theirs open, but closes them after 60 s idle: the server closes them
+ * after 65 s (HTTP_KEEP_ALIVE_SECONDS), and a request sent on a connection the server is closing fails.
  */
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4000 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 60_000 });
 export type StormClient = "http" | "fetch";
 
 function post(url: URL, headers: Record<string, string>, body: string, retry = true): Promise<string> {

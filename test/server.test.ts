@@ -22,6 +22,12 @@ describe("server", () => {
     expect(await res.json()).toMatchObject({ ok: true, database: "up" });
   });
 
+  it("keeps an idle HTTP connection longer than a load balancer's idle timeout (60 s), not Node's 5 s", async () => {
+    const res = await fetch(`${app.url}/livez`);
+    await res.arrayBuffer();
+    expect(res.headers.get("keep-alive")).toBe("timeout=65");
+  });
+
   it("serves the web app (or its placeholder) at / and for client routes", async () => {
     for (const path of ["/", "/shifts/today"]) {
       const res = await fetch(`${app.url}${path}`);

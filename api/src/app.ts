@@ -135,6 +135,9 @@ export async function buildApp() {
       failed(res, e);
     }
   });
+  // Node's 5 s would close a balancer's kept upstream connections under it (a 502 when both act at once)
+  // and make clients open new ones: a storm on fresh connections costs the API more per request.
+  server.keepAliveTimeout = config.httpKeepAliveSeconds * 1000;
   server.on("clientError", (_e, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
     else socket.destroy();

@@ -117,6 +117,8 @@ export const config = {
   },
   /** In-flight requests get this long to finish on SIGTERM / SIGINT. */
   shutdownGraceSeconds: int("SHUTDOWN_GRACE_SECONDS", 10),
+  /** Idle time a kept HTTP connection stays open: above a load balancer's idle timeout (60 s in nginx and ALB), so the balancer closes first. */
+  httpKeepAliveSeconds: int("HTTP_KEEP_ALIVE_SECONDS", 65),
   /** `Retry-After` of a 503 answer. */
   retryAfterSeconds: int("RETRY_AFTER_SECONDS", 5),
   /** Bearer token for /metrics; unset: /metrics is off. */
