@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { getOperationAST, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
-import { log } from "../log.js";
+import { requestLog } from "../log.js";
 import { metrics } from "../metrics.js";
 
 interface RequestState {
@@ -15,6 +15,18 @@ interface RequestState {
   type?: string;
   account?: string;
   codes: string[];
+}
+
+/** Everything the request's log line says (it is written without redaction: nothing personal goes here). */
+interface RequestLine {
+  reqId: string;
+  operation: string;
+  type: string | undefined;
+  /** the account's id, never its phone or name */
+  account: string | undefined;
+  status: number;
+  ms: number;
+  errors?: string[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -70,7 +82,7 @@ export function requestObservability(): Plugin<{ viewer?: Context["viewer"] }> {
       const operation = operationLabel(s.operation);
       metrics.requestDuration.observe({ operation, type: s.type ?? "none", status: String(response.status) }, seconds);
       for (const code of s.codes) metrics.errors.inc({ code });
-      const line = {
+      const line: RequestLine = {
         reqId: s.id,
         operation: s.operation && OPERATION_NAME.test(s.operation) ? s.operation : operation,
         type: s.type,
@@ -79,8 +91,8 @@ export function requestObservability(): Plugin<{ viewer?: Context["viewer"] }> {
         ms: Math.round(seconds * 10_000) / 10,
         ...(s.codes.length ? { errors: s.codes } : {}),
       };
-      if (response.status >= 500) log.warn(line, "graphql request failed");
-      else log.info(line, "graphql request");
+      if (response.status >= 500) requestLog.warn(line, "graphql request failed");
+      else requestLog.info(line, "graphql request");
     },
   };
 }
