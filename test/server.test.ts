@@ -90,6 +90,15 @@ describe("server", () => {
     }
   });
 
+  it("answers an alias named __proto__ like any other (the executor's result objects are plain objects)", async () => {
+    const res = await fetch(`${app.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ a: __typename __proto__: viewer { __typename } b: __typename }" }),
+    });
+    expect(await res.text()).toBe('{"data":{"a":"Query","__proto__":null,"b":"Query"}}');
+  });
+
   it("answers a malformed URL with 400 and stays up", async () => {
     for (const path of ["/%", "/%E0%A4%A", "/assets/%zz"]) {
       const res = await fetch(`${app.url}${path}`);
