@@ -16,6 +16,7 @@ import { personFacts } from "../../auth/facts.js";
 import { visiblePerson } from "../volunteer/volunteer.service.js";
 import { joinMsg, msg } from "../../i18n.js";
 import { changedFields, recordAudit } from "../audit/audit.service.js";
+import { getDatamodel } from "../../generated/pothos-prisma-types.js";
 
 const MAX_OCCURRENCES = 200;
 
@@ -32,6 +33,9 @@ export class Outbox {
   }
   notice(volunteerId: string, shiftId: string, kind: ClaimNoticeKind) {
     this.notices.push({ volunteerId, shiftId, kind });
+  }
+  hasNotices() {
+    return this.notices.length > 0;
   }
   /** Inside the transaction: the notices become notification rows, committed with the change. */
   async writeNotices(tx: Tx) {
@@ -64,16 +68,25 @@ export class Outbox {
   }
 }
 
-/** Runs `work` in a transaction and publishes its events after commit; retries deadlock victims. */
-export async function committed<T>(work: (tx: Tx, out: Outbox) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in a transaction and publishes its events after commit; retries deadlock victims.
+ * `alone`: `work` is one statement that writes no notices, so it runs as its own transaction, without
+ * the round trips of an interactive one (BEGIN, COMMIT, each through Prisma's runtime).
+ */
+export async function committed<T>(work: (tx: Tx, out: Outbox) => Promise<T>, opts: { alone?: boolean } = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const out = new Outbox();
     try {
-      const result = await prisma.$transaction(async (tx) => {
-        const r = await work(tx, out);
-        await out.writeNotices(tx);
-        return r;
-      }, TX);
+      const result = opts.alone
+        ? await work(prisma as unknown as Tx, out).then((r) => {
+            if (out.hasNotices()) throw new Error("committed({ alone }): notices need a transaction");
+            return r;
+          })
+        : await prisma.$transaction(async (tx) => {
+            const r = await work(tx, out);
+            await out.writeNotices(tx);
+            return r;
+          }, TX);
       out.flush();
       return result;
     } catch (e) {
@@ -429,141 +442,116 @@ async function runClaimBatch(shiftId: string, batch: ClaimRequest[]): Promise<vo
   }
 }
 
-interface ClaimFacts {
-  id: string;
-  status: string;
-  specialties: string[];
-  member: boolean;
-  inSquad: boolean;
-  claimId: string | null;
-  claimStatus: string | null;
-  clash: string | null;
+/** What shift_claim_batch decided for each volunteer, in the order the rules are checked. */
+type Verdict = "NO_VOLUNTEER" | "OVER" | "CLAIMED" | "INACTIVE" | "NOT_MEMBER" | "NOT_IN_SQUAD" | "NO_SPECIALTY" | "CLASH" | "NOT_OPEN" | "STARTED" | "FRESH";
+
+function refusal(v: Verdict, clash: string | null): Error | null {
+  switch (v) {
+    case "NO_VOLUNTEER":
+      return notFound(msg("义警", "Volunteer"), ["input", "volunteerId"]);
+    case "OVER":
+      return conflict(msg("班次已结束", "This shift is over"), ["input", "shiftId"]);
+    case "INACTIVE":
+      return forbidden(msg("义警状态非在岗", "The volunteer is not active"));
+    case "NOT_MEMBER":
+      return forbidden(msg("仅本队队员可认领", "Only members of the shift's team can claim it"));
+    case "NOT_IN_SQUAD":
+      return forbidden(msg("仅本小队队员可认领", "Only members of the shift's squad can claim it"));
+    case "NO_SPECIALTY":
+      return forbidden(msg("该班次需要相应专长", "This shift needs a specialty the volunteer does not have"));
+    case "CLASH":
+      return conflict(msg(`与已确认班次时间冲突`, `Overlaps a confirmed shift: ${clash}`), ["input", "shiftId"]);
+    case "NOT_OPEN":
+      return conflict(msg("班次未开放", "The shift is not open"), ["input", "shiftId"]);
+    case "STARTED":
+      return conflict(msg("班次已开始，不能认领", "The shift has already started"), ["input", "shiftId"]);
+    default:
+      return null;
+  }
 }
 
-/** The shift as the batch first reads it, before its lock. */
-interface ShiftDraft {
-  stationId: string;
-  requiredSpecialty: string | null;
-  shiftStatus: string;
-  startsAt: Date;
-  endsAt: Date;
+/** The batch failed as a whole because the shift changed under it (shift_claim_batch raised it). */
+function batchFailure(e: unknown): Error | null {
+  const m = /shift_claim_batch:([A-Z_]+)/.exec(String((e as { message?: unknown })?.message ?? ""))?.[1];
+  if (m === "NOT_FOUND") return notFound(msg("班次", "Shift"), ["input", "shiftId"]);
+  if (m === "NOT_OPEN") return refusal("NOT_OPEN", null);
+  if (m === "STARTED") return refusal("STARTED", null);
+  if (m === "TIME_CHANGED") return conflict(msg("班次时间刚刚变更，请重试", "The shift's time just changed: please try again"), ["input", "shiftId"]);
+  return null;
 }
 
-/** One transaction for a batch of claims of one shift; an Error in place of a claim that is refused. */
+/** to_jsonb writes timestamps as text: Dates again for the model's DateTime fields, as Prisma returns them. */
+const dateFields = new Map<string, string[]>();
+function revive<T>(model: "Shift" | "ShiftClaim", row: Record<string, unknown>): T {
+  let fields = dateFields.get(model);
+  if (!fields) dateFields.set(model, (fields = getDatamodel().datamodel.models[model]!.fields.filter((f) => f.type === "DateTime").map((f) => f.name)));
+  for (const f of fields) if (typeof row[f] === "string") row[f] = new Date(`${row[f] as string}Z`);
+  return row as T;
+}
+
+/** A shift's station never changes (no path updates Shift.stationId): read once per process. */
+const stationOfShift = new Map<string, string>();
+async function shiftStation(shiftId: string): Promise<string | null> {
+  const known = stationOfShift.get(shiftId);
+  if (known) return known;
+  const row = await prisma.shift.findUnique({ where: { id: shiftId }, select: { stationId: true } });
+  if (!row) return null;
+  if (stationOfShift.size >= 10_000) stationOfShift.clear();
+  stationOfShift.set(shiftId, row.stationId);
+  return row.stationId;
+}
+
+/**
+ * One statement for a batch of claims of one shift (shift_claim_batch, a PL/pgSQL function: lock the
+ * volunteers, read their facts, lock the shift, take the seats, write the claims); an Error in place of
+ * a claim that is refused. Its own transaction when nobody is told (volunteers claiming themselves);
+ * inside `committed`'s transaction when a leader assigns someone, whose notice commits with the claim.
+ */
 async function claimBatch(shiftId: string, batch: ClaimRequest[]): Promise<(ClaimResult | Error)[]> {
   claimStats.batches++;
   claimStats.claims += batch.length;
-  return committed(async (tx, out) => {
-    // Lock order everywhere: volunteers (by id), then the shift. The volunteers' locks make the overlap
-    // check race-free; everything that does not depend on seat counts happens before the shift's lock.
-    const ids = [...new Set(batch.map((r) => r.volunteerId))];
-    const locked = new Set(
-      (await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Volunteer" WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`).map((r) => r.id),
-    );
-    // Read after the locks, in a statement of its own: under READ COMMITTED it then sees every claim
-    // these volunteers committed before (a lock re-reads only the locked row, not joined ones). The
-    // shift's own row (unlocked, checked again under its lock below) comes with it: one row per
-    // volunteer, or one without a volunteer when none is locked; none when the shift does not exist.
-    const rows = await tx.$queryRaw<(ShiftDraft & Partial<ClaimFacts>)[]>`
-        SELECT s."stationId", s."requiredSpecialty"::text AS "requiredSpecialty", s.status::text AS "shiftStatus", s."startsAt", s."endsAt",
-               v.id, v.status::text AS status, v.specialties::text[] AS specialties,
-               EXISTS (SELECT 1 FROM "TeamMembership" m WHERE m."volunteerId" = v.id AND m."teamId" = s."teamId" AND m.status = 'ACTIVE') AS member,
-               (s."squadId" IS NULL OR EXISTS (SELECT 1 FROM "SquadMembership" q WHERE q."volunteerId" = v.id AND q."squadId" = s."squadId")) AS "inSquad",
-               c.id AS "claimId", c.status::text AS "claimStatus",
-               (SELECT o.title FROM "ShiftClaim" oc JOIN "Shift" o ON o.id = oc."shiftId"
-                 WHERE oc."volunteerId" = v.id AND oc.status = 'CONFIRMED' AND oc."shiftId" <> s.id
-                   AND o.status = 'OPEN' AND o."startsAt" < s."endsAt" AND o."endsAt" > s."startsAt" LIMIT 1) AS clash
-        FROM "Shift" s LEFT JOIN "Volunteer" v ON v.id = ANY(${[...locked]}::uuid[])
-        LEFT JOIN "ShiftClaim" c ON c."shiftId" = s.id AND c."volunteerId" = v.id
-        WHERE s.id = ${shiftId}::uuid`;
-    const draft = rows[0];
-    if (!draft) return batch.map(() => notFound(msg("班次", "Shift"), ["input", "shiftId"]));
-    const facts = new Map(rows.filter((f) => f.id).map((f) => [f.id!, f as ClaimFacts]));
-
-    const now = clock.now();
-    const results: (ClaimResult | Error | null)[] = batch.map(() => null);
-    const first = new Map<string, number>(); // a volunteer's second claim in one batch gets the first one's answer
-    const fresh: { i: number; volunteerId: string; assignedBy: string | null }[] = [];
-    const existing: { i: number; claimId: string }[] = [];
+  const results: (ClaimResult | Error | null)[] = batch.map(() => null);
+  if (batch.some((r) => r.viewer)) {
+    // A shift of a station the viewer has nothing to do with does not exist for them.
+    const stationId = await shiftStation(shiftId);
     batch.forEach((r, i) => {
-      // A shift of a station the viewer has nothing to do with does not exist for them.
-      if (r.viewer && !seesStation(r.viewer, draft.stationId)) return (results[i] = notFound(msg("班次", "Shift"), ["input", "shiftId"]));
-      if (first.has(r.volunteerId)) return;
-      first.set(r.volunteerId, i);
-      const f = facts.get(r.volunteerId);
-      if (!f) return (results[i] = notFound(msg("义警", "Volunteer"), ["input", "volunteerId"]));
-      if (f.claimId && f.claimStatus !== "CANCELLED") {
-        // Claimed before (read under the volunteer's lock, which every claim of theirs takes): nothing changes.
-        if (f.claimStatus === "NO_SHOW") return (results[i] = conflict(msg("班次已结束", "This shift is over"), ["input", "shiftId"]));
-        return existing.push({ i, claimId: f.claimId });
-      }
-      if (f.status !== "ACTIVE") return (results[i] = forbidden(msg("义警状态非在岗", "The volunteer is not active")));
-      if (!f.member) return (results[i] = forbidden(msg("仅本队队员可认领", "Only members of the shift's team can claim it")));
-      if (!f.inSquad) return (results[i] = forbidden(msg("仅本小队队员可认领", "Only members of the shift's squad can claim it")));
-      if (draft.requiredSpecialty && !f.specialties.includes(draft.requiredSpecialty)) {
-        return (results[i] = forbidden(msg("该班次需要相应专长", "This shift needs a specialty the volunteer does not have")));
-      }
-      if (f.clash) return (results[i] = conflict(msg(`与已确认班次时间冲突`, `Overlaps a confirmed shift: ${f.clash}`), ["input", "shiftId"]));
-      if (draft.shiftStatus !== "OPEN") return (results[i] = conflict(msg("班次未开放", "The shift is not open"), ["input", "shiftId"]));
-      if (draft.startsAt <= now) return (results[i] = conflict(msg("班次已开始，不能认领", "The shift has already started"), ["input", "shiftId"]));
-      fresh.push({ i, volunteerId: r.volunteerId, assignedBy: r.assignedBy });
+      if (r.viewer && (!stationId || !seesStation(r.viewer, stationId))) results[i] = notFound(msg("班次", "Shift"), ["input", "shiftId"]);
     });
-
-    let shift: Shift | null = null;
-    if (fresh.length) {
-      // Seats and waitlist places for the whole batch: lock the shift's row, then take them, so batches
-      // of a busy shift queue on the lock for few round trips (lock, seats, the claims' rows, commit).
-      // Not one `WITH … FOR UPDATE` + `UPDATE … FROM` statement: under READ COMMITTED its UPDATE can
-      // write from the row version of the statement's snapshot while the CTE saw the newer locked one,
-      // and a cancel committed in between was lost (the property test found 5 seats taken of 4).
-      const n = fresh.length;
-      const [locked] = await tx.$queryRaw<{ seats: number; seqBefore: number }[]>`
-        SELECT LEAST(${n}::int, GREATEST(capacity - "confirmedCount", 0)) AS seats, "waitlistSeq" AS "seqBefore"
-        FROM "Shift" WHERE id = ${shiftId}::uuid FOR UPDATE`;
-      if (!locked) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
-      const { seats, seqBefore } = locked;
-      const [row] = await tx.$queryRaw<Shift[]>`
-        UPDATE "Shift" SET "confirmedCount" = "confirmedCount" + ${seats}::int,
-                           "waitlistCount" = "waitlistCount" + ${n - seats}::int,
-                           "waitlistSeq" = "waitlistSeq" + ${n - seats}::int,
-                           "updatedAt" = now()
-        WHERE id = ${shiftId}::uuid RETURNING *`;
-      if (!row) throw notFound(msg("班次", "Shift"), ["input", "shiftId"]);
-      // The shift changed between the unlocked read and the lock: the whole batch rolls back and each
-      // claim runs again on its own (runClaimBatch), where it gets this answer.
-      if (row.status !== "OPEN") throw conflict(msg("班次未开放", "The shift is not open"), ["input", "shiftId"]);
-      if (row.startsAt <= now) throw conflict(msg("班次已开始，不能认领", "The shift has already started"), ["input", "shiftId"]);
-      if (row.startsAt.getTime() !== draft.startsAt.getTime() || row.endsAt.getTime() !== draft.endsAt.getTime()) {
-        throw conflict(msg("班次时间刚刚变更，请重试", "The shift's time just changed: please try again"), ["input", "shiftId"]);
-      }
-      shift = row;
-      // Seats, then waitlist numbers, in arrival order; a cancelled claim of the same person is reused.
-      const confirmed = fresh.map((_, k) => k < seats);
-      const claims = await tx.$queryRaw<ShiftClaim[]>`
-        INSERT INTO "ShiftClaim" (id, "shiftId", "volunteerId", status, "waitlistSeq", "claimedAt", "confirmedAt", "cancelledAt", "assignedById", "updatedAt")
-        SELECT r.id, ${shiftId}::uuid, r.v, r.st, r.seq, ${now}::timestamptz, CASE WHEN r.st = 'CONFIRMED' THEN ${now}::timestamptz END, NULL, r.by, now()
-        FROM unnest(${fresh.map(() => uuid7())}::uuid[], ${fresh.map((f) => f.volunteerId)}::uuid[],
-                    ${confirmed.map((c) => (c ? "CONFIRMED" : "WAITLISTED"))}::"ClaimStatus"[],
-                    ${fresh.map((_, k) => (k < seats ? null : seqBefore + k - seats + 1))}::int[],
-                    ${fresh.map((f) => f.assignedBy)}::uuid[]) AS r(id, v, st, seq, by)
-        ON CONFLICT ("shiftId", "volunteerId") DO UPDATE SET status = EXCLUDED.status, "waitlistSeq" = EXCLUDED."waitlistSeq",
-          "claimedAt" = EXCLUDED."claimedAt", "confirmedAt" = EXCLUDED."confirmedAt", "cancelledAt" = NULL,
-          "assignedById" = EXCLUDED."assignedById", "updatedAt" = now()
-        RETURNING *`;
-      const byVolunteer = new Map(claims.map((c) => [c.volunteerId, c]));
-      for (const f of fresh) {
-        results[f.i] = { claim: byVolunteer.get(f.volunteerId)!, shift };
-        if (f.assignedBy) out.notice(f.volunteerId, shiftId, "SHIFT_ASSIGNED");
-      }
-      out.shift(shiftId);
-    }
-    if (existing.length) {
-      shift ??= await tx.shift.findUniqueOrThrow({ where: { id: shiftId } });
-      const rows = new Map((await tx.shiftClaim.findMany({ where: { id: { in: existing.map((e) => e.claimId) } } })).map((c) => [c.id, c]));
-      for (const e of existing) results[e.i] = { claim: rows.get(e.claimId)!, shift };
-    }
-    return batch.map((r, i) => results[i] ?? results[first.get(r.volunteerId)!]!);
+  }
+  const first = new Map<string, number>(); // a volunteer's second claim in one batch gets the first one's answer
+  const asked: { i: number; volunteerId: string; assignedBy: string | null }[] = [];
+  batch.forEach((r, i) => {
+    if (results[i] || first.has(r.volunteerId)) return;
+    first.set(r.volunteerId, i);
+    asked.push({ i, volunteerId: r.volunteerId, assignedBy: r.assignedBy });
   });
+  if (asked.length) {
+    const assigned = asked.some((a) => a.assignedBy);
+    await committed(
+      async (tx, out) => {
+        const [row] = await tx.$queryRaw<{ r: string }[]>`
+          SELECT shift_claim_batch(${shiftId}::uuid, ${asked.map((a) => a.volunteerId)}::uuid[], ${asked.map((a) => a.assignedBy)}::uuid[],
+                                   ${asked.map(() => uuid7())}::uuid[], ${clock.now()}::timestamptz) AS r`.catch((e: unknown) => {
+          throw batchFailure(e) ?? e;
+        });
+        const res = JSON.parse(row!.r) as { missing?: true; verdicts: Verdict[]; clashes: (string | null)[]; claims: Record<string, unknown>[]; shift: Record<string, unknown> | null };
+        if (res.missing) {
+          for (const a of asked) results[a.i] = notFound(msg("班次", "Shift"), ["input", "shiftId"]);
+          return;
+        }
+        const shift = res.shift && revive<Shift>("Shift", res.shift);
+        const byVolunteer = new Map(res.claims.map((c) => [c.volunteerId as string, revive<ShiftClaim>("ShiftClaim", c)]));
+        asked.forEach((a, k) => {
+          const v = res.verdicts[k]!;
+          results[a.i] = refusal(v, res.clashes[k] ?? null) ?? { claim: byVolunteer.get(a.volunteerId)!, shift: shift! };
+          if (v === "FRESH" && a.assignedBy) out.notice(a.volunteerId, shiftId, "SHIFT_ASSIGNED");
+        });
+        if (res.verdicts.includes("FRESH")) out.shift(shiftId);
+      },
+      { alone: !assigned },
+    );
+  }
+  return batch.map((r, i) => results[i] ?? results[first.get(r.volunteerId)!]!);
 }
 
 export async function claimShift(viewer: Viewer, input: { shiftId: string }): Promise<ClaimResult> {
