@@ -443,17 +443,31 @@ async function sqlPerRequest(scale: number) {
 async function claimStorm(scale: number) {
   const { server, url, fx } = await prepare(scale);
   // The storm's trimmed claimShift document is not among the web's trusted ones.
-  // --linshe-processes 2: one API process per core on one port (node:cluster) and one Redis, the pool of
-  // 10 split between them (the raw statement's pool is 10), as a deployment on more than one core would run.
+  // --linshe-processes 2: one API process per core and one Redis, the pool of 10 split between them (the
+  // raw statement's pool is 10), as a deployment on more than one core would run. --balance ports (the
+  // default): each process on its own port, the storm's clients taking turns between them as a load
+  // balancer in front would; --balance cluster: one port through node:cluster (its primary accepts every
+  // connection and hands it to a worker over IPC).
   const processes = Number(opt("linshe-processes", "1"));
+  const balance = opt("balance", "ports");
   const redis = processes > 1 ? await (await import("../test/support/processes.js")).startRedis() : null;
   const env = {
     DATABASE_URL: url,
     ALLOW_ARBITRARY_OPERATIONS: "1",
-    ...(redis ? { BENCH_PROCESSES: String(processes), REDIS_URL: redis.url, DATABASE_POOL_SIZE: String(Math.ceil(10 / processes)) } : { DATABASE_POOL_SIZE: "10" }),
+    ...(redis ? { REDIS_URL: redis.url, DATABASE_POOL_SIZE: String(Math.ceil(10 / processes)) } : { DATABASE_POOL_SIZE: "10" }),
   };
-  const app = await startChild("bench/app-process.ts", env, serverNode("current"));
-  const apiSeconds = async () => (await Promise.all(app.pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
+  const apps =
+    processes > 1 && balance === "ports"
+      ? await Promise.all(Array.from({ length: processes }, () => startChild("bench/app-process.ts", env, serverNode("current"))))
+      : [await startChild("bench/app-process.ts", processes > 1 ? { ...env, BENCH_PROCESSES: String(processes) } : env, serverNode("current"))];
+  const apiSeconds = async () => (await Promise.all(apps.flatMap((a) => a.pids).map(cpuSeconds))).reduce((a, b) => a + b, 0);
+  /** The storm over the processes' ports: client i to process i mod n (one port: all to it). */
+  const stormApps = async (shiftId: string, tokens: string[], via: StormClient) => {
+    const parts = await Promise.all(apps.map((a, k) => stormLinshe(a.url, shiftId, tokens.filter((_, i) => i % apps.length === k), via)));
+    const failures = new Map<string, number>();
+    for (const p of parts) for (const [m, n] of p.failures) failures.set(m, (failures.get(m) ?? 0) + n);
+    return { latencies: parts.flatMap((p) => p.latencies), seconds: Math.max(...parts.map((p) => p.seconds)), failures };
+  };
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const people = fx.teamVolunteers.slice(0, 1000);
@@ -470,14 +484,14 @@ async function claimStorm(scale: number) {
   // The bench's HTTP client: node:http with kept connections (default), or `--client fetch` as before
   // session 10 (global fetch, ~1 ms more of this process's CPU per claim on the same 2 cores).
   const via = opt("client", "http") as StormClient;
-  await stormLinshe(app.url, await newShift(client, fx), tokens, via);
+  await stormApps(await newShift(client, fx), tokens, via);
 
   // Linshe over HTTP.
   const idleLinshe = await waitForQuiet();
   const shiftA = await newShift(client, fx);
   const apiCpu = await apiSeconds();
   const benchCpu = process.cpuUsage();
-  const storm = await stormLinshe(app.url, shiftA, tokens, via);
+  const storm = await stormApps(shiftA, tokens, via);
   const cpu = { api_cpu_ms_per_claim: Math.round(((await apiSeconds()) - apiCpu) * 1000 / people.length * 100) / 100, bench_cpu_ms_per_claim: Math.round((process.cpuUsage(benchCpu).user + process.cpuUsage(benchCpu).system) / 1000 / people.length * 100) / 100 };
   if (storm.failures.size) console.log("Claims that failed:", Object.fromEntries(storm.failures));
   const linshe = { failed: [...storm.failures.values()].reduce((a, b) => a + b, 0), ...(await verifyStorm(client, shiftA)), ...summary(storm.latencies, storm.seconds), ...cpu, idle_before: idleLinshe };
@@ -502,12 +516,12 @@ async function claimStorm(scale: number) {
   await pool.end();
   await client.end();
   const rows = [
-    { path: `Linshe claimShift over HTTP${processes > 1 ? `, ${processes} processes` : ""}`, ...linshe },
+    { path: `Linshe claimShift over HTTP${processes > 1 ? `, ${processes} processes (${balance === "ports" ? "own ports" : "node:cluster"})` : ""}`, ...linshe },
     { path: "raw SQL, one statement", ...raw },
     { path: "Linshe ÷ raw (throughput)", claims_per_s: Math.round((linshe.claims_per_s / raw.claims_per_s) * 100) / 100 },
   ];
   console.table(rows);
-  await stop(app.child);
+  for (const a of apps) await stop(a.child);
   await redis?.stop();
   await server.stop();
   return rows;
