@@ -460,7 +460,8 @@ async function claimStorm(scale: number) {
     processes > 1 && balance === "ports"
       ? await Promise.all(Array.from({ length: processes }, () => startChild("bench/app-process.ts", env, serverNode("current"))))
       : [await startChild("bench/app-process.ts", processes > 1 ? { ...env, BENCH_PROCESSES: String(processes) } : env, serverNode("current"))];
-  const apiSeconds = async () => (await Promise.all(apps.flatMap((a) => a.pids).map(cpuSeconds))).reduce((a, b) => a + b, 0);
+  // Per process (a cluster's primary first, then its workers), to see where the CPU of each setup goes.
+  const apiSecondsEach = () => Promise.all(apps.flatMap((a) => a.pids).map(cpuSeconds));
   /** The storm over the processes' ports: client i to process i mod n (one port: all to it). */
   const stormApps = async (shiftId: string, tokens: string[], via: StormClient) => {
     const parts = await Promise.all(apps.map((a, k) => stormLinshe(a.url, shiftId, tokens.filter((_, i) => i % apps.length === k), via)));
@@ -489,10 +490,12 @@ async function claimStorm(scale: number) {
   // Linshe over HTTP.
   const idleLinshe = await waitForQuiet();
   const shiftA = await newShift(client, fx);
-  const apiCpu = await apiSeconds();
+  const apiCpu = await apiSecondsEach();
   const benchCpu = process.cpuUsage();
   const storm = await stormApps(shiftA, tokens, via);
-  const cpu = { api_cpu_ms_per_claim: Math.round(((await apiSeconds()) - apiCpu) * 1000 / people.length * 100) / 100, bench_cpu_ms_per_claim: Math.round((process.cpuUsage(benchCpu).user + process.cpuUsage(benchCpu).system) / 1000 / people.length * 100) / 100 };
+  const perProcess = (await apiSecondsEach()).map((s, i) => Math.round((s - apiCpu[i]!) * 1000 / people.length * 100) / 100);
+  if (perProcess.length > 1) console.log(`API CPU ms per claim by process (a cluster's primary first): ${perProcess.join(" / ")}`);
+  const cpu = { api_cpu_ms_per_claim: Math.round(perProcess.reduce((a, b) => a + b, 0) * 100) / 100, bench_cpu_ms_per_claim: Math.round((process.cpuUsage(benchCpu).user + process.cpuUsage(benchCpu).system) / 1000 / people.length * 100) / 100 };
   if (storm.failures.size) console.log("Claims that failed:", Object.fromEntries(storm.failures));
   const linshe = { failed: [...storm.failures.values()].reduce((a, b) => a + b, 0), ...(await verifyStorm(client, shiftA)), ...summary(storm.latencies, storm.seconds), ...cpu, idle_before: idleLinshe };
 
