@@ -33,7 +33,12 @@ function row<T>(json: Record<string, unknown> | null): T | null {
 // prepared statement of its own with a generic plan (see the commendation board's).
 // The page's shifts first (LIMIT in a subquery), then each related row by a subquery of its own:
 // as one ten-table join, planning took 40–70 ms under load (the planner searches join orders).
+// The viewer's upcoming confirmed shifts once per page (\`mine\`), not once per row: probed per row, a
+// volunteer with years of patrols paid every past claim 50 times (96 claims: 4,800 probes, 11 ms).
 const select = (where: string, take: number) => `
+WITH mine AS MATERIALIZED (
+  SELECT ms.id, ms."startsAt", ms."endsAt" FROM "ShiftClaim" mc JOIN "Shift" ms ON ms.id = mc."shiftId"
+  WHERE mc."volunteerId" = $1::uuid AND mc.status = 'CONFIRMED' AND ms.status = 'OPEN' AND ms."endsAt" > $2::timestamp)
 SELECT s.*, (SELECT to_jsonb(t) FROM "Team" t WHERE t.id = s."teamId") AS "teamJson",
        (SELECT to_jsonb(sq) FROM "Squad" sq WHERE sq.id = s."squadId") AS "squadJson",
        (SELECT sqt."stationId" FROM "Squad" sq JOIN "Team" sqt ON sqt.id = sq."teamId" WHERE sq.id = s."squadId") AS "squadStationId",
@@ -45,9 +50,7 @@ SELECT s.*, (SELECT to_jsonb(t) FROM "Team" t WHERE t.id = s."teamId") AS "teamJ
        CASE WHEN c.status = 'WAITLISTED' THEN (SELECT count(*)::int FROM "ShiftClaim" w
          WHERE w."shiftId" = s.id AND w.status = 'WAITLISTED' AND w."waitlistSeq" <= c."waitlistSeq") END AS "waitlistPosition",
        (s."requiredSpecialty" IS NULL OR EXISTS (SELECT 1 FROM "Volunteer" me WHERE me.id = $1::uuid AND s."requiredSpecialty" = ANY(me.specialties))) AS "viewerHasSpecialty",
-       EXISTS (SELECT 1 FROM "ShiftClaim" mc JOIN "Shift" ms ON ms.id = mc."shiftId"
-         WHERE mc."volunteerId" = $1::uuid AND mc.status = 'CONFIRMED' AND ms.status = 'OPEN' AND ms."endsAt" > $2::timestamp
-           AND ms.id <> s.id AND ms."startsAt" < s."endsAt" AND ms."endsAt" > s."startsAt") AS "viewerOverlaps"
+       EXISTS (SELECT 1 FROM mine WHERE mine.id <> s.id AND mine."startsAt" < s."endsAt" AND mine."endsAt" > s."startsAt") AS "viewerOverlaps"
 FROM (SELECT * FROM "Shift" s WHERE s."stationId" = $3::uuid${where} ORDER BY s."startsAt", s.id LIMIT ${take}) s
 LEFT JOIN "ShiftClaim" c ON c."shiftId" = s.id AND c."volunteerId" = $1::uuid
 ORDER BY s."startsAt", s.id`;
