@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { loadViewer, type Viewer } from "../api/src/auth/viewer.js";
 import { clock } from "../api/src/clock.js";
-import { prisma } from "../api/src/db.js";
-import { createShift } from "../api/src/modules/shift/shift.service.js";
+import { pool, prisma } from "../api/src/db.js";
+import { claimStats, createShift } from "../api/src/modules/shift/shift.service.js";
 import { gql, signIn, startApp } from "./support/client.js";
 import { createSquad, createStation, createTeam, createVolunteers, DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 
@@ -24,11 +24,12 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-const F = `claim { id status waitlistPosition volunteer { id } } shift { id seatsTaken waitlistLength } userErrors { code message field }`;
+const C = `id status waitlistPosition claimedAt confirmedAt cancelledAt checkedInAt volunteer { id } shift { id startsAt endsAt }`;
+const F = `claim { ${C} } shift { id seatsTaken waitlistLength startsAt endsAt } userErrors { code message field }`;
 const CLAIM = `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { ${F} } }`;
 const ASSIGN = `mutation ($input: AssignShiftInput!) { assignShift(input: $input) { ${F} } }`;
 const CANCEL = `mutation ($input: CancelShiftClaimInput!) { cancelShiftClaim(input: $input) { claim { id status } userErrors { code } } }`;
-type Payload = { claim: { id: string; status: string; waitlistPosition: number | null; volunteer: { id: string } } | null; shift: unknown; userErrors: { code: string; message: string; field: string[] | null }[] };
+type Payload = { claim: { id: string; status: string; waitlistPosition: number | null; volunteer: { id: string }; shift: { startsAt: string } } | null; shift: { startsAt: string; endsAt: string } | null; userErrors: { code: string; message: string; field: string[] | null }[] };
 
 const claim = async (token: string, shiftGid: string): Promise<Payload> => {
   const r = await gql(app, CLAIM, { input: { shiftId: shiftGid } }, token);
@@ -68,8 +69,8 @@ describe("claims an outsider tries", () => {
   it("one batch of every kind of caller at once: each gets their own Chinese answer, nothing written for the refused", async () => {
     const squad = await createSquad(demo.haolinshe.id);
     const at = clock.now().getTime() + (40 + slot++) * 24 * 3600_000;
-    const [ok1, ok2, ok3, suspended, busy, noSquad] = await createVolunteers(6, { teamId: demo.haolinshe.id });
-    await prisma.squadMembership.createMany({ data: [ok1, ok2, ok3, suspended, busy].map((p) => ({ squadId: squad.id, volunteerId: p!.id, role: "MEMBER" as const })) });
+    const [ok1, ok2, ok3, suspended, busy, noSquad, ok0] = await createVolunteers(7, { teamId: demo.haolinshe.id });
+    await prisma.squadMembership.createMany({ data: [ok1, ok2, ok3, suspended, busy, ok0].map((p) => ({ squadId: squad.id, volunteerId: p!.id, role: "MEMBER" as const })) });
     const otherTeam = await createTeam(demo.fushan.id);
     const [stranger] = await createVolunteers(1, { teamId: otherTeam.id });
     const elsewhere = await createStation();
@@ -79,7 +80,7 @@ describe("claims an outsider tries", () => {
     const clashing = await shiftOf(5, { at: at + 3600_000 });
     expect((await claim(busy!.token, gid("Shift", clashing.id))).claim?.status).toBe("CONFIRMED");
 
-    const shift = await shiftOf(2, { at, squadId: squad.id });
+    const shift = await shiftOf(3, { at, squadId: squad.id });
     const sg = gid("Shift", shift.id);
     const calls: (() => Promise<Payload>)[] = [
       () => claim(ok1!.token, sg),
@@ -96,11 +97,33 @@ describe("claims an outsider tries", () => {
       () => assign(leaderToken, sg, gid("Volunteer", suspended!.id)),
       () => assign(leaderToken, sg, gid("Volunteer", noSquad!.id)),
       () => assign(leaderToken, sg, gid("Volunteer", busy!.id)),
+      () => assign(leaderToken, sg, gid("Volunteer", outsider!.id)),
+      () => assign(ok2!.token, sg, gid("Volunteer", ok3!.id)),
+      () => assign(elsewhere.officer.token, sg, gid("Volunteer", ok1!.id)),
     ];
-    const answers = await Promise.all(calls.map((c) => c()));
-    const got = answers.map((a) => (a.userErrors.length ? [a.userErrors[0]!.code, a.userErrors[0]!.message, a.userErrors[0]!.field?.join(".") ?? null] : [a.claim!.status, a.claim!.volunteer.id]));
+    // A first claim waits for the shift's lock (held here), so the others queue behind it and go together
+    // into the next batch of this process.
+    const holder = await pool.connect();
+    let answers: Payload[];
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT id FROM "Shift" WHERE id = $1 FOR UPDATE`, [shift.id]);
+      const before = { ...claimStats };
+      const head = claim(ok0!.token, sg);
+      while (!(await pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%shift_claim_batch%'`)).rowCount) await new Promise((r) => setTimeout(r, 20));
+      const rest = Promise.all(calls.map((c) => c()));
+      await new Promise((r) => setTimeout(r, 500)); // (how many join the second batch is not asserted)
+      await holder.query("COMMIT");
+      expect((await head).claim?.status).toBe("CONFIRMED");
+      answers = await rest;
+      console.log("batches", claimStats.batches - before.batches, "claims", claimStats.claims - before.claims);
+    } finally {
+      await holder.query("ROLLBACK").catch(() => {});
+      holder.release();
+    }
+    const got = answers.map((a) => (a.userErrors.length ? [a.userErrors[0]!.code, a.userErrors[0]!.message, a.userErrors[0]!.field?.join(".") ?? null] : ["SEAT", a.claim!.volunteer.id]));
     expect(got).toEqual([
-      ["CONFIRMED", gid("Volunteer", ok1!.id)],
+      ["SEAT", gid("Volunteer", ok1!.id)],
       ["NOT_FOUND", expect.stringContaining("班次"), "input.shiftId"],
       ["NOT_FOUND", expect.stringContaining("班次"), "input.shiftId"],
       // A suspended volunteer's own session sees no station (so before the change too).
@@ -108,18 +131,24 @@ describe("claims an outsider tries", () => {
       ["CONFLICT", "与已确认班次时间冲突", "input.shiftId"],
       ["FORBIDDEN", "仅本小队队员可认领", null],
       ["FORBIDDEN", "仅本队队员可认领", null],
-      ["CONFIRMED", gid("Volunteer", ok2!.id)],
+      ["SEAT", gid("Volunteer", ok2!.id)],
       ["FORBIDDEN", "仅本队队员可认领", null],
-      ["WAITLISTED", gid("Volunteer", ok3!.id)],
-      ["CONFIRMED", gid("Volunteer", ok1!.id)],
+      ["SEAT", gid("Volunteer", ok3!.id)],
+      ["SEAT", gid("Volunteer", ok1!.id)],
       ["FORBIDDEN", "义警状态非在岗", null],
       ["FORBIDDEN", "仅本小队队员可认领", null],
       ["CONFLICT", "与已确认班次时间冲突", "input.shiftId"],
+      ["NOT_FOUND", "未找到义警", "input.volunteerId"],
+      ["FORBIDDEN", "仅本班次的队长或民警可操作", null],
+      ["NOT_FOUND", "未找到班次", "input.shiftId"],
     ]);
     expect(answers[10]!.claim!.id).toBe(answers[0]!.claim!.id);
+    // Two seats were left for three (in the order they arrived, which HTTP does not fix).
+    expect([0, 7, 9].map((i) => answers[i]!.claim!.status).sort()).toEqual(["CONFIRMED", "CONFIRMED", "WAITLISTED"]);
+    expect([0, 7, 9].map((i) => answers[i]!.claim!.waitlistPosition).sort()).toEqual([1, null, null]);
     const { s, rows } = await consistent(shift.id);
-    expect(s).toMatchObject({ confirmedCount: 2, waitlistCount: 1 });
-    expect(rows.map((r) => r.volunteerId).sort()).toEqual([ok1!.id, ok2!.id, ok3!.id].sort());
+    expect(s).toMatchObject({ confirmedCount: 3, waitlistCount: 1 });
+    expect(rows.map((r) => r.volunteerId).sort()).toEqual([ok0!.id, ok1!.id, ok2!.id, ok3!.id].sort());
   });
 
   it("upper-case shift ids at once with lower-case ones: one shift, one waitlist; an upper-case volunteer id is not found (as before)", async () => {
@@ -241,6 +270,13 @@ describe("claims an outsider tries", () => {
     for (const a of answers) byVolunteer.set(a.claim!.volunteer.id, (byVolunteer.get(a.claim!.volunteer.id) ?? new Set()).add(a.claim!.id));
     expect(byVolunteer.size).toBe(24);
     for (const ids of byVolunteer.values()) expect(ids.size).toBe(1);
+    // Each answer is what its caller reads of that claim afterwards, dates and all.
+    const tokenOf = new Map(people.map((p) => [gid("Volunteer", p.id), p.token]));
+    for (const a of answers) {
+      const read = await gql(app, `query ($id: ID!) { node(id: $id) { ... on ShiftClaim { ${C} } } }`, { id: a.claim!.id }, tokenOf.get(a.claim!.volunteer.id)!);
+      expect(a.claim).toEqual(read.data!.node);
+      expect(a.shift).toMatchObject({ startsAt: shift.startsAt.toISOString(), endsAt: shift.endsAt.toISOString() });
+    }
     const { s, rows } = await consistent(shift.id);
     expect(rows).toHaveLength(24);
     expect(s).toMatchObject({ confirmedCount: 5, waitlistCount: 19, waitlistSeq: 19 });
@@ -248,5 +284,28 @@ describe("claims an outsider tries", () => {
     const waiting = rows.filter((r) => r.status === "WAITLISTED").sort((x, y) => x.waitlistSeq! - y.waitlistSeq!);
     for (let i = 1; i < waiting.length; i++) expect(waiting[i]!.claimedAt >= waiting[i - 1]!.claimedAt).toBe(true);
     for (const r of rows.filter((r) => r.status === "CONFIRMED")) expect(r.claimedAt <= waiting[0]!.claimedAt).toBe(true);
+  });
+
+  it("shift_claim_batch itself with odd arrays: thousands of unknown and repeated ids, nulls; a volunteer twice is refused as a whole, not half-written", async () => {
+    const people = await createVolunteers(6, { teamId: demo.haolinshe.id });
+    const shift = await shiftOf(3);
+    const call = (volunteers: (string | null)[]) =>
+      prisma.$queryRaw<{ r: string }[]>`SELECT shift_claim_batch(${shift.id}::uuid, ${volunteers}::uuid[], ${volunteers.map(() => null)}::uuid[],
+        ${volunteers.map(() => crypto.randomUUID())}::uuid[], ${clock.now()}::timestamptz) AS r`.then(([row]) => JSON.parse(row!.r));
+    const unknown = Array.from({ length: 3000 }, () => crypto.randomUUID());
+    const mixed = [...unknown.slice(0, 1500), people[0]!.id, unknown[0]!, unknown[0]!, null, people[1]!.id, ...unknown.slice(1500), people[2]!.id, people[3]!.id];
+    const res = await call(mixed);
+    expect(res.verdicts.filter((v: string) => v !== "NO_VOLUNTEER")).toEqual(["FRESH", "FRESH", "FRESH", "FRESH"]);
+    expect(res.claims.map((c: { status: string; waitlistSeq: number | null }) => [c.status, c.waitlistSeq])).toEqual([["CONFIRMED", null], ["CONFIRMED", null], ["CONFIRMED", null], ["WAITLISTED", 1]]);
+    await consistent(shift.id);
+    // The same volunteer twice as FRESH: the insert cannot write one row twice; the statement fails whole.
+    await expect(call([people[4]!.id, people[4]!.id])).rejects.toThrow();
+    const { s } = await consistent(shift.id);
+    expect(s).toMatchObject({ confirmedCount: 3, waitlistCount: 1 });
+    // Claimed before and repeated: the same claim twice, nothing written.
+    const again = await call([people[0]!.id, people[0]!.id]);
+    expect(again.verdicts).toEqual(["CLAIMED", "CLAIMED"]);
+    // An empty batch is not a missing shift's answer for anyone: the service never sends one.
+    expect(await call([])).toEqual({ missing: true });
   });
 });
