@@ -116,7 +116,6 @@ describe("claims an outsider tries", () => {
       await holder.query("COMMIT");
       expect((await head).claim?.status).toBe("CONFIRMED");
       answers = await rest;
-      console.log("batches", claimStats.batches - before.batches, "claims", claimStats.claims - before.claims);
     } finally {
       await holder.query("ROLLBACK").catch(() => {});
       holder.release();
@@ -307,5 +306,39 @@ describe("claims an outsider tries", () => {
     expect(again.verdicts).toEqual(["CLAIMED", "CLAIMED"]);
     // An empty batch is not a missing shift's answer for anyone: the service never sends one.
     expect(await call([])).toEqual({ missing: true });
+  });
+
+  it("a leader's assignments in a batch with self-claims: one notice for each assigned, none for the others, none for an assignment repeated", async () => {
+    const people = await createVolunteers(6, { teamId: demo.haolinshe.id });
+    const shift = await shiftOf(2);
+    const sg = gid("Shift", shift.id);
+    const assigned = [people[0]!, people[3]!];
+    const first = await Promise.all(people.map((p, i) => (i === 0 || i === 3 ? assign(leaderToken, sg, gid("Volunteer", p.id)) : claim(p.token, sg))));
+    for (const a of first) expect(a.userErrors).toEqual([]);
+    const again = await Promise.all(assigned.map((p) => assign(leaderToken, sg, gid("Volunteer", p.id))));
+    expect(again.map((a) => a.claim!.id)).toEqual([first[0]!.claim!.id, first[3]!.claim!.id]);
+    const notices = await prisma.notification.findMany({ where: { accountId: { in: people.map((p) => p.accountId) }, subjectId: shift.id } });
+    expect(notices.map((n) => [n.accountId, n.kind]).sort()).toEqual(assigned.map((p) => [p.accountId, "SHIFT_ASSIGNED"]).sort());
+    await consistent(shift.id);
+  });
+
+  it("twenty claims the moment the shift is moved: each seated or asked to try again, counts equal the rows, no one's answer from before the move after it", async () => {
+    const people = await createVolunteers(20, { teamId: demo.haolinshe.id });
+    const shift = await shiftOf(5);
+    const sg = gid("Shift", shift.id);
+    const UPDATE = `mutation ($input: UpdateShiftInput!) { updateShift(input: $input) { userErrors { code } } }`;
+    const later = new Date(shift.startsAt.getTime() + 3600_000);
+    const [moved, ...answers] = await Promise.all([
+      gql(app, UPDATE, { input: { shiftId: sg, applyTo: "THIS_SHIFT", startsAt: later.toISOString(), endsAt: new Date(shift.endsAt.getTime() + 3600_000).toISOString() } }, leaderToken),
+      ...people.map((p) => claim(p.token, sg)),
+    ]);
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data!.updateShift.userErrors).toEqual([]);
+    for (const a of answers) {
+      if (a.userErrors.length) expect(a.userErrors[0]).toMatchObject({ code: "CONFLICT", message: "班次时间刚刚变更，请重试" });
+      else expect([shift.startsAt.toISOString(), later.toISOString()]).toContain(a.shift!.startsAt);
+    }
+    const { rows } = await consistent(shift.id);
+    expect(rows).toHaveLength(answers.filter((a) => a.claim).length);
   });
 });
