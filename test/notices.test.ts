@@ -303,6 +303,21 @@ describe("shift reminders", () => {
     expect(localize(n.title, "zh")).toBe("班次提醒：提醒测试");
     await prisma.station.update({ where: { id: demo.fushan.id }, data: { reminderHoursBefore: 2 } });
   });
+
+  it("reminds again a volunteer who cancelled after the reminder and claimed the shift again", async () => {
+    const g = phones[6]!;
+    const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(26 * 60), endsAt: inMinutes(27 * 60), capacity: 2, title: "再次认领提醒" });
+    const shiftId = Buffer.from(shift.id, "base64").toString().split(":")[1]!;
+    const count = () => prisma.notification.count({ where: { kind: "SHIFT_REMINDER", subjectId: shiftId } });
+    const first = await gql(app, CLAIM, { input: { shiftId: shift.id } }, tok(g));
+    clock.advance(25 * 3600_000); // the station reminds 2 hours before
+    await sendShiftReminders(clock.now());
+    expect(await count()).toBe(1);
+    expect((await gql(app, CANCEL_CLAIM, { input: { claimId: first.data!.claimShift.claim.id } }, tok(g))).data!.cancelShiftClaim.userErrors).toEqual([]);
+    expect((await gql(app, CLAIM, { input: { shiftId: shift.id } }, tok(g))).data!.claimShift.claim.status).toBe("CONFIRMED");
+    await sendShiftReminders(clock.now());
+    expect(await count()).toBe(2);
+  });
 });
 
 describe("the calendar feed", () => {

@@ -594,7 +594,8 @@ export async function cancelShiftClaim(viewer: Viewer, input: { claimId: string 
     if (claim.status !== "CONFIRMED" && claim.status !== "WAITLISTED") throw conflict(msg("该认领已结束", "This claim is already closed"), ["input", "claimId"]);
     if (shift.startsAt <= now && !manager) throw conflict(msg("班次已开始，请联系队长", "The shift has started; ask your leader"), ["input", "claimId"]);
     if (claim.checkedInAt) throw conflict(msg("已签到，请签退", "The volunteer has checked in; check out instead"), ["input", "claimId"]);
-    const cancelled = await tx.shiftClaim.update({ where: { id: claim.id }, data: { status: "CANCELLED", cancelledAt: now } });
+    // The reminder belonged to this claim: claimed again, the row is reused and must be reminded again.
+    const cancelled = await tx.shiftClaim.update({ where: { id: claim.id }, data: { status: "CANCELLED", cancelledAt: now, reminderSentAt: null } });
     let updated = await tx.shift.update({
       where: { id: shift.id },
       data: claim.status === "CONFIRMED" ? { confirmedCount: { decrement: 1 } } : { waitlistCount: { decrement: 1 } },
