@@ -2,6 +2,7 @@
 // once per connection (a named statement), counted like Prisma's statements.
 import pg from "pg";
 import { config } from "./config.js";
+import { getDatamodel } from "./generated/pothos-prisma-types.js";
 import { pool, sqlStats } from "./db.js";
 import { log } from "./log.js";
 import { metrics } from "./metrics.js";
@@ -23,6 +24,19 @@ export const isoText = (s: string) => `${s.slice(0, 10)}T${s.slice(11, 19)}${s.l
 export const isoTypes = {
   getTypeParser: ((oid: number, format?: string) => (oid === UTC_TIMESTAMP ? isoText : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser,
 };
+
+const dateFields = new Map<string, string[]>();
+/**
+ * A row a statement returned as JSON (`to_jsonb`), with its model's DateTime fields made Dates as Prisma
+ * returns them; which fields those are comes from the schema. JSON writes `timestamp(3)` as UTC text
+ * without a zone.
+ */
+export function reviveDates<T>(model: string, row: Record<string, unknown>): T {
+  let fields = dateFields.get(model);
+  if (!fields) dateFields.set(model, (fields = getDatamodel().datamodel.models[model as keyof ReturnType<typeof getDatamodel>["datamodel"]["models"]]!.fields.filter((f) => f.type === "DateTime").map((f) => f.name)));
+  for (const f of fields) if (typeof row[f] === "string") row[f] = new Date(`${row[f] as string}Z`);
+  return row as T;
+}
 
 export async function readRows<T>(name: string, text: string, values: unknown[], parsers: typeof types = types): Promise<T[]> {
   sqlStats.statements++;

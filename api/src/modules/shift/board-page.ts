@@ -2,7 +2,7 @@
 // there): the shift's columns, its team, squad, grid, rotation partner and joint officer's name, and
 // the viewer's claim with its waitlist position and what viewerCanClaim needs, shaped into the rows
 // the Shift type reads. The type's policy check still runs on every row.
-import { readRows } from "../../db-read.js";
+import { readRows, reviveDates } from "../../db-read.js";
 
 export interface ShiftBoardFilters {
   stationId: string;
@@ -16,15 +16,9 @@ export interface ShiftBoardFilters {
   to?: Date | null;
 }
 
-// Related rows come as JSON: their timestamps are text without a zone (Prisma stores UTC).
-const DATES = new Set(["createdAt", "updatedAt", "claimedAt", "confirmedAt", "cancelledAt", "checkedInAt", "reminderSentAt", "checkedOutAt"]);
-function row<T>(json: Record<string, unknown> | null): T | null {
-  if (!json) return null;
-  for (const k of Object.keys(json)) {
-    const v = json[k];
-    if (typeof v === "string" && DATES.has(k)) json[k] = new Date(`${v}Z`);
-  }
-  return json as T;
+// Related rows come as JSON (to_jsonb): their DateTime fields made Dates by their model.
+function row<T>(model: string, json: Record<string, unknown> | null): T | null {
+  return json && reviveDates<T>(model, json);
 }
 
 // $1 the viewer's volunteer (a uuid that matches none when they are not one), $2 now (for the overlap
@@ -102,23 +96,23 @@ export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: st
   // Shaped in place (no copy of the ~25 columns per row): the JSON columns stay on the row unread.
   for (const r of rows) {
     const scope = { stationId: r.stationId as string, teamId: r.teamId as string, squadId: r.squadId as string | null };
-    const squad = row<{ teamId: string; stationId?: string }>(r.squadJson as Record<string, unknown> | null);
+    const squad = row<{ teamId: string; stationId?: string }>("Squad", r.squadJson as Record<string, unknown> | null);
     if (squad) {
       known.teamStation(squad.teamId, r.squadStationId as string);
       squad.stationId = r.squadStationId as string; // its team's, for the Squad type's check without a promise
     }
-    const claim = row<Record<string, unknown>>(r.claimJson as Record<string, unknown> | null);
+    const claim = row<Record<string, unknown>>("ShiftClaim", r.claimJson as Record<string, unknown> | null);
     if (claim) {
       claim.waitlistPosition = r.waitlistPosition;
       // Where the claim's shift belongs, for the claim's own check (ShiftClaim's authScopes) and its loaders.
       claim.shiftScope = scope;
       known.shiftScope(r.id as string, scope);
     }
-    r.team = row(r.teamJson as Record<string, unknown>);
+    r.team = row("Team", r.teamJson as Record<string, unknown>);
     r.squad = squad;
-    r.grid = row(r.gridJson as Record<string, unknown> | null);
+    r.grid = row("Grid", r.gridJson as Record<string, unknown> | null);
     r.rotationSlot = r.rotationPartnerId ? { partnerId: r.rotationPartnerId } : null;
-    r.rotationPartner = row(r.partnerJson as Record<string, unknown> | null);
+    r.rotationPartner = row("Partner", r.partnerJson as Record<string, unknown> | null);
     r.claims = claim ? [claim] : [];
   }
   return rows;

@@ -4,6 +4,7 @@ import { randomInt } from "node:crypto";
 import { uuid7 } from "../../lib/uuid7.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
+import { reviveDates } from "../../db-read.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { Shift, ShiftClaim, ShiftKind, Specialty } from "../../generated/prisma/client.js";
 import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
@@ -16,7 +17,6 @@ import { personFacts } from "../../auth/facts.js";
 import { visiblePerson } from "../volunteer/volunteer.service.js";
 import { joinMsg, msg } from "../../i18n.js";
 import { changedFields, recordAudit } from "../audit/audit.service.js";
-import { getDatamodel } from "../../generated/pothos-prisma-types.js";
 
 const MAX_OCCURRENCES = 200;
 
@@ -480,14 +480,6 @@ function batchFailure(e: unknown): Error | null {
   return null;
 }
 
-/** to_jsonb writes timestamps as text: Dates again for the model's DateTime fields, as Prisma returns them. */
-const dateFields = new Map<string, string[]>();
-function revive<T>(model: "Shift" | "ShiftClaim", row: Record<string, unknown>): T {
-  let fields = dateFields.get(model);
-  if (!fields) dateFields.set(model, (fields = getDatamodel().datamodel.models[model]!.fields.filter((f) => f.type === "DateTime").map((f) => f.name)));
-  for (const f of fields) if (typeof row[f] === "string") row[f] = new Date(`${row[f] as string}Z`);
-  return row as T;
-}
 
 /** A shift's station never changes (no path updates Shift.stationId): read once per process. */
 const stationOfShift = new Map<string, string>();
@@ -539,8 +531,8 @@ async function claimBatch(shiftId: string, batch: ClaimRequest[]): Promise<(Clai
           for (const a of asked) results[a.i] = notFound(msg("班次", "Shift"), ["input", "shiftId"]);
           return;
         }
-        const shift = res.shift && revive<Shift>("Shift", res.shift);
-        const byVolunteer = new Map(res.claims.map((c) => [c.volunteerId as string, revive<ShiftClaim>("ShiftClaim", c)]));
+        const shift = res.shift && reviveDates<Shift>("Shift", res.shift);
+        const byVolunteer = new Map(res.claims.map((c) => [c.volunteerId as string, reviveDates<ShiftClaim>("ShiftClaim", c)]));
         asked.forEach((a, k) => {
           const v = res.verdicts[k]!;
           results[a.i] = refusal(v, res.clashes[k] ?? null) ?? { claim: byVolunteer.get(a.volunteerId)!, shift: shift! };
