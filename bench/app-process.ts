@@ -4,6 +4,10 @@
 //   BENCH_PROCESSES=N (N > 1): N API processes sharing one port through node:cluster (the primary hands
 //   each new connection to the next worker), as one process per core would be deployed; the primary
 //   prints their pids ("WORKERS a,b") so that the bench counts their CPU. Give them REDIS_URL.
+//   bench/callup-floor.ts: {type:"floor-replay", xid, id} moves the notification reader back to that
+//   position (every subscriber too), so the rows after it are read and delivered again as if just
+//   committed; {type:"floor-raw-prepare", subjectId} serializes, per socket and subscription here, that
+//   call-up's notification as a graphql-ws `next`, and {type:"floor-raw-send"} writes them all.
 import cluster from "node:cluster";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
@@ -34,8 +38,38 @@ async function serve() {
   if (cluster.isWorker) process.send!({ type: "listening", url: app.url });
   else process.stdout.write(`LISTENING ${app.url}\n`);
   let profiler: Session | null = null;
-  process.on("message", async (m: { type: string; file?: string }) => {
-    if (m.type === "memory") {
+  let raw: [{ send(data: string): void }, string][] = [];
+  process.on("message", async (m: { type: string; file?: string; xid?: string; id?: string; subjectId?: string }) => {
+    if (m.type === "floor-replay") {
+      const { notificationStream } = await import("../api/src/modules/notification/notification.stream.js");
+      type Pos = { xid: bigint; id: bigint };
+      const reader = notificationStream as unknown as { head: Pos; polling: Promise<void> | null; subscribers: Map<string, Set<{ after: Pos | null }>>; wake(): void };
+      while (reader.polling) await reader.polling;
+      const from = { xid: BigInt(m.xid!), id: BigInt(m.id!) };
+      reader.head = from;
+      for (const set of reader.subscribers.values()) for (const sub of set) sub.after = from;
+      reader.wake();
+      process.send?.({ type: "floor-replay-started" });
+    } else if (m.type === "floor-raw-prepare") {
+      const [{ pool }, { socketContexts }] = await Promise.all([import("../api/src/db.js"), import("../api/src/graphql/socket-limits.js")]);
+      const { rows } = await pool.query<{ id: string; accountId: string; kind: string; title: string; body: string; subjectId: string }>(
+        `SELECT id::text, "accountId"::text AS "accountId", kind::text, title, body, "subjectId"::text AS "subjectId" FROM "Notification" WHERE "subjectId" = $1`,
+        [m.subjectId],
+      );
+      const byAccount = new Map(rows.map((r) => [r.accountId, r]));
+      raw = [];
+      for (const ctx of socketContexts()) {
+        const viewer = (ctx.extra as { viewer?: { accountId: string } | null }).viewer;
+        const n = viewer && byAccount.get(viewer.accountId);
+        if (!n) continue;
+        const notice = { id: Buffer.from(`Notification:${n.id}`).toString("base64"), kind: n.kind, title: n.title, body: n.body, subjectId: n.subjectId };
+        for (const id of Object.keys(ctx.subscriptions)) raw.push([(ctx.extra as { socket: { send(d: string): void } }).socket, JSON.stringify({ id, type: "next", payload: { data: { notificationReceived: notice } } })]);
+      }
+      process.send?.({ type: "floor-raw-prepared", count: raw.length });
+    } else if (m.type === "floor-raw-send") {
+      for (const [socket, data] of raw) socket.send(data);
+      process.send?.({ type: "floor-raw-sent", count: raw.length });
+    } else if (m.type === "memory") {
       globalThis.gc?.();
       process.send?.({ type: "memory", rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed });
     } else if (m.type === "profile-start") {

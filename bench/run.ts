@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { createClient } from "graphql-ws";
+import { openSubscribers } from "./callup-clients.js";
 import pg from "pg";
 import WebSocket from "ws";
 import { benchToken, benchTokens } from "./tokens.js";
@@ -724,45 +725,10 @@ async function callup(scale: number) {
 
   // One socket and one subscription per volunteer, half on each process; connected in batches.
   const received = new Map<number, number>();
-  let errors = 0;
-  let completes = 0;
   let t0 = 0;
-  const connectedOnce = new Set<number>();
-  const sockets: ReturnType<typeof createClient>[] = [];
-  const connected: Promise<void>[] = [];
-  // On a busy machine a socket may miss the server's init wait (4408): it retries, like the app does.
-  const online = new Set<number>();
-  let reconnects = 0;
-  const BATCH = Number(opt("batch", "250"));
-  for (let i = 0; i < tokens.length; i++) {
-    const app = apps[i % 2]!;
-    const c = createClient({ url: `${app.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokens[i]}` }, retryAttempts: 20, shouldRetry: () => true, lazy: false });
-    sockets.push(c);
-    c.on("closed", () => online.delete(i));
-    c.on("connected", () => {
-      if (online.has(i)) return;
-      if (connectedOnce.has(i)) reconnects++;
-      connectedOnce.add(i);
-      online.add(i);
-    });
-    connected.push(new Promise<void>((resolve) => c.on("connected", () => resolve())));
-    c.subscribe(
-      { query: `subscription { notificationReceived { id kind title body subjectId } }` },
-      {
-        next: (r) => {
-          if (r.errors) errors++;
-          else if ((r.data as { notificationReceived: { kind: string } }).notificationReceived.kind === "MOBILIZATION" && !received.has(i)) received.set(i, Date.now() - t0);
-        },
-        error: () => errors++,
-        complete: () => completes++,
-      },
-    );
-    if (i % BATCH === BATCH - 1) {
-      await Promise.race([Promise.all(connected.slice(-BATCH)), new Promise((r) => setTimeout(r, 60_000))]);
-      if (i % 2500 === 2499) console.log(`${online.size} sockets online`);
-    }
-  }
-  await Promise.race([Promise.all(connected), new Promise((r) => setTimeout(r, 60_000))]);
+  const { sockets, online, stats: clientStats } = await openSubscribers(apps.map((a) => a.url), tokens, Number(opt("batch", "250")), (i, n) => {
+    if (n.kind === "MOBILIZATION" && !received.has(i)) received.set(i, Date.now() - t0);
+  });
   await new Promise((r) => setTimeout(r, 3000));
   const onlineMemory = await Promise.all(apps.map(memory));
   const onlineAtStart = online.size;
@@ -846,15 +812,15 @@ async function callup(scale: number) {
   const times = [...received.values()];
   const row = {
     online: onlineAtStart,
-    reconnects,
+    reconnects: clientStats.reconnects,
     processes: 2,
     called,
     received: received.size,
     received_per_process: [0, 1].map((p) => [...received.keys()].filter((i) => i % 2 === p).length),
     subscriptions_at_start: subscriptionsAtStart,
     delivered_per_process: deliveredLive,
-    errors,
-    completes,
+    errors: clientStats.errors,
+    completes: clientStats.completes,
     still_online: online.size,
     mutation_ms: mutationMs,
     api_cpu_ms: apiCpuMs,

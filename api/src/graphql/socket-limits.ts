@@ -37,6 +37,11 @@ export function countSocket(socket: WebSocket, req: IncomingMessage): void {
 
 type Extra = { request: IncomingMessage };
 
+/** Every initialised socket of this process (bench/callup-floor.ts writes to them directly). */
+export function* socketContexts(): Generator<SocketContext> {
+  for (const set of contextsByAddress.values()) yield* set;
+}
+
 export function rememberSocketContext(ctx: SocketContext<Record<string, unknown>, Extra>): void {
   const address = addressOf(ctx.extra.request);
   let set = contextsByAddress.get(address);
