@@ -7,7 +7,9 @@
 //   bench/callup-floor.ts: {type:"floor-replay", xid, id} moves the notification reader back to that
 //   position (every subscriber too), so the rows after it are read and delivered again as if just
 //   committed; {type:"floor-raw-prepare", subjectId} serializes, per socket and subscription here, that
-//   call-up's notification as a graphql-ws `next`, and {type:"floor-raw-send"} writes them all.
+//   call-up's notification as a graphql-ws `next`, and {type:"floor-raw-send"} writes them all;
+//   {type:"floor-wave", subjectId} reads that call-up's recipients as ONE row (as a stored wave event
+//   would be read) and hands each local subscriber its notice through the subscription's own queue.
 import cluster from "node:cluster";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
@@ -50,6 +52,34 @@ async function serve() {
       for (const set of reader.subscribers.values()) for (const sub of set) sub.after = from;
       reader.wake();
       process.send?.({ type: "floor-replay-started" });
+    } else if (m.type === "floor-wave") {
+      const t0 = performance.now();
+      const [{ pool }, { notificationStream }, { encodeCursor }] = await Promise.all([
+        import("../api/src/db.js"),
+        import("../api/src/modules/notification/notification.stream.js"),
+        import("../api/src/events/stored-stream.js"),
+      ]);
+      const { rows } = await pool.query<{ wave: string }>(
+        `SELECT json_build_object('head', (SELECT row_to_json(n) FROM (SELECT "stationId", title, link, "subjectType", "subjectId", "createdAt"::text AS "createdAt", xid::text AS xid FROM "Notification" WHERE "subjectId" = $1 LIMIT 1) n),
+           'people', json_agg(json_build_array("accountId", id::text, body)))::text AS wave FROM "Notification" WHERE "subjectId" = $1`,
+        [m.subjectId],
+      );
+      const wave = JSON.parse(rows[0]!.wave) as { head: Record<string, string>; people: [string, string, string][] };
+      const readMs = Math.round(performance.now() - t0);
+      const reader = notificationStream as unknown as { subscribers: Map<string, Set<{ queue: { push(v: unknown): void } }>> };
+      const { head } = wave;
+      let pushed = 0;
+      // 500 at a time, a macrotask apart, as the reader routes its reads: the sockets' writes start early.
+      for (let i = 0; i < wave.people.length; i++) {
+        const [key, id, body] = wave.people[i]!;
+        const set = reader.subscribers.get(key);
+        if (set) {
+          const message = { id, cursor: encodeCursor({ xid: BigInt(head.xid!), id: BigInt(id) }), key, stationId: head.stationId, kind: "MOBILIZATION", title: head.title, body, link: head.link, subjectType: head.subjectType, subjectId: head.subjectId, silent: "false", createdAt: head.createdAt };
+          for (const sub of set) (sub.queue.push(message), pushed++);
+        }
+        if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
+      }
+      process.send?.({ type: "floor-wave-pushed", count: pushed, readMs });
     } else if (m.type === "floor-raw-prepare") {
       const [{ pool }, { socketContexts }] = await Promise.all([import("../api/src/db.js"), import("../api/src/graphql/socket-limits.js")]);
       const { rows } = await pool.query<{ id: string; accountId: string; kind: string; title: string; body: string; subjectId: string }>(

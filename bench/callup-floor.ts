@@ -5,12 +5,15 @@
 //   replay — the real path: each process's notification reader is moved back to just before the
 //            call-up's first row and reads, routes and answers its rows as if they had just committed
 //            (the stored-stream reader, the subscription's iterators, the direct answer, graphql-ws);
+//   wave   — a "deliver first" design: each process reads the call-up's recipients as ONE row (as a stored
+//            wave event would be read: account, notification id, body) and hands each local subscriber its
+//            notice through the subscription's own queue (the iterators, the direct answer, graphql-ws);
 //   raw    — the bare minimum: each process writes, per socket, the same notification as a graphql-ws
 //            `next` serialized beforehand (one `ws` send each, no reader, no iterator, no framing of ours).
 // Per round: receipt p50/p99/last from the moment the processes are told, each API process's CPU per
-// delivery and the bench process's (the phones') CPU per receipt.
+// delivery, the bench process's (the phones') CPU per receipt and the bench PostgreSQL's CPU (all its processes).
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -25,8 +28,9 @@ const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
 const ROUNDS = Number(opt("rounds", "3"));
 const ONLINE = Number(opt("online", "15000"));
-// --profile: a CPU profile of both API processes over each replay (bench/results/callup-floor-<round>-<i>.cpuprofile).
+// --profile: a CPU profile of both API processes over each replay and wave (bench/results/callup-floor-<round>-<kind>-<i>.cpuprofile).
 const PROFILE = args.includes("--profile");
+// --kinds replay,wave,raw: which deliveries, in this order (reversed every other round).
 if (process.env.AUTH_SECRET !== "bench-secret") throw new Error("run with AUTH_SECRET=bench-secret (the bench's tokens are signed with it)");
 
 const children = new Set<ChildProcess>();
@@ -59,9 +63,32 @@ const ask = <T>(child: ChildProcess, message: object, reply: string) =>
     child.on("message", on);
     child.send(message);
   });
-const cpuMs = (child: ChildProcess) => {
-  const f = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+const cpuOfPid = (pid: number) => {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(f[11]) + Number(f[12])) * 10;
+};
+const cpuMs = (child: ChildProcess) => cpuOfPid(child.pid!);
+// The bench's embedded PostgreSQL: its postmaster and every backend (0 when DATABASE_URL points elsewhere).
+const postmasterPid = () => {
+  try {
+    return Number(readFileSync(path.join(repoRoot, ".data/bench-pg/postmaster.pid"), "utf8").split("\n")[0]);
+  } catch {
+    return 0;
+  }
+};
+const pgCpuMs = () => {
+  const postmaster = postmasterPid();
+  if (!postmaster) return 0;
+  let sum = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      if (Number(pid) === postmaster || Number(f[1]) === postmaster) sum += (Number(f[11]) + Number(f[12])) * 10;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return sum;
 };
 
 const { adminUrl, stop } = await benchServer();
@@ -111,31 +138,41 @@ await new Promise((r) => setTimeout(r, 3000));
 console.log(`${online.size} online`);
 
 let rounds = 0;
-async function round(kind: "replay" | "raw") {
+async function round(kind: "replay" | "wave" | "raw") {
   received = new Map();
   const expected = online.size;
   let counts: number[];
+  let readMs: number[] | null = null;
   if (kind === "raw") counts = (await Promise.all(apps.map((a) => ask<{ count: number }>(a.child, { type: "floor-raw-prepare", subjectId: callUp!.subjectId }, "floor-raw-prepared")))).map((r) => r.count);
-  else counts = await Promise.all(apps.map(delivered));
+  else if (kind === "replay") counts = await Promise.all(apps.map(delivered));
+  else counts = [0, 0];
   globalThis.gc?.();
   await new Promise((r) => setTimeout(r, 1000));
   const load = os.loadavg()[0]!;
-  const profiling = PROFILE && kind === "replay";
+  const profiling = PROFILE && kind !== "raw";
   if (profiling) await Promise.all(apps.map((a) => ask(a.child, { type: "profile-start" }, "profile-started")));
   const cpu0 = apps.map((a) => cpuMs(a.child));
   const bench0 = process.cpuUsage();
+  const pg0 = pgCpuMs();
   t0 = Date.now();
   if (kind === "raw") apps.forEach((a) => a.child.send({ type: "floor-raw-send" }));
-  else await Promise.all(apps.map((a) => ask(a.child, { type: "floor-replay", xid: first.xid, id: String(BigInt(first.id) - 1n) }, "floor-replay-started")));
+  else if (kind === "wave") void Promise.all(apps.map((a) => ask<{ count: number; readMs: number }>(a.child, { type: "floor-wave", subjectId: callUp!.subjectId }, "floor-wave-pushed"))).then((r) => {
+        counts = r.map((x) => x.count);
+        readMs = r.map((x) => x.readMs);
+      });
+  else {
+    await Promise.all(apps.map((a) => ask(a.child, { type: "floor-replay", xid: first.xid, id: String(BigInt(first.id) - 1n) }, "floor-replay-started")));
+  }
   const deadline = Date.now() + 60_000;
   while (received.size < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const wall = Date.now() - t0;
   // The processes' CPU until the last receipt (and whatever of the reader's tail is done by then).
   const api = apps.map((a, i) => cpuMs(a.child) - cpu0[i]!);
   const bench = process.cpuUsage(bench0);
+  const pgCpu = pgCpuMs() - pg0;
   if (profiling) {
     await mkdir(path.join(repoRoot, "bench/results"), { recursive: true });
-    await Promise.all(apps.map((a, i) => ask(a.child, { type: "profile-stop", file: path.join(repoRoot, `bench/results/callup-floor-${rounds}-${i}.cpuprofile`) }, "profile-written")));
+    await Promise.all(apps.map((a, i) => ask(a.child, { type: "profile-stop", file: path.join(repoRoot, `bench/results/callup-floor-${rounds}-${kind}-${i}.cpuprofile`) }, "profile-written")));
   }
   rounds++;
   if (kind === "replay") counts = (await Promise.all(apps.map(delivered))).map((d, i) => d - counts[i]!);
@@ -151,6 +188,8 @@ async function round(kind: "replay" | "raw") {
     last_ms: wall,
     api_cpu_ms: api,
     api_cpu_ms_per_delivery: api.map((c, i) => Math.round((c / Math.max(1, counts[i]!)) * 1000) / 1000),
+    pg_cpu_ms: pgCpu,
+    ...(readMs ? { wave_read_ms: readMs } : {}),
     phones_cpu_ms: Math.round((bench.user + bench.system) / 1000),
     phones_cpu_ms_per_receipt: Math.round(((bench.user + bench.system) / 1000 / Math.max(1, received.size)) * 1000) / 1000,
   };
@@ -160,7 +199,8 @@ async function round(kind: "replay" | "raw") {
 }
 
 const rows = [];
-for (let r = 0; r < ROUNDS; r++) for (const kind of r % 2 ? (["raw", "replay"] as const) : (["replay", "raw"] as const)) rows.push(await round(kind));
+const KINDS = opt("kinds", "replay,wave,raw").split(",") as ("replay" | "wave" | "raw")[];
+for (let r = 0; r < ROUNDS; r++) for (const kind of r % 2 ? [...KINDS].reverse() : KINDS) rows.push(await round(kind));
 console.table(rows.map((r) => ({ ...r, delivered: r.delivered.join("/"), api_cpu_ms: r.api_cpu_ms.join("/"), api_cpu_ms_per_delivery: r.api_cpu_ms_per_delivery.join("/") })));
 console.log(JSON.stringify({ errors: stats.errors, completes: stats.completes, reconnects: stats.reconnects, still_online: online.size }));
 for (const s of sockets) void s.dispose();
