@@ -143,6 +143,7 @@ async function round(kind: "replay" | "wave" | "raw") {
   const expected = online.size;
   let counts: number[];
   let readMs: number[] | null = null;
+  let pushed: Promise<void> = Promise.resolve();
   if (kind === "raw") counts = (await Promise.all(apps.map((a) => ask<{ count: number }>(a.child, { type: "floor-raw-prepare", subjectId: callUp!.subjectId }, "floor-raw-prepared")))).map((r) => r.count);
   else if (kind === "replay") counts = await Promise.all(apps.map(delivered));
   else counts = [0, 0];
@@ -156,7 +157,8 @@ async function round(kind: "replay" | "wave" | "raw") {
   const pg0 = pgCpuMs();
   t0 = Date.now();
   if (kind === "raw") apps.forEach((a) => a.child.send({ type: "floor-raw-send" }));
-  else if (kind === "wave") void Promise.all(apps.map((a) => ask<{ count: number; readMs: number }>(a.child, { type: "floor-wave", subjectId: callUp!.subjectId }, "floor-wave-pushed"))).then((r) => {
+  else if (kind === "wave")
+    pushed = Promise.all(apps.map((a) => ask<{ count: number; readMs: number }>(a.child, { type: "floor-wave", subjectId: callUp!.subjectId }, "floor-wave-pushed"))).then((r) => {
         counts = r.map((x) => x.count);
         readMs = r.map((x) => x.readMs);
       });
@@ -169,6 +171,7 @@ async function round(kind: "replay" | "wave" | "raw") {
   // The processes' CPU until the last receipt (and whatever of the reader's tail is done by then).
   const api = apps.map((a, i) => cpuMs(a.child) - cpu0[i]!);
   const bench = process.cpuUsage(bench0);
+  await pushed;
   const pgCpu = pgCpuMs() - pg0;
   if (profiling) {
     await mkdir(path.join(repoRoot, "bench/results"), { recursive: true });
