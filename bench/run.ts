@@ -2,7 +2,8 @@
 //   [--subscribers N,M] [--node 22|current|PATH] [--quiet 0.8] [--quiet-wait 120] [--pages board,board-nocache,shifts]
 //   [--linshe-processes N[,M]] (throughput: Linshe as N processes on one port and one Redis, its CPU summed over
 //   them; with M too, a second Linshe of M processes (cache off) runs interleaved with the first as "linshe2";
-//   claims: Linshe as N processes, the pool of 10 split between them)
+//   claims: Linshe as N processes, the pool of 10 split between them) [--warm] (callup: the processes deliver
+//   the previous call-up once more before the measured one, nothing written)
 // Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -726,8 +727,11 @@ async function callup(scale: number) {
   // One socket and one subscription per volunteer, half on each process; connected in batches.
   const received = new Map<number, number>();
   let t0 = 0;
+  const warmed = new Set<number>();
   const { sockets, online, stats: clientStats } = await openSubscribers(apps.map((a) => a.url), tokens, Number(opt("batch", "250")), (i, n) => {
-    if (n.kind === "MOBILIZATION" && !received.has(i)) received.set(i, Date.now() - t0);
+    if (n.kind !== "MOBILIZATION") return;
+    if (!t0) warmed.add(i);
+    else if (!received.has(i)) received.set(i, Date.now() - t0);
   });
   await new Promise((r) => setTimeout(r, 3000));
   const onlineMemory = await Promise.all(apps.map(memory));
@@ -738,7 +742,27 @@ async function callup(scale: number) {
     return text.split("\n").filter((l) => l.startsWith(name)).map((l) => Number(l.split(" ").pop())).reduce((a, b) => a + b, 0);
   };
   const subscriptionsAtStart = await Promise.all(apps.map((a) => gauge(a, "linshe_subscriptions")));
+  // --warm: the processes first deliver the previous call-up's rows again (bench/app-process.ts
+  // floor-replay, nothing written), so the measured call-up runs through code already optimized, as
+  // in a server that has delivered notifications before; a fresh process delivers it about twice as
+  // slowly (docs/performance.md, session 12).
+  let warmUp: { replayed: number; ms: number } | null = null;
+  if (args.includes("--warm")) {
+    const first = (await client.query<{ xid: string; id: string }>(`SELECT xid::text, id::text FROM "Notification" WHERE kind = 'MOBILIZATION' AND "subjectId" = (SELECT "subjectId" FROM "Notification" WHERE kind = 'MOBILIZATION' ORDER BY id DESC LIMIT 1) ORDER BY xid, id LIMIT 1`)).rows[0];
+    if (!first) throw new Error("--warm needs an earlier call-up in the bench database: run `pnpm bench callup` once without it");
+    const w0 = Date.now();
+    await Promise.all(apps.map((a) => new Promise<void>((resolve) => {
+      a.child.once("message", () => resolve());
+      a.child.send({ type: "floor-replay", xid: first.xid, id: String(BigInt(first.id) - 1n) });
+    })));
+    const until = Date.now() + 60_000;
+    while (warmed.size < online.size && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    warmUp = { replayed: warmed.size, ms: Date.now() - w0 };
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 
+  // Deliveries of the warm-up are not the call-up's.
+  const deliveredBefore = await Promise.all(apps.map((a) => gauge(a, 'linshe_events_delivered_total{stream="notifications"')));
   const g = grids[0]!;
   // --profile: a CPU profile of both API processes over the call-up (bench/results/callup-<i>.cpuprofile).
   const profiling = args.includes("--profile");
@@ -785,7 +809,7 @@ async function callup(scale: number) {
   const apiCpuMs = apps.map((a, i) => cpuMs(a) - cpuAtStart[i]!);
   if (profiling) await Promise.all(apps.map((a, i) => profiler(a, "profile-stop", path.join(repoRoot, `bench/results/callup-${i}.cpuprofile`))));
   const after = await Promise.all(apps.map(memory));
-  const deliveredLive = await Promise.all(apps.map((a) => gauge(a, 'linshe_events_delivered_total{stream="notifications"')));
+  const deliveredLive = (await Promise.all(apps.map((a) => gauge(a, 'linshe_events_delivered_total{stream="notifications"')))).map((d, i) => d - deliveredBefore[i]!);
   // Who got nothing: their notifications by writing transaction (a lost batch shows as one xid).
   const mobilizationId = answer.data.startMobilization.mobilization?.id;
   const missing = people.filter((_p, i) => online.has(i) && !received.has(i)).map((p) => p.accountId);
@@ -818,6 +842,7 @@ async function callup(scale: number) {
     received: received.size,
     received_per_process: [0, 1].map((p) => [...received.keys()].filter((i) => i % 2 === p).length),
     subscriptions_at_start: subscriptionsAtStart,
+    warm_up: warmUp ? `${warmUp.replayed} in ${warmUp.ms} ms` : "no",
     delivered_per_process: deliveredLive,
     errors: clientStats.errors,
     completes: clientStats.completes,
