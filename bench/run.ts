@@ -484,9 +484,11 @@ async function claimStorm(scale: number) {
   const tokens = await benchTokens(url, people.map((p) => p.accountId));
   // Both paths warm first (JIT, the pools' connections, modules loaded on first use): a popular shift
   // opens on a running server. A whole storm on another fresh shift each, not measured.
-  // The bench's HTTP client: node:http with kept connections (default), or `--client fetch` as before
-  // session 10 (global fetch, ~1 ms more of this process's CPU per claim on the same 2 cores).
-  const via = opt("client", "http") as StormClient;
+  // The bench's HTTP client: kept raw sockets and one pre-built Buffer per claim (`--client socket`, the
+  // default, bench/socket-client.ts), `--client http` (node:http with a keep-alive agent, sessions 10–11)
+  // or `--client fetch` (global fetch, before session 10): the client shares the 2 cores with the API.
+  const via = opt("client", "socket") as StormClient;
+  if (!["socket", "http", "fetch"].includes(via)) throw new Error(`--client ${via}: socket, http or fetch`);
   await stormApps(await newShift(client, fx), tokens, via);
 
   // Linshe over HTTP.

@@ -1,4 +1,4 @@
-// AUTH_SECRET=bench-secret pnpm tsx bench/storm-stats.ts [fetch,http] [rounds]
+// AUTH_SECRET=bench-secret pnpm tsx bench/storm-stats.ts [socket,http,fetch] [rounds]
 // The claim storm of `pnpm bench claims` on one warm API process, storms back to back (each client in
 // turn), and per storm: claims/s, p50/p99, CPU ms per claim of the bench process, the API process and
 // PostgreSQL's backends (from /proc), and the statements the API sent by source (from /metrics).
@@ -13,11 +13,14 @@ import { fixtures } from "./generate.js";
 process.env.AUTH_SECRET ||= "bench-secret";
 const { benchTokens } = await import("./tokens.js");
 const { newShift, pct, stormLinshe, verifyStorm } = await import("./storm.js");
+type StormClient = import("./storm.js").StormClient;
 const root = process.cwd();
 const server = await benchServer();
 const { url } = await benchDatabase(server.adminUrl, 1);
 const fx = await fixtures(url);
-const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", path.join(root, "bench/app-process.ts")], {
+// STORM_NODE=22: the API on the bench's Node 22 (bench/postgraphile), as `pnpm bench claims` runs it.
+const node = process.env.STORM_NODE === "22" ? path.join(root, "bench/postgraphile/node_modules/node/bin/node") : process.env.STORM_NODE || process.execPath;
+const child = spawn(node, ["--max-semi-space-size=64", "--import", "tsx", path.join(root, "bench/app-process.ts")], {
   cwd: root,
   env: { ...process.env, DATABASE_URL: url, DATABASE_POOL_SIZE: "10", NODE_ENV: "production", LINSHE_DEMO: "0", PUBLIC_CACHE_SECONDS: "0", ALLOW_ARBITRARY_OPERATIONS: "1", METRICS_TOKEN: "m", ...(process.env.STORM_ENV ? JSON.parse(process.env.STORM_ENV) : {}) },
   stdio: ["ignore", "pipe", "inherit", "ipc"],
@@ -28,8 +31,8 @@ const cpuSeconds = async (pid: number) => { const f = (await readFile(`/proc/${p
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 const tokens = await benchTokens(url, fx.teamVolunteers.slice(0, 1000).map((p) => p.accountId));
-await stormLinshe(appUrl, await newShift(client, fx), tokens, "fetch");
-await stormLinshe(appUrl, await newShift(client, fx), tokens, "http");
+const modes = (process.argv[2] ?? "socket").split(",") as StormClient[];
+for (const mode of modes) await stormLinshe(appUrl, await newShift(client, fx), tokens, mode);
 const metrics = async () => {
   const t = await (await fetch(`${appUrl}/metrics`, { headers: { authorization: "Bearer m" } })).text();
   const out: Record<string, number> = {};
@@ -42,7 +45,6 @@ const pgCpu = async () => {
   for (const p of pids) s += await cpuSeconds(p).catch(() => 0);
   return s;
 };
-const modes = (process.argv[2] ?? "http").split(",") as ("fetch" | "http")[];
 for (let round = 0; round < Number(process.argv[3] ?? 2); round++) {
   for (const mode of modes) {
     const sid = await newShift(client, fx);

@@ -3,6 +3,7 @@
 import http from "node:http";
 import type pg from "pg";
 import { makeIds, type Generated } from "./generate.js";
+import { KeptSockets } from "./socket-client.js";
 
 const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 export const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
@@ -19,14 +20,21 @@ export async function newShift(client: pg.Client, fx: Omit<Generated, "counts">)
 }
 
 /**
- * The bench's HTTP client. Global `fetch` (undici's) cost the bench process ~1 ms of CPU per claim,
+ * `node:http` (`--client http`): global `fetch` (undici's) cost the bench process ~1 ms of CPU per claim,
  * on the same 2 cores as the API and PostgreSQL; node:http with a keep-alive agent sends the same
  * requests for about a third of that. The agent keeps a storm's connections for the next one, as
  * phones and a load balancer keep theirs open, but closes them after 60 s idle: the server closes them
  * after 65 s (HTTP_KEEP_ALIVE_SECONDS), and a request sent on a connection the server is closing fails.
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 60_000 });
-export type StormClient = "http" | "fetch";
+export type StormClient = "socket" | "http" | "fetch";
+/** The lean client's kept connections, per server (bench/socket-client.ts): a storm's serve the next. */
+const kept = new Map<string, KeptSockets>();
+export const keptSockets = (url: URL) => {
+  let k = kept.get(url.host);
+  if (!k) kept.set(url.host, (k = new KeptSockets(url.hostname, Number(url.port))));
+  return k;
+};
 
 function post(url: URL, headers: Record<string, string>, body: string, retry = true): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -47,18 +55,26 @@ function post(url: URL, headers: Record<string, string>, body: string, retry = t
   });
 }
 
-/** Every volunteer (by sign-in token, bench/tokens.ts) claims `shiftId` at once; latency per claim from sending to the parsed answer. */
-export async function stormLinshe(appUrl: string, shiftId: string, tokens: string[], client: StormClient = "http") {
+/**
+ * Every volunteer (by sign-in token, bench/tokens.ts) claims `shiftId` at once; latency per claim from
+ * sending to the parsed answer. `socket` (the default) sends each claim as one Buffer built beforehand.
+ */
+export async function stormLinshe(appUrl: string, shiftId: string, tokens: string[], client: StormClient = "socket") {
   const failures = new Map<string, number>();
   const mutation = `mutation ($input: ClaimShiftInput!) { claimShift(input: $input) { claim { status } userErrors { code message } } }`;
   const url = new URL(`${appUrl}/graphql`);
+  const payload = JSON.stringify({ query: mutation, variables: { input: { shiftId: gid("Shift", shiftId) } } });
+  const sockets = client === "socket" ? keptSockets(url) : null;
+  const requests = sockets ? tokens.map((t) => KeptSockets.build(`POST /graphql HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\nauthorization: Bearer ${t}`, payload)) : [];
   const t0 = performance.now();
   const latencies = await Promise.all(
-    tokens.map(async (t) => {
+    tokens.map(async (t, i) => {
       const s = performance.now();
       const headers = { "content-type": "application/json", authorization: `Bearer ${t}` };
-      const payload = JSON.stringify({ query: mutation, variables: { input: { shiftId: gid("Shift", shiftId) } } });
-      const text = client === "http" ? await post(url, headers, payload) : await (await fetch(url, { method: "POST", headers, body: payload })).text();
+      const text =
+        sockets ? (await sockets.request(requests[i]!)).body
+        : client === "http" ? await post(url, headers, payload)
+        : await (await fetch(url, { method: "POST", headers, body: payload })).text();
       const body = JSON.parse(text) as { errors?: { message: string }[]; data?: { claimShift?: { userErrors: { code: string; message: string }[] } } };
       const problem = body.errors?.[0]?.message ?? body.data?.claimShift?.userErrors[0]?.message.split(":")[0];
       if (problem) failures.set(problem, (failures.get(problem) ?? 0) + 1);
