@@ -1,4 +1,4 @@
-// pnpm tsx bench/profile.ts [board|shifts|claims] [--scale N] [--seconds S] [--node 22|PATH] [--callers=fn]
+// pnpm tsx bench/profile.ts [board|shifts|claims] [--scale N] [--seconds S] [--node 22|current|PATH] [--callers=fn]
 // CPU profile of Linshe's API process (as the bench runs it) during one load, start-up and warm-up left out:
 //   board  — the public commendation board, first 20, executed (cache off), 20 connections
 //   shifts — the shift board, first 50, signed in as a volunteer, 20 connections
@@ -25,7 +25,8 @@ const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
 const which = (["board", "shifts", "claims"] as const).find((w) => args.includes(w)) ?? "shifts";
 const SECONDS = Number(opt("seconds", "10"));
-const nodeOpt = opt("node", "current");
+// The bench's Node 22 by default, as `pnpm bench throughput` and `claims` run the API.
+const nodeOpt = opt("node", "22");
 const node = nodeOpt === "current" ? process.execPath : nodeOpt === "22" ? path.join(repoRoot, "bench/postgraphile/node_modules/node/bin/node") : nodeOpt;
 if (!existsSync(node)) throw new Error(`${node} not found (run \`pnpm bench throughput\` once to install the bench's Node 22)`);
 
