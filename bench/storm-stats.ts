@@ -1,4 +1,4 @@
-// AUTH_SECRET=bench-secret pnpm tsx bench/storm-stats.ts [socket,http,fetch] [rounds]
+// AUTH_SECRET=bench-secret pnpm tsx bench/storm-stats.ts [socket,http,fetch,socket-new,http-new] [rounds]
 // The claim storm of `pnpm bench claims` on one warm API process, storms back to back (each client in
 // turn), and per storm: claims/s, p50/p99, CPU ms per claim of the bench process, the API process and
 // PostgreSQL's backends (from /proc), and the statements the API sent by source (from /metrics).
@@ -12,7 +12,7 @@ import { benchDatabase, benchServer } from "./db.js";
 import { fixtures } from "./generate.js";
 process.env.AUTH_SECRET ||= "bench-secret";
 const { benchTokens } = await import("./tokens.js");
-const { newShift, pct, stormLinshe, verifyStorm } = await import("./storm.js");
+const { dropConnections, newShift, pct, stormLinshe, verifyStorm } = await import("./storm.js");
 type StormClient = import("./storm.js").StormClient;
 const root = process.cwd();
 const server = await benchServer();
@@ -31,8 +31,10 @@ const cpuSeconds = async (pid: number) => { const f = (await readFile(`/proc/${p
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 const tokens = await benchTokens(url, fx.teamVolunteers.slice(0, 1000).map((p) => p.accountId));
-const modes = (process.argv[2] ?? "socket").split(",") as StormClient[];
-for (const mode of modes) await stormLinshe(appUrl, await newShift(client, fx), tokens, mode);
+// A mode ending in "-new" (socket-new, http-new) closes the kept connections before each of its storms.
+const modes = (process.argv[2] ?? "socket").split(",");
+const via = (mode: string) => mode.replace(/-new$/, "") as StormClient;
+for (const mode of modes) await stormLinshe(appUrl, await newShift(client, fx), tokens, via(mode));
 const metrics = async () => {
   const t = await (await fetch(`${appUrl}/metrics`, { headers: { authorization: "Bearer m" } })).text();
   const out: Record<string, number> = {};
@@ -52,7 +54,8 @@ for (let round = 0; round < Number(process.argv[3] ?? 2); round++) {
     const pg0 = await pgCpu();
     const a = await cpuSeconds(child.pid!);
     const mine = process.cpuUsage();
-    const s = await stormLinshe(appUrl, sid, tokens, mode);
+    if (mode.endsWith("-new")) dropConnections();
+    const s = await stormLinshe(appUrl, sid, tokens, via(mode));
     const u = process.cpuUsage(mine);
     const api = ((await cpuSeconds(child.pid!)) - a) * 1000 / 1000;
     const pgMs = ((await pgCpu()) - pg0);

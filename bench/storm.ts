@@ -30,6 +30,11 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 6
 export type StormClient = "socket" | "http" | "fetch";
 /** The lean client's kept connections, per server (bench/socket-client.ts): a storm's serve the next. */
 const kept = new Map<string, KeptSockets>();
+/** Closes the kept connections of both clients: the next storm connects afresh, as phones that were not connected. */
+export function dropConnections() {
+  for (const k of kept.values()) k.close();
+  agent.destroy();
+}
 export const keptSockets = (url: URL) => {
   let k = kept.get(url.host);
   if (!k) kept.set(url.host, (k = new KeptSockets(url.hostname, Number(url.port))));
