@@ -25,6 +25,8 @@ export async function newShift(client: pg.Client, fx: Omit<Generated, "counts">)
  * requests for about a third of that. The agent keeps a storm's connections for the next one, as
  * phones and a load balancer keep theirs open, but closes them after 60 s idle: the server closes them
  * after 65 s (HTTP_KEEP_ALIVE_SECONDS), and a request sent on a connection the server is closing fails.
+ * It keeps at most 256 idle (`maxFreeSockets`), so 744 claims of a storm come on new connections; left so
+ * that `--client http` measures what sessions 10–11 did. The default is `socket` (bench/socket-client.ts).
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 60_000 });
 export type StormClient = "socket" | "http" | "fetch";
