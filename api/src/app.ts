@@ -272,11 +272,18 @@ export async function buildApp() {
   }
 
   return {
-    /** Listens; with `ready: false` /graphql answers 503 until `app.ready()` (main.ts migrates first). */
-    async start(port = config.port, host = "0.0.0.0", opts: { ready?: boolean } = {}): Promise<App> {
+    /**
+     * Listens; with `ready: false` /graphql answers 503 until `app.ready()` (main.ts migrates first).
+     * `reusePort` (REUSE_PORT): SO_REUSEPORT, for several processes on one port.
+     */
+    async start(port = config.port, host = "0.0.0.0", opts: { ready?: boolean; reusePort?: boolean } = {}): Promise<App> {
+      const reusePort = opts.reusePort ?? config.reusePort;
+      // Node before 22.12 ignores the option: a second process would fail with EADDRINUSE, or worse, a
+      // platform without SO_REUSEPORT ends the process. Refused with the reason instead.
+      if (reusePort && !reusePortSupported()) throw new Error(`REUSE_PORT=1 needs Node ≥ 22.12 (or ≥ 23.1) on Linux or FreeBSD; this is Node ${process.versions.node} on ${process.platform}`);
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(port, host, () => resolve());
+        server.listen({ port, host, ...(reusePort ? { reusePort: true } : {}) }, () => resolve());
       });
       const actual = (server.address() as AddressInfo).port;
       const app: App = {
@@ -294,6 +301,13 @@ export async function buildApp() {
       return app;
     },
   };
+}
+
+/** Whether `listen({ reusePort })` sets SO_REUSEPORT here (nodejs/node#55408: 23.1, 22.12). */
+export function reusePortSupported(version = process.versions.node, platform: string = process.platform): boolean {
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  const node = major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+  return node && (platform === "linux" || platform === "freebsd");
 }
 
 /** An unexpected error of a socket operation: logged, and masked like over HTTP. */

@@ -119,6 +119,11 @@ export const config = {
   shutdownGraceSeconds: int("SHUTDOWN_GRACE_SECONDS", 10),
   /** Idle time a kept HTTP connection stays open: above a load balancer's idle timeout (60 s in nginx and ALB), so the balancer closes first. */
   httpKeepAliveSeconds: int("HTTP_KEEP_ALIVE_SECONDS", 65),
+  /**
+   * REUSE_PORT=1: listen with SO_REUSEPORT, so that several API processes started on one PORT share it
+   * and the kernel spreads new connections between them (Node ≥ 22.12 on Linux; refused elsewhere).
+   */
+  reusePort: env.REUSE_PORT === "1",
   /** `Retry-After` of a 503 answer. */
   retryAfterSeconds: int("RETRY_AFTER_SECONDS", 5),
   /** Bearer token for /metrics; unset: /metrics is off. */
