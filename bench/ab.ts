@@ -1,9 +1,11 @@
-// pnpm tsx bench/ab.ts <rootA> <rootB> [--page board|shifts|claims] [--seconds 5] [--rounds 4]
+// pnpm tsx bench/ab.ts <rootA> <rootB> [--page board|shifts|claims] [--seconds 5] [--rounds 4] [--node 22]
 // Interleaved A/B of two checkouts of Linshe (A, B, A, B …) on the bench's database: req/s and the
 // API process's CPU ms per request (from /proc), for comparing a change with its base on a busy machine.
 // --page claims: the claim storm of `pnpm bench claims` (1,000 volunteers, one fresh 10-seat shift per
 // run), after a warm-up storm; each round also runs the raw statement (÷ raw per round). A root
-// written `path@2` runs 2 API processes on one Redis, the clients taking turns between them.
+// written `path@2` runs 2 API processes on one Redis, the clients taking turns between them; `path+NAME=value`
+// (repeatable, after any `@N`) sets an environment variable for that entry's API processes only, so
+// one checkout can be compared with itself under two settings.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { loadavg } from "node:os";
@@ -20,11 +22,18 @@ const { benchToken, benchTokens } = await import("./tokens.js");
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : fallback);
 const specs = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
-const roots = specs.map((r) => path.resolve(r.replace(/@\d+$/, "")));
-const entries = specs.map((r, i) => ({ root: roots[i]!, n: Number(/@(\d+)$/.exec(r)?.[1] ?? "1"), label: `${path.basename(roots[i]!)}${/@\d+$/.exec(r)?.[0] ?? ""}` }));
+const entries = specs.map((spec) => {
+  const [where, ...vars] = spec.split("+");
+  const root = path.resolve(where!.replace(/@\d+$/, ""));
+  const env = Object.fromEntries(vars.map((v) => [v.slice(0, v.indexOf("=")), v.slice(v.indexOf("=") + 1)]));
+  return { root, n: Number(/@(\d+)$/.exec(where!)?.[1] ?? "1"), env, label: `${path.basename(root)}${/@\d+$/.exec(where!)?.[0] ?? ""}${vars.map((v) => `+${v}`).join("")}` };
+});
 const page = opt("page", "board");
 const SECONDS = Number(opt("seconds", "5"));
 const ROUNDS = Number(opt("rounds", "4"));
+// `--node 22`: the API processes on the bench's Node 22 (as `pnpm bench throughput` runs them), else this Node.
+const nodeOpt = opt("node", "current");
+const node = nodeOpt === "current" ? process.execPath : nodeOpt === "22" ? path.resolve(import.meta.dirname, "postgraphile/node_modules/node/bin/node") : nodeOpt;
 
 const server = await benchServer();
 const { url } = await benchDatabase(server.adminUrl, 1);
@@ -47,11 +56,11 @@ if (page === "claims") {
 // Redis, the pool of 10 split between them; the CPU is summed over the primary and its workers.
 const redis = entries.some((e) => e.n > 1) ? await (await import("../test/support/processes.js")).startRedis() : null;
 const apps: { root: string; label: string; child: ChildProcess; url: string; pids: number[] }[] = [];
-for (const { root, n, label } of entries) {
+for (const { root, n, label, env } of entries) {
   const cluster = n > 1 ? { BENCH_PROCESSES: String(n), REDIS_URL: redis!.url, DATABASE_POOL_SIZE: String(Math.ceil(10 / n)) } : {};
-  const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", path.join(root, "bench/app-process.ts")], {
+  const child = spawn(node, ["--max-semi-space-size=64", "--import", "tsx", path.join(root, "bench/app-process.ts")], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: url, DATABASE_POOL_SIZE: "10", NODE_ENV: "production", LINSHE_DEMO: "0", PUBLIC_CACHE_SECONDS: "0", ALLOW_ARBITRARY_OPERATIONS: "1", ...cluster },
+    env: { ...process.env, DATABASE_URL: url, DATABASE_POOL_SIZE: "10", NODE_ENV: "production", LINSHE_DEMO: "0", PUBLIC_CACHE_SECONDS: "0", ALLOW_ARBITRARY_OPERATIONS: "1", ...cluster, ...env },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   let out = "";
@@ -63,15 +72,17 @@ for (const { root, n, label } of entries) {
   await autocannon({ url: `${appUrl}/graphql`, method: "POST", connections: 20, duration: 3, headers, body });
   apps.push({ root, label, child, url: appUrl, pids });
 }
-const cpuOf = async (pids: number[]) => (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
 const results = new Map<string, { rps: number; cpu: number }[]>(apps.map((a) => [a.label, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const app of round % 2 ? [...apps].reverse() : apps) {
-    const before = await cpuOf(app.pids);
+    const before = await Promise.all(app.pids.map(cpuSeconds));
     const r = await autocannon({ url: `${app.url}/graphql`, method: "POST", connections: 20, duration: SECONDS, headers, body });
-    const cpu = ((await cpuOf(app.pids)) - before) * 1000 / r.requests.total;
+    const used = (await Promise.all(app.pids.map(cpuSeconds))).map((c, i) => c - before[i]!);
+    const cpu = used.reduce((a, b) => a + b, 0) * 1000 / r.requests.total;
     results.get(app.label)!.push({ rps: r.requests.average, cpu });
-    console.log(`${app.label} round ${round}: ${r.requests.average} req/s, ${cpu.toFixed(2)} ms CPU/request, errors ${r.errors + r.non2xx}, load ${loadavg()[0]!.toFixed(1)}`);
+    // Several processes: each one's share of the CPU (the primary first), to see how evenly they were given the work.
+    const split = used.length > 1 ? ` (by process ${used.map((u) => u.toFixed(2)).join(" / ")} s)` : "";
+    console.log(`${app.label} round ${round}: ${r.requests.average} req/s, ${cpu.toFixed(2)} ms CPU/request${split}, errors ${r.errors + r.non2xx}, load ${loadavg()[0]!.toFixed(1)}`);
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -82,7 +93,7 @@ await server.stop();
 process.exit(0);
 
 async function startApp(root: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", path.join(root, "bench/app-process.ts")], {
+  const child = spawn(node, ["--max-semi-space-size=64", "--import", "tsx", path.join(root, "bench/app-process.ts")], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: url, DATABASE_POOL_SIZE: "10", NODE_ENV: "production", LINSHE_DEMO: "0", PUBLIC_CACHE_SECONDS: "0", ALLOW_ARBITRARY_OPERATIONS: "1", ...env },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
@@ -99,9 +110,9 @@ async function claimsAB() {
   const redisNeeded = entries.some((e) => e.n > 1);
   const redis = redisNeeded ? await (await import("../test/support/processes.js")).startRedis() : null;
   const setups: { label: string; procs: { child: ChildProcess; url: string }[] }[] = [];
-  for (const { root, n, label } of entries) {
+  for (const { root, n, label, env } of entries) {
     const procs = [];
-    for (let k = 0; k < n; k++) procs.push(await startApp(root, redis ? { REDIS_URL: redis.url } : {}));
+    for (let k = 0; k < n; k++) procs.push(await startApp(root, { ...env, ...(redis ? { REDIS_URL: redis.url } : {}) }));
     // Warm-up (JIT, pools, lazily loaded modules): a whole storm on another fresh shift, not measured.
     const warm = await newShift(client, fx);
     await Promise.all(procs.map((p, k) => stormLinshe(p.url, warm, tokens.filter((_, i) => i % procs.length === k))));

@@ -4,18 +4,45 @@
 //   BENCH_PROCESSES=N (N > 1): N API processes sharing one port through node:cluster (the primary hands
 //   each new connection to the next worker), as one process per core would be deployed; the primary
 //   prints their pids ("WORKERS a,b") so that the bench counts their CPU. Give them REDIS_URL.
+//   With BENCH_REUSE_PORT=1 as well: N independent processes, each listening on the same port with
+//   SO_REUSEPORT (Node ≥ 22.12, Linux), the kernel spreading the connections; no primary in between.
 //   bench/callup-floor.ts: {type:"floor-replay", xid, id} moves the notification reader back to that
 //   position (every subscriber too), so the rows after it are read and delivered again as if just
 //   committed; {type:"floor-raw-prepare", subjectId} serializes, per socket and subscription here, that
 //   call-up's notification as a graphql-ws `next`, and {type:"floor-raw-send"} writes them all;
 //   {type:"floor-wave", subjectId} reads that call-up's recipients as ONE row (as a stored wave event
 //   would be read) and hands each local subscriber its notice through the subscription's own queue.
+import { fork } from "node:child_process";
 import cluster from "node:cluster";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 
 const processes = Number(process.env.BENCH_PROCESSES ?? "1");
-if (processes > 1 && cluster.isPrimary) {
+const reusePort = process.env.BENCH_REUSE_PORT === "1";
+/** A process this file forked for BENCH_REUSE_PORT: it reports over IPC, as a cluster worker does. */
+const forked = process.env.BENCH_FORKED === "1";
+if (processes > 1 && reusePort && !forked) {
+  // The first takes a free port; the others then listen on the same one.
+  const start = (port: number) => {
+    const child = fork(import.meta.filename, [], { env: { ...process.env, BENCH_FORKED: "1", BENCH_PORT: String(port) }, execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const url = new Promise<string>((resolve, reject) => {
+      child.on("message", (m: { type: string; url?: string }) => m.type === "listening" && resolve(m.url!));
+      child.once("exit", (c) => reject(new Error(`process exited ${c}`)));
+    });
+    return { child, url };
+  };
+  const first = start(0);
+  const url = await first.url;
+  const rest = Array.from({ length: processes - 1 }, () => start(Number(new URL(url).port)));
+  const urls = await Promise.all(rest.map((r) => r.url));
+  if (urls.some((u) => u !== url)) throw new Error(`processes on different ports: ${url} ${urls.join(" ")}`);
+  const children = [first.child, ...rest.map((r) => r.child)];
+  process.stdout.write(`WORKERS ${children.map((c) => c.pid).join(",")}\nLISTENING ${url}\n`);
+  process.on("SIGTERM", async () => {
+    await Promise.all(children.map((c) => new Promise((r) => (c.once("exit", r), c.kill("SIGTERM")))));
+    process.exit(0);
+  });
+} else if (processes > 1 && !reusePort && cluster.isPrimary) {
   const workers = Array.from({ length: processes }, () => cluster.fork());
   const urls = await Promise.all(
     workers.map((w) => new Promise<string>((resolve, reject) => {
@@ -33,11 +60,11 @@ if (processes > 1 && cluster.isPrimary) {
 
 async function serve() {
   const { buildApp } = await import("../api/src/app.js");
-  const app = await (await buildApp()).start(0, "127.0.0.1");
+  const app = await (await buildApp()).start(Number(process.env.BENCH_PORT ?? "0"), "127.0.0.1", { reusePort });
   // The call-up benchmark measures the SMS outbox too: each process sends, as `pnpm start` does.
   if (process.env.BENCH_SMS === "1") (await import("../api/src/modules/notification/sms.service.js")).startSmsSender(200);
   // A worker's stdout is the primary's: it reports over IPC instead (port 0 is the same port in every worker).
-  if (cluster.isWorker) process.send!({ type: "listening", url: app.url });
+  if (cluster.isWorker || forked) process.send!({ type: "listening", url: app.url });
   else process.stdout.write(`LISTENING ${app.url}\n`);
   let profiler: Session | null = null;
   let raw: [{ send(data: string): void }, string][] = [];
