@@ -12,7 +12,7 @@ import { badCursor, effectiveCost, measureDocument } from "../api/src/graphql/li
 import { MANIFEST } from "../api/src/graphql/trusted-documents.js";
 import { schema } from "../api/src/schema/index.js";
 import { DEMO_PASSWORD } from "../api/src/seed/demo.js";
-import { gql, gqlWithFiles, signIn, startApp, type GqlResponse } from "./support/client.js";
+import { gql, gqlWithFiles, signIn, startApp, wsClient, type GqlResponse } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 import { startApiProcess, startRedis, type Proc } from "./support/processes.js";
 import { CHECK_IN, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
@@ -389,6 +389,26 @@ describe("browsers and sockets", () => {
     expect(JSON.stringify(errors[0])).toMatch(/RATE_LIMITED/);
     subs.forEach((d) => d());
     await client.dispose();
+  });
+});
+
+describe("errors in the client's language", () => {
+  it("an execution's errors: over the socket in its locale, over HTTP in Accept-Language's (each path localized once, by its own hook)", async () => {
+    const query = `{ commendationBoard(stationId: "nope", first: 1) { edges { cursor } } }`;
+    const cases = [
+      { locale: "en", header: "en-GB,en;q=0.9", is: /is not a valid Station ID$/, not: /不是有效的编号/ },
+      { locale: "zh", header: "zh-CN", is: /^`stationId` 不是有效的编号$/, not: /valid/ },
+    ];
+    for (const c of cases) {
+      const client = wsClient(app, null, { locale: c.locale });
+      const overSocket = (await once(client, { query })).result?.errors?.[0]?.message;
+      await client.dispose();
+      const overHttp = (await post({ query }, { headers: { "accept-language": c.header } })).json.errors?.[0]?.message;
+      for (const message of [overSocket, overHttp]) {
+        expect(message).toMatch(c.is);
+        expect(message).not.toMatch(c.not);
+      }
+    }
   });
 });
 

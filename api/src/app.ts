@@ -14,7 +14,7 @@ import { bearer } from "./auth/tokens.js";
 import { viewerFromToken, type Viewer } from "./auth/viewer.js";
 import { config } from "./config.js";
 import { createContext } from "./context.js";
-import { armorPlugin, badCursor, cursorCheck, effectiveCost, effectiveCostLimit, enforcePageSizeLimit, limitError, mutationRateLimit, noHints, noIntrospection } from "./graphql/limits.js";
+import { armorPlugin, badCursor, effectiveCost, enforcePageSizeLimit, executionLimits, limitError, mutationRateLimit, noHints, noIntrospection } from "./graphql/limits.js";
 import { socketDocument, trustedDocumentsPlugin } from "./graphql/trusted-documents.js";
 import { admitSocket, admitSubscription, countSocket, forgetSocketContext, rememberSocketContext } from "./graphql/socket-limits.js";
 import { checkOrigin, clientAddress, originAllowed, securityHeaders } from "./server/security.js";
@@ -84,8 +84,7 @@ export function createGraphQL() {
       ...(config.introspection ? [] : [noIntrospection(), noHints()]),
       subscriptionsOverSocketOnly,
       // Before execution: cursors, the cost with the real page sizes, then the account's mutation budget.
-      cursorCheck(),
-      effectiveCostLimit(config.limits.maxCost),
+      executionLimits(config.limits.maxCost),
       mutationRateLimit(),
       publicCachePlugin(),
       localizeErrors(),

@@ -3,7 +3,7 @@
 // graphql-armor (Escape's maintained GraphQL protections) bounds what a document may ask before it
 // runs: tokens while parsing, then aliases, directives, depth and cost as validation rules that
 // remember each fragment's result, so a document of fragments spreading fragments costs linear time
-// to refuse. armor reads only literal `first` values; `effectiveCostLimit` hands its cost rule the
+// to refuse. armor reads only literal `first` values; `executionLimits` hands its cost rule the
 // page sizes the request will really use (variables, defaults, the number of `ids`) before execution.
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
@@ -29,6 +29,7 @@ import { createYoga, type Plugin } from "graphql-yoga";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../config.js";
 import type { Context } from "../context.js";
 import { localize, msg } from "../i18n.js";
+import { overHttp } from "./localize.js";
 import { countMutations } from "../server/rate-limits.js";
 import { UUID } from "../lib/uuid.js";
 
@@ -191,27 +192,6 @@ export function badCursor(schema: GraphQLSchema, document: DocumentNode, variabl
   return null;
 }
 
-/** Refuses a document with a malformed cursor before it runs (`badCursor`). */
-export function cursorCheck(checked = remembered<true>()): Plugin {
-  // Remembered only when the cursors are good: an error is made anew for each request that has one.
-  const check = (schema: GraphQLSchema, document: DocumentNode, variables: Variables) => {
-    if (checked.get(schema, document, variables)) return null;
-    const error = badCursor(schema, document, variables);
-    if (!error) checked.set(schema, document, variables, true);
-    return error;
-  };
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const error = check(args.schema, args.document, args.variableValues);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const error = check(args.schema, args.document, args.variableValues);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-  };
-}
-
 /** Arguments whose values the cursor check and the effective cost read. */
 const SIZED = new Set(["first", "last", "after", "before", "ids"]);
 
@@ -250,12 +230,14 @@ export function remembered<T>() {
   };
   // An absent variable takes its default, a null one does not: [value] when given, 0 when absent
   // (the request's own properties only, as graphql coerces them). Too deep to serialize or too long:
-  // not remembered.
+  // not remembered. (A loop, not closures: this runs for every request.)
   const keyOf = (schema: GraphQLSchema, document: DocumentNode, variables: Variables) => {
     const e = entry(schema, document);
+    const values: unknown[] = [];
+    const object = variables != null && typeof variables === "object";
+    for (const n of e.names) values.push(object && Object.hasOwn(variables, n) ? [variables[n]] : 0);
     try {
-      const own = (n: string) => variables != null && typeof variables === "object" && Object.hasOwn(variables, n);
-      const key = `${e.id}:${JSON.stringify(e.names.map((n) => (own(n) ? [variables![n]] : 0)))}`;
+      const key = `${e.id}:${JSON.stringify(values)}`;
       return key.length > MEMO_BOUNDS.keyChars ? null : key;
     } catch {
       return null;
@@ -309,12 +291,20 @@ export function measureDocument(schema: GraphQLSchema, source: string, variables
   return { maxTokens: 0, maxAliases: 0, maxDepth: 0, maxDirectives: 0, ...measured, maxCost: Math.max(written, effectiveCost(schema, document, variables)), errors };
 }
 
-/** Refuses, before execution, an operation whose cost with its real page sizes exceeds `maxCost`. */
-export function effectiveCostLimit(maxCost: number, measured?: Measured, costs = remembered<number>()): Plugin {
+/**
+ * Refuses, before execution, a document with a malformed cursor (`badCursor`), then an operation whose
+ * cost with its real page sizes exceeds `maxCost`. One hook and one memo for both (each was a plugin
+ * with its own memo: two keys and two hook calls per request): a document's cost is remembered only
+ * when its cursors are good, so an error is made anew for each request that has one.
+ */
+export function executionLimits(maxCost: number, costs = remembered<number>()): Plugin {
   const check = (schema: GraphQLSchema, document: DocumentNode, variables: Variables) => {
     let cost = costs.get(schema, document, variables);
-    if (cost === undefined) costs.set(schema, document, variables, (cost = effectiveCost(schema, document, variables)));
-    if (measured) measured.maxCost = Math.max(measured.maxCost ?? 0, cost);
+    if (cost === undefined) {
+      const error = badCursor(schema, document, variables);
+      if (error) return error;
+      costs.set(schema, document, variables, (cost = effectiveCost(schema, document, variables)));
+    }
     return cost > maxCost ? limitError("maxCost", maxCost) : null;
   };
   return {
@@ -410,7 +400,9 @@ export function noHints(): Plugin {
         if (!valid) setResult(result.map(withoutHints));
       };
     },
-    onExecute() {
+    // Over HTTP the answer passes `onResultProcess` below: no hook left behind for its execution.
+    onExecute({ args }) {
+      if (overHttp(args.contextValue)) return;
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return;

@@ -17,9 +17,14 @@ export function localizeResult<T extends ExecutionResult>(result: T, locale: Loc
   };
 }
 
+/**
+ * Errors of an execution over the WebSocket in the client's language. Over HTTP `localizeResponses`
+ * localizes every answer anyway, so no hook is left behind for such a request.
+ */
 export function localizeErrors(): Plugin {
   return {
     onExecute({ args }) {
+      if (overHttp(args.contextValue)) return;
       const locale = (args.contextValue as unknown as Context).locale ?? "zh";
       return {
         onExecuteDone({ result, setResult }) {
@@ -43,3 +48,6 @@ export function localizeResponses(): Plugin {
     },
   };
 }
+
+/** yoga's HTTP handler puts the Fetch request into the context; the WebSocket's executions have none. */
+export const overHttp = (context: unknown) => (context as { request?: unknown } | undefined)?.request !== undefined;
