@@ -2,7 +2,8 @@
 //   [--subscribers N,M] [--node 22|current|PATH] (throughput, claims: 22 by default) [--quiet 0.8] [--quiet-wait 120] [--pages board,board-nocache,shifts]
 //   [--linshe-processes N[,M]] (throughput: Linshe as N processes on one port and one Redis, its CPU summed over
 //   them; with M too, a second Linshe of M processes (cache off) runs interleaved with the first as "linshe2";
-//   claims: Linshe as N processes, the pool of 10 split between them) [--warm] (callup: the processes deliver
+//   claims: Linshe as N processes, the pool of 10 split between them) [--linshe-reuse-port] (throughput: those N
+//   processes on one port by SO_REUSEPORT instead of node:cluster) [--warm] (callup: the processes deliver
 //   the previous call-up once more before the measured one, nothing written)
 // Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -245,9 +246,13 @@ async function throughput(scale: number) {
   // --linshe-processes 1,2: both, interleaved in the same rounds (the second as "linshe2", cache off).
   const [processes, processes2] = opt("linshe-processes", "1").split(",").map(Number) as [number, number | undefined];
   const redis = processes > 1 || (processes2 ?? 1) > 1 ? await (await import("../test/support/processes.js")).startRedis() : null;
-  const envFor = (n: number) => (n > 1 ? { ...env, BENCH_PROCESSES: String(n), REDIS_URL: redis!.url, DATABASE_POOL_SIZE: String(Math.ceil(10 / n)) } : env);
+  // --linshe-reuse-port: the N processes each listen on the port with SO_REUSEPORT (REUSE_PORT=1 of `pnpm
+  // start`, Node 22), the kernel spreading the connections, instead of node:cluster's primary handing them out.
+  const reuse = args.includes("--linshe-reuse-port");
+  const envFor = (n: number) => (n > 1 ? { ...env, BENCH_PROCESSES: String(n), REDIS_URL: redis!.url, DATABASE_POOL_SIZE: String(Math.ceil(10 / n)), ...(reuse ? { BENCH_REUSE_PORT: "1" } : {}) } : env);
   const linsheEnv = envFor(processes);
   results.linshe_processes = processes2 ? [processes, processes2] : processes;
+  if (reuse) results.linshe_reuse_port = true;
   // All servers on one Node (PostGraphile needs 22) with the same flags, pool of 10 each.
   const node = serverNode("22");
   ensurePostGraphile();
