@@ -47,6 +47,15 @@ async function cpuSeconds(pid: number) {
   const f = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
   return (Number(f[11]) + Number(f[12])) / 100;
 }
+/** Context switches of the processes' threads so far (voluntary: waited for I/O; the others: preempted). */
+async function switches(pids: number[]) {
+  let n = 0;
+  for (const pid of pids) {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    for (const m of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)$/gm)) n += Number(m[1]);
+  }
+  return n;
+}
 if (page === "claims") {
   await claimsAB();
   await server.stop();
@@ -76,13 +85,15 @@ const results = new Map<string, { rps: number; cpu: number }[]>(apps.map((a) => 
 for (let round = 0; round < ROUNDS; round++) {
   for (const app of round % 2 ? [...apps].reverse() : apps) {
     const before = await Promise.all(app.pids.map(cpuSeconds));
+    const switchesBefore = await switches(app.pids);
     const r = await autocannon({ url: `${app.url}/graphql`, method: "POST", connections: 20, duration: SECONDS, headers, body });
     const used = (await Promise.all(app.pids.map(cpuSeconds))).map((c, i) => c - before[i]!);
+    const switched = ((await switches(app.pids)) - switchesBefore) / r.requests.total;
     const cpu = used.reduce((a, b) => a + b, 0) * 1000 / r.requests.total;
     results.get(app.label)!.push({ rps: r.requests.average, cpu });
     // Several processes: each one's share of the CPU (the primary first), to see how evenly they were given the work.
     const split = used.length > 1 ? ` (by process ${used.map((u) => u.toFixed(2)).join(" / ")} s)` : "";
-    console.log(`${app.label} round ${round}: ${r.requests.average} req/s, ${cpu.toFixed(2)} ms CPU/request${split}, errors ${r.errors + r.non2xx}, load ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`${app.label} round ${round}: ${r.requests.average} req/s, ${cpu.toFixed(2)} ms CPU/request${split}, ${switched.toFixed(2)} context switches/request, errors ${r.errors + r.non2xx}, load ${loadavg()[0]!.toFixed(1)}`);
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
