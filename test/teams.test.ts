@@ -481,7 +481,7 @@ describe("connections", () => {
 
   it("refuses a page larger than 100 with a clear error", async () => {
     const res = await gql(app, MEMBERS, { id: gid("Team", demo.haolinshe.id), first: 101 }, tokens.officer);
-    expect(res.errors?.[0]?.message).toBe("`first` must be between 0 and 100, got 101");
+    expect(res.errors?.[0]?.message).toBe("`first` 须在0到100之间，收到101"); // Chinese when the client did not ask for English
     expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
   });
 

@@ -337,7 +337,7 @@ export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
         for (const name of limited) {
           const v = args[name];
           if (typeof v === "number" && (v < 0 || v > MAX_PAGE_SIZE)) {
-            throw new GraphQLError(`\`${name}\` must be between 0 and ${MAX_PAGE_SIZE}, got ${v}`, {
+            throw new GraphQLError(msg(`\`${name}\` 须在0到${MAX_PAGE_SIZE}之间，收到${v}`, `\`${name}\` must be between 0 and ${MAX_PAGE_SIZE}, got ${v}`), {
               extensions: { code: "BAD_USER_INPUT", argument: name },
             });
           }
