@@ -9,7 +9,7 @@ import { createYoga, type Plugin } from "graphql-yoga";
 import { MessageType, stringifyMessage } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
-import { GraphQLError, type ExecutionArgs } from "graphql";
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from "graphql";
 import { bearer } from "./auth/tokens.js";
 import { viewerFromToken, type Viewer } from "./auth/viewer.js";
 import { config } from "./config.js";
@@ -32,7 +32,7 @@ import { sendFile } from "./server/static-files.js";
 import { startServing, stopServing } from "./server/serving.js";
 import { CLOSE_TRY_AGAIN_LATER, drainer } from "./server/drain.js";
 import { localeFrom, msg, type Locale } from "./i18n.js";
-import { localizeErrors, localizeResponses, localizeResult } from "./graphql/localize.js";
+import { localizeResponses, localizeResult } from "./graphql/localize.js";
 import { startSocketSessions, trackSocket } from "./graphql/socket-sessions.js";
 import { schema } from "./schema/index.js";
 import { handleMedia } from "./media/route.js";
@@ -87,7 +87,6 @@ export function createGraphQL() {
       executionLimits(config.limits.maxCost),
       mutationRateLimit(),
       publicCachePlugin(),
-      localizeErrors(),
       localizeUnavailable(),
       localizeResponses(),
       uploadErrors(),
@@ -188,11 +187,15 @@ export async function buildApp() {
       onClose: (ctx) => forgetSocketContext(ctx),
       // Whatever throws here would close the socket with 4500 and the error's own message: it becomes
       // this operation's masked error instead, and the socket stays open.
+      // Errors in the client's language here, after yoga's masking (its hook runs after every
+      // plugin's): a masked, unavailable or cursor error is made by `maskError` in both languages.
       execute: async (args: ExecutionArgs) => {
+        const locale = (args.contextValue as { locale?: Locale } | undefined)?.locale ?? "zh";
         try {
-          return (await drain.track(Promise.resolve((args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args)))) as never;
+          const result = await drain.track(Promise.resolve((args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args)));
+          return (isAsyncIterable(result) ? result : localizeResult(result as ExecutionResult, locale)) as never;
         } catch (e) {
-          return { errors: [socketError(e)] } as never;
+          return localizeResult({ errors: [socketError(e)] }, locale) as never;
         }
       },
       subscribe: async (args: ExecutionArgs) => {

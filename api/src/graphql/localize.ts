@@ -3,7 +3,6 @@
 // payloads are localized by their own field).
 import { GraphQLError, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import type { Context } from "../context.js";
 import { localeFrom, localize, type Locale } from "../i18n.js";
 
 export function localizeResult<T extends ExecutionResult>(result: T, locale: Locale): T {
@@ -18,27 +17,8 @@ export function localizeResult<T extends ExecutionResult>(result: T, locale: Loc
 }
 
 /**
- * Errors of an execution over the WebSocket in the client's language. Over HTTP `localizeResponses`
- * localizes every answer anyway, so no hook is left behind for such a request.
- */
-export function localizeErrors(): Plugin {
-  return {
-    onExecute({ args }) {
-      if (overHttp(args.contextValue)) return;
-      const locale = (args.contextValue as unknown as Context).locale ?? "zh";
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (Symbol.asyncIterator in result) return;
-          setResult(localizeResult(result, locale));
-        },
-      };
-    },
-  };
-}
-
-/**
- * Every answer over HTTP in the client's language, also errors raised before execution (operation
- * limits, rate limits) that the per-execution localization does not see.
+ * Every answer over HTTP in the client's language, errors raised before execution (operation limits,
+ * rate limits) and masked ones too. Over the WebSocket: app.ts, after each execution.
  */
 export function localizeResponses(): Plugin {
   return {

@@ -2,6 +2,7 @@
 // HTTP 503 with `Retry-After` and one GraphQL error `{ extensions: { code: "SERVICE_UNAVAILABLE" } }`
 // (queries and mutations alike: a mutation that got it was rolled back). Everything else unexpected
 // stays masked as before. The exact shape: docs/operations.md.
+import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { maskError as yogaMaskError, type Plugin } from "graphql-yoga";
 import { config } from "../config.js";
@@ -102,7 +103,16 @@ export function maskError(error: unknown, message: string, isDev?: boolean, http
     metrics.unavailable.inc({ reason });
     return serviceUnavailable(reason, { http, path: error instanceof GraphQLError ? error.path : undefined });
   }
-  return yogaMaskError(error, message, isDev);
+  return cursorRefusal(error) ?? yogaMaskError(error, message, isDev);
+}
+
+/**
+ * A cursor of the right shape for another kind of list (validCursor checks the shape only): Pothos
+ * refuses it while resolving, in English and untyped. The caller's mistake: BAD_USER_INPUT.
+ */
+function cursorRefusal(error: unknown): GraphQLError | null {
+  if (!(error instanceof GraphQLError) || !(error.originalError instanceof PothosValidationError) || !/cursor/i.test(error.originalError.message)) return null;
+  return new GraphQLError(msg("游标无效：不是这个列表的游标", "Not a cursor of this list"), { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { code: "BAD_USER_INPUT" } });
 }
 
 /**
