@@ -8,10 +8,12 @@ import type { App } from "../api/src/app.js";
 import { MAX_PAGE_SIZE } from "../api/src/config.js";
 import { signIn, startApp, type GqlResponse } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
-import { teamGid } from "./support/shifts.js";
+import pg from "pg";
+import { CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
 
 vi.hoisted(() => {
   process.env.GRAPHQL_INTROSPECTION = "0";
+  process.env.DATABASE_LOCK_TIMEOUT_MS = "1000"; // the socket's 503 below
 });
 
 let app: App;
@@ -249,6 +251,30 @@ describe("execution errors in the client's language, over every way of asking", 
         expect(m).toMatch(c.is);
         expect(m).not.toMatch(c.not);
       }
+    }
+  });
+
+  it("an error maskError makes during a socket's execution (503 after lock_timeout) in the socket's language, as over HTTP", async () => {
+    const { shift } = await publishShift(app, leader, { teamId: teamGid(demo.haolinshe.id), startsAt: inMinutes(300), endsAt: inMinutes(360), capacity: 20 });
+    const phones = ["13800000170", "13800000171"];
+    const tokens = await tokensFor(phones);
+    const outside = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await outside.connect();
+    await outside.query("BEGIN");
+    await outside.query(`SELECT id FROM "Shift" WHERE id = $1 FOR UPDATE`, [Buffer.from(shift.id, "base64").toString().split(":")[1]]);
+    try {
+      const answers = await Promise.all(
+        [["zh", phones[0]!], ["en", phones[1]!]].map(async ([lang, phone]) => {
+          const client = ws(tokens.get(phone)!, lang);
+          const r = await once(client, { query: CLAIM, variables: { input: { shiftId: shift.id } } });
+          await client.dispose();
+          return socketErrors(r).map((e) => [e.extensions?.code, e.message]);
+        }),
+      );
+      expect(answers).toEqual([[["SERVICE_UNAVAILABLE", "服务繁忙，请稍后重试"]], [["SERVICE_UNAVAILABLE", "Service busy, please retry shortly"]]]);
+    } finally {
+      await outside.query("ROLLBACK");
+      await outside.end();
     }
   });
 
