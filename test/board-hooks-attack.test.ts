@@ -264,7 +264,7 @@ describe("execution errors in the client's language, over every way of asking", 
     await outside.query(`SELECT id FROM "Shift" WHERE id = $1 FOR UPDATE`, [Buffer.from(shift.id, "base64").toString().split(":")[1]]);
     try {
       const answers = await Promise.all(
-        [["zh", phones[0]!], ["en", phones[1]!]].map(async ([lang, phone]) => {
+        ([["zh", phones[0]!], ["en", phones[1]!]] as const).map(async ([lang, phone]) => {
           const client = ws(tokens.get(phone)!, lang);
           const r = await once(client, { query: CLAIM, variables: { input: { shiftId: shift.id } } });
           await client.dispose();
