@@ -12,7 +12,8 @@
 //            `next` serialized beforehand (one `ws` send each, no reader, no iterator, no framing of ours).
 // Per round: receipt p50/p99/last from the moment the processes are told, each API process's CPU per
 // delivery, the bench process's (the phones') CPU per receipt and the bench PostgreSQL's CPU (all its processes).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { startChild } from "./children.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import os from "node:os";
@@ -33,26 +34,7 @@ const PROFILE = args.includes("--profile");
 // --kinds replay,wave,raw: which deliveries, in this order (reversed every other round).
 if (process.env.AUTH_SECRET !== "bench-secret") throw new Error("run with AUTH_SECRET=bench-secret (the bench's tokens are signed with it)");
 
-const children = new Set<ChildProcess>();
-process.on("exit", () => children.forEach((c) => c.kill("SIGTERM")));
-function startApp(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--expose-gc", "--max-semi-space-size=64", "--import", "tsx", path.join(repoRoot, "bench/app-process.ts")], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env, NODE_ENV: "production", LINSHE_DEMO: "0" },
-    stdio: ["ignore", "pipe", "inherit", "ipc"],
-  });
-  children.add(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      if (out.includes("LISTENING")) return;
-      out += d;
-      const m = /LISTENING (\S+)/.exec(out);
-      if (m) resolve({ url: m[1]!, child });
-    });
-    child.once("exit", (c) => reject(new Error(`app-process exited ${c}`)));
-  });
-}
+const startApp = (env: Record<string, string>) => startChild("bench/app-process.ts", env);
 const ask = <T>(child: ChildProcess, message: object, reply: string) =>
   new Promise<T>((resolve) => {
     const on = (m: { type: string }) => {
