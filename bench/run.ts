@@ -3,7 +3,8 @@
 //   [--linshe-processes N[,M]] (throughput: Linshe as N processes on one port and one Redis, its CPU summed over
 //   them; with M too, a second Linshe of M processes (cache off) runs interleaved with the first as "linshe2";
 //   claims: Linshe as N processes, the pool of 10 split between them) [--linshe-reuse-port] (throughput: those N
-//   processes on one port by SO_REUSEPORT instead of node:cluster) [--warm] (callup: the processes deliver
+//   processes on one port by SO_REUSEPORT instead of node:cluster) [--pgl-processes N] (throughput: PostGraphile
+//   as N processes on one port too, measured as "pgl2" in the same rounds) [--warm] (callup: the processes deliver
 //   the previous call-up once more before the measured one, nothing written)
 // Ratios are measured side by side in one run; medians over repeated runs. Results: bench/results/*.json.
 import { spawnSync, type ChildProcess } from "node:child_process";
@@ -182,7 +183,7 @@ async function cannon(url: string, query: string, variables: Record<string, unkn
 }
 
 type Run = Awaited<ReturnType<typeof cannon>>;
-type Who = "linshe" | "linshe2" | "pgl" | "raw";
+type Who = "linshe" | "linshe2" | "pgl" | "pgl2" | "raw";
 /** One row per edge with the fields all three servers return, ids decoded, times as ISO instants. */
 function normalise(page: { pageInfo: { hasNextPage: boolean }; edges: { node: Record<string, unknown> }[] }) {
   // Linshe's global ids are base64 "Type:uuid", PostGraphile's base64 '["Type","uuid"]'; a uuid stays a uuid.
@@ -237,6 +238,11 @@ async function throughput(scale: number) {
     startChild("bench/postgraphile/server.ts", env, NODE_22),
   ]);
   const second = processes2 ? await startChild("bench/app-process.ts", { ...envFor(processes2), PUBLIC_CACHE_SECONDS: "0" }, node) : null;
+  // --pgl-processes N: PostGraphile as N processes on one port (node:cluster, the pool of 10 split) as well,
+  // measured in the same rounds as "pgl2": Linshe as one process per core against PostGraphile run alike.
+  const pglProcesses = Number(opt("pgl-processes", "0"));
+  const pgl2 = pglProcesses > 1 ? await startChild("bench/postgraphile/server.ts", { ...env, PGL_PROCESSES: String(pglProcesses) }, NODE_22) : null;
+  if (pgl2) results.postgraphile_processes = [1, pglProcesses];
   const stationId = gid("Station", fx.stationId);
   // A second volunteer, with a claim on the first page, for checking viewerClaim too (not measured).
   const probe = new pg.Client({ connectionString: url });
@@ -266,20 +272,21 @@ async function throughput(scale: number) {
     const both = second && linsheApp === uncached ? second : second && page === "shifts" ? second : null;
     const request = (who: Who, accountId = fx.viewerAccountId) => {
       const viewerToken = signedIn ? (accountId === fx.viewerAccountId ? token : tokens.get(accountId)!) : null;
-      return who === "pgl"
+      return who === "pgl" || who === "pgl2"
         ? { query: page === "board" ? PGL_BOARD_GQL : PGL_SHIFTS_GQL, variables: { stationId: fx.stationId, first, ...(signedIn ? { viewer: accountId } : {}) }, token: null }
         : { query: page === "board" ? BOARD_GQL : SHIFTS_GQL, variables: { stationId, first }, token: viewerToken };
     };
-    const servers: Record<Who, string> = { linshe: linsheApp.url, linshe2: both?.url ?? "", pgl: pgl.url, raw: raw.url };
+    const servers: Record<Who, string> = { linshe: linsheApp.url, linshe2: both?.url ?? "", pgl: pgl.url, pgl2: pgl2?.url ?? "", raw: raw.url };
     // Same answer from all three before measuring: Linshe and raw byte for byte, PostGraphile by its rows.
     for (const viewer of signedIn ? [fx.viewerAccountId, claimant] : [fx.viewerAccountId]) {
       const answers: Record<string, string> = {};
-      for (const who of (both ? ["linshe", "linshe2", "raw", "pgl"] : ["linshe", "raw", "pgl"]) as Who[]) {
+      for (const who of [...(both ? ["linshe", "linshe2", "raw", "pgl"] : ["linshe", "raw", "pgl"]), ...(pgl2 ? ["pgl2"] : [])] as Who[]) {
         const r = request(who, viewer);
         const res = await fetch(`${servers[who]}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(r.token ? { authorization: `Bearer ${r.token}` } : {}) }, body: JSON.stringify({ query: r.query, variables: r.variables }) });
         answers[who] = await res.text();
       }
       if (answers.linshe !== answers.raw || (both && answers.linshe2 !== answers.linshe)) throw new Error(`${name}: Linshe and raw disagree`);
+      if (pgl2 && answers.pgl2 !== answers.pgl) throw new Error(`${name}: PostGraphile as ${pglProcesses} processes answers otherwise`);
       const parsed = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, (JSON.parse(v) as { data: Record<string, Parameters<typeof normalise>[0]> }).data]));
       const [a, p] = [normalise(Object.values(parsed.linshe!)[0]!), normalise(Object.values(parsed.pgl!)[0]!)];
       if (JSON.stringify(a) !== JSON.stringify(p)) {
@@ -288,13 +295,13 @@ async function throughput(scale: number) {
       }
       if (a.rows.length !== first) throw new Error(`${name}: ${a.rows.length} rows`);
     }
-    const pids: Record<Who, number[]> = { linshe: linsheApp.pids, linshe2: both?.pids ?? [], pgl: pgl.pids, raw: raw.pids };
+    const pids: Record<Who, number[]> = { linshe: linsheApp.pids, linshe2: both?.pids ?? [], pgl: pgl.pids, pgl2: pgl2?.pids ?? [], raw: raw.pids };
     const load = (who: Who) => {
       const r = request(who);
       return cannon(servers[who], r.query, r.variables, r.token, { server: pids[who], pg: pgPids });
     };
-    const order: Who[] = both ? ["linshe", "linshe2", "pgl", "raw"] : ["linshe", "pgl", "raw"];
-    const runs: Record<Who, Run[]> = { linshe: [], linshe2: [], pgl: [], raw: [] };
+    const order: Who[] = [...(both ? ["linshe", "linshe2", "pgl", "raw"] : ["linshe", "pgl", "raw"]), ...(pgl2 ? ["pgl2"] : [])] as Who[];
+    const runs: Record<Who, Run[]> = { linshe: [], linshe2: [], pgl: [], pgl2: [], raw: [] };
     for (const who of order) await load(who); // warm-up
     // Interleaved, each round starting with another server.
     for (let i = 0; i < RUNS; i++) for (let k = 0; k < order.length; k++) {
@@ -312,6 +319,7 @@ async function throughput(scale: number) {
       raw_rps: med("raw", "rps"),
       linshe_vs_postgraphile: Math.round((med("linshe", "rps") / med("pgl", "rps")) * 100) / 100,
       ...(both ? { linshe2_rps: med("linshe2", "rps"), linshe2_vs_postgraphile: Math.round((med("linshe2", "rps") / med("pgl", "rps")) * 100) / 100, linshe2_cpu_ms: total("linshe2") } : {}),
+      ...(pgl2 ? { postgraphile2_rps: med("pgl2", "rps"), postgraphile2_cpu_ms: total("pgl2"), ...(both ? { linshe2_vs_postgraphile2: Math.round((med("linshe2", "rps") / med("pgl2", "rps")) * 100) / 100 } : {}) } : {}),
       ratio: Math.round((med("linshe", "rps") / med("raw", "rps")) * 100) / 100,
       linshe_p50_ms: med("linshe", "p50"),
       linshe_p99_ms: med("linshe", "p99"),
@@ -334,7 +342,7 @@ async function throughput(scale: number) {
   }
   console.table(rows.map(({ runs_rps: _, idle_before_runs: __, cpu_split_ms: ___, ...r }) => r));
   for (const r of rows) console.log(r.scenario, "CPU ms per request (server, PostgreSQL):", JSON.stringify(r.cpu_split_ms), "req/s per run:", JSON.stringify(r.runs_rps));
-  await Promise.all([stop(app.child), stop(uncached.child), stop(raw.child), stop(pgl.child), ...(second ? [stop(second.child)] : [])]);
+  await Promise.all([stop(app.child), stop(uncached.child), stop(raw.child), stop(pgl.child), ...(second ? [stop(second.child)] : []), ...(pgl2 ? [stop(pgl2.child)] : [])]);
   await redis?.stop();
   await server.stop();
   return rows;
