@@ -158,6 +158,11 @@ describe("one memo for the cursor check and the effective cost: each request's o
       const client = ws(null, lang);
       expect(socketErrors(await once(client, { query, variables: { s, a: offset } })).map((e) => [e.extensions?.code, e.message])).toEqual([["BAD_USER_INPUT", message]]);
       await client.dispose();
+      // Inside node(id:) the connection is loaded with its parent: the parent's load must not turn the
+      // refusal into `node: null` with no word of why.
+      const nested = `query ($t: ID!, $a: String) { node(id: $t) { id ... on Team { members(first: 5, after: $a) { edges { cursor } } } } }`;
+      const inNode = (await post({ query: nested, variables: { t: teamGid(demo.haolinshe.id), a: offset } }, { token: leader, headers: { "accept-language": lang } })).json;
+      expect(inNode.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([["BAD_USER_INPUT", message]]);
     }
   });
 

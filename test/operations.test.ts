@@ -207,6 +207,10 @@ describe("operating the API", () => {
       await until("503 answers during the outage", () => unavailable() >= 4);
       expect((await fetch(`${app.url}/livez`)).status).toBe(200);
       expect((await fetch(`${app.url}/readyz`)).status).toBe(503);
+      // node(id:) too: a load that failed is no "there is nothing with this id" (null), but the outage.
+      const byId = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: `query ($id: ID!) { node(id: $id) { id } }`, variables: { id: teamId } }) });
+      expect(byId.status).toBe(503);
+      expect(((await byId.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.map((e) => e.extensions?.code)).toEqual(["SERVICE_UNAVAILABLE"]);
       // A socket that signs in meanwhile is told to try again later (1013), not refused as a bad token.
       const closeCode = await new Promise<number>((resolve) => {
         const ws = new WebSocket(`${app.url.replace("http", "ws")}/graphql`, "graphql-transport-ws");

@@ -42,12 +42,9 @@ async function visible(typename: string, row: unknown, ctx: Context): Promise<bo
 async function load(ids: readonly string[], ctx: Context, info: GraphQLResolveInfo): Promise<unknown[]> {
   const parsed = ids.map(parse);
   const valid = parsed.filter((p): p is { typename: string; id: string } => !!p);
-  let rows: unknown[] = [];
-  try {
-    rows = valid.length ? await resolveNodes(builder as never, ctx, info, valid as never) : [];
-  } catch {
-    rows = valid.map(() => null);
-  }
+  // Well-formed ids of nothing load as no row. What the load throws is not about the id (a cursor of
+  // another kind of list in the selection, the database gone): it goes to maskError like any field's.
+  const rows: unknown[] = valid.length ? await resolveNodes(builder as never, ctx, info, valid as never) : [];
   const byIndex = new Map(valid.map((p, i) => [p, rows[i] ?? null]));
   return Promise.all(
     parsed.map(async (p) => {
