@@ -56,10 +56,11 @@ async function recipients(stationId: string, a: Audience): Promise<string[]> {
     JOIN "Account" a ON a."volunteerId" = v.id AND NOT a.disabled
     LEFT JOIN "Grid" g ON g.id = v."homeGridId"
     WHERE v.status = 'ACTIVE'
-      AND EXISTS (SELECT 1 FROM "TeamMembership" tm JOIN "Team" t ON t.id = tm."teamId" WHERE tm."volunteerId" = v.id AND t."stationId" = ${stationId}::uuid)
+      -- Members of the station now: not those who left, are suspended or wait for approval.
+      AND EXISTS (SELECT 1 FROM "TeamMembership" tm JOIN "Team" t ON t.id = tm."teamId" WHERE tm."volunteerId" = v.id AND tm.status = 'ACTIVE' AND t."stationId" = ${stationId}::uuid)
       AND (${a.wholeStation}
-        OR EXISTS (SELECT 1 FROM "TeamMembership" tm WHERE tm."volunteerId" = v.id AND tm."teamId" = ANY(${a.teamIds}::uuid[]))
-        OR EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id AND sm."squadId" = ANY(${a.squadIds}::uuid[]))
+        OR EXISTS (SELECT 1 FROM "TeamMembership" tm WHERE tm."volunteerId" = v.id AND tm.status = 'ACTIVE' AND tm."teamId" = ANY(${a.teamIds}::uuid[]))
+        OR EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id AND sm.active AND sm."squadId" = ANY(${a.squadIds}::uuid[]))
         OR g."communityId" = ANY(${a.communityIds}::uuid[])
         OR v."partnerId" = ANY(${a.partnerIds}::uuid[]))
     UNION
