@@ -2,7 +2,7 @@
 // page is the live responder board for who runs it and the one-tap answer for a volunteer called.
 import { A, useNavigate, useParams } from "@solidjs/router";
 import { createQuery, createSubscription } from "@urql/solid";
-import { createSignal, For, Show } from "solid-js";
+import { createEffect, createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { CallUpAnswer } from "../components/CallUpAnswer";
 import { Checkbox } from "../components/Checkbox";
@@ -136,9 +136,13 @@ export function CallUp() {
   const params = useParams();
   const navigate = useNavigate();
   const s = useSession();
-  const [q, refetch] = createQuery({ query: MobilizationBoardDocument, variables: () => ({ id: params.id!, officer: isOfficer(s.viewer()) }), requestPolicy: "cache-and-network" });
+  // A leader who started it runs it too (viewerCanManage): once the first answer says so, the
+  // responders are asked for as well (asking before would be refused for the other leaders).
+  const [manages, setManages] = createSignal(false);
+  const [q, refetch] = createQuery({ query: MobilizationBoardDocument, variables: () => ({ id: params.id!, officer: isOfficer(s.viewer()) || manages() }), requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
   const m = () => (q.data?.node?.__typename === "Mobilization" ? q.data.node : null);
+  createEffect(() => m()?.viewerCanManage && setManages(true));
   // The board follows every answer and wave live (only who runs the call-up may subscribe).
   const [live] = createSubscription<MobilizationUpdatedSubscription, MobilizationUpdatedSubscription>({ query: MobilizationUpdatedDocument, variables: () => ({ mobilizationId: params.id! }), pause: () => !m()?.viewerCanManage }, (_p, d) => d);
   const board = () => live.data?.mobilizationUpdated ?? m();

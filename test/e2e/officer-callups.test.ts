@@ -1,0 +1,39 @@
+// The call-up pages attacked from the officer's and leader's side: a leader who started a call-up
+// (where the station allows it) follows its responders like an officer does; the composer is not
+// offered to leaders where the station does not allow them to call up.
+import { describe, expect, it } from "vitest";
+import { prisma } from "../../api/src/db.js";
+import { context, demoBrowserApp, NARROW, seriousViolations, settle, shoot, signInAs, sidewaysOverflow } from "./browser.js";
+
+const t = demoBrowserApp();
+
+describe("a leader's call-up in the browser", () => {
+  it("shows the leader who started it who was called, on a narrow phone", async () => {
+    await prisma.station.update({ where: { id: t.demo.fushan.id }, data: { leadersMayMobilize: true } });
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    try {
+      await signInAs(page, "13800000002");
+      await page.goto("/callups");
+      await settle(page);
+      await page.getByText("发起召集").first().click();
+      await page.getByLabel("事由").fill("队长召集测试");
+      await page.getByLabel("地点").fill("府山街道");
+      await page.getByLabel("或选择网格").selectOption({ index: 1 });
+      await page.getByLabel("需要人数").fill("2");
+      await page.getByLabel("首轮半径（米）").fill("50000");
+      await page.getByRole("button", { name: "立即召集" }).click();
+      await page.waitForURL((u) => /^\/callups\/.+/.test(u.pathname));
+      await page.getByTestId("callup-counts").waitFor();
+      const called = await prisma.mobilizationResponder.count({ where: { mobilization: { reason: "队长召集测试" } } });
+      expect(called).toBeGreaterThan(0);
+      await expect.poll(() => page.locator("[data-testid=responders] tbody tr").count(), { timeout: 10_000 }).toBe(Math.min(called, 100));
+      expect(await sidewaysOverflow(page)).toBe(0);
+      expect(await seriousViolations(page)).toEqual([]);
+      await shoot(page, "narrow-leader-callup-board");
+    } finally {
+      await prisma.station.update({ where: { id: t.demo.fushan.id }, data: { leadersMayMobilize: false } });
+      await ctx.close();
+    }
+  }, 120_000);
+});
