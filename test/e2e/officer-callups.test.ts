@@ -36,4 +36,20 @@ describe("a leader's call-up in the browser", () => {
       await ctx.close();
     }
   }, 120_000);
+
+  it("does not offer the composer to a leader where the station does not allow leaders to call up", async () => {
+    await prisma.station.update({ where: { id: t.demo.fushan.id }, data: { leadersMayMobilize: false } });
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    try {
+      await signInAs(page, "13800000002");
+      await page.goto("/callups");
+      await settle(page);
+      await page.getByText("最近的召集").waitFor();
+      expect(await page.getByText("发起召集").count()).toBe(0);
+      await shoot(page, "narrow-leader-callups-not-allowed");
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
 });

@@ -104,7 +104,7 @@ export default function CallUps() {
   return (
     <section>
       <h1>{tr("一键召集", "Call-ups")}</h1>
-      <Show when={s.stationId() && (s.has("OFFICER") || s.has("ADMIN") || s.has("LEADER"))}>
+      <Show when={s.stationId() && q.data?.station?.__typename === "Station" && q.data.station.viewerCanMobilize}>
         <details class="card" open={s.has("OFFICER")}>
           <summary>{tr("发起召集", "New call-up")}</summary>
           <Composer stationId={s.stationId()!} />

@@ -179,6 +179,14 @@ builder.queryField("mobilizations", (t) =>
   }),
 );
 
+builder.prismaObjectFields("Station", (t) => ({
+  viewerCanMobilize: t.boolean({
+    description: "Whether the viewer may start a call-up here (officers; leaders where the station allows it)",
+    select: { leadersMayMobilize: true },
+    resolve: (s, _a, ctx) => can(ctx.viewer, "mobilization.start", { stationId: s.id, leadersMayMobilize: s.leadersMayMobilize }),
+  }),
+}));
+
 builder.prismaObjectField("Volunteer", "homeGrid", (t) =>
   t.relation("homeGrid", {
     nullable: true,
