@@ -3,7 +3,10 @@
 // offered to leaders where the station does not allow them to call up.
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
-import { context, demoBrowserApp, NARROW, seriousViolations, settle, shoot, signInAs, sidewaysOverflow } from "./browser.js";
+import { gql, signIn } from "../support/client.js";
+import { DEMO_PHONES, gid } from "../support/fixtures.js";
+import { tokensFor } from "../support/shifts.js";
+import { context, demoBrowserApp, DESKTOP, NARROW, seriousViolations, settle, shoot, signInAs, sidewaysOverflow } from "./browser.js";
 
 const t = demoBrowserApp();
 
@@ -48,6 +51,36 @@ describe("a leader's call-up in the browser", () => {
       await page.getByText("最近的召集").waitFor();
       expect(await page.getByText("发起召集").count()).toBe(0);
       await shoot(page, "narrow-leader-callups-not-allowed");
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+
+  it("offers the good-deed draft after closing: the leader desk's form opens filled with it", async () => {
+    const officerToken = await signIn(t.app, DEMO_PHONES.fushanOfficer);
+    const start = await gql(t.app, `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id } userErrors { message } } }`, {
+      input: { stationId: gid("Station", t.demo.fushan.id), reason: "好人好事草稿测试", place: "越王台", latitude: 30.0, longitude: 120.58, radiusMeters: 50000, wanted: 1, escalateAfterMinutes: 30 },
+    }, officerToken);
+    const id = start.data!.startMobilization.mobilization.id as string;
+    const responder = await prisma.mobilizationResponder.findFirstOrThrow({ where: { mobilizationId: Buffer.from(id, "base64").toString().split(":")[1] }, include: { volunteer: true } });
+    const [token] = (await tokensFor([responder.volunteer.phone])).values();
+    await gql(t.app, `mutation ($input: RespondToMobilizationInput!) { respondToMobilization(input: $input) { userErrors { message } } }`, { input: { mobilizationId: id, response: "ACCEPT", etaMinutes: 5 } }, token);
+
+    const ctx = await context(t.browser, t.app.url, DESKTOP);
+    const page = await ctx.newPage();
+    try {
+      await signInAs(page, DEMO_PHONES.fushanOfficer);
+      await page.goto(`/callups/${id}`);
+      await settle(page);
+      await page.getByRole("button", { name: "结束并通知所有人" }).click();
+      await page.getByRole("button", { name: "为响应的义警提交好人好事" }).click();
+      await page.waitForURL((u) => u.pathname === "/lead");
+      await settle(page);
+      const deed = page.getByRole("form", { name: "提交好人好事" });
+      await expect.poll(() => deed.getByLabel("标题").inputValue(), { timeout: 10_000 }).toBe("一键召集：好人好事草稿测试");
+      expect(await deed.getByLabel("事迹").inputValue()).toContain(responder.volunteer.displayName);
+      expect(await seriousViolations(page)).toEqual([]);
+      await shoot(page, "desktop-officer-good-deed-draft");
     } finally {
       await ctx.close();
     }

@@ -14,6 +14,7 @@ import {
   StationMobilizationsDocument, type MobilizationOutcome, type MobilizationUpdatedSubscription, type Specialty,
 } from "../gql/graphql";
 import { createFormState } from "../lib/form";
+import { goodDeedDraft, saveGoodDeedDraft } from "../lib/goodDeedDraft";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
@@ -148,12 +149,17 @@ export function CallUp() {
   const board = () => live.data?.mobilizationUpdated ?? m();
   const responders = () => live.data?.mobilizationUpdated.responders?.edges ?? (m() as { responders?: { edges: { node: { id: string; displayName: string; phone: string; response: string; etaMinutes?: number | null; distanceMeters?: number | null; wave: number } }[] } | null })?.responders?.edges ?? [];
   const [outcome, setOutcome] = createSignal<MobilizationOutcome>("RESOLVED");
+  const [draftHere, setDraftHere] = createSignal(goodDeedDraft()?.mobilizationId === params.id);
   const close = createAction(CloseMobilizationDocument, {
     pick: (d) => d.closeMobilization,
     success: tr("召集已结束，已通知所有人", "Closed: everyone was told"),
     onSuccess: (p) => {
       again();
-      if (p.goodDeedDraft) sessionStorage.setItem("linshe.goodDeedDraft", JSON.stringify(p.goodDeedDraft));
+      if (p.goodDeedDraft) {
+        const d = p.goodDeedDraft;
+        saveGoodDeedDraft({ mobilizationId: m()!.id, teamId: d.teamId, title: d.title, story: d.story, place: d.place, occurredAt: d.occurredAt });
+        setDraftHere(true);
+      }
     },
   });
   return (
@@ -210,7 +216,7 @@ export function CallUp() {
                   <button type="submit" class="primary" disabled={close.pending()}>{tr("结束并通知所有人", "Close and tell everyone")}</button>
                 </form>
               </Show>
-              <Show when={board()!.status === "CLOSED" && close.pending() === false && sessionStorage.getItem("linshe.goodDeedDraft")}>
+              <Show when={board()!.status === "CLOSED" && draftHere()}>
                 <p><button type="button" onClick={() => navigate("/lead")}>{tr("为响应的义警提交好人好事", "Submit a good deed for the responders")}</button></p>
               </Show>
             </Show>

@@ -21,6 +21,7 @@ import {
 } from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
+import { clearGoodDeedDraft, goodDeedDraft } from "../lib/goodDeedDraft";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { teamMembers } from "../lib/people";
@@ -142,10 +143,18 @@ function PublishShift(props: { teamId: string; squads: { id: string; name: strin
 function SubmitDeed(props: { teamId: string; squads: { id: string; name: string }[] }) {
   const client = useClient();
   const blank = () => ({ volunteer: null as Option | null, squadId: "", category: "HELPING_ELDERLY" as GoodDeedCategory, title: "", story: "", occurredAt: toLocalInput(new Date()).slice(0, 10), place: "" });
-  const [f, setF] = createSignal(blank());
+  // A call-up just closed offers a draft for its responders: the form opens with it.
+  const draft = goodDeedDraft();
+  const fromDraft = draft && (!draft.teamId || draft.teamId === props.teamId);
+  const [f, setF] = createSignal(
+    fromDraft ? { ...blank(), category: "OTHER" as GoodDeedCategory, title: draft.title, story: draft.story, place: draft.place, occurredAt: toLocalInput(new Date(draft.occurredAt)).slice(0, 10) } : blank(),
+  );
   const set = (patch: Partial<ReturnType<typeof blank>>) => setF({ ...f(), ...patch });
   const form = createFormState();
-  const submit = createAction(SubmitGoodDeedDocument, { pick: (d) => d.submitGoodDeed, form, success: tr("已提交，等待民警审核", "Submitted for review"), onSuccess: () => setF(blank()) });
+  const submit = createAction(SubmitGoodDeedDocument, { pick: (d) => d.submitGoodDeed, form, success: tr("已提交，等待民警审核", "Submitted for review"), onSuccess: () => {
+    if (fromDraft) clearGoodDeedDraft();
+    setF(blank());
+  } });
   const session = useSession();
   const people = teamMembers(client, session.stationId, () => props.teamId);
   return (
@@ -279,7 +288,7 @@ function FollowTeam(props: { teamId: string; onChange: () => void }) {
 export default function Leader() {
   const s = useSession();
   const [q, refetch] = createQuery({ query: StationTeamsDocument, variables: () => ({ stationId: s.stationId()! }), pause: () => !s.stationId() });
-  const [teamId, setTeamId] = createSignal<string>("");
+  const [teamId, setTeamId] = createSignal<string>(goodDeedDraft()?.teamId ?? "");
   const managed = (d: NonNullable<typeof q.data>) => (d.node?.__typename === "Station" ? d.node : null);
   return (
     <section>
