@@ -72,15 +72,40 @@ describe("a leader's call-up in the browser", () => {
       await signInAs(page, DEMO_PHONES.fushanOfficer);
       await page.goto(`/callups/${id}`);
       await settle(page);
+      await page.getByLabel("结束说明").fill("已在越王台找到老人");
       await page.getByRole("button", { name: "结束并通知所有人" }).click();
       await page.getByRole("button", { name: "为响应的义警提交好人好事" }).click();
+      expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: responder.mobilizationId } })).closeNote).toBe("已在越王台找到老人");
       await page.waitForURL((u) => u.pathname === "/lead");
       await settle(page);
       const deed = page.getByRole("form", { name: "提交好人好事" });
       await expect.poll(() => deed.getByLabel("标题").inputValue(), { timeout: 10_000 }).toBe("一键召集：好人好事草稿测试");
       expect(await deed.getByLabel("事迹").inputValue()).toContain(responder.volunteer.displayName);
+      expect(await deed.getByLabel("事迹").inputValue()).toContain("已在越王台找到老人");
       expect(await seriousViolations(page)).toEqual([]);
       await shoot(page, "desktop-officer-good-deed-draft");
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+
+  it("tells the officer how many more have not read a bulletin than the names shown", async () => {
+    const officerToken = await signIn(t.app, DEMO_PHONES.fushanOfficer);
+    const res = await gql(t.app, `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id recipientCount } } }`, {
+      input: { stationId: gid("Station", t.demo.fushan.id), title: "全所提醒", body: "今晚降温，巡逻注意保暖。", category: "WEATHER", audience: { wholeStation: true } },
+    }, officerToken);
+    const b = res.data!.publishBulletin.bulletin;
+    expect(b.recipientCount).toBeGreaterThan(50);
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    try {
+      await signInAs(page, DEMO_PHONES.fushanOfficer);
+      await page.goto(`/bulletins/${b.id}`);
+      await settle(page);
+      await page.getByText("尚未阅读").waitFor();
+      await page.getByText(`等 ${b.recipientCount} 人未读`).waitFor();
+      expect(await sidewaysOverflow(page)).toBe(0);
+      await shoot(page, "narrow-officer-bulletin-unread");
     } finally {
       await ctx.close();
     }

@@ -156,7 +156,10 @@ export function BulletinDetail() {
                     </div>
                   </Show>
                   <h2>{tr("尚未阅读", "Not read yet")}</h2>
-                  <p>{st().notReadBy.edges.map((e) => e.node.displayName).join("、") || tr("全部已读", "Everyone has read it")}</p>
+                  <p>
+                    {st().notReadBy.edges.map((e) => e.node.displayName).join("、") || tr("全部已读", "Everyone has read it")}
+                    <Show when={st().notReadBy.pageInfo.hasNextPage}>{tr(`…等 ${st().unread} 人未读`, `… ${st().unread} in all have not read it`)}</Show>
+                  </p>
                 </>
               )}
             </Show>

@@ -149,6 +149,7 @@ export function CallUp() {
   const board = () => live.data?.mobilizationUpdated ?? m();
   const responders = () => live.data?.mobilizationUpdated.responders?.edges ?? (m() as { responders?: { edges: { node: { id: string; displayName: string; phone: string; response: string; etaMinutes?: number | null; distanceMeters?: number | null; wave: number } }[] } | null })?.responders?.edges ?? [];
   const [outcome, setOutcome] = createSignal<MobilizationOutcome>("RESOLVED");
+  const [note, setNote] = createSignal("");
   const [draftHere, setDraftHere] = createSignal(goodDeedDraft()?.mobilizationId === params.id);
   const close = createAction(CloseMobilizationDocument, {
     pick: (d) => d.closeMobilization,
@@ -208,11 +209,13 @@ export function CallUp() {
                 </table>
               </div>
               <Show when={board()!.status === "OPEN"}>
-                <form class="row card" onSubmit={(e) => { e.preventDefault(); void close.run({ input: { mobilizationId: m()!.id, outcome: outcome() } }); }}>
+                <form class="row card" onSubmit={(e) => { e.preventDefault(); void close.run({ input: { mobilizationId: m()!.id, outcome: outcome(), note: note().trim() || null } }); }}>
                   <label for="outcome">{tr("结束召集", "Close")}</label>
                   <select id="outcome" value={outcome()} onChange={(e) => setOutcome(e.currentTarget.value as MobilizationOutcome)}>
                     <For each={values("MobilizationOutcome")}>{(o) => <option value={o} selected={o === outcome()}>{label("MobilizationOutcome", o)}</option>}</For>
                   </select>
+                  <label for="close-note">{tr("结束说明", "Note")}</label>
+                  <input id="close-note" maxlength="500" placeholder={tr("如：已找到老人，平安送回", "e.g. found and brought home")} value={note()} onInput={(e) => setNote(e.currentTarget.value)} />
                   <button type="submit" class="primary" disabled={close.pending()}>{tr("结束并通知所有人", "Close and tell everyone")}</button>
                 </form>
               </Show>
