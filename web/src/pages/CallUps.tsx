@@ -191,17 +191,17 @@ export function CallUp() {
                 <Show when={board()!.escalateAt && board()!.status === "OPEN"}> {tr("人数不足时将于", "Next wave at")} {formatTime(board()!.escalateAt!)} {tr("扩大范围", "if too few")}</Show>
               </p>
               <div class="table-wrap">
-                <table data-testid="responders">
-                  <thead><tr><th scope="col">{tr("义警", "Volunteer")}</th><th scope="col">{tr("回复", "Answer")}</th><th scope="col">{tr("预计到达", "ETA")}</th><th scope="col">{tr("距离", "Distance")}</th><th scope="col">{tr("电话", "Phone")}</th></tr></thead>
+                <table class="responders" data-testid="responders">
+                  <thead><tr><th scope="col">{tr("义警", "Volunteer")}</th><th scope="col">{tr("电话", "Phone")}</th><th scope="col">{tr("回复", "Answer")}</th><th scope="col">{tr("预计到达", "ETA")}</th><th scope="col">{tr("距离", "Distance")}</th></tr></thead>
                   <tbody>
                     <For each={responders()}>
                       {(e) => (
                         <tr>
                           <th scope="row">{e.node.displayName}</th>
+                          <td><a class="tel" href={`tel:${e.node.phone}`}>{e.node.phone}</a></td>
                           <td><Badge enum="MobilizationResponse" value={e.node.response} tone={e.node.response === "ACCEPTED" ? "ok" : e.node.response === "DECLINED" ? "bad" : undefined} /></td>
                           <td>{e.node.etaMinutes != null ? tr(`${e.node.etaMinutes} 分钟`, `${e.node.etaMinutes} min`) : "—"}</td>
                           <td>{distance(e.node.distanceMeters)}</td>
-                          <td><a class="tel" href={`tel:${e.node.phone}`}>{e.node.phone}</a></td>
                         </tr>
                       )}
                     </For>
