@@ -110,4 +110,27 @@ describe("a leader's call-up in the browser", () => {
       await ctx.close();
     }
   }, 120_000);
+
+  it("shows a squad leader who started a call-up the others' masked numbers as text, not as a number to dial", async () => {
+    await prisma.station.update({ where: { id: t.demo.fushan.id }, data: { leadersMayMobilize: true } });
+    const sq = await prisma.squadMembership.findFirstOrThrow({ where: { role: "LEADER", squad: { team: { stationId: t.demo.fushan.id } } }, include: { volunteer: true } });
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    try {
+      const token = await signIn(t.app, sq.volunteer.phone);
+      const start = await gql(t.app, `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id } } }`, {
+        input: { stationId: gid("Station", t.demo.fushan.id), reason: "小队长召集", place: "越王台", latitude: 30.0, longitude: 120.58, radiusMeters: 50000, wanted: 3, escalateAfterMinutes: 30 },
+      }, token);
+      await signInAs(page, sq.volunteer.phone);
+      await page.goto(`/callups/${start.data!.startMobilization.mobilization.id}`);
+      await settle(page);
+      const table = page.getByTestId("responders");
+      await expect.poll(() => table.getByText(/\*\*\*\*/).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(await table.locator('a[href*="*"]').count()).toBe(0);
+      expect(await table.locator('a[href^="tel:"]').count()).toBeGreaterThan(0); // their own squad's numbers
+    } finally {
+      await prisma.station.update({ where: { id: t.demo.fushan.id }, data: { leadersMayMobilize: false } });
+      await ctx.close();
+    }
+  }, 120_000);
 });

@@ -198,7 +198,7 @@ export function CallUp() {
                       {(e) => (
                         <tr>
                           <th scope="row">{e.node.displayName}</th>
-                          <td><a class="tel" href={`tel:${e.node.phone}`}>{e.node.phone}</a></td>
+                          <td><Show when={!e.node.phone.includes("*")} fallback={e.node.phone}><a class="tel" href={`tel:${e.node.phone}`}>{e.node.phone}</a></Show></td>
                           <td><Badge enum="MobilizationResponse" value={e.node.response} tone={e.node.response === "ACCEPTED" ? "ok" : e.node.response === "DECLINED" ? "bad" : undefined} /></td>
                           <td>{e.node.etaMinutes != null ? tr(`${e.node.etaMinutes} 分钟`, `${e.node.etaMinutes} min`) : "—"}</td>
                           <td>{distance(e.node.distanceMeters)}</td>
