@@ -62,3 +62,59 @@ describe("bulletins reach the station's members only", () => {
     }
   });
 });
+
+const START = `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id } userErrors { code field message } } }`;
+const RESPOND = `mutation ($input: RespondToMobilizationInput!) { respondToMobilization(input: $input) { responder { id } userErrors { code field } } }`;
+const CLOSE = `mutation ($input: CloseMobilizationInput!) { closeMobilization(input: $input) { mobilization { status } userErrors { code field } } }`;
+const RESPONDERS = `query ($id: ID!) { node(id: $id) { ... on Mobilization { viewerCanManage responders(first: 100) { edges { node { phone volunteer { phone idNumber squads(first: 5) { edges { node { squad { id } } } } } } } } } } }`;
+const LIVE = `subscription ($id: ID!) { mobilizationUpdated(mobilizationId: $id) { counts { accepted } } }`;
+const callUp = (extra: Record<string, unknown> = {}) => ({
+  stationId: gid("Station", demo.fushan.id), reason: "寻找走失老人", place: "府山街道", latitude: 30.0, longitude: 120.58, radiusMeters: 50000, wanted: 3, escalateAfterMinutes: 30, ...extra,
+});
+const code = (r: any, field: string) => r.data?.[field]?.userErrors?.[0]?.code ?? r.errors?.[0]?.extensions?.code;
+
+describe("call-ups from outside", () => {
+  it("refuses a leader where the station does not allow it, an anonymous caller and another station's officer: start, answer, close, board, live board", async () => {
+    await prisma.station.update({ where: { id: demo.fushan.id }, data: { leadersMayMobilize: false } });
+    const m = (await gql(app, START, { input: callUp() }, officer)).data!.startMobilization.mobilization;
+    for (const [who, token, expected] of [["leader", leader, "FORBIDDEN"], ["anonymous", null, "UNAUTHENTICATED"], ["other station", otherOfficer, "NOT_FOUND"]] as const) {
+      expect([who, code(await gql(app, START, { input: callUp() }, token), "startMobilization")]).toEqual([who, expected]);
+      expect([who, code(await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, token), "closeMobilization")]).toEqual([who, expected]);
+      const answer = code(await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "ACCEPT" } }, token), "respondToMobilization");
+      expect([who, answer]).toEqual([who, who === "leader" ? "FORBIDDEN" : expected]); // the leader was not called
+      const board = await gql(app, RESPONDERS, { id: m.id }, token);
+      expect([who, board.data?.node?.responders ?? null]).toEqual([who, null]);
+      const ws = wsClient(app, token);
+      const live = subscribe(ws, LIVE, { id: m.id });
+      const [first] = await live.waitFor(1);
+      expect([who, first!.data?.mobilizationUpdated ?? null, first!.errors?.[0]?.extensions?.code]).toEqual([who, null, who === "other station" ? "NOT_FOUND" : "FORBIDDEN"]);
+      live.dispose();
+      await ws.dispose();
+    }
+    expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: rawId(m.id) } })).status).toBe("OPEN");
+    await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer);
+  });
+
+  it("masks the phone and ID numbers of responders outside a squad leader's squad on the board of the call-up they started", async () => {
+    await prisma.station.update({ where: { id: demo.fushan.id }, data: { leadersMayMobilize: true } });
+    try {
+      const sq = await prisma.squadMembership.findFirstOrThrow({ where: { role: "LEADER", squad: { team: { stationId: demo.fushan.id } } }, include: { volunteer: true } });
+      const squadLeader = await signIn(app, sq.volunteer.phone);
+      const m = (await gql(app, START, { input: callUp({ reason: "小队长召集" }) }, squadLeader)).data!.startMobilization.mobilization;
+      const edges = (await gql(app, RESPONDERS, { id: m.id }, squadLeader)).data!.node.responders.edges.map((e: any) => e.node);
+      const inSquad = (n: any) => n.volunteer.squads.edges.some((e: any) => e.node.squad?.id === gid("Squad", sq.squadId));
+      const others = edges.filter((n: any) => !inSquad(n));
+      expect(edges.filter(inSquad).length).toBeGreaterThan(0);
+      expect(others.length).toBeGreaterThan(0);
+      for (const n of edges.filter(inSquad)) expect(n.phone).toMatch(/^1\d{10}$/);
+      for (const n of others) {
+        expect(n.phone).toContain("****");
+        expect(n.volunteer.phone).toContain("****");
+        expect(n.volunteer.idNumber ?? "***").toContain("***");
+      }
+      await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, squadLeader);
+    } finally {
+      await prisma.station.update({ where: { id: demo.fushan.id }, data: { leadersMayMobilize: false } });
+    }
+  });
+});
