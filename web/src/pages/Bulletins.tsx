@@ -110,7 +110,7 @@ export default function Bulletins() {
                   <span class="muted">{formatDateTime(e.node.publishedAt)}</span>
                 </div>
                 <h2 class="card-title"><A href={`/bulletins/${e.node.id}`}>{e.node.title}</A></h2>
-                <p class="pre">{e.node.body}</p>
+                <p class="pre clamp">{e.node.body}</p>
                 <Show when={e.node.readStats}>
                   {(st) => <p class="muted">{tr(`发送 ${st().recipients} 人 · 已读 ${st().read} · 未读 ${st().unread}`, `Sent to ${st().recipients} · read ${st().read} · unread ${st().unread}`)} · {e.node.audience}<Show when={e.node.public}> · {tr("公开", "Public")}</Show></p>}
                 </Show>
