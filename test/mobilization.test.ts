@@ -131,11 +131,12 @@ describe("一键召集", () => {
       ...decliners.map((p) => gql(app, RESPOND, { input: { mobilizationId: m.id, response: "DECLINE" } }, tokens.get(byPhone.get(p.id)!)!)),
     ]);
     for (const a of answers) expect(a.data!.respondToMobilization.userErrors).toEqual([]);
-    // Someone not called, and someone of the other station, cannot answer.
+    // Someone not called, and someone of the other station, cannot answer: to both the call-up is not
+    // there (mobilization.read: the command view and whom it called).
     // (one we hold a token for: findMany's order is unspecified, and the demo's own volunteers have none here)
     const notCalled = people.find((p) => !near.some((n) => n.id === p.id) && tokens.has(p.phone))!;
     expect(notCalled).toBeDefined();
-    expect((await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "ACCEPT" } }, tokens.get(notCalled.phone)!)).data!.respondToMobilization.userErrors[0].code).toBe("FORBIDDEN");
+    expect((await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "ACCEPT" } }, tokens.get(notCalled.phone)!)).data!.respondToMobilization.userErrors[0].code).toBe("NOT_FOUND");
     expect((await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "ACCEPT" } }, tokens.get("13900000005")!)).data!.respondToMobilization.userErrors[0].code).toBe("NOT_FOUND");
 
     const deadline = Date.now() + 10_000;

@@ -95,6 +95,31 @@ describe("call-ups from outside", () => {
     await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer);
   });
 
+  it("shows a call-up, its description and place, to the command view and to whom it called, not to every member of the station", async () => {
+    const squad = demo.squads[0]!;
+    const m = (await gql(app, START, { input: callUp({ reason: "只召集一个小队", description: "走失老人：八十岁，穿灰色外套", squadIds: [gid("Squad", squad.id)] }) }, officer)).data!.startMobilization.mobilization;
+    try {
+      const called = await prisma.mobilizationResponder.findFirstOrThrow({ where: { mobilizationId: rawId(m.id), volunteer: { account: { isNot: null } } }, include: { volunteer: true } });
+      const notCalled = await prisma.volunteer.findFirstOrThrow({
+        where: { account: { isNot: null }, status: "ACTIVE", teams: { some: { status: "ACTIVE", role: "MEMBER", team: { stationId: demo.fushan.id } }, none: { role: "LEADER" } }, squads: { none: { OR: [{ squadId: squad.id }, { role: "LEADER" }] } }, mobilizationResponses: { none: { mobilizationId: rawId(m.id) } } },
+      });
+      const tokens = await tokensFor([called.volunteer.phone, notCalled.phone]);
+      const LIST = `query ($s: ID!) { mobilizations(stationId: $s, first: 50) { edges { node { id description } } } }`;
+      const NODE = `query ($id: ID!) { node(id: $id) { ... on Mobilization { id description place } } }`;
+      const sees = async (token: string) => ({
+        listed: (await gql(app, LIST, { s: gid("Station", demo.fushan.id) }, token)).data?.mobilizations?.edges.some((e: any) => e.node.id === m.id) ?? false,
+        byId: (await gql(app, NODE, { id: m.id }, token)).data?.node?.description ?? null,
+      });
+      expect(await sees(officer)).toEqual({ listed: true, byId: "走失老人：八十岁，穿灰色外套" });
+      expect(await sees(leader)).toEqual({ listed: true, byId: "走失老人：八十岁，穿灰色外套" }); // the command view
+      expect(await sees(tokens.get(called.volunteer.phone)!)).toEqual({ listed: true, byId: "走失老人：八十岁，穿灰色外套" });
+      expect(await sees(tokens.get(notCalled.phone)!)).toEqual({ listed: false, byId: null });
+      expect(await sees(otherOfficer)).toEqual({ listed: false, byId: null });
+    } finally {
+      await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer);
+    }
+  });
+
   it("masks the phone and ID numbers of responders outside a squad leader's squad on the board of the call-up they started", async () => {
     await prisma.station.update({ where: { id: demo.fushan.id }, data: { leadersMayMobilize: true } });
     try {

@@ -151,7 +151,7 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "bulletin.read": (x) => ({ stationId: S[x].station, public: false, received: false }),
   "bulletin.readStats": (x) => ({ stationId: S[x].station }),
   "mobilization.start": (x) => ({ stationId: S[x].station, leadersMayMobilize: true }),
-  "mobilization.read": (x) => ({ stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true }),
+  "mobilization.read": (x) => ({ mobilization: { stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true }, called: false }),
   "mobilization.manage": (x) => ({ stationId: S[x].station, startedById: "acc-someone", leadersMayMobilize: true }),
   "mobilization.watch": (x) => ({ stationId: S[x].station }),
   "mobilization.respond": (x) => ({ volunteerId: person(x).volunteerId, stationId: S[x].station }),
@@ -258,7 +258,7 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "bulletin.read": { own: "O Adm", other: "Adm" },
   "bulletin.readStats": { own: "O Adm", other: "Adm" },
   "mobilization.start": { own: "SL TL O Adm", other: "Adm" },
-  "mobilization.read": { own: STAFF, other: "Adm" },
+  "mobilization.read": { own: "SL TL O Adm", other: "Adm" },
   "mobilization.manage": { own: "O Adm", other: "Adm" },
   "mobilization.watch": { own: "SL TL O Adm", other: "Adm" },
   "mobilization.respond": { own: "", other: "" },
@@ -443,6 +443,14 @@ describe("the access policy", () => {
     for (const [role, v] of Object.entries(ROLES)) {
       expect(can(v, "bulletin.read", { stationId: A.station, public: false, received: true }), role).toBe(STAFF.split(" ").includes(role));
       expect(can(v, "bulletin.read", { stationId: S.other.station, public: false, received: true }), role).toBe(role === "Adm");
+    }
+  });
+
+  it("shows a call-up to whom it called, while they belong to the station, besides the command view", () => {
+    const mobilization = { stationId: A.station, startedById: "acc-someone", leadersMayMobilize: false };
+    for (const [role, v] of Object.entries(ROLES)) {
+      expect(can(v, "mobilization.read", { mobilization, called: true }), role).toBe(STAFF.split(" ").includes(role));
+      expect(can(v, "mobilization.read", { mobilization: { ...mobilization, stationId: S.other.station }, called: true }), role).toBe(role === "Adm");
     }
   });
 

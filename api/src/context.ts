@@ -229,6 +229,20 @@ export class Loaders {
     }));
   }
 
+  #mobilizationCalled?: DataLoader<string, boolean>;
+  /** Call-ups that called the viewer (a responder row of theirs: told, answered or not). */
+  get mobilizationCalled(): DataLoader<string, boolean> {
+    return (this.#mobilizationCalled ??= new DataLoader<string, boolean>(async (mobilizationIds) => {
+      if (!this.viewerVolunteerId) return mobilizationIds.map(() => false);
+      const rows = await prisma.mobilizationResponder.findMany({
+        where: { volunteerId: this.viewerVolunteerId, mobilizationId: { in: [...mobilizationIds] } },
+        select: { mobilizationId: true },
+      });
+      const got = new Set(rows.map((r) => r.mobilizationId));
+      return mobilizationIds.map((id) => got.has(id));
+    }));
+  }
+
   #bulletinReceived?: DataLoader<string, boolean>;
   /** Bulletins the viewer was sent (a BULLETIN notification to their account names it). */
   get bulletinReceived(): DataLoader<string, boolean> {

@@ -165,6 +165,15 @@ export function seesStation(v: Viewer | null, stationId: string): boolean {
 }
 
 /**
+ * The station's call-ups a viewer may list (mobilization.read for a whole list): all of them for who has
+ * the command view, else those that called the viewer.
+ */
+export function mobilizationListFilter(v: Viewer | null, stationId: string): { responders?: { some: { volunteerId: string } } } | null {
+  if (officerOf(v, stationId) || leaderInStation(v, stationId)) return {};
+  return v?.volunteerId && seesStation(v, stationId) ? { responders: { some: { volunteerId: v.volunteerId } } } : null;
+}
+
+/**
  * A Prisma filter on a station id for lists that mix stations (a person's memberships and claims):
  * rows of stations the viewer cannot see are left out, so not even their cursors or count show.
  */
@@ -423,7 +432,12 @@ const rules = {
   /** 一键召集: officers, and team or squad leaders where the station allows it. */
   "mobilization.start": (v: Viewer | null, r: { stationId: string; leadersMayMobilize: boolean }) =>
     officerOf(v, r.stationId) || (r.leadersMayMobilize && leaderInStation(v, r.stationId)),
-  "mobilization.read": (v: Viewer | null, m: MobilizationFacts) => seesStation(v, m.stationId),
+  /**
+   * A call-up's reason, description (often about a missing person) and place: who has the command view
+   * (officers, the station's leaders) and the people it called — not every member, nor partners' admins.
+   */
+  "mobilization.read": (v: Viewer | null, r: { mobilization: MobilizationFacts; called: boolean }) =>
+    officerOf(v, r.mobilization.stationId) || leaderInStation(v, r.mobilization.stationId) || (r.called && seesStation(v, r.mobilization.stationId)),
   /**
    * Every call-up of the station as it happens (the command view): whoever has the command view
    * (patrol.watch), so not its plain volunteers, who learn of a call-up when they are called.

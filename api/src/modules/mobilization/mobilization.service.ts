@@ -274,10 +274,16 @@ export async function startMobilization(viewer: Viewer, input: StartInput, clien
   return result;
 }
 
+/** Whether the call-up called this viewer (a responder row of theirs), one of mobilization.read's facts. */
+export async function calledBy(viewer: Viewer | null, mobilizationId: string) {
+  if (!viewer?.volunteerId) return false;
+  return !!(await prisma.mobilizationResponder.findUnique({ where: { mobilizationId_volunteerId: { mobilizationId, volunteerId: viewer.volunteerId } }, select: { id: true } }));
+}
+
 /** The call-up as its viewer may see it; NOT_FOUND when it does not exist or lies in another station. */
 async function visibleMobilization(viewer: Viewer, id: string) {
   const m = await prisma.mobilization.findUnique({ where: { id }, include: { station: { select: { leadersMayMobilize: true } } } });
-  if (!m || !can(viewer, "mobilization.read", mobilizationFacts(m, m.station))) throw notFound(msg("召集", "Call-up"), ["input", "mobilizationId"]);
+  if (!m || !can(viewer, "mobilization.read", { mobilization: mobilizationFacts(m, m.station), called: await calledBy(viewer, m.id) })) throw notFound(msg("召集", "Call-up"), ["input", "mobilizationId"]);
   return m;
 }
 

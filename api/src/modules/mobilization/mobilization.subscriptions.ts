@@ -4,7 +4,7 @@ import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
 import { idArg } from "../../graphql/ids.js";
 import { msg } from "../../i18n.js";
-import { mobilizationEvents, mobilizationFacts, stationMobilizations } from "./mobilization.service.js";
+import { calledBy, mobilizationEvents, mobilizationFacts, stationMobilizations } from "./mobilization.service.js";
 import { forbiddenBoard, Mobilization, MobilizationUpdate } from "./mobilization.type.js";
 
 builder.subscriptionField("mobilizationUpdated", (t) =>
@@ -17,7 +17,7 @@ builder.subscriptionField("mobilizationUpdated", (t) =>
       const id = idArg(String(args.mobilizationId), "Mobilization", "mobilizationId");
       const m = await prisma.mobilization.findUnique({ where: { id }, include: { station: { select: { leadersMayMobilize: true } } } });
       const facts = m ? mobilizationFacts(m, m.station) : null;
-      if (!m || !facts || !can(ctx.viewer, "mobilization.read", facts)) {
+      if (!m || !facts || !can(ctx.viewer, "mobilization.read", { mobilization: facts, called: await calledBy(ctx.viewer, m.id) })) {
         throw new GraphQLError(msg("未找到召集", "Call-up not found"), { extensions: { code: "NOT_FOUND" } });
       }
       if (!can(ctx.viewer, "mobilization.manage", facts)) forbiddenBoard();

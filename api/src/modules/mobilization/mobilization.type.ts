@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { builder } from "../../builder.js";
-import { can, check } from "../../auth/policy.js";
+import { can, check, mobilizationListFilter } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
 import { encodeCursor } from "../../events/stored-stream.js";
 import { idArg } from "../../graphql/ids.js";
@@ -65,7 +65,7 @@ export { GoodDeedDraft };
 export const Mobilization = builder.prismaNode("Mobilization", {
   id: { field: "id" },
   description: "一键召集: a call-up of the station's volunteers",
-  authScopes: async (m, ctx) => ({ policy: check("mobilization.read", await factsOf(m)) }),
+  authScopes: async (m, ctx) => ({ policy: check("mobilization.read", { mobilization: await factsOf(m), called: await ctx.loaders.mobilizationCalled.load(m.id) }) }),
   fields: (t) => ({
     reason: t.exposeString("reason"),
     description: t.exposeString("description"),
@@ -166,16 +166,21 @@ builder.queryField("mobilizations", (t) =>
   t.prismaConnection({
     type: "Mobilization",
     cursor: "id",
-    description: "The station's call-ups, newest first (its people)",
+    description: "The station's call-ups, newest first: all of them for its officers and leaders, to a volunteer those that called them",
     nullable: true,
     args: { stationId: t.arg.id({ required: true }), status: t.arg({ type: MobilizationStatus }) },
     authScopes: (_r, args) => ({ seeStation: idArg(String(args.stationId), "Station", "stationId") }),
-    resolve: (query, _r, args) =>
-      prisma.mobilization.findMany({
+    resolve: (query, _r, args, ctx) => {
+      const stationId = idArg(String(args.stationId), "Station", "stationId");
+      // Those the viewer may read (mobilization.read): all for the command view, else the ones that called them.
+      const visible = mobilizationListFilter(ctx.viewer, stationId);
+      if (!visible) return [];
+      return prisma.mobilization.findMany({
         ...query,
-        where: { stationId: idArg(String(args.stationId), "Station", "stationId"), status: args.status ?? undefined },
+        where: { stationId, status: args.status ?? undefined, ...visible },
         orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-      }),
+      });
+    },
   }),
 );
 
