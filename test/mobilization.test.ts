@@ -220,7 +220,11 @@ describe("一键召集", () => {
     expect((await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "DECLINE" } }, someone)).data!.respondToMobilization.userErrors[0].code).toBe("CONFLICT");
     clock.advance(60 * 60_000);
     expect(await escalateMobilizations(clock.now())).toBe(0);
-    expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer)).data!.closeMobilization.mobilization.outcome).toBe("RESOLVED");
+    // Closing again alike (a double tap) is no error; with another outcome (a second officer on a stale
+    // page) it says the outcome was not changed.
+    expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "RESOLVED" } }, officer)).data!.closeMobilization).toMatchObject({ mobilization: { outcome: "RESOLVED" }, userErrors: [] });
+    expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer)).data!.closeMobilization).toMatchObject({ mobilization: null, userErrors: [{ code: "CONFLICT", field: ["input", "outcome"] }] });
+    expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: mId } })).outcome).toBe("RESOLVED");
     expect(await prisma.pointsEntry.count({ where: { source: { startsWith: "mobilization:" }, volunteerId: { in: served.map((r) => r.volunteerId) } } })).toBe(30);
     // The hours certificate counts the call-up.
     const cert = await gql(app, `query ($v: ID!, $s: ID!, $from: DateTime!, $to: DateTime!) { node(id: $v) { ... on Volunteer { hoursCertificate(stationId: $s, from: $from, to: $to) { totalMinutes csv } } } }`, { v: gid("Volunteer", served[0]!.volunteerId), s: gid("Station", demo.fushan.id), from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 7 * 86_400_000).toISOString() }, officer);

@@ -321,8 +321,13 @@ export async function closeMobilization(viewer: Viewer, input: { mobilizationId:
     // A batch of notices being written ends first: whoever it tells hears of the close too. (The
     // notice lock before the row lock, everywhere: no deadlock with a batch.)
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${NOTICE_LOCK}::int, hashtext(${m.id}))`;
-    const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Mobilization" WHERE id = ${m.id}::uuid FOR UPDATE`;
-    if (locked?.status !== "OPEN") return tx.mobilization.findUniqueOrThrow({ where: { id: m.id } }); // closing twice changes nothing
+    const [locked] = await tx.$queryRaw<{ status: string; outcome: string | null }[]>`SELECT status::text AS status, outcome::text AS outcome FROM "Mobilization" WHERE id = ${m.id}::uuid FOR UPDATE`;
+    if (locked?.status !== "OPEN") {
+      // Closing twice alike changes nothing (a double tap); a second officer on a stale page who chose
+      // another outcome is told it was not theirs to set.
+      if (locked?.outcome !== input.outcome) throw new UserFacingError("CONFLICT", msg("召集已由他人结束，结果未更改", "This call-up was already closed by someone else; its outcome was not changed"), ["input", "outcome"]);
+      return tx.mobilization.findUniqueOrThrow({ where: { id: m.id } });
+    }
     // Those not told yet are not told at all (nor counted as called).
     await tx.$executeRaw`DELETE FROM "MobilizationCallQueue" WHERE "mobilizationId" = ${m.id}::uuid`;
     const row = await tx.mobilization.update({
