@@ -63,6 +63,25 @@ describe("bulletins reach the station's members only", () => {
   });
 });
 
+describe("a bulletin to nobody", () => {
+  it("is refused with the audience named, unless it is public; nothing is stored", async () => {
+    const empty = await prisma.community.create({ data: { stationId: demo.fushan.id, name: `无人社区 ${Date.now()}` } });
+    try {
+      const before = await prisma.bulletin.count();
+      const input = (pub: boolean) => ({ stationId: gid("Station", demo.fushan.id), title: "无人可收", body: "……", category: "CASE_ALERT", public: pub, audience: { communityIds: [gid("Community", empty.id)] } });
+      const res = await gql(app, PUBLISH, { input: input(false) }, officer);
+      expect(res.data!.publishBulletin).toMatchObject({ bulletin: null, userErrors: [{ code: "VALIDATION", field: ["input", "audience"] }] });
+      expect(res.data!.publishBulletin.userErrors[0].message).toMatch(/^所选接收对象中没有可通知的人/);
+      expect(await prisma.bulletin.count()).toBe(before);
+      const pub = await gql(app, PUBLISH, { input: input(true) }, officer);
+      expect(pub.data!.publishBulletin).toMatchObject({ bulletin: { recipientCount: 0 }, userErrors: [] });
+    } finally {
+      await prisma.bulletin.deleteMany({ where: { communityIds: { has: empty.id } } });
+      await prisma.community.delete({ where: { id: empty.id } });
+    }
+  });
+});
+
 const START = `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id } userErrors { code field message } } }`;
 const RESPOND = `mutation ($input: RespondToMobilizationInput!) { respondToMobilization(input: $input) { responder { id } userErrors { code field } } }`;
 const CLOSE = `mutation ($input: CloseMobilizationInput!) { closeMobilization(input: $input) { mobilization { status } userErrors { code field } } }`;

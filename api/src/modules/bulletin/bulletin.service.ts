@@ -79,6 +79,10 @@ export async function publishBulletin(viewer: Viewer, input: PublishInput, clien
   const a = { ...input.audience, teamIds: [...new Set(input.audience.teamIds)], squadIds: [...new Set(input.audience.squadIds)], communityIds: [...new Set(input.audience.communityIds)], partnerIds: [...new Set(input.audience.partnerIds)] };
   await checkAudience(station.id, a);
   const accounts = await recipients(station.id, a);
+  // An internal bulletin to nobody would be stored and counted as sent; a public one still shows on the board page.
+  if (!accounts.length && !input.public) {
+    throw new UserFacingError("VALIDATION", msg("所选接收对象中没有可通知的人，请换一个接收范围（公开的提醒也会显示在公示页）", "Nobody in this audience can be told: choose another (a public bulletin also shows on the board page)"), ["input", "audience"]);
+  }
   const bulletin = await prisma.$transaction(async (tx) => {
     const b = await tx.bulletin.create({
       data: { stationId: station.id, title: input.title, body: input.body, category: input.category, public: input.public, ...a, recipientCount: accounts.length, publishedById: viewer.accountId, publishedAt: clock.now() },
