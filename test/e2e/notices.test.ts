@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
+import { gql, signIn } from "../support/client.js";
 import { DEMO_PHONES, gid } from "../support/fixtures.js";
 import { context, demoBrowserApp, DESKTOP, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
 
@@ -96,4 +97,36 @@ describe("一键召集 in the browser", () => {
     await phoneCtx.close();
     await officerCtx.close();
   }, 300_000);
+
+  it("the inbox on a 360 px phone: a closed call-up offers no answer, an answered one shows the answer", async () => {
+    const station = await prisma.station.findUniqueOrThrow({ where: { name: "府山派出所" } });
+    const grid = await prisma.grid.findFirstOrThrow({ where: { name: "府山社区第2网格" } });
+    const person = await prisma.volunteer.findFirstOrThrow({ where: { homeGrid: { id: grid.id }, teams: { every: { role: "MEMBER" } }, squads: { every: { role: "MEMBER" } } }, orderBy: { phone: "desc" } });
+    const officer = await signIn(t.app, DEMO_PHONES.fushanOfficer);
+    const start = async (reason: string) => {
+      const r = await gql(t.app, `mutation($i: StartMobilizationInput!) { startMobilization(input: $i) { mobilization { id } userErrors { message } } }`, {
+        i: { stationId: gid("Station", station.id), reason, place: grid.name, latitude: grid.latitude, longitude: grid.longitude, radiusMeters: 100, wanted: 1, escalateAfterMinutes: 60 },
+      }, officer);
+      return r.data!.startMobilization.mobilization.id as string;
+    };
+    const answered = await start("协助寻人（已回复）");
+    const mine = await signIn(t.app, person.phone);
+    const r = await gql(t.app, `mutation($i: RespondToMobilizationInput!) { respondToMobilization(input: $i) { userErrors { message } } }`, { i: { mobilizationId: answered, response: "DECLINE" } }, mine);
+    expect(r.data!.respondToMobilization.userErrors).toEqual([]);
+    const closed = await start("协助疏散（已结束）");
+    await gql(t.app, `mutation($i: CloseMobilizationInput!) { closeMobilization(input: $i) { userErrors { message } } }`, { i: { mobilizationId: closed, outcome: "STOOD_DOWN" } }, officer);
+
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, person.phone, undefined, "/inbox");
+    const closedCard = page.getByTestId("notice").filter({ hasText: "一键召集：协助疏散（已结束）" });
+    await closedCard.getByText("召集已结束").waitFor();
+    expect(await closedCard.getByTestId("accept").count()).toBe(0);
+    const answeredCard = page.getByTestId("notice").filter({ hasText: "一键召集：协助寻人（已回复）" });
+    await answeredCard.getByText("你的回复：无法前往").waitFor();
+    expect(await sidewaysOverflow(page)).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "narrow-volunteer-inbox-callups-closed-answered");
+    await ctx.close();
+  }, 120_000);
 });

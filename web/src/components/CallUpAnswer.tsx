@@ -6,7 +6,9 @@ import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 
 export function CallUpAnswer(props: { mobilizationId: string; current?: MobilizationResponse | null; closed?: boolean; onAnswered?: () => void }) {
-  const [answer, setAnswer] = createSignal<MobilizationResponse | null>(props.current ?? null);
+  // The answer given here, else the one known (it may arrive after the first render).
+  const [given, setAnswer] = createSignal<MobilizationResponse | null>(null);
+  const answer = () => given() ?? props.current ?? null;
   const [eta, setEta] = createSignal(15);
   const respond = createAction(RespondToMobilizationDocument, {
     pick: (d) => d.respondToMobilization,

@@ -2,14 +2,14 @@
 // per kind in the app and by SMS, quiet hours, the calendar feed and the home grid.
 import { A } from "@solidjs/router";
 import { createQuery } from "@urql/solid";
-import { createSignal, For, Show } from "solid-js";
+import { createMemo, createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { CallUpAnswer } from "../components/CallUpAnswer";
 import { Checkbox } from "../components/Checkbox";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
 import {
-  InboxDocument, MarkNotificationsReadDocument, NoticeSettingsDocument, ResetCalendarFeedDocument, SetHomeGridDocument,
+  CallUpStatesDocument, InboxDocument, MarkNotificationsReadDocument, NoticeSettingsDocument, ResetCalendarFeedDocument, SetHomeGridDocument,
   UpdateNotificationPreferencesDocument, type NotificationKind,
 } from "../gql/graphql";
 import { tr } from "../lib/i18n";
@@ -21,7 +21,17 @@ import { formatDateTime } from "../lib/time";
 function Notices() {
   const [unreadOnly, setUnreadOnly] = createSignal(false);
   const [q, refetch] = createQuery({ query: InboxDocument, variables: () => ({ unreadOnly: unreadOnly() }), requestPolicy: "cache-and-network" });
-  const again = () => refetch({ requestPolicy: "network-only" });
+  // The call-ups the notices are about, in one more request: whether each is still open, and the answer given.
+  const callUpIds = createMemo(() => [...new Set((q.data?.viewer?.notifications.edges ?? []).flatMap((e) => (e.node.kind === "MOBILIZATION" && e.node.subjectId ? [e.node.subjectId] : [])))], [], { equals: (a, b) => a.join() === b.join() });
+  const [states, refetchStates] = createQuery({ query: CallUpStatesDocument, variables: () => ({ ids: callUpIds() }), pause: () => !callUpIds().length, requestPolicy: "cache-and-network" });
+  const callUp = (id: string) => {
+    const node = states.data?.nodes.find((n) => n?.__typename === "Mobilization" && n.id === id);
+    return node?.__typename === "Mobilization" ? node : undefined;
+  };
+  const again = () => {
+    refetch({ requestPolicy: "network-only" });
+    if (callUpIds().length) refetchStates({ requestPolicy: "network-only" });
+  };
   refreshOnReturn(again);
   const mark = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: null, onSuccess: again });
   return (
@@ -37,7 +47,7 @@ function Notices() {
           <For each={edges()}>
             {(e) => {
               const n = () => e.node;
-              const callUp = () => n().kind === "MOBILIZATION" && n().subjectId;
+              const isCallUp = () => n().kind === "MOBILIZATION" && n().subjectId;
               return (
                 <article class={`card notice ${n().read ? "" : "unread"} ${n().kind === "MOBILIZATION" ? "urgent" : ""}`} data-testid="notice">
                   <div class="spread">
@@ -50,8 +60,8 @@ function Notices() {
                     </Show>
                   </h2>
                   <Show when={n().body}><p class="pre">{n().body}</p></Show>
-                  <Show when={callUp()}>
-                    <CallUpAnswer mobilizationId={n().subjectId!} onAnswered={() => !n().read && void mark.run({ input: { ids: [n().id] } })} />
+                  <Show when={isCallUp()}>
+                    <CallUpAnswer mobilizationId={n().subjectId!} current={callUp(n().subjectId!)?.viewerResponse?.response} closed={callUp(n().subjectId!)?.status === "CLOSED"} onAnswered={() => !n().read && void mark.run({ input: { ids: [n().id] } })} />
                   </Show>
                   <div class="row">
                     <Show when={!n().read}>
