@@ -270,6 +270,14 @@ describe("preferences", () => {
     expect(sms.urgent).toBe(false);
   });
 
+  it("refuses quiet hours that start and end at the same minute (they would silence nothing)", async () => {
+    const p = phones[6]!;
+    const res = await gql(app, PREFS, { input: { quietHoursFrom: "22:00", quietHoursUntil: "22:00" } }, tok(p));
+    expect(res.data!.updateNotificationPreferences.userErrors).toEqual([{ code: "VALIDATION", field: ["input", "quietHoursUntil"], message: "免打扰的开始和结束不能相同" }]);
+    const viewer = await gql(app, `{ viewer { notificationPreferences { quietHoursFrom quietHoursUntil } } }`, {}, tok(p));
+    expect(viewer.data!.viewer.notificationPreferences).toEqual({ quietHoursFrom: null, quietHoursUntil: null });
+  });
+
   it("computes quiet hours in Asia/Shanghai, across midnight", () => {
     const q = { quietFrom: 22 * 60, quietUntil: 7 * 60 };
     const at = (iso: string) => new Date(iso);

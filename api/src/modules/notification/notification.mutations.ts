@@ -68,6 +68,11 @@ defineMutation("updateNotificationPreferences", {
     .refine((i) => (i.quietHoursFrom == null) === (i.quietHoursUntil == null), {
       message: msg("免打扰须同时给出开始和结束", "Give both ends of the quiet hours"),
       path: ["quietHoursUntil"],
+    })
+    // Equal ends would be stored and shown as quiet hours that hold nothing back.
+    .refine((i) => i.quietHoursFrom == null || i.quietHoursFrom !== i.quietHoursUntil, {
+      message: msg("免打扰的开始和结束不能相同", "Quiet hours must not start and end at the same time"),
+      path: ["quietHoursUntil"],
     }),
   resolve: async (input, ctx) => ({
     preferences: await updatePreferences(ctx.viewer!.accountId, { kinds: input.kinds, quietFrom: input.quietHoursFrom, quietUntil: input.quietHoursUntil, clearQuietHours: input.clearQuietHours }),
