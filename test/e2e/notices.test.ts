@@ -129,4 +129,30 @@ describe("一键召集 in the browser", () => {
     await shoot(page, "narrow-volunteer-inbox-callups-closed-answered");
     await ctx.close();
   }, 120_000);
+
+  it("a bulletin read on its own page (from the station's list or a link) counts as read: the badge and the officer's count follow", async () => {
+    const station = await prisma.station.findUniqueOrThrow({ where: { name: "府山派出所" } });
+    const person = await prisma.volunteer.findFirstOrThrow({ where: { homeGrid: { name: "戴山社区第1网格" }, teams: { every: { role: "MEMBER" } } }, orderBy: { phone: "desc" } });
+    const officer = await signIn(t.app, DEMO_PHONES.fushanOfficer);
+    const r = await gql(t.app, `mutation($i: PublishBulletinInput!) { publishBulletin(input: $i) { bulletin { id } userErrors { message } } }`, {
+      i: { stationId: gid("Station", station.id), title: "防诈骗提醒", body: "近期冒充客服诈骗多发，请提醒邻居。", category: "FRAUD_WARNING", audience: { wholeStation: true } },
+    }, officer);
+    const bulletinId = r.data!.publishBulletin.bulletin.id as string;
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: person.phone } });
+    const unread = () => prisma.notification.count({ where: { accountId: account.id, readAt: null } });
+    const before = await unread();
+
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, person.phone, undefined, "/bulletins");
+    await page.getByRole("link", { name: "防诈骗提醒" }).click();
+    await page.locator("h1", { hasText: "防诈骗提醒" }).waitFor();
+    await expect.poll(unread, { timeout: 10_000 }).toBe(before - 1);
+    const badge = page.getByTestId("unread-count");
+    if (before > 1) await badge.getByText(String(before - 1)).waitFor();
+    else await badge.waitFor({ state: "detached" });
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "narrow-volunteer-bulletin");
+    await ctx.close();
+  }, 120_000);
 });

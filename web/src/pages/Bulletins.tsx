@@ -1,13 +1,15 @@
 // 警情提醒单: officers compose a notice for an audience (whole station, teams, squads, communities,
 // partners) and follow who has read it; the station's people read them here.
 import { A, useParams } from "@solidjs/router";
-import { createQuery } from "@urql/solid";
-import { createSignal, For, Show } from "solid-js";
+import { createQuery, useClient } from "@urql/solid";
+import { createEffect, createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { Checkbox } from "../components/Checkbox";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
-import { AudienceOptionsDocument, BulletinDetailDocument, PublishBulletinDocument, StationBulletinsDocument, type BulletinCategory } from "../gql/graphql";
+import {
+  AudienceOptionsDocument, BulletinDetailDocument, MarkNotificationsReadDocument, PublishBulletinDocument, StationBulletinsDocument, UnreadCountDocument, type BulletinCategory,
+} from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
@@ -128,6 +130,16 @@ export function BulletinDetail() {
   const s = useSession();
   const [q, refetch] = createQuery({ query: BulletinDetailDocument, variables: () => ({ id: params.id!, officer: isOfficer(s.viewer()) }), requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
+  // Reading the bulletin here is reading its notice, however the person came (the station's list, a link):
+  // the badge and the officer's read count follow.
+  const client = useClient();
+  const marked = new Set<string>();
+  createEffect(() => {
+    const n = q.data?.node?.__typename === "Bulletin" ? q.data.node.viewerNotification : null;
+    if (!n || n.read || marked.has(n.id)) return;
+    marked.add(n.id);
+    void client.mutation(MarkNotificationsReadDocument, { input: { ids: [n.id] } }).toPromise().then(() => client.query(UnreadCountDocument, {}, { requestPolicy: "network-only" }).toPromise());
+  });
   return (
     <section>
       <QueryView query={q} select={(d) => (d.node?.__typename === "Bulletin" ? d.node : null)} retry={again}>

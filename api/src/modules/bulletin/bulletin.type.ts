@@ -80,6 +80,13 @@ export const Bulletin = builder.prismaNode("Bulletin", {
         return n ? n.readAt !== null : null;
       },
     }),
+    viewerNotification: t.prismaField({
+      type: "Notification",
+      nullable: true,
+      description: "The viewer's notification of it (null: it was not sent to them); marked read when they read the bulletin",
+      resolve: (q, b, _a, ctx) =>
+        ctx.viewer ? prisma.notification.findFirst({ ...q, where: { accountId: ctx.viewer.accountId, subjectId: b.id, kind: "BULLETIN" } }) : null,
+    }),
     viewerCanSeeStats: t.boolean({ resolve: (b, _a, ctx) => can(ctx.viewer, "bulletin.readStats", { stationId: b.stationId }) }),
   }),
 });
