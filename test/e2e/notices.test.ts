@@ -155,4 +155,32 @@ describe("一键召集 in the browser", () => {
     await shoot(page, "narrow-volunteer-bulletin");
     await ctx.close();
   }, 120_000);
+
+  it("resetting the calendar feed on the phone asks first; only a confirmed reset retires the old address", async () => {
+    const person = await prisma.volunteer.findFirstOrThrow({ where: { homeGrid: { name: "戴山社区第2网格" }, teams: { every: { role: "MEMBER" } } }, orderBy: { phone: "desc" } });
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, person.phone, undefined, "/inbox");
+    await page.getByRole("tab", { name: "提醒设置" }).click();
+    const feed = page.getByLabel("订阅地址");
+    const first = await feed.inputValue();
+    expect((await fetch(first)).status).toBe(200);
+
+    await page.getByRole("button", { name: "重置地址" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText("旧地址将立即失效").waitFor();
+    await shoot(page, "narrow-volunteer-calendar-reset-confirm");
+    await dialog.getByRole("button", { name: "取消" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect(await feed.inputValue()).toBe(first);
+    expect((await fetch(first)).status).toBe(200);
+
+    await page.getByRole("button", { name: "重置地址" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "重置" }).click();
+    await page.getByTestId("toast-success").waitFor();
+    await expect.poll(() => feed.inputValue()).not.toBe(first);
+    expect((await fetch(first)).status).toBe(404);
+    expect((await fetch(await feed.inputValue())).status).toBe(200);
+    await ctx.close();
+  }, 120_000);
 });

@@ -6,6 +6,7 @@ import { createMemo, createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { CallUpAnswer } from "../components/CallUpAnswer";
 import { Checkbox } from "../components/Checkbox";
+import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
 import {
@@ -85,6 +86,16 @@ function Settings() {
   const save = createAction(UpdateNotificationPreferencesDocument, { pick: (d) => d.updateNotificationPreferences, success: tr("已保存", "Saved"), onSuccess: again });
   const reset = createAction(ResetCalendarFeedDocument, { pick: (d) => d.resetCalendarFeed, success: tr("已生成新的订阅地址，旧地址已失效", "New feed URL: the old one no longer works"), onSuccess: again });
   const home = createAction(SetHomeGridDocument, { pick: (d) => d.setHomeGrid, success: tr("常驻网格已保存", "Home grid saved"), onSuccess: again });
+  // The phone's calendar stops updating at once: ask first (the API asks for `confirm` too).
+  const resetFeed = async () => {
+    const sure = await confirmDialog({
+      title: tr("重置日历订阅地址？", "Reset the calendar feed address?"),
+      message: tr("旧地址将立即失效，已订阅的日历不再更新，需要用新地址重新订阅。", "The old address stops working at once: calendars subscribed to it stop updating until you subscribe to the new one."),
+      confirm: tr("重置", "Reset"),
+      danger: true,
+    });
+    if (sure) await reset.run({});
+  };
   const [from, setFrom] = createSignal("");
   const [until, setUntil] = createSignal("");
   const absolute = (u: string) => new URL(u, location.origin).toString();
@@ -133,7 +144,7 @@ function Settings() {
                 <label class="sr-only" for="feed-url">{tr("订阅地址", "Feed URL")}</label>
                 <input id="feed-url" class="grow" readonly value={absolute(v().calendarFeedUrl!)} />
                 <button type="button" onClick={() => void navigator.clipboard?.writeText(absolute(v().calendarFeedUrl!)).then(() => toast.success(tr("已复制", "Copied")))}>{tr("复制", "Copy")}</button>
-                <button type="button" disabled={reset.pending()} onClick={() => void reset.run({})}>{tr("重置地址", "New address")}</button>
+                <button type="button" disabled={reset.pending()} onClick={() => void resetFeed()}>{tr("重置地址", "New address")}</button>
               </div>
             </Show>
           </Show>
