@@ -127,6 +127,10 @@ describe("一键召集 in the browser", () => {
     expect(await sidewaysOverflow(page)).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, "narrow-volunteer-inbox-callups-closed-answered");
+    // The call-up's own page says the distance in Chinese, as the notice does (约50米), not "50 m".
+    await answeredCard.getByRole("link", { name: "一键召集：协助寻人（已回复）" }).click();
+    await page.locator("h1", { hasText: "协助寻人（已回复）" }).waitFor();
+    expect(await page.locator("main").innerText()).toMatch(/你距现场：(\d+ 米|\d+\.\d 公里)/);
     await ctx.close();
   }, 120_000);
 

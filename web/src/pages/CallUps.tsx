@@ -131,7 +131,8 @@ export default function CallUps() {
   );
 }
 
-const distance = (m: number | null | undefined) => (m == null ? tr("未知", "unknown") : m < 1000 ? `${m} m` : `${(m / 1000).toFixed(1)} km`);
+const distance = (m: number | null | undefined) =>
+  m == null ? tr("未知", "unknown") : m < 1000 ? tr(`${m} 米`, `${m} m`) : tr(`${(m / 1000).toFixed(1)} 公里`, `${(m / 1000).toFixed(1)} km`);
 
 export function CallUp() {
   const params = useParams();
