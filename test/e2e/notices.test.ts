@@ -4,6 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
+import { msg } from "../../api/src/i18n.js";
+import { notify } from "../../api/src/modules/notification/notification.service.js";
 import { gql, signIn } from "../support/client.js";
 import { DEMO_PHONES, gid } from "../support/fixtures.js";
 import { context, demoBrowserApp, DESKTOP, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
@@ -185,6 +187,28 @@ describe("一键召集 in the browser", () => {
     await expect.poll(() => feed.inputValue()).not.toBe(first);
     expect((await fetch(first)).status).toBe(404);
     expect((await fetch(await feed.inputValue())).status).toBe(200);
+    await ctx.close();
+  }, 120_000);
+
+  it("the inbox pages: older notices than the first page are one tap away, and 全部标为已读 clears every page and the badge", async () => {
+    const person = await prisma.volunteer.findFirstOrThrow({ where: { homeGrid: { name: "仓桥社区第2网格" }, teams: { every: { role: "MEMBER" } } }, orderBy: { phone: "desc" } });
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: person.phone } });
+    await prisma.notification.updateMany({ where: { accountId: account.id }, data: { readAt: new Date() } });
+    for (let i = 1; i <= 35; i++) await notify(prisma, { accountId: account.id, kind: "OTHER", title: msg(`测试通知${i}号`, `Test notice ${i}`) });
+
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, person.phone, undefined, "/inbox");
+    await page.getByText("测试通知35号").waitFor();
+    await page.getByTestId("unread-count").getByText("35").waitFor();
+    expect(await page.getByText("测试通知1号", { exact: true }).count()).toBe(0);
+    await page.getByRole("button", { name: "加载更多" }).click();
+    await page.getByText("测试通知1号", { exact: true }).waitFor();
+    expect(await page.getByTestId("notice").count()).toBe(35);
+    await page.getByRole("button", { name: "全部标为已读" }).click();
+    await page.getByTestId("unread-count").waitFor({ state: "detached" });
+    await expect.poll(() => page.locator(".notice.unread").count()).toBe(0);
+    expect(await sidewaysOverflow(page)).toBe(0);
     await ctx.close();
   }, 120_000);
 });

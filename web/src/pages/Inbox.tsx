@@ -2,7 +2,7 @@
 // per kind in the app and by SMS, quiet hours, the calendar feed and the home grid.
 import { A } from "@solidjs/router";
 import { createQuery } from "@urql/solid";
-import { createMemo, createSignal, For, Show } from "solid-js";
+import { createMemo, createSignal, For, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { CallUpAnswer } from "../components/CallUpAnswer";
 import { Checkbox } from "../components/Checkbox";
@@ -11,7 +11,7 @@ import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
 import {
   CallUpStatesDocument, InboxDocument, MarkNotificationsReadDocument, NoticeSettingsDocument, ResetCalendarFeedDocument, SetHomeGridDocument,
-  UpdateNotificationPreferencesDocument, type NotificationKind,
+  UnreadCountDocument, UpdateNotificationPreferencesDocument, type NotificationKind,
 } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
@@ -19,9 +19,9 @@ import { createAction } from "../lib/mutation";
 import { refreshOnReturn } from "../lib/refresh";
 import { formatDateTime } from "../lib/time";
 
-function Notices() {
-  const [unreadOnly, setUnreadOnly] = createSignal(false);
-  const [q, refetch] = createQuery({ query: InboxDocument, variables: () => ({ unreadOnly: unreadOnly() }), requestPolicy: "cache-and-network" });
+/** One page of the inbox; the last page offers the next (each page is its own query, so earlier pages stay). */
+function NoticePage(props: { unreadOnly: boolean; after: string | null; last: boolean; onMore: (cursor: string) => void; reloads: Set<() => void>; reloadAll: () => void }) {
+  const [q, refetch] = createQuery({ query: InboxDocument, variables: () => ({ unreadOnly: props.unreadOnly, after: props.after }), requestPolicy: "cache-and-network" });
   // The call-ups the notices are about, in one more request: whether each is still open, and the answer given.
   const callUpIds = createMemo(() => [...new Set((q.data?.viewer?.notifications.edges ?? []).flatMap((e) => (e.node.kind === "MOBILIZATION" && e.node.subjectId ? [e.node.subjectId] : [])))], [], { equals: (a, b) => a.join() === b.join() });
   const [states, refetchStates] = createQuery({ query: CallUpStatesDocument, variables: () => ({ ids: callUpIds() }), pause: () => !callUpIds().length, requestPolicy: "cache-and-network" });
@@ -33,19 +33,15 @@ function Notices() {
     refetch({ requestPolicy: "network-only" });
     if (callUpIds().length) refetchStates({ requestPolicy: "network-only" });
   };
+  props.reloads.add(again);
+  onCleanup(() => props.reloads.delete(again));
   refreshOnReturn(again);
-  const mark = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: null, onSuccess: again });
+  const mark = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: null, onSuccess: props.reloadAll });
   return (
-    <>
-      <div class="spread">
-        <Checkbox checked={unreadOnly()} onChange={setUnreadOnly}>{tr("只看未读", "Unread only")}</Checkbox>
-        <button type="button" disabled={mark.pending() || !q.data?.viewer?.unreadNotificationCount} onClick={() => void mark.run({ input: { all: true } })}>
-          {tr("全部标为已读", "Mark all read")}
-        </button>
-      </div>
-      <QueryView query={q} select={(d) => d.viewer?.notifications.edges ?? null} retry={again} isEmpty={(e) => !e.length} empty={<p class="muted empty">{tr("暂无消息", "No messages")}</p>}>
-        {(edges) => (
-          <For each={edges()}>
+    <QueryView query={q} select={(d) => d.viewer?.notifications ?? null} retry={again} isEmpty={(c) => !c.edges.length && !props.after} empty={<p class="muted empty">{tr("暂无消息", "No messages")}</p>}>
+      {(conn) => (
+        <>
+          <For each={conn().edges}>
             {(e) => {
               const n = () => e.node;
               const isCallUp = () => n().kind === "MOBILIZATION" && n().subjectId;
@@ -74,8 +70,36 @@ function Notices() {
               );
             }}
           </For>
-        )}
-      </QueryView>
+          <Show when={props.last && conn().pageInfo.hasNextPage && conn().pageInfo.endCursor}>
+            <button type="button" class="more" onClick={() => props.onMore(conn().pageInfo.endCursor!)}>{tr("加载更多", "Load more")}</button>
+          </Show>
+        </>
+      )}
+    </QueryView>
+  );
+}
+
+function Notices() {
+  const [unreadOnly, setUnreadOnly] = createSignal(false);
+  const [pages, setPages] = createSignal<(string | null)[]>([null]);
+  const [count, refetchCount] = createQuery({ query: UnreadCountDocument, requestPolicy: "cache-and-network" });
+  const reloads = new Set<() => void>();
+  const reloadAll = () => {
+    refetchCount({ requestPolicy: "network-only" });
+    for (const r of reloads) r();
+  };
+  const markAll = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: null, onSuccess: reloadAll });
+  return (
+    <>
+      <div class="spread">
+        <Checkbox checked={unreadOnly()} onChange={(c) => { setPages([null]); setUnreadOnly(c); }}>{tr("只看未读", "Unread only")}</Checkbox>
+        <button type="button" disabled={markAll.pending() || !count.data?.viewer?.unreadNotificationCount} onClick={() => void markAll.run({ input: { all: true } })}>
+          {tr("全部标为已读", "Mark all read")}
+        </button>
+      </div>
+      <For each={pages()}>
+        {(after, i) => <NoticePage unreadOnly={unreadOnly()} after={after} last={i() === pages().length - 1} onMore={(c) => setPages([...pages(), c])} reloads={reloads} reloadAll={reloadAll} />}
+      </For>
     </>
   );
 }
