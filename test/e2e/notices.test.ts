@@ -168,6 +168,14 @@ describe("一键召集 in the browser", () => {
     const page = await ctx.newPage();
     await signInAs(page, person.phone, undefined, "/inbox");
     await page.getByRole("tab", { name: "提醒设置" }).click();
+    // Quiet hours: both time boxes say what they are to the eye, not only to a screen reader.
+    const quiet = page.getByRole("group", { name: /免打扰/ });
+    for (const name of ["开始", "结束"]) expect((await quiet.getByText(name, { exact: true }).boundingBox())!.width).toBeGreaterThan(10);
+    await quiet.getByLabel("开始").fill("22:00");
+    await quiet.getByLabel("结束").fill("07:00");
+    await page.getByRole("button", { name: "保存", exact: true }).click();
+    await page.getByTestId("toast-success").getByText("已保存").waitFor();
+    await page.getByRole("button", { name: "取消免打扰" }).waitFor();
     const feed = page.getByLabel("订阅地址");
     const first = await feed.inputValue();
     expect((await fetch(first)).status).toBe(200);

@@ -142,16 +142,22 @@ function Settings() {
               </For>
             </tbody>
           </table>
-          <form class="row" onSubmit={(e) => { e.preventDefault(); void save.run({ input: { quietHoursFrom: from() || v().notificationPreferences.quietHoursFrom, quietHoursUntil: until() || v().notificationPreferences.quietHoursUntil } }); }}>
-            <span>{tr("免打扰（短信延后，紧急召集除外）", "Quiet hours (SMS waits; call-ups don't)")}</span>
-            <label class="sr-only" for="quiet-from">{tr("开始", "From")}</label>
-            <input id="quiet-from" type="time" value={from() || v().notificationPreferences.quietHoursFrom || ""} onInput={(e) => setFrom(e.currentTarget.value)} />
-            <label class="sr-only" for="quiet-until">{tr("结束", "Until")}</label>
-            <input id="quiet-until" type="time" value={until() || v().notificationPreferences.quietHoursUntil || ""} onInput={(e) => setUntil(e.currentTarget.value)} />
-            <button type="submit" disabled={save.pending()}>{tr("保存", "Save")}</button>
-            <Show when={v().notificationPreferences.quietHoursFrom}>
-              <button type="button" disabled={save.pending()} onClick={() => void save.run({ input: { clearQuietHours: true } })}>{tr("取消免打扰", "No quiet hours")}</button>
-            </Show>
+          <form onSubmit={(e) => { e.preventDefault(); void save.run({ input: { quietHoursFrom: from() || v().notificationPreferences.quietHoursFrom, quietHoursUntil: until() || v().notificationPreferences.quietHoursUntil } }); }}>
+            <fieldset class="plain-fieldset">
+              <legend>{tr("免打扰（短信延后，紧急召集除外）", "Quiet hours (SMS waits; call-ups don't)")}</legend>
+              <div class="row">
+                <label for="quiet-from">{tr("开始", "From")}</label>
+                <input id="quiet-from" type="time" value={from() || v().notificationPreferences.quietHoursFrom || ""} onInput={(e) => setFrom(e.currentTarget.value)} />
+                <label for="quiet-until">{tr("结束", "Until")}</label>
+                <input id="quiet-until" type="time" value={until() || v().notificationPreferences.quietHoursUntil || ""} onInput={(e) => setUntil(e.currentTarget.value)} />
+              </div>
+              <div class="row">
+                <button type="submit" disabled={save.pending()}>{tr("保存", "Save")}</button>
+                <Show when={v().notificationPreferences.quietHoursFrom}>
+                  <button type="button" disabled={save.pending()} onClick={() => void save.run({ input: { clearQuietHours: true } })}>{tr("取消免打扰", "No quiet hours")}</button>
+                </Show>
+              </div>
+            </fieldset>
           </form>
           <Show when={v().volunteer}>
             <h2>{tr("常驻网格", "Home grid")}</h2>
