@@ -184,7 +184,9 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
 
     const officerCtx = await context(t.browser, t.app.url, DESKTOP);
     const officer = await officerCtx.newPage();
-    await signInAs(officer, DEMO_PHONES.fushanOfficer, "linshe-demo", "/members");
+    // From the notice in the inbox, as an officer would come: its link leads to the applications.
+    await signInAs(officer, DEMO_PHONES.fushanOfficer, "linshe-demo", "/inbox");
+    await officer.getByRole("link", { name: /小明.*申请加入/ }).first().click();
     const row = officer.getByTestId("pending-row").filter({ hasText: "小明" });
     await row.waitFor();
     await row.getByRole("button", { name: "通过" }).click();

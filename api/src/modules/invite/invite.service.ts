@@ -10,7 +10,7 @@ import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { Specialty, TeamInvite, TeamMembership } from "../../generated/prisma/client.js";
 import { conflict, invalid, notFound, UserFacingError } from "../../graphql/errors.js";
-import { msg } from "../../i18n.js";
+import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { accountsOf, notify } from "../notification/notification.service.js";
@@ -109,7 +109,15 @@ async function apply(tx: Tx, invite: TeamInvite & { team: { name: string } }, vo
   const deciders = await decidersOf(tx, invite.stationId, invite.teamId);
   await notify(
     tx,
-    deciders.map((accountId) => ({ accountId, stationId: invite.stationId, kind: "MEMBERSHIP_REQUESTED" as const, title: `${displayName} 申请加入${invite.team.name}`, body: "请在“待审核”中通过或驳回。", link: "/members/pending" })),
+    deciders.map((accountId) => ({
+      accountId,
+      stationId: invite.stationId,
+      kind: "MEMBERSHIP_REQUESTED" as const,
+      title: joinMsg(displayName, msg(" 申请加入", " asks to join "), invite.team.name),
+      body: msg("请在队员名册的“待审核申请”中通过或拒绝。", "Approve or reject it under Applications on the members page."),
+      // The members page lists the applications (there is no page of its own for them).
+      link: "/members",
+    })),
   );
   await recordAudit(tx, { actor: { accountId: actorAccountId }, stationId: invite.stationId, action: "membership.request", targetType: "TeamMembership", targetId: membership.id, summary: `通过邀请申请加入「${invite.team.name}」`, clientAddress });
   return membership;
