@@ -1,4 +1,5 @@
 // 好人好事 → 表扬 → 表扬榜. Each step records who and when; points follow approval in the same transaction.
+import { encodeGlobalID } from "@pothos/plugin-relay";
 import type { Viewer } from "../../auth/viewer.js";
 import { assert } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
@@ -164,7 +165,7 @@ export async function publishCommendationBoard(viewer: Viewer, input: { teamId: 
     // 榜上有你: everyone commended on it.
     const people = await tx.commendation.findMany({ where: { id: { in: ids }, volunteerId: { not: null } }, select: { volunteerId: true } });
     const accounts = await accountsOf(tx, [...new Set(people.map((p) => p.volunteerId!))]);
-    await notify(tx, [...accounts.values()].map((accountId) => ({ accountId, stationId: team.stationId, kind: "BOARD_PUBLISHED" as const, title: joinMsg(msg("表扬榜发布：", "Board published: "), input.title), body: msg("榜上有你，感谢付出！", "You are on it. Thank you!"), link: `/board/${team.stationId}`, subject: { type: "CommendationBoardEdition", id: e.id } })));
+    await notify(tx, [...accounts.values()].map((accountId) => ({ accountId, stationId: team.stationId, kind: "BOARD_PUBLISHED" as const, title: joinMsg(msg("表扬榜发布：", "Board published: "), input.title), body: msg("榜上有你，感谢付出！", "You are on it. Thank you!"), link: `/board/${encodeGlobalID("Station", team.stationId)}`, subject: { type: "CommendationBoardEdition", id: e.id } })));
     return e;
   }, TX);
   delivered();
