@@ -167,7 +167,13 @@ describe("一键召集 in the browser", () => {
     const ctx = await context(t.browser, t.app.url, NARROW);
     const page = await ctx.newPage();
     await signInAs(page, person.phone, undefined, "/inbox");
-    await page.getByRole("tab", { name: "提醒设置" }).click();
+    // The tabs by keyboard, as the ARIA tabs pattern has them: one tab stop, arrows move and choose.
+    await page.getByRole("tab", { name: "消息" }).focus();
+    await page.keyboard.press("ArrowRight");
+    const settingsTab = page.getByRole("tab", { name: "提醒设置" });
+    expect(await settingsTab.evaluate((e) => e === document.activeElement && e.getAttribute("aria-selected"))).toBe("true");
+    expect(await page.getByRole("tab", { name: "消息" }).getAttribute("tabindex")).toBe("-1");
+    await page.getByRole("tabpanel", { name: "提醒设置" }).waitFor();
     // Quiet hours: both time boxes say what they are to the eye, not only to a screen reader.
     const quiet = page.getByRole("group", { name: /免打扰/ });
     for (const name of ["开始", "结束"]) expect((await quiet.getByText(name, { exact: true }).boundingBox())!.width).toBeGreaterThan(10);

@@ -8,6 +8,7 @@ import { CallUpAnswer } from "../components/CallUpAnswer";
 import { Checkbox } from "../components/Checkbox";
 import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
+import { Tabs } from "../components/Tabs";
 import { toast } from "../components/Toast";
 import {
   CallUpStatesDocument, InboxDocument, MarkNotificationsReadDocument, NoticeSettingsDocument, ResetCalendarFeedDocument, SetHomeGridDocument,
@@ -189,15 +190,11 @@ export default function Inbox() {
   return (
     <section>
       <h1>{tr("消息", "Inbox")}</h1>
-      <div class="segmented" role="tablist" aria-label={tr("消息", "Inbox")}>
-        <button type="button" role="tab" aria-selected={tab() === "inbox" ? "true" : "false"} onClick={() => setTab("inbox")}>{tr("消息", "Messages")}</button>
-        <button type="button" role="tab" aria-selected={tab() === "settings" ? "true" : "false"} onClick={() => setTab("settings")}>{tr("提醒设置", "Settings")}</button>
-      </div>
-      <div role="tabpanel">
+      <Tabs label={tr("消息", "Inbox")} tabs={[{ key: "inbox", label: tr("消息", "Messages") }, { key: "settings", label: tr("提醒设置", "Settings") }]} value={tab()} onChange={setTab}>
         <Show when={tab() === "inbox"} fallback={<Settings />}>
           <Notices />
         </Show>
-      </div>
+      </Tabs>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useSearchParams } from "@solidjs/router";
 import { createQuery, createSubscription } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
+import { Tabs } from "../components/Tabs";
 import { HomeWatchVisitLog } from "../components/HomeWatchVisitLog";
 import { QrScanner } from "../components/QrScanner";
 import { QueryView } from "../components/QueryView";
@@ -203,15 +204,11 @@ export default function MyShifts() {
       <Show when={done()}>
         {(d) => <DoneSummary summary={d()} onHistory={() => (setDone(null), setTab("history"))} />}
       </Show>
-      <div class="segmented" role="tablist" aria-label={tr("我的班次", "My shifts")}>
-        <button type="button" role="tab" aria-selected={tab() === "upcoming" ? "true" : "false"} onClick={() => setTab("upcoming")}>{tr("待参加", "Upcoming")}</button>
-        <button type="button" role="tab" aria-selected={tab() === "history" ? "true" : "false"} onClick={() => setTab("history")}>{tr("历史", "History")}</button>
-      </div>
-      <div role="tabpanel">
+      <Tabs label={tr("我的班次", "My shifts")} tabs={[{ key: "upcoming", label: tr("待参加", "Upcoming") }, { key: "history", label: tr("历史", "History") }]} value={tab()} onChange={setTab}>
         <Show when={tab() === "upcoming"} fallback={<History />}>
           <Upcoming onDone={setDone} />
         </Show>
-      </div>
+      </Tabs>
     </section>
   );
 }
