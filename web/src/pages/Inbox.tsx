@@ -61,7 +61,7 @@ function NoticePage(props: { unreadOnly: boolean; after: string | null; last: bo
                   <Show when={isCallUp()}>
                     <CallUpAnswer mobilizationId={n().subjectId!} current={callUp(n().subjectId!)?.viewerResponse?.response} closed={callUp(n().subjectId!)?.status === "CLOSED"} onAnswered={() => !n().read && void mark.run({ input: { ids: [n().id] } })} />
                   </Show>
-                  <div class="row">
+                  <div class="row notice-foot">
                     <Show when={!n().read}>
                       <button type="button" disabled={mark.pending()} onClick={() => void mark.run({ input: { ids: [n().id] } })}>{tr("标为已读", "Mark read")}</button>
                     </Show>
