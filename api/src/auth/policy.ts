@@ -170,7 +170,7 @@ export function seesStation(v: Viewer | null, stationId: string): boolean {
  */
 export function mobilizationListFilter(v: Viewer | null, stationId: string): { responders?: { some: { volunteerId: string } } } | null {
   if (officerOf(v, stationId) || leaderInStation(v, stationId)) return {};
-  return v?.volunteerId && seesStation(v, stationId) ? { responders: { some: { volunteerId: v.volunteerId } } } : null;
+  return v?.volunteerId && memberOfStation(v, stationId) ? { responders: { some: { volunteerId: v.volunteerId } } } : null;
 }
 
 /**
@@ -434,10 +434,11 @@ const rules = {
     officerOf(v, r.stationId) || (r.leadersMayMobilize && leaderInStation(v, r.stationId)),
   /**
    * A call-up's reason, description (often about a missing person) and place: who has the command view
-   * (officers, the station's leaders) and the people it called — not every member, nor partners' admins.
+   * (officers, the station's leaders) and the people it called while they belong to the station — not every
+   * member, nor partners' admins (not even one it called who has left since).
    */
   "mobilization.read": (v: Viewer | null, r: { mobilization: MobilizationFacts; called: boolean }) =>
-    officerOf(v, r.mobilization.stationId) || leaderInStation(v, r.mobilization.stationId) || (r.called && seesStation(v, r.mobilization.stationId)),
+    officerOf(v, r.mobilization.stationId) || leaderInStation(v, r.mobilization.stationId) || (r.called && memberOfStation(v, r.mobilization.stationId)),
   /**
    * Every call-up of the station as it happens (the command view): whoever has the command view
    * (patrol.watch), so not its plain volunteers, who learn of a call-up when they are called.

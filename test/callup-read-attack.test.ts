@@ -1,0 +1,165 @@
+// Who may read a 一键召集 call-up (mobilization.read), attacked from outside over HTTP and graphql-ws: a member
+// of the station it did not call, a partner's admin, another station's officer, an anonymous caller — and
+// those who should still see it (the officer, a leader, whom it called, also by an earlier wave or declining).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { clock } from "../api/src/clock.js";
+import { prisma } from "../api/src/db.js";
+import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
+import { DEMO_PHONES, gid, rawId, seedDemoData } from "./support/fixtures.js";
+import { tokensFor } from "./support/shifts.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let officer: string;
+let leader: string;
+let partner: string;
+let otherOfficer: string;
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  leader = await signIn(app, DEMO_PHONES.haolinsheLeader);
+  partner = await signIn(app, DEMO_PHONES.partnerAdmin);
+  otherOfficer = await signIn(app, DEMO_PHONES.changqingOfficer);
+});
+afterAll(() => app?.stop());
+afterEach(() => clock.reset());
+
+const SECRET = "走失老人：八十二岁，穿蓝色外套，患阿尔茨海默症";
+const START = `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id } userErrors { code field message } } }`;
+const RESPOND = `mutation ($input: RespondToMobilizationInput!) { respondToMobilization(input: $input) { responder { id } mobilization { description } userErrors { code field message } } }`;
+const CLOSE = `mutation ($input: CloseMobilizationInput!) { closeMobilization(input: $input) { mobilization { status description } userErrors { code field message } } }`;
+const FIELDS = `reason description place latitude longitude closeNote counts { called } waves { number } responders(first: 50) { edges { node { id displayName } } }`;
+const NODE = `query ($id: ID!) { node(id: $id) { id ... on Mobilization { ${FIELDS} } ... on MobilizationResponder { displayName mobilization { ${FIELDS} } } } }`;
+const NODES = `query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on Mobilization { ${FIELDS} } ... on MobilizationResponder { mobilization { description } } } }`;
+const LIST = `query ($s: ID!, $status: MobilizationStatus, $after: String) { mobilizations(stationId: $s, status: $status, first: 50, after: $after) { edges { cursor node { id description place } } } }`;
+const INBOX = `query { viewer { notifications(first: 100) { edges { node { kind title body subjectId link } } } } }`;
+const callUp = (extra: Record<string, unknown> = {}) => ({
+  stationId: gid("Station", demo.fushan.id), reason: "寻找走失老人", description: SECRET, place: "府山街道越王台", latitude: 30.0, longitude: 120.58, radiusMeters: 50000, wanted: 3, escalateAfterMinutes: 30, ...extra,
+});
+const errOf = (r: any, field: string) => {
+  const e = r.data?.[field]?.userErrors?.[0] ?? r.errors?.[0];
+  return e ? { code: e.code ?? e.extensions?.code, message: e.message } : null;
+};
+
+/** A member of the station, no leader, whom the call-up did not call. */
+async function memberNotCalled(mobilizationId: string) {
+  return prisma.volunteer.findFirstOrThrow({
+    where: {
+      account: { isNot: null }, status: "ACTIVE",
+      teams: { some: { status: "ACTIVE", role: "MEMBER", team: { stationId: demo.fushan.id } }, none: { role: "LEADER" } },
+      squads: { none: { role: "LEADER" } },
+      mobilizationResponses: { none: { mobilizationId } },
+    },
+  });
+}
+
+describe("a call-up's contents, from outside, to those it did not call", () => {
+  it("gives nothing by node, nodes, the list (any status, any cursor), a responder, answer, close, inbox or live updates; its errors are those of a call-up that does not exist", async () => {
+    const squad = demo.squads[0]!;
+    const m = (await gql(app, START, { input: callUp({ squadIds: [gid("Squad", squad.id)] }) }, officer)).data!.startMobilization.mobilization;
+    const older = (await gql(app, START, { input: callUp({ reason: "较早的召集", squadIds: [gid("Squad", squad.id)] }) }, officer)).data!.startMobilization.mobilization;
+    try {
+      const responder = await prisma.mobilizationResponder.findFirstOrThrow({ where: { mobilizationId: rawId(m.id) } });
+      const responderId = gid("MobilizationResponder", responder.id);
+      const member = await memberNotCalled(rawId(m.id));
+      const memberToken = (await tokensFor([member.phone])).get(member.phone)!;
+      const ghost = gid("Mobilization", "00000000-0000-4000-8000-000000000000");
+      const officerPage = (await gql(app, LIST, { s: gid("Station", demo.fushan.id) }, officer)).data!.mobilizations.edges as any[];
+      expect(officerPage.map((e) => e.node.id)).toEqual(expect.arrayContaining([m.id, older.id]));
+      const cursors = [null, ...officerPage.map((e) => e.cursor)];
+
+      for (const [who, token] of [["member not called", memberToken], ["partner admin", partner], ["other station's officer", otherOfficer], ["anonymous", null]] as const) {
+        const byNode = await gql(app, NODE, { id: m.id }, token);
+        expect([who, byNode.data?.node ?? null, JSON.stringify(byNode).includes("八十二岁")]).toEqual([who, null, false]);
+        const byResponder = await gql(app, NODE, { id: responderId }, token);
+        expect([who, byResponder.data?.node ?? null, JSON.stringify(byResponder).includes("八十二岁")]).toEqual([who, null, false]);
+        const byNodes = await gql(app, NODES, { ids: [m.id, older.id, responderId] }, token);
+        expect([who, byNodes.data?.nodes ?? null, JSON.stringify(byNodes).includes("八十二岁")]).toEqual([who, byNodes.data ? [null, null, null] : null, false]);
+        for (const status of [null, "OPEN", "CLOSED"])
+          for (const after of cursors) {
+            const list = await gql(app, LIST, { s: gid("Station", demo.fushan.id), status, after }, token);
+            const ids = (list.data?.mobilizations?.edges ?? []).map((e: any) => e.node.id);
+            expect([who, status, after, ids.includes(m.id) || ids.includes(older.id), JSON.stringify(list).includes("八十二岁")]).toEqual([who, status, after, false, false]);
+          }
+        // Answering or closing it says what answering or closing a call-up that does not exist says.
+        for (const [mutation, field, input] of [[RESPOND, "respondToMobilization", { response: "ACCEPT" }], [CLOSE, "closeMobilization", { outcome: "CANCELLED" }]] as const) {
+          const real = await gql(app, mutation, { input: { mobilizationId: m.id, ...input } }, token);
+          const none = await gql(app, mutation, { input: { mobilizationId: ghost, ...input } }, token);
+          expect([who, field, errOf(real, field), JSON.stringify(real).includes("八十二岁")]).toEqual([who, field, errOf(none, field), false]);
+        }
+        const ws = wsClient(app, token);
+        try {
+          for (const [q, vars] of [
+            [`subscription ($id: ID!) { mobilizationUpdated(mobilizationId: $id) { description } }`, { id: m.id }],
+            [`subscription ($id: ID!) { mobilizationUpdated(mobilizationId: $id, since: "0") { description } }`, { id: m.id }],
+            [`subscription ($s: ID!) { stationMobilizationUpdated(stationId: $s, since: "0") { mobilization { description place } } }`, { s: gid("Station", demo.fushan.id) }],
+          ] as const) {
+            const live = subscribe(ws, q, vars);
+            const [first] = await live.waitFor(1);
+            expect([who, q, first?.data ?? null, JSON.stringify(first ?? live.error ?? "").includes("八十二岁")]).toEqual([who, q, null, false]);
+            live.dispose();
+          }
+          // Same errors as for a call-up that does not exist.
+          const real = subscribe(ws, `subscription ($id: ID!) { mobilizationUpdated(mobilizationId: $id) { id } }`, { id: m.id });
+          const none = subscribe(ws, `subscription ($id: ID!) { mobilizationUpdated(mobilizationId: $id) { id } }`, { id: ghost });
+          const [[a], [b]] = await Promise.all([real.waitFor(1), none.waitFor(1)]);
+          expect([who, a?.errors?.[0]?.message, a?.errors?.[0]?.extensions?.code]).toEqual([who, b?.errors?.[0]?.message, b?.errors?.[0]?.extensions?.code]);
+          real.dispose();
+          none.dispose();
+        } finally {
+          await ws.dispose();
+        }
+      }
+      const inbox = await gql(app, INBOX, {}, memberToken);
+      expect(JSON.stringify(inbox).includes(rawId(m.id)) || JSON.stringify(inbox).includes(m.id)).toBe(false);
+      expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: rawId(m.id) } })).status).toBe("OPEN");
+    } finally {
+      for (const x of [m, older]) await gql(app, CLOSE, { input: { mobilizationId: x.id, outcome: "CANCELLED" } }, officer);
+    }
+  });
+});
+
+describe("a call-up's contents to those who should read it", () => {
+  it("the officer, a leader of the station, whom it called (by an earlier wave, declined, closed) — from the inbox link — and no longer one who left the station", async () => {
+    const squad = demo.squads[0]!;
+    const m = (await gql(app, START, { input: callUp({ squadIds: [gid("Squad", squad.id)] }) }, officer)).data!.startMobilization.mobilization;
+    const called = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: rawId(m.id), volunteer: { account: { isNot: null }, teams: { none: { role: "LEADER" } }, squads: { none: { role: "LEADER" } } } }, include: { volunteer: true }, take: 3, orderBy: { id: "asc" } });
+    expect(called.length).toBe(3);
+    const [decliner, earlier, leaver] = called.map((r) => r.volunteer);
+    const tokens = await tokensFor(called.map((r) => r.volunteer.phone));
+    const t = (v: { phone: string }) => tokens.get(v.phone)!;
+    try {
+      expect(errOf(await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "DECLINE" } }, t(decliner!)), "respondToMobilization")).toBe(null);
+      // As if a later wave called others since: the earlier one keeps reading it.
+      await prisma.mobilizationResponder.updateMany({ where: { mobilizationId: rawId(m.id), volunteerId: earlier!.id }, data: { wave: 1 } });
+      await prisma.mobilization.update({ where: { id: rawId(m.id) }, data: { wave: 3 } });
+      const reads = async (token: string) => {
+        const inbox = (await gql(app, INBOX, {}, token)).data?.viewer?.notifications.edges.map((e: any) => e.node) ?? [];
+        const notice = inbox.find((n: any) => n.kind === "MOBILIZATION" && n.subjectId === m.id);
+        const viaLink = notice ? (await gql(app, NODE, { id: decodeURIComponent(notice.link.split("/").pop()) }, token)).data?.node?.description ?? null : null;
+        const list = (await gql(app, LIST, { s: gid("Station", demo.fushan.id) }, token)).data?.mobilizations?.edges.some((e: any) => e.node.id === m.id) ?? false;
+        return { byId: (await gql(app, NODE, { id: m.id }, token)).data?.node?.description ?? null, list, viaLink };
+      };
+      expect(await reads(officer)).toMatchObject({ byId: SECRET, list: true });
+      expect(await reads(leader)).toMatchObject({ byId: SECRET, list: true });
+      expect(await reads(t(decliner!))).toEqual({ byId: SECRET, list: true, viaLink: SECRET });
+      expect(await reads(t(earlier!))).toEqual({ byId: SECRET, list: true, viaLink: SECRET });
+      await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "STOOD_DOWN" } }, officer);
+      expect(await reads(t(decliner!))).toEqual({ byId: SECRET, list: true, viaLink: SECRET });
+      await prisma.teamMembership.updateMany({ where: { volunteerId: leaver!.id, team: { stationId: demo.fushan.id } }, data: { status: "LEFT" } });
+      expect(await reads(t(leaver!))).toEqual({ byId: null, list: false, viaLink: null });
+      // Nor when they also run a partner of the station: that sees the station, it is not belonging to it.
+      const partnerOrg = await prisma.partner.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+      const account = await prisma.account.findUniqueOrThrow({ where: { volunteerId: leaver!.id } });
+      await prisma.accountRole.create({ data: { accountId: account.id, role: "PARTNER_ADMIN", partnerId: partnerOrg.id } });
+      expect(await reads(t(leaver!))).toEqual({ byId: null, list: false, viaLink: null });
+    } finally {
+      await prisma.accountRole.deleteMany({ where: { account: { volunteerId: leaver!.id }, role: "PARTNER_ADMIN" } });
+      await prisma.teamMembership.updateMany({ where: { volunteerId: leaver!.id, team: { stationId: demo.fushan.id } }, data: { status: "ACTIVE" } });
+      await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer);
+    }
+  });
+});
