@@ -166,6 +166,18 @@ describe("one memo for the cursor check and the effective cost: each request's o
     }
   });
 
+  it("an id of nothing is null without an error, alone or beside ids that exist, as an id one may not see", async () => {
+    const { randomUUID } = await import("node:crypto");
+    const team = teamGid(demo.haolinshe.id);
+    for (const type of ["Team", "Station", "Shift", "Mobilization", "Bulletin"]) {
+      const one = (await post({ query: `query ($id: ID!) { node(id: $id) { id } }`, variables: { id: gid(type, randomUUID()) } }, { token: leader })).json;
+      expect([type, one.errors ?? [], one.data?.node]).toEqual([type, [], null]);
+    }
+    const many = (await post({ query: `query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, variables: { ids: [team, gid("Team", randomUUID()), team] } }, { token: leader })).json;
+    expect(many.errors ?? []).toEqual([]);
+    expect(many.data?.nodes).toEqual([{ id: team }, null, { id: team }]);
+  });
+
   it("`first` above 100 is refused by name, whether written or from a variable, in either language", async () => {
     const query = `query ($s: ID!, $n: Int) { commendationBoard(stationId: $s, first: $n) { edges { cursor } } }`;
     const s = gid("Station", demo.fushan.id);

@@ -42,9 +42,21 @@ async function visible(typename: string, row: unknown, ctx: Context): Promise<bo
 async function load(ids: readonly string[], ctx: Context, info: GraphQLResolveInfo): Promise<unknown[]> {
   const parsed = ids.map(parse);
   const valid = parsed.filter((p): p is { typename: string; id: string } => !!p);
-  // Well-formed ids of nothing load as no row. What the load throws is not about the id (a cursor of
-  // another kind of list in the selection, the database gone): it goes to maskError like any field's.
-  const rows: unknown[] = valid.length ? await resolveNodes(builder as never, ctx, info, valid as never) : [];
+  // Each id on its own (Prisma batches the lookups), so that one id of nothing is null without taking the
+  // others with it: the node loader's findUniqueOrThrow says "not found" as P2025. Whatever else the load
+  // throws is not about the id (a cursor of another kind of list in the selection, the database gone): it
+  // goes to maskError like any field's error.
+  const rows = await Promise.all(
+    valid.map((p) =>
+      (resolveNodes(builder as never, ctx, info, [p] as never) as Promise<unknown[]>).then(
+        (r) => r[0] ?? null,
+        (e: unknown) => {
+          if ((e as { code?: unknown } | null)?.code === "P2025") return null;
+          throw e;
+        },
+      ),
+    ),
+  );
   const byIndex = new Map(valid.map((p, i) => [p, rows[i] ?? null]));
   return Promise.all(
     parsed.map(async (p) => {
