@@ -93,7 +93,12 @@ describe("扫码签到", () => {
       await phone.goto("/my");
       const card = phone.getByTestId("my-claim").filter({ hasText: title });
       await card.getByRole("button", { name: "扫码签到" }).click();
-      await phone.getByTestId("qr-scanner").locator("video").waitFor();
+      // The camera's view, or the scanner's reason why not (once seen instead of the view under a full
+      // suite's load): fail with that reason rather than a bare timeout.
+      const scanner = phone.getByTestId("qr-scanner");
+      await scanner.locator("video").or(scanner.getByTestId("scanner-problem")).waitFor();
+      const problem = scanner.getByTestId("scanner-problem");
+      expect((await problem.count()) ? await problem.textContent() : null, "the scanner's problem").toBeNull();
       await shoot(phone, "phone-volunteer-scanning");
       await phone.getByTestId("toast-success").filter({ hasText: "签到成功" }).waitFor({ timeout: 20_000 });
       await card.getByText("已签到").waitFor();
