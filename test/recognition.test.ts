@@ -162,8 +162,10 @@ describe("commendation board", () => {
     expect(entries).toHaveLength(2);
     expect(entries[0]).toMatchObject({ displayName: v!.displayName, legalName: null, teamName: "好邻舍义警", title: "扶老人过马路", timesCommended: 3 });
     // The volunteer's notice leads to this board: its link's station ID is what the board page asks with.
-    const notice = await gql(app, `{ viewer { notifications(first: 5) { edges { node { kind link } } } } }`, {}, v!.token);
-    const link = notice.data!.viewer.notifications.edges.map((e: any) => e.node).find((n: any) => n.kind === "BOARD_PUBLISHED").link as string;
+    // The notice may be written just after the answer: wait for it.
+    const boardNotice = async () => (await gql(app, `{ viewer { notifications(first: 5) { edges { node { kind link } } } } }`, {}, v!.token)).data!.viewer.notifications.edges.map((e: any) => e.node).find((n: any) => n.kind === "BOARD_PUBLISHED");
+    await expect.poll(boardNotice, { timeout: 15_000 }).toBeTruthy();
+    const link = (await boardNotice()).link as string;
     const fromLink = await gql(app, BOARD, { s: decodeURIComponent(link.match(/^\/board\/([^/?#]+)$/)![1]!) });
     expect(fromLink.errors).toBeUndefined();
     expect(ours(fromLink)).toHaveLength(2);
