@@ -1,5 +1,5 @@
 // The patrol log follows commit order, and every wait on the database is bounded.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 
 vi.hoisted(() => {
   // Read by api/src/config.ts when the app is imported below.
@@ -10,6 +10,7 @@ vi.hoisted(() => {
 
 import pg from "pg";
 import type { App } from "../api/src/app.js";
+import { dropDatabase, ensureDatabase, withDatabase } from "../api/src/infra/postgres.js";
 import { metrics } from "../api/src/metrics.js";
 import { installCommitGate, type CommitGate } from "./support/commit-gate.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
@@ -114,6 +115,36 @@ describe("patrol log in commit order", () => {
     const [r] = await feed.waitFor(1);
     expect(r!.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
     await ws.dispose();
+  });
+
+  it("a transaction left open in another database of the same server holds nothing back here: live, log and inbox", async () => {
+    // xids are cluster-wide; only this database's transactions can still commit rows of these tables.
+    const other = `${new URL(process.env.DATABASE_URL!).pathname.slice(1)}_other`;
+    await ensureDatabase(inject("adminUrl"), other);
+    const elsewhere = new pg.Client({ connectionString: withDatabase(inject("adminUrl"), other) });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query("BEGIN");
+      await elsewhere.query("SELECT pg_current_xact_id()"); // holds an xid until the end of this test
+      const [claim] = await claims(["13800000154"], 25);
+      const stationId = gid("Station", demo.fushan.id);
+      const ws = wsClient(app, officer);
+      const feed = subscribe(ws, WATCH, { stationId });
+      await feed.ready;
+      expect((await gql(app, CHECK_IN, { input: { claimId: claim, method: "LEADER" } }, leader)).data!.checkIn.userErrors).toEqual([]);
+      await feed.waitFor(1, 10_000);
+      expect(feed.results.map(claimOf)).toEqual([claim]);
+      const log = await gql(app, LOG, { id: stationId }, officer);
+      expect(log.data!.node.patrolLog.edges[0].node.cursor).toBe(feed.results[0]!.data!.patrolCheckIns.cursor);
+      const bulletin = await gql(app, `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id } userErrors { code } } }`, { input: { stationId, title: "跨库事务不挡通知", body: "……", category: "CASE_ALERT", audience: { wholeStation: true } } }, officer);
+      expect(bulletin.data!.publishBulletin.userErrors).toEqual([]);
+      const inbox = await gql(app, `{ viewer { notifications(first: 5) { edges { node { subjectId } } } } }`, {}, leader);
+      expect(inbox.data!.viewer.notifications.edges.map((e: any) => e.node.subjectId)).toContain(bulletin.data!.publishBulletin.bulletin.id);
+      await ws.dispose();
+    } finally {
+      await elsewhere.end();
+      await dropDatabase(inject("adminUrl"), other);
+    }
   });
 });
 

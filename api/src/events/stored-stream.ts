@@ -4,9 +4,10 @@
 //
 // Commit order. Each row stores the id of the transaction that wrote it (`xid`, a column defaulting
 // to pg_current_xact_id()) beside its BIGSERIAL `id`. The position of a row is (xid, id), and a
-// reader only ever hands out rows whose xid is below the horizon pg_snapshot_xmin(pg_current_snapshot()):
-// every transaction with a lower xid has finished, so every row below the horizon is committed (or
-// gone) and visible to the statement that read it. A transaction that commits later has an xid at
+// reader only ever hands out rows whose xid is below the horizon (HORIZON_SQL): every transaction of
+// this database with a lower xid has finished, so every row below the horizon is committed (or gone)
+// and visible to the statement that read it. (Other databases of the cluster cannot write these
+// tables; their open transactions are left out, so a long one there holds nothing back here.) A transaction that commits later has an xid at
 // or above that horizon, because xids are handed out in increasing order and a running transaction
 // is never below the horizon; its rows therefore sort after everything delivered so far. So a cursor
 // (the position of the last delivered row) can never pass over an event that commits later with a
@@ -45,11 +46,21 @@ export function encodeCursor(p: Position): string {
 }
 
 /**
+ * The horizon as one SQL expression: the oldest transaction of this database still open in the
+ * current snapshot, or the snapshot's xmax when none is. pg_snapshot_xmin would also wait for other
+ * databases' transactions (xids are cluster-wide); a transaction not found in pg_stat_activity is
+ * kept, so an unknown one only delays, as xmin would.
+ */
+export const HORIZON_SQL = `(SELECT coalesce((SELECT min(x) FROM pg_snapshot_xip(q.s) x WHERE NOT EXISTS (
+    SELECT 1 FROM pg_stat_activity a WHERE a.backend_xid = x::xid AND a.datname <> current_database())), pg_snapshot_xmax(q.s))
+  FROM (SELECT pg_current_snapshot() AS s) q)`;
+
+/**
  * Events with an xid below this are final (see above). A list of stored events whose newest cursor a
  * client may pass as `since` shows only those.
  */
 export async function deliveryHorizon(): Promise<bigint> {
-  const [row] = await prisma.$queryRaw<{ horizon: string }[]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`;
+  const [row] = await prisma.$queryRawUnsafe<{ horizon: string }[]>(`SELECT ${HORIZON_SQL}::text AS horizon`);
   return BigInt(row!.horizon);
 }
 
@@ -115,7 +126,7 @@ export class StoredStream<Extra extends Record<string, unknown>> {
     const cols = [`${q(spec.key)}::text AS key`, ...spec.columns.map((c) => `${q(c)}::text AS ${q(c)}`)].join(", ");
     const table = q(spec.table);
     // One statement, one snapshot: the horizon and the rows are read together.
-    this.tailSql = `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
+    this.tailSql = `WITH h AS (SELECT ${HORIZON_SQL}::text::bigint AS horizon)
       SELECT h.horizon::text AS horizon, e.* FROM h LEFT JOIN LATERAL (
         SELECT id::text AS id, xid::text AS xid, ${cols} FROM ${table}
         WHERE (xid, id) > ($1::bigint, $2::bigint) ORDER BY ${table}.xid, ${table}.id LIMIT ${BATCH}
@@ -202,7 +213,7 @@ export class StoredStream<Extra extends Record<string, unknown>> {
   /** Reads the current horizon as the starting head, then follows the table. Idempotent. */
   start(): Promise<void> {
     this.started ??= (async () => {
-      const { rows } = await eventsPool.query<{ horizon: string }>("SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon");
+      const { rows } = await eventsPool.query<{ horizon: string }>(`SELECT ${HORIZON_SQL}::text AS horizon`);
       metrics.sqlStatements.inc({ source: "events" });
       this.head ??= { xid: BigInt(rows[0]!.horizon), id: 0n };
       this.running = true;
