@@ -6,13 +6,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
-import { localize, msg } from "../api/src/i18n.js";
+import { asWritten, localize, msg } from "../api/src/i18n.js";
 import { sendShiftReminders } from "../api/src/modules/shift/checkin.service.js";
 import { afterQuietHours, delivered, inQuietHours, notify } from "../api/src/modules/notification/notification.service.js";
 import { sharedSubscriptionStats } from "../api/src/graphql/shared-subscriptions.js";
 import { settled } from "./support/horizon.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { createStation, createVolunteers, DEMO_PHONES, gid, seedDemoData, type Person } from "./support/fixtures.js";
 import { CANCEL_CLAIM, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
 
 let app: App;
@@ -134,7 +134,7 @@ describe("the stream's order", () => {
     const [{ max }] = (await prisma.$queryRaw<{ max: bigint }[]>`SELECT coalesce(max(id), 0) AS max FROM "Notification"`) as [{ max: bigint }];
     const edge = 10n ** BigInt(String(max).length + 1);
     await prisma.$executeRaw`SELECT setval(pg_get_serial_sequence('"Notification"', 'id'), ${edge - 6n})`;
-    await prisma.$transaction((tx) => notify(tx, Array.from({ length: 10 }, (_, i) => ({ accountId: account.id, stationId: demo.fushan.id, kind: "BULLETIN" as const, title: `位数${i}` }))));
+    await prisma.$transaction((tx) => notify(tx, Array.from({ length: 10 }, (_, i) => ({ accountId: account.id, stationId: demo.fushan.id, kind: "BULLETIN" as const, title: asWritten(`位数${i}`) }))));
     delivered();
     const got = await live.waitFor(10);
     const ids = (rs: typeof got) => rs.map((r) => BigInt(Buffer.from(r.data!.notificationReceived.id, "base64").toString().split(":")[1]!));
@@ -440,6 +440,55 @@ describe("bulletins", () => {
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: b.id }, otherOfficer)).data!.node).toBeNull();
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: b.id }, null)).data!.node).toBeNull();
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: b.id }, tok(phones[0]!))).data!.node).not.toBeNull();
+  });
+});
+
+describe("every notice in both languages", () => {
+  // Each was once written in Chinese only. The names in them are data, made ASCII here so that any
+  // Chinese left in the English text is the notice's own.
+  it("membership approved and rejected, a volunteer's status, a role granted and revoked: English to an English client", async () => {
+    const { station, officer: stationOfficer, team } = await createStation();
+    await prisma.station.update({ where: { id: station.id }, data: { name: `Station ${station.id.slice(-6)}` } });
+    await prisma.team.update({ where: { id: team.id }, data: { name: `Team ${team.id.slice(-6)}` } });
+    const partner = await prisma.partner.create({ data: { stationId: station.id, name: `Partner ${station.id.slice(-6)}`, kind: "ENTERPRISE" } });
+    const [member, applicant, refused] = await createVolunteers(3, { teamId: team.id });
+    await prisma.teamMembership.updateMany({ where: { volunteerId: { in: [applicant!.id, refused!.id] } }, data: { status: "PENDING" } });
+    const membership = async (p: Person) => gid("TeamMembership", (await prisma.teamMembership.findFirstOrThrow({ where: { volunteerId: p.id } })).id);
+    const ok = async (query: string, input: Record<string, unknown>) => {
+      const r = await gql(app, query, { input }, stationOfficer.token);
+      expect(r.errors).toBeUndefined();
+      expect(Object.values(r.data!)[0].userErrors).toEqual([]);
+      return Object.values(r.data!)[0];
+    };
+    await ok(`mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { userErrors { code } } }`, { stationId: gid("Station", station.id), volunteerIds: [gid("Volunteer", member!.id)], status: "SUSPENDED", reason: "reason one" });
+    await ok(`mutation ($input: ApproveMembershipInput!) { approveMembership(input: $input) { userErrors { code } } }`, { membershipId: await membership(applicant!) });
+    await ok(`mutation ($input: RejectMembershipInput!) { rejectMembership(input: $input) { userErrors { code } } }`, { membershipId: await membership(refused!), reason: "reason two" });
+    const granted = await ok(`mutation ($input: GrantRoleInput!) { grantRole(input: $input) { assignment { id } userErrors { code } } }`, { role: "PARTNER_ADMIN", partnerId: gid("Partner", partner.id), phone: member!.phone, displayName: "Admin" });
+    await ok(`mutation ($input: RevokeRoleInput!) { revokeRole(input: $input) { revokedId userErrors { code } } }`, { assignmentId: granted.assignment.id });
+    await settled();
+
+    const read = async (p: Person, language: string) => {
+      const res = await fetch(`${app.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${p.token}`, "accept-language": language },
+        body: JSON.stringify({ query: `{ viewer { notifications(first: 10) { edges { node { kind title body } } } } }` }),
+      });
+      const json = (await res.json()) as { data: { viewer: { notifications: { edges: { node: { kind: string; title: string; body: string } }[] } } } };
+      return json.data.viewer.notifications.edges.map((e) => e.node);
+    };
+    const han = /\p{Script=Han}|[：，。！（）]/u;
+    const en = [...(await read(member!, "en")), ...(await read(applicant!, "en")), ...(await read(refused!, "en"))];
+    expect(en.map((n) => n.kind).sort()).toEqual(["MEMBERSHIP_APPROVED", "MEMBERSHIP_REJECTED", "MEMBERSHIP_STATUS_CHANGED", "OTHER", "OTHER"]);
+    for (const n of en) expect(`${n.title} ${n.body}`, n.kind).not.toMatch(han);
+    const zh = [...(await read(member!, "zh-CN")), ...(await read(applicant!, "zh-CN")), ...(await read(refused!, "zh-CN"))];
+    for (const n of zh) expect(n.title, n.kind).toMatch(han);
+    expect(en.map((n) => n.title).sort()).toEqual([
+      `You are now partner admin of Partner ${station.id.slice(-6)}`,
+      `You joined Team ${team.id.slice(-6)}`,
+      `Your request to join Team ${team.id.slice(-6)} was not approved`,
+      `Your rights as partner admin of Partner ${station.id.slice(-6)} were revoked`,
+      `Your status at Station ${station.id.slice(-6)}: suspended`,
+    ]);
   });
 });
 

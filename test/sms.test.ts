@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { clock } from "../api/src/clock.js";
 import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
+import { asWritten } from "../api/src/i18n.js";
 import { delivered, notify } from "../api/src/modules/notification/notification.service.js";
 import { httpProvider, setSmsProvider, smsProvider } from "../api/src/modules/notification/sms.js";
 import { sendDueSms, startSmsSender } from "../api/src/modules/notification/sms.service.js";
@@ -70,7 +71,7 @@ describe("the SMS outbox", () => {
   it("sends each message once across concurrent senders, a crash mid-send and retries with backoff", async () => {
     await prisma.station.update({ where: { id: demo.fushan.id }, data: { smsDailyBudget: 10_000 } });
     const accounts = await accountsOfStation(120);
-    await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: "一键召集：测试", body: "请回复" }))));
+    await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: asWritten("一键召集：测试"), body: asWritten("请回复") }))));
     delivered();
     const rows = await prisma.smsMessage.findMany({ where: { kind: "MOBILIZATION", status: "PENDING" } });
     expect(rows.length).toBe(120);
@@ -97,7 +98,7 @@ describe("the SMS outbox", () => {
   it("gives up on a number the gateway rejects, and after the last attempt on a gateway that keeps failing", async () => {
     const [a, b] = await accountsOfStation(2);
     gateway.permanentFor.add(a!.phone);
-    await prisma.$transaction((tx) => notify(tx, [a!, b!].map((x) => ({ accountId: x.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: "拒收测试" }))));
+    await prisma.$transaction((tx) => notify(tx, [a!, b!].map((x) => ({ accountId: x.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: asWritten("拒收测试") }))));
     gateway.failEvery = 1; // every request fails with 503 (except the rejected number: 400)
     await drain(1);
     const rows = await prisma.smsMessage.findMany({ where: { notification: { title: "拒收测试" } }, include: { notification: true } });
@@ -114,8 +115,8 @@ describe("the SMS outbox", () => {
     await prisma.station.update({ where: { id: demo.fushan.id }, data: { smsDailyBudget: 30 } });
     const accounts = await accountsOfStation(40);
     // 40 ordinary messages first, then 20 call-ups: the call-ups still go out.
-    await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "SHIFT_CANCELLED" as const, title: "预算测试" }))));
-    await prisma.$transaction((tx) => notify(tx, accounts.slice(0, 20).map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: "预算召集" }))));
+    await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "SHIFT_CANCELLED" as const, title: asWritten("预算测试") }))));
+    await prisma.$transaction((tx) => notify(tx, accounts.slice(0, 20).map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: asWritten("预算召集") }))));
     await drain(4);
     const rows = await prisma.smsMessage.findMany({ include: { notification: { select: { title: true } } } });
     const sent = rows.filter((r) => r.status === "SENT");
@@ -138,7 +139,7 @@ describe("the SMS outbox", () => {
       const accounts = await accountsOfStation(130);
       // 260 messages: more than the 200 one run claims.
       for (const title of ["唤醒测试一", "唤醒测试二"]) {
-        await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title }))));
+        await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: asWritten(title) }))));
       }
       expect(await prisma.smsMessage.count({ where: { status: "PENDING" } })).toBe(260);
       delivered();
@@ -148,7 +149,7 @@ describe("the SMS outbox", () => {
       const gate = new Promise<void>((r) => (release = r));
       let calls = 0;
       setSmsProvider({ name: "held", send: async (m) => { calls++; await gate; return { providerId: `held-${m.key}` }; } });
-      await prisma.$transaction((tx) => notify(tx, accounts.slice(0, 20).map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: "停止测试" }))));
+      await prisma.$transaction((tx) => notify(tx, accounts.slice(0, 20).map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: asWritten("停止测试") }))));
       delivered();
       delivered(); // a second wake while the run is busy is remembered, not run beside it
       await vi.waitFor(() => expect(calls).toBeGreaterThan(0), { timeout: 30_000, interval: 20 });
@@ -167,7 +168,7 @@ describe("the SMS outbox", () => {
     }
     // Stopped: a new notification is not sent by this process any more.
     const [one] = await accountsOfStation(1);
-    await prisma.$transaction((tx) => notify(tx, [{ accountId: one!.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: "停止之后" }]));
+    await prisma.$transaction((tx) => notify(tx, [{ accountId: one!.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: asWritten("停止之后") }]));
     delivered();
     await new Promise((r) => setTimeout(r, 200));
     expect(await prisma.smsMessage.findFirstOrThrow({ where: { notification: { title: "停止之后" } } })).toMatchObject({ status: "PENDING" });
@@ -193,7 +194,7 @@ describe("the SMS outbox", () => {
       const accounts = await accountsOfStation(5);
       const sent = (title: string) => prisma.smsMessage.count({ where: { notification: { title }, status: "SENT" } });
       config.sms.yieldMs = 60_000;
-      await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: "让路测试" }))));
+      await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: asWritten("让路测试") }))));
       delivered();
       // Long enough for a sender that did not wait to have sent them (seen red so).
       await new Promise((r) => setTimeout(r, 2000));
@@ -204,7 +205,7 @@ describe("the SMS outbox", () => {
       // A reader that never catches up delays SMS by yieldMs at most, never for good.
       config.sms.yieldMs = 50;
       reader.polling = new Promise<void>(() => {});
-      await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: "不被饿死" }))));
+      await prisma.$transaction((tx) => notify(tx, accounts.map((a) => ({ accountId: a.id, stationId: demo.fushan.id, kind: "MOBILIZATION" as const, title: asWritten("不被饿死") }))));
       delivered();
       await vi.waitFor(async () => expect(await sent("不被饿死")).toBe(5), { timeout: 30_000, interval: 50 });
       expect(gateway.duplicates.size).toBe(duplicates);

@@ -8,10 +8,19 @@ const SEP = "\u241F";
 /** For text that SQL builds in both languages (a call-up's 15,000 bodies): zh || MSG_SEPARATOR || en. */
 export const MSG_SEPARATOR = SEP;
 
+/**
+ * Text a person reads in their language: written in both (msg, joinMsg), or people's own words
+ * (asWritten). Notices take only this, so a text written in Chinese alone does not type-check.
+ */
+export type Msg = string & { readonly __msg: true };
+
 /** A message in Chinese and English. */
-export function msg(zh: string, en: string): string {
-  return `${zh}${SEP}${en}`;
+export function msg(zh: string, en: string): Msg {
+  return `${zh}${SEP}${en}` as Msg;
 }
+
+/** What people wrote themselves (a bulletin's title): the same in both languages. */
+export const asWritten = (text: string) => text as Msg;
 
 /** The message in the client's language; text written in one language only passes unchanged. */
 export function localize(text: string, locale: Locale): string {
@@ -28,6 +37,6 @@ export function localeFrom(header: string | null | undefined): Locale {
 }
 
 /** Joins messages (or plain text) language by language. */
-export function joinMsg(...parts: string[]): string {
+export function joinMsg(...parts: string[]): Msg {
   return msg(parts.map((p) => localize(p, "zh")).join(""), parts.map((p) => localize(p, "en")).join(""));
 }

@@ -8,7 +8,7 @@ import { clock } from "../../clock.js";
 import { prisma, TX } from "../../db.js";
 import type { BulletinCategory } from "../../generated/prisma/client.js";
 import { notFound, UserFacingError } from "../../graphql/errors.js";
-import { msg } from "../../i18n.js";
+import { asWritten, msg } from "../../i18n.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { delivered, notify } from "../notification/notification.service.js";
 import { pubsub } from "../../pubsub.js";
@@ -93,8 +93,8 @@ export async function publishBulletin(viewer: Viewer, input: PublishInput, clien
         accountId,
         stationId: station.id,
         kind: "BULLETIN" as const,
-        title: input.title,
-        body: input.body.length > 140 ? `${input.body.slice(0, 140)}…` : input.body,
+        title: asWritten(input.title),
+        body: asWritten(input.body.length > 140 ? `${input.body.slice(0, 140)}…` : input.body),
         link: `/bulletins/${encodeGlobalID("Bulletin", b.id)}`,
         subject: { type: "Bulletin", id: b.id },
       })),

@@ -9,7 +9,7 @@ import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
 import { pubsub } from "../../pubsub.js";
 import { rulesFor } from "../points/points.service.js";
 import { accountsOf, delivered, notify } from "../notification/notification.service.js";
-import { joinMsg, msg } from "../../i18n.js";
+import { joinMsg, msg, type Msg } from "../../i18n.js";
 
 export interface SubmitGoodDeedInput {
   teamId: string;
@@ -113,7 +113,7 @@ export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: strin
 }
 
 /** The volunteer the deed is about and whoever submitted it (unless that is the reviewer). */
-async function tellAboutDeed(tx: Tx, viewer: Viewer, deed: { id: string; stationId: string; volunteerId: string | null; submittedById: string }, kind: "GOOD_DEED_APPROVED" | "GOOD_DEED_REJECTED", title: string, body: string) {
+async function tellAboutDeed(tx: Tx, viewer: Viewer, deed: { id: string; stationId: string; volunteerId: string | null; submittedById: string }, kind: "GOOD_DEED_APPROVED" | "GOOD_DEED_REJECTED", title: Msg, body: Msg) {
   const accounts = new Set((await accountsOf(tx, deed.volunteerId ? [deed.volunteerId] : [])).values());
   if (deed.submittedById !== viewer.accountId) accounts.add(deed.submittedById);
   await notify(tx, [...accounts].map((accountId) => ({ accountId, stationId: deed.stationId, kind, title, body, link: "/points", subject: { type: "GoodDeed", id: deed.id } })));

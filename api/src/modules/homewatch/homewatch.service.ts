@@ -20,7 +20,7 @@ import { notify } from "../notification/notification.service.js";
 import { newPostCode } from "../shift/shift.service.js";
 import { weeklyOccurrences } from "../shift/shift.rules.js";
 import { fixedWindowLimiter } from "./rate-limit.js";
-import { msg } from "../../i18n.js";
+import { joinMsg, msg } from "../../i18n.js";
 
 const REQUEST = msg("长假照看申请", "Home-watch request");
 export const ERASE_AFTER_DAYS = 30;
@@ -321,7 +321,7 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
               stationId: shift.stationId,
               kind: "HOME_WATCH_PROBLEM" as const,
               title: msg("长假照看发现问题", "Home watch found a problem"),
-              body: `${localDate(visitedAt)} ${shift.grid?.name ?? ""}：${input.note}`,
+              body: joinMsg(`${localDate(visitedAt)} ${shift.grid?.name ?? ""}`, msg("：", ": "), input.note ?? ""),
               link: `/cases/homewatch?request=${encodeURIComponent(Buffer.from(`HomeWatchRequest:${request.id}`).toString("base64"))}`,
             })),
           );

@@ -219,7 +219,7 @@ export async function approveMembership({ viewer, clientAddress }: Actor, input:
     await tx.squadMembership.updateMany({ where: { volunteerId: m.volunteerId, squad: { teamId: m.teamId }, active: false }, data: { active: true } });
     const accountId = (await accountsOf(tx, [m.volunteerId])).get(m.volunteerId) ?? null;
     if (accountId) {
-      await notify(tx, { accountId, stationId: m.team.stationId, kind: "MEMBERSHIP_APPROVED", title: `您已加入${m.team.name}`, body: "欢迎加入！现在可以认领巡逻班次了。", link: "/shifts" });
+      await notify(tx, { accountId, stationId: m.team.stationId, kind: "MEMBERSHIP_APPROVED", title: joinMsg(msg("您已加入", "You joined "), m.team.name), body: msg("欢迎加入！现在可以认领巡逻班次了。", "Welcome! You can now claim patrol shifts."), link: "/shifts" });
     }
     await recordAudit(tx, { actor: viewer, stationId: m.team.stationId, action: "membership.approve", targetType: "TeamMembership", targetId: m.id, summary: `通过入队申请（${m.team.name}）`, clientAddress });
     return { membership: await tx.teamMembership.findUniqueOrThrow({ where: { id: m.id } }), accountId };
@@ -237,7 +237,7 @@ export async function rejectMembership({ viewer, clientAddress }: Actor, input: 
     await tx.squadMembership.deleteMany({ where: { volunteerId: m.volunteerId, squad: { teamId: m.teamId } } });
     const accountId = (await accountsOf(tx, [m.volunteerId])).get(m.volunteerId);
     if (accountId) {
-      await notify(tx, { accountId, stationId: m.team.stationId, kind: "MEMBERSHIP_REJECTED", title: `您加入${m.team.name}的申请未通过`, body: `原因：${input.reason}`, link: "/" });
+      await notify(tx, { accountId, stationId: m.team.stationId, kind: "MEMBERSHIP_REJECTED", title: msg(`您加入${m.team.name}的申请未通过`, `Your request to join ${m.team.name} was not approved`), body: joinMsg(msg("原因：", "Reason: "), input.reason), link: "/" });
     }
     await recordAudit(tx, { actor: viewer, stationId: m.team.stationId, action: "membership.reject", targetType: "TeamMembership", targetId: m.id, summary: `驳回入队申请（${m.team.name}）`, clientAddress });
   }, TX);

@@ -15,7 +15,7 @@ import { clock } from "../../clock.js";
 import { prisma, TX } from "../../db.js";
 import { Prisma, type MembershipStatus, type Specialty } from "../../generated/prisma/client.js";
 import { conflict, notFound } from "../../graphql/errors.js";
-import { msg } from "../../i18n.js";
+import { joinMsg, msg } from "../../i18n.js";
 import { writeXlsx } from "../../lib/sheet.js";
 import { log, safeError } from "../../log.js";
 import { pubsub } from "../../pubsub.js";
@@ -110,6 +110,7 @@ async function managedPeople(viewer: Viewer, stationId: string, volunteerIds: st
 }
 
 const STATUS_ZH: Record<MembershipStatus, string> = { ACTIVE: "在队", PENDING: "待审核", SUSPENDED: "暂停", LEFT: "已退出" };
+const STATUS_EN: Record<MembershipStatus, string> = { ACTIVE: "active", PENDING: "pending", SUSPENDED: "suspended", LEFT: "left" };
 
 /**
  * 状态: ACTIVE, SUSPENDED or LEFT for each person at this station, with a reason (stored on the
@@ -144,7 +145,7 @@ export async function setVolunteerStatus(
       moving.flatMap((id) => {
         const accountId = accounts.get(id);
         return accountId
-          ? [{ accountId, stationId: station.id, kind: "MEMBERSHIP_STATUS_CHANGED" as const, title: `您在${station.name}的义警状态：${STATUS_ZH[input.status]}`, body: `原因：${input.reason}`, link: "/" }]
+          ? [{ accountId, stationId: station.id, kind: "MEMBERSHIP_STATUS_CHANGED" as const, title: msg(`您在${station.name}的义警状态：${STATUS_ZH[input.status]}`, `Your status at ${station.name}: ${STATUS_EN[input.status]}`), body: joinMsg(msg("原因：", "Reason: "), input.reason), link: "/" }]
           : [];
       }),
     );

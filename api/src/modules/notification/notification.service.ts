@@ -7,15 +7,15 @@ import { prisma, type Tx } from "../../db.js";
 import { Prisma, type NotificationKind } from "../../generated/prisma/client.js";
 import { notificationStream } from "./notification.stream.js";
 import { wakeSmsSender } from "./sms.service.js";
-import { msg } from "../../i18n.js";
+import { msg, type Msg } from "../../i18n.js";
 
 export interface NotifyInput {
   accountId: string;
   stationId?: string | null;
   kind: NotificationKind;
   /** msg("中文", "English") (or joinMsg): stored with both, shown in the reader's language. */
-  title: string;
-  body?: string;
+  title: Msg;
+  body?: Msg;
   link?: string | null;
   /** What it is about: a Node type name and the row's id (e.g. "Mobilization", its id). */
   subject?: { type: string; id: string } | null;
@@ -24,7 +24,7 @@ export interface NotifyInput {
 const WHEN = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false });
 const WHEN_EN = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", month: "short", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false });
 /** "11月27日周五 13:00" / "Fri 27 Nov, 13:00" (msg()) — times in notifications are Asia/Shanghai, like everything shown. */
-export function when(d: Date): string {
+export function when(d: Date): Msg {
   return msg(WHEN.format(d).replace(/\s+/g, ""), WHEN_EN.format(d));
 }
 
@@ -118,7 +118,7 @@ export async function notifyUrgent(
   n: {
     kind: NotificationKind;
     stationId: string | null;
-    title: string;
+    title: Msg;
     link: string | null;
     subject: { type: string; id: string } | null;
     recipients: Prisma.Sql;

@@ -15,7 +15,7 @@ import { recordAudit } from "../audit/audit.service.js";
 import { notify, type NotifyInput } from "../notification/notification.service.js";
 import { distanceMeters } from "../shift/shift.rules.js";
 import { reportLog } from "./report-log.js";
-import { joinMsg, msg } from "../../i18n.js";
+import { joinMsg, localize, msg, type Msg } from "../../i18n.js";
 
 const REPORT = msg("隐患上报", "Patrol report");
 /** A report without a grid or shift is placed in the nearest grid within this distance. */
@@ -97,7 +97,7 @@ async function event(tx: Tx, r: { id: string; stationId: string }, kind: PatrolR
 }
 
 /** The reporter hears of every step (闭环), unless they took it themselves. */
-function toReporter(r: PatrolReport, actor: Viewer, title: string, body: string): NotifyInput[] {
+function toReporter(r: PatrolReport, actor: Viewer, title: Msg, body: Msg): NotifyInput[] {
   if (r.reporterAccountId === actor.accountId) return [];
   return [{ accountId: r.reporterAccountId, stationId: r.stationId, kind: "PATROL_REPORT_UPDATED", title, body, link: "/report" }];
 }
@@ -178,28 +178,30 @@ export async function assignPatrolReport(viewer: Viewer, input: AssignPatrolRepo
   if (targets !== 1) throw new UserFacingError("VALIDATION", msg("请选择一位民警、一支队伍或一个共建单位（只选一个）", "Choose exactly one: an officer, a team or a partner"), ["input", "teamId"]);
   const now = clock.now();
   if (input.dueAt && input.dueAt <= now) throw new UserFacingError("VALIDATION", msg("处理期限须晚于现在", "The due date must be in the future"), ["input", "dueAt"]);
-  let assignee: string;
+  let assignee: Msg;
   let recipients: string[];
   if (input.officerId) {
     const role = await prisma.accountRole.findFirst({ where: { accountId: input.officerId, role: "OFFICER", stationId: report.stationId }, select: { account: { select: { displayName: true } } } });
     if (!role) throw notFound(msg("本所民警", "Officer of this station"), ["input", "officerId"]);
-    assignee = `民警 ${role.account.displayName || "社区民警"}`;
+    assignee = role.account.displayName ? joinMsg(msg("民警 ", "officer "), role.account.displayName) : msg("社区民警", "an officer");
     recipients = [input.officerId];
   } else if (input.teamId) {
     const team = await prisma.team.findUnique({ where: { id: input.teamId }, select: { stationId: true, name: true } });
     if (team?.stationId !== report.stationId) throw notFound(msg("本所队伍", "Team of this station"), ["input", "teamId"]);
-    assignee = `队伍 ${team.name}`;
+    assignee = joinMsg(msg("队伍 ", "team "), team.name);
     const leaders = await prisma.account.findMany({ where: { volunteer: { status: "ACTIVE", teams: { some: { teamId: input.teamId, role: "LEADER" } } } }, select: { id: true } });
     recipients = leaders.map((a) => a.id);
   } else {
     const partner = await prisma.partner.findUnique({ where: { id: input.partnerId! }, select: { stationId: true, name: true } });
     if (partner?.stationId !== report.stationId) throw notFound(msg("本所共建单位", "Partner of this station"), ["input", "partnerId"]);
-    assignee = `共建单位 ${partner.name}`;
+    assignee = joinMsg(msg("共建单位 ", "partner "), partner.name);
     const admins = await prisma.accountRole.findMany({ where: { role: "PARTNER_ADMIN", partnerId: input.partnerId! }, select: { accountId: true } });
     recipients = admins.map((a) => a.accountId);
   }
-  const due = input.dueAt ? `，期限 ${input.dueAt.toISOString().slice(0, 10)}` : "";
-  const note = `分派给${assignee}${due}${input.note ? `：${input.note}` : ""}`;
+  const due = input.dueAt ? joinMsg(msg("，期限 ", ", due "), input.dueAt.toISOString().slice(0, 10)) : "";
+  const told = joinMsg(msg("分派给", "Assigned to "), assignee, due, input.note ? joinMsg(msg("：", ": "), input.note) : "");
+  // The report's history is written in Chinese, as before; the notices in both languages.
+  const note = localize(told, "zh");
   const updated = await prisma.$transaction(async (tx) => {
     const r = await transition(tx, report, {
       status: "ASSIGNED",
@@ -211,7 +213,7 @@ export async function assignPatrolReport(viewer: Viewer, input: AssignPatrolRepo
     });
     await event(tx, r, "ASSIGNED", viewer.accountId, note, now);
     await notify(tx, [
-      ...toReporter(r, viewer, msg("你上报的隐患已分派处理", "Your finding was assigned"), joinMsg(CATEGORY_LABEL[r.category], msg("：", ": "), note)),
+      ...toReporter(r, viewer, msg("你上报的隐患已分派处理", "Your finding was assigned"), joinMsg(CATEGORY_LABEL[r.category], msg("：", ": "), told)),
       ...recipients
         .filter((id) => id !== viewer.accountId)
         .map((accountId) => ({
@@ -219,7 +221,7 @@ export async function assignPatrolReport(viewer: Viewer, input: AssignPatrolRepo
           stationId: r.stationId,
           kind: "PATROL_REPORT_ASSIGNED" as const,
           title: joinMsg(msg("新的隐患待处理：", "A finding to handle: "), CATEGORY_LABEL[r.category]),
-          body: `${r.place || r.description.slice(0, 40)}${due}`,
+          body: joinMsg(r.place || r.description.slice(0, 40), due),
           link: `/cases/findings?report=${encodeURIComponent(encodeGlobalID("PatrolReport", r.id))}`,
         })),
     ]);
@@ -257,11 +259,12 @@ export async function resolvePatrolReport(viewer: Viewer, input: { reportId: str
 export async function referPatrolReport(viewer: Viewer, input: { reportId: string; department: string; note?: string | null }, clientAddress: string | null = null) {
   const report = await triageable(viewer, input.reportId);
   const now = clock.now();
-  const note = `移交${input.department}${input.note ? `：${input.note}` : ""}`;
+  const told = joinMsg(msg("移交", "Referred to "), input.department, input.note ? joinMsg(msg("：", ": "), input.note) : "");
+  const note = localize(told, "zh");
   const updated = await prisma.$transaction(async (tx) => {
     const r = await transition(tx, report, { status: "REFERRED", closedAt: now, closedById: viewer.accountId, referredTo: input.department, resolutionNote: input.note ?? null });
     await event(tx, r, "REFERRED", viewer.accountId, note, now);
-    await notify(tx, toReporter(r, viewer, msg("你上报的隐患已移交其他部门", "Your finding was referred to another authority"), joinMsg(CATEGORY_LABEL[r.category], msg("：", ": "), note)));
+    await notify(tx, toReporter(r, viewer, msg("你上报的隐患已移交其他部门", "Your finding was referred to another authority"), joinMsg(CATEGORY_LABEL[r.category], msg("：", ": "), told)));
     await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.refer", targetType: "PatrolReport", targetId: r.id, summary: "移交其他部门", clientAddress });
     return r;
   }, TX);

@@ -21,6 +21,7 @@ export const ROLE_CODE_DAYS = 7;
 export type GrantableRole = "REGION_ADMIN" | "OFFICER" | "PARTNER_ADMIN";
 
 const ROLE_NAMES: Record<GrantedRole, string> = { REGION_ADMIN: "区域管理员", OFFICER: "社区民警", PARTNER_ADMIN: "共建单位联络人", ADMIN: "平台管理员" };
+const ROLE_NAMES_EN: Record<GrantedRole, string> = { REGION_ADMIN: "region admin", OFFICER: "officer", PARTNER_ADMIN: "partner admin", ADMIN: "platform admin" };
 
 interface Place {
   facts: RoleFacts;
@@ -130,8 +131,8 @@ export async function grantRole({ viewer, clientAddress }: Actor, input: GrantIn
         accountId: account.id,
         stationId: place.stationId,
         kind: "OTHER",
-        title: `您已被任命为${place.label}${ROLE_NAMES[input.role]}`,
-        body: "重新登录或刷新页面即可使用新的权限。",
+        title: msg(`您已被任命为${place.label}${ROLE_NAMES[input.role]}`, `You are now ${ROLE_NAMES_EN[input.role]} of ${place.label}`),
+        body: msg("重新登录或刷新页面即可使用新的权限。", "Sign in again or reload the page to use it."),
         link: "/",
       });
     } else if (issued) {
@@ -154,7 +155,7 @@ export async function revokeRole({ viewer, clientAddress }: Actor, input: { assi
   await prisma.$transaction(async (tx) => {
     await tx.accountRole.delete({ where: { id: row.id } });
     await recordAudit(tx, { actor: viewer, stationId, action: "role.revoke", targetType: "Account", targetId: row.accountId, summary: `撤销${ROLE_NAMES[row.role]}（${label}）`, clientAddress });
-    await notify(tx, { accountId: row.accountId, stationId, kind: "OTHER", title: `您的${label}${ROLE_NAMES[row.role]}权限已被撤销`, link: "/" });
+    await notify(tx, { accountId: row.accountId, stationId, kind: "OTHER", title: msg(`您的${label}${ROLE_NAMES[row.role]}权限已被撤销`, `Your rights as ${ROLE_NAMES_EN[row.role]} of ${label} were revoked`), link: "/" });
   }, TX);
   // Their open sockets close (1012) and reconnect with what is left; HTTP requests already read the new rights.
   announceRevocation(row.accountId, "ROLE_CHANGED");

@@ -15,7 +15,7 @@ import { weeklyOccurrences } from "./shift.rules.js";
 import { assert, can, seesStation } from "../../auth/policy.js";
 import { personFacts } from "../../auth/facts.js";
 import { visiblePerson } from "../volunteer/volunteer.service.js";
-import { joinMsg, msg } from "../../i18n.js";
+import { joinMsg, msg, type Msg } from "../../i18n.js";
 import { changedFields, recordAudit } from "../audit/audit.service.js";
 
 const MAX_OCCURRENCES = 200;
@@ -50,7 +50,7 @@ export class Outbox {
       const s = shifts.get(n.shiftId);
       if (!accountId || !s) continue;
       const at = when(s.startsAt);
-      const text: Record<ClaimNoticeKind, [string, string]> = {
+      const text: Record<ClaimNoticeKind, [Msg, Msg]> = {
         WAITLIST_PROMOTED: [joinMsg(msg("候补转正：", "Off the waitlist: "), s.title), joinMsg(at, msg("，名额已为您保留，请准时到岗", ": your place is kept, please be on time"))],
         SHIFT_CANCELLED: [joinMsg(msg("班次取消：", "Shift cancelled: "), s.title), s.cancelReason ? joinMsg(at, msg("，原因：", ", reason: "), s.cancelReason) : at],
         SHIFT_CHANGED: [joinMsg(msg("班次时间变更：", "Shift time changed: "), s.title), joinMsg(msg("新的开始时间：", "New start: "), at)],
