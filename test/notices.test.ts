@@ -270,6 +270,23 @@ describe("preferences", () => {
     expect(sms.urgent).toBe(false);
   });
 
+  it("lists to each person only the kinds that can reach them: not the officers' to a volunteer", async () => {
+    const SETTINGS = `{ viewer { notificationPreferences { kinds { kind } } } }`;
+    const listed = async (token: string) => (await gql(app, SETTINGS, {}, token)).data!.viewer.notificationPreferences.kinds.map((k: { kind: string }) => k.kind) as string[];
+    const OFFICERS = ["HOME_WATCH_REQUESTED", "HOME_WATCH_PROBLEM", "AGREEMENT_TO_SIGN", "MEMBERSHIP_REQUESTED", "PATROL_REPORT_ASSIGNED"];
+    const volunteer = await listed(tok(phones[6]!));
+    expect(volunteer).toContain("MOBILIZATION");
+    expect(volunteer).toContain("SHIFT_CANCELLED");
+    for (const k of [...OFFICERS, "MEDIATION_ASSIGNED", "OTHER"]) expect(volunteer).not.toContain(k);
+    const theOfficer = await listed(officer);
+    for (const k of OFFICERS) expect(theOfficer).toContain(k);
+    expect(theOfficer).not.toContain("MOBILIZATION");
+    // A volunteer on the mediator list hears of their cases.
+    const v = await demo.volunteer(phones[6]!);
+    await prisma.mediator.create({ data: { stationId: demo.fushan.id, volunteerId: v.id, displayName: v.displayName } });
+    expect(await listed(tok(phones[6]!))).toContain("MEDIATION_ASSIGNED");
+  });
+
   it("refuses quiet hours that start and end at the same minute (they would silence nothing)", async () => {
     const p = phones[6]!;
     const res = await gql(app, PREFS, { input: { quietHoursFrom: "22:00", quietHoursUntil: "22:00" } }, tok(p));

@@ -3,7 +3,7 @@
 // without changing this table fails.
 import { GraphQLObjectType, type GraphQLField } from "graphql";
 import { describe, expect, it } from "vitest";
-import { ACTIONS, can, type Action, type FactsOf, type PersonFacts } from "../api/src/auth/policy.js";
+import { ACTIONS, can, receivableNoticeKinds, type Action, type FactsOf, type PersonFacts } from "../api/src/auth/policy.js";
 import type { Viewer } from "../api/src/auth/viewer.js";
 
 // Two stations in two regions, each with a team, a squad in it, a second team and a partner.
@@ -458,6 +458,23 @@ describe("the access policy", () => {
   it("shows a published board to anyone and a withdrawn one only to the station", () => {
     for (const v of Object.values(ROLES)) expect(can(v, "board.read", { stationId: A.station, withdrawn: false })).toBe(true);
     expect(can(null, "board.read", { stationId: A.station, withdrawn: true })).toBe(false);
+  });
+});
+
+describe("the notice kinds a person can receive (what their settings offer)", () => {
+  const VOLUNTEER = ["WAITLIST_PROMOTED", "SHIFT_REMINDER", "SHIFT_CANCELLED", "SHIFT_CHANGED", "SHIFT_ASSIGNED", "SHIFT_REMOVED", "GOOD_DEED_APPROVED", "GOOD_DEED_REJECTED", "BOARD_PUBLISHED", "BULLETIN", "MOBILIZATION", "MOBILIZATION_CLOSED", "MEMBERSHIP_APPROVED", "MEMBERSHIP_REJECTED", "MEMBERSHIP_STATUS_CHANGED", "PATROL_REPORT_UPDATED"];
+  const kinds = (role: string, mediator = false) => [...receivableNoticeKinds(ROLES[role]!, { mediator })].sort();
+  it("offers a plain volunteer (and a squad leader) only the kinds that reach volunteers", () => {
+    expect(kinds("V")).toEqual([...VOLUNTEER].sort());
+    expect(kinds("SL")).toEqual([...VOLUNTEER].sort());
+    expect(kinds("V", true)).toEqual([...VOLUNTEER, "MEDIATION_ASSIGNED"].sort());
+  });
+  it("adds what reaches team leaders, officers and partner admins", () => {
+    expect(kinds("TL")).toEqual([...VOLUNTEER, "MEMBERSHIP_REQUESTED", "PATROL_REPORT_ASSIGNED"].sort());
+    expect(kinds("O")).toEqual(["GOOD_DEED_APPROVED", "GOOD_DEED_REJECTED", "AGREEMENT_TO_SIGN", "MEMBERSHIP_REQUESTED", "PATROL_REPORT_UPDATED", "PATROL_REPORT_ASSIGNED", "HOME_WATCH_REQUESTED", "HOME_WATCH_PROBLEM"].sort());
+    expect(kinds("P")).toEqual(["BULLETIN", "AGREEMENT_TO_SIGN", "PATROL_REPORT_ASSIGNED"].sort());
+    expect(kinds("RA")).toEqual([]);
+    expect(receivableNoticeKinds(null, { mediator: false })).toEqual([]);
   });
 });
 

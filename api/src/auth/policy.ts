@@ -5,6 +5,7 @@
 // about the resource that the caller took from the resource's own rows (its station, team, squad,
 // the person's memberships), never from the input alone. Unit-tested as a role × station × action
 // matrix in test/policy.test.ts, without a database.
+import type { NotificationKind } from "../generated/prisma/client.js";
 import { UserFacingError } from "../graphql/errors.js";
 import { msg } from "../i18n.js";
 import type { Viewer } from "./viewer.js";
@@ -500,6 +501,60 @@ export function agreementSide(viewer: Viewer | null, a: PartnerFacts, wanted?: "
   if (wanted === "STATION") return station ? "STATION" : null;
   if (wanted === "PARTNER") return partner ? "PARTNER" : null;
   return station ? "STATION" : partner ? "PARTNER" : null;
+}
+
+// ── Notices a person can receive ──────────────────────────────────────────────────────────────
+// Who each kind reaches, as the services that write it choose their recipients. A kind added to the
+// enum does not type-check until it is given its people here.
+
+/** What the kinds that reach the viewer depend on besides their roles (from their own rows). */
+export interface NoticeFacts {
+  /** The viewer's volunteer is on a station's mediator list (警调超市). */
+  mediator: boolean;
+}
+const isVolunteer = (v: Viewer) => !!v.volunteerId;
+const isOfficer = (v: Viewer) => v.isAdmin || v.officerStationIds.size > 0;
+const leadsATeam = (v: Viewer) => [...v.teams.values()].some((t) => t.role === "LEADER");
+const isPartnerAdmin = (v: Viewer) => v.partnerAdminOf.size > 0;
+const noticeAudience: Record<NotificationKind, (v: Viewer, f: NoticeFacts) => boolean> = {
+  WAITLIST_PROMOTED: isVolunteer,
+  SHIFT_REMINDER: isVolunteer,
+  SHIFT_CANCELLED: isVolunteer,
+  SHIFT_CHANGED: isVolunteer,
+  SHIFT_ASSIGNED: isVolunteer,
+  SHIFT_REMOVED: isVolunteer,
+  /** The volunteer it is about and whoever submitted it (an officer may). */
+  GOOD_DEED_APPROVED: (v) => isVolunteer(v) || isOfficer(v),
+  GOOD_DEED_REJECTED: (v) => isVolunteer(v) || isOfficer(v),
+  BOARD_PUBLISHED: isVolunteer,
+  /** The audience's members, and the admins of a partner it names. */
+  BULLETIN: (v) => isVolunteer(v) || isPartnerAdmin(v),
+  MOBILIZATION: isVolunteer,
+  MOBILIZATION_CLOSED: isVolunteer,
+  /** The side that signs: the station's officers or the partner's admins. */
+  AGREEMENT_TO_SIGN: (v) => isOfficer(v) || isPartnerAdmin(v),
+  /** Those who decide: the station's officers and the team's leaders. */
+  MEMBERSHIP_REQUESTED: (v) => isOfficer(v) || leadsATeam(v),
+  MEMBERSHIP_APPROVED: isVolunteer,
+  MEMBERSHIP_REJECTED: isVolunteer,
+  MEMBERSHIP_STATUS_CHANGED: isVolunteer,
+  /** Nothing writes it (kept for the enum's stored values). */
+  ENROLLMENT: () => false,
+  /** The reporter: a member of the station or an officer. */
+  PATROL_REPORT_UPDATED: (v) => isVolunteer(v) || isOfficer(v),
+  /** The officer, the team's leaders or the partner's admins it is assigned to. */
+  PATROL_REPORT_ASSIGNED: (v) => isOfficer(v) || leadsATeam(v) || isPartnerAdmin(v),
+  HOME_WATCH_REQUESTED: isOfficer,
+  HOME_WATCH_PROBLEM: isOfficer,
+  MEDIATION_ASSIGNED: (v, f) => isVolunteer(v) && f.mediator,
+  /** A role granted or revoked: always shown in the app, not a choice in the settings. */
+  OTHER: () => false,
+};
+
+/** The notice kinds that can reach the viewer: what their notification settings offer. */
+export function receivableNoticeKinds(v: Viewer | null, f: NoticeFacts): NotificationKind[] {
+  if (!v) return [];
+  return (Object.keys(noticeAudience) as NotificationKind[]).filter((k) => noticeAudience[k](v, f));
 }
 
 /** Team ids of a station the viewer leads (filters for leaders' views). */

@@ -132,7 +132,7 @@ function Settings() {
           <table class="table">
             <thead><tr><th scope="col">{tr("类型", "Kind")}</th><th scope="col">{tr("应用内", "In the app")}</th><th scope="col">{tr("短信", "SMS")}</th></tr></thead>
             <tbody>
-              <For each={v().notificationPreferences.kinds.filter((k) => k.kind !== "OTHER")}>
+              <For each={v().notificationPreferences.kinds}>
                 {(k) => (
                   <tr>
                     <th scope="row">{label("NotificationKind", k.kind)}<Show when={k.urgent}> <span class="muted">{tr("（紧急，始终提醒）", "(urgent, always)")}</span></Show></th>

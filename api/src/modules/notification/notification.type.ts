@@ -1,5 +1,5 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import { check } from "../../auth/policy.js";
+import { check, receivableNoticeKinds } from "../../auth/policy.js";
 import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
 import { deliveryHorizon, encodeCursor } from "../../events/stored-stream.js";
@@ -145,7 +145,13 @@ export const NotificationPreferences = builder.objectRef<Preferences>("Notificat
   fields: (t) => ({
     kinds: t.field({
       type: [KindPreference],
-      resolve: (p) => NOTIFICATION_KINDS.map((kind) => ({ kind, inApp: !p.inAppOff.includes(kind), sms: p.smsOn.includes(kind), urgent: URGENT_KINDS.includes(kind) })),
+      description: "The kinds that can reach the viewer (by their roles), in the order of NotificationKind",
+      resolve: async (p, _a, ctx) => {
+        const v = ctx.viewer;
+        const mediator = !!v?.volunteerId && (await prisma.mediator.count({ where: { volunteerId: v.volunteerId } })) > 0;
+        const theirs = new Set(receivableNoticeKinds(v, { mediator }));
+        return NOTIFICATION_KINDS.filter((kind) => theirs.has(kind)).map((kind) => ({ kind, inApp: !p.inAppOff.includes(kind), sms: p.smsOn.includes(kind), urgent: URGENT_KINDS.includes(kind) }));
+      },
     }),
     quietHoursFrom: t.string({ nullable: true, description: "HH:MM, Asia/Shanghai", resolve: (p) => hhmm(p.quietFrom) }),
     quietHoursUntil: t.string({ nullable: true, description: "HH:MM, Asia/Shanghai", resolve: (p) => hhmm(p.quietUntil) }),
