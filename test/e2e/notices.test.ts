@@ -5,10 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
 import { msg } from "../../api/src/i18n.js";
-import { notify } from "../../api/src/modules/notification/notification.service.js";
+import { delivered, notify } from "../../api/src/modules/notification/notification.service.js";
 import { gql, signIn } from "../support/client.js";
 import { DEMO_PHONES, gid } from "../support/fixtures.js";
-import { context, demoBrowserApp, DESKTOP, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs } from "./browser.js";
+import { context, demoBrowserApp, DESKTOP, NARROW, PHONE, seriousViolations, setLanguage, shoot, sidewaysOverflow, signInAs } from "./browser.js";
 
 const t = demoBrowserApp();
 
@@ -201,6 +201,30 @@ describe("一键召集 in the browser", () => {
     await expect.poll(() => feed.inputValue()).not.toBe(first);
     expect((await fetch(first)).status).toBe(404);
     expect((await fetch(await feed.inputValue())).status).toBe(200);
+    await ctx.close();
+  }, 120_000);
+
+  it("switching to English shows the inbox's notices in English at once, and a notice arriving after the switch too", async () => {
+    const person = await prisma.volunteer.findFirstOrThrow({ where: { homeGrid: { name: "仓桥社区第1网格" }, teams: { every: { role: "MEMBER" } } }, orderBy: { phone: "desc" } });
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: person.phone } });
+    await notify(prisma, { accountId: account.id, kind: "OTHER", title: msg("切换语言之前的通知", "A notice from before the switch") });
+
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, person.phone, undefined, "/inbox");
+    await page.getByText("切换语言之前的通知").waitFor();
+    await page.getByTestId("unread-count").waitFor(); // the live stream is open
+    // The socket the app opens after the switch, and the server's acknowledgement of its subscription.
+    const resubscribed = new Promise<void>((resolve) => page.on("websocket", (ws) => ws.on("framereceived", (f) => String(f.payload).includes('"subscribed"') && resolve())));
+    await setLanguage(page, "en");
+    await page.locator("h1", { hasText: "Inbox" }).waitFor();
+    await page.getByTestId("notice").getByText("A notice from before the switch").waitFor({ timeout: 10_000 });
+    expect(await page.getByText("切换语言之前的通知").count()).toBe(0);
+
+    await Promise.race([resubscribed, new Promise((_, reject) => setTimeout(() => reject(new Error("the app did not open its socket again after the switch")), 10_000))]);
+    await notify(prisma, { accountId: account.id, kind: "OTHER", title: msg("切换语言之后的通知", "A notice after the switch") });
+    delivered();
+    await page.getByTestId("toast-info").getByText("Other: A notice after the switch").waitFor({ timeout: 10_000 });
     await ctx.close();
   }, 120_000);
 

@@ -2,14 +2,16 @@
 // queries, the UI language on every request, and graphql-ws subscriptions. Operations go out as the
 // hash of a trusted document (the API runs only those in production): @urql/exchange-persisted,
 // urql's own exchange for persisted operations, with the hash codegen compiled into each document.
-import { Client, fetchExchange, mapExchange, subscriptionExchange, type Exchange } from "@urql/core";
+import { Client, fetchExchange, makeOperation, mapExchange, subscriptionExchange, type Exchange, type Operation } from "@urql/core";
 import { cacheExchange, type Cache } from "@urql/exchange-graphcache";
 import { persistedExchange } from "@urql/exchange-persisted";
 import { retryExchange } from "@urql/exchange-retry";
 import { createClient as createWS } from "graphql-ws";
+import { createEffect, createRoot, on } from "solid-js";
+import { pipe, tap } from "wonka";
 import { expireSession } from "./auth";
 import { BUSY_RETRY, isBusyError, isUnauthenticated, setBusy } from "./busy";
-import { locale } from "./i18n";
+import { lang, locale } from "./i18n";
 import { offlineExchange } from "./offline";
 
 /** Every object with an `id` is an entity; others (payloads, edges, errors) are embedded. */
@@ -47,6 +49,33 @@ export const watchExchange = (token: string | null): Exchange =>
     },
   });
 
+/**
+ * The API writes some texts (notices, messages) in the language asked for, and the cache keeps them:
+ * after a switch of language the queries on screen are asked again from the network (the cache's
+ * entities then hold the new texts for every view of them).
+ */
+export function languageExchange(): { exchange: Exchange; askAgain: () => void } {
+  const active = new Map<number, Operation>();
+  let client: Client | null = null;
+  const exchange: Exchange = ({ forward, client: c }) => {
+    client = c;
+    return (ops$) =>
+      forward(
+        pipe(
+          ops$,
+          tap((op) => {
+            if (op.kind === "query") active.set(op.key, op);
+            else if (op.kind === "teardown") active.delete(op.key);
+          }),
+        ),
+      );
+  };
+  const askAgain = () => {
+    for (const op of active.values()) client?.reexecuteOperation(makeOperation("query", op, { ...op.context, requestPolicy: "network-only" }));
+  };
+  return { exchange, askAgain };
+}
+
 /** The trusted document's hash, compiled into each generated document (web/codegen.ts). */
 const documentHash = async (_query: string, document: unknown) => (document as { __meta__?: { hash?: string } }).__meta__?.hash ?? "";
 
@@ -58,6 +87,7 @@ export const trustedDocuments = (): Exchange =>
 export const networkExchanges = (token: string | null): Exchange[] => [offlineExchange(token), retryExchange(BUSY_RETRY), watchExchange(token), trustedDocuments(), fetchExchange];
 
 export function createApiClient(token: string | null) {
+  let socket: WebSocket | null = null;
   const ws = createWS({
     url: wsUrl(),
     connectionParams: () => connectionParams(token),
@@ -66,16 +96,21 @@ export function createApiClient(token: string | null) {
     shouldRetry: () => true,
     retryWait: async (n) => new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** n, 10_000))),
     on: {
+      connected: (s) => {
+        socket = s as WebSocket;
+      },
       closed: (e) => {
         // 4403: the token was refused (expired or revoked).
         if ((e as CloseEvent)?.code === 4403) expireSession();
       },
     },
   });
+  const language = languageExchange();
   const client = new Client({
     url: "/graphql",
     fetchOptions: (): RequestInit => ({ headers: requestHeaders(token) }),
     exchanges: [
+      language.exchange,
       cacheExchange({
         keys,
         optimistic: {
@@ -110,5 +145,26 @@ export function createApiClient(token: string | null) {
       }),
     ],
   });
-  return { client, dispose: () => ws.dispose() };
+  // A switch of language: the socket reconnects with the new `locale` (its subscriptions resume by
+  // themselves; 4205 is graphql-ws's "client restart", not fatal) and the queries on screen ask again.
+  const stopWatching = createRoot((dispose) => {
+    createEffect(
+      on(
+        lang,
+        () => {
+          if (socket?.readyState === WebSocket.OPEN) socket.close(4205, "Client Restart");
+          language.askAgain();
+        },
+        { defer: true },
+      ),
+    );
+    return dispose;
+  });
+  return {
+    client,
+    dispose: () => {
+      stopWatching();
+      void ws.dispose();
+    },
+  };
 }

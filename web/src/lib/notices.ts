@@ -16,8 +16,8 @@ export function createUnreadBadge() {
   createSubscription({ query: NotificationReceivedDocument, pause: () => !idle() }, (_prev: unknown, data) => {
     const n = data.notificationReceived;
     refetch({ requestPolicy: "network-only" });
-    if (n.kind === "MOBILIZATION") toast.error(`${tr("紧急召集", "Call-up")}：${n.title}`);
-    else toast.info(`${label("NotificationKind", n.kind)}：${n.title}`);
+    if (n.kind === "MOBILIZATION") toast.error(`${tr("紧急召集", "Call-up")}${tr("：", ": ")}${n.title}`);
+    else toast.info(`${label("NotificationKind", n.kind)}${tr("：", ": ")}${n.title}`);
     return data;
   });
   const refresh = () => refetch({ requestPolicy: "network-only" });
