@@ -6,7 +6,7 @@ import { render } from "solid-js/web";
 import { AfterTask } from "./components/AfterTask";
 import { DialogHost } from "./components/Dialog";
 import { TopBar } from "./components/TopBar";
-import { ErrorView, Loading } from "./components/QueryView";
+import { ErrorView, Loading, NotFound } from "./components/QueryView";
 import { ToastHost } from "./components/Toast";
 import { ViewerDocument } from "./gql/graphql";
 import { expireSession, token } from "./lib/auth";
@@ -224,6 +224,7 @@ function App() {
         <Route path="/account" component={Account} />
         <Route path="/settings" component={Settings} />
         <Route path="/audit" component={Audit} />
+        <Route path="*" component={() => <section><NotFound /></section>} />
       </Route>
     </Router>
   );

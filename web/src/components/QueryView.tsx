@@ -39,6 +39,20 @@ export function ErrorView(props: { error: CombinedError | string; retry?: () => 
   );
 }
 
+/**
+ * 没有找到 as a page of its own (an unknown address, or a call-up, bulletin or person that is not
+ * there or not the viewer's): with the page's heading, which the found page would have had.
+ */
+export function NotFound(props: { message?: string }) {
+  return (
+    <>
+      <h1>{tr("没有找到", "Not found")}</h1>
+      <p class="muted" role="status">{props.message ?? tr("没有这个页面，或你无权查看", "No such page, or not yours to see")}</p>
+      <p><a href="/">{tr("返回首页", "Back to the start")}</a></p>
+    </>
+  );
+}
+
 export function QueryView<D, T = D>(props: {
   query: QueryLike<D>;
   /** The part of the answer the page shows; null/undefined means "not found". */

@@ -6,7 +6,7 @@ import { createEffect, createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { Checkbox } from "../components/Checkbox";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
-import { QueryView } from "../components/QueryView";
+import { NotFound, QueryView } from "../components/QueryView";
 import {
   AudienceOptionsDocument, BulletinDetailDocument, MarkNotificationsReadDocument, PublishBulletinDocument, StationBulletinsDocument, UnreadCountDocument, type BulletinCategory,
 } from "../gql/graphql";
@@ -142,7 +142,7 @@ export function BulletinDetail() {
   });
   return (
     <section>
-      <QueryView query={q} select={(d) => (d.node?.__typename === "Bulletin" ? d.node : null)} retry={again}>
+      <QueryView query={q} select={(d) => (d.node?.__typename === "Bulletin" ? d.node : null)} retry={again} notFound={<NotFound message={tr("没有这条提醒，或你无权查看", "No such bulletin, or not yours to see")} />}>
         {(b) => (
           <>
             <h1>{b().title}</h1>

@@ -7,7 +7,7 @@ import { Badge } from "../components/Badge";
 import { CallUpAnswer } from "../components/CallUpAnswer";
 import { Checkbox } from "../components/Checkbox";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
-import { QueryView } from "../components/QueryView";
+import { NotFound, QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
 import {
   AudienceOptionsDocument, CloseMobilizationDocument, MobilizationBoardDocument, MobilizationUpdatedDocument, StartMobilizationDocument,
@@ -166,7 +166,7 @@ export function CallUp() {
   });
   return (
     <section>
-      <QueryView query={q} select={(d) => (d.node?.__typename === "Mobilization" ? d.node : null)} retry={again}>
+      <QueryView query={q} select={(d) => (d.node?.__typename === "Mobilization" ? d.node : null)} retry={again} notFound={<NotFound message={tr("没有这次召集，或你无权查看", "No such call-up, or not yours to see")} />}>
         {() => (
           <>
             <h1>{tr("召集", "Call-up")}：{board()!.reason}</h1>

@@ -7,7 +7,7 @@ import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { confirmDialog, promptDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
-import { QueryView } from "../components/QueryView";
+import { NotFound, QueryView } from "../components/QueryView";
 import {
   AddSquadMemberDocument,
   AddTeamMemberDocument,
@@ -281,7 +281,7 @@ export default function Member() {
         query={q}
         select={(d) => (d.volunteer?.__typename === "Volunteer" && d.station?.__typename === "Station" ? { v: d.volunteer, station: d.station } : null)}
         retry={again}
-        notFound={<p class="muted" role="status">{tr("没有找到这名义警，或你无权查看", "No such volunteer, or not yours to see")}</p>}
+        notFound={<NotFound message={tr("没有找到这名义警，或你无权查看", "No such volunteer, or not yours to see")} />}
       >
         {(d) => (
           <>

@@ -1,0 +1,40 @@
+// 没有找到: an unknown address, and a call-up or bulletin that is not there, are pages with a heading of
+// their own, in Chinese and in English (axe: page-has-heading-one, besides the WCAG rules).
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { prisma } from "../../api/src/db.js";
+import { gid } from "../support/fixtures.js";
+import { context, demoBrowserApp, NARROW, seriousViolations, setLanguage, signInAs } from "./browser.js";
+
+const t = demoBrowserApp();
+
+/** The page's headings as axe sees them: "page-has-heading-one" is a best practice, not among the WCAG tags. */
+async function headingViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withRules(["page-has-heading-one"]).analyze();
+  return result.violations.map((v) => v.id);
+}
+
+describe("没有找到", () => {
+  it("has its own heading, zh-CN first and English after the switch, on an unknown address and for a call-up or bulletin that is not there", async () => {
+    const person = await prisma.volunteer.findFirstOrThrow({ where: { homeGrid: { name: "府山社区第1网格" }, teams: { every: { role: "MEMBER" } } }, orderBy: { phone: "desc" } });
+    const nothing = "00000000-0000-7000-8000-000000000000";
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, person.phone, undefined, "/no-such-page");
+    const paths = ["/no-such-page", `/callups/${encodeURIComponent(gid("Mobilization", nothing))}`, `/bulletins/${encodeURIComponent(gid("Bulletin", nothing))}`];
+    for (const path of paths) {
+      await page.goto(path);
+      await page.locator("h1", { hasText: "没有找到" }).waitFor();
+      expect(await headingViolations(page), path).toEqual([]);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
+    await setLanguage(page, "en");
+    for (const path of paths) {
+      await page.goto(path);
+      await page.locator("h1", { hasText: "Not found" }).waitFor();
+      expect(await headingViolations(page), path).toEqual([]);
+    }
+    await ctx.close();
+  }, 120_000);
+});
