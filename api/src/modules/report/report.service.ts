@@ -183,7 +183,7 @@ export async function assignPatrolReport(viewer: Viewer, input: AssignPatrolRepo
   if (input.officerId) {
     const role = await prisma.accountRole.findFirst({ where: { accountId: input.officerId, role: "OFFICER", stationId: report.stationId }, select: { account: { select: { displayName: true } } } });
     if (!role) throw notFound(msg("本所民警", "Officer of this station"), ["input", "officerId"]);
-    assignee = role.account.displayName ? joinMsg(msg("民警 ", "officer "), role.account.displayName) : msg("社区民警", "an officer");
+    assignee = joinMsg(msg("民警 ", "officer "), role.account.displayName || msg("社区民警", "(no name)"));
     recipients = [input.officerId];
   } else if (input.teamId) {
     const team = await prisma.team.findUnique({ where: { id: input.teamId }, select: { stationId: true, name: true } });
