@@ -399,6 +399,46 @@ describe("一键召集", () => {
     await prisma.station.update({ where: { id: demo.fushan.id }, data: { leadersMayMobilize: false } });
   });
 
+  it("pages the responder board through every responder of a whole-station call-up, each once in the board's order, with the whole call-up's counts on every page", async () => {
+    const res = await gql(app, START, { input: { stationId: gid("Station", demo.fushan.id), reason: "全所召集翻页", place: "越王台", latitude: 30.0, longitude: 120.58, radiusMeters: 50000, wanted: 500, escalateAfterMinutes: 5 } }, officer);
+    const m = res.data!.startMobilization.mobilization;
+    const mId = Buffer.from(m.id, "base64").toString().split(":")[1]!;
+    try {
+      const called = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: mId }, include: { volunteer: true }, orderBy: { id: "asc" } });
+      expect(called.length).toBeGreaterThan(150);
+      // As if some bases were unknown (no distance) and some equally far.
+      await prisma.mobilizationResponder.updateMany({ where: { id: { in: called.slice(40, 50).map((r) => r.id) } }, data: { distanceMeters: null } });
+      await prisma.mobilizationResponder.updateMany({ where: { id: { in: called.slice(50, 60).map((r) => r.id) } }, data: { distanceMeters: 1234 } });
+      // Answers that tie on the ETA and on the distance, and people whose base is unknown (no distance).
+      for (const [i, r] of called.slice(0, 30).entries()) {
+        const t = tokens.get(r.volunteer.phone);
+        if (t) await gql(app, RESPOND, { input: { mobilizationId: m.id, response: i % 3 === 0 ? "DECLINE" : "ACCEPT", etaMinutes: 5 + (i % 2) } }, t);
+      }
+      const PAGE = `query ($id: ID!, $first: Int!, $after: String) { node(id: $id) { ... on Mobilization { counts { called accepted declined pending }
+        responders(first: $first, after: $after) { edges { node { id response } } pageInfo { hasNextPage endCursor } } } } }`;
+      const stored = await prisma.mobilizationResponder.findMany({
+        where: { mobilizationId: mId },
+        orderBy: [{ response: "asc" }, { etaMinutes: { sort: "asc", nulls: "last" } }, { distanceMeters: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+      });
+      expect(stored.some((r) => r.distanceMeters === null)).toBe(true);
+      const counts = { called: stored.length, accepted: stored.filter((r) => r.response === "ACCEPTED").length, declined: stored.filter((r) => r.response === "DECLINED").length, pending: stored.filter((r) => r.response === "PENDING").length };
+      for (const first of [100, 7]) {
+        const seen: string[] = [];
+        let after: string | null = null;
+        for (let pages = 0; pages < 100; pages++) {
+          const node: any = (await gql(app, PAGE, { id: m.id, first, after }, officer)).data!.node;
+          expect(node.counts).toEqual(counts);
+          seen.push(...node.responders.edges.map((e: any) => e.node.id));
+          if (!node.responders.pageInfo.hasNextPage) break;
+          after = node.responders.pageInfo.endCursor;
+        }
+        expect([first, seen]).toEqual([first, stored.map((r) => gid("MobilizationResponder", r.id))]);
+      }
+    } finally {
+      await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer);
+    }
+  });
+
   it("takes a volunteer's latest GPS check-in of the last hours with a point as the base, over the home grid", async () => {
     const at = { latitude: 30.2, longitude: 120.9 }; // far from every grid of the station
     const hoursAgo = (h: number) => new Date(clock.now().getTime() - h * 3600_000);

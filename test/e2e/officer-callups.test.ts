@@ -89,6 +89,50 @@ describe("a leader's call-up in the browser", () => {
     }
   }, 120_000);
 
+  it("lets the officer page the responder board of a whole-station call-up past the first 100 (加载更多), each person once while answers reorder it, with the whole call-up's counts", async () => {
+    const officerToken = await signIn(t.app, DEMO_PHONES.fushanOfficer);
+    const start = await gql(t.app, `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id } userErrors { message } } }`, {
+      input: { stationId: gid("Station", t.demo.fushan.id), reason: "全所召集", place: "越王台", latitude: 30.0, longitude: 120.58, radiusMeters: 50000, wanted: 500, escalateAfterMinutes: 30 },
+    }, officerToken);
+    const id = start.data!.startMobilization.mobilization.id as string;
+    const mId = Buffer.from(id, "base64").toString().split(":")[1]!;
+    const ctx = await context(t.browser, t.app.url, DESKTOP);
+    const page = await ctx.newPage();
+    try {
+      const called = await prisma.mobilizationResponder.count({ where: { mobilizationId: mId } });
+      expect(called).toBeGreaterThan(100);
+      await signInAs(page, DEMO_PHONES.fushanOfficer);
+      await page.goto(`/callups/${id}`);
+      await settle(page);
+      const rows = page.locator("[data-testid=responders] tbody tr");
+      await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(100);
+      const counts = page.getByTestId("callup-counts");
+      expect(await counts.textContent()).toContain(`${called}已通知`);
+      await page.getByTestId("responders-more").click();
+      await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(Math.min(called, 200));
+      while (await page.getByTestId("responders-more").count()) {
+        const before = await rows.count();
+        await page.getByTestId("responders-more").click();
+        await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(before);
+      }
+      expect(await rows.count()).toBe(called);
+      // The farthest person (last row) accepts: their row moves to the top, the board still shows everyone once.
+      const last = await prisma.mobilizationResponder.findFirstOrThrow({ where: { mobilizationId: mId }, orderBy: [{ distanceMeters: { sort: "desc", nulls: "first" } }, { id: "desc" }], include: { volunteer: true } });
+      const [token] = (await tokensFor([last.volunteer.phone])).values();
+      await gql(t.app, `mutation ($input: RespondToMobilizationInput!) { respondToMobilization(input: $input) { userErrors { message } } }`, { input: { mobilizationId: id, response: "ACCEPT", etaMinutes: 3 } }, token);
+      await expect.poll(() => rows.first().locator("th").textContent(), { timeout: 10_000 }).toBe(last.volunteer.displayName);
+      await expect.poll(async () => {
+        const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.textContent));
+        return [ids.length, new Set(ids).size];
+      }, { timeout: 10_000 }).toEqual([called, called]);
+      expect(await counts.textContent()).toContain(`1/500`);
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await gql(t.app, `mutation ($input: CloseMobilizationInput!) { closeMobilization(input: $input) { userErrors { message } } }`, { input: { mobilizationId: id, outcome: "CANCELLED" } }, officerToken);
+      await ctx.close();
+    }
+  }, 180_000);
+
   it("tells the officer how many more have not read a bulletin than the names shown", async () => {
     const officerToken = await signIn(t.app, DEMO_PHONES.fushanOfficer);
     const res = await gql(t.app, `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id recipientCount } } }`, {

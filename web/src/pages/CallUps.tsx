@@ -1,8 +1,8 @@
 // 一键召集: the officer's composer (place from the device's location or a grid) and list; a call-up's
 // page is the live responder board for who runs it and the one-tap answer for a volunteer called.
 import { A, useNavigate, useParams } from "@solidjs/router";
-import { createQuery, createSubscription } from "@urql/solid";
-import { createEffect, createSignal, For, Show } from "solid-js";
+import { createQuery, createSubscription, useClient } from "@urql/solid";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { CallUpAnswer } from "../components/CallUpAnswer";
 import { Checkbox } from "../components/Checkbox";
@@ -10,7 +10,7 @@ import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { NotFound, QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
 import {
-  AudienceOptionsDocument, CloseMobilizationDocument, MobilizationBoardDocument, MobilizationUpdatedDocument, StartMobilizationDocument,
+  AudienceOptionsDocument, CloseMobilizationDocument, MobilizationBoardDocument, MobilizationRespondersDocument, MobilizationUpdatedDocument, StartMobilizationDocument,
   StationMobilizationsDocument, type MobilizationOutcome, type MobilizationUpdatedSubscription, type Specialty,
 } from "../gql/graphql";
 import { createFormState } from "../lib/form";
@@ -131,6 +131,11 @@ export default function CallUps() {
   );
 }
 
+type ResponderEdge = { node: { id: string; displayName: string; phone: string; response: string; etaMinutes?: number | null; distanceMeters?: number | null; wave: number } };
+type ResponderPage = { edges: ResponderEdge[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } };
+/** Later pages are read again at most this often while answers come in. */
+const REFRESH_MS = 2000;
+
 const distance = (m: number | null | undefined) =>
   m == null ? tr("未知", "unknown") : m < 1000 ? tr(`${m} 米`, `${m} m`) : tr(`${(m / 1000).toFixed(1)} 公里`, `${(m / 1000).toFixed(1)} km`);
 
@@ -148,7 +153,54 @@ export function CallUp() {
   // The board follows every answer and wave live (only who runs the call-up may subscribe).
   const [live] = createSubscription<MobilizationUpdatedSubscription, MobilizationUpdatedSubscription>({ query: MobilizationUpdatedDocument, variables: () => ({ mobilizationId: params.id! }), pause: () => !m()?.viewerCanManage }, (_p, d) => d);
   const board = () => live.data?.mobilizationUpdated ?? m();
-  const responders = () => live.data?.mobilizationUpdated.responders?.edges ?? (m() as { responders?: { edges: { node: { id: string; displayName: string; phone: string; response: string; etaMinutes?: number | null; distanceMeters?: number | null; wave: number } }[] } | null })?.responders?.edges ?? [];
+  const firstPage = (): ResponderPage | null => live.data?.mobilizationUpdated.responders ?? (m() as { responders?: ResponderPage | null } | null)?.responders ?? null;
+  // 加载更多: the pages after the first, each read from the end of the one before. An answer moves its row
+  // (accepted first, declined last), so after live updates the loaded pages are read again from the first
+  // page's end, at most every REFRESH_MS; a row is shown once. The counts above are the whole call-up's.
+  const client = useClient();
+  const [more, setMore] = createSignal<ResponderPage[]>([]);
+  const [loading, setLoading] = createSignal(false);
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = (f: () => Promise<void>) => (queue = queue.then(f, f));
+  const readPages = async (count: number, from: ResponderPage | null): Promise<ResponderPage[] | null> => {
+    const pages: ResponderPage[] = [];
+    let prev = from;
+    while (pages.length < count && prev?.pageInfo.hasNextPage && prev.pageInfo.endCursor) {
+      const r = await client.query(MobilizationRespondersDocument, { id: params.id!, after: prev.pageInfo.endCursor }, { requestPolicy: "network-only" }).toPromise();
+      const page = r.data?.node?.__typename === "Mobilization" ? r.data.node.responders : null;
+      if (!page) {
+        toast.error(r.error?.graphQLErrors[0]?.message ?? tr("加载失败，请重试", "Could not load: try again"));
+        return null;
+      }
+      pages.push(page);
+      prev = page;
+    }
+    return pages;
+  };
+  const loadMore = () =>
+    serially(async () => {
+      setLoading(true);
+      const next = await readPages(1, more().at(-1) ?? firstPage());
+      setLoading(false);
+      if (next) setMore([...more(), ...next]);
+    });
+  const reload = () =>
+    serially(async () => {
+      if (!more().length) return;
+      const pages = await readPages(more().length, firstPage());
+      if (pages) setMore(pages);
+    });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  createEffect(on(() => live.data, () => {
+    if (timer || !more().length) return;
+    timer = setTimeout(() => { timer = undefined; void reload(); }, REFRESH_MS);
+  }, { defer: true }));
+  onCleanup(() => clearTimeout(timer));
+  const responders = createMemo(() => {
+    const seen = new Set<string>();
+    return [firstPage(), ...more()].flatMap((p) => p?.edges ?? []).filter((e) => !seen.has(e.node.id) && !!seen.add(e.node.id));
+  });
+  const hasMore = () => (more().at(-1) ?? firstPage())?.pageInfo.hasNextPage ?? false;
   const [outcome, setOutcome] = createSignal<MobilizationOutcome>("RESOLVED");
   const [note, setNote] = createSignal("");
   const [draftHere, setDraftHere] = createSignal(goodDeedDraft()?.mobilizationId === params.id);
@@ -209,6 +261,12 @@ export function CallUp() {
                   </tbody>
                 </table>
               </div>
+              <Show when={hasMore()}>
+                <p class="row">
+                  <span class="muted">{tr(`已显示 ${responders().length} / ${board()!.counts.called} 人`, `Showing ${responders().length} of ${board()!.counts.called}`)}</span>
+                  <button type="button" class="more" data-testid="responders-more" disabled={loading()} onClick={() => void loadMore()}>{tr("加载更多", "Load more")}</button>
+                </p>
+              </Show>
               <Show when={board()!.status === "OPEN"}>
                 <form class="row card" onSubmit={(e) => { e.preventDefault(); void close.run({ input: { mobilizationId: m()!.id, outcome: outcome(), note: note().trim() || null } }); }}>
                   <label for="outcome">{tr("结束召集", "Close")}</label>
