@@ -163,3 +163,43 @@ describe("a call-up's contents to those who should read it", () => {
     }
   });
 });
+
+describe("the call-up list's cursors", () => {
+  it("works only with a cursor of a call-up the list shows the viewer: another station's, one that did not call them or one that does not exist is answered as a cursor of another list, so it tells nothing of where that call-up sorts", async () => {
+    const [s1, s2] = demo.squads;
+    const a0 = (await gql(app, START, { input: callUp({ reason: "游标甲零", squadIds: [gid("Squad", s1!.id)] }) }, officer)).data!.startMobilization.mobilization;
+    const a1 = (await gql(app, START, { input: callUp({ reason: "游标甲一", squadIds: [gid("Squad", s1!.id)] }) }, officer)).data!.startMobilization.mobilization;
+    const b = (await gql(app, START, { input: callUp({ reason: "游标乙", squadIds: [gid("Squad", s2!.id)] }) }, officer)).data!.startMobilization.mobilization;
+    const a2 = (await gql(app, START, { input: callUp({ reason: "游标甲二", squadIds: [gid("Squad", s1!.id)] }) }, officer)).data!.startMobilization.mobilization;
+    const c = (await gql(app, START, { input: { ...callUp({ reason: "他所召集" }), stationId: gid("Station", demo.changqing.id), latitude: 29.99, longitude: 120.57 } }, otherOfficer)).data!.startMobilization.mobilization;
+    try {
+      // Called by the 甲 call-ups, not by 乙: before, 乙's cursor paged on to the 甲 call-ups older than 乙.
+      const called = await prisma.mobilizationResponder.findMany({ where: { mobilizationId: rawId(a1.id), volunteer: { account: { isNot: null }, teams: { none: { role: "LEADER" } }, squads: { none: { role: "LEADER" } } } }, include: { volunteer: true } });
+      const bCalled = new Set((await prisma.mobilizationResponder.findMany({ where: { mobilizationId: rawId(b.id) } })).map((r) => r.volunteerId));
+      const a2Called = new Set((await prisma.mobilizationResponder.findMany({ where: { mobilizationId: rawId(a2.id) } })).map((r) => r.volunteerId));
+      const member = called.find((r) => !bCalled.has(r.volunteerId) && a2Called.has(r.volunteerId))!.volunteer;
+      const memberToken = (await tokensFor([member.phone])).get(member.phone)!;
+      const cursorOf = async (token: string, stationId: string, id: string) =>
+        ((await gql(app, LIST, { s: gid("Station", stationId) }, token)).data!.mobilizations.edges as any[]).find((e) => e.node.id === id)!.cursor as string;
+      const [cursorA2, cursorB, cursorC] = [await cursorOf(officer, demo.fushan.id, a2.id), await cursorOf(officer, demo.fushan.id, b.id), await cursorOf(otherOfficer, demo.changqing.id, c.id)];
+      const ghost = Buffer.from("GPC:S:00000000-0000-4000-8000-000000000000").toString("base64");
+      const otherKind = Buffer.from("OffsetConnection:0").toString("base64"); // well formed, of another kind of list
+      const answer = async (token: string, after: string, args = "first: 50, after: $after") => {
+        const r = await gql(app, LIST.replace("first: 50, after: $after", args), { s: gid("Station", demo.fushan.id), status: null, after }, token);
+        return { data: r.data?.mobilizations ?? null, errors: (r.errors ?? []).map((e: any) => [e.message, e.extensions?.code]) };
+      };
+      const refused = await answer(memberToken, otherKind);
+      expect(refused).toEqual({ data: null, errors: [["游标无效：不是这个列表的游标", "BAD_USER_INPUT"]] });
+      // Their own call-ups page as before, forward and back.
+      expect((await answer(memberToken, cursorA2)).data.edges.map((e: any) => e.node.id)).toContain(a1.id);
+      expect((await answer(memberToken, cursorA2, "last: 50, before: $after")).errors).toEqual([]);
+      for (const [who, token, cursor] of [["member, a call-up that did not call them", memberToken, cursorB], ["member, another station's", memberToken, cursorC], ["member, none", memberToken, ghost], ["officer, another station's", officer, cursorC], ["officer, none", officer, ghost], ["partner admin", partner, cursorA2]] as const) {
+        expect([who, await answer(token, cursor)]).toEqual([who, refused]);
+        expect([who, await answer(token, cursor, "last: 50, before: $after")]).toEqual([who, refused]);
+      }
+    } finally {
+      for (const x of [a0, a1, b, a2]) await gql(app, CLOSE, { input: { mobilizationId: x.id, outcome: "CANCELLED" } }, officer);
+      await gql(app, CLOSE, { input: { mobilizationId: c.id, outcome: "CANCELLED" } }, otherOfficer);
+    }
+  });
+});

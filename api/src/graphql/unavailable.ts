@@ -7,6 +7,7 @@ import { GraphQLError } from "graphql";
 import { maskError as yogaMaskError, type Plugin } from "graphql-yoga";
 import { config } from "../config.js";
 import { localeFrom, msg } from "../i18n.js";
+import { notThisListsCursor } from "./list-cursor.js";
 import { localizeResult } from "./localize.js";
 import { metrics } from "../metrics.js";
 
@@ -112,7 +113,7 @@ export function maskError(error: unknown, message: string, isDev?: boolean, http
  */
 function cursorRefusal(error: unknown): GraphQLError | null {
   if (!(error instanceof GraphQLError) || !(error.originalError instanceof PothosValidationError) || !/cursor/i.test(error.originalError.message)) return null;
-  return new GraphQLError(msg("游标无效：不是这个列表的游标", "Not a cursor of this list"), { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { code: "BAD_USER_INPUT" } });
+  return notThisListsCursor(error);
 }
 
 /**

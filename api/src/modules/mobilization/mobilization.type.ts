@@ -4,6 +4,7 @@ import { can, check, mobilizationListFilter } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
 import { encodeCursor } from "../../events/stored-stream.js";
 import { idArg } from "../../graphql/ids.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { msg } from "../../i18n.js";
 import { canSeePersonalData, Specialty } from "../volunteer/volunteer.type.js";
@@ -170,10 +171,12 @@ builder.queryField("mobilizations", (t) =>
     nullable: true,
     args: { stationId: t.arg.id({ required: true }), status: t.arg({ type: MobilizationStatus }) },
     authScopes: (_r, args) => ({ seeStation: idArg(String(args.stationId), "Station", "stationId") }),
-    resolve: (query, _r, args, ctx) => {
+    resolve: async (query, _r, args, ctx) => {
       const stationId = idArg(String(args.stationId), "Station", "stationId");
       // Those the viewer may read (mobilization.read): all for the command view, else the ones that called them.
       const visible = mobilizationListFilter(ctx.viewer, stationId);
+      // A cursor names one of those (whatever the status: a call-up closing between two pages keeps its place).
+      await assertCursorInList(query, async (id) => !!visible && (await prisma.mobilization.count({ where: { id, stationId, ...visible } })) > 0);
       if (!visible) return [];
       return prisma.mobilization.findMany({
         ...query,

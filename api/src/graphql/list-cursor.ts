@@ -1,0 +1,23 @@
+// A cursor of the wrong list is the caller's mistake, answered alike wherever it is found: a cursor of
+// another kind of list (Pothos refuses it while resolving, see maskError) and a row id that is no row of
+// this list for this viewer.
+import { GraphQLError } from "graphql";
+import { msg } from "../i18n.js";
+
+/** BAD_USER_INPUT 游标无效, in both languages until the answer is localized. */
+export function notThisListsCursor(at?: GraphQLError): GraphQLError {
+  return new GraphQLError(msg("游标无效：不是这个列表的游标", "Not a cursor of this list"), {
+    nodes: at?.nodes, source: at?.source, positions: at?.positions, path: at?.path, extensions: { code: "BAD_USER_INPUT" },
+  });
+}
+
+/**
+ * For a Pothos prisma connection's `query` (its `cursor` is the row id of `after` or `before`): the row
+ * must be one the list shows this viewer (`inList`, the list's own filter with the policy's). Prisma pages
+ * from the cursor's row whatever the filter, so the id of a row the viewer may not see (another station's,
+ * a call-up that did not call them) would tell where that row sorts among theirs.
+ */
+export async function assertCursorInList(query: { cursor?: unknown }, inList: (id: string) => Promise<boolean>): Promise<void> {
+  const id = (query.cursor as { id?: unknown } | undefined)?.id;
+  if (typeof id === "string" && !(await inList(id))) throw notThisListsCursor();
+}
