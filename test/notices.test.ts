@@ -12,7 +12,7 @@ import { afterQuietHours, delivered, inQuietHours, notify } from "../api/src/mod
 import { sharedSubscriptionStats } from "../api/src/graphql/shared-subscriptions.js";
 import { settled } from "./support/horizon.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
-import { createStation, createVolunteers, DEMO_PHONES, gid, seedDemoData, type Person } from "./support/fixtures.js";
+import { createStation, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData, type Person } from "./support/fixtures.js";
 import { CANCEL_CLAIM, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
 
 let app: App;
@@ -399,7 +399,7 @@ describe("the calendar feed", () => {
 });
 
 const PUBLISH = `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id recipientCount audience } userErrors { code field } } }`;
-const STATS = `query ($id: ID!) { node(id: $id) { ... on Bulletin { title viewerHasRead readStats { recipients read unread byTeam { name recipients read } byPartner { name recipients read } notReadBy(first: 100) { edges { node { id } } } } } } }`;
+const STATS = `query ($id: ID!) { node(id: $id) { ... on Bulletin { title viewerHasRead readStats { recipients read unread byTeam { name recipients read } byPartner { name recipients read } notReadBy(first: 100) { edges { node { displayName adminOf { name } } } } } } } }`;
 
 describe("bulletins", () => {
   it("reaches the chosen audience, counts reads per team and partner, and shows public ones on the public board", async () => {
@@ -441,13 +441,62 @@ describe("bulletins", () => {
     expect(stats).toMatchObject({ recipients: b.recipientCount, read: 1, unread: b.recipientCount - 1 });
     expect(stats.byTeam).toEqual([{ name: "好邻舍义警", recipients: squadMembers + partnerPeople, read: 1 }]);
     expect(stats.byPartner[0]).toMatchObject({ name: "府山物业联合会", recipients: (await prisma.volunteer.count({ where: { partnerId: property.id } })) + partnerAdmins });
-    expect(stats.notReadBy.edges.map((e: any) => e.node.id)).not.toContain(gid("Volunteer", member.volunteerId));
-    expect(stats.notReadBy.edges.length).toBe(squadMembers + partnerPeople - 1);
+    expect(stats.notReadBy.edges.map((e: any) => e.node.displayName)).not.toContain(member.volunteer.displayName);
+    // The partner's admins are among those who have not read it, labelled by their partner: as many as unread.
+    expect(stats.notReadBy.edges.length).toBe(stats.unread);
+    expect(stats.notReadBy.edges.filter((e: any) => e.node.adminOf).map((e: any) => e.node.adminOf.name)).toEqual(Array(partnerAdmins).fill("府山物业联合会"));
 
     // Public: anyone reads it on the station's public board; the other station's officer sees it too but not its statistics.
     const pub = await gql(app, `query ($s: ID!) { publicBulletins(stationId: $s, first: 5) { edges { node { id title } } } }`, { s: input.stationId }, null);
     expect(pub.data!.publicBulletins.edges[0].node).toEqual({ id: b.id, title: "近期电信诈骗高发" });
     expect((await gql(app, STATS, { id: b.id }, otherOfficer)).data!.node.readStats).toBeNull();
+  });
+
+  it("counts reads by the teams and partners people were in when it was published, and lists every recipient who has not read it, partners' admins labelled by their partner", async () => {
+    const property = await prisma.partner.findFirstOrThrow({ where: { name: "府山物业联合会" } });
+    const squad = demo.squads[1]!;
+    const PAGED = `query ($id: ID!, $after: String) { node(id: $id) { ... on Bulletin { readStats { recipients read unread byTeam { name recipients read } byPartner { name recipients read }
+      notReadBy(first: 7, after: $after) { edges { node { displayName adminOf { name } } } pageInfo { hasNextPage endCursor } } } } } }`;
+    const statsOf = async (id: string) => {
+      const names: { displayName: string; adminOf: { name: string } | null }[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const st: any = (await gql(app, PAGED, { id, after }, officer)).data!.node.readStats;
+        names.push(...st.notReadBy.edges.map((e: any) => e.node));
+        if (!st.notReadBy.pageInfo.hasNextPage) return { ...st, notReadBy: names };
+        after = st.notReadBy.pageInfo.endCursor;
+      }
+    };
+    const res = await gql(app, PUBLISH, { input: { stationId: gid("Station", demo.fushan.id), title: "阅读统计按发送时", body: "……", category: "NOTICE", audience: { squadIds: [gid("Squad", squad.id)], partnerIds: [gid("Partner", property.id)] } } }, officer);
+    const b = res.data!.publishBulletin.bulletin;
+    const admins = await prisma.accountRole.findMany({ where: { partnerId: property.id, role: "PARTNER_ADMIN" }, include: { account: true } });
+    expect(admins.length).toBeGreaterThan(0);
+    const published = await statsOf(b.id);
+    expect(published.byTeam).toEqual([{ name: "好邻舍义警", recipients: b.recipientCount - admins.length, read: 0 }]);
+    expect(published.notReadBy.length).toBe(b.recipientCount);
+    expect(published.notReadBy.filter((n: any) => n.adminOf)).toEqual(admins.map((a) => ({ displayName: a.account.displayName, adminOf: { name: "府山物业联合会" } })));
+
+    // After it was sent: one recipient joins another team and leaves 好邻舍义警, one reads it.
+    const members = await prisma.squadMembership.findMany({ where: { squadId: squad.id, role: "MEMBER", volunteer: { account: { isNot: null } } }, include: { volunteer: true }, take: 2, orderBy: { id: "asc" } });
+    const [mover, reader] = members.map((m) => m.volunteer);
+    const team = (await gql(app, `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id } } }`, { input: { stationId: gid("Station", demo.fushan.id), name: "后来的队" } }, officer)).data!.createTeam.team.id;
+    try {
+      expect((await gql(app, `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { userErrors { code } } }`, { input: { teamId: team, volunteerId: gid("Volunteer", mover!.id), role: "MEMBER" } }, officer)).data!.addTeamMember.userErrors).toEqual([]);
+      await prisma.teamMembership.updateMany({ where: { volunteerId: mover!.id, teamId: demo.haolinshe.id }, data: { status: "LEFT" } });
+      await prisma.teamMembership.deleteMany({ where: { volunteerId: reader!.id, teamId: demo.haolinshe.id } }); // as if the row were gone
+      const readerAccount = await prisma.account.findUniqueOrThrow({ where: { volunteerId: reader!.id } });
+      await prisma.notification.updateMany({ where: { accountId: readerAccount.id, subjectId: rawId(b.id), kind: "BULLETIN" }, data: { readAt: new Date() } });
+      const later = await statsOf(b.id);
+      expect(later.byTeam).toEqual([{ name: "好邻舍义警", recipients: b.recipientCount - admins.length, read: 1 }]);
+      expect(later).toMatchObject({ recipients: b.recipientCount, read: 1, unread: b.recipientCount - 1 });
+      expect(later.notReadBy.length).toBe(later.unread);
+      expect(later.notReadBy.map((n: any) => n.displayName)).not.toContain(reader!.displayName);
+      expect(later.notReadBy.map((n: any) => n.displayName)).toContain(mover!.displayName);
+    } finally {
+      await prisma.teamMembership.updateMany({ where: { volunteerId: mover!.id, teamId: demo.haolinshe.id }, data: { status: "ACTIVE" } });
+      await prisma.teamMembership.create({ data: { volunteerId: reader!.id, teamId: demo.haolinshe.id } }).catch(() => undefined);
+      await prisma.teamMembership.deleteMany({ where: { teamId: rawId(team) } });
+    }
   });
 
   it("keeps a non-public bulletin inside the station", async () => {

@@ -169,7 +169,7 @@ export function BulletinDetail() {
                   </Show>
                   <h2>{tr("尚未阅读", "Not read yet")}</h2>
                   <p>
-                    {st().notReadBy.edges.map((e) => e.node.displayName).join("、") || tr("全部已读", "Everyone has read it")}
+                    {st().notReadBy.edges.map((e) => (e.node.adminOf ? tr(`${e.node.displayName}（${e.node.adminOf.name}联络人）`, `${e.node.displayName} (contact of ${e.node.adminOf.name})`) : e.node.displayName)).join(tr("、", ", ")) || tr("全部已读", "Everyone has read it")}
                     <Show when={st().notReadBy.pageInfo.hasNextPage}>{tr(`…等 ${st().unread} 人未读`, `… ${st().unread} in all have not read it`)}</Show>
                   </p>
                 </>

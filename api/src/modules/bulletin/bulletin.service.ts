@@ -5,7 +5,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { assert } from "../../auth/policy.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
-import { prisma, TX } from "../../db.js";
+import { prisma, type Tx, TX } from "../../db.js";
 import type { BulletinCategory } from "../../generated/prisma/client.js";
 import { notFound, UserFacingError } from "../../graphql/errors.js";
 import { asWritten, msg } from "../../i18n.js";
@@ -69,6 +69,25 @@ async function recipients(stationId: string, a: Audience): Promise<string[]> {
   return rows.map((r) => r.accountId);
 }
 
+/**
+ * Records whom the bulletin was sent to, with the station's teams they were active in and its partners
+ * they came from or received it as an admin of, as they are now (in the publishing transaction).
+ */
+async function recordRecipients(tx: Tx, bulletinId: string, accounts: string[]) {
+  await tx.$executeRaw`
+    INSERT INTO "BulletinRecipient" (id, "bulletinId", "accountId", "teamIds", "partnerIds", "adminOfPartnerId")
+    SELECT linshe_uuid7(), b.id, a.id,
+      ARRAY(SELECT tm."teamId" FROM "TeamMembership" tm JOIN "Team" t ON t.id = tm."teamId"
+            WHERE tm."volunteerId" = a."volunteerId" AND tm.status = 'ACTIVE' AND t."stationId" = b."stationId" ORDER BY tm."teamId"),
+      ARRAY(SELECT p.id FROM "Partner" p WHERE p."stationId" = b."stationId"
+              AND (p.id = (SELECT v."partnerId" FROM "Volunteer" v WHERE v.id = a."volunteerId")
+                OR (p.id = ANY(b."partnerIds") AND EXISTS (SELECT 1 FROM "AccountRole" r WHERE r."accountId" = a.id AND r.role = 'PARTNER_ADMIN' AND r."partnerId" = p.id)))
+            ORDER BY p.id),
+      (SELECT r."partnerId" FROM "AccountRole" r WHERE r."accountId" = a.id AND r.role = 'PARTNER_ADMIN' AND r."partnerId" = ANY(b."partnerIds") ORDER BY r."partnerId" LIMIT 1)
+    FROM "Bulletin" b JOIN "Account" a ON a.id = ANY(${accounts}::uuid[])
+    WHERE b.id = ${bulletinId}::uuid`;
+}
+
 export async function publishBulletin(viewer: Viewer, input: PublishInput, clientAddress: string | null = null) {
   const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true } });
   if (!station) throw notFound(msg("派出所", "Station"), ["input", "stationId"]);
@@ -87,6 +106,7 @@ export async function publishBulletin(viewer: Viewer, input: PublishInput, clien
     const b = await tx.bulletin.create({
       data: { stationId: station.id, title: input.title, body: input.body, category: input.category, public: input.public, ...a, recipientCount: accounts.length, publishedById: viewer.accountId, publishedAt: clock.now() },
     });
+    await recordRecipients(tx, b.id, accounts);
     await notify(
       tx,
       accounts.map((accountId) => ({
@@ -114,23 +134,27 @@ export interface ReadStats {
   byPartner: { partnerId: string; name: string; recipients: number; read: number }[];
 }
 
-/** Recipients and reads, in total and per team and partner of the station (a person counts in each team they are in). */
+/**
+ * Recipients and reads, in total and per team and partner of the station, as recorded when it was
+ * published (a person counts in each team they were in); read is their notification's readAt.
+ */
 export async function readStats(bulletin: { id: string; stationId: string }): Promise<ReadStats> {
   const [total] = await prisma.$queryRaw<{ recipients: number; read: number }[]>`
-    SELECT count(*)::int AS recipients, count("readAt")::int AS read FROM "Notification" WHERE "subjectId" = ${bulletin.id}::uuid AND kind = 'BULLETIN'`;
+    SELECT count(*)::int AS recipients, count(n."readAt")::int AS read
+    FROM "BulletinRecipient" r
+    LEFT JOIN "Notification" n ON n."subjectId" = r."bulletinId" AND n."accountId" = r."accountId" AND n.kind = 'BULLETIN'
+    WHERE r."bulletinId" = ${bulletin.id}::uuid`;
   const byTeam = await prisma.$queryRaw<ReadStats["byTeam"]>`
     SELECT t.id AS "teamId", t.name, count(*)::int AS recipients, count(n."readAt")::int AS read
-    FROM "Notification" n JOIN "Account" a ON a.id = n."accountId"
-    JOIN "TeamMembership" tm ON tm."volunteerId" = a."volunteerId" JOIN "Team" t ON t.id = tm."teamId" AND t."stationId" = ${bulletin.stationId}::uuid
-    WHERE n."subjectId" = ${bulletin.id}::uuid AND n.kind = 'BULLETIN'
+    FROM "BulletinRecipient" r CROSS JOIN LATERAL unnest(r."teamIds") AS rt(id) JOIN "Team" t ON t.id = rt.id
+    LEFT JOIN "Notification" n ON n."subjectId" = r."bulletinId" AND n."accountId" = r."accountId" AND n.kind = 'BULLETIN'
+    WHERE r."bulletinId" = ${bulletin.id}::uuid
     GROUP BY t.id, t.name ORDER BY t.name`;
   const byPartner = await prisma.$queryRaw<ReadStats["byPartner"]>`
     SELECT p.id AS "partnerId", p.name, count(*)::int AS recipients, count(n."readAt")::int AS read
-    FROM "Notification" n JOIN "Account" a ON a.id = n."accountId"
-    LEFT JOIN "Volunteer" v ON v.id = a."volunteerId"
-    LEFT JOIN "AccountRole" r ON r."accountId" = a.id AND r.role = 'PARTNER_ADMIN'
-    JOIN "Partner" p ON p.id = COALESCE(v."partnerId", r."partnerId") AND p."stationId" = ${bulletin.stationId}::uuid
-    WHERE n."subjectId" = ${bulletin.id}::uuid AND n.kind = 'BULLETIN'
+    FROM "BulletinRecipient" r CROSS JOIN LATERAL unnest(r."partnerIds") AS rp(id) JOIN "Partner" p ON p.id = rp.id
+    LEFT JOIN "Notification" n ON n."subjectId" = r."bulletinId" AND n."accountId" = r."accountId" AND n.kind = 'BULLETIN'
+    WHERE r."bulletinId" = ${bulletin.id}::uuid
     GROUP BY p.id, p.name ORDER BY p.name`;
   return { recipients: total?.recipients ?? 0, read: total?.read ?? 0, byTeam, byPartner };
 }

@@ -25,6 +25,19 @@ const GroupStats = builder.objectRef<{ id: string; name: string; recipients: num
   }),
 });
 
+// Reached only through readStats (bulletin.readStats), so not a Node of its own.
+const BulletinRecipient = builder.prismaObject("BulletinRecipient", {
+  description: "Someone a bulletin was sent to",
+  fields: (t) => ({
+    displayName: t.string({
+      description: "The volunteer's display name, or the name of a partner's admin's account",
+      select: { account: { select: { displayName: true, volunteer: { select: { displayName: true } } } } },
+      resolve: (r) => r.account.volunteer?.displayName || r.account.displayName,
+    }),
+    adminOf: t.relation("adminOfPartner", { nullable: true, description: "The partner they received it as an admin of (null: as a volunteer)" }),
+  }),
+});
+
 const BulletinStats = builder.objectRef<ReadStats & { bulletinId: string }>("BulletinReadStats").implement({
   description: "Who received a bulletin and who read it (officers)",
   fields: (t) => ({
@@ -34,13 +47,13 @@ const BulletinStats = builder.objectRef<ReadStats & { bulletinId: string }>("Bul
     byTeam: t.field({ type: [GroupStats], resolve: (s) => s.byTeam.map((g) => ({ id: Buffer.from(`Team:${g.teamId}`).toString("base64"), name: g.name, recipients: g.recipients, read: g.read })) }),
     byPartner: t.field({ type: [GroupStats], resolve: (s) => s.byPartner.map((g) => ({ id: Buffer.from(`Partner:${g.partnerId}`).toString("base64"), name: g.name, recipients: g.recipients, read: g.read })) }),
     notReadBy: t.prismaConnection({
-      type: "Volunteer",
+      type: BulletinRecipient,
       cursor: "id",
-      description: "Volunteers who have not read it yet",
+      description: "Everyone it was sent to who has not read it yet (as many as `unread`): volunteers and partners' admins",
       resolve: (query, s) =>
-        prisma.volunteer.findMany({
+        prisma.bulletinRecipient.findMany({
           ...query,
-          where: { account: { notifications: { some: { subjectId: s.bulletinId, kind: "BULLETIN", readAt: null } } } },
+          where: { bulletinId: s.bulletinId, account: { notifications: { none: { subjectId: s.bulletinId, kind: "BULLETIN", readAt: { not: null } } } } },
           orderBy: { id: "asc" },
         }),
     }),
