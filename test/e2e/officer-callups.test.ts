@@ -150,6 +150,14 @@ describe("a leader's call-up in the browser", () => {
       await page.getByText(`等 ${b.recipientCount} 人未读`).waitFor();
       expect(await sidewaysOverflow(page)).toBe(0);
       await shoot(page, "narrow-officer-bulletin-unread");
+      // A partner's admin who has not read it is among the names, labelled by the partner.
+      const property = await prisma.partner.findFirstOrThrow({ where: { name: "府山物业联合会" } });
+      const toPartner = await gql(t.app, `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id } } }`, {
+        input: { stationId: gid("Station", t.demo.fushan.id), title: "共建单位提醒", body: "物业巡查注意消防通道。", category: "NOTICE", audience: { partnerIds: [gid("Partner", property.id)] } },
+      }, officerToken);
+      await page.goto(`/bulletins/${toPartner.data!.publishBulletin.bulletin.id}`);
+      await settle(page);
+      await page.getByText("陈建国（府山物业联合会联络人）").waitFor();
     } finally {
       await ctx.close();
     }
