@@ -179,16 +179,18 @@ export function CallUp() {
   };
   const loadMore = () =>
     serially(async () => {
+      const id = params.id;
       setLoading(true);
       const next = await readPages(1, more().at(-1) ?? firstPage());
       setLoading(false);
-      if (next) setMore([...more(), ...next]);
+      if (next && id === params.id) setMore([...more(), ...next]);
     });
   const reload = () =>
     serially(async () => {
+      const id = params.id;
       if (!more().length) return;
       const pages = await readPages(more().length, firstPage());
-      if (pages) setMore(pages);
+      if (pages && id === params.id) setMore(pages);
     });
   let timer: ReturnType<typeof setTimeout> | undefined;
   createEffect(on(() => live.data, () => {
@@ -196,6 +198,8 @@ export function CallUp() {
     timer = setTimeout(() => { timer = undefined; void reload(); }, REFRESH_MS);
   }, { defer: true }));
   onCleanup(() => clearTimeout(timer));
+  // Another call-up on the same page (a link from a notice): its board starts again from the first page.
+  createEffect(on(() => params.id, () => setMore([]), { defer: true }));
   const responders = createMemo(() => {
     const seen = new Set<string>();
     return [firstPage(), ...more()].flatMap((p) => p?.edges ?? []).filter((e) => !seen.has(e.node.id) && !!seen.add(e.node.id));
