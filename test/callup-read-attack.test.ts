@@ -203,3 +203,36 @@ describe("the call-up list's cursors", () => {
     }
   });
 });
+
+describe("bulletin lists and foreign cursors", () => {
+  it("Station.bulletins and publicBulletins take only the cursor of a bulletin the list shows the viewer", async () => {
+    const PUBLISH = `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id } userErrors { code } } }`;
+    const publish = async (title: string, extra: Record<string, unknown>) =>
+      (await gql(app, PUBLISH, { input: { stationId: gid("Station", demo.fushan.id), title, body: "……", category: "NOTICE", ...extra } }, officer)).data!.publishBulletin.bulletin.id as string;
+    const older = await publish("公开·较早", { public: true, audience: { squadIds: [gid("Squad", demo.squads[0]!.id)] } });
+    const internal = await publish("内部·仅一个小队", { audience: { squadIds: [gid("Squad", demo.squads[1]!.id)] } });
+    const newer = await publish("公开·较新", { public: true, audience: { squadIds: [gid("Squad", demo.squads[0]!.id)] } });
+    const OWN = `query ($s: ID!, $after: String) { node(id: $s) { ... on Station { bulletins(first: 50, after: $after) { edges { cursor node { id } } } } } }`;
+    const PUB = `query ($s: ID!, $after: String) { publicBulletins(stationId: $s, first: 50, after: $after) { edges { cursor node { id } } } }`;
+    const s = gid("Station", demo.fushan.id);
+    const cursorOf = async (id: string) => ((await gql(app, OWN, { s }, officer)).data!.node.bulletins.edges as any[]).find((e) => e.node.id === id)!.cursor as string;
+    const [cInternal, cNewer] = [await cursorOf(internal), await cursorOf(newer)];
+    // Someone the internal one did not reach: in neither list, so its cursor is no cursor of theirs.
+    const squad1 = new Set((await prisma.squadMembership.findMany({ where: { squadId: demo.squads[1]!.id } })).map((m) => m.volunteerId));
+    const outsider = (await prisma.squadMembership.findFirstOrThrow({ where: { squadId: demo.squads[0]!.id, role: "MEMBER", volunteerId: { notIn: [...squad1] }, volunteer: { account: { isNot: null } } }, include: { volunteer: true } })).volunteer;
+    const token = (await tokensFor([outsider.phone])).get(outsider.phone)!;
+    const errors = (r: any) => (r.errors ?? []).map((e: any) => [e.message, e.extensions?.code]);
+    const refused = [["游标无效：不是这个列表的游标", "BAD_USER_INPUT"]];
+    expect(errors(await gql(app, OWN, { s, after: cInternal }, token))).toEqual(refused);
+    expect(errors(await gql(app, PUB, { s, after: cInternal }, null))).toEqual(refused);
+    // A cursor of a bulletin they see pages on as before, and the officer's own cursor still works for them.
+    for (const [q, tok, field] of [[OWN, token, "node"], [PUB, null, "publicBulletins"]] as const) {
+      const r = await gql(app, q, { s, after: cNewer }, tok);
+      expect(r.errors).toBeUndefined();
+      const ids = ((field === "node" ? r.data!.node.bulletins : r.data!.publicBulletins).edges as any[]).map((e) => e.node.id);
+      expect(ids).toContain(older);
+      expect(ids).not.toContain(internal);
+    }
+    expect((await gql(app, OWN, { s, after: cInternal }, officer)).data!.node.bulletins.edges.map((e: any) => e.node.id)).toContain(older);
+  });
+});

@@ -3,6 +3,7 @@ import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
 import { idArg } from "../../graphql/ids.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 import { readStats, type ReadStats } from "./bulletin.service.js";
 
 export const BulletinCategory = builder.enumType("BulletinCategory", {
@@ -123,7 +124,9 @@ builder.prismaObjectField("Station", "bulletins", (t) =>
     description: "警情提醒, newest first: all for the station's officers; for others the public ones and those sent to them",
     resolve: async (query, station, _args, ctx) => {
       const only = await listable(ctx.viewer);
-      return prisma.bulletin.findMany({ ...query, where: { stationId: station.id, ...(only ? { AND: [only] } : {}) }, orderBy: [{ publishedAt: "desc" }, { id: "desc" }] });
+      const where = { stationId: station.id, ...(only ? { AND: [only] } : {}) };
+      await assertCursorInList(query, async (id) => (await prisma.bulletin.count({ where: { ...where, id } })) > 0);
+      return prisma.bulletin.findMany({ ...query, where, orderBy: [{ publishedAt: "desc" }, { id: "desc" }] });
     },
   }),
 );
@@ -135,7 +138,10 @@ builder.queryField("publicBulletins", (t) =>
     description: "A station's public bulletins, for its public board page (anyone)",
     args: { stationId: t.arg.id({ required: true }) },
     authScopes: { public: true },
-    resolve: (query, _r, args) =>
-      prisma.bulletin.findMany({ ...query, where: { stationId: idArg(String(args.stationId), "Station", "stationId"), public: true }, orderBy: [{ publishedAt: "desc" }, { id: "desc" }] }),
+    resolve: async (query, _r, args) => {
+      const where = { stationId: idArg(String(args.stationId), "Station", "stationId"), public: true };
+      await assertCursorInList(query, async (id) => (await prisma.bulletin.count({ where: { ...where, id } })) > 0);
+      return prisma.bulletin.findMany({ ...query, where, orderBy: [{ publishedAt: "desc" }, { id: "desc" }] });
+    },
   }),
 );
