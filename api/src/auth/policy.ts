@@ -325,7 +325,10 @@ const rules = {
   "shift.readGoing": (v: Viewer | null, s: ShiftFacts) => runsShift(v, s) || (memberOfTeam(v, s.teamId) && (!s.squadId || !!v?.squads.has(s.squadId))),
   "shift.assign": (v: Viewer | null, r: { shift: ShiftFacts; person: PersonFacts }) => runsShift(v, r.shift) && belongsTo(r.person, r.shift.stationId),
   "claim.read": (v: Viewer | null, c: ClaimFacts) =>
-    self(v, c.volunteerId) || runsShift(v, c.shift) || (!!c.partnerId && !!v?.partnerAdminOf.has(c.partnerId)),
+    self(v, c.volunteerId) ||
+    runsShift(v, c.shift) ||
+    // The partner's admin, for shifts at the partner's own station only (its people may serve elsewhere too).
+    (!!c.partnerId && v?.partnerAdminOf.get(c.partnerId) === c.shift.stationId),
   "claim.cancel": (v: Viewer | null, c: ClaimFacts) => self(v, c.volunteerId) || runsShift(v, c.shift),
   "claim.checkInSelf": (v: Viewer | null, c: ClaimFacts) => self(v, c.volunteerId) || runsShift(v, c.shift),
   /** 代签到: a leader or officer checks someone in. */

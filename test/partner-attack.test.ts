@@ -1,0 +1,62 @@
+// An outside attack on a partner's contact (共建单位联络人): what a careless or curious contact tries
+// through the API with their own token. Each finding fixed is guarded here.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { prisma } from "../api/src/db.js";
+import { gql, signIn, startApp } from "./support/client.js";
+import { createAccount, createStation, createVolunteer, DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let contact: string;
+let officer: string;
+let partner: { id: string; stationId: string };
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  contact = await signIn(app, DEMO_PHONES.partnerAdmin);
+  officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  partner = await prisma.partner.findFirstOrThrow({ where: { name: "府山物业联合会" } });
+});
+afterAll(() => app?.stop());
+
+const CLAIM_NODE = `query ($id: ID!) { node(id: $id) { __typename ... on ShiftClaim { id status claimedAt volunteer { displayName } } } }`;
+
+describe("a partner's contact", () => {
+  it("follows the claims of the partner's people at the partner's station, and not those they make at another station", async () => {
+    const person = await createVolunteer({ teamId: demo.haolinshe.id, partnerId: partner.id });
+    const elsewhere = await createStation();
+    await prisma.teamMembership.create({ data: { teamId: elsewhere.team.id, volunteerId: person.id } });
+    const there = await publishShift(app, elsewhere.officer.token, { teamId: teamGid(elsewhere.team.id), title: "外所夜巡", startsAt: inMinutes(600).toISOString(), endsAt: inMinutes(700).toISOString() });
+    const here = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: "府山夜巡", startsAt: inMinutes(800).toISOString(), endsAt: inMinutes(900).toISOString() });
+    const claimThere = (await gql(app, CLAIM, { input: { shiftId: there.shift.id } }, person.token)).data!.claimShift.claim.id;
+    const claimHere = (await gql(app, CLAIM, { input: { shiftId: here.shift.id } }, person.token)).data!.claimShift.claim.id;
+
+    expect((await gql(app, CLAIM_NODE, { id: claimHere }, contact)).data!.node).toMatchObject({ __typename: "ShiftClaim", status: "CONFIRMED" });
+    // Another station's claim: null, as for an id of nothing (no status, no time, no name).
+    const foreign = await gql(app, CLAIM_NODE, { id: claimThere }, contact);
+    expect(foreign).toEqual({ data: { node: null } });
+    // The officers of that station still see it.
+    expect((await gql(app, CLAIM_NODE, { id: claimThere }, elsewhere.officer.token)).data!.node).toMatchObject({ status: "CONFIRMED" });
+  });
+
+  it("sees another partner's contact masked, its agreements and people not at all; signing twice signs once", async () => {
+    const other = await prisma.partner.create({ data: { stationId: demo.fushan.id, name: "攻击测试单位", kind: "ENTERPRISE", contactName: "王五", contactPhone: "13512345678" } });
+    const otherContact = await createAccount({ role: "PARTNER_ADMIN", partnerId: other.id });
+    const q = `query ($id: ID!) { node(id: $id) { ... on Partner { name contactName contactPhone } } }`;
+    expect((await gql(app, q, { id: gid("Partner", other.id) }, contact)).data!.node).toEqual({ name: "攻击测试单位", contactName: "王*", contactPhone: "135****5678" });
+
+    const agreement = await prisma.agreement.findFirstOrThrow({ where: { partnerId: partner.id, status: "AWAITING_SIGNATURES" } });
+    const AG = `query ($id: ID!) { node(id: $id) { ... on Agreement { id status } } }`;
+    expect((await gql(app, AG, { id: gid("Agreement", agreement.id) }, otherContact.token)).data!.node).toBeNull();
+    const SIGN = `mutation ($input: SignAgreementInput!) { signAgreement(input: $input) { agreement { status } userErrors { code field } } }`;
+    const input = { agreementId: gid("Agreement", agreement.id), version: agreement.currentVersion };
+    expect((await gql(app, SIGN, { input }, otherContact.token)).data!.signAgreement.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "agreementId"] }]);
+    expect((await gql(app, SIGN, { input: { ...input, side: "STATION" } }, contact)).data!.signAgreement.userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    const before = await prisma.agreementSignature.count({ where: { agreementId: agreement.id } });
+    const both = await Promise.all([1, 2].map(() => gql(app, SIGN, { input }, contact)));
+    for (const r of both) expect(r.data!.signAgreement.userErrors).toEqual([]);
+    expect(await prisma.agreementSignature.count({ where: { agreementId: agreement.id } })).toBe(before + 1);
+  });
+});
