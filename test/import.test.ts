@@ -108,6 +108,50 @@ describe("importing volunteers", () => {
     ]);
   });
 
+  it("names an ID number twice in the sheet, or one the station already has under another phone; reads full-width digits; quotes a long cell short; an ID typed as a number in .xlsx asks for a text column", async () => {
+    const member = await createVolunteer({ teamId: demo.haolinshe.id });
+    const memberId = idNumber("33068119800202555");
+    await prisma.volunteer.update({ where: { id: member.id }, data: { idNumber: memberId } });
+    const pendingId = idNumber("33068119800202666");
+    const reg = await gql(app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { userErrors { code } } }`, { input: { teamId: gid("Team", demo.haolinshe.id), name: "待激活", phone: "15720000099", idNumber: pendingId } }, t.officer);
+    expect(reg.data!.registerVolunteer.userErrors).toEqual([]);
+    const twice = idNumber("33068119900303777");
+    const wide = (s: string) => s.replace(/[0-9X]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    const sheet = [
+      ["甲", "15720000001", twice, "", "", ""],
+      ["乙", "15720000002", twice.toLowerCase(), "", "", ""],
+      ["丙", "15720000003", memberId, "", "", ""],
+      ["丁", "15720000004", pendingId, "", "", ""],
+      ["戊", wide("15720000005"), wide(idNumber("33068119900303888")), "", "", ""],
+      ["己", "15720000006", "", "长".repeat(10_000), "", ""],
+    ];
+    const r = await upload(sheet, true);
+    expect(r.data!.importVolunteers.report).toMatchObject({ rowsRead: 6, rowsToCreate: 2, errorCount: 4 });
+    expect(r.data!.importVolunteers.report.errors).toEqual([
+      { row: 3, column: "身份证号", message: "与第2行身份证号重复" },
+      { row: 4, column: "身份证号", message: "本所已有该身份证号的义警（另一手机号），请核对" },
+      { row: 5, column: "身份证号", message: "该身份证号已登记（另一手机号），正等待本人激活，请核对" },
+      { row: 7, column: "小队", message: `本队没有“${"长".repeat(20)}…”小队` },
+    ]);
+    for (const e of r.data!.importVolunteers.report.errors) for (const id of [twice, memberId, pendingId]) expect(e.message).not.toContain(id);
+
+    const asNumber = await upload([["庚", "15720000007", Number(idNumber("33068119900303999")) as unknown as string, "", "", ""]], true, t.officer, true);
+    expect(asNumber.data!.importVolunteers.report.errors).toEqual([{ row: 2, column: "身份证号", message: "身份证号格式不正确（应为18位；在Excel中请把该列设为文本）" }]);
+  });
+
+  it("registering one person checks the ID number as the sheet does: the check character, full-width digits", async () => {
+    const REGISTER = `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } userErrors { code message field } } }`;
+    const right = idNumber("33068119900404111");
+    const wrong = right.slice(0, 17) + (right.endsWith("0") ? "1" : "0");
+    const input = { teamId: gid("Team", demo.haolinshe.id), name: "单个登记" };
+    const bad = await gql(app, REGISTER, { input: { ...input, phone: "15730000001", idNumber: wrong } }, t.officer);
+    expect(bad.data!.registerVolunteer.userErrors).toEqual([{ code: "VALIDATION", message: "身份证号校验位不正确", field: ["input", "idNumber"] }]);
+    const wide = right.replace(/[0-9X]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    const ok = await gql(app, REGISTER, { input: { ...input, phone: "15730000002", idNumber: wide } }, t.officer);
+    expect(ok.data!.registerVolunteer.userErrors).toEqual([]);
+    expect((await prisma.enrollment.findFirstOrThrow({ where: { phone: "15730000002" } })).idNumber).toBe(right);
+  });
+
   it("refuses a file over the upload limit before reading it", async () => {
     const limit = config.maxUploadBytes;
     const content = csv([good(90)]);

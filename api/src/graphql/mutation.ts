@@ -12,6 +12,7 @@ import type { Context } from "../context.js";
 import { localize, msg } from "../i18n.js";
 import { metrics } from "../metrics.js";
 import { textProblem } from "../lib/text.js";
+import { normalisePhone } from "../lib/identity.js";
 import { UserFacingError, type UserErrorShape } from "./errors.js";
 import { UUID } from "../lib/uuid.js";
 
@@ -179,14 +180,6 @@ export function globalId(...typenames: string[]) {
   });
 }
 
-/**
- * A phone as people paste it ("+86 138 0000 0130", "138-0000-0130", "0086…", full-width digits) made the
- * 11 digits the database keeps; anything else is left for the format check to refuse.
- */
-export function normalisePhone(raw: string): string {
-  const digits = raw.replace(/[０-９＋]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[\s\u3000\-‐–—.()（）]/g, "");
-  return digits.replace(/^(?:\+|00)?86(?=1\d{10}$)/, "");
-}
 /** Chinese mainland mobile number, 11 digits starting with 1 (normalised first: every form benefits). */
 export const phoneNumber = z
   .string()

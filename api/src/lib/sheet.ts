@@ -21,7 +21,9 @@ export class SheetError extends Error {}
 function cellText(v: unknown): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "string") return v.trim();
-  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 1e21 ? BigInt(v).toString() : String(v);
+  // A number past 2^53 lost its last digits in the sheet (an ID number typed into a number cell): shown
+  // as Excel shows it, 3.30602198808081E+17, so that it reads as no ID number rather than a wrong one.
+  if (typeof v === "number") return Number.isSafeInteger(v) ? String(v) : Number.isInteger(v) ? v.toPrecision(15).replace(/\.?0+e/, "e").toUpperCase() : String(v);
   if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === "object") {

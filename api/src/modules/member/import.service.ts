@@ -12,6 +12,7 @@ import { prisma, type Tx, TX } from "../../db.js";
 import type { Specialty } from "../../generated/prisma/client.js";
 import { invalid, notFound } from "../../graphql/errors.js";
 import { msg } from "../../i18n.js";
+import { idNumberValid, normaliseIdNumber, normalisePhone } from "../../lib/identity.js";
 import { readSheet, SheetError, writeXlsx, type SheetRow } from "../../lib/sheet.js";
 import { CONTROL, INVISIBLE } from "../../lib/text.js";
 import { uuid7 } from "../../lib/uuid7.js";
@@ -67,14 +68,10 @@ export interface ImportReport {
 
 /** Errors shown in the report; the count says how many there are in all. */
 const MAX_REPORTED_ERRORS = 1000;
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+export { idNumberValid };
 
-/** GB 11643 check character of an 18-character ID number. */
-export function idNumberValid(id: string): boolean {
-  if (!/^\d{17}[\dX]$/.test(id)) return false;
-  const sum = ID_WEIGHTS.reduce((s, w, i) => s + w * Number(id[i]), 0);
-  return "10X98765432"[sum % 11] === id[17];
-}
+/** A cell's text quoted in a message: at most 20 characters of it (a shifted column can hold anything). */
+const quote = (s: string) => ([...s].length > 20 ? `${[...s].slice(0, 20).join("")}…` : s);
 
 const split = (s: string) => s.split(/[、,，;；/|\s]+/).map((x) => x.trim()).filter(Boolean);
 
@@ -115,6 +112,7 @@ function parseRows(rows: SheetRow[], index: Partial<Record<Column, number>>, tea
   const cell = (r: SheetRow, c: Column) => (index[c] === undefined ? "" : (r.cells[index[c]!] ?? "").trim());
   const out: Parsed[] = [];
   const firstRowOfPhone = new Map<string, number>();
+  const firstRowOfId = new Map<string, number>();
   for (const r of rows) {
     const bad = (c: Column | null, message: string) => errors.push({ row: r.row, column: c ? colName(c) : null, message });
     const before = errors.length;
@@ -126,32 +124,36 @@ function parseRows(rows: SheetRow[], index: Partial<Record<Column, number>>, tea
     const displayName = cell(r, "displayName") || name;
     // A blank display name takes the name's: a long name is reported once, under 姓名.
     if (cell(r, "displayName") && [...displayName].length > 40) bad("displayName", msg("显示名最多40个字", "At most 40 characters"));
-    const phone = cell(r, "phone").replace(/[\s-]/g, "").replace(/^\+?86/, "");
+    const phone = normalisePhone(cell(r, "phone"));
     if (!/^1[3-9]\d{9}$/.test(phone)) bad("phone", msg("手机号格式不正确（应为11位手机号）", "Not an 11-digit mainland mobile number"));
     else if (firstRowOfPhone.has(phone)) bad("phone", msg(`与第${firstRowOfPhone.get(phone)}行手机号重复`, `Same phone as row ${firstRowOfPhone.get(phone)}`));
     else firstRowOfPhone.set(phone, r.row);
-    const rawId = cell(r, "idNumber").toUpperCase();
+    const rawId = normaliseIdNumber(cell(r, "idNumber"));
     let idNumber: string | null = null;
     if (rawId) {
       if (!/^\d{17}[\dX]$/.test(rawId)) bad("idNumber", msg("身份证号格式不正确（应为18位；在Excel中请把该列设为文本）", "Not an 18-character ID number (in Excel, format the column as text)"));
       else if (!idNumberValid(rawId)) bad("idNumber", msg("身份证号校验位不正确", "The ID number's check digit is wrong"));
-      else idNumber = rawId;
+      else if (firstRowOfId.has(rawId)) bad("idNumber", msg(`与第${firstRowOfId.get(rawId)}行身份证号重复`, `Same ID number as row ${firstRowOfId.get(rawId)}`));
+      else {
+        firstRowOfId.set(rawId, r.row);
+        idNumber = rawId;
+      }
     }
     const squadIds: string[] = [];
     for (const s of split(cell(r, "squads"))) {
       const id = team.squads.get(s);
-      if (!id) bad("squads", msg(`本队没有“${s}”小队`, `This team has no squad "${s}"`));
+      if (!id) bad("squads", msg(`本队没有“${quote(s)}”小队`, `This team has no squad "${quote(s)}"`));
       else if (!squadIds.includes(id)) squadIds.push(id);
     }
     const specialties: Specialty[] = [];
     for (const s of split(cell(r, "specialties"))) {
       const code = SPECIALTY_BY_NAME.get(s) ?? SPECIALTY_BY_NAME.get(s.toLowerCase());
-      if (!code) bad("specialties", msg(`未知特长“${s}”`, `Unknown specialty "${s}"`));
+      if (!code) bad("specialties", msg(`未知特长“${quote(s)}”`, `Unknown specialty "${quote(s)}"`));
       else if (!specialties.includes(code)) specialties.push(code);
     }
     const partnerName = cell(r, "partner");
     const partnerId = partnerName ? (team.partners.get(partnerName) ?? null) : null;
-    if (partnerName && !partnerId) bad("partner", msg(`本所没有共建单位“${partnerName}”`, `This station has no partner "${partnerName}"`));
+    if (partnerName && !partnerId) bad("partner", msg(`本所没有共建单位“${quote(partnerName)}”`, `This station has no partner "${quote(partnerName)}"`));
     if (errors.length === before) out.push({ row: r.row, name, displayName, phone, idNumber, squadIds, specialties, partnerId });
   }
   return out;
@@ -184,6 +186,29 @@ async function knownToStation(db: Tx | typeof prisma, team: TeamContext, phones:
           : msg("已是本所义警（在其他队伍），请在成员列表中把他加入本队", "Already a volunteer of this station in another team: add them from the member list");
       if (m.teamId === team.id || !known.has(m.phone)) known.set(m.phone, message);
     }
+  }
+  return known;
+}
+
+/**
+ * ID numbers the station already has, under another phone (the same phone is reported as such): one of
+ * its people, or a registration waiting for activation. Nothing about other stations is read.
+ */
+async function idNumbersKnownToStation(db: Tx | typeof prisma, team: TeamContext, ids: string[]) {
+  const known = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const chunk = ids.slice(i, i + 5000);
+    const [members, pending] = await Promise.all([
+      db.$queryRaw<{ idNumber: string }[]>`
+        SELECT DISTINCT v."idNumber"
+        FROM "Volunteer" v JOIN "TeamMembership" m ON m."volunteerId" = v.id JOIN "Team" t ON t.id = m."teamId"
+        WHERE v."idNumber" = ANY(${chunk}::text[]) AND t."stationId" = ${team.stationId}::uuid AND m.status <> 'LEFT'`,
+      db.$queryRaw<{ idNumber: string }[]>`
+        SELECT "idNumber" FROM "Enrollment"
+        WHERE "stationId" = ${team.stationId}::uuid AND status = 'PENDING' AND "expiresAt" > ${clock.now()} AND "idNumber" = ANY(${chunk}::text[])`,
+    ]);
+    for (const p of pending) known.set(p.idNumber, msg("该身份证号已登记（另一手机号），正等待本人激活，请核对", "This ID number is registered already (another phone), waiting for activation: check the row"));
+    for (const m of members) known.set(m.idNumber, msg("本所已有该身份证号的义警（另一手机号），请核对", "A volunteer of this station has this ID number (another phone): check the row"));
   }
   return known;
 }
@@ -223,11 +248,16 @@ export async function importVolunteers({ viewer, clientAddress }: Actor, input: 
   const parsed = parseRows(sheet.rows, index, team, errors);
 
   const check = async (db: Tx | typeof prisma) => {
-    const known = await knownToStation(db, team, parsed.map((p) => p.phone));
+    const [known, knownIds] = await Promise.all([
+      knownToStation(db, team, parsed.map((p) => p.phone)),
+      idNumbersKnownToStation(db, team, parsed.flatMap((p) => (p.idNumber ? [p.idNumber] : []))),
+    ]);
     const ok = parsed.filter((p) => {
       const why = known.get(p.phone);
       if (why) errors.push({ row: p.row, column: msg("手机号", "Phone"), message: why });
-      return !why;
+      const whyId = why ? undefined : p.idNumber ? knownIds.get(p.idNumber) : undefined;
+      if (whyId) errors.push({ row: p.row, column: msg("身份证号", "ID number"), message: whyId });
+      return !why && !whyId;
     });
     errors.sort((a, b) => a.row - b.row);
     return ok;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Enrollment as EnrollmentRow, Volunteer as VolunteerRow } from "../../generated/prisma/client.js";
 import { defineMutation, globalId, nonEmpty, phoneNumber, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { msg } from "../../i18n.js";
+import { idNumberValid, normaliseIdNumber } from "../../lib/identity.js";
 import { Viewer } from "../account/account.type.js";
 import { Enrollment, SPECIALTIES, Specialty } from "./volunteer.type.js";
 import * as volunteers from "./volunteer.service.js";
@@ -36,11 +37,16 @@ defineMutation("registerVolunteer", {
     name: nonEmpty(40),
     displayName: nonEmpty(40).nullish(),
     phone: phoneNumber,
+    // The same rules as a sheet's 身份证号 column (import.service.ts): the check character too.
     idNumber: z
       .string()
-      .trim()
-      .regex(/^\d{17}[\dXx]$/, msg("身份证号格式不正确", "ID number must be 18 characters"))
-      .transform((s) => s.toUpperCase())
+      .transform(normaliseIdNumber)
+      .pipe(
+        z
+          .string()
+          .regex(/^\d{17}[\dX]$/, msg("身份证号格式不正确", "ID number must be 18 characters"))
+          .refine(idNumberValid, msg("身份证号校验位不正确", "The ID number's check digit is wrong")),
+      )
       .nullish(),
     specialties: z.array(z.enum(SPECIALTIES)).nullish().transform((v) => v ?? []),
     skills: z.array(nonEmpty(40)).max(20).nullish().transform((v) => v ?? []),
