@@ -84,7 +84,9 @@ function DialogBox(props: { req: Request }) {
   onCleanup(() => document.removeEventListener("keydown", onKey));
   const missing = () => tried() && !!props.req.input?.required && !value().trim();
   return (
-    <div class="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && close(props.req.input ? null : false)}>
+    // No closing by a tap beside the box: the second tap of a double tap on the button that opened it lands
+    // there (a sign or cancel dialog flashed and was gone), and a slip would drop a typed reason. 取消 and Esc close.
+    <div class="dialog-backdrop">
       <div ref={box} class="dialog" role="dialog" aria-modal="true" aria-labelledby={`${id}-t`} aria-describedby={props.req.message ? `${id}-m` : undefined}>
         <form onSubmit={submit}>
           <h2 id={`${id}-t`}>{props.req.title}</h2>

@@ -45,6 +45,16 @@ describe("Dialog", () => {
     fireEvent.click(screen.getByRole("button", { name: "取消" }));
     expect(await none).toBeNull();
   });
+  it("a tap beside it (the second tap of a double tap on the button that opened it, a slip while typing) leaves it open, text and all", async () => {
+    const { container } = render(() => <DialogHost />);
+    const reason = promptDialog({ title: "终止协议？", label: "终止原因" });
+    const input = await screen.findByLabelText("终止原因");
+    fireEvent.input(input, { target: { value: "单位搬迁" } });
+    fireEvent.click(container.querySelector(".dialog-backdrop")!);
+    expect(screen.getByRole("dialog", { name: "终止协议？" })).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "确定" }));
+    expect(await reason).toBe("单位搬迁");
+  });
 });
 
 describe("Toast", () => {
