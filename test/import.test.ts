@@ -139,6 +139,13 @@ describe("importing volunteers", () => {
     expect(asNumber.data!.importVolunteers.report.errors).toEqual([{ row: 2, column: "身份证号", message: "身份证号格式不正确（应为18位；在Excel中请把该列设为文本）" }]);
   });
 
+  it("finds the column names below a title row, as sheets kept by hand often have them", async () => {
+    const content = `好邻舍义警花名册（2026年11月）\r\n\r\n姓名,手机号,身份证号\r\n标题下,15740000001,\r\n,15740000002,`;
+    const r = await gqlWithFiles(app, IMPORT, { importVolunteers: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { importVolunteers: { name: "t.csv", content } }, t.officer);
+    expect(r.data!.importVolunteers.report).toMatchObject({ rowsRead: 2, rowsToCreate: 1, errorCount: 1 });
+    expect(r.data!.importVolunteers.report.errors).toEqual([{ row: 5, column: "姓名", message: "姓名不能为空" }]);
+  });
+
   it("registering one person checks the ID number as the sheet does: the check character, full-width digits", async () => {
     const REGISTER = `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } userErrors { code message field } } }`;
     const right = idNumber("33068119900404111");

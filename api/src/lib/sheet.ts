@@ -10,6 +10,8 @@ export interface SheetRow {
 }
 export interface Sheet {
   header: string[];
+  /** the header's row number (the first row that is not blank) */
+  headerRow: number;
   rows: SheetRow[];
   /** more data rows than `maxRows`: the rest was not read */
   truncated: boolean;
@@ -70,12 +72,14 @@ function decodeText(b: Buffer): string {
 export async function readSheet(data: Buffer, opts: { maxRows: number; maxUncompressedBytes?: number }): Promise<Sheet> {
   const rows: SheetRow[] = [];
   let header: string[] | null = null;
+  let headerRow = 1;
   let truncated = false;
   const take = (number: number, values: unknown[]): boolean => {
     const cells = values.map(cellText);
     if (!cells.some((c) => c !== "")) return true;
     if (!header) {
       header = cells;
+      headerRow = number;
       return true;
     }
     if (rows.length >= opts.maxRows) {
@@ -114,7 +118,7 @@ export async function readSheet(data: Buffer, opts: { maxRows: number; maxUncomp
       if (!truncated) take(number, (row.values as unknown[]).slice(1));
     });
   }
-  return { header: header ?? [], rows, truncated };
+  return { header: header ?? [], headerRow, rows, truncated };
 }
 
 /** One worksheet as an .xlsx. Text is stored as text (a value starting with = never becomes a formula). */

@@ -23,6 +23,8 @@ import { ENROLLMENT_DAYS } from "../volunteer/volunteer.service.js";
 
 /** Most data rows one sheet may have. */
 export const IMPORT_MAX_ROWS = 20_000;
+/** Rows above the column names that may hold a title or a note. */
+const TITLE_ROWS = 5;
 
 type Column = "name" | "displayName" | "phone" | "idNumber" | "squads" | "specialties" | "partner";
 const HEADERS: Record<Column, { zh: string; en: string; names: string[] }> = {
@@ -240,12 +242,22 @@ export async function importVolunteers({ viewer, clientAddress }: Actor, input: 
   }
   if (sheet.truncated) throw invalid(msg(`一次最多导入${IMPORT_MAX_ROWS}行，请拆分表格`, `At most ${IMPORT_MAX_ROWS} rows at a time: split the sheet`), ["input", "file"]);
   const errors: ImportRowError[] = [];
-  const { index, missing } = columnIndex(sheet.header);
-  if (missing.length) {
-    for (const c of missing) errors.push({ row: 1, column: msg(HEADERS[c].zh, HEADERS[c].en), message: msg(`缺少“${HEADERS[c].zh}”列`, `The "${HEADERS[c].zh}" column is missing`) });
-    return report(sheet.rows.length, 0, errors, false, 0, null);
+  let { rows, headerRow } = sheet;
+  let { index, missing } = columnIndex(sheet.header);
+  // A title above the column names (“好邻舍义警花名册”, a note): the column names are the first of the
+  // next rows that names the required columns; the rows above them are not people.
+  for (let i = 0; missing.length && i < Math.min(rows.length, TITLE_ROWS); i++) {
+    const found = columnIndex(rows[i]!.cells);
+    if (found.missing.length) continue;
+    ({ index, missing } = found);
+    headerRow = rows[i]!.row;
+    rows = rows.slice(i + 1);
   }
-  const parsed = parseRows(sheet.rows, index, team, errors);
+  if (missing.length) {
+    for (const c of missing) errors.push({ row: headerRow, column: msg(HEADERS[c].zh, HEADERS[c].en), message: msg(`缺少“${HEADERS[c].zh}”列`, `The "${HEADERS[c].zh}" column is missing`) });
+    return report(rows.length, 0, errors, false, 0, null);
+  }
+  const parsed = parseRows(rows, index, team, errors);
 
   const check = async (db: Tx | typeof prisma) => {
     const [known, knownIds] = await Promise.all([
@@ -265,7 +277,7 @@ export async function importVolunteers({ viewer, clientAddress }: Actor, input: 
 
   if (input.dryRun) {
     const ok = await check(prisma);
-    return report(sheet.rows.length, ok.length, errors, false, 0, null);
+    return report(rows.length, ok.length, errors, false, 0, null);
   }
 
   const now = clock.now();
@@ -294,7 +306,7 @@ export async function importVolunteers({ viewer, clientAddress }: Actor, input: 
     return { created, ok: ok.length };
   }, { ...TX, timeout: Math.max(TX.timeout, 120_000) });
 
-  if (!outcome.created.length) return report(sheet.rows.length, outcome.ok, errors, false, 0, null);
+  if (!outcome.created.length) return report(rows.length, outcome.ok, errors, false, 0, null);
   const until = new Date(expiresAt.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   const content = await writeXlsx(
     "激活码",
@@ -303,7 +315,7 @@ export async function importVolunteers({ viewer, clientAddress }: Actor, input: 
     [6, 10, 12, 14, 14, 12, 16],
   );
   const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-  return report(sheet.rows.length, outcome.created.length, errors, true, outcome.created.length, { filename: `${team.name}_激活码_${day}.xlsx`, content });
+  return report(rows.length, outcome.created.length, errors, true, outcome.created.length, { filename: `${team.name}_激活码_${day}.xlsx`, content });
 }
 
 function report(rowsRead: number, rowsToCreate: number, errors: ImportRowError[], committed: boolean, created: number, codesFile: ImportReport["codesFile"]): ImportReport {
