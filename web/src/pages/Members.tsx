@@ -179,8 +179,12 @@ function Import(props: { station: Station; onChange: () => void }) {
             <p role="status">
               {r().committed
                 ? tr(`已导入 ${r().created} 人（共读取 ${r().rowsRead} 行），每人一个激活码，待本人激活。`, `Imported ${r().created} of ${r().rowsRead} rows; each has an activation code.`)
-                : tr(`读取 ${r().rowsRead} 行：${r().rowsToCreate} 行可导入，${r().errorCount} 行有错误。未保存任何数据。`, `${r().rowsRead} rows read: ${r().rowsToCreate} good, ${r().errorCount} errors. Nothing saved.`)}
+                : // A row may have several errors: the rows are counted, not the errors.
+                  tr(`读取 ${r().rowsRead} 行：${r().rowsToCreate} 行可导入，${r().rowsRead - r().rowsToCreate} 行有错误。未保存任何数据。`, `${r().rowsRead} rows read: ${r().rowsToCreate} good, ${r().rowsRead - r().rowsToCreate} with errors. Nothing saved.`)}
             </p>
+            <Show when={r().errorCount > r().errors.length}>
+              <p class="muted" data-testid="import-errors-more">{tr(`共 ${r().errorCount} 处错误，下表列出前 ${r().errors.length} 处。`, `${r().errorCount} errors in all; the first ${r().errors.length} are listed.`)}</p>
+            </Show>
             <Show when={r().codesFile}>
               {(c) => <p><a class="button primary" href={codesHref()} download={c().filename} data-testid="codes-file">{tr("下载激活码表（仅此一次）", "Download the activation codes (once)")}</a></p>}
             </Show>

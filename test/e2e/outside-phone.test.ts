@@ -1,5 +1,6 @@
-// A partner's contact (共建单位联络人) on the narrowest phone: signs in through the form, signs the
-// agreement awaiting them (tapping twice), staffs a rotation turn with one of their own people.
+// Two journeys on the narrowest phone, as an outsider tries them. A partner's contact (共建单位联络人)
+// signs in through the form, signs the agreement awaiting them (tapping twice), staffs a rotation turn
+// with one of their own people. An officer previews a sheet of volunteers with bad rows.
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
 import { gql, signIn } from "../support/client.js";
@@ -70,6 +71,38 @@ describe("a partner's contact on a 360 px phone", () => {
         .map(({ el, r }) => `${el.tagName} ${(el.textContent ?? "").trim().slice(0, 20)} ${Math.round(r.width)}×${Math.round(r.height)}`),
     );
     expect(small).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await ctx.close();
+  });
+});
+
+describe("an officer's import preview on a 360 px phone", () => {
+  it("counts the bad rows (not the errors), lists each error with its row in Chinese, and fits the screen", async () => {
+    const ctx = await context(env.browser, env.app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, DEMO_PHONES.fushanOfficer, "linshe-demo", "/members");
+    await page.locator("h1", { hasText: "队员" }).waitFor();
+    const form = page.getByTestId("import-form");
+    // Row 3 has two errors (phone and ID number), row 4 one (an emoji squad name 10,000 long).
+    const csv = `\uFEFF姓名,手机号,身份证号,小队\r\n好人,15750000001,,\r\n两处错,1575,330681199001011230,\r\n长名,15750000003,,${"🚓".repeat(10_000)}\r\n`;
+    await form.getByLabel("表格文件").setInputFiles({ name: "队员.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await form.getByRole("button", { name: "预览检查" }).click();
+    const table = page.getByTestId("import-errors");
+    await table.waitFor();
+    expect((await table.locator("tbody tr").allInnerTexts()).map((r) => r.replace(/\s+/g, " ").trim())).toEqual([
+      "3 手机号 手机号格式不正确（应为11位手机号）",
+      "3 身份证号 身份证号校验位不正确",
+      `4 小队 本队没有“${"🚓".repeat(20)}…”小队`,
+    ]);
+    expect(await page.getByTestId("import-report").innerText()).toContain("读取 3 行：1 行可导入，2 行有错误。未保存任何数据。");
+    // 行号 and 手机号 stay on one line each (they wrapped to 行/号 at 360 px).
+    const lines = await table.locator("thead th, tbody tr:first-child td").evaluateAll((els) =>
+      els.slice(0, 2).concat(els.slice(3, 5)).map((el) => { const r = document.createRange(); r.selectNodeContents(el); return r.getClientRects().length; }),
+    );
+    expect(lines).toEqual([1, 1, 1, 1]);
+    await table.scrollIntoViewIfNeeded();
+    await shoot(page, "narrow-officer-import-preview");
+    expect(await sidewaysOverflow(page)).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await ctx.close();
   });
