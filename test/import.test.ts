@@ -172,6 +172,23 @@ describe("importing volunteers", () => {
     }
   });
 
+  it("reads a 10 MB CSV row by row, stopping at the row limit, without building a worksheet first (it took 2.2 GB)", async () => {
+    const row = "x,1\r\n";
+    const data = Buffer.from(`姓名,手机号\r\n${row.repeat(Math.floor(config.maxUploadBytes / row.length) - 4)}`);
+    const before = process.memoryUsage().rss;
+    const sheet = await readSheet(data, { maxRows: 20_000 });
+    const grown = process.memoryUsage().rss - before;
+    expect(sheet).toMatchObject({ truncated: true, headerRow: 1 });
+    expect(sheet.rows).toHaveLength(20_000);
+    expect(grown).toBeLessThan(512 * 1048576);
+  });
+
+  it("refuses a row of more than 200 columns by its row number (a sheet of 16,000 columns took gigabytes)", async () => {
+    const content = `姓名,手机号\r\n张三,15760000001${",".repeat(300)}x\r\n`;
+    const r = await gqlWithFiles(app, IMPORT, { importVolunteers: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { importVolunteers: { name: "w.csv", content } }, t.officer);
+    expect(r.data!.importVolunteers.userErrors).toEqual([{ code: "VALIDATION", message: "第2行超过200列，请删去多余的列", field: ["input", "file"] }]);
+  });
+
   it("answers in English when asked", async () => {
     const file = { name: "a.csv", content: csv([["张三", "123", "", "", "", ""]]) };
     const r = await gqlWithFiles(app, IMPORT, { importVolunteers: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { importVolunteers: file }, t.officer, { "accept-language": "en" });

@@ -13,7 +13,7 @@ import type { Specialty } from "../../generated/prisma/client.js";
 import { invalid, notFound } from "../../graphql/errors.js";
 import { msg } from "../../i18n.js";
 import { idNumberValid, normaliseIdNumber, normalisePhone } from "../../lib/identity.js";
-import { readSheet, SheetError, writeXlsx, type SheetRow } from "../../lib/sheet.js";
+import { MAX_COLUMNS, readSheet, SheetError, writeXlsx, type SheetRow } from "../../lib/sheet.js";
 import { CONTROL, INVISIBLE } from "../../lib/text.js";
 import { uuid7 } from "../../lib/uuid7.js";
 import { config } from "../../config.js";
@@ -238,6 +238,7 @@ export async function importVolunteers({ viewer, clientAddress }: Actor, input: 
     sheet = await readSheet(Buffer.from(await input.file.arrayBuffer()), { maxRows: IMPORT_MAX_ROWS });
   } catch (e) {
     if (!(e instanceof SheetError)) throw e;
+    if (e.tooManyColumnsAt) throw invalid(msg(`第${e.tooManyColumnsAt}行超过${MAX_COLUMNS}列，请删去多余的列`, `Row ${e.tooManyColumnsAt} has more than ${MAX_COLUMNS} columns: delete the extra ones`), ["input", "file"]);
     throw invalid(msg("无法读取该文件：请上传 .xlsx 或 .csv 表格", "Cannot read this file: upload an .xlsx or .csv sheet"), ["input", "file"]);
   }
   if (sheet.truncated) throw invalid(msg(`一次最多导入${IMPORT_MAX_ROWS}行，请拆分表格`, `At most ${IMPORT_MAX_ROWS} rows at a time: split the sheet`), ["input", "file"]);
