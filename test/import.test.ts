@@ -183,6 +183,14 @@ describe("importing volunteers", () => {
     expect(grown).toBeLessThan(512 * 1048576);
   });
 
+  it("reads a sheet saved tab- or semicolon-separated and renamed .csv (it said 缺少“姓名”列)", async () => {
+    for (const sep of ["\t", ";"]) {
+      const content = [["姓名", "手机号", "特长"], ["分隔符", "15770000001", "夜巡,反诈"]].map((r) => r.join(sep)).join("\r\n");
+      const r = await gqlWithFiles(app, IMPORT, { importVolunteers: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { importVolunteers: { name: "s.csv", content } }, t.officer);
+      expect(r.data!.importVolunteers.report).toMatchObject({ rowsRead: 1, rowsToCreate: 1, errorCount: 0 });
+    }
+  });
+
   it("refuses a row of more than 200 columns by its row number (a sheet of 16,000 columns took gigabytes)", async () => {
     const content = `姓名,手机号\r\n张三,15760000001${",".repeat(300)}x\r\n`;
     const r = await gqlWithFiles(app, IMPORT, { importVolunteers: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { importVolunteers: { name: "w.csv", content } }, t.officer);

@@ -77,6 +77,16 @@ function decodeText(b: Buffer): string {
   }
 }
 
+/**
+ * The separator of a .csv: a comma, or a tab or semicolon when the first line has more of those (a sheet
+ * saved as "text (tab-separated)" or in a locale that separates with ";", renamed .csv).
+ */
+function delimiterOf(text: string): string {
+  const first = text.slice(0, 4096).split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
+  const count = (c: string) => first.split(c).length - 1;
+  return [",", "\t", ";"].reduce((best, c) => (count(c) > count(best) ? c : best), ",");
+}
+
 /** The first worksheet of an .xlsx, or a .csv: the header row and up to `maxRows` data rows (blank rows skipped). */
 export async function readSheet(data: Buffer, opts: { maxRows: number; maxUncompressedBytes?: number }): Promise<Sheet> {
   const rows: SheetRow[] = [];
@@ -126,7 +136,7 @@ export async function readSheet(data: Buffer, opts: { maxRows: number; maxUncomp
     };
     let number = 0;
     try {
-      for await (const record of Readable.from(pieces()).pipe(parseCsv({ ignoreEmpty: false, trim: false }))) {
+      for await (const record of Readable.from(pieces()).pipe(parseCsv({ ignoreEmpty: false, trim: false, delimiter: delimiterOf(text) }))) {
         if (!take(++number, record as string[])) break;
       }
     } catch (e) {
