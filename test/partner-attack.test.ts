@@ -59,4 +59,25 @@ describe("a partner's contact", () => {
     for (const r of both) expect(r.data!.signAgreement.userErrors).toEqual([]);
     expect(await prisma.agreementSignature.count({ where: { agreementId: agreement.id } })).toBe(before + 1);
   });
+
+  it("sees who of their own people is on a shift given to them (and nobody else on it); another partner's contact and a volunteer see nothing", async () => {
+    const shift = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: "轮值名单", capacity: 3, startsAt: inMinutes(1000).toISOString(), endsAt: inMinutes(1100).toISOString() });
+    const assign = await gql(app, `mutation ($input: AssignRotationInput!) { assignRotation(input: $input) { userErrors { code } } }`, { input: { stationId: gid("Station", demo.fushan.id), partnerIds: [gid("Partner", partner.id)], shiftIds: [shift.shift.id] } }, officer);
+    expect(assign.data!.assignRotation.userErrors).toEqual([]);
+    const ours = await createVolunteer({ teamId: demo.haolinshe.id, partnerId: partner.id });
+    const stranger = await createVolunteer({ teamId: demo.haolinshe.id });
+    const FILL = `mutation ($input: FillRotationSlotInput!) { fillRotationSlot(input: $input) { userErrors { code } } }`;
+    expect((await gql(app, FILL, { input: { shiftId: shift.shift.id, volunteerId: gid("Volunteer", ours.id) } }, contact)).data!.fillRotationSlot.userErrors).toEqual([]);
+    expect((await gql(app, FILL, { input: { shiftId: shift.shift.id, volunteerId: gid("Volunteer", stranger.id) } }, contact)).data!.fillRotationSlot.userErrors).toEqual([{ code: "NOT_FOUND" }]);
+    expect((await gql(app, CLAIM, { input: { shiftId: shift.shift.id } }, stranger.token)).data!.claimShift.userErrors).toEqual([]);
+
+    const Q = `query ($id: ID!) { node(id: $id) { ... on Shift { rotationClaims(first: 50) { edges { node { status volunteer { displayName phone } } } } } } }`;
+    const mine = await gql(app, Q, { id: shift.shift.id }, contact);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data!.node.rotationClaims.edges.map((e: any) => e.node)).toEqual([{ status: "CONFIRMED", volunteer: { displayName: ours.displayName, phone: expect.stringMatching(/^\d{3}\*{4}\d{4}$/) } }]);
+    const other = await prisma.partner.create({ data: { stationId: demo.fushan.id, name: "旁观单位", kind: "ENTERPRISE" } });
+    for (const token of [(await createAccount({ role: "PARTNER_ADMIN", partnerId: other.id })).token, stranger.token]) {
+      expect((await gql(app, Q, { id: shift.shift.id }, token)).data!.node.rotationClaims).toBeNull();
+    }
+  });
 });

@@ -61,6 +61,9 @@ describe("a partner's contact on a 360 px phone", () => {
     await slot.getByRole("button", { name: "安排" }).dblclick();
     await expect.poll(() => prisma.shiftClaim.count({ where: { shiftId: Buffer.from(shift.shift.id, "base64").toString().split(":")[1], volunteerId: mine.id } })).toBe(1);
     await slot.getByText("1/10").waitFor();
+    // The contact sees whom they sent.
+    await slot.getByTestId("rotation-claims").getByText("本单位巡逻员").waitFor();
+    expect(await slot.getByTestId("rotation-claims").innerText()).toContain("已确认");
     await shoot(page, "narrow-partner-rotation-staffed");
 
     // Buttons a thumb can hit: at least 44 px tall (WCAG 2.5.5 AAA; 24 px is the AA floor).

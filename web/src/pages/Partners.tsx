@@ -5,7 +5,7 @@ import { Badge } from "../components/Badge";
 import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
 import { SearchableSelect, type Option } from "../components/SearchableSelect";
-import { FillRotationSlotDocument, ShiftBoardDocument, SignAgreementDocument, StationPartnersDocument, type AgreementCardFragment, type ShiftCardFragment } from "../gql/graphql";
+import { FillRotationSlotDocument, RotationClaimsDocument, ShiftBoardDocument, SignAgreementDocument, StationPartnersDocument, type AgreementCardFragment, type ShiftCardFragment } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
@@ -81,12 +81,24 @@ function AgreementView(props: { a: AgreementCardFragment }) {
 function RotationSlot(props: { shift: ShiftCardFragment; partnerId: string; onDone: () => void }) {
   const client = useClient();
   const [pick, setPick] = createSignal<Option | null>(null);
-  const fill = createAction(FillRotationSlotDocument, { pick: (d) => d.fillRotationSlot, success: tr("已安排", "Assigned"), onSuccess: () => (setPick(null), props.onDone()) });
+  const [going, refetchGoing] = createQuery({ query: RotationClaimsDocument, variables: () => ({ shiftId: props.shift.id }), requestPolicy: "cache-and-network" });
+  const fill = createAction(FillRotationSlotDocument, {
+    pick: (d) => d.fillRotationSlot,
+    success: tr("已安排", "Assigned"),
+    onSuccess: () => (setPick(null), refetchGoing({ requestPolicy: "network-only" }), props.onDone()),
+  });
   const people = assignablePeople(client, () => props.shift.id, true);
   const sh = () => props.shift;
+  const claims = () => (going.data?.node?.__typename === "Shift" ? (going.data.node.rotationClaims?.edges.map((e) => e.node) ?? []) : []);
   return (
     <div class="card" data-testid="rotation-slot">
       <div>{sh().title} · {formatDateTime(sh().startsAt)} · <span class="seats">{sh().seatsTaken}/{sh().capacity}</span></div>
+      {/* Who of the partner's people is on it: the contact sees whom they sent. */}
+      <Show when={claims().length}>
+        <ul class="plain" data-testid="rotation-claims" aria-label={tr("本单位已安排", "Your people on it")}>
+          <For each={claims()}>{(c) => <li>{c.volunteer.displayName} <Badge enum="ClaimStatus" value={c.status} /></li>}</For>
+        </ul>
+      </Show>
       <div class="row">
         <div class="grow">
           <SearchableSelect load={people} value={pick()} onChange={setPick} aria-label={tr("选择本单位人员", "Choose a person")} />

@@ -170,6 +170,28 @@ builder.prismaObjectField("Shift", "rotationPartner", (t) =>
   }),
 );
 
+builder.prismaObjectField("Shift", "rotationClaims", (t) =>
+  t.prismaConnection({
+    type: "ShiftClaim",
+    cursor: "id",
+    nullable: true,
+    description: "轮流出人: who of the partner this shift was given to is on it (confirmed first, then the waitlist); the contacts of that partner",
+    authScopes: async (s) => {
+      const slot = await prisma.rotationSlot.findUnique({ where: { shiftId: s.id }, select: { partnerId: true } });
+      return slot ? { policy: check("agreement.actForPartner", { partnerId: slot.partnerId, stationId: s.stationId }) } : false;
+    },
+    resolve: async (query, s) => {
+      const slot = await prisma.rotationSlot.findUnique({ where: { shiftId: s.id }, select: { partnerId: true } });
+      if (!slot) return [];
+      return prisma.shiftClaim.findMany({
+        ...query,
+        where: { shiftId: s.id, volunteer: { partnerId: slot.partnerId } },
+        orderBy: [{ status: "asc" }, { waitlistSeq: "asc" }, { claimedAt: "asc" }, { id: "asc" }],
+      });
+    },
+  }),
+);
+
 interface PartnerFulfilmentShape {
   partnerId: string;
   agreementId: string;
