@@ -160,3 +160,22 @@ describe("server", () => {
     }
   });
 });
+
+describe("graphql-js's own request errors", () => {
+  it("are said in Chinese first (English when asked), with a code and without echoing the value in Chinese", async () => {
+    const SIGN = `mutation ($input: SignAgreementInput!) { signAgreement(input: $input) { userErrors { code } } }`;
+    const ask = async (query: string, variables: Record<string, unknown>, lang?: string) => {
+      const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(lang ? { "accept-language": lang } : {}) }, body: JSON.stringify({ query, variables }) });
+      return ((await res.json()) as { errors: { message: string; extensions?: { code?: string } }[] }).errors.map((e) => [e.message, e.extensions?.code]);
+    };
+    const id = gid("Agreement", "00000000-0000-4000-8000-000000000000");
+    expect(await ask(SIGN, { input: { agreementId: id, version: 330102198001011234 } })).toEqual([["变量 $input 的值无效（input.version）：整数超出范围（−2147483648 至 2147483647）", "BAD_USER_INPUT"]]);
+    expect(await ask(SIGN, { input: { agreementId: id } })).toEqual([["变量 $input 的值无效：缺少必填字段 version", "BAD_USER_INPUT"]]);
+    expect(await ask(SIGN, {})).toEqual([["缺少必填变量 $input", "BAD_USER_INPUT"]]);
+    expect(await ask(`query { viewer { notifications(first: "a") { totalCount } } }`, {})).toContainEqual(["请求不符合接口定义：须为整数", "GRAPHQL_VALIDATION_FAILED"]);
+    expect(await ask(`query { nope }`, {})).toEqual([["Query 没有字段 nope", "GRAPHQL_VALIDATION_FAILED"]]);
+    // English on request: graphql-js's own words, with the same code.
+    const [[en, code]] = await ask(SIGN, { input: { agreementId: id, version: 1.5 } }, "en-US");
+    expect([en, code]).toEqual(['Variable "$input" got invalid value 1.5 at "input.version"; Int cannot represent non-integer value: 1.5', "BAD_USER_INPUT"]);
+  });
+});

@@ -3,15 +3,63 @@
 // payloads are localized by their own field).
 import { GraphQLError, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { localeFrom, localize, type Locale } from "../i18n.js";
+import { localeFrom, localize, msg, MSG_SEPARATOR, type Locale } from "../i18n.js";
+
+/** What graphql-js says of a value, in Chinese (its English kept as the English text). */
+const VALUE_PROBLEMS: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^Int cannot represent non 32-bit signed integer value/, () => "整数超出范围（−2147483648 至 2147483647）"],
+  [/^Int cannot represent non-integer value/, () => "须为整数"],
+  [/^Float cannot represent/, () => "须为数字"],
+  [/^String cannot represent/, () => "须为文字"],
+  [/^Boolean cannot represent/, () => "须为 true 或 false"],
+  [/^ID cannot represent/, () => "须为 ID（文字）"],
+  [/^Field "([^"]+)" of required type "([^"]+)" was not provided/, (m) => `缺少必填字段 ${m[1]}`],
+  [/^Field "([^"]+)" is not defined by type "([^"]+)"/, (m) => `${m[2]} 没有字段 ${m[1]}`],
+  [/^Value "([^"]+)" does not exist in "([^"]+)" enum/, (m) => `${m[1]} 不是 ${m[2]} 的可选值`],
+  [/^Expected value of type "([^"]+)", found/, (m) => `须为 ${m[1]} 类型的值`],
+  [/^Expected type "([^"]+)" to be an object/, (m) => `须为 ${m[1]} 对象`],
+  [/^Expected non-nullable type "([^"]+)" not to be null/, (m) => `${m[1]} 不能为空`],
+];
+const detail = (en: string) => {
+  for (const [re, zh] of VALUE_PROBLEMS) {
+    const m = re.exec(en);
+    if (m) return zh(m);
+  }
+  return null;
+};
+
+/**
+ * graphql-js writes its request errors (variables that do not fit their types, documents that do not
+ * fit the schema) in English only and gives a variable's no code: said in Chinese first here, with
+ * the code BAD_USER_INPUT, so an API caller gets what every other bad input gets.
+ */
+export function explainRequestError(e: GraphQLError): GraphQLError {
+  if (e.message.includes(MSG_SEPARATOR)) return e;
+  const variable = /^Variable "\$([^"]+)" (?:got invalid value .*?(?: at "([^"]+)")?; (.*)|of required type "([^"]+)" was not provided\.|of non-null type "([^"]+)" must not be null\.)$/s.exec(e.message);
+  let zh: string | null = null;
+  if (variable) {
+    const [, name, at, problem, required, nonNull] = variable;
+    const where = at ? `（${at}）` : "";
+    zh = required || nonNull ? `缺少必填变量 $${name}` : `变量 $${name} 的值无效${where}：${detail(problem ?? "") ?? "不符合其类型"}`;
+  } else if (e.extensions?.code === "GRAPHQL_VALIDATION_FAILED") {
+    const cannot = /^Cannot query field "([^"]+)" on type "([^"]+)"/.exec(e.message);
+    zh = cannot ? `${cannot[2]} 没有字段 ${cannot[1]}` : `请求不符合接口定义${detail(e.message) ? `：${detail(e.message)}` : ""}`;
+  }
+  if (zh === null) return e;
+  return new GraphQLError(msg(zh, e.message), {
+    nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError,
+    extensions: { ...e.extensions, code: e.extensions?.code ?? "BAD_USER_INPUT" },
+  });
+}
 
 export function localizeResult<T extends ExecutionResult>(result: T, locale: Locale): T {
   if (!result.errors?.length) return result;
   return {
     ...result,
-    errors: result.errors.map((e) => {
+    errors: result.errors.map((raw) => {
+      const e = explainRequestError(raw);
       const message = localize(e.message, locale);
-      return message === e.message ? e : new GraphQLError(message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions: e.extensions });
+      return e === raw && message === raw.message ? raw : new GraphQLError(message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions: e.extensions });
     }),
   };
 }
