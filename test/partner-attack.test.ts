@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { prisma } from "../api/src/db.js";
 import { gql, signIn, startApp } from "./support/client.js";
-import { createAccount, createStation, createVolunteer, DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { createAccount, createStation, createVolunteer, DEMO_PHONES, gid, rawId, seedDemoData } from "./support/fixtures.js";
 import { CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
 
 let app: App;
@@ -79,5 +79,36 @@ describe("a partner's contact", () => {
     for (const token of [(await createAccount({ role: "PARTNER_ADMIN", partnerId: other.id })).token, stranger.token]) {
       expect((await gql(app, Q, { id: shift.shift.id }, token)).data!.node.rotationClaims).toBeNull();
     }
+  });
+});
+
+describe("取消安排 by a partner's contact", () => {
+  it("takes back their own person from a shift given to the partner (who is told); not someone else, not elsewhere, not another partner's", async () => {
+    const CANCEL = `mutation ($input: CancelShiftClaimInput!) { cancelShiftClaim(input: $input) { claim { status } userErrors { code } } }`;
+    const FILL = `mutation ($input: FillRotationSlotInput!) { fillRotationSlot(input: $input) { claim { id } userErrors { code } } }`;
+    const CAN = `query ($id: ID!) { node(id: $id) { ... on ShiftClaim { viewerCanCancel } } }`;
+    const rotation = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: "轮值·可取消", capacity: 3, startsAt: inMinutes(1200).toISOString(), endsAt: inMinutes(1300).toISOString() });
+    const plain = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: "普通班次", capacity: 3, startsAt: inMinutes(1400).toISOString(), endsAt: inMinutes(1500).toISOString() });
+    await gql(app, `mutation ($input: AssignRotationInput!) { assignRotation(input: $input) { userErrors { code } } }`, { input: { stationId: gid("Station", demo.fushan.id), partnerIds: [gid("Partner", partner.id)], shiftIds: [rotation.shift.id] } }, officer);
+    const ours = await createVolunteer({ teamId: demo.haolinshe.id, partnerId: partner.id });
+    const stranger = await createVolunteer({ teamId: demo.haolinshe.id });
+    const sent = (await gql(app, FILL, { input: { shiftId: rotation.shift.id, volunteerId: gid("Volunteer", ours.id) } }, contact)).data!.fillRotationSlot.claim.id as string;
+    const theirOwn = (await gql(app, CLAIM, { input: { shiftId: plain.shift.id } }, ours.token)).data!.claimShift.claim.id as string;
+    const strangers = (await gql(app, CLAIM, { input: { shiftId: rotation.shift.id } }, stranger.token)).data!.claimShift.claim.id as string;
+    const otherContact = (await createAccount({ role: "PARTNER_ADMIN", partnerId: (await prisma.partner.create({ data: { stationId: demo.fushan.id, name: "另一单位", kind: "ENTERPRISE" } })).id })).token;
+
+    // What the page asks before it offers the button, and what the mutation answers, agree.
+    const canCancel = async (id: string, token: string) => (await gql(app, CAN, { id }, token)).data?.node?.viewerCanCancel ?? null;
+    expect(await canCancel(sent, contact)).toBe(true);
+    expect(await canCancel(theirOwn, contact)).toBe(false); // their person's own claim of a shift not given to the partner
+    expect((await gql(app, CANCEL, { input: { claimId: theirOwn } }, contact)).data!.cancelShiftClaim.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    expect((await gql(app, CANCEL, { input: { claimId: strangers } }, contact)).data!.cancelShiftClaim.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    expect((await gql(app, CANCEL, { input: { claimId: sent } }, otherContact)).data!.cancelShiftClaim.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    expect(await prisma.shiftClaim.count({ where: { id: { in: [sent, theirOwn, strangers].map(rawId) }, status: "CANCELLED" } })).toBe(0);
+
+    const done = await gql(app, CANCEL, { input: { claimId: sent } }, contact);
+    expect(done.data!.cancelShiftClaim).toEqual({ claim: { status: "CANCELLED" }, userErrors: [] });
+    const told = await prisma.notification.findMany({ where: { account: { volunteerId: ours.id } }, select: { title: true } });
+    expect(told.map((n) => n.title).join("\n")).toContain("您已被移出班次");
   });
 });

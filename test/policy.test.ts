@@ -97,7 +97,8 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "shift.readGoing": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "shift.assign": (x) => ({ shift: { stationId: S[x].station, teamId: S[x].team, squadId: null }, person: person(x) }),
   "claim.read": (x) => ({ volunteerId: person(x).volunteerId, partnerId: S[x].partner, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
-  "claim.cancel": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
+  // A claim of the partner's person on a shift given to that partner (轮流出人): its admin may take them back.
+  "claim.cancel": (x) => ({ volunteerId: person(x).volunteerId, partnerId: S[x].partner, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }, rotationPartnerId: S[x].partner }),
   "claim.checkInSelf": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "claim.checkInOthers": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "patrol.watch": (x) => ({ stationId: S[x].station }),
@@ -204,7 +205,7 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "shift.readGoing": { own: "V SL TL O Adm", other: "Adm" },
   "shift.assign": { own: "TL O Adm", other: "Adm" },
   "claim.read": { own: "SL TL O P Adm", other: "Adm" },
-  "claim.cancel": { own: "SL TL O Adm", other: "Adm" },
+  "claim.cancel": { own: "SL TL O P Adm", other: "Adm" },
   "claim.checkInSelf": { own: "SL TL O Adm", other: "Adm" },
   "claim.checkInOthers": { own: "SL TL O Adm", other: "Adm" },
   "patrol.watch": { own: "SL TL O Adm", other: "Adm" },

@@ -77,6 +77,16 @@ export class Loaders {
     }));
   }
 
+  #rotationPartner?: DataLoader<string, string | null>;
+  /** The 共建单位 a shift was given to (轮流出人), or null. */
+  get rotationPartner(): DataLoader<string, string | null> {
+    return (this.#rotationPartner ??= new DataLoader<string, string | null>(async (shiftIds) => {
+      const rows = await prisma.rotationSlot.findMany({ where: { shiftId: { in: [...shiftIds] } }, select: { shiftId: true, partnerId: true } });
+      const m = new Map(rows.map((r) => [r.shiftId, r.partnerId]));
+      return shiftIds.map((id) => m.get(id) ?? null);
+    }));
+  }
+
   #waitlistPosition?: DataLoader<string, number | null>;
   /** Waitlist position (1-based) of WAITLISTED claims, counted in claim order. */
   get waitlistPosition(): DataLoader<string, number | null> {

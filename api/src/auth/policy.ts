@@ -71,6 +71,8 @@ export interface ClaimFacts {
   /** the volunteer's 共建单位, for its admin following rotation shifts */
   partnerId: string | null;
   shift: ShiftFacts;
+  /** the 共建单位 the shift was given to (轮流出人), if any */
+  rotationPartnerId?: string | null;
 }
 export interface PartnerFacts {
   stationId: string;
@@ -329,7 +331,11 @@ const rules = {
     runsShift(v, c.shift) ||
     // The partner's admin, for shifts at the partner's own station only (its people may serve elsewhere too).
     (!!c.partnerId && v?.partnerAdminOf.get(c.partnerId) === c.shift.stationId),
-  "claim.cancel": (v: Viewer | null, c: ClaimFacts) => self(v, c.volunteerId) || runsShift(v, c.shift),
+  "claim.cancel": (v: Viewer | null, c: ClaimFacts) =>
+    self(v, c.volunteerId) ||
+    runsShift(v, c.shift) ||
+    // The partner's admin takes back whom they sent: its own people, on a shift given to the partner, at its station.
+    (!!c.rotationPartnerId && c.partnerId === c.rotationPartnerId && v?.partnerAdminOf.get(c.rotationPartnerId) === c.shift.stationId),
   "claim.checkInSelf": (v: Viewer | null, c: ClaimFacts) => self(v, c.volunteerId) || runsShift(v, c.shift),
   /** 代签到: a leader or officer checks someone in. */
   "claim.checkInOthers": (v: Viewer | null, c: ClaimFacts) => runsShift(v, c.shift),

@@ -5,7 +5,7 @@ import { Badge } from "../components/Badge";
 import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
 import { SearchableSelect, type Option } from "../components/SearchableSelect";
-import { FillRotationSlotDocument, RotationClaimsDocument, ShiftBoardDocument, SignAgreementDocument, StationPartnersDocument, type AgreementCardFragment, type ShiftCardFragment } from "../gql/graphql";
+import { CancelShiftClaimDocument, FillRotationSlotDocument, RotationClaimsDocument, ShiftBoardDocument, SignAgreementDocument, StationPartnersDocument, type AgreementCardFragment, type ShiftCardFragment } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
@@ -87,6 +87,12 @@ function RotationSlot(props: { shift: ShiftCardFragment; partnerId: string; onDo
     success: tr("已安排", "Assigned"),
     onSuccess: () => (setPick(null), refetchGoing({ requestPolicy: "network-only" }), props.onDone()),
   });
+  // 取消安排: the contact takes back someone sent by mistake (before the shift starts); they are told.
+  const cancel = createAction(CancelShiftClaimDocument, {
+    pick: (d) => d.cancelShiftClaim,
+    success: tr("已取消安排", "Assignment cancelled"),
+    onSuccess: () => (refetchGoing({ requestPolicy: "network-only" }), props.onDone()),
+  });
   const people = assignablePeople(client, () => props.shift.id, true);
   const sh = () => props.shift;
   const claims = () => (going.data?.node?.__typename === "Shift" ? (going.data.node.rotationClaims?.edges.map((e) => e.node) ?? []) : []);
@@ -96,7 +102,25 @@ function RotationSlot(props: { shift: ShiftCardFragment; partnerId: string; onDo
       {/* Who of the partner's people is on it: the contact sees whom they sent. */}
       <Show when={claims().length}>
         <ul class="plain" data-testid="rotation-claims" aria-label={tr("本单位已安排", "Your people on it")}>
-          <For each={claims()}>{(c) => <li>{c.volunteer.displayName} <Badge enum="ClaimStatus" value={c.status} /></li>}</For>
+          <For each={claims()}>
+            {(c) => (
+              <li class="row">
+                <span class="grow">{c.volunteer.displayName} <Badge enum="ClaimStatus" value={c.status} /></span>
+                <Show when={c.viewerCanCancel && (c.status === "CONFIRMED" || c.status === "WAITLISTED")}>
+                  <button
+                    type="button"
+                    disabled={cancel.pending()}
+                    onClick={async () => {
+                      if (await confirmDialog({ title: tr(`取消 ${c.volunteer.displayName} 的安排？`, `Take ${c.volunteer.displayName} off this shift?`), message: tr("本人会收到通知。", "They will be told."), confirm: tr("取消安排", "Cancel assignment"), danger: true }))
+                        await cancel.run({ input: { claimId: c.id } });
+                    }}
+                  >
+                    {tr("取消安排", "Cancel")}
+                  </button>
+                </Show>
+              </li>
+            )}
+          </For>
         </ul>
       </Show>
       <div class="row">

@@ -573,9 +573,12 @@ async function managedShift(viewer: Viewer, shiftId: string) {
 /** Frees the seat (or waitlist place) and promotes the next waitlisted volunteer, atomically. */
 export async function cancelShiftClaim(viewer: Viewer, input: { claimId: string }): Promise<ClaimResult> {
   const now = clock.now();
-  const found = await prisma.shiftClaim.findUnique({ where: { id: input.claimId }, include: { shift: true } });
+  const found = await prisma.shiftClaim.findUnique({
+    where: { id: input.claimId },
+    include: { shift: { include: { rotationSlot: { select: { partnerId: true } } } }, volunteer: { select: { partnerId: true } } },
+  });
   if (!found) throw notFound(msg("认领记录", "Claim"), ["input", "claimId"]);
-  const facts = { volunteerId: found.volunteerId, partnerId: null, shift: found.shift };
+  const facts = { volunteerId: found.volunteerId, partnerId: found.volunteer.partnerId, shift: found.shift, rotationPartnerId: found.shift.rotationSlot?.partnerId ?? null };
   assert(viewer, "claim.cancel", facts, { hide: { what: msg("认领记录", "Claim"), field: ["input", "claimId"], stationId: found.shift.stationId } });
   const own = viewer.volunteerId === found.volunteerId;
   const manager = can(viewer, "shift.manage", found.shift);

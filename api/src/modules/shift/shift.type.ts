@@ -318,6 +318,17 @@ export const ShiftClaim = builder.prismaNode("ShiftClaim", {
     confirmedAt: t.expose("confirmedAt", { type: "DateTime", nullable: true }),
     cancelledAt: t.expose("cancelledAt", { type: "DateTime", nullable: true }),
     assignedByLeader: t.boolean({ resolve: (c) => !!c.assignedById }),
+    viewerCanCancel: t.boolean({
+      description: "Whether the viewer may cancel this claim (the volunteer, who runs the shift, or the partner's admin who sent them on a rotation shift); the claim's state is checked on cancelling",
+      resolve: async (c, _a, ctx) => {
+        const shift = await ctx.loaders.shiftScope.load(c.shiftId);
+        if (!shift) return false;
+        // Partner and rotation only matter to a partner's admin: no lookups for anyone else.
+        const admin = !!ctx.viewer?.partnerAdminOf.size;
+        const [partnerId, rotationPartnerId] = admin ? await Promise.all([ctx.loaders.person.load(c.volunteerId).then((p) => p.partnerId), ctx.loaders.rotationPartner.load(c.shiftId)]) : [null, null];
+        return can(ctx.viewer, "claim.cancel", { volunteerId: c.volunteerId, partnerId, shift, rotationPartnerId });
+      },
+    }),
     checkedInAt: t.expose("checkedInAt", { type: "DateTime", nullable: true }),
     checkInMethod: t.field({ type: CheckInMethod, nullable: true, resolve: (c) => c.checkInMethod }),
     checkInFlagged: t.exposeBoolean("checkInFlagged", { description: "GPS point farther from the grid than the station allows" }),
