@@ -208,7 +208,7 @@ describe("management mutations", () => {
       name: "方晓燕",
       displayName: "方护士",
       phone: "13700000001",
-      idNumber: "33060219900101002x",
+      idNumber: "33060219900101001x",
       specialties: ["MEDICAL_GUARD"],
       skills: ["急救证"],
     };
@@ -225,7 +225,7 @@ describe("management mutations", () => {
     expect(activated.data!.activateAccount.viewer.roleNames).toEqual(["VOLUNTEER"]);
     expect(await signIn(app, "13700000001", "hushi-2026")).toBeTruthy();
     const stored = await prisma.volunteer.findUniqueOrThrow({ where: { phone: "13700000001" }, include: { squads: true, teams: true } });
-    expect(stored.idNumber).toBe("33060219900101002X");
+    expect(stored.idNumber).toBe("33060219900101001X");
     expect(stored.squads).toHaveLength(1);
     // The code works once.
     const reused = await gql(app, ACTIVATE, { input: { phone: "13700000001", code: ok.data!.registerVolunteer.activationCode, password: "other-pass-1", acceptTerms: true } });
