@@ -45,7 +45,8 @@ defineMutation("registerVolunteer", {
         z
           .string()
           .regex(/^\d{17}[\dX]$/, msg("身份证号格式不正确", "ID number must be 18 characters"))
-          .refine(idNumberValid, msg("身份证号校验位不正确", "The ID number's check digit is wrong")),
+          // Only for 18 well-formed characters: one error per mistake.
+          .refine((id) => !/^\d{17}[\dX]$/.test(id) || idNumberValid(id), msg("身份证号校验位不正确", "The ID number's check digit is wrong")),
       )
       .nullish(),
     specialties: z.array(z.enum(SPECIALTIES)).nullish().transform((v) => v ?? []),
