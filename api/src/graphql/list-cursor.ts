@@ -15,9 +15,14 @@ export function notThisListsCursor(at?: GraphQLError): GraphQLError {
  * For a Pothos prisma connection's `query` (its `cursor` is the row id of `after` or `before`): the row
  * must be one the list shows this viewer (`inList`, the list's own filter with the policy's). Prisma pages
  * from the cursor's row whatever the filter, so the id of a row the viewer may not see (another station's,
- * a call-up that did not call them) would tell where that row sorts among theirs.
+ * a call-up that did not call them) would tell where that row sorts among theirs. Only the access part of the
+ * filter (station, parent, own rows, policy), never a mutable one (status, unread): a row that changes
+ * between two pages keeps its place. `inList` may answer with a count (`prisma.x.count({ where })`).
  */
-export async function assertCursorInList(query: { cursor?: unknown }, inList: (id: string) => Promise<boolean>): Promise<void> {
+export async function assertCursorInList<Id extends string | bigint = string>(
+  query: { cursor?: unknown },
+  inList: (id: Id) => boolean | number | Promise<boolean | number>,
+): Promise<void> {
   const id = (query.cursor as { id?: unknown } | undefined)?.id;
-  if (typeof id === "string" && !(await inList(id))) throw notThisListsCursor();
+  if ((typeof id === "string" || typeof id === "bigint") && !(await inList(id as Id))) throw notThisListsCursor();
 }

@@ -3,6 +3,7 @@ import { isObjectType } from "graphql";
 import { check } from "../../auth/policy.js";
 import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 import { dateArg, idArg, textArg } from "../../graphql/ids.js";
 import type { Context } from "../../context.js";
 import { requestLoader } from "../../graphql/request-loader.js";
@@ -123,16 +124,19 @@ builder.queryField("auditLog", (t) =>
       to: t.arg({ type: "DateTime", description: "Entries before this time" }),
     },
     authScopes: (_r, args) => ({ policy: check("audit.read", { stationId: args.stationId ? idArg(String(args.stationId), "Station", "stationId") : null }) }),
-    resolve: (query, _r, args) =>
-      prisma.auditEntry.findMany({
+    resolve: async (query, _r, args) => {
+      const station = args.stationId ? { stationId: idArg(String(args.stationId), "Station", "stationId") } : {};
+      await assertCursorInList<bigint>(query, (id) => prisma.auditEntry.count({ where: { id, ...station } }));
+      return prisma.auditEntry.findMany({
         ...query,
         where: {
-          ...(args.stationId ? { stationId: idArg(String(args.stationId), "Station", "stationId") } : {}),
+          ...station,
           ...(args.action ? { action: textArg(args.action, "action") } : {}),
           ...(args.from || args.to ? { at: { ...(args.from ? { gte: dateArg(args.from, "from") } : {}), ...(args.to ? { lt: dateArg(args.to, "to") } : {}) } } : {}),
         },
         orderBy: { id: "desc" },
-      }),
+      });
+    },
   }),
 );
 

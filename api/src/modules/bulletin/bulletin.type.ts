@@ -51,12 +51,15 @@ const BulletinStats = builder.objectRef<ReadStats & { bulletinId: string }>("Bul
       type: BulletinRecipient,
       cursor: "id",
       description: "Everyone it was sent to who has not read it yet (as many as `unread`): volunteers and partners' admins",
-      resolve: (query, s) =>
-        prisma.bulletinRecipient.findMany({
+      resolve: async (query, s) => {
+        // One sent this bulletin, read or not: someone reading it between two pages keeps their place.
+        await assertCursorInList(query, (id) => prisma.bulletinRecipient.count({ where: { id, bulletinId: s.bulletinId } }));
+        return prisma.bulletinRecipient.findMany({
           ...query,
           where: { bulletinId: s.bulletinId, account: { notifications: { none: { subjectId: s.bulletinId, kind: "BULLETIN", readAt: { not: null } } } } },
           orderBy: { id: "asc" },
-        }),
+        });
+      },
     }),
   }),
 });

@@ -2,6 +2,7 @@ import { builder } from "../../builder.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { can, check, ledTeamIds } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 import { idArg } from "../../graphql/ids.js";
 import { getConnectionPageSize, PothosValidationError, validateConnectionArguments } from "@pothos/core";
 import { formatPrismaCursor, parsePrismaCursor } from "@pothos/plugin-prisma";
@@ -242,16 +243,14 @@ builder.prismaObjectField("Station", "goodDeeds", (t) =>
     cursor: "id",
     description: "Good deeds to review (officers) or of the teams you lead, newest first",
     args: { status: t.arg({ type: GoodDeedStatus }) },
-    resolve: (query, station, args, ctx) => {
+    resolve: async (query, station, args, ctx) => {
       const v = ctx.viewer;
-      const ledTeams = ledTeamIds(v, station.id);
+      const access = { stationId: station.id, ...(can(v, "goodDeed.review", { stationId: station.id }) ? {} : { OR: ownDeeds(ledTeamIds(v, station.id), v) }) };
+      // Whatever the status: a deed approved while the officer pages the review list keeps its place.
+      await assertCursorInList(query, (id) => prisma.goodDeed.count({ where: { id, ...access } }));
       return prisma.goodDeed.findMany({
         ...query,
-        where: {
-          stationId: station.id,
-          status: args.status ?? undefined,
-          ...(can(v, "goodDeed.review", { stationId: station.id }) ? {} : { OR: ownDeeds(ledTeams, v) }),
-        },
+        where: { ...access, status: args.status ?? undefined },
         orderBy: [{ submittedAt: "desc" }, { id: "desc" }],
       });
     },
@@ -267,6 +266,9 @@ builder.prismaObjectField("Team", "commendations", (t) =>
     type: "Commendation",
     cursor: "id",
     description: "Approved commendations of the team, newest first: what a board edition is made of",
-    resolve: (query, team) => prisma.commendation.findMany({ ...query, where: { teamId: team.id }, orderBy: [{ approvedAt: "desc" }, { id: "desc" }] }),
+    resolve: async (query, team) => {
+      await assertCursorInList(query, (id) => prisma.commendation.count({ where: { id, teamId: team.id } }));
+      return prisma.commendation.findMany({ ...query, where: { teamId: team.id }, orderBy: [{ approvedAt: "desc" }, { id: "desc" }] });
+    },
   }),
 );

@@ -2,6 +2,7 @@ import { builder } from "../../builder.js";
 import { can, check, ledTeamIds, type HomeWatchFacts } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 import type { HomeWatchRequest as RequestRow } from "../../generated/prisma/client.js";
 import { UserFacingError } from "../../graphql/errors.js";
 import { idArg, textArg } from "../../graphql/ids.js";
@@ -139,16 +140,11 @@ builder.prismaObjectField("Station", "homeWatchRequests", (t) =>
     cursor: "id",
     description: "长假照看 requests, newest first: all for officers, a leader's team's for a leader",
     args: { status: t.arg({ type: HomeWatchStatus }) },
-    resolve: (query, s, args, ctx) =>
-      prisma.homeWatchRequest.findMany({
-        ...query,
-        where: {
-          stationId: s.id,
-          status: args.status ?? undefined,
-          ...(can(ctx.viewer, "homeWatch.decide", { stationId: s.id }) ? {} : { teamId: { in: ledTeamIds(ctx.viewer, s.id) } }),
-        },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      }),
+    resolve: async (query, s, args, ctx) => {
+      const access = { stationId: s.id, ...(can(ctx.viewer, "homeWatch.decide", { stationId: s.id }) ? {} : { teamId: { in: ledTeamIds(ctx.viewer, s.id) } }) };
+      await assertCursorInList(query, (id) => prisma.homeWatchRequest.count({ where: { id, ...access } }));
+      return prisma.homeWatchRequest.findMany({ ...query, where: { ...access, status: args.status ?? undefined }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+    },
   }),
 );
 

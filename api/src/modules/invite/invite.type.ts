@@ -3,6 +3,7 @@ import { builder } from "../../builder.js";
 import { can, check, ledTeamIds } from "../../auth/policy.js";
 import { config } from "../../config.js";
 import { prisma } from "../../db.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 import { Viewer } from "../account/account.type.js";
 import { MembershipStatus } from "../team/team.type.js";
 import { idArg, textArg } from "../../graphql/ids.js";
@@ -53,10 +54,11 @@ builder.prismaObjectField("Station", "invites", (t) =>
     nullable: true,
     args: { teamId: t.arg.id() },
     authScopes: (s, _a, ctx) => can(ctx.viewer, "station.manage", { stationId: s.id }) || ledTeamIds(ctx.viewer, s.id).length > 0,
-    resolve: (query, s, args, ctx) => {
+    resolve: async (query, s, args, ctx) => {
       const teamId = args.teamId ? idArg(String(args.teamId), "Team", "teamId") : null;
       const teams = can(ctx.viewer, "station.manage", { stationId: s.id }) ? null : ledTeamIds(ctx.viewer, s.id);
       const allowed = teams ? (teamId ? teams.filter((l) => l === teamId) : teams) : teamId ? [teamId] : null;
+      await assertCursorInList(query, (id) => prisma.teamInvite.count({ where: { id, stationId: s.id, ...(teams ? { teamId: { in: teams } } : {}) } }));
       return prisma.teamInvite.findMany({
         ...query,
         where: { stationId: s.id, ...(allowed ? { teamId: { in: allowed } } : {}) },
@@ -123,7 +125,11 @@ builder.prismaObjectField("Station", "pendingMemberships", (t) =>
     description: "入队申请 waiting for a decision, oldest first: the station's for officers, their teams' for leaders",
     authScopes: (s, _a, ctx) => can(ctx.viewer, "station.manage", { stationId: s.id }) || ledTeamIds(ctx.viewer, s.id).length > 0,
     totalCount: (s, _a, ctx) => prisma.teamMembership.count({ where: pendingWhere(s.id, ctx.viewer) }),
-    resolve: (query, s, _a, ctx) => prisma.teamMembership.findMany({ ...query, where: pendingWhere(s.id, ctx.viewer), orderBy: [{ joinedAt: "asc" }, { id: "asc" }] }),
+    resolve: async (query, s, _a, ctx) => {
+      // Of the station's (led) teams whatever the status: one decided between two pages keeps its place.
+      await assertCursorInList(query, (id) => prisma.teamMembership.count({ where: { id, ...pendingWhere(s.id, ctx.viewer), status: undefined } }));
+      return prisma.teamMembership.findMany({ ...query, where: pendingWhere(s.id, ctx.viewer), orderBy: [{ joinedAt: "asc" }, { id: "asc" }] });
+    },
   }),
 );
 

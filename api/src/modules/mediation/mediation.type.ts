@@ -3,6 +3,7 @@ import { can, check, type MediationCaseFacts } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 import type { MediationParty as PartyRow } from "../../generated/prisma/client.js";
 import { idArg } from "../../graphql/ids.js";
 import { personalData } from "../../graphql/personal-data.js";
@@ -155,9 +156,11 @@ builder.queryField("mediators", (t) =>
     description: "警调超市 (public, no sign-in): a station's mediators to choose from; officers may include inactive ones",
     args: { stationId: t.arg.id({ required: true }), field: t.arg({ type: MediationField }), includeInactive: t.arg.boolean() },
     authScopes: { policy: check("public.read", null) },
-    resolve: (query, _r, args, ctx) => {
+    resolve: async (query, _r, args, ctx) => {
       const stationId = idArg(String(args.stationId), "Station", "stationId");
       const all = !!args.includeInactive && can(ctx.viewer, "mediator.manage", { stationId });
+      // The station's, active or not: one made inactive between two pages keeps its place (it was public).
+      await assertCursorInList(query, (id) => prisma.mediator.count({ where: { id, stationId } }));
       return prisma.mediator.findMany({
         ...query,
         where: { stationId, ...(all ? {} : { active: true }), ...(args.field ? { fields: { has: args.field } } : {}) },
@@ -179,8 +182,10 @@ builder.prismaObjectField("Station", "mediationCases", (t) =>
     cursor: "id",
     description: "调解案件, open first then newest: all for officers, a mediator's own for a mediator",
     args: { status: t.arg({ type: MediationStatus }) },
-    resolve: (query, s, args, ctx) =>
-      prisma.mediationCase.findMany({ ...query, where: { ...casesWhere(ctx, s.id), status: args.status ?? undefined }, orderBy: [{ status: "asc" }, { openedAt: "desc" }, { id: "desc" }] }),
+    resolve: async (query, s, args, ctx) => {
+      await assertCursorInList(query, (id) => prisma.mediationCase.count({ where: { id, ...casesWhere(ctx, s.id) } }));
+      return prisma.mediationCase.findMany({ ...query, where: { ...casesWhere(ctx, s.id), status: args.status ?? undefined }, orderBy: [{ status: "asc" }, { openedAt: "desc" }, { id: "desc" }] });
+    },
   }),
 );
 

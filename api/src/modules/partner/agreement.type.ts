@@ -4,6 +4,7 @@ import { dateArg } from "../../graphql/ids.js";
 import { adminPartnerIds, can, check } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma } from "../../db.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 import type { Partner } from "../../generated/prisma/client.js";
 import { effectiveStatus, inEffect, sideOf } from "./agreement.service.js";
 import { fulfilmentOf, overallPercent, type ObligationFulfilment } from "./fulfilment.service.js";
@@ -242,12 +243,14 @@ builder.prismaObjectField("Station", "agreements", (t) =>
     type: "Agreement",
     cursor: "id",
     description: "Agreements of the station (officers: all; a partner admin: its own)",
-    resolve: (q, station, _a, ctx) => {
+    resolve: async (q, station, _a, ctx) => {
       const v = ctx.viewer;
       const officer = can(v, "station.manage", { stationId: station.id });
+      const where = { stationId: station.id, ...(officer ? {} : { partnerId: { in: adminPartnerIds(v) } }) };
+      await assertCursorInList(q, (id) => prisma.agreement.count({ where: { id, ...where } }));
       return prisma.agreement.findMany({
         ...q,
-        where: { stationId: station.id, ...(officer ? {} : { partnerId: { in: adminPartnerIds(v) } }) },
+        where,
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       });
     },

@@ -4,6 +4,7 @@ import { builder } from "../../builder.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { can, check } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 import { dateArg, idArg } from "../../graphql/ids.js";
 import { Viewer } from "../account/account.type.js";
 import { DEFAULT_RULES, hoursCertificate, leaderboard, type Period } from "./points.service.js";
@@ -56,8 +57,10 @@ const PointsAccount = builder.objectRef<{ volunteerId: string; stationId: string
       type: "PointsEntry",
       cursor: "id",
       description: "Newest first",
-      resolve: (query, a) =>
-        prisma.pointsEntry.findMany({ ...query, where: { volunteerId: a.volunteerId, stationId: a.stationId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
+      resolve: async (query, a) => {
+        await assertCursorInList(query, (id) => prisma.pointsEntry.count({ where: { id, volunteerId: a.volunteerId, stationId: a.stationId } }));
+        return prisma.pointsEntry.findMany({ ...query, where: { volunteerId: a.volunteerId, stationId: a.stationId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+      },
     }),
   }),
 });
@@ -218,12 +221,10 @@ builder.prismaObjectFields("Station", (t) => ({
     args: { status: t.arg({ type: RedemptionStatus }) },
     nullable: true,
     authScopes: (s) => ({ policy: check("redemption.handOut", { stationId: s.id }) }),
-    resolve: (query, s, args) =>
-      prisma.redemption.findMany({
-        ...query,
-        where: { reward: { stationId: s.id }, status: args.status ?? undefined },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      }),
+    resolve: async (query, s, args) => {
+      await assertCursorInList(query, (id) => prisma.redemption.count({ where: { id, reward: { stationId: s.id } } }));
+      return prisma.redemption.findMany({ ...query, where: { reward: { stationId: s.id }, status: args.status ?? undefined }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+    },
   }),
 }));
 
@@ -231,12 +232,11 @@ builder.objectField(Viewer, "myRedemptions", (t) =>
   t.prismaConnection({
     type: "Redemption",
     cursor: "id",
-    resolve: (query, v) =>
-      prisma.redemption.findMany({
-        ...query,
-        where: { volunteerId: v.volunteerId ?? "00000000-0000-0000-0000-000000000000" },
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      }),
+    resolve: async (query, v) => {
+      const own = { volunteerId: v.volunteerId ?? "00000000-0000-0000-0000-000000000000" };
+      await assertCursorInList(query, (id) => prisma.redemption.count({ where: { id, ...own } }));
+      return prisma.redemption.findMany({ ...query, where: own, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+    },
   }),
 );
 

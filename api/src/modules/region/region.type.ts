@@ -1,6 +1,7 @@
 import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 
 export const Region = builder.prismaNode("Region", {
   id: { field: "id" },
@@ -24,8 +25,10 @@ builder.queryField("regions", (t) =>
     description: "Regions the viewer administers (all for a platform admin)",
     authScopes: { signedIn: true },
     totalCount: (_p, _a, ctx) => prisma.region.count({ where: ctx.viewer!.isAdmin ? {} : { id: { in: [...ctx.viewer!.regionAdminOf] } } }),
-    resolve: (query, _root, _args, ctx) =>
-      prisma.region.findMany({ ...query, where: ctx.viewer!.isAdmin ? {} : { id: { in: [...ctx.viewer!.regionAdminOf] } }, orderBy: { id: "asc" } }),
+    resolve: async (query, _root, _args, ctx) => {
+      await assertCursorInList(query, (id) => ctx.viewer!.isAdmin || ctx.viewer!.regionAdminOf.has(id));
+      return prisma.region.findMany({ ...query, where: ctx.viewer!.isAdmin ? {} : { id: { in: [...ctx.viewer!.regionAdminOf] } }, orderBy: { id: "asc" } });
+    },
   }),
 );
 

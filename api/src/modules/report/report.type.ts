@@ -2,6 +2,7 @@ import { builder } from "../../builder.js";
 import { adminPartnerIds, can, check, ledTeamIds } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma } from "../../db.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 import { encodeCursor } from "../../events/stored-stream.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { dateArg, idArg } from "../../graphql/ids.js";
@@ -120,8 +121,9 @@ builder.prismaObjectField("Station", "patrolReports", (t) =>
       gridId: t.arg.id(),
       overdue: t.arg.boolean({ description: "Only open reports past their due date" }),
     },
-    resolve: (query, station, args, ctx) =>
-      prisma.patrolReport.findMany({
+    resolve: async (query, station, args, ctx) => {
+      await assertCursorInList(query, (id) => prisma.patrolReport.count({ where: { id, stationId: station.id, ...readableBy(ctx, station.id) } }));
+      return prisma.patrolReport.findMany({
         ...query,
         where: {
           stationId: station.id,
@@ -132,7 +134,8 @@ builder.prismaObjectField("Station", "patrolReports", (t) =>
           ...readableBy(ctx, station.id),
         },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      }),
+      });
+    },
   }),
 );
 
@@ -141,7 +144,10 @@ builder.objectField(Viewer, "myPatrolReports", (t) =>
     type: "PatrolReport",
     cursor: "id",
     description: "我的上报: the viewer's reports and their outcomes, newest first",
-    resolve: (query, v) => prisma.patrolReport.findMany({ ...query, where: { reporterAccountId: v.accountId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
+    resolve: async (query, v) => {
+      await assertCursorInList(query, (id) => prisma.patrolReport.count({ where: { id, reporterAccountId: v.accountId } }));
+      return prisma.patrolReport.findMany({ ...query, where: { reporterAccountId: v.accountId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+    },
   }),
 );
 

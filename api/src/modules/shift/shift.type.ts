@@ -7,6 +7,7 @@ import { prisma } from "../../db.js";
 import { deliveryHorizon, encodeCursor } from "../../events/stored-stream.js";
 import type { Prisma, Shift as ShiftRow } from "../../generated/prisma/client.js";
 import { dateArg, idArg, textArg } from "../../graphql/ids.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { maskPhone } from "../volunteer/mask.js";
 import { Viewer } from "../account/account.type.js";
@@ -263,6 +264,8 @@ export const Shift = builder.prismaNode("Shift", {
       resolve: async (query, s, args) => {
         const partnerId = args.rotation ? ((await prisma.rotationSlot.findUnique({ where: { shiftId: s.id }, select: { partnerId: true } }))?.partnerId ?? null) : null;
         const search = textArg(args.search, "search")?.trim().slice(0, 50);
+        // A cursor names someone of the shift's team (and partner), whatever their standing or claims now.
+        await assertCursorInList(query, (id) => prisma.volunteer.count({ where: { id, ...(partnerId ? { partnerId } : {}), teams: { some: { teamId: s.teamId } } } }));
         return prisma.volunteer.findMany({
           ...query,
           where: { ...assignableWhere(s, partnerId), ...(search ? { displayName: { contains: search, mode: "insensitive" } } : {}) },
@@ -417,7 +420,7 @@ builder.queryField("shifts", (t) =>
       onlyOpen: t.arg.boolean({ description: "Only OPEN shifts with seats or a waitlist to join" }),
     },
     authScopes: (_r, args) => ({ seeStation: idArg(String(args.stationId), "Station", "stationId") }),
-    resolve: (query, _r, args, ctx) => {
+    resolve: async (query, _r, args, ctx) => {
       const filters = {
         stationId: idArg(String(args.stationId), "Station", "stationId"),
         teamId: args.teamId ? idArg(String(args.teamId), "Team", "teamId") : undefined,
@@ -427,6 +430,7 @@ builder.queryField("shifts", (t) =>
         from: args.from ? dateArg(args.from, "from") : clock.now(),
         to: args.to ? dateArg(args.to, "to") : null,
       };
+      await assertCursorInList(query, (id) => prisma.shift.count({ where: { id, stationId: filters.stationId } }));
       // A forward page that asks for no more than the board shows, in one hand-written statement
       // (board-page.ts); anything else through Prisma.
       const after = (query.cursor as { id: string } | undefined)?.id ?? null;
@@ -473,15 +477,18 @@ builder.objectField(Viewer, "myShifts", (t) =>
     cursor: "id",
     description: "我的班次: the viewer's active and past claims, by shift start",
     args: { upcoming: t.arg.boolean({ description: "Only shifts not yet ended, still claimed" }) },
-    resolve: (query, v, args) =>
-      prisma.shiftClaim.findMany({
+    resolve: async (query, v, args) => {
+      const own = { volunteerId: v.volunteerId ?? "00000000-0000-0000-0000-000000000000" };
+      await assertCursorInList(query, (id) => prisma.shiftClaim.count({ where: { id, ...own } }));
+      return prisma.shiftClaim.findMany({
         ...query,
         where: {
-          volunteerId: v.volunteerId ?? "00000000-0000-0000-0000-000000000000",
+          ...own,
           ...(args.upcoming ? { status: { in: ["CONFIRMED", "WAITLISTED"] }, shift: { endsAt: { gt: clock.now() } } } : {}),
         },
         orderBy: [{ shift: { startsAt: args.upcoming ? "asc" : "desc" } }, { id: "asc" }],
-      }),
+      });
+    },
   }),
 );
 

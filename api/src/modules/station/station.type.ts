@@ -1,6 +1,7 @@
 import { builder } from "../../builder.js";
 import { can, check, visibleStationIds } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
+import { assertCursorInList } from "../../graphql/list-cursor.js";
 
 export const Station = builder.prismaNode("Station", {
   id: { field: "id" },
@@ -84,9 +85,11 @@ builder.queryField("stations", (t) =>
     description: "Stations the viewer works with (all for an admin; a region's for its admins)",
     nullable: true,
     authScopes: { signedIn: true },
-    resolve: (query, _root, _args, ctx) =>
-      ctx.viewer!.isAdmin
-        ? prisma.station.findMany({ ...query, orderBy: { id: "asc" } })
-        : prisma.station.findMany({ ...query, where: { id: { in: visibleStationIds(ctx.viewer!) } }, orderBy: { id: "asc" } }),
+    resolve: async (query, _root, _args, ctx) => {
+      if (ctx.viewer!.isAdmin) return prisma.station.findMany({ ...query, orderBy: { id: "asc" } });
+      const ids = visibleStationIds(ctx.viewer!);
+      await assertCursorInList(query, (id) => ids.includes(id));
+      return prisma.station.findMany({ ...query, where: { id: { in: ids } }, orderBy: { id: "asc" } });
+    },
   }),
 );
