@@ -8,7 +8,7 @@ import type { App } from "../api/src/app.js";
 import { createSession } from "../api/src/auth/sessions.js";
 import { prisma } from "../api/src/db.js";
 import { gql, signIn, startApp } from "./support/client.js";
-import { DEMO_PHONES, createTeam, freshPhone, gid, seedDemoData } from "./support/fixtures.js";
+import { DEMO_PHONES, createTeam, freshPhone, gid, rawId, seedDemoData } from "./support/fixtures.js";
 import { CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
 
 let app: App;
@@ -53,11 +53,16 @@ describe("list cursors of rows the viewer cannot see", () => {
     // Two people of 好邻舍: V earned points (a commendation) and has a claim and redemptions; W has none of them.
     const entry = await prisma.pointsEntry.findFirstOrThrow({ where: { stationId: F.id, volunteer: { account: { isNot: null } } } });
     const V = await prisma.volunteer.findUniqueOrThrow({ where: { id: entry.volunteerId } });
-    const W = await prisma.volunteer.findFirstOrThrow({
-      where: { id: { not: V.id }, account: { isNot: null }, status: "ACTIVE", teams: { some: { teamId: demo.haolinshe.id, status: "ACTIVE", role: "MEMBER" } }, squads: { none: { role: "LEADER" } } },
-    });
-    const tokens = await tokensFor([V.phone, W.phone]);
-    const [tV, tW] = [tokens.get(V.phone)!, tokens.get(W.phone)!];
+    // (W reported, did and mediates nothing, so no row of an officer's list is one of W's.)
+    const reporters = new Set((await prisma.patrolReport.findMany({ select: { reporterAccountId: true } })).map((r) => r.reporterAccountId));
+    const W = (
+      await prisma.volunteer.findMany({
+        where: { id: { not: V.id }, account: { isNot: null }, status: "ACTIVE", teams: { some: { teamId: demo.haolinshe.id, status: "ACTIVE", role: "MEMBER" }, none: { role: "LEADER" } }, squads: { none: { role: "LEADER" } }, goodDeeds: { none: {} }, mediatorProfiles: { none: {} } },
+        include: { account: true },
+      })
+    ).find((w) => !reporters.has(w.account!.id))!;
+    const tokens = await tokensFor([V.phone, W.phone, DEMO_PHONES.haolinsheLeader]);
+    const [tV, tW, leader] = [tokens.get(V.phone)!, tokens.get(W.phone)!, tokens.get(DEMO_PHONES.haolinsheLeader)!];
 
     // Rows the demo data lacks, made here: a shift V claims, redemptions, a 长假照看 request, audit entries,
     // an invitation, an application, a bulletin; and in 长庆 a team with a shift and a bulletin of its own.
@@ -160,6 +165,11 @@ describe("list cursors of rows the viewer cannot see", () => {
         other: { token: co, vars: { p: gid("Team", teamC.id) } },
       },
       { list: "Station.invites", ...stationList("invites") },
+      // Within the station: the lists a member, a leader or a mediator sees are their own part of it.
+      { list: "Station.goodDeeds, a member's own", ...stationList("goodDeeds"), other: { token: tW, vars: { p: sF } } },
+      { list: "Station.patrolReports, a member's own", ...stationList("patrolReports"), other: { token: tW, vars: { p: sF } } },
+      { list: "Station.mediationCases, a mediator's own", ...stationList("mediationCases"), other: { token: tW, vars: { p: sF } } },
+      { list: "Station.homeWatchRequests, a leader's teams'", ...stationList("homeWatchRequests"), other: { token: leader, vars: { p: sF } } },
       { list: "Station.pendingMemberships", ...stationList("pendingMemberships") },
     ];
 
@@ -179,5 +189,69 @@ describe("list cursors of rows the viewer cannot see", () => {
       seen.push({ list: c.list, owner: [errorsOf(first), !!cursor, errorsOf(mine), pagedOn], other: [errorsOf(theirs), errorsOf(foreign), errorsOf(backwards)] });
     }
     expect(seen).toEqual(cases.map((c) => ({ list: c.list, owner: [[], true, [], true], other: [[], refused, refused] })));
+  });
+
+  it("take the cursor of a row that changed between two pages (status, read): only who may see it is checked", async () => {
+    const demo = await seedDemoData();
+    const F = demo.fushan;
+    const sF = gid("Station", F.id);
+    const fo = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const officer = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
+    const people = await prisma.volunteer.findMany({ where: { teams: { none: { teamId: demo.haolinshe.id } } }, take: 2 });
+    await prisma.teamMembership.createMany({ data: people.map((p) => ({ teamId: demo.haolinshe.id, volunteerId: p.id, status: "PENDING" as const })) });
+    await prisma.goodDeed.createMany({
+      data: [0, 1].map(() => ({ stationId: F.id, teamId: demo.haolinshe.id, category: "DISPUTE_MEDIATED" as const, title: "待审好事", story: "……", occurredAt: new Date(), submittedById: officer.id })),
+    });
+    await prisma.homeWatchRequest.createMany({
+      data: [0, 1].map((i) => ({ stationId: F.id, codeHash: `cursor-change-${i}`, name: "李某", phone: "13900000001", address: "府山街道", awayFrom: inMinutes(60 * 24), awayTo: inMinutes(60 * 24 * 7) })),
+    });
+    const PUBLISH = `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id } } }`;
+    const bulletin = (await gql(app, PUBLISH, { input: { stationId: sF, title: "读了再翻页", body: "……", category: "NOTICE", audience: { squadIds: [gid("Squad", demo.squads[0]!.id)] } } }, fo)).data!.publishBulletin.bulletin.id as string;
+
+    const withNode = `edges { cursor node { id } }`;
+    const cases: { list: string; q: string; vars: Record<string, unknown>; at: (d: any) => any; change: (id: string) => Promise<unknown> }[] = [
+      {
+        list: "Station.pendingMemberships (approved)",
+        q: `query ($p: ID!, $after: String) { node(id: $p) { ... on Station { pendingMemberships(first: 1, after: $after) { ${withNode} } } } }`,
+        vars: { p: sF },
+        at: (d) => d?.node?.pendingMemberships,
+        change: (id) => prisma.teamMembership.update({ where: { id }, data: { status: "ACTIVE" } }),
+      },
+      {
+        list: "Station.goodDeeds(status: SUBMITTED) (approved)",
+        q: `query ($p: ID!, $after: String) { node(id: $p) { ... on Station { goodDeeds(status: SUBMITTED, first: 1, after: $after) { ${withNode} } } } }`,
+        vars: { p: sF },
+        at: (d) => d?.node?.goodDeeds,
+        change: (id) => prisma.goodDeed.update({ where: { id }, data: { status: "APPROVED" } }),
+      },
+      {
+        list: "Station.homeWatchRequests(status: PENDING) (approved)",
+        q: `query ($p: ID!, $after: String) { node(id: $p) { ... on Station { homeWatchRequests(status: PENDING, first: 1, after: $after) { ${withNode} } } } }`,
+        vars: { p: sF },
+        at: (d) => d?.node?.homeWatchRequests,
+        change: (id) => prisma.homeWatchRequest.update({ where: { id }, data: { status: "APPROVED" } }),
+      },
+      {
+        list: "BulletinReadStats.notReadBy (read)",
+        q: `query ($p: ID!, $after: String) { node(id: $p) { ... on Bulletin { readStats { notReadBy(first: 1, after: $after) { edges { cursor node { displayName } } } } } } }`,
+        vars: { p: bulletin },
+        at: (d) => d?.node?.readStats?.notReadBy,
+        change: async () => {
+          const r = await prisma.bulletinRecipient.findFirstOrThrow({ where: { bulletinId: rawId(bulletin) }, orderBy: { id: "asc" } });
+          await prisma.notification.updateMany({ where: { accountId: r.accountId, subjectId: rawId(bulletin), kind: "BULLETIN" }, data: { readAt: new Date() } });
+        },
+      },
+    ];
+    const seen = [];
+    for (const c of cases) {
+      const first = await gql(app, c.q, c.vars, fo);
+      const edge = c.at(first.data)?.edges[0];
+      await c.change(edge?.node?.id ? rawId(edge.node.id) : "");
+      const next = await gql(app, c.q, { ...c.vars, after: edge?.cursor }, fo);
+      // (Which rows follow is Prisma's: it skips the cursor's row as the first of the page, so one whose row
+      // left the filter skips one more. Here only that the page is answered.)
+      seen.push({ list: c.list, had: !!edge, next: errorsOf(next), page: Array.isArray(c.at(next.data)?.edges) });
+    }
+    expect(seen).toEqual(cases.map((c) => ({ list: c.list, had: true, next: [], page: true })));
   });
 });
