@@ -85,7 +85,7 @@ export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: st
   if (afterId) {
     values.push(afterId);
     const n = values.length;
-    where += ` AND (s."startsAt", s.id) > (SELECT a."startsAt", a.id FROM "Shift" a WHERE a.id = $${n}::uuid)`;
+    where += ` AND (s."startsAt", s.id) > (SELECT a."startsAt", a.id FROM "Shift" a WHERE a.id = $${n}::uuid AND a."stationId" = $3)`; // none of another station's
     key += "_after";
   }
   const rows = await readRows<Record<string, unknown>>(

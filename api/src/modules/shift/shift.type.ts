@@ -430,7 +430,7 @@ builder.queryField("shifts", (t) =>
         from: args.from ? dateArg(args.from, "from") : clock.now(),
         to: args.to ? dateArg(args.to, "to") : null,
       };
-      await assertCursorInList(query, (id) => prisma.shift.count({ where: { id, stationId: filters.stationId } }));
+      const inStation = (id: string) => prisma.shift.count({ where: { id, stationId: filters.stationId } });
       // A forward page that asks for no more than the board shows, in one hand-written statement
       // (board-page.ts); anything else through Prisma.
       const after = (query.cursor as { id: string } | undefined)?.id ?? null;
@@ -439,8 +439,12 @@ builder.queryField("shifts", (t) =>
           shiftScope: (id: string, scope: { stationId: string; teamId: string; squadId: string | null }) => void ctx.loaders.shiftScope.prime(id, scope),
           teamStation: (id: string, stationId: string) => void ctx.loaders.teamStation.prime(id, stationId),
         };
-        return shiftBoardPage(filters, ctx.viewer?.volunteerId ?? null, clock.now(), query.take, after, known) as never;
+        const rows = await shiftBoardPage(filters, ctx.viewer?.volunteerId ?? null, clock.now(), query.take, after, known);
+        // Its statement pages only from a shift of this station: an empty page after a cursor asks which it was.
+        if (rows.length === 0) await assertCursorInList(query, inStation);
+        return rows as never;
       }
+      await assertCursorInList(query, inStation);
       return prisma.shift.findMany({
         ...query,
         where: {
