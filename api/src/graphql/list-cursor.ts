@@ -26,3 +26,15 @@ export async function assertCursorInList<Id extends string | bigint = string>(
   const id = (query.cursor as { id?: unknown } | undefined)?.id;
   if ((typeof id === "string" || typeof id === "bigint") && !(await inList(id as Id))) throw notThisListsCursor();
 }
+
+/**
+ * For a Pothos prisma connection ordered by `id` alone whose rows can leave its filter between pages
+ * (who has not read a bulletin): Prisma pages from the cursor's row by skipping one row of the filtered
+ * list, the next person when the cursor's row no longer matches. Pages by id from the cursor instead.
+ */
+export function pageById<Q extends { cursor?: unknown; skip?: number; take?: number }>(query: Q): { query: Omit<Q, "cursor" | "skip">; id?: { gt: string } | { lt: string } } {
+  const { cursor, skip: _skip, ...rest } = query;
+  const id = (cursor as { id?: unknown } | undefined)?.id;
+  if (typeof id !== "string") return { query: rest };
+  return { query: rest, id: (query.take ?? 0) < 0 ? { lt: id } : { gt: id } };
+}

@@ -3,7 +3,7 @@ import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
 import { idArg } from "../../graphql/ids.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, pageById } from "../../graphql/list-cursor.js";
 import { readStats, type ReadStats } from "./bulletin.service.js";
 
 export const BulletinCategory = builder.enumType("BulletinCategory", {
@@ -52,11 +52,12 @@ const BulletinStats = builder.objectRef<ReadStats & { bulletinId: string }>("Bul
       cursor: "id",
       description: "Everyone it was sent to who has not read it yet (as many as `unread`): volunteers and partners' admins",
       resolve: async (query, s) => {
-        // One sent this bulletin, read or not: someone reading it between two pages keeps their place.
+        // A recipient of this bulletin, read or not: the last one shown may read it before the next page.
         await assertCursorInList(query, (id) => prisma.bulletinRecipient.count({ where: { id, bulletinId: s.bulletinId } }));
+        const page = pageById(query);
         return prisma.bulletinRecipient.findMany({
-          ...query,
-          where: { bulletinId: s.bulletinId, account: { notifications: { none: { subjectId: s.bulletinId, kind: "BULLETIN", readAt: { not: null } } } } },
+          ...page.query,
+          where: { bulletinId: s.bulletinId, ...(page.id ? { id: page.id } : {}), account: { notifications: { none: { subjectId: s.bulletinId, kind: "BULLETIN", readAt: { not: null } } } } },
           orderBy: { id: "asc" },
         });
       },
