@@ -88,9 +88,14 @@ export const networkExchanges = (token: string | null): Exchange[] => [offlineEx
 
 export function createApiClient(token: string | null) {
   let socket: WebSocket | null = null;
+  let socketLocale = "";
   const ws = createWS({
     url: wsUrl(),
-    connectionParams: () => connectionParams(token),
+    connectionParams: () => {
+      const params = connectionParams(token);
+      socketLocale = params.locale;
+      return params;
+    },
     lazy: true,
     retryAttempts: Infinity,
     shouldRetry: () => true,
@@ -98,6 +103,8 @@ export function createApiClient(token: string | null) {
     on: {
       connected: (s) => {
         socket = s as WebSocket;
+        // The language was switched while this socket was opening: it speaks the old one.
+        if (socketLocale !== locale()) socket.close(4205, "Client Restart");
       },
       closed: (e) => {
         // 4403: the token was refused (expired or revoked).
