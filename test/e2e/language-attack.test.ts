@@ -44,4 +44,38 @@ describe("the language switch", () => {
     expect(await toast.first().innerText()).toContain("切回中文之后");
     await ctx.close();
   }, 120_000);
+
+  it("a notice that arrives while the socket reopens for the new language still reaches the badge", async () => {
+    const person = await prisma.volunteer.findFirstOrThrow({ where: { homeGrid: { name: "府山社区第2网格" }, teams: { every: { role: "MEMBER" } } }, orderBy: { phone: "asc" } });
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: person.phone } });
+    await notify(prisma, { accountId: account.id, kind: "OTHER", title: msg("切换之前", "Before") });
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    let englishInit: () => void = () => {};
+    const sentEnglish = new Promise<void>((r) => (englishInit = r));
+    await page.routeWebSocket(/\/graphql/, (ws) => {
+      const server = ws.connectToServer();
+      let english = false;
+      ws.onMessage((m) => {
+        if (String(m).includes('"connection_init"') && String(m).includes('"locale":"en"')) (english = true), englishInit();
+        server.send(m);
+      });
+      server.onMessage((m) => {
+        if (english && String(m).includes('"connection_ack"')) setTimeout(() => ws.send(m), 2000);
+        else ws.send(m);
+      });
+    });
+    await signInAs(page, person.phone, undefined, "/shifts");
+    const badge = page.getByTestId("unread-count");
+    await badge.waitFor();
+    const before = Number((await badge.innerText()).match(/\d+/)![0]);
+    await toggle(page);
+    await sentEnglish;
+    await page.waitForLoadState("networkidle");
+    await notify(prisma, { accountId: account.id, kind: "OTHER", title: msg("重连时到达", "Arrived while reconnecting") });
+    delivered();
+    await page.waitForTimeout(5000);
+    expect(Number((await badge.innerText()).match(/\d+/)![0])).toBe(before + 1);
+    await ctx.close();
+  }, 120_000);
 });

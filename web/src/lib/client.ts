@@ -89,6 +89,9 @@ export const networkExchanges = (token: string | null): Exchange[] => [offlineEx
 export function createApiClient(token: string | null) {
   let socket: WebSocket | null = null;
   let socketLocale = "";
+  // The socket closed with subscriptions open (a switch of language, the network): live events sent
+  // meanwhile were not heard (the streams resume from now), so the queries on screen ask again.
+  let interrupted = false;
   const ws = createWS({
     url: wsUrl(),
     connectionParams: () => {
@@ -105,10 +108,16 @@ export function createApiClient(token: string | null) {
         socket = s as WebSocket;
         // The language was switched while this socket was opening: it speaks the old one.
         if (socketLocale !== locale()) socket.close(4205, "Client Restart");
+        else if (interrupted) {
+          interrupted = false;
+          language.askAgain();
+        }
       },
       closed: (e) => {
-        // 4403: the token was refused (expired or revoked).
-        if ((e as CloseEvent)?.code === 4403) expireSession();
+        // 1000: closed because no subscription is left (lazy); 4403: the token was refused (expired or revoked).
+        const code = (e as CloseEvent)?.code;
+        if (code !== 1000) interrupted = true;
+        if (code === 4403) expireSession();
       },
     },
   });
