@@ -152,8 +152,13 @@ export function CallUp() {
   createEffect(() => m()?.viewerCanManage && setManages(true));
   // The board follows every answer and wave live (only who runs the call-up may subscribe).
   const [live] = createSubscription<MobilizationUpdatedSubscription, MobilizationUpdatedSubscription>({ query: MobilizationUpdatedDocument, variables: () => ({ mobilizationId: params.id! }), pause: () => !m()?.viewerCanManage }, (_p, d) => d);
-  const board = () => live.data?.mobilizationUpdated ?? m();
-  const firstPage = (): ResponderPage | null => live.data?.mobilizationUpdated.responders ?? (m() as { responders?: ResponderPage | null } | null)?.responders ?? null;
+  // The last live update is kept when another call-up is opened on the same page, until that one's first.
+  const update = () => {
+    const u = live.data?.mobilizationUpdated;
+    return u?.id === params.id ? u : null;
+  };
+  const board = () => update() ?? m();
+  const firstPage = (): ResponderPage | null => update()?.responders ?? (m() as { responders?: ResponderPage | null } | null)?.responders ?? null;
   // 加载更多: the pages after the first, each read from the end of the one before. An answer moves its row
   // (accepted first, declined last), so after live updates the loaded pages are read again from the first
   // page's end, at most every REFRESH_MS; a row is shown once. The counts above are the whole call-up's.
