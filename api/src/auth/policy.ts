@@ -518,7 +518,7 @@ export function agreementSide(viewer: Viewer | null, a: PartnerFacts, wanted?: "
 
 /** What the kinds that reach the viewer depend on besides their roles (from their own rows). */
 export interface NoticeFacts {
-  /** The viewer's volunteer is on a station's mediator list (警调超市). */
+  /** The viewer's volunteer is an active mediator of a station (警调超市): only they are given cases. */
   mediator: boolean;
 }
 const isVolunteer = (v: Viewer) => !!v.volunteerId;

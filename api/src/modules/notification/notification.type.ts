@@ -148,7 +148,7 @@ export const NotificationPreferences = builder.objectRef<Preferences>("Notificat
       description: "The kinds that can reach the viewer (by their roles), in the order of NotificationKind",
       resolve: async (p, _a, ctx) => {
         const v = ctx.viewer;
-        const mediator = !!v?.volunteerId && (await prisma.mediator.count({ where: { volunteerId: v.volunteerId } })) > 0;
+        const mediator = !!v?.volunteerId && (await prisma.mediator.count({ where: { volunteerId: v.volunteerId, active: true } })) > 0;
         const theirs = new Set(receivableNoticeKinds(v, { mediator }));
         return NOTIFICATION_KINDS.filter((kind) => theirs.has(kind)).map((kind) => ({ kind, inApp: !p.inAppOff.includes(kind), sms: p.smsOn.includes(kind), urgent: URGENT_KINDS.includes(kind) }));
       },
