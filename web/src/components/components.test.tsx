@@ -9,6 +9,7 @@ import { AfterTask } from "./AfterTask";
 import { Checkbox } from "./Checkbox";
 import { confirmDialog, DialogHost, promptDialog } from "./Dialog";
 import { Field, Form, FormErrors } from "./Field";
+import { ForById } from "./ForById";
 import { QueryView } from "./QueryView";
 import { SearchableSelect, searchPages, type Option, type OptionPage } from "./SearchableSelect";
 import { dismiss, toast, ToastHost } from "./Toast";
@@ -229,5 +230,31 @@ describe("AfterTask", () => {
     ));
     expect(screen.queryByText("巡逻班次")).toBeNull();
     expect(await screen.findByText("巡逻班次")).toBeTruthy();
+  });
+});
+
+describe("ForById", () => {
+  it("a reload with new objects for the same rows keeps what each row holds (an open scanner, a typed code) and shows the new values", async () => {
+    const [rows, setRows] = createSignal([{ id: "a", title: "夜巡" }, { id: "b", title: "早巡" }]);
+    render(() => (
+      <ForById each={rows()}>
+        {(row) => {
+          const [open, setOpen] = createSignal(false);
+          return (
+            <button type="button" onClick={() => setOpen(true)}>
+              {row().title}
+              {open() ? "·打开" : ""}
+            </button>
+          );
+        }}
+      </ForById>
+    ));
+    fireEvent.click(screen.getByRole("button", { name: "夜巡" }));
+    expect(screen.getByRole("button", { name: "夜巡·打开" })).toBeTruthy();
+    setRows([{ id: "a", title: "夜巡（改）" }, { id: "b", title: "早巡" }, { id: "c", title: "午巡" }]);
+    expect(screen.getByRole("button", { name: "夜巡（改）·打开" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "午巡" })).toBeTruthy();
+    setRows([{ id: "b", title: "早巡" }]);
+    expect(screen.queryByRole("button", { name: /夜巡/ })).toBeNull();
   });
 });

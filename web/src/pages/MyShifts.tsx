@@ -6,6 +6,7 @@ import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { Tabs } from "../components/Tabs";
 import { HomeWatchVisitLog } from "../components/HomeWatchVisitLog";
+import { ForById } from "../components/ForById";
 import { QrScanner } from "../components/QrScanner";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
@@ -156,7 +157,8 @@ function Upcoming(props: { onDone: (s: Summary | null) => void }) {
       isEmpty={(e) => !e.length}
       empty={<p class="muted">{tr("还没有认领班次，去班次页看看吧", "No claimed shifts yet: see the shift board")} <a href="/shifts">{tr("去认领", "Find a shift")}</a></p>}
     >
-      {(edges) => <For each={edges()}>{(e) => <ClaimCard claim={e.node} refetch={again} onDone={props.onDone} />}</For>}
+      {/* Kept by id: the list reloads on notices and reconnects; an open scanner or a typed code stays. */}
+      {(edges) => <ForById each={edges().map((e) => e.node)}>{(claim) => <ClaimCard claim={claim()} refetch={again} onDone={props.onDone} />}</ForById>}
     </QueryView>
   );
 }
