@@ -112,3 +112,26 @@ describe("取消安排 by a partner's contact", () => {
     expect(told.map((n) => n.title).join("\n")).toContain("您已被移出班次");
   });
 });
+
+describe("取消安排: only whom the partner sent", () => {
+  it("a person of the partner who claimed the rotation shift themselves, or who left the partner since, is not the contact's to take back", async () => {
+    const CANCEL = `mutation ($input: CancelShiftClaimInput!) { cancelShiftClaim(input: $input) { claim { status } userErrors { code } } }`;
+    const FILL = `mutation ($input: FillRotationSlotInput!) { fillRotationSlot(input: $input) { claim { id } userErrors { code } } }`;
+    const CAN = `query ($id: ID!) { node(id: $id) { ... on ShiftClaim { viewerCanCancel } } }`;
+    const rotation = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: "轮值·自报", capacity: 3, startsAt: inMinutes(1600).toISOString(), endsAt: inMinutes(1700).toISOString() });
+    await gql(app, `mutation ($input: AssignRotationInput!) { assignRotation(input: $input) { userErrors { code } } }`, { input: { stationId: gid("Station", demo.fushan.id), partnerIds: [gid("Partner", partner.id)], shiftIds: [rotation.shift.id] } }, officer);
+    const volunteered = await createVolunteer({ teamId: demo.haolinshe.id, partnerId: partner.id });
+    const leaver = await createVolunteer({ teamId: demo.haolinshe.id, partnerId: partner.id });
+    // Their own sign-up: the volunteer's decision, not the partner's (an officer would not expect the employer's contact to undo it).
+    const own = (await gql(app, CLAIM, { input: { shiftId: rotation.shift.id } }, volunteered.token)).data!.claimShift.claim.id as string;
+    const sent = (await gql(app, FILL, { input: { shiftId: rotation.shift.id, volunteerId: gid("Volunteer", leaver.id) } }, contact)).data!.fillRotationSlot.claim.id as string;
+    const canCancel = async (id: string) => (await gql(app, CAN, { id }, contact)).data?.node?.viewerCanCancel ?? null;
+    expect(await canCancel(own)).toBe(false);
+    expect((await gql(app, CANCEL, { input: { claimId: own } }, contact)).data!.cancelShiftClaim.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    // Sent, then left the partner: no longer its person.
+    expect(await canCancel(sent)).toBe(true);
+    await prisma.volunteer.update({ where: { id: leaver.id }, data: { partnerId: null } });
+    expect((await gql(app, CANCEL, { input: { claimId: sent } }, contact)).data!.cancelShiftClaim.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    expect(await prisma.shiftClaim.count({ where: { id: { in: [own, sent].map(rawId) }, status: "CANCELLED" } })).toBe(0);
+  });
+});

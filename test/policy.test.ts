@@ -98,7 +98,7 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "shift.assign": (x) => ({ shift: { stationId: S[x].station, teamId: S[x].team, squadId: null }, person: person(x) }),
   "claim.read": (x) => ({ volunteerId: person(x).volunteerId, partnerId: S[x].partner, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   // A claim of the partner's person on a shift given to that partner (轮流出人): its admin may take them back.
-  "claim.cancel": (x) => ({ volunteerId: person(x).volunteerId, partnerId: S[x].partner, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }, rotationPartnerId: S[x].partner }),
+  "claim.cancel": (x) => ({ volunteerId: person(x).volunteerId, partnerId: S[x].partner, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }, rotationPartnerId: S[x].partner, assigned: true }),
   "claim.checkInSelf": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "claim.checkInOthers": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "patrol.watch": (x) => ({ stationId: S[x].station }),

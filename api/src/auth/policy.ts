@@ -73,6 +73,8 @@ export interface ClaimFacts {
   shift: ShiftFacts;
   /** the 共建单位 the shift was given to (轮流出人), if any */
   rotationPartnerId?: string | null;
+  /** put on the shift by someone else (a leader, the partner's admin), not claimed by the volunteer */
+  assigned?: boolean;
 }
 export interface PartnerFacts {
   stationId: string;
@@ -335,7 +337,8 @@ const rules = {
     self(v, c.volunteerId) ||
     runsShift(v, c.shift) ||
     // The partner's admin takes back whom they sent: its own people, on a shift given to the partner, at its station.
-    (!!c.rotationPartnerId && c.partnerId === c.rotationPartnerId && v?.partnerAdminOf.get(c.rotationPartnerId) === c.shift.stationId),
+    // Not a person's own sign-up: that is theirs to cancel, not their unit's.
+    (!!c.assigned && !!c.rotationPartnerId && c.partnerId === c.rotationPartnerId && v?.partnerAdminOf.get(c.rotationPartnerId) === c.shift.stationId),
   "claim.checkInSelf": (v: Viewer | null, c: ClaimFacts) => self(v, c.volunteerId) || runsShift(v, c.shift),
   /** 代签到: a leader or officer checks someone in. */
   "claim.checkInOthers": (v: Viewer | null, c: ClaimFacts) => runsShift(v, c.shift),

@@ -578,7 +578,7 @@ export async function cancelShiftClaim(viewer: Viewer, input: { claimId: string 
     include: { shift: { include: { rotationSlot: { select: { partnerId: true } } } }, volunteer: { select: { partnerId: true } } },
   });
   if (!found) throw notFound(msg("认领记录", "Claim"), ["input", "claimId"]);
-  const facts = { volunteerId: found.volunteerId, partnerId: found.volunteer.partnerId, shift: found.shift, rotationPartnerId: found.shift.rotationSlot?.partnerId ?? null };
+  const facts = { volunteerId: found.volunteerId, partnerId: found.volunteer.partnerId, shift: found.shift, rotationPartnerId: found.shift.rotationSlot?.partnerId ?? null, assigned: !!found.assignedById };
   assert(viewer, "claim.cancel", facts, { hide: { what: msg("认领记录", "Claim"), field: ["input", "claimId"], stationId: found.shift.stationId } });
   const own = viewer.volunteerId === found.volunteerId;
   const manager = can(viewer, "shift.manage", found.shift);

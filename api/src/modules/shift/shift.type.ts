@@ -327,9 +327,9 @@ export const ShiftClaim = builder.prismaNode("ShiftClaim", {
         const shift = await ctx.loaders.shiftScope.load(c.shiftId);
         if (!shift) return false;
         // Partner and rotation only matter to a partner's admin: no lookups for anyone else.
-        const admin = !!ctx.viewer?.partnerAdminOf.size;
+        const admin = !!ctx.viewer?.partnerAdminOf.size && !!c.assignedById;
         const [partnerId, rotationPartnerId] = admin ? await Promise.all([ctx.loaders.person.load(c.volunteerId).then((p) => p.partnerId), ctx.loaders.rotationPartner.load(c.shiftId)]) : [null, null];
-        return can(ctx.viewer, "claim.cancel", { volunteerId: c.volunteerId, partnerId, shift, rotationPartnerId });
+        return can(ctx.viewer, "claim.cancel", { volunteerId: c.volunteerId, partnerId, shift, rotationPartnerId, assigned: !!c.assignedById });
       },
     }),
     checkedInAt: t.expose("checkedInAt", { type: "DateTime", nullable: true }),
