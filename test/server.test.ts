@@ -178,3 +178,25 @@ describe("graphql-js's own request errors", () => {
     expect(await ask(SIGN, { input: { agreementId: id, version: 1.5 } }, "en-US")).toEqual([['Variable "$input" got invalid value 1.5 at "input.version"; Int cannot represent non-integer value: 1.5', "BAD_USER_INPUT"]]);
   });
 });
+
+describe("graphql-js's and yoga's request errors, odd inputs", () => {
+  it("never echo the caller's value in the Chinese text, and a document that does not parse or names no operation is said in Chinese too", async () => {
+    const CREATE = `mutation ($input: CreateShiftInput!) { createShift(input: $input) { userErrors { code } } }`;
+    const input = { capacity: 1, endsAt: "2030-01-01T10:00:00Z", kind: "PATROL", startsAt: "2030-01-01T09:00:00Z", teamId: "VGVhbTox", title: "x" };
+    const ask = async (body: unknown, lang?: string) => {
+      const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(lang ? { "accept-language": lang } : {}) }, body: JSON.stringify(body) });
+      return ((await res.json()) as { errors: { message: string; extensions?: { code?: string } }[] }).errors.map((e) => [e.message, e.extensions?.code]);
+    };
+    const secret = "330102198001011234";
+    expect(await ask({ query: CREATE, variables: { input: { ...input, kind: secret } } })).toEqual([["变量 $input 的值无效（input.kind）：须为 ShiftKind 的可选值", "BAD_USER_INPUT"]]);
+    expect(await ask({ query: `query { shifts(stationId: "x", kind: P${secret}) { edges { cursor } } }` })).toEqual([["请求不符合接口定义：须为 ShiftKind 的可选值", "GRAPHQL_VALIDATION_FAILED"]]);
+    // A key is the caller's too: named only when it could be a field's name.
+    expect(await ask({ query: CREATE, variables: { input: { ...input, [`身份证${secret}`]: 1 } } })).toEqual([["变量 $input 的值无效：CreateShiftInput 没有该字段", "BAD_USER_INPUT"]]);
+    expect(await ask({ query: CREATE, variables: { input: { ...input, nope: 1 } } })).toEqual([["变量 $input 的值无效：CreateShiftInput 没有字段 nope", "BAD_USER_INPUT"]]);
+    expect(await ask({ query: `query { shifts(stationId: "${secret}"` })).toEqual([["请求有语法错误（第 1 行第 47 列）", "GRAPHQL_PARSE_FAILED"]]);
+    expect(await ask({ query: `query A { viewer { __typename } } query B { viewer { __typename } }` })).toEqual([["无法确定要执行的操作（请检查 operationName）", "OPERATION_RESOLUTION_FAILURE"]]);
+    expect(await ask({ query: CREATE, variables: secret })).toEqual([["请求格式有误", "BAD_REQUEST"]]);
+    // English on request: the libraries' own words.
+    expect((await ask({ query: `query { shifts(`, variables: {} }, "en"))[0]).toEqual(["Syntax Error: Expected Name, found <EOF>.", "GRAPHQL_PARSE_FAILED"]);
+  });
+});

@@ -14,8 +14,9 @@ const VALUE_PROBLEMS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Boolean cannot represent/, () => "须为 true 或 false"],
   [/^ID cannot represent/, () => "须为 ID（文字）"],
   [/^Field "([^"]+)" of required type "([^"]+)" was not provided/, (m) => `缺少必填字段 ${m[1]}`],
-  [/^Field "([^"]+)" is not defined by type "([^"]+)"/, (m) => `${m[2]} 没有字段 ${m[1]}`],
-  [/^Value "([^"]+)" does not exist in "([^"]+)" enum/, (m) => `${m[1]} 不是 ${m[2]} 的可选值`],
+  // A variable's key is the caller's (it may be anything): named only when it could be a field's name.
+  [/^Field "([^"]+)" is not defined by type "([^"]+)"/, (m) => (/^[_A-Za-z][_0-9A-Za-z]*$/.test(m[1]!) ? `${m[2]} 没有字段 ${m[1]}` : `${m[2]} 没有该字段`)],
+  [/^Value "(?:[^"]+)" does not exist in "([^"]+)" enum/, (m) => `须为 ${m[1]} 的可选值`],
   [/^Expected value of type "([^"]+)", found/, (m) => `须为 ${m[1]} 类型的值`],
   [/^Expected type "([^"]+)" to be an object/, (m) => `须为 ${m[1]} 对象`],
   [/^Expected non-nullable type "([^"]+)" not to be null/, (m) => `${m[1]} 不能为空`],
@@ -45,6 +46,12 @@ export function explainRequestError(e: GraphQLError): GraphQLError {
     const cannot = /^Cannot query field "([^"]+)" on type "([^"]+)"/.exec(e.message);
     zh = cannot ? `${cannot[2]} 没有字段 ${cannot[1]}` : `请求不符合接口定义${detail(e.message) ? `：${detail(e.message)}` : ""}`;
   }
+  else if (e.extensions?.code === "GRAPHQL_PARSE_FAILED") {
+    const at = e.locations?.[0];
+    zh = `请求有语法错误${at ? `（第 ${at.line} 行第 ${at.column} 列）` : ""}`;
+  } else if (e.extensions?.code === "OPERATION_RESOLUTION_FAILURE") zh = "无法确定要执行的操作（请检查 operationName）";
+  // yoga's own refusals of a request's shape (variables not an object, no query…)
+  else if (e.extensions?.code === "BAD_REQUEST") zh = "请求格式有误";
   if (zh === null) return e;
   return new GraphQLError(msg(zh, e.message), {
     nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError,
