@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { prisma } from "../api/src/db.js";
-import { gql, startApp } from "./support/client.js";
+import { gql, startApp, wsClient } from "./support/client.js";
 import { createStation, gid } from "./support/fixtures.js";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -198,5 +198,21 @@ describe("graphql-js's and yoga's request errors, odd inputs", () => {
     expect(await ask({ query: CREATE, variables: secret })).toEqual([["请求格式有误", "BAD_REQUEST"]]);
     // English on request: the libraries' own words.
     expect((await ask({ query: `query { shifts(`, variables: {} }, "en"))[0]).toEqual(["Syntax Error: Expected Name, found <EOF>.", "GRAPHQL_PARSE_FAILED"]);
+  });
+});
+
+describe("request errors over the WebSocket", () => {
+  it("a document that does not parse is said in Chinese first (English when asked), with a code", async () => {
+    const refused = async (locale: string) => {
+      const client = wsClient(app, null, { locale });
+      try {
+        return await new Promise<unknown>((resolve) => client.subscribe({ query: "subscription { commendationBoardUpdated(" }, { next: resolve, error: resolve, complete: () => resolve(null) }));
+      } finally {
+        await client.dispose();
+      }
+    };
+    const said = (e: unknown) => (e as { message: string; extensions?: { code?: string } }[]).map((x) => [x.message, x.extensions?.code]);
+    expect(said(await refused("zh"))).toEqual([["请求有语法错误（第 1 行第 41 列）", "GRAPHQL_PARSE_FAILED"]]);
+    expect(said(await refused("en"))).toEqual([["Syntax Error: Expected Name, found <EOF>.", "GRAPHQL_PARSE_FAILED"]]);
   });
 });

@@ -46,7 +46,8 @@ export function explainRequestError(e: GraphQLError): GraphQLError {
     const cannot = /^Cannot query field "([^"]+)" on type "([^"]+)"/.exec(e.message);
     zh = cannot ? `${cannot[2]} 没有字段 ${cannot[1]}` : `请求不符合接口定义${detail(e.message) ? `：${detail(e.message)}` : ""}`;
   }
-  else if (e.extensions?.code === "GRAPHQL_PARSE_FAILED") {
+  // Over the WebSocket, graphql-js's syntax error comes without yoga's code.
+  else if (e.extensions?.code === "GRAPHQL_PARSE_FAILED" || (!e.extensions?.code && e.message.startsWith("Syntax Error:"))) {
     const at = e.locations?.[0];
     zh = `请求有语法错误${at ? `（第 ${at.line} 行第 ${at.column} 列）` : ""}`;
   } else if (e.extensions?.code === "OPERATION_RESOLUTION_FAILURE") zh = "无法确定要执行的操作（请检查 operationName）";
@@ -55,7 +56,7 @@ export function explainRequestError(e: GraphQLError): GraphQLError {
   if (zh === null) return e;
   return new GraphQLError(msg(zh, e.message), {
     nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError,
-    extensions: { ...e.extensions, code: e.extensions?.code ?? "BAD_USER_INPUT" },
+    extensions: { ...e.extensions, code: e.extensions?.code ?? (e.message.startsWith("Syntax Error:") ? "GRAPHQL_PARSE_FAILED" : "BAD_USER_INPUT") },
   });
 }
 
