@@ -2,7 +2,7 @@
 // through the API with their own token. Each finding fixed is guarded here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
-import { prisma } from "../api/src/db.js";
+import { prisma, sqlStats } from "../api/src/db.js";
 import { gql, signIn, startApp } from "./support/client.js";
 import { createAccount, createStation, createVolunteer, DEMO_PHONES, gid, rawId, seedDemoData } from "./support/fixtures.js";
 import { CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
@@ -133,5 +133,40 @@ describe("取消安排: only whom the partner sent", () => {
     await prisma.volunteer.update({ where: { id: leaver.id }, data: { partnerId: null } });
     expect((await gql(app, CANCEL, { input: { claimId: sent } }, contact)).data!.cancelShiftClaim.userErrors).toEqual([{ code: "FORBIDDEN" }]);
     expect(await prisma.shiftClaim.count({ where: { id: { in: [own, sent].map(rawId) }, status: "CANCELLED" } })).toBe(0);
+  });
+});
+
+describe("取消安排, pressed twice or by no one", () => {
+  it("twice at once cancels once (told once); an anonymous caller is refused; viewerCanCancel costs no statement per claim", async () => {
+    const CANCEL = `mutation ($input: CancelShiftClaimInput!) { cancelShiftClaim(input: $input) { claim { status } userErrors { code } } }`;
+    const FILL = `mutation ($input: FillRotationSlotInput!) { fillRotationSlot(input: $input) { claim { id } userErrors { code } } }`;
+    const LIST = `query ($id: ID!) { node(id: $id) { ... on Shift { rotationClaims(first: 50) { edges { node { id viewerCanCancel } } } } } }`;
+    const rotation = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: "轮值·两次", capacity: 6, startsAt: inMinutes(1800).toISOString(), endsAt: inMinutes(1900).toISOString() });
+    await gql(app, `mutation ($input: AssignRotationInput!) { assignRotation(input: $input) { userErrors { code } } }`, { input: { stationId: gid("Station", demo.fushan.id), partnerIds: [gid("Partner", partner.id)], shiftIds: [rotation.shift.id] } }, officer);
+    const people = await Promise.all([1, 2, 3, 4].map(() => createVolunteer({ teamId: demo.haolinshe.id, partnerId: partner.id })));
+    const claims: string[] = [];
+    for (const p of people) claims.push((await gql(app, FILL, { input: { shiftId: rotation.shift.id, volunteerId: gid("Volunteer", p.id) } }, contact)).data!.fillRotationSlot.claim.id as string);
+
+    const listed = async () => {
+      const before = sqlStats.statements;
+      const res = await gql(app, LIST, { id: rotation.shift.id }, contact);
+      return { statements: sqlStats.statements - before, can: res.data!.node.rotationClaims.edges.map((e: { node: { viewerCanCancel: boolean } }) => e.node.viewerCanCancel) };
+    };
+    const four = await listed();
+    expect(four.can).toEqual([true, true, true, true]);
+
+    const anonymous = await gql(app, CANCEL, { input: { claimId: claims[0] } });
+    expect(anonymous.data!.cancelShiftClaim).toEqual({ claim: null, userErrors: [{ code: "UNAUTHENTICATED" }] });
+    const [a, b] = await Promise.all([gql(app, CANCEL, { input: { claimId: claims[0] } }, contact), gql(app, CANCEL, { input: { claimId: claims[0] } }, contact)]);
+    expect([a.data!.cancelShiftClaim, b.data!.cancelShiftClaim]).toEqual([{ claim: { status: "CANCELLED" }, userErrors: [] }, { claim: { status: "CANCELLED" }, userErrors: [] }]);
+    expect(await prisma.notification.count({ where: { account: { volunteerId: people[0]!.id }, title: { contains: "移出" } } })).toBe(1);
+    expect((await prisma.shift.findUniqueOrThrow({ where: { id: rawId(rotation.shift.id) } })).confirmedCount).toBe(3);
+
+    // Six claims listed cost what four did: the partner and the rotation are looked up in batches.
+    for (const p of await Promise.all([1, 2].map(() => createVolunteer({ teamId: demo.haolinshe.id, partnerId: partner.id }))))
+      await gql(app, FILL, { input: { shiftId: rotation.shift.id, volunteerId: gid("Volunteer", p.id) } }, contact);
+    const six = await listed();
+    expect(six.can).toHaveLength(6);
+    expect(six.statements).toBe(four.statements);
   });
 });
