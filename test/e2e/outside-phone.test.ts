@@ -75,6 +75,26 @@ describe("a partner's contact on a 360 px phone", () => {
     );
     expect(small).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
+
+    // 取消安排: asked first ("保留" keeps them: not a second "取消" beside "取消安排"); cancelled, the person is off the shift.
+    await slot.getByTestId("rotation-claims").getByRole("button", { name: "取消安排" }).click();
+    const ask = page.getByRole("dialog");
+    await ask.getByRole("button", { name: "保留", exact: true }).click();
+    await ask.waitFor({ state: "detached" });
+    expect(await prisma.shiftClaim.findFirst({ where: { volunteerId: mine.id }, select: { status: true } })).toEqual({ status: "CONFIRMED" });
+    await slot.getByTestId("rotation-claims").getByRole("button", { name: "取消安排" }).click();
+    await ask.waitFor();
+    expect(await ask.innerText()).toContain("取消 本单位巡逻员 的安排？");
+    await shoot(page, "narrow-partner-rotation-cancel-dialog");
+    expect(await sidewaysOverflow(page)).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await ask.getByRole("button", { name: "取消安排" }).click();
+    await page.getByTestId("toast-success").filter({ hasText: "已取消安排" }).waitFor();
+    await expect.poll(() => prisma.shiftClaim.findFirst({ where: { volunteerId: mine.id }, select: { status: true } })).toEqual({ status: "CANCELLED" });
+    await slot.getByText("0/10").waitFor();
+    expect(await slot.getByRole("button", { name: "取消安排" }).count()).toBe(0);
+    await shoot(page, "narrow-partner-rotation-cancelled");
+    expect(await seriousViolations(page)).toEqual([]);
     await ctx.close();
   });
 });

@@ -106,12 +106,13 @@ function RotationSlot(props: { shift: ShiftCardFragment; partnerId: string; onDo
             {(c) => (
               <li class="row">
                 <span class="grow">{c.volunteer.displayName} <Badge enum="ClaimStatus" value={c.status} /></span>
-                <Show when={c.viewerCanCancel && (c.status === "CONFIRMED" || c.status === "WAITLISTED")}>
+                {/* Once the shift has started only its leader may take someone off (the API says so too). */}
+                <Show when={c.viewerCanCancel && (c.status === "CONFIRMED" || c.status === "WAITLISTED") && new Date(sh().startsAt) > new Date()}>
                   <button
                     type="button"
                     disabled={cancel.pending()}
                     onClick={async () => {
-                      if (await confirmDialog({ title: tr(`取消 ${c.volunteer.displayName} 的安排？`, `Take ${c.volunteer.displayName} off this shift?`), message: tr("本人会收到通知。", "They will be told."), confirm: tr("取消安排", "Cancel assignment"), danger: true }))
+                      if (await confirmDialog({ title: tr(`取消 ${c.volunteer.displayName} 的安排？`, `Take ${c.volunteer.displayName} off this shift?`), message: tr("本人会收到通知。", "They will be told."), confirm: tr("取消安排", "Cancel assignment"), cancel: tr("保留", "Keep them"), danger: true }))
                         await cancel.run({ input: { claimId: c.id } });
                     }}
                   >
