@@ -168,5 +168,11 @@ describe("取消安排, pressed twice or by no one", () => {
     const six = await listed();
     expect(six.can).toHaveLength(6);
     expect(six.statements).toBe(four.statements);
+
+    // Checked in, or the shift started: the state refuses the contact (the page offers no button then).
+    await prisma.shiftClaim.update({ where: { id: rawId(claims[1]!) }, data: { checkedInAt: new Date() } });
+    expect((await gql(app, CANCEL, { input: { claimId: claims[1] } }, contact)).data!.cancelShiftClaim.userErrors).toEqual([{ code: "CONFLICT" }]);
+    await prisma.shift.update({ where: { id: rawId(rotation.shift.id) }, data: { startsAt: inMinutes(-10) } });
+    expect((await gql(app, CANCEL, { input: { claimId: claims[2] } }, contact)).data!.cancelShiftClaim.userErrors).toEqual([{ code: "CONFLICT" }]);
   });
 });
