@@ -88,8 +88,9 @@ export function createGraphQL() {
       mutationRateLimit(),
       publicCachePlugin(),
       localizeUnavailable(),
-      localizeResponses(),
+      // The parser's limit errors are named first: localizeResponses would call them a bad request.
       uploadErrors(),
+      localizeResponses(),
       compressResponses(),
       // Last: it wraps whichever request parser was chosen (yoga's own limit does the same).
       bodyLimit(),
