@@ -1,8 +1,8 @@
 // 我的班次: claimed shifts (check in by 扫码, post code or GPS, check out) and a 历史 tab of past ones.
 // The post's QR code links here with ?shift=…&code=…: the code is filled in on that shift's card.
-import { useSearchParams } from "@solidjs/router";
+import { useLocation, useSearchParams } from "@solidjs/router";
 import { createQuery, createSubscription } from "@urql/solid";
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, For, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { Tabs } from "../components/Tabs";
 import { HomeWatchVisitLog } from "../components/HomeWatchVisitLog";
@@ -42,13 +42,31 @@ function DoneSummary(props: { summary: Summary; onHistory: () => void }) {
   );
 }
 
+// The open scanner (one camera, so one card) and the codes typed outlive a card: whatever draws the
+// page anew while the volunteer stands at the post (a reload of the list or the session after a notice
+// or a reconnect) must not close the camera or drop the code. Dropped when the volunteer leaves /my.
+const [scanningClaim, setScanningClaim] = createSignal<string | null>(null);
+const typedCodes = new Map<string, string>();
+
 function ClaimCard(props: { claim: Claim; refetch: () => void; onDone: (s: Summary | null) => void }) {
   const c = () => props.claim;
   const [params] = useSearchParams();
   const linked = () => (params.shift === c().shift.id && typeof params.code === "string" ? params.code : "");
-  const [code, setCode] = createSignal(linked());
-  const [scanning, setScanning] = createSignal(false);
-  const checkIn = createAction(CheckInDocument, { pick: (d) => d.checkIn, success: tr("签到成功", "Checked in"), onSuccess: props.refetch });
+  const [code, setCodeSignal] = createSignal(typedCodes.get(c().id) ?? linked());
+  const setCode = (v: string) => {
+    typedCodes.set(c().id, v);
+    setCodeSignal(v);
+  };
+  const scanning = () => scanningClaim() === c().id;
+  const setScanning = (on: boolean) => setScanningClaim(on ? c().id : null);
+  const checkIn = createAction(CheckInDocument, {
+    pick: (d) => d.checkIn,
+    success: tr("签到成功", "Checked in"),
+    onSuccess: () => {
+      typedCodes.delete(c().id);
+      props.refetch();
+    },
+  });
   const checkOut = createAction(CheckOutDocument, {
     pick: (d) => d.checkOut,
     success: tr("签退成功", "Checked out"),
@@ -198,6 +216,14 @@ function History() {
 }
 
 export default function MyShifts() {
+  const location = useLocation();
+  const here = location.pathname;
+  onCleanup(() => {
+    if (location.pathname !== here) {
+      setScanningClaim(null);
+      typedCodes.clear();
+    }
+  });
   const [tab, setTab] = createSignal<"upcoming" | "history">("upcoming");
   const [done, setDone] = createSignal<Summary | null>(null);
   return (
