@@ -108,6 +108,9 @@ describe("取消安排 by a partner's contact", () => {
 
     const done = await gql(app, CANCEL, { input: { claimId: sent } }, contact);
     expect(done.data!.cancelShiftClaim).toEqual({ claim: { status: "CANCELLED" }, userErrors: [] });
+    // Cancelled, there is nothing left to cancel: no button offered, to the contact or anyone.
+    expect(await canCancel(sent, contact)).toBe(false);
+    expect(await canCancel(sent, officer)).toBe(false);
     const told = await prisma.notification.findMany({ where: { account: { volunteerId: ours.id } }, select: { title: true } });
     expect(told.map((n) => n.title).join("\n")).toContain("您已被移出班次");
   });

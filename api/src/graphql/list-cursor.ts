@@ -38,3 +38,27 @@ export function pageById<Q extends { cursor?: unknown; skip?: number; take?: num
   if (typeof id !== "string") return { query: rest };
   return { query: rest, id: (query.take ?? 0) < 0 ? { lt: id } : { gt: id } };
 }
+
+/**
+ * For a Pothos prisma connection (`query` with Pothos' `cursor`, `skip: 1`, `take`): Prisma pages from the
+ * cursor's row and skips one row, meant to be the cursor's own. When that row has left the list's filter
+ * since the last page (a deed approved, a request handled, a claim cancelled), the skipped row is the next
+ * one instead, and the person paging never sees it. Reads one row more without the skip, then drops the
+ * cursor's row if it came back, else the extra row at the far end.
+ */
+export async function rowsAfterCursor<T extends { id: unknown }, Q extends { cursor?: unknown; skip?: number; take?: number }>(
+  query: Q,
+  find: (query: Q) => Promise<T[]>,
+): Promise<T[]> {
+  const id = (query.cursor as { id?: unknown } | undefined)?.id;
+  const take = query.take;
+  if (id === undefined || query.skip !== 1 || !take) return find(query);
+  const back = take < 0;
+  const rows = await find({ ...query, skip: 0, take: take + (back ? -1 : 1) });
+  if (back) {
+    if (rows.at(-1)?.id === id) rows.pop();
+    else if (rows.length > -take) rows.shift();
+  } else if (rows[0]?.id === id) rows.shift();
+  else if (rows.length > take) rows.pop();
+  return rows;
+}

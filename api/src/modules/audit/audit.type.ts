@@ -3,7 +3,7 @@ import { isObjectType } from "graphql";
 import { check } from "../../auth/policy.js";
 import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { dateArg, idArg, textArg } from "../../graphql/ids.js";
 import type { Context } from "../../context.js";
 import { requestLoader } from "../../graphql/request-loader.js";
@@ -127,15 +127,15 @@ builder.queryField("auditLog", (t) =>
     resolve: async (query, _r, args) => {
       const station = args.stationId ? { stationId: idArg(String(args.stationId), "Station", "stationId") } : {};
       await assertCursorInList<bigint>(query, (id) => prisma.auditEntry.count({ where: { id, ...station } }));
-      return prisma.auditEntry.findMany({
-        ...query,
+      return rowsAfterCursor(query, (q) => prisma.auditEntry.findMany({
+        ...q,
         where: {
           ...station,
           ...(args.action ? { action: textArg(args.action, "action") } : {}),
           ...(args.from || args.to ? { at: { ...(args.from ? { gte: dateArg(args.from, "from") } : {}), ...(args.to ? { lt: dateArg(args.to, "to") } : {}) } } : {}),
         },
         orderBy: { id: "desc" },
-      });
+      }));
     },
   }),
 );

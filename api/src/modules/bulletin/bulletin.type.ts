@@ -3,7 +3,7 @@ import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
 import { idArg } from "../../graphql/ids.js";
-import { assertCursorInList, pageById } from "../../graphql/list-cursor.js";
+import { assertCursorInList, pageById, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { readStats, type ReadStats } from "./bulletin.service.js";
 
 export const BulletinCategory = builder.enumType("BulletinCategory", {
@@ -130,7 +130,7 @@ builder.prismaObjectField("Station", "bulletins", (t) =>
       const only = await listable(ctx.viewer);
       const where = { stationId: station.id, ...(only ? { AND: [only] } : {}) };
       await assertCursorInList(query, async (id) => (await prisma.bulletin.count({ where: { ...where, id } })) > 0);
-      return prisma.bulletin.findMany({ ...query, where, orderBy: [{ publishedAt: "desc" }, { id: "desc" }] });
+      return rowsAfterCursor(query, (q) => prisma.bulletin.findMany({ ...q, where, orderBy: [{ publishedAt: "desc" }, { id: "desc" }] }));
     },
   }),
 );
@@ -145,7 +145,7 @@ builder.queryField("publicBulletins", (t) =>
     resolve: async (query, _r, args) => {
       const where = { stationId: idArg(String(args.stationId), "Station", "stationId"), public: true };
       await assertCursorInList(query, async (id) => (await prisma.bulletin.count({ where: { ...where, id } })) > 0);
-      return prisma.bulletin.findMany({ ...query, where, orderBy: [{ publishedAt: "desc" }, { id: "desc" }] });
+      return rowsAfterCursor(query, (q) => prisma.bulletin.findMany({ ...q, where, orderBy: [{ publishedAt: "desc" }, { id: "desc" }] }));
     },
   }),
 );

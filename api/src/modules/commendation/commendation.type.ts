@@ -2,7 +2,7 @@ import { builder } from "../../builder.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { can, check, ledTeamIds } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { idArg } from "../../graphql/ids.js";
 import { getConnectionPageSize, PothosValidationError, validateConnectionArguments } from "@pothos/core";
 import { formatPrismaCursor, parsePrismaCursor } from "@pothos/plugin-prisma";
@@ -248,11 +248,11 @@ builder.prismaObjectField("Station", "goodDeeds", (t) =>
       const access = { stationId: station.id, ...(can(v, "goodDeed.review", { stationId: station.id }) ? {} : { OR: ownDeeds(ledTeamIds(v, station.id), v) }) };
       // Whatever the status: a deed approved while the officer pages the review list keeps its place.
       await assertCursorInList(query, (id) => prisma.goodDeed.count({ where: { id, ...access } }));
-      return prisma.goodDeed.findMany({
-        ...query,
+      return rowsAfterCursor(query, (q) => prisma.goodDeed.findMany({
+        ...q,
         where: { ...access, status: args.status ?? undefined },
         orderBy: [{ submittedAt: "desc" }, { id: "desc" }],
-      });
+      }));
     },
   }),
 );
@@ -268,7 +268,7 @@ builder.prismaObjectField("Team", "commendations", (t) =>
     description: "Approved commendations of the team, newest first: what a board edition is made of",
     resolve: async (query, team) => {
       await assertCursorInList(query, (id) => prisma.commendation.count({ where: { id, teamId: team.id } }));
-      return prisma.commendation.findMany({ ...query, where: { teamId: team.id }, orderBy: [{ approvedAt: "desc" }, { id: "desc" }] });
+      return rowsAfterCursor(query, (q) => prisma.commendation.findMany({ ...q, where: { teamId: team.id }, orderBy: [{ approvedAt: "desc" }, { id: "desc" }] }));
     },
   }),
 );

@@ -2,7 +2,7 @@ import { builder } from "../../builder.js";
 import { can, check, ledTeamIds, type HomeWatchFacts } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import type { HomeWatchRequest as RequestRow } from "../../generated/prisma/client.js";
 import { UserFacingError } from "../../graphql/errors.js";
 import { idArg, textArg } from "../../graphql/ids.js";
@@ -143,7 +143,7 @@ builder.prismaObjectField("Station", "homeWatchRequests", (t) =>
     resolve: async (query, s, args, ctx) => {
       const access = { stationId: s.id, ...(can(ctx.viewer, "homeWatch.decide", { stationId: s.id }) ? {} : { teamId: { in: ledTeamIds(ctx.viewer, s.id) } }) };
       await assertCursorInList(query, (id) => prisma.homeWatchRequest.count({ where: { id, ...access } }));
-      return prisma.homeWatchRequest.findMany({ ...query, where: { ...access, status: args.status ?? undefined }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+      return rowsAfterCursor(query, (q) => prisma.homeWatchRequest.findMany({ ...q, where: { ...access, status: args.status ?? undefined }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }));
     },
   }),
 );

@@ -3,7 +3,7 @@ import { builder } from "../../builder.js";
 import { can, check, ledTeamIds } from "../../auth/policy.js";
 import { config } from "../../config.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { Viewer } from "../account/account.type.js";
 import { MembershipStatus } from "../team/team.type.js";
 import { idArg, textArg } from "../../graphql/ids.js";
@@ -59,11 +59,11 @@ builder.prismaObjectField("Station", "invites", (t) =>
       const teams = can(ctx.viewer, "station.manage", { stationId: s.id }) ? null : ledTeamIds(ctx.viewer, s.id);
       const allowed = teams ? (teamId ? teams.filter((l) => l === teamId) : teams) : teamId ? [teamId] : null;
       await assertCursorInList(query, (id) => prisma.teamInvite.count({ where: { id, stationId: s.id, ...(teams ? { teamId: { in: teams } } : {}) } }));
-      return prisma.teamInvite.findMany({
-        ...query,
+      return rowsAfterCursor(query, (q) => prisma.teamInvite.findMany({
+        ...q,
         where: { stationId: s.id, ...(allowed ? { teamId: { in: allowed } } : {}) },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      });
+      }));
     },
   }),
 );
@@ -128,7 +128,7 @@ builder.prismaObjectField("Station", "pendingMemberships", (t) =>
     resolve: async (query, s, _a, ctx) => {
       // Of the station's (led) teams whatever the status: one decided between two pages keeps its place.
       await assertCursorInList(query, (id) => prisma.teamMembership.count({ where: { id, ...pendingWhere(s.id, ctx.viewer), status: undefined } }));
-      return prisma.teamMembership.findMany({ ...query, where: pendingWhere(s.id, ctx.viewer), orderBy: [{ joinedAt: "asc" }, { id: "asc" }] });
+      return rowsAfterCursor(query, (q) => prisma.teamMembership.findMany({ ...q, where: pendingWhere(s.id, ctx.viewer), orderBy: [{ joinedAt: "asc" }, { id: "asc" }] }));
     },
   }),
 );

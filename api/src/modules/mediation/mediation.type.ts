@@ -3,7 +3,7 @@ import { can, check, type MediationCaseFacts } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import type { MediationParty as PartyRow } from "../../generated/prisma/client.js";
 import { idArg } from "../../graphql/ids.js";
 import { personalData } from "../../graphql/personal-data.js";
@@ -161,11 +161,11 @@ builder.queryField("mediators", (t) =>
       const all = !!args.includeInactive && can(ctx.viewer, "mediator.manage", { stationId });
       // The station's, active or not: one made inactive between two pages keeps its place (it was public).
       await assertCursorInList(query, (id) => prisma.mediator.count({ where: { id, stationId } }));
-      return prisma.mediator.findMany({
-        ...query,
+      return rowsAfterCursor(query, (q) => prisma.mediator.findMany({
+        ...q,
         where: { stationId, ...(all ? {} : { active: true }), ...(args.field ? { fields: { has: args.field } } : {}) },
         orderBy: [{ years: "desc" }, { id: "asc" }],
-      });
+      }));
     },
   }),
 );
@@ -184,7 +184,7 @@ builder.prismaObjectField("Station", "mediationCases", (t) =>
     args: { status: t.arg({ type: MediationStatus }) },
     resolve: async (query, s, args, ctx) => {
       await assertCursorInList(query, (id) => prisma.mediationCase.count({ where: { id, ...casesWhere(ctx, s.id) } }));
-      return prisma.mediationCase.findMany({ ...query, where: { ...casesWhere(ctx, s.id), status: args.status ?? undefined }, orderBy: [{ status: "asc" }, { openedAt: "desc" }, { id: "desc" }] });
+      return rowsAfterCursor(query, (q) => prisma.mediationCase.findMany({ ...q, where: { ...casesWhere(ctx, s.id), status: args.status ?? undefined }, orderBy: [{ status: "asc" }, { openedAt: "desc" }, { id: "desc" }] }));
     },
   }),
 );

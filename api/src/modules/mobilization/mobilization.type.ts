@@ -4,7 +4,7 @@ import { can, check, mobilizationListFilter } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
 import { encodeCursor } from "../../events/stored-stream.js";
 import { idArg } from "../../graphql/ids.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { msg } from "../../i18n.js";
 import { canSeePersonalData, Specialty } from "../volunteer/volunteer.type.js";
@@ -178,11 +178,13 @@ builder.queryField("mobilizations", (t) =>
       // A cursor names one of those (whatever the status: a call-up closing between two pages keeps its place).
       await assertCursorInList(query, async (id) => !!visible && (await prisma.mobilization.count({ where: { id, stationId, ...visible } })) > 0);
       if (!visible) return [];
-      return prisma.mobilization.findMany({
-        ...query,
-        where: { stationId, status: args.status ?? undefined, ...visible },
-        orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-      });
+      return rowsAfterCursor(query, (q) =>
+        prisma.mobilization.findMany({
+          ...q,
+          where: { stationId, status: args.status ?? undefined, ...visible },
+          orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+        }),
+      );
     },
   }),
 );

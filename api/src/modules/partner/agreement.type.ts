@@ -4,7 +4,7 @@ import { dateArg } from "../../graphql/ids.js";
 import { adminPartnerIds, can, check } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import type { Partner } from "../../generated/prisma/client.js";
 import { effectiveStatus, inEffect, sideOf } from "./agreement.service.js";
 import { fulfilmentOf, overallPercent, type ObligationFulfilment } from "./fulfilment.service.js";
@@ -248,11 +248,11 @@ builder.prismaObjectField("Station", "agreements", (t) =>
       const officer = can(v, "station.manage", { stationId: station.id });
       const where = { stationId: station.id, ...(officer ? {} : { partnerId: { in: adminPartnerIds(v) } }) };
       await assertCursorInList(q, (id) => prisma.agreement.count({ where: { id, ...where } }));
-      return prisma.agreement.findMany({
+      return rowsAfterCursor(q, (q) => prisma.agreement.findMany({
         ...q,
         where,
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      });
+      }));
     },
   }),
 );

@@ -4,7 +4,7 @@ import { builder } from "../../builder.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { can, check } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { dateArg, idArg } from "../../graphql/ids.js";
 import { Viewer } from "../account/account.type.js";
 import { DEFAULT_RULES, hoursCertificate, leaderboard, type Period } from "./points.service.js";
@@ -59,7 +59,7 @@ const PointsAccount = builder.objectRef<{ volunteerId: string; stationId: string
       description: "Newest first",
       resolve: async (query, a) => {
         await assertCursorInList(query, (id) => prisma.pointsEntry.count({ where: { id, volunteerId: a.volunteerId, stationId: a.stationId } }));
-        return prisma.pointsEntry.findMany({ ...query, where: { volunteerId: a.volunteerId, stationId: a.stationId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+        return rowsAfterCursor(query, (q) => prisma.pointsEntry.findMany({ ...q, where: { volunteerId: a.volunteerId, stationId: a.stationId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }));
       },
     }),
   }),
@@ -223,7 +223,7 @@ builder.prismaObjectFields("Station", (t) => ({
     authScopes: (s) => ({ policy: check("redemption.handOut", { stationId: s.id }) }),
     resolve: async (query, s, args) => {
       await assertCursorInList(query, (id) => prisma.redemption.count({ where: { id, reward: { stationId: s.id } } }));
-      return prisma.redemption.findMany({ ...query, where: { reward: { stationId: s.id }, status: args.status ?? undefined }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+      return rowsAfterCursor(query, (q) => prisma.redemption.findMany({ ...q, where: { reward: { stationId: s.id }, status: args.status ?? undefined }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }));
     },
   }),
 }));
@@ -235,7 +235,7 @@ builder.objectField(Viewer, "myRedemptions", (t) =>
     resolve: async (query, v) => {
       const own = { volunteerId: v.volunteerId ?? "00000000-0000-0000-0000-000000000000" };
       await assertCursorInList(query, (id) => prisma.redemption.count({ where: { id, ...own } }));
-      return prisma.redemption.findMany({ ...query, where: own, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+      return rowsAfterCursor(query, (q) => prisma.redemption.findMany({ ...q, where: own, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }));
     },
   }),
 );

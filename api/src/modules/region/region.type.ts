@@ -1,7 +1,7 @@
 import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 
 export const Region = builder.prismaNode("Region", {
   id: { field: "id" },
@@ -27,7 +27,7 @@ builder.queryField("regions", (t) =>
     totalCount: (_p, _a, ctx) => prisma.region.count({ where: ctx.viewer!.isAdmin ? {} : { id: { in: [...ctx.viewer!.regionAdminOf] } } }),
     resolve: async (query, _root, _args, ctx) => {
       await assertCursorInList(query, (id) => ctx.viewer!.isAdmin || ctx.viewer!.regionAdminOf.has(id));
-      return prisma.region.findMany({ ...query, where: ctx.viewer!.isAdmin ? {} : { id: { in: [...ctx.viewer!.regionAdminOf] } }, orderBy: { id: "asc" } });
+      return rowsAfterCursor(query, (q) => prisma.region.findMany({ ...q, where: ctx.viewer!.isAdmin ? {} : { id: { in: [...ctx.viewer!.regionAdminOf] } }, orderBy: { id: "asc" } }));
     },
   }),
 );

@@ -2,7 +2,7 @@ import { builder } from "../../builder.js";
 import { adminPartnerIds, can, check, ledTeamIds } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { encodeCursor } from "../../events/stored-stream.js";
 import type { Prisma } from "../../generated/prisma/client.js";
 import { dateArg, idArg } from "../../graphql/ids.js";
@@ -123,8 +123,8 @@ builder.prismaObjectField("Station", "patrolReports", (t) =>
     },
     resolve: async (query, station, args, ctx) => {
       await assertCursorInList(query, (id) => prisma.patrolReport.count({ where: { id, stationId: station.id, ...readableBy(ctx, station.id) } }));
-      return prisma.patrolReport.findMany({
-        ...query,
+      return rowsAfterCursor(query, (q) => prisma.patrolReport.findMany({
+        ...q,
         where: {
           stationId: station.id,
           status: args.status?.length ? { in: args.status } : undefined,
@@ -134,7 +134,7 @@ builder.prismaObjectField("Station", "patrolReports", (t) =>
           ...readableBy(ctx, station.id),
         },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      });
+      }));
     },
   }),
 );
@@ -146,7 +146,7 @@ builder.objectField(Viewer, "myPatrolReports", (t) =>
     description: "我的上报: the viewer's reports and their outcomes, newest first",
     resolve: async (query, v) => {
       await assertCursorInList(query, (id) => prisma.patrolReport.count({ where: { id, reporterAccountId: v.accountId } }));
-      return prisma.patrolReport.findMany({ ...query, where: { reporterAccountId: v.accountId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+      return rowsAfterCursor(query, (q) => prisma.patrolReport.findMany({ ...q, where: { reporterAccountId: v.accountId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }));
     },
   }),
 );

@@ -7,7 +7,7 @@ import { prisma } from "../../db.js";
 import { deliveryHorizon, encodeCursor } from "../../events/stored-stream.js";
 import type { Prisma, Shift as ShiftRow } from "../../generated/prisma/client.js";
 import { dateArg, idArg, textArg } from "../../graphql/ids.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { maskPhone } from "../volunteer/mask.js";
 import { Viewer } from "../account/account.type.js";
@@ -266,11 +266,11 @@ export const Shift = builder.prismaNode("Shift", {
         const search = textArg(args.search, "search")?.trim().slice(0, 50);
         // A cursor names someone of the shift's team (and partner), whatever their standing or claims now.
         await assertCursorInList(query, (id) => prisma.volunteer.count({ where: { id, ...(partnerId ? { partnerId } : {}), teams: { some: { teamId: s.teamId } } } }));
-        return prisma.volunteer.findMany({
-          ...query,
+        return rowsAfterCursor(query, (q) => prisma.volunteer.findMany({
+          ...q,
           where: { ...assignableWhere(s, partnerId), ...(search ? { displayName: { contains: search, mode: "insensitive" } } : {}) },
           orderBy: [{ displayName: "asc" }, { id: "asc" }],
-        });
+        }));
       },
     }),
     claims: t.relatedConnection("claims", {
@@ -322,8 +322,9 @@ export const ShiftClaim = builder.prismaNode("ShiftClaim", {
     cancelledAt: t.expose("cancelledAt", { type: "DateTime", nullable: true }),
     assignedByLeader: t.boolean({ resolve: (c) => !!c.assignedById }),
     viewerCanCancel: t.boolean({
-      description: "Whether the viewer may cancel this claim (the volunteer, who runs the shift, or the partner's admin who sent them on a rotation shift); the claim's state is checked on cancelling",
+      description: "Whether the viewer may cancel this claim (the volunteer, who runs the shift, or the partner's admin who sent them on a rotation shift) and it is still open (confirmed or waitlisted, not checked in); whether the shift has started is checked on cancelling",
       resolve: async (c, _a, ctx) => {
+        if ((c.status !== "CONFIRMED" && c.status !== "WAITLISTED") || c.checkedInAt) return false;
         const shift = await ctx.loaders.shiftScope.load(c.shiftId);
         if (!shift) return false;
         // Partner and rotation only matter to a partner's admin: no lookups for anyone else.
@@ -445,8 +446,8 @@ builder.queryField("shifts", (t) =>
         return rows as never;
       }
       await assertCursorInList(query, inStation);
-      return prisma.shift.findMany({
-        ...query,
+      return rowsAfterCursor(query, (q) => prisma.shift.findMany({
+        ...q,
         where: {
           stationId: filters.stationId,
           teamId: filters.teamId,
@@ -456,7 +457,7 @@ builder.queryField("shifts", (t) =>
           ...dateRange(filters.from, filters.to),
         },
         orderBy: [{ startsAt: "asc" }, { id: "asc" }],
-      });
+      }));
     },
   }),
 );
@@ -484,14 +485,14 @@ builder.objectField(Viewer, "myShifts", (t) =>
     resolve: async (query, v, args) => {
       const own = { volunteerId: v.volunteerId ?? "00000000-0000-0000-0000-000000000000" };
       await assertCursorInList(query, (id) => prisma.shiftClaim.count({ where: { id, ...own } }));
-      return prisma.shiftClaim.findMany({
-        ...query,
+      return rowsAfterCursor(query, (q) => prisma.shiftClaim.findMany({
+        ...q,
         where: {
           ...own,
           ...(args.upcoming ? { status: { in: ["CONFIRMED", "WAITLISTED"] }, shift: { endsAt: { gt: clock.now() } } } : {}),
         },
         orderBy: [{ shift: { startsAt: args.upcoming ? "asc" : "desc" } }, { id: "asc" }],
-      });
+      }));
     },
   }),
 );

@@ -1,7 +1,7 @@
 import { builder } from "../../builder.js";
 import { can, check, visibleStationIds } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList } from "../../graphql/list-cursor.js";
+import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
 
 export const Station = builder.prismaNode("Station", {
   id: { field: "id" },
@@ -89,7 +89,7 @@ builder.queryField("stations", (t) =>
       if (ctx.viewer!.isAdmin) return prisma.station.findMany({ ...query, orderBy: { id: "asc" } });
       const ids = visibleStationIds(ctx.viewer!);
       await assertCursorInList(query, (id) => ids.includes(id));
-      return prisma.station.findMany({ ...query, where: { id: { in: ids } }, orderBy: { id: "asc" } });
+      return rowsAfterCursor(query, (q) => prisma.station.findMany({ ...q, where: { id: { in: ids } }, orderBy: { id: "asc" } }));
     },
   }),
 );
