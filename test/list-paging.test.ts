@@ -61,3 +61,23 @@ describe("a status-filtered list", () => {
     expect(back.edges.map((e) => e.node.id)).toEqual([all[2]!.node.id]);
   });
 });
+
+describe("a list inside a row (t.relatedConnection)", () => {
+  it("answers the cursor of another station's row with an empty page: Prisma looks the cursor up among the parent's rows only", async () => {
+    const demo = await seedDemoData();
+    const fo = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const co = await signIn(app, DEMO_PHONES.changqingOfficer);
+    const Q = `query ($s: ID!, $after: String) { node(id: $s) { ... on Station { grids(first: 50, after: $after) { edges { cursor node { name } } } } } }`;
+    const grids = async (station: string, token: string, after?: string) => {
+      const r = await gql(app, Q, { s: gid("Station", station), after }, token);
+      expect(r.errors).toBeUndefined();
+      return r.data!.node.grids.edges as { cursor: string; node: { name: string } }[];
+    };
+    const mine = await grids(demo.fushan.id, fo);
+    const theirs = await grids(demo.changqing.id, co);
+    expect(mine.length).toBeGreaterThan(2);
+    // Its own cursor pages on (what the foreign one would do if Prisma ignored the parent).
+    expect((await grids(demo.fushan.id, fo, mine[0]!.cursor)).map((e) => e.node.name)).toEqual(mine.slice(1).map((e) => e.node.name));
+    for (const e of theirs) expect(await grids(demo.fushan.id, fo, e.cursor)).toEqual([]);
+  });
+});
