@@ -74,8 +74,10 @@ describe("the language switch", () => {
     await page.waitForLoadState("networkidle");
     await notify(prisma, { accountId: account.id, kind: "OTHER", title: msg("重连时到达", "Arrived while reconnecting") });
     delivered();
-    await page.waitForTimeout(5000);
+    // Not heard live, so not toasted by the stream: the count's rise is said, once.
+    await page.getByTestId("toast-info").filter({ hasText: "1 new notice" }).waitFor({ timeout: 10_000 });
     expect(Number((await badge.innerText()).match(/\d+/)![0])).toBe(before + 1);
+    expect(await page.getByTestId("toast-info").locator("> span").allInnerTexts()).toEqual(["1 new notice"]);
     await ctx.close();
   }, 120_000);
 });

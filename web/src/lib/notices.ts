@@ -4,6 +4,7 @@
 import { toast } from "../components/Toast";
 import { NotificationReceivedDocument, UnreadCountDocument } from "../gql/graphql";
 import { tr } from "./i18n";
+import { createEffect, on } from "solid-js";
 import { afterIdle } from "./idle";
 import { label } from "./labels";
 import { createQuery, createSubscription } from "./query";
@@ -13,8 +14,25 @@ export function createUnreadBadge() {
   // The header is drawn with the page; its count (and the socket for the live stream) can wait a moment.
   const idle = afterIdle();
   const [count, refetch] = createQuery({ query: UnreadCountDocument, requestPolicy: "cache-and-network", pause: () => !idle() });
+  // Notices the live stream did not bring (sent while the socket reopened, or while the phone slept) show
+  // only in the count: say how many came, once the count says so. Those toasted live are not told again.
+  let known: number | undefined;
+  let toastedLive = 0;
+  createEffect(
+    on(
+      () => count.data?.viewer?.unreadNotificationCount,
+      (n) => {
+        if (n === undefined) return;
+        const unheard = known === undefined ? 0 : n - known - toastedLive;
+        if (unheard > 0) toast.info(tr(`收到 ${unheard} 条新通知`, `${unheard} new ${unheard === 1 ? "notice" : "notices"}`));
+        known = n;
+        toastedLive = 0;
+      },
+    ),
+  );
   createSubscription({ query: NotificationReceivedDocument, pause: () => !idle() }, (_prev: unknown, data) => {
     const n = data.notificationReceived;
+    toastedLive += 1;
     refetch({ requestPolicy: "network-only" });
     if (n.kind === "MOBILIZATION") toast.error(`${tr("紧急召集", "Call-up")}${tr("：", ": ")}${n.title}`);
     else toast.info(`${label("NotificationKind", n.kind)}${tr("：", ": ")}${n.title}`);
