@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
+import ExcelJS from "exceljs";
 import { readSheet, writeXlsx } from "../api/src/lib/sheet.js";
 import { idNumberValid } from "../api/src/modules/member/import.service.js";
 import { gql, gqlWithFiles, signIn, startApp } from "./support/client.js";
@@ -137,6 +138,27 @@ describe("importing volunteers", () => {
 
     const asNumber = await upload([["庚", "15720000007", Number(idNumber("33068119900303999")) as unknown as string, "", "", ""]], true, t.officer, true);
     expect(asNumber.data!.importVolunteers.report.errors).toEqual([{ row: 2, column: "身份证号", message: "身份证号格式不正确（应为18位；在Excel中请把该列设为文本）" }]);
+  });
+
+  it("names a formula cell the file kept no result for (or whose result is an error) under its column, once, instead of reading a blank", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("队员");
+    ws.addRow(HEADER);
+    ws.addRow(["辛", "15720000011", "", "", "", ""]);
+    ws.addRow(["", "15720000012", "", "", "", ""]);
+    ws.getCell("A3").value = { formula: "A2" } as ExcelJS.CellFormulaValue; // a generator that does not calculate
+    ws.addRow(["壬", "", "", "", "", ""]);
+    ws.getCell("B4").value = { formula: "1/0", result: { error: "#DIV/0!" } } as ExcelJS.CellFormulaValue;
+    ws.addRow(["", "15720000014", "", "", "", ""]);
+    ws.getCell("A5").value = { formula: "\"癸\"", result: "癸" } as ExcelJS.CellFormulaValue; // calculated: read as its result
+    const file = { name: "队员.xlsx", content: new Uint8Array(Buffer.from(await wb.xlsx.writeBuffer())) };
+    const r = await gqlWithFiles(app, IMPORT, { importVolunteers: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { importVolunteers: file }, t.officer);
+    const formula = "是公式且文件里没有保存计算结果（或结果是错误值）：请在 Excel 中打开、保存后再导入，或把该列粘贴为数值";
+    expect(r.data!.importVolunteers.report).toMatchObject({ rowsRead: 4, rowsToCreate: 2, errorCount: 2 });
+    expect(r.data!.importVolunteers.report.errors).toEqual([
+      { row: 3, column: "姓名", message: formula },
+      { row: 4, column: "手机号", message: formula },
+    ]);
   });
 
   it("finds the column names below a title row, as sheets kept by hand often have them", async () => {

@@ -28,6 +28,12 @@ export class SheetError extends Error {
 /** Most columns a row may use (up to its last filled cell); a sheet of people has a dozen. */
 export const MAX_COLUMNS = 200;
 
+/**
+ * What a formula cell reads as when the file kept no result for it (written by a program that does not
+ * calculate) or its result is an error (#N/A): the importer names the cell instead of reading a blank.
+ */
+export const NO_FORMULA_RESULT = "\u0000#FORMULA";
+
 /** Text of a cell as a person reads it (numbers without exponent, rich text joined, formula results). */
 function cellText(v: unknown): string {
   if (v === null || v === undefined) return "";
@@ -38,8 +44,10 @@ function cellText(v: unknown): string {
   if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === "object") {
-    const o = v as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: unknown };
+    const o = v as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: unknown; formula?: unknown; sharedFormula?: unknown };
     if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join("").trim();
+    if (o.error !== undefined) return NO_FORMULA_RESULT;
+    if (o.formula !== undefined || o.sharedFormula !== undefined) return o.result === undefined || o.result === null ? NO_FORMULA_RESULT : cellText(o.result);
     if (o.result !== undefined) return cellText(o.result);
     if (o.text !== undefined) return cellText(o.text);
   }
