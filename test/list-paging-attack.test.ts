@@ -1,0 +1,230 @@
+// An outside tester's walk over the paginated lists (graphql/list-cursor.ts rowsAfterCursor and the
+// shift board's own statement): every page sequence, forward and backward, at sizes 1–3, holds exactly
+// the list read at once (nobody skipped, nobody twice) with hasNextPage/hasPreviousPage true only where
+// a row lies beyond; first/last 0; a row leaving the list's filter between two pages; a list ordered by
+// a column that changes (a mediation case closed moves within the list it is ordered by).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { prisma, sqlStats } from "../api/src/db.js";
+import { gql, signIn, startApp } from "./support/client.js";
+import { DEMO_PHONES, createStation, createVolunteers, gid, rawId, seedDemoData } from "./support/fixtures.js";
+import { CANCEL_CLAIM, CLAIM, inMinutes, publishShift, teamGid, tokensFor } from "./support/shifts.js";
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(() => app?.stop());
+
+type Page = { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } };
+const PAGE = "edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }";
+const ARGS = "first: $first, after: $after, last: $last, before: $before";
+const VARS = "$first: Int, $after: String, $last: Int, $before: String";
+
+interface List {
+  name: string;
+  q: string;
+  at: (data: any) => Page;
+  token: string;
+  vars?: Record<string, unknown>;
+}
+
+async function read(l: List, vars: Record<string, unknown>): Promise<Page> {
+  const r = await gql(app, l.q, { ...l.vars, ...vars }, l.token);
+  expect(r.errors, `${l.name} ${JSON.stringify(vars)}`).toBeUndefined();
+  return l.at(r.data);
+}
+const ids = (p: Page) => p.edges.map((e) => e.node.id);
+
+/** Every page sequence of `l` against the list read at once. */
+async function walkAll(l: List, min: number) {
+  const all = await read(l, { first: 100 });
+  const full = ids(all);
+  expect(full.length, l.name).toBeGreaterThanOrEqual(min);
+  expect(new Set(full).size, `${l.name}: a row twice in one page`).toBe(full.length);
+  expect(all.pageInfo.hasNextPage).toBe(false);
+  for (const size of [1, 2, 3]) {
+    // Forward from the top.
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let n = 0; n < 200; n++) {
+      const p: Page = await read(l, { first: size, after });
+      seen.push(...ids(p));
+      expect(p.pageInfo.hasPreviousPage, `${l.name} first ${size}`).toBe(after !== null);
+      expect(p.pageInfo.hasNextPage, `${l.name} first ${size} after ${seen.length}`).toBe(seen.length < full.length);
+      if (!p.pageInfo.hasNextPage) break;
+      after = p.pageInfo.endCursor;
+    }
+    expect(seen, `${l.name} forward by ${size}`).toEqual(full);
+    // Backward from the bottom.
+    const back: string[] = [];
+    let before: string | null = null;
+    for (let n = 0; n < 200; n++) {
+      const p: Page = await read(l, { last: size, before });
+      back.unshift(...ids(p));
+      expect(p.pageInfo.hasNextPage, `${l.name} last ${size}`).toBe(before !== null);
+      expect(p.pageInfo.hasPreviousPage, `${l.name} last ${size} before ${back.length}`).toBe(back.length < full.length);
+      if (!p.pageInfo.hasPreviousPage) break;
+      before = p.pageInfo.startCursor;
+    }
+    expect(back, `${l.name} backward by ${size}`).toEqual(full);
+  }
+  // The edges: exactly N rows, N − 1, zero, after the last, before the first.
+  const N = full.length;
+  const c = all.edges.map((e) => e.cursor);
+  expect((await read(l, { first: N })).pageInfo.hasNextPage).toBe(false);
+  const short = await read(l, { first: N - 1 });
+  expect([ids(short), short.pageInfo.hasNextPage]).toEqual([full.slice(0, -1), true]);
+  const fromSecond = await read(l, { first: N - 1, after: c[0] });
+  expect([ids(fromSecond), fromSecond.pageInfo.hasNextPage]).toEqual([full.slice(1), false]);
+  const zero = await read(l, { first: 0, after: c[0] });
+  expect([ids(zero), zero.pageInfo.hasNextPage]).toEqual([[], true]);
+  const zeroBack = await read(l, { last: 0, before: c[N - 1] });
+  expect([ids(zeroBack), zeroBack.pageInfo.hasPreviousPage]).toEqual([[], true]);
+  const end = await read(l, { first: 5, after: c[N - 1] });
+  expect([ids(end), end.pageInfo.hasNextPage]).toEqual([[], false]);
+  const top = await read(l, { last: 5, before: c[0] });
+  expect([ids(top), top.pageInfo.hasPreviousPage]).toEqual([[], false]);
+  const lastN = await read(l, { last: N - 1, before: c[N - 1] });
+  expect([ids(lastN), lastN.pageInfo.hasPreviousPage]).toEqual([full.slice(0, -1), false]);
+  return all;
+}
+
+describe("every page sequence of a list", () => {
+  it("holds the list read at once, forward and backward, with its edges right", async () => {
+    const demo = await seedDemoData();
+    const F = demo.fushan;
+    const s = gid("Station", F.id);
+    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const officerRow = await prisma.account.findUniqueOrThrow({ where: { phone: DEMO_PHONES.fushanOfficer } });
+    // Rows the demo may lack: audit entries (a bigint id), shifts, mediation cases (ordered by status first).
+    await prisma.auditEntry.createMany({ data: [0, 1, 2, 3, 4, 5].map((i) => ({ stationId: F.id, actorId: officerRow.id, action: "paging.test", summary: `翻页 ${i}` })) });
+    for (let i = 0; i < 5; i++) await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: `翻页巡逻${i}`, startsAt: inMinutes(600 + (i % 2) * 60), endsAt: inMinutes(900) });
+    await prisma.mediationCase.createMany({
+      data: [0, 1, 2, 3, 4, 5].map((i) => ({ stationId: F.id, category: "NEIGHBOUR" as const, summary: `翻页调解${i}`, source: "RESIDENT" as const, openedById: officerRow.id, ...(i % 2 ? { status: "CLOSED" as const, outcome: "FAILED" as const, closedAt: inMinutes(-10), closedById: officerRow.id } : {}), openedAt: inMinutes(-100 - (i % 3)) })),
+    });
+    const onStation = (field: string, extra = "") => `query ($s: ID!, ${VARS}) { node(id: $s) { ... on Station { ${field}(${ARGS}${extra}) { ${PAGE} } } } }`;
+    const lists: List[] = [
+      { name: "goodDeeds", q: onStation("goodDeeds"), at: (d) => d.node.goodDeeds, token: officer, vars: { s } },
+      { name: "mediationCases", q: onStation("mediationCases"), at: (d) => d.node.mediationCases, token: officer, vars: { s } },
+      { name: "auditLog", q: `query ($s: ID!, ${VARS}) { auditLog(stationId: $s, ${ARGS}) { ${PAGE} } }`, at: (d) => d.auditLog, token: officer, vars: { s } },
+      { name: "auditLog of one action", q: `query ($s: ID!, ${VARS}) { auditLog(stationId: $s, action: "paging.test", ${ARGS}) { ${PAGE} } }`, at: (d) => d.auditLog, token: officer, vars: { s } },
+      { name: "shifts", q: `query ($s: ID!, ${VARS}) { shifts(stationId: $s, ${ARGS}) { ${PAGE} } }`, at: (d) => d.shifts, token: officer, vars: { s } },
+      { name: "mediators", q: `query ($s: ID!, ${VARS}) { mediators(stationId: $s, includeInactive: true, ${ARGS}) { ${PAGE} } }`, at: (d) => d.mediators, token: officer, vars: { s } },
+      { name: "patrolReports", q: onStation("patrolReports"), at: (d) => d.node.patrolReports, token: officer, vars: { s } },
+    ];
+    for (const l of lists) await walkAll(l, 3);
+
+    // The statements for a page after a cursor do not grow with the page (one read of one row more).
+    for (const l of lists) {
+      const all = await read(l, { first: 100 });
+      const n = Math.min(all.edges.length - 2, 8);
+      const count = async (vars: Record<string, unknown>) => {
+        const before = sqlStats.statements;
+        const p = await read(l, vars);
+        return [sqlStats.statements - before, p.edges.length];
+      };
+      const c = all.edges[1]!.cursor;
+      const [small, big] = [await count({ first: 1, after: c }), await count({ first: n, after: c })];
+      expect([l.name, small[0], big[1]]).toEqual([l.name, big[0], n]);
+      const [smallBack, bigBack] = [await count({ last: 1, before: all.edges.at(-1)!.cursor }), await count({ last: n, before: all.edges.at(-1)!.cursor })];
+      expect([l.name, smallBack[0], bigBack[1]]).toEqual([l.name, bigBack[0], n]);
+    }
+  });
+});
+
+describe("a row leaving the list between two pages", () => {
+  it("myShifts(upcoming): a claim cancelled at a page's end, the next page starts with the next claim", async () => {
+    const demo = await seedDemoData();
+    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    const tv = (await tokensFor([v!.phone])).get(v!.phone)!;
+    for (let i = 0; i < 5; i++) {
+      const sh = (await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: `我的翻页${i}`, startsAt: inMinutes(2000 + i * 200), endsAt: inMinutes(2100 + i * 200) })).shift;
+      expect((await gql(app, CLAIM, { input: { shiftId: sh.id } }, tv)).data!.claimShift.userErrors).toEqual([]);
+    }
+    const l: List = { name: "myShifts", q: `query (${VARS}) { viewer { myShifts(upcoming: true, ${ARGS}) { ${PAGE} } } }`, at: (d) => d.viewer.myShifts, token: tv };
+    const all = await walkAll(l, 5);
+    const full = ids(all);
+    const r = await gql(app, CANCEL_CLAIM, { input: { claimId: full[1] } }, tv);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.cancelShiftClaim.userErrors).toEqual([]);
+    const next = await read(l, { first: 2, after: all.edges[1]!.cursor });
+    expect(ids(next)).toEqual(full.slice(2, 4));
+    const prev = await read(l, { last: 1, before: all.edges[1]!.cursor });
+    expect(ids(prev)).toEqual([full[0]]);
+  });
+
+  it("shifts(onlyOpen): a shift cancelled at a page's end, the board's next page (its own statement) and a backward page skip nobody", async () => {
+    const demo = await seedDemoData();
+    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const made = [];
+    for (let i = 0; i < 5; i++) made.push((await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: `开放翻页${i}`, startsAt: inMinutes(5000 + i * 60), endsAt: inMinutes(5050 + i * 60) })).shift);
+    const s = gid("Station", demo.fushan.id);
+    const l: List = { name: "shifts onlyOpen", q: `query ($s: ID!, $from: DateTime, ${VARS}) { shifts(stationId: $s, onlyOpen: true, from: $from, ${ARGS}) { ${PAGE} } }`, at: (d) => d.shifts, token: officer, vars: { s, from: inMinutes(4990) } };
+    const all = await walkAll(l, 5);
+    const full = ids(all);
+    await prisma.shift.update({ where: { id: rawId(full[1]!) }, data: { status: "CANCELLED" } });
+    expect(ids(await read(l, { first: 2, after: all.edges[1]!.cursor }))).toEqual(full.slice(2, 4));
+    expect(ids(await read(l, { last: 1, before: all.edges[1]!.cursor }))).toEqual([full[0]]);
+    await prisma.shift.update({ where: { id: rawId(full[3]!) }, data: { status: "CANCELLED" } });
+    expect(ids(await read(l, { last: 2, before: all.edges[3]!.cursor }))).toEqual([full[0], full[2]]);
+  });
+});
+
+// Found by this walk and not mended here: a list ordered by a column that the very action taking a row
+// out of it changes (or deleting the row) still loses the rows after that cursor. Each `it.fails` turns
+// red once mended: drop `.fails` then.
+describe("a row the list is ordered by, changed or gone between two pages", () => {
+  const PENDING = `query ($s: ID!, ${VARS}) { node(id: $s) { ... on Station { pendingMemberships(${ARGS}) { ${PAGE} } } } }`;
+  async function applications(n: number) {
+    const demo = await seedDemoData();
+    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const people = await createVolunteers(n);
+    // Applied a minute apart, oldest first (the list's order).
+    await prisma.teamMembership.createMany({ data: people.map((p, i) => ({ teamId: demo.haolinshe.id, volunteerId: p.id, status: "PENDING" as const, joinedAt: inMinutes(-60 + i) })) });
+    const l: List = { name: "pendingMemberships", q: PENDING, at: (d) => d.node.pendingMemberships, token: officer, vars: { s: gid("Station", demo.fushan.id) } };
+    return { l, officer, all: await walkAll(l, n) };
+  }
+
+  // approveMembership sets joinedAt (the list's order) to now: the approved application moves to the end
+  // of the order, and the page after it is empty (hasNextPage false) with applications still waiting.
+  it.fails("pendingMemberships: the application approved at a page's end, the next page holds the next applications", async () => {
+    const { l, officer, all } = await applications(4);
+    const full = ids(all).slice(-4);
+    const at = all.edges.findIndex((e) => e.node.id === full[1]);
+    const r = await gql(app, `mutation ($input: ApproveMembershipInput!) { approveMembership(input: $input) { userErrors { code message } } }`, { input: { membershipId: full[1] } }, officer);
+    expect(r.data!.approveMembership.userErrors).toEqual([]);
+    const next = await read(l, { first: 2, after: all.edges[at]!.cursor });
+    expect(ids(next)).toEqual(full.slice(2, 4));
+  });
+
+  // rejectMembership deletes the row: its cursor is then refused as another list's (游标无效).
+  it.fails("pendingMemberships: the application rejected at a page's end, the next page holds the next applications", async () => {
+    const { l, officer, all } = await applications(4);
+    const full = ids(all).slice(-4);
+    const at = all.edges.findIndex((e) => e.node.id === full[1]);
+    const r = await gql(app, `mutation ($input: RejectMembershipInput!) { rejectMembership(input: $input) { userErrors { code message } } }`, { input: { membershipId: full[1], reason: "名额已满" } }, officer);
+    expect(r.data!.rejectMembership.userErrors).toEqual([]);
+    const next = await read(l, { first: 2, after: all.edges[at]!.cursor });
+    expect(ids(next)).toEqual(full.slice(2, 4));
+  });
+
+  // mediationCases is ordered by status first (OPEN before CLOSED): a case closed at a page's end moves
+  // among the closed ones, and the page after it starts there: the open cases after it are never shown.
+  it.fails("mediationCases: the case closed at a page's end, the next page holds the next open cases", async () => {
+    // A station of its own: the cases below are all its cases.
+    const { station, officer } = await createStation();
+    const tok = officer.token;
+    await prisma.mediationCase.createMany({
+      data: [0, 1, 2, 3].map((i) => ({ stationId: station.id, category: "NEIGHBOUR" as const, summary: `调解${i}`, source: "RESIDENT" as const, openedById: officer.accountId, openedAt: inMinutes(-10 - i) })),
+    });
+    const l: List = { name: "mediationCases", q: `query ($s: ID!, ${VARS}) { node(id: $s) { ... on Station { mediationCases(${ARGS}) { ${PAGE} } } } }`, at: (d) => d.node.mediationCases, token: tok, vars: { s: gid("Station", station.id) } };
+    const all = await walkAll(l, 4);
+    const full = ids(all);
+    const r = await gql(app, `mutation ($input: CloseMediationCaseInput!) { closeMediationCase(input: $input) { userErrors { code message } } }`, { input: { caseId: full[1], outcome: "FAILED" } }, tok);
+    expect(r.data!.closeMediationCase.userErrors).toEqual([]);
+    const next = await read(l, { first: 2, after: all.edges[1]!.cursor });
+    expect(ids(next)).toEqual(full.slice(2, 4));
+  });
+});
