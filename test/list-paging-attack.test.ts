@@ -228,3 +228,34 @@ describe("a row the list is ordered by, changed or gone between two pages", () =
     expect(ids(next)).toEqual(full.slice(2, 4));
   });
 });
+
+describe("a cursor of another kind of id", () => {
+  // A bigint cursor (the audit log's, `GPC:I:`; the inbox's, `GPC:N:`) on a list of uuid rows, and a
+  // uuid or number cursor on the audit log: the caller's mistake (BAD_USER_INPUT), not a server error.
+  it("is refused as another list's cursor, by anyone, forward and backward", async () => {
+    const demo = await seedDemoData();
+    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const s = gid("Station", demo.fushan.id);
+    const deed = await prisma.goodDeed.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const entry = await prisma.auditEntry.create({ data: { stationId: demo.fushan.id, action: "paging.test", summary: "游标种类" } });
+    const c = (raw: string) => Buffer.from(raw).toString("base64");
+    const [num, big, uuid] = [c(`GPC:N:${entry.id}`), c(`GPC:I:${entry.id}`), c(`GPC:S:${deed.id}`)];
+    const cases: [string, string, string, string | null][] = [
+      ["goodDeeds", `query ($s: ID!, $c: String) { node(id: $s) { ... on Station { goodDeeds(first: 2, after: $c) { edges { cursor } } } } }`, num, officer],
+      ["goodDeeds", `query ($s: ID!, $c: String) { node(id: $s) { ... on Station { goodDeeds(last: 2, before: $c) { edges { cursor } } } } }`, big, officer],
+      ["shifts", `query ($s: ID!, $c: String) { shifts(stationId: $s, first: 2, after: $c) { edges { cursor } } }`, num, officer],
+      ["shifts", `query ($s: ID!, $c: String) { shifts(stationId: $s, first: 2, after: $c) { edges { cursor } } }`, big, officer],
+      ["shifts", `query ($s: ID!, $c: String) { shifts(stationId: $s, last: 2, before: $c) { edges { cursor } } }`, big, officer],
+      ["publicBulletins", `query ($s: ID!, $c: String) { publicBulletins(stationId: $s, first: 2, after: $c) { edges { cursor } } }`, num, null],
+      ["publicBulletins", `query ($s: ID!, $c: String) { publicBulletins(stationId: $s, first: 2, after: $c) { edges { cursor } } }`, big, null],
+      ["auditLog", `query ($s: ID!, $c: String) { auditLog(stationId: $s, first: 2, after: $c) { edges { cursor } } }`, uuid, officer],
+      ["auditLog", `query ($s: ID!, $c: String) { auditLog(stationId: $s, last: 2, before: $c) { edges { cursor } } }`, uuid, officer],
+      // A number where the audit log's ids are bigints: it paged (from that entry, the entry itself shown again).
+      ["auditLog", `query ($s: ID!, $c: String) { auditLog(stationId: $s, first: 2, after: $c) { edges { cursor } } }`, num, officer],
+    ];
+    for (const [name, q, cursor, token] of cases) {
+      const r = await gql(app, q, { s, c: cursor }, token);
+      expect([name, Buffer.from(cursor, "base64").toString(), r.errors?.map((e) => [e.message, e.extensions?.code])]).toEqual([name, Buffer.from(cursor, "base64").toString(), [["游标无效：不是这个列表的游标", "BAD_USER_INPUT"]]]);
+    }
+  });
+});

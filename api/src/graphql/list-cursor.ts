@@ -18,13 +18,17 @@ export function notThisListsCursor(at?: GraphQLError): GraphQLError {
  * a call-up that did not call them) would tell where that row sorts among theirs. Only the access part of the
  * filter (station, parent, own rows, policy), never a mutable one (status, unread): a row that changes
  * between two pages keeps its place. `inList` may answer with a count (`prisma.x.count({ where })`).
+ * `idType`: the list's id as Prisma takes it (the audit log's are bigints).
  */
 export async function assertCursorInList<Id extends string | bigint = string>(
   query: { cursor?: unknown },
   inList: (id: Id) => boolean | number | Promise<boolean | number>,
+  idType: "string" | "bigint" = "string",
 ): Promise<void> {
-  const id = (query.cursor as { id?: unknown } | undefined)?.id;
-  if ((typeof id === "string" || typeof id === "bigint") && !(await inList(id as Id))) throw notThisListsCursor();
+  const cursor = query.cursor as { id?: unknown } | undefined;
+  if (!cursor || !("id" in cursor)) return;
+  // A cursor of another kind of id (a bigint's on a list of uuids, a number's): Prisma would throw.
+  if (typeof cursor.id !== idType || !(await inList(cursor.id as Id))) throw notThisListsCursor();
 }
 
 /**

@@ -126,7 +126,7 @@ builder.queryField("auditLog", (t) =>
     authScopes: (_r, args) => ({ policy: check("audit.read", { stationId: args.stationId ? idArg(String(args.stationId), "Station", "stationId") : null }) }),
     resolve: async (query, _r, args) => {
       const station = args.stationId ? { stationId: idArg(String(args.stationId), "Station", "stationId") } : {};
-      await assertCursorInList<bigint>(query, (id) => prisma.auditEntry.count({ where: { id, ...station } }));
+      await assertCursorInList<bigint>(query, (id) => prisma.auditEntry.count({ where: { id, ...station } }), "bigint");
       return rowsAfterCursor(query, (q) => prisma.auditEntry.findMany({
         ...q,
         where: {
