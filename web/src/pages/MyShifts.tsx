@@ -11,6 +11,7 @@ import { QrScanner } from "../components/QrScanner";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
 import { CheckInDocument, CheckOutDocument, MyShiftHistoryDocument, NotificationReceivedDocument, MyShiftsDocument, type MyShiftsQuery } from "../gql/graphql";
+import { token } from "../lib/auth";
 import { geolocate as geolocateWith } from "../lib/geo";
 import { dotted, tr } from "../lib/i18n";
 import { label } from "../lib/labels";
@@ -44,7 +45,8 @@ function DoneSummary(props: { summary: Summary; onHistory: () => void }) {
 
 // The open scanner (one camera, so one card) and the codes typed outlive a card: whatever draws the
 // page anew while the volunteer stands at the post (a reload of the list or the session after a notice
-// or a reconnect) must not close the camera or drop the code. Dropped when the volunteer leaves /my.
+// or a reconnect) must not close the camera or drop the code. Dropped when the volunteer leaves /my
+// or signs out.
 const [scanningClaim, setScanningClaim] = createSignal<string | null>(null);
 const typedCodes = new Map<string, string>();
 
@@ -218,8 +220,10 @@ function History() {
 export default function MyShifts() {
   const location = useLocation();
   const here = location.pathname;
+  const held = token();
+  // Signing out redraws the pages on this URL before /login: the next person must not find them.
   onCleanup(() => {
-    if (location.pathname !== here) {
+    if (location.pathname !== here || token() !== held) {
       setScanningClaim(null);
       typedCodes.clear();
     }

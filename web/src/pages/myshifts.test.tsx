@@ -6,6 +6,7 @@ import { MemoryRouter, Route } from "@solidjs/router";
 import { Provider } from "@urql/solid";
 import { createSignal, Show } from "solid-js";
 import { describe, expect, it, vi } from "vitest";
+import { setToken, signOut, token } from "../lib/auth";
 import { networkExchanges } from "../lib/client";
 import MyShifts from "./MyShifts";
 
@@ -61,5 +62,35 @@ describe("MyShifts", () => {
     expect(again!.querySelector("input")!.value).toBe("4821");
     expect(other!.querySelector("[data-testid=qr-scanner]")).toBeNull();
     expect(other!.querySelector("input")!.value).toBe("");
+  });
+});
+
+describe("MyShifts on a phone shared by two people", () => {
+  // Signing out draws the pages anew on the same URL (the API client is made per token) before /login:
+  // the scanner a volunteer left open and the code typed must not wait there for the next sign-in.
+  it("forgets the open scanner and the typed code on signing out", async () => {
+    const fetch = vi.fn(async () => new Response(JSON.stringify(answer), { status: 200, headers: { "content-type": "application/json" } }));
+    const client = new Client({ url: "http://api.test/graphql", exchanges: [...networkExchanges(null), quiet], fetch: fetch as never });
+    setToken("t.first");
+    render(() => (
+      <Provider value={client}>
+        <MemoryRouter>
+          <Route path="/" component={() => <Show when={token()} keyed>{() => <MyShifts />}</Show>} />
+        </MemoryRouter>
+      </Provider>
+    ));
+    const [night] = await screen.findAllByTestId("my-claim");
+    // (Open already when the test above left it so: the state outlives a render, as meant.)
+    if (night!.querySelector("button")!.getAttribute("aria-expanded") !== "true") fireEvent.click(night!.querySelector("button")!);
+    fireEvent.input(night!.querySelector("input")!, { target: { value: "4821" } });
+    expect(screen.getAllByTestId("qr-scanner")).toHaveLength(1);
+
+    signOut();
+    expect(screen.queryByTestId("my-claim")).toBeNull();
+    setToken("t.second");
+    const [again] = await screen.findAllByTestId("my-claim");
+    expect(again!.querySelector("[data-testid=qr-scanner]")).toBeNull();
+    expect(again!.querySelector("input")!.value).toBe("");
+    signOut();
   });
 });
