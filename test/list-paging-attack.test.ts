@@ -270,7 +270,40 @@ describe("a cursor of another kind of id", () => {
     ];
     for (const [name, q, cursor, token] of cases) {
       const r = await gql(app, q, { s, c: cursor }, token);
-      expect([name, Buffer.from(cursor, "base64").toString(), r.errors?.map((e) => [e.message, e.extensions?.code])]).toEqual([name, Buffer.from(cursor, "base64").toString(), [["游标无效：不是这个列表的游标", "BAD_USER_INPUT"]]]);
+      // Refused before execution (limits.ts validCursor) or by the list (list-cursor.ts): the caller's mistake.
+      const refusal = r.errors?.map((e) => [/^(`(after|before)` 不是有效的游标|游标无效：不是这个列表的游标)$/.test(e.message), e.extensions?.code]);
+      expect([name, Buffer.from(cursor, "base64").toString(), refusal]).toEqual([name, Buffer.from(cursor, "base64").toString(), [[true, "BAD_USER_INPUT"]]]);
+    }
+  });
+
+  // The lists Pothos loads with their parent (a station's teams and grids, a team's members and squads):
+  // a number's cursor failed the parent's query. Refused before execution, as a malformed cursor.
+  it("is refused on the lists loaded with their parent, before anything runs", async () => {
+    const demo = await seedDemoData();
+    const officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const [s, t] = [gid("Station", demo.fushan.id), gid("Team", demo.haolinshe.id)];
+    const c = (raw: string) => Buffer.from(raw).toString("base64");
+    const on = (type: string, field: string) => `query ($p: ID!, $c: String) { node(id: $p) { ... on ${type} { ${field}(first: 2, after: $c) { edges { cursor } } } } }`;
+    const cases: [string, string, string][] = [
+      [on("Station", "teams"), s, "GPC:N:1"],
+      [on("Station", "grids"), s, "GPC:I:1"],
+      [on("Team", "members"), t, "GPC:I:1"],
+      [on("Team", "squads"), t, "GPC:N:1"],
+    ];
+    for (const [q, p, raw] of cases) {
+      const r = await gql(app, q, { p, c: c(raw) }, officer);
+      expect([q, raw, r.errors?.map((e) => [e.message, e.extensions?.code])]).toEqual([q, raw, [["`after` 不是有效的游标", "BAD_USER_INPUT"]]]);
+    }
+    // The two lists of bigint rows keep their own cursors.
+    const audit = await gql(app, `query ($s: ID!) { auditLog(stationId: $s, first: 1) { edges { cursor } } }`, { s }, officer);
+    const next = await gql(app, `query ($s: ID!, $c: String) { auditLog(stationId: $s, first: 1, after: $c) { edges { cursor } } }`, { s, c: audit.data!.auditLog.edges[0].cursor }, officer);
+    expect(next.errors).toBeUndefined();
+    const inbox = await gql(app, `{ viewer { notifications(first: 1) { edges { cursor } } } }`, {}, officer);
+    expect(inbox.errors).toBeUndefined();
+    const edges = inbox.data!.viewer.notifications.edges;
+    if (edges.length) {
+      const more = await gql(app, `query ($c: String) { viewer { notifications(first: 1, after: $c) { edges { cursor } } } }`, { c: edges[0].cursor }, officer);
+      expect(more.errors).toBeUndefined();
     }
   });
 });

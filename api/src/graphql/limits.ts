@@ -8,6 +8,7 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import {
+  getNamedType,
   getOperationAST,
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
@@ -21,6 +22,7 @@ import {
   type ArgumentNode,
   type DocumentNode,
   type FieldNode,
+  type GraphQLOutputType,
   type GraphQLSchema,
   type SelectionSetNode,
   type ValidationContext,
@@ -181,7 +183,7 @@ export function badCursor(schema: GraphQLSchema, document: DocumentNode, variabl
           for (const a of def.args) {
             if (a.name !== "after" && a.name !== "before") continue;
             const v = op.value(node.arguments?.find((n) => n.name.value === a.name));
-            if (typeof v === "string" && !validCursor(v)) error = cursorError(a.name);
+            if (typeof v === "string" && !validCursor(v, bigintRows(def))) error = cursorError(a.name);
           }
           return undefined;
         },
@@ -332,7 +334,7 @@ export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
       const check = (args: Record<string, unknown>) => {
         for (const name of cursors) {
           const v = args[name];
-          if (typeof v === "string" && !validCursor(v)) throw cursorError(name);
+          if (typeof v === "string" && !validCursor(v, bigintRows(field))) throw cursorError(name);
         }
         for (const name of limited) {
           const v = args[name];
@@ -350,16 +352,32 @@ export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+/** The lists whose rows have bigint ids (the audit log, the inbox): every other list's rows have uuids. */
+const BIGINT_ROWS = new Set(["AuditEntry", "Notification"]);
+const rowsOfField = new WeakMap<object, boolean>();
+/** Whether the connection this field returns is of rows with bigint ids. */
+function bigintRows(field: { type: GraphQLOutputType }): boolean {
+  let known = rowsOfField.get(field);
+  if (known === undefined) {
+    const connection = getNamedType(field.type);
+    const edge = connection instanceof GraphQLObjectType ? getNamedType(connection.getFields().edges?.type) : undefined;
+    const node = edge instanceof GraphQLObjectType ? getNamedType(edge.getFields().node?.type) : undefined;
+    rowsOfField.set(field, (known = !!node && BIGINT_ROWS.has(node.name)));
+  }
+  return known;
+}
+
 /**
  * Cursors this API hands out: a row id (Pothos prisma, "GPC:S:<uuid>", "GPC:N:<bigint>") or an offset
- * ("OffsetConnection:<n>"). Anything else is the caller's mistake, not a database error.
+ * ("OffsetConnection:<n>"). Anything else is the caller's mistake, not a database error; so is a row
+ * id of the other kind (`bigintRows`: a number on a list of uuid rows made the parent's query throw).
  */
-export function validCursor(cursor: string): boolean {
+export function validCursor(cursor: string, bigintRows?: boolean): boolean {
   if (cursor.length > 200) return false;
   const raw = Buffer.from(cursor, "base64").toString("utf8");
-  if (raw.startsWith("GPC:S:")) return UUID.test(raw.slice(6));
-  if (raw.startsWith("GPC:N:")) return /^\d{1,18}$/.test(raw.slice(6));
-  if (raw.startsWith("GPC:I:")) return /^\d{1,19}$/.test(raw.slice(6)); // BigInt keys (the audit log)
+  if (raw.startsWith("GPC:S:")) return bigintRows !== true && UUID.test(raw.slice(6));
+  if (raw.startsWith("GPC:N:")) return bigintRows !== false && /^\d{1,18}$/.test(raw.slice(6));
+  if (raw.startsWith("GPC:I:")) return bigintRows !== false && /^\d{1,19}$/.test(raw.slice(6)); // BigInt keys (the audit log)
   const offset = /^OffsetConnection:(\d{1,7})$/.exec(raw);
   return !!offset;
 }
