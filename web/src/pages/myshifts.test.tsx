@@ -75,7 +75,7 @@ describe("MyShifts on a phone shared by two people", () => {
     render(() => (
       <Provider value={client}>
         <MemoryRouter>
-          <Route path="/" component={() => <Show when={token()} keyed>{() => <MyShifts />}</Show>} />
+          <Route path="/" component={() => <Show when={token()} keyed>{(_held) => <MyShifts />}</Show>} />
         </MemoryRouter>
       </Provider>
     ));
