@@ -3,7 +3,7 @@ import { builder } from "../../builder.js";
 import { can, check, ledTeamIds } from "../../auth/policy.js";
 import { config } from "../../config.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
+import { assertCursorInList, pageById, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { Viewer } from "../account/account.type.js";
 import { MembershipStatus } from "../team/team.type.js";
 import { idArg, textArg } from "../../graphql/ids.js";
@@ -122,13 +122,20 @@ builder.prismaObjectField("Station", "pendingMemberships", (t) =>
     type: "TeamMembership",
     cursor: "id",
     nullable: true,
-    description: "入队申请 waiting for a decision, oldest first: the station's for officers, their teams' for leaders",
+    description: "入队申请 waiting for a decision, oldest first (by when the membership was first asked for): the station's for officers, their teams' for leaders",
     authScopes: (s, _a, ctx) => can(ctx.viewer, "station.manage", { stationId: s.id }) || ledTeamIds(ctx.viewer, s.id).length > 0,
     totalCount: (s, _a, ctx) => prisma.teamMembership.count({ where: pendingWhere(s.id, ctx.viewer) }),
     resolve: async (query, s, _a, ctx) => {
-      // Of the station's (led) teams whatever the status: one decided between two pages keeps its place.
-      await assertCursorInList(query, (id) => prisma.teamMembership.count({ where: { id, ...pendingWhere(s.id, ctx.viewer), status: undefined } }));
-      return rowsAfterCursor(query, (q) => prisma.teamMembership.findMany({ ...q, where: pendingWhere(s.id, ctx.viewer), orderBy: [{ joinedAt: "asc" }, { id: "asc" }] }));
+      // By id (uuid v7: the order they were first asked for), paged by id: deciding the last one shown
+      // (approval sets joinedAt, a rejection deletes the row) moves or removes the cursor's row, and the
+      // next page must still start after it. A cursor of the station's (led) teams whatever the status, or
+      // of a row since deleted: in id order, an id tells nothing about where anyone else's row sorts.
+      await assertCursorInList(
+        query,
+        async (id) => (await prisma.teamMembership.count({ where: { id, ...pendingWhere(s.id, ctx.viewer), status: undefined } })) > 0 || (await prisma.teamMembership.count({ where: { id } })) === 0,
+      );
+      const page = pageById(query);
+      return prisma.teamMembership.findMany({ ...page.query, where: { ...pendingWhere(s.id, ctx.viewer), ...(page.id ? { id: page.id } : {}) }, orderBy: { id: "asc" } });
     },
   }),
 );
