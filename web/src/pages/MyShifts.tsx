@@ -228,7 +228,12 @@ export default function MyShifts() {
       typedCodes.clear();
     }
   });
-  const [tab, setTab] = createSignal<"upcoming" | "history">("upcoming");
+  const [tab, setTabSignal] = createSignal<"upcoming" | "history">("upcoming");
+  // Turning to 历史 is the volunteer's own choice to stop scanning: the camera is not opened again on return.
+  const setTab = (t: "upcoming" | "history") => {
+    if (t !== "upcoming") setScanningClaim(null);
+    setTabSignal(t);
+  };
   const [done, setDone] = createSignal<Summary | null>(null);
   return (
     <section>

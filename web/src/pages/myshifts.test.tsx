@@ -62,6 +62,13 @@ describe("MyShifts", () => {
     expect(again!.querySelector("input")!.value).toBe("4821");
     expect(other!.querySelector("[data-testid=qr-scanner]")).toBeNull();
     expect(other!.querySelector("input")!.value).toBe("");
+
+    // Turning to 历史 and back is the volunteer's own doing: the camera stays closed, the code stays typed.
+    fireEvent.click(screen.getByRole("tab", { name: "历史" }));
+    fireEvent.click(screen.getByRole("tab", { name: "待参加" }));
+    const [back] = await cards();
+    expect(screen.queryByTestId("qr-scanner")).toBeNull();
+    expect(back!.querySelector("input")!.value).toBe("4821");
   });
 });
 
