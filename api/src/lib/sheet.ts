@@ -10,6 +10,8 @@ export interface SheetRow {
   /** 1-based row number as the spreadsheet shows it */
   row: number;
   cells: string[];
+  /** columns (0-based) holding a formula the file kept no result for, or whose result is an error: read as "" */
+  formulas?: number[];
 }
 export interface Sheet {
   header: string[];
@@ -30,12 +32,12 @@ export const MAX_COLUMNS = 200;
 
 /**
  * What a formula cell reads as when the file kept no result for it (written by a program that does not
- * calculate) or its result is an error (#N/A): the importer names the cell instead of reading a blank.
+ * calculate) or its result is an error (#N/A): not a string, so no text in a file (a .csv) can pass for it.
  */
-export const NO_FORMULA_RESULT = "\u0000#FORMULA";
+const NO_FORMULA_RESULT: unique symbol = Symbol("no formula result");
 
 /** Text of a cell as a person reads it (numbers without exponent, rich text joined, formula results). */
-function cellText(v: unknown): string {
+function cellText(v: unknown): string | typeof NO_FORMULA_RESULT {
   if (v === null || v === undefined) return "";
   if (typeof v === "string") return v.trim();
   // A number past 2^53 lost its last digits in the sheet (an ID number typed into a number cell): shown
@@ -105,8 +107,10 @@ export async function readSheet(data: Buffer, opts: { maxRows: number; maxUncomp
     let end = values.length;
     while (end > 0 && (values[end - 1] === undefined || values[end - 1] === null || values[end - 1] === "")) end--;
     if (end > MAX_COLUMNS) throw Object.assign(new SheetError("columns"), { tooManyColumnsAt: number });
-    const cells = values.slice(0, end).map(cellText);
-    if (!cells.some((c) => c !== "")) return true;
+    const texts = values.slice(0, end).map(cellText);
+    const formulas = texts.flatMap((c, i) => (c === NO_FORMULA_RESULT ? [i] : []));
+    const cells = texts.map((c) => (c === NO_FORMULA_RESULT ? "" : c));
+    if (!cells.some((c) => c !== "") && !formulas.length) return true;
     if (!header) {
       header = cells;
       headerRow = number;
@@ -116,7 +120,7 @@ export async function readSheet(data: Buffer, opts: { maxRows: number; maxUncomp
       truncated = true;
       return false;
     }
-    rows.push({ row: number, cells });
+    rows.push(formulas.length ? { row: number, cells, formulas } : { row: number, cells });
     return true;
   };
   if (isZip(data)) {

@@ -13,7 +13,7 @@ import type { Specialty } from "../../generated/prisma/client.js";
 import { invalid, notFound } from "../../graphql/errors.js";
 import { msg } from "../../i18n.js";
 import { idNumberValid, normaliseIdNumber, normalisePhone } from "../../lib/identity.js";
-import { MAX_COLUMNS, NO_FORMULA_RESULT, readSheet, SheetError, writeXlsx, type SheetRow } from "../../lib/sheet.js";
+import { MAX_COLUMNS, readSheet, SheetError, writeXlsx, type SheetRow } from "../../lib/sheet.js";
 import { CONTROL, INVISIBLE } from "../../lib/text.js";
 import { uuid7 } from "../../lib/uuid7.js";
 import { config } from "../../config.js";
@@ -111,24 +111,20 @@ function columnIndex(header: string[]): { index: Partial<Record<Column, number>>
 /** Checks each row on its own and against the others in the file. */
 function parseRows(rows: SheetRow[], index: Partial<Record<Column, number>>, team: TeamContext, errors: ImportRowError[]): Parsed[] {
   const colName = (c: Column) => msg(HEADERS[c].zh, HEADERS[c].en);
-  const cell = (r: SheetRow, c: Column) => {
-    const v = index[c] === undefined ? "" : (r.cells[index[c]!] ?? "").trim();
-    return v === NO_FORMULA_RESULT ? "" : v;
-  };
+  const cell = (r: SheetRow, c: Column) => (index[c] === undefined ? "" : (r.cells[index[c]!] ?? "").trim());
   const out: Parsed[] = [];
   const firstRowOfPhone = new Map<string, number>();
   const firstRowOfId = new Map<string, number>();
   for (const r of rows) {
     // A formula cell without a saved result is said once, under its column, and nothing else about it.
-    const formulas = new Set((Object.keys(index) as Column[]).filter((c) => r.cells[index[c]!] === NO_FORMULA_RESULT));
+    const formulas = new Set((Object.keys(index) as Column[]).filter((c) => r.formulas?.includes(index[c]!)));
     const bad = (c: Column | null, message: string) => void (c && formulas.has(c) ? null : errors.push({ row: r.row, column: c ? colName(c) : null, message }));
     const before = errors.length;
     for (const c of formulas) {
       errors.push({ row: r.row, column: colName(c), message: msg("是公式且文件里没有保存计算结果（或结果是错误值）：请在 Excel 中打开、保存后再导入，或把该列粘贴为数值", "A formula without a saved result (or with an error): open and save the file in Excel, or paste the column as values") });
     }
-    const plain = r.cells.filter((v) => v && v !== NO_FORMULA_RESULT);
-    if (plain.some((v) => CONTROL.test(v))) bad(null, msg("含有控制字符", "Contains control characters"));
-    else if (plain.some((v) => INVISIBLE.test(v))) bad(null, msg("含有不可见字符或文字方向控制符", "Contains invisible or text-direction characters"));
+    if (r.cells.some((v) => v && CONTROL.test(v))) bad(null, msg("含有控制字符", "Contains control characters"));
+    else if (r.cells.some((v) => v && INVISIBLE.test(v))) bad(null, msg("含有不可见字符或文字方向控制符", "Contains invisible or text-direction characters"));
     const name = cell(r, "name");
     if (!name) bad("name", msg("姓名不能为空", "The name is missing"));
     else if ([...name].length > 40) bad("name", msg("姓名最多40个字", "At most 40 characters"));
@@ -267,6 +263,10 @@ export async function importVolunteers({ viewer, clientAddress }: Actor, input: 
     for (const c of missing) errors.push({ row: headerRow, column: msg(HEADERS[c].zh, HEADERS[c].en), message: msg(`缺少“${HEADERS[c].zh}”列`, `The "${HEADERS[c].zh}" column is missing`) });
     return report(rows.length, 0, errors, false, 0, null);
   }
+  // A row whose only cells are formulas without a result in columns not imported (a template's check
+  // column down to row 500) is as blank to the officer as it was before formulas were named.
+  const used = new Set(Object.values(index));
+  rows = rows.filter((r) => r.cells.some((c) => c !== "") || r.formulas!.some((i) => used.has(i)));
   const parsed = parseRows(rows, index, team, errors);
 
   const check = async (db: Tx | typeof prisma) => {
