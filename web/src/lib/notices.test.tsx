@@ -1,0 +1,76 @@
+// An outside tester on the badge's toast for notices the live stream did not bring (notices.ts): what is
+// said when live notices and count answers interleave.
+import { Client, fetchExchange, subscriptionExchange } from "@urql/core";
+import { render, waitFor } from "@solidjs/testing-library";
+import { Provider } from "@urql/solid";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { toast } from "../components/Toast";
+import { createUnreadBadge } from "./notices";
+
+type Sink = { next: (v: unknown) => void };
+
+function setup(answers: (() => number | Promise<number>)[]) {
+  const sinks: Sink[] = [];
+  let calls = 0;
+  const fetch = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
+    const body = String(init?.body ?? "") + decodeURIComponent(String(_url));
+    const n = /UnreadCount/.test(body) ? await answers[Math.min(calls++, answers.length - 1)]!() : 0;
+    return new Response(JSON.stringify({ data: { viewer: { __typename: "Viewer", accountId: "A", unreadNotificationCount: n } } }), { status: 200, headers: { "content-type": "application/json" } });
+  });
+  const client = new Client({
+    url: "http://api.test/graphql",
+    fetch: fetch as never,
+    exchanges: [
+      fetchExchange,
+      subscriptionExchange({ forwardSubscription: () => ({ subscribe: (sink: Sink) => (sinks.push(sink), { unsubscribe: () => undefined }) }) }),
+    ],
+  });
+  let badge!: ReturnType<typeof createUnreadBadge>;
+  render(() => (
+    <Provider value={client}>
+      {(() => {
+        badge = createUnreadBadge();
+        return <span>{badge.unread()}</span>;
+      })()}
+    </Provider>
+  ));
+  const notice = (title: string) => sinks.forEach((s) => s.next({ data: { notificationReceived: { __typename: "Notification", id: title, kind: "BULLETIN", title } } }));
+  return { notice, badge: () => badge, calls: () => calls, sinks };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("the unread badge's toast", () => {
+  // A notice heard live but read at once elsewhere (another tab): the count answer after it does not rise;
+  // the next notice only the count brings is still told (each answer settles what was heard live).
+  it("a live notice the count never showed does not swallow the next unheard one", async () => {
+    const info = vi.spyOn(toast, "info");
+    const s = setup([() => 5, () => 5, () => 6]);
+    await waitFor(() => expect(s.badge().unread()).toBe(5), { timeout: 5000 });
+    await waitFor(() => expect(s.sinks.length).toBe(1));
+    s.notice("读了就没了");
+    await waitFor(() => expect(s.calls()).toBe(2));
+    await new Promise((r) => setTimeout(r, 50));
+    s.badge().refresh(); // back in the foreground: one notice came while asleep
+    await waitFor(() => expect(s.badge().unread()).toBe(6));
+    expect(info.mock.calls.map((c) => c[0])).toEqual([expect.stringContaining("读了就没了"), "收到 1 条新通知"]);
+  });
+
+  // Two notices at once: the count answer asked after the first comes back late, counting only the first;
+  // only the last answer asked is read, so neither is told again as an unheard notice.
+  it("two live notices whose count answers come back one by one are not told again", async () => {
+    const info = vi.spyOn(toast, "info");
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const s = setup([() => 5, async () => (await gate, 6), () => 7]);
+    await waitFor(() => expect(s.badge().unread()).toBe(5), { timeout: 5000 });
+    await waitFor(() => expect(s.sinks.length).toBe(1));
+    s.notice("一");
+    await waitFor(() => expect(s.calls()).toBe(2));
+    s.notice("二");
+    release();
+    await waitFor(() => expect(s.badge().unread()).toBe(7));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(info.mock.calls.map((c) => c[0])).toEqual([expect.stringContaining("一"), expect.stringContaining("二")]);
+  });
+});
