@@ -266,7 +266,7 @@ export async function importVolunteers({ viewer, clientAddress }: Actor, input: 
   // A row whose only cells are formulas without a result in columns not imported (a template's check
   // column down to row 500) is as blank to the officer as it was before formulas were named.
   const used = new Set(Object.values(index));
-  rows = rows.filter((r) => r.cells.some((c) => c !== "") || r.formulas!.some((i) => used.has(i)));
+  rows = rows.filter((r) => r.cells.some((c) => c !== "") || (r.formulas ?? []).some((i) => used.has(i)));
   const parsed = parseRows(rows, index, team, errors);
 
   const check = async (db: Tx | typeof prisma) => {
