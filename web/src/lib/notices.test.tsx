@@ -1,13 +1,13 @@
 // An outside tester on the badge's toast for notices the live stream did not bring (notices.ts): what is
 // said when live notices and count answers interleave.
-import { Client, fetchExchange, subscriptionExchange } from "@urql/core";
+import { Client, fetchExchange, subscriptionExchange, type ExecutionResult } from "@urql/core";
 import { render, waitFor } from "@solidjs/testing-library";
 import { Provider } from "@urql/solid";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { toast } from "../components/Toast";
 import { createUnreadBadge } from "./notices";
 
-type Sink = { next: (v: unknown) => void };
+type Sink = { next: (v: ExecutionResult) => void };
 
 function setup(answers: (() => number | Promise<number>)[]) {
   const sinks: Sink[] = [];
@@ -34,7 +34,7 @@ function setup(answers: (() => number | Promise<number>)[]) {
       })()}
     </Provider>
   ));
-  const notice = (title: string) => sinks.forEach((s) => s.next({ data: { notificationReceived: { __typename: "Notification", id: title, kind: "BULLETIN", title } } }));
+  const notice = (title: string) => sinks.forEach((s) => s.next({ data: { notificationReceived: { __typename: "Notification", id: title, kind: "BULLETIN", title } } } as ExecutionResult));
   return { notice, badge: () => badge, calls: () => calls, sinks };
 }
 
