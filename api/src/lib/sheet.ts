@@ -5,6 +5,7 @@
 import { Readable } from "node:stream";
 import { parse as parseCsv } from "@fast-csv/parse";
 import ExcelJS from "exceljs";
+import JSZip from "jszip";
 
 export interface SheetRow {
   /** 1-based row number as the spreadsheet shows it */
@@ -56,26 +57,41 @@ function cellText(v: unknown): string | typeof NO_FORMULA_RESULT {
   return "";
 }
 
+/** The most a stored zip may expand to and still be deflated in memory before it is read. */
+const STORED_REZIP_BYTES = 32 * 1024 * 1024;
+
+async function deflated(data: Buffer): Promise<Buffer> {
+  try {
+    const zip = await JSZip.loadAsync(data);
+    return await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 1 } });
+  } catch (e) {
+    throw new SheetError(`zip: ${(e as Error).message}`);
+  }
+}
+
 const isZip = (b: Buffer) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 
 /**
  * What the zip says its files expand to: an .xlsx bomb (a few MB expanding to GBs) is refused before
  * anything is inflated. Reads the central directory only.
  */
-function declaredUncompressedSize(b: Buffer): number {
+function declaredSizes(b: Buffer): { total: number; stored: boolean } {
   const eocd = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (eocd < 0 || eocd + 22 > b.length) throw new SheetError("zip");
   const entries = b.readUInt16LE(eocd + 10);
   let at = b.readUInt32LE(eocd + 16);
   let total = 0;
+  let stored = false;
   for (let i = 0; i < entries; i++) {
     if (at + 46 > b.length || b.readUInt32LE(at) !== 0x02014b50) throw new SheetError("zip");
     const size = b.readUInt32LE(at + 24);
     if (size === 0xffffffff) throw new SheetError("zip64");
     total += size;
+    // Compression method 0: stored, as some generators (SheetJS by default) write their zips.
+    if (b.readUInt16LE(at + 10) === 0 && size > 0) stored = true;
     at += 46 + b.readUInt16LE(at + 28) + b.readUInt16LE(at + 30) + b.readUInt16LE(at + 32);
   }
-  return total;
+  return { total, stored };
 }
 
 /** UTF-8 (with or without BOM) when it decodes as such, else GB18030 (what Chinese Excel saves CSV as). */
@@ -124,7 +140,12 @@ export async function readSheet(data: Buffer, opts: { maxRows: number; maxUncomp
     return true;
   };
   if (isZip(data)) {
-    if (declaredUncompressedSize(data) > (opts.maxUncompressedBytes ?? 200 * 1024 * 1024)) throw new SheetError("too large");
+    const sizes = declaredSizes(data);
+    if (sizes.total > (opts.maxUncompressedBytes ?? 200 * 1024 * 1024)) throw new SheetError("too large");
+    // exceljs's streaming reader sometimes stops after a stored (uncompressed) worksheet that comes before
+    // the shared strings (about one read in two): such a file is deflated first, in memory, as it is small
+    // (stored, it is no larger than the upload).
+    if (sizes.stored && sizes.total <= STORED_REZIP_BYTES) data = await deflated(data);
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(data), { sharedStrings: "cache", hyperlinks: "ignore", styles: "ignore", worksheets: "emit", entries: "ignore" });
     try {
       sheets: for await (const ws of reader) {
