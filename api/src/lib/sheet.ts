@@ -81,14 +81,15 @@ function declaredSizes(b: Buffer): { total: number; stored: boolean } {
   const entries = b.readUInt16LE(eocd + 10);
   let at = b.readUInt32LE(eocd + 16);
   let total = 0;
-  let stored = false;
+  let stored = true;
   for (let i = 0; i < entries; i++) {
     if (at + 46 > b.length || b.readUInt32LE(at) !== 0x02014b50) throw new SheetError("zip");
     const size = b.readUInt32LE(at + 24);
     if (size === 0xffffffff) throw new SheetError("zip64");
     total += size;
-    // Compression method 0: stored, as some generators (SheetJS by default) write their zips.
-    if (b.readUInt16LE(at + 10) === 0 && size > 0) stored = true;
+    // Compression method 0: stored, as some generators (SheetJS by default) write their zips. Only a zip
+    // stored throughout is deflated before reading: nothing in it is inflated, whatever its headers say.
+    if (b.readUInt16LE(at + 10) !== 0) stored = false;
     at += 46 + b.readUInt16LE(at + 28) + b.readUInt16LE(at + 30) + b.readUInt16LE(at + 32);
   }
   return { total, stored };
@@ -144,7 +145,7 @@ export async function readSheet(data: Buffer, opts: { maxRows: number; maxUncomp
     if (sizes.total > (opts.maxUncompressedBytes ?? 200 * 1024 * 1024)) throw new SheetError("too large");
     // exceljs's streaming reader sometimes stops after a stored (uncompressed) worksheet that comes before
     // the shared strings (about one read in two): such a file is deflated first, in memory, as it is small
-    // (stored, it is no larger than the upload).
+    // (stored throughout, it is no larger than the upload).
     if (sizes.stored && sizes.total <= STORED_REZIP_BYTES) data = await deflated(data);
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(data), { sharedStrings: "cache", hyperlinks: "ignore", styles: "ignore", worksheets: "emit", entries: "ignore" });
     try {
