@@ -92,6 +92,10 @@ function declaredSizes(b: Buffer): { total: number; stored: boolean } {
     if (b.readUInt16LE(at + 10) !== 0) stored = false;
     at += 46 + b.readUInt16LE(at + 28) + b.readUInt16LE(at + 30) + b.readUInt16LE(at + 32);
   }
+  // jszip reads every central header up to the end record, and a 0xffff/0xffffffff field there as zip64: the
+  // entries counted here must be all there are, or hidden ones (overlapping a stored blob) escape the sum.
+  const first = b.readUInt32LE(eocd + 16);
+  if (at !== eocd || b.readUInt32LE(eocd + 12) !== at - first || entries === 0xffff || first === 0xffffffff) throw new SheetError("zip");
   return { total, stored };
 }
 
