@@ -1,5 +1,6 @@
 // An outside tester on the stored-zip path of lib/sheet.ts (a stored .xlsx is deflated with jszip before it is
 // read): zips whose end record and central directory disagree.
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { readSheet, SheetError } from "../api/src/lib/sheet.js";
@@ -72,5 +73,18 @@ describe("a stored zip whose end record hides central directory entries", () => 
       { i: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { i: { name: "队员.xlsx", content: new Uint8Array(overlapping(3, Buffer.alloc(1024, 0x41), 1)) as Uint8Array<ArrayBuffer> } }, officer);
     expect(r.errors).toBeUndefined();
     expect(r.data!.importVolunteers.userErrors).toEqual([expect.objectContaining({ code: "VALIDATION", message: expect.stringContaining("无法读取该文件") })]);
+  });
+});
+
+describe("a zip of thousands of tiny files", () => {
+  // 60,000 tiny worksheets ran the process out of open files (exceljs keeps a temp file per worksheet read
+  // before workbook.xml). An .xlsx of people holds a few dozen files: more than 1,000 is refused at once.
+  it("is refused before exceljs opens any", async () => {
+    // jszip as exceljs has it (a dependency of the API, not of the tests).
+    const JSZip = createRequire(createRequire(import.meta.url).resolve("exceljs"))("jszip") as new () => { file(name: string, data: string): void; generateAsync(o: object): Promise<Buffer> };
+    const zip = new JSZip();
+    for (let i = 1; i <= 1001; i++) zip.file(`xl/worksheets/sheet${i}.xml`, "<a/>");
+    const file = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+    await expect(readSheet(file, { maxRows: 10 })).rejects.toThrow(/zip entries/);
   });
 });

@@ -57,6 +57,9 @@ function cellText(v: unknown): string | typeof NO_FORMULA_RESULT {
   return "";
 }
 
+/** The most files an .xlsx may hold. */
+const MAX_ZIP_ENTRIES = 1000;
+
 /** The most a stored zip may expand to and still be deflated in memory before it is read. */
 const STORED_REZIP_BYTES = 32 * 1024 * 1024;
 
@@ -79,6 +82,9 @@ function declaredSizes(b: Buffer): { total: number; stored: boolean } {
   const eocd = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (eocd < 0 || eocd + 22 > b.length) throw new SheetError("zip");
   const entries = b.readUInt16LE(eocd + 10);
+  // A workbook of people holds a few dozen files; 60,000 tiny worksheets ran the process out of open files
+  // (exceljs keeps a temp file per worksheet that comes before workbook.xml).
+  if (entries > MAX_ZIP_ENTRIES) throw new SheetError("zip entries");
   let at = b.readUInt32LE(eocd + 16);
   let total = 0;
   let stored = true;
