@@ -88,3 +88,20 @@ describe("a zip of thousands of tiny files", () => {
     await expect(readSheet(file, { maxRows: 10 })).rejects.toThrow(/zip entries/);
   });
 });
+
+describe("a zip that is no workbook", () => {
+  // A zip of one text file, stored or deflated, read as an empty sheet: the officer was told the columns were
+  // missing instead of that the file could not be read.
+  const JSZip = () => new (createRequire(createRequire(import.meta.url).resolve("exceljs"))("jszip") as new () => { file(name: string, data: string): void; generateAsync(o: object): Promise<Buffer> })();
+  for (const compression of ["STORE", "DEFLATE"]) {
+    it(`(${compression}) answers 无法读取该文件`, async () => {
+      const zip = JSZip();
+      zip.file("hello.txt", "姓名,手机号\n张三,13800000000\n");
+      const file = await zip.generateAsync({ type: "nodebuffer", compression });
+      await expect(readSheet(file, { maxRows: 10 })).rejects.toBeInstanceOf(SheetError);
+      const r = await gqlWithFiles(app, `mutation ($i: ImportVolunteersInput!) { importVolunteers(input: $i) { userErrors { code message field } } }`,
+        { i: { teamId: gid("Team", demo.haolinshe.id), dryRun: true } }, { i: { name: "队员.xlsx", content: new Uint8Array(file) as Uint8Array<ArrayBuffer> } }, officer);
+      expect(r.data!.importVolunteers.userErrors).toEqual([expect.objectContaining({ code: "VALIDATION", message: expect.stringContaining("无法读取该文件") })]);
+    });
+  }
+});

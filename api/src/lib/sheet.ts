@@ -158,8 +158,10 @@ export async function readSheet(data: Buffer, opts: { maxRows: number; maxUncomp
     // (stored throughout, it is no larger than the upload).
     if (sizes.stored && sizes.total <= STORED_REZIP_BYTES) data = await deflated(data);
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(data), { sharedStrings: "cache", hyperlinks: "ignore", styles: "ignore", worksheets: "emit", entries: "ignore" });
+    let worksheets = 0;
     try {
       sheets: for await (const ws of reader) {
+        worksheets++;
         for await (const row of ws) {
           // row.values is 1-based (index 0 unused)
           const values = (row.values as unknown[]).slice(1);
@@ -171,6 +173,8 @@ export async function readSheet(data: Buffer, opts: { maxRows: number; maxUncomp
       if (e instanceof SheetError) throw e;
       throw new SheetError(`xlsx: ${(e as Error).message}`);
     }
+    // A zip that is no workbook (a .docx, photos zipped) holds no worksheet: unreadable, not an empty sheet.
+    if (!worksheets) throw new SheetError("xlsx: no worksheet");
   } else {
     if (data.subarray(0, 8).includes(0)) throw new SheetError("binary");
     const text = decodeText(data);
