@@ -176,6 +176,26 @@ describe("every page", () => {
             cells.filter((c) => { const r = document.createRange(); r.selectNodeContents(c); return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1; }).length,
           );
           if (broken) wide.push(`${lang} ${who.role} ${p}: ${broken} dates on two lines`);
+          // A column's name is never broken inside a word (the ledger's "Points" read "Poi / nts" at 360 px), nor is
+          // a Latin word in a cell ("Adjustme / nt"); Chinese in a cell may break anywhere.
+          const headers = await page.locator("th, td").evaluateAll((cells) =>
+            cells.flatMap((c) => {
+              const texts: Text[] = [];
+              const walk = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+              for (let n = walk.nextNode(); n; n = walk.nextNode()) texts.push(n as Text);
+              return texts.filter((t) => {
+                const text = (t.textContent ?? "").trim();
+                // Only what is seen: a hidden column name (.sr-only, 1 px wide) is one letter per line by design.
+                if (!text || t.parentElement?.closest(".sr-only")) return false;
+                if (c.tagName === "TD" && !/^[\x20-\x7e]+$/.test(text)) return false;
+                const r = document.createRange();
+                r.selectNodeContents(t);
+                const lines = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top))).size;
+                return lines > text.split(/[\s\-/·]+/).length;
+              }).map((t) => t.textContent);
+            }),
+          );
+          if (headers.length) wide.push(`${lang} ${who.role} ${p}: words broken in a table: ${headers.join(", ")}`);
           if (lang === "en") await shoot(page, `narrow-en-${who.role}-${p.split("/").slice(1, 4).join("-").replace(/[^\w-]/g, "").slice(0, 40) || "home"}`);
         }
         await ctx.close();

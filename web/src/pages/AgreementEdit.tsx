@@ -173,14 +173,14 @@ export function PartnerDirectory(props: { stationId: string; partners: PartnerRo
       <h2>{tr("共建单位", "Partners")}</h2>
       <div class="card table-wrap">
         <table>
-          <thead><tr><th>{tr("单位", "Partner")}</th><th>{tr("类型", "Kind")}</th><th>{tr("联络人", "Contact")}</th></tr></thead>
+          {/* Two columns, the kind under the name and the phone under the contact: three left each a few letters at 360 px. */}
+          <thead><tr><th>{tr("单位", "Partner")}</th><th>{tr("联络人", "Contact")}</th></tr></thead>
           <tbody>
-            <For each={props.partners} fallback={<tr><td colSpan={3} class="muted">{tr("还没有共建单位", "No partners yet")}</td></tr>}>
+            <For each={props.partners} fallback={<tr><td colSpan={2} class="muted">{tr("还没有共建单位", "No partners yet")}</td></tr>}>
               {(p) => (
                 <tr data-testid="partner-row">
-                  <td>{p.name}</td>
-                  <td>{label("PartnerKind", p.kind)}</td>
-                  <td>{p.contactName || "—"}<Show when={p.contactPhone}> · <a class="tel" href={`tel:${p.contactPhone}`}>{p.contactPhone}</a></Show></td>
+                  <td>{p.name}<div class="muted">{label("PartnerKind", p.kind)}</div></td>
+                  <td>{p.contactName || "—"}<Show when={p.contactPhone}><div><a class="tel" href={`tel:${p.contactPhone}`}>{p.contactPhone}</a></div></Show></td>
                 </tr>
               )}
             </For>

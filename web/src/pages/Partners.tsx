@@ -185,7 +185,7 @@ export default function Partners() {
                         {(o) => (
                           <tr>
                             <td>{label("ObligationKind", o.kind)} <span class="muted">{label("ObligationPeriod", o.period)}</span></td>
-                            <td>{o.delivered ?? "—"} / {o.promised}</td>
+                            <td class="seats">{o.delivered ?? "—"} / {o.promised}</td>
                             <td><Show when={o.status} fallback={<span class="muted">{tr("不可量化", "not measured")}</span>}><Badge enum="FulfilmentStatus" value={o.status} /></Show></td>
                           </tr>
                         )}

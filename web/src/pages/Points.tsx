@@ -93,14 +93,17 @@ export default function Points() {
             <h2>{tr("积分明细", "Ledger")}</h2>
             <div class="card table-wrap">
               <table>
-                <thead><tr><th>{tr("日期", "Date")}</th><th>{tr("类型", "Reason")}</th><th>{tr("说明", "Note")}</th><th>{tr("积分", "Points")}</th></tr></thead>
+                {/* Reason and note share a column: four columns left the note a few letters wide at 360 px. */}
+                <thead><tr><th>{tr("日期", "Date")}</th><th>{tr("明细", "Entry")}</th><th>{tr("积分", "Points")}</th></tr></thead>
                 <tbody>
-                  <For each={me().points?.entries.edges} fallback={<tr><td colSpan={4} class="muted">{tr("暂无记录", "No entries yet")}</td></tr>}>
+                  <For each={me().points?.entries.edges} fallback={<tr><td colSpan={3} class="muted">{tr("暂无记录", "No entries yet")}</td></tr>}>
                     {(e) => (
                       <tr>
                         <td class="date">{formatDate(e.node.createdAt)}</td>
-                        <td>{label("PointsReason", e.node.reason)}</td>
-                        <td>{e.node.note}</td>
+                        <td>
+                          <strong>{label("PointsReason", e.node.reason)}</strong>
+                          <Show when={e.node.note}><div class="muted">{e.node.note}</div></Show>
+                        </td>
                         <td class={`seats ${e.node.amount < 0 ? "minus" : "plus"}`}>{e.node.amount > 0 ? "+" : ""}{e.node.amount}</td>
                       </tr>
                     )}
