@@ -126,11 +126,11 @@ describe("navigation by role", () => {
 async function pagesOf() {
   const shift = await prisma.shift.findFirstOrThrow({ where: { teamId: env.demo.haolinshe.id, status: "OPEN" }, orderBy: { startsAt: "asc" } });
   return [
-    { phone: VOLUNTEER, role: "volunteer", paths: ["/shifts", "/my", "/points", "/points/certificate", "/board"] },
+    { phone: VOLUNTEER, role: "volunteer", paths: ["/shifts", "/my", "/points", "/points/certificate", "/board", "/inbox", "/report", "/account"] },
     { phone: DEMO_PHONES.haolinsheLeader, role: "leader", paths: ["/lead", "/watch", "/members", `/shifts/${encodeURIComponent(gid("Shift", shift.id))}`, `/shifts/${encodeURIComponent(gid("Shift", shift.id))}/poster`] },
-    { phone: DEMO_PHONES.fushanOfficer, role: "officer", paths: ["/watch", "/shifts", "/members", "/review", "/teams", "/partners"] },
+    { phone: DEMO_PHONES.fushanOfficer, role: "officer", paths: ["/watch", "/shifts", "/members", "/review", "/teams", "/partners", "/stats", "/bulletins", "/callups", "/settings", "/audit", "/cases/findings", "/cases/mediation", "/cases/homewatch"] },
     { phone: DEMO_PHONES.partnerAdmin, role: "partner", paths: ["/partners"] },
-    { phone: null, role: "public", paths: ["/login", `/board/${encodeURIComponent(gid("Station", env.demo.fushan.id))}`] },
+    { phone: null, role: "public", paths: ["/login", `/board/${encodeURIComponent(gid("Station", env.demo.fushan.id))}`, "/home-watch"] },
   ];
 }
 
@@ -191,12 +191,12 @@ describe("every page", () => {
                 const r = document.createRange();
                 r.selectNodeContents(t);
                 const lines = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top))).size;
-                return lines > text.split(/[\s\-/·]+/).length;
+                return lines > text.split(/[\s\-/·（(]+/).length;
               }).map((t) => t.textContent);
             }),
           );
           if (headers.length) wide.push(`${lang} ${who.role} ${p}: words broken in a table: ${headers.join(", ")}`);
-          if (lang === "en") await shoot(page, `narrow-en-${who.role}-${p.split("/").slice(1, 4).join("-").replace(/[^\w-]/g, "").slice(0, 40) || "home"}`);
+          await shoot(page, `narrow-${lang}-${who.role}-${p.split("/").slice(1, 4).join("-").replace(/[^\w-]/g, "").slice(0, 40) || "home"}`);
         }
         await ctx.close();
       }
