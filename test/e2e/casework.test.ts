@@ -53,6 +53,10 @@ describe("a finding, from the street to its outcome", () => {
     await expect.poll(() => form.getByTestId("located").innerText()).toContain("30.00210");
 
     const album = form.getByLabel("现场照片");
+    // Both ways to add photos are buttons in the page's language; the browser's own file input ("Choose Files",
+    // "No file chosen" in the browser's language) is not what the volunteer sees.
+    await expect.poll(() => form.locator("label.button").allInnerTexts()).toEqual(["拍照", "从相册选择"]);
+    expect(await form.locator("input[type=file]").evaluateAll((inputs) => inputs.filter((i) => getComputedStyle(i).opacity !== "0" && i.getBoundingClientRect().width > 1).length)).toBe(0);
     // A 20 MB photo is refused at once, before any upload, and says why.
     // (From disk: a 20 MB buffer crawls through the DevTools protocol on a busy machine.)
     const big = path.join(mkdtempSync(path.join(os.tmpdir(), "linshe-e2e-")), "big.jpg");

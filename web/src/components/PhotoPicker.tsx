@@ -73,20 +73,26 @@ export function PhotoPicker(props: PhotoPickerProps) {
   return (
     <div class="photo-picker">
       <div class="row">
-        {/* The camera straight away on a phone; the album (several at once) beside it. */}
-        <label class="button" for={cameraId}>{tr("拍照", "Take a photo")}</label>
-        <input id={cameraId} class="file-hidden" type="file" accept={ACCEPT} capture="environment" disabled={props.files.length >= max()} onChange={add} />
-        <input
-          id={props.id}
-          class="file-album"
-          type="file"
-          accept={ACCEPT}
-          multiple={max() > 1}
-          disabled={props.files.length >= max()}
-          aria-invalid={props["aria-invalid"]}
-          aria-describedby={props["aria-describedby"]}
-          onChange={add}
-        />
+        {/* The camera straight away on a phone; the album (several at once) beside it. Both are buttons in the
+            page's language: the browser's own file input says "Choose Files / No file chosen" in its own. */}
+        <span class="file-pick">
+          <input id={cameraId} class="file-hidden" type="file" accept={ACCEPT} capture="environment" disabled={props.files.length >= max()} onChange={add} />
+          <label class="button" for={cameraId}>{tr("拍照", "Take a photo")}</label>
+        </span>
+        <span class="file-pick">
+          <input
+            id={props.id}
+            class="file-hidden"
+            type="file"
+            accept={ACCEPT}
+            multiple={max() > 1}
+            disabled={props.files.length >= max()}
+            aria-invalid={props["aria-invalid"]}
+            aria-describedby={props["aria-describedby"]}
+            onChange={add}
+          />
+          <label class="button" for={props.id}>{tr("从相册选择", "From the album")}</label>
+        </span>
       </div>
       <div class="muted">{tr(`JPEG、PNG 或 WebP，最多${max()}张，每张不超过10MB；照片中的位置等信息会被删除`, `JPEG, PNG or WebP, up to ${max()}, 10 MB each; location data in photos is removed`)}</div>
       <Show when={props.files.length}>
