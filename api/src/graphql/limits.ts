@@ -34,6 +34,7 @@ import { localize, msg } from "../i18n.js";
 import { overHttp } from "./localize.js";
 import { countMutations } from "../server/rate-limits.js";
 import { UUID } from "../lib/uuid.js";
+import { KEYSET_EXTENSION } from "./list-cursor.js";
 
 export interface OperationLimits {
   maxTokens: number;
@@ -183,7 +184,7 @@ export function badCursor(schema: GraphQLSchema, document: DocumentNode, variabl
           for (const a of def.args) {
             if (a.name !== "after" && a.name !== "before") continue;
             const v = op.value(node.arguments?.find((n) => n.name.value === a.name));
-            if (typeof v === "string" && !validCursor(v, bigintRows(def))) error = cursorError(a.name);
+            if (typeof v === "string" && !validCursor(v, cursorKind(def))) error = cursorError(a.name);
           }
           return undefined;
         },
@@ -334,7 +335,7 @@ export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
       const check = (args: Record<string, unknown>) => {
         for (const name of cursors) {
           const v = args[name];
-          if (typeof v === "string" && !validCursor(v, bigintRows(field))) throw cursorError(name);
+          if (typeof v === "string" && !validCursor(v, cursorKind(field))) throw cursorError(name);
         }
         for (const name of limited) {
           const v = args[name];
@@ -354,30 +355,34 @@ export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
 
 /** The lists whose rows have bigint ids (the audit log, the inbox): every other list's rows have uuids. */
 const BIGINT_ROWS = new Set(["AuditEntry", "Notification"]);
-const rowsOfField = new WeakMap<object, boolean>();
-/** Whether the connection this field returns is of rows with bigint ids. */
-function bigintRows(field: { type: GraphQLOutputType }): boolean {
+/** The cursors a list takes: a row id of either kind, or the sort values of a keyset list (list-cursor.ts). */
+type CursorKind = "bigint" | "uuid" | "keyset";
+const rowsOfField = new WeakMap<object, CursorKind>();
+function cursorKind(field: { type: GraphQLOutputType; extensions?: Readonly<Record<string, unknown>> | null }): CursorKind {
   let known = rowsOfField.get(field);
   if (known === undefined) {
     const connection = getNamedType(field.type);
     const edge = connection instanceof GraphQLObjectType ? getNamedType(connection.getFields().edges?.type) : undefined;
     const node = edge instanceof GraphQLObjectType ? getNamedType(edge.getFields().node?.type) : undefined;
-    rowsOfField.set(field, (known = !!node && BIGINT_ROWS.has(node.name)));
+    known = field.extensions?.[KEYSET_EXTENSION] ? "keyset" : node && BIGINT_ROWS.has(node.name) ? "bigint" : "uuid";
+    rowsOfField.set(field, known);
   }
   return known;
 }
 
 /**
- * Cursors this API hands out: a row id (Pothos prisma, "GPC:S:<uuid>", "GPC:N:<bigint>") or an offset
- * ("OffsetConnection:<n>"). Anything else is the caller's mistake, not a database error; so is a row
- * id of the other kind (`bigintRows`: a number on a list of uuid rows made the parent's query throw).
+ * Cursors this API hands out: a row id (Pothos prisma, "GPC:S:<uuid>", "GPC:N:<bigint>"), a keyset
+ * list's sort values ("GPC:T:[…]", each checked by the list) or an offset ("OffsetConnection:<n>").
+ * Anything else is the caller's mistake, not a database error; so is a cursor of another kind than the
+ * list's (`cursorKind`: a number on a list of uuid rows made the parent's query throw).
  */
-export function validCursor(cursor: string, bigintRows?: boolean): boolean {
-  if (cursor.length > 200) return false;
+export function validCursor(cursor: string, kind?: CursorKind): boolean {
+  if (cursor.length > 300) return false;
   const raw = Buffer.from(cursor, "base64").toString("utf8");
-  if (raw.startsWith("GPC:S:")) return bigintRows !== true && UUID.test(raw.slice(6));
-  if (raw.startsWith("GPC:N:")) return bigintRows !== false && /^\d{1,18}$/.test(raw.slice(6));
-  if (raw.startsWith("GPC:I:")) return bigintRows !== false && /^\d{1,19}$/.test(raw.slice(6)); // BigInt keys (the audit log)
+  if (kind === "keyset" || raw.startsWith("GPC:T:")) return kind === "keyset" && raw.startsWith("GPC:T:");
+  if (raw.startsWith("GPC:S:")) return kind !== "bigint" && UUID.test(raw.slice(6));
+  if (raw.startsWith("GPC:N:")) return kind !== "uuid" && /^\d{1,18}$/.test(raw.slice(6));
+  if (raw.startsWith("GPC:I:")) return kind !== "uuid" && /^\d{1,19}$/.test(raw.slice(6)); // BigInt keys (the audit log)
   const offset = /^OffsetConnection:(\d{1,7})$/.exec(raw);
   return !!offset;
 }

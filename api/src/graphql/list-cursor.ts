@@ -3,6 +3,7 @@
 // this list for this viewer.
 import { GraphQLError } from "graphql";
 import { msg } from "../i18n.js";
+import { UUID } from "../lib/uuid.js";
 
 /** BAD_USER_INPUT 游标无效, in both languages until the answer is localized. */
 export function notThisListsCursor(at?: GraphQLError): GraphQLError {
@@ -65,4 +66,95 @@ export async function rowsAfterCursor<T extends { id: unknown }, Q extends { cur
   } else if (rows[0]?.id === id) rows.shift();
   else if (rows.length > take) rows.pop();
   return rows;
+}
+
+/** The field extension that marks a keyset list: `limits.ts` takes only keyset cursors for it. */
+export const KEYSET_EXTENSION = "keysetCursor";
+
+/** One column of a keyset list's order: a uuid, a time, or an enum (its values in the database's order). */
+export interface KeyColumn {
+  field: string;
+  desc?: boolean;
+  type: "uuid" | "date" | readonly string[];
+}
+
+/**
+ * A list paged by keyset: its cursor holds the values the row was shown with (Pothos' compound cursor of a
+ * `@@unique` made of the list's `scope` fields, then its `order` ending with the id), and the next page is
+ * the rows after those values in the list's order, wherever that row is now (a case closed, a shift moved,
+ * an application decided or deleted). Nothing is looked up: a cursor tells only where to start, so it
+ * needs no check against the viewer's rows beyond its scope (the station it was made for).
+ */
+export interface Keyset<Cursor extends string = string> {
+  /** The `@@unique`'s name, Pothos' `cursor`: the scope fields then the order's, joined by `_`. */
+  cursor: Cursor;
+  /** Fields the list holds fixed (its station, PENDING): a cursor with other values is another list's. */
+  scope: readonly string[];
+  order: readonly KeyColumn[];
+  /** For the field's options: the order as Prisma takes it, and the extension `limits.ts` reads. */
+  orderBy: Record<string, "asc" | "desc">[];
+  extensions: Record<string, true>;
+}
+
+export function keyset<Cursor extends string>(cursor: Cursor, scope: readonly string[], order: readonly KeyColumn[]): Keyset<Cursor> {
+  if ([...scope, ...order.map((k) => k.field)].join("_") !== cursor || order.at(-1)?.type !== "uuid") {
+    throw new Error(`keyset ${cursor}: the unique must be the scope then the order, ending with the id`);
+  }
+  return { cursor, scope, order, orderBy: order.map((k) => ({ [k.field]: k.desc ? "desc" : "asc" })), extensions: { [KEYSET_EXTENSION]: true } };
+}
+
+/**
+ * The sort values of the cursor Pothos parsed into `query.cursor` (`{ [keyset.cursor]: { field: value } }`),
+ * in the order's order, or undefined without a cursor. Anything else (a part of the wrong type, a time that
+ * is none, an enum value the column lacks, another scope) is 游标无效, never a database error.
+ */
+export function keysetValues(query: { cursor?: unknown }, ks: Keyset, scope: Record<string, string>): unknown[] | undefined {
+  if (query.cursor === undefined) return undefined;
+  const parts = (query.cursor as Record<string, unknown> | null)?.[ks.cursor] as Record<string, unknown> | undefined;
+  if (typeof parts !== "object" || parts === null) throw notThisListsCursor();
+  for (const f of ks.scope) if (parts[f] !== scope[f]) throw notThisListsCursor();
+  return ks.order.map((k) => {
+    const v = parts[k.field];
+    const ok = k.type === "uuid" ? typeof v === "string" && UUID.test(v)
+      : k.type === "date" ? v instanceof Date && !Number.isNaN(v.getTime()) && Math.abs(v.getTime()) < 8.64e15
+      : typeof v === "string" && k.type.includes(v);
+    if (!ok) throw notThisListsCursor();
+    return v;
+  });
+}
+
+/**
+ * For a Pothos prisma connection on a keyset (`query` with Pothos' `cursor`, `skip: 1`, `take`): the query
+ * without the cursor and the skip, and `where(filter)`, the list's filter AND the rows beyond the cursor's
+ * values in the list's order — `(a > v) OR (a = v AND b > w) OR …`, each `>` a `<` where the column sorts
+ * descending, all turned for a backward page (`take` < 0: Prisma reads the last rows).
+ */
+export function keysetPage<Q extends { cursor?: unknown; skip?: number; take?: number }>(query: Q, ks: Keyset, scope: Record<string, string>) {
+  const { cursor: _c, skip: _s, ...rest } = query;
+  const values = keysetValues(query, ks, scope);
+  const back = (query.take ?? 0) < 0;
+  let beyond: Record<string, unknown> | undefined;
+  if (values) {
+    const or: Record<string, unknown>[] = [];
+    ks.order.forEach((k, i) => {
+      const same = Object.fromEntries(ks.order.slice(0, i).map((p, j) => [p.field, values[j]]));
+      const up = !k.desc !== back; // the rows after the cursor hold greater values in this column
+      let past: unknown;
+      if (typeof k.type === "string") past = { [up ? "gt" : "lt"]: values[i] };
+      else {
+        const at = k.type.indexOf(values[i] as string);
+        const rest = up ? k.type.slice(at + 1) : k.type.slice(0, at);
+        if (!rest.length) return;
+        past = { in: rest };
+      }
+      or.push({ ...same, [k.field]: past });
+    });
+    beyond = { OR: or };
+  }
+  return {
+    query: rest,
+    /** The cursor's values (for a hand-written statement), undefined without a cursor. */
+    values,
+    where: <W extends object>(filter: W): W => (beyond ? ({ AND: [filter, beyond] } as unknown as W) : filter),
+  };
 }

@@ -101,8 +101,8 @@ async function apply(tx: Tx, invite: TeamInvite & { team: { name: string } }, vo
   if (!used) throw conflict(msg("该邀请已失效", "This invitation is no longer open"), ["input", "code"]);
   const now = clock.now();
   const membership = existing
-    ? await tx.teamMembership.update({ where: { id: existing.id }, data: { status: "PENDING", role: "MEMBER", inviteId: invite.id, statusReason: null, statusChangedAt: now, joinedAt: now } })
-    : await tx.teamMembership.create({ data: { teamId: invite.teamId, volunteerId, status: "PENDING", inviteId: invite.id } });
+    ? await tx.teamMembership.update({ where: { id: existing.id }, data: { status: "PENDING", role: "MEMBER", inviteId: invite.id, statusReason: null, statusChangedAt: now, joinedAt: now, appliedAt: now } })
+    : await tx.teamMembership.create({ data: { teamId: invite.teamId, volunteerId, status: "PENDING", inviteId: invite.id, appliedAt: now } });
   if (invite.squadId) {
     await tx.squadMembership.upsert({ where: { squadId_volunteerId: { squadId: invite.squadId, volunteerId } }, create: { squadId: invite.squadId, volunteerId, active: false }, update: {} });
   }

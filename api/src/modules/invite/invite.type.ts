@@ -3,11 +3,10 @@ import { builder } from "../../builder.js";
 import { can, check, ledTeamIds } from "../../auth/policy.js";
 import { config } from "../../config.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList, pageById, rowsAfterCursor } from "../../graphql/list-cursor.js";
+import { assertCursorInList, keyset, keysetPage, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { Viewer } from "../account/account.type.js";
 import { MembershipStatus } from "../team/team.type.js";
 import { idArg, textArg } from "../../graphql/ids.js";
-import { UUID } from "../../lib/uuid.js";
 import { inviteState } from "./invite.service.js";
 
 export const InviteState = builder.enumType("InviteState", {
@@ -118,23 +117,24 @@ builder.queryField("teamInvite", (t) =>
   }),
 );
 
+/** By when each was asked for (again, after leaving, too), then id. */
+const PENDING = keyset("status_appliedAt_id", ["status"], [{ field: "appliedAt", type: "date" }, { field: "id", type: "uuid" }]);
+
 builder.prismaObjectField("Station", "pendingMemberships", (t) =>
   t.prismaConnection({
     type: "TeamMembership",
-    cursor: "id",
+    cursor: PENDING.cursor,
+    extensions: PENDING.extensions,
     nullable: true,
-    description: "入队申请 waiting for a decision, oldest first (by when the membership was first asked for): the station's for officers, their teams' for leaders",
+    description: "入队申请 waiting for a decision, oldest first (by when each was last asked for): the station's for officers, their teams' for leaders",
     authScopes: (s, _a, ctx) => can(ctx.viewer, "station.manage", { stationId: s.id }) || ledTeamIds(ctx.viewer, s.id).length > 0,
     totalCount: (s, _a, ctx) => prisma.teamMembership.count({ where: pendingWhere(s.id, ctx.viewer) }),
-    resolve: async (query, s, _a, ctx) => {
-      // By id (uuid v7: the order they were first asked for), paged by id: deciding the last one shown
-      // (approval sets joinedAt, a rejection deletes the row) moves or removes the cursor's row, and the
-      // next page must still start after it. Any uuid is taken: in id order an id tells nothing about where
-      // anyone else's row sorts, and looking it up (refusing another list's row, taking a deleted one's)
-      // told whoever held an application's id whether it still exists.
-      await assertCursorInList(query, (id) => UUID.test(id));
-      const page = pageById(query);
-      return prisma.teamMembership.findMany({ ...page.query, where: { ...pendingWhere(s.id, ctx.viewer), ...(page.id ? { id: page.id } : {}) }, orderBy: { id: "asc" } });
+    resolve: (query, s, _a, ctx) => {
+      // Keyset: deciding the last one shown (approval, or a rejection that deletes the row) leaves the next
+      // page where it was, and nothing is looked up (a lookup told whoever held an application's id
+      // whether it still exists).
+      const page = keysetPage(query, PENDING, { status: "PENDING" });
+      return prisma.teamMembership.findMany({ ...page.query, where: page.where(pendingWhere(s.id, ctx.viewer)), orderBy: PENDING.orderBy });
     },
   }),
 );

@@ -3,8 +3,9 @@ import { can, check, type MediationCaseFacts } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
-import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
+import { assertCursorInList, keyset, keysetPage, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import type { MediationParty as PartyRow } from "../../generated/prisma/client.js";
+import { MediationStatus as MediationStatuses } from "../../generated/prisma/enums.js";
 import { idArg } from "../../graphql/ids.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { accountName, requestLoader } from "../../graphql/request-loader.js";
@@ -176,15 +177,24 @@ function casesWhere(ctx: Context, stationId: string) {
   return { stationId, mediators: { some: { mediator: { volunteerId: ctx.viewer?.volunteerId ?? "00000000-0000-0000-0000-000000000000" } } } };
 }
 
+/** Open first (the enum's order: OPEN, CLOSED), then newest. */
+const CASES = keyset("stationId_status_openedAt_id", ["stationId"], [
+  { field: "status", type: Object.values(MediationStatuses) },
+  { field: "openedAt", desc: true, type: "date" },
+  { field: "id", desc: true, type: "uuid" },
+]);
+
 builder.prismaObjectField("Station", "mediationCases", (t) =>
   t.prismaConnection({
     type: "MediationCase",
-    cursor: "id",
+    cursor: CASES.cursor,
+    extensions: CASES.extensions,
     description: "调解案件, open first then newest: all for officers, a mediator's own for a mediator",
     args: { status: t.arg({ type: MediationStatus }) },
-    resolve: async (query, s, args, ctx) => {
-      await assertCursorInList(query, (id) => prisma.mediationCase.count({ where: { id, ...casesWhere(ctx, s.id) } }));
-      return rowsAfterCursor(query, (q) => prisma.mediationCase.findMany({ ...q, where: { ...casesWhere(ctx, s.id), status: args.status ?? undefined }, orderBy: [{ status: "asc" }, { openedAt: "desc" }, { id: "desc" }] }));
+    resolve: (query, s, args, ctx) => {
+      // Keyset: a case closed at a page's end moves among the closed ones, the next page starts where it was.
+      const page = keysetPage(query, CASES, { stationId: s.id });
+      return prisma.mediationCase.findMany({ ...page.query, where: page.where({ ...casesWhere(ctx, s.id), status: args.status ?? undefined }), orderBy: CASES.orderBy });
     },
   }),
 );

@@ -65,8 +65,8 @@ export interface Known {
   teamStation(teamId: string, stationId: string): void;
 }
 
-/** A forward page of the board, soonest first (`take` rows after the shift `afterId`, or from the top). */
-export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: string | null, now: Date, take: number, afterId: string | null, known: Known) {
+/** A forward page of the board, soonest first (`take` rows after a cursor's start and id, or from the top). */
+export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: string | null, now: Date, take: number, after: { startsAt: Date; id: string } | null, known: Known) {
   if (!Number.isSafeInteger(take) || take < 1) throw new Error(`shift board page of ${take} rows`);
   const values: unknown[] = [viewerVolunteerId ?? "00000000-0000-0000-0000-000000000000", now.toISOString(), f.stationId];
   let where = "";
@@ -82,10 +82,10 @@ export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: st
     where += ` AND s.status = 'OPEN'`;
     key += "o";
   }
-  if (afterId) {
-    values.push(afterId);
+  if (after) {
+    values.push(after.startsAt.toISOString(), after.id);
     const n = values.length;
-    where += ` AND (s."startsAt", s.id) > (SELECT a."startsAt", a.id FROM "Shift" a WHERE a.id = $${n}::uuid AND a."stationId" = $3)`; // none of another station's
+    where += ` AND (s."startsAt", s.id) > ($${n - 1}::timestamp, $${n}::uuid)`; // keyset (list-cursor.ts)
     key += "_after";
   }
   const rows = await readRows<Record<string, unknown>>(

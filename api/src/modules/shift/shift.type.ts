@@ -7,14 +7,13 @@ import { prisma } from "../../db.js";
 import { deliveryHorizon, encodeCursor } from "../../events/stored-stream.js";
 import type { Prisma, Shift as ShiftRow } from "../../generated/prisma/client.js";
 import { dateArg, idArg, textArg } from "../../graphql/ids.js";
-import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
+import { assertCursorInList, keyset, keysetPage, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { maskPhone } from "../volunteer/mask.js";
 import { Viewer } from "../account/account.type.js";
 import { Specialty } from "../volunteer/volunteer.type.js";
 import { assignableWhere } from "./shift.rules.js";
 import { shiftBoardPage } from "./board-page.js";
-import { UUID } from "../../lib/uuid.js";
 
 /** What a board page (board-page.ts) reads beside the shift's columns, and the viewer's facts it adds. */
 type BoardFacts = { viewerHasSpecialty?: boolean; viewerOverlaps?: boolean; jointOfficerName?: string | null; rotationPartner?: unknown };
@@ -405,10 +404,14 @@ function dateRange(from?: Date | null, to?: Date | null): Prisma.ShiftWhereInput
   return from || to ? { endsAt: from ? { gt: from } : undefined, startsAt: to ? { lt: to } : undefined } : {};
 }
 
+/** The board's order (`@@unique([stationId, startsAt, id])`). */
+const BOARD = keyset("stationId_startsAt_id", ["stationId"], [{ field: "startsAt", type: "date" }, { field: "id", type: "uuid" }]);
+
 builder.queryField("shifts", (t) =>
   t.prismaConnection({
     type: "Shift",
-    cursor: "id",
+    cursor: BOARD.cursor,
+    extensions: BOARD.extensions,
     description: "The shift board of a station, soonest first",
     nullable: true,
     args: {
@@ -431,33 +434,30 @@ builder.queryField("shifts", (t) =>
         from: args.from ? dateArg(args.from, "from") : clock.now(),
         to: args.to ? dateArg(args.to, "to") : null,
       };
-      const inStation = (id: string) => prisma.shift.count({ where: { id, stationId: filters.stationId } });
+      // Keyset: a shift moved (or cancelled) after its page was read, the next page starts where it was.
+      const page = keysetPage(query, BOARD, { stationId: filters.stationId });
       // A forward page that asks for no more than the board shows, in one hand-written statement
       // (board-page.ts); anything else through Prisma.
-      const after = (query.cursor as { id: string } | undefined)?.id ?? null;
-      if (query.take > 0 && (after === null || UUID.test(after)) && boardPageCovers(query, ctx.viewer?.volunteerId ?? NO_VOLUNTEER)) {
+      if (query.take > 0 && boardPageCovers(query, ctx.viewer?.volunteerId ?? NO_VOLUNTEER)) {
         const known = {
           shiftScope: (id: string, scope: { stationId: string; teamId: string; squadId: string | null }) => void ctx.loaders.shiftScope.prime(id, scope),
           teamStation: (id: string, stationId: string) => void ctx.loaders.teamStation.prime(id, stationId),
         };
-        const rows = await shiftBoardPage(filters, ctx.viewer?.volunteerId ?? null, clock.now(), query.take, after, known);
-        // Its statement pages only from a shift of this station: an empty page after a cursor asks which it was.
-        if (rows.length === 0) await assertCursorInList(query, inStation);
-        return rows as never;
+        const after = page.values ? { startsAt: page.values[0] as Date, id: page.values[1] as string } : null;
+        return shiftBoardPage(filters, ctx.viewer?.volunteerId ?? null, clock.now(), query.take, after, known) as never;
       }
-      await assertCursorInList(query, inStation);
-      return rowsAfterCursor(query, (q) => prisma.shift.findMany({
-        ...q,
-        where: {
+      return prisma.shift.findMany({
+        ...page.query,
+        where: page.where<Prisma.ShiftWhereInput>({
           stationId: filters.stationId,
           teamId: filters.teamId,
           squadId: filters.squadId,
           kind: filters.kind,
           status: filters.onlyOpen ? "OPEN" : undefined,
           ...dateRange(filters.from, filters.to),
-        },
-        orderBy: [{ startsAt: "asc" }, { id: "asc" }],
-      }));
+        }),
+        orderBy: BOARD.orderBy,
+      });
     },
   }),
 );
