@@ -34,7 +34,7 @@ import { localize, msg } from "../i18n.js";
 import { overHttp } from "./localize.js";
 import { countMutations } from "../server/rate-limits.js";
 import { UUID } from "../lib/uuid.js";
-import { KEYSET_EXTENSION } from "./list-cursor.js";
+import { KEYSET_EXTENSION, keysetCursorShape } from "./list-cursor.js";
 
 export interface OperationLimits {
   maxTokens: number;
@@ -355,8 +355,8 @@ export function enforcePageSizeLimit(schema: GraphQLSchema): GraphQLSchema {
 
 /** The lists whose rows have bigint ids (the audit log, the inbox): every other list's rows have uuids. */
 const BIGINT_ROWS = new Set(["AuditEntry", "Notification"]);
-/** The cursors a list takes: a row id of either kind, or the sort values of a keyset list (list-cursor.ts). */
-type CursorKind = "bigint" | "uuid" | "keyset";
+/** The cursors a list takes: a row id of either kind, or a keyset list's sort values (its number of parts, list-cursor.ts). */
+type CursorKind = "bigint" | "uuid" | number;
 const rowsOfField = new WeakMap<object, CursorKind>();
 function cursorKind(field: { type: GraphQLOutputType; extensions?: Readonly<Record<string, unknown>> | null }): CursorKind {
   let known = rowsOfField.get(field);
@@ -364,7 +364,8 @@ function cursorKind(field: { type: GraphQLOutputType; extensions?: Readonly<Reco
     const connection = getNamedType(field.type);
     const edge = connection instanceof GraphQLObjectType ? getNamedType(connection.getFields().edges?.type) : undefined;
     const node = edge instanceof GraphQLObjectType ? getNamedType(edge.getFields().node?.type) : undefined;
-    known = field.extensions?.[KEYSET_EXTENSION] ? "keyset" : node && BIGINT_ROWS.has(node.name) ? "bigint" : "uuid";
+    const parts = field.extensions?.[KEYSET_EXTENSION];
+    known = typeof parts === "number" ? parts : node && BIGINT_ROWS.has(node.name) ? "bigint" : "uuid";
     rowsOfField.set(field, known);
   }
   return known;
@@ -379,7 +380,7 @@ function cursorKind(field: { type: GraphQLOutputType; extensions?: Readonly<Reco
 export function validCursor(cursor: string, kind?: CursorKind): boolean {
   if (cursor.length > 300) return false;
   const raw = Buffer.from(cursor, "base64").toString("utf8");
-  if (kind === "keyset" || raw.startsWith("GPC:T:")) return kind === "keyset" && raw.startsWith("GPC:T:");
+  if (typeof kind === "number" || raw.startsWith("GPC:T:")) return typeof kind === "number" && keysetCursorShape(raw, kind);
   if (raw.startsWith("GPC:S:")) return kind !== "bigint" && UUID.test(raw.slice(6));
   if (raw.startsWith("GPC:N:")) return kind !== "uuid" && /^\d{1,18}$/.test(raw.slice(6));
   if (raw.startsWith("GPC:I:")) return kind !== "uuid" && /^\d{1,19}$/.test(raw.slice(6)); // BigInt keys (the audit log)

@@ -1,6 +1,7 @@
 // A cursor of the wrong list is the caller's mistake, answered alike wherever it is found: a cursor of
 // another kind of list (Pothos refuses it while resolving, see maskError) and a row id that is no row of
 // this list for this viewer.
+import { decodeCursorChunk } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { msg } from "../i18n.js";
 import { UUID } from "../lib/uuid.js";
@@ -68,8 +69,25 @@ export async function rowsAfterCursor<T extends { id: unknown }, Q extends { cur
   return rows;
 }
 
-/** The field extension that marks a keyset list: `limits.ts` takes only keyset cursors for it. */
+/** The field extension that marks a keyset list (its cursor's parts): `limits.ts` takes only such cursors for it. */
 export const KEYSET_EXTENSION = "keysetCursor";
+
+/**
+ * Whether `raw` (a cursor's text) is a Pothos compound cursor of `parts` parts each Pothos decodes: checked
+ * before execution (limits.ts) so that Pothos never fails on one while resolving; the values' types are
+ * the list's to check (`keysetValues`).
+ */
+export function keysetCursorShape(raw: string, parts: number): boolean {
+  if (!raw.startsWith("GPC:T:")) return false;
+  try {
+    const chunks: unknown = JSON.parse(raw.slice(6));
+    if (!Array.isArray(chunks) || chunks.length !== parts) return false;
+    for (const c of chunks) if (typeof c !== "string" || c.startsWith("T:")) return false; else decodeCursorChunk(c);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** One column of a keyset list's order: a uuid, a time, or an enum (its values in the database's order). */
 export interface KeyColumn {
@@ -93,14 +111,14 @@ export interface Keyset<Cursor extends string = string> {
   order: readonly KeyColumn[];
   /** For the field's options: the order as Prisma takes it, and the extension `limits.ts` reads. */
   orderBy: Record<string, "asc" | "desc">[];
-  extensions: Record<string, true>;
+  extensions: Record<string, number>;
 }
 
 export function keyset<Cursor extends string>(cursor: Cursor, scope: readonly string[], order: readonly KeyColumn[]): Keyset<Cursor> {
   if ([...scope, ...order.map((k) => k.field)].join("_") !== cursor || order.at(-1)?.type !== "uuid") {
     throw new Error(`keyset ${cursor}: the unique must be the scope then the order, ending with the id`);
   }
-  return { cursor, scope, order, orderBy: order.map((k) => ({ [k.field]: k.desc ? "desc" : "asc" })), extensions: { [KEYSET_EXTENSION]: true } };
+  return { cursor, scope, order, orderBy: order.map((k) => ({ [k.field]: k.desc ? "desc" : "asc" })), extensions: { [KEYSET_EXTENSION]: scope.length + order.length } };
 }
 
 /**
