@@ -2,6 +2,7 @@
 // cursor of a row it shows that viewer (graphql/list-cursor.ts): Prisma pages from the cursor's row whatever
 // the filter, so the cursor of another station's or another person's row would tell where that row sorts
 // among theirs. Each list: a cursor from its owner's page, tried by someone whose own list lacks that row.
+// The keyset lists (the board, mediationCases, pendingMemberships) take a cursor as a position, never a row.
 // (The call-ups' and bulletins' lists are tested in callup-read-attack.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
@@ -28,8 +29,11 @@ interface Case {
   at: (data: any) => { edges: { cursor: string }[] } | null | undefined;
   owner: Side;
   other: Side;
-  /** Ordered and paged by id alone: any uuid is taken, as looking the row up would say whether it exists. */
-  anyId?: true;
+  /**
+   * A keyset list (list-cursor.ts) within the cursor's station: the cursor holds where its row sorted and is
+   * looked up nowhere, so it tells the other side nothing and is taken (another station's is refused).
+   */
+  keyset?: true;
 }
 
 const page = "(first: 50, after: $after) { edges { cursor } }";
@@ -170,9 +174,9 @@ describe("list cursors of rows the viewer cannot see", () => {
       // Within the station: the lists a member, a leader or a mediator sees are their own part of it.
       { list: "Station.goodDeeds, a member's own", ...stationList("goodDeeds"), other: { token: tW, vars: { p: sF } } },
       { list: "Station.patrolReports, a member's own", ...stationList("patrolReports"), other: { token: tW, vars: { p: sF } } },
-      { list: "Station.mediationCases, a mediator's own", ...stationList("mediationCases"), other: { token: tW, vars: { p: sF } } },
+      { list: "Station.mediationCases, a mediator's own", ...stationList("mediationCases"), other: { token: tW, vars: { p: sF } }, keyset: true },
       { list: "Station.homeWatchRequests, a leader's teams'", ...stationList("homeWatchRequests"), other: { token: leader, vars: { p: sF } } },
-      { list: "Station.pendingMemberships", ...stationList("pendingMemberships"), anyId: true },
+      { list: "Station.pendingMemberships", ...stationList("pendingMemberships"), keyset: true },
     ];
 
     const seen = [];
@@ -190,7 +194,7 @@ describe("list cursors of rows the viewer cannot see", () => {
       const pagedOn = JSON.stringify(c.at(mine.data)?.edges.slice(0, edges.length - 1).map((e) => e.cursor)) === JSON.stringify(edges.slice(1).map((e) => e.cursor));
       seen.push({ list: c.list, owner: [errorsOf(first), !!cursor, errorsOf(mine), pagedOn], other: [errorsOf(theirs), errorsOf(foreign), errorsOf(backwards)] });
     }
-    expect(seen).toEqual(cases.map((c) => ({ list: c.list, owner: [[], true, [], true], other: c.anyId ? [[], [], []] : [[], refused, refused] })));
+    expect(seen).toEqual(cases.map((c) => ({ list: c.list, owner: [[], true, [], true], other: c.keyset ? [[], [], []] : [[], refused, refused] })));
   });
 
   it("take the cursor of a row that changed between two pages (status, read): only who may see it is checked", async () => {

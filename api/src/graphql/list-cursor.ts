@@ -1,6 +1,6 @@
 // A cursor of the wrong list is the caller's mistake, answered alike wherever it is found: a cursor of
-// another kind of list (Pothos refuses it while resolving, see maskError) and a row id that is no row of
-// this list for this viewer.
+// another kind of list (Pothos refuses it while resolving, see maskError), a row id that is no row of
+// this list for this viewer, and a keyset cursor whose values are not the list's (`keysetPage`, below).
 import { decodeCursorChunk } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { msg } from "../i18n.js";
