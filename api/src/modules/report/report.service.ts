@@ -189,7 +189,8 @@ export async function assignPatrolReport(viewer: Viewer, input: AssignPatrolRepo
     const team = await prisma.team.findUnique({ where: { id: input.teamId }, select: { stationId: true, name: true } });
     if (team?.stationId !== report.stationId) throw notFound(msg("本所队伍", "Team of this station"), ["input", "teamId"]);
     assignee = joinMsg(msg("队伍 ", "team "), team.name);
-    const leaders = await prisma.account.findMany({ where: { volunteer: { status: "ACTIVE", teams: { some: { teamId: input.teamId, role: "LEADER" } } } }, select: { id: true } });
+    // Leaders who still lead it: a suspended or departed one no longer reads the report, so is not told of it.
+    const leaders = await prisma.account.findMany({ where: { disabled: false, volunteer: { status: "ACTIVE", teams: { some: { teamId: input.teamId, role: "LEADER", status: "ACTIVE" } } } }, select: { id: true } });
     recipients = leaders.map((a) => a.id);
   } else {
     const partner = await prisma.partner.findUnique({ where: { id: input.partnerId! }, select: { stationId: true, name: true } });
