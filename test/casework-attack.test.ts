@@ -1,6 +1,8 @@
 // An outside attack on the casework (patrol findings, photos, mediation, home-watch): what another
 // station's officer, an anonymous caller, a plain volunteer, a partner's contact or a careless officer
 // tries. Each finding fixed is guarded here.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
@@ -49,5 +51,52 @@ describe("patrol findings", () => {
       expect(await told(p)).toBe(0);
       expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: reportId }, p.token)).data!.node).toBeNull();
     }
+  });
+});
+
+describe("home-watch", () => {
+  beforeAll(async () => {
+    const { resetHomeWatchLimits } = await import("../api/src/modules/homewatch/homewatch.service.js");
+    resetHomeWatchLimits();
+  });
+
+  /** A station whose officer approved a request; `visitor` is on its first visit's shift, which has begun. */
+  async function approvedRequest(address = "仓桥直街12号302室") {
+    const { station, officer, team } = await createStation();
+    const visitor = await createVolunteer({ teamId: team.id });
+    const asked = await gql(app, REQUEST, { input: { stationId: gid("Station", station.id), name: "钱阿婆", phone: "13612340001", address, awayFrom: days(1), awayTo: days(3) } });
+    expect(asked.data!.requestHomeWatch.userErrors).toEqual([]);
+    const row = await prisma.homeWatchRequest.findFirstOrThrow({ where: { stationId: station.id } });
+    const approved = await gql(app, APPROVE, { input: { requestId: gid("HomeWatchRequest", row.id) } }, officer.token);
+    expect(approved.data!.approveHomeWatchRequest.userErrors).toEqual([]);
+    const shift = approved.data!.approveHomeWatchRequest.request.shifts[0];
+    expect((await gql(app, CLAIM, { input: { shiftId: shift.id } }, visitor.token)).data!.claimShift.userErrors).toEqual([]);
+    return { station, officer, team, visitor, row, shift };
+  }
+
+  it("the erasure 30 days after the return also blanks the visit's note quoted in the officer's notice of a problem", async () => {
+    const { eraseExpiredHomeWatch } = await import("../api/src/modules/homewatch/homewatch.service.js");
+    const { officer, visitor, row, shift } = await approvedRequest();
+    clock.advance(new Date(shift.startsAt).getTime() - Date.now() + 60_000);
+    const note = "302室钱阿婆家门锁被撬，邻居王先生13612349999已报警";
+    expect((await gql(app, LOG, { input: { shiftId: shift.id, result: "PROBLEM", note } }, visitor.token)).data!.logHomeWatchVisit.userErrors).toEqual([]);
+    const notice = await prisma.notification.findFirstOrThrow({ where: { accountId: officer.accountId, kind: "HOME_WATCH_PROBLEM" } });
+    expect(notice.body).toContain("13612349999");
+    // A notice written before the notices named their request (the migration gives it its subject).
+    const older = await prisma.notification.create({ data: { accountId: officer.accountId, stationId: row.stationId, kind: "HOME_WATCH_PROBLEM", title: notice.title, body: notice.body, link: notice.link } });
+    const sql = await readFile(path.join(import.meta.dirname, "../prisma/migrations/20261128020000_home_watch_notice_subjects/migration.sql"), "utf8");
+    for (const statement of sql.split(/;\s*\n/).map((s) => s.replace(/^--.*$/gm, "").trim()).filter(Boolean)) await prisma.$executeRawUnsafe(statement);
+    expect(await prisma.notification.findUniqueOrThrow({ where: { id: older.id } })).toMatchObject({ subjectType: "HomeWatchRequest", subjectId: row.id });
+
+    expect(await eraseExpiredHomeWatch(new Date(Date.now() + 40 * 86_400_000))).toBeGreaterThanOrEqual(1);
+    expect((await prisma.homeWatchVisit.findFirstOrThrow({ where: { requestId: row.id } })).note).toBe("");
+    for (const id of [notice.id, older.id]) {
+      const after = await prisma.notification.findUniqueOrThrow({ where: { id } });
+      expect(after.body, String(id)).not.toMatch(/13612349999|302室|钱/);
+      expect(after.title).toBe(notice.title);
+    }
+    // Over the inbox too.
+    const inbox = await gql(app, `{ viewer { notifications(first: 50) { edges { node { kind body } } } } }`, {}, officer.token);
+    expect(JSON.stringify(inbox.data)).not.toContain("13612349999");
   });
 });

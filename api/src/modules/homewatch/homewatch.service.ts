@@ -323,6 +323,8 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
               title: msg("长假照看发现问题", "Home watch found a problem"),
               body: joinMsg(`${localDate(visitedAt)} ${shift.grid?.name ?? ""}`, msg("：", ": "), input.note ?? ""),
               link: `/cases/homewatch?request=${encodeURIComponent(Buffer.from(`HomeWatchRequest:${request.id}`).toString("base64"))}`,
+              // The note is in the body: the erasure finds the notice by its subject.
+              subject: { type: "HomeWatchRequest", id: request.id },
             })),
           );
         }
@@ -335,7 +337,7 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
 
 /**
  * Erases name, phone, address, contact and notes of requests whose return was more than 30 days ago,
- * with their visits' notes and photos. Safe in several processes at once: rows are taken with SKIP
+ * with their visits' notes and photos and the notes quoted in the officers' notices of a problem. Safe in several processes at once: rows are taken with SKIP
  * LOCKED and changed only while not yet erased; files go after the commit (a missing one is fine).
  */
 export async function eraseExpiredHomeWatch(now = clock.now()): Promise<number> {
@@ -349,6 +351,8 @@ export async function eraseExpiredHomeWatch(now = clock.now()): Promise<number> 
       const ids = rows.map((r) => r.id);
       await tx.homeWatchRequest.updateMany({ where: { id: { in: ids }, erasedAt: null }, data: { name: "", phone: "", address: "", contactWhileAway: "", notes: "", erasedAt: now } });
       await tx.homeWatchVisit.updateMany({ where: { requestId: { in: ids } }, data: { note: "" } });
+      // The officers' notices of a problem carry the visit's note.
+      await tx.notification.updateMany({ where: { subjectId: { in: ids }, kind: "HOME_WATCH_PROBLEM" }, data: { body: "" } });
       const photos = await tx.photo.findMany({ where: { visit: { requestId: { in: ids } } }, select: { key: true, thumbKey: true } });
       await tx.photo.deleteMany({ where: { visit: { requestId: { in: ids } } } });
       for (const stationId of new Set(rows.map((r) => r.stationId))) {
