@@ -74,6 +74,28 @@ describe("home-watch", () => {
     return { station, officer, team, visitor, row, shift };
   }
 
+  it("a volunteer of the station who is not on the visit sees no street, building, unit or room of the empty home", async () => {
+    const SHIFT = `query ($id: ID!) { node(id: $id) { ... on Shift { homeWatch { name phone address viewerSeesDetails } } } }`;
+    const { team, visitor, shift } = await approvedRequest("5幢2单元301室");
+    const other = await createVolunteer({ teamId: team.id });
+    const masked = (await gql(app, SHIFT, { id: shift.id }, other.token)).data!.node.homeWatch;
+    expect(masked).toMatchObject({ name: "钱**", phone: "136****0001", viewerSeesDetails: false });
+    expect(masked.address).not.toMatch(/\d|幢|单元|室/);
+    expect((await gql(app, SHIFT, { id: shift.id }, visitor.token)).data!.node.homeWatch).toMatchObject({ address: "5幢2单元301室", viewerSeesDetails: true });
+    const { maskAddress } = await import("../api/src/modules/homewatch/homewatch.type.js");
+    const cases: [string, string][] = [
+      ["杭州市拱墅区吴牙社区5幢2单元301", "杭州市拱墅区****"],
+      ["吴牙社区5幢2单元301", "吴牙社区****"],
+      ["12幢301", "****"],
+      ["仓桥直街12号", "****"],
+      ["解放北路188号3楼", "****"],
+      ["绍兴市越城区府山街道仓桥直街12号", "绍兴市****"],
+      ["三号楼二单元502", "****"],
+      ["", "****"],
+    ];
+    for (const [address, shown] of cases) expect(maskAddress(address), address).toBe(shown);
+  });
+
   it("the erasure 30 days after the return also blanks the visit's note quoted in the officer's notice of a problem", async () => {
     const { eraseExpiredHomeWatch } = await import("../api/src/modules/homewatch/homewatch.service.js");
     const { officer, visitor, row, shift } = await approvedRequest();

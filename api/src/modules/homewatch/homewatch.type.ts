@@ -18,10 +18,20 @@ export const HomeWatchStatus = builder.enumType("HomeWatchStatus", {
 });
 export const HomeWatchResult = builder.enumType("HomeWatchResult", { values: { ALL_FINE: { description: "一切正常" }, PROBLEM: { description: "发现问题" } } as const });
 
-/** An address shown to someone who may not see it: the first few characters (the district), then stars. */
+/** The end of an administrative division's name (杭州市, 拱墅区, 吴牙社区, 米市巷街道). */
+const DIVISION_END = /(?:省|市|区|县|镇|乡|街道)$/u;
+
+/**
+ * An address shown to someone who may not see it: at most the divisions it starts with (city, district,
+ * community) within its first third, then stars; never a street, a number, a building or a room ("5幢2单元301"
+ * kept its "5幢": with the grid and the dates it named the empty home).
+ */
 export function maskAddress(address: string): string {
-  const chars = [...address];
-  return chars.length <= 4 ? "****" : `${chars.slice(0, Math.min(6, Math.floor(chars.length / 3))).join("")}****`;
+  const chars = [...address.trim()];
+  let kept = chars.slice(0, Math.min(6, Math.floor(chars.length / 3)));
+  while (kept.length && !DIVISION_END.test(kept.join(""))) kept = kept.slice(0, -1);
+  const prefix = kept.join("");
+  return /\p{N}/u.test(prefix) ? "****" : `${prefix}****`;
 }
 
 export async function factsOfRequest(ctx: Context, r: { id: string; stationId: string; teamId: string | null }): Promise<HomeWatchFacts> {
