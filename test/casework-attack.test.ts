@@ -122,3 +122,31 @@ describe("home-watch", () => {
     expect(JSON.stringify(inbox.data)).not.toContain("13612349999");
   });
 });
+
+describe("mediation", () => {
+  const OPEN = `mutation ($input: OpenMediationCaseInput!) { openMediationCase(input: $input) { case { id } userErrors { code message field } } }`;
+
+  it("a volunteer mediator suspended at the station or gone from it is not put on a new case, nor told of it", async () => {
+    const { station, officer, team } = await createStation();
+    const people = [await createVolunteer({ teamId: team.id, specialties: ["MEDIATION"] }), await createVolunteer({ teamId: team.id, specialties: ["MEDIATION"] }), await createVolunteer({ teamId: team.id, specialties: ["MEDIATION"] })];
+    const mediators = [];
+    for (const p of people) {
+      const res = await gql(app, `mutation ($input: CreateMediatorInput!) { createMediator(input: $input) { mediator { id displayName } userErrors { code } } }`, { input: { stationId: gid("Station", station.id), volunteerId: gid("Volunteer", p.id) } }, officer.token);
+      mediators.push(res.data!.createMediator.mediator as { id: string; displayName: string });
+    }
+    for (const [p, status] of [[people[1]!, "SUSPENDED"], [people[2]!, "LEFT"]] as const) {
+      expect((await gql(app, SET_STATUS, { input: { stationId: gid("Station", station.id), volunteerIds: [gid("Volunteer", p.id)], status, reason: "测试" } }, officer.token)).data!.setVolunteerStatus.userErrors).toEqual([]);
+    }
+    const open = (mediatorIds: string[]) =>
+      gql(app, OPEN, { input: { stationId: gid("Station", station.id), category: "NEIGHBOUR", summary: "邻里噪音", source: "RESIDENT", parties: [{ name: "孙七", phone: "13712345555", role: "APPLICANT" }], mediatorIds } }, officer.token);
+    for (const i of [1, 2]) {
+      const res = await open([mediators[0]!.id, mediators[i]!.id]);
+      expect(res.data!.openMediationCase.userErrors).toEqual([{ code: "VALIDATION", message: `调解员${mediators[i]!.displayName}目前不在本所在队，不能指派`, field: ["input", "mediatorIds", "1"] }]);
+      expect(await prisma.notification.count({ where: { accountId: people[i]!.accountId, kind: "MEDIATION_ASSIGNED" } })).toBe(0);
+    }
+    expect(await prisma.mediationCase.count({ where: { stationId: station.id } })).toBe(0);
+    // The one still at the station takes the case.
+    expect((await open([mediators[0]!.id])).data!.openMediationCase.userErrors).toEqual([]);
+    expect(await prisma.notification.count({ where: { accountId: people[0]!.accountId, kind: "MEDIATION_ASSIGNED" } })).toBe(1);
+  });
+});

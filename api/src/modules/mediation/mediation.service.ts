@@ -108,10 +108,22 @@ export async function openMediationCase(viewer: Viewer, input: OpenCaseInput, cl
     hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: station.id },
   });
   const ids = [...new Set(input.mediatorIds)];
-  const mediators = await prisma.mediator.findMany({ where: { id: { in: ids }, stationId: station.id, active: true }, select: { id: true, volunteerId: true } });
-  const known = new Set(mediators.map((m) => m.id));
+  const mediators = await prisma.mediator.findMany({
+    where: { id: { in: ids }, stationId: station.id, active: true },
+    select: { id: true, volunteerId: true, displayName: true, volunteer: { select: { status: true, teams: { where: { status: "ACTIVE", team: { stationId: station.id } }, select: { id: true }, take: 1 } } } },
+  });
+  const known = new Map(mediators.map((m) => [m.id, m]));
   const missing = input.mediatorIds.findIndex((id) => !known.has(id));
   if (missing >= 0) throw notFound(msg("本所在册调解员", "Active mediator of this station"), ["input", "mediatorIds", String(missing)]);
+  // A volunteer mediator suspended at the station or gone from it could not open the case (nor be told of it).
+  const away = input.mediatorIds.findIndex((id) => {
+    const v = known.get(id)!.volunteer;
+    return !!v && (v.status !== "ACTIVE" || !v.teams.length);
+  });
+  if (away >= 0) {
+    const name = known.get(input.mediatorIds[away]!)!.displayName;
+    throw new UserFacingError("VALIDATION", msg(`调解员${name}目前不在本所在队，不能指派`, `Mediator ${name} is not an active member of this station now`), ["input", "mediatorIds", String(away)]);
+  }
   const now = clock.now();
   return prisma.$transaction(async (tx) => {
     const c = await tx.mediationCase.create({
