@@ -96,6 +96,34 @@ describe("home-watch", () => {
     for (const [address, shown] of cases) expect(maskAddress(address), address).toBe(shown);
   });
 
+  it("the volunteers on a visit read what was logged on it by a co-visitor or a leader (the list no longer fails FORBIDDEN); the rest of the team does not", async () => {
+    const { team, officer, visitor, row } = await approvedRequest();
+    const co = await createVolunteer({ teamId: team.id });
+    const leader = await createVolunteer({ teamId: team.id, teamRole: "LEADER" });
+    const other = await createVolunteer({ teamId: team.id });
+    // A second visit on the same shift; the approval made one visitor's seat per visit.
+    const shift = await prisma.shift.findFirstOrThrow({ where: { homeWatchRequestId: row.id }, orderBy: { startsAt: "asc" } });
+    await prisma.shift.update({ where: { id: shift.id }, data: { capacity: 2 } });
+    const shiftId = gid("Shift", shift.id);
+    expect((await gql(app, CLAIM, { input: { shiftId } }, co.token)).data!.claimShift.userErrors).toEqual([]);
+    clock.advance(shift.startsAt.getTime() - Date.now() + 60_000);
+    for (const [who, note] of [[visitor, "门窗完好"], [leader, "队长复查：信箱已清"]] as const) {
+      expect((await gql(app, LOG, { input: { shiftId, result: "ALL_FINE", note } }, who.token)).data!.logHomeWatchVisit.userErrors).toEqual([]);
+    }
+    const VISITS = `query ($id: ID!) { node(id: $id) { ... on Shift { homeWatchVisits { note photos { url } } } } }`;
+    for (const who of [visitor, co, leader, officer]) {
+      const res = await gql(app, VISITS, { id: shiftId }, who.token);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.node.homeWatchVisits.map((v: { note: string }) => v.note)).toEqual(["门窗完好", "队长复查：信箱已清"]);
+    }
+    expect((await gql(app, VISITS, { id: shiftId }, other.token)).data!.node.homeWatchVisits).toBeNull();
+    // One by one too: the leader's visit to the co-visitor; nothing to the rest of the team.
+    const leaders = await prisma.homeWatchVisit.findFirstOrThrow({ where: { requestId: row.id, volunteerId: null } });
+    const NODE = `query ($id: ID!) { node(id: $id) { ... on HomeWatchVisit { note } } }`;
+    expect((await gql(app, NODE, { id: gid("HomeWatchVisit", leaders.id) }, co.token)).data!.node).toEqual({ note: "队长复查：信箱已清" });
+    expect((await gql(app, NODE, { id: gid("HomeWatchVisit", leaders.id) }, other.token)).data!.node).toBeNull();
+  });
+
   it("the erasure 30 days after the return also blanks the visit's note quoted in the officer's notice of a problem", async () => {
     const { eraseExpiredHomeWatch } = await import("../api/src/modules/homewatch/homewatch.service.js");
     const { officer, visitor, row, shift } = await approvedRequest();

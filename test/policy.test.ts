@@ -144,7 +144,7 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "homeWatch.read": (x) => ({ stationId: S[x].station, teamId: S[x].team, visitorVolunteerIds: [person(x).volunteerId] }),
   "homeWatch.readPersonal": (x) => ({ stationId: S[x].station, teamId: S[x].team, visitorVolunteerIds: [person(x).volunteerId] }),
   "homeWatch.logVisit": (x) => ({ shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }, visitorVolunteerIds: [person(x).volunteerId] }),
-  "homeWatch.readVisit": (x) => ({ stationId: S[x].station, teamId: S[x].team, volunteerId: person(x).volunteerId }),
+  "homeWatch.readVisit": (x) => ({ stationId: S[x].station, teamId: S[x].team, volunteerId: person(x).volunteerId, visitorVolunteerIds: [] }),
   "audit.read": (x) => ({ stationId: S[x].station }),
   "notification.read": (x) => ({ accountId: `acc-member-${x}` }),
   "volunteer.setHomeGrid": (x) => ({ person: person(x), stationId: S[x].station }),
@@ -412,13 +412,16 @@ describe("the access policy", () => {
     const shift = { stationId: A.station, teamId: A.team, squadId: null };
     expect(can(ROLES.V!, "homeWatch.logVisit", { shift, visitorVolunteerIds: ["vol-v"] })).toBe(true);
     expect(can(ROLES.V!, "homeWatch.logVisit", { shift, visitorVolunteerIds: ["vol-sl"] })).toBe(false);
-    expect(can(ROLES.V!, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: "vol-v" })).toBe(true);
-    expect(can(null, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: null })).toBe(false);
+    expect(can(ROLES.V!, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: "vol-v", visitorVolunteerIds: [] })).toBe(true);
+    // A visit someone else logged (a co-visitor, a leader): read by the request's visitors, not the rest of the team.
+    expect(can(ROLES.V!, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: null, visitorVolunteerIds: ["vol-v"] })).toBe(true);
+    expect(can(ROLES.V!, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: "vol-sl", visitorVolunteerIds: ["vol-sl"] })).toBe(false);
+    expect(can(null, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: null, visitorVolunteerIds: [] })).toBe(false);
     // A visitor who left the station or was suspended (no active membership) sees the address no more.
     const left = { ...ROLES.V!, teams: new Map() };
     expect(can(left, "homeWatch.readPersonal", request)).toBe(false);
     expect(can(left, "homeWatch.logVisit", { shift, visitorVolunteerIds: ["vol-v"] })).toBe(false);
-    expect(can(left, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: "vol-v" })).toBe(false);
+    expect(can(left, "homeWatch.readVisit", { stationId: A.station, teamId: A.team, volunteerId: "vol-v", visitorVolunteerIds: ["vol-v"] })).toBe(false);
   });
 
   it("shows entries of the audit log that belong to no station (sign-ins) to administrators only", () => {

@@ -120,7 +120,10 @@ export interface HomeWatchFacts {
 export interface HomeWatchVisitFacts {
   stationId: string;
   teamId: string | null;
+  /** who logged it (null: a leader or an officer) */
   volunteerId: string | null;
+  /** the volunteers on the request's visits (they read its address, and what the visits found) */
+  visitorVolunteerIds: readonly string[];
 }
 export interface MobilizationFacts {
   stationId: string;
@@ -428,8 +431,9 @@ const rules = {
   /** Logging a visit on a HOME_WATCH shift: the volunteers on it, its leaders, the station's officers. */
   "homeWatch.logVisit": (v: Viewer | null, r: { shift: ShiftFacts; visitorVolunteerIds: readonly string[] }) =>
     runsShift(v, r.shift) || visitsFor(v, r.shift.stationId, r.visitorVolunteerIds),
+  /** A visit: as for the request's personal data (the next visitor learns what the last one found), and its own visitor. */
   "homeWatch.readVisit": (v: Viewer | null, r: HomeWatchVisitFacts) =>
-    officerOf(v, r.stationId) || (!!r.teamId && leadsTeam(v, r.teamId)) || (!!r.volunteerId && visitsFor(v, r.stationId, [r.volunteerId])),
+    officerOf(v, r.stationId) || (!!r.teamId && leadsTeam(v, r.teamId)) || visitsFor(v, r.stationId, r.volunteerId ? [r.volunteerId, ...r.visitorVolunteerIds] : r.visitorVolunteerIds),
   // The audit log: a station's entries for its officers; entries of no station (sign-ins) for administrators
   "audit.read": (v: Viewer | null, r: { stationId: string | null }) => (r.stationId ? officerOf(v, r.stationId) : !!v?.isAdmin),
   // Notices: the inbox is the account's own; bulletins and call-ups belong to a station

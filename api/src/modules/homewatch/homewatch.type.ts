@@ -1,5 +1,5 @@
 import { builder } from "../../builder.js";
-import { can, check, ledTeamIds, type HomeWatchFacts } from "../../auth/policy.js";
+import { can, check, ledTeamIds, type HomeWatchFacts, type HomeWatchVisitFacts } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
 import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
@@ -41,11 +41,19 @@ export async function factsOfRequest(ctx: Context, r: { id: string; stationId: s
 
 const full = async (r: RequestRow, ctx: Context) => can(ctx.viewer, "homeWatch.readPersonal", await factsOfRequest(ctx, r));
 
+type VisitRow = { stationId: string; volunteerId: string | null; requestId: string; shift: { teamId: string } };
+const visitFacts = async (v: VisitRow, ctx: Context): Promise<HomeWatchVisitFacts> => ({
+  stationId: v.stationId,
+  teamId: v.shift.teamId,
+  volunteerId: v.volunteerId,
+  visitorVolunteerIds: await requestLoader(ctx, "homeWatchVisitors", visitorsOf, [] as string[]).load(v.requestId),
+});
+
 builder.prismaNode("HomeWatchVisit", {
   id: { field: "id" },
   description: "A visit logged on a HOME_WATCH shift",
-  select: { stationId: true, volunteerId: true, shift: { select: { teamId: true } } },
-  authScopes: (v) => ({ policy: check("homeWatch.readVisit", { stationId: v.stationId, teamId: v.shift.teamId, volunteerId: v.volunteerId }) }),
+  select: { stationId: true, volunteerId: true, requestId: true, shift: { select: { teamId: true } } },
+  authScopes: async (v, ctx) => ({ policy: check("homeWatch.readVisit", await visitFacts(v, ctx)) }),
   fields: (t) => ({
     visitedAt: t.expose("visitedAt", { type: "DateTime" }),
     result: t.field({ type: HomeWatchResult, select: { result: true }, resolve: (v) => v.result }),
@@ -53,7 +61,7 @@ builder.prismaNode("HomeWatchVisit", {
     visitorName: t.string({ select: { recordedById: true }, resolve: (v, _a, ctx) => accountName(ctx, v.recordedById) }),
     shift: t.relation("shift"),
     photos: t.relation("photos", {
-      authScopes: (v) => ({ policy: check("homeWatch.readVisit", { stationId: v.stationId, teamId: v.shift.teamId, volunteerId: v.volunteerId }) }),
+      authScopes: async (v, _a, ctx) => ({ policy: check("homeWatch.readVisit", await visitFacts(v, ctx)) }),
       query: { orderBy: { position: "asc" } },
     }),
   }),
