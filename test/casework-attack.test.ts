@@ -9,7 +9,7 @@ import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { gql, startApp } from "./support/client.js";
 import { createAccount, createStation, createVolunteer, gid, rawId } from "./support/fixtures.js";
-import { CLAIM, inMinutes } from "./support/shifts.js";
+import { CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
 
 let app: App;
 beforeAll(async () => {
@@ -51,6 +51,25 @@ describe("patrol findings", () => {
       expect(await told(p)).toBe(0);
       expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: reportId }, p.token)).data!.node).toBeNull();
     }
+  });
+  it("a reporter who left the station still reads their reports and their outcome; the station's grid and shift are null for them, not a FORBIDDEN that failed the list", async () => {
+    const { station, officer, team } = await createStation();
+    const community = await prisma.community.create({ data: { stationId: station.id, name: "仓桥社区" } });
+    const grid = await prisma.grid.create({ data: { stationId: station.id, communityId: community.id, name: "仓桥一网格" } });
+    const reporter = await createVolunteer({ teamId: team.id });
+    const res = await gql(app, SUBMIT, { input: { stationId: gid("Station", station.id), category: "FIRE_HAZARD", description: "楼道堆物", gridId: gid("Grid", grid.id) } }, reporter.token);
+    const reportId = res.data!.submitPatrolReport.report.id as string;
+    const { shift } = await publishShift(app, officer.token, { teamId: teamGid(team.id), startsAt: inMinutes(60).toISOString(), endsAt: inMinutes(120).toISOString() });
+    await prisma.patrolReport.update({ where: { id: rawId(reportId) }, data: { shiftId: rawId(shift.id) } });
+    await gql(app, `mutation ($input: RejectPatrolReportInput!) { rejectPatrolReport(input: $input) { userErrors { code } } }`, { input: { reportId, reason: "重复上报" } }, officer.token);
+    const MINE = `{ viewer { myPatrolReports(first: 5) { edges { node { id status rejectReason grid { name } shift { title } history { kind } } } } } }`;
+    expect((await gql(app, MINE, {}, reporter.token)).data!.viewer.myPatrolReports.edges[0].node).toMatchObject({ grid: { name: "仓桥一网格" }, shift: { title: "府山街区巡逻" } });
+    expect((await gql(app, SET_STATUS, { input: { stationId: gid("Station", station.id), volunteerIds: [gid("Volunteer", reporter.id)], status: "LEFT", reason: "搬家" } }, officer.token)).data!.setVolunteerStatus.userErrors).toEqual([]);
+    const after = await gql(app, MINE, {}, reporter.token);
+    expect(after.errors).toBeUndefined();
+    expect(after.data!.viewer.myPatrolReports.edges).toEqual([{ node: { id: reportId, status: "REJECTED", rejectReason: "重复上报", grid: null, shift: null, history: [{ kind: "SUBMITTED" }, { kind: "REJECTED" }] } }]);
+    // The station's officer still sees both.
+    expect((await gql(app, `query ($id: ID!) { node(id: $id) { ... on PatrolReport { grid { name } shift { title } } } }`, { id: reportId }, officer.token)).data!.node).toEqual({ grid: { name: "仓桥一网格" }, shift: { title: "府山街区巡逻" } });
   });
 });
 
@@ -178,3 +197,4 @@ describe("mediation", () => {
     expect(await prisma.notification.count({ where: { accountId: people[0]!.accountId, kind: "MEDIATION_ASSIGNED" } })).toBe(1);
   });
 });
+

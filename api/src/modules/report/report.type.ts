@@ -66,8 +66,15 @@ export const PatrolReportRef = builder.prismaNode("PatrolReport", {
     }),
     status: t.field({ type: PatrolReportStatus, resolve: (r) => r.status }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
-    grid: t.relation("grid", { nullable: true }),
-    shift: t.relation("shift", { nullable: true, description: "The patrol it was found on" }),
+    // The reporter reads their report after leaving the station, but no longer its grid or shift:
+    // null for them rather than a FORBIDDEN that failed their whole list of reports.
+    grid: t.relation("grid", { nullable: true, authScopes: (r) => ({ policy: check("station.read", { stationId: r.stationId }) }), unauthorizedResolver: () => null }),
+    shift: t.relation("shift", {
+      nullable: true,
+      description: "The patrol it was found on",
+      authScopes: (r) => ({ policy: check("station.read", { stationId: r.stationId }) }),
+      unauthorizedResolver: () => null,
+    }),
     reporterName: t.string({ description: "The reporter's public name", resolve: (r, _a, ctx) => accountName(ctx, r.reporterAccountId) }),
     isMine: t.boolean({ description: "Reported by the viewer", resolve: (r, _a, ctx) => ctx.viewer?.accountId === r.reporterAccountId }),
     assigneeKind: t.field({
