@@ -143,6 +143,26 @@ describe("home-watch", () => {
     expect((await gql(app, NODE, { id: gid("HomeWatchVisit", leaders.id) }, other.token)).data!.node).toBeNull();
   });
 
+  it("a visit is not logged long after its shift (a claim from weeks ago alarming the officer after the resident is back)", async () => {
+    const { officer, visitor, row, shift } = await approvedRequest();
+    const end = (await prisma.shift.findUniqueOrThrow({ where: { id: rawId(shift.id) } })).endsAt.getTime();
+    const CAN = `query ($id: ID!) { node(id: $id) { ... on Shift { viewerCanLogVisit } } }`;
+    clock.advance(end + 13 * 3600_000 - Date.now());
+    expect((await gql(app, CAN, { id: shift.id }, visitor.token)).data!.node.viewerCanLogVisit).toBe(false);
+    for (const input of [{ shiftId: shift.id, result: "PROBLEM", note: "门没锁" }, { shiftId: shift.id, result: "ALL_FINE", visitedAt: new Date(end + 13 * 3600_000 - 60_000).toISOString() }]) {
+      expect((await gql(app, LOG, { input }, visitor.token)).data!.logHomeWatchVisit.userErrors).toEqual([
+        { code: "VALIDATION", message: "照看时间晚于本班次：请在当天的照看班次上记录", field: ["input", "visitedAt"] },
+      ]);
+    }
+    expect(await prisma.homeWatchVisit.count({ where: { requestId: row.id } })).toBe(0);
+    expect(await prisma.notification.count({ where: { accountId: officer.accountId, kind: "HOME_WATCH_PROBLEM" } })).toBe(0);
+    // The next morning is still that visit's: logged late, with the time it was made.
+    clock.reset();
+    clock.advance(end + 11 * 3600_000 - Date.now());
+    expect((await gql(app, CAN, { id: shift.id }, visitor.token)).data!.node.viewerCanLogVisit).toBe(true);
+    expect((await gql(app, LOG, { input: { shiftId: shift.id, result: "ALL_FINE", visitedAt: new Date(end - 600_000).toISOString() } }, visitor.token)).data!.logHomeWatchVisit.userErrors).toEqual([]);
+  });
+
   it("the erasure 30 days after the return also blanks the visit's note quoted in the officer's notice of a problem", async () => {
     const { eraseExpiredHomeWatch } = await import("../api/src/modules/homewatch/homewatch.service.js");
     const { officer, visitor, row, shift } = await approvedRequest();

@@ -25,6 +25,8 @@ import { joinMsg, msg } from "../../i18n.js";
 const REQUEST = msg("长假照看申请", "Home-watch request");
 export const ERASE_AFTER_DAYS = 30;
 const MAX_DAYS_AWAY = 62;
+/** A visit is logged on its shift, give or take this (a visit made early, logged the next morning). */
+export const LOG_SLACK_MS = 12 * 3600_000;
 const DAY = 86_400_000;
 const SHANGHAI = 8 * 3600_000;
 
@@ -292,8 +294,12 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
   const now = clock.now();
   const visitedAt = input.visitedAt ?? now;
   if (visitedAt.getTime() > now.getTime() + 5 * 60_000) throw new UserFacingError("VALIDATION", msg("照看时间不能晚于现在", "The visit cannot be in the future"), ["input", "visitedAt"]);
-  if (visitedAt.getTime() < shift.startsAt.getTime() - 12 * 3600_000) {
+  if (visitedAt.getTime() < shift.startsAt.getTime() - LOG_SLACK_MS) {
     throw new UserFacingError("VALIDATION", msg("照看时间早于本班次", "The visit is before this shift"), ["input", "visitedAt"]);
+  }
+  // Nor long after it: a claim kept from weeks ago would log visits (and alarm the officer) after the resident is back.
+  if (visitedAt.getTime() > shift.endsAt.getTime() + LOG_SLACK_MS) {
+    throw new UserFacingError("VALIDATION", msg("照看时间晚于本班次：请在当天的照看班次上记录", "The visit is after this shift: log it on the day's home-watch shift"), ["input", "visitedAt"]);
   }
   if (input.result === "PROBLEM" && !input.note) throw new UserFacingError("VALIDATION", msg("请写明发现的问题", "Describe the problem"), ["input", "note"]);
   const visit = await withPhotos(

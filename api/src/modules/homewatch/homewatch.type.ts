@@ -1,5 +1,6 @@
 import { builder } from "../../builder.js";
 import { can, check, ledTeamIds, type HomeWatchFacts, type HomeWatchVisitFacts } from "../../auth/policy.js";
+import { clock } from "../../clock.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
 import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
@@ -11,7 +12,7 @@ import { accountName, requestLoader } from "../../graphql/request-loader.js";
 import { localize } from "../../i18n.js";
 import { GraphQLError } from "graphql";
 import { maskName, maskPhone } from "../volunteer/mask.js";
-import { ERASE_AFTER_DAYS, homeWatchByCode, suggestedTeamId, visitorsOf } from "./homewatch.service.js";
+import { ERASE_AFTER_DAYS, homeWatchByCode, LOG_SLACK_MS, suggestedTeamId, visitorsOf } from "./homewatch.service.js";
 
 export const HomeWatchStatus = builder.enumType("HomeWatchStatus", {
   values: { PENDING: { description: "待审批" }, APPROVED: { description: "已安排照看" }, DECLINED: { description: "未能安排" } } as const,
@@ -144,7 +145,7 @@ builder.prismaObjectFields("Shift", (t) => ({
   viewerCanLogVisit: t.boolean({
     description: "May the viewer log a home-watch visit on this shift?",
     resolve: async (s, _a, ctx) => {
-      if (s.kind !== "HOME_WATCH" || !s.homeWatchRequestId || s.status === "CANCELLED") return false;
+      if (s.kind !== "HOME_WATCH" || !s.homeWatchRequestId || s.status === "CANCELLED" || s.endsAt.getTime() + LOG_SLACK_MS < clock.now().getTime()) return false;
       const mine = ctx.viewer?.volunteerId ? await ctx.loaders.viewerClaim.load(s.id) : null;
       const onShift = !!mine && (mine.status === "CONFIRMED" || mine.status === "COMPLETED");
       return can(ctx.viewer, "homeWatch.logVisit", { shift: s, visitorVolunteerIds: onShift ? [ctx.viewer!.volunteerId!] : [] });
