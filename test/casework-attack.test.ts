@@ -193,7 +193,7 @@ describe("home-watch", () => {
 describe("mediation", () => {
   const OPEN = `mutation ($input: OpenMediationCaseInput!) { openMediationCase(input: $input) { case { id } userErrors { code message field } } }`;
 
-  it("a volunteer mediator suspended at the station or gone from it is not put on a new case, nor told of it", async () => {
+  it("a volunteer mediator suspended at the station or gone from it is not put on a new case, nor told of it, nor offered on the public list", async () => {
     const { station, officer, team } = await createStation();
     const people = [await createVolunteer({ teamId: team.id, specialties: ["MEDIATION"] }), await createVolunteer({ teamId: team.id, specialties: ["MEDIATION"] }), await createVolunteer({ teamId: team.id, specialties: ["MEDIATION"] })];
     const mediators = [];
@@ -212,6 +212,12 @@ describe("mediation", () => {
       expect(await prisma.notification.count({ where: { accountId: people[i]!.accountId, kind: "MEDIATION_ASSIGNED" } })).toBe(0);
     }
     expect(await prisma.mediationCase.count({ where: { stationId: station.id } })).toBe(0);
+    // Nor are they offered to residents on the public list (警调超市); the station's officers still see them there.
+    const LIST = `query ($s: ID!, $all: Boolean) { mediators(stationId: $s, first: 10, includeInactive: $all) { edges { node { displayName } } } }`;
+    const names = async (token: string | null, all = false) => (await gql(app, LIST, { s: gid("Station", station.id), all }, token)).data!.mediators.edges.map((e: { node: { displayName: string } }) => e.node.displayName).sort();
+    expect(await names(null)).toEqual([mediators[0]!.displayName]);
+    expect(await names(people[0]!.token)).toEqual([mediators[0]!.displayName]);
+    expect(await names(officer.token, true)).toEqual(mediators.map((m) => m.displayName).sort());
     // The one still at the station takes the case.
     expect((await open([mediators[0]!.id])).data!.openMediationCase.userErrors).toEqual([]);
     expect(await prisma.notification.count({ where: { accountId: people[0]!.accountId, kind: "MEDIATION_ASSIGNED" } })).toBe(1);

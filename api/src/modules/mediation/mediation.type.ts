@@ -150,6 +150,11 @@ builder.prismaNode("MediationCase", {
   }),
 });
 
+/** A volunteer mediator is offered while they are an active member of the station (a named person always). */
+const available = (stationId: string) => ({
+  OR: [{ volunteerId: null }, { volunteer: { status: "ACTIVE" as const, teams: { some: { status: "ACTIVE" as const, team: { stationId } } } } }],
+});
+
 builder.queryField("mediators", (t) =>
   t.prismaConnection({
     type: "Mediator",
@@ -164,7 +169,7 @@ builder.queryField("mediators", (t) =>
       await assertCursorInList(query, (id) => prisma.mediator.count({ where: { id, stationId } }));
       return rowsAfterCursor(query, (q) => prisma.mediator.findMany({
         ...q,
-        where: { stationId, ...(all ? {} : { active: true }), ...(args.field ? { fields: { has: args.field } } : {}) },
+        where: { stationId, ...(all ? {} : { active: true, ...available(stationId) }), ...(args.field ? { fields: { has: args.field } } : {}) },
         orderBy: [{ years: "desc" }, { id: "asc" }],
       }));
     },
