@@ -81,6 +81,8 @@ describe("home-watch", () => {
 
   /** A station whose officer approved a request; `visitor` is on its first visit's shift, which has begun. */
   async function approvedRequest(address = "仓桥直街12号302室") {
+    // One address and phone for every test here: the form's limits start afresh for each.
+    (await import("../api/src/modules/homewatch/homewatch.service.js")).resetHomeWatchLimits();
     const { station, officer, team } = await createStation();
     const visitor = await createVolunteer({ teamId: team.id });
     const asked = await gql(app, REQUEST, { input: { stationId: gid("Station", station.id), name: "钱阿婆", phone: "13612340001", address, awayFrom: days(1), awayTo: days(3) } });
@@ -224,3 +226,80 @@ describe("mediation", () => {
   });
 });
 
+describe("what held", () => {
+  it("another station's officer, an anonymous caller, a plain volunteer and a partner's contact neither read the casework nor change it", async () => {
+    const { resetHomeWatchLimits } = await import("../api/src/modules/homewatch/homewatch.service.js");
+    resetHomeWatchLimits();
+    const { station, officer, team } = await createStation();
+    const S = gid("Station", station.id);
+    const reporter = await createVolunteer({ teamId: team.id });
+    const reportId = await report(station.id, reporter.token);
+    const mediator = await prisma.mediator.create({ data: { stationId: station.id, displayName: "陈法官", years: 20 } });
+    const opened = await gql(app, `mutation ($input: OpenMediationCaseInput!) { openMediationCase(input: $input) { case { id } userErrors { code } } }`, {
+      input: { stationId: S, category: "NEIGHBOUR", summary: "漏水纠纷", source: "RESIDENT", parties: [{ name: "张建国", phone: "13711112222", role: "APPLICANT" }], mediatorIds: [gid("Mediator", mediator.id)] },
+    }, officer.token);
+    const caseId = opened.data!.openMediationCase.case.id as string;
+    for (const phone of ["13612340011", "13612340012"]) {
+      expect((await gql(app, REQUEST, { input: { stationId: S, name: "钱阿婆", phone, address: "杭州市拱墅区吴牙社区5幢2单元301", awayFrom: days(1), awayTo: days(3) } })).data!.requestHomeWatch.userErrors).toEqual([]);
+    }
+    const [pending, toApprove] = await prisma.homeWatchRequest.findMany({ where: { stationId: station.id }, orderBy: { createdAt: "asc" } });
+    const approved = await gql(app, APPROVE, { input: { requestId: gid("HomeWatchRequest", toApprove!.id) } }, officer.token);
+    const shiftId = approved.data!.approveHomeWatchRequest.request.shifts[0].id as string;
+
+    const other = await createStation();
+    const partner = await prisma.partner.create({ data: { stationId: station.id, name: "测试物业公司", kind: "PROPERTY_MANAGEMENT" } });
+    const contact = await createAccount({ role: "PARTNER_ADMIN", partnerId: partner.id });
+    const plain = await createVolunteer({ teamId: team.id });
+    const attackers: [string, string | null][] = [["anonymous", null], ["other station's officer", other.officer.token], ["plain volunteer", plain.token], ["partner's contact", contact.token]];
+
+    const mutations: [string, string, Record<string, unknown>][] = [
+      ["assignPatrolReport", "AssignPatrolReportInput", { reportId, teamId: gid("Team", team.id) }],
+      ["rejectPatrolReport", "RejectPatrolReportInput", { reportId, reason: "x" }],
+      ["referPatrolReport", "ReferPatrolReportInput", { reportId, department: "城管" }],
+      ["resolvePatrolReport", "ResolvePatrolReportInput", { reportId, note: "x" }],
+      ["recordMediationSession", "RecordMediationSessionInput", { caseId, heldAt: new Date().toISOString(), notes: "x" }],
+      ["closeMediationCase", "CloseMediationCaseInput", { caseId, outcome: "FAILED" }],
+      ["updateMediator", "UpdateMediatorInput", { mediatorId: gid("Mediator", mediator.id), bio: "x" }],
+      ["approveHomeWatchRequest", "ApproveHomeWatchRequestInput", { requestId: gid("HomeWatchRequest", pending!.id) }],
+      ["declineHomeWatchRequest", "DeclineHomeWatchRequestInput", { requestId: gid("HomeWatchRequest", pending!.id), reason: "x" }],
+      ["logHomeWatchVisit", "LogHomeWatchVisitInput", { shiftId, result: "PROBLEM", note: "x" }],
+    ];
+    const snapshot = async () => JSON.stringify([
+      await prisma.patrolReport.findUniqueOrThrow({ where: { id: rawId(reportId) }, select: { status: true, updatedAt: true } }),
+      await prisma.mediationCase.findUniqueOrThrow({ where: { id: rawId(caseId) }, select: { status: true, _count: { select: { sessions: true } } } }),
+      await prisma.mediator.findUniqueOrThrow({ where: { id: mediator.id }, select: { bio: true } }),
+      await prisma.homeWatchRequest.findMany({ where: { stationId: station.id }, select: { status: true, _count: { select: { visits: true } } }, orderBy: { createdAt: "asc" } }),
+      await prisma.notification.count({ where: { stationId: station.id } }),
+    ]);
+    const before = await snapshot();
+    for (const [who, token] of attackers) {
+      for (const [name, input, variables] of mutations) {
+        const res = await gql(app, `mutation ($input: ${input}!) { ${name}(input: $input) { userErrors { code message } } }`, { input: variables }, token);
+        expect(res.errors, `${who} ${name}`).toBeUndefined();
+        const [error] = res.data![name].userErrors;
+        expect(["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"], `${who} ${name}: ${JSON.stringify(error)}`).toContain(error?.code);
+        expect(error.message, `${who} ${name}`).toMatch(/\p{Script=Han}/u);
+      }
+      // Nothing of it to read: not by id, not in the station's lists, not its numbers.
+      for (const id of [reportId, caseId, gid("HomeWatchRequest", pending!.id)]) {
+        expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id }, token)).data!.node, `${who} ${id}`).toBeNull();
+      }
+      const lists = await gql(app, `query ($s: ID!) { node(id: $s) { ... on Station {
+        patrolReports(first: 10) { edges { node { id } } } mediationCases(first: 10) { edges { node { id } } } homeWatchRequests(first: 10) { edges { node { id } } }
+        patrolReportStats { total } mediationStats { open } } } }`, { s: S }, token);
+      const station_ = lists.data?.node;
+      // The station itself: its own people see it (with empty lists), the others not at all.
+      expect(!!station_, who).toBe(who === "plain volunteer" || who === "partner's contact");
+      if (station_) {
+        expect([station_.patrolReports.edges, station_.mediationCases.edges, station_.homeWatchRequests.edges], who).toEqual([[], [], []]);
+        expect([station_.patrolReportStats, station_.mediationStats], who).toEqual([null, null]);
+      }
+      // The visit's shift: masked for the station's own people, nothing for the others.
+      const shown = (await gql(app, `query ($id: ID!) { node(id: $id) { ... on Shift { homeWatch { name phone address contactWhileAway notes viewerSeesDetails } homeWatchVisits { id } } } }`, { id: shiftId }, token)).data?.node;
+      expect(!!shown, who).toBe(!!station_);
+      if (shown) expect(shown, who).toEqual({ homeWatch: { name: "钱**", phone: "136****0012", address: "杭州市拱墅区****", contactWhileAway: "", notes: "", viewerSeesDetails: false }, homeWatchVisits: null });
+      expect(JSON.stringify(shown ?? null), who).not.toMatch(/吴牙|5幢|13612340012/);
+    }
+    expect(await snapshot()).toBe(before);
+  });
+});
