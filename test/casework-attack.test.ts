@@ -71,6 +71,25 @@ describe("patrol findings", () => {
     // The station's officer still sees both.
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { ... on PatrolReport { grid { name } shift { title } } } }`, { id: reportId }, officer.token)).data!.node).toEqual({ grid: { name: "仓桥一网格" }, shift: { title: "府山街区巡逻" } });
   });
+  it("a careless officer cannot assign a finding to a team with no active leader or a partner with no contact account: nobody would hear of it", async () => {
+    const { station, officer, team } = await createStation();
+    const reporter = await createVolunteer({ teamId: team.id });
+    const reportId = await report(station.id, reporter.token);
+    const partner = await prisma.partner.create({ data: { stationId: station.id, name: "无联络人物业", kind: "PROPERTY_MANAGEMENT" } });
+    const suspended = await createVolunteer({ teamId: team.id, teamRole: "LEADER" });
+    await gql(app, SET_STATUS, { input: { stationId: gid("Station", station.id), volunteerIds: [gid("Volunteer", suspended.id)], status: "SUSPENDED", reason: "测试" } }, officer.token);
+    expect((await gql(app, ASSIGN, { input: { reportId, teamId: gid("Team", team.id) } }, officer.token)).data!.assignPatrolReport.userErrors).toEqual([
+      { code: "VALIDATION", message: "该队伍目前没有在队的队长，无人接手：请分派给其他队伍、共建单位或民警", field: ["input", "teamId"] },
+    ]);
+    expect((await gql(app, ASSIGN, { input: { reportId, partnerId: gid("Partner", partner.id) } }, officer.token)).data!.assignPatrolReport.userErrors).toEqual([
+      { code: "VALIDATION", message: "该共建单位还没有联络人账号，无人接手：请先指定联络人，或分派给队伍或民警", field: ["input", "partnerId"] },
+    ]);
+    expect(await prisma.patrolReport.findUniqueOrThrow({ where: { id: rawId(reportId) }, select: { status: true } })).toEqual({ status: "NEW" });
+    // With a contact, it goes.
+    const contact = await createAccount({ role: "PARTNER_ADMIN", partnerId: partner.id });
+    expect((await gql(app, ASSIGN, { input: { reportId, partnerId: gid("Partner", partner.id) } }, officer.token)).data!.assignPatrolReport.report).toEqual({ id: reportId, status: "ASSIGNED" });
+    expect(await prisma.notification.count({ where: { accountId: contact.accountId, kind: "PATROL_REPORT_ASSIGNED" } })).toBe(1);
+  });
 });
 
 describe("home-watch", () => {

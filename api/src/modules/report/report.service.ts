@@ -192,12 +192,19 @@ export async function assignPatrolReport(viewer: Viewer, input: AssignPatrolRepo
     // Leaders who still lead it: a suspended or departed one no longer reads the report, so is not told of it.
     const leaders = await prisma.account.findMany({ where: { disabled: false, volunteer: { status: "ACTIVE", teams: { some: { teamId: input.teamId, role: "LEADER", status: "ACTIVE" } } } }, select: { id: true } });
     recipients = leaders.map((a) => a.id);
+    // Nobody would hear of it, nor could anyone but officers resolve it: the loop would not close.
+    if (!recipients.length) {
+      throw new UserFacingError("VALIDATION", msg("该队伍目前没有在队的队长，无人接手：请分派给其他队伍、共建单位或民警", "The team has no active leader to take it: assign it elsewhere"), ["input", "teamId"]);
+    }
   } else {
     const partner = await prisma.partner.findUnique({ where: { id: input.partnerId! }, select: { stationId: true, name: true } });
     if (partner?.stationId !== report.stationId) throw notFound(msg("本所共建单位", "Partner of this station"), ["input", "partnerId"]);
     assignee = joinMsg(msg("共建单位 ", "partner "), partner.name);
-    const admins = await prisma.accountRole.findMany({ where: { role: "PARTNER_ADMIN", partnerId: input.partnerId! }, select: { accountId: true } });
+    const admins = await prisma.accountRole.findMany({ where: { role: "PARTNER_ADMIN", partnerId: input.partnerId!, account: { disabled: false } }, select: { accountId: true } });
     recipients = admins.map((a) => a.accountId);
+    if (!recipients.length) {
+      throw new UserFacingError("VALIDATION", msg("该共建单位还没有联络人账号，无人接手：请先指定联络人，或分派给队伍或民警", "The partner has no contact account to take it: appoint one first, or assign it elsewhere"), ["input", "partnerId"]);
+    }
   }
   const due = input.dueAt ? joinMsg(msg("，期限 ", ", due "), input.dueAt.toISOString().slice(0, 10)) : "";
   const told = joinMsg(msg("分派给", "Assigned to "), assignee, due, input.note ? joinMsg(msg("：", ": "), input.note) : "");
