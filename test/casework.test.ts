@@ -1,7 +1,7 @@
 // A station's casework over HTTP and WebSocket: patrol findings with photos (multipart, content
 // checks, EXIF gone, signed URLs), triage with notifications, audit and the live stream, the numbers;
 // mediation cases and their rates; the public home-watch request through visits to erasure.
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -61,6 +61,46 @@ async function submit(token: string, files: Buffer[] = [], input: Record<string,
 async function fetchMedia(url: string) {
   return fetch(`${app.url}${url}`);
 }
+
+describe("patrol findings: the same report sent again", () => {
+  // On a weak signal the answer can be lost after the report was made; the volunteer taps 提交上报 again.
+  it("answers a repeat of the app's key with the first report, once even in parallel, its photos stored once", async () => {
+    const requestId = `rep-${Date.now()}-a`;
+    const photo = await jpegWithGps("#a63");
+    const first = await submit(tok(VOLUNTEER), [photo], { requestId });
+    expect(first.userErrors).toEqual([]);
+    const again = await submit(tok(VOLUNTEER), [photo], { requestId });
+    expect(again.userErrors).toEqual([]);
+    expect(again.report!.id).toBe(first.report!.id);
+    const together = `rep-${Date.now()}-b`;
+    const files = async () => (await readdir(config.uploadDir, { recursive: true, withFileTypes: true })).filter((f) => f.isFile()).length;
+    const onDisk = await files();
+    const five = await Promise.all([0, 1, 2, 3, 4].map(() => submit(tok(VOLUNTEER), [photo], { requestId: together })));
+    expect(five.map((r) => r.userErrors)).toEqual([[], [], [], [], []]);
+    expect(new Set(five.map((r) => r.report!.id)).size).toBe(1);
+    for (const key of [requestId, together]) {
+      const rows = await prisma.patrolReport.findMany({ where: { requestId: key }, select: { id: true } });
+      expect(rows).toHaveLength(1);
+      expect(await prisma.photo.count({ where: { reportId: rows[0]!.id } })).toBe(1);
+      expect(await prisma.patrolReportEvent.count({ where: { reportId: rows[0]!.id } })).toBe(1);
+    }
+    // The repeats' photos are not left on disk: the one report's photo and its thumbnail.
+    expect(await files()).toBe(onDisk + 2);
+  });
+
+  it("keeps keys apart per reporter, refuses one reused for another report, and a malformed one", async () => {
+    const requestId = `rep-${Date.now()}-c`;
+    const mine = await submit(tok(VOLUNTEER), [], { requestId });
+    const theirs = await submit(tok(OTHER_VOLUNTEER), [], { requestId });
+    expect(theirs.userErrors).toEqual([]);
+    expect(theirs.report!.id).not.toBe(mine.report!.id);
+    const reused = await submit(tok(VOLUNTEER), [], { requestId, description: "另一处：小区门口井盖缺失" });
+    expect(reused.userErrors).toEqual([{ code: "CONFLICT", message: "该请求编号已用于另一条上报", field: ["input", "requestId"] }]);
+    const bad = await submit(tok(VOLUNTEER), [], { requestId: "短" });
+    expect(bad.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "requestId"] });
+    expect(bad.report).toBeNull();
+  });
+});
 
 describe("patrol findings: photos", () => {
   it("stores two photos re-encoded without EXIF or GPS, with thumbnails, behind signed URLs", async () => {

@@ -191,6 +191,12 @@ export const nonEmpty = (max: number) =>
     .trim()
     .min(1, msg("必填", "Required"))
     .max(max, msg(`最多${max}个字`, `At most ${max} characters`));
+/**
+ * A key the client makes once per intended change (a double tap, a retry after a lost answer, two tabs): the
+ * service answers a repeat with what the first made.
+ */
+export const requestKey = () =>
+  z.string().trim().regex(/^[A-Za-z0-9_-]{8,64}$/, msg("请求编号应为8至64位字母、数字、-或_", "The request ID is 8–64 letters, digits, - or _")).nullish();
 /** Optional text, trimmed, at most `max` characters. */
 export const optionalText = (max: number) =>
   z

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { msg } from "../../i18n.js";
 import type { PointsEntry as EntryRow, Redemption as RedemptionRow, Reward as RewardRow } from "../../generated/prisma/client.js";
-import { defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "../../graphql/mutation.js";
+import { defineMutation, globalId, nonEmpty, requestKey, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import * as points from "./points.service.js";
 import { PointsEntry, Reward } from "./points.type.js";
 import { Station } from "../station/station.type.js";
@@ -27,7 +27,7 @@ defineMutation("adjustPoints", {
     stationId: globalId("Station"),
     amount: z.number().int().min(-10_000).max(10_000).refine((n) => n !== 0, msg("不能为0", "Not zero")),
     note: nonEmpty(200),
-    requestId: z.string().trim().regex(/^[A-Za-z0-9_-]{8,64}$/, msg("请求编号应为8至64位字母、数字、-或_", "The request ID is 8–64 letters, digits, - or _")).nullish(),
+    requestId: requestKey(),
   }),
   resolve: async (input, ctx) => ({ entry: await points.adjustPoints(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: entryPayload,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { prisma } from "../../db.js";
 import type { PatrolReport as ReportRow } from "../../generated/prisma/client.js";
-import { dateTime, defineMutation, globalId, nonEmpty, optionalText, type PayloadFieldBuilder } from "../../graphql/mutation.js";
+import { dateTime, defineMutation, globalId, nonEmpty, optionalText, requestKey, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { msg } from "../../i18n.js";
 import { MAX_PHOTOS } from "../../media/images.js";
 import { isUpload } from "../../media/upload.js";
@@ -31,6 +31,9 @@ defineMutation("submitPatrolReport", {
     latitude: t.float(),
     longitude: t.float(),
     photos: t.field({ type: ["Upload"], description: `JPEG, PNG or WebP, at most ${MAX_PHOTOS} of 10 MB each; EXIF (GPS included) is removed` }),
+    requestId: t.string({
+      description: "A key the app makes once per report (again when the form is changed): sending it again, even in parallel, answers the report the first made, its photos not stored twice",
+    }),
   }),
   schema: z.object({
     stationId: globalId("Station"),
@@ -42,6 +45,7 @@ defineMutation("submitPatrolReport", {
     latitude: z.number().min(-90).max(90).nullish(),
     longitude: z.number().min(-180).max(180).nullish(),
     photos,
+    requestId: requestKey(),
   }),
   resolve: async (input, ctx) => ({ report: await service.submitPatrolReport(ctx.viewer!, input) }),
   payloadFields: reportPayload,

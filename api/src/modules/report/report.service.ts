@@ -8,7 +8,7 @@ import { assert } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { PatrolReport, PatrolReportCategory, PatrolReportEventKind } from "../../generated/prisma/client.js";
-import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
+import { conflict, isUniqueViolation, notFound, UserFacingError } from "../../graphql/errors.js";
 import { withPhotos, type StoredPhoto } from "../../media/photos.js";
 import type { UploadFile } from "../../media/upload.js";
 import { recordAudit } from "../audit/audit.service.js";
@@ -49,6 +49,7 @@ export interface SubmitPatrolReportInput {
   latitude?: number | null;
   longitude?: number | null;
   photos?: UploadFile[] | null;
+  requestId?: string | null;
 }
 
 /** The shift the reporter is on: the one named (theirs, of this station), else one they are checked in to now. */
@@ -112,6 +113,9 @@ export async function submitPatrolReport(viewer: Viewer, input: SubmitPatrolRepo
   if ((input.latitude == null) !== (input.longitude == null)) {
     throw new UserFacingError("VALIDATION", msg("经纬度须同时提供", "Give both latitude and longitude"), ["input", input.latitude == null ? "latitude" : "longitude"]);
   }
+  // A repeat (the answer lost on a weak signal, a double tap): the first report, its photos not stored again.
+  const earlier = await sameRequest(viewer, station.id, input);
+  if (earlier) return earlier;
   const shift = await reportersShift(viewer, station.id, input.shiftId);
   const gridId = await placeInGrid(station.id, input, shift?.gridId ?? null);
   const now = clock.now();
@@ -129,6 +133,7 @@ export async function submitPatrolReport(viewer: Viewer, input: SubmitPatrolRepo
           place: input.place ?? "",
           latitude: input.latitude ?? null,
           longitude: input.longitude ?? null,
+          requestId: input.requestId ?? null,
           createdAt: now,
         },
       });
@@ -136,9 +141,25 @@ export async function submitPatrolReport(viewer: Viewer, input: SubmitPatrolRepo
       await event(tx, created, "SUBMITTED", viewer.accountId, "", now);
       return created;
     }, TX),
-  );
+  ).catch(async (e: unknown) => {
+    // The same key sent twice at once: the other made it (this one's photos are discarded by withPhotos).
+    const first = input.requestId && isUniqueViolation(e) ? await sameRequest(viewer, station.id, input) : null;
+    if (first) return first;
+    throw e;
+  });
   reportLog.notify();
   return report;
+}
+
+/** The report this reporter already made with `input.requestId`, or null; the key used for another report is a CONFLICT. */
+async function sameRequest(viewer: Viewer, stationId: string, input: SubmitPatrolReportInput) {
+  if (!input.requestId) return null;
+  const earlier = await prisma.patrolReport.findUnique({ where: { reporterAccountId_requestId: { reporterAccountId: viewer.accountId, requestId: input.requestId } } });
+  if (!earlier) return null;
+  if (earlier.stationId !== stationId || earlier.category !== input.category || earlier.description !== input.description) {
+    throw conflict(msg("该请求编号已用于另一条上报", "This request ID was used for another report"), ["input", "requestId"]);
+  }
+  return earlier;
 }
 
 async function loadReport(viewer: Viewer, reportId: string) {
