@@ -1,0 +1,227 @@
+// An outside attack on points and rewards (积分、兑换): what a volunteer, another station's officer, an
+// anonymous caller and a careless officer try through the API. Each finding fixed is guarded here.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { clock } from "../api/src/clock.js";
+import { prisma } from "../api/src/db.js";
+import { gql, signIn, startApp } from "./support/client.js";
+import { createStation, createVolunteer, createVolunteers, DEMO_PHONES, gid, rawId, seedDemoData, type Person } from "./support/fixtures.js";
+import { holdRowLock } from "./support/locks.js";
+import { CHECK_IN, CHECK_OUT, CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let officer: string;
+let otherOfficer: string;
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  otherOfficer = await signIn(app, DEMO_PHONES.changqingOfficer);
+});
+afterAll(() => app?.stop());
+
+// The invariants after every attack: no balance below zero, no stock below zero, every redemption debited once.
+afterEach(async () => {
+  clock.reset();
+  const sums = await prisma.pointsEntry.groupBy({ by: ["volunteerId", "stationId"], _sum: { amount: true } });
+  for (const s of sums) expect(s._sum.amount!).toBeGreaterThanOrEqual(0);
+  expect(await prisma.reward.count({ where: { stock: { lt: 0 } } })).toBe(0);
+  const redemptions = await prisma.redemption.findMany({ select: { id: true, cost: true } });
+  const debits = await prisma.pointsEntry.findMany({ where: { reason: "REDEMPTION" }, select: { source: true, amount: true } });
+  expect(new Map(debits.map((d) => [d.source, d.amount]))).toEqual(new Map(redemptions.map((r) => [`redemption:${r.id}`, -r.cost])));
+});
+
+const fushan = () => gid("Station", demo.fushan.id);
+const ADJUST = `mutation ($input: AdjustPointsInput!) { adjustPoints(input: $input) { entry { id amount } userErrors { code message field } } }`;
+const REVERSE = `mutation ($input: ReversePointsEntryInput!) { reversePointsEntry(input: $input) { entry { id amount } userErrors { code message field } } }`;
+const SUBMIT = `mutation ($input: SubmitGoodDeedInput!) { submitGoodDeed(input: $input) { goodDeed { id } userErrors { code field } } }`;
+const APPROVE = `mutation ($input: ApproveGoodDeedInput!) { approveGoodDeed(input: $input) { goodDeed { id status } userErrors { code message field } } }`;
+const REJECT = `mutation ($input: RejectGoodDeedInput!) { rejectGoodDeed(input: $input) { goodDeed { id status } userErrors { code message field } } }`;
+const CREATE_REWARD = `mutation ($input: CreateRewardInput!) { createReward(input: $input) { reward { id stock } userErrors { code field } } }`;
+const REDEEM = `mutation ($input: RedeemRewardInput!) { redeemReward(input: $input) { redemption { id } userErrors { code message field } } }`;
+const HAND_OUT = `mutation ($input: MarkRedemptionHandedOutInput!) { markRedemptionHandedOut(input: $input) { redemption { status handedOutAt } userErrors { code field } } }`;
+
+let serial = 0;
+const balance = async (who: { id: string }, stationId = demo.fushan.id) =>
+  (await prisma.pointsEntry.aggregate({ where: { volunteerId: who.id, stationId }, _sum: { amount: true } }))._sum.amount ?? 0;
+async function give(who: Person, amount: number) {
+  const res = await gql(app, ADJUST, { input: { volunteerId: gid("Volunteer", who.id), stationId: fushan(), amount, note: "测试充值" } }, officer);
+  expect(res.data!.adjustPoints.userErrors).toEqual([]);
+}
+async function reward(cost: number, stock: number) {
+  const res = await gql(app, CREATE_REWARD, { input: { stationId: fushan(), name: `攻击奖品${++serial}`, cost, stock } }, officer);
+  expect(res.data!.createReward.userErrors).toEqual([]);
+  return res.data!.createReward.reward.id as string;
+}
+async function deed(submitter: string, about: Person) {
+  const input = { teamId: teamGid(demo.haolinshe.id), volunteerId: gid("Volunteer", about.id), category: "OTHER", title: "协助寻回走失老人", story: "在府山公园找到走失老人。", occurredAt: inMinutes(-60) };
+  const res = await gql(app, SUBMIT, { input }, submitter);
+  expect(res.data!.submitGoodDeed.userErrors).toEqual([]);
+  return res.data!.submitGoodDeed.goodDeed.id as string;
+}
+/** An officer of 府山 who is also one of its volunteers (a volunteer's phone appointed officer). */
+async function officerVolunteer() {
+  const me = await createVolunteer({ teamId: demo.haolinshe.id });
+  await prisma.accountRole.create({ data: { accountId: me.accountId, role: "OFFICER", stationId: demo.fushan.id } });
+  return me;
+}
+
+describe("a volunteer after points they should not have", () => {
+  it("20 redemptions at once over two rewards never overspend the balance nor the stock", async () => {
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    await give(v!, 50);
+    const a = await reward(10, 3);
+    const b = await reward(7, 10);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => gql(app, REDEEM, { input: { rewardId: i % 2 ? a : b } }, v!.token)));
+    for (const r of results) {
+      expect(r.errors).toBeUndefined();
+      if (!r.data!.redeemReward.redemption) expect(r.data!.redeemReward.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringMatching(/^[积奖]/), field: ["input", "rewardId"] }]);
+    }
+    const taken = results.filter((r) => r.data!.redeemReward.redemption).length;
+    const stock = await prisma.reward.findMany({ where: { id: { in: [rawId(a), rawId(b)] } } });
+    const spent = stock.reduce((n, r) => n + (r.cost === 10 ? 3 - r.stock : 10 - r.stock) * r.cost, 0);
+    expect(await balance(v!)).toBe(50 - spent);
+    expect(await prisma.redemption.count({ where: { volunteerId: v!.id } })).toBe(taken);
+    expect(await balance(v!)).toBeLessThan(7); // it stops only when nothing more is affordable
+  });
+
+  it("cannot spend points of one station on another station's rewards, nor redeem them at all", async () => {
+    const elsewhere = await createStation();
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    await prisma.teamMembership.create({ data: { teamId: elsewhere.team.id, volunteerId: v!.id } });
+    await give(v!, 100);
+    const res = await gql(app, CREATE_REWARD, { input: { stationId: gid("Station", elsewhere.station.id), name: "外所奖品", cost: 10, stock: 5 } }, elsewhere.officer.token);
+    const there = res.data!.createReward.reward.id;
+    expect((await gql(app, REDEEM, { input: { rewardId: there } }, v!.token)).data!.redeemReward.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringMatching(/^积分不足/), field: ["input", "rewardId"] }]);
+    const stranger = await createVolunteer({ teamId: demo.haolinshe.id });
+    expect((await gql(app, REDEEM, { input: { rewardId: there } }, stranger.token)).data!.redeemReward.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "rewardId"] }]);
+    expect(await balance(v!)).toBe(100);
+  });
+
+  it("anonymous callers and odd numbers get typed errors, never internal ones", async () => {
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    const rewardId = await reward(1, 1);
+    const anon = await gql(app, REDEEM, { input: { rewardId } }, null);
+    expect(anon.data?.redeemReward?.userErrors ?? anon.errors?.[0]?.extensions?.code).toBeTruthy();
+    expect(JSON.stringify(anon)).not.toMatch(/INTERNAL/);
+    for (const amount of [2 ** 31, 1.5, -(2 ** 31) - 1]) {
+      const r = await gql(app, ADJUST, { input: { volunteerId: gid("Volunteer", v!.id), stationId: fushan(), amount, note: "x" } }, officer);
+      expect(r.errors?.[0]?.extensions?.code).not.toBe("INTERNAL_SERVER_ERROR");
+      expect(r.data?.adjustPoints ?? null).toBeNull();
+    }
+    const huge = await gql(app, ADJUST, { input: { volunteerId: gid("Volunteer", v!.id), stationId: fushan(), amount: -100_000, note: "x" } }, officer);
+    expect(huge.data!.adjustPoints.userErrors).toEqual([{ code: "VALIDATION", message: expect.any(String), field: ["input", "amount"] }]);
+    const neg = await gql(app, CREATE_REWARD, { input: { stationId: fushan(), name: "负库存", cost: 1, stock: -1 } }, officer);
+    expect(neg.data!.createReward.userErrors).toEqual([{ code: "VALIDATION", field: ["input", "stock"] }]);
+    expect(await balance(v!)).toBe(0);
+  });
+
+  it("another station's officer neither reads a volunteer's ledger nor touches the station's rules, rewards or redemptions", async () => {
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    await give(v!, 10);
+    const rewardId = await reward(10, 1);
+    const redemptionId = (await gql(app, REDEEM, { input: { rewardId } }, v!.token)).data!.redeemReward.redemption.id;
+    const LEDGER = `query ($id: ID!, $s: ID!) { node(id: $id) { ... on Volunteer { points(stationId: $s) { balance } } } }`;
+    for (const s of [fushan(), gid("Station", demo.changqing.id)]) {
+      expect((await gql(app, LEDGER, { id: gid("Volunteer", v!.id), s }, otherOfficer)).data?.node?.points ?? null).toBeNull();
+    }
+    const rules = await gql(app, `mutation ($input: UpdatePointsRulesInput!) { updatePointsRules(input: $input) { userErrors { code } } }`, { input: { stationId: fushan(), pointsPerHour: 1000 } }, otherOfficer);
+    expect(rules.data!.updatePointsRules.userErrors).toEqual([{ code: "NOT_FOUND" }]);
+    expect((await gql(app, HAND_OUT, { input: { redemptionId } }, otherOfficer)).data!.markRedemptionHandedOut.userErrors).toEqual([{ code: "NOT_FOUND", field: ["input", "redemptionId"] }]);
+    expect((await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: redemptionId }, otherOfficer)).data!.node).toBeNull();
+  });
+});
+
+describe("an officer who is also a volunteer of the station", () => {
+  it.fails("cannot give themselves points, approve their own good deed or undo a deduction of their own", async () => {
+    const me = await officerVolunteer();
+    const self = gid("Volunteer", me.id);
+    const adjust = await gql(app, ADJUST, { input: { volunteerId: self, stationId: fushan(), amount: 10_000, note: "辛苦费" } }, me.token);
+    expect(adjust.data!.adjustPoints.userErrors).toEqual([{ code: "FORBIDDEN", message: expect.stringMatching(/^[\u4e00-\u9fff]/), field: null }]);
+    const own = await deed(me.token, me);
+    const approve = await gql(app, APPROVE, { input: { goodDeedId: own, points: 1000 } }, me.token);
+    expect(approve.data!.approveGoodDeed.userErrors).toEqual([{ code: "FORBIDDEN", message: expect.stringMatching(/^[\u4e00-\u9fff]/), field: null }]);
+    expect(await balance(me)).toBe(0);
+    // Another officer may do both; a deduction by them is not the deducted officer's to reverse.
+    await give(me, 50);
+    const cut = await gql(app, ADJUST, { input: { volunteerId: self, stationId: fushan(), amount: -40, note: "扣分" } }, officer);
+    const undo = await gql(app, REVERSE, { input: { entryId: cut.data!.adjustPoints.entry.id, note: "不服" } }, me.token);
+    expect(undo.data!.reversePointsEntry.userErrors).toEqual([{ code: "FORBIDDEN", message: expect.stringMatching(/^[\u4e00-\u9fff]/), field: null }]);
+    expect((await gql(app, APPROVE, { input: { goodDeedId: own, points: 5 } }, officer)).data!.approveGoodDeed.userErrors).toEqual([]);
+    expect(await balance(me)).toBe(15);
+    // Their officer's powers over others stay.
+    const [other] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    expect((await gql(app, ADJUST, { input: { volunteerId: gid("Volunteer", other!.id), stationId: fushan(), amount: 5, note: "奖励" } }, me.token)).data!.adjustPoints.userErrors).toEqual([]);
+  });
+});
+
+describe("a careless or racing review", () => {
+  it.fails("approve and reject of one deed at once: never a rejected deed with a commendation and points", async () => {
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    const id = await deed(v!.token, v!);
+    const lock = await holdRowLock("GoodDeed", rawId(id));
+    let results;
+    try {
+      const approve = gql(app, APPROVE, { input: { goodDeedId: id, points: 30 } }, officer);
+      await lock.waiters(1);
+      const reject = gql(app, REJECT, { input: { goodDeedId: id, reason: "材料不实" } }, officer);
+      await lock.waiters(2);
+      await lock.release();
+      results = await Promise.all([approve, reject]);
+    } finally {
+      await lock.release();
+    }
+    expect(results[0]!.data!.approveGoodDeed.userErrors).toEqual([]);
+    expect(results[1]!.data!.rejectGoodDeed.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringMatching(/^该事迹已通过/), field: ["input", "goodDeedId"] }]);
+    const row = await prisma.goodDeed.findUniqueOrThrow({ where: { id: rawId(id) }, include: { commendation: true } });
+    expect(row.status).toBe("APPROVED");
+    expect(row.commendation).not.toBeNull();
+    expect(await balance(v!)).toBe(30);
+  });
+
+  it.fails("a shift cancelled while someone is checked in earns no points by checking out afterwards", async () => {
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    const s = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: "取消的巡逻", startsAt: inMinutes(10), endsAt: inMinutes(130) });
+    const claimId = (await gql(app, CLAIM, { input: { shiftId: s.shift.id } }, v!.token)).data!.claimShift.claim.id;
+    clock.advance(15 * 60_000);
+    expect((await gql(app, CHECK_IN, { input: { claimId, method: "LEADER" } }, officer)).data!.checkIn.userErrors).toEqual([]);
+    clock.advance(60 * 60_000);
+    const cancel = await gql(app, `mutation ($input: CancelShiftInput!) { cancelShift(input: $input) { userErrors { code } } }`, { input: { shiftId: s.shift.id, reason: "暴雨取消" } }, officer);
+    expect(cancel.data!.cancelShift.userErrors).toEqual([]);
+    const out = await gql(app, CHECK_OUT, { input: { claimId, method: "LEADER" } }, officer);
+    expect(out.data!.checkOut.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringMatching(/^[\u4e00-\u9fff]/), field: ["input", "claimId"] }]);
+    expect((await prisma.shiftClaim.findUniqueOrThrow({ where: { id: rawId(claimId) } })).status).toBe("CANCELLED");
+    expect(await balance(v!)).toBe(0);
+  });
+
+  it.fails("a reward handed out by two officers at once is handed out once, and the hand-out is audited", async () => {
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    await give(v!, 10);
+    const rewardId = await reward(10, 1);
+    const redemptionId = (await gql(app, REDEEM, { input: { rewardId } }, v!.token)).data!.redeemReward.redemption.id;
+    const second = await signIn(app, DEMO_PHONES.fushanOfficer);
+    const lock = await holdRowLock("Redemption", rawId(redemptionId));
+    let results;
+    try {
+      const both = [officer, second].map((t) => gql(app, HAND_OUT, { input: { redemptionId } }, t));
+      await lock.waiters(2);
+      await lock.release();
+      results = await Promise.all(both);
+    } finally {
+      await lock.release();
+    }
+    for (const r of results) expect(r.data!.markRedemptionHandedOut.userErrors).toEqual([]);
+    expect(results[0]!.data!.markRedemptionHandedOut.redemption.handedOutAt).toBe(results[1]!.data!.markRedemptionHandedOut.redemption.handedOutAt);
+    expect(await prisma.auditEntry.count({ where: { action: "redemption.handOut", targetId: rawId(redemptionId) } })).toBe(1);
+  });
+
+  it.fails("approving a good deed (points given) is audited", async () => {
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    const id = await deed(v!.token, v!);
+    expect((await gql(app, APPROVE, { input: { goodDeedId: id, points: 25 } }, officer)).data!.approveGoodDeed.userErrors).toEqual([]);
+    const entries = await prisma.auditEntry.findMany({ where: { action: "goodDeed.approve", targetId: rawId(id) } });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.summary).toMatch(/25/);
+  });
+});
