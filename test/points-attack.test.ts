@@ -134,7 +134,7 @@ describe("a volunteer after points they should not have", () => {
 });
 
 describe("an officer who is also a volunteer of the station", () => {
-  it.fails("cannot give themselves points, approve their own good deed or undo a deduction of their own", async () => {
+  it("cannot give themselves points, approve their own good deed or undo a deduction of their own", async () => {
     const me = await officerVolunteer();
     const self = gid("Volunteer", me.id);
     const adjust = await gql(app, ADJUST, { input: { volunteerId: self, stationId: fushan(), amount: 10_000, note: "辛苦费" } }, me.token);

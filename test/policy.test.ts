@@ -105,13 +105,13 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "patrol.readEvent": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "goodDeed.submit": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
   "goodDeed.read": (x) => ({ stationId: S[x].station, teamId: S[x].team, submittedById: "acc-someone", volunteerId: person(x).volunteerId }),
-  "goodDeed.review": (x) => ({ stationId: S[x].station }),
+  "goodDeed.review": (x) => ({ stationId: S[x].station, volunteerId: person(x).volunteerId }),
   "commendation.read": (x) => ({ stationId: S[x].station }),
   "board.publish": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
   "board.read": (x) => ({ stationId: S[x].station, withdrawn: true }),
   "points.read": (x) => ({ person: person(x), stationId: S[x].station }),
   "points.adjust": (x) => ({ person: person(x), stationId: S[x].station }),
-  "points.reverse": (x) => ({ stationId: S[x].station }),
+  "points.reverse": (x) => ({ stationId: S[x].station, volunteerId: person(x).volunteerId }),
   "points.rules": (x) => ({ stationId: S[x].station }),
   "certificate.read": (x) => ({ person: person(x), stationId: S[x].station }),
   "reward.read": (x) => ({ stationId: S[x].station }),
@@ -369,6 +369,17 @@ describe("the access policy", () => {
     expect(can(ROLES.O!, "account.manage", twoStations)).toBe(false);
     expect(can(ROLES.O!, "account.manage", { ...person("own"), hasGrantedRole: true })).toBe(false);
     expect(can(ROLES.Adm!, "account.manage", twoStations)).toBe(true);
+  });
+
+  it("an officer (or administrator) who is also a volunteer of the station never awards or restores their own points", () => {
+    const me = person("own");
+    for (const v of [base({ ...ROLES.O!, volunteerId: me.volunteerId }), base({ ...ROLES.Adm!, volunteerId: me.volunteerId })]) {
+      expect(can(v, "points.adjust", { person: me, stationId: A.station })).toBe(false);
+      expect(can(v, "points.reverse", { stationId: A.station, volunteerId: me.volunteerId })).toBe(false);
+      expect(can(v, "goodDeed.review", { stationId: A.station, volunteerId: me.volunteerId })).toBe(false);
+      expect(can(v, "points.adjust", { person: neighbour("own"), stationId: A.station })).toBe(true);
+      expect(can(v, "goodDeed.review", { stationId: A.station, volunteerId: null })).toBe(true); // a team's deed
+    }
   });
 
   it("shows a patrol report to its reporter and to the team or partner it is assigned to, not to others", () => {

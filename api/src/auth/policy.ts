@@ -353,7 +353,8 @@ const rules = {
   "goodDeed.submit": (v: Viewer | null, t: TeamFacts) => officerOf(v, t.stationId) || memberOfTeam(v, t.teamId),
   "goodDeed.read": (v: Viewer | null, d: GoodDeedFacts) =>
     officerOf(v, d.stationId) || leadsTeam(v, d.teamId) || (!!v && v.accountId === d.submittedById) || (!!d.volunteerId && self(v, d.volunteerId)),
-  "goodDeed.review": (v: Viewer | null, d: StationFacts) => officerOf(v, d.stationId),
+  /** Nobody reviews a deed of their own (an officer who is also a volunteer): its points would be theirs. */
+  "goodDeed.review": (v: Viewer | null, d: StationFacts & { volunteerId?: string | null }) => officerOf(v, d.stationId) && !(d.volunteerId && self(v, d.volunteerId)),
   "commendation.read": (v: Viewer | null, r: StationFacts) => seesStation(v, r.stationId),
   "board.publish": (v: Viewer | null, t: TeamFacts) => officerOf(v, t.stationId) || leadsTeam(v, t.teamId),
   /** Published editions are public; a withdrawn one only for the station's people. */
@@ -368,8 +369,9 @@ const rules = {
         (officerOf(v, r.stationId) ||
           r.person.teamIds.some((t) => leadsTeam(v, t) && v.teams.get(t)?.stationId === r.stationId) ||
           r.person.squadIds.some((s) => leadsSquad(v, s) && v.teams.get(v.squads.get(s)!.teamId)?.stationId === r.stationId)))),
-  "points.adjust": (v: Viewer | null, r: PersonAtStation) => officerOf(v, r.stationId) && belongsTo(r.person, r.stationId),
-  "points.reverse": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** Never one's own points (an officer who is also a volunteer of the station). */
+  "points.adjust": (v: Viewer | null, r: PersonAtStation) => officerOf(v, r.stationId) && belongsTo(r.person, r.stationId) && !self(v, r.person.volunteerId),
+  "points.reverse": (v: Viewer | null, r: StationFacts & { volunteerId: string }) => officerOf(v, r.stationId) && !self(v, r.volunteerId),
   "points.rules": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
   "certificate.read": (v: Viewer | null, r: PersonAtStation) => self(v, r.person.volunteerId) || (officerOf(v, r.stationId) && belongsTo(r.person, r.stationId)),
   "reward.read": (v: Viewer | null, r: StationFacts) => seesStation(v, r.stationId),

@@ -64,8 +64,8 @@ export async function submitGoodDeed(viewer: Viewer, input: SubmitGoodDeedInput)
 async function reviewable(viewer: Viewer, goodDeedId: string) {
   const deed = await prisma.goodDeed.findUnique({ where: { id: goodDeedId } });
   if (!deed) throw notFound(msg("好人好事", "Good deed"), ["input", "goodDeedId"]);
-  assert(viewer, "goodDeed.review", { stationId: deed.stationId }, {
-    message: msg("仅本所民警可审核", "Only the station's officers review good deeds"),
+  assert(viewer, "goodDeed.review", { stationId: deed.stationId, volunteerId: deed.volunteerId }, {
+    message: msg("仅本所民警可审核（不能审核自己的事迹）", "Only the station's officers review good deeds (never their own)"),
     hide: { what: msg("好人好事", "Good deed"), field: ["input", "goodDeedId"], stationId: deed.stationId },
   });
   return deed;

@@ -44,7 +44,7 @@ export const GoodDeed = builder.prismaNode("GoodDeed", {
     rejectReason: t.exposeString("rejectReason", { nullable: true }),
     pointsAwarded: t.exposeInt("pointsAwarded", { nullable: true }),
     commendation: t.relation("commendation", { nullable: true }),
-    viewerCanReview: t.boolean({ resolve: (d, _a, ctx) => d.status === "SUBMITTED" && can(ctx.viewer, "goodDeed.review", { stationId: d.stationId }) }),
+    viewerCanReview: t.boolean({ resolve: (d, _a, ctx) => d.status === "SUBMITTED" && can(ctx.viewer, "goodDeed.review", { stationId: d.stationId, volunteerId: d.volunteerId }) }),
   }),
 });
 

@@ -57,7 +57,7 @@ export async function adjustPoints(viewer: Viewer, input: { volunteerId: string;
     throw notFound(msg("义警", "Volunteer"), ["input", "volunteerId"]);
   }
   assert(viewer, "points.adjust", { person, stationId: input.stationId }, {
-    message: msg("仅本所民警可为本所义警调整积分", "Only the station's officers adjust points of its volunteers"),
+    message: msg("仅本所民警可为本所义警调整积分（不能调整自己的）", "Only the station's officers adjust points of its volunteers (never their own)"),
   });
   return prisma.$transaction(async (tx) => {
     // Serialize with redemptions of the same person so a deduction cannot overdraw.
@@ -100,8 +100,8 @@ export async function adjustPoints(viewer: Viewer, input: { volunteerId: string;
 export async function reversePointsEntry(viewer: Viewer, input: { entryId: string; note: string }, clientAddress: string | null = null) {
   const entry = await prisma.pointsEntry.findUnique({ where: { id: input.entryId }, include: { reversedBy: true } });
   if (!entry) throw notFound(msg("积分记录", "Points entry"), ["input", "entryId"]);
-  assert(viewer, "points.reverse", { stationId: entry.stationId }, {
-    message: msg("仅本所民警可冲正积分", "Only the station's officers correct points"),
+  assert(viewer, "points.reverse", { stationId: entry.stationId, volunteerId: entry.volunteerId }, {
+    message: msg("仅本所民警可冲正积分（不能冲正自己的）", "Only the station's officers correct points (never their own)"),
     hide: { what: msg("积分记录", "Points entry"), field: ["input", "entryId"], stationId: entry.stationId },
   });
   if (entry.reason === "REVERSAL" || entry.reason === "REDEMPTION") {

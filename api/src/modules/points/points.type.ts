@@ -39,7 +39,7 @@ export const PointsEntry = builder.prismaNode("PointsEntry", {
     reversedBy: t.relation("reversedBy", { nullable: true }),
     viewerCanReverse: t.boolean({
       select: { reversedBy: { select: { id: true } } },
-      resolve: (e, _a, ctx) => !e.reversedBy && e.reason !== "REVERSAL" && e.reason !== "REDEMPTION" && can(ctx.viewer, "points.reverse", { stationId: e.stationId }),
+      resolve: (e, _a, ctx) => !e.reversedBy && e.reason !== "REVERSAL" && e.reason !== "REDEMPTION" && can(ctx.viewer, "points.reverse", { stationId: e.stationId, volunteerId: e.volunteerId }),
     }),
   }),
 });
