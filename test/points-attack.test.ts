@@ -157,7 +157,7 @@ describe("an officer who is also a volunteer of the station", () => {
 });
 
 describe("a careless or racing review", () => {
-  it.fails("approve and reject of one deed at once: never a rejected deed with a commendation and points", async () => {
+  it("approve and reject of one deed at once: never a rejected deed with a commendation and points", async () => {
     const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
     const id = await deed(v!.token, v!);
     const lock = await holdRowLock("GoodDeed", rawId(id));
@@ -177,6 +177,24 @@ describe("a careless or racing review", () => {
     const row = await prisma.goodDeed.findUniqueOrThrow({ where: { id: rawId(id) }, include: { commendation: true } });
     expect(row.status).toBe("APPROVED");
     expect(row.commendation).not.toBeNull();
+    expect(await balance(v!)).toBe(30);
+
+    // The other order: the rejection first; the approval is told, not answered with a rejected deed.
+    const id2 = await deed(v!.token, v!);
+    const lock2 = await holdRowLock("GoodDeed", rawId(id2));
+    try {
+      const reject = gql(app, REJECT, { input: { goodDeedId: id2, reason: "材料不实" } }, officer);
+      await lock2.waiters(1);
+      const approve = gql(app, APPROVE, { input: { goodDeedId: id2, points: 30 } }, officer);
+      await lock2.waiters(2);
+      await lock2.release();
+      results = await Promise.all([reject, approve]);
+    } finally {
+      await lock2.release();
+    }
+    expect(results[0]!.data!.rejectGoodDeed.userErrors).toEqual([]);
+    expect(results[1]!.data!.approveGoodDeed.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringMatching(/^该事迹已被驳回/), field: ["input", "goodDeedId"] }]);
+    expect(await prisma.commendation.count({ where: { goodDeedId: rawId(id2) } })).toBe(0);
     expect(await balance(v!)).toBe(30);
   });
 

@@ -104,7 +104,10 @@ export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: strin
         });
       }
     }
-    return tx.goodDeed.findUniqueOrThrow({ where: { id: deed.id } });
+    const row = await tx.goodDeed.findUniqueOrThrow({ where: { id: deed.id } });
+    // Rejected meanwhile (the update found it no longer SUBMITTED): not approved, and the caller is told.
+    if (row.status === "REJECTED") throw conflict(msg("该事迹已被驳回", "This good deed was rejected"), ["input", "goodDeedId"]);
+    return row;
   }, TX);
   // "表扬 N 次" on the public board counts this one now.
   pubsub.publish("publicBoardChanged", { stationId: deed.stationId });
@@ -123,11 +126,14 @@ export async function rejectGoodDeed(viewer: Viewer, input: { goodDeedId: string
   const deed = await reviewable(viewer, input.goodDeedId);
   if (deed.status === "APPROVED") throw conflict(msg("该事迹已通过", "This good deed is already approved"), ["input", "goodDeedId"]);
   const rejected = await prisma.$transaction(async (tx) => {
+    // Under the row's lock: an approval committed meanwhile (with its commendation and points) stays.
+    const [current] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "GoodDeed" WHERE id = ${deed.id}::uuid FOR UPDATE`;
+    if (current?.status === "APPROVED") throw conflict(msg("该事迹已通过", "This good deed is already approved"), ["input", "goodDeedId"]);
     const row = await tx.goodDeed.update({
       where: { id: deed.id },
       data: { status: "REJECTED", rejectReason: input.reason, reviewedById: viewer.accountId, reviewedAt: clock.now() },
     });
-    if (deed.status !== "REJECTED") await tellAboutDeed(tx, viewer, deed, "GOOD_DEED_REJECTED", joinMsg(msg("好人好事未通过：", "Good deed not approved: "), deed.title), joinMsg(msg("原因：", "Reason: "), input.reason));
+    if (current?.status !== "REJECTED") await tellAboutDeed(tx, viewer, deed, "GOOD_DEED_REJECTED", joinMsg(msg("好人好事未通过：", "Good deed not approved: "), deed.title), joinMsg(msg("原因：", "Reason: "), input.reason));
     return row;
   }, TX);
   delivered();
