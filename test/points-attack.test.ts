@@ -198,7 +198,7 @@ describe("a careless or racing review", () => {
     expect(await balance(v!)).toBe(30);
   });
 
-  it.fails("a shift cancelled while someone is checked in earns no points by checking out afterwards", async () => {
+  it("a shift cancelled while someone is checked in earns no points by checking out afterwards", async () => {
     const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
     const s = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: "取消的巡逻", startsAt: inMinutes(10), endsAt: inMinutes(130) });
     const claimId = (await gql(app, CLAIM, { input: { shiftId: s.shift.id } }, v!.token)).data!.claimShift.claim.id;
@@ -211,6 +211,29 @@ describe("a careless or racing review", () => {
     expect(out.data!.checkOut.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringMatching(/^[\u4e00-\u9fff]/), field: ["input", "claimId"] }]);
     expect((await prisma.shiftClaim.findUniqueOrThrow({ where: { id: rawId(claimId) } })).status).toBe("CANCELLED");
     expect(await balance(v!)).toBe(0);
+
+    // The cancellation and the check-out at once, the cancellation first on the shift's lock.
+    const [w] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    const s2 = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: "同时取消的巡逻", startsAt: inMinutes(80), endsAt: inMinutes(200) });
+    const claim2 = (await gql(app, CLAIM, { input: { shiftId: s2.shift.id } }, w!.token)).data!.claimShift.claim.id;
+    clock.advance(15 * 60_000);
+    expect((await gql(app, CHECK_IN, { input: { claimId: claim2, method: "LEADER" } }, officer)).data!.checkIn.userErrors).toEqual([]);
+    clock.advance(30 * 60_000);
+    const lock = await holdRowLock("Shift", rawId(s2.shift.id));
+    let results;
+    try {
+      const cancelling = gql(app, `mutation ($input: CancelShiftInput!) { cancelShift(input: $input) { userErrors { code } } }`, { input: { shiftId: s2.shift.id, reason: "暴雨取消" } }, officer);
+      await lock.waiters(1);
+      const leaving = gql(app, CHECK_OUT, { input: { claimId: claim2, method: "LEADER" } }, officer);
+      await lock.waiters(2);
+      await lock.release();
+      results = await Promise.all([cancelling, leaving]);
+    } finally {
+      await lock.release();
+    }
+    expect(results[0]!.data!.cancelShift.userErrors).toEqual([]);
+    expect(results[1]!.data!.checkOut.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringMatching(/^该认领已取消/), field: ["input", "claimId"] }]);
+    expect(await balance(w!)).toBe(0);
   });
 
   it.fails("a reward handed out by two officers at once is handed out once, and the hand-out is audited", async () => {
@@ -234,12 +257,18 @@ describe("a careless or racing review", () => {
     expect(await prisma.auditEntry.count({ where: { action: "redemption.handOut", targetId: rawId(redemptionId) } })).toBe(1);
   });
 
-  it.fails("approving a good deed (points given) is audited", async () => {
+  it.fails("approving a good deed (points given) and rejecting one are audited", async () => {
     const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
     const id = await deed(v!.token, v!);
     expect((await gql(app, APPROVE, { input: { goodDeedId: id, points: 25 } }, officer)).data!.approveGoodDeed.userErrors).toEqual([]);
     const entries = await prisma.auditEntry.findMany({ where: { action: "goodDeed.approve", targetId: rawId(id) } });
     expect(entries).toHaveLength(1);
     expect(entries[0]!.summary).toMatch(/25/);
+    const other = await deed(v!.token, v!);
+    expect((await gql(app, REJECT, { input: { goodDeedId: other, reason: "重复提交" } }, officer)).data!.rejectGoodDeed.userErrors).toEqual([]);
+    expect(await prisma.auditEntry.count({ where: { action: "goodDeed.reject", targetId: rawId(other) } })).toBe(1);
+    const LOG = `query ($s: ID, $action: String) { auditLog(stationId: $s, action: $action, first: 5) { edges { node { actionLabel targetLabel targetName } } } }`;
+    const log = await gql(app, LOG, { s: fushan(), action: "goodDeed.approve" }, officer);
+    expect(log.data!.auditLog.edges[0].node).toEqual({ actionLabel: "通过好人好事", targetLabel: "好人好事", targetName: v!.displayName });
   });
 });

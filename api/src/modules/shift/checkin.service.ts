@@ -118,15 +118,18 @@ export async function checkOut(viewer: Viewer, input: { claimId: string; method:
   const claim = await loadClaim(viewer, input.claimId, input.method);
   if (claim.checkedOutAt) return { claim }; // idempotent
   if (!claim.checkedInAt) throw conflict(msg("请先签到", "Check in first"), ["input", "claimId"]);
+  // A cancelled claim (its shift cancelled while checked in) earns no hours or points.
+  if (claim.status !== "CONFIRMED") throw conflict(msg("该认领已取消", "The claim was cancelled"), ["input", "claimId"]);
   if (now > checkOutDeadline(claim.shift)) throw conflict(msg("结束2小时后不能签退", "Check-out closed 2 hours after the end"), ["input", "claimId"]);
   const result = await prisma.$transaction(async (tx) => {
     await lockShift(tx, claim.shiftId, ["input", "claimId"]);
     const minutesServed = servedMinutes(claim.shift, claim.checkedInAt!, now);
     const { count } = await tx.shiftClaim.updateMany({
-      where: { id: claim.id, checkedOutAt: null },
+      where: { id: claim.id, checkedOutAt: null, status: "CONFIRMED" },
       data: { checkedOutAt: now, status: "COMPLETED", minutesServed },
     });
     const updated = await tx.shiftClaim.findUniqueOrThrow({ where: { id: claim.id } });
+    if (!count && !updated.checkedOutAt) throw conflict(msg("该认领已取消", "The claim was cancelled"), ["input", "claimId"]);
     if (!count) return { claim: updated, event: null };
     await creditCompletedClaims(tx, claim.shift, [updated]);
     return { claim: updated, event: await record(tx, claim.shift, updated, "CHECKED_OUT", now, { method: input.method }) };
