@@ -79,6 +79,9 @@ export const AUDIT_ACTIONS = {
   "shift.cancel": msg("取消班次", "Shift cancelled"),
   "reward.create": msg("新增兑换奖品", "Reward added"),
   "reward.update": msg("修改兑换奖品", "Reward changed"),
+  "redemption.handOut": msg("发放兑换奖品", "Reward handed out"),
+  "goodDeed.approve": msg("通过好人好事", "Good deed approved"),
+  "goodDeed.reject": msg("驳回好人好事", "Good deed rejected"),
   "partner.create": msg("新增共建单位", "Partner added"),
 } as const;
 

@@ -81,6 +81,8 @@ const TARGET_LABELS: Record<string, string> = {
   Volunteer: msg("义警", "Volunteer"),
   Shift: msg("班次", "Shift"),
   Reward: msg("兑换奖品", "Reward"),
+  Redemption: msg("兑换记录", "Redemption"),
+  GoodDeed: msg("好人好事", "Good deed"),
   Partner: msg("共建单位", "Partner"),
 };
 
@@ -103,6 +105,8 @@ const TARGET_NAMES: Record<string, (ids: string[]) => Promise<Map<string, string
   Region: async (ids) => byName(await prisma.region.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
   Partner: async (ids) => byName(await prisma.partner.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
   Reward: async (ids) => byName(await prisma.reward.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  Redemption: async (ids) => byVolunteer(await prisma.redemption.findMany({ where: { id: { in: ids } }, select: { id: true, volunteer: { select: { displayName: true } } } })),
+  GoodDeed: async (ids) => byVolunteer(await prisma.goodDeed.findMany({ where: { id: { in: ids } }, select: { id: true, volunteer: { select: { displayName: true } } } })),
   Shift: async (ids) => new Map((await prisma.shift.findMany({ where: { id: { in: ids } }, select: { id: true, title: true } })).map((s) => [s.id, s.title])),
 };
 

@@ -46,7 +46,7 @@ defineMutation("approveGoodDeed", {
     points: t.int({ description: "Points for the volunteer; defaults to the station's rule" }),
   }),
   schema: z.object({ goodDeedId: globalId("GoodDeed"), points: z.number().int().min(0).max(1000).nullish() }),
-  resolve: async (input, ctx) => ({ goodDeed: await service.approveGoodDeed(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ goodDeed: await service.approveGoodDeed(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: deedPayload,
 });
 
@@ -54,7 +54,7 @@ defineMutation("rejectGoodDeed", {
   description: "驳回: an officer rejects a deed with a reason",
   inputFields: (t) => ({ goodDeedId: t.id({ required: true }), reason: t.string({ required: true }) }),
   schema: z.object({ goodDeedId: globalId("GoodDeed"), reason: nonEmpty(500) }),
-  resolve: async (input, ctx) => ({ goodDeed: await service.rejectGoodDeed(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ goodDeed: await service.rejectGoodDeed(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: deedPayload,
 });
 

@@ -10,6 +10,7 @@ import { pubsub } from "../../pubsub.js";
 import { rulesFor } from "../points/points.service.js";
 import { accountsOf, delivered, notify } from "../notification/notification.service.js";
 import { joinMsg, msg, type Msg } from "../../i18n.js";
+import { recordAudit } from "../audit/audit.service.js";
 
 export interface SubmitGoodDeedInput {
   teamId: string;
@@ -72,7 +73,7 @@ async function reviewable(viewer: Viewer, goodDeedId: string) {
 }
 
 /** Approves a deed into a commendation and awards points to the volunteer (none for collective deeds). */
-export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: string; points?: number | null }) {
+export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: string; points?: number | null }, clientAddress: string | null = null) {
   const deed = await reviewable(viewer, input.goodDeedId);
   if (deed.status === "APPROVED") {
     return prisma.goodDeed.findUniqueOrThrow({ where: { id: deed.id } }); // approving twice changes nothing
@@ -90,6 +91,7 @@ export async function approveGoodDeed(viewer: Viewer, input: { goodDeedId: strin
         data: { goodDeedId: deed.id, stationId: deed.stationId, teamId: deed.teamId, volunteerId: deed.volunteerId, approvedAt: now },
       });
       await tellAboutDeed(tx, viewer, deed, "GOOD_DEED_APPROVED", joinMsg(msg("好人好事已通过：", "Good deed approved: "), deed.title), points > 0 ? msg(`获得 ${points} 积分，已上表扬`, `${points} points, commended`) : msg("已上表扬", "Commended"));
+      await recordAudit(tx, { actor: viewer, stationId: deed.stationId, action: "goodDeed.approve", targetType: "GoodDeed", targetId: deed.id, summary: msg(`上表扬，${points} 积分`, `commended, ${points} points`), clientAddress });
       if (deed.volunteerId && points > 0) {
         await tx.pointsEntry.create({
           data: {
@@ -122,7 +124,7 @@ async function tellAboutDeed(tx: Tx, viewer: Viewer, deed: { id: string; station
   await notify(tx, [...accounts].map((accountId) => ({ accountId, stationId: deed.stationId, kind, title, body, link: "/points", subject: { type: "GoodDeed", id: deed.id } })));
 }
 
-export async function rejectGoodDeed(viewer: Viewer, input: { goodDeedId: string; reason: string }) {
+export async function rejectGoodDeed(viewer: Viewer, input: { goodDeedId: string; reason: string }, clientAddress: string | null = null) {
   const deed = await reviewable(viewer, input.goodDeedId);
   if (deed.status === "APPROVED") throw conflict(msg("该事迹已通过", "This good deed is already approved"), ["input", "goodDeedId"]);
   const rejected = await prisma.$transaction(async (tx) => {
@@ -133,6 +135,7 @@ export async function rejectGoodDeed(viewer: Viewer, input: { goodDeedId: string
       where: { id: deed.id },
       data: { status: "REJECTED", rejectReason: input.reason, reviewedById: viewer.accountId, reviewedAt: clock.now() },
     });
+    await recordAudit(tx, { actor: viewer, stationId: deed.stationId, action: "goodDeed.reject", targetType: "GoodDeed", targetId: deed.id, summary: msg("驳回", "rejected"), clientAddress });
     if (current?.status !== "REJECTED") await tellAboutDeed(tx, viewer, deed, "GOOD_DEED_REJECTED", joinMsg(msg("好人好事未通过：", "Good deed not approved: "), deed.title), joinMsg(msg("原因：", "Reason: "), input.reason));
     return row;
   }, TX);

@@ -128,6 +128,6 @@ defineMutation("markRedemptionHandedOut", {
   description: "The officer has handed the reward over",
   inputFields: (t) => ({ redemptionId: t.id({ required: true }) }),
   schema: z.object({ redemptionId: globalId("Redemption") }),
-  resolve: async (input, ctx) => ({ redemption: await points.markRedemptionHandedOut(ctx.viewer!, input) }),
+  resolve: async (input, ctx) => ({ redemption: await points.markRedemptionHandedOut(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: redemptionPayload,
 });

@@ -240,12 +240,19 @@ export async function redeemReward(viewer: Viewer, input: { rewardId: string }) 
   }, TX);
 }
 
-export async function markRedemptionHandedOut(viewer: Viewer, input: { redemptionId: string }) {
+/** Handed out once: of two officers at once, the first sets who and when; the other answers it. */
+export async function markRedemptionHandedOut(viewer: Viewer, input: { redemptionId: string }, clientAddress: string | null = null) {
   const r = await prisma.redemption.findUnique({ where: { id: input.redemptionId }, include: { reward: true } });
   if (!r) throw notFound(msg("兑换记录", "Redemption"), ["input", "redemptionId"]);
   assert(viewer, "redemption.handOut", { stationId: r.reward.stationId }, { hide: { what: msg("兑换记录", "Redemption"), field: ["input", "redemptionId"], stationId: r.reward.stationId } });
   if (r.status === "HANDED_OUT") return r;
-  return prisma.redemption.update({ where: { id: r.id }, data: { status: "HANDED_OUT", handedOutAt: clock.now(), handedOutById: viewer.accountId } });
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.redemption.updateMany({ where: { id: r.id, status: "PENDING" }, data: { status: "HANDED_OUT", handedOutAt: clock.now(), handedOutById: viewer.accountId } });
+    if (count) {
+      await recordAudit(tx, { actor: viewer, stationId: r.reward.stationId, action: "redemption.handOut", targetType: "Redemption", targetId: r.id, summary: msg(`发放奖品（${r.cost} 积分）`, `handed out a reward (${r.cost} points)`), clientAddress });
+    }
+    return tx.redemption.findUniqueOrThrow({ where: { id: r.id } });
+  }, TX);
 }
 
 export type Period = "MONTH" | "QUARTER" | "YEAR";
