@@ -86,6 +86,27 @@ describe("a volunteer after points they should not have", () => {
     expect(await balance(v!)).toBeLessThan(7); // it stops only when nothing more is affordable
   });
 
+  it("the same redemption sent 20 times at once with one requestId (a retry after a lost answer) redeems once", async () => {
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    await give(v!, 100);
+    const rewardId = await reward(10, 50);
+    const input = { rewardId, requestId: "redeem-0001-abcdef" };
+    const results = await Promise.all(Array.from({ length: 20 }, () => gql(app, REDEEM, { input }, v!.token)));
+    expect(results.map((r) => r.data!.redeemReward.userErrors)).toEqual(Array.from({ length: 20 }, () => []));
+    expect(new Set(results.map((r) => r.data!.redeemReward.redemption.id)).size).toBe(1);
+    expect(await balance(v!)).toBe(90);
+    // The key for another reward is refused; a new key is a new redemption; another person's key is theirs.
+    const other = await reward(5, 5);
+    expect((await gql(app, REDEEM, { input: { ...input, rewardId: other } }, v!.token)).data!.redeemReward.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringMatching(/^该请求编号/), field: ["input", "requestId"] }]);
+    expect((await gql(app, REDEEM, { input: { ...input, requestId: "redeem-0002-abcdef" } }, v!.token)).data!.redeemReward.userErrors).toEqual([]);
+    const [w] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    await give(w!, 10);
+    expect((await gql(app, REDEEM, { input }, w!.token)).data!.redeemReward.userErrors).toEqual([]);
+    expect(await balance(v!)).toBe(80);
+    expect(await balance(w!)).toBe(0);
+    expect((await gql(app, REDEEM, { input: { rewardId, requestId: "不行" } }, v!.token)).data!.redeemReward.userErrors).toEqual([{ code: "VALIDATION", message: expect.any(String), field: ["input", "requestId"] }]);
+  });
+
   it("cannot spend points of one station on another station's rewards, nor redeem them at all", async () => {
     const elsewhere = await createStation();
     const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
@@ -115,6 +136,15 @@ describe("a volunteer after points they should not have", () => {
     const neg = await gql(app, CREATE_REWARD, { input: { stationId: fushan(), name: "负库存", cost: 1, stock: -1 } }, officer);
     expect(neg.data!.createReward.userErrors).toEqual([{ code: "VALIDATION", field: ["input", "stock"] }]);
     expect(await balance(v!)).toBe(0);
+  });
+
+  // `points` resolved `station` with findUniqueOrThrow: an unknown station answered INTERNAL_SERVER_ERROR.
+  it.fails("their own points at a station that does not exist are null, not an internal error", async () => {
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    const Q = `query ($id: ID!, $s: ID!) { node(id: $id) { ... on Volunteer { points(stationId: $s) { balance station { name } } } } }`;
+    const res = await gql(app, Q, { id: gid("Volunteer", v!.id), s: gid("Station", "00000000-0000-7000-8000-000000000000") }, v!.token);
+    expect(res).toEqual({ data: { node: { points: null } } });
+    expect((await gql(app, Q, { id: gid("Volunteer", v!.id), s: fushan() }, v!.token)).data!.node.points).toEqual({ balance: 0, station: { name: "府山派出所" } });
   });
 
   it("another station's officer neither reads a volunteer's ledger nor touches the station's rules, rewards or redemptions", async () => {

@@ -9,7 +9,7 @@ import { toast } from "../components/Toast";
 import { HoursCertificateCsvDocument, MyPointsDocument, RedeemRewardDocument, UpdateMyPrivacyDocument } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
-import { createAction } from "../lib/mutation";
+import { createAction, newRequestId } from "../lib/mutation";
 import { useSession } from "../lib/session";
 import { formatDate, fromLocalInput } from "../lib/time";
 
@@ -30,6 +30,8 @@ export default function Points() {
   });
   const again = () => refetch({ requestPolicy: "network-only" });
   const redeem = createAction(RedeemRewardDocument, { pick: (d) => d.redeemReward, success: tr("兑换成功，请到派出所领取", "Redeemed: collect it at the station"), onSuccess: again });
+  // One key per intended redemption, kept until the API answers: a retry after a lost answer spends once.
+  const redeemKeys = new Map<string, string>();
   const privacy = createAction(UpdateMyPrivacyDocument, { pick: (d) => d.updateMyPrivacy, success: tr("隐私设置已保存", "Privacy saved") });
   // Leaders of a team or a squad choose whether members see their phone on the shifts they lead.
   const leads = () => !!s.viewer()?.roles.some((r) => r.role === "LEADER");
@@ -82,7 +84,12 @@ export default function Points() {
                     disabled={!r.viewerCanRedeem || redeem.pending()}
                     onClick={async () => {
                       if (await confirmDialog({ title: tr(`用 ${r.cost} 积分兑换「${r.name}」？`, `Spend ${r.cost} points on ${r.name}?`), confirm: tr("兑换", "Redeem") }))
-                        await redeem.run({ input: { rewardId: r.id } });
+                      {
+                        const requestId = redeemKeys.get(r.id) ?? newRequestId();
+                        redeemKeys.set(r.id, requestId);
+                        const res = await redeem.run({ input: { rewardId: r.id, requestId } });
+                        if (res.ok || res.reason === "user") redeemKeys.delete(r.id);
+                      }
                     }}
                   >
                     {tr("兑换", "Redeem")}

@@ -7,6 +7,7 @@ import { PointsEntry, Reward } from "./points.type.js";
 import { Station } from "../station/station.type.js";
 import { prisma } from "../../db.js";
 
+
 const entryPayload = (t: PayloadFieldBuilder<{ entry: EntryRow }>) => ({
   entry: t.field({ type: PointsEntry, nullable: true, resolve: (p) => p.entry ?? null }),
 });
@@ -118,8 +119,13 @@ const redemptionPayload = (t: PayloadFieldBuilder<{ redemption: RedemptionRow }>
 
 defineMutation("redeemReward", {
   description: "兑换: spend points on a reward; the balance and the stock never go below zero",
-  inputFields: (t) => ({ rewardId: t.id({ required: true }) }),
-  schema: z.object({ rewardId: globalId("Reward") }),
+  inputFields: (t) => ({
+    rewardId: t.id({ required: true }),
+    requestId: t.string({
+      description: "A key the client makes once per intended redemption (e.g. when the confirmation opens): sending it again, even in parallel, answers the first redemption instead of spending again",
+    }),
+  }),
+  schema: z.object({ rewardId: globalId("Reward"), requestId: requestKey() }),
   resolve: async (input, ctx) => ({ redemption: await points.redeemReward(ctx.viewer!, input) }),
   payloadFields: redemptionPayload,
 });

@@ -206,9 +206,10 @@ export async function updateReward(
 /**
  * 兑换: debits the ledger and takes one from stock in one transaction. The volunteer's row lock
  * serializes their redemptions (no overdraft); the conditional stock update and the CHECK
- * constraint keep stock from going negative.
+ * constraint keep stock from going negative. A repeated `requestId` (a retry after a lost answer)
+ * answers the redemption it made the first time, found under the same lock.
  */
-export async function redeemReward(viewer: Viewer, input: { rewardId: string }) {
+export async function redeemReward(viewer: Viewer, input: { rewardId: string; requestId?: string | null }) {
   if (!viewer.volunteerId) throw forbidden(msg("仅义警可兑换", "Only volunteers redeem rewards"));
   const volunteerId = viewer.volunteerId;
   const reward = await prisma.reward.findUnique({ where: { id: input.rewardId } });
@@ -216,6 +217,14 @@ export async function redeemReward(viewer: Viewer, input: { rewardId: string }) 
   assert(viewer, "reward.redeem", { stationId: reward.stationId }, { message: msg("仅本所义警可兑换本所奖品", "Only the station's volunteers redeem its rewards") });
   return prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
+    const requestKey = input.requestId ? `${volunteerId}:${input.requestId}` : null;
+    if (requestKey) {
+      const earlier = await tx.redemption.findUnique({ where: { requestKey } });
+      if (earlier) {
+        if (earlier.rewardId !== reward.id) throw conflict(msg("该请求编号已用于另一次兑换", "This request ID was used for another redemption"), ["input", "requestId"]);
+        return earlier;
+      }
+    }
     const current = await tx.reward.findUniqueOrThrow({ where: { id: reward.id } });
     if (!current.active) throw conflict(msg("该奖品已下架", "This reward is not available"), ["input", "rewardId"]);
     const balance = await balanceOf(tx, volunteerId, reward.stationId);
@@ -224,7 +233,7 @@ export async function redeemReward(viewer: Viewer, input: { rewardId: string }) 
     }
     const taken = await tx.reward.updateMany({ where: { id: reward.id, stock: { gt: 0 }, active: true }, data: { stock: { decrement: 1 } } });
     if (!taken.count) throw conflict(msg("奖品已兑完", "Out of stock"), ["input", "rewardId"]);
-    const redemption = await tx.redemption.create({ data: { rewardId: reward.id, volunteerId, cost: current.cost } });
+    const redemption = await tx.redemption.create({ data: { rewardId: reward.id, volunteerId, cost: current.cost, requestKey } });
     await tx.pointsEntry.create({
       data: {
         volunteerId,
