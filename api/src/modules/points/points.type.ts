@@ -118,7 +118,10 @@ builder.prismaObjectFields("Volunteer", (t) => ({
     resolve: async (v, args, ctx) => {
       const stationId = idArg(String(args.stationId), "Station", "stationId");
       const person = await ctx.loaders.person.load(v.id);
-      return can(ctx.viewer, "points.read", { person, stationId }) ? { volunteerId: v.id, stationId } : null;
+      if (!can(ctx.viewer, "points.read", { person, stationId })) return null;
+      // The person reads theirs at any station they name (one they left too): one that does not exist has none.
+      const exists = person.stationIds.includes(stationId) || (await prisma.station.count({ where: { id: stationId } })) > 0;
+      return exists ? { volunteerId: v.id, stationId } : null;
     },
   }),
   hoursCertificate: t.field({
