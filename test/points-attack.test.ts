@@ -286,6 +286,21 @@ describe("a careless or racing review", () => {
     expect(await prisma.auditEntry.count({ where: { action: "redemption.handOut", targetId: rawId(redemptionId) } })).toBe(1);
   });
 
+  it("an officer saving a reward form opened before redemptions does not put the redeemed items back in stock", async () => {
+    const people = await createVolunteers(2, { teamId: demo.haolinshe.id });
+    for (const p of people) await give(p, 10);
+    const rewardId = await reward(10, 5);
+    // The form opened at stock 5; two are redeemed meanwhile.
+    for (const p of people) expect((await gql(app, REDEEM, { input: { rewardId } }, p.token)).data!.redeemReward.userErrors).toEqual([]);
+    const UPDATE = `mutation ($input: UpdateRewardInput!) { updateReward(input: $input) { reward { name stock } userErrors { code message field } } }`;
+    const stale = await gql(app, UPDATE, { input: { rewardId, name: "改名的奖品", stock: 5, expectedStock: 5 } }, officer);
+    expect(stale.data!.updateReward.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringMatching(/^库存已变化/), field: ["input", "stock"] }]);
+    expect((await prisma.reward.findUniqueOrThrow({ where: { id: rawId(rewardId) } })).stock).toBe(3);
+    // Restocking from what is there now works; so does renaming without touching the stock.
+    expect((await gql(app, UPDATE, { input: { rewardId, stock: 8, expectedStock: 3 } }, officer)).data!.updateReward).toEqual({ reward: { name: expect.any(String), stock: 8 }, userErrors: [] });
+    expect((await gql(app, UPDATE, { input: { rewardId, name: "改名的奖品" } }, officer)).data!.updateReward).toEqual({ reward: { name: "改名的奖品", stock: 8 }, userErrors: [] });
+  });
+
   it("approving a good deed (points given) and rejecting one are audited", async () => {
     const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
     const id = await deed(v!.token, v!);

@@ -32,6 +32,8 @@ function RewardRow(props: { reward: Reward }) {
   const [editing, setEditing] = createSignal(false);
   const fromReward = () => ({ name: r().name, description: r().description, cost: String(r().cost), stock: String(r().stock) });
   const [f, setF] = createSignal(fromReward());
+  // The stock the form showed: sent as expectedStock, so redemptions made meanwhile are not put back.
+  const [openedStock, setOpenedStock] = createSignal(r().stock);
   const set = (p: Partial<ReturnType<typeof fromReward>>) => setF({ ...f(), ...p });
   const form = createFormState();
   const update = createAction(UpdateRewardDocument, { pick: (d) => d.updateReward, form, success: tr("奖品已保存", "Reward saved"), onSuccess: () => setEditing(false) });
@@ -41,6 +43,7 @@ function RewardRow(props: { reward: Reward }) {
   });
   const open = () => {
     setF(fromReward());
+    setOpenedStock(r().stock);
     form.clear();
     setEditing(true);
     form.element?.querySelector<HTMLElement>("input")?.focus();
@@ -81,7 +84,8 @@ function RewardRow(props: { reward: Reward }) {
           onSubmit={() => {
             const n = wholeNumbers(form, { cost: f().cost, stock: f().stock });
             if (!n) return;
-            return update.run({ input: { rewardId: r().id, name: f().name.trim(), description: f().description.trim(), cost: n.cost, stock: n.stock } });
+            const stock = n.stock === openedStock() ? {} : { stock: n.stock, expectedStock: openedStock() };
+            return update.run({ input: { rewardId: r().id, name: f().name.trim(), description: f().description.trim(), cost: n.cost, ...stock } });
           }}
         >
           <div class="grid2">

@@ -95,6 +95,7 @@ defineMutation("updateReward", {
     description: t.string(),
     cost: t.int(),
     stock: t.int(),
+    expectedStock: t.int({ description: "The stock the form showed: if redemptions changed it meanwhile, `stock` is refused (CONFLICT) instead of putting them back" }),
     active: t.boolean(),
   }),
   schema: z.object({
@@ -103,6 +104,7 @@ defineMutation("updateReward", {
     description: z.string().trim().max(500).nullish(),
     cost: z.number().int().min(1).max(100_000).nullish(),
     stock: z.number().int().min(0).max(100_000).nullish(),
+    expectedStock: z.number().int().min(0).max(100_000).nullish(),
     active: z.boolean().nullish(),
   }),
   resolve: async (input, ctx) => ({ reward: await points.updateReward(ctx.viewer!, input, ctx.clientAddress) }),

@@ -179,13 +179,19 @@ const REWARD_FIELDS: Record<string, string> = { name: msg("名称", "name"), des
 
 export async function updateReward(
   viewer: Viewer,
-  input: { rewardId: string; name?: string | null; description?: string | null; cost?: number | null; stock?: number | null; active?: boolean | null },
+  input: { rewardId: string; name?: string | null; description?: string | null; cost?: number | null; stock?: number | null; expectedStock?: number | null; active?: boolean | null },
   clientAddress: string | null = null,
 ) {
   const reward = await prisma.reward.findUnique({ where: { id: input.rewardId } });
   if (!reward) throw notFound(msg("奖品", "Reward"), ["input", "rewardId"]);
   assert(viewer, "reward.manage", { stationId: reward.stationId }, { hide: { what: msg("奖品", "Reward"), field: ["input", "rewardId"], stationId: reward.stationId } });
   return prisma.$transaction(async (tx) => {
+    // Under the row's lock (redemptions take stock under it too): a form opened before redemptions
+    // would otherwise put the redeemed items back in stock.
+    const [locked] = await tx.$queryRaw<{ stock: number }[]>`SELECT stock FROM "Reward" WHERE id = ${reward.id}::uuid FOR UPDATE`;
+    if (input.stock != null && input.expectedStock != null && locked && locked.stock !== input.expectedStock) {
+      throw conflict(msg(`库存已变化（现为 ${locked.stock}），请刷新后再改`, `The stock changed meanwhile (now ${locked.stock}): reload and try again`), ["input", "stock"]);
+    }
     const updated = await tx.reward.update({
       where: { id: reward.id },
       data: {
