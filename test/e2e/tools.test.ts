@@ -299,4 +299,31 @@ describe("积分商城的奖品", () => {
     await card.getByRole("button", { name: "重新上架" }).waitFor();
     await ctx.close();
   }, 120_000);
+
+  it("a form opened before redemptions renames the reward without putting them back, and a stale restock is refused beside the stock", async () => {
+    const ctx = await context(t.browser, t.app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, DEMO_PHONES.fushanOfficer);
+    await page.goto("/review");
+    await settle(page);
+    const card = page.getByTestId("reward").filter({ hasText: "荣誉义警证书" });
+    await card.getByRole("button", { name: "编辑奖品：荣誉义警证书" }).click();
+    // Two are redeemed while the form is open (stock 20 → 18).
+    const fushan = await prisma.station.findUniqueOrThrow({ where: { name: "府山派出所" } });
+    const before = await prisma.reward.update({ where: { stationId_name: { stationId: fushan.id, name: "荣誉义警证书" } }, data: { stock: { decrement: 2 } } });
+    await card.getByLabel("说明").fill("年度表彰（加盖公章）");
+    await card.getByRole("button", { name: "保存" }).click();
+    await toast(page).getByText("奖品已保存").waitFor();
+    expect((await prisma.reward.findUniqueOrThrow({ where: { id: before.id } })).stock).toBe(18);
+
+    await card.getByText("库存 18").waitFor();
+    await card.getByRole("button", { name: "编辑奖品：荣誉义警证书" }).click();
+    await prisma.reward.update({ where: { id: before.id }, data: { stock: { decrement: 1 } } });
+    await card.getByLabel("库存").fill("30");
+    await card.getByRole("button", { name: "保存" }).click();
+    await errorOf(card, "stock").waitFor();
+    expect(await errorOf(card, "stock").innerText()).toMatch(/^库存已变化（现为 17）/);
+    expect((await prisma.reward.findUniqueOrThrow({ where: { id: before.id } })).stock).toBe(17);
+    await ctx.close();
+  }, 120_000);
 });
