@@ -107,6 +107,35 @@ describe("a volunteer after points they should not have", () => {
     expect((await gql(app, REDEEM, { input: { rewardId, requestId: "不行" } }, v!.token)).data!.redeemReward.userErrors).toEqual([{ code: "VALIDATION", message: expect.any(String), field: ["input", "requestId"] }]);
   });
 
+  it("pays the cost they confirmed or nothing, and the cost of the moment stock is taken, when the officer changes it at once", async () => {
+    const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    await give(v!, 100);
+    const rewardId = await reward(10, 5);
+    const UPDATE = `mutation ($input: UpdateRewardInput!) { updateReward(input: $input) { userErrors { code } } }`;
+    expect((await gql(app, UPDATE, { input: { rewardId, cost: 60 } }, officer)).data!.updateReward.userErrors).toEqual([]);
+    const stale = await gql(app, REDEEM, { input: { rewardId, expectedCost: 10 } }, v!.token);
+    expect(stale.data!.redeemReward.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringMatching(/^所需积分已变为 60/), field: ["input", "expectedCost"] }]);
+    expect(await balance(v!)).toBe(100);
+    // The change commits while the redemption waits to take stock: the redemption read the old cost.
+    const lock = await holdRowLock("Reward", rawId(rewardId));
+    let results;
+    try {
+      const change = gql(app, UPDATE, { input: { rewardId, cost: 90 } }, officer);
+      await lock.waiters(1);
+      const take = gql(app, REDEEM, { input: { rewardId, expectedCost: 60 } }, v!.token);
+      await lock.waiters(2);
+      await lock.release();
+      results = await Promise.all([change, take]);
+    } finally {
+      await lock.release();
+    }
+    expect(results[1]!.data!.redeemReward.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringMatching(/^所需积分已变为 90/), field: ["input", "expectedCost"] }]);
+    expect(await balance(v!)).toBe(100);
+    expect((await prisma.reward.findUniqueOrThrow({ where: { id: rawId(rewardId) } })).stock).toBe(5);
+    expect((await gql(app, REDEEM, { input: { rewardId, expectedCost: 90 } }, v!.token)).data!.redeemReward.userErrors).toEqual([]);
+    expect(await balance(v!)).toBe(10);
+  });
+
   it("cannot spend points of one station on another station's rewards, nor redeem them at all", async () => {
     const elsewhere = await createStation();
     const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });

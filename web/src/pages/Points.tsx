@@ -87,7 +87,7 @@ export default function Points() {
                       {
                         const requestId = redeemKeys.get(r.id) ?? newRequestId();
                         redeemKeys.set(r.id, requestId);
-                        const res = await redeem.run({ input: { rewardId: r.id, requestId } });
+                        const res = await redeem.run({ input: { rewardId: r.id, requestId, expectedCost: r.cost } });
                         if (res.ok || res.reason === "user") redeemKeys.delete(r.id);
                       }
                     }}

@@ -126,8 +126,9 @@ defineMutation("redeemReward", {
     requestId: t.string({
       description: "A key the client makes once per intended redemption (e.g. when the confirmation opens): sending it again, even in parallel, answers the first redemption instead of spending again",
     }),
+    expectedCost: t.int({ description: "The cost the volunteer confirmed: if the officer changed it meanwhile, nothing is spent (CONFLICT)" }),
   }),
-  schema: z.object({ rewardId: globalId("Reward"), requestId: requestKey() }),
+  schema: z.object({ rewardId: globalId("Reward"), requestId: requestKey(), expectedCost: z.number().int().min(1).max(100_000).nullish() }),
   resolve: async (input, ctx) => ({ redemption: await points.redeemReward(ctx.viewer!, input) }),
   payloadFields: redemptionPayload,
 });

@@ -215,7 +215,7 @@ export async function updateReward(
  * constraint keep stock from going negative. A repeated `requestId` (a retry after a lost answer)
  * answers the redemption it made the first time, found under the same lock.
  */
-export async function redeemReward(viewer: Viewer, input: { rewardId: string; requestId?: string | null }) {
+export async function redeemReward(viewer: Viewer, input: { rewardId: string; requestId?: string | null; expectedCost?: number | null }) {
   if (!viewer.volunteerId) throw forbidden(msg("仅义警可兑换", "Only volunteers redeem rewards"));
   const volunteerId = viewer.volunteerId;
   const reward = await prisma.reward.findUnique({ where: { id: input.rewardId } });
@@ -233,12 +233,20 @@ export async function redeemReward(viewer: Viewer, input: { rewardId: string; re
     }
     const current = await tx.reward.findUniqueOrThrow({ where: { id: reward.id } });
     if (!current.active) throw conflict(msg("该奖品已下架", "This reward is not available"), ["input", "rewardId"]);
+    const repriced = (cost: number) => conflict(msg(`所需积分已变为 ${cost}，请确认后再兑换`, `The cost is now ${cost} points: confirm again`), ["input", "expectedCost"]);
+    if (input.expectedCost != null && current.cost !== input.expectedCost) throw repriced(current.cost);
     const balance = await balanceOf(tx, volunteerId, reward.stationId);
     if (balance < current.cost) {
       throw new UserFacingError("CONFLICT", msg(`积分不足`, `Not enough points: ${balance} of ${current.cost}`), ["input", "rewardId"]);
     }
-    const taken = await tx.reward.updateMany({ where: { id: reward.id, stock: { gt: 0 }, active: true }, data: { stock: { decrement: 1 } } });
-    if (!taken.count) throw conflict(msg("奖品已兑完", "Out of stock"), ["input", "rewardId"]);
+    // The cost in the condition too: a price changed since it was read is not charged at the old one.
+    const taken = await tx.reward.updateMany({ where: { id: reward.id, stock: { gt: 0 }, active: true, cost: current.cost }, data: { stock: { decrement: 1 } } });
+    if (!taken.count) {
+      const now = await tx.reward.findUniqueOrThrow({ where: { id: reward.id } });
+      if (!now.active) throw conflict(msg("该奖品已下架", "This reward is not available"), ["input", "rewardId"]);
+      if (now.cost !== current.cost) throw repriced(now.cost);
+      throw conflict(msg("奖品已兑完", "Out of stock"), ["input", "rewardId"]);
+    }
     const redemption = await tx.redemption.create({ data: { rewardId: reward.id, volunteerId, cost: current.cost, requestKey } });
     await tx.pointsEntry.create({
       data: {
