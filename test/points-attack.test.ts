@@ -204,6 +204,13 @@ describe("an officer who is also a volunteer of the station", () => {
     // Another officer may do both; a deduction by them is not the deducted officer's to reverse.
     await give(me, 50);
     const cut = await gql(app, ADJUST, { input: { volunteerId: self, stationId: fushan(), amount: -40, note: "扣分" } }, officer);
+    // Nor does the page offer it: viewerCanReverse of their own entries, viewerCanReview of their own deed.
+    const LEDGER = `query ($id: ID!, $s: ID!, $d: ID!) { node(id: $id) { ... on Volunteer { points(stationId: $s) { viewerCanAdjust entries(first: 5) { edges { node { viewerCanReverse } } } } } } deed: node(id: $d) { ... on GoodDeed { viewerCanReview } } }`;
+    const seen = (await gql(app, LEDGER, { id: self, s: fushan(), d: own }, me.token)).data!;
+    expect(seen.node.points.viewerCanAdjust).toBe(false);
+    expect(seen.node.points.entries.edges.map((e: any) => e.node.viewerCanReverse)).toEqual([false, false]);
+    expect(seen.deed.viewerCanReview).toBe(false);
+    expect((await gql(app, LEDGER, { id: self, s: fushan(), d: own }, officer)).data!.node.points.entries.edges.map((e: any) => e.node.viewerCanReverse)).toEqual([true, true]);
     const undo = await gql(app, REVERSE, { input: { entryId: cut.data!.adjustPoints.entry.id, note: "不服" } }, me.token);
     expect(undo.data!.reversePointsEntry.userErrors).toEqual([{ code: "FORBIDDEN", message: expect.stringMatching(/^[\u4e00-\u9fff]/), field: null }]);
     expect((await gql(app, APPROVE, { input: { goodDeedId: own, points: 5 } }, officer)).data!.approveGoodDeed.userErrors).toEqual([]);
