@@ -221,6 +221,37 @@ describe("an officer who is also a volunteer of the station", () => {
   });
 });
 
+describe("a leader or officer on their own shift, or with their own reward", () => {
+  it("neither hands out their own redemption nor checks themselves in for themselves (代签到), and the pages do not offer it", async () => {
+    const me = await officerVolunteer();
+    await give(me, 10);
+    const rewardId = await reward(10, 5);
+    const redemptionId = (await gql(app, REDEEM, { input: { rewardId } }, me.token)).data!.redeemReward.redemption.id;
+    const own = await gql(app, HAND_OUT, { input: { redemptionId } }, me.token);
+    expect(own.data!.markRedemptionHandedOut.userErrors).toEqual([{ code: "FORBIDDEN", field: null }]);
+    const LIST = `query ($s: ID!) { node(id: $s) { ... on Station { redemptions(first: 50, status: PENDING) { edges { node { id viewerCanHandOut } } } } } }`;
+    const offered = async (t: string) => (await gql(app, LIST, { s: fushan() }, t)).data!.node.redemptions.edges.find((e: any) => e.node.id === redemptionId).node.viewerCanHandOut;
+    expect(await offered(me.token)).toBe(false);
+    expect(await offered(officer)).toBe(true);
+    expect((await gql(app, HAND_OUT, { input: { redemptionId } }, officer)).data!.markRedemptionHandedOut.userErrors).toEqual([]);
+
+    // The team's leader claims a place on a shift of their team: they check in with the post code, as everyone.
+    const leader = await createVolunteer({ teamId: demo.haolinshe.id, teamRole: "LEADER" });
+    const s = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: "队长自己的巡逻", startsAt: inMinutes(10), endsAt: inMinutes(130) });
+    const claimId = (await gql(app, CLAIM, { input: { shiftId: s.shift.id } }, leader.token)).data!.claimShift.claim.id;
+    const [other] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    const otherClaim = (await gql(app, CLAIM, { input: { shiftId: s.shift.id } }, other!.token)).data!.claimShift.claim.id;
+    clock.advance(15 * 60_000);
+    const ROSTER = `query ($id: ID!) { node(id: $id) { ... on Shift { claims(first: 100) { edges { node { id viewerCanCheckInFor } } } } } }`;
+    const rows = Object.fromEntries((await gql(app, ROSTER, { id: s.shift.id }, leader.token)).data!.node.claims.edges.map((e: any) => [e.node.id, e.node.viewerCanCheckInFor]));
+    expect(rows).toEqual({ [claimId]: false, [otherClaim]: true });
+    const self = await gql(app, CHECK_IN, { input: { claimId, method: "LEADER" } }, leader.token);
+    expect(self.data!.checkIn.userErrors).toEqual([{ code: "FORBIDDEN", message: "不能为自己代签到：请扫码或输入岗点码签到", field: null }]);
+    expect((await gql(app, CHECK_IN, { input: { claimId: otherClaim, method: "LEADER" } }, leader.token)).data!.checkIn.userErrors).toEqual([]);
+    expect((await gql(app, CHECK_IN, { input: { claimId, method: "QR", code: s.shift.postCode } }, leader.token)).data!.checkIn.userErrors).toEqual([]);
+  });
+});
+
 describe("a careless or racing review", () => {
   it("approve and reject of one deed at once: never a rejected deed with a commendation and points", async () => {
     const [v] = await createVolunteers(1, { teamId: demo.haolinshe.id });

@@ -379,6 +379,19 @@ describe("the access policy", () => {
       expect(can(v, "goodDeed.review", { stationId: A.station, volunteerId: me.volunteerId })).toBe(false);
       expect(can(v, "points.adjust", { person: neighbour("own"), stationId: A.station })).toBe(true);
       expect(can(v, "goodDeed.review", { stationId: A.station, volunteerId: null })).toBe(true); // a team's deed
+      expect(can(v, "redemption.handOut", { stationId: A.station, volunteerId: me.volunteerId })).toBe(false);
+      expect(can(v, "redemption.handOut", { stationId: A.station, volunteerId: neighbour("own").volunteerId })).toBe(true);
+    }
+  });
+
+  it("a leader or officer who runs a shift never checks themselves in for themselves (代签到): post code and place, as everyone", () => {
+    const me = person("own");
+    const myClaim = { volunteerId: me.volunteerId, partnerId: null, shift: { stationId: A.station, teamId: A.team, squadId: A.squad } };
+    for (const role of ["SL", "TL", "O", "Adm"] as const) {
+      const v = base({ ...ROLES[role]!, volunteerId: me.volunteerId });
+      expect(can(v, "claim.checkInOthers", myClaim), role).toBe(false);
+      expect(can(v, "claim.checkInSelf", myClaim), role).toBe(true);
+      expect(can(v, "claim.checkInOthers", { ...myClaim, volunteerId: neighbour("own").volunteerId }), role).toBe(true);
     }
   });
 

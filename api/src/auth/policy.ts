@@ -343,8 +343,8 @@ const rules = {
     // Not a person's own sign-up: that is theirs to cancel, not their unit's.
     (!!c.assigned && !!c.rotationPartnerId && c.partnerId === c.rotationPartnerId && v?.partnerAdminOf.get(c.rotationPartnerId) === c.shift.stationId),
   "claim.checkInSelf": (v: Viewer | null, c: ClaimFacts) => self(v, c.volunteerId) || runsShift(v, c.shift),
-  /** 代签到: a leader or officer checks someone in. */
-  "claim.checkInOthers": (v: Viewer | null, c: ClaimFacts) => runsShift(v, c.shift),
+  /** 代签到: a leader or officer checks someone in; not themselves (they check in as everyone does: post code, place). */
+  "claim.checkInOthers": (v: Viewer | null, c: ClaimFacts) => runsShift(v, c.shift) && !self(v, c.volunteerId),
   /** The patrol watch of a station: its officers, its team leaders for their teams, its squad leaders for their squads. */
   "patrol.watch": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId) || leadsInStation(v, r.stationId) || leadsSquadInStation(v, r.stationId),
   "patrol.readEvent": (v: Viewer | null, r: ShiftFacts) => runsShift(v, r),
@@ -379,7 +379,8 @@ const rules = {
   /** Points earned at a station are spent at that station, by its own volunteers. */
   "reward.redeem": (v: Viewer | null, r: StationFacts) => !!v?.volunteerId && memberOfStation(v, r.stationId),
   "redemption.read": (v: Viewer | null, r: PersonAtStation) => self(v, r.person.volunteerId) || officerOf(v, r.stationId),
-  "redemption.handOut": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** The station's officers hand out rewards; an officer who is also a volunteer not their own. */
+  "redemption.handOut": (v: Viewer | null, r: StationFacts & { volunteerId?: string | null }) => officerOf(v, r.stationId) && !(r.volunteerId && self(v, r.volunteerId)),
 
   // Co-building
   "partner.read": (v: Viewer | null, p: PartnerFacts) => seesStation(v, p.stationId),

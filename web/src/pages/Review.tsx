@@ -218,7 +218,9 @@ export default function Review() {
               {(r) => (
                 <div class="card spread">
                   <span>{r.node.volunteer.displayName} · {r.node.reward.name} · {formatDateTime(r.node.createdAt)}</span>
-                  <button type="button" disabled={handOut.pending()} onClick={() => void handOut.run({ input: { redemptionId: r.node.id } })}>{tr("已发放", "Handed out")}</button>
+                  <Show when={r.node.viewerCanHandOut} fallback={<span class="muted">{tr("本人兑换，由其他民警发放", "Your own: another officer hands it out")}</span>}>
+                    <button type="button" disabled={handOut.pending()} onClick={() => void handOut.run({ input: { redemptionId: r.node.id } })}>{tr("已发放", "Handed out")}</button>
+                  </Show>
                 </div>
               )}
             </For>

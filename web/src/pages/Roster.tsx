@@ -181,7 +181,7 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; r
                           <Show when={e.node.checkedOutAt}> → {formatTime(e.node.checkedOutAt!)}</Show>
                         </td>
                         <td class="row">
-                          <Show when={e.node.status === "CONFIRMED" && !e.node.checkedInAt}>
+                          <Show when={e.node.viewerCanCheckInFor}>
                             <button type="button" disabled={checkIn.pending()} onClick={() => void checkIn.run({ input: { claimId: e.node.id, method: "LEADER" } })}>{tr("代签到", "Check in")}</button>
                           </Show>
                           <Show when={e.node.checkedInAt && !e.node.checkedOutAt}>

@@ -203,6 +203,7 @@ export const Redemption = builder.prismaNode("Redemption", {
     status: t.field({ type: RedemptionStatus, resolve: (r) => r.status }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     handedOutAt: t.expose("handedOutAt", { type: "DateTime", nullable: true }),
+    viewerCanHandOut: t.boolean({ resolve: (r, _a, ctx) => r.status === "PENDING" && can(ctx.viewer, "redemption.handOut", { stationId: r.reward.stationId, volunteerId: r.volunteerId }) }),
   }),
 });
 

@@ -39,7 +39,11 @@ async function loadClaim(viewer: Viewer, claimId: string, method: CheckInMethod 
   if (!claim) throw notFound(msg("认领记录", "Claim"), ["input", "claimId"]);
   const facts = { volunteerId: claim.volunteerId, partnerId: null, shift: claim.shift };
   const hide = { what: msg("认领记录", "Claim"), field: ["input", "claimId"], stationId: claim.shift.stationId };
-  if (method === "LEADER") assert(viewer, "claim.checkInOthers", facts, { message: msg("仅队长或民警可代为签到", "Only leaders and officers check others in"), hide });
+  if (method === "LEADER") {
+    const own = !!viewer.volunteerId && viewer.volunteerId === claim.volunteerId;
+    const message = own ? msg("不能为自己代签到：请扫码或输入岗点码签到", "You cannot check yourself in for yourself: scan or type the post code") : msg("仅队长或民警可代为签到", "Only leaders and officers check others in");
+    assert(viewer, "claim.checkInOthers", facts, { message, hide });
+  }
   else assert(viewer, "claim.checkInSelf", facts, { hide });
   return claim;
 }

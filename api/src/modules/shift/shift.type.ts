@@ -332,6 +332,14 @@ export const ShiftClaim = builder.prismaNode("ShiftClaim", {
         return can(ctx.viewer, "claim.cancel", { volunteerId: c.volunteerId, partnerId, shift, rotationPartnerId, assigned: !!c.assignedById });
       },
     }),
+    viewerCanCheckInFor: t.boolean({
+      description: "代签到: whether the viewer may check this person in (who runs the shift, not for themselves) and the claim is confirmed and not checked in",
+      resolve: async (c, _a, ctx) => {
+        if (c.status !== "CONFIRMED" || c.checkedInAt) return false;
+        const shift = await ctx.loaders.shiftScope.load(c.shiftId);
+        return !!shift && can(ctx.viewer, "claim.checkInOthers", { volunteerId: c.volunteerId, partnerId: null, shift });
+      },
+    }),
     checkedInAt: t.expose("checkedInAt", { type: "DateTime", nullable: true }),
     checkInMethod: t.field({ type: CheckInMethod, nullable: true, resolve: (c) => c.checkInMethod }),
     checkInFlagged: t.exposeBoolean("checkInFlagged", { description: "GPS point farther from the grid than the station allows" }),
