@@ -101,6 +101,7 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "claim.cancel": (x) => ({ volunteerId: person(x).volunteerId, partnerId: S[x].partner, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }, rotationPartnerId: S[x].partner, assigned: true }),
   "claim.checkInSelf": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "claim.checkInOthers": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
+  "claim.checkOutOthers": (x) => ({ volunteerId: person(x).volunteerId, partnerId: null, shift: { stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad } }),
   "patrol.watch": (x) => ({ stationId: S[x].station }),
   "patrol.readEvent": (x) => ({ stationId: S[x].station, teamId: S[x].team, squadId: S[x].squad }),
   "goodDeed.submit": (x) => ({ stationId: S[x].station, teamId: S[x].team }),
@@ -208,6 +209,7 @@ const EXPECT: Record<Action, { own: string; other: string }> = {
   "claim.cancel": { own: "SL TL O P Adm", other: "Adm" },
   "claim.checkInSelf": { own: "SL TL O Adm", other: "Adm" },
   "claim.checkInOthers": { own: "SL TL O Adm", other: "Adm" },
+  "claim.checkOutOthers": { own: "SL TL O Adm", other: "Adm" },
   "patrol.watch": { own: "SL TL O Adm", other: "Adm" },
   "patrol.readEvent": { own: "SL TL O Adm", other: "Adm" },
   "goodDeed.submit": { own: "V SL TL O Adm", other: "Adm" },
@@ -390,6 +392,7 @@ describe("the access policy", () => {
     for (const role of ["SL", "TL", "O", "Adm"] as const) {
       const v = base({ ...ROLES[role]!, volunteerId: me.volunteerId });
       expect(can(v, "claim.checkInOthers", myClaim), role).toBe(false);
+      expect(can(v, "claim.checkOutOthers", myClaim), role).toBe(true); // 代签退 needs no evidence from anyone
       expect(can(v, "claim.checkInSelf", myClaim), role).toBe(true);
       expect(can(v, "claim.checkInOthers", { ...myClaim, volunteerId: neighbour("own").volunteerId }), role).toBe(true);
     }

@@ -345,6 +345,8 @@ const rules = {
   "claim.checkInSelf": (v: Viewer | null, c: ClaimFacts) => self(v, c.volunteerId) || runsShift(v, c.shift),
   /** 代签到: a leader or officer checks someone in; not themselves (they check in as everyone does: post code, place). */
   "claim.checkInOthers": (v: Viewer | null, c: ClaimFacts) => runsShift(v, c.shift) && !self(v, c.volunteerId),
+  /** 代签退: who runs the shift, their own claim too (a check-out needs no post code or place from anyone). */
+  "claim.checkOutOthers": (v: Viewer | null, c: ClaimFacts) => runsShift(v, c.shift),
   /** The patrol watch of a station: its officers, its team leaders for their teams, its squad leaders for their squads. */
   "patrol.watch": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId) || leadsInStation(v, r.stationId) || leadsSquadInStation(v, r.stationId),
   "patrol.readEvent": (v: Viewer | null, r: ShiftFacts) => runsShift(v, r),

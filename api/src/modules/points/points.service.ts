@@ -267,7 +267,7 @@ export async function redeemReward(viewer: Viewer, input: { rewardId: string; re
 export async function markRedemptionHandedOut(viewer: Viewer, input: { redemptionId: string }, clientAddress: string | null = null) {
   const r = await prisma.redemption.findUnique({ where: { id: input.redemptionId }, include: { reward: true } });
   if (!r) throw notFound(msg("兑换记录", "Redemption"), ["input", "redemptionId"]);
-  assert(viewer, "redemption.handOut", { stationId: r.reward.stationId, volunteerId: r.volunteerId }, { message: msg("不能为自己的兑换记发放，请由本所其他民警发放", "Another officer of the station hands out your own redemption"), hide: { what: msg("兑换记录", "Redemption"), field: ["input", "redemptionId"], stationId: r.reward.stationId } });
+  assert(viewer, "redemption.handOut", { stationId: r.reward.stationId, volunteerId: r.volunteerId }, { ...(r.volunteerId === viewer.volunteerId && { message: msg("不能发放自己兑换的奖品，请由本所其他民警发放", "Another officer of the station hands out your own redemption") }), hide: { what: msg("兑换记录", "Redemption"), field: ["input", "redemptionId"], stationId: r.reward.stationId } });
   if (r.status === "HANDED_OUT") return r;
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.redemption.updateMany({ where: { id: r.id, status: "PENDING" }, data: { status: "HANDED_OUT", handedOutAt: clock.now(), handedOutById: viewer.accountId } });

@@ -142,8 +142,9 @@ export async function submitPatrolReport(viewer: Viewer, input: SubmitPatrolRepo
       return created;
     }, TX),
   ).catch(async (e: unknown) => {
-    // The same key sent twice at once: the other made it (this one's photos are discarded by withPhotos).
-    const first = input.requestId && isUniqueViolation(e) ? await sameRequest(viewer, station.id, input) : null;
+    // The same key sent twice at once: the other made it (this one's photos are discarded by withPhotos). Also when
+    // this one failed otherwise meanwhile (the photo quota counting the first's photos): the first is the answer.
+    const first = input.requestId && (isUniqueViolation(e) || e instanceof UserFacingError) ? await sameRequest(viewer, station.id, input) : null;
     if (first) return first;
     throw e;
   });
@@ -156,7 +157,19 @@ async function sameRequest(viewer: Viewer, stationId: string, input: SubmitPatro
   if (!input.requestId) return null;
   const earlier = await prisma.patrolReport.findUnique({ where: { reporterAccountId_requestId: { reporterAccountId: viewer.accountId, requestId: input.requestId } } });
   if (!earlier) return null;
-  if (earlier.stationId !== stationId || earlier.category !== input.category || earlier.description !== input.description) {
+  // The web makes a new key on any change; a changed report under an old key (another place, other photos) is
+  // another report, not to be dropped silently. Grid and shift are compared when named (else they were inferred).
+  const differs =
+    earlier.stationId !== stationId ||
+    earlier.category !== input.category ||
+    earlier.description !== input.description ||
+    earlier.place !== (input.place ?? "") ||
+    earlier.latitude !== (input.latitude ?? null) ||
+    earlier.longitude !== (input.longitude ?? null) ||
+    (!!input.gridId && earlier.gridId !== input.gridId) ||
+    (!!input.shiftId && earlier.shiftId !== input.shiftId) ||
+    (await prisma.photo.count({ where: { reportId: earlier.id, purpose: "REPORT" } })) !== (input.photos?.length ?? 0);
+  if (differs) {
     throw conflict(msg("该请求编号已用于另一条上报", "This request ID was used for another report"), ["input", "requestId"]);
   }
   return earlier;

@@ -34,12 +34,13 @@ async function record(
   });
 }
 
-async function loadClaim(viewer: Viewer, claimId: string, method: CheckInMethod | null) {
+async function loadClaim(viewer: Viewer, claimId: string, method: CheckInMethod | null, step: "in" | "out" = "in") {
   const claim = await prisma.shiftClaim.findUnique({ where: { id: claimId }, include: { shift: { include: { grid: true, station: true } } } });
   if (!claim) throw notFound(msg("认领记录", "Claim"), ["input", "claimId"]);
   const facts = { volunteerId: claim.volunteerId, partnerId: null, shift: claim.shift };
   const hide = { what: msg("认领记录", "Claim"), field: ["input", "claimId"], stationId: claim.shift.stationId };
-  if (method === "LEADER") {
+  if (method === "LEADER" && step === "out") assert(viewer, "claim.checkOutOthers", facts, { message: msg("仅队长或民警可代为签退", "Only leaders and officers check others out"), hide });
+  else if (method === "LEADER") {
     const own = !!viewer.volunteerId && viewer.volunteerId === claim.volunteerId;
     const message = own ? msg("不能为自己代签到：请扫码或输入岗点码签到", "You cannot check yourself in for yourself: scan or type the post code") : msg("仅队长或民警可代为签到", "Only leaders and officers check others in");
     assert(viewer, "claim.checkInOthers", facts, { message, hide });
@@ -119,7 +120,7 @@ export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ cl
 
 export async function checkOut(viewer: Viewer, input: { claimId: string; method: CheckInMethod }): Promise<{ claim: ShiftClaim }> {
   const now = clock.now();
-  const claim = await loadClaim(viewer, input.claimId, input.method);
+  const claim = await loadClaim(viewer, input.claimId, input.method, "out");
   if (claim.checkedOutAt) return { claim }; // idempotent
   if (!claim.checkedInAt) throw conflict(msg("请先签到", "Check in first"), ["input", "claimId"]);
   // A cancelled claim (its shift cancelled while checked in) earns no hours or points.
