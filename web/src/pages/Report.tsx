@@ -30,9 +30,9 @@ export default function Report() {
   const [position, setPosition] = createSignal<{ latitude: number; longitude: number } | null>(null);
   const [locating, setLocating] = createSignal(false);
   // One key per report as filled in: tapping 提交上报 again after a lost answer sends the same report, which the
-  // API answers with the one already made; any change to the form makes it another report.
+  // API answers with the one already made; any change to the form (or the station) makes it another report.
   const [requestId, setRequestId] = createSignal(newRequestId());
-  createEffect(on([category, description, place, gridId, photos, position], () => setRequestId(newRequestId()), { defer: true }));
+  createEffect(on([() => s.stationId(), category, description, place, gridId, photos, position], () => setRequestId(newRequestId()), { defer: true }));
   const reset = () => {
     setDescription("");
     setPlace("");
