@@ -2,7 +2,7 @@
 // partners) and follow who has read it; the station's people read them here.
 import { A, useParams } from "@solidjs/router";
 import { createQuery, useClient } from "@urql/solid";
-import { createEffect, createSignal, For, Show } from "solid-js";
+import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { Checkbox } from "../components/Checkbox";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
@@ -13,7 +13,7 @@ import {
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
-import { createAction } from "../lib/mutation";
+import { createAction, newRequestId } from "../lib/mutation";
 import { isOfficer } from "../lib/roles";
 import { useSession } from "../lib/session";
 import { formatDateTime } from "../lib/time";
@@ -46,6 +46,9 @@ function Composer(props: { stationId: string; onSent: () => void }) {
   const blank = { title: "", body: "", category: "CASE_ALERT" as BulletinCategory, public: false, wholeStation: true, teamIds: [] as string[], squadIds: [] as string[], communityIds: [] as string[], partnerIds: [] as string[] };
   const [f, setF] = createSignal({ ...blank });
   const set = (p: Partial<typeof blank>) => setF({ ...f(), ...p });
+  // One key per bulletin as composed: 发布 again after a lost answer tells nobody twice; an edit makes another.
+  const [requestId, setRequestId] = createSignal(newRequestId());
+  createEffect(on([f, () => props.stationId], () => setRequestId(newRequestId()), { defer: true }));
   const publish = createAction(PublishBulletinDocument, {
     pick: (d) => d.publishBulletin,
     form,
@@ -58,7 +61,7 @@ function Composer(props: { stationId: string; onSent: () => void }) {
   const teams = () => station()?.teams.edges.map((e) => ({ id: e.node.id, name: e.node.name })) ?? [];
   const squads = () => station()?.teams.edges.flatMap((e) => e.node.squads.edges.map((s) => ({ id: s.node.id, name: `${e.node.name}·${s.node.name}` }))) ?? [];
   return (
-    <Form form={form} label={tr("发布警情提醒", "Publish a bulletin")} onSubmit={() => publish.run({ input: { stationId: props.stationId, title: f().title, body: f().body, category: f().category, public: f().public, audience: { wholeStation: f().wholeStation, teamIds: f().teamIds, squadIds: f().squadIds, communityIds: f().communityIds, partnerIds: f().partnerIds } } })}>
+    <Form form={form} label={tr("发布警情提醒", "Publish a bulletin")} onSubmit={() => publish.run({ input: { stationId: props.stationId, title: f().title, body: f().body, category: f().category, public: f().public, audience: { wholeStation: f().wholeStation, teamIds: f().teamIds, squadIds: f().squadIds, communityIds: f().communityIds, partnerIds: f().partnerIds }, requestId: requestId() } })}>
       <Field name="title" label={tr("标题", "Title")} required>{(a) => <input {...a} maxlength="60" value={f().title} onInput={(e) => set({ title: e.currentTarget.value })} />}</Field>
       <Field name="category" label={tr("类别", "Category")}>
         {(a) => (

@@ -17,7 +17,7 @@ import { createFormState } from "../lib/form";
 import { goodDeedDraft, saveGoodDeedDraft } from "../lib/goodDeedDraft";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
-import { createAction } from "../lib/mutation";
+import { createAction, newRequestId } from "../lib/mutation";
 import { isOfficer } from "../lib/roles";
 import { useSession } from "../lib/session";
 import { formatDateTime, formatTime } from "../lib/time";
@@ -30,6 +30,9 @@ function Composer(props: { stationId: string }) {
   const form = createFormState();
   const [f, setF] = createSignal({ reason: "", description: "", place: "", latitude: null as number | null, longitude: null as number | null, specialties: [] as Specialty[], squadIds: [] as string[], radiusMeters: 1000, wanted: 10, escalateAfterMinutes: 10 });
   const set = (p: Partial<ReturnType<typeof f>>) => setF({ ...f(), ...p });
+  // One key per call-up as composed: 发起召集 again after a lost answer calls nobody twice; an edit makes another.
+  const [requestId, setRequestId] = createSignal(newRequestId());
+  createEffect(on([f, () => props.stationId], () => setRequestId(newRequestId()), { defer: true }));
   const start = createAction(StartMobilizationDocument, {
     pick: (d) => d.startMobilization,
     form,
@@ -56,7 +59,7 @@ function Composer(props: { stationId: string }) {
           form.reveal();
           return;
         }
-        return start.run({ input: { stationId: props.stationId, reason: v.reason, description: v.description || null, place: v.place, latitude: v.latitude, longitude: v.longitude, specialties: v.specialties, squadIds: v.squadIds, radiusMeters: v.radiusMeters, wanted: v.wanted, escalateAfterMinutes: v.escalateAfterMinutes } });
+        return start.run({ input: { stationId: props.stationId, reason: v.reason, description: v.description || null, place: v.place, latitude: v.latitude, longitude: v.longitude, specialties: v.specialties, squadIds: v.squadIds, radiusMeters: v.radiusMeters, wanted: v.wanted, escalateAfterMinutes: v.escalateAfterMinutes, requestId: requestId() } });
       }}
     >
       <Field name="reason" label={tr("事由", "Reason")} required>{(a) => <input {...a} maxlength="60" placeholder={tr("如：寻找走失老人", "e.g. missing elderly person")} value={f().reason} onInput={(e) => set({ reason: e.currentTarget.value })} />}</Field>

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { builder } from "../../builder.js";
-import { defineMutation, globalId, nonEmpty } from "../../graphql/mutation.js";
+import { defineMutation, globalId, nonEmpty, requestKey } from "../../graphql/mutation.js";
 import { publishBulletin } from "./bulletin.service.js";
 import { Bulletin, BulletinCategory } from "./bulletin.type.js";
 
@@ -26,6 +26,9 @@ defineMutation("publishBulletin", {
     category: t.field({ type: BulletinCategory, required: true }),
     public: t.boolean({ description: "Also show it on the station's public board page" }),
     audience: t.field({ type: AudienceInput, required: true }),
+    requestId: t.string({
+      description: "A key the app makes once per bulletin as composed (again when the form is changed): sending it again, even in parallel, answers the bulletin the first made and tells nobody twice",
+    }),
   }),
   schema: z.object({
     stationId: globalId("Station"),
@@ -40,6 +43,7 @@ defineMutation("publishBulletin", {
       communityIds: ids("Community"),
       partnerIds: ids("Partner"),
     }),
+    requestId: requestKey(),
   }),
   resolve: async (input, ctx) => ({ bulletin: await publishBulletin(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: (t) => ({ bulletin: t.field({ type: Bulletin, nullable: true, resolve: (p) => p.bulletin ?? null }) }),

@@ -9,6 +9,7 @@ import { prisma, type Tx, TX } from "../../db.js";
 import type { BulletinCategory } from "../../generated/prisma/client.js";
 import { notFound, UserFacingError } from "../../graphql/errors.js";
 import { asWritten, msg } from "../../i18n.js";
+import { oncePerKey, sameSet } from "../../lib/once-per-key.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { delivered, notify } from "../notification/notification.service.js";
 import { pubsub } from "../../pubsub.js";
@@ -28,6 +29,7 @@ export interface PublishInput {
   category: BulletinCategory;
   public: boolean;
   audience: Audience;
+  requestId?: string | null;
 }
 
 /** Every id must be of the station; the first one that is not is reported on its field. */
@@ -96,22 +98,46 @@ export async function publishBulletin(viewer: Viewer, input: PublishInput, clien
     hide: { what: msg("派出所", "Station"), field: ["input", "stationId"], stationId: station.id },
   });
   const a = { ...input.audience, teamIds: [...new Set(input.audience.teamIds)], squadIds: [...new Set(input.audience.squadIds)], communityIds: [...new Set(input.audience.communityIds)], partnerIds: [...new Set(input.audience.partnerIds)] };
-  await checkAudience(station.id, a);
-  const accounts = await recipients(station.id, a);
+  // A resend of the same bulletin (the answer lost on a weak signal) tells nobody twice.
+  const { value: bulletin, repeated } = await oncePerKey(input.requestId, {
+    find: () => prisma.bulletin.findUnique({ where: { publishedById_requestId: { publishedById: viewer.accountId, requestId: input.requestId! } } }),
+    differs: (e) =>
+      e.stationId !== station.id ||
+      e.title !== input.title ||
+      e.body !== input.body ||
+      e.category !== input.category ||
+      e.public !== input.public ||
+      e.wholeStation !== a.wholeStation ||
+      !sameSet(e.teamIds, a.teamIds) ||
+      !sameSet(e.squadIds, a.squadIds) ||
+      !sameSet(e.communityIds, a.communityIds) ||
+      !sameSet(e.partnerIds, a.partnerIds),
+    reused: msg("该请求编号已用于另一条提醒", "This request ID was used for another bulletin"),
+    create: () => publish(viewer, station.id, input, a, clientAddress),
+  });
+  if (repeated) return bulletin;
+  delivered();
+  if (input.public) pubsub.publish("publicBoardChanged", { stationId: station.id });
+  return bulletin;
+}
+
+async function publish(viewer: Viewer, stationId: string, input: PublishInput, a: Audience, clientAddress: string | null) {
+  await checkAudience(stationId, a);
+  const accounts = await recipients(stationId, a);
   // An internal bulletin to nobody would be stored and counted as sent; a public one still shows on the board page.
   if (!accounts.length && !input.public) {
     throw new UserFacingError("VALIDATION", msg("所选接收对象中没有可通知的人，请换一个接收范围（公开的提醒也会显示在公示页）", "Nobody in this audience can be told: choose another (a public bulletin also shows on the board page)"), ["input", "audience"]);
   }
-  const bulletin = await prisma.$transaction(async (tx) => {
+  return prisma.$transaction(async (tx) => {
     const b = await tx.bulletin.create({
-      data: { stationId: station.id, title: input.title, body: input.body, category: input.category, public: input.public, ...a, recipientCount: accounts.length, publishedById: viewer.accountId, publishedAt: clock.now() },
+      data: { stationId, title: input.title, body: input.body, category: input.category, public: input.public, ...a, recipientCount: accounts.length, publishedById: viewer.accountId, publishedAt: clock.now(), requestId: input.requestId ?? null },
     });
     await recordRecipients(tx, b.id, accounts);
     await notify(
       tx,
       accounts.map((accountId) => ({
         accountId,
-        stationId: station.id,
+        stationId,
         kind: "BULLETIN" as const,
         title: asWritten(input.title),
         body: asWritten(input.body.length > 140 ? `${input.body.slice(0, 140)}…` : input.body),
@@ -119,12 +145,9 @@ export async function publishBulletin(viewer: Viewer, input: PublishInput, clien
         subject: { type: "Bulletin", id: b.id },
       })),
     );
-    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "bulletin.publish", targetType: "Bulletin", targetId: b.id, summary: msg(`发送给 ${accounts.length} 人${input.public ? "，公开" : ""}`, `sent to ${accounts.length} people${input.public ? ", public" : ""}`), clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: stationId, action: "bulletin.publish", targetType: "Bulletin", targetId: b.id, summary: msg(`发送给 ${accounts.length} 人${input.public ? "，公开" : ""}`, `sent to ${accounts.length} people${input.public ? ", public" : ""}`), clientAddress });
     return b;
   }, { ...TX, timeout: Math.max(TX.timeout ?? 0, 60_000) });
-  delivered();
-  if (input.public) pubsub.publish("publicBoardChanged", { stationId: station.id });
-  return bulletin;
 }
 
 export interface ReadStats {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineMutation, globalId, nonEmpty, optionalText } from "../../graphql/mutation.js";
+import { defineMutation, globalId, nonEmpty, optionalText, requestKey } from "../../graphql/mutation.js";
 import { Specialty, SPECIALTIES } from "../volunteer/volunteer.type.js";
 import { closeMobilization, respondToMobilization, startMobilization } from "./mobilization.service.js";
 import { GoodDeedDraft, Mobilization, MobilizationOutcome, MobilizationResponder } from "./mobilization.type.js";
@@ -20,6 +20,9 @@ defineMutation("startMobilization", {
     radiusMeters: t.int({ required: true, description: "First wave: within this distance (100–50000 m)" }),
     wanted: t.int({ required: true, description: "How many people are needed (1–500)" }),
     escalateAfterMinutes: t.int({ required: true, description: "Call the next wave after this wait unless enough accepted (1–240)" }),
+    requestId: t.string({
+      description: "A key the app makes once per call-up as composed (again when the form is changed): sending it again, even in parallel, answers the call-up the first made and calls nobody twice",
+    }),
   }),
   schema: z.object({
     stationId: globalId("Station"),
@@ -33,6 +36,7 @@ defineMutation("startMobilization", {
     radiusMeters: z.number().int().min(100).max(50_000),
     wanted: z.number().int().min(1).max(500),
     escalateAfterMinutes: z.number().int().min(1).max(240),
+    requestId: requestKey(),
   }),
   resolve: async (input, ctx) => ({ mobilization: await startMobilization(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: (t) => ({ mobilization: t.field({ type: Mobilization, nullable: true, resolve: (p) => p.mobilization ?? null }) }),

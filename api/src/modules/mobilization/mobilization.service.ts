@@ -18,6 +18,7 @@ import { prisma, type Tx, TX } from "../../db.js";
 import { defineStoredStream } from "../../events/stored-stream.js";
 import { Prisma, type Mobilization, type MobilizationOutcome, type Specialty } from "../../generated/prisma/client.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
+import { oncePerKey, sameSet } from "../../lib/once-per-key.js";
 import { log, safeError } from "../../log.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { delivered, notify, notifyUrgent } from "../notification/notification.service.js";
@@ -59,6 +60,7 @@ export interface StartInput {
   radiusMeters: number;
   wanted: number;
   escalateAfterMinutes: number;
+  requestId?: string | null;
 }
 
 /**
@@ -232,23 +234,51 @@ export async function startMobilization(viewer: Viewer, input: StartInput, clien
     const missing = input.squadIds.findIndex((id) => !known.has(id));
     if (missing >= 0) throw notFound(msg("本所小队", "Squad of this station"), ["input", "squadIds", String(missing)]);
   }
+  const specialties = [...new Set(input.specialties)];
+  // A resend of the same call-up (the answer lost on the officer's weak signal) calls nobody twice.
+  const { value: result, repeated } = await oncePerKey(input.requestId, {
+    find: () => prisma.mobilization.findUnique({ where: { startedById_requestId: { startedById: viewer.accountId, requestId: input.requestId! } } }),
+    differs: (e) =>
+      e.stationId !== station.id ||
+      e.reason !== input.reason ||
+      e.description !== (input.description ?? "") ||
+      e.place !== input.place ||
+      e.latitude !== input.latitude ||
+      e.longitude !== input.longitude ||
+      !sameSet(e.specialties, specialties) ||
+      !sameSet(e.squadIds, squadIds) ||
+      e.radiusMeters !== input.radiusMeters ||
+      e.wanted !== input.wanted ||
+      e.escalateAfterMinutes !== input.escalateAfterMinutes,
+    reused: msg("该请求编号已用于另一次召集", "This request ID was used for another call-up"),
+    create: () => start(viewer, station.id, input, specialties, squadIds, clientAddress),
+  });
+  if (repeated) return result;
+  delivered();
+  notifyStreams();
+  if (result.notifying) finishLater(result.id);
+  return result;
+}
+
+async function start(viewer: Viewer, stationId: string, input: StartInput, specialties: Specialty[], squadIds: string[], clientAddress: string | null) {
   const now = clock.now();
-  const result = await prisma.$transaction(async (tx) => {
+  return prisma.$transaction(async (tx) => {
     const m = await tx.mobilization.create({
       data: {
-        stationId: station.id,
+        stationId,
         reason: input.reason,
         description: input.description ?? "",
         place: input.place,
         latitude: input.latitude,
         longitude: input.longitude,
-        specialties: [...new Set(input.specialties)],
+        specialties,
         squadIds,
         radiusMeters: input.radiusMeters,
         wanted: input.wanted,
         escalateAfterMinutes: input.escalateAfterMinutes,
         startedById: viewer.accountId,
         startedAt: now,
+        requestId: input.requestId ?? null,
       },
     });
     await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "STARTED" } });
@@ -259,7 +289,7 @@ export async function startMobilization(viewer: Viewer, input: StartInput, clien
     });
     await recordAudit(tx, {
       actor: viewer,
-      stationId: station.id,
+      stationId,
       action: "mobilization.start",
       targetType: "Mobilization",
       targetId: m.id,
@@ -268,10 +298,6 @@ export async function startMobilization(viewer: Viewer, input: StartInput, clien
     });
     return updated;
   }, { ...TX, timeout: Math.max(TX.timeout ?? 0, 60_000) });
-  delivered();
-  notifyStreams();
-  if (result.notifying) finishLater(result.id);
-  return result;
 }
 
 /** Whether the call-up called this viewer (a responder row of theirs), one of mobilization.read's facts. */
