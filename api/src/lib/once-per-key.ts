@@ -12,6 +12,8 @@ export interface OncePerKey<T> {
   reused: string;
   /** Makes the row, storing the key with it (a unique violation means a parallel twin won). */
   create: () => Promise<T>;
+  /** Which failures of `create` a committed twin answers instead (default: the key's unique violation). */
+  twinOn?: (e: unknown) => boolean;
 }
 
 /** `value` is the row; `repeated` tells the caller that nothing new happened (publish nothing again). */
@@ -27,7 +29,7 @@ export async function oncePerKey<T>(key: string | null | undefined, o: OncePerKe
   try {
     return { value: await o.create(), repeated: false };
   } catch (e) {
-    const twin = isUniqueViolation(e) ? await same() : null;
+    const twin = (o.twinOn ?? isUniqueViolation)(e) ? await same() : null;
     if (twin) return { value: twin, repeated: true };
     throw e;
   }

@@ -15,6 +15,7 @@ import { recordAudit } from "../audit/audit.service.js";
 import { notify, type NotifyInput } from "../notification/notification.service.js";
 import { distanceMeters } from "../shift/shift.rules.js";
 import { reportLog } from "./report-log.js";
+import { oncePerKey } from "../../lib/once-per-key.js";
 import { joinMsg, localize, msg, type Msg } from "../../i18n.js";
 
 const REPORT = msg("隐患上报", "Patrol report");
@@ -114,16 +115,46 @@ export async function submitPatrolReport(viewer: Viewer, input: SubmitPatrolRepo
     throw new UserFacingError("VALIDATION", msg("经纬度须同时提供", "Give both latitude and longitude"), ["input", input.latitude == null ? "latitude" : "longitude"]);
   }
   // A repeat (the answer lost on a weak signal, a double tap): the first report, its photos not stored again.
-  const earlier = await sameRequest(viewer, station.id, input);
-  if (earlier) return earlier;
-  const shift = await reportersShift(viewer, station.id, input.shiftId);
-  const gridId = await placeInGrid(station.id, input, shift?.gridId ?? null);
+  const { value: report, repeated } = await oncePerKey(input.requestId, {
+    find: () => prisma.patrolReport.findUnique({ where: { reporterAccountId_requestId: { reporterAccountId: viewer.accountId, requestId: input.requestId! } } }),
+    differs: (earlier) => differsFrom(earlier, station.id, input),
+    reused: msg("该请求编号已用于另一条上报", "This request ID was used for another report"),
+    create: () => createReport(viewer, station.id, input),
+    // The same key sent twice at once: the other made it (this one's photos are discarded by withPhotos). Also when
+    // this one failed otherwise meanwhile (the photo quota counting the first's photos): the first is the answer.
+    twinOn: (e) => isUniqueViolation(e) || e instanceof UserFacingError,
+  });
+  if (repeated) return report;
+  reportLog.notify();
+  return report;
+}
+
+/** Whether the report made earlier with this key is another report than `input`. */
+async function differsFrom(earlier: PatrolReport, stationId: string, input: SubmitPatrolReportInput) {
+  // The web makes a new key on any change; a changed report under an old key (another place, other photos) is
+  // another report, not to be dropped silently. Grid and shift are compared when named (else they were inferred).
+  return (
+    earlier.stationId !== stationId ||
+    earlier.category !== input.category ||
+    earlier.description !== input.description ||
+    earlier.place !== (input.place ?? "") ||
+    earlier.latitude !== (input.latitude ?? null) ||
+    earlier.longitude !== (input.longitude ?? null) ||
+    (!!input.gridId && earlier.gridId !== input.gridId) ||
+    (!!input.shiftId && earlier.shiftId !== input.shiftId) ||
+    (await prisma.photo.count({ where: { reportId: earlier.id, purpose: "REPORT" } })) !== (input.photos?.length ?? 0)
+  );
+}
+
+async function createReport(viewer: Viewer, stationId: string, input: SubmitPatrolReportInput) {
+  const shift = await reportersShift(viewer, stationId, input.shiftId);
+  const gridId = await placeInGrid(stationId, input, shift?.gridId ?? null);
   const now = clock.now();
-  const report = await withPhotos(viewer.accountId, input.photos, ["input", "photos"], (photos) =>
+  return withPhotos(viewer.accountId, input.photos, ["input", "photos"], (photos) =>
     prisma.$transaction(async (tx) => {
       const created = await tx.patrolReport.create({
         data: {
-          stationId: station.id,
+          stationId,
           gridId,
           shiftId: shift?.id ?? null,
           reporterAccountId: viewer.accountId,
@@ -137,42 +168,11 @@ export async function submitPatrolReport(viewer: Viewer, input: SubmitPatrolRepo
           createdAt: now,
         },
       });
-      if (photos.length) await tx.photo.createMany({ data: photoRows(photos, station.id, viewer.accountId, "REPORT", created.id) });
+      if (photos.length) await tx.photo.createMany({ data: photoRows(photos, stationId, viewer.accountId, "REPORT", created.id) });
       await event(tx, created, "SUBMITTED", viewer.accountId, "", now);
       return created;
     }, TX),
-  ).catch(async (e: unknown) => {
-    // The same key sent twice at once: the other made it (this one's photos are discarded by withPhotos). Also when
-    // this one failed otherwise meanwhile (the photo quota counting the first's photos): the first is the answer.
-    const first = input.requestId && (isUniqueViolation(e) || e instanceof UserFacingError) ? await sameRequest(viewer, station.id, input) : null;
-    if (first) return first;
-    throw e;
-  });
-  reportLog.notify();
-  return report;
-}
-
-/** The report this reporter already made with `input.requestId`, or null; the key used for another report is a CONFLICT. */
-async function sameRequest(viewer: Viewer, stationId: string, input: SubmitPatrolReportInput) {
-  if (!input.requestId) return null;
-  const earlier = await prisma.patrolReport.findUnique({ where: { reporterAccountId_requestId: { reporterAccountId: viewer.accountId, requestId: input.requestId } } });
-  if (!earlier) return null;
-  // The web makes a new key on any change; a changed report under an old key (another place, other photos) is
-  // another report, not to be dropped silently. Grid and shift are compared when named (else they were inferred).
-  const differs =
-    earlier.stationId !== stationId ||
-    earlier.category !== input.category ||
-    earlier.description !== input.description ||
-    earlier.place !== (input.place ?? "") ||
-    earlier.latitude !== (input.latitude ?? null) ||
-    earlier.longitude !== (input.longitude ?? null) ||
-    (!!input.gridId && earlier.gridId !== input.gridId) ||
-    (!!input.shiftId && earlier.shiftId !== input.shiftId) ||
-    (await prisma.photo.count({ where: { reportId: earlier.id, purpose: "REPORT" } })) !== (input.photos?.length ?? 0);
-  if (differs) {
-    throw conflict(msg("该请求编号已用于另一条上报", "This request ID was used for another report"), ["input", "requestId"]);
-  }
-  return earlier;
+  );
 }
 
 async function loadReport(viewer: Viewer, reportId: string) {
