@@ -3,6 +3,7 @@ import { builder } from "../../builder.js";
 import { defineMutation, globalId, nonEmpty, requestKey } from "../../graphql/mutation.js";
 import { publishBulletin } from "./bulletin.service.js";
 import { Bulletin, BulletinCategory } from "./bulletin.type.js";
+import { E } from "../../lib/enums.js";
 
 const AudienceInput = builder.inputType("BulletinAudienceInput", {
   description: "Who receives it: any combination; at least one",
@@ -34,7 +35,7 @@ defineMutation("publishBulletin", {
     stationId: globalId("Station"),
     title: nonEmpty(60),
     body: nonEmpty(2000),
-    category: z.enum(["CASE_ALERT", "FRAUD_WARNING", "WEATHER", "TRAFFIC", "EVENT", "NOTICE"]),
+    category: z.enum(E.BulletinCategory),
     public: z.boolean().nullish().transform((v) => v ?? false),
     audience: z.object({
       wholeStation: z.boolean().nullish().transform((v) => v ?? false),

@@ -5,8 +5,10 @@ import { prisma } from "../../db.js";
 import { idArg } from "../../graphql/ids.js";
 import { assertCursorInList, pageById, rowsAfterCursor } from "../../graphql/list-cursor.js";
 import { readStats, type ReadStats } from "./bulletin.service.js";
+import { E } from "../../lib/enums.js";
 
-export const BulletinCategory = builder.enumType("BulletinCategory", {
+export const BulletinCategory = builder.enumType(E.BulletinCategory, {
+  name: "BulletinCategory",
   values: {
     CASE_ALERT: { description: "警情提醒" },
     FRAUD_WARNING: { description: "反诈预警" },

@@ -4,8 +4,9 @@ import type { BoardEdition as EditionRow, GoodDeed as GoodDeedRow } from "../../
 import { dateTime, defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import * as service from "./commendation.service.js";
 import { BoardEdition, GoodDeed, GoodDeedCategory } from "./commendation.type.js";
+import { E, enumValues } from "../../lib/enums.js";
 
-const CATEGORIES = ["HEROIC_ACT", "LOST_PROPERTY_RETURNED", "HELPING_ELDERLY", "FRAUD_PREVENTED", "DISPUTE_MEDIATED", "HAZARD_FOUND", "OTHER"] as const;
+const CATEGORIES = enumValues(E.GoodDeedCategory);
 
 const deedPayload = (t: PayloadFieldBuilder<{ goodDeed: GoodDeedRow }>) => ({
   goodDeed: t.field({ type: GoodDeed, nullable: true, resolve: (p) => p.goodDeed ?? null }),

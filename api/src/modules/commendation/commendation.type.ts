@@ -10,8 +10,10 @@ import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../config.js";
 import { boardPage, type BoardPageRow } from "./board-page.js";
 import { UUID } from "../../lib/uuid.js";
+import { E } from "../../lib/enums.js";
 
-export const GoodDeedCategory = builder.enumType("GoodDeedCategory", {
+export const GoodDeedCategory = builder.enumType(E.GoodDeedCategory, {
+  name: "GoodDeedCategory",
   values: {
     HEROIC_ACT: { description: "见义勇为" },
     LOST_PROPERTY_RETURNED: { description: "拾金不昧" },
@@ -22,7 +24,7 @@ export const GoodDeedCategory = builder.enumType("GoodDeedCategory", {
     OTHER: { description: "其他" },
   } as const,
 });
-export const GoodDeedStatus = builder.enumType("GoodDeedStatus", { values: ["SUBMITTED", "APPROVED", "REJECTED"] as const });
+export const GoodDeedStatus = builder.enumType(E.GoodDeedStatus, { name: "GoodDeedStatus" });
 
 export const GoodDeed = builder.prismaNode("GoodDeed", {
   id: { field: "id" },

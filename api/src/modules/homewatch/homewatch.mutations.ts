@@ -6,6 +6,7 @@ import { msg } from "../../i18n.js";
 import { isUpload, type UploadFile } from "../../media/upload.js";
 import * as service from "./homewatch.service.js";
 import { HomeWatchPublicStatus, HomeWatchResult } from "./homewatch.type.js";
+import { E } from "../../lib/enums.js";
 
 defineMutation("requestHomeWatch", {
   description: "长假照看申请 (public, no account, rate limited): returns a confirmation code to check the status with",
@@ -101,7 +102,7 @@ defineMutation("logHomeWatchVisit", {
   schema: z.object({
     shiftId: globalId("Shift"),
     visitedAt: dateTime().nullish(),
-    result: z.enum(["ALL_FINE", "PROBLEM"]),
+    result: z.enum(E.HomeWatchResult),
     note: optionalText(1000),
     photo: z.custom<UploadFile>(isUpload, { message: msg("不是文件", "Not a file") }).nullish(),
   }),

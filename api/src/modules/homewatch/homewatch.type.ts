@@ -13,11 +13,13 @@ import { localize } from "../../i18n.js";
 import { GraphQLError } from "graphql";
 import { maskName, maskPhone } from "../volunteer/mask.js";
 import { ERASE_AFTER_DAYS, homeWatchByCode, LOG_SLACK_MS, suggestedTeamId, visitorsOf } from "./homewatch.service.js";
+import { E } from "../../lib/enums.js";
 
-export const HomeWatchStatus = builder.enumType("HomeWatchStatus", {
+export const HomeWatchStatus = builder.enumType(E.HomeWatchStatus, {
+  name: "HomeWatchStatus",
   values: { PENDING: { description: "待审批" }, APPROVED: { description: "已安排照看" }, DECLINED: { description: "未能安排" } } as const,
 });
-export const HomeWatchResult = builder.enumType("HomeWatchResult", { values: { ALL_FINE: { description: "一切正常" }, PROBLEM: { description: "发现问题" } } as const });
+export const HomeWatchResult = builder.enumType(E.HomeWatchResult, { name: "HomeWatchResult", values: { ALL_FINE: { description: "一切正常" }, PROBLEM: { description: "发现问题" } } as const });
 
 /** The end of an administrative division's name (杭州市, 拱墅区, 吴牙社区, 米市巷街道). */
 const DIVISION_END = /(?:省|市|区|县|镇|乡|街道)$/u;

@@ -6,9 +6,10 @@ import { dateTime, defineMutation, globalId, nonEmpty, optionalText, phoneNumber
 import { msg } from "../../i18n.js";
 import * as service from "./mediation.service.js";
 import { MediationField, MediationOutcome, MediationPartyRole, MediationSource } from "./mediation.type.js";
+import { E, enumValues } from "../../lib/enums.js";
 
-const FIELDS = ["NEIGHBOUR", "FAMILY", "LABOUR", "PROPERTY", "CONSUMER", "TRAFFIC", "OTHER"] as const;
-const OUTCOMES = ["SETTLED", "FAILED", "JUDICIAL_CONFIRMATION", "REFERRED"] as const;
+const FIELDS = enumValues(E.MediationField);
+const OUTCOMES = enumValues(E.MediationOutcome);
 
 const mediatorPayload = (t: PayloadFieldBuilder<{ mediator: MediatorRow }>) => ({
   mediator: t.prismaField({ type: "Mediator", nullable: true, resolve: (q, p) => (p.mediator ? prisma.mediator.findUnique({ ...q, where: { id: p.mediator.id } }) : null) }),
@@ -70,9 +71,9 @@ defineMutation("openMediationCase", {
     stationId: globalId("Station"),
     category: z.enum(FIELDS),
     summary: nonEmpty(2000),
-    source: z.enum(["RESIDENT", "PATROL", "POLICE", "COMMUNITY", "OTHER"]),
+    source: z.enum(E.MediationSource),
     parties: z
-      .array(z.object({ name: nonEmpty(30), phone: phoneNumber.nullish().or(z.literal("").transform(() => null)), role: z.enum(["APPLICANT", "RESPONDENT", "OTHER"]) }))
+      .array(z.object({ name: nonEmpty(30), phone: phoneNumber.nullish().or(z.literal("").transform(() => null)), role: z.enum(E.MediationPartyRole) }))
       .min(1, msg("至少一方当事人", "At least one party"))
       .max(10),
     mediatorIds: z.array(globalId("Mediator")).min(1, msg("请选择调解员", "Choose a mediator")).max(5),

@@ -12,8 +12,10 @@ import { accountName, requestLoader } from "../../graphql/request-loader.js";
 import { Viewer } from "../account/account.type.js";
 import { maskName, maskPhone } from "../volunteer/mask.js";
 import { mediationStats, mediatorRecords, SUCCESS, type MediationStats } from "./mediation.service.js";
+import { E } from "../../lib/enums.js";
 
-export const MediationField = builder.enumType("MediationField", {
+export const MediationField = builder.enumType(E.MediationField, {
+  name: "MediationField",
   values: {
     NEIGHBOUR: { description: "邻里纠纷" },
     FAMILY: { description: "婚姻家庭" },
@@ -24,7 +26,8 @@ export const MediationField = builder.enumType("MediationField", {
     OTHER: { description: "其他" },
   } as const,
 });
-export const MediationSource = builder.enumType("MediationSource", {
+export const MediationSource = builder.enumType(E.MediationSource, {
+  name: "MediationSource",
   values: {
     RESIDENT: { description: "群众来访 / 自选调解员" },
     PATROL: { description: "巡逻发现" },
@@ -33,8 +36,9 @@ export const MediationSource = builder.enumType("MediationSource", {
     OTHER: { description: "其他" },
   } as const,
 });
-export const MediationStatus = builder.enumType("MediationStatus", { values: { OPEN: { description: "调解中" }, CLOSED: { description: "已结案" } } as const });
-export const MediationOutcome = builder.enumType("MediationOutcome", {
+export const MediationStatus = builder.enumType(E.MediationStatus, { name: "MediationStatus", values: { OPEN: { description: "调解中" }, CLOSED: { description: "已结案" } } as const });
+export const MediationOutcome = builder.enumType(E.MediationOutcome, {
+  name: "MediationOutcome",
   values: {
     SETTLED: { description: "调解成功" },
     FAILED: { description: "调解不成" },
@@ -42,7 +46,8 @@ export const MediationOutcome = builder.enumType("MediationOutcome", {
     REFERRED: { description: "转其他部门" },
   } as const,
 });
-export const MediationPartyRole = builder.enumType("MediationPartyRole", {
+export const MediationPartyRole = builder.enumType(E.MediationPartyRole, {
+  name: "MediationPartyRole",
   values: { APPLICANT: { description: "申请人" }, RESPONDENT: { description: "被申请人" }, OTHER: { description: "其他当事人" } } as const,
 });
 export const CaseAgeBucket = builder.enumType("CaseAgeBucket", {

@@ -9,6 +9,7 @@ import { SPECIALTIES, Specialty } from "../volunteer/volunteer.type.js";
 import { importVolunteers, type ImportReport, type ImportRowError } from "./import.service.js";
 import { addSquadMembers, exportVolunteers, setVolunteerStatus, updateVolunteer } from "./member.service.js";
 import { DownloadFile } from "./member.type.js";
+import { E } from "../../lib/enums.js";
 
 const ids = (type: string) =>
   z
@@ -84,7 +85,7 @@ defineMutation("exportVolunteers", {
     teamId: globalId("Team").nullish(),
     squadId: globalId("Squad").nullish(),
     specialty: z.enum(SPECIALTIES).nullish(),
-    status: z.enum(["ACTIVE", "PENDING", "SUSPENDED", "LEFT"]).nullish(),
+    status: z.enum(E.MembershipStatus).nullish(),
   }),
   resolve: async (input, ctx) => {
     const r = await exportVolunteers({ viewer: ctx.viewer!, clientAddress: ctx.clientAddress }, { ...input, status: input.status ?? "ACTIVE" });

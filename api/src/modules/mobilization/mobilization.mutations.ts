@@ -5,6 +5,7 @@ import { closeMobilization, respondToMobilization, startMobilization } from "./m
 import { GoodDeedDraft, Mobilization, MobilizationOutcome, MobilizationResponder } from "./mobilization.type.js";
 import { setHomeGrid } from "./home-grid.service.js";
 import { builder } from "../../builder.js";
+import { E } from "../../lib/enums.js";
 
 defineMutation("startMobilization", {
   description: "一键召集: calls up the nearest fitting volunteers of the station at once (every channel, quiet hours ignored), in waves until enough accept",
@@ -66,7 +67,7 @@ defineMutation("closeMobilization", {
     outcome: t.field({ type: MobilizationOutcome, required: true }),
     note: t.string(),
   }),
-  schema: z.object({ mobilizationId: globalId("Mobilization"), outcome: z.enum(["RESOLVED", "STOOD_DOWN", "CANCELLED"]), note: optionalText(500) }),
+  schema: z.object({ mobilizationId: globalId("Mobilization"), outcome: z.enum(E.MobilizationOutcome), note: optionalText(500) }),
   resolve: async (input, ctx) => closeMobilization(ctx.viewer!, input, ctx.clientAddress),
   payloadFields: (t) => ({
     mobilization: t.field({ type: Mobilization, nullable: true, resolve: (p) => p.mobilization ?? null }),

@@ -11,12 +11,15 @@ import { canSeePersonalData, Specialty } from "../volunteer/volunteer.type.js";
 import { maskPhone } from "../volunteer/mask.js";
 import { GoodDeedCategory } from "../commendation/commendation.type.js";
 import { mobilizationFacts } from "./mobilization.service.js";
+import { E } from "../../lib/enums.js";
 
-export const MobilizationStatus = builder.enumType("MobilizationStatus", { values: { OPEN: { description: "召集中" }, CLOSED: { description: "已结束" } } as const });
-export const MobilizationOutcome = builder.enumType("MobilizationOutcome", {
+export const MobilizationStatus = builder.enumType(E.MobilizationStatus, { name: "MobilizationStatus", values: { OPEN: { description: "召集中" }, CLOSED: { description: "已结束" } } as const });
+export const MobilizationOutcome = builder.enumType(E.MobilizationOutcome, {
+  name: "MobilizationOutcome",
   values: { RESOLVED: { description: "已处置（如已找到走失老人）" }, STOOD_DOWN: { description: "解除召集" }, CANCELLED: { description: "误发、撤销（不计时长）" } } as const,
 });
-export const MobilizationResponse = builder.enumType("MobilizationResponse", {
+export const MobilizationResponse = builder.enumType(E.MobilizationResponse, {
+  name: "MobilizationResponse",
   values: { PENDING: { description: "未回复" }, ACCEPTED: { description: "前往" }, DECLINED: { description: "无法前往" } } as const,
 });
 

@@ -9,35 +9,12 @@ import { calendarFeedUrl } from "./calendar.js";
 import { DEFAULT_PREFERENCES, preferencesOf, unreadCount, URGENT_KINDS, type Preferences } from "./notification.service.js";
 import { localize } from "../../i18n.js";
 import type { Context } from "../../context.js";
+import { E, enumValues } from "../../lib/enums.js";
 
-export const NOTIFICATION_KINDS = [
-  "WAITLIST_PROMOTED",
-  "SHIFT_REMINDER",
-  "SHIFT_CANCELLED",
-  "SHIFT_CHANGED",
-  "SHIFT_ASSIGNED",
-  "SHIFT_REMOVED",
-  "GOOD_DEED_APPROVED",
-  "GOOD_DEED_REJECTED",
-  "BOARD_PUBLISHED",
-  "BULLETIN",
-  "MOBILIZATION",
-  "MOBILIZATION_CLOSED",
-  "AGREEMENT_TO_SIGN",
-  "MEMBERSHIP_REQUESTED",
-  "MEMBERSHIP_APPROVED",
-  "MEMBERSHIP_REJECTED",
-  "MEMBERSHIP_STATUS_CHANGED",
-  "ENROLLMENT",
-  "PATROL_REPORT_UPDATED",
-  "PATROL_REPORT_ASSIGNED",
-  "HOME_WATCH_REQUESTED",
-  "HOME_WATCH_PROBLEM",
-  "MEDIATION_ASSIGNED",
-  "OTHER",
-] as const;
+export const NOTIFICATION_KINDS = enumValues(E.NotificationKind);
 
-export const NotificationKind = builder.enumType("NotificationKind", {
+export const NotificationKind = builder.enumType(E.NotificationKind, {
+  name: "NotificationKind",
   values: {
     WAITLIST_PROMOTED: { description: "候补转正: a seat freed up and is yours" },
     SHIFT_REMINDER: { description: "班次提醒: your shift starts soon" },
@@ -66,7 +43,8 @@ export const NotificationKind = builder.enumType("NotificationKind", {
   } as const,
 });
 
-export const SmsStatus = builder.enumType("SmsStatus", {
+export const SmsStatus = builder.enumType(E.SmsStatus, {
+  name: "SmsStatus",
   values: {
     PENDING: { description: "待发送（或等待免打扰时段结束、等待重试）" },
     SENDING: { description: "发送中" },

@@ -9,8 +9,9 @@ import * as agreements from "./agreement.service.js";
 import { Agreement, AgreementSide, ObligationKind, ObligationPeriod } from "./agreement.type.js";
 import { PartnerKind } from "./partner.type.js";
 import { prisma } from "../../db.js";
+import { E, enumValues } from "../../lib/enums.js";
 
-const KINDS = ["PATROL_PERSON_SHIFTS", "PATROL_HOURS", "PUBLICITY_EVENTS", "VENUE", "OTHER"] as const;
+const KINDS = enumValues(E.ObligationKind);
 
 defineMutation("createPartner", {
   description: "添加共建单位 (officers)",
@@ -24,7 +25,7 @@ defineMutation("createPartner", {
   schema: z.object({
     stationId: globalId("Station"),
     name: nonEmpty(80),
-    kind: z.enum(["ENTERPRISE", "PROPERTY_MANAGEMENT", "SCHOOL", "HOSPITAL", "LAW_FIRM", "SOCIAL_ORGANIZATION", "GOVERNMENT", "OTHER"]),
+    kind: z.enum(E.PartnerKind),
     contactName: z.string().trim().max(40).nullish(),
     contactPhone: z.string().trim().regex(/^[\d-]{7,20}$/, msg("电话格式不正确", "Not a phone number")).nullish(),
   }),
@@ -55,7 +56,7 @@ const terms = {
       z.object({
         kind: z.enum(KINDS),
         quantity: z.number().int().min(1).max(100_000),
-        period: z.enum(["MONTH", "QUARTER", "YEAR"]),
+        period: z.enum(E.ObligationPeriod),
         teamId: globalId("Team").nullish(),
         squadId: globalId("Squad").nullish(),
         description: z.string().trim().max(500).nullish(),
@@ -101,7 +102,7 @@ defineMutation("signAgreement", {
     version: t.int({ required: true }),
     side: t.field({ type: AgreementSide, description: "Only needed if you can act for both sides" }),
   }),
-  schema: z.object({ agreementId: globalId("Agreement"), version: z.number().int().min(1), side: z.enum(["STATION", "PARTNER"]).nullish() }),
+  schema: z.object({ agreementId: globalId("Agreement"), version: z.number().int().min(1), side: z.enum(E.AgreementSide).nullish() }),
   resolve: async (input, ctx) => ({ agreement: await agreements.signAgreement(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: agreementPayload,
 });

@@ -8,8 +8,11 @@ import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.j
 import type { Partner } from "../../generated/prisma/client.js";
 import { effectiveStatus, inEffect, sideOf } from "./agreement.service.js";
 import { fulfilmentOf, overallPercent, type ObligationFulfilment } from "./fulfilment.service.js";
+import { E } from "../../lib/enums.js";
 
-export const AgreementStatus = builder.enumType("AgreementStatus", {
+// Prisma's statuses and one computed from the dates (SCHEDULED: signed, not yet in effect).
+export const AgreementStatus = builder.enumType({ ...E.AgreementStatus, SCHEDULED: "SCHEDULED" } as const, {
+  name: "AgreementStatus",
   values: {
     DRAFT: { description: "草稿 / unsigned version" },
     AWAITING_SIGNATURES: { description: "待签署: one side has signed" },
@@ -19,7 +22,8 @@ export const AgreementStatus = builder.enumType("AgreementStatus", {
     TERMINATED: { description: "终止" },
   } as const,
 });
-export const ObligationKind = builder.enumType("ObligationKind", {
+export const ObligationKind = builder.enumType(E.ObligationKind, {
+  name: "ObligationKind",
   values: {
     PATROL_PERSON_SHIFTS: { description: "巡逻人次" },
     PATROL_HOURS: { description: "巡逻时长" },
@@ -28,9 +32,9 @@ export const ObligationKind = builder.enumType("ObligationKind", {
     OTHER: { description: "其他" },
   } as const,
 });
-export const ObligationPeriod = builder.enumType("ObligationPeriod", { values: ["MONTH", "QUARTER", "YEAR"] as const });
-export const AgreementSide = builder.enumType("AgreementSide", { values: { STATION: { description: "派出所" }, PARTNER: { description: "共建单位" } } as const });
-export const AgreementEventKind = builder.enumType("AgreementEventKind", { values: ["DRAFTED", "REVISED", "SIGNED", "ACTIVATED", "EXPIRED", "TERMINATED"] as const });
+export const ObligationPeriod = builder.enumType(E.ObligationPeriod, { name: "ObligationPeriod" });
+export const AgreementSide = builder.enumType(E.AgreementSide, { name: "AgreementSide", values: { STATION: { description: "派出所" }, PARTNER: { description: "共建单位" } } as const });
+export const AgreementEventKind = builder.enumType(E.AgreementEventKind, { name: "AgreementEventKind" });
 export const FulfilmentStatus = builder.enumType("FulfilmentStatus", {
   values: { ON_TRACK: { description: "达标/进度正常" }, AT_RISK: { description: "进度落后" }, MISSED: { description: "未完成" } } as const,
 });

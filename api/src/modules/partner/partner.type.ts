@@ -2,10 +2,11 @@ import { can, check, visibleStationFilter } from "../../auth/policy.js";
 import { builder } from "../../builder.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { maskName, maskPhone } from "../volunteer/mask.js";
+import { E } from "../../lib/enums.js";
 
-export const PartnerKind = builder.enumType("PartnerKind", {
+export const PartnerKind = builder.enumType(E.PartnerKind, {
+  name: "PartnerKind",
   description: "共建单位类型",
-  values: ["ENTERPRISE", "PROPERTY_MANAGEMENT", "SCHOOL", "HOSPITAL", "LAW_FIRM", "SOCIAL_ORGANIZATION", "GOVERNMENT", "OTHER"] as const,
 });
 
 builder.prismaNode("Partner", {

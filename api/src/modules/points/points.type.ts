@@ -10,8 +10,10 @@ import { Viewer } from "../account/account.type.js";
 import { DEFAULT_RULES, hoursCertificate, leaderboard, type Period } from "./points.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { msg } from "../../i18n.js";
+import { E } from "../../lib/enums.js";
 
-export const PointsReason = builder.enumType("PointsReason", {
+export const PointsReason = builder.enumType(E.PointsReason, {
+  name: "PointsReason",
   values: {
     PATROL_HOURS: { description: "巡逻时长" },
     COMMENDATION: { description: "表扬" },
@@ -22,7 +24,8 @@ export const PointsReason = builder.enumType("PointsReason", {
   } as const,
 });
 export const PeriodEnum = builder.enumType("Period", { values: ["MONTH", "QUARTER", "YEAR"] as const });
-export const RedemptionStatus = builder.enumType("RedemptionStatus", {
+export const RedemptionStatus = builder.enumType(E.RedemptionStatus, {
+  name: "RedemptionStatus",
   values: { PENDING: { description: "待领取" }, HANDED_OUT: { description: "已发放" } } as const,
 });
 

@@ -7,8 +7,9 @@ import { MAX_PHOTOS } from "../../media/images.js";
 import { isUpload } from "../../media/upload.js";
 import * as service from "./report.service.js";
 import { PatrolReportCategory } from "./report.type.js";
+import { E, enumValues } from "../../lib/enums.js";
 
-const CATEGORIES = ["FIRE_HAZARD", "PUBLIC_SECURITY", "TRAFFIC_HAZARD", "ENVIRONMENT", "SUSPICIOUS", "DISPUTE", "OTHER"] as const;
+const CATEGORIES = enumValues(E.PatrolReportCategory);
 const photos = z
   .array(z.custom<import("../../media/upload.js").UploadFile>(isUpload, { message: msg("不是文件", "Not a file") }))
   .max(MAX_PHOTOS, msg(`最多上传${MAX_PHOTOS}张照片`, `At most ${MAX_PHOTOS} photos`))

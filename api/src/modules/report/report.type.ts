@@ -10,8 +10,10 @@ import { accountName } from "../../graphql/request-loader.js";
 import { Viewer } from "../account/account.type.js";
 import { GeoPoint } from "../shift/shift.type.js";
 import { reportFacts, reportStats, type ReportStats } from "./report.service.js";
+import { E } from "../../lib/enums.js";
 
-export const PatrolReportCategory = builder.enumType("PatrolReportCategory", {
+export const PatrolReportCategory = builder.enumType(E.PatrolReportCategory, {
+  name: "PatrolReportCategory",
   values: {
     FIRE_HAZARD: { description: "消防隐患" },
     PUBLIC_SECURITY: { description: "治安隐患" },
@@ -22,7 +24,8 @@ export const PatrolReportCategory = builder.enumType("PatrolReportCategory", {
     OTHER: { description: "其他" },
   } as const,
 });
-export const PatrolReportStatus = builder.enumType("PatrolReportStatus", {
+export const PatrolReportStatus = builder.enumType(E.PatrolReportStatus, {
+  name: "PatrolReportStatus",
   values: {
     NEW: { description: "待分派" },
     ASSIGNED: { description: "处理中" },
@@ -31,7 +34,7 @@ export const PatrolReportStatus = builder.enumType("PatrolReportStatus", {
     REJECTED: { description: "不予受理" },
   } as const,
 });
-export const PatrolReportEventKind = builder.enumType("PatrolReportEventKind", { values: ["SUBMITTED", "ASSIGNED", "RESOLVED", "REFERRED", "REJECTED"] as const });
+export const PatrolReportEventKind = builder.enumType(E.PatrolReportEventKind, { name: "PatrolReportEventKind" });
 export const PatrolReportAssigneeKind = builder.enumType("PatrolReportAssigneeKind", {
   values: { OFFICER: { description: "民警" }, TEAM: { description: "队伍" }, PARTNER: { description: "共建单位" } } as const,
 });

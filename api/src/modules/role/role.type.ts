@@ -5,8 +5,10 @@ import type { AccountRole } from "../../generated/prisma/client.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { maskPhone } from "../volunteer/mask.js";
 import { roleFacts } from "./role.service.js";
+import { E } from "../../lib/enums.js";
 
-export const GrantedRole = builder.enumType("GrantedRole", {
+export const GrantedRole = builder.enumType(E.GrantedRole, {
+  name: "GrantedRole",
   description: "A role granted to an account",
   values: {
     REGION_ADMIN: { description: "区域管理员: stations and officers of a region" },

@@ -7,8 +7,9 @@ import { SPECIALTIES, Specialty } from "../volunteer/volunteer.type.js";
 import { checkIn, checkOut } from "./checkin.service.js";
 import * as shifts from "./shift.service.js";
 import { ApplyTo, CheckInMethod, Shift, ShiftClaim, ShiftKind } from "./shift.type.js";
+import { E, enumValues } from "../../lib/enums.js";
 
-const KINDS = ["PATROL", "NIGHT_PATROL", "PUBLICITY", "EVENT_SECURITY", "HOME_WATCH"] as const;
+const KINDS = enumValues(E.ShiftKind);
 const text = (max: number) => z.string().trim().max(max).nullish();
 const capacity = z.number().int().min(1, msg("至少1个名额", "At least 1 seat")).max(500, msg("最多500个名额", "At most 500 seats"));
 
@@ -169,7 +170,7 @@ defineMutation("checkIn", {
   }),
   schema: z.object({
     claimId: globalId("ShiftClaim"),
-    method: z.enum(["QR", "GPS", "LEADER"]),
+    method: z.enum(E.CheckInMethod),
     latitude: coordinate(-90, 90),
     longitude: coordinate(-180, 180),
     code: z.string().trim().max(32).nullish(),
@@ -184,7 +185,7 @@ defineMutation("checkOut", {
     claimId: t.id({ required: true }),
     method: t.field({ type: CheckInMethod, defaultValue: "QR" }),
   }),
-  schema: z.object({ claimId: globalId("ShiftClaim"), method: z.enum(["QR", "GPS", "LEADER"]).default("QR") }),
+  schema: z.object({ claimId: globalId("ShiftClaim"), method: z.enum(E.CheckInMethod).default("QR") }),
   resolve: async (input, ctx) => checkOut(ctx.viewer!, input),
   payloadFields: singleClaim,
 });

@@ -14,11 +14,13 @@ import { Viewer } from "../account/account.type.js";
 import { Specialty } from "../volunteer/volunteer.type.js";
 import { assignableWhere } from "./shift.rules.js";
 import { shiftBoardPage } from "./board-page.js";
+import { E } from "../../lib/enums.js";
 
 /** What a board page (board-page.ts) reads beside the shift's columns, and the viewer's facts it adds. */
 type BoardFacts = { viewerHasSpecialty?: boolean; viewerOverlaps?: boolean; jointOfficerName?: string | null; rotationPartner?: unknown };
 
-export const ShiftKind = builder.enumType("ShiftKind", {
+export const ShiftKind = builder.enumType(E.ShiftKind, {
+  name: "ShiftKind",
   values: {
     PATROL: { description: "巡逻" },
     NIGHT_PATROL: { description: "夜巡" },
@@ -27,8 +29,9 @@ export const ShiftKind = builder.enumType("ShiftKind", {
     HOME_WATCH: { description: "长假照看" },
   } as const,
 });
-export const ShiftStatus = builder.enumType("ShiftStatus", { values: ["OPEN", "CANCELLED", "DONE"] as const });
-export const ClaimStatus = builder.enumType("ClaimStatus", {
+export const ShiftStatus = builder.enumType(E.ShiftStatus, { name: "ShiftStatus" });
+export const ClaimStatus = builder.enumType(E.ClaimStatus, {
+  name: "ClaimStatus",
   values: {
     CONFIRMED: { description: "已确认" },
     WAITLISTED: { description: "候补" },
@@ -37,10 +40,11 @@ export const ClaimStatus = builder.enumType("ClaimStatus", {
     COMPLETED: { description: "已完成" },
   } as const,
 });
-export const CheckInMethod = builder.enumType("CheckInMethod", {
+export const CheckInMethod = builder.enumType(E.CheckInMethod, {
+  name: "CheckInMethod",
   values: { QR: { description: "扫岗点码" }, GPS: { description: "定位" }, LEADER: { description: "队长代签" } } as const,
 });
-export const PatrolEventKind = builder.enumType("PatrolEventKind", { values: ["CHECKED_IN", "CHECKED_OUT", "NO_SHOW"] as const });
+export const PatrolEventKind = builder.enumType(E.PatrolEventKind, { name: "PatrolEventKind" });
 export const ApplyTo = builder.enumType("ApplyTo", {
   description: "For a shift of a weekly series: change only this shift, or this and the later ones",
   values: ["THIS_SHIFT", "FUTURE_SHIFTS"] as const,

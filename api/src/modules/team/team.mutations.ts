@@ -4,6 +4,7 @@ import { defineMutation, globalId, nonEmpty, type PayloadFieldBuilder } from "..
 import { MemberRole, SPECIALTIES, Specialty } from "../volunteer/volunteer.type.js";
 import { Squad, Team } from "./team.type.js";
 import * as teams from "./team.service.js";
+import { E } from "../../lib/enums.js";
 
 const description = z.string().trim().max(2000).nullish();
 
@@ -72,7 +73,7 @@ defineMutation("addTeamMember", {
     volunteerId: t.id({ required: true }),
     role: t.field({ type: MemberRole, defaultValue: "MEMBER" }),
   }),
-  schema: z.object({ teamId: globalId("Team"), volunteerId: globalId("Volunteer"), role: z.enum(["MEMBER", "LEADER"]).default("MEMBER") }),
+  schema: z.object({ teamId: globalId("Team"), volunteerId: globalId("Volunteer"), role: z.enum(E.MemberRole).default("MEMBER") }),
   resolve: async (input, ctx) => ({ membership: await teams.addTeamMember(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: (t) => ({
     membership: t.prismaField({ type: "TeamMembership", nullable: true, resolve: (_q, p) => p.membership ?? null }),

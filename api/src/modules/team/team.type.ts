@@ -2,8 +2,10 @@ import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
 import { prisma } from "../../db.js";
 import { MemberRole, Specialty } from "../volunteer/volunteer.type.js";
+import { E } from "../../lib/enums.js";
 
-export const MembershipStatus = builder.enumType("MembershipStatus", {
+export const MembershipStatus = builder.enumType(E.MembershipStatus, {
+  name: "MembershipStatus",
   description: "A volunteer's standing in a team; only ACTIVE grants anything",
   values: {
     ACTIVE: { description: "在队" },

@@ -3,10 +3,12 @@ import type { Context } from "../../context.js";
 import { can, check, visibleStationFilter } from "../../auth/policy.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { maskIdNumber, maskName, maskPhone } from "./mask.js";
+import { E, enumValues } from "../../lib/enums.js";
 
-export const SPECIALTIES = ["MEDICAL_GUARD", "HIGH_RISE", "CAMPUS_SECURITY", "COMMUNITY_GRID", "ANTI_FRAUD", "MEDIATION", "NIGHT_PATROL", "TRAFFIC"] as const;
+export const SPECIALTIES = enumValues(E.Specialty);
 
-export const Specialty = builder.enumType("Specialty", {
+export const Specialty = builder.enumType(E.Specialty, {
+  name: "Specialty",
   description: "特色小队的专长",
   values: {
     MEDICAL_GUARD: { description: "医疗守护" },
@@ -20,8 +22,8 @@ export const Specialty = builder.enumType("Specialty", {
   } as const,
 });
 
-export const VolunteerStatus = builder.enumType("VolunteerStatus", { values: ["ACTIVE", "INACTIVE", "SUSPENDED"] as const });
-export const MemberRole = builder.enumType("MemberRole", { values: ["MEMBER", "LEADER"] as const });
+export const VolunteerStatus = builder.enumType(E.VolunteerStatus, { name: "VolunteerStatus" });
+export const MemberRole = builder.enumType(E.MemberRole, { name: "MemberRole" });
 
 /** The person, their team or squad leaders, and their station's officers see personal data. */
 export async function canSeePersonalData(ctx: Context, volunteerId: string): Promise<boolean> {
@@ -66,7 +68,8 @@ export const Volunteer = builder.prismaNode("Volunteer", {
   }),
 });
 
-export const EnrollmentStatus = builder.enumType("EnrollmentStatus", {
+export const EnrollmentStatus = builder.enumType(E.EnrollmentStatus, {
+  name: "EnrollmentStatus",
   values: { PENDING: { description: "待激活" }, ACCEPTED: { description: "已加入" }, CANCELLED: { description: "已撤销/已拒绝" } } as const,
 });
 
