@@ -4,7 +4,7 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import type { AnyVariables, Client, OperationResult } from "@urql/core";
 import { useClient } from "@urql/solid";
-import { createSignal, type Accessor } from "solid-js";
+import { createEffect, createSignal, on, type Accessor } from "solid-js";
 import { toast } from "../components/Toast";
 import { expireSession } from "./auth";
 import { isBusyError } from "./busy";
@@ -100,4 +100,14 @@ export function createAction<D, V extends AnyVariables, P extends Payload>(doc: 
  */
 export function newRequestId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The key of a form's change as filled in: the same when it is sent again after a lost answer, a new one
+ * whenever anything `source` reads changes (a field, the station, the form cleared after success).
+ */
+export function createRequestKey(source: () => unknown): Accessor<string> {
+  const [key, setKey] = createSignal(newRequestId());
+  createEffect(on(source, () => setKey(newRequestId()), { defer: true }));
+  return key;
 }

@@ -13,7 +13,7 @@ import {
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
-import { createAction, newRequestId } from "../lib/mutation";
+import { createAction, createRequestKey } from "../lib/mutation";
 import { isOfficer } from "../lib/roles";
 import { useSession } from "../lib/session";
 import { formatDateTime } from "../lib/time";
@@ -47,8 +47,7 @@ function Composer(props: { stationId: string; onSent: () => void }) {
   const [f, setF] = createSignal({ ...blank });
   const set = (p: Partial<typeof blank>) => setF({ ...f(), ...p });
   // One key per bulletin as composed: 发布 again after a lost answer tells nobody twice; an edit makes another.
-  const [requestId, setRequestId] = createSignal(newRequestId());
-  createEffect(on([f, () => props.stationId], () => setRequestId(newRequestId()), { defer: true }));
+  const requestId = createRequestKey(() => [f(), props.stationId]);
   const publish = createAction(PublishBulletinDocument, {
     pick: (d) => d.publishBulletin,
     form,

@@ -17,7 +17,7 @@ import { createFormState } from "../lib/form";
 import { goodDeedDraft, saveGoodDeedDraft } from "../lib/goodDeedDraft";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
-import { createAction, newRequestId } from "../lib/mutation";
+import { createAction, createRequestKey } from "../lib/mutation";
 import { isOfficer } from "../lib/roles";
 import { useSession } from "../lib/session";
 import { formatDateTime, formatTime } from "../lib/time";
@@ -31,8 +31,7 @@ function Composer(props: { stationId: string }) {
   const [f, setF] = createSignal({ reason: "", description: "", place: "", latitude: null as number | null, longitude: null as number | null, specialties: [] as Specialty[], squadIds: [] as string[], radiusMeters: 1000, wanted: 10, escalateAfterMinutes: 10 });
   const set = (p: Partial<ReturnType<typeof f>>) => setF({ ...f(), ...p });
   // One key per call-up as composed: 发起召集 again after a lost answer calls nobody twice; an edit makes another.
-  const [requestId, setRequestId] = createSignal(newRequestId());
-  createEffect(on([f, () => props.stationId], () => setRequestId(newRequestId()), { defer: true }));
+  const requestId = createRequestKey(() => [f(), props.stationId]);
   const start = createAction(StartMobilizationDocument, {
     pick: (d) => d.startMobilization,
     form,

@@ -1,7 +1,7 @@
 // 上报隐患 (volunteers, on the phone): what was found, where, with camera photos and the location;
 // below it 我的上报, each with its outcome.
 import { createQuery } from "@urql/solid";
-import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { PhotoPicker, problemOn } from "../components/PhotoPicker";
 import { QueryView } from "../components/QueryView";
@@ -12,7 +12,7 @@ import { createFormState } from "../lib/form";
 import { geolocate } from "../lib/geo";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
-import { createAction, newRequestId } from "../lib/mutation";
+import { createAction, createRequestKey } from "../lib/mutation";
 import { useSession } from "../lib/session";
 
 export default function Report() {
@@ -31,8 +31,7 @@ export default function Report() {
   const [locating, setLocating] = createSignal(false);
   // One key per report as filled in: tapping 提交上报 again after a lost answer sends the same report, which the
   // API answers with the one already made; any change to the form (or the station) makes it another report.
-  const [requestId, setRequestId] = createSignal(newRequestId());
-  createEffect(on([() => s.stationId(), category, description, place, gridId, photos, position], () => setRequestId(newRequestId()), { defer: true }));
+  const requestId = createRequestKey(() => [s.stationId(), category(), description(), place(), gridId(), photos(), position()]);
   const reset = () => {
     setDescription("");
     setPlace("");
