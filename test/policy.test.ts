@@ -133,7 +133,7 @@ const facts: { [K in Action]: (side: Side) => FactsOf<K> } = {
   "patrolReport.read": (x) => ({ stationId: S[x].station, reporterAccountId: "acc-someone", assignedTeamId: S[x].team, assignedPartnerId: null }),
   "patrolReport.triage": (x) => ({ stationId: S[x].station }),
   "patrolReport.resolve": (x) => ({ stationId: S[x].station, reporterAccountId: "acc-someone", assignedTeamId: null, assignedPartnerId: S[x].partner }),
-  "mediator.read": (x) => ({ stationId: S[x].station, active: false }),
+  "mediator.read": (x) => ({ stationId: S[x].station, active: false, atStation: true }),
   "mediator.manage": (x) => ({ stationId: S[x].station }),
   "mediationCase.open": (x) => ({ stationId: S[x].station }),
   "mediationCase.read": (x) => ({ stationId: S[x].station, mediatorVolunteerIds: [person(x).volunteerId] }),
@@ -426,9 +426,27 @@ describe("the access policy", () => {
     for (const action of ["mediationCase.read", "mediationCase.readParties", "mediationCase.work"] as const) expect(can(left, action, mine), action).toBe(false);
     expect(can(mediator, "mediationCase.open", { stationId: A.station })).toBe(false);
     // 警调超市: an active profile is public, a withdrawn one is not.
-    expect(can(null, "mediator.read", { stationId: A.station, active: true })).toBe(true);
-    expect(can(null, "mediator.read", { stationId: A.station, active: false })).toBe(false);
+    expect(can(null, "mediator.read", { stationId: A.station, active: true, atStation: true })).toBe(true);
+    expect(can(null, "mediator.read", { stationId: A.station, active: false, atStation: true })).toBe(false);
     expect(can(mediator, "mediation.stats", { stationId: A.station })).toBe(false);
+  });
+
+  it("opens a mediator suspended at or gone from the station, or taken off the list, only to the station's own people", () => {
+    const wrong: string[] = [];
+    for (const [state, over, spec] of [
+      ["listed", { active: true, atStation: true }, { own: "*", other: "*" }],
+      ["away", { active: true, atStation: false }, { own: STAFF, other: "Adm" }],
+      ["off the list", { active: false, atStation: true }, { own: STAFF, other: "Adm" }],
+      ["off the list and away", { active: false, atStation: false }, { own: STAFF, other: "Adm" }],
+    ] as const) {
+      for (const side of ["own", "other"] as const) {
+        for (const [role, viewer] of Object.entries(ROLES)) {
+          const got = can(viewer, "mediator.read", { stationId: S[side].station, ...over });
+          if (got !== allowed(spec[side], role)) wrong.push(`${state} ${role}@${side}: ${got ? "allowed" : "denied"}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it("shows a home-watch address to the volunteers who visit, not to the rest of the team", () => {

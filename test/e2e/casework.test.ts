@@ -344,6 +344,24 @@ describe("警民联调", () => {
     // One more closed and settled: the station's numbers move (the demo's cases all settled, so the rate stays 100%).
     await expect.poll(() => page.getByTestId("mediation-stats").innerText()).not.toBe(statsBefore);
     expect(await page.getByTestId("success-rate").innerText()).toBe("100%");
+    const stats = await page.getByTestId("mediation-stats").innerText();
+
+    // Past the station's retention (closed 181 days ago), the sweeper's erasure: the page says so, no party is left on it.
+    const { eraseExpiredMediation } = await import("../../api/src/modules/mediation/mediation.service.js");
+    await prisma.mediationCase.update({ where: { id: row.id }, data: { openedAt: new Date(Date.now() - 182 * 86_400_000), closedAt: new Date(Date.now() - 181 * 86_400_000) } });
+    expect(await eraseExpiredMediation()).toBe(1);
+    await page.goto(`/cases/mediation/${encodeURIComponent(gid("MediationCase", row.id))}`);
+    await settle(page);
+    await page.getByTestId("erased").filter({ hasText: "按保留期限删除" }).waitFor();
+    const text = await page.locator("main").innerText();
+    for (const gone of ["钱申请", "孙被申", "13966660001", "13966660002", "冷凝水管", "空调外机"]) expect(text, gone).not.toContain(gone);
+    expect(text).toContain("邻里纠纷");
+    await axe(page, "officer /cases/mediation/:id erased", found);
+    await shoot(page, "casework-phone-mediation-erased");
+    await page.goto("/cases/mediation");
+    await settle(page);
+    await page.getByRole("link", { name: /案情已按保留期限删除/ }).waitFor();
+    expect(await page.getByTestId("mediation-stats").innerText()).toBe(stats);
     await ctx.close();
     expect(found).toEqual([]);
   }, 120_000);

@@ -46,6 +46,7 @@ describe("派出所设置", () => {
     await form.getByLabel("值班电话").fill("值班室");
     await form.getByLabel("定位签到范围（米）").fill("10");
     await form.getByLabel("每日短信上限（条）").fill("1.5");
+    await form.getByLabel("调解当事人信息保留（结案后天数）").fill("10");
     await form.getByRole("button", { name: "保存设置" }).click();
     // Not a whole number: refused before sending, beside its field.
     expect(await errorOf(form, "smsDailyBudget").innerText()).toBe("请输入整数");
@@ -54,20 +55,23 @@ describe("派出所设置", () => {
     await errorOf(form, "dutyPhone").waitFor();
     expect(await errorOf(form, "dutyPhone").innerText()).toBe("电话格式不正确");
     expect(await errorOf(form, "checkInRadiusMeters").innerText()).toBe("不能小于50");
+    expect(await errorOf(form, "mediationRetentionDays").innerText()).toBe("至少30天");
     // Nothing typed is lost.
     expect(await form.getByLabel("值班电话").inputValue()).toBe("值班室");
     expect(await form.getByLabel("定位签到范围（米）").inputValue()).toBe("10");
     expect(await form.getByLabel("每日短信上限（条）").inputValue()).toBe("500");
+    expect(await form.getByLabel("调解当事人信息保留（结案后天数）").inputValue()).toBe("10");
     await checkPage(page, "tools-settings-errors");
 
     await form.getByLabel("值班电话").fill("0575-85012110");
     await form.getByLabel("定位签到范围（米）").fill("300");
+    await form.getByLabel("调解当事人信息保留（结案后天数）").fill("90");
     await form.getByRole("checkbox", { name: /队长和小队长也可以发起一键召集/ }).check();
     await form.getByRole("button", { name: "保存设置" }).click();
     await toast(page).getByText("设置已保存").waitFor();
     expect(await form.locator(".field-error").count()).toBe(0);
     const station = await prisma.station.findUniqueOrThrow({ where: { id: t.demo.fushan.id } });
-    expect([station.dutyPhone, station.checkInRadiusMeters, station.smsDailyBudget, station.leadersMayMobilize]).toEqual(["0575-85012110", 300, 500, true]);
+    expect([station.dutyPhone, station.checkInRadiusMeters, station.smsDailyBudget, station.leadersMayMobilize, station.mediationRetentionDays]).toEqual(["0575-85012110", 300, 500, true, 90]);
     await ctx.close();
 
     // A volunteer reads it on a shift whose leader does not share a phone.

@@ -110,6 +110,14 @@ export interface MediationCaseFacts {
   stationId: string;
   mediatorVolunteerIds: readonly string[];
 }
+/** A mediator's profile (警调超市). */
+export interface MediatorFacts {
+  stationId: string;
+  /** on the list (officers take a mediator off it for now) */
+  active: boolean;
+  /** a volunteer mediator still an active member of the station (not suspended, not gone); a named person always */
+  atStation: boolean;
+}
 /** A home-watch request, the team that visits and the volunteers on its shifts. */
 export interface HomeWatchFacts {
   stationId: string;
@@ -415,7 +423,11 @@ const rules = {
     (!!r.assignedTeamId && leadsTeam(v, r.assignedTeamId) && v!.teams.get(r.assignedTeamId)!.stationId === r.stationId) ||
     (!!r.assignedPartnerId && partnerAdminOf(v, r.assignedPartnerId) && v!.partnerAdminOf.get(r.assignedPartnerId) === r.stationId),
   /** 警调超市 profiles are public while active; a withdrawn one only for the station's own people. */
-  "mediator.read": (v: Viewer | null, r: { stationId: string; active: boolean }) => r.active || seesStation(v, r.stationId),
+  /**
+   * A profile on the public list is public; one taken off it, or of a volunteer suspended at or gone from the
+   * station, only for the station's own people (its officers see it with its status), as if unknown to others.
+   */
+  "mediator.read": (v: Viewer | null, r: MediatorFacts) => (r.active && r.atStation) || seesStation(v, r.stationId),
   "mediator.manage": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
   "mediationCase.open": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
   /** A case: the station's officers and the case's own mediators while they belong to the station, nobody else. */

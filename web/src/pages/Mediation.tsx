@@ -33,6 +33,7 @@ function MediatorCard(props: { m: Mediator }) {
       <div class="muted">
         {tr(`调解${m().years}年`, `${m().years} years`)} · {m().fields.map((f) => label("MediationField", f)).join("、")}
         <Show when={!m().active}> · <Badge text={tr("暂停接案", "Not taking cases")} tone="bad" /></Show>
+        <Show when={!m().atStation}> · <Badge text={tr("已离队或被暂停，不在警调超市", "Suspended or gone from the station: not on the public list")} tone="bad" /></Show>
       </div>
       <div>
         {tr("在办", "Open")} {m().openCases} · {tr("结案", "Closed")} {m().closedCases} · {tr("成功率", "Success")} <strong>{percent(m().successRate)}</strong>
@@ -178,7 +179,7 @@ function OpenCaseForm(props: { mediators: Mediator[]; done: () => void }) {
       </fieldset>
       <fieldset class="plain-fieldset" data-field="mediatorIds">
         <legend>{tr("调解员（群众可自选）", "Mediators (the resident's choice)")}</legend>
-        <For each={props.mediators.filter((m) => m.active)}>
+        <For each={props.mediators.filter((m) => m.active && m.atStation)}>
           {(m) => (
             <Checkbox checked={chosen().includes(m.id)} onChange={(on) => setChosen(on ? [...chosen(), m.id] : chosen().filter((x) => x !== m.id))}>
               {m.displayName} <span class="muted">{m.title}</span>
@@ -293,7 +294,7 @@ export default function Mediation() {
               {(e) => (
                 <div class="card" data-testid="case">
                   <div class="spread">
-                    <A href={`/cases/mediation/${encodeURIComponent(e.node.id)}`}>{label("MediationField", e.node.category)}：{e.node.summary.slice(0, 30)}</A>
+                    <A href={`/cases/mediation/${encodeURIComponent(e.node.id)}`}>{label("MediationField", e.node.category)}：{e.node.erasedAt ? tr("（案情已按保留期限删除）", "(details erased after the retention period)") : e.node.summary.slice(0, 30)}</A>
                     <Badge enum={e.node.outcome ? "MediationOutcome" : "MediationStatus"} value={e.node.outcome ?? e.node.status} />
                   </div>
                   <div class="muted">

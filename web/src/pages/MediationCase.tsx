@@ -108,7 +108,11 @@ export default function MediationCase() {
                 <strong>{label("MediationField", c().category)}</strong>
                 <Badge enum={c().outcome ? "MediationOutcome" : "MediationStatus"} value={c().outcome ?? c().status} />
               </div>
-              <p class="pre">{c().summary}</p>
+              <Show when={c().erasedAt} fallback={<p class="pre">{c().summary}</p>}>
+                <p class="muted" data-testid="erased">
+                  {tr(`当事人信息、案情和调解记录已于${formatDate(c().erasedAt!)}按保留期限删除`, `The parties' details, the summary and the session notes were erased on ${formatDate(c().erasedAt!)} after the retention period`)}
+                </p>
+              </Show>
               <div class="muted">
                 {tr("来源", "Source")} {label("MediationSource", c().source)} · {tr("受理", "Opened")} {formatDate(c().openedAt)} · {tr(`${c().ageDays}天`, `${c().ageDays} days`)}
                 <Show when={c().closedAt}> · {tr("结案", "Closed")} {formatDate(c().closedAt!)}</Show>
@@ -129,7 +133,7 @@ export default function MediationCase() {
               <table>
                 <thead><tr><th scope="col">{tr("身份", "Role")}</th><th scope="col">{tr("姓名", "Name")}</th><th scope="col">{tr("电话", "Phone")}</th></tr></thead>
                 <tbody>
-                  <For each={c().parties}>{(p) => <tr><td>{label("MediationPartyRole", p.role)}</td><td>{p.name}</td><td>{p.phone}</td></tr>}</For>
+                  <For each={c().parties}>{(p) => <tr><td>{label("MediationPartyRole", p.role)}</td><td>{c().erasedAt ? tr("已删除", "Erased") : p.name}</td><td>{p.phone}</td></tr>}</For>
                 </tbody>
               </table>
             </div>

@@ -1,5 +1,5 @@
 // 派出所设置 (officers): the duty phone volunteers see on a shift, the GPS check-in radius, shift
-// reminders, the SMS budget and whether leaders may start call-ups.
+// reminders, the SMS budget, whether leaders may start call-ups and how long mediation parties' data is kept.
 import { createQuery } from "@urql/solid";
 import { createSignal, Show } from "solid-js";
 import { Checkbox } from "../components/Checkbox";
@@ -22,13 +22,14 @@ function SettingsForm(props: { station: Station }) {
     reminderHoursBefore: String(st.reminderHoursBefore),
     smsDailyBudget: String(st.smsDailyBudget),
     leadersMayMobilize: st.leadersMayMobilize,
+    mediationRetentionDays: String(st.mediationRetentionDays),
   });
   const set = (p: Partial<ReturnType<typeof f>>) => setF({ ...f(), ...p });
   const form = createFormState();
   const save = createAction(UpdateStationSettingsDocument, { pick: (d) => d.updateStationSettings, form, success: tr("设置已保存", "Settings saved") });
   const submit = () => {
     const v = f();
-    const n = wholeNumbers(form, { checkInRadiusMeters: v.checkInRadiusMeters, reminderHoursBefore: v.reminderHoursBefore, smsDailyBudget: v.smsDailyBudget });
+    const n = wholeNumbers(form, { checkInRadiusMeters: v.checkInRadiusMeters, reminderHoursBefore: v.reminderHoursBefore, smsDailyBudget: v.smsDailyBudget, mediationRetentionDays: v.mediationRetentionDays });
     if (!n) return;
     const phone = v.dutyPhone.trim();
     return save.run({
@@ -55,6 +56,9 @@ function SettingsForm(props: { station: Station }) {
         </Field>
         <Field name="smsDailyBudget" label={tr("每日短信上限（条）", "SMS per day at most")} hint={tr("0–100000；超出后只发应用内消息", "0–100000; beyond it, in-app notices only")}>
           {(a) => <input {...a} inputmode="numeric" maxLength={6} value={f().smsDailyBudget} onInput={(e) => set({ smsDailyBudget: e.currentTarget.value })} />}
+        </Field>
+        <Field name="mediationRetentionDays" label={tr("调解当事人信息保留（结案后天数）", "Mediation parties' data kept (days after closing)")} hint={tr("30–1095；到期后删除当事人姓名、电话和案情记录，结果和统计保留", "30–1095; then the parties' names, phones and the case notes are erased, outcomes and statistics stay")}>
+          {(a) => <input {...a} inputmode="numeric" maxLength={4} value={f().mediationRetentionDays} onInput={(e) => set({ mediationRetentionDays: e.currentTarget.value })} />}
         </Field>
       </div>
       <div data-field="leadersMayMobilize">

@@ -51,6 +51,7 @@ export const AUDIT_ACTIONS = {
   "mediator.update": msg("修改调解员", "Mediator changed"),
   "mediation.open": msg("受理调解案件", "Mediation case opened"),
   "mediation.close": msg("调解结案", "Mediation case closed"),
+  "mediation.erase": msg("删除调解当事人信息", "Mediation parties' data erased"),
   "homeWatch.request": msg("申请长假照看", "Home watch requested"),
   "homeWatch.approve": msg("批准长假照看", "Home watch approved"),
   "homeWatch.decline": msg("不予安排照看", "Home watch declined"),

@@ -1,6 +1,8 @@
 // 警民联调: mediators with public profiles (警调超市: residents choose), cases with parties whose
 // personal data only the case's mediators and the station's officers see, sessions with notes, and an
-// outcome (调解成功 | 调解不成 | 转司法确认 | 转其他部门) with the agreement text when settled.
+// outcome (调解成功 | 调解不成 | 转司法确认 | 转其他部门) with the agreement text when settled. The
+// parties' names and phones and the texts that quote them (summary, agreement, session notes and places)
+// are erased the station's mediationRetentionDays after the case closed, by the sweeper.
 import type { Viewer } from "../../auth/viewer.js";
 import { assert } from "../../auth/policy.js";
 import { personFacts } from "../../auth/facts.js";
@@ -8,6 +10,7 @@ import { clock } from "../../clock.js";
 import { prisma, TX } from "../../db.js";
 import type { MediationField, MediationOutcome, MediationPartyRole, MediationSource } from "../../generated/prisma/client.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
+import { log } from "../../log.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { accountsOf, notify } from "../notification/notification.service.js";
 import { joinMsg, msg } from "../../i18n.js";
@@ -217,6 +220,46 @@ export async function closeMediationCase(
     await recordAudit(tx, { actor: viewer, stationId: c.stationId, action: "mediation.close", targetType: "MediationCase", targetId: c.id, summary: `结案：${labels[input.outcome]}`, clientAddress });
     return tx.mediationCase.findUniqueOrThrow({ where: { id: c.id } });
   }, TX);
+}
+
+/** What a station may set (default 180, in schema.prisma): 30 days up to 3 years, the 诉讼时效 of a dispute over the agreement. */
+export const RETENTION_DAYS = { min: 30, max: 1095 };
+
+/**
+ * Erases the parties' names and phones of cases closed longer ago than their station's retention, with
+ * the texts that quote them (summary, agreement, session notes and places); category, source, outcome,
+ * referral, dates, mediators and the counts of parties and sessions stay for the statistics. The case's
+ * notices and audit rows name only the category and counts, so nothing else holds party data.
+ * Safe in several processes at once, as the home-watch erasure: SKIP LOCKED, changed only while not yet erased.
+ */
+export async function eraseExpiredMediation(now = clock.now()): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const ids = await prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string; stationId: string }[]>`
+        SELECT c.id, c."stationId" FROM "MediationCase" c JOIN "Station" s ON s.id = c."stationId"
+        WHERE c.status = 'CLOSED' AND c."erasedAt" IS NULL AND c."closedAt" < ${now}::timestamp - make_interval(days => s."mediationRetentionDays")
+          -- The shortest retention as an index bound: the cases still kept are not read every minute.
+          AND c."closedAt" < ${now}::timestamp - make_interval(days => (SELECT min("mediationRetentionDays") FROM "Station"))
+        ORDER BY c."closedAt" LIMIT 200 FOR UPDATE OF c SKIP LOCKED`;
+      if (!rows.length) return [];
+      const ids = rows.map((r) => r.id);
+      await tx.mediationCase.updateMany({ where: { id: { in: ids }, erasedAt: null }, data: { summary: "", erasedAt: now } });
+      // An agreement stays recorded as one (settled cases keep a non-null text), without its words.
+      await tx.mediationCase.updateMany({ where: { id: { in: ids }, agreementText: { not: null } }, data: { agreementText: "" } });
+      await tx.mediationParty.updateMany({ where: { caseId: { in: ids } }, data: { name: "", phone: "" } });
+      await tx.mediationSession.updateMany({ where: { caseId: { in: ids } }, data: { notes: "", place: "" } });
+      for (const stationId of new Set(rows.map((r) => r.stationId))) {
+        const n = rows.filter((r) => r.stationId === stationId).length;
+        await recordAudit(tx, { actor: null, stationId, action: "mediation.erase", targetType: "MediationCase", summary: `结案满保留期限，删除${n}件案件的当事人信息和案情记录` });
+      }
+      return ids;
+    }, TX);
+    total += ids.length;
+    if (ids.length < 200) break;
+  }
+  if (total) log.info({ erased: total }, "mediation: parties' personal data erased");
+  return total;
 }
 
 export type AgeBucket = "WITHIN_7_DAYS" | "WITHIN_30_DAYS" | "WITHIN_90_DAYS" | "OVER_90_DAYS";

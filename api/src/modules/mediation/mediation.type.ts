@@ -1,10 +1,10 @@
 import { builder } from "../../builder.js";
-import { can, check, type MediationCaseFacts } from "../../auth/policy.js";
+import { can, check, type MediationCaseFacts, type MediatorFacts } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
 import { assertCursorInList, keyset, keysetPage, rowsAfterCursor } from "../../graphql/list-cursor.js";
-import type { MediationParty as PartyRow } from "../../generated/prisma/client.js";
+import type { MediationParty as PartyRow, Mediator as MediatorRow } from "../../generated/prisma/client.js";
 import { MediationStatus as MediationStatuses } from "../../generated/prisma/enums.js";
 import { idArg } from "../../graphql/ids.js";
 import { personalData } from "../../graphql/personal-data.js";
@@ -63,10 +63,31 @@ const rate = (r: { closed: number; succeeded: number }) => (r.closed ? Math.roun
 const record = (ctx: Context, id: string) =>
   requestLoader(ctx, "mediatorRecord", mediatorRecords, { open: 0, closed: 0, succeeded: 0 }).load(id);
 
+/** Volunteer mediators still active members of their station (batched per request; a named person always is). */
+function atStationLoader(ctx: Context) {
+  return requestLoader(
+    ctx,
+    "mediatorAtStation",
+    async (ids) => {
+      // As available() below, per row (a mediator's own station).
+      const rows = await prisma.mediator.findMany({
+        where: { id: { in: [...ids] } },
+        select: { id: true, stationId: true, volunteerId: true, volunteer: { select: { status: true, teams: { where: { status: "ACTIVE" }, select: { team: { select: { stationId: true } } } } } } },
+      });
+      return new Map(rows.map((r) => [r.id, !r.volunteerId || (r.volunteer?.status === "ACTIVE" && r.volunteer.teams.some((t) => t.team.stationId === r.stationId))]));
+    },
+    false,
+  );
+}
+
+export async function mediatorFacts(ctx: Context, m: Pick<MediatorRow, "id" | "stationId" | "active" | "volunteerId">): Promise<MediatorFacts> {
+  return { stationId: m.stationId, active: m.active, atStation: !m.volunteerId || (await atStationLoader(ctx).load(m.id)) };
+}
+
 export const Mediator = builder.prismaNode("Mediator", {
   id: { field: "id" },
   description: "调解员: a public profile residents choose from (警调超市); no personal data",
-  authScopes: (m) => ({ policy: check("mediator.read", { stationId: m.stationId, active: m.active }) }),
+  authScopes: async (m, ctx) => ({ policy: check("mediator.read", await mediatorFacts(ctx, m)) }),
   fields: (t) => ({
     displayName: t.exposeString("displayName", { description: "The name the mediator agreed to show" }),
     title: t.exposeString("title", { description: "e.g. 退休法官, 律师, 老娘舅" }),
@@ -74,6 +95,10 @@ export const Mediator = builder.prismaNode("Mediator", {
     fields: t.field({ type: [MediationField], resolve: (m) => m.fields }),
     bio: t.exposeString("bio"),
     active: t.exposeBoolean("active"),
+    atStation: t.boolean({
+      description: "A volunteer mediator still an active member of the station (a named person always): one suspended or gone is off the public list",
+      resolve: async (m, _a, ctx) => (await mediatorFacts(ctx, m)).atStation,
+    }),
     isVolunteer: t.boolean({ description: "A volunteer of the station (else a named person)", resolve: (m) => !!m.volunteerId }),
     openCases: t.int({ resolve: async (m, _a, ctx) => (await record(ctx, m.id)).open }),
     closedCases: t.int({ resolve: async (m, _a, ctx) => (await record(ctx, m.id)).closed }),
@@ -102,7 +127,7 @@ type PartyShape = PartyRow & { full: boolean };
 const MediationParty = builder.objectRef<PartyShape>("MediationParty").implement({
   description: "A party of a case: name and phone in full for the case's mediators and the station's officers, masked for anyone else",
   fields: (t) => ({
-    name: t.string({ extensions: personalData("mediationCase.readParties"), resolve: (p) => (p.full ? p.name : maskName(p.name)) }),
+    name: t.string({ extensions: personalData("mediationCase.readParties"), description: "Empty once erased (MediationCase.erasedAt)", resolve: (p) => (p.full || !p.name ? p.name : maskName(p.name)) }),
     phone: t.string({ extensions: personalData("mediationCase.readParties"), resolve: (p) => (p.full ? p.phone : p.phone ? maskPhone(p.phone) : "") }),
     role: t.field({ type: MediationPartyRole, resolve: (p) => p.role }),
   }),
@@ -136,6 +161,11 @@ builder.prismaNode("MediationCase", {
     referredTo: t.exposeString("referredTo", { nullable: true }),
     openedAt: t.expose("openedAt", { type: "DateTime" }),
     closedAt: t.expose("closedAt", { type: "DateTime", nullable: true }),
+    erasedAt: t.expose("erasedAt", {
+      type: "DateTime",
+      nullable: true,
+      description: "When the parties' names and phones, the summary, the agreement's words and the sessions' notes and places were erased (the station's mediationRetentionDays after closing)",
+    }),
     ageDays: t.int({ description: "Days open (until closed)", resolve: (c) => Math.floor(((c.closedAt ?? clock.now()).getTime() - c.openedAt.getTime()) / 86_400_000) }),
     parties: t.field({
       type: [MediationParty],
@@ -156,9 +186,11 @@ builder.prismaNode("MediationCase", {
 });
 
 /** A volunteer mediator is offered while they are an active member of the station (a named person always). */
-const available = (stationId: string) => ({
-  OR: [{ volunteerId: null }, { volunteer: { status: "ACTIVE" as const, teams: { some: { status: "ACTIVE" as const, team: { stationId } } } } }],
-});
+function available(stationId: string) {
+  return {
+    OR: [{ volunteerId: null }, { volunteer: { status: "ACTIVE" as const, teams: { some: { status: "ACTIVE" as const, team: { stationId } } } } }],
+  };
+}
 
 builder.queryField("mediators", (t) =>
   t.prismaConnection({
@@ -172,11 +204,14 @@ builder.queryField("mediators", (t) =>
       const all = !!args.includeInactive && can(ctx.viewer, "mediator.manage", { stationId });
       // The station's, active or not: one made inactive between two pages keeps its place (it was public).
       await assertCursorInList(query, (id) => prisma.mediator.count({ where: { id, stationId } }));
-      return rowsAfterCursor(query, (q) => prisma.mediator.findMany({
+      const rows = await rowsAfterCursor(query, (q) => prisma.mediator.findMany({
         ...q,
         where: { stationId, ...(all ? {} : { active: true, ...available(stationId) }), ...(args.field ? { fields: { has: args.field } } : {}) },
         orderBy: [{ years: "desc" }, { id: "asc" }],
       }));
+      // The public list's rows are at the station by its filter: no second look-up for their access check.
+      if (!all) for (const r of rows) atStationLoader(ctx).prime(r.id, true);
+      return rows;
     },
   }),
 );

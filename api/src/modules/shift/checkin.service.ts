@@ -232,7 +232,7 @@ export async function sendShiftReminders(now = clock.now()): Promise<number> {
 }
 
 /**
- * Runs closeFinishedShifts, agreement expiry, reminders, call-up escalation and the home-watch erasure
+ * Runs closeFinishedShifts, agreement expiry, reminders, call-up escalation, the home-watch and mediation erasures
  * every `intervalMs` in this process until stopped.
  * The returned stop waits for a sweep in progress to finish (graceful shutdown).
  */
@@ -245,6 +245,8 @@ export function startShiftSweeper(intervalMs = 60_000): () => Promise<void> {
       import("../partner/agreement.service.js").then((m) => m.expireAgreements()),
       // 长假照看: personal data erased 30 days after the return.
       import("../homewatch/homewatch.service.js").then((m) => m.eraseExpiredHomeWatch()),
+      // 警民联调: parties' data erased the station's retention days after the case closed.
+      import("../mediation/mediation.service.js").then((m) => m.eraseExpiredMediation()),
       sendShiftReminders(),
       import("../mobilization/mobilization.service.js").then((m) => m.escalateMobilizations()),
     ])

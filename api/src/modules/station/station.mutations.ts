@@ -3,6 +3,7 @@ import { loadViewer } from "../../auth/viewer.js";
 import type { Community as CommunityRow, Grid as GridRow, Station as StationRow } from "../../generated/prisma/client.js";
 import { defineMutation, globalId, nonEmpty, optionalText, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { msg } from "../../i18n.js";
+import { RETENTION_DAYS } from "../mediation/mediation.service.js";
 import * as stations from "./station.service.js";
 import { Station } from "./station.type.js";
 
@@ -11,7 +12,7 @@ const stationPayload = (t: PayloadFieldBuilder<{ station: StationRow }>) => ({
 });
 
 defineMutation("updateStationSettings", {
-  description: "Station settings (officers): GPS check-in radius, shift reminders, SMS budget, who may call up, the duty phone",
+  description: "Station settings (officers): GPS check-in radius, shift reminders, SMS budget, who may call up, the duty phone, how long mediation parties' data is kept",
   inputFields: (t) => ({
     stationId: t.id({ required: true }),
     checkInRadiusMeters: t.int({ description: "GPS check-ins farther than this are flagged (50–5000 m)" }),
@@ -19,6 +20,7 @@ defineMutation("updateStationSettings", {
     smsDailyBudget: t.int({ description: "SMS per day at most (0–100000)" }),
     leadersMayMobilize: t.boolean({ description: "Team and squad leaders may start call-ups too" }),
     dutyPhone: t.string({ description: "值班电话 volunteers call about a shift when its leader's phone is not shared" }),
+    mediationRetentionDays: t.int({ description: `警民联调: days after a case closed until its parties' data is erased (${RETENTION_DAYS.min}–${RETENTION_DAYS.max})` }),
   }),
   schema: z.object({
     stationId: globalId("Station"),
@@ -27,6 +29,12 @@ defineMutation("updateStationSettings", {
     smsDailyBudget: z.number().int().min(0).max(100_000).nullish(),
     leadersMayMobilize: z.boolean().nullish(),
     dutyPhone: z.string().trim().regex(/^[\d-]{3,20}$/, msg("电话格式不正确", "Not a phone number")).nullish(),
+    mediationRetentionDays: z
+      .number()
+      .int()
+      .min(RETENTION_DAYS.min, msg(`至少${RETENTION_DAYS.min}天`, `At least ${RETENTION_DAYS.min} days`))
+      .max(RETENTION_DAYS.max, msg(`最多${RETENTION_DAYS.max}天`, `At most ${RETENTION_DAYS.max} days`))
+      .nullish(),
   }),
   resolve: async (input, ctx) => ({ station: await stations.updateStationSettings(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: stationPayload,

@@ -20,7 +20,7 @@ export interface Actor {
 
 export async function updateStationSettings(
   viewer: Viewer,
-  input: { stationId: string; checkInRadiusMeters?: number | null; reminderHoursBefore?: number | null; smsDailyBudget?: number | null; leadersMayMobilize?: boolean | null; dutyPhone?: string | null },
+  input: { stationId: string; checkInRadiusMeters?: number | null; reminderHoursBefore?: number | null; smsDailyBudget?: number | null; leadersMayMobilize?: boolean | null; dutyPhone?: string | null; mediationRetentionDays?: number | null },
   clientAddress?: string | null,
 ) {
   const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true } });
@@ -35,6 +35,7 @@ export async function updateStationSettings(
     smsDailyBudget: input.smsDailyBudget ?? undefined,
     leadersMayMobilize: input.leadersMayMobilize ?? undefined,
     dutyPhone: input.dutyPhone ?? undefined,
+    mediationRetentionDays: input.mediationRetentionDays ?? undefined,
   };
   const changed = Object.entries(data).filter(([, v]) => v !== undefined).map(([k]) => k);
   return prisma.$transaction(async (tx) => {

@@ -32,6 +32,7 @@ export const Station = builder.prismaNode("Station", {
     reminderHoursBefore: t.exposeInt("reminderHoursBefore", { description: "Shift reminders go out this many hours before the start (0: none)" }),
     smsDailyBudget: t.exposeInt("smsDailyBudget", { description: "SMS per day at most (Asia/Shanghai day)" }),
     leadersMayMobilize: t.exposeBoolean("leadersMayMobilize", { description: "Team and squad leaders may start call-ups" }),
+    mediationRetentionDays: t.exposeInt("mediationRetentionDays", { description: "警民联调: days after a case closed until its parties' names and phones and its notes are erased" }),
     communities: t.relatedConnection("communities", { cursor: "id", query: { orderBy: { name: "asc" } } }),
     grids: t.relatedConnection("grids", { cursor: "id", query: { orderBy: { name: "asc" } } }),
     teams: t.relatedConnection("teams", { cursor: "id", query: { orderBy: { id: "asc" } }, totalCount: true }),
