@@ -363,7 +363,7 @@ export async function eraseExpiredHomeWatch(now = clock.now()): Promise<number> 
       await tx.photo.deleteMany({ where: { visit: { requestId: { in: ids } } } });
       for (const stationId of new Set(rows.map((r) => r.stationId))) {
         const n = rows.filter((r) => r.stationId === stationId).length;
-        await recordAudit(tx, { actor: null, stationId, action: "homeWatch.erase", targetType: "HomeWatchRequest", summary: `返回30天后删除${n}份申请的姓名、电话、地址和照片` });
+        await recordAudit(tx, { actor: null, stationId, action: "homeWatch.erase", targetType: "HomeWatchRequest", summary: msg(`返回30天后删除${n}份申请的姓名、电话、地址和照片`, `30 days after the return: names, phones, addresses and photos of ${n} requests erased`) });
       }
       return { ids, photos };
     }, TX);

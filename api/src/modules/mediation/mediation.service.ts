@@ -251,7 +251,7 @@ export async function eraseExpiredMediation(now = clock.now()): Promise<number> 
       await tx.mediationSession.updateMany({ where: { caseId: { in: ids } }, data: { notes: "", place: "" } });
       for (const stationId of new Set(rows.map((r) => r.stationId))) {
         const n = rows.filter((r) => r.stationId === stationId).length;
-        await recordAudit(tx, { actor: null, stationId, action: "mediation.erase", targetType: "MediationCase", summary: `结案满保留期限，删除${n}件案件的当事人信息和案情记录` });
+        await recordAudit(tx, { actor: null, stationId, action: "mediation.erase", targetType: "MediationCase", summary: msg(`结案满保留期限，删除${n}件案件的当事人信息和案情记录`, `retention after closing passed: parties and case notes of ${n} cases erased`) });
       }
       return ids;
     }, TX);
