@@ -12,6 +12,7 @@ import type { Specialty, TeamInvite, TeamMembership } from "../../generated/pris
 import { conflict, invalid, notFound, UserFacingError } from "../../graphql/errors.js";
 import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
+import { attemptSecret } from "../../server/rate-limits.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { accountsOf, notify } from "../notification/notification.service.js";
 import type { Actor } from "../station/station.service.js";
@@ -144,6 +145,8 @@ export interface JoinInput {
 export async function joinTeam(input: JoinInput, clientAddress: string | null) {
   if (!input.acceptTerms) throw invalid(msg("请先阅读并同意服务规则和隐私说明", "Please read and accept the rules and the privacy notice"), ["input", "acceptTerms"]);
   const invite = await openInvite(input.code, ["input", "code"]);
+  // The password of an existing account is guessed here as at sign-in: the same counters per phone and address.
+  const attempt = await attemptSecret("signIn", input.phone, clientAddress, ["input", "password"]);
   const account = await prisma.account.findUnique({ where: { phone: input.phone } });
   const displayName = input.displayName || input.name;
   let passwordHash: string | null = null;
@@ -151,7 +154,9 @@ export async function joinTeam(input: JoinInput, clientAddress: string | null) {
     // The owner of an existing account joins only by proving its password (or signed in, acceptTeamInvite).
     const ok = await verifyPassword(input.password, account.passwordSet ? account.passwordHash : await dummyHash);
     if (!ok || !account.passwordSet || account.disabled) throw ALREADY_REGISTERED();
+    await attempt.succeeded();
   } else {
+    await attempt.succeeded();
     passwordHash = await hashPassword(input.password);
   }
   const { accountId, membership } = await prisma.$transaction(async (tx) => {
