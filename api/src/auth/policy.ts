@@ -198,6 +198,17 @@ export function visibleStationFilter(v: Viewer | null): { in: string[] } | undef
   return { in: v ? visibleStationIds(v) : [] };
 }
 
+/**
+ * The stations whose shifts the viewer may read (shift.read: seesStation), as a Prisma filter for lists of
+ * the viewer's own claims: a claim at a station the person left stays in the database, its shift's
+ * briefing is no longer theirs to read (in the app or in the calendar feed).
+ */
+export function readableShiftStations(v: Viewer | null): { in: string[] } | undefined {
+  if (v?.isAdmin) return undefined;
+  if (!v) return { in: [] };
+  return { in: [...new Set([...v.officerStationIds, ...[...v.teams.values()].map((t) => t.stationId), ...v.partnerAdminOf.values()])] };
+}
+
 export function visibleStationIds(v: Viewer): string[] {
   return [...new Set([...v.officerStationIds, ...[...v.teams.values()].map((t) => t.stationId), ...v.partnerAdminOf.values(), ...v.regionStationIds])];
 }

@@ -7,6 +7,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getVtimezoneComponent } from "@touch4it/ical-timezones";
 import ical, { ICalEventStatus } from "ical-generator";
 import { DateTime } from "luxon";
+import { readableShiftStations } from "../../auth/policy.js";
+import { loadViewer, type Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
 import { config } from "../../config.js";
 import { prisma } from "../../db.js";
@@ -28,7 +30,7 @@ export function calendarFeedUrl(accountId: string, version: number): string {
 }
 
 /** The account a token names, when its signature and version are right; null otherwise. */
-async function accountOf(token: string): Promise<{ id: string; volunteerId: string } | null> {
+async function accountOf(token: string): Promise<Viewer | null> {
   const m = /^([0-9a-f]{32})\.(\d{1,9})\.([A-Za-z0-9_-]{27})$/.exec(token);
   if (!m) return null;
   const hex = m[1]!;
@@ -39,7 +41,8 @@ async function accountOf(token: string): Promise<{ id: string; volunteerId: stri
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   const a = await prisma.account.findUnique({ where: { id: accountId }, select: { id: true, volunteerId: true, calendarFeedVersion: true, disabled: true } });
   if (!a || a.disabled || !a.volunteerId || a.calendarFeedVersion !== version) return null;
-  return { id: a.id, volunteerId: a.volunteerId };
+  // The feed reads as its owner would in the app, without a session: the rights they have now.
+  return loadViewer(a.id, null);
 }
 
 export async function resetCalendarFeed(accountId: string): Promise<string> {
@@ -47,11 +50,14 @@ export async function resetCalendarFeed(accountId: string): Promise<string> {
   return calendarFeedUrl(accountId, a.calendarFeedVersion);
 }
 
-/** The feed's text: claimed and waitlisted shifts from 60 days back, cancellations kept as CANCELLED. */
-export async function calendarFeed(volunteerId: string): Promise<string> {
+/**
+ * The feed's text: claimed and waitlisted shifts from 60 days back, cancellations kept as CANCELLED; only
+ * of stations whose shifts the owner may still read (a station they left edits its briefings unseen).
+ */
+export async function calendarFeed(viewer: Viewer): Promise<string> {
   const since = new Date(clock.now().getTime() - 60 * 86_400_000);
   const claims = await prisma.shiftClaim.findMany({
-    where: { volunteerId, shift: { endsAt: { gte: since } } },
+    where: { volunteerId: viewer.volunteerId ?? "00000000-0000-0000-0000-000000000000", shift: { endsAt: { gte: since }, stationId: readableShiftStations(viewer) } },
     include: { shift: { include: { grid: { include: { community: true } }, team: { select: { name: true } } } } },
     orderBy: { shift: { startsAt: "asc" } },
     take: 500,
@@ -95,9 +101,9 @@ export function handleCalendar(req: IncomingMessage, res: ServerResponse, pathna
     return true;
   }
   void (async () => {
-    const account = await accountOf(m[1]!);
-    if (!account) return notFound();
-    const body = await calendarFeed(account.volunteerId);
+    const viewer = await accountOf(m[1]!);
+    if (!viewer?.volunteerId) return notFound();
+    const body = await calendarFeed(viewer);
     res.writeHead(200, {
       "content-type": "text/calendar; charset=utf-8",
       "content-disposition": 'inline; filename="linshe.ics"',

@@ -1,6 +1,6 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
-import { can, check, ledSquadIds, ledTeamIds, visibleStationFilter } from "../../auth/policy.js";
+import { can, check, ledSquadIds, ledTeamIds, readableShiftStations, visibleStationFilter } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import type { Context } from "../../context.js";
 import { prisma } from "../../db.js";
@@ -495,13 +495,14 @@ builder.objectField(Viewer, "myShifts", (t) =>
     description: "我的班次: the viewer's active and past claims, by shift start",
     args: { upcoming: t.arg.boolean({ description: "Only shifts not yet ended, still claimed" }) },
     resolve: async (query, v, args) => {
-      const own = { volunteerId: v.volunteerId ?? "00000000-0000-0000-0000-000000000000" };
+      // Claims at a station the viewer left stay, but not their shifts (shift.read): left out, as from the calendar feed.
+      const own = { volunteerId: v.volunteerId ?? "00000000-0000-0000-0000-000000000000", shift: { stationId: readableShiftStations(v) } };
       await assertCursorInList(query, (id) => prisma.shiftClaim.count({ where: { id, ...own } }));
       return rowsAfterCursor(query, (q) => prisma.shiftClaim.findMany({
         ...q,
         where: {
           ...own,
-          ...(args.upcoming ? { status: { in: ["CONFIRMED", "WAITLISTED"] }, shift: { endsAt: { gt: clock.now() } } } : {}),
+          ...(args.upcoming ? { status: { in: ["CONFIRMED", "WAITLISTED"] }, shift: { ...own.shift, endsAt: { gt: clock.now() } } } : {}),
         },
         orderBy: [{ shift: { startsAt: args.upcoming ? "asc" : "desc" } }, { id: "asc" }],
       }));
