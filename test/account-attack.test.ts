@@ -126,3 +126,29 @@ describe("a volunteer who left a station", () => {
     }
   });
 });
+
+const REGISTER = `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id name idNumber phone } userErrors { code message field } } }`;
+const PENDING_ENROLLMENTS = `{ viewer { pendingEnrollments { id name idNumber phone displayName stationName } } }`;
+
+describe("a phone someone claimed on a join page", () => {
+  it("does not show that account the legal name and ID number another station registers for the phone; the officers see them in full", async () => {
+    // Anyone with a poster's invitation opens an account with any phone nobody has used yet (nothing proves the phone).
+    const elsewhere = await createStation();
+    const code = await openInvite(elsewhere.team.id, elsewhere.officer.token);
+    const phone = freshPhone();
+    const claimed = await gql(app, JOIN, { input: { code, name: "冒名者", phone, password: "claimed-pass-1", acceptTerms: true } });
+    const squatter = claimed.data!.joinTeam.token as string;
+    // Then 府山 registers the phone's real owner.
+    const reg = await gql(app, REGISTER, { input: { teamId: gid("Team", demo.haolinshe.id), name: "王小明", phone, idNumber: "11010519491231002X" } }, officer);
+    expect(reg.data!.registerVolunteer.userErrors).toEqual([]);
+    expect(reg.data!.registerVolunteer.enrollment).toMatchObject({ name: "王小明", idNumber: "11010519491231002X", phone });
+
+    const seen = (await gql(app, PENDING_ENROLLMENTS, {}, squatter)).data!.viewer.pendingEnrollments;
+    expect(seen).toEqual([{ id: reg.data!.registerVolunteer.enrollment.id, name: "王**", idNumber: "110***********002X", phone, displayName: "王小明", stationName: "府山派出所" }]);
+    const node = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Enrollment { name idNumber } } }`, { id: reg.data!.registerVolunteer.enrollment.id }, squatter);
+    expect(node.data!.node).toEqual({ name: "王**", idNumber: "110***********002X" });
+    // The station's officers still read them in full; another station's officer not at all.
+    expect((await gql(app, `query ($id: ID!) { node(id: $id) { ... on Enrollment { name idNumber } } }`, { id: reg.data!.registerVolunteer.enrollment.id }, officer)).data!.node).toEqual({ name: "王小明", idNumber: "11010519491231002X" });
+    expect((await gql(app, `query ($id: ID!) { node(id: $id) { ... on Enrollment { name } } }`, { id: reg.data!.registerVolunteer.enrollment.id }, elsewhere.officer.token)).data!.node).toBeNull();
+  });
+});

@@ -310,6 +310,13 @@ const rules = {
   "volunteer.readPersonal": (v: Viewer | null, p: PersonFacts) => seesPersonalData(v, p),
   /** Registering one resident or importing a sheet of them. */
   "volunteer.register": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  /** A registration (登记): the station's officers, and the account of the phone it names (to accept or decline it). */
+  "enrollment.read": (v: Viewer | null, r: StationFacts & { phone: string }) => officerOf(v, r.stationId) || (!!v && v.phone === r.phone),
+  /**
+   * The legal name and ID number the officer typed: the station's officers. The phone's account sees them
+   * masked: anyone may have opened that account on a join page with the phone (nothing proves it).
+   */
+  "enrollment.readPersonal": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
   /** The member list: a station's officers; a team's or squad's leaders for their own team or squad. */
   "volunteer.list": (v: Viewer | null, r: MemberListFacts) =>
     officerOf(v, r.stationId) ||

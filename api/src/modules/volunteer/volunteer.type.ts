@@ -73,19 +73,26 @@ export const EnrollmentStatus = builder.enumType(E.EnrollmentStatus, {
   values: { PENDING: { description: "待激活" }, ACCEPTED: { description: "已加入" }, CANCELLED: { description: "已撤销/已拒绝" } } as const,
 });
 
-/** The station's officers who registered the person, and the phone's owner, see a registration. */
-const enrollmentReader = (e: { stationId: string; phone: string }, ctx: Context) =>
-  can(ctx.viewer, "volunteer.register", { stationId: e.stationId }) || (!!ctx.viewer && ctx.viewer.phone === e.phone);
+const officerOfEnrollment = (e: { stationId: string }, ctx: Context) => can(ctx.viewer, "enrollment.readPersonal", { stationId: e.stationId });
 
 export const Enrollment = builder.prismaNode("Enrollment", {
   id: { field: "id" },
   description: "登记: a resident registered by a station, waiting for their consent (activation or acceptance)",
-  authScopes: (e, ctx) => enrollmentReader(e, ctx),
+  authScopes: (e) => ({ policy: check("enrollment.read", { stationId: e.stationId, phone: e.phone }) }),
   fields: (t) => ({
-    name: t.exposeString("name", { description: "Legal name as the officer entered it", extensions: personalData("volunteer.register") }),
+    name: t.string({
+      description: "Legal name as the officer entered it; masked (张*) for the phone's account",
+      extensions: personalData("enrollment.readPersonal"),
+      resolve: (e, _a, ctx) => (officerOfEnrollment(e, ctx) ? e.name : maskName(e.name)),
+    }),
     displayName: t.exposeString("displayName"),
-    phone: t.exposeString("phone", { extensions: personalData("volunteer.register") }),
-    idNumber: t.exposeString("idNumber", { nullable: true, extensions: personalData("volunteer.register") }),
+    phone: t.exposeString("phone", { description: "The registered phone (the phone's account knows it)", extensions: personalData("enrollment.read") }),
+    idNumber: t.string({
+      nullable: true,
+      description: "ID number as the officer entered it; masked for the phone's account",
+      extensions: personalData("enrollment.readPersonal"),
+      resolve: (e, _a, ctx) => (e.idNumber == null ? null : officerOfEnrollment(e, ctx) ? e.idNumber : maskIdNumber(e.idNumber)),
+    }),
     specialties: t.field({ type: [Specialty], resolve: (e) => e.specialties }),
     status: t.field({ type: EnrollmentStatus, resolve: (e) => e.status }),
     expiresAt: t.expose("expiresAt", { type: "DateTime" }),
