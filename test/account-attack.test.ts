@@ -152,3 +152,23 @@ describe("a phone someone claimed on a join page", () => {
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { ... on Enrollment { name } } }`, { id: reg.data!.registerVolunteer.enrollment.id }, elsewhere.officer.token)).data!.node).toBeNull();
   });
 });
+
+describe("a registration the person accepted", () => {
+  it("shows the station's officers the legal name, ID number and phone only while they see the person's own (not after the person left)", async () => {
+    const station = await createStation();
+    const phone = freshPhone();
+    const reg = await gql(app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { activationCode enrollment { id } userErrors { code } } }`, { input: { teamId: gid("Team", station.team.id), name: "李四", phone, idNumber: "11010519491231002X" } }, station.officer.token);
+    const activated = await gql(app, `mutation ($input: ActivateAccountInput!) { activateAccount(input: $input) { viewer { volunteer { id } } userErrors { code } } }`, { input: { phone, code: reg.data!.registerVolunteer.activationCode, password: "li-si-pass-1", acceptTerms: true } });
+    const volunteerId = activated.data!.activateAccount.viewer.volunteer.id as string;
+    const ENROLLMENTS = `query ($id: ID!) { node(id: $id) { ... on Station { enrollments(first: 10, status: ACCEPTED) { edges { node { name idNumber phone } } } } } }`;
+    const read = async () => (await gql(app, ENROLLMENTS, { id: gid("Station", station.station.id) }, station.officer.token)).data!.node.enrollments.edges.map((e: { node: unknown }) => e.node);
+    const VOLUNTEER = `query ($id: ID!) { node(id: $id) { ... on Volunteer { name idNumber phone } } }`;
+    expect(await read()).toEqual([{ name: "李四", idNumber: "11010519491231002X", phone }]);
+
+    const left = await gql(app, SET_STATUS, { input: { stationId: gid("Station", station.station.id), volunteerIds: [volunteerId], status: "LEFT", reason: "搬家" } }, station.officer.token);
+    expect(left.data!.setVolunteerStatus.userErrors).toEqual([]);
+    // The person's own record is masked for the station they left; the registration the station kept was not.
+    expect((await gql(app, VOLUNTEER, { id: volunteerId }, station.officer.token)).data!.node).toEqual({ name: "李*", idNumber: "110***********002X", phone: `${phone.slice(0, 3)}****${phone.slice(-4)}` });
+    expect(await read()).toEqual([{ name: "李*", idNumber: "110***********002X", phone: `${phone.slice(0, 3)}****${phone.slice(-4)}` }]);
+  });
+});

@@ -313,10 +313,16 @@ const rules = {
   /** A registration (登记): the station's officers, and the account of the phone it names (to accept or decline it). */
   "enrollment.read": (v: Viewer | null, r: StationFacts & { phone: string }) => officerOf(v, r.stationId) || (!!v && v.phone === r.phone),
   /**
-   * The legal name and ID number the officer typed: the station's officers. The phone's account sees them
-   * masked: anyone may have opened that account on a join page with the phone (nothing proves it).
+   * The legal name, ID number and phone the officer typed: the station's officers, and once the person
+   * accepted (`person`, the volunteer it became) only while they may see that person's personal data (not
+   * after the person left). The phone's account sees them masked: anyone may have opened that account on a
+   * join page with the phone (nothing proves it).
    */
-  "enrollment.readPersonal": (v: Viewer | null, r: StationFacts) => officerOf(v, r.stationId),
+  "enrollment.readPersonal": (v: Viewer | null, r: StationFacts & { person: PersonFacts | null }) =>
+    officerOf(v, r.stationId) && (!r.person || seesPersonalData(v, r.person)),
+  /** The registered phone: as the rest, and for the phone's own account. */
+  "enrollment.readPhone": (v: Viewer | null, r: StationFacts & { phone: string; person: PersonFacts | null }) =>
+    (!!v && v.phone === r.phone) || (officerOf(v, r.stationId) && (!r.person || seesPersonalData(v, r.person))),
   /** The member list: a station's officers; a team's or squad's leaders for their own team or squad. */
   "volunteer.list": (v: Viewer | null, r: MemberListFacts) =>
     officerOf(v, r.stationId) ||

@@ -73,7 +73,13 @@ export const EnrollmentStatus = builder.enumType(E.EnrollmentStatus, {
   values: { PENDING: { description: "待激活" }, ACCEPTED: { description: "已加入" }, CANCELLED: { description: "已撤销/已拒绝" } } as const,
 });
 
-const officerOfEnrollment = (e: { stationId: string }, ctx: Context) => can(ctx.viewer, "enrollment.readPersonal", { stationId: e.stationId });
+/** The person an accepted registration became (its personal data follows them); null before that. */
+async function acceptedPerson(e: { status: string; volunteerId: string | null }, ctx: Context) {
+  if (e.status !== "ACCEPTED" || !e.volunteerId) return null;
+  return (await ctx.loaders.person.load(e.volunteerId)) ?? { volunteerId: e.volunteerId, stationIds: [], teamIds: [], squadIds: [], partnerId: null };
+}
+const readsEnrollment = async (e: { stationId: string; status: string; volunteerId: string | null }, ctx: Context) =>
+  can(ctx.viewer, "enrollment.readPersonal", { stationId: e.stationId, person: await acceptedPerson(e, ctx) });
 
 export const Enrollment = builder.prismaNode("Enrollment", {
   id: { field: "id" },
@@ -81,17 +87,21 @@ export const Enrollment = builder.prismaNode("Enrollment", {
   authScopes: (e) => ({ policy: check("enrollment.read", { stationId: e.stationId, phone: e.phone }) }),
   fields: (t) => ({
     name: t.string({
-      description: "Legal name as the officer entered it; masked (张*) for the phone's account",
+      description: "Legal name as the officer entered it: in full for the station's officers (once accepted, while they see the person's personal data); masked (张*) for the phone's account",
       extensions: personalData("enrollment.readPersonal"),
-      resolve: (e, _a, ctx) => (officerOfEnrollment(e, ctx) ? e.name : maskName(e.name)),
+      resolve: async (e, _a, ctx) => ((await readsEnrollment(e, ctx)) ? e.name : maskName(e.name)),
     }),
     displayName: t.exposeString("displayName"),
-    phone: t.exposeString("phone", { description: "The registered phone (the phone's account knows it)", extensions: personalData("enrollment.read") }),
+    phone: t.string({
+      description: "The registered phone: in full for the phone's account, and as the name for others",
+      extensions: personalData("enrollment.readPhone"),
+      resolve: async (e, _a, ctx) => (can(ctx.viewer, "enrollment.readPhone", { stationId: e.stationId, phone: e.phone, person: await acceptedPerson(e, ctx) }) ? e.phone : maskPhone(e.phone)),
+    }),
     idNumber: t.string({
       nullable: true,
-      description: "ID number as the officer entered it; masked for the phone's account",
+      description: "ID number as the officer entered it; in full as the name",
       extensions: personalData("enrollment.readPersonal"),
-      resolve: (e, _a, ctx) => (e.idNumber == null ? null : officerOfEnrollment(e, ctx) ? e.idNumber : maskIdNumber(e.idNumber)),
+      resolve: async (e, _a, ctx) => (e.idNumber == null ? null : (await readsEnrollment(e, ctx)) ? e.idNumber : maskIdNumber(e.idNumber)),
     }),
     specialties: t.field({ type: [Specialty], resolve: (e) => e.specialties }),
     status: t.field({ type: EnrollmentStatus, resolve: (e) => e.status }),
