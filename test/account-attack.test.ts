@@ -172,3 +172,21 @@ describe("a registration the person accepted", () => {
     expect(await read()).toEqual([{ name: "李*", idNumber: "110***********002X", phone: `${phone.slice(0, 3)}****${phone.slice(-4)}` }]);
   });
 });
+
+describe("a suspended volunteer", () => {
+  it("does not lift their suspension by accepting a registration the station made before it", async () => {
+    const station = await createStation();
+    const person = await createVolunteer({ teamId: station.team.id });
+    const second = await prisma.team.create({ data: { stationId: station.station.id, name: `第二队${person.phone.slice(-4)}` } });
+    // Registered for the second team while a member; the registration waits for them (30 days).
+    const enrollment = await prisma.enrollment.create({
+      data: { stationId: station.station.id, teamId: second.id, squadIds: [], name: person.name, displayName: person.displayName, phone: person.phone, specialties: [], skills: [], codeHash: "x", expiresAt: inDays(20), createdById: station.officer.accountId },
+    });
+    const suspend = await gql(app, SET_STATUS, { input: { stationId: gid("Station", station.station.id), volunteerIds: [gid("Volunteer", person.id)], status: "SUSPENDED", reason: "违反纪律" } }, station.officer.token);
+    expect(suspend.data!.setVolunteerStatus.userErrors).toEqual([]);
+
+    const accepted = await gql(app, `mutation ($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) { enrollment { status } userErrors { code message field } } }`, { input: { enrollmentId: gid("Enrollment", enrollment.id) } }, person.token);
+    expect(accepted.data!.acceptEnrollment.userErrors).toEqual([{ code: "CONFLICT", message: "您在本所的义警资格已暂停，请联系社区民警", field: ["input", "enrollmentId"] }]);
+    expect(await prisma.teamMembership.findMany({ where: { volunteerId: person.id }, select: { status: true }, orderBy: { id: "asc" } })).toEqual([{ status: "SUSPENDED" }]);
+  });
+});

@@ -241,6 +241,10 @@ export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: st
       await tx.account.update({ where: { id: viewer.accountId }, data: { volunteerId: volunteer.id } });
       volunteerId = volunteer.id;
     }
+    // A registration made before a suspension does not lift it (as an invitation does not: invite.service.ts).
+    if (await tx.teamMembership.findFirst({ where: { volunteerId, status: "SUSPENDED", team: { stationId: e.stationId } }, select: { id: true } })) {
+      throw conflict(msg("您在本所的义警资格已暂停，请联系社区民警", "Your membership at this station is suspended: contact its officers"), ["input", "enrollmentId"]);
+    }
     await joinFromEnrollment(tx, e, volunteerId);
     await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.accept", targetType: "Enrollment", targetId: e.id, summary: msg("本人接受邀请，加入队伍", "accepted by the person, joined the team"), clientAddress });
   }, TX);
