@@ -23,7 +23,7 @@ export async function updateStationSettings(
   input: { stationId: string; checkInRadiusMeters?: number | null; reminderHoursBefore?: number | null; smsDailyBudget?: number | null; leadersMayMobilize?: boolean | null; dutyPhone?: string | null; mediationRetentionDays?: number | null },
   clientAddress?: string | null,
 ) {
-  const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true } });
+  const station = await prisma.station.findUnique({ where: { id: input.stationId }, select: { id: true, mediationRetentionDays: true } });
   if (!station) throw notFound(STATION, ["input", "stationId"]);
   assert(viewer, "station.manage", { stationId: station.id }, {
     message: msg("仅本所民警可修改设置", "Only the station's officers change its settings"),
@@ -38,9 +38,13 @@ export async function updateStationSettings(
     mediationRetentionDays: input.mediationRetentionDays ?? undefined,
   };
   const changed = Object.entries(data).filter(([, v]) => v !== undefined).map(([k]) => k);
+  // A shorter retention erases older closed cases at the next sweep, for good: the log keeps from what to what.
+  const retention = data.mediationRetentionDays !== undefined && data.mediationRetentionDays !== station.mediationRetentionDays
+    ? `（调解当事人信息保留 ${station.mediationRetentionDays}→${data.mediationRetentionDays} 天）`
+    : "";
   return prisma.$transaction(async (tx) => {
     const updated = await tx.station.update({ where: { id: station.id }, data });
-    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "station.settings", targetType: "Station", targetId: station.id, summary: `修改设置 ${changed.join(", ") || "无"}`, clientAddress });
+    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "station.settings", targetType: "Station", targetId: station.id, summary: `修改设置 ${changed.join(", ") || "无"}${retention}`, clientAddress });
     return updated;
   }, TX);
 }

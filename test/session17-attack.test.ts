@@ -1,0 +1,105 @@
+// Session 17's request keys and mediation retention, attacked from outside: another station's officer
+// with a colleague's key, one officer of two stations, a call-up closed before its resend, a bulletin
+// refused and sent again, and a station's retention lowered (what the log keeps of it).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { clock } from "../api/src/clock.js";
+import { prisma } from "../api/src/db.js";
+import { gql, startApp } from "./support/client.js";
+import { createStation, createVolunteers, gid, rawId } from "./support/fixtures.js";
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(() => app?.stop());
+afterEach(() => clock.reset());
+
+const START = `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id status reason } userErrors { code field message } } }`;
+const CLOSE = `mutation ($input: CloseMobilizationInput!) { closeMobilization(input: $input) { userErrors { code field message } } }`;
+const PUBLISH = `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id recipientCount } userErrors { code field message } } }`;
+const SETTINGS = `mutation ($input: UpdateStationSettingsInput!) { updateStationSettings(input: $input) { station { mediationRetentionDays } userErrors { code message field } } }`;
+
+const callUp = (stationId: string, requestId: string) => ({
+  stationId: gid("Station", stationId), reason: "寻找走失老人", place: "府山公园", latitude: 30.0, longitude: 120.58, radiusMeters: 1000, wanted: 2, escalateAfterMinutes: 10, requestId,
+});
+
+describe("request keys from outside", () => {
+  it("another station's officer sending a colleague's key gets no trace of the colleague's call-up", async () => {
+    const a = await createStation();
+    const b = await createStation();
+    await createVolunteers(2, { teamId: a.team.id });
+    const first = (await gql(app, START, { input: callUp(a.station.id, "stolen-key-0001") }, a.officer.token)).data!.startMobilization.mobilization;
+    // Aimed at A's station: as for any station of others, not found, and nothing made or answered.
+    const atA = (await gql(app, START, { input: callUp(a.station.id, "stolen-key-0001") }, b.officer.token)).data!.startMobilization;
+    expect(atA.mobilization).toBeNull();
+    expect(atA.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "stationId"] });
+    // At their own station: their own new call-up, never A's (not a CONFLICT either: keys are each officer's).
+    const atB = (await gql(app, START, { input: callUp(b.station.id, "stolen-key-0001") }, b.officer.token)).data!.startMobilization;
+    expect(atB.userErrors).toEqual([]);
+    expect(atB.mobilization.id).not.toBe(first.id);
+    expect(await prisma.mobilization.count({ where: { stationId: a.station.id } })).toBe(1);
+  });
+
+  it("one officer of two stations: the key sent for the other station is a CONFLICT, not the first station's call-up", async () => {
+    const a = await createStation();
+    const b = await createStation();
+    await prisma.accountRole.create({ data: { accountId: a.officer.accountId, role: "OFFICER", stationId: b.station.id } });
+    await createVolunteers(1, { teamId: a.team.id });
+    await createVolunteers(1, { teamId: b.team.id });
+    expect((await gql(app, START, { input: callUp(a.station.id, "two-stations-01") }, a.officer.token)).data!.startMobilization.userErrors).toEqual([]);
+    const r = (await gql(app, START, { input: callUp(b.station.id, "two-stations-01") }, a.officer.token)).data!.startMobilization;
+    expect(r.mobilization).toBeNull();
+    expect(r.userErrors[0]).toMatchObject({ code: "CONFLICT", field: ["input", "requestId"] });
+    expect(await prisma.mobilization.count({ where: { stationId: b.station.id } })).toBe(0);
+  });
+
+  it("a resend after the call-up was closed answers the closed one and calls nobody again", async () => {
+    const { station, officer, team } = await createStation();
+    const people = await createVolunteers(3, { teamId: team.id });
+    const input = callUp(station.id, "closed-key-0001");
+    const first = (await gql(app, START, { input }, officer.token)).data!.startMobilization.mobilization;
+    const told = () => prisma.notification.count({ where: { kind: "MOBILIZATION", accountId: { in: people.map((p) => p.accountId) } } });
+    await expect.poll(told).toBeGreaterThan(0);
+    const before = await told();
+    expect((await gql(app, CLOSE, { input: { mobilizationId: first.id, outcome: "RESOLVED" } }, officer.token)).data!.closeMobilization.userErrors).toEqual([]);
+    const again = (await gql(app, START, { input }, officer.token)).data!.startMobilization;
+    expect(again).toMatchObject({ mobilization: { id: first.id, status: "CLOSED" }, userErrors: [] });
+    expect(await told()).toBe(before);
+    expect(await prisma.mobilization.count({ where: { stationId: station.id } })).toBe(1);
+  });
+
+  it("a bulletin refused (nobody to tell) stores nothing under its key: the same key sent once someone can be told is published", async () => {
+    const { station, officer, team } = await createStation();
+    const input = { stationId: gid("Station", station.id), title: "反诈提醒", body: "冒充客服诈骗高发", category: "FRAUD_WARNING", audience: { wholeStation: true }, requestId: "refused-key-0001" };
+    const refused = (await gql(app, PUBLISH, { input }, officer.token)).data!.publishBulletin;
+    expect(refused.bulletin).toBeNull();
+    expect(refused.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "audience"] });
+    const people = await createVolunteers(2, { teamId: team.id });
+    const sent = (await gql(app, PUBLISH, { input }, officer.token)).data!.publishBulletin;
+    expect(sent).toMatchObject({ bulletin: { recipientCount: people.length }, userErrors: [] });
+    expect(await prisma.notification.count({ where: { kind: "BULLETIN", subjectId: rawId(sent.bulletin.id) } })).toBe(people.length);
+  });
+});
+
+describe("mediation retention from outside", () => {
+  it("another station's officer cannot shorten a station's retention; the station's own change is logged from what to what", async () => {
+    const a = await createStation();
+    const b = await createStation();
+    const S = gid("Station", a.station.id);
+    const r = (await gql(app, SETTINGS, { input: { stationId: S, mediationRetentionDays: 30 } }, b.officer.token)).data!.updateStationSettings;
+    expect(r.station).toBeNull();
+    expect(r.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "stationId"] });
+    expect((await prisma.station.findUniqueOrThrow({ where: { id: a.station.id } })).mediationRetentionDays).toBe(180);
+
+    // The station's officer may: the shorter retention erases older closed cases at the next sweep, for good, so
+    // the log says from what to what (a form that resends the same value logs no change of it).
+    expect((await gql(app, SETTINGS, { input: { stationId: S, mediationRetentionDays: 30 } }, a.officer.token)).data!.updateStationSettings.userErrors).toEqual([]);
+    expect((await gql(app, SETTINGS, { input: { stationId: S, mediationRetentionDays: 30, checkInRadiusMeters: 300 } }, a.officer.token)).data!.updateStationSettings.userErrors).toEqual([]);
+    const log = await prisma.auditEntry.findMany({ where: { stationId: a.station.id, action: "station.settings" }, orderBy: { id: "asc" }, select: { summary: true, actorId: true } });
+    expect(log).toEqual([
+      { summary: "修改设置 mediationRetentionDays（调解当事人信息保留 180→30 天）", actorId: a.officer.accountId },
+      { summary: "修改设置 checkInRadiusMeters, mediationRetentionDays", actorId: a.officer.accountId },
+    ]);
+  });
+});
