@@ -1,11 +1,11 @@
 // 长假照看 on a HOME_WATCH shift: the home (address and contact only for those on the visit), the visits
 // logged so far, and logging this one: all fine or a problem (the officer is told at once), a photo.
 import { createQuery } from "@urql/solid";
-import { createSignal, For, Show } from "solid-js";
+import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { HomeWatchShiftDocument, LogHomeWatchVisitDocument, type HomeWatchResult } from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
-import { createAction } from "../lib/mutation";
+import { createAction, newRequestId } from "../lib/mutation";
 import { formatDate, formatDateTime } from "../lib/time";
 import { Badge } from "./Badge";
 import { Field, Form, FormErrors, Submit } from "./Field";
@@ -19,11 +19,14 @@ export function HomeWatchVisitLog(props: { shiftId: string }) {
   const [result, setResult] = createSignal<HomeWatchResult>("ALL_FINE");
   const [note, setNote] = createSignal("");
   const [photos, setPhotos] = createSignal<File[]>([]);
+  // One key per visit as filled in: 记录照看 again after a lost answer logs it once; a change (or a success) makes a new one.
+  const [requestId, setRequestId] = createSignal(newRequestId());
+  createEffect(on([() => props.shiftId, result, note, photos], () => setRequestId(newRequestId()), { defer: true }));
   const log = createAction(LogHomeWatchVisitDocument, {
     pick: (d) => d.logHomeWatchVisit,
     form,
     success: () => (result() === "PROBLEM" ? tr("已记录，民警已收到通知", "Logged; the officer has been told") : tr("已记录照看", "Visit logged")),
-    onSuccess: () => (setNote(""), setPhotos([]), setResult("ALL_FINE"), again()),
+    onSuccess: () => (setNote(""), setPhotos([]), setResult("ALL_FINE"), setRequestId(newRequestId()), again()),
   });
   return (
     <Show when={shift()?.homeWatch}>
@@ -54,7 +57,7 @@ export function HomeWatchVisitLog(props: { shiftId: string }) {
             </ul>
           </Show>
           <Show when={shift()!.viewerCanLogVisit}>
-            <Form form={form} class="plain-form" label={tr("记录照看", "Log the visit")} testId="visit-form" onSubmit={() => log.run({ input: { shiftId: props.shiftId, result: result(), note: note().trim() || null, photo: photos()[0] ?? null } })}>
+            <Form form={form} class="plain-form" label={tr("记录照看", "Log the visit")} testId="visit-form" onSubmit={() => log.run({ input: { shiftId: props.shiftId, result: result(), note: note().trim() || null, photo: photos()[0] ?? null, requestId: requestId() } })}>
               <fieldset class="plain-fieldset row">
                 <legend>{tr("照看情况", "How was it")}</legend>
                 <label class="check"><input type="radio" name={`result-${props.shiftId}`} checked={result() === "ALL_FINE"} onChange={() => setResult("ALL_FINE")} /> <span>{tr("一切正常", "All fine")}</span></label>

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { prisma } from "../../db.js";
 import type { HomeWatchRequest as RequestRow, HomeWatchVisit as VisitRow } from "../../generated/prisma/client.js";
-import { dateTime, defineMutation, globalId, nonEmpty, optionalText, phoneNumber, type PayloadFieldBuilder } from "../../graphql/mutation.js";
+import { dateTime, defineMutation, globalId, nonEmpty, optionalText, phoneNumber, requestKey, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { msg } from "../../i18n.js";
 import { isUpload, type UploadFile } from "../../media/upload.js";
 import * as service from "./homewatch.service.js";
@@ -21,6 +21,10 @@ defineMutation("requestHomeWatch", {
     awayTo: t.field({ type: "DateTime", required: true }),
     contactWhileAway: t.string({ description: "How to reach the resident or a relative while away" }),
     notes: t.string(),
+    requestId: t.string({
+      description:
+        "A key the form makes once per request as filled in (again when it is changed): sending it again, even in parallel, answers the request the first made, with the same confirmation code",
+    }),
   }),
   schema: z.object({
     stationId: globalId("Station"),
@@ -32,6 +36,7 @@ defineMutation("requestHomeWatch", {
     awayTo: dateTime(),
     contactWhileAway: optionalText(100),
     notes: optionalText(500),
+    requestId: requestKey(),
   }),
   resolve: async (input, ctx) => {
     const { request, code } = await service.requestHomeWatch(ctx.viewer, input, ctx.clientAddress);
@@ -98,6 +103,9 @@ defineMutation("logHomeWatchVisit", {
     result: t.field({ type: HomeWatchResult, required: true }),
     note: t.string({ description: "Required for a problem" }),
     photo: t.field({ type: "Upload", description: "JPEG, PNG or WebP up to 10 MB; EXIF removed" }),
+    requestId: t.string({
+      description: "A key the app makes once per visit as filled in (again when it is changed): sending it again, even in parallel, answers the visit the first logged, its photo not stored twice",
+    }),
   }),
   schema: z.object({
     shiftId: globalId("Shift"),
@@ -105,6 +113,7 @@ defineMutation("logHomeWatchVisit", {
     result: z.enum(E.HomeWatchResult),
     note: optionalText(1000),
     photo: z.custom<UploadFile>(isUpload, { message: msg("不是文件", "Not a file") }).nullish(),
+    requestId: requestKey(),
   }),
   resolve: async (input, ctx) => ({ visit: await service.logHomeWatchVisit(ctx.viewer!, input) }),
   payloadFields: (t: PayloadFieldBuilder<{ visit: VisitRow }>) => ({

@@ -2,8 +2,9 @@
 // (HOME_WATCH shifts over the period for the team of the address's grid) or decline with a reason;
 // volunteers log each visit on its shift, and a problem notifies the officer at once; the resident
 // sees visit dates and results by the code. Name, phone, address, contact and notes, visit notes and
-// visit photos are erased 30 days after the return date by the sweeper.
-import { randomInt } from "node:crypto";
+// visit photos, and the form sender's address in the audit log are erased 30 days after the return date
+// by the sweeper.
+import { createHmac, randomInt } from "node:crypto";
 import type { Viewer } from "../../auth/viewer.js";
 import { assert } from "../../auth/policy.js";
 import { codeHash } from "../../auth/tokens.js";
@@ -11,7 +12,7 @@ import { clock } from "../../clock.js";
 import { config } from "../../config.js";
 import { prisma, TX } from "../../db.js";
 import type { HomeWatchResult } from "../../generated/prisma/client.js";
-import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
+import { conflict, isUniqueViolation, notFound, UserFacingError } from "../../graphql/errors.js";
 import { log } from "../../log.js";
 import { discardPhotos, withPhotos } from "../../media/photos.js";
 import type { UploadFile } from "../../media/upload.js";
@@ -56,6 +57,17 @@ export function newConfirmationCode(): string {
   return `${chars.slice(0, 4).join("")}-${chars.slice(4, 8).join("")}-${chars.slice(8).join("")}`;
 }
 
+/**
+ * The code of a request sent with the form's key: the same for a repeat, which can so answer it again (the code
+ * itself is kept only as its hash). Keyed with the server's secret: the key alone does not give the code.
+ */
+export function keyedConfirmationCode(stationId: string, requestKey: string): string {
+  let n = BigInt(`0x${createHmac("sha256", config.authSecret).update(`homewatch-code:${stationId}:${requestKey}`).digest("hex").slice(0, 32)}`);
+  const chars: string[] = [];
+  for (let i = 0; i < 12; i++, n /= 31n) chars.push(ALPHABET[Number(n % 31n)]!);
+  return `${chars.slice(0, 4).join("")}-${chars.slice(4, 8).join("")}-${chars.slice(8).join("")}`;
+}
+
 /** What the code is stored as: the keyed hash of its normalised form (case, spaces and dashes ignored). */
 export function confirmationHash(code: string): string {
   return codeHash(`homewatch:${code.toUpperCase().replace(/[\s-]/g, "")}`);
@@ -71,6 +83,8 @@ export interface RequestHomeWatchInput {
   awayTo: Date;
   contactWhileAway?: string | null;
   notes?: string | null;
+  /** The form's key for this request as filled in: a repeat answers the first. */
+  requestId?: string | null;
 }
 
 export async function requestHomeWatch(viewer: Viewer | null, input: RequestHomeWatchInput, clientAddress: string | null) {
@@ -89,19 +103,24 @@ export async function requestHomeWatch(viewer: Viewer | null, input: RequestHome
   if (input.awayTo.getTime() - input.awayFrom.getTime() > MAX_DAYS_AWAY * DAY) {
     throw new UserFacingError("VALIDATION", msg(`照看最长${MAX_DAYS_AWAY}天`, `Home-watch covers at most ${MAX_DAYS_AWAY} days`), ["input", "awayTo"]);
   }
+  // A repeat (a double tap, the answer lost on a weak signal): the first request and its code, not counted again.
+  const earlier = await sameRequest(station.id, input, clientAddress);
+  if (earlier) return earlier;
   // Counted only for requests that would be written: a mistyped form costs nothing.
-  for (const [limiter, key] of [
+  const counted = [
     [limits.requests, `addr:${clientAddress ?? "unknown"}`],
     [limits.phones, `phone:${input.phone}`],
-  ] as const) {
+  ] as const;
+  for (const [limiter, key] of counted) {
     const r = limiter.consume(key);
     if (!r.allowed) throw rateLimited(r.retryAfterSeconds);
   }
-  const code = newConfirmationCode();
+  const code = input.requestId ? keyedConfirmationCode(station.id, input.requestId) : newConfirmationCode();
   const request = await prisma.$transaction(async (tx) => {
     const created = await tx.homeWatchRequest.create({
       data: {
         stationId: station.id,
+        requestKey: input.requestId ?? null,
         gridId: input.gridId ?? null,
         codeHash: confirmationHash(code),
         name: input.name,
@@ -128,8 +147,40 @@ export async function requestHomeWatch(viewer: Viewer | null, input: RequestHome
     );
     await recordAudit(tx, { actor: viewer, stationId: station.id, action: "homeWatch.request", targetType: "HomeWatchRequest", targetId: created.id, summary: `${localDate(input.awayFrom)} 至 ${localDate(input.awayTo)}`, clientAddress });
     return created;
-  }, TX);
+  }, TX).catch(async (e: unknown) => {
+    // The same key sent twice at once: the other one wrote it, and this one's count is given back.
+    const first = input.requestId && isUniqueViolation(e) ? await sameRequest(station.id, input, clientAddress) : null;
+    if (!first) throw e;
+    for (const [limiter, key] of counted) limiter.refund(key);
+    return first.request;
+  });
   return { request, code };
+}
+
+/**
+ * The request this station already has under `input.requestId` (with its code), or null; the key used for another
+ * request is a CONFLICT. Unique per station, not per caller: the form has no account, and its key is 128 random
+ * bits made by the form, so only a copied or guessed key can meet another's, and then the content differs.
+ */
+async function sameRequest(stationId: string, input: RequestHomeWatchInput, clientAddress: string | null) {
+  if (!input.requestId) return null;
+  const earlier = await prisma.homeWatchRequest.findUnique({ where: { stationId_requestKey: { stationId, requestKey: input.requestId } } });
+  if (!earlier) return null;
+  // Answering a code is a look-up: limited as one, so that a copied key cannot be tried with one phone after another.
+  const r = limits.lookups.consume(`addr:${clientAddress ?? "unknown"}`);
+  if (!r.allowed) throw rateLimited(r.retryAfterSeconds);
+  // Every field: the code is answered only to a caller who sent all of the request (an erased one never matches).
+  const differs =
+    earlier.gridId !== (input.gridId ?? null) ||
+    earlier.name !== input.name ||
+    earlier.phone !== input.phone ||
+    earlier.address !== input.address ||
+    earlier.contactWhileAway !== (input.contactWhileAway ?? "") ||
+    earlier.notes !== (input.notes ?? "") ||
+    earlier.awayFrom.getTime() !== input.awayFrom.getTime() ||
+    earlier.awayTo.getTime() !== input.awayTo.getTime();
+  if (differs) throw conflict(msg("该请求编号已用于另一份申请", "This request ID was used for another request"), ["input", "requestId"]);
+  return { request: earlier, code: keyedConfirmationCode(stationId, input.requestId) };
 }
 
 /** 2026-10-01 in Asia/Shanghai. */
@@ -278,6 +329,8 @@ export interface LogVisitInput {
   result: HomeWatchResult;
   note?: string | null;
   photo?: UploadFile | null;
+  /** The app's key for this visit log: a repeat by the same account answers the first. */
+  requestId?: string | null;
 }
 
 export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
@@ -289,6 +342,9 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
     message: msg("仅认领本次照看的义警、队长或民警可记录", "Only the volunteers on this visit, its leaders and the station's officers log it"),
     hide: { what: msg("长假照看班次", "Home-watch shift"), field: ["input", "shiftId"], stationId: shift.stationId },
   });
+  // A repeat (a double tap, the answer lost on a weak signal): the first visit, its photo not stored again.
+  const earlier = await sameVisit(viewer, shift.id, input);
+  if (earlier) return earlier;
   if (request.erasedAt) throw conflict(msg("该申请的照看已结束", "This home-watch has ended"), ["input", "shiftId"]);
   if (shift.status === "CANCELLED") throw conflict(msg("班次已取消", "The shift was cancelled"), ["input", "shiftId"]);
   const now = clock.now();
@@ -309,7 +365,17 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
     (photos) =>
       prisma.$transaction(async (tx) => {
         const v = await tx.homeWatchVisit.create({
-          data: { stationId: shift.stationId, requestId: request.id, shiftId: shift.id, volunteerId: onShift ? viewer.volunteerId : null, recordedById: viewer.accountId, visitedAt, result: input.result, note: input.note ?? "" },
+          data: {
+            stationId: shift.stationId,
+            requestId: request.id,
+            shiftId: shift.id,
+            volunteerId: onShift ? viewer.volunteerId : null,
+            recordedById: viewer.accountId,
+            visitedAt,
+            result: input.result,
+            note: input.note ?? "",
+            requestKey: input.requestId ?? null,
+          },
         });
         if (photos.length) {
           await tx.photo.createMany({ data: photos.map((p, position) => ({ ...p, stationId: shift.stationId, uploadedById: viewer.accountId, purpose: "VISIT" as const, position, visitId: v.id })) });
@@ -337,13 +403,36 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
         return v;
       }, TX),
     1,
-  );
+  ).catch(async (e: unknown) => {
+    // The same key sent twice at once: the other made it (this one's photo is discarded by withPhotos). Also when
+    // this one failed otherwise meanwhile (the photo quota counting the first's photo): the first is the answer.
+    const first = input.requestId && (isUniqueViolation(e) || e instanceof UserFacingError) ? await sameVisit(viewer, shift.id, input) : null;
+    if (first) return first;
+    throw e;
+  });
   return visit;
+}
+
+/** The visit this account already logged with `input.requestId`, or null; the key used for another visit is a CONFLICT. */
+async function sameVisit(viewer: Viewer, shiftId: string, input: LogVisitInput) {
+  if (!input.requestId) return null;
+  const earlier = await prisma.homeWatchVisit.findUnique({ where: { recordedById_requestKey: { recordedById: viewer.accountId, requestKey: input.requestId } } });
+  if (!earlier) return null;
+  // The time is compared when named (else it was the first's now). After the erasure the note no longer matches.
+  const differs =
+    earlier.shiftId !== shiftId ||
+    earlier.result !== input.result ||
+    earlier.note !== (input.note ?? "") ||
+    (!!input.visitedAt && earlier.visitedAt.getTime() !== input.visitedAt.getTime()) ||
+    (await prisma.photo.count({ where: { visitId: earlier.id } })) !== (input.photo ? 1 : 0);
+  if (differs) throw conflict(msg("该请求编号已用于另一条照看记录", "This request ID was used for another visit"), ["input", "requestId"]);
+  return earlier;
 }
 
 /**
  * Erases name, phone, address, contact and notes of requests whose return was more than 30 days ago,
- * with their visits' notes and photos and the notes quoted in the officers' notices of a problem. Safe in several processes at once: rows are taken with SKIP
+ * with their visits' notes and photos, the notes quoted in the officers' notices of a problem, and the
+ * sender's address and account on the request's audit entry. Safe in several processes at once: rows are taken with SKIP
  * LOCKED and changed only while not yet erased; files go after the commit (a missing one is fine).
  */
 export async function eraseExpiredHomeWatch(now = clock.now()): Promise<number> {
@@ -361,6 +450,9 @@ export async function eraseExpiredHomeWatch(now = clock.now()): Promise<number> 
       await tx.notification.updateMany({ where: { subjectId: { in: ids }, kind: "HOME_WATCH_PROBLEM" }, data: { body: "" } });
       const photos = await tx.photo.findMany({ where: { visit: { requestId: { in: ids } } }, select: { key: true, thumbKey: true } });
       await tx.photo.deleteMany({ where: { visit: { requestId: { in: ids } } } });
+      // The resident's own entry: the form's sender by address (or account, if signed in) is personal data too.
+      // The officers' decisions keep theirs, as every officer's act in the log does.
+      await tx.auditEntry.updateMany({ where: { action: "homeWatch.request", targetType: "HomeWatchRequest", targetId: { in: ids } }, data: { clientAddress: null, actorId: null } });
       for (const stationId of new Set(rows.map((r) => r.stationId))) {
         const n = rows.filter((r) => r.stationId === stationId).length;
         await recordAudit(tx, { actor: null, stationId, action: "homeWatch.erase", targetType: "HomeWatchRequest", summary: msg(`返回30天后删除${n}份申请的姓名、电话、地址和照片`, `30 days after the return: names, phones, addresses and photos of ${n} requests erased`) });

@@ -4,6 +4,8 @@
 export interface RateLimiter {
   /** Counts one attempt for `key`; `allowed: false` with the seconds to wait once the window is full. */
   consume(key: string, now?: number): { allowed: boolean; retryAfterSeconds: number };
+  /** Gives back one attempt counted for `key` (a repeat that wrote nothing). */
+  refund(key: string): void;
   reset(): void;
 }
 
@@ -17,6 +19,10 @@ export function fixedWindowLimiter(limit: number, windowMs: number): RateLimiter
       if (w.count >= limit) return { allowed: false, retryAfterSeconds: Math.ceil((w.endsAt - now) / 1000) };
       w.count++;
       return { allowed: true, retryAfterSeconds: 0 };
+    },
+    refund(key) {
+      const w = windows.get(key);
+      if (w && w.count > 0) w.count--;
     },
     reset() {
       windows.clear();
