@@ -171,8 +171,22 @@ describe("holiday home-watch", () => {
     await form.getByLabel("离家期间联系方式").fill("女儿 13955550124");
     expect(await page.getByTestId("privacy-notice").innerText()).toContain("30天后自动删除");
     await shoot(page, "casework-phone-home-watch-form");
+    // The first request reaches the API, its answer never reaches the phone; 提交申请 again answers that request.
+    let lost = 0;
+    await page.route("**/graphql**", async (route) => {
+      if (!lost && (route.request().postData() ?? "").includes('"awayFrom"')) {
+        lost++;
+        await route.fetch();
+        return route.abort("failed");
+      }
+      return route.fallback();
+    });
+    await form.getByRole("button", { name: "提交申请" }).click();
+    await page.getByTestId("toast-error").filter({ hasText: "网络连接失败" }).waitFor();
+    expect(lost).toBe(1);
     await form.getByRole("button", { name: "提交申请" }).click();
     const code = (await page.getByTestId("confirmation-code").innerText()).trim();
+    expect(await prisma.homeWatchRequest.count({ where: { name: "陆阿姨" } })).toBe(1);
     expect(code.length).toBeGreaterThan(6);
     await shoot(page, "casework-phone-home-watch-code");
     await page.getByRole("button", { name: "查看办理进度" }).click();
@@ -242,6 +256,19 @@ describe("holiday home-watch", () => {
       expect(await visitForm.getByRole("img").count()).toBe(1);
       await axe(volunteer, "volunteer /my home-watch visit", found);
       await shoot(volunteer, "casework-phone-home-watch-visit-form");
+      // The first log's answer is lost too: 记录照看 again logs it once, and the officer hears of it once.
+      let lostVisit = 0;
+      await volunteer.route("**/graphql**", async (route) => {
+        if (!lostVisit && (route.request().postDataBuffer()?.toString() ?? "").includes('"PROBLEM"')) {
+          lostVisit++;
+          await route.fetch();
+          return route.abort("failed");
+        }
+        return route.fallback();
+      });
+      await visitForm.getByRole("button", { name: "记录照看" }).click();
+      await volunteer.getByTestId("toast-error").filter({ hasText: "网络连接失败" }).waitFor();
+      expect(lostVisit).toBe(1);
       await visitForm.getByRole("button", { name: "记录照看" }).click();
       await volunteer.getByTestId("toast-success").filter({ hasText: "已记录，民警已收到通知" }).waitFor();
       const logged = log.getByTestId("visit").filter({ hasText: "二楼窗户未关" });
@@ -250,6 +277,8 @@ describe("holiday home-watch", () => {
       expect(await logged.getByRole("img").count()).toBe(1);
       expect(await sidewaysOverflow(volunteer)).toBe(0);
       await shoot(volunteer, "casework-phone-home-watch-visit-logged");
+      expect(await prisma.homeWatchVisit.count({ where: { requestId: hw.id } })).toBe(1);
+      expect(await prisma.notification.count({ where: { kind: "HOME_WATCH_PROBLEM", subjectId: hw.id } })).toBe(1);
       const visit = await prisma.homeWatchVisit.findFirstOrThrow({ where: { requestId: hw.id }, include: { photos: true } });
       expect(visit).toMatchObject({ result: "PROBLEM", note: "二楼窗户未关，已联系女儿确认", shiftId: claim.shiftId });
       expect(await exifOf(await readFile(path.join(config.uploadDir, visit.photos[0]!.key)))).toEqual({ exif: false, gps: false, make: false });
