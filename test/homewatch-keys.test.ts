@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
-import { eraseExpiredHomeWatch, resetHomeWatchLimits } from "../api/src/modules/homewatch/homewatch.service.js";
+import { eraseExpiredHomeWatch, limits, resetHomeWatchLimits } from "../api/src/modules/homewatch/homewatch.service.js";
 import { startApp, type GqlResponse } from "./support/client.js";
 import { pngPhoto, upload } from "./support/casework.js";
 import { createAccount, createStation, createVolunteer, gid, rawId } from "./support/fixtures.js";
@@ -64,7 +64,7 @@ describe("home-watch request: the same form sent again", () => {
     const input = form(station.id, { requestId: newKey() });
     // Both pass the check for an earlier request, then queue behind the station's row (the insert's key lock).
     const lock = await holdRowLock("Station", station.id);
-    const both = [ask(input), ask(input)];
+    const both = [ask(input), ask(input)] as const;
     await lock.waiters(2);
     await lock.release();
     const [a, b] = await Promise.all(both);
@@ -92,10 +92,11 @@ describe("home-watch request: the same form sent again", () => {
   it("the key reused for another request is a CONFLICT said in Chinese; at another station it is that station's own; a malformed key is refused", async () => {
     const { station } = await createStation();
     const requestId = newKey();
-    const first = await ask(form(station.id, { requestId }));
+    const input = form(station.id, { requestId });
+    const first = await ask(input);
     expect(first.userErrors).toEqual([]);
     for (const change of [{ address: "越城区仓桥直街20号" }, { awayTo: days(5) }, { phone: "13655558888" }, { notes: null }]) {
-      const reused = await ask(form(station.id, { requestId, ...change }));
+      const reused = await ask({ ...input, ...change });
       expect(reused.userErrors, JSON.stringify(change)).toEqual([{ code: "CONFLICT", message: "该请求编号已用于另一份申请", field: ["input", "requestId"] }]);
       expect(reused.confirmationCode).toBeNull();
     }
@@ -106,6 +107,13 @@ describe("home-watch request: the same form sent again", () => {
     expect(there.userErrors).toEqual([]);
     expect(there.confirmationCode).not.toBe(first.confirmationCode);
     expect(await prisma.homeWatchRequest.count({ where: { stationId: other.station.id } })).toBe(1);
+
+    // A repeat answers the code, so it counts as a status look-up: a copied key cannot be tried phone after phone.
+    while (limits.lookups.consume("addr:203.0.113.90").allowed);
+    expect((await ask(input, { address: "203.0.113.90" })).userErrors[0]?.code).toBe("RATE_LIMITED");
+    const other91 = await ask(input, { address: "203.0.113.91" });
+    expect(other91.userErrors).toEqual([]);
+    expect(other91.confirmationCode).toBe(first.confirmationCode);
 
     const bad = await ask(form(station.id, { requestId: "短" }));
     expect(bad.userErrors[0]).toMatchObject({ code: "VALIDATION", field: ["input", "requestId"] });
@@ -131,7 +139,7 @@ describe("home-watch visit: the same log sent again", () => {
     const { officer, visitor, row, shift } = await onVisit();
     const input = { shiftId: shift.id, result: "PROBLEM", note: "门口有陌生人徘徊", requestId: newKey() };
     const lock = await holdRowLock("Shift", rawId(shift.id));
-    const both = [log(input, visitor.token), log(input, visitor.token)];
+    const both = [log(input, visitor.token), log(input, visitor.token)] as const;
     await lock.waiters(2);
     await lock.release();
     const [a, b] = await Promise.all(both);

@@ -13,6 +13,7 @@ import { config } from "../../config.js";
 import { prisma, TX } from "../../db.js";
 import type { HomeWatchResult } from "../../generated/prisma/client.js";
 import { conflict, isUniqueViolation, notFound, UserFacingError } from "../../graphql/errors.js";
+import { oncePerKey } from "../../lib/once-per-key.js";
 import { log } from "../../log.js";
 import { discardPhotos, withPhotos } from "../../media/photos.js";
 import type { UploadFile } from "../../media/upload.js";
@@ -103,9 +104,41 @@ export async function requestHomeWatch(viewer: Viewer | null, input: RequestHome
   if (input.awayTo.getTime() - input.awayFrom.getTime() > MAX_DAYS_AWAY * DAY) {
     throw new UserFacingError("VALIDATION", msg(`照看最长${MAX_DAYS_AWAY}天`, `Home-watch covers at most ${MAX_DAYS_AWAY} days`), ["input", "awayTo"]);
   }
-  // A repeat (a double tap, the answer lost on a weak signal): the first request and its code, not counted again.
-  const earlier = await sameRequest(station.id, input, clientAddress);
-  if (earlier) return earlier;
+  const code = input.requestId ? keyedConfirmationCode(station.id, input.requestId) : newConfirmationCode();
+  // A repeat (a double tap, the answer lost on a weak signal), even in parallel: the first request, whose code is
+  // made from the key, and not counted against the limits again.
+  const { value: request } = await oncePerKey(input.requestId, {
+    find: () => keyedRequest(station.id, input.requestId!, clientAddress),
+    // Every field: the code is answered only to a caller who sent all of the request (an erased one never matches).
+    differs: (e) =>
+      e.gridId !== (input.gridId ?? null) ||
+      e.name !== input.name ||
+      e.phone !== input.phone ||
+      e.address !== input.address ||
+      e.contactWhileAway !== (input.contactWhileAway ?? "") ||
+      e.notes !== (input.notes ?? "") ||
+      e.awayFrom.getTime() !== input.awayFrom.getTime() ||
+      e.awayTo.getTime() !== input.awayTo.getTime(),
+    reused: msg("该请求编号已用于另一份申请", "This request ID was used for another request"),
+    create: () => createRequest(viewer, station.id, input, code, clientAddress),
+  });
+  return { request, code };
+}
+
+/**
+ * The request this station has under the key, or null. Unique per station, not per caller: the form has no account,
+ * and its key is 128 random bits made by the form, so only a copied key meets another's, and then the content differs.
+ */
+async function keyedRequest(stationId: string, requestKey: string, clientAddress: string | null) {
+  const earlier = await prisma.homeWatchRequest.findUnique({ where: { stationId_requestKey: { stationId, requestKey } } });
+  if (!earlier) return null;
+  // Answering its code is a look-up: limited as one, so that a copied key cannot be tried with one phone after another.
+  const r = limits.lookups.consume(`addr:${clientAddress ?? "unknown"}`);
+  if (!r.allowed) throw rateLimited(r.retryAfterSeconds);
+  return earlier;
+}
+
+async function createRequest(viewer: Viewer | null, stationId: string, input: RequestHomeWatchInput, code: string, clientAddress: string | null) {
   // Counted only for requests that would be written: a mistyped form costs nothing.
   const counted = [
     [limits.requests, `addr:${clientAddress ?? "unknown"}`],
@@ -115,72 +148,45 @@ export async function requestHomeWatch(viewer: Viewer | null, input: RequestHome
     const r = limiter.consume(key);
     if (!r.allowed) throw rateLimited(r.retryAfterSeconds);
   }
-  const code = input.requestId ? keyedConfirmationCode(station.id, input.requestId) : newConfirmationCode();
-  const request = await prisma.$transaction(async (tx) => {
-    const created = await tx.homeWatchRequest.create({
-      data: {
-        stationId: station.id,
-        requestKey: input.requestId ?? null,
-        gridId: input.gridId ?? null,
-        codeHash: confirmationHash(code),
-        name: input.name,
-        phone: input.phone,
-        address: input.address,
-        contactWhileAway: input.contactWhileAway ?? "",
-        notes: input.notes ?? "",
-        awayFrom: input.awayFrom,
-        awayTo: input.awayTo,
-        createdAt: now,
-      },
+  const now = clock.now();
+  return prisma
+    .$transaction(async (tx) => {
+      const created = await tx.homeWatchRequest.create({
+        data: {
+          stationId,
+          requestKey: input.requestId ?? null,
+          gridId: input.gridId ?? null,
+          codeHash: confirmationHash(code),
+          name: input.name,
+          phone: input.phone,
+          address: input.address,
+          contactWhileAway: input.contactWhileAway ?? "",
+          notes: input.notes ?? "",
+          awayFrom: input.awayFrom,
+          awayTo: input.awayTo,
+          createdAt: now,
+        },
+      });
+      const officers = await tx.accountRole.findMany({ where: { role: "OFFICER", stationId }, select: { accountId: true } });
+      await notify(
+        tx,
+        officers.map((o) => ({
+          accountId: o.accountId,
+          stationId,
+          kind: "HOME_WATCH_REQUESTED" as const,
+          title: msg("新的长假照看申请", "New home-watch request"),
+          body: msg(`${localDate(input.awayFrom)} 至 ${localDate(input.awayTo)}`, `${localDate(input.awayFrom)} to ${localDate(input.awayTo)}`),
+          link: "/cases/homewatch",
+        })),
+      );
+      await recordAudit(tx, { actor: viewer, stationId, action: "homeWatch.request", targetType: "HomeWatchRequest", targetId: created.id, summary: `${localDate(input.awayFrom)} 至 ${localDate(input.awayTo)}`, clientAddress });
+      return created;
+    }, TX)
+    .catch((e: unknown) => {
+      // A parallel twin wrote it (oncePerKey answers with that one): this one wrote nothing, its count is given back.
+      if (isUniqueViolation(e)) for (const [limiter, key] of counted) limiter.refund(key);
+      throw e;
     });
-    const officers = await tx.accountRole.findMany({ where: { role: "OFFICER", stationId: station.id }, select: { accountId: true } });
-    await notify(
-      tx,
-      officers.map((o) => ({
-        accountId: o.accountId,
-        stationId: station.id,
-        kind: "HOME_WATCH_REQUESTED" as const,
-        title: msg("新的长假照看申请", "New home-watch request"),
-        body: msg(`${localDate(input.awayFrom)} 至 ${localDate(input.awayTo)}`, `${localDate(input.awayFrom)} to ${localDate(input.awayTo)}`),
-        link: "/cases/homewatch",
-      })),
-    );
-    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "homeWatch.request", targetType: "HomeWatchRequest", targetId: created.id, summary: `${localDate(input.awayFrom)} 至 ${localDate(input.awayTo)}`, clientAddress });
-    return created;
-  }, TX).catch(async (e: unknown) => {
-    // The same key sent twice at once: the other one wrote it, and this one's count is given back.
-    const first = input.requestId && isUniqueViolation(e) ? await sameRequest(station.id, input, clientAddress) : null;
-    if (!first) throw e;
-    for (const [limiter, key] of counted) limiter.refund(key);
-    return first.request;
-  });
-  return { request, code };
-}
-
-/**
- * The request this station already has under `input.requestId` (with its code), or null; the key used for another
- * request is a CONFLICT. Unique per station, not per caller: the form has no account, and its key is 128 random
- * bits made by the form, so only a copied or guessed key can meet another's, and then the content differs.
- */
-async function sameRequest(stationId: string, input: RequestHomeWatchInput, clientAddress: string | null) {
-  if (!input.requestId) return null;
-  const earlier = await prisma.homeWatchRequest.findUnique({ where: { stationId_requestKey: { stationId, requestKey: input.requestId } } });
-  if (!earlier) return null;
-  // Answering a code is a look-up: limited as one, so that a copied key cannot be tried with one phone after another.
-  const r = limits.lookups.consume(`addr:${clientAddress ?? "unknown"}`);
-  if (!r.allowed) throw rateLimited(r.retryAfterSeconds);
-  // Every field: the code is answered only to a caller who sent all of the request (an erased one never matches).
-  const differs =
-    earlier.gridId !== (input.gridId ?? null) ||
-    earlier.name !== input.name ||
-    earlier.phone !== input.phone ||
-    earlier.address !== input.address ||
-    earlier.contactWhileAway !== (input.contactWhileAway ?? "") ||
-    earlier.notes !== (input.notes ?? "") ||
-    earlier.awayFrom.getTime() !== input.awayFrom.getTime() ||
-    earlier.awayTo.getTime() !== input.awayTo.getTime();
-  if (differs) throw conflict(msg("该请求编号已用于另一份申请", "This request ID was used for another request"), ["input", "requestId"]);
-  return { request: earlier, code: keyedConfirmationCode(stationId, input.requestId) };
 }
 
 /** 2026-10-01 in Asia/Shanghai. */
@@ -342,91 +348,83 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
     message: msg("仅认领本次照看的义警、队长或民警可记录", "Only the volunteers on this visit, its leaders and the station's officers log it"),
     hide: { what: msg("长假照看班次", "Home-watch shift"), field: ["input", "shiftId"], stationId: shift.stationId },
   });
-  // A repeat (a double tap, the answer lost on a weak signal): the first visit, its photo not stored again.
-  const earlier = await sameVisit(viewer, shift.id, input);
-  if (earlier) return earlier;
-  if (request.erasedAt) throw conflict(msg("该申请的照看已结束", "This home-watch has ended"), ["input", "shiftId"]);
-  if (shift.status === "CANCELLED") throw conflict(msg("班次已取消", "The shift was cancelled"), ["input", "shiftId"]);
-  const now = clock.now();
-  const visitedAt = input.visitedAt ?? now;
-  if (visitedAt.getTime() > now.getTime() + 5 * 60_000) throw new UserFacingError("VALIDATION", msg("照看时间不能晚于现在", "The visit cannot be in the future"), ["input", "visitedAt"]);
-  if (visitedAt.getTime() < shift.startsAt.getTime() - LOG_SLACK_MS) {
-    throw new UserFacingError("VALIDATION", msg("照看时间早于本班次", "The visit is before this shift"), ["input", "visitedAt"]);
-  }
-  // Nor long after it: a claim kept from weeks ago would log visits (and alarm the officer) after the resident is back.
-  if (visitedAt.getTime() > shift.endsAt.getTime() + LOG_SLACK_MS) {
-    throw new UserFacingError("VALIDATION", msg("照看时间晚于本班次：请在当天的照看班次上记录", "The visit is after this shift: log it on the day's home-watch shift"), ["input", "visitedAt"]);
-  }
-  if (input.result === "PROBLEM" && !input.note) throw new UserFacingError("VALIDATION", msg("请写明发现的问题", "Describe the problem"), ["input", "note"]);
-  const visit = await withPhotos(
-    viewer.accountId,
-    input.photo ? [input.photo] : [],
-    ["input", "photo"],
-    (photos) =>
-      prisma.$transaction(async (tx) => {
-        const v = await tx.homeWatchVisit.create({
-          data: {
-            stationId: shift.stationId,
-            requestId: request.id,
-            shiftId: shift.id,
-            volunteerId: onShift ? viewer.volunteerId : null,
-            recordedById: viewer.accountId,
-            visitedAt,
-            result: input.result,
-            note: input.note ?? "",
-            requestKey: input.requestId ?? null,
-          },
-        });
-        if (photos.length) {
-          await tx.photo.createMany({ data: photos.map((p, position) => ({ ...p, stationId: shift.stationId, uploadedById: viewer.accountId, purpose: "VISIT" as const, position, visitId: v.id })) });
-        }
-        if (input.result === "PROBLEM") {
-          // At once, to the officer who approved the request (else every officer of the station).
-          const stillOfficer = request.decidedById
-            ? await tx.accountRole.findFirst({ where: { accountId: request.decidedById, role: "OFFICER", stationId: shift.stationId }, select: { accountId: true } })
-            : null;
-          const officers = stillOfficer ? [stillOfficer] : await tx.accountRole.findMany({ where: { role: "OFFICER", stationId: shift.stationId }, select: { accountId: true } });
-          await notify(
-            tx,
-            officers.map((o) => ({
-              accountId: o.accountId,
-              stationId: shift.stationId,
-              kind: "HOME_WATCH_PROBLEM" as const,
-              title: msg("长假照看发现问题", "Home watch found a problem"),
-              body: joinMsg(`${localDate(visitedAt)} ${shift.grid?.name ?? ""}`, msg("：", ": "), input.note ?? ""),
-              link: `/cases/homewatch?request=${encodeURIComponent(Buffer.from(`HomeWatchRequest:${request.id}`).toString("base64"))}`,
-              // The note is in the body: the erasure finds the notice by its subject.
-              subject: { type: "HomeWatchRequest", id: request.id },
-            })),
-          );
-        }
-        return v;
-      }, TX),
-    1,
-  ).catch(async (e: unknown) => {
-    // The same key sent twice at once: the other made it (this one's photo is discarded by withPhotos). Also when
-    // this one failed otherwise meanwhile (the photo quota counting the first's photo): the first is the answer.
-    const first = input.requestId && (isUniqueViolation(e) || e instanceof UserFacingError) ? await sameVisit(viewer, shift.id, input) : null;
-    if (first) return first;
-    throw e;
+  // A repeat (a double tap, the answer lost on a weak signal), even in parallel: the first visit, its photo not stored
+  // again; before the checks of a new visit, as a resend hours later is still the visit made then.
+  const { value: visit } = await oncePerKey(input.requestId, {
+    find: () => prisma.homeWatchVisit.findUnique({ where: { recordedById_requestKey: { recordedById: viewer.accountId, requestKey: input.requestId! } } }),
+    // The time is compared when named (else it was the first's now). After the erasure the note no longer matches.
+    differs: async (e) =>
+      e.shiftId !== shift.id ||
+      e.result !== input.result ||
+      e.note !== (input.note ?? "") ||
+      (!!input.visitedAt && e.visitedAt.getTime() !== input.visitedAt.getTime()) ||
+      (await prisma.photo.count({ where: { visitId: e.id } })) !== (input.photo ? 1 : 0),
+    reused: msg("该请求编号已用于另一条照看记录", "This request ID was used for another visit"),
+    // The photo quota may count the twin's photo meanwhile (withPhotos discards this one's): the twin is the answer.
+    twinOn: (e) => isUniqueViolation(e) || e instanceof UserFacingError,
+    create: async () => {
+      if (request.erasedAt) throw conflict(msg("该申请的照看已结束", "This home-watch has ended"), ["input", "shiftId"]);
+      if (shift.status === "CANCELLED") throw conflict(msg("班次已取消", "The shift was cancelled"), ["input", "shiftId"]);
+      const now = clock.now();
+      const visitedAt = input.visitedAt ?? now;
+      if (visitedAt.getTime() > now.getTime() + 5 * 60_000) throw new UserFacingError("VALIDATION", msg("照看时间不能晚于现在", "The visit cannot be in the future"), ["input", "visitedAt"]);
+      if (visitedAt.getTime() < shift.startsAt.getTime() - LOG_SLACK_MS) {
+        throw new UserFacingError("VALIDATION", msg("照看时间早于本班次", "The visit is before this shift"), ["input", "visitedAt"]);
+      }
+      // Nor long after it: a claim kept from weeks ago would log visits (and alarm the officer) after the resident is back.
+      if (visitedAt.getTime() > shift.endsAt.getTime() + LOG_SLACK_MS) {
+        throw new UserFacingError("VALIDATION", msg("照看时间晚于本班次：请在当天的照看班次上记录", "The visit is after this shift: log it on the day's home-watch shift"), ["input", "visitedAt"]);
+      }
+      if (input.result === "PROBLEM" && !input.note) throw new UserFacingError("VALIDATION", msg("请写明发现的问题", "Describe the problem"), ["input", "note"]);
+      return withPhotos(
+        viewer.accountId,
+        input.photo ? [input.photo] : [],
+        ["input", "photo"],
+        (photos) =>
+          prisma.$transaction(async (tx) => {
+            const v = await tx.homeWatchVisit.create({
+              data: {
+                stationId: shift.stationId,
+                requestId: request.id,
+                shiftId: shift.id,
+                volunteerId: onShift ? viewer.volunteerId : null,
+                recordedById: viewer.accountId,
+                visitedAt,
+                result: input.result,
+                note: input.note ?? "",
+                requestKey: input.requestId ?? null,
+              },
+            });
+            if (photos.length) {
+              await tx.photo.createMany({ data: photos.map((p, position) => ({ ...p, stationId: shift.stationId, uploadedById: viewer.accountId, purpose: "VISIT" as const, position, visitId: v.id })) });
+            }
+            if (input.result === "PROBLEM") {
+              // At once, to the officer who approved the request (else every officer of the station).
+              const stillOfficer = request.decidedById
+                ? await tx.accountRole.findFirst({ where: { accountId: request.decidedById, role: "OFFICER", stationId: shift.stationId }, select: { accountId: true } })
+                : null;
+              const officers = stillOfficer ? [stillOfficer] : await tx.accountRole.findMany({ where: { role: "OFFICER", stationId: shift.stationId }, select: { accountId: true } });
+              await notify(
+                tx,
+                officers.map((o) => ({
+                  accountId: o.accountId,
+                  stationId: shift.stationId,
+                  kind: "HOME_WATCH_PROBLEM" as const,
+                  title: msg("长假照看发现问题", "Home watch found a problem"),
+                  body: joinMsg(`${localDate(visitedAt)} ${shift.grid?.name ?? ""}`, msg("：", ": "), input.note ?? ""),
+                  link: `/cases/homewatch?request=${encodeURIComponent(Buffer.from(`HomeWatchRequest:${request.id}`).toString("base64"))}`,
+                  // The note is in the body: the erasure finds the notice by its subject.
+                  subject: { type: "HomeWatchRequest", id: request.id },
+                })),
+              );
+            }
+            return v;
+          }, TX),
+        1,
+      );
+    },
   });
   return visit;
-}
-
-/** The visit this account already logged with `input.requestId`, or null; the key used for another visit is a CONFLICT. */
-async function sameVisit(viewer: Viewer, shiftId: string, input: LogVisitInput) {
-  if (!input.requestId) return null;
-  const earlier = await prisma.homeWatchVisit.findUnique({ where: { recordedById_requestKey: { recordedById: viewer.accountId, requestKey: input.requestId } } });
-  if (!earlier) return null;
-  // The time is compared when named (else it was the first's now). After the erasure the note no longer matches.
-  const differs =
-    earlier.shiftId !== shiftId ||
-    earlier.result !== input.result ||
-    earlier.note !== (input.note ?? "") ||
-    (!!input.visitedAt && earlier.visitedAt.getTime() !== input.visitedAt.getTime()) ||
-    (await prisma.photo.count({ where: { visitId: earlier.id } })) !== (input.photo ? 1 : 0);
-  if (differs) throw conflict(msg("该请求编号已用于另一条照看记录", "This request ID was used for another visit"), ["input", "requestId"]);
-  return earlier;
 }
 
 /**
