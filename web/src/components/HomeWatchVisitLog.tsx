@@ -1,11 +1,11 @@
 // 长假照看 on a HOME_WATCH shift: the home (address and contact only for those on the visit), the visits
 // logged so far, and logging this one: all fine or a problem (the officer is told at once), a photo.
 import { createQuery } from "@urql/solid";
-import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { HomeWatchShiftDocument, LogHomeWatchVisitDocument, type HomeWatchResult } from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
-import { createAction, newRequestId } from "../lib/mutation";
+import { createAction, createRequestKey } from "../lib/mutation";
 import { formatDate, formatDateTime } from "../lib/time";
 import { Badge } from "./Badge";
 import { Field, Form, FormErrors, Submit } from "./Field";
@@ -20,13 +20,13 @@ export function HomeWatchVisitLog(props: { shiftId: string }) {
   const [note, setNote] = createSignal("");
   const [photos, setPhotos] = createSignal<File[]>([]);
   // One key per visit as filled in: 记录照看 again after a lost answer logs it once; a change (or a success) makes a new one.
-  const [requestId, setRequestId] = createSignal(newRequestId());
-  createEffect(on([() => props.shiftId, result, note, photos], () => setRequestId(newRequestId()), { defer: true }));
+  const [logged, setLogged] = createSignal(0);
+  const requestId = createRequestKey(() => [props.shiftId, result(), note(), photos(), logged()]);
   const log = createAction(LogHomeWatchVisitDocument, {
     pick: (d) => d.logHomeWatchVisit,
     form,
     success: () => (result() === "PROBLEM" ? tr("已记录，民警已收到通知", "Logged; the officer has been told") : tr("已记录照看", "Visit logged")),
-    onSuccess: () => (setNote(""), setPhotos([]), setResult("ALL_FINE"), setRequestId(newRequestId()), again()),
+    onSuccess: () => (setNote(""), setPhotos([]), setResult("ALL_FINE"), setLogged(logged() + 1), again()),
   });
   return (
     <Show when={shift()?.homeWatch}>

@@ -2,7 +2,7 @@
 // by that code. The form says when the address and phone are erased.
 import { A, useLocation, useNavigate } from "@solidjs/router";
 import { createQuery, useClient } from "@urql/solid";
-import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
@@ -10,7 +10,7 @@ import { LangToggle } from "../components/TopBar";
 import { HomeWatchAreasDocument, HomeWatchStatusDocument, PublicStationsDocument, RequestHomeWatchDocument, type HomeWatchStatusQuery } from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
-import { createAction, newRequestId } from "../lib/mutation";
+import { createAction, createRequestKey } from "../lib/mutation";
 import { formatDate, fromLocalInput } from "../lib/time";
 
 const ERASE_DAYS = 30;
@@ -33,16 +33,15 @@ export default function HomeWatchForm() {
   const form = createFormState();
   const [f, setF] = createSignal({ gridId: "", name: "", phone: "", address: "", awayFrom: "", awayTo: "", contactWhileAway: "", notes: "" });
   const set = (p: Partial<ReturnType<typeof f>>) => setF({ ...f(), ...p });
-  // One key per request as filled in: 提交申请 again after a lost answer sends the same request, which the API answers
-  // with the one already made and its code; any change to the form (or the station) makes it another request.
-  const [requestId, setRequestId] = createSignal(newRequestId());
-  createEffect(on([stationId, f], () => setRequestId(newRequestId()), { defer: true }));
   const [done, setDone] = createSignal<{ code: string; stationName: string; eraseAfter: string } | null>(null);
+  // One key per request as filled in: 提交申请 again after a lost answer sends the same request, which the API answers
+  // with the one already made and its code; any change to the form (or the station), or a success, makes a new one.
+  const requestId = createRequestKey(() => [stationId(), f(), done()]);
   const ask = createAction(RequestHomeWatchDocument, {
     pick: (d) => d.requestHomeWatch,
     form,
     success: null,
-    onSuccess: (p) => (setDone({ code: p.confirmationCode!, stationName: p.status!.stationName, eraseAfter: p.status!.eraseAfter }), setRequestId(newRequestId())),
+    onSuccess: (p) => setDone({ code: p.confirmationCode!, stationName: p.status!.stationName, eraseAfter: p.status!.eraseAfter }),
   });
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   return (
