@@ -213,7 +213,7 @@ describe("home-watch erasure: the audit log", () => {
     const kept = await prisma.homeWatchRequest.findFirstOrThrow({ where: { stationId: pending.station.id } });
     // Erased as the sweeper did before: the request's fields only.
     await prisma.homeWatchRequest.update({ where: { id: row.id }, data: { name: "", phone: "", address: "", contactWhileAway: "", notes: "", erasedAt: new Date() } });
-    const sql = await readFile(new URL("../prisma/migrations/20261128040100_home_watch_erased_audit_senders/migration.sql", import.meta.url), "utf8");
+    const sql = await readFile(new URL("../prisma/migrations/20261128045100_home_watch_erased_audit_senders/migration.sql", import.meta.url), "utf8");
     await prisma.$executeRawUnsafe(sql);
     const entry = (id: string) => prisma.auditEntry.findFirstOrThrow({ where: { action: "homeWatch.request", targetId: id } });
     expect((await entry(row.id)).clientAddress).toBeNull();
