@@ -59,13 +59,15 @@ beforeEach(() => {
 afterEach(() => setToken(null));
 
 describe("createAction", () => {
-  it("a network failure is a failure: no success toast, no onSuccess, an error toast that says nothing was saved", async () => {
+  it("a network failure is a failure: no success toast, no onSuccess, an error toast that says no answer came (not that nothing was saved)", async () => {
     const s = setup([{ fail: true }]);
     const r = await s.run();
     expect(r).toMatchObject({ ok: false, reason: "network" });
     expect(s.onSuccess).not.toHaveBeenCalled();
     expect(screen.queryByTestId("toast-success")).toBeNull();
-    expect((await screen.findByTestId("toast-error")).textContent).toContain("网络连接失败");
+    const text = (await screen.findByTestId("toast-error")).textContent;
+    expect(text).toContain("网络连接失败");
+    expect(text).toContain("没有收到回复");
   });
 
   it("a busy answer is reported and the mutation is not retried", async () => {

@@ -39,7 +39,9 @@ export interface Action<V, P> {
 }
 
 export const MESSAGES = {
-  network: () => tr("网络连接失败，操作没有完成，请检查网络后重试", "Network error: nothing was saved. Check the connection and try again"),
+  // The request may have arrived before the line broke: say no answer came, not that nothing was saved (a
+  // form with a request key sends the same change again on retry, which the API answers with the first).
+  network: () => tr("网络连接失败，没有收到回复，请检查网络后重试", "Network error: no answer came back. Check the connection and try again"),
   busy: () => tr("服务繁忙，请稍后重试", "Service busy, please try again shortly"),
   server: () => tr("出错了，操作没有完成，请稍后重试", "Something went wrong: nothing was saved. Please try again"),
 };
