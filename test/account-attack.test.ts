@@ -190,3 +190,19 @@ describe("a suspended volunteer", () => {
     expect(await prisma.teamMembership.findMany({ where: { volunteerId: person.id }, select: { status: true }, orderBy: { id: "asc" } })).toEqual([{ status: "SUSPENDED" }]);
   });
 });
+
+describe("the calendar feed's secret address after a lost phone", () => {
+  const EVERYWHERE = `mutation { signOutEverywhere(input: {}) { sessionsEnded userErrors { code } } }`;
+  const RESET = `mutation ($input: ResetVolunteerPasswordInput!) { resetVolunteerPassword(input: $input) { code userErrors { code } } }`;
+  it("stops answering once the person signs out everywhere, or an officer resets the password", async () => {
+    const { officer, team } = await createStation();
+    for (const end of ["everywhere", "reset"] as const) {
+      const person = await createVolunteer({ teamId: team.id });
+      const url = (await gql(app, FEED_URL, {}, person.token)).data!.viewer.calendarFeedUrl as string;
+      expect((await fetch(`${app.url}${url}`)).status).toBe(200);
+      if (end === "everywhere") expect((await gql(app, EVERYWHERE, {}, person.token)).data!.signOutEverywhere.userErrors).toEqual([]);
+      else expect((await gql(app, RESET, { input: { volunteerId: gid("Volunteer", person.id) } }, officer.token)).data!.resetVolunteerPassword.userErrors).toEqual([]);
+      expect((await fetch(`${app.url}${url}`)).status, end).toBe(404);
+    }
+  });
+});

@@ -75,7 +75,7 @@ function SignOutEverywhere() {
   async function run() {
     const sure = await confirmDialog({
       title: tr("在所有设备上退出？", "Sign out on every device?"),
-      message: tr("您在所有手机和电脑上的登录（包括本设备）都会立即结束，需要重新登录。", "Every sign-in of yours, this one included, ends at once; you will need to sign in again."),
+      message: tr("您在所有手机和电脑上的登录（包括本设备）都会立即结束，需要重新登录；日历订阅链接也会更换，请在日历中重新订阅。", "Every sign-in of yours, this one included, ends at once; you will need to sign in again. The calendar link changes too: subscribe again in your calendar."),
       confirm: tr("全部退出", "Sign out everywhere"),
       danger: true,
     });

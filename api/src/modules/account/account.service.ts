@@ -75,9 +75,15 @@ export async function signOut(viewer: Viewer) {
   return { ok: true };
 }
 
-/** Ends every session of the account, this one included. */
+/**
+ * Ends every session of the account, this one included, and changes the calendar feed's secret address: a lost
+ * phone (what this is for) holds that address too, which no sign-in guards.
+ */
 export async function signOutEverywhere(viewer: Viewer) {
-  const ended = await revokeSessions(prisma, viewer.accountId);
+  const ended = await prisma.$transaction(async (tx) => {
+    await tx.account.update({ where: { id: viewer.accountId }, data: { calendarFeedVersion: { increment: 1 } } });
+    return revokeSessions(tx, viewer.accountId);
+  }, TX);
   announceRevocation(viewer.accountId, "SIGNED_OUT", ended);
   return { ok: true, sessionsEnded: ended.length };
 }
@@ -139,7 +145,8 @@ export async function resetVolunteerPassword(viewer: Viewer, input: { volunteerI
       account = await tx.account.create({ data: { phone: volunteer.phone, passwordHash: "!", passwordSet: false, volunteerId: volunteer.id } });
     }
     // The old password stops working at once: whoever knew it cannot sign back in before the owner sets a new one.
-    await tx.account.update({ where: { id: account.id }, data: { codeHash: codeHash(code), codeExpiresAt: expiresAt, passwordSet: false } });
+    // Nor read the calendar feed from an address they copied (a reset follows a lost or taken-over account).
+    await tx.account.update({ where: { id: account.id }, data: { codeHash: codeHash(code), codeExpiresAt: expiresAt, passwordSet: false, calendarFeedVersion: { increment: 1 } } });
     const ended = await revokeSessions(tx, account.id);
     await recordAuditAt(tx, volunteer.stationIds, { actor: viewer, action: "account.resetPassword", targetType: "Volunteer", targetId: volunteer.id, summary: msg(`发放重置码（${RESET_CODE_HOURS}小时内有效），结束会话 ${ended.length} 个`, `reset code issued (valid ${RESET_CODE_HOURS} h), ${ended.length} sessions ended`), clientAddress });
     return { accountId: account.id, ended };
