@@ -67,7 +67,16 @@ describe("派出所设置", () => {
     await form.getByLabel("定位签到范围（米）").fill("300");
     await form.getByLabel("调解当事人信息保留（结案后天数）").fill("90");
     await form.getByRole("checkbox", { name: /队长和小队长也可以发起一键召集/ }).check();
+    // Shorter than the 180 days kept now: asked first; 取消 sends nothing and keeps what was typed.
     await form.getByRole("button", { name: "保存设置" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText("结案超过90天的调解案件").waitFor();
+    await checkPage(page, "tools-settings-shorten-retention");
+    await dialog.getByRole("button", { name: "取消" }).click();
+    expect((await prisma.station.findUniqueOrThrow({ where: { id: t.demo.fushan.id } })).mediationRetentionDays).toBe(180);
+    expect(await form.getByLabel("调解当事人信息保留（结案后天数）").inputValue()).toBe("90");
+    await form.getByRole("button", { name: "保存设置" }).click();
+    await dialog.getByRole("button", { name: "缩短并删除" }).click();
     await toast(page).getByText("设置已保存").waitFor();
     expect(await form.locator(".field-error").count()).toBe(0);
     const station = await prisma.station.findUniqueOrThrow({ where: { id: t.demo.fushan.id } });
