@@ -3,6 +3,7 @@
 // refused and sent again, and a station's retention lowered (what the log keeps of it).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
+import { createSession } from "../api/src/auth/sessions.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { gql, startApp } from "./support/client.js";
@@ -101,5 +102,59 @@ describe("mediation retention from outside", () => {
       { summary: "修改设置 mediationRetentionDays（调解当事人信息保留 180→30 天）", actorId: a.officer.accountId },
       { summary: "修改设置 checkInRadiusMeters, mediationRetentionDays", actorId: a.officer.accountId },
     ]);
+  });
+});
+
+describe("the calendar feed's address after 在所有设备上退出, a password reset, 停用 and 恢复", () => {
+  const FEED = `{ viewer { calendarFeedUrl } }`;
+  const EVERYWHERE = `mutation { signOutEverywhere(input: {}) { sessionsEnded userErrors { code } } }`;
+  const RESET = `mutation ($input: ResetVolunteerPasswordInput!) { resetVolunteerPassword(input: $input) { code userErrors { code } } }`;
+  const DISABLE = `mutation ($input: DisableAccountInput!) { disableAccount(input: $input) { userErrors { code } } }`;
+  const ENABLE = `mutation ($input: EnableAccountInput!) { enableAccount(input: $input) { userErrors { code } } }`;
+  const feedUrl = async (token: string) => (await gql(app, FEED, {}, token)).data!.viewer.calendarFeedUrl as string | null;
+  const status = async (url: string) => (await fetch(`${app.url}${url}`)).status;
+  /** A new sign-in of the account (what the person does next): a fresh session, as signIn makes. */
+  const signInAgain = async (accountId: string) => (await createSession(prisma, accountId)).token;
+
+  it("the app shows a new address after signing in again, which answers; the old one is a 404 (everywhere, reset)", async () => {
+    const { officer, team } = await createStation();
+    const people = await createVolunteers(2, { teamId: team.id });
+    for (const [end, person] of [["everywhere", people[0]!], ["reset", people[1]!]] as const) {
+      const old = (await feedUrl(person.token))!;
+      if (end === "everywhere") expect((await gql(app, EVERYWHERE, {}, person.token)).data!.signOutEverywhere.userErrors).toEqual([]);
+      else expect((await gql(app, RESET, { input: { volunteerId: gid("Volunteer", person.id) } }, officer.token)).data!.resetVolunteerPassword.userErrors).toEqual([]);
+      const fresh = await feedUrl(await signInAgain(person.accountId));
+      expect(fresh, end).not.toBe(old);
+      expect(await status(fresh!), end).toBe(200);
+      expect(await status(old), end).toBe(404);
+    }
+  });
+
+  it("停用 ends the address with the sessions: after 恢复 the address from before is still a 404, the new one answers", async () => {
+    const { officer, team } = await createStation();
+    const [person] = await createVolunteers(1, { teamId: team.id });
+    const old = (await feedUrl(person!.token))!;
+    const volunteerId = gid("Volunteer", person!.id);
+    expect((await gql(app, DISABLE, { input: { volunteerId, reason: "手机丢失" } }, officer.token)).data!.disableAccount.userErrors).toEqual([]);
+    expect(await status(old)).toBe(404);
+    expect((await gql(app, ENABLE, { input: { volunteerId } }, officer.token)).data!.enableAccount.userErrors).toEqual([]);
+    expect(await status(old)).toBe(404);
+    const fresh = (await feedUrl(await signInAgain(person!.accountId)))!;
+    expect(fresh).not.toBe(old);
+    expect(await status(fresh)).toBe(200);
+  });
+
+  it("an account without a volunteer signs out everywhere as before and has no address; a reset that makes the account gives one that answers", async () => {
+    const { officer, team } = await createStation();
+    expect((await gql(app, EVERYWHERE, {}, officer.token)).data!.signOutEverywhere).toMatchObject({ userErrors: [], sessionsEnded: 1 });
+    const again = await signInAgain(officer.accountId);
+    expect(await feedUrl(again)).toBeNull();
+    // A volunteer who never had an account: the reset makes one (its first address is version 1, not 0).
+    const [person] = await createVolunteers(1, { teamId: team.id });
+    await prisma.account.delete({ where: { id: person!.accountId } });
+    expect((await gql(app, RESET, { input: { volunteerId: gid("Volunteer", person!.id) } }, again)).data!.resetVolunteerPassword.userErrors).toEqual([]);
+    const account = await prisma.account.findUniqueOrThrow({ where: { phone: person!.phone } });
+    const url = (await feedUrl(await signInAgain(account.id)))!;
+    expect(await status(url)).toBe(200);
   });
 });

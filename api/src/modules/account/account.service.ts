@@ -160,7 +160,9 @@ export async function setAccountDisabled(viewer: Viewer, input: { volunteerId: s
   if (!volunteer.account) throw notFound(msg("该义警的账号", "Account of this volunteer"), ["input", "volunteerId"]);
   const account = volunteer.account;
   const ended = await prisma.$transaction(async (tx) => {
-    await tx.account.update({ where: { id: account.id }, data: { disabled: input.disabled, disabledReason: input.disabled ? (input.reason ?? null) : null } });
+    // Disabling also changes the calendar feed's address (as signing out everywhere does): 恢复 must not bring
+    // back an address a lost phone or a departed person still holds.
+    await tx.account.update({ where: { id: account.id }, data: { disabled: input.disabled, disabledReason: input.disabled ? (input.reason ?? null) : null, ...(input.disabled ? { calendarFeedVersion: { increment: 1 } } : {}) } });
     const ended = input.disabled ? await revokeSessions(tx, account.id) : [];
     await recordAuditAt(tx, volunteer.stationIds, {
       actor: viewer,
