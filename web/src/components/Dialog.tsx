@@ -78,7 +78,10 @@ function DialogBox(props: { req: Request }) {
     }
   };
   onMount(() => {
-    (box.querySelector<HTMLElement>("input, textarea") ?? box.querySelector<HTMLElement>("button[type=submit]"))?.focus();
+    // A dangerous question starts on 取消: a second Enter (or a held one) after the one that submitted the form
+    // that asked must not answer it (WAI-ARIA: focus the least destructive action).
+    const start = props.req.danger && !props.req.input ? "button[type=button]" : "button[type=submit]";
+    (box.querySelector<HTMLElement>("input, textarea") ?? box.querySelector<HTMLElement>(start))?.focus();
     document.addEventListener("keydown", onKey);
   });
   onCleanup(() => document.removeEventListener("keydown", onKey));

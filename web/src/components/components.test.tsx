@@ -30,6 +30,22 @@ describe("Dialog", () => {
     expect(await no).toBe(false);
   });
 
+  it("a dangerous confirm starts on 取消: a second Enter after the one that asked does not answer yes", async () => {
+    render(() => <DialogHost />);
+    const user = userEvent.setup();
+    const erase = confirmDialog({ title: "缩短为30天？", confirm: "缩短并删除", danger: true });
+    await screen.findByRole("dialog");
+    expect(document.activeElement?.textContent).toBe("取消");
+    await user.keyboard("{Enter}");
+    expect(await erase).toBe(false);
+    // Not dangerous: the confirm button, as before.
+    const ok = confirmDialog({ title: "发布？" });
+    await screen.findByRole("dialog");
+    expect(document.activeElement?.textContent).toBe("确定");
+    await user.keyboard("{Enter}");
+    expect(await ok).toBe(true);
+  });
+
   it("prompt: requires the text, then returns it; cancel returns null", async () => {
     render(() => <DialogHost />);
     const reason = promptDialog({ title: "取消这个班次？", label: "取消原因", confirm: "取消班次" });
