@@ -121,6 +121,8 @@ describe("账号与安全", () => {
     await shoot(page, "account-sign-out-everywhere");
     await dialog.getByRole("button", { name: "全部退出" }).click();
     await page.waitForURL((u) => u.pathname === "/login");
+    // The success message outlives the sign-out (it was cleared with the token before anyone saw it).
+    expect(await page.getByTestId("toast-success").innerText()).toContain("已在所有设备上退出（2 个登录）");
     expect((await gql(env.app, VIEWER, {}, other)).data?.viewer ?? null).toBeNull();
     // The old password no longer works; the new one does.
     await page.getByLabel("手机号").fill(VOLUNTEER);

@@ -82,8 +82,9 @@ function SignOutEverywhere() {
     if (!sure) return;
     const r = await everywhere.run({ input: {} });
     if (!r.ok) return;
-    toast.success(tr(`已在所有设备上退出（${r.payload.sessionsEnded ?? 0} 个登录）`, `Signed out everywhere (${r.payload.sessionsEnded ?? 0} sign-ins)`));
+    // After signOut: a change of token clears the toasts, and this one was gone before it was seen.
     signOut();
+    toast.success(tr(`已在所有设备上退出（${r.payload.sessionsEnded ?? 0} 个登录）`, `Signed out everywhere (${r.payload.sessionsEnded ?? 0} sign-ins)`));
     navigate("/login", { replace: true });
   }
   return (
