@@ -18,6 +18,7 @@ import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { fromLocalInput, shanghaiDay } from "../lib/time";
+import { TableWrap } from "../components/TableWrap";
 
 // Each option says whether it is selected: a select's value set before its options exist shows the first one.
 
@@ -171,7 +172,7 @@ export function PartnerDirectory(props: { stationId: string; partners: PartnerRo
   return (
     <section>
       <h2>{tr("共建单位", "Partners")}</h2>
-      <div class="card table-wrap">
+      <TableWrap class="card" label={tr("共建单位", "Partners")}>
         <table>
           {/* Two columns, the kind under the name and the phone under the contact: three left each a few letters at 360 px. */}
           <thead><tr><th>{tr("单位", "Partner")}</th><th>{tr("联络人", "Contact")}</th></tr></thead>
@@ -186,7 +187,7 @@ export function PartnerDirectory(props: { stationId: string; partners: PartnerRo
             </For>
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <Form
         form={form}
         label={tr("添加共建单位", "Add a partner")}

@@ -17,6 +17,7 @@ import { createAction, createRequestKey } from "../lib/mutation";
 import { isOfficer } from "../lib/roles";
 import { useSession } from "../lib/session";
 import { formatDateTime } from "../lib/time";
+import { TableWrap } from "../components/TableWrap";
 
 type Pick = { id: string; name: string };
 
@@ -160,14 +161,14 @@ export function BulletinDetail() {
                     <div class="stat"><b>{st().unread}</b>{tr("未读", "Unread")}</div>
                   </div>
                   <Show when={st().byTeam.length + st().byPartner.length}>
-                    <div class="table-wrap">
+                    <TableWrap label={tr("按队伍和单位的阅读情况", "Reads by team and partner")}>
                       <table>
                         <thead><tr><th scope="col">{tr("队伍 / 单位", "Team / partner")}</th><th scope="col">{tr("接收", "Received")}</th><th scope="col">{tr("已读", "Read")}</th></tr></thead>
                         <tbody>
                           <For each={[...st().byTeam, ...st().byPartner]}>{(g) => <tr><th scope="row">{g.name}</th><td>{g.recipients}</td><td>{g.read}</td></tr>}</For>
                         </tbody>
                       </table>
-                    </div>
+                    </TableWrap>
                   </Show>
                   <h2>{tr("尚未阅读", "Not read yet")}</h2>
                   <p>

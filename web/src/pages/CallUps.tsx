@@ -21,6 +21,7 @@ import { createAction, createRequestKey } from "../lib/mutation";
 import { isOfficer } from "../lib/roles";
 import { useSession } from "../lib/session";
 import { formatDateTime, formatTime } from "../lib/time";
+import { TableWrap } from "../components/TableWrap";
 
 function Composer(props: { stationId: string }) {
   const navigate = useNavigate();
@@ -254,7 +255,7 @@ export function CallUp() {
                 <For each={board()!.waves}>{(w) => <span>{tr(`第${w.number}波`, `Wave ${w.number}`)} {formatTime(w.calledAt)} · {w.radiusMeters ? `${w.radiusMeters} m` : tr("全所", "whole station")} · {w.calledCount}{tr("人", "")}{w.escalation ? tr("（自动扩大）", " (escalated)") : ""}；</span>}</For>
                 <Show when={board()!.escalateAt && board()!.status === "OPEN"}> {tr("人数不足时将于", "Next wave at")} {formatTime(board()!.escalateAt!)} {tr("扩大范围", "if too few")}</Show>
               </p>
-              <div class="table-wrap">
+              <TableWrap label={tr("响应名单", "Responders")}>
                 <table class="responders" data-testid="responders">
                   <thead><tr><th scope="col">{tr("义警", "Volunteer")}</th><th scope="col">{tr("电话", "Phone")}</th><th scope="col">{tr("回复", "Answer")}</th><th scope="col">{tr("预计到达", "ETA")}</th><th scope="col">{tr("距离", "Distance")}</th></tr></thead>
                   <tbody>
@@ -271,7 +272,7 @@ export function CallUp() {
                     </For>
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
               <Show when={hasMore()}>
                 <p class="row">
                   <span class="muted">{tr(`已显示 ${responders().length} / ${board()!.counts.called} 人`, `Showing ${responders().length} of ${board()!.counts.called}`)}</span>

@@ -14,6 +14,7 @@ import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { formatDate, formatDateTime, fromLocalInput, toLocalInput } from "../lib/time";
 import { CasePage } from "./Cases";
+import { TableWrap } from "../components/TableWrap";
 
 function SessionForm(props: { caseId: string; done: () => void }) {
   const form = createFormState();
@@ -129,14 +130,14 @@ export default function MediationCase() {
               <div class="notice">{tr("移交：", "Referred to: ")}{c().referredTo}</div>
             </Show>
             <h2>{tr("当事人", "Parties")}</h2>
-            <div class="card table-wrap">
+            <TableWrap class="card" label={tr("当事人", "Parties")}>
               <table>
                 <thead><tr><th scope="col">{tr("身份", "Role")}</th><th scope="col">{tr("姓名", "Name")}</th><th scope="col">{tr("电话", "Phone")}</th></tr></thead>
                 <tbody>
                   <For each={c().parties}>{(p) => <tr><td>{label("MediationPartyRole", p.role)}</td><td>{c().erasedAt ? tr("已删除", "Erased") : p.name}</td><td>{p.phone}</td></tr>}</For>
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
             <h2>{tr("调解记录", "Sessions")}</h2>
             <For each={c().sessions} fallback={<p class="muted">{tr("还没有调解记录", "No sessions yet")}</p>}>
               {(s) => (

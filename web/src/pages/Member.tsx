@@ -29,6 +29,7 @@ import { label } from "../lib/labels";
 import { createAction, newRequestId } from "../lib/mutation";
 import { useSession } from "../lib/session";
 import { formatDateTime } from "../lib/time";
+import { TableWrap } from "../components/TableWrap";
 
 type Person = Extract<NonNullable<VolunteerDetailQuery["volunteer"]>, { __typename: "Volunteer" }>;
 type Station = Extract<NonNullable<VolunteerDetailQuery["station"]>, { __typename: "Station" }>;
@@ -192,7 +193,7 @@ function Points(props: { v: Person; stationId: string; onChange: () => void }) {
               <Submit pending={adjust.pending()} class="">{tr("调整积分", "Adjust points")}</Submit>
             </Form>
           </Show>
-          <div class="table-wrap">
+          <TableWrap label={tr("积分明细", "Ledger")}>
             <table data-testid="ledger">
               <caption class="sr-only">{tr("积分明细", "Ledger")}</caption>
               <thead><tr><th scope="col">{tr("时间", "When")}</th><th scope="col">{tr("积分", "Points")}</th><th scope="col">{tr("事由", "Reason")}</th><th scope="col"><span class="sr-only">{tr("操作", "Actions")}</span></th></tr></thead>
@@ -213,7 +214,7 @@ function Points(props: { v: Person; stationId: string; onChange: () => void }) {
                 </For>
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         </section>
       )}
     </Show>

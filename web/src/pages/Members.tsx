@@ -19,6 +19,7 @@ import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { useSession } from "../lib/session";
 import { formatDateTime } from "../lib/time";
+import { TableWrap } from "../components/TableWrap";
 
 type Station = Extract<NonNullable<StationPeopleQuery["node"]>, { __typename: "Station" }>;
 type Invite = Station["invites"] extends infer C ? (C extends { edges: (infer E)[] } ? E extends { node: infer N } ? N : never : never) : never;
@@ -189,13 +190,13 @@ function Import(props: { station: Station; onChange: () => void }) {
               {(c) => <p><a class="button primary" href={codesHref()} download={c().filename} data-testid="codes-file">{tr("下载激活码表（仅此一次）", "Download the activation codes (once)")}</a></p>}
             </Show>
             <Show when={r().errors.length}>
-              <div class="table-wrap">
+              <TableWrap label={tr("有错误的行", "Rows with errors")}>
                 <table data-testid="import-errors">
                   <caption>{tr("有错误的行（请修改表格后重新预览）", "Rows with errors (fix the sheet and preview again)")}</caption>
                   <thead><tr><th scope="col">{tr("行号", "Row")}</th><th scope="col">{tr("列", "Column")}</th><th scope="col">{tr("原因", "Reason")}</th></tr></thead>
                   <tbody><For each={r().errors}>{(e) => <tr><td>{e.row}</td><td>{e.column ?? "—"}</td><td>{e.message}</td></tr>}</For></tbody>
                 </table>
-              </div>
+              </TableWrap>
             </Show>
           </div>
         )}
@@ -395,7 +396,7 @@ function MemberList(props: { station: Station }) {
           return (
             <>
               <p class="muted" data-testid="member-total">{tr(`共 ${v().totalCount} 人`, `${v().totalCount} people`)}</p>
-              <div class="table-wrap">
+              <TableWrap label={tr("队员名单", "Members")}>
                 <table class="member-table" data-testid="member-table">
                   <thead>
                     <tr>
@@ -419,7 +420,7 @@ function MemberList(props: { station: Station }) {
                     </For>
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
               <Show when={v().pageInfo.hasNextPage && first() < 100}><button onClick={() => setFirst(100)}>{tr("显示更多", "Show more")}</button></Show>
             </>
           );

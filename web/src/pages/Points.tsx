@@ -12,6 +12,7 @@ import { label } from "../lib/labels";
 import { createAction, newRequestId } from "../lib/mutation";
 import { useSession } from "../lib/session";
 import { formatDate, fromLocalInput } from "../lib/time";
+import { TableWrap } from "../components/TableWrap";
 
 export default function Points() {
   const s = useSession();
@@ -98,7 +99,7 @@ export default function Points() {
               )}
             </For>
             <h2>{tr("积分明细", "Ledger")}</h2>
-            <div class="card table-wrap">
+            <TableWrap class="card" label={tr("积分明细", "Ledger")}>
               <table>
                 {/* Reason and note share a column: four columns left the note a few letters wide at 360 px. */}
                 <thead><tr><th>{tr("日期", "Date")}</th><th>{tr("明细", "Entry")}</th><th>{tr("积分", "Points")}</th></tr></thead>
@@ -117,7 +118,7 @@ export default function Points() {
                   </For>
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
             <h2>{tr("本月积分榜", "This month's leaderboard")}</h2>
             <ul class="card plain leaderboard">
               <For each={q.data?.leaderboard?.edges} fallback={<li class="muted">{tr("本月还没有积分", "No points this month yet")}</li>}>

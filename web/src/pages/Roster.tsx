@@ -18,6 +18,7 @@ import { assignablePeople } from "../lib/people";
 import { formatSpan, formatTime } from "../lib/time";
 import { ShiftCardView } from "./ShiftBoard";
 import { EditShift } from "./ShiftEdit";
+import { TableWrap } from "../components/TableWrap";
 
 type Detail = Extract<NonNullable<ShiftDetailQuery["node"]>, { __typename: "Shift" }>;
 
@@ -163,7 +164,7 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; r
                 </Show>
               </div>
             </Form>
-            <div class="card table-wrap">
+            <TableWrap class="card" label={tr("认领名单", "Who claimed")}>
               <table>
                 <thead><tr><th>{tr("队员", "Volunteer")}</th><th>{tr("状态", "Status")}</th><th>{tr("签到", "Check-in")}</th><th><span class="sr-only">{tr("操作", "Actions")}</span></th></tr></thead>
                 <tbody>
@@ -205,7 +206,7 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; r
                   </For>
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           </>
         );
       }}

@@ -18,6 +18,7 @@ import { placeLabels, textWidth } from "../lib/mapLabels";
 import { createPatrolFeed } from "../lib/patrolFeed";
 import { useSession } from "../lib/session";
 import { formatClock, formatTime } from "../lib/time";
+import { TableWrap } from "../components/TableWrap";
 
 type Grid = NonNullable<CommandViewQuery["commandView"]>[number];
 type CallUp = NonNullable<CommandCallUpsQuery["mobilizations"]>["edges"][number]["node"];
@@ -206,7 +207,7 @@ export default function Watch() {
               </div>
               <div class="card watch-grids">
                 <h2>{tr("今日及今晚班次", "Today's and tonight's shifts")}</h2>
-                <div class="table-wrap">
+                <TableWrap label={tr("今日及今晚班次", "Today's and tonight's shifts")}>
                 <table data-testid="watch-grids">
                   <thead>
                     <tr>
@@ -237,7 +238,7 @@ export default function Watch() {
                     </For>
                   </tbody>
                 </table>
-                </div>
+                </TableWrap>
               </div>
             </>
           )}
