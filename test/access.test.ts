@@ -311,7 +311,7 @@ describe("no reads across the access boundary", () => {
 const OWN_ACCOUNT_ONLY = ["signIn", "activateAccount", "signOut", "signOutEverywhere", "changePassword", "updateMyPrivacy", "markNotificationsRead", "updateNotificationPreferences", "resetCalendarFeed", "joinTeam", "acceptTeamInvite"];
 const g = (type: string, id: string) => gid(type, id);
 const ATTACKS: Record<string, (t: Record<string, string>) => Record<string, unknown>> = {
-  acceptEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!) }),
+  acceptEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!), code: "ABCDEFGHJK" }),
   declineEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!) }),
   cancelEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!) }),
   renewEnrollmentCode: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!) }),

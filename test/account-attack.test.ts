@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { hashPassword } from "../api/src/auth/passwords.js";
+import { codeHash } from "../api/src/auth/tokens.js";
 import { prisma } from "../api/src/db.js";
 import { gql, signIn, startApp } from "./support/client.js";
 import { createStation, createVolunteer, DEMO_PHONES, freshPhone, gid, seedDemoData } from "./support/fixtures.js";
@@ -128,6 +129,7 @@ describe("a volunteer who left a station", () => {
 });
 
 const REGISTER = `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id name idNumber phone } userErrors { code message field } } }`;
+const ACCEPT = `mutation ($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) { enrollment { status } userErrors { code message field } } }`;
 const PENDING_ENROLLMENTS = `{ viewer { pendingEnrollments { id name idNumber phone displayName stationName } } }`;
 
 describe("a phone someone claimed on a join page", () => {
@@ -144,12 +146,35 @@ describe("a phone someone claimed on a join page", () => {
     expect(reg.data!.registerVolunteer.enrollment).toMatchObject({ name: "王小明", idNumber: "11010519491231002X", phone });
 
     const seen = (await gql(app, PENDING_ENROLLMENTS, {}, squatter)).data!.viewer.pendingEnrollments;
-    expect(seen).toEqual([{ id: reg.data!.registerVolunteer.enrollment.id, name: "王**", idNumber: "110***********002X", phone, displayName: "王小明", stationName: "府山派出所" }]);
+    // The name the station will show is the legal name here: masked as well.
+    expect(seen).toEqual([{ id: reg.data!.registerVolunteer.enrollment.id, name: "王**", idNumber: "110***********002X", phone, displayName: "王**", stationName: "府山派出所" }]);
     const node = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Enrollment { name idNumber } } }`, { id: reg.data!.registerVolunteer.enrollment.id }, squatter);
     expect(node.data!.node).toEqual({ name: "王**", idNumber: "110***********002X" });
     // The station's officers still read them in full; another station's officer not at all.
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { ... on Enrollment { name idNumber } } }`, { id: reg.data!.registerVolunteer.enrollment.id }, officer)).data!.node).toEqual({ name: "王小明", idNumber: "11010519491231002X" });
     expect((await gql(app, `query ($id: ID!) { node(id: $id) { ... on Enrollment { name } } }`, { id: reg.data!.registerVolunteer.enrollment.id }, elsewhere.officer.token)).data!.node).toBeNull();
+  });
+
+  it("cannot accept that registration without the code the station handed to the person: a wrong code is refused on the code's field, guesses are locked after five, and nothing is joined", async () => {
+    const elsewhere = await createStation();
+    const phone = freshPhone();
+    const claimed = await gql(app, JOIN, { input: { code: await openInvite(elsewhere.team.id, elsewhere.officer.token), name: "冒名者", phone, password: "claimed-pass-1", acceptTerms: true } });
+    const squatter = claimed.data!.joinTeam.token as string;
+    const reg = await gql(app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } activationCode userErrors { code } } }`, { input: { teamId: gid("Team", demo.haolinshe.id), name: "王小明", phone, idNumber: "11010519491231002X" } }, officer);
+    const enrollmentId = reg.data!.registerVolunteer.enrollment.id as string;
+    const right = reg.data!.registerVolunteer.activationCode as string;
+    const accept = async (code: string) => (await gql(app, ACCEPT, { input: { enrollmentId, code } }, squatter)).data!.acceptEnrollment.userErrors;
+
+    expect(await accept("ABCD-EFGH-JK")).toEqual([{ code: "VALIDATION", message: "激活码不正确：请核对登记您的派出所给您的激活码", field: ["input", "code"] }]);
+    for (let i = 0; i < 4; i++) expect((await accept(`WRONG${i}`))[0].code).toBe("VALIDATION");
+    // The sixth try is locked, the right code too: five guesses per window, as for activation.
+    expect((await accept(right))[0]).toMatchObject({ code: "RATE_LIMITED", field: ["input", "code"] });
+
+    const volunteerId = (await prisma.volunteer.findUniqueOrThrow({ where: { phone } })).id;
+    expect(await prisma.teamMembership.findMany({ where: { volunteerId }, select: { teamId: true, status: true } })).toEqual([{ teamId: elsewhere.team.id, status: "PENDING" }]);
+    expect(await prisma.enrollment.findUniqueOrThrow({ where: { id: Buffer.from(enrollmentId, "base64").toString().split(":")[1]! }, select: { status: true } })).toEqual({ status: "PENDING" });
+    // Each miss is in 府山's audit log, under the registration.
+    expect(await prisma.auditEntry.count({ where: { action: "enrollment.accept.failed", stationId: demo.fushan.id, targetId: Buffer.from(enrollmentId, "base64").toString().split(":")[1]! } })).toBe(5);
   });
 });
 
@@ -180,12 +205,12 @@ describe("a suspended volunteer", () => {
     const second = await prisma.team.create({ data: { stationId: station.station.id, name: `第二队${person.phone.slice(-4)}` } });
     // Registered for the second team while a member; the registration waits for them (30 days).
     const enrollment = await prisma.enrollment.create({
-      data: { stationId: station.station.id, teamId: second.id, squadIds: [], name: person.name, displayName: person.displayName, phone: person.phone, specialties: [], skills: [], codeHash: "x", expiresAt: inDays(20), createdById: station.officer.accountId },
+      data: { stationId: station.station.id, teamId: second.id, squadIds: [], name: person.name, displayName: person.displayName, phone: person.phone, specialties: [], skills: [], codeHash: codeHash("SUSPENDME"), expiresAt: inDays(20), createdById: station.officer.accountId },
     });
     const suspend = await gql(app, SET_STATUS, { input: { stationId: gid("Station", station.station.id), volunteerIds: [gid("Volunteer", person.id)], status: "SUSPENDED", reason: "违反纪律" } }, station.officer.token);
     expect(suspend.data!.setVolunteerStatus.userErrors).toEqual([]);
 
-    const accepted = await gql(app, `mutation ($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) { enrollment { status } userErrors { code message field } } }`, { input: { enrollmentId: gid("Enrollment", enrollment.id) } }, person.token);
+    const accepted = await gql(app, ACCEPT, { input: { enrollmentId: gid("Enrollment", enrollment.id), code: "SUSPEND-ME" } }, person.token);
     expect(accepted.data!.acceptEnrollment.userErrors).toEqual([{ code: "CONFLICT", message: "您在本所的义警资格已暂停，请联系社区民警", field: ["input", "enrollmentId"] }]);
     expect(await prisma.teamMembership.findMany({ where: { volunteerId: person.id }, select: { status: true }, orderBy: { id: "asc" } })).toEqual([{ status: "SUSPENDED" }]);
   });

@@ -269,37 +269,42 @@ describe("management mutations", () => {
     const ACCEPT = `mutation ($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) { enrollment { id status } userErrors { code message field } } }`;
     const DECLINE = `mutation ($input: DeclineEnrollmentInput!) { declineEnrollment(input: $input) { enrollment { id status } userErrors { code message field } } }`;
     const partner = await prisma.partner.findFirstOrThrow({ where: { stationId: demo.fushan.id } });
+    const codes = new Map<string, string>();
     const registerFor = async (phone: string) => {
       const r = await gql(app, REGISTER, { input: { teamId: gid("Team", demo.haolinshe.id), name: "王联络", displayName: "老王", phone, specialties: ["TRAFFIC"] } }, tokens.officer);
       expect(r.data!.registerVolunteer.userErrors).toEqual([]);
+      codes.set(r.data!.registerVolunteer.enrollment.id, r.data!.registerVolunteer.activationCode);
       return r.data!.registerVolunteer.enrollment.id as string;
     };
+    const withCode = (enrollmentId: string) => ({ enrollmentId, code: codes.get(enrollmentId)! });
     const contact = await createAccount({ role: "PARTNER_ADMIN", partnerId: partner.id });
     const enrollmentId = await registerFor(contact.phone);
     const stranger = await createVolunteer();
-    expect((await gql(app, ACCEPT, { input: { enrollmentId } }, stranger.token)).data!.acceptEnrollment.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "enrollmentId"] }]);
+    expect((await gql(app, ACCEPT, { input: withCode(enrollmentId) }, stranger.token)).data!.acceptEnrollment.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "enrollmentId"] }]);
     expect((await gql(app, DECLINE, { input: { enrollmentId } }, stranger.token)).data!.declineEnrollment.userErrors[0].code).toBe("NOT_FOUND");
 
-    const ok = await gql(app, ACCEPT, { input: { enrollmentId } }, contact.token);
+    // As the person types it: lower case, a space and a dash do not matter.
+    const typed = codes.get(enrollmentId)!.toLowerCase().replace(/^(.{3})(.{3})/, "$1 $2-");
+    const ok = await gql(app, ACCEPT, { input: { enrollmentId, code: typed } }, contact.token);
     expect(ok.data!.acceptEnrollment.userErrors).toEqual([]);
     const volunteer = await prisma.volunteer.findUniqueOrThrow({ where: { phone: contact.phone }, include: { teams: true } });
     expect(volunteer).toMatchObject({ name: "王联络", displayName: "老王", specialties: ["TRAFFIC"] });
     expect(volunteer.teams.map((m) => [m.teamId, m.status])).toEqual([[demo.haolinshe.id, "ACTIVE"]]);
     expect((await prisma.account.findUniqueOrThrow({ where: { id: contact.accountId } })).volunteerId).toBe(volunteer.id);
-    expect((await gql(app, ACCEPT, { input: { enrollmentId } }, contact.token)).data!.acceptEnrollment.userErrors).toEqual([{ code: "CONFLICT", message: "该邀请已失效", field: ["input", "enrollmentId"] }]);
+    expect((await gql(app, ACCEPT, { input: withCode(enrollmentId) }, contact.token)).data!.acceptEnrollment.userErrors).toEqual([{ code: "CONFLICT", message: "该邀请已失效", field: ["input", "enrollmentId"] }]);
 
     // Expired: refused, and nothing is made.
     const late = await createAccount({ role: "PARTNER_ADMIN", partnerId: partner.id });
     const lateId = await registerFor(late.phone);
     await prisma.enrollment.update({ where: { id: Buffer.from(lateId, "base64").toString().split(":")[1]! }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect((await gql(app, ACCEPT, { input: { enrollmentId: lateId } }, late.token)).data!.acceptEnrollment.userErrors[0].code).toBe("CONFLICT");
+    expect((await gql(app, ACCEPT, { input: withCode(lateId) }, late.token)).data!.acceptEnrollment.userErrors[0].code).toBe("CONFLICT");
     expect(await prisma.volunteer.count({ where: { phone: late.phone } })).toBe(0);
 
     // A volunteer record of the phone that is not this account's is never attached.
     const other = await createAccount({ role: "PARTNER_ADMIN", partnerId: partner.id });
     const otherId = await registerFor(other.phone);
     await prisma.volunteer.create({ data: { name: "另一人", displayName: "另一人", phone: other.phone, skills: [] } });
-    expect((await gql(app, ACCEPT, { input: { enrollmentId: otherId } }, other.token)).data!.acceptEnrollment.userErrors[0]).toMatchObject({ code: "CONFLICT", field: ["input", "enrollmentId"] });
+    expect((await gql(app, ACCEPT, { input: withCode(otherId) }, other.token)).data!.acceptEnrollment.userErrors[0]).toMatchObject({ code: "CONFLICT", field: ["input", "enrollmentId"] });
     expect((await prisma.account.findUniqueOrThrow({ where: { id: other.accountId } })).volunteerId).toBeNull();
 
     // Declining: closed for good, once in the audit however often it is sent.
@@ -307,7 +312,7 @@ describe("management mutations", () => {
     expect(declined.data!.declineEnrollment.enrollment.status).toBe("CANCELLED");
     expect((await gql(app, DECLINE, { input: { enrollmentId: otherId } }, other.token)).data!.declineEnrollment).toEqual({ enrollment: { id: otherId, status: "CANCELLED" }, userErrors: [] });
     expect(await prisma.auditEntry.count({ where: { action: "enrollment.decline", targetId: Buffer.from(otherId, "base64").toString().split(":")[1]! } })).toBe(1);
-    expect((await gql(app, ACCEPT, { input: { enrollmentId: otherId } }, other.token)).data!.acceptEnrollment.userErrors[0].code).toBe("CONFLICT");
+    expect((await gql(app, ACCEPT, { input: withCode(otherId) }, other.token)).data!.acceptEnrollment.userErrors[0].code).toBe("CONFLICT");
   });
 
   it("registration checks the team, its squads and the partner", async () => {

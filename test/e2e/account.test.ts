@@ -43,8 +43,9 @@ describe("账号与安全", () => {
   it("a volunteer accepts a registration, changes the password, signs in with it and signs out everywhere", async () => {
     // 长庆 registers this 府山 volunteer's phone: they see it waiting on /account.
     const officer = await signIn(env.app, DEMO_PHONES.changqingOfficer);
-    const reg = await gql(env.app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { userErrors { code message } } }`, { input: { teamId: gid("Team", env.demo.committee.id), name: "测试登记", displayName: "小周", phone: VOLUNTEER } }, officer);
+    const reg = await gql(env.app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { activationCode userErrors { code message } } }`, { input: { teamId: gid("Team", env.demo.committee.id), name: "测试登记", displayName: "小周", phone: VOLUNTEER } }, officer);
     expect(reg.data!.registerVolunteer.userErrors).toEqual([]);
+    const activationCode = reg.data!.registerVolunteer.activationCode as string;
     // A second session elsewhere (another phone): it ends when the password changes.
     const elsewhere = await signIn(env.app, VOLUNTEER);
 
@@ -66,6 +67,15 @@ describe("账号与安全", () => {
     expect(await sidewaysOverflow(page)).toBe(0);
     await page.setViewportSize(PHONE);
 
+    // Accepting asks for the code the station handed over: empty, then wrong, then as printed.
+    await pending.getByRole("button", { name: "接受" }).click();
+    await pending.getByText("请填写激活码").waitFor();
+    await pending.getByLabel("激活码").fill("WRONG-CODE");
+    await pending.getByRole("button", { name: "接受" }).click();
+    await pending.getByText("激活码不正确：请核对登记您的派出所给您的激活码").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "account-accept-wrong-code");
+    await pending.getByLabel("激活码").fill(activationCode.toLowerCase());
     await pending.getByRole("button", { name: "接受" }).click();
     await page.getByText("没有待确认的登记").waitFor();
     const volunteer = await prisma.volunteer.findUniqueOrThrow({ where: { phone: VOLUNTEER }, include: { teams: true } });

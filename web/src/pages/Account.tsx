@@ -7,7 +7,7 @@ import { confirmDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
-import { AcceptEnrollmentDocument, ChangePasswordDocument, DeclineEnrollmentDocument, MyAccountDocument, SignOutEverywhereDocument } from "../gql/graphql";
+import { AcceptEnrollmentDocument, ChangePasswordDocument, DeclineEnrollmentDocument, MyAccountDocument, type MyAccountQuery, SignOutEverywhereDocument } from "../gql/graphql";
 import { signOut } from "../lib/auth";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
@@ -98,6 +98,44 @@ function SignOutEverywhere() {
   );
 }
 
+type Pending = NonNullable<NonNullable<MyAccountQuery["viewer"]>["pendingEnrollments"]>[number];
+
+/** One station's registration: accepted with the code the station handed over, which proves the phone is the person's. */
+function PendingEnrollment(props: { e: Pending; after: () => void; again: () => void }) {
+  const [code, setCode] = createSignal("");
+  const form = createFormState();
+  const accept = createAction(AcceptEnrollmentDocument, { pick: (d) => d.acceptEnrollment, form, success: tr("已加入", "Joined"), onSuccess: props.after });
+  const decline = createAction(DeclineEnrollmentDocument, { pick: (d) => d.declineEnrollment, success: tr("已拒绝", "Declined"), onSuccess: props.again });
+  const e = props.e;
+  return (
+    <div class="card" data-testid="pending-enrollment">
+      <p>
+        {tr(`${e.stationName}以「${e.displayName}」登记了您的手机号，邀请您加入义警队伍。`, `${e.stationName} registered your phone as “${e.displayName}” and invites you to join.`)}
+      </p>
+      <p class="muted">{tr(`${formatDate(e.createdAt)} 登记，${formatDate(e.expiresAt)} 前有效`, `Registered ${formatDate(e.createdAt)}, valid until ${formatDate(e.expiresAt)}`)}</p>
+      <Form form={form} class="" onSubmit={() => accept.run({ input: { enrollmentId: e.id, code: code().trim() } })} label={tr(`接受${e.stationName}的登记`, `Accept ${e.stationName}'s registration`)}>
+        <Field name="code" label={tr("激活码", "Activation code")} hint={tr("登记时派出所交给您的激活码，证明这个手机号是您本人的", "The code the station gave you when it registered you: it proves the phone is yours")} required>
+          {(a) => <input {...a} autocomplete="one-time-code" autocapitalize="characters" value={code()} onInput={(ev) => setCode(ev.currentTarget.value)} />}
+        </Field>
+        <FormErrors />
+        <div class="row">
+          <Submit pending={accept.pending() || decline.pending()} class="primary">{tr("接受", "Accept")}</Submit>
+          <button
+            type="button"
+            disabled={accept.pending() || decline.pending()}
+            onClick={async () => {
+              if (await confirmDialog({ title: tr(`拒绝${e.stationName}的登记？`, `Decline ${e.stationName}'s registration?`), confirm: tr("拒绝", "Decline"), danger: true }))
+                await decline.run({ input: { enrollmentId: e.id } });
+            }}
+          >
+            {tr("拒绝", "Decline")}
+          </button>
+        </div>
+      </Form>
+    </div>
+  );
+}
+
 export default function Account() {
   const s = useSession();
   const [q, refetch] = createQuery({ query: MyAccountDocument, requestPolicy: "cache-and-network" });
@@ -107,8 +145,6 @@ export default function Account() {
     again();
     s.refetch();
   };
-  const accept = createAction(AcceptEnrollmentDocument, { pick: (d) => d.acceptEnrollment, success: tr("已加入", "Joined"), onSuccess: after });
-  const decline = createAction(DeclineEnrollmentDocument, { pick: (d) => d.declineEnrollment, success: tr("已拒绝", "Declined"), onSuccess: again });
 
   return (
     <section>
@@ -133,31 +169,7 @@ export default function Account() {
         empty={<p class="muted empty">{tr("没有待确认的登记", "No registrations waiting")}</p>}
       >
         {(list) => (
-          <For each={list()}>
-            {(e) => (
-              <div class="card" data-testid="pending-enrollment">
-                <p>
-                  {tr(`${e.stationName}以「${e.displayName}」登记了您的手机号，邀请您加入义警队伍。`, `${e.stationName} registered your phone as “${e.displayName}” and invites you to join.`)}
-                </p>
-                <p class="muted">{tr(`${formatDate(e.createdAt)} 登记，${formatDate(e.expiresAt)} 前有效`, `Registered ${formatDate(e.createdAt)}, valid until ${formatDate(e.expiresAt)}`)}</p>
-                <div class="row">
-                  <button type="button" class="primary" disabled={accept.pending() || decline.pending()} onClick={() => void accept.run({ input: { enrollmentId: e.id } })}>
-                    {tr("接受", "Accept")}
-                  </button>
-                  <button
-                    type="button"
-                    disabled={accept.pending() || decline.pending()}
-                    onClick={async () => {
-                      if (await confirmDialog({ title: tr(`拒绝${e.stationName}的登记？`, `Decline ${e.stationName}'s registration?`), confirm: tr("拒绝", "Decline"), danger: true }))
-                        await decline.run({ input: { enrollmentId: e.id } });
-                    }}
-                  >
-                    {tr("拒绝", "Decline")}
-                  </button>
-                </div>
-              </div>
-            )}
-          </For>
+          <For each={list()}>{(e) => <PendingEnrollment e={e} after={after} again={again} />}</For>
         )}
       </QueryView>
       <p class="muted">

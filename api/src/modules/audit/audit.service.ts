@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = {
   "enrollment.cancel": msg("撤销登记", "Registration withdrawn"),
   "enrollment.activate": msg("登记已激活", "Registration activated"),
   "enrollment.accept": msg("接受邀请", "Invitation accepted"),
+  "enrollment.accept.failed": msg("接受邀请失败", "Invitation not accepted"),
   "enrollment.decline": msg("拒绝邀请", "Invitation declined"),
   "team.addMember": msg("加入队伍", "Added to a team"),
   "team.setRole": msg("任免队长", "Team role changed"),

@@ -78,9 +78,12 @@ defineMutation("cancelEnrollment", {
 });
 
 defineMutation("acceptEnrollment", {
-  description: "接受邀请: join the team a station registered your phone in (signed in as the phone's owner)",
-  inputFields: (t) => ({ enrollmentId: t.id({ required: true }) }),
-  schema: z.object({ enrollmentId: globalId("Enrollment") }),
+  description: "接受邀请: join the team a station registered your phone in, with the activation code the station gave you",
+  inputFields: (t) => ({
+    enrollmentId: t.id({ required: true }),
+    code: t.string({ required: true, description: "The registration's activation code (as printed; spaces, dashes and case do not matter)" }),
+  }),
+  schema: z.object({ enrollmentId: globalId("Enrollment"), code: nonEmpty(20) }),
   resolve: async (input, ctx) => ({ enrollment: await volunteers.acceptEnrollment(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: singleEnrollment,
 });

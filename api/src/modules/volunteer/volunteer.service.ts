@@ -195,7 +195,7 @@ async function activate(input: { phone: string }, hash: string, now: Date, passw
     if (known) {
       // The phone's owner consents by signing in to their own account, never with a code someone else held.
       throw conflict(
-        msg("该手机号已在邻舍登记：请用已有账号登录后接受邀请；如未设置过密码，请联系您所属的派出所", "This phone is already registered with Linshe: sign in with your account and accept the invitation; if you never set a password, ask your station"),
+        msg("该手机号已在邻舍登记：请用已有账号登录，在“账号”页的待确认登记中填入此激活码；如未设置过密码，请联系您所属的派出所", "This phone is already registered with Linshe: sign in with your account and enter this code under Account, Registrations waiting for you; if you never set a password, ask your station"),
         ["input", "phone"],
       );
     }
@@ -225,11 +225,22 @@ async function signInAccount(accountId: string) {
   return { token: session.token, expiresAt: session.expiresAt, viewer };
 }
 
-/** A signed-in person accepts a registration made for their phone by a station. */
-export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: string }, clientAddress: string | null = null) {
+/**
+ * A signed-in person accepts a registration made for their phone by a station, with the code the station
+ * handed to them. The code is the proof: nothing proves that an account's phone is its owner's (anyone
+ * may open one on a join page), and accepting makes the account that person, with their ID number.
+ */
+export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: string; code: string }, clientAddress: string | null = null) {
   const e = await prisma.enrollment.findUnique({ where: { id: input.enrollmentId } });
   if (!e || e.phone !== viewer.phone) throw notFound(msg("邀请", "Invitation"), ["input", "enrollmentId"]);
   if (e.status !== "PENDING" || e.expiresAt <= clock.now()) throw conflict(msg("该邀请已失效", "This invitation is no longer open"), ["input", "enrollmentId"]);
+  // Guessed like an activation code: per phone and per address, locked after repeated misses.
+  const attempt = await attemptSecret("activate", viewer.phone, clientAddress, ["input", "code"]);
+  if (e.codeHash !== codeHash(normalizeCode(input.code))) {
+    await recordAudit(prisma, { actor: viewer, stationId: e.stationId, action: "enrollment.accept.failed", targetType: "Enrollment", targetId: e.id, summary: msg("接受邀请时激活码错误", "wrong code when accepting"), clientAddress });
+    throw invalid(msg("激活码不正确：请核对登记您的派出所给您的激活码", "Wrong code: check the code the station that registered you gave you"), ["input", "code"]);
+  }
+  await attempt.succeeded();
   await prisma.$transaction(async (tx) => {
     let volunteerId = viewer.volunteerId;
     if (!volunteerId) {

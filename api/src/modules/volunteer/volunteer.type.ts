@@ -91,7 +91,11 @@ export const Enrollment = builder.prismaNode("Enrollment", {
       extensions: personalData("enrollment.readPersonal"),
       resolve: async (e, _a, ctx) => ((await readsEnrollment(e, ctx)) ? e.name : maskName(e.name)),
     }),
-    displayName: t.exposeString("displayName"),
+    displayName: t.string({
+      description: "The name the station will show (the legal name unless the officer typed another): as the legal name, masked for the phone's account",
+      extensions: personalData("enrollment.readPersonal"),
+      resolve: async (e, _a, ctx) => ((await readsEnrollment(e, ctx)) ? e.displayName : maskName(e.displayName)),
+    }),
     phone: t.string({
       description: "The registered phone: in full for the phone's account, and as the name for others",
       extensions: personalData("enrollment.readPhone"),
