@@ -7,7 +7,9 @@ import { createSession } from "../api/src/auth/sessions.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { gql, startApp } from "./support/client.js";
-import { createStation, createVolunteers, gid, rawId } from "./support/fixtures.js";
+import { localize } from "../api/src/i18n.js";
+import { createAccount, createStation, createVolunteers, gid, rawId } from "./support/fixtures.js";
+import { holdRowLock } from "./support/locks.js";
 
 let app: App;
 beforeAll(async () => {
@@ -98,10 +100,33 @@ describe("mediation retention from outside", () => {
     expect((await gql(app, SETTINGS, { input: { stationId: S, mediationRetentionDays: 30 } }, a.officer.token)).data!.updateStationSettings.userErrors).toEqual([]);
     expect((await gql(app, SETTINGS, { input: { stationId: S, mediationRetentionDays: 30, checkInRadiusMeters: 300 } }, a.officer.token)).data!.updateStationSettings.userErrors).toEqual([]);
     const log = await prisma.auditEntry.findMany({ where: { stationId: a.station.id, action: "station.settings" }, orderBy: { id: "asc" }, select: { summary: true, actorId: true } });
-    expect(log).toEqual([
+    expect(log.map((e) => ({ ...e, summary: localize(e.summary, "zh") }))).toEqual([
       { summary: "修改设置 mediationRetentionDays（调解当事人信息保留 180→30 天）", actorId: a.officer.accountId },
       { summary: "修改设置 checkInRadiusMeters, mediationRetentionDays", actorId: a.officer.accountId },
     ]);
+    expect(localize(log[0]!.summary, "en")).toBe("settings changed: mediationRetentionDays (mediation parties kept 180→30 days)");
+  });
+
+  it("two officers saving a retention at once each log the value they replaced, in the order they took effect", async () => {
+    const a = await createStation();
+    const second = await createAccount({ role: "OFFICER", stationId: a.station.id });
+    const S = gid("Station", a.station.id);
+    const lock = await holdRowLock("Station", a.station.id);
+    const both = Promise.all([
+      gql(app, SETTINGS, { input: { stationId: S, mediationRetentionDays: 60 } }, a.officer.token),
+      gql(app, SETTINGS, { input: { stationId: S, mediationRetentionDays: 45 } }, second.token),
+    ]);
+    await lock.waiters(2);
+    await lock.release();
+    for (const r of await both) expect(r.data!.updateStationSettings.userErrors).toEqual([]);
+    const log = await prisma.auditEntry.findMany({ where: { stationId: a.station.id, action: "station.settings" }, orderBy: { id: "asc" }, select: { summary: true } });
+    const steps = log.map((e) => /(\d+)→(\d+)/.exec(localize(e.summary, "zh"))!.slice(1).map(Number));
+    // A chain from 180 to what the station holds now: the second change starts where the first ended.
+    const now = (await prisma.station.findUniqueOrThrow({ where: { id: a.station.id } })).mediationRetentionDays;
+    expect(steps).toHaveLength(2);
+    expect(steps[0]![0]).toBe(180);
+    expect(steps[1]![0]).toBe(steps[0]![1]);
+    expect(steps[1]![1]).toBe(now);
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
+import { localize } from "../api/src/i18n.js";
 import { prisma, sqlStats } from "../api/src/db.js";
 import { closeFinishedShifts, startShiftSweeper } from "../api/src/modules/shift/checkin.service.js";
 import { sharedSubscriptionStats } from "../api/src/graphql/shared-subscriptions.js";
@@ -984,7 +985,7 @@ describe("station settings", () => {
     });
     // Audited once, for the change that happened (not for the refused ones).
     const audit = await prisma.auditEntry.findMany({ where: { stationId: station.id, action: "station.settings" } });
-    expect(audit.map((a) => a.summary)).toEqual(["修改设置 checkInRadiusMeters"]);
+    expect(audit.map((a) => localize(a.summary, "zh"))).toEqual(["修改设置 checkInRadiusMeters"]);
     expect((await gql(app, m, { input: { stationId: gid("Station", "00000000-0000-7000-8000-000000000000") } }, own.token)).data!.updateStationSettings.userErrors).toEqual([
       { code: "NOT_FOUND", field: ["input", "stationId"] },
     ]);

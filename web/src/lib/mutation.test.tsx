@@ -85,10 +85,13 @@ describe("createAction", () => {
     expect(s.fn).toHaveBeenCalledTimes(1);
   });
 
-  it("an unexplained GraphQL error is a failure", async () => {
+  it("an unexplained GraphQL error is a failure, and the toast does not claim nothing was saved (the change may have committed)", async () => {
     const s = setup([{ body: { data: null, errors: [{ message: "Unexpected error." }] } }]);
     expect(await s.run()).toMatchObject({ ok: false, reason: "server" });
     expect(s.onSuccess).not.toHaveBeenCalled();
+    const text = (await screen.findByTestId("toast-error")).textContent;
+    expect(text).toContain("查看是否已保存");
+    expect(text).not.toContain("没有完成");
   });
 
   it("userErrors go to their fields, the rest above the button; the first is scrolled into view", async () => {

@@ -43,7 +43,8 @@ export const MESSAGES = {
   // form with a request key sends the same change again on retry, which the API answers with the first).
   network: () => tr("网络连接失败，没有收到回复，请检查网络后重试", "Network error: no answer came back. Check the connection and try again"),
   busy: () => tr("服务繁忙，请稍后重试", "Service busy, please try again shortly"),
-  server: () => tr("出错了，操作没有完成，请稍后重试", "Something went wrong: nothing was saved. Please try again"),
+  // An error in the answer may come after the change committed (a field of the payload): the person looks first.
+  server: () => tr("服务器出错，请刷新页面查看是否已保存，再决定是否重试", "Server error: reload the page to see whether it was saved before trying again"),
 };
 
 export function createAction<D, V extends AnyVariables, P extends Payload>(doc: TypedDocumentNode<D, V>, opts: ActionOptions<D, P>): Action<V, P> {

@@ -38,13 +38,18 @@ export async function updateStationSettings(
     mediationRetentionDays: input.mediationRetentionDays ?? undefined,
   };
   const changed = Object.entries(data).filter(([, v]) => v !== undefined).map(([k]) => k);
-  // A shorter retention erases older closed cases at the next sweep, for good: the log keeps from what to what.
-  const retention = data.mediationRetentionDays !== undefined && data.mediationRetentionDays !== station.mediationRetentionDays
-    ? `（调解当事人信息保留 ${station.mediationRetentionDays}→${data.mediationRetentionDays} 天）`
-    : "";
   return prisma.$transaction(async (tx) => {
+    // A shorter retention erases older closed cases at the next sweep, for good: the log keeps from what to
+    // what, read under the row's lock so that two officers saving at once each log the value they replaced.
+    const [before] = await tx.$queryRaw<{ days: number }[]>`SELECT "mediationRetentionDays" AS days FROM "Station" WHERE id = ${station.id}::uuid FOR UPDATE`;
+    const from = before?.days ?? station.mediationRetentionDays;
+    const to = data.mediationRetentionDays;
     const updated = await tx.station.update({ where: { id: station.id }, data });
-    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "station.settings", targetType: "Station", targetId: station.id, summary: `修改设置 ${changed.join(", ") || "无"}${retention}`, clientAddress });
+    const names = changed.join(", ") || "无";
+    const summary = to !== undefined && to !== from
+      ? msg(`修改设置 ${names}（调解当事人信息保留 ${from}→${to} 天）`, `settings changed: ${names} (mediation parties kept ${from}→${to} days)`)
+      : msg(`修改设置 ${names}`, `settings changed: ${names}`);
+    await recordAudit(tx, { actor: viewer, stationId: station.id, action: "station.settings", targetType: "Station", targetId: station.id, summary, clientAddress });
     return updated;
   }, TX);
 }
