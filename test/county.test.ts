@@ -32,7 +32,7 @@ const UPDATE_STATION = `mutation ($input: UpdateStationInput!) { updateStation(i
 const CREATE_COMMUNITY = `mutation ($input: CreateCommunityInput!) { createCommunity(input: $input) { community { id name } userErrors { code field } } }`;
 const CREATE_GRID = `mutation ($input: CreateGridInput!) { createGrid(input: $input) { grid { id name patrolPlan radiusMeters outline } userErrors { code message field } } }`;
 const UPDATE_GRID = `mutation ($input: UpdateGridInput!) { updateGrid(input: $input) { grid { id patrolPlan outline latitude } userErrors { code message field } } }`;
-const GRANT = `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { assignment { id role phone activated } activationCode codeExpiresAt userErrors { code message field } } }`;
+const GRANT = `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { assignment { id role phone activated } activationCode codeExpiresAt confirmationNeeded userErrors { code message field } } }`;
 const REVOKE = `mutation ($input: RevokeRoleInput!) { revokeRole(input: $input) { revokedId userErrors { code message field } } }`;
 const ACTIVATE = `mutation ($input: ActivateAccountInput!) { activateAccount(input: $input) { token viewer { roleNames } userErrors { code field } } }`;
 const CREATE_TEAM = `mutation ($input: CreateTeamInput!) { createTeam(input: $input) { team { id } userErrors { code } } }`;
@@ -166,24 +166,49 @@ describe("granting and revoking roles", () => {
     expect(byRegion.data!.grantRole.userErrors[0].code).not.toBeUndefined();
   });
 
-  it("grants to an existing account without a code, and never hands out a code for someone else's account", async () => {
-    // A volunteer of 府山 becomes an officer of 暨阳: their account keeps its password, no code.
+  it("grants to an account in use only with the person's confirmation code, and never hands out a code for someone else's account", async () => {
+    // A volunteer of 府山 becomes an officer of 暨阳. Nothing proves the account's phone is the person meant (anyone may
+    // open an account on a join page): the role waits for the 确认码 the region admin hands over; the password stays.
     const phone = "13800000160";
-    const r = await gql(app, GRANT, { input: { phone, role: "OFFICER", stationId: state.station, displayName: "ignored" } }, state.regionAdmin);
-    expect(r.data!.grantRole).toMatchObject({ activationCode: null, assignment: { activated: true } });
+    const r = await gql(app, `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { assignment { id } activationCode confirmationNeeded userErrors { code message field } } }`, { input: { phone, role: "OFFICER", stationId: state.station, displayName: "ignored" } }, state.regionAdmin);
+    expect(r.data!.grantRole).toMatchObject({ assignment: null, confirmationNeeded: true, userErrors: [] });
+    const code = r.data!.grantRole.activationCode as string;
+    expect(code).toBeTruthy();
     const token = await signIn(app, phone);
-    expect((await gql(app, `{ viewer { roleNames } }`, {}, token)).data!.viewer.roleNames).toEqual(expect.arrayContaining(["OFFICER", "VOLUNTEER"]));
-    // An account waiting for activation that holds an officer's role: an officer granting it a partner
-    // role gets no code for it (that would hand them an officer's account).
+    const roles = async (t: string) => (await gql(app, `{ viewer { roleNames } }`, {}, t)).data!.viewer.roleNames as string[];
+    expect(await roles(token)).not.toContain("OFFICER");
+    // The code is not the account's: it neither activates nor resets it.
+    expect((await gql(app, ACTIVATE, { input: { phone, code, password: "take-over-99", acceptTerms: true } })).data!.activateAccount.userErrors[0].code).not.toBeUndefined();
+
+    const OFFERS = `{ viewer { pendingRoleOffers { id role placeName } } }`;
+    const offers = (await gql(app, OFFERS, {}, token)).data!.viewer.pendingRoleOffers;
+    expect(offers).toEqual([{ id: expect.any(String), role: "OFFICER", placeName: "暨阳派出所" }]);
+    const CONFIRM = `mutation ($input: ConfirmRoleOfferInput!) { confirmRoleOffer(input: $input) { assignment { role station { name } } userErrors { code message field } } }`;
+    // Another account cannot take it up, even with the code.
+    const other = await signIn(app, "13800000161");
+    expect((await gql(app, CONFIRM, { input: { offerId: offers[0].id, code } }, other)).data!.confirmRoleOffer.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "offerId"] }]);
+    expect((await gql(app, OFFERS, {}, other)).data!.viewer.pendingRoleOffers).toEqual([]);
+    // A wrong code is refused on its field; the right one, as typed, makes the role.
+    expect((await gql(app, CONFIRM, { input: { offerId: offers[0].id, code: "WRONG-CODE" } }, token)).data!.confirmRoleOffer.userErrors).toEqual([{ code: "VALIDATION", message: "确认码不正确：请核对任命人交给您的确认码", field: ["input", "code"] }]);
+    expect(await roles(token)).not.toContain("OFFICER");
+    const ok = await gql(app, CONFIRM, { input: { offerId: offers[0].id, code: ` ${code.toLowerCase()} ` } }, token);
+    expect(ok.data!.confirmRoleOffer).toEqual({ assignment: { role: "OFFICER", station: { name: "暨阳派出所" } }, userErrors: [] });
+    expect(await roles(token)).toEqual(expect.arrayContaining(["OFFICER", "VOLUNTEER"]));
+    expect((await gql(app, OFFERS, {}, token)).data!.viewer.pendingRoleOffers).toEqual([]);
+    expect((await gql(app, CONFIRM, { input: { offerId: offers[0].id, code } }, token)).data!.confirmRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
+    // Granting it again answers the role in effect, with no code.
+    expect((await gql(app, GRANT, { input: { phone, role: "OFFICER", stationId: state.station, displayName: "ignored" } }, state.regionAdmin)).data!.grantRole).toMatchObject({ activationCode: null, assignment: { activated: true } });
+    const audit = await prisma.auditEntry.findMany({ where: { action: { in: ["role.offer", "role.offer.failed", "role.confirm"] }, targetId: (await prisma.account.findUniqueOrThrow({ where: { phone } })).id }, orderBy: { id: "asc" }, select: { action: true } });
+    expect(audit.map((a) => a.action)).toEqual(["role.offer", "role.offer.failed", "role.confirm"]);
+
+    // An account waiting for activation that holds a partner's role: the region admin granting it an officer's
+    // role again gets no code for it (that would hand them a partner admin's account).
     const pending = await gql(app, GRANT, { input: { phone: "13700000401", role: "OFFICER", stationId: state.station, displayName: "待激活" } }, state.regionAdmin);
     expect(pending.data!.grantRole.activationCode).toBeTruthy();
     const partner = await prisma.partner.findFirstOrThrow({ where: { name: "暨阳商会" } });
-    const again = await gql(app, GRANT, { input: { phone: "13700000401", role: "PARTNER_ADMIN", partnerId: gid("Partner", partner.id), displayName: "x" } }, state.officer);
-    expect(again.data!.grantRole.userErrors).toEqual([]);
-    expect(again.data!.grantRole.activationCode).toBeNull();
-    // Whoever could have made it may renew the code by granting again (the old code stops working).
+    await prisma.accountRole.create({ data: { accountId: (await prisma.account.findUniqueOrThrow({ where: { phone: "13700000401" } })).id, role: "PARTNER_ADMIN", partnerId: partner.id } });
     const renewed = await gql(app, GRANT, { input: { phone: "13700000401", role: "OFFICER", stationId: state.station, displayName: "待激活" } }, state.regionAdmin);
-    expect(renewed.data!.grantRole.activationCode).toBeNull(); // it now also holds a partner role the region admin does not grant
+    expect(renewed.data!.grantRole).toMatchObject({ activationCode: null, confirmationNeeded: false });
     const old = await gql(app, ACTIVATE, { input: { phone: "13700000401", code: pending.data!.grantRole.activationCode, password: "county-pass-1", acceptTerms: true } });
     expect(old.data!.activateAccount.userErrors).toEqual([]);
   });

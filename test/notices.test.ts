@@ -529,8 +529,13 @@ describe("every notice in both languages", () => {
     await ok(`mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { userErrors { code } } }`, { stationId: gid("Station", station.id), volunteerIds: [gid("Volunteer", member!.id)], status: "SUSPENDED", reason: "reason one" });
     await ok(`mutation ($input: ApproveMembershipInput!) { approveMembership(input: $input) { userErrors { code } } }`, { membershipId: await membership(applicant!) });
     await ok(`mutation ($input: RejectMembershipInput!) { rejectMembership(input: $input) { userErrors { code } } }`, { membershipId: await membership(refused!), reason: "reason two" });
-    const granted = await ok(`mutation ($input: GrantRoleInput!) { grantRole(input: $input) { assignment { id } userErrors { code } } }`, { role: "PARTNER_ADMIN", partnerId: gid("Partner", partner.id), phone: member!.phone, displayName: "Admin" });
-    await ok(`mutation ($input: RevokeRoleInput!) { revokeRole(input: $input) { revokedId userErrors { code } } }`, { assignmentId: granted.assignment.id });
+    // The member's account is in use: the role waits for the code the officer hands over, and is taken up with it.
+    const granted = await ok(`mutation ($input: GrantRoleInput!) { grantRole(input: $input) { assignment { id } activationCode confirmationNeeded userErrors { code } } }`, { role: "PARTNER_ADMIN", partnerId: gid("Partner", partner.id), phone: member!.phone, displayName: "Admin" });
+    expect(granted).toMatchObject({ assignment: null, confirmationNeeded: true });
+    const offerId = (await gql(app, `{ viewer { pendingRoleOffers { id } } }`, {}, member!.token)).data!.viewer.pendingRoleOffers[0].id;
+    const confirmed = await gql(app, `mutation ($input: ConfirmRoleOfferInput!) { confirmRoleOffer(input: $input) { assignment { id } userErrors { code } } }`, { input: { offerId, code: granted.activationCode } }, member!.token);
+    expect(confirmed.data!.confirmRoleOffer.userErrors).toEqual([]);
+    await ok(`mutation ($input: RevokeRoleInput!) { revokeRole(input: $input) { revokedId userErrors { code } } }`, { assignmentId: confirmed.data!.confirmRoleOffer.assignment.id });
     await settled();
 
     const read = async (p: Person, language: string) => {
@@ -549,7 +554,7 @@ describe("every notice in both languages", () => {
     const zh = [...(await read(member!, "zh-CN")), ...(await read(applicant!, "zh-CN")), ...(await read(refused!, "zh-CN"))];
     for (const n of zh) expect(n.title, n.kind).toMatch(han);
     expect(en.map((n) => n.title).sort()).toEqual([
-      `You are now partner admin of Partner ${station.id.slice(-6)}`,
+      `You are appointed partner admin of Partner ${station.id.slice(-6)}: confirm it`,
       `You joined Team ${team.id.slice(-6)}`,
       `Your request to join Team ${team.id.slice(-6)} was not approved`,
       `Your rights as partner admin of Partner ${station.id.slice(-6)} were revoked`,

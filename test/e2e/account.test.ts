@@ -87,6 +87,26 @@ describe("账号与安全", () => {
     await shoot(page, "account-two-stations-360");
     await page.setViewportSize(PHONE);
 
+    // 府山 appoints them the contact of a partner: their account is in use, so it waits for the code the officer hands over.
+    const partner = await prisma.partner.findFirstOrThrow({ where: { stationId: env.demo.fushan.id } });
+    const fushan = await signIn(env.app, DEMO_PHONES.fushanOfficer);
+    const grant = await gql(env.app, `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { activationCode confirmationNeeded userErrors { code message } } }`, { input: { phone: VOLUNTEER, role: "PARTNER_ADMIN", partnerId: gid("Partner", partner.id), displayName: "小周" } }, fushan);
+    expect(grant.data!.grantRole).toMatchObject({ confirmationNeeded: true, userErrors: [] });
+    await page.reload();
+    const role = page.getByTestId("pending-role");
+    await role.waitFor();
+    expect(await role.innerText()).toContain(`${partner.name}共建单位联络人`);
+    await role.getByLabel("确认码").fill("WRONG-CODE");
+    await role.getByRole("button", { name: "确认任命" }).click();
+    await role.getByText("确认码不正确：请核对任命人交给您的确认码").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "account-role-offer");
+    await role.getByLabel("确认码").fill(grant.data!.grantRole.activationCode);
+    await role.getByRole("button", { name: "确认任命" }).click();
+    await page.getByText("任命已生效").waitFor();
+    await role.waitFor({ state: "detached" });
+    expect(await prisma.accountRole.count({ where: { account: { phone: VOLUNTEER }, role: "PARTNER_ADMIN", partnerId: partner.id } })).toBe(1);
+
     // Change the password: clear Chinese errors first.
     const form = page.getByTestId("change-password");
     await form.getByLabel("当前密码").fill("linshe-demo");

@@ -7,13 +7,14 @@ import { confirmDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
-import { AcceptEnrollmentDocument, ChangePasswordDocument, DeclineEnrollmentDocument, MyAccountDocument, type MyAccountQuery, SignOutEverywhereDocument } from "../gql/graphql";
+import { AcceptEnrollmentDocument, ChangePasswordDocument, ConfirmRoleOfferDocument, DeclineEnrollmentDocument, MyAccountDocument, type MyAccountQuery, SignOutEverywhereDocument } from "../gql/graphql";
 import { signOut } from "../lib/auth";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { createAction } from "../lib/mutation";
 import { useSession } from "../lib/session";
 import { formatDate } from "../lib/time";
+import { label } from "../lib/labels";
 
 /** The API's rule (api/src/modules/volunteer/volunteer.mutations.ts `password`), checked here first. */
 const MIN_PASSWORD = 8;
@@ -136,6 +137,30 @@ function PendingEnrollment(props: { e: Pending; after: () => void; again: () => 
   );
 }
 
+type Offer = NonNullable<MyAccountQuery["viewer"]>["pendingRoleOffers"][number];
+
+/** A role granted to this account: it takes effect with the code the person who appointed them handed over. */
+function PendingRoleOffer(props: { o: Offer; after: () => void }) {
+  const [code, setCode] = createSignal("");
+  const form = createFormState();
+  const confirm = createAction(ConfirmRoleOfferDocument, { pick: (d) => d.confirmRoleOffer, form, success: tr("任命已生效", "The role is yours now"), onSuccess: props.after });
+  const o = props.o;
+  const what = () => tr(`${o.placeName}${label("Role", o.role)}`, `${label("Role", o.role)} of ${o.placeName}`);
+  return (
+    <div class="card" data-testid="pending-role">
+      <p>{tr(`您被任命为${what()}，待您确认。`, `You are appointed ${what()}: confirm it.`)}</p>
+      <p class="muted">{tr(`${formatDate(o.expiresAt)} 前有效`, `Valid until ${formatDate(o.expiresAt)}`)}</p>
+      <Form form={form} class="" onSubmit={() => confirm.run({ input: { offerId: o.id, code: code().trim() } })} label={tr(`确认任命：${what()}`, `Confirm: ${what()}`)}>
+        <Field name="code" label={tr("确认码", "Confirmation code")} hint={tr("任命人当面交给您的确认码，证明这个账号是您本人的", "The code the person who appointed you handed you: it proves this account is yours")} required>
+          {(a) => <input {...a} autocomplete="one-time-code" autocapitalize="characters" value={code()} onInput={(ev) => setCode(ev.currentTarget.value)} />}
+        </Field>
+        <FormErrors />
+        <Submit pending={confirm.pending()} class="primary">{tr("确认任命", "Confirm")}</Submit>
+      </Form>
+    </div>
+  );
+}
+
 export default function Account() {
   const s = useSession();
   const [q, refetch] = createQuery({ query: MyAccountDocument, requestPolicy: "cache-and-network" });
@@ -159,6 +184,11 @@ export default function Account() {
           <span>{s.viewer()?.phone}</span>
         </div>
       </div>
+
+      <Show when={q.data?.viewer?.pendingRoleOffers.length}>
+        <h2>{tr("待确认的任命", "Appointments waiting for you")}</h2>
+        <For each={q.data?.viewer?.pendingRoleOffers ?? []}>{(o) => <PendingRoleOffer o={o} after={after} />}</For>
+      </Show>
 
       <h2>{tr("待确认的登记", "Registrations waiting for you")}</h2>
       <QueryView

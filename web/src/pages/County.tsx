@@ -102,13 +102,21 @@ function EditGrid(props: { grid: GridRow; onChange: () => void }) {
   );
 }
 
-/** The activation code of a new account, shown once. */
-function Issued(props: { issued: { name: string; code: string } | null }) {
+/**
+ * The code a grant hands over, shown once: a new account's activation code, or, for an account someone uses
+ * already, the confirmation code that account enters before the role takes effect.
+ */
+function Issued(props: { issued: { name: string; code: string; confirm: boolean } | null }) {
   return (
     <Show when={props.issued}>
       {(i) => (
         <div class="notice" role="status">
-          {tr(`${i().name} 的激活码（仅显示一次，请交给本人在“激活账号”页使用）：`, `Activation code for ${i().name} (shown once): `)}
+          {i().confirm
+            ? tr(
+                `${i().name} 的手机号已有账号：任命待本人确认。请把确认码当面交给本人，本人登录后在“账号”页输入，任命才生效（仅显示一次）：`,
+                `${i().name}'s phone has an account already: the appointment waits for the person. Hand them this code in person; they enter it under Account (shown once): `,
+              )
+            : tr(`${i().name} 的激活码（仅显示一次，请交给本人在“激活账号”页使用）：`, `Activation code for ${i().name} (shown once): `)}
           <strong data-testid="activation-code">{i().code}</strong>
         </div>
       )}
@@ -118,11 +126,16 @@ function Issued(props: { issued: { name: string; code: string } | null }) {
 
 function Grant(props: { role: "REGION_ADMIN" | "OFFICER"; regionId?: string; stationId?: string; title: string; onChange: () => void }) {
   const [p, setP] = createSignal({ phone: "", displayName: "" });
-  const [issued, setIssued] = createSignal<{ name: string; code: string } | null>(null);
+  const [issued, setIssued] = createSignal<{ name: string; code: string; confirm: boolean } | null>(null);
   const form = createFormState();
   const grant = createAction(GrantRoleDocument, {
-    pick: (d) => d.grantRole, form, success: tr("已任命", "Appointed"),
-    onSuccess: (r) => (setIssued(r.activationCode && r.assignment ? { name: r.assignment.displayName, code: r.activationCode } : null), setP({ phone: "", displayName: "" }), props.onChange()),
+    pick: (d) => d.grantRole, form, success: (r) => (r.confirmationNeeded ? tr("已任命，待本人确认", "Appointed: waiting for the person") : tr("已任命", "Appointed")),
+    onSuccess: (r) => {
+      const name = r.assignment?.displayName ?? p().displayName.trim();
+      setIssued(r.activationCode ? { name, code: r.activationCode, confirm: r.confirmationNeeded } : null);
+      setP({ phone: "", displayName: "" });
+      props.onChange();
+    },
   });
   return (
     <Form form={form} class="plain-form" label={props.title} onSubmit={() => grant.run({ input: { role: props.role, regionId: props.regionId ?? null, stationId: props.stationId ?? null, phone: p().phone.trim(), displayName: p().displayName.trim() } })}>

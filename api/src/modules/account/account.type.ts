@@ -3,6 +3,7 @@ import type { Viewer as ViewerShape } from "../../auth/viewer.js";
 import { prisma } from "../../db.js";
 import { can, visibleStationIds } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
+import { RoleOffer } from "../role/role.type.js";
 
 export const Role = builder.enumType("Role", {
   values: {
@@ -105,6 +106,17 @@ export const Viewer = builder.objectRef<ViewerShape>("Viewer").implement({
       description: "Stations' registrations of the viewer's phone, waiting for the viewer to accept or decline",
       resolve: (query, v) =>
         prisma.enrollment.findMany({ ...query, where: { phone: v.phone, status: "PENDING", expiresAt: { gt: clock.now() } }, orderBy: { createdAt: "desc" }, take: 20 }),
+    }),
+    pendingRoleOffers: t.field({
+      type: [RoleOffer],
+      description: "Roles granted to the viewer's account that wait for the code the grantor handed over",
+      resolve: (v) =>
+        prisma.roleOffer.findMany({
+          where: { accountId: v.accountId, expiresAt: { gt: clock.now() } },
+          include: { region: { select: { name: true } }, station: { select: { name: true } }, partner: { select: { name: true } } },
+          orderBy: { createdAt: "desc" },
+          take: 20,
+        }),
     }),
     stations: t.prismaField({
       type: ["Station"],

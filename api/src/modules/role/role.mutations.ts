@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { loadViewer } from "../../auth/viewer.js";
 import type { AccountRole } from "../../generated/prisma/client.js";
 import { defineMutation, globalId, nonEmpty, phoneNumber, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { msg } from "../../i18n.js";
-import { grantRole, revokeRole } from "./role.service.js";
+import { confirmRoleOffer, grantRole, revokeRole } from "./role.service.js";
 import { GrantedRole, RoleAssignment } from "./role.type.js";
 
 defineMutation("grantRole", {
@@ -25,14 +26,37 @@ defineMutation("grantRole", {
     displayName: nonEmpty(40),
   }),
   resolve: async (input, ctx) => grantRole({ viewer: ctx.viewer!, clientAddress: ctx.clientAddress }, input),
-  payloadFields: (t: PayloadFieldBuilder<{ assignment: AccountRole; activationCode: string | null; codeExpiresAt: Date | null }>) => ({
-    assignment: t.field({ type: RoleAssignment, nullable: true, resolve: (p) => p.assignment ?? null }),
+  payloadFields: (t: PayloadFieldBuilder<{ assignment: AccountRole | null; activationCode: string | null; codeExpiresAt: Date | null; confirmationNeeded: boolean }>) => ({
+    assignment: t.field({ type: RoleAssignment, nullable: true, description: "The role in effect (null while it waits for the person's confirmation)", resolve: (p) => p.assignment ?? null }),
     activationCode: t.string({
       nullable: true,
-      description: "激活码, shown once: the person activates with it (null when the account already exists and needs none)",
+      description:
+        "Shown once, for the grantor to hand to the person: the 激活码 of a new account (used on /activate), or, when someone uses the account already, the 确认码 that account enters to take up the role (confirmRoleOffer). Null when the account already holds the role",
       resolve: (p) => p.activationCode ?? null,
     }),
     codeExpiresAt: t.field({ type: "DateTime", nullable: true, resolve: (p) => p.codeExpiresAt ?? null }),
+    confirmationNeeded: t.boolean({
+      description: "The account is in use: the role takes effect only when it enters activationCode (nothing proves an account's phone is its owner's)",
+      resolve: (p) => !!p.confirmationNeeded,
+    }),
+  }),
+});
+
+defineMutation("confirmRoleOffer", {
+  description: "确认任命: take up a role granted to your account, with the code the person who appointed you handed you",
+  inputFields: (t) => ({
+    offerId: t.id({ required: true }),
+    code: t.string({ required: true, description: "The code as handed over (spaces, dashes and case do not matter)" }),
+  }),
+  schema: z.object({ offerId: globalId("RoleOffer"), code: nonEmpty(20) }),
+  resolve: async (input, ctx) => {
+    const assignment = await confirmRoleOffer({ viewer: ctx.viewer!, clientAddress: ctx.clientAddress }, input);
+    // The rest of this response is read with the new role (its station, say).
+    ctx.viewer = (await loadViewer(ctx.viewer!.accountId, ctx.viewer!.sessionId)) ?? ctx.viewer;
+    return { assignment };
+  },
+  payloadFields: (t: PayloadFieldBuilder<{ assignment: AccountRole }>) => ({
+    assignment: t.field({ type: RoleAssignment, nullable: true, resolve: (p) => p.assignment ?? null }),
   }),
 });
 

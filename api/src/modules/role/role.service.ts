@@ -3,7 +3,7 @@
 // waiting for its owner to activate it with a one-time code (shown once to the grantor). Every grant
 // and revocation is audited, the person is notified, and their open sockets reconnect with the new rights.
 import { assert, can, type RoleFacts } from "../../auth/policy.js";
-import { announceRevocation, newOneTimeCode } from "../../auth/sessions.js";
+import { announceRevocation, newOneTimeCode, normalizeCode } from "../../auth/sessions.js";
 import { codeHash } from "../../auth/tokens.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
@@ -13,6 +13,7 @@ import { conflict, invalid, notFound } from "../../graphql/errors.js";
 import { msg } from "../../i18n.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { notify } from "../notification/notification.service.js";
+import { attemptSecret } from "../../server/rate-limits.js";
 import type { Actor } from "../station/station.service.js";
 
 /** How long the activation code of an account made by a grant may be used. */
@@ -115,6 +116,30 @@ export async function grantRole({ viewer, clientAddress }: Actor, input: GrantIn
       issued = true;
     }
     let assignment = await tx.accountRole.findFirst({ where: { accountId: account.id, role: input.role, ...place.data } });
+    if (!assignment && !issued) {
+      // Someone uses this account already, and nothing proves its phone is the person the grantor means (anyone
+      // may open an account on a join page): the role waits for the code the grantor hands to the person.
+      await tx.roleOffer.deleteMany({ where: { accountId: account.id, role: input.role, ...place.data } });
+      await tx.roleOffer.create({ data: { accountId: account.id, role: input.role, ...place.data, codeHash: codeHash(code), expiresAt: codeExpiresAt, grantedById: viewer.accountId } });
+      await recordAudit(tx, {
+        actor: viewer,
+        stationId: place.stationId,
+        action: "role.offer",
+        targetType: "Account",
+        targetId: account.id,
+        summary: msg(`任命${ROLE_NAMES[input.role]}（${place.label}），待本人用确认码确认`, `appointed ${ROLE_NAMES_EN[input.role]} (${place.label}), waiting for the person's code`),
+        clientAddress,
+      });
+      await notify(tx, {
+        accountId: account.id,
+        stationId: place.stationId,
+        kind: "OTHER",
+        title: msg(`您被任命为${place.label}${ROLE_NAMES[input.role]}，待您确认`, `You are appointed ${ROLE_NAMES_EN[input.role]} of ${place.label}: confirm it`),
+        body: msg("请在“账号”页输入任命人当面交给您的确认码，任命才生效。", "Enter the code the person who appointed you handed you under Account; the role takes effect then."),
+        link: "/account",
+      });
+      return { assignment: null, accountId: account.id, issued: false, offered: true, fresh: false };
+    }
     const fresh = !assignment;
     if (!assignment) {
       assignment = await tx.accountRole.create({ data: { accountId: account.id, role: input.role, ...place.data, grantedById: viewer.accountId } });
@@ -138,10 +163,42 @@ export async function grantRole({ viewer, clientAddress }: Actor, input: GrantIn
     } else if (issued) {
       await recordAudit(tx, { actor: viewer, stationId: place.stationId, action: "role.code", targetType: "Account", targetId: account.id, summary: `重新生成${ROLE_NAMES[input.role]}账号的激活码`, clientAddress });
     }
-    return { assignment, accountId: account.id, issued, fresh };
+    return { assignment, accountId: account.id, issued, offered: false, fresh };
   }, TX);
   if (result.fresh) announceRevocation(result.accountId, "ROLE_CHANGED");
-  return { assignment: result.assignment, activationCode: result.issued ? code : null, codeExpiresAt: result.issued ? codeExpiresAt : null };
+  const handed = result.issued || result.offered;
+  return { assignment: result.assignment, activationCode: handed ? code : null, codeExpiresAt: handed ? codeExpiresAt : null, confirmationNeeded: result.offered };
+}
+
+const OFFER = msg("待确认的任命", "Appointment to confirm");
+
+/** The account confirms a role offered to it with the code the grantor handed over; the role takes effect. */
+export async function confirmRoleOffer({ viewer, clientAddress }: Actor, input: { offerId: string; code: string }) {
+  const offer = await prisma.roleOffer.findUnique({ where: { id: input.offerId }, include: { partner: { select: { stationId: true } } } });
+  if (!offer || offer.accountId !== viewer.accountId) throw notFound(OFFER, ["input", "offerId"]);
+  if (offer.expiresAt <= clock.now()) throw conflict(msg("该任命已过期，请联系任命人重新任命", "This appointment has expired: ask who appointed you to do it again"), ["input", "offerId"]);
+  const stationId = offer.stationId ?? offer.partner?.stationId ?? null;
+  // Guessed like an activation code: per phone and per address, locked after repeated misses.
+  const attempt = await attemptSecret("activate", viewer.phone, clientAddress, ["input", "code"]);
+  if (offer.codeHash !== codeHash(normalizeCode(input.code))) {
+    await recordAudit(prisma, { actor: viewer, stationId, action: "role.offer.failed", targetType: "Account", targetId: viewer.accountId, summary: msg("确认任命时确认码错误", "wrong code when confirming an appointment"), clientAddress });
+    throw invalid(msg("确认码不正确：请核对任命人交给您的确认码", "Wrong code: check the code the person who appointed you gave you"), ["input", "code"]);
+  }
+  await attempt.succeeded();
+  const assignment = await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${viewer.accountId}::uuid FOR UPDATE`;
+    // A twin request may have confirmed it meanwhile: the role it made is the answer.
+    const gone = (await tx.roleOffer.deleteMany({ where: { id: offer.id } })).count === 0;
+    const place = { regionId: offer.regionId, stationId: offer.stationId, partnerId: offer.partnerId };
+    const existing = await tx.accountRole.findFirst({ where: { accountId: viewer.accountId, role: offer.role, ...place } });
+    if (existing) return existing;
+    if (gone) throw notFound(OFFER, ["input", "offerId"]);
+    const created = await tx.accountRole.create({ data: { accountId: viewer.accountId, role: offer.role, ...place, grantedById: offer.grantedById } });
+    await recordAudit(tx, { actor: viewer, stationId, action: "role.confirm", targetType: "Account", targetId: viewer.accountId, summary: msg(`本人确认任命：${ROLE_NAMES[offer.role]}`, `the person confirmed the appointment: ${ROLE_NAMES_EN[offer.role]}`), clientAddress });
+    return created;
+  }, TX);
+  announceRevocation(viewer.accountId, "ROLE_CHANGED"); // open sockets reconnect with the new rights
+  return assignment;
 }
 
 export async function revokeRole({ viewer, clientAddress }: Actor, input: { assignmentId: string }) {

@@ -1,7 +1,8 @@
 import { builder } from "../../builder.js";
 import { can, check } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
-import type { AccountRole } from "../../generated/prisma/client.js";
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import type { AccountRole, RoleOffer as RoleOfferRow } from "../../generated/prisma/client.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { maskPhone } from "../volunteer/mask.js";
 import { roleFacts } from "./role.service.js";
@@ -99,3 +100,17 @@ builder.prismaObjectField("Partner", "admins", (t) =>
 builder.prismaObjectFields("Partner", (t) => ({
   viewerCanGrantAdmin: t.boolean({ resolve: (p, _a, ctx) => can(ctx.viewer, "role.grant", { role: "PARTNER_ADMIN", stationId: p.stationId, partnerId: p.id }) }),
 }));
+
+export type RoleOfferShape = RoleOfferRow & { region: { name: string } | null; station: { name: string } | null; partner: { name: string } | null };
+
+/** Not a Node: only its own account reads it (`Viewer.pendingRoleOffers`), to confirm it with the grantor's code. */
+export const RoleOffer = builder.objectRef<RoleOfferShape>("RoleOffer").implement({
+  description: "待确认的任命: a role granted to the viewer's account, in effect once the viewer enters the code the grantor handed over",
+  fields: (t) => ({
+    id: t.id({ resolve: (o) => encodeGlobalID("RoleOffer", o.id) }),
+    role: t.field({ type: GrantedRole, resolve: (o) => o.role }),
+    placeName: t.string({ description: "The region, station or partner the role applies to", resolve: (o) => o.region?.name ?? o.station?.name ?? o.partner?.name ?? "" }),
+    expiresAt: t.expose("expiresAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+  }),
+});
