@@ -232,7 +232,7 @@ export async function sendShiftReminders(now = clock.now()): Promise<number> {
 }
 
 /**
- * Runs closeFinishedShifts, agreement expiry, reminders, call-up escalation, the home-watch and mediation erasures
+ * Runs closeFinishedShifts, agreement expiry, reminders, call-up escalation, the home-watch, mediation and registration erasures
  * every `intervalMs` in this process until stopped.
  * The returned stop waits for a sweep in progress to finish (graceful shutdown).
  */
@@ -247,6 +247,8 @@ export function startShiftSweeper(intervalMs = 60_000): () => Promise<void> {
       import("../homewatch/homewatch.service.js").then((m) => m.eraseExpiredHomeWatch()),
       // 警民联调: parties' data erased the station's retention days after the case closed.
       import("../mediation/mediation.service.js").then((m) => m.eraseExpiredMediation()),
+      // 登记 nobody took up: name, phone and ID number erased 30 days after it closed or expired.
+      import("../volunteer/volunteer.service.js").then((m) => m.eraseStaleEnrollments()),
       sendShiftReminders(),
       import("../mobilization/mobilization.service.js").then((m) => m.escalateMobilizations()),
     ])

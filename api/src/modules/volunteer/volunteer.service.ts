@@ -121,7 +121,7 @@ export async function renewEnrollmentCode(viewer: Viewer, input: { enrollmentId:
 export async function cancelEnrollment(viewer: Viewer, input: { enrollmentId: string }, clientAddress: string | null = null) {
   const e = await officersEnrollment(viewer, input.enrollmentId);
   return prisma.$transaction(async (tx) => {
-    const updated = await tx.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED" } });
+    const updated = await tx.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED", closedAt: clock.now() } });
     await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.cancel", targetType: "Enrollment", targetId: e.id, summary: msg("撤销未激活的登记", "withdrew a registration nobody activated"), clientAddress });
     return updated;
   }, TX);
@@ -139,7 +139,44 @@ async function joinFromEnrollment(tx: Tx, e: Enrollment, volunteerId: string) {
   for (const s of squads) {
     await tx.squadMembership.upsert({ where: { squadId_volunteerId: { squadId: s.id, volunteerId } }, create: { squadId: s.id, volunteerId }, update: { active: true } });
   }
-  return tx.enrollment.update({ where: { id: e.id }, data: { status: "ACCEPTED", acceptedAt: clock.now(), volunteerId } });
+  // The ID number lives on in the person's own record only (copied there when the record was made here).
+  return tx.enrollment.update({ where: { id: e.id }, data: { status: "ACCEPTED", acceptedAt: clock.now(), volunteerId, idNumber: null } });
+}
+
+/** How long a withdrawn, declined or expired registration keeps the name, phone and ID number the officer typed. */
+export const ENROLLMENT_KEEP_DAYS = 30;
+
+/**
+ * 登记 nobody took up: ENROLLMENT_KEEP_DAYS after it was withdrawn or declined, or after its code expired
+ * unrenewed, the legal name, phone, ID number and skills are erased and it is closed (an expired one can no
+ * longer be renewed). The team, dates and status stay. Safe in several processes at once, as the other
+ * erasures: SKIP LOCKED, changed only while not yet erased.
+ */
+export async function eraseStaleEnrollments(now = clock.now()): Promise<number> {
+  const before = new Date(now.getTime() - ENROLLMENT_KEEP_DAYS * 86_400_000);
+  let total = 0;
+  for (;;) {
+    const ids = await prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string; stationId: string }[]>`
+        SELECT id, "stationId" FROM "Enrollment"
+        WHERE "erasedAt" IS NULL AND ((status = 'PENDING' AND "expiresAt" < ${before}) OR (status = 'CANCELLED' AND "closedAt" < ${before}))
+        ORDER BY "createdAt" LIMIT 200 FOR UPDATE SKIP LOCKED`;
+      if (!rows.length) return [];
+      const ids = rows.map((r) => r.id);
+      await tx.$executeRaw`
+        UPDATE "Enrollment" SET status = 'CANCELLED', "closedAt" = COALESCE("closedAt", "expiresAt"), name = '', "displayName" = '', phone = '',
+          "idNumber" = NULL, skills = '{}', "codeHash" = '', "erasedAt" = ${now}
+        WHERE id = ANY(${ids}::uuid[]) AND "erasedAt" IS NULL`;
+      for (const stationId of new Set(rows.map((r) => r.stationId))) {
+        const n = rows.filter((r) => r.stationId === stationId).length;
+        await recordAudit(tx, { actor: null, stationId, action: "enrollment.erase", targetType: "Enrollment", summary: msg(`未激活的登记满${ENROLLMENT_KEEP_DAYS}天，删除${n}条登记的姓名、手机号和身份证号`, `registrations nobody took up for ${ENROLLMENT_KEEP_DAYS} days: name, phone and ID number of ${n} erased`) });
+      }
+      return ids;
+    }, TX);
+    total += ids.length;
+    if (ids.length < 200) break;
+  }
+  return total;
 }
 
 const BAD_CODE = () => new UserFacingError("UNAUTHENTICATED", msg("手机号或激活码不正确，或激活码已过期", "Wrong phone or code, or the code has expired"), ["input", "code"]);
@@ -256,6 +293,8 @@ export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: st
     if (await tx.teamMembership.findFirst({ where: { volunteerId, status: "SUSPENDED", team: { stationId: e.stationId } }, select: { id: true } })) {
       throw conflict(msg("您在本所的义警资格已暂停，请联系社区民警", "Your membership at this station is suspended: contact its officers"), ["input", "enrollmentId"]);
     }
+    // The ID number the officer typed fills the person's record if it has none (the registration keeps no copy).
+    if (e.idNumber) await tx.volunteer.updateMany({ where: { id: volunteerId, idNumber: null }, data: { idNumber: e.idNumber } });
     await joinFromEnrollment(tx, e, volunteerId);
     await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.accept", targetType: "Enrollment", targetId: e.id, summary: msg("本人接受邀请，加入队伍", "accepted by the person, joined the team"), clientAddress });
   }, TX);
@@ -269,7 +308,7 @@ export async function declineEnrollment(viewer: Viewer, input: { enrollmentId: s
   if (!e || e.phone !== viewer.phone) throw notFound(msg("邀请", "Invitation"), ["input", "enrollmentId"]);
   if (e.status !== "PENDING") return e;
   return prisma.$transaction(async (tx) => {
-    const updated = await tx.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED" } });
+    const updated = await tx.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED", closedAt: clock.now() } });
     await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.decline", targetType: "Enrollment", targetId: e.id, summary: msg("本人拒绝邀请", "declined by the person"), clientAddress });
     return updated;
   }, TX);

@@ -112,6 +112,8 @@ export const Enrollment = builder.prismaNode("Enrollment", {
     expiresAt: t.expose("expiresAt", { type: "DateTime" }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     acceptedAt: t.expose("acceptedAt", { type: "DateTime", nullable: true }),
+    closedAt: t.expose("closedAt", { type: "DateTime", nullable: true, description: "When it was withdrawn or declined" }),
+    erasedAt: t.expose("erasedAt", { type: "DateTime", nullable: true, description: "When the name, phone and ID number were erased (30 days after it was withdrawn, declined or expired)" }),
     team: t.relation("team"),
     stationName: t.string({ select: { team: { select: { station: { select: { name: true } } } } }, resolve: (e) => e.team.station.name }),
   }),
