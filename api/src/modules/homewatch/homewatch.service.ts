@@ -14,10 +14,10 @@ import { prisma, TX } from "../../db.js";
 import type { HomeWatchResult } from "../../generated/prisma/client.js";
 import { conflict, isUniqueViolation, notFound, UserFacingError } from "../../graphql/errors.js";
 import { oncePerKey } from "../../lib/once-per-key.js";
-import { log } from "../../log.js";
 import { discardPhotos, withPhotos } from "../../media/photos.js";
 import type { UploadFile } from "../../media/upload.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { eraseInBatches } from "../audit/erasure.js";
 import { notify } from "../notification/notification.service.js";
 import { newPostCode } from "../shift/shift.service.js";
 import { weeklyOccurrences } from "../shift/shift.rules.js";
@@ -435,13 +435,10 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
  */
 export async function eraseExpiredHomeWatch(now = clock.now()): Promise<number> {
   const cutoff = new Date(now.getTime() - ERASE_AFTER_DAYS * DAY);
-  let total = 0;
-  for (;;) {
-    const { ids, photos } = await prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; stationId: string }[]>`
-        SELECT id, "stationId" FROM "HomeWatchRequest" WHERE "erasedAt" IS NULL AND "awayTo" < ${cutoff} ORDER BY "awayTo" LIMIT 200 FOR UPDATE SKIP LOCKED`;
-      if (!rows.length) return { ids: [], photos: [] };
-      const ids = rows.map((r) => r.id);
+  return eraseInBatches({
+    take: (tx, limit) => tx.$queryRaw`
+      SELECT id, "stationId" FROM "HomeWatchRequest" WHERE "erasedAt" IS NULL AND "awayTo" < ${cutoff} ORDER BY "awayTo" LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+    erase: async (tx, ids) => {
       await tx.homeWatchRequest.updateMany({ where: { id: { in: ids }, erasedAt: null }, data: { name: "", phone: "", address: "", contactWhileAway: "", notes: "", erasedAt: now } });
       await tx.homeWatchVisit.updateMany({ where: { requestId: { in: ids } }, data: { note: "" } });
       // The officers' notices of a problem carry the visit's note.
@@ -451,16 +448,14 @@ export async function eraseExpiredHomeWatch(now = clock.now()): Promise<number> 
       // The resident's own entry: the form's sender by address (or account, if signed in) is personal data too.
       // The officers' decisions keep theirs, as every officer's act in the log does.
       await tx.auditEntry.updateMany({ where: { action: "homeWatch.request", targetType: "HomeWatchRequest", targetId: { in: ids } }, data: { clientAddress: null, actorId: null } });
-      for (const stationId of new Set(rows.map((r) => r.stationId))) {
-        const n = rows.filter((r) => r.stationId === stationId).length;
-        await recordAudit(tx, { actor: null, stationId, action: "homeWatch.erase", targetType: "HomeWatchRequest", summary: msg(`返回30天后删除${n}份申请的姓名、电话、地址和照片`, `30 days after the return: names, phones, addresses and photos of ${n} requests erased`) });
-      }
-      return { ids, photos };
-    }, TX);
-    await discardPhotos(photos);
-    total += ids.length;
-    if (ids.length < 200) break;
-  }
-  if (total) log.info({ erased: total }, "home-watch: personal data erased");
-  return total;
+      return photos;
+    },
+    afterCommit: discardPhotos,
+    audit: {
+      action: "homeWatch.erase",
+      targetType: "HomeWatchRequest",
+      summary: (n) => msg(`返回30天后删除${n}份申请的姓名、电话、地址和照片`, `30 days after the return: names, phones, addresses and photos of ${n} requests erased`),
+    },
+    logAs: "home-watch: personal data erased",
+  });
 }

@@ -10,8 +10,8 @@ import { clock } from "../../clock.js";
 import { prisma, TX } from "../../db.js";
 import type { MediationField, MediationOutcome, MediationPartyRole, MediationSource } from "../../generated/prisma/client.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
-import { log } from "../../log.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { eraseInBatches } from "../audit/erasure.js";
 import { accountsOf, notify } from "../notification/notification.service.js";
 import { joinMsg, msg } from "../../i18n.js";
 
@@ -233,33 +233,27 @@ export const RETENTION_DAYS = { min: 30, max: 1095 };
  * Safe in several processes at once, as the home-watch erasure: SKIP LOCKED, changed only while not yet erased.
  */
 export async function eraseExpiredMediation(now = clock.now()): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const ids = await prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; stationId: string }[]>`
-        SELECT c.id, c."stationId" FROM "MediationCase" c JOIN "Station" s ON s.id = c."stationId"
-        WHERE c.status = 'CLOSED' AND c."erasedAt" IS NULL AND c."closedAt" < ${now}::timestamp - make_interval(days => s."mediationRetentionDays")
-          -- The shortest retention as an index bound: the cases still kept are not read every minute.
-          AND c."closedAt" < ${now}::timestamp - make_interval(days => (SELECT min("mediationRetentionDays") FROM "Station"))
-        ORDER BY c."closedAt" LIMIT 200 FOR UPDATE OF c SKIP LOCKED`;
-      if (!rows.length) return [];
-      const ids = rows.map((r) => r.id);
+  return eraseInBatches({
+    take: (tx, limit) => tx.$queryRaw`
+      SELECT c.id, c."stationId" FROM "MediationCase" c JOIN "Station" s ON s.id = c."stationId"
+      WHERE c.status = 'CLOSED' AND c."erasedAt" IS NULL AND c."closedAt" < ${now}::timestamp - make_interval(days => s."mediationRetentionDays")
+        -- The shortest retention as an index bound: the cases still kept are not read every minute.
+        AND c."closedAt" < ${now}::timestamp - make_interval(days => (SELECT min("mediationRetentionDays") FROM "Station"))
+      ORDER BY c."closedAt" LIMIT ${limit} FOR UPDATE OF c SKIP LOCKED`,
+    erase: async (tx, ids) => {
       await tx.mediationCase.updateMany({ where: { id: { in: ids }, erasedAt: null }, data: { summary: "", erasedAt: now } });
       // An agreement stays recorded as one (settled cases keep a non-null text), without its words.
       await tx.mediationCase.updateMany({ where: { id: { in: ids }, agreementText: { not: null } }, data: { agreementText: "" } });
       await tx.mediationParty.updateMany({ where: { caseId: { in: ids } }, data: { name: "", phone: "" } });
       await tx.mediationSession.updateMany({ where: { caseId: { in: ids } }, data: { notes: "", place: "" } });
-      for (const stationId of new Set(rows.map((r) => r.stationId))) {
-        const n = rows.filter((r) => r.stationId === stationId).length;
-        await recordAudit(tx, { actor: null, stationId, action: "mediation.erase", targetType: "MediationCase", summary: msg(`结案满保留期限，删除${n}件案件的当事人信息和案情记录`, `retention after closing passed: parties and case notes of ${n} cases erased`) });
-      }
-      return ids;
-    }, TX);
-    total += ids.length;
-    if (ids.length < 200) break;
-  }
-  if (total) log.info({ erased: total }, "mediation: parties' personal data erased");
-  return total;
+    },
+    audit: {
+      action: "mediation.erase",
+      targetType: "MediationCase",
+      summary: (n) => msg(`结案满保留期限，删除${n}件案件的当事人信息和案情记录`, `retention after closing passed: parties and case notes of ${n} cases erased`),
+    },
+    logAs: "mediation: parties' personal data erased",
+  });
 }
 
 export type AgeBucket = "WITHIN_7_DAYS" | "WITHIN_30_DAYS" | "WITHIN_90_DAYS" | "OVER_90_DAYS";

@@ -16,6 +16,7 @@ import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
 import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
 import { attemptTarget, recordAudit, recordAuditAt } from "../audit/audit.service.js";
+import { eraseInBatches } from "../audit/erasure.js";
 
 /** How long a registration waits for its owner. */
 export const ENROLLMENT_DAYS = 30;
@@ -154,29 +155,24 @@ export const ENROLLMENT_KEEP_DAYS = 30;
  */
 export async function eraseStaleEnrollments(now = clock.now()): Promise<number> {
   const before = new Date(now.getTime() - ENROLLMENT_KEEP_DAYS * 86_400_000);
-  let total = 0;
-  for (;;) {
-    const ids = await prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; stationId: string }[]>`
-        SELECT id, "stationId" FROM "Enrollment"
-        WHERE "erasedAt" IS NULL AND ((status = 'PENDING' AND "expiresAt" < ${before}) OR (status = 'CANCELLED' AND "closedAt" < ${before}))
-        ORDER BY "createdAt" LIMIT 200 FOR UPDATE SKIP LOCKED`;
-      if (!rows.length) return [];
-      const ids = rows.map((r) => r.id);
+  return eraseInBatches({
+    take: (tx, limit) => tx.$queryRaw`
+      SELECT id, "stationId" FROM "Enrollment"
+      WHERE "erasedAt" IS NULL AND ((status = 'PENDING' AND "expiresAt" < ${before}) OR (status = 'CANCELLED' AND "closedAt" < ${before}))
+      ORDER BY "createdAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+    erase: async (tx, ids) => {
       await tx.$executeRaw`
         UPDATE "Enrollment" SET status = 'CANCELLED', "closedAt" = COALESCE("closedAt", "expiresAt"), name = '', "displayName" = '', phone = '',
           "idNumber" = NULL, skills = '{}', "codeHash" = '', "erasedAt" = ${now}
         WHERE id = ANY(${ids}::uuid[]) AND "erasedAt" IS NULL`;
-      for (const stationId of new Set(rows.map((r) => r.stationId))) {
-        const n = rows.filter((r) => r.stationId === stationId).length;
-        await recordAudit(tx, { actor: null, stationId, action: "enrollment.erase", targetType: "Enrollment", summary: msg(`未激活的登记满${ENROLLMENT_KEEP_DAYS}天，删除${n}条登记的姓名、手机号和身份证号`, `registrations nobody took up for ${ENROLLMENT_KEEP_DAYS} days: name, phone and ID number of ${n} erased`) });
-      }
-      return ids;
-    }, TX);
-    total += ids.length;
-    if (ids.length < 200) break;
-  }
-  return total;
+    },
+    audit: {
+      action: "enrollment.erase",
+      targetType: "Enrollment",
+      summary: (n) => msg(`未激活的登记满${ENROLLMENT_KEEP_DAYS}天，删除${n}条登记的姓名、手机号和身份证号`, `registrations nobody took up for ${ENROLLMENT_KEEP_DAYS} days: name, phone and ID number of ${n} erased`),
+    },
+    logAs: "registrations: personal data erased",
+  });
 }
 
 const BAD_CODE = () => new UserFacingError("UNAUTHENTICATED", msg("手机号或激活码不正确，或激活码已过期", "Wrong phone or code, or the code has expired"), ["input", "code"]);
