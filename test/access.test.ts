@@ -308,7 +308,7 @@ describe("no reads across the access boundary", () => {
 // as one that only ever acts on the caller's own account.
 // joinTeam and acceptTeamInvite act on the caller's own account: the invitation's code is the capability
 // to ask, and the answer is a PENDING membership that grants nothing (tested in test/county.test.ts).
-const OWN_ACCOUNT_ONLY = ["signIn", "activateAccount", "confirmRoleOffer", "signOut", "signOutEverywhere", "changePassword", "updateMyPrivacy", "markNotificationsRead", "updateNotificationPreferences", "resetCalendarFeed", "joinTeam", "acceptTeamInvite"];
+const OWN_ACCOUNT_ONLY = ["signIn", "activateAccount", "confirmRoleOffer", "closeMyAccount", "signOut", "signOutEverywhere", "changePassword", "updateMyPrivacy", "markNotificationsRead", "updateNotificationPreferences", "resetCalendarFeed", "joinTeam", "acceptTeamInvite"];
 const g = (type: string, id: string) => gid(type, id);
 const ATTACKS: Record<string, (t: Record<string, string>) => Record<string, unknown>> = {
   acceptEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!), code: "ABCDEFGHJK" }),

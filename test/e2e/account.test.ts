@@ -163,3 +163,36 @@ describe("账号与安全", () => {
     await ctx.close();
   });
 });
+
+describe("注销账号", () => {
+  it("a volunteer on a phone closes their account: the wrong password first, a confirmation, then signed out and unable to sign in", async () => {
+    const LEAVING = "13800000141";
+    const ctx = await context(env.browser, env.app.url, PHONE);
+    const page = await ctx.newPage();
+    await signInAs(page, LEAVING);
+    await page.goto("/account");
+    await settle(page);
+    const form = page.getByTestId("close-account");
+    await form.getByLabel("当前密码").fill("not-my-password");
+    await form.getByRole("button", { name: "注销账号" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain("无法恢复");
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "account-close-confirm");
+    await dialog.getByRole("button", { name: "注销" }).click();
+    await form.getByText("密码不正确").waitFor();
+    await form.getByLabel("当前密码").fill("linshe-demo");
+    await form.getByRole("button", { name: "注销账号" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "注销" }).click();
+    await page.waitForURL((u) => u.pathname === "/login");
+    expect(await page.getByTestId("toast-success").innerText()).toContain("账号已注销");
+    expect(await prisma.account.findUnique({ where: { phone: LEAVING } })).toBeNull();
+    await page.getByLabel("手机号").fill(LEAVING);
+    await page.getByLabel("密码").fill("linshe-demo");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByTestId("toast-error").waitFor();
+    expect(path(page)).toBe("/login");
+    await ctx.close();
+  });
+});

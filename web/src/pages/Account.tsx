@@ -7,7 +7,7 @@ import { confirmDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
-import { AcceptEnrollmentDocument, ChangePasswordDocument, ConfirmRoleOfferDocument, DeclineEnrollmentDocument, MyAccountDocument, type MyAccountQuery, SignOutEverywhereDocument } from "../gql/graphql";
+import { AcceptEnrollmentDocument, ChangePasswordDocument, CloseMyAccountDocument, ConfirmRoleOfferDocument, DeclineEnrollmentDocument, MyAccountDocument, type MyAccountQuery, SignOutEverywhereDocument } from "../gql/graphql";
 import { signOut } from "../lib/auth";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
@@ -96,6 +96,46 @@ function SignOutEverywhere() {
         {tr("在所有设备上退出", "Sign out everywhere")}
       </button>
     </div>
+  );
+}
+
+/** 注销账号: with the password, after saying what goes and what stays; the person holding a role is told to have it revoked first. */
+function CloseAccount() {
+  const navigate = useNavigate();
+  const [password, setPassword] = createSignal("");
+  const form = createFormState();
+  const close = createAction(CloseMyAccountDocument, { pick: (d) => d.closeMyAccount, form, success: null });
+  async function submit() {
+    const sure = await confirmDialog({
+      title: tr("注销账号？", "Close your account?"),
+      message: tr(
+        "注销后您将退出所有队伍，已认领的未开始班次会让给候补；姓名、手机号、身份证号和消息将被删除，无法恢复。已完成的班次、时长、积分和好人好事会以“已注销”保留。",
+        "You leave every team and your seats on shifts not yet started go to the waitlist; your name, phone, ID number and messages are erased for good. Past shifts, hours, points and good deeds stay under “closed”.",
+      ),
+      confirm: tr("注销", "Close account"),
+      danger: true,
+    });
+    if (!sure) return;
+    const r = await close.run({ input: { password: password() } });
+    if (!r.ok) return;
+    signOut();
+    toast.success(tr("账号已注销", "Your account is closed"));
+    navigate("/login", { replace: true });
+  }
+  return (
+    <Form form={form} onSubmit={submit} label={tr("注销账号", "Close account")} testId="close-account">
+      <h2>{tr("注销账号", "Close account")}</h2>
+      <p class="muted">
+        {tr("不再参加义警时使用：删除您的个人信息，手机号可重新注册。担任民警、联络人等职务的，请先请任命人撤销任命。", "When you stop volunteering: your personal data is erased and the phone may register again. If you hold a role (officer, partner contact), have it revoked first.")}
+      </p>
+      <Field name="password" label={tr("当前密码", "Current password")} required>
+        {(a) => <input {...a} type="password" autocomplete="current-password" value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />}
+      </Field>
+      <FormErrors />
+      <p>
+        <Submit pending={close.pending()} class="danger">{tr("注销账号", "Close account")}</Submit>
+      </p>
+    </Form>
   );
 }
 
@@ -208,6 +248,7 @@ export default function Account() {
 
       <ChangePassword />
       <SignOutEverywhere />
+      <CloseAccount />
     </section>
   );
 }

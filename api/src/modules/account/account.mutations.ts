@@ -57,6 +57,15 @@ defineMutation("changePassword", {
   payloadFields: done,
 });
 
+defineMutation("closeMyAccount", {
+  description:
+    "注销账号: close your own account with its password. You leave every team, your future seats go to the waitlist, and your name, phone, ID number, inbox and settings are erased; your past shifts, hours, points and good deeds stay under 已注销. Refused while you hold a role (ask whoever appointed you to revoke it)",
+  inputFields: (t) => ({ password: t.string({ required: true }) }),
+  schema: z.object({ password: z.string().min(1, msg("必填", "Required")).max(128) }),
+  resolve: async (input, ctx) => accounts.closeMyAccount(ctx.viewer!, input, ctx.clientAddress),
+  payloadFields: done,
+});
+
 defineMutation("resetVolunteerPassword", {
   description: "重置密码 of a volunteer of your station (officers): a one-time code, shown once, to give to the person",
   inputFields: (t) => ({ volunteerId: t.id({ required: true }) }),

@@ -10,7 +10,9 @@ import { prisma, TX } from "../../db.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
 import { joinMsg, msg } from "../../i18n.js";
 import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
+import { pubsub } from "../../pubsub.js";
 import { attemptTarget, recordAuditAt } from "../audit/audit.service.js";
+import { committed, releaseFutureSeats } from "../shift/shift.service.js";
 
 /** How long an officer's reset code may be used. */
 export const RESET_CODE_HOURS = 72;
@@ -176,4 +178,75 @@ export async function setAccountDisabled(viewer: Viewer, input: { volunteerId: s
   }, TX);
   if (input.disabled) announceRevocation(account.id, "DISABLED", ended);
   return { volunteer };
+}
+
+const ROLE_NAMES: Record<string, ReturnType<typeof msg>> = {
+  ADMIN: msg("平台管理员", "platform admin"),
+  REGION_ADMIN: msg("区域管理员", "region admin"),
+  OFFICER: msg("社区民警", "officer"),
+  PARTNER_ADMIN: msg("共建单位联络人", "partner admin"),
+};
+
+/** The placeholder a closed account's or volunteer's phone becomes (unique, never a phone number). */
+export const closedPhone = (id: string) => `closed:${id}`;
+
+/**
+ * 注销账号: the person closes their own account with its password. Their memberships end (LEFT), their future
+ * seats go to the next on the waitlist, and their name, phone, ID number, skills, inbox and settings are erased;
+ * what they did (past shifts, hours, points, good deeds, commendations) stays under 已注销. The phone is free
+ * for a new account. Someone holding a role must have it revoked first: a station must not lose its officer
+ * by a tap on a lost phone.
+ */
+export async function closeMyAccount(viewer: Viewer, input: { password: string }, clientAddress: string | null = null) {
+  const attempt = await attemptSecret("changePassword", viewer.accountId, clientAddress, ["input", "password"]);
+  const account = await prisma.account.findUniqueOrThrow({ where: { id: viewer.accountId } });
+  if (!(await verifyPassword(input.password, account.passwordHash))) {
+    throw new UserFacingError("UNAUTHENTICATED", msg("密码不正确", "Wrong password"), ["input", "password"]);
+  }
+  await attempt.succeeded();
+  const now = clock.now();
+  const { ended, boards } = await committed(async (tx, out) => {
+    // A grant landing meanwhile queues on the account row (grantRole locks it too).
+    await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${account.id}::uuid FOR UPDATE`;
+    const roles = await tx.accountRole.findMany({ where: { accountId: account.id }, select: { role: true } });
+    if (roles.length) {
+      const names = [...new Set(roles.map((r) => r.role))].map((r) => ROLE_NAMES[r]!);
+      throw conflict(
+        joinMsg(msg("您仍担任", "You still hold these roles: "), ...names.flatMap((n, i) => (i ? [msg("、", ", "), n] : [n])), msg("，请先请任命您的人撤销任命，再注销账号", ". Ask whoever appointed you to revoke them first")),
+        ["input", "password"],
+      );
+    }
+    const volunteerId = account.volunteerId;
+    const stations = new Set<string>();
+    let boards: string[] = [];
+    if (volunteerId) {
+      const memberships = await tx.teamMembership.findMany({ where: { volunteerId, status: { not: "LEFT" } }, select: { team: { select: { stationId: true } } } });
+      for (const m of memberships) stations.add(m.team.stationId);
+      await tx.teamMembership.updateMany({ where: { volunteerId, status: { not: "LEFT" } }, data: { status: "LEFT", role: "MEMBER", statusReason: "本人注销账号", statusChangedAt: now } });
+      await tx.squadMembership.updateMany({ where: { volunteerId, active: true }, data: { active: false } });
+      await tx.mediator.updateMany({ where: { volunteerId, active: true }, data: { active: false } });
+      await releaseFutureSeats(tx, out, volunteerId, now);
+      boards = (await tx.commendation.findMany({ where: { volunteerId }, distinct: ["stationId"], select: { stationId: true } })).map((c) => c.stationId);
+      await tx.volunteer.update({
+        where: { id: volunteerId },
+        data: {
+          name: "", displayName: "已注销", phone: closedPhone(volunteerId), idNumber: null, skills: [], specialties: [], status: "INACTIVE",
+          publicRanking: false, showLegalNameOnBoard: false, sharePhoneWithTeam: false, homeGridId: null, partnerId: null, closedAt: now,
+        },
+      });
+    }
+    await tx.roleOffer.deleteMany({ where: { accountId: account.id } });
+    await tx.notification.deleteMany({ where: { accountId: account.id } }); // their SMS rows go with them
+    await tx.notificationSettings.deleteMany({ where: { accountId: account.id } });
+    await tx.account.update({
+      where: { id: account.id },
+      data: { phone: closedPhone(account.id), displayName: "", passwordHash: "!", passwordSet: false, codeHash: null, codeExpiresAt: null, disabled: true, disabledReason: "本人注销", calendarFeedVersion: { increment: 1 }, closedAt: now },
+    });
+    const ended = await revokeSessions(tx, account.id);
+    await recordAuditAt(tx, [...stations], { actor: viewer, action: "account.close", targetType: "Account", targetId: account.id, summary: msg("本人注销账号：退出所有队伍，姓名、手机号和身份证号已删除", "closed by the person: left every team; name, phone and ID number erased"), clientAddress });
+    return { ended, boards };
+  });
+  announceRevocation(account.id, "DISABLED", ended);
+  for (const stationId of boards) pubsub.publish("publicBoardChanged", { stationId });
+  return { ok: true, sessionsEnded: ended.length };
 }

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = {
   "account.resetPassword": msg("重置密码", "Password reset"),
   "account.disable": msg("停用账号", "Account disabled"),
   "account.enable": msg("恢复账号", "Account enabled"),
+  "account.close": msg("注销账号", "Account closed"),
   "volunteer.register": msg("登记义警", "Volunteer registered"),
   "enrollment.renewCode": msg("重发激活码", "Activation code renewed"),
   "enrollment.cancel": msg("撤销登记", "Registration withdrawn"),

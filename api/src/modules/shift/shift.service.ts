@@ -6,7 +6,7 @@ import type { Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
 import { reviveDates } from "../../db-read.js";
 import { prisma, type Tx, TX } from "../../db.js";
-import type { Shift, ShiftClaim, ShiftKind, Specialty } from "../../generated/prisma/client.js";
+import type { Prisma, Shift, ShiftClaim, ShiftKind, Specialty } from "../../generated/prisma/client.js";
 import { conflict, forbidden, notFound, UserFacingError } from "../../graphql/errors.js";
 import { unavailableReason } from "../../graphql/unavailable.js";
 import { pubsub } from "../../pubsub.js";
@@ -335,6 +335,30 @@ export async function cancelShift(viewer: Viewer, input: { shiftId: string; reas
     });
     return { shifts: cancelled };
   });
+}
+
+/**
+ * Frees a volunteer's seats and waitlist places on shifts that have not started (of the shifts `shiftWhere` names:
+ * all of them by default), and promotes those shifts' waitlists in claim order, in the caller's transaction.
+ * Started shifts and check-ins stay. `tell`: the volunteer is told of each removal (not when they close their own account).
+ */
+export async function releaseFutureSeats(tx: Tx, out: Outbox, volunteerId: string, now: Date, opts: { shiftWhere?: Prisma.ShiftWhereInput; tell?: boolean } = {}): Promise<number> {
+  const claims = await tx.shiftClaim.findMany({
+    where: { volunteerId, status: { in: ["CONFIRMED", "WAITLISTED"] }, checkedInAt: null, shift: { ...opts.shiftWhere, status: "OPEN", startsAt: { gt: now } } },
+    select: { id: true, shiftId: true },
+    orderBy: { shiftId: "asc" }, // shifts locked in one order by every releaser
+  });
+  for (const c of claims) {
+    const shift = await lockShift(tx, c.shiftId);
+    const claim = await tx.shiftClaim.findUniqueOrThrow({ where: { id: c.id } });
+    if (claim.status !== "CONFIRMED" && claim.status !== "WAITLISTED") continue;
+    await tx.shiftClaim.update({ where: { id: claim.id }, data: { status: "CANCELLED", cancelledAt: now, reminderSentAt: null } });
+    const updated = await tx.shift.update({ where: { id: shift.id }, data: claim.status === "CONFIRMED" ? { confirmedCount: { decrement: 1 } } : { waitlistCount: { decrement: 1 } } });
+    if (claim.status === "CONFIRMED") await promoteWaitlisted(tx, updated, out);
+    if (opts.tell) out.notice(volunteerId, shift.id, "SHIFT_REMOVED");
+    out.shift(shift.id);
+  }
+  return claims.length;
 }
 
 /** Fills free seats from the waitlist in claim order, skipping volunteers now busy elsewhere. */

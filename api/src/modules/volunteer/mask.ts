@@ -1,5 +1,6 @@
 // Masks for personal data shown to people who may not see it in full.
 export function maskPhone(phone: string): string {
+  if (phone.startsWith("closed:")) return ""; // 注销: a placeholder, not a phone
   return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : "****";
 }
 
@@ -10,5 +11,6 @@ export function maskIdNumber(id: string): string {
 /** 张三 → 张*, 欧阳娜娜 → 欧***: the family name stays readable. */
 export function maskName(name: string): string {
   const chars = [...name];
-  return chars.length <= 1 ? "*" : chars[0] + "*".repeat(chars.length - 1);
+  if (!chars.length) return ""; // erased (注销)
+  return chars.length === 1 ? "*" : chars[0] + "*".repeat(chars.length - 1);
 }
