@@ -37,6 +37,7 @@ describe("closeMyAccount", () => {
     const served = await prisma.shiftClaim.create({ data: { shiftId: rawId(past.id), volunteerId: person.id, status: "COMPLETED", minutesServed: 60 } });
     await prisma.shift.update({ where: { id: rawId(past.id) }, data: { startsAt: inDays(-7), endsAt: new Date(inDays(-7).getTime() + 3600_000), status: "DONE" } });
     await prisma.notification.create({ data: { accountId: person.accountId, stationId: station.id, kind: "OTHER", title: "旧通知", body: "内容" } });
+    const mediator = await prisma.mediator.create({ data: { stationId: station.id, volunteerId: person.id, displayName: person.displayName, title: "人民调解员", bio: "退休教师，住在东街" } });
 
     // The wrong password changes nothing.
     expect((await gql(app, CLOSE, { input: { password: "not-mine-123" } }, person.token)).data!.closeMyAccount.userErrors).toEqual([{ code: "UNAUTHENTICATED", message: "密码不正确", field: ["input", "password"] }]);
@@ -60,6 +61,7 @@ describe("closeMyAccount", () => {
     expect(v.phone).not.toBe(person.phone);
     expect(await prisma.teamMembership.findMany({ where: { volunteerId: person.id }, select: { status: true } })).toEqual([{ status: "LEFT" }]);
     expect(await prisma.notification.count({ where: { accountId: person.accountId } })).toBe(0);
+    expect(await prisma.mediator.findUniqueOrThrow({ where: { id: mediator.id }, select: { displayName: true, bio: true, title: true, active: true } })).toEqual({ displayName: "已注销", bio: "", title: "", active: false });
     // The station's officer sees who served, without a phone.
     const seen = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Volunteer { displayName name phone idNumber } } }`, { id: gid("Volunteer", person.id) }, officer.token);
     expect(seen.data!.node).toEqual({ displayName: "已注销", name: "", phone: "", idNumber: null });

@@ -224,7 +224,8 @@ export async function closeMyAccount(viewer: Viewer, input: { password: string }
       for (const m of memberships) stations.add(m.team.stationId);
       await tx.teamMembership.updateMany({ where: { volunteerId, status: { not: "LEFT" } }, data: { status: "LEFT", role: "MEMBER", statusReason: "本人注销账号", statusChangedAt: now } });
       await tx.squadMembership.updateMany({ where: { volunteerId, active: true }, data: { active: false } });
-      await tx.mediator.updateMany({ where: { volunteerId, active: true }, data: { active: false } });
+      // A mediator profile shows a name and a bio of its own (public on the mediators list).
+      await tx.mediator.updateMany({ where: { volunteerId }, data: { active: false, displayName: "已注销", bio: "", title: "" } });
       await releaseFutureSeats(tx, out, volunteerId, now);
       boards = (await tx.commendation.findMany({ where: { volunteerId }, distinct: ["stationId"], select: { stationId: true } })).map((c) => c.stationId);
       await tx.volunteer.update({
