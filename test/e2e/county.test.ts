@@ -127,6 +127,19 @@ describe("an officer takes in volunteers; a resident joins by invitation", () =>
     await resident.getByLabel("激活码").fill(code!);
     await resident.getByLabel("设置密码（至少8位）").fill("imported-pass-1");
     await resident.getByTestId("accept-terms").click();
+    // What they consent to opens beside the form (a new tab), which keeps what they typed.
+    const [privacy] = await Promise.all([phoneCtx.waitForEvent("page"), resident.getByRole("link", { name: "《隐私说明》" }).click()]);
+    await privacy.getByRole("heading", { level: 1, name: "隐私说明" }).waitFor();
+    expect(await privacy.getByRole("heading", { level: 2 }).allInnerTexts()).toEqual(["收集什么", "用来做什么", "谁能看到", "保存多久", "您能做什么"]);
+    expect(await seriousViolations(privacy)).toEqual([]);
+    await privacy.setViewportSize(NARROW);
+    expect(await sidewaysOverflow(privacy)).toBe(0);
+    await shoot(privacy, "phone-privacy-360");
+    await privacy.goto("/rules");
+    await privacy.getByRole("heading", { level: 1, name: "义警守则" }).waitFor();
+    expect(await seriousViolations(privacy)).toEqual([]);
+    await privacy.close();
+    expect(await resident.getByLabel("激活码").inputValue()).toBe(code!);
     expect(await seriousViolations(resident)).toEqual([]);
     await shoot(resident, "phone-activate");
     await resident.getByRole("button", { name: "激活并登录" }).click();

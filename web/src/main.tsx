@@ -54,6 +54,8 @@ const HomeWatchStatusPage = lazy(() => import("./pages/HomeWatch").then((m) => (
 const Account = lazy(() => import("./pages/Account"));
 const Join = lazy(() => import("./pages/Join"));
 const Activate = lazy(() => import("./pages/Activate"));
+const Privacy = lazy(() => import("./pages/Terms").then((m) => ({ default: m.Privacy })));
+const Rules = lazy(() => import("./pages/Terms").then((m) => ({ default: m.Rules })));
 const Members = lazy(() => import("./pages/Members"));
 const Member = lazy(() => import("./pages/Member"));
 const County = lazy(() => import("./pages/County"));
@@ -193,6 +195,8 @@ function App() {
       <Route path="/home-watch/status" component={HomeWatchStatusPage} />
       <Route path="/join/:code" component={Join} />
       <Route path="/activate" component={Activate} />
+      <Route path="/privacy" component={Privacy} />
+      <Route path="/rules" component={Rules} />
       <Route path="/" component={Private}>
         <Route path="/" component={Home} />
         <Route path="/shifts" component={ShiftBoard} />

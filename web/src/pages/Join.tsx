@@ -109,8 +109,14 @@ export default function Join() {
                 </fieldset>
                 <div class="field" data-field="acceptTerms">
                   <Checkbox name="acceptTerms" testId="accept-terms" checked={p().acceptTerms} onChange={(on) => set({ acceptTerms: on })}>
-                    {tr("我已阅读并同意《义警守则》和《隐私说明》：手机号和姓名仅本所民警可见", "I accept the volunteers' rules and the privacy notice: my phone and name are seen by the station's officers only")}
+                    {tr("我已阅读并同意《义警守则》和《隐私说明》：手机号和姓名仅我的队长和本所民警可见", "I accept the volunteers' rules and the privacy notice: my phone and name are seen by my leaders and the station's officers only")}
                   </Checkbox>
+                  <p class="muted terms-links">
+                    {tr("阅读：", "Read: ")}
+                    <a href="/rules" target="_blank" rel="noopener">{tr("《义警守则》", "the volunteers' rules")}</a>
+                    {tr("、", ", ")}
+                    <a href="/privacy" target="_blank" rel="noopener">{tr("《隐私说明》", "the privacy notice")}</a>
+                  </p>
                 </div>
                 <FormErrors />
                 <p>
