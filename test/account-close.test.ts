@@ -84,3 +84,25 @@ describe("closeMyAccount", () => {
     expect((await gql(app, `{ viewer { accountId } }`, {}, officer.token)).data!.viewer).not.toBeNull();
   });
 });
+
+describe("viewer.dataExport (下载我的数据)", () => {
+  it("holds the person's own record, shifts, points and messages in full, and nobody else's", async () => {
+    const { station, officer, team } = await createStation();
+    const [person, other] = [await createVolunteer({ teamId: team.id }), await createVolunteer({ teamId: team.id })];
+    const { shift } = await publishShift(app, officer.token, { teamId: teamGid(team.id), startsAt: inDays(2), endsAt: new Date(inDays(2).getTime() + 3600_000), title: "导出测试巡逻" });
+    for (const p of [person, other]) expect((await gql(app, CLAIM, { input: { shiftId: shift.id } }, p.token)).data!.claimShift.userErrors).toEqual([]);
+    await prisma.notification.create({ data: { accountId: person.accountId, stationId: station.id, kind: "OTHER", title: "给本人的通知", body: "内容" } });
+    await prisma.notification.create({ data: { accountId: other.accountId, stationId: station.id, kind: "OTHER", title: "给别人的通知", body: "内容" } });
+    const r = await gql(app, `{ viewer { dataExport } }`, {}, person.token);
+    const data = JSON.parse(r.data!.viewer.dataExport);
+    expect(data.volunteer).toMatchObject({ name: person.name, phone: person.phone, idNumber: person.idNumber });
+    expect(data.account.phone).toBe(person.phone);
+    expect(data.memberships).toEqual([expect.objectContaining({ status: "ACTIVE", team: { name: expect.any(String), station: { name: station.name } } })]);
+    expect(data.shifts.map((c: { shift: { title: string } }) => c.shift.title)).toEqual(["导出测试巡逻"]);
+    expect(data.notifications.map((n: { title: string }) => n.title)).toContain("给本人的通知");
+    const text = JSON.stringify(data);
+    for (const leak of [other.phone, other.name, other.idNumber, "给别人的通知"]) expect(text).not.toContain(leak);
+    // Signed out: nothing.
+    expect((await gql(app, `{ viewer { dataExport } }`)).data!.viewer).toBeNull();
+  });
+});

@@ -1,5 +1,6 @@
 // 账号与安全 (/account) on a phone, through the forms as a person would: accept a station's
 // registration, change the password (other sessions end), sign in with the new one, sign out everywhere.
+import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
@@ -172,6 +173,11 @@ describe("注销账号", () => {
     await signInAs(page, LEAVING);
     await page.goto("/account");
     await settle(page);
+    // First a copy of their data, as a file.
+    const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载我的数据" }).click()]);
+    expect(file.suggestedFilename()).toMatch(/^邻舍-我的数据-\d{4}-\d{2}-\d{2}\.json$/);
+    const data = JSON.parse(await readFile((await file.path())!, "utf8"));
+    expect(data.volunteer.phone).toBe(LEAVING);
     const form = page.getByTestId("close-account");
     await form.getByLabel("当前密码").fill("not-my-password");
     await form.getByRole("button", { name: "注销账号" }).click();

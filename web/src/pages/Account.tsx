@@ -1,19 +1,20 @@
 // 账号与安全: the signed-in person's own account — change the password, sign out everywhere, accept or
 // decline a station's registration of their phone. (Activation with a code is the public /activate.)
 import { useNavigate } from "@solidjs/router";
-import { createQuery } from "@urql/solid";
+import { createQuery, useClient } from "@urql/solid";
 import { createSignal, For, Show } from "solid-js";
 import { confirmDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
-import { AcceptEnrollmentDocument, ChangePasswordDocument, CloseMyAccountDocument, ConfirmRoleOfferDocument, DeclineEnrollmentDocument, MyAccountDocument, type MyAccountQuery, SignOutEverywhereDocument } from "../gql/graphql";
+import { AcceptEnrollmentDocument, ChangePasswordDocument, CloseMyAccountDocument, ConfirmRoleOfferDocument, MyDataExportDocument, DeclineEnrollmentDocument, MyAccountDocument, type MyAccountQuery, SignOutEverywhereDocument } from "../gql/graphql";
 import { signOut } from "../lib/auth";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { createAction } from "../lib/mutation";
 import { useSession } from "../lib/session";
 import { formatDate } from "../lib/time";
+import { download } from "../lib/download";
 import { label } from "../lib/labels";
 
 /** The API's rule (api/src/modules/volunteer/volunteer.mutations.ts `password`), checked here first. */
@@ -94,6 +95,32 @@ function SignOutEverywhere() {
       <p class="muted">{tr("手机丢失或怀疑密码泄露时使用；之后请修改密码。", "Use it when a phone is lost or the password may be known; then change the password.")}</p>
       <button type="button" class="danger" disabled={everywhere.pending()} onClick={() => void run()}>
         {tr("在所有设备上退出", "Sign out everywhere")}
+      </button>
+    </div>
+  );
+}
+
+/** 下载我的数据: a copy of everything Linshe holds about the person, as a JSON file. */
+function MyData() {
+  const client = useClient();
+  const [busy, setBusy] = createSignal(false);
+  async function run() {
+    setBusy(true);
+    try {
+      const r = await client.query(MyDataExportDocument, {}, { requestPolicy: "network-only" }).toPromise();
+      const json = r.data?.viewer?.dataExport;
+      if (!json) return void toast.error(tr("下载失败，请重试", "Download failed: please retry"));
+      download(new Blob([json], { type: "application/json;charset=utf-8" }), `邻舍-我的数据-${new Date().toISOString().slice(0, 10)}.json`);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div class="card">
+      <h2>{tr("我的数据", "My data")}</h2>
+      <p class="muted">{tr("下载邻舍保存的您的全部信息：账号、义警资料、队伍、班次、积分、好人好事、上报和消息。", "Download everything Linshe holds about you: account, volunteer record, teams, shifts, points, good deeds, reports and messages.")}</p>
+      <button type="button" disabled={busy()} aria-busy={busy() ? "true" : undefined} onClick={() => void run()}>
+        {busy() ? tr("准备中…", "Preparing…") : tr("下载我的数据", "Download my data")}
       </button>
     </div>
   );
@@ -248,6 +275,7 @@ export default function Account() {
 
       <ChangePassword />
       <SignOutEverywhere />
+      <MyData />
       <CloseAccount />
     </section>
   );

@@ -14,6 +14,7 @@ import {
   type ImportVolunteersMutation, type MembershipStatus, type Specialty, type StationMembersQuery, type StationPeopleQuery,
 } from "../gql/graphql";
 import { createFormState } from "../lib/form";
+import { download } from "../lib/download";
 import { tr } from "../lib/i18n";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
@@ -209,16 +210,9 @@ type MembersPage = NonNullable<Extract<NonNullable<StationMembersQuery["node"]>,
 type Row = MembersPage["edges"][number];
 
 /** A file the API sent (base64) saved by the browser as a download. */
-function download(file: { filename: string; contentType: string; base64: string }) {
+function downloadFile(file: { filename: string; contentType: string; base64: string }) {
   const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: file.contentType }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = file.filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  download(new Blob([bytes], { type: file.contentType }), file.filename);
 }
 
 /** 编辑: one person's squads at this station and specialties (officers). */
@@ -355,7 +349,7 @@ function MemberList(props: { station: Station }) {
   const exporter = createAction(ExportVolunteersDocument, {
     pick: (d) => d.exportVolunteers,
     success: (r) => tr(`已导出 ${r.rowCount ?? 0} 人`, `Exported ${r.rowCount ?? 0}`),
-    onSuccess: (r) => r.file && download(r.file),
+    onSuccess: (r) => r.file && downloadFile(r.file),
   });
   return (
     <section class="card" aria-labelledby="members-h">

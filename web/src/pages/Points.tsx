@@ -7,6 +7,7 @@ import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
 import { toast } from "../components/Toast";
 import { HoursCertificateCsvDocument, MyPointsDocument, RedeemRewardDocument, UpdateMyPrivacyDocument } from "../gql/graphql";
+import { download } from "../lib/download";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction, newRequestId } from "../lib/mutation";
@@ -46,21 +47,13 @@ export default function Points() {
     try {
       const r = await client.query(HoursCertificateCsvDocument, { volunteerId: s.viewer()!.volunteer!.id, stationId: s.stationId()!, ...period() }, { requestPolicy: "network-only" }).toPromise();
       const csv = r.data?.volunteer?.__typename === "Volunteer" ? r.data.volunteer.hoursCertificate?.csv : null;
-      if (csv) download(csv);
+      if (csv) download(new Blob([csv], { type: "text/csv;charset=utf-8" }), `志愿服务时长证明_${from()}_${to()}.csv`);
       else toast.error(tr("下载失败，请重试", "Download failed: please retry"));
     } finally {
       setDownloading(false);
     }
   }
 
-  function download(csv: string) {
-    const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `志愿服务时长证明_${from()}_${to()}.csv`;
-    a.click();
-    URL.revokeObjectURL(url);
-  }
 
   return (
     <section>

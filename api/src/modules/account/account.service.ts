@@ -8,7 +8,7 @@ import { loadViewer, type Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
 import { prisma, TX } from "../../db.js";
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
-import { joinMsg, msg } from "../../i18n.js";
+import { joinMsg, localize, msg } from "../../i18n.js";
 import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
 import { pubsub } from "../../pubsub.js";
 import { attemptTarget, recordAuditAt } from "../audit/audit.service.js";
@@ -250,4 +250,42 @@ export async function closeMyAccount(viewer: Viewer, input: { password: string }
   announceRevocation(account.id, "DISABLED", ended);
   for (const stationId of boards) pubsub.publish("publicBoardChanged", { stationId });
   return { ok: true, sessionsEnded: ended.length };
+}
+
+/**
+ * 下载我的数据 (个人信息查阅、复制): everything Linshe holds about the viewer's own account and volunteer record,
+ * as one JSON document. Other people appear by their display name only.
+ */
+export async function exportMyData(viewer: Viewer): Promise<string> {
+  const account = await prisma.account.findUniqueOrThrow({
+    where: { id: viewer.accountId },
+    select: { phone: true, displayName: true, createdAt: true, roles: { select: { role: true, region: { select: { name: true } }, station: { select: { name: true } }, partner: { select: { name: true } }, createdAt: true } }, notificationSettings: true },
+  });
+  const v = viewer.volunteerId;
+  const [volunteer, memberships, squads, claims, points, deeds, reports, notifications] = await Promise.all([
+    v ? prisma.volunteer.findUnique({ where: { id: v }, select: { name: true, displayName: true, phone: true, idNumber: true, specialties: true, skills: true, publicRanking: true, showLegalNameOnBoard: true, sharePhoneWithTeam: true, homeGrid: { select: { name: true } }, partner: { select: { name: true } }, createdAt: true } }) : null,
+    v ? prisma.teamMembership.findMany({ where: { volunteerId: v }, select: { role: true, status: true, statusReason: true, joinedAt: true, statusChangedAt: true, team: { select: { name: true, station: { select: { name: true } } } } }, orderBy: { joinedAt: "asc" } }) : [],
+    v ? prisma.squadMembership.findMany({ where: { volunteerId: v }, select: { role: true, active: true, squad: { select: { name: true } } } }) : [],
+    v ? prisma.shiftClaim.findMany({ where: { volunteerId: v }, select: { status: true, claimedAt: true, checkedInAt: true, checkInMethod: true, checkInLat: true, checkInLng: true, checkedOutAt: true, minutesServed: true, shift: { select: { title: true, startsAt: true, endsAt: true, station: { select: { name: true } } } } }, orderBy: { claimedAt: "asc" } }) : [],
+    v ? prisma.pointsEntry.findMany({ where: { volunteerId: v }, select: { amount: true, reason: true, note: true, createdAt: true, stationId: true }, orderBy: { createdAt: "asc" } }) : [],
+    v ? prisma.goodDeed.findMany({ where: { volunteerId: v }, select: { category: true, title: true, story: true, place: true, occurredAt: true, status: true, rejectReason: true, pointsAwarded: true }, orderBy: { occurredAt: "asc" } }) : [],
+    prisma.patrolReport.findMany({ where: { reporterAccountId: viewer.accountId }, select: { category: true, description: true, place: true, latitude: true, longitude: true, status: true, createdAt: true, station: { select: { name: true } } }, orderBy: { createdAt: "asc" } }),
+    prisma.notification.findMany({ where: { accountId: viewer.accountId }, select: { kind: true, title: true, body: true, createdAt: true, readAt: true }, orderBy: { id: "asc" } }),
+  ]);
+  return JSON.stringify(
+    {
+      exportedAt: clock.now(),
+      account: { phone: account.phone, displayName: account.displayName, createdAt: account.createdAt, roles: account.roles, notificationSettings: account.notificationSettings },
+      volunteer,
+      memberships,
+      squads,
+      shifts: claims,
+      points,
+      goodDeeds: deeds,
+      patrolReports: reports,
+      notifications: notifications.map((n) => ({ ...n, title: localize(n.title, "zh"), body: localize(n.body, "zh") })),
+    },
+    null,
+    2,
+  );
 }

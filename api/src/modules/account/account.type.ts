@@ -4,6 +4,7 @@ import { prisma } from "../../db.js";
 import { can, visibleStationIds } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import { RoleOffer } from "../role/role.type.js";
+import { exportMyData } from "./account.service.js";
 
 export const Role = builder.enumType("Role", {
   values: {
@@ -106,6 +107,10 @@ export const Viewer = builder.objectRef<ViewerShape>("Viewer").implement({
       description: "Stations' registrations of the viewer's phone, waiting for the viewer to accept or decline",
       resolve: (query, v) =>
         prisma.enrollment.findMany({ ...query, where: { phone: v.phone, status: "PENDING", expiresAt: { gt: clock.now() } }, orderBy: { createdAt: "desc" }, take: 20 }),
+    }),
+    dataExport: t.string({
+      description: "下载我的数据 (个人信息查阅、复制): everything Linshe holds about the viewer, as one JSON document (ask for it only when downloading)",
+      resolve: (v) => exportMyData(v),
     }),
     pendingRoleOffers: t.field({
       type: [RoleOffer],
