@@ -70,7 +70,7 @@ export function Privacy() {
       <Section
         title={tr("您能做什么", "What you can do")}
         items={[
-          tr("在“账号”页修改密码、在所有设备上退出、注销账号。", "Under Account: change your password, sign out everywhere, close your account."),
+          tr("在“账号”页修改密码、在所有设备上退出、下载我的数据（全部信息的副本）、注销账号。", "Under Account: change your password, sign out everywhere, download your data (a copy of all of it), close your account."),
           tr("在“我的班次”和“积分”页查看您的记录；信息有误请联系您所属派出所的民警更正。", "See your records under My shifts and Points; ask your station's officers to correct anything wrong."),
         ]}
       />
