@@ -100,15 +100,30 @@ async function officersEnrollment(viewer: Viewer, enrollmentId: string) {
   const e = await prisma.enrollment.findUnique({ where: { id: enrollmentId } });
   if (!e) throw notFound(msg("登记", "Registration"), ["input", "enrollmentId"]);
   assert(viewer, "volunteer.register", { stationId: e.stationId }, { hide: { what: msg("登记", "Registration"), field: ["input", "enrollmentId"], stationId: e.stationId } });
-  if (e.status !== "PENDING") throw conflict(msg("该登记已处理", "This registration is closed"), ["input", "enrollmentId"]);
+  if (e.status !== "PENDING") throw CLOSED_FOR_OFFICER();
   return e;
 }
+
+/**
+ * The registration `id` locked inside `tx` (FOR UPDATE), if it is still PENDING: accepting, activating,
+ * cancelling, declining and renewing check the status before their transaction, and the one that commits
+ * second must see what the first did (an officer's cancel that said 已撤销 while the person's accept of the
+ * same moment joined them anyway).
+ */
+async function lockPending(tx: Tx, id: string): Promise<Enrollment | null> {
+  await tx.$queryRaw`SELECT id FROM "Enrollment" WHERE id = ${id}::uuid FOR UPDATE`;
+  const e = await tx.enrollment.findUnique({ where: { id } });
+  return e?.status === "PENDING" ? e : null;
+}
+const CLOSED_FOR_OFFICER = () => conflict(msg("该登记已处理", "This registration is closed"), ["input", "enrollmentId"]);
+const CLOSED_FOR_PERSON = () => conflict(msg("该邀请已失效", "This invitation is no longer open"), ["input", "enrollmentId"]);
 
 /** A new code for a registration whose code was lost or expired; the old code stops working. */
 export async function renewEnrollmentCode(viewer: Viewer, input: { enrollmentId: string }, clientAddress: string | null = null) {
   const e = await officersEnrollment(viewer, input.enrollmentId);
   const code = newOneTimeCode();
   const enrollment = await prisma.$transaction(async (tx) => {
+    if (!(await lockPending(tx, e.id))) throw CLOSED_FOR_OFFICER();
     const updated = await tx.enrollment.update({
       where: { id: e.id },
       data: { codeHash: codeHash(code), expiresAt: new Date(clock.now().getTime() + ENROLLMENT_DAYS * 86_400_000) },
@@ -122,6 +137,7 @@ export async function renewEnrollmentCode(viewer: Viewer, input: { enrollmentId:
 export async function cancelEnrollment(viewer: Viewer, input: { enrollmentId: string }, clientAddress: string | null = null) {
   const e = await officersEnrollment(viewer, input.enrollmentId);
   return prisma.$transaction(async (tx) => {
+    if (!(await lockPending(tx, e.id))) throw CLOSED_FOR_OFFICER();
     const updated = await tx.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED", closedAt: clock.now() } });
     await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.cancel", targetType: "Enrollment", targetId: e.id, summary: msg("撤销未激活的登记", "withdrew a registration nobody activated"), clientAddress });
     return updated;
@@ -222,8 +238,10 @@ async function activate(input: { phone: string }, hash: string, now: Date, passw
       await recordAuditAt(tx, person?.stationIds ?? [], { actor: { accountId: account.id }, action: "account.activate", targetType: "Account", targetId: account.id, summary: msg("用重置码设置了新密码", "set a new password with a reset code"), clientAddress });
       return account.id;
     }
-    const enrollment = await tx.enrollment.findFirst({ where: { phone: input.phone, codeHash: hash, status: "PENDING", expiresAt: { gt: now } } });
-    if (!enrollment) throw BAD_CODE();
+    const found = await tx.enrollment.findFirst({ where: { phone: input.phone, codeHash: hash, status: "PENDING", expiresAt: { gt: now } }, select: { id: true } });
+    // Locked and read again: an officer's cancel or renewal of the same moment wins or waits.
+    const enrollment = found ? await lockPending(tx, found.id) : null;
+    if (!enrollment || enrollment.codeHash !== hash || enrollment.expiresAt <= now) throw BAD_CODE();
     const known = account ?? (await tx.volunteer.findUnique({ where: { phone: input.phone }, select: { id: true } }));
     if (known) {
       // The phone's owner consents by signing in to their own account, never with a code someone else held.
@@ -266,7 +284,7 @@ async function signInAccount(accountId: string) {
 export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: string; code: string }, clientAddress: string | null = null) {
   const e = await prisma.enrollment.findUnique({ where: { id: input.enrollmentId } });
   if (!e || e.phone !== viewer.phone) throw notFound(msg("邀请", "Invitation"), ["input", "enrollmentId"]);
-  if (e.status !== "PENDING" || e.expiresAt <= clock.now()) throw conflict(msg("该邀请已失效", "This invitation is no longer open"), ["input", "enrollmentId"]);
+  if (e.status !== "PENDING" || e.expiresAt <= clock.now()) throw CLOSED_FOR_PERSON();
   // Guessed like an activation code: per phone and per address, locked after repeated misses.
   const attempt = await attemptSecret("activate", viewer.phone, clientAddress, ["input", "code"]);
   if (e.codeHash !== codeHash(normalizeCode(input.code))) {
@@ -275,6 +293,11 @@ export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: st
   }
   await attempt.succeeded();
   await prisma.$transaction(async (tx) => {
+    // Locked and read again: an officer's cancel or renewal (the code someone saw stops working) of the
+    // same moment, or a second accept, wins or waits.
+    const locked = await lockPending(tx, e.id);
+    if (!locked || locked.expiresAt <= clock.now()) throw CLOSED_FOR_PERSON();
+    if (locked.codeHash !== e.codeHash) throw invalid(msg("激活码不正确：请核对登记您的派出所给您的激活码", "Wrong code: check the code the station that registered you gave you"), ["input", "code"]);
     let volunteerId = viewer.volunteerId;
     if (!volunteerId) {
       const existing = await tx.volunteer.findUnique({ where: { phone: viewer.phone }, select: { id: true } });
@@ -304,6 +327,8 @@ export async function declineEnrollment(viewer: Viewer, input: { enrollmentId: s
   if (!e || e.phone !== viewer.phone) throw notFound(msg("邀请", "Invitation"), ["input", "enrollmentId"]);
   if (e.status !== "PENDING") return e;
   return prisma.$transaction(async (tx) => {
+    const open = await lockPending(tx, e.id);
+    if (!open) return tx.enrollment.findUniqueOrThrow({ where: { id: e.id } }); // accepted or withdrawn meanwhile
     const updated = await tx.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED", closedAt: clock.now() } });
     await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.decline", targetType: "Enrollment", targetId: e.id, summary: msg("本人拒绝邀请", "declined by the person"), clientAddress });
     return updated;
