@@ -110,3 +110,33 @@ describe("two accepts of the same registration at once (a double tap)", () => {
     }
   });
 });
+
+const JOIN = `mutation ($input: JoinTeamInput!) { joinTeam(input: $input) { token userErrors { code message field } } }`;
+const DECLINE = `mutation ($input: DeclineEnrollmentInput!) { declineEnrollment(input: $input) { enrollment { status } userErrors { code message field } } }`;
+
+describe("an account someone opened on a join page with a resident's phone", () => {
+  it("cannot decline the station's registration of that resident without its code: the station never reads 本人拒绝邀请, and the resident's code still answers", async () => {
+    const elsewhere = await createStation();
+    const invite = await gql(app, `mutation ($input: CreateTeamInviteInput!) { createTeamInvite(input: $input) { invite { code } } }`, { input: { teamId: gid("Team", elsewhere.team.id), expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), maxUses: 10 } }, elsewhere.officer.token);
+    const phone = freshPhone();
+    const squatter = (await gql(app, JOIN, { input: { code: invite.data!.createTeamInvite.invite.code, name: "冒名者", phone, password: "claimed-pass-1", acceptTerms: true } })).data!.joinTeam.token as string;
+    const station = await createStation();
+    const reg = await register(station, phone);
+
+    const declined = await gql(app, DECLINE, { input: { enrollmentId: reg.id, code: "ABCD-EFGH-JK" } }, squatter);
+    // Without the code check the squatter's decline answered [] and the registration was CANCELLED.
+    expect(declined.data!.declineEnrollment).toEqual({ enrollment: null, userErrors: [{ code: "VALIDATION", message: "激活码不正确：请核对登记您的派出所给您的激活码", field: ["input", "code"] }] });
+    expect((await prisma.enrollment.findUniqueOrThrow({ where: { id: rawId(reg.id) } })).status).toBe("PENDING");
+    expect(await prisma.auditEntry.findMany({ where: { targetId: rawId(reg.id), action: { startsWith: "enrollment." } }, select: { action: true } })).toEqual([{ action: "enrollment.decline.failed" }]);
+    // The resident, holding the code, is told the phone has an account (not that the code is wrong): they go to the station.
+    const activated = await gql(app, ACTIVATE, { input: { phone, code: reg.code, password: "real-owner-1", acceptTerms: true } });
+    expect(activated.data!.activateAccount.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringContaining("该手机号已在邻舍登记"), field: ["input", "phone"] }]);
+  });
+
+  it("lets the phone's owner decline with the code, as printed", async () => {
+    const { person, reg } = await registeredAccount();
+    const declined = await gql(app, DECLINE, { input: { enrollmentId: reg.id, code: reg.code.toLowerCase() } }, person.token);
+    expect(declined.data!.declineEnrollment).toEqual({ enrollment: { status: "CANCELLED" }, userErrors: [] });
+    expect(await prisma.auditEntry.count({ where: { targetId: rawId(reg.id), action: "enrollment.decline" } })).toBe(1);
+  });
+});

@@ -312,7 +312,7 @@ const OWN_ACCOUNT_ONLY = ["signIn", "activateAccount", "confirmRoleOffer", "clos
 const g = (type: string, id: string) => gid(type, id);
 const ATTACKS: Record<string, (t: Record<string, string>) => Record<string, unknown>> = {
   acceptEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!), code: "ABCDEFGHJK" }),
-  declineEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!) }),
+  declineEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!), code: "ABCDEFGHJK" }),
   cancelEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!) }),
   renewEnrollmentCode: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!) }),
   registerVolunteer: (t) => ({ teamId: g("Team", t.team!), name: "越界", phone: "13522223333" }),

@@ -281,7 +281,7 @@ describe("management mutations", () => {
     const enrollmentId = await registerFor(contact.phone);
     const stranger = await createVolunteer();
     expect((await gql(app, ACCEPT, { input: withCode(enrollmentId) }, stranger.token)).data!.acceptEnrollment.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "enrollmentId"] }]);
-    expect((await gql(app, DECLINE, { input: { enrollmentId } }, stranger.token)).data!.declineEnrollment.userErrors[0].code).toBe("NOT_FOUND");
+    expect((await gql(app, DECLINE, { input: withCode(enrollmentId) }, stranger.token)).data!.declineEnrollment.userErrors[0].code).toBe("NOT_FOUND");
 
     // As the person types it: lower case, a space and a dash do not matter.
     const typed = codes.get(enrollmentId)!.toLowerCase().replace(/^(.{3})(.{3})/, "$1 $2-");
@@ -308,9 +308,9 @@ describe("management mutations", () => {
     expect((await prisma.account.findUniqueOrThrow({ where: { id: other.accountId } })).volunteerId).toBeNull();
 
     // Declining: closed for good, once in the audit however often it is sent.
-    const declined = await gql(app, DECLINE, { input: { enrollmentId: otherId } }, other.token);
+    const declined = await gql(app, DECLINE, { input: withCode(otherId) }, other.token);
     expect(declined.data!.declineEnrollment.enrollment.status).toBe("CANCELLED");
-    expect((await gql(app, DECLINE, { input: { enrollmentId: otherId } }, other.token)).data!.declineEnrollment).toEqual({ enrollment: { id: otherId, status: "CANCELLED" }, userErrors: [] });
+    expect((await gql(app, DECLINE, { input: withCode(otherId) }, other.token)).data!.declineEnrollment).toEqual({ enrollment: { id: otherId, status: "CANCELLED" }, userErrors: [] });
     expect(await prisma.auditEntry.count({ where: { action: "enrollment.decline", targetId: Buffer.from(otherId, "base64").toString().split(":")[1]! } })).toBe(1);
     expect((await gql(app, ACCEPT, { input: withCode(otherId) }, other.token)).data!.acceptEnrollment.userErrors[0].code).toBe("CONFLICT");
   });

@@ -173,7 +173,7 @@ function PendingEnrollment(props: { e: Pending; after: () => void; again: () => 
   const [code, setCode] = createSignal("");
   const form = createFormState();
   const accept = createAction(AcceptEnrollmentDocument, { pick: (d) => d.acceptEnrollment, form, success: tr("已加入", "Joined"), onSuccess: props.after });
-  const decline = createAction(DeclineEnrollmentDocument, { pick: (d) => d.declineEnrollment, success: tr("已拒绝", "Declined"), onSuccess: props.again });
+  const decline = createAction(DeclineEnrollmentDocument, { pick: (d) => d.declineEnrollment, form, success: tr("已拒绝", "Declined"), onSuccess: props.again });
   const e = props.e;
   return (
     <div class="card" data-testid="pending-enrollment">
@@ -182,7 +182,15 @@ function PendingEnrollment(props: { e: Pending; after: () => void; again: () => 
       </p>
       <p class="muted">{tr(`${formatDate(e.createdAt)} 登记，${formatDate(e.expiresAt)} 前有效`, `Registered ${formatDate(e.createdAt)}, valid until ${formatDate(e.expiresAt)}`)}</p>
       <Form form={form} class="" onSubmit={() => accept.run({ input: { enrollmentId: e.id, code: code().trim() } })} label={tr(`接受${e.stationName}的登记`, `Accept ${e.stationName}'s registration`)}>
-        <Field name="code" label={tr("激活码", "Activation code")} hint={tr("登记时派出所交给您的激活码，证明这个手机号是您本人的", "The code the station gave you when it registered you: it proves the phone is yours")} required>
+        <Field
+          name="code"
+          label={tr("激活码", "Activation code")}
+          hint={tr(
+            `登记时${e.stationName}交给您的激活码，证明这个手机号是您本人的；接受或拒绝都需要它。如遗失，请联系该派出所重发`,
+            `The code ${e.stationName} gave you when it registered you: it proves the phone is yours, to accept or to decline. Lost it? Ask the station for a new one`,
+          )}
+          required
+        >
           {(a) => <input {...a} autocomplete="one-time-code" autocapitalize="characters" value={code()} onInput={(ev) => setCode(ev.currentTarget.value)} />}
         </Field>
         <FormErrors />
@@ -192,8 +200,10 @@ function PendingEnrollment(props: { e: Pending; after: () => void; again: () => 
             type="button"
             disabled={accept.pending() || decline.pending()}
             onClick={async () => {
+              // Declining takes the code too: anyone may have opened this account with the phone.
+              if (!form.validate()) return form.reveal();
               if (await confirmDialog({ title: tr(`拒绝${e.stationName}的登记？`, `Decline ${e.stationName}'s registration?`), confirm: tr("拒绝", "Decline"), danger: true }))
-                await decline.run({ input: { enrollmentId: e.id } });
+                await decline.run({ input: { enrollmentId: e.id, code: code().trim() } });
             }}
           >
             {tr("拒绝", "Decline")}

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = {
   "enrollment.accept": msg("接受邀请", "Invitation accepted"),
   "enrollment.accept.failed": msg("接受邀请失败", "Invitation not accepted"),
   "enrollment.decline": msg("拒绝邀请", "Invitation declined"),
+  "enrollment.decline.failed": msg("拒绝邀请失败", "Invitation not declined"),
   "enrollment.erase": msg("删除未激活登记的个人信息", "Stale registrations erased"),
   "team.addMember": msg("加入队伍", "Added to a team"),
   "team.setRole": msg("任免队长", "Team role changed"),

@@ -89,9 +89,12 @@ defineMutation("acceptEnrollment", {
 });
 
 defineMutation("declineEnrollment", {
-  description: "Decline a station's registration of your phone",
-  inputFields: (t) => ({ enrollmentId: t.id({ required: true }) }),
-  schema: z.object({ enrollmentId: globalId("Enrollment") }),
+  description: "Decline a station's registration of your phone, with its activation code (as for accepting)",
+  inputFields: (t) => ({
+    enrollmentId: t.id({ required: true }),
+    code: t.string({ required: true, description: "The registration's activation code (as printed; spaces, dashes and case do not matter)" }),
+  }),
+  schema: z.object({ enrollmentId: globalId("Enrollment"), code: nonEmpty(20) }),
   resolve: async (input, ctx) => ({ enrollment: await volunteers.declineEnrollment(ctx.viewer!, input, ctx.clientAddress) }),
   payloadFields: singleEnrollment,
 });

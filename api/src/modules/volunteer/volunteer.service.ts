@@ -276,6 +276,23 @@ async function signInAccount(accountId: string) {
   return { token: session.token, expiresAt: session.expiresAt, viewer };
 }
 
+const WRONG_CODE = () => invalid(msg("激活码不正确：请核对登记您的派出所给您的激活码", "Wrong code: check the code the station that registered you gave you"), ["input", "code"]);
+
+/**
+ * The registration's code, as the phone's account typed it to accept or decline. Guessed like an
+ * activation code: per phone and per address, locked after repeated misses; each miss is in the
+ * station's audit log.
+ */
+async function checkEnrollmentCode(viewer: Viewer, e: Enrollment, code: string, answer: "accept" | "decline", clientAddress: string | null) {
+  const attempt = await attemptSecret("activate", viewer.phone, clientAddress, ["input", "code"]);
+  if (e.codeHash !== codeHash(normalizeCode(code))) {
+    const summary = answer === "accept" ? msg("接受邀请时激活码错误", "wrong code when accepting") : msg("拒绝邀请时激活码错误", "wrong code when declining");
+    await recordAudit(prisma, { actor: viewer, stationId: e.stationId, action: `enrollment.${answer}.failed` as const, targetType: "Enrollment", targetId: e.id, summary, clientAddress });
+    throw WRONG_CODE();
+  }
+  await attempt.succeeded();
+}
+
 /**
  * A signed-in person accepts a registration made for their phone by a station, with the code the station
  * handed to them. The code is the proof: nothing proves that an account's phone is its owner's (anyone
@@ -285,19 +302,13 @@ export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: st
   const e = await prisma.enrollment.findUnique({ where: { id: input.enrollmentId } });
   if (!e || e.phone !== viewer.phone) throw notFound(msg("邀请", "Invitation"), ["input", "enrollmentId"]);
   if (e.status !== "PENDING" || e.expiresAt <= clock.now()) throw CLOSED_FOR_PERSON();
-  // Guessed like an activation code: per phone and per address, locked after repeated misses.
-  const attempt = await attemptSecret("activate", viewer.phone, clientAddress, ["input", "code"]);
-  if (e.codeHash !== codeHash(normalizeCode(input.code))) {
-    await recordAudit(prisma, { actor: viewer, stationId: e.stationId, action: "enrollment.accept.failed", targetType: "Enrollment", targetId: e.id, summary: msg("接受邀请时激活码错误", "wrong code when accepting"), clientAddress });
-    throw invalid(msg("激活码不正确：请核对登记您的派出所给您的激活码", "Wrong code: check the code the station that registered you gave you"), ["input", "code"]);
-  }
-  await attempt.succeeded();
+  await checkEnrollmentCode(viewer, e, input.code, "accept", clientAddress);
   await prisma.$transaction(async (tx) => {
     // Locked and read again: an officer's cancel or renewal (the code someone saw stops working) of the
     // same moment, or a second accept, wins or waits.
     const locked = await lockPending(tx, e.id);
     if (!locked || locked.expiresAt <= clock.now()) throw CLOSED_FOR_PERSON();
-    if (locked.codeHash !== e.codeHash) throw invalid(msg("激活码不正确：请核对登记您的派出所给您的激活码", "Wrong code: check the code the station that registered you gave you"), ["input", "code"]);
+    if (locked.codeHash !== e.codeHash) throw WRONG_CODE();
     let volunteerId = viewer.volunteerId;
     if (!volunteerId) {
       const existing = await tx.volunteer.findUnique({ where: { phone: viewer.phone }, select: { id: true } });
@@ -322,13 +333,20 @@ export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: st
   return prisma.enrollment.findUniqueOrThrow({ where: { id: e.id } });
 }
 
-export async function declineEnrollment(viewer: Viewer, input: { enrollmentId: string }, clientAddress: string | null = null) {
+/**
+ * The person declines a registration, with its code as for accepting: without it, an account someone
+ * opened with the phone on a join page withdrew the station's registration of the phone's owner, the
+ * station read 本人拒绝邀请, and the owner's code answered 激活码不正确.
+ */
+export async function declineEnrollment(viewer: Viewer, input: { enrollmentId: string; code: string }, clientAddress: string | null = null) {
   const e = await prisma.enrollment.findUnique({ where: { id: input.enrollmentId } });
   if (!e || e.phone !== viewer.phone) throw notFound(msg("邀请", "Invitation"), ["input", "enrollmentId"]);
   if (e.status !== "PENDING") return e;
+  await checkEnrollmentCode(viewer, e, input.code, "decline", clientAddress);
   return prisma.$transaction(async (tx) => {
     const open = await lockPending(tx, e.id);
     if (!open) return tx.enrollment.findUniqueOrThrow({ where: { id: e.id } }); // accepted or withdrawn meanwhile
+    if (open.codeHash !== e.codeHash) throw WRONG_CODE(); // renewed meanwhile
     const updated = await tx.enrollment.update({ where: { id: e.id }, data: { status: "CANCELLED", closedAt: clock.now() } });
     await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.decline", targetType: "Enrollment", targetId: e.id, summary: msg("本人拒绝邀请", "declined by the person"), clientAddress });
     return updated;
