@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
 import { gql, signIn } from "../support/client.js";
-import { DEMO_PHONES, gid } from "../support/fixtures.js";
+import { createStation, DEMO_PHONES, gid } from "../support/fixtures.js";
 import { context, NARROW, PHONE, seriousViolations, shoot, sidewaysOverflow, signInAs, demoBrowserApp, settle } from "./browser.js";
 
 const env = demoBrowserApp();
@@ -199,6 +199,54 @@ describe("注销账号", () => {
     await page.getByRole("button", { name: "登录" }).click();
     await page.getByTestId("toast-error").waitFor();
     expect(path(page)).toBe("/login");
+
+describe("two stations' registrations on one /account, on a 360 px phone", () => {
+  it("keeps each card's code, its errors and its answer to itself; declining asks for the code first", async () => {
+    const PERSON = "13800000140";
+    const changqing = await signIn(env.app, DEMO_PHONES.changqingOfficer);
+    const first = await gql(env.app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { activationCode userErrors { code message } } }`, { input: { teamId: gid("Team", env.demo.committee.id), name: "测试登记", displayName: "小吴", phone: PERSON } }, changqing);
+    expect(first.data!.registerVolunteer.userErrors).toEqual([]);
+    const other = await createStation();
+    const second = await gql(env.app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { activationCode userErrors { code message } } }`, { input: { teamId: gid("Team", other.team.id), name: "测试登记", displayName: "小吴", phone: PERSON } }, other.officer.token);
+    expect(second.data!.registerVolunteer.userErrors).toEqual([]);
+
+    const ctx = await context(env.browser, env.app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, PERSON);
+    await page.goto("/account");
+    const cards = page.getByTestId("pending-enrollment");
+    await cards.nth(1).waitFor();
+    expect(await cards.count()).toBe(2);
+    // Newest first: the other station's card, then 长庆's.
+    const otherCard = cards.filter({ hasText: other.station.name });
+    const changqingCard = cards.filter({ hasText: "长庆派出所" });
+    // The hint says where the code comes from, and what to do without it.
+    expect(await changqingCard.innerText()).toContain("登记时长庆派出所交给您的激活码");
+    expect(await changqingCard.innerText()).toContain("如遗失，请联系该派出所重发");
+    const ids = await page.locator("[data-testid=pending-enrollment] input[name=code]").evaluateAll((els) => els.map((e) => e.id));
+    expect(new Set(ids).size).toBe(2);
+
+    // Declining without the code: the field asks for it (the decline was sent straight to its dialog before).
+    await otherCard.getByRole("button", { name: "拒绝" }).click();
+    await otherCard.getByText("请填写激活码").waitFor();
+    expect(await page.getByRole("dialog").count()).toBe(0);
+    expect(await changqingCard.getByText("请填写激活码").count()).toBe(0);
+    // A wrong code on 长庆's card shows there, not on the other.
+    await changqingCard.getByLabel("激活码").fill("WRONG-CODE");
+    await changqingCard.getByRole("button", { name: "接受" }).click();
+    await changqingCard.getByText("激活码不正确：请核对登记您的派出所给您的激活码").waitFor();
+    expect(await otherCard.getByText("激活码不正确").count()).toBe(0);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "account-two-registrations-360");
+
+    // Declining the other station's with its code leaves 长庆's card and what was typed in it.
+    await otherCard.getByLabel("激活码").fill(second.data!.registerVolunteer.activationCode);
+    await otherCard.getByRole("button", { name: "拒绝" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "拒绝" }).click();
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=pending-enrollment]").length === 1);
+    expect(await cards.first().innerText()).toContain("长庆派出所");
+    expect(await prisma.enrollment.findFirstOrThrow({ where: { phone: PERSON, stationId: other.station.id }, select: { status: true } })).toEqual({ status: "CANCELLED" });
     await ctx.close();
   });
 });
