@@ -199,6 +199,9 @@ describe("注销账号", () => {
     await page.getByRole("button", { name: "登录" }).click();
     await page.getByTestId("toast-error").waitFor();
     expect(path(page)).toBe("/login");
+    await ctx.close();
+  });
+});
 
 describe("two stations' registrations on one /account, on a 360 px phone", () => {
   it("keeps each card's code, its errors and its answer to itself; declining asks for the code first", async () => {
