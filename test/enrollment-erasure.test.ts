@@ -27,15 +27,17 @@ describe("registrations nobody took up", () => {
     const register = async (phone: string) => {
       const r = await gql(app, REGISTER, { input: { teamId: gid("Team", team.id), name: "王小明", phone, idNumber: ID, skills: ["急救"] } }, officer.token);
       expect(r.data!.registerVolunteer.userErrors).toEqual([]);
+      codes.set(rawId(r.data!.registerVolunteer.enrollment.id), r.data!.registerVolunteer.activationCode);
       return rawId(r.data!.registerVolunteer.enrollment.id);
     };
+    const codes = new Map<string, string>();
     const t0 = clock.now().getTime();
     const waiting = await register(freshPhone());
     const withdrawn = await register(freshPhone());
     const resident = await createVolunteer();
     const declined = await register(resident.phone);
     expect((await gql(app, `mutation ($input: CancelEnrollmentInput!) { cancelEnrollment(input: $input) { userErrors { code } } }`, { input: { enrollmentId: gid("Enrollment", withdrawn) } }, officer.token)).data!.cancelEnrollment.userErrors).toEqual([]);
-    expect((await gql(app, `mutation ($input: DeclineEnrollmentInput!) { declineEnrollment(input: $input) { userErrors { code } } }`, { input: { enrollmentId: gid("Enrollment", declined) } }, resident.token)).data!.declineEnrollment.userErrors).toEqual([]);
+    expect((await gql(app, `mutation ($input: DeclineEnrollmentInput!) { declineEnrollment(input: $input) { userErrors { code } } }`, { input: { enrollmentId: gid("Enrollment", declined), code: codes.get(declined) } }, resident.token)).data!.declineEnrollment.userErrors).toEqual([]);
     const row = (id: string) => prisma.enrollment.findUniqueOrThrow({ where: { id }, select: { name: true, displayName: true, phone: true, idNumber: true, skills: true, status: true, erasedAt: true } });
 
     // 29 days on: everything kept.
