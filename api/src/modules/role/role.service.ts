@@ -5,7 +5,7 @@
 import { assert, can, type RoleFacts } from "../../auth/policy.js";
 import { announceRevocation, newOneTimeCode, normalizeCode } from "../../auth/sessions.js";
 import { codeHash } from "../../auth/tokens.js";
-import type { Viewer } from "../../auth/viewer.js";
+import { loadViewer, type Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
 import type { AccountRole, GrantedRole } from "../../generated/prisma/client.js";
@@ -177,6 +177,14 @@ export async function confirmRoleOffer({ viewer, clientAddress }: Actor, input: 
   const offer = await prisma.roleOffer.findUnique({ where: { id: input.offerId }, include: { partner: { select: { stationId: true } } } });
   if (!offer || offer.accountId !== viewer.accountId) throw notFound(OFFER, ["input", "offerId"]);
   if (offer.expiresAt <= clock.now()) throw conflict(msg("该任命已过期，请联系任命人重新任命", "This appointment has expired: ask who appointed you to do it again"), ["input", "offerId"]);
+  // The role takes effect now, so it needs the grantor's authority now: an officer relieved of the station (or a
+  // disabled account) leaves no appointments behind that nobody else can see or withdraw.
+  const facts = roleFacts({ ...offer, partner: offer.partner } as AccountRole & { partner: { stationId: string } | null });
+  const grantor = offer.grantedById ? await loadViewer(offer.grantedById, null) : null;
+  if (!facts || !can(grantor, "role.grant", facts)) {
+    await prisma.roleOffer.deleteMany({ where: { id: offer.id } });
+    throw conflict(msg("任命人已无权任命该角色，此任命已作废：请联系现任管理员重新任命", "Who appointed you may no longer grant this role, so the appointment is void: ask a current admin"), ["input", "offerId"]);
+  }
   const stationId = offer.stationId ?? offer.partner?.stationId ?? null;
   // Guessed like an activation code: per phone and per address, locked after repeated misses.
   const attempt = await attemptSecret("activate", viewer.phone, clientAddress, ["input", "code"]);

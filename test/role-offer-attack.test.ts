@@ -1,0 +1,83 @@
+// Role offers (bfd6e14) attacked from outside: the account an offer names is the only one that confirms it,
+// once, with its own code, before it lapses and while the place lasts; and an offer is only as good as the
+// grantor's authority when the person takes it up (nobody else can see or withdraw an offer: a grantor whose
+// role was revoked must not leave appointments behind that take effect later).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { clock } from "../api/src/clock.js";
+import { prisma } from "../api/src/db.js";
+import { gql, startApp } from "./support/client.js";
+import { createStation, createVolunteer, gid } from "./support/fixtures.js";
+import { holdRowLock } from "./support/locks.js";
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(() => app?.stop());
+afterEach(() => clock.reset());
+
+const GRANT = `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { assignment { id } activationCode confirmationNeeded userErrors { code message field } } }`;
+const CONFIRM = `mutation ($input: ConfirmRoleOfferInput!) { confirmRoleOffer(input: $input) { assignment { role } userErrors { code message field } } }`;
+const OFFERS = `{ viewer { pendingRoleOffers { id role placeName } } }`;
+
+/** A station with an officer and a partner; a volunteer (an account in use) offered the partner's admin role. */
+async function offered() {
+  const { station, officer } = await createStation();
+  const partner = await prisma.partner.create({ data: { stationId: station.id, name: `测试共建${station.name}`, kind: "ENTERPRISE" } });
+  const person = await createVolunteer();
+  const r = await gql(app, GRANT, { input: { phone: person.phone, role: "PARTNER_ADMIN", partnerId: gid("Partner", partner.id), displayName: "联络人" } }, officer.token);
+  expect(r.data!.grantRole).toMatchObject({ assignment: null, confirmationNeeded: true, userErrors: [] });
+  const offers = (await gql(app, OFFERS, {}, person.token)).data!.viewer.pendingRoleOffers;
+  expect(offers).toHaveLength(1);
+  return { station, officer, partner, person, code: r.data!.grantRole.activationCode as string, offerId: offers[0].id as string };
+}
+
+const rolesOf = (accountId: string) => prisma.accountRole.findMany({ where: { accountId } });
+
+describe("confirming a role offer", () => {
+  it("is void once the grantor may no longer grant that role (revoked before the person confirmed)", async () => {
+    const o = await offered();
+    // The officer who appointed the partner admin is relieved of the station (revokeRole deletes the row).
+    await prisma.accountRole.deleteMany({ where: { accountId: o.officer.accountId, role: "OFFICER", stationId: o.station.id } });
+    const r = await gql(app, CONFIRM, { input: { offerId: o.offerId, code: o.code } }, o.person.token);
+    expect(r.data!.confirmRoleOffer.assignment).toBeNull();
+    expect(r.data!.confirmRoleOffer.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringContaining("任命人"), field: ["input", "offerId"] }]);
+    expect(await rolesOf(o.person.accountId)).toEqual([]);
+    // The void offer is gone from the person's list.
+    expect((await gql(app, OFFERS, {}, o.person.token)).data!.viewer.pendingRoleOffers).toEqual([]);
+  });
+
+  it("holds: another account, a code of another offer, after expiry, after the place is deleted", async () => {
+    const a = await offered();
+    const b = await offered();
+    // b's account with a's offer (even with a's code): not found, like an offer that does not exist.
+    expect((await gql(app, CONFIRM, { input: { offerId: a.offerId, code: a.code } }, b.person.token)).data!.confirmRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
+    // a's account with b's code on its own offer: wrong code.
+    expect((await gql(app, CONFIRM, { input: { offerId: a.offerId, code: b.code } }, a.person.token)).data!.confirmRoleOffer.userErrors[0].code).toBe("VALIDATION");
+    // b's partner is deleted: the offer goes with it.
+    await prisma.partner.delete({ where: { id: b.partner.id } });
+    expect((await gql(app, CONFIRM, { input: { offerId: b.offerId, code: b.code } }, b.person.token)).data!.confirmRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
+    expect(await rolesOf(b.person.accountId)).toEqual([]);
+    // Seven days later a's offer has lapsed.
+    clock.advance(7 * 86_400_000 + 1000);
+    expect((await gql(app, CONFIRM, { input: { offerId: a.offerId, code: a.code } }, a.person.token)).data!.confirmRoleOffer.userErrors[0].code).toBe("CONFLICT");
+    expect(await rolesOf(a.person.accountId)).toEqual([]);
+  });
+
+  it("holds: two confirmations at once make one role", async () => {
+    const o = await offered();
+    const lock = await holdRowLock("Account", o.person.accountId);
+    let replies;
+    try {
+      const twins = [0, 1].map(() => gql(app, CONFIRM, { input: { offerId: o.offerId, code: o.code } }, o.person.token));
+      await lock.waiters(2);
+      await lock.release();
+      replies = await Promise.all(twins);
+    } finally {
+      await lock.release();
+    }
+    for (const r of replies) expect(r.data!.confirmRoleOffer).toEqual({ assignment: { role: "PARTNER_ADMIN" }, userErrors: [] });
+    expect(await rolesOf(o.person.accountId)).toHaveLength(1);
+  });
+});
