@@ -638,3 +638,34 @@ export async function fillRotationSlot(viewer: Viewer, input: { shiftId: string;
   }
   return claimFor(input.volunteerId, input.shiftId, viewer.accountId);
 }
+
+/**
+ * A volunteer left a team or squad: their claimed or waitlisted places on its shifts that have not
+ * started are released, as cancelShiftClaim does (the waitlist promoted in claim order). Seats a
+ * leader assigned are kept (an assignment does not rest on membership), and so are started,
+ * checked-in and past ones. Runs inside the removal's transaction; returns how many were released.
+ */
+export async function releaseSeatsOnLeaving(tx: Tx, out: Outbox, volunteerId: string, on: { teamId: string } | { squadId: string }): Promise<number> {
+  const now = clock.now();
+  const claims = await tx.shiftClaim.findMany({
+    where: { volunteerId, status: { in: ["CONFIRMED", "WAITLISTED"] }, checkedInAt: null, assignedById: null, shift: { ...on, startsAt: { gt: now } } },
+    select: { id: true, shiftId: true },
+    orderBy: { shiftId: "asc" },
+  });
+  let released = 0;
+  for (const c of claims) {
+    const shift = await lockShift(tx, c.shiftId);
+    const claim = await tx.shiftClaim.findUniqueOrThrow({ where: { id: c.id } });
+    if ((claim.status !== "CONFIRMED" && claim.status !== "WAITLISTED") || claim.checkedInAt || shift.startsAt <= now) continue;
+    await tx.shiftClaim.update({ where: { id: claim.id }, data: { status: "CANCELLED", cancelledAt: now, reminderSentAt: null } });
+    const updated = await tx.shift.update({
+      where: { id: shift.id },
+      data: claim.status === "CONFIRMED" ? { confirmedCount: { decrement: 1 } } : { waitlistCount: { decrement: 1 } },
+    });
+    if (claim.status === "CONFIRMED") await promoteWaitlisted(tx, updated, out);
+    out.notice(volunteerId, shift.id, "SHIFT_REMOVED");
+    out.shift(shift.id);
+    released++;
+  }
+  return released;
+}

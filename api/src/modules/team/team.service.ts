@@ -10,6 +10,7 @@ import { announceRevocation } from "../../auth/sessions.js";
 import { delivered, notifyVolunteers } from "../notification/notification.service.js";
 import { visiblePerson } from "../volunteer/volunteer.service.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { committed, releaseSeatsOnLeaving } from "../shift/shift.service.js";
 
 const ROLE = { MEMBER: msg("队员", "member"), LEADER: msg("队长", "leader") } as const;
 
@@ -157,19 +158,20 @@ export async function removeTeamMember(viewer: Viewer, input: { teamId: string; 
   const leadsSquad = !!(await prisma.squadMembership.findFirst({ where: { volunteerId: input.volunteerId, role: "LEADER", squad: { teamId: team.id } }, select: { id: true } }));
   assert(viewer, "team.removeMember", { ...facts, role: membership.role, leadsSquad }, { message: msg("仅民警可移除队长或小队长", "Only officers remove a team or squad leader") });
   // Leaving a team also leaves its squads.
-  await prisma.$transaction(async (tx) => {
+  await committed(async (tx, out) => {
     const squads = await tx.squadMembership.deleteMany({ where: { volunteerId: input.volunteerId, squad: { teamId: team.id } } });
     await tx.teamMembership.delete({ where: { id: membership.id } });
+    const released = await releaseSeatsOnLeaving(tx, out, input.volunteerId, { teamId: team.id });
     await recordAudit(tx, {
       actor: viewer,
       stationId: team.stationId,
       action: "team.removeMember",
       targetType: "TeamMembership",
       targetId: membership.id,
-      summary: joinMsg(msg(`义警 ${input.volunteerId} 移出队伍 ${team.id}（原角色：`, `volunteer ${input.volunteerId} left team ${team.id} (was `), ROLE[membership.role], msg(`），同时退出小队 ${squads.count} 个`, `), and ${squads.count} of its squads`)),
+      summary: joinMsg(msg(`义警 ${input.volunteerId} 移出队伍 ${team.id}（原角色：`, `volunteer ${input.volunteerId} left team ${team.id} (was `), ROLE[membership.role], msg(`），同时退出小队 ${squads.count} 个，释放未开始班次名额 ${released} 个`, `), and ${squads.count} of its squads; ${released} seats on shifts not yet started released`)),
       clientAddress,
     });
-  }, TX);
+  });
   await rightsChanged(input.volunteerId);
   return changed(team.id, team);
 }
@@ -201,18 +203,19 @@ export async function removeSquadMember(viewer: Viewer, input: { squadId: string
   const membership = await prisma.squadMembership.findUnique({ where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } } });
   if (!membership) throw notFound(msg("成员关系", "Membership"), ["input", "volunteerId"]);
   assert(viewer, "squad.removeMember", { ...facts, role: membership.role }, { message: msg("仅民警可移除小队长", "Only officers remove a squad leader") });
-  await prisma.$transaction(async (tx) => {
+  await committed(async (tx, out) => {
     await tx.squadMembership.delete({ where: { id: membership.id } });
+    const released = await releaseSeatsOnLeaving(tx, out, input.volunteerId, { squadId: squad.id });
     await recordAudit(tx, {
       actor: viewer,
       stationId: squad.team.stationId,
       action: "squad.removeMember",
       targetType: "SquadMembership",
       targetId: membership.id,
-      summary: joinMsg(msg(`义警 ${input.volunteerId} 移出小队 ${squad.id}（原角色：`, `volunteer ${input.volunteerId} left squad ${squad.id} (was `), ROLE[membership.role], msg("）", ")")),
+      summary: joinMsg(msg(`义警 ${input.volunteerId} 移出小队 ${squad.id}（原角色：`, `volunteer ${input.volunteerId} left squad ${squad.id} (was `), ROLE[membership.role], msg(`），释放未开始班次名额 ${released} 个`, `); ${released} seats on shifts not yet started released`)),
       clientAddress,
     });
-  }, TX);
+  });
   await rightsChanged(input.volunteerId);
   return changed(squad.teamId, squad);
 }
