@@ -342,23 +342,32 @@ export async function cancelShift(viewer: Viewer, input: { shiftId: string; reas
  * all of them by default), and promotes those shifts' waitlists in claim order, in the caller's transaction.
  * Started shifts and check-ins stay. `tell`: the volunteer is told of each removal (not when they close their own account).
  */
-export async function releaseFutureSeats(tx: Tx, out: Outbox, volunteerId: string, now: Date, opts: { shiftWhere?: Prisma.ShiftWhereInput; tell?: boolean } = {}): Promise<number> {
+export async function releaseFutureSeats(
+  tx: Tx,
+  out: Outbox,
+  volunteerId: string,
+  now: Date,
+  opts: { shiftWhere?: Prisma.ShiftWhereInput; claimWhere?: Prisma.ShiftClaimWhereInput; tell?: boolean } = {},
+): Promise<number> {
   const claims = await tx.shiftClaim.findMany({
-    where: { volunteerId, status: { in: ["CONFIRMED", "WAITLISTED"] }, checkedInAt: null, shift: { ...opts.shiftWhere, status: "OPEN", startsAt: { gt: now } } },
+    where: { ...opts.claimWhere, volunteerId, status: { in: ["CONFIRMED", "WAITLISTED"] }, checkedInAt: null, shift: { ...opts.shiftWhere, status: "OPEN", startsAt: { gt: now } } },
     select: { id: true, shiftId: true },
     orderBy: { shiftId: "asc" }, // shifts locked in one order by every releaser
   });
+  let released = 0;
   for (const c of claims) {
     const shift = await lockShift(tx, c.shiftId);
     const claim = await tx.shiftClaim.findUniqueOrThrow({ where: { id: c.id } });
-    if (claim.status !== "CONFIRMED" && claim.status !== "WAITLISTED") continue;
+    // Cancelled, checked in or started meanwhile (read again under the shift's lock): kept as it is.
+    if ((claim.status !== "CONFIRMED" && claim.status !== "WAITLISTED") || claim.checkedInAt || shift.startsAt <= now) continue;
+    released++;
     await tx.shiftClaim.update({ where: { id: claim.id }, data: { status: "CANCELLED", cancelledAt: now, reminderSentAt: null } });
     const updated = await tx.shift.update({ where: { id: shift.id }, data: claim.status === "CONFIRMED" ? { confirmedCount: { decrement: 1 } } : { waitlistCount: { decrement: 1 } } });
     if (claim.status === "CONFIRMED") await promoteWaitlisted(tx, updated, out);
     if (opts.tell) out.notice(volunteerId, shift.id, "SHIFT_REMOVED");
     out.shift(shift.id);
   }
-  return claims.length;
+  return released;
 }
 
 /** Fills free seats from the waitlist in claim order, skipping volunteers now busy elsewhere. */
@@ -641,31 +650,9 @@ export async function fillRotationSlot(viewer: Viewer, input: { shiftId: string;
 
 /**
  * A volunteer left a team or squad: their claimed or waitlisted places on its shifts that have not
- * started are released, as cancelShiftClaim does (the waitlist promoted in claim order). Seats a
- * leader assigned are kept (an assignment does not rest on membership), and so are started,
- * checked-in and past ones. Runs inside the removal's transaction; returns how many were released.
+ * started are released (releaseFutureSeats). Seats a leader assigned are kept (an assignment does not
+ * rest on membership). Runs inside the removal's transaction; returns how many were released.
  */
-export async function releaseSeatsOnLeaving(tx: Tx, out: Outbox, volunteerId: string, on: { teamId: string } | { squadId: string }): Promise<number> {
-  const now = clock.now();
-  const claims = await tx.shiftClaim.findMany({
-    where: { volunteerId, status: { in: ["CONFIRMED", "WAITLISTED"] }, checkedInAt: null, assignedById: null, shift: { ...on, startsAt: { gt: now } } },
-    select: { id: true, shiftId: true },
-    orderBy: { shiftId: "asc" },
-  });
-  let released = 0;
-  for (const c of claims) {
-    const shift = await lockShift(tx, c.shiftId);
-    const claim = await tx.shiftClaim.findUniqueOrThrow({ where: { id: c.id } });
-    if ((claim.status !== "CONFIRMED" && claim.status !== "WAITLISTED") || claim.checkedInAt || shift.startsAt <= now) continue;
-    await tx.shiftClaim.update({ where: { id: claim.id }, data: { status: "CANCELLED", cancelledAt: now, reminderSentAt: null } });
-    const updated = await tx.shift.update({
-      where: { id: shift.id },
-      data: claim.status === "CONFIRMED" ? { confirmedCount: { decrement: 1 } } : { waitlistCount: { decrement: 1 } },
-    });
-    if (claim.status === "CONFIRMED") await promoteWaitlisted(tx, updated, out);
-    out.notice(volunteerId, shift.id, "SHIFT_REMOVED");
-    out.shift(shift.id);
-    released++;
-  }
-  return released;
+export function releaseSeatsOnLeaving(tx: Tx, out: Outbox, volunteerId: string, on: { teamId: string } | { squadId: string }): Promise<number> {
+  return releaseFutureSeats(tx, out, volunteerId, clock.now(), { shiftWhere: on, claimWhere: { assignedById: null }, tell: true });
 }
