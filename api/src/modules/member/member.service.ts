@@ -17,11 +17,10 @@ import { Prisma, type MembershipStatus, type Specialty } from "../../generated/p
 import { conflict, notFound } from "../../graphql/errors.js";
 import { joinMsg, msg } from "../../i18n.js";
 import { writeXlsx } from "../../lib/sheet.js";
-import { log, safeError } from "../../log.js";
 import { pubsub } from "../../pubsub.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { accountsOf, notify } from "../notification/notification.service.js";
-import { cancelShiftClaim } from "../shift/shift.service.js";
+import { committed, releaseFutureSeats } from "../shift/shift.service.js";
 import type { Actor } from "../station/station.service.js";
 import { maskIdNumber, maskName, maskPhone } from "../volunteer/mask.js";
 
@@ -123,7 +122,7 @@ export async function setVolunteerStatus(
   const ids = [...new Set(input.volunteerIds)];
   const { station } = await managedPeople(viewer, input.stationId, ids);
   const now = clock.now();
-  const changed = await prisma.$transaction(async (tx) => {
+  const changed = await committed(async (tx, out) => {
     const rows = await tx.teamMembership.findMany({
       where: { volunteerId: { in: ids }, team: { stationId: station.id }, status: { in: ["ACTIVE", "SUSPENDED"] } },
       select: { volunteerId: true, status: true, teamId: true },
@@ -139,6 +138,8 @@ export async function setVolunteerStatus(
     // Leaving ends the squad places at this station too (coming back starts afresh); suspension pauses them.
     if (input.status === "LEFT") await tx.squadMembership.deleteMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } } });
     else await tx.squadMembership.updateMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } }, data: { active: input.status === "ACTIVE" } });
+    // Someone no longer active gives up their places on this station's shifts to come, in the same transaction.
+    if (input.status !== "ACTIVE") for (const id of moving) await releaseFutureSeats(tx, out, id, now, { shiftWhere: { stationId: station.id }, tell: true });
     const accounts = await accountsOf(tx, moving);
     await notify(
       tx,
@@ -161,29 +162,16 @@ export async function setVolunteerStatus(
       });
     }
     return moving.map((id) => ({ id, accountId: accounts.get(id) ?? null }));
-  }, TX);
-  await afterStandingChanged(viewer, station.id, changed, input.status);
+  });
+  await afterStandingChanged(station.id, changed);
   return { changed: changed.length, volunteers: await prisma.volunteer.findMany({ where: { id: { in: ids } } }) };
 }
 
-/** Rights changed: sockets reconnect; someone no longer active gives up their places on shifts to come. */
-async function afterStandingChanged(viewer: Viewer, stationId: string, changed: { id: string; accountId: string | null }[], status: string) {
+/** Rights changed: sockets reconnect and the station's teams are read again. */
+async function afterStandingChanged(stationId: string, changed: { id: string; accountId: string | null }[]) {
   for (const c of changed) if (c.accountId) announceRevocation(c.accountId, "ROLE_CHANGED");
   const teams = await prisma.team.findMany({ where: { stationId }, select: { id: true } });
   for (const t of teams) pubsub.publish("teamUpdated", t.id, { teamId: t.id });
-  if (status === "ACTIVE" || !changed.length) return;
-  const claims = await prisma.shiftClaim.findMany({
-    where: { volunteerId: { in: changed.map((c) => c.id) }, status: { in: ["CONFIRMED", "WAITLISTED"] }, checkedInAt: null, shift: { stationId, status: "OPEN", startsAt: { gt: clock.now() } } },
-    select: { id: true },
-  });
-  for (const c of claims) {
-    try {
-      await cancelShiftClaim(viewer, { claimId: c.id });
-    } catch (e) {
-      // Already cancelled or started meanwhile: the claim stays as it is.
-      log.warn({ err: safeError(e) }, "claim not cancelled after a status change");
-    }
-  }
 }
 
 /** A volunteer's squads (at this station) and specialties, set by an officer. */
