@@ -227,6 +227,8 @@ export async function closeMyAccount(viewer: Viewer, input: { password: string }
       // A mediator profile shows a name and a bio of its own (public on the mediators list).
       await tx.mediator.updateMany({ where: { volunteerId }, data: { active: false, displayName: "已注销", bio: "", title: "" } });
       await releaseFutureSeats(tx, out, volunteerId, now);
+      // The registration that made them a volunteer holds the legal name and phone the officer typed.
+      await tx.enrollment.updateMany({ where: { volunteerId, erasedAt: null }, data: { name: "", displayName: "", phone: "", idNumber: null, skills: [], erasedAt: now } });
       boards = (await tx.commendation.findMany({ where: { volunteerId }, distinct: ["stationId"], select: { stationId: true } })).map((c) => c.stationId);
       await tx.volunteer.update({
         where: { id: volunteerId },
