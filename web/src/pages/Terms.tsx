@@ -53,7 +53,7 @@ export function Privacy() {
       <Section
         title={tr("谁能看到", "Who sees it")}
         items={[
-          tr("完整的姓名、手机号和身份证号：只有您本人、您所在队伍或小队的队长、您所属派出所的民警。", "Your full name, phone and ID number: only you, the leaders of your teams and squads, and your station's officers."),
+          tr("完整的姓名、手机号和身份证号：只有您本人、您所在队伍或小队的队长、您所属派出所的民警，以及维护系统的平台管理员。", "Your full name, phone and ID number: only you, the leaders of your teams and squads, your station's officers, and the platform admins who run the system."),
           tr("其他人只看到打码后的信息（如 138****0101、张*）。队长的手机号只有本人同意后才向队员显示。", "Everyone else sees them masked (138****0101, 张*). A leader's phone is shown to members only with the leader's consent."),
           tr("表扬榜公开显示昵称；显示真实姓名需您在“积分”页的“隐私”中同意，积分排行也可在那里关闭。", "The public commendation board shows your display name; your legal name only if you agree under Points → Privacy, where you can also leave the leaderboard."),
           tr("登记、修改、导出名册、注销等操作记入审计日志，日志中不含身份证号。", "Registrations, changes, exports of the member list and account closings are recorded in an audit log, which never holds ID numbers."),
