@@ -207,7 +207,9 @@ export async function closeMyAccount(viewer: Viewer, input: { password: string }
   const now = clock.now();
   const { ended, boards } = await committed(async (tx, out) => {
     // A grant landing meanwhile queues on the account row (grantRole locks it too).
-    await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${account.id}::uuid FOR UPDATE`;
+    const [row] = await tx.$queryRaw<{ closedAt: Date | null }[]>`SELECT "closedAt" FROM "Account" WHERE id = ${account.id}::uuid FOR UPDATE`;
+    // A twin request (a double tap) that passed the password check before the first committed.
+    if (row?.closedAt) throw new UserFacingError("UNAUTHENTICATED", msg("该账号已注销", "This account is closed"), ["input", "password"]);
     const roles = await tx.accountRole.findMany({ where: { accountId: account.id }, select: { role: true } });
     if (roles.length) {
       const names = [...new Set(roles.map((r) => r.role))].map((r) => ROLE_NAMES[r]!);
