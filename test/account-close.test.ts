@@ -65,6 +65,9 @@ describe("closeMyAccount", () => {
     // The station's officer sees who served, without a phone.
     const seen = await gql(app, `query ($id: ID!) { node(id: $id) { ... on Volunteer { displayName name phone idNumber } } }`, { id: gid("Volunteer", person.id) }, officer.token);
     expect(seen.data!.node).toEqual({ displayName: "已注销", name: "", phone: "", idNumber: null });
+    // Nor to a platform admin, who sees personal data in full: the stored placeholder is no phone.
+    const admin = await createAccount({ role: "ADMIN" });
+    expect((await gql(app, `query ($id: ID!) { node(id: $id) { ... on Volunteer { phone } } }`, { id: gid("Volunteer", person.id) }, admin.token)).data!.node).toEqual({ phone: "" });
     // The log says so without naming them.
     const audit = await prisma.auditEntry.findMany({ where: { stationId: station.id, action: "account.close" }, select: { summary: true, clientAddress: true } });
     expect(audit.map((a) => localize(a.summary, "zh"))).toEqual(["本人注销账号：退出所有队伍，姓名、手机号和身份证号已删除"]);

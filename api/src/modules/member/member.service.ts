@@ -22,7 +22,7 @@ import { recordAudit } from "../audit/audit.service.js";
 import { accountsOf, notify } from "../notification/notification.service.js";
 import { committed, releaseFutureSeats } from "../shift/shift.service.js";
 import type { Actor } from "../station/station.service.js";
-import { maskIdNumber, maskName, maskPhone } from "../volunteer/mask.js";
+import { maskIdNumber, maskName, maskPhone, shownPhone } from "../volunteer/mask.js";
 
 const STATION = msg("派出所", "Station");
 const VOLUNTEER = msg("义警", "Volunteer");
@@ -271,7 +271,7 @@ export async function exportVolunteers({ viewer, clientAddress }: Actor, f: Memb
       rows.push([
         v.displayName,
         full ? v.name : maskName(v.name),
-        full ? v.phone : maskPhone(v.phone),
+        full ? shownPhone(v.phone) : maskPhone(v.phone),
         v.idNumber ? (full ? v.idNumber : maskIdNumber(v.idNumber)) : "",
         ms.map((m) => teams.get(m.teamId)).join("、"),
         places.squads.filter((s) => s.volunteerId === v.id).map((s) => s.squad.name).join("、"),

@@ -1,4 +1,7 @@
 // Masks for personal data shown to people who may not see it in full.
+/** A stored phone as shown in full: a closed account's placeholder (注销) is no phone. */
+export const shownPhone = (phone: string) => (phone.startsWith("closed:") ? "" : phone);
+
 export function maskPhone(phone: string): string {
   if (phone.startsWith("closed:")) return ""; // 注销: a placeholder, not a phone
   return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : "****";

@@ -2,7 +2,7 @@ import { builder } from "../../builder.js";
 import type { Context } from "../../context.js";
 import { can, check, visibleStationFilter } from "../../auth/policy.js";
 import { personalData } from "../../graphql/personal-data.js";
-import { maskIdNumber, maskName, maskPhone } from "./mask.js";
+import { maskIdNumber, maskName, maskPhone, shownPhone } from "./mask.js";
 import { E, enumValues } from "../../lib/enums.js";
 
 export const SPECIALTIES = enumValues(E.Specialty);
@@ -44,7 +44,7 @@ export const Volunteer = builder.prismaNode("Volunteer", {
     phone: t.string({
       description: "Masked (138****0101) unless the viewer may see personal data",
       extensions: personalData("volunteer.readPersonal"),
-      resolve: async (p, _a, ctx) => ((await canSeePersonalData(ctx, p.id)) ? p.phone : maskPhone(p.phone)),
+      resolve: async (p, _a, ctx) => ((await canSeePersonalData(ctx, p.id)) ? shownPhone(p.phone) : maskPhone(p.phone)),
     }),
     idNumber: t.string({
       nullable: true,
