@@ -349,6 +349,10 @@ export async function releaseFutureSeats(
   now: Date,
   opts: { shiftWhere?: Prisma.ShiftWhereInput; claimWhere?: Prisma.ShiftClaimWhereInput; tell?: boolean } = {},
 ): Promise<number> {
+  // A claim of theirs locks the volunteer, reads their membership, then waits for the shift: taking the same
+  // lock first, the release waits for such a claim and sees its seat below, or the claim waits for this
+  // transaction and sees them gone. Without it a claim that had read "member" took its seat after the release.
+  await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
   const claims = await tx.shiftClaim.findMany({
     where: { ...opts.claimWhere, volunteerId, status: { in: ["CONFIRMED", "WAITLISTED"] }, checkedInAt: null, shift: { ...opts.shiftWhere, status: "OPEN", startsAt: { gt: now } } },
     select: { id: true, shiftId: true },

@@ -1,0 +1,76 @@
+// releaseFutureSeats attacked from outside: a claim by the same person that lands while they are
+// removed from the team, suspended at the station or closing their account. The claim locks the
+// volunteer, reads their membership, then waits for the shift; the leaving must not pass it by.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { hashPassword } from "../api/src/auth/passwords.js";
+import { prisma } from "../api/src/db.js";
+import { gql, startApp } from "./support/client.js";
+import { createStation, createVolunteer, gid, rawId } from "./support/fixtures.js";
+import { holdRowLock } from "./support/locks.js";
+import { CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(() => app?.stop());
+
+const REMOVE_TEAM = `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { name } userErrors { code } } }`;
+const SET_STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code } } }`;
+const CLOSE = `mutation ($input: CloseMyAccountInput!) { closeMyAccount(input: $input) { ok userErrors { code } } }`;
+const PASSWORD = "close-me-2026";
+
+/**
+ * The person claims while the shift's row is held from outside: the claim has locked the volunteer and
+ * read their facts, and waits for the shift. Then `leave` runs; it either finishes or queues behind the
+ * claim. The shift goes free and both finish: the person holds no seat afterwards, and the counters agree.
+ */
+async function claimDuringLeaving(leave: (ctx: { station: { id: string }; team: { id: string }; officer: string; person: Awaited<ReturnType<typeof createVolunteer>> }) => Promise<unknown>) {
+  const { station, officer, team } = await createStation();
+  const person = await createVolunteer({ teamId: team.id });
+  await prisma.account.update({ where: { id: person.accountId }, data: { passwordHash: await hashPassword(PASSWORD) } });
+  const shiftId = rawId((await publishShift(app, officer.token, { teamId: teamGid(team.id), startsAt: inMinutes(600), endsAt: inMinutes(660), capacity: 2 })).shift.id);
+  const lock = await holdRowLock("Shift", shiftId);
+  const claim = gql(app, CLAIM, { input: { shiftId: gid("Shift", shiftId) } }, person.token);
+  await lock.waiters(1);
+  let done = false;
+  const leaving = leave({ station, team, officer: officer.token, person }).finally(() => (done = true));
+  // Either the leaving finishes past the waiting claim, or it queues behind it (a second waiter).
+  await Promise.race([leaving, (async () => { while (!done) { try { await lock.waiters(2); return; } catch { /* keep waiting */ } } })()]);
+  await lock.release();
+  await Promise.all([claim, leaving]);
+  const held = await prisma.shiftClaim.findMany({ where: { shiftId, volunteerId: person.id, status: { in: ["CONFIRMED", "WAITLISTED"] } } });
+  const shift = await prisma.shift.findUniqueOrThrow({ where: { id: shiftId } });
+  const confirmed = await prisma.shiftClaim.count({ where: { shiftId, status: "CONFIRMED" } });
+  return { held, shift, confirmed };
+}
+
+describe("a claim landing while the person leaves", () => {
+  it("removal from the team: no seat is left on the team's shift", async () => {
+    const { held, shift, confirmed } = await claimDuringLeaving(async ({ team, officer, person }) => {
+      const res = await gql(app, REMOVE_TEAM, { input: { teamId: teamGid(team.id), volunteerId: gid("Volunteer", person.id) } }, officer);
+      expect(res.data!.removeTeamMember.userErrors).toEqual([]);
+    });
+    expect(held).toEqual([]);
+    expect(shift.confirmedCount).toBe(confirmed);
+  });
+
+  it("suspension at the station: no seat is left on the station's shift", async () => {
+    const { held, shift, confirmed } = await claimDuringLeaving(async ({ station, officer, person }) => {
+      const res = await gql(app, SET_STATUS, { input: { stationId: gid("Station", station.id), volunteerIds: [gid("Volunteer", person.id)], status: "SUSPENDED", reason: "测试" } }, officer);
+      expect(res.data!.setVolunteerStatus.userErrors).toEqual([]);
+    });
+    expect(held).toEqual([]);
+    expect(shift.confirmedCount).toBe(confirmed);
+  });
+
+  it("closing the account: no seat is left", async () => {
+    const { held, shift, confirmed } = await claimDuringLeaving(async ({ person }) => {
+      const res = await gql(app, CLOSE, { input: { password: PASSWORD } }, person.token);
+      expect(res.data!.closeMyAccount).toEqual({ ok: true, userErrors: [] });
+    });
+    expect(held).toEqual([]);
+    expect(shift.confirmedCount).toBe(confirmed);
+  });
+});
