@@ -74,3 +74,48 @@ describe("a claim landing while the person leaves", () => {
     expect(shift.confirmedCount).toBe(confirmed);
   });
 });
+
+describe("suspending several people at once", () => {
+  const suspend = (officer: string, stationId: string, ids: string[]) =>
+    gql(app, SET_STATUS, { input: { stationId: gid("Station", stationId), volunteerIds: ids.map((id) => gid("Volunteer", id)), status: "SUSPENDED", reason: "测试" } }, officer);
+
+  it("a person suspended in the same list is not promoted on the way out; the next one waiting is, in claim order", async () => {
+    const { station, officer, team } = await createStation();
+    const [seated, waiting, next, last] = [await createVolunteer({ teamId: team.id }), await createVolunteer({ teamId: team.id }), await createVolunteer({ teamId: team.id }), await createVolunteer({ teamId: team.id })];
+    const shiftId = rawId((await publishShift(app, officer.token, { teamId: teamGid(team.id), startsAt: inMinutes(600), endsAt: inMinutes(660), capacity: 1 })).shift.id);
+    for (const p of [seated, waiting, next, last]) expect((await gql(app, CLAIM, { input: { shiftId: gid("Shift", shiftId) } }, p.token)).data!.claimShift.userErrors).toEqual([]);
+    // The seated person first in the list: their seat goes while `waiting` still waits.
+    expect((await suspend(officer.token, station.id, [seated.id, waiting.id])).data!.setVolunteerStatus.userErrors).toEqual([]);
+    const claims = await prisma.shiftClaim.findMany({ where: { shiftId }, select: { volunteerId: true, status: true } });
+    const status = new Map(claims.map((c) => [c.volunteerId, c.status]));
+    expect([status.get(seated.id), status.get(waiting.id), status.get(next.id), status.get(last.id)]).toEqual(["CANCELLED", "CANCELLED", "CONFIRMED", "WAITLISTED"]);
+    const shift = await prisma.shift.findUniqueOrThrow({ where: { id: shiftId } });
+    expect(shift).toMatchObject({ confirmedCount: 1, waitlistCount: 1 });
+    const notices = await prisma.notification.findMany({ where: { subjectId: shiftId }, select: { accountId: true, kind: true } });
+    const of = (p: { accountId: string }) => notices.filter((n) => n.accountId === p.accountId).map((n) => n.kind).sort();
+    expect(of(seated)).toEqual(["SHIFT_REMOVED"]);
+    expect(of(waiting)).toEqual(["SHIFT_REMOVED"]); // told they were taken off, never that their place is kept
+    expect(of(next)).toEqual(["WAITLIST_PROMOTED"]);
+    expect(of(last)).toEqual([]);
+  });
+
+  it("100 people on the same 5 shifts: the statements grow with the shifts, not with every seat", async () => {
+    const { sqlStats } = await import("../api/src/db.js");
+    const { station, officer, team } = await createStation();
+    const { createVolunteers } = await import("./support/fixtures.js");
+    const people = await createVolunteers(100, { teamId: team.id });
+    const shifts: string[] = [];
+    for (let i = 0; i < 5; i++) shifts.push(rawId((await publishShift(app, officer.token, { teamId: teamGid(team.id), startsAt: inMinutes(600 + 90 * i), endsAt: inMinutes(660 + 90 * i), capacity: 100 })).shift.id));
+    const now = new Date();
+    await prisma.shiftClaim.createMany({ data: shifts.flatMap((shiftId) => people.map((p) => ({ shiftId, volunteerId: p.id, status: "CONFIRMED" as const, claimedAt: now, confirmedAt: now }))) });
+    await prisma.shift.updateMany({ where: { id: { in: shifts } }, data: { confirmedCount: 100 } });
+    const before = sqlStats.statements;
+    expect((await suspend(officer.token, station.id, people.map((p) => p.id))).data!.setVolunteerStatus.userErrors).toEqual([]);
+    const statements = sqlStats.statements - before;
+    console.log(`suspending 100 people on 5 shifts (500 seats): ${statements} statements`);
+    expect(await prisma.shiftClaim.count({ where: { shiftId: { in: shifts }, status: "CONFIRMED" } })).toBe(0);
+    expect(await prisma.shift.count({ where: { id: { in: shifts }, confirmedCount: 0, waitlistCount: 0 } })).toBe(5);
+    expect(await prisma.notification.count({ where: { subjectId: { in: shifts }, kind: "SHIFT_REMOVED" } })).toBe(500);
+    expect(statements).toBeLessThan(400);
+  });
+});

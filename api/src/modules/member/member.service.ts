@@ -139,9 +139,7 @@ export async function setVolunteerStatus(
     if (input.status === "LEFT") await tx.squadMembership.deleteMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } } });
     else await tx.squadMembership.updateMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } }, data: { active: input.status === "ACTIVE" } });
     // Someone no longer active gives up their places on this station's shifts to come, in the same transaction.
-    // Their rows locked in one order (releaseFutureSeats locks each too): two officers changing overlapping lists do not deadlock.
-    if (input.status !== "ACTIVE") await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ANY(${moving}::uuid[]) ORDER BY id FOR UPDATE`;
-    if (input.status !== "ACTIVE") for (const id of moving) await releaseFutureSeats(tx, out, id, now, { shiftWhere: { stationId: station.id }, tell: true });
+    if (input.status !== "ACTIVE") await releaseFutureSeats(tx, out, moving, now, { shiftWhere: { stationId: station.id }, tell: true });
     const accounts = await accountsOf(tx, moving);
     await notify(
       tx,

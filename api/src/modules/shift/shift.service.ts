@@ -338,37 +338,46 @@ export async function cancelShift(viewer: Viewer, input: { shiftId: string; reas
 }
 
 /**
- * Frees a volunteer's seats and waitlist places on shifts that have not started (of the shifts `shiftWhere` names:
+ * Frees volunteers' seats and waitlist places on shifts that have not started (of the shifts `shiftWhere` names:
  * all of them by default), and promotes those shifts' waitlists in claim order, in the caller's transaction.
- * Started shifts and check-ins stay. `tell`: the volunteer is told of each removal (not when they close their own account).
+ * Started shifts and check-ins stay. `tell`: each volunteer is told of each removal (not when they close their own account).
+ * Several volunteers (a suspension of a list) leave each shift together, before its waitlist moves: one of them
+ * waiting there is not promoted on the way out, and the statements grow with the shifts, not with every seat.
  */
 export async function releaseFutureSeats(
   tx: Tx,
   out: Outbox,
-  volunteerId: string,
+  volunteerIds: string | string[],
   now: Date,
   opts: { shiftWhere?: Prisma.ShiftWhereInput; claimWhere?: Prisma.ShiftClaimWhereInput; tell?: boolean } = {},
 ): Promise<number> {
+  const ids = [...new Set([volunteerIds].flat())];
+  if (!ids.length) return 0;
   // A claim of theirs locks the volunteer, reads their membership, then waits for the shift: taking the same
   // lock first, the release waits for such a claim and sees its seat below, or the claim waits for this
   // transaction and sees them gone. Without it a claim that had read "member" took its seat after the release.
-  await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
+  // In id order, as claims lock them: two officers changing overlapping lists do not deadlock.
+  await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
   const claims = await tx.shiftClaim.findMany({
-    where: { ...opts.claimWhere, volunteerId, status: { in: ["CONFIRMED", "WAITLISTED"] }, checkedInAt: null, shift: { ...opts.shiftWhere, status: "OPEN", startsAt: { gt: now } } },
+    where: { ...opts.claimWhere, volunteerId: { in: ids }, status: { in: ["CONFIRMED", "WAITLISTED"] }, checkedInAt: null, shift: { ...opts.shiftWhere, status: "OPEN", startsAt: { gt: now } } },
     select: { id: true, shiftId: true },
     orderBy: { shiftId: "asc" }, // shifts locked in one order by every releaser
   });
+  const byShift = new Map<string, string[]>();
+  for (const c of claims) byShift.set(c.shiftId, [...(byShift.get(c.shiftId) ?? []), c.id]);
   let released = 0;
-  for (const c of claims) {
-    const shift = await lockShift(tx, c.shiftId);
-    const claim = await tx.shiftClaim.findUniqueOrThrow({ where: { id: c.id } });
-    // Cancelled, checked in or started meanwhile (read again under the shift's lock): kept as it is.
-    if ((claim.status !== "CONFIRMED" && claim.status !== "WAITLISTED") || claim.checkedInAt || shift.startsAt <= now) continue;
-    released++;
-    await tx.shiftClaim.update({ where: { id: claim.id }, data: { status: "CANCELLED", cancelledAt: now, reminderSentAt: null } });
-    const updated = await tx.shift.update({ where: { id: shift.id }, data: claim.status === "CONFIRMED" ? { confirmedCount: { decrement: 1 } } : { waitlistCount: { decrement: 1 } } });
-    if (claim.status === "CONFIRMED") await promoteWaitlisted(tx, updated, out);
-    if (opts.tell) out.notice(volunteerId, shift.id, "SHIFT_REMOVED");
+  for (const [shiftId, claimIds] of byShift) {
+    const shift = await lockShift(tx, shiftId);
+    if (shift.startsAt <= now) continue;
+    // Cancelled or checked in meanwhile (read again under the shift's lock): kept as it is.
+    const current = await tx.shiftClaim.findMany({ where: { id: { in: claimIds }, status: { in: ["CONFIRMED", "WAITLISTED"] }, checkedInAt: null }, select: { id: true, volunteerId: true, status: true } });
+    if (!current.length) continue;
+    released += current.length;
+    await tx.shiftClaim.updateMany({ where: { id: { in: current.map((c) => c.id) } }, data: { status: "CANCELLED", cancelledAt: now, reminderSentAt: null } });
+    const seats = current.filter((c) => c.status === "CONFIRMED").length;
+    const updated = await tx.shift.update({ where: { id: shift.id }, data: { confirmedCount: { decrement: seats }, waitlistCount: { decrement: current.length - seats } } });
+    if (seats) await promoteWaitlisted(tx, updated, out);
+    if (opts.tell) for (const c of current) out.notice(c.volunteerId, shift.id, "SHIFT_REMOVED");
     out.shift(shift.id);
   }
   return released;
