@@ -119,3 +119,72 @@ describe("suspending several people at once", () => {
     expect(statements).toBeLessThan(400);
   });
 });
+
+describe("two officers at once", () => {
+  it("one suspends a list while another removes one of them from the team: seats, counters, notices and audit come out once", async () => {
+    const { station, officer, team } = await createStation();
+    const { createAccount } = await import("./support/fixtures.js");
+    const second = await createAccount({ role: "OFFICER", stationId: station.id });
+    const people = [await createVolunteer({ teamId: team.id }), await createVolunteer({ teamId: team.id }), await createVolunteer({ teamId: team.id }), await createVolunteer({ teamId: team.id })];
+    const [v, w, x, y] = people as [typeof people[0], typeof people[0], typeof people[0], typeof people[0]];
+    const shiftIds: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const id = rawId((await publishShift(app, officer.token, { teamId: teamGid(team.id), startsAt: inMinutes(600 + 90 * i), endsAt: inMinutes(660 + 90 * i), capacity: 1 })).shift.id);
+      for (const p of [v, w, x, y]) expect((await gql(app, CLAIM, { input: { shiftId: gid("Shift", id) } }, p.token)).data!.claimShift.userErrors).toEqual([]);
+      shiftIds.push(id);
+    }
+    const lock = await holdRowLock("Volunteer", v.id);
+    const suspending = gql(app, SET_STATUS, { input: { stationId: gid("Station", station.id), volunteerIds: [w.id, v.id].map((id) => gid("Volunteer", id)), status: "SUSPENDED", reason: "测试" } }, officer.token);
+    const removing = gql(app, REMOVE_TEAM, { input: { teamId: teamGid(team.id), volunteerId: gid("Volunteer", v.id) } }, second.token);
+    await lock.waiters(2);
+    await lock.release();
+    const [s, r] = await Promise.all([suspending, removing]);
+    expect(s.errors).toBeUndefined();
+    expect(r.errors).toBeUndefined();
+    expect(s.data!.setVolunteerStatus.userErrors).toEqual([]);
+    expect(r.data!.removeTeamMember.userErrors).toEqual([]);
+    for (const shiftId of shiftIds) {
+      const claims = await prisma.shiftClaim.findMany({ where: { shiftId }, select: { volunteerId: true, status: true } });
+      const status = new Map(claims.map((c) => [c.volunteerId, c.status]));
+      expect([status.get(v.id), status.get(w.id), status.get(x.id), status.get(y.id)]).toEqual(["CANCELLED", "CANCELLED", "CONFIRMED", "WAITLISTED"]);
+      expect(await prisma.shift.findUniqueOrThrow({ where: { id: shiftId } })).toMatchObject({ confirmedCount: 1, waitlistCount: 1 });
+      const notices = await prisma.notification.findMany({ where: { subjectId: shiftId }, select: { accountId: true, kind: true } });
+      const of = (p: { accountId: string }) => notices.filter((n) => n.accountId === p.accountId).map((n) => n.kind);
+      expect(of(v)).toEqual(["SHIFT_REMOVED"]);
+      expect(of(x)).toEqual(["WAITLIST_PROMOTED"]);
+      expect(of(y)).toEqual([]);
+      expect(of(w).filter((k) => k === "SHIFT_REMOVED")).toEqual(["SHIFT_REMOVED"]);
+    }
+    expect(await prisma.auditEntry.count({ where: { action: "team.removeMember", stationId: station.id } })).toBe(1);
+    const statusAudits = await prisma.auditEntry.findMany({ where: { action: "volunteer.status", stationId: station.id }, select: { targetId: true } });
+    expect(statusAudits.map((a) => a.targetId).sort()).toEqual([v.id, w.id].sort().filter((id) => statusAudits.some((a) => a.targetId === id)));
+    expect(new Set(statusAudits.map((a) => a.targetId)).size).toBe(statusAudits.length);
+  });
+});
+
+describe("a check-in at the same moment as the removal", () => {
+  it("the claim is either checked in and kept, or cancelled and not checked in; the counters agree", async () => {
+    const { CHECK_IN } = await import("./support/shifts.js");
+    const { station, officer, team } = await createStation();
+    const [person, waiting] = [await createVolunteer({ teamId: team.id }), await createVolunteer({ teamId: team.id })];
+    const shiftId = rawId((await publishShift(app, officer.token, { teamId: teamGid(team.id), startsAt: inMinutes(20), endsAt: inMinutes(80), capacity: 1 })).shift.id);
+    const claimId = rawId((await gql(app, CLAIM, { input: { shiftId: gid("Shift", shiftId) } }, person.token)).data!.claimShift.claim.id);
+    await gql(app, CLAIM, { input: { shiftId: gid("Shift", shiftId) } }, waiting.token);
+    const lock = await holdRowLock("Shift", shiftId);
+    const checking = gql(app, CHECK_IN, { input: { claimId: gid("ShiftClaim", claimId), method: "LEADER" } }, officer.token);
+    const removing = gql(app, REMOVE_TEAM, { input: { teamId: teamGid(team.id), volunteerId: gid("Volunteer", person.id) } }, officer.token);
+    await lock.waiters(2);
+    await lock.release();
+    const [c, r] = await Promise.all([checking, removing]);
+    expect(c.errors).toBeUndefined();
+    expect(r.data!.removeTeamMember.userErrors).toEqual([]);
+    const claim = await prisma.shiftClaim.findUniqueOrThrow({ where: { id: claimId } });
+    const kept = claim.status === "CONFIRMED" && claim.checkedInAt !== null;
+    const released = claim.status === "CANCELLED" && claim.checkedInAt === null;
+    expect(kept || released).toBe(true);
+    const shift = await prisma.shift.findUniqueOrThrow({ where: { id: shiftId } });
+    expect(shift.confirmedCount).toBe(await prisma.shiftClaim.count({ where: { shiftId, status: "CONFIRMED" } }));
+    expect(shift.waitlistCount).toBe(await prisma.shiftClaim.count({ where: { shiftId, status: "WAITLISTED" } }));
+    void station;
+  });
+});
