@@ -9,6 +9,7 @@ import { ActivateAccountDocument } from "../gql/graphql";
 import { setToken } from "../lib/auth";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
+import { TermsLinks } from "../components/TermsLinks";
 import { createAction } from "../lib/mutation";
 
 export default function Activate() {
@@ -47,12 +48,7 @@ export default function Activate() {
         <Checkbox name="acceptTerms" testId="accept-terms" checked={p().acceptTerms} onChange={(on) => set({ acceptTerms: on })}>
           {tr("我已阅读并同意《义警守则》和《隐私说明》", "I accept the rules and the privacy notice")}
         </Checkbox>
-        <p class="muted terms-links">
-          {tr("阅读：", "Read: ")}
-          <a href="/rules" target="_blank" rel="noopener">{tr("《义警守则》", "the volunteers' rules")}</a>
-          {tr("、", ", ")}
-          <a href="/privacy" target="_blank" rel="noopener">{tr("《隐私说明》", "the privacy notice")}</a>
-        </p>
+        <TermsLinks />
         <FormErrors />
         <p>
           <Submit pending={activate.pending()} class="primary wide">{tr("激活并登录", "Activate and sign in")}</Submit>

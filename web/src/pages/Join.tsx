@@ -12,6 +12,7 @@ import { AcceptTeamInviteDocument, JoinTeamDocument, PublicInviteDocument, type 
 import { setToken, token } from "../lib/auth";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
+import { TermsLinks } from "../components/TermsLinks";
 import { label, values } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { formatDateTime } from "../lib/time";
@@ -111,12 +112,7 @@ export default function Join() {
                   <Checkbox name="acceptTerms" testId="accept-terms" checked={p().acceptTerms} onChange={(on) => set({ acceptTerms: on })}>
                     {tr("我已阅读并同意《义警守则》和《隐私说明》：手机号和姓名仅我的队长和本所民警可见", "I accept the volunteers' rules and the privacy notice: my phone and name are seen by my leaders and the station's officers only")}
                   </Checkbox>
-                  <p class="muted terms-links">
-                    {tr("阅读：", "Read: ")}
-                    <a href="/rules" target="_blank" rel="noopener">{tr("《义警守则》", "the volunteers' rules")}</a>
-                    {tr("、", ", ")}
-                    <a href="/privacy" target="_blank" rel="noopener">{tr("《隐私说明》", "the privacy notice")}</a>
-                  </p>
+                  <TermsLinks />
                 </div>
                 <FormErrors />
                 <p>
