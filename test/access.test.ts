@@ -136,6 +136,8 @@ async function furnish(key: StationKey, stationId: string, teamId: string, ids: 
   const pendingMembership = await prisma.teamMembership.create({ data: { teamId, volunteerId: applicant.id, status: "PENDING", inviteId: invite.id } });
 
   const s = subject.id;
+  // An officer's appointment waiting for the person's code (a volunteer's account is in use).
+  const roleOffer = await prisma.roleOffer.create({ data: { accountId: (await prisma.account.findFirstOrThrow({ where: { volunteerId: s } })).id, role: "OFFICER", stationId, codeHash: codeHash("Y"), expiresAt: new Date(Date.now() + 86_400_000) } });
   nodes[key] = [
     { type: "Station", id: stationId },
     { type: "Community", id: community.id },
@@ -182,7 +184,7 @@ async function furnish(key: StationKey, stationId: string, teamId: string, ids: 
   target[key] = {
     station: stationId, team: teamId, squad: squad.id, volunteer: s, partner: partner.id, shift: shift.id, claim: claim.id,
     deed: pending.id, commendation: commendation.id, edition: published.id, entry: entry.id, reward: reward.id,
-    redemption: redemption.id, agreement: agreement.id, enrollment: enrollment.id,
+    redemption: redemption.id, agreement: agreement.id, enrollment: enrollment.id, roleOffer: roleOffer.id,
     report: report.id, mediator: mediator.id, case: mediationCase.id, homeWatch: homeWatch.id, watchShift: watchShift.id,
     region: region.id, invite: invite.id, officerRole: officerRole.id, pendingMembership: pendingMembership.id,
     bulletin: bulletin.id, mobilization: mobilization.id, grid: grid.id, community: community.id, notification: String(notification.id),
@@ -315,6 +317,7 @@ const ATTACKS: Record<string, (t: Record<string, string>) => Record<string, unkn
   declineEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!), code: "ABCDEFGHJK" }),
   cancelEnrollment: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!) }),
   renewEnrollmentCode: (t) => ({ enrollmentId: g("Enrollment", t.enrollment!) }),
+  withdrawRoleOffer: (t) => ({ offerId: g("RoleOffer", t.roleOffer!) }),
   registerVolunteer: (t) => ({ teamId: g("Team", t.team!), name: "越界", phone: "13522223333" }),
   addSquadMember: (t) => ({ squadId: g("Squad", t.squad!), volunteerId: g("Volunteer", t.volunteer!) }),
   removeSquadMember: (t) => ({ squadId: g("Squad", t.squad!), volunteerId: g("Volunteer", t.volunteer!) }),

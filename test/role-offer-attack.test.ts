@@ -7,7 +7,7 @@ import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { gql, startApp } from "./support/client.js";
-import { createStation, createVolunteer, gid } from "./support/fixtures.js";
+import { createAccount, createStation, createVolunteer, gid } from "./support/fixtures.js";
 import { holdRowLock } from "./support/locks.js";
 
 let app: App;
@@ -79,5 +79,32 @@ describe("confirming a role offer", () => {
     }
     for (const r of replies) expect(r.data!.confirmRoleOffer).toEqual({ assignment: { role: "PARTNER_ADMIN" }, userErrors: [] });
     expect(await rolesOf(o.person.accountId)).toHaveLength(1);
+  });
+});
+
+describe("a pending appointment, seen from the grantor's side", () => {
+  it("is listed on the station for whoever may appoint its officers, and withdrawn by them only: the person's code stops working", async () => {
+    const { station, officer } = await createStation();
+    const admin = await createAccount({ role: "ADMIN" });
+    const person = await createVolunteer();
+    const r = await gql(app, GRANT, { input: { phone: person.phone, role: "OFFICER", stationId: gid("Station", station.id), displayName: "新民警" } }, admin.token);
+    expect(r.data!.grantRole).toMatchObject({ confirmationNeeded: true, userErrors: [] });
+    const LIST = `query ($id: ID!) { node(id: $id) { ... on Station { roleOffers { id displayName viewerCanWithdraw } } } }`;
+    const listed = (await gql(app, LIST, { id: gid("Station", station.id) }, admin.token)).data!.node.roleOffers;
+    expect(listed).toEqual([{ id: expect.any(String), displayName: person.displayName, viewerCanWithdraw: true }]);
+    // The station's own officer does not appoint officers: no list, and no withdrawing.
+    expect((await gql(app, LIST, { id: gid("Station", station.id) }, officer.token)).data!.node.roleOffers).toBeNull();
+    const WITHDRAW = `mutation ($input: WithdrawRoleOfferInput!) { withdrawRoleOffer(input: $input) { withdrawnId userErrors { code message field } } }`;
+    expect((await gql(app, WITHDRAW, { input: { offerId: listed[0].id } }, officer.token)).data!.withdrawRoleOffer.userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["input", "offerId"] });
+    expect((await gql(app, WITHDRAW, { input: { offerId: listed[0].id } }, person.token)).data!.withdrawRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
+    // The grantor withdraws it: gone from both lists, the code no longer confirms, audited once.
+    expect((await gql(app, WITHDRAW, { input: { offerId: listed[0].id } }, admin.token)).data!.withdrawRoleOffer).toEqual({ withdrawnId: listed[0].id, userErrors: [] });
+    expect((await gql(app, LIST, { id: gid("Station", station.id) }, admin.token)).data!.node.roleOffers).toEqual([]);
+    expect((await gql(app, OFFERS, {}, person.token)).data!.viewer.pendingRoleOffers).toEqual([]);
+    expect((await gql(app, CONFIRM, { input: { offerId: listed[0].id, code: r.data!.grantRole.activationCode } }, person.token)).data!.confirmRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
+    expect(await rolesOf(person.accountId)).toEqual([]);
+    expect(await prisma.auditEntry.count({ where: { action: "role.offer.withdraw", stationId: station.id } })).toBe(1);
+    // Withdrawing again: the answer says it is gone.
+    expect((await gql(app, WITHDRAW, { input: { offerId: listed[0].id } }, admin.token)).data!.withdrawRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
   });
 });

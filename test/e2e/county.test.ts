@@ -48,6 +48,19 @@ describe("a platform admin sets up a county through the forms", () => {
     await station.getByRole("textbox", { name: "姓名" }).fill("陈警官");
     await station.getByRole("button", { name: "任命" }).click();
     const code = await station.getByTestId("activation-code").innerText();
+    // A phone whose account is in use (a demo volunteer): a 确认码, the appointment listed as waiting, and withdrawn.
+    await station.getByRole("textbox", { name: "手机号" }).fill("13800000150");
+    await station.getByRole("textbox", { name: "姓名" }).fill("待确认民警");
+    await station.getByRole("button", { name: "任命" }).click();
+    await station.getByText("任命待本人确认").waitFor();
+    const pending = station.getByTestId("pending-offers");
+    await pending.getByText("（待确认）").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, "desktop-county-pending-offer");
+    await pending.getByRole("button", { name: /撤回对.*的任命/ }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "撤回" }).click();
+    await pending.waitFor({ state: "detached" });
+    expect(await prisma.roleOffer.count({ where: { account: { phone: "13800000150" } } })).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, "desktop-county");
     const st = await prisma.station.findUniqueOrThrow({ where: { name: "暨阳派出所" }, include: { region: true, communities: { include: { grids: true } } } });

@@ -7,7 +7,7 @@ import { Editor } from "../components/Editor";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
 import { confirmDialog } from "../components/Dialog";
-import { CountyDocument, CountyStationDocument, CreateCommunityDocument, CreateGridDocument, CreateRegionDocument, CreateStationDocument, GrantRoleDocument, RevokeRoleDocument, UpdateGridDocument, UpdateStationDocument, type CountyQuery, type CountyStationQuery } from "../gql/graphql";
+import { CountyDocument, CountyStationDocument, CreateCommunityDocument, CreateGridDocument, CreateRegionDocument, CreateStationDocument, GrantRoleDocument, RevokeRoleDocument, UpdateGridDocument, UpdateStationDocument, type CountyQuery, type CountyStationQuery, WithdrawRoleOfferDocument } from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { createAction } from "../lib/mutation";
@@ -52,6 +52,39 @@ function Holders(props: { label: string; holders: { id: string; displayName: str
         </ul>
       </Show>
     </div>
+  );
+}
+
+/** Appointments waiting for the person's 确认码: shown to whoever may withdraw them. */
+function PendingOffers(props: { offers: { id: string; displayName: string; viewerCanWithdraw: boolean }[]; what: string; onChange: () => void }) {
+  const withdraw = createAction(WithdrawRoleOfferDocument, { pick: (d) => d.withdrawRoleOffer, success: tr("已撤回任命", "Appointment withdrawn"), onSuccess: props.onChange });
+  const ask = async (o: { id: string; displayName: string }) => {
+    const ok = await confirmDialog({
+      title: tr(`撤回对${o.displayName}的${props.what}任命？`, `Withdraw the appointment of ${o.displayName} as ${props.what}?`),
+      message: tr("交给本人的确认码将失效。", "The code handed to the person stops working."),
+      confirm: tr("撤回", "Withdraw"),
+      danger: true,
+    });
+    if (ok) await withdraw.run({ input: { offerId: o.id } });
+  };
+  return (
+    <Show when={props.offers.length}>
+      <div class="muted" data-testid="pending-offers">
+        {tr("待本人确认：", "Waiting for the person: ")}
+        <ul class="plain-list">
+          <For each={props.offers}>
+            {(o) => (
+              <li class="row">
+                <span>{o.displayName}{tr("（待确认）", " (to confirm)")}</span>
+                <Show when={o.viewerCanWithdraw}>
+                  <button type="button" class="danger" disabled={withdraw.pending()} onClick={() => ask(o)} aria-label={tr(`撤回对${o.displayName}的任命`, `Withdraw ${o.displayName}'s appointment`)}>{tr("撤回", "Withdraw")}</button>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </div>
+    </Show>
   );
 }
 
@@ -168,6 +201,7 @@ function StationCard(props: { station: Station; onChange: () => void }) {
     <article class="card" data-testid="station">
       <h3>{props.station.name}</h3>
       <Holders label={tr("民警：", "Officers: ")} what={tr("民警", "officer")} holders={(station()?.officers?.edges ?? []).map((e) => e.node)} onChange={changed} />
+      <PendingOffers offers={station()?.roleOffers ?? []} what={tr("民警", "officer")} onChange={changed} />
       <Show when={station()?.viewerCanUpdate ? station() : null}>{(st) => <EditStation station={st()} onChange={changed} />}</Show>
       <ul class="plain-list">
         <For each={communities()}>

@@ -3,7 +3,7 @@ import type { Viewer as ViewerShape } from "../../auth/viewer.js";
 import { prisma } from "../../db.js";
 import { can, visibleStationIds } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
-import { RoleOffer } from "../role/role.type.js";
+import { OFFER_INCLUDE, RoleOffer } from "../role/role.type.js";
 import { exportMyData } from "./account.service.js";
 
 export const Role = builder.enumType("Role", {
@@ -118,7 +118,7 @@ export const Viewer = builder.objectRef<ViewerShape>("Viewer").implement({
       resolve: (v) =>
         prisma.roleOffer.findMany({
           where: { accountId: v.accountId, expiresAt: { gt: clock.now() } },
-          include: { region: { select: { name: true } }, station: { select: { name: true } }, partner: { select: { name: true } } },
+          include: OFFER_INCLUDE,
           orderBy: { createdAt: "desc" },
           take: 20,
         }),

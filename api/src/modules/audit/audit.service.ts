@@ -73,6 +73,7 @@ export const AUDIT_ACTIONS = {
   "role.offer": msg("任命待确认", "Appointment offered"),
   "role.offer.failed": msg("确认任命失败", "Appointment not confirmed"),
   "role.confirm": msg("确认任命", "Appointment confirmed"),
+  "role.offer.withdraw": msg("撤回待确认的任命", "Appointment withdrawn"),
   "invite.create": msg("新建入队邀请", "Invitation created"),
   "invite.revoke": msg("停用入队邀请", "Invitation revoked"),
   "membership.request": msg("申请入队", "Asked to join"),

@@ -3,7 +3,7 @@ import { loadViewer } from "../../auth/viewer.js";
 import type { AccountRole } from "../../generated/prisma/client.js";
 import { defineMutation, globalId, nonEmpty, phoneNumber, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { msg } from "../../i18n.js";
-import { confirmRoleOffer, grantRole, revokeRole } from "./role.service.js";
+import { confirmRoleOffer, grantRole, revokeRole, withdrawRoleOffer } from "./role.service.js";
 import { GrantedRole, RoleAssignment } from "./role.type.js";
 
 defineMutation("grantRole", {
@@ -67,5 +67,15 @@ defineMutation("revokeRole", {
   resolve: async (input, ctx) => revokeRole({ viewer: ctx.viewer!, clientAddress: ctx.clientAddress }, input),
   payloadFields: (t: PayloadFieldBuilder<{ revokedId: string }>) => ({
     revokedId: t.id({ nullable: true, resolve: (p) => (p.revokedId ? Buffer.from(`RoleAssignment:${p.revokedId}`).toString("base64") : null) }),
+  }),
+});
+
+defineMutation("withdrawRoleOffer", {
+  description: "撤回 an appointment still waiting for the person's 确认码 (whoever may grant that role there)",
+  inputFields: (t) => ({ offerId: t.id({ required: true }) }),
+  schema: z.object({ offerId: globalId("RoleOffer") }),
+  resolve: async (input, ctx) => withdrawRoleOffer({ viewer: ctx.viewer!, clientAddress: ctx.clientAddress }, input),
+  payloadFields: (t: PayloadFieldBuilder<{ withdrawnId: string }>) => ({
+    withdrawnId: t.id({ nullable: true, resolve: (p) => (p.withdrawnId ? Buffer.from(`RoleOffer:${p.withdrawnId}`).toString("base64") : null) }),
   }),
 });

@@ -226,3 +226,24 @@ export async function revokeRole({ viewer, clientAddress }: Actor, input: { assi
   announceRevocation(row.accountId, "ROLE_CHANGED");
   return { revokedId: row.id };
 }
+
+/** 撤回 a pending appointment (whoever may grant that role there); the person's code stops working. */
+export async function withdrawRoleOffer({ viewer, clientAddress }: Actor, input: { offerId: string }) {
+  const offer = await prisma.roleOffer.findUnique({ where: { id: input.offerId }, include: { partner: { select: { stationId: true } } } });
+  const facts = offer ? roleFacts({ ...offer, partner: offer.partner } as AccountRole & { partner: { stationId: string } | null }) : null;
+  if (!offer || !facts || !can(viewer, "role.grant", facts)) throw notFound(OFFER, ["input", "offerId"]);
+  await prisma.$transaction(async (tx) => {
+    // Confirmed meanwhile: the role is in effect; revoke it instead.
+    if ((await tx.roleOffer.deleteMany({ where: { id: offer.id } })).count === 0) throw conflict(msg("该任命已确认或已撤回，请刷新", "This appointment was confirmed or withdrawn meanwhile: reload"), ["input", "offerId"]);
+    await recordAudit(tx, {
+      actor: viewer,
+      stationId: offer.stationId ?? offer.partner?.stationId ?? null,
+      action: "role.offer.withdraw",
+      targetType: "Account",
+      targetId: offer.accountId,
+      summary: msg(`撤回待确认的${ROLE_NAMES[offer.role]}任命`, `withdrew a pending ${ROLE_NAMES_EN[offer.role]} appointment`),
+      clientAddress,
+    });
+  }, TX);
+  return { withdrawnId: offer.id };
+}

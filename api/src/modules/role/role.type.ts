@@ -1,4 +1,6 @@
 import { builder } from "../../builder.js";
+import { clock } from "../../clock.js";
+import { prisma } from "../../db.js";
 import { can, check } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
 import { encodeGlobalID } from "@pothos/plugin-relay";
@@ -101,16 +103,49 @@ builder.prismaObjectFields("Partner", (t) => ({
   viewerCanGrantAdmin: t.boolean({ resolve: (p, _a, ctx) => can(ctx.viewer, "role.grant", { role: "PARTNER_ADMIN", stationId: p.stationId, partnerId: p.id }) }),
 }));
 
-export type RoleOfferShape = RoleOfferRow & { region: { name: string } | null; station: { name: string } | null; partner: { name: string } | null };
+export type RoleOfferShape = RoleOfferRow & {
+  region: { name: string } | null;
+  station: { name: string } | null;
+  partner: { name: string; stationId: string } | null;
+  account: { displayName: string; volunteer: { displayName: string } | null };
+};
 
-/** Not a Node: only its own account reads it (`Viewer.pendingRoleOffers`), to confirm it with the grantor's code. */
+/** What a RoleOffer list reads with each offer. */
+export const OFFER_INCLUDE = {
+  region: { select: { name: true } },
+  station: { select: { name: true } },
+  partner: { select: { name: true, stationId: true } },
+  account: { select: { displayName: true, volunteer: { select: { displayName: true } } } },
+} as const;
+
+/**
+ * Not a Node: read by its own account (`Viewer.pendingRoleOffers`, to confirm it with the grantor's code) and by
+ * those who may grant that role there (`Station.roleOffers`, to see it pending and withdraw it).
+ */
 export const RoleOffer = builder.objectRef<RoleOfferShape>("RoleOffer").implement({
-  description: "待确认的任命: a role granted to the viewer's account, in effect once the viewer enters the code the grantor handed over",
+  description: "待确认的任命: a role granted to an account someone uses already, in effect once that account enters the code the grantor handed over",
   fields: (t) => ({
     id: t.id({ resolve: (o) => encodeGlobalID("RoleOffer", o.id) }),
+    displayName: t.string({ description: "The account's name as shown (who the role is offered to)", resolve: (o) => o.account.volunteer?.displayName || o.account.displayName }),
+    viewerCanWithdraw: t.boolean({
+      resolve: (o, _a, ctx) => {
+        const facts = roleFacts({ ...o, partner: o.partner } as AccountRole & { partner: { stationId: string } | null });
+        return !!facts && can(ctx.viewer, "role.grant", facts);
+      },
+    }),
     role: t.field({ type: GrantedRole, resolve: (o) => o.role }),
     placeName: t.string({ description: "The region, station or partner the role applies to", resolve: (o) => o.region?.name ?? o.station?.name ?? o.partner?.name ?? "" }),
     expiresAt: t.expose("expiresAt", { type: "DateTime" }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
+
+builder.prismaObjectFields("Station", (t) => ({
+  roleOffers: t.field({
+    type: [RoleOffer],
+    nullable: true,
+    description: "社区民警 appointments waiting for the person's 确认码 (those who may appoint the station's officers)",
+    authScopes: (s) => ({ policy: check("role.grant", { role: "OFFICER", stationId: s.id }) }),
+    resolve: (s) => prisma.roleOffer.findMany({ where: { role: "OFFICER", stationId: s.id, expiresAt: { gt: clock.now() } }, include: OFFER_INCLUDE, orderBy: { createdAt: "asc" }, take: 50 }),
+  }),
+}));
