@@ -38,13 +38,20 @@ describe("兑换 on a bad network", () => {
     await redeem();
     await page.getByTestId("toast-error").filter({ hasText: "网络连接失败" }).waitFor();
     expect(lost).toBe(1);
+    // The page asks for its points again after a redemption. That answer must be in before the cost is
+    // raised, or it brings 60 to the page and the volunteer confirms 60 (networkidle was reached long ago
+    // and waits for nothing).
+    const refetched = page.waitForResponse((r) => {
+      const body = r.request().postData() ?? "";
+      return body.includes('"volunteerId"') && body.includes('"from"') && !body.includes('"rewardId"');
+    });
     await redeem();
     await page.getByTestId("toast-success").filter({ hasText: "兑换成功" }).waitFor();
     expect(await prisma.redemption.count({ where: { volunteerId: v.id } })).toBe(1);
     expect((await prisma.pointsEntry.aggregate({ where: { volunteerId: v.id, stationId: fushan.id }, _sum: { amount: true } }))._sum.amount).toBe(70);
 
     // The officer raises the cost while the page still shows 30 (after its refetch of the redemption).
-    await page.waitForLoadState("networkidle");
+    await (await refetched).finished();
     await card.getByText("30 积分 · 库存 99").waitFor();
     await prisma.reward.update({ where: { id: reward.id }, data: { cost: 60 } });
     await redeem();
