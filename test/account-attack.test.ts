@@ -178,6 +178,24 @@ describe("a phone someone claimed on a join page", () => {
   });
 });
 
+describe("wrong codes typed for a phone on the public /activate", () => {
+  it("lock activation for that phone, but not its account's answer to a registration with the right code", async () => {
+    const phone = freshPhone();
+    const station = await createStation();
+    const invite = await openInvite(station.team.id, station.officer.token);
+    const own = (await gql(app, JOIN, { input: { code: invite, name: "本人", phone, password: "own-pass-12", acceptTerms: true } })).data!.joinTeam.token as string;
+    const reg = await gql(app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } activationCode userErrors { code } } }`, { input: { teamId: gid("Team", demo.haolinshe.id), name: "王小明", phone, idNumber: "11010519491231002X" } }, officer);
+    const ACTIVATE = `mutation ($input: ActivateAccountInput!) { activateAccount(input: $input) { userErrors { code } } }`;
+    // Anyone who knows the phone number: six wrong codes, and /activate is locked for it.
+    const codes = [];
+    for (let i = 0; i < 6; i++) codes.push((await gql(app, ACTIVATE, { input: { phone, code: `WRONG-${i}`, password: "whatever-123", acceptTerms: true } })).data!.activateAccount.userErrors[0].code);
+    expect(codes.at(-1)).toBe("RATE_LIMITED");
+    // The phone's own account still answers with the code the station gave the person.
+    const accepted = await gql(app, ACCEPT, { input: { enrollmentId: reg.data!.registerVolunteer.enrollment.id, code: reg.data!.registerVolunteer.activationCode } }, own);
+    expect(accepted.data!.acceptEnrollment).toEqual({ enrollment: { status: "ACCEPTED" }, userErrors: [] });
+  });
+});
+
 describe("a registration the person accepted", () => {
   it("shows the station's officers the legal name, ID number and phone only while they see the person's own (not after the person left)", async () => {
     const station = await createStation();

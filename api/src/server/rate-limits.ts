@@ -60,10 +60,15 @@ function get(name: string, points: number, duration: number) {
 
 /**
  * What a secret guards and who guesses it: `subject` is what the secret opens (a phone for sign-in and
- * activation, an account for its current password, a claim for its post code), `address` who is
- * guessing (the client address; for post codes the signed-in account, whatever address it uses).
+ * activation, an account for its current password and for the codes it answers a registration or an
+ * appointment with, a claim for its post code), `address` who is guessing (the client address; for post
+ * codes the signed-in account, whatever address it uses).
+ *
+ * `answer` is counted apart from `activate` although both guess a registration's code: anyone may type
+ * wrong codes for a phone on the public /activate, and that must not lock the phone's own account out of
+ * accepting, declining or confirming (only that account can answer, so its own misses lock it).
  */
-export type SecretKind = "signIn" | "activate" | "changePassword" | "postCode";
+export type SecretKind = "signIn" | "activate" | "answer" | "changePassword" | "postCode";
 
 const subjectFailures = (kind: SecretKind) => (kind === "postCode" ? limits.postCodeFailures : limits.phoneFailures);
 const addressFailures = (kind: SecretKind) => (kind === "postCode" ? limits.postCodeAccountFailures : limits.addressFailures);
