@@ -241,14 +241,36 @@ describe("a leader or officer on their own shift, or with their own reward", () 
     const claimId = (await gql(app, CLAIM, { input: { shiftId: s.shift.id } }, leader.token)).data!.claimShift.claim.id;
     const [other] = await createVolunteers(1, { teamId: demo.haolinshe.id });
     const otherClaim = (await gql(app, CLAIM, { input: { shiftId: s.shift.id } }, other!.token)).data!.claimShift.claim.id;
-    clock.advance(15 * 60_000);
     const ROSTER = `query ($id: ID!) { node(id: $id) { ... on Shift { claims(first: 100) { edges { node { id viewerCanCheckInFor } } } } } }`;
-    const rows = Object.fromEntries((await gql(app, ROSTER, { id: s.shift.id }, leader.token)).data!.node.claims.edges.map((e: any) => [e.node.id, e.node.viewerCanCheckInFor]));
-    expect(rows).toEqual({ [claimId]: false, [otherClaim]: true });
+    const roster = async () => Object.fromEntries((await gql(app, ROSTER, { id: s.shift.id }, leader.token)).data!.node.claims.edges.map((e: any) => [e.node.id, e.node.viewerCanCheckInFor]));
+    clock.advance(15 * 60_000);
+    expect(await roster()).toEqual({ [claimId]: false, [otherClaim]: true });
     const self = await gql(app, CHECK_IN, { input: { claimId, method: "LEADER" } }, leader.token);
     expect(self.data!.checkIn.userErrors).toEqual([{ code: "FORBIDDEN", message: "不能为自己代签到：请扫码或输入岗点码签到", field: null }]);
     expect((await gql(app, CHECK_IN, { input: { claimId: otherClaim, method: "LEADER" } }, leader.token)).data!.checkIn.userErrors).toEqual([]);
     expect((await gql(app, CHECK_IN, { input: { claimId, method: "QR", code: s.shift.postCode } }, leader.token)).data!.checkIn.userErrors).toEqual([]);
+  });
+
+  it("offers 代签到 only while check-in is open: not before 30 minutes ahead of the start, not after the end", async () => {
+    const leader = await createVolunteer({ teamId: demo.haolinshe.id, teamRole: "LEADER" });
+    const s = await publishShift(app, officer, { teamId: teamGid(demo.haolinshe.id), title: "代签到时段", startsAt: inMinutes(60), endsAt: inMinutes(120) });
+    const [other] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    const claimId = (await gql(app, CLAIM, { input: { shiftId: s.shift.id } }, other!.token)).data!.claimShift.claim.id;
+    const ROSTER = `query ($id: ID!) { node(id: $id) { ... on Shift { claims(first: 100) { edges { node { id viewerCanCheckInFor } } } } } }`;
+    const offered = async () => (await gql(app, ROSTER, { id: s.shift.id }, leader.token)).data!.node.claims.edges.find((e: any) => e.node.id === claimId).node.viewerCanCheckInFor;
+    const tryIt = async () => (await gql(app, CHECK_IN, { input: { claimId, method: "LEADER" } }, leader.token)).data!.checkIn.userErrors;
+    // An hour ahead: the button would only earn "opens 30 minutes before the start".
+    expect(await offered()).toBe(false);
+    expect((await tryIt())[0]).toMatchObject({ code: "CONFLICT", message: "开始前30分钟起可签到" });
+    clock.advance(125 * 60_000);
+    // Ended: nothing to check in to any more.
+    expect(await offered()).toBe(false);
+    expect((await tryIt())[0]).toMatchObject({ code: "CONFLICT", message: "班次已结束，无法签到" });
+    clock.advance(-90 * 60_000);
+    // Under way: offered, and it works.
+    expect(await offered()).toBe(true);
+    expect(await tryIt()).toEqual([]);
+    expect(await offered()).toBe(false);
   });
 });
 

@@ -77,6 +77,16 @@ export class Loaders {
     }));
   }
 
+  #shiftTimes?: DataLoader<string, { startsAt: Date; endsAt: Date; status: string } | null>;
+  /** A shift's times and status, for whether check-in is open on its claims. */
+  get shiftTimes(): DataLoader<string, { startsAt: Date; endsAt: Date; status: string } | null> {
+    return (this.#shiftTimes ??= new DataLoader<string, { startsAt: Date; endsAt: Date; status: string } | null>(async (ids) => {
+      const rows = await prisma.shift.findMany({ where: { id: { in: [...ids] } }, select: { id: true, startsAt: true, endsAt: true, status: true } });
+      const m = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => m.get(id) ?? null);
+    }));
+  }
+
   #rotationPartner?: DataLoader<string, string | null>;
   /** The 共建单位 a shift was given to (轮流出人), or null. */
   get rotationPartner(): DataLoader<string, string | null> {

@@ -12,7 +12,7 @@ import { personalData } from "../../graphql/personal-data.js";
 import { maskPhone } from "../volunteer/mask.js";
 import { Viewer } from "../account/account.type.js";
 import { Specialty } from "../volunteer/volunteer.type.js";
-import { assignableWhere } from "./shift.rules.js";
+import { assignableWhere, checkInWindow } from "./shift.rules.js";
 import { shiftBoardPage } from "./board-page.js";
 import { E } from "../../lib/enums.js";
 
@@ -337,11 +337,17 @@ export const ShiftClaim = builder.prismaNode("ShiftClaim", {
       },
     }),
     viewerCanCheckInFor: t.boolean({
-      description: "代签到: whether the viewer may check this person in (who runs the shift, not for themselves) and the claim is confirmed and not checked in",
+      description: "代签到: whether the viewer may check this person in (who runs the shift, not for themselves), the claim is confirmed and not checked in, and check-in is open now (from 30 minutes before the start to the end)",
       resolve: async (c, _a, ctx) => {
         if (c.status !== "CONFIRMED" || c.checkedInAt) return false;
         const shift = await ctx.loaders.shiftScope.load(c.shiftId);
-        return !!shift && can(ctx.viewer, "claim.checkInOthers", { volunteerId: c.volunteerId, partnerId: null, shift });
+        if (!shift || !can(ctx.viewer, "claim.checkInOthers", { volunteerId: c.volunteerId, partnerId: null, shift })) return false;
+        // The button would only earn "opens 30 minutes before the start" or "the shift has ended" (checkIn's rules).
+        const times = await ctx.loaders.shiftTimes.load(c.shiftId);
+        if (!times || times.status !== "OPEN") return false;
+        const { opens, closes } = checkInWindow(times);
+        const now = clock.now();
+        return now >= opens && now <= closes;
       },
     }),
     checkedInAt: t.expose("checkedInAt", { type: "DateTime", nullable: true }),
