@@ -164,6 +164,7 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; r
                 </Show>
               </div>
             </Form>
+            <p class="muted">{tr("代签到：开始前30分钟起至班次结束", "Check in for others: from 30 minutes before the start until the end")}</p>
             <TableWrap class="card" label={tr("认领名单", "Who claimed")}>
               <table>
                 <thead><tr><th>{tr("队员", "Volunteer")}</th><th>{tr("状态", "Status")}</th><th>{tr("签到", "Check-in")}</th><th><span class="sr-only">{tr("操作", "Actions")}</span></th></tr></thead>
