@@ -161,4 +161,31 @@ describe("扫码签到", () => {
     await page.getByTestId("toast-success").filter({ hasText: "签到成功" }).waitFor();
     await ctx.close();
   }, 60_000);
+
+  it("代签到 on the leader's phone: offered on a shift under way, checks the member in; not offered on tomorrow's", async () => {
+    const VOLUNTEER = "13800000253";
+    const now = await claimedShift(VOLUNTEER, "代签到巡逻");
+    const { shift: later } = await publishShift(env.app, leader, { teamId: teamGid(env.demo.haolinshe.id), title: "明天的代签到巡逻", startsAt: inMinutes(24 * 60), endsAt: inMinutes(25 * 60), capacity: 4 });
+    expect((await gql(env.app, CLAIM, { input: { shiftId: later.id } }, await signIn(env.app, VOLUNTEER))).data!.claimShift.userErrors).toEqual([]);
+    const ctx = await context(env.browser, env.app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, DEMO_PHONES.haolinsheLeader);
+    await page.goto(`/shifts/${encodeURIComponent(later.id)}`);
+    const row = (p: Page) => p.getByRole("row").filter({ hasText: "13800000253".slice(0, 3) });
+    await page.getByText("代签到：开始前30分钟起至班次结束").waitFor();
+    await row(page).first().waitFor();
+    expect(await row(page).getByRole("button", { name: "代签到" }).count()).toBe(0);
+    await page.goto(`/shifts/${encodeURIComponent(now.id)}`);
+    await row(page).getByRole("button", { name: "代签到" }).click();
+    await page.getByTestId("toast-success").waitFor();
+    await row(page).getByRole("button", { name: "代签退" }).waitFor();
+    expect(await row(page).getByRole("button", { name: "代签到" }).count()).toBe(0);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByTestId("toast-success").getByRole("button").click();
+    await shoot(page, "narrow-leader-roster-checked-in-for");
+    const claim = await prisma.shiftClaim.findFirstOrThrow({ where: { shiftId: rawId(now.id), volunteer: { phone: VOLUNTEER } } });
+    expect(claim.checkInMethod).toBe("LEADER");
+    await ctx.close();
+  }, 60_000);
 });

@@ -167,12 +167,36 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; r
             <p class="muted">{tr("代签到：开始前30分钟起至班次结束", "Check in for others: from 30 minutes before the start until the end")}</p>
             <TableWrap class="card" label={tr("认领名单", "Who claimed")}>
               <table>
-                <thead><tr><th>{tr("队员", "Volunteer")}</th><th>{tr("状态", "Status")}</th><th>{tr("签到", "Check-in")}</th><th><span class="sr-only">{tr("操作", "Actions")}</span></th></tr></thead>
+                <thead><tr><th>{tr("队员", "Volunteer")}</th><th>{tr("状态", "Status")}</th><th>{tr("签到", "Check-in")}</th></tr></thead>
                 <tbody>
-                  <For each={s().claims?.edges} fallback={<tr><td colSpan={4} class="muted">{tr("还没有人认领", "Nobody yet")}</td></tr>}>
+                  <For each={s().claims?.edges} fallback={<tr><td colSpan={3} class="muted">{tr("还没有人认领", "Nobody yet")}</td></tr>}>
                     {(e) => (
                       <tr>
-                        <td>{e.node.volunteer.displayName}<div class="muted">{e.node.volunteer.phone}</div></td>
+                        {/* The actions sit under the person: a fourth column left every cell a few letters wide at 360 px. */}
+                        <td>
+                          {e.node.volunteer.displayName}
+                          <div class="muted">{e.node.volunteer.phone}</div>
+                          <div class="row">
+                            <Show when={e.node.viewerCanCheckInFor}>
+                              <button type="button" disabled={checkIn.pending()} onClick={() => void checkIn.run({ input: { claimId: e.node.id, method: "LEADER" } })}>{tr("代签到", "Check in")}</button>
+                            </Show>
+                            <Show when={e.node.checkedInAt && !e.node.checkedOutAt}>
+                              <button type="button" disabled={checkOut.pending()} onClick={() => void checkOut.run({ input: { claimId: e.node.id, method: "LEADER" } })}>{tr("代签退", "Check out")}</button>
+                            </Show>
+                            <Show when={(e.node.status === "CONFIRMED" || e.node.status === "WAITLISTED") && !e.node.checkedInAt}>
+                              <button
+                                type="button"
+                                disabled={remove.pending()}
+                                onClick={async () => {
+                                  if (await confirmDialog({ title: tr(`把 ${e.node.volunteer.displayName} 移出班次？`, `Take ${e.node.volunteer.displayName} off the shift?`), confirm: tr("移除", "Remove"), danger: true }))
+                                    await remove.run({ input: { claimId: e.node.id } });
+                                }}
+                              >
+                                {tr("移除", "Remove")}
+                              </button>
+                            </Show>
+                          </div>
+                        </td>
                         <td>
                           <Badge enum="ClaimStatus" value={e.node.status} />
                           <Show when={e.node.waitlistPosition}> #{e.node.waitlistPosition}</Show>
@@ -181,26 +205,6 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; r
                           {e.node.checkedInAt ? formatTime(e.node.checkedInAt) : "—"}
                           <Show when={e.node.checkInFlagged}> <span class="badge warn">{tr("偏远", "far")}</span></Show>
                           <Show when={e.node.checkedOutAt}> → {formatTime(e.node.checkedOutAt!)}</Show>
-                        </td>
-                        <td class="row">
-                          <Show when={e.node.viewerCanCheckInFor}>
-                            <button type="button" disabled={checkIn.pending()} onClick={() => void checkIn.run({ input: { claimId: e.node.id, method: "LEADER" } })}>{tr("代签到", "Check in")}</button>
-                          </Show>
-                          <Show when={e.node.checkedInAt && !e.node.checkedOutAt}>
-                            <button type="button" disabled={checkOut.pending()} onClick={() => void checkOut.run({ input: { claimId: e.node.id, method: "LEADER" } })}>{tr("代签退", "Check out")}</button>
-                          </Show>
-                          <Show when={(e.node.status === "CONFIRMED" || e.node.status === "WAITLISTED") && !e.node.checkedInAt}>
-                            <button
-                              type="button"
-                              disabled={remove.pending()}
-                              onClick={async () => {
-                                if (await confirmDialog({ title: tr(`把 ${e.node.volunteer.displayName} 移出班次？`, `Take ${e.node.volunteer.displayName} off the shift?`), confirm: tr("移除", "Remove"), danger: true }))
-                                  await remove.run({ input: { claimId: e.node.id } });
-                              }}
-                            >
-                              {tr("移除", "Remove")}
-                            </button>
-                          </Show>
                         </td>
                       </tr>
                     )}
