@@ -7,7 +7,7 @@ import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { gql, startApp } from "./support/client.js";
-import { createAccount, createStation, createVolunteer, gid } from "./support/fixtures.js";
+import { createAccount, createStation, createTeam, createVolunteer, gid } from "./support/fixtures.js";
 import { holdRowLock } from "./support/locks.js";
 
 let app: App;
@@ -106,5 +106,54 @@ describe("a pending appointment, seen from the grantor's side", () => {
     expect(await prisma.auditEntry.count({ where: { action: "role.offer.withdraw", stationId: station.id } })).toBe(1);
     // Withdrawing again: the answer says it is gone.
     expect((await gql(app, WITHDRAW, { input: { offerId: listed[0].id } }, admin.token)).data!.withdrawRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
+  });
+});
+
+describe("a pending partner-admin appointment, seen from the grantor's side", () => {
+  const LIST = `query ($id: ID!) { node(id: $id) { ... on Partner { name roleOffers { id displayName role placeName viewerCanWithdraw } } } }`;
+  const WITHDRAW = `mutation ($input: WithdrawRoleOfferInput!) { withdrawRoleOffer(input: $input) { withdrawnId userErrors { code message field } } }`;
+
+  it("is listed on the partner for the officers of its station only, and withdrawn by them only: the person's code stops working", async () => {
+    const o = await offered();
+    const partnerId = gid("Partner", o.partner.id);
+    const listed = (await gql(app, LIST, { id: partnerId }, o.officer.token)).data!.node.roleOffers;
+    expect(listed).toEqual([{ id: o.offerId, displayName: o.person.displayName, role: "PARTNER_ADMIN", placeName: o.partner.name, viewerCanWithdraw: true }]);
+    // Who sees the partner but does not appoint its admins: its own admin, a volunteer of the station. Neither gets the list.
+    const partnerAdmin = await createAccount({ role: "PARTNER_ADMIN", partnerId: o.partner.id });
+    const volunteer = await createVolunteer({ teamId: (await createTeam(o.station.id)).id });
+    for (const who of [partnerAdmin, volunteer]) {
+      const node = (await gql(app, LIST, { id: partnerId }, who.token)).data!.node;
+      expect(node).toMatchObject({ name: o.partner.name, roleOffers: null });
+    }
+    // Another station's officer does not even see the partner.
+    const elsewhere = await createStation();
+    expect((await gql(app, LIST, { id: partnerId }, elsewhere.officer.token)).data?.node ?? null).toBeNull();
+    // Withdrawing: another station's officer, the partner's admin and the person themselves are told it does not exist.
+    for (const who of [elsewhere.officer, partnerAdmin, o.person]) {
+      expect((await gql(app, WITHDRAW, { input: { offerId: o.offerId } }, who.token)).data!.withdrawRoleOffer.userErrors).toEqual([{ code: "NOT_FOUND", message: expect.any(String), field: ["input", "offerId"] }]);
+    }
+    // The station's officer withdraws it: gone from both lists, the code no longer confirms, audited on the station.
+    expect((await gql(app, WITHDRAW, { input: { offerId: o.offerId } }, o.officer.token)).data!.withdrawRoleOffer).toEqual({ withdrawnId: o.offerId, userErrors: [] });
+    expect((await gql(app, LIST, { id: partnerId }, o.officer.token)).data!.node.roleOffers).toEqual([]);
+    expect((await gql(app, OFFERS, {}, o.person.token)).data!.viewer.pendingRoleOffers).toEqual([]);
+    expect((await gql(app, CONFIRM, { input: { offerId: o.offerId, code: o.code } }, o.person.token)).data!.confirmRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
+    expect(await rolesOf(o.person.accountId)).toEqual([]);
+    expect(await prisma.auditEntry.count({ where: { action: "role.offer.withdraw", stationId: o.station.id } })).toBe(1);
+  });
+
+  it("lists a partner's own appointments only: not another partner's, not an officer appointment of the station, not a lapsed one", async () => {
+    const o = await offered();
+    const sibling = await prisma.partner.create({ data: { stationId: o.station.id, name: `另一共建${o.station.name}`, kind: "SCHOOL" } });
+    const other = await createVolunteer();
+    const r = await gql(app, GRANT, { input: { phone: other.phone, role: "PARTNER_ADMIN", partnerId: gid("Partner", sibling.id), displayName: "另一联络人" } }, o.officer.token);
+    expect(r.data!.grantRole.confirmationNeeded).toBe(true);
+    // An officer appointment of the same station, pending too: the station's list, not the partner's.
+    const third = await createVolunteer();
+    await prisma.roleOffer.create({ data: { accountId: third.accountId, role: "OFFICER", stationId: o.station.id, codeHash: "x", expiresAt: new Date(clock.now().getTime() + 86_400_000) } });
+    const ids = async (p: string) => ((await gql(app, LIST, { id: gid("Partner", p) }, o.officer.token)).data!.node.roleOffers as { displayName: string }[]).map((x) => x.displayName);
+    expect(await ids(o.partner.id)).toEqual([o.person.displayName]);
+    expect(await ids(sibling.id)).toEqual([other.displayName]);
+    clock.advance(7 * 86_400_000 + 1000);
+    expect(await ids(o.partner.id)).toEqual([]);
   });
 });

@@ -140,12 +140,26 @@ export const RoleOffer = builder.objectRef<RoleOfferShape>("RoleOffer").implemen
   }),
 });
 
+/** The pending appointments of one place: not lapsed, oldest first. */
+const pendingOffers = (where: { role: "OFFICER"; stationId: string } | { role: "PARTNER_ADMIN"; partnerId: string }) =>
+  prisma.roleOffer.findMany({ where: { ...where, expiresAt: { gt: clock.now() } }, include: OFFER_INCLUDE, orderBy: { createdAt: "asc" }, take: 50 });
+
 builder.prismaObjectFields("Station", (t) => ({
   roleOffers: t.field({
     type: [RoleOffer],
     nullable: true,
     description: "社区民警 appointments waiting for the person's 确认码 (those who may appoint the station's officers)",
     authScopes: (s) => ({ policy: check("role.grant", { role: "OFFICER", stationId: s.id }) }),
-    resolve: (s) => prisma.roleOffer.findMany({ where: { role: "OFFICER", stationId: s.id, expiresAt: { gt: clock.now() } }, include: OFFER_INCLUDE, orderBy: { createdAt: "asc" }, take: 50 }),
+    resolve: (s) => pendingOffers({ role: "OFFICER", stationId: s.id }),
+  }),
+}));
+
+builder.prismaObjectFields("Partner", (t) => ({
+  roleOffers: t.field({
+    type: [RoleOffer],
+    nullable: true,
+    description: "共建单位联络人 appointments waiting for the person's 确认码 (those who may appoint the partner's admins: the station's officers)",
+    authScopes: (p) => ({ policy: check("role.grant", { role: "PARTNER_ADMIN", stationId: p.stationId, partnerId: p.id }) }),
+    resolve: (p) => pendingOffers({ role: "PARTNER_ADMIN", partnerId: p.id }),
   }),
 }));
