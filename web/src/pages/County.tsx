@@ -6,8 +6,8 @@ import { createSignal, For, Show } from "solid-js";
 import { Editor } from "../components/Editor";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import { QueryView } from "../components/QueryView";
-import { confirmDialog } from "../components/Dialog";
-import { CountyDocument, CountyStationDocument, CreateCommunityDocument, CreateGridDocument, CreateRegionDocument, CreateStationDocument, GrantRoleDocument, RevokeRoleDocument, UpdateGridDocument, UpdateStationDocument, type CountyQuery, type CountyStationQuery, WithdrawRoleOfferDocument } from "../gql/graphql";
+import { Grant, Holders, PendingOffers } from "../components/Appointments";
+import { CountyDocument, CountyStationDocument, CreateCommunityDocument, CreateGridDocument, CreateRegionDocument, CreateStationDocument, UpdateGridDocument, UpdateStationDocument, type CountyQuery, type CountyStationQuery } from "../gql/graphql";
 import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { createAction } from "../lib/mutation";
@@ -21,72 +21,6 @@ type GridRow = StationDetail["grids"]["edges"][number]["node"];
 /** A number field's text as the API's Float/Int: blank is null. */
 const num = (v: string) => (v.trim() === "" ? null : Number(v));
 const text = (v: number | null | undefined) => (v == null ? "" : String(v));
-
-/** People holding a granted role, each with 撤销 where the viewer may revoke it (after a confirmation). */
-function Holders(props: { label: string; holders: { id: string; displayName: string; activated: boolean; viewerCanRevoke: boolean }[]; what: string; onChange: () => void }) {
-  const revoke = createAction(RevokeRoleDocument, { pick: (d) => d.revokeRole, success: tr("已撤销任命", "Appointment revoked"), onSuccess: props.onChange });
-  const ask = async (h: { id: string; displayName: string }) => {
-    const ok = await confirmDialog({
-      title: tr(`撤销${h.displayName}的${props.what}任命？`, `Revoke ${h.displayName}'s appointment as ${props.what}?`),
-      message: tr("其打开的会话将立即失去该权限。", "Their open sessions lose the role at once."),
-      confirm: tr("撤销", "Revoke"),
-      danger: true,
-    });
-    if (ok) await revoke.run({ input: { assignmentId: h.id } });
-  };
-  return (
-    <div class="muted" data-testid="holders">
-      {props.label}
-      <Show when={props.holders.length} fallback="—">
-        <ul class="plain-list">
-          <For each={props.holders}>
-            {(h) => (
-              <li class="row">
-                <span>{h.displayName}{h.activated ? "" : tr("（待激活）", " (not activated)")}</span>
-                <Show when={h.viewerCanRevoke}>
-                  <button type="button" class="danger" disabled={revoke.pending()} onClick={() => ask(h)} aria-label={tr(`撤销${h.displayName}`, `Revoke ${h.displayName}`)}>{tr("撤销", "Revoke")}</button>
-                </Show>
-              </li>
-            )}
-          </For>
-        </ul>
-      </Show>
-    </div>
-  );
-}
-
-/** Appointments waiting for the person's 确认码: shown to whoever may withdraw them. */
-function PendingOffers(props: { offers: { id: string; displayName: string; viewerCanWithdraw: boolean }[]; what: string; onChange: () => void }) {
-  const withdraw = createAction(WithdrawRoleOfferDocument, { pick: (d) => d.withdrawRoleOffer, success: tr("已撤回任命", "Appointment withdrawn"), onSuccess: props.onChange });
-  const ask = async (o: { id: string; displayName: string }) => {
-    const ok = await confirmDialog({
-      title: tr(`撤回对${o.displayName}的${props.what}任命？`, `Withdraw the appointment of ${o.displayName} as ${props.what}?`),
-      message: tr("交给本人的确认码将失效。", "The code handed to the person stops working."),
-      confirm: tr("撤回", "Withdraw"),
-      danger: true,
-    });
-    if (ok) await withdraw.run({ input: { offerId: o.id } });
-  };
-  return (
-    <Show when={props.offers.length}>
-      <div class="muted" data-testid="pending-offers">
-        {tr("待本人确认：", "Waiting for the person: ")}
-        <ul class="plain-list">
-          <For each={props.offers}>
-            {(o) => (
-              <li class="row">
-                <span>{o.displayName}{tr("（待确认）", " (to confirm)")}</span>
-                <Show when={o.viewerCanWithdraw}>
-                  <button type="button" class="danger" disabled={withdraw.pending()} onClick={() => ask(o)} aria-label={tr(`撤回对${o.displayName}的任命`, `Withdraw ${o.displayName}'s appointment`)}>{tr("撤回", "Withdraw")}</button>
-                </Show>
-              </li>
-            )}
-          </For>
-        </ul>
-      </div>
-    </Show>
-  );
-}
 
 function EditStation(props: { station: StationDetail; onChange: () => void }) {
   const init = () => ({ name: props.station.name, district: props.station.district, address: props.station.address, latitude: text(props.station.latitude), longitude: text(props.station.longitude) });
@@ -132,55 +66,6 @@ function EditGrid(props: { grid: GridRow; onChange: () => void }) {
         <Submit pending={update.pending()} class="">{tr("保存网格", "Save grid")}</Submit>
       </Form>
     </Editor>
-  );
-}
-
-/**
- * The code a grant hands over, shown once: a new account's activation code, or, for an account someone uses
- * already, the confirmation code that account enters before the role takes effect.
- */
-function Issued(props: { issued: { name: string; code: string; confirm: boolean } | null }) {
-  return (
-    <Show when={props.issued}>
-      {(i) => (
-        <div class="notice" role="status">
-          {i().confirm
-            ? tr(
-                `${i().name} 的手机号已有账号：任命待本人确认。请把确认码当面交给本人，本人登录后在“账号”页输入，任命才生效（仅显示一次）：`,
-                `${i().name}'s phone has an account already: the appointment waits for the person. Hand them this code in person; they enter it under Account (shown once): `,
-              )
-            : tr(`${i().name} 的激活码（仅显示一次，请交给本人在“激活账号”页使用）：`, `Activation code for ${i().name} (shown once): `)}
-          <strong data-testid="activation-code">{i().code}</strong>
-        </div>
-      )}
-    </Show>
-  );
-}
-
-function Grant(props: { role: "REGION_ADMIN" | "OFFICER"; regionId?: string; stationId?: string; title: string; onChange: () => void }) {
-  const [p, setP] = createSignal({ phone: "", displayName: "" });
-  const [issued, setIssued] = createSignal<{ name: string; code: string; confirm: boolean } | null>(null);
-  const form = createFormState();
-  const grant = createAction(GrantRoleDocument, {
-    pick: (d) => d.grantRole, form, success: (r) => (r.confirmationNeeded ? tr("已任命，待本人确认", "Appointed: waiting for the person") : tr("已任命", "Appointed")),
-    onSuccess: (r) => {
-      const name = r.assignment?.displayName ?? p().displayName.trim();
-      setIssued(r.activationCode ? { name, code: r.activationCode, confirm: r.confirmationNeeded } : null);
-      setP({ phone: "", displayName: "" });
-      props.onChange();
-    },
-  });
-  return (
-    <Form form={form} class="plain-form" label={props.title} onSubmit={() => grant.run({ input: { role: props.role, regionId: props.regionId ?? null, stationId: props.stationId ?? null, phone: p().phone.trim(), displayName: p().displayName.trim() } })}>
-      <h4>{props.title}</h4>
-      <div class="grid2">
-        <Field name="phone" label={tr("手机号", "Phone")} required>{(a) => <input {...a} type="tel" inputmode="numeric" value={p().phone} onInput={(e) => setP({ ...p(), phone: e.currentTarget.value })} />}</Field>
-        <Field name="displayName" label={tr("姓名", "Name")} required>{(a) => <input {...a} value={p().displayName} onInput={(e) => setP({ ...p(), displayName: e.currentTarget.value })} />}</Field>
-      </div>
-      <FormErrors />
-      <Submit pending={grant.pending()} class="">{tr("任命", "Appoint")}</Submit>
-      <Issued issued={issued()} />
-    </Form>
   );
 }
 
@@ -240,7 +125,7 @@ function StationCard(props: { station: Station; onChange: () => void }) {
           <Submit pending={createGrid.pending()} class="">{tr("添加网格", "Add grid")}</Submit>
         </Form>
       </Show>
-      <Grant role="OFFICER" stationId={props.station.id} title={tr(`任命${props.station.name}民警`, `Appoint an officer of ${props.station.name}`)} onChange={changed} />
+      <Grant place={{ role: "OFFICER", stationId: props.station.id }} title={tr(`任命${props.station.name}民警`, `Appoint an officer of ${props.station.name}`)} onChange={changed} />
     </article>
   );
 }
@@ -254,7 +139,7 @@ function RegionCard(props: { region: Region; onChange: () => void }) {
       <h2>{props.region.name}</h2>
       <Holders label={tr("区域管理员：", "Region admins: ")} what={tr("区域管理员", "region admin")} holders={props.region.admins.edges.map((e) => e.node)} onChange={props.onChange} />
       <Show when={props.region.viewerCanGrantAdmin}>
-        <Grant role="REGION_ADMIN" regionId={props.region.id} title={tr("任命区域管理员", "Appoint a region admin")} onChange={props.onChange} />
+        <Grant place={{ role: "REGION_ADMIN", regionId: props.region.id }} title={tr("任命区域管理员", "Appoint a region admin")} onChange={props.onChange} />
       </Show>
       <Show when={props.region.viewerCanCreateStation}>
         <Form form={form} class="plain-form" label={tr("新建派出所", "New station")} onSubmit={() => create.run({ input: { regionId: props.region.id, name: p().name.trim(), city: props.region.city, district: p().district.trim(), address: p().address.trim() || null } })}>
