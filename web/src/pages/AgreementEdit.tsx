@@ -1,10 +1,14 @@
 // Either side of an agreement (the station's officers, the partner's contact): 修订 — a new version that
-// both sides sign again — and 终止 with a reason. Officers: the partners and adding one.
-import { createSignal, For, Index, onMount, Show } from "solid-js";
+// both sides sign again — and 终止 with a reason. Officers: the partners, adding one, and appointing its
+// 联络人 accounts (共建单位联络人: they sign agreements and fill rotation slots for the partner).
+import { createQuery } from "@urql/solid";
+import { createSignal, createUniqueId, For, Index, onMount, Show } from "solid-js";
+import { Grant, Holders, PendingOffers } from "../components/Appointments";
 import { promptDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
 import {
   CreatePartnerDocument,
+  PartnerAdminsDocument,
   ReviseAgreementDocument,
   TerminateAgreementDocument,
   type AgreementCardFragment,
@@ -188,6 +192,11 @@ export function PartnerDirectory(props: { stationId: string; partners: PartnerRo
           </tbody>
         </table>
       </TableWrap>
+      <Show when={props.partners.some((p) => p.viewerCanGrantAdmin)}>
+        <h3>{tr("联络人账号", "Partner admin accounts")}</h3>
+        <p class="muted">{tr("联络人账号可代表本单位签署协议、安排轮值人员。按手机号任命：新手机号会得到激活码，已有账号须本人用确认码确认。", "A partner admin signs agreements and fills rotation slots for the partner. Appoint by phone: a new phone gets an activation code; an account in use confirms with a code.")}</p>
+        <For each={props.partners.filter((p) => p.viewerCanGrantAdmin)}>{(p) => <PartnerAdmins partner={p} />}</For>
+      </Show>
       <Form
         form={form}
         label={tr("添加共建单位", "Add a partner")}
@@ -214,5 +223,59 @@ export function PartnerDirectory(props: { stationId: string; partners: PartnerRo
         <p><Submit pending={create.pending()}>{tr("添加", "Add")}</Submit></p>
       </Form>
     </section>
+  );
+}
+
+/** The recorded contact, to start the form with, when their phone is a mobile number (often a landline: then nothing). */
+const contactOf = (p: PartnerRowFragment) => {
+  const phone = p.contactPhone.replace(/[\s-]/g, "");
+  return /^1\d{10}$/.test(phone) ? { phone, displayName: p.contactName } : undefined;
+};
+
+/** One partner's 联络人 accounts, opened on demand (its own query): who holds it (解除), who is yet to confirm (撤回), and 任命. */
+function PartnerAdmins(props: { partner: PartnerRowFragment }) {
+  const [open, setOpen] = createSignal(false);
+  const panel = createUniqueId();
+  return (
+    <section class="card" data-testid="partner-admins" aria-label={tr(`${props.partner.name}联络人账号`, `${props.partner.name}: admin accounts`)}>
+      <div class="spread">
+        <h4>{props.partner.name}</h4>
+        <button type="button" aria-expanded={open()} aria-controls={panel} onClick={() => setOpen(!open())}>
+          {open() ? tr("收起", "Close") : tr("联络人账号", "Admin accounts")}
+        </button>
+      </div>
+      <div id={panel}>
+        <Show when={open()}>
+          <PartnerAdminsPanel partner={props.partner} />
+        </Show>
+      </div>
+    </section>
+  );
+}
+
+function PartnerAdminsPanel(props: { partner: PartnerRowFragment }) {
+  const [q, refetch] = createQuery({ query: PartnerAdminsDocument, variables: () => ({ partnerId: props.partner.id }), requestPolicy: "cache-and-network" });
+  const partner = () => (q.data?.node?.__typename === "Partner" ? q.data.node : null);
+  const changed = () => refetch({ requestPolicy: "network-only" });
+  const what = () => tr("联络人", "partner admin");
+  return (
+    <>
+      <Show when={partner()} fallback={<p class="muted">{q.error ? tr("加载失败，请重试", "Could not load: try again") : tr("加载中…", "Loading…")}</p>}>
+        {(pa) => (
+          <>
+            <Holders label={tr("联络人：", "Admins: ")} what={what()} verb={{ zh: "解除", en: "Remove" }} holders={(pa().admins?.edges ?? []).map((e) => e.node)} onChange={changed} />
+            <PendingOffers offers={pa().roleOffers ?? []} what={what()} onChange={changed} />
+          </>
+        )}
+      </Show>
+      <Grant
+        place={{ role: "PARTNER_ADMIN", partnerId: props.partner.id }}
+        title={tr(`任命${props.partner.name}联络人`, `Appoint an admin of ${props.partner.name}`)}
+        heading={false}
+        initial={contactOf(props.partner)}
+        nameHint={tr("新账号使用此姓名；已有账号沿用原名", "Used for a new account; an account in use keeps its name")}
+        onChange={changed}
+      />
+    </>
   );
 }
