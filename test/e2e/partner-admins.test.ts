@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
 import { DEMO_PHONES } from "../support/fixtures.js";
-import { context, demoBrowserApp, NARROW, PHONE, seriousViolations, settle, shoot, SHOTS, sidewaysOverflow, signInAs } from "./browser.js";
+import { context, demoBrowserApp, NARROW, PHONE, seriousViolations, setLanguage, settle, shoot, SHOTS, sidewaysOverflow, signInAs } from "./browser.js";
 
 const t = demoBrowserApp();
 
@@ -75,6 +75,14 @@ describe("an officer appoints a partner's 联络人 accounts", () => {
     expect(await law.getByRole("textbox", { name: "姓名" }).inputValue()).toBe("沈立");
     expect(await card.getByRole("textbox", { name: "手机号" }).inputValue()).toBe("");
     expect(await seriousViolations(page)).toEqual([]);
+
+    // English second: the same panel, still within 360 px.
+    await setLanguage(page, "en");
+    await card.getByRole("button", { name: "Remove 陈建国" }).waitFor();
+    await law.getByRole("button", { name: "Appoint" }).waitFor();
+    await page.setViewportSize(NARROW);
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await card.screenshot({ path: path.join(SHOTS, "partner-admins-360-card-en.png") });
     await ctx.close();
   }, 120_000);
 });
