@@ -60,13 +60,15 @@ function get(name: string, points: number, duration: number) {
 
 /**
  * What a secret guards and who guesses it: `subject` is what the secret opens (a phone for sign-in and
- * activation, an account for its current password and for the codes it answers a registration or an
- * appointment with, a claim for its post code), `address` who is guessing (the client address; for post
- * codes the signed-in account, whatever address it uses).
+ * activation, an account for its current password, a registration for the code its phone's account
+ * answers it with, an account for the codes of the appointments offered to it, a claim for its post code),
+ * `address` who is guessing (the client address; for post codes the signed-in account, whatever address it uses).
  *
  * `answer` is counted apart from `activate` although both guess a registration's code: anyone may type
  * wrong codes for a phone on the public /activate, and that must not lock the phone's own account out of
- * accepting, declining or confirming (only that account can answer, so its own misses lock it).
+ * accepting, declining or confirming (only that account can answer, so its own misses lock it). A
+ * registration's answers count per registration, not per account: anyone may open an account with a
+ * phone on a join page, and closing it and opening another must not buy fresh guesses.
  */
 export type SecretKind = "signIn" | "activate" | "answer" | "changePassword" | "postCode";
 

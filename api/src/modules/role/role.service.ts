@@ -13,7 +13,7 @@ import { conflict, invalid, notFound } from "../../graphql/errors.js";
 import { msg } from "../../i18n.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { notify } from "../notification/notification.service.js";
-import { attemptSecret } from "../../server/rate-limits.js";
+import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
 import type { Actor } from "../station/station.service.js";
 
 /** How long the activation code of an account made by a grant may be used. */
@@ -186,8 +186,18 @@ export async function confirmRoleOffer({ viewer, clientAddress }: Actor, input: 
     throw conflict(msg("任命人已无权任命该角色，此任命已作废：请联系现任管理员重新任命", "Who appointed you may no longer grant this role, so the appointment is void: ask a current admin"), ["input", "offerId"]);
   }
   const stationId = offer.stationId ?? offer.partner?.stationId ?? null;
-  // Guessed like an activation code: per account and per address, locked after repeated misses.
-  const attempt = await attemptSecret("answer", viewer.accountId, clientAddress, ["input", "code"]);
+  // Guessed like an activation code: per account (an offer names one account) and per address, locked after
+  // repeated misses; each miss and each lock is audited.
+  let attempt;
+  try {
+    attempt = await attemptSecret("answer", viewer.accountId, clientAddress, ["input", "code"]);
+  } catch (e) {
+    if (e instanceof RateLimitedError && e.lockedPhone) {
+      const summary = msg(`确认任命时确认码连续错误，锁定${e.retryAfterSeconds}秒`, `repeated wrong codes when confirming an appointment, locked for ${e.retryAfterSeconds} s`);
+      await recordAudit(prisma, { actor: viewer, stationId, action: "role.offer.locked", targetType: "Account", targetId: viewer.accountId, summary, clientAddress });
+    }
+    throw e;
+  }
   if (offer.codeHash !== codeHash(normalizeCode(input.code))) {
     await recordAudit(prisma, { actor: viewer, stationId, action: "role.offer.failed", targetType: "Account", targetId: viewer.accountId, summary: msg("确认任命时确认码错误", "wrong code when confirming an appointment"), clientAddress });
     throw invalid(msg("确认码不正确：请核对任命人交给您的确认码", "Wrong code: check the code the person who appointed you gave you"), ["input", "code"]);

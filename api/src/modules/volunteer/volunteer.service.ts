@@ -280,11 +280,21 @@ const WRONG_CODE = () => invalid(msg("激活码不正确：请核对登记您的
 
 /**
  * The registration's code, as the phone's account typed it to accept or decline. Guessed like an
- * activation code, per account and per address, locked after repeated misses (counted apart from the
- * public /activate: see SecretKind); each miss is in the station's audit log.
+ * activation code, per registration and per address, locked after repeated misses (counted apart from the
+ * public /activate: see SecretKind); each miss and each lock is in the station's audit log. Per registration,
+ * not per account: anyone may open an account with the phone on a join page, close it and open another.
  */
 async function checkEnrollmentCode(viewer: Viewer, e: Enrollment, code: string, answer: "accept" | "decline", clientAddress: string | null) {
-  const attempt = await attemptSecret("answer", viewer.accountId, clientAddress, ["input", "code"]);
+  let attempt;
+  try {
+    attempt = await attemptSecret("answer", e.id, clientAddress, ["input", "code"]);
+  } catch (err) {
+    if (err instanceof RateLimitedError && err.lockedPhone) {
+      const summary = msg(`激活码连续错误，锁定${err.retryAfterSeconds}秒`, `repeated wrong codes, locked for ${err.retryAfterSeconds} s`);
+      await recordAudit(prisma, { actor: viewer, stationId: e.stationId, action: `enrollment.${answer}.locked` as const, targetType: "Enrollment", targetId: e.id, summary, clientAddress });
+    }
+    throw err;
+  }
   if (e.codeHash !== codeHash(normalizeCode(code))) {
     const summary = answer === "accept" ? msg("接受邀请时激活码错误", "wrong code when accepting") : msg("拒绝邀请时激活码错误", "wrong code when declining");
     await recordAudit(prisma, { actor: viewer, stationId: e.stationId, action: `enrollment.${answer}.failed` as const, targetType: "Enrollment", targetId: e.id, summary, clientAddress });
