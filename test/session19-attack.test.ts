@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma, sqlStats } from "../api/src/db.js";
-import { gql, startApp } from "./support/client.js";
+import { gql, type GqlResponse, startApp } from "./support/client.js";
 import { createAccount, createStation, createVolunteer, createVolunteers, freshPhone, gid, rawId } from "./support/fixtures.js";
 import { holdRowLock } from "./support/locks.js";
 import { CHECK_IN, CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
@@ -124,18 +124,40 @@ describe("撤回 a pending appointment, attacked", () => {
     expect(await prisma.auditEntry.count({ where: { action: "role.offer.withdraw" } })).toBe(0);
   });
 
-  it("holds: racing the person's confirmation, exactly one wins; withdrawn, the code is dead and a second withdraw is refused", async () => {
-    for (const round of [0, 1, 2]) {
+  it("holds: racing the person's confirmation, exactly one wins, and neither deadlocks; withdrawn, the code is dead and a second withdraw is refused", async () => {
+    const withdraw = (o: Awaited<ReturnType<typeof offered>>) => gql(app, WITHDRAW, { input: { offerId: o.offerId } }, o.grantor.token);
+    const confirm = (o: Awaited<ReturnType<typeof offered>>) => gql(app, CONFIRM, { input: { offerId: o.offerId, code: o.code } }, o.person.token);
+    const rounds = [
+      // Both queue on the offer's row, then go at once. Before the withdrawal locked the person's account first, its
+      // notice (a key-share lock on that account) and the confirmation (holding the account, waiting for the offer)
+      // deadlocked: PostgreSQL aborted one and the person read 服务繁忙.
+      { name: "offer row", expect: "withdraw" as const },
+      // Both queue on the person's account row in a known order: the first in line wins.
+      { name: "account row, confirmation first", expect: "confirm" as const },
+      { name: "account row, withdrawal first", expect: "withdraw" as const },
+    ];
+    for (const round of rounds) {
       const o = await offered();
-      // Both queue on the offer's row, then go at once.
-      const lock = await holdRowLock("RoleOffer", rawId(o.offerId));
-      const racing = Promise.all([gql(app, WITHDRAW, { input: { offerId: o.offerId } }, o.grantor.token), gql(app, CONFIRM, { input: { offerId: o.offerId, code: o.code } }, o.person.token)]);
-      await lock.waiters(2);
-      await lock.release();
+      let racing: Promise<[GqlResponse, GqlResponse]>;
+      if (round.name === "offer row") {
+        const lock = await holdRowLock("RoleOffer", rawId(o.offerId));
+        racing = Promise.all([withdraw(o), confirm(o)]);
+        await lock.waiters(2);
+        await lock.release();
+      } else {
+        const lock = await holdRowLock("Account", o.person.accountId);
+        const first = round.expect === "confirm" ? confirm(o) : withdraw(o);
+        await lock.waiters(1);
+        const second = round.expect === "confirm" ? withdraw(o) : confirm(o);
+        await lock.waiters(2);
+        await lock.release();
+        racing = round.expect === "confirm" ? Promise.all([second, first]) : Promise.all([first, second]);
+      }
       const [w, c] = await racing;
+      expect([round.name, w.errors ?? null, c.errors ?? null]).toEqual([round.name, null, null]);
       const withdrawn = w.data!.withdrawRoleOffer.userErrors.length === 0;
       const confirmed = c.data!.confirmRoleOffer.userErrors.length === 0;
-      expect([round, withdrawn !== confirmed]).toEqual([round, true]);
+      expect({ round: round.name, won: [withdrawn && "withdraw", confirmed && "confirm"].filter(Boolean) }).toEqual({ round: round.name, won: [round.expect] });
       const roles = await prisma.accountRole.count({ where: { accountId: o.person.accountId, role: "OFFICER", stationId: o.station.id } });
       expect(roles).toBe(confirmed ? 1 : 0);
       if (confirmed) expect(w.data!.withdrawRoleOffer.userErrors[0]).toMatchObject({ code: "CONFLICT", field: ["input", "offerId"] });
@@ -143,9 +165,17 @@ describe("撤回 a pending appointment, attacked", () => {
       expect(await prisma.auditEntry.count({ where: { action: { in: ["role.offer.withdraw", "role.confirm"] }, targetId: o.person.accountId } })).toBe(1);
       expect(await prisma.roleOffer.count({ where: { id: rawId(o.offerId) } })).toBe(0);
       // Afterwards: the code confirms nothing, and withdrawing again finds nothing.
-      if (!confirmed) expect((await gql(app, CONFIRM, { input: { offerId: o.offerId, code: o.code } }, o.person.token)).data!.confirmRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
-      expect((await gql(app, WITHDRAW, { input: { offerId: o.offerId } }, o.grantor.token)).data!.withdrawRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
+      if (!confirmed) expect((await confirm(o)).data!.confirmRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
+      expect(await prisma.notification.count({ where: { accountId: o.person.accountId, title: { contains: "撤回" } } })).toBe(confirmed ? 0 : 1);
+      expect((await withdraw(o)).data!.withdrawRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
     }
+  });
+
+  it("tells the person it was withdrawn (before the fix the appointment's notice still asked for a code that now answers 'not found')", async () => {
+    const o = await offered();
+    expect((await gql(app, WITHDRAW, { input: { offerId: o.offerId } }, o.grantor.token)).data!.withdrawRoleOffer.userErrors).toEqual([]);
+    const notices = await prisma.notification.findMany({ where: { accountId: o.person.accountId }, orderBy: { id: "asc" }, select: { title: true, link: true, stationId: true } });
+    expect(notices.at(-1)).toEqual({ title: expect.stringMatching(new RegExp(`^对您的${o.station.name}社区民警任命已撤回`)), link: "/account", stationId: o.station.id });
   });
 
   it("holds: two withdraws at once, one succeeds, the other is told it is gone, audited once", async () => {

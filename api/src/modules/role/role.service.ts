@@ -237,12 +237,21 @@ export async function revokeRole({ viewer, clientAddress }: Actor, input: { assi
   return { revokedId: row.id };
 }
 
-/** 撤回 a pending appointment (whoever may grant that role there); the person's code stops working. */
+/**
+ * 撤回 a pending appointment (whoever may grant that role there); the person's code stops working, and they
+ * are told (the appointment's notice sent them to enter a code that now answers "not found").
+ */
 export async function withdrawRoleOffer({ viewer, clientAddress }: Actor, input: { offerId: string }) {
-  const offer = await prisma.roleOffer.findUnique({ where: { id: input.offerId }, include: { partner: { select: { stationId: true } } } });
+  const offer = await prisma.roleOffer.findUnique({
+    where: { id: input.offerId },
+    include: { partner: { select: { stationId: true, name: true } }, station: { select: { name: true } }, region: { select: { name: true } } },
+  });
   const facts = offer ? roleFacts({ ...offer, partner: offer.partner } as AccountRole & { partner: { stationId: string } | null }) : null;
   if (!offer || !facts || !can(viewer, "role.grant", facts)) throw notFound(OFFER, ["input", "offerId"]);
   await prisma.$transaction(async (tx) => {
+    // The person's account row first, as granting and confirming lock it: the notice below references that row
+    // (a key-share lock), which would deadlock with a confirmation holding the account and waiting for the offer.
+    await tx.$queryRaw`SELECT id FROM "Account" WHERE id = ${offer.accountId}::uuid FOR UPDATE`;
     // Confirmed meanwhile: the role is in effect; revoke it instead.
     if ((await tx.roleOffer.deleteMany({ where: { id: offer.id } })).count === 0) throw conflict(msg("该任命已确认或已撤回，请刷新", "This appointment was confirmed or withdrawn meanwhile: reload"), ["input", "offerId"]);
     await recordAudit(tx, {
@@ -253,6 +262,15 @@ export async function withdrawRoleOffer({ viewer, clientAddress }: Actor, input:
       targetId: offer.accountId,
       summary: msg(`撤回待确认的${ROLE_NAMES[offer.role]}任命`, `withdrew a pending ${ROLE_NAMES_EN[offer.role]} appointment`),
       clientAddress,
+    });
+    const label = offer.region?.name ?? offer.station?.name ?? offer.partner?.name ?? "";
+    await notify(tx, {
+      accountId: offer.accountId,
+      stationId: offer.stationId ?? offer.partner?.stationId ?? null,
+      kind: "OTHER",
+      title: msg(`对您的${label}${ROLE_NAMES[offer.role]}任命已撤回`, `Your appointment as ${ROLE_NAMES_EN[offer.role]} of ${label} was withdrawn`),
+      body: msg("任命人已撤回这项待确认的任命，之前交给您的确认码不再有效。", "Who appointed you withdrew it before you confirmed: the code you were given no longer works."),
+      link: "/account",
     });
   }, TX);
   return { withdrawnId: offer.id };
