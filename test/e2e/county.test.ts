@@ -61,6 +61,16 @@ describe("a platform admin sets up a county through the forms", () => {
     await page.getByRole("dialog").getByRole("button", { name: "撤回" }).click();
     await pending.waitFor({ state: "detached" });
     expect(await prisma.roleOffer.count({ where: { account: { phone: "13800000150" } } })).toBe(0);
+    // Appointed again, and withdrawn by another admin (or confirmed by the person) while this page still lists it: 撤回
+    // is told it is gone and the list is read again (before, the stale row stayed, its button earning the same error).
+    await station.getByRole("textbox", { name: "手机号" }).fill("13800000151");
+    await station.getByRole("textbox", { name: "姓名" }).fill("已被撤回");
+    await station.getByRole("button", { name: "任命" }).click();
+    await pending.getByText("（待确认）").waitFor();
+    await prisma.roleOffer.deleteMany({ where: { account: { phone: "13800000151" } } });
+    await pending.getByRole("button", { name: /撤回对.*的任命/ }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "撤回" }).click();
+    await pending.waitFor({ state: "detached", timeout: 10_000 });
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, "desktop-county");
     const st = await prisma.station.findUniqueOrThrow({ where: { name: "暨阳派出所" }, include: { region: true, communities: { include: { grids: true } } } });

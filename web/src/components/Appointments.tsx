@@ -60,7 +60,10 @@ export function PendingOffers(props: { offers: { id: string; displayName: string
       confirm: tr("撤回", "Withdraw"),
       danger: true,
     });
-    if (ok) await withdraw.run({ input: { offerId: o.id } });
+    if (!ok) return;
+    const r = await withdraw.run({ input: { offerId: o.id } });
+    // Confirmed by the person or withdrawn by someone else meanwhile: the list is stale, so it is read again.
+    if (!r.ok && r.reason === "user") props.onChange();
   };
   return (
     <Show when={props.offers.length}>
