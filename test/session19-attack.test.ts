@@ -58,6 +58,14 @@ describe("a registration's code, guessed by whoever holds the phone's account", 
     // The lock is in the station's audit log, as /activate's and sign-in's are (before the fix: only the misses).
     expect(await prisma.auditEntry.count({ where: { action: "enrollment.accept.locked", targetId: rawId(enrollmentId) } })).toBe(1);
     expect(await prisma.enrollment.findUniqueOrThrow({ where: { id: rawId(enrollmentId) }, select: { status: true } })).toEqual({ status: "PENDING" });
+
+    // The owner comes along after the squatter closed the second account: the station renews the code and hands it
+    // over in person, and the new code works at once (before the renewal forgot the old code's misses: still locked).
+    expect((await gql(app, CLOSE, { input: { password: "squat-pass-2" } }, second)).data!.closeMyAccount.userErrors).toEqual([]);
+    const owner = (await gql(app, JOIN, { input: { code: invite, name: "王小明", phone, password: "owner-pass-1", acceptTerms: true } })).data!.joinTeam.token as string;
+    const renewed = await gql(app, `mutation ($input: RenewEnrollmentCodeInput!) { renewEnrollmentCode(input: $input) { activationCode userErrors { code } } }`, { input: { enrollmentId } }, officer.token);
+    const fresh = renewed.data!.renewEnrollmentCode.activationCode as string;
+    expect((await gql(app, ACCEPT, { input: { enrollmentId, code: fresh } }, owner)).data!.acceptEnrollment).toEqual({ enrollment: { status: "ACCEPTED" }, userErrors: [] });
   });
 
   it("counts each registration of the phone apart: misses at one leave the other's right code working", async () => {

@@ -138,6 +138,17 @@ export async function attemptSecret(kind: SecretKind, phone: string, address: st
   };
 }
 
+/**
+ * Forgets the failures (and any lock) of `subject`: its secret was replaced by a new one handed over in person
+ * (a registration's renewed code), so misses at the old one say nothing about the new. The count of today's
+ * locks stays, so that locks still double.
+ */
+export async function forgetSecretFailures(kind: SecretKind, subject: string): Promise<void> {
+  await byPhone(kind)
+    .delete(subject)
+    .catch((e) => logThrottled("warn", "rate-limit-reset", { err: safeError(e) }, "rate limits: could not reset a counter"));
+}
+
 /** Counts `n` mutations of an account; resolves to the seconds to wait when over the limit, else null. */
 export async function countMutations(accountId: string, n: number): Promise<number | null> {
   if (n <= 0) return null;

@@ -14,7 +14,7 @@ import type { Enrollment, Specialty } from "../../generated/prisma/client.js";
 import { conflict, forbidden, invalid, notFound, UserFacingError } from "../../graphql/errors.js";
 import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
-import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
+import { attemptSecret, forgetSecretFailures, RateLimitedError } from "../../server/rate-limits.js";
 import { attemptTarget, recordAudit, recordAuditAt } from "../audit/audit.service.js";
 import { eraseInBatches } from "../audit/erasure.js";
 
@@ -131,6 +131,9 @@ export async function renewEnrollmentCode(viewer: Viewer, input: { enrollmentId:
     await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.renewCode", targetType: "Enrollment", targetId: e.id, summary: msg("旧激活码作废", "the old code stops working"), clientAddress });
     return updated;
   }, TX);
+  // Answers are counted per registration: a new code handed over in person starts afresh, so that whoever locked
+  // it with the old one (an account opened with the phone, since closed) does not keep its owner out.
+  await forgetSecretFailures("answer", e.id);
   return { enrollment, activationCode: code };
 }
 
