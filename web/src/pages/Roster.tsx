@@ -2,7 +2,7 @@
 // claim or the reason not), and for leaders and officers the 名单: post code, assign, 代签到, remove, cancel.
 import { A, useParams } from "@solidjs/router";
 import { createQuery, useClient } from "@urql/solid";
-import { createSignal, For, Show } from "solid-js";
+import { createEffect, createSignal, For, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { confirmDialog, promptDialog } from "../components/Dialog";
 import { Field, Form, FormErrors, Submit } from "../components/Field";
@@ -15,6 +15,7 @@ import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
 import { createAction } from "../lib/mutation";
 import { assignablePeople } from "../lib/people";
+import { refreshOnReturn } from "../lib/refresh";
 import { formatSpan, formatTime } from "../lib/time";
 import { ShiftCardView } from "./ShiftBoard";
 import { EditShift } from "./ShiftEdit";
@@ -96,7 +97,7 @@ export default function ShiftPage() {
               </Show>
             </Show>
             <Show when={s().viewerCanManage}>
-              <ManageRoster shiftId={s().id} teamId={s().team.id} open={s().status === "OPEN"} recurring={s().isRecurring} onChange={again} />
+              <ManageRoster shiftId={s().id} teamId={s().team.id} open={s().status === "OPEN"} recurring={s().isRecurring} startsAt={s().startsAt} endsAt={s().endsAt} onChange={again} />
             </Show>
           </>
         )}
@@ -105,10 +106,30 @@ export default function ShiftPage() {
   );
 }
 
-function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; recurring: boolean; onChange: () => void }) {
+/** Check-in opens this long before the start and closes at the end (the API's checkInWindow). */
+const CHECK_IN_OPENS_MS = 30 * 60_000;
+
+/**
+ * Calls `refresh` just after check-in opens and just after it closes (within a day from now): the API offers
+ * 代签到 only in between, and a roster opened before the window would otherwise never show the button.
+ */
+function refreshAtCheckInEdges(times: () => { startsAt: string; endsAt: string }, refresh: () => void) {
+  createEffect(() => {
+    const edges = [new Date(times().startsAt).getTime() - CHECK_IN_OPENS_MS, new Date(times().endsAt).getTime()];
+    // A second after the edge (the API's clock decides); setTimeout overflows beyond 24.8 days, and a day is plenty.
+    const timers = edges.map((t) => t + 1000 - Date.now()).filter((ms) => ms > 0 && ms <= 86_400_000).map((ms) => setTimeout(refresh, ms));
+    onCleanup(() => timers.forEach(clearTimeout));
+  });
+}
+
+function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; recurring: boolean; startsAt: string; endsAt: string; onChange: () => void }) {
   const client = useClient();
   const [q, refetch] = createQuery({ query: ShiftRosterDocument, variables: () => ({ id: props.shiftId }), requestPolicy: "cache-and-network" });
   const again = () => (refetch({ requestPolicy: "network-only" }), props.onChange());
+  // 代签到 depends on the time: read the roster again when check-in opens or closes, and on coming back to the app.
+  const reread = () => refetch({ requestPolicy: "network-only" });
+  refreshAtCheckInEdges(() => ({ startsAt: props.startsAt, endsAt: props.endsAt }), reread);
+  refreshOnReturn(reread);
   const [pick, setPick] = createSignal<Option | null>(null);
   const form = createFormState();
   const assign = createAction(AssignShiftDocument, { pick: (d) => d.assignShift, form, success: tr("已安排", "Assigned"), onSuccess: () => (setPick(null), again()) });
