@@ -18,6 +18,16 @@ export interface Context {
 
 type AgreementKey = { id: string; partnerId: string; currentVersion: number };
 
+/** A shift as scope checks on its claims read it (one batched read per request serves them all). */
+export interface ShiftScope {
+  stationId: string;
+  teamId: string;
+  squadId: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  status: string;
+}
+
 /**
  * Per-request loaders for facts the GraphQL types need beside what Prisma selects. Each is made on
  * first use: a request (or a subscription event) uses few of them, and a subscription keeps its
@@ -67,21 +77,14 @@ export class Loaders {
     }));
   }
 
-  #shiftScope?: DataLoader<string, { stationId: string; teamId: string; squadId: string | null } | null>;
-  /** Where a shift belongs, for scope checks on claims. */
-  get shiftScope(): DataLoader<string, { stationId: string; teamId: string; squadId: string | null } | null> {
-    return (this.#shiftScope ??= new DataLoader<string, { stationId: string; teamId: string; squadId: string | null } | null>(async (ids) => {
-      const rows = await prisma.shift.findMany({ where: { id: { in: [...ids] } }, select: { id: true, stationId: true, teamId: true, squadId: true } });
-      const m = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => m.get(id) ?? null);
-    }));
-  }
-
-  #shiftTimes?: DataLoader<string, { startsAt: Date; endsAt: Date; status: string } | null>;
-  /** A shift's times and status, for whether check-in is open on its claims. */
-  get shiftTimes(): DataLoader<string, { startsAt: Date; endsAt: Date; status: string } | null> {
-    return (this.#shiftTimes ??= new DataLoader<string, { startsAt: Date; endsAt: Date; status: string } | null>(async (ids) => {
-      const rows = await prisma.shift.findMany({ where: { id: { in: [...ids] } }, select: { id: true, startsAt: true, endsAt: true, status: true } });
+  #shiftScope?: DataLoader<string, ShiftScope | null>;
+  /** Where a shift belongs, for scope checks on claims, with its times and status (whether check-in is open). */
+  get shiftScope(): DataLoader<string, ShiftScope | null> {
+    return (this.#shiftScope ??= new DataLoader<string, ShiftScope | null>(async (ids) => {
+      const rows = await prisma.shift.findMany({
+        where: { id: { in: [...ids] } },
+        select: { id: true, stationId: true, teamId: true, squadId: true, startsAt: true, endsAt: true, status: true },
+      });
       const m = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => m.get(id) ?? null);
     }));

@@ -2,6 +2,7 @@
 // there): the shift's columns, its team, squad, grid, rotation partner and joint officer's name, and
 // the viewer's claim with its waitlist position and what viewerCanClaim needs, shaped into the rows
 // the Shift type reads. The type's policy check still runs on every row.
+import type { ShiftScope } from "../../context.js";
 import { readRows, reviveDates } from "../../db-read.js";
 
 export interface ShiftBoardFilters {
@@ -60,7 +61,7 @@ const FILTERS = [
 /** What the page read that the types' scope checks would load again (their loaders are primed with it). */
 export interface Known {
   /** Where a shift belongs (the `shiftScope` loader). */
-  shiftScope(shiftId: string, scope: { stationId: string; teamId: string; squadId: string | null }): void;
+  shiftScope(shiftId: string, scope: ShiftScope): void;
   /** A team's station (the `teamStation` loader), for the squad's check. */
   teamStation(teamId: string, stationId: string): void;
 }
@@ -95,7 +96,14 @@ export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: st
   );
   // Shaped in place (no copy of the ~25 columns per row): the JSON columns stay on the row unread.
   for (const r of rows) {
-    const scope = { stationId: r.stationId as string, teamId: r.teamId as string, squadId: r.squadId as string | null };
+    const scope: ShiftScope = {
+      stationId: r.stationId as string,
+      teamId: r.teamId as string,
+      squadId: r.squadId as string | null,
+      startsAt: r.startsAt as Date,
+      endsAt: r.endsAt as Date,
+      status: r.status as string,
+    };
     const squad = row<{ teamId: string; stationId?: string }>("Squad", r.squadJson as Record<string, unknown> | null);
     if (squad) {
       known.teamStation(squad.teamId, r.squadStationId as string);

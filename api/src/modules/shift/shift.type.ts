@@ -2,7 +2,7 @@ import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
 import { can, check, ledSquadIds, ledTeamIds, readableShiftStations, visibleStationFilter } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
-import type { Context } from "../../context.js";
+import type { Context, ShiftScope as LoadedShift } from "../../context.js";
 import { prisma } from "../../db.js";
 import { deliveryHorizon, encodeCursor } from "../../events/stored-stream.js";
 import type { Prisma, Shift as ShiftRow } from "../../generated/prisma/client.js";
@@ -343,9 +343,8 @@ export const ShiftClaim = builder.prismaNode("ShiftClaim", {
         const shift = await ctx.loaders.shiftScope.load(c.shiftId);
         if (!shift || !can(ctx.viewer, "claim.checkInOthers", { volunteerId: c.volunteerId, partnerId: null, shift })) return false;
         // The button would only earn "opens 30 minutes before the start" or "the shift has ended" (checkIn's rules).
-        const times = await ctx.loaders.shiftTimes.load(c.shiftId);
-        if (!times || times.status !== "OPEN") return false;
-        const { opens, closes } = checkInWindow(times);
+        if (shift.status !== "OPEN") return false;
+        const { opens, closes } = checkInWindow(shift);
         const now = clock.now();
         return now >= opens && now <= closes;
       },
@@ -458,7 +457,7 @@ builder.queryField("shifts", (t) =>
       // (board-page.ts); anything else through Prisma.
       if (query.take > 0 && boardPageCovers(query, ctx.viewer?.volunteerId ?? NO_VOLUNTEER)) {
         const known = {
-          shiftScope: (id: string, scope: { stationId: string; teamId: string; squadId: string | null }) => void ctx.loaders.shiftScope.prime(id, scope),
+          shiftScope: (id: string, scope: LoadedShift) => void ctx.loaders.shiftScope.prime(id, scope),
           teamStation: (id: string, stationId: string) => void ctx.loaders.teamStation.prime(id, stationId),
         };
         const after = page.values ? { startsAt: page.values[0] as Date, id: page.values[1] as string } : null;
