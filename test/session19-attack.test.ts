@@ -81,6 +81,22 @@ describe("a registration's code, guessed by whoever holds the phone's account", 
   });
 });
 
+describe("a registration's code, guessed on both doors", () => {
+  it("holds: /activate and the answer of the phone's account together take at most 5 + 5 wrong codes a window, then the right one is refused on both", async () => {
+    const { team, officer } = await createStation();
+    const phone = freshPhone();
+    const reg = (await gql(app, REGISTER, { input: { teamId: gid("Team", team.id), name: "赵六", phone, idNumber: "11010519491231002X" } }, officer.token)).data!.registerVolunteer;
+    const token = (await gql(app, JOIN, { input: { code: await openInvite(team.id, officer.token), name: "冒名", phone, password: "squat-pass-9", acceptTerms: true } })).data!.joinTeam.token as string;
+    const ACTIVATE = `mutation ($input: ActivateAccountInput!) { activateAccount(input: $input) { userErrors { code } } }`;
+    const activate = async (code: string) => (await gql(app, ACTIVATE, { input: { phone, code, password: "whatever-123", acceptTerms: true } })).data!.activateAccount.userErrors[0]?.code;
+    const answer = async (code: string) => (await gql(app, ACCEPT, { input: { enrollmentId: reg.enrollment.id, code } }, token)).data!.acceptEnrollment.userErrors[0]?.code;
+    const misses: string[] = [];
+    for (let i = 0; i < 5; i++) misses.push(await activate(`WRONGA${i}`), await answer(`WRONGB${i}`));
+    expect(misses.filter((c) => c === "RATE_LIMITED")).toEqual([]);
+    expect([await activate(reg.activationCode), await answer(reg.activationCode)]).toEqual(["RATE_LIMITED", "RATE_LIMITED"]);
+  });
+});
+
 describe("an appointment's code, guessed by the account it names", () => {
   it("locks after five misses, and the lock is audited (before the fix: only the misses were)", async () => {
     const { station } = await createStation();
