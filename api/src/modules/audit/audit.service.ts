@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = {
   "enrollment.decline.failed": msg("拒绝邀请失败", "Invitation not declined"),
   "enrollment.decline.locked": msg("拒绝邀请被锁定", "Declining locked"),
   "enrollment.erase": msg("删除未激活登记的个人信息", "Stale registrations erased"),
+  "volunteer.eraseIdNumber": msg("删除离队义警的身份证号", "Departed volunteers' ID numbers erased"),
   "team.addMember": msg("加入队伍", "Added to a team"),
   "team.setRole": msg("任免队长", "Team role changed"),
   "team.removeMember": msg("移出队伍", "Removed from a team"),

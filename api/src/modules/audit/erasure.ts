@@ -1,7 +1,7 @@
 // The scheduled erasures of residents' personal data (home watch, mediation, registrations) share one shape:
 // batches of rows taken with FOR UPDATE SKIP LOCKED and changed only while not yet erased, so that several
-// processes may sweep at once; one audit entry per station and batch that names nobody; what must wait for
-// the commit (files) after it.
+// processes may sweep at once; one audit entry per station and batch that names nobody (one without a station
+// for rows that belong to none, e.g. people who left every station); what must wait for the commit (files) after it.
 import { prisma, type Tx, TX } from "../../db.js";
 import type { Msg } from "../../i18n.js";
 import { log } from "../../log.js";
@@ -10,8 +10,8 @@ import { type AuditAction, recordAudit } from "./audit.service.js";
 const BATCH = 200;
 
 export interface Erasure<A> {
-  /** Up to `limit` rows due, locked FOR UPDATE SKIP LOCKED, each with its station. */
-  take: (tx: Tx, limit: number) => Promise<{ id: string; stationId: string }[]>;
+  /** Up to `limit` rows due, locked FOR UPDATE SKIP LOCKED, each with its station (null: platform-level). */
+  take: (tx: Tx, limit: number) => Promise<{ id: string; stationId: string | null }[]>;
   /** Erases those rows (and what quotes them) in the same transaction; returns what to do after the commit. */
   erase: (tx: Tx, ids: string[]) => Promise<A>;
   afterCommit?: (a: A) => Promise<void>;
@@ -28,7 +28,7 @@ export async function eraseInBatches<A>(e: Erasure<A>): Promise<number> {
       const rows = await e.take(tx, BATCH);
       if (!rows.length) return null;
       const after = await e.erase(tx, rows.map((r) => r.id));
-      const perStation = new Map<string, number>();
+      const perStation = new Map<string | null, number>();
       for (const r of rows) perStation.set(r.stationId, (perStation.get(r.stationId) ?? 0) + 1);
       for (const [stationId, n] of perStation) {
         await recordAudit(tx, { actor: null, stationId, action: e.audit.action, targetType: e.audit.targetType, summary: e.audit.summary(n) });

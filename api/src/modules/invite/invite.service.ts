@@ -16,6 +16,7 @@ import { attemptSecret } from "../../server/rate-limits.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { accountsOf, notify } from "../notification/notification.service.js";
 import type { Actor } from "../station/station.service.js";
+import { recordDeparture } from "../volunteer/volunteer.service.js";
 
 const INVITE = msg("邀请", "Invitation");
 const TEAM = msg("队伍", "Team");
@@ -240,6 +241,7 @@ export async function rejectMembership({ viewer, clientAddress }: Actor, input: 
     const gone = await tx.teamMembership.deleteMany({ where: { id: m.id, status: "PENDING" } });
     if (!gone.count) throw conflict(msg("该申请已处理", "This application was already decided"), ["input", "membershipId"]);
     await tx.squadMembership.deleteMany({ where: { volunteerId: m.volunteerId, squad: { teamId: m.teamId } } });
+    await recordDeparture(tx, [m.volunteerId]);
     const accountId = (await accountsOf(tx, [m.volunteerId])).get(m.volunteerId);
     if (accountId) {
       await notify(tx, { accountId, stationId: m.team.stationId, kind: "MEMBERSHIP_REJECTED", title: msg(`您加入${m.team.name}的申请未通过`, `Your request to join ${m.team.name} was not approved`), body: joinMsg(msg("原因：", "Reason: "), input.reason), link: "/" });

@@ -23,6 +23,7 @@ import { accountsOf, notify } from "../notification/notification.service.js";
 import { committed, releaseFutureSeats } from "../shift/shift.service.js";
 import type { Actor } from "../station/station.service.js";
 import { maskIdNumber, maskName, maskPhone, shownPhone } from "../volunteer/mask.js";
+import { recordDeparture } from "../volunteer/volunteer.service.js";
 
 const STATION = msg("派出所", "Station");
 const VOLUNTEER = msg("义警", "Volunteer");
@@ -136,8 +137,10 @@ export async function setVolunteerStatus(
       data: { status: input.status, statusReason: input.reason, statusChangedAt: now },
     });
     // Leaving ends the squad places at this station too (coming back starts afresh); suspension pauses them.
-    if (input.status === "LEFT") await tx.squadMembership.deleteMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } } });
-    else await tx.squadMembership.updateMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } }, data: { active: input.status === "ACTIVE" } });
+    if (input.status === "LEFT") {
+      await tx.squadMembership.deleteMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } } });
+      await recordDeparture(tx, moving, now);
+    } else await tx.squadMembership.updateMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } }, data: { active: input.status === "ACTIVE" } });
     // Someone no longer active gives up their places on this station's shifts to come, in the same transaction.
     if (input.status !== "ACTIVE") await releaseFutureSeats(tx, out, moving, now, { shiftWhere: { stationId: station.id }, tell: true });
     const accounts = await accountsOf(tx, moving);
@@ -197,7 +200,10 @@ export async function updateVolunteer(
       const current = await tx.squadMembership.findMany({ where: { volunteerId: input.volunteerId, squad: { team: { stationId: station.id } } }, select: { id: true, squadId: true } });
       const drop = current.filter((c) => !wanted.includes(c.squadId));
       const add = wanted.filter((id) => !current.some((c) => c.squadId === id));
-      if (drop.length) await tx.squadMembership.deleteMany({ where: { id: { in: drop.map((d) => d.id) } } });
+      if (drop.length) {
+        await tx.squadMembership.deleteMany({ where: { id: { in: drop.map((d) => d.id) } } });
+        await recordDeparture(tx, [input.volunteerId]);
+      }
       // A squad place counts only while the membership of its team is ACTIVE (not while suspended).
       const teamOf = new Map(squads.map((q) => [q.id, q.teamId]));
       if (add.length) await tx.squadMembership.createMany({ data: add.map((squadId) => ({ squadId, volunteerId: input.volunteerId, active: person.teamIds.includes(teamOf.get(squadId)!) })) });

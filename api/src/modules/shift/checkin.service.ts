@@ -232,7 +232,8 @@ export async function sendShiftReminders(now = clock.now()): Promise<number> {
 }
 
 /**
- * Runs closeFinishedShifts, agreement expiry, reminders, call-up escalation, the home-watch, mediation and registration erasures
+ * Runs closeFinishedShifts, agreement expiry, reminders, call-up escalation, the home-watch, mediation, registration and
+ * departed volunteers' ID number erasures
  * every `intervalMs` in this process until stopped.
  * The returned stop waits for a sweep in progress to finish (graceful shutdown).
  */
@@ -249,6 +250,8 @@ export function startShiftSweeper(intervalMs = 60_000): () => Promise<void> {
       import("../mediation/mediation.service.js").then((m) => m.eraseExpiredMediation()),
       // 登记 nobody took up: name, phone and ID number erased 30 days after it closed or expired.
       import("../volunteer/volunteer.service.js").then((m) => m.eraseStaleEnrollments()),
+      // 身份证号 of people who left every station: erased 180 days after their last departure.
+      import("../volunteer/volunteer.service.js").then((m) => m.eraseDepartedIdNumbers()),
       sendShiftReminders(),
       import("../mobilization/mobilization.service.js").then((m) => m.escalateMobilizations()),
     ])

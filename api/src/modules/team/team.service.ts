@@ -8,7 +8,7 @@ import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
 import { announceRevocation } from "../../auth/sessions.js";
 import { delivered, notifyVolunteers } from "../notification/notification.service.js";
-import { visiblePerson } from "../volunteer/volunteer.service.js";
+import { recordDeparture, visiblePerson } from "../volunteer/volunteer.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { committed, releaseSeatsOnLeaving } from "../shift/shift.service.js";
 
@@ -161,6 +161,7 @@ export async function removeTeamMember(viewer: Viewer, input: { teamId: string; 
   await committed(async (tx, out) => {
     const squads = await tx.squadMembership.deleteMany({ where: { volunteerId: input.volunteerId, squad: { teamId: team.id } } });
     await tx.teamMembership.delete({ where: { id: membership.id } });
+    await recordDeparture(tx, [input.volunteerId]);
     const released = await releaseSeatsOnLeaving(tx, out, input.volunteerId, { teamId: team.id });
     await recordAudit(tx, {
       actor: viewer,
@@ -205,6 +206,7 @@ export async function removeSquadMember(viewer: Viewer, input: { squadId: string
   assert(viewer, "squad.removeMember", { ...facts, role: membership.role }, { message: msg("仅民警可移除小队长", "Only officers remove a squad leader") });
   await committed(async (tx, out) => {
     await tx.squadMembership.delete({ where: { id: membership.id } });
+    await recordDeparture(tx, [input.volunteerId]);
     const released = await releaseSeatsOnLeaving(tx, out, input.volunteerId, { squadId: squad.id });
     await recordAudit(tx, {
       actor: viewer,

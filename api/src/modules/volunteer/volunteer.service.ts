@@ -10,7 +10,7 @@ import { codeHash } from "../../auth/tokens.js";
 import type { Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
-import type { Enrollment, Specialty } from "../../generated/prisma/client.js";
+import { Prisma, type Enrollment, type Specialty } from "../../generated/prisma/client.js";
 import { conflict, forbidden, invalid, notFound, UserFacingError } from "../../graphql/errors.js";
 import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
@@ -191,6 +191,51 @@ export async function eraseStaleEnrollments(now = clock.now()): Promise<number> 
       summary: (n) => msg(`未激活的登记满${ENROLLMENT_KEEP_DAYS}天，删除${n}条登记的姓名、手机号和身份证号`, `registrations nobody took up for ${ENROLLMENT_KEEP_DAYS} days: name, phone and ID number of ${n} erased`),
     },
     logAs: "registrations: personal data erased",
+  });
+}
+
+/**
+ * How long a volunteer's ID number (身份证号) is kept after they stopped being a member anywhere: 180 days after
+ * their last departure (Volunteer.lastLeftAt), once no team or squad membership of any station is ACTIVE,
+ * PENDING or SUSPENDED. No station works with them any more and none needs it; someone who comes back is asked
+ * for it again by the registration they accept. Stated to residents on /privacy (web/src/pages/Terms.tsx).
+ */
+export const ID_NUMBER_KEEP_DAYS = 180;
+
+/**
+ * A membership of these people ended (left, removed, application rejected, account closed): from now, their ID
+ * number's retention counts (eraseDepartedIdNumbers). Inside the transaction that ends it.
+ */
+export async function recordDeparture(tx: Tx, volunteerIds: readonly string[], at = clock.now()): Promise<void> {
+  if (volunteerIds.length) await tx.volunteer.updateMany({ where: { id: { in: [...volunteerIds] } }, data: { lastLeftAt: at } });
+}
+
+/**
+ * The ID numbers of people who left every station: ID_NUMBER_KEEP_DAYS after their last departure, while no
+ * membership of any team or squad is ACTIVE, PENDING or SUSPENDED (a squad place counts whatever its state), the
+ * ID number is erased; name, phone and what they did stay (they still have their account). One audit entry per
+ * batch without a station (they belong to none), naming nobody. Safe in several processes at once, as the other
+ * erasures: SKIP LOCKED, changed only while not yet erased and still without a membership.
+ */
+export async function eraseDepartedIdNumbers(now = clock.now()): Promise<number> {
+  const before = new Date(now.getTime() - ID_NUMBER_KEEP_DAYS * 86_400_000);
+  const noMembership = Prisma.sql`
+    NOT EXISTS (SELECT 1 FROM "TeamMembership" m WHERE m."volunteerId" = v.id AND m.status IN ('ACTIVE', 'PENDING', 'SUSPENDED'))
+    AND NOT EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id)`;
+  return eraseInBatches({
+    take: (tx, limit) => tx.$queryRaw`
+      SELECT v.id, NULL::uuid AS "stationId" FROM "Volunteer" v
+      WHERE v."lastLeftAt" < ${before} AND v."idNumber" IS NOT NULL AND ${noMembership}
+      ORDER BY v."lastLeftAt" LIMIT ${limit} FOR UPDATE OF v SKIP LOCKED`,
+    erase: async (tx, ids) => {
+      await tx.$executeRaw`UPDATE "Volunteer" v SET "idNumber" = NULL WHERE v.id = ANY(${ids}::uuid[]) AND v."idNumber" IS NOT NULL AND ${noMembership}`;
+    },
+    audit: {
+      action: "volunteer.eraseIdNumber",
+      targetType: "Volunteer",
+      summary: (n) => msg(`离开所有派出所满${ID_NUMBER_KEEP_DAYS}天，删除${n}名义警的身份证号`, `left every station ${ID_NUMBER_KEEP_DAYS} days ago: ID numbers of ${n} volunteers erased`),
+    },
+    logAs: "departed volunteers: ID numbers erased",
   });
 }
 
