@@ -43,11 +43,18 @@ describe("the ID number of a person who left every station", () => {
     await setStatus(s, a.id, "LEFT");
     await setStatus(s, b.id, "LEFT");
     const stay = await createVolunteer({ teamId: s.team.id }); // never left
+    // Someone registered without an ID number leaves: nothing to erase, no date to keep in the erasure's index.
+    const noId = await createVolunteer({ teamId: s.team.id });
+    await prisma.volunteer.update({ where: { id: noId.id }, data: { idNumber: null } });
+    await setStatus(s, noId.id, "LEFT");
+    const leftAt = async (id: string) => (await prisma.volunteer.findUniqueOrThrow({ where: { id }, select: { lastLeftAt: true } })).lastLeftAt;
+    expect([await leftAt(a.id), await leftAt(noId.id), await leftAt(stay.id)]).toEqual([expect.any(Date), null, null]);
 
     expect(await eraseDepartedIdNumbers(new Date(t0 + 179 * DAY))).toBe(0);
     expect([await idOf(a.id), await idOf(b.id)]).toEqual([a.idNumber, b.idNumber]);
     expect(await eraseDepartedIdNumbers(new Date(t0 + 181 * DAY))).toBe(2);
     expect([await idOf(a.id), await idOf(b.id), await idOf(stay.id)]).toEqual([null, null, stay.idNumber]);
+    expect([await leftAt(a.id), await leftAt(b.id)]).toEqual([null, null]); // out of the index the sweep walks
     // Name, phone and the account stay: the person still has them.
     expect(await prisma.volunteer.findUniqueOrThrow({ where: { id: a.id }, select: { name: true, phone: true, closedAt: true } })).toEqual({ name: a.name, phone: a.phone, closedAt: null });
 
@@ -58,8 +65,10 @@ describe("the ID number of a person who left every station", () => {
     const text = JSON.stringify(await audit());
     for (const p of [a, b]) for (const v of [p.name, p.phone, p.idNumber, p.id]) expect(text).not.toContain(v);
 
-    // Idempotent: nothing more to erase, no new entry.
+    // Idempotent: nothing more to erase, no new entry, even for a row that still had a date.
     expect(await eraseDepartedIdNumbers(new Date(t0 + 182 * DAY))).toBe(0);
+    await prisma.volunteer.update({ where: { id: a.id }, data: { lastLeftAt: new Date(t0) } });
+    expect(await eraseDepartedIdNumbers(new Date(t0 + 183 * DAY))).toBe(0);
     expect(await audit()).toHaveLength(1);
   });
 

@@ -236,7 +236,7 @@ export async function closeMyAccount(viewer: Viewer, input: { password: string }
         where: { id: volunteerId },
         data: {
           name: "", displayName: "已注销", phone: closedPhone(volunteerId), idNumber: null, skills: [], specialties: [], status: "INACTIVE",
-          publicRanking: false, showLegalNameOnBoard: false, sharePhoneWithTeam: false, homeGridId: null, partnerId: null, closedAt: now, lastLeftAt: now,
+          publicRanking: false, showLegalNameOnBoard: false, sharePhoneWithTeam: false, homeGridId: null, partnerId: null, closedAt: now, lastLeftAt: null,
         },
       });
     }

@@ -203,17 +203,19 @@ export async function eraseStaleEnrollments(now = clock.now()): Promise<number> 
 export const ID_NUMBER_KEEP_DAYS = 180;
 
 /**
- * A membership of these people ended (left, removed, application rejected, account closed): from now, their ID
- * number's retention counts (eraseDepartedIdNumbers). Inside the transaction that ends it.
+ * A membership of these people ended (left, removed, application rejected): from now, their ID number's retention
+ * counts (eraseDepartedIdNumbers). Inside the transaction that ends it. Someone without an ID number gets no date:
+ * nothing to erase (and no path gives one to a person who is in no team: accepting a registration joins them).
  */
 export async function recordDeparture(tx: Tx, volunteerIds: readonly string[], at = clock.now()): Promise<void> {
-  if (volunteerIds.length) await tx.volunteer.updateMany({ where: { id: { in: [...volunteerIds] } }, data: { lastLeftAt: at } });
+  if (volunteerIds.length) await tx.volunteer.updateMany({ where: { id: { in: [...volunteerIds] }, idNumber: { not: null } }, data: { lastLeftAt: at } });
 }
 
 /**
  * The ID numbers of people who left every station: ID_NUMBER_KEEP_DAYS after their last departure, while no
  * membership of any team or squad is ACTIVE, PENDING or SUSPENDED (a squad place counts whatever its state), the
- * ID number is erased; name, phone and what they did stay (they still have their account). One audit entry per
+ * ID number is erased (and lastLeftAt, so the index walked here holds only what may fall due); name, phone and what
+ * they did stay (they still have their account). One audit entry per
  * batch without a station (they belong to none), naming nobody. Safe in several processes at once, as the other
  * erasures: SKIP LOCKED, changed only while not yet erased and still without a membership.
  */
@@ -228,7 +230,7 @@ export async function eraseDepartedIdNumbers(now = clock.now()): Promise<number>
       WHERE v."lastLeftAt" < ${before} AND v."idNumber" IS NOT NULL AND ${noMembership}
       ORDER BY v."lastLeftAt" LIMIT ${limit} FOR UPDATE OF v SKIP LOCKED`,
     erase: async (tx, ids) => {
-      await tx.$executeRaw`UPDATE "Volunteer" v SET "idNumber" = NULL WHERE v.id = ANY(${ids}::uuid[]) AND v."idNumber" IS NOT NULL AND ${noMembership}`;
+      await tx.$executeRaw`UPDATE "Volunteer" v SET "idNumber" = NULL, "lastLeftAt" = NULL WHERE v.id = ANY(${ids}::uuid[]) AND v."idNumber" IS NOT NULL AND ${noMembership}`;
     },
     audit: {
       action: "volunteer.eraseIdNumber",
