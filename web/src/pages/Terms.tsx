@@ -64,6 +64,7 @@ export function Privacy() {
         items={[
           tr("注销账号后，姓名、手机号、身份证号、消息和设置立即删除；已完成的班次、时长、积分和好人好事以“已注销”保留，已上表扬榜的事迹（含其经过）仍公开显示。", "When you close your account, your name, phone, ID number, messages and settings are erased at once; past shifts, hours, points and good deeds stay under “closed”, and deeds on the commendation board (with their story) stay public."),
           tr("派出所的登记如您未接受，在撤销、拒绝或过期30天后删除其中的姓名、手机号和身份证号。", "A station's registration you never took up loses the name, phone and ID number 30 days after it was withdrawn, declined or expired."),
+          tr("您退出所有派出所的队伍后（不再在任何队伍或小队中，也没有待审核或暂停的成员关系），身份证号在最后一次退出180天后删除；账号和其余信息保留，日后如有派出所再次登记您，将重新录入。", "Once you have left every station's teams (no team or squad anywhere, nothing pending or suspended), your ID number is erased 180 days after you last left; your account and the rest stay, and a station that registers you again enters it anew."),
           tr("长假照看申请在返回30天后删除；警民联调当事人信息在结案后按派出所设定的期限（默认180天）删除。", "Home-watch requests are erased 30 days after the return; mediation parties after the station's retention (180 days by default) from the closing."),
         ]}
       />
