@@ -8,6 +8,7 @@ import { prisma } from "../api/src/db.js";
 import { localize } from "../api/src/i18n.js";
 import { eraseDepartedIdNumbers, ID_NUMBER_KEEP_DAYS } from "../api/src/modules/volunteer/volunteer.service.js";
 import { gql, startApp } from "./support/client.js";
+import { holdRowLock } from "./support/locks.js";
 import { createSquad, createStation, createTeam, createVolunteer, gid } from "./support/fixtures.js";
 
 let app: App;
@@ -175,5 +176,49 @@ describe("the ID number of a person who left every station", () => {
     // Back in a team: not erased again, however long ago they had left.
     await eraseDepartedIdNumbers(new Date(t0 + 1000 * DAY));
     expect(await idOf(p.id)).toBe(ID);
+  });
+
+  it("is not erased under a join in progress: the sweep passes over a person whose joining transaction holds their row", async () => {
+    const s = await createStation();
+    const [byRegistration, byInvitation] = [await createVolunteer({ teamId: s.team.id }), await createVolunteer({ teamId: s.team.id })];
+    const t0 = clock.now().getTime();
+    await setStatus(s, byRegistration.id, "LEFT");
+    await setStatus(s, byInvitation.id, "LEFT");
+    // Coming back, long after: a registration the person accepts, an invitation they use.
+    const reg = await gql(
+      app,
+      `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } activationCode userErrors { code } } }`,
+      { input: { teamId: gid("Team", s.team.id), name: byRegistration.name, phone: byRegistration.phone } },
+      s.officer.token,
+    );
+    const { enrollment, activationCode } = reg.data!.registerVolunteer;
+    const inv = await gql(
+      app,
+      `mutation ($input: CreateTeamInviteInput!) { createTeamInvite(input: $input) { invite { code } userErrors { code } } }`,
+      { input: { teamId: gid("Team", s.team.id), expiresAt: new Date(Date.now() + 7 * DAY).toISOString(), maxUses: 5 } },
+      s.officer.token,
+    );
+    const code = inv.data!.createTeamInvite.invite.code;
+    // Each join waits on its (LEFT) membership row after deciding the record keeps its ID number...
+    const rowOf = async (volunteerId: string) => (await prisma.teamMembership.findUniqueOrThrow({ where: { teamId_volunteerId: { teamId: s.team.id, volunteerId } } })).id;
+    const locks = [await holdRowLock("TeamMembership", await rowOf(byRegistration.id)), await holdRowLock("TeamMembership", await rowOf(byInvitation.id))];
+    try {
+      const joins = Promise.all([
+        gql(app, `mutation ($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) { userErrors { code } } }`, { input: { enrollmentId: enrollment.id, code: activationCode } }, byRegistration.token),
+        gql(app, `mutation ($input: AcceptTeamInviteInput!) { acceptTeamInvite(input: $input) { membership { status } userErrors { code } } }`, { input: { code } }, byInvitation.token),
+      ]);
+      await locks[0]!.waiters(2);
+      // ...while the sweep runs, long after the departure.
+      expect(await eraseDepartedIdNumbers(new Date(t0 + 181 * DAY))).toBe(0);
+      for (const l of locks) await l.release();
+      const [accepted, applied] = await joins;
+      expect(accepted.data!.acceptEnrollment.userErrors).toEqual([]);
+      expect(applied.data!.acceptTeamInvite).toEqual({ membership: { status: "PENDING" }, userErrors: [] });
+    } finally {
+      for (const l of locks) await l.release();
+    }
+    expect([await idOf(byRegistration.id), await idOf(byInvitation.id)]).toEqual([byRegistration.idNumber, byInvitation.idNumber]);
+    // Members again: nothing due.
+    expect(await eraseDepartedIdNumbers(new Date(t0 + 400 * DAY))).toBe(0);
   });
 });

@@ -16,7 +16,7 @@ import { attemptSecret } from "../../server/rate-limits.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { accountsOf, notify } from "../notification/notification.service.js";
 import type { Actor } from "../station/station.service.js";
-import { recordDeparture } from "../volunteer/volunteer.service.js";
+import { holdForJoining, recordDeparture } from "../volunteer/volunteer.service.js";
 
 const INVITE = msg("邀请", "Invitation");
 const TEAM = msg("队伍", "Team");
@@ -97,6 +97,7 @@ async function apply(tx: Tx, invite: TeamInvite & { team: { name: string } }, vo
   const existing = await tx.teamMembership.findUnique({ where: { teamId_volunteerId: { teamId: invite.teamId, volunteerId } } });
   if (existing?.status === "ACTIVE") throw conflict(msg("您已是该队队员", "You are already a member of this team"), ["input", "code"]);
   if (existing?.status === "PENDING") return existing;
+  await holdForJoining(tx, volunteerId);
   const used = await tx.$executeRaw`
     UPDATE "TeamInvite" SET uses = uses + 1
     WHERE id = ${invite.id}::uuid AND "revokedAt" IS NULL AND "expiresAt" > ${clock.now()} AND uses < "maxUses"`;

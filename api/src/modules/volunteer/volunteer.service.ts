@@ -212,6 +212,16 @@ export async function recordDeparture(tx: Tx, volunteerIds: readonly string[], a
 }
 
 /**
+ * Someone joins (again): their row stays locked to the end of the joining transaction. An eraseDepartedIdNumbers
+ * run that found them in no team then either finishes first (the join reads the ID number gone, and the
+ * registration they accept gives it again) or passes them by (SKIP LOCKED); it cannot erase it behind a join
+ * that has already read it as kept and has yet to commit.
+ */
+export async function holdForJoining(tx: Tx, volunteerId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
+}
+
+/**
  * The ID numbers of people who left every station: ID_NUMBER_KEEP_DAYS after their last departure, while no
  * membership of any team or squad is ACTIVE, PENDING or SUSPENDED (a squad place counts whatever its state), the
  * ID number is erased (and lastLeftAt, so the index walked here holds only what may fall due); name, phone and what
@@ -384,6 +394,7 @@ export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: st
       throw conflict(msg("您在本所的义警资格已暂停，请联系社区民警", "Your membership at this station is suspended: contact its officers"), ["input", "enrollmentId"]);
     }
     // The ID number the officer typed fills the person's record if it has none (the registration keeps no copy).
+    await holdForJoining(tx, volunteerId);
     if (e.idNumber) await tx.volunteer.updateMany({ where: { id: volunteerId, idNumber: null }, data: { idNumber: e.idNumber } });
     await joinFromEnrollment(tx, e, volunteerId);
     await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.accept", targetType: "Enrollment", targetId: e.id, summary: msg("本人接受邀请，加入队伍", "accepted by the person, joined the team"), clientAddress });
