@@ -137,12 +137,12 @@ export async function setVolunteerStatus(
       data: { status: input.status, statusReason: input.reason, statusChangedAt: now },
     });
     // Leaving ends the squad places at this station too (coming back starts afresh); suspension pauses them.
-    if (input.status === "LEFT") {
-      await tx.squadMembership.deleteMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } } });
-      await recordDeparture(tx, moving, now);
-    } else await tx.squadMembership.updateMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } }, data: { active: input.status === "ACTIVE" } });
+    if (input.status === "LEFT") await tx.squadMembership.deleteMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } } });
+    else await tx.squadMembership.updateMany({ where: { volunteerId: { in: moving }, squad: { team: { stationId: station.id } } }, data: { active: input.status === "ACTIVE" } });
     // Someone no longer active gives up their places on this station's shifts to come, in the same transaction.
     if (input.status !== "ACTIVE") await releaseFutureSeats(tx, out, moving, now, { shiftWhere: { stationId: station.id }, tell: true });
+    // From now their ID number's retention counts, should this have been their last station.
+    if (input.status === "LEFT") await recordDeparture(tx, moving, now);
     const accounts = await accountsOf(tx, moving);
     await notify(
       tx,

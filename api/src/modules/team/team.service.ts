@@ -161,8 +161,8 @@ export async function removeTeamMember(viewer: Viewer, input: { teamId: string; 
   await committed(async (tx, out) => {
     const squads = await tx.squadMembership.deleteMany({ where: { volunteerId: input.volunteerId, squad: { teamId: team.id } } });
     await tx.teamMembership.delete({ where: { id: membership.id } });
-    await recordDeparture(tx, [input.volunteerId]);
     const released = await releaseSeatsOnLeaving(tx, out, input.volunteerId, { teamId: team.id });
+    await recordDeparture(tx, [input.volunteerId]);
     await recordAudit(tx, {
       actor: viewer,
       stationId: team.stationId,
@@ -206,8 +206,8 @@ export async function removeSquadMember(viewer: Viewer, input: { squadId: string
   assert(viewer, "squad.removeMember", { ...facts, role: membership.role }, { message: msg("仅民警可移除小队长", "Only officers remove a squad leader") });
   await committed(async (tx, out) => {
     await tx.squadMembership.delete({ where: { id: membership.id } });
-    await recordDeparture(tx, [input.volunteerId]);
     const released = await releaseSeatsOnLeaving(tx, out, input.volunteerId, { squadId: squad.id });
+    await recordDeparture(tx, [input.volunteerId]);
     await recordAudit(tx, {
       actor: viewer,
       stationId: squad.team.stationId,

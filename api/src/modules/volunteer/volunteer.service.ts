@@ -204,11 +204,17 @@ export const ID_NUMBER_KEEP_DAYS = 180;
 
 /**
  * A membership of these people ended (left, removed, application rejected): from now, their ID number's retention
- * counts (eraseDepartedIdNumbers). Inside the transaction that ends it. Someone without an ID number gets no date:
- * nothing to erase (and no path gives one to a person who is in no team: accepting a registration joins them).
+ * counts (eraseDepartedIdNumbers). Inside the transaction that ends it, after its seats were released (which locks
+ * the same rows); locked in id order, as claims and releases lock them, so that two officers' overlapping lists do
+ * not deadlock. Someone without an ID number gets no date: nothing to erase (and no path gives one to a person who
+ * is in no team: accepting a registration joins them).
  */
 export async function recordDeparture(tx: Tx, volunteerIds: readonly string[], at = clock.now()): Promise<void> {
-  if (volunteerIds.length) await tx.volunteer.updateMany({ where: { id: { in: [...volunteerIds] }, idNumber: { not: null } }, data: { lastLeftAt: at } });
+  if (!volunteerIds.length) return;
+  await tx.$executeRaw`
+    UPDATE "Volunteer" v SET "lastLeftAt" = ${at}
+    FROM (SELECT id FROM "Volunteer" WHERE id = ANY(${[...volunteerIds]}::uuid[]) AND "idNumber" IS NOT NULL ORDER BY id FOR UPDATE) l
+    WHERE v.id = l.id`;
 }
 
 /**
