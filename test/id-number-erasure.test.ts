@@ -50,6 +50,9 @@ describe("the ID number of a person who left every station", () => {
     await setStatus(s, noId.id, "LEFT");
     const leftAt = async (id: string) => (await prisma.volunteer.findUniqueOrThrow({ where: { id }, select: { lastLeftAt: true } })).lastLeftAt;
     expect([await leftAt(a.id), await leftAt(noId.id), await leftAt(stay.id)]).toEqual([expect.any(Date), null, null]);
+    // 下载我的数据 says when they left, from which the erasure counts.
+    const exported = JSON.parse((await gql(app, `{ viewer { dataExport } }`, {}, a.token)).data!.viewer.dataExport);
+    expect(exported.volunteer).toMatchObject({ idNumber: a.idNumber, lastLeftAt: (await leftAt(a.id))!.toISOString() });
 
     expect(await eraseDepartedIdNumbers(new Date(t0 + 179 * DAY))).toBe(0);
     expect([await idOf(a.id), await idOf(b.id)]).toEqual([a.idNumber, b.idNumber]);

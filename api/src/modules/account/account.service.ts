@@ -267,7 +267,7 @@ export async function exportMyData(viewer: Viewer): Promise<string> {
   });
   const v = viewer.volunteerId;
   const [volunteer, memberships, squads, claims, points, deeds, reports, notifications] = await Promise.all([
-    v ? prisma.volunteer.findUnique({ where: { id: v }, select: { name: true, displayName: true, phone: true, idNumber: true, specialties: true, skills: true, publicRanking: true, showLegalNameOnBoard: true, sharePhoneWithTeam: true, homeGrid: { select: { name: true } }, partner: { select: { name: true } }, createdAt: true } }) : null,
+    v ? prisma.volunteer.findUnique({ where: { id: v }, select: { name: true, displayName: true, phone: true, idNumber: true, specialties: true, skills: true, publicRanking: true, showLegalNameOnBoard: true, sharePhoneWithTeam: true, homeGrid: { select: { name: true } }, partner: { select: { name: true } }, createdAt: true, lastLeftAt: true } }) : null,
     v ? prisma.teamMembership.findMany({ where: { volunteerId: v }, select: { role: true, status: true, statusReason: true, joinedAt: true, statusChangedAt: true, team: { select: { name: true, station: { select: { name: true } } } } }, orderBy: { joinedAt: "asc" } }) : [],
     v ? prisma.squadMembership.findMany({ where: { volunteerId: v }, select: { role: true, active: true, squad: { select: { name: true } } } }) : [],
     v ? prisma.shiftClaim.findMany({ where: { volunteerId: v }, select: { status: true, claimedAt: true, checkedInAt: true, checkInMethod: true, checkInLat: true, checkInLng: true, checkedOutAt: true, minutesServed: true, shift: { select: { title: true, startsAt: true, endsAt: true, station: { select: { name: true } } } } }, orderBy: { claimedAt: "asc" } }) : [],
