@@ -231,9 +231,9 @@ export async function holdForJoining(tx: Tx, volunteerId: string): Promise<void>
  * The ID numbers of people who left every station: ID_NUMBER_KEEP_DAYS after their last departure, while no
  * membership of any team or squad is ACTIVE, PENDING or SUSPENDED (a squad place counts whatever its state), the
  * ID number is erased (and lastLeftAt, so the index walked here holds only what may fall due); name, phone and what
- * they did stay (they still have their account). One audit entry per
- * batch without a station (they belong to none), naming nobody. Safe in several processes at once, as the other
- * erasures: SKIP LOCKED, changed only while not yet erased and still without a membership.
+ * they did stay (they still have their account). One audit entry per batch without a station (they belong to none),
+ * naming nobody. Safe in several processes at once, as the other erasures: SKIP LOCKED, changed only while not yet
+ * erased and still without a membership; a join in progress holds the row (holdForJoining).
  */
 export async function eraseDepartedIdNumbers(now = clock.now()): Promise<number> {
   const before = new Date(now.getTime() - ID_NUMBER_KEEP_DAYS * 86_400_000);
@@ -399,8 +399,9 @@ export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: st
     if (await tx.teamMembership.findFirst({ where: { volunteerId, status: "SUSPENDED", team: { stationId: e.stationId } }, select: { id: true } })) {
       throw conflict(msg("您在本所的义警资格已暂停，请联系社区民警", "Your membership at this station is suspended: contact its officers"), ["input", "enrollmentId"]);
     }
-    // The ID number the officer typed fills the person's record if it has none (the registration keeps no copy).
+    // Not erased by the departed-ID sweep under this join (which reads the record's ID number just below).
     await holdForJoining(tx, volunteerId);
+    // The ID number the officer typed fills the person's record if it has none (the registration keeps no copy).
     if (e.idNumber) await tx.volunteer.updateMany({ where: { id: volunteerId, idNumber: null }, data: { idNumber: e.idNumber } });
     await joinFromEnrollment(tx, e, volunteerId);
     await recordAudit(tx, { actor: viewer, stationId: e.stationId, action: "enrollment.accept", targetType: "Enrollment", targetId: e.id, summary: msg("本人接受邀请，加入队伍", "accepted by the person, joined the team"), clientAddress });
