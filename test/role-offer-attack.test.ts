@@ -9,6 +9,7 @@ import { prisma } from "../api/src/db.js";
 import { gql, startApp } from "./support/client.js";
 import { createAccount, createStation, createTeam, createVolunteer, gid } from "./support/fixtures.js";
 import { holdRowLock } from "./support/locks.js";
+import { dropLapsedRoleOffers } from "../api/src/modules/role/role.service.js";
 
 let app: App;
 beforeAll(async () => {
@@ -155,5 +156,21 @@ describe("a pending partner-admin appointment, seen from the grantor's side", ()
     expect(await ids(sibling.id)).toEqual([other.displayName]);
     clock.advance(7 * 86_400_000 + 1000);
     expect(await ids(o.partner.id)).toEqual([]);
+  });
+
+  it("lapsed appointments are deleted by the sweeper; those still running are kept", async () => {
+    const o = await offered();
+    const later = await createVolunteer();
+    clock.advance(3 * 86_400_000);
+    const r = await gql(app, GRANT, { input: { phone: later.phone, role: "PARTNER_ADMIN", partnerId: gid("Partner", o.partner.id), displayName: "后任联络人" } }, o.officer.token);
+    expect(r.data!.grantRole.confirmationNeeded).toBe(true);
+    clock.advance(4 * 86_400_000 + 1000);
+    // Lapsed a moment ago: kept a month, so that its person hears "expired" rather than "not found".
+    expect((await gql(app, CONFIRM, { input: { offerId: o.offerId, code: o.code } }, o.person.token)).data!.confirmRoleOffer.userErrors[0]).toMatchObject({ code: "CONFLICT", message: "该任命已过期，请联系任命人重新任命" });
+    await dropLapsedRoleOffers();
+    expect(await prisma.roleOffer.count({ where: { accountId: o.person.accountId } })).toBe(1);
+    clock.advance(30 * 86_400_000);
+    expect(await dropLapsedRoleOffers()).toBeGreaterThanOrEqual(1);
+    expect(await prisma.roleOffer.findMany({ where: { accountId: { in: [o.person.accountId, later.accountId] } }, select: { accountId: true } })).toEqual([{ accountId: later.accountId }]);
   });
 });

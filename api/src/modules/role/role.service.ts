@@ -275,3 +275,15 @@ export async function withdrawRoleOffer({ viewer, clientAddress }: Actor, input:
   }, TX);
   return { withdrawnId: offer.id };
 }
+
+/** How long a lapsed appointment is kept: its person still gets "expired, ask again" rather than "not found". */
+const LAPSED_OFFER_KEEP_DAYS = 30;
+
+/**
+ * Appointments that lapsed (7 days) are deleted by the sweeper a month later: nothing reads them as a right,
+ * but each holds a code's hash and names a person, and no list shows them any more.
+ */
+export async function dropLapsedRoleOffers(now = clock.now()): Promise<number> {
+  const before = new Date(now.getTime() - LAPSED_OFFER_KEEP_DAYS * 86_400_000);
+  return (await prisma.roleOffer.deleteMany({ where: { expiresAt: { lte: before } } })).count;
+}

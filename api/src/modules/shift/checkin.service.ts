@@ -233,7 +233,7 @@ export async function sendShiftReminders(now = clock.now()): Promise<number> {
 
 /**
  * Runs closeFinishedShifts, agreement expiry, reminders, call-up escalation, the home-watch, mediation, registration and
- * departed volunteers' ID number erasures
+ * departed volunteers' ID number erasures, and drops lapsed appointments
  * every `intervalMs` in this process until stopped.
  * The returned stop waits for a sweep in progress to finish (graceful shutdown).
  */
@@ -252,6 +252,8 @@ export function startShiftSweeper(intervalMs = 60_000): () => Promise<void> {
       import("../volunteer/volunteer.service.js").then((m) => m.eraseStaleEnrollments()),
       // 身份证号 of people who left every station: erased 180 days after their last departure.
       import("../volunteer/volunteer.service.js").then((m) => m.eraseDepartedIdNumbers()),
+      // Appointments nobody confirmed within 7 days.
+      import("../role/role.service.js").then((m) => m.dropLapsedRoleOffers()),
       sendShiftReminders(),
       import("../mobilization/mobilization.service.js").then((m) => m.escalateMobilizations()),
     ])
