@@ -6,6 +6,7 @@ import { clock } from "./clock.js";
 import { prisma } from "./db.js";
 import type { Locale } from "./i18n.js";
 import { fulfilmentOf, type ObligationFulfilment } from "./modules/partner/fulfilment.service.js";
+import type { ShiftLike } from "./modules/shift/shift.rules.js";
 
 export interface Context {
   viewer: Viewer | null;
@@ -19,14 +20,7 @@ export interface Context {
 type AgreementKey = { id: string; partnerId: string; currentVersion: number };
 
 /** A shift as scope checks on its claims read it (one batched read per request serves them all). */
-export interface ShiftScope {
-  stationId: string;
-  teamId: string;
-  squadId: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  status: string;
-}
+export type ShiftScope = Omit<ShiftLike, "id">;
 
 /**
  * Per-request loaders for facts the GraphQL types need beside what Prisma selects. Each is made on
