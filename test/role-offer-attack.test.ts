@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
-import { prisma } from "../api/src/db.js";
+import { prisma, sqlStats } from "../api/src/db.js";
 import { gql, startApp } from "./support/client.js";
 import { createAccount, createStation, createTeam, createVolunteer, gid } from "./support/fixtures.js";
 import { holdRowLock } from "./support/locks.js";
@@ -80,6 +80,43 @@ describe("confirming a role offer", () => {
     }
     for (const r of replies) expect(r.data!.confirmRoleOffer).toEqual({ assignment: { role: "PARTNER_ADMIN" }, userErrors: [] });
     expect(await rolesOf(o.person.accountId)).toHaveLength(1);
+  });
+});
+
+describe("a pending region-admin appointment", () => {
+  it("is listed on its region for platform admins only, joined into the region list (no statement per region), and withdrawn there", async () => {
+    const admin = await createAccount({ role: "ADMIN" });
+    const regions = await Promise.all([1, 2, 3].map((i) => prisma.region.create({ data: { name: `待确认区域${i}-${Date.now()}` } })));
+    const people = await Promise.all(regions.map(() => createVolunteer()));
+    for (const [i, region] of regions.entries()) {
+      const r = await gql(app, GRANT, { input: { phone: people[i]!.phone, role: "REGION_ADMIN", regionId: gid("Region", region.id), displayName: "新区域管理员" } }, admin.token);
+      expect(r.data!.grantRole).toMatchObject({ confirmationNeeded: true, userErrors: [] });
+    }
+    const LIST = `{ regions(first: 50) { edges { node { id roleOffers { id displayName viewerCanWithdraw } } } } }`;
+    const read = async (token: string) => {
+      const before = sqlStats.statements;
+      const res = await gql(app, LIST, {}, token);
+      return { res, statements: sqlStats.statements - before };
+    };
+    const { res, statements } = await read(admin.token);
+    const mine = res.data!.regions.edges.filter((e: any) => regions.some((r) => gid("Region", r.id) === e.node.id));
+    expect(mine.map((e: any) => e.node.roleOffers)).toEqual(people.map((p) => [{ id: expect.any(String), displayName: p.displayName, viewerCanWithdraw: true }]));
+    // One region with an offer or fifty: the offers come with the regions' own statement.
+    const onlyRegions = await (async () => {
+      const before = sqlStats.statements;
+      await gql(app, `{ regions(first: 50) { edges { node { id } } } }`, {}, admin.token);
+      return sqlStats.statements - before;
+    })();
+    expect(statements).toBe(onlyRegions);
+    // A region's own admin does not appoint its admins: no list.
+    const regionAdmin = await prisma.account.create({ data: { phone: `139${String(Date.now()).slice(-8)}`, passwordHash: "x", displayName: "区域管理员甲", roles: { create: { role: "REGION_ADMIN", regionId: regions[0]!.id } } } });
+    const { createSession } = await import("../api/src/auth/sessions.js");
+    const theirs = (await read((await createSession(prisma, regionAdmin.id)).token)).res;
+    expect(theirs.data!.regions.edges.map((e: any) => e.node.roleOffers)).toEqual([null]);
+    const WITHDRAW = `mutation ($input: WithdrawRoleOfferInput!) { withdrawRoleOffer(input: $input) { withdrawnId userErrors { code } } }`;
+    const offerId = mine[0].node.roleOffers[0].id;
+    expect((await gql(app, WITHDRAW, { input: { offerId } }, admin.token)).data!.withdrawRoleOffer).toEqual({ withdrawnId: offerId, userErrors: [] });
+    expect((await read(admin.token)).res.data!.regions.edges.find((e: any) => e.node.id === gid("Region", regions[0]!.id)).node.roleOffers).toEqual([]);
   });
 });
 

@@ -71,6 +71,18 @@ describe("a platform admin sets up a county through the forms", () => {
     await pending.getByRole("button", { name: /撤回对.*的任命/ }).click();
     await page.getByRole("dialog").getByRole("button", { name: "撤回" }).click();
     await pending.waitFor({ state: "detached", timeout: 10_000 });
+    // A region admin appointed to a phone in use: listed under the region for the platform admin, and withdrawn.
+    const grantAdmin = region.getByRole("form", { name: "任命区域管理员" });
+    await grantAdmin.getByRole("textbox", { name: "手机号" }).fill("13800000152");
+    await grantAdmin.getByRole("textbox", { name: "姓名" }).fill("待确认区域管理员");
+    await grantAdmin.getByRole("button", { name: "任命" }).click();
+    await grantAdmin.getByText("任命待本人确认").waitFor();
+    const regionPending = region.getByTestId("pending-offers").first();
+    await regionPending.getByText("（待确认）").waitFor();
+    await regionPending.getByRole("button", { name: /撤回对.*的任命/ }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "撤回" }).click();
+    await regionPending.waitFor({ state: "detached", timeout: 10_000 });
+    expect(await prisma.roleOffer.count({ where: { account: { phone: "13800000152" } } })).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, "desktop-county");
     const st = await prisma.station.findUniqueOrThrow({ where: { name: "暨阳派出所" }, include: { region: true, communities: { include: { grids: true } } } });

@@ -138,6 +138,7 @@ function RegionCard(props: { region: Region; onChange: () => void }) {
     <section class="card" aria-label={props.region.name}>
       <h2>{props.region.name}</h2>
       <Holders label={tr("区域管理员：", "Region admins: ")} what={tr("区域管理员", "region admin")} holders={props.region.admins.edges.map((e) => e.node)} onChange={props.onChange} />
+      <PendingOffers offers={props.region.roleOffers ?? []} what={tr("区域管理员", "region admin")} onChange={props.onChange} />
       <Show when={props.region.viewerCanGrantAdmin}>
         <Grant place={{ role: "REGION_ADMIN", regionId: props.region.id }} title={tr("任命区域管理员", "Appoint a region admin")} onChange={props.onChange} />
       </Show>
@@ -160,7 +161,7 @@ function RegionCard(props: { region: Region; onChange: () => void }) {
 
 export default function County() {
   const s = useSession();
-  const [county, refetch] = createQuery({ query: CountyDocument, requestPolicy: "cache-and-network" });
+  const [county, refetch] = createQuery({ query: CountyDocument, variables: () => ({ admin: s.has("ADMIN") }), requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
   const [p, setP] = createSignal({ name: "", city: "" });
   const form = createFormState();

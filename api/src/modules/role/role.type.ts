@@ -154,6 +154,18 @@ builder.prismaObjectFields("Station", (t) => ({
   }),
 }));
 
+builder.prismaObjectFields("Region", (t) => ({
+  roleOffers: t.field({
+    type: [RoleOffer],
+    nullable: true,
+    description: "区域管理员 appointments waiting for the person's 确认码 (those who may appoint the region's admins: platform admins)",
+    authScopes: (r) => ({ policy: check("role.grant", { role: "REGION_ADMIN", regionId: r.id }) }),
+    // Joined into the query that loads the regions: the county list costs no statement more per region.
+    select: () => ({ roleOffers: { where: { role: "REGION_ADMIN", expiresAt: { gt: clock.now() } }, include: OFFER_INCLUDE, orderBy: { createdAt: "asc" }, take: 50 } }),
+    resolve: (r) => r.roleOffers as RoleOfferShape[],
+  }),
+}));
+
 builder.prismaObjectFields("Partner", (t) => ({
   roleOffers: t.field({
     type: [RoleOffer],
