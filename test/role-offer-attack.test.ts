@@ -115,6 +115,10 @@ describe("a pending region-admin appointment", () => {
     expect(theirs.data!.regions.edges.map((e: any) => e.node.roleOffers)).toEqual([null]);
     const WITHDRAW = `mutation ($input: WithdrawRoleOfferInput!) { withdrawRoleOffer(input: $input) { withdrawnId userErrors { code } } }`;
     const offerId = mine[0].node.roleOffers[0].id;
+    // grantRole answers with the appointment as listed (the page hides its 确认码 once it leaves the list).
+    const again = await gql(app, `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { offer { id displayName } userErrors { code } } }`, { input: { phone: people[1]!.phone, role: "REGION_ADMIN", regionId: gid("Region", regions[1]!.id), displayName: "再任命" } }, admin.token);
+    const listedAgain = (await read(admin.token)).res.data!.regions.edges.find((e: any) => e.node.id === gid("Region", regions[1]!.id)).node.roleOffers;
+    expect(again.data!.grantRole).toEqual({ offer: { id: listedAgain[0].id, displayName: people[1]!.displayName }, userErrors: [] });
     expect((await gql(app, WITHDRAW, { input: { offerId } }, admin.token)).data!.withdrawRoleOffer).toEqual({ withdrawnId: offerId, userErrors: [] });
     expect((await read(admin.token)).res.data!.regions.edges.find((e: any) => e.node.id === gid("Region", regions[0]!.id)).node.roleOffers).toEqual([]);
   });

@@ -61,6 +61,8 @@ describe("a platform admin sets up a county through the forms", () => {
     await page.getByRole("dialog").getByRole("button", { name: "撤回" }).click();
     await pending.waitFor({ state: "detached" });
     expect(await prisma.roleOffer.count({ where: { account: { phone: "13800000150" } } })).toBe(0);
+    // Its 确认码 no longer works, so it is no longer shown.
+    await station.getByTestId("activation-code").waitFor({ state: "detached" });
     // Appointed again, and withdrawn by another admin (or confirmed by the person) while this page still lists it: 撤回
     // is told it is gone and the list is read again (before, the stale row stayed, its button earning the same error).
     await station.getByRole("textbox", { name: "手机号" }).fill("13800000151");
@@ -83,6 +85,7 @@ describe("a platform admin sets up a county through the forms", () => {
     await page.getByRole("dialog").getByRole("button", { name: "撤回" }).click();
     await regionPending.waitFor({ state: "detached", timeout: 10_000 });
     expect(await prisma.roleOffer.count({ where: { account: { phone: "13800000152" } } })).toBe(0);
+    await grantAdmin.getByTestId("activation-code").waitFor({ state: "detached" });
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, "desktop-county");
     const st = await prisma.station.findUniqueOrThrow({ where: { name: "暨阳派出所" }, include: { region: true, communities: { include: { grids: true } } } });

@@ -90,7 +90,7 @@ export function PendingOffers(props: { offers: { id: string; displayName: string
  * The code a grant hands over, shown once: a new account's activation code, or, for an account someone uses
  * already, the confirmation code that account enters before the role takes effect.
  */
-function Issued(props: { issued: { name: string; code: string; confirm: boolean } | null }) {
+function Issued(props: { issued: Issue | null }) {
   return (
     <Show when={props.issued}>
       {(i) => (
@@ -108,19 +108,42 @@ function Issued(props: { issued: { name: string; code: string; confirm: boolean 
   );
 }
 
+/** A code handed over; `offerId` when it is an appointment's 确认码 (which a withdrawal makes worthless). */
+type Issue = { name: string; code: string; confirm: boolean; offerId: string | null };
+
 export type GrantPlace = { role: "REGION_ADMIN"; regionId: string } | { role: "OFFICER"; stationId: string } | { role: "PARTNER_ADMIN"; partnerId: string };
 
 /** 任命 by phone: the name is the new account's (an account in use keeps its own). */
-export function Grant(props: { place: GrantPlace; title: string; heading?: boolean; nameHint?: JSX.Element; initial?: { phone: string; displayName: string }; onChange: () => void }) {
+export function Grant(props: {
+  place: GrantPlace;
+  title: string;
+  heading?: boolean;
+  nameHint?: JSX.Element;
+  initial?: { phone: string; displayName: string };
+  /** The place's pending appointments as listed: a 确认码 whose appointment left the list (withdrawn, confirmed) is no longer shown. */
+  pending?: { id: string }[];
+  onChange: () => void;
+}) {
   // The starting values only (a partner's recorded contact, say); after a grant the form is empty.
   const [p, setP] = createSignal(props.initial ?? { phone: "", displayName: "" });
-  const [issued, setIssued] = createSignal<{ name: string; code: string; confirm: boolean } | null>(null);
+  const [issued, setIssued] = createSignal<Issue | null>(null);
+  // Hidden once the list, having shown the appointment, no longer does (not before the list is read again).
+  let listed = false;
+  const shown = () => {
+    const i = issued();
+    if (!i?.offerId || !props.pending) return i;
+    if (props.pending.some((o) => o.id === i.offerId)) listed = true;
+    else if (listed) return null;
+    return i;
+  };
   const form = createFormState();
   const grant = createAction(GrantRoleDocument, {
     pick: (d) => d.grantRole, form, success: (r) => (r.confirmationNeeded ? tr("已任命，待本人确认", "Appointed: waiting for the person") : tr("已任命", "Appointed")),
     onSuccess: (r) => {
-      const name = r.assignment?.displayName ?? p().displayName.trim();
-      setIssued(r.activationCode ? { name, code: r.activationCode, confirm: r.confirmationNeeded } : null);
+      // An account in use keeps its own name: the one the list shows.
+      const name = r.assignment?.displayName ?? r.offer?.displayName ?? p().displayName.trim();
+      listed = false;
+      setIssued(r.activationCode ? { name, code: r.activationCode, confirm: r.confirmationNeeded, offerId: r.offer?.id ?? null } : null);
       setP({ phone: "", displayName: "" });
       props.onChange();
     },
@@ -135,7 +158,7 @@ export function Grant(props: { place: GrantPlace; title: string; heading?: boole
       </div>
       <FormErrors />
       <Submit pending={grant.pending()} class="">{tr("任命", "Appoint")}</Submit>
-      <Issued issued={issued()} />
+      <Issued issued={shown()} />
     </Form>
   );
 }

@@ -274,6 +274,7 @@ function PartnerAdminsPanel(props: { partner: PartnerRowFragment }) {
         heading={false}
         initial={contactOf(props.partner)}
         nameHint={tr("新账号使用此姓名；已有账号沿用原名", "Used for a new account; an account in use keeps its name")}
+        pending={partner()?.roleOffers ?? undefined}
         onChange={changed}
       />
     </>

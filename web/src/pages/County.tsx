@@ -125,7 +125,7 @@ function StationCard(props: { station: Station; onChange: () => void }) {
           <Submit pending={createGrid.pending()} class="">{tr("添加网格", "Add grid")}</Submit>
         </Form>
       </Show>
-      <Grant place={{ role: "OFFICER", stationId: props.station.id }} title={tr(`任命${props.station.name}民警`, `Appoint an officer of ${props.station.name}`)} onChange={changed} />
+      <Grant place={{ role: "OFFICER", stationId: props.station.id }} title={tr(`任命${props.station.name}民警`, `Appoint an officer of ${props.station.name}`)} pending={station()?.roleOffers ?? undefined} onChange={changed} />
     </article>
   );
 }
@@ -140,7 +140,7 @@ function RegionCard(props: { region: Region; onChange: () => void }) {
       <Holders label={tr("区域管理员：", "Region admins: ")} what={tr("区域管理员", "region admin")} holders={props.region.admins.edges.map((e) => e.node)} onChange={props.onChange} />
       <PendingOffers offers={props.region.roleOffers ?? []} what={tr("区域管理员", "region admin")} onChange={props.onChange} />
       <Show when={props.region.viewerCanGrantAdmin}>
-        <Grant place={{ role: "REGION_ADMIN", regionId: props.region.id }} title={tr("任命区域管理员", "Appoint a region admin")} onChange={props.onChange} />
+        <Grant place={{ role: "REGION_ADMIN", regionId: props.region.id }} title={tr("任命区域管理员", "Appoint a region admin")} pending={props.region.roleOffers ?? undefined} onChange={props.onChange} />
       </Show>
       <Show when={props.region.viewerCanCreateStation}>
         <Form form={form} class="plain-form" label={tr("新建派出所", "New station")} onSubmit={() => create.run({ input: { regionId: props.region.id, name: p().name.trim(), city: props.region.city, district: p().district.trim(), address: p().address.trim() || null } })}>

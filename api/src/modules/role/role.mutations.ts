@@ -4,7 +4,7 @@ import type { AccountRole } from "../../generated/prisma/client.js";
 import { defineMutation, globalId, nonEmpty, phoneNumber, type PayloadFieldBuilder } from "../../graphql/mutation.js";
 import { msg } from "../../i18n.js";
 import { confirmRoleOffer, grantRole, revokeRole, withdrawRoleOffer } from "./role.service.js";
-import { GrantedRole, RoleAssignment } from "./role.type.js";
+import { GrantedRole, RoleAssignment, RoleOffer, type RoleOfferShape } from "./role.type.js";
 
 defineMutation("grantRole", {
   description:
@@ -26,7 +26,8 @@ defineMutation("grantRole", {
     displayName: nonEmpty(40),
   }),
   resolve: async (input, ctx) => grantRole({ viewer: ctx.viewer!, clientAddress: ctx.clientAddress }, input),
-  payloadFields: (t: PayloadFieldBuilder<{ assignment: AccountRole | null; activationCode: string | null; codeExpiresAt: Date | null; confirmationNeeded: boolean }>) => ({
+  payloadFields: (t: PayloadFieldBuilder<{ assignment: AccountRole | null; activationCode: string | null; codeExpiresAt: Date | null; confirmationNeeded: boolean; offer: RoleOfferShape | null }>) => ({
+    offer: t.field({ type: RoleOffer, nullable: true, description: "The appointment waiting for the person's code, when confirmationNeeded (as Station.roleOffers lists it)", resolve: (p) => p.offer ?? null }),
     assignment: t.field({ type: RoleAssignment, nullable: true, description: "The role in effect (null while it waits for the person's confirmation)", resolve: (p) => p.assignment ?? null }),
     activationCode: t.string({
       nullable: true,

@@ -8,13 +8,28 @@ import { codeHash } from "../../auth/tokens.js";
 import { loadViewer, type Viewer } from "../../auth/viewer.js";
 import { clock } from "../../clock.js";
 import { prisma, type Tx, TX } from "../../db.js";
-import type { AccountRole, GrantedRole } from "../../generated/prisma/client.js";
+import type { AccountRole, GrantedRole, RoleOffer as RoleOfferRow } from "../../generated/prisma/client.js";
 import { conflict, invalid, notFound } from "../../graphql/errors.js";
 import { msg } from "../../i18n.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { notify } from "../notification/notification.service.js";
 import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
 import type { Actor } from "../station/station.service.js";
+
+export type RoleOfferShape = RoleOfferRow & {
+  region: { name: string } | null;
+  station: { name: string } | null;
+  partner: { name: string; stationId: string } | null;
+  account: { displayName: string; volunteer: { displayName: string } | null };
+};
+
+/** What a RoleOffer list reads with each offer. */
+export const OFFER_INCLUDE = {
+  region: { select: { name: true } },
+  station: { select: { name: true } },
+  partner: { select: { name: true, stationId: true } },
+  account: { select: { displayName: true, volunteer: { select: { displayName: true } } } },
+} as const;
 
 /** How long the activation code of an account made by a grant may be used. */
 export const ROLE_CODE_DAYS = 7;
@@ -120,7 +135,7 @@ export async function grantRole({ viewer, clientAddress }: Actor, input: GrantIn
       // Someone uses this account already, and nothing proves its phone is the person the grantor means (anyone
       // may open an account on a join page): the role waits for the code the grantor hands to the person.
       await tx.roleOffer.deleteMany({ where: { accountId: account.id, role: input.role, ...place.data } });
-      await tx.roleOffer.create({ data: { accountId: account.id, role: input.role, ...place.data, codeHash: codeHash(code), expiresAt: codeExpiresAt, grantedById: viewer.accountId } });
+      const offer = await tx.roleOffer.create({ data: { accountId: account.id, role: input.role, ...place.data, codeHash: codeHash(code), expiresAt: codeExpiresAt, grantedById: viewer.accountId }, include: OFFER_INCLUDE });
       await recordAudit(tx, {
         actor: viewer,
         stationId: place.stationId,
@@ -138,7 +153,7 @@ export async function grantRole({ viewer, clientAddress }: Actor, input: GrantIn
         body: msg("请在“账号”页输入任命人当面交给您的确认码，任命才生效。", "Enter the code the person who appointed you handed you under Account; the role takes effect then."),
         link: "/account",
       });
-      return { assignment: null, accountId: account.id, issued: false, offered: true, fresh: false };
+      return { assignment: null, accountId: account.id, issued: false, offered: true, fresh: false, offer };
     }
     const fresh = !assignment;
     if (!assignment) {
@@ -163,11 +178,11 @@ export async function grantRole({ viewer, clientAddress }: Actor, input: GrantIn
     } else if (issued) {
       await recordAudit(tx, { actor: viewer, stationId: place.stationId, action: "role.code", targetType: "Account", targetId: account.id, summary: `重新生成${ROLE_NAMES[input.role]}账号的激活码`, clientAddress });
     }
-    return { assignment, accountId: account.id, issued, offered: false, fresh };
+    return { assignment, accountId: account.id, issued, offered: false, fresh, offer: null };
   }, TX);
   if (result.fresh) announceRevocation(result.accountId, "ROLE_CHANGED");
   const handed = result.issued || result.offered;
-  return { assignment: result.assignment, activationCode: handed ? code : null, codeExpiresAt: handed ? codeExpiresAt : null, confirmationNeeded: result.offered };
+  return { assignment: result.assignment, activationCode: handed ? code : null, codeExpiresAt: handed ? codeExpiresAt : null, confirmationNeeded: result.offered, offer: result.offer };
 }
 
 const OFFER = msg("待确认的任命", "Appointment to confirm");

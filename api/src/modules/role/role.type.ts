@@ -4,10 +4,10 @@ import { prisma } from "../../db.js";
 import { can, check } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
 import { encodeGlobalID } from "@pothos/plugin-relay";
-import type { AccountRole, RoleOffer as RoleOfferRow } from "../../generated/prisma/client.js";
+import type { AccountRole } from "../../generated/prisma/client.js";
 import { personalData } from "../../graphql/personal-data.js";
 import { maskPhone } from "../volunteer/mask.js";
-import { roleFacts } from "./role.service.js";
+import { OFFER_INCLUDE, roleFacts, type RoleOfferShape } from "./role.service.js";
 import { E } from "../../lib/enums.js";
 
 export const GrantedRole = builder.enumType(E.GrantedRole, {
@@ -103,20 +103,7 @@ builder.prismaObjectFields("Partner", (t) => ({
   viewerCanGrantAdmin: t.boolean({ resolve: (p, _a, ctx) => can(ctx.viewer, "role.grant", { role: "PARTNER_ADMIN", stationId: p.stationId, partnerId: p.id }) }),
 }));
 
-export type RoleOfferShape = RoleOfferRow & {
-  region: { name: string } | null;
-  station: { name: string } | null;
-  partner: { name: string; stationId: string } | null;
-  account: { displayName: string; volunteer: { displayName: string } | null };
-};
-
-/** What a RoleOffer list reads with each offer. */
-export const OFFER_INCLUDE = {
-  region: { select: { name: true } },
-  station: { select: { name: true } },
-  partner: { select: { name: true, stationId: true } },
-  account: { select: { displayName: true, volunteer: { select: { displayName: true } } } },
-} as const;
+export { OFFER_INCLUDE, type RoleOfferShape } from "./role.service.js";
 
 /**
  * Not a Node: read by its own account (`Viewer.pendingRoleOffers`, to confirm it with the grantor's code) and by
