@@ -224,6 +224,12 @@ export async function signAgreement(viewer: Viewer, input: { agreementId: string
     if (status === "TERMINATED" || status === "EXPIRED") throw conflict(msg("协议已终止或到期", "The agreement is no longer open"), ["input", "agreementId"]);
     const existing = await tx.agreementSignature.findUnique({ where: { versionId_side: { versionId: v.id, side } } });
     if (!existing) {
+      // Two parties, two people: an account that may act for both sides (an officer who is also the partner's 联络人,
+      // a platform admin) signs one of them only, or one account's word would put the agreement in effect.
+      const other = await tx.agreementSignature.findUnique({ where: { versionId_side: { versionId: v.id, side: side === "STATION" ? "PARTNER" : "STATION" } } });
+      if (other?.signerId === viewer.accountId) {
+        throw conflict(msg("您已代表另一方签署，同一账号不能代表双方签署：请由对方签署", "You signed for the other side: one account cannot sign for both; the other side signs"), ["input", "side"]);
+      }
       await tx.agreementSignature.create({ data: { agreementId: a.id, versionId: v.id, side, signerId: viewer.accountId, signedAt: now, textHash: v.textHash } });
       await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "SIGNED", version: v.version, side, actorId: viewer.accountId, at: now } });
       await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.sign", targetType: "Agreement", targetId: a.id, summary: joinMsg(msg(`签署第${v.version}版（`, `signed version ${v.version} for the `), SIDE[side], msg(`方，文本摘要 ${v.textHash.slice(0, 12)}）`, ` side, text ${v.textHash.slice(0, 12)}`)), clientAddress });

@@ -119,6 +119,10 @@ export async function grantRole({ viewer, clientAddress }: Actor, input: GrantIn
   const result = await prisma.$transaction(async (tx) => {
     // Grants to one phone queue on its account row (or on the unique phone when it is new).
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Account" WHERE phone = ${input.phone} FOR UPDATE`;
+    // Nobody appoints themselves, as nobody revokes their own role: an officer who made themselves the partner's
+    // 联络人 signed its agreement for both sides, a region admin who made themselves an officer read the volunteers'
+    // data their role withholds, each on their own word. Another grantor appoints them, if anyone.
+    if (locked?.id === viewer.accountId) throw conflict(msg("不能任命自己，请联系其他有权任命的人", "You cannot appoint yourself: ask someone else who may"), ["input", "phone"]);
     let account = locked ? await tx.account.findUniqueOrThrow({ where: { id: locked.id } }) : null;
     let issued = false;
     if (!account) {
@@ -199,6 +203,11 @@ export async function confirmRoleOffer({ viewer, clientAddress }: Actor, input: 
   if (!facts || !can(grantor, "role.grant", facts)) {
     await prisma.roleOffer.deleteMany({ where: { id: offer.id } });
     throw conflict(msg("任命人已无权任命该角色，此任命已作废：请联系现任管理员重新任命", "Who appointed you may no longer grant this role, so the appointment is void: ask a current admin"), ["input", "offerId"]);
+  }
+  // An appointment the person made to themselves (offered before grantRole refused it) is void too.
+  if (offer.grantedById === viewer.accountId) {
+    await prisma.roleOffer.deleteMany({ where: { id: offer.id } });
+    throw conflict(msg("不能确认自己对自己的任命，此任命已作废：请联系其他有权任命的人", "You cannot confirm an appointment you made to yourself, so it is void: ask someone else who may appoint you"), ["input", "offerId"]);
   }
   const stationId = offer.stationId ?? offer.partner?.stationId ?? null;
   // Guessed like an activation code: per account (an offer names one account) and per address, locked after
