@@ -188,3 +188,69 @@ describe("the departed-ID erasure, from outside", () => {
     expect(await eraseDepartedIdNumbers(new Date(t0 + 1000 * DAY))).toBe(0);
   });
 });
+
+describe("a join and a departure of the same person at once", () => {
+  it("an acceptance into a team and the removal of the person's old (LEFT) row of that team both finish, without a deadlock", async () => {
+    const s = await createStation();
+    const p = await createVolunteer({ teamId: s.team.id });
+    const STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code } } }`;
+    await gql(app, STATUS, { input: { stationId: gid("Station", s.station.id), volunteerIds: [gid("Volunteer", p.id)], status: "LEFT", reason: "搬走" } }, s.officer.token);
+    const reg = await gql(
+      app,
+      `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } activationCode userErrors { code } } }`,
+      { input: { teamId: gid("Team", s.team.id), name: p.name, phone: p.phone } },
+      s.officer.token,
+    );
+    const { enrollment, activationCode } = reg.data!.registerVolunteer;
+    const lock = await holdRowLock("Volunteer", p.id);
+    let replies;
+    try {
+      const accept = gql(app, `mutation ($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) { userErrors { code message } } }`, { input: { enrollmentId: enrollment.id, code: activationCode } }, p.token);
+      await lock.waiters(1);
+      const remove = gql(app, `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { userErrors { code message } } }`, { input: { teamId: gid("Team", s.team.id), volunteerId: gid("Volunteer", p.id) } }, s.officer.token);
+      await lock.waiters(2);
+      await lock.release();
+      replies = await Promise.all([accept, remove]);
+    } finally {
+      await lock.release();
+    }
+    const [accepted, removed] = replies as [{ data?: any; errors?: any }, { data?: any; errors?: any }];
+    expect(accepted.errors).toBeUndefined();
+    expect(removed.errors).toBeUndefined();
+    expect(accepted.data!.acceptEnrollment.userErrors).toEqual([]);
+  });
+
+  it("an acceptance into a team and the rejection of the person's application to that team both finish, without a deadlock", async () => {
+    const s = await createStation();
+    const p = await createVolunteer({ teamId: s.team.id });
+    const STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code } } }`;
+    await gql(app, STATUS, { input: { stationId: gid("Station", s.station.id), volunteerIds: [gid("Volunteer", p.id)], status: "LEFT", reason: "搬走" } }, s.officer.token);
+    const reg = await gql(
+      app,
+      `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } activationCode userErrors { code } } }`,
+      { input: { teamId: gid("Team", s.team.id), name: p.name, phone: p.phone } },
+      s.officer.token,
+    );
+    const { enrollment, activationCode } = reg.data!.registerVolunteer;
+    // Meanwhile the person also asked to join the team through an invitation.
+    const m = await prisma.teamMembership.update({ where: { teamId_volunteerId: { teamId: s.team.id, volunteerId: p.id } }, data: { status: "PENDING", appliedAt: clock.now() } });
+    const lock = await holdRowLock("Volunteer", p.id);
+    let replies;
+    try {
+      const accept = gql(app, `mutation ($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) { userErrors { code message } } }`, { input: { enrollmentId: enrollment.id, code: activationCode } }, p.token);
+      await lock.waiters(1);
+      const reject = gql(app, `mutation ($input: RejectMembershipInput!) { rejectMembership(input: $input) { rejectedId userErrors { code message } } }`, { input: { membershipId: gid("TeamMembership", m.id), reason: "重复" } }, s.officer.token);
+      await lock.waiters(2);
+      await lock.release();
+      replies = await Promise.all([accept, reject]);
+    } finally {
+      await lock.release();
+    }
+    const [accepted, rejected] = replies as [{ data?: any; errors?: any }, { data?: any; errors?: any }];
+    expect(rejected.errors).toBeUndefined(); // was SERVICE_UNAVAILABLE: the deadlock's victim
+    expect(accepted.data!.acceptEnrollment.userErrors).toEqual([]);
+    // The acceptance came first: the application it turned into a membership is decided already.
+    expect(rejected.data!.rejectMembership).toMatchObject({ rejectedId: null, userErrors: [{ code: "CONFLICT" }] });
+    expect((await prisma.teamMembership.findUniqueOrThrow({ where: { id: m.id } })).status).toBe("ACTIVE");
+  });
+});

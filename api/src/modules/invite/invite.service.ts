@@ -16,7 +16,7 @@ import { attemptSecret } from "../../server/rate-limits.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { accountsOf, notify } from "../notification/notification.service.js";
 import type { Actor } from "../station/station.service.js";
-import { holdForJoining, recordDeparture } from "../volunteer/volunteer.service.js";
+import { holdForJoining, holdForLeaving, recordDeparture } from "../volunteer/volunteer.service.js";
 
 const INVITE = msg("邀请", "Invitation");
 const TEAM = msg("队伍", "Team");
@@ -239,6 +239,7 @@ export async function approveMembership({ viewer, clientAddress }: Actor, input:
 export async function rejectMembership({ viewer, clientAddress }: Actor, input: { membershipId: string; reason: string }) {
   const m = await pendingMembership(viewer, input.membershipId);
   await prisma.$transaction(async (tx) => {
+    await holdForLeaving(tx, m.volunteerId);
     const gone = await tx.teamMembership.deleteMany({ where: { id: m.id, status: "PENDING" } });
     if (!gone.count) throw conflict(msg("该申请已处理", "This application was already decided"), ["input", "membershipId"]);
     await tx.squadMembership.deleteMany({ where: { volunteerId: m.volunteerId, squad: { teamId: m.teamId } } });

@@ -8,7 +8,7 @@ import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
 import { announceRevocation } from "../../auth/sessions.js";
 import { delivered, notifyVolunteers } from "../notification/notification.service.js";
-import { recordDeparture, visiblePerson } from "../volunteer/volunteer.service.js";
+import { holdForLeaving, recordDeparture, visiblePerson } from "../volunteer/volunteer.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { committed, releaseSeatsOnLeaving } from "../shift/shift.service.js";
 
@@ -159,6 +159,7 @@ export async function removeTeamMember(viewer: Viewer, input: { teamId: string; 
   assert(viewer, "team.removeMember", { ...facts, role: membership.role, leadsSquad }, { message: msg("仅民警可移除队长或小队长", "Only officers remove a team or squad leader") });
   // Leaving a team also leaves its squads.
   await committed(async (tx, out) => {
+    await holdForLeaving(tx, input.volunteerId);
     const squads = await tx.squadMembership.deleteMany({ where: { volunteerId: input.volunteerId, squad: { teamId: team.id } } });
     await tx.teamMembership.delete({ where: { id: membership.id } });
     const released = await releaseSeatsOnLeaving(tx, out, input.volunteerId, { teamId: team.id });
@@ -205,6 +206,7 @@ export async function removeSquadMember(viewer: Viewer, input: { squadId: string
   if (!membership) throw notFound(msg("成员关系", "Membership"), ["input", "volunteerId"]);
   assert(viewer, "squad.removeMember", { ...facts, role: membership.role }, { message: msg("仅民警可移除小队长", "Only officers remove a squad leader") });
   await committed(async (tx, out) => {
+    await holdForLeaving(tx, input.volunteerId);
     await tx.squadMembership.delete({ where: { id: membership.id } });
     const released = await releaseSeatsOnLeaving(tx, out, input.volunteerId, { squadId: squad.id });
     await recordDeparture(tx, [input.volunteerId]);

@@ -228,6 +228,16 @@ export async function holdForJoining(tx: Tx, volunteerId: string): Promise<void>
 }
 
 /**
+ * A membership of this person is about to end (a removal from a team or squad, a rejected application): their row
+ * first, as a join takes it (holdForJoining) before the membership rows it writes and a claim before the shift.
+ * Ending it the other way round (the membership, then the person in recordDeparture) deadlocked with an acceptance
+ * of the same moment into the same team: one of them failed with 服务繁忙.
+ */
+export async function holdForLeaving(tx: Tx, volunteerId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
+}
+
+/**
  * The ID numbers of people who left every station: ID_NUMBER_KEEP_DAYS after their last departure, while no
  * membership of any team or squad is ACTIVE, PENDING or SUSPENDED (a squad place counts whatever its state), the
  * ID number is erased (and lastLeftAt, so the index walked here holds only what may fall due); name, phone and what
