@@ -100,7 +100,7 @@ describe("a pending region-admin appointment", () => {
     };
     const { res, statements } = await read(admin.token);
     const mine = res.data!.regions.edges.filter((e: any) => regions.some((r) => gid("Region", r.id) === e.node.id));
-    expect(mine.map((e: any) => e.node.roleOffers)).toEqual(people.map((p) => [{ id: expect.any(String), displayName: p.displayName, viewerCanWithdraw: true }]));
+    expect(mine.map((e: any) => e.node.roleOffers)).toEqual(people.map(() => [{ id: expect.any(String), displayName: "新区域管理员", viewerCanWithdraw: true }]));
     // One region with an offer or fifty: the offers come with the regions' own statement.
     const onlyRegions = await (async () => {
       const before = sqlStats.statements;
@@ -118,7 +118,7 @@ describe("a pending region-admin appointment", () => {
     // grantRole answers with the appointment as listed (the page hides its 确认码 once it leaves the list).
     const again = await gql(app, `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { offer { id displayName } userErrors { code } } }`, { input: { phone: people[1]!.phone, role: "REGION_ADMIN", regionId: gid("Region", regions[1]!.id), displayName: "再任命" } }, admin.token);
     const listedAgain = (await read(admin.token)).res.data!.regions.edges.find((e: any) => e.node.id === gid("Region", regions[1]!.id)).node.roleOffers;
-    expect(again.data!.grantRole).toEqual({ offer: { id: listedAgain[0].id, displayName: people[1]!.displayName }, userErrors: [] });
+    expect(again.data!.grantRole).toEqual({ offer: { id: listedAgain[0].id, displayName: "再任命" }, userErrors: [] });
     expect((await gql(app, WITHDRAW, { input: { offerId } }, admin.token)).data!.withdrawRoleOffer).toEqual({ withdrawnId: offerId, userErrors: [] });
     expect((await read(admin.token)).res.data!.regions.edges.find((e: any) => e.node.id === gid("Region", regions[0]!.id)).node.roleOffers).toEqual([]);
   });
@@ -133,7 +133,9 @@ describe("a pending appointment, seen from the grantor's side", () => {
     expect(r.data!.grantRole).toMatchObject({ confirmationNeeded: true, userErrors: [] });
     const LIST = `query ($id: ID!) { node(id: $id) { ... on Station { roleOffers { id displayName viewerCanWithdraw } } } }`;
     const listed = (await gql(app, LIST, { id: gid("Station", station.id) }, admin.token)).data!.node.roleOffers;
-    expect(listed).toEqual([{ id: expect.any(String), displayName: person.displayName, viewerCanWithdraw: true }]);
+    // By the name the grantor gave, not the account's own: the list must not tell whose phone it is.
+    expect(listed).toEqual([{ id: expect.any(String), displayName: "新民警", viewerCanWithdraw: true }]);
+    expect(person.displayName).not.toBe("新民警");
     // The station's own officer does not appoint officers: no list, and no withdrawing.
     expect((await gql(app, LIST, { id: gid("Station", station.id) }, officer.token)).data!.node.roleOffers).toBeNull();
     const WITHDRAW = `mutation ($input: WithdrawRoleOfferInput!) { withdrawRoleOffer(input: $input) { withdrawnId userErrors { code message field } } }`;
@@ -159,7 +161,7 @@ describe("a pending partner-admin appointment, seen from the grantor's side", ()
     const o = await offered();
     const partnerId = gid("Partner", o.partner.id);
     const listed = (await gql(app, LIST, { id: partnerId }, o.officer.token)).data!.node.roleOffers;
-    expect(listed).toEqual([{ id: o.offerId, displayName: o.person.displayName, role: "PARTNER_ADMIN", placeName: o.partner.name, viewerCanWithdraw: true }]);
+    expect(listed).toEqual([{ id: o.offerId, displayName: "联络人", role: "PARTNER_ADMIN", placeName: o.partner.name, viewerCanWithdraw: true }]);
     // Who sees the partner but does not appoint its admins: its own admin, a volunteer of the station. Neither gets the list.
     const partnerAdmin = await createAccount({ role: "PARTNER_ADMIN", partnerId: o.partner.id });
     const volunteer = await createVolunteer({ teamId: (await createTeam(o.station.id)).id });
@@ -193,8 +195,8 @@ describe("a pending partner-admin appointment, seen from the grantor's side", ()
     const third = await createVolunteer();
     await prisma.roleOffer.create({ data: { accountId: third.accountId, role: "OFFICER", stationId: o.station.id, codeHash: "x", expiresAt: new Date(clock.now().getTime() + 86_400_000) } });
     const ids = async (p: string) => ((await gql(app, LIST, { id: gid("Partner", p) }, o.officer.token)).data!.node.roleOffers as { displayName: string }[]).map((x) => x.displayName);
-    expect(await ids(o.partner.id)).toEqual([o.person.displayName]);
-    expect(await ids(sibling.id)).toEqual([other.displayName]);
+    expect(await ids(o.partner.id)).toEqual(["联络人"]);
+    expect(await ids(sibling.id)).toEqual(["另一联络人"]);
     clock.advance(7 * 86_400_000 + 1000);
     expect(await ids(o.partner.id)).toEqual([]);
   });

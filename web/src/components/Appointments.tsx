@@ -140,8 +140,7 @@ export function Grant(props: {
   const grant = createAction(GrantRoleDocument, {
     pick: (d) => d.grantRole, form, success: (r) => (r.confirmationNeeded ? tr("已任命，待本人确认", "Appointed: waiting for the person") : tr("已任命", "Appointed")),
     onSuccess: (r) => {
-      // An account in use keeps its own name: the one the list shows.
-      const name = r.assignment?.displayName ?? r.offer?.displayName ?? p().displayName.trim();
+      const name = r.assignment?.displayName ?? p().displayName.trim();
       listed = false;
       setIssued(r.activationCode ? { name, code: r.activationCode, confirm: r.confirmationNeeded, offerId: r.offer?.id ?? null } : null);
       setP({ phone: "", displayName: "" });

@@ -139,7 +139,7 @@ export async function grantRole({ viewer, clientAddress }: Actor, input: GrantIn
       // Someone uses this account already, and nothing proves its phone is the person the grantor means (anyone
       // may open an account on a join page): the role waits for the code the grantor hands to the person.
       await tx.roleOffer.deleteMany({ where: { accountId: account.id, role: input.role, ...place.data } });
-      const offer = await tx.roleOffer.create({ data: { accountId: account.id, role: input.role, ...place.data, codeHash: codeHash(code), expiresAt: codeExpiresAt, grantedById: viewer.accountId }, include: OFFER_INCLUDE });
+      const offer = await tx.roleOffer.create({ data: { accountId: account.id, role: input.role, ...place.data, codeHash: codeHash(code), expiresAt: codeExpiresAt, displayName: input.displayName, grantedById: viewer.accountId }, include: OFFER_INCLUDE });
       await recordAudit(tx, {
         actor: viewer,
         stationId: place.stationId,

@@ -113,7 +113,11 @@ export const RoleOffer = builder.objectRef<RoleOfferShape>("RoleOffer").implemen
   description: "待确认的任命: a role granted to an account someone uses already, in effect once that account enters the code the grantor handed over",
   fields: (t) => ({
     id: t.id({ resolve: (o) => encodeGlobalID("RoleOffer", o.id) }),
-    displayName: t.string({ description: "The account's name as shown (who the role is offered to)", resolve: (o) => o.account.volunteer?.displayName || o.account.displayName }),
+    displayName: t.string({
+      description: "Who the role is offered to, by the name the grantor gave (not the account's own: a grantor's list must not tell whose phone it is)",
+      // Offers made before the name was kept show the account's.
+      resolve: (o) => o.displayName ?? (o.account.volunteer?.displayName || o.account.displayName),
+    }),
     viewerCanWithdraw: t.boolean({
       resolve: (o, _a, ctx) => {
         const facts = roleFacts({ ...o, partner: o.partner } as AccountRole & { partner: { stationId: string } | null });

@@ -1,0 +1,1 @@
+ALTER TABLE "RoleOffer" ADD COLUMN "displayName" TEXT
