@@ -253,4 +253,38 @@ describe("a join and a departure of the same person at once", () => {
     expect(rejected.data!.rejectMembership).toMatchObject({ rejectedId: null, userErrors: [{ code: "CONFLICT" }] });
     expect((await prisma.teamMembership.findUniqueOrThrow({ where: { id: m.id } })).status).toBe("ACTIVE");
   });
+
+  it("an acceptance into a team and the person's 离队 (setVolunteerStatus LEFT) of the same moment both finish, without a deadlock", async () => {
+    const s = await createStation();
+    const p = await createVolunteer({ teamId: s.team.id });
+    const STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code } } }`;
+    // Registered while away; back in the team (by an invitation) before answering the registration.
+    await gql(app, STATUS, { input: { stationId: gid("Station", s.station.id), volunteerIds: [gid("Volunteer", p.id)], status: "LEFT", reason: "搬走" } }, s.officer.token);
+    const reg = await gql(
+      app,
+      `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } activationCode userErrors { code } } }`,
+      { input: { teamId: gid("Team", s.team.id), name: p.name, phone: p.phone } },
+      s.officer.token,
+    );
+    const { enrollment, activationCode } = reg.data!.registerVolunteer;
+    expect(enrollment).not.toBeNull();
+    await prisma.teamMembership.update({ where: { teamId_volunteerId: { teamId: s.team.id, volunteerId: p.id } }, data: { status: "ACTIVE" } });
+    const lock = await holdRowLock("Volunteer", p.id);
+    let replies;
+    try {
+      const accept = gql(app, `mutation ($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) { userErrors { code message } } }`, { input: { enrollmentId: enrollment.id, code: activationCode } }, p.token);
+      await lock.waiters(1);
+      const left = gql(app, STATUS, { input: { stationId: gid("Station", s.station.id), volunteerIds: [gid("Volunteer", p.id)], status: "LEFT", reason: "搬走" } }, s.officer.token);
+      await new Promise((r) => setTimeout(r, 300));
+      await lock.release();
+      replies = await Promise.all([accept, left]);
+    } finally {
+      await lock.release();
+    }
+    const [accepted, leaving] = replies as [{ data?: any; errors?: any }, { data?: any; errors?: any }];
+    expect(accepted.errors).toBeUndefined();
+    expect(leaving.errors).toBeUndefined();
+    expect(accepted.data!.acceptEnrollment.userErrors).toEqual([]);
+    expect(leaving.data!.setVolunteerStatus.userErrors).toEqual([]);
+  });
 });

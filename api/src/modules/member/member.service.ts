@@ -23,7 +23,7 @@ import { accountsOf, notify } from "../notification/notification.service.js";
 import { committed, releaseFutureSeats } from "../shift/shift.service.js";
 import type { Actor } from "../station/station.service.js";
 import { maskIdNumber, maskName, maskPhone, shownPhone } from "../volunteer/mask.js";
-import { recordDeparture } from "../volunteer/volunteer.service.js";
+import { holdForLeaving, recordDeparture } from "../volunteer/volunteer.service.js";
 
 const STATION = msg("派出所", "Station");
 const VOLUNTEER = msg("义警", "Volunteer");
@@ -124,6 +124,8 @@ export async function setVolunteerStatus(
   const { station } = await managedPeople(viewer, input.stationId, ids);
   const now = clock.now();
   const changed = await committed(async (tx, out) => {
+    // The people before their memberships, as joins and claims lock them (else a join of the same moment deadlocks).
+    await holdForLeaving(tx, ids);
     const rows = await tx.teamMembership.findMany({
       where: { volunteerId: { in: ids }, team: { stationId: station.id }, status: { in: ["ACTIVE", "SUSPENDED"] } },
       select: { volunteerId: true, status: true, teamId: true },

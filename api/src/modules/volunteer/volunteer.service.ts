@@ -228,13 +228,15 @@ export async function holdForJoining(tx: Tx, volunteerId: string): Promise<void>
 }
 
 /**
- * A membership of this person is about to end (a removal from a team or squad, a rejected application): their row
- * first, as a join takes it (holdForJoining) before the membership rows it writes and a claim before the shift.
- * Ending it the other way round (the membership, then the person in recordDeparture) deadlocked with an acceptance
- * of the same moment into the same team: one of them failed with 服务繁忙.
+ * A membership of these people is about to end (a removal from a team or squad, a rejected application, a change
+ * of standing): their rows first, in id order, as a join takes its person (holdForJoining) before the membership
+ * rows it writes and claims take theirs before the shift. Ending it the other way round (the membership, then the
+ * person in recordDeparture) deadlocked with an acceptance of the same moment into the same team: one of them
+ * failed with 服务繁忙.
  */
-export async function holdForLeaving(tx: Tx, volunteerId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
+export async function holdForLeaving(tx: Tx, volunteerIds: string | readonly string[]): Promise<void> {
+  const ids = [volunteerIds].flat();
+  if (ids.length) await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
 }
 
 /**
