@@ -78,9 +78,12 @@ function AgreementView(props: { a: AgreementCardFragment }) {
   );
 }
 
-function RotationSlot(props: { shift: ShiftCardFragment; partnerId: string; onDone: () => void }) {
+type Pick = ReturnType<typeof createSignal<Option | null>>;
+
+function RotationSlot(props: { shift: ShiftCardFragment; partnerId: string; pick: Pick; onDone: () => void }) {
   const client = useClient();
-  const [pick, setPick] = createSignal<Option | null>(null);
+  // Held by the list, per shift: a refetch of the board re-creates this card, and the person picked must survive it.
+  const [pick, setPick] = props.pick;
   const [going, refetchGoing] = createQuery({ query: RotationClaimsDocument, variables: () => ({ shiftId: props.shift.id }), requestPolicy: "cache-and-network" });
   const fill = createAction(FillRotationSlotDocument, {
     pick: (d) => d.fillRotationSlot,
@@ -143,6 +146,12 @@ function RotationSlots(props: { partnerId: string }) {
     pause: () => !s.stationId(),
   });
   const again = () => refetch({ requestPolicy: "network-only" });
+  const picks = new Map<string, Pick>();
+  const pickFor = (shiftId: string) => {
+    let p = picks.get(shiftId);
+    if (!p) picks.set(shiftId, (p = createSignal<Option | null>(null)));
+    return p;
+  };
   return (
     <section>
       <h2>{tr("轮值班次", "Rotation slots")}</h2>
@@ -153,7 +162,7 @@ function RotationSlots(props: { partnerId: string }) {
         isEmpty={(l) => !l.length}
         empty={<p class="muted">{tr("近期没有分配给本单位的班次", "No shifts given to your organization soon")}</p>}
       >
-        {(mine) => <For each={mine()}>{(sh) => <RotationSlot shift={sh} partnerId={props.partnerId} onDone={again} />}</For>}
+        {(mine) => <For each={mine()}>{(sh) => <RotationSlot shift={sh} partnerId={props.partnerId} pick={pickFor(sh.id)} onDone={again} />}</For>}
       </QueryView>
     </section>
   );
