@@ -43,7 +43,7 @@ builder.prismaNode("AuditEntry", {
     targetName: t.string({
       nullable: true,
       description: "Who or what the entry is about by its public name today (a volunteer's display name, a team's name); read now, never stored in the log",
-      resolve: (e, _a, ctx) => (e.targetType && e.targetId && e.targetType in TARGET_NAMES ? targetName(ctx, e.targetType, e.targetId) : null),
+      resolve: (e, _a, ctx) => (e.targetType && e.targetId && e.targetType in TARGET_NAMES && !GUESSED_TARGET.has(e.action) ? targetName(ctx, e.targetType, e.targetId) : null),
     }),
     targetId: t.string({
       nullable: true,
@@ -85,6 +85,13 @@ const TARGET_LABELS: Record<string, string> = {
   GoodDeed: msg("好人好事", "Good deed"),
   Partner: msg("共建单位", "Partner"),
 };
+
+/**
+ * Entries whose target is only the account a grantor's phone found, not someone shown to be the person meant: an
+ * appointment waiting for its 确认码, and its withdrawal. Naming that account would tell the grantor whose phone they
+ * typed (the pending lists show the name the grantor gave for that reason).
+ */
+const GUESSED_TARGET = new Set<string>(["role.offer", "role.offer.withdraw"]);
 
 const byVolunteer = (rows: { id: string; volunteer: { displayName: string } | null }[]) => new Map(rows.map((r) => [r.id, r.volunteer?.displayName ?? null]));
 const byName = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
