@@ -39,4 +39,18 @@ describe("whose phone an appointment names stays the grantor's guess", () => {
     expect(JSON.stringify(log)).not.toContain(stranger.displayName);
     expect(entries.map((e: any) => e.targetName)).toEqual([null, null]);
   });
+
+  it("an appointment made before names were kept is not listed under the account's own name", async () => {
+    const admin = await createAccount({ role: "ADMIN" });
+    const region = await prisma.region.create({ data: { name: `旧任命区域-${Date.now()}` } });
+    const person = await createVolunteer();
+    const granted = await gql(app, GRANT, { input: { phone: person.phone, role: "REGION_ADMIN", regionId: gid("Region", region.id), displayName: "新名字" } }, admin.token);
+    expect(granted.data!.grantRole.userErrors).toEqual([]);
+    // As the rows stood before migration 20261128120000_role_offer_name.
+    await prisma.roleOffer.updateMany({ where: { regionId: region.id }, data: { displayName: null } });
+    const listed = (await gql(app, `query ($id: ID!) { node(id: $id) { ... on Region { roleOffers { displayName } } } }`, { id: gid("Region", region.id) }, admin.token)).data!.node.roleOffers;
+    expect(listed).toHaveLength(1);
+    expect(listed[0].displayName).not.toBe(person.displayName);
+    expect(listed[0].displayName).not.toBe("");
+  });
 });

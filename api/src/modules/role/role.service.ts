@@ -20,7 +20,6 @@ export type RoleOfferShape = RoleOfferRow & {
   region: { name: string } | null;
   station: { name: string } | null;
   partner: { name: string; stationId: string } | null;
-  account: { displayName: string; volunteer: { displayName: string } | null };
 };
 
 /** What a RoleOffer list reads with each offer. */
@@ -28,7 +27,6 @@ export const OFFER_INCLUDE = {
   region: { select: { name: true } },
   station: { select: { name: true } },
   partner: { select: { name: true, stationId: true } },
-  account: { select: { displayName: true, volunteer: { select: { displayName: true } } } },
 } as const;
 
 /** How long the activation code of an account made by a grant may be used. */

@@ -9,6 +9,7 @@ import { personalData } from "../../graphql/personal-data.js";
 import { maskPhone } from "../volunteer/mask.js";
 import { OFFER_INCLUDE, roleFacts, type RoleOfferShape } from "./role.service.js";
 import { E } from "../../lib/enums.js";
+import { localize, msg } from "../../i18n.js";
 
 export const GrantedRole = builder.enumType(E.GrantedRole, {
   name: "GrantedRole",
@@ -115,8 +116,8 @@ export const RoleOffer = builder.objectRef<RoleOfferShape>("RoleOffer").implemen
     id: t.id({ resolve: (o) => encodeGlobalID("RoleOffer", o.id) }),
     displayName: t.string({
       description: "Who the role is offered to, by the name the grantor gave (not the account's own: a grantor's list must not tell whose phone it is)",
-      // Offers made before the name was kept show the account's.
-      resolve: (o) => o.displayName ?? (o.account.volunteer?.displayName || o.account.displayName),
+      // Offers made before the name was kept have none: not the account's own either (that would tell whose phone it is).
+      resolve: (o, _a, ctx) => o.displayName ?? localize(msg("（未记录姓名）", "(no name recorded)"), ctx.locale),
     }),
     viewerCanWithdraw: t.boolean({
       resolve: (o, _a, ctx) => {
