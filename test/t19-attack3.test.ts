@@ -54,3 +54,20 @@ describe("whose phone an appointment names stays the grantor's guess", () => {
     expect(listed[0].displayName).not.toBe("");
   });
 });
+
+describe("Region.roleOffers, joined into what loads the regions", () => {
+  it("costs no statement per region when the regions come by nodes(ids:) either", async () => {
+    const admin = await createAccount({ role: "ADMIN" });
+    const regions = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => prisma.region.create({ data: { name: `攻击区域${i}-${Date.now()}` } })));
+    const people = await Promise.all(regions.map(() => createVolunteer()));
+    for (const [i, region] of regions.entries()) {
+      const r = await gql(app, GRANT, { input: { phone: people[i]!.phone, role: "REGION_ADMIN", regionId: gid("Region", region.id), displayName: "新区域管理员" } }, admin.token);
+      expect(r.data!.grantRole).toMatchObject({ confirmationNeeded: true, userErrors: [] });
+    }
+    const ids = regions.map((r) => gid("Region", r.id));
+    const bare = await counted(`query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Region { id } } }`, { ids }, admin.token);
+    const withOffers = await counted(`query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Region { id roleOffers { displayName } } } }`, { ids }, admin.token);
+    expect(withOffers.res.data!.nodes.map((n: any) => n.roleOffers)).toEqual(regions.map(() => [{ displayName: "新区域管理员" }]));
+    expect(withOffers.statements).toBe(bare.statements);
+  });
+});

@@ -132,6 +132,14 @@ export const RoleOffer = builder.objectRef<RoleOfferShape>("RoleOffer").implemen
   }),
 });
 
+const instants = new WeakMap<Context, Date>();
+/** The request's "now", read once (a selection that differs by a millisecond is another statement). */
+function requestNow(ctx: Context): Date {
+  let at = instants.get(ctx);
+  if (!at) instants.set(ctx, (at = clock.now()));
+  return at;
+}
+
 /** The pending appointments of one place: not lapsed, oldest first. */
 const pendingOffers = (where: { role: "OFFICER"; stationId: string } | { role: "PARTNER_ADMIN"; partnerId: string }) =>
   prisma.roleOffer.findMany({ where: { ...where, expiresAt: { gt: clock.now() } }, include: OFFER_INCLUDE, orderBy: { createdAt: "asc" }, take: 50 });
@@ -153,7 +161,9 @@ builder.prismaObjectFields("Region", (t) => ({
     description: "区域管理员 appointments waiting for the person's 确认码 (those who may appoint the region's admins: platform admins)",
     authScopes: (r) => ({ policy: check("role.grant", { role: "REGION_ADMIN", regionId: r.id }) }),
     // Joined into the query that loads the regions: the county list costs no statement more per region.
-    select: () => ({ roleOffers: { where: { role: "REGION_ADMIN", expiresAt: { gt: clock.now() } }, include: OFFER_INCLUDE, orderBy: { createdAt: "asc" }, take: 50 } }),
+    // One instant for the whole request: `nodes(ids:)` loads each region on its own, and Prisma batches those loads
+    // into one statement only when their selections are equal (a clock read per region made one statement each).
+    select: (_a: unknown, ctx: Context) => ({ roleOffers: { where: { role: "REGION_ADMIN", expiresAt: { gt: requestNow(ctx) } }, include: OFFER_INCLUDE, orderBy: { createdAt: "asc" }, take: 50 } }),
     resolve: (r) => r.roleOffers as RoleOfferShape[],
   }),
 }));
