@@ -71,3 +71,69 @@ describe("Region.roleOffers, joined into what loads the regions", () => {
     expect(withOffers.statements).toBe(bare.statements);
   });
 });
+
+describe("what held", () => {
+  it("the name: re-granting replaces it, and it is trimmed, at most 40 characters, never blank or invisible", async () => {
+    const admin = await createAccount({ role: "ADMIN" });
+    const region = await prisma.region.create({ data: { name: `名字区域-${Date.now()}` } });
+    const person = await createVolunteer();
+    const grant = (displayName: string) => gql(app, GRANT, { input: { phone: person.phone, role: "REGION_ADMIN", regionId: gid("Region", region.id), displayName } }, admin.token);
+    expect((await grant("  第一次  ")).data!.grantRole.offer.displayName).toBe("第一次");
+    expect((await grant("<img src=x onerror=alert(1)>")).data!.grantRole.offer.displayName).toBe("<img src=x onerror=alert(1)>");
+    const again = (await grant("第二次")).data!.grantRole;
+    expect(again.offer.displayName).toBe("第二次");
+    expect(await prisma.roleOffer.findMany({ where: { regionId: region.id }, select: { displayName: true } })).toEqual([{ displayName: "第二次" }]);
+    for (const bad of ["   ", "\u200b", "名".repeat(41), "a\u202eb"]) {
+      const r = (await grant(bad)).data!.grantRole;
+      expect(r.userErrors[0]?.code).toBe("VALIDATION");
+    }
+    expect(await prisma.roleOffer.findMany({ where: { regionId: region.id }, select: { displayName: true } })).toEqual([{ displayName: "第二次" }]);
+  });
+
+  it("the sweeper keeps a live appointment and a lapsed one for a month; a lapsed one never confirms", async () => {
+    const admin = await createAccount({ role: "ADMIN" });
+    const region = await prisma.region.create({ data: { name: `清理区域-${Date.now()}` } });
+    const person = await createVolunteer();
+    const granted = (await gql(app, GRANT, { input: { phone: person.phone, role: "REGION_ADMIN", regionId: gid("Region", region.id), displayName: "甲" } }, admin.token)).data!.grantRole;
+    const offer = await prisma.roleOffer.findFirstOrThrow({ where: { regionId: region.id } });
+    const { dropLapsedRoleOffers } = await import("../api/src/modules/role/role.service.js");
+    const keep = () => prisma.roleOffer.count({ where: { id: offer.id } });
+    // Live, and at the last instant of its life, and lapsed for 30 days less a second: kept.
+    await dropLapsedRoleOffers();
+    await dropLapsedRoleOffers(new Date(offer.expiresAt.getTime() - 1));
+    await dropLapsedRoleOffers(new Date(offer.expiresAt.getTime() + 30 * 86_400_000 - 1000));
+    expect(await keep()).toBe(1);
+    clock.advance(offer.expiresAt.getTime() - clock.now().getTime());
+    const CONFIRM = `mutation ($input: ConfirmRoleOfferInput!) { confirmRoleOffer(input: $input) { assignment { role } userErrors { code } } }`;
+    const offerId = gid("RoleOffer", offer.id);
+    expect((await gql(app, CONFIRM, { input: { offerId, code: granted.activationCode } }, person.token)).data!.confirmRoleOffer.userErrors[0].code).toBe("CONFLICT");
+    expect(await prisma.accountRole.count({ where: { accountId: person.accountId } })).toBe(0);
+    await dropLapsedRoleOffers(new Date(offer.expiresAt.getTime() + 30 * 86_400_000));
+    expect(await keep()).toBe(0);
+  });
+
+  it("Region.roleOffers: only platform admins read it, by any path; fragments, aliases and nested lists cost nothing more", async () => {
+    const admin = await createAccount({ role: "ADMIN" });
+    const region = await prisma.region.create({ data: { name: `读取区域-${Date.now()}` } });
+    const person = await createVolunteer();
+    await gql(app, GRANT, { input: { phone: person.phone, role: "REGION_ADMIN", regionId: gid("Region", region.id), displayName: "乙" } }, admin.token);
+    const regionAdmin = await prisma.account.create({ data: { phone: `139${String(Date.now()).slice(-8)}`, passwordHash: "x", displayName: "区域管理员乙", roles: { create: { role: "REGION_ADMIN", regionId: region.id } } } });
+    const { createSession } = await import("../api/src/auth/sessions.js");
+    const regionToken = (await createSession(prisma, regionAdmin.id)).token;
+    const { officer } = await createStation();
+    const id = gid("Region", region.id);
+    const NODE = `query ($id: ID!) { node(id: $id) { ... on Region { roleOffers { displayName } } } nodes(ids: [$id]) { ... on Region { a: roleOffers { displayName } } } }`;
+    const LIST = `fragment F on Region { b: roleOffers { displayName } } { regions(first: 50) { edges { node { ...F roleOffers { displayName } } } } }`;
+    for (const token of [regionToken, officer.token, person.token, undefined]) {
+      const n = await gql(app, NODE, { id }, token);
+      expect(JSON.stringify(n.data)).not.toContain("乙");
+      const l = await gql(app, LIST, {}, token);
+      expect(JSON.stringify(l.data ?? null)).not.toContain("乙");
+    }
+    const NESTED = (offers: string) => `{ regions(first: 50) { edges { node { id admins(first: 50) { edges { node { id displayName } } } ${offers} stations(first: 100) { edges { node { id name } } } } } } }`;
+    const without = await counted(NESTED(""), {}, admin.token);
+    const withOffers = await counted(NESTED("x: roleOffers { id } ...on Region { y: roleOffers { displayName } }"), {}, admin.token);
+    expect(withOffers.res.errors).toBeUndefined();
+    expect(withOffers.statements).toBe(without.statements);
+  });
+});
