@@ -113,7 +113,7 @@ type Issue = { name: string; code: string; confirm: boolean; offerId: string | n
 
 export type GrantPlace = { role: "REGION_ADMIN"; regionId: string } | { role: "OFFICER"; stationId: string } | { role: "PARTNER_ADMIN"; partnerId: string };
 
-/** 任命 by phone: the name is the new account's (an account in use keeps its own). */
+/** 任命 by phone: the name is the new account's, or, for an account in use (which keeps its own), the pending appointment's. */
 export function Grant(props: {
   place: GrantPlace;
   title: string;

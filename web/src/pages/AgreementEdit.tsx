@@ -273,7 +273,7 @@ function PartnerAdminsPanel(props: { partner: PartnerRowFragment }) {
         title={tr(`任命${props.partner.name}联络人`, `Appoint an admin of ${props.partner.name}`)}
         heading={false}
         initial={contactOf(props.partner)}
-        nameHint={tr("新账号使用此姓名；已有账号沿用原名", "Used for a new account; an account in use keeps its name")}
+        nameHint={tr("新账号使用此姓名；已有账号时，待确认名单也以此姓名列出", "The new account's name; for an account in use, the name the pending list shows")}
         pending={partner()?.roleOffers ?? undefined}
         onChange={changed}
       />
