@@ -465,6 +465,21 @@ describe("check-in and check-out", () => {
     expect(await checkOut(seated!, seatedClaim)).toEqual([{ code: "CONFLICT", field: ["input", "claimId"], message: expect.any(String) }]);
   });
 
+  it("tells when check-in opens (Shift.checkInOpensAt), the time checkIn starts taking it, for the roster to read", async () => {
+    const [early] = await members(1);
+    const { shift } = await publishShift(app, leader, { teamId: team, startsAt: inMinutes(60), endsAt: inMinutes(120) });
+    const id = await claimId(early!, shift.id);
+    const read = (await gql(app, `query ($id: ID!) { node(id: $id) { ... on Shift { startsAt checkInOpensAt } } }`, { id: shift.id }, early!.token)).data!.node;
+    const opens = new Date(read.checkInOpensAt).getTime();
+    expect(new Date(read.startsAt).getTime() - opens).toBe(30 * 60_000);
+    const checkIn = async () => (await gql(app, CHECK_IN, { input: { claimId: id, method: "QR", code: shift.postCode } }, early!.token)).data!.checkIn.userErrors;
+    clock.advance(opens - 10_000 - Date.now()); // ten seconds before
+    expect(await checkIn()).toEqual([{ code: "CONFLICT", field: ["input", "claimId"], message: expect.any(String) }]);
+    clock.reset();
+    clock.advance(opens + 1000 - Date.now()); // a second after
+    expect(await checkIn()).toEqual([]);
+  });
+
   // Far beyond the other tests' shifts, so that no earlier claim overlaps it.
   const DAYS_40 = 40 * 24 * 60;
   it("tells the points a completed shift earned; names its leader, with the phone only when shared, and who is going", async () => {

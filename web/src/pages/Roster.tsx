@@ -97,7 +97,7 @@ export default function ShiftPage() {
               </Show>
             </Show>
             <Show when={s().viewerCanManage}>
-              <ManageRoster shiftId={s().id} teamId={s().team.id} open={s().status === "OPEN"} recurring={s().isRecurring} startsAt={s().startsAt} endsAt={s().endsAt} onChange={again} />
+              <ManageRoster shiftId={s().id} teamId={s().team.id} open={s().status === "OPEN"} recurring={s().isRecurring} checkInOpensAt={s().checkInOpensAt} endsAt={s().endsAt} onChange={again} />
             </Show>
           </>
         )}
@@ -106,29 +106,27 @@ export default function ShiftPage() {
   );
 }
 
-/** Check-in opens this long before the start and closes at the end (the API's checkInWindow). */
-const CHECK_IN_OPENS_MS = 30 * 60_000;
-
 /**
  * Calls `refresh` just after check-in opens and just after it closes (within a day from now): the API offers
  * 代签到 only in between, and a roster opened before the window would otherwise never show the button.
  */
-function refreshAtCheckInEdges(times: () => { startsAt: string; endsAt: string }, refresh: () => void) {
+function refreshAtCheckInEdges(times: () => { checkInOpensAt: string; endsAt: string }, refresh: () => void) {
   createEffect(() => {
-    const edges = [new Date(times().startsAt).getTime() - CHECK_IN_OPENS_MS, new Date(times().endsAt).getTime()];
+    // Check-in opens at the API's checkInOpensAt and closes at the end.
+    const edges = [new Date(times().checkInOpensAt).getTime(), new Date(times().endsAt).getTime()];
     // A second after the edge (the API's clock decides); setTimeout overflows beyond 24.8 days, and a day is plenty.
     const timers = edges.map((t) => t + 1000 - Date.now()).filter((ms) => ms > 0 && ms <= 86_400_000).map((ms) => setTimeout(refresh, ms));
     onCleanup(() => timers.forEach(clearTimeout));
   });
 }
 
-function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; recurring: boolean; startsAt: string; endsAt: string; onChange: () => void }) {
+function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; recurring: boolean; checkInOpensAt: string; endsAt: string; onChange: () => void }) {
   const client = useClient();
   const [q, refetch] = createQuery({ query: ShiftRosterDocument, variables: () => ({ id: props.shiftId }), requestPolicy: "cache-and-network" });
   const again = () => (refetch({ requestPolicy: "network-only" }), props.onChange());
   // 代签到 depends on the time: read the roster again when check-in opens or closes, and on coming back to the app.
   const reread = () => refetch({ requestPolicy: "network-only" });
-  refreshAtCheckInEdges(() => ({ startsAt: props.startsAt, endsAt: props.endsAt }), reread);
+  refreshAtCheckInEdges(() => ({ checkInOpensAt: props.checkInOpensAt, endsAt: props.endsAt }), reread);
   refreshOnReturn(reread);
   const [pick, setPick] = createSignal<Option | null>(null);
   const form = createFormState();

@@ -163,6 +163,11 @@ export const Shift = builder.prismaNode("Shift", {
     notes: t.exposeString("notes"),
     startsAt: t.expose("startsAt", { type: "DateTime" }),
     endsAt: t.expose("endsAt", { type: "DateTime" }),
+    checkInOpensAt: t.field({
+      type: "DateTime",
+      description: "签到开放: when check-in opens (30 minutes before the start); it closes at endsAt. The rule of checkIn and 代签到, so that clients need not repeat it",
+      resolve: (s) => checkInWindow(s).opens,
+    }),
     capacity: t.exposeInt("capacity"),
     seatsTaken: t.exposeInt("confirmedCount"),
     seatsLeft: t.int({ resolve: (s) => Math.max(0, s.capacity - s.confirmedCount) }),
