@@ -50,8 +50,11 @@ export function Holders(props: { label: string; holders: { id: string; displayNa
   );
 }
 
-/** Appointments waiting for the person's 确认码: shown to whoever may withdraw them. */
-export function PendingOffers(props: { offers: { id: string; displayName: string; viewerCanWithdraw: boolean }[]; what: string; onChange: () => void }) {
+/**
+ * Appointments waiting for the person's 确认码: shown to whoever may withdraw them. The API lists the oldest 50;
+ * `total` (roleOfferCount) says how many there are, and the rest are said to be there rather than left out silently.
+ */
+export function PendingOffers(props: { offers: { id: string; displayName: string; viewerCanWithdraw: boolean }[]; total?: number | null; what: string; onChange: () => void }) {
   const withdraw = createAction(WithdrawRoleOfferDocument, { pick: (d) => d.withdrawRoleOffer, success: tr("已撤回任命", "Appointment withdrawn"), onSuccess: props.onChange });
   const ask = async (o: { id: string; displayName: string }) => {
     const ok = await confirmDialog({
@@ -65,8 +68,9 @@ export function PendingOffers(props: { offers: { id: string; displayName: string
     // Confirmed by the person or withdrawn by someone else meanwhile: the list is stale, so it is read again.
     if (!r.ok && r.reason === "user") props.onChange();
   };
+  const more = () => Math.max(0, (props.total ?? 0) - props.offers.length);
   return (
-    <Show when={props.offers.length}>
+    <Show when={props.offers.length || more()}>
       <div class="muted" data-testid="pending-offers">
         {tr("待本人确认：", "Waiting for the person: ")}
         <ul class="plain-list">
@@ -81,6 +85,9 @@ export function PendingOffers(props: { offers: { id: string; displayName: string
             )}
           </For>
         </ul>
+        <Show when={more()}>
+          <p data-testid="pending-offers-more">{tr(`另有 ${more()} 条未显示`, `${more()} more not shown`)}</p>
+        </Show>
       </div>
     </Show>
   );

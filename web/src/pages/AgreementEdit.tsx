@@ -264,7 +264,7 @@ function PartnerAdminsPanel(props: { partner: PartnerRowFragment }) {
         {(pa) => (
           <>
             <Holders label={tr("联络人：", "Admins: ")} what={what()} verb={{ zh: "解除", en: "Remove" }} holders={(pa().admins?.edges ?? []).map((e) => e.node)} onChange={changed} />
-            <PendingOffers offers={pa().roleOffers ?? []} what={what()} onChange={changed} />
+            <PendingOffers offers={pa().roleOffers ?? []} total={pa().roleOfferCount} what={what()} onChange={changed} />
           </>
         )}
       </Show>

@@ -86,7 +86,7 @@ function StationCard(props: { station: Station; onChange: () => void }) {
     <article class="card" data-testid="station">
       <h3>{props.station.name}</h3>
       <Holders label={tr("民警：", "Officers: ")} what={tr("民警", "officer")} holders={(station()?.officers?.edges ?? []).map((e) => e.node)} onChange={changed} />
-      <PendingOffers offers={station()?.roleOffers ?? []} what={tr("民警", "officer")} onChange={changed} />
+      <PendingOffers offers={station()?.roleOffers ?? []} total={station()?.roleOfferCount} what={tr("民警", "officer")} onChange={changed} />
       <Show when={station()?.viewerCanUpdate ? station() : null}>{(st) => <EditStation station={st()} onChange={changed} />}</Show>
       <ul class="plain-list">
         <For each={communities()}>
@@ -138,7 +138,7 @@ function RegionCard(props: { region: Region; onChange: () => void }) {
     <section class="card" aria-label={props.region.name}>
       <h2>{props.region.name}</h2>
       <Holders label={tr("区域管理员：", "Region admins: ")} what={tr("区域管理员", "region admin")} holders={props.region.admins.edges.map((e) => e.node)} onChange={props.onChange} />
-      <PendingOffers offers={props.region.roleOffers ?? []} what={tr("区域管理员", "region admin")} onChange={props.onChange} />
+      <PendingOffers offers={props.region.roleOffers ?? []} total={props.region.roleOfferCount} what={tr("区域管理员", "region admin")} onChange={props.onChange} />
       <Show when={props.region.viewerCanGrantAdmin}>
         <Grant place={{ role: "REGION_ADMIN", regionId: props.region.id }} title={tr("任命区域管理员", "Appoint a region admin")} pending={props.region.roleOffers ?? undefined} onChange={props.onChange} />
       </Show>

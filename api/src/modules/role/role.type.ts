@@ -140,17 +140,38 @@ function requestNow(ctx: Context): Date {
   return at;
 }
 
+/** roleOffers lists at most this many (the oldest); roleOfferCount says how many there are in all. */
+const OFFERS_LISTED = 50;
+
+/** Pending appointments of a role: not lapsed at the request's instant. */
+const pendingWhere = (role: "REGION_ADMIN" | "OFFICER" | "PARTNER_ADMIN", ctx: Context) => ({ role, expiresAt: { gt: requestNow(ctx) } });
+
 /** The pending appointments of one place: not lapsed, oldest first. */
-const pendingOffers = (where: { role: "OFFICER"; stationId: string } | { role: "PARTNER_ADMIN"; partnerId: string }) =>
-  prisma.roleOffer.findMany({ where: { ...where, expiresAt: { gt: clock.now() } }, include: OFFER_INCLUDE, orderBy: { createdAt: "asc" }, take: 50 });
+const pendingOffers = (where: { role: "OFFICER"; stationId: string } | { role: "PARTNER_ADMIN"; partnerId: string }, ctx: Context) =>
+  prisma.roleOffer.findMany({ where: { ...where, ...pendingWhere(where.role, ctx) }, include: OFFER_INCLUDE, orderBy: { createdAt: "asc" }, take: OFFERS_LISTED });
+
+/**
+ * How many appointments are pending in all, beside roleOffers (which lists the oldest 50): joined into the query that
+ * loads the places, as a count, so a list of places costs no statement more for it (one request instant, as above).
+ */
+const countSelect = (role: "REGION_ADMIN" | "OFFICER" | "PARTNER_ADMIN") => (_a: unknown, ctx: Context) => ({ _count: { select: { roleOffers: { where: pendingWhere(role, ctx) } } } });
+const counted = (p: unknown) => (p as { _count: { roleOffers: number } })._count.roleOffers;
+const COUNT_DESCRIPTION = `How many such appointments are pending in all: roleOffers lists only the oldest ${OFFERS_LISTED}`;
 
 builder.prismaObjectFields("Station", (t) => ({
   roleOffers: t.field({
     type: [RoleOffer],
     nullable: true,
-    description: "社区民警 appointments waiting for the person's 确认码 (those who may appoint the station's officers)",
+    description: `社区民警 appointments waiting for the person's 确认码, the oldest ${OFFERS_LISTED} (those who may appoint the station's officers)`,
     authScopes: (s) => ({ policy: check("role.grant", { role: "OFFICER", stationId: s.id }) }),
-    resolve: (s) => pendingOffers({ role: "OFFICER", stationId: s.id }),
+    resolve: (s, _a, ctx) => pendingOffers({ role: "OFFICER", stationId: s.id }, ctx),
+  }),
+  roleOfferCount: t.int({
+    nullable: true,
+    description: COUNT_DESCRIPTION,
+    authScopes: (s) => ({ policy: check("role.grant", { role: "OFFICER", stationId: s.id }) }),
+    select: countSelect("OFFICER"),
+    resolve: counted,
   }),
 }));
 
@@ -158,13 +179,20 @@ builder.prismaObjectFields("Region", (t) => ({
   roleOffers: t.field({
     type: [RoleOffer],
     nullable: true,
-    description: "区域管理员 appointments waiting for the person's 确认码 (those who may appoint the region's admins: platform admins)",
+    description: `区域管理员 appointments waiting for the person's 确认码, the oldest ${OFFERS_LISTED} (those who may appoint the region's admins: platform admins)`,
     authScopes: (r) => ({ policy: check("role.grant", { role: "REGION_ADMIN", regionId: r.id }) }),
     // Joined into the query that loads the regions: the county list costs no statement more per region.
     // One instant for the whole request: `nodes(ids:)` loads each region on its own, and Prisma batches those loads
     // into one statement only when their selections are equal (a clock read per region made one statement each).
-    select: (_a: unknown, ctx: Context) => ({ roleOffers: { where: { role: "REGION_ADMIN", expiresAt: { gt: requestNow(ctx) } }, include: OFFER_INCLUDE, orderBy: { createdAt: "asc" }, take: 50 } }),
+    select: (_a: unknown, ctx: Context) => ({ roleOffers: { where: pendingWhere("REGION_ADMIN", ctx), include: OFFER_INCLUDE, orderBy: { createdAt: "asc" }, take: OFFERS_LISTED } }),
     resolve: (r) => r.roleOffers as RoleOfferShape[],
+  }),
+  roleOfferCount: t.int({
+    nullable: true,
+    description: COUNT_DESCRIPTION,
+    authScopes: (r) => ({ policy: check("role.grant", { role: "REGION_ADMIN", regionId: r.id }) }),
+    select: countSelect("REGION_ADMIN"),
+    resolve: counted,
   }),
 }));
 
@@ -172,8 +200,15 @@ builder.prismaObjectFields("Partner", (t) => ({
   roleOffers: t.field({
     type: [RoleOffer],
     nullable: true,
-    description: "共建单位联络人 appointments waiting for the person's 确认码 (those who may appoint the partner's admins: the station's officers)",
+    description: `共建单位联络人 appointments waiting for the person's 确认码, the oldest ${OFFERS_LISTED} (those who may appoint the partner's admins: the station's officers)`,
     authScopes: (p) => ({ policy: check("role.grant", { role: "PARTNER_ADMIN", stationId: p.stationId, partnerId: p.id }) }),
-    resolve: (p) => pendingOffers({ role: "PARTNER_ADMIN", partnerId: p.id }),
+    resolve: (p, _a, ctx) => pendingOffers({ role: "PARTNER_ADMIN", partnerId: p.id }, ctx),
+  }),
+  roleOfferCount: t.int({
+    nullable: true,
+    description: COUNT_DESCRIPTION,
+    authScopes: (p) => ({ policy: check("role.grant", { role: "PARTNER_ADMIN", stationId: p.stationId, partnerId: p.id }) }),
+    select: countSelect("PARTNER_ADMIN"),
+    resolve: counted,
   }),
 }));
