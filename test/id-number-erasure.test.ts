@@ -21,9 +21,12 @@ afterEach(() => clock.reset());
 const DAY = 86_400_000;
 const STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code message } } }`;
 const REMOVE = `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { userErrors { code message } } }`;
+const REMOVE_SQUAD = `mutation ($input: RemoveSquadMemberInput!) { removeSquadMember(input: $input) { userErrors { code message } } }`;
+const UPDATE_VOLUNTEER = `mutation ($input: UpdateVolunteerInput!) { updateVolunteer(input: $input) { userErrors { code message } } }`;
 const REJECT = `mutation ($input: RejectMembershipInput!) { rejectMembership(input: $input) { rejectedId userErrors { code message } } }`;
 
 type Station = Awaited<ReturnType<typeof createStation>>;
+const leftAt = async (volunteerId: string) => (await prisma.volunteer.findUniqueOrThrow({ where: { id: volunteerId }, select: { lastLeftAt: true } })).lastLeftAt;
 const idOf = async (volunteerId: string) => (await prisma.volunteer.findUniqueOrThrow({ where: { id: volunteerId }, select: { idNumber: true } })).idNumber;
 
 async function setStatus(s: Station, volunteerId: string, status: "ACTIVE" | "SUSPENDED" | "LEFT") {
@@ -48,7 +51,6 @@ describe("the ID number of a person who left every station", () => {
     const noId = await createVolunteer({ teamId: s.team.id });
     await prisma.volunteer.update({ where: { id: noId.id }, data: { idNumber: null } });
     await setStatus(s, noId.id, "LEFT");
-    const leftAt = async (id: string) => (await prisma.volunteer.findUniqueOrThrow({ where: { id }, select: { lastLeftAt: true } })).lastLeftAt;
     expect([await leftAt(a.id), await leftAt(noId.id), await leftAt(stay.id)]).toEqual([expect.any(Date), null, null]);
     // 下载我的数据 says when they left, from which the erasure counts.
     const exported = JSON.parse((await gql(app, `{ viewer { dataExport } }`, {}, a.token)).data!.viewer.dataExport);
@@ -142,6 +144,43 @@ describe("the ID number of a person who left every station", () => {
     expect(await idOf(rejected.id)).toBe(rejected.idNumber); // 81 days after the rejection
     await eraseDepartedIdNumbers(new Date(t0 + 281 * DAY));
     expect(await idOf(rejected.id)).toBeNull();
+  });
+
+  it("counts from a removal from a squad, their last place, too", async () => {
+    const s = await createStation();
+    const squad = await createSquad(s.team.id);
+    const t0 = clock.now().getTime();
+    // Left the team; a squad place still on record (as in the test above), which an officer removes 100 days later.
+    const p = await createVolunteer({ teamId: s.team.id });
+    await setStatus(s, p.id, "LEFT");
+    await prisma.squadMembership.create({ data: { squadId: squad.id, volunteerId: p.id, active: false } });
+    clock.advance(100 * DAY);
+    const before = clock.now();
+    const r = await gql(app, REMOVE_SQUAD, { input: { squadId: gid("Squad", squad.id), volunteerId: gid("Volunteer", p.id) } }, s.officer.token);
+    expect(r.data!.removeSquadMember.userErrors).toEqual([]);
+    expect((await leftAt(p.id))!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+
+    await eraseDepartedIdNumbers(new Date(t0 + 181 * DAY));
+    expect(await idOf(p.id)).toBe(p.idNumber); // 81 days after the removal
+    await eraseDepartedIdNumbers(new Date(t0 + 281 * DAY));
+    expect(await idOf(p.id)).toBeNull();
+  });
+
+  it("records when updateVolunteer drops a squad place", async () => {
+    const s = await createStation();
+    const [kept, dropped] = [await createSquad(s.team.id), await createSquad(s.team.id)];
+    const p = await createVolunteer({ teamId: s.team.id });
+    await prisma.squadMembership.createMany({ data: [kept, dropped].map((q) => ({ squadId: q.id, volunteerId: p.id })) });
+    clock.advance(10 * DAY);
+    const update = async (squads: { id: string }[]) => {
+      const r = await gql(app, UPDATE_VOLUNTEER, { input: { stationId: gid("Station", s.station.id), volunteerId: gid("Volunteer", p.id), squadIds: squads.map((q) => gid("Squad", q.id)) } }, s.officer.token);
+      expect(r.data!.updateVolunteer.userErrors).toEqual([]);
+    };
+    await update([kept, dropped]); // nothing dropped: no date
+    expect(await leftAt(p.id)).toBeNull();
+    const before = clock.now();
+    await update([kept]);
+    expect((await leftAt(p.id))!.getTime()).toBeGreaterThanOrEqual(before.getTime());
   });
 
   it("leaves the person's pages working, and a registration they accept on coming back asks for it again", async () => {
