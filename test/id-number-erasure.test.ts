@@ -1,6 +1,7 @@
 // 身份证号 of a person who left every station is kept ID_NUMBER_KEEP_DAYS (180) after their last departure and
 // then erased by the sweeper's eraseDepartedIdNumbers, while no membership of any team or squad is ACTIVE,
 // PENDING or SUSPENDED; every path that ends a membership records when (Volunteer.lastLeftAt).
+import { readFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
@@ -84,6 +85,7 @@ describe("the ID number of a person who left every station", () => {
     await prisma.teamMembership.create({ data: { teamId: s2.team.id, volunteerId: p.id } });
     const t0 = clock.now().getTime();
     await setStatus(s1, p.id, "LEFT");
+    expect(await leftAt(p.id)).toBeNull(); // still in a team: not departed
     await eraseDepartedIdNumbers(new Date(t0 + 400 * DAY));
     expect(await idOf(p.id)).toBe(p.idNumber);
 
@@ -166,21 +168,71 @@ describe("the ID number of a person who left every station", () => {
     expect(await idOf(p.id)).toBeNull();
   });
 
-  it("records when updateVolunteer drops a squad place", async () => {
+  it("gives no date to someone a squad removal or updateVolunteer leaves in a team: they have not left", async () => {
     const s = await createStation();
-    const [kept, dropped] = [await createSquad(s.team.id), await createSquad(s.team.id)];
+    const [kept, dropped, removed] = [await createSquad(s.team.id), await createSquad(s.team.id), await createSquad(s.team.id)];
     const p = await createVolunteer({ teamId: s.team.id });
-    await prisma.squadMembership.createMany({ data: [kept, dropped].map((q) => ({ squadId: q.id, volunteerId: p.id })) });
+    await prisma.squadMembership.createMany({ data: [kept, dropped, removed].map((q) => ({ squadId: q.id, volunteerId: p.id })) });
     clock.advance(10 * DAY);
     const update = async (squads: { id: string }[]) => {
       const r = await gql(app, UPDATE_VOLUNTEER, { input: { stationId: gid("Station", s.station.id), volunteerId: gid("Volunteer", p.id), squadIds: squads.map((q) => gid("Squad", q.id)) } }, s.officer.token);
       expect(r.data!.updateVolunteer.userErrors).toEqual([]);
     };
-    await update([kept, dropped]); // nothing dropped: no date
+    await update([kept, dropped, removed]); // nothing dropped
+    await update([kept, removed]);
     expect(await leftAt(p.id)).toBeNull();
+    const r = await gql(app, REMOVE_SQUAD, { input: { squadId: gid("Squad", removed.id), volunteerId: gid("Volunteer", p.id) } }, s.officer.token);
+    expect(r.data!.removeSquadMember.userErrors).toEqual([]);
+    expect(await leftAt(p.id)).toBeNull();
+    expect(JSON.parse((await gql(app, `{ viewer { dataExport } }`, {}, p.token)).data!.viewer.dataExport).volunteer.lastLeftAt).toBeNull();
+  });
+
+  it("a person who comes back has no departure date in 下载我的数据; the end of the return (a rejected application) records a new one", async () => {
+    const s = await createStation();
+    const [byInvitation, byRegistration] = [await createVolunteer({ teamId: s.team.id }), await createVolunteer({ teamId: s.team.id })];
+    const t0 = clock.now().getTime();
+    await setStatus(s, byInvitation.id, "LEFT");
+    await setStatus(s, byRegistration.id, "LEFT");
+    const exported = async (p: { token: string }) => JSON.parse((await gql(app, `{ viewer { dataExport } }`, {}, p.token)).data!.viewer.dataExport).volunteer.lastLeftAt;
+    expect(await exported(byInvitation)).toBe((await leftAt(byInvitation.id))!.toISOString());
+
+    clock.advance(30 * DAY);
+    // Back by an invitation (an application waiting for approval) and by a registration they accept.
+    const inv = await gql(app, `mutation ($input: CreateTeamInviteInput!) { createTeamInvite(input: $input) { invite { code } userErrors { code } } }`, { input: { teamId: gid("Team", s.team.id), expiresAt: new Date(clock.now().getTime() + 7 * DAY).toISOString(), maxUses: 5 } }, s.officer.token);
+    const applied = await gql(app, `mutation ($input: AcceptTeamInviteInput!) { acceptTeamInvite(input: $input) { membership { id status } userErrors { code } } }`, { input: { code: inv.data!.createTeamInvite.invite.code } }, byInvitation.token);
+    expect(applied.data!.acceptTeamInvite).toMatchObject({ membership: { status: "PENDING" }, userErrors: [] });
+    const reg = await gql(app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } activationCode userErrors { code } } }`, { input: { teamId: gid("Team", s.team.id), name: byRegistration.name, phone: byRegistration.phone } }, s.officer.token);
+    const { enrollment, activationCode } = reg.data!.registerVolunteer;
+    const accepted = await gql(app, `mutation ($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) { userErrors { code } } }`, { input: { enrollmentId: enrollment.id, code: activationCode } }, byRegistration.token);
+    expect(accepted.data!.acceptEnrollment.userErrors).toEqual([]);
+    expect([await leftAt(byInvitation.id), await leftAt(byRegistration.id)]).toEqual([null, null]);
+    expect([await exported(byInvitation), await exported(byRegistration)]).toEqual([null, null]);
+
+    // The application is rejected 100 days after the first departure: the retention counts from the rejection.
+    clock.advance(70 * DAY);
     const before = clock.now();
-    await update([kept]);
-    expect((await leftAt(p.id))!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    const r = await gql(app, REJECT, { input: { membershipId: applied.data!.acceptTeamInvite.membership.id, reason: "不符合条件" } }, s.officer.token);
+    expect(r.data!.rejectMembership.userErrors).toEqual([]);
+    expect((await leftAt(byInvitation.id))!.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    await eraseDepartedIdNumbers(new Date(t0 + 181 * DAY));
+    expect([await idOf(byInvitation.id), await idOf(byRegistration.id)]).toEqual([byInvitation.idNumber, byRegistration.idNumber]);
+    await eraseDepartedIdNumbers(new Date(t0 + 281 * DAY));
+    expect([await idOf(byInvitation.id), await idOf(byRegistration.id)]).toEqual([null, byRegistration.idNumber]);
+  });
+
+  it("migration 20261128140000 takes the old date from people already back in a station, and keeps it for those who are not", async () => {
+    const s = await createStation();
+    const squad = await createSquad(s.team.id);
+    const [back, inSquadOnly, gone] = [await createVolunteer({ teamId: s.team.id }), await createVolunteer({ teamId: s.team.id }), await createVolunteer({ teamId: s.team.id })];
+    await setStatus(s, inSquadOnly.id, "LEFT");
+    await prisma.squadMembership.create({ data: { squadId: squad.id, volunteerId: inSquadOnly.id, active: false } });
+    await setStatus(s, gone.id, "LEFT");
+    // As rows stood before: a date of an earlier departure kept by someone back in a team.
+    const old = new Date(clock.now().getTime() - 90 * DAY);
+    await prisma.volunteer.updateMany({ where: { id: { in: [back.id, inSquadOnly.id, gone.id] } }, data: { lastLeftAt: old } });
+    const sql = await readFile(new URL("../prisma/migrations/20261128140000_volunteer_back_in_station/migration.sql", import.meta.url), "utf8");
+    await prisma.$executeRawUnsafe(sql);
+    expect([await leftAt(back.id), await leftAt(inSquadOnly.id), await leftAt(gone.id)]).toEqual([null, null, old]);
   });
 
   it("leaves the person's pages working, and a registration they accept on coming back asks for it again", async () => {

@@ -203,6 +203,9 @@ export async function updateVolunteer(
       const drop = current.filter((c) => !wanted.includes(c.squadId));
       const add = wanted.filter((id) => !current.some((c) => c.squadId === id));
       if (drop.length) {
+        // The person before their squad places, as every ending takes them (holdForLeaving): recordDeparture then
+        // reads their memberships as they stand.
+        await holdForLeaving(tx, input.volunteerId);
         await tx.squadMembership.deleteMany({ where: { id: { in: drop.map((d) => d.id) } } });
         await recordDeparture(tx, [input.volunteerId]);
       }

@@ -203,16 +203,26 @@ export async function eraseStaleEnrollments(now = clock.now()): Promise<number> 
 export const ID_NUMBER_KEEP_DAYS = 180;
 
 /**
- * A membership of these people ended (left, removed, application rejected): from now, their ID number's retention
- * counts (eraseDepartedIdNumbers). Inside the transaction that ends it, after its seats were released (which locks
- * the same rows); locked in id order, as claims and releases lock them, so that two officers' overlapping lists do
- * not deadlock. Someone without an ID number gets no date: nothing to erase (and no path gives one to a person who
- * is in no team: accepting a registration joins them).
+ * In no station: no team membership ACTIVE, PENDING or SUSPENDED and no squad place, whatever its state (`v`: the
+ * person's row). Their ID number's retention counts from when they came to be so (Volunteer.lastLeftAt).
+ */
+const IN_NO_STATION = Prisma.sql`
+    NOT EXISTS (SELECT 1 FROM "TeamMembership" m WHERE m."volunteerId" = v.id AND m.status IN ('ACTIVE', 'PENDING', 'SUSPENDED'))
+    AND NOT EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id)`;
+
+/**
+ * A membership of these people ended (left, removed, application rejected, squad dropped): someone it leaves in no
+ * station gets the date their ID number's retention counts from (eraseDepartedIdNumbers); someone still in a team
+ * somewhere gets none (Volunteer.lastLeftAt is the date they left the last one, which 下载我的数据 shows, not a
+ * date of some earlier leaving). Inside the transaction that ends it, after its seats were released, with the
+ * person's row held from the start (holdForLeaving: this statement then reads every membership as it stands, a
+ * join of the same moment having committed or waiting). Locked in id order, as claims and releases lock them, so
+ * that two officers' overlapping lists do not deadlock. Someone without an ID number gets no date: nothing to erase.
  */
 export async function recordDeparture(tx: Tx, volunteerIds: readonly string[], at = clock.now()): Promise<void> {
   if (!volunteerIds.length) return;
   await tx.$executeRaw`
-    UPDATE "Volunteer" v SET "lastLeftAt" = ${at}
+    UPDATE "Volunteer" v SET "lastLeftAt" = CASE WHEN ${IN_NO_STATION} THEN ${at}::timestamp(3) ELSE NULL END
     FROM (SELECT id FROM "Volunteer" WHERE id = ANY(${[...volunteerIds]}::uuid[]) AND "idNumber" IS NOT NULL ORDER BY id FOR UPDATE) l
     WHERE v.id = l.id`;
 }
@@ -221,10 +231,11 @@ export async function recordDeparture(tx: Tx, volunteerIds: readonly string[], a
  * Someone joins (again): their row stays locked to the end of the joining transaction. An eraseDepartedIdNumbers
  * run that found them in no team then either finishes first (the join reads the ID number gone, and the
  * registration they accept gives it again) or passes them by (SKIP LOCKED); it cannot erase it behind a join
- * that has already read it as kept and has yet to commit.
+ * that has already read it as kept and has yet to commit. Back in a station, they have no departure date
+ * (lastLeftAt, cleared here): every path that ends their last membership again records one (recordDeparture).
  */
 export async function holdForJoining(tx: Tx, volunteerId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM "Volunteer" WHERE id = ${volunteerId}::uuid FOR UPDATE`;
+  await tx.$executeRaw`UPDATE "Volunteer" SET "lastLeftAt" = NULL WHERE id = ${volunteerId}::uuid`;
 }
 
 /**
@@ -249,9 +260,7 @@ export async function holdForLeaving(tx: Tx, volunteerIds: string | readonly str
  */
 export async function eraseDepartedIdNumbers(now = clock.now()): Promise<number> {
   const before = new Date(now.getTime() - ID_NUMBER_KEEP_DAYS * 86_400_000);
-  const noMembership = Prisma.sql`
-    NOT EXISTS (SELECT 1 FROM "TeamMembership" m WHERE m."volunteerId" = v.id AND m.status IN ('ACTIVE', 'PENDING', 'SUSPENDED'))
-    AND NOT EXISTS (SELECT 1 FROM "SquadMembership" sm WHERE sm."volunteerId" = v.id)`;
+  const noMembership = IN_NO_STATION;
   return eraseInBatches({
     take: (tx, limit) => tx.$queryRaw`
       SELECT v.id, NULL::uuid AS "stationId" FROM "Volunteer" v
