@@ -198,7 +198,9 @@ describe("granting and revoking roles", () => {
     expect((await gql(app, CONFIRM, { input: { offerId: offers[0].id, code } }, token)).data!.confirmRoleOffer.userErrors[0].code).toBe("NOT_FOUND");
     // Granting it again answers the role in effect, with no code.
     expect((await gql(app, GRANT, { input: { phone, role: "OFFICER", stationId: state.station, displayName: "ignored" } }, state.regionAdmin)).data!.grantRole).toMatchObject({ activationCode: null, assignment: { activated: true } });
-    const audit = await prisma.auditEntry.findMany({ where: { action: { in: ["role.offer", "role.offer.failed", "role.confirm"] }, targetId: (await prisma.account.findUniqueOrThrow({ where: { phone } })).id }, orderBy: { id: "asc" }, select: { action: true } });
+    // The offer names the account as its target; a miss is the account's act about the offer (targetType RoleOffer).
+    const accountId = (await prisma.account.findUniqueOrThrow({ where: { phone } })).id;
+    const audit = await prisma.auditEntry.findMany({ where: { action: { in: ["role.offer", "role.offer.failed", "role.confirm"] }, OR: [{ targetId: accountId }, { actorId: accountId }] }, orderBy: { id: "asc" }, select: { action: true } });
     expect(audit.map((a) => a.action)).toEqual(["role.offer", "role.offer.failed", "role.confirm"]);
 
     // An account waiting for activation that holds a partner's role: the region admin granting it an officer's

@@ -108,7 +108,7 @@ describe("an appointment's code, guessed by the account it names", () => {
     for (let i = 0; i < 6; i++) codes.push((await gql(app, CONFIRM, { input: { offerId, code: `WRONG${i}` } }, person.token)).data!.confirmRoleOffer.userErrors[0].code);
     expect(codes.at(-1)).toBe("RATE_LIMITED");
     expect((await gql(app, CONFIRM, { input: { offerId, code: r.data!.grantRole.activationCode } }, person.token)).data!.confirmRoleOffer.userErrors[0].code).toBe("RATE_LIMITED");
-    expect(await prisma.auditEntry.count({ where: { action: "role.offer.locked", targetId: person.accountId, stationId: station.id } })).toBe(1);
+    expect(await prisma.auditEntry.count({ where: { action: "role.offer.locked", actorId: person.accountId, stationId: station.id } })).toBe(1);
   });
 });
 

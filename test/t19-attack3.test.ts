@@ -40,6 +40,39 @@ describe("whose phone an appointment names stays the grantor's guess", () => {
     expect(entries.map((e: any) => e.targetName)).toEqual([null, null]);
   });
 
+  it("a wrong 确认码 is logged under the appointment's name, not the account's (the grantor's log named whose phone it was)", async () => {
+    const { station, officer } = await createStation();
+    const partner = await prisma.partner.create({ data: { stationId: station.id, name: `确认码共建${station.name}`, kind: "ENTERPRISE" } });
+    const stranger = await createVolunteer();
+    const granted = await gql(app, GRANT, { input: { phone: stranger.phone, role: "PARTNER_ADMIN", partnerId: gid("Partner", partner.id), displayName: "猜的名字" } }, officer.token);
+    expect(granted.data!.grantRole.userErrors).toEqual([]);
+    const CONFIRM = `mutation ($input: ConfirmRoleOfferInput!) { confirmRoleOffer(input: $input) { userErrors { code } } }`;
+    // Five misses and a sixth that finds the answers locked: role.offer.failed five times, role.offer.locked once.
+    for (let i = 0; i < 6; i++) await gql(app, CONFIRM, { input: { offerId: granted.data!.grantRole.offer.id, code: `WRONG${i}` } }, stranger.token);
+    const LOG = `query ($s: ID!) { auditLog(stationId: $s, first: 50) { edges { node { action actorName actorAccountId targetLabel targetName } } } }`;
+    const read = async () => (await gql(app, LOG, { s: gid("Station", station.id) }, officer.token)).data!.auditLog.edges.map((e: any) => e.node);
+    const answered = (log: any[]) => log.filter((e) => e.action === "role.offer.failed" || e.action === "role.offer.locked");
+    const log = await read();
+    expect(answered(log).map((e) => e.action).sort()).toEqual([...Array(5).fill("role.offer.failed"), "role.offer.locked"]);
+    for (const e of answered(log)) expect(e).toMatchObject({ actorName: "猜的名字", actorAccountId: null, targetName: "猜的名字" });
+    // Nor the account's id, which the station's other entries by the same account (a volunteer of the station) name.
+    expect(JSON.stringify(log)).not.toContain(stranger.displayName);
+    expect(JSON.stringify(log)).not.toContain(stranger.accountId);
+    // Platform admins, who read the whole log, still see which account it was.
+    const admin = await createAccount({ role: "ADMIN" });
+    const whole = await gql(app, `{ auditLog(action: "role.offer.locked", first: 1) { edges { node { actorAccountId } } } }`, {}, admin.token);
+    expect(whole.data!.auditLog.edges[0].node.actorAccountId).toBe(stranger.accountId);
+    // Withdrawn: the entries name nobody (the appointment's name went with it), still not the account.
+    expect((await gql(app, WITHDRAW, { input: { offerId: granted.data!.grantRole.offer.id } }, officer.token)).data!.withdrawRoleOffer.userErrors).toEqual([]);
+    const after = await read();
+    for (const e of answered(after)) expect(e).toMatchObject({ actorName: null, targetName: null });
+    expect(JSON.stringify(after)).not.toContain(stranger.displayName);
+    // Entries written before (the account as their target) name nobody either.
+    await prisma.auditEntry.create({ data: { actorId: stranger.accountId, stationId: station.id, action: "role.offer.failed", targetType: "Account", targetId: stranger.accountId, summary: "旧记录" } });
+    const old = (await read()).find((e: any) => e.action === "role.offer.failed");
+    expect(old).toMatchObject({ actorName: null, targetName: null });
+  });
+
   it("an appointment made before names were kept is not listed under the account's own name", async () => {
     const admin = await createAccount({ role: "ADMIN" });
     const region = await prisma.region.create({ data: { name: `旧任命区域-${Date.now()}` } });

@@ -1,6 +1,6 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { isObjectType } from "graphql";
-import { check } from "../../auth/policy.js";
+import { can, check } from "../../auth/policy.js";
 import { builder } from "../../builder.js";
 import { prisma } from "../../db.js";
 import { assertCursorInList, rowsAfterCursor } from "../../graphql/list-cursor.js";
@@ -25,10 +25,18 @@ builder.prismaNode("AuditEntry", {
     summary: t.string({ description: "What changed, in the reader's language; never personal data", resolve: (e, _a, ctx) => localize(e.summary, ctx.locale) }),
     actorName: t.string({
       nullable: true,
-      description: "The acting account's public name (null: the system or an anonymous caller)",
-      resolve: (e, _a, ctx) => (e.actorId ? ctx.loaders.accountName.load(e.actorId) : null),
+      description: "The acting account's public name (null: the system or an anonymous caller); for a wrong 确认码 of an appointment, the name its grantor gave it (null once it is gone), never the account's own",
+      resolve: (e, _a, ctx) => {
+        if (!e.actorId) return null;
+        if (ANSWERED_OFFER.has(e.action)) return e.targetType === "RoleOffer" && e.targetId ? targetName(ctx, "RoleOffer", e.targetId) : null;
+        return ctx.loaders.accountName.load(e.actorId);
+      },
     }),
-    actorAccountId: t.id({ nullable: true, resolve: (e) => e.actorId }),
+    actorAccountId: t.id({
+      nullable: true,
+      description: "The acting account; for a wrong 确认码 of an appointment only for those who read the whole log (the station's other entries by that account would name it)",
+      resolve: (e, _a, ctx) => (ANSWERED_OFFER.has(e.action) && !can(ctx.viewer, "audit.read", { stationId: null }) ? null : e.actorId),
+    }),
     station: t.prismaField({
       type: "Station",
       nullable: true,
@@ -43,7 +51,7 @@ builder.prismaNode("AuditEntry", {
     targetName: t.string({
       nullable: true,
       description: "Who or what the entry is about by its public name today (a volunteer's display name, a team's name); read now, never stored in the log",
-      resolve: (e, _a, ctx) => (e.targetType && e.targetId && e.targetType in TARGET_NAMES && !GUESSED_TARGET.has(e.action) ? targetName(ctx, e.targetType, e.targetId) : null),
+      resolve: (e, _a, ctx) => (e.targetType && e.targetId && e.targetType in TARGET_NAMES && !GUESSED_TARGET.has(e.action) && !(ANSWERED_OFFER.has(e.action) && e.targetType !== "RoleOffer") ? targetName(ctx, e.targetType, e.targetId) : null),
     }),
     targetId: t.string({
       nullable: true,
@@ -72,6 +80,7 @@ const TARGET_LABELS: Record<string, string> = {
   PatrolReport: msg("巡逻隐患", "Finding"),
   PointsEntry: msg("积分记录", "Points entry"),
   Region: msg("区域", "Region"),
+  RoleOffer: msg("待确认的任命", "Pending appointment"),
   Squad: msg("小队", "Squad"),
   SquadMembership: msg("小队成员", "Squad member"),
   Station: msg("派出所", "Station"),
@@ -92,6 +101,14 @@ const TARGET_LABELS: Record<string, string> = {
  * typed (the pending lists show the name the grantor gave for that reason).
  */
 const GUESSED_TARGET = new Set<string>(["role.offer", "role.offer.withdraw"]);
+
+/**
+ * Entries the account an appointment names makes by answering its 确认码 wrong (a miss, a lock): in the grantor's
+ * station log, the account's own name would tell whose phone the grantor typed, as above. They name the appointment
+ * (targetType RoleOffer) by the name the grantor gave it, as actor and target; entries written before they did
+ * (targetType Account) name nobody.
+ */
+const ANSWERED_OFFER = new Set<string>(["role.offer.failed", "role.offer.locked"]);
 
 const byVolunteer = (rows: { id: string; volunteer: { displayName: string } | null }[]) => new Map(rows.map((r) => [r.id, r.volunteer?.displayName ?? null]));
 const byName = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
@@ -114,6 +131,8 @@ const TARGET_NAMES: Record<string, (ids: string[]) => Promise<Map<string, string
   Reward: async (ids) => byName(await prisma.reward.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
   Redemption: async (ids) => byVolunteer(await prisma.redemption.findMany({ where: { id: { in: ids } }, select: { id: true, volunteer: { select: { displayName: true } } } })),
   GoodDeed: async (ids) => byVolunteer(await prisma.goodDeed.findMany({ where: { id: { in: ids } }, select: { id: true, volunteer: { select: { displayName: true } } } })),
+  // The name the grantor gave (null for an offer made before names were kept, or once it is gone), never the account's.
+  RoleOffer: async (ids) => new Map((await prisma.roleOffer.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } })).map((o) => [o.id, o.displayName])),
   Shift: async (ids) => new Map((await prisma.shift.findMany({ where: { id: { in: ids } }, select: { id: true, title: true } })).map((s) => [s.id, s.title])),
 };
 

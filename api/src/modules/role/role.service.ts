@@ -208,6 +208,8 @@ export async function confirmRoleOffer({ viewer, clientAddress }: Actor, input: 
     throw conflict(msg("不能确认自己对自己的任命，此任命已作废：请联系其他有权任命的人", "You cannot confirm an appointment you made to yourself, so it is void: ask someone else who may appoint you"), ["input", "offerId"]);
   }
   const stationId = offer.stationId ?? offer.partner?.stationId ?? null;
+  // A miss and a lock are entries about the appointment (the account is their actor): the grantor's log names them
+  // by the appointment's name, never the account's own (auditLog's actorName).
   // Guessed like an activation code: per account (an offer names one account) and per address, locked after
   // repeated misses; each miss and each lock is audited.
   let attempt;
@@ -216,12 +218,12 @@ export async function confirmRoleOffer({ viewer, clientAddress }: Actor, input: 
   } catch (e) {
     if (e instanceof RateLimitedError && e.lockedPhone) {
       const summary = msg(`确认任命时确认码连续错误，锁定${e.retryAfterSeconds}秒`, `repeated wrong codes when confirming an appointment, locked for ${e.retryAfterSeconds} s`);
-      await recordAudit(prisma, { actor: viewer, stationId, action: "role.offer.locked", targetType: "Account", targetId: viewer.accountId, summary, clientAddress });
+      await recordAudit(prisma, { actor: viewer, stationId, action: "role.offer.locked", targetType: "RoleOffer", targetId: offer.id, summary, clientAddress });
     }
     throw e;
   }
   if (offer.codeHash !== codeHash(normalizeCode(input.code))) {
-    await recordAudit(prisma, { actor: viewer, stationId, action: "role.offer.failed", targetType: "Account", targetId: viewer.accountId, summary: msg("确认任命时确认码错误", "wrong code when confirming an appointment"), clientAddress });
+    await recordAudit(prisma, { actor: viewer, stationId, action: "role.offer.failed", targetType: "RoleOffer", targetId: offer.id, summary: msg("确认任命时确认码错误", "wrong code when confirming an appointment"), clientAddress });
     throw invalid(msg("确认码不正确：请核对任命人交给您的确认码", "Wrong code: check the code the person who appointed you gave you"), ["input", "code"]);
   }
   await attempt.succeeded();
