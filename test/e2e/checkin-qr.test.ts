@@ -172,7 +172,11 @@ describe("扫码签到", () => {
     await signInAs(page, DEMO_PHONES.haolinsheLeader);
     await page.goto(`/shifts/${encodeURIComponent(later.id)}`);
     const row = (p: Page) => p.getByRole("row").filter({ hasText: "13800000253".slice(0, 3) });
-    await page.getByText("代签到：开始前30分钟起至班次结束").waitFor();
+    // The window the API gives (checkInOpensAt: 30 minutes before tomorrow's start, to its end).
+    const tomorrow = await prisma.shift.findUniqueOrThrow({ where: { id: rawId(later.id) } });
+    const shanghai = (t: number) => new Date(t + 8 * 3600_000).toISOString().slice(11, 16);
+    const window = await page.getByTestId("check-in-window").textContent();
+    expect(window).toMatch(new RegExp(`^代签到时段：.* ${shanghai(tomorrow.startsAt.getTime() - 30 * 60_000)}–${shanghai(tomorrow.endsAt.getTime())}$`));
     await row(page).first().waitFor();
     expect(await row(page).getByRole("button", { name: "代签到" }).count()).toBe(0);
     await page.goto(`/shifts/${encodeURIComponent(now.id)}`);

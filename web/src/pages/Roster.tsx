@@ -183,7 +183,8 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; r
                 </Show>
               </div>
             </Form>
-            <p class="muted">{tr("代签到：开始前30分钟起至班次结束", "Check in for others: from 30 minutes before the start until the end")}</p>
+            {/* The window as the API states it (checkInOpensAt to the end), not its rule restated. */}
+            <p class="muted" data-testid="check-in-window">{tr(`代签到时段：${formatSpan(props.checkInOpensAt, props.endsAt)}`, `Check in for others: ${formatSpan(props.checkInOpensAt, props.endsAt)}`)}</p>
             <TableWrap class="card" label={tr("认领名单", "Who claimed")}>
               <table>
                 <thead><tr><th>{tr("队员", "Volunteer")}</th><th>{tr("状态", "Status")}</th><th>{tr("签到", "Check-in")}</th></tr></thead>
@@ -196,7 +197,8 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; r
                           {e.node.volunteer.displayName}
                           <div class="muted">{e.node.volunteer.phone}</div>
                           <div class="row">
-                            <Show when={e.node.viewerCanCheckInFor}>
+                            {/* Not once checked in: the check-in's answer sets checkedInAt before the roster is read again. */}
+                            <Show when={e.node.viewerCanCheckInFor && !e.node.checkedInAt}>
                               <button type="button" disabled={checkIn.pending()} onClick={() => void checkIn.run({ input: { claimId: e.node.id, method: "LEADER" } })}>{tr("代签到", "Check in")}</button>
                             </Show>
                             <Show when={e.node.checkedInAt && !e.node.checkedOutAt}>
