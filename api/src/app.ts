@@ -17,7 +17,7 @@ import { createContext } from "./context.js";
 import { armorPlugin, badCursor, effectiveCost, enforcePageSizeLimit, executionLimits, limitError, mutationRateLimit, noHints, noIntrospection } from "./graphql/limits.js";
 import { socketDocument, trustedDocumentsPlugin } from "./graphql/trusted-documents.js";
 import { admitSocket, admitSubscription, countSocket, forgetSocketContext, rememberSocketContext } from "./graphql/socket-limits.js";
-import { checkOrigin, clientAddress, originAllowed, securityHeaders } from "./server/security.js";
+import { checkOrigin, clientAddress, corsFor, CSRF_HEADER, securityHeaders } from "./server/security.js";
 import { publicCachePlugin } from "./graphql/public-cache.js";
 import { compressResponses } from "./graphql/compression.js";
 import { operationKey, subscribeShared } from "./graphql/shared-subscriptions.js";
@@ -35,6 +35,7 @@ import { localeFrom, msg, type Locale } from "./i18n.js";
 import { localizeResponses, localizeResult } from "./graphql/localize.js";
 import { startSocketSessions, trackSocket } from "./graphql/socket-sessions.js";
 import { schema } from "./schema/index.js";
+import { directPath } from "./graphql/direct.js";
 import { handleMedia } from "./media/route.js";
 import { bodyLimit, uploadErrors, uploadFetchAPI } from "./media/upload.js";
 
@@ -47,8 +48,7 @@ interface ServerContext {
   wsLocale?: Locale;
 }
 
-/** The header the web app sends on every request; browsers cannot add it across origins without CORS. */
-export const CSRF_HEADER = "x-graphql-yoga-csrf";
+export { CSRF_HEADER } from "./server/security.js";
 
 /** Subscriptions run over the WebSocket only, where they are counted and capped. */
 const subscriptionsOverSocketOnly: Plugin = {
@@ -70,12 +70,7 @@ export function createGraphQL() {
     // multipart uploads (photos) more (bodyLimit below); the parser's per-file limits: media/upload.ts.
     maxRequestBodySize: false,
     fetchAPI: uploadFetchAPI,
-    cors: (request, serverContext) => {
-      const ctx = serverContext as ServerContext | undefined;
-      const origin = request.headers.get("origin");
-      if (!origin || !ctx?.req || !originAllowed(ctx.req, origin)) return false;
-      return { origin: [origin], credentials: false, methods: ["GET", "POST"], allowedHeaders: ["authorization", "content-type", "accept-language", "x-request-id", CSRF_HEADER], maxAge: 600 };
-    },
+    cors: (request, serverContext) => corsFor(request.headers.get("origin"), (serverContext as ServerContext | undefined)?.req),
     plugins: [
       requestObservability(),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
@@ -117,6 +112,8 @@ export interface App {
 
 export async function buildApp() {
   const yoga = createGraphQL();
+  const toYoga = (req: IncomingMessage, res: ServerResponse) => void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));
+  const direct = directPath(yoga, toYoga, failed);
   // No request may end the process: whatever a handler throws becomes a 500 for that request only.
   const server = createServer((req, res) => {
     try {
@@ -126,7 +123,8 @@ export async function buildApp() {
       if (handleCalendar(req, res, url.pathname)) return;
       if (url.pathname === "/graphql") {
         if (!checkOrigin(req, res)) return;
-        return void Promise.resolve(yoga(req, res)).catch((e) => failed(res, e));
+        if (direct(req, res)) return;
+        return toYoga(req, res);
       }
       if (handleMedia(req, res, url)) return;
       return serveWeb(url.pathname, req, res);

@@ -4,7 +4,7 @@
 import type { Plugin } from "graphql-yoga";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const MIN_BYTES = 1024;
+export const MIN_BYTES = 1024;
 const JSON_TYPE = /^application\/(graphql-response\+)?json\b/;
 
 /** The encoding to use for an Accept-Encoding header (br before gzip; `q=0` refuses), or null. */
@@ -36,16 +36,19 @@ export function compressResponses(): Plugin {
   };
 }
 
+/** The answer's bytes as sent for `encoding`: compressed when large enough (`encoded` null otherwise). */
+export function compressBody(raw: Buffer, encoding: "br" | "gzip"): { body: Buffer; encoded: "br" | "gzip" | null } {
+  if (raw.length < MIN_BYTES) return { body: raw, encoded: null };
+  // Quality 5: most of brotli's gain at a fraction of its CPU (the answer is made per request).
+  const body = encoding === "br" ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipSync(raw, { level: 6 });
+  return { body, encoded: encoding };
+}
+
 async function compress(response: Response, encoding: "br" | "gzip", setResponse: (r: Response) => void, fetchAPI: { Headers: typeof Headers; Response: typeof Response }) {
-  const raw = Buffer.from(await response.arrayBuffer());
+  const { body, encoded } = compressBody(Buffer.from(await response.arrayBuffer()), encoding);
   const headers = new fetchAPI.Headers(response.headers);
   headers.append("vary", "accept-encoding");
-  let body: Buffer = raw;
-  if (raw.length >= MIN_BYTES) {
-    // Quality 5: most of brotli's gain at a fraction of its CPU (the answer is made per request).
-    body = encoding === "br" ? brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipSync(raw, { level: 6 });
-    headers.set("content-encoding", encoding);
-  }
+  if (encoded) headers.set("content-encoding", encoded);
   headers.set("content-length", String(body.length));
   setResponse(new fetchAPI.Response(new Uint8Array(body.buffer, body.byteOffset, body.length) as Uint8Array<ArrayBuffer>, { status: response.status, statusText: response.statusText, headers }));
 }

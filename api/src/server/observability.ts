@@ -2,13 +2,13 @@
 // x-request-id when it is a plain token, else a new one; echoed in the answer), operation name and
 // type, account id, duration, HTTP status and error codes. Never variables, never personal data.
 import { randomUUID } from "node:crypto";
-import { getOperationAST, type ExecutionResult } from "graphql";
+import { getOperationAST, type DocumentNode, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { requestLog } from "../log.js";
 import { metrics } from "../metrics.js";
 
-interface RequestState {
+export interface RequestState {
   id: string;
   start: number;
   operation?: string;
@@ -49,12 +49,44 @@ function errorCodes(result: unknown): string[] {
   return errors ? errors.map((e) => String(e.extensions?.code ?? "NONE")) : [];
 }
 
+/** A request's state from its start: the id to echo, and what its log line will say. */
+export function startRequest(givenId: string | null | undefined): RequestState {
+  return { id: givenId && REQUEST_ID.test(givenId) ? givenId : randomUUID(), start: performance.now(), codes: [] };
+}
+
+/** What the execution says about the request: its operation, type and account. */
+export function noteExecution(s: RequestState, document: DocumentNode, operationName: string | null | undefined, viewer: Context["viewer"] | undefined) {
+  const op = getOperationAST(document, operationName);
+  s.operation = op?.name?.value ?? s.operation;
+  s.type = op?.operation;
+  s.account = viewer?.accountId;
+}
+
+/** The request's end: its log line and metric sample; returns the id for `x-request-id`. */
+export function finishRequest(s: RequestState, status: number): string {
+  const seconds = (performance.now() - s.start) / 1000;
+  const operation = operationLabel(s.operation);
+  metrics.requestDuration.observe({ operation, type: s.type ?? "none", status: String(status) }, seconds);
+  for (const code of s.codes) metrics.errors.inc({ code });
+  const line: RequestLine = {
+    reqId: s.id,
+    operation: s.operation && OPERATION_NAME.test(s.operation) ? s.operation : operation,
+    type: s.type,
+    account: s.account,
+    status,
+    ms: Math.round(seconds * 10_000) / 10,
+    ...(s.codes.length ? { errors: s.codes } : {}),
+  };
+  if (status >= 500) requestLog.warn(line, "graphql request failed");
+  else requestLog.info(line, "graphql request");
+  return s.id;
+}
+
 export function requestObservability(): Plugin<{ viewer?: Context["viewer"] }> {
   const requests = new WeakMap<Request, RequestState>();
   return {
     onRequest({ request }) {
-      const given = request.headers.get("x-request-id");
-      requests.set(request, { id: given && REQUEST_ID.test(given) ? given : randomUUID(), start: performance.now(), codes: [] });
+      requests.set(request, startRequest(request.headers.get("x-request-id")));
     },
     onParams({ request, params }) {
       const s = requests.get(request);
@@ -63,11 +95,7 @@ export function requestObservability(): Plugin<{ viewer?: Context["viewer"] }> {
     onExecute({ args }) {
       const ctx = args.contextValue as { request?: Request; viewer?: Context["viewer"] };
       const s = ctx.request && requests.get(ctx.request);
-      if (!s) return;
-      const op = getOperationAST(args.document, args.operationName);
-      s.operation = op?.name?.value ?? s.operation;
-      s.type = op?.operation;
-      s.account = ctx.viewer?.accountId;
+      if (s) noteExecution(s, args.document, args.operationName, ctx.viewer);
     },
     onResultProcess({ request, result }) {
       const s = requests.get(request);
@@ -76,23 +104,7 @@ export function requestObservability(): Plugin<{ viewer?: Context["viewer"] }> {
     },
     onResponse({ request, response }) {
       const s = requests.get(request);
-      if (!s) return;
-      const seconds = (performance.now() - s.start) / 1000;
-      response.headers.set("x-request-id", s.id);
-      const operation = operationLabel(s.operation);
-      metrics.requestDuration.observe({ operation, type: s.type ?? "none", status: String(response.status) }, seconds);
-      for (const code of s.codes) metrics.errors.inc({ code });
-      const line: RequestLine = {
-        reqId: s.id,
-        operation: s.operation && OPERATION_NAME.test(s.operation) ? s.operation : operation,
-        type: s.type,
-        account: s.account,
-        status: response.status,
-        ms: Math.round(seconds * 10_000) / 10,
-        ...(s.codes.length ? { errors: s.codes } : {}),
-      };
-      if (response.status >= 500) requestLog.warn(line, "graphql request failed");
-      else requestLog.info(line, "graphql request");
+      if (s) response.headers.set("x-request-id", finishRequest(s, response.status));
     },
   };
 }

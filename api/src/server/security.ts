@@ -9,6 +9,7 @@
 // is anything else (also `null`) is refused with 403 before it is read. Clients that are no browser
 // send no Origin and are not asked.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CORSOptions } from "graphql-yoga";
 import helmet from "helmet";
 import { config } from "../config.js";
 
@@ -120,4 +121,13 @@ export function checkOrigin(req: IncomingMessage, res: ServerResponse): boolean 
     .writeHead(403, { "content-type": "application/json; charset=utf-8" })
     .end(JSON.stringify({ errors: [{ message: "此来源不得调用本接口 / This origin may not call the API", extensions: { code: "FORBIDDEN_ORIGIN" } }] }));
   return false;
+}
+
+/** The header the web app sends on every request; browsers cannot add it across origins without CORS. */
+export const CSRF_HEADER = "x-graphql-yoga-csrf";
+
+/** CORS for /graphql (both HTTP paths): a page of an allowed origin may call it, without credentials. */
+export function corsFor(origin: string | null | undefined, req: IncomingMessage | undefined): CORSOptions | false {
+  if (!origin || !req || !originAllowed(req, origin)) return false;
+  return { origin: [origin], credentials: false, methods: ["GET", "POST"], allowedHeaders: ["authorization", "content-type", "accept-language", "x-request-id", CSRF_HEADER], maxAge: 600 };
 }
