@@ -5,6 +5,7 @@ import { request as httpRequest } from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
+import { sqlStats } from "../api/src/db.js";
 import { directStats } from "../api/src/graphql/direct.js";
 import { trustedDocuments } from "../api/src/graphql/trusted-documents.js";
 import { startApp } from "./support/client.js";
@@ -59,15 +60,19 @@ function comparable(h: Answer["headers"]) {
 async function both(payload: unknown, headers: Record<string, string> = {}) {
   const body = typeof payload === "string" ? payload : JSON.stringify(payload);
   const before = { ...directStats };
+  let statements = sqlStats.statements;
   const direct = await send(body, headers, false);
+  const directStatements = sqlStats.statements - statements;
   const took = { answered: directStats.answered - before.answered, passed: directStats.passed - before.passed };
+  statements = sqlStats.statements;
   const yoga = await send(body, headers, true);
+  const yogaStatements = sqlStats.statements - statements;
   expect(directStats.answered - before.answered, "chunked requests go to yoga").toBe(took.answered);
   expect(direct.status).toBe(yoga.status);
   expect(comparable(direct.headers)).toEqual(comparable(yoga.headers));
   expect(direct.body).toBe(yoga.body);
   expect(direct.headers["x-request-id"]).toBeTruthy();
-  return { direct, took };
+  return { direct, took, statements: { direct: directStatements, yoga: yogaStatements } };
 }
 
 const BOARD = `query Board($stationId: ID!) { commendationBoard(stationId: $stationId, first: 20) { edges { node { id title } } pageInfo { hasNextPage endCursor } } }`;
@@ -114,7 +119,8 @@ describe("the direct path of /graphql", () => {
 
   it("hands to yoga whatever is not a plain, error-free query, and yoga answers it", async () => {
     const cases: [string, unknown, Record<string, string>?][] = [
-      ["an execution with errors", { query: `query ($s: ID!) { commendationBoard(stationId: $s, first: 5) { edges { node { id } } } }`, variables: { s: "nope" } }],
+      // one board read, one error: yoga answers from the direct path's result, with the same one statement
+      ["an execution with errors", { query: `query ($s: ID!) { a: commendationBoard(stationId: $s, first: 5) { edges { node { id } } } b: commendationBoard(stationId: "nope", first: 5) { edges { node { id } } } }`, variables: { s: stationId } }],
       // answered with a userError, no GraphQL error: only the operation's type sends it to yoga
       ["a mutation", { query: `mutation { signIn(input: { phone: "13800000000", password: "wrong-password" }) { token userErrors { code } } }` }],
       ["a subscription", { query: `subscription { claimNotices { __typename } }` }],
@@ -128,14 +134,16 @@ describe("the direct path of /graphql", () => {
       ["a document that does not parse", { query: `{ viewer ` }],
     ];
     for (const [what, payload, headers] of cases) {
-      const { direct, took } = await both(payload, headers);
+      const { direct, took, statements } = await both(payload, headers);
+      // The same work: an execution the direct path hands to yoga is not run again.
+      expect(statements.direct, what).toBe(statements.yoga);
       if (what !== "a mutation" && typeof payload !== "string") expect(direct.body, what).toMatch(/"errors"/);
       expect(took.answered, what).toBe(0);
     }
   });
 
   it("leaves to yoga the requests it does not take at all (other media types, methods, bodies)", async () => {
-    for (const headers of [{ accept: "text/event-stream" }, { accept: "application/json; charset=iso-8859-1" }, { "content-type": "application/graphql-response+json" }, { "content-type": "text/plain" }]) {
+    for (const headers of <Record<string, string>[]>[{ accept: "text/event-stream" }, { accept: "application/json; charset=iso-8859-1" }, { "content-type": "application/graphql-response+json" }, { "content-type": "text/plain" }]) {
       const before = { ...directStats };
       await both({ query: BOARD, variables: { stationId } }, headers);
       expect(directStats.answered - before.answered, JSON.stringify(headers)).toBe(0);

@@ -35,7 +35,7 @@ import { localeFrom, msg, type Locale } from "./i18n.js";
 import { localizeResponses, localizeResult } from "./graphql/localize.js";
 import { startSocketSessions, trackSocket } from "./graphql/socket-sessions.js";
 import { schema } from "./schema/index.js";
-import { directPath } from "./graphql/direct.js";
+import { directPath, directResults } from "./graphql/direct.js";
 import { handleMedia } from "./media/route.js";
 import { bodyLimit, uploadErrors, uploadFetchAPI } from "./media/upload.js";
 
@@ -87,6 +87,8 @@ export function createGraphQL() {
       uploadErrors(),
       localizeResponses(),
       compressResponses(),
+      // An execution of the direct path with errors is answered here, from its result.
+      directResults(),
       // Last: it wraps whichever request parser was chosen (yoga's own limit does the same).
       bodyLimit(),
     ],

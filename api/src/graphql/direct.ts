@@ -8,16 +8,17 @@
 // headers, apart from x-request-id (test/direct-path.test.ts sends each request both ways). Only the
 // plain case is answered here. Anything else goes to yoga, with the body already read: another method
 // or media type, no Content-Length or a large body, params yoga would question, a document that is
-// not a trusted query, a mutation or subscription — and any execution with errors or extensions (a
-// query; running it again changes nothing). So every refusal and every error keeps one
-// implementation, yoga's.
+// not a trusted query, a mutation or subscription. An execution with errors (or extensions) is
+// answered by yoga too, from its result (`directResults`). So every refusal and every error keeps
+// one implementation, yoga's.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getCORSHeadersByRequestAndOptions } from "@whatwg-node/server";
-import { getOperationAST, type ExecutionArgs, type ExecutionResult } from "graphql";
+import { getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from "graphql";
+import type { Plugin } from "graphql-yoga";
 import type { createGraphQL } from "../app.js";
 import { config } from "../config.js";
 import type { Context } from "../context.js";
-import { finishRequest, noteExecution, startRequest } from "../server/observability.js";
+import { finishRequest, noteExecution, requestState, startRequest } from "../server/observability.js";
 import { corsFor } from "../server/security.js";
 import { chooseEncoding, compressBody, MIN_BYTES } from "./compression.js";
 import { trustedDocuments } from "./trusted-documents.js";
@@ -31,6 +32,33 @@ const REGULAR = ["application/graphql-response+json", "application/json"] as con
 
 /** How many requests each path took (tests ask which path answered). */
 export const directStats = { answered: 0, passed: 0 };
+
+interface Executed {
+  result: ExecutionResult;
+  document: DocumentNode;
+  operationName: string | undefined;
+  viewer: Context["viewer"] | undefined;
+}
+/** Results of the direct path's executions that yoga answers (by the Node request it handles next). */
+const results = new WeakMap<IncomingMessage, Executed>();
+
+/**
+ * yoga's side: a request the direct path executed and handed over is answered from that result, so
+ * that an execution with errors is neither run twice nor answered by other code than yoga's.
+ */
+export function directResults(): Plugin {
+  return {
+    onParams({ request, context, setResult }) {
+      const req = (context as { req?: IncomingMessage }).req;
+      const executed = req && results.get(req);
+      if (!executed) return;
+      results.delete(req);
+      const state = requestState(request);
+      if (state) noteExecution(state, executed.document, executed.operationName, executed.viewer);
+      setResult(executed.result);
+    },
+  };
+}
 
 type Yoga = ReturnType<typeof createGraphQL>;
 type Params = { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown };
@@ -100,8 +128,10 @@ function fetchLike(req: IncomingMessage) {
  * still hand it to `toYoga` once the body is read); false: the caller gives it to yoga.
  */
 export function directPath(yoga: Yoga, toYoga: (req: IncomingMessage, res: ServerResponse) => void, failed: (res: ServerResponse, e: unknown) => void) {
-  const passOn = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+  /** To yoga, with the body read; with the execution's result when there is one (not run twice). */
+  const passOn = (req: IncomingMessage, res: ServerResponse, body: Buffer, executed?: Executed) => {
     directStats.passed++;
+    if (executed) results.set(req, executed);
     // whatwg-node takes a body already read from `req.body` (normalizeNodeRequest).
     (req as IncomingMessage & { body?: Buffer }).body = body;
     toYoga(req, res);
@@ -139,7 +169,9 @@ export function directPath(yoga: Yoga, toYoga: (req: IncomingMessage, res: Serve
     } catch {
       return passOn(req, res, body);
     }
-    if (result === null || typeof result !== "object" || Symbol.asyncIterator in result || result.errors?.length || result.extensions !== undefined) return passOn(req, res, body);
+    if (result === null || typeof result !== "object" || Symbol.asyncIterator in result) return passOn(req, res, body);
+    // Errors (and extensions) are answered by yoga, from this result: its statuses, localization, hints.
+    if (result.errors?.length || result.extensions !== undefined) return passOn(req, res, body, { result, document, operationName, viewer: contextValue.viewer });
     directStats.answered++;
     noteExecution(state, document, operationName, contextValue.viewer);
     const json = JSON.stringify(result);

@@ -82,8 +82,11 @@ export function finishRequest(s: RequestState, status: number): string {
   return s.id;
 }
 
+const requests = new WeakMap<Request, RequestState>();
+/** The state of a request yoga handles (for a result it did not execute itself: graphql/direct.ts). */
+export const requestState = (request: Request) => requests.get(request);
+
 export function requestObservability(): Plugin<{ viewer?: Context["viewer"] }> {
-  const requests = new WeakMap<Request, RequestState>();
   return {
     onRequest({ request }) {
       requests.set(request, startRequest(request.headers.get("x-request-id")));
