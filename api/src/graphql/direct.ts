@@ -8,9 +8,9 @@
 // headers, apart from x-request-id (test/direct-path.test.ts sends each request both ways). Only the
 // plain case is answered here. Anything else goes to yoga, with the body already read: another method
 // or media type, no Content-Length or a large body, params yoga would question, a document that is
-// not a trusted query, a mutation or subscription. An execution with errors (or extensions) is
-// answered by yoga too, from its result (`directResults`). So every refusal and every error keeps
-// one implementation, yoga's.
+// not a trusted query, a mutation or subscription. An execution with errors (or extensions), or
+// one that threw, is answered by yoga too, from its result or error (`directResults`), not run
+// again. So every refusal and every error keeps one implementation, yoga's.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getCORSHeadersByRequestAndOptions } from "@whatwg-node/server";
 import { getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from "graphql";
@@ -33,12 +33,10 @@ const REGULAR = ["application/graphql-response+json", "application/json"] as con
 /** How many requests each path took (tests ask which path answered). */
 export const directStats = { answered: 0, passed: 0 };
 
-interface Executed {
-  result: ExecutionResult;
-  document: DocumentNode;
-  operationName: string | undefined;
-  viewer: Context["viewer"] | undefined;
-}
+/** What the direct path made of a request it hands over: a result with errors, or what was thrown. */
+type Executed =
+  | { result: ExecutionResult; document: DocumentNode; operationName: string | undefined; viewer: Context["viewer"] | undefined }
+  | { thrown: unknown };
 /** Results of the direct path's executions that yoga answers (by the Node request it handles next). */
 const results = new WeakMap<IncomingMessage, Executed>();
 
@@ -48,11 +46,14 @@ const results = new WeakMap<IncomingMessage, Executed>();
  */
 export function directResults(): Plugin {
   return {
-    onParams({ request, context, setResult }) {
+    onParams({ request, context, setResult, setParamsHandler }) {
       const req = (context as { req?: IncomingMessage }).req;
       const executed = req && results.get(req);
       if (!executed) return;
       results.delete(req);
+      // Thrown (the database away or saturated while the context was made): yoga answers the error
+      // as if its own handler had thrown it, masked (a 503 for unavailability).
+      if ("thrown" in executed) return setParamsHandler(() => Promise.reject(executed.thrown));
       const state = requestState(request);
       if (state) noteExecution(state, executed.document, executed.operationName, executed.viewer);
       setResult(executed.result);
@@ -166,8 +167,8 @@ export function directPath(yoga: Yoga, toYoga: (req: IncomingMessage, res: Serve
       contextValue = (await enveloped.contextFactory()) as unknown as Context;
       const args: ExecutionArgs = { schema: enveloped.schema, document, contextValue, variableValues: params.variables as Record<string, unknown> | undefined, operationName };
       result = (await enveloped.execute(args)) as ExecutionResult;
-    } catch {
-      return passOn(req, res, body);
+    } catch (thrown) {
+      return passOn(req, res, body, { thrown });
     }
     if (result === null || typeof result !== "object" || Symbol.asyncIterator in result) return passOn(req, res, body);
     // Errors (and extensions) are answered by yoga, from this result: its statuses, localization, hints.
