@@ -25,7 +25,13 @@ import { trustedDocuments } from "./trusted-documents.js";
 
 /** Bodies above this go to yoga from the start (a query's body is a few hundred bytes). */
 export const DIRECT_MAX_BODY = 64 * 1024;
-const JSON_BODY = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
+/**
+ * yoga reads a body as JSON only for a Content-Type of exactly `application/json` or one that starts
+ * with `application/json;` (case and spaces count: `Application/JSON` and `application/json ;…` are
+ * 415 there); the direct path also wants the charset, if any, to be UTF-8.
+ */
+const JSON_BODY = "application/json";
+const UTF8_PARAM = /^;\s*charset=utf-8\s*$/i;
 const PARAMS = new Set(["query", "variables", "operationName", "extensions"]);
 /** yoga's media types for a single result, in its order (plugins/use-result-processor.js). */
 const REGULAR = ["application/graphql-response+json", "application/json"] as const;
@@ -94,7 +100,8 @@ export function answerType(accept: string | undefined): (typeof REGULAR)[number]
 function eligible(req: IncomingMessage): (typeof REGULAR)[number] | null {
   if (req.method !== "POST" || req.url !== "/graphql") return null;
   const type = req.headers["content-type"];
-  if (!type || !JSON_BODY.test(type) || req.headers["transfer-encoding"] !== undefined) return null;
+  if (!type?.startsWith(JSON_BODY) || (type.length > JSON_BODY.length && !UTF8_PARAM.test(type.slice(JSON_BODY.length)))) return null;
+  if (req.headers["transfer-encoding"] !== undefined) return null;
   const length = req.headers["content-length"];
   if (!length || !/^\d+$/.test(length)) return null;
   const n = Number(length);
