@@ -98,6 +98,20 @@ describe("the direct path against yoga, byte by byte", () => {
     }
   });
 
+  it("answers a Host that makes no URL with 400 on both paths, and an absolute-form target as the path it names, never with a stack trace", async () => {
+    for (const bad of ["a b", `127.0.0.1:99999`, "x:y"]) {
+      const { direct } = await both(post("application/json", "/graphql", bad), { query: BOARD, variables: { stationId } });
+      expect(direct.status, bad).toBe(400);
+      expect(JSON.parse(direct.body).errors[0].extensions.code).toBe("BAD_REQUEST");
+    }
+    for (const target of [`http://${host}/graphql`, "http://other.example:8080/graphql", "http://other.example/graphql"]) {
+      const { direct } = await both(post("application/json", target), { query: BOARD, variables: { stationId } });
+      expect(direct.status, target).toBe(200);
+      expect(direct.body, target).not.toMatch(/TypeError|Invalid URL|\bat /);
+      expect(JSON.parse(direct.body).data.commendationBoard.edges).toEqual([]);
+    }
+  });
+
   it("held: a client gone mid-body, a body at the limit, many at once", async () => {
     // Gone after 10 of 1000 bytes: nothing answered, the process goes on.
     await new Promise<void>((resolve) => {

@@ -124,6 +124,11 @@ export async function buildApp() {
       if (handleOps(req, res, url.pathname)) return;
       if (handleCalendar(req, res, url.pathname)) return;
       if (url.pathname === "/graphql") {
+        // whatwg-node makes yoga's request URL of the Host header and the target as sent: an absolute-form
+        // target (`POST http://host:port/graphql`, which a server must accept) or a Host that makes no
+        // URL failed there with 500 and the stack trace as the body, where the direct path answered 200.
+        if (!req.url!.startsWith("/")) req.url = url.pathname + url.search;
+        if (!URL.canParse(`http://${req.headers.host ?? "localhost"}${req.url}`)) return badHost(res);
         if (!checkOrigin(req, res)) return;
         if (direct(req, res)) return;
         return toYoga(req, res);
@@ -317,6 +322,10 @@ export function reusePortSupported(version = process.versions.node, platform: st
 function socketError(e: unknown): GraphQLError {
   if (!(e instanceof GraphQLError)) log.error({ err: safeError(e) }, "websocket operation failed");
   return maskError(e, "Unexpected error.", false, false) as GraphQLError;
+}
+
+function badHost(res: ServerResponse) {
+  res.writeHead(400, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ errors: [{ message: "请求的 Host 无效 / Invalid Host header", extensions: { code: "BAD_REQUEST" } }] }));
 }
 
 function failed(res: ServerResponse, e: unknown) {
