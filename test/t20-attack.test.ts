@@ -4,7 +4,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
-import { sqlStats } from "../api/src/db.js";
+import { pool, sqlStats } from "../api/src/db.js";
 import { DIRECT_MAX_BODY, directStats } from "../api/src/graphql/direct.js";
 import { startApp } from "./support/client.js";
 import { createStation, gid } from "./support/fixtures.js";
@@ -110,6 +110,23 @@ describe("the direct path against yoga, byte by byte", () => {
       expect(direct.body, target).not.toMatch(/TypeError|Invalid URL|\bat /);
       expect(JSON.parse(direct.body).data.commendationBoard.edges).toEqual([]);
     }
+  });
+
+  it("makes a context that throws once: a signed-in request while the database is away looks its viewer up once, as yoga does", async () => {
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    const away = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    (pool as unknown as { query: unknown }).query = (config: { name?: string }, ...rest: unknown[]) => (config?.name === "viewers" ? Promise.reject(away) : query(config, ...rest));
+    try {
+      const { direct, statements } = await both([...post(), `Authorization: Bearer ${token}`], { query: BOARD, variables: { stationId } });
+      expect(direct.status).toBe(503);
+      expect(JSON.parse(direct.body).errors[0].extensions.code).toBe("SERVICE_UNAVAILABLE");
+      expect(statements).toEqual({ direct: 1, yoga: 1 });
+    } finally {
+      (pool as unknown as { query: unknown }).query = query;
+    }
+    // And the next request of that client is itself again.
+    const { direct, answered } = await both([...post(), `Authorization: Bearer ${token}`], { query: BOARD, variables: { stationId } });
+    expect([direct.status, answered]).toEqual([200, 1]);
   });
 
   it("held: a client gone mid-body, a body at the limit, many at once", async () => {
