@@ -5,8 +5,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
+import { eraseDepartedIdNumbers } from "../api/src/modules/volunteer/volunteer.service.js";
 import { gql, startApp } from "./support/client.js";
-import { createAccount, createStation, createVolunteer, gid } from "./support/fixtures.js";
+import { holdRowLock } from "./support/locks.js";
+import { createAccount, createSquad, createStation, createTeam, createVolunteer, gid } from "./support/fixtures.js";
 
 let app: App;
 beforeAll(async () => {
@@ -19,6 +21,10 @@ const DAY = 86_400_000;
 const GRANT = `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { offer { id displayName } confirmationNeeded userErrors { code message } } }`;
 const WITHDRAW = `mutation ($input: WithdrawRoleOfferInput!) { withdrawRoleOffer(input: $input) { withdrawnId userErrors { code } } }`;
 const LOG = `query ($s: ID!) { auditLog(stationId: $s, first: 100) { edges { node { action actorName actorAccountId targetType targetName targetId } } } }`;
+const STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code message } } }`;
+
+type Station = Awaited<ReturnType<typeof createStation>>;
+const idOf = async (volunteerId: string) => (await prisma.volunteer.findUniqueOrThrow({ where: { id: volunteerId }, select: { idNumber: true } })).idNumber;
 
 describe("whose phone an appointment names: the station log's account ids", () => {
   it("role.offer and role.offer.withdraw do not give the account's id, which the station's other entries by that account pair with its name", async () => {
@@ -56,4 +62,46 @@ describe("whose phone an appointment names: the station log's account ids", () =
     const whole = (await gql(app, LOG, { s: gid("Station", station.id) }, admin.token)).data!.auditLog.edges.map((e: any) => e.node);
     expect(whole.filter((e: any) => e.action.startsWith("role.offer")).map((e: any) => e.targetId)).toEqual([stranger.accountId, stranger.accountId, stranger.accountId]);
   });
+});
+
+describe("a squad place given while the person leaves the station", () => {
+  async function leavingWhile(s: Station, person: { id: string }, add: () => Promise<any>) {
+    // The person's row held from outside: the leaving queues first, the squad place behind it.
+    const lock = await holdRowLock("Volunteer", person.id);
+    const leaving = gql(app, STATUS, { input: { stationId: gid("Station", s.station.id), volunteerIds: [gid("Volunteer", person.id)], status: "LEFT", reason: "离开" } }, s.officer.token);
+    await lock.waiters(1);
+    const adding = add();
+    await lock.waiters(2);
+    await lock.release();
+    const [left, added] = await Promise.all([leaving, adding]);
+    expect(left.data!.setVolunteerStatus).toEqual({ changed: 1, userErrors: [] });
+    return added;
+  }
+
+  const ADD = `mutation ($input: AddSquadMemberInput!) { addSquadMember(input: $input) { userErrors { code message } } }`;
+  const ADD_MANY = `mutation ($input: AddSquadMembersInput!) { addSquadMembers(input: $input) { added userErrors { code message } } }`;
+  const LEADER = `mutation ($input: SetSquadLeaderInput!) { setSquadLeader(input: $input) { userErrors { code message } } }`;
+  const UPDATE = `mutation ($input: UpdateVolunteerInput!) { updateVolunteer(input: $input) { userErrors { code message } } }`;
+
+  for (const [path, add] of [
+    ["addSquadMember", (s: Station, squadId: string, v: string) => gql(app, ADD, { input: { squadId: gid("Squad", squadId), volunteerId: gid("Volunteer", v) } }, s.officer.token)],
+    ["addSquadMembers", (s: Station, squadId: string, v: string) => gql(app, ADD_MANY, { input: { squadId: gid("Squad", squadId), volunteerIds: [gid("Volunteer", v)] } }, s.officer.token)],
+    ["setSquadLeader", (s: Station, squadId: string, v: string) => gql(app, LEADER, { input: { squadId: gid("Squad", squadId), volunteerId: gid("Volunteer", v) } }, s.officer.token)],
+    ["updateVolunteer", (s: Station, squadId: string, v: string) => gql(app, UPDATE, { input: { stationId: gid("Station", s.station.id), volunteerId: gid("Volunteer", v), squadIds: [squadId].map((q) => gid("Squad", q)) } }, s.officer.token)],
+  ] as const) {
+    it(`${path}: the person who left keeps no squad place, and their ID number is erased ${180} days later`, async () => {
+      const s = await createStation();
+      const squad = await createSquad(s.team.id);
+      const person = await createVolunteer({ teamId: s.team.id });
+      const t0 = clock.now().getTime();
+      const added = await leavingWhile(s, person, () => add(s, squad.id, person.id));
+      // A squad place counts as being in a station whatever its state: it kept the ID number for ever.
+      expect(await prisma.squadMembership.count({ where: { volunteerId: person.id } })).toBe(0);
+      await eraseDepartedIdNumbers(new Date(t0 + 181 * DAY));
+      expect(await idOf(person.id)).toBeNull();
+      // Refused (the person left meanwhile), as it is once they have left.
+      const errors = Object.values(added.data!)[0] as { userErrors: { code: string }[] };
+      expect(errors.userErrors).toHaveLength(1);
+    });
+  }
 });

@@ -23,7 +23,7 @@ import { accountsOf, notify } from "../notification/notification.service.js";
 import { committed, releaseFutureSeats } from "../shift/shift.service.js";
 import type { Actor } from "../station/station.service.js";
 import { maskIdNumber, maskName, maskPhone, shownPhone } from "../volunteer/mask.js";
-import { holdForLeaving, recordDeparture } from "../volunteer/volunteer.service.js";
+import { holdForLeaving, holdForSquads, recordDeparture } from "../volunteer/volunteer.service.js";
 
 const STATION = msg("派出所", "Station");
 const VOLUNTEER = msg("义警", "Volunteer");
@@ -193,25 +193,26 @@ export async function updateVolunteer(
     const changes: string[] = [];
     if (input.squadIds) {
       const wanted = [...new Set(input.squadIds)];
+      // The person before their squad places, as every join and ending takes them: their teams as they stand (a
+      // leaving of the same moment wins or waits, and leaves no squad place behind), and recordDeparture below
+      // reads their memberships as they stand.
+      const standing = (await holdForSquads(tx, [input.volunteerId])).get(input.volunteerId)!;
       const squads = await tx.squad.findMany({ where: { id: { in: wanted } }, select: { id: true, teamId: true, team: { select: { stationId: true } } } });
       wanted.forEach((id, i) => {
         const q = squads.find((s) => s.id === id);
         if (!q || q.team.stationId !== station.id) throw notFound(msg("本所小队", "Squad of this station"), ["input", "squadIds", String(i)]);
-        if (!memberTeams.has(q.teamId)) throw conflict(msg("请先加入该小队所属队伍", "The volunteer must first join the squad's team"), ["input", "squadIds", String(i)]);
+        if (!standing.has(q.teamId)) throw conflict(msg("请先加入该小队所属队伍", "The volunteer must first join the squad's team"), ["input", "squadIds", String(i)]);
       });
       const current = await tx.squadMembership.findMany({ where: { volunteerId: input.volunteerId, squad: { team: { stationId: station.id } } }, select: { id: true, squadId: true } });
       const drop = current.filter((c) => !wanted.includes(c.squadId));
       const add = wanted.filter((id) => !current.some((c) => c.squadId === id));
       if (drop.length) {
-        // The person before their squad places, as every ending takes them (holdForLeaving): recordDeparture then
-        // reads their memberships as they stand.
-        await holdForLeaving(tx, input.volunteerId);
         await tx.squadMembership.deleteMany({ where: { id: { in: drop.map((d) => d.id) } } });
         await recordDeparture(tx, [input.volunteerId]);
       }
       // A squad place counts only while the membership of its team is ACTIVE (not while suspended).
       const teamOf = new Map(squads.map((q) => [q.id, q.teamId]));
-      if (add.length) await tx.squadMembership.createMany({ data: add.map((squadId) => ({ squadId, volunteerId: input.volunteerId, active: person.teamIds.includes(teamOf.get(squadId)!) })) });
+      if (add.length) await tx.squadMembership.createMany({ data: add.map((squadId) => ({ squadId, volunteerId: input.volunteerId, active: standing.get(teamOf.get(squadId)!) === "ACTIVE" })) });
       if (drop.length || add.length) changes.push(`小队 +${add.length} −${drop.length}`);
     }
     if (input.specialties) {
@@ -246,6 +247,11 @@ export async function addSquadMembers({ viewer, clientAddress }: Actor, input: {
     assert(viewer, "squad.addMember", { squad: sq, person });
   });
   const added = await prisma.$transaction(async (tx) => {
+    // Still in the squad's team, read under the people's locks: a leaving of the same moment wins or waits.
+    const teams = await holdForSquads(tx, ids);
+    ids.forEach((id, i) => {
+      if (teams.get(id)!.get(squad.teamId) !== "ACTIVE") throw conflict(msg("请先加入该小队所属队伍", "The volunteer must first join the squad's team"), ["input", "volunteerIds", String(i)]);
+    });
     const r = await tx.squadMembership.createMany({ data: ids.map((volunteerId) => ({ squadId: squad.id, volunteerId })), skipDuplicates: true });
     if (r.count) await recordAudit(tx, { actor: viewer, stationId: sq.stationId, action: "squad.addMembers", targetType: "Squad", targetId: squad.id, summary: `${r.count}人加入「${squad.name}」`, clientAddress });
     return r.count;

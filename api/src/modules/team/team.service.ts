@@ -8,7 +8,7 @@ import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
 import { announceRevocation } from "../../auth/sessions.js";
 import { delivered, notifyVolunteers } from "../notification/notification.service.js";
-import { holdForLeaving, recordDeparture, visiblePerson } from "../volunteer/volunteer.service.js";
+import { holdForLeaving, holdForSquads, recordDeparture, visiblePerson } from "../volunteer/volunteer.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { committed, releaseSeatsOnLeaving } from "../shift/shift.service.js";
 
@@ -178,15 +178,19 @@ export async function removeTeamMember(viewer: Viewer, input: { teamId: string; 
   return changed(team.id, team);
 }
 
+const NOT_IN_TEAM = (field: string[]) => conflict(msg("请先加入该小队所属队伍", "The volunteer must first join the squad's team"), field);
+
 export async function addSquadMember(viewer: Viewer, input: { squadId: string; volunteerId: string }, clientAddress: string | null = null) {
   const { squad, facts, hide } = await loadSquad(input.squadId);
   assert(viewer, "squad.update", facts, { hide });
   const person = await visiblePerson(viewer, input.volunteerId, ["input", "volunteerId"]);
   if (!person.teamIds.includes(squad.teamId)) {
-    throw conflict(msg("请先加入该小队所属队伍", "The volunteer must first join the squad's team"), ["input", "volunteerId"]);
+    throw NOT_IN_TEAM(["input", "volunteerId"]);
   }
   assert(viewer, "squad.addMember", { squad: facts, person });
   const membership = await prisma.$transaction(async (tx) => {
+    // Still in the squad's team, read under the person's lock: a leaving of the same moment wins or waits.
+    if ((await holdForSquads(tx, [input.volunteerId])).get(input.volunteerId)!.get(squad.teamId) !== "ACTIVE") throw NOT_IN_TEAM(["input", "volunteerId"]);
     const before = await tx.squadMembership.findUnique({ where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } } });
     if (before) return { membership: before, added: false }; // already in the squad: nothing changes, nothing to record
     const m = await tx.squadMembership.create({ data: { squadId: squad.id, volunteerId: input.volunteerId } });
@@ -230,10 +234,11 @@ export async function setSquadLeader(viewer: Viewer, input: { squadId: string; v
   assert(viewer, "squad.setLeader", facts, { message: msg("仅民警可任命小队长", "Only officers appoint squad leaders"), hide });
   const person = await visiblePerson(viewer, input.volunteerId, ["input", "volunteerId"]);
   if (!person.teamIds.includes(squad.teamId)) {
-    throw conflict(msg("请先加入该小队所属队伍", "The volunteer must first join the squad's team"), ["input", "volunteerId"]);
+    throw NOT_IN_TEAM(["input", "volunteerId"]);
   }
   const previous = await prisma.squadMembership.findMany({ where: { squadId: squad.id, role: "LEADER", volunteerId: { not: input.volunteerId } }, select: { volunteerId: true } });
   const membership = await prisma.$transaction(async (tx) => {
+    if ((await holdForSquads(tx, [input.volunteerId])).get(input.volunteerId)!.get(squad.teamId) !== "ACTIVE") throw NOT_IN_TEAM(["input", "volunteerId"]);
     await tx.squadMembership.updateMany({ where: { squadId: squad.id, role: "LEADER", volunteerId: { not: input.volunteerId } }, data: { role: "MEMBER" } });
     const m = await tx.squadMembership.upsert({
       where: { squadId_volunteerId: { squadId: squad.id, volunteerId: input.volunteerId } },

@@ -251,6 +251,21 @@ export async function holdForLeaving(tx: Tx, volunteerIds: string | readonly str
 }
 
 /**
+ * A squad place is about to be given (加入小队, 小队长, the squads of updateVolunteer): the people's rows first, as
+ * every join and ending takes them, then the teams each of them is in as they stand under that lock (team id →
+ * ACTIVE or SUSPENDED). Read before it, a team membership could end meanwhile (状态 LEFT, a removal) and the place
+ * outlive it: a squad place keeps its person in a station whatever its state, so their ID number was never erased
+ * (eraseDepartedIdNumbers).
+ */
+export async function holdForSquads(tx: Tx, volunteerIds: readonly string[]): Promise<Map<string, Map<string, "ACTIVE" | "SUSPENDED">>> {
+  await holdForLeaving(tx, volunteerIds);
+  const rows = await tx.teamMembership.findMany({ where: { volunteerId: { in: [...volunteerIds] }, status: { in: ["ACTIVE", "SUSPENDED"] } }, select: { volunteerId: true, teamId: true, status: true } });
+  const teams = new Map(volunteerIds.map((id) => [id, new Map<string, "ACTIVE" | "SUSPENDED">()]));
+  for (const r of rows) teams.get(r.volunteerId)?.set(r.teamId, r.status as "ACTIVE" | "SUSPENDED");
+  return teams;
+}
+
+/**
  * The ID numbers of people who left every station: ID_NUMBER_KEEP_DAYS after their last departure, while no
  * membership of any team or squad is ACTIVE, PENDING or SUSPENDED (a squad place counts whatever its state), the
  * ID number is erased (and lastLeftAt, so the index walked here holds only what may fall due); name, phone and what
