@@ -105,3 +105,24 @@ describe("a squad place given while the person leaves the station", () => {
     });
   }
 });
+
+describe("a team place given while the person leaves the station", () => {
+  it("addTeamMember does not put back someone an officer of the same moment set LEFT (下载我的数据 then gave a departure date of someone in a team)", async () => {
+    const s = await createStation();
+    const other = await createTeam(s.station.id);
+    const person = await createVolunteer({ teamId: s.team.id });
+    const lock = await holdRowLock("Volunteer", person.id);
+    const leaving = gql(app, STATUS, { input: { stationId: gid("Station", s.station.id), volunteerIds: [gid("Volunteer", person.id)], status: "LEFT", reason: "离开" } }, s.officer.token);
+    await lock.waiters(1);
+    const adding = gql(app, `mutation ($input: AddTeamMemberInput!) { addTeamMember(input: $input) { userErrors { code message } } }`, { input: { teamId: gid("Team", other.id), volunteerId: gid("Volunteer", person.id) } }, s.officer.token);
+    await lock.waiters(2);
+    await lock.release();
+    const [left, added] = await Promise.all([leaving, adding]);
+    expect(left.data!.setVolunteerStatus).toEqual({ changed: 1, userErrors: [] });
+    const active = await prisma.teamMembership.count({ where: { volunteerId: person.id, status: "ACTIVE" } });
+    const exported = JSON.parse((await gql(app, `{ viewer { dataExport } }`, {}, person.token)).data!.viewer.dataExport);
+    // The leaving stands, and the date 下载我的数据 gives is that of a person in no team.
+    expect({ active, dated: !!exported.volunteer.lastLeftAt }).toEqual({ active: 0, dated: true });
+    expect(added.data!.addTeamMember.userErrors).toHaveLength(1);
+  });
+});

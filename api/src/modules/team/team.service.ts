@@ -8,7 +8,7 @@ import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
 import { announceRevocation } from "../../auth/sessions.js";
 import { delivered, notifyVolunteers } from "../notification/notification.service.js";
-import { holdForLeaving, holdForSquads, recordDeparture, visiblePerson } from "../volunteer/volunteer.service.js";
+import { holdForJoining, holdForLeaving, holdForSquads, recordDeparture, visiblePerson } from "../volunteer/volunteer.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { committed, releaseSeatsOnLeaving } from "../shift/shift.service.js";
 
@@ -126,6 +126,12 @@ export async function addTeamMember(viewer: Viewer, input: { teamId: string; vol
     current && current.role === input.role
       ? current
       : await prisma.$transaction(async (tx) => {
+          // The person first, as every join and ending takes them: still in one of the station's teams under that lock
+          // (a 状态 LEFT of the same moment wins or waits), and, being in one, no departure date (holdForJoining).
+          await holdForJoining(tx, input.volunteerId);
+          if (!(await tx.teamMembership.count({ where: { volunteerId: input.volunteerId, status: "ACTIVE", team: { stationId: team.stationId } } }))) {
+            throw conflict(msg("该义警已不在本所的队伍中，请通过登记邀请加入", "This volunteer is no longer in a team of the station: register them so they can accept"), ["input", "volunteerId"]);
+          }
           const m = current
             ? await tx.teamMembership.update({ where: { id: current.id }, data: { role: input.role } })
             : existing
