@@ -126,3 +126,53 @@ describe("a team place given while the person leaves the station", () => {
     expect(added.data!.addTeamMember.userErrors).toHaveLength(1);
   });
 });
+
+describe("what held", () => {
+  it("roleOfferCount: nobody but who may grant the role learns how many appointments wait, by node, nodes, a relation or a list", async () => {
+    const { station, officer, team } = await createStation();
+    const region = await prisma.region.create({ data: { name: `计数攻击区域-${Date.now()}` } });
+    await prisma.station.update({ where: { id: station.id }, data: { regionId: region.id } });
+    const otherRegion = await prisma.region.create({ data: { name: `计数攻击他区-${Date.now()}` } });
+    const partner = await prisma.partner.create({ data: { stationId: station.id, name: `计数攻击共建${station.name}`, kind: "ENTERPRISE" } });
+    const people = await Promise.all([1, 2, 3].map(() => createVolunteer()));
+    const day = 86_400_000;
+    for (const [i, p] of people.entries()) {
+      await prisma.roleOffer.create({ data: { role: "OFFICER", stationId: station.id, accountId: p.accountId, codeHash: "x", displayName: `民警${i}`, expiresAt: new Date(Date.now() + 7 * day) } });
+      await prisma.roleOffer.create({ data: { role: "PARTNER_ADMIN", partnerId: partner.id, accountId: p.accountId, codeHash: "x", displayName: `联络${i}`, expiresAt: new Date(Date.now() + 7 * day) } });
+    }
+    await prisma.roleOffer.create({ data: { role: "REGION_ADMIN", regionId: region.id, accountId: people[0]!.accountId, codeHash: "x", displayName: "区管", expiresAt: new Date(Date.now() + 7 * day) } });
+    const { createSession } = await import("../api/src/auth/sessions.js");
+    const roleToken = async (role: { role: "REGION_ADMIN"; regionId: string }) => {
+      const a = await prisma.account.create({ data: { phone: `138${String(Date.now()).slice(-8)}`, passwordHash: "x", displayName: "区域管理员", roles: { create: role } } });
+      return (await createSession(prisma, a.id)).token;
+    };
+    const regionAdmin = await roleToken({ role: "REGION_ADMIN", regionId: region.id });
+    await new Promise((r) => setTimeout(r, 2));
+    const otherRegionAdmin = await roleToken({ role: "REGION_ADMIN", regionId: otherRegion.id });
+    const partnerAdmin = await createAccount({ role: "PARTNER_ADMIN", partnerId: partner.id });
+    const member = await createVolunteer({ teamId: team.id });
+    const otherOfficer = (await createStation()).officer;
+    const ids = { s: gid("Station", station.id), p: gid("Partner", partner.id), r: gid("Region", region.id) };
+    const Q = `query ($s: ID!, $p: ID!, $r: ID!) {
+      a: node(id: $s) { ... on Station { roleOfferCount partners(first: 10) { edges { node { roleOfferCount } } } } }
+      b: nodes(ids: [$s, $p, $r]) { ... on Station { roleOfferCount } ... on Partner { roleOfferCount station { roleOfferCount } } ... on Region { roleOfferCount stations(first: 10) { edges { node { roleOfferCount } } } } }
+      c: regions(first: 50) { edges { node { roleOfferCount stations(first: 10) { edges { node { roleOfferCount } } } } } }
+    }`;
+    const counts = async (token?: string) => {
+      const res = await gql(app, Q, ids, token);
+      const found: number[] = [];
+      JSON.stringify(res.data ?? null, (k, v) => (k === "roleOfferCount" && v != null ? (found.push(v), v) : v));
+      return found;
+    };
+    // Who may not grant: nothing at all.
+    for (const token of [undefined, member.token, partnerAdmin.token, otherOfficer.token, otherRegionAdmin]) expect(await counts(token)).toEqual([]);
+    // The station's officer grants partner admins only: the partner's 3, never the station's officers' 3 or the region's 1.
+    expect(new Set(await counts(officer.token))).toEqual(new Set([3]));
+    const officerRes = (await gql(app, Q, ids, officer.token)).data!;
+    expect(officerRes.a.roleOfferCount).toBeNull();
+    // The region's admin appoints the station's officers, not its partner admins nor region admins.
+    const regionRes = (await gql(app, Q, ids, regionAdmin)).data!;
+    expect(regionRes.b[0]).toEqual({ roleOfferCount: 3 });
+    expect(JSON.stringify(regionRes)).not.toMatch(/"roleOfferCount":1\b/);
+  });
+});
