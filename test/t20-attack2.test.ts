@@ -64,6 +64,33 @@ describe("whose phone an appointment names: the station log's account ids", () =
   });
 });
 
+describe("whose phone a registration names: a wrong 激活码 in the station's log", () => {
+  it("enrollment.accept.failed and .decline.failed do not name the account in use, nor give its id (as role.offer.failed since 7edd235)", async () => {
+    const { station, officer, team } = await createStation();
+    // The officer registers a phone someone else uses already: a volunteer of another station.
+    const stranger = await createVolunteer();
+    const reg = await gql(app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } userErrors { code message } } }`, { input: { teamId: gid("Team", team.id), name: "王小明", displayName: "小明", phone: stranger.phone, idNumber: "11010519491231002X" } }, officer.token);
+    expect(reg.data!.registerVolunteer.userErrors).toEqual([]);
+    const enrollmentId = reg.data!.registerVolunteer.enrollment.id;
+    for (const answer of ["accept", "decline"] as const) {
+      const name = answer === "accept" ? "acceptEnrollment" : "declineEnrollment";
+      const r = await gql(app, `mutation ($input: ${answer === "accept" ? "Accept" : "Decline"}EnrollmentInput!) { ${name}(input: $input) { userErrors { code } } }`, { input: { enrollmentId, code: "ABCD-EFGH-JK" } }, stranger.token);
+      expect(r.data![name].userErrors.map((e: { code: string }) => e.code)).toEqual(["VALIDATION"]);
+    }
+    const log = (await gql(app, LOG, { s: gid("Station", station.id) }, officer.token)).data!.auditLog.edges.map((e: any) => e.node);
+    const answered = log.filter((e: any) => e.action === "enrollment.accept.failed" || e.action === "enrollment.decline.failed");
+    expect(answered).toHaveLength(2);
+    // Whose phone the officer typed: the account's own name and its id, which the station's other entries pair.
+    expect(JSON.stringify(log)).not.toContain(stranger.displayName);
+    expect(JSON.stringify(log)).not.toContain(stranger.accountId);
+    for (const e of answered) expect(e).toMatchObject({ actorName: "小明", actorAccountId: null });
+    // Platform admins, who read the whole log, still see which account it was.
+    const admin = await createAccount({ role: "ADMIN" });
+    const whole = (await gql(app, LOG, { s: gid("Station", station.id) }, admin.token)).data!.auditLog.edges.map((e: any) => e.node);
+    expect(whole.filter((e: any) => e.action.endsWith(".failed")).map((e: any) => e.actorAccountId)).toEqual([stranger.accountId, stranger.accountId]);
+  });
+});
+
 describe("a squad place given while the person leaves the station", () => {
   async function leavingWhile(s: Station, person: { id: string }, add: () => Promise<any>) {
     // The person's row held from outside: the leaving queues first, the squad place behind it.

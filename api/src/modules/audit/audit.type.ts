@@ -25,17 +25,18 @@ builder.prismaNode("AuditEntry", {
     summary: t.string({ description: "What changed, in the reader's language; never personal data", resolve: (e, _a, ctx) => localize(e.summary, ctx.locale) }),
     actorName: t.string({
       nullable: true,
-      description: "The acting account's public name (null: the system or an anonymous caller); for a wrong 确认码 of an appointment, the name its grantor gave it (null once it is gone), never the account's own",
+      description: "The acting account's public name (null: the system or an anonymous caller); for a wrong 确认码 of an appointment, the name its grantor gave it (null once it is gone), for a wrong 激活码 of a registration the name the officer gave it (null once erased), never the account's own",
       resolve: (e, _a, ctx) => {
         if (!e.actorId) return null;
         if (ANSWERED_OFFER.has(e.action)) return e.targetType === "RoleOffer" && e.targetId ? targetName(ctx, "RoleOffer", e.targetId) : null;
+        if (ANSWERED_REGISTRATION.has(e.action)) return e.targetType === "Enrollment" && e.targetId ? registrationName(ctx, e.targetId) : null;
         return ctx.loaders.accountName.load(e.actorId);
       },
     }),
     actorAccountId: t.id({
       nullable: true,
-      description: "The acting account; for a wrong 确认码 of an appointment only for those who read the whole log (the station's other entries by that account would name it)",
-      resolve: (e, _a, ctx) => (ANSWERED_OFFER.has(e.action) && !can(ctx.viewer, "audit.read", { stationId: null }) ? null : e.actorId),
+      description: "The acting account; for a wrong 确认码 of an appointment or 激活码 of a registration only for those who read the whole log (the station's other entries by that account would name it)",
+      resolve: (e, _a, ctx) => ((ANSWERED_OFFER.has(e.action) || ANSWERED_REGISTRATION.has(e.action)) && !can(ctx.viewer, "audit.read", { stationId: null }) ? null : e.actorId),
     }),
     station: t.prismaField({
       type: "Station",
@@ -112,6 +113,24 @@ const GUESSED_TARGET = new Set<string>(["role.offer", "role.offer.withdraw"]);
  * (targetType Account) name nobody.
  */
 const ANSWERED_OFFER = new Set<string>(["role.offer.failed", "role.offer.locked"]);
+
+/**
+ * The same for a registration (登记): a wrong 激活码 typed by the account of the phone the officer registered, who
+ * may be anyone (an account opened with the phone on a join page), is named by the name the officer gave the
+ * registration, never the account's own, which told the station's log whose phone it was.
+ */
+const ANSWERED_REGISTRATION = new Set<string>(["enrollment.accept.failed", "enrollment.accept.locked", "enrollment.decline.failed", "enrollment.decline.locked"]);
+
+/** The public name an officer gave a registration (none once erased). */
+function registrationName(ctx: Context, id: string): Promise<string | null> {
+  if (!UUID.test(id)) return Promise.resolve(null);
+  return requestLoader<string | null>(
+    ctx,
+    "auditRegistrationName",
+    async (ids) => new Map((await prisma.enrollment.findMany({ where: { id: { in: [...ids] } }, select: { id: true, displayName: true } })).map((r) => [r.id, r.displayName || null])),
+    null,
+  ).load(id);
+}
 
 const byVolunteer = (rows: { id: string; volunteer: { displayName: string } | null }[]) => new Map(rows.map((r) => [r.id, r.volunteer?.displayName ?? null]));
 const byName = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
