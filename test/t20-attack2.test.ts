@@ -203,3 +203,31 @@ describe("what held", () => {
     expect(JSON.stringify(regionRes)).not.toMatch(/"roleOfferCount":1\b/);
   });
 });
+
+describe("注销 while a registration is accepted", () => {
+  for (const first of ["close", "accept"] as const) {
+    it(`${first} queued first: the closed account keeps no ID number and no team place`, async () => {
+      const { hashPassword } = await import("../api/src/auth/passwords.js");
+      const a = await createStation();
+      const b = await createStation();
+      const person = await createVolunteer({ teamId: a.team.id });
+      await prisma.account.update({ where: { id: person.accountId }, data: { passwordHash: await hashPassword("my-pass-123"), passwordSet: true } });
+      const reg = await gql(app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } activationCode userErrors { code message } } }`, { input: { teamId: gid("Team", b.team.id), name: person.name, phone: person.phone, idNumber: "11010519491231002X" } }, b.officer.token);
+      expect(reg.data!.registerVolunteer.userErrors).toEqual([]);
+      const { enrollment, activationCode } = reg.data!.registerVolunteer;
+      const close = () => gql(app, `mutation ($input: CloseMyAccountInput!) { closeMyAccount(input: $input) { ok userErrors { code message } } }`, { input: { password: "my-pass-123" } }, person.token);
+      const accept = () => gql(app, `mutation ($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) { userErrors { code message } } }`, { input: { enrollmentId: enrollment.id, code: activationCode } }, person.token);
+      const lock = await holdRowLock("Volunteer", person.id);
+      const one = first === "close" ? close() : accept();
+      await lock.waiters(1);
+      const two = first === "close" ? accept() : close();
+      await lock.waiters(2);
+      await lock.release();
+      const [closed] = first === "close" ? await Promise.all([one, two]) : (await Promise.all([one, two])).reverse();
+      expect(closed!.data!.closeMyAccount).toEqual({ ok: true, userErrors: [] });
+      const after = await prisma.volunteer.findUniqueOrThrow({ where: { id: person.id }, select: { idNumber: true, closedAt: true } });
+      const places = await prisma.teamMembership.findMany({ where: { volunteerId: person.id, status: { not: "LEFT" } }, select: { status: true } });
+      expect({ idNumber: after.idNumber, closed: !!after.closedAt, places }).toEqual({ idNumber: null, closed: true, places: [] });
+    });
+  }
+});

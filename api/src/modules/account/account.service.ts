@@ -13,6 +13,7 @@ import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
 import { pubsub } from "../../pubsub.js";
 import { attemptTarget, recordAuditAt } from "../audit/audit.service.js";
 import { committed, releaseFutureSeats } from "../shift/shift.service.js";
+import { holdForLeaving } from "../volunteer/volunteer.service.js";
 
 /** How long an officer's reset code may be used. */
 export const RESET_CODE_HOURS = 72;
@@ -222,6 +223,10 @@ export async function closeMyAccount(viewer: Viewer, input: { password: string }
     const stations = new Set<string>();
     let boards: string[] = [];
     if (volunteerId) {
+      // The person's row before their memberships, as every join and ending takes it: a join of the same moment
+      // (an accepted registration, an application) has committed, and its place ends here, or waits and finds the
+      // record closed (holdForJoining). Read before it, the join's place outlived the closing.
+      await holdForLeaving(tx, volunteerId);
       const memberships = await tx.teamMembership.findMany({ where: { volunteerId, status: { not: "LEFT" } }, select: { team: { select: { stationId: true } } } });
       for (const m of memberships) stations.add(m.team.stationId);
       await tx.teamMembership.updateMany({ where: { volunteerId, status: { not: "LEFT" } }, data: { status: "LEFT", role: "MEMBER", statusReason: "本人注销账号", statusChangedAt: now } });

@@ -233,9 +233,13 @@ export async function recordDeparture(tx: Tx, volunteerIds: readonly string[], a
  * registration they accept gives it again) or passes them by (SKIP LOCKED); it cannot erase it behind a join
  * that has already read it as kept and has yet to commit. Back in a station, they have no departure date
  * (lastLeftAt, cleared here): every path that ends their last membership again records one (recordDeparture).
+ * A closed record (注销) joins nothing.
  */
 export async function holdForJoining(tx: Tx, volunteerId: string): Promise<void> {
-  await tx.$executeRaw`UPDATE "Volunteer" SET "lastLeftAt" = NULL WHERE id = ${volunteerId}::uuid`;
+  // A record closed meanwhile (注销, which takes the row first too) joins nothing: its place, and the ID number an
+  // accepted registration would give it again, would outlive the closing.
+  const open = await tx.$executeRaw`UPDATE "Volunteer" SET "lastLeftAt" = NULL WHERE id = ${volunteerId}::uuid AND "closedAt" IS NULL`;
+  if (!open) throw new UserFacingError("UNAUTHENTICATED", msg("该账号已注销", "This account is closed"));
 }
 
 /**
