@@ -231,3 +231,47 @@ describe("注销 while a registration is accepted", () => {
     });
   }
 });
+
+describe("a suspension while a registration is accepted", () => {
+  it("the person suspended at the station does not come out of it ACTIVE in another of its teams", async () => {
+    const s = await createStation();
+    const other = await createTeam(s.station.id);
+    const person = await createVolunteer();
+    const reg = await gql(app, `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } activationCode userErrors { code message } } }`, { input: { teamId: gid("Team", other.id), name: person.name, phone: person.phone, idNumber: "11010519491231002X" } }, s.officer.token);
+    expect(reg.data!.registerVolunteer.userErrors).toEqual([]);
+    const { enrollment, activationCode } = reg.data!.registerVolunteer;
+    // Meanwhile they joined another of the station's teams.
+    await prisma.teamMembership.create({ data: { teamId: s.team.id, volunteerId: person.id } });
+    const lock = await holdRowLock("Volunteer", person.id);
+    const suspending = gql(app, STATUS, { input: { stationId: gid("Station", s.station.id), volunteerIds: [gid("Volunteer", person.id)], status: "SUSPENDED", reason: "暂停" } }, s.officer.token);
+    await lock.waiters(1);
+    const accepting = gql(app, `mutation ($input: AcceptEnrollmentInput!) { acceptEnrollment(input: $input) { userErrors { code message } } }`, { input: { enrollmentId: enrollment.id, code: activationCode } }, person.token);
+    await lock.waiters(2);
+    await lock.release();
+    const [suspended, accepted] = await Promise.all([suspending, accepting]);
+    expect(suspended.data!.setVolunteerStatus).toEqual({ changed: 1, userErrors: [] });
+    const places = await prisma.teamMembership.findMany({ where: { volunteerId: person.id }, select: { status: true }, orderBy: { status: "asc" } });
+    expect(places.map((p) => p.status)).toEqual(["SUSPENDED"]);
+    expect(accepted.data!.acceptEnrollment.userErrors.map((e: { code: string }) => e.code)).toEqual(["CONFLICT"]);
+  });
+});
+
+describe("a suspension while an application is made through an invitation", () => {
+  it("the person suspended at the station is not left with an application to another of its teams", async () => {
+    const s = await createStation();
+    const other = await createTeam(s.station.id);
+    const person = await createVolunteer({ teamId: s.team.id });
+    const invite = await gql(app, `mutation ($input: CreateTeamInviteInput!) { createTeamInvite(input: $input) { invite { code } userErrors { code } } }`, { input: { teamId: gid("Team", other.id), expiresAt: new Date(Date.now() + 7 * DAY).toISOString(), maxUses: 10 } }, s.officer.token);
+    const lock = await holdRowLock("Volunteer", person.id);
+    const suspending = gql(app, STATUS, { input: { stationId: gid("Station", s.station.id), volunteerIds: [gid("Volunteer", person.id)], status: "SUSPENDED", reason: "暂停" } }, s.officer.token);
+    await lock.waiters(1);
+    const applying = gql(app, `mutation ($input: AcceptTeamInviteInput!) { acceptTeamInvite(input: $input) { userErrors { code message } } }`, { input: { code: invite.data!.createTeamInvite.invite.code } }, person.token);
+    await lock.waiters(2);
+    await lock.release();
+    const [suspended, applied] = await Promise.all([suspending, applying]);
+    expect(suspended.data!.setVolunteerStatus).toEqual({ changed: 1, userErrors: [] });
+    const places = await prisma.teamMembership.findMany({ where: { volunteerId: person.id }, select: { status: true } });
+    expect(places.map((p) => p.status)).toEqual(["SUSPENDED"]);
+    expect(applied.data!.acceptTeamInvite.userErrors.map((e: { code: string }) => e.code)).toEqual(["CONFLICT"]);
+  });
+});

@@ -92,12 +92,13 @@ async function decidersOf(tx: Tx, stationId: string, teamId: string): Promise<st
  * one use of the invitation, a notice to those who decide. Asking again while pending changes nothing.
  */
 async function apply(tx: Tx, invite: TeamInvite & { team: { name: string } }, volunteerId: string, displayName: string, actorAccountId: string, clientAddress: string | null): Promise<TeamMembership> {
+  // The person first: a suspension or an ending of the same moment has committed or waits, as read below.
+  await holdForJoining(tx, volunteerId);
   const suspended = await tx.teamMembership.findFirst({ where: { volunteerId, status: "SUSPENDED", team: { stationId: invite.stationId } }, select: { id: true } });
   if (suspended) throw conflict(msg("您在本所的义警资格已暂停，请联系社区民警", "Your membership at this station is suspended: contact its officers"), ["input", "code"]);
   const existing = await tx.teamMembership.findUnique({ where: { teamId_volunteerId: { teamId: invite.teamId, volunteerId } } });
   if (existing?.status === "ACTIVE") throw conflict(msg("您已是该队队员", "You are already a member of this team"), ["input", "code"]);
   if (existing?.status === "PENDING") return existing;
-  await holdForJoining(tx, volunteerId);
   const used = await tx.$executeRaw`
     UPDATE "TeamInvite" SET uses = uses + 1
     WHERE id = ${invite.id}::uuid AND "revokedAt" IS NULL AND "expiresAt" > ${clock.now()} AND uses < "maxUses"`;

@@ -435,12 +435,14 @@ export async function acceptEnrollment(viewer: Viewer, input: { enrollmentId: st
       await tx.account.update({ where: { id: viewer.accountId }, data: { volunteerId: volunteer.id } });
       volunteerId = volunteer.id;
     }
-    // A registration made before a suspension does not lift it (as an invitation does not: invite.service.ts).
+    // Not erased by the departed-ID sweep under this join (which reads the record's ID number just below).
+    await holdForJoining(tx, volunteerId);
+    // A registration made before a suspension does not lift it (as an invitation does not: invite.service.ts). Read
+    // under the person's lock: a suspension of the same moment has committed or waits (read before it, the person
+    // came out of it ACTIVE in the registration's team).
     if (await tx.teamMembership.findFirst({ where: { volunteerId, status: "SUSPENDED", team: { stationId: e.stationId } }, select: { id: true } })) {
       throw conflict(msg("您在本所的义警资格已暂停，请联系社区民警", "Your membership at this station is suspended: contact its officers"), ["input", "enrollmentId"]);
     }
-    // Not erased by the departed-ID sweep under this join (which reads the record's ID number just below).
-    await holdForJoining(tx, volunteerId);
     // The ID number the officer typed fills the person's record if it has none (the registration keeps no copy).
     if (e.idNumber) await tx.volunteer.updateMany({ where: { id: volunteerId, idNumber: null }, data: { idNumber: e.idNumber } });
     await joinFromEnrollment(tx, e, volunteerId);
