@@ -275,3 +275,21 @@ describe("a suspension while an application is made through an invitation", () =
     expect(applied.data!.acceptTeamInvite.userErrors.map((e: { code: string }) => e.code)).toEqual(["CONFLICT"]);
   });
 });
+
+describe("an application made before a suspension", () => {
+  it("is not approved while the person is suspended at the station (it made them ACTIVE in that team)", async () => {
+    const s = await createStation();
+    const other = await createTeam(s.station.id);
+    const leader = await createVolunteer({ teamId: other.id, teamRole: "LEADER" });
+    const person = await createVolunteer({ teamId: s.team.id });
+    const invite = await gql(app, `mutation ($input: CreateTeamInviteInput!) { createTeamInvite(input: $input) { invite { code } userErrors { code } } }`, { input: { teamId: gid("Team", other.id), expiresAt: new Date(Date.now() + 7 * DAY).toISOString(), maxUses: 10 } }, s.officer.token);
+    const applied = await gql(app, `mutation ($input: AcceptTeamInviteInput!) { acceptTeamInvite(input: $input) { membership { id } userErrors { code message } } }`, { input: { code: invite.data!.createTeamInvite.invite.code } }, person.token);
+    expect(applied.data!.acceptTeamInvite.userErrors).toEqual([]);
+    const suspended = await gql(app, STATUS, { input: { stationId: gid("Station", s.station.id), volunteerIds: [gid("Volunteer", person.id)], status: "SUSPENDED", reason: "暂停" } }, s.officer.token);
+    expect(suspended.data!.setVolunteerStatus).toEqual({ changed: 1, userErrors: [] });
+    const approved = await gql(app, `mutation ($input: ApproveMembershipInput!) { approveMembership(input: $input) { userErrors { code message } } }`, { input: { membershipId: applied.data!.acceptTeamInvite.membership.id } }, leader.token);
+    const places = await prisma.teamMembership.findMany({ where: { volunteerId: person.id, status: "ACTIVE" }, select: { teamId: true } });
+    expect(places).toEqual([]);
+    expect(approved.data!.approveMembership.userErrors.map((e: { code: string }) => e.code)).toEqual(["CONFLICT"]);
+  });
+});

@@ -222,6 +222,12 @@ async function pendingMembership(viewer: Viewer, membershipId: string) {
 export async function approveMembership({ viewer, clientAddress }: Actor, input: { membershipId: string }) {
   const m = await pendingMembership(viewer, input.membershipId);
   const { membership, accountId } = await prisma.$transaction(async (tx) => {
+    // Suspended at the station since they asked (a station suspends all of a person's memberships there at once):
+    // read under the person's lock, as the suspension takes it; approving made them ACTIVE in this team.
+    await holdForLeaving(tx, m.volunteerId);
+    if (await tx.teamMembership.findFirst({ where: { volunteerId: m.volunteerId, status: "SUSPENDED", team: { stationId: m.team.stationId } }, select: { id: true } })) {
+      throw conflict(msg("该义警在本所已暂停，请先恢复其状态", "This volunteer is suspended at this station: restore them first"), ["input", "membershipId"]);
+    }
     const done = await tx.teamMembership.updateMany({ where: { id: m.id, status: "PENDING" }, data: { status: "ACTIVE", statusChangedAt: clock.now(), joinedAt: clock.now() } });
     if (!done.count) throw conflict(msg("该申请已处理", "This application was already decided"), ["input", "membershipId"]);
     await tx.squadMembership.updateMany({ where: { volunteerId: m.volunteerId, squad: { teamId: m.teamId }, active: false }, data: { active: true } });
