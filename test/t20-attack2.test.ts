@@ -42,6 +42,12 @@ describe("whose phone an appointment names: the station log's account ids", () =
     // The officer types a phone: an account uses it, so an appointment waits, listed by the name the officer gave.
     const granted = await gql(app, GRANT, { input: { phone: stranger.phone, role: "PARTNER_ADMIN", partnerId: gid("Partner", partner.id), displayName: "猜的名字" } }, officer.token);
     expect(granted.data!.grantRole).toMatchObject({ confirmationNeeded: true, userErrors: [] });
+    // A wrong 确认码 from the phone's account: from where, as the station's other entries by that account say.
+    const missed = await gql(app, `mutation ($input: ConfirmRoleOfferInput!) { confirmRoleOffer(input: $input) { userErrors { code } } }`, { input: { offerId: granted.data!.grantRole.offer.id, code: "WRONG-CODE" } }, stranger.token);
+    expect(missed.data!.confirmRoleOffer.userErrors.map((e: { code: string }) => e.code)).toEqual(["VALIDATION"]);
+    const addresses = async (token: string) => (await gql(app, `query ($s: ID!) { auditLog(stationId: $s, first: 100) { edges { node { action clientAddress } } } }`, { s: gid("Station", station.id) }, token)).data!.auditLog.edges.map((e: any) => e.node).filter((e: any) => e.action === "role.offer.failed");
+    expect(await addresses(officer.token)).toEqual([{ action: "role.offer.failed", clientAddress: null }]);
+    expect(await addresses((await createAccount({ role: "ADMIN" })).token)).toEqual([{ action: "role.offer.failed", clientAddress: expect.any(String) }]);
     expect((await gql(app, WITHDRAW, { input: { offerId: granted.data!.grantRole.offer.id } }, officer.token)).data!.withdrawRoleOffer.userErrors).toEqual([]);
 
     const log = (await gql(app, LOG, { s: gid("Station", station.id) }, officer.token)).data!.auditLog.edges.map((e: any) => e.node);
@@ -60,7 +66,7 @@ describe("whose phone an appointment names: the station log's account ids", () =
     // Platform admins, who read the whole log, still see which account each was.
     const admin = await createAccount({ role: "ADMIN" });
     const whole = (await gql(app, LOG, { s: gid("Station", station.id) }, admin.token)).data!.auditLog.edges.map((e: any) => e.node);
-    expect(whole.filter((e: any) => e.action.startsWith("role.offer")).map((e: any) => e.targetId)).toEqual([stranger.accountId, stranger.accountId, stranger.accountId]);
+    expect(whole.filter((e: any) => e.action.startsWith("role.offer") && e.targetType === "Account").map((e: any) => e.targetId)).toEqual([stranger.accountId, stranger.accountId, stranger.accountId]);
   });
 });
 
@@ -84,6 +90,9 @@ describe("whose phone a registration names: a wrong 激活码 in the station's l
     expect(JSON.stringify(log)).not.toContain(stranger.displayName);
     expect(JSON.stringify(log)).not.toContain(stranger.accountId);
     for (const e of answered) expect(e).toMatchObject({ actorName: "小明", actorAccountId: null });
+    const ADDRESSES = `query ($s: ID!) { auditLog(stationId: $s, first: 100) { edges { node { action clientAddress } } } }`;
+    const failedFrom = async (token: string) => (await gql(app, ADDRESSES, { s: gid("Station", station.id) }, token)).data!.auditLog.edges.map((e: any) => e.node).filter((e: any) => e.action.endsWith(".failed")).map((e: any) => e.clientAddress);
+    expect(await failedFrom(officer.token)).toEqual([null, null]);
     // Platform admins, who read the whole log, still see which account it was.
     const admin = await createAccount({ role: "ADMIN" });
     const whole = (await gql(app, LOG, { s: gid("Station", station.id) }, admin.token)).data!.auditLog.edges.map((e: any) => e.node);

@@ -66,7 +66,11 @@ builder.prismaNode("AuditEntry", {
         return isObjectType(type) && type.getInterfaces().some((i) => i.name === "Node") ? encodeGlobalID(e.targetType, e.targetId) : e.targetId;
       },
     }),
-    clientAddress: t.exposeString("clientAddress", { nullable: true }),
+    clientAddress: t.string({
+      nullable: true,
+      description: "From where; for a wrong 确认码 of an appointment or 激活码 of a registration only for those who read the whole log (the station's other entries from the same address would name the account)",
+      resolve: (e, _a, ctx) => ((ANSWERED_OFFER.has(e.action) || ANSWERED_REGISTRATION.has(e.action)) && !can(ctx.viewer, "audit.read", { stationId: null }) ? null : e.clientAddress),
+    }),
   }),
 });
 
