@@ -6,6 +6,7 @@ import { prisma } from "../../api/src/db.js";
 import { gql, signIn } from "../support/client.js";
 import { DEMO_PHONES, gid } from "../support/fixtures.js";
 import { context, NARROW, PHONE, SCREEN, seriousViolations, setLanguage, shoot, sidewaysOverflow, signInAs, demoBrowserApp, settle } from "./browser.js";
+import { directStats } from "../../api/src/graphql/direct.js";
 
 const env = demoBrowserApp();
 
@@ -357,9 +358,12 @@ describe("the street screen", () => {
     const ctx = await context(env.browser, env.app.url, SCREEN);
     const page = await ctx.newPage();
     await page.clock.install();
+    const direct = directStats.answered;
     await page.goto(`/board/${encodeURIComponent(gid("Station", env.demo.fushan.id))}?screen=1`);
     await page.getByTestId("screen-station").getByText("府山派出所").waitFor();
     await page.getByTestId("screen-edition").waitFor();
+    // The page's queries (urql's Accept, the page's Origin, a trusted document by hash) took /graphql's direct path.
+    expect(directStats.answered).toBeGreaterThan(direct);
     // No text smaller than 40 px, and nothing beyond the screen.
     const smallest = await page.getByTestId("board-screen").evaluate((root) => {
       let min = Infinity;
