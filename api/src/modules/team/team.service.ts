@@ -156,16 +156,25 @@ export async function addTeamMember(viewer: Viewer, input: { teamId: string; vol
   return changed(team.id, membership);
 }
 
+const ALREADY_LEFT = () => conflict(msg("该义警已退出本队", "This volunteer has already left the team"), ["input", "volunteerId"]);
+
 export async function removeTeamMember(viewer: Viewer, input: { teamId: string; volunteerId: string }, clientAddress: string | null = null) {
   const { team, facts, hide } = await loadTeam(viewer, input.teamId);
   assert(viewer, "team.update", facts, { hide });
   const membership = await prisma.teamMembership.findUnique({ where: { teamId_volunteerId: { teamId: team.id, volunteerId: input.volunteerId } } });
   if (!membership) throw notFound(msg("成员关系", "Membership"), ["input", "volunteerId"]);
+  if (membership.status === "LEFT") throw ALREADY_LEFT();
   const leadsSquad = !!(await prisma.squadMembership.findFirst({ where: { volunteerId: input.volunteerId, role: "LEADER", squad: { teamId: team.id } }, select: { id: true } }));
   assert(viewer, "team.removeMember", { ...facts, role: membership.role, leadsSquad }, { message: msg("仅民警可移除队长或小队长", "Only officers remove a team or squad leader") });
   // Leaving a team also leaves its squads.
   await committed(async (tx, out) => {
     await holdForLeaving(tx, input.volunteerId);
+    // Read again under the person's lock: a 状态 LEFT or a removal of the same moment has committed or waits. A
+    // membership that has ended is not ended again: that recorded a new departure date (recordDeparture), and the
+    // 180 days before their ID number is erased started over.
+    const current = await tx.teamMembership.findUnique({ where: { id: membership.id }, select: { status: true } });
+    if (!current) throw notFound(msg("成员关系", "Membership"), ["input", "volunteerId"]);
+    if (current.status === "LEFT") throw ALREADY_LEFT();
     const squads = await tx.squadMembership.deleteMany({ where: { volunteerId: input.volunteerId, squad: { teamId: team.id } } });
     await tx.teamMembership.delete({ where: { id: membership.id } });
     const released = await releaseSeatsOnLeaving(tx, out, input.volunteerId, { teamId: team.id });
