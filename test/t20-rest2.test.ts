@@ -62,3 +62,64 @@ describe("removeTeamMember on a membership that has ended", () => {
     expect(await prisma.auditEntry.count({ where: { stationId: s.station.id, action: "team.removeMember" } })).toBe(0);
   });
 });
+
+describe("状态 LEFT and the person's applications to the station's other teams", () => {
+  const INVITE = `mutation ($input: CreateTeamInviteInput!) { createTeamInvite(input: $input) { invite { code } userErrors { code } } }`;
+  const APPLY = `mutation ($input: AcceptTeamInviteInput!) { acceptTeamInvite(input: $input) { membership { id status } userErrors { code message } } }`;
+  const APPROVE = `mutation ($input: ApproveMembershipInput!) { approveMembership(input: $input) { membership { status } userErrors { code message } } }`;
+
+  /** A member of the station's team who asks, through an invitation, to join another of its teams too. */
+  async function applicant() {
+    const s = await createStation();
+    const other = await createTeam(s.station.id);
+    const p = await createVolunteer({ teamId: s.team.id });
+    const inv = await gql(app, INVITE, { input: { teamId: gid("Team", other.id), expiresAt: new Date(clock.now().getTime() + 7 * DAY).toISOString(), maxUses: 5 } }, s.officer.token);
+    const applied = await gql(app, APPLY, { input: { code: inv.data!.createTeamInvite.invite.code } }, p.token);
+    expect(applied.data!.acceptTeamInvite).toMatchObject({ membership: { status: "PENDING" }, userErrors: [] });
+    const leader = await createVolunteer({ teamId: other.id, teamRole: "LEADER" });
+    return { s, other, p, leader, membershipId: applied.data!.acceptTeamInvite.membership.id as string };
+  }
+
+  it("ends them with it (LEFT, with the reason; told and audited): a leader's approval afterwards is refused and brings nobody back", async () => {
+    const { s, other, p, leader, membershipId } = await applicant();
+    expect((await setStatus(s, p.id, "LEFT")).data!.setVolunteerStatus).toEqual({ changed: 1, userErrors: [] });
+    expect(await membershipOf(other.id, p.id)).toEqual({ status: "LEFT", statusReason: "离开本所" });
+    // In no station now: their ID number's retention counts from this leaving.
+    expect(await leftAt(p.id)).toEqual(expect.any(Date));
+    const notice = await prisma.notification.findFirstOrThrow({ where: { accountId: p.accountId, kind: "MEMBERSHIP_STATUS_CHANGED" } });
+    expect(localize(notice.body!, "zh")).toContain("待审核的入队申请一并结束");
+    const entry = await prisma.auditEntry.findFirstOrThrow({ where: { stationId: s.station.id, action: "volunteer.status", targetId: p.id } });
+    expect(localize(entry.summary, "zh")).toContain("结束待审核的入队申请 1 个");
+
+    const approved = await gql(app, APPROVE, { input: { membershipId } }, leader.token);
+    expect(approved.data!.approveMembership.userErrors).toEqual([{ code: "CONFLICT", message: expect.any(String) }]);
+    expect(await prisma.teamMembership.count({ where: { volunteerId: p.id, status: { not: "LEFT" } } })).toBe(0);
+  });
+
+  it("an approval queued behind the LEFT of the same moment finds the application ended", async () => {
+    const { s, p, leader, membershipId } = await applicant();
+    const lock = await holdRowLock("Volunteer", p.id);
+    try {
+      const leaving = setStatus(s, p.id, "LEFT");
+      await lock.waiters(1);
+      const approving = gql(app, APPROVE, { input: { membershipId } }, leader.token); // read it PENDING before its transaction
+      await lock.waiters(2);
+      await lock.release();
+      const [l, a] = await Promise.all([leaving, approving]);
+      expect(l.data!.setVolunteerStatus).toEqual({ changed: 1, userErrors: [] });
+      expect(a.data!.approveMembership.userErrors).toEqual([{ code: "CONFLICT", message: expect.any(String) }]);
+    } finally {
+      await lock.release();
+    }
+    expect(await prisma.teamMembership.count({ where: { volunteerId: p.id, status: { not: "LEFT" } } })).toBe(0);
+  });
+
+  it("a suspension leaves them waiting (an approval is refused while suspended), and so does a return to ACTIVE", async () => {
+    const { s, other, p, leader, membershipId } = await applicant();
+    expect((await setStatus(s, p.id, "SUSPENDED", "暂停")).data!.setVolunteerStatus).toEqual({ changed: 1, userErrors: [] });
+    expect(await membershipOf(other.id, p.id)).toMatchObject({ status: "PENDING" });
+    expect((await setStatus(s, p.id, "ACTIVE", "恢复")).data!.setVolunteerStatus).toEqual({ changed: 1, userErrors: [] });
+    expect(await membershipOf(other.id, p.id)).toMatchObject({ status: "PENDING" });
+    expect((await gql(app, APPROVE, { input: { membershipId } }, leader.token)).data!.approveMembership).toEqual({ membership: { status: "ACTIVE" }, userErrors: [] });
+  });
+});

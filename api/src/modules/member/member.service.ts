@@ -4,8 +4,8 @@
 //
 // Standing is per station: SUSPENDED and LEFT apply to all of the person's memberships of the
 // station's teams at once (a person suspended by one station keeps their standing elsewhere).
-// LEFT is final for the station: coming back takes the person's consent again (an invitation or a
-// registration they accept). Changing standing cancels the person's claims of the station's shifts
+// LEFT is final for the station, and ends the person's applications waiting there: coming back takes
+// the person's consent again (an invitation or a registration they accept). Changing standing cancels the person's claims of the station's shifts
 // still to come, so their seats go to the waitlist.
 import { peopleFacts } from "../../auth/facts.js";
 import { assert, can, type PersonFacts } from "../../auth/policy.js";
@@ -134,8 +134,18 @@ export async function setVolunteerStatus(
     for (const r of rows) before.set(r.volunteerId, before.get(r.volunteerId) === "ACTIVE" ? "ACTIVE" : r.status);
     const moving = ids.filter((id) => before.has(id) && before.get(id) !== input.status);
     if (!moving.length) return [];
+    // LEFT ends their applications to the station's other teams too (read under the person's lock, as an application
+    // takes it first): left PENDING, a leader's approval later made them ACTIVE again without their new consent, and
+    // while it waited they counted as in a station, with no departure date. A suspension leaves them (an approval is
+    // refused while suspended), and so does a return to ACTIVE.
+    const ending: MembershipStatus[] = input.status === "LEFT" ? ["ACTIVE", "SUSPENDED", "PENDING"] : ["ACTIVE", "SUSPENDED"];
+    const applications = new Map<string, number>();
+    if (input.status === "LEFT") {
+      const pending = await tx.teamMembership.findMany({ where: { volunteerId: { in: moving }, team: { stationId: station.id }, status: "PENDING" }, select: { volunteerId: true } });
+      for (const p of pending) applications.set(p.volunteerId, (applications.get(p.volunteerId) ?? 0) + 1);
+    }
     await tx.teamMembership.updateMany({
-      where: { volunteerId: { in: moving }, team: { stationId: station.id }, status: { in: ["ACTIVE", "SUSPENDED"] } },
+      where: { volunteerId: { in: moving }, team: { stationId: station.id }, status: { in: ending } },
       data: { status: input.status, statusReason: input.reason, statusChangedAt: now },
     });
     // Leaving ends the squad places at this station too (coming back starts afresh); suspension pauses them.
@@ -151,7 +161,18 @@ export async function setVolunteerStatus(
       moving.flatMap((id) => {
         const accountId = accounts.get(id);
         return accountId
-          ? [{ accountId, stationId: station.id, kind: "MEMBERSHIP_STATUS_CHANGED" as const, title: msg(`您在${station.name}的义警状态：${STATUS_ZH[input.status]}`, `Your status at ${station.name}: ${STATUS_EN[input.status]}`), body: joinMsg(msg("原因：", "Reason: "), input.reason), link: "/" }]
+          ? [
+              {
+                accountId,
+                stationId: station.id,
+                kind: "MEMBERSHIP_STATUS_CHANGED" as const,
+                title: msg(`您在${station.name}的义警状态：${STATUS_ZH[input.status]}`, `Your status at ${station.name}: ${STATUS_EN[input.status]}`),
+                body: applications.has(id)
+                  ? joinMsg(msg("原因：", "Reason: "), input.reason, msg("。您在本所待审核的入队申请一并结束。", ". Your applications to join its teams ended with it."))
+                  : joinMsg(msg("原因：", "Reason: "), input.reason),
+                link: "/",
+              },
+            ]
           : [];
       }),
     );
@@ -162,7 +183,7 @@ export async function setVolunteerStatus(
         action: "volunteer.status",
         targetType: "Volunteer",
         targetId: id,
-        summary: `状态 ${before.get(id)} → ${input.status}（原因记于成员记录）`,
+        summary: `状态 ${before.get(id)} → ${input.status}（原因记于成员记录）${applications.has(id) ? `，结束待审核的入队申请 ${applications.get(id)} 个` : ""}`,
         clientAddress,
       });
     }
