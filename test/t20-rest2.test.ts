@@ -8,6 +8,7 @@ import { localize } from "../api/src/i18n.js";
 import { gql, startApp } from "./support/client.js";
 import { holdRowLock } from "./support/locks.js";
 import { createStation, createTeam, createVolunteer, gid } from "./support/fixtures.js";
+import { CHECK_IN, CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
 
 let app: App;
 beforeAll(async () => {
@@ -121,5 +122,40 @@ describe("状态 LEFT and the person's applications to the station's other teams
     expect((await setStatus(s, p.id, "ACTIVE", "恢复")).data!.setVolunteerStatus).toEqual({ changed: 1, userErrors: [] });
     expect(await membershipOf(other.id, p.id)).toMatchObject({ status: "PENDING" });
     expect((await gql(app, APPROVE, { input: { membershipId } }, leader.token)).data!.approveMembership).toEqual({ membership: { status: "ACTIVE" }, userErrors: [] });
+  });
+});
+
+describe("a check-in while the shift is moved", () => {
+  const UPDATE_SHIFT = `mutation ($input: UpdateShiftInput!) { updateShift(input: $input) { shifts { startsAt } userErrors { code message } } }`;
+
+  it("a check-in queued behind a move to later reads the new window under the shift's lock, and is refused", async () => {
+    const s = await createStation();
+    const p = await createVolunteer({ teamId: s.team.id });
+    // Starts in 20 minutes: check-in is open (from 30 minutes before the start).
+    const { shift } = await publishShift(app, s.officer.token, { teamId: teamGid(s.team.id), startsAt: inMinutes(20).toISOString(), endsAt: inMinutes(80).toISOString() });
+    const claimed = await gql(app, CLAIM, { input: { shiftId: shift.id } }, p.token);
+    expect(claimed.data!.claimShift).toMatchObject({ claim: { status: "CONFIRMED" }, userErrors: [] });
+    const claimId = claimed.data!.claimShift.claim.id;
+    const shiftRow = await prisma.shift.findFirstOrThrow({ where: { teamId: s.team.id } });
+
+    const lock = await holdRowLock("Shift", shiftRow.id);
+    try {
+      // The move queues first, three hours later; the check-in read the old times before its transaction.
+      const moving = gql(app, UPDATE_SHIFT, { input: { shiftId: shift.id, startsAt: inMinutes(180).toISOString(), endsAt: inMinutes(240).toISOString() } }, s.officer.token);
+      await lock.waiters(1);
+      const checking = gql(app, CHECK_IN, { input: { claimId, method: "QR", code: shift.postCode } }, p.token);
+      await lock.waiters(2);
+      await lock.release();
+      const [moved, checked] = await Promise.all([moving, checking]);
+      expect(moved.data!.updateShift.userErrors).toEqual([]);
+      expect(checked.data!.checkIn.userErrors).toEqual([{ code: "CONFLICT", message: expect.stringContaining("开始前30分钟起可签到"), field: ["input", "claimId"] }]);
+    } finally {
+      await lock.release();
+    }
+    expect(await prisma.shiftClaim.findFirstOrThrow({ where: { shiftId: shiftRow.id }, select: { checkedInAt: true } })).toEqual({ checkedInAt: null });
+    expect(await prisma.patrolEvent.count({ where: { shiftId: shiftRow.id, kind: "CHECKED_IN" } })).toBe(0);
+    // In the new window it goes through.
+    clock.advance(160 * 60_000);
+    expect((await gql(app, CHECK_IN, { input: { claimId, method: "QR", code: shift.postCode } }, p.token)).data!.checkIn.userErrors).toEqual([]);
   });
 });

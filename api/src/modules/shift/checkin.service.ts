@@ -49,6 +49,14 @@ async function loadClaim(viewer: Viewer, claimId: string, method: CheckInMethod 
   return claim;
 }
 
+/** The shift takes check-ins now: OPEN, and within its window (from 30 minutes before the start to the end). */
+function checkOpen(shift: Shift, now: Date) {
+  if (shift.status !== "OPEN") throw conflict(msg("班次未开放", "The shift is not open"), ["input", "claimId"]);
+  const { opens, closes } = checkInWindow(shift);
+  if (now < opens) throw conflict(msg("开始前30分钟起可签到", "Check-in opens 30 minutes before the start"), ["input", "claimId"]);
+  if (now > closes) throw conflict(msg("班次已结束，无法签到", "The shift has ended"), ["input", "claimId"]);
+}
+
 export interface CheckInInput {
   claimId: string;
   method: CheckInMethod;
@@ -63,12 +71,8 @@ export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ cl
   if (claim.checkedInAt) return { claim }; // idempotent: same record, no second event
   const { shift } = claim;
   if (claim.status !== "CONFIRMED") throw conflict(msg("仅已确认的认领可签到", "Only a confirmed claim can check in"), ["input", "claimId"]);
-  if (shift.status !== "OPEN") throw conflict(msg("班次未开放", "The shift is not open"), ["input", "claimId"]);
-  const { opens, closes } = checkInWindow(shift);
-  if (now < opens) throw conflict(msg("开始前30分钟起可签到", "Check-in opens 30 minutes before the start"), ["input", "claimId"]);
-  if (now > closes) throw conflict(msg("班次已结束，无法签到", "The shift has ended"), ["input", "claimId"]);
+  checkOpen(shift, now);
 
-  let flagged = false;
   if (input.method === "QR") {
     if (!input.code) throw new UserFacingError("VALIDATION", msg("请扫描或输入岗点码", "Scan or type the post code"), ["input", "code"]);
     // Post codes are short: wrong ones are counted per claim and per account (server/rate-limits.ts),
@@ -81,16 +85,22 @@ export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ cl
     if (input.latitude == null || input.longitude == null) {
       throw new UserFacingError("VALIDATION", msg("GPS签到需要定位", "GPS check-in needs your location"), ["input", "latitude"]);
     }
-    const g = shift.grid;
-    // A position is only evidence against a point: a shift without its grid's point cannot confirm
-    // it, so the officer sees that check-in flagged rather than silently accepted.
-    flagged =
-      !g || g.latitude == null || g.longitude == null || distanceMeters(input.latitude, input.longitude, g.latitude, g.longitude) > shift.station.checkInRadiusMeters;
   }
 
   const result = await prisma.$transaction(async (tx) => {
-    // Same lock order as claiming and cancelling (shift, then claim): no deadlock with them.
-    await lockShift(tx, shift.id, ["input", "claimId"]);
+    // Same lock order as claiming and cancelling (shift, then claim): no deadlock with them. The shift as it stands
+    // under its lock decides: read before it, a move (updateShift, which takes the same lock) of the same moment let a
+    // check-in through in the old window, hours before the new start.
+    const locked = await lockShift(tx, shift.id, ["input", "claimId"]);
+    checkOpen(locked, now);
+    let flagged = false;
+    if (input.method === "GPS") {
+      const g = locked.gridId ? await tx.grid.findUnique({ where: { id: locked.gridId }, select: { latitude: true, longitude: true } }) : null;
+      // A position is only evidence against a point: a shift without its grid's point cannot confirm
+      // it, so the officer sees that check-in flagged rather than silently accepted.
+      flagged =
+        !g || g.latitude == null || g.longitude == null || distanceMeters(input.latitude!, input.longitude!, g.latitude, g.longitude) > shift.station.checkInRadiusMeters;
+    }
     // Conditional update: of two concurrent check-ins only one changes the row and logs an event;
     // a claim cancelled meanwhile is no longer CONFIRMED and is left alone.
     const { count } = await tx.shiftClaim.updateMany({
@@ -106,7 +116,7 @@ export async function checkIn(viewer: Viewer, input: CheckInInput): Promise<{ cl
     const updated = await tx.shiftClaim.findUniqueOrThrow({ where: { id: claim.id } });
     if (!count && !updated.checkedInAt) throw conflict(msg("该认领已取消", "The claim was cancelled"), ["input", "claimId"]);
     if (!count) return { claim: updated, event: null };
-    const event = await record(tx, shift, updated, "CHECKED_IN", now, {
+    const event = await record(tx, locked, updated, "CHECKED_IN", now, {
       method: input.method,
       latitude: input.latitude ?? null,
       longitude: input.longitude ?? null,
