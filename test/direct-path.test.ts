@@ -5,6 +5,7 @@ import { request as httpRequest } from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
+import { config } from "../api/src/config.js";
 import { sqlStats } from "../api/src/db.js";
 import { directStats } from "../api/src/graphql/direct.js";
 import { trustedDocuments } from "../api/src/graphql/trusted-documents.js";
@@ -103,6 +104,39 @@ describe("the direct path of /graphql", () => {
       expect(took, String(encoding)).toEqual({ answered: 1, passed: 0 });
       expect(direct.headers["access-control-allow-origin"]).toBe(origin);
       if (encoding) expect(direct.headers["content-encoding"]).toBe(/br(?!;q=0)/.test(encoding) ? "br" : "gzip");
+    }
+  });
+
+  it("with several CORS_ORIGINS, every answer of both paths varies on Origin, merged with Accept-Encoding", async () => {
+    const origins = ["https://a.linshe.example", "https://b.linshe.example"];
+    const saved = config.corsOrigins;
+    config.corsOrigins = origins;
+    /** The names a Vary header lists, lower case, sorted (each once). */
+    const vary = (a: Answer) => String(a.headers.vary ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean).sort();
+    try {
+      for (const origin of [...origins, app.url, undefined]) {
+        for (const encoding of [undefined, "gzip, br"]) {
+          const what = `${origin} ${encoding}`;
+          const headers = { accept: URQL_ACCEPT, ...(origin ? { origin } : {}), ...(encoding ? { "accept-encoding": encoding } : {}) };
+          // answered by the direct path (a large answer is compressed), and by yoga from an execution with errors
+          const { direct, took } = await both({ query: BIG }, headers);
+          expect(took, what).toEqual({ answered: 1, passed: 0 });
+          expect(direct.headers["access-control-allow-origin"], what).toBe(origin);
+          expect(vary(direct), what).toEqual(encoding ? ["accept-encoding", "origin"] : ["origin"]);
+          const failed = await both({ query: `{ commendationBoard(stationId: "nope", first: 5) { edges { node { id } } } }` }, headers);
+          expect(failed.took.answered, what).toBe(0);
+          expect(vary(failed.direct), what).toEqual(["origin"]);
+        }
+      }
+      // The preflight and the refusal of a foreign origin depend on the Origin too.
+      const preflight = await fetch(`${app.url}/graphql`, { method: "OPTIONS", headers: { origin: origins[1]!, "access-control-request-method": "POST" } });
+      expect(preflight.headers.get("access-control-allow-origin")).toBe(origins[1]);
+      expect(preflight.headers.get("vary")).toMatch(/^origin$/i);
+      const foreign = await fetch(`${app.url}/graphql`, { method: "POST", headers: { origin: "https://c.linshe.example", "content-type": "application/json" }, body: JSON.stringify({ query: BOARD, variables: { stationId } }) });
+      expect(foreign.status).toBe(403);
+      expect(foreign.headers.get("vary")).toMatch(/^origin$/i);
+    } finally {
+      config.corsOrigins = saved;
     }
   });
 

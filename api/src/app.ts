@@ -17,7 +17,7 @@ import { createContext } from "./context.js";
 import { armorPlugin, badCursor, effectiveCost, enforcePageSizeLimit, executionLimits, limitError, mutationRateLimit, noHints, noIntrospection } from "./graphql/limits.js";
 import { socketDocument, trustedDocumentsPlugin } from "./graphql/trusted-documents.js";
 import { admitSocket, admitSubscription, countSocket, forgetSocketContext, rememberSocketContext } from "./graphql/socket-limits.js";
-import { checkOrigin, clientAddress, corsFor, CSRF_HEADER, securityHeaders } from "./server/security.js";
+import { checkOrigin, clientAddress, corsFor, CSRF_HEADER, securityHeaders, varyOnOrigin } from "./server/security.js";
 import { publicCachePlugin } from "./graphql/public-cache.js";
 import { compressResponses } from "./graphql/compression.js";
 import { operationKey, subscribeShared } from "./graphql/shared-subscriptions.js";
@@ -87,6 +87,8 @@ export function createGraphQL() {
       uploadErrors(),
       localizeResponses(),
       compressResponses(),
+      // After compression (it adds Accept-Encoding): every answer names Origin in Vary, as the direct path's.
+      varyOnOrigin(),
       // An execution of the direct path with errors is answered here, from its result.
       directResults(),
       // Last: it wraps whichever request parser was chosen (yoga's own limit does the same).

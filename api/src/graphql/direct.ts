@@ -19,7 +19,7 @@ import type { createGraphQL } from "../app.js";
 import { config } from "../config.js";
 import type { Context } from "../context.js";
 import { finishRequest, noteExecution, requestState, startRequest } from "../server/observability.js";
-import { corsFor } from "../server/security.js";
+import { corsFor, withVaryOrigin } from "../server/security.js";
 import { chooseEncoding, compressBody, MIN_BYTES } from "./compression.js";
 import { trustedDocuments } from "./trusted-documents.js";
 
@@ -192,10 +192,12 @@ export function directPath(yoga: Yoga, toYoga: (req: IncomingMessage, res: Serve
     if (encoding && length >= MIN_BYTES) {
       const { body: packed, encoded } = compressBody(Buffer.from(json), encoding);
       headers.vary = headers.vary ? `${headers.vary}, accept-encoding` : "accept-encoding";
+      headers.vary = withVaryOrigin(headers.vary);
       if (encoded) headers["content-encoding"] = encoded;
       headers["content-length"] = String(packed.length);
       return void res.writeHead(200, headers).end(packed);
     }
+    headers.vary = withVaryOrigin(headers.vary);
     headers["content-length"] = String(length);
     res.writeHead(200, headers).end(json);
   }

@@ -9,7 +9,7 @@
 // is anything else (also `null`) is refused with 403 before it is read. Clients that are no browser
 // send no Origin and are not asked.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { CORSOptions } from "graphql-yoga";
+import type { CORSOptions, Plugin } from "graphql-yoga";
 import helmet from "helmet";
 import { config } from "../config.js";
 
@@ -118,13 +118,37 @@ export function checkOrigin(req: IncomingMessage, res: ServerResponse): boolean 
   const origin = req.headers.origin;
   if (origin === undefined || originAllowed(req, origin)) return true;
   res
-    .writeHead(403, { "content-type": "application/json; charset=utf-8" })
+    .writeHead(403, { "content-type": "application/json; charset=utf-8", vary: withVaryOrigin(null) })
     .end(JSON.stringify({ errors: [{ message: "此来源不得调用本接口 / This origin may not call the API", extensions: { code: "FORBIDDEN_ORIGIN" } }] }));
   return false;
 }
 
 /** The header the web app sends on every request; browsers cannot add it across origins without CORS. */
 export const CSRF_HEADER = "x-graphql-yoga-csrf";
+
+/**
+ * A `Vary` value that also names Origin, the ones already there kept in their order (`*` stays `*`).
+ *
+ * Every answer of /graphql depends on the caller's Origin: Access-Control-Allow-Origin echoes it (the
+ * API's own origin, or one of CORS_ORIGINS), is absent without one, and a foreign one is refused. So
+ * each answer says so, also one to a request without Origin: a shared cache must not hand one
+ * origin's answer (or a header-less one) to a page of another. whatwg-node adds `Vary: Origin` itself
+ * only for a list of several origins, and corsFor names just the caller's.
+ */
+export function withVaryOrigin(vary: string | null | undefined): string {
+  const names = (vary ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (names.some((n) => n === "*" || n.toLowerCase() === "origin")) return names.join(", ");
+  return [...names, "Origin"].join(", ");
+}
+
+/** yoga's side of `withVaryOrigin`: every answer of yoga's path (preflights and errors too) names Origin in Vary. */
+export function varyOnOrigin(): Plugin {
+  return {
+    onResponse({ response }) {
+      response.headers.set("vary", withVaryOrigin(response.headers.get("vary")));
+    },
+  };
+}
 
 /** CORS for /graphql (both HTTP paths): a page of an allowed origin may call it, without credentials. */
 export function corsFor(origin: string | null | undefined, req: IncomingMessage | undefined): CORSOptions | false {
