@@ -178,6 +178,26 @@ describe("joining as a new resident", () => {
   });
 });
 
+describe("removing an application not yet decided", () => {
+  it("tells the applicant as a rejection does (removeTeamMember of a PENDING membership), audited as a removal", async () => {
+    const i = await invite(t.officer!);
+    const r = await join(i.code, "13511112009");
+    expect(r.data!.joinTeam.membership.status).toBe("PENDING");
+    const applicant = r.data!.joinTeam.token as string;
+    const volunteer = await prisma.volunteer.findUniqueOrThrow({ where: { phone: "13511112009" } });
+    const REMOVE_TEAM = `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { name } userErrors { code message field } } }`;
+    const removed = await gql(app, REMOVE_TEAM, { input: { teamId: gid("Team", demo.haolinshe.id), volunteerId: gid("Volunteer", volunteer.id) } }, t.leader);
+    expect(removed.data!.removeTeamMember.userErrors).toEqual([]);
+    expect(await prisma.teamMembership.count({ where: { volunteerId: volunteer.id } })).toBe(0);
+    const inbox = await gql(app, `{ viewer { notifications(first: 10) { edges { node { kind title body subjectId } } } } }`, {}, applicant);
+    expect(inbox.data!.viewer.notifications.edges.map((e: { node: unknown }) => e.node)).toEqual([
+      { kind: "MEMBERSHIP_REJECTED", title: "您加入好邻舍义警的申请未通过", body: "队长或民警已撤下您的入队申请。", subjectId: gid("Team", demo.haolinshe.id) },
+    ]);
+    const membershipId = Buffer.from(r.data!.joinTeam.membership.id, "base64").toString().split(":")[1];
+    expect(await prisma.auditEntry.count({ where: { action: "team.removeMember", targetId: membershipId } })).toBe(1);
+  });
+});
+
 describe("people who already have an account", () => {
   it("never attaches an existing account from the public page without its password", async () => {
     const i = await invite(t.officer!);

@@ -166,8 +166,9 @@ export async function removeTeamMember(viewer: Viewer, input: { teamId: string; 
   if (membership.status === "LEFT") throw ALREADY_LEFT();
   const leadsSquad = !!(await prisma.squadMembership.findFirst({ where: { volunteerId: input.volunteerId, role: "LEADER", squad: { teamId: team.id } }, select: { id: true } }));
   assert(viewer, "team.removeMember", { ...facts, role: membership.role, leadsSquad }, { message: msg("仅民警可移除队长或小队长", "Only officers remove a team or squad leader") });
-  // Leaving a team also leaves its squads.
-  await committed(async (tx, out) => {
+  // Leaving a team also leaves its squads. Removing an application not yet decided (PENDING) ends it as a
+  // rejection does (rejectMembership): the applicant is told, in the same transaction.
+  const notified = await committed(async (tx, out) => {
     await holdForLeaving(tx, input.volunteerId);
     // Read again under the person's lock: a 状态 LEFT or a removal of the same moment has committed or waits. A
     // membership that has ended is not ended again: that recorded a new departure date (recordDeparture), and the
@@ -188,7 +189,18 @@ export async function removeTeamMember(viewer: Viewer, input: { teamId: string; 
       summary: joinMsg(msg(`义警 ${input.volunteerId} 移出队伍 ${team.id}（原角色：`, `volunteer ${input.volunteerId} left team ${team.id} (was `), ROLE[membership.role], msg(`），同时退出小队 ${squads.count} 个，释放未开始班次名额 ${released} 个`, `), and ${squads.count} of its squads; ${released} seats on shifts not yet started released`)),
       clientAddress,
     });
+    if (current.status !== "PENDING") return false;
+    const told = await notifyVolunteers(tx, [input.volunteerId], {
+      stationId: team.stationId,
+      kind: "MEMBERSHIP_REJECTED",
+      title: msg(`您加入${team.name}的申请未通过`, `Your request to join ${team.name} was not approved`),
+      body: msg("队长或民警已撤下您的入队申请。", "A leader or officer withdrew your application."),
+      link: "/",
+      subject: { type: "Team", id: team.id },
+    });
+    return told > 0;
   });
+  if (notified) delivered();
   await rightsChanged(input.volunteerId);
   return changed(team.id, team);
 }
