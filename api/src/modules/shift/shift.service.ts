@@ -253,10 +253,20 @@ export async function updateShift(
   if (input.startsAt || input.endsAt) checkTimes(new Date(shift.startsAt.getTime() + startDelta), new Date(shift.endsAt.getTime() + endDelta), now);
   const ids = await reach(viewer, shift, input.applyTo, now);
 
+  const moved = !!(startDelta || endDelta);
   return committed(async (tx, out) => {
     const updated: Shift[] = [];
     for (const id of ids) {
       const s = await lockShift(tx, id);
+      // Decided again as the shift stands under its lock (checkIn and cancelShift take the same one): read before it,
+      // the shift could have started, been cancelled or had someone check in while this waited.
+      if (s.status !== "OPEN") throw conflict(msg("班次已结束或取消", "The shift is no longer open"), ["input", "shiftId"]);
+      if (s.startsAt <= clock.now()) throw conflict(msg("班次已开始，不能修改", "The shift has started; it can no longer be edited"), ["input", "shiftId"]);
+      // A check-in of the 30 minutes before the start (checkInWindow) counts its minutes against the shift's times:
+      // once anyone has checked in, the times stay.
+      if (moved && (await tx.shiftClaim.findFirst({ where: { shiftId: id, checkedInAt: { not: null } }, select: { id: true } }))) {
+        throw conflict(msg("已有人签到，不能修改班次时间", "Someone has checked in: the shift's times can no longer change"), ["input", startDelta ? "startsAt" : "endsAt"]);
+      }
       if (input.capacity != null && input.capacity < s.confirmedCount) {
         throw conflict(
           msg(`名额不能少于已确认人数`, `Capacity cannot go below the ${s.confirmedCount} confirmed volunteers`),
@@ -281,7 +291,7 @@ export async function updateShift(
         },
       });
       row = await promoteWaitlisted(tx, row, out);
-      if (startDelta || endDelta) {
+      if (moved) {
         for (const c of await tx.shiftClaim.findMany({ where: { shiftId: id, status: { in: ["CONFIRMED", "WAITLISTED"] } } })) {
           out.notice(c.volunteerId, id, "SHIFT_CHANGED");
         }
