@@ -18,7 +18,7 @@ import { discardPhotos, withPhotos } from "../../media/photos.js";
 import type { UploadFile } from "../../media/upload.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { eraseInBatches } from "../audit/erasure.js";
-import { notify } from "../notification/notification.service.js";
+import { notify, thenDelivered } from "../notification/notification.service.js";
 import { newPostCode } from "../shift/shift.service.js";
 import { weeklyOccurrences } from "../shift/shift.rules.js";
 import { fixedWindowLimiter } from "./rate-limit.js";
@@ -181,7 +181,7 @@ async function createRequest(viewer: Viewer | null, stationId: string, input: Re
       );
       await recordAudit(tx, { actor: viewer, stationId, action: "homeWatch.request", targetType: "HomeWatchRequest", targetId: created.id, summary: `${localDate(input.awayFrom)} 至 ${localDate(input.awayTo)}`, clientAddress });
       return created;
-    }, TX)
+    }, TX).then(thenDelivered)
     .catch((e: unknown) => {
       // A parallel twin wrote it (oncePerKey answers with that one): this one wrote nothing, its count is given back.
       if (isUniqueViolation(e)) for (const [limiter, key] of counted) limiter.refund(key);
@@ -419,7 +419,7 @@ export async function logHomeWatchVisit(viewer: Viewer, input: LogVisitInput) {
               );
             }
             return v;
-          }, TX),
+          }, TX).then(thenDelivered),
         1,
       );
     },

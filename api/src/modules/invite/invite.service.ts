@@ -14,7 +14,7 @@ import { joinMsg, msg } from "../../i18n.js";
 import { pubsub } from "../../pubsub.js";
 import { attemptSecret } from "../../server/rate-limits.js";
 import { recordAudit } from "../audit/audit.service.js";
-import { accountsOf, notify } from "../notification/notification.service.js";
+import { accountsOf, notify, thenDelivered } from "../notification/notification.service.js";
 import type { Actor } from "../station/station.service.js";
 import { holdForJoining, holdForLeaving, recordDeparture } from "../volunteer/volunteer.service.js";
 
@@ -175,7 +175,7 @@ export async function joinTeam(input: JoinInput, clientAddress: string | null) {
     }
     const membership = await apply(tx, invite, volunteerId, displayName, accountId!, clientAddress);
     return { accountId: accountId!, membership };
-  }, TX);
+  }, TX).then(thenDelivered);
   const session = await createSession(prisma, accountId);
   const viewer = await loadViewer(accountId, session.sessionId);
   if (!viewer) throw new UserFacingError("UNAUTHENTICATED", msg("该账号无法登录", "This account cannot sign in"));
@@ -202,7 +202,7 @@ export async function acceptTeamInvite(
       volunteerId = volunteer.id;
     }
     return apply(tx, invite, volunteerId, displayName, viewer.accountId, clientAddress);
-  }, TX);
+  }, TX).then(thenDelivered);
   if (!viewer.volunteerId) announceRevocation(viewer.accountId, "ROLE_CHANGED"); // the account became a volunteer
   return membership;
 }
@@ -237,7 +237,7 @@ export async function approveMembership({ viewer, clientAddress }: Actor, input:
     }
     await recordAudit(tx, { actor: viewer, stationId: m.team.stationId, action: "membership.approve", targetType: "TeamMembership", targetId: m.id, summary: `通过入队申请（${m.team.name}）`, clientAddress });
     return { membership: await tx.teamMembership.findUniqueOrThrow({ where: { id: m.id } }), accountId };
-  }, TX);
+  }, TX).then(thenDelivered);
   if (accountId) announceRevocation(accountId, "ROLE_CHANGED");
   pubsub.publish("teamUpdated", m.teamId, { teamId: m.teamId });
   return membership;
@@ -256,6 +256,6 @@ export async function rejectMembership({ viewer, clientAddress }: Actor, input: 
       await notify(tx, { accountId, stationId: m.team.stationId, kind: "MEMBERSHIP_REJECTED", title: msg(`您加入${m.team.name}的申请未通过`, `Your request to join ${m.team.name} was not approved`), body: joinMsg(msg("原因：", "Reason: "), input.reason), link: "/" });
     }
     await recordAudit(tx, { actor: viewer, stationId: m.team.stationId, action: "membership.reject", targetType: "TeamMembership", targetId: m.id, summary: `驳回入队申请（${m.team.name}）`, clientAddress });
-  }, TX);
+  }, TX).then(thenDelivered);
   return { rejectedId: m.id };
 }

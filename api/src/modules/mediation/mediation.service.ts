@@ -12,7 +12,7 @@ import type { MediationField, MediationOutcome, MediationPartyRole, MediationSou
 import { conflict, notFound, UserFacingError } from "../../graphql/errors.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { eraseInBatches } from "../audit/erasure.js";
-import { accountsOf, notify } from "../notification/notification.service.js";
+import { accountsOf, notify, thenDelivered } from "../notification/notification.service.js";
 import { joinMsg, msg } from "../../i18n.js";
 
 const CASE = msg("调解案件", "Mediation case");
@@ -158,7 +158,7 @@ export async function openMediationCase(viewer: Viewer, input: OpenCaseInput, cl
       clientAddress,
     });
     return c;
-  }, TX);
+  }, TX).then(thenDelivered);
 }
 
 export async function caseFacts(caseId: string) {

@@ -19,7 +19,7 @@ import { joinMsg, msg } from "../../i18n.js";
 import { writeXlsx } from "../../lib/sheet.js";
 import { pubsub } from "../../pubsub.js";
 import { recordAudit } from "../audit/audit.service.js";
-import { accountsOf, notify } from "../notification/notification.service.js";
+import { accountsOf, delivered, notify } from "../notification/notification.service.js";
 import { committed, releaseFutureSeats } from "../shift/shift.service.js";
 import type { Actor } from "../station/station.service.js";
 import { maskIdNumber, maskName, maskPhone, shownPhone } from "../volunteer/mask.js";
@@ -189,6 +189,7 @@ export async function setVolunteerStatus(
     }
     return moving.map((id) => ({ id, accountId: accounts.get(id) ?? null }));
   });
+  if (changed.length) delivered(); // their status notices (the outbox delivers only the seats' own)
   await afterStandingChanged(station.id, changed);
   return { changed: changed.length, volunteers: await prisma.volunteer.findMany({ where: { id: { in: ids } } }) };
 }

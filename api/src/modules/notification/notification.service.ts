@@ -69,7 +69,8 @@ export async function preferencesOf(db: Tx | typeof prisma, accountIds: string[]
 
 /**
  * Writes notifications (and their SMS outbox rows) in the caller's transaction. Call `delivered()`
- * after the transaction commits so that open apps get them at once (otherwise within EVENTS_POLL_MS).
+ * after the transaction commits (`prisma.$transaction(…).then(thenDelivered)`) so that open apps get
+ * them at once, not at the next poll (EVENTS_POLL_MS); test/notices-delivered.test.ts checks each module does.
  */
 export async function notify(db: Tx | typeof prisma, n: NotifyInput | NotifyInput[]): Promise<number> {
   const rows = Array.isArray(n) ? n : [n];
@@ -150,6 +151,12 @@ export async function notifyUrgent(
 export function delivered(): void {
   notificationStream.notify();
   wakeSmsSender();
+}
+
+/** `prisma.$transaction(…).then(thenDelivered)`: `delivered()` once the transaction that notified committed, its result passed on. */
+export function thenDelivered<T>(result: T): T {
+  delivered();
+  return result;
 }
 
 /** The accounts of volunteers (volunteers without an account are skipped: they have no inbox). */

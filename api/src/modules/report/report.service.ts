@@ -12,7 +12,7 @@ import { conflict, isUniqueViolation, notFound, UserFacingError } from "../../gr
 import { withPhotos, type StoredPhoto } from "../../media/photos.js";
 import type { UploadFile } from "../../media/upload.js";
 import { recordAudit } from "../audit/audit.service.js";
-import { notify, type NotifyInput } from "../notification/notification.service.js";
+import { notify, type NotifyInput, thenDelivered } from "../notification/notification.service.js";
 import { distanceMeters } from "../shift/shift.rules.js";
 import { reportLog } from "./report-log.js";
 import { oncePerKey } from "../../lib/once-per-key.js";
@@ -269,7 +269,7 @@ export async function assignPatrolReport(viewer: Viewer, input: AssignPatrolRepo
     ]);
     await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.assign", targetType: "PatrolReport", targetId: r.id, summary: `分派给${input.officerId ? "民警" : input.teamId ? "队伍" : "共建单位"}${due}`, clientAddress });
     return r;
-  }, TX);
+  }, TX).then(thenDelivered);
   reportLog.notify();
   return updated;
 }
@@ -292,7 +292,7 @@ export async function resolvePatrolReport(viewer: Viewer, input: { reportId: str
       await notify(tx, toReporter(r, viewer, msg("你上报的隐患已办结", "Your finding was resolved"), joinMsg(CATEGORY_LABEL[r.category], msg("：", ": "), input.note)));
       await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.resolve", targetType: "PatrolReport", targetId: r.id, summary: `办结（${photos.length}张照片）`, clientAddress });
       return r;
-    }, TX),
+    }, TX).then(thenDelivered),
   );
   reportLog.notify();
   return updated;
@@ -309,7 +309,7 @@ export async function referPatrolReport(viewer: Viewer, input: { reportId: strin
     await notify(tx, toReporter(r, viewer, msg("你上报的隐患已移交其他部门", "Your finding was referred to another authority"), joinMsg(CATEGORY_LABEL[r.category], msg("：", ": "), told)));
     await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.refer", targetType: "PatrolReport", targetId: r.id, summary: "移交其他部门", clientAddress });
     return r;
-  }, TX);
+  }, TX).then(thenDelivered);
   reportLog.notify();
   return updated;
 }
@@ -323,7 +323,7 @@ export async function rejectPatrolReport(viewer: Viewer, input: { reportId: stri
     await notify(tx, toReporter(r, viewer, msg("你上报的隐患未予受理", "Your finding was not taken up"), joinMsg(CATEGORY_LABEL[r.category], msg("：", ": "), input.reason)));
     await recordAudit(tx, { actor: viewer, stationId: r.stationId, action: "patrolReport.reject", targetType: "PatrolReport", targetId: r.id, summary: "不予受理", clientAddress });
     return r;
-  }, TX);
+  }, TX).then(thenDelivered);
   reportLog.notify();
   return updated;
 }

@@ -12,7 +12,7 @@ import type { AccountRole, GrantedRole, RoleOffer as RoleOfferRow } from "../../
 import { conflict, invalid, notFound } from "../../graphql/errors.js";
 import { msg } from "../../i18n.js";
 import { recordAudit } from "../audit/audit.service.js";
-import { notify } from "../notification/notification.service.js";
+import { notify, thenDelivered } from "../notification/notification.service.js";
 import { attemptSecret, RateLimitedError } from "../../server/rate-limits.js";
 import type { Actor } from "../station/station.service.js";
 
@@ -181,7 +181,7 @@ export async function grantRole({ viewer, clientAddress }: Actor, input: GrantIn
       await recordAudit(tx, { actor: viewer, stationId: place.stationId, action: "role.code", targetType: "Account", targetId: account.id, summary: `重新生成${ROLE_NAMES[input.role]}账号的激活码`, clientAddress });
     }
     return { assignment, accountId: account.id, issued, offered: false, fresh, offer: null };
-  }, TX);
+  }, TX).then(thenDelivered);
   if (result.fresh) announceRevocation(result.accountId, "ROLE_CHANGED");
   const handed = result.issued || result.offered;
   return { assignment: result.assignment, activationCode: handed ? code : null, codeExpiresAt: handed ? codeExpiresAt : null, confirmationNeeded: result.offered, offer: result.offer };
@@ -255,7 +255,7 @@ export async function revokeRole({ viewer, clientAddress }: Actor, input: { assi
     await tx.accountRole.delete({ where: { id: row.id } });
     await recordAudit(tx, { actor: viewer, stationId, action: "role.revoke", targetType: "Account", targetId: row.accountId, summary: `撤销${ROLE_NAMES[row.role]}（${label}）`, clientAddress });
     await notify(tx, { accountId: row.accountId, stationId, kind: "OTHER", title: msg(`您的${label}${ROLE_NAMES[row.role]}权限已被撤销`, `Your rights as ${ROLE_NAMES_EN[row.role]} of ${label} were revoked`), link: "/" });
-  }, TX);
+  }, TX).then(thenDelivered);
   // Their open sockets close (1012) and reconnect with what is left; HTTP requests already read the new rights.
   announceRevocation(row.accountId, "ROLE_CHANGED");
   return { revokedId: row.id };
@@ -296,7 +296,7 @@ export async function withdrawRoleOffer({ viewer, clientAddress }: Actor, input:
       body: msg("任命人已撤回这项待确认的任命，之前交给您的确认码不再有效。", "Who appointed you withdrew it before you confirmed: the code you were given no longer works."),
       link: "/account",
     });
-  }, TX);
+  }, TX).then(thenDelivered);
   return { withdrawnId: offer.id };
 }
 

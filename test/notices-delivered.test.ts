@@ -1,0 +1,78 @@
+// Notices reach open apps when their transaction commits (delivered()), not at the readers' next poll:
+// with EVENTS_POLL_MS at a minute, a notice that arrives at once was announced after commit. And every
+// service that writes notices announces them (a source check, so a new one cannot forget).
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { config } from "../api/src/config.js";
+import { prisma } from "../api/src/db.js";
+import { notificationStream } from "../api/src/modules/notification/notification.stream.js";
+import { gql, signIn, startApp } from "./support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+const t: Record<string, string> = {};
+beforeAll(async () => {
+  (config as { eventsPollMs: number }).eventsPollMs = 60_000;
+  demo = await seedDemoData();
+  app = await startApp();
+  t.officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+});
+afterAll(() => app?.stop());
+
+const CREATE = `mutation ($input: CreateTeamInviteInput!) { createTeamInvite(input: $input) { invite { code } userErrors { code } } }`;
+const JOIN = `mutation ($input: JoinTeamInput!) { joinTeam(input: $input) { membership { id } userErrors { code message } } }`;
+const APPROVE = `mutation ($input: ApproveMembershipInput!) { approveMembership(input: $input) { userErrors { code message } } }`;
+const REJECT = `mutation ($input: RejectMembershipInput!) { rejectMembership(input: $input) { userErrors { code message } } }`;
+const STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code message } } }`;
+
+/** A new resident applies to 好邻舍义警 by invitation: their membership's global id, volunteer and account. */
+async function applicant(phone: string) {
+  const inv = await gql(app, CREATE, { input: { teamId: gid("Team", demo.haolinshe.id), expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), maxUses: 5 } }, t.officer);
+  const r = await gql(app, JOIN, {
+    input: { code: inv.data!.createTeamInvite.invite.code, name: "新居民", displayName: `居民${phone.slice(-4)}`, phone, password: "join-pass-1", specialties: ["NIGHT_PATROL"], acceptTerms: true },
+  });
+  expect(r.data!.joinTeam.userErrors).toEqual([]);
+  const membershipId = r.data!.joinTeam.membership.id as string;
+  const row = await prisma.teamMembership.findUniqueOrThrow({ where: { id: Buffer.from(membershipId, "base64").toString().split(":")[1]! } });
+  const account = await prisma.account.findFirstOrThrow({ where: { volunteerId: row.volunteerId } });
+  return { membershipId, volunteerId: row.volunteerId, accountId: account.id };
+}
+
+/** The kind of the next notice of the account's live stream, or "none" after 3 s (the poll is a minute away). */
+async function nextNotice(accountId: string, act: () => Promise<unknown>): Promise<string> {
+  const it = notificationStream.subscribe(accountId, null);
+  try {
+    await act();
+    const got = await Promise.race([it.next(), new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
+    return got && !got.done ? got.value.kind : "none";
+  } finally {
+    await it.return?.();
+  }
+}
+
+describe("notices are announced when their transaction commits", () => {
+  it("approving, rejecting and a status change reach the open app at once", async () => {
+    const a = await applicant("13511117001");
+    expect(await nextNotice(a.accountId, () => gql(app, APPROVE, { input: { membershipId: a.membershipId } }, t.officer))).toBe("MEMBERSHIP_APPROVED");
+    const b = await applicant("13511117002");
+    expect(await nextNotice(b.accountId, () => gql(app, REJECT, { input: { membershipId: b.membershipId, reason: "名额已满" } }, t.officer))).toBe("MEMBERSHIP_REJECTED");
+    const status = () => gql(app, STATUS, { input: { stationId: gid("Station", demo.fushan.id), volunteerIds: [gid("Volunteer", a.volunteerId)], status: "SUSPENDED", reason: "暂停一周" } }, t.officer);
+    expect(await nextNotice(a.accountId, status)).toBe("MEMBERSHIP_STATUS_CHANGED");
+  });
+
+  it("every module that writes notices announces them (delivered / thenDelivered)", () => {
+    const root = path.join(import.meta.dirname, "../api/src/modules");
+    const forgot: string[] = [];
+    for (const dir of readdirSync(root)) {
+      for (const f of readdirSync(path.join(root, dir)).filter((f) => f.endsWith(".ts"))) {
+        if (f === "notification.service.ts") continue;
+        const text = readFileSync(path.join(root, dir, f), "utf8");
+        if (/[^\w.](notify|notifyVolunteers|notifyUrgent)\(/.test(text) && !/\b(delivered|thenDelivered)\b/.test(text)) forgot.push(`${dir}/${f}`);
+      }
+    }
+    expect(forgot).toEqual([]);
+  });
+});
