@@ -248,20 +248,30 @@ export async function updateShift(
   if (shift.status !== "OPEN") throw conflict(msg("班次已结束或取消", "The shift is no longer open"), ["input", "shiftId"]);
   if (shift.startsAt <= now) throw conflict(msg("班次已开始，不能修改", "The shift has started; it can no longer be edited"), ["input", "shiftId"]);
   await checkReferences(shift.stationId, shift.teamId, input);
-  const startDelta = input.startsAt ? input.startsAt.getTime() - shift.startsAt.getTime() : 0;
-  const endDelta = input.endsAt ? input.endsAt.getTime() - shift.endsAt.getTime() : 0;
-  if (input.startsAt || input.endsAt) checkTimes(new Date(shift.startsAt.getTime() + startDelta), new Date(shift.endsAt.getTime() + endDelta), now);
+  // Checked here as read, for an answer without waiting on the lock; again under it, as the shift stands then.
+  if (input.startsAt || input.endsAt) checkTimes(input.startsAt ?? shift.startsAt, input.endsAt ?? shift.endsAt, now);
   const ids = await reach(viewer, shift, input.applyTo, now);
 
-  const moved = !!(startDelta || endDelta);
   return committed(async (tx, out) => {
     const updated: Shift[] = [];
-    for (const id of ids) {
+    // The times move by how far the edit moves this shift as it stands under its lock, not as read before it: an
+    // edit of the same moment (another officer, the form sent twice) moved it already, and the same change again
+    // must not move it twice, nor two moves of the start and of the end make a shift that ends before it starts.
+    // So this shift is locked first (the rest of a series follow it in start order).
+    let startDelta = 0;
+    let endDelta = 0;
+    for (const id of [shift.id, ...ids.filter((i) => i !== shift.id)]) {
       const s = await lockShift(tx, id);
       // Decided again as the shift stands under its lock (checkIn and cancelShift take the same one): read before it,
       // the shift could have started, been cancelled or had someone check in while this waited.
       if (s.status !== "OPEN") throw conflict(msg("班次已结束或取消", "The shift is no longer open"), ["input", "shiftId"]);
       if (s.startsAt <= clock.now()) throw conflict(msg("班次已开始，不能修改", "The shift has started; it can no longer be edited"), ["input", "shiftId"]);
+      if (id === shift.id) {
+        startDelta = input.startsAt ? input.startsAt.getTime() - s.startsAt.getTime() : 0;
+        endDelta = input.endsAt ? input.endsAt.getTime() - s.endsAt.getTime() : 0;
+      }
+      const moved = !!(startDelta || endDelta);
+      if (moved) checkTimes(new Date(s.startsAt.getTime() + startDelta), new Date(s.endsAt.getTime() + endDelta), clock.now());
       // A check-in of the 30 minutes before the start (checkInWindow) counts its minutes against the shift's times:
       // once anyone has checked in, the times stay.
       if (moved && (await tx.shiftClaim.findFirst({ where: { shiftId: id, checkedInAt: { not: null } }, select: { id: true } }))) {

@@ -1,0 +1,172 @@
+// Session 21's attack on the three newest commits: Vary: Origin on /graphql, the notice of a removed
+// application, updateShift under the shift's lock. Races are ordered by a row lock held from outside.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../api/src/app.js";
+import { clock } from "../api/src/clock.js";
+import { config } from "../api/src/config.js";
+import { prisma } from "../api/src/db.js";
+import { withVaryOrigin } from "../api/src/server/security.js";
+import { gql, startApp } from "./support/client.js";
+import { holdRowLock } from "./support/locks.js";
+import { createStation, createTeam, createVolunteer, gid } from "./support/fixtures.js";
+import { inMinutes, publishShift, teamGid } from "./support/shifts.js";
+
+let app: App;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(() => app?.stop());
+afterEach(() => clock.reset());
+
+const UPDATE_SHIFT = `mutation ($input: UpdateShiftInput!) { updateShift(input: $input) { shifts { id startsAt endsAt } userErrors { code message field } } }`;
+const REMOVE = `mutation ($input: RemoveTeamMemberInput!) { removeTeamMember(input: $input) { team { name } userErrors { code message field } } }`;
+const HOUR = 3_600_000;
+const CHINESE_FIRST = expect.stringMatching(/^[\u4e00-\u9fff]/);
+const later = (d: Date, ms: number) => new Date(d.getTime() + ms).toISOString();
+
+async function shiftIn2h() {
+  const s = await createStation();
+  const { shift } = await publishShift(app, s.officer.token, { teamId: teamGid(s.team.id), startsAt: inMinutes(120).toISOString(), endsAt: inMinutes(240).toISOString() });
+  const row = await prisma.shift.findFirstOrThrow({ where: { teamId: s.team.id } });
+  return { s, shift, row };
+}
+
+/** Two edits queued behind a held lock on the shift, in this order. */
+async function queued(shiftRowId: string, first: () => Promise<unknown>, second: () => Promise<unknown>) {
+  const lock = await holdRowLock("Shift", shiftRowId);
+  try {
+    const a = first();
+    await lock.waiters(1);
+    const b = second();
+    await lock.waiters(2);
+    await lock.release();
+    return (await Promise.all([a, b])) as Awaited<ReturnType<typeof gql<Record<string, any>>>>[];
+  } finally {
+    await lock.release();
+  }
+}
+
+describe("updateShift: concurrent edits of the times", () => {
+  it("the same move sent twice at once (the form sent twice, two officers) moves the shift once", async () => {
+    const { s, shift, row } = await shiftIn2h();
+    const input = { shiftId: shift.id, startsAt: later(row.startsAt, HOUR), endsAt: later(row.endsAt, HOUR) };
+    const [a, b] = await queued(row.id, () => gql(app, UPDATE_SHIFT, { input }, s.officer.token), () => gql(app, UPDATE_SHIFT, { input }, s.officer.token));
+    expect(a!.data!.updateShift.userErrors).toEqual([]);
+    expect(b!.data!.updateShift.userErrors).toEqual([]);
+    const after = await prisma.shift.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after.startsAt.toISOString()).toBe(input.startsAt);
+    expect(after.endsAt.toISOString()).toBe(input.endsAt);
+  });
+
+  it("a start moved later and an end moved earlier at once never make a shift that ends before it starts", async () => {
+    const { s, shift, row } = await shiftIn2h();
+    const start = { shiftId: shift.id, startsAt: later(row.startsAt, 90 * 60_000) }; // 3:30–4:00 alone
+    const end = { shiftId: shift.id, endsAt: later(row.endsAt, -90 * 60_000) }; // 2:00–2:30 alone
+    const [a, b] = await queued(row.id, () => gql(app, UPDATE_SHIFT, { input: start }, s.officer.token), () => gql(app, UPDATE_SHIFT, { input: end }, s.officer.token));
+    expect(a!.data!.updateShift.userErrors).toEqual([]);
+    expect(b!.data!.updateShift.userErrors).toEqual([{ code: "VALIDATION", message: CHINESE_FIRST, field: ["input", "endsAt"] }]);
+    const after = await prisma.shift.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after.startsAt.toISOString()).toBe(start.startsAt);
+    expect(after.endsAt).toEqual(row.endsAt);
+  });
+
+  it("the same times in another form (another offset) are no move: allowed after a check-in, no notice", async () => {
+    const { s, shift, row } = await shiftIn2h();
+    await prisma.shiftClaim.create({ data: { shiftId: row.id, volunteerId: (await createVolunteer({ teamId: s.team.id })).id, status: "CONFIRMED", checkedInAt: new Date() } });
+    const shanghai = (d: Date) => new Date(d.getTime() + 8 * HOUR).toISOString().replace("Z", "+08:00");
+    const r = await gql(app, UPDATE_SHIFT, { input: { shiftId: shift.id, startsAt: shanghai(row.startsAt), endsAt: shanghai(row.endsAt), title: "同一时间" } }, s.officer.token);
+    expect(r.data!.updateShift.userErrors).toEqual([]);
+    expect(await prisma.notification.count({ where: { subjectId: row.id, kind: "SHIFT_CHANGED" } })).toBe(0);
+    // one millisecond is a move
+    const ms = await gql(app, UPDATE_SHIFT, { input: { shiftId: shift.id, endsAt: later(row.endsAt, 1) } }, s.officer.token);
+    expect(ms.data!.updateShift.userErrors).toEqual([{ code: "CONFLICT", message: CHINESE_FIRST, field: ["input", "endsAt"] }]);
+  });
+
+  it("another station's officer and another team's leader cannot edit it", async () => {
+    const { s, shift, row } = await shiftIn2h();
+    const other = await createStation();
+    const otherTeam = await createTeam(s.station.id);
+    const leader = await createVolunteer({ teamId: otherTeam.id, teamRole: "LEADER" });
+    for (const token of [other.officer.token, leader.token]) {
+      const r = await gql(app, UPDATE_SHIFT, { input: { shiftId: shift.id, startsAt: later(row.startsAt, HOUR) } }, token);
+      expect(r.data?.updateShift.userErrors?.length ?? r.errors?.length).toBeGreaterThan(0);
+    }
+    expect((await prisma.shift.findUniqueOrThrow({ where: { id: row.id } })).startsAt).toEqual(row.startsAt);
+  });
+});
+
+describe("removeTeamMember of an application (PENDING)", () => {
+  async function application() {
+    const s = await createStation();
+    const leader = await createVolunteer({ teamId: s.team.id, teamRole: "LEADER" });
+    const applicant = await createVolunteer();
+    await prisma.teamMembership.create({ data: { teamId: s.team.id, volunteerId: applicant.id, status: "PENDING" } });
+    const input = { teamId: gid("Team", s.team.id), volunteerId: gid("Volunteer", applicant.id) };
+    return { s, leader, applicant, input };
+  }
+  const notices = (accountId: string) => prisma.notification.findMany({ where: { accountId, kind: "MEMBERSHIP_REJECTED" } });
+
+  it("another station's officer and another team's leader cannot remove it, and nobody is told", async () => {
+    const { s, applicant, input } = await application();
+    const other = await createStation();
+    const otherLeader = await createVolunteer({ teamId: (await createTeam(s.station.id)).id, teamRole: "LEADER" });
+    for (const token of [other.officer.token, otherLeader.token]) {
+      const r = await gql(app, REMOVE, { input }, token);
+      expect(r.data?.removeTeamMember.userErrors?.length ?? r.errors?.length).toBeGreaterThan(0);
+      expect(JSON.stringify(r)).not.toContain(s.team.name);
+    }
+    expect(await notices(applicant.accountId)).toEqual([]);
+    expect(await prisma.teamMembership.count({ where: { volunteerId: applicant.id, status: "PENDING" } })).toBe(1);
+  });
+
+  it("the leader's removal tells the applicant once; a second removal is refused and tells nothing", async () => {
+    const { s, leader, applicant, input } = await application();
+    expect((await gql(app, REMOVE, { input }, leader.token)).data!.removeTeamMember.userErrors).toEqual([]);
+    const again = await gql(app, REMOVE, { input }, s.officer.token);
+    expect(again.data!.removeTeamMember.userErrors[0].code).toBe("NOT_FOUND");
+    const told = await notices(applicant.accountId);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.title).toMatch(/^[\u4e00-\u9fff]/);
+    expect(await prisma.notification.count({ where: { accountId: leader.accountId } })).toBe(0);
+  });
+
+  it("an ACTIVE member removed is not told their application was not approved", async () => {
+    const s = await createStation();
+    const member = await createVolunteer({ teamId: s.team.id });
+    const r = await gql(app, REMOVE, { input: { teamId: gid("Team", s.team.id), volunteerId: gid("Volunteer", member.id) } }, s.officer.token);
+    expect(r.data!.removeTeamMember.userErrors).toEqual([]);
+    expect(await notices(member.accountId)).toEqual([]);
+  });
+});
+
+describe("Vary: Origin on /graphql", () => {
+  it("keeps a Vary already there, `*` and any case of Origin", () => {
+    expect(withVaryOrigin(undefined)).toBe("Origin");
+    expect(withVaryOrigin("Accept-Encoding")).toBe("Accept-Encoding, Origin");
+    expect(withVaryOrigin("ORIGIN, accept-encoding")).toBe("ORIGIN, accept-encoding");
+    expect(withVaryOrigin("*")).toBe("*");
+  });
+
+  it("GET, a preflight of an unlisted origin, `null`, and a listed origin's answer all vary on Origin", async () => {
+    const saved = config.corsOrigins;
+    config.corsOrigins = ["https://a.linshe.example", "https://b.linshe.example"];
+    try {
+      const q = encodeURIComponent(`{ __typename }`);
+      const get = await fetch(`${app.url}/graphql?query=${q}`, { headers: { origin: "https://b.linshe.example", "x-graphql-yoga-csrf": "1" } });
+      expect(get.headers.get("access-control-allow-origin")).toBe("https://b.linshe.example");
+      expect(get.headers.get("vary")).toMatch(/\borigin\b/i);
+      for (const origin of ["null", "https://c.linshe.example"]) {
+        const pre = await fetch(`${app.url}/graphql`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST" } });
+        expect(pre.status, origin).toBe(403);
+        expect(pre.headers.get("access-control-allow-origin"), origin).toBeNull();
+        expect(pre.headers.get("vary"), origin).toMatch(/^origin$/i);
+      }
+      // no Origin: no CORS header, still Vary (a cache must not hand it to a page)
+      const none = await fetch(`${app.url}/graphql?query=${q}`, { headers: { "x-graphql-yoga-csrf": "1" } });
+      expect(none.headers.get("access-control-allow-origin")).toBeNull();
+      expect(none.headers.get("vary")).toMatch(/\borigin\b/i);
+    } finally {
+      config.corsOrigins = saved;
+    }
+  });
+});
