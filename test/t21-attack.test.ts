@@ -5,6 +5,7 @@ import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
+import { publicCacheStats } from "../api/src/graphql/public-cache.js";
 import { withVaryOrigin } from "../api/src/server/security.js";
 import { gql, startApp } from "./support/client.js";
 import { holdRowLock } from "./support/locks.js";
@@ -130,6 +131,49 @@ describe("removeTeamMember of an application (PENDING)", () => {
     expect(await prisma.notification.count({ where: { accountId: leader.accountId } })).toBe(0);
   });
 
+  it("queued behind an approval (the person's lock), the removal ends an ACTIVE membership: no rejection notice", async () => {
+    const { s, leader, applicant, input } = await application();
+    const m = await prisma.teamMembership.findFirstOrThrow({ where: { volunteerId: applicant.id } });
+    const APPROVE = `mutation ($input: ApproveMembershipInput!) { approveMembership(input: $input) { userErrors { code } } }`;
+    const lock = await holdRowLock("Volunteer", applicant.id);
+    let approved, removed;
+    try {
+      const a = gql(app, APPROVE, { input: { membershipId: gid("TeamMembership", m.id) } }, s.officer.token);
+      await lock.waiters(1);
+      const r = gql(app, REMOVE, { input }, leader.token);
+      await lock.waiters(2);
+      await lock.release();
+      [approved, removed] = await Promise.all([a, r]);
+    } finally {
+      await lock.release();
+    }
+    expect(approved!.data!.approveMembership.userErrors).toEqual([]);
+    expect(removed!.data!.removeTeamMember.userErrors).toEqual([]);
+    expect(await notices(applicant.accountId)).toEqual([]);
+    expect(await prisma.notification.count({ where: { accountId: applicant.accountId, kind: "MEMBERSHIP_APPROVED" } })).toBe(1);
+  });
+
+  it("queued behind a rejection, the removal finds nothing (NOT_FOUND): one notice only", async () => {
+    const { s, leader, applicant, input } = await application();
+    const m = await prisma.teamMembership.findFirstOrThrow({ where: { volunteerId: applicant.id } });
+    const REJECT = `mutation ($input: RejectMembershipInput!) { rejectMembership(input: $input) { userErrors { code } } }`;
+    const lock = await holdRowLock("Volunteer", applicant.id);
+    let rejected, removed;
+    try {
+      const a = gql(app, REJECT, { input: { membershipId: gid("TeamMembership", m.id), reason: "名额已满" } }, s.officer.token);
+      await lock.waiters(1);
+      const r = gql(app, REMOVE, { input }, leader.token);
+      await lock.waiters(2);
+      await lock.release();
+      [rejected, removed] = await Promise.all([a, r]);
+    } finally {
+      await lock.release();
+    }
+    expect(rejected!.data!.rejectMembership.userErrors).toEqual([]);
+    expect(removed!.data!.removeTeamMember.userErrors.map((e: { code: string }) => e.code)).toEqual(["NOT_FOUND"]);
+    expect(await notices(applicant.accountId)).toHaveLength(1);
+  });
+
   it("an ACTIVE member removed is not told their application was not approved", async () => {
     const s = await createStation();
     const member = await createVolunteer({ teamId: s.team.id });
@@ -161,6 +205,16 @@ describe("Vary: Origin on /graphql", () => {
         expect(pre.headers.get("access-control-allow-origin"), origin).toBeNull();
         expect(pre.headers.get("vary"), origin).toMatch(/^origin$/i);
       }
+      // a cached public answer is answered with the CORS headers of the origin asking now
+      const s = await createStation();
+      const BOARD = `query ($s: ID!) { commendationBoard(stationId: $s, first: 5) { edges { node { id } } } }`;
+      const board = (origin: string) => fetch(`${app.url}/graphql`, { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ query: BOARD, variables: { s: gid("Station", s.station.id) } }) });
+      await board("https://a.linshe.example");
+      const hits = publicCacheStats.hits;
+      const b = await board("https://b.linshe.example");
+      expect(publicCacheStats.hits).toBe(hits + 1);
+      expect(b.headers.get("access-control-allow-origin")).toBe("https://b.linshe.example");
+      expect(b.headers.get("vary")).toMatch(/\borigin\b/i);
       // no Origin: no CORS header, still Vary (a cache must not hand it to a page)
       const none = await fetch(`${app.url}/graphql?query=${q}`, { headers: { "x-graphql-yoga-csrf": "1" } });
       expect(none.headers.get("access-control-allow-origin")).toBeNull();
