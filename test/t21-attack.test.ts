@@ -71,6 +71,27 @@ describe("updateShift: concurrent edits of the times", () => {
     expect(after.endsAt).toEqual(row.endsAt);
   });
 
+  it("FUTURE_SHIFTS: an occurrence made shorter alone is checked too (VALIDATION, nothing written), not a masked error", async () => {
+    const s = await createStation();
+    const start = inMinutes(24 * 60);
+    const res = await publishShift(app, s.officer.token, {
+      teamId: teamGid(s.team.id),
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 3 * HOUR).toISOString(),
+      repeat: { weekdays: [1, 2, 3, 4, 5, 6, 7], until: new Date(start.getTime() + 2 * 24 * HOUR).toISOString() },
+    });
+    const [first, second] = res.shifts;
+    const row2 = await prisma.shift.findUniqueOrThrow({ where: { id: (await prisma.shift.findFirstOrThrow({ where: { teamId: s.team.id, startsAt: new Date(second!.startsAt) } })).id } });
+    // the second occurrence alone: 1 hour long
+    expect((await gql(app, UPDATE_SHIFT, { input: { shiftId: second!.id, applyTo: "THIS_SHIFT", endsAt: later(row2.endsAt, -2 * HOUR) } }, s.officer.token)).data!.updateShift.userErrors).toEqual([]);
+    const row1 = await prisma.shift.findFirstOrThrow({ where: { teamId: s.team.id, startsAt: new Date(first!.startsAt) } });
+    // every later one ends 90 minutes earlier: the first (3 h) could, the second (1 h) cannot
+    const r = await gql(app, UPDATE_SHIFT, { input: { shiftId: first!.id, applyTo: "FUTURE_SHIFTS", endsAt: later(row1.endsAt, -90 * 60_000) } }, s.officer.token);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.updateShift.userErrors).toEqual([{ code: "VALIDATION", message: CHINESE_FIRST, field: ["input", "endsAt"] }]);
+    expect((await prisma.shift.findUniqueOrThrow({ where: { id: row1.id } })).endsAt).toEqual(row1.endsAt);
+  });
+
   it("the same times in another form (another offset) are no move: allowed after a check-in, no notice", async () => {
     const { s, shift, row } = await shiftIn2h();
     await prisma.shiftClaim.create({ data: { shiftId: row.id, volunteerId: (await createVolunteer({ teamId: s.team.id })).id, status: "CONFIRMED", checkedInAt: new Date() } });
