@@ -1,5 +1,5 @@
-// Session 21's attack on the three newest commits: Vary: Origin on /graphql, the notice of a removed
-// application, updateShift under the shift's lock. Races are ordered by a row lock held from outside.
+// Session 21's attack on the newest commits: Vary: Origin on /graphql, the notice of a removed
+// application, updateShift under the shift's lock, the public board's one-JSON page. Races are ordered by a row lock held from outside.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
@@ -243,5 +243,62 @@ describe("Vary: Origin on /graphql", () => {
     } finally {
       config.corsOrigins = saved;
     }
+  });
+});
+
+describe("the public board's one-JSON page", () => {
+  const BOARD = `query ($s: ID!, $after: String) { commendationBoard(stationId: $s, first: 10, after: $after) {
+    edges { node { id displayName legalName } } pageInfo { endCursor } } }`;
+  /** A published edition of `s` with one entry per volunteer (in this order), withdrawn if asked. */
+  async function edition(s: Awaited<ReturnType<typeof createStation>>, volunteers: { id: string }[], withdrawn = false) {
+    const ed = await prisma.boardEdition.create({
+      data: { stationId: s.station.id, teamId: s.team.id, title: `榜${s.team.name}`, publishedById: s.officer.accountId, withdrawnAt: withdrawn ? new Date() : null },
+    });
+    let position = 0;
+    for (const v of volunteers) {
+      const deed = await prisma.goodDeed.create({
+        data: { stationId: s.station.id, teamId: s.team.id, volunteerId: v.id, category: "HELPING_ELDERLY", title: "扶老人过马路", story: "好事", occurredAt: new Date(), status: "APPROVED", submittedById: s.officer.accountId },
+      });
+      const c = await prisma.commendation.create({ data: { goodDeedId: deed.id, stationId: s.station.id, teamId: s.team.id, volunteerId: v.id } });
+      await prisma.boardEntry.create({ data: { editionId: ed.id, commendationId: c.id, position: position++ } });
+    }
+  }
+
+  it("legal names only with consent; withdrawn editions and other stations never; foreign cursors and odd ids", async () => {
+    const [a, b] = [await createStation(), await createStation()];
+    const [shy, proud] = [await createVolunteer({ teamId: a.team.id }), await createVolunteer({ teamId: a.team.id })];
+    await prisma.volunteer.update({ where: { id: proud.id }, data: { showLegalNameOnBoard: true } });
+    const hidden = await createVolunteer({ teamId: a.team.id });
+    await edition(a, [hidden], true); // withdrawn
+    await edition(a, [shy, proud]);
+    const stranger = await createVolunteer({ teamId: b.team.id });
+    await edition(b, [stranger]);
+
+    const page = await gql(app, BOARD, { s: gid("Station", a.station.id) });
+    expect(page.errors).toBeUndefined();
+    const vols = page.data!.commendationBoard.edges.map((e: any) => ({ displayName: e.node.displayName, legalName: e.node.legalName }));
+    expect(vols).toEqual([
+      { displayName: shy.displayName, legalName: null },
+      { displayName: proud.displayName, legalName: proud.name },
+    ]);
+    expect(JSON.stringify(page)).not.toContain(hidden.displayName);
+    expect(JSON.stringify(page)).not.toContain(shy.name);
+
+    // upper-case uuid: the same board; not a uuid, another type's id: a clear client error
+    const upper = await gql(app, BOARD, { s: gid("Station", a.station.id.toUpperCase()) });
+    expect(upper.data!.commendationBoard.edges).toEqual(page.data!.commendationBoard.edges);
+    for (const s of [gid("Station", "not-a-uuid"), gid("Team", a.team.id), a.station.id, "%%"]) {
+      const bad = await gql(app, BOARD, { s });
+      expect(bad.errors?.[0]?.extensions?.code, s).toBe("BAD_USER_INPUT");
+    }
+
+    // a cursor of station B's entry on station A's board: only A's entries, never B's
+    const bPage = await gql(app, BOARD, { s: gid("Station", b.station.id) });
+    const foreign = bPage.data!.commendationBoard.pageInfo.endCursor;
+    expect(foreign).toBeTruthy();
+    const crossed = await gql(app, BOARD, { s: gid("Station", a.station.id), after: foreign });
+    expect(crossed.errors).toBeUndefined();
+    expect(JSON.stringify(crossed)).not.toContain(stranger.displayName);
+    for (const e of crossed.data!.commendationBoard.edges) expect(page.data!.commendationBoard.edges.map((x: any) => x.node.id)).toContain(e.node.id);
   });
 });
