@@ -129,6 +129,9 @@ describe("一键召集 in the browser", () => {
     expect(await sidewaysOverflow(page)).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, "narrow-volunteer-inbox-callups-closed-answered");
+    // The notice's title opens it: a thumb-sized target (it was 21 px tall), as the shift board's titles are.
+    const title = (await answeredCard.getByRole("link", { name: "一键召集：协助寻人（已回复）" }).boundingBox())!;
+    expect(title.height).toBeGreaterThanOrEqual(44);
     // The call-up's own page says the distance in Chinese, as the notice does (约50米), not "50 m".
     await answeredCard.getByRole("link", { name: "一键召集：协助寻人（已回复）" }).click();
     await page.locator("h1", { hasText: "协助寻人（已回复）" }).waitFor();
