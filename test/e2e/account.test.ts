@@ -173,9 +173,14 @@ describe("注销账号", () => {
     await signInAs(page, LEAVING);
     await page.goto("/account");
     await settle(page);
-    // First a copy of their data, as a file.
+    // First a copy of their data, as a file, named by the day in Shanghai: at 04:00 on a Shanghai morning
+    // (20:00 UTC, the day before in UTC) it is that morning's date, not the UTC one's.
+    const evening = new Date(Date.now());
+    evening.setUTCHours(20, 0, 0, 0);
+    await page.clock.setSystemTime(evening);
+    const shanghai = new Date(evening.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
     const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载我的数据" }).click()]);
-    expect(file.suggestedFilename()).toMatch(/^邻舍-我的数据-\d{4}-\d{2}-\d{2}\.json$/);
+    expect(file.suggestedFilename()).toBe(`邻舍-我的数据-${shanghai}.json`);
     const data = JSON.parse(await readFile((await file.path())!, "utf8"));
     expect(data.volunteer.phone).toBe(LEAVING);
     const form = page.getByTestId("close-account");

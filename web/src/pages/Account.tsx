@@ -13,7 +13,7 @@ import { createFormState } from "../lib/form";
 import { tr } from "../lib/i18n";
 import { createAction } from "../lib/mutation";
 import { useSession } from "../lib/session";
-import { formatDate } from "../lib/time";
+import { formatDate, shanghaiDay } from "../lib/time";
 import { download } from "../lib/download";
 import { label } from "../lib/labels";
 
@@ -110,7 +110,7 @@ function MyData() {
       const r = await client.query(MyDataExportDocument, {}, { requestPolicy: "network-only" }).toPromise();
       const json = r.data?.viewer?.dataExport;
       if (!json) return void toast.error(tr("下载失败，请重试", "Download failed: please retry"));
-      download(new Blob([json], { type: "application/json;charset=utf-8" }), `邻舍-我的数据-${new Date().toISOString().slice(0, 10)}.json`);
+      download(new Blob([json], { type: "application/json;charset=utf-8" }), `邻舍-我的数据-${shanghaiDay(new Date())}.json`);
     } finally {
       setBusy(false);
     }
