@@ -8,7 +8,7 @@ import { prisma, type Tx, TX } from "../../db.js";
 import type { Agreement, AgreementSide, ObligationKind, ObligationPeriod, PartnerKind } from "../../generated/prisma/client.js";
 import { conflict, forbidden, isUniqueViolation, notFound, UserFacingError } from "../../graphql/errors.js";
 import { recordAudit } from "../audit/audit.service.js";
-import { delivered, notify } from "../notification/notification.service.js";
+import { notify, thenDelivered } from "../notification/notification.service.js";
 
 export interface ObligationInput {
   kind: ObligationKind;
@@ -155,7 +155,7 @@ export async function draftAgreement(viewer: Viewer, input: TermsInput & { partn
     await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.draft", targetType: "Agreement", targetId: a.id, summary: msg(`与「${partner.name}」起草第1版，义务 ${input.obligations.length} 项`, `version 1 with ${partner.name}, ${input.obligations.length} obligations`), clientAddress });
     await askToSign(tx, a, "PARTNER", input.title, 1);
     return a;
-  }, TX).finally(delivered);
+  }, TX).then(thenDelivered);
 }
 
 /** 协议待签署: the accounts that act for `side` get a notification to sign `version`. */
@@ -207,7 +207,7 @@ export async function reviseAgreement(viewer: Viewer, input: TermsInput & { agre
     await recordAudit(tx, { actor: viewer, stationId: a.stationId, action: "agreement.revise", targetType: "Agreement", targetId: a.id, summary: joinMsg(msg(`第${version}版，由`, `version ${version}, by the `), SIDE[side], msg(`方修订，此前的签署失效`, ` side; earlier signatures lapse`)), clientAddress });
     await askToSign(tx, a, side === "STATION" ? "PARTNER" : "STATION", input.title, version);
     return tx.agreement.update({ where: { id: a.id }, data: { currentVersion: version, status: "DRAFT" } });
-  }, TX).finally(delivered);
+  }, TX).then(thenDelivered);
 }
 
 /** 签署 one exact version. Signing a version that is not the current one is a CONFLICT. */
@@ -241,7 +241,7 @@ export async function signAgreement(viewer: Viewer, input: { agreementId: string
       await tx.agreementEvent.create({ data: { agreementId: a.id, kind: "ACTIVATED", version: v.version, at: now } });
     }
     return tx.agreement.update({ where: { id: a.id }, data: { status: next } });
-  }, TX).finally(delivered);
+  }, TX).then(thenDelivered);
 }
 
 export async function terminateAgreement(viewer: Viewer, input: { agreementId: string; reason: string }, clientAddress: string | null = null) {
