@@ -71,6 +71,8 @@ describe("notices are announced when their transaction commits", () => {
         if (f === "notification.service.ts") continue;
         const text = readFileSync(path.join(root, dir, f), "utf8");
         if (/[^\w.](notify|notifyVolunteers|notifyUrgent)\(/.test(text) && !/\b(delivered|thenDelivered)\b/.test(text)) forgot.push(`${dir}/${f}`);
+        // after commit only: .finally(delivered) also announces a transaction that rolled back
+        if (/\.finally\(\s*(delivered|thenDelivered)\s*\)/.test(text)) forgot.push(`${dir}/${f}: .finally(delivered)`);
       }
     }
     expect(forgot).toEqual([]);
