@@ -26,6 +26,8 @@ const CREATE = `mutation ($input: CreateTeamInviteInput!) { createTeamInvite(inp
 const JOIN = `mutation ($input: JoinTeamInput!) { joinTeam(input: $input) { membership { id } userErrors { code message } } }`;
 const APPROVE = `mutation ($input: ApproveMembershipInput!) { approveMembership(input: $input) { userErrors { code message } } }`;
 const REJECT = `mutation ($input: RejectMembershipInput!) { rejectMembership(input: $input) { userErrors { code message } } }`;
+const SUBMIT = `mutation ($input: SubmitPatrolReportInput!) { submitPatrolReport(input: $input) { report { id } userErrors { code message } } }`;
+const REJECT_REPORT = `mutation ($input: RejectPatrolReportInput!) { rejectPatrolReport(input: $input) { userErrors { code message } } }`;
 const STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code message } } }`;
 
 /** A new resident applies to 好邻舍义警 by invitation: their membership's global id, volunteer and account. */
@@ -61,6 +63,15 @@ describe("notices are announced when their transaction commits", () => {
     expect(await nextNotice(b.accountId, () => gql(app, REJECT, { input: { membershipId: b.membershipId, reason: "名额已满" } }, t.officer))).toBe("MEMBERSHIP_REJECTED");
     const status = () => gql(app, STATUS, { input: { stationId: gid("Station", demo.fushan.id), volunteerIds: [gid("Volunteer", a.volunteerId)], status: "SUSPENDED", reason: "暂停一周" } }, t.officer);
     expect(await nextNotice(a.accountId, status)).toBe("MEMBERSHIP_STATUS_CHANGED");
+  });
+
+  it("a finding's rejection reaches its reporter at once", async () => {
+    const volunteer = await signIn(app, "13800000150");
+    const reporter = await prisma.account.findUniqueOrThrow({ where: { phone: "13800000150" } });
+    const submitted = await gql(app, SUBMIT, { input: { stationId: gid("Station", demo.fushan.id), category: "OTHER", description: "路灯不亮", place: "府山街道仓桥直街" } }, volunteer);
+    expect(submitted.data!.submitPatrolReport.userErrors).toEqual([]);
+    const reject = () => gql(app, REJECT_REPORT, { input: { reportId: submitted.data!.submitPatrolReport.report.id, reason: "已有人上报" } }, t.officer);
+    expect(await nextNotice(reporter.id, reject)).toBe("PATROL_REPORT_UPDATED");
   });
 
   it("every module that writes notices announces them (delivered / thenDelivered)", () => {
