@@ -1,21 +1,17 @@
 // 登记 nobody took up keeps the legal name, phone and ID number an officer typed for 30 days after it was
 // withdrawn, declined or left to expire (the sweeper's eraseStaleEnrollments); an accepted one keeps no copy
 // of the ID number, which lives on in the person's own record only.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { localize } from "../api/src/i18n.js";
 import { eraseStaleEnrollments } from "../api/src/modules/volunteer/volunteer.service.js";
-import { gql, startApp } from "./support/client.js";
+import { gql, useApp } from "./support/client.js";
 import { createStation, createVolunteer, freshPhone, gid, rawId } from "./support/fixtures.js";
 
 let app: App;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(() => app?.stop());
-afterEach(() => clock.reset());
+useApp((a) => (app = a));
 
 const DAY = 86_400_000;
 const REGISTER = `mutation ($input: RegisterVolunteerInput!) { registerVolunteer(input: $input) { enrollment { id } activationCode userErrors { code message field } } }`;

@@ -2,22 +2,18 @@
 // then erased by the sweeper's eraseDepartedIdNumbers, while no membership of any team or squad is ACTIVE,
 // PENDING or SUSPENDED; every path that ends a membership records when (Volunteer.lastLeftAt).
 import { readFile } from "node:fs/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { localize } from "../api/src/i18n.js";
 import { eraseDepartedIdNumbers, ID_NUMBER_KEEP_DAYS } from "../api/src/modules/volunteer/volunteer.service.js";
-import { gql, startApp } from "./support/client.js";
+import { gql, useApp } from "./support/client.js";
 import { holdRowLock } from "./support/locks.js";
 import { createSquad, createStation, createTeam, createVolunteer, gid } from "./support/fixtures.js";
 
 let app: App;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(() => app?.stop());
-afterEach(() => clock.reset());
+useApp((a) => (app = a));
 
 const DAY = 86_400_000;
 const STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code message } } }`;

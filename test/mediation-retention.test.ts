@@ -2,20 +2,16 @@
 // retention days after a case closed (the sweeper's eraseExpiredMediation); outcomes, dates, category and
 // counts stay. And a mediator suspended at or gone from the station opens by id only for its own people.
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { eraseExpiredMediation } from "../api/src/modules/mediation/mediation.service.js";
-import { gql, startApp } from "./support/client.js";
+import { gql, useApp } from "./support/client.js";
 import { createStation, createVolunteer, gid, rawId } from "./support/fixtures.js";
 
 let app: App;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(() => app?.stop());
-afterEach(() => clock.reset());
+useApp((a) => (app = a));
 
 const DAY = 86_400_000;
 const OPEN = `mutation ($input: OpenMediationCaseInput!) { openMediationCase(input: $input) { case { id } userErrors { code message field } } }`;

@@ -1,20 +1,16 @@
 // Session 19, second outside attack on the day's features: officers appointing 共建单位联络人 (PARTNER_ADMIN) on
 // /partners, and the departed-ID erasure (eraseDepartedIdNumbers, recordDeparture, Volunteer.lastLeftAt).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { eraseDepartedIdNumbers } from "../api/src/modules/volunteer/volunteer.service.js";
-import { gql, gqlWithFiles, startApp } from "./support/client.js";
+import { gql, gqlWithFiles, useApp } from "./support/client.js";
 import { createAccount, createStation, createTeam, createVolunteer, freshPhone, gid, rawId } from "./support/fixtures.js";
 import { holdRowLock } from "./support/locks.js";
 
 let app: App;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(() => app?.stop());
-afterEach(() => clock.reset());
+useApp((a) => (app = a));
 
 const DAY = 86_400_000;
 const GRANT = `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { assignment { id } activationCode confirmationNeeded userErrors { code message field } } }`;

@@ -1,21 +1,17 @@
 // t20-attack2: main's commits 9f54c3c (Shift.checkInOpensAt), ac84b96 (roleOfferCount), 3ea4a74 (Volunteer.lastLeftAt
 // and the ID-number erasure), 7edd235 (wrong 确认码 entries named by the appointment), 93b2c5c (roster 代签到)
 // attacked from outside, through the GraphQL API as the web uses it.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
 import { eraseDepartedIdNumbers } from "../api/src/modules/volunteer/volunteer.service.js";
-import { gql, startApp } from "./support/client.js";
+import { gql, useApp } from "./support/client.js";
 import { holdRowLock } from "./support/locks.js";
 import { createAccount, createSquad, createStation, createTeam, createVolunteer, gid } from "./support/fixtures.js";
 
 let app: App;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(() => app?.stop());
-afterEach(() => clock.reset());
+useApp((a) => (app = a));
 
 const DAY = 86_400_000;
 const GRANT = `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { offer { id displayName } confirmationNeeded userErrors { code message } } }`;

@@ -1,20 +1,16 @@
 // t20-attack3: an outsider's attempts on removeTeamMember of an ended membership, 状态 LEFT ending applications, and
 // checkIn under the shift's lock, through the GraphQL API; races ordered by a row lock held from outside.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { prisma } from "../api/src/db.js";
-import { gql, startApp } from "./support/client.js";
+import { gql, useApp } from "./support/client.js";
 import { holdRowLock } from "./support/locks.js";
 import { createStation, createTeam, createVolunteer, gid } from "./support/fixtures.js";
 import { CHECK_IN, CLAIM, inMinutes, publishShift, teamGid } from "./support/shifts.js";
 
 let app: App;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(() => app?.stop());
-afterEach(() => clock.reset());
+useApp((a) => (app = a));
 
 const DAY = 86_400_000;
 const STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code message field } } }`;

@@ -1,8 +1,10 @@
 // Talk to a running app the way clients do: HTTP POST and graphql-ws.
 import { randomUUID } from "node:crypto";
 import { createClient, type Client } from "graphql-ws";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import WebSocket from "ws";
 import { buildApp, type App } from "../../api/src/app.js";
+import { clock } from "../../api/src/clock.js";
 import { DEMO_PASSWORD } from "../../api/src/seed/demo.js";
 
 export interface GqlResponse<T = Record<string, any>> {
@@ -12,6 +14,17 @@ export interface GqlResponse<T = Record<string, any>> {
 
 export async function startApp(): Promise<App> {
   return (await buildApp()).start(0, "127.0.0.1");
+}
+
+/** A test file's app: started before its tests (handed to `started`), stopped after them; the clock is reset after each test. */
+export function useApp(started: (app: App) => void): void {
+  let app: App | undefined;
+  beforeAll(async () => {
+    app = await startApp();
+    started(app);
+  });
+  afterAll(() => app?.stop());
+  afterEach(() => clock.reset());
 }
 
 export async function gql<T = Record<string, any>>(
