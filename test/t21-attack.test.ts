@@ -1,5 +1,6 @@
 // Session 21's attack on the newest commits: Vary: Origin on /graphql, the notice of a removed
 // application, updateShift under the shift's lock, the public board's one-JSON page. Races are ordered by a row lock held from outside.
+import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
@@ -247,8 +248,8 @@ describe("Vary: Origin on /graphql", () => {
 });
 
 describe("the public board's one-JSON page", () => {
-  const BOARD = `query ($s: ID!, $after: String) { commendationBoard(stationId: $s, first: 10, after: $after) {
-    edges { node { id displayName legalName } } pageInfo { endCursor } } }`;
+  const BOARD = `query ($s: ID!, $first: Int = 10, $after: String, $before: String, $last: Int) { commendationBoard(stationId: $s, first: $first, after: $after, before: $before, last: $last) {
+    edges { node { id displayName legalName } } pageInfo { startCursor endCursor } } }`;
   /** A published edition of `s` with one entry per volunteer (in this order), withdrawn if asked. */
   async function edition(s: Awaited<ReturnType<typeof createStation>>, volunteers: { id: string }[], withdrawn = false) {
     const ed = await prisma.boardEdition.create({
@@ -292,13 +293,29 @@ describe("the public board's one-JSON page", () => {
       expect(bad.errors?.[0]?.extensions?.code, s).toBe("BAD_USER_INPUT");
     }
 
-    // a cursor of station B's entry on station A's board: only A's entries, never B's
+    // a cursor of station B's entry on station A's board: the cursor error of every list, which tells
+    // nothing of where B's entry sorts among A's, either way of paging; a cursor of no entry: empty
     const bPage = await gql(app, BOARD, { s: gid("Station", b.station.id) });
     const foreign = bPage.data!.commendationBoard.pageInfo.endCursor;
     expect(foreign).toBeTruthy();
-    const crossed = await gql(app, BOARD, { s: gid("Station", a.station.id), after: foreign });
-    expect(crossed.errors).toBeUndefined();
-    expect(JSON.stringify(crossed)).not.toContain(stranger.displayName);
-    for (const e of crossed.data!.commendationBoard.edges) expect(page.data!.commendationBoard.edges.map((x: any) => x.node.id)).toContain(e.node.id);
+    const ghost = Buffer.from(`GPC:S:${randomUUID()}`).toString("base64");
+    const none = await gql(app, BOARD, { s: gid("Station", a.station.id), after: ghost });
+    expect(none.errors).toBeUndefined();
+    expect(none.data!.commendationBoard.edges).toEqual([]);
+    for (const cursor of [foreign]) {
+      for (const args of [{ after: cursor }, { first: null, before: cursor, last: 5 }]) {
+        const crossed = await gql(app, BOARD, { s: gid("Station", a.station.id), ...args });
+        expect(crossed.errors?.map((e) => [e.extensions?.code, e.message]), JSON.stringify(args)).toEqual([["BAD_USER_INPUT", "游标无效：不是这个列表的游标"]]);
+        expect(JSON.stringify(crossed)).not.toContain(stranger.displayName);
+      }
+    }
+    // A's own last entry: the board's end, an empty page and no error; its first entry backwards likewise
+    const { startCursor, endCursor } = page.data!.commendationBoard.pageInfo;
+    const end = await gql(app, BOARD, { s: gid("Station", a.station.id), after: endCursor });
+    expect(end.errors).toBeUndefined();
+    expect(end.data!.commendationBoard.edges).toEqual([]);
+    const top = await gql(app, BOARD, { s: gid("Station", a.station.id), first: null, before: startCursor, last: 5 });
+    expect(top.errors).toBeUndefined();
+    expect(top.data!.commendationBoard.edges).toEqual([]);
   });
 });

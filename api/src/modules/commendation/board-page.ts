@@ -4,6 +4,7 @@
 // check runs once per page (one scope map for all its rows).
 import { check } from "../../auth/policy.js";
 import { isoText, readRows } from "../../db-read.js";
+import { notThisListsCursor } from "../../graphql/list-cursor.js";
 
 /** An entry as the statement writes it: a text array, in this order (see `select`). */
 type Flat = [
@@ -54,13 +55,13 @@ JOIN "Team" t ON t.id = d."teamId"
 LEFT JOIN "Squad" sq ON sq.id = d."squadId"
 LEFT JOIN "Volunteer" v ON v.id = c."volunteerId"`;
 const ORDER = `ORDER BY ed."publishedAt" DESC, e."editionId" DESC, e.position, e.id`;
-/** After the entry $2 in the board's order. */
-const AFTER = `AND EXISTS (SELECT 1 FROM "BoardEntry" ae JOIN "BoardEdition" aed ON aed.id = ae."editionId" WHERE ae.id = $2::uuid AND (ed."publishedAt" < aed."publishedAt"
+/** After the entry $2 in the board's order (an entry of this station's board: another's is no place in it). */
+const AFTER = `AND EXISTS (SELECT 1 FROM "BoardEntry" ae JOIN "BoardEdition" aed ON aed.id = ae."editionId" WHERE ae.id = $2::uuid AND aed."stationId" = $1::uuid AND (ed."publishedAt" < aed."publishedAt"
   OR (ed."publishedAt" = aed."publishedAt" AND (e."editionId" < ae."editionId"
   OR (e."editionId" = ae."editionId" AND (e.position > ae.position OR (e.position = ae.position AND e.id > ae.id)))))))`;
 
 /** Before the entry $2 in the board's order (the mirror of AFTER). */
-const BEFORE = `AND EXISTS (SELECT 1 FROM "BoardEntry" ae JOIN "BoardEdition" aed ON aed.id = ae."editionId" WHERE ae.id = $2::uuid AND (ed."publishedAt" > aed."publishedAt"
+const BEFORE = `AND EXISTS (SELECT 1 FROM "BoardEntry" ae JOIN "BoardEdition" aed ON aed.id = ae."editionId" WHERE ae.id = $2::uuid AND aed."stationId" = $1::uuid AND (ed."publishedAt" > aed."publishedAt"
   OR (ed."publishedAt" = aed."publishedAt" AND (e."editionId" > ae."editionId"
   OR (e."editionId" = ae."editionId" AND (e.position < ae.position OR (e.position = ae.position AND e.id < ae.id)))))))`;
 /** The board's order from its end, for backward pages. */
@@ -78,6 +79,10 @@ export async function boardPage(stationId: string, take: number, cursorId: strin
     ? await readRows<{ page: Flat[] | null }>(`linshe_board_${name}_${take}`, select(`${PAGE} ${where} ${order} LIMIT ${take}`), [stationId, cursorId])
     : await readRows<{ page: Flat[] | null }>(`linshe_board_${backward ? "last" : "first"}_${take}`, select(`${PAGE} ${order} LIMIT ${take}`), [stationId]);
   const rows = row!.page ?? []; // one row (an aggregate without GROUP BY); null: no entries
+  // Nothing after (or before) the cursor: the board's end, or the cursor of another station's entry,
+  // the caller's mistake, answered as on every list (a cursor of no entry, perhaps one erased since
+  // the last page, is an empty page).
+  if (rows.length === 0 && cursorId && (await elsewhere(stationId, cursorId))) throw notThisListsCursor();
   // board.read's facts are the edition's station and withdrawal, the same for every row here (one
   // station's editions, none withdrawn): one scope map for the page, so scope-auth asks the policy once.
   // The station as PostgreSQL writes the uuid it matched (lower case).
@@ -102,4 +107,14 @@ export async function boardPage(stationId: string, take: number, cursorId: strin
     },
     edition: { title: r[11], publishedAt: isoText(r[12]), stationId: station, withdrawnAt: null as string | null },
   }));
+}
+
+/** Whether the entry is on another station's board. */
+async function elsewhere(stationId: string, entryId: string): Promise<boolean> {
+  const rows = await readRows<{ id: string }>(
+    "linshe_board_cursor",
+    `SELECT e.id FROM "BoardEntry" e JOIN "BoardEdition" ed ON ed.id = e."editionId" WHERE e.id = $2::uuid AND ed."stationId" <> $1::uuid`,
+    [stationId, entryId],
+  );
+  return rows.length > 0;
 }
