@@ -1,12 +1,16 @@
 // Session 21's attack on the newest commits: Vary: Origin on /graphql, the notice of a removed
 // application, updateShift under the shift's lock, the public board's one-JSON page. Races are ordered by a row lock held from outside.
 import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../api/src/app.js";
+import { failed, type App } from "../api/src/app.js";
 import { clock } from "../api/src/clock.js";
 import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
 import { publicCacheStats } from "../api/src/graphql/public-cache.js";
+import { lifecycle } from "../api/src/server/lifecycle.js";
 import { withVaryOrigin } from "../api/src/server/security.js";
 import { gql, startApp } from "./support/client.js";
 import { holdRowLock } from "./support/locks.js";
@@ -243,6 +247,42 @@ describe("Vary: Origin on /graphql", () => {
       expect(none.headers.get("vary")).toMatch(/\borigin\b/i);
     } finally {
       config.corsOrigins = saved;
+    }
+  });
+});
+
+describe("Vary: Origin on the answers made before yoga (session 22)", () => {
+  /** A raw request (fetch would not send a Host that makes no URL). */
+  const raw = (head: string) =>
+    new Promise<{ status: number; vary: string | undefined }>((resolve, reject) => {
+      const socket = net.connect(app.port, "127.0.0.1", () => socket.end(`${head}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`));
+      let text = "";
+      socket.on("data", (d) => (text += d));
+      socket.on("error", reject);
+      socket.on("end", () => resolve({ status: Number(text.split(" ")[1]), vary: /\r\nvary: ([^\r]*)/i.exec(text)?.[1] }));
+    });
+
+  it("the 400 of a bad Host, the 503 before ready and the 500 of a handler that threw", async () => {
+    const bad = await raw("POST /graphql HTTP/1.1\r\nHost: a b");
+    expect(bad).toEqual({ status: 400, vary: "Origin" });
+    const phase = lifecycle.phase;
+    lifecycle.phase = "migrating";
+    try {
+      const early = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", origin: app.url }, body: "{}" });
+      expect(early.status).toBe(503);
+      expect(early.headers.get("vary")).toBe("Origin");
+    } finally {
+      lifecycle.phase = phase;
+    }
+    const server = http.createServer((_req, res) => failed(res, new Error("a handler's bug")));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const r = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`);
+      expect(r.status).toBe(500);
+      expect(r.headers.get("vary")).toBe("Origin");
+      expect(await r.json()).toEqual({ errors: [{ message: "Unexpected error." }] });
+    } finally {
+      server.close();
     }
   });
 });

@@ -17,7 +17,7 @@ import { createContext } from "./context.js";
 import { armorPlugin, badCursor, effectiveCost, enforcePageSizeLimit, executionLimits, limitError, mutationRateLimit, noHints, noIntrospection } from "./graphql/limits.js";
 import { socketDocument, trustedDocumentsPlugin } from "./graphql/trusted-documents.js";
 import { admitSocket, admitSubscription, countSocket, forgetSocketContext, rememberSocketContext } from "./graphql/socket-limits.js";
-import { checkOrigin, clientAddress, corsFor, CSRF_HEADER, securityHeaders, varyOnOrigin } from "./server/security.js";
+import { checkOrigin, clientAddress, corsFor, CSRF_HEADER, securityHeaders, varyOnOrigin, withVaryOrigin } from "./server/security.js";
 import { publicCachePlugin } from "./graphql/public-cache.js";
 import { compressResponses } from "./graphql/compression.js";
 import { operationKey, subscribeShared } from "./graphql/shared-subscriptions.js";
@@ -327,13 +327,14 @@ function socketError(e: unknown): GraphQLError {
 }
 
 function badHost(res: ServerResponse) {
-  res.writeHead(400, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ errors: [{ message: "请求的 Host 无效 / Invalid Host header", extensions: { code: "BAD_REQUEST" } }] }));
+  res.writeHead(400, { "content-type": "application/json; charset=utf-8", vary: withVaryOrigin(null) }).end(JSON.stringify({ errors: [{ message: "请求的 Host 无效 / Invalid Host header", extensions: { code: "BAD_REQUEST" } }] }));
 }
 
-function failed(res: ServerResponse, e: unknown) {
+/** The 500 of a request whose handler threw (exported for its test); it varies on Origin as every /graphql answer. */
+export function failed(res: ServerResponse, e: unknown) {
   log.error({ err: safeError(e) }, "http request failed");
   if (res.headersSent) return void res.destroy();
-  res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message: "Unexpected error." }] }));
+  res.writeHead(500, { "content-type": "application/json", vary: withVaryOrigin(null) }).end(JSON.stringify({ errors: [{ message: "Unexpected error." }] }));
 }
 
 function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {

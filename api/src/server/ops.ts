@@ -10,6 +10,7 @@ import { log, safeError } from "../log.js";
 import { scrape, registry } from "../metrics.js";
 import { livez, readyz } from "./health.js";
 import { lifecycle } from "./lifecycle.js";
+import { withVaryOrigin } from "./security.js";
 
 /** Handles the request and returns true when it is one of the operator's routes. */
 export function handleOps(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
@@ -27,7 +28,7 @@ export function handleOps(req: IncomingMessage, res: ServerResponse, pathname: s
     case "/graphql":
       if (lifecycle.phase === "ready" || lifecycle.phase === "draining") return false;
       res
-        .writeHead(503, { "content-type": "application/json", "retry-after": String(config.retryAfterSeconds) })
+        .writeHead(503, { "content-type": "application/json", "retry-after": String(config.retryAfterSeconds), vary: withVaryOrigin(null) })
         .end(JSON.stringify({ errors: [{ message: localize(UNAVAILABLE_MESSAGE, localeFrom(req.headers["accept-language"])), extensions: { code: SERVICE_UNAVAILABLE, retryAfterSeconds: config.retryAfterSeconds } }] }));
       return true;
     default:
