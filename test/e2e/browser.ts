@@ -71,7 +71,8 @@ export async function sidewaysOverflow(page: Page): Promise<number> {
 
 /** Switch the UI language through the header's button. */
 export async function setLanguage(page: Page, lang: "zh" | "en") {
-  const button = page.getByRole("button", { name: lang === "en" ? "English" : "中文" });
+  // English is "EN" in a phone's header (below 480 px)
+  const button = page.getByRole("button", { name: lang === "en" ? /^(English|EN)$/ : "中文" });
   if (await button.count()) await button.first().click();
 }
 

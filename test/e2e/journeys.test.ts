@@ -115,7 +115,7 @@ describe("navigation by role", () => {
     await prisma.notification.create({ data: { accountId: officerAccount.id, kind: "OTHER", title: "窄屏页头测试" } });
     await officer.reload();
     await officer.getByTestId("unread-count").waitFor();
-    await officer.getByRole("button", { name: "English" }).click();
+    await officer.getByRole("button", { name: "EN", exact: true }).click();
     await officer.getByRole("button", { name: "Sign out" }).waitFor();
     const officerRow = await officer.locator("header.top .top-row").evaluate((el) => el.getBoundingClientRect().height);
     expect(officerRow).toBeLessThan(56);

@@ -249,7 +249,15 @@ describe("一键召集 in the browser", () => {
     await page.getByRole("button", { name: "加载更多" }).click();
     await page.getByText("测试通知1号", { exact: true }).waitFor();
     expect(await page.getByTestId("notice").filter({ hasText: /测试通知\d+号/ }).count()).toBe(35);
+    // the header at 360 px with a two-digit count: the name keeps room for 4 characters or more (the
+    // language button says EN there, its visible text its name)
+    const who = await page.locator("header .who").evaluate((e) => ({ width: e.getBoundingClientRect().width, clipped: e.scrollWidth > e.clientWidth }));
+    expect(who.width, JSON.stringify(who)).toBeGreaterThanOrEqual(64);
+    await page.locator("header").getByRole("button", { name: "EN", exact: true }).waitFor();
     await page.getByRole("button", { name: "全部标为已读" }).click();
+    // said in words where the thumb is, not only by the badge going away
+    await page.getByTestId("toast-success").filter({ hasText: "已将 35 条消息标为已读" }).waitFor();
+    await shoot(page, "phone-inbox-all-read");
     await page.getByTestId("unread-count").waitFor({ state: "detached" });
     await expect.poll(() => page.locator(".notice.unread").count()).toBe(0);
     expect(await sidewaysOverflow(page)).toBe(0);

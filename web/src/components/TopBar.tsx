@@ -11,11 +11,16 @@ import { tabsFor } from "../lib/roles";
 import { useSession } from "../lib/session";
 import { createUnreadBadge } from "../lib/notices";
 
-/** Shows the other language's name in that language; its visible text is its accessible name. */
+/**
+ * Shows the other language's name in that language; its visible text is its accessible name. In a
+ * phone's header English is "EN" (styles.css), which leaves the viewer's name room beside the unread
+ * count at 360 px.
+ */
 export function LangToggle() {
   return (
     <button type="button" class="lang" lang={lang() === "zh" ? "en" : "zh-CN"} onClick={() => setLang(lang() === "zh" ? "en" : "zh")}>
-      {lang() === "zh" ? "English" : "中文"}
+      <span class="lang-full">{lang() === "zh" ? "English" : "中文"}</span>
+      <span class="lang-short">{lang() === "zh" ? "EN" : "中文"}</span>
     </button>
   );
 }

@@ -37,7 +37,9 @@ function NoticePage(props: { unreadOnly: boolean; after: string | null; last: bo
   props.reloads.add(again);
   onCleanup(() => props.reloads.delete(again));
   refreshOnReturn(again);
+  // Read by opening or answering it: no toast (the notice itself changes); the button says it did.
   const mark = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: null, onSuccess: props.reloadAll });
+  const markOne = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: tr("已标为已读", "Marked read"), onSuccess: props.reloadAll });
   return (
     <QueryView query={q} select={(d) => d.viewer?.notifications ?? null} retry={again} isEmpty={(c) => !c.edges.length && !props.after} empty={<p class="muted empty">{tr("暂无消息", "No messages")}</p>}>
       {(conn) => (
@@ -63,7 +65,7 @@ function NoticePage(props: { unreadOnly: boolean; after: string | null; last: bo
                   </Show>
                   <div class="row notice-foot">
                     <Show when={!n().read}>
-                      <button type="button" disabled={mark.pending()} onClick={() => void mark.run({ input: { ids: [n().id] } })}>{tr("标为已读", "Mark read")}</button>
+                      <button type="button" disabled={markOne.pending()} onClick={() => void markOne.run({ input: { ids: [n().id] } })}>{tr("标为已读", "Mark read")}</button>
                     </Show>
                     <Show when={e.node.smsStatus}><Badge enum="SmsStatus" value={e.node.smsStatus} /></Show>
                   </div>
@@ -89,7 +91,11 @@ function Notices() {
     refetchCount({ requestPolicy: "network-only" });
     for (const r of reloads) r();
   };
-  const markAll = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: null, onSuccess: reloadAll });
+  const markAll = createAction(MarkNotificationsReadDocument, {
+    pick: (d) => d.markNotificationsRead,
+    success: (p) => tr(`已将 ${p.marked ?? 0} 条消息标为已读`, `${p.marked ?? 0} marked read`),
+    onSuccess: reloadAll,
+  });
   return (
     <>
       <div class="spread">

@@ -1,11 +1,12 @@
 // The inbox on a phone: back online or back in the foreground, it asks the API again (live events
 // sent meanwhile never arrived).
 import { Client } from "@urql/core";
-import { render, screen, waitFor } from "@solidjs/testing-library";
+import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
 import { MemoryRouter, Route } from "@solidjs/router";
 import { Provider } from "@urql/solid";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { networkExchanges } from "../lib/client";
+import { ToastHost, toast } from "../components/Toast";
 import Inbox from "./Inbox";
 
 const inbox = (title: string) => ({
@@ -27,6 +28,10 @@ function setup() {
   let inboxCalls = 0;
   const fetch = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
     const body = String(init?.body ?? "");
+    if (/markNotificationsRead/i.test(body)) {
+      const marked = /"all":true/.test(body) ? 3 : 1;
+      return new Response(JSON.stringify({ data: { markNotificationsRead: { __typename: "MarkNotificationsReadPayload", marked, unreadCount: 0, userErrors: [] } } }), { status: 200, headers: { "content-type": "application/json" } });
+    }
     if (/Inbox/.test(body)) inboxCalls += 1;
     return new Response(JSON.stringify(inbox(`第${inboxCalls}次`)), { status: 200, headers: { "content-type": "application/json" } });
   });
@@ -36,6 +41,7 @@ function setup() {
       <MemoryRouter>
         <Route path="/" component={Inbox} />
       </MemoryRouter>
+      <ToastHost />
     </Provider>
   ));
   return { calls: () => inboxCalls };
@@ -45,6 +51,7 @@ let hidden = false;
 afterEach(() => {
   hidden = false;
   vi.restoreAllMocks();
+  toast.clear();
 });
 
 describe("Inbox", () => {
@@ -65,5 +72,15 @@ describe("Inbox", () => {
     document.dispatchEvent(new Event("visibilitychange"));
     await waitFor(() => expect(s.calls()).toBe(3));
     expect(await screen.findByText("第3次")).toBeTruthy();
+  });
+
+  it("says so when 标为已读 or 全部标为已读 is tapped (the badge alone is easy to miss on a phone)", async () => {
+    setup();
+    expect(await screen.findByText("第1次")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "标为已读" }));
+    expect((await screen.findByTestId("toast-success")).textContent).toContain("已标为已读");
+    toast.clear();
+    fireEvent.click(await screen.findByRole("button", { name: "全部标为已读" }));
+    expect((await screen.findByTestId("toast-success")).textContent).toContain("已将 3 条消息标为已读");
   });
 });
