@@ -5,7 +5,8 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
 import { gid } from "../support/fixtures.js";
-import { context, demoBrowserApp, NARROW, seriousViolations, setLanguage, signInAs } from "./browser.js";
+import path from "node:path";
+import { context, demoBrowserApp, NARROW, seriousViolations, setLanguage, SHOTS, signInAs } from "./browser.js";
 
 const t = demoBrowserApp();
 
@@ -35,6 +36,23 @@ describe("没有找到", () => {
       await page.locator("h1", { hasText: "Not found" }).waitFor();
       expect(await headingViolations(page), path).toEqual([]);
     }
+    await ctx.close();
+  }, 120_000);
+
+  it("a volunteer who opens an officer's page (/settings, /review) lands on the shift board and is told why", async () => {
+    const person = await prisma.volunteer.findFirstOrThrow({ where: { homeGrid: { name: "府山社区第1网格" }, teams: { every: { role: "MEMBER" } } }, orderBy: { phone: "asc" } });
+    const ctx = await context(t.browser, t.app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, person.phone, undefined, "/settings");
+    await page.waitForURL((u) => u.pathname === "/shifts");
+    await page.getByTestId("toast-info").filter({ hasText: "你的角色不能打开这个页面，已为你打开首页" }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "phone-not-for-you.png") });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.goto("/review");
+    await page.waitForURL((u) => u.pathname === "/shifts");
+    await page.getByTestId("toast-info").filter({ hasText: "你的角色不能打开这个页面" }).waitFor();
+    // one message, not one per render
+    expect(await page.getByTestId("toast-info").count()).toBe(1);
     await ctx.close();
   }, 120_000);
 });

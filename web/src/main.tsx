@@ -7,7 +7,7 @@ import { AfterTask } from "./components/AfterTask";
 import { DialogHost } from "./components/Dialog";
 import { TopBar } from "./components/TopBar";
 import { ErrorView, Loading, NotFound } from "./components/QueryView";
-import { ToastHost } from "./components/Toast";
+import { ToastHost, toast } from "./components/Toast";
 import { ViewerDocument } from "./gql/graphql";
 import { expireSession, token } from "./lib/auth";
 import { busy } from "./lib/busy";
@@ -93,15 +93,20 @@ function WithSession(props: { children: JSX.Element }) {
   );
 }
 
-/** Pages a role cannot use send it to its home page. */
+/** Pages a role cannot use send it to its home page, and say why (a link from a message, an old bookmark). */
 function Guard(props: { children: JSX.Element }) {
   const s = useSession();
   const location = useLocation();
   return (
-    <Show when={mayOpen(s.viewer(), location.pathname)} fallback={<Navigate href={homeFor(s.viewer())} />}>
+    <Show when={mayOpen(s.viewer(), location.pathname)} fallback={<NotForYou href={homeFor(s.viewer())} />}>
       {props.children}
     </Show>
   );
+}
+
+function NotForYou(props: { href: string }) {
+  toast.info(tr("你的角色不能打开这个页面，已为你打开首页", "Your role cannot open that page; here is your home page"));
+  return <Navigate href={props.href} />;
 }
 
 function Home() {
