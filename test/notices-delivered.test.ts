@@ -9,7 +9,7 @@ import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
 import { notificationStream } from "../api/src/modules/notification/notification.stream.js";
 import { gql, signIn, startApp } from "./support/client.js";
-import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { createAccount, DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 
 let app: App;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
@@ -28,6 +28,11 @@ const APPROVE = `mutation ($input: ApproveMembershipInput!) { approveMembership(
 const REJECT = `mutation ($input: RejectMembershipInput!) { rejectMembership(input: $input) { userErrors { code message } } }`;
 const SUBMIT = `mutation ($input: SubmitPatrolReportInput!) { submitPatrolReport(input: $input) { report { id } userErrors { code message } } }`;
 const REJECT_REPORT = `mutation ($input: RejectPatrolReportInput!) { rejectPatrolReport(input: $input) { userErrors { code message } } }`;
+const PUBLISH = `mutation ($input: PublishBulletinInput!) { publishBulletin(input: $input) { bulletin { id } userErrors { code message } } }`;
+const START = `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id } userErrors { code message } } }`;
+const HOME_WATCH = `mutation ($input: RequestHomeWatchInput!) { requestHomeWatch(input: $input) { confirmationCode userErrors { code message } } }`;
+const REVOKE = `mutation ($input: RevokeRoleInput!) { revokeRole(input: $input) { revokedId userErrors { code message } } }`;
+const DRAFT = `mutation ($input: DraftAgreementInput!) { draftAgreement(input: $input) { agreement { id } userErrors { code message } } }`;
 const STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code message } } }`;
 
 /** A new resident applies to 好邻舍义警 by invitation: their membership's global id, volunteer and account. */
@@ -72,6 +77,53 @@ describe("notices are announced when their transaction commits", () => {
     expect(submitted.data!.submitPatrolReport.userErrors).toEqual([]);
     const reject = () => gql(app, REJECT_REPORT, { input: { reportId: submitted.data!.submitPatrolReport.report.id, reason: "已有人上报" } }, t.officer);
     expect(await nextNotice(reporter.id, reject)).toBe("PATROL_REPORT_UPDATED");
+  });
+
+  it("a bulletin, a call-up and a home-watch request reach the open app at once", async () => {
+    // a member of one of 好邻舍义警's squads, with an account
+    const member = await prisma.squadMembership.findFirstOrThrow({
+      where: { squadId: { in: demo.squads.map((q) => q.id) }, role: "MEMBER", volunteer: { account: { isNot: null }, status: "ACTIVE" } },
+      include: { volunteer: { include: { account: true } } },
+      orderBy: { volunteerId: "asc" },
+    });
+    const accountId = member.volunteer.account!.id;
+    const bulletin = () =>
+      gql(app, PUBLISH, { input: { stationId: gid("Station", demo.fushan.id), title: "台风预警", body: "今晚注意门窗", category: "NOTICE", audience: { wholeStation: false, squadIds: [gid("Squad", member.squadId)] } } }, t.officer);
+    expect(await nextNotice(accountId, bulletin)).toBe("BULLETIN");
+    const callUp = () =>
+      gql(app, START, {
+        input: { stationId: gid("Station", demo.fushan.id), reason: "寻找走失老人", place: "府山街道", latitude: 30.0, longitude: 120.58, radiusMeters: 50_000, wanted: 50, escalateAfterMinutes: 30, squadIds: [gid("Squad", member.squadId)] },
+      }, t.officer);
+    expect(await nextNotice(accountId, callUp)).toBe("MOBILIZATION");
+    const officer = await prisma.accountRole.findFirstOrThrow({ where: { role: "OFFICER", stationId: demo.changqing.id } });
+    const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.changqing.id }, orderBy: { name: "asc" } });
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+    const ask = () =>
+      gql(app, HOME_WATCH, { input: { stationId: gid("Station", demo.changqing.id), gridId: gid("Grid", grid.id), name: "周阿姨", phone: "13655557777", address: "吴牙社区5幢", awayFrom: day(1), awayTo: day(4) } });
+    expect(await nextNotice(officer.accountId, ask)).toBe("HOME_WATCH_REQUESTED");
+  });
+
+  it("a revoked role is told to its holder at once", async () => {
+    const partner = await prisma.partner.findFirstOrThrow({ where: { stationId: demo.fushan.id }, orderBy: { name: "asc" } });
+    const holder = await createAccount({ role: "PARTNER_ADMIN", partnerId: partner.id });
+    const role = await prisma.accountRole.findFirstOrThrow({ where: { accountId: holder.accountId } });
+    const revoke = () => gql(app, REVOKE, { input: { assignmentId: gid("RoleAssignment", role.id) } }, t.officer);
+    expect(await nextNotice(holder.accountId, revoke)).toBe("OTHER");
+    expect(await prisma.accountRole.count({ where: { id: role.id } })).toBe(0);
+  });
+
+  it("an agreement drafted for a partner reaches its contact's app at once (协议待签署)", async () => {
+    const partner = await prisma.partner.create({ data: { stationId: demo.fushan.id, name: "送达测试物业", kind: "PROPERTY_MANAGEMENT" } });
+    const contact = await createAccount({ role: "PARTNER_ADMIN", partnerId: partner.id });
+    const day = 86_400_000;
+    const draft = () =>
+      gql(app, DRAFT, {
+        input: {
+          partnerId: gid("Partner", partner.id), title: "共建协议", terms: "每月派出巡逻人员", effectiveFrom: new Date(Date.now() - day).toISOString(), effectiveTo: new Date(Date.now() + 365 * day).toISOString(),
+          obligations: [{ kind: "PATROL_PERSON_SHIFTS", quantity: 8, period: "MONTH" }],
+        },
+      }, t.officer);
+    expect(await nextNotice(contact.accountId, draft)).toBe("AGREEMENT_TO_SIGN");
   });
 
   it("every module that writes notices announces them (delivered / thenDelivered)", () => {
