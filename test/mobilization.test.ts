@@ -133,8 +133,13 @@ describe("一键召集", () => {
     for (const a of answers) expect(a.data!.respondToMobilization.userErrors).toEqual([]);
     // Someone not called, and someone of the other station, cannot answer: to both the call-up is not
     // there (mobilization.read: the command view and whom it called).
-    // (one we hold a token for: findMany's order is unspecified, and the demo's own volunteers have none here)
-    const notCalled = people.find((p) => !near.some((n) => n.id === p.id) && tokens.has(p.phone))!;
+    // (one we hold a token for: findMany's order is unspecified, and the demo's own volunteers have none here;
+    // and no leader of a team or squad: they have the command view, so to them it is there, FORBIDDEN)
+    const leaders = new Set([
+      ...(await prisma.teamMembership.findMany({ where: { role: "LEADER" }, select: { volunteerId: true } })),
+      ...(await prisma.squadMembership.findMany({ where: { role: "LEADER" }, select: { volunteerId: true } })),
+    ].map((r) => r.volunteerId));
+    const notCalled = people.find((p) => !near.some((n) => n.id === p.id) && tokens.has(p.phone) && !leaders.has(p.id))!;
     expect(notCalled).toBeDefined();
     expect((await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "ACCEPT" } }, tokens.get(notCalled.phone)!)).data!.respondToMobilization.userErrors[0].code).toBe("NOT_FOUND");
     expect((await gql(app, RESPOND, { input: { mobilizationId: m.id, response: "ACCEPT" } }, tokens.get("13900000005")!)).data!.respondToMobilization.userErrors[0].code).toBe("NOT_FOUND");
