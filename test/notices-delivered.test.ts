@@ -9,7 +9,7 @@ import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
 import { notificationStream } from "../api/src/modules/notification/notification.stream.js";
 import { gql, signIn, startApp } from "./support/client.js";
-import { createAccount, DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { createAccount, createStation, createVolunteer, DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
 
 let app: App;
 let demo: Awaited<ReturnType<typeof seedDemoData>>;
@@ -33,6 +33,8 @@ const START = `mutation ($input: StartMobilizationInput!) { startMobilization(in
 const HOME_WATCH = `mutation ($input: RequestHomeWatchInput!) { requestHomeWatch(input: $input) { confirmationCode userErrors { code message } } }`;
 const REVOKE = `mutation ($input: RevokeRoleInput!) { revokeRole(input: $input) { revokedId userErrors { code message } } }`;
 const DRAFT = `mutation ($input: DraftAgreementInput!) { draftAgreement(input: $input) { agreement { id } userErrors { code message } } }`;
+const CREATE_MEDIATOR = `mutation ($input: CreateMediatorInput!) { createMediator(input: $input) { mediator { id } userErrors { code message } } }`;
+const OPEN_CASE = `mutation ($input: OpenMediationCaseInput!) { openMediationCase(input: $input) { case { id } userErrors { code message } } }`;
 const STATUS = `mutation ($input: SetVolunteerStatusInput!) { setVolunteerStatus(input: $input) { changed userErrors { code message } } }`;
 
 /** A new resident applies to 好邻舍义警 by invitation: their membership's global id, volunteer and account. */
@@ -124,6 +126,18 @@ describe("notices are announced when their transaction commits", () => {
         },
       }, t.officer);
     expect(await nextNotice(contact.accountId, draft)).toBe("AGREEMENT_TO_SIGN");
+  });
+
+  it("a mediator put on a new case is told at once (新的调解案件)", async () => {
+    const { station, officer, team } = await createStation();
+    const person = await createVolunteer({ teamId: team.id, specialties: ["MEDIATION"] });
+    const made = await gql(app, CREATE_MEDIATOR, { input: { stationId: gid("Station", station.id), volunteerId: gid("Volunteer", person.id) } }, officer.token);
+    expect(made.data!.createMediator.userErrors).toEqual([]);
+    const open = () =>
+      gql(app, OPEN_CASE, {
+        input: { stationId: gid("Station", station.id), category: "NEIGHBOUR", summary: "邻里噪音", source: "RESIDENT", parties: [{ name: "孙七", role: "APPLICANT" }], mediatorIds: [made.data!.createMediator.mediator.id] },
+      }, officer.token);
+    expect(await nextNotice(person.accountId, open)).toBe("MEDIATION_ASSIGNED");
   });
 
   it("every module that writes notices announces them (delivered / thenDelivered)", () => {
