@@ -4,7 +4,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
-import { gid } from "../support/fixtures.js";
+import { DEMO_PHONES, gid } from "../support/fixtures.js";
 import path from "node:path";
 import { context, demoBrowserApp, NARROW, seriousViolations, setLanguage, SHOTS, signInAs } from "./browser.js";
 
@@ -54,5 +54,15 @@ describe("没有找到", () => {
     // one message, not one per render
     expect(await page.getByTestId("toast-info").count()).toBe(1);
     await ctx.close();
+
+    // the station's officer, sent to the login page from /settings, comes back to it without a word
+    const officerCtx = await context(t.browser, t.app.url, NARROW);
+    const officer = await officerCtx.newPage();
+    await signInAs(officer, DEMO_PHONES.fushanOfficer, undefined, "/settings");
+    await officer.waitForURL((u) => u.pathname === "/settings");
+    await officer.locator("h1").first().waitFor();
+    await officer.waitForTimeout(500);
+    expect(await officer.getByTestId("toast-info").count()).toBe(0);
+    await officerCtx.close();
   }, 120_000);
 });
