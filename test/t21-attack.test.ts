@@ -349,6 +349,15 @@ describe("the public board's one-JSON page", () => {
         expect(JSON.stringify(crossed)).not.toContain(stranger.displayName);
       }
     }
+    // B's cursor with its uuid in upper case is still B's entry: refused alike, never a database error
+    const upperForeign = Buffer.from(Buffer.from(foreign, "base64").toString().toUpperCase().replace(/^GPC:S:/i, "GPC:S:")).toString("base64");
+    const shouted = await gql(app, BOARD, { s: gid("Station", a.station.id), after: upperForeign });
+    expect(shouted.errors?.map((e) => e.extensions?.code)).toEqual(["BAD_USER_INPUT"]);
+    // A's own cursor in upper case pages as the lower-case one
+    const ownUpper = Buffer.from(Buffer.from(page.data!.commendationBoard.pageInfo.startCursor, "base64").toString().toUpperCase().replace(/^GPC:S:/i, "GPC:S:")).toString("base64");
+    const fromUpper = await gql(app, BOARD, { s: gid("Station", a.station.id), after: ownUpper });
+    expect(fromUpper.errors).toBeUndefined();
+    expect(fromUpper.data!.commendationBoard.edges.map((e: any) => e.node.id)).toEqual(page.data!.commendationBoard.edges.slice(1).map((e: any) => e.node.id));
     // A's own last entry: the board's end, an empty page and no error; its first entry backwards likewise
     const { startCursor, endCursor } = page.data!.commendationBoard.pageInfo;
     const end = await gql(app, BOARD, { s: gid("Station", a.station.id), after: endCursor });
