@@ -119,6 +119,10 @@ describe("navigation by role", () => {
     await officer.getByRole("button", { name: "Sign out" }).waitFor();
     const officerRow = await officer.locator("header.top .top-row").evaluate((el) => el.getBoundingClientRect().height);
     expect(officerRow).toBeLessThan(56);
+    // …and the officer's three-character name is not cut beside Inbox and its count.
+    const name = await officer.locator("header.top .who").evaluate((el) => ({ text: el.textContent, cut: el.scrollWidth > el.clientWidth }));
+    expect(name).toEqual({ text: "方警官", cut: false });
+    await shoot(officer, "narrow-officer-header-en");
     await officerCtx.close();
   });
 });
