@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatClock, formatDate, formatDateTime, formatSpan, formatTime, fromLocalInput, TIME_ZONE, toLocalInput } from "./time";
+import { formatClock, formatDate, formatDateTime, formatSpan, formatTime, formatWhen, fromLocalInput, TIME_ZONE, toLocalInput } from "./time";
 
 describe("one time format, Asia/Shanghai", () => {
   it("reads 2026年11月27日 13:00 in Chinese and 27 Nov 2026, 13:00 in English", () => {
@@ -30,6 +30,13 @@ describe("one time format, Asia/Shanghai", () => {
       { numRuns: 2000 },
     );
   });
+  it("says only the time of today's events, and the date of older ones (by Shanghai's day)", () => {
+    const now = new Date("2026-11-28T22:10:00Z"); // 06:10 on 29 Nov in Shanghai
+    expect(formatWhen("2026-11-28T17:05:00Z", "zh", now)).toBe("01:05");
+    expect(formatWhen("2026-11-28T12:00:00Z", "zh", now)).toBe("2026年11月28日 20:00");
+    expect(formatWhen("2026-11-28T12:00:00Z", "en", now)).toBe("28 Nov 2026, 20:00");
+  });
+
   it("round-trips the wall clock of a date input", () => {
     expect(toLocalInput(new Date("2026-11-27T05:00:00Z"))).toBe("2026-11-27T13:00");
     expect(fromLocalInput("2026-11-27T13:00").toISOString()).toBe("2026-11-27T05:00:00.000Z");

@@ -30,6 +30,11 @@ export const formatTime = (v: string | Date, l?: "zh" | "en") => format("time", 
 /** 13:00:05 */
 export const formatClock = (v: string | Date, l?: "zh" | "en") => format("clock", v, l);
 
+/** When something happened, in a list that holds older items too: 13:00 today (Shanghai), else the date as well. */
+export function formatWhen(v: string | Date, l?: "zh" | "en", now: Date = new Date()): string {
+  return formatDate(v, l) === formatDate(now, l) ? formatTime(v, l) : formatDateTime(v, l);
+}
+
 /** A shift's span: "2026年11月27日 13:00–15:00", or both dates when it runs past midnight. */
 export function formatSpan(start: string | Date, end: string | Date, l?: "zh" | "en"): string {
   const sameDay = formatDate(start, l) === formatDate(end, l);

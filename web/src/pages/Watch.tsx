@@ -17,7 +17,7 @@ import { label } from "../lib/labels";
 import { placeLabels, textWidth } from "../lib/mapLabels";
 import { createPatrolFeed } from "../lib/patrolFeed";
 import { useSession } from "../lib/session";
-import { formatClock, formatTime } from "../lib/time";
+import { formatClock, formatTime, formatWhen } from "../lib/time";
 import { TableWrap } from "../components/TableWrap";
 
 type Grid = NonNullable<CommandViewQuery["commandView"]>[number];
@@ -261,7 +261,7 @@ export default function Watch() {
             <For each={findings()} fallback={<li class="muted">{tr("暂无未办结的发现", "No open findings")}</li>}>
               {(f) => (
                 <li class={f.finding.overdue ? "noshow" : ""}>
-                  <span class="seats">{formatClock(f.finding.createdAt)}</span> <strong>{label("PatrolReportCategory", f.finding.category)}</strong> · {f.finding.description}
+                  <span class="seats">{formatWhen(f.finding.createdAt)}</span> <strong>{label("PatrolReportCategory", f.finding.category)}</strong> · {f.finding.description}
                   <Show when={f.grid}> · {f.grid}</Show>
                   {" "}<Badge enum="PatrolReportStatus" value={f.finding.status} />
                   <Show when={f.finding.overdue}> <Badge text={tr("已超期", "Overdue")} tone="warn" /></Show>
