@@ -3,7 +3,7 @@
 // without changing this table fails.
 import { GraphQLObjectType, type GraphQLField } from "graphql";
 import { describe, expect, it } from "vitest";
-import { ACTIONS, can, receivableNoticeKinds, type Action, type FactsOf, type PersonFacts } from "../api/src/auth/policy.js";
+import { ACTIONS, can, claimableShiftGroups, receivableNoticeKinds, type Action, type FactsOf, type PersonFacts } from "../api/src/auth/policy.js";
 import type { Viewer } from "../api/src/auth/viewer.js";
 
 // Two stations in two regions, each with a team, a squad in it, a second team and a partner.
@@ -357,6 +357,29 @@ describe("the access policy", () => {
     expect(can(ROLES.V!, "shift.readGoing", { ...squadShift, squadId: null })).toBe(true);
     expect(can(ROLES.TL!, "shift.readGoing", squadShift)).toBe(true);
     expect(can(ROLES.P!, "shift.readGoing", { ...squadShift, squadId: null })).toBe(false);
+  });
+
+  it("filters the shift board to what shift.claim allows by membership, for every role and shift", () => {
+    // A volunteer of two stations' teams, a squad in each, to see that one station's groups stay its own.
+    const both = base({
+      accountId: "acc-2", volunteerId: "vol-2",
+      teams: new Map([[A.team, { role: "MEMBER", stationId: A.station }], [S.other.team, { role: "MEMBER", stationId: S.other.station }]]),
+      squads: new Map([[A.squad, { role: "MEMBER", teamId: A.team }], [S.other.squad, { role: "MEMBER", teamId: S.other.team }]]),
+    });
+    for (const v of [...Object.values(ROLES), both]) {
+      for (const side of ["own", "other"] as Side[]) {
+        const st = S[side];
+        const groups = claimableShiftGroups(v, st.station);
+        for (const teamId of [st.team, st.team2]) {
+          for (const squadId of [null, st.squad, `${st.squad}-x`]) {
+            const shift = { stationId: st.station, teamId, squadId, startsAt: new Date(0), endsAt: new Date(1), status: "OPEN" };
+            const listed = groups.teamIds.includes(teamId) && (squadId === null || groups.squadIds.includes(squadId));
+            expect(listed, `${v?.accountId ?? "anon"} ${teamId} ${squadId}`).toBe(can(v, "shift.claim", shift));
+          }
+        }
+      }
+    }
+    expect(claimableShiftGroups(both, A.station)).toEqual({ teamIds: [A.team], squadIds: [A.squad] });
   });
 
   it("lets leaders remove members but only officers remove leaders, squad leaders included", () => {

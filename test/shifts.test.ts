@@ -783,6 +783,42 @@ describe("refusals and filters", () => {
     expect((await gql(app, SHOW, { id: later.shift.id }, leader)).data!.node).toMatchObject({ isJointPatrol: false, jointOfficerName: null, grid: { name: grid.name } });
   });
 
+  it("onlyMyTeams: a volunteer's board keeps their teams' shifts and their own squads', as shift.claim allows, on both of the board's paths", async () => {
+    const [mine, notMine] = [await createSquad(demo.haolinshe.id), await createSquad(demo.haolinshe.id)];
+    const otherTeam = await createTeamOf(demo.fushan.id);
+    const [inSquad] = await createVolunteers(1, { teamId: demo.haolinshe.id, squadIds: [mine.id] });
+    const [teamOnly] = await createVolunteers(1, { teamId: demo.haolinshe.id });
+    const [stranger] = await createVolunteers(1, { teamId: otherTeam.id });
+    const t0 = Date.now() + 50_000 * 60_000;
+    const at = (m: number) => new Date(t0 + m * 60_000);
+    await publishShift(app, leader, { teamId: team, title: "全队班", startsAt: at(0), endsAt: at(60) });
+    await publishShift(app, leader, { teamId: team, squadId: gid("Squad", mine.id), title: "本小队班", startsAt: at(10), endsAt: at(70) });
+    await publishShift(app, leader, { teamId: team, squadId: gid("Squad", notMine.id), title: "别的小队班", startsAt: at(20), endsAt: at(80) });
+    await publishShift(app, officer, { teamId: teamGid(otherTeam.id), title: "别的队伍班", startsAt: at(30), endsAt: at(90) });
+    // first: the board's own statement; last (a backward page) goes through Prisma.
+    const BOARD = `query ($s: ID!, $from: DateTime, $to: DateTime, $mine: Boolean) {
+      forward: shifts(stationId: $s, from: $from, to: $to, onlyMyTeams: $mine, first: 50) { edges { node { title viewerCanClaim } } }
+      backward: shifts(stationId: $s, from: $from, to: $to, onlyMyTeams: $mine, last: 50) { edges { node { title } } } }`;
+    const board = async (token: string, mine: boolean) => {
+      const r = await gql(app, BOARD, { s: gid("Station", demo.fushan.id), from: at(-1), to: at(100), mine }, token);
+      expect(r.errors).toBeUndefined();
+      const forward = r.data!.forward;
+      expect(r.data!.backward.edges.map((e: any) => e.node.title)).toEqual(forward.edges.map((e: any) => e.node.title));
+      return forward.edges.map((e: any) => e.node) as { title: string; viewerCanClaim: boolean }[];
+    };
+    expect((await board(inSquad!.token, false)).map((n) => n.title)).toEqual(["全队班", "本小队班", "别的小队班", "别的队伍班"]);
+    for (const who of [inSquad!, teamOnly!, stranger!]) {
+      const kept = await board(who.token, true);
+      // Exactly the shifts the viewer may claim (nothing else stands in the way of these four).
+      expect(kept.map((n) => n.title)).toEqual((await board(who.token, false)).filter((n) => n.viewerCanClaim).map((n) => n.title));
+    }
+    expect((await board(inSquad!.token, true)).map((n) => n.title)).toEqual(["全队班", "本小队班"]);
+    expect((await board(teamOnly!.token, true)).map((n) => n.title)).toEqual(["全队班"]);
+    expect((await board(stranger!.token, true)).map((n) => n.title)).toEqual(["别的队伍班"]);
+    // An officer belongs to no team: nothing is theirs to claim.
+    expect(await board(officer, true)).toEqual([]);
+  });
+
   it("a volunteer's own shifts: upcoming first, or all newest first, and by status", async () => {
     const [v] = await members(1);
     const first = await publishShift(app, leader, { teamId: team, title: "第一班", startsAt: inMinutes(30), endsAt: inMinutes(60) });

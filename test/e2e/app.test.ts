@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "../../api/src/db.js";
 import { gql, signIn } from "../support/client.js";
 import { DEMO_PHONES, gid } from "../support/fixtures.js";
-import { context, demoBrowserApp, DESKTOP, PHONE, SCREEN, shoot, signInAs } from "./browser.js";
+import { context, demoBrowserApp, DESKTOP, NARROW, PHONE, SCREEN, shoot, signInAs } from "./browser.js";
 
 
 const env = demoBrowserApp();
@@ -33,6 +33,26 @@ describe("in the browser", () => {
     await page.getByRole("link", { name: "积分" }).click();
     await page.getByTestId("balance").waitFor();
     await shoot(page, "phone-points");
+    await ctx.close();
+  });
+
+  it("a volunteer keeps only their teams' and squads' shifts on the board with one box in 筛选", async () => {
+    const ctx = await context(env.browser, env.app.url, NARROW);
+    const page = await ctx.newPage();
+    await signInAs(page, DEMO_PHONES.firstVolunteer);
+    const cards = page.getByTestId("shift-card");
+    await cards.first().waitFor();
+    // Not in the squads of most of the week's shifts: the board says so on each of them.
+    const notMine = cards.filter({ hasText: "仅本小队队员可认领" });
+    expect(await notMine.count()).toBeGreaterThan(0);
+    await page.getByText("筛选").click();
+    await page.getByTestId("only-my-teams").click();
+    await page.getByText("筛选 · 已筛选").waitFor();
+    await expect.poll(() => notMine.count()).toBe(0);
+    await cards.first().waitFor();
+    expect(await cards.filter({ hasText: "不是本队队员" }).count()).toBe(0);
+    await shoot(page, "narrow-volunteer-board-only-mine");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await ctx.close();
   });
 

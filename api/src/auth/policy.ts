@@ -624,6 +624,17 @@ export function ledSquadIds(v: Viewer | null, stationId: string): string[] {
   return v ? [...v.squads].filter(([, q]) => q.role === "LEADER" && v.teams.get(q.teamId)?.stationId === stationId).map(([id]) => id) : [];
 }
 
+/**
+ * The teams and squads of a station whose shifts shift.claim lets the viewer claim by membership (a
+ * team's shifts without a squad, and its squads' shifts for their members): the shift board's "only
+ * mine" filter. Other rules (a specialty, an overlap, a full shift) may still stand in the way.
+ */
+export function claimableShiftGroups(v: Viewer | null, stationId: string): { teamIds: string[]; squadIds: string[] } {
+  if (!v?.volunteerId) return { teamIds: [], squadIds: [] };
+  const teamIds = [...v.teams].filter(([, t]) => t.stationId === stationId).map(([id]) => id);
+  return { teamIds, squadIds: [...v.squads].filter(([, q]) => teamIds.includes(q.teamId)).map(([id]) => id) };
+}
+
 /** Partner ids the viewer acts for. */
 export function adminPartnerIds(v: Viewer | null): string[] {
   return v ? [...v.partnerAdminOf.keys()] : [];

@@ -47,7 +47,7 @@ export function startEarlyBoard(client: Client, token: string | null, pathname: 
   const window = rangeWindow(FIRST_RANGE);
   early = { stationId: hint.stationId, window, at: Date.now() };
   // Same variables as the page's first query: the client shares the request (or graphcache its answer).
-  void client.query(ShiftBoardDocument, { stationId: hint.stationId, teamId: null, squadId: null, kind: null, ...window, after: null }, { requestPolicy: "network-only" }).toPromise();
+  void client.query(ShiftBoardDocument, { stationId: hint.stationId, teamId: null, squadId: null, kind: null, onlyMyTeams: null, ...window, after: null }, { requestPolicy: "network-only" }).toPromise();
 }
 
 /** The window the early request used, once, if it was for this station and is recent; else null. */

@@ -3,6 +3,7 @@ import { A } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { AfterTask } from "../components/AfterTask";
 import { Badge } from "../components/Badge";
+import { Checkbox } from "../components/Checkbox";
 import { confirmDialog } from "../components/Dialog";
 import { QueryView } from "../components/QueryView";
 import { CancelShiftClaimDocument, ClaimShiftDocument, ShiftBoardDocument, ShiftsUpdatedDocument, ShiftUpdatedDocument, StationTeamsDocument, type ShiftCardFragment, type ShiftKind } from "../gql/graphql";
@@ -134,7 +135,7 @@ export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () =
 
 const sameIds = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
 
-type BoardFilter = { stationId: string; teamId: string | null; squadId: string | null; kind: ShiftKind | null; from: string; to: string };
+type BoardFilter = { stationId: string; teamId: string | null; squadId: string | null; kind: ShiftKind | null; onlyMyTeams: true | null; from: string; to: string };
 
 /** One page of the board (30 shifts); the last page offers the next, so every shift of the period can be reached. */
 function BoardPage(props: { filter: BoardFilter; after: string | null; last: boolean; early: boolean; onMore: (cursor: string) => void }) {
@@ -150,7 +151,7 @@ function BoardPage(props: { filter: BoardFilter; after: string | null; last: boo
       select={(d) => d.shifts ?? null}
       retry={() => refetch({ requestPolicy: "network-only" })}
       isEmpty={(c) => c.edges.length === 0 && !props.after}
-      empty={<p class="muted">{tr("这段时间没有班次", "No shifts in this period")}</p>}
+      empty={<p class="muted">{props.filter.onlyMyTeams ? tr("你的队伍和小队这段时间没有班次", "No shifts of your teams and squads in this period") : tr("这段时间没有班次", "No shifts in this period")}</p>}
     >
       {(page) => {
         const shown = createStagedCount(() => page().edges.length);
@@ -177,6 +178,8 @@ export default function ShiftBoard() {
   const [teamId, setTeamId] = createSignal<string>("");
   const [squadId, setSquadId] = createSignal<string>("");
   const [kind, setKind] = createSignal<ShiftKind | "">("");
+  // A volunteer sees every shift of the station, most of them often other squads'; this keeps theirs.
+  const [onlyMine, setOnlyMine] = createSignal(false);
   // The teams fill the filters' selects: asked for when the filters are first opened, not with the board.
   const [filtersOpened, setFiltersOpened] = createSignal(false);
   const [teams] = createQuery({ query: StationTeamsDocument, variables: () => ({ stationId: session.stationId()! }), pause: () => !session.stationId() || !filtersOpened() });
@@ -196,12 +199,12 @@ export default function ShiftBoard() {
   });
   const filter = createMemo((): BoardFilter | null => {
     const stationId = session.stationId();
-    return stationId ? { stationId, teamId: teamId() || null, squadId: squadId() || null, kind: kind() || null, ...window() } : null;
+    return stationId ? { stationId, teamId: teamId() || null, squadId: squadId() || null, kind: kind() || null, onlyMyTeams: onlyMine() || null, ...window() } : null;
   });
   // The pages asked for so far (by cursor); another period or filter starts from the first again.
   const [pages, setPages] = createSignal<(string | null)[]>([null]);
   createEffect(on(filter, () => setPages([null]), { defer: true }));
-  const filtered = () => !!(teamId() || squadId() || kind());
+  const filtered = () => !!(teamId() || squadId() || kind() || onlyMine());
   return (
     <section>
       <h1>{tr("巡逻班次", "Patrol shifts")}</h1>
@@ -239,11 +242,14 @@ export default function ShiftBoard() {
             </select>
           </div>
         </div>
+        <Show when={session.viewer()?.volunteer}>
+          <Checkbox checked={onlyMine()} onChange={setOnlyMine} testId="only-my-teams">{tr("只看我的队伍和小队的班次", "Only my teams' and squads' shifts")}</Checkbox>
+        </Show>
       </details>
       {/* The cards start in the task after the page's frame. */}
       <AfterTask>
         <Show when={filter()} keyed>
-          {(f) => <For each={pages()}>{(after, i) => <BoardPage filter={f} after={after} last={i() === pages().length - 1} early={after === null && !f.teamId && !f.squadId && !f.kind && f.from === earlyFrom} onMore={(c) => setPages([...pages(), c])} />}</For>}
+          {(f) => <For each={pages()}>{(after, i) => <BoardPage filter={f} after={after} last={i() === pages().length - 1} early={after === null && !f.teamId && !f.squadId && !f.kind && !f.onlyMyTeams && f.from === earlyFrom} onMore={(c) => setPages([...pages(), c])} />}</For>}
         </Show>
       </AfterTask>
     </section>

@@ -11,6 +11,8 @@ export interface ShiftBoardFilters {
   squadId?: string;
   kind?: string;
   onlyOpen?: boolean;
+  /** Only these teams' shifts, and of their squads only these (the viewer's, `claimableShiftGroups`). */
+  mine?: { teamIds: string[]; squadIds: string[] };
   /** Shifts ending after this. */
   from: Date;
   /** Shifts starting before this. */
@@ -82,6 +84,12 @@ export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: st
   if (f.onlyOpen) {
     where += ` AND s.status = 'OPEN'`;
     key += "o";
+  }
+  if (f.mine) {
+    values.push(f.mine.teamIds, f.mine.squadIds);
+    const n = values.length;
+    where += ` AND s."teamId" = ANY($${n - 1}::uuid[]) AND (s."squadId" IS NULL OR s."squadId" = ANY($${n}::uuid[]))`;
+    key += "m";
   }
   if (after) {
     values.push(after.startsAt.toISOString(), after.id);

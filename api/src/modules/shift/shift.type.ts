@@ -1,6 +1,6 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
-import { can, check, ledSquadIds, ledTeamIds, readableShiftStations, visibleStationFilter } from "../../auth/policy.js";
+import { can, check, claimableShiftGroups, ledSquadIds, ledTeamIds, readableShiftStations, visibleStationFilter } from "../../auth/policy.js";
 import { clock } from "../../clock.js";
 import type { Context, ShiftScope as LoadedShift } from "../../context.js";
 import { prisma } from "../../db.js";
@@ -444,6 +444,9 @@ builder.queryField("shifts", (t) =>
       from: t.arg({ type: "DateTime", description: "Shifts ending after this (default: now)" }),
       to: t.arg({ type: "DateTime", description: "Shifts starting before this" }),
       onlyOpen: t.arg.boolean({ description: "Only OPEN shifts with seats or a waitlist to join" }),
+      onlyMyTeams: t.arg.boolean({
+        description: "Only shifts the viewer's memberships let them claim: their teams' shifts and their own squads' (a specialty, an overlap or a full shift may still stand in the way)",
+      }),
     },
     authScopes: (_r, args) => ({ seeStation: idArg(String(args.stationId), "Station", "stationId") }),
     resolve: async (query, _r, args, ctx) => {
@@ -453,6 +456,7 @@ builder.queryField("shifts", (t) =>
         squadId: args.squadId ? idArg(String(args.squadId), "Squad", "squadId") : undefined,
         kind: args.kind ?? undefined,
         onlyOpen: !!args.onlyOpen,
+        mine: args.onlyMyTeams ? claimableShiftGroups(ctx.viewer, idArg(String(args.stationId), "Station", "stationId")) : undefined,
         from: args.from ? dateArg(args.from, "from") : clock.now(),
         to: args.to ? dateArg(args.to, "to") : null,
       };
@@ -476,6 +480,7 @@ builder.queryField("shifts", (t) =>
           squadId: filters.squadId,
           kind: filters.kind,
           status: filters.onlyOpen ? "OPEN" : undefined,
+          ...(filters.mine ? { AND: [{ teamId: { in: filters.mine.teamIds } }, { OR: [{ squadId: null }, { squadId: { in: filters.mine.squadIds } }] }] } : {}),
           ...dateRange(filters.from, filters.to),
         }),
         orderBy: BOARD.orderBy,
