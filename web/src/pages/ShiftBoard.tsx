@@ -204,7 +204,7 @@ export default function ShiftBoard() {
   // The pages asked for so far (by cursor); another period or filter starts from the first again.
   const [pages, setPages] = createSignal<(string | null)[]>([null]);
   createEffect(on(filter, () => setPages([null]), { defer: true }));
-  const filtered = () => !!(teamId() || squadId() || kind() || onlyMine());
+  const filtered = () => !!(teamId() || squadId() || kind());
   return (
     <section>
       <h1>{tr("巡逻班次", "Patrol shifts")}</h1>
@@ -217,6 +217,10 @@ export default function ShiftBoard() {
           )}
         </For>
       </div>
+      {/* In sight, not inside 筛选: a new volunteer's board is mostly other squads' shifts. */}
+      <Show when={session.viewer()?.volunteer}>
+        <Checkbox checked={onlyMine()} onChange={setOnlyMine} testId="only-my-teams">{tr("只看我的队伍和小队的班次", "Only my teams' and squads' shifts")}</Checkbox>
+      </Show>
       <details class="card filters" on:toggle={(e) => e.currentTarget.open && setFiltersOpened(true)}>
         <summary>{tr("筛选", "Filters")}<Show when={filtered()}> · {tr("已筛选", "on")}</Show></summary>
         <div class="grid2">
@@ -242,9 +246,6 @@ export default function ShiftBoard() {
             </select>
           </div>
         </div>
-        <Show when={session.viewer()?.volunteer}>
-          <Checkbox checked={onlyMine()} onChange={setOnlyMine} testId="only-my-teams">{tr("只看我的队伍和小队的班次", "Only my teams' and squads' shifts")}</Checkbox>
-        </Show>
       </details>
       {/* The cards start in the task after the page's frame. */}
       <AfterTask>
