@@ -1,10 +1,11 @@
 // Session 23's attack on the public board: a station's id in upper case (the same board, t21-attack)
 // must also be the same board for the public cache's invalidation and for the screens' subscription;
 // and cursors of a withdrawn edition's entry (own station: paging goes on; another's: 游标无效).
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { App } from "../api/src/app.js";
 import { prisma } from "../api/src/db.js";
 import { publicCacheStats } from "../api/src/graphql/public-cache.js";
+import { log } from "../api/src/log.js";
 import { gql, subscribe, useApp, wsClient } from "./support/client.js";
 import { createStation, createVolunteer, gid } from "./support/fixtures.js";
 
@@ -86,6 +87,23 @@ describe("cursors of a withdrawn edition's entry", () => {
         const r = await gql(app, BOARD, { s: gid("Station", a.station.id), ...args });
         expect(r.errors?.map((e) => [e.extensions?.code, e.message]), JSON.stringify(args)).toEqual([["BAD_USER_INPUT", "游标无效：不是这个列表的游标"]]);
       }
+    }
+  });
+});
+
+describe("a cursor of another kind of list, sent by anyone", () => {
+  it("is the caller's mistake (游标无效), not an unexpected error in the server's log", async () => {
+    const a = await createStation();
+    await edition(a, [await createVolunteer({ teamId: a.team.id })]);
+    const errors = vi.spyOn(log, "error");
+    try {
+      for (const after of [Buffer.from("OffsetConnection:5").toString("base64"), ` ${entryCursor(a.station.id)}`]) {
+        const r = await gql(app, BOARD, { s: gid("Station", a.station.id), after });
+        expect(r.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([["BAD_USER_INPUT", "游标无效：不是这个列表的游标"]]);
+      }
+      expect(errors.mock.calls.map((c) => c[1])).toEqual([]);
+    } finally {
+      errors.mockRestore();
     }
   });
 });
