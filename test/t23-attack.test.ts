@@ -1,6 +1,7 @@
 // Session 23's attack on the public board: a station's id in upper case (the same board, t21-attack)
 // must also be the same board for the public cache's invalidation and for the screens' subscription;
 // and cursors of a withdrawn edition's entry (own station: paging goes on; another's: 游标无效).
+import net from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import type { App } from "../api/src/app.js";
 import { prisma } from "../api/src/db.js";
@@ -105,5 +106,21 @@ describe("a cursor of another kind of list, sent by anyone", () => {
     } finally {
       errors.mockRestore();
     }
+  });
+});
+
+describe("Vary: Origin on the WebSocket's refusal", () => {
+  it("the 403 of a page of a foreign origin opening /graphql's socket names Origin in Vary", async () => {
+    const head = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(app.port, "127.0.0.1", () =>
+        socket.write("GET /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\nOrigin: https://evil.example\r\n\r\n"),
+      );
+      let text = "";
+      socket.on("data", (d) => (text += d));
+      socket.on("error", reject);
+      socket.on("close", () => resolve(text));
+    });
+    expect(head.split("\r\n")[0]).toBe("HTTP/1.1 403 Forbidden");
+    expect(/\r\nvary: ([^\r]*)/i.exec(head)?.[1]).toBe("Origin");
   });
 });
