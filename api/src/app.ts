@@ -155,7 +155,8 @@ export async function buildApp() {
     // A browser page of a foreign origin may not open the socket; nor may one address open too many.
     verifyClient: ({ req }, done) => {
       const refused = admitSocket(req);
-      if (refused) done(false, refused.status, refused.reason);
+      // It depends on the Origin, as every answer of /graphql (withVaryOrigin).
+      if (refused) done(false, refused.status, refused.reason, { Vary: withVaryOrigin(null) });
       else done(true);
     },
   });

@@ -1,6 +1,7 @@
 // Structured JSON logs (pino) on stdout. Personal data never goes in: requests are logged by
 // operation name, account id, duration and error codes, never by variables; errors by type, code and
 // the first line of their message with long digit runs (phone and ID numbers) blanked.
+import { PothosValidationError } from "@pothos/core";
 import { pino } from "pino";
 import { config } from "./config.js";
 import { unavailableReason } from "./graphql/unavailable.js";
@@ -94,6 +95,10 @@ export const yogaLogger = {
       return logThrottled("warn", `unavailable-${reason}`, { reason, err: short }, "answered SERVICE_UNAVAILABLE", 1000);
     }
     const path = (err as { path?: unknown } | undefined)?.path;
+    // A cursor of another kind of list (maskError answers it 游标无效, BAD_USER_INPUT): the caller's
+    // mistake, which anyone may send on the public board, not an error of ours with its stack.
+    const inner = err && unwrap(err);
+    if (inner instanceof PothosValidationError && /cursor/i.test(inner.message)) return log.debug({ path, reason: inner.message.slice(0, 100) }, "cursor refused");
     log.error(err ? { err: safeError(unwrap(err)), ...(path ? { path } : {}) } : { yoga: args.map(describe) }, "unexpected error (masked for the client)");
   },
 };

@@ -4,11 +4,15 @@ import { msg } from "../i18n.js";
 import { textProblem } from "../lib/text.js";
 import { UUID } from "../lib/uuid.js";
 
-/** Decodes a global ID argument of a query or subscription; a bad one is a clear client error. */
+/**
+ * Decodes a global ID argument of a query or subscription; a bad one is a clear client error. The
+ * uuid in lower case, as PostgreSQL writes it: keys made of it (the public cache's station, a
+ * subscription's topic) must be the ones events name, or an upper-case id missed every invalidation.
+ */
 export function idArg(value: string, typename: string, argument: string): string {
   try {
     const { typename: t, id } = decodeGlobalID(value);
-    if (t === typename && UUID.test(id)) return id;
+    if (t === typename && UUID.test(id)) return id.toLowerCase();
   } catch {
     /* fall through */
   }

@@ -53,10 +53,14 @@ export function homeFor(v: Viewer | null | undefined): string {
   return "/board";
 }
 
-/** May the viewer open this path? (Unknown paths are left to the router.) */
+/**
+ * May the viewer open this path? (Unknown paths are left to the router.) Read as the router matches
+ * it: segments in any case, empty ones skipped (/SETTINGS, //settings and /settings/ open /settings).
+ */
 export function mayOpen(v: Viewer | null | undefined, path: string): boolean {
-  const first = `/${path.split(/[/?#]/)[1] ?? ""}`;
-  if (first === "/shifts" && path.length > "/shifts".length) return true; // a shift's roster checks its own access
+  const segments = (path.split(/[?#]/)[0] ?? "").split("/").filter(Boolean);
+  const first = `/${segments[0]?.toLowerCase() ?? ""}`;
+  if (first === "/shifts" && segments.length > 1) return true; // a shift's roster checks its own access
   if (first === "/settings") return isOfficer(v); // 派出所设置: linked from 审核 (no tab of its own)
   const known = ["/shifts", "/my", "/points", "/report", "/lead", "/watch", "/stats", "/county", "/members", "/review", "/cases", "/teams", "/partners", "/audit"];
   if (!known.includes(first)) return true;

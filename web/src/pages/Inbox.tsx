@@ -39,7 +39,7 @@ function NoticePage(props: { unreadOnly: boolean; after: string | null; last: bo
   refreshOnReturn(again);
   // Read by opening or answering it: no toast (the notice itself changes); the button says it did.
   const mark = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: null, onSuccess: props.reloadAll });
-  const markOne = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: tr("已标为已读", "Marked read"), onSuccess: props.reloadAll });
+  const markOne = createAction(MarkNotificationsReadDocument, { pick: (d) => d.markNotificationsRead, success: () => tr("已标为已读", "Marked read"), onSuccess: props.reloadAll }); // in the language of the moment it is said
   return (
     <QueryView query={q} select={(d) => d.viewer?.notifications ?? null} retry={again} isEmpty={(c) => !c.edges.length && !props.after} empty={<p class="muted empty">{tr("暂无消息", "No messages")}</p>}>
       {(conn) => (
