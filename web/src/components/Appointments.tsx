@@ -55,7 +55,7 @@ export function Holders(props: { label: string; holders: { id: string; displayNa
  * `total` (roleOfferCount) says how many there are, and the rest are said to be there rather than left out silently.
  */
 export function PendingOffers(props: { offers: { id: string; displayName: string; viewerCanWithdraw: boolean }[]; total?: number | null; what: string; onChange: () => void }) {
-  const withdraw = createAction(WithdrawRoleOfferDocument, { pick: (d) => d.withdrawRoleOffer, success: tr("已撤回任命", "Appointment withdrawn"), onSuccess: props.onChange });
+  const withdraw = createAction(WithdrawRoleOfferDocument, { pick: (d) => d.withdrawRoleOffer, success: () => tr("已撤回任命", "Appointment withdrawn"), onSuccess: props.onChange });
   const ask = async (o: { id: string; displayName: string }) => {
     const ok = await confirmDialog({
       title: tr(`撤回对${o.displayName}的${props.what}任命？`, `Withdraw the appointment of ${o.displayName} as ${props.what}?`),

@@ -37,7 +37,7 @@ function setup(answers: Answer[], withForm = false) {
   let form: ReturnType<typeof createFormState> | undefined;
   render(() => {
     form = withForm ? createFormState() : undefined;
-    action = createAction(RegisterVolunteerDocument, { client: clientWith(f.fn as never), pick: (d) => d.registerVolunteer, form, success: "义警已登记", onSuccess });
+    action = createAction(RegisterVolunteerDocument, { client: clientWith(f.fn as never), pick: (d) => d.registerVolunteer, form, success: () => "义警已登记", onSuccess });
     return (
       <>
         {withForm ? (

@@ -25,7 +25,7 @@ export interface ActionOptions<D, P> {
   /** The mutation's payload in the answer, e.g. `(d) => d.createShift`. */
   pick: (data: D) => P | null | undefined;
   /** The toast on success; null for none. */
-  success?: string | ((payload: P) => string) | null;
+  success?: ((payload: P) => string) | null;
   /** Put the userErrors on this form's fields. */
   form?: FormState;
   onSuccess?: (payload: P) => void;
@@ -75,7 +75,7 @@ export function createAction<D, V extends AnyVariables, P extends Payload>(doc: 
     if (!payload) return fail("server", [{ code: "INTERNAL", message: MESSAGES.server() }]);
     if (payload.userErrors.length) return fail("user", payload.userErrors, payload);
     opts.form?.clear();
-    const msg = typeof opts.success === "function" ? opts.success(payload) : opts.success;
+    const msg = opts.success?.(payload);
     if (msg) toast.success(msg);
     opts.onSuccess?.(payload);
     return { ok: true, payload };

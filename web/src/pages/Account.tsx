@@ -26,7 +26,7 @@ function ChangePassword() {
   const [repeat, setRepeat] = createSignal("");
   const [done, setDone] = createSignal<number | null>(null);
   const form = createFormState();
-  const change = createAction(ChangePasswordDocument, { pick: (d) => d.changePassword, form, success: tr("密码已修改", "Password changed") });
+  const change = createAction(ChangePasswordDocument, { pick: (d) => d.changePassword, form, success: () => tr("密码已修改", "Password changed") });
 
   async function submit() {
     setDone(null);
@@ -172,8 +172,8 @@ type Pending = NonNullable<NonNullable<MyAccountQuery["viewer"]>["pendingEnrollm
 function PendingEnrollment(props: { e: Pending; after: () => void; again: () => void }) {
   const [code, setCode] = createSignal("");
   const form = createFormState();
-  const accept = createAction(AcceptEnrollmentDocument, { pick: (d) => d.acceptEnrollment, form, success: tr("已加入", "Joined"), onSuccess: props.after });
-  const decline = createAction(DeclineEnrollmentDocument, { pick: (d) => d.declineEnrollment, form, success: tr("已拒绝", "Declined"), onSuccess: props.again });
+  const accept = createAction(AcceptEnrollmentDocument, { pick: (d) => d.acceptEnrollment, form, success: () => tr("已加入", "Joined"), onSuccess: props.after });
+  const decline = createAction(DeclineEnrollmentDocument, { pick: (d) => d.declineEnrollment, form, success: () => tr("已拒绝", "Declined"), onSuccess: props.again });
   const e = props.e;
   return (
     <div class="card" data-testid="pending-enrollment">
@@ -220,7 +220,7 @@ type Offer = NonNullable<MyAccountQuery["viewer"]>["pendingRoleOffers"][number];
 function PendingRoleOffer(props: { o: Offer; after: () => void }) {
   const [code, setCode] = createSignal("");
   const form = createFormState();
-  const confirm = createAction(ConfirmRoleOfferDocument, { pick: (d) => d.confirmRoleOffer, form, success: tr("任命已生效", "The role is yours now"), onSuccess: props.after });
+  const confirm = createAction(ConfirmRoleOfferDocument, { pick: (d) => d.confirmRoleOffer, form, success: () => tr("任命已生效", "The role is yours now"), onSuccess: props.after });
   const o = props.o;
   const what = () => tr(`${o.placeName}${label("Role", o.role)}`, `${label("Role", o.role)} of ${o.placeName}`);
   return (

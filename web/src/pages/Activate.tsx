@@ -18,7 +18,7 @@ export default function Activate() {
   const [p, setP] = createSignal({ phone: typeof params.phone === "string" ? params.phone : "", code: "", password: "", acceptTerms: false });
   const set = (patch: Partial<ReturnType<typeof p>>) => setP({ ...p(), ...patch });
   const form = createFormState();
-  const activate = createAction(ActivateAccountDocument, { pick: (d) => d.activateAccount, form, success: tr("账号已激活", "Account activated") });
+  const activate = createAction(ActivateAccountDocument, { pick: (d) => d.activateAccount, form, success: () => tr("账号已激活", "Account activated") });
 
   async function submit() {
     const v = p();

@@ -43,7 +43,7 @@ interface ObligationRow {
 export function AgreementActions(props: { a: AgreementCardFragment }) {
   const a = () => props.a;
   const [revising, setRevising] = createSignal(false);
-  const terminate = createAction(TerminateAgreementDocument, { pick: (d) => d.terminateAgreement, success: tr("协议已终止，对方会看到终止原因", "Terminated; the other side sees the reason") });
+  const terminate = createAction(TerminateAgreementDocument, { pick: (d) => d.terminateAgreement, success: () => tr("协议已终止，对方会看到终止原因", "Terminated; the other side sees the reason") });
   const open = () => a().viewerSide && a().status !== "TERMINATED" && a().status !== "EXPIRED";
   return (
     <Show when={open()}>

@@ -36,7 +36,7 @@ function Composer(props: { stationId: string }) {
   const start = createAction(StartMobilizationDocument, {
     pick: (d) => d.startMobilization,
     form,
-    success: tr("召集已发出", "Call-up sent"),
+    success: () => tr("召集已发出", "Call-up sent"),
     onSuccess: (p) => p.mobilization && navigate(`/callups/${p.mobilization.id}`),
   });
   const locate = () => {
@@ -218,7 +218,7 @@ export function CallUp() {
   const [draftHere, setDraftHere] = createSignal(goodDeedDraft()?.mobilizationId === params.id);
   const close = createAction(CloseMobilizationDocument, {
     pick: (d) => d.closeMobilization,
-    success: tr("召集已结束，已通知所有人", "Closed: everyone was told"),
+    success: () => tr("召集已结束，已通知所有人", "Closed: everyone was told"),
     onSuccess: (p) => {
       again();
       if (p.goodDeedDraft) {

@@ -26,7 +26,7 @@ function EditStation(props: { station: StationDetail; onChange: () => void }) {
   const init = () => ({ name: props.station.name, district: props.station.district, address: props.station.address, latitude: text(props.station.latitude), longitude: text(props.station.longitude) });
   const [p, setP] = createSignal(init());
   const form = createFormState();
-  const update = createAction(UpdateStationDocument, { pick: (d) => d.updateStation, form, success: tr("派出所信息已保存", "Station saved"), onSuccess: props.onChange });
+  const update = createAction(UpdateStationDocument, { pick: (d) => d.updateStation, form, success: () => tr("派出所信息已保存", "Station saved"), onSuccess: props.onChange });
   return (
     <Editor label={tr("编辑派出所信息", "Edit the station")}>
       <Form form={form} class="plain-form" label={tr(`编辑${props.station.name}`, `Edit ${props.station.name}`)}
@@ -50,7 +50,7 @@ function EditGrid(props: { grid: GridRow; onChange: () => void }) {
   const init = () => ({ name: props.grid.name, patrolPlan: props.grid.patrolPlan, radiusMeters: text(props.grid.radiusMeters), latitude: text(props.grid.latitude), longitude: text(props.grid.longitude) });
   const [p, setP] = createSignal(init());
   const form = createFormState();
-  const update = createAction(UpdateGridDocument, { pick: (d) => d.updateGrid, form, success: tr("网格已保存", "Grid saved"), onSuccess: props.onChange });
+  const update = createAction(UpdateGridDocument, { pick: (d) => d.updateGrid, form, success: () => tr("网格已保存", "Grid saved"), onSuccess: props.onChange });
   return (
     <Editor label={tr(`编辑${props.grid.name}`, `Edit ${props.grid.name}`)}>
       <Form form={form} class="plain-form" label={tr(`编辑网格${props.grid.name}`, `Edit grid ${props.grid.name}`)}
@@ -77,8 +77,8 @@ function StationCard(props: { station: Station; onChange: () => void }) {
   const [g, setG] = createSignal({ communityId: "", name: "", patrolPlan: "", radiusMeters: "300" });
   const cForm = createFormState();
   const gForm = createFormState();
-  const createCommunity = createAction(CreateCommunityDocument, { pick: (d) => d.createCommunity, form: cForm, success: tr("社区已添加", "Community added"), onSuccess: () => (setCommunity(""), changed()) });
-  const createGrid = createAction(CreateGridDocument, { pick: (d) => d.createGrid, form: gForm, success: tr("网格已添加", "Grid added"), onSuccess: () => (setG({ ...g(), name: "", patrolPlan: "" }), changed()) });
+  const createCommunity = createAction(CreateCommunityDocument, { pick: (d) => d.createCommunity, form: cForm, success: () => tr("社区已添加", "Community added"), onSuccess: () => (setCommunity(""), changed()) });
+  const createGrid = createAction(CreateGridDocument, { pick: (d) => d.createGrid, form: gForm, success: () => tr("网格已添加", "Grid added"), onSuccess: () => (setG({ ...g(), name: "", patrolPlan: "" }), changed()) });
   const communities = () => station()?.communities.edges.map((e) => e.node) ?? [];
   const gridsOf = (communityId: string) => (station()?.grids.edges ?? []).filter((e) => e.node.community.id === communityId);
   const communityId = () => g().communityId || communities()[0]?.id || "";
@@ -133,7 +133,7 @@ function StationCard(props: { station: Station; onChange: () => void }) {
 function RegionCard(props: { region: Region; onChange: () => void }) {
   const [p, setP] = createSignal({ name: "", district: "", address: "" });
   const form = createFormState();
-  const create = createAction(CreateStationDocument, { pick: (d) => d.createStation, form, success: tr("派出所已创建", "Station created"), onSuccess: () => (setP({ name: "", district: p().district, address: "" }), props.onChange()) });
+  const create = createAction(CreateStationDocument, { pick: (d) => d.createStation, form, success: () => tr("派出所已创建", "Station created"), onSuccess: () => (setP({ name: "", district: p().district, address: "" }), props.onChange()) });
   return (
     <section class="card" aria-label={props.region.name}>
       <h2>{props.region.name}</h2>
@@ -165,7 +165,7 @@ export default function County() {
   const again = () => refetch({ requestPolicy: "network-only" });
   const [p, setP] = createSignal({ name: "", city: "" });
   const form = createFormState();
-  const createRegion = createAction(CreateRegionDocument, { pick: (d) => d.createRegion, form, success: tr("区域已创建", "Region created"), onSuccess: () => (setP({ name: "", city: "" }), again()) });
+  const createRegion = createAction(CreateRegionDocument, { pick: (d) => d.createRegion, form, success: () => tr("区域已创建", "Region created"), onSuccess: () => (setP({ name: "", city: "" }), again()) });
   return (
     <>
       <h1>{tr("区域与派出所", "Regions and stations")}</h1>

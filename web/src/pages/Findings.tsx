@@ -47,7 +47,7 @@ function AssignForm(props: { report: PatrolReportCardFragment; setup: Setup; don
         ? props.setup.partners.edges.map((e) => ({ id: e.node.id, name: e.node.name }))
         : (props.setup.assignableOfficers ?? []).map((o) => ({ id: o.id, name: o.displayName }));
   createEffect(() => setTarget(options()[0]?.id ?? ""));
-  const assign = createAction(AssignPatrolReportDocument, { pick: (d) => d.assignPatrolReport, form, success: tr("已分派，上报人会收到通知", "Assigned; the reporter is told"), onSuccess: props.done });
+  const assign = createAction(AssignPatrolReportDocument, { pick: (d) => d.assignPatrolReport, form, success: () => tr("已分派，上报人会收到通知", "Assigned; the reporter is told"), onSuccess: props.done });
   return (
     <Form
       form={form}
@@ -101,7 +101,7 @@ function ResolveForm(props: { report: PatrolReportCardFragment; done: () => void
   const form = createFormState();
   const [note, setNote] = createSignal("");
   const [photos, setPhotos] = createSignal<File[]>([]);
-  const resolve = createAction(ResolvePatrolReportDocument, { pick: (d) => d.resolvePatrolReport, form, success: tr("已办结，上报人会收到通知", "Resolved; the reporter is told"), onSuccess: props.done });
+  const resolve = createAction(ResolvePatrolReportDocument, { pick: (d) => d.resolvePatrolReport, form, success: () => tr("已办结，上报人会收到通知", "Resolved; the reporter is told"), onSuccess: props.done });
   return (
     <Form form={form} class="plain-form" label={tr("办结", "Resolve")} onSubmit={() => resolve.run({ input: { reportId: props.report.id, note: note().trim(), photos: photos() } })}>
       <Field name="note" label={tr("处理结果", "What was done")} required>
@@ -118,8 +118,8 @@ function ResolveForm(props: { report: PatrolReportCardFragment; done: () => void
 
 function Actions(props: { report: PatrolReportCardFragment; setup: Setup | null; done: () => void }) {
   const [open, setOpen] = createSignal<"assign" | "resolve" | null>(null);
-  const refer = createAction(ReferPatrolReportDocument, { pick: (d) => d.referPatrolReport, success: tr("已移交", "Referred"), onSuccess: props.done });
-  const reject = createAction(RejectPatrolReportDocument, { pick: (d) => d.rejectPatrolReport, success: tr("已标记为不予受理", "Rejected"), onSuccess: props.done });
+  const refer = createAction(ReferPatrolReportDocument, { pick: (d) => d.referPatrolReport, success: () => tr("已移交", "Referred"), onSuccess: props.done });
+  const reject = createAction(RejectPatrolReportDocument, { pick: (d) => d.rejectPatrolReport, success: () => tr("已标记为不予受理", "Rejected"), onSuccess: props.done });
   return (
     <Show when={props.report.viewerCanTriage || props.report.viewerCanResolve}>
       <div class="row actions">

@@ -33,7 +33,7 @@ function ApproveForm(props: { r: HomeWatchRequestCardFragment; teams: { id: stri
     success: (p) => tr(`已批准，生成${p.shiftCount}个照看班次`, `Approved: ${p.shiftCount} visits scheduled`),
     onSuccess: props.done,
   });
-  const decline = createAction(DeclineHomeWatchRequestDocument, { pick: (d) => d.declineHomeWatchRequest, success: tr("已告知申请人", "The resident will see it"), onSuccess: props.done });
+  const decline = createAction(DeclineHomeWatchRequestDocument, { pick: (d) => d.declineHomeWatchRequest, success: () => tr("已告知申请人", "The resident will see it"), onSuccess: props.done });
   return (
     <Form
       form={form}

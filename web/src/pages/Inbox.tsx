@@ -114,9 +114,9 @@ function Notices() {
 function Settings() {
   const [q, refetch] = createQuery({ query: NoticeSettingsDocument, requestPolicy: "cache-and-network" });
   const again = () => refetch({ requestPolicy: "network-only" });
-  const save = createAction(UpdateNotificationPreferencesDocument, { pick: (d) => d.updateNotificationPreferences, success: tr("已保存", "Saved"), onSuccess: again });
-  const reset = createAction(ResetCalendarFeedDocument, { pick: (d) => d.resetCalendarFeed, success: tr("已生成新的订阅地址，旧地址已失效", "New feed URL: the old one no longer works"), onSuccess: again });
-  const home = createAction(SetHomeGridDocument, { pick: (d) => d.setHomeGrid, success: tr("常驻网格已保存", "Home grid saved"), onSuccess: again });
+  const save = createAction(UpdateNotificationPreferencesDocument, { pick: (d) => d.updateNotificationPreferences, success: () => tr("已保存", "Saved"), onSuccess: again });
+  const reset = createAction(ResetCalendarFeedDocument, { pick: (d) => d.resetCalendarFeed, success: () => tr("已生成新的订阅地址，旧地址已失效", "New feed URL: the old one no longer works"), onSuccess: again });
+  const home = createAction(SetHomeGridDocument, { pick: (d) => d.setHomeGrid, success: () => tr("常驻网格已保存", "Home grid saved"), onSuccess: again });
   // The phone's calendar stops updating at once: ask first (the API asks for `confirm` too).
   const resetFeed = async () => {
     const sure = await confirmDialog({

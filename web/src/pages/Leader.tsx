@@ -151,7 +151,7 @@ function SubmitDeed(props: { teamId: string; squads: { id: string; name: string 
   );
   const set = (patch: Partial<ReturnType<typeof blank>>) => setF({ ...f(), ...patch });
   const form = createFormState();
-  const submit = createAction(SubmitGoodDeedDocument, { pick: (d) => d.submitGoodDeed, form, success: tr("已提交，等待民警审核", "Submitted for review"), onSuccess: () => {
+  const submit = createAction(SubmitGoodDeedDocument, { pick: (d) => d.submitGoodDeed, form, success: () => tr("已提交，等待民警审核", "Submitted for review"), onSuccess: () => {
     if (fromDraft) clearGoodDeedDraft();
     setF(blank());
   } });
@@ -218,14 +218,14 @@ function ComposeBoard(props: { teamId: string }) {
   const publish = createAction(PublishCommendationBoardDocument, {
     pick: (d) => d.publishCommendationBoard,
     form,
-    success: tr("表扬榜已发布", "Board published"),
+    success: () => tr("表扬榜已发布", "Board published"),
     onSuccess: () => {
       setPicked([]);
       setTitle(defaultTitle);
       again();
     },
   });
-  const withdraw = createAction(WithdrawCommendationBoardDocument, { pick: (d) => d.withdrawCommendationBoard, success: tr("已撤回", "Withdrawn"), onSuccess: again });
+  const withdraw = createAction(WithdrawCommendationBoardDocument, { pick: (d) => d.withdrawCommendationBoard, success: () => tr("已撤回", "Withdrawn"), onSuccess: again });
   return (
     <section class="card" aria-label={tr("发布表扬榜", "Publish the board")}>
       <h2>{tr("发布表扬榜", "Publish the commendation board")}</h2>

@@ -54,7 +54,7 @@ function EditMediator(props: { m: Mediator; close: () => void }) {
   const [f, setF] = createSignal({ displayName: m.displayName, title: m.title, years: String(m.years), bio: m.bio, fields: [...m.fields], active: m.active });
   const set = (p: Partial<ReturnType<typeof f>>) => setF({ ...f(), ...p });
   const form = createFormState();
-  const update = createAction(UpdateMediatorDocument, { pick: (d) => d.updateMediator, form, success: tr("调解员资料已保存", "Mediator saved"), onSuccess: props.close });
+  const update = createAction(UpdateMediatorDocument, { pick: (d) => d.updateMediator, form, success: () => tr("调解员资料已保存", "Mediator saved"), onSuccess: props.close });
   onMount(() => form.element?.querySelector("input")?.focus());
   return (
     <Form
@@ -111,7 +111,7 @@ function OpenCaseForm(props: { mediators: Mediator[]; done: () => void }) {
   const open = createAction(OpenMediationCaseDocument, {
     pick: (d) => d.openMediationCase,
     form,
-    success: tr("已受理，调解员会收到通知", "Case opened; the mediators are told"),
+    success: () => tr("已受理，调解员会收到通知", "Case opened; the mediators are told"),
     onSuccess: () => (setSummary(""), setChosen([]), props.done()),
   });
   return (
@@ -208,7 +208,7 @@ function AddMediatorForm(props: { teams: { id: string; name: string }[]; done: (
   const create = createAction(CreateMediatorDocument, {
     pick: (d) => d.createMediator,
     form,
-    success: tr("已添加调解员", "Mediator added"),
+    success: () => tr("已添加调解员", "Mediator added"),
     onSuccess: () => (setName(""), setTitle(""), setPerson(null), props.done()),
   });
   return (

@@ -26,7 +26,7 @@ function SessionForm(props: { caseId: string; done: () => void }) {
   const [heldAt, setHeldAt] = createSignal(now());
   const [place, setPlace] = createSignal("警民联调工作室");
   const [notes, setNotes] = createSignal("");
-  const record = createAction(RecordMediationSessionDocument, { pick: (d) => d.recordMediationSession, form, success: tr("已记录", "Session recorded"), onSuccess: () => (setNotes(""), props.done()) });
+  const record = createAction(RecordMediationSessionDocument, { pick: (d) => d.recordMediationSession, form, success: () => tr("已记录", "Session recorded"), onSuccess: () => (setNotes(""), props.done()) });
   return (
     <Form form={form} label={tr("记录调解", "Record a session")} onSubmit={() => record.run({ input: { caseId: props.caseId, heldAt: fromLocalInput(heldAt()).toISOString(), place: place().trim() || null, notes: notes().trim() } })}>
       <div class="grid2">
@@ -50,7 +50,7 @@ function CloseForm(props: { caseId: string; done: () => void }) {
   const [agreement, setAgreement] = createSignal("");
   const [referredTo, setReferredTo] = createSignal("");
   const needsAgreement = () => outcome() === "SETTLED" || outcome() === "JUDICIAL_CONFIRMATION";
-  const close = createAction(CloseMediationCaseDocument, { pick: (d) => d.closeMediationCase, form, success: tr("已结案", "Case closed"), onSuccess: props.done });
+  const close = createAction(CloseMediationCaseDocument, { pick: (d) => d.closeMediationCase, form, success: () => tr("已结案", "Case closed"), onSuccess: props.done });
   return (
     <Form
       form={form}

@@ -73,12 +73,12 @@ function Memberships(props: { v: Person; station: Station; onChange: () => void 
   const [squadId, setSquadId] = createSignal("");
   const teamForm = createFormState();
   const squadForm = createFormState();
-  const addTeam = createAction(AddTeamMemberDocument, { pick: (d) => d.addTeamMember, form: teamForm, success: tr("已加入队伍", "Added to the team"), onSuccess: () => (setTeam({ teamId: "", role: "MEMBER" }), props.onChange()) });
-  const setRole = createAction(AddTeamMemberDocument, { pick: (d) => d.addTeamMember, success: tr("角色已更改", "Role changed"), onSuccess: props.onChange });
-  const removeTeam = createAction(RemoveTeamMemberDocument, { pick: (d) => d.removeTeamMember, success: tr("已移出队伍", "Removed from the team"), onSuccess: props.onChange });
-  const addSquad = createAction(AddSquadMemberDocument, { pick: (d) => d.addSquadMember, form: squadForm, success: tr("已加入小队", "Added to the squad"), onSuccess: () => (setSquadId(""), props.onChange()) });
-  const removeSquad = createAction(RemoveSquadMemberDocument, { pick: (d) => d.removeSquadMember, success: tr("已移出小队", "Removed from the squad"), onSuccess: props.onChange });
-  const setLeader = createAction(SetSquadLeaderDocument, { pick: (d) => d.setSquadLeader, success: tr("已任命为小队长", "Now the squad's leader"), onSuccess: props.onChange });
+  const addTeam = createAction(AddTeamMemberDocument, { pick: (d) => d.addTeamMember, form: teamForm, success: () => tr("已加入队伍", "Added to the team"), onSuccess: () => (setTeam({ teamId: "", role: "MEMBER" }), props.onChange()) });
+  const setRole = createAction(AddTeamMemberDocument, { pick: (d) => d.addTeamMember, success: () => tr("角色已更改", "Role changed"), onSuccess: props.onChange });
+  const removeTeam = createAction(RemoveTeamMemberDocument, { pick: (d) => d.removeTeamMember, success: () => tr("已移出队伍", "Removed from the team"), onSuccess: props.onChange });
+  const addSquad = createAction(AddSquadMemberDocument, { pick: (d) => d.addSquadMember, form: squadForm, success: () => tr("已加入小队", "Added to the squad"), onSuccess: () => (setSquadId(""), props.onChange()) });
+  const removeSquad = createAction(RemoveSquadMemberDocument, { pick: (d) => d.removeSquadMember, success: () => tr("已移出小队", "Removed from the squad"), onSuccess: props.onChange });
+  const setLeader = createAction(SetSquadLeaderDocument, { pick: (d) => d.setSquadLeader, success: () => tr("已任命为小队长", "Now the squad's leader"), onSuccess: props.onChange });
 
   const teamId = () => team().teamId || teamChoices()[0]?.id || "";
   const chosenSquad = () => squadId() || squadChoices()[0]?.id || "";
@@ -169,8 +169,8 @@ function Points(props: { v: Person; stationId: string; onChange: () => void }) {
   // One key per intended adjustment: a second tap or a retry after a lost answer adds nothing; an edit is a new intent.
   const [requestId, setRequestId] = createSignal(newRequestId());
   const form = createFormState();
-  const adjust = createAction(AdjustPointsDocument, { pick: (d) => d.adjustPoints, form, success: tr("积分已调整", "Points adjusted"), onSuccess: () => (setP({ amount: "", note: "" }), setRequestId(newRequestId()), props.onChange()) });
-  const reverse = createAction(ReversePointsEntryDocument, { pick: (d) => d.reversePointsEntry, success: tr("已冲正", "Reversed"), onSuccess: props.onChange });
+  const adjust = createAction(AdjustPointsDocument, { pick: (d) => d.adjustPoints, form, success: () => tr("积分已调整", "Points adjusted"), onSuccess: () => (setP({ amount: "", note: "" }), setRequestId(newRequestId()), props.onChange()) });
+  const reverse = createAction(ReversePointsEntryDocument, { pick: (d) => d.reversePointsEntry, success: () => tr("已冲正", "Reversed"), onSuccess: props.onChange });
   const undo = async (entryId: string) => {
     const note = await promptDialog({ title: tr("冲正这笔积分", "Reverse this entry"), label: tr("冲正原因", "Reason"), confirm: tr("冲正", "Reverse") });
     if (note) await reverse.run({ input: { entryId, note } });
@@ -226,11 +226,11 @@ function AccountTools(props: { v: Person; onChange: () => void }) {
   const [code, setCode] = createSignal<{ code: string; expiresAt: string | null } | null>(null);
   const reset = createAction(ResetVolunteerPasswordDocument, {
     pick: (d) => d.resetVolunteerPassword,
-    success: tr("已生成重置码，请交给本人", "Reset code issued: give it to the person"),
+    success: () => tr("已生成重置码，请交给本人", "Reset code issued: give it to the person"),
     onSuccess: (r) => (setCode(r.code ? { code: r.code, expiresAt: r.expiresAt ?? null } : null), props.onChange()),
   });
-  const disable = createAction(DisableAccountDocument, { pick: (d) => d.disableAccount, success: tr("账号已停用，已登出其所有设备", "Account disabled; signed out everywhere"), onSuccess: props.onChange });
-  const enable = createAction(EnableAccountDocument, { pick: (d) => d.enableAccount, success: tr("账号已恢复", "Account enabled"), onSuccess: props.onChange });
+  const disable = createAction(DisableAccountDocument, { pick: (d) => d.disableAccount, success: () => tr("账号已停用，已登出其所有设备", "Account disabled; signed out everywhere"), onSuccess: props.onChange });
+  const enable = createAction(EnableAccountDocument, { pick: (d) => d.enableAccount, success: () => tr("账号已恢复", "Account enabled"), onSuccess: props.onChange });
   const askReset = async () => {
     if (await confirmDialog({ title: tr(`重置${v().displayName}的密码？`, `Reset ${v().displayName}'s password?`), message: tr("将生成一次性重置码，本人用它在“激活账号”页设置新密码。", "A one-time code is issued; the person sets a new password with it on the activation page."), confirm: tr("重置密码", "Reset password") }))
       await reset.run({ input: { volunteerId: v().id } });

@@ -30,8 +30,8 @@ const origin = () => location.origin;
 
 function Pending(props: { station: Station; onChange: () => void }) {
   const [reason, setReason] = createSignal<Record<string, string>>({});
-  const approve = createAction(ApproveMembershipDocument, { pick: (d) => d.approveMembership, success: tr("已通过，已通知本人", "Approved; the person is told"), onSuccess: props.onChange });
-  const reject = createAction(RejectMembershipDocument, { pick: (d) => d.rejectMembership, success: tr("已拒绝，已通知本人", "Rejected; the person is told"), onSuccess: props.onChange });
+  const approve = createAction(ApproveMembershipDocument, { pick: (d) => d.approveMembership, success: () => tr("已通过，已通知本人", "Approved; the person is told"), onSuccess: props.onChange });
+  const reject = createAction(RejectMembershipDocument, { pick: (d) => d.rejectMembership, success: () => tr("已拒绝，已通知本人", "Rejected; the person is told"), onSuccess: props.onChange });
   const list = () => props.station.pendingMemberships?.edges.map((e) => e.node) ?? [];
   return (
     <section class="card" aria-labelledby="pending-h">
@@ -61,7 +61,7 @@ function Pending(props: { station: Station; onChange: () => void }) {
 }
 
 function InviteCard(props: { invite: Invite; onRevoked: () => void }) {
-  const revoke = createAction(RevokeTeamInviteDocument, { pick: (d) => d.revokeTeamInvite, success: tr("邀请已撤销，二维码不能再用", "Invitation revoked: the QR code no longer works"), onSuccess: props.onRevoked });
+  const revoke = createAction(RevokeTeamInviteDocument, { pick: (d) => d.revokeTeamInvite, success: () => tr("邀请已撤销，二维码不能再用", "Invitation revoked: the QR code no longer works"), onSuccess: props.onRevoked });
   const ask = async () => {
     const ok = await confirmDialog({
       title: tr("撤销这个邀请？", "Revoke this invitation?"),
@@ -98,7 +98,7 @@ function Invites(props: { station: Station; onChange: () => void }) {
   const [made, setMade] = createSignal<Invite | null>(null);
   const form = createFormState();
   const create = createAction(CreateTeamInviteDocument, {
-    pick: (d) => d.createTeamInvite, form, success: tr("邀请已生成", "Invitation created"),
+    pick: (d) => d.createTeamInvite, form, success: () => tr("邀请已生成", "Invitation created"),
     onSuccess: (r) => (setMade(r.invite ?? null), props.onChange()),
   });
   const open = () => (props.station.invites?.edges.map((e) => e.node) ?? []).filter((i) => i.state === "OPEN" && i.id !== made()?.id);
@@ -229,7 +229,7 @@ function EditMember(props: { row: Row; station: Station; onClose: () => void; on
   };
   const form = createFormState();
   const save = createAction(UpdateVolunteerDocument, {
-    pick: (d) => d.updateVolunteer, form, success: tr(`已保存「${props.row.node.displayName}」`, `Saved ${props.row.node.displayName}`),
+    pick: (d) => d.updateVolunteer, form, success: () => tr(`已保存「${props.row.node.displayName}」`, `Saved ${props.row.node.displayName}`),
     onSuccess: () => (props.onSaved(), props.onClose()),
   });
   return (

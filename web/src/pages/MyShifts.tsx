@@ -63,7 +63,7 @@ function ClaimCard(props: { claim: Claim; refetch: () => void; onDone: (s: Summa
   const setScanning = (on: boolean) => setScanningClaim(on ? c().id : null);
   const checkIn = createAction(CheckInDocument, {
     pick: (d) => d.checkIn,
-    success: tr("签到成功", "Checked in"),
+    success: () => tr("签到成功", "Checked in"),
     onSuccess: () => {
       typedCodes.delete(c().id);
       props.refetch();
@@ -71,7 +71,7 @@ function ClaimCard(props: { claim: Claim; refetch: () => void; onDone: (s: Summa
   });
   const checkOut = createAction(CheckOutDocument, {
     pick: (d) => d.checkOut,
-    success: tr("签退成功", "Checked out"),
+    success: () => tr("签退成功", "Checked out"),
     onSuccess: (p) => {
       props.onDone(p.claim ? { title: c().shift.title, minutes: p.claim.minutesServed ?? 0, points: p.claim.pointsEarned ?? 0 } : null);
       props.refetch();

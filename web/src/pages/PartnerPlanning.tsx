@@ -22,7 +22,7 @@ export default function PartnerPlanning(props: { stationId: string; onChange: ()
   const draft = createAction(DraftAgreementDocument, {
     pick: (d) => d.draftAgreement,
     form: draftForm,
-    success: tr("协议已起草，请签署并等待共建单位签署", "Drafted: sign it, then the partner signs"),
+    success: () => tr("协议已起草，请签署并等待共建单位签署", "Drafted: sign it, then the partner signs"),
     onSuccess: () => (setF(blank()), props.onChange()),
   });
 

@@ -87,13 +87,13 @@ function RotationSlot(props: { shift: ShiftCardFragment; partnerId: string; pick
   const [going, refetchGoing] = createQuery({ query: RotationClaimsDocument, variables: () => ({ shiftId: props.shift.id }), requestPolicy: "cache-and-network" });
   const fill = createAction(FillRotationSlotDocument, {
     pick: (d) => d.fillRotationSlot,
-    success: tr("已安排", "Assigned"),
+    success: () => tr("已安排", "Assigned"),
     onSuccess: () => (setPick(null), refetchGoing({ requestPolicy: "network-only" }), props.onDone()),
   });
   // 取消安排: the contact takes back someone sent by mistake (before the shift starts); they are told.
   const cancel = createAction(CancelShiftClaimDocument, {
     pick: (d) => d.cancelShiftClaim,
-    success: tr("已取消安排", "Assignment cancelled"),
+    success: () => tr("已取消安排", "Assignment cancelled"),
     onSuccess: () => (refetchGoing({ requestPolicy: "network-only" }), props.onDone()),
   });
   const people = assignablePeople(client, () => props.shift.id, true);

@@ -31,10 +31,10 @@ export default function Points() {
     requestPolicy: "cache-and-network",
   });
   const again = () => refetch({ requestPolicy: "network-only" });
-  const redeem = createAction(RedeemRewardDocument, { pick: (d) => d.redeemReward, success: tr("兑换成功，请到派出所领取", "Redeemed: collect it at the station"), onSuccess: again });
+  const redeem = createAction(RedeemRewardDocument, { pick: (d) => d.redeemReward, success: () => tr("兑换成功，请到派出所领取", "Redeemed: collect it at the station"), onSuccess: again });
   // One key per intended redemption, kept until the API answers: a retry after a lost answer spends once.
   const redeemKeys = new Map<string, string>();
-  const privacy = createAction(UpdateMyPrivacyDocument, { pick: (d) => d.updateMyPrivacy, success: tr("隐私设置已保存", "Privacy saved") });
+  const privacy = createAction(UpdateMyPrivacyDocument, { pick: (d) => d.updateMyPrivacy, success: () => tr("隐私设置已保存", "Privacy saved") });
   // Leaders of a team or a squad choose whether members see their phone on the shifts they lead.
   const leads = () => !!s.viewer()?.roles.some((r) => r.role === "LEADER");
   const rewards = () => (q.data?.station?.__typename === "Station" ? q.data.station.rewards.edges.map((e) => e.node) : []);

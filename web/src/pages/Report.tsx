@@ -41,7 +41,7 @@ export default function Report() {
   const submit = createAction(SubmitPatrolReportDocument, {
     pick: (d) => d.submitPatrolReport,
     form,
-    success: tr("已上报，处理进展会通知你", "Reported: you will be told how it is handled"),
+    success: () => tr("已上报，处理进展会通知你", "Reported: you will be told how it is handled"),
     onSuccess: () => (reset(), again()),
   });
   const locate = async () => {

@@ -36,7 +36,7 @@ function RewardRow(props: { reward: Reward }) {
   const [openedStock, setOpenedStock] = createSignal(r().stock);
   const set = (p: Partial<ReturnType<typeof fromReward>>) => setF({ ...f(), ...p });
   const form = createFormState();
-  const update = createAction(UpdateRewardDocument, { pick: (d) => d.updateReward, form, success: tr("奖品已保存", "Reward saved"), onSuccess: () => setEditing(false) });
+  const update = createAction(UpdateRewardDocument, { pick: (d) => d.updateReward, form, success: () => tr("奖品已保存", "Reward saved"), onSuccess: () => setEditing(false) });
   const toggle = createAction(UpdateRewardDocument, {
     pick: (d) => d.updateReward,
     success: (p) => (p.reward?.active ? tr("已重新上架", "Back in the shop") : tr("已下架，队员不能再兑换", "Taken off: no more redemptions")),
@@ -110,8 +110,8 @@ type Deed = Extract<NonNullable<GoodDeedsQuery["node"]>, { __typename: "Station"
 function DeedCard(props: { deed: Deed; defaultPoints: number; onDone: () => void }) {
   const d = () => props.deed;
   const [points, setPoints] = createSignal(props.defaultPoints);
-  const approve = createAction(ApproveGoodDeedDocument, { pick: (x) => x.approveGoodDeed, success: tr("已通过，积分已发放", "Approved; points credited"), onSuccess: props.onDone });
-  const reject = createAction(RejectGoodDeedDocument, { pick: (x) => x.rejectGoodDeed, success: tr("已驳回", "Rejected"), onSuccess: props.onDone });
+  const approve = createAction(ApproveGoodDeedDocument, { pick: (x) => x.approveGoodDeed, success: () => tr("已通过，积分已发放", "Approved; points credited"), onSuccess: props.onDone });
+  const reject = createAction(RejectGoodDeedDocument, { pick: (x) => x.rejectGoodDeed, success: () => tr("已驳回", "Rejected"), onSuccess: props.onDone });
   const pending = () => approve.pending() || reject.pending();
   return (
     <article class="card" data-testid="deed">
@@ -158,12 +158,12 @@ export default function Review() {
   const againAdmin = () => refetchAdmin({ requestPolicy: "network-only" });
 
   const rulesForm = createFormState();
-  const rules = createAction(UpdatePointsRulesDocument, { pick: (d) => d.updatePointsRules, form: rulesForm, success: tr("积分规则已保存", "Points rules saved") });
+  const rules = createAction(UpdatePointsRulesDocument, { pick: (d) => d.updatePointsRules, form: rulesForm, success: () => tr("积分规则已保存", "Points rules saved") });
   const blankReward = () => ({ name: "", cost: 50, stock: 10 });
   const [reward, setReward] = createSignal(blankReward());
   const rewardForm = createFormState();
-  const createReward = createAction(CreateRewardDocument, { pick: (d) => d.createReward, form: rewardForm, success: tr("奖品已添加", "Reward added"), onSuccess: () => (setReward(blankReward()), againAdmin()) });
-  const handOut = createAction(MarkRedemptionHandedOutDocument, { pick: (d) => d.markRedemptionHandedOut, success: tr("已记为发放", "Marked as handed out"), onSuccess: againAdmin });
+  const createReward = createAction(CreateRewardDocument, { pick: (d) => d.createReward, form: rewardForm, success: () => tr("奖品已添加", "Reward added"), onSuccess: () => (setReward(blankReward()), againAdmin()) });
+  const handOut = createAction(MarkRedemptionHandedOutDocument, { pick: (d) => d.markRedemptionHandedOut, success: () => tr("已记为发放", "Marked as handed out"), onSuccess: againAdmin });
 
   return (
     <section>

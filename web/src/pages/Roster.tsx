@@ -130,10 +130,10 @@ function ManageRoster(props: { shiftId: string; teamId: string; open: boolean; r
   refreshOnReturn(reread);
   const [pick, setPick] = createSignal<Option | null>(null);
   const form = createFormState();
-  const assign = createAction(AssignShiftDocument, { pick: (d) => d.assignShift, form, success: tr("已安排", "Assigned"), onSuccess: () => (setPick(null), again()) });
-  const remove = createAction(CancelShiftClaimDocument, { pick: (d) => d.cancelShiftClaim, success: tr("已移除", "Removed"), onSuccess: again });
-  const checkIn = createAction(CheckInDocument, { pick: (d) => d.checkIn, success: tr("已代签到", "Checked in"), onSuccess: again });
-  const checkOut = createAction(CheckOutDocument, { pick: (d) => d.checkOut, success: tr("已代签退", "Checked out"), onSuccess: again });
+  const assign = createAction(AssignShiftDocument, { pick: (d) => d.assignShift, form, success: () => tr("已安排", "Assigned"), onSuccess: () => (setPick(null), again()) });
+  const remove = createAction(CancelShiftClaimDocument, { pick: (d) => d.cancelShiftClaim, success: () => tr("已移除", "Removed"), onSuccess: again });
+  const checkIn = createAction(CheckInDocument, { pick: (d) => d.checkIn, success: () => tr("已代签到", "Checked in"), onSuccess: again });
+  const checkOut = createAction(CheckOutDocument, { pick: (d) => d.checkOut, success: () => tr("已代签退", "Checked out"), onSuccess: again });
   const cancelShift = createAction(CancelShiftDocument, {
     pick: (d) => d.cancelShift,
     success: (p) => ((p.shifts?.length ?? 0) > 1 ? tr(`已取消 ${p.shifts!.length} 个班次，已通知队员`, `${p.shifts!.length} shifts cancelled; people were told`) : tr("班次已取消，已通知队员", "Shift cancelled; people were told")),

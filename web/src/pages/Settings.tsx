@@ -27,7 +27,7 @@ function SettingsForm(props: { station: Station }) {
   });
   const set = (p: Partial<ReturnType<typeof f>>) => setF({ ...f(), ...p });
   const form = createFormState();
-  const save = createAction(UpdateStationSettingsDocument, { pick: (d) => d.updateStationSettings, form, success: tr("设置已保存", "Settings saved") });
+  const save = createAction(UpdateStationSettingsDocument, { pick: (d) => d.updateStationSettings, form, success: () => tr("设置已保存", "Settings saved") });
   const submit = async () => {
     const v = f();
     const n = wholeNumbers(form, { checkInRadiusMeters: v.checkInRadiusMeters, reminderHoursBefore: v.reminderHoursBefore, smsDailyBudget: v.smsDailyBudget, mediationRetentionDays: v.mediationRetentionDays });

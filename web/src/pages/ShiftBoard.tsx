@@ -68,7 +68,7 @@ export function ShiftCardView(props: { shift: ShiftCardFragment; onChange?: () =
     success: (p) => (p.claim?.status === "WAITLISTED" ? tr(`已排候补第 ${p.claim.waitlistPosition ?? ""} 位`, `On the waitlist, #${p.claim.waitlistPosition ?? ""}`) : tr("认领成功", "Claimed")),
     onSuccess: () => props.onChange?.(),
   });
-  const cancel = createAction(CancelShiftClaimDocument, { pick: (d) => d.cancelShiftClaim, success: tr("已取消认领", "Claim cancelled"), onSuccess: () => props.onChange?.() });
+  const cancel = createAction(CancelShiftClaimDocument, { pick: (d) => d.cancelShiftClaim, success: () => tr("已取消认领", "Claim cancelled"), onSuccess: () => props.onChange?.() });
   const mine = () => s().viewerClaim;
   const active = () => mine() && (mine()!.status === "CONFIRMED" || mine()!.status === "WAITLISTED");
   return (

@@ -32,7 +32,7 @@ type Squad = Team["squads"]["edges"][number]["node"];
 function EditTeam(props: { team: Team; onChange: () => void }) {
   const [p, setP] = createSignal({ name: props.team.name, description: props.team.description });
   const form = createFormState();
-  const update = createAction(UpdateTeamDocument, { pick: (d) => d.updateTeam, form, success: tr("队伍已保存", "Team saved"), onSuccess: props.onChange });
+  const update = createAction(UpdateTeamDocument, { pick: (d) => d.updateTeam, form, success: () => tr("队伍已保存", "Team saved"), onSuccess: props.onChange });
   return (
     <Editor label={tr("编辑队伍", "Edit team")}>
       <Form form={form} class="plain-form" label={tr(`编辑${props.team.name}`, `Edit ${props.team.name}`)} onSubmit={() => update.run({ input: { teamId: props.team.id, name: p().name.trim(), description: p().description.trim() } })}>
@@ -50,7 +50,7 @@ function EditTeam(props: { team: Team; onChange: () => void }) {
 function EditSquad(props: { squad: Squad; onChange: () => void }) {
   const [p, setP] = createSignal({ name: props.squad.name, description: props.squad.description, specialty: props.squad.specialty });
   const form = createFormState();
-  const update = createAction(UpdateSquadDocument, { pick: (d) => d.updateSquad, form, success: tr("小队已保存", "Squad saved"), onSuccess: props.onChange });
+  const update = createAction(UpdateSquadDocument, { pick: (d) => d.updateSquad, form, success: () => tr("小队已保存", "Squad saved"), onSuccess: props.onChange });
   return (
     <Editor label={tr(`编辑${props.squad.name}`, `Edit ${props.squad.name}`)}>
       <Form form={form} class="plain-form" label={tr(`编辑小队${props.squad.name}`, `Edit squad ${props.squad.name}`)}
@@ -80,10 +80,10 @@ function PendingEnrollments(props: { stationId: string; refresh: number }) {
   const [issued, setIssued] = createSignal<{ name: string; code: string } | null>(null);
   const renew = createAction(RenewEnrollmentCodeDocument, {
     pick: (d) => d.renewEnrollmentCode,
-    success: tr("已生成新激活码", "New activation code issued"),
+    success: () => tr("已生成新激活码", "New activation code issued"),
     onSuccess: (r) => (setIssued(r.activationCode && r.enrollment ? { name: r.enrollment.displayName, code: r.activationCode } : null), again()),
   });
-  const cancel = createAction(CancelEnrollmentDocument, { pick: (d) => d.cancelEnrollment, success: tr("登记已撤销", "Registration cancelled"), onSuccess: again });
+  const cancel = createAction(CancelEnrollmentDocument, { pick: (d) => d.cancelEnrollment, success: () => tr("登记已撤销", "Registration cancelled"), onSuccess: again });
   const ask = async (id: string, name: string) => {
     if (await confirmDialog({ title: tr(`撤销对${name}的登记？`, `Cancel the registration of ${name}?`), message: tr("激活码随即失效。", "Its activation code stops working."), confirm: tr("撤销登记", "Cancel registration"), danger: true }))
       await cancel.run({ input: { enrollmentId: id } });
@@ -124,7 +124,7 @@ function TeamCard(props: { team: Team; onChange: () => void }) {
   const [name, setName] = createSignal("");
   const [specialty, setSpecialty] = createSignal<Specialty>("COMMUNITY_GRID");
   const form = createFormState();
-  const createSquad = createAction(CreateSquadDocument, { pick: (d) => d.createSquad, form, success: tr("小队已创建", "Squad created"), onSuccess: () => (setName(""), props.onChange()) });
+  const createSquad = createAction(CreateSquadDocument, { pick: (d) => d.createSquad, form, success: () => tr("小队已创建", "Squad created"), onSuccess: () => (setName(""), props.onChange()) });
   const squads = () => props.team.squads.edges.map((q) => (q.node.name === label("Specialty", q.node.specialty) ? q.node.name : `${q.node.name}（${label("Specialty", q.node.specialty)}）`)).join("、");
   return (
     <article class="card">
@@ -241,7 +241,7 @@ export default function Teams() {
   const [teamName, setTeamName] = createSignal("");
   const [registered, setRegistered] = createSignal(0);
   const teamForm = createFormState();
-  const createTeam = createAction(CreateTeamDocument, { pick: (d) => d.createTeam, form: teamForm, success: tr("队伍已创建", "Team created"), onSuccess: () => (setTeamName(""), again()) });
+  const createTeam = createAction(CreateTeamDocument, { pick: (d) => d.createTeam, form: teamForm, success: () => tr("队伍已创建", "Team created"), onSuccess: () => (setTeamName(""), again()) });
   return (
     <section>
       <h1>{tr("队伍与小队", "Teams and squads")}</h1>
