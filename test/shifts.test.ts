@@ -817,6 +817,12 @@ describe("refusals and filters", () => {
     expect((await board(stranger!.token, true)).map((n) => n.title)).toEqual(["别的队伍班"]);
     // An officer belongs to no team: nothing is theirs to claim.
     expect(await board(officer, true)).toEqual([]);
+    // Someone of another station (as a suspended or pending member) gets no board of this one, filtered or not.
+    const elsewhere = await createStation();
+    const [outsider] = await createVolunteers(1, { teamId: elsewhere.team.id });
+    const refused = await gql(app, BOARD, { s: gid("Station", demo.fushan.id), from: at(-1), to: at(100), mine: true }, outsider!.token);
+    expect(refused.data?.forward ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
   it("a volunteer's own shifts: upcoming first, or all newest first, and by status", async () => {
