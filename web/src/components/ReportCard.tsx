@@ -1,6 +1,6 @@
 // One patrol report as everyone sees it: what was found, its photos, where it stands and its outcome
 // (闭环), with the step-by-step history. Pages add their actions below it.
-import { For, Show, type JSX } from "solid-js";
+import { createSignal, For, Show, type JSX } from "solid-js";
 import type { PatrolReportCardFragment } from "../gql/graphql";
 import { tr } from "../lib/i18n";
 import { label } from "../lib/labels";
@@ -21,7 +21,7 @@ export function ReportCard(props: { report: PatrolReportCardFragment; showReport
           <Badge enum="PatrolReportStatus" value={r().status} />
         </span>
       </div>
-      <p class="pre">{r().description}</p>
+      <LongText text={r().description} />
       <div class="muted">
         {formatDateTime(r().createdAt)}
         <Show when={r().place}> · {r().place}</Show>
@@ -74,3 +74,21 @@ export function ReportCard(props: { report: PatrolReportCardFragment; showReport
     </article>
   );
 }
+
+/** A long description (up to 2,000 characters) shows its first lines in a list, the rest on a tap. */
+export function LongText(props: { text: string }) {
+  const [open, setOpen] = createSignal(false);
+  const long = () => props.text.length > LONG || props.text.split("\n").length > 4;
+  return (
+    <>
+      <p class={long() && !open() ? "pre clamp" : "pre"} data-testid="report-text">{props.text}</p>
+      <Show when={long()}>
+        <button type="button" aria-expanded={open() ? "true" : "false"} onClick={() => setOpen(!open())}>
+          {open() ? tr("收起", "Show less") : tr("展开全文", "Show all")}
+        </button>
+      </Show>
+    </>
+  );
+}
+/** About four lines of Chinese on a 360 px phone. */
+const LONG = 80;

@@ -11,6 +11,7 @@ import { confirmDialog, DialogHost, promptDialog } from "./Dialog";
 import { Field, Form, FormErrors } from "./Field";
 import { ForById } from "./ForById";
 import { QueryView } from "./QueryView";
+import { LongText } from "./ReportCard";
 import { SearchableSelect, searchPages, type Option, type OptionPage } from "./SearchableSelect";
 import { dismiss, toast, ToastHost } from "./Toast";
 
@@ -272,5 +273,21 @@ describe("ForById", () => {
     expect(screen.getByRole("button", { name: "午巡" })).toBeTruthy();
     setRows([{ id: "b", title: "早巡" }]);
     expect(screen.queryByRole("button", { name: /夜巡/ })).toBeNull();
+  });
+});
+
+describe("LongText (a report's description in a list)", () => {
+  it("shows a long one cut to its first lines, the whole on a tap, and a short one as it is", async () => {
+    const long = "3幢楼道堆放电动车电池，堵塞消防通道。".repeat(20);
+    render(() => <LongText text={long} />);
+    const text = screen.getByTestId("report-text");
+    expect(text.className).toContain("clamp");
+    fireEvent.click(screen.getByRole("button", { name: "展开全文" }));
+    expect(text.className).not.toContain("clamp");
+    expect(screen.getByRole("button", { name: "收起" }).getAttribute("aria-expanded")).toBe("true");
+    document.body.innerHTML = "";
+    render(() => <LongText text="楼道堆放杂物" />);
+    expect(screen.getByTestId("report-text").className).not.toContain("clamp");
+    expect(screen.queryByRole("button")).toBeNull();
   });
 });
