@@ -124,3 +124,13 @@ describe("Vary: Origin on the WebSocket's refusal", () => {
     expect(/\r\nvary: ([^\r]*)/i.exec(head)?.[1]).toBe("Origin");
   });
 });
+
+describe("a mutation's global ID with its uuid in upper case", () => {
+  it("is read as the same id, in lower case, as the rows write it", async () => {
+    const { globalId } = await import("../api/src/graphql/mutation.js");
+    const id = "0199aaaa-bbbb-7ccc-8ddd-eeeeffff0000";
+    const upper = Buffer.from(`Shift:${id.toUpperCase()}`).toString("base64");
+    expect(globalId("Shift").parse(upper)).toBe(id);
+    expect(globalId("Shift").safeParse(Buffer.from(`Team:${id}`).toString("base64")).success).toBe(false);
+  });
+});

@@ -166,12 +166,15 @@ z.config({
   },
 });
 
-/** Parses a Relay global ID of the given type(s) into the database id. */
+/**
+ * Parses a Relay global ID of the given type(s) into the database id: the uuid in lower case, as
+ * PostgreSQL writes it, so that it compares equal to ids read from rows (as idArg's).
+ */
 export function globalId(...typenames: string[]) {
   return z.string().transform((value, ctx) => {
     try {
       const { typename, id } = decodeGlobalID(value);
-      if (typenames.includes(typename) && UUID.test(id)) return id;
+      if (typenames.includes(typename) && UUID.test(id)) return id.toLowerCase();
     } catch {
       /* fall through */
     }
