@@ -14,7 +14,7 @@ import { lifecycle } from "../api/src/server/lifecycle.js";
 import { withVaryOrigin } from "../api/src/server/security.js";
 import { gql, startApp } from "./support/client.js";
 import { holdRowLock } from "./support/locks.js";
-import { createStation, createTeam, createVolunteer, gid } from "./support/fixtures.js";
+import { createStation, createTeam, createVolunteer, gid, publishedEdition } from "./support/fixtures.js";
 import { inMinutes, publishShift, teamGid } from "./support/shifts.js";
 
 let app: App;
@@ -290,20 +290,7 @@ describe("Vary: Origin on the answers made before yoga (session 22)", () => {
 describe("the public board's one-JSON page", () => {
   const BOARD = `query ($s: ID!, $first: Int = 10, $after: String, $before: String, $last: Int) { commendationBoard(stationId: $s, first: $first, after: $after, before: $before, last: $last) {
     edges { node { id displayName legalName } } pageInfo { startCursor endCursor } } }`;
-  /** A published edition of `s` with one entry per volunteer (in this order), withdrawn if asked. */
-  async function edition(s: Awaited<ReturnType<typeof createStation>>, volunteers: { id: string }[], withdrawn = false) {
-    const ed = await prisma.boardEdition.create({
-      data: { stationId: s.station.id, teamId: s.team.id, title: `榜${s.team.name}`, publishedById: s.officer.accountId, withdrawnAt: withdrawn ? new Date() : null },
-    });
-    let position = 0;
-    for (const v of volunteers) {
-      const deed = await prisma.goodDeed.create({
-        data: { stationId: s.station.id, teamId: s.team.id, volunteerId: v.id, category: "HELPING_ELDERLY", title: "扶老人过马路", story: "好事", occurredAt: new Date(), status: "APPROVED", submittedById: s.officer.accountId },
-      });
-      const c = await prisma.commendation.create({ data: { goodDeedId: deed.id, stationId: s.station.id, teamId: s.team.id, volunteerId: v.id } });
-      await prisma.boardEntry.create({ data: { editionId: ed.id, commendationId: c.id, position: position++ } });
-    }
-  }
+  const edition = publishedEdition;
 
   it("legal names only with consent; withdrawn editions and other stations never; foreign cursors and odd ids", async () => {
     const [a, b] = [await createStation(), await createStation()];

@@ -8,7 +8,7 @@ import { prisma } from "../api/src/db.js";
 import { publicCacheStats } from "../api/src/graphql/public-cache.js";
 import { log } from "../api/src/log.js";
 import { gql, subscribe, useApp, wsClient } from "./support/client.js";
-import { createStation, createVolunteer, gid } from "./support/fixtures.js";
+import { createStation, createVolunteer, gid, publishedEdition } from "./support/fixtures.js";
 
 let app: App;
 useApp((a) => (app = a));
@@ -18,20 +18,7 @@ const BOARD = `query ($s: ID!, $first: Int, $after: String, $before: String, $la
 const WITHDRAW = `mutation ($i: WithdrawCommendationBoardInput!) { withdrawCommendationBoard(input: $i) { userErrors { message } } }`;
 const UPDATED = `subscription ($s: ID!) { commendationBoardUpdated(stationId: $s) { id withdrawnAt } }`;
 
-type Station = Awaited<ReturnType<typeof createStation>>;
-/** A published edition of `s` with one entry per volunteer, in this order (withdrawn if asked). */
-async function edition(s: Station, volunteers: { id: string }[], withdrawn = false) {
-  const ed = await prisma.boardEdition.create({ data: { stationId: s.station.id, teamId: s.team.id, title: `榜${s.team.name}`, publishedById: s.officer.accountId, withdrawnAt: withdrawn ? new Date() : null } });
-  let position = 0;
-  for (const v of volunteers) {
-    const deed = await prisma.goodDeed.create({
-      data: { stationId: s.station.id, teamId: s.team.id, volunteerId: v.id, category: "HELPING_ELDERLY", title: "扶老人过马路", story: "好事", occurredAt: new Date(), status: "APPROVED", submittedById: s.officer.accountId },
-    });
-    const c = await prisma.commendation.create({ data: { goodDeedId: deed.id, stationId: s.station.id, teamId: s.team.id, volunteerId: v.id } });
-    await prisma.boardEntry.create({ data: { editionId: ed.id, commendationId: c.id, position: position++ } });
-  }
-  return ed;
-}
+const edition = publishedEdition;
 const names = (r: any) => r.data!.commendationBoard.edges.map((e: any) => e.node.displayName);
 const entryCursor = (id: string) => Buffer.from(`GPC:S:${id}`).toString("base64");
 

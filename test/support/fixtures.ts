@@ -105,6 +105,22 @@ export async function createStation() {
   return { station, officer, team };
 }
 
+/** A published 表扬榜 edition of a station made by createStation, one entry per volunteer in this order (withdrawn if asked). */
+export async function publishedEdition(s: Awaited<ReturnType<typeof createStation>>, volunteers: { id: string }[], withdrawn = false) {
+  const ed = await prisma.boardEdition.create({
+    data: { stationId: s.station.id, teamId: s.team.id, title: `榜${s.team.name}`, publishedById: s.officer.accountId, withdrawnAt: withdrawn ? new Date() : null },
+  });
+  let position = 0;
+  for (const v of volunteers) {
+    const deed = await prisma.goodDeed.create({
+      data: { stationId: s.station.id, teamId: s.team.id, volunteerId: v.id, category: "HELPING_ELDERLY", title: "扶老人过马路", story: "好事", occurredAt: new Date(), status: "APPROVED", submittedById: s.officer.accountId },
+    });
+    const c = await prisma.commendation.create({ data: { goodDeedId: deed.id, stationId: s.station.id, teamId: s.team.id, volunteerId: v.id } });
+    await prisma.boardEntry.create({ data: { editionId: ed.id, commendationId: c.id, position: position++ } });
+  }
+  return ed;
+}
+
 export async function createTeam(stationId: string, name = `测试义警队${next()}`) {
   return prisma.team.create({ data: { stationId, name } });
 }
