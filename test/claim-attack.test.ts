@@ -150,11 +150,13 @@ describe("claims an outsider tries", () => {
     expect(rows.map((r) => r.volunteerId).sort()).toEqual([ok0!.id, ok1!.id, ok2!.id, ok3!.id].sort());
   });
 
-  it("upper-case shift ids at once with lower-case ones: one shift, one waitlist; an upper-case volunteer id is not found (as before)", async () => {
+  it("upper-case shift ids at once with lower-case ones: one shift, one waitlist; an upper-case volunteer id is the same volunteer", async () => {
     const people = await createVolunteers(4, { teamId: demo.haolinshe.id });
     const shift = await shiftOf(2);
-    const refused = await assign(leaderToken, gid("Shift", shift.id), upper("Volunteer", people[0]!.id));
-    expect(refused.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+    // Mutation inputs read the uuid in lower case (globalId): it was NOT_FOUND before session 23.
+    const first = await assign(leaderToken, gid("Shift", shift.id), upper("Volunteer", people[0]!.id));
+    expect(first.userErrors).toEqual([]);
+    expect(first.claim?.volunteer.id).toBe(gid("Volunteer", people[0]!.id));
     const answers = await Promise.all([
       assign(leaderToken, upper("Shift", shift.id), gid("Volunteer", people[0]!.id)),
       claim(people[1]!.token, upper("Shift", shift.id)),
@@ -165,6 +167,7 @@ describe("claims an outsider tries", () => {
       expect(a.userErrors).toEqual([]);
       expect(a.claim?.volunteer.id).toBe(gid("Volunteer", people[i]!.id));
     }
+    expect(answers[0]!.claim!.id).toBe(first.claim!.id);
     // The same volunteer again through both spellings at once: one claim, the same answer.
     const again = await Promise.all([assign(leaderToken, gid("Shift", shift.id), gid("Volunteer", people[0]!.id)), claim(people[0]!.token, upper("Shift", shift.id))]);
     expect(again.map((a) => a.claim?.id)).toEqual([answers[0]!.claim!.id, answers[0]!.claim!.id]);
@@ -344,18 +347,25 @@ describe("claims an outsider tries", () => {
     const holder = await pool.connect();
     try {
       // The held volunteer's row is locked (as by their claim of another shift in flight): their batch sends
-      // its time, then waits; a batch sent after it (the other spelling: its own queue) takes the seat first.
+      // its time, then waits; a batch of another API process, sent after it, takes the seat first. (One
+      // process keeps one queue per shift, whatever the id's spelling, so the other process's batch is
+      // the statement itself, on a connection of its own.)
       await holder.query("BEGIN");
       await holder.query(`SELECT id FROM "Volunteer" WHERE id = $1 FOR UPDATE`, [held!.id]);
       const first = claim(held!.token, gid("Shift", shift.id));
       while (!(await pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%shift_claim_batch%'`)).rowCount) await new Promise((r) => setTimeout(r, 20));
-      const second = await claim(late!.token, upper("Shift", shift.id));
-      expect(second.claim?.status).toBe("CONFIRMED");
+      const other = await pool.query<{ r: string }>(
+        `SELECT shift_claim_batch($1::uuid, ARRAY[$2]::uuid[], ARRAY[NULL]::uuid[], ARRAY[gen_random_uuid()], clock_timestamp()) AS r`,
+        [shift.id, late!.id],
+      );
+      const second = (JSON.parse(other.rows[0]!.r) as { claims: { status: string; claimedAt: string }[] }).claims[0]!;
+      expect(second.status).toBe("CONFIRMED");
       await new Promise((r) => setTimeout(r, 50)); // (so the two dates cannot tie to the millisecond)
       await holder.query("COMMIT");
       const answer = await first;
       expect(answer.claim).toMatchObject({ status: "WAITLISTED", waitlistPosition: 1 });
-      expect(Date.parse(answer.claim!.claimedAt)).toBeGreaterThan(Date.parse(second.claim!.claimedAt));
+      // The statement's JSON writes the timestamp(3) as stored, in UTC without a zone.
+      expect(Date.parse(answer.claim!.claimedAt)).toBeGreaterThan(Date.parse(/Z|[+-]\d\d:\d\d$/.test(second.claimedAt) ? second.claimedAt : `${second.claimedAt}Z`));
     } finally {
       await holder.query("ROLLBACK").catch(() => {});
       holder.release();
