@@ -30,6 +30,11 @@ describe("in the browser", () => {
     await page.getByRole("link", { name: "我的班次" }).click();
     await page.getByTestId("my-claim").first().waitFor();
     await shoot(page, "phone-my-shifts");
+    // The claim's title opens its shift, where the volunteer can cancel it.
+    await page.getByTestId("my-claim").getByRole("link", { name: title }).click();
+    await page.waitForURL((u) => u.pathname.startsWith("/shifts/"));
+    await page.getByRole("button", { name: "取消认领" }).waitFor();
+    await page.goBack();
     await page.getByRole("link", { name: "积分" }).click();
     await page.getByTestId("balance").waitFor();
     await shoot(page, "phone-points");

@@ -49,6 +49,20 @@ describe("signing in", () => {
     await ctx.close();
   });
 
+  it("tells a first-time resident how to join, and its links are thumb-sized on a phone", async () => {
+    const ctx = await context(env.browser, env.app.url, NARROW);
+    const page = await ctx.newPage();
+    await page.goto("/login");
+    expect(await page.getByTestId("how-to-join").innerText()).toContain("请向他们索取加入链接或激活码");
+    for (const name of ["有激活码？激活账号", "查看表扬榜（无需登录）"]) {
+      const box = (await page.getByRole("link", { name }).boundingBox())!;
+      expect(box.height, name).toBeGreaterThanOrEqual(40);
+    }
+    expect(await sidewaysOverflow(page)).toBe(0);
+    await shoot(page, "narrow-login-how-to-join");
+    await ctx.close();
+  });
+
   it("explains a wrong password in Chinese and stays on the form", async () => {
     const ctx = await context(env.browser, env.app.url, PHONE);
     const page = await ctx.newPage();

@@ -50,11 +50,15 @@ export default function Login() {
           </Submit>
         </p>
       </Form>
-      <p>
-        <a href="/activate">{tr("有激活码？激活账号", "Have an activation code? Activate")}</a>
+      <p class="muted" data-testid="how-to-join">
+        {tr(
+          "还没有账号？义警由派出所民警或队长邀请加入：请向他们索取加入链接或激活码。",
+          "No account yet? Volunteers join when a station officer or a team leader invites them: ask them for a join link or an activation code.",
+        )}
       </p>
-      <p>
-        <a href="/board">{tr("查看表扬榜（无需登录）", "Commendation board (no sign-in)")}</a>
+      <p class="row">
+        <a class="button" href="/activate">{tr("有激活码？激活账号", "Have an activation code? Activate")}</a>
+        <a class="button" href="/board">{tr("查看表扬榜（无需登录）", "Commendation board (no sign-in)")}</a>
       </p>
     </main>
   );

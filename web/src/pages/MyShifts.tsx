@@ -1,6 +1,6 @@
 // 我的班次: claimed shifts (check in by 扫码, post code or GPS, check out) and a 历史 tab of past ones.
 // The post's QR code links here with ?shift=…&code=…: the code is filled in on that shift's card.
-import { useLocation, useSearchParams } from "@solidjs/router";
+import { A, useLocation, useSearchParams } from "@solidjs/router";
 import { createQuery, createSubscription } from "@urql/solid";
 import { createSignal, For, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
@@ -81,7 +81,8 @@ function ClaimCard(props: { claim: Claim; refetch: () => void; onDone: (s: Summa
   return (
     <article class="card" data-testid="my-claim">
       <div class="spread">
-        <strong>{c().shift.title}</strong>
+        {/* The shift's page: its briefing, who else goes, and 取消认领. */}
+        <A href={`/shifts/${encodeURIComponent(c().shift.id)}`} class="card-title"><strong>{c().shift.title}</strong></A>
         <Badge enum="ClaimStatus" value={c().status} />
       </div>
       <div>{dotted(formatSpan(c().shift.startsAt, c().shift.endsAt), c().shift.grid?.name || c().shift.place, c().shift.team.name)}</div>
