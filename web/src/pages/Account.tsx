@@ -280,7 +280,7 @@ export default function Account() {
         )}
       </QueryView>
       <p class="muted">
-        {tr("收到派出所给的激活码？", "Got an activation code from a station?")} <a href="/activate">{tr("我有激活码", "I have an activation code")}</a>
+        {tr("收到派出所给的激活码？", "Got an activation code from a station?")} <a class="tap" href="/activate">{tr("我有激活码", "I have an activation code")}</a>
       </p>
 
       <ChangePassword />

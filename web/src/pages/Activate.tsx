@@ -54,7 +54,7 @@ export default function Activate() {
           <Submit pending={activate.pending()} class="primary wide">{tr("激活并登录", "Activate and sign in")}</Submit>
         </p>
       </Form>
-      <p><A href="/login">{tr("已激活？去登录", "Activated already? Sign in")}</A></p>
+      <p><A class="tap" href="/login">{tr("已激活？去登录", "Activated already? Sign in")}</A></p>
     </main>
   );
 }

@@ -54,7 +54,7 @@ export function BoardPicker() {
           <For each={edges()}>
             {(e) => (
               <div class="card">
-                <A href={`/board/${encodeURIComponent(e.node.id)}`}>{e.node.name}</A> <span class="muted">{e.node.city} {e.node.district}</span>
+                <A class="tap" href={`/board/${encodeURIComponent(e.node.id)}`}>{e.node.name}</A> <span class="muted">{e.node.city} {e.node.district}</span>
               </div>
             )}
           </For>
