@@ -60,6 +60,13 @@ describe("signing in", () => {
     }
     expect(await sidewaysOverflow(page)).toBe(0);
     await shoot(page, "narrow-login-how-to-join");
+    // The links that stand alone on the pages a resident opens next are as tall as a thumb too.
+    const heights = async (names: (string | RegExp)[]) => Promise.all(names.map(async (name) => (await page.getByRole("link", { name }).first().boundingBox())!.height));
+    await page.goto("/activate");
+    expect(Math.min(...(await heights(["已激活？去登录"])))).toBeGreaterThanOrEqual(40);
+    await page.goto("/board");
+    await page.getByRole("link", { name: "府山派出所" }).waitFor();
+    expect(Math.min(...(await heights(["府山派出所", "长庆派出所"])))).toBeGreaterThanOrEqual(40);
     await ctx.close();
   });
 
