@@ -221,7 +221,22 @@ describe("一键召集 in the browser", () => {
     await page.getByRole("heading", { name: "切换语言之前的通知" }).waitFor();
     await page.getByTestId("unread-count").waitFor(); // the live stream is open
     // The socket the app opens after the switch, and the server's acknowledgement of its subscription.
-    const resubscribed = new Promise<void>((resolve) => page.on("websocket", (ws) => ws.on("framereceived", (f) => String(f.payload).includes('"subscribed"') && resolve())));
+    // Only the acknowledgement of the live notice stream's own subscription counts: the new socket carries
+    // other subscriptions too, and one of them acknowledged first let the notice be published before the
+    // stream listened (a toast that never came, now and then in a full run).
+    const resubscribed = new Promise<void>((resolve) =>
+      page.on("websocket", (ws) => {
+        const ids = new Set<string>();
+        ws.on("framesent", (f) => {
+          const m = JSON.parse(String(f.payload)) as { type?: string; id?: string; payload?: { query?: string; operationName?: string; extensions?: unknown } };
+          if (m.type === "subscribe" && m.id && /NotificationReceived/.test(JSON.stringify(m.payload))) ids.add(m.id);
+        });
+        ws.on("framereceived", (f) => {
+          const m = JSON.parse(String(f.payload)) as { type?: string; payload?: { subscribed?: string } };
+          if (m.type === "pong" && m.payload?.subscribed && ids.has(m.payload.subscribed)) resolve();
+        });
+      }),
+    );
     await setLanguage(page, "en");
     await page.locator("h1", { hasText: "Inbox" }).waitFor();
     await page.getByTestId("notice").getByText("A notice from before the switch").waitFor({ timeout: 10_000 });
