@@ -98,7 +98,7 @@ export const yogaLogger = {
     // A cursor of another kind of list (maskError answers it 游标无效, BAD_USER_INPUT): the caller's
     // mistake, which anyone may send on the public board, not an error of ours with its stack.
     const inner = err && unwrap(err);
-    if (inner instanceof PothosValidationError && /cursor/i.test(inner.message)) return log.debug({ path, reason: inner.message.slice(0, 100) }, "cursor refused");
+    if (inner instanceof PothosValidationError && /cursor/i.test(inner.message)) return log.debug({ path, reason: scrub(inner.message).slice(0, 100) }, "cursor refused");
     log.error(err ? { err: safeError(unwrap(err)), ...(path ? { path } : {}) } : { yoga: args.map(describe) }, "unexpected error (masked for the client)");
   },
 };
