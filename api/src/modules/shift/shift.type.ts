@@ -450,13 +450,14 @@ builder.queryField("shifts", (t) =>
     },
     authScopes: (_r, args) => ({ seeStation: idArg(String(args.stationId), "Station", "stationId") }),
     resolve: async (query, _r, args, ctx) => {
+      const stationId = idArg(String(args.stationId), "Station", "stationId");
       const filters = {
-        stationId: idArg(String(args.stationId), "Station", "stationId"),
+        stationId,
         teamId: args.teamId ? idArg(String(args.teamId), "Team", "teamId") : undefined,
         squadId: args.squadId ? idArg(String(args.squadId), "Squad", "squadId") : undefined,
         kind: args.kind ?? undefined,
         onlyOpen: !!args.onlyOpen,
-        mine: args.onlyMyTeams ? claimableShiftGroups(ctx.viewer, idArg(String(args.stationId), "Station", "stationId")) : undefined,
+        mine: args.onlyMyTeams ? claimableShiftGroups(ctx.viewer, stationId) : undefined,
         from: args.from ? dateArg(args.from, "from") : clock.now(),
         to: args.to ? dateArg(args.to, "to") : null,
       };
