@@ -10,6 +10,9 @@ const decodeGlobalID = (g: string) => ({ id: Buffer.from(g, "base64").toString()
 const encodeGlobalID = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 /** Pothos' cursor of a connection ordered by id. */
 const cursor = (id: string) => Buffer.from(`GPC:S:${id}`).toString("base64");
+/** The shift board's keyset cursor (api/src/graphql/list-cursor.ts): its station, then the row's start and id. */
+const shiftCursor = (stationId: string, r: { startsAt: Date; id: string }) =>
+  Buffer.from(`GPC:T:${JSON.stringify([`S:${stationId}`, `D:${r.startsAt.getTime()}`, `S:${r.id}`])}`).toString("base64");
 
 // Generic plans: PostgreSQL would otherwise plan the shift board afresh on every call (its joins
 // cost more to plan than to run), so the floor would not be one.
@@ -44,7 +47,7 @@ const server = createServer((req, res) => {
         const page = rows.slice(0, variables.first);
         data = {
           shifts: {
-            pageInfo: { hasNextPage: rows.length > variables.first, endCursor: page.length ? cursor(page.at(-1).id) : null },
+            pageInfo: { hasNextPage: rows.length > variables.first, endCursor: page.length ? shiftCursor(stationId, page.at(-1)) : null },
             edges: page.map((r) => ({
               node: {
                 id: encodeGlobalID("Shift", r.id),

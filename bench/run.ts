@@ -285,7 +285,12 @@ async function throughput(scale: number) {
         const res = await fetch(`${servers[who]}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(r.token ? { authorization: `Bearer ${r.token}` } : {}) }, body: JSON.stringify({ query: r.query, variables: r.variables }) });
         answers[who] = await res.text();
       }
-      if (answers.linshe !== answers.raw || (both && answers.linshe2 !== answers.linshe)) throw new Error(`${name}: Linshe and raw disagree`);
+      if (answers.linshe !== answers.raw || (both && answers.linshe2 !== answers.linshe)) {
+        const [l, r] = [answers.linshe!, both && answers.linshe2 !== answers.linshe ? answers.linshe2! : answers.raw!];
+        let i = 0;
+        while (i < l.length && l[i] === r[i]) i++;
+        throw new Error(`${name}: Linshe and raw disagree at character ${i}:\n${l.slice(Math.max(0, i - 150), i + 150)}\n${r.slice(Math.max(0, i - 150), i + 150)}`);
+      }
       if (pgl2 && answers.pgl2 !== answers.pgl) throw new Error(`${name}: PostGraphile as ${pglProcesses} processes answers otherwise`);
       const parsed = Object.fromEntries(Object.entries(answers).map(([k, v]) => [k, (JSON.parse(v) as { data: Record<string, Parameters<typeof normalise>[0]> }).data]));
       const [a, p] = [normalise(Object.values(parsed.linshe!)[0]!), normalise(Object.values(parsed.pgl!)[0]!)];
