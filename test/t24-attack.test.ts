@@ -189,6 +189,79 @@ describe("a burst of board pages and viewers through the API", () => {
   });
 });
 
+describe("callers that hang up", () => {
+  it("requests aborted while their page and viewer wait in a batch leave the others of the batch answered", async () => {
+    const s = gid("Station", stations[0]!.station.id);
+    const Q = `query ($s: ID!) { viewer { phone } commendationBoard(stationId: $s, first: 8) { edges { node { id displayName } } } }`;
+    const alone = await Promise.all(callers.map((c) => gql(app, Q, { s }, c.token)));
+    const busy = Array.from({ length: pool.options.max }, () => pool.query("SELECT pg_sleep(0.3)"));
+    const calls = Array.from({ length: 36 }, (_x, i) => {
+      const abort = new AbortController();
+      const caller = callers[i % callers.length]!;
+      const answer = fetch(`${app.url}/graphql`, {
+        method: "POST",
+        signal: abort.signal,
+        headers: { "content-type": "application/json", ...(caller.token ? { authorization: `Bearer ${caller.token}` } : {}) },
+        body: JSON.stringify({ query: Q, variables: { s } }),
+      }).then(async (r) => (await r.json()) as Answer);
+      if (i % 3 === 0) setTimeout(() => abort.abort(), 50 + (i % 5) * 20);
+      return { i, caller, answer, aborted: i % 3 === 0 };
+    });
+    const settled = await Promise.allSettled(calls.map((c) => c.answer));
+    await Promise.all(busy);
+    settled.forEach((r, n) => {
+      const c = calls[n]!;
+      if (c.aborted) expect(r.status).toBe("rejected");
+      else expect(r.status === "fulfilled" && r.value).toEqual(alone[c.i % callers.length]);
+    });
+    // And the server goes on.
+    expect(await Promise.all(callers.map((c) => gql(app, Q, { s }, c.token)))).toEqual(alone);
+  });
+});
+
+describe("one request asking several boards (aliases: the same turn, so one statement)", () => {
+  it("each alias gets its own station's page, as asked alone, while requests with another station's cursor fail beside it", async () => {
+    const [a, b, c, d] = stations.map((s) => s.station.id) as [string, string, string, string];
+    const FIELDS = `edges { cursor node { id displayName legalName editionTitle } } pageInfo { hasNextPage hasPreviousPage }`;
+    const one = async (args: string) => await gql(app, `{ viewer { phone } x: commendationBoard(${args}) { ${FIELDS} } }`, {}, callers[2]!.token);
+    const cursors = async (s: string) => ((await one(`stationId: "${gid("Station", s)}", first: 50`)).data!.x as Board)!.edges.map((e) => e.cursor);
+    const [ca, cb] = [await cursors(a), await cursors(b)];
+    const args = [
+      ...[a, b, c, d, a.toUpperCase(), randomUUID()].map((s) => `stationId: "${gid("Station", s)}", first: 4`), // LIMIT 5: 5 + 1
+      `stationId: "${gid("Station", a)}", first: 2, after: "${ca[1]}"`,
+      `stationId: "${gid("Station", b)}", first: 2, after: "${cb[0]}"`,
+      `stationId: "${gid("Station", a)}", first: 2, after: "${ca[7]}"`,
+      `stationId: "${gid("Station", a)}", first: 2, after: "${cursorOf(randomUUID())}"`,
+      `stationId: "${gid("Station", a)}", last: 2, before: "${ca[5]}"`,
+      `stationId: "${gid("Station", b)}", last: 2, before: "${cb[2]}"`,
+    ];
+    // Refused cursors: an entry of B asked of A, of A asked of D (withdrawn board).
+    const refused = [`stationId: "${gid("Station", a)}", first: 2, after: "${cb[1]}"`, `stationId: "${gid("Station", d)}", first: 2, after: "${ca[2]}"`];
+    const alone: Answer[] = [];
+    for (const x of [...args, ...refused]) alone.push(await one(x));
+    const sizes: [string, number][] = [];
+    const query = pool.query.bind(pool);
+    const spy = vi.spyOn(pool, "query").mockImplementation(((q: pg.QueryConfig, ...rest: unknown[]) => {
+      if (typeof q === "object" && q.name?.startsWith("linshe_board_")) sizes.push([q.name, Array.isArray(q.values?.[0]) ? (q.values[0] as unknown[]).length : 1]);
+      return (query as (...x: unknown[]) => unknown)(q, ...rest);
+    }) as never);
+    const [together, ...bad] = await Promise.all([
+      gql(app, `{ viewer { phone } ${args.map((x, i) => `a${i}: commendationBoard(${x}) { ${FIELDS} }`).join(" ")} }`, {}, callers[2]!.token),
+      ...refused.map(one),
+    ]).finally(() => spy.mockRestore());
+    // The request's six first pages went as 5 + 1, its after pages together.
+    expect(sizes.filter(([n]) => n.startsWith("linshe_board_first_5")).map(([, k]) => k).sort()).toEqual([1, 5]);
+    expect(sizes.some(([n, k]) => n === "linshe_board_after_3_batch" && k >= 4)).toBe(true);
+    expect(together!.errors).toBeUndefined();
+    expect(together!.data!.viewer).toEqual({ phone: callers[2]!.phone });
+    args.forEach((_x, i) => expect(together!.data![`a${i}`]).toEqual(alone[i]!.data!.x));
+    expect(args.map((_x, i) => (together!.data![`a${i}`] as Board)!.edges.length)).toEqual([4, 3, 0, 0, 4, 0, 2, 2, 1, 0, 2, 2]);
+    // The board is a required field: a refused cursor is the request's whole answer, as alone.
+    expect(bad).toEqual(alone.slice(args.length));
+    expect(bad.map((r) => [r.data, r.errors?.map((e) => e.extensions?.code)])).toEqual([[null, ["BAD_USER_INPUT"]], [null, ["BAD_USER_INPUT"]]]);
+  });
+});
+
 /**
  * A client of its own that holds a table's ACCESS EXCLUSIVE lock until `release`, and another that
  * watches (outside a transaction: pg_stat_activity is read once per transaction).
