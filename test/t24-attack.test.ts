@@ -193,7 +193,9 @@ describe("callers that hang up", () => {
   it("requests aborted while their page and viewer wait in a batch leave the others of the batch answered", async () => {
     const s = gid("Station", stations[0]!.station.id);
     const Q = `query ($s: ID!) { viewer { phone } commendationBoard(stationId: $s, first: 8) { edges { node { id displayName } } } }`;
-    const alone = await Promise.all(callers.map((c) => gql(app, Q, { s }, c.token)));
+    const alone: Answer[] = [];
+    for (const c of callers) alone.push(await gql(app, Q, { s }, c.token));
+    expect(alone.map((r) => r.data?.viewer?.phone ?? null)).toEqual(callers.map((c) => c.phone));
     const busy = Array.from({ length: pool.options.max }, () => pool.query("SELECT pg_sleep(0.3)"));
     const calls = Array.from({ length: 36 }, (_x, i) => {
       const abort = new AbortController();
@@ -382,24 +384,34 @@ describe("a batch's statement that dies", () => {
     expect(await Promise.all(signedIn.slice(0, 3).map((c) => overSocket(c.token)))).toEqual(signedIn.slice(0, 3).map((c) => ({ phone: c.phone })));
   });
 
-  it("a session revoked while a viewer statement is out is over for every request asked after: they wait for the next statement", async () => {
+  it("a session revoked while a viewer statement's answer is on its way is over for every request asked after: they wait for the next statement", async () => {
     const [person] = await createVolunteers(1, { teamId: stations[0]!.team.id });
     const live = await createSession(prisma, person!.accountId);
-    const lock = await lockTable("Volunteer"); // the lookup joins the volunteer: it waits
-    let earlier: Promise<Answer[]>;
-    let later: Promise<Answer[]>;
+    // The lookup's statement runs (before the revocation) but its answer is held on the way back.
+    const relay = await holdingRelay();
+    const query = pool.query.bind(pool);
+    let redirected = false;
+    const spy = vi.spyOn(pool, "query").mockImplementation(((q: pg.QueryConfig, ...rest: unknown[]) => {
+      if (typeof q === "object" && q.name === "viewers" && !redirected) {
+        redirected = true;
+        return relay.client.query(q);
+      }
+      return (query as (...x: unknown[]) => unknown)(q, ...rest);
+    }) as never);
     try {
-      earlier = Promise.all(Array.from({ length: 5 }, () => gql(app, `{ viewer { phone } }`, {}, live.token)));
-      await until(() => lock.waiting(VIEWER_STATEMENT), (p) => p.length > 0);
+      const earlier = Promise.all(Array.from({ length: 5 }, () => gql(app, `{ viewer { phone } }`, {}, live.token)));
+      await until(async () => relay.held(), (n) => n > 0);
       await prisma.session.update({ where: { id: live.sessionId }, data: { revokedAt: new Date() } });
-      later = Promise.all(Array.from({ length: 5 }, () => gql(app, `{ viewer { phone } }`, {}, live.token)));
+      const later = Promise.all(Array.from({ length: 5 }, () => gql(app, `{ viewer { phone } }`, {}, live.token)));
       await new Promise((r) => setTimeout(r, 100));
+      relay.pass();
+      // Asked before the revocation: the caller (the statement ran before it); asked after it: nobody.
+      expect((await earlier).map((r) => r.data?.viewer?.phone)).toContain(person!.phone);
+      expect((await later).map((r) => [r.errors, r.data?.viewer])).toEqual(Array.from({ length: 5 }, () => [undefined, null]));
     } finally {
-      await lock.release();
+      spy.mockRestore();
+      await relay.close();
     }
-    // Asked before the revocation: either answer; asked after it: nobody.
-    for (const r of await earlier) expect([person!.phone, null]).toContain(r.data?.viewer?.phone ?? null);
-    expect((await later).map((r) => [r.errors, r.data?.viewer])).toEqual(Array.from({ length: 5 }, () => [undefined, null]));
   });
 
   it("a board statement whose connection falls silent fails its own requests after the read timeout (503); the others of the burst are answered", async () => {
@@ -478,6 +490,44 @@ it("nothing of the above left a promise rejection unhandled", async () => {
   await new Promise((r) => setTimeout(r, 200));
   expect(rejections).toEqual([]);
 });
+
+/** A connection to the database through a relay that holds what the server sends until `pass`. */
+async function holdingRelay() {
+  const db = new URL(process.env.DATABASE_URL!);
+  let holding = false;
+  const held: Buffer[] = [];
+  const ends: net.Socket[] = [];
+  let toClient: net.Socket | undefined;
+  const relay = net.createServer((client) => {
+    const server = net.connect(Number(db.port || 5432), db.hostname);
+    ends.push(client, server);
+    toClient = client;
+    client.on("data", (d) => void server.write(d));
+    server.on("data", (d) => void (holding ? held.push(d) : client.write(d)));
+    for (const x of [client, server]) x.on("error", () => {});
+  });
+  await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
+  const via = new URL(db);
+  via.hostname = "127.0.0.1";
+  via.port = String((relay.address() as net.AddressInfo).port);
+  const client = new pg.Client({ connectionString: via.toString() });
+  await client.connect();
+  client.on("error", () => {});
+  holding = true;
+  return {
+    client,
+    held: () => held.length,
+    pass: () => {
+      holding = false;
+      for (const d of held.splice(0)) toClient!.write(d);
+    },
+    close: async () => {
+      await client.end().catch(() => {});
+      for (const x of ends) x.destroy();
+      relay.close();
+    },
+  };
+}
 
 function overSocket(token: string | null) {
   return new Promise<{ phone: string | null } | { closed: number }>((resolve) => {
