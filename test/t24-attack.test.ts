@@ -162,7 +162,7 @@ describe("a burst of board pages and viewers through the API", () => {
 
     for (const round of [0, 1]) {
       // Every connection busy for a moment: the asks pile up and go together (5 pages a statement).
-      const busy = Array.from({ length: pool.options.max }, () => pool.query("SELECT pg_sleep(0.2)"));
+      const busy = Array.from({ length: pool.options.max }, () => pool.query("SELECT pg_sleep(0.4)"));
       const order = requests.map((_r, i) => i).sort((x, y) => ((x * 37 + round * 11) % 101) - ((y * 37 + round * 11) % 101));
       // Which statements carried several asks (the pages of a kind and size, the viewers).
       const shared: string[] = [];
@@ -196,7 +196,7 @@ describe("callers that hang up", () => {
     const alone: Answer[] = [];
     for (const c of callers) alone.push(await gql(app, Q, { s }, c.token));
     expect(alone.map((r) => r.data?.viewer?.phone ?? null)).toEqual(callers.map((c) => c.phone));
-    const busy = Array.from({ length: pool.options.max }, () => pool.query("SELECT pg_sleep(0.3)"));
+    const busy = Array.from({ length: pool.options.max }, () => pool.query("SELECT pg_sleep(0.5)"));
     const calls = Array.from({ length: 36 }, (_x, i) => {
       const abort = new AbortController();
       const caller = callers[i % callers.length]!;
@@ -377,8 +377,10 @@ describe("a batch's statement that dies", () => {
       if (unavailable(r)) expect(r.retryAfter).toMatch(/^\d+$/);
       else expect([r.status, r.body]).toEqual([200, { data: { viewer: { phone: signedIn[i]!.phone } } }]);
     });
-    expect(answers.filter(unavailable).length).toBeGreaterThan(0);
-    (await sockets).forEach((a, i) => expect([{ closed: 1013 }, { phone: signedIn[i]!.phone }]).toContainEqual(a));
+    const socketAnswers = await sockets;
+    socketAnswers.forEach((a, i) => expect([{ closed: 1013 }, { phone: signedIn[i]!.phone }]).toContainEqual(a));
+    // The killed statement carried some of them (HTTP requests or sockets, whichever asked first).
+    expect(answers.filter(unavailable).length + socketAnswers.filter((a) => "closed" in a).length).toBeGreaterThan(0);
     // The next lookups, over HTTP and sockets, are answered.
     expect((await Promise.all(signedIn.map((c) => post(`{ viewer { phone } }`, {}, c.token)))).map((r) => r.body.data?.viewer?.phone)).toEqual(signedIn.map((c) => c.phone));
     expect(await Promise.all(signedIn.slice(0, 3).map((c) => overSocket(c.token)))).toEqual(signedIn.slice(0, 3).map((c) => ({ phone: c.phone })));
@@ -452,7 +454,7 @@ describe("a batch's statement that dies", () => {
     config.db.queryTimeoutMs = 300;
     try {
       // Every connection busy for a moment: the asks pile up behind the statements out, then go together.
-      const busy = Array.from({ length: pool.options.max }, () => pool.query("SELECT pg_sleep(0.3)"));
+      const busy = Array.from({ length: pool.options.max }, () => pool.query("SELECT pg_sleep(0.5)"));
       const answers = await Promise.all(asks.map((x) => post(PAGE, x, token)));
       await Promise.all(busy);
       expect(redirected).toBeGreaterThan(1);
