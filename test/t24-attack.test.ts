@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { App } from "../api/src/app.js";
 import { createSession } from "../api/src/auth/sessions.js";
 import { config } from "../api/src/config.js";
+import { Slots, turnBatch } from "../api/src/db-batch.js";
 import { pool, prisma } from "../api/src/db.js";
 import { gql, startApp, wsClient } from "./support/client.js";
 import { createStation, createVolunteers, gid, publishedEdition, type Person } from "./support/fixtures.js";
@@ -485,6 +486,61 @@ describe("a batch's statement that dies", () => {
     }
     expect(answers.every(unavailable)).toBe(true);
     expect(await Promise.all(Array.from({ length: 6 }, () => post(PAGE, { s, last: 2 }, token)))).toEqual(Array.from({ length: 6 }, () => alone));
+  }, 30_000);
+});
+
+describe("the pool left to the rest", () => {
+  it("batches sharing slots: never more statements out than the slots, every ask answered once one returns", async () => {
+    const slots = new Slots(2);
+    let out = 0;
+    let most = 0;
+    const gates: (() => void)[] = [];
+    const runs: string[][] = [];
+    const make = (name: string) =>
+      turnBatch(
+        async (xs: number[]) => {
+          runs.push(xs.map((x) => `${name}${x}`));
+          most = Math.max(most, ++out);
+          await new Promise<void>((r) => gates.push(r));
+          out--;
+          return xs.map((x) => `${name}${x}`);
+        },
+        { maxBatch: 2, maxInFlight: 2, shared: slots },
+      );
+    const [a, b, c] = [make("a"), make("b"), make("c")];
+    const answers = Promise.all([...[1, 2, 3, 4, 5].map(a), ...[1, 2, 3].map(b), ...[1, 2].map(c)]);
+    for (let n = 0; n < 200 && runs.flat().length < 10; n++) {
+      await new Promise((r) => setImmediate(r));
+      gates.shift()?.();
+    }
+    while (gates.length) gates.shift()!();
+    expect(await answers).toEqual(["a1", "a2", "a3", "a4", "a5", "b1", "b2", "b3", "c1", "c2"]);
+    expect(most).toBe(2);
+    expect(runs.map((r) => r.length).reduce((x, y) => x + y)).toBe(10);
+  });
+
+
+  it("board pages of many sizes stuck on a lock leave connections to the viewers (the bound is the board's, not each size's)", async () => {
+    const s = gid("Station", stations[0]!.station.id);
+    const lock = await lockTable("BoardEntry");
+    let pages: Promise<Answer[]>;
+    let ms: number;
+    let viewer: Answer;
+    try {
+      // Anonymous pages of 12 sizes (12 statements' kinds), more than the pool's connections.
+      pages = Promise.all(Array.from({ length: 24 }, (_x, i) => gql(app, `query ($s: ID!, $f: Int) { commendationBoard(stationId: $s, first: $f) { edges { node { id } } } }`, { s, f: 1 + (i % 12) })));
+      await until(() => lock.waiting("array_agg(ARRAY[p.id::text"), (p) => p.length > 0);
+      await new Promise((r) => setTimeout(r, 200));
+      const t0 = Date.now();
+      viewer = await gql(app, `{ viewer { phone } }`, {}, callers[0]!.token);
+      ms = Date.now() - t0;
+    } finally {
+      await lock.release();
+    }
+    expect(viewer.data?.viewer?.phone).toBe(callers[0]!.phone);
+    // Not after the board's statements gave up (DATABASE_LOCK_TIMEOUT_MS, 5 s): at once.
+    expect(ms).toBeLessThan(1500);
+    expect((await pages).every((r) => !r.errors)).toBe(true);
   }, 30_000);
 });
 
