@@ -17,14 +17,32 @@ export interface TurnBatch<A, R> {
 }
 
 /**
- * `run` answers a batch of asks in one statement, its results in the asks' order; if it throws,
- * every ask of the batch gets that error.
+ * Statements out at once for several batches together (`turnBatch`'s `shared`): the board's pages
+ * are a batch per kind and size, and their bound must be the board's, or pages of many sizes take
+ * every pooled connection and the viewers' lookups wait for them (session 24).
  */
-export function turnBatch<A, R>(run: (batch: A[]) => Promise<R[]>, opts: { maxBatch: number; maxInFlight: number }): TurnBatch<A, R> {
+export class Slots {
+  inFlight = 0;
+  /** Batches with asks waiting for a slot. */
+  readonly waiting = new Set<() => void>();
+  constructor(readonly max: number) {}
+  get free() {
+    return this.inFlight < this.max;
+  }
+}
+
+/**
+ * `run` answers a batch of asks in one statement, its results in the asks' order; if it throws,
+ * every ask of the batch gets that error. With `shared`, the batch's statements count against
+ * those slots too.
+ */
+export function turnBatch<A, R>(run: (batch: A[]) => Promise<R[]>, opts: { maxBatch: number; maxInFlight: number; shared?: Slots }): TurnBatch<A, R> {
   const pending: Ask<A, R>[] = [];
   const stats = { statements: 0, asks: 0 };
+  const shared = opts.shared;
   let inFlight = 0;
   let scheduled = false;
+  const free = () => inFlight < opts.maxInFlight && (!shared || shared.free);
 
   async function send(batch: Ask<A, R>[]) {
     stats.statements++;
@@ -38,17 +56,30 @@ export function turnBatch<A, R>(run: (batch: A[]) => Promise<R[]>, opts: { maxBa
   }
 
   function schedule() {
-    if (scheduled || !pending.length || inFlight >= opts.maxInFlight) return;
+    if (scheduled || !pending.length) return;
+    if (!free()) {
+      // Woken when a statement of this batch, or of another sharing the slots, returns.
+      if (shared && inFlight < opts.maxInFlight) shared.waiting.add(schedule);
+      return;
+    }
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
-      while (pending.length && inFlight < opts.maxInFlight) {
+      while (pending.length && free()) {
         inFlight++;
+        if (shared) shared.inFlight++;
         void send(pending.splice(0, opts.maxBatch)).finally(() => {
           inFlight--;
+          if (shared) {
+            shared.inFlight--;
+            const waiting = [...shared.waiting];
+            shared.waiting.clear();
+            for (const wake of waiting) wake();
+          }
           schedule();
         });
       }
+      if (pending.length && shared && inFlight < opts.maxInFlight) shared.waiting.add(schedule);
     });
   }
 

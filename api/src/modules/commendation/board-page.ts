@@ -4,7 +4,7 @@
 // check runs once per page (one scope map for all its rows).
 import { check } from "../../auth/policy.js";
 import { config } from "../../config.js";
-import { turnBatch } from "../../db-batch.js";
+import { Slots, turnBatch } from "../../db-batch.js";
 import { isoText, readRows } from "../../db-read.js";
 import { notThisListsCursor } from "../../graphql/list-cursor.js";
 import { UUID } from "../../lib/uuid.js";
@@ -89,10 +89,12 @@ export function statement(kind: Kind, take: number, batched: boolean) {
  * statement's overhead for up to 5 board views instead of one each). A lone ask keeps the plain
  * statement. 5 a statement, not all of a turn's: one statement runs on one PostgreSQL backend, so 20
  * pages in one kept a core idle (50 a statement: +0–10 % req/s; 4–8: +12–28 %, bench/ab.ts). At most the
- * pool's size less 2 statements of a kind out at once, leaving connections to the rest.
+ * pool's size less 2 statements of the board out at once (all kinds and sizes together: pages of
+ * many sizes took every connection, session 24), leaving connections to the rest.
  */
 export const PAGES_PER_STATEMENT = 5;
 const batches = new Map<string, (ask: Ask) => Promise<Flat[] | null>>();
+let boardSlots: Slots | undefined;
 function pageOf(kind: Kind, take: number, ask: Ask): Promise<Flat[] | null> {
   const name = `linshe_board_${kind}_${take}`;
   let batch = batches.get(name);
@@ -115,7 +117,7 @@ function pageOf(kind: Kind, take: number, ask: Ask): Promise<Flat[] | null> {
           const byAsk = new Map(rows.map((r) => [r.i, r.page]));
           return asks.map((_a, k) => byAsk.get(k + 1) ?? null);
         },
-        { maxBatch: PAGES_PER_STATEMENT, maxInFlight: Math.max(1, config.db.poolSize - 2) },
+        { maxBatch: PAGES_PER_STATEMENT, maxInFlight: Math.max(1, config.db.poolSize - 2), shared: (boardSlots ??= new Slots(Math.max(1, config.db.poolSize - 2))) },
       )),
     );
   }
