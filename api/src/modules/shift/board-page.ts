@@ -68,8 +68,8 @@ export interface Known {
   teamStation(teamId: string, stationId: string): void;
 }
 
-/** A forward page of the board, soonest first (`take` rows after a cursor's start and id, or from the top). */
-export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: string | null, now: Date, take: number, after: { startsAt: Date; id: string } | null, known: Known) {
+/** The page's named statement and its values: one statement per combination of filters and size. */
+export function shiftBoardStatement(f: ShiftBoardFilters, viewerVolunteerId: string | null, now: Date, take: number, after: { startsAt: Date; id: string } | null) {
   if (!Number.isSafeInteger(take) || take < 1) throw new Error(`shift board page of ${take} rows`);
   const values: unknown[] = [viewerVolunteerId ?? "00000000-0000-0000-0000-000000000000", now.toISOString(), f.stationId];
   let where = "";
@@ -88,7 +88,10 @@ export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: st
   if (f.mine) {
     values.push(f.mine.teamIds, f.mine.squadIds);
     const n = values.length;
-    where += ` AND s."teamId" = ANY($${n - 1}::uuid[]) AND (s."squadId" IS NULL OR s."squadId" = ANY($${n}::uuid[]))`;
+    // ARRAY(SELECT unnest(…)), not the parameter itself: PostgreSQL estimates `= ANY` of a known array by
+    // its length, so every custom plan looked cheaper than the generic one and this statement was planned
+    // again on every run (1.3 ms of its CPU a page against 0.7; test/read-batches.test.ts).
+    where += ` AND s."teamId" = ANY(ARRAY(SELECT unnest($${n - 1}::uuid[]))) AND (s."squadId" IS NULL OR s."squadId" = ANY(ARRAY(SELECT unnest($${n}::uuid[]))))`;
     key += "m";
   }
   if (after) {
@@ -97,11 +100,13 @@ export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: st
     where += ` AND (s."startsAt", s.id) > ($${n - 1}::timestamp, $${n}::uuid)`; // keyset (list-cursor.ts)
     key += "_after";
   }
-  const rows = await readRows<Record<string, unknown>>(
-    `linshe_shifts_${key || "all"}_${take}`,
-    select(where, take),
-    values,
-  );
+  return { name: `linshe_shifts_${key || "all"}_${take}`, text: select(where, take), values };
+}
+
+/** A forward page of the board, soonest first (`take` rows after a cursor's start and id, or from the top). */
+export async function shiftBoardPage(f: ShiftBoardFilters, viewerVolunteerId: string | null, now: Date, take: number, after: { startsAt: Date; id: string } | null, known: Known) {
+  const { name, text, values } = shiftBoardStatement(f, viewerVolunteerId, now, take, after);
+  const rows = await readRows<Record<string, unknown>>(name, text, values);
   // Shaped in place (no copy of the ~25 columns per row): the JSON columns stay on the row unread.
   for (const r of rows) {
     const scope: ShiftScope = {
