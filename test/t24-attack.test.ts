@@ -5,7 +5,6 @@
 // a batch's statement that dies (killed backend, lock timeout, silent connection) must fail only the
 // requests it carried, as a retryable 503, never someone else's data or an unhandled rejection.
 import { randomUUID } from "node:crypto";
-import net from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { App } from "../api/src/app.js";
@@ -15,6 +14,7 @@ import { Slots, turnBatch } from "../api/src/db-batch.js";
 import { pool, prisma } from "../api/src/db.js";
 import { gql, startApp, wsClient } from "./support/client.js";
 import { createStation, createVolunteers, gid, publishedEdition, type Person } from "./support/fixtures.js";
+import { relayedClient } from "./support/relay.js";
 
 const rejections: unknown[] = [];
 const onRejection = (e: unknown) => void rejections.push(e);
@@ -423,24 +423,9 @@ describe("a batch's statement that dies", () => {
     const asks = Array.from({ length: 16 }, () => ({ s, first: 6 })); // LIMIT 7
     const alone = await post(PAGE, asks[0]!, token);
     expect(alone.status).toBe(200);
-    const db = new URL(process.env.DATABASE_URL!);
-    const ends: net.Socket[] = [];
-    const relay = net.createServer((client) => {
-      const server = net.connect(Number(db.port || 5432), db.hostname);
-      ends.push(client, server);
-      client.on("data", (d) => void (silent || server.write(d)));
-      server.on("data", (d) => void (silent || client.write(d)));
-      for (const x of [client, server]) x.on("error", () => {});
-    });
-    let silent = false;
-    await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
-    const viaRelay = new URL(db);
-    viaRelay.hostname = "127.0.0.1";
-    viaRelay.port = String((relay.address() as net.AddressInfo).port);
-    const cut = new pg.Client({ connectionString: viaRelay.toString() });
-    await cut.connect();
-    cut.on("error", () => {});
-    silent = true;
+    const relay = await relayedClient();
+    relay.silence();
+    const cut = relay.client;
     // The first statement of several pages goes to the silent connection.
     let redirected = 0;
     const query = pool.query.bind(pool);
@@ -464,8 +449,7 @@ describe("a batch's statement that dies", () => {
     } finally {
       config.db.queryTimeoutMs = timeout;
       spy.mockRestore();
-      for (const x of ends) x.destroy();
-      relay.close();
+      await relay.close();
     }
     expect(await post(PAGE, asks[0]!, token)).toEqual(alone);
   });
@@ -551,40 +535,9 @@ it("nothing of the above left a promise rejection unhandled", async () => {
 
 /** A connection to the database through a relay that holds what the server sends until `pass`. */
 async function holdingRelay() {
-  const db = new URL(process.env.DATABASE_URL!);
-  let holding = false;
-  const held: Buffer[] = [];
-  const ends: net.Socket[] = [];
-  let toClient: net.Socket | undefined;
-  const relay = net.createServer((client) => {
-    const server = net.connect(Number(db.port || 5432), db.hostname);
-    ends.push(client, server);
-    toClient = client;
-    client.on("data", (d) => void server.write(d));
-    server.on("data", (d) => void (holding ? held.push(d) : client.write(d)));
-    for (const x of [client, server]) x.on("error", () => {});
-  });
-  await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
-  const via = new URL(db);
-  via.hostname = "127.0.0.1";
-  via.port = String((relay.address() as net.AddressInfo).port);
-  const client = new pg.Client({ connectionString: via.toString() });
-  await client.connect();
-  client.on("error", () => {});
-  holding = true;
-  return {
-    client,
-    held: () => held.length,
-    pass: () => {
-      holding = false;
-      for (const d of held.splice(0)) toClient!.write(d);
-    },
-    close: async () => {
-      await client.end().catch(() => {});
-      for (const x of ends) x.destroy();
-      relay.close();
-    },
-  };
+  const relay = await relayedClient();
+  relay.hold();
+  return relay;
 }
 
 function overSocket(token: string | null) {

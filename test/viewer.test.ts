@@ -3,7 +3,6 @@
 // of the API process and of the database, and tokens that name someone else's session.
 process.env.TZ = "Asia/Shanghai"; // the API's zone must not matter (db-read reads timestamp(3) as UTC)
 import fc from "fast-check";
-import net from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { App } from "../api/src/app.js";
@@ -16,6 +15,7 @@ import { pool, prisma, sqlStats } from "../api/src/db.js";
 import { unavailableReason } from "../api/src/graphql/unavailable.js";
 import { gql, startApp, wsClient } from "./support/client.js";
 import { DEMO_PHONES, seedDemoData } from "./support/fixtures.js";
+import { relayedClient } from "./support/relay.js";
 
 let app: App;
 beforeAll(async () => {
@@ -118,25 +118,9 @@ describe("the viewer", () => {
     const [a, b] = await Promise.all(accounts.map((x) => createSession(prisma, x.id)));
     // A connection through a relay that stops passing anything on: the server's own timeouts never
     // reach us (a network cut, a failover without a reset), so only a client-side bound ends the wait.
-    const db = new URL(process.env.DATABASE_URL!);
-    let silent = false;
-    const ends: net.Socket[] = [];
-    const relay = net.createServer((client) => {
-      const server = net.connect(Number(db.port || 5432), db.hostname);
-      ends.push(client, server);
-      client.on("data", (d) => void (silent || server.write(d)));
-      server.on("data", (d) => void (silent || client.write(d)));
-      for (const s of [client, server]) s.on("error", () => {});
-    });
-    await new Promise<void>((r) => relay.listen(0, "127.0.0.1", r));
-    const viaRelay = new URL(db);
-    viaRelay.hostname = "127.0.0.1";
-    viaRelay.port = String((relay.address() as net.AddressInfo).port);
-    const cut = new pg.Client({ connectionString: viaRelay.toString() });
-    await cut.connect();
-    cut.on("error", () => {});
-    silent = true;
-    const spy = vi.spyOn(pool, "query").mockImplementationOnce(((q: pg.QueryConfig) => cut.query(q)) as never);
+    const relay = await relayedClient();
+    relay.silence();
+    const spy = vi.spyOn(pool, "query").mockImplementationOnce(((q: pg.QueryConfig) => relay.client.query(q)) as never);
     const timeout = config.db.queryTimeoutMs;
     config.db.queryTimeoutMs = 300;
     try {
@@ -150,8 +134,7 @@ describe("the viewer", () => {
     } finally {
       config.db.queryTimeoutMs = timeout;
       spy.mockRestore();
-      for (const s of ends) s.destroy();
-      relay.close();
+      await relay.close();
     }
   });
 
