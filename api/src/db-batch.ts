@@ -10,12 +10,6 @@ interface Ask<A, R> {
   reject: (e: unknown) => void;
 }
 
-export interface TurnBatch<A, R> {
-  (args: A): Promise<R>;
-  /** Batches sent and asks answered since start (tests and benchmarks read deltas). */
-  readonly stats: { statements: number; asks: number };
-}
-
 /**
  * Statements out at once for several batches together (`turnBatch`'s `shared`): the board's pages
  * are a batch per kind and size, and their bound must be the board's, or pages of many sizes take
@@ -36,17 +30,14 @@ export class Slots {
  * every ask of the batch gets that error. With `shared`, the batch's statements count against
  * those slots too.
  */
-export function turnBatch<A, R>(run: (batch: A[]) => Promise<R[]>, opts: { maxBatch: number; maxInFlight: number; shared?: Slots }): TurnBatch<A, R> {
+export function turnBatch<A, R>(run: (batch: A[]) => Promise<R[]>, opts: { maxBatch: number; maxInFlight: number; shared?: Slots }): (args: A) => Promise<R> {
   const pending: Ask<A, R>[] = [];
-  const stats = { statements: 0, asks: 0 };
   const shared = opts.shared;
   let inFlight = 0;
   let scheduled = false;
   const free = () => inFlight < opts.maxInFlight && (!shared || shared.free);
 
   async function send(batch: Ask<A, R>[]) {
-    stats.statements++;
-    stats.asks += batch.length;
     try {
       const results = await run(batch.map((b) => b.args));
       batch.forEach((b, k) => b.resolve(results[k]!));
@@ -83,10 +74,9 @@ export function turnBatch<A, R>(run: (batch: A[]) => Promise<R[]>, opts: { maxBa
     });
   }
 
-  const ask = (args: A) =>
+  return (args: A) =>
     new Promise<R>((resolve, reject) => {
       pending.push({ args, resolve, reject });
       schedule();
     });
-  return Object.assign(ask, { stats });
 }
