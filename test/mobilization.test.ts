@@ -360,27 +360,42 @@ describe("一键召集", () => {
         await prisma.$transaction([
           prisma.notification.deleteMany({ where: { id: { in: last.map((x) => x.id) } } }),
           prisma.mobilizationResponder.deleteMany({ where: { id: { in: queue.map((r) => r.id) } } }),
-          prisma.mobilizationCallQueue.create({ data: { mobilizationId: mId, wave: queue[0]!.wave, volunteerIds: queue.map((r) => r.volunteerId), distances: queue.map((r) => r.distanceMeters ?? 0) } }),
+          // As the wave left them: the accounts, and the ids and place (xid) their announcement reserved.
+          prisma.mobilizationCallQueue.create({
+            data: {
+              mobilizationId: mId,
+              wave: queue[0]!.wave,
+              volunteerIds: queue.map((r) => r.volunteerId),
+              distances: queue.map((r) => r.distanceMeters ?? 0),
+              accountIds: last.map((x) => x.accountId),
+              noticeIds: last.map((x) => x.id),
+              xid: last[0]!.xid,
+            },
+          }),
           prisma.mobilization.update({ where: { id: mId }, data: { notifying: true } }),
         ]);
         expect((await gql(app, gqlCounts, { id: m.id }, officer)).data!.node.counts.called).toBe(called);
       };
+      const stored = (await told()).map((n) => `${n.xid}:${n.id}`);
       await untell(10);
       await Promise.all([escalateMobilizations(clock.now()), escalateMobilizations(clock.now())]);
       const after = await told();
       expect(after.length).toBe(called);
+      // Written where the wave announced them: the same ids at the same place in the stream.
+      expect(after.map((n) => `${n.xid}:${n.id}`)).toEqual(stored);
       expect(new Set(after.map((n) => n.accountId)).size).toBe(called);
       expect(await respondersAre()).toEqual(after.map((n) => n.accountId).sort());
       expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: mId } })).notifying).toBe(false);
       expect(await prisma.mobilizationCallQueue.count({ where: { mobilizationId: mId } })).toBe(0);
 
-      // Once closed, an unfinished call-up tells nobody more.
+      // Closing an unfinished call-up stores the rest: the wave told them all already.
       await untell(3);
       expect((await gql(app, CLOSE, { input: { mobilizationId: m.id, outcome: "CANCELLED" } }, officer)).data!.closeMobilization.userErrors).toEqual([]);
       mobilizationId = null;
       await escalateMobilizations(clock.now());
-      expect((await told()).length).toBe(called - 3);
-      expect((await respondersAre()).length).toBe(called - 3);
+      expect((await told()).map((n) => `${n.xid}:${n.id}`)).toEqual(stored);
+      expect((await respondersAre()).length).toBe(called);
+      expect(await prisma.mobilizationCallQueue.count({ where: { mobilizationId: mId } })).toBe(0);
     } finally {
       config.callUpNoticeBatch = batch;
       if (mobilizationId) await gql(app, CLOSE, { input: { mobilizationId, outcome: "CANCELLED" } }, officer);

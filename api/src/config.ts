@@ -86,11 +86,16 @@ export const config = {
   /** How often each process re-checks the sessions of its open WebSockets (revocations also arrive at once over the pub/sub). */
   socketSweepMs: int("SOCKET_SWEEP_MS", 3000),
   /**
-   * A call-up's notices written with the call-up itself (the nearest first); the rest follow in
-   * batches of this size, each committed and delivered while the next is written.
+   * A wave of up to this many people has its notices stored with the call-up itself; a larger one is
+   * told at once by its announcement and stored after the commit in batches from this size up.
    */
   callUpNoticeBatch: int("CALLUP_NOTICE_BATCH", 1000),
-  /** The later batches double from twice CALLUP_NOTICE_BATCH up to this many. */
+  /**
+   * Before storing a large wave's notices, the process lets its own reader hand the announcement to
+   * its phones first, waiting at most this long: the writing would take the same cores.
+   */
+  callUpStoreYieldMs: int("CALLUP_STORE_YIELD_MS", 2000),
+  /** The batches double from CALLUP_NOTICE_BATCH up to this many. */
   callUpNoticeBatchMax: int("CALLUP_NOTICE_BATCH_MAX", 16_000),
   /**
    * Ping interval of each WebSocket (graphql-ws keep-alive; a socket that misses a pong is closed).

@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { callUpsThatCalled } from "./modules/mobilization/called.js";
 import { NOBODY, peopleFacts } from "./auth/facts.js";
 import type { PersonFacts } from "./auth/policy.js";
 import type { Viewer } from "./auth/viewer.js";
@@ -247,15 +248,11 @@ export class Loaders {
   }
 
   #mobilizationCalled?: DataLoader<string, boolean>;
-  /** Call-ups that called the viewer (a responder row of theirs: told, answered or not). */
+  /** Call-ups that called the viewer (a responder row of theirs, or still in the queue of a wave announced). */
   get mobilizationCalled(): DataLoader<string, boolean> {
     return (this.#mobilizationCalled ??= new DataLoader<string, boolean>(async (mobilizationIds) => {
       if (!this.viewerVolunteerId) return mobilizationIds.map(() => false);
-      const rows = await prisma.mobilizationResponder.findMany({
-        where: { volunteerId: this.viewerVolunteerId, mobilizationId: { in: [...mobilizationIds] } },
-        select: { mobilizationId: true },
-      });
-      const got = new Set(rows.map((r) => r.mobilizationId));
+      const got = await callUpsThatCalled(this.viewerVolunteerId, mobilizationIds);
       return mobilizationIds.map((id) => got.has(id));
     }));
   }

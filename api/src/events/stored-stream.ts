@@ -20,6 +20,15 @@
 // and on a timer (EVENTS_POLL_MS, faster while rows wait behind the horizon), and routes them to the
 // local subscribers of each key. A lost hint or a Redis outage only delays delivery.
 //
+// Announcements (deliver first): a stream may also read a second table whose rows each announce
+// many rows of the first at once (`fanout`: a call-up's wave of 15,000 notices is one row). It shares
+// the first table's id sequence and xid column, so the two merge into one order. An announced row is
+// written later at the position the announcement reserved for it — the announcement's xid and an id
+// taken in its transaction, below the announcement's own id — so it is never read by a reader that
+// has passed the announcement (the reader hands it out from the announcement instead), a cursor means
+// the same before and after it exists, and a replay finds it either as a row or, until the row is
+// written, in the announcement (one statement: one snapshot, so exactly one of the two).
+//
 // Adding a stream: a table with `id BIGSERIAL`, `xid BIGINT NOT NULL DEFAULT
 // pg_current_xact_id()::text::bigint`, an index on (xid, id) and one on (key, xid, id); then
 // `defineStoredStream({ name, table, key, columns })`, `stream.notify()` after the writing transaction
@@ -98,6 +107,27 @@ interface Subscriber<M> {
   buffer: [M, Position][] | null;
 }
 
+export interface StreamSpec<Extra> {
+  name: string;
+  table: string;
+  /** Column that routes rows to subscribers (e.g. stationId). */
+  key: string;
+  /** Further columns subscribers filter on; read as text. */
+  columns: (keyof Extra & string)[];
+  /** Rows of another table that each announce many rows of `table` (see the top of this file). */
+  fanout?: {
+    table: string;
+    /** Array columns, parallel: each announced row's key and its id (reserved from `table`'s sequence). */
+    keys: string;
+    ids: string;
+    keyType: string;
+    /** Columns that differ per announced row: the announcement's array column holding them. */
+    each: Partial<Record<keyof Extra & string, string>>;
+    /** The others: an SQL expression over the announcement's columns (default: the column of the same name). */
+    common: Partial<Record<keyof Extra & string, string>>;
+  };
+}
+
 const BATCH = 500;
 /** After a read that found rows, the stream counts as busy this long (caughtUp): a call-up's batches follow within it. */
 const BUSY_MS = 500;
@@ -119,22 +149,52 @@ export class StoredStream<Extra extends Record<string, unknown>> {
   private readonly tailSql: string;
   private readonly replaySql: string;
 
-  constructor(readonly spec: { name: string; table: string; key: string; columns: (keyof Extra & string)[] }) {
+  constructor(readonly spec: StreamSpec<Extra>) {
     const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
     // ORDER BY names the table's columns: a bare `xid, id` would sort by the text output columns of
     // the same names ("10000" before "7001"), and a read skipped or repeated rows at each new digit.
     const cols = [`${q(spec.key)}::text AS key`, ...spec.columns.map((c) => `${q(c)}::text AS ${q(c)}`)].join(", ");
     const table = q(spec.table);
     // One statement, one snapshot: the horizon and the rows are read together.
+    const own = `SELECT ${table}.id, ${table}.xid, ${cols}, NULL::text AS fanout FROM ${table}`;
+    const f = spec.fanout;
+    const ftable = f ? q(f.table) : "";
+    // An announcement as one row: its own id and xid, NULL key, the shared columns, and its people as one JSON value.
+    const fcols = f
+      ? [`NULL::text AS key`, ...spec.columns.map((c) => `${f.each[c] ? "NULL" : `(${f.common[c] ?? q(c)})`}::text AS ${q(c)}`)].join(", ")
+      : "";
+    const fanoutJson = f
+      ? `json_build_array(${[q(f.keys), `${q(f.ids)}::text[]`, ...spec.columns.filter((c) => f.each[c]).map((c) => q(f.each[c]!))].join(", ")})::text AS fanout`
+      : "";
+    // One statement, one snapshot: the horizon and the rows are read together.
+    const after = (t: string) => `(${t}.xid, ${t}.id) > ($1::bigint, $2::bigint)`;
+    const rows = f
+      ? `SELECT * FROM ((${own} WHERE ${after(table)} ORDER BY ${table}.xid, ${table}.id LIMIT ${BATCH})
+          UNION ALL (SELECT ${ftable}.id, ${ftable}.xid, ${fcols}, ${fanoutJson} FROM ${ftable} WHERE ${after(ftable)} ORDER BY ${ftable}.xid, ${ftable}.id LIMIT ${BATCH})) u
+          ORDER BY u.xid, u.id LIMIT ${BATCH}`
+      : `${own} WHERE ${after(table)} ORDER BY ${table}.xid, ${table}.id LIMIT ${BATCH}`;
+    // ORDER BY names bigint columns: sorted as text ("10000" before "7001") a read skipped or repeated
+    // rows at each new digit; they become text only in the outer select.
     this.tailSql = `WITH h AS (SELECT ${HORIZON_SQL}::text::bigint AS horizon)
-      SELECT h.horizon::text AS horizon, e.* FROM h LEFT JOIN LATERAL (
-        SELECT id::text AS id, xid::text AS xid, ${cols} FROM ${table}
-        WHERE (xid, id) > ($1::bigint, $2::bigint) ORDER BY ${table}.xid, ${table}.id LIMIT ${BATCH}
-      ) e ON true`;
-    // Replays only up to the reader's head: every row there is below some horizon, hence final.
-    this.replaySql = `SELECT id::text AS id, xid::text AS xid, ${cols} FROM ${table}
-      WHERE ${q(spec.key)} = $1 AND (xid, id) > ($2::bigint, $3::bigint) AND id > $4::bigint AND (xid, id) <= ($5::bigint, $6::bigint)
-      ORDER BY ${table}.xid, ${table}.id LIMIT ${BATCH}`;
+      SELECT h.horizon::text AS horizon, e.id::text AS id, e.xid::text AS xid, e.key, ${spec.columns.map(q).map((c) => `e.${c}`).join(", ")}, e.fanout
+      FROM h LEFT JOIN LATERAL (${rows}) e ON true`;
+    // Replays only up to the reader's head: every row there is below some horizon, hence final — and
+    // announced rows not written yet are taken from their announcement (the same snapshot).
+    const range = (x: string, i: string) => `(${x}, ${i}) > ($2::bigint, $3::bigint) AND ${i} > $4::bigint AND (${x}, ${i}) <= ($5::bigint, $6::bigint)`;
+    const ownReplay = `SELECT ${table}.id, ${table}.xid, ${cols} FROM ${table} WHERE ${q(spec.key)} = $1 AND ${range(`${table}.xid`, `${table}.id`)}`;
+    if (f) {
+      const each = spec.columns.filter((c) => f.each[c]);
+      const u = ["k", "i", ...each.map((_, n) => `c${n}`)];
+      const pcols = [`u.k::text AS key`, ...spec.columns.map((c) => (f.each[c] ? `u.c${each.indexOf(c)}::text AS ${q(c)}` : `(${f.common[c] ?? q(c)})::text AS ${q(c)}`))].join(", ");
+      const pending = `SELECT u.i AS id, ${ftable}.xid, ${pcols} FROM ${ftable}
+          CROSS JOIN LATERAL unnest(${[f.keys, f.ids, ...each.map((c) => f.each[c]!)].map((c) => `${ftable}.${q(c)}`).join(", ")}) u(${u.join(", ")})
+          WHERE $1::${f.keyType} = ANY(${ftable}.${q(f.keys)}) AND u.k = $1::${f.keyType} AND ${range(`${ftable}.xid`, "u.i")}
+            AND NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.id = u.i)`;
+      this.replaySql = `SELECT id::text AS id, xid::text AS xid, ${["key", ...spec.columns].map(q).join(", ")} FROM (${ownReplay} UNION ALL ${pending}) r
+        ORDER BY r.xid, r.id LIMIT ${BATCH}`;
+    } else {
+      this.replaySql = `SELECT id::text AS id, xid::text AS xid, ${["key", ...spec.columns].map(q).join(", ")} FROM (${ownReplay}) r ORDER BY r.xid, r.id LIMIT ${BATCH}`;
+    }
     if (streams.has(spec.name)) throw new Error(`stored stream ${spec.name} defined twice`);
     streams.set(spec.name, this as unknown as StoredStream<Record<string, unknown>>);
   }
@@ -247,6 +307,17 @@ export class StoredStream<Extra extends Record<string, unknown>> {
     }
   }
 
+  /**
+   * Resolves once this process's reader has read past `pos` and caught up (see caughtUp), or after
+   * `maxMs`: the writing that follows an announcement lets its delivery go first.
+   */
+  async passed(pos: Position, maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    this.wake();
+    while (this.running && (!this.head || compare(this.head, pos) < 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 10).unref());
+    await this.caughtUp(Math.max(0, until - Date.now()));
+  }
+
   /** Reads now (a hint arrived), or right after the read in progress. */
   wake(): void {
     if (!this.running) return;
@@ -301,7 +372,8 @@ export class StoredStream<Extra extends Record<string, unknown>> {
         heldBack = found.length - found.indexOf(r);
         break;
       }
-      this.route(m, pos);
+      if (r.fanout) this.announce(r, pos);
+      else this.route(m, pos);
       this.head = pos;
     }
     if (config.eventsTrace && this.spec.name === "notifications") {
@@ -318,6 +390,24 @@ export class StoredStream<Extra extends Record<string, unknown>> {
     return { more: false, heldBack: heldBack > 0 };
   }
 
+  /**
+   * An announcement: each of its rows that a local subscriber follows is handed out as that row will
+   * be stored (its reserved id, at the announcement's xid); the others cost a map lookup.
+   */
+  private announce(r: Record<string, string>, pos: Position) {
+    const [keys, ids, ...each] = JSON.parse(r.fanout!) as [string[], (string | number)[], ...unknown[][]];
+    const perRow = this.spec.columns.filter((c) => this.spec.fanout!.each[c]);
+    for (let j = 0; j < keys.length; j++) {
+      if (!this.subscribers.has(keys[j]!)) continue;
+      const id = String(ids[j]);
+      const at = { xid: pos.xid, id: BigInt(id) };
+      const m: Record<string, unknown> = { id, cursor: encodeCursor(at), key: keys[j] };
+      for (const c of this.spec.columns) m[c] = r[c];
+      for (let n = 0; n < perRow.length; n++) m[perRow[n]!] = each[n]![j] == null ? null : String(each[n]![j]);
+      this.route(m as StreamMessage<Extra>, at);
+    }
+  }
+
   private route(m: StreamMessage<Extra>, pos: Position) {
     const set = this.subscribers.get(m.key);
     if (!set) return;
@@ -328,14 +418,7 @@ export class StoredStream<Extra extends Record<string, unknown>> {
   }
 }
 
-export function defineStoredStream<Extra extends Record<string, unknown>>(spec: {
-  name: string;
-  table: string;
-  /** Column that routes rows to subscribers (e.g. stationId). */
-  key: string;
-  /** Further columns subscribers filter on; read as text. */
-  columns: (keyof Extra & string)[];
-}): StoredStream<Extra> {
+export function defineStoredStream<Extra extends Record<string, unknown>>(spec: StreamSpec<Extra>): StoredStream<Extra> {
   return new StoredStream<Extra>(spec);
 }
 

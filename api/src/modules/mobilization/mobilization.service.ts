@@ -24,6 +24,8 @@ import { recordAudit } from "../audit/audit.service.js";
 import { delivered, notify, notifyUrgent } from "../notification/notification.service.js";
 import { patrolPoints, rulesFor } from "../points/points.service.js";
 import { encodeGlobalID } from "@pothos/plugin-relay";
+import { callUpsThatCalled } from "./called.js";
+import { notificationStream } from "../notification/notification.stream.js";
 import { joinMsg, localize, msg, MSG_SEPARATOR } from "../../i18n.js";
 
 export const mobilizationEvents = defineStoredStream<{ kind: string }>({ name: "mobilizationEvents", table: "MobilizationEvent", key: "mobilizationId", columns: ["kind"] });
@@ -110,44 +112,79 @@ const distanceText = (d: Prisma.Sql, lang: "zh" | "en") => {
 /** Advisory-lock namespace of "writing a call-up's notices" (one writer per call-up across processes). */
 const NOTICE_LOCK = 0x63616c6c; // "call"
 
+/** A call-up notice's title, link and body, as SQL over a distance in meters — the announcement and the rows alike. */
+function noticeParts(m: Mobilization) {
+  const [zhTail, enTail] = [`。需要${m.wanted}人，请立即回复能否前往`, `. ${m.wanted} needed: please answer now whether you can come`];
+  return {
+    title: joinMsg(msg("一键召集：", "Call-up: "), m.reason),
+    link: `/callups/${encodeGlobalID("Mobilization", m.id)}`,
+    body: (d: Prisma.Sql) =>
+      Prisma.sql`${localize(m.place, "zh")} || ${distanceText(d, "zh")} || ${zhTail} || ${MSG_SEPARATOR} || ${localize(m.place, "en")} || ${distanceText(d, "en")} || ${enTail}`,
+  };
+}
+
 /**
- * Tells the next `limit` people of the call-up's queue (the wave called last, nearest first): writes
- * their responder rows, notices (app and SMS) and removes them from the queue, all in the caller's
- * transaction, under the notice lock. So a person is a responder exactly when told, the first commit
- * writes one batch rather than the whole wave, and a batch repeated after a crash tells nobody twice
- * (its queue is as it was). Returns how many were told and whether the queue holds more.
+ * Announces the wave just queued: one NotificationWave row that every process reads in the
+ * notification stream's order and hands to its local subscribers at once (deliver first). Each
+ * person's notice is announced as the row the batches write later: the id reserved in the queue, at
+ * this transaction's xid, so the phone's id and cursor are those of the stored row.
+ */
+async function announceWave(tx: Tx, m: Mobilization, now: Date) {
+  const { title, link, body } = noticeParts(m);
+  await tx.$executeRaw`
+    INSERT INTO "NotificationWave" (id, "mobilizationId", "stationId", kind, title, link, "subjectType", "subjectId", "createdAt", "accountIds", "noticeIds", bodies)
+    SELECT nextval('"Notification_id_seq"'), ${m.id}::uuid, ${m.stationId}::uuid, 'MOBILIZATION', ${title}, ${link}, 'Mobilization', ${m.id}::uuid, ${now}::timestamptz, q."accountIds", q."noticeIds",
+      ARRAY(SELECT ${body(Prisma.sql`u.d`)} FROM unnest(q.distances) WITH ORDINALITY u(d, i) ORDER BY u.i)
+    FROM "MobilizationCallQueue" q WHERE q."mobilizationId" = ${m.id}::uuid`;
+}
+
+/**
+ * Writes the next `limit` people of the call-up's queue (the wave called last, nearest first): their
+ * responder rows (unless they answered already), notices (app and SMS) at the places their wave
+ * announced, and removes them from the queue, all in the caller's transaction, under the notice lock.
+ * So a person is a responder exactly when their notice is stored, and a batch repeated after a crash
+ * writes nobody twice (its queue is as it was). Returns how many were written and whether more remain.
  */
 async function tellNext(tx: Tx, m: Mobilization, limit: number, now: Date): Promise<{ told: number; more: boolean }> {
-  const d = Prisma.sql`r."distanceMeters"`;
-  const [zhTail, enTail] = [`。需要${m.wanted}人，请立即回复能否前往`, `. ${m.wanted} needed: please answer now whether you can come`];
+  const { title, link, body } = noticeParts(m);
   const told = await notifyUrgent(tx, {
     kind: "MOBILIZATION",
     stationId: m.stationId,
-    title: joinMsg(msg("一键召集：", "Call-up: "), m.reason),
-    link: `/callups/${encodeGlobalID("Mobilization", m.id)}`,
+    title,
+    link,
     subject: { type: "Mobilization", id: m.id },
     // Data-modifying CTEs must be at the top level: the responders are written beside the notices.
     before: Prisma.sql`
       q AS (
-        SELECT q.wave, u.v, u.d, u.i FROM "MobilizationCallQueue" q, unnest(q."volunteerIds"[1:${limit}::int], q.distances[1:${limit}::int]) WITH ORDINALITY u(v, d, i)
-        WHERE q."mobilizationId" = ${m.id}::uuid
+        SELECT q.wave, q.xid, u.v, u.d, u.a, u.n, u.i, coalesce(w."calledAt", ${now}::timestamptz) AS "calledAt"
+        FROM "MobilizationCallQueue" q
+        CROSS JOIN unnest(q."volunteerIds"[1:${limit}::int], q.distances[1:${limit}::int], q."accountIds"[1:${limit}::int], q."noticeIds"[1:${limit}::int]) WITH ORDINALITY u(v, d, a, n, i)
+        LEFT JOIN "MobilizationWave" w ON w."mobilizationId" = q."mobilizationId" AND w.number = q.wave
+        WHERE q."mobilizationId" = ${m.id}::uuid AND u.v IS NOT NULL
       ),
       responders AS (
         INSERT INTO "MobilizationResponder" (id, "mobilizationId", "volunteerId", wave, "distanceMeters", "notifiedAt")
-        SELECT linshe_uuid7(), ${m.id}::uuid, q.v, q.wave, q.d, ${now}::timestamptz FROM q ORDER BY q.i
+        SELECT linshe_uuid7(), ${m.id}::uuid, q.v, q.wave, q.d, q."calledAt" FROM q ORDER BY q.i
         ON CONFLICT ("mobilizationId", "volunteerId") DO NOTHING
-        RETURNING "volunteerId", "distanceMeters"
       )`,
+    // Everyone of the slice, answered already or not: each was announced. (A queue written before
+    // announcements had no accounts or ids: those get a fresh id at this transaction's place.)
     recipients: Prisma.sql`
-      SELECT a.id AS "accountId",
-        ${localize(m.place, "zh")} || ${distanceText(d, "zh")} || ${zhTail} || ${MSG_SEPARATOR} || ${localize(m.place, "en")} || ${distanceText(d, "en")} || ${enTail} AS body
-      FROM responders r JOIN "Account" a ON a."volunteerId" = r."volunteerId" AND NOT a.disabled
-      ORDER BY r."distanceMeters" ASC NULLS LAST, r."volunteerId"`,
+      SELECT coalesce(q.n, nextval('"Notification_id_seq"')) AS id,
+        CASE WHEN q.n IS NULL THEN pg_current_xact_id()::text::bigint ELSE q.xid END AS xid,
+        a.id AS "accountId", ${body(Prisma.sql`q.d`)} AS body, q."calledAt" AS "createdAt"
+      FROM q JOIN "Account" a ON a.id = coalesce(q.a, (SELECT x.id FROM "Account" x WHERE x."volunteerId" = q.v)) AND NOT a.disabled
+      ORDER BY q.i`,
   });
   const [row] = await tx.$queryRaw<{ left: number }[]>`
-    UPDATE "MobilizationCallQueue" SET "volunteerIds" = "volunteerIds"[${limit}::int + 1:], distances = distances[${limit}::int + 1:]
+    UPDATE "MobilizationCallQueue" SET "volunteerIds" = "volunteerIds"[${limit}::int + 1:], distances = distances[${limit}::int + 1:],
+      "accountIds" = "accountIds"[${limit}::int + 1:], "noticeIds" = "noticeIds"[${limit}::int + 1:]
     WHERE "mobilizationId" = ${m.id}::uuid RETURNING coalesce(cardinality("volunteerIds"), 0) AS "left"`;
-  if (row && !row.left) await tx.$executeRaw`DELETE FROM "MobilizationCallQueue" WHERE "mobilizationId" = ${m.id}::uuid`;
+  if (row && !row.left) {
+    await tx.$executeRaw`DELETE FROM "MobilizationCallQueue" WHERE "mobilizationId" = ${m.id}::uuid`;
+    // Every announced row is stored now: replays read them, not the announcement.
+    await tx.$executeRaw`DELETE FROM "NotificationWave" WHERE "mobilizationId" = ${m.id}::uuid`;
+  }
   return { told, more: !!row?.left };
 }
 
@@ -165,17 +202,21 @@ async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START"
     const radiusMeters = wave === 1 ? m.radiusMeters : wave === 2 ? m.radiusMeters * 3 : null;
     // The wave's people in calling order, computed inside PostgreSQL into one queue row: thousands
     // of people never travel through the API, and only the first batch becomes responders now.
+    // Each person's notification id is reserved here, nearest first (ids follow the calling order).
     const [queued] = await tx.$queryRaw<{ called: number }[]>`
-      INSERT INTO "MobilizationCallQueue" ("mobilizationId", wave, "volunteerIds", distances)
-      SELECT ${m.id}::uuid, ${wave}, array_agg(c."volunteerId" ORDER BY c.distance ASC NULLS LAST, c."volunteerId"), array_agg(c.distance ORDER BY c.distance ASC NULLS LAST, c."volunteerId")
-      FROM (${candidates(m, wave, now)}) c
+      INSERT INTO "MobilizationCallQueue" ("mobilizationId", wave, "volunteerIds", distances, "accountIds", "noticeIds")
+      SELECT ${m.id}::uuid, ${wave}, array_agg(c."volunteerId" ORDER BY c.o), array_agg(c.distance ORDER BY c.o), array_agg(c."accountId" ORDER BY c.o), array_agg(c.n ORDER BY c.o)
+      FROM (SELECT s.*, row_number() OVER () AS o, nextval('"Notification_id_seq"') AS n
+            FROM (SELECT * FROM (${candidates(m, wave, now)}) c0 ORDER BY c0.distance ASC NULLS LAST, c0."volunteerId") s) c
       HAVING count(*) > 0
       RETURNING cardinality("volunteerIds") AS called`;
     const called = queued?.called ?? 0;
     await tx.mobilizationWave.create({ data: { mobilizationId: m.id, number: wave, radiusMeters, calledCount: called, calledAt: now, trigger } });
-    // The nearest are told in this transaction; a large wave's rest follows in batches after the
-    // commit (finishNotices), so the officer is not kept waiting for 15,000 rows.
-    const notices = called ? await tellNext(tx, m, config.callUpNoticeBatch, now) : { more: false };
+    // Everyone called is told when this commits, by the announcement; their rows are written here
+    // for a small wave, and after the commit in batches for a large one (finishNotices), so the
+    // officer is not kept waiting for 15,000 rows and nobody waits for them to be told.
+    if (called) await announceWave(tx, m, now);
+    const notices = called ? (called <= config.callUpNoticeBatch ? await tellNext(tx, m, called, now) : { more: true }) : { more: false };
     await tx.mobilizationEvent.create({ data: { mobilizationId: m.id, stationId: m.stationId, kind: "WAVE" } });
     if (called || wave >= LAST_WAVE) return { wave, called, notifying: notices.more };
     wave++;
@@ -189,8 +230,11 @@ async function callWaves(tx: Tx, m: Mobilization, from: number, trigger: "START"
  */
 export async function finishNotices(mobilizationId: string): Promise<number> {
   let total = 0;
-  // Batches double (2,000, 4,000, 8,000 …): fewer transactions, the nearest still first.
-  let size = config.callUpNoticeBatch;
+  const [announced] = await prisma.$queryRaw<{ xid: bigint; id: bigint }[]>`
+    SELECT xid, id FROM "NotificationWave" WHERE "mobilizationId" = ${mobilizationId}::uuid ORDER BY xid DESC, id DESC LIMIT 1`;
+  if (announced) await notificationStream.passed(announced, config.callUpStoreYieldMs);
+  // Batches double (1,000, 2,000, 4,000 …): fewer transactions, the nearest still first.
+  let size = config.callUpNoticeBatch / 2;
   for (;;) {
     size = Math.max(config.callUpNoticeBatch, Math.min(size * 2, config.callUpNoticeBatchMax));
     const limit = size;
@@ -303,7 +347,7 @@ async function start(viewer: Viewer, stationId: string, input: StartInput, speci
 /** Whether the call-up called this viewer (a responder row of theirs), one of mobilization.read's facts. */
 export async function calledBy(viewer: Viewer | null, mobilizationId: string) {
   if (!viewer?.volunteerId) return false;
-  return !!(await prisma.mobilizationResponder.findUnique({ where: { mobilizationId_volunteerId: { mobilizationId, volunteerId: viewer.volunteerId } }, select: { id: true } }));
+  return (await callUpsThatCalled(viewer.volunteerId, [mobilizationId])).has(mobilizationId);
 }
 
 /** The call-up as its viewer may see it; NOT_FOUND when it does not exist or lies in another station. */
@@ -317,7 +361,20 @@ export async function respondToMobilization(viewer: Viewer, input: { mobilizatio
   const m = await visibleMobilization(viewer, input.mobilizationId);
   if (!viewer.volunteerId) throw new UserFacingError("FORBIDDEN", msg("仅义警可响应召集", "Only volunteers answer call-ups"));
   // Only the person called answers: the row is looked up by the caller's own volunteer id.
-  const responder = await prisma.mobilizationResponder.findUnique({ where: { mobilizationId_volunteerId: { mobilizationId: m.id, volunteerId: viewer.volunteerId } } });
+  const mine = { mobilizationId_volunteerId: { mobilizationId: m.id, volunteerId: viewer.volunteerId } };
+  let responder = await prisma.mobilizationResponder.findUnique({ where: mine });
+  if (!responder) {
+    // Told by the wave's announcement before their batch wrote the row: answering writes it (the
+    // batch reaching them keeps it and still stores their notice).
+    await prisma.$executeRaw`
+      INSERT INTO "MobilizationResponder" (id, "mobilizationId", "volunteerId", wave, "distanceMeters", "notifiedAt")
+      SELECT linshe_uuid7(), q."mobilizationId", u.v, q.wave, u.d, coalesce(w."calledAt", now())
+      FROM "MobilizationCallQueue" q CROSS JOIN unnest(q."volunteerIds", q.distances) u(v, d)
+      LEFT JOIN "MobilizationWave" w ON w."mobilizationId" = q."mobilizationId" AND w.number = q.wave
+      WHERE q."mobilizationId" = ${m.id}::uuid AND u.v = ${viewer.volunteerId}::uuid
+      ON CONFLICT ("mobilizationId", "volunteerId") DO NOTHING`;
+    responder = await prisma.mobilizationResponder.findUnique({ where: mine });
+  }
   if (!responder) throw new UserFacingError("FORBIDDEN", msg("您不在本次召集名单中", "You were not called up for this"));
   assert(viewer, "mobilization.respond", { volunteerId: responder.volunteerId, stationId: m.stationId });
   const accept = input.response === "ACCEPT";
@@ -354,8 +411,9 @@ export async function closeMobilization(viewer: Viewer, input: { mobilizationId:
       if (locked?.outcome !== input.outcome) throw new UserFacingError("CONFLICT", msg("召集已由他人结束，结果未更改", "This call-up was already closed by someone else; its outcome was not changed"), ["input", "outcome"]);
       return tx.mobilization.findUniqueOrThrow({ where: { id: m.id } });
     }
-    // Those not told yet are not told at all (nor counted as called).
-    await tx.$executeRaw`DELETE FROM "MobilizationCallQueue" WHERE "mobilizationId" = ${m.id}::uuid`;
+    // Everyone in the queue was told by their wave's announcement: their rows are written now, so
+    // they are responders, have the notice in their inbox and hear of the close.
+    while ((await tellNext(tx, m, 100_000, now)).more);
     const row = await tx.mobilization.update({
       where: { id: m.id },
       data: { status: "CLOSED", outcome: input.outcome, closeNote: input.note ?? null, closedAt: now, closedById: viewer.accountId, escalateAt: null, notifying: false },

@@ -109,7 +109,8 @@ export async function notify(db: Tx | typeof prisma, n: NotifyInput | NotifyInpu
 
 /**
  * `notify` for an urgent kind and a recipient list that PostgreSQL computes (`recipients` selects
- * "accountId" and body): the rows never travel through the API. A call-up's 15,000 notifications and
+ * id, xid, "accountId", body and "createdAt": a call-up's notices are stored at the ids and the place
+ * in the stream that its announcement reserved): the rows never travel through the API. A call-up's 15,000 notifications and
  * SMS rows are two statements' work in the database; through `notify` its arrays cost seconds of CPU in
  * the API. Urgent kinds are never silent and ignore quiet hours, so the person's settings decide only
  * whether an SMS goes out — the same rule as `notify`.
@@ -132,8 +133,8 @@ export async function notifyUrgent(
   const [row] = await db.$queryRaw<{ notified: number }[]>`
     WITH ${n.before ? Prisma.sql`${n.before},` : Prisma.empty} r AS (${n.recipients}),
     created AS (
-      INSERT INTO "Notification" ("accountId", "stationId", kind, title, body, link, "subjectType", "subjectId", silent, "readAt", "createdAt")
-      SELECT r."accountId", ${n.stationId}::uuid, ${n.kind}::"NotificationKind", ${n.title}, r.body, ${n.link}, ${n.subject?.type ?? null}, ${n.subject?.id ?? null}::uuid, false, NULL, ${now}::timestamptz
+      INSERT INTO "Notification" (id, xid, "accountId", "stationId", kind, title, body, link, "subjectType", "subjectId", silent, "readAt", "createdAt")
+      SELECT r.id, r.xid, r."accountId", ${n.stationId}::uuid, ${n.kind}::"NotificationKind", ${n.title}, r.body, ${n.link}, ${n.subject?.type ?? null}, ${n.subject?.id ?? null}::uuid, false, NULL, r."createdAt"
       FROM r
       RETURNING id, "accountId"
     ),

@@ -20,4 +20,6 @@ export const notificationStream = defineStoredStream<NotificationColumns>({
   table: "Notification",
   key: "accountId",
   columns: ["stationId", "kind", "title", "body", "link", "subjectType", "subjectId", "silent", "createdAt"],
+  // A call-up's wave: announced at once, the people's rows written after (mobilization.service.ts).
+  fanout: { table: "NotificationWave", keys: "accountIds", ids: "noticeIds", keyType: "uuid", each: { body: "bodies" }, common: { silent: "false" } },
 });
