@@ -10,6 +10,13 @@ import { label } from "./labels";
 import { createQuery, createSubscription } from "./query";
 import { refreshOnReturn } from "./refresh";
 
+/**
+ * A call-up's notices to a large wave are stored a moment after the phones are told (deliver first, see
+ * docs/performance.md): the count is asked for once they are, and thousands of phones do not all ask
+ * in the same second.
+ */
+export const callUpCountDelay = { minMs: 3000, spreadMs: 3000 };
+
 export function createUnreadBadge() {
   // The header is drawn with the page; its count (and the socket for the live stream) can wait a moment.
   const idle = afterIdle();
@@ -33,7 +40,8 @@ export function createUnreadBadge() {
   createSubscription({ query: NotificationReceivedDocument, pause: () => !idle() }, (_prev: unknown, data) => {
     const n = data.notificationReceived;
     toastedLive += 1;
-    refetch({ requestPolicy: "network-only" });
+    if (n.kind === "MOBILIZATION") setTimeout(() => refetch({ requestPolicy: "network-only" }), callUpCountDelay.minMs + Math.random() * callUpCountDelay.spreadMs);
+    else refetch({ requestPolicy: "network-only" });
     if (n.kind === "MOBILIZATION") toast.error(`${tr("紧急召集", "Call-up")}${tr("：", ": ")}${n.title}`);
     else toast.info(`${label("NotificationKind", n.kind)}${tr("：", ": ")}${n.title}`);
     return data;
