@@ -42,7 +42,8 @@ export function createUnreadBadge() {
     toastedLive += 1;
     if (n.kind === "MOBILIZATION") setTimeout(() => refetch({ requestPolicy: "network-only" }), callUpCountDelay.minMs + Math.random() * callUpCountDelay.spreadMs);
     else refetch({ requestPolicy: "network-only" });
-    if (n.kind === "MOBILIZATION") toast.error(`${tr("紧急召集", "Call-up")}${tr("：", ": ")}${n.title}`);
+    // A call-up's title says so already (一键召集：… / Call-up: …); it shows as an alert.
+    if (n.kind === "MOBILIZATION") toast.error(n.title);
     else toast.info(`${label("NotificationKind", n.kind)}${tr("：", ": ")}${n.title}`);
     return data;
   });
