@@ -151,11 +151,8 @@ export class StoredStream<Extra extends Record<string, unknown>> {
 
   constructor(readonly spec: StreamSpec<Extra>) {
     const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
-    // ORDER BY names the table's columns: a bare `xid, id` would sort by the text output columns of
-    // the same names ("10000" before "7001"), and a read skipped or repeated rows at each new digit.
     const cols = [`${q(spec.key)}::text AS key`, ...spec.columns.map((c) => `${q(c)}::text AS ${q(c)}`)].join(", ");
     const table = q(spec.table);
-    // One statement, one snapshot: the horizon and the rows are read together.
     const own = `SELECT ${table}.id, ${table}.xid, ${cols}, NULL::text AS fanout FROM ${table}`;
     const f = spec.fanout;
     const ftable = f ? q(f.table) : "";
@@ -173,8 +170,8 @@ export class StoredStream<Extra extends Record<string, unknown>> {
           UNION ALL (SELECT ${ftable}.id, ${ftable}.xid, ${fcols}, ${fanoutJson} FROM ${ftable} WHERE ${after(ftable)} ORDER BY ${ftable}.xid, ${ftable}.id LIMIT ${BATCH})) u
           ORDER BY u.xid, u.id LIMIT ${BATCH}`
       : `${own} WHERE ${after(table)} ORDER BY ${table}.xid, ${table}.id LIMIT ${BATCH}`;
-    // ORDER BY names bigint columns: sorted as text ("10000" before "7001") a read skipped or repeated
-    // rows at each new digit; they become text only in the outer select.
+    // ORDER BY sorts the bigint columns: sorted as text ("10000" before "7001") a read skipped or
+    // repeated rows at each new digit; id and xid become text only in the outer select.
     this.tailSql = `WITH h AS (SELECT ${HORIZON_SQL}::text::bigint AS horizon)
       SELECT h.horizon::text AS horizon, e.id::text AS id, e.xid::text AS xid, e.key, ${spec.columns.map(q).map((c) => `e.${c}`).join(", ")}, e.fanout
       FROM h LEFT JOIN LATERAL (${rows}) e ON true`;

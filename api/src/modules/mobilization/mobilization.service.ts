@@ -368,7 +368,7 @@ export async function respondToMobilization(viewer: Viewer, input: { mobilizatio
     // batch reaching them keeps it and still stores their notice).
     await prisma.$executeRaw`
       INSERT INTO "MobilizationResponder" (id, "mobilizationId", "volunteerId", wave, "distanceMeters", "notifiedAt")
-      SELECT linshe_uuid7(), q."mobilizationId", u.v, q.wave, u.d, coalesce(w."calledAt", now())
+      SELECT linshe_uuid7(), q."mobilizationId", u.v, q.wave, u.d, coalesce(w."calledAt", ${clock.now()}::timestamptz)
       FROM "MobilizationCallQueue" q CROSS JOIN unnest(q."volunteerIds", q.distances) u(v, d)
       LEFT JOIN "MobilizationWave" w ON w."mobilizationId" = q."mobilizationId" AND w.number = q.wave
       WHERE q."mobilizationId" = ${m.id}::uuid AND u.v = ${viewer.volunteerId}::uuid
