@@ -721,12 +721,19 @@ async function callup(scale: number) {
 
   // One socket and one subscription per volunteer, half on each process; connected in batches.
   const received = new Map<number, number>();
+  let duplicates = 0;
+  const firstNotice = new Map<number, unknown>();
   let t0 = 0;
   const warmed = new Set<number>();
   const { sockets, online, stats: clientStats } = await openSubscribers(apps.map((a) => a.url), tokens, Number(opt("batch", "250")), (i, n) => {
     if (n.kind !== "MOBILIZATION") return;
     if (!t0) warmed.add(i);
     else if (!received.has(i)) received.set(i, Date.now() - t0);
+    else {
+      duplicates++; // told twice: the announcement and a stored row, or two processes
+      if (duplicates === 1) console.error("told twice:", i, JSON.stringify(n), JSON.stringify(firstNotice.get(i)));
+    }
+    if (t0 && !firstNotice.has(i)) firstNotice.set(i, n);
   });
   await new Promise((r) => setTimeout(r, 3000));
   const onlineMemory = await Promise.all(apps.map(memory));
@@ -835,6 +842,8 @@ async function callup(scale: number) {
     processes: 2,
     called,
     received: received.size,
+    // Counted until the SMS outbox drained: by then every batch of rows is stored.
+    told_twice: duplicates,
     received_per_process: [0, 1].map((p) => [...received.keys()].filter((i) => i % 2 === p).length),
     subscriptions_at_start: subscriptionsAtStart,
     warm_up: warmUp ? `${warmUp.replayed} in ${warmUp.ms} ms` : "no",
