@@ -1,8 +1,9 @@
 // 一键召集 to a large wave as a volunteer lives it: the app is open on the phone, the officer calls up
 // the whole station from the composer, and the phone is told at once — while the notices are not
 // even stored yet (deliver first; the batches are held here by a lock on the SMS outbox, which only
-// they write). Once stored, the badge counts it without telling it again as an unheard notice, the
-// inbox lists it and the volunteer answers in one tap. axe and a screenshot of the phone.
+// they write). The volunteer opens the inbox at once; once the notice is stored the open inbox lists
+// it, the badge counts it without telling it again as an unheard notice, and one tap answers. axe and
+// screenshots of the phone.
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { config } from "../../api/src/config.js";
@@ -75,16 +76,20 @@ describe("一键召集 told first", () => {
       for (const v of await seriousViolations(phone)) violations.push(`phone told ${v}`);
       await shoot(phone, "phone-callup-told-first");
 
-      // Stored: the badge counts it once, without a second toast for it.
+      // The volunteer opens the inbox at once, before the notice is stored: it is not listed yet.
+      await phone.getByRole("link", { name: /消息/ }).click();
+      await phone.locator("h1", { hasText: "消息" }).waitFor();
+      await phone.getByTestId("notice").filter({ hasText: "召集之前的一条通知" }).waitFor();
+      const notice = phone.getByTestId("notice").filter({ hasText: "台风夜全员集结" });
+      expect(await notice.count()).toBe(0);
+
+      // Stored: the open inbox lists it and the badge counts it once, without a second toast for it.
       await holder.query("COMMIT");
+      await notice.waitFor({ timeout: 15_000 });
       await badge.getByText(String(unreadBefore + 1)).waitFor({ timeout: 15_000 });
       expect(await phone.getByTestId("toast-info").filter({ hasText: "新通知" }).count()).toBe(0);
 
-      // The inbox lists it; one tap answers.
-      await phone.getByRole("link", { name: /消息/ }).click();
-      await phone.locator("h1", { hasText: "消息" }).waitFor();
-      const notice = phone.getByTestId("notice").filter({ hasText: "台风夜全员集结" });
-      await notice.waitFor();
+      // One tap answers.
       await notice.getByTestId("accept").click();
       await phone.getByTestId("toast-success").waitFor();
       const responder = await prisma.mobilizationResponder.findFirstOrThrow({ where: { mobilizationId: mobilization.id, volunteerId: person.id } });

@@ -97,4 +97,54 @@ describe("the unread badge's toast", () => {
       Object.assign(callUpCountDelay, saved);
     }
   });
+
+  // The inbox opened right after a call-up asks for the count before the call-up's row is stored: that
+  // answer does not count it, the later one does; neither tells it again as an unheard notice. Another
+  // notice that only the count brings is still told.
+  it("a call-up counted only by a later answer is not told again; an unheard notice after it still is", async () => {
+    const info = vi.spyOn(toast, "info");
+    const saved = { ...callUpCountDelay };
+    Object.assign(callUpCountDelay, { minMs: 400, spreadMs: 0 });
+    try {
+      const s = setup([() => 5, () => 5, () => 6, () => 7]);
+      await waitFor(() => expect(s.badge().unread()).toBe(5), { timeout: 5000 });
+      await waitFor(() => expect(s.sinks.length).toBe(1));
+      s.notice("台风夜全员集结", "MOBILIZATION");
+      s.badge().refresh(); // the inbox opened at once: not stored yet
+      await waitFor(() => expect(s.calls()).toBe(2));
+      await waitFor(() => expect(s.badge().unread()).toBe(6), { timeout: 3000 }); // the call-up's own wait
+      await new Promise((r) => setTimeout(r, 50));
+      expect(info).not.toHaveBeenCalled();
+      s.badge().refresh(); // one more came while the socket was down
+      await waitFor(() => expect(s.badge().unread()).toBe(7));
+      expect(info.mock.calls.map((c) => c[0])).toEqual(["收到 1 条新通知"]);
+    } finally {
+      Object.assign(callUpCountDelay, saved);
+    }
+  });
+
+  // Stored sooner than the wait: an answer asked meanwhile (the inbox opened) already counts the call-up.
+  // It is not told again, and a notice that only the count brings after it still is.
+  it("a call-up counted by an answer before its own wait is not told again; the next unheard notice still is", async () => {
+    const info = vi.spyOn(toast, "info");
+    const saved = { ...callUpCountDelay };
+    Object.assign(callUpCountDelay, { minMs: 600, spreadMs: 0 });
+    try {
+      const s = setup([() => 5, () => 6, () => 7, () => 7]);
+      await waitFor(() => expect(s.badge().unread()).toBe(5), { timeout: 5000 });
+      await waitFor(() => expect(s.sinks.length).toBe(1));
+      s.notice("台风夜全员集结", "MOBILIZATION");
+      s.badge().refresh();
+      await waitFor(() => expect(s.badge().unread()).toBe(6));
+      await new Promise((r) => setTimeout(r, 30));
+      expect(info).not.toHaveBeenCalled();
+      s.badge().refresh(); // one more came while the socket was down
+      await waitFor(() => expect(s.badge().unread()).toBe(7));
+      await waitFor(() => expect(s.calls()).toBe(4), { timeout: 3000 }); // the call-up's own wait
+      await new Promise((r) => setTimeout(r, 50));
+      expect(info.mock.calls.map((c) => c[0])).toEqual(["收到 1 条新通知"]);
+    } finally {
+      Object.assign(callUpCountDelay, saved);
+    }
+  });
 });

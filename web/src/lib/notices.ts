@@ -17,21 +17,36 @@ import { refreshOnReturn } from "./refresh";
  */
 export const callUpCountDelay = { minMs: 3000, spreadMs: 3000 };
 
+/** Runs `then` once the live notice is stored: at once, or for a call-up after the spread wait. Returns a cancel. */
+export function whenStored(n: { kind: string }, then: () => void): () => void {
+  if (n.kind !== "MOBILIZATION") {
+    then();
+    return () => {};
+  }
+  const timer = setTimeout(then, callUpCountDelay.minMs + Math.random() * callUpCountDelay.spreadMs);
+  return () => clearTimeout(timer);
+}
+
 export function createUnreadBadge() {
   // The header is drawn with the page; its count (and the socket for the live stream) can wait a moment.
   const idle = afterIdle();
   const [count, refetch] = createQuery({ query: UnreadCountDocument, requestPolicy: "cache-and-network", pause: () => !idle() });
   // Notices the live stream did not bring (sent while the socket reopened, or while the phone slept) show
-  // only in the count: say how many came, once the count says so. Those toasted live are not told again.
+  // only in the count: say how many came, once the count says so. Those toasted live are not told again:
+  // `toastedLive` are stored (the next answer counts them); `awaiting` are call-ups heard before their rows
+  // may be stored (an answer may count them or not yet; their own wait turns them into toastedLive).
   let known: number | undefined;
   let toastedLive = 0;
+  let awaiting = 0;
   createEffect(
     on(
       () => count.data?.viewer?.unreadNotificationCount,
       (n) => {
         if (n === undefined) return;
-        const unheard = known === undefined ? 0 : n - known - toastedLive;
+        const rose = known === undefined ? 0 : n - known;
+        const unheard = rose - toastedLive - awaiting;
         if (unheard > 0) toast.info(tr(`收到 ${unheard} 条新通知`, `${unheard} new ${unheard === 1 ? "notice" : "notices"}`));
+        awaiting = Math.max(0, awaiting - Math.max(0, rose - toastedLive));
         known = n;
         toastedLive = 0;
       },
@@ -39,12 +54,22 @@ export function createUnreadBadge() {
   );
   createSubscription({ query: NotificationReceivedDocument, pause: () => !idle() }, (_prev: unknown, data) => {
     const n = data.notificationReceived;
-    toastedLive += 1;
-    if (n.kind === "MOBILIZATION") setTimeout(() => refetch({ requestPolicy: "network-only" }), callUpCountDelay.minMs + Math.random() * callUpCountDelay.spreadMs);
-    else refetch({ requestPolicy: "network-only" });
-    // A call-up's title says so already (一键召集：… / Call-up: …); it shows as an alert.
-    if (n.kind === "MOBILIZATION") toast.error(n.title);
-    else toast.info(`${label("NotificationKind", n.kind)}${tr("：", ": ")}${n.title}`);
+    if (n.kind === "MOBILIZATION") {
+      awaiting += 1;
+      whenStored(n, () => {
+        if (awaiting > 0) {
+          awaiting -= 1;
+          toastedLive += 1;
+        }
+        refetch({ requestPolicy: "network-only" });
+      });
+      // Its title says so already (一键召集：… / Call-up: …); it shows as an alert.
+      toast.error(n.title);
+    } else {
+      toastedLive += 1;
+      refetch({ requestPolicy: "network-only" });
+      toast.info(`${label("NotificationKind", n.kind)}${tr("：", ": ")}${n.title}`);
+    }
     return data;
   });
   const refresh = () => refetch({ requestPolicy: "network-only" });

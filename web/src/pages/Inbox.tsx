@@ -2,7 +2,7 @@
 // per kind in the app and by SMS, quiet hours, the calendar feed and the home grid.
 import { A } from "@solidjs/router";
 import { createQuery } from "@urql/solid";
-import { createMemo, createSignal, For, onCleanup, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { Badge } from "../components/Badge";
 import { CallUpAnswer } from "../components/CallUpAnswer";
 import { Checkbox } from "../components/Checkbox";
@@ -91,6 +91,16 @@ function Notices() {
     refetchCount({ requestPolicy: "network-only" });
     for (const r of reloads) r();
   };
+  // Notices arriving while the inbox is open are listed: the header's badge asks for the count when one
+  // arrives (a call-up's once its row is stored, lib/notices.ts), and this query shares its answer.
+  createEffect(
+    on(
+      () => count.data?.viewer?.unreadNotificationCount,
+      (n, before) => {
+        if (n !== undefined && before !== undefined && n > before) for (const r of reloads) r();
+      },
+    ),
+  );
   const markAll = createAction(MarkNotificationsReadDocument, {
     pick: (d) => d.markNotificationsRead,
     success: (p) => tr(`已将 ${p.marked ?? 0} 条消息标为已读`, `${p.marked ?? 0} marked read`),
