@@ -117,7 +117,7 @@ export interface StreamSpec<Extra> {
   /** Rows of another table that each announce many rows of `table` (see the top of this file). */
   fanout?: {
     table: string;
-    /** Array columns, parallel: each announced row's key and its id (reserved from `table`'s sequence). */
+    /** Array columns, parallel: each announced row's key (at most once per announcement) and its id (reserved from `table`'s sequence). */
     keys: string;
     ids: string;
     keyType: string;
@@ -180,12 +180,12 @@ export class StoredStream<Extra extends Record<string, unknown>> {
     const range = (x: string, i: string) => `(${x}, ${i}) > ($2::bigint, $3::bigint) AND ${i} > $4::bigint AND (${x}, ${i}) <= ($5::bigint, $6::bigint)`;
     const ownReplay = `SELECT ${table}.id, ${table}.xid, ${cols} FROM ${table} WHERE ${q(spec.key)} = $1 AND ${range(`${table}.xid`, `${table}.id`)}`;
     if (f) {
-      const each = spec.columns.filter((c) => f.each[c]);
-      const u = ["k", "i", ...each.map((_, n) => `c${n}`)];
-      const pcols = [`u.k::text AS key`, ...spec.columns.map((c) => (f.each[c] ? `u.c${each.indexOf(c)}::text AS ${q(c)}` : `(${f.common[c] ?? q(c)})::text AS ${q(c)}`))].join(", ");
+      // The key's place in the announcement (array_position: a key is announced at most once), then
+      // only that element of each array: unnesting all 15,000 cost PostgreSQL 4–5 ms a replay, this ≈ 1.
+      const pcols = [`$1::${f.keyType}::text AS key`, ...spec.columns.map((c) => `(${f.each[c] ? `${ftable}.${q(f.each[c]!)}[u.p]` : (f.common[c] ?? q(c))})::text AS ${q(c)}`)].join(", ");
       const pending = `SELECT u.i AS id, ${ftable}.xid, ${pcols} FROM ${ftable}
-          CROSS JOIN LATERAL unnest(${[f.keys, f.ids, ...each.map((c) => f.each[c]!)].map((c) => `${ftable}.${q(c)}`).join(", ")}) u(${u.join(", ")})
-          WHERE $1::${f.keyType} = ANY(${ftable}.${q(f.keys)}) AND u.k = $1::${f.keyType} AND ${range(`${ftable}.xid`, "u.i")}
+          CROSS JOIN LATERAL (SELECT p, ${ftable}.${q(f.ids)}[p] AS i FROM array_position(${ftable}.${q(f.keys)}, $1::${f.keyType}) p) u
+          WHERE u.p IS NOT NULL AND ${range(`${ftable}.xid`, "u.i")}
             AND NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.id = u.i)`;
       this.replaySql = `SELECT id::text AS id, xid::text AS xid, ${["key", ...spec.columns].map(q).join(", ")} FROM (${ownReplay} UNION ALL ${pending}) r
         ORDER BY r.xid, r.id LIMIT ${BATCH}`;
