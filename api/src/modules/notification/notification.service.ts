@@ -126,6 +126,8 @@ export async function notifyUrgent(
     recipients: Prisma.Sql;
     /** Further top-level CTEs `recipients` may select from (a data-modifying one cannot be nested). */
     before?: Prisma.Sql;
+    /** false: the rows only, no SMS (a call-up closed before its notices were stored: texting "come now" would be wrong). */
+    sms?: boolean;
   },
 ): Promise<number> {
   if (!URGENT_KINDS.includes(n.kind)) throw new Error(`notifyUrgent: ${n.kind} is not urgent`);
@@ -142,7 +144,7 @@ export async function notifyUrgent(
       INSERT INTO "SmsMessage" ("notificationId", "accountId", "stationId", kind, urgent, "nextAttemptAt")
       SELECT c.id, c."accountId", ${n.stationId}::uuid, ${n.kind}::"NotificationKind", true, ${now}::timestamptz
       FROM created c LEFT JOIN "NotificationSettings" s ON s."accountId" = c."accountId"
-      WHERE CASE WHEN s."accountId" IS NULL THEN ${DEFAULT_PREFERENCES.smsOn.includes(n.kind)} ELSE ${n.kind}::"NotificationKind" = ANY(s."smsOn") END
+      WHERE ${n.sms !== false} AND CASE WHEN s."accountId" IS NULL THEN ${DEFAULT_PREFERENCES.smsOn.includes(n.kind)} ELSE ${n.kind}::"NotificationKind" = ANY(s."smsOn") END
     )
     SELECT count(*)::int AS notified FROM created`;
   return row!.notified;

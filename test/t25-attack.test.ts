@@ -1,0 +1,89 @@
+// Session 25, attacking 一键召集 delivered first (test/callup-deliver-first.test.ts): a wave is
+// announced at once and its people's notices are stored after, in batches. Here: what happens when the
+// call-up is closed while those batches are held, and what a phone learns from its inbox meanwhile.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { App } from "../api/src/app.js";
+import { config } from "../api/src/config.js";
+import { prisma } from "../api/src/db.js";
+import { delivered, notify } from "../api/src/modules/notification/notification.service.js";
+import { asWritten } from "../api/src/i18n.js";
+import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
+import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { tokensFor } from "./support/shifts.js";
+
+let app: App;
+let demo: Awaited<ReturnType<typeof seedDemoData>>;
+let officer: string;
+let tokens: Map<string, string>;
+const phones = Array.from({ length: 6 }, (_, i) => String(13800000161 + i));
+const tok = (p: string) => tokens.get(p)!;
+
+beforeAll(async () => {
+  demo = await seedDemoData();
+  app = await startApp();
+  officer = await signIn(app, DEMO_PHONES.fushanOfficer);
+  tokens = await tokensFor(phones);
+});
+afterAll(() => app?.stop());
+
+const START = `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id counts { called } } userErrors { code field message } } }`;
+const CLOSE = `mutation ($input: CloseMobilizationInput!) { closeMobilization(input: $input) { mobilization { status } userErrors { code message } } }`;
+const RECEIVED = `subscription ($since: String) { notificationReceived(since: $since) { id kind subjectId cursor } }`;
+const dbId = (globalId: string) => Buffer.from(globalId, "base64").toString().split(":")[1]!;
+const quiet = (ms = 400) => new Promise((r) => setTimeout(r, ms));
+
+/** A large wave (the demo station's 200 with batches of 20) whose batches are held by a lock on the SMS outbox. */
+async function heldWave(reason: string) {
+  const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await holder.connect();
+  await holder.query("BEGIN");
+  await holder.query(`LOCK TABLE "SmsMessage" IN EXCLUSIVE MODE`);
+  const batch = config.callUpNoticeBatch;
+  config.callUpNoticeBatch = 20;
+  const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id, name: "府山社区第1网格" } });
+  const res = await gql(app, START, { input: { stationId: gid("Station", demo.fushan.id), reason, place: "府山街道", latitude: grid.latitude!, longitude: grid.longitude!, radiusMeters: 50_000, wanted: 10, escalateAfterMinutes: 30 } }, officer);
+  expect(res.data!.startMobilization.userErrors).toEqual([]);
+  const mGid: string = res.data!.startMobilization.mobilization.id;
+  const called: number = res.data!.startMobilization.mobilization.counts.called;
+  expect(called).toBeGreaterThan(config.callUpNoticeBatch);
+  return {
+    mGid,
+    mId: dbId(mGid),
+    called,
+    release: async () => {
+      await holder.query("COMMIT").catch(() => {});
+    },
+    done: async () => {
+      config.callUpNoticeBatch = batch;
+      await holder.query("ROLLBACK").catch(() => {});
+      await holder.end();
+    },
+  };
+}
+
+describe("一键召集 delivered first, attacked", () => {
+  it("closing while the batches are held stores everyone's notice but sends no call-up SMS after the close", async () => {
+    const w = await heldWave("收队前短信");
+    try {
+      // The officer closes while the first batch waits on the lock (or before it starts): closing waits for it.
+      const closing = gql(app, CLOSE, { input: { mobilizationId: w.mGid, outcome: "CANCELLED" } }, officer);
+      await quiet(300);
+      await w.release();
+      const closed = await closing;
+      expect(closed.data!.closeMobilization).toEqual({ mobilization: { status: "CLOSED" }, userErrors: [] });
+      await vi.waitFor(async () => expect((await prisma.mobilization.findUniqueOrThrow({ where: { id: w.mId } })).notifying).toBe(false), { timeout: 10_000, interval: 50 });
+      await quiet();
+      // Everyone was told in the app (the announcement): each has the notice, and hears of the close.
+      const notices = await prisma.notification.findMany({ where: { subjectId: w.mId, kind: "MOBILIZATION" }, select: { id: true, sms: { select: { id: true } } } });
+      expect(notices.length).toBe(w.called);
+      expect(await prisma.notification.count({ where: { subjectId: w.mId, kind: "MOBILIZATION_CLOSED" } })).toBe(w.called);
+      // But "请立即回复能否前往" by SMS goes only to those whose batch was stored while the call-up was open.
+      const texted = notices.filter((n) => n.sms).length;
+      expect(texted).toBeLessThan(w.called);
+      expect(texted % config.callUpNoticeBatch).toBe(0);
+    } finally {
+      await w.done();
+    }
+  });
+});
