@@ -86,4 +86,43 @@ describe("一键召集 delivered first, attacked", () => {
       await w.done();
     }
   });
+
+  it("the inbox shows a notice told by the announcement before its row is stored (its newest cursor stays a safe `since`); it counts as unread, and marking it read sticks", async () => {
+    const p = phones[0]!;
+    const account = await prisma.account.findFirstOrThrow({ where: { phone: p }, select: { id: true } });
+    const INBOX = `{ viewer { unreadNotificationCount notifications(first: 5) { edges { node { id kind read cursor } } } } }`;
+    const MARK = `mutation ($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { marked unreadCount userErrors { code } } }`;
+    const w = await heldWave("收件箱里的召集");
+    try {
+      const queue = await prisma.mobilizationCallQueue.findUniqueOrThrow({ where: { mobilizationId: w.mId } });
+      const reserved = gid("Notification", String(queue.noticeIds[queue.accountIds.indexOf(account.id)]));
+      // After the wave, something else for p, stored at once.
+      await prisma.$transaction((tx) => notify(tx, { accountId: account.id, stationId: demo.fushan.id, kind: "BULLETIN", title: asWritten("召集之后的公告") }));
+      delivered();
+      const inbox = async () => (await gql(app, INBOX, {}, tok(p))).data!.viewer;
+      await vi.waitFor(async () => expect((await inbox()).notifications.edges[0].node.kind).toBe("BULLETIN"), { timeout: 10_000, interval: 50 });
+      const seen = await inbox();
+      const unreadBefore = seen.unreadNotificationCount;
+      // The phone opens the app: its inbox, then the stream from the newest cursor shown. Together they hold the call-up.
+      const ws = wsClient(app, tok(p));
+      const replay = subscribe(ws, RECEIVED, { since: seen.notifications.edges[0].node.cursor });
+      await quiet(600);
+      const told = [...seen.notifications.edges.map((e: any) => e.node.id), ...replay.results.map((r) => r.data!.notificationReceived.id)];
+      expect(told).toContain(reserved);
+      expect(seen.notifications.edges.find((e: any) => e.node.id === reserved).node).toMatchObject({ kind: "MOBILIZATION", read: false });
+      // Read now, before its row exists: it stays read when the batch stores it.
+      const marked = await gql(app, MARK, { input: { ids: [reserved] } }, tok(p));
+      expect(marked.data!.markNotificationsRead).toEqual({ marked: 1, unreadCount: unreadBefore - 1, userErrors: [] });
+      await w.release();
+      await vi.waitFor(async () => expect(await prisma.notification.count({ where: { subjectId: w.mId } })).toBe(w.called), { timeout: 30_000, interval: 50 });
+      const after = await inbox();
+      expect(after.unreadNotificationCount).toBe(unreadBefore - 1);
+      expect(after.notifications.edges.find((e: any) => e.node.id === reserved).node).toMatchObject({ kind: "MOBILIZATION", read: true });
+      replay.dispose();
+      await ws.dispose();
+    } finally {
+      await w.done();
+      await gql(app, CLOSE, { input: { mobilizationId: w.mGid, outcome: "CANCELLED" } }, officer);
+    }
+  });
 });

@@ -168,7 +168,8 @@ async function tellNext(tx: Tx, m: Mobilization, limit: number, now: Date, sms =
         SELECT linshe_uuid7(), ${m.id}::uuid, q.v, q.wave, q.d, q."calledAt" FROM q ORDER BY q.i
         ON CONFLICT ("mobilizationId", "volunteerId") DO NOTHING
       )`,
-    // Everyone of the slice, answered already or not: each was announced. (A queue written before
+    // Everyone of the slice, answered already or not: each was announced; a notice its person marked
+    // read meanwhile is stored already (markRead), and keeps its row. (A queue written before
     // announcements had no accounts or ids: those get a fresh id at this transaction's place.)
     recipients: Prisma.sql`
       SELECT coalesce(q.n, nextval('"Notification_id_seq"')) AS id,
