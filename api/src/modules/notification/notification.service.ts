@@ -184,19 +184,19 @@ export async function notifyVolunteers(db: Tx, volunteerIds: string[], n: Omit<N
  */
 export async function pendingNotices(accountId: string, opts: { horizon: bigint; beforeId: bigint | null; take: number }) {
   const rows = await prisma.$queryRaw<Omit<NotificationRow, "accountId" | "silent" | "readAt">[]>`
-    SELECT u.i AS id, w.xid, w."stationId"::text AS "stationId", w.kind, w.title, u.b AS body, w.link, w."subjectType", w."subjectId"::text AS "subjectId", w."createdAt"
-    FROM "NotificationWave" w CROSS JOIN LATERAL unnest(w."accountIds", w."noticeIds", w.bodies) u(k, i, b)
-    WHERE ${accountId}::uuid = ANY(w."accountIds") AND u.k = ${accountId}::uuid AND w.xid < ${opts.horizon}
-      AND (${opts.beforeId}::bigint IS NULL OR u.i < ${opts.beforeId}::bigint)
-      AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = u.i)
-    ORDER BY u.i DESC LIMIT ${opts.take}`;
+    SELECT j.i AS id, w.xid, w."stationId"::text AS "stationId", w.kind, w.title, w.bodies[j.p] AS body, w.link, w."subjectType", w."subjectId"::text AS "subjectId", w."createdAt"
+    FROM "NotificationWave" w CROSS JOIN LATERAL (SELECT p.p, w."noticeIds"[p.p] AS i FROM (SELECT array_position(w."accountIds", ${accountId}::uuid) AS p) p OFFSET 0) j
+    WHERE j.p IS NOT NULL AND w.xid < ${opts.horizon}
+      AND (${opts.beforeId}::bigint IS NULL OR j.i < ${opts.beforeId}::bigint)
+      AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = j.i)
+    ORDER BY j.i DESC LIMIT ${opts.take}`;
   return rows.map((r) => ({ ...r, accountId, silent: false, readAt: null, sms: null }));
 }
 
-/** SQL: the account's announced notices not stored yet (see pendingNotices), as (id, mobilizationId). */
+/** SQL: the account's announced notices not stored yet (see pendingNotices), as (id, mobilizationId); the account's place in each wave found once (array_position), not by unnesting 15,000. */
 const pendingOf = (accountId: string) => Prisma.sql`
-  SELECT u.i AS id, w."mobilizationId" FROM "NotificationWave" w CROSS JOIN LATERAL unnest(w."accountIds", w."noticeIds") u(k, i)
-  WHERE ${accountId}::uuid = ANY(w."accountIds") AND u.k = ${accountId}::uuid AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = u.i)`;
+  SELECT j.i AS id, w."mobilizationId" FROM "NotificationWave" w CROSS JOIN LATERAL (SELECT p.p, w."noticeIds"[p.p] AS i FROM (SELECT array_position(w."accountIds", ${accountId}::uuid) AS p) p OFFSET 0) j
+  WHERE j.p IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = j.i)`;
 
 /**
  * Stores now the account's announced notices among `ids` (all of them with null) that their batch has
@@ -207,11 +207,10 @@ const pendingOf = (accountId: string) => Prisma.sql`
 async function storePending(accountId: string, ids: bigint[] | null) {
   await prisma.$executeRaw`
     INSERT INTO "Notification" (id, xid, "accountId", "stationId", kind, title, body, link, "subjectType", "subjectId", silent, "readAt", "createdAt")
-    SELECT u.i, w.xid, u.k, w."stationId", w.kind, w.title, u.b, w.link, w."subjectType", w."subjectId", false, NULL, w."createdAt"
-    FROM "NotificationWave" w CROSS JOIN LATERAL unnest(w."accountIds", w."noticeIds", w.bodies) u(k, i, b)
-    WHERE ${accountId}::uuid = ANY(w."accountIds") AND u.k = ${accountId}::uuid
-      AND (${ids === null} OR u.i = ANY(${ids ?? []}::bigint[]))
-      AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = u.i)
+    SELECT j.i, w.xid, ${accountId}::uuid, w."stationId", w.kind, w.title, w.bodies[j.p], w.link, w."subjectType", w."subjectId", false, NULL, w."createdAt"
+    FROM "NotificationWave" w CROSS JOIN LATERAL (SELECT p.p, w."noticeIds"[p.p] AS i FROM (SELECT array_position(w."accountIds", ${accountId}::uuid) AS p) p OFFSET 0) j
+    WHERE j.p IS NOT NULL AND (${ids === null} OR j.i = ANY(${ids ?? []}::bigint[]))
+      AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = j.i)
     ON CONFLICT (id) DO NOTHING`;
 }
 
