@@ -125,4 +125,21 @@ describe("一键召集 delivered first, attacked", () => {
       await gql(app, CLOSE, { input: { mobilizationId: w.mGid, outcome: "CANCELLED" } }, officer);
     }
   });
+
+  it("a volunteer told by the announcement finds the call-up in their list of call-ups before their row is stored, as they can open and answer it", async () => {
+    const p = phones[1]!;
+    const LIST = `query ($s: ID!) { mobilizations(stationId: $s, first: 5) { edges { node { id } } } }`;
+    const w = await heldWave("名单里的召集");
+    try {
+      expect(await prisma.mobilizationResponder.count({ where: { mobilizationId: w.mId, volunteer: { phone: p } } })).toBe(0);
+      const opened = await gql(app, `query ($id: ID!) { node(id: $id) { id } }`, { id: w.mGid }, tok(p));
+      expect(opened.data!.node).toEqual({ id: w.mGid });
+      const listed = await gql(app, LIST, { s: gid("Station", demo.fushan.id) }, tok(p));
+      expect(listed.data!.mobilizations.edges.map((e: any) => e.node.id)).toContain(w.mGid);
+    } finally {
+      await w.release();
+      await w.done();
+      await gql(app, CLOSE, { input: { mobilizationId: w.mGid, outcome: "CANCELLED" } }, officer);
+    }
+  });
 });
