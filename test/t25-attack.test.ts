@@ -90,7 +90,7 @@ describe("一键召集 delivered first, attacked", () => {
   it("the inbox shows a notice told by the announcement before its row is stored (its newest cursor stays a safe `since`); it counts as unread, and marking it read sticks", async () => {
     const p = phones[0]!;
     const account = await prisma.account.findFirstOrThrow({ where: { phone: p }, select: { id: true } });
-    const INBOX = `{ viewer { unreadNotificationCount notifications(first: 5) { edges { node { id kind read cursor } } } } }`;
+    const INBOX = `{ viewer { unreadNotificationCount notifications(first: 5) { edges { node { id kind read cursor smsStatus } } } } }`;
     const MARK = `mutation ($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { marked unreadCount userErrors { code } } }`;
     const w = await heldWave("收件箱里的召集");
     try {
@@ -99,7 +99,11 @@ describe("一键召集 delivered first, attacked", () => {
       // After the wave, something else for p, stored at once.
       await prisma.$transaction((tx) => notify(tx, { accountId: account.id, stationId: demo.fushan.id, kind: "BULLETIN", title: asWritten("召集之后的公告") }));
       delivered();
-      const inbox = async () => (await gql(app, INBOX, {}, tok(p))).data!.viewer;
+      const inbox = async () => {
+        const res = await gql(app, INBOX, {}, tok(p));
+        expect(res.errors).toBeUndefined();
+        return res.data!.viewer;
+      };
       await vi.waitFor(async () => expect((await inbox()).notifications.edges[0].node.kind).toBe("BULLETIN"), { timeout: 10_000, interval: 50 });
       const seen = await inbox();
       const unreadBefore = seen.unreadNotificationCount;

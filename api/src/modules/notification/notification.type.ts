@@ -101,8 +101,13 @@ export const Notification = builder.prismaNode("Notification", {
       type: SmsStatus,
       nullable: true,
       description: "Delivery by SMS, when the person wants this kind by SMS",
-      select: { sms: { select: { status: true } } },
-      resolve: (n) => n.sms?.status ?? null,
+      // The inbox loads `sms` with its rows; a call-up notice told by its wave's announcement and not
+      // stored yet (pendingNotices) has none, and no row to load it from: asked only when absent.
+      resolve: async (n) => {
+        const r = n as typeof n & { sms?: { status: (typeof SmsStatus.$inferType) } | null };
+        if (r.sms !== undefined) return r.sms?.status ?? null;
+        return (await prisma.smsMessage.findUnique({ where: { notificationId: n.id }, select: { status: true } }))?.status ?? null;
+      },
     }),
   }),
 });
