@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { App } from "../api/src/app.js";
 import { config } from "../api/src/config.js";
 import { prisma } from "../api/src/db.js";
+import { encodeCursor } from "../api/src/events/stored-stream.js";
 import { delivered, notify } from "../api/src/modules/notification/notification.service.js";
 import { asWritten } from "../api/src/i18n.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
@@ -140,6 +141,40 @@ describe("一键召集 delivered first, attacked", () => {
       expect(opened.data!.node).toEqual({ id: w.mGid });
       const listed = await gql(app, LIST, { s: gid("Station", demo.fushan.id) }, tok(p));
       expect(listed.data!.mobilizations.edges.map((e: any) => e.node.id)).toContain(w.mGid);
+    } finally {
+      await w.release();
+      await w.done();
+      await gql(app, CLOSE, { input: { mobilizationId: w.mGid, outcome: "CANCELLED" } }, officer);
+    }
+  });
+
+  it("held: a cursor forged inside the wave's reserved ids, or a legacy id cursor, replays only the viewer's own notice, once", async () => {
+    const [pa, pb] = [phones[2]!, phones[3]!];
+    const [a, b] = (await Promise.all([pa, pb].map((p) => prisma.account.findFirstOrThrow({ where: { phone: p }, select: { id: true } })))) as [{ id: string }, { id: string }];
+    const w = await heldWave("伪造游标");
+    try {
+      const queue = await prisma.mobilizationCallQueue.findUniqueOrThrow({ where: { mobilizationId: w.mId } });
+      const idOf = (acc: string) => queue.noticeIds[queue.accountIds.indexOf(acc)]!;
+      // b replays from just before a's reserved place, from the wave's first id, and with a legacy id cursor of 0.
+      const ws = wsClient(app, tok(pb));
+      const first = queue.noticeIds.reduce((m, x) => (x < m ? x : m));
+      const streams = [
+        subscribe(ws, RECEIVED, { since: encodeCursor({ xid: queue.xid, id: idOf(a.id) - 1n }) }),
+        subscribe(ws, RECEIVED, { since: encodeCursor({ xid: queue.xid, id: first - 1n }) }),
+        subscribe(ws, RECEIVED, { since: "0" }),
+      ];
+      const mine = gid("Notification", String(idOf(b.id)));
+      await quiet(800);
+      for (const s of streams) {
+        const got = s.results.map((r) => r.data!.notificationReceived).filter((n: any) => n.kind === "MOBILIZATION" && dbId(n.subjectId) === w.mId);
+        // Only b's own (when its place lies after the cursor), never a's or anyone else's.
+        expect(got.every((n: any) => n.id === mine)).toBe(true);
+        expect(got.length).toBeLessThanOrEqual(1);
+      }
+      expect(streams[1]!.results.map((r) => r.data!.notificationReceived.id)).toContain(mine);
+      expect(streams[2]!.results.map((r) => r.data!.notificationReceived.id)).toContain(mine);
+      for (const s of streams) s.dispose();
+      await ws.dispose();
     } finally {
       await w.release();
       await w.done();
