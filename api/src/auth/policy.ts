@@ -184,9 +184,15 @@ export function seesStation(v: Viewer | null, stationId: string): boolean {
  * The station's call-ups a viewer may list (mobilization.read for a whole list): all of them for who has
  * the command view, else those that called the viewer.
  */
-export function mobilizationListFilter(v: Viewer | null, stationId: string): { responders?: { some: { volunteerId: string } } } | null {
+export function mobilizationListFilter(
+  v: Viewer | null,
+  stationId: string,
+): { OR?: [{ responders: { some: { volunteerId: string } } }, { callQueue: { is: { volunteerIds: { has: string } } } }] } | null {
   if (officerOf(v, stationId) || leaderInStation(v, stationId)) return {};
-  return v?.volunteerId && memberOfStation(v, stationId) ? { responders: { some: { volunteerId: v.volunteerId } } } : null;
+  // Called: a responder row, or still in the queue of a wave that announced it (deliver first: told, row not stored yet) — as calledBy.
+  return v?.volunteerId && memberOfStation(v, stationId)
+    ? { OR: [{ responders: { some: { volunteerId: v.volunteerId } } }, { callQueue: { is: { volunteerIds: { has: v.volunteerId } } } }] }
+    : null;
 }
 
 /**

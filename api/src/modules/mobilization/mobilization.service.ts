@@ -145,10 +145,11 @@ async function announceWave(tx: Tx, m: Mobilization, now: Date) {
  * So a person is a responder exactly when their notice is stored, and a batch repeated after a crash
  * writes nobody twice (its queue is as it was). Returns how many were written and whether more remain.
  */
-async function tellNext(tx: Tx, m: Mobilization, limit: number, now: Date): Promise<{ told: number; more: boolean }> {
+async function tellNext(tx: Tx, m: Mobilization, limit: number, now: Date, sms = true): Promise<{ told: number; more: boolean }> {
   const { title, link, body } = noticeParts(m);
   const told = await notifyUrgent(tx, {
     kind: "MOBILIZATION",
+    sms,
     stationId: m.stationId,
     title,
     link,
@@ -167,7 +168,8 @@ async function tellNext(tx: Tx, m: Mobilization, limit: number, now: Date): Prom
         SELECT linshe_uuid7(), ${m.id}::uuid, q.v, q.wave, q.d, q."calledAt" FROM q ORDER BY q.i
         ON CONFLICT ("mobilizationId", "volunteerId") DO NOTHING
       )`,
-    // Everyone of the slice, answered already or not: each was announced. (A queue written before
+    // Everyone of the slice, answered already or not: each was announced; a notice its person marked
+    // read meanwhile is stored already (markRead), and keeps its row. (A queue written before
     // announcements had no accounts or ids: those get a fresh id at this transaction's place.)
     recipients: Prisma.sql`
       SELECT coalesce(q.n, nextval('"Notification_id_seq"')) AS id,
@@ -412,8 +414,9 @@ export async function closeMobilization(viewer: Viewer, input: { mobilizationId:
       return tx.mobilization.findUniqueOrThrow({ where: { id: m.id } });
     }
     // Everyone in the queue was told by their wave's announcement: their rows are written now, so
-    // they are responders, have the notice in their inbox and hear of the close.
-    while ((await tellNext(tx, m, 100_000, now)).more);
+    // they are responders, have the notice in their inbox and hear of the close. No SMS: one asking
+    // them to come now would arrive after the close (and cost the station thousands of texts).
+    while ((await tellNext(tx, m, 100_000, now, false)).more);
     const row = await tx.mobilization.update({
       where: { id: m.id },
       data: { status: "CLOSED", outcome: input.outcome, closeNote: input.note ?? null, closedAt: now, closedById: viewer.accountId, escalateAt: null, notifying: false },

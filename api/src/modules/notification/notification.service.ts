@@ -4,7 +4,7 @@
 // outbox row in the same transaction (sms.service.ts sends it once).
 import { clock } from "../../clock.js";
 import { prisma, type Tx } from "../../db.js";
-import { Prisma, type NotificationKind } from "../../generated/prisma/client.js";
+import { Prisma, type NotificationKind, type Notification as NotificationRow } from "../../generated/prisma/client.js";
 import { notificationStream } from "./notification.stream.js";
 import { wakeSmsSender } from "./sms.service.js";
 import { msg, type Msg } from "../../i18n.js";
@@ -126,6 +126,8 @@ export async function notifyUrgent(
     recipients: Prisma.Sql;
     /** Further top-level CTEs `recipients` may select from (a data-modifying one cannot be nested). */
     before?: Prisma.Sql;
+    /** false: the rows only, no SMS (a call-up closed before its notices were stored: texting "come now" would be wrong). */
+    sms?: boolean;
   },
 ): Promise<number> {
   if (!URGENT_KINDS.includes(n.kind)) throw new Error(`notifyUrgent: ${n.kind} is not urgent`);
@@ -136,13 +138,15 @@ export async function notifyUrgent(
       INSERT INTO "Notification" (id, xid, "accountId", "stationId", kind, title, body, link, "subjectType", "subjectId", silent, "readAt", "createdAt")
       SELECT r.id, r.xid, r."accountId", ${n.stationId}::uuid, ${n.kind}::"NotificationKind", ${n.title}, r.body, ${n.link}, ${n.subject?.type ?? null}, ${n.subject?.id ?? null}::uuid, false, NULL, r."createdAt"
       FROM r
+      -- A notice its person read before its batch came is stored already (markRead): kept, not texted.
+      ON CONFLICT (id) DO NOTHING
       RETURNING id, "accountId"
     ),
     sms AS (
       INSERT INTO "SmsMessage" ("notificationId", "accountId", "stationId", kind, urgent, "nextAttemptAt")
       SELECT c.id, c."accountId", ${n.stationId}::uuid, ${n.kind}::"NotificationKind", true, ${now}::timestamptz
       FROM created c LEFT JOIN "NotificationSettings" s ON s."accountId" = c."accountId"
-      WHERE CASE WHEN s."accountId" IS NULL THEN ${DEFAULT_PREFERENCES.smsOn.includes(n.kind)} ELSE ${n.kind}::"NotificationKind" = ANY(s."smsOn") END
+      WHERE ${n.sms !== false} AND CASE WHEN s."accountId" IS NULL THEN ${DEFAULT_PREFERENCES.smsOn.includes(n.kind)} ELSE ${n.kind}::"NotificationKind" = ANY(s."smsOn") END
     )
     SELECT count(*)::int AS notified FROM created`;
   return row!.notified;
@@ -173,20 +177,62 @@ export async function notifyVolunteers(db: Tx, volunteerIds: string[], n: Omit<N
   return notify(db, [...accounts.values()].map((accountId) => ({ ...n, accountId })));
 }
 
+/**
+ * The account's notices told by a call-up wave's announcement whose rows are not stored yet (deliver
+ * first, mobilization.service.ts), as the rows they will be: the inbox lists them (so its newest
+ * cursor is still a safe `since`: nothing at or before it is missing), below `beforeId` if given.
+ */
+export async function pendingNotices(accountId: string, opts: { horizon: bigint; beforeId: bigint | null; take: number }) {
+  const rows = await prisma.$queryRaw<Omit<NotificationRow, "accountId" | "silent" | "readAt">[]>`
+    SELECT j.i AS id, w.xid, w."stationId"::text AS "stationId", w.kind, w.title, w.bodies[j.p] AS body, w.link, w."subjectType", w."subjectId"::text AS "subjectId", w."createdAt"
+    FROM "NotificationWave" w CROSS JOIN LATERAL (SELECT p.p, w."noticeIds"[p.p] AS i FROM (SELECT array_position(w."accountIds", ${accountId}::uuid) AS p) p OFFSET 0) j
+    WHERE j.p IS NOT NULL AND w.xid < ${opts.horizon}
+      AND (${opts.beforeId}::bigint IS NULL OR j.i < ${opts.beforeId}::bigint)
+      AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = j.i)
+    ORDER BY j.i DESC LIMIT ${opts.take}`;
+  return rows.map((r) => ({ ...r, accountId, silent: false, readAt: null, sms: null }));
+}
+
+/** SQL: the account's announced notices not stored yet (see pendingNotices), as (id, mobilizationId); the account's place in each wave found once (array_position), not by unnesting 15,000. */
+const pendingOf = (accountId: string) => Prisma.sql`
+  SELECT j.i AS id, w."mobilizationId" FROM "NotificationWave" w CROSS JOIN LATERAL (SELECT p.p, w."noticeIds"[p.p] AS i FROM (SELECT array_position(w."accountIds", ${accountId}::uuid) AS p) p OFFSET 0) j
+  WHERE j.p IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = j.i)`;
+
+/**
+ * Stores now the account's announced notices among `ids` (all of them with null) that their batch has
+ * not stored yet, so that marking them read sticks. No lock needed: the row's id is unique, so this
+ * insert and a batch storing the same notice wait for each other and the second does nothing (the
+ * batch keeps this row, and sends it no SMS: already read in the app); the marking follows.
+ */
+async function storePending(accountId: string, ids: bigint[] | null) {
+  await prisma.$executeRaw`
+    INSERT INTO "Notification" (id, xid, "accountId", "stationId", kind, title, body, link, "subjectType", "subjectId", silent, "readAt", "createdAt")
+    SELECT j.i, w.xid, ${accountId}::uuid, w."stationId", w.kind, w.title, w.bodies[j.p], w.link, w."subjectType", w."subjectId", false, NULL, w."createdAt"
+    FROM "NotificationWave" w CROSS JOIN LATERAL (SELECT p.p, w."noticeIds"[p.p] AS i FROM (SELECT array_position(w."accountIds", ${accountId}::uuid) AS p) p OFFSET 0) j
+    WHERE j.p IS NOT NULL AND (${ids === null} OR j.i = ANY(${ids ?? []}::bigint[]))
+      AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = j.i)
+    ON CONFLICT (id) DO NOTHING`;
+}
+
 export async function markRead(accountId: string, input: { ids?: bigint[] | null; all?: boolean | null }): Promise<number> {
   const now = clock.now();
   if (input.all) {
+    await storePending(accountId, null);
     const { count } = await prisma.notification.updateMany({ where: { accountId, readAt: null }, data: { readAt: now } });
     return count;
   }
   if (!input.ids?.length) return 0;
+  await storePending(accountId, input.ids);
   // Someone else's notification ids are simply not the viewer's: nothing happens to them.
   const { count } = await prisma.notification.updateMany({ where: { accountId, id: { in: input.ids }, readAt: null }, data: { readAt: now } });
   return count;
 }
 
-export function unreadCount(accountId: string): Promise<number> {
-  return prisma.notification.count({ where: { accountId, readAt: null } });
+/** The unread rows and the announced notices not stored yet (one statement: a batch storing them is counted once). */
+export async function unreadCount(accountId: string): Promise<number> {
+  const [row] = await prisma.$queryRaw<{ n: number }[]>`
+    SELECT ((SELECT count(*) FROM "Notification" WHERE "accountId" = ${accountId}::uuid AND "readAt" IS NULL) + (SELECT count(*) FROM (${pendingOf(accountId)}) p))::int AS n`;
+  return row!.n;
 }
 
 export async function updatePreferences(

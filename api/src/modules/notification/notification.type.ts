@@ -6,7 +6,7 @@ import { deliveryHorizon, encodeCursor } from "../../events/stored-stream.js";
 import type { Notification as NotificationRow } from "../../generated/prisma/client.js";
 import { Viewer } from "../account/account.type.js";
 import { calendarFeedUrl } from "./calendar.js";
-import { DEFAULT_PREFERENCES, preferencesOf, unreadCount, URGENT_KINDS, type Preferences } from "./notification.service.js";
+import { DEFAULT_PREFERENCES, pendingNotices, preferencesOf, unreadCount, URGENT_KINDS, type Preferences } from "./notification.service.js";
 import { localize } from "../../i18n.js";
 import type { Context } from "../../context.js";
 import { E, enumValues } from "../../lib/enums.js";
@@ -101,8 +101,13 @@ export const Notification = builder.prismaNode("Notification", {
       type: SmsStatus,
       nullable: true,
       description: "Delivery by SMS, when the person wants this kind by SMS",
-      select: { sms: { select: { status: true } } },
-      resolve: (n) => n.sms?.status ?? null,
+      // The inbox loads `sms` with its rows; a call-up notice told by its wave's announcement and not
+      // stored yet (pendingNotices) has none, and no row to load it from: asked only when absent.
+      resolve: async (n) => {
+        const r = n as typeof n & { sms?: { status: (typeof SmsStatus.$inferType) } | null };
+        if (r.sms !== undefined) return r.sms?.status ?? null;
+        return (await prisma.smsMessage.findUnique({ where: { notificationId: n.id }, select: { status: true } }))?.status ?? null;
+      },
     }),
   }),
 });
@@ -153,6 +158,10 @@ builder.objectFields(Viewer, (t) => ({
         orderBy: { id: "desc" },
         take: first + 1,
       });
+      // With the call-up notices told by an announcement and not stored yet: else a phone taking the
+      // newest cursor shown as `since` would skip them (their place in the stream is below it).
+      const pending = await pendingNotices(v.accountId, { horizon, beforeId: after, take: first + 1 });
+      if (pending.length) rows.push(...(pending as unknown as typeof rows)), rows.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)), rows.splice(first + 1);
       const page = rows.slice(0, first);
       return {
         edges: page.map((n) => ({ cursor: inboxCursor(n.id), node: n })),
