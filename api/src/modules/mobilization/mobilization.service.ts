@@ -462,7 +462,8 @@ export async function closeMobilization(viewer: Viewer, input: { mobilizationId:
       clientAddress,
     });
     return row;
-  }, TX);
+    // As long as starting may take: closing a whole station's call-up still being stored writes the rest.
+  }, { ...TX, timeout: Math.max(TX.timeout ?? 0, 60_000) });
   delivered();
   notifyStreams();
   return { mobilization: closed, goodDeedDraft: await goodDeedDraft(closed) };
