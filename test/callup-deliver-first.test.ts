@@ -4,7 +4,6 @@
 // the SMS outbox, which only they write): every phone is told exactly once — live, by a replay from
 // before the wave while its row is not written, and again after it is — with the id its inbox row
 // gets; a volunteer answers before their row exists; and nothing is told twice when the rows arrive.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { App } from "../api/src/app.js";
 import { config } from "../api/src/config.js";
@@ -13,6 +12,7 @@ import { delivered, notify } from "../api/src/modules/notification/notification.
 import { asWritten } from "../api/src/i18n.js";
 import { gql, signIn, startApp, subscribe, wsClient, type GqlResponse } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { dbId, holdCallUpBatches } from "./support/callups.js";
 import { tokensFor } from "./support/shifts.js";
 
 let app: App;
@@ -37,7 +37,6 @@ const CLOSE = `mutation ($input: CloseMobilizationInput!) { closeMobilization(in
 const RECEIVED = `subscription ($since: String) { notificationReceived(since: $since) { id kind subjectId body createdAt cursor } }`;
 const INBOX = `{ viewer { notifications(first: 5) { edges { node { id kind subjectId body createdAt } } } } }`;
 
-const dbId = (globalId: string) => Buffer.from(globalId, "base64").toString().split(":")[1]!;
 const callUpNotices = (rs: GqlResponse[], mId: string) => rs.map((r) => r.data!.notificationReceived).filter((n: any) => n.kind === "MOBILIZATION" && dbId(n.subjectId) === mId);
 const quiet = (ms = 400) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,10 +68,7 @@ describe("一键召集 delivered first", () => {
     await Promise.all([live1.ready, live2.ready]);
 
     // The batches are held: only they write SMS rows, and this lock makes them wait to commit.
-    const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await holder.connect();
-    await holder.query("BEGIN");
-    await holder.query(`LOCK TABLE "SmsMessage" IN EXCLUSIVE MODE`);
+    const hold = await holdCallUpBatches();
     const batch = config.callUpNoticeBatch;
     config.callUpNoticeBatch = 20; // the demo station's 200 make a large wave
     let mId = "";
@@ -117,7 +113,7 @@ describe("一键召集 delivered first", () => {
       expect(seen.data!.node).toEqual({ id: mGid, viewerResponse: { response: "ACCEPTED" } });
 
       // The rows are written once the lock goes: at the reserved ids, at the wave's place in the stream.
-      await holder.query("COMMIT");
+      await hold.release();
       await vi.waitFor(async () => expect(await prisma.notification.count({ where: { subjectId: mId } })).toBe(called), { timeout: 30_000, interval: 50 });
       const rows = await prisma.notification.findMany({ where: { subjectId: mId }, orderBy: { id: "asc" } });
       expect(new Set(rows.map((r) => r.xid)).size).toBe(1);
@@ -143,8 +139,7 @@ describe("一键召集 delivered first", () => {
       await Promise.all([ws1.dispose(), ws2.dispose(), ws3.dispose(), ws1b.dispose()]);
     } finally {
       config.callUpNoticeBatch = batch;
-      await holder.query("ROLLBACK").catch(() => {});
-      await holder.end();
+      await hold.end();
       if (mGid) await gql(app, CLOSE, { input: { mobilizationId: mGid, outcome: "CANCELLED" } }, officer);
     }
   });

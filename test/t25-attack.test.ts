@@ -1,7 +1,6 @@
 // Session 25, attacking 一键召集 delivered first (test/callup-deliver-first.test.ts): a wave is
 // announced at once and its people's notices are stored after, in batches. Here: what happens when the
 // call-up is closed while those batches are held, and what a phone learns from its inbox meanwhile.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { App } from "../api/src/app.js";
 import { config } from "../api/src/config.js";
@@ -11,6 +10,7 @@ import { delivered, notify } from "../api/src/modules/notification/notification.
 import { asWritten } from "../api/src/i18n.js";
 import { gql, signIn, startApp, subscribe, wsClient } from "./support/client.js";
 import { DEMO_PHONES, gid, seedDemoData } from "./support/fixtures.js";
+import { dbId, holdCallUpBatches } from "./support/callups.js";
 import { tokensFor } from "./support/shifts.js";
 
 let app: App;
@@ -31,15 +31,11 @@ afterAll(() => app?.stop());
 const START = `mutation ($input: StartMobilizationInput!) { startMobilization(input: $input) { mobilization { id counts { called } } userErrors { code field message } } }`;
 const CLOSE = `mutation ($input: CloseMobilizationInput!) { closeMobilization(input: $input) { mobilization { status } userErrors { code message } } }`;
 const RECEIVED = `subscription ($since: String) { notificationReceived(since: $since) { id kind subjectId cursor } }`;
-const dbId = (globalId: string) => Buffer.from(globalId, "base64").toString().split(":")[1]!;
 const quiet = (ms = 400) => new Promise((r) => setTimeout(r, ms));
 
 /** A large wave (the demo station's 200 with batches of 20) whose batches are held by a lock on the SMS outbox. */
 async function heldWave(reason: string) {
-  const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await holder.connect();
-  await holder.query("BEGIN");
-  await holder.query(`LOCK TABLE "SmsMessage" IN EXCLUSIVE MODE`);
+  const hold = await holdCallUpBatches();
   const batch = config.callUpNoticeBatch;
   config.callUpNoticeBatch = 20;
   const grid = await prisma.grid.findFirstOrThrow({ where: { stationId: demo.fushan.id, name: "府山社区第1网格" } });
@@ -52,13 +48,10 @@ async function heldWave(reason: string) {
     mGid,
     mId: dbId(mGid),
     called,
-    release: async () => {
-      await holder.query("COMMIT").catch(() => {});
-    },
+    release: hold.release,
     done: async () => {
       config.callUpNoticeBatch = batch;
-      await holder.query("ROLLBACK").catch(() => {});
-      await holder.end();
+      await hold.end();
     },
   };
 }

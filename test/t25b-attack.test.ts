@@ -14,6 +14,7 @@ import { escalateMobilizations } from "../api/src/modules/mobilization/mobilizat
 import { delivered, notify } from "../api/src/modules/notification/notification.service.js";
 import { gql, startApp, subscribe, wsClient, type GqlResponse } from "./support/client.js";
 import { createStation, createVolunteers, gid, type Person } from "./support/fixtures.js";
+import { dbId, holdCallUpBatches } from "./support/callups.js";
 
 let app: App;
 let s: Awaited<ReturnType<typeof createStation>>;
@@ -47,26 +48,14 @@ const RECEIVED = `subscription ($since: String) { notificationReceived(since: $s
 const INBOX = `{ viewer { unreadNotificationCount notifications(first: 30) { edges { node { id kind subjectId cursor read } } } } }`;
 const MARK = `mutation ($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { marked unreadCount userErrors { code } } }`;
 
-const dbId = (globalId: string) => Buffer.from(globalId, "base64").toString().split(":")[1]!;
 const callUpNotices = (rs: GqlResponse[], mId: string) => rs.filter((r) => r.data).map((r) => r.data!.notificationReceived).filter((n: any) => n.kind === "MOBILIZATION" && dbId(n.subjectId) === mId);
 const quiet = (ms = 500) => new Promise((r) => setTimeout(r, ms));
 
 /** Holds every batch of notices: they wait to write their SMS rows until `release`. */
-async function holdBatches() {
-  const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await holder.connect();
-  await holder.query("BEGIN");
-  await holder.query(`LOCK TABLE "SmsMessage" IN EXCLUSIVE MODE`);
-  let released = false;
-  return {
-    release: async () => {
-      if (released) return;
-      released = true;
-      await holder.query("COMMIT");
-      await holder.end();
-    },
-  };
-}
+const holdBatches = async () => {
+  const hold = await holdCallUpBatches();
+  return { release: hold.end };
+};
 
 async function startCallUp(reason: string) {
   const res = await gql(app, START, { input: { stationId: gid("Station", s.station.id), reason, place: "测试街道", latitude: 30.0, longitude: 120.58, radiusMeters: 1000, wanted: 50, escalateAfterMinutes: 30 } }, s.officer.token);

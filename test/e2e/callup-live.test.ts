@@ -4,13 +4,13 @@
 // they write). The volunteer opens the inbox at once: the call-up is listed from its announcement and
 // one tap answers; once everything is stored the badge shows it read and tells nothing again. axe and
 // screenshots of the phone.
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { config } from "../../api/src/config.js";
 import { prisma } from "../../api/src/db.js";
 import { asWritten } from "../../api/src/i18n.js";
 import { delivered, notify } from "../../api/src/modules/notification/notification.service.js";
 import { DEMO_PHONES } from "../support/fixtures.js";
+import { holdCallUpBatches } from "../support/callups.js";
 import { context, demoBrowserApp, DESKTOP, PHONE, seriousViolations, shoot, signInAs } from "./browser.js";
 
 const t = demoBrowserApp();
@@ -45,10 +45,7 @@ describe("一键召集 told first", () => {
     await subscribed;
     const unreadBefore = Number(await badge.innerText());
 
-    const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await holder.connect();
-    await holder.query("BEGIN");
-    await holder.query(`LOCK TABLE "SmsMessage" IN EXCLUSIVE MODE`);
+    const hold = await holdCallUpBatches();
     const batch = config.callUpNoticeBatch;
     config.callUpNoticeBatch = 20; // the demo station's 200 volunteers make a large wave
     const officerCtx = await context(t.browser, t.app.url, DESKTOP);
@@ -92,7 +89,7 @@ describe("一键召集 told first", () => {
 
       // Stored: everyone's notice at the id the phone was given; the badge (asked after its wait) shows
       // the call-up read and tells nothing again.
-      await holder.query("COMMIT");
+      await hold.release();
       const called = (await prisma.mobilizationWave.findFirstOrThrow({ where: { mobilizationId: mobilization.id } })).calledCount;
       await expect.poll(() => prisma.notification.count({ where: { subjectId: mobilization.id } }), { timeout: 15_000 }).toBe(called);
       const mine = await prisma.notification.findFirstOrThrow({ where: { subjectId: mobilization.id, accountId: account.id } });
@@ -103,8 +100,7 @@ describe("一键召集 told first", () => {
       expect(violations).toEqual([]);
     } finally {
       config.callUpNoticeBatch = batch;
-      await holder.query("ROLLBACK").catch(() => {});
-      await holder.end();
+      await hold.end();
       await officerCtx.close();
       await phoneCtx.close();
     }
