@@ -178,6 +178,14 @@ export async function notifyVolunteers(db: Tx, volunteerIds: string[], n: Omit<N
 }
 
 /**
+ * SQL: the account's announced notices not stored yet, as `w` (the wave's row), `j.p` (the account's
+ * place in it, found once with array_position rather than by unnesting 15,000) and `j.i` (the reserved id).
+ */
+const pendingFrom = (accountId: string) => Prisma.sql`
+  FROM "NotificationWave" w CROSS JOIN LATERAL (SELECT p.p, w."noticeIds"[p.p] AS i FROM (SELECT array_position(w."accountIds", ${accountId}::uuid) AS p) p OFFSET 0) j
+  WHERE j.p IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = j.i)`;
+
+/**
  * The account's notices told by a call-up wave's announcement whose rows are not stored yet (deliver
  * first, mobilization.service.ts), as the rows they will be: the inbox lists them (so its newest
  * cursor is still a safe `since`: nothing at or before it is missing), below `beforeId` if given.
@@ -185,18 +193,14 @@ export async function notifyVolunteers(db: Tx, volunteerIds: string[], n: Omit<N
 export async function pendingNotices(accountId: string, opts: { horizon: bigint; beforeId: bigint | null; take: number }) {
   const rows = await prisma.$queryRaw<Omit<NotificationRow, "accountId" | "silent" | "readAt">[]>`
     SELECT j.i AS id, w.xid, w."stationId"::text AS "stationId", w.kind, w.title, w.bodies[j.p] AS body, w.link, w."subjectType", w."subjectId"::text AS "subjectId", w."createdAt"
-    FROM "NotificationWave" w CROSS JOIN LATERAL (SELECT p.p, w."noticeIds"[p.p] AS i FROM (SELECT array_position(w."accountIds", ${accountId}::uuid) AS p) p OFFSET 0) j
-    WHERE j.p IS NOT NULL AND w.xid < ${opts.horizon}
+    ${pendingFrom(accountId)} AND w.xid < ${opts.horizon}
       AND (${opts.beforeId}::bigint IS NULL OR j.i < ${opts.beforeId}::bigint)
-      AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = j.i)
     ORDER BY j.i DESC LIMIT ${opts.take}`;
   return rows.map((r) => ({ ...r, accountId, silent: false, readAt: null, sms: null }));
 }
 
-/** SQL: the account's announced notices not stored yet (see pendingNotices), as (id, mobilizationId); the account's place in each wave found once (array_position), not by unnesting 15,000. */
-const pendingOf = (accountId: string) => Prisma.sql`
-  SELECT j.i AS id, w."mobilizationId" FROM "NotificationWave" w CROSS JOIN LATERAL (SELECT p.p, w."noticeIds"[p.p] AS i FROM (SELECT array_position(w."accountIds", ${accountId}::uuid) AS p) p OFFSET 0) j
-  WHERE j.p IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = j.i)`;
+/** SQL: the account's announced notices not stored yet, as (id, mobilizationId). */
+const pendingOf = (accountId: string) => Prisma.sql`SELECT j.i AS id, w."mobilizationId" ${pendingFrom(accountId)}`;
 
 /**
  * Stores now the account's announced notices among `ids` (all of them with null) that their batch has
@@ -208,9 +212,7 @@ async function storePending(accountId: string, ids: bigint[] | null) {
   await prisma.$executeRaw`
     INSERT INTO "Notification" (id, xid, "accountId", "stationId", kind, title, body, link, "subjectType", "subjectId", silent, "readAt", "createdAt")
     SELECT j.i, w.xid, ${accountId}::uuid, w."stationId", w.kind, w.title, w.bodies[j.p], w.link, w."subjectType", w."subjectId", false, NULL, w."createdAt"
-    FROM "NotificationWave" w CROSS JOIN LATERAL (SELECT p.p, w."noticeIds"[p.p] AS i FROM (SELECT array_position(w."accountIds", ${accountId}::uuid) AS p) p OFFSET 0) j
-    WHERE j.p IS NOT NULL AND (${ids === null} OR j.i = ANY(${ids ?? []}::bigint[]))
-      AND NOT EXISTS (SELECT 1 FROM "Notification" x WHERE x.id = j.i)
+    ${pendingFrom(accountId)} AND (${ids === null} OR j.i = ANY(${ids ?? []}::bigint[]))
     ON CONFLICT (id) DO NOTHING`;
 }
 
